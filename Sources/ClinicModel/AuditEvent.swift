@@ -1,0 +1,27 @@
+import Foundation
+
+/// Something that happened to the record, for the append-only, hash-chained audit trail.
+///
+/// Holds no clinical text: an action, who did it, when, and which record, by id.
+public struct AuditEvent: Sendable, Hashable, Codable, Identifiable {
+    public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
+        case view, create, update, sign, amend, `import`, export, archive, backup, restore, login
+    }
+    public var id: Int64?
+    public var at: Date
+    /// The practitioner's handle, or the operating-system user when none is chosen.
+    public var actor: String
+    public var action: Action
+    /// The kind of record: patient, visit, referral, plan, practitioner, database...
+    public var entity: String
+    public var entityID: Int64?
+    public var patientID: Int64?
+    /// A short non-clinical detail (e.g. "needling entry 3", a file's SHA-256).
+    public var detail: String?
+
+    public init(id: Int64? = nil, at: Date = Date(), actor: String, action: Action, entity: String,
+                entityID: Int64? = nil, patientID: Int64? = nil, detail: String? = nil) {
+        self.id = id; self.at = at; self.actor = actor; self.action = action; self.entity = entity
+        self.entityID = entityID; self.patientID = patientID; self.detail = detail
+    }
+}

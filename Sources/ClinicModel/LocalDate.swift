@@ -1,0 +1,105 @@
+import Foundation
+
+/// A calendar date with no time or zone (a date of birth, a referral's expiry, a review date).
+///
+/// Stored and exchanged as `YYYY-MM-DD`; comparing and counting days uses the proleptic
+/// Gregorian calendar in UTC so that the same record reads the same everywhere.
+public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// A real date, or a `ValidationError` naming `field`.
+    public init(year: Int, month: Int, day: Int, field: String = "date") throws(ValidationError) {
+        guard (1800...9999).contains(year), (1...12).contains(month),
+              (1...LocalDate.daysIn(month: month, year: year)).contains(day)
+        else {
+            throw ValidationError(field: field, value: String(format: "%04d-%02d-%02d", year, month, day),
+                                  rule: "is not a real calendar date")
+        }
+        self.year = year; self.month = month; self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD` strictly.
+    public init(parsing text: String, field: String = "date") throws(ValidationError) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { throw ValidationError(field: field, value: text, rule: "is not a date in the form YYYY-MM-DD") }
+        try self.init(year: y, month: m, day: d, field: field)
+    }
+
+    /// The calendar date of an instant, in the given time zone (default: the machine's).
+    public init(_ date: Date, timeZone: TimeZone = .current) {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let c = cal.dateComponents([.year, .month, .day], from: date)
+        year = c.year!; month = c.month!; day = c.day!
+    }
+
+    public static func today(timeZone: TimeZone = .current) -> LocalDate { LocalDate(Date(), timeZone: timeZone) }
+
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// Days since 1970-01-01 (negative before).
+    public var dayNumber: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public init(dayNumber z0: Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (m <= 2 ? 1 : 0); month = m; day = d
+    }
+
+    public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+    public func days(until other: LocalDate) -> Int { other.dayNumber - dayNumber }
+
+    /// Whole years from this date to `other` (an age when this is a birth date).
+    public func years(until other: LocalDate) -> Int {
+        var years = other.year - year
+        if (other.month, other.day) < (month, day) { years -= 1 }
+        return years
+    }
+
+    public func adding(years n: Int) -> LocalDate {
+        let y = year + n
+        let d = min(day, LocalDate.daysIn(month: month, year: y))
+        return (try? LocalDate(year: y, month: month, day: d)) ?? self
+    }
+
+    public static func < (a: LocalDate, b: LocalDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// The needle used at a site: brand, gauge and length, lot number.
+public struct Needle: Sendable, Hashable, Codable {
+    public var brand: String
+    /// Diameter in mm, e.g. 0.25 (0.12 to 0.40 for dry-needling needles).
+    public var gaugeMm: Double
+    /// Length in mm, e.g. 40 (7 to 125).
+    public var lengthMm: Double
+    public var lot: String
+
+    public init(brand: String, gaugeMm: Double, lengthMm: Double, lot: String) {
+        self.brand = brand; self.gaugeMm = gaugeMm; self.lengthMm = lengthMm; self.lot = lot
+    }
+
+    public static let gaugeRange = 0.12...0.40
+    public static let lengthRange = 7.0...125.0
+
+    /// "0.25 x 40 mm".
+    public var size: String {
+        String(format: "%.2f", gaugeMm) + " x " + BiomechanicalMeasure.number(lengthMm) + " mm"
+    }
+
+    /// Parses a size like `0.25x40` or `0.25 x 40 mm`.
+    public static func parseSize(_ text: String) throws(ValidationError) -> (gauge: Double, length: Double) {
+        let cleaned = text.lowercased().replacingOccurrences(of: "mm", with: "").replacingOccurrences(of: " ", with: "")
+        let parts = cleaned.split(separator: "x")
+        guard parts.count == 2, let g = Double(parts[0]), let l = Double(parts[1]) else {
+            throw ValidationError(field: "needle.size", value: text, rule: "is not a needle size like 0.25x40 (gauge x length, mm)")
+        }
+        return (g, l)
+    }
+
+    func validate(into v: inout Validator) {
+        v.required("needle.brand", brand); v.singleLine("needle.brand", brand); v.maxLength("needle.brand", brand, 80)
+        v.required("needle.lot", lot); v.singleLine("needle.lot", lot); v.maxLength("needle.lot", lot, 40)
+        if !Needle.gaugeRange.contains(gaugeMm) {
+            v.add("needle.gauge", "\(gaugeMm)", "is out of range: needle gauge is 0.12 to 0.40 mm")
+        }
+        if !Needle.lengthRange.contains(lengthMm) {
+            v.add("needle.length", "\(lengthMm)", "is out of range: needle length is 7 to 125 mm")
+        }
+    }
+}
+
+/// How the needle was used.
+public enum NeedlingTechnique: Sendable, Hashable, Codable {
+    /// Left in situ.
+    case staticInSitu
+    /// Fast-in fast-out.
+    case pistoning
+    /// With electrical stimulation; settings as written (frequency, intensity, duration).
+    case electricalStimulation(settings: String)
+
+    public var code: String {
+        switch self {
+        case .staticInSitu: "static"
+        case .pistoning: "pistoning"
+        case .electricalStimulation: "electrical"
+        }
+    }
+
+    public init(code: String, settings: String?) throws(ValidationError) {
+        switch code.lowercased() {
+        case "static": self = .staticInSitu
+        case "pistoning", "piston": self = .pistoning
+        case "electrical", "estim", "e-stim":
+            self = .electricalStimulation(settings: settings ?? "")
+        default: throw ValidationError(field: "technique", value: code, rule: "is not a technique (static, pistoning, electrical)")
+        }
+    }
+}
+
+/// An adverse event after needling, with its severity and the action taken.
+public struct AdverseEvent: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        // The common ones first (Brady et al. 2014): bruising 7.6%, bleeding 4.7%, pain during 3.0%, after 2.2%.
+        case bruising, bleeding
+        case painDuringTreatment = "pain-during"
+        case postNeedlingSoreness = "soreness-after"
+        case vasovagal, nausea
+        case needleStuck = "needle-stuck"
+        case needleBent = "needle-bent"
+        case needleBroken = "needle-broken"
+        case suspectedPneumothorax = "suspected-pneumothorax"
+        case other
+    }
+    public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+        case mild, significant, serious
+        public static func < (a: Self, b: Self) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+    public var kind: Kind
+    public var severity: Severity
+    public var action: String?
+
+    public init(kind: Kind, severity: Severity = .mild, action: String? = nil) {
+        self.kind = kind; self.severity = severity; self.action = action
+    }
+}
+
+/// One dry-needling site at a visit: what went in, how, and that every needle came out.
+public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
+    public var id: Int64?
+    public var muscleID: String
+    public var side: Side
+    /// Which trigger point, in the clinic's words (optional).
+    public var triggerPoint: String?
+    public var needle: Needle
+    public var needlesInserted: Int
+    public var needlesRemoved: Int
+    public var technique: NeedlingTechnique
+    public var depth: DepthMillimetres?
+    public var timeInSitu: Seconds?
+    public var twitchResponses: Int
+    public var patientResponse: String?
+    /// Empty means "none".
+    public var adverseEvents: [AdverseEvent]
+    public var sharpsDisposed: Bool
+
+    public init(id: Int64? = nil, muscleID: String, side: Side, triggerPoint: String? = nil, needle: Needle,
+                needlesInserted: Int, needlesRemoved: Int, technique: NeedlingTechnique = .pistoning,
+                depth: DepthMillimetres? = nil, timeInSitu: Seconds? = nil, twitchResponses: Int = 0,
+                patientResponse: String? = nil, adverseEvents: [AdverseEvent] = [], sharpsDisposed: Bool = true) {
+        self.id = id; self.muscleID = muscleID; self.side = side; self.triggerPoint = triggerPoint
+        self.needle = needle; self.needlesInserted = needlesInserted; self.needlesRemoved = needlesRemoved
+        self.technique = technique; self.depth = depth; self.timeInSitu = timeInSitu
+        self.twitchResponses = twitchResponses; self.patientResponse = patientResponse
+        self.adverseEvents = adverseEvents; self.sharpsDisposed = sharpsDisposed
+    }
+
+    public var muscle: Muscle? { MuscleCatalogue.muscle(id: muscleID) }
+
+    /// Needles still unaccounted for (inserted minus removed); zero when the count balances.
+    public var needlesOutstanding: Int { needlesInserted - needlesRemoved }
+
+    /// Field rules for one entry (the visit-level safety rules are in `NeedlingSafety`).
+    public func validate() throws(ValidationErrors) {
+        var v = Validator()
+        validateMuscleAndSide(muscleID: muscleID, side: side, into: &v)
+        if side == .bilateral { v.add("side", side.rawValue, "record one needling entry per side") }
+        needle.validate(into: &v)
+        if !(1...50).contains(needlesInserted) {
+            v.add("needlesInserted", "\(needlesInserted)", "must be between 1 and 50")
+        }
+        if needlesRemoved < 0 || needlesRemoved > needlesInserted {
+            v.add("needlesRemoved", "\(needlesRemoved)", "must be between 0 and the \(needlesInserted) inserted")
+        }
+        if !(0...100).contains(twitchResponses) {
+            v.add("twitchResponses", "\(twitchResponses)", "must be between 0 and 100")
+        }
+        if let d = depth, d.value > needle.lengthMm {
+            v.add("depth", "\(d.value)", "is deeper than the \(BiomechanicalMeasure.number(needle.lengthMm)) mm needle")
+        }
+        if case .electricalStimulation(let s) = technique, s.trimmingCharacters(in: .whitespaces).isEmpty {
+            v.add("technique", "electrical", "electrical stimulation needs its settings recorded")
+        }
+        if let m = muscle, m.overLungFields {
+            if depth == nil {
+                v.add("depth", "", "is required: \(m.name) lies over the lung fields (pneumothorax risk)")
+            }
+        }
+        v.freeText("triggerPoint", triggerPoint, limit: 200)
+        v.freeText("patientResponse", patientResponse, limit: 2000)
+        for (i, e) in adverseEvents.enumerated() {
+            v.freeText("adverseEvents[\(i)].action", e.action, limit: 2000)
+            if e.severity != .mild, (e.action ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                v.add("adverseEvents[\(i)].action", "", "a \(e.severity.rawValue) adverse event needs the action taken")
+            }
+        }
+        try v.finish()
+    }
+}

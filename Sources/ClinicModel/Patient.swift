@@ -1,0 +1,184 @@
+import Foundation
+
+/// Sex as recorded for clinical purposes (HL7 administrative gender plus "not stated").
+public enum Sex: String, Sendable, Codable, CaseIterable {
+    case female, male, intersex, notStated = "not-stated"
+}
+
+/// A patient identifier with the system that issued it (Medicare, IHI, DVA, an HL7 OID root...).
+public struct PatientIdentifier: Sendable, Hashable, Codable {
+    /// Well-known systems; anything else is kept by its OID or URI.
+    public enum System: Sendable, Hashable, Codable, RawRepresentable, CustomStringConvertible {
+        case medicare, ihi, dva, clinic, other(String)
+        public init(rawValue: String) {
+            switch rawValue.lowercased() {
+            case "medicare": self = .medicare
+            case "ihi": self = .ihi
+            case "dva": self = .dva
+            case "clinic": self = .clinic
+            default: self = .other(rawValue)
+            }
+        }
+        public var rawValue: String {
+            switch self {
+            case .medicare: "medicare"
+            case .ihi: "ihi"
+            case .dva: "dva"
+            case .clinic: "clinic"
+            case .other(let s): s
+            }
+        }
+        public var description: String { rawValue }
+    }
+
+    public var system: System
+    public var value: String
+
+    public init(system: System, value: String) { self.system = system; self.value = value }
+
+    /// Checks the identifier's shape where the system has one (IHI: 16 digits starting 800360;
+    /// Medicare: 10 or 11 digits).
+    public func validate(field: String) throws(ValidationErrors) {
+        var v = Validator()
+        v.required("\(field).value", value)
+        v.singleLine("\(field).value", value)
+        v.maxLength("\(field).value", value, 64)
+        let digits = value.filter { !$0.isWhitespace }
+        switch system {
+        case .ihi:
+            if digits.count != 16 || !digits.allSatisfy(\.isASCIIDigit) || !digits.hasPrefix("800360") {
+                v.add("\(field).value", value, "is not an IHI (16 digits starting 800360)")
+            }
+        case .medicare:
+            if !(10...11).contains(digits.count) || !digits.allSatisfy(\.isASCIIDigit) {
+                v.add("\(field).value", value, "is not a Medicare number (10 or 11 digits)")
+            }
+        default: break
+        }
+        try v.finish()
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// Where an alert came from and whether a practitioner has confirmed it.
+public enum AlertStatus: String, Sendable, Codable, CaseIterable {
+    /// Proposed by an import (e.g. an anticoagulant in a referral's medication list), awaiting review.
+    case proposed
+    case confirmed
+    /// Reviewed and judged not to apply; kept for the record.
+    case dismissed
+}
+
+/// Something every clinician must see before treating: a needling precaution, an allergy, a note.
+public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
+    public enum Kind: Sendable, Hashable, Codable {
+        case precaution(Precaution)
+        case allergy
+        case other
+    }
+    public var id: Int64?
+    public var kind: Kind
+    public var text: String
+    public var status: AlertStatus
+    /// Where it came from, e.g. "referral 2026-11-02 (medications)" or "practitioner".
+    public var source: String
+
+    public init(id: Int64? = nil, kind: Kind, text: String, status: AlertStatus = .confirmed, source: String = "practitioner") {
+        self.id = id; self.kind = kind; self.text = text; self.status = status; self.source = source
+    }
+}
+
+/// A person treated at the clinic.
+public struct Patient: Sendable, Hashable, Codable, Identifiable {
+    public var id: Int64?
+    /// The clinic's own record number (unique), e.g. `K00042`.
+    public var recordNumber: String
+    public var givenNames: String
+    public var familyName: String
+    public var preferredName: String?
+    public var dateOfBirth: LocalDate
+    public var sex: Sex
+    public var phone: String?
+    public var email: String?
+    public var address: String?
+    public var identifiers: [PatientIdentifier]
+    /// The patient's general practitioner, as free text (name and practice).
+    public var generalPractitioner: String?
+    public var alerts: [PatientAlert]
+    /// Archived patients are hidden from lists but never deleted (records obligations).
+    public var archived: Bool
+
+    public init(id: Int64? = nil, recordNumber: String, givenNames: String, familyName: String,
+                preferredName: String? = nil, dateOfBirth: LocalDate, sex: Sex = .notStated,
+                phone: String? = nil, email: String? = nil, address: String? = nil,
+                identifiers: [PatientIdentifier] = [], generalPractitioner: String? = nil,
+                alerts: [PatientAlert] = [], archived: Bool = false) {
+        self.id = id; self.recordNumber = recordNumber; self.givenNames = givenNames
+        self.familyName = familyName; self.preferredName = preferredName; self.dateOfBirth = dateOfBirth
+        self.sex = sex; self.phone = phone; self.email = email; self.address = address
+        self.identifiers = identifiers; self.generalPractitioner = generalPractitioner
+        self.alerts = alerts; self.archived = archived
+    }
+
+    /// "Family, Given" as lists show it.
+    public var displayName: String { "\(familyName), \(givenNames)" }
+
+    /// Age in whole years on `date`.
+    public func age(on date: LocalDate = .today()) -> Int { dateOfBirth.years(until: date) }
+
+    /// Confirmed needling precautions (proposed ones wait for the practitioner).
+    public var confirmedPrecautions: [Precaution] {
+        alerts.compactMap { a in
+            if case .precaution(let p) = a.kind, a.status == .confirmed { return p }
+            return nil
+        }
+    }
+
+    /// Checks every field; `today` is injectable so tests are deterministic.
+    public func validate(today: LocalDate = .today()) throws(ValidationErrors) {
+        var v = Validator()
+        v.required("recordNumber", recordNumber)
+        v.maxLength("recordNumber", recordNumber, 32)
+        v.singleLine("recordNumber", recordNumber)
+        for (field, value) in [("givenNames", givenNames), ("familyName", familyName)] {
+            v.required(field, value)
+            v.maxLength(field, value, 100)
+            v.singleLine(field, value)
+        }
+        v.maxLength("preferredName", preferredName, 100)
+        v.singleLine("preferredName", preferredName)
+        if dateOfBirth > today {
+            v.add("dateOfBirth", dateOfBirth.description, "is in the future")
+        } else if dateOfBirth.years(until: today) > 130 {
+            v.add("dateOfBirth", dateOfBirth.description, "is more than 130 years ago")
+        }
+        if let phone {
+            v.singleLine("phone", phone)
+            v.maxLength("phone", phone, 32)
+            if !phone.allSatisfy({ $0.isASCIIDigit || " +-()".contains($0) }) || phone.filter(\.isASCIIDigit).count < 6 {
+                v.add("phone", phone, "is not a phone number (digits, spaces, + - ( ) only)")
+            }
+        }
+        if let email {
+            v.singleLine("email", email)
+            v.maxLength("email", email, 254)
+            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+            if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || email.contains(" ") {
+                v.add("email", email, "is not an email address")
+            }
+        }
+        v.freeText("address", address, limit: 500)
+        v.freeText("generalPractitioner", generalPractitioner, limit: 300)
+        for (i, ident) in identifiers.enumerated() {
+            v.check("") { try ident.validate(field: "identifiers[\(i)]") }
+        }
+        for (i, alert) in alerts.enumerated() {
+            v.required("alerts[\(i)].text", alert.text)
+            v.freeText("alerts[\(i)].text", alert.text, limit: 1000)
+        }
+        try v.finish()
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Everything Knot holds for one patient, as one value: the unit of export and import.
+public struct PatientRecord: Sendable, Hashable, Codable {
+    public var patient: Patient
+    public var referrals: [Referral]
+    public var consents: [Consent]
+    public var screens: [PrecautionScreen]
+    /// Visits with their findings, treatments and needling entries, oldest first.
+    public var visits: [Visit]
+    public var amendments: [Amendment]
+    public var plans: [FollowUpPlan]
+
+    public init(patient: Patient, referrals: [Referral] = [], consents: [Consent] = [],
+                screens: [PrecautionScreen] = [], visits: [Visit] = [], amendments: [Amendment] = [],
+                plans: [FollowUpPlan] = []) {
+        self.patient = patient; self.referrals = referrals; self.consents = consents
+        self.screens = screens; self.visits = visits; self.amendments = amendments; self.plans = plans
+    }
+}
+
+/// A referral letter read from a file, before it is matched to a patient: the patient as the
+/// letter describes them, the referral, and alerts it proposes (e.g. an anticoagulant).
+public struct IncomingReferral: Sendable, Hashable, Codable {
+    public var patient: Patient
+    /// `patientID` is 0 until the letter is matched or a patient is created.
+    public var referral: Referral
+    public var proposedAlerts: [PatientAlert]
+    public var warnings: [String]
+
+    public init(patient: Patient, referral: Referral, proposedAlerts: [PatientAlert] = [], warnings: [String] = []) {
+        self.patient = patient; self.referral = referral; self.proposedAlerts = proposedAlerts; self.warnings = warnings
+    }
+}

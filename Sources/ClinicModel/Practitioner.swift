@@ -1,0 +1,69 @@
+import Foundation
+
+/// The allied-health profession of a practitioner.
+public enum Profession: String, Sendable, Codable, CaseIterable {
+    case physiotherapist, podiatrist, chiropractor, osteopath, myotherapist, other
+}
+
+/// What a user of Knot may see: practitioners see everything; reception sees demographics and
+/// referrals, never clinical notes.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case practitioner, reception
+}
+
+/// Dry-needling training on file (some jurisdictions require it before needling).
+public struct DryNeedlingTraining: Sendable, Hashable, Codable {
+    public var course: String
+    public var hours: Int
+    public var completedOn: LocalDate
+
+    public init(course: String, hours: Int, completedOn: LocalDate) {
+        self.course = course; self.hours = hours; self.completedOn = completedOn
+    }
+}
+
+/// A person who uses Knot: a treating practitioner or a receptionist.
+public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
+    public var id: Int64?
+    /// Short login-like handle used on the command line (`--practitioner jsmith`), unique.
+    public var handle: String
+    public var name: String
+    public var profession: Profession
+    public var registrationNumber: String?
+    public var role: Role
+    public var dryNeedlingTraining: DryNeedlingTraining?
+
+    public init(id: Int64? = nil, handle: String, name: String, profession: Profession,
+                registrationNumber: String? = nil, role: Role = .practitioner,
+                dryNeedlingTraining: DryNeedlingTraining? = nil) {
+        self.id = id; self.handle = handle; self.name = name; self.profession = profession
+        self.registrationNumber = registrationNumber; self.role = role
+        self.dryNeedlingTraining = dryNeedlingTraining
+    }
+
+    /// Checks every field; throws all violations together.
+    public func validate() throws(ValidationErrors) {
+        var v = Validator()
+        v.required("handle", handle)
+        if !handle.isEmpty, !handle.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) {
+            v.add("handle", handle, "may hold only letters, digits, '.', '-' and '_'")
+        }
+        v.maxLength("handle", handle, 32)
+        v.required("name", name)
+        v.maxLength("name", name, 200)
+        v.singleLine("name", name)
+        v.maxLength("registrationNumber", registrationNumber, 40)
+        v.singleLine("registrationNumber", registrationNumber)
+        if let t = dryNeedlingTraining {
+            v.required("dryNeedlingTraining.course", t.course)
+            v.singleLine("dryNeedlingTraining.course", t.course)
+            if !(1...2000).contains(t.hours) {
+                v.add("dryNeedlingTraining.hours", "\(t.hours)", "must be between 1 and 2000")
+            }
+            if t.completedOn > LocalDate.today() {
+                v.add("dryNeedlingTraining.completedOn", t.completedOn.description, "is in the future")
+            }
+        }
+        try v.finish()
+    }
+}

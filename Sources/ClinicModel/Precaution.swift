@@ -1,0 +1,132 @@
+import Foundation
+
+/// A precaution or contraindication to dry needling, asked in the screen before the first needle.
+public enum Precaution: String, Sendable, Hashable, Codable, CaseIterable {
+    case anticoagulant
+    case antiplatelet
+    case bleedingDisorder = "bleeding-disorder"
+    case pregnancy
+    case needlePhobia = "needle-phobia"
+    case immunocompromise
+    case diabetesPoorHealing = "diabetes-poor-healing"
+    case lymphoedema
+    case metalAllergy = "metal-allergy"
+    case localSkinLesion = "local-skin-lesion"
+    case epilepsy
+    case inabilityToConsent = "inability-to-consent"
+
+    /// A stop: needling must not go ahead at all while it is present.
+    public var isStop: Bool { self == .inabilityToConsent }
+
+    public var displayName: String {
+        switch self {
+        case .anticoagulant: "anticoagulant medicine"
+        case .antiplatelet: "antiplatelet medicine"
+        case .bleedingDisorder: "bleeding disorder"
+        case .pregnancy: "pregnancy"
+        case .needlePhobia: "needle phobia"
+        case .immunocompromise: "immunocompromise or infection risk"
+        case .diabetesPoorHealing: "diabetes with poor healing"
+        case .lymphoedema: "lymphoedema"
+        case .metalAllergy: "metal allergy"
+        case .localSkinLesion: "local skin lesion at the site"
+        case .epilepsy: "epilepsy"
+        case .inabilityToConsent: "unable to consent"
+        }
+    }
+}
+
+/// Informed consent for dry needling: who gave it, when, what was explained, how long it stands.
+public struct Consent: Sendable, Hashable, Codable, Identifiable {
+    /// Risks that must have been explained before consent counts.
+    public enum Risk: String, Sendable, Hashable, Codable, CaseIterable {
+        case bruising, soreness, fainting, bleeding, infection, pneumothorax, nerveIrritation = "nerve-irritation"
+    }
+    public var id: Int64?
+    public var patientID: Int64
+    public var practitionerID: Int64
+    public var recordedAt: Date
+    public var risksExplained: Set<Risk>
+    public var benefitsExplained: Bool
+    /// Written (signed form) rather than verbal.
+    public var written: Bool
+    /// A standing consent lasts until this date; nil means this visit only (same day).
+    public var validUntil: LocalDate?
+    public var notes: String?
+
+    public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, recordedAt: Date = Date(),
+                risksExplained: Set<Risk> = Set(Risk.allCases), benefitsExplained: Bool = true,
+                written: Bool = false, validUntil: LocalDate? = nil, notes: String? = nil) {
+        self.id = id; self.patientID = patientID; self.practitionerID = practitionerID
+        self.recordedAt = recordedAt; self.risksExplained = risksExplained
+        self.benefitsExplained = benefitsExplained; self.written = written
+        self.validUntil = validUntil; self.notes = notes
+    }
+
+    /// Whether this consent covers needling on `date`.
+    public func covers(_ date: LocalDate) -> Bool {
+        let given = LocalDate(recordedAt)
+        guard date >= given else { return false }
+        return date <= (validUntil ?? given)
+    }
+
+    public func validate() throws(ValidationErrors) {
+        var v = Validator()
+        let minimum: Set<Risk> = [.bruising, .soreness, .fainting]
+        let missing = minimum.subtracting(risksExplained)
+        if !missing.isEmpty {
+            v.add("risksExplained", missing.map(\.rawValue).sorted().joined(separator: ","),
+                  "must include bruising, soreness and fainting")
+        }
+        if !benefitsExplained { v.add("benefitsExplained", "false", "benefits must be explained before consent") }
+        if let until = validUntil {
+            let given = LocalDate(recordedAt)
+            if until < given { v.add("validUntil", until.description, "is before the consent was given") }
+            if given.days(until: until) > 366 { v.add("validUntil", until.description, "a standing consent lasts at most one year") }
+        }
+        v.freeText("notes", notes, limit: 2000)
+        try v.finish()
+    }
+}
+
+/// The precaution screen answered before needling: each precaution yes or no, and a reasoned
+/// acknowledgment for every yes.
+public struct PrecautionScreen: Sendable, Hashable, Codable, Identifiable {
+    public var id: Int64?
+    public var patientID: Int64
+    public var practitionerID: Int64
+    public var recordedAt: Date
+    /// The precautions answered "present". Every precaution not listed was asked and answered "no".
+    public var present: Set<Precaution>
+    /// The practitioner's reasoned acknowledgment for each present precaution.
+    public var acknowledgments: [Precaution: String]
+    /// How long the screen stands (default: 90 days in the clinic's settings).
+    public var validUntil: LocalDate
+
+    public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, recordedAt: Date = Date(),
+                present: Set<Precaution> = [], acknowledgments: [Precaution: String] = [:],
+                validUntil: LocalDate) {
+        self.id = id; self.patientID = patientID; self.practitionerID = practitionerID
+        self.recordedAt = recordedAt; self.present = present; self.acknowledgments = acknowledgments
+        self.validUntil = validUntil
+    }
+
+    public func covers(_ date: LocalDate) -> Bool { date >= LocalDate(recordedAt) && date <= validUntil }
+
+    /// Present precautions that are stops: needling cannot go ahead.
+    public var stops: [Precaution] { present.filter(\.isStop).sorted { $0.rawValue < $1.rawValue } }
+
+    public func validate() throws(ValidationErrors) {
+        var v = Validator()
+        for p in present.sorted(by: { $0.rawValue < $1.rawValue }) {
+            let reason = acknowledgments[p]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if reason.count < 5 {
+                v.add("acknowledgments.\(p.rawValue)", reason,
+                      "a present precaution (\(p.displayName)) needs a reasoned acknowledgment")
+            }
+            v.freeText("acknowledgments.\(p.rawValue)", acknowledgments[p], limit: 2000)
+        }
+        if validUntil < LocalDate(recordedAt) { v.add("validUntil", validUntil.description, "is before the screen was done") }
+        try v.finish()
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// The format a referral letter arrived in.
+public enum ReferralFormat: String, Sendable, Hashable, Codable {
+    /// Knot's own simple referral format (`urn:knot:referral:1`).
+    case knot
+    /// HL7 CDA R2 (`urn:hl7-org:v3`), including Australian eReferrals.
+    case cda
+    /// Typed in by reception.
+    case manual
+}
+
+/// One section of a referral letter, kept as readable text plus any coded entries.
+public struct ReferralSection: Sendable, Hashable, Codable {
+    public struct CodedEntry: Sendable, Hashable, Codable {
+        public var code: String?
+        public var codeSystem: String?
+        public var displayName: String?
+        public var text: String?
+        public init(code: String? = nil, codeSystem: String? = nil, displayName: String? = nil, text: String? = nil) {
+            self.code = code; self.codeSystem = codeSystem; self.displayName = displayName; self.text = text
+        }
+    }
+    /// A stable kind: `reason`, `history`, `problems`, `medications`, `allergies`, `assessment`,
+    /// `plan`, or `other`.
+    public var kind: String
+    /// The code as sent (LOINC 42349-1, an NCTIS code...), if any.
+    public var code: String?
+    public var codeSystem: String?
+    public var title: String
+    public var text: String
+    public var entries: [CodedEntry]
+
+    public init(kind: String, code: String? = nil, codeSystem: String? = nil, title: String, text: String,
+                entries: [CodedEntry] = []) {
+        self.kind = kind; self.code = code; self.codeSystem = codeSystem; self.title = title
+        self.text = text; self.entries = entries
+    }
+}
+
+/// An attachment carried by a referral (a PDF or plain text in a CDA nonXMLBody).
+public struct ReferralAttachment: Sendable, Hashable, Codable {
+    public var mediaType: String
+    public var data: Data
+    public init(mediaType: String, data: Data) { self.mediaType = mediaType; self.data = data }
+}
+
+/// A referral: who sent the patient, why, and for how long and how many sessions it is valid.
+public struct Referral: Sendable, Hashable, Codable, Identifiable {
+    public var id: Int64?
+    public var patientID: Int64
+    public var referrerName: String
+    public var referrerOrganisation: String?
+    public var referrerProviderNumber: String?
+    public var referrerContact: String?
+    public var recipient: String?
+    public var date: LocalDate
+    public var expiresOn: LocalDate?
+    public var sessionsAllowed: Int?
+    public var reason: String
+    public var format: ReferralFormat
+    /// The sender's document id (e.g. CDA `id/@root` + `@extension`).
+    public var documentID: String?
+    /// The document type as sent (e.g. LOINC 57133-1 "Referral Note").
+    public var documentCode: String?
+    public var documentTitle: String?
+    public var sections: [ReferralSection]
+    public var attachments: [ReferralAttachment]
+    /// The original letter, byte for byte as received, and its SHA-256 (hex).
+    public var originalLetter: Data?
+    public var originalSHA256: String?
+    /// Warnings raised on import (codes outside the expected value set...).
+    public var importWarnings: [String]
+
+    public init(id: Int64? = nil, patientID: Int64, referrerName: String, referrerOrganisation: String? = nil,
+                referrerProviderNumber: String? = nil, referrerContact: String? = nil, recipient: String? = nil,
+                date: LocalDate, expiresOn: LocalDate? = nil, sessionsAllowed: Int? = nil, reason: String,
+                format: ReferralFormat = .manual, documentID: String? = nil, documentCode: String? = nil,
+                documentTitle: String? = nil, sections: [ReferralSection] = [], attachments: [ReferralAttachment] = [],
+                originalLetter: Data? = nil, originalSHA256: String? = nil, importWarnings: [String] = []) {
+        self.id = id; self.patientID = patientID; self.referrerName = referrerName
+        self.referrerOrganisation = referrerOrganisation; self.referrerProviderNumber = referrerProviderNumber
+        self.referrerContact = referrerContact; self.recipient = recipient; self.date = date
+        self.expiresOn = expiresOn; self.sessionsAllowed = sessionsAllowed; self.reason = reason
+        self.format = format; self.documentID = documentID; self.documentCode = documentCode
+        self.documentTitle = documentTitle; self.sections = sections; self.attachments = attachments
+        self.originalLetter = originalLetter; self.originalSHA256 = originalSHA256
+        self.importWarnings = importWarnings
+    }
+
+    /// Whether the referral still covers a visit on `date` (by expiry only; sessions are counted by the store).
+    public func isCurrent(on day: LocalDate) -> Bool {
+        day >= date && (expiresOn.map { day <= $0 } ?? true)
+    }
+
+    public func validate() throws(ValidationErrors) {
+        var v = Validator()
+        v.required("referrerName", referrerName)
+        v.singleLine("referrerName", referrerName)
+        v.maxLength("referrerName", referrerName, 200)
+        v.freeText("reason", reason, limit: 100_000)
+        if let e = expiresOn, e < date { v.add("expiresOn", e.description, "is before the referral date \(date)") }
+        if let s = sessionsAllowed, !(1...100).contains(s) { v.add("sessionsAllowed", "\(s)", "must be between 1 and 100") }
+        if date > LocalDate.today().adding(days: 1) { v.add("date", date.description, "is in the future") }
+        try v.finish()
+    }
+}

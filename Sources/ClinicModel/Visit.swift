@@ -1,0 +1,123 @@
+import Foundation
+
+/// Pain scores for a visit (NPRS now, best and worst over the last week).
+public struct PainScores: Sendable, Hashable, Codable {
+    public var now: NPRS?
+    public var best: NPRS?
+    public var worst: NPRS?
+    public init(now: NPRS? = nil, best: NPRS? = nil, worst: NPRS? = nil) {
+        self.now = now; self.best = best; self.worst = worst
+    }
+}
+
+/// One Patient-Specific Functional Scale activity and its score.
+public struct PSFSItem: Sendable, Hashable, Codable {
+    public var activity: String
+    public var score: PSFSScore
+    public init(activity: String, score: PSFSScore) { self.activity = activity; self.score = score }
+}
+
+/// The state of a visit note: drafts change freely; signed notes are only amended.
+public enum VisitStatus: String, Sendable, Hashable, Codable {
+    case draft, signed
+}
+
+/// A visit: what the patient said, what was found, what was done.
+public struct Visit: Sendable, Hashable, Codable, Identifiable {
+    public var id: Int64?
+    public var patientID: Int64
+    public var practitionerID: Int64
+    public var referralID: Int64?
+    public var startedAt: Date
+    public var complaint: String?
+    public var pain: PainScores
+    public var psfs: [PSFSItem]
+    public var notes: String?
+    public var likelyCauseNotes: String?
+    public var status: VisitStatus
+    public var signedAt: Date?
+
+    public var triggerPoints: [TriggerPointFinding]
+    public var biomechanics: [BiomechanicalFinding]
+    public var treatments: [Treatment]
+    public var needling: [NeedlingEntry]
+
+    public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, referralID: Int64? = nil,
+                startedAt: Date = Date(), complaint: String? = nil, pain: PainScores = PainScores(),
+                psfs: [PSFSItem] = [], notes: String? = nil, likelyCauseNotes: String? = nil,
+                status: VisitStatus = .draft, signedAt: Date? = nil,
+                triggerPoints: [TriggerPointFinding] = [], biomechanics: [BiomechanicalFinding] = [],
+                treatments: [Treatment] = [], needling: [NeedlingEntry] = []) {
+        self.id = id; self.patientID = patientID; self.practitionerID = practitionerID
+        self.referralID = referralID; self.startedAt = startedAt; self.complaint = complaint
+        self.pain = pain; self.psfs = psfs; self.notes = notes; self.likelyCauseNotes = likelyCauseNotes
+        self.status = status; self.signedAt = signedAt; self.triggerPoints = triggerPoints
+        self.biomechanics = biomechanics; self.treatments = treatments; self.needling = needling
+    }
+
+    public var date: LocalDate { LocalDate(startedAt) }
+
+    /// Needles inserted and removed across all sites; they must balance before signing.
+    public var needleCount: (inserted: Int, removed: Int) {
+        needling.reduce((0, 0)) { ($0.0 + $1.needlesInserted, $0.1 + $1.needlesRemoved) }
+    }
+
+    public var needlesBalance: Bool { needleCount.inserted == needleCount.removed }
+
+    /// Field rules for the visit header.
+    public func validateHeader() throws(ValidationErrors) {
+        var v = Validator()
+        v.freeText("complaint", complaint, limit: 2000)
+        v.freeText("notes", notes, limit: 20_000)
+        v.freeText("likelyCauseNotes", likelyCauseNotes, limit: 5000)
+        if psfs.count > 5 { v.add("psfs", "\(psfs.count) items", "PSFS has at most five activities") }
+        for (i, item) in psfs.enumerated() {
+            v.required("psfs[\(i)].activity", item.activity)
+            v.singleLine("psfs[\(i)].activity", item.activity)
+            v.maxLength("psfs[\(i)].activity", item.activity, 200)
+        }
+        if let b = pain.best, let w = pain.worst, b > w {
+            v.add("pain.best", "\(b.value)", "is worse than pain.worst (\(w.value))")
+        }
+        if startedAt.timeIntervalSinceNow > 24 * 3600 {
+            v.add("startedAt", ISO8601DateFormatter().string(from: startedAt), "is in the future")
+        }
+        try v.finish()
+    }
+}
+
+/// A correction to a signed visit: who, when, why, and what changed. The original stays.
+public struct Amendment: Sendable, Hashable, Codable, Identifiable {
+    public struct Change: Sendable, Hashable, Codable {
+        public var field: String
+        public var before: String
+        public var after: String
+        public init(field: String, before: String, after: String) {
+            self.field = field; self.before = before; self.after = after
+        }
+    }
+    public var id: Int64?
+    public var visitID: Int64
+    public var practitionerID: Int64
+    public var amendedAt: Date
+    public var reason: String
+    public var changes: [Change]
+
+    public init(id: Int64? = nil, visitID: Int64, practitionerID: Int64, amendedAt: Date = Date(),
+                reason: String, changes: [Change]) {
+        self.id = id; self.visitID = visitID; self.practitionerID = practitionerID
+        self.amendedAt = amendedAt; self.reason = reason; self.changes = changes
+    }
+
+    public func validate() throws(ValidationErrors) {
+        var v = Validator()
+        v.required("reason", reason)
+        v.freeText("reason", reason, limit: 2000)
+        if changes.isEmpty { v.add("changes", "", "an amendment must change something") }
+        for (i, c) in changes.enumerated() {
+            v.required("changes[\(i)].field", c.field)
+            v.freeText("changes[\(i)].after", c.after, limit: 20_000)
+        }
+        try v.finish()
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import Crypto
+import ClinicModel
+
+/// An audit event as stored: the event and its place in the hash chain.
+public struct AuditRecord: Sendable, Hashable, Codable {
+    public var event: AuditEvent
+    public var prevHash: String
+    public var hash: String
+}
+
+/// What `knot audit verify` found.
+public struct AuditVerification: Sendable, Equatable {
+    public var eventsChecked: Int
+    /// The first broken or missing link, if any, in words.
+    public var firstProblem: String?
+    /// The hash of the newest event: write it down elsewhere to anchor the chain.
+    public var headHash: String
+    public var isIntact: Bool { firstProblem == nil }
+}
+
+extension StoreTransaction {
+    static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The canonical bytes an audit row's hash covers (its id, every field and the previous hash).
+    static func auditHash(id: Int64, event: AuditEvent, prevHash: String) -> String {
+        let fields: [String?] = [
+            String(id), String(Int64((event.at.timeIntervalSince1970 * 1000).rounded())), event.actor,
+            event.action.rawValue, event.entity, event.entityID.map(String.init),
+            event.patientID.map(String.init), event.detail, prevHash,
+        ]
+        let canonical = (try? StoreTransaction.json.encode(fields)) ?? Data()
+        return SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Appends an event to the chain (in the caller's transaction).
+    @discardableResult
+    public func appendAudit(_ event: AuditEvent) throws -> AuditRecord {
+        var event = event
+        event.at = Self.truncated(event.at)
+        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        let prevHash: String = head?["last_hash"] ?? Self.genesisHash
+        let lastID: Int64 = head?["last_id"] ?? 0
+        let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit_event") ?? 0
+        let id = max(lastID, maxID) + 1
+        let hash = Self.auditHash(id: id, event: event, prevHash: prevHash)
+        try db.execute(sql: """
+            INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
+                             event.patientID, event.detail, prevHash, hash])
+        try db.execute(sql: """
+            INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
+            ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
+            """, arguments: [id, hash])
+        event.id = id
+        return AuditRecord(event: event, prevHash: prevHash, hash: hash)
+    }
+
+    /// Appends an event carried in from an export, keeping its time, actor and action but
+    /// chaining it anew in this database.
+    public func appendImportedAudit(_ event: AuditEvent) throws {
+        var e = event
+        e.id = nil
+        try appendAudit(e)
+    }
+
+    static func auditRecord(_ row: Row) -> AuditRecord {
+        let event = AuditEvent(
+            id: row["id"], at: row["at"], actor: row["actor"],
+            action: AuditEvent.Action(rawValue: row["action"]) ?? .view, entity: row["entity"],
+            entityID: row["entity_id"], patientID: row["patient_id"], detail: row["detail"])
+        return AuditRecord(event: event, prevHash: row["prev_hash"], hash: row["hash"])
+    }
+
+    /// Audit events, newest first, optionally for one patient.
+    public func auditLog(patientID: Int64? = nil, limit: Int = 100) throws -> [AuditRecord] {
+        let rows: [Row]
+        if let patientID {
+            rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_event WHERE patient_id = ? ORDER BY id DESC LIMIT ?", arguments: [patientID, limit])
+        } else {
+            rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_event ORDER BY id DESC LIMIT ?", arguments: [limit])
+        }
+        return rows.map(Self.auditRecord)
+    }
+
+    /// Every audit event oldest first, streamed to `body` (bounded memory for exports).
+    public func forEachAudit(_ body: (AuditRecord) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY id")
+        while let row = try cursor.next() { try body(Self.auditRecord(row)) }
+    }
+
+    /// Walks the chain from the first event and reports the first broken or missing link.
+    ///
+    /// Catches a changed field (its hash no longer matches), a deleted row (a gap in ids or a
+    /// `prevHash` that no longer points at its predecessor), an inserted row (its hash or the
+    /// next row's `prevHash` do not match), and a truncated tail (the head record disagrees).
+    public func verifyAudit() throws -> AuditVerification {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY id")
+        var expectedPrev = Self.genesisHash
+        var expectedID: Int64 = 1
+        var count = 0
+        var problem: String?
+        while let row = try cursor.next() {
+            let r = Self.auditRecord(row)
+            count += 1
+            guard problem == nil else { continue }
+            let id = r.event.id ?? -1
+            let action: String = row["action"]
+            if id != expectedID {
+                problem = id > expectedID ? "audit event \(expectedID) is missing (next is \(id))" : "audit event \(id) is out of sequence"
+            } else if AuditEvent.Action(rawValue: action) == nil {
+                problem = "audit event \(id) has an unknown action"
+            } else if r.prevHash != expectedPrev {
+                problem = "audit event \(id) does not link to event \(id - 1) (previous hash differs)"
+            } else if Self.auditHash(id: id, event: r.event, prevHash: r.prevHash) != r.hash {
+                problem = "audit event \(id) was altered (its hash does not match its contents)"
+            }
+            expectedPrev = r.hash
+            expectedID = id + 1
+        }
+        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        if problem == nil {
+            let lastID: Int64 = head?["last_id"] ?? 0
+            let lastHash: String = head?["last_hash"] ?? Self.genesisHash
+            if lastID != expectedID - 1 || lastHash != expectedPrev {
+                problem = lastID > expectedID - 1
+                    ? "audit events \(expectedID) to \(lastID) are missing (the trail was truncated)"
+                    : "the audit head does not match the last event (events were added outside Knot)"
+            }
+        }
+        return AuditVerification(eventsChecked: count, firstProblem: problem, headHash: expectedPrev)
+    }
+}

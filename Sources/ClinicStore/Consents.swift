@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import ClinicModel
+
+extension StoreTransaction {
+    @discardableResult
+    public func insertConsent(_ c: Consent, actor: String, preservingID: Bool = false) throws -> Consent {
+        do { try c.validate() } catch { throw StoreError.invalid(error) }
+        var c = c
+        c.recordedAt = Self.truncated(c.recordedAt)
+        try db.execute(sql: """
+            INSERT INTO consent (id, patient_id, practitioner_id, recorded_at, risks, benefits_explained, written, valid_until, notes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [preservingID ? c.id : nil, c.patientID, c.practitionerID, c.recordedAt,
+                             c.risksExplained.map(\.rawValue).sorted().joined(separator: ","),
+                             c.benefitsExplained, c.written, c.validUntil, c.notes])
+        c.id = lastID()
+        try appendAudit(AuditEvent(actor: actor, action: .create, entity: "consent", entityID: c.id, patientID: c.patientID))
+        return c
+    }
+
+    public func consents(patientID: Int64) throws -> [Consent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM consent WHERE patient_id = ? ORDER BY recorded_at, id", arguments: [patientID]).map { r in
+            let risks = (r["risks"] as String).split(separator: ",").compactMap { Consent.Risk(rawValue: String($0)) }
+            return Consent(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], recordedAt: r["recorded_at"],
+                           risksExplained: Set(risks), benefitsExplained: r["benefits_explained"], written: r["written"],
+                           validUntil: r["valid_until"], notes: r["notes"])
+        }
+    }
+
+    @discardableResult
+    public func insertScreen(_ s: PrecautionScreen, actor: String, preservingID: Bool = false) throws -> PrecautionScreen {
+        do { try s.validate() } catch { throw StoreError.invalid(error) }
+        var s = s
+        s.recordedAt = Self.truncated(s.recordedAt)
+        let acks = Dictionary(uniqueKeysWithValues: s.acknowledgments.map { ($0.key.rawValue, $0.value) })
+        try db.execute(sql: """
+            INSERT INTO precaution_screen (id, patient_id, practitioner_id, recorded_at, present_json, acknowledgments_json, valid_until)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [preservingID ? s.id : nil, s.patientID, s.practitionerID, s.recordedAt,
+                             try encode(s.present.map(\.rawValue).sorted()), try encode(acks), s.validUntil])
+        s.id = lastID()
+        try appendAudit(AuditEvent(actor: actor, action: .create, entity: "screen", entityID: s.id, patientID: s.patientID))
+        return s
+    }
+
+    public func screens(patientID: Int64) throws -> [PrecautionScreen] {
+        try Row.fetchAll(db, sql: "SELECT * FROM precaution_screen WHERE patient_id = ? ORDER BY recorded_at, id", arguments: [patientID]).map { r in
+            let present = try decode([String].self, r["present_json"]).compactMap(Precaution.init(rawValue:))
+            let acks = try decode([String: String].self, r["acknowledgments_json"])
+            var map: [Precaution: String] = [:]
+            for (k, v) in acks { if let p = Precaution(rawValue: k) { map[p] = v } }
+            return PrecautionScreen(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"],
+                                    recordedAt: r["recorded_at"], present: Set(present), acknowledgments: map,
+                                    validUntil: r["valid_until"])
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Where the clinic database lives: `--database PATH`, else `KNOT_DATABASE`, else
+/// `$XDG_DATA_HOME/knot/clinic.sqlite`, else `~/.local/share/knot/clinic.sqlite`.
+public enum DatabaseLocation {
+    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit, !explicit.isEmpty { return expand(explicit, environment) }
+        if let env = environment["KNOT_DATABASE"], !env.isEmpty { return expand(env, environment) }
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else {
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            base = home + "/.local/share"
+        }
+        return base + "/knot/clinic.sqlite"
+    }
+
+    static func expand(_ path: String, _ env: [String: String]) -> String {
+        if path == "~" || path.hasPrefix("~/") {
+            return (env["HOME"] ?? NSHomeDirectory()) + path.dropFirst()
+        }
+        return path
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+import ClinicModel
+
+/// A patient as lists show them: enough to find and pick, plus their alert count.
+public struct PatientSummary: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var recordNumber: String
+    public var givenNames: String
+    public var familyName: String
+    public var dateOfBirth: LocalDate
+    public var phone: String?
+    public var alertCount: Int
+    public var archived: Bool
+    public var displayName: String { "\(familyName), \(givenNames)" }
+}
+
+extension StoreTransaction {
+    static func patient(_ row: Row) -> Patient {
+        Patient(id: row["id"], recordNumber: row["record_number"], givenNames: row["given_names"],
+                familyName: row["family_name"], preferredName: row["preferred_name"],
+                dateOfBirth: row["date_of_birth"] ?? (try! LocalDate(year: 1900, month: 1, day: 1)),
+                sex: Sex(rawValue: row["sex"]) ?? .notStated, phone: row["phone"], email: row["email"],
+                address: row["address"], generalPractitioner: row["general_practitioner"],
+                archived: row["archived"])
+    }
+
+    /// The next free clinic record number, `K00001` style.
+    public func nextRecordNumber() throws -> String {
+        let next = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM patient") ?? 1)
+        var n = next
+        while true {
+            let candidate = String(format: "K%05lld", n)
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE record_number = ?", arguments: [candidate]) == nil {
+                return candidate
+            }
+            n += 1
+        }
+    }
+
+    /// Adds a patient with identifiers and alerts. An empty record number gets the next one.
+    @discardableResult
+    public func insertPatient(_ patient: Patient, actor: String, preservingID: Bool = false,
+                              today: LocalDate = .today()) throws -> Patient {
+        var p = patient
+        if p.recordNumber.isEmpty { p.recordNumber = try nextRecordNumber() }
+        do { try p.validate(today: today) } catch { throw StoreError.invalid(error) }
+        if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE record_number = ?", arguments: [p.recordNumber]) != nil {
+            throw StoreError.duplicate(entity: "patient", field: "record number", value: p.recordNumber)
+        }
+        for ident in p.identifiers {
+            if let other = try Int64.fetchOne(db, sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?",
+                                              arguments: [ident.system.rawValue, ident.value]) {
+                throw StoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.value) (patient \(other))")
+            }
+        }
+        let now = Date()
+        try db.execute(sql: """
+            INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [preservingID ? p.id : nil, p.recordNumber, p.givenNames, p.familyName, p.preferredName,
+                             p.dateOfBirth, p.sex.rawValue, p.phone, p.email, p.address,
+                             p.generalPractitioner, p.archived, now, now])
+        let id = lastID()
+        p.id = id
+        for ident in p.identifiers { try insertIdentifier(ident, patientID: id) }
+        p.alerts = try p.alerts.map { try insertAlert($0, patientID: id, actor: nil) }
+        try appendAudit(AuditEvent(actor: actor, action: .create, entity: "patient", entityID: id, patientID: id))
+        return p
+    }
+
+    func insertIdentifier(_ ident: PatientIdentifier, patientID: Int64) throws {
+        try db.execute(sql: "INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)",
+                       arguments: [patientID, ident.system.rawValue, ident.value])
+    }
+
+    /// Adds an alert to a patient (audited when `actor` is given).
+    @discardableResult
+    public func insertAlert(_ alert: PatientAlert, patientID: Int64, actor: String?) throws -> PatientAlert {
+        let (kind, precaution): (String, String?) = switch alert.kind {
+        case .precaution(let p): ("precaution", p.rawValue)
+        case .allergy: ("allergy", nil)
+        case .other: ("other", nil)
+        }
+        try db.execute(sql: """
+            INSERT INTO patient_alert (patient_id, kind, precaution, text, status, source, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [patientID, kind, precaution, alert.text, alert.status.rawValue, alert.source, Date()])
+        var a = alert
+        a.id = lastID()
+        if let actor {
+            try appendAudit(AuditEvent(actor: actor, action: .create, entity: "alert", entityID: a.id, patientID: patientID))
+        }
+        return a
+    }
+
+    /// Confirms or dismisses an alert (a proposed alert from a referral, typically).
+    public func setAlertStatus(alertID: Int64, status: AlertStatus, actor: String) throws {
+        guard let pid = try Int64.fetchOne(db, sql: "SELECT patient_id FROM patient_alert WHERE id = ?", arguments: [alertID]) else {
+            throw StoreError.notFound(entity: "alert", key: String(alertID))
+        }
+        try db.execute(sql: "UPDATE patient_alert SET status = ? WHERE id = ?", arguments: [status.rawValue, alertID])
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "alert", entityID: alertID, patientID: pid, detail: status.rawValue))
+    }
+
+    /// Changes demographics (identifiers may be added; alerts change through their own calls).
+    public func updatePatient(_ patient: Patient, actor: String, today: LocalDate = .today()) throws {
+        guard let id = patient.id, let old = try self.patient(id: id) else {
+            throw StoreError.notFound(entity: "patient", key: patient.recordNumber)
+        }
+        do { try patient.validate(today: today) } catch { throw StoreError.invalid(error) }
+        if patient.recordNumber != old.recordNumber,
+           try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE record_number = ?", arguments: [patient.recordNumber]) != nil {
+            throw StoreError.duplicate(entity: "patient", field: "record number", value: patient.recordNumber)
+        }
+        try db.execute(sql: """
+            UPDATE patient SET record_number = ?, given_names = ?, family_name = ?, preferred_name = ?, date_of_birth = ?,
+              sex = ?, phone = ?, email = ?, address = ?, general_practitioner = ?, archived = ?, updated_at = ? WHERE id = ?
+            """, arguments: [patient.recordNumber, patient.givenNames, patient.familyName, patient.preferredName,
+                             patient.dateOfBirth, patient.sex.rawValue, patient.phone, patient.email, patient.address,
+                             patient.generalPractitioner, patient.archived, Date(), id])
+        for ident in patient.identifiers where !old.identifiers.contains(ident) {
+            try insertIdentifier(ident, patientID: id)
+        }
+        try appendAudit(AuditEvent(actor: actor, action: patient.archived && !old.archived ? .archive : .update,
+                                   entity: "patient", entityID: id, patientID: id))
+    }
+
+    /// A patient with identifiers and alerts, or nil.
+    public func patient(id: Int64) throws -> Patient? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]) else { return nil }
+        var p = Self.patient(row)
+        p.identifiers = try Row.fetchAll(db, sql: "SELECT system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id", arguments: [id])
+            .map { PatientIdentifier(system: .init(rawValue: $0["system"]), value: $0["value"]) }
+        p.alerts = try Row.fetchAll(db, sql: "SELECT * FROM patient_alert WHERE patient_id = ? ORDER BY id", arguments: [id]).map { r in
+            let kind: PatientAlert.Kind
+            switch r["kind"] as String {
+            case "precaution": kind = .precaution(Precaution(rawValue: r["precaution"] ?? "") ?? .anticoagulant)
+            case "allergy": kind = .allergy
+            default: kind = .other
+            }
+            return PatientAlert(id: r["id"], kind: kind, text: r["text"], status: AlertStatus(rawValue: r["status"]) ?? .proposed, source: r["source"])
+        }
+        return p
+    }
+
+    /// Finds a patient by record number, or by numeric id when `key` is all digits.
+    public func patient(key: String) throws -> Patient? {
+        if let id = Int64(key), let p = try patient(id: id) { return p }
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM patient WHERE record_number = ? COLLATE NOCASE", arguments: [key]) {
+            return try patient(id: id)
+        }
+        return nil
+    }
+
+    /// The patient holding an identifier, if any.
+    public func patientID(identifier: PatientIdentifier) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?",
+                           arguments: [identifier.system.rawValue, identifier.value])
+    }
+
+    /// Patients with this date of birth and names equal ignoring case and accents.
+    public func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64] {
+        let rows = try Row.fetchAll(db, sql: "SELECT id, family_name, given_names FROM patient WHERE date_of_birth = ?", arguments: [dateOfBirth])
+        func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).trimmingCharacters(in: .whitespaces) }
+        return rows.filter { fold($0["family_name"]) == fold(familyName) && fold($0["given_names"]) == fold(givenNames) }.map { $0["id"] }
+    }
+
+    /// Patients with this date of birth and the same family name (a doubtful match to report).
+    public func patientIDs(familyName: String, dateOfBirth: LocalDate) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM patient WHERE date_of_birth = ? AND family_name = ? COLLATE NOCASE", arguments: [dateOfBirth, familyName])
+    }
+
+    static let summarySQL = """
+        SELECT p.id, p.record_number, p.given_names, p.family_name, p.date_of_birth, p.phone, p.archived,
+          (SELECT count(*) FROM patient_alert a WHERE a.patient_id = p.id AND a.status != 'dismissed') AS alert_count
+        FROM patient p
+        """
+
+    static func summary(_ r: Row) -> PatientSummary {
+        PatientSummary(id: r["id"], recordNumber: r["record_number"], givenNames: r["given_names"], familyName: r["family_name"],
+                       dateOfBirth: r["date_of_birth"] ?? (try! LocalDate(year: 1900, month: 1, day: 1)), phone: r["phone"],
+                       alertCount: r["alert_count"], archived: r["archived"])
+    }
+
+    /// Patients by name, archived ones hidden unless asked for.
+    public func patientSummaries(includeArchived: Bool = false, limit: Int = 500, offset: Int = 0) throws -> [PatientSummary] {
+        try Row.fetchAll(db, sql: Self.summarySQL + (includeArchived ? "" : " WHERE p.archived = 0")
+                         + " ORDER BY p.family_name COLLATE NOCASE, p.given_names COLLATE NOCASE, p.id LIMIT ? OFFSET ?",
+                         arguments: [limit, offset]).map(Self.summary)
+    }
+
+    public func patientCount(includeArchived: Bool = false) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM patient" + (includeArchived ? "" : " WHERE archived = 0")) ?? 0
+    }
+
+    /// Full-text search over names, record number, phone digits and date of birth.
+    ///
+    /// Each word the user typed must prefix-match some field: "smi jo" finds Jo Smith; "0412"
+    /// finds a phone; "17/05/1980" or "1980-05-17" finds a date of birth.
+    public func searchPatients(_ query: String, includeArchived: Bool = false, limit: Int = 50) throws -> [PatientSummary] {
+        guard let match = Self.ftsQuery(query) else {
+            return try patientSummaries(includeArchived: includeArchived, limit: limit)
+        }
+        return try Row.fetchAll(db, sql: Self.summarySQL + """
+             JOIN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ? ORDER BY rank LIMIT 2000) f ON f.rowid = p.id
+            """ + (includeArchived ? "" : " WHERE p.archived = 0")
+            + " ORDER BY p.family_name COLLATE NOCASE, p.given_names COLLATE NOCASE, p.id LIMIT ?",
+            arguments: [match, limit]).map(Self.summary)
+    }
+
+    /// Turns typed text into a safe FTS5 query (every token quoted, prefix-matched, ANDed).
+    static func ftsQuery(_ text: String) -> String? {
+        var tokens: [String] = []
+        for raw in text.split(whereSeparator: { $0.isWhitespace || $0 == "," }) {
+            var word = String(raw)
+            // Dates typed as 17/05/1980 or 17.05.1980 match the DDMMYYYY form.
+            let dateParts = word.split(whereSeparator: { $0 == "/" || $0 == "." })
+            if dateParts.count == 3, dateParts.allSatisfy({ $0.allSatisfy(\.isNumber) }), dateParts[2].count == 4 {
+                word = dateParts[0].leftPad(2) + dateParts[1].leftPad(2) + dateParts[2]
+            }
+            if word.contains("-"), word.split(separator: "-").count == 3, word.first?.isNumber == true {
+                tokens.append("\"\(word)\"")  // ISO date: phrase of its parts
+                continue
+            }
+            let cleaned = word.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }
+            guard !cleaned.isEmpty else { continue }
+            tokens.append("\"\(String(String.UnicodeScalarView(cleaned)))\"*")
+        }
+        return tokens.isEmpty ? nil : tokens.joined(separator: " AND ")
+    }
+}
+
+extension Substring {
+    func leftPad(_ n: Int) -> String { String(repeating: "0", count: Swift.max(0, n - count)) + self }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import ClinicModel
+
+extension StoreTransaction {
+    static func practitioner(_ row: Row) -> Practitioner {
+        var training: DryNeedlingTraining?
+        if let course: String = row["training_course"], let hours: Int = row["training_hours"],
+           let done: LocalDate = row["training_completed_on"] {
+            training = DryNeedlingTraining(course: course, hours: hours, completedOn: done)
+        }
+        return Practitioner(
+            id: row["id"], handle: row["handle"], name: row["name"],
+            profession: Profession(rawValue: row["profession"]) ?? .other,
+            registrationNumber: row["registration_number"], role: Role(rawValue: row["role"]) ?? .reception,
+            dryNeedlingTraining: training)
+    }
+
+    /// Adds a practitioner (validated), returning it with its id.
+    @discardableResult
+    public func insertPractitioner(_ p: Practitioner, actor: String, preservingID: Bool = false) throws -> Practitioner {
+        do { try p.validate() } catch { throw StoreError.invalid(error) }
+        if try practitioner(handle: p.handle) != nil {
+            throw StoreError.duplicate(entity: "practitioner", field: "handle", value: p.handle)
+        }
+        try db.execute(sql: """
+            INSERT INTO practitioner (id, handle, name, profession, registration_number, role, training_course, training_hours, training_completed_on, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [preservingID ? p.id : nil, p.handle, p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
+                             p.dryNeedlingTraining?.course, p.dryNeedlingTraining?.hours,
+                             p.dryNeedlingTraining?.completedOn, Date()])
+        var saved = p
+        saved.id = lastID()
+        try appendAudit(AuditEvent(actor: actor, action: .create, entity: "practitioner", entityID: saved.id))
+        return saved
+    }
+
+    public func updatePractitioner(_ p: Practitioner, actor: String) throws {
+        guard let id = p.id else { throw StoreError.notFound(entity: "practitioner", key: p.handle) }
+        do { try p.validate() } catch { throw StoreError.invalid(error) }
+        try db.execute(sql: """
+            UPDATE practitioner SET name = ?, profession = ?, registration_number = ?, role = ?,
+              training_course = ?, training_hours = ?, training_completed_on = ? WHERE id = ?
+            """, arguments: [p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
+                             p.dryNeedlingTraining?.course, p.dryNeedlingTraining?.hours,
+                             p.dryNeedlingTraining?.completedOn, id])
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "practitioner", entityID: id))
+    }
+
+    public func practitioner(handle: String) throws -> Practitioner? {
+        try Row.fetchOne(db, sql: "SELECT * FROM practitioner WHERE handle = ? COLLATE NOCASE", arguments: [handle]).map(Self.practitioner)
+    }
+
+    public func practitioner(id: Int64) throws -> Practitioner? {
+        try Row.fetchOne(db, sql: "SELECT * FROM practitioner WHERE id = ?", arguments: [id]).map(Self.practitioner)
+    }
+
+    public func practitioners() throws -> [Practitioner] {
+        try Row.fetchAll(db, sql: "SELECT * FROM practitioner ORDER BY name COLLATE NOCASE").map(Self.practitioner)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import ClinicModel
+
+/// Why the store refused to open or to write, in words a practitioner can act on.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The path exists but is not an SQLite database at all.
+    case notADatabase(path: String)
+    /// An SQLite database, but not one of Knot's.
+    case notAKnotDatabase(path: String)
+    /// Made by a newer Knot: migrations this build does not know.
+    case newerDatabase(path: String, unknownMigrations: [String])
+    /// The folder or file cannot be created, read or written.
+    case cannotOpen(path: String, reason: String)
+    /// A record was not found.
+    case notFound(entity: String, key: String)
+    /// A uniqueness rule (e.g. a record number already used).
+    case duplicate(entity: String, field: String, value: String)
+    /// A rule enforced by the schema (CHECK, trigger, foreign key) refused the write.
+    case constraint(message: String)
+    /// A clinical rule of the model refused the value.
+    case invalid(ValidationErrors)
+    /// A draft was saved by someone else since it was read.
+    case draftConflict(visitID: Int64)
+    /// The disk is full or a write failed; nothing was written.
+    case writeFailed(reason: String)
+    /// The database is read-only (file permissions, read-only mount).
+    case readOnly(path: String)
+    /// Another process holds the database for longer than the busy timeout.
+    case busy
+
+    public var description: String {
+        switch self {
+        case .notADatabase(let p): "\(p) is not a Knot database (not an SQLite file); refusing to open or overwrite it"
+        case .notAKnotDatabase(let p): "\(p) is an SQLite database but not a Knot database; refusing to change it"
+        case .newerDatabase(let p, let m):
+            "\(p) was written by a newer Knot (unknown migrations: \(m.joined(separator: ", "))); upgrade Knot to open it"
+        case .cannotOpen(let p, let r): "cannot open the database at \(p): \(r)"
+        case .notFound(let e, let k): "no \(e) \(k)"
+        case .duplicate(let e, let f, let v): "a \(e) with \(f) '\(v)' already exists"
+        case .constraint(let m): "the database refused the change: \(m)"
+        case .invalid(let e): e.description
+        case .draftConflict(let id):
+            "visit \(id) was changed in another session since you opened it; reopen it to see those changes (nothing was overwritten)"
+        case .writeFailed(let r): "the database could not be written (\(r)); nothing was saved"
+        case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
+        case .busy: "the database stayed busy (another Knot is writing); try again"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import ClinicModel
+
+/// The store's typed operations inside one transaction (read or write).
+///
+/// Services compose several of these in one `ClinicDatabase.write { }` so that an import or a
+/// visit with its needling entries lands whole or not at all, with its audit rows.
+public struct StoreTransaction {
+    let db: Database
+
+    static let json: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.dateEncodingStrategy = .millisecondsSince1970
+        return e
+    }()
+    static let jsonDecoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .millisecondsSince1970
+        return d
+    }()
+
+    func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try Self.json.encode(value), as: UTF8.self)
+    }
+    func decode<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T {
+        try Self.jsonDecoder.decode(type, from: Data((text ?? "null").utf8))
+    }
+
+    /// Dates are kept to the millisecond, so what is read back equals what an export wrote.
+    static func truncated(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    func lastID() -> Int64 { db.lastInsertedRowID }
+}
+
+extension LocalDate: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { description.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> LocalDate? {
+        String.fromDatabaseValue(dbValue).flatMap { try? LocalDate(parsing: $0) }
+    }
+}

@@ -1,0 +1,371 @@
+import Foundation
+import GRDB
+import ClinicModel
+
+/// A visit as the timeline shows it.
+public struct VisitSummary: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var patientID: Int64
+    public var practitionerID: Int64
+    public var startedAt: Date
+    public var status: VisitStatus
+    public var complaint: String?
+    public var painNow: Int?
+    public var needlesInserted: Int
+    public var needlesRemoved: Int
+    public var amendments: Int
+}
+
+extension StoreTransaction {
+    // MARK: visit header
+
+    /// Opens a draft visit (header only; findings and entries are added one by one).
+    @discardableResult
+    public func insertVisit(_ v: Visit, actor: String, preservingID: Bool = false) throws -> Visit {
+        do { try v.validateHeader() } catch { throw StoreError.invalid(error) }
+        var v = v
+        v.startedAt = Self.truncated(v.startedAt)
+        try db.execute(sql: """
+            INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
+              psfs_json, notes, likely_cause_notes, status, signed_at, revision)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, 0)
+            """, arguments: [preservingID ? v.id : nil, v.patientID, v.practitionerID, v.referralID, v.startedAt, v.complaint,
+                             v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value, try encode(v.psfs),
+                             v.notes, v.likelyCauseNotes])
+        let id = lastID()
+        v.id = id
+        try appendAudit(AuditEvent(actor: actor, action: .create, entity: "visit", entityID: id, patientID: v.patientID))
+        v.triggerPoints = try v.triggerPoints.map { try insertTriggerPoint($0, visitID: id, actor: nil) }
+        v.biomechanics = try v.biomechanics.map { try insertBiomechanical($0, visitID: id, actor: nil) }
+        v.treatments = try v.treatments.map { try insertTreatment($0, visitID: id, actor: nil) }
+        v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil) }
+        if v.status == .signed, let at = v.signedAt {
+            try db.execute(sql: "UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?", arguments: [Self.truncated(at), id])
+        } else {
+            v.status = .draft
+            v.signedAt = nil
+        }
+        return v
+    }
+
+    /// The draft's revision (bumped by every save), for detecting two sessions editing one draft.
+    public func visitRevision(id: Int64) throws -> Int {
+        guard let r = try Int.fetchOne(db, sql: "SELECT revision FROM visit WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound(entity: "visit", key: String(id))
+        }
+        return r
+    }
+
+    /// Saves a draft's header. When `expectedRevision` is given and another session saved in
+    /// between, nothing is written and `draftConflict` is thrown.
+    @discardableResult
+    public func updateVisitHeader(_ v: Visit, expectedRevision: Int? = nil, actor: String) throws -> Int {
+        guard let id = v.id else { throw StoreError.notFound(entity: "visit", key: "(new)") }
+        do { try v.validateHeader() } catch { throw StoreError.invalid(error) }
+        let current = try visitRevision(id: id)
+        if let expectedRevision, expectedRevision != current { throw StoreError.draftConflict(visitID: id) }
+        try db.execute(sql: """
+            UPDATE visit SET referral_id = ?, complaint = ?, pain_now = ?, pain_best = ?, pain_worst = ?, psfs_json = ?,
+              notes = ?, likely_cause_notes = ?, revision = revision + 1 WHERE id = ?
+            """, arguments: [v.referralID, v.complaint, v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value,
+                             try encode(v.psfs), v.notes, v.likelyCauseNotes, id])
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: id, patientID: v.patientID))
+        return current + 1
+    }
+
+    func bumpRevision(_ visitID: Int64) throws {
+        try db.execute(sql: "UPDATE visit SET revision = revision + 1 WHERE id = ?", arguments: [visitID])
+    }
+
+    func patientID(visitID: Int64) throws -> Int64 {
+        guard let p = try Int64.fetchOne(db, sql: "SELECT patient_id FROM visit WHERE id = ?", arguments: [visitID]) else {
+            throw StoreError.notFound(entity: "visit", key: String(visitID))
+        }
+        return p
+    }
+
+    /// Signs a visit: from now on it is only amended. The schema refuses it while needles do not balance.
+    public func signVisit(id: Int64, at: Date = Date(), actor: String) throws {
+        let pid = try patientID(visitID: id)
+        try db.execute(sql: "UPDATE visit SET status = 'signed', signed_at = ?, revision = revision + 1 WHERE id = ?",
+                       arguments: [Self.truncated(at), id])
+        try appendAudit(AuditEvent(actor: actor, action: .sign, entity: "visit", entityID: id, patientID: pid))
+    }
+
+    // MARK: children
+
+    @discardableResult
+    public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?) throws -> TriggerPointFinding {
+        do { try f.validate() } catch { throw StoreError.invalid(error) }
+        try db.execute(sql: """
+            INSERT INTO trigger_point (visit_id, muscle_id, side, location, activity, taut_band, local_twitch, referred_pain,
+              tenderness, ppt_kg_cm2, ppt_probe_cm2, likely_causes, notes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [visitID, f.muscleID, f.side.rawValue, f.location, f.activity.rawValue, f.tautBand,
+                             f.localTwitchResponse, f.referredPainReproduced, f.tenderness?.value,
+                             f.pressurePainThreshold?.value.value, f.pressurePainThreshold?.probeSizeCm2,
+                             f.likelyCauses.map(\.rawValue).joined(separator: ","), f.notes])
+        var f = f
+        f.id = lastID()
+        if let actor { try childAudit(actor: actor, visitID: visitID, what: "trigger point", id: f.id) }
+        return f
+    }
+
+    @discardableResult
+    public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?) throws -> BiomechanicalFinding {
+        do { try f.validate() } catch { throw StoreError.invalid(error) }
+        try db.execute(sql: "INSERT INTO biomechanical_finding (visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [visitID, f.measure.code, f.side.rawValue, try encode(f.measure), f.notes])
+        var f = f
+        f.id = lastID()
+        if let actor { try childAudit(actor: actor, visitID: visitID, what: "biomechanical finding", id: f.id) }
+        return f
+    }
+
+    @discardableResult
+    public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?) throws -> Treatment {
+        do { try t.validate() } catch { throw StoreError.invalid(error) }
+        try db.execute(sql: "INSERT INTO treatment (visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [visitID, t.kind.rawValue, t.muscleID, t.side?.rawValue, t.holdTime?.value, t.cycles, t.notes])
+        var t = t
+        t.id = lastID()
+        if let actor { try childAudit(actor: actor, visitID: visitID, what: "treatment", id: t.id) }
+        return t
+    }
+
+    @discardableResult
+    public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?) throws -> NeedlingEntry {
+        do { try e.validate() } catch { throw StoreError.invalid(error) }
+        var settings: String?
+        if case .electricalStimulation(let s) = e.technique { settings = s }
+        try db.execute(sql: """
+            INSERT INTO needling_entry (visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
+              needle_lot, inserted, removed, technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses,
+              patient_response, adverse_events_json, sharps_disposed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [visitID, e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
+                             e.needle.lengthMm, e.needle.lot, e.needlesInserted, e.needlesRemoved, e.technique.code,
+                             settings, e.depth?.value, e.timeInSitu?.value, e.twitchResponses, e.patientResponse,
+                             try encode(e.adverseEvents), e.sharpsDisposed])
+        var e = e
+        e.id = lastID()
+        if let actor { try childAudit(actor: actor, visitID: visitID, what: "needling entry", id: e.id) }
+        return e
+    }
+
+    /// Records needles removed at a site (the count that must balance before signing).
+    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT visit_id, inserted FROM needling_entry WHERE id = ?", arguments: [entryID]) else {
+            throw StoreError.notFound(entity: "needling entry", key: String(entryID))
+        }
+        let inserted: Int = row["inserted"]
+        guard (0...inserted).contains(removed) else {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "needlesRemoved", value: "\(removed)", rule: "must be between 0 and the \(inserted) inserted")]))
+        }
+        try db.execute(sql: "UPDATE needling_entry SET removed = ? WHERE id = ?", arguments: [removed, entryID])
+        try childAudit(actor: actor, visitID: row["visit_id"], what: "needles removed", id: entryID, action: .update)
+    }
+
+    func childAudit(actor: String, visitID: Int64, what: String, id: Int64?, action: AuditEvent.Action = .create) throws {
+        try bumpRevision(visitID)
+        try appendAudit(AuditEvent(actor: actor, action: action, entity: "visit", entityID: visitID,
+                                   patientID: try patientID(visitID: visitID), detail: "\(what) \(id.map(String.init) ?? "")"))
+    }
+
+    // MARK: reading
+
+    public func visit(id: Int64) throws -> Visit? {
+        guard let r = try Row.fetchOne(db, sql: "SELECT * FROM visit WHERE id = ?", arguments: [id]) else { return nil }
+        return try visit(r)
+    }
+
+    func visit(_ r: Row) throws -> Visit {
+        let id: Int64 = r["id"]
+        var v = Visit(id: id, patientID: r["patient_id"], practitionerID: r["practitioner_id"], referralID: r["referral_id"],
+                      startedAt: r["started_at"], complaint: r["complaint"],
+                      pain: PainScores(now: (r["pain_now"] as Int?).map(NPRS.init(unchecked:)),
+                                       best: (r["pain_best"] as Int?).map(NPRS.init(unchecked:)),
+                                       worst: (r["pain_worst"] as Int?).map(NPRS.init(unchecked:))),
+                      psfs: try decode([PSFSItem].self, r["psfs_json"]), notes: r["notes"],
+                      likelyCauseNotes: r["likely_cause_notes"], status: VisitStatus(rawValue: r["status"]) ?? .draft,
+                      signedAt: r["signed_at"])
+        v.triggerPoints = try Row.fetchAll(db, sql: "SELECT * FROM trigger_point WHERE visit_id = ? ORDER BY id", arguments: [id]).map { t in
+            TriggerPointFinding(
+                id: t["id"], muscleID: t["muscle_id"], side: Side(rawValue: t["side"]) ?? .midline, location: t["location"],
+                activity: .init(rawValue: t["activity"]) ?? .latent, tautBand: t["taut_band"], localTwitchResponse: t["local_twitch"],
+                referredPainReproduced: t["referred_pain"], tenderness: (t["tenderness"] as Int?).map(NPRS.init(unchecked:)),
+                pressurePainThreshold: (t["ppt_kg_cm2"] as Double?).map {
+                    PressurePainThreshold(value: .init(unchecked: $0), probeSizeCm2: t["ppt_probe_cm2"] ?? 1)
+                },
+                likelyCauses: (t["likely_causes"] as String).split(separator: ",").compactMap { LikelyCause(rawValue: String($0)) },
+                notes: t["notes"])
+        }
+        v.biomechanics = try Row.fetchAll(db, sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? ORDER BY id", arguments: [id]).map { b in
+            BiomechanicalFinding(id: b["id"], measure: try decode(BiomechanicalMeasure.self, b["measure_json"]),
+                                 side: Side(rawValue: b["side"]) ?? .midline, notes: b["notes"])
+        }
+        v.treatments = try Row.fetchAll(db, sql: "SELECT * FROM treatment WHERE visit_id = ? ORDER BY id", arguments: [id]).map { t in
+            Treatment(id: t["id"], kind: .init(rawValue: t["kind"]) ?? .other, muscleID: t["muscle_id"],
+                      side: (t["side"] as String?).flatMap(Side.init(rawValue:)),
+                      holdTime: (t["hold_seconds"] as Int?).map(Seconds.init(unchecked:)), cycles: t["cycles"], notes: t["notes"])
+        }
+        v.needling = try Row.fetchAll(db, sql: "SELECT * FROM needling_entry WHERE visit_id = ? ORDER BY id", arguments: [id]).map { n in
+            let technique: NeedlingTechnique = switch n["technique"] as String {
+            case "static": .staticInSitu
+            case "electrical": .electricalStimulation(settings: n["estim_settings"] ?? "")
+            default: .pistoning
+            }
+            return NeedlingEntry(
+                id: n["id"], muscleID: n["muscle_id"], side: Side(rawValue: n["side"]) ?? .midline, triggerPoint: n["trigger_point"],
+                needle: Needle(brand: n["needle_brand"], gaugeMm: n["needle_gauge_mm"], lengthMm: n["needle_length_mm"], lot: n["needle_lot"]),
+                needlesInserted: n["inserted"], needlesRemoved: n["removed"], technique: technique,
+                depth: (n["depth_mm"] as Double?).map(DepthMillimetres.init(unchecked:)),
+                timeInSitu: (n["time_in_situ_s"] as Int?).map(Seconds.init(unchecked:)),
+                twitchResponses: n["twitch_responses"], patientResponse: n["patient_response"],
+                adverseEvents: try decode([AdverseEvent].self, n["adverse_events_json"]), sharpsDisposed: n["sharps_disposed"])
+        }
+        return v
+    }
+
+    /// A patient's visits, oldest first, with their findings and entries.
+    public func visits(patientID: Int64) throws -> [Visit] {
+        try Row.fetchAll(db, sql: "SELECT * FROM visit WHERE patient_id = ? ORDER BY started_at, id", arguments: [patientID]).map(visit)
+    }
+
+    /// The visit timeline of a patient, newest first.
+    public func visitSummaries(patientID: Int64) throws -> [VisitSummary] {
+        try Row.fetchAll(db, sql: """
+            SELECT v.id, v.patient_id, v.practitioner_id, v.started_at, v.status, v.complaint, v.pain_now,
+              coalesce((SELECT sum(inserted) FROM needling_entry n WHERE n.visit_id = v.id), 0) AS ins,
+              coalesce((SELECT sum(removed) FROM needling_entry n WHERE n.visit_id = v.id), 0) AS rem,
+              (SELECT count(*) FROM amendment a WHERE a.visit_id = v.id) AS amendments
+            FROM visit v WHERE v.patient_id = ? ORDER BY v.started_at DESC, v.id DESC
+            """, arguments: [patientID]).map { r in
+            VisitSummary(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], startedAt: r["started_at"],
+                         status: VisitStatus(rawValue: r["status"]) ?? .draft, complaint: r["complaint"], painNow: r["pain_now"],
+                         needlesInserted: r["ins"], needlesRemoved: r["rem"], amendments: r["amendments"])
+        }
+    }
+
+    /// Needling entries in a period with their visit, practitioner and patient record number.
+    public func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT v.id AS vid, p.record_number, pr.handle FROM visit v JOIN patient p ON p.id = v.patient_id
+            JOIN practitioner pr ON pr.id = v.practitioner_id
+            WHERE v.started_at >= ? AND v.started_at < ? AND EXISTS (SELECT 1 FROM needling_entry n WHERE n.visit_id = v.id)
+            ORDER BY v.started_at, v.id
+            """, arguments: [from, to])
+        var out: [(VisitSummary, String, String, NeedlingEntry)] = []
+        for r in rows {
+            guard let v = try visit(id: r["vid"]) else { continue }
+            let s = VisitSummary(id: v.id!, patientID: v.patientID, practitionerID: v.practitionerID, startedAt: v.startedAt,
+                                 status: v.status, complaint: nil, painNow: v.pain.now?.value,
+                                 needlesInserted: v.needleCount.inserted, needlesRemoved: v.needleCount.removed, amendments: 0)
+            for e in v.needling { out.append((s, r["record_number"], r["handle"], e)) }
+        }
+        return out
+    }
+
+    // MARK: amendments
+
+    @discardableResult
+    public func insertAmendment(_ a: Amendment, actor: String, preservingID: Bool = false) throws -> Amendment {
+        do { try a.validate() } catch { throw StoreError.invalid(error) }
+        var a = a
+        a.amendedAt = Self.truncated(a.amendedAt)
+        let pid = try patientID(visitID: a.visitID)
+        try db.execute(sql: "INSERT INTO amendment (id, visit_id, practitioner_id, amended_at, reason, changes_json) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [preservingID ? a.id : nil, a.visitID, a.practitionerID, a.amendedAt, a.reason, try encode(a.changes)])
+        a.id = lastID()
+        try appendAudit(AuditEvent(actor: actor, action: .amend, entity: "visit", entityID: a.visitID, patientID: pid, detail: "amendment \(a.id!)"))
+        return a
+    }
+
+    public func amendments(visitID: Int64) throws -> [Amendment] {
+        try Row.fetchAll(db, sql: "SELECT * FROM amendment WHERE visit_id = ? ORDER BY id", arguments: [visitID]).map(amendment)
+    }
+
+    public func amendments(patientID: Int64) throws -> [Amendment] {
+        try Row.fetchAll(db, sql: "SELECT a.* FROM amendment a JOIN visit v ON v.id = a.visit_id WHERE v.patient_id = ? ORDER BY a.id",
+                         arguments: [patientID]).map(amendment)
+    }
+
+    func amendment(_ r: Row) throws -> Amendment {
+        Amendment(id: r["id"], visitID: r["visit_id"], practitionerID: r["practitioner_id"], amendedAt: r["amended_at"],
+                  reason: r["reason"], changes: try decode([Amendment.Change].self, r["changes_json"]))
+    }
+
+    // MARK: plans
+
+    /// Stores a plan as a new version for its visit.
+    @discardableResult
+    public func insertPlan(_ plan: FollowUpPlan, actor: String, preservingID: Bool = false) throws -> FollowUpPlan {
+        do { try plan.validate() } catch { throw StoreError.invalid(error) }
+        var p = plan
+        p.createdAt = Self.truncated(p.createdAt)
+        let pid = try patientID(visitID: p.visitID)
+        if !preservingID {
+            p.version = (try Int.fetchOne(db, sql: "SELECT coalesce(max(version), 0) + 1 FROM follow_up_plan WHERE visit_id = ?", arguments: [p.visitID])) ?? 1
+        }
+        try db.execute(sql: "INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [preservingID ? p.id : nil, p.visitID, p.version, p.status.rawValue, p.createdAt, p.reviewDate, try encode(p.items)])
+        p.id = lastID()
+        try appendAudit(AuditEvent(actor: actor, action: .create, entity: "plan", entityID: p.id, patientID: pid, detail: "version \(p.version) \(p.status.rawValue)"))
+        return p
+    }
+
+    public func plans(visitID: Int64) throws -> [FollowUpPlan] {
+        try Row.fetchAll(db, sql: "SELECT * FROM follow_up_plan WHERE visit_id = ? ORDER BY version", arguments: [visitID]).map(plan)
+    }
+
+    public func plans(patientID: Int64) throws -> [FollowUpPlan] {
+        try Row.fetchAll(db, sql: "SELECT f.* FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id WHERE v.patient_id = ? ORDER BY f.visit_id, f.version",
+                         arguments: [patientID]).map(plan)
+    }
+
+    func plan(_ r: Row) throws -> FollowUpPlan {
+        FollowUpPlan(id: r["id"], visitID: r["visit_id"], version: r["version"], status: .init(rawValue: r["status"]) ?? .draft,
+                     createdAt: r["created_at"], reviewDate: r["review_date"], items: try decode([FollowUpPlan.Item].self, r["items_json"]))
+    }
+
+    /// The latest final plan's review date per patient, due on or before `dueBy`, for the recall list.
+    public func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)] {
+        try Row.fetchAll(db, sql: Self.summarySQL + """
+             JOIN (SELECT v.patient_id AS pid, f.review_date AS rd, f.visit_id AS vid,
+                          row_number() OVER (PARTITION BY v.patient_id ORDER BY v.started_at DESC, f.version DESC) AS rn
+                   FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id
+                   WHERE f.status = 'final' AND f.review_date IS NOT NULL) d ON d.pid = p.id AND d.rn = 1
+            WHERE p.archived = 0 AND d.rd <= ?
+              AND NOT EXISTS (SELECT 1 FROM visit later JOIN visit planned ON planned.id = d.vid
+                              WHERE later.patient_id = p.id AND later.started_at > planned.started_at)
+            ORDER BY d.rd, p.family_name
+            """, arguments: [dueBy]).map { r in (Self.summary(r), r["rd"], r["vid"]) }
+    }
+
+    /// Everything for one patient, for export.
+    public func patientRecord(id: Int64) throws -> PatientRecord? {
+        guard let p = try patient(id: id) else { return nil }
+        return PatientRecord(
+            patient: p, referrals: try referralStatuses(patientID: id, withLetters: true).map(\.referral).sorted { ($0.id ?? 0) < ($1.id ?? 0) },
+            consents: try consents(patientID: id), screens: try screens(patientID: id), visits: try visits(patientID: id),
+            amendments: try amendments(patientID: id), plans: try plans(patientID: id))
+    }
+
+    /// Patient ids in id order (optionally only those with changes since `since`), for streaming exports.
+    public func patientIDs(changedSince since: Date? = nil) throws -> [Int64] {
+        if let since {
+            return try Int64.fetchAll(db, sql: """
+                SELECT id FROM patient WHERE updated_at >= ? OR id IN (SELECT patient_id FROM visit WHERE started_at >= ?)
+                ORDER BY id
+                """, arguments: [since, since])
+        }
+        return try Int64.fetchAll(db, sql: "SELECT id FROM patient ORDER BY id")
+    }
+}
+
+extension StoreTransaction {
+    /// Records that a chart was opened (every view of a patient's chart is audited).
+    public func auditView(patientID: Int64, actor: String, what: String = "chart") throws {
+        try appendAudit(AuditEvent(actor: actor, action: .view, entity: "patient", entityID: patientID, patientID: patientID, detail: what))
+    }
+}
