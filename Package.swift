@@ -75,7 +75,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel"]),
-        .testTarget(name: "LibXMLTests", dependencies: ["LibXML"]),
+        .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "ClinicTestSupport"]),
         .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicTestSupport"]),
         .testTarget(
             name: "ClinicXMLTests",

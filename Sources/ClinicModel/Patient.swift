@@ -74,10 +74,42 @@ public enum AlertStatus: String, Sendable, Codable, CaseIterable {
 
 /// Something every clinician must see before treating: a needling precaution, an allergy, a note.
 public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
-    public enum Kind: Sendable, Hashable, Codable {
+    /// Encoded as `precaution:<name>`, `allergy` or `other` (a stable JSON and storage form).
+    public enum Kind: Sendable, Hashable, Codable, CustomStringConvertible {
         case precaution(Precaution)
         case allergy
         case other
+
+        public var description: String {
+            switch self {
+            case .precaution(let p): "precaution:\(p.rawValue)"
+            case .allergy: "allergy"
+            case .other: "other"
+            }
+        }
+
+        public init(parsing text: String) throws(ValidationError) {
+            if text == "allergy" { self = .allergy; return }
+            if text == "other" { self = .other; return }
+            let name = text.hasPrefix("precaution:") ? String(text.dropFirst("precaution:".count)) : text
+            guard let p = Precaution(rawValue: name) else {
+                throw ValidationError(field: "alert.kind", value: text,
+                                      rule: "is not allergy, other or a precaution (\(Precaution.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            self = .precaution(p)
+        }
+
+        public init(from decoder: Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            do { self = try Kind(parsing: text) } catch {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            try c.encode(description)
+        }
     }
     public var id: Int64?
     public var kind: Kind

@@ -8,6 +8,9 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var event: AuditEvent
     public var prevHash: String
     public var hash: String
+    public init(event: AuditEvent, prevHash: String, hash: String) {
+        self.event = event; self.prevHash = prevHash; self.hash = hash
+    }
 }
 
 /// What `knot audit verify` found.
@@ -36,7 +39,14 @@ extension StoreTransaction {
 
     /// Appends an event to the chain (in the caller's transaction).
     @discardableResult
-    public func appendAudit(_ event: AuditEvent) throws -> AuditRecord {
+    public func appendAudit(_ event: AuditEvent) throws -> AuditRecord? {
+        guard rowAudit else { return nil }
+        return try appendAuditAlways(event)
+    }
+
+    /// Appends an event even when per-row audit is off (an import's own event).
+    @discardableResult
+    public func appendAuditAlways(_ event: AuditEvent) throws -> AuditRecord {
         var event = event
         event.at = Self.truncated(event.at)
         let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
@@ -58,12 +68,28 @@ extension StoreTransaction {
         return AuditRecord(event: event, prevHash: prevHash, hash: hash)
     }
 
-    /// Appends an event carried in from an export, keeping its time, actor and action but
-    /// chaining it anew in this database.
-    public func appendImportedAudit(_ event: AuditEvent) throws {
-        var e = event
-        e.id = nil
-        try appendAudit(e)
+    /// Restores an exported audit row verbatim (into an empty database, in order), so that the
+    /// restored chain verifies with the same hashes. Refuses a row that does not chain.
+    public func restoreAudit(_ record: AuditRecord) throws {
+        guard let id = record.event.id else { throw StoreError.constraint(message: "an imported audit event has no id") }
+        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        let lastID: Int64 = head?["last_id"] ?? 0
+        let lastHash: String = head?["last_hash"] ?? Self.genesisHash
+        var event = record.event
+        event.at = Self.truncated(event.at)
+        guard id == lastID + 1, record.prevHash == lastHash,
+              Self.auditHash(id: id, event: event, prevHash: record.prevHash) == record.hash else {
+            throw StoreError.constraint(message: "imported audit event \(id) does not chain (the export's audit trail was altered)")
+        }
+        try db.execute(sql: """
+            INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
+                             event.patientID, event.detail, record.prevHash, record.hash])
+        try db.execute(sql: """
+            INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
+            ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
+            """, arguments: [id, record.hash])
     }
 
     static func auditRecord(_ row: Row) -> AuditRecord {

@@ -8,6 +8,23 @@ import ClinicModel
 /// visit with its needling entries lands whole or not at all, with its audit rows.
 public struct StoreTransaction {
     let db: Database
+    /// When false, writes do not append their own audit rows (a records import restores the
+    /// exported trail instead and logs one import event).
+    var rowAudit = true
+
+    init(db: Database) { self.db = db }
+
+    /// The same transaction with per-row audit turned off.
+    public func withoutRowAudit() -> StoreTransaction {
+        var t = self
+        t.rowAudit = false
+        return t
+    }
+
+    /// Whether the database holds no patients and no practitioners (an import may keep ids).
+    public func isEmptyClinic() throws -> Bool {
+        (try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM practitioner) + (SELECT count(*) FROM audit_event)") ?? 0) == 0
+    }
 
     static let json: JSONEncoder = {
         let e = JSONEncoder()

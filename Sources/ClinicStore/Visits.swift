@@ -35,10 +35,10 @@ extension StoreTransaction {
         let id = lastID()
         v.id = id
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "visit", entityID: id, patientID: v.patientID))
-        v.triggerPoints = try v.triggerPoints.map { try insertTriggerPoint($0, visitID: id, actor: nil) }
-        v.biomechanics = try v.biomechanics.map { try insertBiomechanical($0, visitID: id, actor: nil) }
-        v.treatments = try v.treatments.map { try insertTreatment($0, visitID: id, actor: nil) }
-        v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil) }
+        v.triggerPoints = try v.triggerPoints.map { try insertTriggerPoint($0, visitID: id, actor: nil, preservingID: preservingID) }
+        v.biomechanics = try v.biomechanics.map { try insertBiomechanical($0, visitID: id, actor: nil, preservingID: preservingID) }
+        v.treatments = try v.treatments.map { try insertTreatment($0, visitID: id, actor: nil, preservingID: preservingID) }
+        v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
         if v.status == .signed, let at = v.signedAt {
             try db.execute(sql: "UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?", arguments: [Self.truncated(at), id])
         } else {
@@ -95,13 +95,13 @@ extension StoreTransaction {
     // MARK: children
 
     @discardableResult
-    public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?) throws -> TriggerPointFinding {
+    public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> TriggerPointFinding {
         do { try f.validate() } catch { throw StoreError.invalid(error) }
         try db.execute(sql: """
-            INSERT INTO trigger_point (visit_id, muscle_id, side, location, activity, taut_band, local_twitch, referred_pain,
+            INSERT INTO trigger_point (id, visit_id, muscle_id, side, location, activity, taut_band, local_twitch, referred_pain,
               tenderness, ppt_kg_cm2, ppt_probe_cm2, likely_causes, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [visitID, f.muscleID, f.side.rawValue, f.location, f.activity.rawValue, f.tautBand,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [preservingID ? f.id : nil, visitID, f.muscleID, f.side.rawValue, f.location, f.activity.rawValue, f.tautBand,
                              f.localTwitchResponse, f.referredPainReproduced, f.tenderness?.value,
                              f.pressurePainThreshold?.value.value, f.pressurePainThreshold?.probeSizeCm2,
                              f.likelyCauses.map(\.rawValue).joined(separator: ","), f.notes])
@@ -112,10 +112,10 @@ extension StoreTransaction {
     }
 
     @discardableResult
-    public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?) throws -> BiomechanicalFinding {
+    public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> BiomechanicalFinding {
         do { try f.validate() } catch { throw StoreError.invalid(error) }
-        try db.execute(sql: "INSERT INTO biomechanical_finding (visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [visitID, f.measure.code, f.side.rawValue, try encode(f.measure), f.notes])
+        try db.execute(sql: "INSERT INTO biomechanical_finding (id, visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [preservingID ? f.id : nil, visitID, f.measure.code, f.side.rawValue, try encode(f.measure), f.notes])
         var f = f
         f.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "biomechanical finding", id: f.id) }
@@ -123,10 +123,10 @@ extension StoreTransaction {
     }
 
     @discardableResult
-    public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?) throws -> Treatment {
+    public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> Treatment {
         do { try t.validate() } catch { throw StoreError.invalid(error) }
-        try db.execute(sql: "INSERT INTO treatment (visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [visitID, t.kind.rawValue, t.muscleID, t.side?.rawValue, t.holdTime?.value, t.cycles, t.notes])
+        try db.execute(sql: "INSERT INTO treatment (id, visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [preservingID ? t.id : nil, visitID, t.kind.rawValue, t.muscleID, t.side?.rawValue, t.holdTime?.value, t.cycles, t.notes])
         var t = t
         t.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "treatment", id: t.id) }
@@ -134,16 +134,16 @@ extension StoreTransaction {
     }
 
     @discardableResult
-    public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?) throws -> NeedlingEntry {
+    public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> NeedlingEntry {
         do { try e.validate() } catch { throw StoreError.invalid(error) }
         var settings: String?
         if case .electricalStimulation(let s) = e.technique { settings = s }
         try db.execute(sql: """
-            INSERT INTO needling_entry (visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
+            INSERT INTO needling_entry (id, visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
               needle_lot, inserted, removed, technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses,
               patient_response, adverse_events_json, sharps_disposed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [visitID, e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [preservingID ? e.id : nil, visitID, e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
                              e.needle.lengthMm, e.needle.lot, e.needlesInserted, e.needlesRemoved, e.technique.code,
                              settings, e.depth?.value, e.timeInSitu?.value, e.twitchResponses, e.patientResponse,
                              try encode(e.adverseEvents), e.sharpsDisposed])
@@ -367,5 +367,17 @@ extension StoreTransaction {
     /// Records that a chart was opened (every view of a patient's chart is audited).
     public func auditView(patientID: Int64, actor: String, what: String = "chart") throws {
         try appendAudit(AuditEvent(actor: actor, action: .view, entity: "patient", entityID: patientID, patientID: patientID, detail: what))
+    }
+}
+
+extension StoreTransaction {
+    /// The needle of the practitioner's most recent needling entry (remembered for the next one).
+    public func lastNeedle(practitionerID: Int64) throws -> Needle? {
+        try Row.fetchOne(db, sql: """
+            SELECT n.needle_brand, n.needle_gauge_mm, n.needle_length_mm, n.needle_lot FROM needling_entry n
+            JOIN visit v ON v.id = n.visit_id WHERE v.practitioner_id = ? ORDER BY n.id DESC LIMIT 1
+            """, arguments: [practitionerID]).map {
+            Needle(brand: $0["needle_brand"], gaugeMm: $0["needle_gauge_mm"], lengthMm: $0["needle_length_mm"], lot: $0["needle_lot"])
+        }
     }
 }

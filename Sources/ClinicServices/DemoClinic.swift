@@ -1,0 +1,1026 @@
+import Foundation
+import ClinicModel
+import ClinicStore
+
+// A deterministic generator of realistic clinics: the demo clinic `knot demo` loads, and the same
+// generator at scale for benchmarks. Everything goes in through `StoreTransaction`'s ordinary
+// methods, so the model's rules, the schema's checks and the audit trail all see realistic data.
+//
+// Determinism: every random choice comes from SplitMix64 streams seeded from a fixed seed and the
+// patient's position, never from the system; dates are computed from `today`. Visit times are
+// clinic hours (08:00-17:45) on the machine's time zone, so the same seed gives the same
+// calendar dates and wall-clock times everywhere.
+
+// MARK: - Public API
+
+/// What a demo or synthetic load wrote, counted as it went, for `knot demo` to print.
+public struct DemoSummary: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var practitioners = 0
+    public var receptionUsers = 0
+    public var patients = 0
+    public var archivedPatients = 0
+    public var alerts = 0
+    public var referrals = 0
+    public var visits = 0
+    public var signedVisits = 0
+    public var draftVisits = 0
+    public var triggerPoints = 0
+    public var biomechanicalFindings = 0
+    public var treatments = 0
+    public var needlingEntries = 0
+    public var needlesInserted = 0
+    public var adverseEvents = 0
+    public var consents = 0
+    public var screens = 0
+    public var amendments = 0
+    public var plans = 0
+    /// Patients on the recall list (latest final plan's review date on or before `today`).
+    public var reviewsDue = 0
+
+    public init() {}
+
+    mutating func add(_ o: DemoSummary) {
+        practitioners += o.practitioners; receptionUsers += o.receptionUsers; patients += o.patients
+        archivedPatients += o.archivedPatients; alerts += o.alerts; referrals += o.referrals; visits += o.visits
+        signedVisits += o.signedVisits; draftVisits += o.draftVisits; triggerPoints += o.triggerPoints
+        biomechanicalFindings += o.biomechanicalFindings; treatments += o.treatments
+        needlingEntries += o.needlingEntries; needlesInserted += o.needlesInserted; adverseEvents += o.adverseEvents
+        consents += o.consents; screens += o.screens; amendments += o.amendments; plans += o.plans
+        reviewsDue += o.reviewsDue
+    }
+
+    public var description: String {
+        """
+        \(practitioners) practitioners and \(receptionUsers) reception user(s)
+        \(patients) patients (\(archivedPatients) archived), \(alerts) alerts, \(referrals) referrals
+        \(visits) visits (\(signedVisits) signed, \(draftVisits) drafts), \(triggerPoints) trigger points, \(biomechanicalFindings) biomechanical findings, \(treatments) treatments
+        \(needlingEntries) needling entries (\(needlesInserted) needles, all removed), \(adverseEvents) adverse events, \(consents) consents, \(screens) precaution screens
+        \(amendments) amendments, \(plans) follow-up plans, \(reviewsDue) reviews due
+        """
+    }
+}
+
+/// Why a demo or synthetic clinic could not be generated.
+public enum DemoClinicError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The demo loads only into an empty database, so that it never mixes with real records.
+    case databaseNotEmpty(patients: Int)
+    /// A size asked of the synthetic generator is outside what it makes.
+    case invalidSize(field: String, value: Int, rule: String)
+
+    public var description: String {
+        switch self {
+        case .databaseNotEmpty(let n):
+            "the database already holds \(n) patient(s); the demo clinic loads only into an empty database (use `--database` with a new file)"
+        case .invalidSize(let f, let v, let r): "\(f): '\(v)' \(r)"
+        }
+    }
+}
+
+/// The demo clinic: four practitioners, a receptionist and about fifty patients with six months
+/// of visits, loaded in one transaction.
+///
+/// It exists so that a practitioner can try every screen on believable records (accented and
+/// non-Latin names, anticoagulant precautions, referrals running out, needles that balance, a
+/// couple of drafts and amendments, overdue reviews) without typing any of them. Loading twice
+/// with the same `today` gives the same clinic.
+public enum DemoClinic {
+    /// The demo's seed ("KNOTDEMO").
+    public static let seed: UInt64 = 0x4B4E_4F54_4445_4D4F
+
+    /// Loads the demo clinic into an empty database; throws `DemoClinicError.databaseNotEmpty`
+    /// when it already has patients. Practitioners with the demo's handles are reused.
+    /// `today` must not be after the real date (the model refuses future referrals and visits).
+    @discardableResult
+    public static func load(into db: ClinicDatabase, actor: String, today: LocalDate) throws -> DemoSummary {
+        try db.write { tx in
+            let existing = try tx.patientCount(includeArchived: true)
+            guard existing == 0 else { throw DemoClinicError.databaseNotEmpty(patients: existing) }
+            var writer = ClinicHistoryWriter(tx: tx, actor: actor, today: today, identifierPrefix: .demo)
+            let staff = try writer.ensureStaff()
+            for (index, person) in DemoPeople.all.enumerated() {
+                var rng = SplitMix64(seed: seed, stream: UInt64(index))
+                let visits = person.traits.contains(.singleVisit) ? 1 : rng.weighted([1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 3, 7: 2, 8: 1])
+                try writer.writePatient(person, serial: index, staff: staff, visitCount: visits, rng: &rng)
+            }
+            writer.summary.reviewsDue = try tx.reviewsDue(by: today).count
+            return writer.summary
+        }
+    }
+}
+
+/// The demo clinic's generator at scale, for benchmarks: `patients` patients with exactly
+/// `visitsPerPatient` visits each, over the last six months.
+///
+/// Patients are written in transactions of `batchSize`, each patient from its own random stream,
+/// so memory stays flat and the result does not depend on the batch size. Names come from pools
+/// (with accents, apostrophes and CJK names), so search sees realistic collisions.
+public enum SyntheticClinic {
+    public static let batchSize = 1000
+
+    @discardableResult
+    public static func generate(into db: ClinicDatabase, patients: Int, visitsPerPatient: Int, seed: UInt64,
+                                today: LocalDate) throws -> DemoSummary {
+        guard patients >= 0 else { throw DemoClinicError.invalidSize(field: "patients", value: patients, rule: "must not be negative") }
+        guard (0...200).contains(visitsPerPatient) else {
+            throw DemoClinicError.invalidSize(field: "visitsPerPatient", value: visitsPerPatient, rule: "must be between 0 and 200")
+        }
+        var total = DemoSummary()
+        let (staff, serialBase) = try db.write { tx -> (DemoStaff, Int) in
+            var writer = ClinicHistoryWriter(tx: tx, actor: "synthetic", today: today, identifierPrefix: .synthetic)
+            let staff = try writer.ensureStaff()
+            total.add(writer.summary)
+            return (staff, try tx.patientCount(includeArchived: true))
+        }
+        var start = 0
+        while start < patients {
+            let end = min(patients, start + batchSize)
+            let part = try db.write { tx -> DemoSummary in
+                var writer = ClinicHistoryWriter(tx: tx, actor: "synthetic", today: today, identifierPrefix: .synthetic)
+                for index in start..<end {
+                    var rng = SplitMix64(seed: seed, stream: UInt64(index))
+                    let person = SyntheticPeople.person(&rng)
+                    try writer.writePatient(person, serial: serialBase + index, staff: staff, visitCount: visitsPerPatient, rng: &rng)
+                }
+                return writer.summary
+            }
+            total.add(part)
+            start = end
+        }
+        total.reviewsDue = try db.read { try $0.reviewsDue(by: today).count }
+        return total
+    }
+}
+
+// MARK: - Randomness
+
+/// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and the same on every platform and
+/// Swift version, unlike the standard library's `random(in:)` algorithms.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64, stream: UInt64 = 0) {
+        state = seed ^ (stream &* 0xD1B5_4A32_D192_ED03)
+        _ = next()
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in the range (the tiny modulo bias is irrelevant here).
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.count))
+    }
+
+    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+    mutating func chance(_ p: Double) -> Bool { unit() < p }
+    mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
+
+    /// `count` distinct items, in a random order.
+    mutating func pick<T>(_ items: [T], count: Int) -> [T] {
+        var pool = items
+        var out: [T] = []
+        while out.count < count, !pool.isEmpty { out.append(pool.remove(at: int(0...(pool.count - 1)))) }
+        return out
+    }
+
+    /// A key drawn with the given weights (keys visited in sorted order, so it is deterministic).
+    mutating func weighted(_ weights: [Int: Int]) -> Int {
+        let keys = weights.keys.sorted()
+        var roll = int(1...weights.values.reduce(0, +))
+        for k in keys {
+            roll -= weights[k]!
+            if roll <= 0 { return k }
+        }
+        return keys.last!
+    }
+}
+
+// MARK: - Who
+
+/// Something notable about a demo patient (alerts, drafts, amendments...).
+enum DemoTrait: Hashable, Sendable {
+    case anticoagulant(String)
+    case metalAllergy
+    case latexAllergy
+    case proposedAntiplatelet
+    case needlePhobia
+    case diabetes
+    case podiatry
+    case notPodiatry
+    case draftToday
+    case draftYesterday
+    case amended
+    case archived
+    case minor
+    case singleVisit
+    case finishedLongAgo
+}
+
+/// A person to create: the name and what makes them interesting.
+struct DemoPerson: Sendable {
+    var given: String
+    var family: String
+    var sex: Sex
+    var preferred: String?
+    /// The local part of the email when the name has no Latin letters.
+    var emailName: String?
+    var traits: Set<DemoTrait>
+
+    init(_ given: String, _ family: String, _ sex: Sex, preferred: String? = nil, emailName: String? = nil,
+         _ traits: Set<DemoTrait> = []) {
+        self.given = given; self.family = family; self.sex = sex; self.preferred = preferred
+        self.emailName = emailName; self.traits = traits
+    }
+}
+
+/// The demo clinic's patients: diverse names, and each special case on someone.
+enum DemoPeople {
+    static let all: [DemoPerson] = [
+        DemoPerson("Zoë", "Müller", .female, [.podiatry, .draftToday]),
+        DemoPerson("José", "Álvarez", .male, [.anticoagulant("Apixaban 5 mg twice daily (atrial fibrillation)"), .notPodiatry]),
+        DemoPerson("Siobhán", "O'Brien", .female, preferred: "Shiv", [.amended]),
+        DemoPerson("芳", "王", .female, emailName: "wang.fang", [.notPodiatry]),
+        DemoPerson("Jo", "Smith", .female, [.amended, .notPodiatry]),
+        DemoPerson("Liam", "Nguyen", .male, [.draftYesterday]),
+        DemoPerson("Aroha", "Ngata", .female, [.finishedLongAgo]),
+        DemoPerson("Mohammed", "Al-Hassan", .male),
+        DemoPerson("Chloé", "Dubois", .female, [.finishedLongAgo]),
+        DemoPerson("Björn", "Lindqvist", .male, [.podiatry]),
+        DemoPerson("Priya", "Raman", .female),
+        DemoPerson("Kateřina", "Nováková", .female, preferred: "Kat"),
+        DemoPerson("Seán", "Murphy", .male, [.finishedLongAgo]),
+        DemoPerson("Yūki", "Tanaka", .female),
+        DemoPerson("Grace", "Williams", .female, [.latexAllergy]),
+        DemoPerson("Oliver", "Brown", .male, [.needlePhobia, .notPodiatry]),
+        DemoPerson("Amelia", "Jones", .female, [.finishedLongAgo]),
+        DemoPerson("Jack", "Taylor", .male),
+        DemoPerson("Charlotte", "Wilson", .female, [.podiatry]),
+        DemoPerson("Noah", "Martin", .male, [.minor, .podiatry]),
+        DemoPerson("Isla", "Thompson", .female),
+        DemoPerson("William", "Anderson", .male, preferred: "Bill", [.finishedLongAgo]),
+        DemoPerson("Mia", "Walker", .female),
+        DemoPerson("Lucas", "Papadopoulos", .male),
+        DemoPerson("Sofia", "Rossi", .female, [.singleVisit]),
+        DemoPerson("Ethan", "White", .male),
+        DemoPerson("Harper", "Kelly", .female, [.minor]),
+        DemoPerson("Henry", "Robinson", .male, [.finishedLongAgo]),
+        DemoPerson("Ava", "Campbell", .female),
+        DemoPerson("Mateo", "García", .male, [.amended]),
+        DemoPerson("Élodie", "Lefèvre", .female),
+        DemoPerson("Søren", "Madsen", .male, [.podiatry]),
+        DemoPerson("Ngaio", "Te Rangi", .female),
+        DemoPerson("Dimitri", "Ivanov", .male, [.archived, .finishedLongAgo]),
+        DemoPerson("Fatima", "Rahman", .female),
+        DemoPerson("Arjun", "Mehta", .male, [.finishedLongAgo]),
+        DemoPerson("Leilani", "Kahananui", .female),
+        DemoPerson("Connor", "McDonald", .male, [.podiatry]),
+        DemoPerson("Ruby", "D'Souza", .female),
+        DemoPerson("Min-jun", "Park", .male),
+        DemoPerson("Hannah", "Schmidt", .female, [.metalAllergy, .notPodiatry]),
+        DemoPerson("Samuel", "Okafor", .male, [.diabetes, .podiatry]),
+        DemoPerson("Ingrid", "Johansson", .female, [.finishedLongAgo]),
+        DemoPerson("Patrick", "Byrne", .male, [.anticoagulant("Warfarin, target INR 2-3 (mechanical mitral valve)"), .podiatry]),
+        DemoPerson("Lucía", "Fernández", .female, [.singleVisit]),
+        DemoPerson("Thanh", "Trần", .male),
+        DemoPerson("Emily", "Clarke", .female, [.podiatry]),
+        DemoPerson("Daniel", "Cohen", .male, [.proposedAntiplatelet, .notPodiatry]),
+        DemoPerson("Maya", "Goldberg", .female, [.finishedLongAgo]),
+        DemoPerson("Emre", "Yılmaz", .male),
+    ]
+}
+
+/// Name pools for synthetic clinics (a few thousand combinations, so names repeat as in life).
+enum SyntheticPeople {
+    static let female = ["Zoë", "Siobhán", "Jo", "Aroha", "Chloé", "Priya", "Kateřina", "Yūki", "Grace", "Amelia",
+                         "Charlotte", "Isla", "Mia", "Sofia", "Harper", "Ava", "Élodie", "Ngaio", "Fatima", "Leilani",
+                         "Ruby", "Hannah", "Ingrid", "Lucía", "Emily", "Maya", "Olivia", "Sarah", "Mei", "Aisha",
+                         "Joanne", "Josephine", "芳", "Anna", "Renée", "Noémie"]
+    static let male = ["José", "Liam", "Mohammed", "Björn", "Seán", "Oliver", "Jack", "Noah", "William", "Lucas",
+                       "Ethan", "Henry", "Mateo", "Søren", "Dimitri", "Arjun", "Connor", "Min-jun", "Samuel", "Patrick",
+                       "Thanh", "Daniel", "Emre", "John", "Jonathan", "Joseph", "Wei", "Tomás", "André", "Kai",
+                       "伟", "Rāwiri", "Omar", "Ben"]
+    static let family = ["Müller", "Álvarez", "O'Brien", "王", "Smith", "Smithson", "Nguyen", "Ngata", "Al-Hassan", "Dubois",
+                         "Lindqvist", "Raman", "Nováková", "Murphy", "Tanaka", "Williams", "Brown", "Jones", "Taylor",
+                         "Wilson", "Martin", "Thompson", "Anderson", "Walker", "Papadopoulos", "Rossi", "White", "Kelly",
+                         "Robinson", "Campbell", "García", "Lefèvre", "Madsen", "Te Rangi", "Ivanov", "Rahman", "Mehta",
+                         "Kahananui", "McDonald", "D'Souza", "Park", "Schmidt", "Okafor", "Johansson", "Byrne",
+                         "Fernández", "Trần", "Clarke", "Cohen", "Goldberg", "Yılmaz", "李", "Chen", "Kowalczyk", "Singh"]
+
+    static func person(_ rng: inout SplitMix64) -> DemoPerson {
+        let isFemale = rng.chance(0.55)
+        let given = rng.pick(isFemale ? female : male)
+        var traits: Set<DemoTrait> = []
+        let roll = rng.unit()
+        switch roll {
+        case ..<0.015: traits.insert(.anticoagulant(rng.pick(["Apixaban 5 mg twice daily", "Rivaroxaban 20 mg daily", "Warfarin, target INR 2-3"])))
+        case ..<0.025: traits.insert(.metalAllergy)
+        case ..<0.035: traits.insert(.needlePhobia)
+        case ..<0.045: traits.insert(.proposedAntiplatelet)
+        case ..<0.055: traits.insert(.latexAllergy)
+        case ..<0.065: traits.insert(.diabetes); traits.insert(.podiatry)
+        default: break
+        }
+        switch rng.unit() {
+        case ..<0.01: traits.insert(.draftYesterday)
+        case ..<0.03: traits.insert(.amended)
+        case ..<0.04: traits.insert(.archived)
+        case ..<0.09: traits.insert(.minor)
+        default: break
+        }
+        return DemoPerson(given, rng.pick(family), isFemale ? .female : .male, traits)
+    }
+}
+
+/// The clinic's users, as stored (with ids).
+struct DemoStaff: Sendable {
+    var physiotherapist: Practitioner
+    var podiatrist: Practitioner
+    var chiropractor: Practitioner
+    var osteopath: Practitioner
+    var reception: Practitioner
+}
+
+// MARK: - What brings them in
+
+/// How a practitioner examines a region (which biomechanical findings get recorded).
+enum AssessmentStyle: Sendable { case foot, neck, shoulder, back, hip, elbow, jaw }
+
+/// A presenting complaint: the muscles that usually hold its trigger points, the functional
+/// activities it limits, its usual causes, and the home program and correction it calls for.
+struct Presentation: Sendable {
+    let complaint: String
+    let muscles: [String]
+    let psfs: [String]
+    let causes: [LikelyCause]
+    let causeNote: String
+    let assessment: AssessmentStyle
+    let exercise: String
+    let stretch: String
+    let correction: String
+
+    var lowerLimb: Bool { assessment == .foot }
+
+    static let podiatry: [Presentation] = [
+        Presentation(
+            complaint: "Plantar heel pain, worst with the first steps in the morning",
+            muscles: ["soleus", "gastrocnemius-medial", "abductor-hallucis", "quadratus-plantae", "flexor-digitorum-brevis"],
+            psfs: ["Walking 30 minutes", "First steps out of bed", "Standing at work"],
+            causes: [.increasedActivity, .sustainedPosture], causeNote: "New standing job on hard floors and a new walking program",
+            assessment: .foot, exercise: "Calf raises off a step, 3 x 12, slow lowering",
+            stretch: "Calf stretch against the wall, 3 x 30 s each side",
+            correction: "Supportive runners with a firm heel counter; trial of prefabricated orthoses"),
+        Presentation(
+            complaint: "Calf tightness and Achilles pain since increasing running",
+            muscles: ["gastrocnemius-medial", "gastrocnemius-lateral", "soleus", "tibialis-posterior", "plantaris"],
+            psfs: ["Running 5 km", "Hopping on one leg", "Walking up stairs"],
+            causes: [.increasedActivity, .suddenMovement], causeNote: "Running volume doubled over four weeks before a fun run",
+            assessment: .foot, exercise: "Isometric calf holds 5 x 45 s, then heavy slow calf raises",
+            stretch: "Bent-knee soleus stretch, 3 x 30 s",
+            correction: "Cut running by a third for two weeks; heel raise in both shoes"),
+        Presentation(
+            complaint: "Ache in the front of the shin walking fast or downhill",
+            muscles: ["tibialis-anterior", "extensor-digitorum-longus", "extensor-hallucis-longus", "peroneus-longus"],
+            psfs: ["Brisk walking", "Walking downhill", "Bushwalking 2 hours"],
+            causes: [.increasedActivity, .repetitiveWorkOrLifting], causeNote: "Long hill walks on holiday",
+            assessment: .foot, exercise: "Toe raises against a band, 3 x 15", stretch: "Kneeling shin stretch, 3 x 30 s",
+            correction: "Cushioned footwear; build walking distance by 10% a week"),
+        Presentation(
+            complaint: "Pain under the big toe joint and cramping in the arch",
+            muscles: ["flexor-hallucis-brevis", "adductor-hallucis-oblique", "flexor-hallucis-longus", "abductor-hallucis"],
+            psfs: ["Walking barefoot", "Rising onto tiptoe", "Dancing"],
+            causes: [.sustainedPosture, .increasedActivity], causeNote: "Thin flat shoes at work all day",
+            assessment: .foot, exercise: "Short-foot exercise and towel scrunches, 2 x 10",
+            stretch: "Big toe extension stretch, 3 x 30 s",
+            correction: "Stiff-soled shoe with a rocker; first-ray cut-out in the orthosis"),
+        Presentation(
+            complaint: "Aching outside of the ankle since rolling it at netball",
+            muscles: ["peroneus-longus", "peroneus-brevis", "extensor-digitorum-brevis", "tibialis-anterior"],
+            psfs: ["Playing netball", "Walking on uneven ground", "Running"],
+            causes: [.injury], causeNote: "Inversion sprain six weeks ago, back to training too soon",
+            assessment: .foot, exercise: "Single-leg balance 3 x 30 s, then eyes closed",
+            stretch: "Peroneal stretch, 3 x 30 s", correction: "Lace-up ankle brace for sport for six weeks"),
+    ]
+
+    static let general: [Presentation] = [
+        Presentation(
+            complaint: "Neck pain and headaches after long days at the computer",
+            muscles: ["upper-trapezius", "levator-scapulae", "splenius-capitis", "sternocleidomastoid-sternal",
+                      "rectus-capitis-posterior-major", "semispinalis-capitis"],
+            psfs: ["Computer work 2 hours", "Reversing the car", "Sleeping through the night"],
+            causes: [.sustainedPosture, .stress], causeNote: "Deadline period at work; laptop on the kitchen table",
+            assessment: .neck, exercise: "Chin tucks 10 x 10 s, three times a day",
+            stretch: "Upper trapezius stretch, 3 x 30 s each side",
+            correction: "Screen at eye level with an external keyboard; a break every 30 minutes"),
+        Presentation(
+            complaint: "Shoulder pain reaching overhead and lying on that side",
+            muscles: ["infraspinatus", "supraspinatus", "teres-minor", "deltoid-middle", "upper-trapezius"],
+            psfs: ["Reaching the top shelf", "Hanging out washing", "Swimming freestyle"],
+            causes: [.repetitiveWorkOrLifting, .increasedActivity], causeNote: "Painted the house over two weekends",
+            assessment: .shoulder, exercise: "Side-lying external rotation, 3 x 12 with 1 kg",
+            stretch: "Cross-body shoulder stretch, 3 x 30 s",
+            correction: "Short spells of overhead work; elbow below shoulder height for now"),
+        Presentation(
+            complaint: "Low back pain after lifting, worse bending forward",
+            muscles: ["quadratus-lumborum", "gluteus-medius", "iliocostalis-lumborum", "piriformis", "gluteus-maximus"],
+            psfs: ["Putting on socks", "Lifting the toddler", "Sitting through a film"],
+            causes: [.repetitiveWorkOrLifting, .suddenMovement], causeNote: "Lifted a heavy box with a twist",
+            assessment: .back, exercise: "Bridges 3 x 10 and bird-dog 3 x 8",
+            stretch: "Knee-to-chest and figure-four stretches, 3 x 30 s",
+            correction: "Lift close to the body; change position every 30 minutes"),
+        Presentation(
+            complaint: "Pain on the outside of the hip lying on that side and on stairs",
+            muscles: ["gluteus-medius", "gluteus-minimus", "tensor-fasciae-latae", "vastus-lateralis", "piriformis"],
+            psfs: ["Lying on the sore side", "Climbing stairs", "Walking 20 minutes"],
+            causes: [.increasedActivity, .sustainedPosture], causeNote: "Stands with the weight on one hip; new long walks",
+            assessment: .hip, exercise: "Side-lying hip abduction 3 x 12; step-ups 3 x 10",
+            stretch: "Figure-four stretch, 3 x 30 s", correction: "Pillow between the knees at night; no crossed legs"),
+        Presentation(
+            complaint: "Pain on the outside of the elbow gripping and lifting the kettle",
+            muscles: ["extensor-carpi-radialis-brevis", "extensor-carpi-radialis-longus", "extensor-digitorum", "supinator",
+                      "brachioradialis"],
+            psfs: ["Lifting the kettle", "Using the mouse all day", "Gardening"],
+            causes: [.repetitiveWorkOrLifting], causeNote: "Long hours with the mouse; weekend pruning",
+            assessment: .elbow, exercise: "Isometric wrist extension, 5 x 45 s", stretch: "Wrist extensor stretch, 3 x 30 s",
+            correction: "Vertical mouse; lift with the palm up"),
+        Presentation(
+            complaint: "Jaw pain and clenching with headaches at the temples",
+            muscles: ["masseter", "temporalis", "lateral-pterygoid", "medial-pterygoid"],
+            psfs: ["Chewing a steak", "Yawning", "Talking on the phone 30 minutes"],
+            causes: [.stress], causeNote: "A stressful few months; wakes with a sore jaw",
+            assessment: .jaw, exercise: "Tongue-up jaw relaxation, 6 x 6 exercises",
+            stretch: "Gentle mouth opening with the tongue on the palate",
+            correction: "Soft diet for a week; ask the dentist about a night splint"),
+    ]
+}
+
+// MARK: - The writer
+
+/// Which identifier ranges a generator uses, so that a demo and a synthetic clinic in one
+/// database never collide.
+enum IdentifierPrefix {
+    case demo, synthetic
+    var ihi: String { self == .demo ? "8003608" : "8003609" }
+    var medicare: String { self == .demo ? "2" : "4" }
+}
+
+/// Writes one patient's history through the store, the way a clinic would have: referral, then
+/// for each visit consent and screen when needling needs them, the note, its findings and
+/// entries one by one, the signature, and a plan after the last visit.
+struct ClinicHistoryWriter {
+    let tx: StoreTransaction
+    let actor: String
+    let today: LocalDate
+    let identifierPrefix: IdentifierPrefix
+    let calendar: Calendar
+    var summary = DemoSummary()
+
+    init(tx: StoreTransaction, actor: String, today: LocalDate, identifierPrefix: IdentifierPrefix) {
+        self.tx = tx; self.actor = actor; self.today = today; self.identifierPrefix = identifierPrefix
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = .current
+        calendar = cal
+    }
+
+    /// The clinic's users, created when their handles are not there yet.
+    mutating func ensureStaff() throws -> DemoStaff {
+        let today = self.today
+        func training(_ course: String, _ hours: Int, yearsAgo: Int) -> DryNeedlingTraining {
+            DryNeedlingTraining(course: course, hours: hours, completedOn: today.adding(years: -yearsAgo).adding(days: -40))
+        }
+        let wanted = [
+            Practitioner(handle: "mchen", name: "Mei Chen", profession: .physiotherapist, registrationNumber: "PHY0001234567",
+                         dryNeedlingTraining: training("Dry Needling Level 1 and 2", 48, yearsAgo: 6)),
+            Practitioner(handle: "tkowalski", name: "Tomasz Kowalski", profession: .podiatrist, registrationNumber: "POD0001876543",
+                         dryNeedlingTraining: training("Dry needling of the lower limb", 24, yearsAgo: 3)),
+            Practitioner(handle: "rpatel", name: "Ravi Patel", profession: .chiropractor, registrationNumber: "CHI0001456789"),
+            Practitioner(handle: "lnguyen", name: "Linh Nguyễn", profession: .osteopath, registrationNumber: "OST0001654321",
+                         dryNeedlingTraining: training("Myofascial dry needling", 36, yearsAgo: 4)),
+            Practitioner(handle: "reception", name: "Jo Harris", profession: .other, role: .reception),
+        ]
+        var saved: [Practitioner] = []
+        for p in wanted {
+            if let existing = try tx.practitioner(handle: p.handle) {
+                saved.append(existing)
+            } else {
+                saved.append(try tx.insertPractitioner(p, actor: actor))
+                if p.role == .reception { summary.receptionUsers += 1 } else { summary.practitioners += 1 }
+            }
+        }
+        return DemoStaff(physiotherapist: saved[0], podiatrist: saved[1], chiropractor: saved[2], osteopath: saved[3], reception: saved[4])
+    }
+
+    func instant(_ day: LocalDate, hour: Int, minute: Int) -> Date {
+        calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
+    }
+
+    // MARK: patient
+
+    mutating func writePatient(_ person: DemoPerson, serial: Int, staff: DemoStaff, visitCount: Int,
+                               rng: inout SplitMix64) throws {
+        // Children come with sports injuries of the lower limb.
+        let podiatry = person.traits.contains(.podiatry) || person.traits.contains(.minor)
+            || (!person.traits.contains(.notPodiatry) && rng.chance(0.35))
+        let presentation = rng.pick(podiatry ? Presentation.podiatry : Presentation.general)
+        let practitioner: Practitioner = podiatry ? staff.podiatrist
+            : rng.weighted([0: 45, 1: 30, 2: 25]) == 0 ? staff.physiotherapist
+            : (rng.chance(0.55) ? staff.osteopath : staff.chiropractor)
+
+        var patient = try makePatient(person, serial: serial, rng: &rng)
+        patient = try tx.insertPatient(patient, actor: actor, today: today)
+        let patientID = patient.id!
+        summary.patients += 1
+        summary.alerts += patient.alerts.count
+
+        var days = schedule(count: visitCount, finishedLongAgo: person.traits.contains(.finishedLongAgo), rng: &rng)
+        var draftDay: LocalDate?
+        if person.traits.contains(.draftToday) { draftDay = today }
+        if person.traits.contains(.draftYesterday) { draftDay = today.adding(days: -1) }
+        // A draft left open: the last visit moves to today or yesterday (the visits before it
+        // are all earlier, so the count stays what was asked).
+        if let d = draftDay, !days.isEmpty { days[days.count - 1] = d } else { draftDay = nil }
+
+        let referral = try writeReferral(for: patientID, practitioner: practitioner, person: person,
+                                         firstVisit: days.first, rng: &rng)
+        let confirmed = patient.confirmedPrecautions
+        let acceptsNeedling = !confirmed.contains(.needlePhobia) && !person.traits.contains(.needlePhobia) && rng.chance(0.8)
+        let mayNeedle = acceptsNeedling && practitioner.dryNeedlingTraining != nil
+
+        var course = Course(presentation: presentation, patientID: patientID, practitioner: practitioner,
+                            referral: referral, confirmedPrecautions: confirmed, diabetes: person.traits.contains(.diabetes),
+                            rng: &rng, visits: days.count)
+        var lastSigned: (visit: Visit, needled: Bool)?
+        var amendDone = false
+        for (k, day) in days.enumerated() {
+            let isDraft = draftDay == day && k == days.count - 1
+            let (visit, needled) = try writeVisit(number: k, of: days.count, day: day, course: &course,
+                                                  mayNeedle: mayNeedle, draft: isDraft, rng: &rng)
+            if visit.status == .signed {
+                lastSigned = (visit, needled)
+                if person.traits.contains(.amended), !amendDone, k >= 1 || days.count == 1 {
+                    try writeAmendment(visit, rng: &rng)
+                    amendDone = true
+                }
+            }
+        }
+        // A final plan after the last signed visit (none while a draft is open): its review date
+        // puts the patient on the recall list once it passes with no visit since.
+        if let last = lastSigned, draftDay == nil, person.traits.contains(.finishedLongAgo) || rng.chance(0.85) {
+            try writePlan(after: last.visit, needled: last.needled, course: course, rng: &rng)
+        }
+        if person.traits.contains(.archived), var p = try tx.patient(id: patientID) {
+            p.archived = true
+            try tx.updatePatient(p, actor: actor, today: today)
+            summary.archivedPatients += 1
+        }
+    }
+
+    func makePatient(_ person: DemoPerson, serial: Int, rng: inout SplitMix64) throws -> Patient {
+        let age = person.traits.contains(.minor) ? rng.int(10...17) : rng.weighted([25: 2, 35: 3, 45: 3, 55: 3, 65: 2, 75: 1]) + rng.int(-7...7)
+        let dob = today.adding(years: -age).adding(days: -rng.int(1...360))
+        var phone: String?
+        switch rng.unit() {
+        case ..<0.75:
+            phone = "04\(rng.int(0...9))\(rng.int(0...9)) \(rng.int(100...999)) \(rng.int(100...999))"
+        case ..<0.95:
+            phone = "(0\(rng.pick([2, 3, 7, 8]))) \(rng.int(4000...9999)) \(rng.int(1000...9999))"
+        default: break
+        }
+        var email: String?
+        if rng.chance(0.7) {
+            let words = [person.given, person.family].map(Self.emailWord).filter { !$0.isEmpty }
+            let name = person.emailName ?? (words.count == 2 ? words.joined(separator: ".") : "patient\(serial)")
+            email = "\(name)\(rng.chance(0.3) ? String(rng.int(1...99)) : "")@\(rng.pick(["example.com", "example.net", "example.org"]))"
+        }
+        let streets = ["Brunswick St", "High St", "Station Rd", "Church St", "Wattle Ave", "Beach Rd", "Park Cres", "Bay St"]
+        let suburbs = ["Fitzroy VIC 3065", "Northcote VIC 3070", "Brighton VIC 3186", "Newtown NSW 2042",
+                       "Fremantle WA 6160", "Paddington QLD 4064", "Glenelg SA 5045", "Sandy Bay TAS 7005"]
+        var identifiers: [PatientIdentifier] = []
+        let scrambled = String(format: "%09d", (serial * 387_420_489 + 123_456_789) % 1_000_000_000)
+        if rng.chance(0.55) {
+            identifiers.append(PatientIdentifier(system: .medicare, value: identifierPrefix.medicare + scrambled))
+        }
+        if rng.chance(0.3) {
+            identifiers.append(PatientIdentifier(system: .ihi, value: identifierPrefix.ihi + scrambled))
+        }
+        let gps = ["Dr Anna Whitford, Riverside Medical Centre", "Dr Rajesh Iyer, Northcote Family Practice",
+                   "Dr Sarah O'Connell, Bayside GP Clinic", "Dr Tom Nguyen, Fitzroy Health Hub"]
+        var alerts: [PatientAlert] = []
+        for trait in person.traits.sorted(by: { "\($0)" < "\($1)" }) {
+            switch trait {
+            case .anticoagulant(let text):
+                alerts.append(PatientAlert(kind: .precaution(.anticoagulant), text: text, status: .confirmed, source: "practitioner"))
+            case .metalAllergy:
+                alerts.append(PatientAlert(kind: .precaution(.metalAllergy), text: "Nickel allergy (contact dermatitis)", status: .confirmed))
+            case .latexAllergy:
+                alerts.append(PatientAlert(kind: .allergy, text: "Latex: hives", status: .confirmed))
+            case .proposedAntiplatelet:
+                alerts.append(PatientAlert(kind: .precaution(.antiplatelet), text: "Aspirin 100 mg daily (from the referral's medication list)",
+                                           status: .proposed, source: "referral (medications)"))
+            case .needlePhobia:
+                alerts.append(PatientAlert(kind: .precaution(.needlePhobia), text: "Faints at the sight of needles: manual therapy only"))
+            case .diabetes:
+                alerts.append(PatientAlert(kind: .precaution(.diabetesPoorHealing), text: "Type 2 diabetes, slow healing on the feet"))
+            default: break
+            }
+        }
+        return Patient(recordNumber: "", givenNames: person.given, familyName: person.family, preferredName: person.preferred,
+                       dateOfBirth: dob, sex: person.sex, phone: phone, email: email,
+                       address: rng.chance(0.85) ? "\(rng.int(1...240)) \(rng.pick(streets)), \(rng.pick(suburbs))" : nil,
+                       identifiers: identifiers, generalPractitioner: rng.chance(0.8) ? rng.pick(gps) : nil, alerts: alerts)
+    }
+
+    /// A plain ASCII word for an email address ("Zoë" -> "zoe", "Søren" -> "soren").
+    static func emailWord(_ s: String) -> String {
+        let folded = s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en"))
+            .replacingOccurrences(of: "ø", with: "o").replacingOccurrences(of: "ß", with: "ss")
+            .replacingOccurrences(of: "ı", with: "i").replacingOccurrences(of: "æ", with: "ae")
+        return String(folded.filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+    }
+
+    /// Visit days: `count` days over the last six months, a week or so apart, the last one
+    /// before today (or, for courses that ended, months ago so their review is overdue).
+    func schedule(count: Int, finishedLongAgo: Bool, rng: inout SplitMix64) -> [LocalDate] {
+        guard count > 0 else { return [] }
+        let gap = max(1, min(14, 170 / count))
+        let span = (count - 1) * gap + gap / 3
+        let latestEnd = finishedLongAgo ? today.adding(days: -rng.int(50...90)) : today.adding(days: -1)
+        let slack = max(0, 180 - span - latestEnd.days(until: today))
+        let start = latestEnd.adding(days: -span - rng.int(0...slack))
+        return (0..<count).map { k in start.adding(days: k * gap + rng.int(0...(gap / 3))) }
+    }
+
+    mutating func writeReferral(for patientID: Int64, practitioner: Practitioner, person: DemoPerson,
+                                firstVisit: LocalDate?, rng: inout SplitMix64) throws -> Referral? {
+        guard let first = firstVisit, rng.chance(0.65) || person.traits.contains(.proposedAntiplatelet) else { return nil }
+        let referrers: [(String, String, String)] = [
+            ("Dr Anna Whitford", "Riverside Medical Centre", "2145678A"),
+            ("Dr Rajesh Iyer", "Northcote Family Practice", "4432109B"),
+            ("Dr Sarah O'Connell", "Bayside GP Clinic", "3387261F"),
+            ("Dr Tom Nguyen", "Fitzroy Health Hub", "2290334K"),
+        ]
+        let (name, organisation, number) = rng.pick(referrers)
+        let date = first.adding(days: -rng.int(2...20))
+        // Medicare chronic disease management referrals: five sessions a year; others vary.
+        let capped = rng.chance(0.45)
+        let expires: LocalDate? = switch rng.unit() {
+        case ..<0.15: date.adding(days: 90)
+        case ..<0.85: date.adding(years: 1)
+        default: nil
+        }
+        let referral = Referral(
+            patientID: patientID, referrerName: name, referrerOrganisation: organisation, referrerProviderNumber: number,
+            referrerContact: "(03) 9\(rng.int(100...999)) \(rng.int(1000...9999))", recipient: practitioner.name, date: date,
+            expiresOn: expires, sessionsAllowed: capped ? 5 : nil,
+            reason: "Please assess and treat. Thank you for seeing this patient.", format: .manual,
+            sections: person.traits.contains(.proposedAntiplatelet)
+                ? [ReferralSection(kind: "medications", title: "Medications", text: "Aspirin 100 mg daily; atorvastatin 20 mg")] : [])
+        summary.referrals += 1
+        return try tx.insertReferral(referral, actor: actor)
+    }
+
+    // MARK: visits
+
+    /// The state of one patient's course of care across visits.
+    struct Course {
+        let presentation: Presentation
+        let patientID: Int64
+        let practitioner: Practitioner
+        let referral: Referral?
+        let confirmedPrecautions: [Precaution]
+        let diabetes: Bool
+        /// The muscles holding this patient's trigger points, with the side.
+        let muscles: [(id: String, side: Side)]
+        var pain: [Int]
+        var psfsScores: [Int]
+        var referralUsed = 0
+        var consentUntil: LocalDate?
+        var screenUntil: LocalDate?
+        var lunge: Double
+        let fpi: [Int]
+        let hallux: Double
+
+        init(presentation: Presentation, patientID: Int64, practitioner: Practitioner, referral: Referral?,
+             confirmedPrecautions: [Precaution], diabetes: Bool, rng: inout SplitMix64, visits: Int) {
+            self.presentation = presentation; self.patientID = patientID; self.practitioner = practitioner
+            self.referral = referral; self.confirmedPrecautions = confirmedPrecautions; self.diabetes = diabetes
+            let side: Side = rng.weighted([0: 4, 1: 4, 2: 2]) == 0 ? .left : (rng.chance(0.66) ? .right : .bilateral)
+            muscles = rng.pick(presentation.muscles, count: rng.int(2...4)).map { id in
+                (id, MuscleCatalogue.muscle(id: id)?.paired == false ? .midline : side)
+            }
+            // Pain trends down with the odd flare; PSFS trends up.
+            var now = rng.int(5...8)
+            pain = []
+            for _ in 0..<max(visits, 1) {
+                pain.append(now)
+                now = rng.chance(0.15) ? min(10, now + 1) : max(rng.int(0...1), now - rng.int(0...2))
+            }
+            psfsScores = (0..<rng.int(2...3)).map { _ in rng.int(2...5) }
+            lunge = Double(rng.int(60...110)) / 10
+            fpi = rng.pick([[1, 1, 2, 1, 1, 1], [2, 1, 2, 2, 1, 2], [0, 1, 1, 0, 1, 1], [-1, 0, -1, 0, -1, 0], [1, 2, 1, 1, 2, 1]])
+            hallux = Double(rng.int(35...65))
+        }
+    }
+
+    mutating func writeVisit(number k: Int, of count: Int, day: LocalDate, course: inout Course, mayNeedle: Bool,
+                             draft: Bool, rng: inout SplitMix64) throws -> (Visit, Bool) {
+        let p = course.presentation
+        let start = instant(day, hour: draft && day == today ? 8 : rng.int(8...17), minute: rng.pick([0, 15, 30, 45]))
+        let painNow = course.pain[k]
+        let pain = PainScores(now: try NPRS(painNow, field: "pain.now"), best: try NPRS(max(0, painNow - rng.int(1...3)), field: "pain.best"),
+                              worst: try NPRS(min(10, painNow + rng.int(1...2)), field: "pain.worst"))
+        if k > 0 { course.psfsScores = course.psfsScores.map { min(10, $0 + rng.int(0...2)) } }
+        let psfs = try zip(p.psfs, course.psfsScores).map { PSFSItem(activity: $0, score: try PSFSScore($1, field: "psfs")) }
+        var referralID: Int64?
+        if let r = course.referral, r.isCurrent(on: day), r.sessionsAllowed.map({ course.referralUsed < $0 }) ?? true {
+            referralID = r.id
+            course.referralUsed += 1
+        }
+        let needle = mayNeedle && rng.chance(k == 0 ? 0.6 : 0.85)
+        if needle { try ensureConsentAndScreen(day: day, start: start, course: &course, rng: &rng) }
+
+        let notes = k == 0
+            ? "Onset about \(rng.int(2...12)) weeks ago. \(p.causeNote). Worse at the end of the day."
+            : "Reports \(painNow)/10 now (was \(course.pain[k - 1])/10 last visit). Home program done most days."
+        var visit = Visit(patientID: course.patientID, practitionerID: course.practitioner.id!, referralID: referralID, startedAt: start,
+                          complaint: k == 0 ? p.complaint : "Review: " + p.complaint.prefix(1).lowercased() + p.complaint.dropFirst(),
+                          pain: pain, psfs: psfs, notes: notes, likelyCauseNotes: k == 0 ? p.causeNote : nil)
+        visit = try tx.insertVisit(visit, actor: actor)
+        let visitID = visit.id!
+        summary.visits += 1
+
+        // Examination: trigger points (the first ones active), then biomechanics.
+        let found = course.muscles.prefix(max(1, course.muscles.count - (k >= 3 ? 1 : 0)))
+        for (i, m) in found.enumerated() {
+            let active = i < 2 && painNow >= 2
+            let tp = TriggerPointFinding(
+                muscleID: m.id, side: m.side, location: rng.chance(0.4) ? "TrP\(rng.int(1...2)), mid-belly" : nil,
+                activity: active ? .active : .latent, tautBand: true, localTwitchResponse: rng.chance(0.4),
+                referredPainReproduced: active && rng.chance(0.6),
+                tenderness: try NPRS(min(10, max(1, painNow + rng.int(-1...2))), field: "tenderness"),
+                pressurePainThreshold: rng.chance(0.3)
+                    ? PressurePainThreshold(value: try KilogramsPerSquareCentimetre(Double(rng.int(20...60)) / 10, field: "ppt"))
+                    : nil,
+                likelyCauses: k == 0 ? rng.pick(p.causes, count: rng.int(1...p.causes.count)) : [])
+            visit.triggerPoints.append(try tx.insertTriggerPoint(tp, visitID: visitID, actor: actor))
+            summary.triggerPoints += 1
+        }
+        if k == 0 || k % 3 == 0 {
+            for finding in try biomechanics(course: &course, visitNumber: k, rng: &rng) {
+                visit.biomechanics.append(try tx.insertBiomechanical(finding, visitID: visitID, actor: actor))
+                summary.biomechanicalFindings += 1
+            }
+        }
+
+        // Needling of the active trigger points, every needle counted out again.
+        var needled = false
+        if needle {
+            let sites = visit.triggerPoints.filter { $0.activity == .active || k == 0 }
+                .filter { !(course.diabetes && MuscleCatalogue.muscle(id: $0.muscleID)?.region == .ankleFoot) }
+            for tp in sites.prefix(3) {
+                for side in tp.side == .bilateral ? [Side.left, .right] : [tp.side] {
+                    let entry = try writeNeedling(muscleID: tp.muscleID, side: side, day: day, visitID: visitID,
+                                                  practitioner: course.practitioner, rng: &rng)
+                    visit.needling.append(entry)
+                    needled = true
+                }
+            }
+        }
+
+        // Treatments.
+        var treatments: [Treatment] = []
+        if let first = visit.triggerPoints.first, rng.chance(0.7) {
+            treatments.append(Treatment(kind: .ischaemicCompression, muscleID: first.muscleID, side: first.side,
+                                        holdTime: try Seconds(rng.pick([30, 45, 60, 90]), field: "holdTime"), cycles: 3))
+        }
+        if needled { treatments.append(Treatment(kind: .dryNeedling, notes: "See the needling log for sites and needles")) }
+        if k == 0 || rng.chance(0.4), let first = visit.triggerPoints.first {
+            treatments.append(Treatment(kind: .massageBallInstruction, muscleID: first.muscleID, side: first.side,
+                                        notes: "Ball on the exact spot: holds under 15 s at first, building to 30-90 s, twice a day"))
+        }
+        treatments.append(Treatment(kind: rng.chance(0.5) ? .exercise : .stretching,
+                                    notes: rng.chance(0.5) ? p.exercise : p.stretch))
+        if k == 0 { treatments.append(Treatment(kind: .education, notes: "Explained trigger points, load and the home program")) }
+        for t in treatments {
+            visit.treatments.append(try tx.insertTreatment(t, visitID: visitID, actor: actor))
+            summary.treatments += 1
+        }
+
+        if draft {
+            summary.draftVisits += 1
+        } else {
+            let signedAt = start.addingTimeInterval(Double(rng.int(25...50) * 60))
+            try tx.signVisit(id: visitID, at: signedAt, actor: actor)
+            visit.status = .signed
+            visit.signedAt = signedAt
+            summary.signedVisits += 1
+        }
+        return (visit, needled)
+    }
+
+    /// Consent (standing for a year) and the precaution screen (90 days) before the first needle,
+    /// renewed when they lapse; every confirmed precaution acknowledged with a reason.
+    mutating func ensureConsentAndScreen(day: LocalDate, start: Date, course: inout Course, rng: inout SplitMix64) throws {
+        if course.consentUntil.map({ $0 < day }) ?? true {
+            let until = day.adding(days: 365)
+            let consent = Consent(patientID: course.patientID, practitionerID: course.practitioner.id!,
+                                  recordedAt: start.addingTimeInterval(-600), written: rng.chance(0.6), validUntil: until,
+                                  notes: "Benefits and risks explained (bruising, soreness, fainting; pneumothorax over the chest wall); questions answered")
+            try tx.insertConsent(consent, actor: actor)
+            course.consentUntil = until
+            summary.consents += 1
+        }
+        if course.screenUntil.map({ $0 < day }) ?? true {
+            var present = Set(course.confirmedPrecautions.filter { !$0.isStop })
+            var acks: [Precaution: String] = [:]
+            for p in present { acks[p] = Self.acknowledgment(p) }
+            if course.diabetes, !present.contains(.diabetesPoorHealing) {
+                present.insert(.diabetesPoorHealing); acks[.diabetesPoorHealing] = Self.acknowledgment(.diabetesPoorHealing)
+            }
+            let until = day.adding(days: 90)
+            let screen = PrecautionScreen(patientID: course.patientID, practitionerID: course.practitioner.id!,
+                                          recordedAt: start.addingTimeInterval(-300), present: present, acknowledgments: acks,
+                                          validUntil: until)
+            try tx.insertScreen(screen, actor: actor)
+            course.screenUntil = until
+            summary.screens += 1
+        }
+    }
+
+    static func acknowledgment(_ p: Precaution) -> String {
+        switch p {
+        case .anticoagulant: "Bleeding risk discussed; INR in range; few superficial sites, firm pressure 60 s after each needle"
+        case .antiplatelet: "Low-dose aspirin: bruising risk explained; pressure after removal"
+        case .metalAllergy: "Nickel allergy: nickel-free needles used; skin checked after"
+        case .diabetesPoorHealing: "Diabetes: feet inspected, clean technique, no needling into the foot"
+        default: "Discussed with the patient; precautions taken and noted"
+        }
+    }
+
+    mutating func writeNeedling(muscleID: String, side: Side, day: LocalDate, visitID: Int64, practitioner: Practitioner,
+                                rng: inout SplitMix64) throws -> NeedlingEntry {
+        let muscle = MuscleCatalogue.muscle(id: muscleID)
+        let (gauge, length): (Double, Double) = switch muscle?.region {
+        case .head?: (0.16, 15)
+        case .ankleFoot?, .hand?, .forearm?: (0.25, 25)
+        case .neck?, .shoulder?, .upperArm?, .upperBack?, .chest?: (0.25, 40)
+        case .lowerLeg?, .knee?, .thigh?: (0.30, 50)
+        default: (0.30, 60)
+        }
+        let (brand, lotPrefix) = switch practitioner.profession {
+        case .podiatrist: ("Agu-Punct", "AP")
+        case .osteopath: ("DongBang DB106", "DB")
+        default: ("Seirin J-type", "SJ")
+        }
+        // A new box every two months or so.
+        let lot = "\(lotPrefix)\(day.year % 100)\(String(format: "%02d", (day.month + 1) / 2))-\(Int(gauge * 100))\(Int(length))"
+        let overLung = muscle?.overLungFields ?? false
+        let depth: Double = overLung
+            ? (muscleID == "quadratus-lumborum" ? Double(rng.int(35...45)) : Double(rng.int(8...15)))
+            : (length * Double(rng.int(3...7)) / 10).rounded()
+        let technique: NeedlingTechnique = switch rng.weighted([0: 5, 1: 3, 2: 1]) {
+        case 0: .pistoning
+        case 1: .staticInSitu
+        default: .electricalStimulation(settings: "2 Hz continuous, 10 min, to tolerance")
+        }
+        let inserted = technique == .pistoning ? 1 : rng.int(1...3)
+        var adverse: [AdverseEvent] = []
+        switch rng.unit() {
+        case ..<0.07: adverse.append(AdverseEvent(kind: .bruising, action: "Firm pressure 30 s; settled"))
+        case ..<0.10: adverse.append(AdverseEvent(kind: .postNeedlingSoreness, action: "Heat and gentle movement advised"))
+        case ..<0.102: adverse.append(AdverseEvent(kind: .vasovagal, severity: .significant,
+                                                   action: "Needles out, supine with legs raised; recovered in 10 min"))
+        default: break
+        }
+        let twitches = technique == .pistoning ? rng.int(1...5) : rng.int(0...1)
+        var entry = NeedlingEntry(
+            muscleID: muscleID, side: side,
+            triggerPoint: overLung ? (muscleID == "quadratus-lumborum" ? "Directed medially onto the transverse process, below the 12th rib"
+                                      : "Pincer grip, needle directed away from the lung apex") : nil,
+            needle: Needle(brand: brand, gaugeMm: gauge, lengthMm: length, lot: lot), needlesInserted: inserted,
+            // Needles left in situ are counted out once they come out; pistoning comes straight out.
+            needlesRemoved: technique == .pistoning ? inserted : 0, technique: technique,
+            depth: try DepthMillimetres(min(depth, length), field: "depth"),
+            timeInSitu: technique == .pistoning ? nil : try Seconds(rng.pick([300, 600, 900]), field: "timeInSitu"),
+            twitchResponses: twitches,
+            patientResponse: twitches > 0 ? "Twitch elicited; familiar pain reproduced, eased after" : "Tolerated well",
+            adverseEvents: adverse)
+        entry = try tx.insertNeedling(entry, visitID: visitID, actor: actor)
+        if entry.needlesRemoved < entry.needlesInserted {
+            try tx.updateNeedlesRemoved(entryID: entry.id!, removed: entry.needlesInserted, actor: actor)
+            entry.needlesRemoved = entry.needlesInserted
+        }
+        summary.needlingEntries += 1
+        summary.needlesInserted += inserted
+        summary.adverseEvents += adverse.count
+        return entry
+    }
+
+    func biomechanics(course: inout Course, visitNumber k: Int, rng: inout SplitMix64) throws -> [BiomechanicalFinding] {
+        switch course.presentation.assessment {
+        case .foot:
+            course.lunge += k == 0 ? 0 : Double(rng.int(3...10)) / 10
+            let lungeL = min(30, course.lunge + Double(rng.int(-5...5)) / 10)
+            let lungeR = min(30, course.lunge + Double(rng.int(-5...5)) / 10)
+            var out: [BiomechanicalFinding] = [
+                BiomechanicalFinding(measure: .lunge(try LungeCentimetres(lungeL, field: "lunge")), side: .left),
+                BiomechanicalFinding(measure: .lunge(try LungeCentimetres(lungeR, field: "lunge")), side: .right),
+            ]
+            if k == 0 {
+                out += [
+                    BiomechanicalFinding(measure: .footPostureIndex(try FootPostureIndex(items: course.fpi)), side: .left),
+                    BiomechanicalFinding(measure: .footPostureIndex(try FootPostureIndex(items: course.fpi.map { max(-2, $0 - (rng.chance(0.3) ? 1 : 0)) })),
+                                         side: .right),
+                    BiomechanicalFinding(measure: .halluxDorsiflexion(try Degrees(course.hallux, field: "hallux")), side: .left),
+                    BiomechanicalFinding(measure: .halluxDorsiflexion(try Degrees(course.hallux + Double(rng.int(-8...8)), field: "hallux")), side: .right),
+                    BiomechanicalFinding(measure: .gait(course.fpi.reduce(0, +) >= 6 ? [.overpronation, .earlyHeelRise] : [.reducedHalluxExtension]),
+                                         side: .bilateral, notes: rng.chance(0.5) ? "Observed barefoot and in runners on the treadmill" : nil),
+                ]
+            }
+            return out
+        case .neck:
+            let rotation = Double(rng.int(50...70) + k * 3)
+            return [
+                BiomechanicalFinding(measure: .jointRange(joint: "Cervical spine", movement: "rotation", degrees: try Degrees(min(85, rotation), field: "rotation")),
+                                     side: .left),
+                BiomechanicalFinding(measure: .jointRange(joint: "Cervical spine", movement: "rotation", degrees: try Degrees(min(85, rotation + 5), field: "rotation")),
+                                     side: .right),
+            ] + (k == 0 ? [BiomechanicalFinding(measure: .posture, side: .midline, notes: "Forward head posture, rounded shoulders")] : [])
+        case .shoulder:
+            return [
+                BiomechanicalFinding(measure: .jointRange(joint: "Shoulder", movement: "flexion", degrees: try Degrees(Double(min(180, rng.int(130...160) + k * 5)), field: "flexion")),
+                                     side: course.muscles.first?.side == .left ? .left : .right),
+                BiomechanicalFinding(measure: .strength(movement: "Shoulder external rotation", grade: try StrengthGrade(k >= 3 ? 5 : 4, field: "strength")),
+                                     side: course.muscles.first?.side == .left ? .left : .right),
+            ]
+        case .back:
+            return [
+                BiomechanicalFinding(measure: .measure(name: "Fingertip-to-floor", value: Double(max(0, rng.int(15...30) - k * 3)), unit: "cm"), side: .midline),
+            ] + (k == 0 ? [BiomechanicalFinding(measure: .legLengthDifference(try LegLengthMillimetres(Double(rng.int(0...8)), field: "leg length")),
+                                                side: rng.chance(0.5) ? .left : .right, notes: "Measured ASIS to medial malleolus")] : [])
+        case .hip:
+            return [
+                BiomechanicalFinding(measure: .strength(movement: "Hip abduction", grade: try StrengthGrade(k >= 2 ? 5 : 4, field: "strength")),
+                                     side: course.muscles.first?.side == .left ? .left : .right),
+                BiomechanicalFinding(measure: .gait(k == 0 ? [.trendelenburg] : []), side: .bilateral),
+            ]
+        case .elbow:
+            return [BiomechanicalFinding(measure: .measure(name: "Pain-free grip", value: Double(rng.int(12...22) + k * 3), unit: "kg"),
+                                         side: course.muscles.first?.side == .left ? .left : .right)]
+        case .jaw:
+            return [BiomechanicalFinding(measure: .measure(name: "Mouth opening", value: Double(min(50, rng.int(28...36) + k * 2)), unit: "mm"),
+                                         side: .midline)]
+        }
+    }
+
+    mutating func writeAmendment(_ visit: Visit, rng: inout SplitMix64) throws {
+        let change: Amendment.Change
+        let reason: String
+        if let tp = visit.triggerPoints.first, tp.side == .left || tp.side == .right {
+            let other: Side = tp.side == .left ? .right : .left
+            change = Amendment.Change(field: "triggerPoints[0].side", before: tp.side.rawValue, after: other.rawValue)
+            reason = "Side recorded wrongly: the active trigger point was on the \(other.rawValue)"
+        } else {
+            let now = visit.pain.now?.value ?? 5
+            change = Amendment.Change(field: "pain.now", before: "\(now)", after: "\(max(0, now - 1))")
+            reason = "Pain score typed wrongly; the patient reported \(max(0, now - 1))/10"
+        }
+        let at = (visit.signedAt ?? visit.startedAt).addingTimeInterval(Double(rng.int(2...20) * 3600))
+        try tx.insertAmendment(Amendment(visitID: visit.id!, practitionerID: visit.practitionerID, amendedAt: min(at, instant(today, hour: 7, minute: 0)),
+                                         reason: reason, changes: [change]), actor: actor)
+        summary.amendments += 1
+    }
+
+    mutating func writePlan(after visit: Visit, needled: Bool, course: Course, rng: inout SplitMix64) throws {
+        let p = course.presentation
+        let review = visit.date.adding(days: rng.pick([14, 21, 28, 42]))
+        var items: [FollowUpPlan.Item] = []
+        for tp in visit.triggerPoints.prefix(2) {
+            let name = MuscleCatalogue.muscle(id: tp.muscleID)?.name ?? tp.muscleID
+            let side = tp.side == .midline ? "" : " (\(tp.side.rawValue))"
+            items.append(.init(section: .homeProgram, text: "Massage ball on the spot in \(name)\(side): holds under 15 s at first, building to 30-90 s, once or twice a day",
+                               rule: "home-program.trigger-point", muscleID: tp.muscleID, side: tp.side))
+        }
+        items.append(.init(section: .homeProgram, text: p.exercise, rule: "home-program.exercise"))
+        items.append(.init(section: .homeProgram, text: p.stretch, rule: "home-program.stretch"))
+        if needled {
+            items.append(.init(section: .afterNeedling, text: "Soreness usually settles in 24-48 h; heat and gentle movement help. A small bruise may appear.",
+                               rule: "after-needling.soreness"))
+            items.append(.init(section: .redFlags, text: "Fever or spreading redness at a needle site: see your GP the same day.", rule: "red-flags.infection"))
+            if visit.needling.contains(where: { $0.muscle?.overLungFields == true }) {
+                items.append(.init(section: .redFlags, text: "Shortness of breath or chest pain after needling near the chest: call 000.",
+                                   rule: "red-flags.pneumothorax"))
+            }
+        }
+        items.append(.init(section: .biomechanics, text: p.correction, rule: "biomechanics.correction"))
+        items.append(.init(section: .review, text: "Review on \(review) (in \(visit.date.days(until: review) / 7) weeks)", rule: "review.date"))
+        let plan = FollowUpPlan(visitID: visit.id!, status: .final,
+                                createdAt: (visit.signedAt ?? visit.startedAt).addingTimeInterval(120), reviewDate: review, items: items)
+        try tx.insertPlan(plan, actor: actor)
+        summary.plans += 1
+    }
+}

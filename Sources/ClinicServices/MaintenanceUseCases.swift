@@ -1,0 +1,90 @@
+import Foundation
+import ClinicModel
+import ClinicStore
+
+/// What `knot check` found.
+public struct CheckReport: Sendable, Codable {
+    public var path: String
+    public var migrations: [String]
+    public var integrityProblems: [String]
+    public var auditEvents: Int
+    public var auditProblem: String?
+    public var auditHeadHash: String
+    public var ok: Bool { integrityProblems.isEmpty && auditProblem == nil }
+}
+
+/// A record past the retention period, for the clinic to decide on (nothing is deleted).
+public struct RetentionItem: Sendable, Codable {
+    public var patient: PatientSummary
+    public var lastContact: LocalDate?
+    public var retainUntil: LocalDate
+    public var rule: String
+}
+
+extension ClinicSession {
+    /// Integrity, foreign keys and the audit chain.
+    public func check() throws -> CheckReport {
+        let v = try verifyAudit()
+        return CheckReport(path: database.path, migrations: try database.appliedMigrations(),
+                           integrityProblems: try database.integrityProblems(), auditEvents: v.eventsChecked,
+                           auditProblem: v.firstProblem, auditHeadHash: v.headHash)
+    }
+
+    /// A consistent copy through SQLite's online backup (safe while others write), 0600.
+    public func backup(to path: String) throws {
+        try database.backup(to: path)
+        try database.write { tx in try tx.appendAudit(AuditEvent(actor: actor, action: .backup, entity: "database", detail: (path as NSString).lastPathComponent)) }
+    }
+
+    /// Restores a backup over the database at `target`: checks the backup first, keeps the old
+    /// database aside as `<target>.before-restore-<time>`, and never leaves a half-replaced file.
+    public static func restore(backup: String, over target: String, actor: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: backup) else { throw ServiceError.input("\(backup): no such file") }
+        do {
+            let candidate = try ClinicDatabase(path: backup, create: false, readOnly: true)
+            let problems = try candidate.integrityProblems()
+            let audit = try candidate.read { try $0.verifyAudit() }
+            try candidate.close()
+            if !problems.isEmpty { throw ServiceError.refused(action: "restore", reasons: ["the backup fails its integrity check: " + problems.prefix(3).joined(separator: "; ")]) }
+            if let p = audit.firstProblem { throw ServiceError.refused(action: "restore", reasons: ["the backup's audit trail is broken: \(p)"]) }
+        }
+        let fm = FileManager.default
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let aside = target + ".before-restore-" + stamp
+        let staging = target + ".restoring"
+        try? fm.removeItem(atPath: staging)
+        try fm.copyItem(atPath: backup, toPath: staging)
+        chmod(staging, 0o600)
+        if fm.fileExists(atPath: target) {
+            // Fold the WAL into the old file so that the copy kept aside is complete.
+            if let old = try? ClinicDatabase(path: target, create: false) { try? old.checkpoint(); try? old.close() }
+            try fm.moveItem(atPath: target, toPath: aside)
+            for s in ["-wal", "-shm"] where fm.fileExists(atPath: target + s) { try? fm.moveItem(atPath: target + s, toPath: aside + s) }
+        }
+        if rename(staging, target) != 0 { throw ServiceError.input("could not move the restored database into place: \(String(cString: strerror(errno)))") }
+        let db = try ClinicDatabase(path: target, create: false)
+        try db.write { tx in try tx.appendAudit(AuditEvent(actor: actor, action: .restore, entity: "database", detail: (backup as NSString).lastPathComponent)) }
+        try db.close()
+        return fm.fileExists(atPath: aside) ? aside : ""
+    }
+
+    /// Records past the retention period: adults 7 years after last contact, minors until 25.
+    public func retentionReport(today: LocalDate = .today()) throws -> [RetentionItem] {
+        try requireClinicalAccess()
+        return try database.read { tx in
+            var items: [RetentionItem] = []
+            for s in try tx.patientSummaries(includeArchived: true, limit: Int.max) {
+                let last = try tx.visitSummaries(patientID: s.id).first.map { LocalDate($0.startedAt) }
+                let contact = last ?? s.dateOfBirth
+                let adultRule = contact.adding(years: 7)
+                let minorAtContact = s.dateOfBirth.years(until: contact) < 18
+                let until = minorAtContact ? max(adultRule, s.dateOfBirth.adding(years: 25)) : adultRule
+                if until < today {
+                    items.append(RetentionItem(patient: s, lastContact: last, retainUntil: until,
+                                               rule: minorAtContact ? "minor at last contact: until age 25 (or 7 years, if later)" : "adult: 7 years after last contact"))
+                }
+            }
+            return items
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import ClinicModel
+import ClinicStore
+
+/// What the chart opens on: the patient, alerts, referrals with sessions left, the timeline.
+public struct PatientChart: Sendable, Codable {
+    public var patient: Patient
+    public var referrals: [ReferralStatus]
+    /// Empty for reception users (clinical notes are not theirs to read).
+    public var visits: [VisitSummary]
+    public var age: Int
+    /// True when the user is reception: visits are withheld, not absent.
+    public var clinicalNotesHidden: Bool
+}
+
+extension ClinicSession {
+    /// Registers a patient; record number assigned when empty.
+    public func addPatient(_ patient: Patient, today: LocalDate = .today()) throws -> Patient {
+        try database.write { tx in try tx.insertPatient(patient, actor: actor, today: today) }
+    }
+
+    /// Changes demographics with `change` applied to the stored patient.
+    public func editPatient(key: String, today: LocalDate = .today(), _ change: (inout Patient) throws -> Void) throws -> Patient {
+        try database.write { tx in
+            guard var p = try tx.patient(key: key) else { throw ServiceError.notFound("no patient '\(key)'") }
+            try change(&p)
+            try tx.updatePatient(p, actor: actor, today: today)
+            return try tx.patient(id: p.id!)!
+        }
+    }
+
+    public func listPatients(includeArchived: Bool = false, limit: Int = 500) throws -> [PatientSummary] {
+        try database.read { tx in try tx.patientSummaries(includeArchived: includeArchived, limit: limit) }
+    }
+
+    public func searchPatients(_ query: String, includeArchived: Bool = false, limit: Int = 50) throws -> [PatientSummary] {
+        try database.read { tx in try tx.searchPatients(query, includeArchived: includeArchived, limit: limit) }
+    }
+
+    /// Opens a chart (audited as a view).
+    public func chart(key: String, today: LocalDate = .today()) throws -> PatientChart {
+        try database.write { tx in
+            guard let p = try tx.patient(key: key) else { throw ServiceError.notFound("no patient '\(key)'") }
+            try tx.auditView(patientID: p.id!, actor: actor)
+            let visits = isReception ? [] : try tx.visitSummaries(patientID: p.id!)
+            return PatientChart(patient: p, referrals: try tx.referralStatuses(patientID: p.id!), visits: visits,
+                                age: p.age(on: today), clinicalNotesHidden: isReception)
+        }
+    }
+
+    /// Confirms or dismisses a (proposed) alert.
+    public func setAlert(id: Int64, status: AlertStatus) throws {
+        _ = try requirePractitioner(for: "review alerts")
+        try database.write { tx in try tx.setAlertStatus(alertID: id, status: status, actor: actor) }
+    }
+
+    /// Adds an alert to a patient.
+    public func addAlert(patientKey: String, alert: PatientAlert) throws -> PatientAlert {
+        try database.write { tx in
+            guard let p = try tx.patient(key: patientKey) else { throw ServiceError.notFound("no patient '\(patientKey)'") }
+            return try tx.insertAlert(alert, patientID: p.id!, actor: actor)
+        }
+    }
+
+    public func addPractitioner(_ p: Practitioner) throws -> Practitioner {
+        try database.write { tx in try tx.insertPractitioner(p, actor: actor) }
+    }
+
+    public func practitioners() throws -> [Practitioner] {
+        try database.read { tx in try tx.practitioners() }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import ClinicModel
+import ClinicStore
+import ClinicXML
+import FollowUpPlans
+
+/// How a plan is rendered.
+public enum PlanFormat: String, Sendable, CaseIterable { case text, html, xml }
+
+/// A change the practitioner makes to a plan before it is final.
+public enum PlanEdit: Sendable {
+    case add(section: FollowUpPlan.Item.Section, text: String)
+    /// 1-based item number as printed.
+    case remove(Int)
+    case reword(Int, String)
+}
+
+/// A rendered plan and the version it came from.
+public struct RenderedPlan: Sendable {
+    public var plan: FollowUpPlan
+    public var stored: Bool
+    public var output: String
+}
+
+extension ClinicSession {
+    /// The plan for a signed visit: the latest stored version, or one built by the rules; with
+    /// the practitioner's edits applied; stored as a new version when `save` or `final`.
+    public func plan(visitID: Int64, edits: [PlanEdit] = [], save: Bool = false, final: Bool = false, rebuild: Bool = false,
+                     format: PlanFormat = .text, audience: PlanAudience = .patient, clinicName: String = "Knot clinic",
+                     rules: ReviewRules = .standard, today: LocalDate = .today()) throws -> RenderedPlan {
+        try requireClinicalAccess()
+        if save || final || !edits.isEmpty { _ = try requirePractitioner(for: "change a plan") }
+        return try database.write { tx in
+            guard let visit = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
+            guard visit.status == .signed else {
+                throw ServiceError.refused(action: "make a plan for visit \(visitID)", reasons: ["the visit is a draft: sign it first (knot visit sign \(visitID))"])
+            }
+            guard let patient = try tx.patient(id: visit.patientID),
+                  let practitioner = try tx.practitioner(id: visit.practitionerID) else { throw ServiceError.notFound("visit \(visitID) has no patient") }
+            let history = try tx.visits(patientID: patient.id!)
+            let statuses = try tx.referralStatuses(patientID: patient.id!)
+            let status = visit.referralID.flatMap { rid in statuses.first { $0.referral.id == rid } }
+            let ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
+                                  sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinicName: clinicName, today: today)
+            let storedPlans = try tx.plans(visitID: visitID)
+            var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: rules)
+            if !edits.isEmpty {
+                if plan.status == .final && !(save || final) {
+                    throw ServiceError.refused(action: "edit the plan", reasons: ["version \(plan.version) is final; add --save or --final to make a new version"])
+                }
+                for edit in edits {
+                    switch edit {
+                    case .add(let section, let text): plan.items.append(.init(section: section, text: text))
+                    case .remove(let n):
+                        guard plan.items.indices.contains(n - 1) else { throw ServiceError.input("the plan has no item \(n)") }
+                        plan.items.remove(at: n - 1)
+                    case .reword(let n, let text):
+                        guard plan.items.indices.contains(n - 1) else { throw ServiceError.input("the plan has no item \(n)") }
+                        plan.items[n - 1].text = text
+                    }
+                }
+            }
+            var stored = false
+            if save || final {
+                plan.status = final ? .final : .draft
+                plan.createdAt = Date()
+                plan = try tx.insertPlan(plan, actor: actor)
+                stored = true
+            }
+            let output: String
+            switch format {
+            case .text: output = PlanTextRenderer.render(plan, context: ctx, audience: audience)
+            case .html: output = PlanHTMLRenderer.render(plan, context: ctx, audience: audience)
+            case .xml:
+                let data = try PlanXMLWriter.write(plan: plan, patient: patient, visit: visit, practitioner: practitioner,
+                                                   sessionsRemaining: ctx.sessionsRemaining)
+                output = String(decoding: data, as: UTF8.self)
+            }
+            try tx.appendAudit(AuditEvent(actor: actor, action: stored ? .create : .view, entity: "plan", entityID: plan.id,
+                                          patientID: patient.id, detail: "\(format.rawValue) for \(audience.rawValue)"))
+            return RenderedPlan(plan: plan, stored: stored, output: output)
+        }
+    }
+
+    /// Patients whose review is due by `date`, with the referral's sessions left.
+    public func reviewsDue(by date: LocalDate) throws -> [ReviewDue] {
+        try database.read { tx in
+            try tx.reviewsDue(by: date).map { row in
+                let referral = try tx.referralStatuses(patientID: row.patient.id).first { $0.isCurrent(on: date) }
+                return ReviewDue(patient: row.patient, reviewDate: row.reviewDate, visitID: row.visitID,
+                                 overdueDays: max(0, row.reviewDate.days(until: date)), sessionsLeft: referral?.sessionsLeft,
+                                 referralExpires: referral?.referral.expiresOn)
+            }
+        }
+    }
+}
+
+/// One line of the recall list.
+public struct ReviewDue: Sendable, Codable {
+    public var patient: PatientSummary
+    public var reviewDate: LocalDate
+    public var visitID: Int64
+    public var overdueDays: Int
+    public var sessionsLeft: Int?
+    public var referralExpires: LocalDate?
+}

@@ -1,0 +1,156 @@
+import Foundation
+import ClinicModel
+import ClinicStore
+import ClinicXML
+import LibXML
+
+/// What `knot export` wrote.
+public struct ExportSummary: Sendable, Codable {
+    public var file: String
+    public var practitioners: Int
+    public var patients: Int
+    public var visits: Int
+    public var auditEvents: Int
+    public var bytes: Int
+}
+
+extension ClinicSession {
+    /// Streams the clinic (or one patient, or those changed since a date) to an XML file (0600),
+    /// one patient at a time so memory stays flat; validates what it wrote; deterministic bytes.
+    public func export(to path: String, patientKey: String? = nil, since: LocalDate? = nil, includeAudit: Bool = true) throws -> ExportSummary {
+        try requireClinicalAccess()
+        if FileManager.default.fileExists(atPath: path) {
+            throw ServiceError.input("\(path) already exists; choose a new file (exports never overwrite)")
+        }
+        let tmp = path + ".partial"
+        try? FileManager.default.removeItem(atPath: tmp)
+        var summary = ExportSummary(file: path, practitioners: 0, patients: 0, visits: 0, auditEvents: 0, bytes: 0)
+        do {
+            let writer = try RecordsExportWriter(path: tmp)
+            try writer.writeHeader(RecordsExportHeader(software: "knot"))
+            // One read transaction: a consistent snapshot while others keep writing.
+            try database.read { tx in
+                for p in try tx.practitioners() { try writer.write(p); summary.practitioners += 1 }
+                var ids: [Int64]
+                if let patientKey {
+                    guard let p = try tx.patient(key: patientKey) else { throw ServiceError.notFound("no patient '\(patientKey)'") }
+                    ids = [p.id!]
+                } else {
+                    ids = try tx.patientIDs(changedSince: since.map(Self.startOfDay))
+                }
+                for id in ids {
+                    guard let record = try tx.patientRecord(id: id) else { continue }
+                    try writer.write(record)
+                    summary.patients += 1
+                    summary.visits += record.visits.count
+                }
+                if includeAudit && patientKey == nil && since == nil {
+                    try tx.forEachAudit { r in
+                        try writer.write(AuditEntry(event: r.event, prevHash: r.prevHash, hash: r.hash))
+                        summary.auditEvents += 1
+                    }
+                }
+            }
+            _ = try writer.finish()
+            // Validate what was written, streaming, before it takes the real name.
+            let written = try Data(contentsOf: URL(fileURLWithPath: tmp), options: .alwaysMapped)
+            var reader = try RecordsImportReader(data: written, fileName: (path as NSString).lastPathComponent,
+                                                 options: ParseOptions(maxBytes: max(written.count + 1, ParseOptions.defaultMaxBytes)))
+            while try reader.next() != nil {}
+            try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+        chmod(path, 0o600)
+        summary.bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        try database.write { tx in
+            try tx.appendAudit(AuditEvent(actor: actor, action: .export, entity: "clinic", detail: "\(summary.patients) patients"))
+        }
+        return summary
+    }
+
+    /// Imports a whole-clinic export in one transaction. Into an empty database ids and the audit
+    /// chain are kept as exported; otherwise patients already on file are reported as conflicts.
+    func importRecords(_ data: Data, file: String, sha: String, options: ParseOptions, dryRun: Bool) throws -> ImportOutcome {
+        var reader = try RecordsImportReader(data: data, fileName: options.fileName, options: options)
+        var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
+        return try database.write { outer in
+            let keepIDs = try outer.isEmptyClinic()
+            let tx = keepIDs ? outer.withoutRowAudit() : outer
+            var practitionerMap: [Int64: Int64] = [:]
+            var conflicts: [String] = []
+            while let item = try reader.next() {
+                switch item {
+                case .practitioner(let p):
+                    if let existing = try tx.practitioner(handle: p.handle) {
+                        practitionerMap[p.id ?? 0] = existing.id!
+                    } else {
+                        let saved = try tx.insertPractitioner(p, actor: actor, preservingID: keepIDs)
+                        practitionerMap[p.id ?? 0] = saved.id!
+                    }
+                case .patient(let record):
+                    if !keepIDs, case .existing(let id, _) = try matchPatient(record.patient, tx) {
+                        conflicts.append("\(record.patient.recordNumber) is already on file as patient \(id)")
+                        continue
+                    }
+                    try insert(record, tx: tx, keepIDs: keepIDs, practitioners: practitionerMap)
+                    outcome.patients += 1
+                    outcome.visits += record.visits.count
+                    outcome.referrals += record.referrals.count
+                case .audit(let entry):
+                    if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
+                }
+            }
+            if !conflicts.isEmpty {
+                outcome.status = .conflict
+                outcome.detail = "\(conflicts.count) patient(s) already on file; nothing written: " + conflicts.prefix(5).joined(separator: "; ")
+                throw DryRun(outcome: outcome)  // roll back: all of it or none of it
+            }
+            try outer.recordImportedDocument(sha256: sha, kind: "knot-records")
+            try outer.appendAuditAlways(AuditEvent(actor: actor, action: .import, entity: "clinic", detail: "sha256 \(sha)"))
+            outcome.detail = "\(outcome.patients) patient(s), \(outcome.visits) visit(s), \(outcome.referrals) referral(s)"
+                + (keepIDs ? "; ids and audit trail kept" : "; merged with new ids")
+            if dryRun { throw DryRun(outcome: outcome) }
+            return outcome
+        }
+    }
+
+    private func insert(_ r: PatientRecord, tx: StoreTransaction, keepIDs: Bool, practitioners: [Int64: Int64]) throws {
+        func prac(_ id: Int64) -> Int64 { practitioners[id] ?? id }
+        var p = r.patient
+        if !keepIDs { p.recordNumber = try tx.patient(key: p.recordNumber) == nil ? p.recordNumber : "" }
+        let savedPatient = try tx.insertPatient(p, actor: actor, preservingID: keepIDs, today: .today().adding(days: 1))
+        let pid = savedPatient.id!
+        var referralMap: [Int64: Int64] = [:]
+        for var ref in r.referrals {
+            let old = ref.id ?? 0
+            ref.patientID = pid
+            referralMap[old] = try tx.insertReferral(ref, actor: actor, preservingID: keepIDs).id!
+        }
+        for var c in r.consents { c.patientID = pid; c.practitionerID = prac(c.practitionerID); try tx.insertConsent(c, actor: actor, preservingID: keepIDs) }
+        for var s in r.screens { s.patientID = pid; s.practitionerID = prac(s.practitionerID); try tx.insertScreen(s, actor: actor, preservingID: keepIDs) }
+        var visitMap: [Int64: Int64] = [:]
+        for var v in r.visits {
+            let old = v.id ?? 0
+            v.patientID = pid
+            v.practitionerID = prac(v.practitionerID)
+            v.referralID = v.referralID.flatMap { referralMap[$0] }
+            if !keepIDs {
+                v.triggerPoints = v.triggerPoints.map { var x = $0; x.id = nil; return x }
+            }
+            visitMap[old] = try tx.insertVisit(v, actor: actor, preservingID: keepIDs).id!
+        }
+        for var a in r.amendments {
+            guard let vid = visitMap[a.visitID] else { continue }
+            a.visitID = vid
+            a.practitionerID = prac(a.practitionerID)
+            try tx.insertAmendment(a, actor: actor, preservingID: keepIDs)
+        }
+        for var plan in r.plans {
+            guard let vid = visitMap[plan.visitID] else { continue }
+            plan.visitID = vid
+            try tx.insertPlan(plan, actor: actor, preservingID: keepIDs)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ClinicModel
+import ClinicServices
+import ClinicStore
+import TerminalKit
+
+/// What the user asked for, or what an effect brought back: the only input `update` knows.
+///
+/// Keys become commands through each screen's `KeyMap` (as in tig), so the screens never look
+/// at raw keys except for typing into a text field. Results of database work come back as
+/// commands too, which keeps `update` pure and the database calls in `EffectPerformer`.
+enum Command: Sendable {
+    // Asked for with a key.
+    case quit
+    case back
+    case toggleHelp
+    case moveUp
+    case moveDown
+    case pageUp
+    case pageDown
+    case open
+    case editSearch(Key)
+    case showRecall
+    case showAudit
+    case loadDemo
+    case startEmpty
+
+    // Brought back by effects.
+    case databaseChecked(isEmpty: Bool)
+    case patientsFound(query: String, patients: [PatientSummary])
+    case chartOpened(PatientChart)
+    case visitOpened(VisitRecord)
+    case recallLoaded([RecallEntry])
+    case auditLoaded(patient: String, records: [AuditRecord])
+    case demoLoaded(patients: Int, visits: Int)
+    case failed(String)
+
+    /// The terminal changed size.
+    case resized(TerminalSize)
+}
+
+/// Database work `update` asks for; `EffectPerformer` does it and answers with a `Command`.
+enum Effect: Sendable, Hashable {
+    /// Is the database empty (first run)?
+    case checkFirstRun
+    /// Full-text search (all patients when the query is blank).
+    case searchPatients(String)
+    case openChart(patientID: Int64)
+    case openVisit(id: Int64)
+    case loadRecall
+    case loadAudit(patientID: Int64, patientName: String)
+    case loadDemo
+}
+
+/// One line of the recall list: a patient whose review is due by today.
+struct RecallEntry: Sendable, Hashable {
+    var patient: PatientSummary
+    var reviewDate: LocalDate
+    var overdueDays: Int
+    var sessionsLeft: Int?
+}

@@ -1,0 +1,100 @@
+import TerminalKit
+
+/// One row of a screen's key table: the keys, the command, and the words the help shows.
+struct KeyBinding: Sendable {
+    var keys: [Key]
+    var command: Command
+    var help: String
+    /// How the keys are written in the help, when the key names would not say it well.
+    var label: String?
+
+    init(_ keys: [Key], _ command: Command, _ help: String, label: String? = nil) {
+        self.keys = keys
+        self.command = command
+        self.help = help
+        self.label = label
+    }
+
+    /// "Up/k", "Ctrl-C/Ctrl-Q", or the label.
+    var keyLabel: String { label ?? keys.map(\.description).joined(separator: "/") }
+}
+
+/// The key tables of all screens: the one place that says which key does what.
+///
+/// The help overlay is drawn from these same tables, so help and behaviour cannot disagree.
+enum KeyMap {
+    static let helpKeys: [Key] = [.character("?"), .function(1)]
+
+    /// The table for a screen, in the order the help lists it.
+    static func bindings(for kind: ScreenKind) -> [KeyBinding] {
+        let help = KeyBinding(helpKeys, .toggleHelp, "show or hide this help")
+        let quit = KeyBinding([.character("q"), .ctrl("c")], .quit, "quit Knot")
+        let back = KeyBinding([.escape], .back, "go back")
+        let moves = [
+            KeyBinding([.up, .character("k")], .moveUp, "previous line"),
+            KeyBinding([.down, .character("j")], .moveDown, "next line"),
+            KeyBinding([.pageUp], .pageUp, "one screen up"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, "one screen down"),
+        ]
+        switch kind {
+        case .firstRun:
+            return [
+                KeyBinding([.character("d")], .loadDemo, "load the demo clinic (made-up patients)"),
+                KeyBinding([.character("e")], .startEmpty, "start with an empty clinic"),
+                help, quit,
+            ]
+        case .patientList:
+            return [
+                KeyBinding([], .editSearch(.character(" ")), "search as you type: name, record number, phone, birth date",
+                           label: "letters"),
+                KeyBinding([.up], .moveUp, "previous patient"),
+                KeyBinding([.down], .moveDown, "next patient"),
+                KeyBinding([.pageUp], .pageUp, "one screen up"),
+                KeyBinding([.pageDown], .pageDown, "one screen down"),
+                KeyBinding([.enter], .open, "open the patient's chart"),
+                KeyBinding([.ctrl("r")], .showRecall, "recall list (reviews due)"),
+                KeyBinding([.escape], .back, "clear the search"),
+                help,
+                KeyBinding([.ctrl("c"), .ctrl("q")], .quit, "quit Knot (q types a letter here)"),
+            ]
+        case .chart:
+            return [
+                KeyBinding([.up, .character("k")], .moveUp, "previous visit"),
+                KeyBinding([.down, .character("j")], .moveDown, "next visit"),
+                KeyBinding([.pageUp], .pageUp, "one screen up"),
+                KeyBinding([.pageDown], .pageDown, "one screen down"),
+                KeyBinding([.enter], .open, "open the visit (read only)"),
+                KeyBinding([.character("a")], .showAudit, "audit log for this patient"),
+                KeyBinding([.character("r")], .showRecall, "recall list (reviews due)"),
+                back, help, quit,
+            ]
+        case .visit, .audit:
+            return moves + [back, help, quit]
+        case .recall:
+            return moves + [KeyBinding([.enter], .open, "open the patient's chart"), back, help, quit]
+        }
+    }
+
+    /// The command for `key` on the screen shown, or nil when the key does nothing there.
+    /// While the help is shown any key closes it (Ctrl-C still quits).
+    static func command(for key: Key, in state: AppState) -> Command? {
+        if state.showsHelp {
+            return key == .ctrl("c") ? .quit : .toggleHelp
+        }
+        let kind = state.current.kind
+        for binding in bindings(for: kind) where binding.keys.contains(key) {
+            return binding.command
+        }
+        if kind == .patientList, isTextEditing(key) {
+            return .editSearch(key)
+        }
+        return nil
+    }
+
+    /// Keys a one-line text field uses (typing, pasting, moving, deleting).
+    static func isTextEditing(_ key: Key) -> Bool {
+        var probe = TextField(text: "x")
+        probe.moveLeft()
+        return probe.handle(key)
+    }
+}

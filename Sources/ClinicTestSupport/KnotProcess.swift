@@ -1,0 +1,66 @@
+import Foundation
+
+/// Runs the built `knot` executable as a user would, for end-to-end tests.
+public enum KnotProcess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// The `knot` binary built beside the test bundle (`.build/<config>/knot`).
+    public static var executable: String {
+        if let explicit = ProcessInfo.processInfo.environment["KNOT_BINARY"] { return explicit }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("knot").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        // Swift Testing's runner may not pass the bundle in argv: fall back to the build folder.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for config in ["debug", "release"] {
+            let candidate = root.appendingPathComponent(".build/\(config)/knot").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return "knot"
+    }
+
+    /// Runs `knot args…` with a clean environment (HOME in `home`, no practitioner unless given).
+    @discardableResult
+    public static func run(_ args: [String], home: String, environment: [String: String] = [:], stdin: Data? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        var env = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        p.currentDirectoryURL = URL(fileURLWithPath: home)
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(stdin) }
+        try? inp.fileHandleForWriting.close()
+        // Read both pipes concurrently so a chatty child never blocks.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        p.waitUntilExit()
+        group.wait()
+        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// The bytes of a file (and its -wal), to prove that a refused command changed nothing.
+    public static func fingerprint(_ path: String) -> Data {
+        var d = FileManager.default.contents(atPath: path) ?? Data()
+        d.append(FileManager.default.contents(atPath: path + "-wal") ?? Data())
+        return d
+    }
+}

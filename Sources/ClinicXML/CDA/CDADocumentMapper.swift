@@ -1,0 +1,183 @@
+import Foundation
+import ClinicModel
+import LibXML
+
+/// Maps a CDA letter that passed the schema and the rules to an `IncomingReferral`.
+///
+/// Header: the first recordTarget's patient, the author as referrer (with the organisation and a
+/// provider number), the intended recipients, the document id (`root^extension`), code, title and
+/// effective time (the referral date). Body: see `CDABodyReader`. Validity: see
+/// `CDAReferralValidity`. Alerts: the medication and allergy sections (coded entries and
+/// narrative lines) go through `ReferralAlertDetector`; all are proposed.
+enum CDADocumentMapper {
+    static func incomingReferral(_ root: XMLElement, original: Data, file: String?, today: LocalDate) throws(ClinicXMLErrors) -> IncomingReferral {
+        var warnings: [String] = []
+        guard let patientRole = CDARules.patientRole(in: root),
+              let referrer = CDAParticipants.referrer(authors: root.cdaChildren("author"), warnings: &warnings)
+        else {
+            // CDARules.check has refused such letters already.
+            throw ClinicXMLErrors([.rule(.ruleBroken, "the letter names no patient or no referrer", at: root, file: file)])
+        }
+
+        // Patient.
+        let targets = root.cdaChildren("recordTarget")
+        var patient = CDAPatientReader.patient(patientRole: patientRole, document: root, warnings: &warnings)
+        if targets.count > 1 {
+            warnings.append("The letter has \(targets.count) recordTargets; only the first patient (\(patient.displayName)) is read, the others stay in the original letter")
+        }
+        if referrer.isGeneralPractitioner {
+            patient.generalPractitioner = [referrer.name, referrer.organisation].compactMap { $0 }.joined(separator: ", ")
+        }
+
+        // Document.
+        let idElements = root.cdaChildren("id")
+        let documentID = idElements.first.flatMap { id -> String? in
+            guard let idRoot = id.cdaValue("root") else { return nil }
+            return id.cdaValue("extension").map { "\(idRoot)^\($0)" } ?? idRoot
+        }
+        if idElements.count > 1 { warnings.append("The letter has \(idElements.count) document ids; the first is kept") }
+        let codeElement = root.cdaChild("code")
+        let documentCode = codeElement?.cdaValue("code")
+            ?? codeElement?.cdaChildren("translation").lazy.compactMap { $0.cdaValue("code") }.first
+        if let documentCode {
+            if CDACodes.referralDocumentCodes[documentCode] == nil {
+                let shown = codeElement?.cdaValue("displayName").map { "\(documentCode) (\($0))" } ?? documentCode
+                warnings.append("The document type \(shown) is not a referral or consultation note (LOINC 57133-1, 11488-4); imported as a referral anyway")
+            }
+        } else {
+            warnings.append("The letter does not say what type of document it is (no document code)")
+        }
+        let title = root.cdaChild("title")?.cdaText ?? codeElement?.cdaValue("displayName")
+
+        // Body.
+        let body: CDABody
+        do {
+            body = try CDABodyReader.read(root, file: file, warnings: &warnings)
+        } catch {
+            throw ClinicXMLErrors([error])
+        }
+
+        // Date: effectiveTime, else the e-Referral DateTime, else the author's time, else today.
+        let candidates = [root.cdaChild("effectiveTime")?.cdaValue("value"), body.referralDateTime, referrer.time]
+        var date = today
+        if let found = candidates.lazy.compactMap({ CDATime.date($0) }).first {
+            date = found.date
+            if root.cdaChild("effectiveTime")?.cdaValue("value") == nil {
+                warnings.append("The letter's effective time is missing or null; the referral date \(date) is taken from the letter's other dates")
+            }
+        } else {
+            warnings.append("The letter gives no date; the referral is dated today (\(today)): set the real date")
+        }
+
+        // Reason.
+        let reasonSections = body.sections.filter { $0.kind == "reason" }
+        let reason = body.structuredReason
+            ?? reasonSections.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n\n").cdaTrimmed
+            ?? body.plainLetter
+            ?? ""
+        if reason.isEmpty && body.attachments.isEmpty {
+            warnings.append("The letter has no reason for referral section")
+        }
+
+        // Validity.
+        var expiry = CDAReferralValidity.expiry(duration: body.validityDuration, from: date)
+        let validityTexts = body.sections.filter { $0.kind == "reason" || $0.kind == "plan" }.map(\.text)
+            + [body.plainLetter].compactMap { $0 }
+        let narrative = CDAReferralValidity.fromNarrative(validityTexts, referralDate: date)
+        expiry = expiry ?? narrative.expiresOn
+        let (expiresOn, sessions) = CDAReferralValidity.checked(expiresOn: expiry, sessions: narrative.sessions,
+                                                                  referralDate: date, warnings: &warnings)
+
+        // Alerts.
+        var medications = lines(of: body.sections, kind: "medications")
+        if let letter = body.plainLetter { medications += letter.split(separator: "\n").map(String.init) }
+        let allergies = lines(of: body.sections, kind: "allergies")
+        let alerts = ReferralAlertDetector.alerts(medications: medications, allergies: allergies, source: "referral \(date)")
+            .map { alert -> PatientAlert in
+                var alert = alert
+                alert.status = .proposed
+                return alert
+            }
+
+        // The model's own rules: fix what can be dropped safely, refuse the rest.
+        var refusals: [ClinicXMLError] = []
+        checkPatient(&patient, role: patientRole, file: file, warnings: &warnings, refusals: &refusals)
+
+        var referral = Referral(
+            patientID: 0, referrerName: referrer.name, referrerOrganisation: referrer.organisation,
+            referrerProviderNumber: referrer.providerNumber, referrerContact: referrer.contact,
+            recipient: CDAParticipants.recipient(root.cdaChildren("informationRecipient")),
+            date: date, expiresOn: expiresOn, sessionsAllowed: sessions, reason: reason, format: .cda,
+            documentID: documentID, documentCode: documentCode, documentTitle: title,
+            sections: body.sections, attachments: body.attachments,
+            originalLetter: original, originalSHA256: LetterDigest.sha256Hex(original))
+        do {
+            try referral.validate()
+        } catch {
+            for violation in error.errors {
+                refusals.append(.rule(.clinicalValue, "referral \(violation.description)", at: root, file: file))
+            }
+        }
+        if !refusals.isEmpty { throw ClinicXMLErrors(refusals) }
+        referral.importWarnings = warnings
+        return IncomingReferral(patient: patient, referral: referral, proposedAlerts: alerts, warnings: warnings)
+    }
+
+    /// What a section kind lists, one string per item, for the alert detector: each coded entry's
+    /// text (or display name), then each narrative line not already covered by an entry
+    /// (list markers removed).
+    static func lines(of sections: [ReferralSection], kind: String) -> [String] {
+        var result: [String] = []
+        for section in sections where section.kind == kind {
+            let coded = section.entries.compactMap { $0.text ?? $0.displayName }
+            result += coded
+            let lowered = coded.map { $0.lowercased() }
+            for line in section.text.split(separator: "\n") {
+                var item = line.trimmingCharacters(in: .whitespaces)
+                if item.hasPrefix("- ") {
+                    item.removeFirst(2)
+                } else if let dot = item.firstIndex(of: "."), item[..<dot].allSatisfy(\.isNumber), !item[..<dot].isEmpty {
+                    item = item[item.index(after: dot)...].trimmingCharacters(in: .whitespaces)
+                }
+                let lower = item.lowercased()
+                if item.isEmpty || lowered.contains(where: { lower.contains($0) }) { continue }
+                result.append(item)
+            }
+        }
+        return result
+    }
+
+    /// Runs `Patient.validate`: a bad phone, email, address, preferred name or identifier is
+    /// dropped with a warning (the original letter keeps it); a bad name or birth date refuses.
+    private static func checkPatient(_ patient: inout Patient, role: XMLElement, file: String?,
+                                     warnings: inout [String], refusals: inout [ClinicXMLError]) {
+        var probe = patient
+        probe.recordNumber = "pending"
+        do {
+            try probe.validate()
+        } catch {
+            var dropped: Set<Int> = []
+            for violation in error.errors {
+                let field = violation.field
+                switch field {
+                case "phone": patient.phone = nil
+                case "email": patient.email = nil
+                case "address": patient.address = nil
+                case "preferredName": patient.preferredName = nil
+                case "dateOfBirth" where patient.dateOfBirth == CDAPatientReader.unknownBirthDate:
+                    continue
+                default:
+                    if field.hasPrefix("identifiers["), let index = Int(field.dropFirst("identifiers[".count).prefix { $0.isNumber }) {
+                        dropped.insert(index)
+                    } else {
+                        let at = role.cdaChild("patient") ?? role
+                        refusals.append(.rule(.clinicalValue, "patient \(violation.description)", at: at, file: file))
+                        continue
+                    }
+                }
+                warnings.append("The patient's \(violation.description); left out (it stays in the original letter)")
+            }
+            patient.identifiers = patient.identifiers.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import ClinicModel
+import LibXML
+
+/// Reads an HL7 CDA R2 referral letter (C-CDA Referral or Consultation Note, Australian
+/// e-Referral) into an `IncomingReferral`: the patient, the referral and the alerts it proposes.
+///
+/// Letters come from many systems, so reading is lenient where meaning is safe and strict where
+/// it is not. In order: the bytes are parsed safely (size cap, no DOCTYPE, namespaces checked);
+/// the root must be `ClinicalDocument` in `urn:hl7-org:v3`; the document must be valid against
+/// Knot's open CDA profile (`knot-cda-profile-1.xsd`) and, when given, a full CDA schema the user
+/// supplies; then the rules of `CDARules` (a named patient with a birth date or identifier, an
+/// author). Any failure refuses the whole letter with the file, line and element path of every
+/// problem, and nothing is produced. Past those checks, oddities (nullFlavors, unknown codes,
+/// several recordTargets, partial dates) become warnings, never refusals; unknown content is
+/// not mapped but stays in `referral.originalLetter`, the exact input bytes, with their SHA-256.
+public enum CDAReferralReader {
+    /// The birth date given to a patient whose letter has none (it then has an identifier).
+    /// `Patient.validate` refuses it, so the clinic must set the real date before filing; the
+    /// import carries a warning saying so.
+    public static var unknownBirthDate: LocalDate { CDAPatientReader.unknownBirthDate }
+
+    /// Reads `data` (the letter's bytes, kept verbatim as the original).
+    ///
+    /// - Parameters:
+    ///   - fileName: shown in messages (overrides `options.fileName`).
+    ///   - extraSchema: a full CDA schema (e.g. `CDA.xsd` compiled by the caller, for
+    ///     `knot import --schema FILE`) the letter must also be valid against.
+    ///   - today: the referral date used, with a warning, when the letter gives none.
+    /// - Throws: `ClinicXMLErrors` naming the file, line and path of every problem.
+    public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
+                            extraSchema: XMLSchema? = nil, today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
+        var options = options
+        if let fileName { options.fileName = fileName }
+        let file = options.fileName
+
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(data: data, options: options)
+        } catch {
+            throw ClinicXMLErrors(converting: error, file: file)
+        }
+        let root = document.root
+        guard root.name == "ClinicalDocument", root.namespace == CDACodes.hl7Namespace else {
+            let found = root.namespace.map { "\(root.name) in namespace \($0)" } ?? "\(root.name) in no namespace"
+            throw ClinicXMLErrors([.rule(.unknownFormat,
+                "not an HL7 CDA document: the root is \(found); a CDA letter's root is ClinicalDocument in urn:hl7-org:v3",
+                at: root, file: file)])
+        }
+        if let stray = CDARules.strayText(in: root, file: file) { throw ClinicXMLErrors([stray]) }
+
+        do {
+            try validate(document, root: root, against: CDAProfileSchema.schema(), file: file, label: nil)
+            if let extraSchema {
+                try validate(document, root: root, against: extraSchema, file: file, label: "full CDA schema \(extraSchema.name)")
+            }
+        } catch let errors as ClinicXMLErrors {
+            throw errors
+        } catch {
+            throw ClinicXMLErrors(converting: error, file: file)
+        }
+
+        let broken = CDARules.check(root, file: file)
+        if !broken.isEmpty { throw ClinicXMLErrors(broken) }
+
+        return try CDADocumentMapper.incomingReferral(root, original: data, file: file, today: today)
+    }
+
+    /// Validates against `schema`, turning each libxml2 issue into a refusal with the path of the
+    /// element on that line (found in the tree) and namespaces shortened for reading.
+    private static func validate(_ document: XMLDocument, root: XMLElement, against schema: XMLSchema,
+                                 file: String?, label: String?) throws {
+        do {
+            try document.validate(against: schema)
+        } catch {
+            let converted = ClinicXMLErrors(converting: error, file: file)
+            throw ClinicXMLErrors(converted.errors.map { issue in
+                var issue = issue
+                issue.message = issue.message.replacingOccurrences(of: "{\(CDACodes.hl7Namespace)}", with: "")
+                if let label { issue.message = "\(label): \(issue.message)" }
+                if issue.path == nil, issue.line > 0 {
+                    issue.path = element(atLine: issue.line, named: elementName(in: issue.message), under: root)?.path
+                }
+                return issue
+            })
+        }
+    }
+
+    /// The local name in a libxml2 message ("Element '{urn:hl7-org:v3}birthTime', attribute...").
+    private static func elementName(in message: String) -> String? {
+        guard let start = message.range(of: "Element '") else { return nil }
+        let rest = message[start.upperBound...]
+        guard let end = rest.firstIndex(of: "'") else { return nil }
+        let qualified = rest[..<end]
+        let local = qualified.split(separator: "}").last.map(String.init) ?? String(qualified)
+        return local.split(separator: ":").last.map(String.init)
+    }
+
+    /// The element starting on `line` (the one named `name` when several do).
+    private static func element(atLine line: Int, named name: String?, under root: XMLElement) -> XMLElement? {
+        var candidates: [XMLElement] = []
+        var pending = [root]
+        while let next = pending.popLast() {
+            if next.line == line { candidates.append(next) }
+            if next.line <= line { pending.append(contentsOf: next.elements.reversed()) }
+        }
+        return candidates.first { $0.name == name } ?? candidates.first
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import ClinicModel
+import LibXML
+
+/// How long a CDA referral is valid and how many sessions it allows, when the letter says.
+///
+/// CDA has no standard element for either, so this is best effort, in this order:
+/// 1. The Australian e-Referral "Referral Validity Duration" entry (NCTIS 103.16622, an
+///    `IVL_TS` with a `width` such as `12 mo`, or a `high` date) gives the expiry.
+/// 2. Otherwise the narrative of the reason and plan sections (and a plain-text letter) is read
+///    for phrases like "valid for 12 months", "12-month referral", "valid until 31/03/2027"
+///    (day/month/year, the Australian order), "expires 2027-03-31", "expiry: 31 March 2027"; and
+///    for sessions "5 sessions", "up to six treatments", "Sessions: 4".
+/// Anything else leaves the value nil for the clinic to set. A value the model would refuse (an
+/// expiry before the referral date, more than 100 sessions) is dropped with a warning.
+enum CDAReferralValidity {
+    /// Expiry from an e-Referral validity duration value (`IVL_TS`), from `referralDate`.
+    static func expiry(duration value: XMLElement?, from referralDate: LocalDate) -> LocalDate? {
+        guard let value, !value.cdaIsNull else { return nil }
+        if let width = value.cdaChild("width"), let amount = width.cdaValue("value").flatMap({ Int($0) }),
+           let unit = width.cdaValue("unit") {
+            return CDATime.adding(amount, unit: unit, to: referralDate)
+        }
+        if let high = value.cdaChild("high"), let (date, _) = CDATime.date(high.cdaValue("value")) {
+            return date
+        }
+        return nil
+    }
+
+    /// Expiry and sessions found in narrative `texts`, relative to `referralDate`.
+    static func fromNarrative(_ texts: [String], referralDate: LocalDate) -> (expiresOn: LocalDate?, sessions: Int?) {
+        let text = texts.joined(separator: "\n")
+        return (expiry(in: text, from: referralDate), sessions(in: text))
+    }
+
+    /// Keeps only values the referral model accepts, warning about the rest.
+    static func checked(expiresOn: LocalDate?, sessions: Int?, referralDate: LocalDate, warnings: inout [String]) -> (LocalDate?, Int?) {
+        var expiry = expiresOn, count = sessions
+        if let e = expiry, e < referralDate {
+            warnings.append("The letter's expiry \(e) is before its date \(referralDate); left for the clinic to set")
+            expiry = nil
+        }
+        if let s = count, !(1...100).contains(s) {
+            warnings.append("The letter allows \(s) sessions, outside 1 to 100; left for the clinic to set")
+            count = nil
+        }
+        return (expiry, count)
+    }
+
+    // MARK: - Phrases
+
+    private static let numberWords: [String: Int] = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+        "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20, "twenty-four": 24,
+    ]
+    private static let number = "(\\d{1,3}|twenty-four|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty)"
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let monthName = "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?"
+
+    private static func value(_ word: String) -> Int? {
+        Int(word) ?? numberWords[word.lowercased()]
+    }
+
+    static func sessions(in text: String) -> Int? {
+        let patterns = [
+            "\\b\(number)\\s+(?:more\\s+|further\\s+|physio(?:therapy)?\\s+|treatment\\s+|allied\\s+health\\s+)?(?:sessions?|treatments?|visits?|consultations?|appointments?)\\b",
+            "\\b(?:sessions?|visits?|treatments?)(?:\\s+(?:allowed|approved|authori[sz]ed))?\\s*[:=]\\s*\(number)\\b",
+        ]
+        for pattern in patterns {
+            if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) { return n }
+        }
+        return nil
+    }
+
+    static func expiry(in text: String, from referralDate: LocalDate) -> LocalDate? {
+        let durations = [
+            "\\bvalid\\s+(?:for\\s+)?(?:a\\s+period\\s+of\\s+)?\(number)\\s*(day|week|month|year)s?\\b",
+            "\\b\(number)[\\s-](month|year)s?\\s+referral\\b",
+        ]
+        for pattern in durations {
+            if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) {
+                return CDATime.adding(n, unit: groups[1].lowercased(), to: referralDate)
+            }
+        }
+        let lead = "\\b(?:valid\\s+(?:until|till|to|through)|expires?(?:\\s+on)?|expiry(?:\\s+date)?)\\s*:?\\s*"
+        if let g = firstMatch(lead + "(\\d{4})-(\\d{2})-(\\d{2})\\b", in: text) {
+            return date(year: g[0], month: g[1], day: g[2])
+        }
+        if let g = firstMatch(lead + "(\\d{1,2})[/.](\\d{1,2})[/.](\\d{4})\\b", in: text) {
+            return date(year: g[2], month: g[1], day: g[0])
+        }
+        if let g = firstMatch(lead + "(\\d{1,2})(?:st|nd|rd|th)?\\s+\(monthName),?\\s+(\\d{4})\\b", in: text) {
+            return date(year: g[2], month: monthNumber(g[1]), day: g[0])
+        }
+        if let g = firstMatch(lead + "\(monthName)\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b", in: text) {
+            return date(year: g[2], month: monthNumber(g[0]), day: g[1])
+        }
+        return nil
+    }
+
+    private static func monthNumber(_ name: String) -> String {
+        String((months.firstIndex(of: String(name.lowercased().prefix(3))) ?? -1) + 1)
+    }
+
+    private static func date(year: String, month: String, day: String) -> LocalDate? {
+        guard let y = Int(year), let m = Int(month), let d = Int(day) else { return nil }
+        return try? LocalDate(year: y, month: m, day: d)
+    }
+
+    /// The capture groups of the first case-insensitive match of `pattern`, nil when none.
+    private static func firstMatch(_ pattern: String, in text: String) -> [String]? {
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return nil }
+        let range = NSRange(text.startIndex..., in: text)
+        guard let match = regex.firstMatch(in: text, range: range) else { return nil }
+        return (1..<match.numberOfRanges).map { index in
+            Range(match.range(at: index), in: text).map { String(text[$0]) } ?? ""
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import LibXML
+
+/// What kind of clinical XML a file is, told from its root element and namespace alone.
+///
+/// The import command and the referral inbox use it to choose a reader before reading a whole
+/// file. Detection reads only up to the root start tag, but applies every byte-level safety check
+/// of a full parse first (size cap, encoding, no DOCTYPE), so a hostile file is refused here.
+public enum DocumentKind: Sendable, Equatable, Hashable {
+    /// `clinicRecords` in `urn:knot:records:1`: a Knot clinic export.
+    case clinicRecords
+    /// `referral` in `urn:knot:referral:1`: Knot's simple referral letter.
+    case knotReferral
+    /// `ClinicalDocument` in `urn:hl7-org:v3`: an HL7 CDA R2 document (referral letters).
+    case cdaDocument
+    /// `plan` in `urn:knot:plan:1`: a follow-up plan.
+    case plan
+    /// Anything else, named so the message can say what it was.
+    case unknown(root: String, namespace: String?)
+
+    /// The kind of `data`; throws `ClinicXMLError` (`.unreadable`) for what is not XML Knot
+    /// will read at all (too large, DOCTYPE, bad encoding, not well-formed before the root).
+    public static func detect(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions()) throws(ClinicXMLError) -> DocumentKind {
+        var options = options
+        if fileName != nil { options.fileName = fileName }
+        let root: (name: String, namespace: String?)
+        do {
+            root = try XMLDocument.sniffRoot(data: data, options: options)
+        } catch {
+            throw ClinicXMLError.unreadable(error, file: options.fileName)
+        }
+        return kind(root: root.name, namespace: root.namespace)
+    }
+
+    /// The kind for a root element's local name and namespace.
+    public static func kind(root: String, namespace: String?) -> DocumentKind {
+        switch (root, namespace) {
+        case ("clinicRecords", ClinicSchemas.Format.records.namespace): .clinicRecords
+        case ("referral", ClinicSchemas.Format.referral.namespace): .knotReferral
+        case ("ClinicalDocument", "urn:hl7-org:v3"): .cdaDocument
+        case ("plan", ClinicSchemas.Format.plan.namespace): .plan
+        default: .unknown(root: root, namespace: namespace)
+        }
+    }
+}

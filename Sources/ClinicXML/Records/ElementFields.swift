@@ -1,0 +1,176 @@
+import Foundation
+import ClinicModel
+import LibXML
+
+/// Typed reads of one element's attributes and child texts, refusing with the element's line
+/// and path when a value is missing or unreadable.
+///
+/// Documents reach it already valid against their schema, so a refusal here means the schema
+/// and the Swift mapping disagree, or a value the schema allows breaks a model range.
+struct ElementFields {
+    let element: XMLElement
+    let file: String?
+
+    init(_ element: XMLElement, file: String?) {
+        self.element = element
+        self.file = file
+    }
+
+    func refusal(_ message: String, _ kind: ClinicXMLError.Kind = .ruleBroken) -> ClinicXMLError {
+        .rule(kind, message, at: element, file: file)
+    }
+
+    // MARK: Attributes
+
+    func optional(_ name: String) -> String? {
+        element.attribute(name)
+    }
+
+    func required(_ name: String) throws -> String {
+        guard let value = element.attribute(name) else {
+            throw refusal("<\(element.name)> has no \(name) attribute")
+        }
+        return value
+    }
+
+    func int(_ name: String) throws -> Int {
+        try parse(name, try required(name), XMLValueFormat.parseInt, "a whole number")
+    }
+
+    func optionalInt(_ name: String) throws -> Int? {
+        try optional(name).map { try parse(name, $0, XMLValueFormat.parseInt, "a whole number") }
+    }
+
+    func int64(_ name: String) throws -> Int64 {
+        try parse(name, try required(name), XMLValueFormat.parseInt64, "a whole number")
+    }
+
+    func optionalInt64(_ name: String) throws -> Int64? {
+        try optional(name).map { try parse(name, $0, XMLValueFormat.parseInt64, "a whole number") }
+    }
+
+    func double(_ name: String) throws -> Double {
+        try parse(name, try required(name), XMLValueFormat.parseNumber, "a decimal number")
+    }
+
+    func optionalDouble(_ name: String) throws -> Double? {
+        try optional(name).map { try parse(name, $0, XMLValueFormat.parseNumber, "a decimal number") }
+    }
+
+    func bool(_ name: String) throws -> Bool {
+        try parse(name, try required(name), XMLValueFormat.parseBool, "true or false")
+    }
+
+    func date(_ name: String) throws -> LocalDate {
+        try localDate(name, try required(name))
+    }
+
+    func optionalDate(_ name: String) throws -> LocalDate? {
+        try optional(name).map { try localDate(name, $0) }
+    }
+
+    func instant(_ name: String) throws -> Date {
+        try parse(name, try required(name), XMLValueFormat.parseInstant, "a UTC instant like 2026-03-04T09:15:00.000Z")
+    }
+
+    func optionalInstant(_ name: String) throws -> Date? {
+        try optional(name).map { try parse(name, $0, XMLValueFormat.parseInstant, "a UTC instant like 2026-03-04T09:15:00.000Z") }
+    }
+
+    func code<E: RawRepresentable>(_ name: String, _ type: E.Type) throws -> E where E.RawValue == String {
+        try enumValue(name, try required(name), type)
+    }
+
+    func optionalCode<E: RawRepresentable>(_ name: String, _ type: E.Type) throws -> E? where E.RawValue == String {
+        try optional(name).map { try enumValue(name, $0, type) }
+    }
+
+    /// A space-separated list of codes (empty when the attribute is absent).
+    func codes<E: RawRepresentable>(_ name: String, _ type: E.Type) throws -> [E] where E.RawValue == String {
+        try (optional(name) ?? "").split(whereSeparator: \.isWhitespace).map { try enumValue(name, String($0), type) }
+    }
+
+    /// A measure with a clinical range (NPRS, seconds...), refused as a clinical value when out of it.
+    func measure<M: ClinicalMeasure>(_ name: String, _ type: M.Type) throws -> M? where M.Value == Int {
+        guard let raw = try optionalInt(name) else { return nil }
+        return try checked(name) { () throws(ValidationError) in try M(raw, field: name) }
+    }
+
+    func decimalMeasure<M: ClinicalMeasure>(_ name: String, _ type: M.Type) throws -> M? where M.Value == Double {
+        guard let raw = try optionalDouble(name) else { return nil }
+        return try checked(name) { () throws(ValidationError) in try M(raw, field: name) }
+    }
+
+    func checked<T, Failure: Error & CustomStringConvertible>(_ name: String, _ make: () throws(Failure) -> T) throws -> T {
+        do {
+            return try make()
+        } catch {
+            throw refusal(error.description, .clinicalValue)
+        }
+    }
+
+    // MARK: Children
+
+    func children(_ name: String) -> [XMLElement] {
+        element.children(named: name)
+    }
+
+    func optionalChild(_ name: String) -> XMLElement? {
+        element.firstChild(named: name)
+    }
+
+    func child(_ name: String) throws -> XMLElement {
+        guard let child = element.firstChild(named: name) else {
+            throw refusal("<\(element.name)> has no <\(name)>")
+        }
+        return child
+    }
+
+    /// The text of child `name`, exactly as written (nil when the child is absent).
+    func optionalText(_ name: String) -> String? {
+        element.firstChild(named: name)?.textContent
+    }
+
+    func text(_ name: String) throws -> String {
+        try child(name).textContent
+    }
+
+    /// This element's own text, exactly as written.
+    var ownText: String { element.textContent }
+
+    /// Bytes carried as base64 `<part>` children.
+    var binaryParts: Data {
+        get throws {
+            var data = Data()
+            for part in children("part") {
+                guard let bytes = Data(base64Encoded: part.textContent, options: .ignoreUnknownCharacters) else {
+                    throw ClinicXMLError.rule(.ruleBroken, "<part> is not base64", at: part, file: file)
+                }
+                data.append(bytes)
+            }
+            return data
+        }
+    }
+
+    // MARK: Helpers
+
+    private func parse<T>(_ name: String, _ text: String, _ parser: (String) -> T?, _ expected: String) throws -> T {
+        guard let value = parser(text) else {
+            throw refusal("\(name) '\(text)' is not \(expected)")
+        }
+        return value
+    }
+
+    private func localDate(_ name: String, _ text: String) throws -> LocalDate {
+        try checked(name) { () throws(ValidationError) in
+            try LocalDate(parsing: text.trimmingCharacters(in: .whitespaces), field: name)
+        }
+    }
+
+    private func enumValue<E: RawRepresentable>(_ name: String, _ text: String, _ type: E.Type) throws -> E where E.RawValue == String {
+        guard let value = E(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+            throw refusal("\(name) '\(text)' is not one of Knot's codes for it")
+        }
+        return value
+    }
+}

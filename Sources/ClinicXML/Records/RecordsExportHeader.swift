@@ -1,0 +1,20 @@
+import Foundation
+
+/// What a records export says about itself: the clinic, who exported it, with what, and when.
+///
+/// Every field is optional and nothing is filled in for you: an export carries a timestamp only
+/// when one is passed, so that exporting the same records twice gives the same bytes.
+public struct RecordsExportHeader: Sendable, Hashable {
+    public var clinic: String?
+    public var exportedAt: Date?
+    public var exportedBy: String?
+    /// The program and version that wrote it, e.g. "knot 1.0".
+    public var software: String?
+
+    public init(clinic: String? = nil, exportedAt: Date? = nil, exportedBy: String? = nil, software: String? = nil) {
+        self.clinic = clinic
+        self.exportedAt = exportedAt
+        self.exportedBy = exportedBy
+        self.software = software
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import ClinicModel
+import LibXML
+
+/// Reads a clinic export (`urn:knot:records:1`) one record at a time, after checking all of it.
+///
+/// `init` streams once through the whole document validating it against the bundled
+/// knot-records-1.xsd (libxml2's streaming validator: bounded memory, every violation with its
+/// line), so a schema-invalid file is refused before any record is handed out. `next()` then
+/// streams again, reading one practitioner, patient or audit event at a time as a value tree,
+/// mapping it to the model and checking the rules a schema cannot say (see
+/// `RecordsXMLDecoder`): unique ids, references inside the file, needles removed never more
+/// than inserted and the rest of the model's `validate()`.
+///
+/// A rule broken by a later record is found only when `next()` reaches it: an import should
+/// read every item before committing (or commit in one transaction it can roll back).
+///
+/// A class, not a struct: it owns the open stream.
+public final class RecordsImportReader {
+    /// The export's header, when it has one.
+    public let header: RecordsExportHeader?
+    private let stream: XMLStreamReader
+    private var decoder: RecordsXMLDecoder
+    private let file: String?
+    private var finished = false
+
+    /// Validates `data` against the records schema and prepares to read it; throws
+    /// `ClinicXMLErrors` (unreadable, not a records file, or every schema violation with lines).
+    ///
+    /// - Parameters:
+    ///   - fileName: shown in messages (overrides `options.fileName`).
+    ///   - today: the day the model's date rules are checked against (injectable for tests).
+    public init(data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
+                today: LocalDate = .today()) throws(ClinicXMLErrors) {
+        var options = options
+        if let fileName { options.fileName = fileName }
+        let file = options.fileName
+        self.file = file
+        decoder = RecordsXMLDecoder(file: file, today: today)
+        do {
+            try Self.validate(data, options: options)
+            stream = try XMLStreamReader(data: data, options: options)
+            // The root, then the header if there is one.
+            var header: RecordsExportHeader?
+            while let event = try stream.next() {
+                guard case .startElement(let name, _, _, _, _) = event, stream.depth == 2 else { continue }
+                if name == "header" { header = try Self.header(stream.readElementSubtree(), file: file) }
+                // Anything else at depth 2 is a container: `next()` reads on from inside it.
+                break
+            }
+            self.header = header
+        } catch {
+            throw ClinicXMLErrors(converting: error, file: file)
+        }
+    }
+
+    /// The next record in document order, nil at the end; throws `ClinicXMLErrors` with the
+    /// record's line and path for every rule it breaks.
+    public func next() throws(ClinicXMLErrors) -> RecordsItem? {
+        guard !finished else { return nil }
+        do {
+            while let event = try stream.next() {
+                guard case .startElement(let name, _, _, _, _) = event, stream.depth == 3 else { continue }
+                switch name {
+                case "practitioner": return .practitioner(try decoder.practitioner(stream.readElementSubtree()))
+                case "patient": return .patient(try decoder.patientRecord(stream.readElementSubtree()))
+                case "event": return .audit(try decoder.audit(stream.readElementSubtree()))
+                default: continue
+                }
+            }
+        } catch {
+            throw ClinicXMLErrors(converting: error, file: file)
+        }
+        finished = true
+        return nil
+    }
+
+    /// Every record of `data`, grouped (for tests and small files; large imports call `next()`).
+    public static func readAll(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
+                               today: LocalDate = .today()) throws(ClinicXMLErrors)
+        -> (header: RecordsExportHeader?, practitioners: [Practitioner], records: [PatientRecord], audit: [AuditEntry]) {
+        let reader = try RecordsImportReader(data: data, fileName: fileName, options: options, today: today)
+        var practitioners: [Practitioner] = [], records: [PatientRecord] = [], audit: [AuditEntry] = []
+        while let item = try reader.next() {
+            switch item {
+            case .practitioner(let p): practitioners.append(p)
+            case .patient(let r): records.append(r)
+            case .audit(let a): audit.append(a)
+            }
+        }
+        return (reader.header, practitioners, records, audit)
+    }
+
+    /// One streaming pass with the schema; refuses another root before reporting schema errors.
+    private static func validate(_ data: Data, options: ParseOptions) throws {
+        let format = ClinicSchemas.Format.records
+        let validating = try XMLStreamReader(data: data, options: options, schema: try ClinicSchemas.schema(format))
+        var sawRoot = false
+        while let event = try validating.next() {
+            if !sawRoot, case .startElement(let name, let namespace, _, let line, _) = event {
+                sawRoot = true
+                guard name == format.rootElement, namespace == format.namespace else {
+                    throw ClinicXMLError(kind: .unknownFormat, file: options.fileName, line: line, path: "/" + name,
+                                         message: "not a Knot clinic export: the root is '\(name)' in namespace '\(namespace ?? "none")' (expected '\(format.rootElement)' in \(format.namespace))")
+                }
+            }
+        }
+    }
+
+    private static func header(_ element: XMLElement, file: String?) throws -> RecordsExportHeader {
+        let f = ElementFields(element, file: file)
+        return RecordsExportHeader(clinic: f.optionalText("clinic"), exportedAt: try f.optionalInstant("exportedAt"),
+                                   exportedBy: f.optionalText("exportedBy"), software: f.optionalText("software"))
+    }
+}

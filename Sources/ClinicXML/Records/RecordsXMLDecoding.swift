@@ -1,0 +1,434 @@
+import Foundation
+import ClinicModel
+import LibXML
+
+/// Reads `urn:knot:records:1` elements back into model values (the spellings of
+/// `RecordsXMLEncoder`) and checks the rules a schema cannot say.
+///
+/// Rules checked across the whole file: ids are unique per kind (libxml2's streaming validation
+/// does not check identity constraints); practitioner handles and patient record numbers are
+/// unique; every reference points at a record in the file (visits and amendments at the
+/// file's practitioners, visits at the patient's referrals, amendments and plans at the
+/// patient's visits). Per record: a precaution alert names its precaution, electrical settings
+/// go only with electrical stimulation, an original letter matches its SHA-256, and the model's
+/// own `validate()` (which refuses, among others, more needles removed than inserted).
+///
+/// Rule violations of one record are collected and thrown together; a structural problem
+/// (which a schema-valid document cannot have) is thrown at once.
+struct RecordsXMLDecoder {
+    let file: String?
+    let today: LocalDate
+    private var seenIDs: [String: Set<Int64>] = [:]
+    private var practitionerHandles: Set<String> = []
+    private var recordNumbers: Set<String> = []
+    /// Rule violations of the record being read.
+    private var violations: [ClinicXMLError] = []
+
+    init(file: String?, today: LocalDate) {
+        self.file = file
+        self.today = today
+    }
+
+    // MARK: Top-level records
+
+    mutating func practitioner(_ element: XMLElement) throws(ClinicXMLErrors) -> Practitioner {
+        let file = self.file
+        return try record { decoder throws in
+            let f = ElementFields(element, file: file)
+            let training = try f.optionalChild("dryNeedlingTraining").map { t in
+                let tf = ElementFields(t, file: file)
+                return DryNeedlingTraining(course: try tf.text("course"), hours: try tf.int("hours"),
+                                           completedOn: try tf.date("completedOn"))
+            }
+            let practitioner = Practitioner(
+                id: try f.optionalInt64("id"), handle: try f.text("handle"), name: try f.text("name"),
+                profession: try f.code("profession", Profession.self),
+                registrationNumber: f.optionalText("registrationNumber"), role: try f.code("role", Role.self),
+                dryNeedlingTraining: training)
+            decoder.unique(practitioner.id, "practitioner", at: element)
+            if !decoder.practitionerHandles.insert(practitioner.handle).inserted {
+                decoder.violate("the practitioner handle '\(practitioner.handle)' appears twice in the file", at: element)
+            }
+            decoder.validate(at: element) { () throws(ValidationErrors) in try practitioner.validate() }
+            return practitioner
+        }
+    }
+
+    mutating func audit(_ element: XMLElement) throws(ClinicXMLErrors) -> AuditEntry {
+        let file = self.file
+        return try record { decoder throws in
+            let f = ElementFields(element, file: file)
+            let event = AuditEvent(
+                id: try f.optionalInt64("id"), at: try f.instant("at"), actor: try f.text("actor"),
+                action: try f.code("action", AuditEvent.Action.self), entity: try f.required("entity"),
+                entityID: try f.optionalInt64("entityID"), patientID: try f.optionalInt64("patientID"),
+                detail: f.optionalText("detail"))
+            decoder.unique(event.id, "audit event", at: element)
+            return AuditEntry(event: event, prevHash: try f.required("prevHash"), hash: try f.required("hash"))
+        }
+    }
+
+    mutating func patientRecord(_ element: XMLElement) throws(ClinicXMLErrors) -> PatientRecord {
+        try record { decoder throws in try decoder.readPatientRecord(element) }
+    }
+
+    /// Runs `body` for one record; throws its structural failure, or all its rule violations.
+    private mutating func record<T>(_ body: (inout RecordsXMLDecoder) throws -> T) throws(ClinicXMLErrors) -> T {
+        violations = []
+        let value: T
+        do {
+            value = try body(&self)
+        } catch {
+            throw ClinicXMLErrors(converting: error, file: file)
+        }
+        if !violations.isEmpty { throw ClinicXMLErrors(violations) }
+        return value
+    }
+
+    // MARK: Patients
+
+    private mutating func readPatientRecord(_ element: XMLElement) throws -> PatientRecord {
+        let f = ElementFields(element, file: file)
+        let patientID = try f.optionalInt64("id")
+        let owner = patientID ?? 0
+        var patient = Patient(
+            id: patientID, recordNumber: try f.text("recordNumber"), givenNames: try f.text("givenNames"),
+            familyName: try f.text("familyName"), preferredName: f.optionalText("preferredName"),
+            dateOfBirth: try f.date("dateOfBirth"), sex: try f.code("sex", Sex.self), phone: f.optionalText("phone"),
+            email: f.optionalText("email"), address: f.optionalText("address"),
+            generalPractitioner: f.optionalText("generalPractitioner"), archived: try f.bool("archived"))
+        unique(patientID, "patient", at: element)
+        if !recordNumbers.insert(patient.recordNumber).inserted {
+            violate("the record number '\(patient.recordNumber)' appears twice in the file", at: element)
+        }
+        for identifier in f.children("identifier") {
+            let system = try ElementFields(identifier, file: file).required("system")
+            patient.identifiers.append(PatientIdentifier(system: .init(rawValue: system), value: identifier.textContent))
+        }
+        for alert in f.children("alert") { patient.alerts.append(try self.alert(alert)) }
+        let checkedPatient = patient
+        let today = self.today
+        validate(at: element) { () throws(ValidationErrors) in try checkedPatient.validate(today: today) }
+
+        var record = PatientRecord(patient: patient)
+        for e in f.children("referral") { record.referrals.append(try referral(e, patientID: owner)) }
+        for e in f.children("consent") { record.consents.append(try consent(e, patientID: owner)) }
+        for e in f.children("screen") { record.screens.append(try screen(e, patientID: owner)) }
+        let referralIDs = Set(record.referrals.compactMap(\.id))
+        for e in f.children("visit") { record.visits.append(try visit(e, patientID: owner, referralIDs: referralIDs)) }
+        let visitIDs = Set(record.visits.compactMap(\.id))
+        for e in f.children("amendment") { record.amendments.append(try amendment(e, visitIDs: visitIDs)) }
+        for e in f.children("plan") { record.plans.append(try plan(e, visitIDs: visitIDs)) }
+        return record
+    }
+
+    private mutating func alert(_ element: XMLElement) throws -> PatientAlert {
+        let f = ElementFields(element, file: file)
+        let precaution = try f.optionalCode("precaution", Precaution.self)
+        let kindCode = try f.required("kind")
+        let kind: PatientAlert.Kind
+        switch kindCode {
+        case "precaution":
+            if precaution == nil { violate("a precaution alert must name its precaution", at: element) }
+            kind = .precaution(precaution ?? .anticoagulant)
+        case "allergy":
+            kind = .allergy
+        default:
+            kind = .other
+        }
+        if kindCode != "precaution", precaution != nil {
+            violate("only a precaution alert names a precaution", at: element)
+        }
+        let alert = PatientAlert(id: try f.optionalInt64("id"), kind: kind, text: try f.text("text"),
+                                 status: try f.code("status", AlertStatus.self), source: try f.text("source"))
+        unique(alert.id, "alert", at: element)
+        return alert
+    }
+
+    private mutating func referral(_ element: XMLElement, patientID: Int64) throws -> Referral {
+        let f = ElementFields(element, file: file)
+        let referrer = ElementFields(try f.child("referrer"), file: file)
+        var referral = Referral(
+            id: try f.optionalInt64("id"), patientID: patientID, referrerName: try referrer.text("name"),
+            referrerOrganisation: referrer.optionalText("organisation"),
+            referrerProviderNumber: referrer.optionalText("providerNumber"),
+            referrerContact: referrer.optionalText("contact"), recipient: f.optionalText("recipient"),
+            date: try f.date("date"), expiresOn: try f.optionalDate("expiresOn"),
+            sessionsAllowed: try f.optionalInt("sessionsAllowed"), reason: try f.text("reason"),
+            format: try f.code("format", ReferralFormat.self), documentID: f.optionalText("documentID"),
+            documentCode: f.optionalText("documentCode"), documentTitle: f.optionalText("documentTitle"),
+            importWarnings: f.children("importWarning").map(\.textContent))
+        for section in f.children("section") {
+            let s = ElementFields(section, file: file)
+            referral.sections.append(ReferralSection(
+                kind: try s.required("kind"), code: s.optional("code"), codeSystem: s.optional("codeSystem"),
+                title: try s.text("title"), text: try s.text("text"),
+                entries: s.children("entry").map { entry in
+                    let e = ElementFields(entry, file: file)
+                    return ReferralSection.CodedEntry(code: e.optionalText("code"), codeSystem: e.optionalText("codeSystem"),
+                                                      displayName: e.optionalText("displayName"), text: e.optionalText("text"))
+                }))
+        }
+        for attachment in f.children("attachment") {
+            let a = ElementFields(attachment, file: file)
+            referral.attachments.append(ReferralAttachment(mediaType: try a.required("mediaType"), data: try a.binaryParts))
+        }
+        if let original = f.optionalChild("originalLetter") {
+            let o = ElementFields(original, file: file)
+            let letter = try o.binaryParts
+            let hash = try o.required("sha256")
+            if LetterDigest.sha256Hex(letter) != hash {
+                violate("the original letter does not match its SHA-256: it was altered or damaged", at: original)
+            }
+            referral.originalLetter = letter
+            referral.originalSHA256 = hash
+        }
+        unique(referral.id, "referral", at: element)
+        let checked = referral
+        validate(at: element) { () throws(ValidationErrors) in try checked.validate() }
+        return referral
+    }
+
+    private mutating func consent(_ element: XMLElement, patientID: Int64) throws -> Consent {
+        let f = ElementFields(element, file: file)
+        let consent = Consent(
+            id: try f.optionalInt64("id"), patientID: patientID,
+            practitionerID: try practitionerReference(f, at: element), recordedAt: try f.instant("recordedAt"),
+            risksExplained: Set(try f.codes("risksExplained", Consent.Risk.self)),
+            benefitsExplained: try f.bool("benefitsExplained"), written: try f.bool("written"),
+            validUntil: try f.optionalDate("validUntil"), notes: f.optionalText("notes"))
+        unique(consent.id, "consent", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try consent.validate() }
+        return consent
+    }
+
+    private mutating func screen(_ element: XMLElement, patientID: Int64) throws -> PrecautionScreen {
+        let f = ElementFields(element, file: file)
+        var present: Set<Precaution> = []
+        var acknowledgments: [Precaution: String] = [:]
+        for answer in f.children("answer") {
+            let a = ElementFields(answer, file: file)
+            let precaution = try a.code("precaution", Precaution.self)
+            if acknowledgments[precaution] != nil || present.contains(precaution) {
+                violate("the precaution '\(precaution.rawValue)' is answered twice", at: answer)
+            }
+            if try a.bool("present") { present.insert(precaution) }
+            if let text = a.optionalText("acknowledgment") { acknowledgments[precaution] = text }
+        }
+        let screen = PrecautionScreen(
+            id: try f.optionalInt64("id"), patientID: patientID, practitionerID: try practitionerReference(f, at: element),
+            recordedAt: try f.instant("recordedAt"), present: present, acknowledgments: acknowledgments,
+            validUntil: try f.date("validUntil"))
+        unique(screen.id, "precaution screen", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try screen.validate() }
+        return screen
+    }
+
+    // MARK: Visits
+
+    private mutating func visit(_ element: XMLElement, patientID: Int64, referralIDs: Set<Int64>) throws -> Visit {
+        let f = ElementFields(element, file: file)
+        let referralID = try f.optionalInt64("referral")
+        if let referralID, !referralIDs.contains(referralID) {
+            violate("the visit names referral \(referralID), which is not among this patient's referrals", at: element)
+        }
+        var pain = PainScores()
+        if let p = f.optionalChild("pain") {
+            let pf = ElementFields(p, file: file)
+            pain = PainScores(now: try pf.measure("now", NPRS.self), best: try pf.measure("best", NPRS.self),
+                              worst: try pf.measure("worst", NPRS.self))
+        }
+        var visit = Visit(
+            id: try f.optionalInt64("id"), patientID: patientID, practitionerID: try practitionerReference(f, at: element),
+            referralID: referralID, startedAt: try f.instant("startedAt"), complaint: f.optionalText("complaint"),
+            pain: pain,
+            psfs: try f.children("psfs").map { item in
+                let i = ElementFields(item, file: file)
+                return PSFSItem(activity: i.ownText, score: try i.measure("score", PSFSScore.self)!)
+            },
+            notes: f.optionalText("notes"), likelyCauseNotes: f.optionalText("likelyCauseNotes"),
+            status: try f.code("status", VisitStatus.self), signedAt: try f.optionalInstant("signedAt"))
+        unique(visit.id, "visit", at: element)
+        let header = visit
+        validate(at: element) { () throws(ValidationErrors) in try header.validateHeader() }
+        for e in f.children("triggerPoint") { visit.triggerPoints.append(try triggerPoint(e)) }
+        for e in f.children("biomechanics") { visit.biomechanics.append(try biomechanics(e)) }
+        for e in f.children("treatment") { visit.treatments.append(try treatment(e)) }
+        for e in f.children("needling") { visit.needling.append(try needling(e)) }
+        return visit
+    }
+
+    private mutating func triggerPoint(_ element: XMLElement) throws -> TriggerPointFinding {
+        let f = ElementFields(element, file: file)
+        let ppt = try f.optionalChild("pressurePainThreshold").map { p in
+            let pf = ElementFields(p, file: file)
+            return PressurePainThreshold(value: try pf.decimalMeasure("kgPerCm2", KilogramsPerSquareCentimetre.self)!,
+                                         probeSizeCm2: try pf.double("probeSizeCm2"))
+        }
+        let finding = TriggerPointFinding(
+            id: try f.optionalInt64("id"), muscleID: try f.required("muscle"), side: try f.code("side", Side.self),
+            location: f.optionalText("location"), activity: try f.code("activity", TriggerPointFinding.Activity.self),
+            tautBand: try f.bool("tautBand"), localTwitchResponse: try f.bool("localTwitchResponse"),
+            referredPainReproduced: try f.bool("referredPainReproduced"), tenderness: try f.measure("tenderness", NPRS.self),
+            pressurePainThreshold: ppt, likelyCauses: try f.codes("likelyCauses", LikelyCause.self),
+            notes: f.optionalText("notes"))
+        unique(finding.id, "trigger point finding", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try finding.validate() }
+        return finding
+    }
+
+    private mutating func biomechanics(_ element: XMLElement) throws -> BiomechanicalFinding {
+        let f = ElementFields(element, file: file)
+        guard let measureElement = element.elements.first(where: { $0.name != "notes" }) else {
+            throw f.refusal("<biomechanics> has no measure")
+        }
+        let m = ElementFields(measureElement, file: file)
+        let measure: BiomechanicalMeasure
+        switch measureElement.name {
+        case "fpi6":
+            let items = try (try m.required("items")).split(whereSeparator: \.isWhitespace).map { raw in
+                guard let value = Int(raw) else { throw m.refusal("items '\(raw)' is not a whole number") }
+                return value
+            }
+            measure = .footPostureIndex(try m.checked("items") { () throws(ValidationErrors) in try FootPostureIndex(items: items) })
+        case "lunge":
+            measure = .lunge(try m.decimalMeasure("cm", LungeCentimetres.self)!)
+        case "legLengthDifference":
+            measure = .legLengthDifference(try m.decimalMeasure("mm", LegLengthMillimetres.self)!)
+        case "halluxDorsiflexion":
+            measure = .halluxDorsiflexion(try m.decimalMeasure("degrees", Degrees.self)!)
+        case "gait":
+            measure = .gait(try m.codes("observations", GaitObservation.self))
+        case "strength":
+            measure = .strength(movement: try m.text("movement"), grade: try m.measure("grade", StrengthGrade.self)!)
+        case "jointRange":
+            measure = .jointRange(joint: try m.text("joint"), movement: try m.text("movement"),
+                                  degrees: try m.decimalMeasure("degrees", Degrees.self)!)
+        case "posture":
+            measure = .posture
+        case "measure":
+            measure = .measure(name: try m.text("name"), value: try m.double("value"), unit: try m.text("unit"))
+        default:
+            throw m.refusal("<\(measureElement.name)> is not a biomechanical measure")
+        }
+        let finding = BiomechanicalFinding(id: try f.optionalInt64("id"), measure: measure,
+                                           side: try f.code("side", Side.self), notes: f.optionalText("notes"))
+        unique(finding.id, "biomechanical finding", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try finding.validate() }
+        return finding
+    }
+
+    private mutating func treatment(_ element: XMLElement) throws -> Treatment {
+        let f = ElementFields(element, file: file)
+        let treatment = Treatment(
+            id: try f.optionalInt64("id"), kind: try f.code("kind", Treatment.Kind.self), muscleID: f.optional("muscle"),
+            side: try f.optionalCode("side", Side.self), holdTime: try f.measure("holdTime", Seconds.self),
+            cycles: try f.optionalInt("cycles"), notes: f.optionalText("notes"))
+        unique(treatment.id, "treatment", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try treatment.validate() }
+        return treatment
+    }
+
+    private mutating func needling(_ element: XMLElement) throws -> NeedlingEntry {
+        let f = ElementFields(element, file: file)
+        let needleElement = ElementFields(try f.child("needle"), file: file)
+        let needle = Needle(brand: try needleElement.text("brand"), gaugeMm: try needleElement.double("gauge"),
+                            lengthMm: try needleElement.double("length"), lot: try needleElement.text("lot"))
+        let settings = f.optionalText("electricalSettings")
+        let code = try f.required("technique")
+        if code != "electrical", settings != nil {
+            violate("electrical settings are recorded but the technique is '\(code)'", at: element)
+        }
+        let technique = try f.checked("technique") { () throws(ValidationError) in
+            try NeedlingTechnique(code: code, settings: settings ?? "")
+        }
+        let entry = NeedlingEntry(
+            id: try f.optionalInt64("id"), muscleID: try f.required("muscle"), side: try f.code("side", Side.self),
+            triggerPoint: f.optionalText("triggerPoint"), needle: needle,
+            needlesInserted: try f.int("needlesInserted"), needlesRemoved: try f.int("needlesRemoved"),
+            technique: technique, depth: try f.decimalMeasure("depthMm", DepthMillimetres.self),
+            timeInSitu: try f.measure("timeInSitu", Seconds.self), twitchResponses: try f.int("twitchResponses"),
+            patientResponse: f.optionalText("patientResponse"),
+            adverseEvents: try f.children("adverseEvent").map { event in
+                let a = ElementFields(event, file: file)
+                return AdverseEvent(kind: try a.code("kind", AdverseEvent.Kind.self),
+                                    severity: try a.code("severity", AdverseEvent.Severity.self),
+                                    action: a.optionalText("action"))
+            },
+            sharpsDisposed: try f.bool("sharpsDisposed"))
+        unique(entry.id, "needling entry", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try entry.validate() }
+        return entry
+    }
+
+    // MARK: Amendments and plans
+
+    private mutating func amendment(_ element: XMLElement, visitIDs: Set<Int64>) throws -> Amendment {
+        let f = ElementFields(element, file: file)
+        let amendment = Amendment(
+            id: try f.optionalInt64("id"), visitID: try visitReference(f, visitIDs, at: element),
+            practitionerID: try practitionerReference(f, at: element), amendedAt: try f.instant("amendedAt"),
+            reason: try f.text("reason"),
+            changes: try f.children("change").map { change in
+                let c = ElementFields(change, file: file)
+                return Amendment.Change(field: try c.text("field"), before: try c.text("before"), after: try c.text("after"))
+            })
+        unique(amendment.id, "amendment", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try amendment.validate() }
+        return amendment
+    }
+
+    private mutating func plan(_ element: XMLElement, visitIDs: Set<Int64>) throws -> FollowUpPlan {
+        let f = ElementFields(element, file: file)
+        let plan = FollowUpPlan(
+            id: try f.optionalInt64("id"), visitID: try visitReference(f, visitIDs, at: element),
+            version: try f.int("version"), status: try f.code("status", FollowUpPlan.Status.self),
+            createdAt: try f.instant("createdAt"), reviewDate: try f.optionalDate("reviewDate"),
+            items: try f.children("item").map { item in
+                let i = ElementFields(item, file: file)
+                return FollowUpPlan.Item(section: try i.code("section", FollowUpPlan.Item.Section.self), text: i.ownText,
+                                         rule: try i.required("rule"), muscleID: i.optional("muscle"),
+                                         side: try i.optionalCode("side", Side.self))
+            })
+        unique(plan.id, "follow-up plan", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try plan.validate() }
+        return plan
+    }
+
+    // MARK: Rules
+
+    private mutating func practitionerReference(_ f: ElementFields, at element: XMLElement) throws -> Int64 {
+        let id = try f.int64("practitioner")
+        if !(seenIDs["practitioner"] ?? []).contains(id) {
+            violate("names practitioner \(id), who is not among the practitioners in this file", at: element)
+        }
+        return id
+    }
+
+    private mutating func visitReference(_ f: ElementFields, _ visitIDs: Set<Int64>, at element: XMLElement) throws -> Int64 {
+        let id = try f.int64("visit")
+        if !visitIDs.contains(id) {
+            violate("names visit \(id), which is not among this patient's visits", at: element)
+        }
+        return id
+    }
+
+    private mutating func unique(_ id: Int64?, _ kind: String, at element: XMLElement) {
+        guard let id else { return }
+        if !seenIDs[kind, default: []].insert(id).inserted {
+            violate("\(kind) id \(id) appears twice in the file", at: element)
+        }
+    }
+
+    private mutating func violate(_ message: String, at element: XMLElement) {
+        violations.append(.rule(.ruleBroken, message, at: element, file: file))
+    }
+
+    private mutating func validate(at element: XMLElement, _ check: () throws(ValidationErrors) -> Void) {
+        do {
+            try check()
+        } catch {
+            violations += ClinicXMLErrors(error, at: element, file: file).errors
+        }
+    }
+}

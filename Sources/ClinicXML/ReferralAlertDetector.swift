@@ -1,0 +1,141 @@
+import Foundation
+import ClinicModel
+
+/// Proposes needling alerts from a referral's medication and allergy lists.
+///
+/// A referral that lists warfarin or clopidogrel, or an allergy to nickel or latex, changes how
+/// (and whether) a practitioner needles. The detector reads the lists as the referrer wrote
+/// them, matches generic and brand names as whole words (case and accents ignored, so
+/// "XARELTO 20mg" and "Clexane 40 mg" both count), and proposes one alert per kind, listing the
+/// entries that raised it. Every alert is `.proposed`: a practitioner confirms or dismisses it.
+/// Both the Knot referral reader and the HL7 CDA reader use it.
+///
+/// Allergies outside the needling-relevant groups (a penicillin allergy) raise no alert: they
+/// stay in the referral's allergies section for the practitioner to read.
+public enum ReferralAlertDetector {
+    /// Alerts proposed by `medications` and `allergies`, in a fixed order (anticoagulant,
+    /// antiplatelet, metal allergy, other needling-relevant allergies).
+    ///
+    /// - Parameter source: where the lists came from, e.g. `"referral 2026-11-02"`; each alert's
+    ///   source is this plus ` (medications)` or ` (allergies)`.
+    public static func alerts(medications: [String], allergies: [String], source: String) -> [PatientAlert] {
+        var alerts: [PatientAlert] = []
+        for group in medicationGroups {
+            let hits = medications.filter { group.matches($0) }
+            if !hits.isEmpty {
+                alerts.append(alert(group, hits, source: "\(source) (medications)"))
+            }
+        }
+        for group in allergyGroups {
+            let hits = allergies.filter { group.matches($0) }
+            if !hits.isEmpty {
+                alerts.append(alert(group, hits, source: "\(source) (allergies)"))
+            }
+        }
+        return alerts
+    }
+
+    /// The needling-relevant group a single medication belongs to, if any (for tests and
+    /// for showing why a line was flagged).
+    public static func precaution(forMedication text: String) -> Precaution? {
+        for group in medicationGroups where group.matches(text) {
+            if case .precaution(let p) = group.kind { return p }
+        }
+        return nil
+    }
+
+    // MARK: - The groups
+
+    struct Group: Sendable {
+        var kind: PatientAlert.Kind
+        var label: String
+        /// Each term as normalised words ("alcohol swab" is two words that must follow each other).
+        var terms: [[String]]
+
+        init(_ kind: PatientAlert.Kind, _ label: String, _ terms: [String]) {
+            self.kind = kind
+            self.label = label
+            self.terms = terms.map { ReferralAlertDetector.words($0) }
+        }
+
+        func matches(_ text: String) -> Bool {
+            let words = ReferralAlertDetector.words(text)
+            guard !words.isEmpty else { return false }
+            return terms.contains { term in
+                guard term.count <= words.count else { return false }
+                return (0...(words.count - term.count)).contains { start in
+                    Array(words[start..<(start + term.count)]) == term
+                }
+            }
+        }
+    }
+
+    static let medicationGroups: [Group] = [
+        Group(.precaution(.anticoagulant), "Anticoagulant", [
+            // Vitamin K antagonists.
+            "warfarin", "coumadin", "marevan", "jantoven", "acenocoumarol", "sinthrome", "phenindione",
+            "dindevan", "phenprocoumon",
+            // Direct oral anticoagulants.
+            "apixaban", "eliquis", "rivaroxaban", "xarelto", "dabigatran", "pradaxa", "praxbind",
+            "edoxaban", "lixiana", "savaysa",
+            // Heparins and parenteral anticoagulants.
+            "heparin", "heparins", "enoxaparin", "clexane", "lovenox", "dalteparin", "fragmin",
+            "tinzaparin", "innohep", "fondaparinux", "arixtra", "danaparoid", "orgaran", "bivalirudin",
+            "argatroban", "low molecular weight heparin", "lmwh", "doac", "noac",
+        ]),
+        Group(.precaution(.antiplatelet), "Antiplatelet", [
+            "clopidogrel", "plavix", "iscover", "piax", "clovix", "ticagrelor", "brilinta", "brilique",
+            "prasugrel", "effient", "ticlopidine", "cilostazol", "pletal", "dipyridamole", "persantin",
+            "asasantin", "vorapaxar", "zontivity",
+            // Aspirin, alone and in antiplatelet brands.
+            "aspirin", "acetylsalicylic acid", "asa", "cartia", "astrix", "cardiprin", "disprin", "aspro",
+            "solprin", "duocover", "coplavix", "duoplavin",
+        ]),
+    ]
+
+    static let allergyGroups: [Group] = [
+        Group(.precaution(.metalAllergy), "Metal allergy", [
+            "metal", "metals", "nickel", "chromium", "chrome", "cobalt", "stainless steel", "steel",
+        ]),
+        Group(.allergy, "Allergy relevant to needling", [
+            "latex", "rubber", "adhesive", "adhesives", "tape", "plaster", "plasters", "elastoplast",
+            "antiseptic", "antiseptics", "chlorhexidine", "iodine", "povidone", "betadine",
+            "alcohol", "alcohol swab", "alcohol swabs", "isopropyl", "isopropanol",
+        ]),
+    ]
+
+    private static func alert(_ group: Group, _ hits: [String], source: String) -> PatientAlert {
+        let listed = hits.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: "; ")
+        var text = "\(group.label) in referral: \(listed)"
+        // The model keeps alert text to 1,000 characters.
+        if text.count > 1000 { text = String(text.prefix(999)) + "…" }
+        return PatientAlert(kind: group.kind, text: text, status: .proposed, source: source)
+    }
+
+    /// Lower-case words with accents removed; letters and digits are split apart ("20mg" is
+    /// "20" "mg", "Xarelto20" is "xarelto" "20").
+    static func words(_ text: String) -> [String] {
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .lowercased()
+        var words: [String] = []
+        var current = ""
+        var currentIsDigit = false
+        for ch in folded {
+            let isLetter = ch.isLetter
+            let isDigit = ch.isNumber
+            if isLetter || isDigit {
+                if !current.isEmpty, currentIsDigit != isDigit {
+                    words.append(current)
+                    current = ""
+                }
+                current.append(ch)
+                currentIsDigit = isDigit
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+}

@@ -1,0 +1,28 @@
+import ClinicModel
+
+/// A numbered spot of the home program: the number printed beside its instructions and on its
+/// mark on the body chart.
+///
+/// Numbers come from the plan as it stands (home-program items that name a muscle, in order),
+/// not from the visit, so they still match after the practitioner removes or adds items.
+public struct HomeProgramSpot: Sendable, Hashable {
+    public var number: Int
+    public var muscleID: String
+    public var side: Side?
+    /// The item's index in `plan.items`.
+    public var itemIndex: Int
+
+    public init(number: Int, muscleID: String, side: Side?, itemIndex: Int) {
+        self.number = number; self.muscleID = muscleID; self.side = side; self.itemIndex = itemIndex
+    }
+
+    /// The numbered spots of `plan`, in item order.
+    public static func spots(in plan: FollowUpPlan) -> [HomeProgramSpot] {
+        var spots: [HomeProgramSpot] = []
+        for (index, item) in plan.items.enumerated() where item.section == .homeProgram {
+            guard let muscleID = item.muscleID else { continue }
+            spots.append(HomeProgramSpot(number: spots.count + 1, muscleID: muscleID, side: item.side, itemIndex: index))
+        }
+        return spots
+    }
+}

@@ -1,0 +1,63 @@
+import ClinicModel
+
+/// Everything a follow-up plan is built and rendered from: the signed visit and the patient's
+/// story so far.
+///
+/// One value rather than many parameters so that the builder and every renderer see the same
+/// facts; `today` is injected so plans, letters and golden files are deterministic.
+public struct PlanContext: Sendable {
+    public var patient: Patient
+    /// The signed visit the plan follows.
+    public var visit: Visit
+    /// All the patient's visits, including `visit`, in any order.
+    public var history: [Visit]
+    /// The referral the visit falls under, if any.
+    public var referral: Referral?
+    /// Sessions used on `referral`, counting this visit.
+    public var sessionsUsed: Int
+    public var practitioner: Practitioner
+    public var clinicName: String
+    /// The number patients should call with questions (printed in "when to call" advice).
+    public var clinicPhone: String?
+    /// The emergency number named in the red flags ("000" in Australia).
+    public var emergencyNumber: String
+    /// The day the plan is made (letters are dated with it).
+    public var today: LocalDate
+
+    public init(patient: Patient, visit: Visit, history: [Visit], referral: Referral? = nil,
+                sessionsUsed: Int = 0, practitioner: Practitioner, clinicName: String,
+                clinicPhone: String? = nil, emergencyNumber: String = "000", today: LocalDate) {
+        self.patient = patient; self.visit = visit; self.history = history; self.referral = referral
+        self.sessionsUsed = sessionsUsed; self.practitioner = practitioner; self.clinicName = clinicName
+        self.clinicPhone = clinicPhone; self.emergencyNumber = emergencyNumber; self.today = today
+    }
+
+    /// The visits up to and including `visit`, oldest first: signed visits from `history` plus
+    /// `visit` itself (drafts may hold half-typed scores; later visits are not "so far").
+    public var visitsSoFar: [Visit] {
+        var earlier = history.filter { other in
+            !isThisVisit(other) && other.status == .signed && other.startedAt <= visit.startedAt
+        }
+        earlier.append(visit)
+        return earlier.sorted { $0.startedAt < $1.startedAt }
+    }
+
+    /// Sessions left on the referral's cap, never below zero; nil when there is no cap.
+    public var sessionsRemaining: Int? {
+        referral?.sessionsAllowed.map { max(0, $0 - sessionsUsed) }
+    }
+
+    /// The name the patient goes by in a greeting: preferred name, else the first given name.
+    var patientFirstName: String {
+        if let p = patient.preferredName, !p.trimmingCharacters(in: .whitespaces).isEmpty { return p }
+        return patient.givenNames.split(separator: " ").first.map(String.init) ?? patient.givenNames
+    }
+
+    /// "Jane Citizen".
+    var patientFullName: String { "\(patient.givenNames) \(patient.familyName)" }
+
+    private func isThisVisit(_ other: Visit) -> Bool {
+        if let id = visit.id, let otherID = other.id { return id == otherID }
+        return other == visit
+    }
+}

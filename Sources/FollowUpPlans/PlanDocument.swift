@@ -1,0 +1,304 @@
+import Foundation
+import ClinicModel
+
+/// What a rendered plan says, in order, before it is laid out as text or HTML.
+///
+/// Built once per audience so the terminal, the printout and the HTML page never disagree:
+/// the renderers only decide how it looks.
+struct PlanDocument {
+    /// One line of a section: numbered (a home-program spot), labelled ("Complaint: ...") or a
+    /// plain point.
+    struct Entry {
+        var number: Int?
+        var label: String?
+        var text: String
+        init(number: Int? = nil, label: String? = nil, text: String) {
+            self.number = number; self.label = label; self.text = text
+        }
+    }
+
+    /// A chart a section carries (drawn in HTML; the pain chart also as text bars).
+    enum Chart { case body([BodyChartSVG.Mark]), pain(PainTrend) }
+
+    struct Section {
+        /// A stable class name for styling, e.g. "home-program".
+        var id: String
+        var heading: String
+        var intro: String?
+        var entries: [Entry]
+        var numbered: Bool = false
+        /// Red flags: printed so they cannot be missed.
+        var urgent: Bool = false
+        var chart: Chart?
+    }
+
+    var audience: PlanAudience
+    var clinicName: String
+    var title: String
+    var header: [(label: String, value: String)]
+    var greeting: String?
+    var opening: [String]
+    var sections: [Section]
+    var closing: [String]
+
+    init(plan: FollowUpPlan, context ctx: PlanContext, audience: PlanAudience) {
+        switch audience {
+        case .patient: self = PlanDocument.patient(plan, ctx)
+        case .referrer: self = PlanDocument.referrer(plan, ctx)
+        }
+    }
+
+    private init(audience: PlanAudience, clinicName: String, title: String, header: [(label: String, value: String)],
+                 greeting: String?, opening: [String], sections: [Section], closing: [String]) {
+        self.audience = audience; self.clinicName = clinicName; self.title = title; self.header = header
+        self.greeting = greeting; self.opening = opening; self.sections = sections; self.closing = closing
+    }
+
+    // MARK: - Patient
+
+    private static func patient(_ plan: FollowUpPlan, _ ctx: PlanContext) -> PlanDocument {
+        var header: [(label: String, value: String)] = [
+            ("Patient", "\(ctx.patientFullName) (\(ctx.patient.recordNumber))"),
+            ("Visit", ClinicWording.longDate(ctx.visit.date)),
+            ("Practitioner", "\(ctx.practitioner.name), \(ClinicWording.profession(ctx.practitioner.profession))"),
+        ]
+        if let review = plan.reviewDate { header.append(("Next review", ClinicWording.longDate(review))) }
+        if let phone = ctx.clinicPhone { header.append(("Clinic phone", phone)) }
+
+        let spots = HomeProgramSpot.spots(in: plan)
+        let numberByItem = Dictionary(uniqueKeysWithValues: spots.map { ($0.itemIndex, $0.number) })
+        func entries(_ section: FollowUpPlan.Item.Section) -> [Entry] {
+            plan.items.enumerated().filter { $0.element.section == section }.map {
+                Entry(number: numberByItem[$0.offset], text: $0.element.text)
+            }
+        }
+        var sections: [Section] = []
+        let home = entries(.homeProgram)
+        if !home.isEmpty {
+            sections.append(Section(
+                id: "home-program", heading: "Your home program",
+                intro: spots.isEmpty ? "Self-release of the trigger points we treated."
+                    : "Self-release of the trigger points we treated. The numbers match the marks on the body chart.",
+                entries: home, numbered: true, chart: spots.isEmpty ? nil : .body(BodyChartSVG.marks(for: spots))))
+        }
+        let afterNeedling = entries(.afterNeedling)
+        if !afterNeedling.isEmpty {
+            sections.append(Section(id: "after-needling", heading: "After dry needling", entries: afterNeedling))
+        }
+        // Red flags straight after the needling advice they belong with, not at the end.
+        let flags = entries(.redFlags)
+        if !flags.isEmpty {
+            sections.append(Section(id: "red-flags", heading: "Get help urgently",
+                                    intro: "These are rare, but need care straight away:", entries: flags, urgent: true))
+        }
+        let plain: [(FollowUpPlan.Item.Section, String, String, String?)] = [
+            (.biomechanics, "biomechanics", "Correcting the cause", "Your feet, legs and movement, and what we will do about them."),
+            (.activity, "activity", "Activity and load", nil),
+        ]
+        for (section, id, heading, intro) in plain {
+            let e = entries(section)
+            if !e.isEmpty { sections.append(Section(id: id, heading: heading, intro: intro, entries: e)) }
+        }
+        let review = entries(.review)
+        if !review.isEmpty { sections.append(Section(id: "review", heading: "Your review", entries: review)) }
+        let other = entries(.other)
+        if !other.isEmpty { sections.append(Section(id: "other", heading: "Other advice", entries: other)) }
+        let trend = PainTrend(ctx)
+        if !trend.points.isEmpty {
+            sections.append(Section(id: "pain", heading: "Your pain so far", intro: trend.patientSummary,
+                                    entries: [], chart: .pain(trend)))
+        }
+        return PlanDocument(
+            audience: .patient, clinicName: ctx.clinicName, title: "Your follow-up plan", header: header,
+            greeting: nil, opening: [], sections: sections,
+            closing: ["Questions? Ask \(ctx.practitioner.name) at \(ctx.clinicName)" + (ctx.clinicPhone.map { " on \($0)." } ?? ".")])
+    }
+
+    // MARK: - Referrer
+
+    private static func referrer(_ plan: FollowUpPlan, _ ctx: PlanContext) -> PlanDocument {
+        let visit = ctx.visit
+        let p = ctx.patient
+        var header: [(label: String, value: String)] = [("Date", ClinicWording.date(ctx.today))]
+        if let r = ctx.referral {
+            header.append(("To", [r.referrerName, r.referrerOrganisation].compactMap { $0 }.joined(separator: ", ")))
+        } else if let gp = p.generalPractitioner {
+            header.append(("To", gp))
+        }
+        header.append(("Patient", "\(ctx.patientFullName), born \(ClinicWording.date(p.dateOfBirth)), record \(p.recordNumber)"))
+        if let r = ctx.referral {
+            header.append(("Referral", "\(ClinicWording.date(r.date)): \(shortened(r.reason))"))
+        }
+
+        let recipient = ctx.referral?.referrerName ?? p.generalPractitioner.flatMap { $0.split(separator: ",").first.map(String.init) }
+        var session = ""
+        if ctx.referral != nil, ctx.sessionsUsed > 0 {
+            session = " (session \(ctx.sessionsUsed)" + (ctx.referral?.sessionsAllowed.map { " of \($0)" } ?? "") + " on this referral)"
+        }
+        let opening = [
+            "Thank you for referring \(ctx.patientFullName), whom I saw on \(ClinicWording.longDate(visit.date))\(session). My findings, treatment and plan follow.",
+        ]
+
+        var sections = [
+            Section(id: "findings", heading: "Findings", entries: findings(visit)),
+            Section(id: "treatment", heading: "Treatment", entries: treatment(visit)),
+        ]
+        let spots = HomeProgramSpot.spots(in: plan)
+        if !spots.isEmpty {
+            sections[1].chart = .body(BodyChartSVG.marks(for: spots))
+        }
+        let trend = PainTrend(ctx)
+        sections.append(Section(id: "response", heading: "Response so far", intro: trend.clinicalSummary, entries: [],
+                                chart: trend.points.count >= 2 ? .pain(trend) : nil))
+        sections.append(Section(id: "plan", heading: "Plan", entries: planEntries(plan, spots: spots)))
+        var review: [Entry] = []
+        if let date = plan.reviewDate { review.append(Entry(text: "Review on \(ClinicWording.longDate(date)).")) }
+        review += plan.items.filter { $0.section == .review && $0.rule != PlanRule.reviewDate }.map { Entry(text: $0.text) }
+        if !review.isEmpty { sections.append(Section(id: "review", heading: "Review", entries: review)) }
+
+        var closing = ["Kind regards,", "", ctx.practitioner.name]
+        var role = ClinicWording.profession(ctx.practitioner.profession)
+        if let reg = ctx.practitioner.registrationNumber { role += ", registration \(reg)" }
+        closing.append(role)
+        closing.append(ctx.clinicName + (ctx.clinicPhone.map { ", \($0)" } ?? ""))
+        return PlanDocument(
+            audience: .referrer, clinicName: ctx.clinicName, title: "Report to referrer", header: header,
+            greeting: "Dear \(recipient ?? "Doctor"),", opening: opening, sections: sections, closing: closing)
+    }
+
+    /// The first line of a referral's reason, cut at 200 characters.
+    private static func shortened(_ reason: String) -> String {
+        let line = reason.split(whereSeparator: \.isNewline).first.map(String.init)?
+            .trimmingCharacters(in: .whitespaces) ?? ""
+        return line.count > 200 ? String(line.prefix(199)) + "…" : line
+    }
+
+    private static func findings(_ visit: Visit) -> [Entry] {
+        var entries: [Entry] = []
+        if let c = visit.complaint?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty {
+            entries.append(Entry(label: "Complaint", text: c))
+        }
+        let pain = [("now", visit.pain.now), ("best", visit.pain.best), ("worst", visit.pain.worst)]
+            .compactMap { name, score in score.map { "\(name) \($0.value)/10" } }
+        if !pain.isEmpty { entries.append(Entry(label: "Pain (NPRS)", text: pain.joined(separator: ", "))) }
+        if !visit.psfs.isEmpty {
+            entries.append(Entry(label: "PSFS", text: visit.psfs.map { "\($0.activity) \($0.score.value)/10" }.joined(separator: "; ")))
+        }
+        for finding in visit.triggerPoints {
+            var signs = [finding.activity == .active ? "active" : "latent"]
+            if finding.tautBand { signs.append("taut band") }
+            if finding.localTwitchResponse { signs.append("local twitch response") }
+            if finding.referredPainReproduced { signs.append("referred pain reproduced") }
+            if let t = finding.tenderness { signs.append("tenderness \(t.value)/10") }
+            if let ppt = finding.pressurePainThreshold {
+                signs.append("PPT \(ClinicWording.number(ppt.value.value)) kg/cm² (\(ClinicWording.number(ppt.probeSizeCm2)) cm² probe)")
+            }
+            var text = ClinicWording.muscleAndSide(finding.muscleID, finding.side)
+            if let loc = finding.location { text += " (\(loc))" }
+            text += ": " + signs.joined(separator: ", ")
+            entries.append(Entry(label: "Trigger point", text: text))
+        }
+        let causes = Array(Set(visit.triggerPoints.flatMap(\.likelyCauses)))
+            .sorted { LikelyCause.allCases.firstIndex(of: $0)! < LikelyCause.allCases.firstIndex(of: $1)! }
+        if !causes.isEmpty || visit.likelyCauseNotes != nil {
+            var text = causes.map { $0.rawValue.replacingOccurrences(of: "-", with: " ") }.joined(separator: ", ")
+            if let notes = visit.likelyCauseNotes?.trimmingCharacters(in: .whitespacesAndNewlines), !notes.isEmpty {
+                text += text.isEmpty ? notes : "; \(notes)"
+            }
+            if !text.isEmpty { entries.append(Entry(label: "Likely causes", text: text)) }
+        }
+        let measures = visit.biomechanics.map { b in
+            var text = b.measure.summary
+            if let side = ClinicWording.sideWord(b.side) { text += ", \(side)" }
+            if let notes = b.notes?.trimmingCharacters(in: .whitespacesAndNewlines), !notes.isEmpty { text += " (\(notes))" }
+            return text
+        }
+        if !measures.isEmpty { entries.append(Entry(label: "Biomechanics", text: measures.joined(separator: "; "))) }
+        if entries.isEmpty { entries.append(Entry(text: "No findings recorded.")) }
+        return entries
+    }
+
+    private static func treatment(_ visit: Visit) -> [Entry] {
+        var entries: [Entry] = []
+        for n in visit.needling {
+            var parts = ["\(n.needlesInserted) needle\(n.needlesInserted == 1 ? "" : "s") \(n.needle.size)"]
+            switch n.technique {
+            case .staticInSitu: parts.append("static" + (n.timeInSitu.map { " \($0.value) s in situ" } ?? ""))
+            case .pistoning: parts.append("pistoning")
+            case .electricalStimulation(let settings): parts.append("electrical stimulation (\(settings))")
+            }
+            if let d = n.depth { parts.append("depth \(ClinicWording.number(d.value)) mm") }
+            if n.twitchResponses > 0 {
+                parts.append("\(n.twitchResponses) local twitch response\(n.twitchResponses == 1 ? "" : "s")")
+            }
+            if let r = n.patientResponse?.trimmingCharacters(in: .whitespacesAndNewlines), !r.isEmpty { parts.append(r) }
+            entries.append(Entry(label: "Dry needling",
+                                 text: ClinicWording.muscleAndSide(n.muscleID, n.side) + ": " + parts.joined(separator: ", ")))
+        }
+        if !visit.needling.isEmpty {
+            let events = visit.needling.flatMap { n in
+                n.adverseEvents.map { e in
+                    "\(e.kind.rawValue.replacingOccurrences(of: "-", with: " ")) (\(e.severity.rawValue), \(ClinicWording.muscleAndSideInline(n.muscleID, n.side)))"
+                        + (e.action.map { ": \($0)" } ?? "")
+                }
+            }
+            entries.append(Entry(label: "Adverse events", text: events.isEmpty ? "none" : events.joined(separator: "; ")))
+        }
+        for t in visit.treatments {
+            var text = kindName(t.kind)
+            if let m = t.muscleID { text += ", " + ClinicWording.muscleAndSideInline(m, t.side) }
+            if let h = t.holdTime {
+                text += ", \(h.value) s" + (t.cycles.map { " x \($0)" } ?? "")
+            } else if let c = t.cycles {
+                text += ", \(c) cycle\(c == 1 ? "" : "s")"
+            }
+            if let notes = t.notes?.trimmingCharacters(in: .whitespacesAndNewlines), !notes.isEmpty { text += " (\(notes))" }
+            entries.append(Entry(label: "Treatment", text: text))
+        }
+        if entries.isEmpty { entries.append(Entry(text: "No treatment recorded.")) }
+        return entries
+    }
+
+    private static func kindName(_ kind: Treatment.Kind) -> String {
+        switch kind {
+        case .ischaemicCompression: "Ischaemic compression"
+        case .pressureRelease: "Trigger point pressure release"
+        case .stretching: "Stretching"
+        case .massageBallInstruction: "Home program taught (massage ball or thumb)"
+        case .dryNeedling: "Dry needling"
+        case .exercise: "Exercise"
+        case .education: "Education"
+        case .other: "Other"
+        }
+    }
+
+    private static func planEntries(_ plan: FollowUpPlan, spots: [HomeProgramSpot]) -> [Entry] {
+        var entries: [Entry] = []
+        if !spots.isEmpty {
+            let list = spots.map { "\($0.number) \(ClinicWording.muscleAndSideInline($0.muscleID, $0.side))" }
+            entries.append(Entry(label: "Home program",
+                                 text: "self-release with a massage ball or thumb on the spot, holds from under 15 s building towards 30-90 s, for: " + list.joined(separator: "; ") + "."))
+        }
+        let handAddedHome = plan.items.filter { $0.section == .homeProgram && $0.muscleID == nil }
+        entries += handAddedHome.map { Entry(label: "Home program", text: $0.text) }
+        if plan.items.contains(where: { $0.section == .afterNeedling }) {
+            entries.append(Entry(label: "After needling", text: "advice on expected soreness (24-48 h), bruising and when to call."))
+        }
+        let flags = plan.items.filter { $0.section == .redFlags }
+        if !flags.isEmpty {
+            var named: [String] = []
+            if flags.contains(where: { $0.rule == PlanRule.redFlagInfection }) { named.append("infection at a needle site") }
+            if flags.contains(where: { $0.rule == PlanRule.redFlagPneumothorax }) {
+                named.append("pneumothorax (needling over the lung fields)")
+            }
+            let others = flags.count - named.count
+            if others > 0 { named.append(others == 1 ? "1 other" : "\(others) others") }
+            entries.append(Entry(label: "Red flags", text: "explained, with urgent care for " + ClinicWording.list(named) + "."))
+        }
+        for item in plan.items where item.section == .biomechanics { entries.append(Entry(label: "Biomechanics", text: item.text)) }
+        for item in plan.items where item.section == .activity { entries.append(Entry(label: "Activity", text: item.text)) }
+        for item in plan.items where item.section == .other { entries.append(Entry(label: "Other", text: item.text)) }
+        if entries.isEmpty { entries.append(Entry(text: "No further plan recorded.")) }
+        return entries
+    }
+}

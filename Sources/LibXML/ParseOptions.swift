@@ -1,0 +1,30 @@
+/// Limits and naming for reading one untrusted XML document.
+///
+/// The caps are checked before libxml2 sees the bytes: libxml2 2.9.14's own limits (depth 256,
+/// 10,000,000 bytes per text node) are kept, but its duplicate-attribute and namespace lookups
+/// are quadratic, so attribute and namespace counts are capped here too.
+public struct ParseOptions: Sendable, Equatable {
+    /// 64 MiB.
+    public static let defaultMaxBytes = 64 * 1024 * 1024
+
+    /// Documents larger than this are refused before parsing.
+    public var maxBytes: Int
+    /// Name shown in error messages, e.g. "letter.xml" (never opened).
+    public var fileName: String?
+    /// Most attributes (namespace declarations included) one element may carry.
+    public var maxAttributesPerElement: Int
+    /// Most namespace declarations in scope at any element.
+    public var maxNamespaceDeclarationsInScope: Int
+
+    public init(
+        maxBytes: Int = ParseOptions.defaultMaxBytes,
+        fileName: String? = nil,
+        maxAttributesPerElement: Int = 100,
+        maxNamespaceDeclarationsInScope: Int = 100
+    ) {
+        self.maxBytes = maxBytes
+        self.fileName = fileName
+        self.maxAttributesPerElement = maxAttributesPerElement
+        self.maxNamespaceDeclarationsInScope = maxNamespaceDeclarationsInScope
+    }
+}

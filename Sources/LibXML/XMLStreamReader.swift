@@ -1,0 +1,235 @@
+internal import CLibXML2
+import Foundation
+
+/// Reads a large document one event at a time, optionally validating it against a schema as it
+/// goes, so an import can handle one record (e.g. one `<patient>`) at a time in bounded memory.
+///
+/// The bytes are checked like `XMLDocument`'s (size cap, encoding, DOCTYPE, limits) and copied
+/// into a buffer this reader owns; libxml2 parses them from memory with the safe options.
+/// Well-formedness problems are thrown as soon as they are met. Validity issues are collected
+/// and thrown, all together, by the `next()` call that reaches the end: callers that import
+/// while reading must wait for that call before committing. After a throw every later call
+/// throws the same error; after the end `next()` returns nil.
+///
+/// Note: libxml2's streaming validation does not check `xs:ID` uniqueness or `xs:key`; rules
+/// that depend on them must be checked by the caller.
+public final class XMLStreamReader {
+    private let reader: OpaquePointer
+    private let buffer: UnsafeMutableRawBufferPointer
+    private let collector: ErrorCollector
+    private let schema: XMLSchema?
+    private let fileName: String?
+
+    private enum State {
+        case reading
+        case finished
+        case failed(XMLErrors)
+    }
+
+    private struct Frame {
+        let name: String
+        let namespace: String?
+        let path: String
+        var childCounts: [String: Int] = [:]
+    }
+
+    private var state = State.reading
+    private var ancestry: [Frame] = []
+    private var pendingEnd = false
+    /// The element just returned as `startElement` (with what the event does not carry).
+    private var currentStart: XMLElement?
+
+    /// Most nested levels accepted, as in libxml2's tree parser.
+    static let maxDepth = 256
+
+    /// Prepares to read `data`; throws `XMLErrors` when the byte-level checks refuse it.
+    public init(data: Data, options: ParseOptions = ParseOptions(), schema: XMLSchema? = nil) throws {
+        LibXMLRuntime.prepare()
+        let screened = try InputScreening.screen(data, options: options)
+        fileName = options.fileName
+        collector = ErrorCollector(fileName: options.fileName, genericKind: schema == nil ? .notWellFormed : .unsupported)
+        self.schema = schema
+
+        let count = screened.data.count
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 1)
+        screened.data.withUnsafeBytes { raw in
+            storage.baseAddress!.copyMemory(from: raw.baseAddress!, byteCount: count)
+        }
+        buffer = storage
+        let base = storage.baseAddress!.assumingMemoryBound(to: CChar.self)
+        let created: OpaquePointer? = if let encoding = screened.encodingOverride {
+            xmlReaderForMemory(base, Int32(count), nil, encoding, safeParserOptions)
+        } else {
+            xmlReaderForMemory(base, Int32(count), nil, nil, safeParserOptions)
+        }
+        guard let created else {
+            storage.deallocate()
+            throw XMLErrors(XMLError(kind: .io, message: "out of memory creating a reader", file: options.fileName))
+        }
+        reader = created
+        // Order matters (LIBXML2-NOTES.md): the handler first, then the schema.
+        xmlTextReaderSetStructuredErrorHandler(reader, collectStructuredError, collector.opaque)
+        if let schema {
+            guard xmlTextReaderSetSchema(reader, schema.pointer) == 0 else {
+                throw XMLErrors(XMLError(kind: .unsupported, message: "cannot validate with schema \(schema.name) while streaming", file: fileName))
+            }
+        }
+    }
+
+    /// Reads the file (refusing it over the cap before reading it all), then as `init(data:)`.
+    public convenience init(contentsOfFile path: String, options: ParseOptions = ParseOptions(), schema: XMLSchema? = nil) throws {
+        var options = options
+        if options.fileName == nil {
+            options.fileName = (path as NSString).lastPathComponent
+        }
+        try self.init(data: XMLFileInput.read(path: path, options: options), options: options, schema: schema)
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        buffer.deallocate()
+    }
+
+    /// Path of the innermost open element, e.g. "/records/patient[3]" ("" before the root).
+    public var path: String {
+        ancestry.last?.path ?? ""
+    }
+
+    /// Number of open elements (0 before the root).
+    public var depth: Int {
+        ancestry.count
+    }
+
+    /// The next event, nil at the end of a valid document; throws `XMLErrors`.
+    public func next() throws -> XMLStreamEvent? {
+        switch state {
+        case .finished:
+            return nil
+        case .failed(let errors):
+            throw errors
+        case .reading:
+            break
+        }
+        currentStart = nil
+        if pendingEnd {
+            pendingEnd = false
+            return closeElement()
+        }
+        do {
+            return try readEvent()
+        } catch let errors as XMLErrors {
+            state = .failed(errors)
+            throw errors
+        }
+    }
+
+    /// Reads the element whose `startElement` event `next()` just returned, through its end tag,
+    /// into a value (text and elements; comments are not streamed). Throws `XMLErrors`, kind
+    /// `.unsupported` when the last event was not a `startElement`.
+    public func readElementSubtree() throws -> XMLElement {
+        guard let start = currentStart else {
+            throw XMLErrors(XMLError(
+                kind: .unsupported,
+                message: "readElementSubtree() must follow a startElement event",
+                file: fileName))
+        }
+        var open: [XMLElement] = [start]
+        while let event = try next() {
+            switch event {
+            case .startElement:
+                open.append(currentStart!)
+            case .text(let text):
+                TreeConversion.appendText(text, to: &open[open.count - 1].children)
+            case .endElement:
+                let finished = open.removeLast()
+                if open.isEmpty {
+                    return finished
+                }
+                open[open.count - 1].children.append(.element(finished))
+            }
+        }
+        throw XMLErrors(XMLError(kind: .notWellFormed, message: "the document ended inside <\(start.name)>", file: fileName))
+    }
+
+    private func readEvent() throws -> XMLStreamEvent? {
+        while true {
+            let result = withExtendedLifetime(schema) {
+                collector.capturingThreadErrors { xmlTextReaderRead(reader) }
+            }
+            if collector.hasProblems {
+                throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document is not well-formed", file: fileName))
+            }
+            if result == 0 {
+                try finish()
+                return nil
+            }
+            guard result == 1 else {
+                throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document is not well-formed", file: fileName))
+            }
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                return try openElement()
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                return closeElement()
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
+                 Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+                return .text(swiftString(xmlTextReaderConstValue(reader)) ?? "")
+            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+                throw XMLErrors(XMLError(
+                    kind: .doctypeForbidden,
+                    message: "DOCTYPE declarations are not allowed: Knot refuses DTDs and entity declarations",
+                    file: fileName, line: Int(xmlTextReaderGetParserLineNumber(reader))))
+            case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+                throw XMLErrors(XMLError(
+                    kind: .notWellFormed, message: "unexpected entity reference",
+                    file: fileName, line: Int(xmlTextReaderGetParserLineNumber(reader))))
+            default:
+                continue
+            }
+        }
+    }
+
+    private func openElement() throws -> XMLStreamEvent {
+        guard let node = xmlTextReaderCurrentNode(reader) else {
+            throw XMLErrors(XMLError(kind: .io, message: "the reader lost its current node", file: fileName))
+        }
+        guard ancestry.count < Self.maxDepth + 1 else {
+            throw XMLErrors(XMLError(
+                kind: .tooLarge, message: "elements are nested deeper than the parser's limit of \(Self.maxDepth) levels",
+                file: fileName, line: TreeConversion.line(of: node)))
+        }
+        let name = swiftString(node.pointee.name) ?? ""
+        let step: String
+        if ancestry.isEmpty {
+            step = name
+        } else {
+            let index = ancestry[ancestry.count - 1].childCounts[name, default: 0] + 1
+            ancestry[ancestry.count - 1].childCounts[name] = index
+            step = index > 1 ? "\(name)[\(index)]" : name
+        }
+        let element = TreeConversion.shallowElement(node, path: path + "/" + step)
+        ancestry.append(Frame(name: element.name, namespace: element.namespace, path: element.path))
+        let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
+        pendingEnd = isEmpty
+        currentStart = element
+        return .startElement(
+            name: element.name, namespace: element.namespace, attributes: element.attributes,
+            line: element.line, isEmpty: isEmpty)
+    }
+
+    private func closeElement() -> XMLStreamEvent {
+        let frame = ancestry.removeLast()
+        return .endElement(name: frame.name, namespace: frame.namespace)
+    }
+
+    private func finish() throws {
+        if let schema {
+            let valid = xmlTextReaderIsValid(reader)
+            if collector.hasIssues || valid != 1 {
+                throw collector.errors(fallback: XMLError(
+                    kind: .invalid, message: "the document is not valid against schema \(schema.name)", file: fileName))
+            }
+        }
+        state = .finished
+    }
+}

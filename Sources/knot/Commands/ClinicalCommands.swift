@@ -1,0 +1,316 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+import ClinicStore
+
+struct FindingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finding", abstract: "Record trigger-point and biomechanical findings on a draft visit.",
+        subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a finding: a trigger point (--muscle) or a biomechanical measure (--kind).",
+            discussion: """
+            Trigger point:  knot finding add 12 --muscle gastrocnemius-medial --side left --active --twitch --referred --tenderness 7
+            FPI-6:          knot finding add 12 --kind fpi6 --side left --fpi 1,1,2,1,1,2
+            Lunge (cm):     knot finding add 12 --kind lunge --side right --value 8.5
+            Also: leg-length (mm, --side = longer leg), hallux-dorsiflexion (degrees), gait (--gait codes), strength (--movement, --value 0-5),
+            joint-range (--joint, --movement, --value degrees), posture (--notes), measure (--name, --value, --unit).
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Visit id.") var visit: Int64
+        @Option(help: "Finding kind: trigger-point (default with --muscle), fpi6, lunge, leg-length, hallux-dorsiflexion, gait, strength, joint-range, posture, measure.") var kind: String?
+        @Option(help: "Muscle id from the catalogue (see `knot muscles`).") var muscle: String?
+        @Option(help: "Side: left, right, midline, bilateral.") var side: String = "midline"
+        @Flag(help: "An active trigger point (reproduces the complaint); latent otherwise.") var active = false
+        @Flag(inversion: .prefixedNo, help: "A palpable taut band.") var tautBand = true
+        @Flag(help: "Local twitch response on palpation.") var twitch = false
+        @Flag(help: "Referred pain reproduced.") var referred = false
+        @Option(help: "Tenderness on pressure, NPRS 0-10.") var tenderness: Int?
+        @Option(help: "Pressure pain threshold, kg/cm².") var ppt: Double?
+        @Option(help: "Algometer probe size, cm².") var probe: Double = 1.0
+        @Option(help: "Named location (e.g. TrP1 mid-belly).") var location: String?
+        @Option(help: "Likely causes, comma separated: \(LikelyCause.allCases.map(\.rawValue).joined(separator: ", ")).") var causes: String?
+        @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.") var fpi: String?
+        @Option(help: "The measured value (cm, mm, degrees, grade, or any unit).") var value: Double?
+        @Option(help: "Gait observations, comma separated: \(GaitObservation.allCases.map(\.rawValue).joined(separator: ", ")).") var gait: String?
+        @Option(help: "Movement (strength, joint range).") var movement: String?
+        @Option(help: "Joint (joint range).") var joint: String?
+        @Option(help: "Measure name (free-form measure).") var name: String?
+        @Option(help: "Unit (free-form measure).") var unit: String?
+        @Option(help: "Notes.") var notes: String?
+
+        func run() throws {
+            let session = try global.session()
+            let side = try Parse.side(self.side)
+            let kind = self.kind ?? (muscle != nil ? "trigger-point" : "")
+            if kind == "trigger-point" {
+                guard let muscle else { throw UsageError("a trigger point needs --muscle") }
+                let m = try Parse.muscle(muscle)
+                let causes = try (self.causes ?? "").split(separator: ",").map { c in
+                    guard let cause = LikelyCause(rawValue: c.trimmingCharacters(in: .whitespaces)) else {
+                        throw ValidationErrors([.init(field: "--causes", value: String(c), rule: "is not a likely cause")])
+                    }
+                    return cause
+                }
+                let f = TriggerPointFinding(
+                    muscleID: m.id, side: side, location: location, activity: active ? .active : .latent, tautBand: tautBand,
+                    localTwitchResponse: twitch, referredPainReproduced: referred,
+                    tenderness: try Parse.nprs(tenderness, option: "--tenderness"),
+                    pressurePainThreshold: try Parse.measure(KilogramsPerSquareCentimetre.self, ppt, option: "--ppt").map {
+                        PressurePainThreshold(value: $0, probeSizeCm2: probe)
+                    }, likelyCauses: causes, notes: notes)
+                let saved = try session.addTriggerPoint(visitID: visit, f)
+                Console.print("Recorded trigger point \(saved.id!): \(m.name) \(side.abbreviation), \(f.activity.rawValue).")
+                return
+            }
+            let measure: BiomechanicalMeasure
+            func need(_ v: Double?, _ what: String) throws -> Double {
+                guard let v else { throw UsageError("--kind \(kind) needs --value (\(what))") }
+                return v
+            }
+            switch kind {
+            case "fpi6":
+                guard let fpi else { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
+                let items = try fpi.split(separator: ",").map { s -> Int in
+                    guard let v = Int(s.trimmingCharacters(in: .whitespaces)) else {
+                        throw ValidationErrors([.init(field: "--fpi", value: String(s), rule: "is not a whole number")])
+                    }
+                    return v
+                }
+                measure = .footPostureIndex(try FootPostureIndex(items: items, field: "--fpi"))
+            case "lunge": measure = .lunge(try Parse.measure(LungeCentimetres.self, try need(value, "cm"), option: "--value")!)
+            case "leg-length": measure = .legLengthDifference(try Parse.measure(LegLengthMillimetres.self, try need(value, "mm"), option: "--value")!)
+            case "hallux-dorsiflexion": measure = .halluxDorsiflexion(try Parse.measure(Degrees.self, try need(value, "degrees"), option: "--value")!)
+            case "gait":
+                let obs = try (gait ?? "").split(separator: ",").map { g in
+                    guard let o = GaitObservation(rawValue: g.trimmingCharacters(in: .whitespaces)) else {
+                        throw ValidationErrors([.init(field: "--gait", value: String(g), rule: "is not a gait observation code")])
+                    }
+                    return o
+                }
+                measure = .gait(obs)
+            case "strength":
+                let grade = try need(value, "grade 0-5")
+                guard grade == grade.rounded() else { throw ValidationErrors([.init(field: "--value", value: "\(grade)", rule: "a strength grade is a whole number 0-5")]) }
+                measure = .strength(movement: movement ?? "", grade: try Parse.measure(StrengthGrade.self, Int(grade), option: "--value")!)
+            case "joint-range":
+                measure = .jointRange(joint: joint ?? "", movement: movement ?? "", degrees: try Parse.measure(Degrees.self, try need(value, "degrees"), option: "--value")!)
+            case "posture": measure = .posture
+            case "measure": measure = .measure(name: name ?? "", value: try need(value, unit ?? "value"), unit: unit ?? "")
+            default:
+                throw UsageError("--kind must be trigger-point, fpi6, lunge, leg-length, hallux-dorsiflexion, gait, strength, joint-range, posture or measure")
+            }
+            let saved = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
+            Console.print("Recorded finding \(saved.id!): \(measure.summary) \(side.abbreviation).")
+        }
+    }
+}
+
+struct TreatmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "treatment", abstract: "Record treatments given at a draft visit.", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a treatment (dry needling itself is logged with `knot needle add`).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Visit id.") var visit: Int64
+        @Option(help: "Kind: \(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
+        @Option(help: "Muscle id.") var muscle: String?
+        @Option(help: "Side.") var side: String?
+        @Option(help: "Hold time per cycle, seconds.") var hold: Int?
+        @Option(help: "Cycles.") var cycles: Int?
+        @Option(help: "Notes.") var notes: String?
+
+        func run() throws {
+            guard let k = Treatment.Kind(rawValue: kind) else {
+                throw ValidationErrors([.init(field: "--kind", value: kind, rule: "is not one of \(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", "))")])
+            }
+            let t = Treatment(kind: k, muscleID: try muscle.map { try Parse.muscle($0).id }, side: try side.map { try Parse.side($0) },
+                              holdTime: try Parse.measure(Seconds.self, hold, option: "--hold"), cycles: cycles, notes: notes)
+            let saved = try global.session().addTreatment(visitID: visit, t)
+            Console.print("Recorded treatment \(saved.id!): \(k.rawValue).")
+        }
+    }
+}
+
+struct NeedleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "needle", abstract: "Log dry-needling sites (consent and a precaution screen must come first).",
+        subcommands: [Add.self, Remove.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a needling entry to a draft visit.",
+            discussion: "Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --twitches 3")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Visit id.") var visit: Int64
+        @Option(help: "Muscle id.") var muscle: String
+        @Option(help: "Side: left, right or midline.") var side: String
+        @Option(help: "Which trigger point, in your words.") var point: String?
+        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the last entry's).") var size: String?
+        @Option(help: "Needle brand (default: the last entry's).") var brand: String?
+        @Option(help: "Lot number (default: the last entry's).") var lot: String?
+        @Option(help: "Needles inserted.") var inserted: Int
+        @Option(help: "Needles removed (must equal inserted before signing).") var removed: Int?
+        @Option(help: "Technique: static, pistoning, electrical.") var technique: String = "pistoning"
+        @Option(help: "Electrical stimulation settings (frequency, intensity, duration).") var estim: String?
+        @Option(help: "Estimated depth, mm (required over the lung fields).") var depth: Double?
+        @Option(help: "Time in situ, seconds.") var time: Int?
+        @Option(help: "Local twitch responses elicited.") var twitches: Int = 0
+        @Option(help: "Patient response.") var response: String?
+        @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"))
+        var adverse: [String] = []
+        @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed = true
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let session = try global.session()
+            let last = try session.lastNeedle()
+            guard let sizeText = size ?? last.map({ "\($0.gaugeMm)x\($0.lengthMm)" }) else { throw UsageError("--size is needed (no earlier entry to remember)") }
+            let (g, l): (Double, Double)
+            do { (g, l) = try Needle.parseSize(sizeText) } catch { throw ValidationErrors([error]) }
+            guard let brand = brand ?? last?.brand else { throw UsageError("--brand is needed (no earlier entry to remember)") }
+            guard let lot = lot ?? last?.lot else { throw UsageError("--lot is needed (no earlier entry to remember)") }
+            let tech: NeedlingTechnique
+            do { tech = try NeedlingTechnique(code: technique, settings: estim) } catch { throw ValidationErrors([error]) }
+            let events = try adverse.map { text -> AdverseEvent in
+                let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
+                guard let k = AdverseEvent.Kind(rawValue: parts[0]) else {
+                    throw ValidationErrors([.init(field: "--adverse", value: parts[0], rule: "is not an adverse event kind")])
+                }
+                let sev = parts.count > 1 ? AdverseEvent.Severity(rawValue: parts[1]) : .mild
+                guard let sev else { throw ValidationErrors([.init(field: "--adverse", value: parts[1], rule: "severity is mild, significant or serious")]) }
+                return AdverseEvent(kind: k, severity: sev, action: parts.count > 2 ? parts[2] : nil)
+            }
+            let entry = NeedlingEntry(
+                muscleID: try Parse.muscle(muscle).id, side: try Parse.side(side), triggerPoint: point,
+                needle: Needle(brand: brand, gaugeMm: g, lengthMm: l, lot: lot), needlesInserted: inserted,
+                needlesRemoved: removed ?? 0, technique: tech, depth: try Parse.measure(DepthMillimetres.self, depth, option: "--depth"),
+                timeInSitu: try Parse.measure(Seconds.self, time, option: "--time"), twitchResponses: twitches,
+                patientResponse: response, adverseEvents: events, sharpsDisposed: sharpsDisposed)
+            let (saved, warnings) = try session.addNeedling(visitID: visit, entry)
+            for w in warnings { Console.warn("warning: " + w) }
+            if output.json { try Console.printJSON(saved); return }
+            Console.print("Logged needling entry \(saved.id!): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out.")
+            let r = try session.visitRecord(id: visit)
+            if let w = r.needleCountWarning { Console.warn("!! " + w) }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record how many needles were removed at a site.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Needling entry id.") var entry: Int64
+        @Option(help: "Needles removed.") var removed: Int
+
+        func run() throws {
+            try global.session().setNeedlesRemoved(entryID: entry, removed: removed)
+            Console.print("Needling entry \(entry): \(removed) removed.")
+        }
+    }
+}
+
+struct ConsentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consent", abstract: "Record informed consent for dry needling.", subcommands: [Record.self])
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record informed consent (before the first needle).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Record number or id.") var patient: String
+        @Option(help: "Risks explained, comma separated (default: all): \(Consent.Risk.allCases.map(\.rawValue).joined(separator: ", ")).") var risks: String?
+        @Flag(help: "Consent was written (signed form).") var written = false
+        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: today only.") var validUntil: String?
+        @Option(help: "Notes.") var notes: String?
+
+        func run() throws {
+            let riskSet: Set<Consent.Risk> = try risks.map { text in
+                Set(try text.split(separator: ",").map { r in
+                    guard let risk = Consent.Risk(rawValue: r.trimmingCharacters(in: .whitespaces)) else {
+                        throw ValidationErrors([.init(field: "--risks", value: String(r), rule: "is not a risk")])
+                    }
+                    return risk
+                })
+            } ?? Set(Consent.Risk.allCases)
+            let until = try validUntil.map { try Parse.date($0, option: "--valid-until") }
+            let c = try global.session().recordConsent(patientKey: patient) { pid, prid in
+                Consent(patientID: pid, practitionerID: prid, risksExplained: riskSet, written: written, validUntil: until, notes: notes)
+            }
+            Console.print("Recorded consent \(c.id!) for dry needling\(c.validUntil.map { ", standing until \($0)" } ?? ", for today").")
+        }
+    }
+}
+
+struct ScreenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen", abstract: "Record the precaution screen before needling.", subcommands: [Record.self])
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the precaution screen: every precaution asked, those present acknowledged with a reason.",
+            discussion: "Example: knot screen record K00012 --present anticoagulant --ack 'anticoagulant=INR stable 2.3; superficial sites only, firm pressure after'\nPrecautions: \(Precaution.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Record number or id.") var patient: String
+        @Option(help: "A precaution answered present. Repeatable.") var present: [String] = []
+        @Option(help: ArgumentHelp("The reasoned acknowledgment of a present precaution, as 'precaution=reason'. Repeatable.", valueName: "precaution=reason")) var ack: [String] = []
+        @Option(help: "Days the screen stands.") var validDays: Int = 90
+
+        func run() throws {
+            func precaution(_ s: String) throws -> Precaution {
+                guard let p = Precaution(rawValue: s.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationErrors([.init(field: "--present", value: s, rule: "is not a precaution (\(Precaution.allCases.map(\.rawValue).joined(separator: ", ")))")])
+                }
+                return p
+            }
+            let presentSet = Set(try present.map(precaution))
+            var acks: [Precaution: String] = [:]
+            for a in ack {
+                let parts = a.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw ValidationErrors([.init(field: "--ack", value: a, rule: "is not 'precaution=reason'")]) }
+                acks[try precaution(String(parts[0]))] = String(parts[1])
+            }
+            guard (1...365).contains(validDays) else { throw ValidationErrors([.init(field: "--valid-days", value: "\(validDays)", rule: "must be 1 to 365")]) }
+            let s = try global.session().recordScreen(patientKey: patient, present: presentSet, acknowledgments: acks, validDays: validDays)
+            Console.print("Recorded precaution screen \(s.id!), valid until \(s.validUntil)" + (s.present.isEmpty ? "; no precautions present." : "; present: \(s.present.map(\.rawValue).sorted().joined(separator: ", ")).")
+                          + (s.stops.isEmpty ? "" : " STOP: needling must not go ahead."))
+        }
+    }
+}
+
+struct AlertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alert", abstract: "Add, confirm or dismiss patient alerts (proposed ones come from referrals).",
+        subcommands: [Add.self, Confirm.self, Dismiss.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a confirmed alert to a patient.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Record number or id.") var patient: String
+        @Option(help: "allergy, other, or a precaution: \(Precaution.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
+        @Option(help: "What everyone must see.") var text: String
+
+        func run() throws {
+            let k: PatientAlert.Kind
+            do { k = try PatientAlert.Kind(parsing: kind) } catch { throw ValidationErrors([error]) }
+            let a = try global.session().addAlert(patientKey: patient, alert: PatientAlert(kind: k, text: text))
+            Console.print("Added alert \(a.id!).")
+        }
+    }
+
+    struct Confirm: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm a proposed alert.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Alert id.") var alert: Int64
+        func run() throws { try global.session().setAlert(id: alert, status: .confirmed); Console.print("Alert \(alert) confirmed.") }
+    }
+
+    struct Dismiss: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Dismiss a proposed alert that does not apply (kept for the record).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Alert id.") var alert: Int64
+        func run() throws { try global.session().setAlert(id: alert, status: .dismissed); Console.print("Alert \(alert) dismissed.") }
+    }
+}

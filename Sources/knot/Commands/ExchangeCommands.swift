@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+import ClinicStore
+import FollowUpPlans
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import referral letters (Knot format, HL7 CDA) and clinic exports; each file all or nothing.",
+        discussion: "Files or folders (every .xml in a folder). Re-importing a file is a reported no-op. Try: knot import Import/")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Files or folders to import.", completion: .file(extensions: ["xml"])) var paths: [String]
+    @Option(help: "Largest file accepted, in MB.") var maxMb: Int = 64
+    @Option(help: "Also validate CDA documents against this full CDA schema (XSD).", completion: .file(extensions: ["xsd"])) var schema: String?
+    @Flag(help: "Check everything, write nothing.") var dryRun = false
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if !(1...1024).contains(maxMb) { throw UsageError("--max-mb must be 1 to 1024") }
+    }
+
+    func run() throws {
+        let session = try global.session()
+        let files = try ClinicSession.importFiles(paths)
+        var extra: Data?
+        if let schema {
+            guard let d = FileManager.default.contents(atPath: schema) else { throw ServiceError.input("\(schema): cannot read the schema") }
+            extra = d
+        }
+        let options = ImportOptions(maxBytes: maxMb * 1024 * 1024, extraCDASchema: extra, dryRun: dryRun)
+        let progress = Progress(total: files.count, enabled: !output.json && isatty(2) == 1 && files.count > 20)
+        var outcomes: [ImportOutcome] = []
+        for (i, f) in files.enumerated() {
+            outcomes.append(session.importFile(f, options: options))
+            progress.update(i + 1)
+        }
+        progress.finish()
+        if output.json {
+            try Console.printJSON(outcomes)
+        } else {
+            for o in outcomes {
+                Console.print("\(o.status.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
+                for line in o.detail.split(separator: "\n") { Console.print("         \(line)") }
+                for w in o.warnings { Console.print("         warning: \(w)") }
+            }
+            let count = { (s: ImportOutcome.Status) in outcomes.filter { $0.status == s }.count }
+            Console.print("\(files.count) file(s): \(count(.created)) created, \(count(.matched)) matched, \(count(.skipped)) skipped, \(count(.conflict)) conflict(s), \(count(.rejected)) rejected.")
+        }
+        if outcomes.contains(where: { $0.status == .rejected }) { throw ExitCode(65) }
+        if outcomes.contains(where: { $0.status == .conflict }) { throw ExitCode(1) }
+    }
+}
+
+/// A one-line progress bar on stderr for long imports.
+final class Progress {
+    let total: Int
+    let enabled: Bool
+    init(total: Int, enabled: Bool) { self.total = total; self.enabled = enabled }
+    func update(_ done: Int) {
+        guard enabled, total > 0 else { return }
+        let width = 30
+        let filled = done * width / total
+        FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)".utf8))
+    }
+    func finish() { if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export clinic records as validated XML (urn:knot:records:1), streamed, file mode 0600.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "The file to write (must not exist).", completion: .file(extensions: ["xml"])) var output: String
+    @Option(help: "Only this patient (record number or id).") var patient: String?
+    @Option(help: "Only patients changed or seen since this date (YYYY-MM-DD).") var since: String?
+    @Flag(help: "Leave the audit trail out.") var noAudit = false
+    @OptionGroup var format: OutputOptions
+
+    func run() throws {
+        let s = try global.session().export(to: output, patientKey: patient, since: try since.map { try Parse.date($0, option: "--since") },
+                                            includeAudit: !noAudit)
+        if format.json { try Console.printJSON(s); return }
+        Console.print("Exported \(s.patients) patient(s), \(s.visits) visit(s), \(s.practitioners) practitioner(s), \(s.auditEvents) audit event(s) to \(s.file) (\(s.bytes) bytes, validated).")
+    }
+}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "The follow-up plan for a signed visit: preview, adjust, save, render.",
+        discussion: """
+        knot plan 12                                  preview the plan built from the record (text)
+        knot plan 12 --remove 3 --add 'activity:Walk 20 min daily' --final   adjust and store as final
+        knot plan 12 --format html --output plan.html --for referrer
+        Sections for --add: \(FollowUpPlan.Item.Section.allCases.map(\.rawValue).joined(separator: ", ")).
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Visit id.") var visit: Int64
+    @Option(help: "text, html or xml.") var format: String = "text"
+    @Option(name: .shortAndLong, help: "Write to this file (0600) instead of the terminal.") var output: String?
+    @Option(name: .customLong("for"), help: "patient or referrer.") var audience: String = "patient"
+    @Option(help: ArgumentHelp("Add an item as 'section:text'.", valueName: "section:text")) var add: [String] = []
+    @Option(help: "Remove item N (as numbered in the preview).") var remove: [Int] = []
+    @Option(help: ArgumentHelp("Reword item N as 'N=text'.", valueName: "N=text")) var reword: [String] = []
+    @Flag(help: "Store as a draft version.") var save = false
+    @Flag(name: .customLong("final"), help: "Store as the final version (part of the record and the export).") var isFinal = false
+    @Flag(help: "Start again from the rules instead of the latest stored version.") var rebuild = false
+    @Option(help: "Clinic name printed on the plan.") var clinic: String = ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"] ?? "Knot clinic"
+
+    func run() throws {
+        guard let f = PlanFormat(rawValue: format) else { throw UsageError("--format must be text, html or xml") }
+        guard let who = PlanAudience(rawValue: audience) else { throw UsageError("--for must be patient or referrer") }
+        var edits: [PlanEdit] = []
+        for a in add {
+            let parts = a.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let section = FollowUpPlan.Item.Section(rawValue: String(parts[0])) else {
+                throw ValidationErrors([.init(field: "--add", value: a, rule: "is not 'section:text' with a section of \(FollowUpPlan.Item.Section.allCases.map(\.rawValue).joined(separator: ", "))")])
+            }
+            edits.append(.add(section: section, text: String(parts[1]).trimmingCharacters(in: .whitespaces)))
+        }
+        for r in reword {
+            let parts = r.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let n = Int(parts[0]) else { throw ValidationErrors([.init(field: "--reword", value: r, rule: "is not 'N=text'")]) }
+            edits.append(.reword(n, String(parts[1])))
+        }
+        for n in remove.sorted(by: >) { edits.append(.remove(n)) }
+        let rendered = try global.session().plan(visitID: visit, edits: edits, save: save, final: isFinal, rebuild: rebuild,
+                                                 format: f, audience: who, clinicName: clinic)
+        if let output {
+            if FileManager.default.fileExists(atPath: output) { throw ServiceError.input("\(output) already exists; choose a new file") }
+            guard FileManager.default.createFile(atPath: output, contents: Data(rendered.output.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ServiceError.input("cannot write \(output)")
+            }
+            Console.print("Wrote the \(who.rawValue) plan (\(f.rawValue), version \(rendered.plan.version) \(rendered.plan.status.rawValue)) to \(output).")
+        } else {
+            Console.print(rendered.output)
+        }
+        if rendered.stored { Console.warn("Stored plan version \(rendered.plan.version) (\(rendered.plan.status.rawValue)).") }
+    }
+}
+
+struct ReviewsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reviews", abstract: "The recall list: patients whose review is due or overdue.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Due on or before this date (YYYY-MM-DD, default today).") var dueBy: String?
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let date = try dueBy.map { try Parse.date($0, option: "--due-by") } ?? .today()
+        let list = try global.session().reviewsDue(by: date)
+        if output.json { try Console.printJSON(list); return }
+        if list.isEmpty { Console.print("No reviews due by \(date)."); return }
+        Console.print(Console.table(["REVIEW", "OVERDUE", "RECORD", "NAME", "PHONE", "SESSIONS LEFT", "REFERRAL EXPIRES"], list.map {
+            [$0.reviewDate.description, $0.overdueDays > 0 ? "\($0.overdueDays) d" : "", $0.patient.recordNumber, $0.patient.displayName,
+             $0.patient.phone ?? "", $0.sessionsLeft.map(String.init) ?? "", $0.referralExpires?.description ?? ""]
+        }))
+    }
+}
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "backup", abstract: "A consistent copy of the database (SQLite online backup, safe while others write), 0600.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The backup file to create (must not exist).", completion: .file()) var file: String
+    func run() throws {
+        try global.session(create: false).backup(to: file)
+        Console.print("Backed up to \(file).")
+    }
+}
+
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Replace the database with a backup after checking it; the old one is kept aside.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The backup file.", completion: .file()) var file: String
+    func run() throws {
+        let aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        Console.print("Restored \(global.databasePath) from \(file)." + (aside.isEmpty ? "" : " The previous database is kept at \(aside)."))
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Integrity check, foreign keys and the audit chain.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    func run() throws {
+        let r = try global.session(create: false).check()
+        if output.json { try Console.printJSON(r) } else {
+            Console.print("Database \(r.path): migrations \(r.migrations.joined(separator: ", "))")
+            Console.print(r.integrityProblems.isEmpty ? "Integrity: ok (integrity_check, foreign_key_check)" : "Integrity: PROBLEMS\n" + r.integrityProblems.map { "  - \($0)" }.joined(separator: "\n"))
+            Console.print(r.auditProblem.map { "Audit trail: BROKEN — \($0)" } ?? "Audit trail: intact, \(r.auditEvents) event(s), head \(r.auditHeadHash)")
+        }
+        if !r.ok { throw ExitCode(3) }
+    }
+}
+
+struct RetentionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retention", abstract: "Records retention.", subcommands: [Report.self])
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Records past the retention period (adults 7 years after last contact, minors until 25); nothing is deleted.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        func run() throws {
+            let items = try global.session().retentionReport()
+            if output.json { try Console.printJSON(items); return }
+            if items.isEmpty { Console.print("No records are past the retention period."); return }
+            Console.print(Console.table(["RECORD", "NAME", "LAST CONTACT", "RETAIN UNTIL", "RULE"], items.map {
+                [$0.patient.recordNumber, $0.patient.displayName, $0.lastContact?.description ?? "never seen", $0.retainUntil.description, $0.rule]
+            }, maxWidth: 60))
+        }
+    }
+}

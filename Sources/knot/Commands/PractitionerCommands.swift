@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+
+struct PractitionerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "practitioner", abstract: "Add and list practitioners and reception users.",
+        subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a practitioner or a reception user.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Short unique handle, used with --practitioner (letters, digits, . - _).") var handle: String
+        @Option(help: "Full name.") var name: String
+        @Option(help: "Profession: \(Profession.allCases.map(\.rawValue).joined(separator: ", ")).") var profession: String = "physiotherapist"
+        @Option(help: "Registration number (e.g. AHPRA PHY0001234567).") var registration: String?
+        @Option(help: "Role: practitioner (everything) or reception (demographics and referrals only).") var role: String = "practitioner"
+        @Option(help: "Dry-needling course on file.") var trainingCourse: String?
+        @Option(help: "Dry-needling training hours.") var trainingHours: Int?
+        @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard Profession(rawValue: profession) != nil else { throw UsageError("--profession '\(profession)' is not one of: \(Profession.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard Role(rawValue: role) != nil else { throw UsageError("--role must be practitioner or reception") }
+            let t = [trainingCourse != nil, trainingHours != nil, trainingDate != nil]
+            if t.contains(true) && t.contains(false) { throw UsageError("--training-course, --training-hours and --training-date go together") }
+        }
+
+        func run() throws {
+            let session = try global.session()
+            var training: DryNeedlingTraining?
+            if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
+                training = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
+            }
+            let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!,
+                                                             registrationNumber: registration, role: Role(rawValue: role)!,
+                                                             dryNeedlingTraining: training))
+            if output.json { try Console.printJSON(p); return }
+            Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name)), id \(p.id!).")
+            if let w = NeedlingSafety.trainingWarning(for: p), p.role == .practitioner { Console.warn("note: " + w) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List practitioners and reception users.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let all = try global.session().practitioners()
+            if output.json { try Console.printJSON(all); return }
+            Console.print(Console.table(["HANDLE", "NAME", "PROFESSION", "ROLE", "REGISTRATION", "DN TRAINING"], all.map {
+                [$0.handle, $0.name, $0.profession.rawValue, $0.role.rawValue, $0.registrationNumber ?? "",
+                 $0.dryNeedlingTraining.map { "\($0.hours) h, \($0.completedOn)" } ?? "none on file"]
+            }))
+        }
+    }
+}

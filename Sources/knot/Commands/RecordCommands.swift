@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+import ClinicStore
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "A patient's visits over time with the pain trend.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Record number or id.") var patient: String
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let (p, entries) = try global.session().history(patientKey: patient)
+        if output.json { try Console.printJSON(entries); return }
+        Console.print("\(p.displayName) (\(p.recordNumber)) — \(entries.count) visit(s)")
+        let pains = entries.compactMap(\.painNow)
+        if let first = pains.first, let last = pains.last, pains.count > 1 {
+            let change = first - last
+            let mcid = abs(change) >= NPRS.minimalClinicallyImportantDifference
+            Console.print("Pain trend (NPRS now): \(Sparkline.render(pains))  \(first) → \(last)"
+                          + (change > 0 ? " (\(change) better" : change < 0 ? " (\(-change) worse" : " (no change")
+                          + (mcid ? ", beyond the 2-point MCID)" : ", within the 2-point MCID)"))
+        }
+        Console.print(Console.table(["VISIT", "DATE", "STATUS", "PAIN", "NEEDLES", "COMPLAINT"], entries.map {
+            [String($0.visitID), $0.date.description, $0.status.rawValue + ($0.amendments > 0 ? " (amended)" : ""),
+             $0.painNow.map { "\($0)/10" } ?? "", $0.needles > 0 ? String($0.needles) : "", $0.complaint ?? ""]
+        }))
+    }
+}
+
+/// A one-line chart of 0-10 values with block characters.
+enum Sparkline {
+    static func render(_ values: [Int]) -> String {
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        return String(values.map { blocks[min(7, max(0, $0 * 7 / 10))] })
+    }
+}
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "log", abstract: "Period logs.", subcommands: [Needling.self])
+
+    struct Needling: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Needles, lots and adverse events in a period (table, CSV or JSON).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "First day (YYYY-MM-DD).") var from: String
+        @Option(help: "Last day (YYYY-MM-DD, default today).") var to: String?
+        @Option(help: "table, csv or json.") var format: String = "table"
+
+        func validate() throws {
+            if !["table", "csv", "json"].contains(format) { throw UsageError("--format must be table, csv or json") }
+        }
+
+        func run() throws {
+            let start = try Parse.date(from, option: "--from")
+            let end = try to.map { try Parse.date($0, option: "--to") } ?? .today()
+            if end < start { throw ValidationErrors([.init(field: "--to", value: end.description, rule: "is before --from")]) }
+            let lines = try global.session().needlingLog(from: start, to: end)
+            switch format {
+            case "json": try Console.printJSON(lines)
+            case "csv":
+                Console.print("date,visit,record,practitioner,muscle,side,needle,brand,lot,inserted,removed,technique,adverse_events")
+                for l in lines {
+                    Console.print([l.date.description, String(l.visitID), l.recordNumber, l.practitioner, l.muscle, l.side, l.needle, l.brand,
+                                   l.lot, String(l.inserted), String(l.removed), l.technique, l.adverseEvents.joined(separator: "; ")]
+                        .map(CSV.field).joined(separator: ","))
+                }
+            default:
+                Console.print(Console.table(["DATE", "VISIT", "RECORD", "BY", "MUSCLE", "SIDE", "NEEDLE", "LOT", "IN", "OUT", "ADVERSE"], lines.map {
+                    [$0.date.description, String($0.visitID), $0.recordNumber, $0.practitioner, $0.muscle, $0.side, $0.needle, $0.lot,
+                     String($0.inserted), String($0.removed), $0.adverseEvents.joined(separator: ", ")]
+                }))
+                let total = lines.reduce(0) { $0 + $1.inserted }
+                let events = lines.reduce(0) { $0 + $1.adverseEvents.count }
+                Console.print("\(lines.count) site(s), \(total) needle(s), \(events) adverse event(s), \(Set(lines.map(\.lot)).count) lot(s).")
+            }
+        }
+    }
+}
+
+/// RFC 4180 fields; a leading = + - @ is prefixed with ' so that spreadsheets do not run it.
+enum CSV {
+    static func field(_ s: String) -> String {
+        var s = s
+        if let f = s.first, "=+-@".contains(f) { s = "'" + s }
+        if s.contains(",") || s.contains("\"") || s.contains("\n") { return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return s
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The hash-chained audit trail.", subcommands: [Verify.self, Log.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check every link of the audit chain; report the first broken or missing one.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let v = try global.session(create: false).verifyAudit()
+            if output.json {
+                struct Out: Encodable { var intact: Bool; var eventsChecked: Int; var firstProblem: String?; var headHash: String }
+                try Console.printJSON(Out(intact: v.isIntact, eventsChecked: v.eventsChecked, firstProblem: v.firstProblem, headHash: v.headHash))
+            } else if let problem = v.firstProblem {
+                Console.print("Audit trail BROKEN after checking \(v.eventsChecked) event(s): \(problem)")
+            } else {
+                Console.print("Audit trail intact: \(v.eventsChecked) event(s); head hash \(v.headHash)")
+            }
+            if !v.isIntact { throw ExitCode(3) }
+        }
+    }
+
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List audit events, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only events about this patient (record number or id).") var patient: String?
+        @Option(help: "At most this many.") var limit: Int = 50
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let events = try global.session(create: false).auditLog(patientKey: patient, limit: limit)
+            if output.json { try Console.printJSON(events); return }
+            Console.print(Console.table(["ID", "WHEN", "WHO", "ACTION", "RECORD", "DETAIL"], events.map {
+                [String($0.event.id ?? 0), Console.dateTime($0.event.at), $0.event.actor, $0.event.action.rawValue,
+                 "\($0.event.entity) \($0.event.entityID.map(String.init) ?? "")", $0.event.detail ?? ""]
+            }))
+        }
+    }
+}

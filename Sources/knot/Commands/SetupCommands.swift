@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+import ClinicStore
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create the clinic database (folder 0700, file 0600) and add the first practitioner.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Handle of the first practitioner (e.g. jsmith).") var handle: String?
+    @Option(help: "Full name of the first practitioner.") var name: String?
+    @Option(help: "Profession: \(Profession.allCases.map(\.rawValue).joined(separator: ", ")).") var profession: String = "physiotherapist"
+
+    func validate() throws {
+        if (handle == nil) != (name == nil) { throw UsageError("--handle and --name go together") }
+        if Profession(rawValue: profession) == nil { throw UsageError("unknown profession '\(profession)'") }
+    }
+
+    func run() throws {
+        let path = global.databasePath
+        let existed = FileManager.default.fileExists(atPath: path)
+        let session = try global.session()
+        if let handle, let name {
+            let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!))
+            Console.print("Added practitioner \(p.handle) (\(p.name)).")
+        }
+        Console.print(existed ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Load the demo clinic (practitioners, about 50 patients, months of visits) into an empty database.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let session = try global.session()
+        let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: LocalDate.today())
+        Console.print("Loaded the demo clinic into \(session.database.path): \(summary).")
+        Console.print("Try: knot patient list   ·   knot patient search smi   ·   knot practitioner list")
+    }
+}
+
+struct MusclesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "muscles", abstract: "Search the muscle catalogue (ids are what other commands take).")
+    @Argument(help: "Part of a muscle's name or a common alias (e.g. gastroc, QL, tib ant).") var query: String = ""
+    @Option(help: "How many to list.") var limit: Int = 20
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let found = query.isEmpty ? Array(MuscleCatalogue.all.prefix(limit)) : MuscleCatalogue.search(query, limit: limit)
+        if output.json { try Console.printJSON(found); return }
+        Console.print(Console.table(["ID", "MUSCLE", "REGION", "PAIRED", "LUNG FIELDS"], found.map {
+            [$0.id, $0.name, $0.region.displayName, $0.paired ? "yes" : "no", $0.overLungFields ? "CAUTION" : ""]
+        }))
+    }
+}
+
+/// Parsing helpers shared by the commands (each names the option in its error).
+enum Parse {
+    static func date(_ text: String, option: String) throws -> LocalDate {
+        do { return try LocalDate(parsing: text, field: option) } catch { throw ValidationErrors([error]) }
+    }
+    static func nprs(_ v: Int?, option: String) throws -> NPRS? {
+        guard let v else { return nil }
+        do { return try NPRS(v, field: option) } catch { throw ValidationErrors([error]) }
+    }
+    static func side(_ text: String, option: String = "--side") throws -> Side {
+        do { return try Side(parsing: text, field: option) } catch { throw ValidationErrors([error]) }
+    }
+    static func muscle(_ text: String) throws -> Muscle {
+        if let m = MuscleCatalogue.muscle(id: text) { return m }
+        let found = MuscleCatalogue.search(text, limit: 3)
+        let hint = found.isEmpty ? "" : " (did you mean: \(found.map(\.id).joined(separator: ", "))?)"
+        throw ValidationErrors([ClinicModel.ValidationError(field: "--muscle", value: text, rule: "is not a muscle id in Knot's catalogue\(hint); see `knot muscles`")])
+    }
+    static func measure<M: ClinicalMeasure>(_ type: M.Type, _ v: M.Value?, option: String) throws -> M? {
+        guard let v else { return nil }
+        do { return try M(v, field: option) } catch { throw ValidationErrors([error]) }
+    }
+}

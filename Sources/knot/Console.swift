@@ -1,0 +1,66 @@
+import Foundation
+
+/// Everything Knot prints goes through here, so that text from the record (names, notes,
+/// imported letters) can never carry a terminal escape sequence to the screen.
+enum Console {
+    /// Replaces control characters (ESC, C1, BEL...) with a visible '?' — keeps newlines and tabs.
+    static func safe(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if s == "\n" || s == "\t" {
+                out.append(s)
+            } else if s.properties.generalCategory == .control || s.properties.generalCategory == .format && s.value >= 0x202A && s.value <= 0x202E {
+                out.append("?")
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
+    }
+
+    static func print(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((safe(text) + "\n").utf8))
+    }
+
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data((safe(text) + "\n").utf8))
+    }
+
+    /// JSON with sorted keys, dates as ISO 8601 (UTC, milliseconds).
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(isoFormatter.string(from: date))
+        }
+        let data = try e.encode(value)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    nonisolated(unsafe) static let isoFormatter: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
+    }()
+
+    static func dateTime(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_AU_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: d)
+    }
+
+    /// A plain text table: columns padded to the widest cell, clipped at `maxWidth` characters.
+    static func table(_ headers: [String], _ rows: [[String]], maxWidth: Int = 40) -> String {
+        let clipped = rows.map { $0.map { $0.count > maxWidth ? String($0.prefix(maxWidth - 1)) + "…" : $0 } }
+        var widths = headers.map(\.count)
+        for r in clipped { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        return ([line(headers), line(widths.map { String(repeating: "-", count: $0) })] + clipped.map(line)).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicStore
+import ClinicServices
+#if canImport(ClinicXML)
+import ClinicXML
+#endif
+
+/// The one place that turns an error into a message on stderr and an exit code.
+///
+/// Codes follow sysexits where one fits: 1 a clinical rule refused, 65 bad input data,
+/// 66 missing input, 73 cannot create, 74 I/O, 75 busy (try again), 77 not permitted.
+enum ErrorReport {
+    static func exitCode(for error: Error) -> Int32 {
+        switch error {
+        case let e as StoreError:
+            switch e {
+            case .notADatabase, .notAKnotDatabase, .newerDatabase: return 65
+            case .cannotOpen: return 73
+            case .notFound: return 66
+            case .duplicate, .constraint, .invalid, .draftConflict: return 1
+            case .writeFailed: return 74
+            case .readOnly: return 77
+            case .busy: return 75
+            }
+        case let e as ServiceError:
+            switch e {
+            case .refused: return 1
+            case .forbidden, .noPractitioner: return 77
+            case .notFound: return 66
+            case .input: return 66
+            }
+        case is ValidationErrors, is ClinicModel.ValidationError: return 1
+        case let e as KnotCommandError: return e.code
+        default:
+            #if canImport(ClinicXML)
+            if error is ClinicXMLError || error is ClinicXMLErrors { return 65 }
+            #endif
+            return 1
+        }
+    }
+
+    static func message(for error: Error) -> String {
+        switch error {
+        case let e as ValidationErrors:
+            return "invalid input:\n" + e.errors.map { "  - \($0)" }.joined(separator: "\n")
+        case let e as StoreError:
+            if case .invalid(let v) = e { return "invalid input:\n" + v.errors.map { "  - \($0)" }.joined(separator: "\n") }
+            return e.description
+        case let e as CustomStringConvertible:
+            return e.description
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// Whether the error is one of Knot's own (the argument parser reports the rest).
+    static func isKnotError(_ error: Error) -> Bool {
+        switch error {
+        case is StoreError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError: return true
+        default:
+            #if canImport(ClinicXML)
+            if error is ClinicXMLError || error is ClinicXMLErrors { return true }
+            #endif
+            return error is KnotCommandError
+        }
+    }
+
+    /// Prints `knot: error: …` and exits.
+    static func fail(_ error: Error) -> Never {
+        Console.warn("knot: error: " + message(for: error))
+        exit(exitCode(for: error))
+    }
+}
+
+/// An error raised by a command itself (a bad combination of options found while running).
+struct KnotCommandError: Error, CustomStringConvertible {
+    var description: String
+    var code: Int32 = 1
+    init(_ description: String, code: Int32 = 1) { self.description = description; self.code = code }
+}

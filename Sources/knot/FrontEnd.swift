@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import ClinicServices
+
+/// `knot` with no arguments: the full-screen front end on a terminal, else an overview.
+enum FrontEnd {
+    static func launch(global: GlobalOptions) throws {
+        let interactive = isatty(0) == 1 && isatty(1) == 1
+        if !interactive {
+            Console.print("knot: standard input or output is not a terminal, so the full-screen front end cannot start.")
+            Console.print("Use the subcommands instead (knot --help), e.g. knot patient list, knot patient search NAME.")
+            throw KnotCommandError("not a terminal", code: 2)
+        }
+        try overview(global: global)
+    }
+
+    static func overview(global: GlobalOptions) throws {
+        let session = try global.session()
+        let count = try session.listPatients(limit: 1_000_000).count
+        Console.print("Knot — clinic records and a dry-needling log. Database: \(session.database.path)")
+        Console.print("\(count) patient(s). Try: knot demo · knot patient search NAME · knot --help")
+    }
+}
+
+let extraSubcommands: [any ParsableCommand.Type] = [
+    ImportCommand.self, ExportCommand.self, PlanCommand.self, ReviewsCommand.self, BackupCommand.self, RestoreCommand.self,
+    CheckCommand.self, RetentionCommand.self,
+]

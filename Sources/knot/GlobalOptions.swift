@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import ClinicServices
+import ClinicStore
+
+/// Options every command shares: which database, who is working, output format.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The clinic database file (default: $KNOT_DATABASE, else $XDG_DATA_HOME/knot/clinic.sqlite).", valueName: "path"))
+    var database: String?
+
+    @Option(name: .long, help: ArgumentHelp("Who is working, by handle (default: $KNOT_PRACTITIONER, else the OS user's handle).", valueName: "handle"))
+    var practitioner: String?
+
+    var databasePath: String { DatabaseLocation.resolve(explicit: database) }
+
+    /// Opens the database (creating it on first use) and resolves the practitioner.
+    func session(create: Bool = true) throws -> ClinicSession {
+        let handle = practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"]
+        let s = try ClinicSession.open(path: databasePath, handle: handle, create: create)
+        PermissionsCheck.warnIfExposed(path: s.database.path)
+        return s
+    }
+}
+
+/// `--json` for scripts.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (stable field names, documented in docs/json.md) instead of a table.")
+    var json = false
+}
+
+/// Warns on stderr when others can read the database (it holds health records).
+enum PermissionsCheck {
+    static func warnIfExposed(path: String) {
+        guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
+              let mode = attrs[.posixPermissions] as? Int else { return }
+        if mode & 0o077 != 0 {
+            Console.warn("warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if let d = try? FileManager.default.attributesOfItem(atPath: dir), let dm = d[.posixPermissions] as? Int, dm & 0o007 != 0 {
+            Console.warn("warning: the folder \(dir) is open to other users (mode \(String(dm, radix: 8))); run: chmod 700 \(dir)")
+        }
+    }
+}
+typealias UsageError = ArgumentParser.ValidationError

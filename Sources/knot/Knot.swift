@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import ClinicServices
+
+/// `knot`: clinic records and a dry-needling log, at the terminal.
+@main
+struct Knot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "knot",
+        abstract: "Clinic records and a dry-needling log for practitioners who treat myofascial trigger points.",
+        discussion: """
+        Run `knot` with no arguments for the full-screen front end; every action is also a subcommand.
+        The database is $KNOT_DATABASE or --database, else $XDG_DATA_HOME/knot/clinic.sqlite (created on first use).
+        """,
+        version: KnotVersion.string,
+        subcommands: [
+            InitCommand.self, DemoCommand.self, PractitionerCommand.self, PatientCommand.self, AlertCommand.self,
+            VisitCommand.self, FindingCommand.self, TreatmentCommand.self, NeedleCommand.self,
+            ConsentCommand.self, ScreenCommand.self, HistoryCommand.self, LogCommand.self, MusclesCommand.self,
+            AuditCommand.self,
+        ] + extraSubcommands
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    mutating func run() throws {
+        try FrontEnd.launch(global: global)
+    }
+
+    /// Parses, runs, and reports errors in one place with the right exit code.
+    static func main() {
+        umask(0o077)  // every file Knot creates (database, exports, backups) is private to the user
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ServiceError {
+            ErrorReport.fail(error)
+        } catch {
+            if ErrorReport.isKnotError(error) { ErrorReport.fail(error) }
+            exit(withError: error)
+        }
+    }
+}
+
+enum KnotVersion {
+    static let string = "0.1.0"
+}

@@ -1,0 +1,89 @@
+import Testing
+import ClinicModel
+import FollowUpPlans
+
+@Suite("Rule home-program.trp: a self-release program for each treated trigger point")
+struct HomeProgramRuleTests {
+    typealias F = PlanFixtures
+
+    @Test func aNeedledMuscleGetsAProgramSayingWhereHowHowLongHowOftenAndWhenToStop() throws {
+        let p = plan(F.visit(needling: [F.needling("gastrocnemius-medial", .left)]))
+        let items = p.items(PlanRule.homeProgramTriggerPoint)
+        #expect(items.count == 1)
+        let item = try #require(items.first)
+        #expect(item.section == .homeProgram)
+        #expect(item.muscleID == "gastrocnemius-medial")
+        #expect(item.side == .left)
+        #expect(item.text.hasPrefix("Left Gastrocnemius (medial head), in the calf."))
+        #expect(item.text.contains("massage ball"))
+        #expect(item.text.contains("on the tender spot itself"))
+        #expect(item.text.contains("under 15 seconds"))
+        #expect(item.text.contains("30 to 90 seconds"))
+        #expect(item.text.contains("How often: 3 to 5 holds, once or twice a day."))
+        #expect(item.text.contains("Stop if:"))
+        #expect(item.text.contains("needled today"))
+    }
+
+    @Test(arguments: [Treatment.Kind.ischaemicCompression, .pressureRelease])
+    func pressureTreatmentCounts(kind: Treatment.Kind) {
+        let p = plan(F.visit(treatments: [Treatment(kind: kind, muscleID: "infraspinatus", side: .right)]))
+        let items = p.items(PlanRule.homeProgramTriggerPoint)
+        #expect(items.map(\.muscleID) == ["infraspinatus"])
+        #expect(items.first?.side == .right)
+        #expect(items.first?.text.contains("needled today") == false)
+        #expect(items.first?.text.contains("shoulder blade") == true)
+    }
+
+    @Test func anActiveTriggerPointCountsEvenUntreatedButALatentOneDoesNot() {
+        let p = plan(F.visit(triggerPoints: [F.trp("piriformis", .left, .active), F.trp("soleus", .right, .latent)]))
+        #expect(p.items(PlanRule.homeProgramTriggerPoint).map(\.muscleID) == ["piriformis"])
+    }
+
+    @Test func stretchingAloneDoesNotMakeASpotTreated() {
+        let p = plan(F.visit(treatments: [Treatment(kind: .stretching, muscleID: "soleus", side: .left)]))
+        #expect(!p.has(PlanRule.homeProgramTriggerPoint))
+    }
+
+    @Test func noTreatedTriggerPointsMeansNoHomeProgram() {
+        #expect(!plan(F.visit()).items.contains { $0.section == .homeProgram })
+    }
+
+    @Test func aSpotFoundNeedledAndCompressedIsListedOnce() {
+        let v = F.visit(triggerPoints: [F.trp("soleus", .left)],
+                        treatments: [Treatment(kind: .ischaemicCompression, muscleID: "soleus", side: .left)],
+                        needling: [F.needling("soleus", .left)])
+        #expect(plan(v).items(PlanRule.homeProgramTriggerPoint).count == 1)
+    }
+
+    @Test func bilateralBecomesOneSpotPerSideAndMidlineStaysOne() {
+        let v = F.visit(triggerPoints: [F.trp("soleus", .bilateral), F.trp("diaphragm", .midline)])
+        let items = plan(v).items(PlanRule.homeProgramTriggerPoint)
+        #expect(items.map(\.side) == [.midline, .left, .right])
+        #expect(items.map(\.muscleID) == ["diaphragm", "soleus", "soleus"])
+    }
+
+    @Test func spotsAreListedHeadToFootLeftBeforeRight() {
+        let v = F.visit(
+            triggerPoints: [F.trp("abductor-hallucis", .left), F.trp("upper-trapezius", .right), F.trp("upper-trapezius", .left)],
+            needling: [F.needling("gluteus-medius", .right), F.needling("temporalis", .left)])
+        let order = plan(v).items(PlanRule.homeProgramTriggerPoint).map { "\($0.muscleID!) \($0.side!.rawValue)" }
+        #expect(order == ["temporalis left", "upper-trapezius left", "upper-trapezius right",
+                          "gluteus-medius right", "abductor-hallucis left"])
+    }
+
+    @Test func theMethodSuitsThePartOfTheBody() {
+        let v = F.visit(triggerPoints: [F.trp("flexor-digitorum-brevis", .left), F.trp("scalene-anterior", .left),
+                                        F.trp("extensor-carpi-radialis-brevis", .right)])
+        let texts = plan(v).items(PlanRule.homeProgramTriggerPoint).map(\.text)
+        #expect(texts.contains { $0.contains("Anterior scalene") && $0.contains("no ball at the front of the neck") })
+        #expect(texts.contains { $0.contains("Extensor carpi radialis brevis") && $0.contains("thumb of your other hand") })
+        #expect(texts.contains { $0.contains("Flexor digitorum brevis") && $0.contains("sole of your foot down onto a massage ball") })
+    }
+
+    @Test func aMuscleTheCatalogueDoesNotKnowStillGetsAProgramWithoutAMark() {
+        let v = F.visit(triggerPoints: [F.trp("retired-muscle-id", .left)])
+        let p = plan(v)
+        #expect(p.items(PlanRule.homeProgramTriggerPoint).first?.text.hasPrefix("Left retired-muscle-id.") == true)
+        #expect(BodyChartSVG.marks(for: p).isEmpty)
+    }
+}
