@@ -84,7 +84,7 @@ public enum NeedlingSafety {
     /// A warning (not a refusal) when the practitioner has no dry-needling training on file.
     public static func trainingWarning(for practitioner: Practitioner) -> String? {
         practitioner.dryNeedlingTraining == nil
-            ? "\(practitioner.name) has no dry-needling training on file (knot practitioner edit --training ...)"
+            ? "\(practitioner.name) has no dry-needling training on file (knot practitioner edit HANDLE --training-course ... --training-hours ... --training-date ...)"
             : nil
     }
 }

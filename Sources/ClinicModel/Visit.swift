@@ -76,6 +76,15 @@ public struct Visit: Sendable, Hashable, Codable, Identifiable {
             v.singleLine("psfs[\(i)].activity", item.activity)
             v.maxLength("psfs[\(i)].activity", item.activity, 200)
         }
+        // Scores made with `init(unchecked:)` are checked here, so the rule is the model's, not only the schema's.
+        for (field, score) in [("pain.now", pain.now), ("pain.best", pain.best), ("pain.worst", pain.worst)] {
+            if let score, !NPRS.range.contains(score.value) {
+                v.add(field, "\(score.value)", "is out of range: NPRS is 0 to 10")
+            }
+        }
+        for (i, item) in psfs.enumerated() where !PSFSScore.range.contains(item.score.value) {
+            v.add("psfs[\(i)].score", "\(item.score.value)", "is out of range: PSFS is 0 to 10")
+        }
         if let b = pain.best, let w = pain.worst, b > w {
             v.add("pain.best", "\(b.value)", "is worse than pain.worst (\(w.value))")
         }

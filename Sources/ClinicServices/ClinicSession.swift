@@ -32,6 +32,8 @@ public final class ClinicSession: Sendable {
         let user: Practitioner? = try db.read { tx in
             if let handle, !handle.isEmpty {
                 guard let p = try tx.practitioner(handle: handle) else {
+                    // An empty clinic has nobody to choose yet (init, demo, a first import).
+                    if try tx.practitioners().isEmpty { return nil }
                     throw ServiceError.noPractitioner("no practitioner with handle '\(handle)' (see `knot practitioner list`)")
                 }
                 return p
@@ -39,7 +41,7 @@ public final class ClinicSession: Sendable {
             if let osUser, let p = try tx.practitioner(handle: osUser) { return p }
             return nil
         }
-        return ClinicSession(database: db, user: user, actor: osUser)
+        return ClinicSession(database: db, user: user, actor: user == nil && handle?.isEmpty == false ? handle : osUser)
     }
 
     /// The practitioner doing clinical work; refuses when none is chosen or the user is reception.

@@ -33,7 +33,7 @@ extension ClinicSession {
     /// A consistent copy through SQLite's online backup (safe while others write), 0600.
     public func backup(to path: String) throws {
         try database.backup(to: path)
-        try database.write { tx in try tx.appendAudit(AuditEvent(actor: actor, action: .backup, entity: "database", detail: (path as NSString).lastPathComponent)) }
+        try database.write { tx in _ = try tx.appendAudit(AuditEvent(actor: actor, action: .backup, entity: "database", detail: (path as NSString).lastPathComponent)) }
     }
 
     /// Restores a backup over the database at `target`: checks the backup first, keeps the old
@@ -63,7 +63,7 @@ extension ClinicSession {
         }
         if rename(staging, target) != 0 { throw ServiceError.input("could not move the restored database into place: \(String(cString: strerror(errno)))") }
         let db = try ClinicDatabase(path: target, create: false)
-        try db.write { tx in try tx.appendAudit(AuditEvent(actor: actor, action: .restore, entity: "database", detail: (backup as NSString).lastPathComponent)) }
+        try db.write { tx in _ = try tx.appendAudit(AuditEvent(actor: actor, action: .restore, entity: "database", detail: (backup as NSString).lastPathComponent)) }
         try db.close()
         return fm.fileExists(atPath: aside) ? aside : ""
     }

@@ -66,6 +66,16 @@ extension ClinicSession {
         try database.write { tx in try tx.insertPractitioner(p, actor: actor) }
     }
 
+    /// Changes a practitioner's details (training on file, registration...).
+    public func editPractitioner(handle: String, _ change: (inout Practitioner) throws -> Void) throws -> Practitioner {
+        try database.write { tx in
+            guard var p = try tx.practitioner(handle: handle) else { throw ServiceError.notFound("no practitioner '\(handle)'") }
+            try change(&p)
+            try tx.updatePractitioner(p, actor: actor)
+            return p
+        }
+    }
+
     public func practitioners() throws -> [Practitioner] {
         try database.read { tx in try tx.practitioners() }
     }

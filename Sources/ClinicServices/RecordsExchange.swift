@@ -54,7 +54,7 @@ extension ClinicSession {
             _ = try writer.finish()
             // Validate what was written, streaming, before it takes the real name.
             let written = try Data(contentsOf: URL(fileURLWithPath: tmp), options: .alwaysMapped)
-            var reader = try RecordsImportReader(data: written, fileName: (path as NSString).lastPathComponent,
+            let reader = try RecordsImportReader(data: written, fileName: (path as NSString).lastPathComponent,
                                                  options: ParseOptions(maxBytes: max(written.count + 1, ParseOptions.defaultMaxBytes)))
             while try reader.next() != nil {}
             try FileManager.default.moveItem(atPath: tmp, toPath: path)
@@ -65,7 +65,7 @@ extension ClinicSession {
         chmod(path, 0o600)
         summary.bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
         try database.write { tx in
-            try tx.appendAudit(AuditEvent(actor: actor, action: .export, entity: "clinic", detail: "\(summary.patients) patients"))
+            _ = try tx.appendAudit(AuditEvent(actor: actor, action: .export, entity: "clinic", detail: "\(summary.patients) patients"))
         }
         return summary
     }
@@ -73,7 +73,7 @@ extension ClinicSession {
     /// Imports a whole-clinic export in one transaction. Into an empty database ids and the audit
     /// chain are kept as exported; otherwise patients already on file are reported as conflicts.
     func importRecords(_ data: Data, file: String, sha: String, options: ParseOptions, dryRun: Bool) throws -> ImportOutcome {
-        var reader = try RecordsImportReader(data: data, fileName: options.fileName, options: options)
+        let reader = try RecordsImportReader(data: data, fileName: options.fileName, options: options)
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
         return try database.write { outer in
             let keepIDs = try outer.isEmptyClinic()

@@ -28,8 +28,8 @@ public final class ClinicDatabase: Sendable {
         if !exists {
             guard create else { throw StoreError.cannotOpen(path: path, reason: "no database there (run `knot init`)") }
             try Self.prepareNewFile(at: path)
-        } else {
-            try Self.checkSQLiteHeader(path)
+        } else if try Self.checkSQLiteHeader(path) {
+            try Self.inspectBeforeOpening(path)
         }
 
         var config = Configuration()
@@ -83,15 +83,17 @@ public final class ClinicDatabase: Sendable {
         }
     }
 
-    /// An existing non-empty file must start with the SQLite header.
-    static func checkSQLiteHeader(_ path: String) throws {
+    /// An existing non-empty file must start with the SQLite header; true when it is not empty.
+    @discardableResult
+    static func checkSQLiteHeader(_ path: String) throws -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.cannotOpen(path: path, reason: "permission denied")
         }
         defer { try? handle.close() }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
-        if header.isEmpty { return }  // an empty file (created by us before a failed first open) is fine
+        if header.isEmpty { return false }  // an empty file (created by us before a failed first open) is fine
         if header != Data("SQLite format 3\0".utf8) { throw StoreError.notADatabase(path: path) }
+        return true
     }
 
     static func translateOpen(_ e: DatabaseError, path: String) -> StoreError {
@@ -106,21 +108,41 @@ public final class ClinicDatabase: Sendable {
         }
     }
 
+    /// Refuses a database that is not Knot's or that a newer Knot migrated; returns the
+    /// migrations applied.
+    static func checkIdentity(_ db: Database, path: String) throws -> [String] {
+        let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+        let applied = try db.tableExists("grdb_migrations")
+            ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+        if appID != ClinicMigrations.applicationID && tables > 0 {
+            throw StoreError.notAKnotDatabase(path: path)
+        }
+        let unknown = applied.filter { !Set(ClinicMigrations.knownMigrations).contains($0) }
+        if !unknown.isEmpty { throw StoreError.newerDatabase(path: path, unknownMigrations: unknown.sorted()) }
+        return applied
+    }
+
+    /// Checks an existing file through a read-only connection before the pool opens it: the
+    /// pool switches the file to WAL mode, which would change a file that is not ours.
+    static func inspectBeforeOpening(_ path: String) throws {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "knot-inspect"
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            _ = try queue.read { db in try checkIdentity(db, path: path) }
+        } catch let e as DatabaseError {
+            throw translateOpen(e, path: path)
+        }
+    }
+
     private func checkIdentityAndMigrate(readOnly: Bool) throws {
         let known = Set(ClinicMigrations.knownMigrations)
         do {
-            let (appID, tables, applied) = try pool.read { db -> (Int32, Int, [String]) in
-                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
-                let applied = try db.tableExists("grdb_migrations")
-                    ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
-                return (appID, tables, applied)
-            }
-            if appID != ClinicMigrations.applicationID && tables > 0 {
-                throw StoreError.notAKnotDatabase(path: path)
-            }
-            let unknown = applied.filter { !known.contains($0) }
-            if !unknown.isEmpty { throw StoreError.newerDatabase(path: path, unknownMigrations: unknown.sorted()) }
+            let applied = try pool.read { db in try Self.checkIdentity(db, path: path) }
             if readOnly { return }
             if Set(applied) != known {
                 try ClinicMigrations.migrator.migrate(pool)
@@ -207,5 +229,11 @@ public final class ClinicDatabase: Sendable {
         try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
-    public func close() throws { try pool.close() }
+    /// Closes every connection, first folding the WAL into the main file (GRDB closes the
+    /// writer before the read-only readers, so SQLite's own checkpoint-on-close never runs and a
+    /// copy of the main file alone would miss the latest notes).
+    public func close() throws {
+        if !pool.configuration.readonly { try? checkpoint() }
+        try pool.close()
+    }
 }

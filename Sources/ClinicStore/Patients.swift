@@ -184,11 +184,12 @@ extension StoreTransaction {
         try Int64.fetchAll(db, sql: "SELECT id FROM patient WHERE date_of_birth = ? AND family_name = ? COLLATE NOCASE", arguments: [dateOfBirth, familyName])
     }
 
-    static let summarySQL = """
-        SELECT p.id, p.record_number, p.given_names, p.family_name, p.date_of_birth, p.phone, p.archived,
+    /// The columns `summary(_:)` reads, for queries that add their own (`p` is the patient).
+    static let summaryColumns = """
+        p.id, p.record_number, p.given_names, p.family_name, p.date_of_birth, p.phone, p.archived,
           (SELECT count(*) FROM patient_alert a WHERE a.patient_id = p.id AND a.status != 'dismissed') AS alert_count
-        FROM patient p
         """
+    static let summarySQL = "SELECT \(summaryColumns) FROM patient p"
 
     static func summary(_ r: Row) -> PatientSummary {
         PatientSummary(id: r["id"], recordNumber: r["record_number"], givenNames: r["given_names"], familyName: r["family_name"],
@@ -222,24 +223,53 @@ extension StoreTransaction {
             arguments: [match, limit]).map(Self.summary)
     }
 
-    /// Turns typed text into a safe FTS5 query (every token quoted, prefix-matched, ANDed).
+    /// Turns typed text into a safe FTS5 query: every token quoted, prefix-matched, ANDed.
+    ///
+    /// Words split where the index splits them (so "o'brien" and "al-hassan" find their names);
+    /// digits typed in groups are joined (so "0412 345 678" and "(03) 9876 5432" find the phone
+    /// stored as one run of digits); dates typed as 17/05/1980 or 17.05.1980 match the DDMMYYYY
+    /// form, and 1980-05-17 the ISO form. Only letters, digits and marks reach the query, so
+    /// nothing typed (quotes, `*`, `NEAR(`, `-`, `OR`) can change its meaning.
     static func ftsQuery(_ text: String) -> String? {
         var tokens: [String] = []
+        var digits = ""
+        func flushDigits() {
+            if !digits.isEmpty { tokens.append("\"\(digits)\"*"); digits = "" }
+        }
+        func isDigits(_ s: Substring) -> Bool { !s.isEmpty && s.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } }
         for raw in text.split(whereSeparator: { $0.isWhitespace || $0 == "," }) {
-            var word = String(raw)
-            // Dates typed as 17/05/1980 or 17.05.1980 match the DDMMYYYY form.
-            let dateParts = word.split(whereSeparator: { $0 == "/" || $0 == "." })
-            if dateParts.count == 3, dateParts.allSatisfy({ $0.allSatisfy(\.isNumber) }), dateParts[2].count == 4 {
-                word = dateParts[0].leftPad(2) + dateParts[1].leftPad(2) + dateParts[2]
-            }
-            if word.contains("-"), word.split(separator: "-").count == 3, word.first?.isNumber == true {
-                tokens.append("\"\(word)\"")  // ISO date: phrase of its parts
+            let iso = raw.split(separator: "-", omittingEmptySubsequences: false)
+            if iso.count == 3, iso[0].count == 4, iso[1].count <= 2, iso[2].count <= 2, iso.allSatisfy(isDigits) {
+                flushDigits()
+                tokens.append("\"\(iso[0])-\(iso[1].leftPad(2))-\(iso[2].leftPad(2))\"")  // ISO date: phrase of its parts
                 continue
             }
-            let cleaned = word.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }
-            guard !cleaned.isEmpty else { continue }
-            tokens.append("\"\(String(String.UnicodeScalarView(cleaned)))\"*")
+            let dateParts = raw.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "." })
+            if dateParts.count == 3, dateParts[0].count <= 2, dateParts[1].count <= 2, dateParts[2].count == 4,
+               dateParts.allSatisfy(isDigits) {
+                flushDigits()
+                tokens.append("\"\(dateParts[0].leftPad(2) + dateParts[1].leftPad(2) + dateParts[2])\"*")
+                continue
+            }
+            var parts: [String] = []
+            var current = String.UnicodeScalarView()
+            for scalar in raw.unicodeScalars {
+                if CharacterSet.alphanumerics.contains(scalar) {
+                    current.append(scalar)
+                } else if !current.isEmpty {
+                    parts.append(String(current)); current = String.UnicodeScalarView()
+                }
+            }
+            if !current.isEmpty { parts.append(String(current)) }
+            if parts.isEmpty { continue }
+            if parts.allSatisfy({ isDigits(Substring($0)) }) {
+                digits += parts.joined()  // a phone number typed in groups, with or without punctuation
+                continue
+            }
+            flushDigits()
+            tokens += parts.map { "\"\($0)\"*" }
         }
+        flushDigits()
         return tokens.isEmpty ? nil : tokens.joined(separator: " AND ")
     }
 }

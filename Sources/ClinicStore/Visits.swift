@@ -330,7 +330,7 @@ extension StoreTransaction {
 
     /// The latest final plan's review date per patient, due on or before `dueBy`, for the recall list.
     public func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)] {
-        try Row.fetchAll(db, sql: Self.summarySQL + """
+        try Row.fetchAll(db, sql: "SELECT \(Self.summaryColumns), d.rd AS rd, d.vid AS vid FROM patient p" + """
              JOIN (SELECT v.patient_id AS pid, f.review_date AS rd, f.visit_id AS vid,
                           row_number() OVER (PARTITION BY v.patient_id ORDER BY v.started_at DESC, f.version DESC) AS rn
                    FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id

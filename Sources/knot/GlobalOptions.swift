@@ -37,8 +37,9 @@ enum PermissionsCheck {
             Console.warn("warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
         }
         let dir = (path as NSString).deletingLastPathComponent
-        if let d = try? FileManager.default.attributesOfItem(atPath: dir), let dm = d[.posixPermissions] as? Int, dm & 0o007 != 0 {
-            Console.warn("warning: the folder \(dir) is open to other users (mode \(String(dm, radix: 8))); run: chmod 700 \(dir)")
+        if let d = try? FileManager.default.attributesOfItem(atPath: dir), let dm = d[.posixPermissions] as? Int,
+           dm & 0o002 != 0, dm & 0o1000 == 0 {
+            Console.warn("warning: the folder \(dir) is writable by other users (mode \(String(dm, radix: 8))); run: chmod 700 \(dir)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ClinicServices
+import Logging
 
 /// `knot`: clinic records and a dry-needling log, at the terminal.
 @main
@@ -30,6 +31,13 @@ struct Knot: ParsableCommand {
     /// Parses, runs, and reports errors in one place with the right exit code.
     static func main() {
         umask(0o077)  // every file Knot creates (database, exports, backups) is private to the user
+        // Logs go to stderr at warning level unless KNOT_LOG_LEVEL says otherwise; they never carry patient data.
+        let level = ProcessInfo.processInfo.environment["KNOT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

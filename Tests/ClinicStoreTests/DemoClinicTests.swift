@@ -11,7 +11,7 @@ import ClinicServices
 @Suite struct DemoClinicTests {
     /// Everything a chart shows, as comparable text, for every patient.
     static func snapshot(_ db: ClinicDatabase) throws -> [String] {
-        try db.read { tx in
+        try db.read { tx throws in
             try tx.patientSummaries(includeArchived: true, limit: 100_000).map { s in
                 let record = try tx.patientRecord(id: s.id)!
                 let p = record.patient
@@ -37,7 +37,7 @@ import ClinicServices
         #expect(audit.isIntact, "\(audit.firstProblem ?? "")")
         #expect(audit.eventsChecked > summary.visits * 3)
 
-        try clinic.db.read { tx in
+        try clinic.db.read { tx throws in
             let staff = try tx.practitioners()
             #expect(staff.filter { $0.role == .reception }.count == 1)
             #expect(Set(staff.filter { $0.role == .practitioner }.map(\.profession)) == [.physiotherapist, .podiatrist, .chiropractor, .osteopath])

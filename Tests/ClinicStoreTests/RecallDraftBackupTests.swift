@@ -38,7 +38,7 @@ import ClinicModel
         let moved = try clinic.addPatient("Max", "Moved")
         let mv = try clinic.addVisit(patient: moved, day: t.adding(days: -30))
         try Self.plan(clinic, after: mv, review: t.adding(days: -2))
-        try clinic.db.write { tx in
+        _ = try clinic.db.write { tx in
             try tx.insertPlan(FollowUpPlan(visitID: mv.id!, status: .final, reviewDate: t.adding(days: 10),
                                            items: [.init(section: .review, text: "Review moved")]), actor: "test")
         }

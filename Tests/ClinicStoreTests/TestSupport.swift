@@ -116,5 +116,7 @@ func caught<T>(_ body: () throws -> T) -> Error? {
 func fileBytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
 func posixMode(_ path: String) -> Int? {
-    (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue.map { $0 & 0o777 }
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+          let mode = attributes[.posixPermissions] as? NSNumber else { return nil }
+    return mode.intValue & 0o777
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ClinicModel
 import LibXML
+import ClinicTestSupport
 @testable import ClinicXML
 
 /// An export broken one rule at a time: the schema or the Swift rules refuse it, at the right line.
@@ -147,5 +148,23 @@ import LibXML
     @Test func aDoctypeIsRefusedBeforeAnything() throws {
         let errors = try #require(Self.refusal(#"<!DOCTYPE x [<!ENTITY e "boom">]>"# + "\n" + Self.valid.split(separator: "\n", maxSplits: 1)[1]))
         #expect(errors.errors.first?.kind == .unreadable)
+    }
+
+    @Test(arguments: HostileXMLCorpus.cases(rootName: "clinicRecords", namespace: "urn:knot:records:1"))
+    func hostileExportsAreRefused(_ hostile: HostileXMLCorpus.Case) throws {
+        let errors: ClinicXMLErrors?
+        do {
+            let reader = try RecordsImportReader(data: hostile.data, fileName: "hostile.xml", today: Self.today)
+            while try reader.next() != nil {}
+            errors = nil
+        } catch {
+            errors = error
+        }
+        if hostile.expectation == .acceptable {
+            #expect(errors?.errors.allSatisfy { $0.kind != .unreadable } ?? true, "\(hostile.name): \(errors!)")
+        } else {
+            #expect(errors != nil, "\(hostile.name) was accepted")
+        }
+        #expect(!(errors?.description.contains(HostileXMLCorpus.leakedPasswdMarker) ?? false))
     }
 }

@@ -86,6 +86,8 @@ enum SampleRecords {
                                     ReferralSection.CodedEntry(text: ""),
                                 ]),
                 ReferralSection(kind: "other", title: "", text: ""),
+                // Attribute values keep line breaks, tabs and quotes exactly.
+                ReferralSection(kind: "x-local kind", code: "line 1\nline 2\r\t<&>\"'", codeSystem: "", title: "T", text: "x"),
             ],
             attachments: [
                 ReferralAttachment(mediaType: "application/pdf", data: Data("%PDF-1.4\n%\u{00E2}\u{00E3}".utf8) + Data([0, 255, 10, 13])),

@@ -21,10 +21,10 @@ enum TestFiles {
     }
 
     static func fixture(_ path: String) throws -> Data {
-        guard let url = Bundle.module.url(forResource: "Fixtures/" + path, withExtension: nil) else {
+        guard let folder = Bundle.module.resourceURL else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
-        return try Data(contentsOf: url)
+        return try Data(contentsOf: folder.appendingPathComponent("Fixtures").appendingPathComponent(path))
     }
 
     /// The 1-based line of the first occurrence of `needle` in `text`.

@@ -21,7 +21,7 @@ enum CDAPatientReader {
         let patient = patientRole.cdaChild("patient")
         let names = patient?.cdaChildren("name") ?? []
         let name = CDAPersonName.best(in: names)
-        let parts = name?.patientParts ?? ("", "", false)
+        let parts = name?.patientParts ?? (given: "", family: "", split: false)
         if let name, parts.split {
             warnings.append("The patient's name is written as plain text (\"\(name.displayName)\"); read as given name \"\(parts.given)\", family name \"\(parts.family)\": check it")
         }

@@ -47,7 +47,8 @@ struct RecordsXMLDecoder {
                 dryNeedlingTraining: training)
             decoder.unique(practitioner.id, "practitioner", at: element)
             if !decoder.practitionerHandles.insert(practitioner.handle).inserted {
-                decoder.violate("the practitioner handle '\(practitioner.handle)' appears twice in the file", at: element)
+                decoder.violate("the practitioner handle '\(practitioner.handle)' appears twice in the file",
+                                at: f.optionalChild("handle") ?? element)
             }
             decoder.validate(at: element) { () throws(ValidationErrors) in try practitioner.validate() }
             return practitioner
@@ -99,7 +100,8 @@ struct RecordsXMLDecoder {
             generalPractitioner: f.optionalText("generalPractitioner"), archived: try f.bool("archived"))
         unique(patientID, "patient", at: element)
         if !recordNumbers.insert(patient.recordNumber).inserted {
-            violate("the record number '\(patient.recordNumber)' appears twice in the file", at: element)
+            violate("the record number '\(patient.recordNumber)' appears twice in the file",
+                    at: f.optionalChild("recordNumber") ?? element)
         }
         for identifier in f.children("identifier") {
             let system = try ElementFields(identifier, file: file).required("system")

@@ -105,6 +105,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Store as a draft version.") var save = false
     @Flag(name: .customLong("final"), help: "Store as the final version (part of the record and the export).") var isFinal = false
     @Flag(help: "Start again from the rules instead of the latest stored version.") var rebuild = false
+    @Flag(help: "List the plan's items numbered (the numbers --remove and --reword take).") var items = false
     @Option(help: "Clinic name printed on the plan.") var clinic: String = ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"] ?? "Knot clinic"
 
     func run() throws {
@@ -126,7 +127,12 @@ struct PlanCommand: ParsableCommand {
         for n in remove.sorted(by: >) { edits.append(.remove(n)) }
         let rendered = try global.session().plan(visitID: visit, edits: edits, save: save, final: isFinal, rebuild: rebuild,
                                                  format: f, audience: who, clinicName: clinic)
-        if let output {
+        if items {
+            Console.print("Plan version \(rendered.plan.version) (\(rendered.plan.status.rawValue))" + (rendered.plan.reviewDate.map { ", review \($0)" } ?? ""))
+            for (i, item) in rendered.plan.items.enumerated() {
+                Console.print("\(String(i + 1).padding(toLength: 3, withPad: " ", startingAt: 0)) [\(item.section.rawValue)] \(item.text)")
+            }
+        } else if let output {
             if FileManager.default.fileExists(atPath: output) { throw ServiceError.input("\(output) already exists; choose a new file") }
             guard FileManager.default.createFile(atPath: output, contents: Data(rendered.output.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw ServiceError.input("cannot write \(output)")

@@ -6,7 +6,7 @@ import ClinicServices
 struct PractitionerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "practitioner", abstract: "Add and list practitioners and reception users.",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, Edit.self, List.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a practitioner or a reception user.")
@@ -40,6 +40,37 @@ struct PractitionerCommand: ParsableCommand {
             if output.json { try Console.printJSON(p); return }
             Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name)), id \(p.id!).")
             if let w = NeedlingSafety.trainingWarning(for: p), p.role == .practitioner { Console.warn("note: " + w) }
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a practitioner's details or put dry-needling training on file.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The practitioner's handle.") var handle: String
+        @Option(help: "Full name.") var name: String?
+        @Option(help: "Profession.") var profession: String?
+        @Option(help: "Registration number.") var registration: String?
+        @Option(help: "Dry-needling course on file.") var trainingCourse: String?
+        @Option(help: "Dry-needling training hours.") var trainingHours: Int?
+        @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
+
+        func validate() throws {
+            let t = [trainingCourse != nil, trainingHours != nil, trainingDate != nil]
+            if t.contains(true) && t.contains(false) { throw UsageError("--training-course, --training-hours and --training-date go together") }
+            if let profession, Profession(rawValue: profession) == nil { throw UsageError("--profession '\(profession)' is not one of: \(Profession.allCases.map(\.rawValue).joined(separator: ", "))") }
+        }
+
+        func run() throws {
+            let session = try global.session()
+            let p = try session.editPractitioner(handle: handle) { p in
+                if let name { p.name = name }
+                if let profession { p.profession = Profession(rawValue: profession)! }
+                if let registration { p.registrationNumber = registration }
+                if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
+                    p.dryNeedlingTraining = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
+                }
+            }
+            Console.print("Updated \(p.handle) (\(p.name))" + (p.dryNeedlingTraining.map { "; dry-needling training on file: \($0.course), \($0.hours) h, \($0.completedOn)" } ?? "") + ".")
         }
     }
 

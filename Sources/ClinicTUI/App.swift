@@ -1,0 +1,84 @@
+import ClinicModel
+import ClinicServices
+import TerminalKit
+
+/// The small runner around the pure parts: reads keys, turns them into commands, performs
+/// effects, draws.
+///
+/// The loop waits at most a quarter of a second for input, then looks at the window size
+/// again, so a resize is redrawn even when the terminal's signal is missed.
+final class App {
+    private(set) var state: AppState
+    private let terminal: any Terminal
+    private let performer: EffectPerformer
+    private var renderer: Renderer
+    private var reader = InputReader()
+    private var drawnSize: TerminalSize?
+
+    init(session: ClinicSession, terminal: any Terminal, today: LocalDate, colorPolicy: ColorPolicy) {
+        self.terminal = terminal
+        self.performer = EffectPerformer(session: session, today: today)
+        self.renderer = Renderer(colorPolicy: colorPolicy)
+        let context = SessionContext(databasePath: session.database.path, workingAs: Self.workingAs(session),
+                                     isReception: session.isReception, today: today)
+        self.state = AppState(context: context, size: terminal.size)
+    }
+
+    /// "mchen (Mei Chen, practitioner)", or the OS user when nobody is chosen.
+    static func workingAs(_ session: ClinicSession) -> String {
+        guard let user = session.user else { return "\(session.actor) (no practitioner chosen)" }
+        return "\(user.handle) (\(user.name), \(user.role.rawValue))"
+    }
+
+    /// Loads the first screen and draws it.
+    func start() throws {
+        send(.resized(terminal.size))
+        perform([.checkFirstRun])
+        try draw()
+    }
+
+    /// Handles keys until the user quits or the input ends.
+    func run() throws {
+        while state.isRunning {
+            let events: [TerminalEvent]
+            do {
+                events = try reader.nextEvents(from: terminal, timeout: .milliseconds(250))
+            } catch .inputClosed {
+                return
+            }
+            for event in events where state.isRunning {
+                switch event {
+                case .key(let key):
+                    if let command = KeyMap.command(for: key, in: state) { send(command) }
+                case .resized:
+                    renderer.invalidate()
+                }
+            }
+            if state.isRunning { try draw() }
+        }
+    }
+
+    /// Applies a command and everything its effects bring back.
+    func send(_ command: Command) {
+        let (next, effects) = Update.update(state, command)
+        state = next
+        perform(effects)
+    }
+
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            send(performer.perform(effect))
+        }
+    }
+
+    /// Draws the current state at the terminal's current size (a full redraw after a resize).
+    func draw() throws(TerminalError) {
+        let size = terminal.size
+        if size != state.size { send(.resized(size)) }
+        if size != drawnSize {
+            renderer.invalidate()
+            drawnSize = size
+        }
+        try renderer.draw(Render.render(state, size: size), on: terminal)
+    }
+}

@@ -1,0 +1,183 @@
+import ClinicModel
+import ClinicServices
+import ClinicStore
+import TerminalKit
+
+/// The chart: what matters now, top to bottom: who, alerts, referral and sessions left, the
+/// pain trend, and the visits.
+struct ChartState: Sendable {
+    var chart: PatientChart
+    /// The visit row chosen (newest first).
+    var selection = 0
+
+    mutating func apply(_ command: Command, pageRows: Int) -> [Effect] {
+        switch command {
+        case .moveUp, .moveDown, .pageUp, .pageDown:
+            selection = Update.moved(selection, by: command, count: chart.visits.count, pageRows: pageRows)
+        case .open:
+            guard !chart.clinicalNotesHidden, chart.visits.indices.contains(selection) else { return [] }
+            return [.openVisit(id: chart.visits[selection].id)]
+        case .showAudit:
+            guard let id = chart.patient.id else { return [] }
+            return [.loadAudit(patientID: id, patientName: chart.patient.displayName)]
+        case .showRecall:
+            return [.loadRecall]
+        default:
+            break
+        }
+        return []
+    }
+}
+
+/// Draws the chart.
+enum ChartScreen {
+    static let bannerStyle = Style.reverse.bolded().withForeground(.red)
+    static let warningStyle = Style.bold.withForeground(.red)
+
+    static func draw(_ state: ChartState, in body: Rect, into buffer: inout ScreenBuffer) {
+        let chart = state.chart
+        let patient = chart.patient
+        let width = body.width
+        var row = body.row
+
+        var name = patient.displayName
+        if let preferred = patient.preferredName, !preferred.isEmpty { name += " (\(preferred))" }
+        let identity = "  \(patient.recordNumber) · born \(patient.dateOfBirth), \(chart.age) y · \(patient.sex.rawValue)"
+        let used = buffer.put(" " + name, row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+        buffer.put(identity, row: row, column: used, maxWidth: width - used, overflow: .ellipsis)
+        row += 1
+        let contact = [patient.phone.map { "Phone \($0)" }, patient.generalPractitioner.map { "GP \($0)" }].compactMap { $0 }
+        if !contact.isEmpty {
+            buffer.put(" " + contact.joined(separator: " · "), row: row, column: 0, style: .dim, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
+
+        row = drawAlerts(patient.alerts, row: row, width: width, into: &buffer)
+        row = drawReferrals(chart.referrals, row: row, width: width, into: &buffer)
+
+        if chart.clinicalNotesHidden {
+            buffer.put(" Clinical notes hidden: reception users see demographics and referrals only.",
+                       row: row + 1, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+            return
+        }
+        if chart.visits.contains(where: { $0.painNow != nil }) {
+            let scores = chart.visits.reversed().map(\.painNow)
+            let shown = Array(scores.suffix(max(1, width - 40)))
+            let known = shown.compactMap { $0 }
+            var text = " Pain (NPRS now, oldest → newest)  " + Formatting.sparkline(shown)
+            if let first = known.first, let last = known.last { text += "  \(first) → \(last)" }
+            buffer.put(text, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
+        buffer.put(" Visits (\(chart.visits.count))", row: row, column: 0, style: .bold)
+        row += 1
+        if chart.visits.isEmpty {
+            buffer.put(" No visits yet.", row: row, column: 0, style: .dim)
+            return
+        }
+        let visible = max(0, body.bottom - row)
+        let first = Chrome.firstVisibleRow(selection: state.selection, visible: visible, count: chart.visits.count)
+        for (offset, visit) in chart.visits.dropFirst(first).prefix(visible).enumerated() {
+            drawVisitRow(visit, selected: first + offset == state.selection, row: row + offset, width: width, into: &buffer)
+        }
+    }
+
+    /// Every alert that is not dismissed, in reverse video: confirmed precautions first, then
+    /// those proposed by an import and waiting for a practitioner, then allergies and notes.
+    static func drawAlerts(_ alerts: [PatientAlert], row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
+        let shown = alerts.filter { $0.status != .dismissed }.sorted { rank($0) < rank($1) }
+        var row = start
+        if shown.isEmpty {
+            buffer.put(" No alerts recorded.", row: row, column: 0, style: .dim)
+            return row + 1
+        }
+        let limit = shown.count > 4 ? 3 : shown.count
+        for alert in shown.prefix(limit) {
+            buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
+            buffer.put(" " + bannerText(alert), row: row, column: 0, style: bannerStyle, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
+        if shown.count > limit {
+            buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
+            buffer.put(" … and \(shown.count - limit) more alerts", row: row, column: 0, style: bannerStyle)
+            row += 1
+        }
+        return row
+    }
+
+    static func bannerText(_ alert: PatientAlert) -> String {
+        let detail = alert.text.isEmpty ? "" : ": " + alert.text
+        switch (alert.kind, alert.status) {
+        case (.precaution(let p), .proposed):
+            return "PROPOSED PRECAUTION, NOT YET CONFIRMED: \(p.displayName)\(detail) (\(alert.source))"
+        case (.precaution(let p), _):
+            return "PRECAUTION: \(p.displayName)\(detail)"
+        case (.allergy, .proposed):
+            return "PROPOSED ALLERGY, NOT YET CONFIRMED\(detail) (\(alert.source))"
+        case (.allergy, _):
+            return "ALLERGY\(detail)"
+        case (.other, .proposed):
+            return "PROPOSED ALERT, NOT YET CONFIRMED\(detail) (\(alert.source))"
+        case (.other, _):
+            return "ALERT\(detail)"
+        }
+    }
+
+    private static func rank(_ alert: PatientAlert) -> Int {
+        switch (alert.kind, alert.status) {
+        case (.precaution, .confirmed): 0
+        case (_, .proposed): 1
+        case (.allergy, _): 2
+        default: 3
+        }
+    }
+
+    static func drawReferrals(_ referrals: [ReferralStatus], row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
+        var row = start
+        if referrals.isEmpty {
+            buffer.put(" No referral on file.", row: row, column: 0, style: .dim)
+            return row + 1
+        }
+        let newestFirst = referrals.sorted { $0.referral.date > $1.referral.date }
+        for status in newestFirst.prefix(2) {
+            let r = status.referral
+            var text = " Referral \(r.date) from \(r.referrerName)"
+            if let organisation = r.referrerOrganisation, !organisation.isEmpty { text += " (\(organisation))" }
+            var facts: [String] = []
+            if let allowed = r.sessionsAllowed, let left = status.sessionsLeft {
+                facts.append("\(left) of \(allowed) sessions left")
+            }
+            if let expires = r.expiresOn { facts.append("expires \(expires)") }
+            if !facts.isEmpty { text += ": " + facts.joined(separator: ", ") }
+            let used = buffer.put(text, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
+            if status.sessionsLeft == 0 {
+                buffer.put("  NO SESSIONS LEFT", row: row, column: used, style: warningStyle, maxWidth: width - used)
+            }
+            row += 1
+        }
+        if referrals.count > 2 {
+            buffer.put(" … \(referrals.count - 2) older referrals", row: row, column: 0, style: .dim)
+            row += 1
+        }
+        return row
+    }
+
+    static func drawVisitRow(_ visit: VisitSummary, selected: Bool, row: Int, width: Int, into buffer: inout ScreenBuffer) {
+        let base: Style = selected ? .reverse : .plain
+        if selected { buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: base) }
+        let date = ClinicModel.LocalDate(visit.startedAt).description
+        var status = visit.status.rawValue
+        if visit.amendments > 0 { status = "amended" }
+        let pain = "NPRS " + (visit.painNow.map(String.init) ?? "–")
+        var column = buffer.put(" \(date)  " + TextLayout.padded(status, toWidth: 8) + " " + TextLayout.padded(pain, toWidth: 7) + " ",
+                                row: row, column: 0, style: base, maxWidth: width)
+        let balanced = visit.needlesInserted == visit.needlesRemoved
+        let needles = balanced
+            ? (visit.needlesInserted == 0 ? "" : Formatting.count(visit.needlesInserted, "needle"))
+            : "! \(visit.needlesInserted) in, \(visit.needlesRemoved) out"
+        let needleStyle = balanced ? base : (selected ? Style.reverse.bolded().withForeground(.red) : warningStyle)
+        column += buffer.put(TextLayout.padded(needles, toWidth: 16), row: row, column: column, style: needleStyle,
+                             maxWidth: width - column)
+        buffer.put(" " + (visit.complaint ?? ""), row: row, column: column, style: base, maxWidth: width - column, overflow: .ellipsis)
+    }
+}

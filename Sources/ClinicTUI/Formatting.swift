@@ -1,0 +1,29 @@
+import Foundation
+import ClinicModel
+
+/// How dates, times and pain trends are written on screen.
+enum Formatting {
+    /// "2026-11-14 09:30" in the machine's time zone (as the clinic reads its own clock).
+    static func dateTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    static let sparkBlocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    /// One block per score (NPRS 0-10), oldest first; "·" where no score was recorded.
+    static func sparkline(_ scores: [Int?]) -> String {
+        String(scores.map { score -> Character in
+            guard let score else { return "·" }
+            let clamped = min(max(score, 0), 10)
+            return sparkBlocks[(clamped * (sparkBlocks.count - 1) + 5) / 10]
+        })
+    }
+
+    /// "1 visit", "3 visits".
+    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(n) " + (n == 1 ? singular : plural ?? singular + "s")
+    }
+}

@@ -1,0 +1,127 @@
+import ClinicModel
+import ClinicServices
+import TerminalKit
+
+/// The one function that changes the front end's state: a command in, the new state and the
+/// database work to do out.
+///
+/// Pure: no database, no terminal, no clock. Screen-specific commands go to the screen shown.
+enum Update {
+    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
+        var s = state
+        if command.isUserRequest { s.message = nil }
+        switch command {
+        case .quit:
+            s.isRunning = false
+            return (s, [])
+        case .toggleHelp:
+            s.showsHelp.toggle()
+            return (s, [])
+        case .resized(let size):
+            s.size = size
+            return (s, [])
+        case .failed(let text):
+            s.message = StatusMessage(kind: .error, text: text)
+            return (s, [])
+        case .databaseChecked(let isEmpty):
+            if isEmpty {
+                s.stack = [.firstRun]
+                return (s, [])
+            }
+            return (s, [.searchPatients("")])
+        case .loadDemo:
+            return (s, s.current.kind == .firstRun ? [.loadDemo] : [])
+        case .startEmpty:
+            guard s.current.kind == .firstRun else { return (s, []) }
+            s.stack = [.patientList(PatientListState())]
+            s.message = StatusMessage(kind: .info, text: "Empty clinic: add patients with `knot patient add` or import referrals.")
+            return (s, [.searchPatients("")])
+        case .demoLoaded(let patients, let visits):
+            s.stack = [.patientList(PatientListState())]
+            s.message = StatusMessage(kind: .info, text: "Demo clinic loaded: \(patients) patients, \(visits) visits.")
+            return (s, [.searchPatients("")])
+        case .patientsFound(let query, let patients):
+            if let index = s.stack.firstIndex(where: { $0.kind == .patientList }),
+               case .patientList(var list) = s.stack[index], list.search.text == query {
+                list.show(patients)
+                s.stack[index] = .patientList(list)
+            }
+            return (s, [])
+        case .chartOpened(let chart):
+            let screen = Screen.chart(ChartState(chart: chart))
+            if case .chart(let open) = s.current, open.chart.patient.id == chart.patient.id {
+                s.replaceCurrent(screen)
+            } else {
+                s.stack.append(screen)
+            }
+            return (s, [])
+        case .visitOpened(let record):
+            s.stack.append(.visit(VisitViewState(record: record)))
+            return (s, [])
+        case .recallLoaded(let entries):
+            s.stack.append(.recall(RecallState(entries: entries)))
+            return (s, [])
+        case .auditLoaded(let patient, let records):
+            s.stack.append(.audit(AuditState(patientName: patient, records: records)))
+            return (s, [])
+        case .back where s.stack.count > 1:
+            s.stack.removeLast()
+            return (s, [])
+        default:
+            return updateCurrentScreen(s, command)
+        }
+    }
+
+    /// Commands that belong to the screen shown (moving, opening, typing).
+    private static func updateCurrentScreen(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
+        var s = state
+        var effects: [Effect] = []
+        switch s.current {
+        case .firstRun:
+            break
+        case .patientList(var list):
+            effects = list.apply(command, pageRows: s.pageRows)
+            s.replaceCurrent(.patientList(list))
+        case .chart(var chart):
+            effects = chart.apply(command, pageRows: s.pageRows)
+            s.replaceCurrent(.chart(chart))
+        case .visit(var visit):
+            visit.apply(command, size: s.size)
+            s.replaceCurrent(.visit(visit))
+        case .recall(var recall):
+            effects = recall.apply(command, pageRows: s.pageRows)
+            s.replaceCurrent(.recall(recall))
+        case .audit(var audit):
+            audit.apply(command, size: s.size)
+            s.replaceCurrent(.audit(audit))
+        }
+        return (s, effects)
+    }
+
+    /// The new selection in a list of `count` rows after a moving command (unchanged for others).
+    static func moved(_ selection: Int, by command: Command, count: Int, pageRows: Int) -> Int {
+        guard count > 0 else { return 0 }
+        let target: Int
+        switch command {
+        case .moveUp: target = selection - 1
+        case .moveDown: target = selection + 1
+        case .pageUp: target = selection - pageRows
+        case .pageDown: target = selection + pageRows
+        default: target = selection
+        }
+        return min(max(0, target), count - 1)
+    }
+}
+
+extension Command {
+    /// True for commands that come from a key (they clear the status message).
+    var isUserRequest: Bool {
+        switch self {
+        case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .editSearch,
+             .showRecall, .showAudit, .loadDemo, .startEmpty:
+            true
+        default:
+            false
+        }
+    }
+}

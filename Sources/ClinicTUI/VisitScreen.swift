@@ -1,0 +1,119 @@
+import ClinicModel
+import ClinicServices
+import TerminalKit
+
+/// One visit, read only: what the patient said, what was found, what was done, and any
+/// amendments beside the signed note.
+struct VisitViewState: Sendable {
+    var record: VisitRecord
+    /// First line shown.
+    var top = 0
+
+    mutating func apply(_ command: Command, size: TerminalSize) {
+        let lines = VisitScreen.document(record, width: size.columns).lines.count
+        top = Document.scrolled(top, by: command, lineCount: lines, visible: Chrome.body(of: size).height)
+    }
+}
+
+/// Lays out and draws a visit.
+enum VisitScreen {
+    static func draw(_ state: VisitViewState, in body: Rect, into buffer: inout ScreenBuffer) {
+        document(state.record, width: body.width).draw(from: state.top, in: body, into: &buffer)
+    }
+
+    static func document(_ record: VisitRecord, width: Int) -> Document {
+        let visit = record.visit
+        var doc = Document(width: width)
+        var status = visit.status.rawValue
+        if let signed = visit.signedAt { status += " " + Formatting.dateTime(signed) }
+        doc.paragraph("Visit \(Formatting.dateTime(visit.startedAt)) · \(status) · \(record.practitioner)", style: .bold)
+        doc.paragraph("\(record.patient.displayName) (\(record.patient.recordNumber))")
+        if let warning = record.needleCountWarning {
+            doc.banner(warning, style: ChartScreen.bannerStyle)
+        }
+        if let complaint = visit.complaint, !complaint.isEmpty {
+            doc.paragraph("Complaint: " + complaint)
+        }
+        let pain = [("now", visit.pain.now), ("best", visit.pain.best), ("worst", visit.pain.worst)]
+            .compactMap { name, score in score.map { "\(name) \($0.value)" } }
+        if !pain.isEmpty { doc.paragraph("Pain (NPRS): " + pain.joined(separator: " · ")) }
+        if !visit.psfs.isEmpty {
+            doc.paragraph("PSFS: " + visit.psfs.map { "\($0.activity) \($0.score.value)/10" }.joined(separator: "; "))
+        }
+        if let notes = visit.notes, !notes.isEmpty { doc.paragraph("Notes: " + notes) }
+        if let cause = visit.likelyCauseNotes, !cause.isEmpty { doc.paragraph("Likely cause: " + cause) }
+
+        if !visit.triggerPoints.isEmpty {
+            doc.heading("Trigger points")
+            for finding in visit.triggerPoints { doc.paragraph(triggerPoint(finding), indent: 2) }
+        }
+        if !visit.biomechanics.isEmpty {
+            doc.heading("Biomechanics")
+            for finding in visit.biomechanics {
+                var text = "\(finding.measure.summary) (\(finding.side.rawValue))"
+                if let notes = finding.notes, !notes.isEmpty { text += ": " + notes }
+                doc.paragraph(text, indent: 2)
+            }
+        }
+        if !visit.treatments.isEmpty {
+            doc.heading("Treatments")
+            for treatment in visit.treatments { doc.paragraph(self.treatment(treatment), indent: 2) }
+        }
+        if !visit.needling.isEmpty {
+            doc.heading("Dry needling (\(record.needlesInserted) in, \(record.needlesRemoved) out)")
+            for entry in visit.needling { doc.paragraph(needling(entry), indent: 2) }
+        }
+        if !record.amendments.isEmpty {
+            doc.heading("Amendments")
+            for amendment in record.amendments {
+                doc.paragraph("\(Formatting.dateTime(amendment.amendedAt)): \(amendment.reason)", indent: 2)
+                for change in amendment.changes {
+                    doc.paragraph("\(change.field): \(change.before) → \(change.after)", indent: 4, style: .dim)
+                }
+            }
+        }
+        if !record.plans.isEmpty {
+            doc.heading("Follow-up plans")
+            for plan in record.plans {
+                var text = "Version \(plan.version) (\(plan.status.rawValue))"
+                if let review = plan.reviewDate { text += ", review \(review)" }
+                doc.paragraph(text, indent: 2)
+            }
+        }
+        return doc
+    }
+
+    static func triggerPoint(_ f: TriggerPointFinding) -> String {
+        var parts = ["\(f.muscle?.name ?? f.muscleID), \(f.side.rawValue): \(f.activity.rawValue)"]
+        if let location = f.location, !location.isEmpty { parts.append(location) }
+        if f.tautBand { parts.append("taut band") }
+        if f.localTwitchResponse { parts.append("twitch") }
+        if f.referredPainReproduced { parts.append("referred pain reproduced") }
+        if let tenderness = f.tenderness { parts.append("tenderness \(tenderness.value)/10") }
+        if let ppt = f.pressurePainThreshold { parts.append("PPT \(ppt.value)") }
+        if let notes = f.notes, !notes.isEmpty { parts.append(notes) }
+        return parts.joined(separator: "; ")
+    }
+
+    static func treatment(_ t: Treatment) -> String {
+        var parts = [t.kind.rawValue]
+        if let id = t.muscleID { parts.append((MuscleCatalogue.muscle(id: id)?.name ?? id) + (t.side.map { ", \($0.rawValue)" } ?? "")) }
+        if let hold = t.holdTime { parts.append("hold \(hold)") }
+        if let cycles = t.cycles { parts.append("\(cycles) cycles") }
+        if let notes = t.notes, !notes.isEmpty { parts.append(notes) }
+        return parts.joined(separator: "; ")
+    }
+
+    static func needling(_ e: NeedlingEntry) -> String {
+        var parts = ["\(e.muscle?.name ?? e.muscleID), \(e.side.rawValue)",
+                     "\(e.needle.size) \(e.needle.brand) lot \(e.needle.lot)",
+                     "\(e.needlesInserted) in, \(e.needlesRemoved) out",
+                     e.technique.code]
+        if let depth = e.depth { parts.append("depth \(depth)") }
+        if e.twitchResponses > 0 { parts.append("\(e.twitchResponses) twitches") }
+        if !e.adverseEvents.isEmpty {
+            parts.append("adverse: " + e.adverseEvents.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", "))
+        }
+        return parts.joined(separator: " · ")
+    }
+}

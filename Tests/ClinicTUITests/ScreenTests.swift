@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+import ClinicModel
+import ClinicServices
+import ClinicStore
+import TerminalKit
+@testable import ClinicTUI
+
+/// Whole screens as the user meets them: keys played on an in-memory terminal, a real
+/// database with the demo clinic, the screen compared with a golden file.
+@Suite struct ScreenTests {
+    @Test func patientListOpensOnAllPatientsWithStatusLine() throws {
+        let tui = try TUIHarness("list")
+        try expectGolden("patient-list", tui.screen)
+        #expect(tui.lines.last?.contains("/tmp/knot-tui-tests/list.sqlite") == true)
+        #expect(tui.lines.last?.contains("mchen (Mei Chen, practitioner)") == true)
+        // The search field has the caret.
+        #expect(tui.terminal.isCursorVisible)
+        #expect(tui.terminal.cursor == ScreenPosition(row: 1, column: 9))
+    }
+
+    @Test func searchNarrowsOnEveryKeystroke() throws {
+        let tui = try TUIHarness("search")
+        var counts: [Int] = []
+        for character in "smi" {
+            try tui.type(String(character))
+            guard case .patientList(let list) = tui.app.state.current else {
+                Issue.record("left the patient list")
+                return
+            }
+            counts.append(list.patients.count)
+            #expect(tui.lines[1].contains("Search: " + list.search.text))
+        }
+        #expect(counts[0] > counts[1] && counts[1] >= counts[2] && counts[2] >= 1, "counts \(counts)")
+        #expect(tui.screen.contains("Smith, Jo"))
+        #expect(!tui.screen.contains("Müller, Zoë"))
+        try expectGolden("search-smi", tui.screen)
+
+        // Backspace widens again; Esc clears the search.
+        try tui.press(.backspace, .backspace, .backspace)
+        #expect(tui.screen.contains("Müller, Zoë"))
+        try tui.type("zzzq")
+        #expect(tui.screen.contains("No patient matches \"zzzq\"."))
+        try tui.press(.escape)
+        #expect(tui.lines[1].trimmingCharacters(in: .whitespaces) == "Search:")
+        #expect(tui.app.state.isRunning, "q in the search field is a letter, not quit")
+    }
+
+    @Test func chartShowsPrecautionBannerInReverseVideo() throws {
+        let tui = try TUIHarness("chart")
+        try tui.type("alvarez")
+        try tui.press(.enter)
+        try expectGolden("chart-precaution", tui.screen)
+        let row = try #require(tui.row(containing: "PRECAUTION: anticoagulant medicine"))
+        for column in [0, 40, 79] {
+            #expect(tui.terminal.screen[row, column].style.isReversed, "banner cell \(column) not reversed")
+        }
+        #expect(tui.screen.contains("Pain (NPRS now, oldest → newest)"))
+    }
+
+    @Test func proposedAlertIsMarkedNotYetConfirmed() throws {
+        let tui = try TUIHarness("proposed")
+        try tui.type("cohen")
+        try tui.press(.enter)
+        let row = try #require(tui.row(containing: "PROPOSED PRECAUTION, NOT YET CONFIRMED"))
+        #expect(tui.terminal.screen[row, 5].style.isReversed)
+    }
+
+    @Test func visitViewShowsFindingsAndNeedlingReadOnly() throws {
+        let tui = try TUIHarness("visit")
+        try tui.type("alvarez")
+        try tui.press(.enter, .enter)
+        try expectGolden("visit-view", tui.screen)
+        #expect(tui.screen.contains("Dry needling"))
+        // Scrolling reaches the end and Esc goes back to the chart.
+        try tui.press(.pageDown, .pageDown, .pageDown, .escape)
+        #expect(tui.screen.contains("PRECAUTION: anticoagulant medicine"))
+        try tui.press(.escape)
+        #expect(tui.lines[1].contains("Search: alvarez"))
+    }
+
+    @Test func unbalancedNeedleCountIsFlaggedOnChartAndVisit() throws {
+        let tui = try TUIHarness("needles") { setup in
+            try setup.database.write { tx in
+                let patient = try #require(try tx.searchPatients("Müller").first)
+                let draft = try #require(try tx.visitSummaries(patientID: patient.id).first { $0.status == .draft })
+                let entry = NeedlingEntry(muscleID: "gastrocnemius", side: .left,
+                                          needle: Needle(brand: "Seirin", gaugeMm: 0.25, lengthMm: 40, lot: "T1"),
+                                          needlesInserted: 3, needlesRemoved: 1, technique: .staticInSitu)
+                _ = try tx.insertNeedling(entry, visitID: draft.id, actor: "tester")
+            }
+        }
+        try tui.type("muller")
+        try tui.press(.enter)
+        #expect(tui.screen.contains("! "), "chart row warns:\n\(tui.screen)")
+        let warning = try #require(tui.lines.first { $0.contains(" out ") && $0.contains("! ") })
+        #expect(warning.contains("draft"))
+        // Open the draft (the newest visit) and see the count.
+        try tui.press(.enter)
+        #expect(tui.screen.contains("NEEDLE COUNT:"))
+        #expect(tui.screen.contains("2 unaccounted for"))
+    }
+
+    @Test func helpOverlayListsTheScreensKeys() throws {
+        let tui = try TUIHarness("help")
+        try tui.press(.character("?"))
+        try expectGolden("help-patient-list", tui.screen)
+        for binding in KeyMap.bindings(for: .patientList) {
+            #expect(tui.screen.contains(binding.help), "help is missing \(binding.help)")
+        }
+        #expect(!tui.terminal.isCursorVisible)
+        try tui.press(.character("x"))
+        #expect(!tui.screen.contains("Keys: Patients"))
+        #expect(tui.lines[1].trimmingCharacters(in: .whitespaces) == "Search:", "the key that closes help is not typed")
+    }
+
+    @Test func firstRunOffersDemoOrEmpty() throws {
+        let tui = try TUIHarness("first-run", demo: false, user: nil)
+        try expectGolden("first-run", tui.screen)
+        try tui.press(.character("d"))
+        #expect(tui.screen.contains("Demo clinic loaded:"))
+        #expect(tui.screen.contains("Álvarez, José"))
+    }
+
+    @Test func firstRunCanStartEmpty() throws {
+        let tui = try TUIHarness("first-run-empty", demo: false, user: nil)
+        try tui.press(.character("e"))
+        #expect(tui.screen.contains("Empty clinic"))
+        #expect(tui.screen.contains("No patients yet."))
+        #expect(try tui.session.listPatients().isEmpty)
+    }
+
+    @Test func resizeRedrawsAtTheNewSize() throws {
+        let tui = try TUIHarness("resize", rows: 30, columns: 100)
+        try tui.type("alvarez")
+        try tui.press(.enter)
+        try expectGolden("resize-100x30", tui.screen)
+        try tui.resize(rows: 24, columns: 80)
+        try expectGolden("resize-80x24", tui.screen)
+        #expect(tui.lines.count == 24)
+        #expect(tui.lines.allSatisfy { displayWidth(of: $0) <= 80 })
+    }
+
+    @Test func narrowScreenLaysOutAccentedAndWideNames() throws {
+        let tui = try TUIHarness("narrow", rows: 16, columns: 60, demo: false, user: nil) { setup in
+            let people: [(String, String)] = [
+                ("芳", "王"), ("Zoë", "Müller"), ("Thị Minh Khai", "Nguyễn"), ("Søren Kierkegaard", "Ørsted-Ødegård"),
+                ("太郎", "山田"), ("Siobhán", "O'Brien"), ("José", "Álvarez"),
+            ]
+            for (given, family) in people {
+                _ = try setup.addPatient(Patient(recordNumber: "", givenNames: given, familyName: family,
+                                                 dateOfBirth: try LocalDate(year: 1980, month: 5, day: 17)), today: fixedToday)
+            }
+        }
+        try expectGolden("narrow-60", tui.screen)
+        for line in tui.lines {
+            #expect(displayWidth(of: line) <= 60, "too wide: \(line)")
+        }
+        // The born column lines up whatever the width of the name.
+        let bornColumns = tui.lines.filter { $0.contains("1980-05-17") }.map { line in
+            displayWidth(of: String(line[..<line.range(of: "1980-05-17")!.lowerBound]))
+        }
+        #expect(bornColumns.count == 7 && Set(bornColumns).count == 1, "\(bornColumns)")
+    }
+
+    @Test func receptionSeesNoClinicalNotes() throws {
+        let tui = try TUIHarness("reception", user: "reception")
+        try tui.type("alvarez")
+        try tui.press(.enter)
+        #expect(tui.screen.contains("Clinical notes hidden"))
+        #expect(tui.screen.contains("PRECAUTION: anticoagulant medicine"))
+        #expect(!tui.screen.contains("NPRS"))
+        try tui.press(.enter)
+        guard case .chart = tui.app.state.current else {
+            Issue.record("Enter opened something for reception")
+            return
+        }
+    }
+
+    @Test func recallListShowsReviewsDueAndOpensCharts() throws {
+        let tui = try TUIHarness("recall")
+        try tui.press(.ctrl("r"))
+        #expect(tui.screen.contains("Reviews due by 2026-11-20"))
+        try expectGolden("recall", tui.screen)
+        guard case .recall(let recall) = tui.app.state.current, let first = recall.entries.first else {
+            Issue.record("no recall entries in the demo clinic")
+            return
+        }
+        try tui.press(.enter)
+        #expect(tui.screen.contains(first.patient.displayName))
+        #expect(tui.screen.contains("Visits ("))
+    }
+
+    @Test func auditLogListsWhoViewedTheChart() throws {
+        let tui = try TUIHarness("audit")
+        try tui.type("alvarez")
+        try tui.press(.enter, .character("a"))
+        #expect(tui.screen.contains("Audit trail for Álvarez, José"))
+        #expect(tui.screen.contains("mchen      view"), "the chart view just now is logged:\n\(tui.screen)")
+        #expect(tui.screen.contains("tester     create  patient"))
+        try tui.press(.escape)
+        #expect(tui.screen.contains("PRECAUTION"))
+    }
+
+    @Test func runQuitsWithQAndRestoresTheTerminal() throws {
+        let path = "/tmp/knot-tui-tests/run.sqlite"
+        try FileManager.default.createDirectory(atPath: "/tmp/knot-tui-tests", withIntermediateDirectories: true)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let session = try ClinicSession.open(path: path, handle: nil, environment: ["USER": "tester"])
+        let terminal = InMemoryTerminal()
+        terminal.enqueue(.character("e"), .character("?"), .character("?"), .ctrl("c"), .character("x"))
+        try ClinicTUI.run(session: session, terminal: terminal, today: fixedToday)
+        #expect(terminal.hasQueuedInput, "keys after Ctrl-C were not read")
+        #expect(!terminal.isFullScreen)
+        #expect(terminal.restoreCount == 1)
+        #expect(terminal.alternateScreen.text.contains("No patients yet."))
+        #expect(terminal.unrecognizedSequences.isEmpty)
+    }
+
+    @Test func noColorKeepsReverseVideoButDropsColours() throws {
+        let path = "/tmp/knot-tui-tests/nocolor.sqlite"
+        try FileManager.default.createDirectory(atPath: "/tmp/knot-tui-tests", withIntermediateDirectories: true)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let setup = try ClinicSession.open(path: path, handle: nil, environment: ["USER": "tester"])
+        try DemoClinic.load(into: setup.database, actor: "tester", today: fixedToday)
+        let terminal = InMemoryTerminal()
+        terminal.enqueue(keys: "alvarez".map { Key.character($0) } + [.enter, .character("q")])
+        try ClinicTUI.run(session: setup, terminal: terminal, today: fixedToday, colorPolicy: .noColor)
+        let transcript = terminal.outputTranscript
+        #expect(!transcript.contains(";31m") && !transcript.contains("[31m"), "a colour code was written")
+        let screen = terminal.alternateScreen
+        let row = try #require(screen.lines.firstIndex { $0.contains("PRECAUTION: anticoagulant") })
+        #expect(screen[row, 10].style.isReversed)
+    }
+}

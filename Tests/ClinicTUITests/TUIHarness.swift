@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import ClinicModel
+import ClinicServices
+import ClinicStore
+import TerminalKit
+@testable import ClinicTUI
+
+/// The clinic's fixed "today" for every screen test (screens show ages, expiry and overdue days).
+let fixedToday = try! LocalDate(year: 2026, month: 11, day: 20)
+
+/// A front end on an in-memory terminal and a real database, driven key by key.
+///
+/// The database lives at a fixed path per test (`/tmp/knot-tui-tests/NAME.sqlite`) because the
+/// status line shows it and golden screens must not depend on a random folder.
+final class TUIHarness {
+    let terminal: InMemoryTerminal
+    let session: ClinicSession
+    let app: App
+
+    /// - Parameters:
+    ///   - name: names the database file; unique per test (tests run in parallel).
+    ///   - demo: load the demo clinic first.
+    ///   - user: the practitioner handle to work as (a demo handle), or nil for nobody.
+    ///   - prepare: runs on the database before the front end starts.
+    init(_ name: String, rows: Int = 24, columns: Int = 80, demo: Bool = true, user: String? = "mchen",
+         prepare: (ClinicSession) throws -> Void = { _ in }) throws {
+        let folder = "/tmp/knot-tui-tests"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = "\(folder)/\(name).sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let setup = try ClinicSession.open(path: path, handle: nil, environment: ["USER": "tester"])
+        if demo {
+            try DemoClinic.load(into: setup.database, actor: "tester", today: fixedToday)
+        }
+        try prepare(setup)
+        session = try ClinicSession.open(path: path, handle: user, environment: ["USER": "tester"])
+        terminal = InMemoryTerminal(rows: rows, columns: columns)
+        app = App(session: session, terminal: terminal, today: fixedToday, colorPolicy: .color)
+        try terminal.enterFullScreen()
+        try app.start()
+    }
+
+    /// Plays keys (each one read separately, as typed) and lets the front end handle them.
+    func press(_ keys: Key...) throws {
+        try press(keys)
+    }
+
+    func press(_ keys: [Key]) throws {
+        terminal.enqueue(keys: keys)
+        try app.run()
+    }
+
+    /// Types text one character at a time (search as you type sees every keystroke).
+    func type(_ text: String) throws {
+        try press(text.map { Key.character($0) })
+    }
+
+    /// Changes the window size and lets the front end notice, as after SIGWINCH.
+    func resize(rows: Int, columns: Int) throws {
+        terminal.resize(to: TerminalSize(rows: rows, columns: columns))
+        terminal.enqueuePause()
+        try app.run()
+    }
+
+    /// What the user sees now (as the terminal interpreted the renderer's output).
+    var screen: String { terminal.screenText }
+
+    /// The screen's rows.
+    var lines: [String] { terminal.screen.lines }
+
+    /// The first row containing `text`.
+    func row(containing text: String) -> Int? {
+        lines.firstIndex { $0.contains(text) }
+    }
+}
+
+/// Compares a screen with `Golden/NAME.txt`; with KNOT_UPDATE_GOLDEN=1 writes it instead
+/// (into the source folder, so the change shows up in review).
+func expectGolden(_ name: String, _ screen: String, filePath: String = #filePath,
+                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let text = screen + "\n"
+    if ProcessInfo.processInfo.environment["KNOT_UPDATE_GOLDEN"] == "1" {
+        let url = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+            .appendingPathComponent("Golden").appendingPathComponent("\(name).txt")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return
+    }
+    guard let url = Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Golden") else {
+        Issue.record("no golden file Golden/\(name).txt: run with KNOT_UPDATE_GOLDEN=1", sourceLocation: sourceLocation)
+        return
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    #expect(text == expected, "screen differs from Golden/\(name).txt:\n\(text)", sourceLocation: sourceLocation)
+}
