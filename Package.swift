@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "knot",
             dependencies: [
-                "ClinicServices", "ClinicTUI", "ClinicModel",
+                "ClinicServices", "ClinicTUI", "ClinicModel", "TerminalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicTestSupport"]),
         .testTarget(
             name: "ClinicXMLTests",
-            dependencies: ["ClinicXML", "ClinicModel", "LibXML", "ClinicTestSupport"],
+            dependencies: ["ClinicXML", "ClinicModel", "LibXML", "ClinicStore", "ClinicTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FollowUpPlansTests", dependencies: ["FollowUpPlans", "ClinicModel", "LibXML", "ClinicTestSupport"], resources: [.copy("Golden")]),

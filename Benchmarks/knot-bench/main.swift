@@ -1,1 +1,32 @@
-print("knot-bench")
+import Foundation
+
+// knot-bench: Knot's benchmarks, one run, on the same generated files.
+//
+//   knot-bench [--smoke] [--patients 10000,100000] [--letters 10000] [--visits 5] [--work DIR]
+//              [--keep] [--knot PATH] [--schemas DIR] [--json FILE]
+//   knot-bench phase NAME --result FILE ...    (one measured phase; the driver runs these)
+//
+// Each measured phase runs in a child process of knot-bench itself, so that its peak memory
+// (the child's maximum resident set, from wait4) belongs to that phase alone.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+let status: Int32
+switch arguments.first {
+case "phase":
+    status = Phases.run(Array(arguments.dropFirst()))
+case "stress-writer":
+    status = StressWriterDispatch.run(Array(arguments.dropFirst()))
+case "-h", "--help", "help":
+    print(BenchOptions.usage)
+    status = 0
+default:
+    do {
+        let options = try BenchOptions(arguments)
+        status = try BenchDriver(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("knot-bench: \(error)\n\n\(BenchOptions.usage)\n".utf8))
+        status = 2
+    }
+}
+exit(status)

@@ -95,7 +95,7 @@ public enum DemoClinic {
         try db.write { tx in
             let existing = try tx.patientCount(includeArchived: true)
             guard existing == 0 else { throw DemoClinicError.databaseNotEmpty(patients: existing) }
-            var writer = ClinicHistoryWriter(tx: tx, actor: actor, today: today, identifierPrefix: .demo)
+            var writer = ClinicHistoryWriter(tx: tx, actor: actor, today: today, kind: .demo)
             let staff = try writer.ensureStaff()
             for (index, person) in DemoPeople.all.enumerated() {
                 var rng = SplitMix64(seed: seed, stream: UInt64(index))
@@ -126,7 +126,7 @@ public enum SyntheticClinic {
         }
         var total = DemoSummary()
         let (staff, serialBase) = try db.write { tx -> (DemoStaff, Int) in
-            var writer = ClinicHistoryWriter(tx: tx, actor: "synthetic", today: today, identifierPrefix: .synthetic)
+            var writer = ClinicHistoryWriter(tx: tx, actor: "synthetic", today: today, kind: .synthetic)
             let staff = try writer.ensureStaff()
             total.add(writer.summary)
             return (staff, try tx.patientCount(includeArchived: true))
@@ -135,7 +135,7 @@ public enum SyntheticClinic {
         while start < patients {
             let end = min(patients, start + batchSize)
             let part = try db.write { tx -> DemoSummary in
-                var writer = ClinicHistoryWriter(tx: tx, actor: "synthetic", today: today, identifierPrefix: .synthetic)
+                var writer = ClinicHistoryWriter(tx: tx, actor: "synthetic", today: today, kind: .synthetic)
                 for index in start..<end {
                     var rng = SplitMix64(seed: seed, stream: UInt64(index))
                     let person = SyntheticPeople.person(&rng)
@@ -460,12 +460,14 @@ struct Presentation: Sendable {
 
 // MARK: - The writer
 
-/// Which identifier ranges a generator uses, so that a demo and a synthetic clinic in one
-/// database never collide.
-enum IdentifierPrefix {
+/// Which clinic is being generated: the demo (identifiers in its own ranges, every finding saved
+/// and audited on its own as at the terminal) or a synthetic one (its own ranges, each visit
+/// saved whole so that 100,000 patients stay quick).
+enum GeneratorKind {
     case demo, synthetic
-    var ihi: String { self == .demo ? "8003608" : "8003609" }
-    var medicare: String { self == .demo ? "2" : "4" }
+    var ihiPrefix: String { self == .demo ? "8003608" : "8003609" }
+    var medicarePrefix: String { self == .demo ? "2" : "4" }
+    var savesEachFinding: Bool { self == .demo }
 }
 
 /// Writes one patient's history through the store, the way a clinic would have: referral, then
@@ -475,12 +477,12 @@ struct ClinicHistoryWriter {
     let tx: StoreTransaction
     let actor: String
     let today: LocalDate
-    let identifierPrefix: IdentifierPrefix
+    let kind: GeneratorKind
     let calendar: Calendar
     var summary = DemoSummary()
 
-    init(tx: StoreTransaction, actor: String, today: LocalDate, identifierPrefix: IdentifierPrefix) {
-        self.tx = tx; self.actor = actor; self.today = today; self.identifierPrefix = identifierPrefix
+    init(tx: StoreTransaction, actor: String, today: LocalDate, kind: GeneratorKind) {
+        self.tx = tx; self.actor = actor; self.today = today; self.kind = kind
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = .current
         calendar = cal
@@ -602,10 +604,10 @@ struct ClinicHistoryWriter {
         var identifiers: [PatientIdentifier] = []
         let scrambled = String(format: "%09d", (serial * 387_420_489 + 123_456_789) % 1_000_000_000)
         if rng.chance(0.55) {
-            identifiers.append(PatientIdentifier(system: .medicare, value: identifierPrefix.medicare + scrambled))
+            identifiers.append(PatientIdentifier(system: .medicare, value: kind.medicarePrefix + scrambled))
         }
         if rng.chance(0.3) {
-            identifiers.append(PatientIdentifier(system: .ihi, value: identifierPrefix.ihi + scrambled))
+            identifiers.append(PatientIdentifier(system: .ihi, value: kind.ihiPrefix + scrambled))
         }
         let gps = ["Dr Anna Whitford, Riverside Medical Centre", "Dr Rajesh Iyer, Northcote Family Practice",
                    "Dr Sarah O'Connell, Bayside GP Clinic", "Dr Tom Nguyen, Fitzroy Health Hub"]
@@ -642,15 +644,15 @@ struct ClinicHistoryWriter {
         return String(folded.filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
     }
 
-    /// Visit days: `count` days over the last six months, a week or so apart, the last one
-    /// before today (or, for courses that ended, months ago so their review is overdue).
+    /// Visit days: `count` days a week or two apart (closer when there are many, all within
+    /// about six months), the last one in the past four weeks (or, for courses that ended, two or
+    /// three months ago, so that their review is overdue).
     func schedule(count: Int, finishedLongAgo: Bool, rng: inout SplitMix64) -> [LocalDate] {
         guard count > 0 else { return [] }
         let gap = max(1, min(14, 170 / count))
         let span = (count - 1) * gap + gap / 3
-        let latestEnd = finishedLongAgo ? today.adding(days: -rng.int(50...90)) : today.adding(days: -1)
-        let slack = max(0, 180 - span - latestEnd.days(until: today))
-        let start = latestEnd.adding(days: -span - rng.int(0...slack))
+        let latestEnd = today.adding(days: finishedLongAgo ? -rng.int(50...90) : -rng.int(1...28))
+        let start = latestEnd.adding(days: -span)
         return (0..<count).map { k in start.adding(days: k * gap + rng.int(0...(gap / 3))) }
     }
 
@@ -749,15 +751,12 @@ struct ClinicHistoryWriter {
         var visit = Visit(patientID: course.patientID, practitionerID: course.practitioner.id!, referralID: referralID, startedAt: start,
                           complaint: k == 0 ? p.complaint : "Review: " + p.complaint.prefix(1).lowercased() + p.complaint.dropFirst(),
                           pain: pain, psfs: psfs, notes: notes, likelyCauseNotes: k == 0 ? p.causeNote : nil)
-        visit = try tx.insertVisit(visit, actor: actor)
-        let visitID = visit.id!
-        summary.visits += 1
 
         // Examination: trigger points (the first ones active), then biomechanics.
         let found = course.muscles.prefix(max(1, course.muscles.count - (k >= 3 ? 1 : 0)))
         for (i, m) in found.enumerated() {
             let active = i < 2 && painNow >= 2
-            let tp = TriggerPointFinding(
+            visit.triggerPoints.append(TriggerPointFinding(
                 muscleID: m.id, side: m.side, location: rng.chance(0.4) ? "TrP\(rng.int(1...2)), mid-belly" : nil,
                 activity: active ? .active : .latent, tautBand: true, localTwitchResponse: rng.chance(0.4),
                 referredPainReproduced: active && rng.chance(0.6),
@@ -765,61 +764,83 @@ struct ClinicHistoryWriter {
                 pressurePainThreshold: rng.chance(0.3)
                     ? PressurePainThreshold(value: try KilogramsPerSquareCentimetre(Double(rng.int(20...60)) / 10, field: "ppt"))
                     : nil,
-                likelyCauses: k == 0 ? rng.pick(p.causes, count: rng.int(1...p.causes.count)) : [])
-            visit.triggerPoints.append(try tx.insertTriggerPoint(tp, visitID: visitID, actor: actor))
-            summary.triggerPoints += 1
+                likelyCauses: k == 0 ? rng.pick(p.causes, count: rng.int(1...p.causes.count)) : []))
         }
         if k == 0 || k % 3 == 0 {
-            for finding in try biomechanics(course: &course, visitNumber: k, rng: &rng) {
-                visit.biomechanics.append(try tx.insertBiomechanical(finding, visitID: visitID, actor: actor))
-                summary.biomechanicalFindings += 1
-            }
+            visit.biomechanics = try biomechanics(course: &course, visitNumber: k, rng: &rng)
         }
 
-        // Needling of the active trigger points, every needle counted out again.
-        var needled = false
+        // Needling of the active trigger points (all of them at the first visit).
         if needle {
             let sites = visit.triggerPoints.filter { $0.activity == .active || k == 0 }
                 .filter { !(course.diabetes && MuscleCatalogue.muscle(id: $0.muscleID)?.region == .ankleFoot) }
             for tp in sites.prefix(3) {
                 for side in tp.side == .bilateral ? [Side.left, .right] : [tp.side] {
-                    let entry = try writeNeedling(muscleID: tp.muscleID, side: side, day: day, visitID: visitID,
-                                                  practitioner: course.practitioner, rng: &rng)
-                    visit.needling.append(entry)
-                    needled = true
+                    visit.needling.append(try needling(muscleID: tp.muscleID, side: side, day: day,
+                                                       practitioner: course.practitioner, rng: &rng))
                 }
             }
         }
+        let needled = !visit.needling.isEmpty
 
         // Treatments.
-        var treatments: [Treatment] = []
         if let first = visit.triggerPoints.first, rng.chance(0.7) {
-            treatments.append(Treatment(kind: .ischaemicCompression, muscleID: first.muscleID, side: first.side,
-                                        holdTime: try Seconds(rng.pick([30, 45, 60, 90]), field: "holdTime"), cycles: 3))
+            visit.treatments.append(Treatment(kind: .ischaemicCompression, muscleID: first.muscleID, side: first.side,
+                                              holdTime: try Seconds(rng.pick([30, 45, 60, 90]), field: "holdTime"), cycles: 3))
         }
-        if needled { treatments.append(Treatment(kind: .dryNeedling, notes: "See the needling log for sites and needles")) }
+        if needled { visit.treatments.append(Treatment(kind: .dryNeedling, notes: "See the needling log for sites and needles")) }
         if k == 0 || rng.chance(0.4), let first = visit.triggerPoints.first {
-            treatments.append(Treatment(kind: .massageBallInstruction, muscleID: first.muscleID, side: first.side,
-                                        notes: "Ball on the exact spot: holds under 15 s at first, building to 30-90 s, twice a day"))
+            visit.treatments.append(Treatment(kind: .massageBallInstruction, muscleID: first.muscleID, side: first.side,
+                                              notes: "Ball on the exact spot: holds under 15 s at first, building to 30-90 s, twice a day"))
         }
-        treatments.append(Treatment(kind: rng.chance(0.5) ? .exercise : .stretching,
-                                    notes: rng.chance(0.5) ? p.exercise : p.stretch))
-        if k == 0 { treatments.append(Treatment(kind: .education, notes: "Explained trigger points, load and the home program")) }
-        for t in treatments {
-            visit.treatments.append(try tx.insertTreatment(t, visitID: visitID, actor: actor))
-            summary.treatments += 1
-        }
+        visit.treatments.append(Treatment(kind: rng.chance(0.5) ? .exercise : .stretching,
+                                          notes: rng.chance(0.5) ? p.exercise : p.stretch))
+        if k == 0 { visit.treatments.append(Treatment(kind: .education, notes: "Explained trigger points, load and the home program")) }
+
+        visit = try save(visit)
+        summary.visits += 1
+        summary.triggerPoints += visit.triggerPoints.count
+        summary.biomechanicalFindings += visit.biomechanics.count
+        summary.treatments += visit.treatments.count
+        summary.needlingEntries += visit.needling.count
+        summary.needlesInserted += visit.needleCount.inserted
+        summary.adverseEvents += visit.needling.reduce(0) { $0 + $1.adverseEvents.count }
 
         if draft {
             summary.draftVisits += 1
         } else {
             let signedAt = start.addingTimeInterval(Double(rng.int(25...50) * 60))
-            try tx.signVisit(id: visitID, at: signedAt, actor: actor)
+            try tx.signVisit(id: visit.id!, at: signedAt, actor: actor)
             visit.status = .signed
             visit.signedAt = signedAt
             summary.signedVisits += 1
         }
         return (visit, needled)
+    }
+
+    /// Writes a visit as a practitioner at the terminal does (the note, then each finding and
+    /// entry with its own audit row, needles left in situ counted out afterwards), or, for
+    /// synthetic clinics, whole in one call (one audit row), which keeps 100,000 patients quick.
+    func save(_ visit: Visit) throws -> Visit {
+        guard kind.savesEachFinding else { return try tx.insertVisit(visit, actor: actor) }
+        var header = visit
+        header.triggerPoints = []; header.biomechanics = []; header.treatments = []; header.needling = []
+        var saved = try tx.insertVisit(header, actor: actor)
+        let id = saved.id!
+        saved.triggerPoints = try visit.triggerPoints.map { try tx.insertTriggerPoint($0, visitID: id, actor: actor) }
+        saved.biomechanics = try visit.biomechanics.map { try tx.insertBiomechanical($0, visitID: id, actor: actor) }
+        saved.needling = try visit.needling.map { entry in
+            var inSitu = entry
+            if entry.technique != .pistoning { inSitu.needlesRemoved = 0 }
+            var stored = try tx.insertNeedling(inSitu, visitID: id, actor: actor)
+            if stored.needlesRemoved < entry.needlesRemoved {
+                try tx.updateNeedlesRemoved(entryID: stored.id!, removed: entry.needlesRemoved, actor: actor)
+                stored.needlesRemoved = entry.needlesRemoved
+            }
+            return stored
+        }
+        saved.treatments = try visit.treatments.map { try tx.insertTreatment($0, visitID: id, actor: actor) }
+        return saved
     }
 
     /// Consent (standing for a year) and the precaution screen (90 days) before the first needle,
@@ -861,8 +882,10 @@ struct ClinicHistoryWriter {
         }
     }
 
-    mutating func writeNeedling(muscleID: String, side: Side, day: LocalDate, visitID: Int64, practitioner: Practitioner,
-                                rng: inout SplitMix64) throws -> NeedlingEntry {
+    /// One needling site: the needle suits the muscle, the lot changes with the box, and every
+    /// needle comes out again.
+    func needling(muscleID: String, side: Side, day: LocalDate, practitioner: Practitioner,
+                  rng: inout SplitMix64) throws -> NeedlingEntry {
         let muscle = MuscleCatalogue.muscle(id: muscleID)
         let (gauge, length): (Double, Double) = switch muscle?.region {
         case .head?: (0.16, 15)
@@ -897,27 +920,17 @@ struct ClinicHistoryWriter {
         default: break
         }
         let twitches = technique == .pistoning ? rng.int(1...5) : rng.int(0...1)
-        var entry = NeedlingEntry(
+        return NeedlingEntry(
             muscleID: muscleID, side: side,
             triggerPoint: overLung ? (muscleID == "quadratus-lumborum" ? "Directed medially onto the transverse process, below the 12th rib"
                                       : "Pincer grip, needle directed away from the lung apex") : nil,
             needle: Needle(brand: brand, gaugeMm: gauge, lengthMm: length, lot: lot), needlesInserted: inserted,
-            // Needles left in situ are counted out once they come out; pistoning comes straight out.
-            needlesRemoved: technique == .pistoning ? inserted : 0, technique: technique,
+            needlesRemoved: inserted, technique: technique,
             depth: try DepthMillimetres(min(depth, length), field: "depth"),
             timeInSitu: technique == .pistoning ? nil : try Seconds(rng.pick([300, 600, 900]), field: "timeInSitu"),
             twitchResponses: twitches,
             patientResponse: twitches > 0 ? "Twitch elicited; familiar pain reproduced, eased after" : "Tolerated well",
             adverseEvents: adverse)
-        entry = try tx.insertNeedling(entry, visitID: visitID, actor: actor)
-        if entry.needlesRemoved < entry.needlesInserted {
-            try tx.updateNeedlesRemoved(entryID: entry.id!, removed: entry.needlesInserted, actor: actor)
-            entry.needlesRemoved = entry.needlesInserted
-        }
-        summary.needlingEntries += 1
-        summary.needlesInserted += inserted
-        summary.adverseEvents += adverse.count
-        return entry
     }
 
     func biomechanics(course: inout Course, visitNumber k: Int, rng: inout SplitMix64) throws -> [BiomechanicalFinding] {

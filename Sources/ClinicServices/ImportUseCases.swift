@@ -53,7 +53,16 @@ extension ClinicSession {
             guard fm.fileExists(atPath: path, isDirectory: &isDir) else { throw ServiceError.input("\(path): no such file or folder") }
             if isDir.boolValue {
                 let items = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-                files += items.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                let xml = items.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                // Whole-clinic exports first: into an empty database they keep their ids and audit
+                // trail, and the letters that follow are then matched to their patients.
+                func isRecords(_ file: String) -> Bool {
+                    guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 4096) else { return false }
+                    try? handle.close()
+                    return String(decoding: head, as: UTF8.self).contains("urn:knot:records:1")
+                }
+                let (records, others) = (xml.filter(isRecords), xml.filter { !isRecords($0) })
+                files += records + others
             } else {
                 files.append(path)
             }

@@ -80,3 +80,22 @@ extension ClinicSession {
         try database.read { tx in try tx.practitioners() }
     }
 }
+
+extension ClinicSession {
+    /// A referral with its original letter (audited as a view of the patient's record).
+    public func referral(id: Int64) throws -> Referral {
+        try database.write { tx in
+            guard let r = try tx.referral(id: id, withLetter: true) else { throw ServiceError.notFound("no referral \(id)") }
+            try tx.auditView(patientID: r.patientID, actor: actor, what: "referral \(id)")
+            return r
+        }
+    }
+
+    /// A patient's referrals with sessions used and left.
+    public func referrals(patientKey: String) throws -> (Patient, [ReferralStatus]) {
+        try database.read { tx in
+            guard let p = try tx.patient(key: patientKey) else { throw ServiceError.notFound("no patient '\(patientKey)'") }
+            return (p, try tx.referralStatuses(patientID: p.id!))
+        }
+    }
+}

@@ -23,8 +23,33 @@ public struct AuditVerification: Sendable, Equatable {
     public var isIntact: Bool { firstProblem == nil }
 }
 
+/// How Knot chains audit events: each row's SHA-256 covers its id, every field and the previous
+/// row's hash; the first row links to 64 zeros. Public so that exports made elsewhere (tests,
+/// other tools) can build a chain this store verifies.
+public enum AuditChain {
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The hash of an event at `id` following `prevHash` (lower-case hex).
+    public static func hash(id: Int64, event: AuditEvent, prevHash: String) -> String {
+        StoreTransaction.auditHash(id: id, event: event, prevHash: prevHash)
+    }
+
+    /// Chains events in order, numbering them from 1.
+    public static func chain(_ events: [AuditEvent]) -> [AuditRecord] {
+        var prev = genesisHash
+        return events.enumerated().map { i, e in
+            var event = e
+            event.id = Int64(i + 1)
+            event.at = StoreTransaction.truncated(event.at)
+            let h = hash(id: Int64(i + 1), event: event, prevHash: prev)
+            defer { prev = h }
+            return AuditRecord(event: event, prevHash: prev, hash: h)
+        }
+    }
+}
+
 extension StoreTransaction {
-    static let genesisHash = String(repeating: "0", count: 64)
+    static let genesisHash = AuditChain.genesisHash
 
     /// The canonical bytes an audit row's hash covers (its id, every field and the previous hash).
     static func auditHash(id: Int64, event: AuditEvent, prevHash: String) -> String {

@@ -226,14 +226,23 @@ public final class ClinicDatabase: Sendable {
 
     /// Checkpoints the WAL into the main file (before copying or replacing files).
     public func checkpoint() throws {
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try pool.writeWithoutTransaction { db in
+            guard db.sqliteConnection != nil else { return }  // closed already: nothing to fold
+            _ = try db.checkpoint(.truncate)
+        }
     }
 
-    /// Closes every connection, first folding the WAL into the main file (GRDB closes the
+    /// Closes every connection, first copying the WAL into the main file (GRDB closes the
     /// writer before the read-only readers, so SQLite's own checkpoint-on-close never runs and a
-    /// copy of the main file alone would miss the latest notes).
+    /// copy of the main file alone would miss the latest notes). The checkpoint is passive: it
+    /// never waits for another terminal's reads.
     public func close() throws {
-        if !pool.configuration.readonly { try? checkpoint() }
+        if !pool.configuration.readonly {
+            try? pool.writeWithoutTransaction { db in
+                guard db.sqliteConnection != nil else { return }  // closed already
+                _ = try db.checkpoint(.passive)
+            }
+        }
         try pool.close()
     }
 }

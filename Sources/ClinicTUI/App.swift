@@ -1,3 +1,4 @@
+import Foundation
 import ClinicModel
 import ClinicServices
 import TerminalKit
@@ -15,12 +16,14 @@ final class App {
     private var reader = InputReader()
     private var drawnSize: TerminalSize?
 
-    init(session: ClinicSession, terminal: any Terminal, today: LocalDate, colorPolicy: ColorPolicy) {
+    init(session: ClinicSession, terminal: any Terminal, today: LocalDate, colorPolicy: ColorPolicy,
+         now: @escaping @Sendable () -> Date = { Date() }) {
         self.terminal = terminal
-        self.performer = EffectPerformer(session: session, today: today)
+        self.performer = EffectPerformer(session: session, today: today, now: now)
         self.renderer = Renderer(colorPolicy: colorPolicy)
         let context = SessionContext(databasePath: session.database.path, workingAs: Self.workingAs(session),
-                                     isReception: session.isReception, today: today)
+                                     isReception: session.isReception,
+                                     canRecordVisits: session.user?.role == .practitioner, today: today)
         self.state = AppState(context: context, size: terminal.size)
     }
 

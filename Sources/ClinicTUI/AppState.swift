@@ -47,6 +47,8 @@ struct SessionContext: Sendable, Hashable {
     /// "mchen (Mei Chen, practitioner)" or the OS user with "no practitioner chosen".
     var workingAs: String
     var isReception: Bool
+    /// True when a practitioner (not reception, not nobody) is working: only they record visits.
+    var canRecordVisits: Bool
     var today: LocalDate
 }
 
@@ -65,6 +67,7 @@ enum Screen: Sendable {
     case visit(VisitViewState)
     case recall(RecallState)
     case audit(AuditState)
+    case newVisit(NewVisitState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -75,13 +78,14 @@ enum Screen: Sendable {
         case .visit: .visit
         case .recall: .recall
         case .audit: .audit
+        case .newVisit: .newVisit
         }
     }
 }
 
 /// The kinds of screen, each with its key map and title.
 enum ScreenKind: Sendable, Hashable, CaseIterable {
-    case firstRun, patientList, chart, visit, recall, audit
+    case firstRun, patientList, chart, visit, recall, audit, newVisit
 
     var title: String {
         switch self {
@@ -91,6 +95,7 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .visit: "Visit"
         case .recall: "Recall list"
         case .audit: "Audit log"
+        case .newVisit: "New visit"
         }
     }
 }

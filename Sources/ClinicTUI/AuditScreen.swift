@@ -24,7 +24,7 @@ enum AuditScreen {
                 + TextLayout.padded(event.action.rawValue, toWidth: 7) + " " + event.entity
             if let id = event.entityID { text += " \(id)" }
             if let detail = event.detail, !detail.isEmpty { text += " · " + detail }
-            doc.paragraph(text, indent: 0)
+            doc.line(text)
         }
         doc.draw(from: state.top, in: body, into: &buffer)
     }

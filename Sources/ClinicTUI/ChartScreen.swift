@@ -7,6 +7,8 @@ import TerminalKit
 /// pain trend, and the visits.
 struct ChartState: Sendable {
     var chart: PatientChart
+    /// The newest visit in full, for its findings (nil for reception or without visits).
+    var lastVisit: VisitRecord?
     /// The visit row chosen (newest first).
     var selection = 0
 
@@ -34,7 +36,7 @@ enum ChartScreen {
     static let bannerStyle = Style.reverse.bolded().withForeground(.red)
     static let warningStyle = Style.bold.withForeground(.red)
 
-    static func draw(_ state: ChartState, in body: Rect, into buffer: inout ScreenBuffer) {
+    static func draw(_ state: ChartState, today: LocalDate, in body: Rect, into buffer: inout ScreenBuffer) {
         let chart = state.chart
         let patient = chart.patient
         let width = body.width
@@ -53,7 +55,7 @@ enum ChartScreen {
         }
 
         row = drawAlerts(patient.alerts, row: row, width: width, into: &buffer)
-        row = drawReferrals(chart.referrals, row: row, width: width, into: &buffer)
+        row = drawReferrals(chart.referrals, today: today, row: row, width: width, into: &buffer)
 
         if chart.clinicalNotesHidden {
             buffer.put(" Clinical notes hidden: reception users see demographics and referrals only.",
@@ -68,6 +70,9 @@ enum ChartScreen {
             if let first = known.first, let last = known.last { text += "  \(first) → \(last)" }
             buffer.put(text, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
             row += 1
+        }
+        if let last = state.lastVisit {
+            row = drawLastVisit(last, row: row, room: body.bottom - row - 5, width: width, into: &buffer)
         }
         buffer.put(" Visits (\(chart.visits.count))", row: row, column: 0, style: .bold)
         row += 1
@@ -93,9 +98,16 @@ enum ChartScreen {
         }
         let limit = shown.count > 4 ? 3 : shown.count
         for alert in shown.prefix(limit) {
-            buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
-            buffer.put(" " + bannerText(alert), row: row, column: 0, style: bannerStyle, maxWidth: width, overflow: .ellipsis)
-            row += 1
+            // Two lines at most per alert, so that a long medication list cannot push the
+            // rest of the chart off the screen.
+            let wrapped = TextLayout.wrapped(bannerText(alert), width: max(1, width - 2))
+            var parts = [" " + (wrapped.first ?? "")]
+            if wrapped.count > 1 { parts.append("   " + wrapped.dropFirst().joined(separator: " ")) }
+            for part in parts {
+                buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
+                buffer.put(part, row: row, column: 0, style: bannerStyle, maxWidth: width, overflow: .ellipsis)
+                row += 1
+            }
         }
         if shown.count > limit {
             buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
@@ -132,7 +144,7 @@ enum ChartScreen {
         }
     }
 
-    static func drawReferrals(_ referrals: [ReferralStatus], row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
+    static func drawReferrals(_ referrals: [ReferralStatus], today: LocalDate, row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
         var row = start
         if referrals.isEmpty {
             buffer.put(" No referral on file.", row: row, column: 0, style: .dim)
@@ -141,22 +153,51 @@ enum ChartScreen {
         let newestFirst = referrals.sorted { $0.referral.date > $1.referral.date }
         for status in newestFirst.prefix(2) {
             let r = status.referral
-            var text = " Referral \(r.date) from \(r.referrerName)"
-            if let organisation = r.referrerOrganisation, !organisation.isEmpty { text += " (\(organisation))" }
+            // What reception and the practitioner need first: sessions left and expiry.
             var facts: [String] = []
             if let allowed = r.sessionsAllowed, let left = status.sessionsLeft {
                 facts.append("\(left) of \(allowed) sessions left")
             }
             if let expires = r.expiresOn { facts.append("expires \(expires)") }
-            if !facts.isEmpty { text += ": " + facts.joined(separator: ", ") }
-            let used = buffer.put(text, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
-            if status.sessionsLeft == 0 {
-                buffer.put("  NO SESSIONS LEFT", row: row, column: used, style: warningStyle, maxWidth: width - used)
+            var text = " Referral: " + (facts.isEmpty ? "" : facts.joined(separator: ", ") + " · ") + r.referrerName
+            if let organisation = r.referrerOrganisation, !organisation.isEmpty { text += " (\(organisation))" }
+            text += ", \(r.date)"
+            var column = 0
+            if status.sessionsLeft == 0 || r.expiresOn.map({ $0 < today }) == true {
+                let flag = status.sessionsLeft == 0 ? " NO SESSIONS LEFT" : " EXPIRED"
+                column = buffer.put(flag, row: row, column: 0, style: warningStyle, maxWidth: width)
             }
+            buffer.put(text, row: row, column: column, maxWidth: width - column, overflow: .ellipsis)
             row += 1
         }
         if referrals.count > 2 {
             buffer.put(" … \(referrals.count - 2) older referrals", row: row, column: 0, style: .dim)
+            row += 1
+        }
+        return row
+    }
+
+    /// The newest visit's complaint, trigger points and needling, in at most `room` rows.
+    static func drawLastVisit(_ record: VisitRecord, row start: Int, room: Int, width: Int,
+                              into buffer: inout ScreenBuffer) -> Int {
+        guard room >= 1 else { return start }
+        let visit = record.visit
+        var lines = [(" Last visit \(visit.date)" + (visit.complaint.map { ": " + $0 } ?? ""), Style.bold)]
+        for finding in visit.triggerPoints {
+            lines.append(("   " + VisitScreen.triggerPoint(finding), .plain))
+        }
+        if !visit.needling.isEmpty {
+            let sites = visit.needling.map { "\($0.muscle?.name ?? $0.muscleID) \($0.side.abbreviation) ×\($0.needlesInserted)" }
+            lines.append(("   Needled: " + sites.joined(separator: ", "), .plain))
+        }
+        var row = start
+        var shown = lines.prefix(room)
+        if lines.count > room, room >= 2 {
+            shown = lines.prefix(room - 1)
+            shown.append(("   … \(lines.count - room + 1) more: Enter on the visit shows all", .dim))
+        }
+        for (text, style) in shown {
+            buffer.put(text, row: row, column: 0, style: style, maxWidth: width, overflow: .ellipsis)
             row += 1
         }
         return row

@@ -34,7 +34,7 @@ enum Chrome {
             return
         }
         buffer.fill(bottom, style: statusStyle)
-        let hint = "? help"
+        let hint = state.current.kind == .newVisit ? "F1 help" : "? help"
         let hintWidth = columns >= 40 ? hint.count + 2 : 0
         let status = " \(state.context.databasePath) · \(state.context.workingAs)"
         buffer.put(status, row: last, column: 0, style: statusStyle, maxWidth: columns - hintWidth, overflow: .ellipsis)

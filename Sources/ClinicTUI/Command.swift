@@ -18,7 +18,10 @@ enum Command: Sendable {
     case pageUp
     case pageDown
     case open
-    case editSearch(Key)
+    case edit(Key)
+    case nextField
+    case previousField
+    case newVisit
     case showRecall
     case showAudit
     case loadDemo
@@ -27,11 +30,13 @@ enum Command: Sendable {
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
     case patientsFound(query: String, patients: [PatientSummary])
-    case chartOpened(PatientChart)
+    /// The chart, with the newest visit in full when the user may read clinical notes.
+    case chartOpened(PatientChart, lastVisit: VisitRecord?)
     case visitOpened(VisitRecord)
     case recallLoaded([RecallEntry])
     case auditLoaded(patient: String, records: [AuditRecord])
     case demoLoaded(patients: Int, visits: Int)
+    case draftSaved(Visit, revision: Int)
     case failed(String)
 
     /// The terminal changed size.
@@ -49,6 +54,8 @@ enum Effect: Sendable, Hashable {
     case loadRecall
     case loadAudit(patientID: Int64, patientName: String)
     case loadDemo
+    /// Creates or updates the draft of a new visit.
+    case saveDraft(DraftRequest)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

@@ -35,6 +35,11 @@ struct Document: Sendable {
         }
     }
 
+    /// One line as it is (cut at the edge when drawn), for tables whose columns must stay put.
+    mutating func line(_ text: String, style: Style = .plain) {
+        lines.append(Line(text: text, style: style))
+    }
+
     /// A full-width line in reverse video.
     mutating func banner(_ text: String, style: Style) {
         for line in TextLayout.wrapped(text, width: max(1, width - 2)) {

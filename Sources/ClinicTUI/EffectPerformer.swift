@@ -1,3 +1,4 @@
+import Foundation
 import ClinicModel
 import ClinicServices
 import ClinicStore
@@ -10,6 +11,8 @@ struct EffectPerformer {
     let session: ClinicSession
     /// The clinic's "today" (injected so screens and the demo are reproducible).
     let today: LocalDate
+    /// The clock new visits start at (injected so tests are reproducible).
+    let now: @Sendable () -> Date
 
     func perform(_ effect: Effect) -> Command {
         do {
@@ -28,17 +31,39 @@ struct EffectPerformer {
             let found = trimmed.isEmpty ? try session.listPatients(limit: 2000) : try session.searchPatients(trimmed, limit: 500)
             return .patientsFound(query: query, patients: found)
         case .openChart(let id):
-            return .chartOpened(try session.chart(key: String(id), today: today))
+            let chart = try session.chart(key: String(id), today: today)
+            var lastVisit: VisitRecord?
+            if !chart.clinicalNotesHidden, let newest = chart.visits.first {
+                lastVisit = try session.visitRecord(id: newest.id)
+            }
+            return .chartOpened(chart, lastVisit: lastVisit)
         case .openVisit(let id):
             return .visitOpened(try session.visitRecord(id: id))
         case .loadRecall:
             return .recallLoaded(try recallList())
         case .loadAudit(let id, let name):
             return .auditLoaded(patient: name, records: try session.auditLog(patientKey: String(id), limit: 1000))
+        case .saveDraft(let request):
+            return try saveDraft(request)
         case .loadDemo:
             let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)
         }
+    }
+
+    /// Creates the draft on the first change, then updates its header.
+    private func saveDraft(_ request: DraftRequest) throws -> Command {
+        let complaint = request.complaint.trimmingCharacters(in: .whitespaces)
+        let pain = try request.painNow.map { try NPRS($0, field: "pain.now") }
+        guard var visit = request.draft else {
+            let created = try session.newVisit(patientKey: String(request.patientID), at: now(),
+                                               complaint: complaint.isEmpty ? nil : complaint, pain: PainScores(now: pain))
+            return .draftSaved(created, revision: 0)
+        }
+        visit.complaint = complaint.isEmpty ? nil : complaint
+        visit.pain.now = pain
+        let revision = try session.saveDraft(visit, expectedRevision: request.revision)
+        return .draftSaved(visit, revision: revision)
     }
 
     /// Reviews due by today with the current referral's sessions left.

@@ -45,7 +45,7 @@ enum KeyMap {
             ]
         case .patientList:
             return [
-                KeyBinding([], .editSearch(.character(" ")), "search as you type: name, record number, phone, birth date",
+                KeyBinding([], .edit(.character(" ")), "type a name, record no., phone or birth date",
                            label: "letters"),
                 KeyBinding([.up], .moveUp, "previous patient"),
                 KeyBinding([.down], .moveDown, "next patient"),
@@ -64,12 +64,22 @@ enum KeyMap {
                 KeyBinding([.pageUp], .pageUp, "one screen up"),
                 KeyBinding([.pageDown], .pageDown, "one screen down"),
                 KeyBinding([.enter], .open, "open the visit (read only)"),
+                KeyBinding([.character("n")], .newVisit, "new visit: complaint and pain, saved as a draft"),
                 KeyBinding([.character("a")], .showAudit, "audit log for this patient"),
                 KeyBinding([.character("r")], .showRecall, "recall list (reviews due)"),
                 back, help, quit,
             ]
         case .visit, .audit:
             return moves + [back, help, quit]
+        case .newVisit:
+            return [
+                KeyBinding([], .edit(.character(" ")), "type into the field (saved as you type)", label: "letters"),
+                KeyBinding([.tab, .down, .enter], .nextField, "next field"),
+                KeyBinding([.backTab, .up], .previousField, "previous field"),
+                KeyBinding([.escape], .back, "back to the chart (the draft stays)"),
+                KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
+                KeyBinding([.ctrl("c")], .quit, "quit Knot (the draft stays)"),
+            ]
         case .recall:
             return moves + [KeyBinding([.enter], .open, "open the patient's chart"), back, help, quit]
         }
@@ -85,8 +95,8 @@ enum KeyMap {
         for binding in bindings(for: kind) where binding.keys.contains(key) {
             return binding.command
         }
-        if kind == .patientList, isTextEditing(key) {
-            return .editSearch(key)
+        if kind == .patientList || kind == .newVisit, isTextEditing(key) {
+            return .edit(key)
         }
         return nil
     }

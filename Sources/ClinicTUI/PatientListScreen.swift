@@ -26,7 +26,7 @@ struct PatientListState: Sendable {
         case .open:
             guard patients.indices.contains(selection) else { return [] }
             return [.openChart(patientID: patients[selection].id)]
-        case .editSearch(let key):
+        case .edit(let key):
             let before = search.text
             search.handle(key)
             if search.text != before { return [.searchPatients(search.text)] }

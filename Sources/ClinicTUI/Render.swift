@@ -25,7 +25,7 @@ enum Render {
             PatientListScreen.draw(list, in: body, into: &buffer)
         case .chart(let chart):
             title += " · " + chart.chart.patient.displayName
-            ChartScreen.draw(chart, in: body, into: &buffer)
+            ChartScreen.draw(chart, today: state.context.today, in: body, into: &buffer)
         case .visit(let visit):
             title += " · " + visit.record.patient.displayName
             VisitScreen.draw(visit, in: body, into: &buffer)
@@ -34,6 +34,9 @@ enum Render {
         case .audit(let audit):
             title += " · " + audit.patientName
             AuditScreen.draw(audit, in: body, into: &buffer)
+        case .newVisit(let form):
+            title += " · " + form.patientName
+            NewVisitScreen.draw(form, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
         if state.showsHelp {

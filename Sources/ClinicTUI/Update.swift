@@ -47,8 +47,8 @@ enum Update {
                 s.stack[index] = .patientList(list)
             }
             return (s, [])
-        case .chartOpened(let chart):
-            let screen = Screen.chart(ChartState(chart: chart))
+        case .chartOpened(let chart, let lastVisit):
+            let screen = Screen.chart(ChartState(chart: chart, lastVisit: lastVisit))
             if case .chart(let open) = s.current, open.chart.patient.id == chart.patient.id {
                 s.replaceCurrent(screen)
             } else {
@@ -63,6 +63,27 @@ enum Update {
             return (s, [])
         case .auditLoaded(let patient, let records):
             s.stack.append(.audit(AuditState(patientName: patient, records: records)))
+            return (s, [])
+        case .back where s.current.kind == .newVisit:
+            guard case .newVisit(let form) = s.current else { return (s, []) }
+            s.stack.removeLast()
+            guard let id = form.draft?.id else { return (s, []) }
+            s.message = StatusMessage(kind: .info, text: "Draft visit \(id) kept: sign it when the visit is done (knot visit sign \(id)).")
+            return (s, [.openChart(patientID: form.patientID)])
+        case .newVisit:
+            guard case .chart(let chart) = s.current, let id = chart.chart.patient.id else { return (s, []) }
+            guard s.context.canRecordVisits else {
+                s.message = StatusMessage(kind: .error, text: "Recording a visit needs a practitioner: start knot with --practitioner HANDLE.")
+                return (s, [])
+            }
+            s.stack.append(.newVisit(NewVisitState(patientID: id, patientName: chart.chart.patient.displayName)))
+            return (s, [])
+        case .draftSaved(let visit, let revision):
+            if case .newVisit(var form) = s.current, form.patientID == visit.patientID {
+                form.draft = visit
+                form.revision = revision
+                s.replaceCurrent(.newVisit(form))
+            }
             return (s, [])
         case .back where s.stack.count > 1:
             s.stack.removeLast()
@@ -94,6 +115,9 @@ enum Update {
         case .audit(var audit):
             audit.apply(command, size: s.size)
             s.replaceCurrent(.audit(audit))
+        case .newVisit(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.newVisit(form))
         }
         return (s, effects)
     }
@@ -117,8 +141,8 @@ extension Command {
     /// True for commands that come from a key (they clear the status message).
     var isUserRequest: Bool {
         switch self {
-        case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .editSearch,
-             .showRecall, .showAudit, .loadDemo, .startEmpty:
+        case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
+             .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit:
             true
         default:
             false

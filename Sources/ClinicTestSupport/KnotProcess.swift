@@ -57,10 +57,25 @@ public enum KnotProcess {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// The bytes of a file (and its -wal), to prove that a refused command changed nothing.
+    /// The logical content of a database (every table and row, through SQLite's own dump), to
+    /// prove that a refused command changed nothing. Bytes are not compared: in WAL mode a reader
+    /// that closes last folds the WAL into the main file, changing bytes but not content.
     public static func fingerprint(_ path: String) -> Data {
-        var d = FileManager.default.contents(atPath: path) ?? Data()
-        d.append(FileManager.default.contents(atPath: path + "-wal") ?? Data())
-        return d
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import sqlite3, sys, hashlib
+            c = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)
+            h = hashlib.sha256()
+            for line in c.iterdump(): h.update(line.encode('utf-8', 'surrogatepass'))
+            print(h.hexdigest())
+            """, path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        do { try p.run() } catch { return FileManager.default.contents(atPath: path) ?? Data() }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? data : (FileManager.default.contents(atPath: path) ?? Data())
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 
 /// Everything Knot prints goes through here, so that text from the record (names, notes,
 /// imported letters) can never carry a terminal escape sequence to the screen.
@@ -53,12 +54,13 @@ enum Console {
     }
 
     /// A plain text table: columns padded to the widest cell, clipped at `maxWidth` characters.
+    /// Columns are measured in terminal cells, so accented and wide (CJK) names line up.
     static func table(_ headers: [String], _ rows: [[String]], maxWidth: Int = 40) -> String {
-        let clipped = rows.map { $0.map { $0.count > maxWidth ? String($0.prefix(maxWidth - 1)) + "…" : $0 } }
-        var widths = headers.map(\.count)
-        for r in clipped { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        let clipped = rows.map { $0.map { TextLayout.truncated(safe($0).replacingOccurrences(of: "\n", with: " "), toWidth: maxWidth) } }
+        var widths = headers.map { displayWidth(of: $0) }
+        for r in clipped { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(of: c)) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            cells.enumerated().map { i, c in c + String(repeating: " ", count: max(0, widths[i] - displayWidth(of: c))) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         return ([line(headers), line(widths.map { String(repeating: "-", count: $0) })] + clipped.map(line)).joined(separator: "\n")

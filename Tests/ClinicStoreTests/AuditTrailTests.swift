@@ -186,10 +186,16 @@ import ClinicServices
         let base = try Clinic()
         defer { base.close() }
         try SyntheticClinic.generate(into: base.db, patients: 6, visitsPerPatient: 2, seed: 99, today: testToday)
-        #expect(try base.db.read { try $0.verifyAudit() }.isIntact)
+        let expected = try base.db.read { try $0.verifyAudit() }
+        #expect(expected.isIntact)
         try base.db.close()
         let pristine = try #require(fileBytes(base.path))
-        #expect(!FileManager.default.fileExists(atPath: base.path + "-wal"))
+        // Closing copied the WAL into the main file, so the main file alone is the whole database.
+        let alone = base.directory.file("main-file-alone.sqlite")
+        try pristine.write(to: URL(fileURLWithPath: alone))
+        let check = try ClinicDatabase(path: alone)
+        #expect(try check.read { try $0.verifyAudit() } == expected)
+        try check.close()
 
         var rng = TestRandom(seed: 0xA0D17)
         let trials = 80

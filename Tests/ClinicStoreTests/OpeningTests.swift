@@ -131,6 +131,21 @@ import ClinicModel
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
+    @Test func closingLeavesTheWholeDatabaseInTheMainFile() throws {
+        let clinic = try Clinic()
+        defer { clinic.close() }
+        try clinic.addPatient("Jo", "Smith")
+        try clinic.db.close()
+        try clinic.db.close()  // closing twice is harmless
+        // Someone copies only clinic.sqlite (not the -wal beside it): the copy has everything.
+        let copy = clinic.directory.file("copied.sqlite")
+        try FileManager.default.copyItem(atPath: clinic.path, toPath: copy)
+        let db = try ClinicDatabase(path: copy)
+        defer { try? db.close() }
+        #expect(try db.read { try $0.searchPatients("smith") }.map(\.displayName) == ["Smith, Jo"])
+        #expect(try db.read { try $0.verifyAudit() }.isIntact)
+    }
+
     @Test func createsAPrivateFolderAndFile() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

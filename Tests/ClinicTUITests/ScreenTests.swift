@@ -17,6 +17,12 @@ import TerminalKit
         // The search field has the caret.
         #expect(tui.terminal.isCursorVisible)
         #expect(tui.terminal.cursor == ScreenPosition(row: 1, column: 9))
+        // The first patient is selected: reverse video across the row.
+        #expect(tui.terminal.screen[3, 2].style.isReversed)
+        #expect(!tui.terminal.screen[4, 2].style.isReversed)
+        try tui.press(.down)
+        #expect(tui.terminal.screen[4, 2].style.isReversed)
+        #expect(!tui.terminal.screen[3, 2].style.isReversed)
     }
 
     @Test func searchNarrowsOnEveryKeystroke() throws {
@@ -38,7 +44,7 @@ import TerminalKit
 
         // Backspace widens again; Esc clears the search.
         try tui.press(.backspace, .backspace, .backspace)
-        #expect(tui.screen.contains("Müller, Zoë"))
+        #expect(tui.screen.contains("Brown, Oliver"))
         try tui.type("zzzq")
         #expect(tui.screen.contains("No patient matches \"zzzq\"."))
         try tui.press(.escape)
@@ -58,6 +64,29 @@ import TerminalKit
         #expect(tui.screen.contains("Pain (NPRS now, oldest → newest)"))
     }
 
+    @Test func chartTimelineShowsThePainTrendAndVisitsNewestFirst() throws {
+        let tui = try TUIHarness("timeline")
+        try tui.type("smith")
+        try tui.press(.enter)
+        try expectGolden("chart-timeline", tui.screen)
+        guard case .chart(let chart) = tui.app.state.current else {
+            Issue.record("no chart")
+            return
+        }
+        let visits = chart.chart.visits
+        #expect(visits.count > 1)
+        #expect(zip(visits, visits.dropFirst()).allSatisfy { $0.startedAt >= $1.startedAt })
+        let trend = Formatting.sparkline(visits.reversed().map(\.painNow))
+        #expect(tui.screen.contains(trend))
+        // Down then Enter opens the second newest visit.
+        try tui.press(.down, .enter)
+        guard case .visit(let visit) = tui.app.state.current else {
+            Issue.record("no visit")
+            return
+        }
+        #expect(visit.record.visit.id == visits[1].id)
+    }
+
     @Test func proposedAlertIsMarkedNotYetConfirmed() throws {
         let tui = try TUIHarness("proposed")
         try tui.type("cohen")
@@ -71,9 +100,12 @@ import TerminalKit
         try tui.type("alvarez")
         try tui.press(.enter, .enter)
         try expectGolden("visit-view", tui.screen)
-        #expect(tui.screen.contains("Dry needling"))
-        // Scrolling reaches the end and Esc goes back to the chart.
-        try tui.press(.pageDown, .pageDown, .pageDown, .escape)
+        #expect(!tui.screen.contains("Dry needling"))
+        // Scrolling reaches the needling at the end; Esc goes back to the chart.
+        try tui.press(.pageDown, .pageDown, .pageDown)
+        #expect(tui.screen.contains("Dry needling (3 in, 3 out)"))
+        #expect(tui.lines[tui.lines.count - 2].trimmingCharacters(in: .whitespaces).isEmpty == false, "the last page is full")
+        try tui.press(.escape)
         #expect(tui.screen.contains("PRECAUTION: anticoagulant medicine"))
         try tui.press(.escape)
         #expect(tui.lines[1].contains("Search: alvarez"))
@@ -84,7 +116,7 @@ import TerminalKit
             try setup.database.write { tx in
                 let patient = try #require(try tx.searchPatients("Müller").first)
                 let draft = try #require(try tx.visitSummaries(patientID: patient.id).first { $0.status == .draft })
-                let entry = NeedlingEntry(muscleID: "gastrocnemius", side: .left,
+                let entry = NeedlingEntry(muscleID: "gastrocnemius-medial", side: .left,
                                           needle: Needle(brand: "Seirin", gaugeMm: 0.25, lengthMm: 40, lot: "T1"),
                                           needlesInserted: 3, needlesRemoved: 1, technique: .staticInSitu)
                 _ = try tx.insertNeedling(entry, visitID: draft.id, actor: "tester")
@@ -95,6 +127,7 @@ import TerminalKit
         #expect(tui.screen.contains("! "), "chart row warns:\n\(tui.screen)")
         let warning = try #require(tui.lines.first { $0.contains(" out ") && $0.contains("! ") })
         #expect(warning.contains("draft"))
+        try expectGolden("chart-needle-warning", tui.screen)
         // Open the draft (the newest visit) and see the count.
         try tui.press(.enter)
         #expect(tui.screen.contains("NEEDLE COUNT:"))
@@ -119,7 +152,7 @@ import TerminalKit
         try expectGolden("first-run", tui.screen)
         try tui.press(.character("d"))
         #expect(tui.screen.contains("Demo clinic loaded:"))
-        #expect(tui.screen.contains("Álvarez, José"))
+        #expect(tui.screen.contains("Al-Hassan, Mohammed"))
     }
 
     @Test func firstRunCanStartEmpty() throws {
@@ -197,7 +230,9 @@ import TerminalKit
         try tui.press(.enter, .character("a"))
         #expect(tui.screen.contains("Audit trail for Álvarez, José"))
         #expect(tui.screen.contains("mchen      view"), "the chart view just now is logged:\n\(tui.screen)")
-        #expect(tui.screen.contains("tester     create  patient"))
+        #expect(!tui.screen.contains("tester     create  patient"))
+        try tui.press(.pageDown, .pageDown)
+        #expect(tui.screen.contains("tester     create  patient"), "the oldest event, at the end:\n\(tui.screen)")
         try tui.press(.escape)
         #expect(tui.screen.contains("PRECAUTION"))
     }

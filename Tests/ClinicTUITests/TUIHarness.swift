@@ -9,6 +9,13 @@ import TerminalKit
 /// The clinic's fixed "today" for every screen test (screens show ages, expiry and overdue days).
 let fixedToday = try! LocalDate(year: 2026, month: 11, day: 20)
 
+/// The clock new visits start at: 10:00 on `fixedToday`, in the machine's time zone.
+let fixedNow: Date = {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = .current
+    return calendar.date(from: DateComponents(year: 2026, month: 11, day: 20, hour: 10))!
+}()
+
 /// A front end on an in-memory terminal and a real database, driven key by key.
 ///
 /// The database lives at a fixed path per test (`/tmp/knot-tui-tests/NAME.sqlite`) because the
@@ -36,7 +43,7 @@ final class TUIHarness {
         try prepare(setup)
         session = try ClinicSession.open(path: path, handle: user, environment: ["USER": "tester"])
         terminal = InMemoryTerminal(rows: rows, columns: columns)
-        app = App(session: session, terminal: terminal, today: fixedToday, colorPolicy: .color)
+        app = App(session: session, terminal: terminal, today: fixedToday, colorPolicy: .color, now: { fixedNow })
         try terminal.enterFullScreen()
         try app.start()
     }

@@ -6,18 +6,19 @@ import TerminalKit
 /// The pure parts on their own: key tables, update and the sparkline.
 @Suite struct UpdateTests {
     func listState() -> AppState {
-        AppState(context: SessionContext(databasePath: "/x.sqlite", workingAs: "me", isReception: false, today: fixedToday),
+        AppState(context: SessionContext(databasePath: "/x.sqlite", workingAs: "me", isReception: false, canRecordVisits: true,
+                                         today: fixedToday),
                  size: TerminalSize(rows: 24, columns: 80))
     }
 
     @Test func typingOnTheListSearchesAndQuitNeedsCtrl() {
         let state = listState()
-        #expect(KeyMap.command(for: .character("q"), in: state).map { "\($0)" } == "editSearch(q)")
+        #expect(KeyMap.command(for: .character("q"), in: state).map { "\($0)" } == "edit(q)")
         #expect(KeyMap.command(for: .ctrl("c"), in: state).map { "\($0)" } == "quit")
-        let (next, effects) = Update.update(state, .editSearch(.character("s")))
+        let (next, effects) = Update.update(state, .edit(.character("s")))
         #expect(effects == [.searchPatients("s")])
         // A key that does not change the text searches nothing again.
-        let (_, none) = Update.update(next, .editSearch(.right))
+        let (_, none) = Update.update(next, .edit(.right))
         #expect(none.isEmpty)
     }
 
@@ -25,7 +26,8 @@ import TerminalKit
         for kind in ScreenKind.allCases {
             let bindings = KeyMap.bindings(for: kind)
             let keys = bindings.flatMap(\.keys)
-            #expect(keys.contains(.character("?")), "\(kind) has no help")
+            #expect(keys.contains(.function(1)), "\(kind) has no F1 help")
+            if kind != .newVisit { #expect(keys.contains(.character("?")), "\(kind) has no ? help") }
             #expect(keys.contains(.ctrl("c")), "\(kind) cannot quit with Ctrl-C")
             if kind != .firstRun { #expect(keys.contains(.escape), "\(kind) has no Esc") }
             // No key is bound twice on one screen.

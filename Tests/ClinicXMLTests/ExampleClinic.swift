@@ -1,5 +1,6 @@
 import Foundation
 import ClinicModel
+import ClinicStore
 @testable import ClinicXML
 
 /// The small clinic behind Import/example-clinic.xml: two practitioners and three patients with
@@ -184,15 +185,8 @@ enum ExampleClinic {
             AuditEvent(id: 5, at: at("2026-11-02T23:40:00.000Z"), actor: "tnguyen", action: .sign, entity: "visit", entityID: 2, patientID: 2),
             AuditEvent(id: 6, at: at("2026-11-09T09:35:00.000Z"), actor: "mreid", action: .sign, entity: "visit", entityID: 4, patientID: 3),
         ]
-        // An illustrative chain: each hash covers the previous hash and the event's fields.
-        var previous = ""
-        return events.map { event in
-            let fields = [previous, String(event.id!), XMLValueFormat.instant(event.at), event.actor, event.action.rawValue,
-                          event.entity, event.entityID.map(String.init) ?? "", event.patientID.map(String.init) ?? "", event.detail ?? ""]
-            let hash = LetterDigest.sha256Hex(Data(fields.joined(separator: "|").utf8))
-            defer { previous = hash }
-            return AuditEntry(event: event, prevHash: previous, hash: hash)
-        }
+        // Chained exactly as the store chains them, so that importing the example verifies.
+        return AuditChain.chain(events).map { AuditEntry(event: $0.event, prevHash: $0.prevHash, hash: $0.hash) }
     }
 
     static func export() throws -> Data {

@@ -34,7 +34,7 @@ import ClinicTestSupport
         #expect(patient.dateOfBirth == SampleRecords.day("1951-06-23") && patient.sex == .female)
         #expect(patient.recordNumber == "", "a record number is given when the letter is filed")
         #expect(patient.identifiers == [PatientIdentifier(system: .medicare, value: "2953 41872 1"),
-                                        PatientIdentifier(system: .ihi, value: "8003608166690503")])
+                                        PatientIdentifier(system: .ihi, value: "8003608500011121")])
         #expect(patient.phone == "0412 345 678" && patient.email == nil)
         #expect(patient.generalPractitioner == "Dr Priya Raman, Harbourside Medical Centre")
 

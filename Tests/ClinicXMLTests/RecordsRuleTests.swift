@@ -140,6 +140,23 @@ import ClinicTestSupport
         #expect(match?.path?.hasPrefix("/clinicRecords/") == true)
     }
 
+    @Test func afterARefusedRecordTheNextOneIsRead() throws {
+        var text = Self.valid.replacingOccurrences(of: #"<needling id="92""#, with: #"<needling id="91""#)
+        text = text.replacingOccurrences(of: "<recordNumber>K00102</recordNumber>", with: "<recordNumber>K00101</recordNumber>")
+        let reader = try RecordsImportReader(data: Data(text.utf8), fileName: "two.xml", today: Self.today)
+        var refusals: [ClinicXMLErrors] = [], audit = 0
+        while true {
+            do {
+                guard let item = try reader.next() else { break }
+                if case .audit = item { audit += 1 }
+            } catch {
+                refusals.append(error)
+            }
+        }
+        #expect(refusals.count == 2, "a dry run lists every broken record: \(refusals)")
+        #expect(audit == SampleRecords.audit.count)
+    }
+
     @Test func anotherRootIsNotAClinicExport() throws {
         let errors = try #require(Self.refusal(#"<clinicRecords xmlns="urn:other:1" version="1"/>"#))
         #expect(errors.errors.map(\.kind) == [.unknownFormat])

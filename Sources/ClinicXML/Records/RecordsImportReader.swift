@@ -13,7 +13,9 @@ import LibXML
 /// than inserted and the rest of the model's `validate()`.
 ///
 /// A rule broken by a later record is found only when `next()` reaches it: an import should
-/// read every item before committing (or commit in one transaction it can roll back).
+/// read every item before committing (or commit in one transaction it can roll back). After a
+/// record is refused, `next()` goes on with the following one, so a dry run can list every
+/// broken record; references are checked against everything read so far, refused or not.
 ///
 /// A class, not a struct: it owns the open stream.
 public final class RecordsImportReader {

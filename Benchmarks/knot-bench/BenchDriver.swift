@@ -1,0 +1,244 @@
+import ClinicModel
+import Foundation
+
+/// Runs the whole benchmark: generates the letters and clinics, runs each measured phase in a
+/// child process, runs xmllint and `knot patient list` as whole processes, prints the figures
+/// against their targets.
+struct BenchDriver {
+    let options: BenchOptions
+    private var report = BenchReport()
+
+    init(options: BenchOptions) {
+        self.options = options
+    }
+
+    /// The clinic's "today" for generated records: a fixed day, so runs compare, unless the
+    /// machine's clock is earlier (records may not be dated in the future).
+    static var today: LocalDate {
+        let fixed = (try? LocalDate(year: 2026, month: 11, day: 1)) ?? .today()
+        return min(fixed, .today())
+    }
+
+    mutating func run() throws -> Int32 {
+        let work = try options.workDirectory ?? Self.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { if !options.keep && options.workDirectory == nil { try? FileManager.default.removeItem(atPath: work) } }
+        report.header = Machine.describe(smoke: options.smoke)
+        print(report.header)
+        print("work folder: \(work)\n")
+
+        try letters(work: work)
+        var largestDB: String?
+        for size in options.patientCounts {
+            largestDB = try clinic(size: size, work: work)
+        }
+        if let db = largestDB {
+            let size = options.patientCounts.last!
+            try search(db: db, size: size, work: work)
+            try frontEnd(db: db, size: size, work: work)
+            try wholeProcess(db: db, size: size, work: work)
+        }
+        print("\n" + report.summary)
+        if let path = options.jsonPath {
+            try JSONEncoder().encode(report.figures).write(to: URL(fileURLWithPath: path))
+        }
+        return 0
+    }
+
+    // MARK: - Letters
+
+    private mutating func letters(work: String) throws {
+        let dir = (work as NSString).appendingPathComponent("letters")
+        let generator = LetterGenerator(seed: options.seed, latestDate: Self.today)
+        let (knot, cda) = try generator.write(count: options.letterCount, into: dir)
+        let bytes = (knot + cda).reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        report.line("Letters: \(options.letterCount) (\(knot.count) Knot referral, \(cda.count) CDA), \(Format.megabytes(bytes)) in all")
+
+        // xmllint, validation only, one process per schema over all the files of that format.
+        var xmllintSeconds: Double?
+        if let xmllint = Self.which("xmllint") {
+            let schemas = options.schemasDirectory ?? Self.packageSchemas
+            var total = 0.0
+            for (files, schema) in [(knot, "knot-referral-1.xsd"), (cda, "knot-cda-profile-1.xsd")] where !files.isEmpty {
+                let out = try ChildProcess.run(xmllint, ["--noout", "--schema", (schemas as NSString).appendingPathComponent(schema)] + files,
+                                               stderr: (work as NSString).appendingPathComponent("xmllint-\(schema).log"))
+                guard out.status == 0 else {
+                    throw BenchError.phaseFailed(phase: "xmllint \(schema)", status: out.status, detail: "see xmllint-\(schema).log in the work folder")
+                }
+                report.figures["letters.xmllint.\(schema).seconds"] = out.seconds
+                total += out.seconds
+            }
+            xmllintSeconds = total
+            report.figures["letters.xmllint.seconds"] = total
+            report.line("  xmllint --noout --schema (validation only, 2 processes): \(Format.seconds(total))")
+        } else {
+            report.line("  xmllint: not installed (apt-get install -y libxml2-utils); ratio not measured")
+        }
+
+        let read = try phase("read-letters", ["--dir", dir], work: work)
+        report.line("  Knot readers only (parse, validate, map; no database): \(Format.seconds(read.figures["seconds"] ?? 0))"
+                    + " (Knot \(Format.seconds(read.figures["knotSeconds"] ?? 0)), CDA \(Format.seconds(read.figures["cdaSeconds"] ?? 0)))")
+        report.figures["letters.read.seconds"] = read.figures["seconds"]
+
+        let db = (work as NSString).appendingPathComponent("letters.sqlite")
+        let imported = try phase("letters", ["--dir", dir, "--db", db], work: work)
+        let seconds = imported.figures["seconds"] ?? 0
+        report.figures["letters.import.seconds"] = seconds
+        let statuses = imported.figures.filter { $0.key.hasPrefix("status.") }.sorted { $0.key < $1.key }
+            .map { "\($0.key.dropFirst(7)) \(Int($0.value))" }.joined(separator: ", ")
+        report.line("  knot import, one importFile per letter (\(statuses)): \(Format.seconds(seconds)),"
+                    + " \(Format.rate(Double(options.letterCount) / seconds)) letters/s,"
+                    + " peak \(Format.megabytes(Int(imported.figures["peakBytes"] ?? 0)))")
+        report.line("    of which Knot letters \(Format.seconds(imported.figures["knotSeconds"] ?? 0)), CDA \(Format.seconds(imported.figures["cdaSeconds"] ?? 0))")
+        if let x = xmllintSeconds, x > 0 {
+            let ratio = seconds / x
+            report.figures["letters.ratio"] = ratio
+            report.target("import / xmllint ratio", value: ratio, unit: "x", limit: 1.5)
+        }
+    }
+
+    // MARK: - Export and import
+
+    private mutating func clinic(size: Int, work: String) throws -> String {
+        let db = (work as NSString).appendingPathComponent("clinic-\(size).sqlite")
+        let key = "clinic.\(size)"
+        let gen = try phase("generate", ["--db", db, "--patients", "\(size)", "--visits", "\(options.visitsPerPatient)",
+                                         "--seed", "\(options.seed)", "--today", "\(Self.today)"], work: work)
+        let visits = Int(gen.figures["visits"] ?? 0)
+        report.line("\nClinic of \(size) patients, \(visits) visits (generated in \(Format.seconds(gen.figures["seconds"] ?? 0)),"
+                    + " database \(Format.megabytes(Self.fileSize(db) + Self.fileSize(db + "-wal"))))")
+
+        let file = (work as NSString).appendingPathComponent("export-\(size).xml")
+        let ex = try phase("export", ["--db", db, "--file", file], work: work)
+        let bytes = Int(ex.figures["bytes"] ?? 0)
+        let records = (ex.figures["patients"] ?? 0) + (ex.figures["visits"] ?? 0)
+        line(operation: "export", key: key, result: ex, bytes: bytes, records: records)
+
+        let target = (work as NSString).appendingPathComponent("reimport-\(size).sqlite")
+        let im = try phase("import", ["--db", target, "--file", file], work: work)
+        line(operation: "import", key: key, result: im, bytes: bytes, records: records)
+        if Int(im.figures["patients"] ?? -1) != size || Int(im.figures["visits"] ?? -1) != visits {
+            report.line("  WARNING: the re-import holds \(Int(im.figures["patients"] ?? 0)) patients and \(Int(im.figures["visits"] ?? 0)) visits")
+        }
+        if !options.keep { try? FileManager.default.removeItem(atPath: file) }
+        for suffix in ["", "-wal", "-shm"] where !options.keep { try? FileManager.default.removeItem(atPath: target + suffix) }
+        return db
+    }
+
+    private mutating func line(operation: String, key: String, result: PhaseResult, bytes: Int, records: Double) {
+        let seconds = result.figures["seconds"] ?? 0
+        let peak = Int(result.figures["peakBytes"] ?? 0)
+        report.figures["\(key).\(operation).seconds"] = seconds
+        report.figures["\(key).\(operation).peakBytes"] = Double(peak)
+        report.figures["\(key).\(operation).bytes"] = Double(bytes)
+        report.line("  \(operation) \(Format.megabytes(bytes)): \(Format.seconds(seconds)), \(Format.rate(Double(bytes) / 1e6 / seconds)) MB/s,"
+                    + " \(Format.rate(records / seconds)) records/s (patients + visits), peak \(Format.megabytes(peak))")
+        report.target("\(operation) peak memory at \(key.dropFirst(7)) patients", value: Double(peak) / 1e6, unit: " MB", limit: 150)
+    }
+
+    // MARK: - Search, front end, whole process
+
+    private mutating func search(db: String, size: Int, work: String) throws {
+        let r = try phase("search", ["--db", db, "--queries", "\(options.searchQueries)"], work: work)
+        let f = r.figures
+        report.line("\nPatient search at \(size) patients, \(Int(f["queries"] ?? 0)) queries (mean \(Format.rate(f["meanHits"] ?? 0)) hits):"
+                    + " p50 \(Format.ms(f["p50Ms"])), p99 \(Format.ms(f["p99Ms"])), max \(Format.ms(f["maxMs"])), first (cold) \(Format.ms(f["coldMs"]))")
+        let kinds = f.keys.filter { $0.hasPrefix("kind.") && $0.hasSuffix(".p99Ms") }.sorted()
+        report.line("  p50/p99 by kind: " + kinds.map { k in
+            let name = k.dropFirst(5).dropLast(6)
+            return "\(name) \(Format.ms(f["kind.\(name).p50Ms"]))/\(Format.ms(f[k]))"
+        }.joined(separator: ", "))
+        for (k, v) in f { report.figures["search.\(k)"] = v }
+        report.target("search p99", value: f["p99Ms"] ?? .nan, unit: " ms", limit: 5)
+    }
+
+    private mutating func frontEnd(db: String, size: Int, work: String) throws {
+        let r = try phase("tui", ["--db", db, "--today", "\(Self.today)", "--rounds", options.smoke ? "1" : "3"], work: work)
+        if let note = r.notes.first {
+            report.line("\nFront end: not measured: \(note)")
+            return
+        }
+        let f = r.figures
+        for (k, v) in f { report.figures["tui.\(k)"] = v }
+        report.line("\nFront end at \(size) patients (80x24, ClinicTUI.run on a timed in-memory terminal):")
+        report.line("  first screen \(Format.ms(f["firstScreenMs"])) (database opened to first frame flushed)")
+        report.line("  keystroke to screen over \(Int(f["all.keys"] ?? 0)) keys: p50 \(Format.ms(f["all.p50Ms"])), p99 \(Format.ms(f["all.p99Ms"])),"
+                    + " max \(Format.ms(f["all.maxMs"])); typing p99 \(Format.ms(f["type.p99Ms"])), erasing p99 \(Format.ms(f["erase.p99Ms"])),"
+                    + " moving p99 \(Format.ms(f["move.p99Ms"])); unanswered keys \(Int(f["unansweredKeys"] ?? 0))")
+        report.target("first screen", value: f["firstScreenMs"] ?? .nan, unit: " ms", limit: 200)
+        report.target("keystroke to screen p99", value: f["all.p99Ms"] ?? .nan, unit: " ms", limit: 16)
+    }
+
+    private mutating func wholeProcess(db: String, size: Int, work: String) throws {
+        let knot = options.knotExecutable ?? ((Self.selfPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("knot")
+        guard FileManager.default.isExecutableFile(atPath: knot) else {
+            report.line("\n`knot patient list`: not measured: no knot executable at \(knot) (build it, or pass --knot)")
+            return
+        }
+        var times: [Double] = []
+        var peak = 0
+        let out = (work as NSString).appendingPathComponent("patient-list.txt")
+        for _ in 0..<options.processRuns {
+            let o = try ChildProcess.run(knot, ["patient", "list", "--database", db], stdout: out,
+                                         stderr: (work as NSString).appendingPathComponent("patient-list.err"))
+            guard o.status == 0 else { throw BenchError.phaseFailed(phase: "knot patient list", status: o.status, detail: "see patient-list.err") }
+            times.append(o.seconds * 1000)
+            peak = max(peak, o.peakBytes)
+        }
+        times.sort()
+        let lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").count
+        report.figures["process.patientList.p50Ms"] = Percentile.of(times, 50)
+        report.figures["process.patientList.maxMs"] = times.last
+        report.figures["process.patientList.peakBytes"] = Double(peak)
+        report.line("\n`knot patient list` at \(size) patients as a whole process (\(times.count) runs, \(lines) lines out):"
+                    + " median \(Format.ms(Percentile.of(times, 50))), slowest \(Format.ms(times.last)), peak \(Format.megabytes(peak))")
+    }
+
+    // MARK: - Helpers
+
+    /// Runs `knot-bench phase NAME` in a child process and reads its result.
+    private func phase(_ name: String, _ arguments: [String], work: String) throws -> PhaseResult {
+        let result = (work as NSString).appendingPathComponent("phase-\(name).json")
+        let log = (work as NSString).appendingPathComponent("phase-\(name).log")
+        let out = try ChildProcess.run(Self.selfPath, ["phase", name, "--result", result] + arguments, stdout: log, stderr: log)
+        guard out.status == 0, let data = FileManager.default.contents(atPath: result) else {
+            let detail = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw BenchError.phaseFailed(phase: name, status: out.status, detail: detail.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        try? FileManager.default.removeItem(atPath: result)
+        var r = try JSONDecoder().decode(PhaseResult.self, from: data)
+        r.figures["processPeakBytes"] = Double(out.peakBytes)
+        r.figures["processSeconds"] = out.seconds
+        // The kernel's figure for the child covers the whole process; prefer it when larger.
+        r.figures["peakBytes"] = max(r.figures["peakBytes"] ?? 0, Double(out.peakBytes))
+        return r
+    }
+
+    static var selfPath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The package's Schemas/ folder, found from this source file's place in the package.
+    static var packageSchemas: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Schemas").path
+    }
+
+    static func which(_ tool: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
+    static func temporaryFolder() throws -> String {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("knot-bench-\(getpid())")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// What one benchmark run measures, and where: sizes, seed, work folder, tools.
+///
+/// Sizes are flags so that the same code runs the full benchmark and the smoke run that
+/// `swift test` uses to keep it building and working.
+struct BenchOptions: Sendable {
+    /// Clinic sizes to export, re-import and search (the largest is used for search and the
+    /// front end).
+    var patientCounts = [10_000, 100_000]
+    /// Visits per synthetic patient.
+    var visitsPerPatient = 5
+    /// Referral letters to import (half Knot's format, half CDA).
+    var letterCount = 10_000
+    /// Search queries timed per run.
+    var searchQueries = 2_000
+    /// Times `knot patient list` is run as a whole process.
+    var processRuns = 10
+    var seed: UInt64 = 0x4B4E_4F54_4245_4E43  // "KNOTBENC"
+    /// Work folder for databases, letters and exports (a fresh temporary one by default).
+    var workDirectory: String?
+    /// Keep the work folder afterwards.
+    var keep = false
+    /// The `knot` executable for the whole-process run (default: beside knot-bench).
+    var knotExecutable: String?
+    /// The folder holding Knot's XSD files (default: the package's Schemas/).
+    var schemasDirectory: String?
+    /// Also write the figures as JSON here.
+    var jsonPath: String?
+    /// Tiny sizes, for the test suite.
+    var smoke = false
+
+    static let usage = """
+    usage: knot-bench [--smoke] [--patients N[,N...]] [--visits N] [--letters N] [--queries N]
+                      [--process-runs N] [--seed N] [--work DIR] [--keep] [--knot PATH]
+                      [--schemas DIR] [--json FILE]
+           knot-bench phase NAME --result FILE [phase options]
+      --smoke        tiny sizes (60 letters, 200 patients) to check the benchmark works
+      --patients     clinic sizes for export/import (default 10000,100000; search and the
+                     front end use the largest)
+    """
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        func value(_ flag: String) throws -> String {
+            guard let v = rest.popFirst() else { throw BenchError.usage("\(flag) needs a value") }
+            return v
+        }
+        func int(_ flag: String) throws -> Int {
+            let text = try value(flag)
+            guard let n = Int(text), n >= 0 else { throw BenchError.usage("\(flag) wants a whole number, not '\(text)'") }
+            return n
+        }
+        var sawPatients = false, sawLetters = false, sawQueries = false, sawRuns = false
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--smoke": smoke = true
+            case "--patients":
+                let text = try value(flag)
+                patientCounts = try text.split(separator: ",").map {
+                    guard let n = Int($0), n > 0 else { throw BenchError.usage("--patients wants sizes like 10000,100000") }
+                    return n
+                }
+                sawPatients = true
+            case "--visits": visitsPerPatient = try int(flag)
+            case "--letters": letterCount = try int(flag); sawLetters = true
+            case "--queries": searchQueries = max(1, try int(flag)); sawQueries = true
+            case "--process-runs": processRuns = max(1, try int(flag)); sawRuns = true
+            case "--seed": seed = UInt64(try int(flag))
+            case "--work": workDirectory = try value(flag)
+            case "--keep": keep = true
+            case "--knot": knotExecutable = try value(flag)
+            case "--schemas": schemasDirectory = try value(flag)
+            case "--json": jsonPath = try value(flag)
+            default: throw BenchError.usage("unknown option '\(flag)'")
+            }
+        }
+        if smoke {
+            if !sawPatients { patientCounts = [100, 200] }
+            if !sawLetters { letterCount = 60 }
+            if !sawQueries { searchQueries = 50 }
+            if !sawRuns { processRuns = 2 }
+            visitsPerPatient = min(visitsPerPatient, 2)
+        }
+        if patientCounts.isEmpty { throw BenchError.usage("--patients needs at least one size") }
+    }
+}
+
+/// Why a benchmark run stopped.
+enum BenchError: Error, CustomStringConvertible {
+    case usage(String)
+    /// A phase (child process) failed; its exit status and what it said.
+    case phaseFailed(phase: String, status: Int32, detail: String)
+    case setup(String)
+
+    var description: String {
+        switch self {
+        case .usage(let why): "usage: \(why)"
+        case .phaseFailed(let phase, let status, let detail): "phase \(phase) failed (status \(status)): \(detail)"
+        case .setup(let why): why
+        }
+    }
+}

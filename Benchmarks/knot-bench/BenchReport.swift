@@ -1,0 +1,61 @@
+import Foundation
+
+/// The figures of one run: lines to print, targets met or missed, and every number for JSON.
+struct BenchReport {
+    var header = ""
+    var figures: [String: Double] = [:]
+    private var lines: [String] = []
+    private var targets: [String] = []
+
+    /// Prints a line now (a long run shows progress) and keeps it for the summary.
+    mutating func line(_ text: String) {
+        print(text)
+        fflush(stdout)
+        lines.append(text)
+    }
+
+    /// Notes a figure against its upper limit.
+    mutating func target(_ name: String, value: Double, unit: String, limit: Double) {
+        let met = value <= limit
+        let verdict = met ? "met" : "MISSED by \(Format.number(value - limit))\(unit) (\(Format.number(value / limit))x the target)"
+        let text = "  target \(name) <= \(Format.number(limit))\(unit): \(Format.number(value))\(unit), \(verdict)"
+        print(text)
+        fflush(stdout)
+        targets.append(text)
+    }
+
+    var summary: String {
+        (["Targets:"] + targets).joined(separator: "\n")
+    }
+}
+
+/// Number formats for the report.
+enum Format {
+    static func number(_ v: Double) -> String {
+        guard v.isFinite else { return "n/a" }
+        if abs(v) >= 100 { return String(format: "%.0f", v) }
+        if abs(v) >= 10 { return String(format: "%.1f", v) }
+        return String(format: "%.2f", v)
+    }
+    static func seconds(_ v: Double) -> String { "\(number(v)) s" }
+    static func ms(_ v: Double?) -> String { "\(number(v ?? .nan)) ms" }
+    static func rate(_ v: Double) -> String { number(v) }
+    static func megabytes(_ bytes: Int) -> String { "\(number(Double(bytes) / 1e6)) MB" }
+}
+
+/// The machine the figures come from.
+enum Machine {
+    static func describe(smoke: Bool) -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        let memory = ProcessInfo.processInfo.physicalMemory
+        #if DEBUG
+        let build = "debug build (figures not representative)"
+        #else
+        let build = "release build"
+        #endif
+        return "knot-bench\(smoke ? " --smoke" : ""): \(build); \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores,"
+            + " \(Format.number(Double(memory) / 1e9)) GB"
+    }
+}

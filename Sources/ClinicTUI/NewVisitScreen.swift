@@ -1,0 +1,92 @@
+import Foundation
+import ClinicModel
+import TerminalKit
+
+/// A new visit from the chart: complaint and pain typed in seconds, saved as a draft on
+/// every change, so nothing is lost if the practitioner is interrupted.
+///
+/// The draft is created on the first change (opening the form and leaving it writes
+/// nothing); later changes update it, guarded by its revision so another session's edit is
+/// never silently overwritten.
+struct NewVisitState: Sendable {
+    enum Field: Sendable, Hashable, CaseIterable { case complaint, pain }
+
+    var patientID: Int64
+    var patientName: String
+    var complaint = TextField(maxLength: 2000)
+    var pain = TextField(maxLength: 2)
+    var focus = Field.complaint
+    /// The saved draft, once there is one, and its revision in the store.
+    var draft: Visit?
+    var revision = 0
+
+    /// The pain score typed, when it is a valid NPRS (0-10); nil when blank or invalid.
+    var painScore: Int? {
+        guard let value = Int(pain.text), (0...10).contains(value) else { return nil }
+        return value
+    }
+
+    /// True when the pain field holds something that is not an NPRS score.
+    var painIsInvalid: Bool { !pain.isEmpty && painScore == nil }
+
+    mutating func apply(_ command: Command) -> [Effect] {
+        switch command {
+        case .nextField, .moveDown:
+            focus = focus == .complaint ? .pain : .complaint
+        case .previousField, .moveUp:
+            focus = focus == .pain ? .complaint : .pain
+        case .edit(let key):
+            if focus == .pain, case .character(let c) = key, !c.isASCII || !c.isNumber { return [] }
+            if focus == .pain, case .paste = key { return [] }
+            let before = (complaint.text, pain.text)
+            if focus == .complaint { complaint.handle(key) } else { pain.handle(key) }
+            guard (complaint.text, pain.text) != before, !painIsInvalid else { return [] }
+            if draft == nil, complaint.text.trimmingCharacters(in: .whitespaces).isEmpty, painScore == nil { return [] }
+            return [.saveDraft(DraftRequest(patientID: patientID, draft: draft, revision: revision,
+                                            complaint: complaint.text, painNow: painScore))]
+        default:
+            break
+        }
+        return []
+    }
+}
+
+/// What to save: the draft so far (nil to create it) and the header as typed.
+struct DraftRequest: Sendable, Hashable {
+    var patientID: Int64
+    var draft: Visit?
+    var revision: Int
+    var complaint: String
+    var painNow: Int?
+}
+
+/// Draws the new-visit form.
+enum NewVisitScreen {
+    static func draw(_ state: NewVisitState, in body: Rect, into buffer: inout ScreenBuffer) {
+        let width = body.width
+        var row = body.row + 1
+        buffer.put(" New visit for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+        row += 2
+        let labelWidth = 12
+        buffer.put(" Complaint", row: row, column: 0, style: .bold)
+        state.complaint.render(into: &buffer, row: row, column: labelWidth, width: max(1, width - labelWidth - 1),
+                               showsCursor: state.focus == .complaint)
+        row += 2
+        buffer.put(" Pain now", row: row, column: 0, style: .bold)
+        state.pain.render(into: &buffer, row: row, column: labelWidth, width: 3, showsCursor: state.focus == .pain)
+        if state.painIsInvalid {
+            buffer.put("  NPRS is 0 to 10: not saved", row: row, column: labelWidth + 3, style: ChartScreen.warningStyle)
+        } else {
+            buffer.put("  NPRS 0-10", row: row, column: labelWidth + 3, style: .dim)
+        }
+        row += 2
+        let saved = state.draft?.id.map { "Draft visit \($0) saved as you type; sign it when the visit is done." }
+            ?? "Nothing saved yet: the draft starts with the first thing you type."
+        buffer.put(" " + saved, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
+        row += 2
+        buffer.put(" Tab next field · Esc back to the chart · F1 help", row: row, column: 0, style: .dim,
+                   maxWidth: width, overflow: .ellipsis)
+        buffer.put(" Findings, needling and signing: `knot visit` commands for now.", row: row + 1, column: 0, style: .dim,
+                   maxWidth: width, overflow: .ellipsis)
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+import ClinicStore
+
+struct ReferralCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "referral", abstract: "Referrals: validity, sessions left, sections and the original letter.",
+        subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A patient's referrals with sessions used and left.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Record number or id.") var patient: String
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let (p, list) = try global.session().referrals(patientKey: patient)
+            if output.json { try Console.printJSON(list); return }
+            Console.print("\(p.displayName) (\(p.recordNumber))")
+            Console.print(Console.table(["ID", "DATE", "FROM", "FORMAT", "SESSIONS", "EXPIRES", "REASON"], list.map { s in
+                let r = s.referral
+                return [String(r.id!), r.date.description, r.referrerName, r.format.rawValue,
+                        r.sessionsAllowed.map { "\(s.sessionsUsed) of \($0) used" } ?? "\(s.sessionsUsed) used",
+                        r.expiresOn.map { $0 < .today() ? "\($0) EXPIRED" : $0.description } ?? "", r.reason]
+            }))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A referral's details and sections; --original prints the letter exactly as received.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Referral id.") var referral: Int64
+        @Flag(help: "Print the original letter, byte for byte as received.") var original = false
+        @Option(help: "Save attachment N (1-based) to this file.") var saveAttachment: [String] = []
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let r = try global.session().referral(id: referral)
+            if original {
+                guard let letter = r.originalLetter else { throw ServiceError.notFound("referral \(referral) was typed in: there is no original letter") }
+                FileHandle.standardOutput.write(letter)
+                return
+            }
+            for spec in saveAttachment {
+                let parts = spec.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let n = Int(parts[0]), r.attachments.indices.contains(n - 1) else {
+                    throw UsageError("--save-attachment takes N=FILE with N between 1 and \(r.attachments.count)")
+                }
+                let path = String(parts[1])
+                guard FileManager.default.createFile(atPath: path, contents: r.attachments[n - 1].data, attributes: [.posixPermissions: 0o600]) else {
+                    throw ServiceError.input("cannot write \(path)")
+                }
+                Console.print("Saved attachment \(n) (\(r.attachments[n - 1].mediaType)) to \(path).")
+            }
+            if !saveAttachment.isEmpty { return }
+            if output.json {
+                var copy = r
+                copy.originalLetter = nil
+                try Console.printJSON(copy)
+                return
+            }
+            Console.print("Referral #\(r.id!) — \(r.format.rawValue) — \(r.date)")
+            Console.print("From: \(r.referrerName)" + (r.referrerOrganisation.map { ", \($0)" } ?? "") + (r.referrerProviderNumber.map { " (provider \($0))" } ?? ""))
+            if let to = r.recipient { Console.print("To: \(to)") }
+            if let title = r.documentTitle { Console.print("Document: \(title)" + (r.documentCode.map { " [\($0)]" } ?? "")) }
+            Console.print("Valid: " + (r.expiresOn.map { "until \($0)" } ?? "no expiry given") + (r.sessionsAllowed.map { ", \($0) sessions" } ?? ""))
+            Console.print("Reason: \(r.reason)")
+            for s in r.sections {
+                Console.print("")
+                Console.print("\(s.title.uppercased())" + (s.code.map { " (\($0))" } ?? ""))
+                Console.print(s.text)
+                for e in s.entries { Console.print("  • " + [e.displayName, e.code.map { "[\($0)]" }, e.text].compactMap { $0 }.joined(separator: " ")) }
+            }
+            for (i, a) in r.attachments.enumerated() {
+                Console.print("Attachment \(i + 1): \(a.mediaType), \(a.data.count) bytes (save with --save-attachment \(i + 1)=FILE)")
+            }
+            for w in r.importWarnings { Console.print("warning on import: \(w)") }
+            if let sha = r.originalSHA256 { Console.print("Original letter: SHA-256 \(sha) (knot referral show \(r.id!) --original)") }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+import ClinicTestSupport
+
+/// A multi-document import killed with SIGKILL at many moments: after each kill the database
+/// must pass its integrity checks, every document must be wholly present or wholly absent, and
+/// every clinical row must have its audit row.
+///
+/// Kill points are spread evenly (with seeded jitter) over the measured length of a full import,
+/// so they land before, inside and between the per-document transactions, in the middle of the
+/// big records transaction, and during commits. 50 points in the normal suite, 300 with
+/// `KNOT_LONG_TESTS=1`.
+@Suite("crash consistency", .serialized)
+struct CrashConsistencyTests {
+    /// What one document should leave behind when it is present.
+    struct Expected {
+        var referralLetters: [String]      // file names
+        var recordsPatients: Int
+        var recordsVisits: Int
+    }
+
+    @Test("an import killed at many points leaves whole documents, a sound database and a complete audit trail")
+    func killedImport() throws {
+        let clinic = EndToEndClinic()
+        try clinic.setUp()
+        let importDir = clinic.home.file("import")
+        let letters = try EndToEndClinic.writeReferrals(count: 24, into: importDir, padding: 40)
+
+        // One large document: the demo clinic exported as records (one transaction with many visits).
+        let demoDB = clinic.home.file("demo.sqlite")
+        try #require(clinic.knot(["demo"], as: nil, database: demoDB).status == 0)
+        let records = (importDir as NSString).appendingPathComponent("records-zz.xml")
+        let exp = try clinic.knot(["export", "-o", records, "--no-audit", "--json"], as: nil, database: demoDB)
+        try #require(exp.status == 0, "\(exp.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(exp.stdout.utf8)) as? [String: Any]
+        let expected = Expected(referralLetters: letters.map { ($0 as NSString).lastPathComponent },
+                                recordsPatients: summary?["patients"] as? Int ?? -1, recordsVisits: summary?["visits"] as? Int ?? -1)
+        try #require(expected.recordsVisits > 0)
+
+        // The starting database, checkpointed (knot leaves no -wal behind when it closes cleanly).
+        let template = try Data(contentsOf: URL(fileURLWithPath: clinic.db))
+        #expect(!FileManager.default.fileExists(atPath: clinic.db + "-wal") || (try Data(contentsOf: URL(fileURLWithPath: clinic.db + "-wal"))).isEmpty)
+
+        // Measure a whole import once.
+        let fullDB = clinic.home.file("full.sqlite")
+        try template.write(to: URL(fileURLWithPath: fullDB))
+        let started = Date()
+        let full = try clinic.knot(["import", importDir], database: fullDB)
+        let duration = Date().timeIntervalSince(started)
+        try #require(full.status == 0, "\(full.stdout)\(full.stderr)")
+        try verify([fullDB], expected: expected, letters: letters, clinic: clinic, requireComplete: true)
+
+        let points = longTests ? 300 : 50
+        var generator = SeededGenerator(seed: 0x4B4E_4F54)
+        var databases: [String] = []
+        var killedMidway = 0
+        for k in 0..<points {
+            let db = clinic.home.file("kill-\(k).sqlite")
+            try template.write(to: URL(fileURLWithPath: db))
+            // Spread over the import's length (plus 10% past it), jittered within each slot.
+            let slot = (Double(k) + Double.random(in: 0..<1, using: &generator)) / Double(points)
+            let delay = slot * duration * 1.1
+            let run = try RunningKnot(["import", importDir], home: clinic.home.path,
+                                      environment: ["KNOT_DATABASE": db, "KNOT_PRACTITIONER": "amy"])
+            Thread.sleep(forTimeInterval: delay)
+            run.kill()
+            let r = run.wait()
+            if run.wasKilled { killedMidway += 1 } else { #expect(r.status == 0, "unkilled import failed: \(r.stderr)") }
+            databases.append(db)
+        }
+        try verify(databases, expected: expected, letters: letters, clinic: clinic, requireComplete: false)
+        // Most kills must really land while the import runs, or the test proves little.
+        #expect(killedMidway >= points * 3 / 4, "only \(killedMidway) of \(points) kills landed during the import")
+        print("crash consistency: \(points) kill points over a \(String(format: "%.2f", duration)) s import, \(killedMidway) killed mid-import")
+    }
+
+    /// Checks each database with an independent reader (Python's sqlite3) and with `knot check`.
+    func verify(_ databases: [String], expected: Expected, letters: [String], clinic: EndToEndClinic, requireComplete: Bool) throws {
+        let script = #"""
+        import hashlib, json, sqlite3, sys
+        spec = json.loads(sys.argv[1])
+        letters = {}
+        for path in spec["letters"]:
+            letters[path] = hashlib.sha256(open(path, "rb").read()).hexdigest()
+        records_sha = hashlib.sha256(open(spec["records"], "rb").read()).hexdigest()
+        report = []
+        for db in spec["databases"]:
+            c = sqlite3.connect(db)
+            problems = []
+            ic = [r[0] for r in c.execute("PRAGMA integrity_check")]
+            if ic != ["ok"]: problems.append("integrity_check: %s" % ic[:3])
+            fk = c.execute("PRAGMA foreign_key_check").fetchall()
+            if fk: problems.append("foreign_key_check: %s" % fk[:3])
+            present = 0
+            for path, sha in letters.items():
+                doc = c.execute("SELECT count(*) FROM imported_document WHERE sha256 = ?", (sha,)).fetchone()[0]
+                ref = c.execute("SELECT count(*) FROM referral WHERE original_sha256 = ?", (sha,)).fetchone()[0]
+                aud = c.execute("SELECT count(*) FROM audit_event WHERE action = 'import' AND detail = ?", ("sha256 " + sha,)).fetchone()[0]
+                pats = c.execute("SELECT count(*) FROM patient p JOIN referral r ON r.patient_id = p.id WHERE r.original_sha256 = ?", (sha,)).fetchone()[0]
+                if not (doc == ref == aud == pats) or doc > 1:
+                    problems.append("%s half-imported: document %d, referral %d, import audit %d, patient %d" % (path, doc, ref, aud, pats))
+                present += doc
+            rec = c.execute("SELECT count(*) FROM imported_document WHERE sha256 = ?", (records_sha,)).fetchone()[0]
+            patients = c.execute("SELECT count(*) FROM patient").fetchone()[0]
+            visits = c.execute("SELECT count(*) FROM visit").fetchone()[0]
+            want_p = present + (spec["recordsPatients"] if rec else 0)
+            want_v = spec["recordsVisits"] if rec else 0
+            if patients != want_p or visits != want_v:
+                problems.append("records document half-imported: flag %d, patients %d (want %d), visits %d (want %d)" % (rec, patients, want_p, visits, want_v))
+            for table, entity in [("patient", "patient"), ("referral", "referral"), ("visit", "visit"), ("patient_alert", "alert"),
+                                  ("consent", "consent"), ("precaution_screen", "screen"), ("amendment", None), ("follow_up_plan", "plan")]:
+                if entity is None:
+                    q = "SELECT count(*) FROM amendment a WHERE NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.action = 'amend' AND e.entity = 'visit' AND e.entity_id = a.visit_id)"
+                else:
+                    q = "SELECT count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.action = 'create' AND e.entity = '%s' AND e.entity_id = t.id)" % (table, entity)
+                missing = c.execute(q).fetchone()[0]
+                if missing: problems.append("%d %s row(s) without an audit row" % (missing, table))
+            report.append({"db": db, "problems": problems, "letters": present, "records": rec})
+            c.close()
+        print(json.dumps(report))
+        """#
+        let records = letters.first.map { (($0 as NSString).deletingLastPathComponent as NSString).appendingPathComponent("records-zz.xml") } ?? ""
+        let spec: [String: Any] = ["letters": letters, "records": records, "databases": databases,
+                                   "recordsPatients": expected.recordsPatients, "recordsVisits": expected.recordsVisits]
+        let specJSON = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+        let out = try SQLiteProbe.python(script, [specJSON])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]])
+        #expect(report.count == databases.count)
+        var states = Set<String>()
+        for entry in report {
+            let problems = entry["problems"] as? [String] ?? ["no report"]
+            #expect(problems.isEmpty, "\(entry["db"] ?? ""): \(problems.joined(separator: "; "))")
+            states.insert("\(entry["letters"] ?? 0)+\(entry["records"] ?? 0)")
+            if requireComplete {
+                #expect(entry["letters"] as? Int == letters.count)
+                #expect(entry["records"] as? Int == 1)
+            }
+        }
+        if !requireComplete {
+            // The kills must have caught the import at several different stages.
+            #expect(states.count >= 5, "kills landed at only \(states.count) distinct stages: \(states.sorted())")
+        }
+        // The product's own check (integrity, foreign keys, the audit hash chain) agrees.
+        for db in databases {
+            let check = try clinic.knot(["check", "--json"], as: nil, database: db)
+            #expect(check.status == 0, "knot check on \(db): \(check.stdout) \(check.stderr)")
+        }
+    }
+}
+
+/// A small deterministic random generator (SplitMix64), so every run kills at the same moments.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
