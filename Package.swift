@@ -58,7 +58,7 @@ let package = Package(
             ]
         ),
         .target(name: "TerminalKit", dependencies: ["CTerminalShim"]),
-        .target(name: "ClinicTUI", dependencies: ["TerminalKit", "ClinicServices", "ClinicModel"]),
+        .target(name: "ClinicTUI", dependencies: ["TerminalKit", "ClinicServices", "ClinicModel", "ClinicStore"]),
         .executableTarget(
             name: "knot",
             dependencies: [
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "FollowUpPlansTests", dependencies: ["FollowUpPlans", "ClinicModel", "LibXML", "ClinicTestSupport"], resources: [.copy("Golden")]),
         .testTarget(name: "ClinicServicesTests", dependencies: ["ClinicServices", "ClinicStore", "ClinicModel", "ClinicTestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "ClinicTUITests", dependencies: ["ClinicTUI", "TerminalKit", "ClinicServices", "ClinicTestSupport"], resources: [.copy("Golden")]),
+        .testTarget(name: "ClinicTUITests", dependencies: ["ClinicTUI", "TerminalKit", "ClinicServices", "ClinicStore", "ClinicModel", "ClinicTestSupport"], resources: [.copy("Golden")]),
         .testTarget(name: "KnotEndToEndTests", dependencies: ["knot", "ClinicTestSupport", "ClinicStore", "ClinicModel"]),
     ]
 )

@@ -24,8 +24,8 @@ struct BenchDriver {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { if !options.keep && options.workDirectory == nil { try? FileManager.default.removeItem(atPath: work) } }
         report.header = Machine.describe(smoke: options.smoke)
-        print(report.header)
-        print("work folder: \(work)\n")
+        Output.line(report.header)
+        Output.line("work folder: \(work)\n")
 
         try letters(work: work)
         var largestDB: String?
@@ -38,7 +38,7 @@ struct BenchDriver {
             try frontEnd(db: db, size: size, work: work)
             try wholeProcess(db: db, size: size, work: work)
         }
-        print("\n" + report.summary)
+        Output.line("\n" + report.summary)
         if let path = options.jsonPath {
             try JSONEncoder().encode(report.figures).write(to: URL(fileURLWithPath: path))
         }

@@ -9,8 +9,7 @@ struct BenchReport {
 
     /// Prints a line now (a long run shows progress) and keeps it for the summary.
     mutating func line(_ text: String) {
-        print(text)
-        fflush(stdout)
+        Output.line(text)
         lines.append(text)
     }
 
@@ -19,8 +18,7 @@ struct BenchReport {
         let met = value <= limit
         let verdict = met ? "met" : "MISSED by \(Format.number(value - limit))\(unit) (\(Format.number(value / limit))x the target)"
         let text = "  target \(name) <= \(Format.number(limit))\(unit): \(Format.number(value))\(unit), \(verdict)"
-        print(text)
-        fflush(stdout)
+        Output.line(text)
         targets.append(text)
     }
 
@@ -57,5 +55,12 @@ enum Machine {
         #endif
         return "knot-bench\(smoke ? " --smoke" : ""): \(build); \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores,"
             + " \(Format.number(Double(memory) / 1e9)) GB"
+    }
+}
+
+/// Standard output, unbuffered, so a long run shows its progress line by line.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

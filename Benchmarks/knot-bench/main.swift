@@ -18,12 +18,13 @@ case "phase":
 case "stress-writer":
     status = StressWriterDispatch.run(Array(arguments.dropFirst()))
 case "-h", "--help", "help":
-    print(BenchOptions.usage)
+    Output.line(BenchOptions.usage)
     status = 0
 default:
     do {
         let options = try BenchOptions(arguments)
-        status = try BenchDriver(options: options).run()
+        var driver = BenchDriver(options: options)
+        status = try driver.run()
     } catch {
         FileHandle.standardError.write(Data("knot-bench: \(error)\n\n\(BenchOptions.usage)\n".utf8))
         status = 2

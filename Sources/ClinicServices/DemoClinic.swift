@@ -115,8 +115,12 @@ public enum DemoClinic {
 /// so memory stays flat and the result does not depend on the batch size. Names come from pools
 /// (with accents, apostrophes and CJK names), so search sees realistic collisions.
 public enum SyntheticClinic {
+    /// Patients written per transaction.
     public static let batchSize = 1000
 
+    /// Generates the clinic (creating the demo's practitioners when missing) and returns what
+    /// it wrote. The same seed and `today` give the same clinic; `today` must not be after the
+    /// real date. About 100 s for 10,000 patients with 3 visits each in a debug build.
     @discardableResult
     public static func generate(into db: ClinicDatabase, patients: Int, visitsPerPatient: Int, seed: UInt64,
                                 today: LocalDate) throws -> DemoSummary {
@@ -547,7 +551,7 @@ struct ClinicHistoryWriter {
         if let d = draftDay, !days.isEmpty { days[days.count - 1] = d } else { draftDay = nil }
 
         let referral = try writeReferral(for: patientID, practitioner: practitioner, person: person,
-                                         firstVisit: days.first, rng: &rng)
+                                         complaint: presentation.complaint, firstVisit: days.first, rng: &rng)
         let confirmed = patient.confirmedPrecautions
         let acceptsNeedling = !confirmed.contains(.needlePhobia) && !person.traits.contains(.needlePhobia) && rng.chance(0.8)
         let mayNeedle = acceptsNeedling && practitioner.dryNeedlingTraining != nil
@@ -602,7 +606,7 @@ struct ClinicHistoryWriter {
         let suburbs = ["Fitzroy VIC 3065", "Northcote VIC 3070", "Brighton VIC 3186", "Newtown NSW 2042",
                        "Fremantle WA 6160", "Paddington QLD 4064", "Glenelg SA 5045", "Sandy Bay TAS 7005"]
         var identifiers: [PatientIdentifier] = []
-        let scrambled = String(format: "%09d", (serial * 387_420_489 + 123_456_789) % 1_000_000_000)
+        let scrambled = String(format: "%09ld", (serial * 387_420_489 + 123_456_789) % 1_000_000_000)
         if rng.chance(0.55) {
             identifiers.append(PatientIdentifier(system: .medicare, value: kind.medicarePrefix + scrambled))
         }
@@ -656,7 +660,7 @@ struct ClinicHistoryWriter {
         return (0..<count).map { k in start.adding(days: k * gap + rng.int(0...(gap / 3))) }
     }
 
-    mutating func writeReferral(for patientID: Int64, practitioner: Practitioner, person: DemoPerson,
+    mutating func writeReferral(for patientID: Int64, practitioner: Practitioner, person: DemoPerson, complaint: String,
                                 firstVisit: LocalDate?, rng: inout SplitMix64) throws -> Referral? {
         guard let first = firstVisit, rng.chance(0.65) || person.traits.contains(.proposedAntiplatelet) else { return nil }
         let referrers: [(String, String, String)] = [
@@ -678,7 +682,7 @@ struct ClinicHistoryWriter {
             patientID: patientID, referrerName: name, referrerOrganisation: organisation, referrerProviderNumber: number,
             referrerContact: "(03) 9\(rng.int(100...999)) \(rng.int(1000...9999))", recipient: practitioner.name, date: date,
             expiresOn: expires, sessionsAllowed: capped ? 5 : nil,
-            reason: "Please assess and treat. Thank you for seeing this patient.", format: .manual,
+            reason: "\(complaint). Please assess and treat; thank you for seeing this patient.", format: .manual,
             sections: person.traits.contains(.proposedAntiplatelet)
                 ? [ReferralSection(kind: "medications", title: "Medications", text: "Aspirin 100 mg daily; atorvastatin 20 mg")] : [])
         summary.referrals += 1

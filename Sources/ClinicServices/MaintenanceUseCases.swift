@@ -75,7 +75,14 @@ extension ClinicSession {
             var items: [RetentionItem] = []
             for s in try tx.patientSummaries(includeArchived: true, limit: Int.max) {
                 let last = try tx.visitSummaries(patientID: s.id).first.map { LocalDate($0.startedAt) }
-                let contact = last ?? s.dateOfBirth
+                // Last contact is the latest visit or referral; for a patient with neither, the day
+                // they were registered. Never the date of birth: a patient registered today and
+                // not yet seen is not decades past retention.
+                let referred = try tx.referralStatuses(patientID: s.id).map(\.referral.date).max()
+                let contact = try [last, referred].compactMap { $0 }.max()
+                    ?? tx.auditLog(patientID: s.id, limit: Int.max)
+                        .last { $0.event.action == .create && $0.event.entity == "patient" }.map { LocalDate($0.event.at) }
+                    ?? today
                 let adultRule = contact.adding(years: 7)
                 let minorAtContact = s.dateOfBirth.years(until: contact) < 18
                 let until = minorAtContact ? max(adultRule, s.dateOfBirth.adding(years: 25)) : adultRule

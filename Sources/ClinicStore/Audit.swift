@@ -74,21 +74,21 @@ extension StoreTransaction {
     public func appendAuditAlways(_ event: AuditEvent) throws -> AuditRecord {
         var event = event
         event.at = Self.truncated(event.at)
-        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
         let prevHash: String = head?["last_hash"] ?? Self.genesisHash
         let lastID: Int64 = head?["last_id"] ?? 0
-        let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit_event") ?? 0
+        let maxID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM audit_event")) ?? 0
         let id = max(lastID, maxID) + 1
         let hash = Self.auditHash(id: id, event: event, prevHash: prevHash)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
+            """).execute(arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
                              event.patientID, event.detail, prevHash, hash])
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
             ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
-            """, arguments: [id, hash])
+            """).execute(arguments: [id, hash])
         event.id = id
         return AuditRecord(event: event, prevHash: prevHash, hash: hash)
     }
@@ -97,7 +97,7 @@ extension StoreTransaction {
     /// restored chain verifies with the same hashes. Refuses a row that does not chain.
     public func restoreAudit(_ record: AuditRecord) throws {
         guard let id = record.event.id else { throw StoreError.constraint(message: "an imported audit event has no id") }
-        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
         let lastID: Int64 = head?["last_id"] ?? 0
         let lastHash: String = head?["last_hash"] ?? Self.genesisHash
         var event = record.event
@@ -106,15 +106,15 @@ extension StoreTransaction {
               Self.auditHash(id: id, event: event, prevHash: record.prevHash) == record.hash else {
             throw StoreError.constraint(message: "imported audit event \(id) does not chain (the export's audit trail was altered)")
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
+            """).execute(arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
                              event.patientID, event.detail, record.prevHash, record.hash])
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
             ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
-            """, arguments: [id, record.hash])
+            """).execute(arguments: [id, record.hash])
     }
 
     static func auditRecord(_ row: Row) -> AuditRecord {
@@ -129,9 +129,9 @@ extension StoreTransaction {
     public func auditLog(patientID: Int64? = nil, limit: Int = 100) throws -> [AuditRecord] {
         let rows: [Row]
         if let patientID {
-            rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_event WHERE patient_id = ? ORDER BY id DESC LIMIT ?", arguments: [patientID, limit])
+            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_event WHERE patient_id = ? ORDER BY id DESC LIMIT ?"), arguments: [patientID, limit])
         } else {
-            rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_event ORDER BY id DESC LIMIT ?", arguments: [limit])
+            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_event ORDER BY id DESC LIMIT ?"), arguments: [limit])
         }
         return rows.map(Self.auditRecord)
     }
@@ -171,7 +171,7 @@ extension StoreTransaction {
             expectedPrev = r.hash
             expectedID = id + 1
         }
-        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
         if problem == nil {
             let lastID: Int64 = head?["last_id"] ?? 0
             let lastHash: String = head?["last_hash"] ?? Self.genesisHash

@@ -103,7 +103,8 @@ public final class ClinicDatabase: Sendable {
         case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "permission denied or missing folder")
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
         case .SQLITE_FULL: return .writeFailed(reason: "the disk is full")
-        case .SQLITE_CORRUPT: return .notADatabase(path: path)
+        case .SQLITE_CORRUPT: return .cannotOpen(path: path, reason: damaged)
+        case .SQLITE_IOERR: return .cannotOpen(path: path, reason: diskError)
         default: return .cannotOpen(path: path, reason: e.message ?? "\(e.resultCode)")
         }
     }
@@ -152,6 +153,11 @@ public final class ClinicDatabase: Sendable {
         }
     }
 
+    /// A Knot database whose pages are damaged (truncated, overwritten): not "not a database".
+    static let damaged = "the file is damaged (SQLite reports it malformed); nothing was changed. Restore the latest backup with `knot restore FILE`"
+    /// SQLite's "disk I/O error": a write or sync failed, most often because the disk is full.
+    static let diskError = "a read or write on the disk failed (is the disk full, or failing?)"
+
     /// Turns SQLite's errors into messages a practitioner can act on.
     static func translate(_ e: DatabaseError, path: String) -> StoreError {
         switch e.resultCode {
@@ -165,10 +171,11 @@ public final class ClinicDatabase: Sendable {
             }
             return .constraint(message: m)
         case .SQLITE_FULL: return .writeFailed(reason: "the disk is full")
-        case .SQLITE_IOERR: return .writeFailed(reason: "input/output error: \(e.message ?? "")")
+        case .SQLITE_IOERR: return .writeFailed(reason: diskError)
         case .SQLITE_READONLY: return .readOnly(path: path)
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
+        case .SQLITE_CORRUPT: return .cannotOpen(path: path, reason: damaged)
         case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: e.message ?? "cannot open")
         default: return .constraint(message: e.message ?? "\(e.resultCode)")
         }

@@ -8,10 +8,10 @@ extension StoreTransaction {
         do { try c.validate() } catch { throw StoreError.invalid(error) }
         var c = c
         c.recordedAt = Self.truncated(c.recordedAt)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO consent (id, patient_id, practitioner_id, recorded_at, risks, benefits_explained, written, valid_until, notes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [preservingID ? c.id : nil, c.patientID, c.practitionerID, c.recordedAt,
+            """).execute(arguments: [preservingID ? c.id : nil, c.patientID, c.practitionerID, c.recordedAt,
                              c.risksExplained.map(\.rawValue).sorted().joined(separator: ","),
                              c.benefitsExplained, c.written, c.validUntil, c.notes])
         c.id = lastID()
@@ -20,7 +20,7 @@ extension StoreTransaction {
     }
 
     public func consents(patientID: Int64) throws -> [Consent] {
-        try Row.fetchAll(db, sql: "SELECT * FROM consent WHERE patient_id = ? ORDER BY recorded_at, id", arguments: [patientID]).map { r in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM consent WHERE patient_id = ? ORDER BY recorded_at, id"), arguments: [patientID]).map { r in
             let risks = (r["risks"] as String).split(separator: ",").compactMap { Consent.Risk(rawValue: String($0)) }
             return Consent(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], recordedAt: r["recorded_at"],
                            risksExplained: Set(risks), benefitsExplained: r["benefits_explained"], written: r["written"],
@@ -34,10 +34,10 @@ extension StoreTransaction {
         var s = s
         s.recordedAt = Self.truncated(s.recordedAt)
         let acks = Dictionary(uniqueKeysWithValues: s.acknowledgments.map { ($0.key.rawValue, $0.value) })
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO precaution_screen (id, patient_id, practitioner_id, recorded_at, present_json, acknowledgments_json, valid_until)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [preservingID ? s.id : nil, s.patientID, s.practitionerID, s.recordedAt,
+            """).execute(arguments: [preservingID ? s.id : nil, s.patientID, s.practitionerID, s.recordedAt,
                              try encode(s.present.map(\.rawValue).sorted()), try encode(acks), s.validUntil])
         s.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "screen", entityID: s.id, patientID: s.patientID))
@@ -45,7 +45,7 @@ extension StoreTransaction {
     }
 
     public func screens(patientID: Int64) throws -> [PrecautionScreen] {
-        try Row.fetchAll(db, sql: "SELECT * FROM precaution_screen WHERE patient_id = ? ORDER BY recorded_at, id", arguments: [patientID]).map { r in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM precaution_screen WHERE patient_id = ? ORDER BY recorded_at, id"), arguments: [patientID]).map { r in
             let present = try decode([String].self, r["present_json"]).compactMap(Precaution.init(rawValue:))
             let acks = try decode([String: String].self, r["acknowledgments_json"])
             var map: [Precaution: String] = [:]

@@ -40,11 +40,11 @@ extension StoreTransaction {
 
     /// The next free clinic record number, `K00001` style.
     public func nextRecordNumber() throws -> String {
-        let next = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM patient") ?? 1)
+        let next = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) + 1 FROM patient")) ?? 1)
         var n = next
         while true {
             let candidate = String(format: "K%05lld", n)
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE record_number = ?", arguments: [candidate]) == nil {
+            if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [candidate]) == nil {
                 return candidate
             }
             n += 1
@@ -58,20 +58,19 @@ extension StoreTransaction {
         var p = patient
         if p.recordNumber.isEmpty { p.recordNumber = try nextRecordNumber() }
         do { try p.validate(today: today) } catch { throw StoreError.invalid(error) }
-        if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE record_number = ?", arguments: [p.recordNumber]) != nil {
+        if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [p.recordNumber]) != nil {
             throw StoreError.duplicate(entity: "patient", field: "record number", value: p.recordNumber)
         }
         for ident in p.identifiers {
-            if let other = try Int64.fetchOne(db, sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?",
-                                              arguments: [ident.system.rawValue, ident.value]) {
+            if let other = try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"), arguments: [ident.system.rawValue, ident.value]) {
                 throw StoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.value) (patient \(other))")
             }
         }
         let now = Date()
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [preservingID ? p.id : nil, p.recordNumber, p.givenNames, p.familyName, p.preferredName,
+            """).execute(arguments: [preservingID ? p.id : nil, p.recordNumber, p.givenNames, p.familyName, p.preferredName,
                              p.dateOfBirth, p.sex.rawValue, p.phone, p.email, p.address,
                              p.generalPractitioner, p.archived, now, now])
         let id = lastID()
@@ -83,8 +82,7 @@ extension StoreTransaction {
     }
 
     func insertIdentifier(_ ident: PatientIdentifier, patientID: Int64) throws {
-        try db.execute(sql: "INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)",
-                       arguments: [patientID, ident.system.rawValue, ident.value])
+        try db.cachedStatement(sql: "INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)").execute(arguments: [patientID, ident.system.rawValue, ident.value])
     }
 
     /// Adds an alert to a patient (audited when `actor` is given).
@@ -95,10 +93,10 @@ extension StoreTransaction {
         case .allergy: ("allergy", nil)
         case .other: ("other", nil)
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO patient_alert (patient_id, kind, precaution, text, status, source, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [patientID, kind, precaution, alert.text, alert.status.rawValue, alert.source, Date()])
+            """).execute(arguments: [patientID, kind, precaution, alert.text, alert.status.rawValue, alert.source, Date()])
         var a = alert
         a.id = lastID()
         if let actor {
@@ -109,10 +107,10 @@ extension StoreTransaction {
 
     /// Confirms or dismisses an alert (a proposed alert from a referral, typically).
     public func setAlertStatus(alertID: Int64, status: AlertStatus, actor: String) throws {
-        guard let pid = try Int64.fetchOne(db, sql: "SELECT patient_id FROM patient_alert WHERE id = ?", arguments: [alertID]) else {
+        guard let pid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_alert WHERE id = ?"), arguments: [alertID]) else {
             throw StoreError.notFound(entity: "alert", key: String(alertID))
         }
-        try db.execute(sql: "UPDATE patient_alert SET status = ? WHERE id = ?", arguments: [status.rawValue, alertID])
+        try db.cachedStatement(sql: "UPDATE patient_alert SET status = ? WHERE id = ?").execute(arguments: [status.rawValue, alertID])
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: "alert", entityID: alertID, patientID: pid, detail: status.rawValue))
     }
 
@@ -123,13 +121,13 @@ extension StoreTransaction {
         }
         do { try patient.validate(today: today) } catch { throw StoreError.invalid(error) }
         if patient.recordNumber != old.recordNumber,
-           try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE record_number = ?", arguments: [patient.recordNumber]) != nil {
+           try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [patient.recordNumber]) != nil {
             throw StoreError.duplicate(entity: "patient", field: "record number", value: patient.recordNumber)
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE patient SET record_number = ?, given_names = ?, family_name = ?, preferred_name = ?, date_of_birth = ?,
               sex = ?, phone = ?, email = ?, address = ?, general_practitioner = ?, archived = ?, updated_at = ? WHERE id = ?
-            """, arguments: [patient.recordNumber, patient.givenNames, patient.familyName, patient.preferredName,
+            """).execute(arguments: [patient.recordNumber, patient.givenNames, patient.familyName, patient.preferredName,
                              patient.dateOfBirth, patient.sex.rawValue, patient.phone, patient.email, patient.address,
                              patient.generalPractitioner, patient.archived, Date(), id])
         for ident in patient.identifiers where !old.identifiers.contains(ident) {
@@ -141,11 +139,11 @@ extension StoreTransaction {
 
     /// A patient with identifiers and alerts, or nil.
     public func patient(id: Int64) throws -> Patient? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM patient WHERE id = ?"), arguments: [id]) else { return nil }
         var p = Self.patient(row)
-        p.identifiers = try Row.fetchAll(db, sql: "SELECT system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id", arguments: [id])
+        p.identifiers = try Row.fetchAll(db.cachedStatement(sql: "SELECT system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id"), arguments: [id])
             .map { PatientIdentifier(system: .init(rawValue: $0["system"]), value: $0["value"]) }
-        p.alerts = try Row.fetchAll(db, sql: "SELECT * FROM patient_alert WHERE patient_id = ? ORDER BY id", arguments: [id]).map { r in
+        p.alerts = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM patient_alert WHERE patient_id = ? ORDER BY id"), arguments: [id]).map { r in
             let kind: PatientAlert.Kind
             switch r["kind"] as String {
             case "precaution": kind = .precaution(Precaution(rawValue: r["precaution"] ?? "") ?? .anticoagulant)
@@ -160,7 +158,7 @@ extension StoreTransaction {
     /// Finds a patient by record number, or by numeric id when `key` is all digits.
     public func patient(key: String) throws -> Patient? {
         if let id = Int64(key), let p = try patient(id: id) { return p }
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM patient WHERE record_number = ? COLLATE NOCASE", arguments: [key]) {
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM patient WHERE record_number = ? COLLATE NOCASE"), arguments: [key]) {
             return try patient(id: id)
         }
         return nil
@@ -168,20 +166,19 @@ extension StoreTransaction {
 
     /// The patient holding an identifier, if any.
     public func patientID(identifier: PatientIdentifier) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?",
-                           arguments: [identifier.system.rawValue, identifier.value])
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"), arguments: [identifier.system.rawValue, identifier.value])
     }
 
     /// Patients with this date of birth and names equal ignoring case and accents.
     public func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64] {
-        let rows = try Row.fetchAll(db, sql: "SELECT id, family_name, given_names FROM patient WHERE date_of_birth = ?", arguments: [dateOfBirth])
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, family_name, given_names FROM patient WHERE date_of_birth = ?"), arguments: [dateOfBirth])
         func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).trimmingCharacters(in: .whitespaces) }
         return rows.filter { fold($0["family_name"]) == fold(familyName) && fold($0["given_names"]) == fold(givenNames) }.map { $0["id"] }
     }
 
     /// Patients with this date of birth and the same family name (a doubtful match to report).
     public func patientIDs(familyName: String, dateOfBirth: LocalDate) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT id FROM patient WHERE date_of_birth = ? AND family_name = ? COLLATE NOCASE", arguments: [dateOfBirth, familyName])
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM patient WHERE date_of_birth = ? AND family_name = ? COLLATE NOCASE"), arguments: [dateOfBirth, familyName])
     }
 
     /// The columns `summary(_:)` reads, for queries that add their own (`p` is the patient).
@@ -199,13 +196,12 @@ extension StoreTransaction {
 
     /// Patients by name, archived ones hidden unless asked for.
     public func patientSummaries(includeArchived: Bool = false, limit: Int = 500, offset: Int = 0) throws -> [PatientSummary] {
-        try Row.fetchAll(db, sql: Self.summarySQL + (includeArchived ? "" : " WHERE p.archived = 0")
-                         + " ORDER BY p.family_name COLLATE NOCASE, p.given_names COLLATE NOCASE, p.id LIMIT ? OFFSET ?",
-                         arguments: [limit, offset]).map(Self.summary)
+        try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + (includeArchived ? "" : " WHERE p.archived = 0")
+                         + " ORDER BY p.family_name COLLATE NOCASE, p.given_names COLLATE NOCASE, p.id LIMIT ? OFFSET ?"), arguments: [limit, offset]).map(Self.summary)
     }
 
     public func patientCount(includeArchived: Bool = false) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM patient" + (includeArchived ? "" : " WHERE archived = 0")) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM patient" + (includeArchived ? "" : " WHERE archived = 0"))) ?? 0
     }
 
     /// Full-text search over names, record number, phone digits and date of birth.
@@ -216,11 +212,10 @@ extension StoreTransaction {
         guard let match = Self.ftsQuery(query) else {
             return try patientSummaries(includeArchived: includeArchived, limit: limit)
         }
-        return try Row.fetchAll(db, sql: Self.summarySQL + """
+        return try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + """
              JOIN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ? ORDER BY rank LIMIT 2000) f ON f.rowid = p.id
             """ + (includeArchived ? "" : " WHERE p.archived = 0")
-            + " ORDER BY p.family_name COLLATE NOCASE, p.given_names COLLATE NOCASE, p.id LIMIT ?",
-            arguments: [match, limit]).map(Self.summary)
+            + " ORDER BY p.family_name COLLATE NOCASE, p.given_names COLLATE NOCASE, p.id LIMIT ?"), arguments: [match, limit]).map(Self.summary)
     }
 
     /// Turns typed text into a safe FTS5 query: every token quoted, prefix-matched, ANDed.

@@ -23,10 +23,10 @@ extension StoreTransaction {
         if try practitioner(handle: p.handle) != nil {
             throw StoreError.duplicate(entity: "practitioner", field: "handle", value: p.handle)
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO practitioner (id, handle, name, profession, registration_number, role, training_course, training_hours, training_completed_on, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [preservingID ? p.id : nil, p.handle, p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
+            """).execute(arguments: [preservingID ? p.id : nil, p.handle, p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
                              p.dryNeedlingTraining?.course, p.dryNeedlingTraining?.hours,
                              p.dryNeedlingTraining?.completedOn, Date()])
         var saved = p
@@ -38,24 +38,24 @@ extension StoreTransaction {
     public func updatePractitioner(_ p: Practitioner, actor: String) throws {
         guard let id = p.id else { throw StoreError.notFound(entity: "practitioner", key: p.handle) }
         do { try p.validate() } catch { throw StoreError.invalid(error) }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE practitioner SET name = ?, profession = ?, registration_number = ?, role = ?,
               training_course = ?, training_hours = ?, training_completed_on = ? WHERE id = ?
-            """, arguments: [p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
+            """).execute(arguments: [p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
                              p.dryNeedlingTraining?.course, p.dryNeedlingTraining?.hours,
                              p.dryNeedlingTraining?.completedOn, id])
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: "practitioner", entityID: id))
     }
 
     public func practitioner(handle: String) throws -> Practitioner? {
-        try Row.fetchOne(db, sql: "SELECT * FROM practitioner WHERE handle = ? COLLATE NOCASE", arguments: [handle]).map(Self.practitioner)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM practitioner WHERE handle = ? COLLATE NOCASE"), arguments: [handle]).map(Self.practitioner)
     }
 
     public func practitioner(id: Int64) throws -> Practitioner? {
-        try Row.fetchOne(db, sql: "SELECT * FROM practitioner WHERE id = ?", arguments: [id]).map(Self.practitioner)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM practitioner WHERE id = ?"), arguments: [id]).map(Self.practitioner)
     }
 
     public func practitioners() throws -> [Practitioner] {
-        try Row.fetchAll(db, sql: "SELECT * FROM practitioner ORDER BY name COLLATE NOCASE").map(Self.practitioner)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM practitioner ORDER BY name COLLATE NOCASE")).map(Self.practitioner)
     }
 }

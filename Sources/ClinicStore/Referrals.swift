@@ -15,7 +15,7 @@ public struct ReferralStatus: Sendable, Hashable, Codable {
 extension StoreTransaction {
     func referral(_ row: Row, withLetter: Bool) throws -> Referral {
         let id: Int64 = row["id"]
-        let attachments = try Row.fetchAll(db, sql: "SELECT media_type, data FROM referral_attachment WHERE referral_id = ? ORDER BY position", arguments: [id])
+        let attachments = try Row.fetchAll(db.cachedStatement(sql: "SELECT media_type, data FROM referral_attachment WHERE referral_id = ? ORDER BY position"), arguments: [id])
             .map { ReferralAttachment(mediaType: $0["media_type"], data: $0["data"]) }
         return Referral(
             id: id, patientID: row["patient_id"], referrerName: row["referrer_name"],
@@ -33,53 +33,52 @@ extension StoreTransaction {
     @discardableResult
     public func insertReferral(_ r: Referral, actor: String, preservingID: Bool = false) throws -> Referral {
         do { try r.validate() } catch { throw StoreError.invalid(error) }
-        guard try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [r.patientID]) != nil else {
+        guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE id = ?"), arguments: [r.patientID]) != nil else {
             throw StoreError.notFound(entity: "patient", key: String(r.patientID))
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO referral (id, patient_id, referrer_name, referrer_organisation, referrer_provider_number, referrer_contact,
               recipient, date, expires_on, sessions_allowed, reason, format, document_id, document_code, document_title,
               sections_json, warnings_json, original_letter, original_sha256, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [preservingID ? r.id : nil, r.patientID, r.referrerName, r.referrerOrganisation, r.referrerProviderNumber,
+            """).execute(arguments: [preservingID ? r.id : nil, r.patientID, r.referrerName, r.referrerOrganisation, r.referrerProviderNumber,
                              r.referrerContact, r.recipient, r.date, r.expiresOn, r.sessionsAllowed, r.reason,
                              r.format.rawValue, r.documentID, r.documentCode, r.documentTitle,
                              try encode(r.sections), try encode(r.importWarnings), r.originalLetter, r.originalSHA256, Date()])
         var saved = r
         saved.id = lastID()
         for (i, a) in r.attachments.enumerated() {
-            try db.execute(sql: "INSERT INTO referral_attachment (referral_id, position, media_type, data) VALUES (?, ?, ?, ?)",
-                           arguments: [saved.id, i, a.mediaType, a.data])
+            try db.cachedStatement(sql: "INSERT INTO referral_attachment (referral_id, position, media_type, data) VALUES (?, ?, ?, ?)").execute(arguments: [saved.id, i, a.mediaType, a.data])
         }
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "referral", entityID: saved.id, patientID: r.patientID))
         return saved
     }
 
     public func referral(id: Int64, withLetter: Bool = true) throws -> Referral? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM referral WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM referral WHERE id = ?"), arguments: [id]) else { return nil }
         return try referral(row, withLetter: withLetter)
     }
 
     public func referralID(sha256: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT id FROM referral WHERE original_sha256 = ?", arguments: [sha256])
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM referral WHERE original_sha256 = ?"), arguments: [sha256])
     }
 
     /// A patient's referrals with sessions used (visits linked to each), newest first.
     public func referralStatuses(patientID: Int64, withLetters: Bool = false) throws -> [ReferralStatus] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT r.*, (SELECT count(*) FROM visit v WHERE v.referral_id = r.id) AS used
             FROM referral r WHERE r.patient_id = ? ORDER BY r.date DESC, r.id DESC
-            """, arguments: [patientID]).map { row in
+            """), arguments: [patientID]).map { row in
             ReferralStatus(referral: try referral(row, withLetter: withLetters), sessionsUsed: row["used"])
         }
     }
 
     /// Remembers that a document was imported (its SHA-256), so a second import is a no-op.
     public func recordImportedDocument(sha256: String, kind: String) throws {
-        try db.execute(sql: "INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)", arguments: [sha256, kind, Date()])
+        try db.cachedStatement(sql: "INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)").execute(arguments: [sha256, kind, Date()])
     }
 
     public func wasImported(sha256: String) throws -> Bool {
-        try Int.fetchOne(db, sql: "SELECT 1 FROM imported_document WHERE sha256 = ?", arguments: [sha256]) != nil
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM imported_document WHERE sha256 = ?"), arguments: [sha256]) != nil
     }
 }

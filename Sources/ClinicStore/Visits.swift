@@ -25,11 +25,11 @@ extension StoreTransaction {
         do { try v.validateHeader() } catch { throw StoreError.invalid(error) }
         var v = v
         v.startedAt = Self.truncated(v.startedAt)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
               psfs_json, notes, likely_cause_notes, status, signed_at, revision)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, 0)
-            """, arguments: [preservingID ? v.id : nil, v.patientID, v.practitionerID, v.referralID, v.startedAt, v.complaint,
+            """).execute(arguments: [preservingID ? v.id : nil, v.patientID, v.practitionerID, v.referralID, v.startedAt, v.complaint,
                              v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value, try encode(v.psfs),
                              v.notes, v.likelyCauseNotes])
         let id = lastID()
@@ -40,7 +40,7 @@ extension StoreTransaction {
         v.treatments = try v.treatments.map { try insertTreatment($0, visitID: id, actor: nil, preservingID: preservingID) }
         v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
         if v.status == .signed, let at = v.signedAt {
-            try db.execute(sql: "UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?", arguments: [Self.truncated(at), id])
+            try db.cachedStatement(sql: "UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?").execute(arguments: [Self.truncated(at), id])
         } else {
             v.status = .draft
             v.signedAt = nil
@@ -50,7 +50,7 @@ extension StoreTransaction {
 
     /// The draft's revision (bumped by every save), for detecting two sessions editing one draft.
     public func visitRevision(id: Int64) throws -> Int {
-        guard let r = try Int.fetchOne(db, sql: "SELECT revision FROM visit WHERE id = ?", arguments: [id]) else {
+        guard let r = try Int.fetchOne(db.cachedStatement(sql: "SELECT revision FROM visit WHERE id = ?"), arguments: [id]) else {
             throw StoreError.notFound(entity: "visit", key: String(id))
         }
         return r
@@ -64,21 +64,21 @@ extension StoreTransaction {
         do { try v.validateHeader() } catch { throw StoreError.invalid(error) }
         let current = try visitRevision(id: id)
         if let expectedRevision, expectedRevision != current { throw StoreError.draftConflict(visitID: id) }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE visit SET referral_id = ?, complaint = ?, pain_now = ?, pain_best = ?, pain_worst = ?, psfs_json = ?,
               notes = ?, likely_cause_notes = ?, revision = revision + 1 WHERE id = ?
-            """, arguments: [v.referralID, v.complaint, v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value,
+            """).execute(arguments: [v.referralID, v.complaint, v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value,
                              try encode(v.psfs), v.notes, v.likelyCauseNotes, id])
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: id, patientID: v.patientID))
         return current + 1
     }
 
     func bumpRevision(_ visitID: Int64) throws {
-        try db.execute(sql: "UPDATE visit SET revision = revision + 1 WHERE id = ?", arguments: [visitID])
+        try db.cachedStatement(sql: "UPDATE visit SET revision = revision + 1 WHERE id = ?").execute(arguments: [visitID])
     }
 
     func patientID(visitID: Int64) throws -> Int64 {
-        guard let p = try Int64.fetchOne(db, sql: "SELECT patient_id FROM visit WHERE id = ?", arguments: [visitID]) else {
+        guard let p = try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM visit WHERE id = ?"), arguments: [visitID]) else {
             throw StoreError.notFound(entity: "visit", key: String(visitID))
         }
         return p
@@ -87,8 +87,7 @@ extension StoreTransaction {
     /// Signs a visit: from now on it is only amended. The schema refuses it while needles do not balance.
     public func signVisit(id: Int64, at: Date = Date(), actor: String) throws {
         let pid = try patientID(visitID: id)
-        try db.execute(sql: "UPDATE visit SET status = 'signed', signed_at = ?, revision = revision + 1 WHERE id = ?",
-                       arguments: [Self.truncated(at), id])
+        try db.cachedStatement(sql: "UPDATE visit SET status = 'signed', signed_at = ?, revision = revision + 1 WHERE id = ?").execute(arguments: [Self.truncated(at), id])
         try appendAudit(AuditEvent(actor: actor, action: .sign, entity: "visit", entityID: id, patientID: pid))
     }
 
@@ -97,11 +96,11 @@ extension StoreTransaction {
     @discardableResult
     public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> TriggerPointFinding {
         do { try f.validate() } catch { throw StoreError.invalid(error) }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO trigger_point (id, visit_id, muscle_id, side, location, activity, taut_band, local_twitch, referred_pain,
               tenderness, ppt_kg_cm2, ppt_probe_cm2, likely_causes, notes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [preservingID ? f.id : nil, visitID, f.muscleID, f.side.rawValue, f.location, f.activity.rawValue, f.tautBand,
+            """).execute(arguments: [preservingID ? f.id : nil, visitID, f.muscleID, f.side.rawValue, f.location, f.activity.rawValue, f.tautBand,
                              f.localTwitchResponse, f.referredPainReproduced, f.tenderness?.value,
                              f.pressurePainThreshold?.value.value, f.pressurePainThreshold?.probeSizeCm2,
                              f.likelyCauses.map(\.rawValue).joined(separator: ","), f.notes])
@@ -114,8 +113,7 @@ extension StoreTransaction {
     @discardableResult
     public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> BiomechanicalFinding {
         do { try f.validate() } catch { throw StoreError.invalid(error) }
-        try db.execute(sql: "INSERT INTO biomechanical_finding (id, visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [preservingID ? f.id : nil, visitID, f.measure.code, f.side.rawValue, try encode(f.measure), f.notes])
+        try db.cachedStatement(sql: "INSERT INTO biomechanical_finding (id, visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? f.id : nil, visitID, f.measure.code, f.side.rawValue, try encode(f.measure), f.notes])
         var f = f
         f.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "biomechanical finding", id: f.id) }
@@ -125,8 +123,7 @@ extension StoreTransaction {
     @discardableResult
     public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> Treatment {
         do { try t.validate() } catch { throw StoreError.invalid(error) }
-        try db.execute(sql: "INSERT INTO treatment (id, visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [preservingID ? t.id : nil, visitID, t.kind.rawValue, t.muscleID, t.side?.rawValue, t.holdTime?.value, t.cycles, t.notes])
+        try db.cachedStatement(sql: "INSERT INTO treatment (id, visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? t.id : nil, visitID, t.kind.rawValue, t.muscleID, t.side?.rawValue, t.holdTime?.value, t.cycles, t.notes])
         var t = t
         t.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "treatment", id: t.id) }
@@ -138,12 +135,12 @@ extension StoreTransaction {
         do { try e.validate() } catch { throw StoreError.invalid(error) }
         var settings: String?
         if case .electricalStimulation(let s) = e.technique { settings = s }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO needling_entry (id, visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
               needle_lot, inserted, removed, technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses,
               patient_response, adverse_events_json, sharps_disposed)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [preservingID ? e.id : nil, visitID, e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
+            """).execute(arguments: [preservingID ? e.id : nil, visitID, e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
                              e.needle.lengthMm, e.needle.lot, e.needlesInserted, e.needlesRemoved, e.technique.code,
                              settings, e.depth?.value, e.timeInSitu?.value, e.twitchResponses, e.patientResponse,
                              try encode(e.adverseEvents), e.sharpsDisposed])
@@ -155,14 +152,14 @@ extension StoreTransaction {
 
     /// Records needles removed at a site (the count that must balance before signing).
     public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT visit_id, inserted FROM needling_entry WHERE id = ?", arguments: [entryID]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT visit_id, inserted FROM needling_entry WHERE id = ?"), arguments: [entryID]) else {
             throw StoreError.notFound(entity: "needling entry", key: String(entryID))
         }
         let inserted: Int = row["inserted"]
         guard (0...inserted).contains(removed) else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "needlesRemoved", value: "\(removed)", rule: "must be between 0 and the \(inserted) inserted")]))
         }
-        try db.execute(sql: "UPDATE needling_entry SET removed = ? WHERE id = ?", arguments: [removed, entryID])
+        try db.cachedStatement(sql: "UPDATE needling_entry SET removed = ? WHERE id = ?").execute(arguments: [removed, entryID])
         try childAudit(actor: actor, visitID: row["visit_id"], what: "needles removed", id: entryID, action: .update)
     }
 
@@ -175,7 +172,7 @@ extension StoreTransaction {
     // MARK: reading
 
     public func visit(id: Int64) throws -> Visit? {
-        guard let r = try Row.fetchOne(db, sql: "SELECT * FROM visit WHERE id = ?", arguments: [id]) else { return nil }
+        guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM visit WHERE id = ?"), arguments: [id]) else { return nil }
         return try visit(r)
     }
 
@@ -189,7 +186,7 @@ extension StoreTransaction {
                       psfs: try decode([PSFSItem].self, r["psfs_json"]), notes: r["notes"],
                       likelyCauseNotes: r["likely_cause_notes"], status: VisitStatus(rawValue: r["status"]) ?? .draft,
                       signedAt: r["signed_at"])
-        v.triggerPoints = try Row.fetchAll(db, sql: "SELECT * FROM trigger_point WHERE visit_id = ? ORDER BY id", arguments: [id]).map { t in
+        v.triggerPoints = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? ORDER BY id"), arguments: [id]).map { t in
             TriggerPointFinding(
                 id: t["id"], muscleID: t["muscle_id"], side: Side(rawValue: t["side"]) ?? .midline, location: t["location"],
                 activity: .init(rawValue: t["activity"]) ?? .latent, tautBand: t["taut_band"], localTwitchResponse: t["local_twitch"],
@@ -200,16 +197,16 @@ extension StoreTransaction {
                 likelyCauses: (t["likely_causes"] as String).split(separator: ",").compactMap { LikelyCause(rawValue: String($0)) },
                 notes: t["notes"])
         }
-        v.biomechanics = try Row.fetchAll(db, sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? ORDER BY id", arguments: [id]).map { b in
+        v.biomechanics = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? ORDER BY id"), arguments: [id]).map { b in
             BiomechanicalFinding(id: b["id"], measure: try decode(BiomechanicalMeasure.self, b["measure_json"]),
                                  side: Side(rawValue: b["side"]) ?? .midline, notes: b["notes"])
         }
-        v.treatments = try Row.fetchAll(db, sql: "SELECT * FROM treatment WHERE visit_id = ? ORDER BY id", arguments: [id]).map { t in
+        v.treatments = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? ORDER BY id"), arguments: [id]).map { t in
             Treatment(id: t["id"], kind: .init(rawValue: t["kind"]) ?? .other, muscleID: t["muscle_id"],
                       side: (t["side"] as String?).flatMap(Side.init(rawValue:)),
                       holdTime: (t["hold_seconds"] as Int?).map(Seconds.init(unchecked:)), cycles: t["cycles"], notes: t["notes"])
         }
-        v.needling = try Row.fetchAll(db, sql: "SELECT * FROM needling_entry WHERE visit_id = ? ORDER BY id", arguments: [id]).map { n in
+        v.needling = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? ORDER BY id"), arguments: [id]).map { n in
             let technique: NeedlingTechnique = switch n["technique"] as String {
             case "static": .staticInSitu
             case "electrical": .electricalStimulation(settings: n["estim_settings"] ?? "")
@@ -229,18 +226,18 @@ extension StoreTransaction {
 
     /// A patient's visits, oldest first, with their findings and entries.
     public func visits(patientID: Int64) throws -> [Visit] {
-        try Row.fetchAll(db, sql: "SELECT * FROM visit WHERE patient_id = ? ORDER BY started_at, id", arguments: [patientID]).map(visit)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM visit WHERE patient_id = ? ORDER BY started_at, id"), arguments: [patientID]).map(visit)
     }
 
     /// The visit timeline of a patient, newest first.
     public func visitSummaries(patientID: Int64) throws -> [VisitSummary] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT v.id, v.patient_id, v.practitioner_id, v.started_at, v.status, v.complaint, v.pain_now,
               coalesce((SELECT sum(inserted) FROM needling_entry n WHERE n.visit_id = v.id), 0) AS ins,
               coalesce((SELECT sum(removed) FROM needling_entry n WHERE n.visit_id = v.id), 0) AS rem,
               (SELECT count(*) FROM amendment a WHERE a.visit_id = v.id) AS amendments
             FROM visit v WHERE v.patient_id = ? ORDER BY v.started_at DESC, v.id DESC
-            """, arguments: [patientID]).map { r in
+            """), arguments: [patientID]).map { r in
             VisitSummary(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], startedAt: r["started_at"],
                          status: VisitStatus(rawValue: r["status"]) ?? .draft, complaint: r["complaint"], painNow: r["pain_now"],
                          needlesInserted: r["ins"], needlesRemoved: r["rem"], amendments: r["amendments"])
@@ -249,12 +246,12 @@ extension StoreTransaction {
 
     /// Needling entries in a period with their visit, practitioner and patient record number.
     public func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)] {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT v.id AS vid, p.record_number, pr.handle FROM visit v JOIN patient p ON p.id = v.patient_id
             JOIN practitioner pr ON pr.id = v.practitioner_id
             WHERE v.started_at >= ? AND v.started_at < ? AND EXISTS (SELECT 1 FROM needling_entry n WHERE n.visit_id = v.id)
             ORDER BY v.started_at, v.id
-            """, arguments: [from, to])
+            """), arguments: [from, to])
         var out: [(VisitSummary, String, String, NeedlingEntry)] = []
         for r in rows {
             guard let v = try visit(id: r["vid"]) else { continue }
@@ -274,20 +271,18 @@ extension StoreTransaction {
         var a = a
         a.amendedAt = Self.truncated(a.amendedAt)
         let pid = try patientID(visitID: a.visitID)
-        try db.execute(sql: "INSERT INTO amendment (id, visit_id, practitioner_id, amended_at, reason, changes_json) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [preservingID ? a.id : nil, a.visitID, a.practitionerID, a.amendedAt, a.reason, try encode(a.changes)])
+        try db.cachedStatement(sql: "INSERT INTO amendment (id, visit_id, practitioner_id, amended_at, reason, changes_json) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? a.id : nil, a.visitID, a.practitionerID, a.amendedAt, a.reason, try encode(a.changes)])
         a.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .amend, entity: "visit", entityID: a.visitID, patientID: pid, detail: "amendment \(a.id!)"))
         return a
     }
 
     public func amendments(visitID: Int64) throws -> [Amendment] {
-        try Row.fetchAll(db, sql: "SELECT * FROM amendment WHERE visit_id = ? ORDER BY id", arguments: [visitID]).map(amendment)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM amendment WHERE visit_id = ? ORDER BY id"), arguments: [visitID]).map(amendment)
     }
 
     public func amendments(patientID: Int64) throws -> [Amendment] {
-        try Row.fetchAll(db, sql: "SELECT a.* FROM amendment a JOIN visit v ON v.id = a.visit_id WHERE v.patient_id = ? ORDER BY a.id",
-                         arguments: [patientID]).map(amendment)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT a.* FROM amendment a JOIN visit v ON v.id = a.visit_id WHERE v.patient_id = ? ORDER BY a.id"), arguments: [patientID]).map(amendment)
     }
 
     func amendment(_ r: Row) throws -> Amendment {
@@ -305,22 +300,20 @@ extension StoreTransaction {
         p.createdAt = Self.truncated(p.createdAt)
         let pid = try patientID(visitID: p.visitID)
         if !preservingID {
-            p.version = (try Int.fetchOne(db, sql: "SELECT coalesce(max(version), 0) + 1 FROM follow_up_plan WHERE visit_id = ?", arguments: [p.visitID])) ?? 1
+            p.version = (try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(version), 0) + 1 FROM follow_up_plan WHERE visit_id = ?"), arguments: [p.visitID])) ?? 1
         }
-        try db.execute(sql: "INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [preservingID ? p.id : nil, p.visitID, p.version, p.status.rawValue, p.createdAt, p.reviewDate, try encode(p.items)])
+        try db.cachedStatement(sql: "INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? p.id : nil, p.visitID, p.version, p.status.rawValue, p.createdAt, p.reviewDate, try encode(p.items)])
         p.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "plan", entityID: p.id, patientID: pid, detail: "version \(p.version) \(p.status.rawValue)"))
         return p
     }
 
     public func plans(visitID: Int64) throws -> [FollowUpPlan] {
-        try Row.fetchAll(db, sql: "SELECT * FROM follow_up_plan WHERE visit_id = ? ORDER BY version", arguments: [visitID]).map(plan)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM follow_up_plan WHERE visit_id = ? ORDER BY version"), arguments: [visitID]).map(plan)
     }
 
     public func plans(patientID: Int64) throws -> [FollowUpPlan] {
-        try Row.fetchAll(db, sql: "SELECT f.* FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id WHERE v.patient_id = ? ORDER BY f.visit_id, f.version",
-                         arguments: [patientID]).map(plan)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT f.* FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id WHERE v.patient_id = ? ORDER BY f.visit_id, f.version"), arguments: [patientID]).map(plan)
     }
 
     func plan(_ r: Row) throws -> FollowUpPlan {
@@ -330,7 +323,7 @@ extension StoreTransaction {
 
     /// The latest final plan's review date per patient, due on or before `dueBy`, for the recall list.
     public func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.summaryColumns), d.rd AS rd, d.vid AS vid FROM patient p" + """
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.summaryColumns), d.rd AS rd, d.vid AS vid FROM patient p" + """
              JOIN (SELECT v.patient_id AS pid, f.review_date AS rd, f.visit_id AS vid,
                           row_number() OVER (PARTITION BY v.patient_id ORDER BY v.started_at DESC, f.version DESC) AS rn
                    FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id
@@ -339,7 +332,7 @@ extension StoreTransaction {
               AND NOT EXISTS (SELECT 1 FROM visit later JOIN visit planned ON planned.id = d.vid
                               WHERE later.patient_id = p.id AND later.started_at > planned.started_at)
             ORDER BY d.rd, p.family_name
-            """, arguments: [dueBy]).map { r in (Self.summary(r), r["rd"], r["vid"]) }
+            """), arguments: [dueBy]).map { r in (Self.summary(r), r["rd"], r["vid"]) }
     }
 
     /// Everything for one patient, for export.
@@ -354,12 +347,12 @@ extension StoreTransaction {
     /// Patient ids in id order (optionally only those with changes since `since`), for streaming exports.
     public func patientIDs(changedSince since: Date? = nil) throws -> [Int64] {
         if let since {
-            return try Int64.fetchAll(db, sql: """
+            return try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM patient WHERE updated_at >= ? OR id IN (SELECT patient_id FROM visit WHERE started_at >= ?)
                 ORDER BY id
-                """, arguments: [since, since])
+                """), arguments: [since, since])
         }
-        return try Int64.fetchAll(db, sql: "SELECT id FROM patient ORDER BY id")
+        return try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM patient ORDER BY id"))
     }
 }
 
@@ -373,10 +366,10 @@ extension StoreTransaction {
 extension StoreTransaction {
     /// The needle of the practitioner's most recent needling entry (remembered for the next one).
     public func lastNeedle(practitionerID: Int64) throws -> Needle? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT n.needle_brand, n.needle_gauge_mm, n.needle_length_mm, n.needle_lot FROM needling_entry n
             JOIN visit v ON v.id = n.visit_id WHERE v.practitioner_id = ? ORDER BY n.id DESC LIMIT 1
-            """, arguments: [practitionerID]).map {
+            """), arguments: [practitionerID]).map {
             Needle(brand: $0["needle_brand"], gaugeMm: $0["needle_gauge_mm"], lengthMm: $0["needle_length_mm"], lot: $0["needle_lot"])
         }
     }

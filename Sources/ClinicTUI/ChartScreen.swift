@@ -182,9 +182,9 @@ enum ChartScreen {
                               into buffer: inout ScreenBuffer) -> Int {
         guard room >= 1 else { return start }
         let visit = record.visit
-        var lines = [(" Last visit \(visit.date)" + (visit.complaint.map { ": " + $0 } ?? ""), Style.bold)]
+        var lines = [(" Last visit \(visit.date)" + (visit.complaint.map { ": " + Formatting.oneLine($0) } ?? ""), Style.bold)]
         for finding in visit.triggerPoints {
-            lines.append(("   " + VisitScreen.triggerPoint(finding), .plain))
+            lines.append(("   " + Formatting.oneLine(VisitScreen.triggerPoint(finding)), .plain))
         }
         if !visit.needling.isEmpty {
             let sites = visit.needling.map { "\($0.muscle?.name ?? $0.muscleID) \($0.side.abbreviation) ×\($0.needlesInserted)" }
@@ -219,6 +219,6 @@ enum ChartScreen {
         let needleStyle = balanced ? base : (selected ? Style.reverse.bolded().withForeground(.red) : warningStyle)
         column += buffer.put(TextLayout.padded(needles, toWidth: 16), row: row, column: column, style: needleStyle,
                              maxWidth: width - column)
-        buffer.put(" " + (visit.complaint ?? ""), row: row, column: column, style: base, maxWidth: width - column, overflow: .ellipsis)
+        buffer.put(" " + Formatting.oneLine(visit.complaint ?? ""), row: row, column: column, style: base, maxWidth: width - column, overflow: .ellipsis)
     }
 }

@@ -9,6 +9,13 @@ import TerminalKit
 /// through per-screen key tables, database work happens in effects, and each frame is drawn
 /// into a buffer whose changes alone reach the terminal.
 public enum ClinicTUI {
+    /// Runs the front end on this process's terminal (standard input and output) until the
+    /// user quits. Throws `TerminalError.notATerminal` when either is not a terminal, before
+    /// anything on screen changes.
+    public static func run(session: ClinicSession) throws {
+        try run(session: session, terminal: try POSIXTerminal())
+    }
+
     /// Runs the front end on `terminal` until the user quits (or input ends), then gives the
     /// terminal back as it was, also when something throws.
     ///

@@ -22,6 +22,13 @@ enum Formatting {
         })
     }
 
+    /// Record text for a one-line place (a list row, a heading): line breaks and tabs become
+    /// spaces. Anything else unsafe is left for `ScreenBuffer` to replace.
+    static func oneLine(_ text: String) -> String {
+        guard text.contains(where: { $0.isNewline || $0 == "\t" }) else { return text }
+        return text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
+    }
+
     /// "1 visit", "3 visits".
     static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(n) " + (n == 1 ? singular : plural ?? singular + "s")

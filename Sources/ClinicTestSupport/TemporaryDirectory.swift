@@ -4,8 +4,9 @@ import Foundation
 public final class TemporaryDirectory: @unchecked Sendable {
     public let path: String
 
-    public init(prefix: String = "knot-test") {
-        let base = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString.prefix(8))"
+    /// - Parameter base: the parent folder, ending in "/" (default: the system temporary folder).
+    public init(prefix: String = "knot-test", base parent: String = NSTemporaryDirectory()) {
+        let base = parent + "\(prefix)-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         path = base
     }

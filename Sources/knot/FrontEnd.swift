@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import ClinicServices
+import ClinicTUI
 
-/// `knot` with no arguments: the full-screen front end on a terminal, else an overview.
+/// `knot` with no arguments: the full-screen front end on a terminal, else a pointer to the subcommands.
 enum FrontEnd {
     static func launch(global: GlobalOptions) throws {
         let interactive = isatty(0) == 1 && isatty(1) == 1
@@ -11,14 +12,7 @@ enum FrontEnd {
             Console.print("Use the subcommands instead (knot --help), e.g. knot patient list, knot patient search NAME.")
             throw KnotCommandError("not a terminal", code: 2)
         }
-        try overview(global: global)
-    }
-
-    static func overview(global: GlobalOptions) throws {
-        let session = try global.session()
-        let count = try session.listPatients(limit: 1_000_000).count
-        Console.print("Knot — clinic records and a dry-needling log. Database: \(session.database.path)")
-        Console.print("\(count) patient(s). Try: knot demo · knot patient search NAME · knot --help")
+        try ClinicTUI.run(session: try global.session())
     }
 }
 

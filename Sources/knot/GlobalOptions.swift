@@ -16,8 +16,10 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the database (creating it on first use) and resolves the practitioner.
     func session(create: Bool = true) throws -> ClinicSession {
         let handle = practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"]
+        // Read the modes before opening: opening tightens the files to 0600 and would hide the exposure.
+        let modeBefore = PermissionsCheck.fileMode(databasePath)
         let s = try ClinicSession.open(path: databasePath, handle: handle, create: create)
-        PermissionsCheck.warnIfExposed(path: s.database.path)
+        PermissionsCheck.warnIfExposed(path: s.database.path, modeBefore: modeBefore)
         return s
     }
 }
@@ -30,11 +32,19 @@ struct OutputOptions: ParsableArguments {
 
 /// Warns on stderr when others can read the database (it holds health records).
 enum PermissionsCheck {
-    static func warnIfExposed(path: String) {
-        guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
-              let mode = attrs[.posixPermissions] as? Int else { return }
+    static func fileMode(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
+    }
+
+    /// - Parameter modeBefore: the file's mode before Knot opened it (opening sets it to 0600).
+    static func warnIfExposed(path: String, modeBefore: Int?) {
+        guard let mode = modeBefore ?? fileMode(path) else { return }
         if mode & 0o077 != 0 {
-            Console.warn("warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+            if let now = fileMode(path), now & 0o077 == 0 {
+                Console.warn("warning: \(path) was readable by other users (mode \(String(mode, radix: 8))); Knot has set it to \(String(now, radix: 8)). Check who could have copied it.")
+            } else {
+                Console.warn("warning: \(path) is readable by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+            }
         }
         let dir = (path as NSString).deletingLastPathComponent
         if let d = try? FileManager.default.attributesOfItem(atPath: dir), let dm = d[.posixPermissions] as? Int,

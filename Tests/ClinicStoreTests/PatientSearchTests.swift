@@ -113,7 +113,7 @@ import ClinicServices
 
 /// Search at clinic scale: 20,000 synthetic patients, every answer checked against a plain
 /// reimplementation of the matching rule.
-@Suite(.serialized) struct PatientSearchAtScaleTests {
+@Suite struct PatientSearchAtScaleTests {
     struct Row: Sendable { let id: Int64; let tokens: [String]; let archived: Bool; let dob: LocalDate; let phone: String? }
 
     /// Lower case, accents removed, split on anything that is not a letter or digit (as FTS5's

@@ -196,6 +196,27 @@ import TerminalKit
         #expect(bornColumns.count == 7 && Set(bornColumns).count == 1, "\(bornColumns)")
     }
 
+    @Test func recordTextCannotActOnTheTerminal() throws {
+        let tui = try TUIHarness("hostile", demo: false, user: nil) { setup in
+            let author = try setup.addPractitioner(Practitioner(handle: "pat", name: "Pat Lee", profession: .physiotherapist))
+            let alert = PatientAlert(kind: .precaution(.anticoagulant), text: "Warfarin\n\u{202E}gnissecca", status: .confirmed)
+            let patient = try setup.addPatient(Patient(recordNumber: "", givenNames: "Ann", familyName: "Lee",
+                                                       dateOfBirth: try LocalDate(year: 1970, month: 1, day: 1), alerts: [alert]),
+                                               today: fixedToday)
+            try setup.database.write { tx in
+                _ = try tx.insertVisit(Visit(patientID: patient.id!, practitionerID: author.id!, startedAt: fixedNow,
+                                             complaint: "Neck\n\tstiff \u{2066}x\u{2069}"), actor: "tester")
+            }
+        }
+        try tui.type("lee")
+        try tui.press(.enter)
+        #expect(tui.screen.contains("PRECAUTION: anticoagulant medicine: Warfarin"))
+        #expect(tui.screen.contains("Neck stiff \u{FFFD}x\u{FFFD}"), "line breaks flattened, isolates replaced:\n\(tui.screen)")
+        let bidi: Set<Unicode.Scalar> = ["\u{202E}", "\u{2066}", "\u{2069}"]
+        #expect(!tui.terminal.outputTranscript.unicodeScalars.contains(where: bidi.contains))
+        #expect(tui.terminal.unrecognizedSequences.isEmpty)
+    }
+
     @Test func receptionSeesNoClinicalNotes() throws {
         let tui = try TUIHarness("reception", user: "reception")
         try tui.type("alvarez")
@@ -256,8 +277,8 @@ import TerminalKit
         let path = "/tmp/knot-tui-tests/nocolor.sqlite"
         try FileManager.default.createDirectory(atPath: "/tmp/knot-tui-tests", withIntermediateDirectories: true)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try demoTemplate.backup(to: path)
         let setup = try ClinicSession.open(path: path, handle: nil, environment: ["USER": "tester"])
-        try DemoClinic.load(into: setup.database, actor: "tester", today: fixedToday)
         let terminal = InMemoryTerminal()
         terminal.enqueue(keys: "alvarez".map { Key.character($0) } + [.enter, .character("q")])
         try ClinicTUI.run(session: setup, terminal: terminal, today: fixedToday, colorPolicy: .noColor)

@@ -16,6 +16,18 @@ let fixedNow: Date = {
     return calendar.date(from: DateComponents(year: 2026, month: 11, day: 20, hour: 10))!
 }()
 
+/// The demo clinic, loaded once per test run; each test gets its own copy (loading it takes
+/// a while, copying it does not).
+let demoTemplate: ClinicDatabase = {
+    let folder = "/tmp/knot-tui-tests"
+    let path = "\(folder)/demo-template.sqlite"
+    try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let database = try! ClinicDatabase(path: path)
+    try! DemoClinic.load(into: database, actor: "tester", today: fixedToday)
+    return database
+}()
+
 /// A front end on an in-memory terminal and a real database, driven key by key.
 ///
 /// The database lives at a fixed path per test (`/tmp/knot-tui-tests/NAME.sqlite`) because the
@@ -36,10 +48,8 @@ final class TUIHarness {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = "\(folder)/\(name).sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        if demo { try demoTemplate.backup(to: path) }
         let setup = try ClinicSession.open(path: path, handle: nil, environment: ["USER": "tester"])
-        if demo {
-            try DemoClinic.load(into: setup.database, actor: "tester", today: fixedToday)
-        }
         try prepare(setup)
         session = try ClinicSession.open(path: path, handle: user, environment: ["USER": "tester"])
         terminal = InMemoryTerminal(rows: rows, columns: columns)

@@ -27,7 +27,8 @@ struct ConcurrencyTests {
     @Test("4 processes each record and sign 500 visits on one database: every write is there, nobody sees 'locked'")
     func fourWriters() throws {
         let bench = try #require(Self.benchExecutable, "knot-bench is not built beside knot (swift build builds it)")
-        let folder = Self.workFolder()
+        // The long run writes to the real disk, with an fsync per commit as in the clinic.
+        let folder = longTests ? TemporaryDirectory(prefix: "knot-conc") : Self.workFolder()
         let db = folder.file("clinic.sqlite")
         let env = ["KNOT_DATABASE": db, "KNOT_PRACTITIONER": "amy"]
         try #require(KnotProcess.run(["init", "--handle", "amy", "--name", "Amy Physio"], home: folder.path, environment: env).status == 0)

@@ -38,19 +38,18 @@ struct FaultTests {
     func fullDisk() throws {
         let clinic = try clinicWithData()
         let folder = clinic.home.file("letters")
-        let letters = try EndToEndClinic.writeReferrals(count: 1, into: folder, padding: 30_000)  // about 1 MB
-        let size = (try FileManager.default.attributesOfItem(atPath: clinic.db)[.size] as? Int) ?? 0
+        let letters = try EndToEndClinic.writeReferrals(count: 1, into: folder, padding: 2_700)  // about 100 KB of history
         let env = ["KNOT_DATABASE": clinic.db, "KNOT_PRACTITIONER": "amy"]
-        // The disk "fills" 64 KB past the database's current size: the letter's pages cannot all be written.
-        let r = try ConstrainedKnot.run(["import", letters[0]], home: clinic.home.path, environment: env, fileSizeLimit: size + 65_536)
-        expectClear(r, "import on a full disk", mentions: ["disk is full", "could not be written", "input/output error"])
+        // The disk "fills" at 64 KB: the letter's pages (kept verbatim, plus its sections) cannot all reach the journal.
+        let r = try ConstrainedKnot.run(["import", letters[0]], home: clinic.home.path, environment: env, fileSizeLimit: 65_536)
+        expectClear(r, "import on a full disk", mentions: ["is the disk full"])
         #expect(r.stdout.contains("nothing was saved") || r.stderr.contains("nothing was saved"), "\(r.stdout)\(r.stderr)")
         try expectIntact(clinic, patients: 1)
 
         // A small write when not even the journal can grow.
         let r2 = try ConstrainedKnot.run(["patient", "add", "--given", "Al", "--family", "Full", "--dob", "1970-01-01"],
                                          home: clinic.home.path, environment: env, fileSizeLimit: 1_024)
-        expectClear(r2, "patient add on a full disk", mentions: ["disk is full", "could not be written", "input/output error", "cannot open"])
+        expectClear(r2, "patient add on a full disk", mentions: ["is the disk full"])
         try expectIntact(clinic, patients: 1)
 
         // Once there is room again, the same import goes through whole.
@@ -85,15 +84,17 @@ struct FaultTests {
         let db = folder + "/clinic.sqlite"
         try #require(clinic.knot(["init", "--handle", "amy", "--name", "Amy Physio"], as: nil, database: db).status == 0)
         try #require(clinic.knot(["patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1"], database: db).status == 0)
+        let before = KnotProcess.fingerprint(db)
+        // No journal files: Knot would have to create them (a reader such as the fingerprint leaves them).
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         chmod(folder, 0o500)
         defer { chmod(folder, 0o700) }
-        let before = KnotProcess.fingerprint(db)
         let env = ["KNOT_DATABASE": db, "KNOT_PRACTITIONER": "amy"]
         let add = try ConstrainedKnot.run(["patient", "add", "--given", "Al", "--family", "Ro", "--dob", "1970-01-01"],
                                           home: clinic.home.path, environment: env, unprivileged: true)
         expectClear(add, "patient add in a read-only folder", mentions: ["read-only", "permission", "cannot open"])
-        #expect(KnotProcess.fingerprint(db) == before)
         chmod(folder, 0o700)
+        #expect(KnotProcess.fingerprint(db) == before)
         #expect(try SQLiteProbe.scalar(db, "SELECT count(*) FROM patient") == "1")
     }
 
@@ -129,13 +130,16 @@ struct FaultTests {
             ("an SQLite header over garbage", Data("SQLite format 3\0".utf8) + random),
             ("a truncated database", real.prefix(real.count / 2)),
         ]
+        // What each must be called: garbage is not a database; a cut Knot database is damaged.
+        let words = ["random bytes": ["not a Knot database"], "an SQLite header over garbage": ["not a Knot database"],
+                     "a truncated database": ["damaged", "PROBLEMS"]]
         for (what, bytes) in variants {
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: clinic.db + suffix) }
             try bytes.write(to: URL(fileURLWithPath: clinic.db))
             for args in [["patient", "list"], ["patient", "add", "--given", "Al", "--family", "Gar", "--dob", "1970-01-01"],
                          ["visit", "new", "K1"], ["init"], ["check"], ["backup", clinic.home.file("b-\(what.count).sqlite")]] {
                 let r = try clinic.knot(args)
-                expectClear(r, "\(args.first!) on \(what)", mentions: ["not a Knot database", "PROBLEMS", "damaged", "corrupt", "malformed"])
+                expectClear(r, "\(args.first!) on \(what)", mentions: words[what]!)
                 #expect(try Data(contentsOf: URL(fileURLWithPath: clinic.db)) == bytes, "\(args) on \(what) changed the file")
             }
         }

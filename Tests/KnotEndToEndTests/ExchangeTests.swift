@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import ClinicTestSupport
+
+/// Import and export as a new user tries them: `knot import Import/`, then a round trip.
+@Suite("knot import and export")
+struct ExchangeTests {
+    let home = TemporaryDirectory(prefix: "knot-exchange")
+
+    /// The package's Import/ folder.
+    static let importFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Import").path
+
+    func knot(_ args: [String], db: String, practitioner: String? = nil) throws -> KnotProcess.Result {
+        var env = ["KNOT_DATABASE": db]
+        if let practitioner { env["KNOT_PRACTITIONER"] = practitioner }
+        return try KnotProcess.run(args, home: home.path, environment: env)
+    }
+
+    @Test("every file in Import/ imports on a fresh database; a second import is a no-op")
+    func importFolder() throws {
+        let db = home.file("clinic.sqlite")
+        let first = try knot(["import", Self.importFolder, "--json"], db: db)
+        #expect(first.status == 0, "\(first.stderr)")
+        let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [[String: Any]])
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.importFolder).filter { $0.hasSuffix(".xml") }
+        #expect(outcomes.count == files.count)
+        for o in outcomes {
+            let status = o["status"] as? String
+            #expect(status == "created" || status == "matched", "\(o["file"] ?? "?"): \(o["detail"] ?? "")")
+        }
+        #expect(outcomes.contains { $0["format"] as? String == "cda" })
+        #expect(outcomes.contains { $0["format"] as? String == "knot-records" })
+        let again = try knot(["import", Self.importFolder, "--json"], db: db)
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [[String: Any]])
+        #expect(second.allSatisfy { $0["status"] as? String == "skipped" })
+
+        // The chart of a patient filed from a CDA letter: referral, sections, proposed alerts.
+        let search = try knot(["patient", "search", "Whitlock", "--json"], db: db)
+        let found = try #require(try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [[String: Any]])
+        let record = try #require(found.first?["recordNumber"] as? String)
+        let show = try knot(["patient", "show", record, "--json"], db: db)
+        let chart = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        let referrals = try #require(chart["referrals"] as? [[String: Any]])
+        let referral = try #require(referrals.first?["referral"] as? [String: Any])
+        #expect(referral["format"] as? String == "cda")
+        let sections = try #require(referral["sections"] as? [[String: Any]])
+        #expect(sections.contains { $0["kind"] as? String == "medications" })
+        let alerts = try #require((chart["patient"] as? [String: Any])?["alerts"] as? [[String: Any]])
+        #expect(alerts.contains { ($0["kind"] as? String) == "precaution:anticoagulant" && ($0["status"] as? String) == "proposed" })
+        // The original letter comes back byte for byte.
+        let id = try #require(referral["id"] as? Int)
+        let original = try knot(["referral", "show", String(id), "--original"], db: db)
+        #expect(original.stdout.contains("ClinicalDocument"))
+    }
+
+    @Test("export, import into an empty database, export again: identical bytes (the audit trail gains only the import)")
+    func roundTrip() throws {
+        let db = home.file("demo.sqlite")
+        #expect(try knot(["demo"], db: db).status == 0)
+        let a = home.file("a.xml"), b = home.file("b.xml"), a2 = home.file("a2.xml"), b2 = home.file("b2.xml")
+        #expect(try knot(["export", "--output", a, "--no-audit"], db: db).status == 0)
+        #expect(try knot(["export", "--output", a2], db: db).status == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: a)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let copy = home.file("copy.sqlite")
+        let imported = try knot(["import", a2], db: copy)
+        #expect(imported.status == 0, "\(imported.stdout) \(imported.stderr)")
+        #expect(try knot(["export", "--output", b, "--no-audit"], db: copy).status == 0)
+        #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
+        #expect(try knot(["export", "--output", b2], db: copy).status == 0)
+        let withAuditA = String(decoding: FileManager.default.contents(atPath: a2)!, as: UTF8.self)
+        let withAuditB = String(decoding: FileManager.default.contents(atPath: b2)!, as: UTF8.self)
+        let importEvents = withAuditB.components(separatedBy: "action=\"import\" entity=\"clinic\"").count - 1
+        #expect(importEvents == withAuditA.components(separatedBy: "action=\"import\" entity=\"clinic\"").count - 1 + 1)
+        #expect(withAuditB.hasPrefix(String(withAuditA.prefix(upTo: withAuditA.range(of: "</audit>")!.lowerBound))))
+        #expect(try knot(["audit", "verify"], db: copy).status == 0)
+    }
+
+    @Test("a hostile document is refused with a clear message and the database is unchanged")
+    func hostile() throws {
+        let db = home.file("clinic.sqlite")
+        #expect(try knot(["init"], db: db).status == 0)
+        let before = KnotProcess.fingerprint(db)
+        var refused = 0
+        for c in HostileXMLCorpus.cases() where c.expectation != .acceptable {
+            let path = home.file("hostile-\(refused).xml")
+            try c.data.write(to: URL(fileURLWithPath: path))
+            let r = try knot(["import", path], db: db)
+            #expect(r.status == 65, "\(c.name) should be rejected: \(r.stdout)")
+            #expect(r.stdout.contains("REJECTED"), "\(c.name)")
+            #expect(!r.stdout.contains("root:x:0:0") && !r.stderr.contains("root:x:0:0"), "\(c.name) leaked a file")
+            refused += 1
+        }
+        #expect(refused >= 40)
+        #expect(KnotProcess.fingerprint(db) == before)
+    }
+}
