@@ -79,7 +79,7 @@ let package = Package(
 
         .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel"]),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "ClinicTestSupport"]),
-        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicTestSupport"]),
+        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicServices", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ClinicXMLTests",
             dependencies: ["ClinicXML", "ClinicModel", "LibXML", "ClinicStore", "ClinicTestSupport"],

@@ -1,4 +1,5 @@
 import ClinicModel
+import ClinicStore
 import Foundation
 
 /// Runs the whole benchmark: generates the letters and clinics, runs each measured phase in a
@@ -27,13 +28,17 @@ struct BenchDriver {
         Output.line(report.header)
         Output.line("work folder: \(work)\n")
 
-        try letters(work: work)
+        if options.letterCount > 0 { try letters(work: work) }
         var largestDB: String?
         for size in options.patientCounts {
             largestDB = try clinic(size: size, work: work)
         }
+        var size = options.patientCounts.last ?? 0
+        if let large = options.largeClinic {
+            largestDB = large
+            size = try ClinicDatabase(path: large, create: false).read { try $0.patientCount(includeArchived: true) }
+        }
         if let db = largestDB {
-            let size = options.patientCounts.last!
             try search(db: db, size: size, work: work)
             try frontEnd(db: db, size: size, work: work)
             try wholeProcess(db: db, size: size, work: work)

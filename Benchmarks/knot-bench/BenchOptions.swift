@@ -25,6 +25,9 @@ struct BenchOptions: Sendable {
     var knotExecutable: String?
     /// The folder holding Knot's XSD files (default: the package's Schemas/).
     var schemasDirectory: String?
+    /// An existing clinic database to search and browse instead of the largest generated one
+    /// (so a large clinic generated once can be reused).
+    var largeClinic: String?
     /// Also write the figures as JSON here.
     var jsonPath: String?
     /// Tiny sizes, for the test suite.
@@ -33,11 +36,14 @@ struct BenchOptions: Sendable {
     static let usage = """
     usage: knot-bench [--smoke] [--patients N[,N...]] [--visits N] [--letters N] [--queries N]
                       [--process-runs N] [--seed N] [--work DIR] [--keep] [--knot PATH]
-                      [--schemas DIR] [--json FILE]
+                      [--schemas DIR] [--json FILE] [--large-clinic DB]
            knot-bench phase NAME --result FILE [phase options]
       --smoke        tiny sizes (60 letters, 200 patients) to check the benchmark works
       --patients     clinic sizes for export/import (default 10000,100000; search and the
                      front end use the largest)
+      --large-clinic an existing clinic database for search, the front end and `knot patient
+                     list` (instead of the largest generated clinic)
+      --letters 0    skips the letters benchmark
     """
 
     init(_ arguments: [String]) throws {
@@ -72,6 +78,7 @@ struct BenchOptions: Sendable {
             case "--knot": knotExecutable = try value(flag)
             case "--schemas": schemasDirectory = try value(flag)
             case "--json": jsonPath = try value(flag)
+            case "--large-clinic": largeClinic = try value(flag)
             default: throw BenchError.usage("unknown option '\(flag)'")
             }
         }

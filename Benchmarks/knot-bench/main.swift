@@ -5,6 +5,7 @@ import Foundation
 //   knot-bench [--smoke] [--patients 10000,100000] [--letters 10000] [--visits 5] [--work DIR]
 //              [--keep] [--knot PATH] [--schemas DIR] [--json FILE]
 //   knot-bench phase NAME --result FILE ...    (one measured phase; the driver runs these)
+//   knot-bench stress-writer ...               (one writer of the several-terminals test; StressWriter.swift)
 //
 // Each measured phase runs in a child process of knot-bench itself, so that its peak memory
 // (the child's maximum resident set, from wait4) belongs to that phase alone.
@@ -16,7 +17,7 @@ switch arguments.first {
 case "phase":
     status = Phases.run(Array(arguments.dropFirst()))
 case "stress-writer":
-    status = StressWriterDispatch.run(Array(arguments.dropFirst()))
+    status = runStressWriter(arguments: Array(arguments.dropFirst()))
 case "-h", "--help", "help":
     Output.line(BenchOptions.usage)
     status = 0

@@ -2,8 +2,10 @@ import Foundation
 import ClinicModel
 import TerminalKit
 
-/// A new visit from the chart: complaint and pain typed in seconds, saved as a draft on
-/// every change, so nothing is lost if the practitioner is interrupted.
+/// A visit being recorded (new from the chart, or a draft opened from it): complaint and pain
+/// typed in seconds, saved as a draft on every change, so nothing is lost if the practitioner
+/// is interrupted; then consent and screen, trigger points, needling and signing, each from a
+/// key that opens its own form.
 ///
 /// The draft is created on the first change (opening the form and leaving it writes
 /// nothing); later changes update it, guarded by its revision so another session's edit is
@@ -19,6 +21,31 @@ struct NewVisitState: Sendable {
     /// The saved draft, once there is one, and its revision in the store.
     var draft: Visit?
     var revision = 0
+    /// Findings, needling, count and readiness, once the draft exists.
+    var progress: VisitProgress?
+
+    init(patientID: Int64, patientName: String) {
+        self.patientID = patientID
+        self.patientName = patientName
+    }
+
+    /// A draft opened from the chart, with its header in the fields.
+    init(patientName: String, progress: VisitProgress) {
+        self.init(patientID: progress.visit.patientID, patientName: patientName)
+        complaint.setText(progress.visit.complaint ?? "")
+        pain.setText(progress.visit.pain.now.map { String($0.value) } ?? "")
+        draft = progress.visit
+        revision = progress.revision
+        self.progress = progress
+    }
+
+    /// Takes in what the database now holds for the draft (after a finding, an entry, a screen).
+    mutating func update(with progress: VisitProgress) {
+        guard draft?.id == nil || draft?.id == progress.visit.id else { return }
+        self.progress = progress
+        draft = progress.visit
+        revision = progress.revision
+    }
 
     /// The pain score typed, when it is a valid NPRS (0-10); nil when blank or invalid.
     var painScore: Int? {
@@ -83,10 +110,45 @@ enum NewVisitScreen {
         let saved = state.draft?.id.map { "Draft visit \($0) saved as you type; sign it when the visit is done." }
             ?? "Nothing saved yet: the draft starts with the first thing you type."
         buffer.put(" " + saved, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
-        row += 2
-        buffer.put(" Tab next field · Esc back to the chart · F1 help", row: row, column: 0, style: .dim,
+        row += 1
+        let last = body.bottom - 3
+        if let progress = state.progress {
+            row = drawProgress(progress, from: row, to: last, width: width, into: &buffer)
+        }
+        buffer.put(" F2 consent & screen · F3 trigger point · F4 needling · F10 sign", row: body.bottom - 2, column: 0,
+                   style: .dim, maxWidth: width, overflow: .ellipsis)
+        buffer.put(" Tab next field · Esc back to the chart · F1 help", row: body.bottom - 1, column: 0, style: .dim,
                    maxWidth: width, overflow: .ellipsis)
-        buffer.put(" Findings, needling and signing: `knot visit` commands for now.", row: row + 1, column: 0, style: .dim,
-                   maxWidth: width, overflow: .ellipsis)
+    }
+
+    /// The needle count, consent and screen, findings and needling, within rows `row...last`.
+    private static func drawProgress(_ progress: VisitProgress, from start: Int, to last: Int, width: Int,
+                                     into buffer: inout ScreenBuffer) -> Int {
+        var lines: [(String, Style, Bool)] = []
+        if let warning = VisitProgress.countWarning(inserted: progress.needlesInserted, removed: progress.needlesRemoved) {
+            lines.append((" " + warning, ChartScreen.bannerStyle, true))
+        } else {
+            lines.append((" Needles: \(progress.needlesInserted) in, \(progress.needlesRemoved) out", .plain, false))
+        }
+        let readiness = progress.readiness
+        let consent = readiness.consentUntil.map { "consent until \($0)" } ?? "no consent covers this visit"
+        let screen = readiness.screenUntil.map { "screen until \($0)" } ?? "no precaution screen"
+        lines.append((" Before needling: \(consent) · \(screen)", readiness.isReady ? .plain : ChartScreen.warningStyle, false))
+        let visit = progress.visit
+        if !visit.triggerPoints.isEmpty {
+            lines.append((" Trigger points", .bold, false))
+            lines += visit.triggerPoints.map { ("   " + VisitScreen.triggerPoint($0), .plain, false) }
+        }
+        if !visit.needling.isEmpty {
+            lines.append((" Dry needling", .bold, false))
+            lines += visit.needling.map { ("   " + VisitScreen.needling($0), .plain, false) }
+        }
+        var row = start + 1
+        for (text, style, fills) in lines where row <= last {
+            if fills { buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: style) }
+            buffer.put(text, row: row, column: 0, style: style, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
+        return row
     }
 }

@@ -7,12 +7,15 @@ import ClinicTUI
 enum FrontEnd {
     static func launch(global: GlobalOptions) throws {
         let interactive = isatty(0) == 1 && isatty(1) == 1
+        let session = try global.session()
         if !interactive {
-            Console.print("knot: standard input or output is not a terminal, so the full-screen front end cannot start.")
-            Console.print("Use the subcommands instead (knot --help), e.g. knot patient list, knot patient search NAME.")
-            throw KnotCommandError("not a terminal", code: 2)
+            let patients = try session.listPatients(includeArchived: true, limit: Int.max).count
+            Console.print("Knot — clinic records and a dry-needling log. Database: \(session.database.path) (\(patients) patient(s)).")
+            Console.print("Standard input or output is not a terminal, so the full-screen front end did not start.")
+            Console.print("Every action is a subcommand: knot --help (e.g. knot demo, knot patient search NAME, knot import Import/).")
+            return
         }
-        try ClinicTUI.run(session: try global.session())
+        try ClinicTUI.run(session: session)
     }
 }
 
