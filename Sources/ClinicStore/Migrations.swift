@@ -13,10 +13,44 @@ enum ClinicMigrations {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-clinic") { db in try v1(db) }
+        m.registerMigration("v2-patient-sort-name") { db in try v2(db) }
         return m
     }
 
     static var knownMigrations: [String] { migrator.migrations }
+
+    /// The first migration alone, for tests that build a database as an older Knot left it.
+    static func v1ForTests(_ db: Database) throws { try v1(db) }
+
+    /// Lists sort by a folded name (accents and punctuation removed), which search indexes too.
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE patient ADD COLUMN sort_name TEXT NOT NULL DEFAULT ''")
+        let rows = try Row.fetchAll(db, sql: "SELECT id, family_name, given_names FROM patient")
+        for r in rows {
+            try db.execute(sql: "UPDATE patient SET sort_name = ? WHERE id = ?",
+                           arguments: [StoreTransaction.sortName(family: r["family_name"], given: r["given_names"]), r["id"] as Int64])
+        }
+        try db.execute(sql: "CREATE INDEX patient_sort ON patient(sort_name, id)")
+        let values = """
+            NEW.id, NEW.given_names || ' ' || NEW.family_name || ' ' || coalesce(NEW.preferred_name, '') || ' ' || NEW.sort_name,
+            NEW.record_number,
+            replace(replace(replace(replace(replace(coalesce(NEW.phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''),
+            NEW.date_of_birth || ' ' || substr(NEW.date_of_birth, 9, 2) || substr(NEW.date_of_birth, 6, 2) || substr(NEW.date_of_birth, 1, 4)
+            """
+        try db.execute(sql: """
+            DROP TRIGGER patient_fts_insert;
+            DROP TRIGGER patient_fts_update;
+            CREATE TRIGGER patient_fts_insert AFTER INSERT ON patient BEGIN
+              INSERT INTO patient_fts(rowid, names, record_number, phone, dob) VALUES (\(values));
+            END;
+            CREATE TRIGGER patient_fts_update AFTER UPDATE ON patient BEGIN
+              DELETE FROM patient_fts WHERE rowid = OLD.id;
+              INSERT INTO patient_fts(rowid, names, record_number, phone, dob) VALUES (\(values));
+            END;
+            DELETE FROM patient_fts;
+            INSERT INTO patient_fts(rowid, names, record_number, phone, dob) SELECT \(values.replacingOccurrences(of: "NEW.", with: "")) FROM patient;
+            """)
+    }
 
     // swiftlint:disable function_body_length
     private static func v1(_ db: Database) throws {

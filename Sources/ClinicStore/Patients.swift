@@ -68,11 +68,11 @@ extension StoreTransaction {
         }
         let now = Date()
         try db.cachedStatement(sql: """
-            INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at, sort_name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [preservingID ? p.id : nil, p.recordNumber, p.givenNames, p.familyName, p.preferredName,
                              p.dateOfBirth, p.sex.rawValue, p.phone, p.email, p.address,
-                             p.generalPractitioner, p.archived, now, now])
+                             p.generalPractitioner, p.archived, now, now, Self.sortName(family: p.familyName, given: p.givenNames)])
         let id = lastID()
         p.id = id
         for ident in p.identifiers { try insertIdentifier(ident, patientID: id) }
@@ -126,10 +126,11 @@ extension StoreTransaction {
         }
         try db.cachedStatement(sql: """
             UPDATE patient SET record_number = ?, given_names = ?, family_name = ?, preferred_name = ?, date_of_birth = ?,
-              sex = ?, phone = ?, email = ?, address = ?, general_practitioner = ?, archived = ?, updated_at = ? WHERE id = ?
+              sex = ?, phone = ?, email = ?, address = ?, general_practitioner = ?, archived = ?, updated_at = ?, sort_name = ? WHERE id = ?
             """).execute(arguments: [patient.recordNumber, patient.givenNames, patient.familyName, patient.preferredName,
                              patient.dateOfBirth, patient.sex.rawValue, patient.phone, patient.email, patient.address,
-                             patient.generalPractitioner, patient.archived, Date(), id])
+                             patient.generalPractitioner, patient.archived, Date(),
+                             Self.sortName(family: patient.familyName, given: patient.givenNames), id])
         for ident in patient.identifiers where !old.identifiers.contains(ident) {
             try insertIdentifier(ident, patientID: id)
         }
@@ -197,7 +198,7 @@ extension StoreTransaction {
     /// Patients by name, archived ones hidden unless asked for.
     public func patientSummaries(includeArchived: Bool = false, limit: Int = 500, offset: Int = 0) throws -> [PatientSummary] {
         try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + (includeArchived ? "" : " WHERE p.archived = 0")
-                         + " ORDER BY p.family_name COLLATE NOCASE, p.given_names COLLATE NOCASE, p.id LIMIT ? OFFSET ?"), arguments: [limit, offset]).map(Self.summary)
+                         + " ORDER BY p.sort_name, p.id LIMIT ? OFFSET ?"), arguments: [limit, offset]).map(Self.summary)
     }
 
     public func patientCount(includeArchived: Bool = false) throws -> Int {
@@ -215,7 +216,7 @@ extension StoreTransaction {
         return try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + """
              JOIN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ? ORDER BY rank LIMIT 2000) f ON f.rowid = p.id
             """ + (includeArchived ? "" : " WHERE p.archived = 0")
-            + " ORDER BY p.family_name COLLATE NOCASE, p.given_names COLLATE NOCASE, p.id LIMIT ?"), arguments: [match, limit]).map(Self.summary)
+            + " ORDER BY p.sort_name, p.id LIMIT ?"), arguments: [match, limit]).map(Self.summary)
     }
 
     /// Turns typed text into a safe FTS5 query: every token quoted, prefix-matched, ANDed.
@@ -266,6 +267,19 @@ extension StoreTransaction {
         }
         flushDigits()
         return tokens.isEmpty ? nil : tokens.joined(separator: " AND ")
+    }
+}
+
+extension StoreTransaction {
+    /// The key patients are listed by: family then given names, lower-cased, accents and
+    /// punctuation removed ("O'Brien, Siobhán" → "obrien siobhan"), so Álvarez sorts with A.
+    /// Also indexed for search, so "obrien" finds O'Brien.
+    public static func sortName(family: String, given: String) -> String {
+        func fold(_ s: String) -> String {
+            let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+            return String(String.UnicodeScalarView(folded.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == " " }))
+        }
+        return fold(family) + " " + fold(given)
     }
 }
 

@@ -331,7 +331,7 @@ extension StoreTransaction {
             WHERE p.archived = 0 AND d.rd <= ?
               AND NOT EXISTS (SELECT 1 FROM visit later JOIN visit planned ON planned.id = d.vid
                               WHERE later.patient_id = p.id AND later.started_at > planned.started_at)
-            ORDER BY d.rd, p.family_name
+            ORDER BY d.rd, p.sort_name
             """), arguments: [dueBy]).map { r in (Self.summary(r), r["rd"], r["vid"]) }
     }
 

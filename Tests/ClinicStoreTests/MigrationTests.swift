@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+import Testing
+@testable import ClinicStore
+import ClinicModel
+
+/// A database made by an earlier Knot is carried forward by the named migrations, data intact.
+@Suite struct MigrationTests {
+    @Test("a v1 database gains sort names: accented names sort with their letter, 'obrien' finds O'Brien")
+    func v1ToV2() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("clinic.sqlite")
+        // Build a database exactly as v1 left it, with patients written by v1's schema.
+        let q = try DatabaseQueue(path: path)
+        var v1 = DatabaseMigrator()
+        v1.registerMigration("v1-clinic") { db in try ClinicMigrations.v1ForTests(db) }
+        try v1.migrate(q)
+        try q.write { db in
+            for (given, family) in [("Siobhán", "O'Brien"), ("José", "Álvarez"), ("Zed", "Zimmer"), ("Amy", "Baker")] {
+                try db.execute(sql: """
+                    INSERT INTO patient (record_number, given_names, family_name, date_of_birth, sex, created_at, updated_at)
+                    VALUES (?, ?, ?, '1980-01-01', 'female', '2026-01-01', '2026-01-01')
+                    """, arguments: ["R-\(family)", given, family])
+            }
+        }
+        try q.close()
+
+        let db = try ClinicDatabase(path: path)
+        defer { try? db.close() }
+        #expect(try db.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name"])
+        let names = try db.read { try $0.patientSummaries().map(\.familyName) }
+        #expect(names == ["Álvarez", "Baker", "O'Brien", "Zimmer"])
+        #expect(try db.read { try $0.searchPatients("obrien").map(\.familyName) } == ["O'Brien"])
+        #expect(try db.read { try $0.searchPatients("alvarez jose").map(\.familyName) } == ["Álvarez"])
+    }
+}
