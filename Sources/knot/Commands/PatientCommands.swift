@@ -149,7 +149,10 @@ struct PatientCommand: ParsableCommand {
             if let phone = p.phone { Console.print("Phone: \(phone)") }
             if let email = p.email { Console.print("Email: \(email)") }
             if let gp = p.generalPractitioner { Console.print("GP: \(gp)") }
-            for i in p.identifiers { Console.print("\(i.system.rawValue.uppercased()): \(i.value)") }
+            for i in p.identifiers {
+                let known = ["medicare", "ihi", "dva", "clinic"].contains(i.system.rawValue)
+                Console.print("\(known ? i.system.rawValue.uppercased() : "ID (\(i.system.rawValue))"): \(i.value)")
+            }
             let active = p.alerts.filter { $0.status != .dismissed }
             if !active.isEmpty {
                 Console.print("")
