@@ -89,6 +89,6 @@ let package = Package(
         .testTarget(name: "ClinicServicesTests", dependencies: ["ClinicServices", "ClinicStore", "ClinicModel", "ClinicTestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "ClinicTUITests", dependencies: ["ClinicTUI", "TerminalKit", "ClinicServices", "ClinicStore", "ClinicModel", "ClinicTestSupport"], resources: [.copy("Golden")]),
-        .testTarget(name: "KnotEndToEndTests", dependencies: ["knot", "ClinicTestSupport", "ClinicStore", "ClinicModel"]),
+        .testTarget(name: "KnotEndToEndTests", dependencies: ["knot", "knot-bench", "ClinicTestSupport", "ClinicStore", "ClinicModel", "ClinicServices", "LibXML", "ClinicXML"]),
     ]
 )

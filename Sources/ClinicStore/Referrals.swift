@@ -66,7 +66,7 @@ extension StoreTransaction {
     /// A patient's referrals with sessions used (visits linked to each), newest first.
     public func referralStatuses(patientID: Int64, withLetters: Bool = false) throws -> [ReferralStatus] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT r.*, (SELECT count(*) FROM visit v WHERE v.referral_id = r.id) AS used
+            SELECT r.*, (SELECT count(*) FROM visit v WHERE v.patient_id = r.patient_id AND v.referral_id = r.id) AS used
             FROM referral r WHERE r.patient_id = ? ORDER BY r.date DESC, r.id DESC
             """), arguments: [patientID]).map { row in
             ReferralStatus(referral: try referral(row, withLetter: withLetters), sessionsUsed: row["used"])

@@ -68,6 +68,10 @@ enum Screen: Sendable {
     case recall(RecallState)
     case audit(AuditState)
     case newVisit(NewVisitState)
+    case safetyForm(SafetyFormState)
+    case triggerPointForm(TriggerPointFormState)
+    case needlingForm(NeedlingFormState)
+    case needlesOutForm(NeedlesOutFormState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -79,13 +83,17 @@ enum Screen: Sendable {
         case .recall: .recall
         case .audit: .audit
         case .newVisit: .newVisit
+        case .safetyForm: .safetyForm
+        case .triggerPointForm: .triggerPointForm
+        case .needlingForm: .needlingForm
+        case .needlesOutForm: .needlesOutForm
         }
     }
 }
 
 /// The kinds of screen, each with its key map and title.
 enum ScreenKind: Sendable, Hashable, CaseIterable {
-    case firstRun, patientList, chart, visit, recall, audit, newVisit
+    case firstRun, patientList, chart, visit, recall, audit, newVisit, safetyForm, triggerPointForm, needlingForm, needlesOutForm
 
     var title: String {
         switch self {
@@ -95,7 +103,11 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .visit: "Visit"
         case .recall: "Recall list"
         case .audit: "Audit log"
-        case .newVisit: "New visit"
+        case .newVisit: "Visit in progress"
+        case .safetyForm: "Consent and precaution screen"
+        case .triggerPointForm: "Trigger point"
+        case .needlingForm: "Needling entry"
+        case .needlesOutForm: "Needles removed"
         }
     }
 }

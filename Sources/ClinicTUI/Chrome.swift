@@ -28,13 +28,19 @@ enum Chrome {
         let last = buffer.rows - 1
         let bottom = Rect(row: last, column: 0, height: 1, width: columns)
         if let message = state.message {
+            // A long message (a refusal with its reasons) takes up to three rows, so the reason is read whole.
             let style = message.kind == .error ? errorStyle : statusStyle
-            buffer.fill(bottom, style: style)
-            buffer.put(" " + message.text, row: last, column: 0, style: style, maxWidth: columns, overflow: .ellipsis)
+            let lines = Array(TextLayout.wrapped(message.text, width: max(1, columns - 2)).prefix(3))
+            for (index, line) in lines.enumerated() {
+                let row = last - lines.count + 1 + index
+                buffer.fill(Rect(row: row, column: 0, height: 1, width: columns), style: style)
+                buffer.put(" " + line, row: row, column: 0, style: style, maxWidth: columns, overflow: .ellipsis)
+            }
+            if lines.isEmpty { buffer.fill(bottom, style: style) }
             return
         }
         buffer.fill(bottom, style: statusStyle)
-        let hint = state.current.kind == .newVisit ? "F1 help" : "? help"
+        let hint = state.current.kind == .newVisit || state.current.isVisitForm ? "F1 help" : "? help"
         let hintWidth = columns >= 40 ? hint.count + 2 : 0
         let status = " \(state.context.databasePath) · \(state.context.workingAs)"
         buffer.put(status, row: last, column: 0, style: statusStyle, maxWidth: columns - hintWidth, overflow: .ellipsis)

@@ -26,6 +26,13 @@ enum Command: Sendable {
     case showAudit
     case loadDemo
     case startEmpty
+    /// Visit workflow: consent and screen, a trigger point, a needling entry, sign, save a form.
+    case recordSafety
+    case addTriggerPoint
+    case addNeedling
+    case recordNeedlesOut
+    case signVisit
+    case save
 
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
@@ -37,6 +44,13 @@ enum Command: Sendable {
     case auditLoaded(patient: String, records: [AuditRecord])
     case demoLoaded(patients: Int, visits: Int)
     case draftSaved(Visit, revision: Int)
+    /// A draft opened from the chart, to go on recording.
+    case draftOpened(VisitProgress)
+    /// The draft as the database now holds it (after it was created).
+    case visitProgressLoaded(VisitProgress)
+    /// A form was saved: the draft as it now is, and what was saved in words.
+    case visitChanged(VisitProgress, message: String)
+    case visitSigned(Visit)
     case failed(String)
 
     /// The terminal changed size.
@@ -56,6 +70,16 @@ enum Effect: Sendable, Hashable {
     case loadDemo
     /// Creates or updates the draft of a new visit.
     case saveDraft(DraftRequest)
+    /// Loads a draft to go on recording it (an audited view).
+    case openDraft(visitID: Int64)
+    /// Reloads a draft's findings, needling, count and readiness.
+    case loadVisitProgress(visitID: Int64)
+    /// Records consent and/or the precaution screen, then reloads the draft.
+    case recordSafety(SafetyRequest, visitID: Int64)
+    case addTriggerPoint(visitID: Int64, TriggerPointFinding)
+    case addNeedling(visitID: Int64, NeedlingEntry)
+    case setNeedlesRemoved(visitID: Int64, entryID: Int64, removed: Int)
+    case signVisit(visitID: Int64)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

@@ -45,6 +45,8 @@ struct EffectPerformer {
             return .auditLoaded(patient: name, records: try session.auditLog(patientKey: String(id), limit: 1000))
         case .saveDraft(let request):
             return try saveDraft(request)
+        case .openDraft, .loadVisitProgress, .recordSafety, .addTriggerPoint, .addNeedling, .setNeedlesRemoved, .signVisit:
+            return try performVisitWork(effect)
         case .loadDemo:
             let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)

@@ -63,7 +63,7 @@ enum KeyMap {
                 KeyBinding([.down, .character("j")], .moveDown, "next visit"),
                 KeyBinding([.pageUp], .pageUp, "one screen up"),
                 KeyBinding([.pageDown], .pageDown, "one screen down"),
-                KeyBinding([.enter], .open, "open the visit (read only)"),
+                KeyBinding([.enter], .open, "open the visit (a draft opens to go on recording it)"),
                 KeyBinding([.character("n")], .newVisit, "new visit: complaint and pain, saved as a draft"),
                 KeyBinding([.character("a")], .showAudit, "audit log for this patient"),
                 KeyBinding([.character("r")], .showRecall, "recall list (reviews due)"),
@@ -76,9 +76,39 @@ enum KeyMap {
                 KeyBinding([], .edit(.character(" ")), "type into the field (saved as you type)", label: "letters"),
                 KeyBinding([.tab, .down, .enter], .nextField, "next field"),
                 KeyBinding([.backTab, .up], .previousField, "previous field"),
+                KeyBinding([.function(2), .ctrl("o")], .recordSafety, "consent and precaution screen (when missing)"),
+                KeyBinding([.function(3), .ctrl("t")], .addTriggerPoint, "add a trigger point finding"),
+                KeyBinding([.function(4), .ctrl("n")], .addNeedling, "add a needling entry"),
+                KeyBinding([.function(5), .ctrl("r")], .recordNeedlesOut, "needles removed since an entry was saved"),
+                KeyBinding([.function(10), .ctrl("x")], .signVisit, "sign the visit (the needle count must balance)"),
                 KeyBinding([.escape], .back, "back to the chart (the draft stays)"),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (the draft stays)"),
+            ]
+        case .needlesOutForm:
+            return [
+                KeyBinding([], .edit(.character(" ")), "digits: how many needles are out now at the site", label: "digits"),
+                KeyBinding([.down, .tab], .moveDown, "next site"),
+                KeyBinding([.up, .backTab], .moveUp, "previous site"),
+                KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
+                KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
+                KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
+                KeyBinding([.ctrl("c")], .quit, "quit Knot (an unsaved form is lost)"),
+            ]
+        case .safetyForm, .triggerPointForm, .needlingForm:
+            let typing = kind == .safetyForm
+                ? "y/n or Space answers; letters type a reason or the days"
+                : "type into the field; letters or Space choose side, activity, technique"
+            return [
+                KeyBinding([], .edit(.character(" ")), typing, label: "letters"),
+                KeyBinding([.tab, .enter], .nextField, kind == .safetyForm ? "next question" : "next field (takes the muscle)"),
+                KeyBinding([.backTab], .previousField, "previous field"),
+                KeyBinding([.down], .moveDown, kind == .safetyForm ? "next question" : "next muscle in the list, else next field"),
+                KeyBinding([.up], .moveUp, kind == .safetyForm ? "previous question" : "previous muscle, else previous field"),
+                KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
+                KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
+                KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
+                KeyBinding([.ctrl("c")], .quit, "quit Knot (an unsaved form is lost)"),
             ]
         case .recall:
             return moves + [KeyBinding([.enter], .open, "open the patient's chart"), back, help, quit]
@@ -95,7 +125,7 @@ enum KeyMap {
         for binding in bindings(for: kind) where binding.keys.contains(key) {
             return binding.command
         }
-        if kind == .patientList || kind == .newVisit, isTextEditing(key) {
+        if kind == .patientList || kind == .newVisit || state.current.isVisitForm, isTextEditing(key) {
             return .edit(key)
         }
         return nil

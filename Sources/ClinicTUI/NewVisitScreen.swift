@@ -113,9 +113,9 @@ enum NewVisitScreen {
         row += 1
         let last = body.bottom - 3
         if let progress = state.progress {
-            row = drawProgress(progress, from: row, to: last, width: width, into: &buffer)
+            drawProgress(progress, from: row, to: last, width: width, into: &buffer)
         }
-        buffer.put(" F2 consent & screen · F3 trigger point · F4 needling · F10 sign", row: body.bottom - 2, column: 0,
+        buffer.put(" F2 consent & screen · F3 trigger point · F4 needling · F5 needles out · F10 sign", row: body.bottom - 2, column: 0,
                    style: .dim, maxWidth: width, overflow: .ellipsis)
         buffer.put(" Tab next field · Esc back to the chart · F1 help", row: body.bottom - 1, column: 0, style: .dim,
                    maxWidth: width, overflow: .ellipsis)
@@ -123,7 +123,7 @@ enum NewVisitScreen {
 
     /// The needle count, consent and screen, findings and needling, within rows `row...last`.
     private static func drawProgress(_ progress: VisitProgress, from start: Int, to last: Int, width: Int,
-                                     into buffer: inout ScreenBuffer) -> Int {
+                                     into buffer: inout ScreenBuffer) {
         var lines: [(String, Style, Bool)] = []
         if let warning = VisitProgress.countWarning(inserted: progress.needlesInserted, removed: progress.needlesRemoved) {
             lines.append((" " + warning, ChartScreen.bannerStyle, true))
@@ -149,6 +149,5 @@ enum NewVisitScreen {
             buffer.put(text, row: row, column: 0, style: style, maxWidth: width, overflow: .ellipsis)
             row += 1
         }
-        return row
     }
 }

@@ -37,6 +37,18 @@ enum Render {
         case .newVisit(let form):
             title += " · " + form.patientName
             NewVisitScreen.draw(form, in: body, into: &buffer)
+        case .safetyForm(let form):
+            title += " · " + form.patientName
+            SafetyFormScreen.draw(form, in: body, into: &buffer)
+        case .triggerPointForm(let form):
+            title += " · " + form.patientName
+            TriggerPointFormScreen.draw(form, in: body, into: &buffer)
+        case .needlingForm(let form):
+            title += " · " + form.patientName
+            NeedlingFormScreen.draw(form, in: body, into: &buffer)
+        case .needlesOutForm(let form):
+            title += " · " + form.patientName
+            NeedlesOutFormScreen.draw(form, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
         if state.showsHelp {

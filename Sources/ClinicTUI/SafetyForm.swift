@@ -143,7 +143,7 @@ enum SafetyFormScreen {
         row += 1
         let answerColumn = 40
         if state.asksConsent {
-            buffer.put(" Informed consent (benefits and risks explained)", row: row, column: 0, maxWidth: answerColumn - 1,
+            buffer.put(" Informed consent to dry needling", row: row, column: 0, maxWidth: answerColumn - 1,
                        overflow: .ellipsis)
             drawAnswer(state.consentGiven, focused: state.focus == .consentGiven, row: row, column: answerColumn, into: &buffer)
             if state.consentGiven {

@@ -10,6 +10,7 @@ enum Update {
     static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
         var s = state
         if command.isUserRequest { s.message = nil }
+        if let handled = VisitWorkflow.update(s, command) { return handled }
         switch command {
         case .quit:
             s.isRunning = false
@@ -83,6 +84,7 @@ enum Update {
                 form.draft = visit
                 form.revision = revision
                 s.replaceCurrent(.newVisit(form))
+                if form.progress == nil, let id = visit.id { return (s, [.loadVisitProgress(visitID: id)]) }
             }
             return (s, [])
         case .back where s.stack.count > 1:
@@ -118,6 +120,18 @@ enum Update {
         case .newVisit(var form):
             effects = form.apply(command)
             s.replaceCurrent(.newVisit(form))
+        case .safetyForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.safetyForm(form))
+        case .triggerPointForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.triggerPointForm(form))
+        case .needlingForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.needlingForm(form))
+        case .needlesOutForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.needlesOutForm(form))
         }
         return (s, effects)
     }
@@ -142,7 +156,8 @@ extension Command {
     var isUserRequest: Bool {
         switch self {
         case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
-             .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit:
+             .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
+             .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save:
             true
         default:
             false

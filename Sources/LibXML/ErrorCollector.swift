@@ -75,12 +75,16 @@ final class ErrorCollector {
 
     func record(_ error: xmlError) {
         guard error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        // Once a well-formedness problem is in, only it is ever reported (see `errors`): skip the
+        // cascade, which on a hostile file (thousands of undefined entities) costs seconds.
+        guard problems.isEmpty else { return }
         let raw = error.message.map { String(cString: $0) } ?? "unknown error"
         let (kind, message) = Self.classify(domain: Int(error.domain), code: Int(error.code), message: raw)
         add(XMLError(kind: kind, message: message, file: fileName, line: Int(error.line), column: Int(error.int2)))
     }
 
     func recordGeneric(_ message: String) {
+        guard problems.isEmpty else { return }
         let text = Self.tidy(message)
         guard !text.isEmpty else { return }
         add(XMLError(kind: genericKind, message: text, file: fileName))

@@ -33,7 +33,12 @@ struct FuzzTests {
             let caseStart = Date()
             let failures = FuzzOracle.run(input, options: options, tally: &tally)
             let elapsed = Date().timeIntervalSince(caseStart)
-            tally.slowest = max(tally.slowest, elapsed)
+            if elapsed > tally.slowest {
+                if environment["KNOT_FUZZ_KEEP_SLOWEST"] == "1" { _ = FuzzOracle.saveFailure(input, index: i) }
+                tally.slowest = elapsed
+                tally.slowestCase = i
+                tally.slowestReaders = tally.readerTimes
+            }
             for f in failures {
                 tally.failures += 1
                 if tally.failures <= 5 {
@@ -41,14 +46,15 @@ struct FuzzTests {
                     Issue.record("case \(i) (seed \(seed)): \(f); input kept at \(file)")
                 }
             }
-            if elapsed > 5 {
+            if elapsed > 2 {
                 Issue.record("case \(i) (seed \(seed)) took \(elapsed) s: \(FuzzOracle.saveFailure(input, index: i))")
             }
         }
         let total = Date().timeIntervalSince(started)
         print("""
             XML fuzz: \(cases) cases × 6 readers = \(tally.executions) executions in \(String(format: "%.1f", total)) s \
-            (\(Int(Double(tally.executions) / max(total, 0.001)))/s), slowest case \(String(format: "%.3f", tally.slowest)) s, \
+            (\(Int(Double(tally.executions) / max(total, 0.001)))/s), slowest case \(tally.slowestCase) \(String(format: "%.3f", tally.slowest)) s \
+            (\(tally.slowestReaders.map { "\($0.0) \(String(format: "%.3f", $0.1))" }.joined(separator: ", "))), \
             \(tally.accepted) values, \(tally.refused) typed refusals, \(tally.failures) failures, seed \(seed)
             """)
         #expect(tally.failures == 0)
@@ -64,6 +70,10 @@ struct FuzzTally {
     var refused = 0
     var failures = 0
     var slowest: TimeInterval = 0
+    var slowestCase = -1
+    /// Time per reader in the current case (to name what was slow).
+    var readerTimes: [(String, TimeInterval)] = []
+    var slowestReaders: [(String, TimeInterval)] = []
 }
 
 /// Runs one input through every reader and says what went wrong, if anything.
@@ -72,8 +82,11 @@ enum FuzzOracle {
 
     static func run(_ data: Data, options: ParseOptions, tally: inout FuzzTally) -> [String] {
         var failures: [String] = []
+        tally.readerTimes = []
         func outcome(_ reader: String, _ body: () throws -> String?) {
             tally.executions += 1
+            let start = Date()
+            defer { tally.readerTimes.append((reader, Date().timeIntervalSince(start))) }
             do {
                 let text = try body()
                 tally.accepted += 1

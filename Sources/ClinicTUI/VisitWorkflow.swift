@@ -1,0 +1,132 @@
+import ClinicModel
+import TerminalKit
+
+/// The visit workflow's part of `update`: opening a draft from the chart, the consent,
+/// finding and needling forms over the visit screen, saving them, and signing.
+///
+/// Pure like the rest of `Update`; the database work is asked for as effects and comes back
+/// as `draftOpened`, `visitChanged` or `visitSigned` (or `failed`, which leaves the form open
+/// with the service's words in the status line and nothing saved).
+enum VisitWorkflow {
+    /// The new state and effects for `command`, or nil when the workflow leaves it to `Update`.
+    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+        var s = state
+        switch command {
+        case .open:
+            guard case .chart(let chart) = s.current, s.context.canRecordVisits, !chart.chart.clinicalNotesHidden,
+                  chart.chart.visits.indices.contains(chart.selection) else { return nil }
+            let summary = chart.chart.visits[chart.selection]
+            guard summary.status == .draft else { return nil }
+            return (s, [.openDraft(visitID: summary.id)])
+        case .draftOpened(let progress):
+            guard case .chart(let chart) = s.current else { return (s, []) }
+            s.stack.append(.newVisit(NewVisitState(patientName: chart.chart.patient.displayName, progress: progress)))
+            return (s, [])
+        case .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit:
+            guard case .newVisit(let form) = s.current else { return nil }
+            guard let progress = form.progress, let id = form.draft?.id else {
+                s.message = StatusMessage(kind: .error, text: "Type the complaint first: the visit starts with it.")
+                return (s, [])
+            }
+            if open(command, from: form, visitID: id, progress: progress, in: &s) { return (s, []) }
+            return (s, [.signVisit(visitID: id)])
+        case .save:
+            return save(s)
+        case .back where s.current.isVisitForm:
+            s.stack.removeLast()
+            s.message = StatusMessage(kind: .info, text: "Cancelled: nothing saved.")
+            return (s, [])
+        case .visitProgressLoaded(let progress):
+            apply(progress, to: &s)
+            return (s, [])
+        case .visitChanged(let progress, let message):
+            if s.current.isVisitForm { s.stack.removeLast() }
+            apply(progress, to: &s)
+            s.message = StatusMessage(kind: .info, text: message)
+            return (s, [])
+        case .visitSigned(let visit):
+            if s.current.kind == .newVisit { s.stack.removeLast() }
+            s.message = StatusMessage(kind: .info, text: "Visit \(visit.id ?? 0) signed.")
+            return (s, [.openChart(patientID: visit.patientID)])
+        default:
+            return nil
+        }
+    }
+
+    /// Opens the form a key asked for over the visit screen; false for signing, which has no
+    /// form (the service decides).
+    private static func open(_ command: Command, from form: NewVisitState, visitID: Int64, progress: VisitProgress,
+                             in s: inout AppState) -> Bool {
+        switch command {
+        case .recordSafety:
+            let readiness = progress.readiness
+            if let consent = readiness.consentUntil, let screen = readiness.screenUntil {
+                s.message = StatusMessage(kind: .info,
+                                          text: "Consent (until \(consent)) and the precaution screen (until \(screen)) already cover this visit.")
+            } else {
+                s.stack.append(.safetyForm(SafetyFormState(patientID: form.patientID, patientName: form.patientName,
+                                                           readiness: readiness)))
+            }
+        case .addTriggerPoint:
+            s.stack.append(.triggerPointForm(TriggerPointFormState(visitID: visitID, patientName: form.patientName)))
+        case .addNeedling:
+            s.stack.append(.needlingForm(NeedlingFormState(visitID: visitID, patientName: form.patientName, progress: progress)))
+            if !progress.readiness.isReady {
+                s.message = StatusMessage(kind: .error, text: "No consent or precaution screen covers this visit yet: F2 first.")
+            }
+        case .recordNeedlesOut:
+            if let out = NeedlesOutFormState(visitID: visitID, patientName: form.patientName, visit: progress.visit) {
+                s.stack.append(.needlesOutForm(out))
+            } else {
+                s.message = StatusMessage(kind: .info, text: "No needling entry at this visit yet.")
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Ctrl-S on a form: the effect that saves it, or the reason it cannot be saved yet.
+    private static func save(_ state: AppState) -> (AppState, [Effect])? {
+        var s = state
+        let result: Result<Effect, FormProblem>
+        switch s.current {
+        case .safetyForm(let form):
+            guard case .newVisit(let visit) = s.stack.dropLast().last, let id = visit.draft?.id else { return (s, []) }
+            result = form.request().map { .recordSafety($0, visitID: id) }
+        case .triggerPointForm(let form):
+            result = form.finding().map { .addTriggerPoint(visitID: form.visitID, $0) }
+        case .needlingForm(let form):
+            result = form.entry().map { .addNeedling(visitID: form.visitID, $0) }
+        case .needlesOutForm(let form):
+            result = form.change().map { .setNeedlesRemoved(visitID: form.visitID, entryID: $0.entryID, removed: $0.removed) }
+        default:
+            return nil
+        }
+        switch result {
+        case .success(let effect):
+            return (s, [effect])
+        case .failure(let problem):
+            s.message = StatusMessage(kind: .error, text: "Not saved: " + problem.text)
+            return (s, [])
+        }
+    }
+
+    /// Puts what the database holds into the visit screen for that draft.
+    private static func apply(_ progress: VisitProgress, to s: inout AppState) {
+        guard let index = s.stack.lastIndex(where: { $0.kind == .newVisit }),
+              case .newVisit(var form) = s.stack[index], form.draft?.id == progress.visit.id else { return }
+        form.update(with: progress)
+        s.stack[index] = .newVisit(form)
+    }
+}
+
+extension Screen {
+    /// True for the forms opened over the visit screen (consent and screen, finding, needling).
+    var isVisitForm: Bool {
+        switch kind {
+        case .safetyForm, .triggerPointForm, .needlingForm, .needlesOutForm: true
+        default: false
+        }
+    }
+}

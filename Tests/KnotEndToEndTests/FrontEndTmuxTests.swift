@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import ClinicTestSupport
+
+/// The real `knot` front end in a real terminal (tmux): search, chart, a visit with consent,
+/// screen and a needling entry, signed, then the database checked through `knot visit show`.
+///
+/// Each test runs its own tmux server (`tmux -L knot-test-<uuid>`), killed at the end, so it
+/// never touches a user's sessions. Skipped when tmux is not installed (.ci/run installs it).
+@Suite struct FrontEndTmuxTests {
+    static let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// A tmux server of its own, with one 100x30 window running a command.
+    final class Tmux {
+        let socket = "knot-test-\(UUID().uuidString.prefix(8))"
+        let tmux: String
+
+        init(tmux: String) { self.tmux = tmux }
+
+        /// Runs a tmux command and returns its output.
+        ///
+        /// `startsServer` for the command that starts the server: the server outlives it and
+        /// would inherit, and hold open for ever, the pipes and the descriptor Foundation's
+        /// `Process` watches for the child's exit, so it is started through bash with every
+        /// descriptor above 2 closed first.
+        @discardableResult
+        func run(_ args: [String], startsServer: Bool = false) throws -> (status: Int32, output: String) {
+            let p = Process()
+            let tmuxArguments = ["-L", socket, "-f", "/dev/null"] + args
+            if startsServer {
+                p.executableURL = URL(fileURLWithPath: "/bin/bash")
+                p.arguments = ["-c", #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$0" "$@""#,
+                               tmux] + tmuxArguments
+            } else {
+                p.executableURL = URL(fileURLWithPath: tmux)
+                p.arguments = tmuxArguments
+            }
+            p.standardInput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            guard !startsServer else {
+                p.standardOutput = FileHandle.nullDevice
+                try p.run()
+                p.waitUntilExit()
+                return (p.terminationStatus, "")
+            }
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+
+        func start(_ command: String) throws {
+            let r = try run(["new-session", "-d", "-s", "knot", "-x", "100", "-y", "30", command], startsServer: true)
+            try #require(r.status == 0, "tmux could not start the session")
+        }
+
+        /// Sends keys by tmux name ("Enter", "F2", "C-s").
+        func keys(_ names: String...) throws { try run(["send-keys", "-t", "knot"] + names) }
+
+        /// Types text literally.
+        func type(_ text: String) throws { try run(["send-keys", "-t", "knot", "-l", text]) }
+
+        var screen: String { (try? run(["capture-pane", "-p", "-t", "knot"]).output) ?? "" }
+
+        var isRunning: Bool { (try? run(["has-session", "-t", "knot"]).status) == 0 }
+
+        /// Waits until the screen shows `text` (polling), and returns the screen.
+        @discardableResult
+        func waitFor(_ text: String, timeout: TimeInterval = 8, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            var last = ""
+            while Date() < deadline {
+                last = screen
+                if last.contains(text) { return last }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Issue.record("the screen never showed \"\(text)\"; it shows:\n\(last)", sourceLocation: sourceLocation)
+            throw CancellationError()
+        }
+
+        func kill() { _ = try? run(["kill-server"]) }
+    }
+
+    @Test(.enabled(if: tmuxPath != nil, "tmux is not installed: install it to run the front end end to end (.ci/run does)"))
+    func visitRecordedAndSignedAtTheTerminal() throws {
+        let clinic = EndToEndClinic()
+        try clinic.setUp()
+        try clinic.addPatient("Jane", "Smith", dob: "1980-05-01", record: "K1")
+
+        let tmux = Tmux(tmux: try #require(Self.tmuxPath))
+        defer { tmux.kill() }
+        let env = ["HOME=\(clinic.home.path)", "KNOT_DATABASE=\(clinic.db)", "KNOT_PRACTITIONER=amy",
+                   "LANG=C.UTF-8", "TZ=UTC", "TERM=screen"]
+        let command = (["env", "-i"] + env + [KnotProcess.executable]).map { "'" + $0 + "'" }.joined(separator: " ")
+        try tmux.start(command)
+
+        try tmux.waitFor("Smith, Jane")
+        #expect(tmux.screen.contains("amy (Amy Physio, practitioner)"), "the status line names who is working")
+        try tmux.type("smi")
+        try tmux.waitFor("Search: smi")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Chart · Smith, Jane")
+        try tmux.keys("n")
+        try tmux.waitFor("New visit for Smith, Jane")
+        try tmux.type("Calf pain")
+        var screen = try tmux.waitFor("Draft visit 1 saved as you type")
+        #expect(screen.contains("no consent covers this visit"))
+
+        try tmux.keys("F2")
+        try tmux.waitFor("Precaution screen: present?")
+        try tmux.keys("C-s")
+        screen = try tmux.waitFor("Precaution screen recorded")
+        #expect(screen.contains("consent until"))
+
+        try tmux.keys("F4")
+        try tmux.waitFor("Needling for Smith, Jane")
+        try tmux.type("soleus")
+        try tmux.keys("Tab", "Tab")
+        try tmux.type("0.25x40")
+        try tmux.keys("Tab")
+        try tmux.type("Seirin")
+        try tmux.keys("Tab")
+        try tmux.type("A123")
+        try tmux.keys("Tab", "C-u")
+        try tmux.type("2")
+        try tmux.waitFor("NEEDLE COUNT: 2 in, 1 out")
+        try tmux.keys("Tab", "C-u")
+        try tmux.type("2")
+        try tmux.waitFor("Needle count for the visit: 2 in, 2 out (balanced)")
+        try tmux.keys("C-s")
+        screen = try tmux.waitFor("Needling entry saved: Soleus, left, 2 in, 2 out.")
+        #expect(screen.contains("Needles: 2 in, 2 out"))
+
+        try tmux.keys("F10")
+        screen = try tmux.waitFor("Visit 1 signed.")
+        #expect(screen.contains("Chart · Smith, Jane"))
+        try tmux.keys("q")
+        let deadline = Date().addingTimeInterval(5)
+        while tmux.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!tmux.isRunning, "q on the chart quits knot")
+
+        let shown = try clinic.knot(["visit", "show", "1", "--json"])
+        try #require(shown.status == 0, "\(shown.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        let visit = try #require(json["visit"] as? [String: Any])
+        #expect(visit["status"] as? String == "signed")
+        #expect(visit["complaint"] as? String == "Calf pain")
+        let needling = try #require(visit["needling"] as? [[String: Any]])
+        #expect(needling.count == 1)
+        #expect(needling.first?["muscleID"] as? String == "soleus")
+        #expect((needling.first?["needlesInserted"] as? NSNumber)?.intValue == 2)
+        #expect((needling.first?["needlesRemoved"] as? NSNumber)?.intValue == 2)
+    }
+}
