@@ -30,7 +30,7 @@ enum ClinicMigrations {
             try db.execute(sql: "UPDATE patient SET sort_name = ? WHERE id = ?",
                            arguments: [StoreTransaction.sortName(family: r["family_name"], given: r["given_names"]), r["id"] as Int64])
         }
-        try db.execute(sql: "CREATE INDEX patient_sort ON patient(sort_name, id)")
+        try db.execute(sql: "CREATE INDEX patient_sort ON patient(sort_name, id, archived)")
         let values = """
             NEW.id, NEW.given_names || ' ' || NEW.family_name || ' ' || coalesce(NEW.preferred_name, '') || ' ' || NEW.sort_name,
             NEW.record_number,

@@ -213,11 +213,28 @@ extension StoreTransaction {
         guard let match = Self.ftsQuery(query) else {
             return try patientSummaries(includeArchived: includeArchived, limit: limit)
         }
-        return try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + """
-             JOIN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ? ORDER BY rank LIMIT 2000) f ON f.rowid = p.id
-            """ + (includeArchived ? "" : " WHERE p.archived = 0")
-            + " ORDER BY p.sort_name, p.id LIMIT ?"), arguments: [match, limit]).map(Self.summary)
+        // Results are alphabetical, so the plan depends on how many patients match: a few
+        // matches are fetched and sorted; many (a one-letter prefix at 100,000 patients) are
+        // found by walking the name index and keeping those that match, which stops after
+        // `limit` rows instead of sorting thousands. Relevance ranking is not used: it cost
+        // most of the time and a list in name order is what the practitioner scans.
+        let matches = try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT count(*) FROM (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ? LIMIT \(Self.sortInMemoryUpTo + 1))
+            """), arguments: [match]) ?? 0
+        if matches == 0 { return [] }
+        // Pick the page of ids first (cheap columns only), then build the summaries for that page.
+        let index = matches > Self.sortInMemoryUpTo ? " INDEXED BY patient_sort" : ""
+        let sql = Self.summarySQL + """
+             JOIN (SELECT q.id FROM patient q\(index)
+                   WHERE q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(includeArchived ? "" : " AND q.archived = 0")
+                   ORDER BY q.sort_name, q.id LIMIT ?) page ON page.id = p.id
+             ORDER BY p.sort_name, p.id
+            """
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [match, limit]).map(Self.summary)
     }
+
+    /// Up to this many matches are sorted after fetching; more walk the name index.
+    static let sortInMemoryUpTo = 1500
 
     /// Turns typed text into a safe FTS5 query: every token quoted, prefix-matched, ANDed.
     ///

@@ -16,13 +16,17 @@ public struct ParseOptions: Sendable, Equatable {
     /// Most namespace declarations in scope at any element.
     public var maxNamespaceDeclarationsInScope: Int
 
+    /// The largest document libxml2 can be given from memory (its lengths are C ints).
+    public static let hardLimitBytes = Int(Int32.max) - 1
+
     public init(
         maxBytes: Int = ParseOptions.defaultMaxBytes,
         fileName: String? = nil,
         maxAttributesPerElement: Int = 100,
         maxNamespaceDeclarationsInScope: Int = 100
     ) {
-        self.maxBytes = maxBytes
+        // libxml2 takes buffer lengths as C ints: nothing over 2 GiB - 1 can be handed to it.
+        self.maxBytes = min(maxBytes, ParseOptions.hardLimitBytes)
         self.fileName = fileName
         self.maxAttributesPerElement = maxAttributesPerElement
         self.maxNamespaceDeclarationsInScope = maxNamespaceDeclarationsInScope
