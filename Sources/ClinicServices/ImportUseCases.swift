@@ -56,12 +56,7 @@ extension ClinicSession {
                 let xml = items.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
                 // Whole-clinic exports first: into an empty database they keep their ids and audit
                 // trail, and the letters that follow are then matched to their patients.
-                func isRecords(_ file: String) -> Bool {
-                    guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 4096) else { return false }
-                    try? handle.close()
-                    return String(decoding: head, as: UTF8.self).contains("urn:knot:records:1")
-                }
-                let (records, others) = (xml.filter(isRecords), xml.filter { !isRecords($0) })
+                let (records, others) = (xml.filter(isClinicExport), xml.filter { !isClinicExport($0) })
                 files += records + others
             } else {
                 files.append(path)
@@ -81,13 +76,23 @@ extension ClinicSession {
         guard let attrs = try? FileManager.default.attributesOfItem(atPath: path), let size = attrs[.size] as? Int else {
             return rejected("cannot read the file")
         }
-        if size > options.maxBytes {
-            return rejected("the file is \(size) bytes, over the \(options.maxBytes)-byte limit (--max-bytes)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else { return rejected("cannot read the file") }
         let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: (path as NSString).lastPathComponent)
-        let sha = LetterDigest.sha256Hex(data)
         do {
+            // Letters are read whole, within the cap; a whole-clinic export streams from disk,
+            // in flat memory, whatever its size.
+            if Self.isClinicExport(path) {
+                let sha = try LetterDigest.sha256Hex(fileAt: path)
+                if try database.read({ try $0.wasImported(sha256: sha) }) {
+                    return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
+                }
+                let reader = try RecordsImportReader(contentsOfFile: path, fileName: parseOptions.fileName, options: parseOptions)
+                return try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun)
+            }
+            if size > options.maxBytes {
+                return rejected("the file is \(size) bytes, over the \(options.maxBytes)-byte limit (--max-mb)")
+            }
+            guard let data = FileManager.default.contents(atPath: path) else { return rejected("cannot read the file") }
+            let sha = LetterDigest.sha256Hex(data)
             if try database.read({ try $0.wasImported(sha256: sha) || $0.referralID(sha256: sha) != nil }) {
                 return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
             }
@@ -101,7 +106,8 @@ extension ClinicSession {
                 let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions, extraSchema: extra)
                 return try fileReferral(incoming, file: name, format: "cda", sha: sha, dryRun: options.dryRun)
             case .clinicRecords:
-                return try importRecords(data, file: name, sha: sha, options: parseOptions, dryRun: options.dryRun)
+                let reader = try RecordsImportReader(data: data, fileName: parseOptions.fileName, options: parseOptions)
+                return try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun)
             case .plan:
                 return rejected("a follow-up plan document is an export for patients and referrers, not something to import", format: "plan")
             case .unknown(let root, let ns):
@@ -114,6 +120,13 @@ extension ClinicSession {
         } catch {
             return rejected(Self.describe(error))
         }
+    }
+
+    /// Whether a file's first bytes say it is a whole-clinic export (urn:knot:records:1).
+    static func isClinicExport(_ file: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 4096) else { return false }
+        try? handle.close()
+        return String(decoding: head, as: UTF8.self).contains("urn:knot:records:1")
     }
 
     static func describe(_ error: Error) -> String {

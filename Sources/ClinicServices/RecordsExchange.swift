@@ -53,9 +53,7 @@ extension ClinicSession {
             }
             _ = try writer.finish()
             // Validate what was written, streaming, before it takes the real name.
-            let written = try Data(contentsOf: URL(fileURLWithPath: tmp), options: .alwaysMapped)
-            let reader = try RecordsImportReader(data: written, fileName: (path as NSString).lastPathComponent,
-                                                 options: ParseOptions(maxBytes: max(written.count + 1, ParseOptions.defaultMaxBytes)))
+            let reader = try RecordsImportReader(contentsOfFile: tmp, fileName: (path as NSString).lastPathComponent)
             while try reader.next() != nil {}
             try FileManager.default.moveItem(atPath: tmp, toPath: path)
         } catch {
@@ -72,8 +70,7 @@ extension ClinicSession {
 
     /// Imports a whole-clinic export in one transaction. Into an empty database ids and the audit
     /// chain are kept as exported; otherwise patients already on file are reported as conflicts.
-    func importRecords(_ data: Data, file: String, sha: String, options: ParseOptions, dryRun: Bool) throws -> ImportOutcome {
-        let reader = try RecordsImportReader(data: data, fileName: options.fileName, options: options)
+    func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool) throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
         return try database.write { outer in
             let keepIDs = try outer.isEmptyClinic()

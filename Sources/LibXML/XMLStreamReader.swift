@@ -15,7 +15,10 @@ import Foundation
 /// that depend on them must be checked by the caller.
 public final class XMLStreamReader {
     private let reader: OpaquePointer
-    private let buffer: UnsafeMutableRawBufferPointer
+    /// The bytes being parsed (in-memory mode), or nil when streaming from a file.
+    private let buffer: UnsafeMutableRawBufferPointer?
+    /// The file being streamed (file mode), or -1.
+    private let fileDescriptor: Int32
     private let collector: ErrorCollector
     private let schema: XMLSchema?
     private let fileName: String?
@@ -56,6 +59,7 @@ public final class XMLStreamReader {
             storage.baseAddress!.copyMemory(from: raw.baseAddress!, byteCount: count)
         }
         buffer = storage
+        fileDescriptor = -1
         let base = storage.baseAddress!.assumingMemoryBound(to: CChar.self)
         let created: OpaquePointer? = if let encoding = screened.encodingOverride {
             xmlReaderForMemory(base, Int32(count), nil, encoding, safeParserOptions)
@@ -85,9 +89,70 @@ public final class XMLStreamReader {
         try self.init(data: XMLFileInput.read(path: path, options: options), options: options, schema: schema)
     }
 
+    /// Streams a file from disk in libxml2's own chunks, so memory stays flat whatever the size
+    /// (a whole-clinic export can be gigabytes).
+    ///
+    /// The first megabyte gets the same byte-level checks as `init(data:)` (file type, encoding,
+    /// DOCTYPE in the prolog, NUL bytes, attribute limits); the rest is checked by libxml2 as it
+    /// parses (well-formedness, UTF-8, a DOCTYPE node). Only UTF-8 (or ASCII) files stream; any
+    /// other encoding is read whole through `init(data:)`, within `options.maxBytes`.
+    public init(streamingFile path: String, options: ParseOptions = ParseOptions(), schema: XMLSchema? = nil) throws {
+        LibXMLRuntime.prepare()
+        var options = options
+        if options.fileName == nil { options.fileName = (path as NSString).lastPathComponent }
+        let file = options.fileName
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw XMLErrors(XMLError(kind: .io, message: "cannot open the file: \(String(cString: strerror(errno)))", file: file))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            throw XMLErrors(XMLError(kind: .io, message: "cannot read the file's size", file: file))
+        }
+        let size = Int(info.st_size)
+        // Screen the head, cut after a '>' so that no UTF-8 sequence is split.
+        let headLimit = min(size, 1 << 20)
+        var head = [UInt8](repeating: 0, count: headLimit)
+        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, headLimit, 0) }
+        guard got == headLimit else {
+            close(fd)
+            throw XMLErrors(XMLError(kind: .io, message: "cannot read the file", file: file))
+        }
+        if size > headLimit, let cut = head.lastIndex(of: UInt8(ascii: ">")) { head.removeSubrange((cut + 1)...) }
+        var headOptions = options
+        headOptions.maxBytes = max(options.maxBytes, head.count)
+        let screened: ScreenedDocument
+        do { screened = try InputScreening.screen(Data(head), options: headOptions) } catch {
+            close(fd)
+            throw error
+        }
+        guard screened.encodingOverride == nil, screened.data.count == head.count else {
+            close(fd)
+            throw XMLErrors(XMLError(kind: .encoding, message: "only UTF-8 files can be streamed; save the file as UTF-8", file: file))
+        }
+        guard let created = xmlReaderForFd(fd, nil, nil, safeParserOptions) else {
+            close(fd)
+            throw XMLErrors(XMLError(kind: .io, message: "out of memory creating a reader", file: file))
+        }
+        reader = created
+        buffer = nil
+        fileDescriptor = fd
+        fileName = file
+        collector = ErrorCollector(fileName: file, genericKind: schema == nil ? .notWellFormed : .unsupported)
+        self.schema = schema
+        xmlTextReaderSetStructuredErrorHandler(reader, collectStructuredError, collector.opaque)
+        if let schema {
+            guard xmlTextReaderSetSchema(reader, schema.pointer) == 0 else {
+                throw XMLErrors(XMLError(kind: .unsupported, message: "cannot validate with schema \(schema.name) while streaming", file: fileName))
+            }
+        }
+    }
+
     deinit {
         xmlFreeTextReader(reader)
-        buffer.deallocate()
+        buffer?.deallocate()
+        if fileDescriptor >= 0 { close(fileDescriptor) }
     }
 
     /// Path of the innermost open element, e.g. "/records/patient[3]" ("" before the root).

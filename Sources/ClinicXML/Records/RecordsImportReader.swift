@@ -32,16 +32,32 @@ public final class RecordsImportReader {
     /// - Parameters:
     ///   - fileName: shown in messages (overrides `options.fileName`).
     ///   - today: the day the model's date rules are checked against (injectable for tests).
-    public init(data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
-                today: LocalDate = .today()) throws(ClinicXMLErrors) {
+    public convenience init(data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
+                            today: LocalDate = .today()) throws(ClinicXMLErrors) {
+        try self.init(fileName: fileName, options: options, today: today) { schema, options in
+            try XMLStreamReader(data: data, options: options, schema: schema)
+        }
+    }
+
+    /// As `init(data:)`, but streams the file from disk twice (validate, then read), so memory
+    /// stays flat whatever the size of the export; `options.maxBytes` does not apply to UTF-8 files.
+    public convenience init(contentsOfFile path: String, fileName: String?, options: ParseOptions = ParseOptions(),
+                            today: LocalDate = .today()) throws(ClinicXMLErrors) {
+        try self.init(fileName: fileName ?? (path as NSString).lastPathComponent, options: options, today: today) { schema, options in
+            try XMLStreamReader(streamingFile: path, options: options, schema: schema)
+        }
+    }
+
+    private init(fileName: String?, options: ParseOptions, today: LocalDate,
+                 open: (XMLSchema?, ParseOptions) throws -> XMLStreamReader) throws(ClinicXMLErrors) {
         var options = options
         if let fileName { options.fileName = fileName }
         let file = options.fileName
         self.file = file
         decoder = RecordsXMLDecoder(file: file, today: today)
         do {
-            try Self.validate(data, options: options)
-            stream = try XMLStreamReader(data: data, options: options)
+            try Self.validate(try open(try ClinicSchemas.schema(.records), options), options: options)
+            stream = try open(nil, options)
             // The root, then the header if there is one.
             var header: RecordsExportHeader?
             while let event = try stream.next() {
@@ -94,9 +110,8 @@ public final class RecordsImportReader {
     }
 
     /// One streaming pass with the schema; refuses another root before reporting schema errors.
-    private static func validate(_ data: Data, options: ParseOptions) throws {
+    private static func validate(_ validating: XMLStreamReader, options: ParseOptions) throws {
         let format = ClinicSchemas.Format.records
-        let validating = try XMLStreamReader(data: data, options: options, schema: try ClinicSchemas.schema(format))
         var sawRoot = false
         while let event = try validating.next() {
             if !sawRoot, case .startElement(let name, let namespace, _, let line, _) = event {
