@@ -32,6 +32,8 @@ extension ClinicSession {
 
     /// A consistent copy through SQLite's online backup (safe while others write), 0600.
     public func backup(to path: String) throws {
+        // A backup holds every clinical note: not for reception.
+        try requireClinicalAccess()
         try database.backup(to: path)
         try database.write { tx in _ = try tx.appendAudit(AuditEvent(actor: actor, action: .backup, entity: "database", detail: (path as NSString).lastPathComponent)) }
     }

@@ -123,7 +123,7 @@ struct PrivacyTests {
             ["log", "needling", "--from", "2000-01-01"], ["log", "needling", "--from", "2000-01-01", "--format", "csv"],
             ["plan", v], ["plan", v, "--format", "xml"], ["plan", v, "--format", "html", "-o", clinic.home.file("plan.html")],
             ["export", "-o", clinic.home.file("r.xml")], ["export", "-o", clinic.home.file("r1.xml"), "--patient", "K1"],
-            ["retention", "report"], ["retention", "report", "--json"],
+            ["retention", "report"], ["retention", "report", "--json"], ["backup", "reception-copy.sqlite"],
             ["visit", "amend", v, "--reason", "peek", "--set", "notes=x"],
             ["visit", "new", "K1", "--complaint", "x"], ["finding", "add", v, "--muscle", "soleus", "--side", "left"],
         ]
