@@ -213,25 +213,39 @@ extension StoreTransaction {
         guard let match = Self.ftsQuery(query) else {
             return try patientSummaries(includeArchived: includeArchived, limit: limit)
         }
-        // Results are alphabetical, so the plan depends on how many patients match: a few
-        // matches are fetched and sorted; many (a one-letter prefix at 100,000 patients) are
-        // found by walking the name index and keeping those that match, which stops after
-        // `limit` rows instead of sorting thousands. Relevance ranking is not used: it cost
-        // most of the time and a list in name order is what the practitioner scans.
+        // Results are alphabetical. A few matches are fetched and sorted. Many matches (a letter
+        // or two at 100,000 patients) are usually spread through the alphabet, so walking the
+        // first stretch of the name index finds a page quickly; when they cluster instead (a
+        // common family name), that walk comes up short and the matches are sorted after all.
+        // Ids are chosen first from cheap columns; summaries are built for that page only.
+        // Relevance ranking is not used: it cost most of the time, and a list in name order is
+        // what the practitioner scans.
         let matches = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT count(*) FROM (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ? LIMIT \(Self.sortInMemoryUpTo + 1))
             """), arguments: [match]) ?? 0
         if matches == 0 { return [] }
-        // Pick the page of ids first (cheap columns only), then build the summaries for that page.
-        let index = matches > Self.sortInMemoryUpTo ? " INDEXED BY patient_sort" : ""
-        let sql = Self.summarySQL + """
-             JOIN (SELECT q.id FROM patient q\(index)
-                   WHERE q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(includeArchived ? "" : " AND q.archived = 0")
-                   ORDER BY q.sort_name, q.id LIMIT ?) page ON page.id = p.id
-             ORDER BY p.sort_name, p.id
-            """
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [match, limit]).map(Self.summary)
+        let archived = includeArchived ? "" : " AND q.archived = 0"
+        func page(_ pick: String) throws -> [PatientSummary] {
+            try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + " JOIN (\(pick)) page ON page.id = p.id ORDER BY p.sort_name, p.id"),
+                             arguments: [match, limit]).map(Self.summary)
+        }
+        if matches > Self.sortInMemoryUpTo {
+            let walked = try page("""
+                SELECT q.id FROM patient q INDEXED BY patient_sort
+                WHERE q.sort_name <= (SELECT sort_name FROM patient INDEXED BY patient_sort ORDER BY sort_name, id LIMIT 1 OFFSET \(Self.indexWindow))
+                  AND q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(archived)
+                ORDER BY q.sort_name, q.id LIMIT ?
+                """)
+            if walked.count >= limit { return walked }
+        }
+        return try page("""
+            SELECT q.id FROM patient q WHERE q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(archived)
+            ORDER BY q.sort_name, q.id LIMIT ?
+            """)
     }
+
+    /// How far into the name index a broad search walks before sorting its matches instead.
+    static let indexWindow = 4000
 
     /// Up to this many matches are sorted after fetching; more walk the name index.
     static let sortInMemoryUpTo = 1500

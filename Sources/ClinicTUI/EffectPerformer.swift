@@ -28,7 +28,8 @@ struct EffectPerformer {
             return .databaseChecked(isEmpty: try session.listPatients(includeArchived: true, limit: 1).isEmpty)
         case .searchPatients(let query):
             let trimmed = query.trimmingCharacters(in: .whitespaces)
-            let found = trimmed.isEmpty ? try session.listPatients(limit: 2000) : try session.searchPatients(trimmed, limit: 500)
+            let page = PatientListScreen.pageLimit
+            let found = trimmed.isEmpty ? try session.listPatients(limit: page) : try session.searchPatients(trimmed, limit: page)
             return .patientsFound(query: query, patients: found)
         case .openChart(let id):
             let chart = try session.chart(key: String(id), today: today)

@@ -45,6 +45,10 @@ struct PatientListState: Sendable {
 
 /// Draws the patient list.
 enum PatientListScreen {
+    /// How many patients one search or listing fetches: far more than a screen shows, few enough
+    /// that a keystroke at 100,000 patients is answered quickly.
+    static let pageLimit = 200
+
     static func draw(_ list: PatientListState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
         let label = " Search: "
@@ -81,7 +85,12 @@ enum PatientListScreen {
             summary = list.search.isEmpty ? "No patients yet." : "No patient matches \"\(list.search.text)\"."
         } else {
             let count = Formatting.count(list.patients.count, "patient")
-            summary = list.search.isEmpty ? count : "\(count) matching \"\(list.search.text)\""
+            if list.patients.count >= Self.pageLimit {
+                summary = list.search.isEmpty ? "The first \(count) by name: type a few letters to find someone"
+                    : "The first \(count) matching \"\(list.search.text)\": type more to narrow"
+            } else {
+                summary = list.search.isEmpty ? count : "\(count) matching \"\(list.search.text)\""
+            }
         }
         buffer.put(" " + summary, row: footer, column: 0, style: .dim, maxWidth: width, overflow: .ellipsis)
     }
