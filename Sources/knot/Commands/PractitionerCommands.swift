@@ -5,7 +5,7 @@ import ClinicServices
 
 struct PractitionerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "practitioner", abstract: "Add and list practitioners and reception users.",
+        commandName: "practitioner", abstract: "Add, edit and list practitioners and reception users.",
         subcommands: [Add.self, Edit.self, List.self])
 
     struct Add: ParsableCommand {
