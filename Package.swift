@@ -58,7 +58,7 @@ let package = Package(
             ]
         ),
         .target(name: "TerminalKit", dependencies: ["CTerminalShim"]),
-        .target(name: "ClinicTUI", dependencies: ["TerminalKit", "ClinicServices", "ClinicModel", "ClinicStore"]),
+        .target(name: "ClinicTUI", dependencies: ["TerminalKit", "ClinicServices", "ClinicModel", "ClinicStore", "ClinicXML"]),
         .executableTarget(
             name: "knot",
             dependencies: [

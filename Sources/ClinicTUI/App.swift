@@ -17,9 +17,10 @@ final class App {
     private var drawnSize: TerminalSize?
 
     init(session: ClinicSession, terminal: any Terminal, today: LocalDate, colorPolicy: ColorPolicy,
-         now: @escaping @Sendable () -> Date = { Date() }) {
+         now: @escaping @Sendable () -> Date = { Date() }, importFolder: String? = nil) {
         self.terminal = terminal
-        self.performer = EffectPerformer(session: session, today: today, now: now)
+        self.performer = EffectPerformer(session: session, today: today, now: now,
+                                         importFolder: importFolder ?? InboxFolder.resolve())
         self.renderer = Renderer(colorPolicy: colorPolicy)
         let context = SessionContext(databasePath: session.database.path, workingAs: Self.workingAs(session),
                                      isReception: session.isReception,

@@ -72,6 +72,9 @@ enum Screen: Sendable {
     case triggerPointForm(TriggerPointFormState)
     case needlingForm(NeedlingFormState)
     case needlesOutForm(NeedlesOutFormState)
+    case inbox(InboxState)
+    case inboxPreview(InboxPreviewState)
+    case planPreview(PlanPreviewState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -87,13 +90,17 @@ enum Screen: Sendable {
         case .triggerPointForm: .triggerPointForm
         case .needlingForm: .needlingForm
         case .needlesOutForm: .needlesOutForm
+        case .inbox: .inbox
+        case .inboxPreview: .inboxPreview
+        case .planPreview: .planPreview
         }
     }
 }
 
 /// The kinds of screen, each with its key map and title.
 enum ScreenKind: Sendable, Hashable, CaseIterable {
-    case firstRun, patientList, chart, visit, recall, audit, newVisit, safetyForm, triggerPointForm, needlingForm, needlesOutForm
+    case firstRun, patientList, chart, visit, recall, audit, newVisit, safetyForm, triggerPointForm, needlingForm, needlesOutForm,
+         inbox, inboxPreview, planPreview
 
     var title: String {
         switch self {
@@ -108,6 +115,9 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .triggerPointForm: "Trigger point"
         case .needlingForm: "Needling entry"
         case .needlesOutForm: "Needles removed"
+        case .inbox: "Referral inbox"
+        case .inboxPreview: "Letter preview"
+        case .planPreview: "Follow-up plan"
         }
     }
 }

@@ -33,6 +33,12 @@ enum Command: Sendable {
     case recordNeedlesOut
     case signVisit
     case save
+    /// Referral inbox: open it from the patient list; import the letter previewed.
+    case showInbox
+    case importLetter
+    /// Plan preview: show the signed visit's follow-up plan; store it as final.
+    case showPlan
+    case storeFinalPlan
 
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
@@ -51,6 +57,16 @@ enum Command: Sendable {
     /// A form was saved: the draft as it now is, and what was saved in words.
     case visitChanged(VisitProgress, message: String)
     case visitSigned(Visit)
+    /// The import folder's letters, each with what a dry run says.
+    case inboxLoaded(InboxListing)
+    /// One letter's dry run and what it says about the patient and referrer.
+    case inboxPreviewed(InboxPreview)
+    /// A letter was imported for real (or the import found a conflict or refused it).
+    case letterImported(ImportOutcome)
+    /// A signed visit's follow-up plan as text.
+    case planLoaded(PlanPreview)
+    /// The plan was stored as a new final version.
+    case planStored(PlanPreview)
     case failed(String)
 
     /// The terminal changed size.
@@ -80,6 +96,16 @@ enum Effect: Sendable, Hashable {
     case addNeedling(visitID: Int64, NeedlingEntry)
     case setNeedlesRemoved(visitID: Int64, entryID: Int64, removed: Int)
     case signVisit(visitID: Int64)
+    /// Lists the import folder's .xml files with a dry run of each.
+    case loadInbox
+    /// A dry run of one file and its letter's patient and referrer.
+    case previewLetter(path: String)
+    /// Imports one file for real.
+    case importLetter(path: String)
+    /// The follow-up plan of a signed visit (the latest stored version, else the rules' plan).
+    case loadPlan(visitID: Int64)
+    /// Stores the plan as a new final version.
+    case storeFinalPlan(visitID: Int64)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

@@ -13,6 +13,8 @@ struct EffectPerformer {
     let today: LocalDate
     /// The clock new visits start at (injected so tests are reproducible).
     let now: @Sendable () -> Date
+    /// The folder the referral inbox lists (see `InboxFolder.resolve`).
+    let importFolder: String
 
     func perform(_ effect: Effect) -> Command {
         do {
@@ -48,6 +50,10 @@ struct EffectPerformer {
             return try saveDraft(request)
         case .openDraft, .loadVisitProgress, .recordSafety, .addTriggerPoint, .addNeedling, .setNeedlesRemoved, .signVisit:
             return try performVisitWork(effect)
+        case .loadInbox, .previewLetter, .importLetter:
+            return try performInboxWork(effect)
+        case .loadPlan, .storeFinalPlan:
+            return try performPlanWork(effect)
         case .loadDemo:
             let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)

@@ -53,6 +53,7 @@ enum KeyMap {
                 KeyBinding([.pageDown], .pageDown, "one screen down"),
                 KeyBinding([.enter], .open, "open the patient's chart"),
                 KeyBinding([.ctrl("r")], .showRecall, "recall list (reviews due)"),
+                KeyBinding([.function(6), .ctrl("l")], .showInbox, "referral inbox (letters in the import folder)"),
                 KeyBinding([.escape], .back, "clear the search"),
                 help,
                 KeyBinding([.ctrl("c"), .ctrl("q")], .quit, "quit Knot (q types a letter here)"),
@@ -69,8 +70,18 @@ enum KeyMap {
                 KeyBinding([.character("r")], .showRecall, "recall list (reviews due)"),
                 back, help, quit,
             ]
-        case .visit, .audit:
+        case .visit:
+            return moves + [KeyBinding([.character("p")], .showPlan, "follow-up plan (signed visits)"), back, help, quit]
+        case .audit:
             return moves + [back, help, quit]
+        case .inbox:
+            return moves + [KeyBinding([.enter], .open, "preview the letter (a dry run: nothing written)"), back, help, quit]
+        case .inboxPreview:
+            return moves + [KeyBinding([.character("y")], .importLetter, "import the letter"),
+                            KeyBinding([.escape], .back, "back to the inbox, nothing imported"), help, quit]
+        case .planPreview:
+            return moves + [KeyBinding([.character("s")], .storeFinalPlan, "store the plan as final (practitioners)"),
+                            back, help, quit]
         case .newVisit:
             return [
                 KeyBinding([], .edit(.character(" ")), "type into the field (saved as you type)", label: "letters"),

@@ -49,6 +49,13 @@ enum Render {
         case .needlesOutForm(let form):
             title += " · " + form.patientName
             NeedlesOutFormScreen.draw(form, in: body, into: &buffer)
+        case .inbox(let inbox):
+            InboxScreen.draw(inbox, in: body, into: &buffer)
+        case .inboxPreview(let preview):
+            InboxPreviewScreen.draw(preview, in: body, into: &buffer)
+        case .planPreview(let plan):
+            title += " · " + plan.plan.patientName
+            PlanPreviewScreen.draw(plan, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
         if state.showsHelp {

@@ -11,6 +11,8 @@ enum Update {
         var s = state
         if command.isUserRequest { s.message = nil }
         if let handled = VisitWorkflow.update(s, command) { return handled }
+        if let handled = InboxWorkflow.update(s, command) { return handled }
+        if let handled = PlanWorkflow.update(s, command) { return handled }
         switch command {
         case .quit:
             s.isRunning = false
@@ -132,6 +134,15 @@ enum Update {
         case .needlesOutForm(var form):
             effects = form.apply(command)
             s.replaceCurrent(.needlesOutForm(form))
+        case .inbox(var inbox):
+            effects = inbox.apply(command, pageRows: s.pageRows)
+            s.replaceCurrent(.inbox(inbox))
+        case .inboxPreview(var preview):
+            preview.apply(command, size: s.size)
+            s.replaceCurrent(.inboxPreview(preview))
+        case .planPreview(var plan):
+            plan.apply(command, size: s.size)
+            s.replaceCurrent(.planPreview(plan))
         }
         return (s, effects)
     }
@@ -157,7 +168,8 @@ extension Command {
         switch self {
         case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
              .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
-             .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save:
+             .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
+             .showInbox, .importLetter, .showPlan, .storeFinalPlan:
             true
         default:
             false

@@ -41,9 +41,10 @@ final class TUIHarness {
     ///   - name: names the database file; unique per test (tests run in parallel).
     ///   - demo: load the demo clinic first.
     ///   - user: the practitioner handle to work as (a demo handle), or nil for nobody.
+    ///   - importFolder: the folder the referral inbox lists (default: the usual lookup).
     ///   - prepare: runs on the database before the front end starts.
     init(_ name: String, rows: Int = 24, columns: Int = 80, demo: Bool = true, user: String? = "mchen",
-         prepare: (ClinicSession) throws -> Void = { _ in }) throws {
+         importFolder: String? = nil, prepare: (ClinicSession) throws -> Void = { _ in }) throws {
         let folder = "/tmp/knot-tui-tests"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = "\(folder)/\(name).sqlite"
@@ -53,7 +54,8 @@ final class TUIHarness {
         try prepare(setup)
         session = try ClinicSession.open(path: path, handle: user, environment: ["USER": "tester"])
         terminal = InMemoryTerminal(rows: rows, columns: columns)
-        app = App(session: session, terminal: terminal, today: fixedToday, colorPolicy: .color, now: { fixedNow })
+        app = App(session: session, terminal: terminal, today: fixedToday, colorPolicy: .color, now: { fixedNow },
+                  importFolder: importFolder)
         try terminal.enterFullScreen()
         try app.start()
     }

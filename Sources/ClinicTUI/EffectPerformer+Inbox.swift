@@ -1,0 +1,74 @@
+import Foundation
+import ClinicModel
+import ClinicServices
+import ClinicXML
+
+/// The referral inbox's database and file work: list the folder with a dry run of each file,
+/// preview one letter, import it.
+extension EffectPerformer {
+    func performInboxWork(_ effect: Effect) throws -> Command {
+        switch effect {
+        case .loadInbox:
+            return .inboxLoaded(inboxListing())
+        case .previewLetter(let path):
+            return .inboxPreviewed(preview(path))
+        case .importLetter(let path):
+            return .letterImported(session.importFile(path))
+        default:
+            preconditionFailure("not inbox work: \(effect)")
+        }
+    }
+
+    /// The folder's .xml files, sorted by name, each with its dry-run verdict.
+    private func inboxListing() -> InboxListing {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: importFolder, isDirectory: &isDirectory) && isDirectory.boolValue
+        let names = exists ? ((try? FileManager.default.contentsOfDirectory(atPath: importFolder)) ?? []) : []
+        let entries = names.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { name in
+            let path = (importFolder as NSString).appendingPathComponent(name)
+            let outcome = session.importFile(path, options: ImportOptions(dryRun: true))
+            return InboxEntry(path: path, fileName: name, format: format(of: path), status: outcome.status)
+        }
+        return InboxListing(folder: importFolder, folderExists: exists, entries: entries)
+    }
+
+    /// A dry run of `path`, with the letter's patient and referrer when it is a readable letter.
+    private func preview(_ path: String) -> InboxPreview {
+        let outcome = session.importFile(path, options: ImportOptions(dryRun: true))
+        return InboxPreview(path: path, fileName: (path as NSString).lastPathComponent, format: format(of: path),
+                            status: outcome.status, detail: outcome.detail, warnings: outcome.warnings,
+                            proposedAlerts: outcome.proposedAlerts, letter: letter(at: path))
+    }
+
+    /// The file's kind in words, told from its root element alone.
+    private func format(of path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path),
+              let kind = try? DocumentKind.detect(data, fileName: (path as NSString).lastPathComponent) else { return "unreadable" }
+        switch kind {
+        case .knotReferral: return "Knot referral"
+        case .cdaDocument: return "CDA letter"
+        case .clinicRecords: return "clinic export"
+        case .plan: return "plan"
+        case .unknown: return "not for Knot"
+        }
+    }
+
+    /// Who a referral letter is about and from; nil for anything else or a letter that cannot be read.
+    private func letter(at path: String) -> LetterSummary? {
+        let name = (path as NSString).lastPathComponent
+        guard let data = FileManager.default.contents(atPath: path),
+              let kind = try? DocumentKind.detect(data, fileName: name) else { return nil }
+        let incoming: IncomingReferral?
+        switch kind {
+        case .knotReferral: incoming = try? KnotReferralReader.read(data, fileName: name, today: today)
+        case .cdaDocument: incoming = try? CDAReferralReader.read(data, fileName: name, today: today)
+        default: incoming = nil
+        }
+        guard let incoming else { return nil }
+        let referral = incoming.referral
+        let referrer = [referral.referrerName, referral.referrerOrganisation].compactMap { $0 }.filter { !$0.isEmpty }
+        return LetterSummary(patientName: incoming.patient.displayName, dateOfBirth: incoming.patient.dateOfBirth.description,
+                             referrer: referrer.joined(separator: ", "), referralDate: referral.date.description,
+                             reason: referral.reason)
+    }
+}
