@@ -18,7 +18,7 @@ import LibXML
 struct RecordsXMLDecoder {
     let file: String?
     let today: LocalDate
-    private var seenIDs: [String: Set<Int64>] = [:]
+    private var seenIDs: [String: IDRangeSet] = [:]
     private var practitionerHandles: Set<String> = []
     private var recordNumbers: Set<String> = []
     /// Rule violations of the record being read.
@@ -401,7 +401,7 @@ struct RecordsXMLDecoder {
 
     private mutating func practitionerReference(_ f: ElementFields, at element: XMLElement) throws -> Int64 {
         let id = try f.int64("practitioner")
-        if !(seenIDs["practitioner"] ?? []).contains(id) {
+        if !(seenIDs["practitioner"]?.contains(id) ?? false) {
             violate("names practitioner \(id), who is not among the practitioners in this file", at: element)
         }
         return id
@@ -417,7 +417,7 @@ struct RecordsXMLDecoder {
 
     private mutating func unique(_ id: Int64?, _ kind: String, at element: XMLElement) {
         guard let id else { return }
-        if !seenIDs[kind, default: []].insert(id).inserted {
+        if !seenIDs[kind, default: IDRangeSet()].insert(id) {
             violate("\(kind) id \(id) appears twice in the file", at: element)
         }
     }
