@@ -34,12 +34,19 @@ public struct ImportOutcome: Sendable, Codable {
 public struct ImportOptions: Sendable {
     public var maxBytes: Int
     /// An extra (full) schema every CDA document must also satisfy (`--schema FILE`).
-    public var extraCDASchema: Data?
+    /// Compiled once for the whole import, not once per file.
+    public var extraCDASchema: XMLSchema?
     /// Read and validate only; write nothing.
     public var dryRun: Bool
 
-    public init(maxBytes: Int = ParseOptions.defaultMaxBytes, extraCDASchema: Data? = nil, dryRun: Bool = false) {
-        self.maxBytes = maxBytes; self.extraCDASchema = extraCDASchema; self.dryRun = dryRun
+    public init(maxBytes: Int = ParseOptions.defaultMaxBytes, dryRun: Bool = false) {
+        self.maxBytes = maxBytes; self.dryRun = dryRun
+    }
+
+    /// With a full CDA schema compiled once; throws when it does not compile (errors carry the line).
+    public init(maxBytes: Int = ParseOptions.defaultMaxBytes, extraCDASchema: Data?, dryRun: Bool = false) throws {
+        self.init(maxBytes: maxBytes, dryRun: dryRun)
+        self.extraCDASchema = try extraCDASchema.map { try XMLSchema(data: $0, name: "--schema") }
     }
 }
 
@@ -56,8 +63,8 @@ extension ClinicSession {
                 let xml = items.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
                 // Whole-clinic exports first: into an empty database they keep their ids and audit
                 // trail, and the letters that follow are then matched to their patients.
-                let (records, others) = (xml.filter(isClinicExport), xml.filter { !isClinicExport($0) })
-                files += records + others
+                let exports = Set(xml.filter(isClinicExport))
+                files += xml.filter(exports.contains) + xml.filter { !exports.contains($0) }
             } else {
                 files.append(path)
             }
@@ -102,8 +109,8 @@ extension ClinicSession {
                 let incoming = try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions)
                 return try fileReferral(incoming, file: name, format: "knot-referral", sha: sha, dryRun: options.dryRun)
             case .cdaDocument:
-                let extra = try options.extraCDASchema.map { try XMLSchema(data: $0, name: "--schema") }
-                let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions, extraSchema: extra)
+                let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
+                                                          extraSchema: options.extraCDASchema)
                 return try fileReferral(incoming, file: name, format: "cda", sha: sha, dryRun: options.dryRun)
             case .clinicRecords:
                 let reader = try RecordsImportReader(data: data, fileName: parseOptions.fileName, options: parseOptions)

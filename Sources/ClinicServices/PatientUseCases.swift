@@ -33,6 +33,11 @@ extension ClinicSession {
         try database.read { tx in try tx.patientSummaries(includeArchived: includeArchived, limit: limit) }
     }
 
+    /// How many patients are on file (a count, not a listing).
+    public func patientCount(includeArchived: Bool = false) throws -> Int {
+        try database.read { tx in try tx.patientCount(includeArchived: includeArchived) }
+    }
+
     public func searchPatients(_ query: String, includeArchived: Bool = false, limit: Int = 50) throws -> [PatientSummary] {
         try database.read { tx in try tx.searchPatients(query, includeArchived: includeArchived, limit: limit) }
     }

@@ -9,7 +9,7 @@ enum FrontEnd {
         let interactive = isatty(0) == 1 && isatty(1) == 1
         let session = try global.session()
         if !interactive {
-            let patients = try session.listPatients(includeArchived: true, limit: Int.max).count
+            let patients = try session.patientCount(includeArchived: true)
             Console.print("Knot — clinic records and a dry-needling log. Database: \(session.database.path) (\(patients) patient(s)).")
             Console.print("Standard input or output is not a terminal, so the full-screen front end did not start.")
             Console.print("Every action is a subcommand: knot --help (e.g. knot demo, knot patient search NAME, knot import Import/).")

@@ -29,7 +29,10 @@ struct ImportCommand: ParsableCommand {
             guard let d = FileManager.default.contents(atPath: schema) else { throw ServiceError.input("\(schema): cannot read the schema") }
             extra = d
         }
-        let options = ImportOptions(maxBytes: maxMb * 1024 * 1024, extraCDASchema: extra, dryRun: dryRun)
+        let options: ImportOptions
+        do { options = try ImportOptions(maxBytes: maxMb * 1024 * 1024, extraCDASchema: extra, dryRun: dryRun) } catch {
+            throw KnotCommandError("--schema \(schema ?? ""): the schema does not compile: \(error)", code: 65)
+        }
         let progress = Progress(total: files.count, enabled: !output.json && isatty(2) == 1 && files.count > 20)
         var outcomes: [ImportOutcome] = []
         for (i, f) in files.enumerated() {
