@@ -239,7 +239,8 @@ extension StoreTransaction {
             if walked.count >= limit { return walked }
         }
         return try page("""
-            SELECT q.id FROM patient q WHERE q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(archived)
+            SELECT q.id FROM patient q INDEXED BY patient_id_sort
+            WHERE q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(archived)
             ORDER BY q.sort_name, q.id LIMIT ?
             """)
     }

@@ -8,6 +8,12 @@ import TerminalKit
 ///
 /// The loop waits at most a quarter of a second for input, then looks at the window size
 /// again, so a resize is redrawn even when the terminal's signal is missed.
+///
+/// Keys that arrive together (typed ahead of a slow link, or faster than a search answers) are
+/// handled together: while a run of typing is handled, a search or a draft save waits, and only
+/// the last of each is done, before the next key that is not typing and before drawing. The
+/// screen ends the same as if every key had been handled alone, without a search or a save per
+/// letter the user never saw.
 final class App {
     private(set) var state: AppState
     private let terminal: any Terminal
@@ -15,6 +21,10 @@ final class App {
     private var renderer: Renderer
     private var reader = InputReader()
     private var drawnSize: TerminalSize?
+    /// Searches and draft saves held back while a run of typed keys is handled.
+    private var deferred: [Effect] = []
+    /// True while the keys of one read that type into a field are handled.
+    private var typingRun = false
 
     init(session: ClinicSession, terminal: any Terminal, today: LocalDate, colorPolicy: ColorPolicy,
          now: @escaping @Sendable () -> Date = { Date() }, importFolder: String? = nil) {
@@ -53,11 +63,18 @@ final class App {
             for event in events where state.isRunning {
                 switch event {
                 case .key(let key):
-                    if let command = KeyMap.command(for: key, in: state) { send(command) }
+                    guard let command = KeyMap.command(for: key, in: state) else { continue }
+                    if case .edit = command {
+                        typingRun = true
+                    } else {
+                        finishTypingRun()
+                    }
+                    send(command)
                 case .resized:
                     renderer.invalidate()
                 }
             }
+            finishTypingRun()
             if state.isRunning { try draw() }
         }
     }
@@ -71,7 +88,25 @@ final class App {
 
     private func perform(_ effects: [Effect]) {
         for effect in effects {
+            if typingRun, let slot = effect.supersededSlot {
+                deferred.removeAll { $0.supersededSlot == slot }
+                deferred.append(effect)
+                continue
+            }
+            performHeldBack()
             send(performer.perform(effect))
+        }
+    }
+
+    /// Ends a run of typing: the held-back search and save are done now.
+    private func finishTypingRun() {
+        typingRun = false
+        performHeldBack()
+    }
+
+    private func performHeldBack() {
+        while !deferred.isEmpty {
+            send(performer.perform(deferred.removeFirst()))
         }
     }
 

@@ -115,3 +115,16 @@ struct RecallEntry: Sendable, Hashable {
     var overdueDays: Int
     var sessionsLeft: Int?
 }
+
+extension Effect {
+    /// Effects a later one of the same slot makes pointless: a search for what is typed (the
+    /// last text wins) and the save of a draft as typed (the last save holds all the text).
+    /// Nil for everything else, which is always done, in order.
+    var supersededSlot: String? {
+        switch self {
+        case .searchPatients: "search"
+        case .saveDraft(let request): "draft \(request.patientID) \(request.draft?.id ?? 0)"
+        default: nil
+        }
+    }
+}
