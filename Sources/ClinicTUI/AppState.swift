@@ -75,6 +75,7 @@ enum Screen: Sendable {
     case inbox(InboxState)
     case inboxPreview(InboxPreviewState)
     case planPreview(PlanPreviewState)
+    case patientForm(PatientFormState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -93,6 +94,7 @@ enum Screen: Sendable {
         case .inbox: .inbox
         case .inboxPreview: .inboxPreview
         case .planPreview: .planPreview
+        case .patientForm: .patientForm
         }
     }
 }
@@ -100,7 +102,7 @@ enum Screen: Sendable {
 /// The kinds of screen, each with its key map and title.
 enum ScreenKind: Sendable, Hashable, CaseIterable {
     case firstRun, patientList, chart, visit, recall, audit, newVisit, safetyForm, triggerPointForm, needlingForm, needlesOutForm,
-         inbox, inboxPreview, planPreview
+         inbox, inboxPreview, planPreview, patientForm
 
     var title: String {
         switch self {
@@ -118,6 +120,7 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .inbox: "Referral inbox"
         case .inboxPreview: "Letter preview"
         case .planPreview: "Follow-up plan"
+        case .patientForm: "Patient details"
         }
     }
 }

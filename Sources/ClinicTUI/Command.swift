@@ -39,6 +39,9 @@ enum Command: Sendable {
     /// Plan preview: show the signed visit's follow-up plan; store it as final.
     case showPlan
     case storeFinalPlan
+    /// Patient form: register a new patient from the list; correct the details from the chart.
+    case registerPatient
+    case editPatient
 
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
@@ -67,6 +70,8 @@ enum Command: Sendable {
     case planLoaded(PlanPreview)
     /// The plan was stored as a new final version.
     case planStored(PlanPreview)
+    /// The patient form was saved (a new patient, or corrected details).
+    case patientSaved(Patient, created: Bool)
     case failed(String)
 
     /// The terminal changed size.
@@ -106,6 +111,8 @@ enum Effect: Sendable, Hashable {
     case loadPlan(visitID: Int64)
     /// Stores the plan as a new final version.
     case storeFinalPlan(visitID: Int64)
+    /// Registers a new patient (no id) or saves corrected details.
+    case savePatient(Patient)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

@@ -54,6 +54,7 @@ enum KeyMap {
                 KeyBinding([.enter], .open, "open the patient's chart"),
                 KeyBinding([.ctrl("r")], .showRecall, "recall list (reviews due)"),
                 KeyBinding([.function(6), .ctrl("l")], .showInbox, "referral inbox (letters in the import folder)"),
+                KeyBinding([.function(2), .ctrl("n")], .registerPatient, "register a new patient"),
                 KeyBinding([.escape], .back, "clear the search"),
                 help,
                 KeyBinding([.ctrl("c"), .ctrl("q")], .quit, "quit Knot (q types a letter here)"),
@@ -67,6 +68,7 @@ enum KeyMap {
                 KeyBinding([.enter], .open, "open the visit (a draft opens to go on recording it)"),
                 KeyBinding([.character("n")], .newVisit, "new visit: complaint and pain, saved as a draft"),
                 KeyBinding([.character("a")], .showAudit, "audit log for this patient"),
+                KeyBinding([.character("e")], .editPatient, "correct the patient's details"),
                 KeyBinding([.character("r")], .showRecall, "recall list (reviews due)"),
                 back, help, quit,
             ]
@@ -121,6 +123,16 @@ enum KeyMap {
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (an unsaved form is lost)"),
             ]
+        case .patientForm:
+            return [
+                KeyBinding([], .edit(.character(" ")), "type into the field; letters or Space choose the sex", label: "letters"),
+                KeyBinding([.tab, .enter, .down], .nextField, "next field"),
+                KeyBinding([.backTab, .up], .previousField, "previous field"),
+                KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
+                KeyBinding([.escape], .back, "cancel, nothing saved"),
+                KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
+                KeyBinding([.ctrl("c")], .quit, "quit Knot (an unsaved form is lost)"),
+            ]
         case .recall:
             return moves + [KeyBinding([.enter], .open, "open the patient's chart"), back, help, quit]
         }
@@ -136,7 +148,7 @@ enum KeyMap {
         for binding in bindings(for: kind) where binding.keys.contains(key) {
             return binding.command
         }
-        if kind == .patientList || kind == .newVisit || state.current.isVisitForm, isTextEditing(key) {
+        if kind == .patientList || kind == .newVisit || kind == .patientForm || state.current.isVisitForm, isTextEditing(key) {
             return .edit(key)
         }
         return nil

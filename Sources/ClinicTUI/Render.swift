@@ -56,6 +56,8 @@ enum Render {
         case .planPreview(let plan):
             title += " · " + plan.plan.patientName
             PlanPreviewScreen.draw(plan, in: body, into: &buffer)
+        case .patientForm(let form):
+            PatientFormScreen.draw(form, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
         if state.showsHelp {

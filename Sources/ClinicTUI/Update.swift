@@ -13,6 +13,7 @@ enum Update {
         if let handled = VisitWorkflow.update(s, command) { return handled }
         if let handled = InboxWorkflow.update(s, command) { return handled }
         if let handled = PlanWorkflow.update(s, command) { return handled }
+        if let handled = PatientWorkflow.update(s, command) { return handled }
         switch command {
         case .quit:
             s.isRunning = false
@@ -37,7 +38,7 @@ enum Update {
         case .startEmpty:
             guard s.current.kind == .firstRun else { return (s, []) }
             s.stack = [.patientList(PatientListState())]
-            s.message = StatusMessage(kind: .info, text: "Empty clinic: add patients with `knot patient add` or import referrals.")
+            s.message = StatusMessage(kind: .info, text: "Empty clinic: F2 registers a patient, F6 opens the referral inbox.")
             return (s, [.searchPatients("")])
         case .demoLoaded(let patients, let visits):
             s.stack = [.patientList(PatientListState())]
@@ -143,6 +144,9 @@ enum Update {
         case .planPreview(var plan):
             plan.apply(command, size: s.size)
             s.replaceCurrent(.planPreview(plan))
+        case .patientForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.patientForm(form))
         }
         return (s, effects)
     }
@@ -169,7 +173,7 @@ extension Command {
         case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
              .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
              .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
-             .showInbox, .importLetter, .showPlan, .storeFinalPlan:
+             .showInbox, .importLetter, .showPlan, .storeFinalPlan, .registerPatient, .editPatient:
             true
         default:
             false

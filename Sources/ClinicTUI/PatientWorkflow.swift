@@ -1,0 +1,47 @@
+import ClinicModel
+import TerminalKit
+
+/// The patient form's part of `update`: open it from the list (a new patient) or the chart
+/// (correct the details), save it, cancel it.
+///
+/// Pure like the rest of `Update`; the save comes back as `patientSaved` (or `failed`, which
+/// leaves the form open with the service's words in the status line).
+enum PatientWorkflow {
+    /// The new state and effects for `command`, or nil when the workflow leaves it to `Update`.
+    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+        var s = state
+        switch command {
+        case .registerPatient:
+            guard case .patientList(let list) = s.current else { return nil }
+            s.stack.append(.patientForm(PatientFormState(search: list.search.text)))
+            return (s, [])
+        case .editPatient:
+            guard case .chart(let chart) = s.current else { return nil }
+            s.stack.append(.patientForm(PatientFormState(editing: chart.chart.patient)))
+            return (s, [])
+        case .save:
+            guard case .patientForm(let form) = s.current else { return nil }
+            switch form.patient() {
+            case .success(let patient):
+                return (s, [.savePatient(patient)])
+            case .failure(let problem):
+                s.message = StatusMessage(kind: .error, text: "Not saved: " + problem.text)
+                return (s, [])
+            }
+        case .back:
+            guard s.current.kind == .patientForm else { return nil }
+            s.stack.removeLast()
+            s.message = StatusMessage(kind: .info, text: "Cancelled: nothing saved.")
+            return (s, [])
+        case .patientSaved(let patient, let created):
+            if s.current.kind == .patientForm { s.stack.removeLast() }
+            guard let id = patient.id else { return (s, []) }
+            s.message = StatusMessage(kind: .info, text: created
+                ? "Registered \(patient.displayName) as \(patient.recordNumber)."
+                : "Details of \(patient.displayName) updated.")
+            return (s, [.openChart(patientID: id)])
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import ClinicModel
+import ClinicServices
+import ClinicStore
+import TerminalKit
+@testable import ClinicTUI
+
+/// Registering a patient and correcting details from the front end, with the same rules as
+/// `knot patient add|edit`.
+@Suite struct PatientFormTests {
+    func stored(_ tui: TUIHarness, _ search: String) throws -> [Patient] {
+        try tui.session.database.read { tx in
+            try tx.searchPatients(search).compactMap { try tx.patient(id: $0.id) }
+        }
+    }
+
+    @Test func aPatientFoundNowhereIsRegisteredFromTheListAndTheChartOpens() throws {
+        let tui = try TUIHarness("patient-form-new")
+        try tui.type("zabrowski")
+        #expect(try stored(tui, "zabrowski").isEmpty)
+        try tui.press(.function(2))
+        #expect(tui.screen.contains("New patient"))
+        #expect(tui.screen.contains("Zabrowski"), "the family name searched for is filled in")
+        try tui.press(.tab)
+        try tui.type("Ada Maria")
+        try tui.press(.tab, .tab)
+        try tui.type("17/05/1980")
+        try tui.press(.tab)
+        try tui.type("f")
+        try tui.press(.tab)
+        try tui.type("0412 345 678")
+        try tui.press(.tab, .tab, .tab, .tab)
+        try tui.type("2951234561")
+        try expectGolden("patient-form-new", tui.screen)
+        try tui.press(.ctrl("s"))
+
+        let saved = try #require(try stored(tui, "zabrowski").first)
+        #expect(saved.givenNames == "Ada Maria")
+        #expect(saved.dateOfBirth == (try LocalDate(year: 1980, month: 5, day: 17)))
+        #expect(saved.sex == .female)
+        #expect(saved.phone == "0412 345 678")
+        #expect(saved.identifiers.contains(PatientIdentifier(system: .medicare, value: "2951234561")))
+        #expect(!saved.recordNumber.isEmpty)
+        #expect(tui.screen.contains("Registered Zabrowski, Ada Maria as \(saved.recordNumber)."))
+        guard case .chart(let chart) = tui.app.state.current else {
+            Issue.record("the new patient's chart did not open")
+            return
+        }
+        #expect(chart.chart.patient.id == saved.id)
+    }
+
+    @Test func anImpossibleBirthDateIsRefusedAndNothingIsSaved() throws {
+        let tui = try TUIHarness("patient-form-bad-date")
+        let before = try tui.session.patientCount()
+        try tui.press(.function(2))
+        try tui.type("Quill")
+        try tui.press(.tab)
+        try tui.type("Tom")
+        try tui.press(.tab, .tab)
+        try tui.type("31/02/1980")
+        try tui.press(.ctrl("s"))
+        #expect(tui.screen.contains("Not saved:"))
+        #expect(tui.screen.contains("31"), "the status line names the value")
+        #expect(try tui.session.patientCount() == before)
+        #expect(tui.app.state.current.kind == .patientForm, "the form stays open with what was typed")
+        #expect(tui.screen.contains("Quill"))
+
+        // Without a family name the form says which field is missing.
+        try tui.press(.escape)
+        #expect(tui.screen.contains("Cancelled: nothing saved."))
+        try tui.press(.function(2), .ctrl("s"))
+        #expect(tui.screen.contains("Not saved: type the family name"))
+        #expect(try tui.session.patientCount() == before)
+    }
+
+    @Test func detailsAreCorrectedFromTheChartAndEverythingElseIsKept() throws {
+        let tui = try TUIHarness("patient-form-edit")
+        let original = try #require(try stored(tui, "alvarez").first)
+        try tui.type("alvarez")
+        try tui.press(.enter, .character("e"))
+        #expect(tui.screen.contains("Correct details of \(original.displayName)"))
+        try tui.press(.tab, .tab, .tab, .tab, .tab)  // family, given, preferred, birth date, sex -> phone
+        try tui.press(.ctrl("u"))
+        try tui.type("03 9876 5432")
+        try tui.press(.ctrl("s"))
+
+        let saved = try #require(try stored(tui, "alvarez").first)
+        #expect(saved.id == original.id)
+        #expect(saved.phone == "03 9876 5432")
+        #expect(saved.recordNumber == original.recordNumber)
+        #expect(saved.alerts.map(\.text) == original.alerts.map(\.text), "alerts are not the form's to change")
+        #expect(saved.dateOfBirth == original.dateOfBirth)
+        #expect(tui.screen.contains("Details of \(original.displayName) updated."))
+        guard case .chart = tui.app.state.current else {
+            Issue.record("not back on the chart")
+            return
+        }
+    }
+
+    @Test func helpListsTheNewPatientKey() throws {
+        let tui = try TUIHarness("patient-form-help")
+        try tui.press(.function(1))
+        #expect(tui.screen.contains("register a new patient"))
+    }
+}
