@@ -66,7 +66,7 @@ enum ChartScreen {
             let scores = chart.visits.reversed().map(\.painNow)
             let shown = Array(scores.suffix(max(1, width - 40)))
             let known = shown.compactMap { $0 }
-            var text = " Pain (NPRS now, oldest → newest)  " + Formatting.sparkline(shown)
+            var text = " Pain (NPRS now, oldest → newest)  " + PainTrend.sparkline(shown)
             if let first = known.first, let last = known.last { text += "  \(first) → \(last)" }
             buffer.put(text, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
             row += 1

@@ -1,7 +1,7 @@
 import Foundation
 import ClinicModel
 
-/// How dates, times and pain trends are written on screen.
+/// How dates and times are written on screen (pain trends: `PainTrend` in ClinicModel).
 enum Formatting {
     /// "2026-11-14 09:30" in the machine's time zone (as the clinic reads its own clock).
     static func dateTime(_ date: Date) -> String {
@@ -9,17 +9,6 @@ enum Formatting {
         calendar.timeZone = .current
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
-    }
-
-    static let sparkBlocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-
-    /// One block per score (NPRS 0-10), oldest first; "·" where no score was recorded.
-    static func sparkline(_ scores: [Int?]) -> String {
-        String(scores.map { score -> Character in
-            guard let score else { return "·" }
-            let clamped = min(max(score, 0), 10)
-            return sparkBlocks[(clamped * (sparkBlocks.count - 1) + 5) / 10]
-        })
     }
 
     /// Record text for a one-line place (a list row, a heading): line breaks and tabs become

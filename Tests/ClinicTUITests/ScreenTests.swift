@@ -76,7 +76,7 @@ import TerminalKit
         let visits = chart.chart.visits
         #expect(visits.count > 1)
         #expect(zip(visits, visits.dropFirst()).allSatisfy { $0.startedAt >= $1.startedAt })
-        let trend = Formatting.sparkline(visits.reversed().map(\.painNow))
+        let trend = PainTrend.sparkline(visits.reversed().map(\.painNow))
         #expect(tui.screen.contains(trend))
         // Down then Enter opens the second newest visit.
         try tui.press(.down, .enter)

@@ -52,7 +52,7 @@ import TerminalKit
     }
 
     @Test func sparklineScalesNPRSAndMarksMissingScores() {
-        #expect(Formatting.sparkline([0, 5, 10, nil]) == "▁▅█·")
+        #expect(PainTrend.sparkline([0, 5, 10, nil]) == "▁▅█·")
     }
 
     @Test func renderIsPureAndFitsTinyWindows() {

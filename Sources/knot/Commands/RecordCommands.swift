@@ -18,7 +18,7 @@ struct HistoryCommand: ParsableCommand {
         if let first = pains.first, let last = pains.last, pains.count > 1 {
             let change = first - last
             let mcid = abs(change) >= NPRS.minimalClinicallyImportantDifference
-            Console.print("Pain trend (NPRS now): \(Sparkline.render(pains))  \(first) → \(last)"
+            Console.print("Pain trend (NPRS now): \(PainTrend.sparkline(pains))  \(first) → \(last)"
                           + (change > 0 ? " (\(change) better" : change < 0 ? " (\(-change) worse" : " (no change")
                           + (mcid ? ", beyond the 2-point MCID)" : ", within the 2-point MCID)"))
         }
@@ -26,14 +26,6 @@ struct HistoryCommand: ParsableCommand {
             [String($0.visitID), $0.date.description, $0.status.rawValue + ($0.amendments > 0 ? " (amended)" : ""),
              $0.painNow.map { "\($0)/10" } ?? "", $0.needles > 0 ? String($0.needles) : "", $0.complaint ?? ""]
         }))
-    }
-}
-
-/// A one-line chart of 0-10 values with block characters.
-enum Sparkline {
-    static func render(_ values: [Int]) -> String {
-        let blocks = Array("▁▂▃▄▅▆▇█")
-        return String(values.map { blocks[min(7, max(0, $0 * 7 / 10))] })
     }
 }
 
