@@ -17,6 +17,8 @@ struct AppState: Sendable {
     var showsHelp = false
     /// False once the user asked to quit.
     var isRunning = true
+    /// True after Ctrl-C on a form that is saved only with Ctrl-S: the next Ctrl-C quits.
+    var quitArmed = false
     /// A one-line message for the status line (an error or a confirmation), cleared on the
     /// next key.
     var message: StatusMessage?
@@ -36,6 +38,10 @@ struct AppState: Sendable {
     mutating func replaceCurrent(_ screen: Screen) {
         if stack.isEmpty { stack = [screen] } else { stack[stack.count - 1] = screen }
     }
+
+    /// True when the screen shown holds typing that only Ctrl-S saves (a form over the visit
+    /// or the patient form); the visit editor itself is saved as typed.
+    var showsUnsavedForm: Bool { current.isVisitForm || current.kind == .patientForm }
 
     /// Rows a list can show in one screenful (for PgUp/PgDn).
     var pageRows: Int { max(1, size.rows - 8) }

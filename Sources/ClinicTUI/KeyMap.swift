@@ -106,7 +106,7 @@ enum KeyMap {
                 KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
                 KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
-                KeyBinding([.ctrl("c")], .quit, "quit Knot (an unsaved form is lost)"),
+                KeyBinding([.ctrl("c")], .quit, "quit Knot (asks again: the form is not saved)"),
             ]
         case .safetyForm, .triggerPointForm, .needlingForm:
             let typing = kind == .safetyForm
@@ -121,7 +121,7 @@ enum KeyMap {
                 KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
                 KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
-                KeyBinding([.ctrl("c")], .quit, "quit Knot (an unsaved form is lost)"),
+                KeyBinding([.ctrl("c")], .quit, "quit Knot (asks again: the form is not saved)"),
             ]
         case .patientForm:
             return [
@@ -131,7 +131,7 @@ enum KeyMap {
                 KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
                 KeyBinding([.escape], .back, "cancel, nothing saved"),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
-                KeyBinding([.ctrl("c")], .quit, "quit Knot (an unsaved form is lost)"),
+                KeyBinding([.ctrl("c")], .quit, "quit Knot (asks again: the form is not saved)"),
             ]
         case .recall:
             return moves + [KeyBinding([.enter], .open, "open the patient's chart"), back, help, quit]

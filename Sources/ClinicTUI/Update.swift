@@ -9,13 +9,22 @@ import TerminalKit
 enum Update {
     static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
         var s = state
-        if command.isUserRequest { s.message = nil }
+        let quitArmed = s.quitArmed
+        if command.isUserRequest {
+            s.message = nil
+            s.quitArmed = false
+        }
         if let handled = VisitWorkflow.update(s, command) { return handled }
         if let handled = InboxWorkflow.update(s, command) { return handled }
         if let handled = PlanWorkflow.update(s, command) { return handled }
         if let handled = PatientWorkflow.update(s, command) { return handled }
         switch command {
         case .quit:
+            if s.showsUnsavedForm, !quitArmed {
+                s.quitArmed = true
+                s.message = StatusMessage(kind: .error, text: "This form is not saved: Ctrl-C again quits and loses it; Ctrl-S saves, Esc cancels.")
+                return (s, [])
+            }
             s.isRunning = false
             return (s, [])
         case .toggleHelp:

@@ -104,3 +104,28 @@ import TerminalKit
         #expect(tui.screen.contains("register a new patient"))
     }
 }
+
+/// Ctrl-C on a form that only Ctrl-S saves asks before the typing is lost.
+@Suite struct QuitGuardTests {
+    @Test func ctrlCOnAnUnsavedFormAsksFirstAndASecondCtrlCQuits() throws {
+        let tui = try TUIHarness("quit-guard")
+        try tui.press(.function(2))
+        try tui.type("Quill")
+        try tui.press(.ctrl("c"))
+        #expect(tui.app.state.isRunning, "one Ctrl-C does not throw the form away")
+        #expect(tui.screen.contains("This form is not saved: Ctrl-C again quits"))
+        #expect(tui.screen.contains("Quill"))
+        // Any other key disarms it: typing goes on, and Ctrl-C asks again.
+        try tui.type("e")
+        try tui.press(.ctrl("c"))
+        #expect(tui.app.state.isRunning)
+        try tui.press(.ctrl("c"))
+        #expect(!tui.app.state.isRunning)
+    }
+
+    @Test func ctrlCOnTheListQuitsAtOnce() throws {
+        let tui = try TUIHarness("quit-list")
+        try tui.press(.ctrl("c"))
+        #expect(!tui.app.state.isRunning)
+    }
+}
