@@ -2,7 +2,8 @@ import ClinicModel
 import TerminalKit
 
 /// The adverse events of a needling entry, as typed on the needling form: none at first; `+`
-/// adds one (bruising, mild), each with its kind, severity and the action taken.
+/// (or `a` while there are none) adds one (bruising, mild), each with its kind, severity and
+/// the action taken.
 ///
 /// Inside the list Tab goes kind, severity, action, then the next event; Up/Down go from event
 /// to event; past either end the focus leaves the list. On the kind or severity a letter picks

@@ -153,20 +153,33 @@ import TerminalKit
         #expect(view.contains("adverse: vasovagal (significant): lay flat, fluids"), "\(view)")
     }
 
-    @Test func aSignificantEventWithoutItsActionIsRefusedByTheModel() throws {
-        let tui = try visitStarted("fields-adverse-no-action")
+    @Test func aSeriousEventIsHighlightedAndNeedsItsAction() throws {
+        let tui = try visitStarted("fields-adverse-serious")
         try needlingUpToTechnique(tui)
         try tab(tui, 6)                            // depth, in situ, twitches, trigger point, response, adverse
-        try tui.press(.character("+"), .character("b"), .tab, .character("s"))
+        try tui.press(.character("+"), .character("s"), .character("s"))  // soreness-after, suspected-pneumothorax
+        try tui.press(.tab, .character("s"), .character("s"))               // significant, serious
+        #expect(tui.screen.contains("ADVERSE EVENT: suspected-pneumothorax (serious): act now"), "\(tui.screen)")
+        #expect(tui.screen.contains("!! suspected-pneumothorax serious"), "\(tui.screen)")
+
         try tui.press(.ctrl("s"))
-        #expect(said(tui).contains("Not saved: adverseEvents[0].action: a significant adverse event needs the action taken"),
+        #expect(said(tui).contains("Not saved: adverseEvents[0].action: a serious adverse event needs the action taken"),
                 "\(tui.screen)")
         #expect(try visit(tui).needling.isEmpty)
         guard case .needlingForm(let form) = tui.app.state.current else {
             Issue.record("the form should stay open after a refusal")
             return
         }
-        #expect(form.adverse.events == [AdverseEvent(kind: .bleeding, severity: .significant)])
+        #expect(form.adverse.events == [AdverseEvent(kind: .suspectedPneumothorax, severity: .serious)])
+
+        try tui.press(.tab)
+        try tui.type("sent to ED")
+        try tui.press(.ctrl("s"))
+        let saved = try #require(try visit(tui).needling.first, "\(tui.screen)")
+        #expect(saved.adverseEvents == [AdverseEvent(kind: .suspectedPneumothorax, severity: .serious, action: "sent to ED")])
+        let view = try visitView(tui)
+        #expect(view.contains("adverse: suspected-pneumothorax (serious): sent to ED"), "\(view)")
+        #expect(view.contains("ADVERSE EVENT: suspected-pneumothorax (serious)"), "the visit view flags it:\n\(view)")
     }
 
     @Test func quickPathSavesWithTheDefaults() throws {
