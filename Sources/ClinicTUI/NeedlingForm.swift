@@ -2,11 +2,16 @@ import Foundation
 import ClinicModel
 import TerminalKit
 
-/// One dry-needling site: muscle (picker), side, needle (size, brand, lot pre-filled from the
-/// last entry), needles inserted and removed, technique, depth (required over the lung
-/// fields), with the visit's needle count shown live as it would be after saving.
+/// One dry-needling site, everything `knot needle add` records: muscle (picker), side, needle
+/// (size, brand, lot pre-filled from the last entry), needles inserted and removed, technique
+/// (electrical with its settings), depth (required over the lung fields), time in situ, local
+/// twitch responses, which trigger point, the patient's response, adverse events and sharps
+/// disposal; the visit's needle count is shown live as it would be after saving.
 struct NeedlingFormState: Sendable, Hashable {
-    enum Focus: Sendable, Hashable, CaseIterable { case muscle, side, size, brand, lot, inserted, removed, technique, depth }
+    enum Focus: Sendable, Hashable, CaseIterable {
+        case muscle, side, size, brand, lot, inserted, removed, technique, settings, depth, timeInSitu, twitches,
+             triggerPoint, response, adverse, sharps
+    }
 
     var visitID: Int64
     var patientName: String
@@ -20,8 +25,17 @@ struct NeedlingFormState: Sendable, Hashable {
     var lot = TextField(maxLength: 40)
     var inserted = TextField(text: "1", maxLength: 2)
     var removed = TextField(text: "1", maxLength: 2)
+    /// The technique chosen (electrical's settings are in `settings` until saved).
     var technique = NeedlingTechnique.pistoning
+    /// Electrical stimulation settings: frequency, intensity, duration.
+    var settings = TextField(maxLength: 200)
     var depth = TextField(maxLength: 5)
+    var timeInSitu = TextField(maxLength: 4)
+    var twitches = TextField(text: "0", maxLength: 3)
+    var triggerPoint = TextField(maxLength: 200)
+    var response = TextField(maxLength: 2000)
+    var adverse = AdverseEventList()
+    var sharpsDisposed = true
     var focus = Focus.muscle
 
     init(visitID: Int64, patientName: String, progress: VisitProgress) {
@@ -44,21 +58,18 @@ struct NeedlingFormState: Sendable, Hashable {
     /// True when the chosen muscle lies over the lung fields (depth is then required).
     var needsDepth: Bool { picker.chosen?.overLungFields ?? false }
 
+    var isElectrical: Bool { technique.code == "electrical" }
+
     mutating func apply(_ command: Command) -> [Effect] {
-        switch command {
-        case .moveUp where focus == .muscle && picker.chosen == nil: picker.moveHighlight(by: -1)
-        case .moveDown where focus == .muscle && picker.chosen == nil: picker.moveHighlight(by: 1)
-        case .nextField, .moveDown:
-            if focus == .muscle, !picker.take() { return [] }
-            if focus == .muscle { side = SideChoice.suited(side, to: picker.chosen) }
-            focus = Focus.allCases[min(Focus.allCases.count - 1, Focus.allCases.firstIndex(of: focus)! + 1)]
-        case .previousField, .moveUp:
-            focus = Focus.allCases[max(0, Focus.allCases.firstIndex(of: focus)! - 1)]
-        case .edit(let key):
-            edit(key)
-        default:
-            break
+        if focus == .adverse, adverse.move(command) { return [] }
+        let before = focus
+        let electrical = isElectrical
+        if FormFocus.navigate(command, focus: &focus, muscleField: .muscle, picker: &picker, side: &side,
+                              shown: { $0 != .settings || electrical }) {
+            if focus == .adverse, before != .adverse { adverse.enter(from: command) }
+            return []
         }
+        if case .edit(let key) = command { edit(key) }
         return []
     }
 
@@ -69,27 +80,21 @@ struct NeedlingFormState: Sendable, Hashable {
         case .size: size.handle(key)
         case .brand: brand.handle(key)
         case .lot: lot.handle(key)
-        case .inserted: Self.number(key, into: &inserted, decimal: false)
-        case .removed: Self.number(key, into: &removed, decimal: false)
-        case .depth: Self.number(key, into: &depth, decimal: true)
+        case .inserted: NumberEntry.edit(key, into: &inserted, decimal: false)
+        case .removed: NumberEntry.edit(key, into: &removed, decimal: false)
+        case .settings: settings.handle(key)
+        case .depth: NumberEntry.edit(key, into: &depth, decimal: true)
+        case .timeInSitu: NumberEntry.edit(key, into: &timeInSitu, decimal: false)
+        case .twitches: NumberEntry.edit(key, into: &twitches, decimal: false)
+        case .triggerPoint: triggerPoint.handle(key)
+        case .response: response.handle(key)
+        case .adverse: adverse.edit(key)
+        case .sharps: sharpsDisposed = YesNo.answer(key, current: sharpsDisposed)
         case .technique:
-            switch key {
-            case .character("s"), .character("S"): technique = .staticInSitu
-            case .character("p"), .character("P"): technique = .pistoning
-            case .character(" "): technique = technique == .pistoning ? .staticInSitu : .pistoning
-            default: break
-            }
+            let codes = ["static", "pistoning", "electrical"]
+            let code = LetterChoice.pick(key, among: codes, current: technique.code, name: { $0 })
+            technique = (try? NeedlingTechnique(code: code, settings: "")) ?? technique
         }
-    }
-
-    /// Digits (and one decimal point for `decimal`) only; editing keys as usual.
-    private static func number(_ key: Key, into field: inout TextField, decimal: Bool) {
-        if case .paste = key { return }
-        if case .character(let c) = key {
-            let allowed = (c.isASCII && c.isNumber) || (decimal && c == "." && !field.text.contains("."))
-            guard allowed else { return }
-        }
-        field.handle(key)
     }
 
     /// The entry to save, or why it cannot be saved yet.
@@ -112,66 +117,120 @@ struct NeedlingFormState: Sendable, Hashable {
         }
         let needle = Needle(brand: brand.text.trimmingCharacters(in: .whitespaces), gaugeMm: parsed.gauge,
                             lengthMm: parsed.length, lot: lot.text.trimmingCharacters(in: .whitespaces))
-        let entry = NeedlingEntry(muscleID: muscle.id, side: side, needle: needle, needlesInserted: insertedCount,
-                                  needlesRemoved: removedCount, technique: technique, depth: depthValue)
-        do { try entry.validate() } catch { return .failure(FormProblem(EffectPerformer.message(for: error))) }
+        let entry: NeedlingEntry
+        do {
+            let time = timeInSitu.text.isEmpty ? nil : try Seconds(parsing: timeInSitu.text, field: "timeInSitu")
+            let chosen = isElectrical ? NeedlingTechnique.electricalStimulation(
+                settings: settings.text.trimmingCharacters(in: .whitespaces)) : technique
+            entry = NeedlingEntry(muscleID: muscle.id, side: side, triggerPoint: FormText.optional(triggerPoint.text),
+                                  needle: needle, needlesInserted: insertedCount, needlesRemoved: removedCount,
+                                  technique: chosen, depth: depthValue, timeInSitu: time,
+                                  twitchResponses: Int(twitches.text) ?? 0, patientResponse: FormText.optional(response.text),
+                                  adverseEvents: adverse.events, sharpsDisposed: sharpsDisposed)
+            try entry.validate()
+        } catch {
+            return .failure(FormProblem(EffectPerformer.message(for: error)))
+        }
         return .success(entry)
     }
 }
 
-/// Draws the needling form.
+/// Draws the needling form: the title, the live needle count and any alarming adverse event
+/// stay put at the top; the fields scroll when they are taller than the screen.
 enum NeedlingFormScreen {
+    static let labelWidth = 12
+
     static func draw(_ state: NeedlingFormState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
-        let labelWidth = 12
         var row = body.row
         buffer.put(" Needling for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 1
         let count = state.liveCount
         if let warning = VisitProgress.countWarning(inserted: count.inserted, removed: count.removed) {
-            buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: ChartScreen.bannerStyle)
-            buffer.put(" " + warning, row: row, column: 0, style: ChartScreen.bannerStyle, maxWidth: width, overflow: .ellipsis)
+            banner(warning, row: row, width: width, into: &buffer)
         } else {
             buffer.put(" Needle count for the visit: \(count.inserted) in, \(count.removed) out (balanced)", row: row, column: 0,
                        maxWidth: width, overflow: .ellipsis)
         }
-        row += 2
-        buffer.put(" Muscle", row: row, column: 0, style: .bold)
-        row += state.picker.draw(row: row, column: labelWidth, width: width - labelWidth - 1, focused: state.focus == .muscle,
-                                 into: &buffer)
-        buffer.put(" Side", row: row, column: 0, style: .bold)
-        FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side.rawValue,
-                        focused: state.focus == .side, row: row, column: labelWidth, into: &buffer)
         row += 1
-        let fields: [(String, TextField, NeedlingFormState.Focus, Int, String)] = [
-            ("Needle", state.size, .size, 10, "gauge x length mm, e.g. 0.25x40"),
-            ("Brand", state.brand, .brand, 20, ""),
-            ("Lot", state.lot, .lot, 20, ""),
-            ("Inserted", state.inserted, .inserted, 3, "needles"),
-            ("Removed", state.removed, .removed, 3, "needles"),
-        ]
-        for (label, field, focus, fieldWidth, hint) in fields {
-            buffer.put(" " + label, row: row, column: 0, style: .bold)
-            field.render(into: &buffer, row: row, column: labelWidth, width: fieldWidth, showsCursor: state.focus == focus)
+        let alarming = state.adverse.alarming
+        if !alarming.isEmpty {
+            let events = alarming.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", ")
+            banner("ADVERSE EVENT: \(events): act now, record the action taken", row: row, width: width, into: &buffer)
+        }
+        row += 1
+        let sheet = self.sheet(state, width: width)
+        let room = max(1, body.bottom - row - 2)
+        let area = Rect(row: row, column: body.column, height: min(room, sheet.used), width: width)
+        sheet.draw(in: area, into: &buffer)
+        buffer.put(" Tab next · Up/Down move · letters, Space, y/n choose · Ctrl-S save · Esc cancel",
+                   row: area.bottom + 1, column: 0, style: .dim, maxWidth: width, overflow: .ellipsis)
+    }
+
+    private static func banner(_ text: String, row: Int, width: Int, into buffer: inout ScreenBuffer) {
+        buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: ChartScreen.bannerStyle)
+        buffer.put(" " + text, row: row, column: 0, style: ChartScreen.bannerStyle, maxWidth: width, overflow: .ellipsis)
+    }
+
+    /// The fields, top to bottom, on a sheet as tall as they need.
+    static func sheet(_ state: NeedlingFormState, width: Int) -> FormSheet {
+        var sheet = FormSheet(width: width)
+        var row = 0
+        func label(_ text: String, _ field: NeedlingFormState.Focus, rows: Int = 1) {
+            sheet.buffer.put(" " + text, row: row, column: 0, style: .bold)
+            if state.focus == field { sheet.focus(row..<(row + rows)) }
+        }
+        func text(_ name: String, _ value: TextField, _ field: NeedlingFormState.Focus, width fieldWidth: Int, hint: String,
+                  hintStyle: Style = .dim) {
+            label(name, field)
+            value.render(into: &sheet.buffer, row: row, column: labelWidth, width: fieldWidth, showsCursor: state.focus == field)
             if !hint.isEmpty {
-                buffer.put(hint, row: row, column: labelWidth + fieldWidth + 2, style: .dim, maxWidth: width - labelWidth - fieldWidth - 3)
+                sheet.buffer.put(hint, row: row, column: labelWidth + fieldWidth + 2, style: hintStyle,
+                                 maxWidth: max(0, width - labelWidth - fieldWidth - 3), overflow: .ellipsis)
             }
             row += 1
         }
-        buffer.put(" Technique", row: row, column: 0, style: .bold)
-        FormChoice.draw(["static", "pistoning"], chosen: state.technique.code, focused: state.focus == .technique,
-                        row: row, column: labelWidth, into: &buffer)
+
+        let pickerRows = state.picker.draw(row: row, column: labelWidth, width: width - labelWidth - 1,
+                                           focused: state.focus == .muscle, into: &sheet.buffer)
+        label("Muscle", .muscle, rows: pickerRows)
+        row += pickerRows
+        label("Side", .side)
+        FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side.rawValue,
+                        focused: state.focus == .side, row: row, column: labelWidth, into: &sheet.buffer)
         row += 1
-        buffer.put(" Depth", row: row, column: 0, style: .bold)
-        state.depth.render(into: &buffer, row: row, column: labelWidth, width: 6, showsCursor: state.focus == .depth)
-        if state.needsDepth {
-            buffer.put("mm  required: over the lung fields (pneumothorax risk)", row: row, column: labelWidth + 8,
-                       style: ChartScreen.warningStyle, maxWidth: width - labelWidth - 9, overflow: .ellipsis)
-        } else {
-            buffer.put("mm  optional", row: row, column: labelWidth + 8, style: .dim)
+        text("Needle", state.size, .size, width: 10, hint: "gauge x length mm, e.g. 0.25x40")
+        text("Brand", state.brand, .brand, width: 20, hint: "")
+        text("Lot", state.lot, .lot, width: 20, hint: "")
+        text("Inserted", state.inserted, .inserted, width: 3, hint: "needles")
+        text("Removed", state.removed, .removed, width: 3, hint: "needles")
+        label("Technique", .technique)
+        FormChoice.draw(["static", "pistoning", "electrical"], chosen: state.technique.code,
+                        focused: state.focus == .technique, row: row, column: labelWidth, into: &sheet.buffer)
+        row += 1
+        if state.isElectrical {
+            text("Settings", state.settings, .settings, width: 30, hint: "frequency, intensity, duration")
         }
-        row += 2
-        buffer.put(" Tab next · Up/Down choose · Ctrl-S save · Esc cancel · F1 help", row: row, column: 0, style: .dim,
-                   maxWidth: width, overflow: .ellipsis)
+        if state.needsDepth {
+            text("Depth", state.depth, .depth, width: 6, hint: "mm  required: over the lung fields (pneumothorax risk)",
+                 hintStyle: ChartScreen.warningStyle)
+        } else {
+            text("Depth", state.depth, .depth, width: 6, hint: "mm  optional")
+        }
+        text("In situ", state.timeInSitu, .timeInSitu, width: 6, hint: "seconds, optional")
+        text("Twitches", state.twitches, .twitches, width: 3, hint: "local twitch responses elicited")
+        text("Trigger pt", state.triggerPoint, .triggerPoint, width: 30, hint: "which one, optional")
+        text("Response", state.response, .response, width: min(50, width - labelWidth - 2), hint: "")
+        let adverseRows = state.adverse.draw(top: row, column: labelWidth, width: width, focused: state.focus == .adverse,
+                                             into: &sheet.buffer)
+        label("Adverse", .adverse, rows: adverseRows)
+        row += adverseRows
+        label("Sharps", .sharps)
+        YesNo.draw(state.sharpsDisposed, focused: state.focus == .sharps, row: row, column: labelWidth, into: &sheet.buffer)
+        sheet.buffer.put("disposed of in the sharps container", row: row, column: labelWidth + 12, style: .dim,
+                         maxWidth: max(0, width - labelWidth - 13))
+        row += 1
+        sheet.used = row
+        return sheet
     }
 }

@@ -1,44 +1,87 @@
 import ClinicModel
 import TerminalKit
 
-/// A trigger point found on examination, one line's worth: muscle (picked by typing part of
-/// its name), side, active or latent. Saved with Ctrl-S; Esc leaves without saving.
+/// A trigger point found on examination, everything `knot finding add` records: muscle (picked
+/// by typing part of its name), side, active or latent, a named location, taut band, local
+/// twitch response, referred pain, tenderness (NPRS), pressure pain threshold with the probe
+/// size, likely causes and notes. Only the muscle is needed: the rest have the usual defaults
+/// (taut band yes, the others no or blank). Saved with Ctrl-S; Esc leaves without saving.
 struct TriggerPointFormState: Sendable, Hashable {
-    enum Focus: Sendable, Hashable, CaseIterable { case muscle, side, activity }
+    enum Focus: Sendable, Hashable, CaseIterable {
+        case muscle, side, activity, location, tautBand, twitch, referred, tenderness, ppt, probe, causes, notes
+    }
 
     var visitID: Int64
     var patientName: String
     var picker = MusclePicker()
     var side = Side.left
     var activity = TriggerPointFinding.Activity.active
+    var location = TextField(maxLength: 200)
+    var tautBand = true
+    var twitch = false
+    var referred = false
+    var tenderness = TextField(maxLength: 2)
+    var ppt = TextField(maxLength: 5)
+    var probe = TextField(text: "1.0", maxLength: 4)
+    /// The likely causes ticked.
+    var causes: Set<LikelyCause> = []
+    /// The cause under the cursor in the checklist.
+    var causeHighlight = 0
+    var notes = TextField(maxLength: 5000)
     var focus = Focus.muscle
 
+    init(visitID: Int64, patientName: String) {
+        self.visitID = visitID
+        self.patientName = patientName
+    }
+
     mutating func apply(_ command: Command) -> [Effect] {
-        switch command {
-        case .moveUp where focus == .muscle && picker.chosen == nil: picker.moveHighlight(by: -1)
-        case .moveDown where focus == .muscle && picker.chosen == nil: picker.moveHighlight(by: 1)
-        case .nextField, .moveDown:
-            if focus == .muscle, !picker.take() { return [] }
-            if focus == .muscle { side = SideChoice.suited(side, to: picker.chosen) }
-            focus = Focus.allCases[min(Focus.allCases.count - 1, Focus.allCases.firstIndex(of: focus)! + 1)]
-        case .previousField, .moveUp:
-            focus = Focus.allCases[max(0, Focus.allCases.firstIndex(of: focus)! - 1)]
-        case .edit(let key):
-            switch focus {
-            case .muscle: picker.edit(key)
-            case .side: side = SideChoice.side(for: key, current: side) ?? side
-            case .activity:
-                switch key {
-                case .character("a"), .character("A"): activity = .active
-                case .character("l"), .character("L"): activity = .latent
-                case .character(" "): activity = activity == .active ? .latent : .active
-                default: break
-                }
+        if focus == .causes, moveInChecklist(command) { return [] }
+        let before = focus
+        if FormFocus.navigate(command, focus: &focus, muscleField: .muscle, picker: &picker, side: &side) {
+            if focus == .causes, before != .causes {
+                if case .moveUp = command { causeHighlight = LikelyCause.allCases.count - 1 } else { causeHighlight = 0 }
             }
-        default:
-            break
+            return []
         }
+        if case .edit(let key) = command { edit(key) }
         return []
+    }
+
+    /// Up/Down walk the checklist, leaving it past either end.
+    private mutating func moveInChecklist(_ command: Command) -> Bool {
+        switch command {
+        case .moveDown where causeHighlight < LikelyCause.allCases.count - 1: causeHighlight += 1
+        case .moveUp where causeHighlight > 0: causeHighlight -= 1
+        default: return false
+        }
+        return true
+    }
+
+    private mutating func edit(_ key: Key) {
+        switch focus {
+        case .muscle: picker.edit(key)
+        case .side: side = SideChoice.side(for: key, current: side) ?? side
+        case .activity:
+            switch key {
+            case .character("a"), .character("A"): activity = .active
+            case .character("l"), .character("L"): activity = .latent
+            case .character(" "): activity = activity == .active ? .latent : .active
+            default: break
+            }
+        case .location: location.handle(key)
+        case .tautBand: tautBand = YesNo.answer(key, current: tautBand)
+        case .twitch: twitch = YesNo.answer(key, current: twitch)
+        case .referred: referred = YesNo.answer(key, current: referred)
+        case .tenderness: NumberEntry.edit(key, into: &tenderness, decimal: false)
+        case .ppt: NumberEntry.edit(key, into: &ppt, decimal: true)
+        case .probe: NumberEntry.edit(key, into: &probe, decimal: true)
+        case .causes:
+            let cause = LikelyCause.allCases[causeHighlight]
+            let ticked = YesNo.answer(key, current: causes.contains(cause))
+            if ticked { causes.insert(cause) } else { causes.remove(cause) }
+        case .notes: notes.handle(key)
+        }
     }
 
     /// The finding to save, or why it cannot be saved yet.
@@ -47,8 +90,26 @@ struct TriggerPointFormState: Sendable, Hashable {
         guard picker.take(), let muscle = picker.chosen else {
             return .failure(FormProblem("pick a muscle: type part of its name, then Tab"))
         }
-        let finding = TriggerPointFinding(muscleID: muscle.id, side: side, activity: activity)
-        do { try finding.validate() } catch { return .failure(FormProblem(EffectPerformer.message(for: error))) }
+        let finding: TriggerPointFinding
+        do {
+            let score = tenderness.text.isEmpty ? nil : try NPRS(parsing: tenderness.text, field: "tenderness")
+            var threshold: PressurePainThreshold?
+            if !ppt.text.isEmpty {
+                let value = try KilogramsPerSquareCentimetre(parsing: ppt.text, field: "pressurePainThreshold")
+                guard let probeSize = Double(probe.text) else {
+                    return .failure(FormProblem("probe size: type the algometer probe size in cm², like 1.0"))
+                }
+                threshold = PressurePainThreshold(value: value, probeSizeCm2: probeSize)
+            }
+            finding = TriggerPointFinding(
+                muscleID: muscle.id, side: side, location: FormText.optional(location.text), activity: activity,
+                tautBand: tautBand, localTwitchResponse: twitch, referredPainReproduced: referred, tenderness: score,
+                pressurePainThreshold: threshold, likelyCauses: LikelyCause.allCases.filter(causes.contains),
+                notes: FormText.optional(notes.text))
+            try finding.validate()
+        } catch {
+            return .failure(FormProblem(EffectPerformer.message(for: error)))
+        }
         return .success(finding)
     }
 }
@@ -76,28 +137,95 @@ enum SideChoice {
     }
 }
 
-/// Draws the trigger-point form.
+/// Draws the trigger-point form: the title stays put, the fields scroll when the picker or
+/// the checklist makes them taller than the screen.
 enum TriggerPointFormScreen {
+    static let labelWidth = 12
+
     static func draw(_ state: TriggerPointFormState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
-        var row = body.row + 1
-        buffer.put(" Trigger point for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
-        row += 2
-        let labelWidth = 12
-        let sideRow = row + max(2, state.picker.draw(row: row, column: labelWidth, width: width - labelWidth - 1,
-                                                      focused: state.focus == .muscle, into: &buffer) + 1)
-        buffer.put(" Muscle", row: row, column: 0, style: .bold)
-        row = sideRow
-        buffer.put(" Side", row: row, column: 0, style: .bold)
+        buffer.put(" Trigger point for \(state.patientName)", row: body.row + 1, column: 0, style: .bold, maxWidth: width,
+                   overflow: .ellipsis)
+        let sheet = self.sheet(state, width: width)
+        let room = max(1, body.height - 5)
+        let area = Rect(row: body.row + 3, column: body.column, height: min(room, sheet.used), width: width)
+        sheet.draw(in: area, into: &buffer)
+        buffer.put(" Tab next · Up/Down move · y/n, letters, Space choose · Ctrl-S save · Esc cancel",
+                   row: area.bottom + 1, column: 0, style: .dim, maxWidth: width, overflow: .ellipsis)
+    }
+
+    /// The fields, top to bottom, on a sheet as tall as they need.
+    static func sheet(_ state: TriggerPointFormState, width: Int) -> FormSheet {
+        var sheet = FormSheet(width: width)
+        var row = 0
+        func label(_ text: String, _ field: TriggerPointFormState.Focus, rows: Int = 1) {
+            sheet.buffer.put(" " + text, row: row, column: 0, style: .bold)
+            if state.focus == field { sheet.focus(row..<(row + rows)) }
+        }
+        func text(_ name: String, _ value: TextField, _ field: TriggerPointFormState.Focus, width fieldWidth: Int, hint: String) {
+            label(name, field)
+            value.render(into: &sheet.buffer, row: row, column: labelWidth, width: fieldWidth, showsCursor: state.focus == field)
+            sheet.buffer.put(hint, row: row, column: labelWidth + fieldWidth + 2, style: .dim,
+                             maxWidth: max(0, width - labelWidth - fieldWidth - 3), overflow: .ellipsis)
+            row += 1
+        }
+        func yesNo(_ name: String, _ value: Bool, _ field: TriggerPointFormState.Focus, hint: String) {
+            label(name, field)
+            YesNo.draw(value, focused: state.focus == field, row: row, column: labelWidth, into: &sheet.buffer)
+            sheet.buffer.put(hint, row: row, column: labelWidth + 12, style: .dim, maxWidth: max(0, width - labelWidth - 13))
+            row += 1
+        }
+
+        let pickerRows = state.picker.draw(row: row, column: labelWidth, width: width - labelWidth - 1,
+                                           focused: state.focus == .muscle, into: &sheet.buffer)
+        label("Muscle", .muscle, rows: pickerRows)
+        row += max(2, pickerRows + 1)
+        label("Side", .side)
         FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side.rawValue, focused: state.focus == .side,
-                        row: row, column: labelWidth, into: &buffer)
-        row += 2
-        buffer.put(" Activity", row: row, column: 0, style: .bold)
+                        row: row, column: labelWidth, into: &sheet.buffer)
+        row += 1
+        label("Activity", .activity)
         FormChoice.draw(["active", "latent"], chosen: state.activity.rawValue, focused: state.focus == .activity,
-                        row: row, column: labelWidth, into: &buffer)
-        row += 2
-        buffer.put(" Tab next · Up/Down choose · letters pick (l, r, m, b; a, l) · Ctrl-S save · Esc cancel",
-                   row: row, column: 0, style: .dim, maxWidth: width, overflow: .ellipsis)
+                        row: row, column: labelWidth, into: &sheet.buffer)
+        row += 1
+        text("Location", state.location, .location, width: 24, hint: "optional, e.g. TrP1 mid-belly")
+        yesNo("Taut band", state.tautBand, .tautBand, hint: "palpable taut band")
+        yesNo("Twitch", state.twitch, .twitch, hint: "local twitch response")
+        yesNo("Referred", state.referred, .referred, hint: "referred pain reproduced")
+        text("Tenderness", state.tenderness, .tenderness, width: 3, hint: "NPRS 0-10 on pressure, optional")
+
+        label("PPT", .ppt)
+        state.ppt.render(into: &sheet.buffer, row: row, column: labelWidth, width: 6, showsCursor: state.focus == .ppt)
+        sheet.buffer.put("kg/cm² (algometer)", row: row, column: labelWidth + 7, style: .dim)
+        let probeColumn = labelWidth + 27
+        sheet.buffer.put("Probe", row: row, column: probeColumn, style: .bold)
+        if state.focus == .probe { sheet.focus(row..<(row + 1)) }
+        state.probe.render(into: &sheet.buffer, row: row, column: probeColumn + 6, width: 5, showsCursor: state.focus == .probe)
+        sheet.buffer.put("cm²", row: row, column: probeColumn + 12, style: .dim)
+        row += 1
+
+        if state.focus == .causes {
+            label("Causes", .causes, rows: LikelyCause.allCases.count)
+            for (index, cause) in LikelyCause.allCases.enumerated() {
+                let mark = state.causes.contains(cause) ? "[x] " : "[ ] "
+                let style: Style = index == state.causeHighlight ? .reverse : .plain
+                sheet.buffer.put(mark + cause.rawValue, row: row, column: labelWidth, style: style)
+                if index == 0 {
+                    sheet.buffer.put("Space ticks", row: row, column: labelWidth + 32, style: .dim)
+                }
+                row += 1
+            }
+            sheet.buffer.cursor = nil
+        } else {
+            label("Causes", .causes)
+            let ticked = LikelyCause.allCases.filter(state.causes.contains).map(\.rawValue)
+            sheet.buffer.put(ticked.isEmpty ? "none ticked" : ticked.joined(separator: ", "), row: row, column: labelWidth,
+                             style: ticked.isEmpty ? .dim : .plain, maxWidth: width - labelWidth - 1, overflow: .ellipsis)
+            row += 1
+        }
+        text("Notes", state.notes, .notes, width: min(60, width - labelWidth - 2), hint: "")
+        sheet.used = row
+        return sheet
     }
 }
 

@@ -45,7 +45,7 @@ enum VisitScreen {
 
         if !visit.triggerPoints.isEmpty {
             doc.heading("Trigger points")
-            for finding in visit.triggerPoints { doc.paragraph(triggerPoint(finding), indent: 2) }
+            for finding in visit.triggerPoints { doc.paragraph(triggerPoint(finding, full: true), indent: 2) }
         }
         if !visit.biomechanics.isEmpty {
             doc.heading("Biomechanics")
@@ -61,7 +61,13 @@ enum VisitScreen {
         }
         if !visit.needling.isEmpty {
             doc.heading("Dry needling (\(record.needlesInserted) in, \(record.needlesRemoved) out)")
-            for entry in visit.needling { doc.paragraph(needling(entry), indent: 2) }
+            for entry in visit.needling { doc.paragraph(needling(entry, full: true), indent: 2) }
+            let alarming = visit.needling.flatMap(\.adverseEvents)
+                .filter { AdverseEventList.isAlarming(kind: $0.kind, severity: $0.severity) }
+            if !alarming.isEmpty {
+                doc.banner("ADVERSE EVENT: " + alarming.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }
+                    .joined(separator: ", "), style: ChartScreen.bannerStyle)
+            }
         }
         if !record.amendments.isEmpty {
             doc.heading("Amendments")
@@ -83,14 +89,21 @@ enum VisitScreen {
         return doc
     }
 
-    static func triggerPoint(_ f: TriggerPointFinding) -> String {
+    /// A trigger point in a line; `full` (the visit view) adds what the short line leaves out:
+    /// a missing taut band, the algometer probe, the likely causes.
+    static func triggerPoint(_ f: TriggerPointFinding, full: Bool = false) -> String {
         var parts = ["\(f.muscle?.name ?? f.muscleID), \(f.side.rawValue): \(f.activity.rawValue)"]
         if let location = f.location, !location.isEmpty { parts.append(location) }
-        if f.tautBand { parts.append("taut band") }
+        if f.tautBand { parts.append("taut band") } else if full { parts.append("no taut band") }
         if f.localTwitchResponse { parts.append("twitch") }
         if f.referredPainReproduced { parts.append("referred pain reproduced") }
         if let tenderness = f.tenderness { parts.append("tenderness \(tenderness.value)/10") }
-        if let ppt = f.pressurePainThreshold { parts.append("PPT \(ppt.value)") }
+        if let ppt = f.pressurePainThreshold {
+            parts.append("PPT \(ppt.value)" + (full ? " (probe \(ppt.probeSizeCm2) cm²)" : ""))
+        }
+        if full, !f.likelyCauses.isEmpty {
+            parts.append("likely causes: " + f.likelyCauses.map(\.rawValue).joined(separator: ", "))
+        }
         if let notes = f.notes, !notes.isEmpty { parts.append(notes) }
         return parts.joined(separator: "; ")
     }
@@ -104,16 +117,31 @@ enum VisitScreen {
         return parts.joined(separator: "; ")
     }
 
-    static func needling(_ e: NeedlingEntry) -> String {
-        var parts = ["\(e.muscle?.name ?? e.muscleID), \(e.side.rawValue)",
-                     "\(e.needle.size) \(e.needle.brand) lot \(e.needle.lot)",
-                     "\(e.needlesInserted) in, \(e.needlesRemoved) out",
-                     e.technique.code]
-        if let depth = e.depth { parts.append("depth \(depth)") }
-        if e.twitchResponses > 0 { parts.append("\(e.twitchResponses) twitches") }
-        if !e.adverseEvents.isEmpty {
-            parts.append("adverse: " + e.adverseEvents.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", "))
+    /// A needling entry in a line; `full` (the visit view) adds the trigger point, electrical
+    /// settings, time in situ, the patient's response, each adverse event's action, and sharps
+    /// not disposed of.
+    static func needling(_ e: NeedlingEntry, full: Bool = false) -> String {
+        var parts = ["\(e.muscle?.name ?? e.muscleID), \(e.side.rawValue)"]
+        if full, let point = e.triggerPoint, !point.isEmpty { parts.append(point) }
+        parts += ["\(e.needle.size) \(e.needle.brand) lot \(e.needle.lot)",
+                  "\(e.needlesInserted) in, \(e.needlesRemoved) out"]
+        if full, case .electricalStimulation(let settings) = e.technique {
+            parts.append("electrical (\(settings))")
+        } else {
+            parts.append(e.technique.code)
         }
+        if let depth = e.depth { parts.append("depth \(depth)") }
+        if full, let time = e.timeInSitu { parts.append("in situ \(time)") }
+        if e.twitchResponses > 0 { parts.append("\(e.twitchResponses) twitches") }
+        if full, let response = e.patientResponse, !response.isEmpty { parts.append("response: " + response) }
+        if !e.adverseEvents.isEmpty {
+            parts.append("adverse: " + e.adverseEvents.map { event in
+                var text = "\(event.kind.rawValue) (\(event.severity.rawValue))"
+                if full, let action = event.action, !action.isEmpty { text += ": " + action }
+                return text
+            }.joined(separator: ", "))
+        }
+        if full, !e.sharpsDisposed { parts.append("sharps NOT disposed of") }
         return parts.joined(separator: " · ")
     }
 }

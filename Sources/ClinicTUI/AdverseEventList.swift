@@ -1,0 +1,149 @@
+import ClinicModel
+import TerminalKit
+
+/// The adverse events of a needling entry, as typed on the needling form: none at first; `+`
+/// (or `a` while there are none) adds one (bruising, mild), each with its kind, severity and
+/// the action taken.
+///
+/// Inside the list Tab goes kind, severity, action, then the next event; Up/Down go from event
+/// to event; past either end the focus leaves the list. On the kind or severity a letter picks
+/// the next word starting with it (`v` vasovagal, `s` significant then serious) and Space goes
+/// round; Backspace on the kind removes the event. A serious event or a suspected pneumothorax
+/// is drawn in red, since it needs action now.
+struct AdverseEventList: Sendable, Hashable {
+    enum Part: Sendable, Hashable { case kind, severity, action }
+
+    struct Row: Sendable, Hashable {
+        var kind = AdverseEvent.Kind.bruising
+        var severity = AdverseEvent.Severity.mild
+        var action = TextField(maxLength: 2000)
+
+        /// Serious, or a suspected pneumothorax whatever the severity given.
+        var isAlarming: Bool { AdverseEventList.isAlarming(kind: kind, severity: severity) }
+    }
+
+    var rows: [Row] = []
+    /// The event and the part of it that has the focus.
+    var row = 0
+    var part = Part.kind
+
+    static func isAlarming(kind: AdverseEvent.Kind, severity: AdverseEvent.Severity) -> Bool {
+        severity == .serious || kind == .suspectedPneumothorax
+    }
+
+    /// The events as the model records them (a blank action is none).
+    var events: [AdverseEvent] {
+        rows.map { AdverseEvent(kind: $0.kind, severity: $0.severity, action: FormText.optional($0.action.text)) }
+    }
+
+    /// The events that need action now.
+    var alarming: [Row] { rows.filter(\.isAlarming) }
+
+    /// The focus arrives: at the first event from above, at the last from below.
+    mutating func enter(from command: Command) {
+        switch command {
+        case .previousField:
+            row = max(0, rows.count - 1)
+            part = .action
+        case .moveUp:
+            row = max(0, rows.count - 1)
+            part = .kind
+        default:
+            row = 0
+            part = .kind
+        }
+    }
+
+    /// Moves within the list; false when the move leaves it.
+    mutating func move(_ command: Command) -> Bool {
+        guard !rows.isEmpty else { return false }
+        switch command {
+        case .nextField:
+            switch part {
+            case .kind: part = .severity
+            case .severity: part = .action
+            case .action:
+                guard row < rows.count - 1 else { return false }
+                row += 1
+                part = .kind
+            }
+        case .previousField:
+            switch part {
+            case .action: part = .severity
+            case .severity: part = .kind
+            case .kind:
+                guard row > 0 else { return false }
+                row -= 1
+                part = .action
+            }
+        case .moveDown:
+            guard row < rows.count - 1 else { return false }
+            row += 1
+        case .moveUp:
+            guard row > 0 else { return false }
+            row -= 1
+        default:
+            return false
+        }
+        return true
+    }
+
+    mutating func edit(_ key: Key) {
+        if rows.isEmpty || part != .action, key == .character("+") || (rows.isEmpty && key == .character("a")) {
+            let at = rows.isEmpty ? 0 : row + 1
+            rows.insert(Row(), at: at)
+            row = at
+            part = .kind
+            return
+        }
+        guard rows.indices.contains(row) else { return }
+        switch part {
+        case .kind:
+            if key == .backspace || key == .delete {
+                rows.remove(at: row)
+                row = max(0, min(row, rows.count - 1))
+                return
+            }
+            rows[row].kind = LetterChoice.pick(key, among: AdverseEvent.Kind.allCases, current: rows[row].kind, name: \.rawValue)
+        case .severity:
+            rows[row].severity = LetterChoice.pick(key, among: AdverseEvent.Severity.allCases, current: rows[row].severity,
+                                                   name: \.rawValue)
+        case .action:
+            rows[row].action.handle(key)
+        }
+    }
+
+    /// Draws the list from `top` at `column`; returns the rows used.
+    func draw(top: Int, column: Int, width: Int, focused: Bool, into buffer: inout ScreenBuffer) -> Int {
+        guard !rows.isEmpty else {
+            buffer.put("none", row: top, column: column, style: focused ? .reverse : .plain)
+            buffer.put("+ adds an event", row: top, column: column + 6, style: .dim, maxWidth: max(0, width - column - 7))
+            if focused { buffer.cursor = nil }
+            return 1
+        }
+        let severityColumn = column + 23
+        let actionColumn = severityColumn + 19
+        for (index, event) in rows.enumerated() {
+            let y = top + index
+            let selected = focused && index == row
+            func style(_ part: Part) -> Style {
+                if selected && self.part == part { return event.isAlarming ? ChartScreen.bannerStyle : .reverse }
+                return event.isAlarming ? ChartScreen.warningStyle : .plain
+            }
+            if event.isAlarming { buffer.put("!!", row: y, column: column - 3, style: ChartScreen.warningStyle) }
+            buffer.put(event.kind.rawValue, row: y, column: column, style: style(.kind))
+            buffer.put(event.severity.rawValue, row: y, column: severityColumn, style: style(.severity))
+            buffer.put("action", row: y, column: actionColumn - 7, style: .dim)
+            event.action.render(into: &buffer, row: y, column: actionColumn, width: max(1, width - actionColumn - 1),
+                                showsCursor: selected && part == .action)
+        }
+        var used = rows.count
+        if focused {
+            if part != .action { buffer.cursor = nil }
+            buffer.put("+ adds another · Backspace on the kind removes that event",
+                       row: top + used, column: column, style: .dim, maxWidth: max(0, width - column - 1), overflow: .ellipsis)
+            used += 1
+        }
+        return used
+    }
+}
