@@ -75,6 +75,9 @@ enum Screen: Sendable {
     case inbox(InboxState)
     case inboxPreview(InboxPreviewState)
     case planPreview(PlanPreviewState)
+    case amendForm(AmendFormState)
+    case alerts(AlertsState)
+    case alertForm(AlertFormState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -93,6 +96,9 @@ enum Screen: Sendable {
         case .inbox: .inbox
         case .inboxPreview: .inboxPreview
         case .planPreview: .planPreview
+        case .amendForm: .amendForm
+        case .alerts: .alerts
+        case .alertForm: .alertForm
         }
     }
 }
@@ -101,6 +107,7 @@ enum Screen: Sendable {
 enum ScreenKind: Sendable, Hashable, CaseIterable {
     case firstRun, patientList, chart, visit, recall, audit, newVisit, safetyForm, triggerPointForm, needlingForm, needlesOutForm,
          inbox, inboxPreview, planPreview
+    case amendForm, alerts, alertForm
 
     var title: String {
         switch self {
@@ -118,6 +125,9 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .inbox: "Referral inbox"
         case .inboxPreview: "Letter preview"
         case .planPreview: "Follow-up plan"
+        case .amendForm: "Amend signed visit"
+        case .alerts: "Alerts"
+        case .alertForm: "New alert"
         }
     }
 }

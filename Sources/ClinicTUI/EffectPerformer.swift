@@ -54,6 +54,10 @@ struct EffectPerformer {
             return try performInboxWork(effect)
         case .loadPlan, .storeFinalPlan:
             return try performPlanWork(effect)
+        case .amendVisit, .setAlertStatus, .addAlert:
+            return try performAmendAndAlertWork(effect)
+        case .reloadDraft, .overwriteDraft:
+            return try performDraftConflictWork(effect)
         case .loadDemo:
             let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)
@@ -71,7 +75,12 @@ struct EffectPerformer {
         }
         visit.complaint = complaint.isEmpty ? nil : complaint
         visit.pain.now = pain
-        let revision = try session.saveDraft(visit, expectedRevision: request.revision)
+        let revision: Int
+        do {
+            revision = try session.saveDraft(visit, expectedRevision: request.revision)
+        } catch StoreError.draftConflict {
+            return try draftConflict(request)
+        }
         return .draftSaved(visit, revision: revision)
     }
 

@@ -56,6 +56,15 @@ enum Render {
         case .planPreview(let plan):
             title += " · " + plan.plan.patientName
             PlanPreviewScreen.draw(plan, in: body, into: &buffer)
+        case .amendForm(let form):
+            title += " · " + form.patientName
+            AmendFormScreen.draw(form, in: body, into: &buffer)
+        case .alerts(let alerts):
+            title += " · " + alerts.patientName
+            AlertsScreen.draw(alerts, in: body, into: &buffer)
+        case .alertForm(let form):
+            title += " · " + form.patientName
+            AlertFormScreen.draw(form, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
         if state.showsHelp {

@@ -10,6 +10,9 @@ enum Update {
     static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
         var s = state
         if command.isUserRequest { s.message = nil }
+        if let handled = AmendWorkflow.update(s, command) { return handled }
+        if let handled = AlertsWorkflow.update(s, command) { return handled }
+        if let handled = DraftConflictWorkflow.update(s, command) { return handled }
         if let handled = VisitWorkflow.update(s, command) { return handled }
         if let handled = InboxWorkflow.update(s, command) { return handled }
         if let handled = PlanWorkflow.update(s, command) { return handled }
@@ -143,6 +146,8 @@ enum Update {
         case .planPreview(var plan):
             plan.apply(command, size: s.size)
             s.replaceCurrent(.planPreview(plan))
+        case .amendForm, .alerts, .alertForm:
+            break  // AmendWorkflow and AlertsWorkflow handle these screens' commands
         }
         return (s, effects)
     }
@@ -169,7 +174,8 @@ extension Command {
         case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
              .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
              .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
-             .showInbox, .importLetter, .showPlan, .storeFinalPlan:
+             .showInbox, .importLetter, .showPlan, .storeFinalPlan,
+             .amendVisit, .showAlerts, .confirmAlert, .dismissAlert, .newAlert, .reloadDraft, .keepMyDraft:
             true
         default:
             false
