@@ -75,7 +75,7 @@ enum AlertsScreen {
                    row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 2
         // What goes under the list: the chosen alert in full, a question, the keys.
-        let footer = 5
+        let footer = 6
         let last = body.bottom - footer
         if state.alerts.isEmpty {
             buffer.put(" No alerts recorded. n adds one (an allergy, a precaution or another alert).", row: row, column: 0,
@@ -110,10 +110,13 @@ enum AlertsScreen {
         row = last + 1
         if let alert = state.selected {
             if state.pendingDismiss == alert.id {
-                let question = " Dismiss this \(kindName(alert.kind))? y dismisses it (kept for the record); any other key keeps it."
-                buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: ChartScreen.bannerStyle)
-                buffer.put(question, row: row, column: 0, style: ChartScreen.bannerStyle, maxWidth: width, overflow: .ellipsis)
-                row += 1
+                let question = [" Dismiss this \(kindName(alert.kind))?",
+                                " y dismisses it (kept for the record) · any other key keeps it"]
+                for line in question {
+                    buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: ChartScreen.bannerStyle)
+                    buffer.put(line, row: row, column: 0, style: ChartScreen.bannerStyle, maxWidth: width, overflow: .ellipsis)
+                    row += 1
+                }
             }
             let full = ChartScreen.bannerText(alert) + (alert.status == .dismissed ? " (dismissed)" : "")
             for line in TextLayout.wrapped(full, width: max(1, width - 2)).prefix(body.bottom - 1 - row) {

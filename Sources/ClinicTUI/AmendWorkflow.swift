@@ -43,6 +43,7 @@ enum AmendWorkflow {
                 }
                 s.stack[index] = .visit(view)
             }
+            showAmended(record, inChartsOf: &s)
             s.message = StatusMessage(kind: .info, text: message)
             return (s, [])
         case (_, .amendForm(var form)):
@@ -56,6 +57,17 @@ enum AmendWorkflow {
             }
         default:
             return nil
+        }
+    }
+
+    /// The chart underneath marks the visit amended (its row and the last visit's findings).
+    private static func showAmended(_ record: VisitRecord, inChartsOf s: inout AppState) {
+        for index in s.stack.indices {
+            guard case .chart(var chart) = s.stack[index],
+                  let row = chart.chart.visits.firstIndex(where: { $0.id == record.visit.id }) else { continue }
+            chart.chart.visits[row].amendments = record.amendments.count
+            if chart.lastVisit?.visit.id == record.visit.id { chart.lastVisit = record }
+            s.stack[index] = .chart(chart)
         }
     }
 

@@ -33,7 +33,7 @@ enum DraftConflictBanner {
             (" ANOTHER TERMINAL CHANGED THIS DRAFT (visit \(conflict.visitID)): your typing above is NOT saved.",
              ChartScreen.bannerStyle, true),
             (" " + saved, Style.bold, false),
-            (" Ctrl-L (F6) reload the saved draft, dropping your typing · Ctrl-S (F7) save yours over it",
+            (" Ctrl-L reload the saved draft (drops your typing) · Ctrl-S save yours over it",
              ChartScreen.warningStyle, false),
         ]
         var row = start

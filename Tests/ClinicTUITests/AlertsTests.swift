@@ -65,7 +65,8 @@ import TerminalKit
     @Test func dismissingAsksFirstAndKeepsTheAlertForTheRecord() throws {
         let (tui, id) = try cohen("alerts-dismiss")
         try tui.press(.character("!"), .character("d"))
-        #expect(tui.screen.contains("Dismiss this precaution: antiplatelet medicine? y dismisses it"))
+        #expect(tui.screen.contains("Dismiss this precaution: antiplatelet medicine?"))
+        #expect(tui.screen.contains("y dismisses it (kept for the record) · any other key keeps it"))
         // Any other key keeps it.
         try tui.press(.character("x"))
         #expect(said(tui) == "Not dismissed: the alert stays as it was.")

@@ -46,8 +46,8 @@ import TerminalKit
         }
         #expect(view.record.amendments.count == record.amendments.count + 1)
         // On screen: who, when, why, before → after.
-        #expect(tui.screen.contains("Amended 2026-"), "\(tui.screen)")
-        #expect(tui.screen.contains("by Mei Chen"))
+        let saved = try #require(view.record.amendments.last)
+        #expect(tui.screen.contains("Amended \(Formatting.dateTime(saved.amendedAt)) by Mei Chen"), "\(tui.screen)")
         #expect(tui.screen.contains("Why: Pain now misheard: the patient said 5"))
         #expect(tui.screen.contains("Pain now: “6” → “5”"))
         #expect(tui.screen.contains("Complaint: “Shoulder pain reaching overhead and lying on that side” →"))
@@ -65,8 +65,10 @@ import TerminalKit
         ])
         #expect(stored.author(of: amendment) == "Mei Chen")
 
-        // The top of the note says it was corrected; the original complaint is still there.
+        // The chart marks the visit amended; the top of the note says it was corrected and
+        // the original complaint is still there.
         try tui.press(.escape)
+        #expect(tui.screen.contains("amended  NPRS 6"), "\(tui.screen)")
         try tui.press(.enter)
         #expect(tui.screen.contains("Corrected after signing (1 amendment): the note below is as signed"))
         #expect(tui.screen.contains("Complaint: Shoulder pain reaching overhead and lying on that side"))
