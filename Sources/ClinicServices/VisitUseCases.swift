@@ -11,6 +11,19 @@ public struct VisitRecord: Sendable, Codable {
     public var plans: [FollowUpPlan]
     public var needlesInserted: Int
     public var needlesRemoved: Int
+    /// Who made each amendment: practitioner id to name (not part of the JSON, which keeps
+    /// `practitionerID` on each amendment).
+    public var amendedBy: [Int64: String] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case visit, patient, practitioner, amendments, plans, needlesInserted, needlesRemoved
+    }
+
+    /// The name of the practitioner who made `amendment` ("practitioner N" when unknown).
+    public func author(of amendment: Amendment) -> String {
+        amendedBy[amendment.practitionerID] ?? "practitioner \(amendment.practitionerID)"
+    }
+
     /// Shown everywhere until it is resolved.
     public var needleCountWarning: String? {
         needlesInserted == needlesRemoved ? nil
@@ -174,9 +187,14 @@ extension ClinicSession {
             let p = try tx.patient(id: v.patientID)!
             let summary = PatientSummary(p)
             let count = v.needleCount
+            let amendments = try tx.amendments(visitID: id)
+            var amendedBy: [Int64: String] = [:]
+            for amendment in amendments where amendedBy[amendment.practitionerID] == nil {
+                amendedBy[amendment.practitionerID] = try tx.practitioner(id: amendment.practitionerID)?.name
+            }
             return VisitRecord(visit: v, patient: summary, practitioner: try tx.practitioner(id: v.practitionerID)?.name ?? "?",
-                               amendments: try tx.amendments(visitID: id), plans: try tx.plans(visitID: id),
-                               needlesInserted: count.inserted, needlesRemoved: count.removed)
+                               amendments: amendments, plans: try tx.plans(visitID: id),
+                               needlesInserted: count.inserted, needlesRemoved: count.removed, amendedBy: amendedBy)
         }
     }
 

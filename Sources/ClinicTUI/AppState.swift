@@ -39,9 +39,16 @@ struct AppState: Sendable {
         if stack.isEmpty { stack = [screen] } else { stack[stack.count - 1] = screen }
     }
 
-    /// True when the screen shown holds typing that only Ctrl-S saves (a form over the visit
-    /// or the patient form); the visit editor itself is saved as typed.
-    var showsUnsavedForm: Bool { current.isVisitForm || current.kind == .patientForm }
+    /// True when the screen shown holds typing that only Ctrl-S saves (a form over the visit,
+    /// the patient, amendment and alert forms, or a visit editor whose typing another terminal
+    /// kept from being saved); the visit editor itself is otherwise saved as typed.
+    var showsUnsavedForm: Bool {
+        switch current {
+        case .patientForm, .amendForm, .alertForm: true
+        case .newVisit(let form): form.conflict != nil
+        default: current.isVisitForm
+        }
+    }
 
     /// Rows a list can show in one screenful (for PgUp/PgDn).
     var pageRows: Int { max(1, size.rows - 8) }
@@ -82,6 +89,9 @@ enum Screen: Sendable {
     case inboxPreview(InboxPreviewState)
     case planPreview(PlanPreviewState)
     case patientForm(PatientFormState)
+    case amendForm(AmendFormState)
+    case alerts(AlertsState)
+    case alertForm(AlertFormState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -101,6 +111,9 @@ enum Screen: Sendable {
         case .inboxPreview: .inboxPreview
         case .planPreview: .planPreview
         case .patientForm: .patientForm
+        case .amendForm: .amendForm
+        case .alerts: .alerts
+        case .alertForm: .alertForm
         }
     }
 }
@@ -109,6 +122,7 @@ enum Screen: Sendable {
 enum ScreenKind: Sendable, Hashable, CaseIterable {
     case firstRun, patientList, chart, visit, recall, audit, newVisit, safetyForm, triggerPointForm, needlingForm, needlesOutForm,
          inbox, inboxPreview, planPreview, patientForm
+    case amendForm, alerts, alertForm
 
     var title: String {
         switch self {
@@ -127,6 +141,9 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .inboxPreview: "Letter preview"
         case .planPreview: "Follow-up plan"
         case .patientForm: "Patient details"
+        case .amendForm: "Amend signed visit"
+        case .alerts: "Alerts"
+        case .alertForm: "New alert"
         }
     }
 }

@@ -42,6 +42,16 @@ enum Command: Sendable {
     /// Patient form: register a new patient from the list; correct the details from the chart.
     case registerPatient
     case editPatient
+    /// Amend the signed visit shown (opens the amendment form).
+    case amendVisit
+    /// Alerts: open the chart's alerts; confirm, dismiss or add one.
+    case showAlerts
+    case confirmAlert
+    case dismissAlert
+    case newAlert
+    /// A draft another terminal changed: reload the saved draft, or save my typing over it.
+    case reloadDraft
+    case keepMyDraft
 
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
@@ -72,6 +82,15 @@ enum Command: Sendable {
     case planStored(PlanPreview)
     /// The patient form was saved (a new patient, or corrected details).
     case patientSaved(Patient, created: Bool)
+    /// An amendment was saved: the visit as it now reads.
+    case visitAmended(VisitRecord, message: String)
+    /// An alert was confirmed, dismissed or added: the chart as it now is.
+    case alertsChanged(PatientChart, message: String)
+    /// Another terminal changed the draft since this one read it: what the database holds now.
+    case draftConflict(VisitProgress)
+    /// The draft after a reload, or after another terminal's additions were taken in.
+    /// `replacesTyping`: the fields show the saved header (after Ctrl-L), else typing stays.
+    case draftReloaded(VisitProgress, message: String, replacesTyping: Bool)
     case failed(String)
 
     /// The terminal changed size.
@@ -113,6 +132,17 @@ enum Effect: Sendable, Hashable {
     case storeFinalPlan(visitID: Int64)
     /// Registers a new patient (no id) or saves corrected details.
     case savePatient(Patient)
+    /// Saves an amendment beside a signed visit, then reloads the visit.
+    case amendVisit(visitID: Int64, reason: String, changes: [Amendment.Change])
+    /// Confirms or dismisses one alert, then reloads the chart.
+    case setAlertStatus(patientID: Int64, alertID: Int64, status: AlertStatus)
+    /// Adds an alert to a patient, then reloads the chart.
+    case addAlert(patientID: Int64, PatientAlert)
+    /// Reloads a draft after a conflict (what the other terminal saved).
+    case reloadDraft(visitID: Int64)
+    /// Saves the header as typed over the draft now in the database (after a conflict).
+    /// `request.draft` is the draft as the user was shown it when the conflict was found.
+    case overwriteDraft(DraftRequest)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

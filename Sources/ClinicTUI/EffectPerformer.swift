@@ -56,6 +56,10 @@ struct EffectPerformer {
             return try performPlanWork(effect)
         case .savePatient(let patient):
             return try savePatient(patient)
+        case .amendVisit, .setAlertStatus, .addAlert:
+            return try performAmendAndAlertWork(effect)
+        case .reloadDraft, .overwriteDraft:
+            return try performDraftConflictWork(effect)
         case .loadDemo:
             let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)
@@ -73,7 +77,12 @@ struct EffectPerformer {
         }
         visit.complaint = complaint.isEmpty ? nil : complaint
         visit.pain.now = pain
-        let revision = try session.saveDraft(visit, expectedRevision: request.revision)
+        let revision: Int
+        do {
+            revision = try session.saveDraft(visit, expectedRevision: request.revision)
+        } catch StoreError.draftConflict {
+            return try draftConflict(request)
+        }
         return .draftSaved(visit, revision: revision)
     }
 

@@ -70,10 +70,12 @@ enum KeyMap {
                 KeyBinding([.character("a")], .showAudit, "audit log for this patient"),
                 KeyBinding([.character("e")], .editPatient, "correct the patient's details"),
                 KeyBinding([.character("r")], .showRecall, "recall list (reviews due)"),
+                KeyBinding([.character("!")], .showAlerts, "alerts: confirm, dismiss or add"),
                 back, help, quit,
             ]
         case .visit:
-            return moves + [KeyBinding([.character("p")], .showPlan, "follow-up plan (signed visits)"), back, help, quit]
+            return moves + [KeyBinding([.character("p")], .showPlan, "follow-up plan (signed visits)"),
+                            KeyBinding([.character("m")], .amendVisit, "amend this signed visit (practitioners)"), back, help, quit]
         case .audit:
             return moves + [back, help, quit]
         case .inbox:
@@ -94,6 +96,8 @@ enum KeyMap {
                 KeyBinding([.function(4), .ctrl("n")], .addNeedling, "add a needling entry"),
                 KeyBinding([.function(5), .ctrl("r")], .recordNeedlesOut, "needles removed since an entry was saved"),
                 KeyBinding([.function(10), .ctrl("x")], .signVisit, "sign the visit (the needle count must balance)"),
+                KeyBinding([.function(6), .ctrl("l")], .reloadDraft, "reload the saved draft (drops unsaved typing)"),
+                KeyBinding([.function(7), .ctrl("s")], .keepMyDraft, "after a conflict: save your typing over the other terminal's"),
                 KeyBinding([.escape], .back, "back to the chart (the draft stays)"),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (the draft stays)"),
@@ -135,6 +139,8 @@ enum KeyMap {
             ]
         case .recall:
             return moves + [KeyBinding([.enter], .open, "open the patient's chart"), back, help, quit]
+        case .amendForm, .alerts, .alertForm:
+            return extraBindings(for: kind)
         }
     }
 
@@ -149,6 +155,9 @@ enum KeyMap {
             return binding.command
         }
         if kind == .patientList || kind == .newVisit || kind == .patientForm || state.current.isVisitForm, isTextEditing(key) {
+            return .edit(key)
+        }
+        if takesText(kind), isTextEditing(key) {
             return .edit(key)
         }
         return nil

@@ -23,6 +23,9 @@ struct NewVisitState: Sendable {
     var revision = 0
     /// Findings, needling, count and readiness, once the draft exists.
     var progress: VisitProgress?
+    /// Set when another terminal changed the draft since this one read it: typing stays on
+    /// screen, unsaved, until the user reloads or keeps it (see `DraftConflictWorkflow`).
+    var conflict: DraftConflict?
 
     init(patientID: Int64, patientName: String) {
         self.patientID = patientID
@@ -107,10 +110,14 @@ enum NewVisitScreen {
             buffer.put("  NPRS 0-10", row: row, column: labelWidth + 3, style: .dim)
         }
         row += 2
-        let saved = state.draft?.id.map { "Draft visit \($0) saved as you type; sign it when the visit is done." }
-            ?? "Nothing saved yet: the draft starts with the first thing you type."
-        buffer.put(" " + saved, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
-        row += 1
+        if let conflict = state.conflict {
+            row = DraftConflictBanner.draw(conflict, row: row, width: width, into: &buffer)
+        } else {
+            let saved = state.draft?.id.map { "Draft visit \($0) saved as you type; sign it when the visit is done." }
+                ?? "Nothing saved yet: the draft starts with the first thing you type."
+            buffer.put(" " + saved, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
         let last = body.bottom - 3
         if let progress = state.progress {
             drawProgress(progress, from: row, to: last, width: width, into: &buffer)

@@ -58,6 +58,15 @@ enum Render {
             PlanPreviewScreen.draw(plan, in: body, into: &buffer)
         case .patientForm(let form):
             PatientFormScreen.draw(form, in: body, into: &buffer)
+        case .amendForm(let form):
+            title += " · " + form.patientName
+            AmendFormScreen.draw(form, in: body, into: &buffer)
+        case .alerts(let alerts):
+            title += " · " + alerts.patientName
+            AlertsScreen.draw(alerts, in: body, into: &buffer)
+        case .alertForm(let form):
+            title += " · " + form.patientName
+            AlertFormScreen.draw(form, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
         if state.showsHelp {

@@ -14,6 +14,9 @@ enum Update {
             s.message = nil
             s.quitArmed = false
         }
+        if let handled = AmendWorkflow.update(s, command) { return handled }
+        if let handled = AlertsWorkflow.update(s, command) { return handled }
+        if let handled = DraftConflictWorkflow.update(s, command) { return handled }
         if let handled = VisitWorkflow.update(s, command) { return handled }
         if let handled = InboxWorkflow.update(s, command) { return handled }
         if let handled = PlanWorkflow.update(s, command) { return handled }
@@ -156,6 +159,8 @@ enum Update {
         case .patientForm(var form):
             effects = form.apply(command)
             s.replaceCurrent(.patientForm(form))
+        case .amendForm, .alerts, .alertForm:
+            break  // AmendWorkflow and AlertsWorkflow handle these screens' commands
         }
         return (s, effects)
     }
@@ -182,7 +187,8 @@ extension Command {
         case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
              .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
              .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
-             .showInbox, .importLetter, .showPlan, .storeFinalPlan, .registerPatient, .editPatient:
+             .showInbox, .importLetter, .showPlan, .storeFinalPlan, .registerPatient, .editPatient,
+             .amendVisit, .showAlerts, .confirmAlert, .dismissAlert, .newAlert, .reloadDraft, .keepMyDraft:
             true
         default:
             false

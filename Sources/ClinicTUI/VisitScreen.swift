@@ -31,6 +31,10 @@ enum VisitScreen {
         if let warning = record.needleCountWarning {
             doc.banner(warning, style: ChartScreen.bannerStyle)
         }
+        if !record.amendments.isEmpty {
+            doc.paragraph("Corrected after signing (\(Formatting.count(record.amendments.count, "amendment"))): the note below is as signed; "
+                          + "the amendments follow it.", style: .dim)
+        }
         if let complaint = visit.complaint, !complaint.isEmpty {
             doc.paragraph("Complaint: " + complaint)
         }
@@ -70,11 +74,14 @@ enum VisitScreen {
             }
         }
         if !record.amendments.isEmpty {
-            doc.heading("Amendments")
+            doc.heading("Amendments (the signed note above is unchanged)")
             for amendment in record.amendments {
-                doc.paragraph("\(Formatting.dateTime(amendment.amendedAt)): \(amendment.reason)", indent: 2)
+                doc.paragraph(amendmentPrefix + "\(Formatting.dateTime(amendment.amendedAt)) by \(record.author(of: amendment))",
+                              indent: 2, style: .bold)
+                doc.paragraph("Why: " + amendment.reason, indent: 4)
                 for change in amendment.changes {
-                    doc.paragraph("\(change.field): \(change.before) → \(change.after)", indent: 4, style: .dim)
+                    let label = AmendableField(rawValue: change.field)?.label ?? change.field
+                    doc.paragraph("\(label): \(shown(change.before)) → \(shown(change.after))", indent: 4)
                 }
             }
         }
@@ -87,6 +94,14 @@ enum VisitScreen {
             }
         }
         return doc
+    }
+
+    /// How each amendment's first line starts (the view scrolls to it after an amendment).
+    static let amendmentPrefix = "Amended "
+
+    /// A value in an amendment, quoted so that a blank one still shows.
+    private static func shown(_ value: String) -> String {
+        value.isEmpty ? "(blank)" : "“" + value + "”"
     }
 
     /// A trigger point in a line; `full` (the visit view) adds what the short line leaves out:

@@ -60,6 +60,16 @@ final class TUIHarness {
         try app.start()
     }
 
+    /// A second front end on `other`'s database file, as a second terminal on the same clinic
+    /// (the usual init makes a fresh copy per name, so it cannot share one).
+    init(sharing other: TUIHarness, rows: Int = 24, columns: Int = 80, user: String? = "mchen") throws {
+        session = try ClinicSession.open(path: other.session.database.path, handle: user, environment: ["USER": "tester"])
+        terminal = InMemoryTerminal(rows: rows, columns: columns)
+        app = App(session: session, terminal: terminal, today: fixedToday, colorPolicy: .color, now: { fixedNow })
+        try terminal.enterFullScreen()
+        try app.start()
+    }
+
     /// Plays keys (each one read separately, as typed) and lets the front end handle them.
     func press(_ keys: Key...) throws {
         try press(keys)

@@ -97,7 +97,7 @@ struct VisitCommand: ParsableCommand {
                     guard let v = Int(after) else { throw ValidationErrors([.init(field: field, value: after, rule: "is not a number")]) }
                     _ = try Parse.nprs(v, option: field)
                 }
-                return Amendment.Change(field: field, before: VisitText.currentValue(of: field, in: record.visit), after: after)
+                return Amendment.Change(field: field, before: AmendableField.currentValue(of: field, in: record.visit), after: after)
             }
             let a = try session.amend(visitID: visit, reason: reason, changes: changes)
             Console.print("Amended visit \(visit) (amendment \(a.id!)); the signed original is kept.")
@@ -107,17 +107,6 @@ struct VisitCommand: ParsableCommand {
 
 /// A visit as readable text for the terminal.
 enum VisitText {
-    static func currentValue(of field: String, in v: Visit) -> String {
-        switch field {
-        case "complaint": v.complaint ?? ""
-        case "notes": v.notes ?? ""
-        case "pain.now": v.pain.now.map { String($0.value) } ?? ""
-        case "pain.best": v.pain.best.map { String($0.value) } ?? ""
-        case "pain.worst": v.pain.worst.map { String($0.value) } ?? ""
-        default: ""
-        }
-    }
-
     static func render(_ r: VisitRecord) -> String {
         let v = r.visit
         var out: [String] = []

@@ -1,0 +1,53 @@
+import TerminalKit
+
+/// The key tables of the amendment form, the alerts list and the new-alert form.
+extension KeyMap {
+    static func extraBindings(for kind: ScreenKind) -> [KeyBinding] {
+        let help = KeyBinding(helpKeys, .toggleHelp, "show or hide this help")
+        let formHelp = KeyBinding([.function(1)], .toggleHelp, "show or hide this help")
+        let formQuit = KeyBinding([.ctrl("c")], .quit, "quit Knot (asks again: the form is not saved)")
+        switch kind {
+        case .amendForm:
+            return [
+                KeyBinding([], .edit(.character(" ")), "type the new value (blank leaves the field as signed)", label: "letters"),
+                KeyBinding([.tab, .enter, .down], .nextField, "next field"),
+                KeyBinding([.backTab, .up], .previousField, "previous field"),
+                KeyBinding([.ctrl("y")], .edit(.ctrl("y")), "copy the signed text into the new value, to correct it"),
+                KeyBinding([.ctrl("s"), .function(10)], .save, "save the amendment (the reason is required)"),
+                KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
+                formHelp, formQuit,
+            ]
+        case .alerts:
+            return [
+                KeyBinding([.up, .character("k")], .moveUp, "previous alert"),
+                KeyBinding([.down, .character("j")], .moveDown, "next alert"),
+                KeyBinding([.character("c")], .confirmAlert, "confirm a proposed alert (or reinstate a dismissed one)"),
+                KeyBinding([.character("d")], .dismissAlert, "dismiss the alert (asks first; kept for the record)"),
+                KeyBinding([.character("y")], .edit(.character("y")), "yes: dismiss the alert asked about"),
+                KeyBinding([.character("n")], .newAlert, "new alert: allergy, precaution or other"),
+                KeyBinding([.escape], .back, "back to the chart"),
+                help,
+                KeyBinding([.character("q"), .ctrl("c")], .quit, "quit Knot"),
+            ]
+        case .alertForm:
+            return [
+                KeyBinding([], .edit(.character(" ")), "type the alert's text", label: "letters"),
+                KeyBinding([.up], .moveUp, "previous kind"),
+                KeyBinding([.down], .moveDown, "next kind, else next field"),
+                KeyBinding([.tab, .enter], .nextField, "next field"),
+                KeyBinding([.backTab], .previousField, "previous field"),
+                KeyBinding([.ctrl("s"), .function(10)], .save, "save: the alert is added as active"),
+                KeyBinding([.escape], .back, "cancel: back to the alerts, nothing saved"),
+                formHelp, formQuit,
+            ]
+        default:
+            return []
+        }
+    }
+
+    /// Screens whose text fields take typing (letters, pasting, moving in the field); on the
+    /// alerts list a letter answers "dismiss?" (y yes, anything else no).
+    static func takesText(_ kind: ScreenKind) -> Bool {
+        kind == .amendForm || kind == .alertForm || kind == .alerts
+    }
+}
