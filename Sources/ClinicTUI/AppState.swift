@@ -75,6 +75,8 @@ enum Screen: Sendable {
     case inbox(InboxState)
     case inboxPreview(InboxPreviewState)
     case planPreview(PlanPreviewState)
+    case biomechForm(BiomechFormState)
+    case treatmentForm(TreatmentFormState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -93,6 +95,8 @@ enum Screen: Sendable {
         case .inbox: .inbox
         case .inboxPreview: .inboxPreview
         case .planPreview: .planPreview
+        case .biomechForm: .biomechForm
+        case .treatmentForm: .treatmentForm
         }
     }
 }
@@ -100,7 +104,8 @@ enum Screen: Sendable {
 /// The kinds of screen, each with its key map and title.
 enum ScreenKind: Sendable, Hashable, CaseIterable {
     case firstRun, patientList, chart, visit, recall, audit, newVisit, safetyForm, triggerPointForm, needlingForm, needlesOutForm,
-         inbox, inboxPreview, planPreview
+         inbox, inboxPreview, planPreview,
+         biomechForm, treatmentForm
 
     var title: String {
         switch self {
@@ -118,6 +123,8 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .inbox: "Referral inbox"
         case .inboxPreview: "Letter preview"
         case .planPreview: "Follow-up plan"
+        case .biomechForm: "Biomechanical finding"
+        case .treatmentForm: "Treatment"
         }
     }
 }

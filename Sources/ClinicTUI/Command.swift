@@ -39,6 +39,9 @@ enum Command: Sendable {
     /// Plan preview: show the signed visit's follow-up plan; store it as final.
     case showPlan
     case storeFinalPlan
+    /// Visit editor: a biomechanical finding, a treatment (forms over the visit).
+    case addBiomechanicalFinding
+    case addTreatment
 
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
@@ -106,6 +109,8 @@ enum Effect: Sendable, Hashable {
     case loadPlan(visitID: Int64)
     /// Stores the plan as a new final version.
     case storeFinalPlan(visitID: Int64)
+    case addBiomechanical(visitID: Int64, BiomechanicalFinding)
+    case addTreatment(visitID: Int64, Treatment)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

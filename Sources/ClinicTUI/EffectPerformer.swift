@@ -54,6 +54,8 @@ struct EffectPerformer {
             return try performInboxWork(effect)
         case .loadPlan, .storeFinalPlan:
             return try performPlanWork(effect)
+        case .addBiomechanical, .addTreatment:
+            return try performFindingsWork(effect)
         case .loadDemo:
             let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)

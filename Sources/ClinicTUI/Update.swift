@@ -143,6 +143,12 @@ enum Update {
         case .planPreview(var plan):
             plan.apply(command, size: s.size)
             s.replaceCurrent(.planPreview(plan))
+        case .biomechForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.biomechForm(form))
+        case .treatmentForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.treatmentForm(form))
         }
         return (s, effects)
     }
@@ -169,7 +175,8 @@ extension Command {
         case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
              .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
              .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
-             .showInbox, .importLetter, .showPlan, .storeFinalPlan:
+             .showInbox, .importLetter, .showPlan, .storeFinalPlan,
+             .addBiomechanicalFinding, .addTreatment:
             true
         default:
             false
