@@ -217,6 +217,7 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Biomechanical finding saved: Lunge 11 cm, left.", "\(tui.screen)")
         #expect(tui.screen.contains("Biomechanics (7, latest 4 shown)"), "\(tui.screen)")
+        try expectGolden("visit-editor-recorded", tui.screen)
         #expect(tui.screen.contains("Lunge 11 cm, left"), "the latest line shows")
         #expect(!tui.screen.contains("Lunge 5 cm"), "the oldest gives way")
         #expect(tui.screen.contains("Treatments") && !tui.screen.contains("Treatments ("), "the three treatments fit:\n\(tui.screen)")
