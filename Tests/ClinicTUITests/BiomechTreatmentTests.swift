@@ -237,21 +237,4 @@ import TerminalKit
         #expect(tui.screen.contains("Keys: Treatment"), "\(tui.screen)")
         #expect(tui.screen.contains("Ctrl-S/F10"))
     }
-
-    @Test func theSharedBuilderNamesTheCommandLineOptions() throws {
-        #expect(throws: ValidationErrors([ValidationError(field: "--value", value: "45.0",
-                                                          rule: "is out of range: lunge test is 0.0 to 30.0 cm")])) {
-            try BiomechanicalMeasure.make(kind: .lunge, value: 45, names: .commandLine)
-        }
-        #expect(throws: ValidationErrors([ValidationError(field: "--fpi", value: "x", rule: "is not a whole number")])) {
-            try BiomechanicalMeasure.make(kind: .fpi6, fpiItems: ["1", "x", "0", "0", "0", "0"], names: .commandLine)
-        }
-        #expect(throws: ValidationErrors([ValidationError(field: "--value", value: "1e+300", rule: "a strength grade is a whole number 0-5")])) {
-            try BiomechanicalMeasure.make(kind: .strength, value: 1e300, movement: "hip", names: .commandLine)
-        }
-        #expect(try BiomechanicalMeasure.make(kind: .measure, value: 30, name: "grip", unit: "kg") == .measure(name: "grip", value: 30, unit: "kg"))
-        #expect(BiomechanicalMeasure.Kind.allCases.map(\.rawValue)
-                == ["fpi6", "lunge", "leg-length", "hallux-dorsiflexion", "gait", "strength", "joint-range", "posture", "measure"])
-        #expect(BiomechanicalMeasure.lunge(LungeCentimetres(unchecked: 3)).kind == .lunge)
-    }
 }
