@@ -92,6 +92,8 @@ enum Screen: Sendable {
     case amendForm(AmendFormState)
     case alerts(AlertsState)
     case alertForm(AlertFormState)
+    case biomechForm(BiomechFormState)
+    case treatmentForm(TreatmentFormState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -114,6 +116,8 @@ enum Screen: Sendable {
         case .amendForm: .amendForm
         case .alerts: .alerts
         case .alertForm: .alertForm
+        case .biomechForm: .biomechForm
+        case .treatmentForm: .treatmentForm
         }
     }
 }
@@ -121,7 +125,8 @@ enum Screen: Sendable {
 /// The kinds of screen, each with its key map and title.
 enum ScreenKind: Sendable, Hashable, CaseIterable {
     case firstRun, patientList, chart, visit, recall, audit, newVisit, safetyForm, triggerPointForm, needlingForm, needlesOutForm,
-         inbox, inboxPreview, planPreview, patientForm
+         inbox, inboxPreview, planPreview, patientForm,
+         biomechForm, treatmentForm
     case amendForm, alerts, alertForm
 
     var title: String {
@@ -144,6 +149,8 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .amendForm: "Amend signed visit"
         case .alerts: "Alerts"
         case .alertForm: "New alert"
+        case .biomechForm: "Biomechanical finding"
+        case .treatmentForm: "Treatment"
         }
     }
 }

@@ -52,6 +52,9 @@ enum Command: Sendable {
     /// A draft another terminal changed: reload the saved draft, or save my typing over it.
     case reloadDraft
     case keepMyDraft
+    /// Visit editor: a biomechanical finding, a treatment (forms over the visit).
+    case addBiomechanicalFinding
+    case addTreatment
 
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
@@ -143,6 +146,8 @@ enum Effect: Sendable, Hashable {
     /// Saves the header as typed over the draft now in the database (after a conflict).
     /// `request.draft` is the draft as the user was shown it when the conflict was found.
     case overwriteDraft(DraftRequest)
+    case addBiomechanical(visitID: Int64, BiomechanicalFinding)
+    case addTreatment(visitID: Int64, Treatment)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

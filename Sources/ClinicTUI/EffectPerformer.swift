@@ -60,6 +60,8 @@ struct EffectPerformer {
             return try performAmendAndAlertWork(effect)
         case .reloadDraft, .overwriteDraft:
             return try performDraftConflictWork(effect)
+        case .addBiomechanical, .addTreatment:
+            return try performFindingsWork(effect)
         case .loadDemo:
             let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)

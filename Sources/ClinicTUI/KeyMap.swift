@@ -95,9 +95,11 @@ enum KeyMap {
                 KeyBinding([.function(3), .ctrl("t")], .addTriggerPoint, "add a trigger point finding"),
                 KeyBinding([.function(4), .ctrl("n")], .addNeedling, "add a needling entry"),
                 KeyBinding([.function(5), .ctrl("r")], .recordNeedlesOut, "needles removed since an entry was saved"),
+                KeyBinding([.function(6), .ctrl("p")], .addBiomechanicalFinding, "add a biomechanical finding (FPI-6, lunge, gait...)"),
+                KeyBinding([.function(7), .ctrl("g")], .addTreatment, "add a treatment (ischaemic compression, stretching...)"),
                 KeyBinding([.function(10), .ctrl("x")], .signVisit, "sign the visit (the needle count must balance)"),
-                KeyBinding([.function(6), .ctrl("l")], .reloadDraft, "reload the saved draft (drops unsaved typing)"),
-                KeyBinding([.function(7), .ctrl("s")], .keepMyDraft, "after a conflict: save your typing over the other terminal's"),
+                KeyBinding([.ctrl("l")], .reloadDraft, "reload the saved draft (drops unsaved typing)"),
+                KeyBinding([.ctrl("s")], .keepMyDraft, "after a conflict: save your typing over the other terminal's"),
                 KeyBinding([.escape], .back, "back to the chart (the draft stays)"),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (the draft stays)"),
@@ -141,6 +143,8 @@ enum KeyMap {
             return moves + [KeyBinding([.enter], .open, "open the patient's chart"), back, help, quit]
         case .amendForm, .alerts, .alertForm:
             return extraBindings(for: kind)
+        case .biomechForm, .treatmentForm:
+            return findingFormBindings(for: kind)
         }
     }
 

@@ -122,10 +122,10 @@ enum NewVisitScreen {
         if let progress = state.progress {
             drawProgress(progress, from: row, to: last, width: width, into: &buffer)
         }
-        buffer.put(" F2 consent & screen · F3 trigger point · F4 needling · F5 needles out · F10 sign", row: body.bottom - 2, column: 0,
+        buffer.put(" F2 consent & screen · F3 trigger point · F4 needling · F5 needles out", row: body.bottom - 2, column: 0,
                    style: .dim, maxWidth: width, overflow: .ellipsis)
-        buffer.put(" Tab next field · Esc back to the chart · F1 help", row: body.bottom - 1, column: 0, style: .dim,
-                   maxWidth: width, overflow: .ellipsis)
+        buffer.put(" F6 biomechanics · F7 treatment · F10 sign · Tab next · Esc chart · F1 help", row: body.bottom - 1, column: 0,
+                   style: .dim, maxWidth: width, overflow: .ellipsis)
     }
 
     /// The needle count, consent and screen, findings and needling, within rows `row...last`.
@@ -141,15 +141,7 @@ enum NewVisitScreen {
         let consent = readiness.consentUntil.map { "consent until \($0)" } ?? "no consent covers this visit"
         let screen = readiness.screenUntil.map { "screen until \($0)" } ?? "no precaution screen"
         lines.append((" Before needling: \(consent) · \(screen)", readiness.isReady ? .plain : ChartScreen.warningStyle, false))
-        let visit = progress.visit
-        if !visit.triggerPoints.isEmpty {
-            lines.append((" Trigger points", .bold, false))
-            lines += visit.triggerPoints.map { ("   " + VisitScreen.triggerPoint($0), .plain, false) }
-        }
-        if !visit.needling.isEmpty {
-            lines.append((" Dry needling", .bold, false))
-            lines += visit.needling.map { ("   " + VisitScreen.needling($0), .plain, false) }
-        }
+        lines += VisitEditorRecorded.lines(of: progress.visit, rows: last - start - lines.count).map { ($0.text, $0.style, false) }
         var row = start + 1
         for (text, style, fills) in lines where row <= last {
             if fills { buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: style) }

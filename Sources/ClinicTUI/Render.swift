@@ -67,6 +67,12 @@ enum Render {
         case .alertForm(let form):
             title += " · " + form.patientName
             AlertFormScreen.draw(form, in: body, into: &buffer)
+        case .biomechForm(let form):
+            title += " · " + form.patientName
+            BiomechFormScreen.draw(form, in: body, into: &buffer)
+        case .treatmentForm(let form):
+            title += " · " + form.patientName
+            TreatmentFormScreen.draw(form, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
         if state.showsHelp {

@@ -161,6 +161,12 @@ enum Update {
             s.replaceCurrent(.patientForm(form))
         case .amendForm, .alerts, .alertForm:
             break  // AmendWorkflow and AlertsWorkflow handle these screens' commands
+        case .biomechForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.biomechForm(form))
+        case .treatmentForm(var form):
+            effects = form.apply(command)
+            s.replaceCurrent(.treatmentForm(form))
         }
         return (s, effects)
     }
@@ -188,7 +194,8 @@ extension Command {
              .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
              .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
              .showInbox, .importLetter, .showPlan, .storeFinalPlan, .registerPatient, .editPatient,
-             .amendVisit, .showAlerts, .confirmAlert, .dismissAlert, .newAlert, .reloadDraft, .keepMyDraft:
+             .amendVisit, .showAlerts, .confirmAlert, .dismissAlert, .newAlert, .reloadDraft, .keepMyDraft,
+             .addBiomechanicalFinding, .addTreatment:
             true
         default:
             false

@@ -22,7 +22,8 @@ enum VisitWorkflow {
             guard case .chart(let chart) = s.current else { return (s, []) }
             s.stack.append(.newVisit(NewVisitState(patientName: chart.chart.patient.displayName, progress: progress)))
             return (s, [])
-        case .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit:
+        case .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit,
+             .addBiomechanicalFinding, .addTreatment:
             guard case .newVisit(let form) = s.current else { return nil }
             guard let progress = form.progress, let id = form.draft?.id else {
                 s.message = StatusMessage(kind: .error, text: "Type the complaint first: the visit starts with it.")
@@ -74,6 +75,10 @@ enum VisitWorkflow {
             if !progress.readiness.isReady {
                 s.message = StatusMessage(kind: .error, text: "No consent or precaution screen covers this visit yet: F2 first.")
             }
+        case .addBiomechanicalFinding:
+            s.stack.append(.biomechForm(BiomechFormState(visitID: visitID, patientName: form.patientName)))
+        case .addTreatment:
+            s.stack.append(.treatmentForm(TreatmentFormState(visitID: visitID, patientName: form.patientName)))
         case .recordNeedlesOut:
             if let out = NeedlesOutFormState(visitID: visitID, patientName: form.patientName, visit: progress.visit) {
                 s.stack.append(.needlesOutForm(out))
@@ -98,6 +103,10 @@ enum VisitWorkflow {
             result = form.finding().map { .addTriggerPoint(visitID: form.visitID, $0) }
         case .needlingForm(let form):
             result = form.entry().map { .addNeedling(visitID: form.visitID, $0) }
+        case .biomechForm(let form):
+            result = form.finding().map { .addBiomechanical(visitID: form.visitID, $0) }
+        case .treatmentForm(let form):
+            result = form.treatment().map { .addTreatment(visitID: form.visitID, $0) }
         case .needlesOutForm(let form):
             result = form.change().map { .setNeedlesRemoved(visitID: form.visitID, entryID: $0.entryID, removed: $0.removed) }
         default:
@@ -126,6 +135,7 @@ extension Screen {
     var isVisitForm: Bool {
         switch kind {
         case .safetyForm, .triggerPointForm, .needlingForm, .needlesOutForm: true
+        case .biomechForm, .treatmentForm: true
         default: false
         }
     }

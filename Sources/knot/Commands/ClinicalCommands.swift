@@ -66,43 +66,15 @@ struct FindingCommand: ParsableCommand {
                 Console.print("Recorded trigger point \(saved.id!): \(m.name) \(side.abbreviation), \(f.activity.rawValue).")
                 return
             }
-            let measure: BiomechanicalMeasure
-            func need(_ v: Double?, _ what: String) throws -> Double {
-                guard let v else { throw UsageError("--kind \(kind) needs --value (\(what))") }
-                return v
-            }
-            switch kind {
-            case "fpi6":
-                guard let fpi else { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
-                let items = try fpi.split(separator: ",").map { s -> Int in
-                    guard let v = Int(s.trimmingCharacters(in: .whitespaces)) else {
-                        throw ValidationErrors([.init(field: "--fpi", value: String(s), rule: "is not a whole number")])
-                    }
-                    return v
-                }
-                measure = .footPostureIndex(try FootPostureIndex(items: items, field: "--fpi"))
-            case "lunge": measure = .lunge(try Parse.measure(LungeCentimetres.self, try need(value, "cm"), option: "--value")!)
-            case "leg-length": measure = .legLengthDifference(try Parse.measure(LegLengthMillimetres.self, try need(value, "mm"), option: "--value")!)
-            case "hallux-dorsiflexion": measure = .halluxDorsiflexion(try Parse.measure(Degrees.self, try need(value, "degrees"), option: "--value")!)
-            case "gait":
-                let obs = try (gait ?? "").split(separator: ",").map { g in
-                    guard let o = GaitObservation(rawValue: g.trimmingCharacters(in: .whitespaces)) else {
-                        throw ValidationErrors([.init(field: "--gait", value: String(g), rule: "is not a gait observation code")])
-                    }
-                    return o
-                }
-                measure = .gait(obs)
-            case "strength":
-                let grade = try need(value, "grade 0-5")
-                guard grade == grade.rounded() else { throw ValidationErrors([.init(field: "--value", value: "\(grade)", rule: "a strength grade is a whole number 0-5")]) }
-                measure = .strength(movement: movement ?? "", grade: try Parse.measure(StrengthGrade.self, Int(grade), option: "--value")!)
-            case "joint-range":
-                measure = .jointRange(joint: joint ?? "", movement: movement ?? "", degrees: try Parse.measure(Degrees.self, try need(value, "degrees"), option: "--value")!)
-            case "posture": measure = .posture
-            case "measure": measure = .measure(name: name ?? "", value: try need(value, unit ?? "value"), unit: unit ?? "")
-            default:
+            guard let measureKind = BiomechanicalMeasure.Kind(rawValue: kind) else {
                 throw UsageError("--kind must be trigger-point, fpi6, lunge, leg-length, hallux-dorsiflexion, gait, strength, joint-range, posture or measure")
             }
+            if measureKind == .fpi6, fpi == nil { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
+            if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(kind) needs --value (\(what))") }
+            let measure = try BiomechanicalMeasure.make(
+                kind: measureKind, value: value, fpiItems: (fpi ?? "").split(separator: ",").map(String.init),
+                gait: (gait ?? "").split(separator: ",").map(String.init), movement: movement, joint: joint, name: name, unit: unit,
+                names: .commandLine)
             let saved = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
             Console.print("Recorded finding \(saved.id!): \(measure.summary) \(side.abbreviation).")
         }

@@ -1,0 +1,148 @@
+import ClinicModel
+import TerminalKit
+
+/// A treatment given at the visit: kind (ischaemic compression, pressure release, stretching,
+/// massage-ball instruction, exercise, education, other; dry needling itself is logged with
+/// the needling form), the muscle (optional, except for ischaemic compression), side, hold
+/// time per cycle, cycles and notes. The model's rules decide (`Treatment.validate`).
+/// Saved with Ctrl-S; Esc leaves without saving.
+struct TreatmentFormState: Sendable, Hashable {
+    enum Focus: Sendable, Hashable, CaseIterable { case kind, muscle, side, hold, cycles, notes }
+
+    /// The kinds offered, on two rows: all but dry needling (the needling form logs it per site).
+    static let kindRows: [[Treatment.Kind]] = [[.ischaemicCompression, .pressureRelease, .stretching],
+                                               [.massageBallInstruction, .exercise, .education, .other]]
+    /// The side choices: none, or a side.
+    static let sideOptions: [Side?] = [nil] + Side.allCases.map { Optional($0) }
+
+    var visitID: Int64
+    var patientName: String
+    var kind = Treatment.Kind.ischaemicCompression
+    var picker = MusclePicker()
+    var side: Side?
+    var hold = TextField(maxLength: 4)
+    var cycles = TextField(maxLength: 2)
+    var notes = TextField(maxLength: 2000)
+    var focus = Focus.kind
+
+    init(visitID: Int64, patientName: String) {
+        self.visitID = visitID
+        self.patientName = patientName
+    }
+
+    /// True while something is typed in the muscle field (an empty one means no muscle).
+    var namesMuscle: Bool { !picker.query.text.trimmingCharacters(in: .whitespaces).isEmpty }
+
+    mutating func apply(_ command: Command) -> [Effect] {
+        switch command {
+        case .moveUp where focus == .muscle && namesMuscle && picker.chosen == nil: picker.moveHighlight(by: -1)
+        case .moveDown where focus == .muscle && namesMuscle && picker.chosen == nil: picker.moveHighlight(by: 1)
+        case .nextField, .moveDown:
+            if focus == .muscle, namesMuscle {
+                guard picker.take() else { return [] }
+                side = side.map { SideChoice.suited($0, to: picker.chosen) } ?? SideChoice.suited(.left, to: picker.chosen)
+            }
+            focus = Focus.allCases[min(Focus.allCases.count - 1, Focus.allCases.firstIndex(of: focus)! + 1)]
+        case .previousField, .moveUp:
+            focus = Focus.allCases[max(0, Focus.allCases.firstIndex(of: focus)! - 1)]
+        case .edit(let key):
+            switch focus {
+            case .kind:
+                kind = FormInput.choose(Self.kindRows.flatMap { $0 }, current: kind, key: key, label: \.rawValue) ?? kind
+            case .muscle: picker.edit(key)
+            case .side:
+                side = FormInput.choose(Self.sideOptions, current: side, key: key, label: { $0?.rawValue ?? "none" }) ?? side
+            case .hold: FormInput.number(key, into: &hold, decimal: false, signed: false)
+            case .cycles: FormInput.number(key, into: &cycles, decimal: false, signed: false)
+            case .notes: notes.handle(key)
+            }
+        default:
+            break
+        }
+        return []
+    }
+
+    /// The treatment to save, or why it cannot be saved yet (the model's words).
+    func treatment() -> Result<Treatment, FormProblem> {
+        var picker = picker
+        var muscleID: String?
+        if namesMuscle {
+            guard picker.take(), let muscle = picker.chosen else {
+                return .failure(FormProblem("muscle: no muscle matches '\(picker.query.text)': type part of its name, or clear it"))
+            }
+            muscleID = muscle.id
+        }
+        var holdTime: Seconds?
+        if !hold.isEmpty {
+            do { holdTime = try Seconds(parsing: hold.text, field: "holdTime") } catch {
+                return .failure(FormProblem(String(describing: error)))
+            }
+        }
+        var cycleCount: Int?
+        if !cycles.isEmpty {
+            guard let parsed = Int(cycles.text) else { return .failure(FormProblem("cycles: '\(cycles.text)' is not a whole number")) }
+            cycleCount = parsed
+        }
+        let trimmedNotes = notes.text.trimmingCharacters(in: .whitespaces)
+        let treatment = Treatment(kind: kind, muscleID: muscleID, side: side, holdTime: holdTime, cycles: cycleCount,
+                                  notes: trimmedNotes.isEmpty ? nil : trimmedNotes)
+        do { try treatment.validate() } catch { return .failure(FormProblem(EffectPerformer.message(for: error))) }
+        return .success(treatment)
+    }
+}
+
+/// Draws the treatment form.
+enum TreatmentFormScreen {
+    static func draw(_ state: TreatmentFormState, in body: Rect, into buffer: inout ScreenBuffer) {
+        let width = body.width
+        let labelWidth = 12
+        var row = body.row + 1
+        buffer.put(" Treatment for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+        row += 2
+        buffer.put(" Kind", row: row, column: 0, style: .bold)
+        row += FormInput.drawChoice(TreatmentFormState.kindRows.map { $0.map(\.rawValue) }, chosen: state.kind.rawValue,
+                                    focused: state.focus == .kind, row: row, column: labelWidth, into: &buffer)
+        buffer.put("Dry needling: log each site with F4 (needling) on the visit.", row: row, column: labelWidth,
+                   style: .dim, maxWidth: width - labelWidth - 1, overflow: .ellipsis)
+        row += 2
+        buffer.put(" Muscle", row: row, column: 0, style: .bold)
+        if state.namesMuscle {
+            row += state.picker.draw(row: row, column: labelWidth, width: width - labelWidth - 1, focused: state.focus == .muscle,
+                                     into: &buffer)
+        } else {
+            state.picker.query.render(into: &buffer, row: row, column: labelWidth, width: 20, showsCursor: state.focus == .muscle)
+            let required = state.kind == .ischaemicCompression
+            buffer.put(required ? "required for ischaemic compression: type part of a name" : "optional: type part of a name",
+                       row: row, column: labelWidth + 22, style: required ? ChartScreen.warningStyle : .dim,
+                       maxWidth: width - labelWidth - 23, overflow: .ellipsis)
+            row += 1
+        }
+        buffer.put(" Side", row: row, column: 0, style: .bold)
+        FormChoice.draw(TreatmentFormState.sideOptions.map { $0?.rawValue ?? "none" }, chosen: state.side?.rawValue ?? "none",
+                        focused: state.focus == .side, row: row, column: labelWidth, into: &buffer)
+        row += 1
+        let holdHint = state.kind == .ischaemicCompression ? "s per cycle: 5-180 s, usually 30-90 s" : "s per cycle (optional)"
+        let fields: [(String, TextField, TreatmentFormState.Focus, Int, String)] = [
+            ("Hold", state.hold, .hold, 5, holdHint),
+            ("Cycles", state.cycles, .cycles, 5, "1-50 (optional)"),
+        ]
+        for (label, field, focus, fieldWidth, hint) in fields {
+            buffer.put(" " + label, row: row, column: 0, style: .bold)
+            field.render(into: &buffer, row: row, column: labelWidth, width: fieldWidth, showsCursor: state.focus == focus)
+            buffer.put(hint, row: row, column: labelWidth + fieldWidth + 2, style: .dim,
+                       maxWidth: width - labelWidth - fieldWidth - 3, overflow: .ellipsis)
+            row += 1
+        }
+        buffer.put(" Notes", row: row, column: 0, style: .bold)
+        state.notes.render(into: &buffer, row: row, column: labelWidth, width: max(1, width - labelWidth - 1),
+                           showsCursor: state.focus == .notes)
+        if state.notes.isEmpty, state.focus != .notes {
+            let required = state.kind == .other
+            buffer.put(required ? "required: say what was done" : "optional", row: row, column: labelWidth,
+                       style: required ? ChartScreen.warningStyle : .dim)
+        }
+        row += 2
+        buffer.put(" Tab next · letters, Space, Left/Right choose · Ctrl-S save · Esc cancel", row: row, column: 0,
+                   style: .dim, maxWidth: width, overflow: .ellipsis)
+    }
+}

@@ -1,0 +1,60 @@
+import ClinicModel
+import TerminalKit
+
+/// What the visit editor lists as recorded so far: trigger points, biomechanical findings,
+/// treatments and needling, each under its heading. When they do not all fit, every section
+/// keeps its heading with its count and its latest lines, so nothing recorded goes unmentioned.
+enum VisitEditorRecorded {
+    struct Section: Sendable, Hashable {
+        var title: String
+        var lines: [String]
+    }
+
+    /// The sections with something in them, in the order the visit note lists them.
+    static func sections(of visit: Visit) -> [Section] {
+        [
+            Section(title: "Trigger points", lines: visit.triggerPoints.map { VisitScreen.triggerPoint($0) }),
+            Section(title: "Biomechanics", lines: visit.biomechanics.map(biomechanical)),
+            Section(title: "Treatments", lines: visit.treatments.map(VisitScreen.treatment)),
+            Section(title: "Dry needling", lines: visit.needling.map { VisitScreen.needling($0) }),
+        ].filter { !$0.lines.isEmpty }
+    }
+
+    /// "FPI-6 +8 (pronated), left: notes".
+    static func biomechanical(_ finding: BiomechanicalFinding) -> String {
+        var text = "\(finding.measure.summary), \(finding.side.rawValue)"
+        if let notes = finding.notes, !notes.isEmpty { text += ": " + notes }
+        return text
+    }
+
+    /// Heading and item lines (items indented) for at most `rows` rows: everything when it
+    /// fits, else each heading with "(N, latest K shown)" and the latest items, shared out.
+    static func lines(of visit: Visit, rows: Int) -> [(text: String, style: Style)] {
+        let sections = sections(of: visit)
+        guard rows > 0, !sections.isEmpty else { return [] }
+        let needed = sections.reduce(0) { $0 + 1 + $1.lines.count }
+        var shown = sections.map(\.lines.count)
+        if needed > rows {
+            shown = sections.map { _ in 0 }
+            var left = rows - sections.count
+            // One latest line each first, then more round the sections while rows are left.
+            while left > 0 {
+                var gave = false
+                for index in sections.indices where left > 0 && shown[index] < sections[index].lines.count {
+                    shown[index] += 1
+                    left -= 1
+                    gave = true
+                }
+                if !gave { break }
+            }
+        }
+        var result: [(text: String, style: Style)] = []
+        for (index, section) in sections.enumerated() {
+            let count = section.lines.count
+            let heading = shown[index] == count ? section.title : "\(section.title) (\(count), latest \(shown[index]) shown)"
+            result.append((" " + heading, .bold))
+            result += section.lines.suffix(shown[index]).map { ("   " + $0, .plain) }
+        }
+        return Array(result.prefix(rows))
+    }
+}
