@@ -117,7 +117,9 @@ enum KeyMap {
         case .safetyForm, .triggerPointForm, .needlingForm:
             let typing = kind == .safetyForm
                 ? "y/n or Space answers; letters type a reason or the days"
-                : "type into the field; letters or Space choose side, activity, technique"
+                : kind == .needlingForm
+                    ? "type into the field; letters, y/n or Space choose; + adds an adverse event"
+                    : "type into the field; letters, y/n or Space choose; Space ticks a cause"
             return [
                 KeyBinding([], .edit(.character(" ")), typing, label: "letters"),
                 KeyBinding([.tab, .enter], .nextField, kind == .safetyForm ? "next question" : "next field (takes the muscle)"),
