@@ -134,9 +134,30 @@ import ClinicTestSupport
         screen = try tmux.waitFor("Needling entry saved: Soleus, left, 2 in, 2 out.")
         #expect(screen.contains("Needles: 2 in, 2 out"))
 
+        try tmux.keys("F6")
+        try tmux.waitFor("Biomechanical finding for Smith, Jane")
+        try tmux.keys("l", "Tab")
+        try tmux.type("9")
+        try tmux.keys("C-s")
+        try tmux.waitFor("Biomechanical finding saved: Lunge 9 cm, left.")
+
         try tmux.keys("F10")
         screen = try tmux.waitFor("Visit 1 signed.")
         #expect(screen.contains("Chart · Smith, Jane"))
+
+        // The signed note is amended, never edited: pain now was left out, and is added.
+        try tmux.keys("Enter")
+        try tmux.waitFor("Lunge 9 cm (left)")
+        try tmux.keys("m")
+        try tmux.waitFor("Amend visit")
+        try tmux.keys("Tab", "Tab")
+        try tmux.type("4")
+        try tmux.keys("Tab", "Tab", "Tab")
+        try tmux.type("Pain score given at the end of the visit")
+        try tmux.keys("C-s")
+        try tmux.waitFor("the signed original is kept")
+        try tmux.keys("Escape")
+        try tmux.waitFor("Chart · Smith, Jane")
         try tmux.keys("q")
         let deadline = Date().addingTimeInterval(5)
         while tmux.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -153,5 +174,15 @@ import ClinicTestSupport
         #expect(needling.first?["muscleID"] as? String == "soleus")
         #expect((needling.first?["needlesInserted"] as? NSNumber)?.intValue == 2)
         #expect((needling.first?["needlesRemoved"] as? NSNumber)?.intValue == 2)
+        let biomechanics = try #require(visit["biomechanics"] as? [[String: Any]])
+        #expect(biomechanics.count == 1)
+        #expect(biomechanics.first?["side"] as? String == "left")
+        #expect((visit["pain"] as? [String: Any])?["now"] == nil, "the signed note keeps what was signed")
+        let amendments = try #require(json["amendments"] as? [[String: Any]])
+        #expect(amendments.count == 1)
+        #expect(amendments.first?["reason"] as? String == "Pain score given at the end of the visit")
+        let change = try #require((amendments.first?["changes"] as? [[String: Any]])?.first)
+        #expect(change["field"] as? String == "pain.now")
+        #expect(change["after"] as? String == "4")
     }
 }
