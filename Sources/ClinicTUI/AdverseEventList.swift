@@ -104,10 +104,10 @@ struct AdverseEventList: Sendable, Hashable {
                 row = max(0, min(row, rows.count - 1))
                 return
             }
-            rows[row].kind = LetterChoice.pick(key, among: AdverseEvent.Kind.allCases, current: rows[row].kind, name: \.rawValue)
+            rows[row].kind = FormInput.choose(AdverseEvent.Kind.allCases, current: rows[row].kind, key: key, label: \.rawValue) ?? rows[row].kind
         case .severity:
-            rows[row].severity = LetterChoice.pick(key, among: AdverseEvent.Severity.allCases, current: rows[row].severity,
-                                                   name: \.rawValue)
+            rows[row].severity = FormInput.choose(AdverseEvent.Severity.allCases, current: rows[row].severity, key: key,
+                                                 label: \.rawValue) ?? rows[row].severity
         case .action:
             rows[row].action.handle(key)
         }

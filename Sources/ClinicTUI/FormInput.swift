@@ -1,7 +1,8 @@
 import TerminalKit
 
-/// Small input helpers the biomechanical and treatment forms share: a choice among words moved
-/// with letters, Space and Left/Right; number-only fields; a choice drawn over several rows.
+/// Small input helpers the forms share: a choice among words moved with letters, Space and
+/// Left/Right; number-only fields; a choice drawn over several rows (yes/no answers and
+/// optional free text are in FormAnswers.swift).
 enum FormInput {
     /// The option after `current` for `key`: a letter picks the next option starting with it
     /// (pressed again, the one after: l, l goes lunge, leg-length), Space or Right the next

@@ -80,19 +80,19 @@ struct NeedlingFormState: Sendable, Hashable {
         case .size: size.handle(key)
         case .brand: brand.handle(key)
         case .lot: lot.handle(key)
-        case .inserted: NumberEntry.edit(key, into: &inserted, decimal: false)
-        case .removed: NumberEntry.edit(key, into: &removed, decimal: false)
+        case .inserted: FormInput.number(key, into: &inserted, decimal: false, signed: false)
+        case .removed: FormInput.number(key, into: &removed, decimal: false, signed: false)
         case .settings: settings.handle(key)
-        case .depth: NumberEntry.edit(key, into: &depth, decimal: true)
-        case .timeInSitu: NumberEntry.edit(key, into: &timeInSitu, decimal: false)
-        case .twitches: NumberEntry.edit(key, into: &twitches, decimal: false)
+        case .depth: FormInput.number(key, into: &depth, decimal: true, signed: false)
+        case .timeInSitu: FormInput.number(key, into: &timeInSitu, decimal: false, signed: false)
+        case .twitches: FormInput.number(key, into: &twitches, decimal: false, signed: false)
         case .triggerPoint: triggerPoint.handle(key)
         case .response: response.handle(key)
         case .adverse: adverse.edit(key)
         case .sharps: sharpsDisposed = YesNo.answer(key, current: sharpsDisposed)
         case .technique:
             let codes = ["static", "pistoning", "electrical"]
-            let code = LetterChoice.pick(key, among: codes, current: technique.code, name: { $0 })
+            let code = FormInput.choose(codes, current: technique.code, key: key, label: { $0 }) ?? technique.code
             technique = (try? NeedlingTechnique(code: code, settings: "")) ?? technique
         }
     }

@@ -73,9 +73,9 @@ struct TriggerPointFormState: Sendable, Hashable {
         case .tautBand: tautBand = YesNo.answer(key, current: tautBand)
         case .twitch: twitch = YesNo.answer(key, current: twitch)
         case .referred: referred = YesNo.answer(key, current: referred)
-        case .tenderness: NumberEntry.edit(key, into: &tenderness, decimal: false)
-        case .ppt: NumberEntry.edit(key, into: &ppt, decimal: true)
-        case .probe: NumberEntry.edit(key, into: &probe, decimal: true)
+        case .tenderness: FormInput.number(key, into: &tenderness, decimal: false, signed: false)
+        case .ppt: FormInput.number(key, into: &ppt, decimal: true, signed: false)
+        case .probe: FormInput.number(key, into: &probe, decimal: true, signed: false)
         case .causes:
             let cause = LikelyCause.allCases[causeHighlight]
             let ticked = YesNo.answer(key, current: causes.contains(cause))
