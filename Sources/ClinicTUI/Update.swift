@@ -8,6 +8,11 @@ import TerminalKit
 /// Pure: no database, no terminal, no clock. Screen-specific commands go to the screen shown.
 enum Update {
     static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
+        FormDraftWorkflow.update(state, command, screens: screens)
+    }
+
+    /// Everything but keeping the open form's typing as a draft (`FormDraftWorkflow`).
+    static func screens(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
         var s = state
         let quitArmed = s.quitArmed
         if command.isUserRequest {
