@@ -95,8 +95,8 @@ enum Command: Sendable {
     /// The draft after a reload, or after another terminal's additions were taken in.
     /// `replacesTyping`: the fields show the saved header (after Ctrl-L), else typing stays.
     case draftReloaded(VisitProgress, message: String, replacesTyping: Bool)
-    /// The open form's typing was kept as its draft.
-    case formDraftSaved
+    /// A form draft was saved or forgotten, or none was found: nothing to show.
+    case formDraftDone
     /// A form the practitioner was typing here before (kept as a draft), and when.
     case formDraftLoaded(FormDraft, savedAt: Date)
     case failed(String)

@@ -13,9 +13,9 @@ extension EffectPerformer {
             } catch {
                 throw FormDraftFailure(text: "Typing not kept as a draft (Ctrl-S still saves the form): \(Self.message(for: error))")
             }
-            return .formDraftSaved
+            return .formDraftDone
         case .loadFormDraft(let slot):
-            guard let stored = try session.formDraft(slot) else { return .formDraftSaved }
+            guard let stored = try session.formDraft(slot) else { return .formDraftDone }
             guard let draft = try? FormDraft(slot: slot, kind: stored.kind, json: stored.state) else {
                 return .failed("A form typed here on \(Formatting.dateTime(stored.savedAt)) could not be read back "
                                + "(kept by another version of Knot); it will be replaced when you type.")
@@ -23,7 +23,7 @@ extension EffectPerformer {
             return .formDraftLoaded(draft, savedAt: stored.savedAt)
         case .discardFormDraft(let slot):
             try session.discardFormDraft(slot)
-            return .formDraftSaved
+            return .formDraftDone
         default:
             return .failed("not a form draft action: \(effect)")
         }

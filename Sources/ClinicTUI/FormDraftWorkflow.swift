@@ -15,7 +15,7 @@ enum FormDraftWorkflow {
     static func update(_ state: AppState, _ command: Command,
                        screens: (AppState, Command) -> (AppState, [Effect])) -> (AppState, [Effect]) {
         switch command {
-        case .formDraftSaved:
+        case .formDraftDone:
             return (state, [])
         case .formDraftLoaded(let draft, let savedAt):
             return restore(draft, savedAt: savedAt, in: state)

@@ -30,7 +30,8 @@ enum Update {
         case .quit:
             if s.showsUnsavedForm, !quitArmed {
                 s.quitArmed = true
-                s.message = StatusMessage(kind: .error, text: "This form is not saved: Ctrl-C again quits and loses it; Ctrl-S saves, Esc cancels.")
+                let loses = FormDraft(openIn: s) == nil ? "loses it" : "keeps your typing for next time"
+                s.message = StatusMessage(kind: .error, text: "This form is not saved: Ctrl-C again quits and \(loses); Ctrl-S saves, Esc cancels.")
                 return (s, [])
             }
             s.isRunning = false

@@ -228,6 +228,24 @@ import TerminalKit
         #expect(again.given.text.isEmpty)
     }
 
+    @Test func quittingWithCtrlCOnAFormKeepsTheTypingForNextTime() throws {
+        let first = try TUIHarness("formdraft-quit")
+        try first.press(.function(2))
+        try first.type("Quill")
+        try first.press(.ctrl("c"))
+        #expect(said(first) == "This form is not saved: Ctrl-C again quits and keeps your typing for next time; Ctrl-S saves, Esc cancels.")
+        try first.press(.ctrl("c"))
+        #expect(!first.app.state.isRunning)
+
+        let tui = try TUIHarness(sharing: first)
+        try tui.press(.function(2))
+        guard case .patientForm(let form) = tui.app.state.current else {
+            Issue.record("the patient form should be open: \(tui.screen)")
+            return
+        }
+        #expect(form.family.text == "Quill")
+    }
+
     @Test func aBurstOfTypingIsSavedOnceAndOnlyTheLastStateCounts() {
         let slot = FormDraftSlot.visit(4)
         var state = PatientFormState()
