@@ -228,6 +228,29 @@ import TerminalKit
         #expect(again.given.text.isEmpty)
     }
 
+    @Test func aNewAlertTypedBeforeTheProcessDiedIsBackUntilEscape() throws {
+        let first = try TUIHarness("formdraft-alert")
+        try first.type("cohen")
+        try first.press(.enter, .character("!"), .character("n"), .down, .down, .tab)
+        try first.type("Penicillin: rash")
+        #expect(try keptDrafts(first) == 1)
+
+        let tui = try TUIHarness(sharing: first)
+        try tui.type("cohen")
+        try tui.press(.enter, .character("!"), .character("n"))
+        guard case .alertForm(let form) = tui.app.state.current else {
+            Issue.record("the alert form should be open: \(tui.screen)")
+            return
+        }
+        #expect(form.kindIndex == 2 && form.text.text == "Penicillin: rash" && form.focus == .text)
+        #expect(said(tui) == "Restored the alert you were typing at 10:00; Ctrl-S saves it, Esc discards it.")
+        try tui.press(.escape)
+        #expect(try keptDrafts(tui) == 0)
+        try tui.press(.character("n"))
+        guard case .alertForm(let blank) = tui.app.state.current else { return }
+        #expect(blank.text.text.isEmpty && !said(tui).contains("Restored"))
+    }
+
     @Test func quittingWithCtrlCOnAFormKeepsTheTypingForNextTime() throws {
         let first = try TUIHarness("formdraft-quit")
         try first.press(.function(2))
@@ -256,6 +279,17 @@ import TerminalKit
         #expect(early.supersededSlot != nil && early.supersededSlot == late.supersededSlot)
         #expect(Effect.saveFormDraft(FormDraft(slot: .visit(5), form: .patient(state))).supersededSlot != late.supersededSlot)
         #expect(Effect.discardFormDraft(slot).supersededSlot == nil, "a discard is always done, in order")
+    }
+
+    @Test func aKeptTextFieldIsCleanedAndItsCursorKeptInside() throws {
+        var field = TextField(text: "Seirin J", maxLength: 10)
+        field.moveLeft()
+        let back = try JSONDecoder().decode(TextField.self, from: try JSONEncoder().encode(field))
+        #expect(back == field && back.cursor == 7)
+        // A stored draft is input like any other: no terminal controls, the limit and a cursor inside the text.
+        let hostile = #"{"text":"ab\u001b[2Jcdefghijklmn","cursor":99,"maxLength":6}"#
+        let read = try JSONDecoder().decode(TextField.self, from: Data(hostile.utf8))
+        #expect(read.text == "ab[2Jc" && read.cursor == 6)
     }
 
     @Test func everyFormsStateReadsBackAsTyped() throws {
