@@ -3,7 +3,7 @@
 ///
 /// One list for every front end: `knot visit amend --set FIELD=...` and the terminal's
 /// amendment form offer the same fields and record the same "before" text.
-public enum AmendableField: String, Sendable, Hashable, CaseIterable {
+public enum AmendableField: String, Sendable, Hashable, Codable, CaseIterable {
     case complaint
     case notes
     case painNow = "pain.now"

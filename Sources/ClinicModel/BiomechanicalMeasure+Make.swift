@@ -2,7 +2,7 @@ import Foundation
 
 extension BiomechanicalMeasure {
     /// The kinds of measure, by the short code the command line's `--kind` takes and storage uses.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case fpi6
         case lunge
         case legLength = "leg-length"

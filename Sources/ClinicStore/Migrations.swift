@@ -15,6 +15,7 @@ enum ClinicMigrations {
         m.registerMigration("v1-clinic") { db in try v1(db) }
         m.registerMigration("v2-patient-sort-name") { db in try v2(db) }
         m.registerMigration("v3-patient-id-sort-index") { db in try v3(db) }
+        m.registerMigration("v4-form-drafts") { db in try v4(db) }
         return m
     }
 
@@ -58,6 +59,25 @@ enum ClinicMigrations {
     /// 100,000 patients).
     private static func v3(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX patient_id_sort ON patient(id, sort_name, archived)")
+    }
+
+    /// Half-typed forms (a needling entry, an amendment, a new patient...) kept as they are
+    /// typed, one per form slot and actor, so a closed terminal or a killed process loses
+    /// nothing. Not clinical records: deletable, not exported, and never audited. A visit's
+    /// form drafts go when it is signed (they could no longer be saved).
+    private static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+        CREATE TABLE form_draft (
+          slot TEXT NOT NULL CHECK (length(slot) BETWEEN 3 AND 64 AND slot GLOB '[a-z]*:[a-z0-9]*'),
+          actor TEXT NOT NULL CHECK (length(actor) BETWEEN 1 AND 64),
+          kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 32),
+          state TEXT NOT NULL CHECK (json_valid(state) AND length(state) <= 1000000),
+          saved_at TEXT NOT NULL,
+          PRIMARY KEY (slot, actor)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER form_draft_visit_signed AFTER UPDATE OF status ON visit WHEN NEW.status = 'signed'
+        BEGIN DELETE FROM form_draft WHERE slot = 'visit:' || NEW.id; END;
+        """)
     }
 
     // swiftlint:disable function_body_length

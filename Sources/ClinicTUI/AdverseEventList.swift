@@ -10,10 +10,10 @@ import TerminalKit
 /// the next word starting with it (`v` vasovagal, `s` significant then serious) and Space goes
 /// round; Backspace on the kind removes the event. A serious event or a suspected pneumothorax
 /// is drawn in red, since it needs action now.
-struct AdverseEventList: Sendable, Hashable {
-    enum Part: Sendable, Hashable { case kind, severity, action }
+struct AdverseEventList: Sendable, Hashable, Codable {
+    enum Part: Sendable, Hashable, Codable { case kind, severity, action }
 
-    struct Row: Sendable, Hashable {
+    struct Row: Sendable, Hashable, Codable {
         var kind = AdverseEvent.Kind.bruising
         var severity = AdverseEvent.Severity.mild
         var action = TextField(maxLength: 2000)

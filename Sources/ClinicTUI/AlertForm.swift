@@ -4,8 +4,8 @@ import TerminalKit
 /// A new alert for a patient: its kind (an allergy, another alert, or one of the precautions
 /// the needling screen asks about) and the text everyone must see. Added as active; nothing is
 /// saved until Ctrl-S, and a refusal leaves the form open with everything typed.
-struct AlertFormState: Sendable, Hashable {
-    enum Focus: Sendable, Hashable { case kind, text }
+struct AlertFormState: Sendable, Hashable, Codable {
+    enum Focus: Sendable, Hashable, Codable { case kind, text }
 
     static let kinds: [PatientAlert.Kind] = [.allergy, .other] + Precaution.allCases.map { .precaution($0) }
 

@@ -8,8 +8,8 @@ import TerminalKit
 /// The signed note is never changed: the amendment is stored beside it with who, when and why,
 /// and the visit view shows both. Nothing is saved until Ctrl-S; a refusal leaves the form open
 /// with everything typed.
-struct AmendFormState: Sendable {
-    enum Focus: Sendable, Hashable {
+struct AmendFormState: Sendable, Hashable, Codable {
+    enum Focus: Sendable, Hashable, Codable {
         case field(AmendableField)
         case reason
     }

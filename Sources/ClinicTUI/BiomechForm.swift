@@ -6,9 +6,9 @@ import TerminalKit
 /// then side and notes. The FPI-6 total and category show live as the items are scored.
 /// Values are checked by the model's measure types (`BiomechanicalMeasure.make`, shared with
 /// `knot finding add`). Saved with Ctrl-S; Esc leaves without saving.
-struct BiomechFormState: Sendable, Hashable {
+struct BiomechFormState: Sendable, Hashable, Codable {
     typealias Kind = BiomechanicalMeasure.Kind
-    enum Focus: Sendable, Hashable { case kind, fpiItem(Int), value, gait, movement, joint, name, unit, side, notes }
+    enum Focus: Sendable, Hashable, Codable { case kind, fpiItem(Int), value, gait, movement, joint, name, unit, side, notes }
 
     /// The kind choice, laid out on two rows (the codes `knot finding add --kind` takes).
     static let kindRows: [[Kind]] = [[.fpi6, .lunge, .legLength, .halluxDorsiflexion, .gait],

@@ -1,3 +1,4 @@
+import Foundation
 import ClinicModel
 import ClinicServices
 import ClinicStore
@@ -94,6 +95,10 @@ enum Command: Sendable {
     /// The draft after a reload, or after another terminal's additions were taken in.
     /// `replacesTyping`: the fields show the saved header (after Ctrl-L), else typing stays.
     case draftReloaded(VisitProgress, message: String, replacesTyping: Bool)
+    /// A form draft was saved or forgotten, or none was found: nothing to show.
+    case formDraftDone
+    /// A form the practitioner was typing here before (kept as a draft), and when.
+    case formDraftLoaded(FormDraft, savedAt: Date)
     case failed(String)
 
     /// The terminal changed size.
@@ -148,6 +153,12 @@ enum Effect: Sendable, Hashable {
     case overwriteDraft(DraftRequest)
     case addBiomechanical(visitID: Int64, BiomechanicalFinding)
     case addTreatment(visitID: Int64, Treatment)
+    /// Keeps the open form's typing (replacing the slot's earlier draft).
+    case saveFormDraft(FormDraft)
+    /// The form draft the working practitioner left in a slot, if any.
+    case loadFormDraft(FormDraftSlot)
+    /// Forgets a form draft (the form was saved or cancelled).
+    case discardFormDraft(FormDraftSlot)
 }
 
 /// One line of the recall list: a patient whose review is due by today.
@@ -166,6 +177,7 @@ extension Effect {
         switch self {
         case .searchPatients: "search"
         case .saveDraft(let request): "draft \(request.patientID) \(request.draft?.id ?? 0)"
+        case .saveFormDraft(let draft): "form \(draft.slot)"
         default: nil
         }
     }

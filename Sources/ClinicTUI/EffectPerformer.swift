@@ -62,6 +62,8 @@ struct EffectPerformer {
             return try performDraftConflictWork(effect)
         case .addBiomechanical, .addTreatment:
             return try performFindingsWork(effect)
+        case .saveFormDraft, .loadFormDraft, .discardFormDraft:
+            return try performFormDraftWork(effect)
         case .loadDemo:
             let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)

@@ -4,7 +4,7 @@ import TerminalKit
 /// The muscle picker of the finding and needling forms: type part of a name ("gastroc",
 /// "QL", "tib ant"), the catalogue's fuzzy search answers as you type, Up/Down choose,
 /// Tab or Enter takes the highlighted muscle.
-struct MusclePicker: Sendable, Hashable {
+struct MusclePicker: Sendable, Hashable, Codable {
     static let shownResults = 5
 
     var query = TextField(maxLength: 60)

@@ -4,9 +4,9 @@ import TerminalKit
 /// Needles taken out after the entry was saved (needles left in situ): choose the site,
 /// type how many are out now (it starts at all of them), Ctrl-S. The count on the visit
 /// screen then balances, or says how many are still unaccounted for.
-struct NeedlesOutFormState: Sendable, Hashable {
+struct NeedlesOutFormState: Sendable, Hashable, Codable {
     /// One needling site of the visit.
-    struct Site: Sendable, Hashable {
+    struct Site: Sendable, Hashable, Codable {
         var entryID: Int64
         var label: String
         var inserted: Int

@@ -7,8 +7,8 @@ import TerminalKit
 /// (electrical with its settings), depth (required over the lung fields), time in situ, local
 /// twitch responses, which trigger point, the patient's response, adverse events and sharps
 /// disposal; the visit's needle count is shown live as it would be after saving.
-struct NeedlingFormState: Sendable, Hashable {
-    enum Focus: Sendable, Hashable, CaseIterable {
+struct NeedlingFormState: Sendable, Hashable, Codable {
+    enum Focus: Sendable, Hashable, Codable, CaseIterable {
         case muscle, side, size, brand, lot, inserted, removed, technique, settings, depth, timeInSitu, twitches,
              triggerPoint, response, adverse, sharps
     }

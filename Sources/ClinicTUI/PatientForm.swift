@@ -7,8 +7,8 @@ import TerminalKit
 ///
 /// The same rules as `knot patient add|edit` apply (the service validates and audits);
 /// nothing is saved before Ctrl-S, and a refusal leaves the form open with what was typed.
-struct PatientFormState: Sendable, Hashable {
-    enum Focus: Sendable, Hashable, CaseIterable {
+struct PatientFormState: Sendable, Hashable, Codable {
+    enum Focus: Sendable, Hashable, Codable, CaseIterable {
         case family, given, preferred, dateOfBirth, sex, phone, email, address, generalPractitioner, medicare
     }
 

@@ -8,8 +8,8 @@ import TerminalKit
 /// Precautions confirmed on the chart start as present (the service refuses a screen that
 /// answers them no). Nothing is saved until Ctrl-S; a refusal leaves the form open and
 /// nothing written.
-struct SafetyFormState: Sendable, Hashable {
-    enum Focus: Sendable, Hashable {
+struct SafetyFormState: Sendable, Hashable, Codable {
+    enum Focus: Sendable, Hashable, Codable {
         case consentGiven, consentDays
         case precaution(Precaution)
         case reason(Precaution)

@@ -6,8 +6,8 @@ import TerminalKit
 /// the needling form), the muscle (optional, except for ischaemic compression), side, hold
 /// time per cycle, cycles and notes. The model's rules decide (`Treatment.validate`).
 /// Saved with Ctrl-S; Esc leaves without saving.
-struct TreatmentFormState: Sendable, Hashable {
-    enum Focus: Sendable, Hashable, CaseIterable { case kind, muscle, side, hold, cycles, notes }
+struct TreatmentFormState: Sendable, Hashable, Codable {
+    enum Focus: Sendable, Hashable, Codable, CaseIterable { case kind, muscle, side, hold, cycles, notes }
 
     /// The kinds offered, on two rows: all but dry needling (the needling form logs it per site).
     static let kindRows: [[Treatment.Kind]] = [[.ischaemicCompression, .pressureRelease, .stretching],

@@ -6,8 +6,8 @@ import TerminalKit
 /// twitch response, referred pain, tenderness (NPRS), pressure pain threshold with the probe
 /// size, likely causes and notes. Only the muscle is needed: the rest have the usual defaults
 /// (taut band yes, the others no or blank). Saved with Ctrl-S; Esc leaves without saving.
-struct TriggerPointFormState: Sendable, Hashable {
-    enum Focus: Sendable, Hashable, CaseIterable {
+struct TriggerPointFormState: Sendable, Hashable, Codable {
+    enum Focus: Sendable, Hashable, Codable, CaseIterable {
         case muscle, side, activity, location, tautBand, twitch, referred, tenderness, ppt, probe, causes, notes
     }
 

@@ -8,6 +8,11 @@ import TerminalKit
 /// Pure: no database, no terminal, no clock. Screen-specific commands go to the screen shown.
 enum Update {
     static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
+        FormDraftWorkflow.update(state, command, screens: screens)
+    }
+
+    /// Everything but keeping the open form's typing as a draft (`FormDraftWorkflow`).
+    static func screens(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
         var s = state
         let quitArmed = s.quitArmed
         if command.isUserRequest {
@@ -25,7 +30,8 @@ enum Update {
         case .quit:
             if s.showsUnsavedForm, !quitArmed {
                 s.quitArmed = true
-                s.message = StatusMessage(kind: .error, text: "This form is not saved: Ctrl-C again quits and loses it; Ctrl-S saves, Esc cancels.")
+                let loses = FormDraft(openIn: s) == nil ? "loses it" : "keeps your typing for next time"
+                s.message = StatusMessage(kind: .error, text: "This form is not saved: Ctrl-C again quits and \(loses); Ctrl-S saves, Esc cancels.")
                 return (s, [])
             }
             s.isRunning = false

@@ -210,3 +210,24 @@ public struct TextField: Hashable, Sendable {
         return String(scalars)
     }
 }
+
+/// A field is kept as its text, cursor and limit (a form's draft survives a closed terminal).
+/// Decoding cleans and cuts the text as typing would, and keeps the cursor inside it.
+extension TextField: Codable {
+    private enum CodingKeys: String, CodingKey { case text, cursor, maxLength }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(text: try container.decode(String.self, forKey: .text),
+                  maxLength: try container.decodeIfPresent(Int.self, forKey: .maxLength))
+        let cursor = try container.decodeIfPresent(Int.self, forKey: .cursor) ?? text.count
+        self.cursor = min(max(0, cursor), text.count)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(text, forKey: .text)
+        try container.encode(cursor, forKey: .cursor)
+        try container.encodeIfPresent(maxLength, forKey: .maxLength)
+    }
+}
