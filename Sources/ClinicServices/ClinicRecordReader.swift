@@ -97,21 +97,13 @@ public protocol ClinicRecordReader {
 
 /// The shorter forms, with the SQLite store's defaults.
 extension ClinicRecordReader {
-    public func patientIDs() throws -> [Int64] { try patientIDs(changedSince: nil) }
     public func patientSummaries(includeArchived: Bool = false, limit: Int = 500) throws -> [PatientSummary] {
         try patientSummaries(includeArchived: includeArchived, limit: limit, offset: 0)
     }
-    public func patientCount() throws -> Int { try patientCount(includeArchived: false) }
     public func searchPatients(_ query: String, includeArchived: Bool = false) throws -> [PatientSummary] {
         try searchPatients(query, includeArchived: includeArchived, limit: 50)
     }
-    public func searchPatients(_ query: String, limit: Int) throws -> [PatientSummary] {
-        try searchPatients(query, includeArchived: false, limit: limit)
-    }
-    public func referral(id: Int64) throws -> Referral? { try referral(id: id, withLetter: true) }
     public func referralStatuses(patientID: Int64) throws -> [ReferralStatus] {
         try referralStatuses(patientID: patientID, withLetters: false)
     }
-    public func auditLog(patientID: Int64? = nil) throws -> [AuditRecord] { try auditLog(patientID: patientID, limit: 100) }
-    public func auditLog(limit: Int) throws -> [AuditRecord] { try auditLog(patientID: nil, limit: limit) }
 }

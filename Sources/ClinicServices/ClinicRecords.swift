@@ -83,13 +83,12 @@ public protocol ClinicRecords: ClinicRecordReader {
 }
 
 /// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,
-/// `at` now, no expected revision, `what` "chart").
+/// `at` now, `what` "chart").
 extension ClinicRecords {
     public func auditView(patientID: Int64, actor: String) throws { try auditView(patientID: patientID, actor: actor, what: "chart") }
     @discardableResult public func insertPatient(_ patient: Patient, actor: String, today: LocalDate = .today()) throws -> Patient {
         try insertPatient(patient, actor: actor, preservingID: false, today: today)
     }
-    public func updatePatient(_ patient: Patient, actor: String) throws { try updatePatient(patient, actor: actor, today: .today()) }
     @discardableResult public func insertPractitioner(_ p: Practitioner, actor: String) throws -> Practitioner {
         try insertPractitioner(p, actor: actor, preservingID: false)
     }
@@ -104,9 +103,6 @@ extension ClinicRecords {
     }
     @discardableResult public func insertVisit(_ v: Visit, actor: String) throws -> Visit {
         try insertVisit(v, actor: actor, preservingID: false)
-    }
-    @discardableResult public func updateVisitHeader(_ v: Visit, actor: String) throws -> Int {
-        try updateVisitHeader(v, expectedRevision: nil, actor: actor)
     }
     public func signVisit(id: Int64, actor: String) throws { try signVisit(id: id, at: Date(), actor: actor) }
     @discardableResult public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?) throws -> TriggerPointFinding {
