@@ -17,14 +17,14 @@ enum GeneratorKind {
 /// for each visit consent and screen when needling needs them, the note, its findings and
 /// entries one by one, the signature, and a plan after the last visit.
 struct ClinicHistoryWriter {
-    let tx: StoreTransaction
+    let tx: any ClinicRecords
     let actor: String
     let today: LocalDate
     let kind: GeneratorKind
     let calendar: Calendar
     var summary = DemoSummary()
 
-    init(tx: StoreTransaction, actor: String, today: LocalDate, kind: GeneratorKind) {
+    init(tx: any ClinicRecords, actor: String, today: LocalDate, kind: GeneratorKind) {
         self.tx = tx; self.actor = actor; self.today = today; self.kind = kind
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = .current

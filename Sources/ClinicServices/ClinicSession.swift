@@ -7,15 +7,18 @@ import ClinicStore
 ///
 /// The practitioner is chosen per command (`--practitioner`, `KNOT_PRACTITIONER`) or mapped
 /// from the operating-system user; with none chosen, read-only commands work as the OS user.
+/// The use cases reach the records only through `database`, a `ClinicRecordStore`; only
+/// `open(path:)` and the restore name the SQLite store.
 public final class ClinicSession: Sendable {
-    public let database: ClinicDatabase
+    /// Where the records are; any `ClinicRecordStore` (the SQLite `ClinicDatabase` when opened from a path).
+    public let database: any ClinicRecordStore
     /// The chosen user, when one is.
     public let user: Practitioner?
     /// Who the audit trail names: the user's handle, else the OS user.
     public let actor: String
     public let logger: Logger
 
-    public init(database: ClinicDatabase, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
+    public init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
         self.database = database
         self.user = user
         self.actor = user?.handle ?? actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"

@@ -3,7 +3,7 @@ import ClinicModel
 import ClinicStore
 
 // A deterministic generator of realistic clinics: the demo clinic `knot demo` loads, and the same
-// generator at scale for benchmarks. Everything goes in through `StoreTransaction`'s ordinary
+// generator at scale for benchmarks. Everything goes in through `ClinicRecords`' ordinary
 // methods, so the model's rules, the schema's checks and the audit trail all see realistic data.
 //
 // Determinism: every random choice comes from SplitMix64 streams seeded from a fixed seed and the
@@ -91,7 +91,7 @@ public enum DemoClinic {
     /// when it already has patients. Practitioners with the demo's handles are reused.
     /// `today` must not be after the real date (the model refuses future referrals and visits).
     @discardableResult
-    public static func load(into db: ClinicDatabase, actor: String, today: LocalDate) throws -> DemoSummary {
+    public static func load(into db: any ClinicRecordStore, actor: String, today: LocalDate) throws -> DemoSummary {
         try db.write { tx in
             let existing = try tx.patientCount(includeArchived: true)
             guard existing == 0 else { throw DemoClinicError.databaseNotEmpty(patients: existing) }

@@ -154,7 +154,7 @@ extension ClinicSession {
         case conflict(String)
     }
 
-    func matchPatient(_ p: Patient, _ tx: StoreTransaction) throws -> PatientMatch {
+    func matchPatient(_ p: Patient, _ tx: any ClinicRecordReader) throws -> PatientMatch {
         var byID = Set<Int64>()
         for ident in p.identifiers { if let id = try tx.patientID(identifier: ident) { byID.insert(id) } }
         if byID.count > 1 {

@@ -59,6 +59,12 @@ extension ClinicSession {
         try database.write { tx in try tx.setAlertStatus(alertID: id, status: status, actor: actor) }
     }
 
+    /// One of a patient's alerts as it stands (nil when the patient has no such alert), for
+    /// saying what a review changed. Not audited as a view: demographics, like the alert list.
+    public func alert(id: Int64, patientID: Int64) throws -> PatientAlert? {
+        try database.read { tx in try tx.patient(id: patientID)?.alerts.first { $0.id == id } }
+    }
+
     /// Adds an alert to a patient.
     public func addAlert(patientKey: String, alert: PatientAlert) throws -> PatientAlert {
         try database.write { tx in

@@ -113,7 +113,7 @@ extension ClinicSession {
         }
     }
 
-    private func insert(_ r: PatientRecord, tx: StoreTransaction, keepIDs: Bool, practitioners: [Int64: Int64]) throws {
+    private func insert(_ r: PatientRecord, tx: any ClinicRecords, keepIDs: Bool, practitioners: [Int64: Int64]) throws {
         func prac(_ id: Int64) -> Int64 { practitioners[id] ?? id }
         var p = r.patient
         if !keepIDs { p.recordNumber = try tx.patient(key: p.recordNumber) == nil ? p.recordNumber : "" }

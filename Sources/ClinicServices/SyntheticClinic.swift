@@ -18,7 +18,7 @@ public enum SyntheticClinic {
     /// it wrote. The same seed and `today` give the same clinic; `today` must not be after the
     /// real date. About 100 s for 10,000 patients with 3 visits each in a debug build.
     @discardableResult
-    public static func generate(into db: ClinicDatabase, patients: Int, visitsPerPatient: Int, seed: UInt64,
+    public static func generate(into db: any ClinicRecordStore, patients: Int, visitsPerPatient: Int, seed: UInt64,
                                 today: LocalDate) throws -> DemoSummary {
         guard patients >= 0 else { throw DemoClinicError.invalidSize(field: "patients", value: patients, rule: "must not be negative") }
         guard (0...200).contains(visitsPerPatient) else {

@@ -43,12 +43,12 @@ public struct HistoryEntry: Sendable, Codable {
 }
 
 extension ClinicSession {
-    func patientOrThrow(_ tx: StoreTransaction, _ key: String) throws -> Patient {
+    func patientOrThrow(_ tx: any ClinicRecordReader, _ key: String) throws -> Patient {
         guard let p = try tx.patient(key: key) else { throw ServiceError.notFound("no patient '\(key)'") }
         return p
     }
 
-    func draftVisit(_ tx: StoreTransaction, _ id: Int64, for action: String) throws -> Visit {
+    func draftVisit(_ tx: any ClinicRecordReader, _ id: Int64, for action: String) throws -> Visit {
         guard let v = try tx.visit(id: id) else { throw ServiceError.notFound("no visit \(id)") }
         if v.status == .signed {
             throw ServiceError.refused(action: action, reasons: ["visit \(id) is signed; corrections are amendments (knot visit amend)"])

@@ -17,7 +17,7 @@ extension EffectPerformer {
                 return .failed("Not saved: " + Self.message(for: error))
             }
         case .setAlertStatus(let patientID, let alertID, let status):
-            let before = try session.database.read { tx in try tx.patient(id: patientID)?.alerts.first { $0.id == alertID } }
+            let before = try session.alert(id: alertID, patientID: patientID)
             do {
                 try session.setAlert(id: alertID, status: status)
             } catch {

@@ -41,14 +41,10 @@ extension EffectPerformer {
     /// The draft, its revision, consent and screen readiness, and the last needle.
     func progress(visitID id: Int64) throws -> VisitProgress {
         let lastNeedle = try session.lastNeedle()
-        return try session.database.read { tx in
-            guard let visit = try tx.visit(id: id) else { throw ServiceError.notFound("no visit \(id)") }
-            let confirmed = try tx.patient(id: visit.patientID)?.confirmedPrecautions ?? []
-            let readiness = NeedlingReadiness(visitDay: visit.date, patientID: visit.patientID,
-                                              consents: try tx.consents(patientID: visit.patientID),
-                                              screens: try tx.screens(patientID: visit.patientID), confirmed: confirmed)
-            return VisitProgress(visit: visit, revision: try tx.visitRevision(id: id), readiness: readiness, lastNeedle: lastNeedle)
-        }
+        let draft = try session.draftSnapshot(visitID: id)
+        let readiness = NeedlingReadiness(visitDay: draft.visit.date, patientID: draft.visit.patientID,
+                                          consents: draft.consents, screens: draft.screens, confirmed: draft.confirmedPrecautions)
+        return VisitProgress(visit: draft.visit, revision: draft.revision, readiness: readiness, lastNeedle: lastNeedle)
     }
 
     /// Records the screen, then consent. Consent's own rules are checked first, and the screen

@@ -92,12 +92,8 @@ struct EffectPerformer {
 
     /// Reviews due by today with the current referral's sessions left.
     private func recallList() throws -> [RecallEntry] {
-        try session.database.read { tx in
-            try tx.reviewsDue(by: today).map { row in
-                let referral = try tx.referralStatuses(patientID: row.patient.id).first { $0.isCurrent(on: today) }
-                return RecallEntry(patient: row.patient, reviewDate: row.reviewDate,
-                                   overdueDays: max(0, row.reviewDate.days(until: today)), sessionsLeft: referral?.sessionsLeft)
-            }
+        try session.reviewsDue(by: today).map { row in
+            RecallEntry(patient: row.patient, reviewDate: row.reviewDate, overdueDays: row.overdueDays, sessionsLeft: row.sessionsLeft)
         }
     }
 

@@ -1,0 +1,109 @@
+import Foundation
+import ClinicModel
+import ClinicStore
+
+/// The reads a use case makes inside one transaction: patients, practitioners, referrals,
+/// visits, plans, the audit trail and kept form drafts, all from one consistent snapshot.
+///
+/// ClinicServices owns this protocol so that the use cases never name a storage engine: the
+/// SQLite store (`StoreTransaction`, see SQLiteRecordStore.swift) is one conformance, and a
+/// PostgreSQL store for multi-site clinics can be another. The requirements are the store's
+/// operations the use cases call today, with the same names and meaning; the forms with fewer
+/// arguments (`patientCount()`, `referralStatuses(patientID:)`...) are in the extension below,
+/// with the same defaults as the SQLite store's.
+public protocol ClinicRecordReader {
+    // MARK: patients
+    /// A patient with identifiers and alerts, or nil.
+    func patient(id: Int64) throws -> Patient?
+    /// A patient by record number, or by numeric id when `key` is all digits.
+    func patient(key: String) throws -> Patient?
+    /// The patient holding an identifier, if any.
+    func patientID(identifier: PatientIdentifier) throws -> Int64?
+    /// Patients with this date of birth and names equal ignoring case and accents.
+    func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64]
+    /// Patients with this date of birth and the same family name (a doubtful match to report).
+    func patientIDs(familyName: String, dateOfBirth: LocalDate) throws -> [Int64]
+    /// Patient ids in id order (optionally only those with changes since `since`), for streaming exports.
+    func patientIDs(changedSince since: Date?) throws -> [Int64]
+    /// Patients by name, archived ones hidden unless asked for.
+    func patientSummaries(includeArchived: Bool, limit: Int, offset: Int) throws -> [PatientSummary]
+    /// How many patients there are.
+    func patientCount(includeArchived: Bool) throws -> Int
+    /// Patients whose fields prefix-match every word of `query` (names, record number, phone, date of birth).
+    func searchPatients(_ query: String, includeArchived: Bool, limit: Int) throws -> [PatientSummary]
+    /// Everything for one patient, for export.
+    func patientRecord(id: Int64) throws -> PatientRecord?
+    /// Whether the clinic holds no patients, no practitioners and no audit events (an import may keep ids).
+    func isEmptyClinic() throws -> Bool
+
+    // MARK: practitioners
+    /// The user with this handle (ignoring case), or nil.
+    func practitioner(handle: String) throws -> Practitioner?
+    /// The user with this id, or nil.
+    func practitioner(id: Int64) throws -> Practitioner?
+    /// Every user of the clinic.
+    func practitioners() throws -> [Practitioner]
+
+    // MARK: referrals and imported documents
+    /// A referral, with its original letter when `withLetter`.
+    func referral(id: Int64, withLetter: Bool) throws -> Referral?
+    /// The referral filed from a letter with this SHA-256, if any.
+    func referralID(sha256: String) throws -> Int64?
+    /// A patient's referrals with sessions used (visits linked to each), newest first.
+    func referralStatuses(patientID: Int64, withLetters: Bool) throws -> [ReferralStatus]
+    /// Whether a document with this SHA-256 was imported before.
+    func wasImported(sha256: String) throws -> Bool
+
+    // MARK: consent and precaution screens
+    /// A patient's consents.
+    func consents(patientID: Int64) throws -> [Consent]
+    /// A patient's precaution screens.
+    func screens(patientID: Int64) throws -> [PrecautionScreen]
+
+    // MARK: visits, amendments and plans
+    /// A visit with its findings, treatments and needling entries, or nil.
+    func visit(id: Int64) throws -> Visit?
+    /// The draft's revision (bumped by every save), for detecting two sessions editing one draft.
+    func visitRevision(id: Int64) throws -> Int
+    /// A patient's visits, oldest first, with their findings and entries.
+    func visits(patientID: Int64) throws -> [Visit]
+    /// The visit timeline of a patient, newest first.
+    func visitSummaries(patientID: Int64) throws -> [VisitSummary]
+    /// Needling entries in a period with their visit, practitioner and patient record number.
+    func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)]
+    /// The needle of the practitioner's most recent needling entry (remembered for the next one).
+    func lastNeedle(practitionerID: Int64) throws -> Needle?
+    /// A visit's amendments, oldest first.
+    func amendments(visitID: Int64) throws -> [Amendment]
+    /// A visit's plan versions, oldest first.
+    func plans(visitID: Int64) throws -> [FollowUpPlan]
+    /// The latest final plan's review date per patient, due on or before `dueBy`, for the recall list.
+    func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)]
+
+    // MARK: audit trail
+    /// Audit events, newest first, optionally for one patient.
+    func auditLog(patientID: Int64?, limit: Int) throws -> [AuditRecord]
+    /// Every audit event oldest first, streamed to `body` (bounded memory for exports).
+    func forEachAudit(_ body: (AuditRecord) throws -> Void) throws
+    /// Checks the whole hash chain: changed, deleted, inserted rows and a truncated tail.
+    func verifyAudit() throws -> AuditVerification
+
+    // MARK: form drafts
+    /// The actor's form draft in `slot`, if any.
+    func formDraft(slot: FormDraftSlot, actor: String) throws -> StoredFormDraft?
+    /// How many form drafts are kept, all actors (for `knot check` and tests).
+    func formDraftCount() throws -> Int
+}
+
+/// The shorter forms, with the SQLite store's defaults.
+extension ClinicRecordReader {
+    public func patientSummaries(includeArchived: Bool = false, limit: Int = 500) throws -> [PatientSummary] {
+        try patientSummaries(includeArchived: includeArchived, limit: limit, offset: 0)
+    }
+    public func searchPatients(_ query: String, includeArchived: Bool = false) throws -> [PatientSummary] {
+        try searchPatients(query, includeArchived: includeArchived, limit: 50)
+    }
+    public func referralStatuses(patientID: Int64) throws -> [ReferralStatus] {
+        try referralStatuses(patientID: patientID, withLetters: false)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import ClinicModel
+import ClinicStore
+
+/// The reads and writes a use case makes inside one write transaction: every write appends its
+/// audit row in the same transaction, and the whole transaction lands or none of it does.
+///
+/// Owned by ClinicServices for the same reason as `ClinicRecordReader`, which it extends: the
+/// use cases compose these in one `ClinicRecordStore.write { }` without knowing the engine. The
+/// requirements are the store's writes the use cases call today, with the same names and
+/// meaning; the forms without `preservingID` (false) and the other defaulted arguments are in
+/// the extension below.
+public protocol ClinicRecords: ClinicRecordReader {
+    /// The same transaction with per-row audit turned off (a records import restores the
+    /// exported trail instead and logs one import event).
+    func withoutRowAudit() -> Self
+
+    // MARK: audit trail
+    /// Appends an event to the chain (nothing when per-row audit is off).
+    @discardableResult func appendAudit(_ event: AuditEvent) throws -> AuditRecord?
+    /// Appends an event even when per-row audit is off (an import's own event).
+    @discardableResult func appendAuditAlways(_ event: AuditEvent) throws -> AuditRecord
+    /// Restores an exported audit row verbatim; refuses a row that does not chain.
+    func restoreAudit(_ record: AuditRecord) throws
+    /// Records that a chart (or part of it, `what`) was opened.
+    func auditView(patientID: Int64, actor: String, what: String) throws
+
+    // MARK: patients and practitioners
+    /// Adds a patient with identifiers and alerts. An empty record number gets the next one.
+    @discardableResult func insertPatient(_ patient: Patient, actor: String, preservingID: Bool, today: LocalDate) throws -> Patient
+    /// Changes demographics (identifiers may be added; alerts change through their own calls).
+    func updatePatient(_ patient: Patient, actor: String, today: LocalDate) throws
+    /// Adds an alert to a patient (audited when `actor` is given).
+    @discardableResult func insertAlert(_ alert: PatientAlert, patientID: Int64, actor: String?) throws -> PatientAlert
+    /// Confirms or dismisses an alert.
+    func setAlertStatus(alertID: Int64, status: AlertStatus, actor: String) throws
+    /// Adds a practitioner (validated), returning it with its id.
+    @discardableResult func insertPractitioner(_ p: Practitioner, actor: String, preservingID: Bool) throws -> Practitioner
+    /// Changes a practitioner's details.
+    func updatePractitioner(_ p: Practitioner, actor: String) throws
+
+    // MARK: referrals and imported documents
+    /// Files a referral for a patient (with its original letter and attachments).
+    @discardableResult func insertReferral(_ r: Referral, actor: String, preservingID: Bool) throws -> Referral
+    /// Remembers that a document was imported (its SHA-256), so a second import is a no-op.
+    func recordImportedDocument(sha256: String, kind: String) throws
+
+    // MARK: consent and precaution screens
+    /// Records a consent.
+    @discardableResult func insertConsent(_ c: Consent, actor: String, preservingID: Bool) throws -> Consent
+    /// Records a precaution screen.
+    @discardableResult func insertScreen(_ s: PrecautionScreen, actor: String, preservingID: Bool) throws -> PrecautionScreen
+
+    // MARK: visits
+    /// Opens a draft visit (header only; findings and entries are added one by one).
+    @discardableResult func insertVisit(_ v: Visit, actor: String, preservingID: Bool) throws -> Visit
+    /// Saves a draft's header; with `expectedRevision`, refuses (`draftConflict`) when another session saved in between.
+    @discardableResult func updateVisitHeader(_ v: Visit, expectedRevision: Int?, actor: String) throws -> Int
+    /// Signs a visit: from now on it is only amended.
+    func signVisit(id: Int64, at: Date, actor: String) throws
+    /// Adds a trigger point finding to a draft.
+    @discardableResult func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> TriggerPointFinding
+    /// Adds a biomechanical finding to a draft.
+    @discardableResult func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> BiomechanicalFinding
+    /// Adds a treatment to a draft.
+    @discardableResult func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool) throws -> Treatment
+    /// Adds a needling entry to a draft.
+    @discardableResult func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry
+    /// Records needles removed at a site (the count that must balance before signing).
+    func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws
+    /// Adds an amendment to a signed visit.
+    @discardableResult func insertAmendment(_ a: Amendment, actor: String, preservingID: Bool) throws -> Amendment
+    /// Stores a plan as a new version for its visit.
+    @discardableResult func insertPlan(_ plan: FollowUpPlan, actor: String, preservingID: Bool) throws -> FollowUpPlan
+
+    // MARK: form drafts
+    /// Keeps `draft`, replacing the slot's earlier one for the same actor.
+    func saveFormDraft(_ draft: StoredFormDraft) throws
+    /// Forgets the actor's form draft in `slot` (nothing when there is none).
+    func deleteFormDraft(slot: FormDraftSlot, actor: String) throws
+    /// Forgets every actor's form draft in `slot`.
+    func deleteFormDrafts(slot: FormDraftSlot) throws
+}
+
+/// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,
+/// `at` now, `what` "chart").
+extension ClinicRecords {
+    public func auditView(patientID: Int64, actor: String) throws { try auditView(patientID: patientID, actor: actor, what: "chart") }
+    @discardableResult public func insertPatient(_ patient: Patient, actor: String, today: LocalDate = .today()) throws -> Patient {
+        try insertPatient(patient, actor: actor, preservingID: false, today: today)
+    }
+    @discardableResult public func insertPractitioner(_ p: Practitioner, actor: String) throws -> Practitioner {
+        try insertPractitioner(p, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertReferral(_ r: Referral, actor: String) throws -> Referral {
+        try insertReferral(r, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertConsent(_ c: Consent, actor: String) throws -> Consent {
+        try insertConsent(c, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertScreen(_ s: PrecautionScreen, actor: String) throws -> PrecautionScreen {
+        try insertScreen(s, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertVisit(_ v: Visit, actor: String) throws -> Visit {
+        try insertVisit(v, actor: actor, preservingID: false)
+    }
+    public func signVisit(id: Int64, actor: String) throws { try signVisit(id: id, at: Date(), actor: actor) }
+    @discardableResult public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?) throws -> TriggerPointFinding {
+        try insertTriggerPoint(f, visitID: visitID, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?) throws -> BiomechanicalFinding {
+        try insertBiomechanical(f, visitID: visitID, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?) throws -> Treatment {
+        try insertTreatment(t, visitID: visitID, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?) throws -> NeedlingEntry {
+        try insertNeedling(e, visitID: visitID, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertAmendment(_ a: Amendment, actor: String) throws -> Amendment {
+        try insertAmendment(a, actor: actor, preservingID: false)
+    }
+    @discardableResult public func insertPlan(_ plan: FollowUpPlan, actor: String) throws -> FollowUpPlan {
+        try insertPlan(plan, actor: actor, preservingID: false)
+    }
+}

@@ -1,0 +1,31 @@
+import ClinicModel
+
+/// A visit as the visit editor redraws it after every change: the visit with its findings and
+/// needling, the draft's revision, and what decides whether needling may start (the patient's
+/// consents and precaution screens, and the precautions confirmed on the chart).
+///
+/// Read in one transaction, so the needle count and the revision agree with each other.
+public struct DraftSnapshot: Sendable, Hashable {
+    public var visit: Visit
+    /// The draft's revision in the store (findings and needling bump it too).
+    public var revision: Int
+    public var consents: [Consent]
+    public var screens: [PrecautionScreen]
+    /// Precautions confirmed on the patient's chart (empty when the patient is not found).
+    public var confirmedPrecautions: [Precaution]
+}
+
+extension ClinicSession {
+    /// The visit, its revision and the patient's consent and screen records, for the editor.
+    /// Not audited as a view (the editor opened the chart already); no role check, as before
+    /// this read moved here from the front end.
+    public func draftSnapshot(visitID id: Int64) throws -> DraftSnapshot {
+        try database.read { tx in
+            guard let visit = try tx.visit(id: id) else { throw ServiceError.notFound("no visit \(id)") }
+            let confirmed = try tx.patient(id: visit.patientID)?.confirmedPrecautions ?? []
+            return DraftSnapshot(visit: visit, revision: try tx.visitRevision(id: id),
+                                 consents: try tx.consents(patientID: visit.patientID),
+                                 screens: try tx.screens(patientID: visit.patientID), confirmedPrecautions: confirmed)
+        }
+    }
+}
