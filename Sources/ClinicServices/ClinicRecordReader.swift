@@ -93,6 +93,8 @@ public protocol ClinicRecordReader {
     func formDraft(slot: FormDraftSlot, actor: String) throws -> StoredFormDraft?
     /// How many form drafts are kept, all actors (for `knot check` and tests).
     func formDraftCount() throws -> Int
+    /// Every kept form draft, oldest first, without its typing.
+    func formDraftOverview() throws -> [StoredFormDraft]
 }
 
 /// The shorter forms, with the SQLite store's defaults.

@@ -10,7 +10,20 @@ public struct CheckReport: Sendable, Codable {
     public var auditEvents: Int
     public var auditProblem: String?
     public var auditHeadHash: String
+    /// Forms typed in the front end and neither saved nor discarded, oldest first (not a
+    /// problem: a reminder, since they wait until their practitioner comes back to them).
+    public var unsavedForms: [UnsavedForm]
     public var ok: Bool { integrityProblems.isEmpty && auditProblem == nil }
+}
+
+/// A form kept for its practitioner: where it belongs and since when (never what was typed).
+public struct UnsavedForm: Sendable, Codable, Hashable {
+    /// What it belongs to: "visit:219", "amend:57", "patient:new"...
+    public var slot: String
+    public var practitioner: String
+    /// Which form: "needling", "triggerPoint", "amend", "patient"...
+    public var form: String
+    public var savedAt: Date
 }
 
 /// A record past the retention period, for the clinic to decide on (nothing is deleted).
@@ -25,9 +38,12 @@ extension ClinicSession {
     /// Integrity, foreign keys and the audit chain.
     public func check() throws -> CheckReport {
         let v = try verifyAudit()
+        let forms = try database.read { tx in try tx.formDraftOverview() }.map {
+            UnsavedForm(slot: $0.slot.rawValue, practitioner: $0.actor, form: $0.kind, savedAt: $0.savedAt)
+        }
         return CheckReport(path: database.path, migrations: try database.appliedMigrations(),
                            integrityProblems: try database.integrityProblems(), auditEvents: v.eventsChecked,
-                           auditProblem: v.firstProblem, auditHeadHash: v.headHash)
+                           auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms)
     }
 
     /// A consistent copy through SQLite's online backup (safe while others write), 0600.

@@ -91,6 +91,17 @@ extension StoreTransaction {
         try db.cachedStatement(sql: "DELETE FROM form_draft WHERE slot = ?").execute(arguments: [slot.rawValue])
     }
 
+    /// Every kept form draft, oldest first, without its typing (for `knot check`: which forms
+    /// wait for whom, since when; `state` is left empty).
+    public func formDraftOverview() throws -> [StoredFormDraft] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT slot, actor, kind, saved_at FROM form_draft ORDER BY saved_at, slot, actor"))
+            .compactMap { row in
+                FormDraftSlot(rawValue: row["slot"]).map {
+                    StoredFormDraft(slot: $0, actor: row["actor"], kind: row["kind"], state: "", savedAt: row["saved_at"])
+                }
+            }
+    }
+
     /// How many form drafts are kept, all actors (for `knot check` and tests).
     public func formDraftCount() throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM form_draft") ?? 0

@@ -86,7 +86,17 @@ import ClinicTestSupport
             .trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(pid, SIGKILL) == 0)
         tmux.kill()
+
+        // `knot check` reminds the clinic of the kept form: where and whose, never what was typed.
+        let check = try clinic.knot(["check"])
+        #expect(check.status == 0, "a kept form is not a problem: \(check.stderr)")
+        #expect(check.stdout.contains("Unsaved forms kept in the front end: 1"))
+        #expect(check.stdout.contains("needling on visit:1 by amy"))
+        #expect(!check.stdout.contains("A123") && !check.stdout.contains("Seirin"))
         try Self.comeBack(clinic)
+        let after = try clinic.knot(["check", "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
+        #expect((report["unsavedForms"] as? [Any])?.isEmpty == true, "saved: nothing is kept any more")
     }
 
     @Test(.enabled(if: FrontEndTmuxTests.tmuxPath != nil, "tmux is not installed"))

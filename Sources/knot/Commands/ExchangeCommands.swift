@@ -196,6 +196,10 @@ struct CheckCommand: ParsableCommand {
             Console.print("Database \(r.path): migrations \(r.migrations.joined(separator: ", "))")
             Console.print(r.integrityProblems.isEmpty ? "Integrity: ok (integrity_check, foreign_key_check)" : "Integrity: PROBLEMS\n" + r.integrityProblems.map { "  - \($0)" }.joined(separator: "\n"))
             Console.print(r.auditProblem.map { "Audit trail: BROKEN — \($0)" } ?? "Audit trail: intact, \(r.auditEvents) event(s), head \(r.auditHeadHash)")
+            if let oldest = r.unsavedForms.first {
+                Console.print("Unsaved forms kept in the front end: \(r.unsavedForms.count) (oldest \(Console.dateTime(oldest.savedAt)), "
+                              + "\(oldest.form) on \(oldest.slot) by \(oldest.practitioner)); they wait for their practitioner to save or discard them")
+            }
         }
         if !r.ok { throw ExitCode(3) }
     }
