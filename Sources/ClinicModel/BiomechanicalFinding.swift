@@ -100,3 +100,102 @@ public struct BiomechanicalFinding: Sendable, Hashable, Codable, Identifiable {
         try v.finish()
     }
 }
+
+// MARK: - JSON shape
+
+/// A measure in JSON says what it is and its unit: `{"kind": "lunge", "cm": 7}`,
+/// `{"kind": "fpi6", "items": [2, 1, -1, 2, 2, 2], "total": 8, "category": "pronated"}`,
+/// `{"kind": "strength", "movement": "hip abduction", "grade": 4}`. It is stored that way and
+/// printed by `--json`. Reading also takes the shape Knot wrote before 25 November 2026
+/// (Swift's own enum coding, `{"lunge": {"_0": 7}}`), so databases and files from then still open.
+extension BiomechanicalMeasure {
+    private enum Key: String, CodingKey {
+        case kind, items, total, category, cm, mm, degrees, observations, movement, grade, joint, name, value, unit
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        guard c.contains(.kind) else {
+            self = try LegacyBiomechanicalMeasure(from: decoder).measure
+            return
+        }
+        switch try c.decode(String.self, forKey: .kind) {
+        case "fpi6":
+            do {
+                self = .footPostureIndex(try FootPostureIndex(items: try c.decode([Int].self, forKey: .items)))
+            } catch let error as ValidationErrors {
+                throw DecodingError.dataCorruptedError(forKey: .items, in: c, debugDescription: "\(error)")
+            }
+        case "lunge": self = .lunge(try c.decode(LungeCentimetres.self, forKey: .cm))
+        case "leg-length": self = .legLengthDifference(try c.decode(LegLengthMillimetres.self, forKey: .mm))
+        case "hallux-dorsiflexion": self = .halluxDorsiflexion(try c.decode(Degrees.self, forKey: .degrees))
+        case "gait": self = .gait(try c.decode([GaitObservation].self, forKey: .observations))
+        case "strength":
+            self = .strength(movement: try c.decode(String.self, forKey: .movement), grade: try c.decode(StrengthGrade.self, forKey: .grade))
+        case "joint-range":
+            self = .jointRange(joint: try c.decode(String.self, forKey: .joint), movement: try c.decode(String.self, forKey: .movement),
+                               degrees: try c.decode(Degrees.self, forKey: .degrees))
+        case "posture": self = .posture
+        case "measure":
+            self = .measure(name: try c.decode(String.self, forKey: .name), value: try c.decode(Double.self, forKey: .value),
+                            unit: try c.decode(String.self, forKey: .unit))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "\(other) is not a biomechanical measure")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(code, forKey: .kind)
+        switch self {
+        case .footPostureIndex(let f):
+            try c.encode(f.items.map(\.value), forKey: .items)
+            try c.encode(f.total, forKey: .total)
+            try c.encode(f.category.rawValue, forKey: .category)
+        case .lunge(let l): try c.encode(l, forKey: .cm)
+        case .legLengthDifference(let d): try c.encode(d, forKey: .mm)
+        case .halluxDorsiflexion(let d): try c.encode(d, forKey: .degrees)
+        case .gait(let g): try c.encode(g, forKey: .observations)
+        case .strength(let m, let g):
+            try c.encode(m, forKey: .movement)
+            try c.encode(g, forKey: .grade)
+        case .jointRange(let j, let m, let d):
+            try c.encode(j, forKey: .joint)
+            try c.encode(m, forKey: .movement)
+            try c.encode(d, forKey: .degrees)
+        case .posture: break
+        case .measure(let n, let v, let u):
+            try c.encode(n, forKey: .name)
+            try c.encode(v, forKey: .value)
+            try c.encode(u, forKey: .unit)
+        }
+    }
+}
+
+/// The shape Swift's own coding gave `BiomechanicalMeasure` before it had its own (same case
+/// names and labels), read only so that older databases and files still open.
+private enum LegacyBiomechanicalMeasure: Decodable {
+    case footPostureIndex(FootPostureIndex)
+    case lunge(LungeCentimetres)
+    case legLengthDifference(LegLengthMillimetres)
+    case halluxDorsiflexion(Degrees)
+    case gait([GaitObservation])
+    case strength(movement: String, grade: StrengthGrade)
+    case jointRange(joint: String, movement: String, degrees: Degrees)
+    case posture
+    case measure(name: String, value: Double, unit: String)
+
+    var measure: BiomechanicalMeasure {
+        switch self {
+        case .footPostureIndex(let f): .footPostureIndex(f)
+        case .lunge(let l): .lunge(l)
+        case .legLengthDifference(let d): .legLengthDifference(d)
+        case .halluxDorsiflexion(let d): .halluxDorsiflexion(d)
+        case .gait(let g): .gait(g)
+        case .strength(let m, let g): .strength(movement: m, grade: g)
+        case .jointRange(let j, let m, let d): .jointRange(joint: j, movement: m, degrees: d)
+        case .posture: .posture
+        case .measure(let n, let v, let u): .measure(name: n, value: v, unit: u)
+        }
+    }
+}

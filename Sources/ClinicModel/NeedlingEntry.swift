@@ -172,3 +172,48 @@ public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
         try v.finish()
     }
 }
+
+// MARK: - JSON shape
+
+/// A technique in JSON is its code, with the settings for electrical stimulation:
+/// `{"kind": "pistoning"}`, `{"kind": "electrical", "settings": "2 Hz, 8 mA, 10 min"}`. Reading
+/// also takes the shape Knot wrote before 25 November 2026 (`{"pistoning": {}}`,
+/// `{"electricalStimulation": {"settings": "..."}}`).
+extension NeedlingTechnique {
+    private enum Key: String, CodingKey { case kind, settings }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        guard c.contains(.kind) else {
+            self = try LegacyNeedlingTechnique(from: decoder).technique
+            return
+        }
+        let kind = try c.decode(String.self, forKey: .kind)
+        do {
+            self = try NeedlingTechnique(code: kind, settings: try c.decodeIfPresent(String.self, forKey: .settings))
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "\(error)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(code, forKey: .kind)
+        if case .electricalStimulation(let settings) = self { try c.encode(settings, forKey: .settings) }
+    }
+}
+
+/// The shape Swift's own coding gave `NeedlingTechnique` before it had its own, read only.
+private enum LegacyNeedlingTechnique: Decodable {
+    case staticInSitu
+    case pistoning
+    case electricalStimulation(settings: String)
+
+    var technique: NeedlingTechnique {
+        switch self {
+        case .staticInSitu: .staticInSitu
+        case .pistoning: .pistoning
+        case .electricalStimulation(let s): .electricalStimulation(settings: s)
+        }
+    }
+}
