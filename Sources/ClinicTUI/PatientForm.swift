@@ -53,11 +53,9 @@ struct PatientFormState: Sendable, Hashable, Codable {
     var title: String { editing == nil ? "New patient" : "Correct details of \(editing!.displayName)" }
 
     mutating func apply(_ command: Command) -> [Effect] {
-        let all = Focus.allCases
-        let index = all.firstIndex(of: focus)!
         switch command {
-        case .nextField, .moveDown: focus = all[min(all.count - 1, index + 1)]
-        case .previousField, .moveUp: focus = all[max(0, index - 1)]
+        case .nextField, .moveDown: focus = FormFocus.next(after: focus)
+        case .previousField, .moveUp: focus = FormFocus.previous(before: focus)
         case .edit(let key): edit(key)
         default: break
         }
@@ -76,17 +74,8 @@ struct PatientFormState: Sendable, Hashable, Codable {
         case .generalPractitioner: generalPractitioner.handle(key)
         case .medicare: medicare.handle(key)
         case .sex:
-            switch key {
-            case .character("f"), .character("F"): sex = .female
-            case .character("m"), .character("M"): sex = .male
-            case .character("i"), .character("I"): sex = .intersex
-            case .character("n"), .character("N"): sex = .notStated
-            case .character(" "), .right:
-                sex = Sex.allCases[(Sex.allCases.firstIndex(of: sex)! + 1) % Sex.allCases.count]
-            case .left:
-                sex = Sex.allCases[(Sex.allCases.firstIndex(of: sex)! + Sex.allCases.count - 1) % Sex.allCases.count]
-            default: break
-            }
+            // f, m, i, n (not stated), Space or Left/Right.
+            sex = FormInput.choose(Sex.allCases, current: sex, key: key, label: \.rawValue) ?? sex
         }
     }
 
@@ -105,13 +94,10 @@ struct PatientFormState: Sendable, Hashable, Codable {
     /// The patient to save (the edited one with its record number, identifiers and alerts
     /// kept), or why it cannot be saved yet.
     func patient() -> Result<Patient, FormProblem> {
-        func text(_ field: TextField) -> String? {
-            let t = field.text.trimmingCharacters(in: .whitespaces)
-            return t.isEmpty ? nil : t
-        }
+        func text(_ field: TextField) -> String? { FormText.optional(field.text) }
         guard let familyName = text(family) else { return .failure(FormProblem("type the family name")) }
         guard let givenNames = text(given) else { return .failure(FormProblem("type the given names")) }
-        guard !dateOfBirth.text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard text(dateOfBirth) != nil else {
             return .failure(FormProblem("type the date of birth (17/05/1980 or 1980-05-17)"))
         }
         let born: LocalDate

@@ -42,9 +42,9 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
                 guard picker.take() else { return [] }
                 side = side.map { SideChoice.suited($0, to: picker.chosen) } ?? SideChoice.suited(.left, to: picker.chosen)
             }
-            focus = Focus.allCases[min(Focus.allCases.count - 1, Focus.allCases.firstIndex(of: focus)! + 1)]
+            focus = FormFocus.next(after: focus)
         case .previousField, .moveUp:
-            focus = Focus.allCases[max(0, Focus.allCases.firstIndex(of: focus)! - 1)]
+            focus = FormFocus.previous(before: focus)
         case .edit(let key):
             switch focus {
             case .kind:
@@ -83,9 +83,8 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
             guard let parsed = Int(cycles.text) else { return .failure(FormProblem("cycles: '\(cycles.text)' is not a whole number")) }
             cycleCount = parsed
         }
-        let trimmedNotes = notes.text.trimmingCharacters(in: .whitespaces)
         let treatment = Treatment(kind: kind, muscleID: muscleID, side: side, holdTime: holdTime, cycles: cycleCount,
-                                  notes: trimmedNotes.isEmpty ? nil : trimmedNotes)
+                                  notes: FormText.optional(notes.text))
         do { try treatment.validate() } catch { return .failure(FormProblem(EffectPerformer.message(for: error))) }
         return .success(treatment)
     }
