@@ -83,12 +83,16 @@ extension ClinicSession {
     }
 
     /// Patients whose review is due by `date`, with the referral's sessions left.
-    public func reviewsDue(by date: LocalDate) throws -> [ReviewDue] {
+    ///
+    /// `date` only filters (`knot reviews --due-by`): "overdue" and "due in" always count from
+    /// `today`, the clinic's date, and the referral is the one current today.
+    public func reviewsDue(by date: LocalDate, today: LocalDate = .today()) throws -> [ReviewDue] {
         try database.read { tx in
             try tx.reviewsDue(by: date).map { row in
-                let referral = try tx.referralStatuses(patientID: row.patient.id).first { $0.isCurrent(on: date) }
+                let referral = try tx.referralStatuses(patientID: row.patient.id).first { $0.isCurrent(on: today) }
+                let days = today.days(until: row.reviewDate)
                 return ReviewDue(patient: row.patient, reviewDate: row.reviewDate, visitID: row.visitID,
-                                 overdueDays: max(0, row.reviewDate.days(until: date)), sessionsLeft: referral?.sessionsLeft,
+                                 overdueDays: max(0, -days), dueInDays: max(0, days), sessionsLeft: referral?.sessionsLeft,
                                  referralExpires: referral?.referral.expiresOn)
             }
         }
@@ -100,7 +104,10 @@ public struct ReviewDue: Sendable, Codable {
     public var patient: PatientSummary
     public var reviewDate: LocalDate
     public var visitID: Int64
+    /// Days past the review date, counted from today (0 when due today or later).
     public var overdueDays: Int
+    /// Days until the review date, counted from today (0 when due today or overdue).
+    public var dueInDays: Int
     public var sessionsLeft: Int?
     public var referralExpires: LocalDate?
 }

@@ -92,7 +92,7 @@ struct EffectPerformer {
 
     /// Reviews due by today with the current referral's sessions left.
     private func recallList() throws -> [RecallEntry] {
-        try session.reviewsDue(by: today).map { row in
+        try session.reviewsDue(by: today, today: today).map { row in
             RecallEntry(patient: row.patient, reviewDate: row.reviewDate, overdueDays: row.overdueDays, sessionsLeft: row.sessionsLeft)
         }
     }

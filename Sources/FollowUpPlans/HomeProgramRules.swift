@@ -9,8 +9,12 @@ import ClinicModel
 enum HomeProgramRules {
     static let holds = "3 to 5 holds, once or twice a day"
 
+    /// Spots where a significant or serious adverse event happened are left out: the
+    /// adverse-event rules say not to self-release them until the review.
     static func items(for visit: Visit) -> [FollowUpPlan.Item] {
-        TreatedTriggerPoint.inVisit(visit).map { spot in
+        TreatedTriggerPoint.inVisit(visit).filter {
+            !AdverseEventRules.withholdsSelfRelease(muscleID: $0.muscleID, side: $0.side, in: visit)
+        }.map { spot in
             FollowUpPlan.Item(section: .homeProgram, text: text(for: spot), rule: PlanRule.homeProgramTriggerPoint,
                               muscleID: spot.muscleID, side: spot.side)
         }

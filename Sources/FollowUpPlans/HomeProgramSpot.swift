@@ -4,7 +4,8 @@ import ClinicModel
 /// mark on the body chart.
 ///
 /// Numbers come from the plan as it stands (home-program items that name a muscle, in order),
-/// not from the visit, so they still match after the practitioner removes or adds items.
+/// not from the visit, so they still match after the practitioner removes or adds items. An
+/// `adverse-event.no-self-release` item names its site but is not numbered or charted.
 public struct HomeProgramSpot: Sendable, Hashable {
     public var number: Int
     public var muscleID: String
@@ -19,7 +20,8 @@ public struct HomeProgramSpot: Sendable, Hashable {
     /// The numbered spots of `plan`, in item order.
     public static func spots(in plan: FollowUpPlan) -> [HomeProgramSpot] {
         var spots: [HomeProgramSpot] = []
-        for (index, item) in plan.items.enumerated() where item.section == .homeProgram {
+        // A spot withheld after an adverse event names its muscle but is not one to self-release.
+        for (index, item) in plan.items.enumerated() where item.section == .homeProgram && item.rule != PlanRule.adverseEventNoSelfRelease {
             guard let muscleID = item.muscleID else { continue }
             spots.append(HomeProgramSpot(number: spots.count + 1, muscleID: muscleID, side: item.side, itemIndex: index))
         }

@@ -135,9 +135,18 @@ struct PlanDocument {
         if ctx.referral != nil, ctx.sessionsUsed > 0 {
             session = " (session \(ctx.sessionsUsed)" + (ctx.referral?.sessionsAllowed.map { " of \($0)" } ?? "") + " on this referral)"
         }
-        let opening = [
+        var opening = [
             "Thank you for referring \(ctx.patientFullName), whom I saw on \(ClinicWording.longDate(visit.date))\(session). My findings, treatment and plan follow.",
         ]
+        // A significant or serious adverse event is said first, not left for the referrer to find.
+        let events = AdverseEventRules.notable(in: visit)
+        if !events.isEmpty {
+            let said = events.map { n in
+                "\(n.event.kind.rawValue.replacingOccurrences(of: "-", with: " ")) (\(n.event.severity.rawValue)) after needling \(ClinicWording.muscleAndSideInline(n.muscleID, n.side))"
+                    + (n.event.action.map { "; action taken: \($0.trimmingCharacters(in: .whitespacesAndNewlines))" } ?? "; no action recorded")
+            }
+            opening.append("Please note an adverse event at this visit: " + said.joined(separator: ". ") + ".")
+        }
 
         var sections = [
             Section(id: "findings", heading: "Findings", entries: findings(visit)),
@@ -150,7 +159,7 @@ struct PlanDocument {
         let trend = PainTrend(ctx)
         sections.append(Section(id: "response", heading: "Response so far", intro: trend.clinicalSummary, entries: [],
                                 chart: trend.points.count >= 2 ? .pain(trend) : nil))
-        sections.append(Section(id: "plan", heading: "Plan", entries: planEntries(plan, spots: spots)))
+        sections.append(Section(id: "plan", heading: "Plan", entries: planEntries(plan, spots: spots, ctx: ctx)))
         var review: [Entry] = []
         if let date = plan.reviewDate { review.append(Entry(text: "Review on \(ClinicWording.longDate(date)).")) }
         review += plan.items.filter { $0.section == .review && $0.rule != PlanRule.reviewDate }.map { Entry(text: $0.text) }
@@ -272,7 +281,7 @@ struct PlanDocument {
         }
     }
 
-    private static func planEntries(_ plan: FollowUpPlan, spots: [HomeProgramSpot]) -> [Entry] {
+    private static func planEntries(_ plan: FollowUpPlan, spots: [HomeProgramSpot], ctx: PlanContext) -> [Entry] {
         var entries: [Entry] = []
         if !spots.isEmpty {
             let list = spots.map { "\($0.number) \(ClinicWording.muscleAndSideInline($0.muscleID, $0.side))" }
@@ -281,6 +290,13 @@ struct PlanDocument {
         }
         let handAddedHome = plan.items.filter { $0.section == .homeProgram && $0.muscleID == nil }
         entries += handAddedHome.map { Entry(label: "Home program", text: $0.text) }
+        let withheld = plan.items.filter { $0.rule == PlanRule.adverseEventNoSelfRelease }
+        if !withheld.isEmpty {
+            let sites = withheld.compactMap { item in item.muscleID.map { ClinicWording.muscleAndSideInline($0, item.side) } }
+            entries.append(Entry(label: "Adverse event",
+                                 text: "no self-release at " + ClinicWording.list(sites) + " until reviewed; the patient was told what happened, what to watch for and when to call \(ctx.emergencyNumber)"
+                                    + (plan.reviewDate.map { "; review brought forward to \(ClinicWording.longDate($0))." } ?? ".")))
+        }
         if plan.items.contains(where: { $0.section == .afterNeedling }) {
             entries.append(Entry(label: "After needling", text: "advice on expected soreness (24-48 h), bruising and when to call."))
         }
@@ -291,6 +307,8 @@ struct PlanDocument {
             if flags.contains(where: { $0.rule == PlanRule.redFlagPneumothorax }) {
                 named.append("pneumothorax (needling over the lung fields)")
             }
+            let watched = flags.filter { $0.rule == PlanRule.adverseEventWatchFor }.count
+            if watched > 0 { named.append(watched == 1 ? "the warning signs after today's adverse event" : "the warning signs after today's adverse events") }
             let others = flags.count - named.count
             if others > 0 { named.append(others == 1 ? "1 other" : "\(others) others") }
             entries.append(Entry(label: "Red flags", text: "explained, with urgent care for " + ClinicWording.list(named) + "."))

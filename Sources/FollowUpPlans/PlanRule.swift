@@ -39,6 +39,14 @@ public enum PlanRule {
     public static let redFlagInfection = "red-flag.infection"
     public static let redFlagPneumothorax = "red-flag.pneumothorax"
 
+    // Adverse events (significant or serious) at the visit
+    /// No self-release at a site where the event happened, until the review.
+    public static let adverseEventNoSelfRelease = "adverse-event.no-self-release"
+    /// What happened, how severe, and what was done, in the patient's words.
+    public static let adverseEventWhatHappened = "adverse-event.what-happened"
+    /// What to watch for after the event and whom to call (with the red flags).
+    public static let adverseEventWatchFor = "adverse-event.watch-for"
+
     // Review
     public static let reviewDate = "review.date"
     public static let reviewSessions = "review.sessions"

@@ -6,10 +6,16 @@ import ClinicModel
 /// covers needs a new one from the referrer before the patient comes back.
 enum ReviewItems {
     static func items(for ctx: PlanContext, decision: ReviewDecision) -> [FollowUpPlan.Item] {
+        let event = decision.reasons.lazy.compactMap { reason -> AdverseEvent.Kind? in
+            if case .adverseEvent(let kind, _) = reason { kind } else { nil }
+        }.first
+        let purpose = event.map {
+            "to check on you after today's \(AdverseEventRules.eventName($0)), before any more needling or self-release at that spot"
+        } ?? "to check how the spots and your pain have responded and to progress the program"
         var items = [
             FollowUpPlan.Item(
                 section: .review,
-                text: "Next review: \(ClinicWording.longDate(decision.date)) (in \(ClinicWording.interval(days: decision.days))), to check how the spots and your pain have responded and to progress the program.",
+                text: "Next review: \(ClinicWording.longDate(decision.date)) (in \(ClinicWording.interval(days: decision.days))), \(purpose).",
                 rule: PlanRule.reviewDate),
         ]
         guard let referral = ctx.referral else { return items }

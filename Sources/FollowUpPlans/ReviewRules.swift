@@ -7,6 +7,13 @@ import ClinicModel
 /// usual one week / two weeks. A visit is *acute* when any enabled trigger applies: the first
 /// visit of an episode of care, high pain, or the first dry needling of the episode (its response
 /// is not known yet); otherwise it is *chronic*. The review is counted from the visit's date.
+///
+/// A significant or serious adverse event at the visit brings the review forward whatever the
+/// pace: the next day after a serious one (a suspected pneumothorax can declare itself over the
+/// next 24 hours or so, and the practitioner must see or call the patient before any more
+/// needling), within three days after a significant one (by then the usual 24-48 h of
+/// post-needling soreness has passed, so what remains is the event's own course, and it is
+/// still before the usual one-week acute review).
 public struct ReviewRules: Sendable, Codable, Hashable {
     /// Days to the review for an acute visit.
     public var acuteDays: Int
@@ -21,13 +28,37 @@ public struct ReviewRules: Sendable, Codable, Hashable {
     public var firstNeedlingIsAcute: Bool
     /// A visit this many days or more after the previous one starts a new episode of care.
     public var newEpisodeAfterDays: Int
+    /// Days to the review after a serious adverse event at the visit.
+    public var seriousAdverseEventDays: Int
+    /// Days to the review after a significant adverse event at the visit.
+    public var significantAdverseEventDays: Int
 
     public init(acuteDays: Int = 7, chronicDays: Int = 14, acutePainAtLeast: Int? = 7,
                 firstVisitOfEpisodeIsAcute: Bool = true, firstNeedlingIsAcute: Bool = true,
-                newEpisodeAfterDays: Int = 90) {
+                newEpisodeAfterDays: Int = 90, seriousAdverseEventDays: Int = 1, significantAdverseEventDays: Int = 3) {
         self.acuteDays = acuteDays; self.chronicDays = chronicDays; self.acutePainAtLeast = acutePainAtLeast
         self.firstVisitOfEpisodeIsAcute = firstVisitOfEpisodeIsAcute
         self.firstNeedlingIsAcute = firstNeedlingIsAcute; self.newEpisodeAfterDays = newEpisodeAfterDays
+        self.seriousAdverseEventDays = seriousAdverseEventDays; self.significantAdverseEventDays = significantAdverseEventDays
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case acuteDays, chronicDays, acutePainAtLeast, firstVisitOfEpisodeIsAcute, firstNeedlingIsAcute,
+             newEpisodeAfterDays, seriousAdverseEventDays, significantAdverseEventDays
+    }
+
+    /// Settings saved before the adverse-event days existed read with their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ReviewRules()
+        self.init(acuteDays: try c.decodeIfPresent(Int.self, forKey: .acuteDays) ?? d.acuteDays,
+                  chronicDays: try c.decodeIfPresent(Int.self, forKey: .chronicDays) ?? d.chronicDays,
+                  acutePainAtLeast: c.contains(.acutePainAtLeast) ? try c.decodeIfPresent(Int.self, forKey: .acutePainAtLeast) : d.acutePainAtLeast,
+                  firstVisitOfEpisodeIsAcute: try c.decodeIfPresent(Bool.self, forKey: .firstVisitOfEpisodeIsAcute) ?? d.firstVisitOfEpisodeIsAcute,
+                  firstNeedlingIsAcute: try c.decodeIfPresent(Bool.self, forKey: .firstNeedlingIsAcute) ?? d.firstNeedlingIsAcute,
+                  newEpisodeAfterDays: try c.decodeIfPresent(Int.self, forKey: .newEpisodeAfterDays) ?? d.newEpisodeAfterDays,
+                  seriousAdverseEventDays: try c.decodeIfPresent(Int.self, forKey: .seriousAdverseEventDays) ?? d.seriousAdverseEventDays,
+                  significantAdverseEventDays: try c.decodeIfPresent(Int.self, forKey: .significantAdverseEventDays) ?? d.significantAdverseEventDays)
     }
 
     /// One week when acute, two weeks otherwise.
@@ -50,8 +81,14 @@ public struct ReviewRules: Sendable, Codable, Hashable {
            !earlierInEpisode.contains(where: { !$0.needling.isEmpty }) {
             reasons.append(.firstNeedling)
         }
+        let worstEvent = ctx.visit.needling.flatMap(\.adverseEvents).filter { $0.severity >= .significant }
+            .max { $0.severity < $1.severity }
+        if let event = worstEvent { reasons.append(.adverseEvent(event.kind, event.severity)) }
         let pace: ReviewDecision.Pace = reasons.isEmpty ? .chronic : .acute
-        let days = max(1, pace == .acute ? acuteDays : chronicDays)
+        var days = max(1, pace == .acute ? acuteDays : chronicDays)
+        if let event = worstEvent {
+            days = max(1, min(days, event.severity == .serious ? seriousAdverseEventDays : significantAdverseEventDays))
+        }
         return ReviewDecision(pace: pace, days: days, date: ctx.visit.date.adding(days: days), reasons: reasons)
     }
 
@@ -76,6 +113,8 @@ public struct ReviewDecision: Sendable, Hashable {
         /// The NPRS that reached the threshold.
         case highPain(Int)
         case firstNeedling
+        /// The most severe significant or serious adverse event at the visit.
+        case adverseEvent(AdverseEvent.Kind, AdverseEvent.Severity)
 
         /// In the practitioner's words, e.g. "worst pain 8/10".
         public var description: String {
@@ -83,6 +122,7 @@ public struct ReviewDecision: Sendable, Hashable {
             case .firstVisitOfEpisode: "first visit for this problem"
             case .highPain(let p): "pain \(p)/10"
             case .firstNeedling: "first dry needling"
+            case .adverseEvent(let kind, let severity): "\(severity.rawValue) adverse event (\(kind.rawValue.replacingOccurrences(of: "-", with: " ")))"
             }
         }
     }

@@ -151,16 +151,20 @@ struct PlanCommand: ParsableCommand {
 struct ReviewsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reviews", abstract: "The recall list: patients whose review is due or overdue.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Due on or before this date (YYYY-MM-DD, default today).") var dueBy: String?
+    @Option(help: "List reviews due on or before this date (YYYY-MM-DD, default today); overdue and due-in still count from today.") var dueBy: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let date = try dueBy.map { try Parse.date($0, option: "--due-by") } ?? .today()
-        let list = try global.session().reviewsDue(by: date)
+        let session = try global.session()
+        let today = LocalDate.today()
+        let date = try dueBy.map { try Parse.date($0, option: "--due-by") } ?? today
+        let list = try session.reviewsDue(by: date, today: today)
         if output.json { try Console.printJSON(list); return }
         if list.isEmpty { Console.print("No reviews due by \(date)."); return }
-        Console.print(Console.table(["REVIEW", "OVERDUE", "RECORD", "NAME", "PHONE", "SESSIONS LEFT", "REFERRAL EXPIRES"], list.map {
-            [$0.reviewDate.description, $0.overdueDays > 0 ? "\($0.overdueDays) d" : "", $0.patient.recordNumber, $0.patient.displayName,
+        // --due-by only chooses who is listed; overdue and due-in count from today.
+        Console.print(Console.table(["REVIEW", "DUE", "RECORD", "NAME", "PHONE", "SESSIONS LEFT", "REFERRAL EXPIRES"], list.map {
+            [$0.reviewDate.description, $0.overdueDays > 0 ? "\($0.overdueDays) d overdue" : $0.dueInDays > 0 ? "in \($0.dueInDays) d" : "today",
+             $0.patient.recordNumber, $0.patient.displayName,
              $0.patient.phone ?? "", $0.sessionsLeft.map(String.init) ?? "", $0.referralExpires?.description ?? ""]
         }))
     }
