@@ -29,15 +29,17 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         try self.init(year: y, month: m, day: d, field: field)
     }
 
-    /// The calendar date of an instant, in the given time zone (default: the machine's).
-    public init(_ date: Date, timeZone: TimeZone = .current) {
+    /// The calendar date of an instant, in the given time zone (default: the clinic's,
+    /// `ClinicTimeZone.current`, never the viewer's).
+    public init(_ date: Date, timeZone: TimeZone = ClinicTimeZone.current) {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
         let c = cal.dateComponents([.year, .month, .day], from: date)
         year = c.year!; month = c.month!; day = c.day!
     }
 
-    public static func today(timeZone: TimeZone = .current) -> LocalDate { LocalDate(Date(), timeZone: timeZone) }
+    /// Today in the clinic's zone (default), whatever the viewer's zone.
+    public static func today(timeZone: TimeZone = ClinicTimeZone.current) -> LocalDate { LocalDate(Date(), timeZone: timeZone) }
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 

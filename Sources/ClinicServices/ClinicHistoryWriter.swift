@@ -27,7 +27,7 @@ struct ClinicHistoryWriter {
     init(tx: any ClinicRecords, actor: String, today: LocalDate, kind: GeneratorKind) {
         self.tx = tx; self.actor = actor; self.today = today; self.kind = kind
         var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = .current
+        cal.timeZone = ClinicTimeZone.current
         calendar = cal
     }
 

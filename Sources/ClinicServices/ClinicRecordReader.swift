@@ -95,6 +95,10 @@ public protocol ClinicRecordReader {
     func formDraftCount() throws -> Int
     /// Every kept form draft, oldest first, without its typing.
     func formDraftOverview() throws -> [StoredFormDraft]
+
+    // MARK: clinic settings
+    /// Every clinic setting by name (`ClinicSettingName`); empty for a database from before settings.
+    func clinicSettings() throws -> [String: String]
 }
 
 /// The shorter forms, with the SQLite store's defaults.

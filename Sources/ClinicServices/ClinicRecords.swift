@@ -80,6 +80,10 @@ public protocol ClinicRecords: ClinicRecordReader {
     func deleteFormDraft(slot: FormDraftSlot, actor: String) throws
     /// Forgets every actor's form draft in `slot`.
     func deleteFormDrafts(slot: FormDraftSlot) throws
+
+    // MARK: clinic settings
+    /// Sets one clinic setting, audited with its old and new value.
+    func setClinicSetting(name: String, value: String, actor: String) throws
 }
 
 /// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,

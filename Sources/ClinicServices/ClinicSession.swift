@@ -32,6 +32,8 @@ public final class ClinicSession: Sendable {
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClinicSession {
         let db = try ClinicDatabase(path: path, create: create)
         let osUser = environment["USER"] ?? environment["LOGNAME"]
+        // Every date and time this process shows, writes or exports is in the clinic's zone.
+        ClinicTimeZone.use(try db.read { tx in try ClinicSession.storedTimeZone(tx) })
         let user: Practitioner? = try db.read { tx in
             if let handle, !handle.isEmpty {
                 guard let p = try tx.practitioner(handle: handle) else {

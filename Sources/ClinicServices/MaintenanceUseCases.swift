@@ -13,6 +13,9 @@ public struct CheckReport: Sendable, Codable {
     /// Forms typed in the front end and neither saved nor discarded, oldest first (not a
     /// problem: a reminder, since they wait until their practitioner comes back to them).
     public var unsavedForms: [UnsavedForm]
+    /// The clinic's stored time zone; nil when none is stored (an older database: dates follow
+    /// the machine's zone until `knot clinic set --time-zone` is run). Not a problem for `ok`.
+    public var timeZone: String?
     public var ok: Bool { integrityProblems.isEmpty && auditProblem == nil }
 }
 
@@ -41,9 +44,10 @@ extension ClinicSession {
         let forms = try database.read { tx in try tx.formDraftOverview() }.map {
             UnsavedForm(slot: $0.slot.rawValue, practitioner: $0.actor, form: $0.kind, savedAt: $0.savedAt)
         }
+        let zone = try database.read { tx in try tx.clinicSettings()[ClinicSettingName.timeZone] }
         return CheckReport(path: database.path, migrations: try database.appliedMigrations(),
                            integrityProblems: try database.integrityProblems(), auditEvents: v.eventsChecked,
-                           auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms)
+                           auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms, timeZone: zone)
     }
 
     /// A consistent copy through SQLite's online backup (safe while others write), 0600.

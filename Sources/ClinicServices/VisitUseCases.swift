@@ -231,7 +231,7 @@ extension ClinicSession {
 
     static func startOfDay(_ d: LocalDate) -> Date {
         var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = .current
+        cal.timeZone = ClinicTimeZone.current
         return cal.date(from: DateComponents(year: d.year, month: d.month, day: d.day))!
     }
 }

@@ -3,10 +3,10 @@ import ClinicModel
 
 /// How dates and times are written on screen (pain trends: `PainTrend` in ClinicModel).
 enum Formatting {
-    /// "2026-11-14 09:30" in the machine's time zone (as the clinic reads its own clock).
+    /// "2026-11-14 09:30" in the clinic's time zone, whatever the terminal's zone.
     static func dateTime(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .current
+        calendar.timeZone = ClinicTimeZone.current
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }

@@ -48,7 +48,7 @@ enum AdverseEventRules {
                 rule: PlanRule.adverseEventNoSelfRelease, muscleID: n.muscleID, side: n.side))
         }
         for n in events {
-            var text = "Today, after needling \(ClinicWording.muscleAndSideInline(n.muscleID, n.side)), you had \(plainKind(n.event.kind)) (\(severityWords(n.event.severity)))."
+            var text = "Today, after needling the \(ClinicWording.muscleAndSideInline(n.muscleID, n.side)), you had \(plainKind(n.event.kind)), \(severityWords(n.event.severity))."
             if let action = n.event.action?.trimmingCharacters(in: .whitespacesAndNewlines), !action.isEmpty {
                 text += " What we did: \(action)" + (action.hasSuffix(".") ? "" : ".")
             }

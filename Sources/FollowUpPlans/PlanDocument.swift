@@ -142,7 +142,7 @@ struct PlanDocument {
         let events = AdverseEventRules.notable(in: visit)
         if !events.isEmpty {
             let said = events.map { n in
-                "\(n.event.kind.rawValue.replacingOccurrences(of: "-", with: " ")) (\(n.event.severity.rawValue)) after needling \(ClinicWording.muscleAndSideInline(n.muscleID, n.side))"
+                "\(n.event.kind.rawValue.replacingOccurrences(of: "-", with: " ")) (\(n.event.severity.rawValue)) after needling the \(ClinicWording.muscleAndSideInline(n.muscleID, n.side))"
                     + (n.event.action.map { "; action taken: \($0.trimmingCharacters(in: .whitespacesAndNewlines))" } ?? "; no action recorded")
             }
             opening.append("Please note an adverse event at this visit: " + said.joined(separator: ". ") + ".")
@@ -294,7 +294,7 @@ struct PlanDocument {
         if !withheld.isEmpty {
             let sites = withheld.compactMap { item in item.muscleID.map { ClinicWording.muscleAndSideInline($0, item.side) } }
             entries.append(Entry(label: "Adverse event",
-                                 text: "no self-release at " + ClinicWording.list(sites) + " until reviewed; the patient was told what happened, what to watch for and when to call \(ctx.emergencyNumber)"
+                                 text: "no self-release at the " + ClinicWording.list(sites) + " until reviewed; the patient was told what happened, what to watch for and when to call \(ctx.emergencyNumber)"
                                     + (plan.reviewDate.map { "; review brought forward to \(ClinicWording.longDate($0))." } ?? ".")))
         }
         if plan.items.contains(where: { $0.section == .afterNeedling }) {

@@ -1,5 +1,6 @@
 import Foundation
 import TerminalKit
+import ClinicModel
 
 /// Everything Knot prints goes through here, so that text from the record (names, notes,
 /// imported letters) can never carry a terminal escape sequence to the screen.
@@ -46,9 +47,11 @@ enum Console {
         return f
     }()
 
+    /// "2026-12-07 09:00" in the clinic's time zone, whatever the viewer's `TZ`.
     static func dateTime(_ d: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_AU_POSIX")
+        f.timeZone = ClinicTimeZone.current
         f.dateFormat = "yyyy-MM-dd HH:mm"
         return f.string(from: d)
     }

@@ -45,9 +45,10 @@ struct LogCommand: ParsableCommand {
 
         func run() throws {
             let start = try Parse.date(from, option: "--from")
+            let session = try global.session()  // first: "today" is the clinic's
             let end = try to.map { try Parse.date($0, option: "--to") } ?? .today()
             if end < start { throw ValidationErrors([.init(field: "--to", value: end.description, rule: "is before --from")]) }
-            let lines = try global.session().needlingLog(from: start, to: end)
+            let lines = try session.needlingLog(from: start, to: end)
             switch format {
             case "json": try Console.printJSON(lines)
             case "csv":

@@ -12,21 +12,31 @@ struct InitCommand: ParsableCommand {
     @Option(help: "Handle of the first practitioner (e.g. jsmith).") var handle: String?
     @Option(help: "Full name of the first practitioner.") var name: String?
     @Option(help: "Profession: \(Profession.allCases.map(\.rawValue).joined(separator: ", ")).") var profession: String = "physiotherapist"
+    @Option(help: ArgumentHelp("The clinic's time zone, an IANA name such as Australia/Sydney (default: the machine's, for a new clinic).", valueName: "zone"))
+    var timeZone: String?
 
     func validate() throws {
         if (handle == nil) != (name == nil) { throw UsageError("--handle and --name go together") }
         if Profession(rawValue: profession) == nil { throw UsageError("unknown profession '\(profession)'") }
+        if let timeZone { do { _ = try ClinicTimeZone.named(timeZone, field: "--time-zone") } catch { throw UsageError(error.description) } }
     }
 
     func run() throws {
         let path = global.databasePath
         let existed = FileManager.default.fileExists(atPath: path)
         let session = try global.session()
+        if let timeZone {
+            try session.setTimeZone(timeZone)
+        } else if !existed {
+            // A new clinic keeps the machine's zone, so its dates no longer follow a viewer's TZ.
+            try session.setTimeZone(TimeZone.current.identifier)
+        }
         if let handle, let name {
             let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!))
             Console.print("Added practitioner \(p.handle) (\(p.name)).")
         }
         Console.print(existed ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
+        if timeZone != nil || !existed { Console.print("The clinic's time zone is \(ClinicTimeZone.current.identifier).") }
     }
 }
 

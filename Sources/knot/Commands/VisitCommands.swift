@@ -33,8 +33,9 @@ struct VisitCommand: ParsableCommand {
                 }
                 return PSFSItem(activity: String(parts[0]), score: try Parse.measure(PSFSScore.self, score, option: "--psfs")!)
             }
+            let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let date = try at.map(VisitCommand.parseDateTime) ?? Date()
-            let v = try global.session().newVisit(patientKey: patient, at: date, complaint: complaint, pain: pain, psfs: items,
+            let v = try session.newVisit(patientKey: patient, at: date, complaint: complaint, pain: pain, psfs: items,
                                                   notes: notes, referralID: referral)
             if output.json { try Console.printJSON(v); return }
             Console.print("Opened draft visit \(v.id!) for patient \(patient)\(v.referralID.map { " (referral #\($0))" } ?? "").")
@@ -44,6 +45,7 @@ struct VisitCommand: ParsableCommand {
     static func parseDateTime(_ text: String) throws -> Date {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = ClinicTimeZone.current  // 09:30 is the clinic's 09:30
         for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
             f.dateFormat = format
             if let d = f.date(from: text) { return d }

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+
+/// `knot clinic show|set`: the clinic's own settings (for now its time zone).
+struct ClinicCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clinic", abstract: "The clinic's settings: its time zone, in which every date and time is shown, written and exported.",
+        subcommands: [Show.self, Set.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the clinic's settings.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let settings = try global.session(create: false).clinicSettings()
+            if output.json { try Console.printJSON(settings); return }
+            Console.print("Time zone: \(settings.timeZone)"
+                          + (settings.timeZoneStored ? "" : " (the machine's; none set for the clinic: knot clinic set --time-zone NAME)"))
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change the clinic's settings (audited).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("The clinic's time zone, an IANA name (e.g. Australia/Sydney, Pacific/Auckland, Europe/London, UTC).", valueName: "zone"))
+        var timeZone: String?
+
+        func validate() throws {
+            guard let timeZone else { throw UsageError("nothing to set: give --time-zone NAME") }
+            do { _ = try ClinicTimeZone.named(timeZone, field: "--time-zone") } catch { throw UsageError(error.description) }
+        }
+
+        func run() throws {
+            guard let timeZone else { return }
+            let zone = try global.session(create: false).setTimeZone(timeZone)
+            Console.print("The clinic's time zone is now \(zone.identifier).")
+        }
+    }
+}
