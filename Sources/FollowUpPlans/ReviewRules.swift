@@ -53,7 +53,7 @@ public struct ReviewRules: Sendable, Codable, Hashable {
         let d = ReviewRules()
         self.init(acuteDays: try c.decodeIfPresent(Int.self, forKey: .acuteDays) ?? d.acuteDays,
                   chronicDays: try c.decodeIfPresent(Int.self, forKey: .chronicDays) ?? d.chronicDays,
-                  acutePainAtLeast: c.contains(.acutePainAtLeast) ? try c.decodeIfPresent(Int.self, forKey: .acutePainAtLeast) : d.acutePainAtLeast,
+                  acutePainAtLeast: try c.decodeIfPresent(Int.self, forKey: .acutePainAtLeast),  // absent: turned off, as encoded
                   firstVisitOfEpisodeIsAcute: try c.decodeIfPresent(Bool.self, forKey: .firstVisitOfEpisodeIsAcute) ?? d.firstVisitOfEpisodeIsAcute,
                   firstNeedlingIsAcute: try c.decodeIfPresent(Bool.self, forKey: .firstNeedlingIsAcute) ?? d.firstNeedlingIsAcute,
                   newEpisodeAfterDays: try c.decodeIfPresent(Int.self, forKey: .newEpisodeAfterDays) ?? d.newEpisodeAfterDays,
