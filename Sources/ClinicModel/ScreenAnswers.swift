@@ -41,7 +41,7 @@ public struct ScreenAnswers: Sendable, Hashable {
                                           rule: "acknowledges a precaution not answered present: add --present \(p.rawValue), or drop the acknowledgment"))
         }
         if !unanswered.isEmpty {
-            errors.append(ValidationError(field: "--absent", value: "",
+            errors.append(ValidationError(field: "--present/--absent", value: "",
                                           rule: "every precaution must be answered; not answered: \(Self.list(unanswered)) (give each with --present or --absent, or say --none-present)"))
         }
         return errors
