@@ -118,16 +118,42 @@ public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
     /// Empty means "none".
     public var adverseEvents: [AdverseEvent]
     public var sharpsDisposed: Bool
+    /// When the needling was done, when given (a late entry says it; otherwise the visit's time).
+    public var performedAt: Date?
+    /// Set when the entry was written after the visit.
+    public var lateEntry: LateEntry?
 
     public init(id: Int64? = nil, muscleID: String, side: Side, triggerPoint: String? = nil, needle: Needle,
                 needlesInserted: Int, needlesRemoved: Int, technique: NeedlingTechnique = .pistoning,
                 depth: DepthMillimetres? = nil, timeInSitu: Seconds? = nil, twitchResponses: Int = 0,
-                patientResponse: String? = nil, adverseEvents: [AdverseEvent] = [], sharpsDisposed: Bool = true) {
+                patientResponse: String? = nil, adverseEvents: [AdverseEvent] = [], sharpsDisposed: Bool = true,
+                performedAt: Date? = nil, lateEntry: LateEntry? = nil) {
         self.id = id; self.muscleID = muscleID; self.side = side; self.triggerPoint = triggerPoint
         self.needle = needle; self.needlesInserted = needlesInserted; self.needlesRemoved = needlesRemoved
         self.technique = technique; self.depth = depth; self.timeInSitu = timeInSitu
         self.twitchResponses = twitchResponses; self.patientResponse = patientResponse
         self.adverseEvents = adverseEvents; self.sharpsDisposed = sharpsDisposed
+        self.performedAt = performedAt; self.lateEntry = lateEntry
+    }
+
+    /// Needles inserted at one site.
+    public static let insertedRange = 1...50
+    /// Local twitch responses counted at one site.
+    public static let twitchRange = 0...100
+    /// Time in situ, seconds.
+    public static let timeInSituRange = 0...3600
+
+    /// The depths allowed with this entry's needle, in mm: over the lung fields at least 1 mm
+    /// (a depth is required there), never beyond the needle's length.
+    public var depthRange: ClosedRange<Double> {
+        (muscle?.overLungFields == true ? 1 : 0)...max(1, needle.lengthMm)
+    }
+
+    /// "1-40 mm (needle length 40 mm)", the range shown beside the depth and named in its error.
+    public static func depthRangeText(overLung: Bool, needleLength: Double?) -> String {
+        guard let length = needleLength else { return overLung ? "required, 1 mm to the needle's length" : "0 mm to the needle's length" }
+        let n = BiomechanicalMeasure.number(length)
+        return "\(overLung ? 1 : 0)-\(n) mm (needle length \(n) mm)"
     }
 
     public var muscle: Muscle? { MuscleCatalogue.muscle(id: muscleID) }
@@ -141,26 +167,32 @@ public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
         validateMuscleAndSide(muscleID: muscleID, side: side, into: &v)
         if side == .bilateral { v.add("side", side.rawValue, "record one needling entry per side") }
         needle.validate(into: &v)
-        if !(1...50).contains(needlesInserted) {
+        if !Self.insertedRange.contains(needlesInserted) {
             v.add("needlesInserted", "\(needlesInserted)", "must be between 1 and 50")
         }
         if needlesRemoved < 0 || needlesRemoved > needlesInserted {
             v.add("needlesRemoved", "\(needlesRemoved)", "must be between 0 and the \(needlesInserted) inserted")
         }
-        if !(0...100).contains(twitchResponses) {
+        if !Self.twitchRange.contains(twitchResponses) {
             v.add("twitchResponses", "\(twitchResponses)", "must be between 0 and 100")
         }
-        if let d = depth, d.value > needle.lengthMm {
-            v.add("depth", "\(d.value)", "is deeper than the \(BiomechanicalMeasure.number(needle.lengthMm)) mm needle")
+        let rangeText = Self.depthRangeText(overLung: muscle?.overLungFields == true, needleLength: needle.lengthMm)
+        if let m = muscle, m.overLungFields {
+            if let d = depth {
+                if !depthRange.contains(d.value) {
+                    v.add("depth", BiomechanicalMeasure.number(d.value),
+                          "over the lung fields the depth must be \(rangeText): \(m.name), pneumothorax risk")
+                }
+            } else {
+                v.add("depth", "", "is required: \(m.name) lies over the lung fields (pneumothorax risk); the depth must be \(rangeText)")
+            }
+        } else if let d = depth, d.value > needle.lengthMm {
+            v.add("depth", BiomechanicalMeasure.number(d.value), "is deeper than the needle: the depth must be \(rangeText)")
         }
         if case .electricalStimulation(let s) = technique, s.trimmingCharacters(in: .whitespaces).isEmpty {
             v.add("technique", "electrical", "electrical stimulation needs its settings recorded")
         }
-        if let m = muscle, m.overLungFields {
-            if depth == nil {
-                v.add("depth", "", "is required: \(m.name) lies over the lung fields (pneumothorax risk)")
-            }
-        }
+
         v.freeText("triggerPoint", triggerPoint, limit: 200)
         v.freeText("patientResponse", patientResponse, limit: 2000)
         for (i, e) in adverseEvents.enumerated() {

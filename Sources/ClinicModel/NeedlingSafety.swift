@@ -11,6 +11,13 @@ public enum NeedlingSafety {
         case precautionNotAcknowledged(Precaution)
         case stop(Precaution)
         case visitSigned
+        /// A referral proposes a precaution that the screen answered absent (or did not ask).
+        case precautionOpen(Precaution, alertID: Int64?)
+        /// The muscle lies over the lung fields and no consent covering the visit names pneumothorax.
+        case consentLacksPneumothorax(muscle: String)
+        /// The patient is under 18 on the visit date and no consent covering it has a guardian
+        /// or a mature-minor assessment.
+        case minorWithoutGuardian(age: Int)
 
         public var description: String {
             switch self {
@@ -24,19 +31,36 @@ public enum NeedlingSafety {
                 "needling must not go ahead: \(p.displayName)"
             case .visitSigned:
                 "the visit is signed: needling entries cannot be added (amend the visit instead)"
+            case .precautionOpen(let p, let id):
+                "a referral proposes '\(p.displayName)' (alert \(id.map(String.init) ?? "?")) and the screen does not answer it present: confirm or dismiss the alert, then record the screen again"
+            case .consentLacksPneumothorax(let muscle):
+                "\(muscle) lies over the lung fields: the consent covering this visit does not name pneumothorax among the risks explained (record consent again with --risks including pneumothorax)"
+            case .minorWithoutGuardian(let age):
+                "the patient is \(age) (under 18) on the visit date: the consent covering this visit needs a parent or guardian (--guardian-name, --guardian-relationship) or a mature-minor assessment (--mature-minor \"reason\")"
             }
         }
     }
 
     /// Checks that needling may go ahead at `visit` given the patient's consents and screens.
-    /// Confirmed precautions on the patient's chart must also appear, acknowledged, in the screen.
+    /// Confirmed precautions on the patient's chart must also appear, acknowledged, in the screen,
+    /// and a precaution a referral proposes must not be left answered absent. With `entry`, the
+    /// site is checked too: a muscle over the lung fields needs pneumothorax among the risks
+    /// explained. A patient under 18 on the visit date needs a guardian's consent or a
+    /// mature-minor assessment.
     public static func checkMayNeedle(visit: Visit, patient: Patient, consents: [Consent],
-                                      screens: [PrecautionScreen]) -> [Refusal] {
+                                      screens: [PrecautionScreen], entry: NeedlingEntry? = nil) -> [Refusal] {
         var refusals: [Refusal] = []
         if visit.status == .signed { refusals.append(.visitSigned) }
         let day = visit.date
-        if !consents.contains(where: { $0.patientID == visit.patientID && $0.covers(day) }) {
+        let covering = consents.filter { $0.patientID == visit.patientID && $0.covers(day) }
+        if covering.isEmpty {
             refusals.append(.noConsent)
+        } else {
+            let age = patient.age(on: day)
+            if age < 18, !covering.contains(where: \.standsForMinor) { refusals.append(.minorWithoutGuardian(age: age)) }
+            if let m = entry?.muscle, m.overLungFields, !covering.contains(where: { $0.risksExplained.contains(.pneumothorax) }) {
+                refusals.append(.consentLacksPneumothorax(muscle: m.name))
+            }
         }
         let current = screens.filter { $0.patientID == visit.patientID && $0.covers(day) }
             .max { $0.recordedAt < $1.recordedAt }
@@ -45,6 +69,9 @@ public enum NeedlingSafety {
             return refusals
         }
         for stop in screen.stops { refusals.append(.stop(stop)) }
+        for alert in patient.alerts where alert.status == .proposed {
+            if case .precaution(let p) = alert.kind, !screen.present.contains(p) { refusals.append(.precautionOpen(p, alertID: alert.id)) }
+        }
         let needAck = screen.present.union(patient.confirmedPrecautions).filter { !$0.isStop }
         for p in needAck.sorted(by: { $0.rawValue < $1.rawValue }) {
             let reason = screen.acknowledgments[p]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -37,14 +37,26 @@ public enum Precaution: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// Informed consent for dry needling: who gave it, when, what was explained, how long it stands.
+///
+/// The risks explained are named, never implied: there is no default set. A patient under 18
+/// consents with a parent or guardian (`guardian`), unless the practitioner records that the
+/// young person understands fully (`matureMinorAssessment`).
 public struct Consent: Sendable, Hashable, Codable, Identifiable {
     /// Risks that must have been explained before consent counts.
     public enum Risk: String, Sendable, Hashable, Codable, CaseIterable {
         case bruising, soreness, fainting, bleeding, infection, pneumothorax, nerveIrritation = "nerve-irritation"
     }
+    /// The parent or guardian who consented for a minor.
+    public struct Guardian: Sendable, Hashable, Codable {
+        public var name: String
+        /// "mother", "father", "legal guardian"...
+        public var relationship: String
+        public init(name: String, relationship: String) { self.name = name; self.relationship = relationship }
+    }
     public var id: Int64?
     public var patientID: Int64
     public var practitionerID: Int64
+    /// When consent was given (for a late entry: when it happened, not when it was typed).
     public var recordedAt: Date
     public var risksExplained: Set<Risk>
     public var benefitsExplained: Bool
@@ -53,14 +65,22 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
     /// A standing consent lasts until this date; nil means this visit only (same day).
     public var validUntil: LocalDate?
     public var notes: String?
+    /// The parent or guardian who consented, for a patient under 18.
+    public var guardian: Guardian?
+    /// Why a patient under 18 consents alone: the practitioner's mature-minor assessment.
+    public var matureMinorAssessment: String?
+    /// Set when the consent was written after it was given.
+    public var lateEntry: LateEntry?
 
     public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, recordedAt: Date = Date(),
-                risksExplained: Set<Risk> = Set(Risk.allCases), benefitsExplained: Bool = true,
-                written: Bool = false, validUntil: LocalDate? = nil, notes: String? = nil) {
+                risksExplained: Set<Risk>, benefitsExplained: Bool = true,
+                written: Bool = false, validUntil: LocalDate? = nil, notes: String? = nil,
+                guardian: Guardian? = nil, matureMinorAssessment: String? = nil, lateEntry: LateEntry? = nil) {
         self.id = id; self.patientID = patientID; self.practitionerID = practitionerID
         self.recordedAt = recordedAt; self.risksExplained = risksExplained
         self.benefitsExplained = benefitsExplained; self.written = written
         self.validUntil = validUntil; self.notes = notes
+        self.guardian = guardian; self.matureMinorAssessment = matureMinorAssessment; self.lateEntry = lateEntry
     }
 
     /// Whether this consent covers needling on `date`.
@@ -68,6 +88,11 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
         let given = LocalDate(recordedAt)
         guard date >= given else { return false }
         return date <= (validUntil ?? given)
+    }
+
+    /// Whether it stands for a minor: a guardian consented or a mature-minor assessment is recorded.
+    public var standsForMinor: Bool {
+        guardian != nil || !(matureMinorAssessment ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
     public func validate() throws(ValidationErrors) {
@@ -85,6 +110,17 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
             if given.days(until: until) > 366 { v.add("validUntil", until.description, "a standing consent lasts at most one year") }
         }
         v.freeText("notes", notes, limit: 2000)
+        if let g = guardian {
+            v.required("guardian.name", g.name); v.singleLine("guardian.name", g.name); v.maxLength("guardian.name", g.name, 100)
+            v.required("guardian.relationship", g.relationship); v.singleLine("guardian.relationship", g.relationship)
+            v.maxLength("guardian.relationship", g.relationship, 60)
+        }
+        if let m = matureMinorAssessment {
+            if m.trimmingCharacters(in: .whitespacesAndNewlines).count < 5 {
+                v.add("matureMinorAssessment", m, "needs the reason the young person understands fully (at least 5 characters)")
+            }
+            v.freeText("matureMinorAssessment", m, limit: 2000)
+        }
         try v.finish()
     }
 }
@@ -102,13 +138,15 @@ public struct PrecautionScreen: Sendable, Hashable, Codable, Identifiable {
     public var acknowledgments: [Precaution: String]
     /// How long the screen stands (default: 90 days in the clinic's settings).
     public var validUntil: LocalDate
+    /// Set when the screen was written after it was done.
+    public var lateEntry: LateEntry?
 
     public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, recordedAt: Date = Date(),
                 present: Set<Precaution> = [], acknowledgments: [Precaution: String] = [:],
-                validUntil: LocalDate) {
+                validUntil: LocalDate, lateEntry: LateEntry? = nil) {
         self.id = id; self.patientID = patientID; self.practitionerID = practitionerID
         self.recordedAt = recordedAt; self.present = present; self.acknowledgments = acknowledgments
-        self.validUntil = validUntil
+        self.validUntil = validUntil; self.lateEntry = lateEntry
     }
 
     public func covers(_ date: LocalDate) -> Bool { date >= LocalDate(recordedAt) && date <= validUntil }

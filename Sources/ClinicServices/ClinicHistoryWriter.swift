@@ -96,8 +96,13 @@ struct ClinicHistoryWriter {
         let mayNeedle = acceptsNeedling && practitioner.dryNeedlingTraining != nil
 
         var course = Course(presentation: presentation, patientID: patientID, practitioner: practitioner,
-                            referral: referral, confirmedPrecautions: confirmed, diabetes: person.traits.contains(.diabetes),
+                            referral: referral, confirmedPrecautions: confirmed + Self.proposedPrecautions(patient),
+                            diabetes: person.traits.contains(.diabetes),
                             rng: &rng, visits: days.count)
+        course.dateOfBirth = patient.dateOfBirth
+        // Chosen by record id, not by the generator, so the rest of the demo stays as it was.
+        course.guardian = Consent.Guardian(name: "\(["Sam", "Alex", "Jordan", "Chris"][Int(patientID % 4)]) \(patient.familyName)",
+                                           relationship: ["mother", "father", "legal guardian"][Int(patientID % 3)])
         var lastSigned: (visit: Visit, needled: Bool)?
         var amendDone = false
         for (k, day) in days.enumerated() {
@@ -245,6 +250,9 @@ struct ClinicHistoryWriter {
         var referralUsed = 0
         var consentUntil: LocalDate?
         var screenUntil: LocalDate?
+        /// For a patient under 18 on a consent's day: the guardian who consents.
+        var dateOfBirth: LocalDate?
+        var guardian: Consent.Guardian?
         var lunge: Double
         let fpi: [Int]
         let hallux: Double
@@ -386,14 +394,26 @@ struct ClinicHistoryWriter {
         return saved
     }
 
+    /// Precautions a referral proposes for `patient`: the screen answers them present (with a
+    /// reason), as Knot requires while an alert is neither confirmed nor dismissed.
+    static func proposedPrecautions(_ patient: Patient) -> [Precaution] {
+        patient.alerts.compactMap { a in
+            if case .precaution(let p) = a.kind, a.status == .proposed { return p }
+            return nil
+        }
+    }
+
     /// Consent (standing for a year) and the precaution screen (90 days) before the first needle,
     /// renewed when they lapse; every confirmed precaution acknowledged with a reason.
     mutating func ensureConsentAndScreen(day: LocalDate, start: Date, course: inout Course, rng: inout SplitMix64) throws {
         if course.consentUntil.map({ $0 < day }) ?? true {
             let until = day.adding(days: 365)
+            let minor = course.dateOfBirth.map { $0.years(until: day) < 18 } ?? false
             let consent = Consent(patientID: course.patientID, practitionerID: course.practitioner.id!,
-                                  recordedAt: start.addingTimeInterval(-600), written: rng.chance(0.6), validUntil: until,
-                                  notes: "Benefits and risks explained (bruising, soreness, fainting; pneumothorax over the chest wall); questions answered")
+                                  recordedAt: start.addingTimeInterval(-600), risksExplained: Set(Consent.Risk.allCases),
+                                  written: rng.chance(0.6), validUntil: until,
+                                  notes: "Benefits and risks explained (bruising, soreness, fainting; pneumothorax over the chest wall); questions answered",
+                                  guardian: minor ? course.guardian : nil)
             try tx.insertConsent(consent, actor: actor)
             course.consentUntil = until
             summary.consents += 1

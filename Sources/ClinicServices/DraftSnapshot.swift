@@ -13,6 +13,10 @@ public struct DraftSnapshot: Sendable, Hashable {
     public var screens: [PrecautionScreen]
     /// Precautions confirmed on the patient's chart (empty when the patient is not found).
     public var confirmedPrecautions: [Precaution]
+    /// The patient's alerts, proposed ones included (a proposed precaution is an open question).
+    public var alerts: [PatientAlert] = []
+    /// The patient's date of birth (a minor consents with a guardian), nil when not found.
+    public var dateOfBirth: LocalDate?
 }
 
 extension ClinicSession {
@@ -22,10 +26,12 @@ extension ClinicSession {
     public func draftSnapshot(visitID id: Int64) throws -> DraftSnapshot {
         try database.read { tx in
             guard let visit = try tx.visit(id: id) else { throw ServiceError.notFound("no visit \(id)") }
-            let confirmed = try tx.patient(id: visit.patientID)?.confirmedPrecautions ?? []
+            let patient = try tx.patient(id: visit.patientID)
             return DraftSnapshot(visit: visit, revision: try tx.visitRevision(id: id),
                                  consents: try tx.consents(patientID: visit.patientID),
-                                 screens: try tx.screens(patientID: visit.patientID), confirmedPrecautions: confirmed)
+                                 screens: try tx.screens(patientID: visit.patientID),
+                                 confirmedPrecautions: patient?.confirmedPrecautions ?? [],
+                                 alerts: patient?.alerts ?? [], dateOfBirth: patient?.dateOfBirth)
         }
     }
 }

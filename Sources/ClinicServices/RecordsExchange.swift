@@ -125,14 +125,21 @@ extension ClinicSession {
             ref.patientID = pid
             referralMap[old] = try tx.insertReferral(ref, actor: actor, preservingID: keepIDs).id!
         }
-        for var c in r.consents { c.patientID = pid; c.practitionerID = prac(c.practitionerID); try tx.insertConsent(c, actor: actor, preservingID: keepIDs) }
-        for var s in r.screens { s.patientID = pid; s.practitionerID = prac(s.practitionerID); try tx.insertScreen(s, actor: actor, preservingID: keepIDs) }
+        for var c in r.consents {
+            c.patientID = pid; c.practitionerID = prac(c.practitionerID); if let by = c.lateEntry?.writtenBy { c.lateEntry?.writtenBy = prac(by) }
+            try tx.insertConsent(c, actor: actor, preservingID: keepIDs)
+        }
+        for var s in r.screens {
+            s.patientID = pid; s.practitionerID = prac(s.practitionerID); if let by = s.lateEntry?.writtenBy { s.lateEntry?.writtenBy = prac(by) }
+            try tx.insertScreen(s, actor: actor, preservingID: keepIDs)
+        }
         var visitMap: [Int64: Int64] = [:]
         for var v in r.visits {
             let old = v.id ?? 0
             v.patientID = pid
             v.practitionerID = prac(v.practitionerID)
             v.referralID = v.referralID.flatMap { referralMap[$0] }
+            v.needling = v.needling.map { var n = $0; if let by = n.lateEntry?.writtenBy { n.lateEntry?.writtenBy = prac(by) }; return n }
             if !keepIDs {
                 v.triggerPoints = v.triggerPoints.map { var x = $0; x.id = nil; return x }
             }

@@ -14,9 +14,20 @@ public struct VisitRecord: Sendable, Codable {
     /// Who made each amendment: practitioner id to name (not part of the JSON, which keeps
     /// `practitionerID` on each amendment).
     public var amendedBy: [Int64: String] = [:]
+    /// The consents and precaution screens that cover the visit's day (late entries marked).
+    public var consents: [Consent] = []
+    public var screens: [PrecautionScreen] = []
+    /// Who wrote each late entry: practitioner id to name (not part of the JSON, which keeps
+    /// `lateEntry.writtenBy`).
+    public var lateEntryWriters: [Int64: String] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case visit, patient, practitioner, amendments, plans, needlesInserted, needlesRemoved
+        case visit, patient, practitioner, amendments, plans, needlesInserted, needlesRemoved, consents, screens
+    }
+
+    /// "late entry, written 2026-12-06 08:10 by Amy Nguyen".
+    public func describe(_ late: LateEntry) -> String {
+        late.description(writer: lateEntryWriters[late.writtenBy] ?? "practitioner \(late.writtenBy)")
     }
 
     /// The name of the practitioner who made `amendment` ("practitioner N" when unknown).
@@ -106,43 +117,78 @@ extension ClinicSession {
     }
 
     /// Records informed consent for dry needling.
-    public func recordConsent(patientKey: String, _ build: (Int64, Int64) -> Consent) throws -> Consent {
+    ///
+    /// A consent dated earlier than `now` (more than 15 minutes) is a late entry, marked with
+    /// when and by whom it was written; it may not be dated in the future or before the
+    /// patient's birth. A patient under 18 on the day consents with a guardian, or the
+    /// practitioner records a mature-minor assessment.
+    public func recordConsent(patientKey: String, now: Date = Date(), _ build: (Int64, Int64) -> Consent) throws -> Consent {
         let me = try requirePractitioner(for: "record consent")
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
-            return try tx.insertConsent(build(p.id!, me.id!), actor: actor)
+            var c = build(p.id!, me.id!)
+            if let problem = LateEntry.problem(happened: c.recordedAt, now: now, dateOfBirth: p.dateOfBirth) { throw ValidationErrors([problem]) }
+            let age = p.age(on: LocalDate(c.recordedAt))
+            if age < 18, !c.standsForMinor {
+                throw ServiceError.refused(action: "record consent", reasons: [
+                    "the patient is \(age) (under 18): a parent or guardian consents (--guardian-name, --guardian-relationship), or record a mature-minor assessment (--mature-minor \"reason\")",
+                ])
+            }
+            c.lateEntry = LateEntry.mark(happened: c.recordedAt, now: now, by: me.id!)
+            return try tx.insertConsent(c, actor: actor)
         }
     }
 
-    /// Records the precaution screen. Confirmed precautions on the chart must be answered present.
-    public func recordScreen(patientKey: String, present: Set<Precaution>, acknowledgments: [Precaution: String],
-                             validDays: Int = 90, at: Date = Date()) throws -> PrecautionScreen {
+    /// Records the precaution screen: every precaution answered, present or absent.
+    ///
+    /// Refused, with nothing written, while any precaution is unanswered, while an answer
+    /// "absent" meets an alert that says otherwise (confirmed, or still proposed by a referral),
+    /// or while an acknowledgment names a precaution not answered present. A screen dated `at`
+    /// earlier than `now` is a late entry.
+    public func recordScreen(patientKey: String, answers: ScreenAnswers, validDays: Int = 90,
+                             at: Date = Date(), now: Date = Date()) throws -> PrecautionScreen {
         let me = try requirePractitioner(for: "record the precaution screen")
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
-            let missing = Set(p.confirmedPrecautions).subtracting(present)
-            if !missing.isEmpty {
-                throw ServiceError.refused(action: "record the screen", reasons: missing.sorted { $0.rawValue < $1.rawValue }.map {
-                    "the chart has a confirmed precaution '\($0.displayName)'; answer it present (--present \($0.rawValue)) with a reason"
-                })
-            }
-            let s = PrecautionScreen(patientID: p.id!, practitionerID: me.id!, recordedAt: at, present: present,
-                                     acknowledgments: acknowledgments, validUntil: LocalDate(at).adding(days: validDays))
+            var problems = answers.problems()
+            if let problem = LateEntry.problem(happened: at, now: now, dateOfBirth: p.dateOfBirth) { problems.append(problem) }
+            if !problems.isEmpty { throw ValidationErrors(problems) }
+            let conflicts = answers.conflicts(with: p.alerts)
+            if !conflicts.isEmpty { throw ServiceError.refused(action: "record the screen", reasons: conflicts) }
+            let s = PrecautionScreen(patientID: p.id!, practitionerID: me.id!, recordedAt: at, present: answers.present,
+                                     acknowledgments: answers.acknowledgments, validUntil: LocalDate(at).adding(days: validDays),
+                                     lateEntry: LateEntry.mark(happened: at, now: now, by: me.id!))
             return try tx.insertScreen(s, actor: actor)
         }
     }
 
-    /// Adds a needling entry after the safety rules: consent, screen, acknowledged precautions.
-    /// Returns the entry and any warnings (no training on file).
-    public func addNeedling(visitID: Int64, _ entry: NeedlingEntry) throws -> (NeedlingEntry, [String]) {
+    /// Adds a needling entry after the safety rules: consent (naming pneumothorax over the lung
+    /// fields; with a guardian or a mature-minor assessment for a minor), screen, acknowledged
+    /// precautions. An entry for a visit on an earlier day, or one whose `performedAt` is
+    /// earlier than `now`, is a late entry. Returns the entry and any warnings (no training on file).
+    public func addNeedling(visitID: Int64, _ entry: NeedlingEntry, now: Date = Date()) throws -> (NeedlingEntry, [String]) {
         let me = try requirePractitioner(for: "record dry needling")
         return try database.write { tx in
             let v = try draftVisit(tx, visitID, for: "add a needling entry")
             guard let p = try tx.patient(id: v.patientID) else { throw ServiceError.notFound("no patient \(v.patientID)") }
+            var entry = entry
+            if let at = entry.performedAt {
+                if let problem = LateEntry.problem(happened: at, now: now, dateOfBirth: p.dateOfBirth) { throw ValidationErrors([problem]) }
+                if LocalDate(at) != v.date {
+                    throw ValidationErrors([ValidationError(field: "--at", value: LateEntry.describe(at),
+                                                            rule: "is not on the day of visit \(visitID) (\(v.date))")])
+                }
+            }
+            try entry.validate()
             let refusals = NeedlingSafety.checkMayNeedle(visit: v, patient: p, consents: try tx.consents(patientID: p.id!),
-                                                         screens: try tx.screens(patientID: p.id!))
+                                                         screens: try tx.screens(patientID: p.id!), entry: entry)
             if !refusals.isEmpty {
                 throw ServiceError.refused(action: "record a needling entry", reasons: refusals.map(\.description))
+            }
+            if let at = entry.performedAt {
+                entry.lateEntry = LateEntry.mark(happened: at, now: now, by: me.id!)
+            } else if v.date < LocalDate(now) {
+                entry.lateEntry = LateEntry(writtenAt: now, writtenBy: me.id!)
             }
             let saved = try tx.insertNeedling(entry, visitID: visitID, actor: actor)
             return (saved, [NeedlingSafety.trainingWarning(for: me)].compactMap { $0 })
@@ -192,9 +238,16 @@ extension ClinicSession {
             for amendment in amendments where amendedBy[amendment.practitionerID] == nil {
                 amendedBy[amendment.practitionerID] = try tx.practitioner(id: amendment.practitionerID)?.name
             }
-            return VisitRecord(visit: v, patient: summary, practitioner: try tx.practitioner(id: v.practitionerID)?.name ?? "?",
-                               amendments: amendments, plans: try tx.plans(visitID: id),
-                               needlesInserted: count.inserted, needlesRemoved: count.removed, amendedBy: amendedBy)
+            var record = VisitRecord(visit: v, patient: summary, practitioner: try tx.practitioner(id: v.practitionerID)?.name ?? "?",
+                                     amendments: amendments, plans: try tx.plans(visitID: id),
+                                     needlesInserted: count.inserted, needlesRemoved: count.removed, amendedBy: amendedBy)
+            record.consents = try tx.consents(patientID: v.patientID).filter { $0.covers(v.date) }
+            record.screens = try tx.screens(patientID: v.patientID).filter { $0.covers(v.date) }
+            let late = record.consents.compactMap(\.lateEntry) + record.screens.compactMap(\.lateEntry) + v.needling.compactMap(\.lateEntry)
+            for mark in late where record.lateEntryWriters[mark.writtenBy] == nil {
+                record.lateEntryWriters[mark.writtenBy] = try tx.practitioner(id: mark.writtenBy)?.name
+            }
+            return record
         }
     }
 

@@ -9,11 +9,14 @@ extension StoreTransaction {
         var c = c
         c.recordedAt = Self.truncated(c.recordedAt)
         try db.cachedStatement(sql: """
-            INSERT INTO consent (id, patient_id, practitioner_id, recorded_at, risks, benefits_explained, written, valid_until, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO consent (id, patient_id, practitioner_id, recorded_at, risks, benefits_explained, written, valid_until, notes,
+              guardian_name, guardian_relationship, mature_minor, written_at, written_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [preservingID ? c.id : nil, c.patientID, c.practitionerID, c.recordedAt,
                              c.risksExplained.map(\.rawValue).sorted().joined(separator: ","),
-                             c.benefitsExplained, c.written, c.validUntil, c.notes])
+                             c.benefitsExplained, c.written, c.validUntil, c.notes,
+                             c.guardian?.name, c.guardian?.relationship, c.matureMinorAssessment,
+                             c.lateEntry.map { Self.truncated($0.writtenAt) }, c.lateEntry?.writtenBy])
         c.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "consent", entityID: c.id, patientID: c.patientID))
         return c
@@ -22,9 +25,14 @@ extension StoreTransaction {
     public func consents(patientID: Int64) throws -> [Consent] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM consent WHERE patient_id = ? ORDER BY recorded_at, id"), arguments: [patientID]).map { r in
             let risks = (r["risks"] as String).split(separator: ",").compactMap { Consent.Risk(rawValue: String($0)) }
+            let guardian: Consent.Guardian? = switch (r["guardian_name"] as String?, r["guardian_relationship"] as String?) {
+            case let (name?, relationship?): Consent.Guardian(name: name, relationship: relationship)
+            default: nil
+            }
             return Consent(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], recordedAt: r["recorded_at"],
                            risksExplained: Set(risks), benefitsExplained: r["benefits_explained"], written: r["written"],
-                           validUntil: r["valid_until"], notes: r["notes"])
+                           validUntil: r["valid_until"], notes: r["notes"], guardian: guardian,
+                           matureMinorAssessment: r["mature_minor"], lateEntry: Self.lateEntry(r))
         }
     }
 
@@ -35,10 +43,12 @@ extension StoreTransaction {
         s.recordedAt = Self.truncated(s.recordedAt)
         let acks = Dictionary(uniqueKeysWithValues: s.acknowledgments.map { ($0.key.rawValue, $0.value) })
         try db.cachedStatement(sql: """
-            INSERT INTO precaution_screen (id, patient_id, practitioner_id, recorded_at, present_json, acknowledgments_json, valid_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO precaution_screen (id, patient_id, practitioner_id, recorded_at, present_json, acknowledgments_json, valid_until,
+              written_at, written_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [preservingID ? s.id : nil, s.patientID, s.practitionerID, s.recordedAt,
-                             try encode(s.present.map(\.rawValue).sorted()), try encode(acks), s.validUntil])
+                             try encode(s.present.map(\.rawValue).sorted()), try encode(acks), s.validUntil,
+                             s.lateEntry.map { Self.truncated($0.writtenAt) }, s.lateEntry?.writtenBy])
         s.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "screen", entityID: s.id, patientID: s.patientID))
         return s
@@ -52,7 +62,13 @@ extension StoreTransaction {
             for (k, v) in acks { if let p = Precaution(rawValue: k) { map[p] = v } }
             return PrecautionScreen(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"],
                                     recordedAt: r["recorded_at"], present: Set(present), acknowledgments: map,
-                                    validUntil: r["valid_until"])
+                                    validUntil: r["valid_until"], lateEntry: Self.lateEntry(r))
         }
+    }
+
+    /// The late-entry mark of a consent, screen or needling row: both columns set, or none.
+    static func lateEntry(_ r: Row) -> LateEntry? {
+        guard let at = r["written_at"] as Date?, let by = r["written_by"] as Int64? else { return nil }
+        return LateEntry(writtenAt: at, writtenBy: by)
     }
 }

@@ -17,6 +17,7 @@ enum ClinicMigrations {
         m.registerMigration("v3-patient-id-sort-index") { db in try v3(db) }
         m.registerMigration("v4-form-drafts") { db in try v4(db) }
         m.registerMigration("v5-clinic-settings") { db in try clinicSettings(db) }
+        m.registerMigration("v5-safety") { db in try safetyAndLateEntries(db) }
         return m
     }
 

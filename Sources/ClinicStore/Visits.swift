@@ -138,12 +138,13 @@ extension StoreTransaction {
         try db.cachedStatement(sql: """
             INSERT INTO needling_entry (id, visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
               needle_lot, inserted, removed, technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses,
-              patient_response, adverse_events_json, sharps_disposed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              patient_response, adverse_events_json, sharps_disposed, performed_at, written_at, written_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [preservingID ? e.id : nil, visitID, e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
                              e.needle.lengthMm, e.needle.lot, e.needlesInserted, e.needlesRemoved, e.technique.code,
                              settings, e.depth?.value, e.timeInSitu?.value, e.twitchResponses, e.patientResponse,
-                             try encode(e.adverseEvents), e.sharpsDisposed])
+                             try encode(e.adverseEvents), e.sharpsDisposed, e.performedAt.map(Self.truncated),
+                             e.lateEntry.map { Self.truncated($0.writtenAt) }, e.lateEntry?.writtenBy])
         var e = e
         e.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "needling entry", id: e.id) }
@@ -219,7 +220,8 @@ extension StoreTransaction {
                 depth: (n["depth_mm"] as Double?).map(DepthMillimetres.init(unchecked:)),
                 timeInSitu: (n["time_in_situ_s"] as Int?).map(Seconds.init(unchecked:)),
                 twitchResponses: n["twitch_responses"], patientResponse: n["patient_response"],
-                adverseEvents: try decode([AdverseEvent].self, n["adverse_events_json"]), sharpsDisposed: n["sharps_disposed"])
+                adverseEvents: try decode([AdverseEvent].self, n["adverse_events_json"]), sharpsDisposed: n["sharps_disposed"],
+                performedAt: n["performed_at"], lateEntry: Self.lateEntry(n))
         }
         return v
     }

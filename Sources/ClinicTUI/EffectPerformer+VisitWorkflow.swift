@@ -43,7 +43,8 @@ extension EffectPerformer {
         let lastNeedle = try session.lastNeedle()
         let draft = try session.draftSnapshot(visitID: id)
         let readiness = NeedlingReadiness(visitDay: draft.visit.date, patientID: draft.visit.patientID,
-                                          consents: draft.consents, screens: draft.screens, confirmed: draft.confirmedPrecautions)
+                                          consents: draft.consents, screens: draft.screens, confirmed: draft.confirmedPrecautions,
+                                          alerts: draft.alerts, dateOfBirth: draft.dateOfBirth)
         return VisitProgress(visit: draft.visit, revision: draft.revision, readiness: readiness, lastNeedle: lastNeedle)
     }
 
@@ -53,22 +54,22 @@ extension EffectPerformer {
         let at = now()
         let day = LocalDate(at)
         let patientKey = String(request.patientID)
-        func consent(patientID: Int64, practitionerID: Int64, days: Int) -> Consent {
-            Consent(patientID: patientID, practitionerID: practitionerID, recordedAt: at,
-                    validUntil: days == 0 ? nil : day.adding(days: days))
+        func consent(patientID: Int64, practitionerID: Int64, answers: SafetyRequest.ConsentAnswers) -> Consent {
+            Consent(patientID: patientID, practitionerID: practitionerID, recordedAt: at, risksExplained: answers.risks,
+                    validUntil: answers.days == 0 ? nil : day.adding(days: answers.days),
+                    guardian: answers.guardian, matureMinorAssessment: answers.matureMinorAssessment)
         }
-        if let days = request.consentDays {
-            try consent(patientID: request.patientID, practitionerID: 0, days: days).validate()
+        if let answers = request.consent {
+            try consent(patientID: request.patientID, practitionerID: 0, answers: answers).validate()
         }
         var said: [String] = []
-        if let present = request.screenPresent {
-            let screen = try session.recordScreen(patientKey: patientKey, present: present,
-                                                  acknowledgments: request.acknowledgments.filter { present.contains($0.key) }, at: at)
+        if let answers = request.screen {
+            let screen = try session.recordScreen(patientKey: patientKey, answers: answers, at: at, now: at)
             said.append("precaution screen recorded (until \(screen.validUntil))")
         }
-        if let days = request.consentDays {
-            _ = try session.recordConsent(patientKey: patientKey) { consent(patientID: $0, practitionerID: $1, days: days) }
-            said.append(days == 0 ? "consent recorded for this visit" : "consent recorded (standing \(days) days)")
+        if let answers = request.consent {
+            _ = try session.recordConsent(patientKey: patientKey, now: at) { consent(patientID: $0, practitionerID: $1, answers: answers) }
+            said.append(answers.days == 0 ? "consent recorded for this visit" : "consent recorded (standing \(answers.days) days)")
         }
         guard let first = said.first else { return "Nothing to record." }
         return ([first.prefix(1).uppercased() + first.dropFirst()] + said.dropFirst()).joined(separator: "; ") + "."

@@ -60,6 +60,9 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
 
     var isElectrical: Bool { technique.code == "electrical" }
 
+    /// The needle's length in mm as typed in the size, nil while it is not a size.
+    var needleLength: Double? { (try? Needle.parseSize(size.text))?.length }
+
     mutating func apply(_ command: Command) -> [Effect] {
         if focus == .adverse, adverse.move(command) { return [] }
         let before = focus
@@ -202,8 +205,8 @@ enum NeedlingFormScreen {
         text("Needle", state.size, .size, width: 10, hint: "gauge x length mm, e.g. 0.25x40")
         text("Brand", state.brand, .brand, width: 20, hint: "")
         text("Lot", state.lot, .lot, width: 20, hint: "")
-        text("Inserted", state.inserted, .inserted, width: 3, hint: "needles")
-        text("Removed", state.removed, .removed, width: 3, hint: "needles")
+        text("Inserted", state.inserted, .inserted, width: 3, hint: "needles, 1-50")
+        text("Removed", state.removed, .removed, width: 3, hint: "needles, 0 to those inserted")
         label("Technique", .technique)
         FormChoice.draw(["static", "pistoning", "electrical"], chosen: state.technique.code,
                         focused: state.focus == .technique, row: row, column: labelWidth, into: &sheet.buffer)
@@ -211,14 +214,15 @@ enum NeedlingFormScreen {
         if state.isElectrical {
             text("Settings", state.settings, .settings, width: 30, hint: "frequency, intensity, duration")
         }
+        let range = NeedlingEntry.depthRangeText(overLung: state.needsDepth, needleLength: state.needleLength)
         if state.needsDepth {
-            text("Depth", state.depth, .depth, width: 6, hint: "mm  required: over the lung fields (pneumothorax risk)",
+            text("Depth", state.depth, .depth, width: 6, hint: "mm  required, lung fields: \(range)",
                  hintStyle: ChartScreen.warningStyle)
         } else {
-            text("Depth", state.depth, .depth, width: 6, hint: "mm  optional")
+            text("Depth", state.depth, .depth, width: 6, hint: "mm  optional, \(range)")
         }
-        text("In situ", state.timeInSitu, .timeInSitu, width: 6, hint: "seconds, optional")
-        text("Twitches", state.twitches, .twitches, width: 3, hint: "local twitch responses elicited")
+        text("In situ", state.timeInSitu, .timeInSitu, width: 6, hint: "seconds, optional, 0-3600")
+        text("Twitches", state.twitches, .twitches, width: 3, hint: "local twitch responses elicited, 0-100")
         text("Trigger pt", state.triggerPoint, .triggerPoint, width: 30, hint: "which one, optional")
         text("Response", state.response, .response, width: min(50, width - labelWidth - 2), hint: "")
         let adverseRows = state.adverse.draw(top: row, column: labelWidth, width: width, focused: state.focus == .adverse,

@@ -2,15 +2,20 @@ import ClinicModel
 import TerminalKit
 
 /// Consent and the precaution screen, asked before the first needle when they do not cover
-/// the visit: consent yes or no with the days it stands, then every precaution present or
-/// not, with a reason for each one present.
+/// the visit: consent yes or no with the days it stands and each risk explained ticked, a
+/// guardian (or a mature-minor assessment) for a patient under 18, then every precaution
+/// answered present or absent, with a reason for each one present.
 ///
-/// Precautions confirmed on the chart start as present (the service refuses a screen that
-/// answers them no). Nothing is saved until Ctrl-S; a refusal leaves the form open and
+/// Nothing is answered for the practitioner: every risk starts unticked and every precaution
+/// unanswered ("?"), those raised by an alert on the chart (confirmed, or proposed by a
+/// referral) marked beside them. Ctrl-S is refused, naming what is missing, until every
+/// precaution is answered. Nothing is saved until Ctrl-S; a refusal leaves the form open and
 /// nothing written.
 struct SafetyFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable {
         case consentGiven, consentDays
+        case risk(Consent.Risk)
+        case guardianName, guardianRelationship, matureMinor
         case precaution(Precaution)
         case reason(Precaution)
     }
@@ -21,10 +26,19 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     var asksConsent: Bool
     /// Asked only when no screen covers the visit.
     var asksScreen: Bool
-    var confirmed: [Precaution]
+    /// Precautions raised by an alert on the chart, and whether it is confirmed or proposed.
+    var raised: [Precaution: AlertStatus]
+    /// The patient's age on the visit day when under 18 (guardian fields shown), else nil.
+    var minorAge: Int?
     var consentGiven = true
     var consentDays = TextField(text: "90", maxLength: 3)
-    var present: Set<Precaution>
+    /// The risks ticked as explained (none to start with).
+    var risks: Set<Consent.Risk> = []
+    var guardianName = TextField(maxLength: 100)
+    var guardianRelationship = TextField(maxLength: 60)
+    var matureMinor = TextField(maxLength: 500)
+    /// Each precaution's answer: true present, false absent, missing unanswered.
+    var answers: [Precaution: Bool] = [:]
     var reasons: [Precaution: TextField] = [:]
     var focus: Focus
 
@@ -33,22 +47,29 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         self.patientName = patientName
         asksConsent = readiness.consentUntil == nil
         asksScreen = readiness.screenUntil == nil
-        confirmed = readiness.confirmedPrecautions
-        present = Set(readiness.confirmedPrecautions)
+        raised = readiness.raisedPrecautions
+        minorAge = readiness.minorAge
         focus = asksConsent ? .consentGiven : .precaution(Precaution.allCases[0])
     }
+
+    /// The precautions answered present.
+    var present: Set<Precaution> { Set(answers.filter(\.value).keys) }
 
     /// The fields in order, as Tab visits them (a reason only for a precaution answered present).
     var fields: [Focus] {
         var list: [Focus] = []
         if asksConsent {
             list.append(.consentGiven)
-            if consentGiven { list.append(.consentDays) }
+            if consentGiven {
+                list.append(.consentDays)
+                list += Consent.Risk.allCases.map(Focus.risk)
+                if minorAge != nil { list += [.guardianName, .guardianRelationship, .matureMinor] }
+            }
         }
         if asksScreen {
             for p in Precaution.allCases {
                 list.append(.precaution(p))
-                if present.contains(p) { list.append(.reason(p)) }
+                if answers[p] == true { list.append(.reason(p)) }
             }
         }
         return list
@@ -80,9 +101,18 @@ struct SafetyFormState: Sendable, Hashable, Codable {
             if case .character(let c) = key, !(c.isASCII && c.isNumber) { return }
             if case .paste = key { return }
             consentDays.handle(key)
+        case .risk(let r):
+            guard let tick = Self.answer(key, current: risks.contains(r)) else { return }
+            if tick { risks.insert(r) } else { risks.remove(r) }
+            if key != .character(" ") { moveFocus(by: 1) }
+        case .guardianName: guardianName.handle(key)
+        case .guardianRelationship: guardianRelationship.handle(key)
+        case .matureMinor: matureMinor.handle(key)
         case .precaution(let p):
-            guard let answer = Self.answer(key, current: present.contains(p)) else { return }
-            if answer { present.insert(p) } else { present.remove(p) }
+            // y/n answer and move on (to the reason after a yes); Space turns an answer over.
+            guard let answer = Self.answer(key, current: answers[p] ?? false) else { return }
+            answers[p] = answer
+            if key != .character(" ") { moveFocus(by: 1) }
         case .reason(let p):
             var field = reason(p)
             field.handle(key)
@@ -102,30 +132,69 @@ struct SafetyFormState: Sendable, Hashable, Codable {
 
     /// What to record, or the reason the form cannot be saved yet (in words for the status line).
     func request() -> Result<SafetyRequest, FormProblem> {
-        var days: Int?
+        var consent: SafetyRequest.ConsentAnswers?
         if asksConsent, consentGiven {
             guard let value = Int(consentDays.text), (0...366).contains(value) else {
                 return .failure(FormProblem("consent stands for 0 (this visit only) to 366 days"))
             }
-            days = value
+            if risks.isEmpty {
+                return .failure(FormProblem("tick each risk explained (Space or y): none is ticked"))
+            }
+            var guardian: Consent.Guardian?
+            var mature: String?
+            if let age = minorAge {
+                let name = guardianName.text.trimmingCharacters(in: .whitespaces)
+                let relationship = guardianRelationship.text.trimmingCharacters(in: .whitespaces)
+                let reason = matureMinor.text.trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty || !relationship.isEmpty {
+                    guard !name.isEmpty, !relationship.isEmpty else {
+                        return .failure(FormProblem("the guardian needs both a name and a relationship"))
+                    }
+                    guardian = Consent.Guardian(name: name, relationship: relationship)
+                }
+                if !reason.isEmpty { mature = reason }
+                if guardian == nil, mature == nil {
+                    return .failure(FormProblem("the patient is \(age) (under 18): a guardian's name and relationship, or a mature-minor assessment"))
+                }
+            }
+            consent = SafetyRequest.ConsentAnswers(days: value, risks: risks, guardian: guardian, matureMinorAssessment: mature)
         }
         if asksConsent, !consentGiven, !asksScreen {
             return .failure(FormProblem("consent not given: nothing to record, and needling cannot go ahead"))
         }
-        var acknowledgments: [Precaution: String] = [:]
-        for p in present { acknowledgments[p] = reason(p).text.trimmingCharacters(in: .whitespaces) }
-        return .success(SafetyRequest(patientID: patientID, consentDays: days,
-                                      screenPresent: asksScreen ? present : nil, acknowledgments: acknowledgments))
+        var screen: ScreenAnswers?
+        if asksScreen {
+            let unanswered = Precaution.allCases.filter { answers[$0] == nil }
+            if !unanswered.isEmpty {
+                return .failure(FormProblem("answer every precaution (y or n): \(unanswered.count) not answered: "
+                                            + unanswered.map(\.displayName).joined(separator: ", ")))
+            }
+            let contradicted = Precaution.allCases.filter { answers[$0] == false && raised[$0] != nil }
+            if let p = contradicted.first {
+                return .failure(FormProblem(raised[p] == .proposed
+                    ? "\(p.displayName): a referral proposes it; answer it present with a reason, or dismiss the alert on the chart (!) first"
+                    : "\(p.displayName) is confirmed on the chart: answer it present with a reason"))
+            }
+            var acknowledgments: [Precaution: String] = [:]
+            for p in present { acknowledgments[p] = reason(p).text.trimmingCharacters(in: .whitespaces) }
+            screen = ScreenAnswers(present: present, absent: Set(answers.filter { !$0.value }.keys), acknowledgments: acknowledgments)
+        }
+        return .success(SafetyRequest(patientID: patientID, consent: consent, screen: screen))
     }
 }
 
-/// Consent and screen to record: consent when `consentDays` is set (0 = this visit only),
-/// the screen when `screenPresent` is set.
+/// Consent and screen to record: consent when `consent` is set (0 days = this visit only),
+/// the screen when `screen` is set.
 struct SafetyRequest: Sendable, Hashable {
+    struct ConsentAnswers: Sendable, Hashable {
+        var days: Int
+        var risks: Set<Consent.Risk>
+        var guardian: Consent.Guardian?
+        var matureMinorAssessment: String?
+    }
     var patientID: Int64
-    var consentDays: Int?
-    var screenPresent: Set<Precaution>?
-    var acknowledgments: [Precaution: String]
+    var consent: ConsentAnswers?
+    var screen: ScreenAnswers?
 }
 
 /// Why a form cannot be saved yet, in the words the status line shows.
@@ -151,21 +220,43 @@ enum SafetyFormScreen {
                 state.consentDays.render(into: &buffer, row: row, column: answerColumn + 17, width: 4,
                                          showsCursor: state.focus == .consentDays)
                 buffer.put("days", row: row, column: answerColumn + 22, style: .dim)
+                row += 1
+                row = drawRisks(state, row: row, width: width, into: &buffer)
+                if let age = state.minorAge {
+                    buffer.put("   Age \(age): guardian", row: row, column: 0, style: ChartScreen.warningStyle)
+                    state.guardianName.render(into: &buffer, row: row, column: 21, width: 24,
+                                              showsCursor: state.focus == .guardianName)
+                    buffer.put("relationship", row: row, column: 47, style: .dim)
+                    state.guardianRelationship.render(into: &buffer, row: row, column: 60, width: max(1, width - 61),
+                                                      showsCursor: state.focus == .guardianRelationship)
+                    row += 1
+                    buffer.put("   or mature minor, because", row: row, column: 0, style: .dim)
+                    state.matureMinor.render(into: &buffer, row: row, column: 29, width: max(1, width - 30),
+                                             showsCursor: state.focus == .matureMinor)
+                    row += 1
+                }
+            } else {
+                row += 1
             }
-            row += 1
         }
         if state.asksScreen {
-            buffer.put(" Precaution screen: present?", row: row, column: 0, style: .bold)
+            buffer.put(" Precaution screen: present? (? = not answered yet)", row: row, column: 0, style: .bold,
+                       maxWidth: width, overflow: .ellipsis)
             row += 1
             for p in Precaution.allCases {
                 var label = "   " + p.displayName
-                if state.confirmed.contains(p) { label += " (on chart)" }
+                switch state.raised[p] {
+                case .confirmed?: label += " (on chart)"
+                case .proposed?: label += " (referral)"
+                default: break
+                }
                 if p.isStop { label += " (stop)" }
-                let isPresent = state.present.contains(p)
-                buffer.put(label, row: row, column: 0, style: isPresent ? ChartScreen.warningStyle : .plain,
+                let answer = state.answers[p]
+                buffer.put(label, row: row, column: 0,
+                           style: answer == true || (answer == nil && state.raised[p] != nil) ? ChartScreen.warningStyle : .plain,
                            maxWidth: answerColumn - 1, overflow: .ellipsis)
-                drawAnswer(isPresent, focused: state.focus == .precaution(p), row: row, column: answerColumn, into: &buffer)
-                if isPresent {
+                drawAnswer(answer, focused: state.focus == .precaution(p), row: row, column: answerColumn, into: &buffer)
+                if answer == true {
                     buffer.put("reason", row: row, column: answerColumn + 6, style: .dim)
                     state.reason(p).render(into: &buffer, row: row, column: answerColumn + 13,
                                            width: max(1, width - answerColumn - 14), showsCursor: state.focus == .reason(p))
@@ -178,8 +269,30 @@ enum SafetyFormScreen {
                    style: .dim, maxWidth: width, overflow: .ellipsis)
     }
 
-    private static func drawAnswer(_ yes: Bool, focused: Bool, row: Int, column: Int, into buffer: inout ScreenBuffer) {
-        buffer.put(yes ? "[yes]" : "[no] ", row: row, column: column, style: focused ? .reverse : .bold)
+    /// The risks explained, ticked one by one, four to a row.
+    private static func drawRisks(_ state: SafetyFormState, row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
+        var row = start
+        buffer.put("   Risks explained:", row: row, column: 0, style: .dim)
+        var column = 21
+        for (i, risk) in Consent.Risk.allCases.enumerated() {
+            if i > 0, i % 4 == 0 { row += 1; column = 21 }
+            let ticked = state.risks.contains(risk)
+            let focused = state.focus == .risk(risk)
+            buffer.put(ticked ? "[x]" : "[ ]", row: row, column: column, style: focused ? .reverse : .bold)
+            if focused { buffer.cursor = ScreenPosition(row: row, column: column + 1) }
+            buffer.put(risk.rawValue, row: row, column: column + 4, maxWidth: max(1, width - column - 4), overflow: .ellipsis)
+            column += 4 + risk.rawValue.count + 2
+        }
+        return row + 1
+    }
+
+    private static func drawAnswer(_ yes: Bool?, focused: Bool, row: Int, column: Int, into buffer: inout ScreenBuffer) {
+        let text = switch yes {
+        case true?: "[yes]"
+        case false?: "[no] "
+        case nil: "[ ? ]"
+        }
+        buffer.put(text, row: row, column: column, style: focused ? .reverse : .bold)
         if focused { buffer.cursor = ScreenPosition(row: row, column: column + 1) }
     }
 }

@@ -31,14 +31,24 @@ struct NeedlingReadiness: Sendable, Hashable {
     var screenUntil: LocalDate?
     /// Precautions confirmed on the chart: the screen must answer them present, with a reason.
     var confirmedPrecautions: [Precaution]
+    /// Precautions raised by an alert, confirmed or proposed by a referral: open questions the
+    /// screen cannot answer absent.
+    var raisedPrecautions: [Precaution: AlertStatus]
+    /// The patient's age on the visit day when under 18 (consent needs a guardian), else nil.
+    var minorAge: Int?
 
     var isReady: Bool { consentUntil != nil && screenUntil != nil }
 
     /// Works the readiness out from the patient's consents and screens for the visit's day.
-    init(visitDay: LocalDate, patientID: Int64, consents: [Consent], screens: [PrecautionScreen], confirmed: [Precaution]) {
+    init(visitDay: LocalDate, patientID: Int64, consents: [Consent], screens: [PrecautionScreen], confirmed: [Precaution],
+         alerts: [PatientAlert] = [], dateOfBirth: LocalDate? = nil) {
         consentUntil = consents.filter { $0.patientID == patientID && $0.covers(visitDay) }
             .map { $0.validUntil ?? LocalDate($0.recordedAt) }.max()
         screenUntil = screens.filter { $0.patientID == patientID && $0.covers(visitDay) }.map(\.validUntil).max()
         confirmedPrecautions = confirmed
+        var raised = ScreenAnswers.raised(by: alerts)
+        for p in confirmed { raised[p] = .confirmed }
+        raisedPrecautions = raised
+        minorAge = dateOfBirth.map { $0.years(until: visitDay) }.flatMap { $0 < 18 ? $0 : nil }
     }
 }

@@ -65,13 +65,25 @@ enum VisitScreen {
         }
         if !visit.needling.isEmpty {
             doc.heading("Dry needling (\(record.needlesInserted) in, \(record.needlesRemoved) out)")
-            for entry in visit.needling { doc.paragraph(needling(entry, full: true), indent: 2) }
+            for entry in visit.needling {
+                var line = needling(entry, full: true)
+                if let late = entry.lateEntry {
+                    line += " · " + (entry.performedAt.map { "done \(Formatting.dateTime($0)), " } ?? "") + record.describe(late)
+                }
+                doc.paragraph(line, indent: 2)
+            }
             let alarming = visit.needling.flatMap(\.adverseEvents)
                 .filter { AdverseEventList.isAlarming(kind: $0.kind, severity: $0.severity) }
             if !alarming.isEmpty {
                 doc.banner("ADVERSE EVENT: " + alarming.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }
                     .joined(separator: ", "), style: ChartScreen.bannerStyle)
             }
+        }
+        let lateSafety = record.consents.compactMap { c in c.lateEntry.map { ("Consent given \(Formatting.dateTime(c.recordedAt))", $0) } }
+            + record.screens.compactMap { sc in sc.lateEntry.map { ("Precaution screen done \(Formatting.dateTime(sc.recordedAt))", $0) } }
+        if !lateSafety.isEmpty {
+            doc.heading("Late entries")
+            for (what, late) in lateSafety { doc.paragraph("\(what): \(record.describe(late))", indent: 2) }
         }
         if !record.amendments.isEmpty {
             doc.heading("Amendments (the signed note above is unchanged)")

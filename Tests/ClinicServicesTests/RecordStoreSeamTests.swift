@@ -64,9 +64,9 @@ struct RecordStoreSeamTests {
         let (store, mei, patient) = try clinic()
         let key = patient.recordNumber
         _ = try mei.recordConsent(patientKey: key) { patientID, practitionerID in
-            Consent(patientID: patientID, practitionerID: practitionerID, written: true)
+            Consent(patientID: patientID, practitionerID: practitionerID, risksExplained: Set(Consent.Risk.allCases), written: true)
         }
-        _ = try mei.recordScreen(patientKey: key, present: [], acknowledgments: [:])
+        _ = try mei.recordScreen(patientKey: key, answers: ScreenAnswers(nonePresent: true))
 
         var visit: Visit?
         #expect(transactions(on: store) {

@@ -43,7 +43,7 @@ import TerminalKit
         try tui.type("smi")
         try tui.press(.enter, .character("n"))
         try tui.type("Calf pain")
-        try tui.press(.function(2), .ctrl("s"))
+        try tui.recordConsentAndScreenNonePresent()
         try tui.press(.function(4))
         try tui.type("soleus")
         try tui.press(.tab, .tab)                  // take the muscle; side stays left

@@ -48,7 +48,8 @@ import TerminalKit
     /// Consent and screen with no precautions, then the needling form with soleus, a 0.25x40
     /// Seirin needle (lot A123), one in and one out; the focus left on the technique.
     func needlingUpToTechnique(_ tui: TUIHarness) throws {
-        try tui.press(.function(2), .ctrl("s"), .function(4))
+        try tui.recordConsentAndScreenNonePresent()
+        try tui.press(.function(4))
         try tui.type("soleus")
         try tab(tui, 2)
         try tui.type("0.25x40")

@@ -52,10 +52,12 @@ import TerminalKit
         try tui.press(.function(2))
         try expectGolden("safety-form", tui.screen)
 
-        // The chart's confirmed anticoagulant answered "no": the service refuses, nothing is saved.
-        try tui.press(.tab, .tab, .character("n"), .ctrl("s"))
-        #expect(said(tui).contains("cannot record the screen"), "\(tui.screen)")
-        #expect(said(tui).contains("confirmed precaution 'anticoagulant medicine'"))
+        // The chart's confirmed anticoagulant answered "no": the form refuses, nothing is saved.
+        try tui.press(.tab, .tab)
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("anticoagulant medicine is confirmed on the chart: answer it present with a reason"), "\(tui.screen)")
         var records = try safetyRecords(tui)
         #expect(records.consents.isEmpty && records.screens.isEmpty, "a refusal leaves nothing saved")
         guard case .safetyForm = tui.app.state.current else {
@@ -64,12 +66,12 @@ import TerminalKit
         }
 
         // Present without a reason: the model's rule refuses, still nothing saved.
+        try tui.press(Array(repeating: Key.backTab, count: Precaution.allCases.count - 1))
         try tui.press(.character("y"), .ctrl("s"))
         #expect(said(tui).contains("reasoned acknowledgment"), "\(tui.screen)")
         records = try safetyRecords(tui)
         #expect(records.consents.isEmpty && records.screens.isEmpty)
 
-        try tui.press(.tab)
         try tui.type("INR stable; pressure held after each needle")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Precaution screen recorded (until 2027-02-18); consent recorded (standing 90 days)."),
@@ -137,9 +139,9 @@ import TerminalKit
         }
     }
 
-    /// Consent with no precautions present (Ctrl-S on the form as it opens).
+    /// Consent with every risk explained and no precautions present, each answered.
     func recordConsentAndScreen(_ tui: TUIHarness) throws {
-        try tui.press(.function(2), .ctrl("s"))
+        try tui.recordConsentAndScreenNonePresent()
         #expect(tui.screen.contains("consent until"), "\(tui.screen)")
     }
 
@@ -168,7 +170,7 @@ import TerminalKit
         try recordConsentAndScreen(tui)
         try fillNeedling(tui, inserted: "2", removed: "1", depth: nil)
         #expect(tui.screen.contains("NEEDLE COUNT: 2 in, 1 out — 1 unaccounted for"), "live count:\n\(tui.screen)")
-        #expect(tui.screen.contains("required: over the lung fields"))
+        #expect(tui.screen.contains("required, lung fields: 1-40 mm (needle length 40 mm)"), "\(tui.screen)")
 
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Not saved: depth: is required"), "\(tui.screen)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ClinicTestSupport
+import ClinicModel
 
 /// The `knot` command as a user meets it: the built binary on a temporary database.
 @Suite("knot command line")
@@ -122,10 +123,11 @@ struct CommandLineTests {
                                  "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", practitioner: "amy")
         #expect(noConsent.status == 1)
         #expect(noConsent.stderr.contains("informed consent"))
-        #expect(try knot("consent", "record", "K1", practitioner: "amy").status == 0)
+        #expect(try knot("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", practitioner: "amy").status == 0)
         let screenMissing = try knot("screen", "record", "K1", practitioner: "amy")
         #expect(screenMissing.status != 0, "the chart's anticoagulant must be answered in the screen")
         #expect(try knot("screen", "record", "K1", "--present", "anticoagulant", "--ack", "anticoagulant=INR stable; superficial sites, firm pressure",
+                         "--absent", Precaution.allCases.filter { $0 != .anticoagulant }.map(\.rawValue).joined(separator: ","),
                          practitioner: "amy").status == 0)
         let needle = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                               "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", "--removed", "1", practitioner: "amy")

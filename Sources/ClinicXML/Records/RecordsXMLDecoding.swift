@@ -198,7 +198,13 @@ struct RecordsXMLDecoder {
             practitionerID: try practitionerReference(f, at: element), recordedAt: try f.instant("recordedAt"),
             risksExplained: Set(try f.codes("risksExplained", Consent.Risk.self)),
             benefitsExplained: try f.bool("benefitsExplained"), written: try f.bool("written"),
-            validUntil: try f.optionalDate("validUntil"), notes: f.optionalText("notes"))
+            validUntil: try f.optionalDate("validUntil"), notes: f.optionalText("notes"),
+            guardian: try f.optionalChild("guardian").map { g in
+                let gf = ElementFields(g, file: file)
+                return Consent.Guardian(name: try gf.text("name"), relationship: try gf.text("relationship"))
+            },
+            matureMinorAssessment: f.optionalText("matureMinorAssessment"),
+            lateEntry: try lateEntry(f, at: element))
         unique(consent.id, "consent", at: element)
         validate(at: element) { () throws(ValidationErrors) in try consent.validate() }
         return consent
@@ -220,7 +226,7 @@ struct RecordsXMLDecoder {
         let screen = PrecautionScreen(
             id: try f.optionalInt64("id"), patientID: patientID, practitionerID: try practitionerReference(f, at: element),
             recordedAt: try f.instant("recordedAt"), present: present, acknowledgments: acknowledgments,
-            validUntil: try f.date("validUntil"))
+            validUntil: try f.date("validUntil"), lateEntry: try lateEntry(f, at: element))
         unique(screen.id, "precaution screen", at: element)
         validate(at: element) { () throws(ValidationErrors) in try screen.validate() }
         return screen
@@ -357,7 +363,8 @@ struct RecordsXMLDecoder {
                                     severity: try a.code("severity", AdverseEvent.Severity.self),
                                     action: a.optionalText("action"))
             },
-            sharpsDisposed: try f.bool("sharpsDisposed"))
+            sharpsDisposed: try f.bool("sharpsDisposed"), performedAt: try f.optionalInstant("performedAt"),
+            lateEntry: try lateEntry(f, at: element))
         unique(entry.id, "needling entry", at: element)
         validate(at: element) { () throws(ValidationErrors) in try entry.validate() }
         return entry
@@ -398,6 +405,23 @@ struct RecordsXMLDecoder {
     }
 
     // MARK: Rules
+
+    /// A late entry's `writtenAt` and `writtenBy` (a practitioner in this file): both or neither.
+    private mutating func lateEntry(_ f: ElementFields, at element: XMLElement) throws -> LateEntry? {
+        let at = try f.optionalInstant("writtenAt")
+        let by = try f.optionalInt64("writtenBy")
+        switch (at, by) {
+        case let (at?, by?):
+            if !(seenIDs["practitioner"]?.contains(by) ?? false) {
+                violate("names practitioner \(by) as the writer of a late entry, who is not among the practitioners in this file", at: element)
+            }
+            return LateEntry(writtenAt: at, writtenBy: by)
+        case (nil, nil): return nil
+        default:
+            violate("a late entry needs both writtenAt and writtenBy", at: element)
+            return nil
+        }
+    }
 
     private mutating func practitionerReference(_ f: ElementFields, at element: XMLElement) throws -> Int64 {
         let id = try f.int64("practitioner")

@@ -158,8 +158,17 @@ struct RecordsXMLEncoder {
             "risksExplained": Consent.Risk.allCases.filter(c.risksExplained.contains).map(\.rawValue).joined(separator: " "),
             "benefitsExplained": XMLValueFormat.bool(c.benefitsExplained), "written": XMLValueFormat.bool(c.written),
             "validUntil": c.validUntil?.description,
+            "writtenAt": c.lateEntry.map { XMLValueFormat.instant($0.writtenAt) },
+            "writtenBy": try c.lateEntry.map { try reference($0.writtenBy, "practitioner") },
         ])
         try element("notes", c.notes)
+        if let g = c.guardian {
+            try start("guardian", [:])
+            try element("name", g.name)
+            try element("relationship", g.relationship)
+            try end()
+        }
+        try element("matureMinorAssessment", c.matureMinorAssessment)
         try end()
     }
 
@@ -167,6 +176,8 @@ struct RecordsXMLEncoder {
         try start("screen", [
             "id": id(s.id), "practitioner": try reference(s.practitionerID, "practitioner"),
             "recordedAt": XMLValueFormat.instant(s.recordedAt), "validUntil": s.validUntil.description,
+            "writtenAt": s.lateEntry.map { XMLValueFormat.instant($0.writtenAt) },
+            "writtenBy": try s.lateEntry.map { try reference($0.writtenBy, "practitioner") },
         ])
         // Every precaution is written, answered present or not: the screen asked them all.
         for precaution in Precaution.allCases {
@@ -278,6 +289,9 @@ struct RecordsXMLEncoder {
             "technique": n.technique.code, "depthMm": try n.depth.map { try number($0.value, "needle depth") },
             "timeInSitu": n.timeInSitu.map { String($0.value) }, "twitchResponses": String(n.twitchResponses),
             "sharpsDisposed": XMLValueFormat.bool(n.sharpsDisposed),
+            "performedAt": n.performedAt.map(XMLValueFormat.instant),
+            "writtenAt": n.lateEntry.map { XMLValueFormat.instant($0.writtenAt) },
+            "writtenBy": try n.lateEntry.map { try reference($0.writtenBy, "practitioner") },
         ])
         try element("triggerPoint", n.triggerPoint)
         try start("needle", [

@@ -125,18 +125,26 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the last entry's).") var size: String?
         @Option(help: "Needle brand (default: the last entry's).") var brand: String?
         @Option(help: "Lot number (default: the last entry's).") var lot: String?
-        @Option(help: "Needles inserted.") var inserted: Int
+        @Option(help: "Needles inserted (1-50).") var inserted: Int
         @Option(help: "Needles removed (must equal inserted before signing).") var removed: Int?
         @Option(help: "Technique: static, pistoning, electrical.") var technique: String = "pistoning"
         @Option(help: "Electrical stimulation settings (frequency, intensity, duration).") var estim: String?
-        @Option(help: "Estimated depth, mm (required over the lung fields).") var depth: Double?
-        @Option(help: "Time in situ, seconds.") var time: Int?
-        @Option(help: "Local twitch responses elicited.") var twitches: Int = 0
+        @Option(help: "Estimated depth, mm: 0 to the needle's length; over the lung fields required, 1 mm to the needle's length.") var depth: Double?
+        @Option(help: "Time in situ, seconds (0-3600).") var time: Int?
+        @Option(help: "Local twitch responses elicited (0-100).") var twitches: Int = 0
         @Option(help: "Patient response.") var response: String?
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"))
         var adverse: [String] = []
         @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed = true
+        @Option(help: "When the needling was done, if written later (YYYY-MM-DDTHH:MM, on the visit's day): a late entry.") var at: String?
         @OptionGroup var output: OutputOptions
+
+        /// The model's field names as this command's options, so an error names what to retype.
+        static let optionNames = ["depth": "--depth", "needlesInserted": "--inserted", "needlesRemoved": "--removed",
+                                  "twitchResponses": "--twitches", "needle.gauge": "--size", "needle.length": "--size",
+                                  "needle.brand": "--brand", "needle.lot": "--lot", "technique": "--technique",
+                                  "timeInSitu": "--time", "side": "--side", "muscleID": "--muscle", "triggerPoint": "--point",
+                                  "patientResponse": "--response"]
 
         func run() throws {
             let session = try global.session()
@@ -162,11 +170,18 @@ struct NeedleCommand: ParsableCommand {
                 needle: Needle(brand: brand, gaugeMm: g, lengthMm: l, lot: lot), needlesInserted: inserted,
                 needlesRemoved: removed ?? 0, technique: tech, depth: try Parse.measure(DepthMillimetres.self, depth, option: "--depth"),
                 timeInSitu: try Parse.measure(Seconds.self, time, option: "--time"), twitchResponses: twitches,
-                patientResponse: response, adverseEvents: events, sharpsDisposed: sharpsDisposed)
+                patientResponse: response, adverseEvents: events, sharpsDisposed: sharpsDisposed,
+                performedAt: try at.map(VisitCommand.parseDateTime))
+            do { try entry.validate() } catch {
+                throw ValidationErrors(error.errors.map { e in
+                    ClinicModel.ValidationError(field: Self.optionNames[e.field] ?? e.field, value: e.value, rule: e.rule)
+                })
+            }
             let (saved, warnings) = try session.addNeedling(visitID: visit, entry)
             for w in warnings { Console.warn("warning: " + w) }
             if output.json { try Console.printJSON(saved); return }
-            Console.print("Logged needling entry \(saved.id!): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out.")
+            Console.print("Logged needling entry \(saved.id!): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out"
+                          + (saved.lateEntry.map { "; late entry, written \(LateEntry.describe($0.writtenAt))" } ?? "") + ".")
             let r = try session.visitRecord(id: visit)
             if let w = r.needleCountWarning { Console.warn("!! " + w) }
         }
@@ -190,28 +205,54 @@ struct ConsentCommand: ParsableCommand {
         commandName: "consent", abstract: "Record informed consent for dry needling.", subcommands: [Record.self])
 
     struct Record: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record informed consent (before the first needle).")
+        static let configuration = CommandConfiguration(
+            abstract: "Record informed consent (before the first needle): the risks explained, named one by one.",
+            discussion: """
+            Example: knot consent record K00001 --risks bruising,soreness,fainting,bleeding
+            Needling over the lung fields needs pneumothorax among the risks. A patient under 18 consents with a guardian
+            (--guardian-name, --guardian-relationship) or on a mature-minor assessment (--mature-minor "reason").
+            Written later: --at 2026-12-05T09:30 records it as given then, marked as a late entry.
+            """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
-        @Option(help: "Risks explained, comma separated (default: all): \(Consent.Risk.allCases.map(\.rawValue).joined(separator: ", ")).") var risks: String?
+        @Option(help: "Risks explained, comma separated (required; at least bruising, soreness, fainting): \(Consent.Risk.allCases.map(\.rawValue).joined(separator: ", ")).") var risks: String?
         @Flag(help: "Consent was written (signed form).") var written = false
-        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: today only.") var validUntil: String?
+        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: that day only.") var validUntil: String?
         @Option(help: "Notes.") var notes: String?
+        @Option(help: "For a patient under 18: the parent or guardian who consented.") var guardianName: String?
+        @Option(help: "For a patient under 18: the guardian's relationship (mother, father, legal guardian...).") var guardianRelationship: String?
+        @Option(help: "For a patient under 18 consenting alone: why the young person understands fully.") var matureMinor: String?
+        @Option(help: "When consent was given, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.") var at: String?
 
         func run() throws {
-            let riskSet: Set<Consent.Risk> = try risks.map { text in
-                Set(try text.split(separator: ",").map { r in
-                    guard let risk = Consent.Risk(rawValue: r.trimmingCharacters(in: .whitespaces)) else {
-                        throw ValidationErrors([.init(field: "--risks", value: String(r), rule: "is not a risk")])
-                    }
-                    return risk
-                })
-            } ?? Set(Consent.Risk.allCases)
-            let until = try validUntil.map { try Parse.date($0, option: "--valid-until") }
-            let c = try global.session().recordConsent(patientKey: patient) { pid, prid in
-                Consent(patientID: pid, practitionerID: prid, risksExplained: riskSet, written: written, validUntil: until, notes: notes)
+            guard let risks else {
+                throw ValidationErrors([.init(field: "--risks", value: "",
+                                              rule: "is required: name each risk explained (\(Consent.Risk.allCases.map(\.rawValue).joined(separator: ",")))")])
             }
-            Console.print("Recorded consent \(c.id!) for dry needling\(c.validUntil.map { ", standing until \($0)" } ?? ", for today").")
+            let riskSet = Set(try risks.split(separator: ",").map { r in
+                guard let risk = Consent.Risk(rawValue: r.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationErrors([.init(field: "--risks", value: String(r), rule: "is not a risk (\(Consent.Risk.allCases.map(\.rawValue).joined(separator: ", ")))")])
+                }
+                return risk
+            })
+            let guardian: Consent.Guardian?
+            switch (guardianName, guardianRelationship) {
+            case let (name?, relationship?): guardian = Consent.Guardian(name: name, relationship: relationship)
+            case (nil, nil): guardian = nil
+            case (nil, _?): throw ValidationErrors([.init(field: "--guardian-name", value: "", rule: "is required with --guardian-relationship")])
+            case (_?, nil): throw ValidationErrors([.init(field: "--guardian-relationship", value: "", rule: "is required with --guardian-name")])
+            }
+            let until = try validUntil.map { try Parse.date($0, option: "--valid-until") }
+            let when = try at.map(VisitCommand.parseDateTime) ?? Date()
+            let c = try global.session().recordConsent(patientKey: patient) { pid, prid in
+                Consent(patientID: pid, practitionerID: prid, recordedAt: when, risksExplained: riskSet, written: written,
+                        validUntil: until, notes: notes, guardian: guardian, matureMinorAssessment: matureMinor)
+            }
+            Console.print("Recorded consent \(c.id!) for dry needling\(c.validUntil.map { ", standing until \($0)" } ?? ", for \(LocalDate(c.recordedAt))")"
+                          + "; risks explained: \(Consent.Risk.allCases.filter(c.risksExplained.contains).map(\.rawValue).joined(separator: ", "))"
+                          + (c.guardian.map { "; guardian: \($0.name) (\($0.relationship))" } ?? "")
+                          + (c.matureMinorAssessment != nil ? "; mature minor" : "")
+                          + (c.lateEntry.map { "; late entry, given \(LateEntry.describe(c.recordedAt)), written \(LateEntry.describe($0.writtenAt))" } ?? "") + ".")
         }
     }
 }
@@ -222,31 +263,49 @@ struct ScreenCommand: ParsableCommand {
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record the precaution screen: every precaution asked, those present acknowledged with a reason.",
-            discussion: "Example: knot screen record K00012 --present anticoagulant --ack 'anticoagulant=INR stable 2.3; superficial sites only, firm pressure after'\nPrecautions: \(Precaution.allCases.map(\.rawValue).joined(separator: ", ")).")
+            abstract: "Record the precaution screen: every precaution answered present or absent, those present acknowledged with a reason.",
+            discussion: """
+            Every precaution is answered: --present and --absent (comma separated, repeatable), or --none-present.
+            Example: knot screen record K00012 --present anticoagulant --ack 'anticoagulant=INR stable 2.3; superficial sites only, firm pressure after' --absent \(Precaution.allCases.filter { $0 != .anticoagulant }.map(\.rawValue).joined(separator: ","))
+            An alert on the chart (confirmed, or proposed by a referral) cannot be answered absent: confirm it and answer it present, or dismiss it.
+            Precautions: \(Precaution.allCases.map(\.rawValue).joined(separator: ", ")).
+            """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
-        @Option(help: "A precaution answered present. Repeatable.") var present: [String] = []
+        @Option(help: "Precautions answered present, comma separated. Repeatable.") var present: [String] = []
+        @Option(help: "Precautions answered absent, comma separated. Repeatable.") var absent: [String] = []
+        @Flag(help: "Every precaution was asked and none is present (refused while an alert says otherwise).") var nonePresent = false
         @Option(help: ArgumentHelp("The reasoned acknowledgment of a present precaution, as 'precaution=reason'. Repeatable.", valueName: "precaution=reason")) var ack: [String] = []
         @Option(help: "Days the screen stands.") var validDays: Int = 90
+        @Option(help: "When the screen was done, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.") var at: String?
 
         func run() throws {
-            func precaution(_ s: String) throws -> Precaution {
+            func precaution(_ s: String, option: String) throws -> Precaution {
                 guard let p = Precaution(rawValue: s.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationErrors([.init(field: "--present", value: s, rule: "is not a precaution (\(Precaution.allCases.map(\.rawValue).joined(separator: ", ")))")])
+                    throw ValidationErrors([.init(field: option, value: s, rule: "is not a precaution (\(Precaution.allCases.map(\.rawValue).joined(separator: ", ")))")])
                 }
                 return p
             }
-            let presentSet = Set(try present.map(precaution))
+            func list(_ values: [String], option: String) throws -> Set<Precaution> {
+                Set(try values.flatMap { $0.split(separator: ",") }.map { try precaution(String($0), option: option) })
+            }
+            let presentSet = try list(present, option: "--present")
+            let absentSet = try list(absent, option: "--absent")
+            if nonePresent, !absentSet.isEmpty {
+                throw ValidationErrors([.init(field: "--none-present", value: "", rule: "already answers every precaution absent: drop --absent")])
+            }
             var acks: [Precaution: String] = [:]
             for a in ack {
                 let parts = a.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2 else { throw ValidationErrors([.init(field: "--ack", value: a, rule: "is not 'precaution=reason'")]) }
-                acks[try precaution(String(parts[0]))] = String(parts[1])
+                acks[try precaution(String(parts[0]), option: "--ack")] = String(parts[1])
             }
             guard (1...365).contains(validDays) else { throw ValidationErrors([.init(field: "--valid-days", value: "\(validDays)", rule: "must be 1 to 365")]) }
-            let s = try global.session().recordScreen(patientKey: patient, present: presentSet, acknowledgments: acks, validDays: validDays)
+            let when = try at.map(VisitCommand.parseDateTime) ?? Date()
+            let answers = ScreenAnswers(present: presentSet, absent: absentSet, acknowledgments: acks, nonePresent: nonePresent)
+            let s = try global.session().recordScreen(patientKey: patient, answers: answers, validDays: validDays, at: when)
             Console.print("Recorded precaution screen \(s.id!), valid until \(s.validUntil)" + (s.present.isEmpty ? "; no precautions present." : "; present: \(s.present.map(\.rawValue).sorted().joined(separator: ", ")).")
+                          + (s.lateEntry.map { " Late entry: done \(LateEntry.describe(s.recordedAt)), written \(LateEntry.describe($0.writtenAt))." } ?? "")
                           + (s.stops.isEmpty ? "" : " STOP: needling must not go ahead."))
         }
     }

@@ -165,9 +165,13 @@ enum VisitText {
                 s += ", \(e.twitchResponses) LTR"
                 s += e.adverseEvents.isEmpty ? ", no adverse events" : ", AE: " + e.adverseEvents.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", ")
                 s += e.sharpsDisposed ? ", sharps disposed" : ", SHARPS NOT RECORDED"
+                if let late = e.lateEntry {
+                    s += " — " + (e.performedAt.map { "done \(Console.dateTime($0)), " } ?? "") + r.describe(late)
+                }
                 out.append(s)
             }
         }
+        out += SafetyText.lines(r)
         if !r.amendments.isEmpty {
             out.append("")
             out.append("Amendments (the signed original above is unchanged)")
@@ -181,5 +185,31 @@ enum VisitText {
             out.append("Plans: " + r.plans.map { "v\($0.version) \($0.status.rawValue)" + ($0.reviewDate.map { ", review \($0)" } ?? "") }.joined(separator: "; "))
         }
         return out.joined(separator: "\n")
+    }
+}
+
+/// The consent and precaution screen that cover a visit, as `visit show` prints them, late
+/// entries marked with when and by whom they were written.
+enum SafetyText {
+    static func lines(_ r: VisitRecord) -> [String] {
+        guard !r.consents.isEmpty || !r.screens.isEmpty else { return [] }
+        var out = ["", "Consent and precaution screen"]
+        for c in r.consents {
+            var s = "  Consent \(c.id.map(String.init) ?? "?"), given \(Console.dateTime(c.recordedAt))"
+            s += c.validUntil.map { ", standing until \($0)" } ?? ", that day only"
+            s += "; risks explained: " + Consent.Risk.allCases.filter(c.risksExplained.contains).map(\.rawValue).joined(separator: ", ")
+            if let g = c.guardian { s += "; guardian: \(g.name) (\(g.relationship))" }
+            if let m = c.matureMinorAssessment { s += "; mature minor: \(m)" }
+            if let late = c.lateEntry { s += " — " + r.describe(late) }
+            out.append(s)
+        }
+        for screen in r.screens {
+            var s = "  Screen \(screen.id.map(String.init) ?? "?"), done \(Console.dateTime(screen.recordedAt)), until \(screen.validUntil); "
+            s += screen.present.isEmpty ? "no precautions present"
+                : "present: " + Precaution.allCases.filter(screen.present.contains).map(\.rawValue).joined(separator: ", ")
+            if let late = screen.lateEntry { s += " — " + r.describe(late) }
+            out.append(s)
+        }
+        return out
     }
 }

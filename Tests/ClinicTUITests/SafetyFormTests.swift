@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import ClinicModel
+import ClinicServices
+import ClinicStore
+import TerminalKit
+@testable import ClinicTUI
+
+extension TUIHarness {
+    /// F2 on the visit, every risk explained ticked and every precaution answered no, Ctrl-S:
+    /// nothing is answered by default, so each answer is a key.
+    func recordConsentAndScreenNonePresent() throws {
+        try press(.function(2), .tab, .tab)
+        try press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
+        try press(.ctrl("s"))
+    }
+}
+
+/// The consent and precaution form as issue 13 asks: nothing answered for the practitioner.
+@Suite struct SafetyFormTests {
+    /// Jane Smith with the anticoagulant a referral proposes (not yet confirmed), and amy.
+    func clinic(_ name: String, born: LocalDate? = nil) throws -> TUIHarness {
+        try TUIHarness(name, demo: false, user: "amy") { setup in
+            let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(year: 2024, month: 3, day: 1))
+            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
+                                                       dryNeedlingTraining: training))
+            let proposed = PatientAlert(kind: .precaution(.anticoagulant), text: "Eliquis (apixaban) 5 mg twice daily",
+                                        status: .proposed, source: "referral 2026-11-20 (medications)")
+            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
+                                             dateOfBirth: try born ?? LocalDate(year: 1951, month: 6, day: 23), alerts: [proposed]),
+                                     today: fixedToday)
+        }
+    }
+
+    func startVisit(_ tui: TUIHarness) throws {
+        try tui.type("smi")
+        try tui.press(.enter, .character("n"))
+        try tui.type("Calf pain")
+    }
+
+    func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
+
+    func form(_ tui: TUIHarness) throws -> SafetyFormState {
+        guard case .safetyForm(let form) = tui.app.state.current else {
+            Issue.record("the safety form should be open:\n\(tui.screen)")
+            throw CancellationError()
+        }
+        return form
+    }
+
+    func saved(_ tui: TUIHarness) throws -> (consents: Int, screens: Int) {
+        try tui.session.database.read { tx in (try tx.consents(patientID: 1).count, try tx.screens(patientID: 1).count) }
+    }
+
+    @Test func theProposedAnticoagulantOpensUnansweredAndCtrlSIsRefusedUntilEveryPrecautionIsAnswered() throws {
+        let tui = try clinic("safety-proposed")
+        try startVisit(tui)
+        try tui.press(.function(2))
+        var opened = try form(tui)
+        #expect(opened.answers.isEmpty, "no precaution answered for the practitioner")
+        #expect(opened.risks.isEmpty, "no risk ticked for the practitioner")
+        #expect(opened.raised[.anticoagulant] == .proposed)
+        let line = try #require(tui.screen.split(separator: "\n").first { $0.contains("anticoagulant medicine") })
+        #expect(line.contains("(referral)") && line.contains("[ ? ]") && !line.contains("[no]"), "\(line)")
+
+        // Ctrl-S as it opens: refused, nothing saved.
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("tick each risk explained"), "\(said(tui))")
+        try tui.press(.tab, .tab)
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("answer every precaution (y or n): 12 not answered: anticoagulant medicine"), "\(said(tui))")
+        #expect(try saved(tui) == (0, 0))
+
+        // Every precaution answered no: the referral's anticoagulant cannot be "no".
+        try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("anticoagulant medicine: a referral proposes it"), "\(said(tui))")
+        #expect(try saved(tui) == (0, 0))
+        opened = try form(tui)
+        #expect(opened.answers.count == Precaution.allCases.count)
+
+        // Back to it, answered yes with a reason: saved.
+        try tui.press(Array(repeating: Key.backTab, count: Precaution.allCases.count - 1))
+        #expect(try form(tui).focus == .precaution(.anticoagulant))
+        try tui.press(.character("y"))
+        try tui.type("Apixaban; superficial sites, firm pressure after")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("Precaution screen recorded"), "\(said(tui))")
+        let screen = try #require(try tui.session.database.read { tx in try tx.screens(patientID: 1) }.first)
+        #expect(screen.present == [.anticoagulant])
+        let consent = try #require(try tui.session.database.read { tx in try tx.consents(patientID: 1) }.first)
+        #expect(consent.risksExplained == Set(Consent.Risk.allCases))
+    }
+
+    @Test func aMinorsConsentAsksForAGuardian() throws {
+        let tui = try clinic("safety-minor", born: fixedToday.adding(years: -15))
+        try startVisit(tui)
+        try tui.press(.function(2))
+        #expect(try form(tui).minorAge == 15)
+        #expect(tui.screen.contains("Age 15: guardian"), "\(tui.screen)")
+        try tui.press(.tab, .tab)
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        #expect(try form(tui).focus == .guardianName)
+        try tui.press(.tab, .tab, .tab)
+        try tui.press(.character("y"))
+        try tui.type("On apixaban, pressure after")
+        try tui.press(.tab)
+        try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count - 1))
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("the patient is 15 (under 18): a guardian's name and relationship, or a mature-minor assessment"),
+                "\(said(tui))")
+        #expect(try saved(tui) == (0, 0))
+    }
+}
