@@ -73,7 +73,7 @@ import TerminalKit
         #expect(editor(tui)?.selection == 0, "Down past Pain selects the first recorded entry")
         #expect(tui.screen.contains("Selected: Trapezius (upper fibres), right"), "\(tui.screen)")
         try tui.press(.enter)
-        #expect(tui.screen.contains("Correcting: Needling for Jane Smith"), "\(tui.screen)")
+        #expect(tui.screen.contains("Correcting: Needling for Smith, Jane"), "\(tui.screen)")
         #expect(tui.screen.contains("Seirin") && tui.screen.contains("A123"), "pre-filled with the entry")
         try tui.press(.tab, .tab, .tab, .tab, .tab, .ctrl("u"))
         try tui.type("2")
@@ -108,7 +108,8 @@ import TerminalKit
         try tui.press(.enter)
         #expect(said(tui).contains("Struck out trigger point: Soleus"), "\(tui.screen)")
         #expect(try visit(tui).triggerPoints.isEmpty)
-        let struck = try tui.session.database.read { tx in try tx.struckEntries(visitID: try visit(tui).id!) }
+        let visitID = try #require(try visit(tui).id)
+        let struck = try tui.session.database.read { tx in try tx.struckEntries(visitID: visitID) }
         #expect(struck.count == 1 && struck[0].reason == "wrong muscle" && struck[0].by == "amy")
 
         // The selection moves to the needling entry; Delete strikes it and the count follows.
@@ -148,7 +149,7 @@ import TerminalKit
         try tui.type("soleus")
         try tui.press(.tab, .ctrl("s"))
         try tui.press(.down, .down, .character("e"))
-        #expect(tui.screen.contains("Correcting: Trigger point for Jane Smith"), "\(tui.screen)")
+        #expect(tui.screen.contains("Correcting: Trigger point for Smith, Jane"), "\(tui.screen)")
         try tui.press(.tab, .character("r"), .ctrl("s"))
         #expect(said(tui).contains("Trigger point corrected: Soleus, right"), "\(tui.screen)")
         #expect(try visit(tui).triggerPoints.map(\.side) == [.right])
