@@ -139,8 +139,8 @@ enum NewVisitScreen {
             drawProgress(progress, selected: state.selection, from: row, to: last, width: width, into: &buffer)
         }
         if let reason = state.strikeReason {
-            buffer.put(" Strike out \(state.selectedSummary ?? "the entry")?", row: body.bottom - 2, column: 0,
-                       style: ChartScreen.warningStyle, maxWidth: width, overflow: .ellipsis)
+            buffer.put(" Strike out \(state.selectedSummary ?? "the entry")?" + (state.strikeWarning.map { " " + $0 } ?? ""),
+                       row: body.bottom - 2, column: 0, style: ChartScreen.warningStyle, maxWidth: width, overflow: .ellipsis)
             buffer.put(" Why:", row: body.bottom - 1, column: 0, style: .bold)
             reason.render(into: &buffer, row: body.bottom - 1, column: 6, width: max(1, width - 7), showsCursor: true)
             return

@@ -37,6 +37,16 @@ extension NewVisitState {
         return ClinicSession.entrySummary(of: visit, kind: entry.kind, id: entry.id)
     }
 
+    /// For a needling entry whose needles are not all recorded out: striking it takes them
+    /// out of the count, so the prompt says so (a forgotten needle is the incident the count
+    /// exists to catch).
+    var strikeWarning: String? {
+        guard let entry = selectedEntry, entry.kind == .needling,
+              let e = progress?.visit.needling.first(where: { $0.id == entry.id }), e.needlesInserted > e.needlesRemoved else { return nil }
+        let left = e.needlesInserted - e.needlesRemoved
+        return "\(left) needle\(left == 1 ? "" : "s") here not recorded out: strike only if never inserted."
+    }
+
     /// Moves in the list; true when the command was the list's (typing is swallowed there).
     mutating func moveInRecorded(_ command: Command) -> Bool {
         guard let current = selection else { return false }
@@ -102,7 +112,8 @@ enum VisitEditorSelection {
         case .strikeEntry:
             guard form.selectedEntry != nil else { return (s, []) }
             form.strikeReason = TextField(maxLength: 500)
-            s.message = StatusMessage(kind: .info, text: "Why strike it out? Type the reason, Enter strikes it, Esc keeps it.")
+            s.message = form.strikeWarning.map { StatusMessage(kind: .error, text: "Why strike it out? " + $0) }
+                ?? StatusMessage(kind: .info, text: "Why strike it out? Type the reason, Enter strikes it, Esc keeps it.")
         case .confirmStrike:
             guard let reason = form.strikeReason?.text.trimmingCharacters(in: .whitespacesAndNewlines) else { return (s, []) }
             guard !reason.isEmpty else {

@@ -115,6 +115,7 @@ import TerminalKit
         // The selection moves to the needling entry; Delete strikes it and the count follows.
         #expect(tui.screen.contains("Selected: Trapezius (upper fibres), right"), "\(tui.screen)")
         try tui.press(.delete)
+        #expect(said(tui).contains("2 needles here not recorded out: strike only if never inserted."), "\(tui.screen)")
         try tui.type("entered on the wrong patient")
         try tui.press(.enter)
         #expect(try visit(tui).needling.isEmpty)

@@ -297,7 +297,13 @@ extension NeedleCommand {
         func run() throws {
             let session = try global.session()
             let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .needling, number: entry.number)
+            let site = try EntryCorrection.record(session, visit: entry.visit).needling.first { $0.id == id }
             EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason))
+            if let site, site.needlesInserted > site.needlesRemoved {
+                let left = site.needlesInserted - site.needlesRemoved
+                Console.warn("warning: \(left) needle(s) at that site were never recorded as removed; the count no longer includes them "
+                             + "(strike only an entry whose needles were never inserted)")
+            }
             try EntryCorrection.needleLine(session, visit: entry.visit)
         }
     }
