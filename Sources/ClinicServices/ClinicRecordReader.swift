@@ -73,6 +73,8 @@ public protocol ClinicRecordReader {
     func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)]
     /// The needle of the practitioner's most recent needling entry (remembered for the next one).
     func lastNeedle(practitionerID: Int64) throws -> Needle?
+    /// The entries struck out of a visit (kept, with when, by whom and why), oldest strike first.
+    func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)]
     /// A visit's amendments, oldest first.
     func amendments(visitID: Int64) throws -> [Amendment]
     /// A visit's plan versions, oldest first.

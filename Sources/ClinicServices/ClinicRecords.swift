@@ -68,6 +68,17 @@ public protocol ClinicRecords: ClinicRecordReader {
     @discardableResult func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry
     /// Records needles removed at a site (the count that must balance before signing).
     func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws
+    /// Saves a corrected trigger point (by its id) on a draft.
+    @discardableResult func updateTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String) throws -> TriggerPointFinding
+    /// Saves a corrected biomechanical finding (by its id) on a draft.
+    @discardableResult func updateBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String) throws -> BiomechanicalFinding
+    /// Saves a corrected treatment (by its id) on a draft.
+    @discardableResult func updateTreatment(_ t: Treatment, visitID: Int64, actor: String) throws -> Treatment
+    /// Saves a corrected needling entry (by its id) on a draft.
+    @discardableResult func updateNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String) throws -> NeedlingEntry
+    /// Strikes an entry out of a draft (kept, marked, audited with what it was and why).
+    @discardableResult func strikeEntry(_ kind: VisitEntryKind, id: Int64, visitID: Int64, reason: String, summary: String,
+                                        at: Date, actor: String) throws -> StruckEntry
     /// Adds an amendment to a signed visit.
     @discardableResult func insertAmendment(_ a: Amendment, actor: String, preservingID: Bool) throws -> Amendment
     /// Stores a plan as a new version for its visit.

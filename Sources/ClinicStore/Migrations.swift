@@ -18,6 +18,7 @@ enum ClinicMigrations {
         m.registerMigration("v4-form-drafts") { db in try v4(db) }
         m.registerMigration("v5-clinic-settings") { db in try clinicSettings(db) }
         m.registerMigration("v5-safety") { db in try safetyAndLateEntries(db) }
+        m.registerMigration("v5-entry-strike") { db in try v5EntryStrike(db) }
         return m
     }
 

@@ -153,7 +153,7 @@ extension StoreTransaction {
 
     /// Records needles removed at a site (the count that must balance before signing).
     public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT visit_id, inserted FROM needling_entry WHERE id = ?"), arguments: [entryID]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT visit_id, inserted FROM needling_entry WHERE id = ? AND struck_at IS NULL"), arguments: [entryID]) else {
             throw StoreError.notFound(entity: "needling entry", key: String(entryID))
         }
         let inserted: Int = row["inserted"]
@@ -187,7 +187,7 @@ extension StoreTransaction {
                       psfs: try decode([PSFSItem].self, r["psfs_json"]), notes: r["notes"],
                       likelyCauseNotes: r["likely_cause_notes"], status: VisitStatus(rawValue: r["status"]) ?? .draft,
                       signedAt: r["signed_at"])
-        v.triggerPoints = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? ORDER BY id"), arguments: [id]).map { t in
+        v.triggerPoints = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { t in
             TriggerPointFinding(
                 id: t["id"], muscleID: t["muscle_id"], side: Side(rawValue: t["side"]) ?? .midline, location: t["location"],
                 activity: .init(rawValue: t["activity"]) ?? .latent, tautBand: t["taut_band"], localTwitchResponse: t["local_twitch"],
@@ -198,16 +198,16 @@ extension StoreTransaction {
                 likelyCauses: (t["likely_causes"] as String).split(separator: ",").compactMap { LikelyCause(rawValue: String($0)) },
                 notes: t["notes"])
         }
-        v.biomechanics = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? ORDER BY id"), arguments: [id]).map { b in
+        v.biomechanics = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { b in
             BiomechanicalFinding(id: b["id"], measure: try decode(BiomechanicalMeasure.self, b["measure_json"]),
                                  side: Side(rawValue: b["side"]) ?? .midline, notes: b["notes"])
         }
-        v.treatments = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? ORDER BY id"), arguments: [id]).map { t in
+        v.treatments = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { t in
             Treatment(id: t["id"], kind: .init(rawValue: t["kind"]) ?? .other, muscleID: t["muscle_id"],
                       side: (t["side"] as String?).flatMap(Side.init(rawValue:)),
                       holdTime: (t["hold_seconds"] as Int?).map(Seconds.init(unchecked:)), cycles: t["cycles"], notes: t["notes"])
         }
-        v.needling = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? ORDER BY id"), arguments: [id]).map { n in
+        v.needling = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { n in
             let technique: NeedlingTechnique = switch n["technique"] as String {
             case "static": .staticInSitu
             case "electrical": .electricalStimulation(settings: n["estim_settings"] ?? "")
@@ -241,8 +241,8 @@ extension StoreTransaction {
             SELECT v.id, v.patient_id, v.practitioner_id, v.started_at, v.status,
               coalesce((\(Self.amendedValue("complaint"))), v.complaint) AS complaint,
               coalesce(CAST((\(Self.amendedValue("pain.now"))) AS INTEGER), v.pain_now) AS pain_now,
-              coalesce((SELECT sum(inserted) FROM needling_entry n WHERE n.visit_id = v.id), 0) AS ins,
-              coalesce((SELECT sum(removed) FROM needling_entry n WHERE n.visit_id = v.id), 0) AS rem,
+              coalesce((SELECT sum(inserted) FROM needling_entry n WHERE n.visit_id = v.id AND n.struck_at IS NULL), 0) AS ins,
+              coalesce((SELECT sum(removed) FROM needling_entry n WHERE n.visit_id = v.id AND n.struck_at IS NULL), 0) AS rem,
               (SELECT count(*) FROM amendment a WHERE a.visit_id = v.id) AS amendments
             FROM visit v WHERE v.patient_id = ? ORDER BY v.started_at DESC, v.id DESC
             """), arguments: [patientID]).map { r in
@@ -267,7 +267,7 @@ extension StoreTransaction {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT v.id AS vid, p.record_number, pr.handle FROM visit v JOIN patient p ON p.id = v.patient_id
             JOIN practitioner pr ON pr.id = v.practitioner_id
-            WHERE v.started_at >= ? AND v.started_at < ? AND EXISTS (SELECT 1 FROM needling_entry n WHERE n.visit_id = v.id)
+            WHERE v.started_at >= ? AND v.started_at < ? AND EXISTS (SELECT 1 FROM needling_entry n WHERE n.visit_id = v.id AND n.struck_at IS NULL)
             ORDER BY v.started_at, v.id
             """), arguments: [from, to])
         var out: [(VisitSummary, String, String, NeedlingEntry)] = []
@@ -386,7 +386,7 @@ extension StoreTransaction {
     public func lastNeedle(practitionerID: Int64) throws -> Needle? {
         try Row.fetchOne(db.cachedStatement(sql: """
             SELECT n.needle_brand, n.needle_gauge_mm, n.needle_length_mm, n.needle_lot FROM needling_entry n
-            JOIN visit v ON v.id = n.visit_id WHERE v.practitioner_id = ? ORDER BY n.id DESC LIMIT 1
+            JOIN visit v ON v.id = n.visit_id WHERE v.practitioner_id = ? AND n.struck_at IS NULL ORDER BY n.id DESC LIMIT 1
             """), arguments: [practitionerID]).map {
             Needle(brand: $0["needle_brand"], gaugeMm: $0["needle_gauge_mm"], lengthMm: $0["needle_length_mm"], lot: $0["needle_lot"])
         }

@@ -32,6 +32,8 @@ struct BiomechFormState: Sendable, Hashable, Codable {
     var unit = TextField(maxLength: 20)
     var notes = TextField(maxLength: 2000)
     var focus = Focus.kind
+    /// The id of the recorded entry this form corrects (nil for a new one).
+    var editing: Int64?
 
     init(visitID: Int64, patientName: String) {
         self.visitID = visitID
@@ -178,7 +180,7 @@ enum BiomechFormScreen {
     static func draw(_ state: BiomechFormState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
         var row = body.row + 1
-        buffer.put(" Biomechanical finding for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width,
+        buffer.put((state.editing == nil ? " " : " Correcting: ") + "Biomechanical finding for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width,
                    overflow: .ellipsis)
         row += 2
         buffer.put(" Kind", row: row, column: 0, style: .bold)

@@ -56,6 +56,11 @@ enum Command: Sendable {
     /// Visit editor: a biomechanical finding, a treatment (forms over the visit).
     case addBiomechanicalFinding
     case addTreatment
+    /// Visit editor, on an entry selected in the recorded list: correct it in its form, strike
+    /// it out (asks why), and confirm the strike with the reason typed.
+    case editEntry
+    case strikeEntry
+    case confirmStrike
 
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
@@ -153,6 +158,13 @@ enum Effect: Sendable, Hashable {
     case overwriteDraft(DraftRequest)
     case addBiomechanical(visitID: Int64, BiomechanicalFinding)
     case addTreatment(visitID: Int64, Treatment)
+    /// Saves a corrected entry of a draft (the entry's id says which), then reloads the draft.
+    case editTriggerPoint(visitID: Int64, TriggerPointFinding)
+    case editBiomechanical(visitID: Int64, BiomechanicalFinding)
+    case editTreatment(visitID: Int64, Treatment)
+    case editNeedling(visitID: Int64, NeedlingEntry)
+    /// Strikes an entry out of a draft with the reason given, then reloads the draft.
+    case strikeEntry(visitID: Int64, VisitEntryKind, entryID: Int64, reason: String)
     /// Keeps the open form's typing (replacing the slot's earlier draft).
     case saveFormDraft(FormDraft)
     /// The form draft the working practitioner left in a slot, if any.

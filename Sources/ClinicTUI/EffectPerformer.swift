@@ -62,6 +62,8 @@ struct EffectPerformer {
             return try performDraftConflictWork(effect)
         case .addBiomechanical, .addTreatment:
             return try performFindingsWork(effect)
+        case .editTriggerPoint, .editBiomechanical, .editTreatment, .editNeedling, .strikeEntry:
+            return try performEntryCorrection(effect)
         case .saveFormDraft, .loadFormDraft, .discardFormDraft:
             return try performFormDraftWork(effect)
         case .loadDemo:

@@ -89,8 +89,10 @@ enum KeyMap {
         case .newVisit:
             return [
                 KeyBinding([], .edit(.character(" ")), "type into the field (saved as you type)", label: "letters"),
-                KeyBinding([.tab, .down, .enter], .nextField, "next field"),
-                KeyBinding([.backTab, .up], .previousField, "previous field"),
+                KeyBinding([.tab, .enter], .nextField, "next field; on a recorded entry, Enter (or e) corrects it"),
+                KeyBinding([.down], .moveDown, "next field; past Pain, the recorded entries"),
+                KeyBinding([.backTab, .up], .previousField, "previous field, or entry"),
+                KeyBinding([], .strikeEntry, "on a recorded entry: strike it out (asks why)", label: "x/Delete"),
                 KeyBinding([.function(2), .ctrl("o")], .recordSafety, "consent and precaution screen (when missing)"),
                 KeyBinding([.function(3), .ctrl("t")], .addTriggerPoint, "add a trigger point finding"),
                 KeyBinding([.function(4), .ctrl("n")], .addNeedling, "add a needling entry"),
@@ -156,6 +158,7 @@ enum KeyMap {
         if state.showsHelp {
             return key == .ctrl("c") ? .quit : .toggleHelp
         }
+        if let command = VisitEditorSelection.command(for: key, in: state.current) { return command }  // nil: the key does nothing
         let kind = state.current.kind
         for binding in bindings(for: kind) where binding.keys.contains(key) {
             return binding.command

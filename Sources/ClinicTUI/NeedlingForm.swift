@@ -37,6 +37,8 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
     var adverse = AdverseEventList()
     var sharpsDisposed = true
     var focus = Focus.muscle
+    /// The id of the recorded entry this form corrects (nil for a new one).
+    var editing: Int64?
 
     init(visitID: Int64, patientName: String, progress: VisitProgress) {
         self.visitID = visitID
@@ -146,7 +148,7 @@ enum NeedlingFormScreen {
     static func draw(_ state: NeedlingFormState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
         var row = body.row
-        buffer.put(" Needling for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+        buffer.put((state.editing == nil ? " " : " Correcting: ") + "Needling for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 1
         let count = state.liveCount
         if let warning = VisitProgress.countWarning(inserted: count.inserted, removed: count.removed) {

@@ -26,6 +26,11 @@ struct NewVisitState: Sendable {
     /// Set when another terminal changed the draft since this one read it: typing stays on
     /// screen, unsaved, until the user reloads or keeps it (see `DraftConflictWorkflow`).
     var conflict: DraftConflict?
+    /// The recorded entry selected in the list under the header (an index into
+    /// `recordedEntries`), nil while the focus is on the fields.
+    var selection: Int?
+    /// The reason being typed to strike the selected entry out, while asked for.
+    var strikeReason: TextField?
 
     init(patientID: Int64, patientName: String) {
         self.patientID = patientID
@@ -48,6 +53,10 @@ struct NewVisitState: Sendable {
         self.progress = progress
         draft = progress.visit
         revision = progress.revision
+        if let selected = selection {
+            let count = recordedEntries.count
+            selection = count == 0 ? nil : min(selected, count - 1)
+        }
     }
 
     /// The pain score typed, when it is a valid NPRS (0-10); nil when blank or invalid.
@@ -60,7 +69,14 @@ struct NewVisitState: Sendable {
     var painIsInvalid: Bool { !pain.isEmpty && painScore == nil }
 
     mutating func apply(_ command: Command) -> [Effect] {
+        if strikeReason != nil {
+            if case .edit(let key) = command { strikeReason?.handle(key) }
+            return []
+        }
+        if selection != nil, moveInRecorded(command) { return [] }
         switch command {
+        case .moveDown where focus == .pain && !recordedEntries.isEmpty:
+            selection = 0
         case .nextField, .moveDown:
             focus = focus == .complaint ? .pain : .complaint
         case .previousField, .moveUp:
@@ -120,7 +136,22 @@ enum NewVisitScreen {
         }
         let last = body.bottom - 3
         if let progress = state.progress {
-            drawProgress(progress, from: row, to: last, width: width, into: &buffer)
+            drawProgress(progress, selected: state.selection, from: row, to: last, width: width, into: &buffer)
+        }
+        if let reason = state.strikeReason {
+            buffer.put(" Strike out \(state.selectedSummary ?? "the entry")?" + (state.strikeWarning.map { " " + $0 } ?? ""),
+                       row: body.bottom - 2, column: 0, style: ChartScreen.warningStyle, maxWidth: width, overflow: .ellipsis)
+            buffer.put(" Why:", row: body.bottom - 1, column: 0, style: .bold)
+            reason.render(into: &buffer, row: body.bottom - 1, column: 6, width: max(1, width - 7), showsCursor: true)
+            return
+        }
+        if state.selection != nil {
+            buffer.put(" Selected: \(state.selectedSummary ?? "-")", row: body.bottom - 2, column: 0, style: .bold,
+                       maxWidth: width, overflow: .ellipsis)
+            buffer.put(" Enter/e correct · x/Delete strike out · Up/Down move · Esc back to the fields", row: body.bottom - 1, column: 0,
+                       style: .dim, maxWidth: width, overflow: .ellipsis)
+            buffer.cursor = nil
+            return
         }
         buffer.put(" F2 consent & screen · F3 trigger point · F4 needling · F5 needles out", row: body.bottom - 2, column: 0,
                    style: .dim, maxWidth: width, overflow: .ellipsis)
@@ -129,7 +160,7 @@ enum NewVisitScreen {
     }
 
     /// The needle count, consent and screen, findings and needling, within rows `row...last`.
-    private static func drawProgress(_ progress: VisitProgress, from start: Int, to last: Int, width: Int,
+    private static func drawProgress(_ progress: VisitProgress, selected: Int?, from start: Int, to last: Int, width: Int,
                                      into buffer: inout ScreenBuffer) {
         var lines: [(String, Style, Bool)] = []
         if let warning = VisitProgress.countWarning(inserted: progress.needlesInserted, removed: progress.needlesRemoved) {
@@ -141,7 +172,7 @@ enum NewVisitScreen {
         let consent = readiness.consentUntil.map { "consent until \($0)" } ?? "no consent covers this visit"
         let screen = readiness.screenUntil.map { "screen until \($0)" } ?? "no precaution screen"
         lines.append((" Before needling: \(consent) · \(screen)", readiness.isReady ? .plain : ChartScreen.warningStyle, false))
-        lines += VisitEditorRecorded.lines(of: progress.visit, rows: last - start - lines.count).map { ($0.text, $0.style, false) }
+        lines += VisitEditorRecorded.lines(of: progress.visit, rows: last - start - lines.count, selected: selected).map { ($0.text, $0.style, false) }
         var row = start + 1
         for (text, style, fills) in lines where row <= last {
             if fills { buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: style) }

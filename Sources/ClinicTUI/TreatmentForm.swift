@@ -24,6 +24,8 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
     var cycles = TextField(maxLength: 2)
     var notes = TextField(maxLength: 2000)
     var focus = Focus.kind
+    /// The id of the recorded entry this form corrects (nil for a new one).
+    var editing: Int64?
 
     init(visitID: Int64, patientName: String) {
         self.visitID = visitID
@@ -96,7 +98,7 @@ enum TreatmentFormScreen {
         let width = body.width
         let labelWidth = 12
         var row = body.row + 1
-        buffer.put(" Treatment for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+        buffer.put((state.editing == nil ? " " : " Correcting: ") + "Treatment for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 2
         buffer.put(" Kind", row: row, column: 0, style: .bold)
         row += FormInput.drawChoice(TreatmentFormState.kindRows.map { $0.map(\.rawValue) }, chosen: state.kind.rawValue,

@@ -29,6 +29,8 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
     var causeHighlight = 0
     var notes = TextField(maxLength: 5000)
     var focus = Focus.muscle
+    /// The id of the recorded entry this form corrects (nil for a new one).
+    var editing: Int64?
 
     init(visitID: Int64, patientName: String) {
         self.visitID = visitID
@@ -144,7 +146,7 @@ enum TriggerPointFormScreen {
 
     static func draw(_ state: TriggerPointFormState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
-        buffer.put(" Trigger point for \(state.patientName)", row: body.row + 1, column: 0, style: .bold, maxWidth: width,
+        buffer.put((state.editing == nil ? " " : " Correcting: ") + "Trigger point for \(state.patientName)", row: body.row + 1, column: 0, style: .bold, maxWidth: width,
                    overflow: .ellipsis)
         let sheet = self.sheet(state, width: width)
         let room = max(1, body.height - 5)

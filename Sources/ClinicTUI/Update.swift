@@ -21,6 +21,7 @@ enum Update {
         }
         if let handled = AmendWorkflow.update(s, command) { return handled }
         if let handled = AlertsWorkflow.update(s, command) { return handled }
+        if let handled = VisitEditorSelection.update(s, command) { return handled }
         if let handled = DraftConflictWorkflow.update(s, command) { return handled }
         if let handled = VisitWorkflow.update(s, command) { return handled }
         if let handled = InboxWorkflow.update(s, command) { return handled }
@@ -201,7 +202,7 @@ extension Command {
              .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
              .showInbox, .importLetter, .showPlan, .storeFinalPlan, .registerPatient, .editPatient,
              .amendVisit, .showAlerts, .confirmAlert, .dismissAlert, .newAlert, .reloadDraft, .keepMyDraft,
-             .addBiomechanicalFinding, .addTreatment:
+             .addBiomechanicalFinding, .addTreatment, .editEntry, .strikeEntry, .confirmStrike:
             true
         default:
             false

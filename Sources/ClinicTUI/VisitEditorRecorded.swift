@@ -29,7 +29,8 @@ enum VisitEditorRecorded {
 
     /// Heading and item lines (items indented) for at most `rows` rows: everything when it
     /// fits, else each heading with "(N, latest K shown)" and the latest items, shared out.
-    static func lines(of visit: Visit, rows: Int) -> [(text: String, style: Style)] {
+    /// `selected` (an index over all the items, in order) is drawn reversed with a marker.
+    static func lines(of visit: Visit, rows: Int, selected: Int? = nil) -> [(text: String, style: Style)] {
         let sections = sections(of: visit)
         guard rows > 0, !sections.isEmpty else { return [] }
         let needed = sections.reduce(0) { $0 + 1 + $1.lines.count }
@@ -49,11 +50,15 @@ enum VisitEditorRecorded {
             }
         }
         var result: [(text: String, style: Style)] = []
+        var first = 0
         for (index, section) in sections.enumerated() {
             let count = section.lines.count
             let heading = shown[index] == count ? section.title : "\(section.title) (\(count), latest \(shown[index]) shown)"
             result.append((" " + heading, .bold))
-            result += section.lines.suffix(shown[index]).map { ("   " + $0, .plain) }
+            for (offset, line) in section.lines.enumerated().suffix(shown[index]) {
+                result.append(first + offset == selected ? (" > " + line, .reverse) : ("   " + line, .plain))
+            }
+            first += count
         }
         return Array(result.prefix(rows))
     }

@@ -100,13 +100,33 @@ enum VisitWorkflow {
             guard case .newVisit(let visit) = s.stack.dropLast().last, let id = visit.draft?.id else { return (s, []) }
             result = form.request().map { .recordSafety($0, visitID: id) }
         case .triggerPointForm(let form):
-            result = form.finding().map { .addTriggerPoint(visitID: form.visitID, $0) }
+            result = form.finding().map { finding in
+                guard let id = form.editing else { return .addTriggerPoint(visitID: form.visitID, finding) }
+                var corrected = finding
+                corrected.id = id
+                return .editTriggerPoint(visitID: form.visitID, corrected)
+            }
         case .needlingForm(let form):
-            result = form.entry().map { .addNeedling(visitID: form.visitID, $0) }
+            result = form.entry().map { entry in
+                guard let id = form.editing else { return .addNeedling(visitID: form.visitID, entry) }
+                var corrected = entry
+                corrected.id = id
+                return .editNeedling(visitID: form.visitID, corrected)
+            }
         case .biomechForm(let form):
-            result = form.finding().map { .addBiomechanical(visitID: form.visitID, $0) }
+            result = form.finding().map { finding in
+                guard let id = form.editing else { return .addBiomechanical(visitID: form.visitID, finding) }
+                var corrected = finding
+                corrected.id = id
+                return .editBiomechanical(visitID: form.visitID, corrected)
+            }
         case .treatmentForm(let form):
-            result = form.treatment().map { .addTreatment(visitID: form.visitID, $0) }
+            result = form.treatment().map { treatment in
+                guard let id = form.editing else { return .addTreatment(visitID: form.visitID, treatment) }
+                var corrected = treatment
+                corrected.id = id
+                return .editTreatment(visitID: form.visitID, corrected)
+            }
         case .needlesOutForm(let form):
             result = form.change().map { .setNeedlesRemoved(visitID: form.visitID, entryID: $0.entryID, removed: $0.removed) }
         default:

@@ -7,7 +7,7 @@ import ClinicStore
 struct FindingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finding", abstract: "Record trigger-point and biomechanical findings on a draft visit.",
-        subcommands: [Add.self])
+        subcommands: [Add.self, Edit.self, Strike.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -83,7 +83,7 @@ struct FindingCommand: ParsableCommand {
 
 struct TreatmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "treatment", abstract: "Record treatments given at a draft visit.", subcommands: [Add.self])
+        commandName: "treatment", abstract: "Record treatments given at a draft visit.", subcommands: [Add.self, Edit.self, Strike.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a treatment (dry needling itself is logged with `knot needle add`).")
@@ -111,7 +111,7 @@ struct TreatmentCommand: ParsableCommand {
 struct NeedleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "needle", abstract: "Log dry-needling sites (consent and a precaution screen must come first).",
-        subcommands: [Add.self, Remove.self])
+        subcommands: [Add.self, Remove.self, Edit.self, Strike.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

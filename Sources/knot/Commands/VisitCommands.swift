@@ -125,8 +125,8 @@ enum VisitText {
         if !v.triggerPoints.isEmpty {
             out.append("")
             out.append("Trigger points")
-            for t in v.triggerPoints {
-                var s = "  \(t.muscle?.name ?? t.muscleID) \(t.side.abbreviation) — \(t.activity.rawValue)"
+            for (i, t) in v.triggerPoints.enumerated() {
+                var s = "  \(i + 1). \(t.muscle?.name ?? t.muscleID) \(t.side.abbreviation) — \(t.activity.rawValue)"
                 if t.tautBand { s += ", taut band" }
                 if t.localTwitchResponse { s += ", LTR" }
                 if t.referredPainReproduced { s += ", referred pain reproduced" }
@@ -139,13 +139,13 @@ enum VisitText {
         if !v.biomechanics.isEmpty {
             out.append("")
             out.append("Biomechanics")
-            for b in v.biomechanics { out.append("  \(b.measure.summary) \(b.side.abbreviation)" + (b.notes.map { " — \($0)" } ?? "")) }
+            for (i, b) in v.biomechanics.enumerated() { out.append("  \(v.triggerPoints.count + i + 1). \(b.measure.summary) \(b.side.abbreviation)" + (b.notes.map { " — \($0)" } ?? "")) }
         }
         if !v.treatments.isEmpty {
             out.append("")
             out.append("Treatment")
-            for t in v.treatments {
-                var s = "  \(t.kind.rawValue)"
+            for (i, t) in v.treatments.enumerated() {
+                var s = "  \(i + 1). \(t.kind.rawValue)"
                 if let m = t.muscleID { s += " \(MuscleCatalogue.muscle(id: m)?.name ?? m)" }
                 if let side = t.side { s += " \(side.abbreviation)" }
                 if let h = t.holdTime { s += ", \(h.value) s holds" }

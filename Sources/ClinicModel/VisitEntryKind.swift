@@ -1,0 +1,39 @@
+import Foundation
+
+/// The kinds of entry recorded on a visit one by one, which a draft can correct or strike out.
+///
+/// Named for the store (its table), the audit trail and the messages ("trigger point 5").
+public enum VisitEntryKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case triggerPoint = "trigger-point"
+    case biomechanical
+    case treatment
+    case needling
+
+    /// The entry in words: "trigger point", "needling entry".
+    public var noun: String {
+        switch self {
+        case .triggerPoint: "trigger point"
+        case .biomechanical: "biomechanical finding"
+        case .treatment: "treatment"
+        case .needling: "needling entry"
+        }
+    }
+}
+
+/// A trigger point, biomechanical finding, treatment or needling entry struck out of a draft:
+/// what it was, and when, by whom and why it was struck.
+public struct StruckEntry: Sendable, Hashable {
+    public var kind: VisitEntryKind
+    public var id: Int64
+    public var visitID: Int64
+    /// The entry in a line ("Gastrocnemius (medial head), left, 2 in, 0 out").
+    public var summary: String
+    public var struckAt: Date
+    public var struckBy: String
+    public var reason: String
+
+    public init(kind: VisitEntryKind, id: Int64, visitID: Int64, summary: String, struckAt: Date, struckBy: String, reason: String) {
+        self.kind = kind; self.id = id; self.visitID = visitID; self.summary = summary
+        self.struckAt = struckAt; self.struckBy = struckBy; self.reason = reason
+    }
+}

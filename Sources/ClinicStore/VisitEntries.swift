@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import ClinicModel
+
+/// Corrections of a draft's entries: edited in place (the audit trail says which fields
+/// changed, from what to what), or struck out (the row kept with a marker, the audit event
+/// saying what it was and why). The schema's triggers refuse both on a signed visit.
+extension StoreTransaction {
+    static func table(_ kind: VisitEntryKind) -> String {
+        switch kind {
+        case .triggerPoint: "trigger_point"
+        case .biomechanical: "biomechanical_finding"
+        case .treatment: "treatment"
+        case .needling: "needling_entry"
+        }
+    }
+
+    /// The visit an entry in force belongs to (nil when there is none, or it is struck out).
+    public func visitID(ofEntry kind: VisitEntryKind, id: Int64) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT visit_id FROM \(Self.table(kind)) WHERE id = ? AND struck_at IS NULL"),
+                           arguments: [id])
+    }
+
+    private func entryInForce<T>(_ kind: VisitEntryKind, id: Int64?, visitID: Int64, in list: (Visit) -> [T],
+                                 id entryID: (T) -> Int64?) throws -> T {
+        guard let id, let v = try visit(id: visitID), let found = list(v).first(where: { entryID($0) == id }) else {
+            throw StoreError.notFound(entity: kind.noun, key: id.map(String.init) ?? "(new)")
+        }
+        return found
+    }
+
+    /// Saves a corrected trigger point over the one with its id on the draft.
+    @discardableResult
+    public func updateTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String) throws -> TriggerPointFinding {
+        do { try f.validate() } catch { throw StoreError.invalid(error) }
+        let before = try entryInForce(.triggerPoint, id: f.id, visitID: visitID, in: \.triggerPoints, id: \.id)
+        try db.cachedStatement(sql: """
+            UPDATE trigger_point SET muscle_id = ?, side = ?, location = ?, activity = ?, taut_band = ?, local_twitch = ?,
+              referred_pain = ?, tenderness = ?, ppt_kg_cm2 = ?, ppt_probe_cm2 = ?, likely_causes = ?, notes = ?
+            WHERE id = ? AND visit_id = ? AND struck_at IS NULL
+            """).execute(arguments: [f.muscleID, f.side.rawValue, f.location, f.activity.rawValue, f.tautBand,
+                             f.localTwitchResponse, f.referredPainReproduced, f.tenderness?.value,
+                             f.pressurePainThreshold?.value.value, f.pressurePainThreshold?.probeSizeCm2,
+                             f.likelyCauses.map(\.rawValue).joined(separator: ","), f.notes, f.id, visitID])
+        try editAudit(.triggerPoint, id: f.id!, visitID: visitID, before: before, after: f, actor: actor)
+        return f
+    }
+
+    /// Saves a corrected biomechanical finding over the one with its id on the draft.
+    @discardableResult
+    public func updateBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String) throws -> BiomechanicalFinding {
+        do { try f.validate() } catch { throw StoreError.invalid(error) }
+        let before = try entryInForce(.biomechanical, id: f.id, visitID: visitID, in: \.biomechanics, id: \.id)
+        try db.cachedStatement(sql: """
+            UPDATE biomechanical_finding SET kind = ?, side = ?, measure_json = ?, notes = ?
+            WHERE id = ? AND visit_id = ? AND struck_at IS NULL
+            """).execute(arguments: [f.measure.code, f.side.rawValue, try encode(f.measure), f.notes, f.id, visitID])
+        try editAudit(.biomechanical, id: f.id!, visitID: visitID, before: before, after: f, actor: actor)
+        return f
+    }
+
+    /// Saves a corrected treatment over the one with its id on the draft.
+    @discardableResult
+    public func updateTreatment(_ t: Treatment, visitID: Int64, actor: String) throws -> Treatment {
+        do { try t.validate() } catch { throw StoreError.invalid(error) }
+        let before = try entryInForce(.treatment, id: t.id, visitID: visitID, in: \.treatments, id: \.id)
+        try db.cachedStatement(sql: """
+            UPDATE treatment SET kind = ?, muscle_id = ?, side = ?, hold_seconds = ?, cycles = ?, notes = ?
+            WHERE id = ? AND visit_id = ? AND struck_at IS NULL
+            """).execute(arguments: [t.kind.rawValue, t.muscleID, t.side?.rawValue, t.holdTime?.value, t.cycles, t.notes, t.id, visitID])
+        try editAudit(.treatment, id: t.id!, visitID: visitID, before: before, after: t, actor: actor)
+        return t
+    }
+
+    /// Saves a corrected needling entry over the one with its id on the draft (its rules
+    /// checked again: counts, needle, depth, sharps).
+    @discardableResult
+    public func updateNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String) throws -> NeedlingEntry {
+        do { try e.validate() } catch { throw StoreError.invalid(error) }
+        let before = try entryInForce(.needling, id: e.id, visitID: visitID, in: \.needling, id: \.id)
+        var settings: String?
+        if case .electricalStimulation(let s) = e.technique { settings = s }
+        try db.cachedStatement(sql: """
+            UPDATE needling_entry SET muscle_id = ?, side = ?, trigger_point = ?, needle_brand = ?, needle_gauge_mm = ?,
+              needle_length_mm = ?, needle_lot = ?, inserted = ?, removed = ?, technique = ?, estim_settings = ?, depth_mm = ?,
+              time_in_situ_s = ?, twitch_responses = ?, patient_response = ?, adverse_events_json = ?, sharps_disposed = ?
+            WHERE id = ? AND visit_id = ? AND struck_at IS NULL
+            """).execute(arguments: [e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
+                             e.needle.lengthMm, e.needle.lot, e.needlesInserted, e.needlesRemoved, e.technique.code,
+                             settings, e.depth?.value, e.timeInSitu?.value, e.twitchResponses, e.patientResponse,
+                             try encode(e.adverseEvents), e.sharpsDisposed, e.id, visitID])
+        try editAudit(.needling, id: e.id!, visitID: visitID, before: before, after: e, actor: actor)
+        return e
+    }
+
+    /// Strikes an entry out of a draft: the row stays with when, by whom and why, and leaves
+    /// the note, the counts and exports; the audit event says what it was and why.
+    @discardableResult
+    public func strikeEntry(_ kind: VisitEntryKind, id: Int64, visitID: Int64, reason: String, summary: String,
+                            at: Date = Date(), actor: String) throws -> StruckEntry {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "reason", value: "", rule: "is required to strike out an entry")]))
+        }
+        guard reason.count <= 500 else {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "reason", value: String(reason.prefix(40)) + "…", rule: "is at most 500 characters")]))
+        }
+        let at = Self.truncated(at)
+        try db.cachedStatement(sql: """
+            UPDATE \(Self.table(kind)) SET struck_at = ?, struck_by = ?, strike_reason = ? WHERE id = ? AND visit_id = ? AND struck_at IS NULL
+            """).execute(arguments: [at, actor, reason, id, visitID])
+        guard db.changesCount == 1 else { throw StoreError.notFound(entity: kind.noun, key: String(id)) }
+        try entryAudit(visitID: visitID, detail: "struck out \(kind.noun) \(id) (\(summary)); reason: \(reason)", actor: actor)
+        return StruckEntry(kind: kind, id: id, visitID: visitID, summary: summary, struckAt: at, struckBy: actor, reason: reason)
+    }
+
+    /// The entries struck out of a visit, oldest strike first.
+    public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
+        var out: [(VisitEntryKind, Int64, Date, String, String)] = []
+        for kind in VisitEntryKind.allCases {
+            for r in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, struck_at, struck_by, strike_reason FROM \(Self.table(kind)) WHERE visit_id = ? AND struck_at IS NOT NULL
+                """), arguments: [visitID]) {
+                out.append((kind, r["id"], r["struck_at"], r["struck_by"], r["strike_reason"]))
+            }
+        }
+        return out.sorted { ($0.2, $0.1) < ($1.2, $1.1) }.map { (kind: $0.0, id: $0.1, at: $0.2, by: $0.3, reason: $0.4) }
+    }
+
+    /// "trigger point 5 edited: tenderness 7 → 5, notes": each changed field, with its old and
+    /// new value when that is a short value (free text is named, not copied).
+    private func editAudit<T: Encodable>(_ kind: VisitEntryKind, id: Int64, visitID: Int64, before: T, after: T, actor: String) throws {
+        let changes = Self.changedFields(before: before, after: after)
+        let what = "\(kind.noun) \(id) edited: " + (changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))
+        try entryAudit(visitID: visitID, detail: what, actor: actor)
+    }
+
+    private func entryAudit(visitID: Int64, detail: String, actor: String) throws {
+        try bumpRevision(visitID)
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: visitID,
+                                   patientID: try patientID(visitID: visitID), detail: detail))
+    }
+
+    static func changedFields<T: Encodable>(before: T, after: T) -> [String] {
+        func fields(_ value: T) -> [String: Any] {
+            guard let data = try? json.encode(value),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+            return object
+        }
+        func short(_ value: Any?) -> String? {
+            switch value {
+            case nil, is NSNull: return "-"
+            case let n as NSNumber: return n.stringValue
+            case let s as String where s.count <= 24 && !s.contains("\n"): return s
+            default: return nil
+            }
+        }
+        let old = fields(before), new = fields(after)
+        var out: [String] = []
+        for key in Set(old.keys).union(new.keys).sorted() where key != "id" {
+            let a = old[key].flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
+            let b = new[key].flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
+            guard a != b else { continue }
+            let free = ["notes", "location", "patientResponse", "triggerPoint"].contains(key)
+            if !free, let x = short(old[key]), let y = short(new[key]) { out.append("\(key) \(x) → \(y)") } else { out.append(key) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,323 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+
+/// `knot finding|treatment|needle edit|strike VISIT N`: correcting a draft's entries, each
+/// addressed by its number in `knot visit show` (findings: trigger points, then biomechanical
+/// findings, numbered on). Edit changes only the options given (`--clear FIELD` blanks an
+/// optional one); strike needs a reason and keeps the entry, marked, in the record's history.
+enum EntryCorrection {
+    static func record(_ session: ClinicSession, visit: Int64) throws -> Visit {
+        try session.draftSnapshot(visitID: visit).visit
+    }
+
+    /// Parses `--clear` names against the fields that may be blanked.
+    static func clears(_ names: [String], allowed: [String]) throws -> Set<String> {
+        for name in names where !allowed.contains(name) {
+            throw ValidationErrors([.init(field: "--clear", value: name, rule: "is not a field that can be blanked here (\(allowed.joined(separator: ", ")))")])
+        }
+        return Set(names)
+    }
+
+    static func printStruck(_ s: StruckEntry) {
+        Console.print("Struck out \(s.kind.noun) \(s.id) (\(s.summary)): kept in the record's history with the reason.")
+    }
+
+    static func needleLine(_ session: ClinicSession, visit: Int64) throws {
+        let r = try session.draftSnapshot(visitID: visit).visit.needleCount
+        Console.print("Needles at visit \(visit): \(r.inserted) in, \(r.removed) out.")
+        if r.inserted != r.removed {
+            Console.warn("!! NEEDLE COUNT: \(r.inserted) in, \(r.removed) out — \(r.inserted - r.removed) unaccounted for")
+        }
+    }
+}
+
+struct EntryStrikeOptions: ParsableArguments {
+    @Argument(help: "Visit id.") var visit: Int64
+    @Argument(help: "The entry's number in `knot visit show`.") var number: Int
+    @Option(help: "Why it is struck out (required; kept in the audit trail).") var reason: String
+}
+
+extension FindingCommand {
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct a finding on a draft visit (number N as `knot visit show` lists findings).",
+            discussion: """
+            Only the options given change. Trigger point:  knot finding edit 12 1 --tenderness 5 --no-twitch
+            Biomechanical finding: --side, --notes, or the measure given in full as with add (--value, --fpi, ...).
+            --clear blanks an optional field: tenderness, ppt, location, causes, notes.
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "The finding's number in `knot visit show`.") var number: Int
+        @Option(help: "Muscle id from the catalogue.") var muscle: String?
+        @Option(help: "Side: left, right, midline, bilateral.") var side: String?
+        @Option(help: "active or latent.") var activity: String?
+        @Flag(inversion: .prefixedNo, help: "A palpable taut band.") var tautBand: Bool?
+        @Flag(inversion: .prefixedNo, help: "Local twitch response on palpation.") var twitch: Bool?
+        @Flag(inversion: .prefixedNo, help: "Referred pain reproduced.") var referred: Bool?
+        @Option(help: "Tenderness on pressure, NPRS 0-10.") var tenderness: Int?
+        @Option(help: "Pressure pain threshold, kg/cm².") var ppt: Double?
+        @Option(help: "Algometer probe size, cm².") var probe: Double?
+        @Option(help: "Named location.") var location: String?
+        @Option(help: "Likely causes, comma separated (replaces the list).") var causes: String?
+        @Option(help: "Biomechanical measure kind (default: the finding's own).") var kind: String?
+        @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.") var fpi: String?
+        @Option(help: "The measured value.") var value: Double?
+        @Option(help: "Gait observations, comma separated.") var gait: String?
+        @Option(help: "Movement (strength, joint range).") var movement: String?
+        @Option(help: "Joint (joint range).") var joint: String?
+        @Option(help: "Measure name (free-form measure).") var name: String?
+        @Option(help: "Unit (free-form measure).") var unit: String?
+        @Option(help: "Notes.") var notes: String?
+        @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
+
+        func run() throws {
+            let session = try global.session()
+            let (entryKind, id) = try session.draftEntry(visitID: visit, section: .findings, number: number)
+            let v = try EntryCorrection.record(session, visit: visit)
+            if entryKind == .triggerPoint, var f = v.triggerPoints.first(where: { $0.id == id }) {
+                let cleared = try EntryCorrection.clears(clear, allowed: ["tenderness", "ppt", "location", "causes", "notes"])
+                if let muscle { f.muscleID = try Parse.muscle(muscle).id }
+                if let side { f.side = try Parse.side(side) }
+                if let activity {
+                    guard let a = TriggerPointFinding.Activity(rawValue: activity) else {
+                        throw ValidationErrors([.init(field: "--activity", value: activity, rule: "is active or latent")])
+                    }
+                    f.activity = a
+                }
+                if let tautBand { f.tautBand = tautBand }
+                if let twitch { f.localTwitchResponse = twitch }
+                if let referred { f.referredPainReproduced = referred }
+                if let tenderness { f.tenderness = try Parse.nprs(tenderness, option: "--tenderness") }
+                if let ppt {
+                    f.pressurePainThreshold = try Parse.measure(KilogramsPerSquareCentimetre.self, ppt, option: "--ppt").map {
+                        PressurePainThreshold(value: $0, probeSizeCm2: probe ?? f.pressurePainThreshold?.probeSizeCm2 ?? 1)
+                    }
+                } else if let probe, let old = f.pressurePainThreshold {
+                    f.pressurePainThreshold = PressurePainThreshold(value: old.value, probeSizeCm2: probe)
+                }
+                if let location { f.location = location }
+                if let causes {
+                    f.likelyCauses = try causes.split(separator: ",").map { c in
+                        guard let cause = LikelyCause(rawValue: c.trimmingCharacters(in: .whitespaces)) else {
+                            throw ValidationErrors([.init(field: "--causes", value: String(c), rule: "is not a likely cause")])
+                        }
+                        return cause
+                    }
+                }
+                if let notes { f.notes = notes }
+                if cleared.contains("tenderness") { f.tenderness = nil }
+                if cleared.contains("ppt") { f.pressurePainThreshold = nil }
+                if cleared.contains("location") { f.location = nil }
+                if cleared.contains("causes") { f.likelyCauses = [] }
+                if cleared.contains("notes") { f.notes = nil }
+                let saved = try session.editTriggerPoint(visitID: visit, f)
+                Console.print("Corrected trigger point \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), "
+                              + "\(saved.activity.rawValue)\(saved.tenderness.map { ", tenderness \($0.value)/10" } ?? "").")
+                return
+            }
+            guard var f = v.biomechanics.first(where: { $0.id == id }) else {
+                throw ValidationErrors([.init(field: "N", value: "\(number)", rule: "is not a finding of visit \(visit)")])
+            }
+            let cleared = try EntryCorrection.clears(clear, allowed: ["notes"])
+            if muscle != nil || activity != nil || tenderness != nil || ppt != nil || location != nil || causes != nil
+                || tautBand != nil || twitch != nil || referred != nil {
+                throw UsageError("finding \(number) is a biomechanical finding: trigger-point options do not apply")
+            }
+            if let side { f.side = try Parse.side(side) }
+            if let notes { f.notes = notes }
+            if cleared.contains("notes") { f.notes = nil }
+            if kind != nil || fpi != nil || value != nil || gait != nil || movement != nil || joint != nil || name != nil || unit != nil {
+                let code = self.kind ?? f.measure.code
+                guard let measureKind = BiomechanicalMeasure.Kind(rawValue: code) else {
+                    throw UsageError("--kind must be fpi6, lunge, leg-length, hallux-dorsiflexion, gait, strength, joint-range, posture or measure")
+                }
+                if measureKind == .fpi6, fpi == nil { throw UsageError("an FPI-6 measure needs --fpi with six item scores") }
+                if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(code) needs --value (\(what))") }
+                f.measure = try BiomechanicalMeasure.make(
+                    kind: measureKind, value: value, fpiItems: (fpi ?? "").split(separator: ",").map(String.init),
+                    gait: (gait ?? "").split(separator: ",").map(String.init), movement: movement, joint: joint, name: name, unit: unit,
+                    names: .commandLine)
+            }
+            let saved = try session.editBiomechanical(visitID: visit, f)
+            Console.print("Corrected finding \(number): \(saved.measure.summary) \(saved.side.abbreviation).")
+        }
+    }
+
+    struct Strike: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Strike a finding out of a draft visit (kept, marked, with the reason).",
+            discussion: "Example: knot finding strike 12 2 --reason \"recorded on the wrong side\"")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var entry: EntryStrikeOptions
+
+        func run() throws {
+            let session = try global.session()
+            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .findings, number: entry.number)
+            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason))
+        }
+    }
+}
+
+extension TreatmentCommand {
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct a treatment on a draft visit (number N as `knot visit show` lists treatments).",
+            discussion: "Only the options given change; --clear blanks muscle, side, hold, cycles or notes. Example: knot treatment edit 12 1 --hold 60 --cycles 3")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "The treatment's number in `knot visit show`.") var number: Int
+        @Option(help: "Kind: \(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String?
+        @Option(help: "Muscle id.") var muscle: String?
+        @Option(help: "Side.") var side: String?
+        @Option(help: "Hold time per cycle, seconds.") var hold: Int?
+        @Option(help: "Cycles.") var cycles: Int?
+        @Option(help: "Notes.") var notes: String?
+        @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
+
+        func run() throws {
+            let session = try global.session()
+            let (_, id) = try session.draftEntry(visitID: visit, section: .treatments, number: number)
+            guard var t = try EntryCorrection.record(session, visit: visit).treatments.first(where: { $0.id == id }) else {
+                throw ValidationErrors([.init(field: "N", value: "\(number)", rule: "is not a treatment of visit \(visit)")])
+            }
+            let cleared = try EntryCorrection.clears(clear, allowed: ["muscle", "side", "hold", "cycles", "notes"])
+            if let kind {
+                guard let k = Treatment.Kind(rawValue: kind) else {
+                    throw ValidationErrors([.init(field: "--kind", value: kind, rule: "is not one of \(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", "))")])
+                }
+                t.kind = k
+            }
+            if let muscle { t.muscleID = try Parse.muscle(muscle).id }
+            if let side { t.side = try Parse.side(side) }
+            if let hold { t.holdTime = try Parse.measure(Seconds.self, hold, option: "--hold") }
+            if let cycles { t.cycles = cycles }
+            if let notes { t.notes = notes }
+            if cleared.contains("muscle") { t.muscleID = nil }
+            if cleared.contains("side") { t.side = nil }
+            if cleared.contains("hold") { t.holdTime = nil }
+            if cleared.contains("cycles") { t.cycles = nil }
+            if cleared.contains("notes") { t.notes = nil }
+            let saved = try session.editTreatment(visitID: visit, t)
+            Console.print("Corrected treatment \(number): \(saved.kind.rawValue).")
+        }
+    }
+
+    struct Strike: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Strike a treatment out of a draft visit (kept, marked, with the reason).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var entry: EntryStrikeOptions
+
+        func run() throws {
+            let session = try global.session()
+            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .treatments, number: entry.number)
+            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason))
+        }
+    }
+}
+
+extension NeedleCommand {
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct a needling entry on a draft visit (number N as `knot visit show` lists them); its rules are checked again.",
+            discussion: "Only the options given change; --clear blanks point, estim, depth, time, response or adverse. Example: knot needle edit 12 1 --inserted 3 --removed 3")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "The entry's number in `knot visit show`.") var number: Int
+        @Option(help: "Muscle id.") var muscle: String?
+        @Option(help: "Side: left, right or midline.") var side: String?
+        @Option(help: "Which trigger point, in your words.") var point: String?
+        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40.") var size: String?
+        @Option(help: "Needle brand.") var brand: String?
+        @Option(help: "Lot number.") var lot: String?
+        @Option(help: "Needles inserted.") var inserted: Int?
+        @Option(help: "Needles removed.") var removed: Int?
+        @Option(help: "Technique: static, pistoning, electrical.") var technique: String?
+        @Option(help: "Electrical stimulation settings.") var estim: String?
+        @Option(help: "Estimated depth, mm.") var depth: Double?
+        @Option(help: "Time in situ, seconds.") var time: Int?
+        @Option(help: "Local twitch responses elicited.") var twitches: Int?
+        @Option(help: "Patient response.") var response: String?
+        @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]] (replaces the list). Repeatable.", valueName: "kind:severity:action"))
+        var adverse: [String] = []
+        @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed: Bool?
+        @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
+
+        func run() throws {
+            let session = try global.session()
+            let (_, id) = try session.draftEntry(visitID: visit, section: .needling, number: number)
+            guard var e = try EntryCorrection.record(session, visit: visit).needling.first(where: { $0.id == id }) else {
+                throw ValidationErrors([.init(field: "N", value: "\(number)", rule: "is not a needling entry of visit \(visit)")])
+            }
+            let cleared = try EntryCorrection.clears(clear, allowed: ["point", "estim", "depth", "time", "response", "adverse"])
+            if let muscle { e.muscleID = try Parse.muscle(muscle).id }
+            if let side { e.side = try Parse.side(side) }
+            if let point { e.triggerPoint = point }
+            if let size {
+                do { (e.needle.gaugeMm, e.needle.lengthMm) = try Needle.parseSize(size) } catch { throw ValidationErrors([error]) }
+            }
+            if let brand { e.needle.brand = brand }
+            if let lot { e.needle.lot = lot }
+            if let inserted { e.needlesInserted = inserted }
+            if let removed { e.needlesRemoved = removed }
+            if technique != nil || estim != nil || cleared.contains("estim") {
+                var settings: String?
+                if case .electricalStimulation(let s) = e.technique { settings = s }
+                if let estim { settings = estim }
+                if cleared.contains("estim") { settings = nil }
+                do { e.technique = try NeedlingTechnique(code: technique ?? e.technique.code, settings: settings) } catch { throw ValidationErrors([error]) }
+            }
+            if let depth { e.depth = try Parse.measure(DepthMillimetres.self, depth, option: "--depth") }
+            if let time { e.timeInSitu = try Parse.measure(Seconds.self, time, option: "--time") }
+            if let twitches { e.twitchResponses = twitches }
+            if let response { e.patientResponse = response }
+            if !adverse.isEmpty { e.adverseEvents = try NeedleCommand.adverseEvents(adverse) }
+            if let sharpsDisposed { e.sharpsDisposed = sharpsDisposed }
+            if cleared.contains("point") { e.triggerPoint = nil }
+            if cleared.contains("depth") { e.depth = nil }
+            if cleared.contains("time") { e.timeInSitu = nil }
+            if cleared.contains("response") { e.patientResponse = nil }
+            if cleared.contains("adverse") { e.adverseEvents = [] }
+            let saved = try session.editNeedling(visitID: visit, e)
+            Console.print("Corrected needling entry \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), "
+                          + "\(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out.")
+            try EntryCorrection.needleLine(session, visit: visit)
+        }
+    }
+
+    struct Strike: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Strike a needling entry out of a draft visit (kept, marked, with the reason); the needle count follows.",
+            discussion: "Example: knot needle strike 12 2 --reason \"entered twice\"")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var entry: EntryStrikeOptions
+
+        func run() throws {
+            let session = try global.session()
+            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .needling, number: entry.number)
+            let site = try EntryCorrection.record(session, visit: entry.visit).needling.first { $0.id == id }
+            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason))
+            if let site, site.needlesInserted > site.needlesRemoved {
+                let left = site.needlesInserted - site.needlesRemoved
+                Console.warn("warning: \(left) needle(s) at that site were never recorded as removed; the count no longer includes them "
+                             + "(strike only an entry whose needles were never inserted)")
+            }
+            try EntryCorrection.needleLine(session, visit: entry.visit)
+        }
+    }
+
+    /// Adverse events typed as kind[:severity[:action]].
+    static func adverseEvents(_ texts: [String]) throws -> [AdverseEvent] {
+        try texts.map { text -> AdverseEvent in
+            let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
+            guard let first = parts.first, let k = AdverseEvent.Kind(rawValue: first) else {
+                throw ValidationErrors([.init(field: "--adverse", value: text, rule: "is not an adverse event kind")])
+            }
+            let sev = parts.count > 1 ? AdverseEvent.Severity(rawValue: parts[1]) : .mild
+            guard let sev else { throw ValidationErrors([.init(field: "--adverse", value: parts[1], rule: "severity is mild, significant or serious")]) }
+            return AdverseEvent(kind: k, severity: sev, action: parts.count > 2 ? parts[2] : nil)
+        }
+    }
+}
