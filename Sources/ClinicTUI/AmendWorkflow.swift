@@ -48,7 +48,7 @@ enum AmendWorkflow {
             return (s, [])
         case (_, .amendForm(var form)):
             switch command {
-            case .nextField, .previousField, .moveUp, .moveDown, .edit:
+            case .nextField, .previousField, .moveUp, .moveDown, .pageUp, .pageDown, .edit:
                 form.apply(command)
                 s.replaceCurrent(.amendForm(form))
                 return (s, [])
