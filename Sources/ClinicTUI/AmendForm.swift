@@ -192,11 +192,9 @@ enum AmendFormScreen {
         row += 1
         let targets = state.targets
         let position = (targets.firstIndex(of: state.target) ?? 0) + 1
-        buffer.put(" Correcting: " + state.title(of: state.target), row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
-        if targets.count > 1 {
-            let more = " PgDn/PgUp: \(position) of \(targets.count) "
-            if width - more.count > 40 { buffer.put(more, row: row, column: width - more.count, style: .dim) }
-        }
+        let which = targets.count > 1 ? " \(position) of \(targets.count) (PgDn/PgUp)" : ""
+        buffer.put(" Correcting\(which): " + state.title(of: state.target), row: row, column: 0, style: .bold, maxWidth: width,
+                   overflow: .ellipsis)
         row += 2
         let newColumn = min(newColumn, max(signedColumn + 10, width / 2))
         buffer.put(" Field", row: row, column: 0, style: .bold)
@@ -207,7 +205,9 @@ enum AmendFormScreen {
         let last = body.bottom - 2
         let fields = state.fields(of: state.target)
         // The fields scroll when the entry has more than the screen holds (the reason stays in view).
-        let room = max(3, last - row - 4)
+        // Room is kept under the reason for the summary of what is typed.
+        let summary = state.typedFields.isEmpty ? 0 : min(state.typedFields.count + 1, 4)
+        let room = max(3, last - row - 4 - summary)
         let focusIndex: Int = if case .field(let f) = state.focus { fields.firstIndex(of: f) ?? 0 } else { fields.count - 1 }
         let first = max(0, min(focusIndex - room + 1, fields.count - room))
         for field in fields.dropFirst(first).prefix(room) {
@@ -242,7 +242,9 @@ enum AmendFormScreen {
         buffer.put(" (required: why the signed note needed correcting)", row: row, column: signedColumn - 1, style: .dim,
                    maxWidth: width - signedColumn, overflow: .ellipsis)
         row += 2
-        if case .field(let field) = state.focus, row < last {
+        // A value too long for its column is shown in full under the form.
+        if case .field(let field) = state.focus, row < last, !field.isPainScore,
+           field.currentValue(in: state.visit).count > newColumn - signedColumn - 2 {
             let current = field.currentValue(in: state.visit)
             buffer.put(" \(field.label) now, in full (\(field.hint)):", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
             row += 1

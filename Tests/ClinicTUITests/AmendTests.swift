@@ -72,7 +72,7 @@ import TerminalKit
         try tui.press(.enter)
         #expect(tui.screen.contains("Corrected after signing (1 amendment): the note below is as amended"), "\(tui.screen)")
         #expect(tui.screen.contains("Complaint: Right shoulder pain reaching overhead (amended from"), "\(tui.screen)")
-        #expect(tui.screen.contains("Shoulder pain reaching overhead and lying on that side"))
+        #expect(tui.screen.contains("reaching overhead and lying on that side, "), "the signed complaint is beside it")
         #expect(tui.screen.contains("now 5 (amended from 6, \(ClinicModel.LocalDate(saved.amendedAt)))"), "\(tui.screen)")
     }
 
@@ -203,7 +203,7 @@ import TerminalKit
         let id = try #require(record.visit.id)
         let signedEntry = try #require(record.visit.needling.first)
         let form = try formOnFirstNeedlingEntry(tui)
-        #expect(tui.screen.contains("Correcting: Needling 1: \(signedEntry.muscle?.name ?? signedEntry.muscleID)"), "\(tui.screen)")
+        #expect(tui.screen.contains("(PgDn/PgUp): Needling 1: \(signedEntry.muscle?.name ?? signedEntry.muscleID)"), "\(tui.screen)")
         #expect(form.focus == .field(AmendableField(.needle, 1, "muscle")))
         // Down to the depth (muscle, side, trigger point, brand, size, lot, in, out, technique, depth).
         for _ in 0..<9 { try tui.press(.tab) }
@@ -212,13 +212,14 @@ import TerminalKit
         let typed = depth == depth.rounded() ? String(Int(depth)) : String(depth)
         // A value the entry's rules refuse is marked before saving: deeper than the needle.
         try tui.type("999")
-        #expect(tui.screen.contains("is deeper than the"), "\(tui.screen)")
+        #expect(tui.screen.contains("999 is out of range: needle depth"), "\(tui.screen)")
         try tui.press(.backspace, .backspace, .backspace)
         try tui.type(typed)
         try tui.press(.pageUp, .pageDown)  // the typing stays when moving between entries
         guard case .amendForm(let back) = tui.app.state.current else { throw CancellationError() }
         #expect(back.value(AmendableField(.needle, 1, "depth")).text == typed)
         #expect(tui.screen.contains("Needling 1 depth (mm): “"), "the summary lists the change: \(tui.screen)")
+        #expect(tui.screen.contains("Correcting 12 of 14 (PgDn/PgUp): Needling 1:"), "\(tui.screen)")
         // To the reason: Tab past the last field.
         for _ in 0..<20 { try tui.press(.tab) }
         try tui.type("Depth read from the wrong site")

@@ -154,7 +154,7 @@ struct AmendEntryTests {
         #expect(log.stdout.contains("15 mm"), "\(log.stdout)")
         #expect(log.stdout.contains("amended after signing: depth 15 (amended from 12, \(today))"))
         let csv = try knot("log", "needling", "--from", "2000-01-01", "--format", "csv")
-        #expect(csv.stdout.contains(",15,depth 15 (amended from 12, \(today))"), "\(csv.stdout)")
+        #expect(csv.stdout.contains(",15,\"depth 15 (amended from 12, \(today))\""), "\(csv.stdout)")
 
         // The export keeps the signed note and the amendment; another clinic reads them back.
         let file = clinic.home.file("export.xml")
