@@ -47,7 +47,7 @@ extension ClinicSession {
         try database.write { tx in
             guard let p = try tx.patient(key: key) else { throw ServiceError.notFound("no patient '\(key)'") }
             try tx.auditView(patientID: p.id!, actor: actor)
-            let visits = isReception ? [] : try tx.visitSummaries(patientID: p.id!)
+            let visits = isReception ? [] : try amendedSummaries(tx, patientID: p.id!).map(\.summary)
             return PatientChart(patient: p, referrals: try tx.referralStatuses(patientID: p.id!), visits: visits,
                                 age: p.age(on: today), clinicalNotesHidden: isReception)
         }

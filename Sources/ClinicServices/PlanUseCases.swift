@@ -31,17 +31,23 @@ extension ClinicSession {
         try requireClinicalAccess()
         if save || final || !edits.isEmpty { _ = try requirePractitioner(for: "change a plan") }
         return try database.write { tx in
-            guard let visit = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
+            guard let signed = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
+            // Plans and letters read the visit as amended, and say which values were corrected.
+            let amended = signed.applying(try tx.amendments(visitID: visitID))
+            let visit = amended.visit
             guard visit.status == .signed else {
                 throw ServiceError.refused(action: "make a plan for visit \(visitID)", reasons: ["the visit is a draft: sign it first (knot visit sign \(visitID))"])
             }
             guard let patient = try tx.patient(id: visit.patientID),
                   let practitioner = try tx.practitioner(id: visit.practitionerID) else { throw ServiceError.notFound("visit \(visitID) has no patient") }
-            let history = try tx.visits(patientID: patient.id!)
+            let history = try tx.visits(patientID: patient.id!).map { other in
+                other.id == visitID ? visit : other.applying(try tx.amendments(visitID: other.id!)).visit
+            }
             let statuses = try tx.referralStatuses(patientID: patient.id!)
             let status = visit.referralID.flatMap { rid in statuses.first { $0.referral.id == rid } }
             let ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
-                                  sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinicName: clinicName, today: today)
+                                  sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinicName: clinicName, today: today,
+                                  corrections: amended.corrections)
             let storedPlans = try tx.plans(visitID: visitID)
             var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: rules)
             if !edits.isEmpty {

@@ -35,6 +35,32 @@ public struct VisitRecord: Sendable, Codable {
         amendedBy[amendment.practitionerID] ?? "practitioner \(amendment.practitionerID)"
     }
 
+    /// The visit as its amendments corrected it, with each corrected field's signed value.
+    public var asAmended: AmendedVisit { visit.applying(amendments) }
+
+    /// Every field an amendment can correct on this visit, with its value as amended now.
+    public var amendableFields: [(field: AmendableField, value: String)] {
+        let current = asAmended.visit
+        return AmendableField.fields(of: current).map { ($0, $0.currentValue(in: current)) }
+    }
+
+    private enum AmendedKey: String, CodingKey { case amended }
+
+    /// The JSON keeps the signed note under `visit` and adds the note as amended under `amended`
+    /// (`{"visit": ..., "corrections": [{"field": "needle.1.depth", "original": "12", ...}]}`).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(visit, forKey: .visit)
+        try c.encode(patient, forKey: .patient)
+        try c.encode(practitioner, forKey: .practitioner)
+        try c.encode(amendments, forKey: .amendments)
+        try c.encode(plans, forKey: .plans)
+        try c.encode(needlesInserted, forKey: .needlesInserted)
+        try c.encode(needlesRemoved, forKey: .needlesRemoved)
+        var extra = encoder.container(keyedBy: AmendedKey.self)
+        try extra.encode(asAmended, forKey: .amended)
+    }
+
     /// Shown everywhere until it is resolved.
     public var needleCountWarning: String? {
         needlesInserted == needlesRemoved ? nil
@@ -51,6 +77,13 @@ public struct HistoryEntry: Sendable, Codable {
     public var complaint: String?
     public var needles: Int
     public var amendments: Int
+    /// The complaint and pain now as amended: each with its signed value and when it was corrected.
+    public var corrections: [AmendedVisit.Correction] = []
+
+    /// The mark after an amended value (` (amended from 4, 2026-12-06)`), "" when not amended.
+    public func mark(_ field: AmendableField) -> String {
+        corrections.first { $0.field == field }.map(AmendedVisit.mark) ?? ""
+    }
 }
 
 extension ClinicSession {
@@ -213,6 +246,12 @@ extension ClinicSession {
     }
 
     /// Amends a signed visit: the original stays, the amendment sits beside it.
+    ///
+    /// Each change names an amendable field (`pain.now`, `needle.2.depth`: `AmendableField`) and
+    /// its new value, parsed and checked with the rules that apply when it is recorded; its
+    /// "before" is the value as amended so far (the `before` passed in is ignored). An unknown
+    /// field is refused with the fields this visit has; an amendment that would leave the needle
+    /// count unbalanced is refused as a clinical rule.
     public func amend(visitID: Int64, reason: String, changes: [Amendment.Change]) throws -> Amendment {
         let me = try requirePractitioner(for: "amend a visit")
         return try database.write { tx in
@@ -220,7 +259,36 @@ extension ClinicSession {
             guard v.status == .signed else {
                 throw ServiceError.refused(action: "amend visit \(visitID)", reasons: ["it is still a draft: edit it directly, amendments are for signed notes"])
             }
-            return try tx.insertAmendment(Amendment(visitID: visitID, practitionerID: me.id!, reason: reason, changes: changes), actor: actor)
+            var current = v.applying(try tx.amendments(visitID: visitID)).visit
+            var checked: [Amendment.Change] = []
+            var problems: [ValidationError] = []
+            for change in changes {
+                guard let field = AmendableField(rawValue: change.field), field.exists(in: v) else {
+                    throw AmendmentError.unknownField(change.field, visitID: visitID, fields: AmendableField.fields(of: v).map(\.rawValue))
+                }
+                let before = field.currentValue(in: current)
+                do {
+                    try field.set(change.after, in: &current)
+                } catch let error as ValidationErrors {
+                    problems += error.errors
+                    continue
+                }
+                let after = field.currentValue(in: current)
+                if after == before {
+                    problems.append(ValidationError(field: field.rawValue, value: change.after, rule: "is the value already on the note: nothing to amend"))
+                    continue
+                }
+                checked.append(Amendment.Change(field: field.rawValue, before: before, after: after))
+            }
+            if !problems.isEmpty { throw AmendmentError.invalidValue(ValidationErrors(problems)) }
+            if !current.needlesBalance {
+                let count = current.needleCount
+                throw ServiceError.refused(action: "amend visit \(visitID)", reasons: [
+                    "the needle count would not balance (\(count.inserted) in, \(count.removed) out): a signed note's needles are all accounted for"])
+            }
+            let amendment = Amendment(visitID: visitID, practitionerID: me.id!, reason: reason, changes: checked)
+            do { try amendment.validate() } catch let error as ValidationErrors { throw AmendmentError.invalidValue(error) }
+            return try tx.insertAmendment(amendment, actor: actor)
         }
     }
 
@@ -257,9 +325,11 @@ extension ClinicSession {
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             try tx.auditView(patientID: p.id!, actor: actor, what: "history")
-            let entries = try tx.visitSummaries(patientID: p.id!).reversed().map {
-                HistoryEntry(visitID: $0.id, date: LocalDate($0.startedAt), status: $0.status, painNow: $0.painNow,
-                             complaint: $0.complaint, needles: $0.needlesInserted, amendments: $0.amendments)
+            let entries = try amendedSummaries(tx, patientID: p.id!).reversed().map {
+                HistoryEntry(visitID: $0.summary.id, date: LocalDate($0.summary.startedAt), status: $0.summary.status,
+                             painNow: $0.summary.painNow, complaint: $0.summary.complaint, needles: $0.summary.needlesInserted,
+                             amendments: $0.summary.amendments,
+                             corrections: $0.corrections.filter { [.complaint, .painNow].contains($0.field) })
             }
             return (p, entries)
         }
@@ -271,14 +341,43 @@ extension ClinicSession {
         let start = Self.startOfDay(from)
         let end = Self.startOfDay(to.adding(days: 1))
         return try database.read { tx in
-            try tx.needlingLog(from: start, to: end).map { row in
-                NeedlingLogLine(date: LocalDate(row.visit.startedAt), visitID: row.visit.id, recordNumber: row.recordNumber,
-                                practitioner: row.practitioner, muscle: row.entry.muscle?.name ?? row.entry.muscleID,
-                                side: row.entry.side.rawValue, needle: row.entry.needle.size, brand: row.entry.needle.brand,
-                                lot: row.entry.needle.lot, inserted: row.entry.needlesInserted, removed: row.entry.needlesRemoved,
-                                technique: row.entry.technique.code,
-                                adverseEvents: row.entry.adverseEvents.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" })
+            var amended: [Int64: AmendedVisit] = [:]
+            return try tx.needlingLog(from: start, to: end).map { row in
+                var entry = row.entry
+                var notes: [String] = []
+                let visitAmendments = try tx.amendments(visitID: row.visit.id)
+                if !visitAmendments.isEmpty, let visit = try amended[row.visit.id] ?? tx.visit(id: row.visit.id).map({ $0.applying(visitAmendments) }) {
+                    amended[row.visit.id] = visit
+                    if let index = visit.visit.needling.firstIndex(where: { $0.id == entry.id }) {
+                        entry = visit.visit.needling[index]
+                        notes = visit.notes(of: .needle, index + 1)
+                    }
+                }
+                return NeedlingLogLine(date: LocalDate(row.visit.startedAt), visitID: row.visit.id, recordNumber: row.recordNumber,
+                                       practitioner: row.practitioner, muscle: entry.muscle?.name ?? entry.muscleID,
+                                       side: entry.side.rawValue, needle: entry.needle.size, brand: entry.needle.brand,
+                                       lot: entry.needle.lot, inserted: entry.needlesInserted, removed: entry.needlesRemoved,
+                                       technique: entry.technique.code, depth: entry.depth?.value,
+                                       adverseEvents: entry.adverseEvents.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" },
+                                       amended: notes)
             }
+        }
+    }
+
+    /// A patient's visit timeline (newest first) with the complaint, pain now and needle count
+    /// taken from each visit as amended (`Visit.applying`), and the corrections behind them.
+    func amendedSummaries(_ tx: any ClinicRecordReader, patientID: Int64) throws -> [(summary: VisitSummary, corrections: [AmendedVisit.Correction])] {
+        try tx.visitSummaries(patientID: patientID).map { summary in
+            guard summary.amendments > 0, let visit = try tx.visit(id: summary.id) else {
+                return (summary, [])
+            }
+            let amended = visit.applying(try tx.amendments(visitID: summary.id))
+            var s = summary
+            s.complaint = amended.visit.complaint
+            s.painNow = amended.visit.pain.now?.value
+            s.needlesInserted = amended.visit.needleCount.inserted
+            s.needlesRemoved = amended.visit.needleCount.removed
+            return (s, amended.corrections)
         }
     }
 
@@ -303,7 +402,35 @@ public struct NeedlingLogLine: Sendable, Codable {
     public var inserted: Int
     public var removed: Int
     public var technique: String
+    /// Estimated depth in mm, as amended.
+    public var depth: Double?
     public var adverseEvents: [String]
+    /// The site's amended fields: `depth 15 (amended from 12, 2026-12-06)`.
+    public var amended: [String] = []
+}
+
+/// An amendment Knot cannot record as given (exit 65): a field that is not on the visit, or a
+/// value the field's rules refuse.
+public enum AmendmentError: Error, Sendable, CustomStringConvertible {
+    case unknownField(String, visitID: Int64, fields: [String])
+    case invalidValue(ValidationErrors)
+
+    public var description: String {
+        switch self {
+        case .unknownField(let name, let visitID, let fields):
+            var text = "\(name): is not a field visit \(visitID) can amend"
+            let attribute = name.lowercased()
+            let same = fields.filter { $0.hasSuffix("." + attribute) && $0.split(separator: ".").count == 3 }
+            if !same.isEmpty {
+                text += "; '\(attribute)' belongs to an entry, so name it: \(same.joined(separator: ", "))"
+            }
+            text += "\nfields of visit \(visitID) (entry fields are KIND.N.FIELD, N as numbered in `knot visit show`):\n"
+            text += fields.joined(separator: ", ")
+            return text
+        case .invalidValue(let errors):
+            return "amendment not recorded:\n" + errors.errors.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
 }
 
 extension ClinicSession {

@@ -2,58 +2,118 @@ import ClinicModel
 import ClinicServices
 import TerminalKit
 
-/// The amendment of a signed visit: for each field an amendment can correct, the signed value
-/// (read only) and a new value (blank leaves it as signed), and the reason, which is required.
+/// The amendment of a signed visit: pick the note or one of its entries (PgDn, PgUp), then for
+/// each of its fields the value now (read only) and a new value (blank leaves it as it is), and
+/// the reason, which is required.
 ///
 /// The signed note is never changed: the amendment is stored beside it with who, when and why,
-/// and the visit view shows both. Nothing is saved until Ctrl-S; a refusal leaves the form open
-/// with everything typed.
+/// and the visit view shows the note as amended. Typing in several entries goes into one
+/// amendment. Nothing is saved until Ctrl-S; a refusal leaves the form open with everything typed.
 struct AmendFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable {
         case field(AmendableField)
         case reason
     }
 
+    /// What the form is correcting: the note itself or one entry.
+    struct Target: Sendable, Hashable, Codable {
+        var entry: AmendableField.Entry?
+        var index: Int
+    }
+
     var visitID: Int64
     var patientName: String
-    /// The visit as signed (the "before" of every change).
+    /// The visit as amended so far (the "before" of every change).
     var visit: Visit
     var practitioner: String
     var values: [AmendableField: TextField] = [:]
     var reason = TextField(maxLength: 2000)
-    var focus = Focus.field(AmendableField.allCases[0])
+    var focus = Focus.field(AmendableField.noteFields[0])
+    var target = Target(entry: nil, index: 0)
 
     init(record: VisitRecord) {
         visitID = record.visit.id ?? 0
         patientName = record.patient.displayName
-        visit = record.visit
+        visit = record.asAmended.visit
         practitioner = record.practitioner
     }
 
-    /// The fields in the order Tab visits them.
-    static let order: [Focus] = AmendableField.allCases.map { .field($0) } + [.reason]
+    /// The note, then every entry, in the order PgDn visits them.
+    var targets: [Target] {
+        [Target(entry: nil, index: 0)] + AmendableField.Entry.allCases.flatMap { kind in
+            (0..<kind.count(in: visit)).map { Target(entry: kind, index: $0 + 1) }
+        }
+    }
+
+    /// The fields of `target`, in the order Tab visits them.
+    func fields(of target: Target) -> [AmendableField] {
+        guard let entry = target.entry else { return AmendableField.noteFields }
+        return entry.attributes.map { AmendableField(entry, target.index, $0) }
+    }
+
+    /// The focus order on the target shown.
+    var order: [Focus] { fields(of: target).map { .field($0) } + [.reason] }
+
+    /// The target in words: "The note", "Needling 2: Gastrocnemius, left".
+    func title(of target: Target) -> String {
+        let i = target.index - 1
+        switch target.entry {
+        case nil: return "The note"
+        case .triggerPoint?:
+            guard visit.triggerPoints.indices.contains(i) else { break }
+            let t = visit.triggerPoints[i]
+            return "Trigger point \(target.index): \(t.muscle?.name ?? t.muscleID), \(t.side.rawValue)"
+        case .finding?:
+            guard visit.biomechanics.indices.contains(i) else { break }
+            let f = visit.biomechanics[i]
+            return "Finding \(target.index): \(f.measure.summary), \(f.side.rawValue)"
+        case .treatment?:
+            guard visit.treatments.indices.contains(i) else { break }
+            let t = visit.treatments[i]
+            return "Treatment \(target.index): \(t.kind.rawValue)" + (t.muscleID.map { ", " + (MuscleCatalogue.muscle(id: $0)?.name ?? $0) } ?? "")
+        case .needle?:
+            guard visit.needling.indices.contains(i) else { break }
+            let e = visit.needling[i]
+            return "Needling \(target.index): \(e.muscle?.name ?? e.muscleID), \(e.side.rawValue), \(e.needle.size)"
+        }
+        return "Entry \(target.index)"
+    }
 
     func value(_ field: AmendableField) -> TextField {
         values[field] ?? TextField(maxLength: field.isPainScore ? 2 : 20_000)
     }
 
-    /// True when a pain field holds something that is not an NPRS score.
-    func isInvalid(_ field: AmendableField) -> Bool {
-        let text = value(field).text
-        return field.isPainScore && !text.isEmpty && Self.score(text) == nil
+    /// Why the value typed for `field` cannot be recorded (the field's rule), nil when it can
+    /// or nothing is typed.
+    func problem(_ field: AmendableField) -> String? {
+        let text = value(field).text.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        var copy = visit
+        do { try field.set(text, in: &copy) } catch { return error.errors.first.map { $0.rule } }
+        return nil
     }
+
+    /// True when a field holds something its rules refuse.
+    func isInvalid(_ field: AmendableField) -> Bool { problem(field) != nil }
 
     static func score(_ text: String) -> Int? {
         guard let value = Int(text), (0...10).contains(value) else { return nil }
         return value
     }
 
+    /// Every field with something typed, across the note and the entries.
+    var typedFields: [AmendableField] {
+        AmendableField.fields(of: visit).filter { !value($0).text.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
     mutating func apply(_ command: Command) {
         switch command {
         case .nextField, .moveDown: moveFocus(by: 1)
         case .previousField, .moveUp: moveFocus(by: -1)
+        case .pageDown: moveTarget(by: 1)
+        case .pageUp: moveTarget(by: -1)
         case .edit(.ctrl("y")):
-            // Copies the signed text into the new value, to correct a word in a long note.
+            // Copies the current text into the new value, to correct a word in a long note.
             guard case .field(let field) = focus else { return }
             var text = value(field)
             text.setText(field.currentValue(in: visit))
@@ -75,30 +135,37 @@ struct AmendFormState: Sendable, Hashable, Codable {
     }
 
     private mutating func moveFocus(by step: Int) {
-        let index = Self.order.firstIndex(of: focus) ?? 0
-        focus = Self.order[min(max(0, index + step), Self.order.count - 1)]
+        let order = self.order
+        let index = order.firstIndex(of: focus) ?? 0
+        focus = order[min(max(0, index + step), order.count - 1)]
+    }
+
+    private mutating func moveTarget(by step: Int) {
+        let all = targets
+        let index = all.firstIndex(of: target) ?? 0
+        target = all[min(max(0, index + step), all.count - 1)]
+        focus = order.first ?? .reason
     }
 
     /// The amendment to save, or why it cannot be saved yet (in words for the status line).
     func amendment() -> Result<(reason: String, changes: [Amendment.Change]), FormProblem> {
         var changes: [Amendment.Change] = []
-        for field in AmendableField.allCases {
-            var after = value(field).text.trimmingCharacters(in: .whitespaces)
-            guard !after.isEmpty else { continue }
-            let before = field.currentValue(in: visit)
-            if field.isPainScore {
-                guard let score = Self.score(after) else {
-                    return .failure(FormProblem("\(field.label.lowercased()) is an NPRS score, a whole number from 0 to 10"))
-                }
-                after = String(score)
+        var after = visit
+        for field in typedFields {
+            let text = value(field).text.trimmingCharacters(in: .whitespaces)
+            let before = field.currentValue(in: after)
+            do { try field.set(text, in: &after) } catch {
+                let rule = error.errors.first.map { "\($0.rule)" } ?? "is not a value it takes"
+                return .failure(FormProblem("\(field.label.lowercased()) '\(text)' \(rule)"))
             }
-            if after == before {
-                return .failure(FormProblem("the new \(field.label.lowercased()) is the same as the signed one"))
+            let now = field.currentValue(in: after)
+            if now == before {
+                return .failure(FormProblem("the new \(field.label.lowercased()) is the same as the one on the note"))
             }
-            changes.append(Amendment.Change(field: field.rawValue, before: before, after: after))
+            changes.append(Amendment.Change(field: field.rawValue, before: before, after: now))
         }
         if changes.isEmpty {
-            return .failure(FormProblem("type a new value for at least one field (blank fields stay as signed)"))
+            return .failure(FormProblem("type a new value for at least one field (blank fields stay as they are; PgDn for the entries)"))
         }
         let why = reason.text.trimmingCharacters(in: .whitespaces)
         if why.isEmpty {
@@ -110,8 +177,8 @@ struct AmendFormState: Sendable, Hashable, Codable {
 
 /// Draws the amendment form.
 enum AmendFormScreen {
-    static let signedColumn = 13
-    static let newColumn = 39
+    static let signedColumn = 19
+    static let newColumn = 45
 
     static func draw(_ state: AmendFormState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
@@ -122,27 +189,48 @@ enum AmendFormScreen {
         row += 1
         buffer.put(" The signed note stays unchanged; the amendment is kept beside it.", row: row,
                    column: 0, style: .dim, maxWidth: width, overflow: .ellipsis)
+        row += 1
+        let targets = state.targets
+        let position = (targets.firstIndex(of: state.target) ?? 0) + 1
+        let which = targets.count > 1 ? " \(position) of \(targets.count) (PgDn/PgUp)" : ""
+        buffer.put(" Correcting\(which): " + state.title(of: state.target), row: row, column: 0, style: .bold, maxWidth: width,
+                   overflow: .ellipsis)
         row += 2
         let newColumn = min(newColumn, max(signedColumn + 10, width / 2))
         buffer.put(" Field", row: row, column: 0, style: .bold)
-        buffer.put("Signed value", row: row, column: signedColumn, style: .bold)
-        buffer.put("New value (blank: as signed)", row: row, column: newColumn, style: .bold, maxWidth: width - newColumn,
+        buffer.put("Now", row: row, column: signedColumn, style: .bold)
+        buffer.put("New value (blank: as it is)", row: row, column: newColumn, style: .bold, maxWidth: width - newColumn,
                    overflow: .ellipsis)
         row += 1
-        for field in AmendableField.allCases {
+        let last = body.bottom - 2
+        let fields = state.fields(of: state.target)
+        // The fields scroll when the entry has more than the screen holds (the reason stays in view).
+        // Room is kept under the reason for the summary of what is typed.
+        let summary = state.typedFields.isEmpty ? 0 : min(state.typedFields.count + 1, 4)
+        let room = max(3, last - row - 4 - summary)
+        let focusIndex: Int = if case .field(let f) = state.focus { fields.firstIndex(of: f) ?? 0 } else { fields.count - 1 }
+        let first = max(0, min(focusIndex - room + 1, fields.count - room))
+        for field in fields.dropFirst(first).prefix(room) {
             let focused = state.focus == .field(field)
-            buffer.put(" " + field.label, row: row, column: 0, style: focused ? .reverse : .plain)
+            buffer.put(" " + field.attributeLabel, row: row, column: 0, style: focused ? .reverse : .plain,
+                       maxWidth: signedColumn - 1, overflow: .ellipsis)
             let current = field.currentValue(in: state.visit)
             buffer.put(current.isEmpty ? "–" : Formatting.oneLine(current), row: row, column: signedColumn, style: .dim,
                        maxWidth: newColumn - signedColumn - 2, overflow: .ellipsis)
+            let problem = state.problem(field)
             if field.isPainScore {
                 state.value(field).render(into: &buffer, row: row, column: newColumn, width: 3, showsCursor: focused)
-                let invalid = state.isInvalid(field)
-                buffer.put(invalid ? " NPRS is 0 to 10" : " NPRS 0-10", row: row, column: newColumn + 3,
-                           style: invalid ? ChartScreen.warningStyle : .dim)
+                buffer.put(problem != nil ? " NPRS is 0 to 10" : " NPRS 0-10", row: row, column: newColumn + 3,
+                           style: problem != nil ? ChartScreen.warningStyle : .dim)
             } else {
-                state.value(field).render(into: &buffer, row: row, column: newColumn, width: max(1, width - newColumn - 1),
-                                          showsCursor: focused)
+                let fieldWidth = max(1, width - newColumn - 1)
+                state.value(field).render(into: &buffer, row: row, column: newColumn, width: fieldWidth, showsCursor: focused)
+                if let problem, !focused || state.value(field).text.count < fieldWidth - 12 {
+                    let at = newColumn + state.value(field).text.count + 1
+                    if at < width - 4 {
+                        buffer.put(problem, row: row, column: at, style: ChartScreen.warningStyle, maxWidth: width - at, overflow: .ellipsis)
+                    }
+                }
             }
             row += 1
         }
@@ -154,10 +242,11 @@ enum AmendFormScreen {
         buffer.put(" (required: why the signed note needed correcting)", row: row, column: signedColumn - 1, style: .dim,
                    maxWidth: width - signedColumn, overflow: .ellipsis)
         row += 2
-        let last = body.bottom - 2
-        if case .field(let field) = state.focus {
+        // A value too long for its column is shown in full under the form.
+        if case .field(let field) = state.focus, row < last, !field.isPainScore,
+           field.currentValue(in: state.visit).count > newColumn - signedColumn - 2 {
             let current = field.currentValue(in: state.visit)
-            buffer.put(" Signed \(field.label.lowercased()), in full:", row: row, column: 0, style: .bold)
+            buffer.put(" \(field.label) now, in full (\(field.hint)):", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
             row += 1
             let lines = TextLayout.wrapped(current.isEmpty ? "(not recorded)" : current, width: max(1, width - 4))
             let room = max(0, min(4, last - row))
@@ -168,7 +257,7 @@ enum AmendFormScreen {
             }
             row += 1
         }
-        let typed = AmendableField.allCases.filter { !state.value($0).text.trimmingCharacters(in: .whitespaces).isEmpty }
+        let typed = state.typedFields
         if !typed.isEmpty, row < last {
             buffer.put(" This amendment records:", row: row, column: 0, style: .bold)
             row += 1
@@ -179,7 +268,7 @@ enum AmendFormScreen {
                 row += 1
             }
         }
-        buffer.put(" Tab next · Ctrl-Y copy signed text · Ctrl-S save · Esc cancel · F1 help",
+        buffer.put(" Tab next · PgDn/PgUp entry · Ctrl-Y copy · Ctrl-S save · Esc cancel · F1 help",
                    row: body.bottom - 1, column: 0, style: .dim, maxWidth: width, overflow: .ellipsis)
     }
 }

@@ -48,7 +48,7 @@ enum AmendWorkflow {
             return (s, [])
         case (_, .amendForm(var form)):
             switch command {
-            case .nextField, .previousField, .moveUp, .moveDown, .edit:
+            case .nextField, .previousField, .moveUp, .moveDown, .pageUp, .pageDown, .edit:
                 form.apply(command)
                 s.replaceCurrent(.amendForm(form))
                 return (s, [])
@@ -60,12 +60,17 @@ enum AmendWorkflow {
         }
     }
 
-    /// The chart underneath marks the visit amended (its row and the last visit's findings).
+    /// The chart underneath shows the visit as amended (its row and the last visit's findings).
     private static func showAmended(_ record: VisitRecord, inChartsOf s: inout AppState) {
         for index in s.stack.indices {
             guard case .chart(var chart) = s.stack[index],
                   let row = chart.chart.visits.firstIndex(where: { $0.id == record.visit.id }) else { continue }
+            let amended = record.asAmended.visit
             chart.chart.visits[row].amendments = record.amendments.count
+            chart.chart.visits[row].complaint = amended.complaint
+            chart.chart.visits[row].painNow = amended.pain.now?.value
+            chart.chart.visits[row].needlesInserted = amended.needleCount.inserted
+            chart.chart.visits[row].needlesRemoved = amended.needleCount.removed
             if chart.lastVisit?.visit.id == record.visit.id { chart.lastVisit = record }
             s.stack[index] = .chart(chart)
         }

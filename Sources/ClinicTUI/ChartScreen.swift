@@ -181,8 +181,11 @@ enum ChartScreen {
     static func drawLastVisit(_ record: VisitRecord, row start: Int, room: Int, width: Int,
                               into buffer: inout ScreenBuffer) -> Int {
         guard room >= 1 else { return start }
-        let visit = record.visit
-        var lines = [(" Last visit \(visit.date)" + (visit.complaint.map { ": " + Formatting.oneLine($0) } ?? ""), Style.bold)]
+        // As amended: a correction after signing shows here too, marked.
+        let amended = record.asAmended
+        let visit = amended.visit
+        var lines = [(" Last visit \(visit.date)" + (amended.isAmended ? " (amended)" : "")
+                      + (visit.complaint.map { ": " + Formatting.oneLine($0) } ?? ""), Style.bold)]
         for finding in visit.triggerPoints {
             lines.append(("   " + Formatting.oneLine(VisitScreen.triggerPoint(finding)), .plain))
         }

@@ -9,10 +9,12 @@ extension KeyMap {
         switch kind {
         case .amendForm:
             return [
-                KeyBinding([], .edit(.character(" ")), "type the new value (blank leaves the field as signed)", label: "letters"),
+                KeyBinding([], .edit(.character(" ")), "type the new value (blank leaves the field as it is)", label: "letters"),
                 KeyBinding([.tab, .enter, .down], .nextField, "next field"),
                 KeyBinding([.backTab, .up], .previousField, "previous field"),
-                KeyBinding([.ctrl("y")], .edit(.ctrl("y")), "copy the signed text into the new value, to correct it"),
+                KeyBinding([.pageDown], .pageDown, "next entry to correct (the note, trigger points, findings, treatments, needling)"),
+                KeyBinding([.pageUp], .pageUp, "previous entry to correct"),
+                KeyBinding([.ctrl("y")], .edit(.ctrl("y")), "copy the current text into the new value, to correct it"),
                 KeyBinding([.ctrl("s"), .function(10)], .save, "save the amendment (the reason is required)"),
                 KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
                 formHelp, formQuit,

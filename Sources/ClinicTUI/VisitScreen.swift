@@ -22,7 +22,12 @@ enum VisitScreen {
     }
 
     static func document(_ record: VisitRecord, width: Int) -> Document {
-        let visit = record.visit
+        let amended = record.asAmended
+        let visit = amended.visit
+        func mark(_ field: AmendableField) -> String { amended.mark(field) }
+        func corrections(_ doc: inout Document, _ kind: AmendableField.Entry, _ n: Int) {
+            for note in amended.notes(of: kind, n) { doc.paragraph("↳ amended: " + note, indent: 4, style: .dim) }
+        }
         var doc = Document(width: width)
         var status = visit.status.rawValue
         if let signed = visit.signedAt { status += " " + Formatting.dateTime(signed) }
@@ -32,45 +37,55 @@ enum VisitScreen {
             doc.banner(warning, style: ChartScreen.bannerStyle)
         }
         if !record.amendments.isEmpty {
-            doc.paragraph("Corrected after signing (\(Formatting.count(record.amendments.count, "amendment"))): the note below is as signed; "
-                          + "the amendments follow it.", style: .dim)
+            doc.paragraph("Corrected after signing (\(Formatting.count(record.amendments.count, "amendment"))): the note below is as amended, "
+                          + "each correction marked with the signed value; the amendments follow it.", style: .dim)
         }
         if let complaint = visit.complaint, !complaint.isEmpty {
-            doc.paragraph("Complaint: " + complaint)
+            doc.paragraph("Complaint: " + complaint + mark(.complaint))
+        } else if amended.correction(.complaint) != nil {
+            doc.paragraph("Complaint: –" + mark(.complaint))
         }
         let pain = [("now", visit.pain.now), ("best", visit.pain.best), ("worst", visit.pain.worst)]
-            .compactMap { name, score in score.map { "\(name) \($0.value)" } }
+            .compactMap { name, score in score.map { "\(name) \($0.value)" + mark(AmendableField(rawValue: "pain." + name)!) } }
         if !pain.isEmpty { doc.paragraph("Pain (NPRS): " + pain.joined(separator: " · ")) }
         if !visit.psfs.isEmpty {
             doc.paragraph("PSFS: " + visit.psfs.map { "\($0.activity) \($0.score.value)/10" }.joined(separator: "; "))
         }
-        if let notes = visit.notes, !notes.isEmpty { doc.paragraph("Notes: " + notes) }
-        if let cause = visit.likelyCauseNotes, !cause.isEmpty { doc.paragraph("Likely cause: " + cause) }
+        if let notes = visit.notes, !notes.isEmpty { doc.paragraph("Notes: " + notes + mark(.notes)) }
+        if let cause = visit.likelyCauseNotes, !cause.isEmpty { doc.paragraph("Likely cause: " + cause + mark(.likelyCauseNotes)) }
 
         if !visit.triggerPoints.isEmpty {
             doc.heading("Trigger points")
-            for finding in visit.triggerPoints { doc.paragraph(triggerPoint(finding, full: true), indent: 2) }
+            for (i, finding) in visit.triggerPoints.enumerated() {
+                doc.paragraph(triggerPoint(finding, full: true), indent: 2)
+                corrections(&doc, .triggerPoint, i + 1)
+            }
         }
         if !visit.biomechanics.isEmpty {
             doc.heading("Biomechanics")
-            for finding in visit.biomechanics {
+            for (i, finding) in visit.biomechanics.enumerated() {
                 var text = "\(finding.measure.summary) (\(finding.side.rawValue))"
                 if let notes = finding.notes, !notes.isEmpty { text += ": " + notes }
                 doc.paragraph(text, indent: 2)
+                corrections(&doc, .finding, i + 1)
             }
         }
         if !visit.treatments.isEmpty {
             doc.heading("Treatments")
-            for treatment in visit.treatments { doc.paragraph(self.treatment(treatment), indent: 2) }
+            for (i, treatment) in visit.treatments.enumerated() {
+                doc.paragraph(self.treatment(treatment), indent: 2)
+                corrections(&doc, .treatment, i + 1)
+            }
         }
         if !visit.needling.isEmpty {
-            doc.heading("Dry needling (\(record.needlesInserted) in, \(record.needlesRemoved) out)")
-            for entry in visit.needling {
+            doc.heading("Dry needling (\(visit.needleCount.inserted) in, \(visit.needleCount.removed) out)")
+            for (i, entry) in visit.needling.enumerated() {
                 var line = needling(entry, full: true)
                 if let late = entry.lateEntry {
                     line += " · " + (entry.performedAt.map { "done \(Formatting.dateTime($0)), " } ?? "") + record.describe(late)
                 }
                 doc.paragraph(line, indent: 2)
+                corrections(&doc, .needle, i + 1)
             }
             let alarming = visit.needling.flatMap(\.adverseEvents)
                 .filter { AdverseEventList.isAlarming(kind: $0.kind, severity: $0.severity) }
@@ -86,7 +101,7 @@ enum VisitScreen {
             for (what, late) in lateSafety { doc.paragraph("\(what): \(record.describe(late))", indent: 2) }
         }
         if !record.amendments.isEmpty {
-            doc.heading("Amendments (the signed note above is unchanged)")
+            doc.heading("Amendments (the signed note is kept unchanged)")
             for amendment in record.amendments {
                 doc.paragraph(amendmentPrefix + "\(Formatting.dateTime(amendment.amendedAt)) by \(record.author(of: amendment))",
                               indent: 2, style: .bold)

@@ -23,10 +23,15 @@ public struct PlanContext: Sendable {
     public var emergencyNumber: String
     /// The day the plan is made (letters are dated with it).
     public var today: LocalDate
+    /// The fields of `visit` corrected by amendments after signing (`visit` already holds the
+    /// amended values); letters mark them with the signed value and the date.
+    public var corrections: [AmendedVisit.Correction]
 
     public init(patient: Patient, visit: Visit, history: [Visit], referral: Referral? = nil,
                 sessionsUsed: Int = 0, practitioner: Practitioner, clinicName: String,
-                clinicPhone: String? = nil, emergencyNumber: String = "000", today: LocalDate) {
+                clinicPhone: String? = nil, emergencyNumber: String = "000", today: LocalDate,
+                corrections: [AmendedVisit.Correction] = []) {
+        self.corrections = corrections
         self.patient = patient; self.visit = visit; self.history = history; self.referral = referral
         self.sessionsUsed = sessionsUsed; self.practitioner = practitioner; self.clinicName = clinicName
         self.clinicPhone = clinicPhone; self.emergencyNumber = emergencyNumber; self.today = today

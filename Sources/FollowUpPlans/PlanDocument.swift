@@ -149,7 +149,7 @@ struct PlanDocument {
         }
 
         var sections = [
-            Section(id: "findings", heading: "Findings", entries: findings(visit)),
+            Section(id: "findings", heading: "Findings", entries: findings(visit, corrections: ctx.corrections)),
             Section(id: "treatment", heading: "Treatment", entries: treatment(visit)),
         ]
         let spots = HomeProgramSpot.spots(in: plan)
@@ -182,13 +182,26 @@ struct PlanDocument {
         return line.count > 200 ? String(line.prefix(199)) + "…" : line
     }
 
-    private static func findings(_ visit: Visit) -> [Entry] {
+    private static func findings(_ visit: Visit, corrections: [AmendedVisit.Correction]) -> [Entry] {
+        var entries = findings(visit, marking: corrections)
+        // The footnote: every value corrected after signing, with the signed one and the date.
+        for c in corrections {
+            entries.append(Entry(label: "Amended after signing",
+                                 text: "\(c.field.label): \(c.value.isEmpty ? "–" : c.value)" + AmendedVisit.mark(c)))
+        }
+        return entries
+    }
+
+    private static func findings(_ visit: Visit, marking corrections: [AmendedVisit.Correction]) -> [Entry] {
         var entries: [Entry] = []
+        func mark(_ attribute: String) -> String {
+            corrections.first { $0.field.entry == nil && $0.field.attribute == attribute }.map(AmendedVisit.mark) ?? ""
+        }
         if let c = visit.complaint?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty {
             entries.append(Entry(label: "Complaint", text: c))
         }
         let pain = [("now", visit.pain.now), ("best", visit.pain.best), ("worst", visit.pain.worst)]
-            .compactMap { name, score in score.map { "\(name) \($0.value)/10" } }
+            .compactMap { name, score in score.map { "\(name) \($0.value)/10" + mark("pain.\(name)") } }
         if !pain.isEmpty { entries.append(Entry(label: "Pain (NPRS)", text: pain.joined(separator: ", "))) }
         if !visit.psfs.isEmpty {
             entries.append(Entry(label: "PSFS", text: visit.psfs.map { "\($0.activity) \($0.score.value)/10" }.joined(separator: "; ")))

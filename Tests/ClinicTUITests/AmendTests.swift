@@ -34,7 +34,7 @@ import TerminalKit
         try tui.type("Right shoulder pain reaching overhead")
         try tui.press(.tab, .tab)
         try tui.type("5")
-        try tui.press(.tab, .tab, .tab)
+        try tui.press(.tab, .tab, .tab, .tab)
         try tui.type("Pain now misheard: the patient said 5")
         try expectGolden("amend-form", tui.screen)
         try tui.press(.ctrl("s"))
@@ -65,13 +65,15 @@ import TerminalKit
         ])
         #expect(stored.author(of: amendment) == "Mei Chen")
 
-        // The chart marks the visit amended; the top of the note says it was corrected and
-        // the original complaint is still there.
+        // The chart marks the visit amended and shows it as amended; the top of the note says it
+        // was corrected, shows the note as amended, and the original complaint is one step away.
         try tui.press(.escape)
-        #expect(tui.screen.contains("amended  NPRS 6"), "\(tui.screen)")
+        #expect(tui.screen.contains("amended  NPRS 5"), "\(tui.screen)")
         try tui.press(.enter)
-        #expect(tui.screen.contains("Corrected after signing (1 amendment): the note below is as signed"))
-        #expect(tui.screen.contains("Complaint: Shoulder pain reaching overhead and lying on that side"))
+        #expect(tui.screen.contains("Corrected after signing (1 amendment): the note below is as amended"), "\(tui.screen)")
+        #expect(tui.screen.contains("Complaint: Right shoulder pain reaching overhead (amended from"), "\(tui.screen)")
+        #expect(tui.screen.contains("reaching overhead and lying on that side, "), "the signed complaint is beside it")
+        #expect(tui.screen.contains("now 5 (amended from 6, \(ClinicModel.LocalDate(saved.amendedAt)))"), "\(tui.screen)")
     }
 
     @Test func refusalsLeaveTheFormOpenWithTheTypingAndNothingSaved() throws {
@@ -82,14 +84,14 @@ import TerminalKit
 
         // Nothing typed.
         try tui.press(.ctrl("s"))
-        #expect(said(tui) == "Not saved: type a new value for at least one field (blank fields stay as signed)")
+        #expect(said(tui) == "Not saved: type a new value for at least one field (blank fields stay as they are; PgDn for the entries)")
 
         // Pain worst 11 is not an NPRS score: marked on screen and refused.
         try tui.press(.tab, .tab, .tab, .tab)
         try tui.type("11")
         #expect(tui.screen.contains("NPRS is 0 to 10"))
         try tui.press(.ctrl("s"))
-        #expect(said(tui) == "Not saved: pain worst is an NPRS score, a whole number from 0 to 10")
+        #expect(said(tui) == "Not saved: pain worst '11' is out of range: NPRS is 0 to 10")
 
         // A valid score but no reason.
         try tui.press(.backspace, .backspace)
@@ -110,10 +112,10 @@ import TerminalKit
         }
         try tui.press(.backspace)
         try tui.type("7")
-        try tui.press(.tab)
+        try tui.press(.tab, .tab)
         try tui.type("Typo")
         try tui.press(.ctrl("s"))
-        #expect(said(tui) == "Not saved: the new pain worst is the same as the signed one")
+        #expect(said(tui) == "Not saved: the new pain worst is the same as the one on the note")
 
         // Esc cancels: back on the visit, nothing saved.
         try tui.press(.escape)
@@ -128,7 +130,7 @@ import TerminalKit
         try tui.press(.character("m"), .tab)  // notes
         try tui.press(.ctrl("y"))
         try tui.type(" Also carries shopping.")
-        try tui.press(.tab, .tab, .tab, .tab)
+        try tui.press(.tab, .tab, .tab, .tab, .tab)
         try tui.type("Left out what aggravates it")
         try tui.press(.ctrl("s"))
         let stored = try tui.session.visitRecord(id: try #require(record.visit.id))
@@ -169,7 +171,7 @@ import TerminalKit
     }
 
     @Test func theCommandLineAndTheFormShareOneFieldList() throws {
-        #expect(AmendableField.allCases.map(\.rawValue) == ["complaint", "notes", "pain.now", "pain.best", "pain.worst"])
+        #expect(AmendableField.noteFields.map(\.rawValue) == ["complaint", "notes", "pain.now", "pain.best", "pain.worst", "likely-cause-notes"])
         var visit = Visit(patientID: 1, practitionerID: 1, startedAt: fixedNow, complaint: "Heel pain",
                           pain: PainScores(now: try NPRS(4, field: "pain.now")))
         visit.notes = nil
@@ -177,5 +179,58 @@ import TerminalKit
         #expect(AmendableField.currentValue(of: "pain.now", in: visit) == "4")
         #expect(AmendableField.currentValue(of: "notes", in: visit) == "")
         #expect(AmendableField.currentValue(of: "pain.elsewhere", in: visit) == "", "an unknown field reads as blank, as before")
+        #expect(AmendableField(rawValue: "side") == nil)
+        #expect(AmendableField(rawValue: "needle.2.depth") == AmendableField(.needle, 2, "depth"))
+        #expect(AmendableField.fields(of: visit).count == AmendableField.noteFields.count, "no entries, no entry fields")
+    }
+
+    /// Opens the form on the demo visit, moves to its first needling entry with PgDn and
+    /// returns the form.
+    func formOnFirstNeedlingEntry(_ tui: TUIHarness) throws -> AmendFormState {
+        try tui.press(.character("m"))
+        for _ in 0..<20 {
+            guard case .amendForm(let form) = tui.app.state.current else { break }
+            if form.target.entry == .needle { return form }
+            try tui.press(.pageDown)
+        }
+        Issue.record("no needling entry in the amendment form: \(tui.screen)")
+        throw CancellationError()
+    }
+
+    @Test func anEntryIsPickedWithPgDnAndItsFieldsAmended() throws {
+        let tui = try TUIHarness("amend-entry")
+        let record = try openSignedVisit(tui)
+        let id = try #require(record.visit.id)
+        let signedEntry = try #require(record.visit.needling.first)
+        let form = try formOnFirstNeedlingEntry(tui)
+        #expect(tui.screen.contains("(PgDn/PgUp): Needling 1: \(signedEntry.muscle?.name ?? signedEntry.muscleID)"), "\(tui.screen)")
+        #expect(form.focus == .field(AmendableField(.needle, 1, "muscle")))
+        // Down to the depth (muscle, side, trigger point, brand, size, lot, in, out, technique, depth).
+        for _ in 0..<9 { try tui.press(.tab) }
+        #expect(tui.screen.contains("Depth (mm)"))
+        let depth = signedEntry.depth.map { $0.value + 1 } ?? 10
+        let typed = depth == depth.rounded() ? String(Int(depth)) : String(depth)
+        // A value the entry's rules refuse is marked before saving: deeper than the needle.
+        try tui.type("999")
+        #expect(tui.screen.contains("999 is out of range: needle depth"), "\(tui.screen)")
+        try tui.press(.backspace, .backspace, .backspace)
+        try tui.type(typed)
+        try tui.press(.pageUp, .pageDown)  // the typing stays when moving between entries
+        guard case .amendForm(let back) = tui.app.state.current else { throw CancellationError() }
+        #expect(back.value(AmendableField(.needle, 1, "depth")).text == typed)
+        #expect(tui.screen.contains("Needling 1 depth (mm): “"), "the summary lists the change: \(tui.screen)")
+        #expect(tui.screen.contains("Correcting 12 of 14 (PgDn/PgUp): Needling 1:"), "\(tui.screen)")
+        // To the reason: Tab past the last field.
+        for _ in 0..<20 { try tui.press(.tab) }
+        try tui.type("Depth read from the wrong site")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("saved (needling 1 depth (mm))"), "\(said(tui))")
+
+        let stored = try tui.session.visitRecord(id: id)
+        #expect(stored.visit.needling.first?.depth == signedEntry.depth, "the signed note is unchanged")
+        #expect(stored.asAmended.visit.needling.first?.depth?.value == depth)
+        #expect(stored.amendments.last?.changes.map(\.field) == ["needle.1.depth"])
+        // The view shows the entry as amended with the signed value beside it.
+        #expect(tui.screen.contains("↳ amended: depth \(typed) (amended from"), "\(tui.screen)")
     }
 }

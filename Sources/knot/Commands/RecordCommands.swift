@@ -22,10 +22,17 @@ struct HistoryCommand: ParsableCommand {
                           + (change > 0 ? " (\(change) better" : change < 0 ? " (\(-change) worse" : " (no change")
                           + (mcid ? ", beyond the 2-point MCID)" : ", within the 2-point MCID)"))
         }
+        // Values as amended; a corrected one carries a mark, its signed value in the notes under the table.
         Console.print(Console.table(["VISIT", "DATE", "STATUS", "PAIN", "NEEDLES", "COMPLAINT"], entries.map {
             [String($0.visitID), $0.date.description, $0.status.rawValue + ($0.amendments > 0 ? " (amended)" : ""),
-             $0.painNow.map { "\($0)/10" } ?? "", $0.needles > 0 ? String($0.needles) : "", $0.complaint ?? ""]
+             ($0.painNow.map { "\($0)/10" } ?? "") + ($0.mark(.painNow).isEmpty ? "" : "*"), $0.needles > 0 ? String($0.needles) : "",
+             ($0.complaint ?? "") + ($0.mark(.complaint).isEmpty ? "" : "*")]
         }))
+        for entry in entries {
+            for c in entry.corrections {
+                Console.print("* visit \(entry.visitID) \(c.field.label.lowercased()): \(c.value.isEmpty ? "–" : c.value)" + AmendedVisit.mark(c))
+            }
+        }
     }
 }
 
@@ -43,6 +50,9 @@ struct LogCommand: ParsableCommand {
             if !["table", "csv", "json"].contains(format) { throw UsageError("--format must be table, csv or json") }
         }
 
+        /// A depth as printed elsewhere: 15, 12.5.
+        static func millimetres(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d) }
+
         func run() throws {
             let start = try Parse.date(from, option: "--from")
             let session = try global.session()  // first: "today" is the clinic's
@@ -52,17 +62,23 @@ struct LogCommand: ParsableCommand {
             switch format {
             case "json": try Console.printJSON(lines)
             case "csv":
-                Console.print("date,visit,record,practitioner,muscle,side,needle,brand,lot,inserted,removed,technique,adverse_events")
+                Console.print("date,visit,record,practitioner,muscle,side,needle,brand,lot,inserted,removed,technique,adverse_events,depth_mm,amended")
                 for l in lines {
                     Console.print([l.date.description, String(l.visitID), l.recordNumber, l.practitioner, l.muscle, l.side, l.needle, l.brand,
-                                   l.lot, String(l.inserted), String(l.removed), l.technique, l.adverseEvents.joined(separator: "; ")]
+                                   l.lot, String(l.inserted), String(l.removed), l.technique, l.adverseEvents.joined(separator: "; "),
+                                   l.depth.map(Self.millimetres) ?? "", l.amended.joined(separator: "; ")]
                         .map(CSV.field).joined(separator: ","))
                 }
             default:
-                Console.print(Console.table(["DATE", "VISIT", "RECORD", "BY", "MUSCLE", "SIDE", "NEEDLE", "LOT", "IN", "OUT", "ADVERSE"], lines.map {
-                    [$0.date.description, String($0.visitID), $0.recordNumber, $0.practitioner, $0.muscle, $0.side, $0.needle, $0.lot,
-                     String($0.inserted), String($0.removed), $0.adverseEvents.joined(separator: ", ")]
+                // Values as amended; a site with corrections is marked * and listed under the table.
+                Console.print(Console.table(["DATE", "VISIT", "RECORD", "BY", "MUSCLE", "SIDE", "NEEDLE", "LOT", "IN", "OUT", "DEPTH", "ADVERSE"], lines.map {
+                    [$0.date.description, String($0.visitID) + ($0.amended.isEmpty ? "" : "*"), $0.recordNumber, $0.practitioner, $0.muscle,
+                     $0.side, $0.needle, $0.lot, String($0.inserted), String($0.removed),
+                     $0.depth.map { Self.millimetres($0) + " mm" } ?? "", $0.adverseEvents.joined(separator: ", ")]
                 }))
+                for l in lines where !l.amended.isEmpty {
+                    Console.print("* visit \(l.visitID), \(l.muscle) \(l.side), amended after signing: " + l.amended.joined(separator: "; "))
+                }
                 let total = lines.reduce(0) { $0 + $1.inserted }
                 let events = lines.reduce(0) { $0 + $1.adverseEvents.count }
                 Console.print("\(lines.count) site(s), \(total) needle(s), \(events) adverse event(s), \(Set(lines.map(\.lot)).count) lot(s).")

@@ -78,50 +78,75 @@ struct VisitCommand: ParsableCommand {
     }
 
     struct Amend: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Amend a signed visit: the original stays, the amendment sits beside it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Amend a signed visit: the original stays, the amendment sits beside it.",
+            discussion: """
+                Any field of the note or of its entries can be corrected. The note's fields: \(AmendableField.noteAttributes.joined(separator: ", ")). \
+                An entry's field is KIND.N.FIELD, N its number in `knot visit show`: \
+                \(AmendableField.Entry.allCases.map { "\($0.rawValue).N.{\($0.attributes.joined(separator: ","))}" }.joined(separator: "; ")). \
+                Values are checked as when recorded; a blank value clears an optional field. `--fields` lists this visit's fields.
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
-        @Option(help: "Why the note is amended.") var reason: String
-        @Option(help: ArgumentHelp("A change as 'field=new text' (e.g. notes=..., complaint=..., pain.now=4). Repeatable.", valueName: "field=value"))
-        var set: [String]
+        @Option(help: "Why the note is amended.") var reason: String?
+        @Option(help: ArgumentHelp("A change as 'field=new value' (e.g. pain.now=4, needle.2.depth=15, finding.1.side=right). Repeatable.", valueName: "field=value"))
+        var set: [String] = []
+        @Flag(help: "List the fields this visit can amend, with their values as amended now.") var fields = false
+
+        func validate() throws {
+            if fields { return }
+            if set.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE (or --fields to list them)") }
+            if (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason is required: why the signed note needed correcting") }
+        }
 
         func run() throws {
             let session = try global.session()
-            let record = try session.visitRecord(id: visit)
+            if fields {
+                let record = try session.visitRecord(id: visit)
+                let rows = record.amendableFields.map {
+                    [$0.field.rawValue, $0.value.isEmpty ? "–" : $0.value.replacingOccurrences(of: "\n", with: " "), $0.field.hint]
+                }
+                Console.print("Fields visit \(visit) can amend (values as amended now):")
+                Console.print(Console.table(["FIELD", "NOW", "ACCEPTS"], rows))
+                return
+            }
             let changes: [Amendment.Change] = try set.map { text in
                 let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 guard parts.count == 2, !parts[0].isEmpty else {
-                    throw ValidationErrors([ClinicModel.ValidationError(field: "--set", value: text, rule: "is not 'field=value'")])
+                    throw KnotCommandError("--set: '\(text)' is not 'field=value'", code: 65)
                 }
-                let field = String(parts[0])
-                let after = String(parts[1])
-                if field.hasPrefix("pain.") {
-                    guard let v = Int(after) else { throw ValidationErrors([.init(field: field, value: after, rule: "is not a number")]) }
-                    _ = try Parse.nprs(v, option: field)
-                }
-                return Amendment.Change(field: field, before: AmendableField.currentValue(of: field, in: record.visit), after: after)
+                return Amendment.Change(field: String(parts[0]).trimmingCharacters(in: .whitespaces), before: "", after: String(parts[1]))
             }
-            let a = try session.amend(visitID: visit, reason: reason, changes: changes)
+            let a = try session.amend(visitID: visit, reason: reason ?? "", changes: changes)
             Console.print("Amended visit \(visit) (amendment \(a.id!)); the signed original is kept.")
+            for c in a.changes { Console.print("  \(c.field): \(c.before.isEmpty ? "–" : c.before) → \(c.after.isEmpty ? "–" : c.after)") }
         }
     }
 }
 
 /// A visit as readable text for the terminal.
 enum VisitText {
+    /// The visit as amended: each corrected value is marked with its signed value and the date
+    /// (`now 6 (amended from 4, 2026-12-06)`; an entry's corrections on the lines under it).
     static func render(_ r: VisitRecord) -> String {
-        let v = r.visit
+        let amended = r.asAmended
+        let v = amended.visit
+        func mark(_ f: AmendableField) -> String { amended.mark(f) }
+        func entryNotes(_ kind: AmendableField.Entry, _ n: Int) -> [String] {
+            amended.notes(of: kind, n).map { "       ↳ amended: " + $0 }
+        }
         var out: [String] = []
         out.append("Visit \(v.id!) — \(r.patient.displayName) (\(r.patient.recordNumber)) — \(Console.dateTime(v.startedAt)) — \(r.practitioner)")
         out.append(v.status == .signed ? "SIGNED \(Console.dateTime(v.signedAt!))" : "DRAFT (not signed)")
         if let w = r.needleCountWarning { out.append("!! \(w)") }
-        if let c = v.complaint { out.append("Complaint: \(c)") }
+        if let c = v.complaint { out.append("Complaint: \(c)" + mark(.complaint)) } else if amended.correction(.complaint) != nil { out.append("Complaint: –" + mark(.complaint)) }
         let p = v.pain
-        if p.now != nil || p.best != nil || p.worst != nil {
-            out.append("Pain (NPRS): now \(p.now.map { "\($0.value)" } ?? "-"), best \(p.best.map { "\($0.value)" } ?? "-"), worst \(p.worst.map { "\($0.value)" } ?? "-")")
+        if p.now != nil || p.best != nil || p.worst != nil || amended.corrections.contains(where: { $0.field.isPainScore && $0.field.entry == nil }) {
+            out.append("Pain (NPRS): now \(p.now.map { "\($0.value)" } ?? "-")\(mark(.painNow)), best \(p.best.map { "\($0.value)" } ?? "-")\(mark(.painBest)), worst \(p.worst.map { "\($0.value)" } ?? "-")\(mark(.painWorst))")
         }
         for item in v.psfs { out.append("PSFS: \(item.activity) \(item.score.value)/10") }
-        if let n = v.notes { out.append("Notes: \(n)") }
+        if let n = v.notes { out.append("Notes: \(n)" + mark(.notes)) } else if amended.correction(.notes) != nil { out.append("Notes: –" + mark(.notes)) }
+        if let n = v.likelyCauseNotes { out.append("Likely causes: \(n)" + mark(.likelyCauseNotes)) }
         if !v.triggerPoints.isEmpty {
             out.append("")
             out.append("Trigger points")
@@ -133,13 +158,18 @@ enum VisitText {
                 if let n = t.tenderness { s += ", tenderness \(n.value)/10" }
                 if let ppt = t.pressurePainThreshold { s += ", PPT \(ppt.value) (\(ppt.probeSizeCm2) cm² probe)" }
                 if !t.likelyCauses.isEmpty { s += "; causes: " + t.likelyCauses.map(\.rawValue).joined(separator: ", ") }
+                if let n = t.notes { s += " — \(n)" }
                 out.append(s)
+                out += entryNotes(.triggerPoint, i + 1)
             }
         }
         if !v.biomechanics.isEmpty {
             out.append("")
             out.append("Biomechanics")
-            for (i, b) in v.biomechanics.enumerated() { out.append("  \(v.triggerPoints.count + i + 1). \(b.measure.summary) \(b.side.abbreviation)" + (b.notes.map { " — \($0)" } ?? "")) }
+            for (i, b) in v.biomechanics.enumerated() {
+                out.append("  \(v.triggerPoints.count + i + 1). \(b.measure.summary) \(b.side.abbreviation)" + (b.notes.map { " — \($0)" } ?? ""))
+                out += entryNotes(.finding, i + 1)
+            }
         }
         if !v.treatments.isEmpty {
             out.append("")
@@ -152,11 +182,12 @@ enum VisitText {
                 if let c = t.cycles { s += " × \(c)" }
                 if let n = t.notes { s += " — \(n)" }
                 out.append(s)
+                out += entryNotes(.treatment, i + 1)
             }
         }
         if !v.needling.isEmpty {
             out.append("")
-            out.append("Dry needling (\(r.needlesInserted) in, \(r.needlesRemoved) out)")
+            out.append("Dry needling (\(v.needleCount.inserted) in, \(v.needleCount.removed) out)")
             for (i, e) in v.needling.enumerated() {
                 var s = "  \(i + 1). [entry \(e.id!)] \(e.muscle?.name ?? e.muscleID) \(e.side.abbreviation): \(e.needle.size) \(e.needle.brand) lot \(e.needle.lot), "
                 s += "\(e.needlesInserted) in / \(e.needlesRemoved) out, \(e.technique.code)"
@@ -165,16 +196,18 @@ enum VisitText {
                 s += ", \(e.twitchResponses) LTR"
                 s += e.adverseEvents.isEmpty ? ", no adverse events" : ", AE: " + e.adverseEvents.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", ")
                 s += e.sharpsDisposed ? ", sharps disposed" : ", SHARPS NOT RECORDED"
+                if let p = e.patientResponse { s += " — \(p)" }
                 if let late = e.lateEntry {
                     s += " — " + (e.performedAt.map { "done \(Console.dateTime($0)), " } ?? "") + r.describe(late)
                 }
                 out.append(s)
+                out += entryNotes(.needle, i + 1)
             }
         }
         out += SafetyText.lines(r)
         if !r.amendments.isEmpty {
             out.append("")
-            out.append("Amendments (the signed original above is unchanged)")
+            out.append("Amendments (values above are as amended; the signed note is kept unchanged, --json has both)")
             for a in r.amendments {
                 out.append("  \(Console.dateTime(a.amendedAt)) — \(a.reason)")
                 for c in a.changes { out.append("    \(c.field): \"\(c.before)\" → \"\(c.after)\"") }
