@@ -26,7 +26,7 @@ public final class ClinicDatabase: Sendable {
             throw StoreError.cannotOpen(path: path, reason: "it is a folder, not a database file")
         }
         if !exists {
-            guard create else { throw StoreError.cannotOpen(path: path, reason: "no database there (run `knot init`)") }
+            guard create else { throw StoreError.missing(path: path) }
             try Self.prepareNewFile(at: path)
         } else if try Self.checkSQLiteHeader(path) {
             try Self.inspectBeforeOpening(path)

@@ -9,6 +9,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAKnotDatabase(path: String)
     /// Made by a newer Knot: migrations this build does not know.
     case newerDatabase(path: String, unknownMigrations: [String])
+    /// No database at a path that is not to be created (a path given by `--database` or
+    /// `KNOT_DATABASE`); nothing was created there.
+    case missing(path: String)
     /// The folder or file cannot be created, read or written.
     case cannotOpen(path: String, reason: String)
     /// A record was not found.
@@ -34,6 +37,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notAKnotDatabase(let p): "\(p) is an SQLite database but not a Knot database; refusing to change it"
         case .newerDatabase(let p, let m):
             "\(p) was written by a newer Knot (unknown migrations: \(m.joined(separator: ", "))); upgrade Knot to open it"
+        case .missing(let p):
+            "there is no clinic database at \(p) (nothing was created there). Check the path, or create a clinic there with `knot init --database \(p)` (`knot demo` for the demo clinic, `knot init --from EXPORT.xml` from a whole-clinic export)"
         case .cannotOpen(let p, let r): "cannot open the database at \(p): \(r)"
         case .notFound(let e, let k): "no \(e) \(k)"
         case .duplicate(let e, let f, let v): "a \(e) with \(f) '\(v)' already exists"
