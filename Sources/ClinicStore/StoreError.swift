@@ -28,6 +28,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case writeFailed(reason: String)
     /// The database is read-only (file permissions, read-only mount).
     case readOnly(path: String)
+    /// The database was opened read-only because it cannot be written, and `reason` says why.
+    case notWritable(path: String, reason: String)
     /// Another process holds the database for longer than the busy timeout.
     case busy
 
@@ -48,6 +50,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "visit \(id) was changed in another session since you opened it; reopen it to see those changes (nothing was overwritten)"
         case .writeFailed(let r): "the database could not be written (\(r)); nothing was saved"
         case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
+        case .notWritable(let p, let r): "the database at \(p) is read-only: \(r); nothing was saved (reading still works)"
         case .busy: "the database stayed busy (another Knot is writing); try again"
         }
     }

@@ -21,7 +21,7 @@ enum ErrorReport {
             case .notFound, .missing: return 66
             case .duplicate, .constraint, .invalid, .draftConflict: return 1
             case .writeFailed: return 74
-            case .readOnly: return 77
+            case .readOnly, .notWritable: return 77
             case .busy: return 75
             }
         case let e as ServiceError:
