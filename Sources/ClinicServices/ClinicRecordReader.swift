@@ -23,6 +23,12 @@ public protocol ClinicRecordReader {
     func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64]
     /// Patients with this date of birth and the same family name (a doubtful match to report).
     func patientIDs(familyName: String, dateOfBirth: LocalDate) throws -> [Int64]
+    /// Patients who may be the same person: same identifier, or same birth date and a similar name.
+    func duplicateCandidates(of patient: Patient) throws -> [DuplicateCandidate]
+    /// The patient a record was merged into, if it was.
+    func mergedInto(patientID: Int64) throws -> Int64?
+    /// Rows that belong to a patient, per table.
+    func rowsBelonging(toPatient id: Int64) throws -> [String: Int]
     /// Patient ids in id order (optionally only those with changes since `since`), for streaming exports.
     func patientIDs(changedSince since: Date?) throws -> [Int64]
     /// Patients by name, archived ones hidden unless asked for.

@@ -34,6 +34,8 @@ public protocol ClinicRecords: ClinicRecordReader {
     @discardableResult func insertAlert(_ alert: PatientAlert, patientID: Int64, actor: String?) throws -> PatientAlert
     /// Confirms or dismisses an alert.
     func setAlertStatus(alertID: Int64, status: AlertStatus, actor: String) throws
+    /// Marks OTHER merged into KEEP (archived) and moves every row of OTHER to KEEP; rows moved per table.
+    func mergePatient(keepID: Int64, otherID: Int64, actor: String, detail: String) throws -> [String: Int]
     /// Adds a practitioner (validated), returning it with its id.
     @discardableResult func insertPractitioner(_ p: Practitioner, actor: String, preservingID: Bool) throws -> Practitioner
     /// Changes a practitioner's details.

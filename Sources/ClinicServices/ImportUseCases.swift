@@ -130,7 +130,7 @@ extension ClinicSession {
     }
 
     /// Whether a file's first bytes say it is a whole-clinic export (urn:knot:records:1).
-    static func isClinicExport(_ file: String) -> Bool {
+    public static func isClinicExport(_ file: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 4096) else { return false }
         try? handle.close()
         return String(decoding: head, as: UTF8.self).contains("urn:knot:records:1")

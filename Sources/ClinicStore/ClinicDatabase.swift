@@ -11,30 +11,45 @@ import ClinicModel
 public final class ClinicDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// Why the file was opened read-only although writing was asked for (a file this user may
+    /// not write, a read-only mount): reads work, every write is refused with this reason.
+    public let readOnlyReason: String?
 
     /// How long a writer waits for another before giving up.
     public static let busyTimeout: TimeInterval = 10
 
     /// Opens (creating when missing, with folder 0700 and file 0600) and migrates.
+    ///
+    /// A new database appears whole or not at all: it is built and migrated under a private
+    /// name beside `path`, then linked into place, so several processes creating one database
+    /// at once all end up opening the same complete clinic. An existing file must be a whole
+    /// SQLite file (an empty or truncated one is refused as damaged, never made a new clinic).
+    /// A file this user may not write (or on a read-only mount) opens read-only: reads work and
+    /// writes are refused saying why. A `-shm` left unwritable by a read-only episode is made
+    /// writable again when it is ours, else named.
     /// - Parameter create: when false, a missing file is an error instead of a new database.
     public init(path: String, create: Bool = true, readOnly: Bool = false) throws {
         self.path = path
         let fm = FileManager.default
-        let exists = fm.fileExists(atPath: path)
         var isDir: ObjCBool = false
-        if exists, fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
+        if exists, isDir.boolValue {
             throw StoreError.cannotOpen(path: path, reason: "it is a folder, not a database file")
         }
         if !exists {
-            guard create else { throw StoreError.cannotOpen(path: path, reason: "no database there (run `knot init`)") }
-            try Self.prepareNewFile(at: path)
-        } else if try Self.checkSQLiteHeader(path) {
-            try Self.inspectBeforeOpening(path)
+            guard create else { throw StoreError.missing(path: path) }
+            try Self.createWhole(at: path)
         }
+        try Self.checkSQLiteHeader(path)
+        let reason = readOnly ? nil : Self.whyReadOnly(path)
+        let openReadOnly = readOnly || reason != nil
+        if !openReadOnly { try Self.repairSharedMemory(path) }
+        try Self.inspectBeforeOpening(path)
+        readOnlyReason = reason
 
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.readonly = readOnly
+        config.readonly = openReadOnly
         config.busyMode = .timeout(Self.busyTimeout)
         config.label = "knot"
         config.prepareDatabase { db in
@@ -46,12 +61,75 @@ public final class ClinicDatabase: Sendable {
         } catch let e as DatabaseError {
             throw Self.translateOpen(e, path: path)
         }
-        try checkIdentityAndMigrate(readOnly: readOnly)
+        try checkIdentityAndMigrate(readOnly: openReadOnly)
         Self.tightenPermissions(path)
     }
 
+    /// Builds a migrated database under a private name in the same folder and links it to
+    /// `path`; when another process linked first, its database is kept and ours removed.
+    static func createWhole(at path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let name = (path as NSString).lastPathComponent
+        let temporary = (folder as NSString).appendingPathComponent(".\(name).creating-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try prepareNewFile(at: temporary, reportedAs: path)
+        defer { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) } }
+        do {
+            var config = Configuration()
+            config.foreignKeysEnabled = true
+            config.label = "knot-create"
+            let queue = try DatabaseQueue(path: temporary, configuration: config)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            try ClinicMigrations.migrator.migrate(queue)
+            try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try queue.close()
+        } catch let e as DatabaseError {
+            throw translateOpen(e, path: path)
+        }
+        let handle = Glibc.open(temporary, O_RDONLY)
+        if handle >= 0 { _ = fsync(handle); _ = Glibc.close(handle) }
+        if link(temporary, path) != 0 {
+            let error = errno
+            if error == EEXIST { return }  // another process created it first: open theirs
+            if error == EPERM || error == ENOTSUP || error == EXDEV {
+                // No hard links on this file system: a rename instead (not exclusive, but the
+                // database it would replace is just as new and empty as this one).
+                if !FileManager.default.fileExists(atPath: path), rename(temporary, path) == 0 { return }
+                if FileManager.default.fileExists(atPath: path) { return }
+            }
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(error)))
+        }
+        let dir = Glibc.open(folder, O_RDONLY)
+        if dir >= 0 { _ = fsync(dir); _ = Glibc.close(dir) }
+    }
+
+    /// Why an existing database cannot be written by this process, or nil when it can.
+    static func whyReadOnly(_ path: String) -> String? {
+        if access(path, W_OK) != 0 {
+            let error = errno
+            if error == EROFS { return "the disk it is on is mounted read-only" }
+            let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
+            return "the file is not writable by this user (permission denied\(mode.map { ", mode " + String($0, radix: 8) } ?? ""))"
+        }
+        return nil
+    }
+
+    /// A `-shm` (shared memory, no data of its own) left unwritable, typically 0400 after the
+    /// database was opened read-only, would make every later open fail: made 0600 again when
+    /// this user owns it, else named.
+    static func repairSharedMemory(_ path: String) throws {
+        let shm = path + "-shm"
+        var info = stat()
+        guard stat(shm, &info) == 0, access(shm, W_OK) != 0 else { return }
+        if info.st_uid == geteuid(), chmod(shm, 0o600) == 0, access(shm, W_OK) == 0 { return }
+        throw StoreError.cannotOpen(path: path, reason: "the shared-memory file \(shm) is not writable by this user (mode \(String(info.st_mode & 0o777, radix: 8))); with no Knot running, remove it or run: chmod 600 \(shm)")
+    }
+
     /// Creates the folder (0700) and an empty file (0600) so that SQLite inherits the mode.
-    static func prepareNewFile(at path: String) throws {
+    /// - Parameter reportedAs: the path errors name (the database, not its private build name).
+    static func prepareNewFile(at path: String, reportedAs: String? = nil) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
         let fm = FileManager.default
@@ -59,12 +137,12 @@ public final class ClinicDatabase: Sendable {
             do {
                 try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw StoreError.cannotOpen(path: path, reason: "cannot create the folder \(dir) (\(Self.reason(error)))")
+                throw StoreError.cannotOpen(path: reportedAs ?? path, reason: "cannot create the folder \(dir) (\(Self.reason(error)))")
             }
         }
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
         if fd < 0 {
-            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            throw StoreError.cannotOpen(path: reportedAs ?? path, reason: String(cString: strerror(errno)))
         }
         _ = Glibc.close(fd)
     }
@@ -76,24 +154,38 @@ public final class ClinicDatabase: Sendable {
         return (error as NSError).localizedDescription
     }
 
+    /// Takes group and other access away (a file made read-only on purpose stays read-only).
     static func tightenPermissions(_ path: String) {
         for suffix in ["", "-wal", "-shm"] {
-            let p = path + suffix
-            if FileManager.default.fileExists(atPath: p) { chmod(p, 0o600) }
+            var info = stat()
+            if stat(path + suffix, &info) == 0, info.st_mode & 0o077 != 0 { chmod(path + suffix, info.st_mode & 0o700) }
         }
     }
 
-    /// An existing non-empty file must start with the SQLite header; true when it is not empty.
-    @discardableResult
-    static func checkSQLiteHeader(_ path: String) throws -> Bool {
+    /// An existing file must be a whole SQLite file: its header, and at least as many bytes as
+    /// the header says it has pages. An empty or cut file is damaged, not a new clinic.
+    static func checkSQLiteHeader(_ path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.cannotOpen(path: path, reason: "permission denied")
         }
         defer { try? handle.close() }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        if header.isEmpty { return false }  // an empty file (created by us before a failed first open) is fine
-        if header != Data("SQLite format 3\0".utf8) { throw StoreError.notADatabase(path: path) }
-        return true
+        let header = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
+        if header.isEmpty {
+            throw StoreError.cannotOpen(path: path, reason: "the file is empty (0 bytes), so it holds no clinic; nothing was changed. If it should hold the clinic, restore the latest backup with `knot restore FILE`; to start a new clinic, remove it and run `knot init`")
+        }
+        if header.count < 16 || Data(header.prefix(16)) != Data("SQLite format 3\0".utf8) {
+            throw StoreError.notADatabase(path: path)
+        }
+        if header.count < 100 { throw StoreError.cannotOpen(path: path, reason: damaged) }
+        func be32(_ at: Int) -> Int { header[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        let rawPageSize = Int(header[16]) << 8 | Int(header[17])
+        let pageSize = rawPageSize == 1 ? 65_536 : rawPageSize
+        let pages = be32(28)
+        // The page count is trusted only when the header says it is current (SQLite's own rule).
+        if pages > 0, be32(92) == be32(24),
+           let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size < pages * pageSize {
+            throw StoreError.cannotOpen(path: path, reason: damaged)
+        }
     }
 
     static func translateOpen(_ e: DatabaseError, path: String) -> StoreError {
@@ -183,6 +275,7 @@ public final class ClinicDatabase: Sendable {
 
     /// Runs `body` in one immediate write transaction: all of it or none of it.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
         do {
             return try pool.write { db in try body(StoreTransaction(db: db)) }
         } catch let e as DatabaseError {

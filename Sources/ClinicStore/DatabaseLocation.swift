@@ -16,6 +16,12 @@ public enum DatabaseLocation {
         return base + "/knot/clinic.sqlite"
     }
 
+    /// Whether `resolve` falls back to the default path (no `--database`, no `KNOT_DATABASE`):
+    /// the only path any command may create a database at on first use.
+    public static func isDefault(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        (explicit ?? "").isEmpty && (environment["KNOT_DATABASE"] ?? "").isEmpty
+    }
+
     static func expand(_ path: String, _ env: [String: String]) -> String {
         if path == "~" || path.hasPrefix("~/") {
             return (env["HOME"] ?? NSHomeDirectory()) + path.dropFirst()

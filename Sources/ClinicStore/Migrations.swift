@@ -19,6 +19,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-clinic-settings") { db in try clinicSettings(db) }
         m.registerMigration("v5-safety") { db in try safetyAndLateEntries(db) }
         m.registerMigration("v5-entry-strike") { db in try v5EntryStrike(db) }
+        m.registerMigration("v5-patient-merge") { db in try patientMerge(db) }
         return m
     }
 

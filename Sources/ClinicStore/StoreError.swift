@@ -9,6 +9,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAKnotDatabase(path: String)
     /// Made by a newer Knot: migrations this build does not know.
     case newerDatabase(path: String, unknownMigrations: [String])
+    /// No database at a path that is not to be created (a path given by `--database` or
+    /// `KNOT_DATABASE`); nothing was created there.
+    case missing(path: String)
     /// The folder or file cannot be created, read or written.
     case cannotOpen(path: String, reason: String)
     /// A record was not found.
@@ -25,6 +28,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case writeFailed(reason: String)
     /// The database is read-only (file permissions, read-only mount).
     case readOnly(path: String)
+    /// The database was opened read-only because it cannot be written, and `reason` says why.
+    case notWritable(path: String, reason: String)
     /// Another process holds the database for longer than the busy timeout.
     case busy
 
@@ -34,6 +39,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notAKnotDatabase(let p): "\(p) is an SQLite database but not a Knot database; refusing to change it"
         case .newerDatabase(let p, let m):
             "\(p) was written by a newer Knot (unknown migrations: \(m.joined(separator: ", "))); upgrade Knot to open it"
+        case .missing(let p):
+            "there is no clinic database at \(p) (nothing was created there). Check the path, or create a clinic there with `knot init --database \(p)` (`knot demo` for the demo clinic, `knot init --from EXPORT.xml` from a whole-clinic export)"
         case .cannotOpen(let p, let r): "cannot open the database at \(p): \(r)"
         case .notFound(let e, let k): "no \(e) \(k)"
         case .duplicate(let e, let f, let v): "a \(e) with \(f) '\(v)' already exists"
@@ -43,6 +50,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "visit \(id) was changed in another session since you opened it; reopen it to see those changes (nothing was overwritten)"
         case .writeFailed(let r): "the database could not be written (\(r)); nothing was saved"
         case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
+        case .notWritable(let p, let r): "the database at \(p) is read-only: \(r); nothing was saved (reading still works)"
         case .busy: "the database stayed busy (another Knot is writing); try again"
         }
     }

@@ -91,6 +91,9 @@ enum Command: Sendable {
     case planStored(PlanPreview)
     /// The patient form was saved (a new patient, or corrected details).
     case patientSaved(Patient, created: Bool)
+    /// Registering was refused: patients on file may be this person (one line each: record
+    /// number, name, date of birth, why). The form asks to register anyway or go back.
+    case possibleDuplicates([String])
     /// An amendment was saved: the visit as it now reads.
     case visitAmended(VisitRecord, message: String)
     /// An alert was confirmed, dismissed or added: the chart as it now is.
@@ -144,7 +147,8 @@ enum Effect: Sendable, Hashable {
     /// Stores the plan as a new final version.
     case storeFinalPlan(visitID: Int64)
     /// Registers a new patient (no id) or saves corrected details.
-    case savePatient(Patient)
+    /// `allowDuplicate`: the user confirmed a new patient who resembles one on file.
+    case savePatient(Patient, allowDuplicate: Bool = false)
     /// Saves an amendment beside a signed visit, then reloads the visit.
     case amendVisit(visitID: Int64, reason: String, changes: [Amendment.Change])
     /// Confirms or dismisses one alert, then reloads the chart.

@@ -4,9 +4,13 @@ import ClinicServices
 /// The patient form's database work: register or correct, through `ClinicSession` so the
 /// same validation, duplicate checks and audit apply as on the command line.
 extension EffectPerformer {
-    func savePatient(_ patient: Patient) throws -> Command {
+    func savePatient(_ patient: Patient, allowDuplicate: Bool = false) throws -> Command {
         guard let id = patient.id else {
-            return .patientSaved(try session.addPatient(patient, today: today), created: true)
+            do {
+                return .patientSaved(try session.addPatient(patient, today: today, allowDuplicate: allowDuplicate), created: true)
+            } catch let duplicates as PossibleDuplicatePatient {
+                return .possibleDuplicates(duplicates.candidateLines)
+            }
         }
         // Only the form's fields are copied onto the stored patient, so an alert or an
         // identifier added meanwhile (another terminal, an import) is kept.

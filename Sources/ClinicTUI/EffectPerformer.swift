@@ -54,8 +54,8 @@ struct EffectPerformer {
             return try performInboxWork(effect)
         case .loadPlan, .storeFinalPlan:
             return try performPlanWork(effect)
-        case .savePatient(let patient):
-            return try savePatient(patient)
+        case .savePatient(let patient, let allowDuplicate):
+            return try savePatient(patient, allowDuplicate: allowDuplicate)
         case .amendVisit, .setAlertStatus, .addAlert:
             return try performAmendAndAlertWork(effect)
         case .reloadDraft, .overwriteDraft:

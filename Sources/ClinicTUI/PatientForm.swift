@@ -25,6 +25,9 @@ struct PatientFormState: Sendable, Hashable, Codable {
     var generalPractitioner = TextField(maxLength: 200)
     var medicare = TextField(maxLength: 14)
     var focus = Focus.family
+    /// Set when registering was refused because these patients on file may be the same
+    /// person: the form shows them and asks y (register anyway) or any other key (back).
+    var duplicates: [String]?
 
     /// A blank form for a new patient; `search` pre-fills the family name when the list's
     /// search looked like one (the practitioner searched, found nobody, and registers).
@@ -156,6 +159,18 @@ enum PatientFormScreen {
             row += 1
         }
         row += 1
+        if let duplicates = state.duplicates {
+            buffer.put(" Not registered yet: \(duplicates.count == 1 ? "this patient" : "these patients") on file may be the same person",
+                       row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+            row += 1
+            for line in duplicates {
+                buffer.put("   " + line, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
+                row += 1
+            }
+            buffer.put(" y register anyway (a different person) · any other key: back to the form, nothing saved", row: row, column: 0,
+                       style: .bold, maxWidth: width, overflow: .ellipsis)
+            return
+        }
         let record = state.editing.map { "record \($0.recordNumber) kept" } ?? "the next record number is given"
         buffer.put(" Tab next · Ctrl-S save (\(record)) · Esc cancel · F1 help", row: row, column: 0, style: .dim,
                    maxWidth: width, overflow: .ellipsis)

@@ -7,10 +7,34 @@ import TerminalKit
 /// Pure like the rest of `Update`; the save comes back as `patientSaved` (or `failed`, which
 /// leaves the form open with the service's words in the status line).
 enum PatientWorkflow {
+    /// Help and quit work as ever while the duplicate question is shown.
+    private static func passesThroughQuestion(_ command: Command) -> Bool {
+        switch command {
+        case .toggleHelp, .quit: true
+        default: false
+        }
+    }
+
     /// The new state and effects for `command`, or nil when the workflow leaves it to `Update`.
     static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
         var s = state
+        if case .patientForm(var form) = s.current, form.duplicates != nil, command.isUserRequest, !Self.passesThroughQuestion(command) {
+            // The duplicate question: y registers anyway, any other key goes back to the form.
+            form.duplicates = nil
+            s.replaceCurrent(.patientForm(form))
+            if case .edit(let key) = command, key == .character("y") || key == .character("Y"), case .success(let patient) = form.patient() {
+                return (s, [.savePatient(patient, allowDuplicate: true)])
+            }
+            s.message = StatusMessage(kind: .info, text: "Not registered: the form is as you typed it (Esc cancels).")
+            return (s, [])
+        }
         switch command {
+        case .possibleDuplicates(let lines):
+            guard case .patientForm(var form) = s.current else { return nil }
+            form.duplicates = lines
+            s.replaceCurrent(.patientForm(form))
+            s.message = StatusMessage(kind: .error, text: "May already be registered: y registers anyway, any other key goes back.")
+            return (s, [])
         case .registerPatient:
             guard case .patientList(let list) = s.current else { return nil }
             s.stack.append(.patientForm(PatientFormState(search: list.search.text)))
@@ -23,7 +47,7 @@ enum PatientWorkflow {
             guard case .patientForm(let form) = s.current else { return nil }
             switch form.patient() {
             case .success(let patient):
-                return (s, [.savePatient(patient)])
+                return (s, [.savePatient(patient)])  // a possible duplicate comes back to ask first
             case .failure(let problem):
                 s.message = StatusMessage(kind: .error, text: "Not saved: " + problem.text)
                 return (s, [])

@@ -18,10 +18,10 @@ enum ErrorReport {
             switch e {
             case .notADatabase, .notAKnotDatabase, .newerDatabase: return 65
             case .cannotOpen: return 73
-            case .notFound: return 66
+            case .notFound, .missing: return 66
             case .duplicate, .constraint, .invalid, .draftConflict: return 1
             case .writeFailed: return 74
-            case .readOnly: return 77
+            case .readOnly, .notWritable: return 77
             case .busy: return 75
             }
         case let e as ServiceError:
@@ -31,8 +31,8 @@ enum ErrorReport {
             case .notFound: return 66
             case .input: return 66
             }
-        case is ValidationErrors, is ClinicModel.ValidationError: return 1
-        case is AmendmentError: return 65
+        case is ValidationErrors, is ClinicModel.ValidationError, is PossibleDuplicatePatient: return 1
+        case is AmendmentError, is NewClinicRefused: return 65
         case let e as KnotCommandError: return e.code
         default:
             #if canImport(ClinicXML)
@@ -46,6 +46,10 @@ enum ErrorReport {
         switch error {
         case let e as ValidationErrors:
             return "invalid input:\n" + e.errors.map { "  - \($0)" }.joined(separator: "\n")
+        case let e as PossibleDuplicatePatient:
+            return e.description + "\n" + (e.sharesIdentifier
+                ? "An identifier belongs to one patient only: use the record above, or correct the identifier."
+                : "If this is a different person, run again with --allow-duplicate; if it is the same person, use the record above (two records of one person join with `knot patient merge KEEP OTHER`).")
         case let e as StoreError:
             if case .invalid(let v) = e { return "invalid input:\n" + v.errors.map { "  - \($0)" }.joined(separator: "\n") }
             return e.description
@@ -59,7 +63,7 @@ enum ErrorReport {
     /// Whether the error is one of Knot's own (the argument parser reports the rest).
     static func isKnotError(_ error: Error) -> Bool {
         switch error {
-        case is StoreError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError: return true
+        case is StoreError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is NewClinicRefused: return true
         default:
             #if canImport(ClinicXML)
             if error is ClinicXMLError || error is ClinicXMLErrors { return true }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import ClinicServices
+import ClinicStore
 import ClinicTUI
 
 /// `knot` with no arguments: the full-screen front end on a terminal, else a pointer to the subcommands.
 enum FrontEnd {
     static func launch(global: GlobalOptions) throws {
         let interactive = isatty(0) == 1 && isatty(1) == 1
-        let session = try global.session()
+        let session = try global.session(create: try mayCreate(global: global, interactive: interactive))
         if !interactive {
             let patients = try session.patientCount(includeArchived: true)
             Console.print("Knot — clinic records and a dry-needling log. Database: \(session.database.path) (\(patients) patient(s)).")
@@ -16,6 +17,20 @@ enum FrontEnd {
             return
         }
         try ClinicTUI.run(session: session)
+    }
+
+    /// The first-run prompt: the default path is created on first use; a path given with
+    /// `--database` or `KNOT_DATABASE` that holds nothing is created only when the user says so
+    /// at the terminal (a typo must not start an empty clinic). Not a terminal: refused (66).
+    static func mayCreate(global: GlobalOptions, interactive: Bool) throws -> Bool {
+        let path = global.databasePath
+        if global.isDefaultPath || FileManager.default.fileExists(atPath: path) { return global.isDefaultPath }
+        guard interactive else { throw StoreError.missing(path: path) }
+        Console.print("There is no clinic database at \(path).")
+        FileHandle.standardOutput.write(Data("Create a new, empty clinic there? [y/N] ".utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard answer == "y" || answer == "yes" else { throw StoreError.missing(path: path) }
+        return true
     }
 }
 

@@ -13,12 +13,20 @@ struct GlobalOptions: ParsableArguments {
 
     var databasePath: String { DatabaseLocation.resolve(explicit: database) }
 
-    /// Opens the database (creating it on first use) and resolves the practitioner.
-    func session(create: Bool = true) throws -> ClinicSession {
+    /// Whether the path is Knot's default one (neither `--database` nor `KNOT_DATABASE` given).
+    var isDefaultPath: Bool { DatabaseLocation.isDefault(explicit: database) }
+
+    /// Opens the database and resolves the practitioner.
+    ///
+    /// - Parameter create: whether a missing database is created. By default (nil) only the
+    ///   default path is created on first use: a path given with `--database` or
+    ///   `KNOT_DATABASE` that holds no database is refused (exit 66) and nothing is created
+    ///   there, so a typo never starts an empty clinic. `knot init` and `knot demo` pass true.
+    func session(create: Bool? = nil) throws -> ClinicSession {
         let handle = practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"]
         // Read the modes before opening: opening tightens the files to 0600 and would hide the exposure.
         let modeBefore = PermissionsCheck.fileMode(databasePath)
-        let s = try ClinicSession.open(path: databasePath, handle: handle, create: create)
+        let s = try ClinicSession.open(path: databasePath, handle: handle, create: create ?? isDefaultPath)
         PermissionsCheck.warnIfExposed(path: s.database.path, modeBefore: modeBefore)
         return s
     }

@@ -25,7 +25,7 @@ import ClinicModel
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
-        #expect(try db.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike"])
+        #expect(try db.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge"])
         try db.close()
 
         let q = try DatabaseQueue(path: dir.file("clinic.sqlite"))
@@ -59,7 +59,7 @@ import ClinicModel
         let before = try Self.schema(path)
         for _ in 0..<3 {
             let again = try ClinicDatabase(path: path)
-            #expect(try again.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike"])
+            #expect(try again.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge"])
             #expect(try again.read { try $0.patientCount() } == 1)
             try again.close()
         }
@@ -115,7 +115,7 @@ import ClinicModel
         let q2 = try DatabaseQueue(path: path)
         defer { try? q2.close() }
         #expect(try q2.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
-                == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v99-future-feature"])
+                == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v99-future-feature"])
     }
 
     @Test func refusesAFolderAndAMissingFileWhenNotCreating() throws {
@@ -124,11 +124,14 @@ import ClinicModel
         #expect(caught { try ClinicDatabase(path: dir.path) } is StoreError)
         let missing = dir.file("nothing-here.sqlite")
         let error = caught { try ClinicDatabase(path: missing, create: false) }
-        guard case .cannotOpen(let p, _)? = error as? StoreError else {
-            Issue.record("expected cannotOpen, got \(String(describing: error))"); return
+        guard case .missing(let p)? = error as? StoreError else {
+            Issue.record("expected missing, got \(String(describing: error))"); return
         }
         #expect(p == missing)
         #expect(!FileManager.default.fileExists(atPath: missing))
+        let nested = dir.file("typo/x.sqlite")
+        #expect(caught { try ClinicDatabase(path: nested, create: false) } as? StoreError == .missing(path: nested))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("typo")), "no folder either")
     }
 
     @Test func closingLeavesTheWholeDatabaseInTheMainFile() throws {

@@ -20,6 +20,7 @@ struct ExchangeTests {
     @Test("every file in Import/ imports on a fresh database; a second import is a no-op")
     func importFolder() throws {
         let db = home.file("clinic.sqlite")
+        #expect(try knot(["init"], db: db).status == 0)
         let first = try knot(["import", Self.importFolder, "--json"], db: db)
         #expect(first.status == 0, "\(first.stderr)")
         let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [[String: Any]])
@@ -54,7 +55,7 @@ struct ExchangeTests {
         #expect(original.stdout.contains("ClinicalDocument"))
     }
 
-    @Test("export, import into an empty database, export again: identical bytes (the audit trail gains only the import)")
+    @Test("export, init --from the export, export again: identical bytes (the audit trail gains only the import)")
     func roundTrip() throws {
         let db = home.file("demo.sqlite")
         #expect(try knot(["demo"], db: db).status == 0)
@@ -64,7 +65,7 @@ struct ExchangeTests {
         let mode = try FileManager.default.attributesOfItem(atPath: a)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let copy = home.file("copy.sqlite")
-        let imported = try knot(["import", a2], db: copy)
+        let imported = try knot(["init", "--from", a2], db: copy)
         #expect(imported.status == 0, "\(imported.stdout) \(imported.stderr)")
         #expect(try knot(["export", "--output", b, "--no-audit"], db: copy).status == 0)
         #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))

@@ -52,13 +52,15 @@ struct PatientFields: ParsableArguments {
 struct PatientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patient", abstract: "Register, edit, find and show patients.",
-        subcommands: [Add.self, Edit.self, List.self, Search.self, Show.self, Archive.self])
+        subcommands: [Add.self, Edit.self, List.self, Search.self, Show.self, Archive.self, Merge.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a patient.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var fields: PatientFields
         @Option(help: "Clinic record number (default: the next K00000 number).") var record: String?
+        @Flag(help: "Register even though a patient on file has the same date of birth and a similar name (a different person).")
+        var allowDuplicate = false
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -71,7 +73,7 @@ struct PatientCommand: ParsableCommand {
             var p = Patient(recordNumber: record ?? "", givenNames: "", familyName: "", dateOfBirth: try LocalDate(year: 2000, month: 1, day: 1))
             try fields.apply(to: &p)
             let session = try global.session()
-            let saved = try session.addPatient(p)
+            let saved = try session.addPatient(p, allowDuplicate: allowDuplicate)
             if output.json { try Console.printJSON(saved); return }
             Console.print("Registered \(saved.displayName) as \(saved.recordNumber) (id \(saved.id!)).")
         }
@@ -105,6 +107,28 @@ struct PatientCommand: ParsableCommand {
         func run() throws {
             let saved = try global.session().editPatient(key: patient) { $0.archived = !restore }
             Console.print("\(saved.displayName) (\(saved.recordNumber)) is \(saved.archived ? "archived" : "back in the lists").")
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Join two records of one person: everything of OTHER moves to KEEP; OTHER is archived as merged, never deleted.",
+            discussion: """
+            Visits (signed ones too), referrals, alerts, consents, screens, identifiers and unsaved details forms move to KEEP \
+            in one audited transaction. Refused when the two hold different identifiers of one system (two Medicare numbers).
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The record to keep (record number or id).") var keep: String
+        @Argument(help: "The duplicate record to merge into it (record number or id).") var other: String
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let summary = try global.session().mergePatients(keepKey: keep, otherKey: other)
+            if output.json { try Console.printJSON(summary); return }
+            let moved = summary.moved.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.replacingOccurrences(of: "_", with: " "))" }
+            Console.print("Merged \(summary.merged.recordNumber) into \(summary.kept.recordNumber) (\(summary.kept.displayName)): "
+                          + (moved.isEmpty ? "nothing to move" : "moved " + moved.joined(separator: ", ")) + ".")
+            Console.print("\(summary.merged.recordNumber) is archived and marked merged into \(summary.kept.recordNumber); nothing was deleted.")
         }
     }
 
@@ -146,6 +170,9 @@ struct PatientCommand: ParsableCommand {
             if output.json { try Console.printJSON(chart); return }
             let p = chart.patient
             Console.print("\(p.displayName)  \(p.recordNumber)  born \(p.dateOfBirth) (\(chart.age))  \(p.sex.rawValue)")
+            if let into = chart.mergedInto {
+                Console.print("MERGED into \(into.recordNumber) (\(into.displayName)): this record is archived; see knot patient show \(into.recordNumber)")
+            }
             if let phone = p.phone { Console.print("Phone: \(phone)") }
             if let email = p.email { Console.print("Email: \(email)") }
             if let gp = p.generalPractitioner { Console.print("GP: \(gp)") }

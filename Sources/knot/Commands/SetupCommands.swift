@@ -14,6 +14,9 @@ struct InitCommand: ParsableCommand {
     @Option(help: "Profession: \(Profession.allCases.map(\.rawValue).joined(separator: ", ")).") var profession: String = "physiotherapist"
     @Option(help: ArgumentHelp("The clinic's time zone, an IANA name such as Australia/Sydney (default: the machine's, for a new clinic).", valueName: "zone"))
     var timeZone: String?
+    @Option(help: ArgumentHelp("Start the new clinic from a whole-clinic export (knot export), keeping its ids and audit trail.", valueName: "export.xml"),
+            completion: .file(extensions: ["xml"]))
+    var from: String?
 
     func validate() throws {
         if (handle == nil) != (name == nil) { throw UsageError("--handle and --name go together") }
@@ -23,8 +26,22 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let path = global.databasePath
+        if let from {
+            if FileManager.default.fileExists(atPath: from), !ClinicSession.isClinicExport(from) {
+                throw KnotCommandError("--from \(from): not a whole-clinic export (urn:knot:records:1); referral letters are filed with `knot import`", code: 65)
+            }
+            let (session, outcome) = try ClinicSession.createClinic(
+                at: path, fromExport: from, handle: global.practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"])
+            Console.print("Created the clinic database at \(path) from \(from): \(outcome.patients) patient(s), \(outcome.visits) visit(s), ids and audit trail kept.")
+            if let timeZone { try session.setTimeZone(timeZone) }
+            if let handle, let name {
+                let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!))
+                Console.print("Added practitioner \(p.handle) (\(p.name)).")
+            }
+            return
+        }
         let existed = FileManager.default.fileExists(atPath: path)
-        let session = try global.session()
+        let session = try global.session(create: true)
         if let timeZone {
             try session.setTimeZone(timeZone)
         } else if !existed {
@@ -47,7 +64,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let session = try global.session()
+        let session = try global.session(create: true)
         let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: LocalDate.today())
         Console.print("Loaded the demo clinic into \(session.database.path): \(summary).")
         Console.print("Try: knot patient list   ·   knot patient search smi   ·   knot practitioner list")
