@@ -66,7 +66,7 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
             switch key {
             case .character("a"), .character("A"): activity = .active
             case .character("l"), .character("L"): activity = .latent
-            case .character(" "): activity = activity == .active ? .latent : .active
+            case .character(" "), .left, .right: activity = activity == .active ? .latent : .active
             default: break
             }
         case .location: location.handle(key)
@@ -118,6 +118,8 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
 enum SideChoice {
     static func side(for key: Key, current: Side) -> Side? {
         switch key {
+        case .left, .right:
+            return FormInput.choose(Side.allCases, current: current, key: key, label: \.rawValue)
         case .character(let c):
             if c == " " {
                 let all = Side.allCases
@@ -159,7 +161,7 @@ enum TriggerPointFormScreen {
         var sheet = FormSheet(width: width)
         var row = 0
         func label(_ text: String, _ field: TriggerPointFormState.Focus, rows: Int = 1) {
-            sheet.buffer.put(" " + text, row: row, column: 0, style: .bold)
+            FormLabel.draw(text, focused: state.focus == field, row: row, into: &sheet.buffer)
             if state.focus == field { sheet.focus(row..<(row + rows)) }
         }
         func text(_ name: String, _ value: TextField, _ field: TriggerPointFormState.Focus, width fieldWidth: Int, hint: String) {
