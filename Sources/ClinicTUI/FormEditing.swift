@@ -9,16 +9,18 @@ protocol TextFieldForm {
     var focus: Focus { get }
     /// The text field that has the focus; nil when it is a choice, a picker or a list.
     var focusedText: TextField? { get set }
-    mutating func apply(_ command: Command) -> [Effect]
 }
 
 /// What every form does around its own handling of a command.
 enum FormEditing {
-    /// Applies `command` to `form`; selects the newly focused field's text when the focus
-    /// moved, and puts a refusal at a field's limit into `message`.
-    static func apply<Form: TextFieldForm>(_ form: inout Form, _ command: Command, message: inout StatusMessage?) -> [Effect] {
+    /// Applies `command` to `form` with `handle` (the form's own handling); selects the newly
+    /// focused field's text when the focus moved, and puts a refusal at a field's limit into
+    /// `message`.
+    @discardableResult
+    static func apply<Form: TextFieldForm>(_ form: inout Form, _ command: Command, message: inout StatusMessage?,
+                                           _ handle: (inout Form) -> [Effect]) -> [Effect] {
         let before = form.focus
-        let effects = form.apply(command)
+        let effects = handle(&form)
         if form.focus != before { form.focusedText?.selectAll() }
         if case .edit = command, let field = form.focusedText, field.refusedInput, let limit = field.maxLength {
             message = StatusMessage(kind: .error, text: refusal(limit: limit))
@@ -156,5 +158,12 @@ extension NeedlesOutFormState: TextFieldForm {
     var focusedText: TextField? {
         get { removed }
         set { if let newValue { removed = newValue } }
+    }
+}
+
+extension AlertFormState: TextFieldForm {
+    var focusedText: TextField? {
+        get { focus == .text ? text : nil }
+        set { if focus == .text, let newValue { text = newValue } }
     }
 }

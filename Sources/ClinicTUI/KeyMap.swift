@@ -88,8 +88,8 @@ enum KeyMap {
                             back, help, quit]
         case .newVisit:
             return [
-                KeyBinding([], .edit(.character(" ")), "type into the field: the complaint is saved as you type, "
-                           + "the pain once it is a whole score (0-10) or the field is left", label: "letters"),
+                KeyBinding([], .edit(.character(" ")), "type; the complaint saves as typed, the pain once a whole 0-10 score "
+                           + "or when the field is left", label: "letters"),
                 KeyBinding([.tab, .down, .enter], .nextField, "next field"),
                 KeyBinding([.backTab, .up], .previousField, "previous field"),
                 KeyBinding([.function(2), .ctrl("o")], .recordSafety, "consent and precaution screen (when missing)"),
@@ -98,9 +98,9 @@ enum KeyMap {
                 KeyBinding([.function(5), .ctrl("r")], .recordNeedlesOut, "needles removed since an entry was saved"),
                 KeyBinding([.function(6), .ctrl("p")], .addBiomechanicalFinding, "add a biomechanical finding (FPI-6, lunge, gait...)"),
                 KeyBinding([.function(7), .ctrl("g")], .addTreatment, "add a treatment (ischaemic compression, stretching...)"),
-                KeyBinding([.function(10), .ctrl("x")], .signVisit, "sign: shows what will be signed; y signs, any other key cancels"),
+                KeyBinding([.function(10), .ctrl("x")], .signVisit, "sign: a summary first; y signs, any other key cancels"),
                 KeyBinding([.ctrl("l")], .reloadDraft, "reload the saved draft (drops unsaved typing)"),
-                KeyBinding([.ctrl("s")], .keepMyDraft, "after a conflict: save your typing over the other terminal's"),
+                KeyBinding([.ctrl("s")], .keepMyDraft, "after a conflict: save yours over the other terminal's"),
                 KeyBinding([.escape], .back, "back to the chart (the draft stays)"),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (the draft stays)"),

@@ -144,19 +144,19 @@ enum Update {
             audit.apply(command, size: s.size)
             s.replaceCurrent(.audit(audit))
         case .newVisit(var form):
-            effects = FormEditing.apply(&form, command, message: &s.message)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.newVisit(form))
         case .safetyForm(var form):
-            effects = FormEditing.apply(&form, command, message: &s.message)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.safetyForm(form))
         case .triggerPointForm(var form):
-            effects = FormEditing.apply(&form, command, message: &s.message)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.triggerPointForm(form))
         case .needlingForm(var form):
-            effects = FormEditing.apply(&form, command, message: &s.message)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.needlingForm(form))
         case .needlesOutForm(var form):
-            effects = FormEditing.apply(&form, command, message: &s.message)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.needlesOutForm(form))
         case .inbox(var inbox):
             effects = inbox.apply(command, pageRows: s.pageRows)
@@ -168,15 +168,15 @@ enum Update {
             plan.apply(command, size: s.size)
             s.replaceCurrent(.planPreview(plan))
         case .patientForm(var form):
-            effects = FormEditing.apply(&form, command, message: &s.message)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.patientForm(form))
         case .amendForm, .alerts, .alertForm:
             break  // AmendWorkflow and AlertsWorkflow handle these screens' commands
         case .biomechForm(var form):
-            effects = FormEditing.apply(&form, command, message: &s.message)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.biomechForm(form))
         case .treatmentForm(var form):
-            effects = FormEditing.apply(&form, command, message: &s.message)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.treatmentForm(form))
         }
         return (s, effects)

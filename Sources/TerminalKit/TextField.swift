@@ -45,12 +45,11 @@ public struct TextField: Hashable, Sendable {
         guard KeyKind(key) != .other else { return false }
         refusedInput = false
         if isSelected {
-            isSelected = false
             switch KeyKind(key) {
-            case .typing: removeAll()
-            case .deleting: removeAll(); return true
-            case .movingToStart: cursor = 0; return true
-            case .movingToEnd: cursor = text.count; return true
+            case .typing: break  // `insert` replaces the selection, when the typing fits
+            case .deleting: isSelected = false; removeAll(); return true
+            case .movingToStart: isSelected = false; cursor = 0; return true
+            case .movingToEnd: isSelected = false; cursor = text.count; return true
             case .other: break
             }
         }
