@@ -200,7 +200,7 @@ enum TriggerPointFormScreen {
         state.ppt.render(into: &sheet.buffer, row: row, column: labelWidth, width: 6, showsCursor: state.focus == .ppt)
         sheet.buffer.put("kg/cm² (algometer)", row: row, column: labelWidth + 7, style: .dim)
         let probeColumn = labelWidth + 27
-        sheet.buffer.put("Probe", row: row, column: probeColumn, style: .bold)
+        FormLabel.draw("Probe", focused: state.focus == .probe, row: row, column: probeColumn - 1, into: &sheet.buffer)
         if state.focus == .probe { sheet.focus(row..<(row + 1)) }
         state.probe.render(into: &sheet.buffer, row: row, column: probeColumn + 6, width: 5, showsCursor: state.focus == .probe)
         sheet.buffer.put("cm²", row: row, column: probeColumn + 12, style: .dim)

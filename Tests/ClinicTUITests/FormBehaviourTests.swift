@@ -125,6 +125,16 @@ import TerminalKit
         #expect(signed.pain.now?.value == 1)
     }
 
+    @Test func leavingTheVisitKeepsAValidScoreTypedButNotYetSaved() throws {
+        let tui = try visitStarted("forms-pain-escape")
+        try tui.press(.tab)
+        try tui.type("1")
+        #expect(try visit(tui).pain.now == nil)
+        try tui.press(.escape)
+        #expect(try visit(tui).pain.now?.value == 1, "the 1 shown is the 1 kept")
+        #expect(said(tui).contains("F10 there signs it") && !said(tui).contains("knot visit sign"), "\(said(tui))")
+    }
+
     @Test func aPainThatIsNotAScoreIsNotSigned() throws {
         let tui = try visitStarted("forms-pain-invalid")
         try tui.press(.tab)
