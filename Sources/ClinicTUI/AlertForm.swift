@@ -61,7 +61,7 @@ enum AlertFormScreen {
         buffer.put(" Added as active: everyone who opens the chart sees it in the banner.", row: row, column: 0, style: .dim,
                    maxWidth: width, overflow: .ellipsis)
         row += 2
-        buffer.put(" Kind", row: row, column: 0, style: state.focus == .kind ? .reverse : .bold)
+        FormLabel.draw("Kind", focused: state.focus == .kind, row: row, into: &buffer)
         let perColumn = (AlertFormState.kinds.count + 1) / 2
         let secondColumn = min(37, 7 + (width - 7) / 2)
         for (index, kind) in AlertFormState.kinds.enumerated() {
@@ -76,7 +76,7 @@ enum AlertFormScreen {
         buffer.put("chosen: " + AlertsScreen.kindName(state.kind) + (state.kind.isPrecaution ? " (shown as PRECAUTION)" : ""),
                    row: row, column: 7, style: .dim, maxWidth: width - 8, overflow: .ellipsis)
         row += 2
-        buffer.put(" Text", row: row, column: 0, style: state.focus == .text ? .reverse : .bold)
+        FormLabel.draw("Text", focused: state.focus == .text, row: row, into: &buffer)
         state.text.render(into: &buffer, row: row, column: 7, width: max(1, width - 8), showsCursor: state.focus == .text)
         row += 1
         buffer.put(" what everyone must see, e.g. \"Latex: hives\" or \"Apixaban 5 mg bd\"", row: row, column: 6,

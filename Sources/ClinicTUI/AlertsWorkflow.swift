@@ -44,7 +44,7 @@ enum AlertsWorkflow {
             return (s, [])
         case (.nextField, .alertForm(var form)), (.previousField, .alertForm(var form)), (.moveUp, .alertForm(var form)),
              (.moveDown, .alertForm(var form)), (.edit, .alertForm(var form)):
-            form.apply(command)
+            FormEditing.apply(&form, command, message: &s.message) { $0.apply(command); return [] }
             s.replaceCurrent(.alertForm(form))
             return (s, [])
         default:

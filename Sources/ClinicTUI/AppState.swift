@@ -19,6 +19,10 @@ struct AppState: Sendable {
     var isRunning = true
     /// True after Ctrl-C on a form that is saved only with Ctrl-S: the next Ctrl-C quits.
     var quitArmed = false
+    /// True once something was typed into the form shown (Esc then asks before discarding it).
+    var formChanged = false
+    /// True while the status line asks "Discard the typing? y/n".
+    var asksToDiscard = false
     /// A one-line message for the status line (an error or a confirmation), cleared on the
     /// next key.
     var message: StatusMessage?

@@ -183,7 +183,7 @@ enum BiomechFormScreen {
         buffer.put((state.editing == nil ? " " : " Correcting: ") + "Biomechanical finding for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width,
                    overflow: .ellipsis)
         row += 2
-        buffer.put(" Kind", row: row, column: 0, style: .bold)
+        FormLabel.draw("Kind", focused: state.focus == .kind, row: row, into: &buffer)
         row += FormInput.drawChoice(BiomechFormState.kindRows.map { $0.map(\.rawValue) }, chosen: state.kind.rawValue,
                                     focused: state.focus == .kind, row: row, column: labelWidth, into: &buffer) + 1
         switch state.kind {
@@ -196,11 +196,11 @@ enum BiomechFormScreen {
             }
             if !state.kindFields.isEmpty { row += 1 }
         }
-        buffer.put(" Side", row: row, column: 0, style: .bold)
+        FormLabel.draw("Side", focused: state.focus == .side, row: row, into: &buffer)
         FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side.rawValue, focused: state.focus == .side,
                         row: row, column: labelWidth, into: &buffer)
         row += 1
-        buffer.put(" Notes", row: row, column: 0, style: .bold)
+        FormLabel.draw("Notes", focused: state.focus == .notes, row: row, into: &buffer)
         state.notes.render(into: &buffer, row: row, column: labelWidth, width: max(1, width - labelWidth - 1),
                            showsCursor: state.focus == .notes)
         if state.notes.isEmpty, state.focus != .notes {
@@ -217,7 +217,8 @@ enum BiomechFormScreen {
     /// The six FPI-6 items, each -2..+2, and the live total with its category.
     private static func drawFPI(_ state: BiomechFormState, row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
         var row = start
-        buffer.put(" Items", row: row, column: 0, style: .bold)
+        let onItems = if case .fpiItem = state.focus { true } else { false }
+        FormLabel.draw("Items", focused: onItems, row: row, into: &buffer)
         for (index, itemName) in FootPostureIndex.itemNames.enumerated() {
             let focused = state.focus == .fpiItem(index)
             state.fpiItems[index].render(into: &buffer, row: row, column: labelWidth, width: 3, showsCursor: focused)
@@ -241,7 +242,7 @@ enum BiomechFormScreen {
 
     /// The gait codes in columns, each ticked or not, the highlighted one reversed while focused.
     private static func drawGait(_ state: BiomechFormState, row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
-        buffer.put(" Gait", row: start, column: 0, style: .bold)
+        FormLabel.draw("Gait", focused: state.focus == .gait, row: start, into: &buffer)
         let all = GaitObservation.allCases
         let height = BiomechFormState.gaitColumnHeight
         let columnWidth = 32
@@ -274,7 +275,7 @@ enum BiomechFormScreen {
         case .unit: (label, field, fieldWidth, hint) = ("Unit", state.unit, 10, "e.g. kg, s, cm")
         default: return
         }
-        buffer.put(" " + label, row: row, column: 0, style: .bold)
+        FormLabel.draw(label, focused: state.focus == focus, row: row, into: &buffer)
         field.render(into: &buffer, row: row, column: labelWidth, width: fieldWidth, showsCursor: state.focus == focus)
         buffer.put(hint, row: row, column: labelWidth + fieldWidth + 2, style: .dim,
                    maxWidth: max(1, width - labelWidth - fieldWidth - 3), overflow: .ellipsis)

@@ -58,6 +58,7 @@ enum DraftConflictWorkflow {
             }
             let conflict = DraftConflict(saved: saved)
             form.conflict = conflict
+            form.confirmingSign = false
             s.stack[index] = .newVisit(form)
             s.message = StatusMessage(kind: .error, text: conflict.message)
             return (s, [])

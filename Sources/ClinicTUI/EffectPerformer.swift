@@ -101,9 +101,9 @@ struct EffectPerformer {
 
     /// One line for the status bar.
     static func message(for error: any Error) -> String {
-        String(describing: error)
+        FrontEndWords.translate(String(describing: error)
             .split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
-            .joined(separator: " ")
+            .joined(separator: " "))
     }
 }

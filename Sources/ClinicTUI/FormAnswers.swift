@@ -1,13 +1,13 @@
 import Foundation
 import TerminalKit
 
-/// A yes/no answer: y or n, Space flips it.
+/// A yes/no answer: y or n; Space, Left or Right flips it.
 enum YesNo {
     static func answer(_ key: Key, current: Bool) -> Bool {
         switch key {
         case .character("y"), .character("Y"): true
         case .character("n"), .character("N"): false
-        case .character(" "): !current
+        case .character(" "), .left, .right: !current
         default: current
         }
     }

@@ -53,7 +53,7 @@ enum FormDraftWorkflow {
         let time = Formatting.dateTime(savedAt)
         let day = String(time.prefix(10))
         let when = day == s.context.today.description ? "at \(time.suffix(5))" : "on \(day) at \(time.suffix(5))"
-        s.message = StatusMessage(kind: .info, text: "Restored \(draft.noun) you were typing \(when); Ctrl-S saves it, Esc discards it.")
+        s.message = StatusMessage(kind: .info, text: "Restored \(draft.noun) you were typing \(when); Ctrl-S saves it, Esc then y discards it.")
         return (s, [])
     }
 

@@ -88,7 +88,8 @@ enum KeyMap {
                             back, help, quit]
         case .newVisit:
             return [
-                KeyBinding([], .edit(.character(" ")), "type into the field (saved as you type)", label: "letters"),
+                KeyBinding([], .edit(.character(" ")), "type; the complaint saves as typed, the pain once a whole 0-10 score "
+                           + "or when the field is left", label: "letters"),
                 KeyBinding([.tab, .enter], .nextField, "next field; on a recorded entry, Enter (or e) corrects it"),
                 KeyBinding([.down], .moveDown, "next field; past Pain, the recorded entries"),
                 KeyBinding([.backTab, .up], .previousField, "previous field, or entry"),
@@ -99,9 +100,9 @@ enum KeyMap {
                 KeyBinding([.function(5), .ctrl("r")], .recordNeedlesOut, "needles removed since an entry was saved"),
                 KeyBinding([.function(6), .ctrl("p")], .addBiomechanicalFinding, "add a biomechanical finding (FPI-6, lunge, gait...)"),
                 KeyBinding([.function(7), .ctrl("g")], .addTreatment, "add a treatment (ischaemic compression, stretching...)"),
-                KeyBinding([.function(10), .ctrl("x")], .signVisit, "sign the visit (the needle count must balance)"),
+                KeyBinding([.function(10), .ctrl("x")], .signVisit, "sign: a summary first; y signs, any other key cancels"),
                 KeyBinding([.ctrl("l")], .reloadDraft, "reload the saved draft (drops unsaved typing)"),
-                KeyBinding([.ctrl("s")], .keepMyDraft, "after a conflict: save your typing over the other terminal's"),
+                KeyBinding([.ctrl("s")], .keepMyDraft, "after a conflict: save yours over the other terminal's"),
                 KeyBinding([.escape], .back, "back to the chart (the draft stays)"),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (the draft stays)"),
@@ -111,8 +112,9 @@ enum KeyMap {
                 KeyBinding([], .edit(.character(" ")), "digits: how many needles are out now at the site", label: "digits"),
                 KeyBinding([.down, .tab], .moveDown, "next site"),
                 KeyBinding([.up, .backTab], .moveUp, "previous site"),
+                selectionHelp,
                 KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
-                KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
+                KeyBinding([.escape], .back, discardHelp),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (asks again: the form is not saved)"),
             ]
@@ -128,8 +130,9 @@ enum KeyMap {
                 KeyBinding([.backTab], .previousField, "previous field"),
                 KeyBinding([.down], .moveDown, kind == .safetyForm ? "next question" : "next muscle in the list, else next field"),
                 KeyBinding([.up], .moveUp, kind == .safetyForm ? "previous question" : "previous muscle, else previous field"),
+                selectionHelp, choiceHelp,
                 KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
-                KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
+                KeyBinding([.escape], .back, discardHelp),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (asks again: the form is not saved)"),
             ]
@@ -138,8 +141,9 @@ enum KeyMap {
                 KeyBinding([], .edit(.character(" ")), "type into the field; letters or Space choose the sex", label: "letters"),
                 KeyBinding([.tab, .enter, .down], .nextField, "next field"),
                 KeyBinding([.backTab, .up], .previousField, "previous field"),
+                selectionHelp, choiceHelp,
                 KeyBinding([.ctrl("s"), .function(10)], .save, "save (nothing is saved before)"),
-                KeyBinding([.escape], .back, "cancel, nothing saved"),
+                KeyBinding([.escape], .back, discardHelp),
                 KeyBinding([.function(1)], .toggleHelp, "show or hide this help"),
                 KeyBinding([.ctrl("c")], .quit, "quit Knot (asks again: the form is not saved)"),
             ]
@@ -152,11 +156,27 @@ enum KeyMap {
         }
     }
 
+    /// The help's line on typing over a pre-filled value (every form).
+    static let selectionHelp = KeyBinding([], .edit(.left),
+                                          "a pre-filled value shows selected: typing replaces it, Backspace clears it, "
+                                          + "Left/Right/Home/End keep it to edit", label: "selected text")
+    /// The help's line on choices (every form).
+    static let choiceHelp = KeyBinding([], .edit(.right), "on a choice (side, yes/no, kind): Left/Right or Space change it",
+                                       label: "Left/Right")
+    /// The help's line on Esc in a form.
+    static let discardHelp = "cancel: asks \"Discard the typing? y/n\" when something was typed"
+
     /// The command for `key` on the screen shown, or nil when the key does nothing there.
     /// While the help is shown any key closes it (Ctrl-C still quits).
     static func command(for key: Key, in state: AppState) -> Command? {
         if state.showsHelp {
             return key == .ctrl("c") ? .quit : .toggleHelp
+        }
+        if state.asksToDiscard, key != .ctrl("c") {
+            return .edit(key)  // the answer to "Discard the typing? y/n"
+        }
+        if case .newVisit(let form) = state.current, form.confirmingSign, key != .ctrl("c") {
+            return .edit(key)  // the answer to the signing summary: y signs, anything else cancels
         }
         if let command = VisitEditorSelection.command(for: key, in: state.current) { return command }  // nil: the key does nothing
         let kind = state.current.kind

@@ -36,6 +36,7 @@ struct NeedlesOutFormState: Sendable, Hashable, Codable {
 
     private mutating func resetField() {
         removed.setText(String(sites[selection].inserted))
+        removed.selectAll()  // typing replaces the count
     }
 
     mutating func apply(_ command: Command) -> [Effect] {
@@ -82,7 +83,7 @@ enum NeedlesOutFormScreen {
                        maxWidth: width, overflow: .ellipsis)
             if selected {
                 row += 1
-                buffer.put("     out now", row: row, column: 0, style: .bold)
+                FormLabel.draw("out now", focused: true, row: row, column: 4, into: &buffer)
                 state.removed.render(into: &buffer, row: row, column: 14, width: 3)
             }
             row += 1

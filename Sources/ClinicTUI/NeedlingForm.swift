@@ -182,7 +182,7 @@ enum NeedlingFormScreen {
         var sheet = FormSheet(width: width)
         var row = 0
         func label(_ text: String, _ field: NeedlingFormState.Focus, rows: Int = 1) {
-            sheet.buffer.put(" " + text, row: row, column: 0, style: .bold)
+            FormLabel.draw(text, focused: state.focus == field, row: row, into: &sheet.buffer)
             if state.focus == field { sheet.focus(row..<(row + rows)) }
         }
         func text(_ name: String, _ value: TextField, _ field: NeedlingFormState.Focus, width fieldWidth: Int, hint: String,

@@ -31,6 +31,8 @@ struct NewVisitState: Sendable {
     var selection: Int?
     /// The reason being typed to strike the selected entry out, while asked for.
     var strikeReason: TextField?
+    /// True while the signing summary asks "sign? y" (F10); any other key cancels.
+    var confirmingSign = false
 
     init(patientID: Int64, patientName: String) {
         self.patientID = patientID
@@ -68,6 +70,38 @@ struct NewVisitState: Sendable {
     /// True when the pain field holds something that is not an NPRS score.
     var painIsInvalid: Bool { !pain.isEmpty && painScore == nil }
 
+    /// True when the pain typed is a whole score: "10", or a digit that no second digit can
+    /// follow ("1" may still become "10", so it waits for the field to be left).
+    var painIsComplete: Bool {
+        guard painScore != nil else { return false }
+        return pain.text.count == 2 || pain.text != "1"
+    }
+
+    /// The pain score the draft holds (nil when none, or no draft yet).
+    var savedPain: Int? { draft?.pain.now?.value }
+
+    /// True when the pain field shows a valid score (or blank) that the draft does not hold yet.
+    var painIsPending: Bool { !painIsInvalid && painScore != savedPain }
+
+    /// The pain to save with the header: what is typed once it is complete or the field was
+    /// left, else what the draft already holds (an interim "1" is never saved).
+    private var painToSave: Int? {
+        focus == .pain && !painIsComplete ? savedPain : painScore
+    }
+
+    /// The save of the header as it now stands (nil when there is nothing to save yet).
+    private func saveRequest(pain: Int?) -> [Effect] {
+        if draft == nil, complaint.text.trimmingCharacters(in: .whitespaces).isEmpty, pain == nil { return [] }
+        return [.saveDraft(DraftRequest(patientID: patientID, draft: draft, revision: revision,
+                                        complaint: complaint.text, painNow: pain))]
+    }
+
+    /// Saves a valid pain score typed but not saved yet (before leaving or signing).
+    func commitPain() -> [Effect] {
+        guard conflict == nil, painIsPending else { return [] }
+        return saveRequest(pain: painScore)
+    }
+
     mutating func apply(_ command: Command) -> [Effect] {
         if strikeReason != nil {
             if case .edit(let key) = command { strikeReason?.handle(key) }
@@ -77,19 +111,19 @@ struct NewVisitState: Sendable {
         switch command {
         case .moveDown where focus == .pain && !recordedEntries.isEmpty:
             selection = 0
-        case .nextField, .moveDown:
+            return commitPain()
+        case .nextField, .moveDown, .previousField, .moveUp:
+            let left = focus
             focus = focus == .complaint ? .pain : .complaint
-        case .previousField, .moveUp:
-            focus = focus == .pain ? .complaint : .pain
+            return left == .pain ? commitPain() : []
         case .edit(let key):
             if focus == .pain, case .character(let c) = key, !c.isASCII || !c.isNumber { return [] }
             if focus == .pain, case .paste = key { return [] }
             let before = (complaint.text, pain.text)
             if focus == .complaint { complaint.handle(key) } else { pain.handle(key) }
             guard (complaint.text, pain.text) != before, !painIsInvalid else { return [] }
-            if draft == nil, complaint.text.trimmingCharacters(in: .whitespaces).isEmpty, painScore == nil { return [] }
-            return [.saveDraft(DraftRequest(patientID: patientID, draft: draft, revision: revision,
-                                            complaint: complaint.text, painNow: painScore))]
+            if focus == .pain, !painIsComplete { return [] }  // saved when complete or when the field is left
+            return saveRequest(pain: painToSave)
         default:
             break
         }
@@ -114,14 +148,17 @@ enum NewVisitScreen {
         buffer.put(" New visit for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 2
         let labelWidth = 12
-        buffer.put(" Complaint", row: row, column: 0, style: .bold)
+        FormLabel.draw("Complaint", focused: state.focus == .complaint, row: row, into: &buffer)
         state.complaint.render(into: &buffer, row: row, column: labelWidth, width: max(1, width - labelWidth - 1),
                                showsCursor: state.focus == .complaint)
         row += 2
-        buffer.put(" Pain now", row: row, column: 0, style: .bold)
+        FormLabel.draw("Pain now", focused: state.focus == .pain, row: row, into: &buffer)
         state.pain.render(into: &buffer, row: row, column: labelWidth, width: 3, showsCursor: state.focus == .pain)
         if state.painIsInvalid {
             buffer.put("  NPRS is 0 to 10: not saved", row: row, column: labelWidth + 3, style: ChartScreen.warningStyle)
+        } else if state.painIsPending, state.draft != nil || state.painScore != nil {
+            buffer.put("  NPRS 0-10 · not saved yet: Tab saves it", row: row, column: labelWidth + 3, style: .dim,
+                       maxWidth: max(0, width - labelWidth - 3), overflow: .ellipsis)
         } else {
             buffer.put("  NPRS 0-10", row: row, column: labelWidth + 3, style: .dim)
         }

@@ -142,7 +142,7 @@ enum PatientFormScreen {
                  into: &buffer)
             row += 1
         }
-        buffer.put(" Sex", row: row, column: 0, style: .bold)
+        FormLabel.draw("Sex", focused: state.focus == .sex, row: row, into: &buffer)
         FormChoice.draw(Sex.allCases.map(\.rawValue), chosen: state.sex.rawValue, focused: state.focus == .sex,
                         row: row, column: labelWidth, into: &buffer)
         row += 1
@@ -179,7 +179,7 @@ enum PatientFormScreen {
     private static func line(_ label: String, _ field: TextField, _ focus: PatientFormState.Focus, _ hint: String,
                              state: PatientFormState, row: Int, labelWidth: Int, fieldWidth: Int, width: Int,
                              into buffer: inout ScreenBuffer) {
-        buffer.put(" " + label, row: row, column: 0, style: .bold)
+        FormLabel.draw(label, focused: state.focus == focus, row: row, into: &buffer)
         field.render(into: &buffer, row: row, column: labelWidth, width: fieldWidth, showsCursor: state.focus == focus)
         if !hint.isEmpty {
             buffer.put(hint, row: row, column: labelWidth + fieldWidth + 2, style: .dim,

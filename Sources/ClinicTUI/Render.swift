@@ -75,6 +75,9 @@ enum Render {
             TreatmentFormScreen.draw(form, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
+        if case .newVisit(let form) = state.current, form.confirmingSign {
+            SignSummary.draw(form, into: &buffer)
+        }
         if state.showsHelp {
             buffer.cursor = nil
             HelpOverlay.draw(state.current.kind, into: &buffer)

@@ -100,13 +100,13 @@ enum TreatmentFormScreen {
         var row = body.row + 1
         buffer.put((state.editing == nil ? " " : " Correcting: ") + "Treatment for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 2
-        buffer.put(" Kind", row: row, column: 0, style: .bold)
+        FormLabel.draw("Kind", focused: state.focus == .kind, row: row, into: &buffer)
         row += FormInput.drawChoice(TreatmentFormState.kindRows.map { $0.map(\.rawValue) }, chosen: state.kind.rawValue,
                                     focused: state.focus == .kind, row: row, column: labelWidth, into: &buffer)
         buffer.put("Dry needling: log each site with F4 (needling) on the visit.", row: row, column: labelWidth,
                    style: .dim, maxWidth: width - labelWidth - 1, overflow: .ellipsis)
         row += 2
-        buffer.put(" Muscle", row: row, column: 0, style: .bold)
+        FormLabel.draw("Muscle", focused: state.focus == .muscle, row: row, into: &buffer)
         if state.namesMuscle {
             row += state.picker.draw(row: row, column: labelWidth, width: width - labelWidth - 1, focused: state.focus == .muscle,
                                      into: &buffer)
@@ -118,7 +118,7 @@ enum TreatmentFormScreen {
                        maxWidth: width - labelWidth - 23, overflow: .ellipsis)
             row += 1
         }
-        buffer.put(" Side", row: row, column: 0, style: .bold)
+        FormLabel.draw("Side", focused: state.focus == .side, row: row, into: &buffer)
         FormChoice.draw(TreatmentFormState.sideOptions.map { $0?.rawValue ?? "none" }, chosen: state.side?.rawValue ?? "none",
                         focused: state.focus == .side, row: row, column: labelWidth, into: &buffer)
         row += 1
@@ -128,13 +128,13 @@ enum TreatmentFormScreen {
             ("Cycles", state.cycles, .cycles, 5, "1-50 (optional)"),
         ]
         for (label, field, focus, fieldWidth, hint) in fields {
-            buffer.put(" " + label, row: row, column: 0, style: .bold)
+            FormLabel.draw(label, focused: state.focus == focus, row: row, into: &buffer)
             field.render(into: &buffer, row: row, column: labelWidth, width: fieldWidth, showsCursor: state.focus == focus)
             buffer.put(hint, row: row, column: labelWidth + fieldWidth + 2, style: .dim,
                        maxWidth: width - labelWidth - fieldWidth - 3, overflow: .ellipsis)
             row += 1
         }
-        buffer.put(" Notes", row: row, column: 0, style: .bold)
+        FormLabel.draw("Notes", focused: state.focus == .notes, row: row, into: &buffer)
         state.notes.render(into: &buffer, row: row, column: labelWidth, width: max(1, width - labelWidth - 1),
                            showsCursor: state.focus == .notes)
         if state.notes.isEmpty, state.focus != .notes {

@@ -68,7 +68,7 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
             switch key {
             case .character("a"), .character("A"): activity = .active
             case .character("l"), .character("L"): activity = .latent
-            case .character(" "): activity = activity == .active ? .latent : .active
+            case .character(" "), .left, .right: activity = activity == .active ? .latent : .active
             default: break
             }
         case .location: location.handle(key)
@@ -120,6 +120,8 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
 enum SideChoice {
     static func side(for key: Key, current: Side) -> Side? {
         switch key {
+        case .left, .right:
+            return FormInput.choose(Side.allCases, current: current, key: key, label: \.rawValue)
         case .character(let c):
             if c == " " {
                 let all = Side.allCases
@@ -161,7 +163,7 @@ enum TriggerPointFormScreen {
         var sheet = FormSheet(width: width)
         var row = 0
         func label(_ text: String, _ field: TriggerPointFormState.Focus, rows: Int = 1) {
-            sheet.buffer.put(" " + text, row: row, column: 0, style: .bold)
+            FormLabel.draw(text, focused: state.focus == field, row: row, into: &sheet.buffer)
             if state.focus == field { sheet.focus(row..<(row + rows)) }
         }
         func text(_ name: String, _ value: TextField, _ field: TriggerPointFormState.Focus, width fieldWidth: Int, hint: String) {
@@ -200,7 +202,7 @@ enum TriggerPointFormScreen {
         state.ppt.render(into: &sheet.buffer, row: row, column: labelWidth, width: 6, showsCursor: state.focus == .ppt)
         sheet.buffer.put("kg/cm² (algometer)", row: row, column: labelWidth + 7, style: .dim)
         let probeColumn = labelWidth + 27
-        sheet.buffer.put("Probe", row: row, column: probeColumn, style: .bold)
+        FormLabel.draw("Probe", focused: state.focus == .probe, row: row, column: probeColumn - 1, into: &sheet.buffer)
         if state.focus == .probe { sheet.focus(row..<(row + 1)) }
         state.probe.render(into: &sheet.buffer, row: row, column: probeColumn + 6, width: 5, showsCursor: state.focus == .probe)
         sheet.buffer.put("cm²", row: row, column: probeColumn + 12, style: .dim)

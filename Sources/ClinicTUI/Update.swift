@@ -8,7 +8,11 @@ import TerminalKit
 /// Pure: no database, no terminal, no clock. Screen-specific commands go to the screen shown.
 enum Update {
     static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
-        FormDraftWorkflow.update(state, command, screens: screens)
+        var (next, effects) = FormDraftWorkflow.update(state, command) { s, c in
+            DiscardQuestion.update(s, c, screens: screens) ?? screens(s, c)
+        }
+        DiscardQuestion.track(from: state, to: &next, after: command)
+        return (next, effects)
     }
 
     /// Everything but keeping the open form's typing as a draft (`FormDraftWorkflow`).
@@ -90,9 +94,10 @@ enum Update {
         case .back where s.current.kind == .newVisit:
             guard case .newVisit(let form) = s.current else { return (s, []) }
             s.stack.removeLast()
-            guard let id = form.draft?.id else { return (s, []) }
-            s.message = StatusMessage(kind: .info, text: "Draft visit \(id) kept: sign it when the visit is done (knot visit sign \(id)).")
-            return (s, [.openChart(patientID: form.patientID)])
+            let pending = form.commitPain()  // a valid score typed in the pain field is kept
+            guard let id = form.draft?.id else { return (s, pending) }
+            s.message = StatusMessage(kind: .info, text: "Draft visit \(id) kept: Enter on it in the chart goes on recording it; F10 there signs it.")
+            return (s, pending + [.openChart(patientID: form.patientID)])
         case .newVisit:
             guard case .chart(let chart) = s.current, let id = chart.chart.patient.id else { return (s, []) }
             guard s.context.canRecordVisits else {
@@ -140,19 +145,19 @@ enum Update {
             audit.apply(command, size: s.size)
             s.replaceCurrent(.audit(audit))
         case .newVisit(var form):
-            effects = form.apply(command)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.newVisit(form))
         case .safetyForm(var form):
-            effects = form.apply(command)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.safetyForm(form))
         case .triggerPointForm(var form):
-            effects = form.apply(command)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.triggerPointForm(form))
         case .needlingForm(var form):
-            effects = form.apply(command)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.needlingForm(form))
         case .needlesOutForm(var form):
-            effects = form.apply(command)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.needlesOutForm(form))
         case .inbox(var inbox):
             effects = inbox.apply(command, pageRows: s.pageRows)
@@ -164,15 +169,15 @@ enum Update {
             plan.apply(command, size: s.size)
             s.replaceCurrent(.planPreview(plan))
         case .patientForm(var form):
-            effects = form.apply(command)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.patientForm(form))
         case .amendForm, .alerts, .alertForm:
             break  // AmendWorkflow and AlertsWorkflow handle these screens' commands
         case .biomechForm(var form):
-            effects = form.apply(command)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.biomechForm(form))
         case .treatmentForm(var form):
-            effects = form.apply(command)
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.treatmentForm(form))
         }
         return (s, effects)

@@ -30,7 +30,17 @@ enum VisitWorkflow {
                 return (s, [])
             }
             if open(command, from: form, visitID: id, progress: progress, in: &s) { return (s, []) }
-            return (s, [.signVisit(visitID: id)])
+            return askToSign(form, in: &s)
+        case .edit(let key):
+            // The signing summary's answer: y signs, any other key cancels.
+            guard case .newVisit(var form) = s.current, form.confirmingSign, let id = form.draft?.id else { return nil }
+            form.confirmingSign = false
+            s.replaceCurrent(.newVisit(form))
+            guard key == .character("y") || key == .character("Y") else {
+                s.message = StatusMessage(kind: .info, text: "Not signed: the visit stays a draft.")
+                return (s, [])
+            }
+            return (s, form.commitPain() + [.signVisit(visitID: id)])
         case .save:
             return save(s)
         case .back where s.current.isVisitForm:
@@ -52,6 +62,21 @@ enum VisitWorkflow {
         default:
             return nil
         }
+    }
+
+    /// F10: the summary of what will be signed, asked once; refused while the pain field
+    /// shows something that is not a score (the shown and the saved value must agree). A
+    /// valid score typed but not saved yet is saved now, so the summary shows what is signed.
+    private static func askToSign(_ form: NewVisitState, in s: inout AppState) -> (AppState, [Effect]) {
+        var form = form
+        if form.painIsInvalid {
+            s.message = StatusMessage(kind: .error, text: "Not signed: pain now “\(form.pain.text)” is not an NPRS score (0-10). "
+                                      + "Correct it, then F10.")
+            return (s, [])
+        }
+        form.confirmingSign = true
+        s.replaceCurrent(.newVisit(form))
+        return (s, form.commitPain())
     }
 
     /// Opens the form a key asked for over the visit screen; false for signing, which has no

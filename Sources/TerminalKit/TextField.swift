@@ -6,6 +6,12 @@
 /// Alt-B/Alt-F (word left/right), Ctrl-B/Ctrl-F (character left/right). The cursor counts
 /// characters (graphemes), so "é" and "中" are one step each; drawing is display-width aware
 /// and scrolls horizontally when the text is wider than the field.
+///
+/// A form selects a pre-filled or remembered value when the field gets focus (`selectAll`):
+/// typing or pasting then replaces it, Backspace/Delete clear it, and the moving keys keep it
+/// for editing (Left/Home go to its start, Right/End to its end). Typing past `maxLength` is
+/// refused, never cut silently: `refusedInput` says so until the next key, for the screen to
+/// tell the user, and a field near its limit draws a counter ("1999/2000") while focused.
 public struct TextField: Hashable, Sendable {
     /// The text entered.
     public private(set) var text: String
@@ -13,6 +19,11 @@ public struct TextField: Hashable, Sendable {
     public private(set) var cursor: Int
     /// Longest text accepted, in characters; nil for no limit.
     public let maxLength: Int?
+    /// True while the whole text is selected (the next typed character replaces it).
+    public private(set) var isSelected = false
+    /// True when the last key's text did not fit under `maxLength` (all or part of it was
+    /// not typed); cleared by the next key.
+    public private(set) var refusedInput = false
 
     /// A field holding `text` with the cursor at its end. Text longer than `maxLength` is cut.
     public init(text: String = "", maxLength: Int? = nil) {
@@ -31,6 +42,17 @@ public struct TextField: Hashable, Sendable {
     /// Escape, arrows up/down...), which the screen then handles itself.
     @discardableResult
     public mutating func handle(_ key: Key) -> Bool {
+        guard KeyKind(key) != .other else { return false }
+        refusedInput = false
+        if isSelected {
+            switch KeyKind(key) {
+            case .typing: break  // `insert` replaces the selection, when the typing fits
+            case .deleting: isSelected = false; removeAll(); return true
+            case .movingToStart: isSelected = false; cursor = 0; return true
+            case .movingToEnd: isSelected = false; cursor = text.count; return true
+            case .other: break
+            }
+        }
         switch key {
         case .character(let character): insert(String(character))
         case .paste(let pasted): insert(pasted)
@@ -50,29 +72,69 @@ public struct TextField: Hashable, Sendable {
         return true
     }
 
+    /// How a key treats a selection.
+    private enum KeyKind {
+        case typing, deleting, movingToStart, movingToEnd, other
+
+        init(_ key: Key) {
+            switch key {
+            case .character, .paste: self = .typing
+            case .backspace, .delete, .ctrl("d"), .ctrl("u"), .ctrl("k"), .ctrl("w"): self = .deleting
+            case .left, .ctrl("b"), .home, .ctrl("a"), .alt("b"): self = .movingToStart
+            case .right, .ctrl("f"), .end, .ctrl("e"), .alt("f"): self = .movingToEnd
+            default: self = .other
+            }
+        }
+    }
+
+    /// Selects the whole text (nothing when it is blank), with the cursor at its end: the
+    /// next character typed replaces it.
+    public mutating func selectAll() {
+        isSelected = !text.isEmpty
+        cursor = text.count
+    }
+
+    /// Drops the selection, keeping the text.
+    public mutating func deselect() { isSelected = false }
+
+    private mutating func removeAll() {
+        text = ""
+        cursor = 0
+    }
+
     // MARK: - Editing
 
     /// Inserts `newText` at the cursor. Line breaks and tabs become spaces, other control
-    /// characters are dropped, and text beyond `maxLength` is cut off.
+    /// characters are dropped; text that would pass `maxLength` is not typed at all
+    /// (`refusedInput` says so), never cut to fit.
     public mutating func insert(_ newText: String) {
-        var addition = Self.cleanedInput(newText)
-        if let maxLength {
-            let room = maxLength - text.count
-            guard room > 0 else { return }
-            if addition.count > room { addition = String(addition.prefix(room)) }
+        let addition = Self.cleanedInput(newText)
+        if let maxLength, addition.count > maxLength - (isSelected ? 0 : text.count) {
+            // Refused whole (a paste is not cut to fit), the selection kept: the screen says why.
+            refusedInput = true
+            return
         }
+        if isSelected { removeAll(); isSelected = false }
         guard !addition.isEmpty else { return }
         let split = index(at: cursor)
         let before = String(text[..<split]) + addition
         let combined = before + text[split...]
-        if let maxLength, combined.count > maxLength { return }
+        if let maxLength, combined.count > maxLength { refusedInput = true; return }
         text = combined
         cursor = min(before.count, text.count)
     }
 
-    /// Replaces the whole text and puts the cursor at its end.
+    /// Replaces the whole text and puts the cursor at its end (not selected).
     public mutating func setText(_ newText: String) {
         self = TextField(text: newText, maxLength: maxLength)
+    }
+
+    /// The counter a focused field `width` cells wide shows near its limit ("1999/2000"):
+    /// from nine tenths of a limit of 20 or more; nil otherwise or when the field is too narrow.
+    public func limitCounter(width: Int) -> String? {
+        guard let maxLength, maxLength >= 20, text.count * 10 >= maxLength * 9 else { return nil }
+        let counter = " \(text.count)/\(maxLength)"
+        return width >= counter.count + 6 ? counter : nil
     }
 
     /// Deletes the character before the cursor (Backspace).
@@ -139,7 +201,16 @@ public struct TextField: Hashable, Sendable {
         showsCursor: Bool = true
     ) {
         guard width > 0 else { return }
+        let counter = showsCursor ? limitCounter(width: width) : nil
+        let counterWidth = counter?.count ?? 0
+        let width = width - counterWidth
+        if let counter {
+            let full = text.count >= (maxLength ?? 0)
+            buffer.put(counter, row: row, column: column + width, style: full ? Style.reverse.bolded() : .dim)
+        }
         buffer.fill(Rect(row: row, column: column, height: 1, width: width), style: style)
+        // A selection shows in reverse video while the field has the focus.
+        let textStyle = isSelected && showsCursor ? Style.reverse : style
         let characters = Array(sanitizedForTerminal(text))
         let layout = visibleLayout(width: width)
         var position = 0
@@ -148,7 +219,7 @@ public struct TextField: Hashable, Sendable {
             defer { position += characterWidth }
             guard position >= layout.offset else { continue }
             if position + characterWidth > layout.offset + width { break }
-            buffer.place(character, width: characterWidth, row: row, column: column + position - layout.offset, style: style)
+            buffer.place(character, width: characterWidth, row: row, column: column + position - layout.offset, style: textStyle)
         }
         if showsCursor {
             buffer.cursor = ScreenPosition(row: row, column: column + layout.cursorColumn)
@@ -214,7 +285,7 @@ public struct TextField: Hashable, Sendable {
 /// A field is kept as its text, cursor and limit (a form's draft survives a closed terminal).
 /// Decoding cleans and cuts the text as typing would, and keeps the cursor inside it.
 extension TextField: Codable {
-    private enum CodingKeys: String, CodingKey { case text, cursor, maxLength }
+    private enum CodingKeys: String, CodingKey { case text, cursor, maxLength, selected }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -222,6 +293,8 @@ extension TextField: Codable {
                   maxLength: try container.decodeIfPresent(Int.self, forKey: .maxLength))
         let cursor = try container.decodeIfPresent(Int.self, forKey: .cursor) ?? text.count
         self.cursor = min(max(0, cursor), text.count)
+        let selected = try container.decodeIfPresent(Bool.self, forKey: .selected) ?? false
+        self.isSelected = selected && !text.isEmpty
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -229,5 +302,6 @@ extension TextField: Codable {
         try container.encode(text, forKey: .text)
         try container.encode(cursor, forKey: .cursor)
         try container.encodeIfPresent(maxLength, forKey: .maxLength)
+        if isSelected { try container.encode(true, forKey: .selected) }
     }
 }

@@ -117,8 +117,8 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Not saved: the new pain worst is the same as the one on the note")
 
-        // Esc cancels: back on the visit, nothing saved.
-        try tui.press(.escape)
+        // Esc cancels (asking first, as something was typed): back on the visit, nothing saved.
+        try tui.press(.escape, .character("y"))
         #expect(tui.app.state.current.kind == .visit)
         #expect(said(tui).hasPrefix("Cancelled: nothing saved"))
         #expect(try tui.session.visitRecord(id: id).amendments.count == record.amendments.count)

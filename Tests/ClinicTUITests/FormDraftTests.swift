@@ -81,7 +81,7 @@ import TerminalKit
         #expect(form.inserted.text == "3")
         #expect(form.brand.text == "Seirin" && form.lot.text == "A123" && form.size.text == "0.25x40")
         #expect(form.focus == .inserted)
-        #expect(said(tui) == "Restored the needling entry you were typing at 10:00; Ctrl-S saves it, Esc discards it.")
+        #expect(said(tui) == "Restored the needling entry you were typing at 10:00; Ctrl-S saves it, Esc then y discards it.")
         #expect(tui.screen.contains("Restored the needling entry"))
         #expect(tui.screen.contains("NEEDLE COUNT: 3 in, 1 out"))
         #expect(tui.app.state.stack.dropLast().last?.kind == .newVisit, "over the visit editor, as it was")
@@ -104,7 +104,7 @@ import TerminalKit
         try typeHalfANeedlingEntry(first)
         let tui = try comeBack(to: first)
         #expect(tui.app.state.current.kind == .needlingForm)
-        try tui.press(.escape)
+        try tui.press(.escape, .character("y"))  // Esc asks first: the form has typing
         #expect(said(tui).contains("Cancelled: nothing saved."))
         #expect(try keptDrafts(tui) == 0)
         #expect(try visit(tui).needling.isEmpty)
@@ -116,7 +116,7 @@ import TerminalKit
         let tui = try clinic("formdraft-escape-first")
         try typeHalfANeedlingEntry(tui)
         #expect(try keptDrafts(tui) == 1)
-        try tui.press(.escape)
+        try tui.press(.escape, .character("y"))  // Esc asks first: the form has typing
         #expect(try keptDrafts(tui) == 0)
     }
 
@@ -177,7 +177,7 @@ import TerminalKit
         #expect(form.value(.complaint).text == "Right shoulder pain")
         #expect(form.value(.painNow).text == "5")
         #expect(form.focus == .field(.painNow))
-        #expect(said(tui) == "Restored the amendment you were typing at 10:00; Ctrl-S saves it, Esc discards it.")
+        #expect(said(tui) == "Restored the amendment you were typing at 10:00; Ctrl-S saves it, Esc then y discards it.")
         #expect(tui.screen.contains("Pain now: “6” → “5”"), "\(tui.screen)")
 
         // Another practitioner amending the same visit starts blank.
@@ -213,7 +213,7 @@ import TerminalKit
         }
         #expect(form.family.text == "Quill" && form.given.text == "Tom")
         #expect(form.editing == nil)
-        #expect(said(tui) == "Restored the new patient you were typing at 10:00; Ctrl-S saves it, Esc discards it.")
+        #expect(said(tui) == "Restored the new patient you were typing at 10:00; Ctrl-S saves it, Esc then y discards it.")
         try tui.press(.tab, .tab)
         try tui.type("17/05/1980")
         try tui.press(.ctrl("s"))
@@ -243,8 +243,8 @@ import TerminalKit
             return
         }
         #expect(form.kindIndex == 2 && form.text.text == "Penicillin: rash" && form.focus == .text)
-        #expect(said(tui) == "Restored the alert you were typing at 10:00; Ctrl-S saves it, Esc discards it.")
-        try tui.press(.escape)
+        #expect(said(tui) == "Restored the alert you were typing at 10:00; Ctrl-S saves it, Esc then y discards it.")
+        try tui.press(.escape, .character("y"))  // Esc asks first: the form has typing
         #expect(try keptDrafts(tui) == 0)
         try tui.press(.character("n"))
         guard case .alertForm(let blank) = tui.app.state.current else { return }

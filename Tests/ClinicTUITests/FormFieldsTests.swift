@@ -212,8 +212,8 @@ import TerminalKit
         #expect(tui.screen.contains("[ ] repetitive-work-or-lifting"), "\(tui.screen)")
         #expect(tui.screen.contains("↑ more"), "the top scrolled away:\n\(tui.screen)")
         try tui.press(.down)                       // past the last cause: the notes
-        #expect(tui.lines.contains { $0.hasPrefix(" Notes") }, "\(tui.screen)")
-        try tui.press(.escape)
+        #expect(tui.lines.contains { $0.hasPrefix("▸Notes") }, "\(tui.screen)")
+        try tui.press(.escape, .character("y"))  // Esc asks first: soleus was typed
 
         // Electrical settings and three adverse events: the needling form no longer fits.
         try needlingUpToTechnique(tui)
@@ -230,7 +230,7 @@ import TerminalKit
         }
         #expect(form.focus == .sharps)
         try expectGolden("needling-form-scrolled", tui.screen)
-        #expect(tui.lines.contains { $0.hasPrefix(" Sharps") }, "the last field is on screen:\n\(tui.screen)")
+        #expect(tui.lines.contains { $0.hasPrefix("▸Sharps") }, "the last field is on screen:\n\(tui.screen)")
         #expect(!tui.lines.contains { $0.hasPrefix(" Muscle") }, "the top scrolled away:\n\(tui.screen)")
         #expect(tui.screen.contains("!! suspected-pneumothorax"), "\(tui.screen)")
         #expect(tui.lines[1].contains("Needling for Smith, Jane") && tui.lines[2].contains("Needle count"),
@@ -239,6 +239,6 @@ import TerminalKit
         try tui.press(Array(repeating: Key.backTab, count: 15))
         guard case .needlingForm(let back) = tui.app.state.current else { return }
         #expect(back.focus == .settings)
-        #expect(tui.lines.contains { $0.hasPrefix(" Settings") }, "going back scrolls back:\n\(tui.screen)")
+        #expect(tui.lines.contains { $0.hasPrefix("▸Settings") }, "going back scrolls back:\n\(tui.screen)")
     }
 }

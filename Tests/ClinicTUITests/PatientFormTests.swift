@@ -66,8 +66,8 @@ import TerminalKit
         #expect(tui.app.state.current.kind == .patientForm, "the form stays open with what was typed")
         #expect(tui.screen.contains("Quill"))
 
-        // Without a family name the form says which field is missing.
-        try tui.press(.escape)
+        // Without a family name the form says which field is missing (Esc asks first: typing is discarded on y).
+        try tui.press(.escape, .character("y"))
         #expect(tui.screen.contains("Cancelled: nothing saved."))
         try tui.press(.function(2), .ctrl("s"))
         #expect(tui.screen.contains("Not saved: type the family name"))

@@ -113,7 +113,7 @@ import TerminalKit
         try startVisit(tui)
         try tui.press(.function(3))
         try tui.type("soleus")
-        try tui.press(.tab, .escape)
+        try tui.press(.tab, .escape, .character("y"))
         #expect(said(tui).contains("Cancelled: nothing saved."))
         #expect(try visit(tui).triggerPoints.isEmpty)
     }
@@ -186,7 +186,7 @@ import TerminalKit
         #expect(stored.depth?.value == 12)
         try expectGolden("visit-needle-warning", tui.screen)
 
-        try tui.press(.function(10))
+        try tui.press(.function(10), .character("y"))
         #expect(said(tui).contains("needle count does not balance: 2 inserted, 1 removed"), "\(tui.screen)")
         #expect(try visit(tui).status == .draft, "a refused signature leaves the draft")
 
@@ -202,7 +202,7 @@ import TerminalKit
         #expect(said(tui) == "Needles removed recorded: Trapezius (upper fibres), right: 2 in, 2 out.")
         #expect(try visit(tui).needling.first?.needlesRemoved == 2)
         #expect(tui.screen.contains("Needles: 2 in, 2 out"))
-        try tui.press(.function(10))
+        try tui.press(.function(10), .character("y"))
         #expect(try visit(tui).status == .signed, "signed once the count balances")
     }
 
@@ -226,7 +226,7 @@ import TerminalKit
         #expect(tui.screen.contains("Needle count for the visit: 2 in, 2 out (balanced)"))
         try tui.press(.ctrl("s"))
         #expect(tui.screen.contains("Needles: 2 in, 2 out"))
-        try tui.press(.function(10))
+        try tui.press(.function(10), .character("y"))
         let signed = try visit(tui)
         #expect(signed.status == .signed)
         #expect(signed.needling.count == 1)

@@ -146,6 +146,8 @@ import ClinicTestSupport
         try tmux.waitFor("Biomechanical finding saved: Lunge 9 cm, left.")
 
         try tmux.keys("F10")
+        try tmux.waitFor("y signs · any other key cancels")
+        try tmux.keys("y")
         screen = try tmux.waitFor("Visit 1 signed.")
         #expect(screen.contains("Chart · Smith, Jane"))
 

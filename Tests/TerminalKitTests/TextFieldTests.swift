@@ -82,18 +82,75 @@ struct TextFieldTests {
         #expect(field.cursor == 16)
     }
 
-    @Test func maxLengthCutsTypingAndPastes() {
+    @Test func maxLengthRefusesTypingAndPastesThatDoNotFitAndSaysSo() {
         var field = TextField(maxLength: 5)
         field = typed("abcdefg", into: field)
         #expect(field.text == "abcde")
+        #expect(field.refusedInput, "the refused keys are reported, not dropped silently")
         field.handle(.home)
+        #expect(!field.refusedInput, "cleared by the next key")
         field.handle(.paste("XYZ"))
-        #expect(field.text == "abcde")
+        #expect(field.text == "abcde" && field.refusedInput)
         field.handle(.delete)
         field.handle(.delete)
         field.handle(.paste("XYZ"))
-        #expect(field.text == "XYcde" && field.cursor == 2)
+        #expect(field.text == "cde" && field.refusedInput, "a paste that does not fit is refused whole, never cut")
+        field.handle(.paste("XY"))
+        #expect(field.text == "XYcde" && field.cursor == 2 && !field.refusedInput)
         #expect(TextField(text: "123456", maxLength: 3).text == "123")
+    }
+
+    @Test func selectedValueIsReplacedByTypingAndKeptByMovingKeys() {
+        var lot = TextField(text: "L2411", maxLength: 40)
+        lot.selectAll()
+        lot = typed("L2411", into: lot)
+        #expect(lot.text == "L2411", "typing over a remembered value replaces it")
+        #expect(!lot.isSelected)
+
+        var count = TextField(text: "1", maxLength: 2)
+        count.selectAll()
+        count = typed("2", into: count)
+        #expect(count.text == "2")
+
+        var kept = TextField(text: "0.25x40")
+        kept.selectAll()
+        kept.handle(.left)
+        #expect(kept.text == "0.25x40" && kept.cursor == 0 && !kept.isSelected, "Left keeps it to edit, from its start")
+        kept.selectAll()
+        kept.handle(.end)
+        kept = typed("mm", into: kept)
+        #expect(kept.text == "0.25x40mm", "End keeps it and types after it")
+
+        var cleared = TextField(text: "6")
+        cleared.selectAll()
+        cleared.handle(.backspace)
+        #expect(cleared.text.isEmpty, "Backspace on a selection clears it")
+
+        var full = TextField(text: "ab", maxLength: 2)
+        full.selectAll()
+        full.handle(.paste("xyz"))
+        #expect(full.text == "ab" && full.refusedInput, "a paste too long for the field keeps the selected value")
+        #expect(!TextField(text: "").isSelected)
+        var blank = TextField(text: "")
+        blank.selectAll()
+        #expect(!blank.isSelected, "nothing to select in a blank field")
+    }
+
+    @Test func focusedFieldNearItsLimitShowsACounterAndASelectionShowsReversed() {
+        var field = TextField(text: String(repeating: "a", count: 1999), maxLength: 2000)
+        #expect(field.limitCounter(width: 60) == " 1999/2000")
+        #expect(TextField(text: String(repeating: "a", count: 100), maxLength: 2000).limitCounter(width: 60) == nil)
+        var buffer = ScreenBuffer(rows: 1, columns: 40)
+        field.render(into: &buffer, row: 0, column: 0, width: 40)
+        #expect(buffer.lines[0].hasSuffix(" 1999/2000"))
+        field.setText("6")
+        field.selectAll()
+        buffer = ScreenBuffer(rows: 1, columns: 10)
+        field.render(into: &buffer, row: 0, column: 0, width: 3)
+        #expect(buffer[0, 0].style.isReversed, "the selected value shows in reverse video while focused")
+        buffer = ScreenBuffer(rows: 1, columns: 10)
+        field.render(into: &buffer, row: 0, column: 0, width: 3, showsCursor: false)
+        #expect(!buffer[0, 0].style.isReversed)
     }
 
     @Test func pasteOnOneLine() {

@@ -1,0 +1,169 @@
+import TerminalKit
+
+/// A form whose focused field may be a one-line text field, so that the shared mechanism
+/// (`FormEditing`) can treat every form alike: a pre-filled or remembered value is selected
+/// when its field gets the focus (typing replaces it), and typing refused at a field's limit
+/// is said in the status line.
+protocol TextFieldForm {
+    associatedtype Focus: Hashable
+    var focus: Focus { get }
+    /// The text field that has the focus; nil when it is a choice, a picker or a list.
+    var focusedText: TextField? { get set }
+}
+
+/// What every form does around its own handling of a command.
+enum FormEditing {
+    /// Applies `command` to `form` with `handle` (the form's own handling); selects the newly
+    /// focused field's text when the focus moved, and puts a refusal at a field's limit into
+    /// `message`.
+    @discardableResult
+    static func apply<Form: TextFieldForm>(_ form: inout Form, _ command: Command, message: inout StatusMessage?,
+                                           _ handle: (inout Form) -> [Effect]) -> [Effect] {
+        let before = form.focus
+        let effects = handle(&form)
+        if form.focus != before { form.focusedText?.selectAll() }
+        if case .edit = command, let field = form.focusedText, field.refusedInput, let limit = field.maxLength {
+            message = StatusMessage(kind: .error, text: refusal(limit: limit))
+        }
+        return effects
+    }
+
+    /// The status line when typing did not fit a field.
+    static func refusal(limit: Int) -> String {
+        "Not typed: this field takes at most \(limit) characters (\(limit)/\(limit)); shorten it to add more."
+    }
+}
+
+/// A form's label, the focused one unmistakable: a marker and reverse video (which shows
+/// without colour too, NO_COLOR included).
+enum FormLabel {
+    static let marker = "▸"
+
+    /// Draws `text` as a field's label at `column` (the marker takes the column before the text).
+    static func draw(_ text: String, focused: Bool, row: Int, column: Int = 0, into buffer: inout ScreenBuffer) {
+        if focused {
+            buffer.put(marker + text, row: row, column: column, style: Style.reverse.bolded())
+        } else {
+            buffer.put(" " + text, row: row, column: column, style: .bold)
+        }
+    }
+}
+
+extension NewVisitState: TextFieldForm {
+    var focusedText: TextField? {
+        get { focus == .complaint ? complaint : pain }
+        set {
+            guard let newValue else { return }
+            if focus == .complaint { complaint = newValue } else { pain = newValue }
+        }
+    }
+}
+
+extension NeedlingFormState: TextFieldForm {
+    private static var textFields: [Focus: WritableKeyPath<NeedlingFormState, TextField>] { [
+        .size: \.size, .brand: \.brand, .lot: \.lot, .inserted: \.inserted, .removed: \.removed, .settings: \.settings,
+        .depth: \.depth, .timeInSitu: \.timeInSitu, .twitches: \.twitches, .triggerPoint: \.triggerPoint, .response: \.response,
+    ] }
+    var focusedText: TextField? {
+        get { Self.textFields[focus].map { self[keyPath: $0] } }
+        set { if let path = Self.textFields[focus], let newValue { self[keyPath: path] = newValue } }
+    }
+}
+
+extension TriggerPointFormState: TextFieldForm {
+    private static var textFields: [Focus: WritableKeyPath<TriggerPointFormState, TextField>] { [
+        .location: \.location, .tenderness: \.tenderness, .ppt: \.ppt, .probe: \.probe, .notes: \.notes,
+    ] }
+    var focusedText: TextField? {
+        get { Self.textFields[focus].map { self[keyPath: $0] } }
+        set { if let path = Self.textFields[focus], let newValue { self[keyPath: path] = newValue } }
+    }
+}
+
+extension TreatmentFormState: TextFieldForm {
+    private static var textFields: [Focus: WritableKeyPath<TreatmentFormState, TextField>] { [
+        .hold: \.hold, .cycles: \.cycles, .notes: \.notes,
+    ] }
+    var focusedText: TextField? {
+        get { Self.textFields[focus].map { self[keyPath: $0] } }
+        set { if let path = Self.textFields[focus], let newValue { self[keyPath: path] = newValue } }
+    }
+}
+
+extension BiomechFormState: TextFieldForm {
+    var focusedText: TextField? {
+        get {
+            switch focus {
+            case .fpiItem(let index): fpiItems.indices.contains(index) ? fpiItems[index] : nil
+            case .value: value
+            case .movement: movement
+            case .joint: joint
+            case .name: name
+            case .unit: unit
+            case .notes: notes
+            case .kind, .gait, .side: nil
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch focus {
+            case .fpiItem(let index): if fpiItems.indices.contains(index) { fpiItems[index] = newValue }
+            case .value: value = newValue
+            case .movement: movement = newValue
+            case .joint: joint = newValue
+            case .name: name = newValue
+            case .unit: unit = newValue
+            case .notes: notes = newValue
+            case .kind, .gait, .side: break
+            }
+        }
+    }
+}
+
+extension PatientFormState: TextFieldForm {
+    private static var textFields: [Focus: WritableKeyPath<PatientFormState, TextField>] { [
+        .family: \.family, .given: \.given, .preferred: \.preferred, .dateOfBirth: \.dateOfBirth, .phone: \.phone,
+        .email: \.email, .address: \.address, .generalPractitioner: \.generalPractitioner, .medicare: \.medicare,
+    ] }
+    var focusedText: TextField? {
+        get { Self.textFields[focus].map { self[keyPath: $0] } }
+        set { if let path = Self.textFields[focus], let newValue { self[keyPath: path] = newValue } }
+    }
+}
+
+extension SafetyFormState: TextFieldForm {
+    var focusedText: TextField? {
+        get {
+            switch focus {
+            case .consentDays: consentDays
+            case .reason(let p): reason(p)
+            default: nil
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch focus {
+            case .consentDays: consentDays = newValue
+            case .reason(let p): reasons[p] = newValue
+            default: break
+            }
+        }
+    }
+}
+
+/// The needles-out form has one field, which follows the site chosen: the site's count is
+/// put in it selected, so typing replaces it.
+extension NeedlesOutFormState: TextFieldForm {
+    var focus: Int { selection }
+    var focusedText: TextField? {
+        get { removed }
+        set { if let newValue { removed = newValue } }
+    }
+}
+
+extension AlertFormState: TextFieldForm {
+    var focusedText: TextField? {
+        get { focus == .text ? text : nil }
+        set { if focus == .text, let newValue { text = newValue } }
+    }
+}
