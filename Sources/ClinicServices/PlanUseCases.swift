@@ -28,8 +28,8 @@ extension ClinicSession {
     public func plan(visitID: Int64, edits: [PlanEdit] = [], save: Bool = false, final: Bool = false, rebuild: Bool = false,
                      format: PlanFormat = .text, audience: PlanAudience = .patient, clinicName: String = "Knot clinic",
                      rules: ReviewRules = .standard, today: LocalDate = .today()) throws -> RenderedPlan {
-        try requireClinicalAccess()
-        if save || final || !edits.isEmpty { _ = try requirePractitioner(for: "change a plan") }
+        try authorize(.viewPlan)
+        if save || final || !edits.isEmpty { try authorize(.changePlan) }
         return try database.write { tx in
             guard let visit = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
             guard visit.status == .signed else {
@@ -84,7 +84,8 @@ extension ClinicSession {
 
     /// Patients whose review is due by `date`, with the referral's sessions left.
     public func reviewsDue(by date: LocalDate) throws -> [ReviewDue] {
-        try database.read { tx in
+        try authorize(.recallList)
+        return try database.read { tx in
             try tx.reviewsDue(by: date).map { row in
                 let referral = try tx.referralStatuses(patientID: row.patient.id).first { $0.isCurrent(on: date) }
                 return ReviewDue(patient: row.patient, reviewDate: row.reviewDate, visitID: row.visitID,

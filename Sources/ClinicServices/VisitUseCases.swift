@@ -59,7 +59,7 @@ extension ClinicSession {
     /// Opens a draft visit for a patient, linked to the patient's current referral when there is one.
     public func newVisit(patientKey: String, at date: Date = Date(), complaint: String?, pain: PainScores,
                          psfs: [PSFSItem] = [], notes: String? = nil, referralID: Int64? = nil) throws -> Visit {
-        let me = try requirePractitioner(for: "record a visit")
+        let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             var referral = referralID
@@ -74,7 +74,7 @@ extension ClinicSession {
 
     /// Saves a draft's header; `expectedRevision` guards against a silent overwrite by another session.
     public func saveDraft(_ visit: Visit, expectedRevision: Int?) throws -> Int {
-        _ = try requirePractitioner(for: "edit a visit")
+        try authorize(.recordVisit)
         return try database.write { tx in
             _ = try draftVisit(tx, visit.id!, for: "edit the visit")
             return try tx.updateVisitHeader(visit, expectedRevision: expectedRevision, actor: actor)
@@ -82,7 +82,7 @@ extension ClinicSession {
     }
 
     public func addTriggerPoint(visitID: Int64, _ f: TriggerPointFinding) throws -> TriggerPointFinding {
-        _ = try requirePractitioner(for: "record findings")
+        try authorize(.recordVisit)
         return try database.write { tx in
             _ = try draftVisit(tx, visitID, for: "add a finding")
             return try tx.insertTriggerPoint(f, visitID: visitID, actor: actor)
@@ -90,7 +90,7 @@ extension ClinicSession {
     }
 
     public func addBiomechanical(visitID: Int64, _ f: BiomechanicalFinding) throws -> BiomechanicalFinding {
-        _ = try requirePractitioner(for: "record findings")
+        try authorize(.recordVisit)
         return try database.write { tx in
             _ = try draftVisit(tx, visitID, for: "add a finding")
             return try tx.insertBiomechanical(f, visitID: visitID, actor: actor)
@@ -98,7 +98,7 @@ extension ClinicSession {
     }
 
     public func addTreatment(visitID: Int64, _ t: Treatment) throws -> Treatment {
-        _ = try requirePractitioner(for: "record treatment")
+        try authorize(.recordVisit)
         return try database.write { tx in
             _ = try draftVisit(tx, visitID, for: "add a treatment")
             return try tx.insertTreatment(t, visitID: visitID, actor: actor)
@@ -107,7 +107,7 @@ extension ClinicSession {
 
     /// Records informed consent for dry needling.
     public func recordConsent(patientKey: String, _ build: (Int64, Int64) -> Consent) throws -> Consent {
-        let me = try requirePractitioner(for: "record consent")
+        let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             return try tx.insertConsent(build(p.id!, me.id!), actor: actor)
@@ -117,7 +117,7 @@ extension ClinicSession {
     /// Records the precaution screen. Confirmed precautions on the chart must be answered present.
     public func recordScreen(patientKey: String, present: Set<Precaution>, acknowledgments: [Precaution: String],
                              validDays: Int = 90, at: Date = Date()) throws -> PrecautionScreen {
-        let me = try requirePractitioner(for: "record the precaution screen")
+        let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             let missing = Set(p.confirmedPrecautions).subtracting(present)
@@ -135,7 +135,7 @@ extension ClinicSession {
     /// Adds a needling entry after the safety rules: consent, screen, acknowledged precautions.
     /// Returns the entry and any warnings (no training on file).
     public func addNeedling(visitID: Int64, _ entry: NeedlingEntry) throws -> (NeedlingEntry, [String]) {
-        let me = try requirePractitioner(for: "record dry needling")
+        let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let v = try draftVisit(tx, visitID, for: "add a needling entry")
             guard let p = try tx.patient(id: v.patientID) else { throw ServiceError.notFound("no patient \(v.patientID)") }
@@ -150,13 +150,13 @@ extension ClinicSession {
     }
 
     public func setNeedlesRemoved(entryID: Int64, removed: Int) throws {
-        _ = try requirePractitioner(for: "record needles removed")
+        try authorize(.recordVisit)
         try database.write { tx in try tx.updateNeedlesRemoved(entryID: entryID, removed: removed, actor: actor) }
     }
 
     /// Signs a visit: refused while the needle count does not balance or by anyone but its practitioner.
     public func sign(visitID: Int64) throws -> Visit {
-        let me = try requirePractitioner(for: "sign a visit")
+        let me = try practitioner(authorizedFor: .signVisit)
         return try database.write { tx in
             guard let v = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
             let refusals = NeedlingSafety.checkMaySign(visit: v, by: me.id!)
@@ -168,7 +168,7 @@ extension ClinicSession {
 
     /// Amends a signed visit: the original stays, the amendment sits beside it.
     public func amend(visitID: Int64, reason: String, changes: [Amendment.Change]) throws -> Amendment {
-        let me = try requirePractitioner(for: "amend a visit")
+        let me = try practitioner(authorizedFor: .amendVisit)
         return try database.write { tx in
             guard let v = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
             guard v.status == .signed else {
@@ -180,7 +180,7 @@ extension ClinicSession {
 
     /// A visit with its amendments and plans (audited as a view).
     public func visitRecord(id: Int64) throws -> VisitRecord {
-        try requireClinicalAccess()
+        try authorize(.readClinicalNotes)
         return try database.write { tx in
             guard let v = try tx.visit(id: id) else { throw ServiceError.notFound("no visit \(id)") }
             try tx.auditView(patientID: v.patientID, actor: actor, what: "visit \(id)")
@@ -200,7 +200,7 @@ extension ClinicSession {
 
     /// The patient's visits oldest first, for the pain trend.
     public func history(patientKey: String) throws -> (Patient, [HistoryEntry]) {
-        try requireClinicalAccess()
+        try authorize(.readClinicalNotes)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             try tx.auditView(patientID: p.id!, actor: actor, what: "history")
@@ -214,7 +214,7 @@ extension ClinicSession {
 
     /// The needling log for a period: needles, lots, adverse events.
     public func needlingLog(from: LocalDate, to: LocalDate) throws -> [NeedlingLogLine] {
-        try requireClinicalAccess()
+        try authorize(.needlingLog)
         let start = Self.startOfDay(from)
         let end = Self.startOfDay(to.adding(days: 1))
         return try database.read { tx in
@@ -256,7 +256,7 @@ public struct NeedlingLogLine: Sendable, Codable {
 extension ClinicSession {
     /// The needle last used by the working practitioner, if any.
     public func lastNeedle() throws -> Needle? {
-        guard let me = user else { return nil }
+        guard let me = user, may(.recordVisit) else { return nil }
         return try database.read { tx in try tx.lastNeedle(practitionerID: me.id!) }
     }
 }

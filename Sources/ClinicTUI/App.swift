@@ -34,7 +34,7 @@ final class App {
         self.renderer = Renderer(colorPolicy: colorPolicy)
         let context = SessionContext(databasePath: session.database.path, workingAs: Self.workingAs(session),
                                      isReception: session.isReception,
-                                     canRecordVisits: session.user?.role == .practitioner, today: today)
+                                     canRecordVisits: session.may(.recordVisit), today: today)
         self.state = AppState(context: context, size: terminal.size)
     }
 

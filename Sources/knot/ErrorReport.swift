@@ -32,6 +32,7 @@ enum ErrorReport {
             case .input: return 66
             }
         case is ValidationErrors, is ClinicModel.ValidationError: return 1
+        case let e as FileWriteError: return e.cannotCreate ? 73 : 74
         case let e as KnotCommandError: return e.code
         default:
             #if canImport(ClinicXML)
@@ -58,7 +59,7 @@ enum ErrorReport {
     /// Whether the error is one of Knot's own (the argument parser reports the rest).
     static func isKnotError(_ error: Error) -> Bool {
         switch error {
-        case is StoreError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError: return true
+        case is StoreError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is FileWriteError: return true
         default:
             #if canImport(ClinicXML)
             if error is ClinicXMLError || error is ClinicXMLErrors { return true }

@@ -22,11 +22,15 @@ struct InitCommand: ParsableCommand {
         let path = global.databasePath
         let existed = FileManager.default.fileExists(atPath: path)
         let session = try global.session()
-        if let handle, let name {
-            let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!))
-            Console.print("Added practitioner \(p.handle) (\(p.name)).")
+        var first: Practitioner?
+        if let handle, let name { first = Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!) }
+        if let p = try session.setUpClinic(firstAccount: first) {
+            Console.print("Added practitioner \(p.handle) (\(p.name))" + (p.isAdministrator ? ", the clinic administrator." : "."))
         }
         Console.print(existed ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
+        if first == nil, session.user == nil {
+            Console.print("No account yet: the first one is made with `knot init --handle HANDLE --name \"Full Name\"` and becomes the clinic administrator.")
+        }
     }
 }
 
@@ -38,7 +42,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let session = try global.session()
-        let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: LocalDate.today())
+        let summary = try session.loadDemo(today: LocalDate.today())
         Console.print("Loaded the demo clinic into \(session.database.path): \(summary).")
         Console.print("Try: knot patient list   ·   knot patient search smi   ·   knot practitioner list")
     }
