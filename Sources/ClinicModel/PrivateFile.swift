@@ -38,16 +38,20 @@ public enum PrivateFile {
     /// Creates a temporary file beside `path` (same folder, so that renaming it is atomic),
     /// named `<path>.<tag>-<random>`; returns its descriptor and path.
     public static func createTemporary(besides path: String, tag: String = "partial") throws(FileWriteError) -> (fd: Int32, path: String) {
-        var lastError = FileWriteError(path: path, reason: "no free temporary name", cannotCreate: true)
+        var reason = "no free temporary name"
         for _ in 0..<8 {
             let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
             let candidate = "\(path).\(tag)-\(suffix)"
-            do { return (try createNew(candidate), candidate) } catch {
-                lastError = FileWriteError(path: path, reason: error.reason, cannotCreate: true)
-                if errno != EEXIST { break }
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(0o600))
+            if fd >= 0 {
+                _ = fchmod(fd, 0o600)
+                return (fd, candidate)
             }
+            let failure = errno
+            reason = String(cString: strerror(failure))
+            if failure != EEXIST { break }
         }
-        throw lastError
+        throw FileWriteError(path: path, reason: reason, cannotCreate: true)
     }
 
     /// Gives a complete temporary file its name: replacing a file there when `replacing`, else

@@ -45,11 +45,12 @@ extension ClinicSession {
     }
 
     /// Refuses granting roles the granter does not hold: a practitioner account needs a
-    /// practitioner to make it, an administrator an administrator.
+    /// practitioner to make it, an administrator an administrator (reception, the least, any
+    /// administrator may give).
     func checkGrant(_ granted: Set<ClinicRole>, to handle: String) throws {
         if isMaintenance { return }
         let mine = roles
-        let above = granted.subtracting(mine)
+        let above = granted.subtracting(mine).subtracting([.reception])
         if !above.isEmpty {
             throw ServiceError.forbidden("\(user?.handle ?? actor) cannot give '\(handle)' the role \(above.sorted().map(\.rawValue).joined(separator: " and ")): no one grants a role they do not hold")
         }

@@ -28,10 +28,17 @@ public enum KnotProcess {
 
     /// Runs `knot args…` with a clean environment (HOME in `home`, no practitioner unless given).
     @discardableResult
-    public static func run(_ args: [String], home: String, environment: [String: String] = [:], stdin: Data? = nil) throws -> Result {
+    /// - Parameter umask: when given (e.g. 0), `knot` starts under that umask (through `/bin/sh`).
+    public static func run(_ args: [String], home: String, environment: [String: String] = [:], stdin: Data? = nil,
+                           umask: Int? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
+        if let umask {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "umask \(String(umask, radix: 8)) && exec \"$0\" \"$@\"", executable] + args
+        } else {
+            p.executableURL = URL(fileURLWithPath: executable)
+            p.arguments = args
+        }
         var env = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
         for (k, v) in environment { env[k] = v }
         p.environment = env

@@ -181,9 +181,12 @@ struct RestoreCommand: ParsableCommand {
     @Argument(help: "The backup file.", completion: .file()) var file: String
     func run() throws {
         // Over a database that exists, only a clinic administrator of that database may restore.
-        let aside = FileManager.default.fileExists(atPath: global.databasePath)
-            ? try global.session(create: false).restore(backup: file)
-            : try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        let aside: String
+        if FileManager.default.fileExists(atPath: global.databasePath) {
+            aside = try global.session(create: false).restore(backup: file)
+        } else {
+            aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        }
         Console.print("Restored \(global.databasePath) from \(file)." + (aside.isEmpty ? "" : " The previous database is kept at \(aside)."))
     }
 }
