@@ -62,7 +62,7 @@ extension ClinicSession {
     public func setAccountActive(handle: String, _ active: Bool) throws -> Practitioner {
         try authorize(.manageAccounts)
         return try database.write { tx in
-            guard var p = try tx.practitioner(handle: handle) else { throw ServiceError.notFound("no practitioner '\(handle)' (see `knot practitioner list`)") }
+            guard let p = try tx.practitioner(handle: handle) else { throw ServiceError.notFound("no practitioner '\(handle)' (see `knot practitioner list`)") }
             if !active && p.isAdministrator && p.isActive {
                 let admins = try tx.practitioners().filter { $0.isAdministrator && $0.isActive }
                 if admins.count <= 1 {

@@ -22,7 +22,7 @@ public final class ClinicSession: Sendable {
     /// never a person at a terminal: `knot` never makes one.
     public let isMaintenance: Bool
 
-    public init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
+    public convenience init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
         self.init(database: database, user: user, actor: actor, logger: logger, maintenance: false)
     }
 

@@ -82,7 +82,10 @@ extension ClinicSession {
                     if let existing = try tx.practitioner(handle: p.handle) {
                         practitionerMap[p.id ?? 0] = existing.id!
                     } else {
-                        let saved = try tx.insertPractitioner(p, actor: actor, preservingID: keepIDs)
+                        // Into a clinic already running, a file never makes an administrator.
+                        var account = p
+                        if !keepIDs { account.isAdministrator = false }
+                        let saved = try tx.insertPractitioner(account, actor: actor, preservingID: keepIDs)
                         practitionerMap[p.id ?? 0] = saved.id!
                     }
                 case .patient(let record):

@@ -61,6 +61,11 @@ enum Update {
         case .demoLoaded(let patients, let visits):
             s.stack = [.patientList(PatientListState())]
             s.message = StatusMessage(kind: .info, text: "Demo clinic loaded: \(patients) patients, \(visits) visits.")
+            if !s.context.hasAccount {
+                // Loaded by someone without an account: the demo's own accounts are the way in.
+                s.message = StatusMessage(kind: .info, text: "Demo clinic loaded: \(patients) patients. To work in it: knot --practitioner mchen")
+                return (s, [])
+            }
             return (s, [.searchPatients("")])
         case .patientsFound(let query, let patients):
             if let index = s.stack.firstIndex(where: { $0.kind == .patientList }),

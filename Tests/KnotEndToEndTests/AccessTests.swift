@@ -186,4 +186,70 @@ struct AccessTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: clinic.home.path).filter { $0.hasPrefix("e2.xml.partial-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
+
+    @Test("referral show --original: on a terminal every control is escaped; to a pipe, byte for byte")
+    func originalLetterOnATerminal() throws {
+        let clinic = EndToEndClinic()
+        try clinic.setUp()
+        let letter = clinic.home.file("hostile-letter.xml")
+        let xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <referral xmlns="urn:knot:referral:1" version="1">
+          <referrer><name>Dr Sarah Okafor</name></referrer>
+          <date>2026-11-20</date>
+          <patient><givenNames>Ann</givenNames><familyName>Lee</familyName><dateOfBirth>1970-01-01</dateOfBirth></patient>
+          <reason>Neck pain</reason>
+          <history>CSI \u{9B}31m NEL \u{85} RLO \u{202E}gnissecca</history>
+        </referral>
+        """
+        try Data(xml.utf8).write(to: URL(fileURLWithPath: letter))
+        let imported = try clinic.knot(["import", letter], as: "rec")
+        try #require(imported.status == 0, "\(imported.stdout) \(imported.stderr)")
+        let id = try #require(SQLiteProbe.scalar(clinic.db, "SELECT max(id) FROM referral"))
+
+        let piped = try clinic.knot(["referral", "show", id, "--original"], as: "rec")
+        #expect(piped.status == 0)
+        #expect(piped.stdout == xml, "to a pipe the letter is byte for byte")
+
+        let onTerminal = try Self.runOnTerminal(["referral", "show", id, "--original"], home: clinic.home.path,
+                                                environment: ["KNOT_DATABASE": clinic.db, "KNOT_PRACTITIONER": "rec"])
+        for raw in ["\u{9B}", "\u{85}", "\u{202E}"] {
+            #expect(!onTerminal.unicodeScalars.contains(raw.unicodeScalars.first!), "\(raw.unicodeScalars.first!.value) reached the terminal raw")
+        }
+        #expect(onTerminal.contains("CSI \\u{009B}31m NEL \\u{0085} RLO \\u{202E}gnissecca"), onTerminal)
+    }
+
+    /// Runs `knot` with its standard output on a pseudo-terminal and returns what it wrote there.
+    static func runOnTerminal(_ args: [String], home: String, environment: [String: String]) throws -> String {
+        let master = posix_openpt(O_RDWR | O_NOCTTY)
+        try #require(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0)
+        defer { close(master) }
+        let slavePath = String(cString: try #require(ptsname(master)))
+        // Raw output: the terminal must not turn "\n" into "\r\n".
+        let slave = open(slavePath, O_RDWR | O_NOCTTY)
+        try #require(slave >= 0)
+        var settings = termios()
+        tcgetattr(slave, &settings)
+        cfmakeraw(&settings)
+        tcsetattr(slave, TCSANOW, &settings)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: KnotProcess.executable)
+        p.arguments = args
+        var env = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        p.standardOutput = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        close(slave)
+        var output = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            output.append(contentsOf: buffer[0..<n])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
 }
