@@ -69,7 +69,15 @@ public final class ClinicSession: Sendable {
         return ClinicSession(database: db, user: user, actor: user == nil && handle?.isEmpty == false ? handle : osUser)
     }
 
-    static let howToBeAdded = "ask a clinic administrator to run `knot practitioner add --handle HANDLE --name \"Your Name\" --role practitioner|reception`, then work with --practitioner HANDLE or KNOT_PRACTITIONER=HANDLE"
+    static let howToBeAdded = howToBeAdded(as: nil)
+
+    /// How to get an account, naming the handle to ask for (the OS user's name, when it can be one).
+    static func howToBeAdded(as name: String?) -> String {
+        let handle = name.flatMap { n in
+            !n.isEmpty && n != "unknown" && n.count <= 32 && n.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) ? n : nil
+        } ?? "HANDLE"
+        return "ask a clinic administrator to run `knot practitioner add --handle \(handle) --name \"Your Name\" --role practitioner|reception`, then work with --practitioner \(handle) or KNOT_PRACTITIONER=\(handle)"
+    }
 
     /// The roles the user holds now (none without an active account).
     public var roles: Set<ClinicRole> {
@@ -90,7 +98,7 @@ public final class ClinicSession: Sendable {
         guard let user else {
             if action.bootstraps, try database.read({ try $0.practitioners().isEmpty }) { return }
             throw ServiceError.noPractitioner(
-                "\(actor.isEmpty ? "nobody" : "'" + actor + "'") has no Knot account here, so cannot \(action.wording); " + Self.howToBeAdded)
+                "\(actor.isEmpty || actor == "unknown" ? "this user" : "'" + actor + "'") has no Knot account here, so cannot \(action.wording); " + Self.howToBeAdded(as: actor))
         }
         guard user.isActive else {
             throw ServiceError.forbidden("the account '\(user.handle)' is deactivated and cannot \(action.wording)")

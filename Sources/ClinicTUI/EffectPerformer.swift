@@ -18,8 +18,6 @@ struct EffectPerformer {
 
     func perform(_ effect: Effect) -> Command {
         do {
-            // The one permission table, before any database work (the services check it again).
-            try session.authorize(effect.clinicAction)
             return try run(effect)
         } catch {
             return .failed(Self.message(for: error))

@@ -57,6 +57,14 @@ enum Update {
             guard s.current.kind == .firstRun else { return (s, []) }
             s.stack = [.patientList(PatientListState())]
             s.message = StatusMessage(kind: .info, text: "Empty clinic: F2 registers a patient, F6 opens the referral inbox.")
+            if !s.context.hasAccount {
+                // Nobody with an account yet: the first is made on the command line.
+                var list = PatientListState()
+                list.show([])
+                s.stack = [.patientList(list)]
+                s.message = StatusMessage(kind: .info, text: "Empty clinic. First account: knot init --handle HANDLE --name NAME")
+                return (s, [])
+            }
             return (s, [.searchPatients("")])
         case .demoLoaded(let patients, let visits):
             s.stack = [.patientList(PatientListState())]

@@ -142,7 +142,7 @@ import TerminalKit
         // Nobody chosen (no account): not even the patient list, and the way in is named.
         let nobody = try TUIHarness("amend-nobody", user: nil)
         try nobody.type("alvarez")
-        #expect(said(nobody).contains("has no Knot account"), said(nobody))
+        #expect(said(nobody).contains("has no Knot account"), "\(said(nobody))")
         #expect(!nobody.screen.contains("Álvarez"))
         let signed = try openSignedVisit(try TUIHarness("amend-somebody"))
 

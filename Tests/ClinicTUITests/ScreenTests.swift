@@ -162,6 +162,8 @@ import TerminalKit
         try tui.press(.character("e"))
         #expect(tui.screen.contains("Empty clinic"))
         #expect(tui.screen.contains("No patients yet."))
+        // Nobody has an account yet: the way to make the first is named.
+        #expect(tui.screen.contains("knot init --handle"))
         #expect(try tui.session.hasNoPatients())
     }
 

@@ -94,32 +94,32 @@ struct AccessTests {
     func receptionEscalationsRefused() throws {
         let (clinic, visit, export) = try clinic()
         let add = try clinic.knot(["practitioner", "add", "--handle", "recdoc", "--name", "Rec Doc", "--role", "practitioner"], as: "rec")
-        #expect(add.status == 77, add.stderr)
+        #expect(add.status == 77, "\(add.stderr)")
         let show = try clinic.knot(["visit", "show", String(visit)], as: "recdoc")
         #expect(show.status == 77, "a refused account must not exist: \(show.stderr)")
         #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM practitioner WHERE handle = 'recdoc'") == "0")
 
         let edit = try clinic.knot(["practitioner", "edit", "amy", "--registration", "FAKE1"], as: "rec")
-        #expect(edit.status == 77, edit.stderr)
+        #expect(edit.status == 77, "\(edit.stderr)")
         #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM practitioner WHERE registration_number = 'FAKE1'") == "0")
 
         let backup = clinic.home.file("b.sqlite")
         try #require(clinic.knot(["backup", backup]).status == 0)
         let before = KnotProcess.fingerprint(clinic.db)
         let restore = try clinic.knot(["restore", backup], as: "rec")
-        #expect(restore.status == 77, restore.stderr)
+        #expect(restore.status == 77, "\(restore.stderr)")
         #expect(KnotProcess.fingerprint(clinic.db) == before)
 
         let imported = try clinic.knot(["import", export], as: "rec")
-        #expect(imported.status == 77, imported.stderr)
+        #expect(imported.status == 77, "\(imported.stderr)")
         // A practitioner who is not an administrator may not either.
         #expect(try clinic.knot(["import", export], as: "doc").status == 77)
         #expect(try clinic.knot(["restore", backup], as: "doc").status == 77)
         // Nor grant more than they hold: an administrator who works as reception cannot make a practitioner.
         try #require(clinic.knot(["practitioner", "add", "--handle", "deskadmin", "--name", "Desk Admin", "--role", "reception", "--administrator"]).status == 0)
         let grant = try clinic.knot(["practitioner", "add", "--handle", "made", "--name", "Made Up", "--role", "practitioner"], as: "deskadmin")
-        #expect(grant.status == 77, grant.stderr)
-        #expect(grant.stderr.contains("no one grants a role they do not hold"), grant.stderr)
+        #expect(grant.status == 77, "\(grant.stderr)")
+        #expect(grant.stderr.contains("no one grants a role they do not hold"), "\(grant.stderr)")
         // The administrator restores.
         #expect(try clinic.knot(["restore", backup]).status == 0)
     }
@@ -131,7 +131,7 @@ struct AccessTests {
             for extra in [[], ["--practitioner", ""]] {
                 let r = try clinic.knot(args + extra, as: nil, environment: ["USER": "mallory"])
                 #expect(r.status == 77, "\(args + extra): \(r.status) \(r.stderr)")
-                #expect(r.stderr.contains("knot practitioner add --handle"), r.stderr)
+                #expect(r.stderr.contains("knot practitioner add --handle"), "\(r.stderr)")
                 #expect(!r.stdout.contains("Left calf pain"))
             }
         }
@@ -139,8 +139,8 @@ struct AccessTests {
         // A new database: init by anyone makes the first account, an administrator; demo is refused after.
         let fresh = clinic.home.file("fresh.sqlite")
         let first = try clinic.knot(["init", "--handle", "boss", "--name", "Bo Boss"], as: nil, database: fresh)
-        #expect(first.status == 0, first.stderr)
-        #expect(first.stdout.contains("clinic administrator"), first.stdout)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("clinic administrator"), "\(first.stdout)")
         #expect(try SQLiteProbe.scalar(fresh, "SELECT administrator FROM practitioner WHERE handle = 'boss'") == "1")
         #expect(try clinic.knot(["init", "--handle", "mallory", "--name", "Mal"], as: nil, database: fresh).status == 77)
         #expect(try clinic.knot(["demo"], as: nil, database: fresh).status == 77)
@@ -154,7 +154,7 @@ struct AccessTests {
         #expect(try clinic.knot(["practitioner", "deactivate", "doc"]).status == 0)
         let r = try clinic.knot(["visit", "show", String(visit)], as: "doc")
         #expect(r.status == 77)
-        #expect(r.stderr.contains("deactivated"), r.stderr)
+        #expect(r.stderr.contains("deactivated"), "\(r.stderr)")
         #expect(try clinic.knot(["practitioner", "list"]).stdout.contains("doc (deactivated)"))
         // The only administrator cannot be deactivated.
         #expect(try clinic.knot(["practitioner", "deactivate", "amy"]).status == 1)
@@ -168,7 +168,7 @@ struct AccessTests {
         let plan = clinic.home.file("plan.html")
         let r = try KnotProcess.run(["plan", String(visit), "--format", "html", "-o", plan], home: clinic.home.path,
                                     environment: ["KNOT_DATABASE": clinic.db, "KNOT_PRACTITIONER": "amy"], umask: 0)
-        #expect(r.status == 0, r.stderr)
+        #expect(r.status == 0, "\(r.stderr)")
         let export = clinic.home.file("e.xml")
         #expect(try KnotProcess.run(["export", "-o", export], home: clinic.home.path,
                                     environment: ["KNOT_DATABASE": clinic.db, "KNOT_PRACTITIONER": "amy"], umask: 0).status == 0)
@@ -205,7 +205,7 @@ struct AccessTests {
         try Data(xml.utf8).write(to: URL(fileURLWithPath: letter))
         let imported = try clinic.knot(["import", letter], as: "rec")
         try #require(imported.status == 0, "\(imported.stdout) \(imported.stderr)")
-        let id = try #require(SQLiteProbe.scalar(clinic.db, "SELECT max(id) FROM referral"))
+        let id = try #require(try SQLiteProbe.scalar(clinic.db, "SELECT max(id) FROM referral"))
 
         let piped = try clinic.knot(["referral", "show", id, "--original"], as: "rec")
         #expect(piped.status == 0)
@@ -216,40 +216,15 @@ struct AccessTests {
         for raw in ["\u{9B}", "\u{85}", "\u{202E}"] {
             #expect(!onTerminal.unicodeScalars.contains(raw.unicodeScalars.first!), "\(raw.unicodeScalars.first!.value) reached the terminal raw")
         }
-        #expect(onTerminal.contains("CSI \\u{009B}31m NEL \\u{0085} RLO \\u{202E}gnissecca"), onTerminal)
+        #expect(onTerminal.contains("CSI \\u{009B}31m NEL \\u{0085} RLO \\u{202E}gnissecca"), "\(onTerminal)")
     }
 
-    /// Runs `knot` with its standard output on a pseudo-terminal and returns what it wrote there.
+    /// Runs `knot` with its standard output on a pseudo-terminal (through util-linux `script`)
+    /// and returns what reached the terminal.
     static func runOnTerminal(_ args: [String], home: String, environment: [String: String]) throws -> String {
-        let master = posix_openpt(O_RDWR | O_NOCTTY)
-        try #require(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0)
-        defer { close(master) }
-        let slavePath = String(cString: try #require(ptsname(master)))
-        // Raw output: the terminal must not turn "\n" into "\r\n".
-        let slave = open(slavePath, O_RDWR | O_NOCTTY)
-        try #require(slave >= 0)
-        var settings = termios()
-        tcgetattr(slave, &settings)
-        cfmakeraw(&settings)
-        tcsetattr(slave, TCSANOW, &settings)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: KnotProcess.executable)
-        p.arguments = args
-        var env = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        p.standardOutput = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        close(slave)
-        var output = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress!, $0.count) }
-            if n <= 0 { break }
-            output.append(contentsOf: buffer[0..<n])
-        }
-        return String(decoding: output, as: UTF8.self)
+        let command = ([KnotProcess.executable] + args).map { "'" + $0 + "'" }.joined(separator: " ")
+        let r = try KnotProcess.runProgram("/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"], home: home, environment: environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.stdout
     }
 }
