@@ -100,11 +100,14 @@ public final class ClinicSession: Sendable {
             throw ServiceError.noPractitioner(
                 "\(actor.isEmpty || actor == "unknown" ? "this user" : "'" + actor + "'") has no Knot account here, so cannot \(action.wording); " + Self.howToBeAdded(as: actor))
         }
-        guard user.isActive else {
+        // The account as it stands now: a front end stays open for hours, and an administrator
+        // may deactivate the account or change its roles meanwhile.
+        let current = try user.id.flatMap { id in try database.read { try $0.practitioner(id: id) } } ?? user
+        guard current.isActive else {
             throw ServiceError.forbidden("the account '\(user.handle)' is deactivated and cannot \(action.wording)")
         }
-        guard action.isAllowed(for: ClinicRole.held(by: user)) else {
-            let held = ClinicRole.held(by: user).sorted().map(\.rawValue).joined(separator: " and ")
+        guard action.isAllowed(for: ClinicRole.held(by: current)) else {
+            let held = ClinicRole.held(by: current).sorted().map(\.rawValue).joined(separator: " and ")
             let allowed = ClinicAction.allowed(action).sorted().map(\.rawValue).joined(separator: " or ")
             throw ServiceError.forbidden("\(user.handle) works as \(held) and cannot \(action.wording) (that is for: \(allowed))")
         }
