@@ -23,7 +23,7 @@ enum FrontEndBench {
         let terminal = TimedTerminal(size: TerminalSize(rows: 24, columns: 80), script: script(rounds: rounds))
         let start = Clock.now()
         terminal.start = start
-        let session = ClinicSession(database: try ClinicDatabase(path: try o.string("db"), create: false), user: nil, actor: "bench")
+        let session = ClinicSession.maintenance(database: try ClinicDatabase(path: try o.string("db"), create: false), actor: "bench")
         try ClinicTUI.run(session: session, terminal: terminal, today: try o.date("today"), colorPolicy: .color)
         var r = PhaseResult()
         r.figures["firstScreenMs"] = terminal.firstScreenMs ?? .nan

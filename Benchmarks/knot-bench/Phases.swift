@@ -57,7 +57,7 @@ enum Phases {
 
     /// `ClinicSession.export(to:)` of the whole clinic.
     static func export(_ o: PhaseArguments) throws -> PhaseResult {
-        let session = ClinicSession(database: try ClinicDatabase(path: try o.string("db"), create: false), user: nil, actor: "bench")
+        let session = ClinicSession.maintenance(database: try ClinicDatabase(path: try o.string("db"), create: false), actor: "bench")
         let start = Clock.now()
         let summary = try session.export(to: try o.string("file"))
         var r = PhaseResult()
@@ -72,7 +72,7 @@ enum Phases {
     /// `ClinicSession.importFile(_:)` of an export into a new, empty database.
     static func importClinic(_ o: PhaseArguments) throws -> PhaseResult {
         let file = try o.string("file")
-        let session = ClinicSession(database: try ClinicDatabase(path: try o.string("db")), user: nil, actor: "bench")
+        let session = ClinicSession.maintenance(database: try ClinicDatabase(path: try o.string("db")), actor: "bench")
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let start = Clock.now()
         let outcome = session.importFile(file, options: ImportOptions(maxBytes: max(size + 1, ImportOptions().maxBytes)))
@@ -90,7 +90,7 @@ enum Phases {
     /// Imports every letter in a folder, one `importFile` each, as `knot import FOLDER` does.
     static func importLetters(_ o: PhaseArguments) throws -> PhaseResult {
         let files = try ClinicSession.importFiles([try o.string("dir")])
-        let session = ClinicSession(database: try ClinicDatabase(path: try o.string("db")), user: nil, actor: "bench")
+        let session = ClinicSession.maintenance(database: try ClinicDatabase(path: try o.string("db")), actor: "bench")
         var counts: [ImportOutcome.Status: Int] = [:]
         var knotSeconds = 0.0, cdaSeconds = 0.0
         let start = Clock.now()

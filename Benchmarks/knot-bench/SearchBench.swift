@@ -11,7 +11,7 @@ import Foundation
 /// sampled evenly across the clinic, so they hit realistic name collisions.
 enum SearchBench {
     static func run(_ o: PhaseArguments) throws -> PhaseResult {
-        let session = ClinicSession(database: try ClinicDatabase(path: try o.string("db"), create: false), user: nil, actor: "bench")
+        let session = ClinicSession.maintenance(database: try ClinicDatabase(path: try o.string("db"), create: false), actor: "bench")
         let wanted = try o.int("queries")
         let queries = try sampleQueries(session, count: wanted)
         var r = PhaseResult()

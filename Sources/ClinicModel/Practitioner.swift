@@ -32,13 +32,35 @@ public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
     public var registrationNumber: String?
     public var role: Role
     public var dryNeedlingTraining: DryNeedlingTraining?
+    /// A clinic administrator: accounts, clinic settings, restore, retention, importing clinic
+    /// exports. Beside the role, not instead of it (the practitioner made by `knot init` is one).
+    public var isAdministrator: Bool
+    /// False once deactivated: kept for the record (their visits name them), refused at login.
+    public var isActive: Bool
 
     public init(id: Int64? = nil, handle: String, name: String, profession: Profession,
                 registrationNumber: String? = nil, role: Role = .practitioner,
-                dryNeedlingTraining: DryNeedlingTraining? = nil) {
+                dryNeedlingTraining: DryNeedlingTraining? = nil, isAdministrator: Bool = false, isActive: Bool = true) {
         self.id = id; self.handle = handle; self.name = name; self.profession = profession
         self.registrationNumber = registrationNumber; self.role = role
         self.dryNeedlingTraining = dryNeedlingTraining
+        self.isAdministrator = isAdministrator; self.isActive = isActive
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, handle, name, profession, registrationNumber, role, dryNeedlingTraining, isAdministrator, isActive
+    }
+
+    /// Decodes JSON written before accounts had an administrator flag or could be deactivated.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decodeIfPresent(Int64.self, forKey: .id), handle: try c.decode(String.self, forKey: .handle),
+                  name: try c.decode(String.self, forKey: .name), profession: try c.decode(Profession.self, forKey: .profession),
+                  registrationNumber: try c.decodeIfPresent(String.self, forKey: .registrationNumber),
+                  role: try c.decode(Role.self, forKey: .role),
+                  dryNeedlingTraining: try c.decodeIfPresent(DryNeedlingTraining.self, forKey: .dryNeedlingTraining),
+                  isAdministrator: try c.decodeIfPresent(Bool.self, forKey: .isAdministrator) ?? false,
+                  isActive: try c.decodeIfPresent(Bool.self, forKey: .isActive) ?? true)
     }
 
     /// Checks every field; throws all violations together.

@@ -6,9 +6,10 @@ import ClinicStore
 /// Who is working, on which database: every use case runs in a session.
 ///
 /// The practitioner is chosen per command (`--practitioner`, `KNOT_PRACTITIONER`) or mapped
-/// from the operating-system user; with none chosen, read-only commands work as the OS user.
-/// The use cases reach the records only through `database`, a `ClinicRecordStore`; only
-/// `open(path:)` and the restore name the SQLite store.
+/// from the operating-system user. Every use case starts with `authorize(_:)`, which checks
+/// the one table of who may do what (`ClinicAction.allowed`); without an active account,
+/// only setting up a new database is allowed. The use cases reach the records only through
+/// `database`, a `ClinicRecordStore`; only `open(path:)` and the restore name the SQLite store.
 public final class ClinicSession: Sendable {
     /// Where the records are; any `ClinicRecordStore` (the SQLite `ClinicDatabase` when opened from a path).
     public let database: any ClinicRecordStore
@@ -17,15 +18,32 @@ public final class ClinicSession: Sendable {
     /// Who the audit trail names: the user's handle, else the OS user.
     public let actor: String
     public let logger: Logger
+    /// A session for in-process tools acting for the clinic as a whole (benchmarks, test set-up),
+    /// never a person at a terminal: `knot` never makes one.
+    public let isMaintenance: Bool
 
-    public init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
+    public convenience init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
+        self.init(database: database, user: user, actor: actor, logger: logger, maintenance: false)
+    }
+
+    private init(database: any ClinicRecordStore, user: Practitioner?, actor: String?, logger: Logger, maintenance: Bool) {
         self.database = database
         self.user = user
         self.actor = user?.handle ?? actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         self.logger = logger
+        self.isMaintenance = maintenance
+    }
+
+    /// A session allowed every action, for code that links the library and acts for the clinic
+    /// as a whole (a benchmark, a test's set-up); its audit events name `actor`.
+    public static func maintenance(database: any ClinicRecordStore, actor: String, logger: Logger = Logger(label: "knot")) -> ClinicSession {
+        ClinicSession(database: database, user: nil, actor: actor, logger: logger, maintenance: true)
     }
 
     /// Opens the database and resolves who is working.
+    ///
+    /// An empty handle means nobody (it never falls back to the OS user); an unknown handle is
+    /// refused once the clinic has accounts; a deactivated account is refused.
     /// - Parameters:
     ///   - handle: `--practitioner` or `KNOT_PRACTITIONER`; when nil the OS user name is tried.
     public static func open(path: String, handle: String?, create: Bool = true,
@@ -35,37 +53,86 @@ public final class ClinicSession: Sendable {
         // Every date and time this process shows, writes or exports is in the clinic's zone.
         ClinicTimeZone.use(try db.read { tx in try ClinicSession.storedTimeZone(tx) })
         let user: Practitioner? = try db.read { tx in
-            if let handle, !handle.isEmpty {
+            if let handle {
+                if handle.isEmpty { return nil }
                 guard let p = try tx.practitioner(handle: handle) else {
                     // An empty clinic has nobody to choose yet (init, demo, a first import).
                     if try tx.practitioners().isEmpty { return nil }
-                    throw ServiceError.noPractitioner("no practitioner with handle '\(handle)' (see `knot practitioner list`)")
+                    throw ServiceError.noPractitioner("no practitioner with handle '\(handle)' (see `knot practitioner list`); " + Self.howToBeAdded)
                 }
                 return p
             }
             if let osUser, let p = try tx.practitioner(handle: osUser) { return p }
             return nil
         }
+        if let user, !user.isActive {
+            throw ServiceError.forbidden("the account '\(user.handle)' is deactivated; ask a clinic administrator to run `knot practitioner reactivate \(user.handle)`")
+        }
         return ClinicSession(database: db, user: user, actor: user == nil && handle?.isEmpty == false ? handle : osUser)
     }
 
-    /// The practitioner doing clinical work; refuses when none is chosen or the user is reception.
-    public func requirePractitioner(for action: String) throws -> Practitioner {
+    static let howToBeAdded = howToBeAdded(as: nil)
+
+    /// How to get an account, naming the handle to ask for (the OS user's name, when it can be one).
+    static func howToBeAdded(as name: String?) -> String {
+        let handle = name.flatMap { n in
+            !n.isEmpty && n != "unknown" && n.count <= 32 && n.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) ? n : nil
+        } ?? "HANDLE"
+        return "ask a clinic administrator to run `knot practitioner add --handle \(handle) --name \"Your Name\" --role practitioner|reception`, then work with --practitioner \(handle) or KNOT_PRACTITIONER=\(handle)"
+    }
+
+    /// The roles the user holds now (none without an active account).
+    public var roles: Set<ClinicRole> {
+        if isMaintenance { return Set(ClinicRole.allCases) }
+        return user.map(ClinicRole.held(by:)) ?? []
+    }
+
+    /// Whether the user may do `action` (for showing or hiding what they cannot do).
+    public func may(_ action: ClinicAction) -> Bool {
+        (try? authorize(action)) != nil
+    }
+
+    /// The one permission check, at the top of every use case: refuses (exit 77) unless the
+    /// user's roles allow `action` in `ClinicAction.allowed`. Without an account only
+    /// `.initialize` and `.loadDemo` are allowed, and only on a database with no accounts yet.
+    public func authorize(_ action: ClinicAction) throws {
+        if isMaintenance { return }
         guard let user else {
+            if action.bootstraps, try database.read({ try $0.practitioners().isEmpty }) { return }
             throw ServiceError.noPractitioner(
-                "\(action) needs to know who is working: pass --practitioner HANDLE or set KNOT_PRACTITIONER")
+                "\(actor.isEmpty || actor == "unknown" ? "this user" : "'" + actor + "'") has no Knot account here, so cannot \(action.wording); " + Self.howToBeAdded(as: actor))
         }
-        guard user.role == .practitioner else {
-            throw ServiceError.forbidden("\(user.handle) works as reception and cannot \(action)")
+        // The account as it stands now: a front end stays open for hours, and an administrator
+        // may deactivate the account or change its roles meanwhile.
+        let current = try user.id.flatMap { id in try database.read { try $0.practitioner(id: id) } } ?? user
+        guard current.isActive else {
+            throw ServiceError.forbidden("the account '\(user.handle)' is deactivated and cannot \(action.wording)")
+        }
+        guard action.isAllowed(for: ClinicRole.held(by: current)) else {
+            let held = ClinicRole.held(by: current).sorted().map(\.rawValue).joined(separator: " and ")
+            let allowed = ClinicAction.allowed(action).sorted().map(\.rawValue).joined(separator: " or ")
+            throw ServiceError.forbidden("\(user.handle) works as \(held) and cannot \(action.wording) (that is for: \(allowed))")
+        }
+    }
+
+    /// `authorize(action)` for work that names the practitioner doing it (visits, consent...).
+    public func practitioner(authorizedFor action: ClinicAction) throws -> Practitioner {
+        try authorize(action)
+        guard let user else {
+            throw ServiceError.noPractitioner("to \(action.wording), Knot needs to know who is working: pass --practitioner HANDLE or set KNOT_PRACTITIONER")
         }
         return user
     }
 
-    /// Refuses reception users access to clinical notes.
+    /// The practitioner doing clinical work. Kept for callers written before `authorize(_:)`:
+    /// the same check as `practitioner(authorizedFor: .recordVisit)`.
+    public func requirePractitioner(for action: String) throws -> Practitioner {
+        try practitioner(authorizedFor: .recordVisit)
+    }
+
+    /// Refuses those who may not read clinical notes: `authorize(.readClinicalNotes)`.
     public func requireClinicalAccess() throws {
-        if user?.role == .reception {
-            throw ServiceError.forbidden("reception users cannot read clinical notes (demographics and referrals only)")
-        }
+        try authorize(.readClinicalNotes)
     }
 
     public var isReception: Bool { user?.role == .reception }

@@ -26,14 +26,14 @@ extension ClinicSession {
     }
 
     /// Sets the clinic's time zone (an IANA name such as `Australia/Sydney`), audited, and uses
-    /// it for the rest of this process. Practitioners only: it changes the dates every record shows.
+    /// it for the rest of this process. Clinic administrators only: it changes the dates every record shows.
     @discardableResult
     public func setTimeZone(_ identifier: String) throws -> TimeZone {
         let zone: TimeZone
         do { zone = try ClinicTimeZone.named(identifier, field: "--time-zone") } catch { throw ValidationErrors([error]) }
         // An empty clinic (at `knot init`) has nobody to require yet.
         let empty = try database.read { tx in try tx.practitioners().isEmpty }
-        if !empty { _ = try requirePractitioner(for: "change the clinic's time zone") }
+        if !empty { try authorize(.changeClinicSettings) }
         try database.write { tx in try tx.setClinicSetting(name: ClinicSettingName.timeZone, value: zone.identifier, actor: actor) }
         ClinicTimeZone.use(zone)
         return zone

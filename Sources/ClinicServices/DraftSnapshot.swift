@@ -21,10 +21,10 @@ public struct DraftSnapshot: Sendable, Hashable {
 
 extension ClinicSession {
     /// The visit, its revision and the patient's consent and screen records, for the editor.
-    /// Not audited as a view (the editor opened the chart already); no role check, as before
-    /// this read moved here from the front end.
+    /// Not audited as a view (the editor opened the chart already).
     public func draftSnapshot(visitID id: Int64) throws -> DraftSnapshot {
-        try database.read { tx in
+        try authorize(.readClinicalNotes)
+        return try database.read { tx in
             guard let visit = try tx.visit(id: id) else { throw ServiceError.notFound("no visit \(id)") }
             let patient = try tx.patient(id: visit.patientID)
             return DraftSnapshot(visit: visit, revision: try tx.visitRevision(id: id),

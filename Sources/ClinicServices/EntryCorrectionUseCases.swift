@@ -27,7 +27,7 @@ extension ClinicSession {
 
     /// The kind and id of the entry numbered `number` (from 1) in `section`, as `knot visit show` numbers them.
     public func draftEntry(visitID: Int64, section: VisitEntrySection, number: Int) throws -> (kind: VisitEntryKind, id: Int64) {
-        _ = try requirePractitioner(for: "correct a visit's entries")
+        _ = try practitioner(authorizedFor: .recordVisit)
         let v: Visit = try database.read { tx in
             guard let v = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
             return v
@@ -53,7 +53,7 @@ extension ClinicSession {
 
     /// Saves a corrected trigger point (`finding.id` says which).
     public func editTriggerPoint(visitID: Int64, _ finding: TriggerPointFinding) throws -> TriggerPointFinding {
-        _ = try requirePractitioner(for: "correct a finding")
+        _ = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             _ = try correctableDraft(tx, visitID, "edit the trigger point")
             return try tx.updateTriggerPoint(finding, visitID: visitID, actor: actor)
@@ -62,7 +62,7 @@ extension ClinicSession {
 
     /// Saves a corrected biomechanical finding (`finding.id` says which).
     public func editBiomechanical(visitID: Int64, _ finding: BiomechanicalFinding) throws -> BiomechanicalFinding {
-        _ = try requirePractitioner(for: "correct a finding")
+        _ = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             _ = try correctableDraft(tx, visitID, "edit the biomechanical finding")
             return try tx.updateBiomechanical(finding, visitID: visitID, actor: actor)
@@ -71,7 +71,7 @@ extension ClinicSession {
 
     /// Saves a corrected treatment (`treatment.id` says which).
     public func editTreatment(visitID: Int64, _ treatment: Treatment) throws -> Treatment {
-        _ = try requirePractitioner(for: "correct a treatment")
+        _ = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             _ = try correctableDraft(tx, visitID, "edit the treatment")
             return try tx.updateTreatment(treatment, visitID: visitID, actor: actor)
@@ -81,7 +81,7 @@ extension ClinicSession {
     /// Saves a corrected needling entry (`entry.id` says which) after the same rules as a new
     /// one: the entry's own (counts, needle, depth, sharps) and consent and the screen.
     public func editNeedling(visitID: Int64, _ entry: NeedlingEntry) throws -> NeedlingEntry {
-        _ = try requirePractitioner(for: "correct a needling entry")
+        _ = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let v = try correctableDraft(tx, visitID, "edit the needling entry")
             guard let p = try tx.patient(id: v.patientID) else { throw ServiceError.notFound("no patient \(v.patientID)") }
@@ -96,7 +96,7 @@ extension ClinicSession {
 
     /// Strikes an entry out of a draft, with the reason (required). Returns what was struck.
     public func strikeEntry(visitID: Int64, kind: VisitEntryKind, id: Int64, reason: String, at: Date = Date()) throws -> StruckEntry {
-        _ = try requirePractitioner(for: "strike out an entry")
+        _ = try practitioner(authorizedFor: .recordVisit)
         if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ValidationErrors([ValidationError(field: "reason", value: reason, rule: "is required to strike out an entry (say why)")])
         }

@@ -12,6 +12,7 @@ import ClinicStore
 extension ClinicSession {
     /// Keeps the form typed in `slot` (replacing the actor's earlier one there).
     public func saveFormDraft(_ slot: FormDraftSlot, kind: String, state: String, at date: Date = Date()) throws {
+        try authorize(.keepFormDrafts)
         try database.write { tx in
             try tx.saveFormDraft(StoredFormDraft(slot: slot, actor: actor, kind: kind, state: state, savedAt: date))
         }
@@ -21,7 +22,8 @@ extension ClinicSession {
     /// draft (signed since, on any terminal) is stale: it is deleted, not offered, since the
     /// signed visit could not take it.
     public func formDraft(_ slot: FormDraftSlot) throws -> StoredFormDraft? {
-        try database.write { tx in
+        try authorize(.keepFormDrafts)
+        return try database.write { tx in
             guard let draft = try tx.formDraft(slot: slot, actor: actor) else { return nil }
             if case .visit(let id) = slot, try tx.visit(id: id)?.status != .draft {
                 try tx.deleteFormDrafts(slot: slot)
@@ -33,6 +35,7 @@ extension ClinicSession {
 
     /// Forgets the actor's form draft in `slot` (after the form is saved or cancelled).
     public func discardFormDraft(_ slot: FormDraftSlot) throws {
+        try authorize(.keepFormDrafts)
         try database.write { tx in try tx.deleteFormDraft(slot: slot, actor: actor) }
     }
 }

@@ -72,6 +72,12 @@ extension ClinicSession {
         return files
     }
 
+    /// Refuses, before anything is read, files the user may not import: referral letters need
+    /// an account, a whole-clinic export (signed visits, accounts, an audit trail) an administrator.
+    public func authorizeImport(of paths: [String]) throws {
+        for path in paths { try authorize(Self.isClinicExport(path) ? .importClinicExport : .importReferrals) }
+    }
+
     /// Imports one file: detect the format, validate, then write it in one transaction, or nothing.
     public func importFile(_ path: String, options: ImportOptions = ImportOptions()) -> ImportOutcome {
         let name = path
@@ -79,6 +85,7 @@ extension ClinicSession {
             logger.info("import rejected", metadata: ["format": .string(format ?? "unknown")])
             return ImportOutcome(file: name, status: .rejected, format: format, detail: detail)
         }
+        do { try authorizeImport(of: [path]) } catch { return rejected("\(error)") }
         // Size cap before reading a byte.
         guard let attrs = try? FileManager.default.attributesOfItem(atPath: path), let size = attrs[.size] as? Int else {
             return rejected("cannot read the file")
@@ -113,6 +120,7 @@ extension ClinicSession {
                                                           extraSchema: options.extraCDASchema)
                 return try fileReferral(incoming, file: name, format: "cda", sha: sha, dryRun: options.dryRun)
             case .clinicRecords:
+                try authorize(.importClinicExport)
                 let reader = try RecordsImportReader(data: data, fileName: parseOptions.fileName, options: parseOptions)
                 return try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun)
             case .plan:

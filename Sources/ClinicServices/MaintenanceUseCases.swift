@@ -40,6 +40,7 @@ public struct RetentionItem: Sendable, Codable {
 extension ClinicSession {
     /// Integrity, foreign keys and the audit chain.
     public func check() throws -> CheckReport {
+        try authorize(.checkDatabase)
         let v = try verifyAudit()
         let forms = try database.read { tx in try tx.formDraftOverview() }.map {
             UnsavedForm(slot: $0.slot.rawValue, practitioner: $0.actor, form: $0.kind, savedAt: $0.savedAt)
@@ -53,7 +54,7 @@ extension ClinicSession {
     /// A consistent copy through SQLite's online backup (safe while others write), 0600.
     public func backup(to path: String) throws {
         // A backup holds every clinical note: not for reception.
-        try requireClinicalAccess()
+        try authorize(.backup)
         try database.backup(to: path)
         try database.write { tx in _ = try tx.appendAudit(AuditEvent(actor: actor, action: .backup, entity: "database", detail: (path as NSString).lastPathComponent)) }
     }
@@ -73,17 +74,19 @@ extension ClinicSession {
         let fm = FileManager.default
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let aside = target + ".before-restore-" + stamp
-        let staging = target + ".restoring"
-        try? fm.removeItem(atPath: staging)
-        try fm.copyItem(atPath: backup, toPath: staging)
-        chmod(staging, 0o600)
+        // A private copy beside the target (O_EXCL|O_NOFOLLOW, 0600 throughout), renamed into place.
+        let staging = try PrivateFile.copyToTemporary(from: backup, besides: target, tag: "restoring")
         if fm.fileExists(atPath: target) {
             // Fold the WAL into the old file so that the copy kept aside is complete.
             if let old = try? ClinicDatabase(path: target, create: false) { try? old.checkpoint(); try? old.close() }
             try fm.moveItem(atPath: target, toPath: aside)
             for s in ["-wal", "-shm"] where fm.fileExists(atPath: target + s) { try? fm.moveItem(atPath: target + s, toPath: aside + s) }
         }
-        if rename(staging, target) != 0 { throw ServiceError.input("could not move the restored database into place: \(String(cString: strerror(errno)))") }
+        if rename(staging, target) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(staging)
+            throw ServiceError.input("could not move the restored database into place: \(reason)")
+        }
         let db = try ClinicDatabase(path: target, create: false)
         try db.write { tx in _ = try tx.appendAudit(AuditEvent(actor: actor, action: .restore, entity: "database", detail: (backup as NSString).lastPathComponent)) }
         try db.close()
@@ -92,7 +95,7 @@ extension ClinicSession {
 
     /// Records past the retention period: adults 7 years after last contact, minors until 25.
     public func retentionReport(today: LocalDate = .today()) throws -> [RetentionItem] {
-        try requireClinicalAccess()
+        try authorize(.retentionReport)
         return try database.read { tx in
             var items: [RetentionItem] = []
             for s in try tx.patientSummaries(includeArchived: true, limit: Int.max) {

@@ -54,7 +54,8 @@ extension ClinicSession {
     /// (same identifier, or same date of birth and a similar name) unless `allowDuplicate`; an
     /// identifier already held by another patient is refused even then.
     public func addPatient(_ patient: Patient, today: LocalDate = .today(), allowDuplicate: Bool = false) throws -> Patient {
-        try database.write { tx in
+        try authorize(.registerPatient)
+        return try database.write { tx in
             if !allowDuplicate {
                 let candidates = try tx.duplicateCandidates(of: patient)
                 if !candidates.isEmpty { throw PossibleDuplicatePatient(patient: patient, candidates: candidates) }
@@ -76,7 +77,7 @@ extension ClinicSession {
     /// when either is already merged, or when one user has unsaved forms for the details or a
     /// new alert of both (they could not both be kept).
     public func mergePatients(keepKey: String, otherKey: String) throws -> PatientMergeSummary {
-        _ = try requirePractitioner(for: "merge patient records")
+        try authorize(.mergePatients)
         return try database.write { tx in
             guard let keep = try tx.patient(key: keepKey) else { throw ServiceError.notFound("no patient '\(keepKey)'") }
             guard let other = try tx.patient(key: otherKey) else { throw ServiceError.notFound("no patient '\(otherKey)'") }
@@ -124,7 +125,8 @@ extension ClinicSession {
 
     /// Changes demographics with `change` applied to the stored patient.
     public func editPatient(key: String, today: LocalDate = .today(), _ change: (inout Patient) throws -> Void) throws -> Patient {
-        try database.write { tx in
+        try authorize(.editPatient)
+        return try database.write { tx in
             guard var p = try tx.patient(key: key) else { throw ServiceError.notFound("no patient '\(key)'") }
             try change(&p)
             try tx.updatePatient(p, actor: actor, today: today)
@@ -133,73 +135,87 @@ extension ClinicSession {
     }
 
     public func listPatients(includeArchived: Bool = false, limit: Int = 500) throws -> [PatientSummary] {
-        try database.read { tx in try tx.patientSummaries(includeArchived: includeArchived, limit: limit) }
+        try authorize(.findPatients)
+        return try database.read { tx in try tx.patientSummaries(includeArchived: includeArchived, limit: limit) }
     }
 
     /// How many patients are on file (a count, not a listing).
     public func patientCount(includeArchived: Bool = false) throws -> Int {
-        try database.read { tx in try tx.patientCount(includeArchived: includeArchived) }
+        try authorize(.findPatients)
+        return try database.read { tx in try tx.patientCount(includeArchived: includeArchived) }
     }
 
     public func searchPatients(_ query: String, includeArchived: Bool = false, limit: Int = 50) throws -> [PatientSummary] {
-        try database.read { tx in try tx.searchPatients(query, includeArchived: includeArchived, limit: limit) }
+        try authorize(.findPatients)
+        return try database.read { tx in try tx.searchPatients(query, includeArchived: includeArchived, limit: limit) }
     }
 
     /// Opens a chart (audited as a view).
     public func chart(key: String, today: LocalDate = .today()) throws -> PatientChart {
-        try database.write { tx in
+        try authorize(.openChart)
+        let clinicalNotesHidden = !may(.readClinicalNotes)
+        return try database.write { tx in
             guard let p = try tx.patient(key: key) else { throw ServiceError.notFound("no patient '\(key)'") }
             try tx.auditView(patientID: p.id!, actor: actor)
-            let visits = isReception ? [] : try amendedSummaries(tx, patientID: p.id!).map(\.summary)
+            let visits = clinicalNotesHidden ? [] : try amendedSummaries(tx, patientID: p.id!).map(\.summary)
             let mergedInto = try tx.mergedInto(patientID: p.id!).flatMap { try tx.patient(id: $0) }.map(PatientSummary.init)
             return PatientChart(patient: p, referrals: try tx.referralStatuses(patientID: p.id!), visits: visits,
-                                age: p.age(on: today), clinicalNotesHidden: isReception, mergedInto: mergedInto)
+                                age: p.age(on: today), clinicalNotesHidden: clinicalNotesHidden, mergedInto: mergedInto)
         }
     }
 
     /// Confirms or dismisses a (proposed) alert.
     public func setAlert(id: Int64, status: AlertStatus) throws {
-        _ = try requirePractitioner(for: "review alerts")
+        try authorize(.reviewAlert)
         try database.write { tx in try tx.setAlertStatus(alertID: id, status: status, actor: actor) }
     }
 
     /// One of a patient's alerts as it stands (nil when the patient has no such alert), for
     /// saying what a review changed. Not audited as a view: demographics, like the alert list.
     public func alert(id: Int64, patientID: Int64) throws -> PatientAlert? {
-        try database.read { tx in try tx.patient(id: patientID)?.alerts.first { $0.id == id } }
+        try authorize(.openChart)
+        return try database.read { tx in try tx.patient(id: patientID)?.alerts.first { $0.id == id } }
     }
 
     /// Adds an alert to a patient.
     public func addAlert(patientKey: String, alert: PatientAlert) throws -> PatientAlert {
-        try database.write { tx in
+        try authorize(.addAlert)
+        return try database.write { tx in
             guard let p = try tx.patient(key: patientKey) else { throw ServiceError.notFound("no patient '\(patientKey)'") }
             return try tx.insertAlert(alert, patientID: p.id!, actor: actor)
         }
     }
 
     public func addPractitioner(_ p: Practitioner) throws -> Practitioner {
-        try database.write { tx in try tx.insertPractitioner(p, actor: actor) }
+        try authorize(.manageAccounts)
+        try checkGrant(ClinicRole.held(by: p), to: p.handle)
+        return try database.write { tx in try tx.insertPractitioner(p, actor: actor) }
     }
 
     /// Changes a practitioner's details (training on file, registration...).
     public func editPractitioner(handle: String, _ change: (inout Practitioner) throws -> Void) throws -> Practitioner {
-        try database.write { tx in
+        try authorize(.manageAccounts)
+        return try database.write { tx in
             guard var p = try tx.practitioner(handle: handle) else { throw ServiceError.notFound("no practitioner '\(handle)'") }
+            let before = ClinicRole.held(by: p)
             try change(&p)
+            try checkGrant(ClinicRole.held(by: p).subtracting(before), to: p.handle)
             try tx.updatePractitioner(p, actor: actor)
             return p
         }
     }
 
     public func practitioners() throws -> [Practitioner] {
-        try database.read { tx in try tx.practitioners() }
+        try authorize(.listAccounts)
+        return try database.read { tx in try tx.practitioners() }
     }
 }
 
 extension ClinicSession {
     /// A referral with its original letter (audited as a view of the patient's record).
     public func referral(id: Int64) throws -> Referral {
-        try database.write { tx in
+        try authorize(.readReferral)
+        return try database.write { tx in
             guard let r = try tx.referral(id: id, withLetter: true) else { throw ServiceError.notFound("no referral \(id)") }
             try tx.auditView(patientID: r.patientID, actor: actor, what: "referral \(id)")
             return r
@@ -208,7 +224,8 @@ extension ClinicSession {
 
     /// A patient's referrals with sessions used and left.
     public func referrals(patientKey: String) throws -> (Patient, [ReferralStatus]) {
-        try database.read { tx in
+        try authorize(.readReferral)
+        return try database.read { tx in
             guard let p = try tx.patient(key: patientKey) else { throw ServiceError.notFound("no patient '\(patientKey)'") }
             return (p, try tx.referralStatuses(patientID: p.id!))
         }

@@ -28,8 +28,8 @@ extension ClinicSession {
     public func plan(visitID: Int64, edits: [PlanEdit] = [], save: Bool = false, final: Bool = false, rebuild: Bool = false,
                      format: PlanFormat = .text, audience: PlanAudience = .patient, clinicName: String = "Knot clinic",
                      rules: ReviewRules = .standard, today: LocalDate = .today()) throws -> RenderedPlan {
-        try requireClinicalAccess()
-        if save || final || !edits.isEmpty { _ = try requirePractitioner(for: "change a plan") }
+        try authorize(.viewPlan)
+        if save || final || !edits.isEmpty { try authorize(.changePlan) }
         return try database.write { tx in
             guard let signed = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
             // Plans and letters read the visit as amended, and say which values were corrected.
@@ -93,7 +93,8 @@ extension ClinicSession {
     /// `date` only filters (`knot reviews --due-by`): "overdue" and "due in" always count from
     /// `today`, the clinic's date, and the referral is the one current today.
     public func reviewsDue(by date: LocalDate, today: LocalDate = .today()) throws -> [ReviewDue] {
-        try database.read { tx in
+        try authorize(.recallList)
+        return try database.read { tx in
             try tx.reviewsDue(by: date).map { row in
                 let referral = try tx.referralStatuses(patientID: row.patient.id).first { $0.isCurrent(on: today) }
                 let days = today.days(until: row.reviewDate)

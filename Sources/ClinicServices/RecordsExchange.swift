@@ -18,15 +18,15 @@ extension ClinicSession {
     /// Streams the clinic (or one patient, or those changed since a date) to an XML file (0600),
     /// one patient at a time so memory stays flat; validates what it wrote; deterministic bytes.
     public func export(to path: String, patientKey: String? = nil, since: LocalDate? = nil, includeAudit: Bool = true) throws -> ExportSummary {
-        try requireClinicalAccess()
+        try authorize(.exportRecords)
         if FileManager.default.fileExists(atPath: path) {
             throw ServiceError.input("\(path) already exists; choose a new file (exports never overwrite)")
         }
-        let tmp = path + ".partial"
-        try? FileManager.default.removeItem(atPath: tmp)
+        // A new private file beside the export (O_EXCL|O_NOFOLLOW, 0600): never an old one, never a link.
+        let (fd, tmp) = try PrivateFile.createTemporary(besides: path)
         var summary = ExportSummary(file: path, practitioners: 0, patients: 0, visits: 0, auditEvents: 0, bytes: 0)
         do {
-            let writer = try RecordsExportWriter(path: tmp)
+            let writer = try RecordsExportWriter(fileDescriptor: fd, destination: tmp)
             try writer.writeHeader(RecordsExportHeader(software: "knot"))
             // One read transaction: a consistent snapshot while others keep writing.
             try database.read { tx in
@@ -55,12 +55,11 @@ extension ClinicSession {
             // Validate what was written, streaming, before it takes the real name.
             let reader = try RecordsImportReader(contentsOfFile: tmp, fileName: (path as NSString).lastPathComponent)
             while try reader.next() != nil {}
-            try FileManager.default.moveItem(atPath: tmp, toPath: path)
+            try PrivateFile.commit(tmp, to: path, replacing: false)
         } catch {
-            try? FileManager.default.removeItem(atPath: tmp)
+            unlink(tmp)
             throw error
         }
-        chmod(path, 0o600)
         summary.bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
         try database.write { tx in
             _ = try tx.appendAudit(AuditEvent(actor: actor, action: .export, entity: "clinic", detail: "\(summary.patients) patients"))
@@ -83,7 +82,10 @@ extension ClinicSession {
                     if let existing = try tx.practitioner(handle: p.handle) {
                         practitionerMap[p.id ?? 0] = existing.id!
                     } else {
-                        let saved = try tx.insertPractitioner(p, actor: actor, preservingID: keepIDs)
+                        // Into a clinic already running, a file never makes an administrator.
+                        var account = p
+                        if !keepIDs { account.isAdministrator = false }
+                        let saved = try tx.insertPractitioner(account, actor: actor, preservingID: keepIDs)
                         practitionerMap[p.id ?? 0] = saved.id!
                     }
                 case .patient(let record):

@@ -103,7 +103,7 @@ extension ClinicSession {
     /// Opens a draft visit for a patient, linked to the patient's current referral when there is one.
     public func newVisit(patientKey: String, at date: Date = Date(), complaint: String?, pain: PainScores,
                          psfs: [PSFSItem] = [], notes: String? = nil, referralID: Int64? = nil) throws -> Visit {
-        let me = try requirePractitioner(for: "record a visit")
+        let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             var referral = referralID
@@ -118,7 +118,7 @@ extension ClinicSession {
 
     /// Saves a draft's header; `expectedRevision` guards against a silent overwrite by another session.
     public func saveDraft(_ visit: Visit, expectedRevision: Int?) throws -> Int {
-        _ = try requirePractitioner(for: "edit a visit")
+        try authorize(.recordVisit)
         return try database.write { tx in
             _ = try draftVisit(tx, visit.id!, for: "edit the visit")
             return try tx.updateVisitHeader(visit, expectedRevision: expectedRevision, actor: actor)
@@ -126,7 +126,7 @@ extension ClinicSession {
     }
 
     public func addTriggerPoint(visitID: Int64, _ f: TriggerPointFinding) throws -> TriggerPointFinding {
-        _ = try requirePractitioner(for: "record findings")
+        try authorize(.recordVisit)
         return try database.write { tx in
             _ = try draftVisit(tx, visitID, for: "add a finding")
             return try tx.insertTriggerPoint(f, visitID: visitID, actor: actor)
@@ -134,7 +134,7 @@ extension ClinicSession {
     }
 
     public func addBiomechanical(visitID: Int64, _ f: BiomechanicalFinding) throws -> BiomechanicalFinding {
-        _ = try requirePractitioner(for: "record findings")
+        try authorize(.recordVisit)
         return try database.write { tx in
             _ = try draftVisit(tx, visitID, for: "add a finding")
             return try tx.insertBiomechanical(f, visitID: visitID, actor: actor)
@@ -142,7 +142,7 @@ extension ClinicSession {
     }
 
     public func addTreatment(visitID: Int64, _ t: Treatment) throws -> Treatment {
-        _ = try requirePractitioner(for: "record treatment")
+        try authorize(.recordVisit)
         return try database.write { tx in
             _ = try draftVisit(tx, visitID, for: "add a treatment")
             return try tx.insertTreatment(t, visitID: visitID, actor: actor)
@@ -156,7 +156,7 @@ extension ClinicSession {
     /// patient's birth. A patient under 18 on the day consents with a guardian, or the
     /// practitioner records a mature-minor assessment.
     public func recordConsent(patientKey: String, now: Date = Date(), _ build: (Int64, Int64) -> Consent) throws -> Consent {
-        let me = try requirePractitioner(for: "record consent")
+        let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             var c = build(p.id!, me.id!)
@@ -180,7 +180,7 @@ extension ClinicSession {
     /// earlier than `now` is a late entry.
     public func recordScreen(patientKey: String, answers: ScreenAnswers, validDays: Int = 90,
                              at: Date = Date(), now: Date = Date()) throws -> PrecautionScreen {
-        let me = try requirePractitioner(for: "record the precaution screen")
+        let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             var problems = answers.problems()
@@ -200,7 +200,7 @@ extension ClinicSession {
     /// precautions. An entry for a visit on an earlier day, or one whose `performedAt` is
     /// earlier than `now`, is a late entry. Returns the entry and any warnings (no training on file).
     public func addNeedling(visitID: Int64, _ entry: NeedlingEntry, now: Date = Date()) throws -> (NeedlingEntry, [String]) {
-        let me = try requirePractitioner(for: "record dry needling")
+        let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let v = try draftVisit(tx, visitID, for: "add a needling entry")
             guard let p = try tx.patient(id: v.patientID) else { throw ServiceError.notFound("no patient \(v.patientID)") }
@@ -229,13 +229,13 @@ extension ClinicSession {
     }
 
     public func setNeedlesRemoved(entryID: Int64, removed: Int) throws {
-        _ = try requirePractitioner(for: "record needles removed")
+        try authorize(.recordVisit)
         try database.write { tx in try tx.updateNeedlesRemoved(entryID: entryID, removed: removed, actor: actor) }
     }
 
     /// Signs a visit: refused while the needle count does not balance or by anyone but its practitioner.
     public func sign(visitID: Int64) throws -> Visit {
-        let me = try requirePractitioner(for: "sign a visit")
+        let me = try practitioner(authorizedFor: .signVisit)
         return try database.write { tx in
             guard let v = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
             let refusals = NeedlingSafety.checkMaySign(visit: v, by: me.id!)
@@ -253,7 +253,7 @@ extension ClinicSession {
     /// field is refused with the fields this visit has; an amendment that would leave the needle
     /// count unbalanced is refused as a clinical rule.
     public func amend(visitID: Int64, reason: String, changes: [Amendment.Change]) throws -> Amendment {
-        let me = try requirePractitioner(for: "amend a visit")
+        let me = try practitioner(authorizedFor: .amendVisit)
         return try database.write { tx in
             guard let v = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
             guard v.status == .signed else {
@@ -294,7 +294,7 @@ extension ClinicSession {
 
     /// A visit with its amendments and plans (audited as a view).
     public func visitRecord(id: Int64) throws -> VisitRecord {
-        try requireClinicalAccess()
+        try authorize(.readClinicalNotes)
         return try database.write { tx in
             guard let v = try tx.visit(id: id) else { throw ServiceError.notFound("no visit \(id)") }
             try tx.auditView(patientID: v.patientID, actor: actor, what: "visit \(id)")
@@ -321,7 +321,7 @@ extension ClinicSession {
 
     /// The patient's visits oldest first, for the pain trend.
     public func history(patientKey: String) throws -> (Patient, [HistoryEntry]) {
-        try requireClinicalAccess()
+        try authorize(.readClinicalNotes)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             try tx.auditView(patientID: p.id!, actor: actor, what: "history")
@@ -337,7 +337,7 @@ extension ClinicSession {
 
     /// The needling log for a period: needles, lots, adverse events.
     public func needlingLog(from: LocalDate, to: LocalDate) throws -> [NeedlingLogLine] {
-        try requireClinicalAccess()
+        try authorize(.needlingLog)
         let start = Self.startOfDay(from)
         let end = Self.startOfDay(to.adding(days: 1))
         return try database.read { tx in
@@ -436,7 +436,7 @@ public enum AmendmentError: Error, Sendable, CustomStringConvertible {
 extension ClinicSession {
     /// The needle last used by the working practitioner, if any.
     public func lastNeedle() throws -> Needle? {
-        guard let me = user else { return nil }
+        guard let me = user, may(.recordVisit) else { return nil }
         return try database.read { tx in try tx.lastNeedle(practitionerID: me.id!) }
     }
 }

@@ -140,7 +140,7 @@ public final class ClinicDatabase: Sendable {
                 throw StoreError.cannotOpen(path: reportedAs ?? path, reason: "cannot create the folder \(dir) (\(Self.reason(error)))")
             }
         }
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd < 0 {
             throw StoreError.cannotOpen(path: reportedAs ?? path, reason: String(cString: strerror(errno)))
         }

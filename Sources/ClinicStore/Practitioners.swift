@@ -13,23 +13,30 @@ extension StoreTransaction {
             id: row["id"], handle: row["handle"], name: row["name"],
             profession: Profession(rawValue: row["profession"]) ?? .other,
             registrationNumber: row["registration_number"], role: Role(rawValue: row["role"]) ?? .reception,
-            dryNeedlingTraining: training)
+            dryNeedlingTraining: training,
+            isAdministrator: (row["administrator"] as Int?) == 1, isActive: (row["active"] as Int?) != 0)
     }
 
-    /// Adds a practitioner (validated), returning it with its id.
+    /// Adds a practitioner (validated), returning it with its id. The first practitioner of a
+    /// clinic with no administrator yet becomes its administrator (`knot init`, the demo clinic,
+    /// a clinic export imported into an empty database), as the accounts migration did.
     @discardableResult
     public func insertPractitioner(_ p: Practitioner, actor: String, preservingID: Bool = false) throws -> Practitioner {
         do { try p.validate() } catch { throw StoreError.invalid(error) }
         if try practitioner(handle: p.handle) != nil {
             throw StoreError.duplicate(entity: "practitioner", field: "handle", value: p.handle)
         }
+        var saved = p
+        if p.role == .practitioner, p.isActive,
+           try Int.fetchOne(db, sql: "SELECT count(*) FROM practitioner WHERE administrator = 1") == 0 {
+            saved.isAdministrator = true
+        }
         try db.cachedStatement(sql: """
-            INSERT INTO practitioner (id, handle, name, profession, registration_number, role, training_course, training_hours, training_completed_on, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO practitioner (id, handle, name, profession, registration_number, role, training_course, training_hours, training_completed_on, created_at, administrator, active)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [preservingID ? p.id : nil, p.handle, p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
                              p.dryNeedlingTraining?.course, p.dryNeedlingTraining?.hours,
-                             p.dryNeedlingTraining?.completedOn, Date()])
-        var saved = p
+                             p.dryNeedlingTraining?.completedOn, Date(), saved.isAdministrator ? 1 : 0, p.isActive ? 1 : 0])
         saved.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "practitioner", entityID: saved.id))
         return saved
@@ -40,10 +47,10 @@ extension StoreTransaction {
         do { try p.validate() } catch { throw StoreError.invalid(error) }
         try db.cachedStatement(sql: """
             UPDATE practitioner SET name = ?, profession = ?, registration_number = ?, role = ?,
-              training_course = ?, training_hours = ?, training_completed_on = ? WHERE id = ?
+              training_course = ?, training_hours = ?, training_completed_on = ?, administrator = ?, active = ? WHERE id = ?
             """).execute(arguments: [p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
                              p.dryNeedlingTraining?.course, p.dryNeedlingTraining?.hours,
-                             p.dryNeedlingTraining?.completedOn, id])
+                             p.dryNeedlingTraining?.completedOn, p.isAdministrator ? 1 : 0, p.isActive ? 1 : 0, id])
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: "practitioner", entityID: id))
     }
 

@@ -34,7 +34,8 @@ final class App {
         self.renderer = Renderer(colorPolicy: colorPolicy)
         let context = SessionContext(databasePath: session.database.path, workingAs: Self.workingAs(session),
                                      isReception: session.isReception,
-                                     canRecordVisits: session.user?.role == .practitioner, today: today)
+                                     canRecordVisits: session.may(.recordVisit), today: today,
+                                     hasAccount: session.user != nil || session.isMaintenance)
         self.state = AppState(context: context, size: terminal.size)
     }
 

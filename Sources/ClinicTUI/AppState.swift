@@ -67,6 +67,8 @@ struct SessionContext: Sendable, Hashable {
     /// True when a practitioner (not reception, not nobody) is working: only they record visits.
     var canRecordVisits: Bool
     var today: LocalDate
+    /// False when nobody with an active account is working: only the first run's demo is theirs.
+    var hasAccount: Bool = true
 }
 
 /// A message in the status line.

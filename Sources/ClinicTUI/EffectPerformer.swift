@@ -27,7 +27,7 @@ struct EffectPerformer {
     private func run(_ effect: Effect) throws -> Command {
         switch effect {
         case .checkFirstRun:
-            return .databaseChecked(isEmpty: try session.listPatients(includeArchived: true, limit: 1).isEmpty)
+            return .databaseChecked(isEmpty: try session.hasNoPatients())
         case .searchPatients(let query):
             let trimmed = query.trimmingCharacters(in: .whitespaces)
             let page = PatientListScreen.pageLimit
@@ -67,7 +67,7 @@ struct EffectPerformer {
         case .saveFormDraft, .loadFormDraft, .discardFormDraft:
             return try performFormDraftWork(effect)
         case .loadDemo:
-            let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: today)
+            let summary = try session.loadDemo(today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)
         }
     }

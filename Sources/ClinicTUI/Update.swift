@@ -62,10 +62,23 @@ enum Update {
             guard s.current.kind == .firstRun else { return (s, []) }
             s.stack = [.patientList(PatientListState())]
             s.message = StatusMessage(kind: .info, text: "Empty clinic: F2 registers a patient, F6 opens the referral inbox.")
+            if !s.context.hasAccount {
+                // Nobody with an account yet: the first is made on the command line.
+                var list = PatientListState()
+                list.show([])
+                s.stack = [.patientList(list)]
+                s.message = StatusMessage(kind: .info, text: "Empty clinic. First account: knot init --handle HANDLE --name NAME")
+                return (s, [])
+            }
             return (s, [.searchPatients("")])
         case .demoLoaded(let patients, let visits):
             s.stack = [.patientList(PatientListState())]
             s.message = StatusMessage(kind: .info, text: "Demo clinic loaded: \(patients) patients, \(visits) visits.")
+            if !s.context.hasAccount {
+                // Loaded by someone without an account: the demo's own accounts are the way in.
+                s.message = StatusMessage(kind: .info, text: "Demo clinic loaded: \(patients) patients. To work in it: knot --practitioner mchen")
+                return (s, [])
+            }
             return (s, [.searchPatients("")])
         case .patientsFound(let query, let patients):
             if let index = s.stack.firstIndex(where: { $0.kind == .patientList }),

@@ -28,10 +28,25 @@ public enum KnotProcess {
 
     /// Runs `knot args…` with a clean environment (HOME in `home`, no practitioner unless given).
     @discardableResult
-    public static func run(_ args: [String], home: String, environment: [String: String] = [:], stdin: Data? = nil) throws -> Result {
+    /// Runs another program (e.g. `script`, to give `knot` a terminal) with the same clean environment.
+    public static func runProgram(_ program: String, _ args: [String], home: String, environment: [String: String] = [:]) throws -> Result {
+        try run(args, home: home, environment: environment, program: program)
+    }
+
+    /// - Parameter umask: when given (e.g. 0), `knot` starts under that umask (through `/bin/sh`).
+    public static func run(_ args: [String], home: String, environment: [String: String] = [:], stdin: Data? = nil,
+                           umask: Int? = nil, program: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
+        if let program {
+            p.executableURL = URL(fileURLWithPath: program)
+            p.arguments = args
+        } else if let umask {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "umask \(String(umask, radix: 8)) && exec \"$0\" \"$@\"", executable] + args
+        } else {
+            p.executableURL = URL(fileURLWithPath: executable)
+            p.arguments = args
+        }
         var env = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
         for (k, v) in environment { env[k] = v }
         p.environment = env

@@ -35,7 +35,7 @@ public final class XMLStreamWriter {
     public init(path: String, permissions: Int = 0o600, indent: Bool = true) throws {
         LibXMLRuntime.prepare()
         destination = path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(permissions))
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
         guard descriptor >= 0 else {
             throw XMLErrors(XMLError(kind: .io, message: "cannot create \(path): \(String(cString: strerror(errno)))", file: path))
         }
@@ -46,6 +46,15 @@ public final class XMLStreamWriter {
         }
         sink = OutputSink(fileDescriptor: descriptor)
         writer = try Self.makeWriter(sink: sink, indent: indent, destination: path)
+    }
+
+    /// Writes to a file already open for writing (made by the caller, e.g. a private temporary
+    /// file); the writer owns `fileDescriptor` from now on and closes it. `destination` names it in errors.
+    public init(fileDescriptor: Int32, destination: String, indent: Bool = true) throws {
+        LibXMLRuntime.prepare()
+        self.destination = destination
+        sink = OutputSink(fileDescriptor: fileDescriptor)
+        writer = try Self.makeWriter(sink: sink, indent: indent, destination: destination)
     }
 
     deinit {

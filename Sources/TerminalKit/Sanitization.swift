@@ -10,17 +10,36 @@ public let terminalReplacementCharacter: Character = "\u{FFFD}"
 /// controls (U+007F-U+009F), the line and paragraph separators (U+2028, U+2029) and the bidi
 /// embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069), which can make
 /// text display in a misleading order. `ScreenBuffer` applies this to everything it draws.
-public func sanitizedForTerminal(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: isUnsafeForTerminal) else { return text }
+///
+/// This is the one function for text bound for a terminal: the front end draws through it and
+/// the command line prints through it (`keepingLineBreaks` lets newline and tab through, for
+/// printed lines; `.escape` shows each control as `\u{009B}`, for a letter shown as received).
+public func sanitizedForTerminal(_ text: String, keepingLineBreaks: Bool = false,
+                                 as style: TerminalSanitizing = .replace(terminalReplacementCharacter)) -> String {
+    func unsafe(_ scalar: Unicode.Scalar) -> Bool {
+        isUnsafeForTerminal(scalar) && !(keepingLineBreaks && (scalar == "\n" || scalar == "\t"))
+    }
+    guard text.unicodeScalars.contains(where: unsafe) else { return text }
     var result = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
-        if isUnsafeForTerminal(scalar) {
-            result.append(contentsOf: terminalReplacementCharacter.unicodeScalars)
-        } else {
-            result.append(scalar)
+        guard unsafe(scalar) else { result.append(scalar); continue }
+        switch style {
+        case .replace(let replacement):
+            result.append(contentsOf: replacement.unicodeScalars)
+        case .escape:
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            result.append(contentsOf: "\\u{\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)}".unicodeScalars)
         }
     }
     return String(result)
+}
+
+/// How `sanitizedForTerminal` shows what must not reach the terminal raw.
+public enum TerminalSanitizing: Sendable, Hashable {
+    /// One character in place of each unsafe scalar.
+    case replace(Character)
+    /// A visible escape, `\u{001B}`, so that nothing is hidden.
+    case escape
 }
 
 /// True for the scalars `sanitizedForTerminal(_:)` replaces.

@@ -5,19 +5,21 @@ import ClinicModel
 /// Everything Knot prints goes through here, so that text from the record (names, notes,
 /// imported letters) can never carry a terminal escape sequence to the screen.
 enum Console {
-    /// Replaces control characters (ESC, C1, BEL...) with a visible '?' — keeps newlines and tabs.
+    /// Replaces control characters (ESC, C1, BEL, bidi overrides and isolates, line separators...)
+    /// with a visible '?', keeping newlines and tabs: TerminalKit's one sanitizing function.
     static func safe(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars {
-            if s == "\n" || s == "\t" {
-                out.append(s)
-            } else if s.properties.generalCategory == .control || s.properties.generalCategory == .format && s.value >= 0x202A && s.value <= 0x202E {
-                out.append("?")
-            } else {
-                out.append(s)
-            }
+        sanitizedForTerminal(text, keepingLineBreaks: true, as: .replace("?"))
+    }
+
+    /// Writes bytes received from outside (an original letter) to standard output: byte for
+    /// byte to a file or pipe; to a terminal, as UTF-8 text with every control character shown
+    /// escaped (`\u{009B}`), so that nothing in it can act on the terminal.
+    static func writeVerbatim(_ data: Data, terminal: Bool = isatty(1) == 1) {
+        if terminal {
+            FileHandle.standardOutput.write(Data(sanitizedForTerminal(String(decoding: data, as: UTF8.self), keepingLineBreaks: true, as: .escape).utf8))
+        } else {
+            FileHandle.standardOutput.write(data)
         }
-        return String(out)
     }
 
     static func print(_ text: String = "") {

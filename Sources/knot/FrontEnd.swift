@@ -9,8 +9,10 @@ enum FrontEnd {
     static func launch(global: GlobalOptions) throws {
         let interactive = isatty(0) == 1 && isatty(1) == 1
         let session = try global.session(create: try mayCreate(global: global, interactive: interactive))
+        // Without an account, the front end only offers to load the demo clinic into an empty database.
+        if !session.may(.findPatients) && !session.may(.loadDemo) { try session.authorize(.findPatients) }
         if !interactive {
-            let patients = try session.patientCount(includeArchived: true)
+            let patients = session.may(.findPatients) ? try session.patientCount(includeArchived: true) : 0
             Console.print("Knot — clinic records and a dry-needling log. Database: \(session.database.path) (\(patients) patient(s)).")
             Console.print("Standard input or output is not a terminal, so the full-screen front end did not start.")
             Console.print("Every action is a subcommand: knot --help (e.g. knot demo, knot patient search NAME, knot import Import/).")

@@ -12,8 +12,12 @@ struct ImportMatchingTests {
     let dir = TemporaryDirectory(prefix: "knot-import")
 
     func session() throws -> ClinicSession {
-        let s = try ClinicSession.open(path: dir.file("clinic.sqlite"), handle: nil)
-        return s
+        // The first account (the clinic's administrator), then work as it: no anonymous imports.
+        let setup = try ClinicSession.open(path: dir.file("clinic.sqlite"), handle: nil)
+        if setup.user == nil, try setup.hasNoPatients() {
+            _ = try? setup.setUpClinic(firstAccount: Practitioner(handle: "amy", name: "Amy Nguyen", profession: .physiotherapist))
+        }
+        return try ClinicSession.open(path: dir.file("clinic.sqlite"), handle: "amy")
     }
 
     func letter(given: String, family: String, dob: String, medicare: String? = nil, medication: String = "Paracetamol 1 g prn") throws -> String {

@@ -43,7 +43,7 @@ struct RecordStoreSeamTests {
     /// A new SQLite clinic with one practitioner and one patient, behind the counting store.
     func clinic() throws -> (store: CountingRecordStore<ClinicDatabase>, mei: ClinicSession, patient: Patient) {
         let store = CountingRecordStore(try ClinicDatabase(path: dir.file("clinic.sqlite")))
-        let setup = ClinicSession(database: store, user: nil, actor: "setup")
+        let setup = ClinicSession.maintenance(database: store, actor: "setup")
         let practitioner = try setup.addPractitioner(Practitioner(handle: "mchen", name: "Mei Chen", profession: .physiotherapist,
                                                                   registrationNumber: "PHY0001234567"))
         let patient = try setup.addPatient(Patient(recordNumber: "", givenNames: "Ana", familyName: "Souza",
@@ -112,7 +112,7 @@ struct RecordStoreSeamTests {
         var summary = DemoSummary()
         #expect(try transactions(on: store) { summary = try DemoClinic.load(into: store, actor: "demo", today: today) } == (0, 1))
         #expect(summary.patients > 0)
-        let session = ClinicSession(database: store, user: nil, actor: "demo")
+        let session = ClinicSession.maintenance(database: store, actor: "demo")
         #expect(try session.patientCount(includeArchived: true) == summary.patients)
         #expect(try session.reviewsDue(by: today).count == summary.reviewsDue)
     }

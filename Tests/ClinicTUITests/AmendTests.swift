@@ -141,12 +141,12 @@ import TerminalKit
     }
 
     @Test func onlyAPractitionerAmendsAndOnlyASignedVisit() throws {
-        // Nobody chosen: the visit can be read, not amended.
+        // Nobody chosen (no account): not even the patient list, and the way in is named.
         let nobody = try TUIHarness("amend-nobody", user: nil)
-        let signed = try openSignedVisit(nobody)
-        try nobody.press(.character("m"))
-        #expect(nobody.app.state.current.kind == .visit)
-        #expect(said(nobody) == "Amending a visit needs a practitioner: start knot with --practitioner HANDLE.")
+        try nobody.type("alvarez")
+        #expect(said(nobody).contains("has no Knot account"), "\(said(nobody))")
+        #expect(!nobody.screen.contains("Álvarez"))
+        let signed = try openSignedVisit(try TUIHarness("amend-somebody"))
 
         // Reception never reaches a visit from the chart; if it did, `m` still refuses.
         let size = TerminalSize(rows: 24, columns: 80)

@@ -152,7 +152,9 @@ import TerminalKit
         try expectGolden("first-run", tui.screen)
         try tui.press(.character("d"))
         #expect(tui.screen.contains("Demo clinic loaded:"))
-        #expect(tui.screen.contains("Al-Hassan, Mohammed"))
+        // Loaded by nobody (no account yet): the demo's accounts are how to go on.
+        let again = try TUIHarness(sharing: tui, user: "mchen")
+        #expect(again.screen.contains("Al-Hassan, Mohammed"))
     }
 
     @Test func firstRunCanStartEmpty() throws {
@@ -160,7 +162,9 @@ import TerminalKit
         try tui.press(.character("e"))
         #expect(tui.screen.contains("Empty clinic"))
         #expect(tui.screen.contains("No patients yet."))
-        #expect(try tui.session.listPatients().isEmpty)
+        // Nobody has an account yet: the way to make the first is named.
+        #expect(tui.screen.contains("knot init --handle"))
+        #expect(try tui.session.hasNoPatients())
     }
 
     @Test func resizeRedrawsAtTheNewSize() throws {
@@ -175,7 +179,8 @@ import TerminalKit
     }
 
     @Test func narrowScreenLaysOutAccentedAndWideNames() throws {
-        let tui = try TUIHarness("narrow", rows: 16, columns: 60, demo: false, user: nil) { setup in
+        let tui = try TUIHarness("narrow", rows: 16, columns: 60, demo: false, user: "amy") { setup in
+            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Nguyen", profession: .physiotherapist))
             let people: [(String, String)] = [
                 ("芳", "王"), ("Zoë", "Müller"), ("Thị Minh Khai", "Nguyễn"), ("Søren Kierkegaard", "Ørsted-Ødegård"),
                 ("太郎", "山田"), ("Siobhán", "O'Brien"), ("José", "Álvarez"),
@@ -197,7 +202,7 @@ import TerminalKit
     }
 
     @Test func recordTextCannotActOnTheTerminal() throws {
-        let tui = try TUIHarness("hostile", demo: false, user: nil) { setup in
+        let tui = try TUIHarness("hostile", demo: false, user: "pat") { setup in
             let author = try setup.addPractitioner(Practitioner(handle: "pat", name: "Pat Lee", profession: .physiotherapist))
             let alert = PatientAlert(kind: .precaution(.anticoagulant), text: "Warfarin\n\u{202E}gnissecca", status: .confirmed)
             let patient = try setup.addPatient(Patient(recordNumber: "", givenNames: "Ann", familyName: "Lee",
@@ -282,7 +287,7 @@ import TerminalKit
         try FileManager.default.createDirectory(atPath: "/tmp/knot-tui-tests", withIntermediateDirectories: true)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         try demoTemplate.backup(to: path)
-        let setup = try ClinicSession.open(path: path, handle: nil, environment: ["USER": "tester"])
+        let setup = try ClinicSession.open(path: path, handle: "mchen", environment: ["USER": "tester"])
         let terminal = InMemoryTerminal()
         terminal.enqueue(keys: "alvarez".map { Key.character($0) } + [.enter, .character("q")])
         try ClinicTUI.run(session: setup, terminal: terminal, today: fixedToday, colorPolicy: .noColor)

@@ -50,7 +50,9 @@ final class TUIHarness {
         let path = "\(folder)/\(name).sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         if demo { try demoTemplate.backup(to: path) }
-        let setup = try ClinicSession.open(path: path, handle: nil, environment: ["USER": "tester"])
+        // Set-up acts for the clinic as a whole (a maintenance session), not as a person.
+        let setup = ClinicSession.maintenance(database: try ClinicSession.open(path: path, handle: nil, environment: ["USER": "tester"]).database,
+                                              actor: "tester")
         try prepare(setup)
         session = try ClinicSession.open(path: path, handle: user, environment: ["USER": "tester"])
         terminal = InMemoryTerminal(rows: rows, columns: columns)

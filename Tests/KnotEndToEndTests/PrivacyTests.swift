@@ -112,6 +112,8 @@ struct PrivacyTests {
         let blocked = clinic.home.file("no-such-folder/out.xml")
         #expect(try clinic.knot(["export", "-o", blocked]).status != 0)
         #expect(!FileManager.default.fileExists(atPath: blocked + ".partial"))
+        let partials = try FileManager.default.contentsOfDirectory(atPath: clinic.home.path).filter { $0.contains(".partial") }
+        #expect(partials.isEmpty, "\(partials)")
     }
 
     @Test("reception cannot read clinical notes through any command; patient show hides visits")

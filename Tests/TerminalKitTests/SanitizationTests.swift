@@ -44,3 +44,19 @@ struct SanitizationTests {
         #expect(!output.unicodeScalars.contains("\u{9B}"))
     }
 }
+
+@Suite("sanitizing for the terminal, kept lines and escapes")
+struct SanitizingStylesTests {
+    @Test("printed lines keep newlines and tabs; C0, C1, bidi and separators are replaced")
+    func keepingLineBreaks() {
+        let text = "a\tb\nc\u{1B}[2J\u{9B}31m\u{85}\u{202E}\u{2066}\u{2028}\r"
+        #expect(sanitizedForTerminal(text, keepingLineBreaks: true, as: .replace("?")) == "a\tb\nc?[2J?31m?????")
+    }
+
+    @Test("an original letter shown on a terminal: every control escaped visibly, nothing lost")
+    func escaping() {
+        let text = "CSI \u{9B}31m NEL \u{85} RLO \u{202E} ESC \u{1B} tab\tok\n"
+        #expect(sanitizedForTerminal(text, keepingLineBreaks: true, as: .escape)
+            == "CSI \\u{009B}31m NEL \\u{0085} RLO \\u{202E} ESC \\u{001B} tab\tok\n")
+    }
+}

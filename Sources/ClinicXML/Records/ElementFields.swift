@@ -57,6 +57,10 @@ struct ElementFields {
         try optional(name).map { try parse(name, $0, XMLValueFormat.parseNumber, "a decimal number") }
     }
 
+    func optionalBool(_ name: String) throws -> Bool? {
+        try optional(name).map { try parse(name, $0, XMLValueFormat.parseBool, "true or false") }
+    }
+
     func bool(_ name: String) throws -> Bool {
         try parse(name, try required(name), XMLValueFormat.parseBool, "true or false")
     }

@@ -37,6 +37,16 @@ public final class RecordsExportWriter {
         encoder = RecordsXMLEncoder(xml: xml)
     }
 
+    /// Writes to a file already open (a private temporary file); the writer closes it.
+    public init(fileDescriptor: Int32, destination: String) throws(ClinicXMLError) {
+        do {
+            xml = try XMLStreamWriter(fileDescriptor: fileDescriptor, destination: destination)
+        } catch {
+            throw ClinicXMLError.unreadable(error, file: destination).asWriteFailure
+        }
+        encoder = RecordsXMLEncoder(xml: xml)
+    }
+
     /// Writes to memory; `finish()` returns the document.
     public init() throws(ClinicXMLError) {
         do {

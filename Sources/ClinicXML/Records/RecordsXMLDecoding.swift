@@ -44,7 +44,8 @@ struct RecordsXMLDecoder {
                 id: try f.optionalInt64("id"), handle: try f.text("handle"), name: try f.text("name"),
                 profession: try f.code("profession", Profession.self),
                 registrationNumber: f.optionalText("registrationNumber"), role: try f.code("role", Role.self),
-                dryNeedlingTraining: training)
+                dryNeedlingTraining: training, isAdministrator: try f.optionalBool("administrator") ?? false,
+                isActive: try f.optionalBool("active") ?? true)
             decoder.unique(practitioner.id, "practitioner", at: element)
             if !decoder.practitionerHandles.insert(practitioner.handle).inserted {
                 decoder.violate("the practitioner handle '\(practitioner.handle)' appears twice in the file",

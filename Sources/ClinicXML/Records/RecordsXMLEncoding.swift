@@ -20,7 +20,10 @@ struct RecordsXMLEncoder {
 
     mutating func practitioner(_ p: Practitioner) throws {
         location = ["practitioner \(p.handle)"]
-        try start("practitioner", ["id": id(p.id), "profession": p.profession.rawValue, "role": p.role.rawValue])
+        // administrator and active are written only when not the default, so that other accounts' bytes are as before.
+        try start("practitioner", ["id": id(p.id), "profession": p.profession.rawValue, "role": p.role.rawValue,
+                                   "administrator": p.isAdministrator ? XMLValueFormat.bool(true) : nil,
+                                   "active": p.isActive ? nil : XMLValueFormat.bool(false)])
         try element("handle", p.handle)
         try element("name", p.name)
         try element("registrationNumber", p.registrationNumber)

@@ -24,6 +24,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let session = try global.session()
         let files = try ClinicSession.importFiles(paths)
+        try session.authorizeImport(of: files)
         var extra: Data?
         if let schema {
             guard let d = FileManager.default.contents(atPath: schema) else { throw ServiceError.input("\(schema): cannot read the schema") }
@@ -137,9 +138,7 @@ struct PlanCommand: ParsableCommand {
             }
         } else if let output {
             if FileManager.default.fileExists(atPath: output) { throw ServiceError.input("\(output) already exists; choose a new file") }
-            guard FileManager.default.createFile(atPath: output, contents: Data(rendered.output.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ServiceError.input("cannot write \(output)")
-            }
+            try PrivateFile.write(Data(rendered.output.utf8), to: output, replacing: false)
             Console.print("Wrote the \(who.rawValue) plan (\(f.rawValue), version \(rendered.plan.version) \(rendered.plan.status.rawValue)) to \(output).")
         } else {
             Console.print(rendered.output)
@@ -185,7 +184,13 @@ struct RestoreCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The backup file.", completion: .file()) var file: String
     func run() throws {
-        let aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        // Over a database that exists, only a clinic administrator of that database may restore.
+        let aside: String
+        if FileManager.default.fileExists(atPath: global.databasePath) {
+            aside = try global.session(create: false).restore(backup: file)
+        } else {
+            aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        }
         Console.print("Restored \(global.databasePath) from \(file)." + (aside.isEmpty ? "" : " The previous database is kept at \(aside)."))
     }
 }

@@ -5,8 +5,9 @@ import ClinicServices
 
 struct PractitionerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "practitioner", abstract: "Add, edit and list practitioners and reception users.",
-        subcommands: [Add.self, Edit.self, List.self])
+        commandName: "practitioner", abstract: "Add, edit, list, deactivate and reactivate accounts (practitioners and reception users).",
+        discussion: "Adding, editing, deactivating and reactivating accounts is a clinic administrator's work; the first account, made by `knot init`, is one.",
+        subcommands: [Add.self, Edit.self, List.self, Deactivate.self, Reactivate.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a practitioner or a reception user.")
@@ -19,6 +20,7 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
+        @Flag(help: "Make the account a clinic administrator too (accounts, settings, restore, retention, clinic exports).") var administrator = false
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -36,9 +38,9 @@ struct PractitionerCommand: ParsableCommand {
             }
             let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!,
                                                              registrationNumber: registration, role: Role(rawValue: role)!,
-                                                             dryNeedlingTraining: training))
+                                                             dryNeedlingTraining: training, isAdministrator: administrator))
             if output.json { try Console.printJSON(p); return }
-            Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name)), id \(p.id!).")
+            Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name))\(p.isAdministrator ? ", clinic administrator" : ""), id \(p.id!).")
             if let w = NeedlingSafety.trainingWarning(for: p), p.role == .practitioner { Console.warn("note: " + w) }
         }
     }
@@ -53,6 +55,7 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
+        @Flag(inversion: .prefixedNo, help: "Make the account a clinic administrator, or no longer one.") var administrator: Bool?
 
         func validate() throws {
             let t = [trainingCourse != nil, trainingHours != nil, trainingDate != nil]
@@ -66,6 +69,7 @@ struct PractitionerCommand: ParsableCommand {
                 if let name { p.name = name }
                 if let profession { p.profession = Profession(rawValue: profession)! }
                 if let registration { p.registrationNumber = registration }
+                if let administrator { p.isAdministrator = administrator }
                 if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
                     p.dryNeedlingTraining = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
                 }
@@ -83,9 +87,33 @@ struct PractitionerCommand: ParsableCommand {
             let all = try global.session().practitioners()
             if output.json { try Console.printJSON(all); return }
             Console.print(Console.table(["HANDLE", "NAME", "PROFESSION", "ROLE", "REGISTRATION", "DN TRAINING"], all.map {
-                [$0.handle, $0.name, $0.profession.rawValue, $0.role.rawValue, $0.registrationNumber ?? "",
+                [$0.handle + ($0.isActive ? "" : " (deactivated)"), $0.name, $0.profession.rawValue,
+                 $0.role.rawValue + ($0.isAdministrator ? ", administrator" : ""), $0.registrationNumber ?? "",
                  $0.dryNeedlingTraining.map { "\($0.hours) h, \($0.completedOn)" } ?? "none on file"]
             }))
+        }
+    }
+
+    struct Deactivate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deactivate an account: kept for the record (its visits name it), refused at login.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The account's handle.") var handle: String
+
+        func run() throws {
+            let p = try global.session().setAccountActive(handle: handle, false)
+            Console.print("Deactivated \(p.handle) (\(p.name)); `knot practitioner reactivate \(p.handle)` brings the account back.")
+        }
+    }
+
+    struct Reactivate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reactivate a deactivated account.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The account's handle.") var handle: String
+
+        func run() throws {
+            let p = try global.session().setAccountActive(handle: handle, true)
+            Console.print("Reactivated \(p.handle) (\(p.name)).")
         }
     }
 }

@@ -40,7 +40,7 @@ struct ReferralCommand: ParsableCommand {
             let r = try global.session().referral(id: referral)
             if original {
                 guard let letter = r.originalLetter else { throw ServiceError.notFound("referral \(referral) was typed in: there is no original letter") }
-                FileHandle.standardOutput.write(letter)
+                Console.writeVerbatim(letter)
                 return
             }
             for spec in saveAttachment {
@@ -49,9 +49,7 @@ struct ReferralCommand: ParsableCommand {
                     throw UsageError("--save-attachment takes N=FILE with N between 1 and \(r.attachments.count)")
                 }
                 let path = String(parts[1])
-                guard FileManager.default.createFile(atPath: path, contents: r.attachments[n - 1].data, attributes: [.posixPermissions: 0o600]) else {
-                    throw ServiceError.input("cannot write \(path)")
-                }
+                try PrivateFile.write(r.attachments[n - 1].data, to: path)
                 Console.print("Saved attachment \(n) (\(r.attachments[n - 1].mediaType)) to \(path).")
             }
             if !saveAttachment.isEmpty { return }

@@ -48,12 +48,16 @@ struct InitCommand: ParsableCommand {
             // A new clinic keeps the machine's zone, so its dates no longer follow a viewer's TZ.
             try session.setTimeZone(TimeZone.current.identifier)
         }
-        if let handle, let name {
-            let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!))
-            Console.print("Added practitioner \(p.handle) (\(p.name)).")
+        var first: Practitioner?
+        if let handle, let name { first = Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!) }
+        if let p = try session.setUpClinic(firstAccount: first) {
+            Console.print("Added practitioner \(p.handle) (\(p.name))" + (p.isAdministrator ? ", the clinic administrator." : "."))
         }
         Console.print(existed ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
         if timeZone != nil || !existed { Console.print("The clinic's time zone is \(ClinicTimeZone.current.identifier).") }
+        if first == nil, session.user == nil {
+            Console.print("No account yet: the first one is made with `knot init --handle HANDLE --name \"Full Name\"` and becomes the clinic administrator.")
+        }
     }
 }
 
@@ -65,7 +69,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let session = try global.session(create: true)
-        let summary = try DemoClinic.load(into: session.database, actor: session.actor, today: LocalDate.today())
+        let summary = try session.loadDemo(today: LocalDate.today())
         Console.print("Loaded the demo clinic into \(session.database.path): \(summary).")
         Console.print("Try: knot patient list   ·   knot patient search smi   ·   knot practitioner list")
     }

@@ -1,0 +1,155 @@
+import ClinicModel
+
+/// What a user may hold in the clinic, for deciding who may do what.
+///
+/// A reception user holds `.reception`, a practitioner `.practitioner`; a clinic administrator
+/// holds `.administrator` beside either (the practitioner made by `knot init` is one).
+public enum ClinicRole: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case reception, practitioner, administrator
+
+    /// Reception below practitioner below administrator: no one grants a role above their own.
+    var rank: Int {
+        switch self {
+        case .reception: 0
+        case .practitioner: 1
+        case .administrator: 2
+        }
+    }
+
+    public static func < (a: ClinicRole, b: ClinicRole) -> Bool { a.rank < b.rank }
+
+    /// The roles an account holds (none once deactivated).
+    public static func held(by p: Practitioner) -> Set<ClinicRole> {
+        guard p.isActive else { return [] }
+        var roles: Set<ClinicRole> = [p.role == .reception ? .reception : .practitioner]
+        if p.isAdministrator { roles.insert(.administrator) }
+        return roles
+    }
+}
+
+/// Every use case of Knot, one case each: the command line and the front end both ask
+/// `ClinicSession.authorize(_:)` before doing any of them, against `ClinicAction.allowed`.
+public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
+    // Setting up
+    /// `knot init`: anyone on a new database (it makes the first administrator); after that, any user.
+    case initialize
+    /// `knot demo`: anyone into an empty database; after that, an administrator.
+    case loadDemo
+    /// The clinic's settings (`knot clinic set`).
+    case changeClinicSettings
+    // Accounts
+    case listAccounts
+    /// Add, edit, deactivate and reactivate accounts.
+    case manageAccounts
+    // Patients (demographics)
+    case findPatients
+    case registerPatient
+    /// Change a patient's details, archive or bring back.
+    case editPatient
+    /// The chart: demographics, alerts, referrals; clinical notes only for those who may read them.
+    case openChart
+    case addAlert
+    /// Confirm or dismiss an alert (a clinical judgement: an anticoagulant, an allergy).
+    case reviewAlert
+    case mergePatients
+    // Referrals
+    case readReferral
+    /// Import referral letters (HL7 CDA, Knot format) into the inbox and charts.
+    case importReferrals
+    /// Match or resolve a referral letter to its patient (filing letters is reception's work).
+    case resolveReferral
+    case recallList
+    // Clinical work
+    case readClinicalNotes
+    /// Open a draft visit, record findings, consent, screen, needling and treatment on it.
+    case recordVisit
+    case signVisit
+    case amendVisit
+    case viewPlan
+    case changePlan
+    case needlingLog
+    // Keeping the records
+    /// Half-typed forms, each kept for its own typist.
+    case keepFormDrafts
+    case verifyAudit
+    case readAuditLog
+    case checkDatabase
+    case exportRecords
+    case backup
+    case restore
+    case retentionReport
+    /// Import a whole-clinic export (signed visits, accounts, an audit trail).
+    case importClinicExport
+
+    /// Who may do what: the one table (a switch, so that a new action cannot be left out).
+    /// A user may act when they hold any of the listed roles.
+    public static func allowed(_ action: ClinicAction) -> Set<ClinicRole> {
+        let everyone: Set<ClinicRole> = [.reception, .practitioner, .administrator]
+        let desk: Set<ClinicRole> = [.reception, .practitioner]
+        let clinical: Set<ClinicRole> = [.practitioner]
+        let clinicalOrAdmin: Set<ClinicRole> = [.practitioner, .administrator]
+        let admin: Set<ClinicRole> = [.administrator]
+        switch action {
+        case .initialize: return everyone
+        case .loadDemo, .changeClinicSettings: return admin
+        case .listAccounts: return everyone
+        case .manageAccounts: return admin
+        case .findPatients: return everyone
+        case .registerPatient, .editPatient, .openChart, .addAlert: return desk
+        case .reviewAlert: return clinical
+        case .mergePatients: return clinicalOrAdmin
+        case .readReferral, .resolveReferral, .recallList: return desk
+        case .importReferrals: return everyone
+        case .readClinicalNotes, .recordVisit, .signVisit, .amendVisit, .viewPlan, .changePlan, .needlingLog: return clinical
+        case .keepFormDrafts, .verifyAudit, .checkDatabase: return everyone
+        case .readAuditLog, .exportRecords, .backup: return clinicalOrAdmin
+        case .restore, .retentionReport, .importClinicExport: return admin
+        }
+    }
+
+    /// Whether a user holding `roles` may do it.
+    public func isAllowed(for roles: Set<ClinicRole>) -> Bool {
+        !Self.allowed(self).isDisjoint(with: roles)
+    }
+
+    /// Allowed without an account, and only while the database has no accounts at all.
+    public var bootstraps: Bool { self == .initialize || self == .loadDemo }
+
+    /// The action in the user's words, for refusals ("cannot read clinical notes").
+    public var wording: String {
+        switch self {
+        case .initialize: "set up the clinic database"
+        case .loadDemo: "load the demo clinic"
+        case .changeClinicSettings: "change the clinic's settings"
+        case .listAccounts: "list accounts"
+        case .manageAccounts: "add, edit, deactivate or reactivate accounts"
+        case .findPatients: "find patients"
+        case .registerPatient: "register patients"
+        case .editPatient: "edit patients' details"
+        case .openChart: "open charts"
+        case .addAlert: "add alerts"
+        case .reviewAlert: "confirm or dismiss alerts"
+        case .mergePatients: "merge patients"
+        case .readReferral: "read referrals"
+        case .importReferrals: "import referral letters"
+        case .resolveReferral: "resolve referrals"
+        case .recallList: "see the recall list"
+        case .readClinicalNotes: "read clinical notes"
+        case .recordVisit: "record visits"
+        case .signVisit: "sign visits"
+        case .amendVisit: "amend visits"
+        case .viewPlan: "see follow-up plans"
+        case .changePlan: "change follow-up plans"
+        case .needlingLog: "read the needling log"
+        case .keepFormDrafts: "keep unsaved forms"
+        case .verifyAudit: "verify the audit trail"
+        case .readAuditLog: "read the audit log"
+        case .checkDatabase: "check the database"
+        case .exportRecords: "export clinic records"
+        case .backup: "back up the database"
+        case .restore: "restore a backup"
+        case .retentionReport: "see the retention report"
+        case .importClinicExport: "import a clinic export"
+        }
+    }
+}

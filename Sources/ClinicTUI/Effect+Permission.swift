@@ -1,0 +1,30 @@
+import ClinicServices
+
+extension Effect {
+    /// The use case each front-end action runs, from the one permission table
+    /// (`ClinicAction.allowed`); the services check it again when the effect is performed.
+    /// An exhaustive switch: a new front-end action cannot be added without saying which it is.
+    var clinicAction: ClinicAction {
+        switch self {
+        case .checkFirstRun: .initialize
+        case .searchPatients: .findPatients
+        case .openChart: .openChart
+        case .openVisit, .openDraft, .loadVisitProgress, .reloadDraft: .readClinicalNotes
+        case .loadRecall: .recallList
+        case .loadAudit: .readAuditLog
+        case .loadDemo: .loadDemo
+        case .saveDraft, .overwriteDraft, .recordSafety, .addTriggerPoint, .addNeedling, .setNeedlesRemoved,
+             .addBiomechanical, .addTreatment: .recordVisit
+        case .signVisit: .signVisit
+        case .loadInbox, .previewLetter: .readReferral
+        case .importLetter: .importReferrals
+        case .loadPlan: .viewPlan
+        case .storeFinalPlan: .changePlan
+        case .savePatient(let patient): patient.id == nil ? .registerPatient : .editPatient
+        case .amendVisit: .amendVisit
+        case .setAlertStatus: .reviewAlert
+        case .addAlert: .addAlert
+        case .saveFormDraft, .loadFormDraft, .discardFormDraft: .keepFormDrafts
+        }
+    }
+}
