@@ -35,14 +35,16 @@ public struct RetentionItem: Sendable, Codable {
 }
 
 extension ClinicSession {
-    /// Integrity, foreign keys and the audit chain.
+    /// Integrity, foreign keys, referral links and the audit chain.
     public func check() throws -> CheckReport {
         let v = try verifyAudit()
         let forms = try database.read { tx in try tx.formDraftOverview() }.map {
             UnsavedForm(slot: $0.slot.rawValue, practitioner: $0.actor, form: $0.kind, savedAt: $0.savedAt)
         }
+        // Damage SQLite's own checks cannot see: a visit linked to another patient's referral.
+        let referralDamage = try database.read { tx in try tx.referralLinkDamage() }
         return CheckReport(path: database.path, migrations: try database.appliedMigrations(),
-                           integrityProblems: try database.integrityProblems(), auditEvents: v.eventsChecked,
+                           integrityProblems: try database.integrityProblems() + referralDamage, auditEvents: v.eventsChecked,
                            auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms)
     }
 

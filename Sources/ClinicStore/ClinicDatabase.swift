@@ -169,6 +169,9 @@ public final class ClinicDatabase: Sendable {
                 return .duplicate(entity: parts.first.map(String.init)?.replacingOccurrences(of: "_", with: " ") ?? "record",
                                   field: parts.dropFirst().joined(separator: ",").replacingOccurrences(of: "_", with: " "), value: "")
             }
+            if m.hasPrefix("FOREIGN KEY constraint failed") {
+                return .constraint(message: "a record it refers to (a patient, practitioner, referral or visit) does not exist")
+            }
             return .constraint(message: m)
         case .SQLITE_FULL: return .writeFailed(reason: "the disk is full")
         case .SQLITE_IOERR: return .writeFailed(reason: diskError)

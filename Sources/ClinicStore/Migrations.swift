@@ -16,6 +16,7 @@ enum ClinicMigrations {
         m.registerMigration("v2-patient-sort-name") { db in try v2(db) }
         m.registerMigration("v3-patient-id-sort-index") { db in try v3(db) }
         m.registerMigration("v4-form-drafts") { db in try v4(db) }
+        m.registerMigration("v5-referral-matching") { db in try referralMatching(db) }
         return m
     }
 

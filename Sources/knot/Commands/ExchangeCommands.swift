@@ -46,6 +46,7 @@ struct ImportCommand: ParsableCommand {
             for o in outcomes {
                 Console.print("\(o.status.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
                 for line in o.detail.split(separator: "\n") { Console.print("         \(line)") }
+                for c in o.candidates { Console.print("         candidate: \(c.recordNumber) \(c.name), born \(c.dateOfBirth)") }
                 for w in o.warnings { Console.print("         warning: \(w)") }
             }
             let count = { (s: ImportOutcome.Status) in outcomes.filter { $0.status == s }.count }
