@@ -72,10 +72,11 @@ enum InboxPreviewScreen {
             doc.banner("Conflict: a person must choose the patient. Nothing is written until you do.", style: ChartScreen.bannerStyle)
             doc.heading("Candidates")
             for (i, c) in preview.candidates.prefix(9).enumerated() {
-                doc.paragraph("\(i + 1)  \(c.recordNumber)  \(c.name), born \(c.dateOfBirth)", indent: 2)
+                doc.paragraph("\(i + 1). \(c.recordNumber) \(c.name), born \(c.dateOfBirth)", indent: 2)
             }
+            let keys = preview.candidates.count == 1 ? "1" : "1-\(min(9, preview.candidates.count))"
             doc.paragraph(preview.candidates.isEmpty ? "Press N to file it as a new patient, Esc to go back."
-                          : "Press 1-\(min(9, preview.candidates.count)) to file it for that patient, N for a new patient, Esc to go back.",
+                          : "Press \(keys) to file it for that patient, N for a new patient, Esc to go back.",
                           style: .bold)
         case .rejected:
             doc.banner("Not importable: \(InboxEntry.label(preview.status)). Nothing will be written.", style: ChartScreen.bannerStyle)

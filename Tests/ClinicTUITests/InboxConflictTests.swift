@@ -41,7 +41,8 @@ import TerminalKit
         #expect(status(tui) == [.conflict])
         try tui.press(.enter)
         #expect(tui.screen.contains("Candidates"))
-        #expect(tui.screen.contains("1  \(someone.recordNumber)  \(someone.displayName)"), "\(tui.screen)")
+        #expect(tui.screen.contains("1. \(someone.recordNumber) \(someone.displayName)"), "\(tui.screen)")
+        #expect(tui.screen.contains("Press 1 to file it for that patient, N for a new patient"))
         let referralsBefore = try tui.session.referrals(patientKey: someone.recordNumber).1.count
 
         try tui.type("y")

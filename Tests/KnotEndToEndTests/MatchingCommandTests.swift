@@ -68,7 +68,7 @@ struct MatchingCommandTests {
     func visitReferral() throws {
         try clinic.setUp()
         #expect(try clinic.knot(["import", try write(letter(given: "Mary", family: "Jones", dob: "1950-03-04"), "mary.xml")]).status == 0)
-        clinic.addPatient("Tom", "Hart", dob: "1970-01-01", record: "K00010")
+        try clinic.addPatient("Tom", "Hart", dob: "1970-01-01", record: "K00010")
         let cross = try clinic.knot(["visit", "new", "K00010", "--referral", "1"])
         #expect(cross.status == 1)
         #expect(cross.stderr.contains("referral 1 belongs to another patient, not K00010"), "\(cross.stderr)")
@@ -84,7 +84,7 @@ struct MatchingCommandTests {
     func checkDamagedDatabase() throws {
         try clinic.setUp()
         #expect(try clinic.knot(["import", try write(letter(given: "Mary", family: "Jones", dob: "1950-03-04"), "mary.xml")]).status == 0)
-        clinic.addPatient("Tom", "Hart", dob: "1970-01-01", record: "K00010")
+        try clinic.addPatient("Tom", "Hart", dob: "1970-01-01", record: "K00010")
         let v = try clinic.knot(["visit", "new", "K00010", "--complaint", "Neck"])
         #expect(v.status == 0, "\(v.stderr)")
         let damage = """
@@ -108,7 +108,7 @@ struct MatchingCommandTests {
         let dob = try clinic.knot(["patient", "add", "--given", "Ann", "--family", "Lee", "--dob", "1978-02-30"])
         #expect(dob.status == 1)
         #expect(dob.stderr.contains("'1978-02-30' is not a real calendar date"), "\(dob.stderr)")
-        clinic.addPatient("Tom", "Hart", dob: "2001-06-01", record: "K00010")
+        try clinic.addPatient("Tom", "Hart", dob: "2001-06-01", record: "K00010")
         let early = try clinic.knot(["visit", "new", "K00010", "--at", "2000-01-01T10:00"])
         #expect(early.status == 1)
         #expect(early.stderr.contains("'2000-01-01' is before the patient's date of birth (2001-06-01)"), "\(early.stderr)")
