@@ -231,4 +231,25 @@ struct ReferralMatchingTests {
                 "\(report.integrityProblems)")
         #expect(report.integrityProblems.contains { $0.contains("visit_referral_same_patient_insert is missing") })
     }
+
+    @Test("a clinic export carries the letter's identifiers, identity and replacement link, and the copy skips a re-sent letter")
+    func exportKeepsLetterIdentity() throws {
+        let s = try session()
+        #expect(s.importFile(try letter(ReferralLetterFixtures.cda(documentID: "V-1", setID: "SET-5", version: 1))).status == .created)
+        #expect(s.importFile(try letter(ReferralLetterFixtures.cda(documentID: "V-2", setID: "SET-5", version: 2))).status == .matched)
+        let exported = dir.file("clinic-export.xml")
+        _ = try s.export(to: exported)
+
+        let copyDir = TemporaryDirectory(prefix: "knot-matching-copy")
+        let copy = try ClinicSession.open(path: copyDir.file("copy.sqlite"), handle: nil)
+        let imported = copy.importFile(exported)
+        #expect(imported.status == .created, "\(imported.detail)")
+        let newer = try copy.referral(id: 2)
+        #expect(newer.replacesReferralID == 1)
+        #expect(newer.documentVersion == 2)
+        #expect(newer.letterKey == (try s.referral(id: 2)).letterKey)
+        #expect(newer.letterIdentifiers == [PatientIdentifier(system: .ihi, value: "8003609999999996")])
+        let resent = copy.importFile(try letter(ReferralLetterFixtures.cda(documentID: "V-2", setID: "SET-5", version: 2).replacingOccurrences(of: "\n", with: "\r\n")))
+        #expect(resent.status == .skipped, "\(resent.detail)")
+    }
 }

@@ -100,6 +100,10 @@ struct MatchingCommandTests {
         let said = check.stdout + check.stderr
         #expect(said.contains("is linked to referral 1 of another patient (K00001)"), "\(said)")
         #expect(said.contains("visit_referral_same_patient_insert is missing"), "\(said)")
+        // Export still writes the whole clinic, leaving that one link out and saying so.
+        let export = try clinic.knot(["export", "--output", clinic.home.file("damaged.xml")])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stderr.contains("is linked to referral 1 of another patient: exported without that link"), "\(export.stderr)")
     }
 
     @Test("value errors name the value typed")

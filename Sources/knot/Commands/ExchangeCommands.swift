@@ -85,6 +85,7 @@ struct ExportCommand: ParsableCommand {
         let s = try global.session().export(to: output, patientKey: patient, since: try since.map { try Parse.date($0, option: "--since") },
                                             includeAudit: !noAudit)
         if format.json { try Console.printJSON(s); return }
+        for w in s.warnings { Console.warn("warning: \(w)") }
         Console.print("Exported \(s.patients) patient(s), \(s.visits) visit(s), \(s.practitioners) practitioner(s), \(s.auditEvents) audit event(s) to \(s.file) (\(s.bytes) bytes, validated).")
     }
 }
