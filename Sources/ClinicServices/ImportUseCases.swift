@@ -232,6 +232,18 @@ extension ClinicSession {
                 }
             }
 
+            // A letter whose birth date could not be read cannot make a new patient: a person files
+            // it to someone on file (the value as written is named, never a stand-in date).
+            if case .new = match, incoming.patient.dateOfBirth == CDAReferralReader.unknownBirthDate {
+                let why = "the letter gives no usable birth date"
+                    + (incoming.warnings.first { $0.hasPrefix("The patient's birth time") }.map { " (\($0))" } ?? "")
+                if filing == .newPatient {
+                    throw ServiceError.refused(action: "file the letter as a new patient",
+                                               reasons: [why + "; register the patient (knot patient add) and file it with --patient"])
+                }
+                match = .conflict(why, candidates: [])
+            }
+
             let patientID: Int64
             switch match {
             case .conflict(let why, let candidateIDs):

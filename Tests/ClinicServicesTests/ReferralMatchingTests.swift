@@ -252,4 +252,19 @@ struct ReferralMatchingTests {
         let resent = copy.importFile(try letter(ReferralLetterFixtures.cda(documentID: "V-2", setID: "SET-5", version: 2).replacingOccurrences(of: "\n", with: "\r\n")))
         #expect(resent.status == .skipped, "\(resent.detail)")
     }
+
+    @Test("a letter whose birth date is not a real date names the date as written, and is held rather than making a patient born in 1800")
+    func unreadableBirthDate() throws {
+        let s = try session()
+        let outcome = s.importFile(try letter(ReferralLetterFixtures.cda(birth: "19780230")))
+        #expect(outcome.status == .conflict, "\(outcome.detail)")
+        #expect(outcome.detail.contains("'19780230' is not a real calendar date"), "\(outcome.detail)")
+        #expect(!outcome.detail.contains("1800"))
+        let held = try #require(outcome.conflictID)
+        let refused = #expect(throws: ServiceError.self) { try s.resolveReferralConflict(id: held, .newPatient) }
+        #expect("\(refused!)".contains("'19780230'"), "\(refused!)")
+        #expect(try s.listPatients().isEmpty)
+        _ = try zoe(s)
+        #expect(try s.resolveReferralConflict(id: held, .patient("K00001")).status == .matched)
+    }
 }
