@@ -303,7 +303,8 @@ extension StoreTransaction {
                 continue
             }
             flushDigits()
-            tokens += parts.map { "\"\($0)\"*" }
+            // Folded as names are everywhere (`PersonNameKey`): "MÜLLER" looks for "muller".
+            tokens += parts.map { "\"\(PersonNameKey.fold($0))\"*" }
         }
         flushDigits()
         return tokens.isEmpty ? nil : tokens.joined(separator: " AND ")

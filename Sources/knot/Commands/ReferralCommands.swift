@@ -76,6 +76,13 @@ struct ReferralCommand: ParsableCommand {
             for (i, a) in r.attachments.enumerated() {
                 Console.print("Attachment \(i + 1): \(a.mediaType), \(a.data.count) bytes (save with --save-attachment \(i + 1)=FILE)")
             }
+            if let replaced = r.replacesReferralID {
+                Console.print("Replaces referral #\(replaced) (an earlier version of this letter; both kept)"
+                              + (r.documentVersion.map { ", this is version \($0)" } ?? ""))
+            }
+            if !r.letterIdentifiers.isEmpty {
+                Console.print("Patient identifiers in the letter: " + r.letterIdentifiers.map { "\($0.system) \($0.value)" }.joined(separator: ", "))
+            }
             for w in r.importWarnings { Console.print("warning on import: \(w)") }
             if let sha = r.originalSHA256 { Console.print("Original letter: SHA-256 \(sha) (knot referral show \(r.id!) --original)") }
         }
