@@ -71,6 +71,19 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
     public var originalSHA256: String?
     /// Warnings raised on import (codes outside the expected value set...).
     public var importWarnings: [String]
+    /// The patient's identifiers as the letter gave them (IHI, Medicare, an MRN...), kept with
+    /// the referral whatever the patient on file holds.
+    public var letterIdentifiers: [PatientIdentifier] = []
+    /// The CDA `setId` (root^extension) shared by every version of one letter, if sent.
+    public var documentSetID: String?
+    /// The CDA `versionNumber` within the set, if sent.
+    public var documentVersion: Int?
+    /// What makes this letter the same letter whatever its bytes: the sender's document id,
+    /// else the set and version, else a digest of its text with line endings and trailing
+    /// spaces normalised (`LetterDigest.letterKey`).
+    public var letterKey: String?
+    /// The referral this one replaces (an earlier version of the same letter); both are kept.
+    public var replacesReferralID: Int64?
 
     public init(id: Int64? = nil, patientID: Int64, referrerName: String, referrerOrganisation: String? = nil,
                 referrerProviderNumber: String? = nil, referrerContact: String? = nil, recipient: String? = nil,

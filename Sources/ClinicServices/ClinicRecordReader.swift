@@ -11,7 +11,7 @@ import ClinicStore
 /// operations the use cases call today, with the same names and meaning; the forms with fewer
 /// arguments (`patientCount()`, `referralStatuses(patientID:)`...) are in the extension below,
 /// with the same defaults as the SQLite store's.
-public protocol ClinicRecordReader {
+public protocol ClinicRecordReader: ReferralLetterReader {
     // MARK: patients
     /// A patient with identifiers and alerts, or nil.
     func patient(id: Int64) throws -> Patient?

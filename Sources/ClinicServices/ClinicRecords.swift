@@ -10,7 +10,7 @@ import ClinicStore
 /// requirements are the store's writes the use cases call today, with the same names and
 /// meaning; the forms without `preservingID` (false) and the other defaulted arguments are in
 /// the extension below.
-public protocol ClinicRecords: ClinicRecordReader {
+public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     /// The same transaction with per-row audit turned off (a records import restores the
     /// exported trail instead and logs one import event).
     func withoutRowAudit() -> Self

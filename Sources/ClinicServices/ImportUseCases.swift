@@ -12,9 +12,11 @@ public struct ImportOutcome: Sendable, Codable {
         case created
         /// Filed against an existing patient.
         case matched
-        /// Already imported (same SHA-256): nothing written.
+        /// Already imported (the same bytes, or the same letter by its document id, set and
+        /// version, or normalised text): nothing written.
         case skipped
-        /// A doubtful patient match: nothing written, for the practitioner to decide.
+        /// A doubtful patient match: no patient or referral written; the letter is held (see
+        /// `conflictID`) until a person files it (`knot referral resolve`, or the inbox).
         case conflict
         /// Refused: unreadable, invalid or hostile; nothing written.
         case rejected
@@ -28,6 +30,31 @@ public struct ImportOutcome: Sendable, Codable {
     public var visits: Int = 0
     public var proposedAlerts: Int = 0
     public var warnings: [String] = []
+    /// For a conflict: the held letter's id (`knot referral resolve ID`); nil in a dry run.
+    public var conflictID: Int64?
+    /// For a conflict: the patients on file the letter might be about.
+    public var candidates: [ImportCandidate] = []
+    /// For a new version of a letter filed before: the referral it replaces (both are kept).
+    public var replacesReferralID: Int64?
+}
+
+/// A patient on file a doubtful letter might be about, for the person filing it to choose.
+public struct ImportCandidate: Sendable, Codable, Hashable {
+    public var recordNumber: String
+    public var name: String
+    public var dateOfBirth: LocalDate
+    public init(recordNumber: String, name: String, dateOfBirth: LocalDate) {
+        self.recordNumber = recordNumber; self.name = name; self.dateOfBirth = dateOfBirth
+    }
+}
+
+/// How a person files a letter whose patient match was doubtful: to a patient on file, or as a
+/// new patient. Audited with who decided.
+public enum ReferralFiling: Sendable, Hashable {
+    /// To the patient with this record number or id.
+    case patient(String)
+    /// As a new patient, even though someone similar is on file.
+    case newPatient
 }
 
 /// Options for `knot import`.
@@ -79,7 +106,9 @@ extension ClinicSession {
     }
 
     /// Imports one file: detect the format, validate, then write it in one transaction, or nothing.
-    public func importFile(_ path: String, options: ImportOptions = ImportOptions()) -> ImportOutcome {
+    ///
+    /// `filing` files a referral letter as a person decided (after a conflict), without matching.
+    public func importFile(_ path: String, options: ImportOptions = ImportOptions(), filing: ReferralFiling? = nil) -> ImportOutcome {
         let name = path
         func rejected(_ detail: String, format: String? = nil) -> ImportOutcome {
             logger.info("import rejected", metadata: ["format": .string(format ?? "unknown")])
@@ -95,6 +124,7 @@ extension ClinicSession {
             // Letters are read whole, within the cap; a whole-clinic export streams from disk,
             // in flat memory, whatever its size.
             if Self.isClinicExport(path) {
+                if filing != nil { return rejected("a whole-clinic export is not a referral letter to file for a patient", format: "records") }
                 let sha = try LetterDigest.sha256Hex(fileAt: path)
                 if try database.read({ try $0.wasImported(sha256: sha) }) {
                     return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
@@ -114,13 +144,14 @@ extension ClinicSession {
             switch kind {
             case .knotReferral:
                 let incoming = try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions)
-                return try fileReferral(incoming, file: name, format: "knot-referral", sha: sha, dryRun: options.dryRun)
+                return try fileReferral(incoming, file: name, format: "knot-referral", sha: sha, dryRun: options.dryRun, filing: filing)
             case .cdaDocument:
                 let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
                                                           extraSchema: options.extraCDASchema)
-                return try fileReferral(incoming, file: name, format: "cda", sha: sha, dryRun: options.dryRun)
+                return try fileReferral(incoming, file: name, format: "cda", sha: sha, dryRun: options.dryRun, filing: filing)
             case .clinicRecords:
                 try authorize(.importClinicExport)
+                if filing != nil { return rejected("a whole-clinic export is not a referral letter to file for a patient", format: "records") }
                 let reader = try RecordsImportReader(data: data, fileName: parseOptions.fileName, options: parseOptions)
                 return try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun)
             case .plan:
@@ -155,64 +186,110 @@ extension ClinicSession {
         }
     }
 
-    /// How a letter's patient relates to the patients on file.
-    enum PatientMatch {
-        case existing(Int64, how: String)
-        case new
-        case conflict(String)
-    }
 
-    func matchPatient(_ p: Patient, _ tx: any ClinicRecordReader) throws -> PatientMatch {
-        var byID = Set<Int64>()
-        for ident in p.identifiers { if let id = try tx.patientID(identifier: ident) { byID.insert(id) } }
-        if byID.count > 1 {
-            return .conflict("the letter's identifiers belong to \(byID.count) different patients (\(byID.sorted().map(String.init).joined(separator: ", ")))")
-        }
-        if let id = byID.first {
-            let onFile = try tx.patient(id: id)!
-            let sameDOB = onFile.dateOfBirth == p.dateOfBirth
-            let sameFamily = onFile.familyName.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-                == p.familyName.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            if !sameDOB || !sameFamily {
-                return .conflict("identifier matches patient \(onFile.recordNumber) but the \(sameDOB ? "family name" : "date of birth") differs")
-            }
-            return .existing(id, how: "by identifier")
-        }
-        let exact = try tx.patientIDs(familyName: p.familyName, givenNames: p.givenNames, dateOfBirth: p.dateOfBirth)
-        if exact.count == 1 { return .existing(exact[0], how: "by name and date of birth") }
-        if exact.count > 1 { return .conflict("\(exact.count) patients share this name and date of birth") }
-        let doubtful = try tx.patientIDs(familyName: p.familyName, dateOfBirth: p.dateOfBirth)
-        if !doubtful.isEmpty {
-            return .conflict("a patient with the same family name and date of birth but other given names is on file (id \(doubtful.map(String.init).joined(separator: ", "))); file it by hand")
-        }
-        return .new
-    }
-
-    func fileReferral(_ incoming: IncomingReferral, file: String, format: String, sha: String, dryRun: Bool) throws -> ImportOutcome {
+    /// Files a letter: skips it when it is the same letter as one filed before (by its
+    /// document id, set and version, or normalised text), links a new version to the referral it
+    /// replaces, matches the patient (or files it as `filing` says), and writes the patient,
+    /// referral and proposed alerts in one transaction. A doubtful match is held for a person.
+    func fileReferral(_ incoming: IncomingReferral, file: String, format: String, sha: String, dryRun: Bool,
+                      filing: ReferralFiling? = nil, heldID: Int64? = nil) throws -> ImportOutcome {
         try database.write { tx in
-            let match = try matchPatient(incoming.patient, tx)
             var outcome = ImportOutcome(file: file, status: .created, format: format, detail: "", warnings: incoming.warnings)
+            var referral = incoming.referral
+
+            // The same letter, whatever its bytes.
+            if let key = referral.letterKey, let earlier = try tx.referralID(letterKey: key) {
+                outcome.status = .skipped
+                outcome.detail = "the same letter was filed before as referral #\(earlier) (\(Self.sameLetterReason(key))); nothing written"
+                return outcome
+            }
+            // A new version of a letter filed before replaces it (both kept); an older or equal one is skipped.
+            var replaced: Referral?
+            if let setID = referral.documentSetID, let latest = try tx.referralVersions(setID: setID).first {
+                let newer = referral.documentVersion.map { new in latest.version.map { new > $0 } ?? true } ?? false
+                if !newer {
+                    outcome.status = .skipped
+                    outcome.detail = "version \(referral.documentVersion.map(String.init) ?? "(none)") of this letter is not newer than referral #\(latest.id)"
+                        + " (version \(latest.version.map(String.init) ?? "(none)")); nothing written"
+                    return outcome
+                }
+                replaced = try tx.referral(id: latest.id, withLetter: false)
+                referral.replacesReferralID = latest.id
+                outcome.replacesReferralID = latest.id
+            }
+
+            var match: PatientMatch
+            switch filing {
+            case .patient(let key)?:
+                guard let p = try tx.patient(key: key), let id = p.id else { throw ServiceError.notFound("no patient \(key)") }
+                match = .existing(id, how: "by hand")
+            case .newPatient?:
+                match = .new
+            case nil:
+                match = try matchPatient(incoming.patient, tx)
+                // A new version belongs to the earlier version's patient; anything else needs a person.
+                if let replaced {
+                    switch match {
+                    case .existing(let id, _) where id == replaced.patientID: break
+                    case .conflict: break
+                    default:
+                        let owner = try tx.patient(id: replaced.patientID)?.recordNumber ?? String(replaced.patientID)
+                        match = .conflict("this is a new version of referral #\(replaced.id ?? 0), filed for \(owner), but its patient does not match \(owner)",
+                                          candidates: [replaced.patientID])
+                    }
+                }
+            }
+
+            // A letter whose birth date could not be read cannot make a new patient: a person files
+            // it to someone on file (the value as written is named, never a stand-in date).
+            if case .new = match, incoming.patient.dateOfBirth == CDAReferralReader.unknownBirthDate {
+                let why = "the letter gives no usable birth date"
+                    + (incoming.warnings.first { $0.hasPrefix("The patient's birth time") }.map { " (\($0))" } ?? "")
+                if filing == .newPatient {
+                    throw ServiceError.refused(action: "file the letter as a new patient",
+                                               reasons: [why + "; register the patient (knot patient add) and file it with --patient"])
+                }
+                match = .conflict(why, candidates: [])
+            }
+
             let patientID: Int64
             switch match {
-            case .conflict(let why):
+            case .conflict(let why, let candidateIDs):
                 outcome.status = .conflict
-                outcome.detail = "patient match is doubtful: \(why); nothing written"
+                outcome.candidates = try candidateIDs.compactMap { id in
+                    try tx.patient(id: id).map { ImportCandidate(recordNumber: $0.recordNumber, name: $0.displayName, dateOfBirth: $0.dateOfBirth) }
+                }
+                if dryRun {
+                    outcome.detail = "patient match is doubtful: \(why); nothing written"
+                    return outcome
+                }
+                let held = try tx.holdReferralLetter(
+                    HeldReferralLetter(fileName: (file as NSString).lastPathComponent, format: referral.format.rawValue,
+                                       letter: referral.originalLetter ?? Data(), sha256: sha, reason: why, candidateIDs: candidateIDs),
+                    actor: actor)
+                outcome.conflictID = held
+                outcome.detail = "patient match is doubtful: \(why); no patient or referral written; held as conflict #\(held):"
+                    + " file it with knot referral resolve \(held) --patient RECORD, or --new-patient"
                 return outcome
             case .existing(let id, let how):
                 patientID = id
                 outcome.status = .matched
-                outcome.detail = "filed for patient \(try tx.patient(id: id)!.recordNumber) (matched \(how))"
+                outcome.detail = "filed for patient \(try tx.patient(id: id)?.recordNumber ?? String(id)) (matched \(how))"
             case .new:
                 var p = incoming.patient
                 p.id = nil
                 p.recordNumber = ""
                 p.alerts = []
+                if filing != nil {
+                    // Filed by hand as a new patient although someone similar is on file: the
+                    // identifiers another patient holds stay with the referral only.
+                    p.identifiers = try p.identifiers.filter { try tx.patientID(identifier: $0) == nil }
+                }
                 let saved = try tx.insertPatient(p, actor: actor)
                 patientID = saved.id!
                 outcome.patients = 1
                 outcome.detail = "new patient \(saved.recordNumber)"
             }
-            var referral = incoming.referral
             referral.patientID = patientID
             let saved = try tx.insertReferral(referral, actor: actor)
             outcome.referrals = 1
@@ -225,11 +302,27 @@ extension ClinicSession {
             }
             try tx.recordImportedDocument(sha256: sha, kind: format)
             try tx.appendAudit(AuditEvent(actor: actor, action: .import, entity: "referral", entityID: saved.id, patientID: patientID,
-                                          detail: "sha256 \(sha)"))
-            outcome.detail += "; referral #\(saved.id!)" + (outcome.proposedAlerts > 0 ? "; \(outcome.proposedAlerts) alert(s) proposed for review" : "")
+                                          detail: "sha256 \(sha)" + (replaced.map { "; replaces referral #\($0.id ?? 0)" } ?? "")))
+            if filing != nil {
+                // Who decided, and which held letter it settles (the one held from these bytes, if any).
+                let settles = try heldID ?? tx.openReferralConflicts().first { $0.sha256 == sha }?.id
+                if let settles { try tx.markReferralConflictResolved(id: settles, referralID: saved.id!, actor: actor) }
+                let how = outcome.patients == 1 ? "as a new patient" : "to the patient chosen"
+                try tx.appendAudit(AuditEvent(actor: actor, action: .update, entity: "referral", entityID: saved.id, patientID: patientID,
+                                              detail: "filed by hand \(how)" + (settles.map { " (conflict #\($0))" } ?? "")))
+            }
+            outcome.detail += "; referral #\(saved.id!)" + (replaced.map { " replaces referral #\($0.id ?? 0) (an earlier version of this letter; both kept)" } ?? "")
+                + (outcome.proposedAlerts > 0 ? "; \(outcome.proposedAlerts) alert(s) proposed for review" : "")
             if dryRun { throw DryRun(outcome: outcome) }
             return outcome
         }
+    }
+
+    /// Why two letters are the same letter, from the kind of key they share.
+    static func sameLetterReason(_ key: String) -> String {
+        if key.hasPrefix("text-sha256:") { return "the same text, line endings and trailing spaces aside" }
+        if key.contains("-set:") { return "the same document set and version" }
+        return "the same document id"
     }
 }
 

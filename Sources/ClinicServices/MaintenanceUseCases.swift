@@ -38,7 +38,7 @@ public struct RetentionItem: Sendable, Codable {
 }
 
 extension ClinicSession {
-    /// Integrity, foreign keys and the audit chain.
+    /// Integrity, foreign keys, referral links and the audit chain.
     public func check() throws -> CheckReport {
         try authorize(.checkDatabase)
         let v = try verifyAudit()
@@ -46,8 +46,10 @@ extension ClinicSession {
             UnsavedForm(slot: $0.slot.rawValue, practitioner: $0.actor, form: $0.kind, savedAt: $0.savedAt)
         }
         let zone = try database.read { tx in try tx.clinicSettings()[ClinicSettingName.timeZone] }
+        // Damage SQLite's own checks cannot see: a visit linked to another patient's referral.
+        let referralDamage = try database.read { tx in try tx.referralLinkDamage() }
         return CheckReport(path: database.path, migrations: try database.appliedMigrations(),
-                           integrityProblems: try database.integrityProblems(), auditEvents: v.eventsChecked,
+                           integrityProblems: try database.integrityProblems() + referralDamage, auditEvents: v.eventsChecked,
                            auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms, timeZone: zone)
     }
 

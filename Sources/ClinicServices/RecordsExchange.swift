@@ -12,6 +12,10 @@ public struct ExportSummary: Sendable, Codable {
     public var visits: Int
     public var auditEvents: Int
     public var bytes: Int
+    /// Damage exported around rather than refused (a visit linked to another patient's
+    /// referral, left by an older Knot or an outside edit: written without the link; `knot
+    /// check` names it).
+    public var warnings: [String] = []
 }
 
 extension ClinicSession {
@@ -39,7 +43,15 @@ extension ClinicSession {
                     ids = try tx.patientIDs(changedSince: since.map(Self.startOfDay))
                 }
                 for id in ids {
-                    guard let record = try tx.patientRecord(id: id) else { continue }
+                    guard var record = try tx.patientRecord(id: id) else { continue }
+                    let own = Set(record.referrals.compactMap(\.id))
+                    for i in record.visits.indices {
+                        if let rid = record.visits[i].referralID, !own.contains(rid) {
+                            summary.warnings.append("visit \(record.visits[i].id ?? 0) of \(record.patient.recordNumber) is linked to referral \(rid) of another patient:"
+                                                    + " exported without that link (knot check)")
+                            record.visits[i].referralID = nil
+                        }
+                    }
                     try writer.write(record)
                     summary.patients += 1
                     summary.visits += record.visits.count
@@ -122,9 +134,13 @@ extension ClinicSession {
         let savedPatient = try tx.insertPatient(p, actor: actor, preservingID: keepIDs, today: .today().adding(days: 1))
         let pid = savedPatient.id!
         var referralMap: [Int64: Int64] = [:]
-        for var ref in r.referrals {
+        // Oldest first, so a new version of a letter finds the referral it replaces (within this patient).
+        for var ref in r.referrals.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) {
             let old = ref.id ?? 0
             ref.patientID = pid
+            ref.replacesReferralID = ref.replacesReferralID.flatMap { referralMap[$0] }
+            // The same letter already filed here (two clinics merged): keep both, the identity once.
+            if let key = ref.letterKey, try tx.referralID(letterKey: key) != nil { ref.letterKey = nil }
             referralMap[old] = try tx.insertReferral(ref, actor: actor, preservingID: keepIDs).id!
         }
         for var c in r.consents {

@@ -100,6 +100,30 @@ extension ClinicSession {
         return v
     }
 
+    /// A visit's referral must exist and be its own patient's, the visit cannot predate the
+    /// patient's birth, and pain now cannot exceed the worst pain. (Checked where visits are
+    /// typed, not on records read back, so an export made before these rules still imports.)
+    func checkVisitBelongs(_ v: Visit, to p: Patient, _ tx: any ClinicRecordReader, action: String) throws {
+        if let rid = v.referralID {
+            guard let r = try tx.referral(id: rid, withLetter: false) else { throw ServiceError.notFound("no referral \(rid)") }
+            if r.patientID != p.id {
+                throw ServiceError.refused(action: action, reasons: [
+                    "referral \(rid) belongs to another patient, not \(p.recordNumber); a visit links only to its own patient's referrals (knot referral list \(p.recordNumber))"])
+            }
+        }
+        var problems: [ValidationError] = []
+        let day = LocalDate(v.startedAt)
+        if day < p.dateOfBirth {
+            problems.append(ValidationError(field: "date", value: day.description,
+                                            rule: "is before the patient's date of birth (\(p.dateOfBirth))"))
+        }
+        if let now = v.pain.now, let worst = v.pain.worst, now > worst {
+            problems.append(ValidationError(field: "pain.now", value: "\(now.value)",
+                                            rule: "is worse than pain.worst (\(worst.value)): the worst pain includes pain now"))
+        }
+        if !problems.isEmpty { throw ValidationErrors(problems) }
+    }
+
     /// Opens a draft visit for a patient, linked to the patient's current referral when there is one.
     public func newVisit(patientKey: String, at date: Date = Date(), complaint: String?, pain: PainScores,
                          psfs: [PSFSItem] = [], notes: String? = nil, referralID: Int64? = nil) throws -> Visit {
@@ -112,6 +136,7 @@ extension ClinicSession {
             }
             let v = Visit(patientID: p.id!, practitionerID: me.id!, referralID: referral, startedAt: date,
                           complaint: complaint, pain: pain, psfs: psfs, notes: notes)
+            try checkVisitBelongs(v, to: p, tx, action: "record a visit")
             return try tx.insertVisit(v, actor: actor)
         }
     }
@@ -120,7 +145,12 @@ extension ClinicSession {
     public func saveDraft(_ visit: Visit, expectedRevision: Int?) throws -> Int {
         try authorize(.recordVisit)
         return try database.write { tx in
-            _ = try draftVisit(tx, visit.id!, for: "edit the visit")
+            let stored = try draftVisit(tx, visit.id!, for: "edit the visit")
+            if let p = try tx.patient(id: stored.patientID) {
+                var checked = visit
+                checked.patientID = stored.patientID
+                try checkVisitBelongs(checked, to: p, tx, action: "edit the visit")
+            }
             return try tx.updateVisitHeader(visit, expectedRevision: expectedRevision, actor: actor)
         }
     }

@@ -261,6 +261,17 @@ public final class ClinicDatabase: Sendable {
                 return .duplicate(entity: parts.first.map(String.init)?.replacingOccurrences(of: "_", with: " ") ?? "record",
                                   field: parts.dropFirst().joined(separator: ",").replacingOccurrences(of: "_", with: " "), value: "")
             }
+            // SQLite's own wording never reaches the user: say what was wrong in the clinic's words.
+            if m.hasPrefix("FOREIGN KEY constraint failed") {
+                return .constraint(message: "a record it refers to (a patient, practitioner, referral or visit) does not exist")
+            }
+            if m.hasPrefix("NOT NULL constraint failed: ") {
+                let column = m.dropFirst("NOT NULL constraint failed: ".count).replacingOccurrences(of: ".", with: " ").replacingOccurrences(of: "_", with: " ")
+                return .constraint(message: "\(column) is required")
+            }
+            if m.hasPrefix("CHECK constraint failed: ") {
+                return .constraint(message: "a value is outside what the record allows (\(m.dropFirst("CHECK constraint failed: ".count)))")
+            }
             return .constraint(message: m)
         case .SQLITE_FULL: return .writeFailed(reason: "the disk is full")
         case .SQLITE_IOERR: return .writeFailed(reason: diskError)

@@ -21,6 +21,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-entry-strike") { db in try v5EntryStrike(db) }
         m.registerMigration("v5-patient-merge") { db in try patientMerge(db) }
         m.registerMigration("v5-accounts") { db in try accounts(db) }
+        m.registerMigration("v5-referral-matching") { db in try referralMatching(db) }
         return m
     }
 

@@ -170,16 +170,24 @@ extension StoreTransaction {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"), arguments: [identifier.system.rawValue, identifier.value])
     }
 
-    /// Patients with this date of birth and names equal ignoring case and accents.
+    /// Patients with this date of birth and names equal once folded (`PersonNameKey`: case,
+    /// accents, punctuation and spacing ignored).
     public func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, family_name, given_names FROM patient WHERE date_of_birth = ?"), arguments: [dateOfBirth])
-        func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).trimmingCharacters(in: .whitespaces) }
-        return rows.filter { fold($0["family_name"]) == fold(familyName) && fold($0["given_names"]) == fold(givenNames) }.map { $0["id"] }
+        try namesBorn(on: dateOfBirth).filter {
+            PersonNameKey.same($0.family, familyName) && PersonNameKey.same($0.given, givenNames)
+        }.map(\.id)
     }
 
-    /// Patients with this date of birth and the same family name (a doubtful match to report).
+    /// Patients with this date of birth and the same family name once folded (a doubtful match
+    /// to report): the same folding as the exact match, so "MÜLLER" and "Muller" are Müller here too.
     public func patientIDs(familyName: String, dateOfBirth: LocalDate) throws -> [Int64] {
-        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM patient WHERE date_of_birth = ? AND family_name = ? COLLATE NOCASE"), arguments: [dateOfBirth, familyName])
+        try namesBorn(on: dateOfBirth).filter { PersonNameKey.same($0.family, familyName) }.map(\.id)
+    }
+
+    /// Everyone born on a day, with their names as stored (a few rows, through the date-of-birth index).
+    private func namesBorn(on dateOfBirth: LocalDate) throws -> [(id: Int64, family: String, given: String)] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT id, family_name, given_names FROM patient WHERE date_of_birth = ? ORDER BY id"),
+                         arguments: [dateOfBirth]).map { (id: $0["id"], family: $0["family_name"], given: $0["given_names"]) }
     }
 
     /// The columns `summary(_:)` reads, for queries that add their own (`p` is the patient).
@@ -295,7 +303,8 @@ extension StoreTransaction {
                 continue
             }
             flushDigits()
-            tokens += parts.map { "\"\($0)\"*" }
+            // Folded as names are everywhere (`PersonNameKey`): "MÜLLER" looks for "muller".
+            tokens += parts.map { "\"\(PersonNameKey.fold($0))\"*" }
         }
         flushDigits()
         return tokens.isEmpty ? nil : tokens.joined(separator: " AND ")
@@ -303,15 +312,11 @@ extension StoreTransaction {
 }
 
 extension StoreTransaction {
-    /// The key patients are listed by: family then given names, lower-cased, accents and
-    /// punctuation removed ("O'Brien, Siobhán" → "obrien siobhan"), so Álvarez sorts with A.
-    /// Also indexed for search, so "obrien" finds O'Brien.
+    /// The key patients are listed by: family then given names folded by `PersonNameKey`
+    /// ("O'Brien, Siobhán" → "obrien siobhan"), so Álvarez sorts with A. Also indexed for
+    /// search, so "obrien" finds O'Brien and "muller" finds Müller.
     public static func sortName(family: String, given: String) -> String {
-        func fold(_ s: String) -> String {
-            let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
-            return String(String.UnicodeScalarView(folded.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == " " }))
-        }
-        return fold(family) + " " + fold(given)
+        PersonNameKey.fold(family) + " " + PersonNameKey.fold(given)
     }
 }
 

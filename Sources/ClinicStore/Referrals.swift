@@ -17,7 +17,7 @@ extension StoreTransaction {
         let id: Int64 = row["id"]
         let attachments = try Row.fetchAll(db.cachedStatement(sql: "SELECT media_type, data FROM referral_attachment WHERE referral_id = ? ORDER BY position"), arguments: [id])
             .map { ReferralAttachment(mediaType: $0["media_type"], data: $0["data"]) }
-        return Referral(
+        var r = Referral(
             id: id, patientID: row["patient_id"], referrerName: row["referrer_name"],
             referrerOrganisation: row["referrer_organisation"], referrerProviderNumber: row["referrer_provider_number"],
             referrerContact: row["referrer_contact"], recipient: row["recipient"],
@@ -27,6 +27,12 @@ extension StoreTransaction {
             sections: try decode([ReferralSection].self, row["sections_json"]), attachments: attachments,
             originalLetter: withLetter ? row["original_letter"] : nil, originalSHA256: row["original_sha256"],
             importWarnings: try decode([String].self, row["warnings_json"]))
+        r.letterIdentifiers = try decode([PatientIdentifier].self, row["letter_identifiers_json"] ?? "[]")
+        r.letterKey = row["letter_key"]
+        r.documentSetID = row["document_set_id"]
+        r.documentVersion = row["document_version"]
+        r.replacesReferralID = row["replaces_referral_id"]
+        return r
     }
 
     /// Files a referral for a patient (with its original letter and attachments).
@@ -39,12 +45,14 @@ extension StoreTransaction {
         try db.cachedStatement(sql: """
             INSERT INTO referral (id, patient_id, referrer_name, referrer_organisation, referrer_provider_number, referrer_contact,
               recipient, date, expires_on, sessions_allowed, reason, format, document_id, document_code, document_title,
-              sections_json, warnings_json, original_letter, original_sha256, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              sections_json, warnings_json, original_letter, original_sha256, created_at,
+              letter_identifiers_json, letter_key, document_set_id, document_version, replaces_referral_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [preservingID ? r.id : nil, r.patientID, r.referrerName, r.referrerOrganisation, r.referrerProviderNumber,
                              r.referrerContact, r.recipient, r.date, r.expiresOn, r.sessionsAllowed, r.reason,
                              r.format.rawValue, r.documentID, r.documentCode, r.documentTitle,
-                             try encode(r.sections), try encode(r.importWarnings), r.originalLetter, r.originalSHA256, Date()])
+                             try encode(r.sections), try encode(r.importWarnings), r.originalLetter, r.originalSHA256, Date(),
+                             try encode(r.letterIdentifiers), r.letterKey, r.documentSetID, r.documentVersion, r.replacesReferralID])
         var saved = r
         saved.id = lastID()
         for (i, a) in r.attachments.enumerated() {
@@ -80,5 +88,114 @@ extension StoreTransaction {
 
     public func wasImported(sha256: String) throws -> Bool {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM imported_document WHERE sha256 = ?"), arguments: [sha256]) != nil
+    }
+
+    /// The referral filed from a letter with this identity (`Referral.letterKey`), if any.
+    public func referralID(letterKey: String) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM referral WHERE letter_key = ?"), arguments: [letterKey])
+    }
+
+    /// The referrals filed from versions of one CDA letter (same setId), highest version first.
+    public func referralVersions(setID: String) throws -> [(id: Int64, version: Int?)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, document_version FROM referral WHERE document_set_id = ? ORDER BY document_version DESC, id DESC
+            """), arguments: [setID]).map { (id: $0["id"], version: $0["document_version"]) }
+    }
+
+    // MARK: letters held for a person to file
+
+    /// Holds a letter whose patient match is doubtful until a person files it; returns its id.
+    /// The same letter held again (same SHA-256, still open) keeps its first id.
+    public func holdReferralLetter(_ letter: HeldReferralLetter, actor: String) throws -> Int64 {
+        if let open = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM referral_conflict WHERE sha256 = ? AND resolved_at IS NULL"),
+                                          arguments: [letter.sha256]) {
+            return open
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO referral_conflict (file_name, format, letter, sha256, reason, candidates_json, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [letter.fileName, letter.format, letter.letter, letter.sha256, letter.reason,
+                                     try encode(letter.candidateIDs), Date()])
+        let id = lastID()
+        try appendAudit(AuditEvent(actor: actor, action: .import, entity: "referral_conflict", entityID: id, patientID: nil,
+                                   detail: "held for a person to file: doubtful patient match"))
+        return id
+    }
+
+    /// A held letter, resolved or not.
+    public func heldReferralLetter(id: Int64) throws -> HeldReferralLetter? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM referral_conflict WHERE id = ?"), arguments: [id]).map(heldLetter)
+    }
+
+    /// Letters still waiting for a person to file them, oldest first.
+    public func openReferralConflicts() throws -> [HeldReferralLetter] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM referral_conflict WHERE resolved_at IS NULL ORDER BY id")).map(heldLetter)
+    }
+
+    /// Marks a held letter filed as `referralID`.
+    public func markReferralConflictResolved(id: Int64, referralID: Int64, actor: String) throws {
+        try db.cachedStatement(sql: "UPDATE referral_conflict SET resolved_at = ?, resolved_by = ?, referral_id = ? WHERE id = ? AND resolved_at IS NULL")
+            .execute(arguments: [Date(), actor, referralID, id])
+        guard db.changesCount == 1 else { throw StoreError.notFound(entity: "open referral conflict", key: String(id)) }
+    }
+
+    private func heldLetter(_ row: Row) throws -> HeldReferralLetter {
+        HeldReferralLetter(id: row["id"], fileName: row["file_name"], format: row["format"], letter: row["letter"],
+                           sha256: row["sha256"], reason: row["reason"],
+                           candidateIDs: try decode([Int64].self, row["candidates_json"]),
+                           receivedAt: row["received_at"], resolvedAt: row["resolved_at"], resolvedBy: row["resolved_by"],
+                           referralID: row["referral_id"])
+    }
+
+    // MARK: damage a database can carry from outside Knot
+
+    /// Visits linked to a referral of another patient (possible only where the v5 triggers were
+    /// dropped or an older Knot wrote them), and the safety triggers that are missing.
+    public func referralLinkDamage() throws -> [String] {
+        var problems = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT v.id AS visit, r.id AS referral, vp.record_number AS visit_patient, rp.record_number AS referral_patient
+            FROM visit v JOIN referral r ON r.id = v.referral_id
+            JOIN patient vp ON vp.id = v.patient_id JOIN patient rp ON rp.id = r.patient_id
+            WHERE r.patient_id <> v.patient_id ORDER BY v.id
+            """)).map { row -> String in
+            let visit: Int64 = row["visit"], referral: Int64 = row["referral"]
+            let own: String = row["visit_patient"], other: String = row["referral_patient"]
+            return "visit \(visit) (patient \(own)) is linked to referral \(referral) of another patient (\(other))"
+        }
+        for name in ["visit_referral_same_patient_insert", "visit_referral_same_patient_update"] {
+            if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?"), arguments: [name]) == nil {
+                problems.append("the safety trigger \(name) is missing (a visit could be linked to another patient's referral)")
+            }
+        }
+        return problems
+    }
+}
+
+/// A referral letter held because its patient match was doubtful: nothing clinical is filed
+/// until a person picks the patient (`knot referral resolve`, or the inbox).
+public struct HeldReferralLetter: Sendable, Hashable {
+    public var id: Int64?
+    public var fileName: String
+    /// `knot` or `cda`.
+    public var format: String
+    /// The letter, byte for byte as received.
+    public var letter: Data
+    public var sha256: String
+    /// Why the match was doubtful, in the clinic's words.
+    public var reason: String
+    /// The patients it might be (ids), for the person to choose from.
+    public var candidateIDs: [Int64]
+    public var receivedAt: Date?
+    public var resolvedAt: Date?
+    public var resolvedBy: String?
+    /// The referral it was filed as, once resolved.
+    public var referralID: Int64?
+
+    public init(id: Int64? = nil, fileName: String, format: String, letter: Data, sha256: String, reason: String,
+                candidateIDs: [Int64], receivedAt: Date? = nil, resolvedAt: Date? = nil, resolvedBy: String? = nil,
+                referralID: Int64? = nil) {
+        self.id = id; self.fileName = fileName; self.format = format; self.letter = letter; self.sha256 = sha256
+        self.reason = reason; self.candidateIDs = candidateIDs; self.receivedAt = receivedAt; self.resolvedAt = resolvedAt
+        self.resolvedBy = resolvedBy; self.referralID = referralID
     }
 }

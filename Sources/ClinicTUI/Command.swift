@@ -37,6 +37,9 @@ enum Command: Sendable {
     /// Referral inbox: open it from the patient list; import the letter previewed.
     case showInbox
     case importLetter
+    /// Inbox preview of a conflict: file the letter to candidate N (1-based), or as a new patient.
+    case fileLetterToCandidate(Int)
+    case fileLetterAsNewPatient
     /// Plan preview: show the signed visit's follow-up plan; store it as final.
     case showPlan
     case storeFinalPlan
@@ -142,6 +145,8 @@ enum Effect: Sendable, Hashable {
     case previewLetter(path: String)
     /// Imports one file for real.
     case importLetter(path: String)
+    /// Files one letter as the person decided after a conflict (audited).
+    case fileLetter(path: String, ReferralFiling)
     /// The follow-up plan of a signed visit (the latest stored version, else the rules' plan).
     case loadPlan(visitID: Int64)
     /// Stores the plan as a new final version.

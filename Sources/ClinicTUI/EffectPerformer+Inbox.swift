@@ -14,6 +14,8 @@ extension EffectPerformer {
             return .inboxPreviewed(preview(path))
         case .importLetter(let path):
             return .letterImported(session.importFile(path))
+        case .fileLetter(let path, let filing):
+            return .letterImported(session.importFile(path, filing: filing))
         default:
             preconditionFailure("not inbox work: \(effect)")
         }
@@ -37,7 +39,7 @@ extension EffectPerformer {
         let outcome = session.importFile(path, options: ImportOptions(dryRun: true))
         return InboxPreview(path: path, fileName: (path as NSString).lastPathComponent, format: format(of: path),
                             status: outcome.status, detail: outcome.detail, warnings: outcome.warnings,
-                            proposedAlerts: outcome.proposedAlerts, letter: letter(at: path))
+                            proposedAlerts: outcome.proposedAlerts, letter: letter(at: path), candidates: outcome.candidates)
     }
 
     /// The file's kind in words, told from its root element alone.

@@ -50,7 +50,7 @@ struct EffectPerformer {
             return try saveDraft(request)
         case .openDraft, .loadVisitProgress, .recordSafety, .addTriggerPoint, .addNeedling, .setNeedlesRemoved, .signVisit:
             return try performVisitWork(effect)
-        case .loadInbox, .previewLetter, .importLetter:
+        case .loadInbox, .previewLetter, .importLetter, .fileLetter:
             return try performInboxWork(effect)
         case .loadPlan, .storeFinalPlan:
             return try performPlanWork(effect)

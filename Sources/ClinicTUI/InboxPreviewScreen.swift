@@ -21,6 +21,8 @@ struct InboxPreview: Sendable, Hashable {
     var proposedAlerts: Int
     /// Nil for what is not a readable referral letter (a clinic export, a rejected file).
     var letter: LetterSummary?
+    /// For a conflict: the patients on file it might be about, numbered 1... on the screen.
+    var candidates: [ImportCandidate] = []
 
     /// Only a letter the dry run would file (new patient or matched) is imported with `y`.
     var canImport: Bool { status == .created || status == .matched }
@@ -66,7 +68,17 @@ enum InboxPreviewScreen {
             doc.paragraph("Press y to import this letter, Esc to go back.", style: .bold)
         case .skipped:
             doc.paragraph("Already imported: nothing to do.", style: .dim)
-        case .conflict, .rejected:
+        case .conflict:
+            doc.banner("Conflict: a person must choose the patient. Nothing is written until you do.", style: ChartScreen.bannerStyle)
+            doc.heading("Candidates")
+            for (i, c) in preview.candidates.prefix(9).enumerated() {
+                doc.paragraph("\(i + 1). \(c.recordNumber) \(c.name), born \(c.dateOfBirth)", indent: 2)
+            }
+            let keys = preview.candidates.count == 1 ? "1" : "1-\(min(9, preview.candidates.count))"
+            doc.paragraph(preview.candidates.isEmpty ? "Press N to file it as a new patient, Esc to go back."
+                          : "Press \(keys) to file it for that patient, N for a new patient, Esc to go back.",
+                          style: .bold)
+        case .rejected:
             doc.banner("Not importable: \(InboxEntry.label(preview.status)). Nothing will be written.", style: ChartScreen.bannerStyle)
         }
         return doc

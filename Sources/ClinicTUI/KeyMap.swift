@@ -82,6 +82,8 @@ enum KeyMap {
             return moves + [KeyBinding([.enter], .open, "preview the letter (a dry run: nothing written)"), back, help, quit]
         case .inboxPreview:
             return moves + [KeyBinding([.character("y")], .importLetter, "import the letter"),
+                            KeyBinding([.character("1")], .fileLetterToCandidate(1), "a conflict: file it for candidate N", label: "1-9"),
+                            KeyBinding([.character("N")], .fileLetterAsNewPatient, "a conflict: file it as a new patient", label: "N"),
                             KeyBinding([.escape], .back, "back to the inbox, nothing imported"), help, quit]
         case .planPreview:
             return moves + [KeyBinding([.character("s")], .storeFinalPlan, "store the plan as final (practitioners)"),
@@ -180,6 +182,9 @@ enum KeyMap {
         }
         if let command = VisitEditorSelection.command(for: key, in: state.current) { return command }  // nil: the key does nothing
         let kind = state.current.kind
+        if kind == .inboxPreview, case .character(let c) = key, let n = c.wholeNumberValue, (1...9).contains(n) {
+            return .fileLetterToCandidate(n)
+        }
         for binding in bindings(for: kind) where binding.keys.contains(key) {
             return binding.command
         }

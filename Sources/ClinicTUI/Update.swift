@@ -218,7 +218,7 @@ extension Command {
         case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
              .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
              .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
-             .showInbox, .importLetter, .showPlan, .storeFinalPlan, .registerPatient, .editPatient,
+             .showInbox, .importLetter, .fileLetterToCandidate, .fileLetterAsNewPatient, .showPlan, .storeFinalPlan, .registerPatient, .editPatient,
              .amendVisit, .showAlerts, .confirmAlert, .dismissAlert, .newAlert, .reloadDraft, .keepMyDraft,
              .addBiomechanicalFinding, .addTreatment, .editEntry, .strikeEntry, .confirmStrike:
             true

@@ -130,7 +130,10 @@ private struct LetterMapping {
 
         let alerts = ReferralAlertDetector.alerts(medications: medications, allergies: allergies,
                                                   source: "referral \(date)")
-        return IncomingReferral(patient: patient, referral: referral, proposedAlerts: alerts, warnings: warnings)
+        var filed = referral
+        filed.letterIdentifiers = patient.identifiers
+        filed.letterKey = LetterDigest.letterKey(format: "knot", documentID: referral.documentID, setID: nil, version: nil, data: original)
+        return IncomingReferral(patient: patient, referral: filed, proposedAlerts: alerts, warnings: warnings)
     }
 
     private mutating func readPatient(_ element: XMLElement?) -> Patient {

@@ -36,6 +36,12 @@ enum CDADocumentMapper {
             return id.cdaValue("extension").map { "\(idRoot)^\($0)" } ?? idRoot
         }
         if idElements.count > 1 { warnings.append("The letter has \(idElements.count) document ids; the first is kept") }
+        // setId and versionNumber: every version of one letter shares the set; a higher version replaces a lower.
+        let setID = root.cdaChild("setId").flatMap { id -> String? in
+            guard !id.cdaIsNull, let idRoot = id.cdaValue("root") else { return nil }
+            return id.cdaValue("extension").map { "\(idRoot)^\($0)" } ?? idRoot
+        }
+        let versionNumber = root.cdaChild("versionNumber").flatMap { $0.cdaValue("value") }.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let codeElement = root.cdaChild("code")
         let documentCode = codeElement?.cdaValue("code")
             ?? codeElement?.cdaChildren("translation").lazy.compactMap { $0.cdaValue("code") }.first
@@ -111,6 +117,10 @@ enum CDADocumentMapper {
             documentID: documentID, documentCode: documentCode, documentTitle: title,
             sections: body.sections, attachments: body.attachments,
             originalLetter: original, originalSHA256: LetterDigest.sha256Hex(original))
+        referral.letterIdentifiers = patient.identifiers
+        referral.documentSetID = setID
+        referral.documentVersion = versionNumber
+        referral.letterKey = LetterDigest.letterKey(format: "cda", documentID: documentID, setID: setID, version: versionNumber, data: original)
         do {
             try referral.validate()
         } catch {

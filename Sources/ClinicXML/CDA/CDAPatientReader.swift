@@ -37,7 +37,7 @@ enum CDAPatientReader {
                 warnings.append("The patient's birth date is given only as \(birthTime?.cdaValue("value") ?? ""); recorded as \(date): check it")
             }
         } else if let written = birthTime?.cdaValue("value") {
-            warnings.append("The patient's birth time \"\(written)\" is not a date (line \(birthTime?.line ?? 0)); set the birth date before filing")
+            warnings.append("The patient's birth time '\(written)' is not a real calendar date (line \(birthTime?.line ?? 0)); set the birth date before filing")
         } else {
             warnings.append("The letter gives no birth date for the patient; set it before filing")
         }

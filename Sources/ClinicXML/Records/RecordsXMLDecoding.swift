@@ -161,6 +161,14 @@ struct RecordsXMLDecoder {
             format: try f.code("format", ReferralFormat.self), documentID: f.optionalText("documentID"),
             documentCode: f.optionalText("documentCode"), documentTitle: f.optionalText("documentTitle"),
             importWarnings: f.children("importWarning").map(\.textContent))
+        referral.letterKey = f.optional("letterKey")
+        referral.documentSetID = f.optional("documentSetID")
+        referral.documentVersion = try f.optionalInt("documentVersion")
+        referral.replacesReferralID = try f.optionalInt64("replaces")
+        referral.letterIdentifiers = try f.children("letterIdentifier").map { element in
+            let i = ElementFields(element, file: file)
+            return PatientIdentifier(system: .init(rawValue: try i.required("system")), value: try i.required("value"))
+        }
         for section in f.children("section") {
             let s = ElementFields(section, file: file)
             referral.sections.append(ReferralSection(

@@ -102,6 +102,8 @@ struct RecordsXMLEncoder {
         try start("referral", [
             "id": id(r.id), "format": r.format.rawValue, "date": r.date.description,
             "expiresOn": r.expiresOn?.description, "sessionsAllowed": r.sessionsAllowed.map(String.init),
+            "letterKey": r.letterKey, "documentSetID": r.documentSetID, "documentVersion": r.documentVersion.map(String.init),
+            "replaces": r.replacesReferralID.map(String.init),
         ])
         try start("referrer", [:])
         try element("name", r.referrerName)
@@ -142,6 +144,10 @@ struct RecordsXMLEncoder {
             throw failure("has a SHA-256 but no original letter: the format carries the hash only with its letter")
         }
         for warning in r.importWarnings { try element("importWarning", warning) }
+        for ident in r.letterIdentifiers {
+            try start("letterIdentifier", ["system": ident.system.rawValue, "value": ident.value])
+            try end()
+        }
         try end()
     }
 

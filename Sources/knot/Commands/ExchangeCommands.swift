@@ -47,6 +47,7 @@ struct ImportCommand: ParsableCommand {
             for o in outcomes {
                 Console.print("\(o.status.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
                 for line in o.detail.split(separator: "\n") { Console.print("         \(line)") }
+                for c in o.candidates { Console.print("         candidate: \(c.recordNumber) \(c.name), born \(c.dateOfBirth)") }
                 for w in o.warnings { Console.print("         warning: \(w)") }
             }
             let count = { (s: ImportOutcome.Status) in outcomes.filter { $0.status == s }.count }
@@ -85,6 +86,7 @@ struct ExportCommand: ParsableCommand {
         let s = try global.session().export(to: output, patientKey: patient, since: try since.map { try Parse.date($0, option: "--since") },
                                             includeAudit: !noAudit)
         if format.json { try Console.printJSON(s); return }
+        for w in s.warnings { Console.warn("warning: \(w)") }
         Console.print("Exported \(s.patients) patient(s), \(s.visits) visit(s), \(s.practitioners) practitioner(s), \(s.auditEvents) audit event(s) to \(s.file) (\(s.bytes) bytes, validated).")
     }
 }

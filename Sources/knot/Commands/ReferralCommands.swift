@@ -7,7 +7,7 @@ import ClinicStore
 struct ReferralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "referral", abstract: "Referrals: validity, sessions left, sections and the original letter.",
-        subcommands: [List.self, Show.self])
+        subcommands: [List.self, Show.self, Conflicts.self, Resolve.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A patient's referrals with sessions used and left.")
@@ -74,8 +74,56 @@ struct ReferralCommand: ParsableCommand {
             for (i, a) in r.attachments.enumerated() {
                 Console.print("Attachment \(i + 1): \(a.mediaType), \(a.data.count) bytes (save with --save-attachment \(i + 1)=FILE)")
             }
+            if let replaced = r.replacesReferralID {
+                Console.print("Replaces referral #\(replaced) (an earlier version of this letter; both kept)"
+                              + (r.documentVersion.map { ", this is version \($0)" } ?? ""))
+            }
+            if !r.letterIdentifiers.isEmpty {
+                Console.print("Patient identifiers in the letter: " + r.letterIdentifiers.map { "\($0.system) \($0.value)" }.joined(separator: ", "))
+            }
             for w in r.importWarnings { Console.print("warning on import: \(w)") }
             if let sha = r.originalSHA256 { Console.print("Original letter: SHA-256 \(sha) (knot referral show \(r.id!) --original)") }
+        }
+    }
+
+    struct Conflicts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Letters held because their patient match was doubtful, with the patients each might be about.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let held = try global.session().referralConflicts()
+            if output.json { try Console.printJSON(held); return }
+            if held.isEmpty { Console.print("No letters are waiting for a person to file them."); return }
+            for c in held {
+                Console.print("#\(c.id) \(c.fileName) [\(c.format)]: \(c.reason)")
+                for p in c.candidates { Console.print("    candidate: \(p.recordNumber) \(p.name), born \(p.dateOfBirth)") }
+            }
+            Console.print("File one with: knot referral resolve ID --patient RECORD, or knot referral resolve ID --new-patient")
+        }
+    }
+
+    struct Resolve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "File a held letter (a doubtful patient match) to the patient a person chose, or as a new patient; audited.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The held letter's id (knot import and knot referral conflicts show it).") var conflict: Int64
+        @Option(help: "File it for this patient (record number or id).") var patient: String?
+        @Flag(help: "File it as a new patient, although someone similar is on file.") var newPatient = false
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if (patient == nil) == !newPatient {
+                throw UsageError("referral resolve needs exactly one of --patient RECORD or --new-patient")
+            }
+        }
+
+        func run() throws {
+            let filing: ReferralFiling = patient.map { .patient($0) } ?? .newPatient
+            let outcome = try global.session().resolveReferralConflict(id: conflict, filing)
+            if output.json { try Console.printJSON(outcome); return }
+            Console.print("Filed held letter #\(conflict) (\(outcome.file)): \(outcome.detail)")
         }
     }
 }
