@@ -204,7 +204,7 @@ enum NeedlingFormScreen {
         FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side.rawValue,
                         focused: state.focus == .side, row: row, column: labelWidth, into: &sheet.buffer)
         row += 1
-        text("Needle", state.size, .size, width: 10, hint: "gauge x length mm, e.g. 0.25x40")
+        text("Needle", state.size, .size, width: 10, hint: "gauge x length mm, 0.12-0.40 x 7-125, e.g. 0.25x40")
         text("Brand", state.brand, .brand, width: 20, hint: "")
         text("Lot", state.lot, .lot, width: 20, hint: "")
         text("Inserted", state.inserted, .inserted, width: 3, hint: "needles, 1-50")
