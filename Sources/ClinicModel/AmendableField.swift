@@ -94,6 +94,24 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
         self.init(entry, index, parts[2])
     }
 
+    /// A field name as stored in an amendment: today's names, and the `triggerPoints[0].side`
+    /// form some older amendments carry (0-based list index, same field name).
+    public init?(stored name: String) {
+        if let field = AmendableField(rawValue: name) { self = field; return }
+        let lists: [(String, Entry)] = [("triggerPoints[", .triggerPoint), ("biomechanics[", .finding),
+                                        ("treatments[", .treatment), ("needling[", .needle)]
+        for (prefix, entry) in lists where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let close = rest.firstIndex(of: "]"), let i = Int(rest[..<close]), i >= 0 else { return nil }
+            let attribute = rest[rest.index(after: close)...].drop { $0 == "." }
+            let known = ["muscleID": "muscle", "triggerPoint": "trigger-point", "patientResponse": "response"][String(attribute)] ?? String(attribute)
+            guard entry.attributes.contains(known) else { return nil }
+            self.init(entry, i + 1, known)
+            return
+        }
+        return nil
+    }
+
     /// The name as typed after `--set` (`needle.2.depth`).
     public var rawValue: String {
         guard let entry else { return attribute }

@@ -70,7 +70,7 @@ extension Visit {
         var latest: [AmendableField: Amendment] = [:]
         for amendment in amendments.sorted(by: { ($0.amendedAt, $0.id ?? 0) < ($1.amendedAt, $1.id ?? 0) }) {
             for change in amendment.changes {
-                guard let field = AmendableField(rawValue: change.field), field.exists(in: current) else { continue }
+                guard let field = AmendableField(stored: change.field), field.exists(in: current) else { continue }
                 var next = current
                 do { try field.set(change.after, in: &next) } catch { continue }
                 current = next

@@ -558,7 +558,7 @@ struct ClinicHistoryWriter {
         let reason: String
         if let tp = visit.triggerPoints.first, tp.side == .left || tp.side == .right {
             let other: Side = tp.side == .left ? .right : .left
-            change = Amendment.Change(field: "triggerPoints[0].side", before: tp.side.rawValue, after: other.rawValue)
+            change = Amendment.Change(field: AmendableField(.triggerPoint, 1, "side").rawValue, before: tp.side.rawValue, after: other.rawValue)
             reason = "Side recorded wrongly: the active trigger point was on the \(other.rawValue)"
         } else {
             let now = visit.pain.now?.value ?? 5

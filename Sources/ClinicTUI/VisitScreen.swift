@@ -107,7 +107,7 @@ enum VisitScreen {
                               indent: 2, style: .bold)
                 doc.paragraph("Why: " + amendment.reason, indent: 4)
                 for change in amendment.changes {
-                    let label = AmendableField(rawValue: change.field)?.label ?? change.field
+                    let label = AmendableField(stored: change.field)?.label ?? change.field
                     doc.paragraph("\(label): \(shown(change.before)) → \(shown(change.after))", indent: 4)
                 }
             }
