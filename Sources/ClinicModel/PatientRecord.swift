@@ -10,6 +10,9 @@ public struct PatientRecord: Sendable, Hashable, Codable {
     public var visits: [Visit]
     public var amendments: [Amendment]
     public var plans: [FollowUpPlan]
+    /// The record number of the patient this record was merged into (`knot patient merge`);
+    /// such a record is archived and holds nothing of its own.
+    public var mergedInto: String?
 
     public init(patient: Patient, referrals: [Referral] = [], consents: [Consent] = [],
                 screens: [PrecautionScreen] = [], visits: [Visit] = [], amendments: [Amendment] = [],

@@ -36,6 +36,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     func setAlertStatus(alertID: Int64, status: AlertStatus, actor: String) throws
     /// Marks OTHER merged into KEEP (archived) and moves every row of OTHER to KEEP; rows moved per table.
     func mergePatient(keepID: Int64, otherID: Int64, actor: String, detail: String) throws -> [String: Int]
+    /// Marks a patient (archived) as merged into another, moving nothing (a records import).
+    func markMerged(patientID: Int64, into keepID: Int64) throws
     /// Adds a practitioner (validated), returning it with its id.
     @discardableResult func insertPractitioner(_ p: Practitioner, actor: String, preservingID: Bool) throws -> Practitioner
     /// Changes a practitioner's details.

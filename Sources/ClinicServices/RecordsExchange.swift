@@ -88,6 +88,8 @@ extension ClinicSession {
             let tx = keepIDs ? outer.withoutRowAudit() : outer
             var practitionerMap: [Int64: Int64] = [:]
             var conflicts: [String] = []
+            var importedIDs: [String: Int64] = [:]  // exported record number -> patient id here
+            var merges: [(patientID: Int64, into: String)] = []
             while let item = try reader.next() {
                 switch item {
                 case .practitioner(let p):
@@ -105,7 +107,9 @@ extension ClinicSession {
                         conflicts.append("\(record.patient.recordNumber) is already on file as patient \(id)")
                         continue
                     }
-                    try insert(record, tx: tx, keepIDs: keepIDs, practitioners: practitionerMap)
+                    let pid = try insert(record, tx: tx, keepIDs: keepIDs, practitioners: practitionerMap)
+                    importedIDs[record.patient.recordNumber] = pid
+                    if let into = record.mergedInto { merges.append((pid, into)) }
                     outcome.patients += 1
                     outcome.visits += record.visits.count
                     outcome.referrals += record.referrals.count
@@ -118,6 +122,12 @@ extension ClinicSession {
                 outcome.detail = "\(conflicts.count) patient(s) already on file; nothing written: " + conflicts.prefix(5).joined(separator: "; ")
                 throw DryRun(outcome: outcome)  // roll back: all of it or none of it
             }
+            // Records merged into another (`knot patient merge`) stay marked, once both are in.
+            for merge in merges {
+                if let into = try importedIDs[merge.into] ?? tx.patient(key: merge.into)?.id, into != merge.patientID {
+                    try tx.markMerged(patientID: merge.patientID, into: into)
+                }
+            }
             try outer.recordImportedDocument(sha256: sha, kind: "knot-records")
             try outer.appendAuditAlways(AuditEvent(actor: actor, action: .import, entity: "clinic", detail: "sha256 \(sha)"))
             outcome.detail = "\(outcome.patients) patient(s), \(outcome.visits) visit(s), \(outcome.referrals) referral(s)"
@@ -127,7 +137,9 @@ extension ClinicSession {
         }
     }
 
-    private func insert(_ r: PatientRecord, tx: any ClinicRecords, keepIDs: Bool, practitioners: [Int64: Int64]) throws {
+    /// Inserts one patient's records; returns the patient's id here.
+    @discardableResult
+    private func insert(_ r: PatientRecord, tx: any ClinicRecords, keepIDs: Bool, practitioners: [Int64: Int64]) throws -> Int64 {
         func prac(_ id: Int64) -> Int64 { practitioners[id] ?? id }
         var p = r.patient
         if !keepIDs { p.recordNumber = try tx.patient(key: p.recordNumber) == nil ? p.recordNumber : "" }
@@ -174,5 +186,6 @@ extension ClinicSession {
             plan.visitID = vid
             try tx.insertPlan(plan, actor: actor, preservingID: keepIDs)
         }
+        return pid
     }
 }

@@ -98,6 +98,12 @@ extension StoreTransaction {
         return moved
     }
 
+    /// Marks a patient, archived, as merged into `keepID` without moving anything: a records
+    /// import bringing back a merge made before the export (its rows already belong to KEEP).
+    public func markMerged(patientID: Int64, into keepID: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE patient SET merged_into = ?, archived = 1 WHERE id = ?").execute(arguments: [keepID, patientID])
+    }
+
     /// Rows that belong to a patient, per table (every foreign key to `patient`), for merge
     /// summaries and tests.
     public func rowsBelonging(toPatient id: Int64) throws -> [String: Int] {

@@ -356,10 +356,12 @@ extension StoreTransaction {
     /// Everything for one patient, for export.
     public func patientRecord(id: Int64) throws -> PatientRecord? {
         guard let p = try patient(id: id) else { return nil }
-        return PatientRecord(
+        var record = PatientRecord(
             patient: p, referrals: try referralStatuses(patientID: id, withLetters: true).map(\.referral).sorted { ($0.id ?? 0) < ($1.id ?? 0) },
             consents: try consents(patientID: id), screens: try screens(patientID: id), visits: try visits(patientID: id),
             amendments: try amendments(patientID: id), plans: try plans(patientID: id))
+        record.mergedInto = try mergedInto(patientID: id).flatMap { try patient(id: $0)?.recordNumber }
+        return record
     }
 
     /// Patient ids in id order (optionally only those with changes since `since`), for streaming exports.

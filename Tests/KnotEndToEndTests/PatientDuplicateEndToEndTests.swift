@@ -85,6 +85,17 @@ struct PatientDuplicateEndToEndTests {
         let twice = try clinic.knot(["patient", "merge", "K1", "K2"])
         #expect(twice.status == 1)
         #expect(twice.stderr.contains("already merged"))
+
+        // The export carries the mark (an optional attribute), and a clinic made from it keeps it.
+        let export = clinic.home.file("merged.xml")
+        #expect(try clinic.knot(["export", "-o", export]).status == 0)
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: export)), as: UTF8.self).contains("mergedInto=\"K1\""))
+        let copy = clinic.home.file("copy.sqlite")
+        let made = try clinic.knot(["init", "--from", export], as: nil, database: copy)
+        #expect(made.status == 0, "\(made.stderr)")
+        let mark = "SELECT p.archived || ':' || k.record_number FROM patient p JOIN patient k ON k.id = p.merged_into WHERE p.record_number = 'K2'"
+        #expect(try SQLiteProbe.scalar(copy, mark) == "1:K1")
+        #expect(try SQLiteProbe.scalar(copy, "SELECT count(*) FROM visit") == "2")
     }
 
     @Test("merging two records with different Medicare numbers is refused and changes nothing")

@@ -114,6 +114,7 @@ struct RecordsXMLDecoder {
         validate(at: element) { () throws(ValidationErrors) in try checkedPatient.validate(today: today) }
 
         var record = PatientRecord(patient: patient)
+        record.mergedInto = f.optional("mergedInto")
         for e in f.children("referral") { record.referrals.append(try referral(e, patientID: owner)) }
         for e in f.children("consent") { record.consents.append(try consent(e, patientID: owner)) }
         for e in f.children("screen") { record.screens.append(try screen(e, patientID: owner)) }

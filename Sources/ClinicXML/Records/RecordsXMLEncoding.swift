@@ -44,6 +44,7 @@ struct RecordsXMLEncoder {
         try start("patient", [
             "id": id(patient.id), "dateOfBirth": patient.dateOfBirth.description,
             "sex": patient.sex.rawValue, "archived": XMLValueFormat.bool(patient.archived),
+            "mergedInto": record.mergedInto,
         ])
         try element("recordNumber", patient.recordNumber)
         try element("givenNames", patient.givenNames)
