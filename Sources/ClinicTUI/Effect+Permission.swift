@@ -14,13 +14,15 @@ extension Effect {
         case .loadAudit: .readAuditLog
         case .loadDemo: .loadDemo
         case .saveDraft, .overwriteDraft, .recordSafety, .addTriggerPoint, .addNeedling, .setNeedlesRemoved,
-             .addBiomechanical, .addTreatment: .recordVisit
+             .addBiomechanical, .addTreatment, .editTriggerPoint, .editBiomechanical, .editTreatment, .editNeedling,
+             .strikeEntry: .recordVisit
         case .signVisit: .signVisit
         case .loadInbox, .previewLetter: .readReferral
         case .importLetter: .importReferrals
+        case .fileLetter: .resolveReferral
         case .loadPlan: .viewPlan
         case .storeFinalPlan: .changePlan
-        case .savePatient(let patient): patient.id == nil ? .registerPatient : .editPatient
+        case .savePatient(let patient, _): patient.id == nil ? .registerPatient : .editPatient
         case .amendVisit: .amendVisit
         case .setAlertStatus: .reviewAlert
         case .addAlert: .addAlert

@@ -2,8 +2,9 @@ import TerminalKit
 
 /// A form whose focused field may be a one-line text field, so that the shared mechanism
 /// (`FormEditing`) can treat every form alike: a pre-filled or remembered value is selected
-/// when its field gets the focus (typing replaces it), and typing refused at a field's limit
-/// is said in the status line.
+/// when its field gets the focus (typing replaces it; free text is not, see
+/// `FormEditing.longestSelectedValue`), and typing refused at a field's limit is said in the
+/// status line.
 protocol TextFieldForm {
     associatedtype Focus: Hashable
     var focus: Focus { get }
@@ -21,12 +22,19 @@ enum FormEditing {
                                            _ handle: (inout Form) -> [Effect]) -> [Effect] {
         let before = form.focus
         let effects = handle(&form)
-        if form.focus != before { form.focusedText?.selectAll() }
+        if form.focus != before, let field = form.focusedText, field.maxLength.map({ $0 <= longestSelectedValue }) ?? false {
+            form.focusedText?.selectAll()
+        }
         if case .edit = command, let field = form.focusedText, field.refusedInput, let limit = field.maxLength {
             message = StatusMessage(kind: .error, text: refusal(limit: limit))
         }
         return effects
     }
+
+    /// Fields up to this limit hold a value (a lot, a count, a name, a date): selected on focus,
+    /// typing replaces it. Longer ones hold free text (the complaint, notes, a reason): the cursor
+    /// goes to the end, so coming back to add a sentence never replaces what is written.
+    static let longestSelectedValue = 200
 
     /// The status line when typing did not fit a field.
     static func refusal(limit: Int) -> String {

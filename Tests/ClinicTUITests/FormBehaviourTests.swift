@@ -135,6 +135,13 @@ import TerminalKit
         #expect(said(tui).contains("F10 there signs it") && !said(tui).contains("knot visit sign"), "\(said(tui))")
     }
 
+    @Test func comingBackToTheComplaintAddsToItNeverReplacesIt() throws {
+        let tui = try visitStarted("forms-complaint-kept")
+        try tui.press(.tab, .backTab)
+        try tui.type(", worse on stairs")
+        #expect(try visit(tui).complaint == "Calf pain, worse on stairs", "free text is not selected on focus")
+    }
+
     @Test func aPainThatIsNotAScoreIsNotSigned() throws {
         let tui = try visitStarted("forms-pain-invalid")
         try tui.press(.tab)
