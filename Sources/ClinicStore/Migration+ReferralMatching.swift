@@ -5,7 +5,8 @@ extension ClinicMigrations {
     /// identifies the letter whatever its bytes (document id, set and version, or a normalised
     /// digest); a new version of a letter names the referral it replaces; a letter whose patient
     /// match is doubtful waits in `referral_conflict` until a person files it; and a visit can
-    /// link only to its own patient's referral.
+    /// link only to its own patient's referral. Referrals filed earlier get their identity from
+    /// the document id they kept; no other row is changed.
     static func referralMatching(_ db: Database) throws {
         try db.execute(sql: """
         ALTER TABLE referral ADD COLUMN letter_identifiers_json TEXT NOT NULL DEFAULT '[]';
@@ -13,6 +14,11 @@ extension ClinicMigrations {
         ALTER TABLE referral ADD COLUMN document_set_id TEXT;
         ALTER TABLE referral ADD COLUMN document_version INTEGER;
         ALTER TABLE referral ADD COLUMN replaces_referral_id INTEGER REFERENCES referral(id) ON DELETE RESTRICT;
+        -- Letters filed before this migration keep their sender's document id as their identity
+        -- (the first filed, where the same letter was filed twice before).
+        UPDATE referral SET letter_key = (CASE format WHEN 'cda' THEN 'cda-id:' ELSE 'knot-id:' END) || document_id
+        WHERE format IN ('cda', 'knot') AND document_id IS NOT NULL AND document_id <> ''
+          AND id = (SELECT min(r2.id) FROM referral r2 WHERE r2.format = referral.format AND r2.document_id = referral.document_id);
         CREATE UNIQUE INDEX referral_letter_key ON referral(letter_key) WHERE letter_key IS NOT NULL;
         CREATE INDEX referral_document_set ON referral(document_set_id) WHERE document_set_id IS NOT NULL;
         CREATE INDEX patient_date_of_birth ON patient(date_of_birth);

@@ -28,18 +28,34 @@ public enum LetterDigest {
     /// trailing spaces removed from every line and trailing blank lines removed: the same
     /// letter re-sent through another mail system or editor digests the same.
     public static func normalisedSHA256Hex(_ data: Data) -> String {
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .split(separator: "\n", omittingEmptySubsequences: false)
-            .map { line -> Substring in
-                var line = line[...]
-                while let last = line.last, last == " " || last == "\t" { line = line.dropLast() }
-                return line
+        // One pass over the bytes (a letter may be megabytes of one line): spaces and tabs are
+        // held back until something other than a line end follows them.
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingBlanks = 0, pendingBlankStart = 0, pendingNewlines = 0
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case 0x20, 0x09:
+                if pendingBlanks == 0 { pendingBlankStart = i }
+                pendingBlanks += 1
+            case 0x0D, 0x0A:
+                if b == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                pendingBlanks = 0
+                pendingNewlines += 1
+            default:
+                out.append(contentsOf: repeatElement(0x0A, count: pendingNewlines))
+                out.append(contentsOf: bytes[pendingBlankStart..<(pendingBlankStart + pendingBlanks)])
+                pendingBlanks = 0
+                pendingNewlines = 0
+                out.append(b)
             }
-        var kept = Array(lines)
-        while let last = kept.last, last.isEmpty { kept.removeLast() }
-        return sha256Hex(Data(kept.joined(separator: "\n").utf8))
+            i += 1
+        }
+        return sha256Hex(Data(out))
     }
 
     /// What identifies a letter whatever its bytes (stored as `Referral.letterKey`): the
