@@ -17,8 +17,8 @@ enum FirstRunScreen {
         row += 1
         line("  d  load the demo clinic: made-up patients, referrals and visits")
         line("     to try every screen (never use it for real patients)")
-        line("  e  start empty: add patients with `knot patient add`")
-        line("     or file referral letters with `knot import`")
+        line("  e  start empty: then F2 registers a patient and F6 opens the")
+        line("     referral inbox (letters in the import folder)")
         line("  q  quit")
     }
 }
