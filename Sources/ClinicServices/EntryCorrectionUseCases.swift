@@ -109,6 +109,12 @@ extension ClinicSession {
         }
     }
 
+    /// The entries struck out of a visit (kept with when, by whom and why), for `knot visit show`.
+    public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
+        try requireClinicalAccess()
+        return try database.read { tx in try tx.struckEntries(visitID: visitID) }
+    }
+
     /// An entry of a visit in a line, for messages and the audit trail (nil when it is not there).
     public static func entrySummary(of v: Visit, kind: VisitEntryKind, id: Int64) -> String? {
         switch kind {

@@ -83,6 +83,7 @@ import ClinicTestSupport
         let show = try clinic.knot(["visit", "show", id]).stdout
         #expect(!show.contains("Soleus L: 0.25") && show.contains("Dry needling (2 in, 0 out)"))
         #expect(!show.contains("Trigger points") && !show.contains("Treatment\n"))
+        #expect(show.contains("Struck out while a draft (kept in the record's history)") && show.contains(": entered twice"), "\(show)")
         let gone = try clinic.knot(["finding", "strike", id, "2", "--reason", "x"])
         #expect(gone.status == 66, "only the lunge is left, now finding 1: \(gone.stderr)")
         let audit = try clinic.knot(["audit", "log", "--patient", "K1", "--json"]).stdout

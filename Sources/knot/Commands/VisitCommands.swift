@@ -60,9 +60,17 @@ struct VisitCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let r = try global.session().visitRecord(id: visit)
+            let session = try global.session()
+            let r = try session.visitRecord(id: visit)
             if output.json { try Console.printJSON(r); return }
             Console.print(VisitText.render(r))
+            let struck = try session.struckEntries(visitID: visit)
+            if !struck.isEmpty {
+                Console.print("\nStruck out while a draft (kept in the record's history)")
+                for s in struck {
+                    Console.print("  \(s.kind.noun) \(s.id), \(Console.dateTime(s.at)) by \(s.by): \(s.reason)")
+                }
+            }
         }
     }
 
