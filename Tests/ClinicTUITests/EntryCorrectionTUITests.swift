@@ -25,7 +25,7 @@ import TerminalKit
         try tui.type("smi")
         try tui.press(.enter, .character("n"))
         try tui.type("Calf pain")
-        try tui.press(.function(2), .ctrl("s"))
+        try tui.recordConsentAndScreenNonePresent()
         #expect(tui.screen.contains("consent until"), "\(tui.screen)")
     }
 
@@ -86,7 +86,7 @@ import TerminalKit
         #expect(stored.count == 1 && stored[0].needlesInserted == 2 && stored[0].needlesRemoved == 2, "corrected, not added")
         #expect(stored[0].depth?.value == 12 && stored[0].needle.lot == "A123", "the rest kept as it was")
         #expect(tui.screen.contains("Needles: 2 in, 2 out"), "\(tui.screen)")
-        try tui.press(.function(10))
+        try tui.press(.function(10), .character("y"))
         #expect(try visit(tui).status == .signed)
     }
 

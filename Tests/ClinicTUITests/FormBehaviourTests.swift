@@ -43,7 +43,8 @@ import TerminalKit
 
     /// Consent and screen, then one soleus entry: 0.25x40 Seirin, lot A123, 1 in, 1 out.
     func firstEntry(_ tui: TUIHarness) throws {
-        try tui.press(.function(2), .ctrl("s"), .function(4))
+        try tui.recordConsentAndScreenNonePresent()
+        try tui.press(.function(4))
         try tui.type("soleus")
         try tab(tui, 2)
         try tui.type("0.25x40")
