@@ -36,13 +36,13 @@ struct InitCommand: ParsableCommand {
             }
             return
         }
-        let existed = FileManager.default.fileExists(atPath: path)
         let session = try global.session(create: true)
+        let created = (session.database as? ClinicDatabase)?.createdHere ?? false
         if let handle, let name {
             let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!))
             Console.print("Added practitioner \(p.handle) (\(p.name)).")
         }
-        Console.print(existed ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
+        Console.print(!created ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
     }
 }
 
