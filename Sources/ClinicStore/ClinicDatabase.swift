@@ -14,6 +14,9 @@ public final class ClinicDatabase: Sendable {
     /// Why the file was opened read-only although writing was asked for (a file this user may
     /// not write, a read-only mount): reads work, every write is refused with this reason.
     public let readOnlyReason: String?
+    /// True when this open created the database (false when it was there, or another process
+    /// creating it at the same moment won).
+    public let createdHere: Bool
 
     /// How long a writer waits for another before giving up.
     public static let busyTimeout: TimeInterval = 10
@@ -38,7 +41,9 @@ public final class ClinicDatabase: Sendable {
         }
         if !exists {
             guard create else { throw StoreError.missing(path: path) }
-            try Self.createWhole(at: path)
+            createdHere = try Self.createWhole(at: path)
+        } else {
+            createdHere = false
         }
         try Self.checkSQLiteHeader(path)
         let reason = readOnly ? nil : Self.whyReadOnly(path)
@@ -67,7 +72,9 @@ public final class ClinicDatabase: Sendable {
 
     /// Builds a migrated database under a private name in the same folder and links it to
     /// `path`; when another process linked first, its database is kept and ours removed.
-    static func createWhole(at path: String) throws {
+    /// Returns false when another process's database took the name first.
+    @discardableResult
+    static func createWhole(at path: String) throws -> Bool {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let name = (path as NSString).lastPathComponent
         let temporary = (folder as NSString).appendingPathComponent(".\(name).creating-\(getpid())-\(UUID().uuidString.prefix(8))")
@@ -92,17 +99,18 @@ public final class ClinicDatabase: Sendable {
         if handle >= 0 { _ = fsync(handle); _ = Glibc.close(handle) }
         if link(temporary, path) != 0 {
             let error = errno
-            if error == EEXIST { return }  // another process created it first: open theirs
+            if error == EEXIST { return false }  // another process created it first: open theirs
             if error == EPERM || error == ENOTSUP || error == EXDEV {
                 // No hard links on this file system: a rename instead (not exclusive, but the
                 // database it would replace is just as new and empty as this one).
-                if !FileManager.default.fileExists(atPath: path), rename(temporary, path) == 0 { return }
-                if FileManager.default.fileExists(atPath: path) { return }
+                if !FileManager.default.fileExists(atPath: path), rename(temporary, path) == 0 { return true }
+                if FileManager.default.fileExists(atPath: path) { return false }
             }
             throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(error)))
         }
         let dir = Glibc.open(folder, O_RDONLY)
         if dir >= 0 { _ = fsync(dir); _ = Glibc.close(dir) }
+        return true
     }
 
     /// Why an existing database cannot be written by this process, or nil when it can.

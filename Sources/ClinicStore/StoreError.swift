@@ -50,7 +50,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "visit \(id) was changed in another session since you opened it; reopen it to see those changes (nothing was overwritten)"
         case .writeFailed(let r): "the database could not be written (\(r)); nothing was saved"
         case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
-        case .notWritable(let p, let r): "the database at \(p) is read-only: \(r); nothing was saved (reading still works)"
+        case .notWritable(let p, let r): "the database at \(p) is read-only: \(r); nothing was saved (lists and searches still work)"
         case .busy: "the database stayed busy (another Knot is writing); try again"
         }
     }

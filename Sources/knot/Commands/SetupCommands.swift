@@ -40,11 +40,11 @@ struct InitCommand: ParsableCommand {
             }
             return
         }
-        let existed = FileManager.default.fileExists(atPath: path)
         let session = try global.session(create: true)
+        let created = (session.database as? ClinicDatabase)?.createdHere ?? false
         if let timeZone {
             try session.setTimeZone(timeZone)
-        } else if !existed {
+        } else if created {
             // A new clinic keeps the machine's zone, so its dates no longer follow a viewer's TZ.
             try session.setTimeZone(TimeZone.current.identifier)
         }
@@ -53,8 +53,8 @@ struct InitCommand: ParsableCommand {
         if let p = try session.setUpClinic(firstAccount: first) {
             Console.print("Added practitioner \(p.handle) (\(p.name))" + (p.isAdministrator ? ", the clinic administrator." : "."))
         }
-        Console.print(existed ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
-        if timeZone != nil || !existed { Console.print("The clinic's time zone is \(ClinicTimeZone.current.identifier).") }
+        Console.print(!created ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
+        if timeZone != nil || created { Console.print("The clinic's time zone is \(ClinicTimeZone.current.identifier).") }
         if first == nil, session.user == nil {
             Console.print("No account yet: the first one is made with `knot init --handle HANDLE --name \"Full Name\"` and becomes the clinic administrator.")
         }
