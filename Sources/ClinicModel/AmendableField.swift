@@ -336,7 +336,7 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
                 case "notes": t.notes = blank ? nil : text
                 default: break
                 }
-                try Self.nested(name) { () throws(ValidationErrors) in try t.validate() }
+                try Self.nested(name, typed: value) { () throws(ValidationErrors) in try t.validate() }
                 v.triggerPoints[i] = t
             case .finding?:
                 var f = v.biomechanics[i]
@@ -346,7 +346,7 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
                 case "notes": f.notes = blank ? nil : text
                 default: break
                 }
-                try Self.nested(name) { () throws(ValidationErrors) in try f.validate() }
+                try Self.nested(name, typed: value) { () throws(ValidationErrors) in try f.validate() }
                 v.biomechanics[i] = f
             case .treatment?:
                 var t = v.treatments[i]
@@ -363,7 +363,7 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
                 case "notes": t.notes = blank ? nil : text
                 default: break
                 }
-                try Self.nested(name) { () throws(ValidationErrors) in try t.validate() }
+                try Self.nested(name, typed: value) { () throws(ValidationErrors) in try t.validate() }
                 v.treatments[i] = t
             case .needle?:
                 var e = v.needling[i]
@@ -392,7 +392,7 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
                 case "sharps": e.sharpsDisposed = try Self.bool(value, field: name)
                 default: break
                 }
-                try Self.nested(name) { () throws(ValidationErrors) in try e.validate() }
+                try Self.nested(name, typed: value) { () throws(ValidationErrors) in try e.validate() }
                 v.needling[i] = e
             }
         } catch let error as ValidationError {
@@ -425,11 +425,16 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
         text.isEmpty ? nil : try parse(text)
     }
 
-    /// Runs an entry's own rules, naming the amended field when a rule speaks of a sub-field.
-    static func nested(_ name: String, _ body: () throws(ValidationErrors) -> Void) throws(ValidationErrors) {
+    /// Runs an entry's own rules, naming the entry (`needle.1.depth`) in each error; a rule about
+    /// the amended field itself quotes the value as typed.
+    static func nested(_ name: String, typed: String, _ body: () throws(ValidationErrors) -> Void) throws(ValidationErrors) {
         do { try body() } catch {
             let prefix = name.split(separator: ".").prefix(2).joined(separator: ".")
-            throw ValidationErrors(error.errors.map { $0.nested(under: prefix) })
+            throw ValidationErrors(error.errors.map {
+                var e = $0.nested(under: prefix)
+                if e.field == name, !e.value.isEmpty { e.value = typed }
+                return e
+            })
         }
     }
 

@@ -110,7 +110,7 @@ struct AmendEntryTests {
     func badValuesAreRefused() throws {
         try signedVisitWithEveryEntry()
         let cases: [(String, String)] = [
-            ("needle.1.depth=99", "needle.1.depth: '99.0' is deeper than the 40 mm needle"),
+            ("needle.1.depth=99", "needle.1.depth: '99' is deeper than the 40 mm needle"),
             ("trigger-point.1.tenderness=11", "trigger-point.1.tenderness: '11' is out of range: NPRS is 0 to 10"),
             ("finding.1.side=sideways", "finding.1.side: 'sideways' is not a side"),
             ("treatment.1.hold=300", "ischaemic compression holds are 5 to 180 s"),
