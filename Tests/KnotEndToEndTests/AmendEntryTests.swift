@@ -148,7 +148,10 @@ struct AmendEntryTests {
         let html = try knot("plan", "1", "--for", "referrer", "--format", "html")
         #expect(html.status == 0, "\(html.stderr)")
         #expect(html.stdout.contains("now 6/10 (amended from 4, \(today))"))
-        #expect(html.stdout.contains("Amended after signing"))
+        #expect(html.stdout.contains("<li class=\"amended\">"), "the pain line carries the marker")
+        #expect(html.stdout.contains("<sup class=\"amended-mark\">amended</sup>"))
+        #expect(html.stdout.contains("<li class=\"amendment-note\"><span class=\"label\">Amended after signing:</span> Pain now: 6 (amended from 4, \(today))"),
+                "the footnote gives the signed value")
 
         let log = try knot("log", "needling", "--from", "2000-01-01")
         #expect(log.stdout.contains("15 mm"), "\(log.stdout)")
