@@ -371,13 +371,16 @@ extension ClinicSession {
         let start = Self.startOfDay(from)
         let end = Self.startOfDay(to.adding(days: 1))
         return try database.read { tx in
-            var amended: [Int64: AmendedVisit] = [:]
+            // Each visit's amendments are read once; a site shows as its visit was amended.
+            var amended: [Int64: AmendedVisit?] = [:]
             return try tx.needlingLog(from: start, to: end).map { row in
                 var entry = row.entry
                 var notes: [String] = []
-                let visitAmendments = try tx.amendments(visitID: row.visit.id)
-                if !visitAmendments.isEmpty, let visit = try amended[row.visit.id] ?? tx.visit(id: row.visit.id).map({ $0.applying(visitAmendments) }) {
-                    amended[row.visit.id] = visit
+                if amended[row.visit.id] == nil {
+                    let visitAmendments = try tx.amendments(visitID: row.visit.id)
+                    amended[row.visit.id] = visitAmendments.isEmpty ? .some(nil) : try tx.visit(id: row.visit.id)?.applying(visitAmendments)
+                }
+                if let visit = amended[row.visit.id] ?? nil {
                     if let index = visit.visit.needling.firstIndex(where: { $0.id == entry.id }) {
                         entry = visit.visit.needling[index]
                         notes = visit.notes(of: .needle, index + 1)

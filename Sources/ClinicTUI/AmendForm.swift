@@ -38,6 +38,23 @@ struct AmendFormState: Sendable, Hashable, Codable {
         practitioner = record.practitioner
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case visitID, patientName, visit, practitioner, values, reason, focus, target
+    }
+
+    /// Reads a kept form, also one kept before the form could pick an entry (no `target`: the note).
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        visitID = try c.decode(Int64.self, forKey: .visitID)
+        patientName = try c.decode(String.self, forKey: .patientName)
+        visit = try c.decode(Visit.self, forKey: .visit)
+        practitioner = try c.decode(String.self, forKey: .practitioner)
+        values = try c.decode([AmendableField: TextField].self, forKey: .values)
+        reason = try c.decode(TextField.self, forKey: .reason)
+        focus = try c.decode(Focus.self, forKey: .focus)
+        target = try c.decodeIfPresent(Target.self, forKey: .target) ?? Target(entry: nil, index: 0)
+    }
+
     /// The note, then every entry, in the order PgDn visits them.
     var targets: [Target] {
         [Target(entry: nil, index: 0)] + AmendableField.Entry.allCases.flatMap { kind in

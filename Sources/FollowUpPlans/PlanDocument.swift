@@ -12,8 +12,11 @@ struct PlanDocument {
         var number: Int?
         var label: String?
         var text: String
-        init(number: Int? = nil, label: String? = nil, text: String) {
-            self.number = number; self.label = label; self.text = text
+        /// A value corrected after signing (`marked`), or the footnote that says what it was (`note`).
+        var amendment: Amendment?
+        enum Amendment { case marked, note }
+        init(number: Int? = nil, label: String? = nil, text: String, amendment: Amendment? = nil) {
+            self.number = number; self.label = label; self.text = text; self.amendment = amendment
         }
     }
 
@@ -187,7 +190,7 @@ struct PlanDocument {
         // The footnote: every value corrected after signing, with the signed one and the date.
         for c in corrections {
             entries.append(Entry(label: "Amended after signing",
-                                 text: "\(c.field.label): \(c.value.isEmpty ? "–" : c.value)" + AmendedVisit.mark(c)))
+                                 text: "\(c.field.label): \(c.value.isEmpty ? "–" : c.value)" + AmendedVisit.mark(c), amendment: .note))
         }
         return entries
     }
@@ -202,7 +205,8 @@ struct PlanDocument {
         }
         let pain = [("now", visit.pain.now), ("best", visit.pain.best), ("worst", visit.pain.worst)]
             .compactMap { name, score in score.map { "\(name) \($0.value)/10" + mark("pain.\(name)") } }
-        if !pain.isEmpty { entries.append(Entry(label: "Pain (NPRS)", text: pain.joined(separator: ", "))) }
+        let painAmended = ["pain.now", "pain.best", "pain.worst"].contains { !mark($0).isEmpty }
+        if !pain.isEmpty { entries.append(Entry(label: "Pain (NPRS)", text: pain.joined(separator: ", "), amendment: painAmended ? .marked : nil)) }
         if !visit.psfs.isEmpty {
             entries.append(Entry(label: "PSFS", text: visit.psfs.map { "\($0.activity) \($0.score.value)/10" }.joined(separator: "; ")))
         }

@@ -115,12 +115,18 @@ public enum PlanHTMLRenderer {
                     m.close("span")
                 }
             } else {
-                m.open("li")
+                // A value corrected after signing carries a marker; its footnote says what it was.
+                switch entry.amendment {
+                case .marked?: m.open("li", [("class", "amended")])
+                case .note?: m.open("li", [("class", "amendment-note")])
+                case nil: m.open("li")
+                }
                 if let label = entry.label {
                     m.element("span", [("class", "label")], text: label + ":")
                     m.text(" ")
                 }
                 m.text(entry.text)
+                if entry.amendment == .marked { m.element("sup", [("class", "amended-mark")], text: "amended") }
             }
             m.close("li")
             m.newline()

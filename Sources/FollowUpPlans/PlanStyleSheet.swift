@@ -29,6 +29,8 @@ enum PlanStyleSheet {
     ul.entries li::before { content: ""; position: absolute; left: 4px; top: 0.6em; width: 6px; height: 6px;
       border-radius: 50%; background: #1f6f8b; }
     ul.entries li.spot { padding-left: 34px; margin-bottom: 6px; }
+    sup.amended-mark { color: #b3261e; font-size: 7.5pt; margin-left: 4px; }
+    ul.entries li.amendment-note { font-size: 9.5pt; color: #555; }
     ul.entries li.spot::before { display: none; }
     .badge { position: absolute; left: 0; top: 1px; width: 23px; height: 23px; border-radius: 50%;
       background: #c2410c; color: #ffffff; font-weight: 700; font-size: 10pt; text-align: center; line-height: 23px; }

@@ -233,4 +233,18 @@ import TerminalKit
         // The view shows the entry as amended with the signed value beside it.
         #expect(tui.screen.contains("↳ amended: depth \(typed) (amended from"), "\(tui.screen)")
     }
+
+    @Test func aFormKeptBeforeEntriesCouldBePickedStillReadsBack() throws {
+        let tui = try TUIHarness("amend-old-draft")
+        _ = try openSignedVisit(tui)
+        try tui.press(.character("m"))
+        try tui.type("Right shoulder pain")
+        guard case .amendForm(let form) = tui.app.state.current else { throw CancellationError() }
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(form)) as? [String: Any])
+        #expect(object["target"] != nil)
+        object.removeValue(forKey: "target")
+        let old = try JSONDecoder().decode(AmendFormState.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.target == AmendFormState.Target(entry: nil, index: 0))
+        #expect(old.value(.complaint).text == "Right shoulder pain")
+    }
 }

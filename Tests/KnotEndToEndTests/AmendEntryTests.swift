@@ -110,7 +110,7 @@ struct AmendEntryTests {
     func badValuesAreRefused() throws {
         try signedVisitWithEveryEntry()
         let cases: [(String, String)] = [
-            ("needle.1.depth=99", "needle.1.depth: '99.0' is deeper than the 40 mm needle"),
+            ("needle.1.depth=99", "needle.1.depth: '99' is deeper than the 40 mm needle"),
             ("trigger-point.1.tenderness=11", "trigger-point.1.tenderness: '11' is out of range: NPRS is 0 to 10"),
             ("finding.1.side=sideways", "finding.1.side: 'sideways' is not a side"),
             ("treatment.1.hold=300", "ischaemic compression holds are 5 to 180 s"),
@@ -148,7 +148,10 @@ struct AmendEntryTests {
         let html = try knot("plan", "1", "--for", "referrer", "--format", "html")
         #expect(html.status == 0, "\(html.stderr)")
         #expect(html.stdout.contains("now 6/10 (amended from 4, \(today))"))
-        #expect(html.stdout.contains("Amended after signing"))
+        #expect(html.stdout.contains("<li class=\"amended\">"), "the pain line carries the marker")
+        #expect(html.stdout.contains("<sup class=\"amended-mark\">amended</sup>"))
+        #expect(html.stdout.contains("<li class=\"amendment-note\"><span class=\"label\">Amended after signing:</span> Pain now: 6 (amended from 4, \(today))"),
+                "the footnote gives the signed value")
 
         let log = try knot("log", "needling", "--from", "2000-01-01")
         #expect(log.stdout.contains("15 mm"), "\(log.stdout)")
