@@ -112,8 +112,9 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         !Self.allowed(self).isDisjoint(with: roles)
     }
 
-    /// Allowed without an account, and only while the database has no accounts at all.
-    public var bootstraps: Bool { self == .initialize || self == .loadDemo }
+    /// Allowed without an account, and only while the database has no accounts at all (a clinic
+    /// export, only into an empty database: moving a clinic to a new server).
+    public var bootstraps: Bool { self == .initialize || self == .loadDemo || self == .importClinicExport }
 
     /// The action in the user's words, for refusals ("cannot read clinical notes").
     public var wording: String {
