@@ -111,9 +111,15 @@ public final class ClinicSession: Sendable {
     /// user's roles allow `action` in `ClinicAction.allowed`. Without an account only
     /// `.initialize` and `.loadDemo` are allowed, and only on a database with no accounts yet.
     public func authorize(_ action: ClinicAction) throws {
-        if isMaintenance { return }
+        _ = try authorizedAccount(action)
+    }
+
+    /// `authorize(action)`, answering with the account as it stands (nil for a maintenance
+    /// session or a bootstrap without an account). One read of the account, whatever the path.
+    private func authorizedAccount(_ action: ClinicAction) throws -> Practitioner? {
+        if isMaintenance { return nil }
         guard let current = try currentAccount() else {
-            if action.bootstraps, try Self.isBootstrap(action, database) { return }
+            if action.bootstraps, try Self.isBootstrap(action, database) { return nil }
             throw ServiceError.noPractitioner(
                 "\(actor.isEmpty || actor == "unknown" ? "this user" : "'" + actor + "'") has no Knot account here, so cannot \(action.wording); " + Self.howToBeAdded(as: actor))
         }
@@ -125,12 +131,12 @@ public final class ClinicSession: Sendable {
             let allowed = ClinicAction.allowed(action).sorted().map(\.rawValue).joined(separator: " or ")
             throw ServiceError.forbidden("\(current.handle) works as \(held) and cannot \(action.wording) (that is for: \(allowed))")
         }
+        return current
     }
 
     /// `authorize(action)` for work that names the practitioner doing it (visits, consent...).
     public func practitioner(authorizedFor action: ClinicAction) throws -> Practitioner {
-        try authorize(action)
-        guard let user = try currentAccount() else {
+        guard let user = try authorizedAccount(action) else {
             throw ServiceError.noPractitioner("to \(action.wording), Knot needs to know who is working: pass --practitioner HANDLE or set KNOT_PRACTITIONER")
         }
         return user
