@@ -109,7 +109,8 @@ public final class ClinicSession: Sendable {
 
     /// The one permission check, at the top of every use case: refuses (exit 77) unless the
     /// user's roles allow `action` in `ClinicAction.allowed`. Without an account only
-    /// `.initialize` and `.loadDemo` are allowed, and only on a database with no accounts yet.
+    /// `.initialize` and `.loadDemo` are allowed, on a database with no accounts yet, and
+    /// `.importClinicExport` into an empty database (moving a clinic: it brings its accounts).
     public func authorize(_ action: ClinicAction) throws {
         _ = try authorizedAccount(action)
     }
