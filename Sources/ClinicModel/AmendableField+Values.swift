@@ -6,7 +6,7 @@ extension AmendableField {
     /// The field's value in `v`, as text ("" when not recorded or when the entry is missing).
     public func currentValue(in v: Visit) -> String {
         guard exists(in: v) else { return "" }
-        let i = index - 1
+        let i = index - (entry?.firstNumber(in: v) ?? 1)
         switch entry {
         case nil:
             switch attribute {
@@ -88,13 +88,16 @@ extension AmendableField {
     public func set(_ text: String, in v: inout Visit) throws(ValidationErrors) {
         let name = rawValue
         guard exists(in: v) else {
-            let count = entry?.count(in: v) ?? 0
+            let numbers = entry?.numbers(in: v) ?? 0..<0
+            let has = numbers.isEmpty ? "the visit has none"
+                : numbers.count == 1 ? "the visit's only one is \(numbers.lowerBound)"
+                : "the visit's are numbered \(numbers.lowerBound) to \(numbers.upperBound - 1)"
             throw ValidationErrors([ValidationError(field: name, value: text,
-                rule: "names no entry: the visit has \(count == 0 ? "no" : "only \(count)") \(entry?.label.lowercased() ?? "") entr\(count == 1 ? "y" : "ies")")])
+                rule: "names no \(entry?.label.lowercased() ?? "") entry: \(has), as knot visit show numbers them")])
         }
         let value = text.trimmingCharacters(in: .whitespaces)
         let blank = value.isEmpty
-        let i = index - 1
+        let i = index - (entry?.firstNumber(in: v) ?? 1)
         do {
             switch entry {
             case nil:

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// - `trigger-point.N.` muscle, side, location, activity, taut-band, twitch, referred-pain,
 ///   tenderness, causes, notes
-/// - `finding.N.` value, side, notes (biomechanical findings; value in the measure's unit)
+/// - `finding.N.` value, side, notes (biomechanical findings, numbered on after the trigger
+///   points as `knot visit show` lists findings; value in the measure's unit)
 /// - `treatment.N.` kind, muscle, side, hold, cycles, notes
 /// - `needle.N.` muscle, side, trigger-point, brand, size, lot, inserted, removed, technique,
 ///   depth, time, twitches, response, sharps
@@ -43,6 +44,17 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
                 ["muscle", "side", "trigger-point", "brand", "size", "lot", "inserted", "removed", "technique", "depth",
                  "time", "twitches", "response", "sharps"]
             }
+        }
+
+        /// The number `knot visit show` gives the first entry of this kind: findings are numbered
+        /// on after the trigger points (as `knot finding edit` counts them), the rest from 1.
+        public func firstNumber(in v: Visit) -> Int {
+            self == .finding ? v.triggerPoints.count + 1 : 1
+        }
+
+        /// The numbers of this kind's entries on the visit, as `knot visit show` prints them.
+        public func numbers(in v: Visit) -> Range<Int> {
+            firstNumber(in: v)..<(firstNumber(in: v) + count(in: v))
         }
 
         /// How many entries of this kind the visit has.
@@ -136,8 +148,8 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
     /// Every field an amendment can correct on this visit: the note's, then each entry's.
     public static func fields(of v: Visit) -> [AmendableField] {
         var out = noteFields
-        for entry in Entry.allCases where entry.count(in: v) > 0 {
-            for n in 1...entry.count(in: v) { out += entry.attributes.map { AmendableField(entry, n, $0) } }
+        for entry in Entry.allCases {
+            for n in entry.numbers(in: v) { out += entry.attributes.map { AmendableField(entry, n, $0) } }
         }
         return out
     }
@@ -145,7 +157,7 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
     /// True when the visit has this field (the entry exists).
     public func exists(in v: Visit) -> Bool {
         guard let entry else { return true }
-        return index >= 1 && index <= entry.count(in: v)
+        return entry.numbers(in: v).contains(index)
     }
 
     /// The field's name alone, as a practitioner reads it ("Pain now", "Depth").

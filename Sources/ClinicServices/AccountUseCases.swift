@@ -38,6 +38,16 @@ extension ClinicSession {
         return try Self.restore(backup: backup, over: target, actor: actor)
     }
 
+    /// A clinic moved in from an export written before accounts had an administrator flag gets
+    /// one, as the accounts migration does: its first active practitioner.
+    static func ensureAdministrator(_ tx: any ClinicRecords, actor: String) throws {
+        let all = try tx.practitioners()
+        guard !all.contains(where: { $0.isAdministrator && $0.isActive }),
+              var first = all.filter({ $0.role == .practitioner && $0.isActive }).min(by: { ($0.id ?? 0) < ($1.id ?? 0) }) else { return }
+        first.isAdministrator = true
+        try tx.updatePractitioner(first, actor: actor)
+    }
+
     /// Whether the database has no patients yet (the front end's first run). Reveals nothing
     /// about anyone, so it needs no account.
     public func hasNoPatients() throws -> Bool {

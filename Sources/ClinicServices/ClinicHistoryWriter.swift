@@ -48,10 +48,13 @@ struct ClinicHistoryWriter {
             Practitioner(handle: "reception", name: "Jo Harris", profession: .other, role: .reception),
         ]
         var saved: [Practitioner] = []
-        for p in wanted {
+        // A clinic with no administrator yet gets mchen as its administrator (as `knot init` makes one).
+        var needsAdministrator = try !tx.practitioners().contains { $0.isAdministrator && $0.isActive }
+        for var p in wanted {
             if let existing = try tx.practitioner(handle: p.handle) {
                 saved.append(existing)
             } else {
+                if needsAdministrator && p.role == .practitioner { p.isAdministrator = true; needsAdministrator = false }
                 saved.append(try tx.insertPractitioner(p, actor: actor))
                 if p.role == .reception { summary.receptionUsers += 1 } else { summary.practitioners += 1 }
             }

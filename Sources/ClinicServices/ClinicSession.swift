@@ -21,13 +21,18 @@ public final class ClinicSession: Sendable {
     /// A session for in-process tools acting for the clinic as a whole (benchmarks, test set-up),
     /// never a person at a terminal: `knot` never makes one.
     public let isMaintenance: Bool
+    /// The handle asked for when it had no account yet (an empty clinic): looked up again when
+    /// needed, since `knot init` or a clinic export imported in the same run may have made it.
+    let pendingHandle: String?
 
     public convenience init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
         self.init(database: database, user: user, actor: actor, logger: logger, maintenance: false)
     }
 
-    private init(database: any ClinicRecordStore, user: Practitioner?, actor: String?, logger: Logger, maintenance: Bool) {
+    private init(database: any ClinicRecordStore, user: Practitioner?, actor: String?, logger: Logger, maintenance: Bool,
+                 pendingHandle: String? = nil) {
         self.database = database
+        self.pendingHandle = user == nil ? pendingHandle.flatMap { $0.isEmpty ? nil : $0 } : nil
         self.user = user
         self.actor = user?.handle ?? actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         self.logger = logger
@@ -68,7 +73,8 @@ public final class ClinicSession: Sendable {
         if let user, !user.isActive {
             throw ServiceError.forbidden("the account '\(user.handle)' is deactivated; ask a clinic administrator to run `knot practitioner reactivate \(user.handle)`")
         }
-        return ClinicSession(database: db, user: user, actor: user == nil && handle?.isEmpty == false ? handle : osUser)
+        return ClinicSession(database: db, user: user, actor: user == nil && handle?.isEmpty == false ? handle : osUser,
+                             logger: Logger(label: "knot"), maintenance: false, pendingHandle: handle)
     }
 
     static let howToBeAdded = howToBeAdded(as: nil)
@@ -84,7 +90,18 @@ public final class ClinicSession: Sendable {
     /// The roles the user holds now (none without an active account).
     public var roles: Set<ClinicRole> {
         if isMaintenance { return Set(ClinicRole.allCases) }
-        return user.map(ClinicRole.held(by:)) ?? []
+        return ((try? currentAccount()) ?? nil).map(ClinicRole.held(by:)) ?? []
+    }
+
+    /// The account as it stands now: a front end stays open for hours, and an administrator may
+    /// deactivate it or change its roles meanwhile; a handle asked for on an empty clinic may
+    /// have been made since (`knot init`, a clinic export).
+    func currentAccount() throws -> Practitioner? {
+        if let user {
+            return try user.id.flatMap { id in try database.read { try $0.practitioner(id: id) } } ?? user
+        }
+        guard let pendingHandle else { return nil }
+        return try database.read { try $0.practitioner(handle: pendingHandle) }
     }
 
     /// Whether the user may do `action` (for showing or hiding what they cannot do).
@@ -94,31 +111,35 @@ public final class ClinicSession: Sendable {
 
     /// The one permission check, at the top of every use case: refuses (exit 77) unless the
     /// user's roles allow `action` in `ClinicAction.allowed`. Without an account only
-    /// `.initialize` and `.loadDemo` are allowed, and only on a database with no accounts yet.
+    /// `.initialize` and `.loadDemo` are allowed, on a database with no accounts yet, and
+    /// `.importClinicExport` into an empty database (moving a clinic: it brings its accounts).
     public func authorize(_ action: ClinicAction) throws {
-        if isMaintenance { return }
-        guard let user else {
-            if action.bootstraps, try database.read({ try $0.practitioners().isEmpty }) { return }
+        _ = try authorizedAccount(action)
+    }
+
+    /// `authorize(action)`, answering with the account as it stands (nil for a maintenance
+    /// session or a bootstrap without an account). One read of the account, whatever the path.
+    private func authorizedAccount(_ action: ClinicAction) throws -> Practitioner? {
+        if isMaintenance { return nil }
+        guard let current = try currentAccount() else {
+            if action.bootstraps, try Self.isBootstrap(action, database) { return nil }
             throw ServiceError.noPractitioner(
                 "\(actor.isEmpty || actor == "unknown" ? "this user" : "'" + actor + "'") has no Knot account here, so cannot \(action.wording); " + Self.howToBeAdded(as: actor))
         }
-        // The account as it stands now: a front end stays open for hours, and an administrator
-        // may deactivate the account or change its roles meanwhile.
-        let current = try user.id.flatMap { id in try database.read { try $0.practitioner(id: id) } } ?? user
         guard current.isActive else {
-            throw ServiceError.forbidden("the account '\(user.handle)' is deactivated and cannot \(action.wording)")
+            throw ServiceError.forbidden("the account '\(current.handle)' is deactivated and cannot \(action.wording)")
         }
         guard action.isAllowed(for: ClinicRole.held(by: current)) else {
             let held = ClinicRole.held(by: current).sorted().map(\.rawValue).joined(separator: " and ")
             let allowed = ClinicAction.allowed(action).sorted().map(\.rawValue).joined(separator: " or ")
-            throw ServiceError.forbidden("\(user.handle) works as \(held) and cannot \(action.wording) (that is for: \(allowed))")
+            throw ServiceError.forbidden("\(current.handle) works as \(held) and cannot \(action.wording) (that is for: \(allowed))")
         }
+        return current
     }
 
     /// `authorize(action)` for work that names the practitioner doing it (visits, consent...).
     public func practitioner(authorizedFor action: ClinicAction) throws -> Practitioner {
-        try authorize(action)
-        guard let user else {
+        guard let user = try authorizedAccount(action) else {
             throw ServiceError.noPractitioner("to \(action.wording), Knot needs to know who is working: pass --practitioner HANDLE or set KNOT_PRACTITIONER")
         }
         return user
@@ -136,4 +157,14 @@ public final class ClinicSession: Sendable {
     }
 
     public var isReception: Bool { user?.role == .reception }
+
+    /// Without an account: setting up is allowed on a database with no accounts (init, the
+    /// demo), and a clinic export may move a whole clinic into an empty database.
+    static func isBootstrap(_ action: ClinicAction, _ database: any ClinicRecordStore) throws -> Bool {
+        switch action {
+        case .initialize, .loadDemo: try database.read { try $0.practitioners().isEmpty }
+        case .importClinicExport: try database.read { try $0.isEmptyClinic() }
+        default: false
+        }
+    }
 }

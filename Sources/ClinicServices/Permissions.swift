@@ -1,32 +1,5 @@
 import ClinicModel
 
-/// What a user may hold in the clinic, for deciding who may do what.
-///
-/// A reception user holds `.reception`, a practitioner `.practitioner`; a clinic administrator
-/// holds `.administrator` beside either (the practitioner made by `knot init` is one).
-public enum ClinicRole: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
-    case reception, practitioner, administrator
-
-    /// Reception below practitioner below administrator: no one grants a role above their own.
-    var rank: Int {
-        switch self {
-        case .reception: 0
-        case .practitioner: 1
-        case .administrator: 2
-        }
-    }
-
-    public static func < (a: ClinicRole, b: ClinicRole) -> Bool { a.rank < b.rank }
-
-    /// The roles an account holds (none once deactivated).
-    public static func held(by p: Practitioner) -> Set<ClinicRole> {
-        guard p.isActive else { return [] }
-        var roles: Set<ClinicRole> = [p.role == .reception ? .reception : .practitioner]
-        if p.isAdministrator { roles.insert(.administrator) }
-        return roles
-    }
-}
-
 /// Every use case of Knot, one case each: the command line and the front end both ask
 /// `ClinicSession.authorize(_:)` before doing any of them, against `ClinicAction.allowed`.
 public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
@@ -112,8 +85,9 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         !Self.allowed(self).isDisjoint(with: roles)
     }
 
-    /// Allowed without an account, and only while the database has no accounts at all.
-    public var bootstraps: Bool { self == .initialize || self == .loadDemo }
+    /// Allowed without an account, and only while the database has no accounts at all (a clinic
+    /// export, only into an empty database: moving a clinic to a new server).
+    public var bootstraps: Bool { self == .initialize || self == .loadDemo || self == .importClinicExport }
 
     /// The action in the user's words, for refusals ("cannot read clinical notes").
     public var wording: String {

@@ -117,6 +117,7 @@ extension ClinicSession {
                     if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
                 }
             }
+            if keepIDs { try Self.ensureAdministrator(tx, actor: actor) }
             if !conflicts.isEmpty {
                 outcome.status = .conflict
                 outcome.detail = "\(conflicts.count) patient(s) already on file; nothing written: " + conflicts.prefix(5).joined(separator: "; ")

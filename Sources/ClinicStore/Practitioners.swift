@@ -17,9 +17,7 @@ extension StoreTransaction {
             isAdministrator: (row["administrator"] as Int?) == 1, isActive: (row["active"] as Int?) != 0)
     }
 
-    /// Adds a practitioner (validated), returning it with its id. The first practitioner of a
-    /// clinic with no administrator yet becomes its administrator (`knot init`, the demo clinic,
-    /// a clinic export imported into an empty database), as the accounts migration did.
+    /// Adds a practitioner (validated), returning it with its id.
     @discardableResult
     public func insertPractitioner(_ p: Practitioner, actor: String, preservingID: Bool = false) throws -> Practitioner {
         do { try p.validate() } catch { throw StoreError.invalid(error) }
@@ -27,10 +25,6 @@ extension StoreTransaction {
             throw StoreError.duplicate(entity: "practitioner", field: "handle", value: p.handle)
         }
         var saved = p
-        if p.role == .practitioner, p.isActive,
-           try Int.fetchOne(db, sql: "SELECT count(*) FROM practitioner WHERE administrator = 1") == 0 {
-            saved.isAdministrator = true
-        }
         try db.cachedStatement(sql: """
             INSERT INTO practitioner (id, handle, name, profession, registration_number, role, training_course, training_hours, training_completed_on, created_at, administrator, active)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -58,7 +58,7 @@ struct AmendFormState: Sendable, Hashable, Codable {
     /// The note, then every entry, in the order PgDn visits them.
     var targets: [Target] {
         [Target(entry: nil, index: 0)] + AmendableField.Entry.allCases.flatMap { kind in
-            (0..<kind.count(in: visit)).map { Target(entry: kind, index: $0 + 1) }
+            kind.numbers(in: visit).map { Target(entry: kind, index: $0) }
         }
     }
 
@@ -73,7 +73,7 @@ struct AmendFormState: Sendable, Hashable, Codable {
 
     /// The target in words: "The note", "Needling 2: Gastrocnemius, left".
     func title(of target: Target) -> String {
-        let i = target.index - 1
+        let i = target.index - (target.entry?.firstNumber(in: visit) ?? 1)
         switch target.entry {
         case nil: return "The note"
         case .triggerPoint?:

@@ -67,7 +67,7 @@ enum VisitScreen {
                 var text = "\(finding.measure.summary) (\(finding.side.rawValue))"
                 if let notes = finding.notes, !notes.isEmpty { text += ": " + notes }
                 doc.paragraph(text, indent: 2)
-                corrections(&doc, .finding, i + 1)
+                corrections(&doc, .finding, visit.triggerPoints.count + i + 1)
             }
         }
         if !visit.treatments.isEmpty {

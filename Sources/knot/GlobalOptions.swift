@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The clinic database file (default: $KNOT_DATABASE, else $XDG_DATA_HOME/knot/clinic.sqlite).", valueName: "path"))
     var database: String?
 
-    @Option(name: .long, help: ArgumentHelp("Who is working, by handle (default: $KNOT_PRACTITIONER, else the OS user's handle).", valueName: "handle"))
+    @Option(name: .long, help: ArgumentHelp("Who is working, by handle (default: $KNOT_PRACTITIONER, else the OS user's handle; without an account only `knot init` works).", valueName: "handle"))
     var practitioner: String?
 
     var databasePath: String { DatabaseLocation.resolve(explicit: database) }

@@ -43,7 +43,7 @@ import ClinicModel
     @Test func everyKindOfEntryFieldApplies() throws {
         let amended = try visit().applying([amendment(1, at: 60, [
             ("trigger-point.1.tenderness", "5"), ("trigger-point.1.side", "right"), ("trigger-point.1.causes", "injury, stress"),
-            ("finding.1.value", "9.5"), ("treatment.1.hold", "60"), ("treatment.1.cycles", "4"),
+            ("finding.2.value", "9.5"), ("treatment.1.hold", "60"), ("treatment.1.cycles", "4"),
             ("needle.1.technique", "electrical: 2 Hz, 10 min"), ("needle.1.sharps", "no"), ("likely-cause-notes", "Hill runs"),
         ])])
         let v = amended.visit
@@ -57,7 +57,7 @@ import ClinicModel
         #expect(v.needling[0].sharpsDisposed == false)
         #expect(v.likelyCauseNotes == "Hill runs")
         #expect(amended.corrections.count == 9)
-        #expect(amended.notes(of: .finding, 1) == ["value 9.5 (amended from 7, \(LocalDate(signedAt.addingTimeInterval(60))))"])
+        #expect(amended.notes(of: .finding, 2) == ["value 9.5 (amended from 7, \(LocalDate(signedAt.addingTimeInterval(60))))"])
     }
 
     @Test func changesThatNameNoFieldOrBreakARuleAreNotApplied() throws {
@@ -89,7 +89,7 @@ import ClinicModel
     @Test func fieldsAreListedPerEntry() throws {
         let fields = AmendableField.fields(of: try visit()).map(\.rawValue)
         #expect(fields.contains("trigger-point.1.tenderness"))
-        #expect(fields.contains("finding.1.value"))
+        #expect(fields.contains("finding.2.value") && !fields.contains("finding.1.value"), "findings are numbered on after the trigger points, as visit show and finding edit number them")
         #expect(fields.contains("treatment.1.hold"))
         #expect(fields.contains("needle.1.depth"))
         #expect(!fields.contains("needle.2.depth"))

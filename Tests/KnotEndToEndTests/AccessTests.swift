@@ -29,7 +29,8 @@ struct AccessTests {
     ]
 
     /// Every subcommand that opens the clinic, with the roles the table allows it (`muscles`
-    /// reads only the built-in catalogue and is everyone's; `init`/`demo` are walked apart).
+    /// reads only the built-in catalogue and is everyone's; `init` and `demo` on a new database
+    /// are walked in `noAnonymousUse`).
     static func walk(_ v: String, _ home: TemporaryDirectory, _ who: String, export: String) -> [(args: [String], allowed: Set<String>)] {
         let everyone: Set<String> = ["reception", "practitioner", "administrator"]
         let desk: Set<String> = ["reception", "practitioner"]
@@ -38,6 +39,8 @@ struct AccessTests {
         let clinicalOrAdmin: Set<String> = ["practitioner", "administrator"]
         let tag = who.isEmpty ? "empty" : who
         return [
+            (["init"], everyone),
+            (["demo"], admin),
             (["practitioner", "list"], everyone),
             (["practitioner", "add", "--handle", "new-\(tag)", "--name", "New Person", "--role", "reception"], admin),
             (["practitioner", "edit", "doc", "--registration", "PHY000\(tag.count)"], admin),
@@ -48,6 +51,10 @@ struct AccessTests {
             (["patient", "add", "--given", "Al", "--family", "Walk", "--dob", "1990-01-01", "--record", "W-\(tag)"], desk),
             (["patient", "edit", "K1", "--phone", "0400 000 001"], desk),
             (["patient", "show", "K1"], desk),
+            (["patient", "archive", "K1", "--restore"], desk),
+            (["alert", "confirm", "1"], clinical),
+            (["alert", "dismiss", "1"], clinical),
+            (["referral", "show", "1"], desk),
             (["alert", "add", "K1", "--kind", "allergy", "--text", "Latex"], desk),
             (["referral", "list", "K1"], desk),
             (["reviews"], desk),
@@ -58,6 +65,9 @@ struct AccessTests {
             (["visit", "new", "K1", "--complaint", "Walk \(tag)"], clinical),
             (["finding", "add", v, "--muscle", "soleus", "--side", "left"], clinical),
             (["treatment", "add", v, "--kind", "stretching"], clinical),
+            (["needle", "add", v, "--muscle", "soleus", "--side", "left", "--inserted", "1", "--size", "0.25x40",
+              "--brand", "Seirin", "--lot", "L1"], clinical),
+            (["needle", "remove", "1", "--removed", "1"], clinical),
             (["consent", "record", "K1"], clinical),
             (["screen", "record", "K1"], clinical),
             (["visit", "sign", v], clinical),

@@ -22,8 +22,8 @@ struct AmendEntryTests {
             ["finding", "add", "1", "--kind", "lunge", "--side", "left", "--value", "7"],
             ["treatment", "add", "1", "--kind", "ischaemic-compression", "--muscle", "gastrocnemius-medial", "--side", "left",
              "--hold", "30", "--cycles", "3"],
-            ["consent", "record", "K1"],
-            ["screen", "record", "K1"],
+            ["consent", "record", "K1", "--risks", "bruising,soreness,fainting"],
+            ["screen", "record", "K1", "--none-present"],
             ["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40", "--brand", "Seirin",
              "--lot", "L2411", "--inserted", "2", "--removed", "2", "--depth", "12"],
             ["visit", "sign", "1"],
@@ -38,7 +38,7 @@ struct AmendEntryTests {
     func amendsEveryKindOfEntryField() throws {
         try signedVisitWithEveryEntry()
         let amend = try knot("visit", "amend", "1", "--reason", "entered from the wrong sheet",
-                             "--set", "trigger-point.1.tenderness=5", "--set", "finding.1.value=9.5", "--set", "finding.1.side=right",
+                             "--set", "trigger-point.1.tenderness=5", "--set", "finding.2.value=9.5", "--set", "finding.2.side=right",
                              "--set", "treatment.1.hold=60", "--set", "needle.1.depth=15", "--set", "pain.now=6")
         #expect(amend.status == 0, "\(amend.stderr)")
         #expect(amend.stdout.contains("needle.1.depth: 12 → 15"), "\(amend.stdout)")
@@ -72,7 +72,7 @@ struct AmendEntryTests {
         #expect(depth["original"] as? String == "12")
         #expect(depth["value"] as? String == "15")
         #expect(Set(corrections.compactMap { $0["field"] as? String }) == [
-            "trigger-point.1.tenderness", "finding.1.value", "finding.1.side", "treatment.1.hold", "needle.1.depth", "pain.now",
+            "trigger-point.1.tenderness", "finding.2.value", "finding.2.side", "treatment.1.hold", "needle.1.depth", "pain.now",
         ])
     }
 
@@ -82,13 +82,13 @@ struct AmendEntryTests {
         let banana = try knot("visit", "amend", "1", "--reason", "test", "--set", "banana=7")
         #expect(banana.status == 65, "\(banana.stderr)")
         #expect(banana.stderr.contains("banana: is not a field visit 1 can amend"))
-        for field in ["complaint", "pain.now", "trigger-point.1.tenderness", "finding.1.value", "treatment.1.hold", "needle.1.depth"] {
+        for field in ["complaint", "pain.now", "trigger-point.1.tenderness", "finding.2.value", "treatment.1.hold", "needle.1.depth"] {
             #expect(banana.stderr.contains(field), "the list names \(field): \(banana.stderr)")
         }
 
         let side = try knot("visit", "amend", "1", "--reason", "test", "--set", "side=right")
         #expect(side.status == 65, "\(side.stderr)")
-        #expect(side.stderr.contains("'side' belongs to an entry, so name it: trigger-point.1.side, finding.1.side, treatment.1.side, needle.1.side"),
+        #expect(side.stderr.contains("'side' belongs to an entry, so name it: trigger-point.1.side, finding.2.side, treatment.1.side, needle.1.side"),
                 "\(side.stderr)")
 
         let missing = try knot("visit", "amend", "1", "--reason", "test", "--set", "needle.3.depth=10")
@@ -110,9 +110,9 @@ struct AmendEntryTests {
     func badValuesAreRefused() throws {
         try signedVisitWithEveryEntry()
         let cases: [(String, String)] = [
-            ("needle.1.depth=99", "needle.1.depth: '99' is deeper than the 40 mm needle"),
+            ("needle.1.depth=99", "needle.1.depth: '99' is deeper than the needle: the depth must be 0-40 mm (needle length 40 mm)"),
             ("trigger-point.1.tenderness=11", "trigger-point.1.tenderness: '11' is out of range: NPRS is 0 to 10"),
-            ("finding.1.side=sideways", "finding.1.side: 'sideways' is not a side"),
+            ("finding.2.side=sideways", "finding.2.side: 'sideways' is not a side"),
             ("treatment.1.hold=300", "ischaemic compression holds are 5 to 180 s"),
             ("trigger-point.1.activity=angry", "trigger-point.1.activity: 'angry' is not active or latent"),
             ("needle.1.technique=twirling", "needle.1.technique: 'twirling' is not a technique"),

@@ -36,7 +36,7 @@ struct BackupRestoreTests {
                   OR NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.action = 'import' AND e.detail = 'sha256 ' || r.original_sha256)
                 """)
             #expect(half == "0")
-            let check = try clinic.knot(["check"], as: nil, database: file)
+            let check = try clinic.knot(["check"], database: file)
             #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         }
         // A backup never overwrites a file.
@@ -72,7 +72,7 @@ struct BackupRestoreTests {
         let mode = try FileManager.default.attributesOfItem(atPath: clinic.db)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM audit_event WHERE action = 'restore'") == "1")
-        let check = try clinic.knot(["check"], as: nil)
+        let check = try clinic.knot(["check"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("Integrity: ok"))
         #expect(check.stdout.contains("Audit trail: intact"))
@@ -118,7 +118,7 @@ struct BackupRestoreTests {
             #expect(leftovers.isEmpty, "\(leftovers)")
         }
         // `knot check` names the problem in a damaged database and exits non-zero.
-        let check = try clinic.knot(["check"], as: nil, database: tampered)
+        let check = try clinic.knot(["check"], database: tampered)
         #expect(check.status == 3)
         #expect(check.stdout.contains("Audit trail: BROKEN"))
     }

@@ -10,7 +10,7 @@ struct CommandLineTests {
     var db: String { home.file("clinic.sqlite") }
 
     @discardableResult
-    func knot(_ args: String..., practitioner: String? = nil) throws -> KnotProcess.Result {
+    func knot(_ args: String..., practitioner: String? = "amy") throws -> KnotProcess.Result {
         var env = ["KNOT_DATABASE": db]
         if let practitioner { env["KNOT_PRACTITIONER"] = practitioner }
         return try KnotProcess.run(args, home: home.path, environment: env)
@@ -34,7 +34,7 @@ struct CommandLineTests {
         #expect(fileMode == 0o600)
         #expect(dirMode == 0o700)
         // And ~/.local/share without XDG_DATA_HOME.
-        let r2 = try KnotProcess.run(["patient", "list"], home: home.path)
+        let r2 = try KnotProcess.run(["init"], home: home.path)
         #expect(r2.status == 0)
         #expect(FileManager.default.fileExists(atPath: home.path + "/.local/share/knot/clinic.sqlite"))
     }

@@ -40,7 +40,7 @@ struct CrashConsistencyTests {
         var records: [RecordsDocument] = []
         for (i, row) in busiest.enumerated() {
             let path = (importDir as NSString).appendingPathComponent(String(format: "letter-%05d-records.xml", i * 4 + 1))
-            let exp = try clinic.knot(["export", "-o", path, "--patient", row[0]], as: nil, database: demoDB)
+            let exp = try clinic.knot(["export", "-o", path, "--patient", row[0]], as: "mchen", database: demoDB)
             try #require(exp.status == 0, "\(exp.stderr)")
             records.append(RecordsDocument(path: path, familyName: row[1], givenNames: row[2], dateOfBirth: row[3], visits: Int(row[4]) ?? -1))
         }
@@ -186,7 +186,7 @@ struct CrashConsistencyTests {
         }
         // The product's own check (integrity, foreign keys, the audit hash chain) agrees.
         for db in databases {
-            let check = try clinic.knot(["check", "--json"], as: nil, database: db)
+            let check = try clinic.knot(["check", "--json"], database: db)
             #expect(check.status == 0, "knot check on \(db): \(check.stdout) \(check.stderr)")
         }
     }

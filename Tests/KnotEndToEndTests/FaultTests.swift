@@ -28,7 +28,7 @@ struct FaultTests {
     }
 
     func expectIntact(_ clinic: EndToEndClinic, patients: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let check = try clinic.knot(["check"], as: nil)
+        let check = try clinic.knot(["check"])
         #expect(check.status == 0, "knot check after the fault: \(check.stdout)\(check.stderr)", sourceLocation: sourceLocation)
         #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == String(patients), sourceLocation: sourceLocation)
         #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM imported_document") == "0", sourceLocation: sourceLocation)

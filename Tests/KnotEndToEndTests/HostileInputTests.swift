@@ -103,7 +103,7 @@ struct HostileInputTests {
         }
         #expect(try c.knot(["patient", "search", "o'brien"]).stdout.contains("Q1"))
         #expect(try SQLiteProbe.scalar(c.db, "SELECT count(*) FROM patient") == "2")
-        #expect(try c.knot(["check"], as: nil).status == 0)
+        #expect(try c.knot(["check"]).status == 0)
     }
 
     @Test("control characters and escape sequences in notes and letters are stored but never reach the terminal raw")

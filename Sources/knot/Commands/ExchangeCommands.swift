@@ -24,7 +24,6 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let session = try global.session()
         let files = try ClinicSession.importFiles(paths)
-        try session.authorizeImport(of: files)
         var extra: Data?
         if let schema {
             guard let d = FileManager.default.contents(atPath: schema) else { throw ServiceError.input("\(schema): cannot read the schema") }
@@ -36,7 +35,14 @@ struct ImportCommand: ParsableCommand {
         }
         let progress = Progress(total: files.count, enabled: !output.json && isatty(2) == 1 && files.count > 20)
         var outcomes: [ImportOutcome] = []
+        // Checked file by file, in order: a clinic export into an empty database brings the
+        // accounts that the letters after it are then filed by.
+        var forbidden: Error?
         for (i, f) in files.enumerated() {
+            do { try session.authorizeImport(of: [f]) } catch {
+                forbidden = forbidden ?? error
+                continue
+            }
             outcomes.append(session.importFile(f, options: options))
             progress.update(i + 1)
         }
@@ -53,6 +59,7 @@ struct ImportCommand: ParsableCommand {
             let count = { (s: ImportOutcome.Status) in outcomes.filter { $0.status == s }.count }
             Console.print("\(files.count) file(s): \(count(.created)) created, \(count(.matched)) matched, \(count(.skipped)) skipped, \(count(.conflict)) conflict(s), \(count(.rejected)) rejected.")
         }
+        if let forbidden { throw forbidden }
         if outcomes.contains(where: { $0.status == .rejected }) { throw ExitCode(65) }
         if outcomes.contains(where: { $0.status == .conflict }) { throw ExitCode(1) }
     }

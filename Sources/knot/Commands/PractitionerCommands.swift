@@ -16,7 +16,7 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Full name.") var name: String
         @Option(help: "Profession: \(Profession.allCases.map(\.rawValue).joined(separator: ", ")).") var profession: String = "physiotherapist"
         @Option(help: "Registration number (e.g. AHPRA PHY0001234567).") var registration: String?
-        @Option(help: "Role: practitioner (everything) or reception (demographics and referrals only).") var role: String = "practitioner"
+        @Option(help: "Role: practitioner (clinical work, every chart) or reception (demographics, referral letters, the recall list).") var role: String = "practitioner"
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?

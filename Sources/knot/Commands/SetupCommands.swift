@@ -6,7 +6,7 @@ import ClinicStore
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create the clinic database (folder 0700, file 0600) and add the first practitioner.")
+        commandName: "init", abstract: "Create the clinic database (folder 0700, file 0600) and add the first practitioner, the clinic administrator.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Handle of the first practitioner (e.g. jsmith).") var handle: String?

@@ -176,7 +176,7 @@ enum VisitText {
             out.append("Biomechanics")
             for (i, b) in v.biomechanics.enumerated() {
                 out.append("  \(v.triggerPoints.count + i + 1). \(b.measure.summary) \(b.side.abbreviation)" + (b.notes.map { " — \($0)" } ?? ""))
-                out += entryNotes(.finding, i + 1)
+                out += entryNotes(.finding, v.triggerPoints.count + i + 1)
             }
         }
         if !v.treatments.isEmpty {
