@@ -12,8 +12,10 @@ import ClinicTestSupport
 struct ReferralMatchingTests {
     let dir = TemporaryDirectory(prefix: "knot-matching")
 
+    /// The clinic's records team at work (a maintenance session: the tests' own set-up, with no
+    /// account to check; the permission table has its own tests).
     func session() throws -> ClinicSession {
-        try ClinicSession.open(path: dir.file("clinic.sqlite"), handle: nil)
+        ClinicSession.maintenance(database: try ClinicDatabase(path: dir.file("clinic.sqlite")), actor: "records")
     }
 
     /// Zoë Müller, born 1982-07-15, IHI 8003608123456789, as K00001.

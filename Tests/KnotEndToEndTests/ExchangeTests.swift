@@ -22,8 +22,9 @@ struct ExchangeTests {
     @Test("every file in Import/ imports on a fresh database; a second import is a no-op")
     func importFolder() throws {
         let db = home.file("clinic.sqlite")
-        #expect(try knot(["init"], db: db).status == 0)
-        let first = try knot(["import", Self.importFolder, "--json"], db: db)
+        // A new clinic and its administrator, who may import a whole-clinic export beside the letters.
+        #expect(try knot(["init", "--handle", "amy", "--name", "Amy Nguyen"], db: db, practitioner: nil).status == 0)
+        let first = try knot(["import", Self.importFolder, "--json"], db: db, practitioner: "amy")
         #expect(first.status == 0, "\(first.stderr)")
         let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [[String: Any]])
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.importFolder).filter { $0.hasSuffix(".xml") }
@@ -34,7 +35,7 @@ struct ExchangeTests {
         }
         #expect(outcomes.contains { $0["format"] as? String == "cda" })
         #expect(outcomes.contains { $0["format"] as? String == "knot-records" })
-        let again = try knot(["import", Self.importFolder, "--json"], db: db)
+        let again = try knot(["import", Self.importFolder, "--json"], db: db, practitioner: "amy")
         let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [[String: Any]])
         #expect(second.allSatisfy { $0["status"] as? String == "skipped" })
 

@@ -77,6 +77,10 @@ import ClinicTestSupport
 
         try tmux.keys("F2")
         try tmux.waitFor("Precaution screen: present?")
+        // Every risk explained ticked, every precaution answered no: nothing is answered by default.
+        try tmux.keys("Tab", "Tab")
+        try tmux.type("yyyyyyy")
+        try tmux.type("nnnnnnnnnnnn")
         try tmux.keys("C-s")
         try tmux.waitFor("Precaution screen recorded")
 
