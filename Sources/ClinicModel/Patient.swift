@@ -129,7 +129,7 @@ public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
     }
 
     /// The fewest characters and words a dismissal reason has: a reason, not "no" or "n/a".
-    public static let dismissReasonMinimum = (characters: 10, words: 2)
+    public static let dismissReasonMinimum = (characters: 12, words: 3)
     /// The most characters a dismissal reason keeps.
     public static let dismissReasonLimit = 500
 

@@ -16,7 +16,7 @@ struct NeedlingSafetyRulesTests {
     /// A clinic with a trained practitioner (amy) and one patient; returns amy's session and the patient.
     func clinic(dob: LocalDate = try! LocalDate(parsing: "1980-05-17"), alerts: [PatientAlert] = []) throws -> (ClinicSession, Patient) {
         let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
-        let setup = ClinicSession(database: db, user: nil, actor: "setup")
+        let setup = ClinicSession.maintenance(database: db, actor: "setup")
         let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(parsing: "2024-03-01"))
         let amy = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Nguyen", profession: .physiotherapist,
                                                          dryNeedlingTraining: training))
