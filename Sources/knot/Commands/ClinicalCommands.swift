@@ -352,11 +352,13 @@ struct AlertCommand: ParsableCommand {
         @Option(help: "Why the alert does not apply (required, at least a few words; stored and audited).") var reason: String?
 
         func run() throws {
+            let session = try global.session()
+            try session.authorize(.reviewAlert)  // who may dismiss is said first (77), before what was typed (65)
             let text: String
             do { text = try PatientAlert.checkedDismissReason(reason) } catch {
                 throw KnotCommandError("--reason: " + (error.value.isEmpty ? "" : "'\(error.value)' ") + error.rule, code: 65)
             }
-            try global.session().setAlert(id: alert, status: .dismissed, reason: text)
+            try session.setAlert(id: alert, status: .dismissed, reason: text)
             Console.print("Alert \(alert) dismissed: \(text)")
         }
     }
