@@ -24,7 +24,7 @@ extension KeyMap {
                 KeyBinding([.up, .character("k")], .moveUp, "previous alert"),
                 KeyBinding([.down, .character("j")], .moveDown, "next alert"),
                 KeyBinding([.character("c")], .confirmAlert, "confirm a proposed alert (or reinstate a dismissed one)"),
-                KeyBinding([.character("d")], .dismissAlert, "dismiss the alert: asks why (kept for the record, with the reason)"),
+                KeyBinding([.character("d")], .dismissAlert, "dismiss the alert: asks why (kept with the reason)"),
                 KeyBinding([], .edit(.enter), "after d: type the reason, Enter dismisses, Esc keeps the alert", label: "reason"),
                 KeyBinding([.character("n")], .newAlert, "new alert: allergy, precaution or other"),
                 KeyBinding([.escape], .back, "back to the chart"),
