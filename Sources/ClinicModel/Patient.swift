@@ -117,9 +117,43 @@ public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
     public var status: AlertStatus
     /// Where it came from, e.g. "referral 2026-11-02 (medications)" or "practitioner".
     public var source: String
+    /// Why a practitioner judged it not to apply (set when dismissed, e.g. "Apixaban stopped
+    /// in October, confirmed with the GP"); nil otherwise, and for alerts dismissed before
+    /// Knot asked for a reason.
+    public var dismissReason: String?
 
-    public init(id: Int64? = nil, kind: Kind, text: String, status: AlertStatus = .confirmed, source: String = "practitioner") {
+    public init(id: Int64? = nil, kind: Kind, text: String, status: AlertStatus = .confirmed, source: String = "practitioner",
+                dismissReason: String? = nil) {
         self.id = id; self.kind = kind; self.text = text; self.status = status; self.source = source
+        self.dismissReason = dismissReason
+    }
+
+    /// The fewest characters and words a dismissal reason has: a reason, not "no" or "n/a".
+    public static let dismissReasonMinimum = (characters: 12, words: 3)
+    /// The most characters a dismissal reason keeps.
+    public static let dismissReasonLimit = 500
+
+    /// A dismissal reason as stored (trimmed), or the rule it breaks (field `reason`).
+    ///
+    /// Dismissing a proposed precaution lets the screen answer it absent, so the reason is
+    /// what a later reader relies on: at least a few words, on one line.
+    public static func checkedDismissReason(_ reason: String?) throws(ValidationError) -> String {
+        let text = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let words = text.split(whereSeparator: { $0.isWhitespace }).count
+        if text.isEmpty {
+            throw ValidationError(field: "reason", value: "", rule: "is required to dismiss an alert: say why it does not apply (e.g. \"apixaban stopped in October, GP letter\")")
+        }
+        if text.count < dismissReasonMinimum.characters || words < dismissReasonMinimum.words {
+            throw ValidationError(field: "reason", value: text,
+                                  rule: "is too short: at least \(dismissReasonMinimum.words) words and \(dismissReasonMinimum.characters) characters saying why the alert does not apply")
+        }
+        if text.count > dismissReasonLimit {
+            throw ValidationError(field: "reason", value: String(text.prefix(40)) + "…", rule: "is longer than \(dismissReasonLimit) characters")
+        }
+        if text.contains(where: { $0.isNewline }) {
+            throw ValidationError(field: "reason", value: String(text.prefix(40)), rule: "must be one line")
+        }
+        return text
     }
 }
 

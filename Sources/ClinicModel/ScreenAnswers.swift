@@ -56,7 +56,7 @@ public struct ScreenAnswers: Sendable, Hashable {
             let which = alert.id.map { "alert \($0)" } ?? "an alert"
             switch alert.status {
             case .proposed:
-                reasons.append("\(how): \(which), proposed (\(alert.source)), says '\(p.displayName)': confirm it (knot alert confirm \(alert.id ?? 0)) and answer it present with a reason, or dismiss it (knot alert dismiss \(alert.id ?? 0)) if it does not apply")
+                reasons.append("\(how): \(which), proposed (\(alert.source)), says '\(p.displayName)': confirm it (knot alert confirm \(alert.id ?? 0)) and answer it present with a reason, or dismiss it with the reason it does not apply (knot alert dismiss \(alert.id ?? 0) --reason \"...\")")
             case .confirmed:
                 reasons.append("\(how): \(which) on the chart confirms '\(p.displayName)': answer it present (--present \(p.rawValue)) with a reason")
             case .dismissed:

@@ -32,8 +32,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     func updatePatient(_ patient: Patient, actor: String, today: LocalDate) throws
     /// Adds an alert to a patient (audited when `actor` is given).
     @discardableResult func insertAlert(_ alert: PatientAlert, patientID: Int64, actor: String?) throws -> PatientAlert
-    /// Confirms or dismisses an alert.
-    func setAlertStatus(alertID: Int64, status: AlertStatus, actor: String) throws
+    /// Confirms or dismisses an alert; a dismissal keeps its reason (stored and audited).
+    func setAlertStatus(alertID: Int64, status: AlertStatus, dismissReason: String?, actor: String) throws
     /// Marks OTHER merged into KEEP (archived) and moves every row of OTHER to KEEP; rows moved per table.
     func mergePatient(keepID: Int64, otherID: Int64, actor: String, detail: String) throws -> [String: Int]
     /// Marks a patient (archived) as merged into another, moving nothing (a records import).

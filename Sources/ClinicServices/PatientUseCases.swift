@@ -74,9 +74,15 @@ extension ClinicSession {
     }
 
     /// Confirms or dismisses a (proposed) alert.
-    public func setAlert(id: Int64, status: AlertStatus) throws {
+    ///
+    /// A dismissal needs `reason`: at least a few words saying why the alert does not apply
+    /// (`PatientAlert.checkedDismissReason`), since a dismissed proposed precaution no longer
+    /// stops the screen answering it absent. The reason is stored on the alert and audited.
+    /// Refused with a `ValidationError` (field `reason`) before anything is written.
+    public func setAlert(id: Int64, status: AlertStatus, reason: String? = nil) throws {
         try authorize(.reviewAlert)
-        try database.write { tx in try tx.setAlertStatus(alertID: id, status: status, actor: actor) }
+        let dismissReason = status == .dismissed ? try PatientAlert.checkedDismissReason(reason) : nil
+        try database.write { tx in try tx.setAlertStatus(alertID: id, status: status, dismissReason: dismissReason, actor: actor) }
     }
 
     /// One of a patient's alerts as it stands (nil when the patient has no such alert), for

@@ -94,9 +94,10 @@ extension StoreTransaction {
         case .other: ("other", nil)
         }
         try db.cachedStatement(sql: """
-            INSERT INTO patient_alert (patient_id, kind, precaution, text, status, source, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [patientID, kind, precaution, alert.text, alert.status.rawValue, alert.source, Date()])
+            INSERT INTO patient_alert (patient_id, kind, precaution, text, status, source, created_at, dismiss_reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [patientID, kind, precaution, alert.text, alert.status.rawValue, alert.source, Date(),
+                                     alert.status == .dismissed ? alert.dismissReason : nil])
         var a = alert
         a.id = lastID()
         if let actor {
@@ -106,12 +107,19 @@ extension StoreTransaction {
     }
 
     /// Confirms or dismisses an alert (a proposed alert from a referral, typically).
-    public func setAlertStatus(alertID: Int64, status: AlertStatus, actor: String) throws {
+    ///
+    /// A dismissal keeps `dismissReason` on the alert and in the audit event's detail
+    /// ("dismissed: REASON"); SQLite refuses a dismissal without one. Any other status clears
+    /// the reason (the audit trail keeps it).
+    public func setAlertStatus(alertID: Int64, status: AlertStatus, dismissReason: String? = nil, actor: String) throws {
         guard let pid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_alert WHERE id = ?"), arguments: [alertID]) else {
             throw StoreError.notFound(entity: "alert", key: String(alertID))
         }
-        try db.cachedStatement(sql: "UPDATE patient_alert SET status = ? WHERE id = ?").execute(arguments: [status.rawValue, alertID])
-        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "alert", entityID: alertID, patientID: pid, detail: status.rawValue))
+        let reason = status == .dismissed ? dismissReason : nil
+        try db.cachedStatement(sql: "UPDATE patient_alert SET status = ?, dismiss_reason = ? WHERE id = ?")
+            .execute(arguments: [status.rawValue, reason, alertID])
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "alert", entityID: alertID, patientID: pid,
+                                   detail: reason.map { "\(status.rawValue): \($0)" } ?? status.rawValue))
     }
 
     /// Changes demographics (identifiers may be added; alerts change through their own calls).
@@ -151,7 +159,8 @@ extension StoreTransaction {
             case "allergy": kind = .allergy
             default: kind = .other
             }
-            return PatientAlert(id: r["id"], kind: kind, text: r["text"], status: AlertStatus(rawValue: r["status"]) ?? .proposed, source: r["source"])
+            return PatientAlert(id: r["id"], kind: kind, text: r["text"], status: AlertStatus(rawValue: r["status"]) ?? .proposed, source: r["source"],
+                                dismissReason: r["dismiss_reason"])
         }
         return p
     }

@@ -6,16 +6,23 @@ import TerminalKit
 /// anticoagulant from a referral's medication list) waiting for a practitioner, the active ones
 /// the chart's banner shows, and the dismissed ones kept for the record.
 ///
-/// `c` confirms (or reinstates) the alert chosen, `d` dismisses it after a y, `n` adds one; the
-/// service decides who may.
+/// `c` confirms (or reinstates) the alert chosen, `d` asks why it does not apply (a one-line
+/// reason; Enter dismisses, Esc keeps it), `n` adds one; the service decides who may.
 struct AlertsState: Sendable {
     var patientID: Int64
     var patientName: String
     /// Proposed first, then active, then dismissed (the order drawn and moved through).
     private(set) var alerts: [PatientAlert]
     var selection = 0
-    /// The alert `d` asked about, dismissed only when the next key is y.
-    var pendingDismiss: Int64?
+    /// The alert `d` asked about and the reason being typed: dismissed only on Enter with a
+    /// reason of a few words; Esc keeps the alert.
+    var dismissing: DismissQuestion?
+
+    /// The question `d` opens: which alert, and why it does not apply.
+    struct DismissQuestion: Sendable, Hashable {
+        var alertID: Int64
+        var reason = TextField(maxLength: PatientAlert.dismissReasonLimit)
+    }
 
     init(patient: Patient) {
         patientID = patient.id ?? 0
@@ -91,7 +98,8 @@ enum AlertsScreen {
                 }
                 let detail = alert.text.isEmpty ? "" : ": " + Formatting.oneLine(alert.text)
                 let style: Style = alert.status == .dismissed ? .dim : .plain
-                lines.append(("   " + kindName(alert.kind) + detail + " · from " + alert.source, style, index))
+                let why = alert.status == .dismissed ? alert.dismissReason.map { " · dismissed: " + Formatting.oneLine($0) } ?? "" : ""
+                lines.append(("   " + kindName(alert.kind) + detail + " · from " + alert.source + why, style, index))
             }
             let visible = max(1, last - row)
             let chosenLine = lines.firstIndex { $0.index == state.selection } ?? 0
@@ -109,16 +117,22 @@ enum AlertsScreen {
         }
         row = last + 1
         if let alert = state.selected {
-            if state.pendingDismiss == alert.id {
-                let question = [" Dismiss this \(kindName(alert.kind))?",
-                                " y dismisses it (kept for the record) · any other key keeps it"]
-                for line in question {
+            if let question = state.dismissing, question.alertID == alert.id {
+                let lines = [" Dismiss this \(kindName(alert.kind))? Type why it does not apply:",
+                             " Enter dismisses it (kept for the record, with the reason) · Esc keeps it"]
+                for (offset, line) in lines.enumerated() {
                     buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: ChartScreen.bannerStyle)
                     buffer.put(line, row: row, column: 0, style: ChartScreen.bannerStyle, maxWidth: width, overflow: .ellipsis)
                     row += 1
+                    if offset == 0 {
+                        buffer.put(" Reason", row: row, column: 0, style: .bold, maxWidth: width, overflow: .clip)
+                        question.reason.render(into: &buffer, row: row, column: 9, width: max(1, width - 10), showsCursor: true)
+                        row += 1
+                    }
                 }
             }
-            let full = ChartScreen.bannerText(alert) + (alert.status == .dismissed ? " (dismissed)" : "")
+            let dismissed = alert.dismissReason.map { " (dismissed: \($0))" } ?? " (dismissed)"
+            let full = ChartScreen.bannerText(alert) + (alert.status == .dismissed ? dismissed : "")
             for line in TextLayout.wrapped(full, width: max(1, width - 2)).prefix(body.bottom - 1 - row) {
                 buffer.put(" " + line, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
                 row += 1

@@ -3,7 +3,7 @@ import ClinicServices
 import TerminalKit
 
 /// The alerts screen's part of `update`: opening it from the chart, confirming, dismissing
-/// (after a y) and adding alerts, and putting the changed alerts into the chart underneath so
+/// (with a typed reason) and adding alerts, and putting the changed alerts into the chart underneath so
 /// its banner is right when the user goes back.
 enum AlertsWorkflow {
     static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
@@ -54,14 +54,8 @@ enum AlertsWorkflow {
 
     /// A key on the alerts list.
     private static func alertsScreen(_ command: Command, _ list: inout AlertsState, in s: inout AppState) -> (AppState, [Effect])? {
-        if let pending = list.pendingDismiss, command.isUserRequest, !isHelp(command) {
-            list.pendingDismiss = nil
-            s.replaceCurrent(.alerts(list))
-            if case .edit(.character("y")) = command {
-                return (s, [.setAlertStatus(patientID: list.patientID, alertID: pending, status: .dismissed)])
-            }
-            s.message = StatusMessage(kind: .info, text: "Not dismissed: the alert stays as it was.")
-            return (s, [])
+        if let question = list.dismissing, command.isUserRequest, !isHelp(command) {
+            return dismissQuestion(command, question, &list, in: &s)
         }
         switch command {
         case .moveUp, .moveDown, .pageUp, .pageDown:
@@ -79,7 +73,7 @@ enum AlertsWorkflow {
                 s.message = StatusMessage(kind: .info, text: "Alert \(id) is already dismissed (c reinstates it).")
                 return (s, [])
             }
-            list.pendingDismiss = id
+            list.dismissing = AlertsState.DismissQuestion(alertID: id)
         case .newAlert:
             s.stack.append(.alertForm(AlertFormState(patientID: list.patientID, patientName: list.patientName)))
             return (s, [])
@@ -87,6 +81,34 @@ enum AlertsWorkflow {
             return (s, [])
         default:
             return nil
+        }
+        s.replaceCurrent(.alerts(list))
+        return (s, [])
+    }
+
+    /// A key while `d`'s question is open: typing goes into the reason, Enter dismisses with a
+    /// reason of a few words (a shorter one is refused and the question stays), Esc keeps the alert.
+    private static func dismissQuestion(_ command: Command, _ question: AlertsState.DismissQuestion, _ list: inout AlertsState,
+                                        in s: inout AppState) -> (AppState, [Effect]) {
+        var question = question
+        switch command {
+        case .edit(.escape), .back:
+            list.dismissing = nil
+            s.message = StatusMessage(kind: .info, text: "Not dismissed: the alert stays as it was.")
+        case .edit(.enter), .save:
+            do {
+                let reason = try PatientAlert.checkedDismissReason(question.reason.text)
+                list.dismissing = nil
+                s.replaceCurrent(.alerts(list))
+                return (s, [.setAlertStatus(patientID: list.patientID, alertID: question.alertID, status: .dismissed, reason: reason)])
+            } catch {
+                s.message = StatusMessage(kind: .error, text: "Not dismissed: the reason " + error.rule)
+            }
+        case .edit(let key):
+            question.reason.handle(key)
+            list.dismissing = question
+        default:
+            break
         }
         s.replaceCurrent(.alerts(list))
         return (s, [])

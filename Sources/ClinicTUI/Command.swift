@@ -156,8 +156,8 @@ enum Effect: Sendable, Hashable {
     case savePatient(Patient, allowDuplicate: Bool = false)
     /// Saves an amendment beside a signed visit, then reloads the visit.
     case amendVisit(visitID: Int64, reason: String, changes: [Amendment.Change])
-    /// Confirms or dismisses one alert, then reloads the chart.
-    case setAlertStatus(patientID: Int64, alertID: Int64, status: AlertStatus)
+    /// Confirms or dismisses one alert (a dismissal with its reason), then reloads the chart.
+    case setAlertStatus(patientID: Int64, alertID: Int64, status: AlertStatus, reason: String? = nil)
     /// Adds an alert to a patient, then reloads the chart.
     case addAlert(patientID: Int64, PatientAlert)
     /// Reloads a draft after a conflict (what the other terminal saved).

@@ -16,10 +16,10 @@ extension EffectPerformer {
             } catch {
                 return .failed("Not saved: " + Self.message(for: error))
             }
-        case .setAlertStatus(let patientID, let alertID, let status):
+        case .setAlertStatus(let patientID, let alertID, let status, let reason):
             let before = try session.alert(id: alertID, patientID: patientID)
             do {
-                try session.setAlert(id: alertID, status: status)
+                try session.setAlert(id: alertID, status: status, reason: reason)
             } catch {
                 return .failed("Not saved: " + Self.message(for: error))
             }

@@ -24,8 +24,8 @@ extension KeyMap {
                 KeyBinding([.up, .character("k")], .moveUp, "previous alert"),
                 KeyBinding([.down, .character("j")], .moveDown, "next alert"),
                 KeyBinding([.character("c")], .confirmAlert, "confirm a proposed alert (or reinstate a dismissed one)"),
-                KeyBinding([.character("d")], .dismissAlert, "dismiss the alert (asks first; kept for the record)"),
-                KeyBinding([.character("y")], .edit(.character("y")), "yes: dismiss the alert asked about"),
+                KeyBinding([.character("d")], .dismissAlert, "dismiss the alert: asks why (kept with the reason)"),
+                KeyBinding([], .edit(.enter), "after d: type the reason, Enter dismisses, Esc keeps the alert", label: "reason"),
                 KeyBinding([.character("n")], .newAlert, "new alert: allergy, precaution or other"),
                 KeyBinding([.escape], .back, "back to the chart"),
                 help,
@@ -48,7 +48,7 @@ extension KeyMap {
     }
 
     /// Screens whose text fields take typing (letters, pasting, moving in the field); on the
-    /// alerts list a letter answers "dismiss?" (y yes, anything else no).
+    /// alerts list, the reason for a dismissal.
     static func takesText(_ kind: ScreenKind) -> Bool {
         kind == .amendForm || kind == .alertForm || kind == .alerts
     }

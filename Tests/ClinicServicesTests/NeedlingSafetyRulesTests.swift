@@ -70,7 +70,7 @@ struct NeedlingSafetyRulesTests {
         #expect(screen.present == [.anticoagulant])
 
         // Dismissed: then "none present" is the practitioner's to say.
-        try amy.setAlert(id: alertID, status: .dismissed)
+        try amy.setAlert(id: alertID, status: .dismissed, reason: "Apixaban stopped in October (GP letter on file)")
         #expect(try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true)).present.isEmpty)
     }
 

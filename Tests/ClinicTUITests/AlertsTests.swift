@@ -7,7 +7,7 @@ import TerminalKit
 @testable import ClinicTUI
 
 /// The alerts screen from the chart (`!`): proposed, active and dismissed alerts; confirming,
-/// dismissing (after a y) and adding, each checked in the database and on the chart's banner.
+/// dismissing (with a typed reason) and adding, each checked in the database and on the chart's banner.
 @Suite struct AlertsTests {
     func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
 
@@ -62,22 +62,46 @@ import TerminalKit
         #expect(!tui.screen.contains("PROPOSED PRECAUTION"))
     }
 
-    @Test func dismissingAsksFirstAndKeepsTheAlertForTheRecord() throws {
+    @Test func dismissingAsksWhyAndKeepsTheAlertWithTheReason() throws {
         let (tui, id) = try cohen("alerts-dismiss")
         try tui.press(.character("!"), .character("d"))
-        #expect(tui.screen.contains("Dismiss this precaution: antiplatelet medicine?"))
-        #expect(tui.screen.contains("y dismisses it (kept for the record) · any other key keeps it"))
-        // Any other key keeps it.
-        try tui.press(.character("x"))
+        #expect(tui.screen.contains("Dismiss this precaution: antiplatelet medicine? Type why it does not apply:"))
+        #expect(tui.screen.contains("Enter dismisses it (kept for the record, with the reason) · Esc keeps it"))
+        // Esc keeps it, and the typing is not kept for next time.
+        try tui.type("stopped")
+        try tui.press(.escape)
         #expect(said(tui) == "Not dismissed: the alert stays as it was.")
+        #expect(tui.app.state.current.kind == .alerts, "Esc closes the question, not the alerts screen")
         #expect(try alerts(tui, id).first { $0.kind == .precaution(.antiplatelet) }?.status == .proposed)
 
-        try tui.press(.character("d"), .character("y"))
+        // Enter with no reason, or a word, is refused: the question stays open with the typing.
+        try tui.press(.character("d"), .enter)
+        #expect(said(tui).hasPrefix("Not dismissed: the reason is required"), "\(said(tui))")
+        try tui.type("no")
+        try tui.press(.enter)
+        #expect(said(tui).hasPrefix("Not dismissed: the reason is too short"), "\(said(tui))")
+        #expect(try alerts(tui, id).first { $0.kind == .precaution(.antiplatelet) }?.status == .proposed)
+        guard case .alerts(let open) = tui.app.state.current else {
+            Issue.record("no alerts screen")
+            return
+        }
+        #expect(open.dismissing?.reason.text == "no")
+
+        // Letters that are keys elsewhere on the screen (c, d, n, y) go into the reason.
+        try tui.press(.backspace, .backspace)
+        try tui.type("aspirin stopped by cardiology, confirmed with the GP")
+        try expectGolden("alerts-dismiss-reason", tui.screen)
+        try tui.press(.enter)
         #expect(said(tui).contains("dismissed: kept for the record"), "\(said(tui))")
         let all = try alerts(tui, id)
-        #expect(all.first { $0.kind == .precaution(.antiplatelet) }?.status == .dismissed)
+        let dismissed = try #require(all.first { $0.kind == .precaution(.antiplatelet) })
+        #expect(dismissed.status == .dismissed)
+        #expect(dismissed.dismissReason == "aspirin stopped by cardiology, confirmed with the GP")
         #expect(all.count == 3, "a dismissed alert is kept")
         #expect(tui.screen.contains("1 active, 0 proposed, 2 dismissed"))
+        #expect(tui.screen.contains("dismissed: aspirin stopped by cardiology"), "the reason shows beside the dismissed alert")
+        let audit = try tui.session.database.read { tx in try tx.auditLog(patientID: id, limit: 100) }
+        #expect(audit.contains { $0.event.entity == "alert" && $0.event.detail == "dismissed: aspirin stopped by cardiology, confirmed with the GP" })
 
         try tui.press(.escape)
         #expect(!tui.screen.contains("antiplatelet"), "a dismissed alert leaves the banner")

@@ -144,7 +144,12 @@ struct RecordsXMLDecoder {
             violate("only a precaution alert names a precaution", at: element)
         }
         let alert = PatientAlert(id: try f.optionalInt64("id"), kind: kind, text: try f.text("text"),
-                                 status: try f.code("status", AlertStatus.self), source: try f.text("source"))
+                                 status: try f.code("status", AlertStatus.self), source: try f.text("source"),
+                                 dismissReason: f.optionalText("dismissReason"))
+        if let reason = alert.dismissReason {
+            if alert.status != .dismissed { violate("only a dismissed alert carries a dismissReason", at: element) }
+            if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { violate("an alert's dismissReason is blank", at: element) }
+        }
         unique(alert.id, "alert", at: element)
         return alert
     }

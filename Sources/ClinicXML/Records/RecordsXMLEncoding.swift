@@ -94,6 +94,7 @@ struct RecordsXMLEncoder {
         try start("alert", attributes)
         try element("text", alert.text)
         try element("source", alert.source)
+        try element("dismissReason", alert.status == .dismissed ? alert.dismissReason : nil)
         try end()
     }
 

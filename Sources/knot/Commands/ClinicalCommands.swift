@@ -339,9 +339,27 @@ struct AlertCommand: ParsableCommand {
     }
 
     struct Dismiss: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Dismiss a proposed alert that does not apply (kept for the record).")
+        static let configuration = CommandConfiguration(
+            abstract: "Dismiss a proposed alert that does not apply (kept for the record, with the reason).",
+            discussion: """
+                The reason is required: at least \(PatientAlert.dismissReasonMinimum.words) words saying why the alert does not apply. \
+                It is stored on the alert, audited, shown by `knot patient show` and carried in the clinic export. \
+                A dismissed precaution no longer stops the screen answering it absent.
+                Example: knot alert dismiss 7 --reason "apixaban stopped in October, GP letter on file"
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Alert id.") var alert: Int64
-        func run() throws { try global.session().setAlert(id: alert, status: .dismissed); Console.print("Alert \(alert) dismissed.") }
+        @Option(help: "Why the alert does not apply (required, at least a few words; stored and audited).") var reason: String?
+
+        func run() throws {
+            let session = try global.session()
+            try session.authorize(.reviewAlert)  // who may dismiss is said first (77), before what was typed (65)
+            let text: String
+            do { text = try PatientAlert.checkedDismissReason(reason) } catch {
+                throw KnotCommandError("--reason: " + (error.value.isEmpty ? "" : "'\(error.value)' ") + error.rule, code: 65)
+            }
+            try session.setAlert(id: alert, status: .dismissed, reason: text)
+            Console.print("Alert \(alert) dismissed: \(text)")
+        }
     }
 }

@@ -185,8 +185,18 @@ struct PatientCommand: ParsableCommand {
                 Console.print("")
                 Console.print("ALERTS")
                 for a in active {
-                    let mark = a.status == .proposed ? "PROPOSED (confirm: knot alert confirm \(a.id!))" : "confirmed"
+                    let mark = a.status == .proposed
+                        ? "PROPOSED (knot alert confirm \(a.id!), or knot alert dismiss \(a.id!) --reason \"...\")" : "confirmed"
                     Console.print("  ! \(a.text) [\(a.kind)] \(mark), from \(a.source)")
+                }
+            }
+            let dismissed = p.alerts.filter { $0.status == .dismissed }
+            if !dismissed.isEmpty {
+                Console.print("")
+                Console.print("DISMISSED ALERTS (kept for the record)")
+                for a in dismissed {
+                    Console.print("  - \(a.text) [\(a.kind)] from \(a.source): dismissed, "
+                                  + (a.dismissReason.map { "reason: \($0)" } ?? "no reason recorded"))
                 }
             }
             if !chart.referrals.isEmpty {
