@@ -40,8 +40,40 @@ struct BoundedReadingTests {
                                         environment: ["KNOT_DATABASE": clinic.db, "KNOT_PRACTITIONER": "amy"],
                                         addressSpaceLimit: 1 << 30)
         #expect(r.status == 65, "exit \(r.status): \(r.stdout)\(r.stderr)")
-        #expect(r.stdout.contains("REJECTED"), r.stdout)
-        #expect(r.stdout.contains("more than 250,000 elements"), r.stdout)
+        #expect(r.stdout.contains("REJECTED"), "\(r.stdout)")
+        #expect(r.stdout.contains("more than 250,000 elements"), "\(r.stdout)")
         #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "0")
+    }
+
+    /// The demo clinic's export with `flood` placed before its closing tag, after a comment that
+    /// pushes it past the first MiB (the part screened before streaming starts).
+    func exportWithFlood(_ clinic: EndToEndClinic, _ flood: String, name: String) throws -> String {
+        let demo = clinic.home.file("demo-\(name).sqlite")
+        try #require(clinic.knot(["demo"], as: nil, database: demo).status == 0)
+        let export = clinic.home.file("\(name).xml")
+        let made = try clinic.knot(["export", "-o", export], as: nil, database: demo)
+        try #require(made.status == 0, "\(made.stderr)")
+        var text = try String(contentsOfFile: export, encoding: .utf8)
+        let close = try #require(text.range(of: "</clinicRecords>", options: .backwards))
+        text.replaceSubrange(close, with: "<!-- " + String(repeating: "padding ", count: 150_000) + " -->\n" + flood + "</clinicRecords>\n")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: export))
+        return export
+    }
+
+    @Test("a clinic export with an attribute or comment flood past its first MiB: refused while streaming, nothing written")
+    func floodPastFirstMiB() throws {
+        let clinic = EndToEndClinic()
+        try clinic.setUp()
+        let attributes = "<flood " + (0..<150).map { "a\($0)=\"\"" }.joined(separator: " ") + "/>"
+        let comments = String(repeating: "<!---->", count: 10_001)
+        for (name, flood, mentions) in [("attributes", attributes, "more than 100 attributes"),
+                                        ("comments", comments, "more than 10,000 comments")] {
+            let export = try exportWithFlood(clinic, flood, name: name)
+            let r = try clinic.knot(["import", export])
+            #expect(r.status == 65, "\(name): exit \(r.status): \(r.stdout)\(r.stderr)")
+            #expect(r.stdout.contains("REJECTED"), "\(name): \(r.stdout)")
+            #expect(r.stdout.contains(mentions), "\(name): \(r.stdout)")
+            #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "0", "\(name)")
+        }
     }
 }

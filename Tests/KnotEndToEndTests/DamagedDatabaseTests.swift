@@ -66,8 +66,8 @@ struct DamagedDatabaseTests {
         let r = try knot(["audit", "verify"], db: db)
         expectNoCrash(r, "audit verify")
         #expect(r.status == 3, "\(r.stdout)\(r.stderr)")
-        #expect(r.stdout.contains("BROKEN"), r.stdout)
-        #expect(r.stdout.contains("audit event 3, column at: 'yesterday' is not a timestamp"), r.stdout)
+        #expect(r.stdout.contains("BROKEN"), "\(r.stdout)")
+        #expect(r.stdout.contains("audit event 3, column at: 'yesterday' is not a timestamp"), "\(r.stdout)")
     }
 
     @Test("a visit's start edited to text: visit show, history and patient show name table, row and column (exit 65)")
@@ -120,9 +120,9 @@ struct DamagedDatabaseTests {
             let out = try SQLiteProbe.python(Self.mutator, [db, String(round * 7919 + 17), "4"])
             let mutations = out.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
             let patient = mutations.compactMap { $0.count > 4 && !$0[4].isEmpty ? $0[4] : nil }.first ?? "1"
-            let visit = mutations.compactMap { $0.count > 5 && !$0[5].isEmpty ? $0[5] : nil }.first
+            let visit = try mutations.compactMap { $0.count > 5 && !$0[5].isEmpty ? $0[5] : nil }.first
                 ?? (try SQLiteProbe.scalar(db, "SELECT id FROM visit WHERE patient_id = \(Int(patient) ?? 1) ORDER BY id LIMIT 1") ?? "1")
-            let referral = mutations.compactMap { $0.count > 6 && !$0[6].isEmpty ? $0[6] : nil }.first
+            let referral = try mutations.compactMap { $0.count > 6 && !$0[6].isEmpty ? $0[6] : nil }.first
                 ?? (try SQLiteProbe.scalar(db, "SELECT id FROM referral ORDER BY id LIMIT 1") ?? "1")
             let commands: [[String]] = [
                 ["patient", "list"], ["patient", "search", "a"], ["patient", "show", patient], ["visit", "show", visit],
