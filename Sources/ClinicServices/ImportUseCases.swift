@@ -176,7 +176,7 @@ extension ClinicSession {
             return o
         } catch let e as StoreError where e.isWriteFailure {
             // The letter is not at fault: the disk is. Say so, and let the caller stop here.
-            logger.warning("import stopped: a write failed")
+            logger.info("import stopped: a write failed")
             return ImportOutcome(file: name, status: .notFiled, format: nil, detail: "disk full: \(e.description)")
         } catch {
             return rejected(Self.describe(error))

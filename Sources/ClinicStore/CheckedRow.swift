@@ -23,6 +23,7 @@ struct CheckedRow {
 
     /// The row's id as it reads in a message ("12", or "?" when the id itself is damaged).
     var key: String {
+        guard row.hasColumn(keyColumn) else { return "?" }
         let v: DatabaseValue = row[keyColumn]
         switch v.storage {
         case .int64(let i): return String(i)
@@ -40,6 +41,7 @@ struct CheckedRow {
     /// NULL is nil; ask for a value and NULL throws; a value of the wrong kind always throws.
     subscript<T: DatabaseValueConvertible>(_ column: String) -> T {
         get throws {
+            guard row.hasColumn(column) else { throw damaged(column, "is missing from the table") }
             let v: DatabaseValue = row[column]
             if let value = T.fromDatabaseValue(v) { return value }
             if v.isNull { throw damaged(column, "is empty (NULL), but a value is required") }

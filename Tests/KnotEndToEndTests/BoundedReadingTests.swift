@@ -51,7 +51,7 @@ struct BoundedReadingTests {
         let demo = clinic.home.file("demo-\(name).sqlite")
         try #require(clinic.knot(["demo"], as: nil, database: demo).status == 0)
         let export = clinic.home.file("\(name).xml")
-        let made = try clinic.knot(["export", "-o", export], as: nil, database: demo)
+        let made = try clinic.knot(["export", "-o", export], as: "mchen", database: demo)
         try #require(made.status == 0, "\(made.stderr)")
         var text = try String(contentsOfFile: export, encoding: .utf8)
         let close = try #require(text.range(of: "</clinicRecords>", options: .backwards))

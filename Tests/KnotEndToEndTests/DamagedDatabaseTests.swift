@@ -16,7 +16,7 @@ struct DamagedDatabaseTests {
     static let crashWording = ["Fatal error", "Swift runtime failure", "Illegal instruction", "Trace/breakpoint"]
 
     func knot(_ args: [String], db: String) throws -> KnotProcess.Result {
-        try KnotProcess.run(args, home: home.path, environment: ["KNOT_DATABASE": db])
+        try KnotProcess.run(args, home: home.path, environment: ["KNOT_DATABASE": db, "KNOT_PRACTITIONER": "mchen"])
     }
 
     /// The demo clinic with its triggers dropped (so that cells can be edited as an outside tool

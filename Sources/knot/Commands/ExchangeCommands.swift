@@ -52,7 +52,8 @@ struct ImportCommand: ParsableCommand {
             try Console.printJSON(outcomes)
         } else {
             for o in outcomes {
-                Console.print("\(o.status.label.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
+                let label = o.status.label.uppercased()
+                Console.print("\(label.count < 8 ? label.padding(toLength: 8, withPad: " ", startingAt: 0) : label) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
                 for line in o.detail.split(separator: "\n") { Console.print("         \(line)") }
                 for c in o.candidates { Console.print("         candidate: \(c.recordNumber) \(c.name), born \(c.dateOfBirth)") }
                 for w in o.warnings { Console.print("         warning: \(w)") }
