@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 /* Swift 6 rejects the xmlFree global (a mutable function pointer): call it through here. */
 static inline void knot_xml_free(void *pointer) {
@@ -312,6 +315,267 @@ static inline size_t knot_first_markup_over_limits(const unsigned char *b, size_
         i = closed ? j + 1 : j;
     }
     return n;
+}
+
+/* Byte offset of the markup that takes the document past `max_nodes` nodes (elements,
+ * attributes, comments, processing instructions, CDATA sections), or n when it stays within.
+ * A tree costs a few hundred bytes per node whatever the bytes that made it: a letter of many
+ * tiny elements is refused here, before libxml2 builds a tree many times its size. */
+static inline size_t knot_first_node_over_limit(const unsigned char *b, size_t n, long max_nodes) {
+    long nodes = 0;
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char *open = memchr(b + i, '<', n - i);
+        if (open == NULL) {
+            break;
+        }
+        size_t tag = (size_t)(open - b);
+        i = tag + 1;
+        if (i >= n) {
+            break;
+        }
+        unsigned char c = b[i];
+        if (c == '/') {
+            continue;
+        }
+        if (++nodes > max_nodes) {
+            return tag;
+        }
+        if (c == '!') {
+            size_t end;
+            if (n - i >= 3 && b[i + 1] == '-' && b[i + 2] == '-') {
+                end = knot_find_bytes(b, n, i + 3, "-->");
+                i = end == n ? n : end + 3;
+            } else if (n - i >= 8 && memcmp(b + i, "![CDATA[", 8) == 0) {
+                end = knot_find_bytes(b, n, i + 8, "]]>");
+                i = end == n ? n : end + 3;
+            }
+            continue;
+        }
+        if (c == '?') {
+            size_t end = knot_find_bytes(b, n, i + 1, "?>");
+            i = end == n ? n : end + 2;
+            continue;
+        }
+        size_t j = i;
+        while (j < n) {
+            unsigned char d = b[j];
+            if (d == '"' || d == '\'') {
+                const unsigned char *quote = memchr(b + j + 1, d, n - j - 1);
+                j = quote == NULL ? n : (size_t)(quote - b) + 1;
+                continue;
+            }
+            if (d == '>' || d == '<') {
+                break;
+            }
+            if (d == '=' && ++nodes > max_nodes) {
+                return tag;
+            }
+            j++;
+        }
+        i = j;
+    }
+    return n;
+}
+
+/* A byte screen that follows a document through its whole stream, chunk by chunk, in flat
+ * memory: attributes per element, namespace declarations in scope, nesting depth, and the
+ * number of comments and processing instructions. libxml2 reads a streamed file through
+ * knot_stream_read, which screens each chunk before the parser sees it, so a flood anywhere
+ * in a gigabyte export stops the read where it starts (not only within the first megabyte). */
+enum { KNOT_STREAM_TRACKED_DEPTH = 512 };
+typedef struct {
+    int fd;
+    /* limits */
+    long max_attributes, max_namespaces, max_depth, max_comments, max_pis;
+    /* what was found: 0 nothing, 1 attributes, 2 namespaces, 3 depth, 4 comments, 5 PIs, 6 read error */
+    int problem;
+    long problem_line;
+    int read_errno;
+    /* scanner state */
+    int state;            /* 0 text, 1 after '<', 2 start tag, 3 quoted value, 4 comment, 5 PI, 6 CDATA, 7 end tag, 8 '<!' opener, 9 other '<!' markup */
+    unsigned char quote, prev;
+    int run;              /* dashes, brackets or '?' seen before a terminator */
+    char bang[8];
+    int bang_len;
+    unsigned char token[6];
+    int token_len, token_active;
+    long attributes, namespaces;
+    long depth, in_scope;
+    long declared[KNOT_STREAM_TRACKED_DEPTH];
+    long comments, pis;
+    long line, tag_line;
+} knot_stream_screen;
+
+static inline void knot_stream_screen_init(knot_stream_screen *s, int fd, long max_attributes, long max_namespaces,
+                                           long max_depth, long max_comments, long max_pis) {
+    memset(s, 0, sizeof *s);
+    s->fd = fd;
+    s->max_attributes = max_attributes;
+    s->max_namespaces = max_namespaces;
+    s->max_depth = max_depth;
+    s->max_comments = max_comments;
+    s->max_pis = max_pis;
+    s->line = 1;
+}
+
+static inline void knot_stream_fail(knot_stream_screen *s, int problem) {
+    if (s->problem == 0) {
+        s->problem = problem;
+        s->problem_line = s->tag_line;
+    }
+}
+
+/* Feeds n bytes; returns 0, or the problem code once one is found (and from then on). */
+static inline int knot_stream_screen_feed(knot_stream_screen *s, const unsigned char *b, size_t n) {
+    static const char cdata[] = "[CDATA[";
+    for (size_t i = 0; i < n && s->problem == 0; i++) {
+        unsigned char c = b[i];
+        if (c == '\n') {
+            s->line += 1;
+        }
+        switch (s->state) {
+        case 0:
+            if (c == '<') {
+                s->state = 1;
+                s->tag_line = s->line;
+            }
+            break;
+        case 1:
+            if (c == '/') {
+                s->state = 7;
+            } else if (c == '?') {
+                s->state = 5;
+                s->run = 0;
+                if (++s->pis > s->max_pis) knot_stream_fail(s, 5);
+            } else if (c == '!') {
+                s->state = 8;
+                s->bang_len = 0;
+            } else {
+                s->state = 2;
+                s->attributes = 0;
+                s->namespaces = 0;
+                s->token_len = 0;
+                s->token_active = 0;
+                s->prev = c;
+            }
+            break;
+        case 2:
+            if (c == '"' || c == '\'') {
+                s->quote = c;
+                s->state = 3;
+                s->token_len = 0;
+                s->token_active = 0;
+            } else if (c == '>') {
+                int empty = s->prev == '/';
+                s->in_scope += s->namespaces;
+                if (s->in_scope > s->max_namespaces) {
+                    knot_stream_fail(s, 2);
+                } else if (empty) {
+                    s->in_scope -= s->namespaces;
+                } else {
+                    if (s->depth < KNOT_STREAM_TRACKED_DEPTH) {
+                        s->declared[s->depth] = s->namespaces;
+                    } else {
+                        s->in_scope -= s->namespaces;
+                    }
+                    s->depth += 1;
+                    if (s->depth > s->max_depth) knot_stream_fail(s, 3);
+                }
+                s->state = 0;
+            } else if (c == '=') {
+                if (++s->attributes > s->max_attributes) knot_stream_fail(s, 1);
+                if (s->token_len >= 5 && memcmp(s->token, "xmlns", 5) == 0 && (s->token_len == 5 || s->token[5] == ':')) {
+                    s->namespaces += 1;
+                }
+                s->token_len = 0;
+                s->token_active = 0;
+            } else if (knot_is_xml_space(c)) {
+                s->token_active = 0;
+            } else {
+                if (!s->token_active) {
+                    s->token_active = 1;
+                    s->token_len = 0;
+                }
+                if (s->token_len < 6) s->token[s->token_len] = c;
+                if (s->token_len < 1000) s->token_len += 1;
+            }
+            s->prev = c;
+            break;
+        case 3:
+            if (c == s->quote) {
+                s->state = 2;
+                s->prev = c;
+            }
+            break;
+        case 4:
+            if (c == '-') {
+                s->run += 1;
+            } else {
+                if (c == '>' && s->run >= 2) s->state = 0;
+                s->run = 0;
+            }
+            break;
+        case 5:
+            if (c == '>' && s->run) s->state = 0;
+            s->run = c == '?';
+            break;
+        case 6:
+            if (c == ']') {
+                s->run += 1;
+            } else {
+                if (c == '>' && s->run >= 2) s->state = 0;
+                s->run = 0;
+            }
+            break;
+        case 7:
+            if (c == '>') {
+                if (s->depth > 0) {
+                    s->depth -= 1;
+                    if (s->depth < KNOT_STREAM_TRACKED_DEPTH) s->in_scope -= s->declared[s->depth];
+                }
+                s->state = 0;
+            }
+            break;
+        case 8:
+            s->bang[s->bang_len++] = (char)c;
+            if (s->bang_len == 2 && s->bang[0] == '-' && s->bang[1] == '-') {
+                s->state = 4;
+                s->run = 0;
+                if (++s->comments > s->max_comments) knot_stream_fail(s, 4);
+            } else if (s->bang_len <= 7 && memcmp(s->bang, cdata, (size_t)s->bang_len) == 0) {
+                if (s->bang_len == 7) {
+                    s->state = 6;
+                    s->run = 0;
+                }
+            } else if (!(s->bang_len == 1 && c == '-')) {
+                s->state = c == '>' ? 0 : 9;
+            }
+            break;
+        case 9:
+            if (c == '>') s->state = 0;
+            break;
+        }
+    }
+    return s->problem;
+}
+
+/* libxml2's read callback for xmlReaderForIO: reads from the file and screens what it read.
+ * A problem ends the read (-1): the parser stops, and the caller reports the problem. */
+static inline int knot_stream_read(void *context, char *buffer, int length) {
+    knot_stream_screen *s = (knot_stream_screen *)context;
+    if (s->problem) return -1;
+    ssize_t got;
+    do {
+        got = read(s->fd, buffer, (size_t)length);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+        s->read_errno = errno;
+        s->problem = 6;
+        return -1;
+    }
+    if (knot_stream_screen_feed(s, (const unsigned char *)buffer, (size_t)got)) return -1;
+    return (int)got;
 }
 
 #endif

@@ -20,6 +20,12 @@ public struct ImportOutcome: Sendable, Codable {
         case conflict
         /// Refused: unreadable, invalid or hostile; nothing written.
         case rejected
+        /// Not filed because the database could not be written (disk full, a file-size limit):
+        /// nothing of it written, the letter itself fine; import it again once there is room.
+        case notFiled = "not-filed"
+
+        /// The status as the import summary prints it ("NOT FILED").
+        public var label: String { self == .notFiled ? "not filed" : rawValue }
     }
     public var file: String
     public var status: Status
@@ -36,6 +42,11 @@ public struct ImportOutcome: Sendable, Codable {
     public var candidates: [ImportCandidate] = []
     /// For a new version of a letter filed before: the referral it replaces (both are kept).
     public var replacesReferralID: Int64?
+
+    /// A file the import did not reach because an earlier write failed (disk full).
+    public static func notFiled(_ file: String) -> ImportOutcome {
+        ImportOutcome(file: file, status: .notFiled, format: nil, detail: "not filed: the import stopped at the first failed write")
+    }
 }
 
 /// A patient on file a doubtful letter might be about, for the person filing it to choose.
@@ -163,6 +174,10 @@ extension ClinicSession {
             var o = dry.outcome
             if o.status != .conflict { o.detail += " (dry run: nothing written)" }
             return o
+        } catch let e as StoreError where e.isWriteFailure {
+            // The letter is not at fault: the disk is. Say so, and let the caller stop here.
+            logger.info("import stopped: a write failed")
+            return ImportOutcome(file: name, status: .notFiled, format: nil, detail: "disk full: \(e.description)")
         } catch {
             return rejected(Self.describe(error))
         }

@@ -84,8 +84,9 @@ extension StoreTransaction {
         var event = event
         event.at = Self.truncated(event.at)
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
-        let prevHash: String = head?["last_hash"] ?? Self.genesisHash
-        let lastID: Int64 = head?["last_id"] ?? 0
+        let checkedHead = head?.checked("audit_head", key: "singleton")
+        let prevHash: String = try checkedHead?["last_hash"] ?? Self.genesisHash
+        let lastID: Int64 = try checkedHead?["last_id"] ?? 0
         let maxID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM audit_event")) ?? 0
         let id = max(lastID, maxID) + 1
         let hash = Self.auditHash(id: id, event: event, prevHash: prevHash)
@@ -107,8 +108,9 @@ extension StoreTransaction {
     public func restoreAudit(_ record: AuditRecord) throws {
         guard let id = record.event.id else { throw StoreError.constraint(message: "an imported audit event has no id") }
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
-        let lastID: Int64 = head?["last_id"] ?? 0
-        let lastHash: String = head?["last_hash"] ?? Self.genesisHash
+        let checkedHead = head?.checked("audit_head", key: "singleton")
+        let lastID: Int64 = try checkedHead?["last_id"] ?? 0
+        let lastHash: String = try checkedHead?["last_hash"] ?? Self.genesisHash
         var event = record.event
         event.at = Self.truncated(event.at)
         guard id == lastID + 1, record.prevHash == lastHash,
@@ -126,12 +128,14 @@ extension StoreTransaction {
             """).execute(arguments: [id, record.hash])
     }
 
-    static func auditRecord(_ row: Row) -> AuditRecord {
-        let event = AuditEvent(
+    /// An audit row decoded with errors naming its id and column (an unknown action included).
+    static func auditRecord(_ plain: Row) throws -> AuditRecord {
+        let row = plain.checked("audit_event")
+        let event = try AuditEvent(
             id: row["id"], at: row["at"], actor: row["actor"],
-            action: AuditEvent.Action(rawValue: row["action"]) ?? .view, entity: row["entity"],
+            action: row.enumeration("action"), entity: row["entity"],
             entityID: row["entity_id"], patientID: row["patient_id"], detail: row["detail"])
-        return AuditRecord(event: event, prevHash: row["prev_hash"], hash: row["hash"])
+        return try AuditRecord(event: event, prevHash: row["prev_hash"], hash: row["hash"])
     }
 
     /// Audit events, newest first, optionally for one patient.
@@ -142,13 +146,13 @@ extension StoreTransaction {
         } else {
             rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_event ORDER BY id DESC LIMIT ?"), arguments: [limit])
         }
-        return rows.map(Self.auditRecord)
+        return try rows.map(Self.auditRecord)
     }
 
     /// Every audit event oldest first, streamed to `body` (bounded memory for exports).
     public func forEachAudit(_ body: (AuditRecord) throws -> Void) throws {
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY id")
-        while let row = try cursor.next() { try body(Self.auditRecord(row)) }
+        while let row = try cursor.next() { try body(try Self.auditRecord(row)) }
     }
 
     /// Walks the chain from the first event and reports the first broken or missing link.
@@ -163,15 +167,18 @@ extension StoreTransaction {
         var count = 0
         var problem: String?
         while let row = try cursor.next() {
-            let r = Self.auditRecord(row)
             count += 1
             guard problem == nil else { continue }
+            // A cell that cannot be decoded (a timestamp edited to text, an unknown action) is a
+            // break in the trail, reported with its row and column, never a crash.
+            let r: AuditRecord
+            do { r = try Self.auditRecord(row) } catch let damage as StoreError {
+                problem = damage.description
+                continue
+            }
             let id = r.event.id ?? -1
-            let action: String = row["action"]
             if id != expectedID {
                 problem = id > expectedID ? "audit event \(expectedID) is missing (next is \(id))" : "audit event \(id) is out of sequence"
-            } else if AuditEvent.Action(rawValue: action) == nil {
-                problem = "audit event \(id) has an unknown action"
             } else if r.prevHash != expectedPrev {
                 problem = "audit event \(id) does not link to event \(id - 1) (previous hash differs)"
             } else if Self.auditHash(id: id, event: r.event, prevHash: r.prevHash) != r.hash {
@@ -182,8 +189,9 @@ extension StoreTransaction {
         }
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
         if problem == nil {
-            let lastID: Int64 = head?["last_id"] ?? 0
-            let lastHash: String = head?["last_hash"] ?? Self.genesisHash
+            let checkedHead = head?.checked("audit_head", key: "singleton")
+            let lastID: Int64 = try checkedHead?["last_id"] ?? 0
+            let lastHash: String = try checkedHead?["last_hash"] ?? Self.genesisHash
             if lastID != expectedID - 1 || lastHash != expectedPrev {
                 problem = lastID > expectedID - 1
                     ? "audit events \(expectedID) to \(lastID) are missing (the trail was truncated)"

@@ -258,6 +258,10 @@ public final class ClinicDatabase: Sendable {
     /// SQLite's "disk I/O error": a write or sync failed, most often because the disk is full.
     static let diskError = "a read or write on the disk failed (is the disk full, or failing?)"
 
+    /// A value GRDB could not decode in a query that names no one table (most reads go through
+    /// `CheckedRow`, which names table, row and column).
+    static let undecodable = StoreError.damaged(table: "", row: "", column: "", problem: "is not of the kind its column holds")
+
     /// Turns SQLite's errors into messages a practitioner can act on.
     static func translate(_ e: DatabaseError, path: String) -> StoreError {
         switch e.resultCode {
@@ -299,6 +303,8 @@ public final class ClinicDatabase: Sendable {
             return try pool.write { db in try body(StoreTransaction(db: db)) }
         } catch let e as DatabaseError {
             throw Self.translate(e, path: path)
+        } catch is RowDecodingError {
+            throw Self.undecodable
         }
     }
 
@@ -308,6 +314,8 @@ public final class ClinicDatabase: Sendable {
             return try pool.read { db in try body(StoreTransaction(db: db)) }
         } catch let e as DatabaseError {
             throw Self.translate(e, path: path)
+        } catch is RowDecodingError {
+            throw Self.undecodable
         }
     }
 

@@ -18,7 +18,8 @@ extension StoreTransaction {
         // The schema keeps both columns NOT NULL TEXT; a row edited into another type is skipped,
         // so the setting falls back to its default rather than trapping.
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT name, value FROM clinic_setting")) {
-            if let name = row["name"] as String?, let value = row["value"] as String? { settings[name] = value }
+            let name: DatabaseValue = row["name"], value: DatabaseValue = row["value"]
+            if let name = String.fromDatabaseValue(name), let value = String.fromDatabaseValue(value) { settings[name] = value }
         }
         return settings
     }

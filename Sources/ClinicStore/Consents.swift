@@ -23,13 +23,15 @@ extension StoreTransaction {
     }
 
     public func consents(patientID: Int64) throws -> [Consent] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM consent WHERE patient_id = ? ORDER BY recorded_at, id"), arguments: [patientID]).map { r in
-            let risks = (r["risks"] as String).split(separator: ",").compactMap { Consent.Risk(rawValue: String($0)) }
-            let guardian: Consent.Guardian? = switch (r["guardian_name"] as String?, r["guardian_relationship"] as String?) {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM consent WHERE patient_id = ? ORDER BY recorded_at, id"), arguments: [patientID]).map { row in
+            let r = row.checked("consent")
+            let risks: [Consent.Risk] = try r.commaList("risks")
+            let name: String? = try r["guardian_name"], relationship: String? = try r["guardian_relationship"]
+            let guardian: Consent.Guardian? = switch (name, relationship) {
             case let (name?, relationship?): Consent.Guardian(name: name, relationship: relationship)
             default: nil
             }
-            return Consent(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], recordedAt: r["recorded_at"],
+            return try Consent(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], recordedAt: r["recorded_at"],
                            risksExplained: Set(risks), benefitsExplained: r["benefits_explained"], written: r["written"],
                            validUntil: r["valid_until"], notes: r["notes"], guardian: guardian,
                            matureMinorAssessment: r["mature_minor"], lateEntry: Self.lateEntry(r))
@@ -55,20 +57,21 @@ extension StoreTransaction {
     }
 
     public func screens(patientID: Int64) throws -> [PrecautionScreen] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM precaution_screen WHERE patient_id = ? ORDER BY recorded_at, id"), arguments: [patientID]).map { r in
-            let present = try decode([String].self, r["present_json"]).compactMap(Precaution.init(rawValue:))
-            let acks = try decode([String: String].self, r["acknowledgments_json"])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM precaution_screen WHERE patient_id = ? ORDER BY recorded_at, id"), arguments: [patientID]).map { row in
+            let r = row.checked("precaution_screen")
+            let present: [Precaution] = try r.known(r.json([String].self, "present_json"), in: "present_json")
+            let acks = try r.json([String: String].self, "acknowledgments_json")
             var map: [Precaution: String] = [:]
-            for (k, v) in acks { if let p = Precaution(rawValue: k) { map[p] = v } }
-            return PrecautionScreen(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"],
+            for (k, v) in acks { map[try r.known([k], in: "acknowledgments_json", as: Precaution.self)[0]] = v }
+            return try PrecautionScreen(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"],
                                     recordedAt: r["recorded_at"], present: Set(present), acknowledgments: map,
                                     validUntil: r["valid_until"], lateEntry: Self.lateEntry(r))
         }
     }
 
     /// The late-entry mark of a consent, screen or needling row: both columns set, or none.
-    static func lateEntry(_ r: Row) -> LateEntry? {
-        guard let at = r["written_at"] as Date?, let by = r["written_by"] as Int64? else { return nil }
+    static func lateEntry(_ r: CheckedRow) throws -> LateEntry? {
+        guard let at: Date = try r["written_at"], let by: Int64 = try r["written_by"] else { return nil }
         return LateEntry(writtenAt: at, writtenBy: by)
     }
 }

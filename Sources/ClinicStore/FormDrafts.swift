@@ -78,7 +78,10 @@ extension StoreTransaction {
     public func formDraft(slot: FormDraftSlot, actor: String) throws -> StoredFormDraft? {
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, state, saved_at FROM form_draft WHERE slot = ? AND actor = ?"),
                                    arguments: [slot.rawValue, actor])
-        return row.map { StoredFormDraft(slot: slot, actor: actor, kind: $0["kind"], state: $0["state"], savedAt: $0["saved_at"]) }
+        return try row.map {
+            let d = $0.checked("form_draft", key: "kind")
+            return try StoredFormDraft(slot: slot, actor: actor, kind: d["kind"], state: d["state"], savedAt: d["saved_at"])
+        }
     }
 
     /// Forgets the actor's form draft in `slot` (nothing when there is none).
@@ -95,10 +98,11 @@ extension StoreTransaction {
     /// wait for whom, since when; `state` is left empty).
     public func formDraftOverview() throws -> [StoredFormDraft] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT slot, actor, kind, saved_at FROM form_draft ORDER BY saved_at, slot, actor"))
-            .compactMap { row in
-                FormDraftSlot(rawValue: row["slot"]).map {
-                    StoredFormDraft(slot: $0, actor: row["actor"], kind: row["kind"], state: "", savedAt: row["saved_at"])
-                }
+            .map { row in
+                let d = row.checked("form_draft", key: "slot")
+                let raw: String = try d["slot"]
+                guard let slot = FormDraftSlot(rawValue: raw) else { throw d.damaged("slot", "\(CheckedRow.quoted(raw)) is not a known form slot") }
+                return try StoredFormDraft(slot: slot, actor: d["actor"], kind: d["kind"], state: "", savedAt: d["saved_at"])
             }
     }
 

@@ -37,9 +37,10 @@ extension StoreTransaction {
             """), arguments: [patient.dateOfBirth])
         let family = Self.foldedName(patient.familyName), given = Self.foldedName(patient.givenNames)
         let firstGiven = given.split(separator: " ").first.map(String.init) ?? given
-        for row in rows {
-            let id: Int64 = row["id"]
-            let otherFamily = Self.foldedName(row["family_name"]), otherGiven = Self.foldedName(row["given_names"])
+        for plain in rows {
+            let row = plain.checked("patient")
+            let id: Int64 = try row["id"]
+            let otherFamily = Self.foldedName(try row["family_name"]), otherGiven = Self.foldedName(try row["given_names"])
             let otherFirstGiven = otherGiven.split(separator: " ").first.map(String.init) ?? otherGiven
             if !family.isEmpty, otherFamily == family {
                 note(id, "same family name and date of birth")

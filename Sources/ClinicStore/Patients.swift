@@ -29,13 +29,14 @@ public struct PatientSummary: Sendable, Hashable, Codable {
 }
 
 extension StoreTransaction {
-    static func patient(_ row: Row) -> Patient {
-        Patient(id: row["id"], recordNumber: row["record_number"], givenNames: row["given_names"],
-                familyName: row["family_name"], preferredName: row["preferred_name"],
-                dateOfBirth: row["date_of_birth"] ?? (try! LocalDate(year: 1900, month: 1, day: 1)),
-                sex: Sex(rawValue: row["sex"]) ?? .notStated, phone: row["phone"], email: row["email"],
-                address: row["address"], generalPractitioner: row["general_practitioner"],
-                archived: row["archived"])
+    static func patient(_ plain: Row) throws -> Patient {
+        let row = plain.checked("patient")
+        return try Patient(id: row["id"], recordNumber: row["record_number"], givenNames: row["given_names"],
+                           familyName: row["family_name"], preferredName: row["preferred_name"],
+                           dateOfBirth: row["date_of_birth"],
+                           sex: row.enumeration("sex"), phone: row["phone"], email: row["email"],
+                           address: row["address"], generalPractitioner: row["general_practitioner"],
+                           archived: row["archived"])
     }
 
     /// The next free clinic record number, `K00001` style.
@@ -149,18 +150,24 @@ extension StoreTransaction {
     /// A patient with identifiers and alerts, or nil.
     public func patient(id: Int64) throws -> Patient? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM patient WHERE id = ?"), arguments: [id]) else { return nil }
-        var p = Self.patient(row)
-        p.identifiers = try Row.fetchAll(db.cachedStatement(sql: "SELECT system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id"), arguments: [id])
-            .map { PatientIdentifier(system: .init(rawValue: $0["system"]), value: $0["value"]) }
-        p.alerts = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM patient_alert WHERE patient_id = ? ORDER BY id"), arguments: [id]).map { r in
-            let kind: PatientAlert.Kind
-            switch r["kind"] as String {
-            case "precaution": kind = .precaution(Precaution(rawValue: r["precaution"] ?? "") ?? .anticoagulant)
-            case "allergy": kind = .allergy
-            default: kind = .other
+        var p = try Self.patient(row)
+        p.identifiers = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id"), arguments: [id])
+            .map {
+                let i = $0.checked("patient_identifier")
+                return try PatientIdentifier(system: .init(rawValue: i["system"]), value: i["value"])
             }
-            return PatientAlert(id: r["id"], kind: kind, text: r["text"], status: AlertStatus(rawValue: r["status"]) ?? .proposed, source: r["source"],
-                                dismissReason: r["dismiss_reason"])
+        p.alerts = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM patient_alert WHERE patient_id = ? ORDER BY id"), arguments: [id]).map { row in
+            let r = row.checked("patient_alert")
+            let kind: PatientAlert.Kind
+            let code: String = try r["kind"]
+            switch code {
+            case "precaution": kind = .precaution(try r.enumeration("precaution"))
+            case "allergy": kind = .allergy
+            case "other": kind = .other
+            default: throw r.damaged("kind", "\(CheckedRow.quoted(code)) is not a known kind of alert")
+            }
+            return try PatientAlert(id: r["id"], kind: kind, text: r["text"], status: r.enumeration("status"), source: r["source"],
+                                    dismissReason: r["dismiss_reason"])
         }
         return p
     }
@@ -196,7 +203,10 @@ extension StoreTransaction {
     /// Everyone born on a day, with their names as stored (a few rows, through the date-of-birth index).
     private func namesBorn(on dateOfBirth: LocalDate) throws -> [(id: Int64, family: String, given: String)] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT id, family_name, given_names FROM patient WHERE date_of_birth = ? ORDER BY id"),
-                         arguments: [dateOfBirth]).map { (id: $0["id"], family: $0["family_name"], given: $0["given_names"]) }
+                         arguments: [dateOfBirth]).map {
+                             let p = $0.checked("patient")
+                             return try (id: p["id"], family: p["family_name"], given: p["given_names"])
+                         }
     }
 
     /// The columns `summary(_:)` reads, for queries that add their own (`p` is the patient).
@@ -206,10 +216,11 @@ extension StoreTransaction {
         """
     static let summarySQL = "SELECT \(summaryColumns) FROM patient p"
 
-    static func summary(_ r: Row) -> PatientSummary {
-        PatientSummary(id: r["id"], recordNumber: r["record_number"], givenNames: r["given_names"], familyName: r["family_name"],
-                       dateOfBirth: r["date_of_birth"] ?? (try! LocalDate(year: 1900, month: 1, day: 1)), phone: r["phone"],
-                       alertCount: r["alert_count"], archived: r["archived"])
+    static func summary(_ plain: Row) throws -> PatientSummary {
+        let r = plain.checked("patient")
+        return try PatientSummary(id: r["id"], recordNumber: r["record_number"], givenNames: r["given_names"], familyName: r["family_name"],
+                                  dateOfBirth: r["date_of_birth"], phone: r["phone"],
+                                  alertCount: r["alert_count"], archived: r["archived"])
     }
 
     /// Patients by name, archived ones hidden unless asked for.

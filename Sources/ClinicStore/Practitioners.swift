@@ -3,18 +3,20 @@ import GRDB
 import ClinicModel
 
 extension StoreTransaction {
-    static func practitioner(_ row: Row) -> Practitioner {
+    static func practitioner(_ plain: Row) throws -> Practitioner {
+        let row = plain.checked("practitioner")
         var training: DryNeedlingTraining?
-        if let course: String = row["training_course"], let hours: Int = row["training_hours"],
-           let done: LocalDate = row["training_completed_on"] {
+        if let course: String = try row["training_course"], let hours = try row.optionalCount("training_hours"),
+           let done: LocalDate = try row["training_completed_on"] {
             training = DryNeedlingTraining(course: course, hours: hours, completedOn: done)
         }
-        return Practitioner(
+        let administrator: Int? = try row["administrator"], active: Int? = try row["active"]
+        return try Practitioner(
             id: row["id"], handle: row["handle"], name: row["name"],
-            profession: Profession(rawValue: row["profession"]) ?? .other,
-            registrationNumber: row["registration_number"], role: Role(rawValue: row["role"]) ?? .reception,
+            profession: row.enumeration("profession"),
+            registrationNumber: row["registration_number"], role: row.enumeration("role"),
             dryNeedlingTraining: training,
-            isAdministrator: (row["administrator"] as Int?) == 1, isActive: (row["active"] as Int?) != 0)
+            isAdministrator: administrator == 1, isActive: active != 0)
     }
 
     /// Adds a practitioner (validated), returning it with its id.

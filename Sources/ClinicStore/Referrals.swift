@@ -13,25 +13,29 @@ public struct ReferralStatus: Sendable, Hashable, Codable {
 }
 
 extension StoreTransaction {
-    func referral(_ row: Row, withLetter: Bool) throws -> Referral {
-        let id: Int64 = row["id"]
-        let attachments = try Row.fetchAll(db.cachedStatement(sql: "SELECT media_type, data FROM referral_attachment WHERE referral_id = ? ORDER BY position"), arguments: [id])
-            .map { ReferralAttachment(mediaType: $0["media_type"], data: $0["data"]) }
-        var r = Referral(
+    func referral(_ plain: Row, withLetter: Bool) throws -> Referral {
+        let row = plain.checked("referral")
+        let id: Int64 = try row["id"]
+        let attachments = try Row.fetchAll(db.cachedStatement(sql: "SELECT referral_id, media_type, data FROM referral_attachment WHERE referral_id = ? ORDER BY position"), arguments: [id])
+            .map {
+                let a = $0.checked("referral_attachment", key: "referral_id")
+                return try ReferralAttachment(mediaType: a["media_type"], data: a["data"])
+            }
+        var r = try Referral(
             id: id, patientID: row["patient_id"], referrerName: row["referrer_name"],
             referrerOrganisation: row["referrer_organisation"], referrerProviderNumber: row["referrer_provider_number"],
             referrerContact: row["referrer_contact"], recipient: row["recipient"],
-            date: row["date"], expiresOn: row["expires_on"], sessionsAllowed: row["sessions_allowed"],
-            reason: row["reason"], format: ReferralFormat(rawValue: row["format"]) ?? .manual,
+            date: row["date"], expiresOn: row["expires_on"], sessionsAllowed: row.optionalCount("sessions_allowed"),
+            reason: row["reason"], format: row.enumeration("format"),
             documentID: row["document_id"], documentCode: row["document_code"], documentTitle: row["document_title"],
-            sections: try decode([ReferralSection].self, row["sections_json"]), attachments: attachments,
+            sections: row.json([ReferralSection].self, "sections_json"), attachments: attachments,
             originalLetter: withLetter ? row["original_letter"] : nil, originalSHA256: row["original_sha256"],
-            importWarnings: try decode([String].self, row["warnings_json"]))
-        r.letterIdentifiers = try decode([PatientIdentifier].self, row["letter_identifiers_json"] ?? "[]")
-        r.letterKey = row["letter_key"]
-        r.documentSetID = row["document_set_id"]
-        r.documentVersion = row["document_version"]
-        r.replacesReferralID = row["replaces_referral_id"]
+            importWarnings: row.json([String].self, "warnings_json"))
+        r.letterIdentifiers = try (row["letter_identifiers_json"] as String?) == nil ? [] : row.json([PatientIdentifier].self, "letter_identifiers_json")
+        r.letterKey = try row["letter_key"]
+        r.documentSetID = try row["document_set_id"]
+        r.documentVersion = try row["document_version"]
+        r.replacesReferralID = try row["replaces_referral_id"]
         return r
     }
 
@@ -77,7 +81,7 @@ extension StoreTransaction {
             SELECT r.*, (SELECT count(*) FROM visit v WHERE v.patient_id = r.patient_id AND v.referral_id = r.id) AS used
             FROM referral r WHERE r.patient_id = ? ORDER BY r.date DESC, r.id DESC
             """), arguments: [patientID]).map { row in
-            ReferralStatus(referral: try referral(row, withLetter: withLetters), sessionsUsed: row["used"])
+            try ReferralStatus(referral: referral(row, withLetter: withLetters), sessionsUsed: row.checked("referral").count("used"))
         }
     }
 
@@ -99,7 +103,10 @@ extension StoreTransaction {
     public func referralVersions(setID: String) throws -> [(id: Int64, version: Int?)] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, document_version FROM referral WHERE document_set_id = ? ORDER BY document_version DESC, id DESC
-            """), arguments: [setID]).map { (id: $0["id"], version: $0["document_version"]) }
+            """), arguments: [setID]).map {
+                let r = $0.checked("referral")
+                return try (id: r["id"], version: r["document_version"])
+            }
     }
 
     // MARK: letters held for a person to file
@@ -139,10 +146,11 @@ extension StoreTransaction {
         guard db.changesCount == 1 else { throw StoreError.notFound(entity: "open referral conflict", key: String(id)) }
     }
 
-    private func heldLetter(_ row: Row) throws -> HeldReferralLetter {
-        HeldReferralLetter(id: row["id"], fileName: row["file_name"], format: row["format"], letter: row["letter"],
+    private func heldLetter(_ plain: Row) throws -> HeldReferralLetter {
+        let row = plain.checked("referral_conflict")
+        return try HeldReferralLetter(id: row["id"], fileName: row["file_name"], format: row["format"], letter: row["letter"],
                            sha256: row["sha256"], reason: row["reason"],
-                           candidateIDs: try decode([Int64].self, row["candidates_json"]),
+                           candidateIDs: row.json([Int64].self, "candidates_json"),
                            receivedAt: row["received_at"], resolvedAt: row["resolved_at"], resolvedBy: row["resolved_by"],
                            referralID: row["referral_id"])
     }
@@ -157,9 +165,10 @@ extension StoreTransaction {
             FROM visit v JOIN referral r ON r.id = v.referral_id
             JOIN patient vp ON vp.id = v.patient_id JOIN patient rp ON rp.id = r.patient_id
             WHERE r.patient_id <> v.patient_id ORDER BY v.id
-            """)).map { row -> String in
-            let visit: Int64 = row["visit"], referral: Int64 = row["referral"]
-            let own: String = row["visit_patient"], other: String = row["referral_patient"]
+            """)).map { plain -> String in
+            let row = plain.checked("visit", key: "visit")
+            let visit: Int64 = try row["visit"], referral: Int64 = try row["referral"]
+            let own: String = try row["visit_patient"], other: String = try row["referral_patient"]
             return "visit \(visit) (patient \(own)) is linked to referral \(referral) of another patient (\(other))"
         }
         for name in ["visit_referral_same_patient_insert", "visit_referral_same_patient_update"] {

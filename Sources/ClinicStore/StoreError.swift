@@ -32,6 +32,17 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notWritable(path: String, reason: String)
     /// Another process holds the database for longer than the busy timeout.
     case busy
+    /// A cell read back cannot be what its column holds (changed outside Knot, or damaged):
+    /// `problem` says why, e.g. "'yesterday' is not a timestamp". `table` is empty when the
+    /// value came from a query that names no one table.
+    case damaged(table: String, row: String, column: String, problem: String)
+
+    /// Whether a write failed for want of room (disk full, a file-size limit, a failing disk),
+    /// as opposed to a rule refusing the data.
+    public var isWriteFailure: Bool {
+        if case .writeFailed = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -52,6 +63,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
         case .notWritable(let p, let r): "the database at \(p) is read-only: \(r); nothing was saved (lists and searches still work)"
         case .busy: "the database stayed busy (another Knot is writing); try again"
+        case .damaged(let t, let r, let c, let p):
+            (t.isEmpty ? "a value read from the database \(p)" : "\(t.replacingOccurrences(of: "_", with: " ")) \(r), column \(c): \(p)")
+                + " (the database was changed outside Knot, or is damaged)"
         }
     }
 }

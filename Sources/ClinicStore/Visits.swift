@@ -156,12 +156,13 @@ extension StoreTransaction {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT visit_id, inserted FROM needling_entry WHERE id = ? AND struck_at IS NULL"), arguments: [entryID]) else {
             throw StoreError.notFound(entity: "needling entry", key: String(entryID))
         }
-        let inserted: Int = row["inserted"]
+        let checked = row.checked("needling_entry", key: "visit_id")
+        let inserted = try checked.count("inserted")
         guard (0...inserted).contains(removed) else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "needlesRemoved", value: "\(removed)", rule: "must be between 0 and the \(inserted) inserted")]))
         }
         try db.cachedStatement(sql: "UPDATE needling_entry SET removed = ? WHERE id = ?").execute(arguments: [removed, entryID])
-        try childAudit(actor: actor, visitID: row["visit_id"], what: "needles removed", id: entryID, action: .update)
+        try childAudit(actor: actor, visitID: checked["visit_id"], what: "needles removed", id: entryID, action: .update)
     }
 
     func childAudit(actor: String, visitID: Int64, what: String, id: Int64?, action: AuditEvent.Action = .create) throws {
@@ -177,50 +178,54 @@ extension StoreTransaction {
         return try visit(r)
     }
 
-    func visit(_ r: Row) throws -> Visit {
-        let id: Int64 = r["id"]
-        var v = Visit(id: id, patientID: r["patient_id"], practitionerID: r["practitioner_id"], referralID: r["referral_id"],
+    func visit(_ row: Row) throws -> Visit {
+        let r = row.checked("visit")
+        let id: Int64 = try r["id"]
+        var v = try Visit(id: id, patientID: r["patient_id"], practitionerID: r["practitioner_id"], referralID: r["referral_id"],
                       startedAt: r["started_at"], complaint: r["complaint"],
-                      pain: PainScores(now: (r["pain_now"] as Int?).map(NPRS.init(unchecked:)),
-                                       best: (r["pain_best"] as Int?).map(NPRS.init(unchecked:)),
-                                       worst: (r["pain_worst"] as Int?).map(NPRS.init(unchecked:))),
-                      psfs: try decode([PSFSItem].self, r["psfs_json"]), notes: r["notes"],
-                      likelyCauseNotes: r["likely_cause_notes"], status: VisitStatus(rawValue: r["status"]) ?? .draft,
+                      pain: PainScores(now: r.measure("pain_now"), best: r.measure("pain_best"), worst: r.measure("pain_worst")),
+                      psfs: r.json([PSFSItem].self, "psfs_json"), notes: r["notes"],
+                      likelyCauseNotes: r["likely_cause_notes"], status: r.enumeration("status"),
                       signedAt: r["signed_at"])
-        v.triggerPoints = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { t in
-            TriggerPointFinding(
-                id: t["id"], muscleID: t["muscle_id"], side: Side(rawValue: t["side"]) ?? .midline, location: t["location"],
-                activity: .init(rawValue: t["activity"]) ?? .latent, tautBand: t["taut_band"], localTwitchResponse: t["local_twitch"],
-                referredPainReproduced: t["referred_pain"], tenderness: (t["tenderness"] as Int?).map(NPRS.init(unchecked:)),
-                pressurePainThreshold: (t["ppt_kg_cm2"] as Double?).map {
-                    PressurePainThreshold(value: .init(unchecked: $0), probeSizeCm2: t["ppt_probe_cm2"] ?? 1)
+        v.triggerPoints = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
+            let t = row.checked("trigger_point")
+            return try TriggerPointFinding(
+                id: t["id"], muscleID: t["muscle_id"], side: t.enumeration("side"), location: t["location"],
+                activity: t.enumeration("activity"), tautBand: t["taut_band"], localTwitchResponse: t["local_twitch"],
+                referredPainReproduced: t["referred_pain"], tenderness: t.measure("tenderness"),
+                pressurePainThreshold: t.measure("ppt_kg_cm2", as: KilogramsPerSquareCentimetre.self).map {
+                    PressurePainThreshold(value: $0, probeSizeCm2: try t["ppt_probe_cm2"] ?? 1)
                 },
-                likelyCauses: (t["likely_causes"] as String).split(separator: ",").compactMap { LikelyCause(rawValue: String($0)) },
+                likelyCauses: t.commaList("likely_causes"),
                 notes: t["notes"])
         }
-        v.biomechanics = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { b in
-            BiomechanicalFinding(id: b["id"], measure: try decode(BiomechanicalMeasure.self, b["measure_json"]),
-                                 side: Side(rawValue: b["side"]) ?? .midline, notes: b["notes"])
+        v.biomechanics = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
+            let b = row.checked("biomechanical_finding")
+            return try BiomechanicalFinding(id: b["id"], measure: b.json(BiomechanicalMeasure.self, "measure_json"),
+                                            side: b.enumeration("side"), notes: b["notes"])
         }
-        v.treatments = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { t in
-            Treatment(id: t["id"], kind: .init(rawValue: t["kind"]) ?? .other, muscleID: t["muscle_id"],
-                      side: (t["side"] as String?).flatMap(Side.init(rawValue:)),
-                      holdTime: (t["hold_seconds"] as Int?).map(Seconds.init(unchecked:)), cycles: t["cycles"], notes: t["notes"])
+        v.treatments = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
+            let t = row.checked("treatment")
+            return try Treatment(id: t["id"], kind: t.enumeration("kind"), muscleID: t["muscle_id"],
+                                 side: t.optionalEnumeration("side"),
+                                 holdTime: t.measure("hold_seconds"), cycles: t.optionalCount("cycles"), notes: t["notes"])
         }
-        v.needling = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { n in
-            let technique: NeedlingTechnique = switch n["technique"] as String {
+        v.needling = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
+            let n = row.checked("needling_entry")
+            let code: String = try n["technique"]
+            let technique: NeedlingTechnique = switch code {
             case "static": .staticInSitu
-            case "electrical": .electricalStimulation(settings: n["estim_settings"] ?? "")
-            default: .pistoning
+            case "electrical": .electricalStimulation(settings: try n["estim_settings"] ?? "")
+            case "pistoning": .pistoning
+            default: throw n.damaged("technique", "\(CheckedRow.quoted(code)) is not a known technique")
             }
-            return NeedlingEntry(
-                id: n["id"], muscleID: n["muscle_id"], side: Side(rawValue: n["side"]) ?? .midline, triggerPoint: n["trigger_point"],
+            return try NeedlingEntry(
+                id: n["id"], muscleID: n["muscle_id"], side: n.enumeration("side"), triggerPoint: n["trigger_point"],
                 needle: Needle(brand: n["needle_brand"], gaugeMm: n["needle_gauge_mm"], lengthMm: n["needle_length_mm"], lot: n["needle_lot"]),
-                needlesInserted: n["inserted"], needlesRemoved: n["removed"], technique: technique,
-                depth: (n["depth_mm"] as Double?).map(DepthMillimetres.init(unchecked:)),
-                timeInSitu: (n["time_in_situ_s"] as Int?).map(Seconds.init(unchecked:)),
-                twitchResponses: n["twitch_responses"], patientResponse: n["patient_response"],
-                adverseEvents: try decode([AdverseEvent].self, n["adverse_events_json"]), sharpsDisposed: n["sharps_disposed"],
+                needlesInserted: n.count("inserted"), needlesRemoved: n.count("removed"), technique: technique,
+                depth: n.measure("depth_mm"), timeInSitu: n.measure("time_in_situ_s"),
+                twitchResponses: n.count("twitch_responses"), patientResponse: n["patient_response"],
+                adverseEvents: n.json([AdverseEvent].self, "adverse_events_json"), sharpsDisposed: n["sharps_disposed"],
                 performedAt: n["performed_at"], lateEntry: Self.lateEntry(n))
         }
         return v
@@ -245,10 +250,11 @@ extension StoreTransaction {
               coalesce((SELECT sum(removed) FROM needling_entry n WHERE n.visit_id = v.id AND n.struck_at IS NULL), 0) AS rem,
               (SELECT count(*) FROM amendment a WHERE a.visit_id = v.id) AS amendments
             FROM visit v WHERE v.patient_id = ? ORDER BY v.started_at DESC, v.id DESC
-            """), arguments: [patientID]).map { r in
-            VisitSummary(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], startedAt: r["started_at"],
-                         status: VisitStatus(rawValue: r["status"]) ?? .draft, complaint: r["complaint"], painNow: r["pain_now"],
-                         needlesInserted: r["ins"], needlesRemoved: r["rem"], amendments: r["amendments"])
+            """), arguments: [patientID]).map { row in
+            let r = row.checked("visit")
+            return try VisitSummary(id: r["id"], patientID: r["patient_id"], practitionerID: r["practitioner_id"], startedAt: r["started_at"],
+                                    status: r.enumeration("status"), complaint: r["complaint"], painNow: r["pain_now"],
+                                    needlesInserted: r.count("ins"), needlesRemoved: r.count("rem"), amendments: r["amendments"])
         }
     }
 
@@ -271,12 +277,14 @@ extension StoreTransaction {
             ORDER BY v.started_at, v.id
             """), arguments: [from, to])
         var out: [(VisitSummary, String, String, NeedlingEntry)] = []
-        for r in rows {
+        for row in rows {
+            let r = row.checked("visit", key: "vid")
             guard let v = try visit(id: r["vid"]) else { continue }
             let s = VisitSummary(id: v.id!, patientID: v.patientID, practitionerID: v.practitionerID, startedAt: v.startedAt,
                                  status: v.status, complaint: nil, painNow: v.pain.now?.value,
                                  needlesInserted: v.needleCount.inserted, needlesRemoved: v.needleCount.removed, amendments: 0)
-            for e in v.needling { out.append((s, r["record_number"], r["handle"], e)) }
+            let record: String = try r["record_number"], handle: String = try r["handle"]
+            for e in v.needling { out.append((s, record, handle, e)) }
         }
         return out
     }
@@ -303,9 +311,10 @@ extension StoreTransaction {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT a.* FROM amendment a JOIN visit v ON v.id = a.visit_id WHERE v.patient_id = ? ORDER BY a.id"), arguments: [patientID]).map(amendment)
     }
 
-    func amendment(_ r: Row) throws -> Amendment {
-        Amendment(id: r["id"], visitID: r["visit_id"], practitionerID: r["practitioner_id"], amendedAt: r["amended_at"],
-                  reason: r["reason"], changes: try decode([Amendment.Change].self, r["changes_json"]))
+    func amendment(_ row: Row) throws -> Amendment {
+        let r = row.checked("amendment")
+        return try Amendment(id: r["id"], visitID: r["visit_id"], practitionerID: r["practitioner_id"], amendedAt: r["amended_at"],
+                             reason: r["reason"], changes: r.json([Amendment.Change].self, "changes_json"))
     }
 
     // MARK: plans
@@ -334,9 +343,10 @@ extension StoreTransaction {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT f.* FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id WHERE v.patient_id = ? ORDER BY f.visit_id, f.version"), arguments: [patientID]).map(plan)
     }
 
-    func plan(_ r: Row) throws -> FollowUpPlan {
-        FollowUpPlan(id: r["id"], visitID: r["visit_id"], version: r["version"], status: .init(rawValue: r["status"]) ?? .draft,
-                     createdAt: r["created_at"], reviewDate: r["review_date"], items: try decode([FollowUpPlan.Item].self, r["items_json"]))
+    func plan(_ row: Row) throws -> FollowUpPlan {
+        let r = row.checked("follow_up_plan")
+        return try FollowUpPlan(id: r["id"], visitID: r["visit_id"], version: r["version"], status: r.enumeration("status"),
+                                createdAt: r["created_at"], reviewDate: r["review_date"], items: r.json([FollowUpPlan.Item].self, "items_json"))
     }
 
     /// The latest final plan's review date per patient, due on or before `dueBy`, for the recall list.
@@ -350,7 +360,10 @@ extension StoreTransaction {
               AND NOT EXISTS (SELECT 1 FROM visit later JOIN visit planned ON planned.id = d.vid
                               WHERE later.patient_id = p.id AND later.started_at > planned.started_at)
             ORDER BY d.rd, p.sort_name
-            """), arguments: [dueBy]).map { r in (Self.summary(r), r["rd"], r["vid"]) }
+            """), arguments: [dueBy]).map { r in
+                let plan = r.checked("follow_up_plan", key: "vid")
+                return try (Self.summary(r), plan["rd"], plan["vid"])
+            }
     }
 
     /// Everything for one patient, for export.
@@ -389,8 +402,9 @@ extension StoreTransaction {
         try Row.fetchOne(db.cachedStatement(sql: """
             SELECT n.needle_brand, n.needle_gauge_mm, n.needle_length_mm, n.needle_lot FROM needling_entry n
             JOIN visit v ON v.id = n.visit_id WHERE v.practitioner_id = ? AND n.struck_at IS NULL ORDER BY n.id DESC LIMIT 1
-            """), arguments: [practitionerID]).map {
-            Needle(brand: $0["needle_brand"], gaugeMm: $0["needle_gauge_mm"], lengthMm: $0["needle_length_mm"], lot: $0["needle_lot"])
+            """), arguments: [practitionerID]).map { row in
+            let n = row.checked("needling_entry", key: "needle_lot")
+            return try Needle(brand: n["needle_brand"], gaugeMm: n["needle_gauge_mm"], lengthMm: n["needle_length_mm"], lot: n["needle_lot"])
         }
     }
 }

@@ -78,6 +78,9 @@ enum InboxPreviewScreen {
             doc.paragraph(preview.candidates.isEmpty ? "Press N to file it as a new patient, Esc to go back."
                           : "Press \(keys) to file it for that patient, N for a new patient, Esc to go back.",
                           style: .bold)
+        case .notFiled:
+            doc.banner("Not filed: the database could not be written (disk full). Nothing was written; free space and try again.",
+                       style: ChartScreen.bannerStyle)
         case .rejected:
             doc.banner("Not importable: \(InboxEntry.label(preview.status)). Nothing will be written.", style: ChartScreen.bannerStyle)
         }

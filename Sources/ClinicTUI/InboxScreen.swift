@@ -38,6 +38,7 @@ struct InboxEntry: Sendable, Hashable {
         case .skipped: "already imported"
         case .conflict: "conflict"
         case .rejected: "rejected"
+        case .notFiled: "not filed (disk full)"
         }
     }
 }

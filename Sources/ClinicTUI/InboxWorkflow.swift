@@ -34,7 +34,7 @@ enum InboxWorkflow {
             case .conflict:
                 s.message = StatusMessage(kind: .error,
                                           text: "Not imported: \(preview.fileName) is a conflict: choose the patient with 1-9, or N for a new patient.")
-            case .rejected:
+            case .rejected, .notFiled:
                 s.message = StatusMessage(kind: .error,
                                           text: "Not imported: \(preview.fileName) is a \(InboxEntry.label(preview.status)) (\(preview.detail)).")
             }

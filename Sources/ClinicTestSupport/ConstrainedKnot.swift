@@ -14,15 +14,21 @@ public enum ConstrainedKnot {
         getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
     }
 
-    /// Runs `knot args…` with a file size limit in bytes and/or without privileges.
+    /// Runs `knot args…` with a file size limit in bytes, an address-space (memory) limit in
+    /// bytes (RLIMIT_AS), and/or without privileges.
+    ///
+    /// With `shellIgnoresXFSZ` false, `knot` starts with SIGXFSZ at its default action (kill),
+    /// as under a plain `ulimit -f`: only Knot's own `signal(SIGXFSZ, SIG_IGN)` keeps it alive.
     public static func run(_ args: [String], home: String, environment: [String: String] = [:],
-                           fileSizeLimit: Int? = nil, unprivileged: Bool = false) throws -> KnotProcess.Result {
+                           fileSizeLimit: Int? = nil, unprivileged: Bool = false,
+                           shellIgnoresXFSZ: Bool = true, addressSpaceLimit: Int? = nil) throws -> KnotProcess.Result {
         var command: [String] = []
         if let fileSizeLimit { command += ["/usr/bin/prlimit", "--fsize=\(fileSizeLimit)", "--"] }
+        if let addressSpaceLimit { command += ["/usr/bin/prlimit", "--as=\(addressSpaceLimit)", "--"] }
         if unprivileged && getuid() == 0 { command += ["/usr/bin/setpriv", "--bounding-set", "-all", "--"] }
         command += [KnotProcess.executable] + args
         // The shell ignores SIGXFSZ; an ignored signal stays ignored across exec.
-        let script = "trap '' XFSZ; exec \"$@\""
+        let script = shellIgnoresXFSZ ? "trap '' XFSZ; exec \"$@\"" : "trap - XFSZ; exec \"$@\""
         let run = try RunningKnot(["-c", script, "sh"] + command, home: home, environment: environment, executable: "/bin/sh")
         return run.wait()
     }

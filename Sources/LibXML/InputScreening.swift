@@ -41,7 +41,9 @@ enum InputScreening {
         (Array("{\\rtf".utf8), "an RTF document"),
     ]
 
-    static func screen(_ input: Data, options: ParseOptions) throws -> ScreenedDocument {
+    /// - Parameter countNodes: refuse documents over `options.maxNodes` (for documents read
+    ///   whole into a tree; a stream keeps memory flat however many nodes it has).
+    static func screen(_ input: Data, options: ParseOptions, countNodes: Bool = false) throws -> ScreenedDocument {
         let file = options.fileName
         func fail(_ kind: XMLError.Kind, _ message: String, line: Int = 0, column: Int = 0) -> XMLErrors {
             XMLErrors(XMLError(kind: kind, message: message, file: file, line: line, column: column))
@@ -163,6 +165,13 @@ enum InputScreening {
                     ? "an element has more than \(options.maxAttributesPerElement) attributes"
                     : "more than \(options.maxNamespaceDeclarationsInScope) namespace declarations are in scope"
                 throw fail(.tooLarge, message, at: over)
+            }
+            if countNodes {
+                let tooMany = knot_first_node_over_limit(base, count, options.maxNodes)
+                if tooMany < count {
+                    throw fail(.tooLarge, "the document has more than \(grouped(options.maxNodes)) elements, attributes and comments"
+                               + " (a referral letter has a few thousand); it is refused before it is read into memory", at: tooMany)
+                }
             }
         }
         return ScreenedDocument(data: data, encodingOverride: transcoded ? "UTF-8" : nil)

@@ -16,6 +16,15 @@ public struct ParseOptions: Sendable, Equatable {
     /// Most namespace declarations in scope at any element.
     public var maxNamespaceDeclarationsInScope: Int
 
+    /// Most nodes (elements, attributes, comments, processing instructions) a document read
+    /// whole (`XMLDocument`) may hold: a tree costs a few hundred bytes per node, so a letter of
+    /// many tiny elements is refused before parsing instead of taking memory many times its
+    /// size. Streamed documents (`XMLStreamReader`) are not counted.
+    public var maxNodes: Int
+
+    /// 250,000 nodes: a long referral letter holds a few thousand.
+    public static let defaultMaxNodes = 250_000
+
     /// The largest document libxml2 can be given from memory (its lengths are C ints).
     public static let hardLimitBytes = Int(Int32.max) - 1
 
@@ -23,12 +32,14 @@ public struct ParseOptions: Sendable, Equatable {
         maxBytes: Int = ParseOptions.defaultMaxBytes,
         fileName: String? = nil,
         maxAttributesPerElement: Int = 100,
-        maxNamespaceDeclarationsInScope: Int = 100
+        maxNamespaceDeclarationsInScope: Int = 100,
+        maxNodes: Int = ParseOptions.defaultMaxNodes
     ) {
         // libxml2 takes buffer lengths as C ints: nothing over 2 GiB - 1 can be handed to it.
         self.maxBytes = min(maxBytes, ParseOptions.hardLimitBytes)
         self.fileName = fileName
         self.maxAttributesPerElement = maxAttributesPerElement
         self.maxNamespaceDeclarationsInScope = maxNamespaceDeclarationsInScope
+        self.maxNodes = maxNodes
     }
 }

@@ -21,7 +21,7 @@ public final class XMLDocument {
     /// over 10,000,000 bytes.
     public init(data: Data, options: ParseOptions = ParseOptions()) throws {
         LibXMLRuntime.prepare()
-        let screened = try InputScreening.screen(data, options: options)
+        let screened = try InputScreening.screen(data, options: options, countNodes: true)
         document = try TreeParser.parse(screened, options: options)
         fileName = options.fileName
     }

@@ -19,6 +19,8 @@ public final class XMLStreamReader {
     private let buffer: UnsafeMutableRawBufferPointer?
     /// The file being streamed (file mode), or -1.
     private let fileDescriptor: Int32
+    /// The byte screen the streamed file passes through on its way to libxml2 (file mode).
+    private let screen: UnsafeMutablePointer<knot_stream_screen>?
     private let collector: ErrorCollector
     private let schema: XMLSchema?
     private let fileName: String?
@@ -44,6 +46,10 @@ public final class XMLStreamReader {
 
     /// Most nested levels accepted, as in libxml2's tree parser.
     static let maxDepth = 256
+    /// Most comments a streamed file may hold (Knot writes none; a flood is refused).
+    public static let maxComments = 10_000
+    /// Most processing instructions a streamed file may hold (Knot writes none).
+    public static let maxProcessingInstructions = 10_000
 
     /// Prepares to read `data`; throws `XMLErrors` when the byte-level checks refuse it.
     public init(data: Data, options: ParseOptions = ParseOptions(), schema: XMLSchema? = nil) throws {
@@ -60,6 +66,7 @@ public final class XMLStreamReader {
         }
         buffer = storage
         fileDescriptor = -1
+        screen = nil
         let base = storage.baseAddress!.assumingMemoryBound(to: CChar.self)
         let created: OpaquePointer? = if let encoding = screened.encodingOverride {
             xmlReaderForMemory(base, Int32(count), nil, encoding, safeParserOptions)
@@ -93,9 +100,12 @@ public final class XMLStreamReader {
     /// (a whole-clinic export can be gigabytes).
     ///
     /// The first megabyte gets the same byte-level checks as `init(data:)` (file type, encoding,
-    /// DOCTYPE in the prolog, NUL bytes, attribute limits); the rest is checked by libxml2 as it
-    /// parses (well-formedness, UTF-8, a DOCTYPE node). Only UTF-8 (or ASCII) files stream; any
-    /// other encoding is read whole through `init(data:)`, within `options.maxBytes`.
+    /// DOCTYPE in the prolog, NUL bytes, attribute limits). The whole stream, chunk by chunk and
+    /// in flat memory, is screened on its way to libxml2 for floods: attributes per element,
+    /// namespace declarations in scope, nesting depth, comments and processing instructions; the
+    /// rest is checked by libxml2 as it parses (well-formedness, UTF-8, a DOCTYPE node). Only
+    /// UTF-8 (or ASCII) files stream; any other encoding is read whole through `init(data:)`,
+    /// within `options.maxBytes`.
     public init(streamingFile path: String, options: ParseOptions = ParseOptions(), schema: XMLSchema? = nil) throws {
         LibXMLRuntime.prepare()
         var options = options
@@ -131,13 +141,18 @@ public final class XMLStreamReader {
             close(fd)
             throw XMLErrors(XMLError(kind: .encoding, message: "only UTF-8 files can be streamed; save the file as UTF-8", file: file))
         }
-        guard let created = xmlReaderForFd(fd, nil, nil, safeParserOptions) else {
+        let screen = UnsafeMutablePointer<knot_stream_screen>.allocate(capacity: 1)
+        knot_stream_screen_init(screen, fd, options.maxAttributesPerElement, options.maxNamespaceDeclarationsInScope,
+                                Self.maxDepth, Self.maxComments, Self.maxProcessingInstructions)
+        guard let created = xmlReaderForIO(knot_stream_read, nil, screen, nil, nil, safeParserOptions) else {
+            screen.deallocate()
             close(fd)
             throw XMLErrors(XMLError(kind: .io, message: "out of memory creating a reader", file: file))
         }
         reader = created
         buffer = nil
         fileDescriptor = fd
+        self.screen = screen
         fileName = file
         collector = ErrorCollector(fileName: file, genericKind: schema == nil ? .notWellFormed : .unsupported)
         self.schema = schema
@@ -152,6 +167,7 @@ public final class XMLStreamReader {
     deinit {
         xmlFreeTextReader(reader)
         buffer?.deallocate()
+        screen?.deallocate()
         if fileDescriptor >= 0 { close(fileDescriptor) }
     }
 
@@ -221,6 +237,7 @@ public final class XMLStreamReader {
             let result = withExtendedLifetime(schema) {
                 collector.capturingThreadErrors { xmlTextReaderRead(reader) }
             }
+            if let problem = screenProblem() { throw problem }
             if collector.hasProblems {
                 throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document is not well-formed", file: fileName))
             }
@@ -252,6 +269,25 @@ public final class XMLStreamReader {
                 continue
             }
         }
+    }
+
+    /// What the stream screen found, as the error to throw (nil when nothing).
+    private func screenProblem() -> XMLErrors? {
+        guard let screen, screen.pointee.problem != 0 else { return nil }
+        let s = screen.pointee
+        let message: String
+        var kind = XMLError.Kind.tooLarge
+        switch s.problem {
+        case 1: message = "an element has more than \(s.max_attributes) attributes"
+        case 2: message = "more than \(s.max_namespaces) namespace declarations are in scope"
+        case 3: message = "elements are nested deeper than the parser's limit of \(s.max_depth) levels"
+        case 4: message = "the document has more than \(grouped(Int(s.max_comments))) comments"
+        case 5: message = "the document has more than \(grouped(Int(s.max_pis))) processing instructions"
+        default:
+            kind = .io
+            message = "cannot read the file: \(String(cString: strerror(s.read_errno)))"
+        }
+        return XMLErrors(XMLError(kind: kind, message: message, file: fileName, line: kind == .io ? 0 : s.problem_line))
     }
 
     private func openElement() throws -> XMLStreamEvent {

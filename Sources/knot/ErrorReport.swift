@@ -16,7 +16,7 @@ enum ErrorReport {
         switch error {
         case let e as StoreError:
             switch e {
-            case .notADatabase, .notAKnotDatabase, .newerDatabase: return 65
+            case .notADatabase, .notAKnotDatabase, .newerDatabase, .damaged: return 65
             case .cannotOpen: return 73
             case .notFound, .missing: return 66
             case .duplicate, .constraint, .invalid, .draftConflict: return 1

@@ -31,6 +31,9 @@ struct Knot: ParsableCommand {
     /// Parses, runs, and reports errors in one place with the right exit code.
     static func main() {
         umask(0o077)  // every file Knot creates (database, exports, backups) is private to the user
+        // A file-size limit (ulimit -f) must not kill Knot mid-write with no word: with SIGXFSZ
+        // ignored, the write past the limit fails with EFBIG and is reported like a full disk.
+        signal(SIGXFSZ, SIG_IGN)
         // Logs go to stderr at warning level unless KNOT_LOG_LEVEL says otherwise; they never carry patient data.
         let level = ProcessInfo.processInfo.environment["KNOT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         LoggingSystem.bootstrap { label in

@@ -43,21 +43,36 @@ struct ImportCommand: ParsableCommand {
                 forbidden = forbidden ?? error
                 continue
             }
-            outcomes.append(session.importFile(f, options: options))
+            let outcome = session.importFile(f, options: options)
+            outcomes.append(outcome)
             progress.update(i + 1)
+            // A failed write (disk full, a file-size limit) stops the import: the letters after
+            // it are not filed, not rejected; they import once there is room.
+            if outcome.status == .notFiled {
+                outcomes += files.dropFirst(i + 1).map(ImportOutcome.notFiled)
+                break
+            }
         }
         progress.finish()
         if output.json {
             try Console.printJSON(outcomes)
         } else {
             for o in outcomes {
-                Console.print("\(o.status.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
+                let label = o.status.label.uppercased()
+                Console.print("\(label.count < 8 ? label.padding(toLength: 8, withPad: " ", startingAt: 0) : label) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
                 for line in o.detail.split(separator: "\n") { Console.print("         \(line)") }
                 for c in o.candidates { Console.print("         candidate: \(c.recordNumber) \(c.name), born \(c.dateOfBirth)") }
                 for w in o.warnings { Console.print("         warning: \(w)") }
             }
             let count = { (s: ImportOutcome.Status) in outcomes.filter { $0.status == s }.count }
-            Console.print("\(files.count) file(s): \(count(.created)) created, \(count(.matched)) matched, \(count(.skipped)) skipped, \(count(.conflict)) conflict(s), \(count(.rejected)) rejected.")
+            Console.print("\(files.count) file(s): \(count(.created)) created, \(count(.matched)) matched, \(count(.skipped)) skipped, \(count(.conflict)) conflict(s), \(count(.rejected)) rejected"
+                          + (count(.notFiled) > 0 ? ", \(count(.notFiled)) not filed." : "."))
+        }
+        let notFiled = outcomes.filter { $0.status == .notFiled }.count
+        if notFiled > 0 {
+            throw KnotCommandError("disk full: the database could not be written, so the import stopped; \(notFiled) file(s) not filed"
+                                   + " (nothing of them was written). Free space and run the same import again: files already filed are skipped.",
+                                   code: 74)
         }
         if let forbidden { throw forbidden }
         if outcomes.contains(where: { $0.status == .rejected }) { throw ExitCode(65) }
