@@ -72,6 +72,10 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
     /// Half-typed forms, each kept for its own typist.
     case keepFormDrafts
     case verifyAudit
+    /// Print the audit trail's head for an off-site witness (`knot audit anchor`).
+    case anchorAudit
+    /// Show where the clinic key is kept and its public signing key (`knot clinic key`).
+    case showClinicKey
     case readAuditLog
     case checkDatabase
     case exportRecords
@@ -101,7 +105,8 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .readReferral, .resolveReferral, .recallList: return desk
         case .importReferrals: return everyone
         case .readClinicalNotes, .recordVisit, .signVisit, .amendVisit, .viewPlan, .changePlan, .needlingLog: return clinical
-        case .keepFormDrafts, .verifyAudit, .checkDatabase: return everyone
+        case .keepFormDrafts, .verifyAudit, .checkDatabase, .anchorAudit: return everyone
+        case .showClinicKey: return clinicalOrAdmin
         case .readAuditLog, .exportRecords, .backup: return clinicalOrAdmin
         case .restore, .retentionReport, .importClinicExport: return admin
         }
@@ -143,6 +148,8 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .needlingLog: "read the needling log"
         case .keepFormDrafts: "keep unsaved forms"
         case .verifyAudit: "verify the audit trail"
+        case .anchorAudit: "print the audit trail's anchor"
+        case .showClinicKey: "see the clinic key"
         case .readAuditLog: "read the audit log"
         case .checkDatabase: "check the database"
         case .exportRecords: "export clinic records"

@@ -207,6 +207,7 @@ struct CheckCommand: ParsableCommand {
             Console.print("Database \(r.path): migrations \(r.migrations.joined(separator: ", "))")
             Console.print(r.integrityProblems.isEmpty ? "Integrity: ok (integrity_check, foreign_key_check)" : "Integrity: PROBLEMS\n" + r.integrityProblems.map { "  - \($0)" }.joined(separator: "\n"))
             Console.print(r.auditProblem.map { "Audit trail: BROKEN — \($0)" } ?? "Audit trail: intact, \(r.auditEvents) event(s), head \(r.auditHeadHash)")
+            for finding in r.tamperEvidence where finding != r.auditProblem { Console.print("  - \(finding)") }
             switch r.timeZone.map({ TimeZone(identifier: $0) }) {
             case .some(.some(let zone)): Console.print("Time zone: \(zone.identifier) (dates and times are shown in it)")
             case .some(.none): Console.print("Time zone: '\(r.timeZone ?? "")' is not a time zone; the machine's (\(TimeZone.current.identifier)) is used: knot clinic set --time-zone NAME")
