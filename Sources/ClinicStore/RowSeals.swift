@@ -40,6 +40,9 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
 
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { tables.contains(eventKind.tableName) }
     func databaseDidChange(with event: DatabaseEvent) {
+        // GRDB reports every change a watched statement makes, triggers' included (full-text
+        // shadow tables): only the sealed tables count.
+        guard tables.contains(event.tableName) else { return }
         lock.withLock { _ = changes[event.tableName, default: []].insert(event.rowID) }
     }
     func databaseDidCommit(_ db: Database) { lock.withLock { changes = [:] } }

@@ -25,7 +25,7 @@ import ClinicServices
             visitID = v.id!
             let practitionerID = clinic.practitioner.id!
             try clinic.db.write { tx in
-                _ = try tx.insertConsent(Consent(patientID: patient.id!, practitionerID: practitionerID, recordedAt: moment(day, hour: 9)), actor: "test")
+                _ = try tx.insertConsent(Consent(patientID: patient.id!, practitionerID: practitionerID, recordedAt: moment(day, hour: 9), risksExplained: [.bruising, .soreness, .fainting]), actor: "test")
                 _ = try tx.insertScreen(PrecautionScreen(patientID: patient.id!, practitionerID: practitionerID, recordedAt: moment(day, hour: 9),
                                                          validUntil: day.adding(days: 90)), actor: "test")
                 _ = try tx.insertBiomechanical(BiomechanicalFinding(measure: .lunge(LungeCentimetres(unchecked: 7)), side: .left), visitID: v.id!, actor: "test")
