@@ -99,6 +99,12 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     func verifyAudit(anchor: AuditAnchor?) throws -> AuditVerification
     /// The clinic's identity and key: where it is kept, whether it is there, its public half.
     func clinicKeyInfo() throws -> ClinicKeyInfo
+    /// The text of the detached signature of an export whose SHA-256 is given (nil without a key).
+    func signExport(sha256: String) throws -> String?
+    /// The public keys whose exports this clinic imports.
+    func trustedExportKeys() throws -> Set<String>
+    /// Adds a public key to those this clinic trusts; returns the file that lists them.
+    func trustExportKey(_ publicKey: String, label: String) throws -> String
 
     // MARK: form drafts
     /// The actor's form draft in `slot`, if any.

@@ -76,6 +76,8 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
     case anchorAudit
     /// Show where the clinic key is kept and its public signing key (`knot clinic key`).
     case showClinicKey
+    /// Trust another clinic's signing key for imports (`knot clinic trust`).
+    case trustClinicKey
     case readAuditLog
     case checkDatabase
     case exportRecords
@@ -108,7 +110,7 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .keepFormDrafts, .verifyAudit, .checkDatabase, .anchorAudit: return everyone
         case .showClinicKey: return clinicalOrAdmin
         case .readAuditLog, .exportRecords, .backup: return clinicalOrAdmin
-        case .restore, .retentionReport, .importClinicExport: return admin
+        case .restore, .retentionReport, .importClinicExport, .trustClinicKey: return admin
         }
     }
 
@@ -150,6 +152,7 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .verifyAudit: "verify the audit trail"
         case .anchorAudit: "print the audit trail's anchor"
         case .showClinicKey: "see the clinic key"
+        case .trustClinicKey: "trust another clinic's signing key"
         case .readAuditLog: "read the audit log"
         case .checkDatabase: "check the database"
         case .exportRecords: "export clinic records"

@@ -7,7 +7,7 @@ import ClinicServices
 struct ClinicCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clinic", abstract: "The clinic's settings: its time zone, in which every date and time is shown, written and exported.",
-        subcommands: [Show.self, Set.self, Key.self])
+        subcommands: [Show.self, Set.self, Key.self, Trust.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the clinic's settings.")
@@ -44,6 +44,20 @@ struct ClinicCommand: ParsableCommand {
             Console.print("Key file: \(info.keyPath ?? "?")" + (info.keyPresent ? "" : " (MISSING: restore it from its backup)"))
             if let pub = info.publicSigningKey { Console.print("Public signing key: \(pub)") }
             if let from = info.keyedFrom { Console.print("Audit chain keyed from event \(from)") }
+        }
+    }
+
+    struct Trust: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Trust another clinic's signing key, so that its signed exports import (administrators; audited).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("A file holding the other clinic's public key (as `knot clinic key` prints it), or one of its export .sig files.", valueName: "FILE"),
+                  completion: .file())
+        var file: String
+
+        func run() throws {
+            let (key, list) = try global.session(create: false).trustClinicKey(fromFile: file)
+            Console.print("Trusted signing key \(key) (listed in \(list)).")
         }
     }
 
