@@ -93,8 +93,18 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     func auditLog(patientID: Int64?, limit: Int) throws -> [AuditRecord]
     /// Every audit event oldest first, streamed to `body` (bounded memory for exports).
     func forEachAudit(_ body: (AuditRecord) throws -> Void) throws
-    /// Checks the whole hash chain: changed, deleted, inserted rows and a truncated tail.
-    func verifyAudit() throws -> AuditVerification
+    /// Checks the whole hash chain: changed, deleted, inserted rows and a truncated tail; with
+    /// the clinic key, the keyed seals of events, head and rows; with an anchor, that the trail
+    /// still extends it.
+    func verifyAudit(anchor: AuditAnchor?) throws -> AuditVerification
+    /// The clinic's identity and key: where it is kept, whether it is there, its public half.
+    func clinicKeyInfo() throws -> ClinicKeyInfo
+    /// The text of the detached signature of an export whose SHA-256 is given (nil without a key).
+    func signExport(sha256: String) throws -> String?
+    /// The public keys whose exports this clinic imports.
+    func trustedExportKeys() throws -> Set<String>
+    /// Adds a public key to those this clinic trusts; returns the file that lists them.
+    func trustExportKey(_ publicKey: String, label: String) throws -> String
 
     // MARK: form drafts
     /// The actor's form draft in `slot`, if any.
@@ -111,6 +121,9 @@ public protocol ClinicRecordReader: ReferralLetterReader {
 
 /// The shorter forms, with the SQLite store's defaults.
 extension ClinicRecordReader {
+    /// Checks the chain and the keyed seals, with no anchor.
+    public func verifyAudit() throws -> AuditVerification { try verifyAudit(anchor: nil) }
+
     public func patientSummaries(includeArchived: Bool = false, limit: Int = 500) throws -> [PatientSummary] {
         try patientSummaries(includeArchived: includeArchived, limit: limit, offset: 0)
     }

@@ -76,6 +76,9 @@ public struct ImportOptions: Sendable {
     public var extraCDASchema: XMLSchema?
     /// Read and validate only; write nothing.
     public var dryRun: Bool
+    /// Import a clinic export that is unsigned or signed by a key this clinic does not trust,
+    /// marking it so in the audit trail (`--untrusted`). A forged signature is refused always.
+    public var untrusted = false
 
     public init(maxBytes: Int = ParseOptions.defaultMaxBytes, dryRun: Bool = false) {
         self.maxBytes = maxBytes; self.dryRun = dryRun
@@ -140,8 +143,14 @@ extension ClinicSession {
                 if try database.read({ try $0.wasImported(sha256: sha) }) {
                     return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
                 }
+                let provenance: String
+                do { provenance = try exportProvenance(path, sha: sha, untrusted: options.untrusted) } catch {
+                    return rejected(Self.describe(error), format: "records")
+                }
                 let reader = try RecordsImportReader(contentsOfFile: path, fileName: parseOptions.fileName, options: parseOptions)
-                return try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun)
+                var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance)
+                if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.append(provenance) }
+                return outcome
             }
             if size > options.maxBytes {
                 return rejected("the file is \(size) bytes, over the \(options.maxBytes)-byte limit (--max-mb)")
@@ -163,8 +172,14 @@ extension ClinicSession {
             case .clinicRecords:
                 try authorize(.importClinicExport)
                 if filing != nil { return rejected("a whole-clinic export is not a referral letter to file for a patient", format: "records") }
+                let provenance: String
+                do { provenance = try exportProvenance(path, sha: sha, untrusted: options.untrusted) } catch {
+                    return rejected(Self.describe(error), format: "records")
+                }
                 let reader = try RecordsImportReader(data: data, fileName: parseOptions.fileName, options: parseOptions)
-                return try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun)
+                var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance)
+                if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.append(provenance) }
+                return outcome
             case .plan:
                 return rejected("a follow-up plan document is an export for patients and referrers, not something to import", format: "plan")
             case .unknown(let root, let ns):

@@ -16,6 +16,9 @@ public struct CheckReport: Sendable, Codable {
     /// The clinic's stored time zone; nil when none is stored (an older database: dates follow
     /// the machine's zone until `knot clinic set --time-zone` is run). Not a problem for `ok`.
     public var timeZone: String?
+    /// Every problem with the keyed seals (key, head, events) and every record changed outside
+    /// Knot, in words (the same as `knot audit verify`).
+    public var tamperEvidence: [String] = []
     public var ok: Bool { integrityProblems.isEmpty && auditProblem == nil }
 }
 
@@ -50,7 +53,9 @@ extension ClinicSession {
         let referralDamage = try database.read { tx in try tx.referralLinkDamage() }
         return CheckReport(path: database.path, migrations: try database.appliedMigrations(),
                            integrityProblems: try database.integrityProblems() + referralDamage, auditEvents: v.eventsChecked,
-                           auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms, timeZone: zone)
+                           auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms, timeZone: zone,
+                           tamperEvidence: v.sealProblems + v.rowFindings.map(\.description)
+                               + (v.moreRowFindings > 0 ? ["and \(v.moreRowFindings) more row(s)"] : []))
     }
 
     /// A consistent copy through SQLite's online backup (safe while others write), 0600.

@@ -45,6 +45,12 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
     /// Half-typed forms, each kept for its own typist.
     case keepFormDrafts
     case verifyAudit
+    /// Print the audit trail's head for an off-site witness (`knot audit anchor`).
+    case anchorAudit
+    /// Show where the clinic key is kept and its public signing key (`knot clinic key`).
+    case showClinicKey
+    /// Trust another clinic's signing key for imports (`knot clinic trust`).
+    case trustClinicKey
     case readAuditLog
     case checkDatabase
     case exportRecords
@@ -74,9 +80,10 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .readReferral, .resolveReferral, .recallList: return desk
         case .importReferrals: return everyone
         case .readClinicalNotes, .recordVisit, .signVisit, .amendVisit, .viewPlan, .changePlan, .needlingLog: return clinical
-        case .keepFormDrafts, .verifyAudit, .checkDatabase: return everyone
+        case .keepFormDrafts, .verifyAudit, .checkDatabase, .anchorAudit: return everyone
+        case .showClinicKey: return clinicalOrAdmin
         case .readAuditLog, .exportRecords, .backup: return clinicalOrAdmin
-        case .restore, .retentionReport, .importClinicExport: return admin
+        case .restore, .retentionReport, .importClinicExport, .trustClinicKey: return admin
         }
     }
 
@@ -117,6 +124,9 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .needlingLog: "read the needling log"
         case .keepFormDrafts: "keep unsaved forms"
         case .verifyAudit: "verify the audit trail"
+        case .anchorAudit: "print the audit trail's anchor"
+        case .showClinicKey: "see the clinic key"
+        case .trustClinicKey: "trust another clinic's signing key"
         case .readAuditLog: "read the audit log"
         case .checkDatabase: "check the database"
         case .exportRecords: "export clinic records"

@@ -16,6 +16,9 @@ public struct ExportSummary: Sendable, Codable {
     /// referral, left by an older Knot or an outside edit: written without the link; `knot
     /// check` names it).
     public var warnings: [String] = []
+    /// The detached signature written beside the export (`EXPORT.sig`); nil when the clinic
+    /// key is missing (the export is then unsigned, and other clinics refuse it).
+    public var signature: String? = nil
 }
 
 extension ClinicSession {
@@ -25,6 +28,9 @@ extension ClinicSession {
         try authorize(.exportRecords)
         if FileManager.default.fileExists(atPath: path) {
             throw ServiceError.input("\(path) already exists; choose a new file (exports never overwrite)")
+        }
+        if FileManager.default.fileExists(atPath: ExportSignature.path(of: path)) {
+            throw ServiceError.input("\(ExportSignature.path(of: path)) already exists; choose a new file (exports never overwrite)")
         }
         // A new private file beside the export (O_EXCL|O_NOFOLLOW, 0600): never an old one, never a link.
         let (fd, tmp) = try PrivateFile.createTemporary(besides: path)
@@ -73,6 +79,7 @@ extension ClinicSession {
             throw error
         }
         summary.bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        summary.signature = try signExport(at: path)
         try database.write { tx in
             _ = try tx.appendAudit(AuditEvent(actor: actor, action: .export, entity: "clinic", detail: "\(summary.patients) patients"))
         }
@@ -81,7 +88,46 @@ extension ClinicSession {
 
     /// Imports a whole-clinic export in one transaction. Into an empty database ids and the audit
     /// chain are kept as exported; otherwise patients already on file are reported as conflicts.
-    func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool) throws -> ImportOutcome {
+    /// Signs an export just written: the SHA-256 of the file (streamed) under the clinic's
+    /// Ed25519 key, in `EXPORT.sig` (0600, never overwriting). Nil when there is no key.
+    func signExport(at path: String) throws -> String? {
+        let sha = try LetterDigest.sha256Hex(fileAt: path)
+        guard let text = try database.read({ try $0.signExport(sha256: sha) }) else { return nil }
+        let sigPath = ExportSignature.path(of: path)
+        let fd = Glibc.open(sigPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ServiceError.input("cannot create \(sigPath): \(String(cString: strerror(errno)))") }
+        defer { _ = Glibc.close(fd) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(fd) == 0 else {
+            unlink(sigPath)
+            throw ServiceError.input("cannot write \(sigPath)")
+        }
+        return sigPath
+    }
+
+    /// Whether a clinic export may be imported, from its detached signature: trusted, or (with
+    /// `--untrusted`) marked so; a forged signature is refused always. Returns the words the
+    /// import's audit event carries, or throws the refusal.
+    func exportProvenance(_ path: String, sha: String, untrusted allowUntrusted: Bool) throws -> String {
+        let trusted = try database.read { try $0.trustedExportKeys() }
+        switch ExportSignature.check(export: path, sha256: sha, trusted: trusted) {
+        case .trusted(let key):
+            return "signed by trusted key \(key.prefix(16))"
+        case .forged(let reason):
+            throw ServiceError.input("the export's signature does not verify: \(reason); nothing was imported")
+        case .untrusted(let key) where allowUntrusted:
+            return "UNTRUSTED: signed by a key this clinic does not trust (\(key.prefix(16))), imported with --untrusted"
+        case .untrusted(let key):
+            throw ServiceError.input("the export is signed by a clinic key this clinic does not trust (\(key)); trust it with `knot clinic trust FILE` (an administrator), or import it with --untrusted to mark it as such; nothing was imported")
+        case .unsigned where allowUntrusted:
+            return "UNTRUSTED: unsigned (no \((path as NSString).lastPathComponent).sig beside it), imported with --untrusted"
+        case .unsigned:
+            throw ServiceError.input("the export is not signed (no \((path as NSString).lastPathComponent).sig beside it), so its origin cannot be proven; import it with --untrusted to mark it as such; nothing was imported")
+        }
+    }
+
+    func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool, provenance: String? = nil) throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
         return try database.write { outer in
             let keepIDs = try outer.isEmptyClinic()
@@ -130,7 +176,8 @@ extension ClinicSession {
                 }
             }
             try outer.recordImportedDocument(sha256: sha, kind: "knot-records")
-            try outer.appendAuditAlways(AuditEvent(actor: actor, action: .import, entity: "clinic", detail: "sha256 \(sha)"))
+            try outer.appendAuditAlways(AuditEvent(actor: actor, action: .import, entity: "clinic",
+                                                   detail: "sha256 \(sha)" + (provenance.map { "; " + $0 } ?? "")))
             outcome.detail = "\(outcome.patients) patient(s), \(outcome.visits) visit(s), \(outcome.referrals) referral(s)"
                 + (keepIDs ? "; ids and audit trail kept" : "; merged with new ids")
             if dryRun { throw DryRun(outcome: outcome) }

@@ -16,11 +16,46 @@ public struct AuditRecord: Sendable, Hashable, Codable {
 /// What `knot audit verify` found.
 public struct AuditVerification: Sendable, Equatable {
     public var eventsChecked: Int
-    /// The first broken or missing link, if any, in words.
+    /// The first broken or missing link, if any, in words (or, when the chain holds, the first
+    /// problem with the keyed seals or with a row).
     public var firstProblem: String?
     /// The hash of the newest event: write it down elsewhere to anchor the chain.
     public var headHash: String
+    /// Where the keyed chain starts (events before it were verified as before, unkeyed); nil when
+    /// the database has no keyed seals yet.
+    public var keyedFrom: Int64? = nil
+    /// Every problem with the keyed seals: the key, the head, an event's keyed seal.
+    public var sealProblems: [String] = []
+    /// Every row that no longer matches its last audited write, or has no audited origin.
+    public var rowFindings: [TamperFinding] = []
+    /// Findings beyond those listed (the list is capped).
+    public var moreRowFindings: Int = 0
+    /// Rows compared with their seals.
+    public var rowsChecked: Int = 0
     public var isIntact: Bool { firstProblem == nil }
+
+    public init(eventsChecked: Int, firstProblem: String?, headHash: String) {
+        self.eventsChecked = eventsChecked
+        self.firstProblem = firstProblem
+        self.headHash = headHash
+    }
+}
+
+/// A point of the audit trail written down elsewhere (`knot audit anchor`): the number of
+/// events then and the hash of the last one. A later trail must still hold that event unchanged.
+public struct AuditAnchor: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var count: Int64
+    public var hash: String
+    public init(count: Int64, hash: String) { self.count = count; self.hash = hash }
+    /// Reads `COUNT:HASH` (what `knot audit anchor` prints).
+    public init?(parsing text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":")
+        guard parts.count == 2, let n = Int64(parts[0]), n >= 0, parts[1].count == 64,
+              parts[1].allSatisfy({ $0.isHexDigit }) else { return nil }
+        count = n
+        hash = parts[1].lowercased()
+    }
+    public var description: String { "\(count):\(hash)" }
 }
 
 /// How Knot chains audit events: each row's SHA-256 covers its id, every field and the previous
@@ -155,28 +190,54 @@ extension StoreTransaction {
         while let row = try cursor.next() { try body(try Self.auditRecord(row)) }
     }
 
-    /// Walks the chain from the first event and reports the first broken or missing link.
+    /// Checks the chain and the keyed seals, with no anchor.
+    public func verifyAudit() throws -> AuditVerification { try verifyAudit(anchor: nil) }
+
+    /// Walks the chain from the first event and reports the first broken or missing link, then
+    /// checks the keyed seals: each event from the keyed point on, the head, and every row.
     ///
     /// Catches a changed field (its hash no longer matches), a deleted row (a gap in ids or a
     /// `prevHash` that no longer points at its predecessor), an inserted row (its hash or the
     /// next row's `prevHash` do not match), and a truncated tail (the head record disagrees).
-    public func verifyAudit() throws -> AuditVerification {
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY id")
+    /// With the clinic key it also catches a trail re-hashed or cut with its head adjusted, and
+    /// any clinical or administrative row changed, added or removed outside Knot.
+    /// - Parameter anchor: a head written down earlier; the trail must still extend it.
+    public func verifyAudit(anchor: AuditAnchor?) throws -> AuditVerification {
+        let identity = try RowSeal.identity(db)
+        let keyed = identity?.keyedFrom
+        let keyedMACs = keyed != nil && key != nil
+        let sql = keyedMACs
+            ? "SELECT e.*, m.mac AS keyed_mac FROM audit_event e LEFT JOIN audit_mac m ON m.event_id = e.id ORDER BY e.id"
+            : "SELECT * FROM audit_event ORDER BY id"
+        let cursor = try Row.fetchCursor(db, sql: sql)
         var expectedPrev = Self.genesisHash
         var expectedID: Int64 = 1
         var count = 0
         var problem: String?
+        var sealProblems: [String] = []
+        var anchorProblem: String?
         while let row = try cursor.next() {
             count += 1
-            guard problem == nil else { continue }
             // A cell that cannot be decoded (a timestamp edited to text, an unknown action) is a
             // break in the trail, reported with its row and column, never a crash.
             let r: AuditRecord
             do { r = try Self.auditRecord(row) } catch let damage as StoreError {
-                problem = damage.description
+                problem = problem ?? damage.description
                 continue
             }
             let id = r.event.id ?? -1
+            if let anchor, id == anchor.count, r.hash != anchor.hash {
+                anchorProblem = anchorProblem ?? "audit event \(id) no longer has the anchored hash (the trail was re-hashed or replaced since the anchor)"
+            }
+            if keyedMACs, let keyed, let key, id >= keyed, sealProblems.isEmpty {
+                let stored: String? = row["keyed_mac"]
+                if stored == nil {
+                    sealProblems.append("audit event \(id) has no keyed seal (added outside Knot)")
+                } else if stored != RowSeal.eventMAC(key, id: id, hash: r.hash) {
+                    sealProblems.append("audit event \(id) does not match its keyed seal (the trail was altered or re-hashed outside Knot)")
+                }
+            }
+            guard problem == nil else { continue }
             if id != expectedID {
                 problem = id > expectedID ? "audit event \(expectedID) is missing (next is \(id))" : "audit event \(id) is out of sequence"
             } else if r.prevHash != expectedPrev {
@@ -186,6 +247,9 @@ extension StoreTransaction {
             }
             expectedPrev = r.hash
             expectedID = id + 1
+        }
+        if let anchor, anchorProblem == nil, Int64(count) < anchor.count || (anchor.count == 0 && anchor.hash != Self.genesisHash) {
+            anchorProblem = "the trail holds \(count) event(s) but the anchor was taken at \(anchor.count) (the trail was cut since the anchor)"
         }
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
         if problem == nil {
@@ -198,6 +262,55 @@ extension StoreTransaction {
                     : "the audit head does not match the last event (events were added outside Knot)"
             }
         }
-        return AuditVerification(eventsChecked: count, firstProblem: problem, headHash: expectedPrev)
+        var result = AuditVerification(eventsChecked: count, firstProblem: problem, headHash: expectedPrev)
+        result.keyedFrom = keyed
+        if let anchorProblem { sealProblems.insert(anchorProblem, at: 0) }
+        try checkSeals(identity: identity, verification: &result, sealProblems: &sealProblems)
+        result.sealProblems = sealProblems
+        if result.firstProblem == nil {
+            result.firstProblem = sealProblems.first ?? result.rowFindings.first.map { f in
+                let n = result.rowFindings.count + result.moreRowFindings
+                return n == 1 ? f.description : "\(n) rows changed outside Knot; first: \(f.description)"
+            }
+        }
+        return result
+    }
+
+    /// The keyed part of verification: the key, the events cut after the last one, the head seal
+    /// and every row.
+    private func checkSeals(identity: RowSeal.Identity?, verification v: inout AuditVerification, sealProblems: inout [String]) throws {
+        guard try db.tableExists("clinic_identity") else { return }  // an older Knot's database: unkeyed
+        guard let identity else {
+            sealProblems.append("the clinic's seal record (table clinic_identity) was deleted outside Knot")
+            return
+        }
+        guard let keyedFrom = identity.keyedFrom else {
+            // Not yet sealed: only a Knot holding the key seals, on first writable open.
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM row_seal") ?? 0 > 0 {
+                sealProblems.append("the clinic's keyed-chain point (clinic_identity.keyed_from) was erased outside Knot")
+            }
+            return
+        }
+        guard let key else {
+            sealProblems.append("the clinic key is missing (expected at \(keyPath ?? "?")): the keyed chain and row seals cannot be checked; restore the key file from its backup")
+            return
+        }
+        let lastEvent = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit_event") ?? 0
+        if let lastSealed = try Int64.fetchOne(db, sql: "SELECT max(event_id) FROM audit_mac"), lastSealed > lastEvent {
+            sealProblems.append("audit events \(lastEvent + 1) to \(lastSealed) were removed outside Knot (their keyed seals remain)")
+        }
+        let rows = try RowSeal.verifyRows(db, key: key)
+        v.rowFindings = rows.findings
+        v.moreRowFindings = rows.more
+        v.rowsChecked = try Int.fetchOne(db, sql: "SELECT count(*) FROM row_seal") ?? 0
+        let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        let expected = RowSeal.headMAC(key, clinicID: identity.clinicID, keyedFrom: keyedFrom, lastID: head?["last_id"] ?? 0,
+                                       lastHash: head?["last_hash"] ?? Self.genesisHash, root: identity.root)
+        if expected != identity.headMAC {
+            sealProblems.append("the audit head or the keyed-chain point was changed outside Knot (the keyed head seal does not match)")
+        }
+        if rows.root != identity.root {
+            sealProblems.append("row seals were removed or replaced outside Knot (the seal root does not match)")
+        }
     }
 }

@@ -17,6 +17,12 @@ public final class ClinicDatabase: Sendable {
     /// True when this open created the database (false when it was there, or another process
     /// creating it at the same moment won).
     public let createdHere: Bool
+    /// The clinic key that seals rows and the audit chain (nil when missing; see `keyPath`).
+    let key: ClinicKey?
+    /// Where the clinic key is kept (nil for a database an older Knot left, until migrated).
+    public let keyPath: String?
+    /// Collects the rows each write touches, so that they are sealed before commit.
+    let collector: RowChangeCollector?
 
     /// How long a writer waits for another before giving up.
     public static let busyTimeout: TimeInterval = 10
@@ -66,8 +72,34 @@ public final class ClinicDatabase: Sendable {
         } catch let e as DatabaseError {
             throw Self.translateOpen(e, path: path)
         }
-        try checkIdentityAndMigrate(readOnly: openReadOnly)
+        let migrated = try Self.checkIdentityAndMigrate(pool: pool, path: path, readOnly: openReadOnly)
+        (key, keyPath, collector) = try Self.prepareSeals(pool: pool, path: path, readOnly: openReadOnly, migrated: migrated)
         Self.tightenPermissions(path)
+    }
+
+    /// Loads the clinic key (creating it for a clinic that has none yet), seals the rows already
+    /// there when the keyed chain starts (or after a migration changed rows), and installs the
+    /// observer that seals every later write. A keyed clinic whose key is missing still opens:
+    /// its writes go unsealed, and `knot audit verify` names the missing key and those rows.
+    static func prepareSeals(pool: DatabasePool, path: String, readOnly: Bool, migrated: Bool) throws -> (ClinicKey?, String?, RowChangeCollector?) {
+        do {
+            guard let identity = try pool.read({ try RowSeal.identity($0) }) else { return (nil, nil, nil) }
+            let keyPath = ClinicKey.location(clinicID: identity.clinicID)
+            // A key that cannot be read or made never stops the clinic opening: an unreadable key
+            // shows in `knot audit verify` and `knot clinic key`; an unmade one is made next time.
+            var key = (try? ClinicKey.load(path: keyPath)) ?? nil
+            if key == nil, !readOnly, identity.keyedFrom == nil { key = try? ClinicKey.create(path: keyPath) }
+            guard let key, !readOnly else { return (key, keyPath, nil) }
+            let tables = try pool.read { try RowSeal.sealedTables($0) }
+            if identity.keyedFrom == nil || migrated {
+                try pool.write { db in try RowSeal.baseline(db, key: key, tables: tables, keepKeyedFrom: migrated) }
+            }
+            let collector = RowChangeCollector(tables: Set(tables + ["audit_event"]))
+            pool.add(transactionObserver: collector, extent: .databaseLifetime)
+            return (key, keyPath, collector)
+        } catch let e as DatabaseError {
+            throw translate(e, path: path)
+        }
     }
 
     /// Builds a migrated database under a private name in the same folder and links it to
@@ -240,14 +272,17 @@ public final class ClinicDatabase: Sendable {
         }
     }
 
-    private func checkIdentityAndMigrate(readOnly: Bool) throws {
+    /// Migrates a writable database; true when migrations ran on it.
+    private static func checkIdentityAndMigrate(pool: DatabasePool, path: String, readOnly: Bool) throws -> Bool {
         let known = Set(ClinicMigrations.knownMigrations)
         do {
             let applied = try pool.read { db in try Self.checkIdentity(db, path: path) }
-            if readOnly { return }
+            if readOnly { return false }
             if Set(applied) != known {
                 try ClinicMigrations.migrator.migrate(pool)
+                return true
             }
+            return false
         } catch let e as DatabaseError {
             throw Self.translate(e, path: path)
         }
@@ -300,7 +335,11 @@ public final class ClinicDatabase: Sendable {
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
         do {
-            return try pool.write { db in try body(StoreTransaction(db: db)) }
+            return try pool.write { db in
+                let result = try body(StoreTransaction(db: db, key: key, keyPath: keyPath))
+                if let key, let collector { try RowSeal.seal(db, key: key, changes: collector.take()) }
+                return result
+            }
         } catch let e as DatabaseError {
             throw Self.translate(e, path: path)
         } catch is RowDecodingError {
@@ -311,7 +350,7 @@ public final class ClinicDatabase: Sendable {
     /// Runs `body` on a consistent snapshot.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try pool.read { db in try body(StoreTransaction(db: db)) }
+            return try pool.read { db in try body(StoreTransaction(db: db, key: key, keyPath: keyPath)) }
         } catch let e as DatabaseError {
             throw Self.translate(e, path: path)
         } catch is RowDecodingError {

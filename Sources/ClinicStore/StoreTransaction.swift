@@ -11,8 +11,16 @@ public struct StoreTransaction {
     /// When false, writes do not append their own audit rows (a records import restores the
     /// exported trail instead and logs one import event).
     var rowAudit = true
+    /// The clinic key (nil when it is missing or the database predates keyed seals).
+    let key: ClinicKey?
+    /// Where the clinic key is expected, for messages (nil before the keyed-seal migration).
+    let keyPath: String?
 
-    init(db: Database) { self.db = db }
+    init(db: Database, key: ClinicKey? = nil, keyPath: String? = nil) {
+        self.db = db
+        self.key = key
+        self.keyPath = keyPath
+    }
 
     /// The same transaction with per-row audit turned off.
     public func withoutRowAudit() -> StoreTransaction {

@@ -26,6 +26,15 @@ public enum KnotProcess {
         return "knot"
     }
 
+    /// Where this process keeps clinic keys, for a `knot` started with another HOME:
+    /// `KNOT_KEY_FILE` when set, else the configuration folder (`XDG_CONFIG_HOME`, else ~/.config).
+    public static var keyEnvironment: [String: String] {
+        let env = ProcessInfo.processInfo.environment
+        if let file = env["KNOT_KEY_FILE"], !file.isEmpty { return ["KNOT_KEY_FILE": file] }
+        if let xdg = env["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return ["XDG_CONFIG_HOME": xdg] }
+        return ["XDG_CONFIG_HOME": (NSHomeDirectory() as NSString).appendingPathComponent(".config")]
+    }
+
     /// Runs `knot args…` with a clean environment (HOME in `home`, no practitioner unless given).
     @discardableResult
     /// Runs another program (e.g. `script`, to give `knot` a terminal) with the same clean environment.
@@ -48,6 +57,9 @@ public enum KnotProcess {
             p.arguments = args
         }
         var env = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
+        // The clinic keys live with this test process's, so that a database made in-process and
+        // one made by `knot` are sealed and verified with the same key.
+        for (k, v) in KnotProcess.keyEnvironment { env[k] = v }
         for (k, v) in environment { env[k] = v }
         p.environment = env
         p.currentDirectoryURL = URL(fileURLWithPath: home)

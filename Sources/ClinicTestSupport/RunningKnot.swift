@@ -23,6 +23,9 @@ public final class RunningKnot: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args
         var env = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
+        // The clinic keys live with this test process's, so that a database made in-process and
+        // one made by `knot` are sealed and verified with the same key.
+        for (k, v) in KnotProcess.keyEnvironment { env[k] = v }
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.currentDirectoryURL = URL(fileURLWithPath: home)

@@ -17,7 +17,7 @@ struct PermissionMatrixTests {
         .readReferral: "RP", .importReferrals: "RPA", .resolveReferral: "RP", .recallList: "RP",
         .readClinicalNotes: "P", .recordVisit: "P", .signVisit: "P", .amendVisit: "P", .viewPlan: "P", .changePlan: "P",
         .needlingLog: "P",
-        .keepFormDrafts: "RPA", .verifyAudit: "RPA", .readAuditLog: "PA", .checkDatabase: "RPA",
+        .keepFormDrafts: "RPA", .verifyAudit: "RPA", .anchorAudit: "RPA", .showClinicKey: "PA", .trustClinicKey: "A", .readAuditLog: "PA", .checkDatabase: "RPA",
         .exportRecords: "PA", .backup: "PA", .restore: "A", .retentionReport: "A", .importClinicExport: "A",
     ]
 

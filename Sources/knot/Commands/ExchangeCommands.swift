@@ -9,12 +9,14 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import referral letters (Knot format, HL7 CDA) and clinic exports; each file all or nothing.",
-        discussion: "Files or folders (every .xml in a folder). Re-importing a file is a reported no-op. Try: knot import Import/")
+        discussion: "Files or folders (every .xml in a folder). Re-importing a file is a reported no-op. A clinic export must be signed by a key this clinic trusts (or given --untrusted). Try: knot import --untrusted Import/")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Files or folders to import.", completion: .file(extensions: ["xml"])) var paths: [String]
     @Option(help: "Largest file accepted, in MB.") var maxMb: Int = 64
     @Option(help: "Also validate CDA documents against this full CDA schema (XSD).", completion: .file(extensions: ["xsd"])) var schema: String?
     @Flag(help: "Check everything, write nothing.") var dryRun = false
+    @Flag(help: "Import a clinic export that is unsigned or signed by a key this clinic does not trust (see `knot clinic trust`), marked so in the audit trail. A forged signature is refused always.")
+    var untrusted = false
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -29,10 +31,11 @@ struct ImportCommand: ParsableCommand {
             guard let d = FileManager.default.contents(atPath: schema) else { throw ServiceError.input("\(schema): cannot read the schema") }
             extra = d
         }
-        let options: ImportOptions
+        var options: ImportOptions
         do { options = try ImportOptions(maxBytes: maxMb * 1024 * 1024, extraCDASchema: extra, dryRun: dryRun) } catch {
             throw KnotCommandError("--schema \(schema ?? ""): the schema does not compile: \(error)", code: 65)
         }
+        options.untrusted = untrusted
         let progress = Progress(total: files.count, enabled: !output.json && isatty(2) == 1 && files.count > 20)
         var outcomes: [ImportOutcome] = []
         // Checked file by file, in order: a clinic export into an empty database brings the
@@ -229,6 +232,7 @@ struct CheckCommand: ParsableCommand {
             Console.print("Database \(r.path): migrations \(r.migrations.joined(separator: ", "))")
             Console.print(r.integrityProblems.isEmpty ? "Integrity: ok (integrity_check, foreign_key_check)" : "Integrity: PROBLEMS\n" + r.integrityProblems.map { "  - \($0)" }.joined(separator: "\n"))
             Console.print(r.auditProblem.map { "Audit trail: BROKEN — \($0)" } ?? "Audit trail: intact, \(r.auditEvents) event(s), head \(r.auditHeadHash)")
+            for finding in r.tamperEvidence where finding != r.auditProblem { Console.print("  - \(finding)") }
             switch r.timeZone.map({ TimeZone(identifier: $0) }) {
             case .some(.some(let zone)): Console.print("Time zone: \(zone.identifier) (dates and times are shown in it)")
             case .some(.none): Console.print("Time zone: '\(r.timeZone ?? "")' is not a time zone; the machine's (\(TimeZone.current.identifier)) is used: knot clinic set --time-zone NAME")

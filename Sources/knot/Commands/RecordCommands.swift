@@ -98,24 +98,72 @@ enum CSV {
 }
 
 struct AuditCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The hash-chained audit trail.", subcommands: [Verify.self, Log.self])
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The keyed, hash-chained audit trail and the seals of every record.",
+                                                    subcommands: [Verify.self, Anchor.self, Log.self])
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check every link of the audit chain; report the first broken or missing one.")
+        static let configuration = CommandConfiguration(abstract: "Check every link of the audit chain and every record's seal; report what was changed outside Knot.",
+                                                        discussion: """
+            Needs the clinic key (see `knot clinic key`). Reports the first broken link of the chain, \
+            every problem with the keyed seals, and every record changed, added or removed outside Knot \
+            by table, row and column. Exit 3 when anything is found.
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("A head written down earlier with `knot audit anchor`: the trail must still extend it.", valueName: "COUNT:HASH"))
+        var anchor: String?
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if let anchor, AuditAnchor(parsing: anchor) == nil {
+                throw ValidationError("--anchor '\(anchor)': expected COUNT:HASH as `knot audit anchor` prints it (a number, a colon, 64 hex digits)")
+            }
+        }
+
+        func run() throws {
+            let v = try global.session(create: false).verifyAudit(anchor: anchor.flatMap(AuditAnchor.init(parsing:)))
+            if output.json {
+                struct Out: Encodable {
+                    var intact: Bool; var eventsChecked: Int; var firstProblem: String?; var headHash: String
+                    var keyedFrom: Int64?; var sealProblems: [String]; var rowsChecked: Int; var rowFindings: [TamperFinding]; var moreRowFindings: Int
+                }
+                try Console.printJSON(Out(intact: v.isIntact, eventsChecked: v.eventsChecked, firstProblem: v.firstProblem, headHash: v.headHash,
+                                          keyedFrom: v.keyedFrom, sealProblems: v.sealProblems, rowsChecked: v.rowsChecked,
+                                          rowFindings: v.rowFindings, moreRowFindings: v.moreRowFindings))
+            } else {
+                Console.print(Self.report(v))
+            }
+            if !v.isIntact { throw ExitCode(3) }
+        }
+
+        /// The verification in words (shared with `knot check`).
+        static func report(_ v: AuditVerification) -> String {
+            var lines: [String] = []
+            let keyed = v.keyedFrom.map { $0 <= 1 ? "keyed from the first event" : "chain keyed from event \($0); earlier events checked unkeyed" } ?? "not yet keyed"
+            if v.isIntact {
+                lines.append("Audit trail intact: \(v.eventsChecked) event(s) (\(keyed)); \(v.rowsChecked) record(s) match their audited writes; head hash \(v.headHash)")
+            } else {
+                lines.append("Audit trail BROKEN after checking \(v.eventsChecked) event(s) (\(keyed)): \(v.firstProblem ?? "")")
+                for p in v.sealProblems where p != v.firstProblem { lines.append("  - \(p)") }
+                for f in v.rowFindings { lines.append("  - \(f.description)") }
+                if v.moreRowFindings > 0 { lines.append("  - and \(v.moreRowFindings) more row(s) (use --json for the list)") }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    struct Anchor: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the trail's head (count, hash, time) to write down off-site; `knot audit verify --anchor` proves the trail still extends it.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let v = try global.session(create: false).verifyAudit()
+            let (anchor, at) = try global.session(create: false).auditAnchor()
             if output.json {
-                struct Out: Encodable { var intact: Bool; var eventsChecked: Int; var firstProblem: String?; var headHash: String }
-                try Console.printJSON(Out(intact: v.isIntact, eventsChecked: v.eventsChecked, firstProblem: v.firstProblem, headHash: v.headHash))
-            } else if let problem = v.firstProblem {
-                Console.print("Audit trail BROKEN after checking \(v.eventsChecked) event(s): \(problem)")
+                struct Out: Encodable { var anchor: String; var count: Int64; var hash: String; var at: Date? }
+                try Console.printJSON(Out(anchor: anchor.description, count: anchor.count, hash: anchor.hash, at: at))
             } else {
-                Console.print("Audit trail intact: \(v.eventsChecked) event(s); head hash \(v.headHash)")
+                Console.print("\(anchor)  (\(anchor.count) event(s)\(at.map { ", last at " + Console.dateTime($0) } ?? ""))")
             }
-            if !v.isIntact { throw ExitCode(3) }
         }
     }
 

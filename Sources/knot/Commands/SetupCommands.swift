@@ -17,6 +17,8 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Start the new clinic from a whole-clinic export (knot export), keeping its ids and audit trail.", valueName: "export.xml"),
             completion: .file(extensions: ["xml"]))
     var from: String?
+    @Flag(help: "With --from: accept an export that is unsigned or signed by a key this Knot does not trust, marked so in the audit trail.")
+    var untrusted = false
 
     func validate() throws {
         if (handle == nil) != (name == nil) { throw UsageError("--handle and --name go together") }
@@ -30,8 +32,10 @@ struct InitCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: from), !ClinicSession.isClinicExport(from) {
                 throw KnotCommandError("--from \(from): not a whole-clinic export (urn:knot:records:1); referral letters are filed with `knot import`", code: 65)
             }
+            var options = ImportOptions()
+            options.untrusted = untrusted
             let (session, outcome) = try ClinicSession.createClinic(
-                at: path, fromExport: from, handle: global.practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"])
+                at: path, fromExport: from, handle: global.practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"], options: options)
             Console.print("Created the clinic database at \(path) from \(from): \(outcome.patients) patient(s), \(outcome.visits) visit(s), ids and audit trail kept.")
             if let timeZone { try session.setTimeZone(timeZone) }
             if let handle, let name {
