@@ -9,7 +9,7 @@ import ClinicTestSupport
 struct BoundedReadingTests {
     /// A Knot referral letter whose history holds `elements` empty elements.
     static func writeDenseLetter(to path: String, elements: Int) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: path))
         defer { try? handle.close() }
         try handle.write(contentsOf: Data("""

@@ -81,7 +81,7 @@ struct ImportFaultTests {
         try FileManager.default.copyItem(atPath: clinic.db, toPath: db)
         // Fill the disk, then give back 96 KB: room to open the clinic, not to file a letter.
         let filler = (disk as NSString).appendingPathComponent("filler")
-        FileManager.default.createFile(atPath: filler, contents: nil)
+        _ = FileManager.default.createFile(atPath: filler, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: filler))
         let block = Data(count: 4096)
         while (try? handle.write(contentsOf: block)) != nil {}
