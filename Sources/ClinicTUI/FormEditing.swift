@@ -47,12 +47,14 @@ enum FormEditing {
 enum FormLabel {
     static let marker = "▸"
 
-    /// Draws `text` as a field's label at `column` (the marker takes the column before the text).
-    static func draw(_ text: String, focused: Bool, row: Int, column: Int = 0, into buffer: inout ScreenBuffer) {
+    /// Draws `text` as a field's label at `column` (the marker takes the column before the text),
+    /// in `style` when not focused (bold unless the form colours it), cut at `maxWidth`.
+    static func draw(_ text: String, focused: Bool, row: Int, column: Int = 0, style: Style = .bold, maxWidth: Int? = nil,
+                     into buffer: inout ScreenBuffer) {
         if focused {
-            buffer.put(marker + text, row: row, column: column, style: Style.reverse.bolded())
+            buffer.put(marker + text, row: row, column: column, style: Style.reverse.bolded(), maxWidth: maxWidth, overflow: .ellipsis)
         } else {
-            buffer.put(" " + text, row: row, column: column, style: .bold)
+            buffer.put(" " + text, row: row, column: column, style: style, maxWidth: maxWidth, overflow: .ellipsis)
         }
     }
 }
@@ -173,5 +175,25 @@ extension AlertFormState: TextFieldForm {
     var focusedText: TextField? {
         get { focus == .text ? text : nil }
         set { if focus == .text, let newValue { text = newValue } }
+    }
+}
+
+/// The amendment form: a pain score typed (a value) is selected when its field gets the focus
+/// again; the new values of notes and the reason are free text (the cursor goes to the end).
+extension AmendFormState: TextFieldForm {
+    var focusedText: TextField? {
+        get {
+            switch focus {
+            case .field(let field): value(field)
+            case .reason: reason
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch focus {
+            case .field(let field): values[field] = newValue
+            case .reason: reason = newValue
+            }
+        }
     }
 }
