@@ -10,6 +10,13 @@ protocol TextFieldForm {
     var focus: Focus { get }
     /// The text field that has the focus; nil when it is a choice, a picker or a list.
     var focusedText: TextField? { get set }
+    /// Turns the focused choice by `step` (-1 Left, 1 Right) for a form whose own handling does
+    /// not take Left/Right; false when the focus is not on such a choice (the default).
+    mutating func turnChoice(by step: Int) -> Bool
+}
+
+extension TextFieldForm {
+    mutating func turnChoice(by step: Int) -> Bool { false }
 }
 
 /// What every form does around its own handling of a command.
@@ -21,6 +28,10 @@ enum FormEditing {
     static func apply<Form: TextFieldForm>(_ form: inout Form, _ command: Command, message: inout StatusMessage?,
                                            _ handle: (inout Form) -> [Effect]) -> [Effect] {
         let before = form.focus
+        // Left/Right change a choice in every form (issue 13).
+        if case .edit(let key) = command, key == .left || key == .right, form.turnChoice(by: key == .left ? -1 : 1) {
+            return []
+        }
         let effects = handle(&form)
         if form.focus != before, let field = form.focusedText, field.maxLength.map({ $0 <= longestSelectedValue }) ?? false {
             form.focusedText?.selectAll()
@@ -175,6 +186,13 @@ extension AlertFormState: TextFieldForm {
     var focusedText: TextField? {
         get { focus == .text ? text : nil }
         set { if focus == .text, let newValue { text = newValue } }
+    }
+
+    /// Left/Right move along the kinds as Up/Down do (round from the last to the first).
+    mutating func turnChoice(by step: Int) -> Bool {
+        guard focus == .kind else { return false }
+        kindIndex = (kindIndex + step + Self.kinds.count) % Self.kinds.count
+        return true
     }
 }
 

@@ -65,10 +65,10 @@ import TerminalKit
         #expect(tui.app.state.current.kind != kind, "y closes it", sourceLocation: sourceLocation)
     }
 
-    /// A needling entry on the upper trapezius with `inserted` in and none out, saved.
+    /// A needling entry on the soleus with `inserted` in and none out, saved.
     func needlesStillIn(_ tui: TUIHarness, inserted: String) throws {
         try tui.press(.function(4))
-        try tui.type("upper trap")
+        try tui.type("soleus")
         try tui.press(.tab, .tab, .ctrl("u"))
         try tui.type("0.25x40")
         try tui.press(.tab, .ctrl("u"))
@@ -296,5 +296,37 @@ import TerminalKit
         #expect(said(tui).contains("at most 2000 characters"), "\(said(tui))")
         try expectEscapeAsks(tui)
         #expect(tui.app.state.current.kind == .visit)
+    }
+}
+
+/// The read-only visit view lists the entries struck out of the draft, as `knot visit show`
+/// does: which one, when, by whom and why.
+@Suite struct StruckEntriesViewTests {
+    @Test func theSignedVisitListsWhatWasStruckOutWhenByWhomAndWhy() throws {
+        let tui = try FormChecklistTests().visitStarted("visit-view-struck")
+        try tui.press(.function(3))
+        try tui.type("soleus")
+        try tui.press(.tab, .ctrl("s"))
+        try tui.press(.function(3))
+        try tui.type("gastroc")
+        try tui.press(.tab, .ctrl("s"))
+        try tui.press(.down, .down, .character("x"))
+        try tui.type("wrong muscle")
+        try tui.press(.enter)
+        let visitID = try #require(try FormChecklistTests().visit(tui).id)
+        let struck = try tui.session.database.read { tx in try tx.struckEntries(visitID: visitID) }
+        let entry = try #require(struck.first)
+        try tui.press(.function(10), .character("y"))
+        #expect(try FormChecklistTests().visit(tui).status == .signed, "\(tui.screen)")
+        try tui.press(.enter)
+        guard case .visit(let view) = tui.app.state.current else {
+            Issue.record("the visit view is open:\n\(tui.screen)")
+            return
+        }
+        let text = VisitScreen.document(view.record, struck: view.struck, width: 80).lines.map(\.text).joined(separator: "\n")
+        #expect(text.contains(VisitScreen.struckHeading), "\(text)")
+        #expect(text.contains("trigger point \(entry.id), \(Formatting.dateTime(entry.at)) by amy: wrong muscle"), "\(text)")
+        #expect(text.contains("Gastrocnemius") && !text.contains("Soleus"), "the struck entry is out of the note:\n\(text)")
+        #expect(tui.screen.contains(VisitScreen.struckHeading), "it shows on the screen:\n\(tui.screen)")
     }
 }
