@@ -229,8 +229,7 @@ enum AmendFormScreen {
         let first = max(0, min(focusIndex - room + 1, fields.count - room))
         for field in fields.dropFirst(first).prefix(room) {
             let focused = state.focus == .field(field)
-            buffer.put(" " + field.attributeLabel, row: row, column: 0, style: focused ? .reverse : .plain,
-                       maxWidth: signedColumn - 1, overflow: .ellipsis)
+            FormLabel.draw(field.attributeLabel, focused: focused, row: row, style: .plain, maxWidth: signedColumn - 1, into: &buffer)
             let current = field.currentValue(in: state.visit)
             buffer.put(current.isEmpty ? "–" : Formatting.oneLine(current), row: row, column: signedColumn, style: .dim,
                        maxWidth: newColumn - signedColumn - 2, overflow: .ellipsis)
@@ -252,7 +251,7 @@ enum AmendFormScreen {
             row += 1
         }
         row += 1
-        buffer.put(" Reason", row: row, column: 0, style: state.focus == .reason ? .reverse : .bold)
+        FormLabel.draw("Reason", focused: state.focus == .reason, row: row, into: &buffer)
         state.reason.render(into: &buffer, row: row, column: signedColumn, width: max(1, width - signedColumn - 1),
                             showsCursor: state.focus == .reason)
         row += 1

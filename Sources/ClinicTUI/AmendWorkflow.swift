@@ -34,9 +34,10 @@ enum AmendWorkflow {
         case (.visitAmended(let record, let message), _):
             if s.current.kind == .amendForm { s.stack.removeLast() }
             if let index = s.stack.lastIndex(where: { if case .visit(let v) = $0 { v.record.visit.id == record.visit.id } else { false } }) {
-                var view = VisitViewState(record: record)
+                let struck: [StruckOut] = if case .visit(let old) = s.stack[index] { old.struck } else { [] }
+                var view = VisitViewState(record: record, struck: struck)
                 // Scroll to the newest amendment, kept so the last page stays full.
-                let document = VisitScreen.document(record, width: s.size.columns)
+                let document = VisitScreen.document(record, struck: struck, width: s.size.columns)
                 let visible = Chrome.body(of: s.size).height
                 if let heading = document.lines.lastIndex(where: { $0.text.trimmingCharacters(in: .whitespaces).hasPrefix(VisitScreen.amendmentPrefix) }) {
                     view.top = max(0, min(heading - 1, document.lines.count - visible))
@@ -49,7 +50,7 @@ enum AmendWorkflow {
         case (_, .amendForm(var form)):
             switch command {
             case .nextField, .previousField, .moveUp, .moveDown, .pageUp, .pageDown, .edit:
-                form.apply(command)
+                FormEditing.apply(&form, command, message: &s.message) { $0.apply(command); return [] }
                 s.replaceCurrent(.amendForm(form))
                 return (s, [])
             default:

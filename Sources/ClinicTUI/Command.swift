@@ -70,7 +70,7 @@ enum Command: Sendable {
     case patientsFound(query: String, patients: [PatientSummary])
     /// The chart, with the newest visit in full when the user may read clinical notes.
     case chartOpened(PatientChart, lastVisit: VisitRecord?)
-    case visitOpened(VisitRecord)
+    case visitOpened(VisitRecord, struck: [StruckOut] = [])
     case recallLoaded([RecallEntry])
     case auditLoaded(patient: String, records: [AuditRecord])
     case demoLoaded(patients: Int, visits: Int)

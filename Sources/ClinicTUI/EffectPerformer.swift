@@ -41,7 +41,9 @@ struct EffectPerformer {
             }
             return .chartOpened(chart, lastVisit: lastVisit)
         case .openVisit(let id):
-            return .visitOpened(try session.visitRecord(id: id))
+            let record = try session.visitRecord(id: id)
+            let struck = try session.struckEntries(visitID: id).map { StruckOut(kind: $0.kind, id: $0.id, at: $0.at, by: $0.by, reason: $0.reason) }
+            return .visitOpened(record, struck: struck)
         case .loadRecall:
             return .recallLoaded(try recallList())
         case .loadAudit(let id, let name):

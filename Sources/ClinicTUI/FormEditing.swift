@@ -10,6 +10,13 @@ protocol TextFieldForm {
     var focus: Focus { get }
     /// The text field that has the focus; nil when it is a choice, a picker or a list.
     var focusedText: TextField? { get set }
+    /// Turns the focused choice by `step` (-1 Left, 1 Right) for a form whose own handling does
+    /// not take Left/Right; false when the focus is not on such a choice (the default).
+    mutating func turnChoice(by step: Int) -> Bool
+}
+
+extension TextFieldForm {
+    mutating func turnChoice(by step: Int) -> Bool { false }
 }
 
 /// What every form does around its own handling of a command.
@@ -21,6 +28,10 @@ enum FormEditing {
     static func apply<Form: TextFieldForm>(_ form: inout Form, _ command: Command, message: inout StatusMessage?,
                                            _ handle: (inout Form) -> [Effect]) -> [Effect] {
         let before = form.focus
+        // Left/Right change a choice in every form (issue 13).
+        if case .edit(let key) = command, key == .left || key == .right, form.turnChoice(by: key == .left ? -1 : 1) {
+            return []
+        }
         let effects = handle(&form)
         if form.focus != before, let field = form.focusedText, field.maxLength.map({ $0 <= longestSelectedValue }) ?? false {
             form.focusedText?.selectAll()
@@ -47,12 +58,14 @@ enum FormEditing {
 enum FormLabel {
     static let marker = "▸"
 
-    /// Draws `text` as a field's label at `column` (the marker takes the column before the text).
-    static func draw(_ text: String, focused: Bool, row: Int, column: Int = 0, into buffer: inout ScreenBuffer) {
+    /// Draws `text` as a field's label at `column` (the marker takes the column before the text),
+    /// in `style` when not focused (bold unless the form colours it), cut at `maxWidth`.
+    static func draw(_ text: String, focused: Bool, row: Int, column: Int = 0, style: Style = .bold, maxWidth: Int? = nil,
+                     into buffer: inout ScreenBuffer) {
         if focused {
-            buffer.put(marker + text, row: row, column: column, style: Style.reverse.bolded())
+            buffer.put(marker + text, row: row, column: column, style: Style.reverse.bolded(), maxWidth: maxWidth, overflow: .ellipsis)
         } else {
-            buffer.put(" " + text, row: row, column: column, style: .bold)
+            buffer.put(" " + text, row: row, column: column, style: style, maxWidth: maxWidth, overflow: .ellipsis)
         }
     }
 }
@@ -173,5 +186,32 @@ extension AlertFormState: TextFieldForm {
     var focusedText: TextField? {
         get { focus == .text ? text : nil }
         set { if focus == .text, let newValue { text = newValue } }
+    }
+
+    /// Left/Right move along the kinds as Up/Down do (round from the last to the first).
+    mutating func turnChoice(by step: Int) -> Bool {
+        guard focus == .kind else { return false }
+        kindIndex = (kindIndex + step + Self.kinds.count) % Self.kinds.count
+        return true
+    }
+}
+
+/// The amendment form: a pain score typed (a value) is selected when its field gets the focus
+/// again; the new values of notes and the reason are free text (the cursor goes to the end).
+extension AmendFormState: TextFieldForm {
+    var focusedText: TextField? {
+        get {
+            switch focus {
+            case .field(let field): value(field)
+            case .reason: reason
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch focus {
+            case .field(let field): values[field] = newValue
+            case .reason: reason = newValue
+            }
+        }
     }
 }

@@ -15,8 +15,9 @@ extension KeyMap {
                 KeyBinding([.pageDown], .pageDown, "next entry to correct (the note, trigger points, findings, treatments, needling)"),
                 KeyBinding([.pageUp], .pageUp, "previous entry to correct"),
                 KeyBinding([.ctrl("y")], .edit(.ctrl("y")), "copy the current text into the new value, to correct it"),
+                selectionHelp,
                 KeyBinding([.ctrl("s"), .function(10)], .save, "save the amendment (the reason is required)"),
-                KeyBinding([.escape], .back, "cancel: back to the visit, nothing saved"),
+                KeyBinding([.escape], .back, discardHelp),
                 formHelp, formQuit,
             ]
         case .alerts:

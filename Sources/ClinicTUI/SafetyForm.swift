@@ -104,15 +104,16 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         case .risk(let r):
             guard let tick = Self.answer(key, current: risks.contains(r)) else { return }
             if tick { risks.insert(r) } else { risks.remove(r) }
-            if key != .character(" ") { moveFocus(by: 1) }
+            if !Self.turnsOver(key) { moveFocus(by: 1) }
         case .guardianName: guardianName.handle(key)
         case .guardianRelationship: guardianRelationship.handle(key)
         case .matureMinor: matureMinor.handle(key)
         case .precaution(let p):
-            // y/n answer and move on (to the reason after a yes); Space turns an answer over.
+            // y/n answer and move on (to the reason after a yes); Space, Left or Right turns an
+            // answer over where it is.
             guard let answer = Self.answer(key, current: answers[p] ?? false) else { return }
             answers[p] = answer
-            if key != .character(" ") { moveFocus(by: 1) }
+            if !Self.turnsOver(key) { moveFocus(by: 1) }
         case .reason(let p):
             var field = reason(p)
             field.handle(key)
@@ -120,14 +121,20 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         }
     }
 
-    /// y or n answers a yes/no question, Space turns it over; nil for other keys.
+    /// y or n answers a yes/no question; Space, Left or Right turns it over (as `YesNo.answer`;
+    /// an unanswered precaution counts as no, so it goes ? → yes → no); nil for other keys.
     static func answer(_ key: Key, current: Bool) -> Bool? {
         switch key {
         case .character("y"), .character("Y"): true
         case .character("n"), .character("N"): false
-        case .character(" "): !current
+        case .character(" "), .left, .right: YesNo.answer(key, current: current)
         default: nil
         }
+    }
+
+    /// Keys that change an answer where it is and leave the focus on it (y and n move on).
+    static func turnsOver(_ key: Key) -> Bool {
+        key == .character(" ") || key == .left || key == .right
     }
 
     /// What to record, or the reason the form cannot be saved yet (in words for the status line).
@@ -212,8 +219,8 @@ enum SafetyFormScreen {
         row += 1
         let answerColumn = 40
         if state.asksConsent {
-            buffer.put(" Informed consent to dry needling", row: row, column: 0, maxWidth: answerColumn - 1,
-                       overflow: .ellipsis)
+            FormLabel.draw("Informed consent to dry needling", focused: state.focus == .consentGiven || state.focus == .consentDays,
+                           row: row, into: &buffer)
             drawAnswer(state.consentGiven, focused: state.focus == .consentGiven, row: row, column: answerColumn, into: &buffer)
             if state.consentGiven {
                 buffer.put("stands for", row: row, column: answerColumn + 6, style: .dim)
@@ -223,14 +230,15 @@ enum SafetyFormScreen {
                 row += 1
                 row = drawRisks(state, row: row, width: width, into: &buffer)
                 if let age = state.minorAge {
-                    buffer.put("   Age \(age): guardian", row: row, column: 0, style: ChartScreen.warningStyle)
+                    FormLabel.draw("Age \(age): guardian", focused: state.focus == .guardianName || state.focus == .guardianRelationship,
+                                   row: row, column: 2, style: ChartScreen.warningStyle, into: &buffer)
                     state.guardianName.render(into: &buffer, row: row, column: 21, width: 24,
                                               showsCursor: state.focus == .guardianName)
                     buffer.put("relationship", row: row, column: 47, style: .dim)
                     state.guardianRelationship.render(into: &buffer, row: row, column: 60, width: max(1, width - 61),
                                                       showsCursor: state.focus == .guardianRelationship)
                     row += 1
-                    buffer.put("   or mature minor, because", row: row, column: 0, style: .dim)
+                    FormLabel.draw("or mature minor, because", focused: state.focus == .matureMinor, row: row, column: 2, style: .dim, into: &buffer)
                     state.matureMinor.render(into: &buffer, row: row, column: 29, width: max(1, width - 30),
                                              showsCursor: state.focus == .matureMinor)
                     row += 1
@@ -244,7 +252,7 @@ enum SafetyFormScreen {
                        maxWidth: width, overflow: .ellipsis)
             row += 1
             for p in Precaution.allCases {
-                var label = "   " + p.displayName
+                var label = p.displayName
                 switch state.raised[p] {
                 case .confirmed?: label += " (on chart)"
                 case .proposed?: label += " (referral)"
@@ -252,9 +260,9 @@ enum SafetyFormScreen {
                 }
                 if p.isStop { label += " (stop)" }
                 let answer = state.answers[p]
-                buffer.put(label, row: row, column: 0,
-                           style: answer == true || (answer == nil && state.raised[p] != nil) ? ChartScreen.warningStyle : .plain,
-                           maxWidth: answerColumn - 1, overflow: .ellipsis)
+                FormLabel.draw(label, focused: state.focus == .precaution(p) || state.focus == .reason(p), row: row, column: 2,
+                               style: answer == true || (answer == nil && state.raised[p] != nil) ? ChartScreen.warningStyle : .plain,
+                               maxWidth: answerColumn - 3, into: &buffer)
                 drawAnswer(answer, focused: state.focus == .precaution(p), row: row, column: answerColumn, into: &buffer)
                 if answer == true {
                     buffer.put("reason", row: row, column: answerColumn + 6, style: .dim)
@@ -265,14 +273,15 @@ enum SafetyFormScreen {
             }
         }
         row += 1
-        buffer.put(" y/n or Space answers · Tab next · Ctrl-S save · Esc cancel · F1 help", row: row, column: 0,
+        buffer.put(" y/n, Space or ←/→ answers · Tab next · Ctrl-S save · Esc cancel · F1 help", row: row, column: 0,
                    style: .dim, maxWidth: width, overflow: .ellipsis)
     }
 
     /// The risks explained, ticked one by one, four to a row.
     private static func drawRisks(_ state: SafetyFormState, row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
         var row = start
-        buffer.put("   Risks explained:", row: row, column: 0, style: .dim)
+        let onRisks = Consent.Risk.allCases.contains { state.focus == .risk($0) }
+        FormLabel.draw("Risks explained:", focused: onRisks, row: row, column: 2, style: .dim, into: &buffer)
         var column = 21
         for (i, risk) in Consent.Risk.allCases.enumerated() {
             if i > 0, i % 4 == 0 { row += 1; column = 21 }

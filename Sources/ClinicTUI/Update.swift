@@ -95,8 +95,8 @@ enum Update {
                 s.stack.append(screen)
             }
             return (s, [])
-        case .visitOpened(let record):
-            s.stack.append(.visit(VisitViewState(record: record)))
+        case .visitOpened(let record, let struck):
+            s.stack.append(.visit(VisitViewState(record: record, struck: struck)))
             return (s, [])
         case .recallLoaded(let entries):
             s.stack.append(.recall(RecallState(entries: entries)))

@@ -1,27 +1,47 @@
 import ClinicModel
+import Foundation
 import ClinicServices
 import TerminalKit
 
-/// One visit, read only: what the patient said, what was found, what was done, and any
-/// amendments beside the signed note.
+/// One visit, read only: what the patient said, what was found, what was done, the entries
+/// struck out while it was a draft, and any amendments beside the signed note.
 struct VisitViewState: Sendable {
     var record: VisitRecord
+    /// The entries struck out of the draft (kept in the record's history), oldest strike first.
+    var struck: [StruckOut] = []
     /// First line shown.
     var top = 0
 
+    init(record: VisitRecord, struck: [StruckOut] = []) {
+        self.record = record
+        self.struck = struck
+    }
+
     mutating func apply(_ command: Command, size: TerminalSize) {
-        let lines = VisitScreen.document(record, width: size.columns).lines.count
+        let lines = VisitScreen.document(record, struck: struck, width: size.columns).lines.count
         top = Document.scrolled(top, by: command, lineCount: lines, visible: Chrome.body(of: size).height)
     }
+}
+
+/// An entry struck out of a draft: which one, when, by whom and why (as `knot visit show` lists it).
+struct StruckOut: Sendable, Hashable {
+    var kind: VisitEntryKind
+    var id: Int64
+    var at: Date
+    var by: String
+    var reason: String
 }
 
 /// Lays out and draws a visit.
 enum VisitScreen {
     static func draw(_ state: VisitViewState, in body: Rect, into buffer: inout ScreenBuffer) {
-        document(state.record, width: body.width).draw(from: state.top, in: body, into: &buffer)
+        document(state.record, struck: state.struck, width: body.width).draw(from: state.top, in: body, into: &buffer)
     }
 
-    static func document(_ record: VisitRecord, width: Int) -> Document {
+    /// The heading of the struck entries, as `knot visit show` has it.
+    static let struckHeading = "Struck out while a draft (kept in the record's history)"
+
+    static func document(_ record: VisitRecord, struck: [StruckOut] = [], width: Int) -> Document {
         let amended = record.asAmended
         let visit = amended.visit
         func mark(_ field: AmendableField) -> String { amended.mark(field) }
@@ -99,6 +119,12 @@ enum VisitScreen {
         if !lateSafety.isEmpty {
             doc.heading("Late entries")
             for (what, late) in lateSafety { doc.paragraph("\(what): \(record.describe(late))", indent: 2) }
+        }
+        if !struck.isEmpty {
+            doc.heading(struckHeading)
+            for entry in struck {
+                doc.paragraph("\(entry.kind.noun) \(entry.id), \(Formatting.dateTime(entry.at)) by \(entry.by): \(entry.reason)", indent: 2)
+            }
         }
         if !record.amendments.isEmpty {
             doc.heading("Amendments (the signed note is kept unchanged)")
