@@ -230,7 +230,8 @@ extension StoreTransaction {
                 anchorProblem = anchorProblem ?? "audit event \(id) no longer has the anchored hash (the trail was re-hashed or replaced since the anchor)"
             }
             if keyedMACs, let keyed, let key, id >= keyed, sealProblems.isEmpty {
-                let stored: String? = row["keyed_mac"]
+                // A seal of the wrong type (edited outside Knot) reads as no seal: reported, never a trap.
+                let stored = String.fromDatabaseValue(row["keyed_mac"] as DatabaseValue)
                 if stored == nil {
                     sealProblems.append("audit event \(id) has no keyed seal (added outside Knot)")
                 } else if stored != RowSeal.eventMAC(key, id: id, hash: r.hash) {

@@ -124,7 +124,9 @@ enum RowSeal {
     static func identity(_ db: Database) throws -> Identity? {
         guard try db.tableExists("clinic_identity"),
               let r = try Row.fetchOne(db, sql: "SELECT clinic_id, keyed_from, seal_root, head_mac FROM clinic_identity WHERE singleton = 1") else { return nil }
-        return Identity(clinicID: r["clinic_id"], keyedFrom: r["keyed_from"], root: r["seal_root"], headMAC: r["head_mac"])
+        // Decoded with errors: an identity row edited outside Knot is named, never a trap.
+        let c = r.checked("clinic_identity", key: "singleton")
+        return try Identity(clinicID: c["clinic_id"], keyedFrom: c["keyed_from"], root: c["seal_root"], headMAC: c["head_mac"])
     }
 
     /// Seals the rows a transaction touched, keys its new audit events, and re-seals the head.

@@ -1,3 +1,4 @@
+import Foundation
 import ClinicModel
 import TerminalKit
 
@@ -13,8 +14,11 @@ struct MusclePicker: Sendable, Hashable, Codable {
     /// The muscle taken, nil until one is (typing again clears it).
     var chosen: Muscle?
 
-    /// The catalogue's best matches for what is typed.
-    var results: [Muscle] { MuscleCatalogue.search(query.text, limit: Self.shownResults) }
+    /// The catalogue's best matches for what is typed; none until something is typed, so that
+    /// Enter on an empty field never takes a muscle nobody named (the first in the catalogue).
+    var results: [Muscle] {
+        query.text.trimmingCharacters(in: .whitespaces).isEmpty ? [] : MuscleCatalogue.search(query.text, limit: Self.shownResults)
+    }
 
     /// Types into the query; the choice is cleared, since the text no longer names it.
     mutating func edit(_ key: Key) {
@@ -55,7 +59,8 @@ struct MusclePicker: Sendable, Hashable, Codable {
         guard focused, chosen == nil else { return 1 }
         let found = results
         if found.isEmpty {
-            buffer.put("  no muscle matches", row: row + 1, column: column, style: .dim, maxWidth: width)
+            let hint = query.text.trimmingCharacters(in: .whitespaces).isEmpty ? "  type part of the muscle's name" : "  no muscle matches"
+            buffer.put(hint, row: row + 1, column: column, style: .dim, maxWidth: width)
             return 2
         }
         for (index, muscle) in found.enumerated() {

@@ -19,7 +19,10 @@ enum SignSummary {
             : adverse.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", ")))
         let readiness = progress.readiness
         lines.append("Consent: " + (readiness.consentUntil.map { "until \($0)" } ?? "none covers this visit"))
-        lines.append("Precaution screen: " + (readiness.screenUntil.map { "until \($0)" } ?? "none covers this visit"))
+        lines.append("Precaution screen: " + (readiness.screenUntil.map { until in
+            "until \(until); " + (readiness.screenPresent.isEmpty ? "none present"
+                : "present: " + readiness.screenPresent.map(\.displayName).joined(separator: ", "))
+        } ?? "none covers this visit"))
         lines.append("Trigger points: " + listed(visit.triggerPoints.map { "\($0.muscle?.name ?? $0.muscleID) \($0.side.rawValue)" }))
         lines.append("Needling sites: " + listed(visit.needling.map { "\($0.muscle?.name ?? $0.muscleID) \($0.side.rawValue)" }))
         lines.append("Biomechanical findings: " + listed(visit.biomechanics.map { $0.measure.summary }))

@@ -29,6 +29,8 @@ struct NeedlingReadiness: Sendable, Hashable {
     var consentUntil: LocalDate?
     /// The last day the screen that covers the visit stands, nil when none covers it.
     var screenUntil: LocalDate?
+    /// The precautions the covering screen (the latest) answered present, for the signing summary.
+    var screenPresent: [Precaution] = []
     /// Precautions confirmed on the chart: the screen must answer them present, with a reason.
     var confirmedPrecautions: [Precaution]
     /// Precautions raised by an alert, confirmed or proposed by a referral: open questions the
@@ -44,7 +46,9 @@ struct NeedlingReadiness: Sendable, Hashable {
          alerts: [PatientAlert] = [], dateOfBirth: LocalDate? = nil) {
         consentUntil = consents.filter { $0.patientID == patientID && $0.covers(visitDay) }
             .map { $0.validUntil ?? LocalDate($0.recordedAt) }.max()
-        screenUntil = screens.filter { $0.patientID == patientID && $0.covers(visitDay) }.map(\.validUntil).max()
+        let covering = screens.filter { $0.patientID == patientID && $0.covers(visitDay) }
+        screenUntil = covering.map(\.validUntil).max()
+        screenPresent = (covering.max { $0.recordedAt < $1.recordedAt }?.present ?? []).sorted { $0.rawValue < $1.rawValue }
         confirmedPrecautions = confirmed
         var raised = ScreenAnswers.raised(by: alerts)
         for p in confirmed { raised[p] = .confirmed }

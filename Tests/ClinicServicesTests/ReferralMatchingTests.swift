@@ -243,7 +243,7 @@ struct ReferralMatchingTests {
         _ = try s.export(to: exported)
 
         let copyDir = TemporaryDirectory(prefix: "knot-matching-copy")
-        let copy = try ClinicSession.open(path: copyDir.file("copy.sqlite"), handle: nil)
+        let copy = ClinicSession.maintenance(database: try ClinicDatabase(path: copyDir.file("copy.sqlite")), actor: "records")
         let imported = copy.importFile(exported)
         #expect(imported.status == .created, "\(imported.detail)")
         let newer = try copy.referral(id: 2)

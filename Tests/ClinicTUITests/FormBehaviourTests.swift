@@ -165,7 +165,7 @@ import TerminalKit
         let id = try visit(tui).id!
         #expect(summary.contains("Sign visit \(id) for Smith, Jane?"), "\(summary)")
         for line in ["Complaint: Calf pain", "Pain now: 6 (NPRS 0-10)", "Needles: 1 in, 1 out (balanced)",
-                     "Adverse events: none", "Consent: until 2027-02-18", "Precaution screen: until 2027-02-18",
+                     "Adverse events: none", "Consent: until 2027-02-18", "Precaution screen: until 2027-02-18; none present",
                      "Trigger points: 1: Soleus left", "Needling sites: 1: Soleus left", "Biomechanical findings: none",
                      "Treatments: none", "y signs · any other key cancels"] {
             #expect(summary.contains(line), "the summary shows \(line):\n\(summary)")

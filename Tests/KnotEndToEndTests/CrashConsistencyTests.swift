@@ -128,7 +128,7 @@ struct CrashConsistencyTests {
             for path, sha in letters.items():
                 doc = c.execute("SELECT count(*) FROM imported_document WHERE sha256 = ?", (sha,)).fetchone()[0]
                 ref = c.execute("SELECT count(*) FROM referral WHERE original_sha256 = ?", (sha,)).fetchone()[0]
-                aud = c.execute("SELECT count(*) FROM audit_event WHERE action = 'import' AND detail = ?", ("sha256 " + sha,)).fetchone()[0]
+                aud = c.execute("SELECT count(*) FROM audit_event WHERE action = 'import' AND (detail = ? OR detail LIKE ?)", ("sha256 " + sha, "sha256 " + sha + ";%")).fetchone()[0]
                 pats = c.execute("SELECT count(*) FROM patient p JOIN referral r ON r.patient_id = p.id WHERE r.original_sha256 = ?", (sha,)).fetchone()[0]
                 if not (doc == ref == aud == pats) or doc > 1:
                     problems.append("%s half-imported: document %d, referral %d, import audit %d, patient %d" % (path, doc, ref, aud, pats))
@@ -137,7 +137,7 @@ struct CrashConsistencyTests {
             for doc in spec["records"]:
                 sha = hashlib.sha256(open(doc["path"], "rb").read()).hexdigest()
                 flag = c.execute("SELECT count(*) FROM imported_document WHERE sha256 = ?", (sha,)).fetchone()[0]
-                aud = c.execute("SELECT count(*) FROM audit_event WHERE action = 'import' AND detail = ?", ("sha256 " + sha,)).fetchone()[0]
+                aud = c.execute("SELECT count(*) FROM audit_event WHERE action = 'import' AND (detail = ? OR detail LIKE ?)", ("sha256 " + sha, "sha256 " + sha + ";%")).fetchone()[0]
                 pats = c.execute("SELECT id FROM patient WHERE family_name = ? AND given_names = ? AND date_of_birth = ?",
                                  (doc["familyName"], doc["givenNames"], doc["dateOfBirth"])).fetchall()
                 visits = sum(c.execute("SELECT count(*) FROM visit WHERE patient_id = ?", p).fetchone()[0] for p in pats)

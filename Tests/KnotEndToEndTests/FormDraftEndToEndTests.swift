@@ -11,7 +11,7 @@ import ClinicTestSupport
     static func command(_ clinic: EndToEndClinic) -> String {
         let env = ["HOME=\(clinic.home.path)", "KNOT_DATABASE=\(clinic.db)", "KNOT_PRACTITIONER=amy",
                    "LANG=C.UTF-8", "TZ=UTC", "TERM=screen"]
-        return (["env", "-i"] + env + [KnotProcess.executable]).map { "'" + $0 + "'" }.joined(separator: " ")
+        return (["env", "-i"] + env + KnotProcess.keyEnvironment.map { "\($0.key)=\($0.value)" } + [KnotProcess.executable]).map { "'" + $0 + "'" }.joined(separator: " ")
     }
 
     /// Starts a visit for Jane, records consent and screen, and types part of a needling

@@ -94,7 +94,7 @@ import ClinicTestSupport
         defer { tmux.kill() }
         let env = ["HOME=\(clinic.home.path)", "KNOT_DATABASE=\(clinic.db)", "KNOT_PRACTITIONER=amy",
                    "LANG=C.UTF-8", "TZ=UTC", "TERM=screen"]
-        let command = (["env", "-i"] + env + [KnotProcess.executable]).map { "'" + $0 + "'" }.joined(separator: " ")
+        let command = (["env", "-i"] + env + KnotProcess.keyEnvironment.map { "\($0.key)=\($0.value)" } + [KnotProcess.executable]).map { "'" + $0 + "'" }.joined(separator: " ")
         try tmux.start(command)
 
         try tmux.waitFor("Smith, Jane")

@@ -62,8 +62,9 @@ struct FindingCommand: ParsableCommand {
                     pressurePainThreshold: try Parse.measure(KilogramsPerSquareCentimetre.self, ppt, option: "--ppt").map {
                         PressurePainThreshold(value: $0, probeSizeCm2: probe)
                     }, likelyCauses: causes, notes: notes)
-                let saved = try session.addTriggerPoint(visitID: visit, f)
-                Console.print("Recorded trigger point \(saved.id!): \(m.name) \(side.abbreviation), \(f.activity.rawValue).")
+                _ = try session.addTriggerPoint(visitID: visit, f)
+                let number = try session.draftSnapshot(visitID: visit).visit.triggerPoints.count
+                Console.print("Recorded finding \(number) (trigger point): \(m.name) \(side.abbreviation), \(f.activity.rawValue).")
                 return
             }
             guard let measureKind = BiomechanicalMeasure.Kind(rawValue: kind) else {
@@ -75,8 +76,10 @@ struct FindingCommand: ParsableCommand {
                 kind: measureKind, value: value, fpiItems: (fpi ?? "").split(separator: ",").map(String.init),
                 gait: (gait ?? "").split(separator: ",").map(String.init), movement: movement, joint: joint, name: name, unit: unit,
                 names: .commandLine)
-            let saved = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
-            Console.print("Recorded finding \(saved.id!): \(measure.summary) \(side.abbreviation).")
+            _ = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
+            // Numbered as `knot visit show` lists findings (trigger points, then these), for `finding edit`.
+            let recorded = try session.draftSnapshot(visitID: visit).visit
+            Console.print("Recorded finding \(recorded.triggerPoints.count + recorded.biomechanics.count): \(measure.summary) \(side.abbreviation).")
         }
     }
 }
@@ -102,8 +105,10 @@ struct TreatmentCommand: ParsableCommand {
             }
             let t = Treatment(kind: k, muscleID: try muscle.map { try Parse.muscle($0).id }, side: try side.map { try Parse.side($0) },
                               holdTime: try Parse.measure(Seconds.self, hold, option: "--hold"), cycles: cycles, notes: notes)
-            let saved = try global.session().addTreatment(visitID: visit, t)
-            Console.print("Recorded treatment \(saved.id!): \(k.rawValue).")
+            let session = try global.session()
+            _ = try session.addTreatment(visitID: visit, t)
+            let number = try session.draftSnapshot(visitID: visit).visit.treatments.count
+            Console.print("Recorded treatment \(number): \(k.rawValue).")
         }
     }
 }
@@ -180,9 +185,11 @@ struct NeedleCommand: ParsableCommand {
             let (saved, warnings) = try session.addNeedling(visitID: visit, entry)
             for w in warnings { Console.warn("warning: " + w) }
             if output.json { try Console.printJSON(saved); return }
-            Console.print("Logged needling entry \(saved.id!): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out"
-                          + (saved.lateEntry.map { "; late entry, written \(LateEntry.describe($0.writtenAt))" } ?? "") + ".")
             let r = try session.visitRecord(id: visit)
+            // Numbered as `knot visit show` lists the visit's sites (for `needle edit`, `needle.N.` amendments).
+            let number = (r.visit.needling.firstIndex { $0.id == saved.id } ?? r.visit.needling.count - 1) + 1
+            Console.print("Logged needling entry \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out"
+                          + (saved.lateEntry.map { "; late entry, written \(LateEntry.describe($0.writtenAt))" } ?? "") + ".")
             if let w = r.needleCountWarning { Console.warn("!! " + w) }
         }
     }

@@ -20,8 +20,9 @@ enum EntryCorrection {
         return Set(names)
     }
 
-    static func printStruck(_ s: StruckEntry) {
-        Console.print("Struck out \(s.kind.noun) \(s.id) (\(s.summary)): kept in the record's history with the reason.")
+    /// `section` and `number` as the user named the entry (`knot finding strike 1 2`).
+    static func printStruck(_ s: StruckEntry, _ section: String, _ number: Int) {
+        Console.print("Struck out \(section) \(number) (\(section == "finding" ? s.kind.noun + ": " : "")\(s.summary)): kept in the record's history with the reason.")
     }
 
     static func needleLine(_ session: ClinicSession, visit: Int64) throws {
@@ -156,7 +157,7 @@ extension FindingCommand {
         func run() throws {
             let session = try global.session()
             let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .findings, number: entry.number)
-            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason))
+            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "finding", entry.number)
         }
     }
 }
@@ -213,7 +214,7 @@ extension TreatmentCommand {
         func run() throws {
             let session = try global.session()
             let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .treatments, number: entry.number)
-            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason))
+            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "treatment", entry.number)
         }
     }
 }
@@ -298,7 +299,7 @@ extension NeedleCommand {
             let session = try global.session()
             let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .needling, number: entry.number)
             let site = try EntryCorrection.record(session, visit: entry.visit).needling.first { $0.id == id }
-            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason))
+            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "needling entry", entry.number)
             if let site, site.needlesInserted > site.needlesRemoved {
                 let left = site.needlesInserted - site.needlesRemoved
                 Console.warn("warning: \(left) needle(s) at that site were never recorded as removed; the count no longer includes them "
