@@ -65,6 +65,10 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     func consents(patientID: Int64) throws -> [Consent]
     /// A patient's precaution screens.
     func screens(patientID: Int64) throws -> [PrecautionScreen]
+    /// The patient, day recorded and last day covered of a consent or screen in force (nil when none, or struck out).
+    func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> (patientID: Int64, recordedAt: Date, validUntil: LocalDate)?
+    /// A patient's struck-out consents and screens (kept, with when, by whom and why).
+    func struckSafety(patientID: Int64) throws -> [StruckSafety]
 
     // MARK: visits, amendments and plans
     /// A visit with its findings, treatments and needling entries, or nil.

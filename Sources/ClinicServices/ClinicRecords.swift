@@ -54,6 +54,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     @discardableResult func insertConsent(_ c: Consent, actor: String, preservingID: Bool) throws -> Consent
     /// Records a precaution screen.
     @discardableResult func insertScreen(_ s: PrecautionScreen, actor: String, preservingID: Bool) throws -> PrecautionScreen
+    /// Strikes out a consent or screen recorded in error (kept, marked, audited with `summary` and the reason).
+    @discardableResult func strikeSafety(_ kind: StruckSafety.Kind, id: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckSafety
 
     // MARK: visits
     /// Opens a draft visit (header only; findings and entries are added one by one).

@@ -17,12 +17,14 @@ public struct VisitRecord: Sendable, Codable {
     /// The consents and precaution screens that cover the visit's day (late entries marked).
     public var consents: [Consent] = []
     public var screens: [PrecautionScreen] = []
+    /// The consents and screens that would cover the visit's day but were struck out (kept, with the reason).
+    public var struckSafety: [StruckSafety] = []
     /// Who wrote each late entry: practitioner id to name (not part of the JSON, which keeps
     /// `lateEntry.writtenBy`).
     public var lateEntryWriters: [Int64: String] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case visit, patient, practitioner, amendments, plans, needlesInserted, needlesRemoved, consents, screens
+        case visit, patient, practitioner, amendments, plans, needlesInserted, needlesRemoved, consents, screens, struckSafety
     }
 
     /// "late entry, written 2026-12-06 08:10 by Amy Nguyen".
@@ -57,6 +59,7 @@ public struct VisitRecord: Sendable, Codable {
         try c.encode(plans, forKey: .plans)
         try c.encode(needlesInserted, forKey: .needlesInserted)
         try c.encode(needlesRemoved, forKey: .needlesRemoved)
+        if !struckSafety.isEmpty { try c.encode(struckSafety, forKey: .struckSafety) }
         var extra = encoder.container(keyedBy: AmendedKey.self)
         try extra.encode(asAmended, forKey: .amended)
     }
@@ -341,6 +344,7 @@ extension ClinicSession {
                                      needlesInserted: count.inserted, needlesRemoved: count.removed, amendedBy: amendedBy)
             record.consents = try tx.consents(patientID: v.patientID).filter { $0.covers(v.date) }
             record.screens = try tx.screens(patientID: v.patientID).filter { $0.covers(v.date) }
+            record.struckSafety = try tx.struckSafety(patientID: v.patientID).filter { $0.wouldCover(v.date) }
             let late = record.consents.compactMap(\.lateEntry) + record.screens.compactMap(\.lateEntry) + v.needling.compactMap(\.lateEntry)
             for mark in late where record.lateEntryWriters[mark.writtenBy] == nil {
                 record.lateEntryWriters[mark.writtenBy] = try tx.practitioner(id: mark.writtenBy)?.name

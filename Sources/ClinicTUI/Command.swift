@@ -81,6 +81,8 @@ enum Command: Sendable {
     case visitProgressLoaded(VisitProgress)
     /// A form was saved: the draft as it now is, and what was saved in words.
     case visitChanged(VisitProgress, message: String)
+    /// A consent or screen was struck out from the F2 form: the draft reloaded, the form asks again.
+    case safetyStruck(VisitProgress, message: String)
     case visitSigned(Visit)
     /// The import folder's letters, each with what a dry run says.
     case inboxLoaded(InboxListing)
@@ -174,6 +176,8 @@ enum Effect: Sendable, Hashable {
     case editNeedling(visitID: Int64, NeedlingEntry)
     /// Strikes an entry out of a draft with the reason given, then reloads the draft.
     case strikeEntry(visitID: Int64, VisitEntryKind, entryID: Int64, reason: String)
+    /// Strikes out the consent or screen covering a draft with the reason given, then reloads the draft.
+    case strikeSafety(visitID: Int64, StruckSafety.Kind, id: Int64, reason: String)
     /// Keeps the open form's typing (replacing the slot's earlier draft).
     case saveFormDraft(FormDraft)
     /// The form draft the working practitioner left in a slot, if any.

@@ -15,7 +15,7 @@ extension Effect {
         case .loadDemo: .loadDemo
         case .saveDraft, .overwriteDraft, .recordSafety, .addTriggerPoint, .addNeedling, .setNeedlesRemoved,
              .addBiomechanical, .addTreatment, .editTriggerPoint, .editBiomechanical, .editTreatment, .editNeedling,
-             .strikeEntry: .recordVisit
+             .strikeEntry, .strikeSafety: .recordVisit
         case .signVisit: .signVisit
         case .loadInbox, .previewLetter: .readReferral
         case .importLetter: .importReferrals

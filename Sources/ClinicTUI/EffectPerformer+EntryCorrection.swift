@@ -27,6 +27,10 @@ extension EffectPerformer {
             let struck = try session.strikeEntry(visitID: id, kind: kind, id: entryID, reason: reason, at: now())
             return .visitChanged(try progress(visitID: id),
                                  message: "Struck out \(kind.noun): \(struck.summary) (kept in the audit trail).")
+        case .strikeSafety(let visitID, let kind, let id, let reason):
+            _ = try session.strikeSafety(kind, id: id, reason: reason, at: now())
+            return .safetyStruck(try progress(visitID: visitID),
+                                 message: "Struck out \(kind.noun) \(id) (kept in the audit trail): record it again to needle.")
         default:
             return .failed("not an entry correction: \(effect)")
         }

@@ -64,7 +64,7 @@ struct EffectPerformer {
             return try performDraftConflictWork(effect)
         case .addBiomechanical, .addTreatment:
             return try performFindingsWork(effect)
-        case .editTriggerPoint, .editBiomechanical, .editTreatment, .editNeedling, .strikeEntry:
+        case .editTriggerPoint, .editBiomechanical, .editTreatment, .editNeedling, .strikeEntry, .strikeSafety:
             return try performEntryCorrection(effect)
         case .saveFormDraft, .loadFormDraft, .discardFormDraft:
             return try performFormDraftWork(effect)

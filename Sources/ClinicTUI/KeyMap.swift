@@ -183,6 +183,7 @@ enum KeyMap {
         if case .alerts(let list) = state.current, list.dismissing != nil, key != .ctrl("c") {
             return .edit(key)  // the reason for a dismissal: Enter dismisses, Esc keeps the alert
         }
+        if let command = SafetyFormStrike.command(for: key, in: state.current) { return command }  // nil: the key does nothing
         if let command = VisitEditorSelection.command(for: key, in: state.current) { return command }  // nil: the key does nothing
         let kind = state.current.kind
         if kind == .inboxPreview, case .character(let c) = key, let n = c.wholeNumberValue, (1...9).contains(n) {

@@ -41,6 +41,15 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     var answers: [Precaution: Bool] = [:]
     var reasons: [Precaution: TextField] = [:]
     var focus: Focus
+    /// The consent and screen that already cover the visit, shown with their ids; Ctrl-X
+    /// strikes one out (recorded in error), then the form asks for it again.
+    var coveringConsent: Int64?
+    var coveringScreen: Int64?
+    var consentUntil: LocalDate?
+    var screenUntil: LocalDate?
+    /// Ctrl-X: the one being struck out, and the reason typed ("Why:"); nil when not asking.
+    var striking: StruckSafety.Kind?
+    var strikeReason: TextField?
 
     init(patientID: Int64, patientName: String, readiness: NeedlingReadiness) {
         self.patientID = patientID
@@ -49,6 +58,10 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         asksScreen = readiness.screenUntil == nil
         raised = readiness.raisedPrecautions
         minorAge = readiness.minorAge
+        coveringConsent = readiness.consentUntil == nil ? nil : readiness.consentID
+        coveringScreen = readiness.screenUntil == nil ? nil : readiness.screenID
+        consentUntil = readiness.consentUntil
+        screenUntil = readiness.screenUntil
         focus = asksConsent ? .consentGiven : .precaution(Precaution.allCases[0])
     }
 
@@ -137,8 +150,22 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         key == .character(" ") || key == .left || key == .right
     }
 
+    /// The covering consent or screen Ctrl-X strikes out: the consent first, then (Ctrl-X again
+    /// while asking why) the screen; nil when none covers the visit.
+    func strikeTarget(after current: StruckSafety.Kind?) -> StruckSafety.Kind? {
+        let targets: [StruckSafety.Kind] = (coveringConsent != nil ? [.consent] : []) + (coveringScreen != nil ? [.screen] : [])
+        guard let current, let index = targets.firstIndex(of: current) else { return targets.first }
+        return targets[(index + 1) % targets.count]
+    }
+
+    func coveringID(_ kind: StruckSafety.Kind) -> Int64? { kind == .consent ? coveringConsent : coveringScreen }
+
     /// What to record, or the reason the form cannot be saved yet (in words for the status line).
     func request() -> Result<SafetyRequest, FormProblem> {
+        if !asksConsent, !asksScreen {
+            return .failure(FormProblem("consent and the precaution screen already cover this visit: nothing to record "
+                                        + "(Ctrl-X strikes one out recorded in error)"))
+        }
         var consent: SafetyRequest.ConsentAnswers?
         if asksConsent, consentGiven {
             guard let value = Int(consentDays.text), (0...366).contains(value) else {
@@ -218,6 +245,23 @@ enum SafetyFormScreen {
         buffer.put(" Before needling \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 1
         let answerColumn = 40
+        if let id = state.coveringConsent {
+            buffer.put(" Consent \(id) covers this visit" + (state.consentUntil.map { " (until \($0))" } ?? "") + " · Ctrl-X strikes it out",
+                       row: row, column: 0, style: state.striking == .consent ? .reverse : .dim, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
+        if let id = state.coveringScreen {
+            buffer.put(" Precaution screen \(id) covers this visit" + (state.screenUntil.map { " (until \($0))" } ?? "")
+                       + " · Ctrl-X strikes it out",
+                       row: row, column: 0, style: state.striking == .screen ? .reverse : .dim, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
+        if let kind = state.striking, let field = state.strikeReason, let id = state.coveringID(kind) {
+            let label = " Why strike out \(kind.noun) \(id)?"
+            buffer.put(label, row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+            field.render(into: &buffer, row: row, column: label.count + 1, width: max(1, width - label.count - 2), showsCursor: true)
+            row += 1
+        }
         if state.asksConsent {
             FormLabel.draw("Informed consent to dry needling", focused: state.focus == .consentGiven || state.focus == .consentDays,
                            row: row, into: &buffer)
@@ -303,5 +347,65 @@ enum SafetyFormScreen {
         }
         buffer.put(text, row: row, column: column, style: focused ? .reverse : .bold)
         if focused { buffer.cursor = ScreenPosition(row: row, column: column + 1) }
+    }
+}
+
+/// Ctrl-X on the consent and precaution form: strike out the consent or screen that covers the
+/// visit (recorded in error), asking why in a one-line field; Enter strikes, Esc keeps. The
+/// form then asks for it again. A struck one stays in the record, marked, with the reason.
+enum SafetyFormStrike {
+    /// The command for `key` on the form: nil when the usual key table decides.
+    static func command(for key: Key, in screen: Screen) -> Command?? {
+        guard case .safetyForm(let form) = screen else { return nil }
+        if form.striking != nil {
+            switch key {
+            case .enter: return .some(.confirmStrike)
+            case .escape: return .some(.back)
+            case .ctrl("x"): return .some(.strikeEntry)
+            case .ctrl("c"): return .some(.quit)
+            case .function(1): return .some(.toggleHelp)
+            default: return .some(KeyMap.isTextEditing(key) ? .edit(key) : nil)
+            }
+        }
+        return key == .ctrl("x") ? .some(.strikeEntry) : nil
+    }
+
+    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+        guard case .safetyForm(var form) = state.current else { return nil }
+        var s = state
+        switch command {
+        case .strikeEntry:
+            guard let target = form.strikeTarget(after: form.striking), let id = form.coveringID(target) else {
+                s.message = StatusMessage(kind: .info, text: "Nothing to strike out: no consent or screen covers this visit yet.")
+                return (s, [])
+            }
+            form.striking = target
+            if form.strikeReason == nil { form.strikeReason = TextField(maxLength: 500) }
+            let other = form.strikeTarget(after: target).flatMap { $0 == target ? nil : $0 }
+            s.message = StatusMessage(kind: .info, text: "Why strike out \(target.noun) \(id)? Type the reason, Enter strikes it, Esc keeps it"
+                                      + (other.map { " (Ctrl-X: the \($0.noun) instead)" } ?? "") + ".")
+        case .back where form.striking != nil:
+            form.striking = nil
+            form.strikeReason = nil
+            s.message = StatusMessage(kind: .info, text: "Not struck out.")
+        case .edit(let key) where form.striking != nil:
+            form.strikeReason?.handle(key)
+        case .confirmStrike:
+            guard let kind = form.striking, let id = form.coveringID(kind),
+                  let reason = form.strikeReason?.text.trimmingCharacters(in: .whitespacesAndNewlines) else { return (s, []) }
+            guard !reason.isEmpty else {
+                s.message = StatusMessage(kind: .error, text: "Not struck out: a reason is needed (it stays in the audit trail).")
+                return (s, [])
+            }
+            guard case .newVisit(let visit) = s.stack.dropLast().last, let visitID = visit.draft?.id else { return (s, []) }
+            form.striking = nil
+            form.strikeReason = nil
+            s.replaceCurrent(.safetyForm(form))
+            return (s, [.strikeSafety(visitID: visitID, kind, id: id, reason: reason)])
+        default:
+            return nil
+        }
+        s.replaceCurrent(.safetyForm(form))
+        return (s, [])
     }
 }

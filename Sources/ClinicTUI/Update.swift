@@ -25,6 +25,7 @@ enum Update {
         }
         if let handled = AmendWorkflow.update(s, command) { return handled }
         if let handled = AlertsWorkflow.update(s, command) { return handled }
+        if let handled = SafetyFormStrike.update(s, command) { return handled }
         if let handled = VisitEditorSelection.update(s, command) { return handled }
         if let handled = DraftConflictWorkflow.update(s, command) { return handled }
         if let handled = VisitWorkflow.update(s, command) { return handled }

@@ -29,6 +29,10 @@ struct NeedlingReadiness: Sendable, Hashable {
     var consentUntil: LocalDate?
     /// The last day the screen that covers the visit stands, nil when none covers it.
     var screenUntil: LocalDate?
+    /// The consent and the screen that cover the visit (the latest of each), for striking one
+    /// out from the F2 form; nil when none covers it.
+    var consentID: Int64?
+    var screenID: Int64?
     /// The precautions the covering screen (the latest) answered present, for the signing summary.
     var screenPresent: [Precaution] = []
     /// Precautions confirmed on the chart: the screen must answer them present, with a reason.
@@ -48,6 +52,8 @@ struct NeedlingReadiness: Sendable, Hashable {
             .map { $0.validUntil ?? LocalDate($0.recordedAt) }.max()
         let covering = screens.filter { $0.patientID == patientID && $0.covers(visitDay) }
         screenUntil = covering.map(\.validUntil).max()
+        consentID = consents.filter { $0.patientID == patientID && $0.covers(visitDay) }.max { ($0.recordedAt, $0.id ?? 0) < ($1.recordedAt, $1.id ?? 0) }?.id
+        screenID = covering.max { ($0.recordedAt, $0.id ?? 0) < ($1.recordedAt, $1.id ?? 0) }?.id
         screenPresent = (covering.max { $0.recordedAt < $1.recordedAt }?.present ?? []).sorted { $0.rawValue < $1.rawValue }
         confirmedPrecautions = confirmed
         var raised = ScreenAnswers.raised(by: alerts)

@@ -55,6 +55,15 @@ enum VisitWorkflow {
             apply(progress, to: &s)
             s.message = StatusMessage(kind: .info, text: message)
             return (s, [])
+        case .safetyStruck(let progress, let message):
+            if s.current.isVisitForm { s.stack.removeLast() }
+            apply(progress, to: &s)
+            if case .newVisit(let form) = s.current {
+                s.stack.append(.safetyForm(SafetyFormState(patientID: form.patientID, patientName: form.patientName,
+                                                           readiness: progress.readiness)))
+            }
+            s.message = StatusMessage(kind: .info, text: message)
+            return (s, [])
         case .visitSigned(let visit):
             if s.current.kind == .newVisit { s.stack.removeLast() }
             s.message = StatusMessage(kind: .info, text: "Visit \(visit.id ?? 0) signed.")
@@ -86,12 +95,12 @@ enum VisitWorkflow {
         switch command {
         case .recordSafety:
             let readiness = progress.readiness
+            s.stack.append(.safetyForm(SafetyFormState(patientID: form.patientID, patientName: form.patientName,
+                                                       readiness: readiness)))
             if let consent = readiness.consentUntil, let screen = readiness.screenUntil {
                 s.message = StatusMessage(kind: .info,
-                                          text: "Consent (until \(consent)) and the precaution screen (until \(screen)) already cover this visit.")
-            } else {
-                s.stack.append(.safetyForm(SafetyFormState(patientID: form.patientID, patientName: form.patientName,
-                                                           readiness: readiness)))
+                                          text: "Consent (until \(consent)) and the precaution screen (until \(screen)) already cover this visit; "
+                                              + "Ctrl-X strikes one out recorded in error (asks why).")
             }
         case .addTriggerPoint:
             s.stack.append(.triggerPointForm(TriggerPointFormState(visitID: visitID, patientName: form.patientName)))

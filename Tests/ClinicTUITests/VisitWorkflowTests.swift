@@ -85,10 +85,13 @@ import TerminalKit
 
         try tui.press(.function(2))
         #expect(said(tui).contains("already cover this visit"))
-        guard case .newVisit = tui.app.state.current else {
-            Issue.record("no form when consent and screen already cover the visit")
+        // Nothing is asked again; the form shows what covers the visit, for Ctrl-X to strike one out.
+        guard case .safetyForm(let form) = tui.app.state.current else {
+            Issue.record("the form shows the consent and screen that cover the visit")
             return
         }
+        #expect(!form.asksConsent && !form.asksScreen)
+        #expect(tui.screen.contains("covers this visit") && tui.screen.contains("Ctrl-X strikes it out"), "\(tui.screen)")
     }
 
     @Test func triggerPointIsPickedByTypingPartOfTheName() throws {

@@ -209,7 +209,7 @@ struct NeedleCommand: ParsableCommand {
 
 struct ConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "consent", abstract: "Record informed consent for dry needling.", subcommands: [Record.self])
+        commandName: "consent", abstract: "Record informed consent for dry needling (or strike one out).", subcommands: [Record.self, Strike.self])
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -266,7 +266,7 @@ struct ConsentCommand: ParsableCommand {
 
 struct ScreenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "screen", abstract: "Record the precaution screen before needling.", subcommands: [Record.self])
+        commandName: "screen", abstract: "Record the precaution screen before needling (or strike one out).", subcommands: [Record.self, Strike.self])
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(

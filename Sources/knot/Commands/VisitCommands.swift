@@ -233,7 +233,7 @@ enum VisitText {
 /// entries marked with when and by whom they were written.
 enum SafetyText {
     static func lines(_ r: VisitRecord) -> [String] {
-        guard !r.consents.isEmpty || !r.screens.isEmpty else { return [] }
+        guard !r.consents.isEmpty || !r.screens.isEmpty || !r.struckSafety.isEmpty else { return [] }
         var out = ["", "Consent and precaution screen"]
         for c in r.consents {
             var s = "  Consent \(c.id.map(String.init) ?? "?"), given \(Console.dateTime(c.recordedAt))"
@@ -250,6 +250,10 @@ enum SafetyText {
                 : "present: " + Precaution.allCases.filter(screen.present.contains).map(\.rawValue).joined(separator: ", ")
             if let late = screen.lateEntry { s += " — " + r.describe(late) }
             out.append(s)
+        }
+        for struck in r.struckSafety {
+            out.append("  STRUCK: \(struck.kind == .consent ? "Consent" : "Screen") \(struck.id), recorded \(Console.dateTime(struck.recordedAt)) — "
+                       + "struck \(Console.dateTime(struck.struckAt)) by \(struck.struckBy): \(struck.reason) (covers nothing)")
         }
         return out
     }
