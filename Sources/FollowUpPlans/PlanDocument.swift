@@ -37,6 +37,8 @@ struct PlanDocument {
 
     var audience: PlanAudience
     var clinicName: String
+    /// The letterhead under the clinic's name (address, contact, business number).
+    var clinicDetails: [String] = []
     var title: String
     var header: [(label: String, value: String)]
     var greeting: String?
@@ -49,6 +51,7 @@ struct PlanDocument {
         case .patient: self = PlanDocument.patient(plan, ctx)
         case .referrer: self = PlanDocument.referrer(plan, ctx)
         }
+        clinicDetails = ctx.clinicDetails
     }
 
     private init(audience: PlanAudience, clinicName: String, title: String, header: [(label: String, value: String)],

@@ -119,7 +119,8 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("final"), help: "Store as the final version (part of the record and the export).") var isFinal = false
     @Flag(help: "Start again from the rules instead of the latest stored version.") var rebuild = false
     @Flag(help: "List the plan's items numbered (the numbers --remove and --reword take).") var items = false
-    @Option(help: "Clinic name printed on the plan.") var clinic: String = ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"] ?? "Knot clinic"
+    @Option(help: "Clinic name printed on this plan only (the clinic's own name is set once with knot clinic set --name).")
+    var clinic: String? = ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"]
 
     func run() throws {
         guard let f = PlanFormat(rawValue: format) else { throw UsageError("--format must be text, html or xml") }

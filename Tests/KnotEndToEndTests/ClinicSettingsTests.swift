@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import ClinicTestSupport
+
+/// The clinic's details as an administrator sets them once with `knot clinic set` and every
+/// practitioner then meets them: in `knot clinic show`, at the head of every plan and letter in
+/// text, HTML and XML, in the emergency number of the red flags, and in a review date that
+/// never falls on a closed day. Broken settings are refused whole, naming the option.
+@Suite("knot clinic set: letterhead, emergency number, open days, review rules")
+struct ClinicSettingsTests {
+    let clinic = EndToEndClinic()
+
+    @discardableResult
+    func ok(_ args: String..., as who: String = "amy") throws -> KnotProcess.Result {
+        let r = try clinic.knot(args, as: who)
+        try #require(r.status == 0, "knot \(args.joined(separator: " ")): \(r.stderr)")
+        return r
+    }
+
+    @Test("set once, kept for every plan: name, address, phone, email, web, ABN in text, HTML and XML; NZ's 111 in the red flags")
+    func settingsReachEveryPlan() throws {
+        try clinic.setUp()
+        try ok("clinic", "set", "--name", "Harbour Physio", "--address", "1 Quay St\\nWellington 6011", "--phone", "04 555 0100",
+               "--email", "desk@harbour.example", "--website", "harbour.example", "--business-number", "9429041234567", "--country", "nz")
+        let shown = try ok("clinic", "show").stdout
+        #expect(shown.contains("Name: Harbour Physio\n"))
+        #expect(shown.contains("Address: 1 Quay St, Wellington 6011\n"))
+        #expect(shown.contains("Business number: NZBN 9429041234567\n"))
+        #expect(shown.contains("Emergency number: 111\n"))
+        let json = try JSONSerialization.jsonObject(with: Data(try ok("clinic", "show", "--json").stdout.utf8)) as? [String: Any]
+        let stored = try #require(json?["clinic"] as? [String: Any])
+        #expect(stored["phone"] as? String == "04 555 0100")
+
+        try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        let visit = String(try clinic.signedVisit("K1"))
+        try ok("needle", "add", visit, "--muscle", "pectoralis-minor", "--side", "left", "--size", "0.25x30", "--brand", "Seirin",
+               "--lot", "L1", "--inserted", "1", "--removed", "1", "--depth", "8")
+        // No --clinic on either: the stored name is used, plan after plan.
+        for audience in ["patient", "referrer"] {
+            let text = try ok("plan", visit, "--for", audience).stdout
+            #expect(text.contains("Harbour Physio"))
+            #expect(text.contains("1 Quay St, Wellington 6011"))
+            #expect(text.contains("Phone 04 555 0100 · desk@harbour.example · harbour.example"))
+            #expect(text.contains("NZBN 9429041234567"))
+            #expect(!text.contains("Knot clinic"))
+            let html = try ok("plan", visit, "--for", audience, "--format", "html").stdout
+            #expect(html.contains("<span>1 Quay St, Wellington 6011</span>"))
+            #expect(html.contains("NZBN 9429041234567"))
+        }
+        let xml = try ok("plan", visit, "--format", "xml").stdout
+        #expect(xml.contains("<clinic country=\"NZ\"><name>Harbour Physio</name>"))
+        #expect(xml.contains("<emergencyNumber>111</emergencyNumber>"))
+        // --clinic renames one document only.
+        #expect(try ok("plan", visit, "--clinic", "Locum Rooms").stdout.contains("Locum Rooms"))
+        #expect(try ok("plan", visit).stdout.contains("Harbour Physio"))
+    }
+
+    @Test("a broken setting is refused whole (exit 65) naming option, value and rule; nothing changes")
+    func brokenSettingsRefusedWhole() throws {
+        try clinic.setUp()
+        try ok("clinic", "set", "--name", "Harbour Physio")
+        let r = try clinic.knot(["clinic", "set", "--name", "Other", "--email", "nobody", "--emergency-number", "9"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("--email"))
+        #expect(r.stderr.contains("'nobody'"))
+        #expect(r.stderr.contains("--emergency-number"))
+        #expect(try ok("clinic", "show").stdout.contains("Name: Harbour Physio\n"))
+        let days = try clinic.knot(["clinic", "set", "--open-days", "funday"])
+        #expect(days.status == 65)
+        #expect(days.stderr.contains("--open-days"))
+    }
+
+    @Test("only an administrator changes the clinic's settings (exit 77); the change is audited")
+    func administratorsOnly() throws {
+        try clinic.setUp()
+        let r = try clinic.knot(["clinic", "set", "--phone", "02 9555 0100"], as: "rec")
+        #expect(r.status == 77)
+        try ok("clinic", "set", "--phone", "02 9555 0100")
+        let audit = try ok("audit", "log").stdout
+        #expect(audit.contains("phone: 02 9555 0100"))
+    }
+
+    @Test("open Monday to Friday: a review that falls on Sunday moves to Monday; review rules are settings")
+    func reviewOffClosedDays() throws {
+        try clinic.setUp()
+        try ok("clinic", "set", "--open-days", "mon-fri", "--acute-days", "5", "--chronic-days", "5")
+        let shown = try ok("clinic", "show").stdout
+        #expect(shown.contains("Open days: mon,tue,wed,thu,fri\n"))
+        #expect(shown.contains("Review: acute 5 days, otherwise 5 days"))
+        try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        // Tuesday 7 July 2026 + 5 days is Sunday 12 July.
+        let visit = String(try clinic.signedVisit("K1", at: "2026-07-07T09:00"))
+        let items = try ok("plan", visit, "--items").stdout
+        #expect(items.contains("review 2026-07-13"), "\(items)")
+        #expect(items.contains("Monday 13 July 2026"))
+        try ok("clinic", "set", "--clear", "open-days", "--clear", "review-rules")
+        #expect(try ok("plan", visit, "--items", "--rebuild").stdout.contains("review 2026-07-14"))
+    }
+
+    @Test("the settings travel in the clinic export: a clinic made from it has them, and exports the same bytes; an export without settings still imports")
+    func settingsTravelInTheExport() throws {
+        try clinic.setUp()
+        try ok("clinic", "set", "--name", "Harbour Physio", "--phone", "04 555 0100", "--country", "NZ", "--open-days", "mon-sat",
+               "--acute-days", "6")
+        try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        try clinic.signedVisit("K1")
+        let a = clinic.home.file("a.xml"), b = clinic.home.file("b.xml")
+        try ok("export", "--output", a, "--no-audit")
+        let exported = String(decoding: try #require(FileManager.default.contents(atPath: a)), as: UTF8.self)
+        #expect(exported.contains("<setting name=\"clinic_name\">Harbour Physio</setting>"))
+        #expect(exported.contains("<setting name=\"emergency_number\">") == false, "111 follows the country; only what was set travels")
+        #expect(exported.contains("<setting name=\"country\">NZ</setting>"))
+
+        let copy = clinic.home.file("copy.sqlite")
+        let made = try clinic.knot(["init", "--from", a], as: nil, database: copy)
+        try #require(made.status == 0, "\(made.stderr)")
+        #expect(try clinic.knot(["clinic", "show"], database: copy).stdout == (try ok("clinic", "show").stdout))
+        #expect(try clinic.knot(["export", "--output", b, "--no-audit"], database: copy).status == 0)
+        #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
+
+        // An export from before settings travelled (no <setting>) still makes a clinic, with the defaults.
+        let old = clinic.home.file("old.xml")
+        let stripped = exported.replacingOccurrences(of: #"<setting name="[a-z_]+">[^<]*</setting>"#, with: "", options: .regularExpression)
+        #expect(!stripped.contains("<setting"))
+        try Data(stripped.utf8).write(to: URL(fileURLWithPath: old))
+        let fromOld = clinic.home.file("old.sqlite")
+        let r = try clinic.knot(["init", "--from", old], as: nil, database: fromOld)
+        try #require(r.status == 0, "\(r.stderr)")
+        let shown = try clinic.knot(["clinic", "show"], database: fromOld).stdout
+        #expect(shown.contains("Name: Knot clinic\n"))
+        #expect(shown.contains("Emergency number: 000\n"))
+    }
+}
