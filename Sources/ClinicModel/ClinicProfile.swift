@@ -75,6 +75,35 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
         }
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case name, address, phone, email, website, businessNumber, country, emergencyNumber, openWeekdays
+    }
+
+    /// Open days as a sorted list, so `knot clinic show --json` prints the same every time.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(address, forKey: .address)
+        try c.encodeIfPresent(phone, forKey: .phone)
+        try c.encodeIfPresent(email, forKey: .email)
+        try c.encodeIfPresent(website, forKey: .website)
+        try c.encodeIfPresent(businessNumber, forKey: .businessNumber)
+        try c.encodeIfPresent(country, forKey: .country)
+        try c.encode(emergencyNumber, forKey: .emergencyNumber)
+        try c.encode(openWeekdays.sorted(), forKey: .openWeekdays)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let country = try c.decodeIfPresent(String.self, forKey: .country)
+        self.init(name: try c.decodeIfPresent(String.self, forKey: .name) ?? Self.defaultName,
+                  address: try c.decodeIfPresent(String.self, forKey: .address), phone: try c.decodeIfPresent(String.self, forKey: .phone),
+                  email: try c.decodeIfPresent(String.self, forKey: .email), website: try c.decodeIfPresent(String.self, forKey: .website),
+                  businessNumber: try c.decodeIfPresent(String.self, forKey: .businessNumber), country: country,
+                  emergencyNumber: try c.decodeIfPresent(String.self, forKey: .emergencyNumber),
+                  openWeekdays: Set(try c.decodeIfPresent([Int].self, forKey: .openWeekdays) ?? Array(Self.everyDay)))
+    }
+
     // MARK: - Opening days
 
     public static let weekdayCodes = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]

@@ -119,15 +119,15 @@ extension ClinicSession {
             errors += try tx.clinicProfile().validate()
 
             var rules = change.clear.contains("review-rules") ? ReviewRules.standard : try Self.storedReviewRules(tx)
-            func days(_ value: Int?, _ option: String, _ range: ClosedRange<Int>, into keyPath: WritableKeyPath<ReviewRules, Int>) {
+            func setDays(_ value: Int?, _ option: String, _ range: ClosedRange<Int>, into keyPath: WritableKeyPath<ReviewRules, Int>) {
                 guard let value else { return }
                 if range.contains(value) { rules[keyPath: keyPath] = value }
                 else { errors.append(ValidationError(field: option, value: String(value), rule: "must be \(range.lowerBound) to \(range.upperBound) days")) }
             }
-            days(change.acuteDays, "--acute-days", 1...90, into: \.acuteDays)
-            days(change.chronicDays, "--chronic-days", 1...365, into: \.chronicDays)
-            days(change.seriousAdverseEventDays, "--serious-adverse-event-days", 1...7, into: \.seriousAdverseEventDays)
-            days(change.significantAdverseEventDays, "--significant-adverse-event-days", 1...14, into: \.significantAdverseEventDays)
+            setDays(change.acuteDays, "--acute-days", 1...90, into: \.acuteDays)
+            setDays(change.chronicDays, "--chronic-days", 1...365, into: \.chronicDays)
+            setDays(change.seriousAdverseEventDays, "--serious-adverse-event-days", 1...7, into: \.seriousAdverseEventDays)
+            setDays(change.significantAdverseEventDays, "--significant-adverse-event-days", 1...14, into: \.significantAdverseEventDays)
             if let pain = change.acutePainAtLeast {
                 if (0...10).contains(pain) { rules.acutePainAtLeast = pain == 0 ? nil : pain }
                 else { errors.append(ValidationError(field: "--acute-pain-at-least", value: String(pain), rule: "must be 1 to 10 (NPRS), or 0 to turn the trigger off")) }

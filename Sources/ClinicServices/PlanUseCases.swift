@@ -49,12 +49,12 @@ extension ClinicSession {
             // renames it on this one document only.
             var clinic = try tx.clinicProfile()
             if let clinicName, !clinicName.trimmingCharacters(in: .whitespaces).isEmpty { clinic.name = clinicName }
-            let rules = try rules ?? Self.storedReviewRules(tx)
+            let reviewRules = try rules ?? Self.storedReviewRules(tx)
             let ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
                                   sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinic: clinic, today: today,
                                   corrections: amended.corrections)
             let storedPlans = try tx.plans(visitID: visitID)
-            var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: rules)
+            var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: reviewRules)
             if !edits.isEmpty {
                 if plan.status == .final && !(save || final) {
                     throw ServiceError.refused(action: "edit the plan", reasons: ["version \(plan.version) is final; add --save or --final to make a new version"])

@@ -120,7 +120,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Start again from the rules instead of the latest stored version.") var rebuild = false
     @Flag(help: "List the plan's items numbered (the numbers --remove and --reword take).") var items = false
     @Option(help: "Clinic name printed on this plan only (the clinic's own name is set once with knot clinic set --name).")
-    var clinic: String? = ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"]
+    var clinic: String?
 
     func run() throws {
         guard let f = PlanFormat(rawValue: format) else { throw UsageError("--format must be text, html or xml") }
@@ -140,7 +140,7 @@ struct PlanCommand: ParsableCommand {
         }
         for n in remove.sorted(by: >) { edits.append(.remove(n)) }
         let rendered = try global.session().plan(visitID: visit, edits: edits, save: save, final: isFinal, rebuild: rebuild,
-                                                 format: f, audience: who, clinicName: clinic)
+                                                 format: f, audience: who, clinicName: clinic ?? ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"])
         if items {
             Console.print("Plan version \(rendered.plan.version) (\(rendered.plan.status.rawValue))" + (rendered.plan.reviewDate.map { ", review \($0)" } ?? ""))
             for (i, item) in rendered.plan.items.enumerated() {
