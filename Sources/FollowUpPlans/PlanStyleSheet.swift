@@ -60,11 +60,11 @@ enum PlanStyleSheet {
       body { background: none; font-size: 10.5pt; }
       .sheet { box-shadow: none; margin: 0; padding: 0; max-width: none; }
       html, body { width: auto; }
-      section, figure, li, .letterhead, .closing, .meta { break-inside: avoid; page-break-inside: avoid; }
+      figure, li, .letterhead, .closing, .meta, .red-flags, section.review, section.response, section.pain { break-inside: avoid; page-break-inside: avoid; }
+      h2, .intro { break-after: avoid; page-break-after: avoid; }
       .letterhead { margin-bottom: 12px; }
       figure.body svg { max-height: 120mm; }
       a { color: inherit; text-decoration: none; }
-      h2 { break-after: avoid; page-break-after: avoid; }
       .red-flags { background: none; }
     }
     @media (max-width: 640px) {
