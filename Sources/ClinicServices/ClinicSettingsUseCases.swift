@@ -13,6 +13,21 @@ public struct ClinicSettingsSummary: Sendable, Codable, Equatable {
     public var clinic: ClinicProfile
     /// When patients come back (`knot clinic set --acute-days ...`).
     public var reviewRules: ReviewRules
+    /// The default needle stock, nil when none is set.
+    public var needleStock: NeedleStock?
+}
+
+/// The clinic's default needles: what `knot needle add` takes when the practitioner gives no
+/// brand, size or lot; a lot past its expiry is refused at needling.
+public struct NeedleStock: Sendable, Codable, Equatable {
+    public var brand: String?
+    /// "0.25x40" (gauge x length, mm).
+    public var size: String?
+    public var lot: String?
+    public var lotExpiry: LocalDate?
+
+    /// Whether the stock lot may not be used on `date` (used after its expiry day).
+    public func isExpired(on date: LocalDate) -> Bool { lotExpiry.map { $0 < date } ?? false }
 }
 
 /// A change to the clinic's details: nil leaves a field as it is; `clear` removes fields
@@ -34,13 +49,20 @@ public struct ClinicSettingsChange: Sendable, Equatable {
     public var acutePainAtLeast: Int?
     public var seriousAdverseEventDays: Int?
     public var significantAdverseEventDays: Int?
+    public var needleBrand: String?
+    /// "0.25x40".
+    public var needleSize: String?
+    public var needleLot: String?
+    /// YYYY-MM-DD.
+    public var needleLotExpiry: String?
     public var clear: Set<String> = []
 
     public init() {}
 
     /// The fields `clear` accepts.
     public static let clearable = ["name", "address", "phone", "email", "website", "business-number", "country",
-                                   "emergency-number", "open-days", "review-rules"]
+                                   "emergency-number", "open-days", "review-rules",
+                                   "needle-brand", "needle-size", "needle-lot", "needle-lot-expiry"]
 
     public var isEmpty: Bool { self == ClinicSettingsChange() }
 }
@@ -65,6 +87,20 @@ extension ClinicSession {
         try tx.clinicSettings()[ClinicSettingName.timeZone].flatMap { TimeZone(identifier: $0) }
     }
 
+    /// The clinic's default needle stock, nil when none of it is set.
+    static func storedNeedleStock(_ tx: any ClinicRecordReader) throws -> NeedleStock? {
+        let s = try tx.clinicSettings()
+        let stock = NeedleStock(brand: s[ClinicSettingName.needleBrand], size: s[ClinicSettingName.needleSize],
+                                lot: s[ClinicSettingName.needleLot],
+                                lotExpiry: s[ClinicSettingName.needleLotExpiry].flatMap { try? LocalDate(parsing: $0) })
+        return stock == NeedleStock() ? nil : stock
+    }
+
+    /// The clinic's default needle stock (for `knot needle add`).
+    public func needleStock() throws -> NeedleStock? {
+        try database.read { tx in try Self.storedNeedleStock(tx) }
+    }
+
     /// The clinic's review rules from its settings, the standard ones when none are stored
     /// (or the stored ones no longer read).
     static func storedReviewRules(_ tx: any ClinicRecordReader) throws -> ReviewRules {
@@ -77,7 +113,8 @@ extension ClinicSession {
         try database.read { tx in
             let stored = try Self.storedTimeZone(tx)
             return ClinicSettingsSummary(timeZone: (stored ?? TimeZone.current).identifier, timeZoneStored: stored != nil,
-                                         clinic: try tx.clinicProfile(), reviewRules: try Self.storedReviewRules(tx))
+                                         clinic: try tx.clinicProfile(), reviewRules: try Self.storedReviewRules(tx),
+                                         needleStock: try Self.storedNeedleStock(tx))
         }
     }
 
@@ -95,6 +132,17 @@ extension ClinicSession {
         if let text = change.openDays {
             do { days = try ClinicProfile.parseWeekdays(text, field: "--open-days") } catch { errors.append(error) }
         }
+        if let size = change.needleSize {
+            do { _ = try Needle.parseSize(size) } catch { errors.append(ValidationError(field: "--needle-size", value: size, rule: error.rule)) }
+        }
+        if let expiry = change.needleLotExpiry, (try? LocalDate(parsing: expiry)) == nil {
+            errors.append(ValidationError(field: "--needle-lot-expiry", value: expiry, rule: "is not a date (YYYY-MM-DD)"))
+        }
+        for (option, value) in [("--needle-brand", change.needleBrand), ("--needle-lot", change.needleLot)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty || value.count > 60 {
+                errors.append(ValidationError(field: option, value: value, rule: "must be 1 to 60 characters"))
+            }
+        }
         if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             errors.append(ValidationError(field: "--name", value: name, rule: "must not be blank"))
         }
@@ -107,6 +155,10 @@ extension ClinicSession {
                 ("country", ClinicSettingName.country, change.country?.uppercased()),
                 ("emergency-number", ClinicSettingName.emergencyNumber, change.emergencyNumber),
                 ("open-days", ClinicSettingName.openDays, days.map(ClinicProfile.weekdaysText)),
+                ("needle-brand", ClinicSettingName.needleBrand, change.needleBrand),
+                ("needle-size", ClinicSettingName.needleSize, change.needleSize),
+                ("needle-lot", ClinicSettingName.needleLot, change.needleLot),
+                ("needle-lot-expiry", ClinicSettingName.needleLotExpiry, change.needleLotExpiry),
             ]
             for (option, setting, value) in names {
                 if let value {

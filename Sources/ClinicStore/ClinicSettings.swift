@@ -19,6 +19,12 @@ public enum ClinicSettingName {
     public static let emergencyNumber = "emergency_number"
     /// "mon,tue,wed,thu,fri": the days a review may fall on.
     public static let openDays = "open_days"
+    /// The clinic's default needle stock: brand, size ("0.25x40"), lot and the lot's expiry
+    /// (YYYY-MM-DD); `knot needle add` takes them when not given, and refuses the lot once expired.
+    public static let needleBrand = "needle_brand"
+    public static let needleSize = "needle_size"
+    public static let needleLot = "needle_lot"
+    public static let needleLotExpiry = "needle_lot_expiry"
     /// The review-interval rules as JSON (`ReviewRules`).
     public static let reviewRules = "review_rules"
 }

@@ -106,6 +106,35 @@ struct ClinicSettingsTests {
         #expect(try ok("plan", visit, "--items", "--rebuild").stdout.contains("review 2026-07-14"))
     }
 
+    @Test("the clinic's needle stock fills brand, size and lot at needling; an expired stock lot is refused (exit 1) and nothing is logged")
+    func needleStockAndExpiredLot() throws {
+        try clinic.setUp()
+        try ok("clinic", "set", "--needle-brand", "Seirin", "--needle-size", "0.25x40", "--needle-lot", "L2411", "--needle-lot-expiry", "2099-03-31")
+        #expect(try ok("clinic", "show").stdout.contains("Needle stock: Seirin 0.25x40 lot L2411, lot expires 2099-03-31\n"))
+        let badSize = try clinic.knot(["clinic", "set", "--needle-size", "thin", "--needle-lot-expiry", "31/03/2027"])
+        #expect(badSize.status == 1)
+        #expect(badSize.stderr.contains("--needle-size") && badSize.stderr.contains("--needle-lot-expiry"))
+
+        try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        try ok("visit", "new", "K1", "--complaint", "Calf pain", "--pain-now", "5")
+        try ok("finding", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--active")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting")
+        try ok("screen", "record", "K1", "--none-present")
+        // No --brand, --size or --lot: the clinic's stock.
+        try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--inserted", "1", "--removed", "1")
+        let shown = try ok("visit", "show", "1").stdout
+        #expect(shown.contains("0.25 x 40 mm Seirin lot L2411"), "\(shown)")
+
+        try ok("clinic", "set", "--needle-lot-expiry", "2020-01-31")
+        #expect(try ok("clinic", "show").stdout.contains("lot expires 2020-01-31 (expired: refused at needling)"))
+        let refused = try clinic.knot(["needle", "add", "1", "--muscle", "soleus", "--side", "left", "--inserted", "1", "--removed", "1"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("needle lot L2411 expired on 2020-01-31"))
+        #expect(!(try ok("visit", "show", "1").stdout.contains("Soleus")))
+        // Another lot, given outright, is fine.
+        try ok("needle", "add", "1", "--muscle", "soleus", "--side", "left", "--lot", "L2502", "--inserted", "1", "--removed", "1")
+    }
+
     @Test("the settings travel in the clinic export: a clinic made from it has them, and exports the same bytes; an export without settings still imports")
     func settingsTravelInTheExport() throws {
         try clinic.setUp()

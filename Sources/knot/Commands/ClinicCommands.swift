@@ -42,6 +42,12 @@ struct ClinicCommand: ParsableCommand {
                      + (r.acutePainAtLeast.map { "\($0)/10" } ?? "(off)")
                      + "; after a serious adverse event \(r.seriousAdverseEventDays) day\(r.seriousAdverseEventDays == 1 ? "" : "s")"
                      + ", after a significant one \(r.significantAdverseEventDays) days")
+        if let n = settings.needleStock {
+            lines.append("Needle stock: " + [n.brand, n.size, n.lot.map { "lot \($0)" }].compactMap { $0 }.joined(separator: " ")
+                         + (n.lotExpiry.map { ", lot expires \($0)" + (n.isExpired(on: .today()) ? " (expired: refused at needling)" : "") } ?? ""))
+        } else {
+            lines.append("Needle stock: (not set)")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -53,6 +59,7 @@ struct ClinicCommand: ParsableCommand {
             knot clinic set --country NZ                      emergency number 111 unless --emergency-number is given
             knot clinic set --open-days mon-fri,sat           reviews move to the next open day
             knot clinic set --acute-days 5 --chronic-days 21
+            knot clinic set --needle-brand Seirin --needle-size 0.25x40 --needle-lot L2411 --needle-lot-expiry 2027-03-31
             knot clinic set --clear website --clear review-rules
             """)
         @OptionGroup var global: GlobalOptions
@@ -73,6 +80,10 @@ struct ClinicCommand: ParsableCommand {
         @Option(help: "Pain (NPRS) at or above which a visit is acute; 0 turns it off.") var acutePainAtLeast: Int?
         @Option(help: "Days to the review after a serious adverse event.") var seriousAdverseEventDays: Int?
         @Option(help: "Days to the review after a significant adverse event.") var significantAdverseEventDays: Int?
+        @Option(help: "Default needle brand for knot needle add.") var needleBrand: String?
+        @Option(help: "Default needle size, gauge x length in mm (e.g. 0.25x40).") var needleSize: String?
+        @Option(help: "Default needle lot.") var needleLot: String?
+        @Option(help: "The default lot's expiry date (YYYY-MM-DD): after it the lot is refused at needling.") var needleLotExpiry: String?
         @Option(help: ArgumentHelp("Remove a setting so it falls back to its default: \(ClinicSettingsChange.clearable.joined(separator: ", ")).", valueName: "field"))
         var clear: [String] = []
 
@@ -82,13 +93,14 @@ struct ClinicCommand: ParsableCommand {
             c.website = website; c.businessNumber = businessNumber; c.country = country; c.emergencyNumber = emergencyNumber
             c.openDays = openDays; c.acuteDays = acuteDays; c.chronicDays = chronicDays; c.acutePainAtLeast = acutePainAtLeast
             c.seriousAdverseEventDays = seriousAdverseEventDays; c.significantAdverseEventDays = significantAdverseEventDays
+            c.needleBrand = needleBrand; c.needleSize = needleSize; c.needleLot = needleLot; c.needleLotExpiry = needleLotExpiry
             c.clear = Swift.Set(clear)
             return c
         }
 
         func validate() throws {
             guard timeZone != nil || !change.isEmpty else {
-                throw UsageError("nothing to set: give --time-zone, --name, --address, --phone, --email, --website, --business-number, --country, --emergency-number, --open-days, a review option or --clear")
+                throw UsageError("nothing to set: give --time-zone, --name, --address, --phone, --email, --website, --business-number, --country, --emergency-number, --open-days, a review option, a --needle- option or --clear")
             }
             if let timeZone {
                 do { _ = try ClinicTimeZone.named(timeZone, field: "--time-zone") } catch { throw UsageError(error.description) }
