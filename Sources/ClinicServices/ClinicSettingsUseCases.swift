@@ -1,6 +1,7 @@
 import Foundation
 import ClinicModel
 import ClinicStore
+import ClinicXML
 import FollowUpPlans
 
 /// The clinic's settings as `knot clinic show` prints them.
@@ -15,6 +16,8 @@ public struct ClinicSettingsSummary: Sendable, Codable, Equatable {
     public var reviewRules: ReviewRules
     /// The default needle stock, nil when none is set.
     public var needleStock: NeedleStock?
+    /// "image/png, 2048 bytes", nil when the clinic has no logo.
+    public var logo: String?
 }
 
 /// The clinic's default needles: what `knot needle add` takes when the practitioner gives no
@@ -55,6 +58,8 @@ public struct ClinicSettingsChange: Sendable, Equatable {
     public var needleLot: String?
     /// YYYY-MM-DD.
     public var needleLotExpiry: String?
+    /// A PNG or SVG for the HTML letterhead (checked by `ClinicLogo`).
+    public var logo: Data?
     public var clear: Set<String> = []
 
     public init() {}
@@ -62,13 +67,21 @@ public struct ClinicSettingsChange: Sendable, Equatable {
     /// The fields `clear` accepts.
     public static let clearable = ["name", "address", "phone", "email", "website", "business-number", "country",
                                    "emergency-number", "open-days", "review-rules",
-                                   "needle-brand", "needle-size", "needle-lot", "needle-lot-expiry"]
+                                   "needle-brand", "needle-size", "needle-lot", "needle-lot-expiry", "logo"]
 
     public var isEmpty: Bool { self == ClinicSettingsChange() }
 }
 
 extension ClinicRecordReader {
     /// The clinic's details from its settings; defaults for what is not set.
+    /// The clinic's logo (base64 and media type), nil when none is stored.
+    func clinicLogo() throws -> (base64: String, type: String)? {
+        let s = try clinicSettings()
+        guard let data = s[ClinicSettingName.logo], let type = s[ClinicSettingName.logoType],
+              ["image/png", "image/svg+xml"].contains(type) else { return nil }
+        return (data, type)
+    }
+
     func clinicProfile() throws -> ClinicProfile {
         let s = try clinicSettings()
         let days = s[ClinicSettingName.openDays].flatMap { try? ClinicProfile.parseWeekdays($0, field: "open_days") } ?? ClinicProfile.everyDay
@@ -114,7 +127,9 @@ extension ClinicSession {
             let stored = try Self.storedTimeZone(tx)
             return ClinicSettingsSummary(timeZone: (stored ?? TimeZone.current).identifier, timeZoneStored: stored != nil,
                                          clinic: try tx.clinicProfile(), reviewRules: try Self.storedReviewRules(tx),
-                                         needleStock: try Self.storedNeedleStock(tx))
+                                         needleStock: try Self.storedNeedleStock(tx), logo: try tx.clinicLogo().map { logo in
+                                             "\(logo.type), \(Data(base64Encoded: logo.base64)?.count ?? 0) bytes"
+                                         })
         }
     }
 
@@ -143,6 +158,10 @@ extension ClinicSession {
                 errors.append(ValidationError(field: option, value: value, rule: "must be 1 to 60 characters"))
             }
         }
+        var logoType: String?
+        if let logo = change.logo {
+            do { logoType = try ClinicLogo.check(logo) } catch { errors.append(error) }
+        }
         if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             errors.append(ValidationError(field: "--name", value: name, rule: "must not be blank"))
         }
@@ -159,6 +178,8 @@ extension ClinicSession {
                 ("needle-size", ClinicSettingName.needleSize, change.needleSize),
                 ("needle-lot", ClinicSettingName.needleLot, change.needleLot),
                 ("needle-lot-expiry", ClinicSettingName.needleLotExpiry, change.needleLotExpiry),
+                ("logo", ClinicSettingName.logo, logoType != nil ? change.logo?.base64EncodedString() : nil),
+                ("logo", ClinicSettingName.logoType, logoType),
             ]
             for (option, setting, value) in names {
                 if let value {

@@ -50,9 +50,10 @@ extension ClinicSession {
             var clinic = try tx.clinicProfile()
             if let clinicName, !clinicName.trimmingCharacters(in: .whitespaces).isEmpty { clinic.name = clinicName }
             let reviewRules = try rules ?? Self.storedReviewRules(tx)
-            let ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
+            var ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
                                   sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinic: clinic, today: today,
                                   corrections: amended.corrections)
+            ctx.clinicLogo = try tx.clinicLogo().map { "data:\($0.type);base64,\($0.base64)" }
             let storedPlans = try tx.plans(visitID: visitID)
             var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: reviewRules)
             if !edits.isEmpty {

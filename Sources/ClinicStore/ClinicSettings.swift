@@ -25,6 +25,9 @@ public enum ClinicSettingName {
     public static let needleSize = "needle_size"
     public static let needleLot = "needle_lot"
     public static let needleLotExpiry = "needle_lot_expiry"
+    /// The HTML letterhead's logo, base64, and its media type (image/png or image/svg+xml).
+    public static let logo = "logo"
+    public static let logoType = "logo_type"
     /// The review-interval rules as JSON (`ReviewRules`).
     public static let reviewRules = "review_rules"
 }

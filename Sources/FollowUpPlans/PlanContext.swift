@@ -24,6 +24,9 @@ public struct PlanContext: Sendable {
     /// The clinic's letterhead under its name: address, phone, email and web, business number
     /// (`ClinicProfile.letterheadLines`); every plan and letter carries it.
     public var clinicDetails: [String]
+    /// The clinic's logo as a data: URI (image/png or image/svg+xml, checked when it was set),
+    /// drawn at the head of the HTML page; nil for none.
+    public var clinicLogo: String? = nil
     /// The weekdays the clinic is open (0 = Sunday ... 6 = Saturday): a review never falls on another.
     public var openWeekdays: Set<Int>
     /// The day the plan is made (letters are dated with it).

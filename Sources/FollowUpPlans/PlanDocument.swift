@@ -39,6 +39,8 @@ struct PlanDocument {
     var clinicName: String
     /// The letterhead under the clinic's name (address, contact, business number).
     var clinicDetails: [String] = []
+    /// The logo as a data: URI (HTML only).
+    var clinicLogo: String?
     var title: String
     var header: [(label: String, value: String)]
     var greeting: String?
@@ -52,6 +54,7 @@ struct PlanDocument {
         case .referrer: self = PlanDocument.referrer(plan, ctx)
         }
         clinicDetails = ctx.clinicDetails
+        clinicLogo = ctx.clinicLogo.flatMap { $0.hasPrefix("data:image/png;base64,") || $0.hasPrefix("data:image/svg+xml;base64,") ? $0 : nil }
     }
 
     private init(audience: PlanAudience, clinicName: String, title: String, header: [(label: String, value: String)],

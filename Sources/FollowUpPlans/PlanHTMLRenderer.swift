@@ -56,6 +56,7 @@ public enum PlanHTMLRenderer {
     private static func letterhead(_ doc: PlanDocument, kind: String, into m: inout Markup) {
         m.open("header", [("class", "letterhead")])
         m.open("div", [("class", "brand")])
+        if let logo = doc.clinicLogo { m.empty("img", [("class", "logo"), ("src", logo), ("alt", "")]) }
         m.open("div", [("class", "clinic-block")])
         m.element("div", [("class", "clinic")], text: doc.clinicName)
         if !doc.clinicDetails.isEmpty {

@@ -16,6 +16,8 @@ enum PlanStyleSheet {
     .letterhead { border-bottom: 3px solid #1f6f8b; padding-bottom: 10px; margin-bottom: 18px; }
     .brand { display: flex; justify-content: space-between; align-items: baseline; gap: 12px; }
     .clinic { font-size: 15pt; font-weight: 700; color: #1f6f8b; letter-spacing: 0.01em; }
+    img.logo { max-height: 18mm; max-width: 45mm; margin-right: 10px; flex: 0 0 auto; }
+    .clinic-block { flex: 1 1 auto; }
     .clinic-details { font-style: normal; font-size: 8.5pt; color: #5b6875; line-height: 1.35; }
     .clinic-details span { display: block; }
     .doc-kind { font-size: 9pt; text-transform: uppercase; letter-spacing: 0.12em; color: #5b6875; }

@@ -135,6 +135,46 @@ struct ClinicSettingsTests {
         try ok("needle", "add", "1", "--muscle", "soleus", "--side", "left", "--lot", "L2502", "--inserted", "1", "--removed", "1")
     }
 
+    @Test("a PNG or a plain SVG logo is embedded in the HTML letterhead; a hostile SVG, a fake PNG and an oversized file are refused")
+    func logo() throws {
+        try clinic.setUp()
+        func file(_ name: String, _ data: Data) throws -> String {
+            let path = clinic.home.file(name)
+            try data.write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let hostile: [(String, String)] = [
+            ("script.svg", #"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#),
+            ("onload.svg", #"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>"#),
+            ("remote.svg", #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://tracker.example/p.png"/></svg>"#),
+            ("style.svg", #"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(https://x.example/a) }</style></svg>"#),
+            ("foreign.svg", #"<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p xmlns="http://www.w3.org/1999/xhtml">hi</p></foreignObject></svg>"#),
+            ("entity.svg", #"<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>"#),
+            ("fake.png", "\u{89}PNG not really"),
+        ]
+        for (name, text) in hostile {
+            let r = try clinic.knot(["clinic", "set", "--logo", try file(name, Data(text.utf8))])
+            #expect(r.status == 1, "\(name) was accepted")
+            #expect(r.stderr.contains("--logo"), "\(name): \(r.stderr)")
+        }
+        let big = try clinic.knot(["clinic", "set", "--logo", try file("big.svg", Data(repeating: 0x20, count: 200_000))])
+        #expect(big.status != 0)
+        #expect(try ok("clinic", "show").stdout.contains("Logo: (not set)\n"))
+
+        try ok("clinic", "set", "--logo", try file("ok.svg", Data(#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs><linearGradient id="g"/></defs><rect width="10" height="10" fill="url(#g)"/></svg>"#.utf8)))
+        #expect(try ok("clinic", "show").stdout.contains("Logo: image/svg+xml, "))
+        // A 1 × 1 PNG.
+        let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!
+        try ok("clinic", "set", "--logo", try file("logo.png", png))
+        try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        let visit = String(try clinic.signedVisit("K1"))
+        let html = try ok("plan", visit, "--format", "html").stdout
+        #expect(html.contains("<img class=\"logo\" src=\"data:image/png;base64,\(png.base64EncodedString())\" alt=\"\"/>"))
+        #expect(!(try ok("plan", visit).stdout.contains("base64")))
+        try ok("clinic", "set", "--clear", "logo")
+        #expect(!(try ok("plan", visit, "--format", "html").stdout.contains("<img")))
+    }
+
     @Test("the settings travel in the clinic export: a clinic made from it has them, and exports the same bytes; an export without settings still imports")
     func settingsTravelInTheExport() throws {
         try clinic.setUp()

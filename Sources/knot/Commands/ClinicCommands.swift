@@ -48,6 +48,7 @@ struct ClinicCommand: ParsableCommand {
         } else {
             lines.append("Needle stock: (not set)")
         }
+        lines.append("Logo: \(settings.logo ?? unset)")
         return lines.joined(separator: "\n")
     }
 
@@ -84,6 +85,8 @@ struct ClinicCommand: ParsableCommand {
         @Option(help: "Default needle size, gauge x length in mm (e.g. 0.25x40).") var needleSize: String?
         @Option(help: "Default needle lot.") var needleLot: String?
         @Option(help: "The default lot's expiry date (YYYY-MM-DD): after it the lot is refused at needling.") var needleLotExpiry: String?
+        @Option(help: ArgumentHelp("A PNG or SVG logo for the HTML letterhead (at most 100 KB; an SVG with scripts, event handlers or outside references is refused).", valueName: "file"))
+        var logo: String?
         @Option(help: ArgumentHelp("Remove a setting so it falls back to its default: \(ClinicSettingsChange.clearable.joined(separator: ", ")).", valueName: "field"))
         var clear: [String] = []
 
@@ -94,11 +97,23 @@ struct ClinicCommand: ParsableCommand {
             c.openDays = openDays; c.acuteDays = acuteDays; c.chronicDays = chronicDays; c.acutePainAtLeast = acutePainAtLeast
             c.seriousAdverseEventDays = seriousAdverseEventDays; c.significantAdverseEventDays = significantAdverseEventDays
             c.needleBrand = needleBrand; c.needleSize = needleSize; c.needleLot = needleLot; c.needleLotExpiry = needleLotExpiry
+            c.logo = logoData
             c.clear = Swift.Set(clear)
             return c
         }
 
+        /// The logo file's bytes (read once; a missing file is refused in validate()).
+        var logoData: Data? { logo.flatMap { FileManager.default.contents(atPath: $0) } }
+
         func validate() throws {
+            if let logo {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: logo, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                    throw UsageError("--logo: '\(logo)': no such file")
+                }
+                let size = (try? FileManager.default.attributesOfItem(atPath: logo)[.size] as? Int) ?? 0
+                if size > 1_048_576 { throw UsageError("--logo: '\(logo)' is \(size) bytes; a logo may be at most 100 KB") }
+            }
             guard timeZone != nil || !change.isEmpty else {
                 throw UsageError("nothing to set: give --time-zone, --name, --address, --phone, --email, --website, --business-number, --country, --emergency-number, --open-days, a review option, a --needle- option or --clear")
             }
