@@ -99,6 +99,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     // MARK: clinic settings
     /// Sets one clinic setting, audited with its old and new value.
     func setClinicSetting(name: String, value: String, actor: String) throws
+    /// Removes one clinic setting so it falls back to its default, audited.
+    func removeClinicSetting(name: String, actor: String) throws
 }
 
 /// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,

@@ -243,6 +243,13 @@ extension ClinicSession {
                 }
             }
             try entry.validate()
+            // The clinic's stock lot past its expiry is not used on a patient.
+            if let stock = try Self.storedNeedleStock(tx), let lot = stock.lot, let expiry = stock.lotExpiry,
+               entry.needle.lot == lot, stock.isExpired(on: v.date) {
+                throw ServiceError.refused(action: "record a needling entry", reasons: [
+                    "needle lot \(lot) expired on \(expiry) (the clinic's needle stock): use another lot (--lot) and set the new stock with knot clinic set --needle-lot LOT --needle-lot-expiry DATE",
+                ])
+            }
             let refusals = NeedlingSafety.checkMayNeedle(visit: v, patient: p, consents: try tx.consents(patientID: p.id!),
                                                          screens: try tx.screens(patientID: p.id!), entry: entry)
             if !refusals.isEmpty {

@@ -37,6 +37,10 @@ struct PlanDocument {
 
     var audience: PlanAudience
     var clinicName: String
+    /// The letterhead under the clinic's name (address, contact, business number).
+    var clinicDetails: [String] = []
+    /// The logo as a data: URI (HTML only).
+    var clinicLogo: String?
     var title: String
     var header: [(label: String, value: String)]
     var greeting: String?
@@ -49,6 +53,8 @@ struct PlanDocument {
         case .patient: self = PlanDocument.patient(plan, ctx)
         case .referrer: self = PlanDocument.referrer(plan, ctx)
         }
+        clinicDetails = ctx.clinicDetails
+        clinicLogo = ctx.clinicLogo.flatMap { $0.hasPrefix("data:image/png;base64,") || $0.hasPrefix("data:image/svg+xml;base64,") ? $0 : nil }
     }
 
     private init(audience: PlanAudience, clinicName: String, title: String, header: [(label: String, value: String)],

@@ -56,7 +56,15 @@ public enum PlanHTMLRenderer {
     private static func letterhead(_ doc: PlanDocument, kind: String, into m: inout Markup) {
         m.open("header", [("class", "letterhead")])
         m.open("div", [("class", "brand")])
+        if let logo = doc.clinicLogo { m.empty("img", [("class", "logo"), ("src", logo), ("alt", "")]) }
+        m.open("div", [("class", "clinic-block")])
         m.element("div", [("class", "clinic")], text: doc.clinicName)
+        if !doc.clinicDetails.isEmpty {
+            m.open("address", [("class", "clinic-details")])
+            for detail in doc.clinicDetails { m.element("span", text: detail) }
+            m.close("address")
+        }
+        m.close("div")
         m.element("div", [("class", "doc-kind")], text: kind)
         m.close("div")
         m.element("h1", text: doc.title)

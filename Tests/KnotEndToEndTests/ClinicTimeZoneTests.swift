@@ -42,7 +42,7 @@ struct ClinicTimeZoneTests {
     func everyOutputIsTheClinicsWhateverTheViewersZone() throws {
         try ok("init", "--handle", "amy", "--name", "Amy Nguyen", "--time-zone", "Australia/Sydney", practitioner: nil)
         let shown = try ok("clinic", "show")
-        #expect(shown.stdout == "Time zone: Australia/Sydney\n")
+        #expect(shown.stdout.hasPrefix("Time zone: Australia/Sydney\n"))
         try ok("patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1")
         let day = Self.sydneyToday()
         // Typed on a UTC machine: --at is the clinic's 09:00, not the machine's.
@@ -129,19 +129,19 @@ struct ClinicTimeZoneTests {
     @Test("the zone is set at init (the machine's by default), shown, changed with an audit entry, and a wrong name is refused")
     func theClinicsZoneIsASetting() throws {
         try ok("init", "--handle", "amy", "--name", "Amy Nguyen", tz: "Europe/London", practitioner: nil)
-        #expect(try ok("clinic", "show").stdout == "Time zone: Europe/London\n")
+        #expect(try ok("clinic", "show").stdout.hasPrefix("Time zone: Europe/London\n"))
         let bad = try knot(["clinic", "set", "--time-zone", "Mars/Olympus_Mons"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--time-zone: 'Mars/Olympus_Mons' is not a time zone name"))
         #expect(try ok("clinic", "show", "--json").stdout.contains("\"timeZone\" : \"Europe/London\""))
         try ok("clinic", "set", "--time-zone", "Pacific/Auckland")
-        #expect(try ok("clinic", "show").stdout == "Time zone: Pacific/Auckland\n")
+        #expect(try ok("clinic", "show").stdout.hasPrefix("Time zone: Pacific/Auckland\n"))
         #expect(try ok("check").stdout.contains("Time zone: Pacific/Auckland"))
         let audit = try ok("audit", "log", "--json").stdout
         #expect(audit.contains("time_zone: Europe/London → Pacific/Auckland"), "\(audit)")
         let refusedInit = try knot(["init", "--time-zone", "Nowhere"], practitioner: nil)
         #expect(refusedInit.status != 0)
-        #expect(try ok("clinic", "show").stdout == "Time zone: Pacific/Auckland\n")
+        #expect(try ok("clinic", "show").stdout.hasPrefix("Time zone: Pacific/Auckland\n"))
     }
 }
 

@@ -379,6 +379,11 @@ struct RecordsXMLEncoder {
         try element("clinic", h.clinic)
         try element("exportedBy", h.exportedBy)
         try element("software", h.software)
+        for (name, value) in h.settings.sorted(by: { $0.key < $1.key }) {
+            try start("setting", ["name": name])
+            try xml.writeText(value)
+            try end()
+        }
         try end()
     }
 
