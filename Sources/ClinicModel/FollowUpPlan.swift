@@ -16,6 +16,8 @@ public struct FollowUpPlan: Sendable, Hashable, Codable, Identifiable {
             case activity
             case redFlags = "red-flags"
             case review
+            /// Outcome measures over the visits so far, in words, with the MCID.
+            case outcomes
             case other
         }
         public var section: Section
