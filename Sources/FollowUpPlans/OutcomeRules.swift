@@ -14,7 +14,7 @@ enum OutcomeRules {
     }
 
     /// "Your leg function score (LEFS) went from 40/80 to 52/80 since your first visit: better by
-    /// 12 points, more than the 9 points that make a difference people notice."
+    /// 12 points, at least the 9 points that make a difference people notice."
     static func patientSummary(_ trend: OutcomeTrend) -> String {
         let s = trend.scale
         guard let f = trend.points.first, let l = trend.points.last, let change = trend.change else {
@@ -27,7 +27,7 @@ enum OutcomeRules {
             return went.replacingOccurrences(of: "went from \(s.format(f.score)) to", with: "is still") + "."
         case .better:
             return change.reachesMCID
-                ? "\(went): better by \(s.formatChange(change.difference)), more than the \(mcid) that make a difference people notice."
+                ? "\(went): better by \(s.formatChange(change.difference)), at least the \(mcid) that make a difference people notice."
                 : "\(went): better by \(s.formatChange(change.difference)), a start; \(mcid) is the change people usually notice."
         case .worse:
             return "\(went): worse by \(s.formatChange(change.difference)); we will look at why at your review."

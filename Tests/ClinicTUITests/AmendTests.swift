@@ -171,7 +171,7 @@ import TerminalKit
     }
 
     @Test func theCommandLineAndTheFormShareOneFieldList() throws {
-        #expect(AmendableField.noteFields.map(\.rawValue) == ["complaint", "notes", "pain.now", "pain.best", "pain.worst", "likely-cause-notes"])
+        #expect(AmendableField.noteFields.map(\.rawValue) == ["complaint", "notes", "pain.now", "pain.best", "pain.worst", "likely-cause-notes", "impression", "impression-code"])
         var visit = Visit(patientID: 1, practitionerID: 1, startedAt: fixedNow, complaint: "Heel pain",
                           pain: PainScores(now: try NPRS(4, field: "pain.now")))
         visit.notes = nil

@@ -33,7 +33,7 @@ struct OutcomeRuleTests {
         #expect(plan.items(PlanRule.outcome(.ndi)).count == 1)
         let lefs = plan.items(PlanRule.outcome(.lefs))[0]
         #expect(lefs.section == .outcomes)
-        #expect(lefs.text == "Your leg function score (LEFS) went from 38/80 to 52/80 since 9 June 2026: better by 14 points, more than the 9 points that make a difference people notice.")
+        #expect(lefs.text == "Your leg function score (LEFS) went from 38/80 to 52/80 since 9 June 2026: better by 14 points, at least the 9 points that make a difference people notice.")
         let ndi = plan.items(PlanRule.outcome(.ndi))[0]
         #expect(ndi.text.contains("from 40% to 24%"))
     }
