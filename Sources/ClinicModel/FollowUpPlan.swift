@@ -16,9 +16,9 @@ public struct FollowUpPlan: Sendable, Hashable, Codable, Identifiable {
             case activity
             case redFlags = "red-flags"
             case review
+            case other
             /// Outcome measures over the visits so far, in words, with the MCID.
             case outcomes
-            case other
         }
         public var section: Section
         public var text: String
