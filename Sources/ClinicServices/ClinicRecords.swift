@@ -70,6 +70,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     @discardableResult func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool) throws -> Treatment
     /// Adds a needling entry to a draft.
     @discardableResult func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry
+    /// Adds a completed outcome measure to a draft.
+    @discardableResult func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool) throws -> OutcomeMeasure
     /// Records needles removed at a site (the count that must balance before signing).
     func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws
     /// Saves a corrected trigger point (by its id) on a draft.

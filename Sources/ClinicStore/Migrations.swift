@@ -24,6 +24,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-referral-matching") { db in try referralMatching(db) }
         m.registerMigration("v5-alert-reason") { db in try alertReason(db) }
         m.registerMigration("v5-tamper-evidence") { db in try tamperEvidence(db) }
+        m.registerMigration("v5-outcomes") { db in try outcomes(db) }
         return m
     }
 

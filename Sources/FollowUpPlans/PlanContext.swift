@@ -80,6 +80,12 @@ public struct PlanContext: Sendable {
     /// "Jane Citizen".
     var patientFullName: String { "\(patient.givenNames) \(patient.familyName)" }
 
+    /// The clinical impression / working diagnosis of the visit (the referrer letter leads with it).
+    public var impression: ClinicalImpression? { visit.impression }
+
+    /// Outcome measures over the visits so far, one trend per scale.
+    public var outcomeTrends: [OutcomeTrend] { OutcomeTrend.trends(in: visitsSoFar) }
+
     private func isThisVisit(_ other: Visit) -> Bool {
         if let id = visit.id, let otherID = other.id { return id == otherID }
         return other == visit

@@ -117,6 +117,11 @@ struct PlanDocument {
             sections.append(Section(id: "pain", heading: "Your pain so far", intro: trend.patientSummary,
                                     entries: [], chart: .pain(trend)))
         }
+        let outcomes = entries(.outcomes)
+        if !outcomes.isEmpty {
+            sections.append(Section(id: "outcomes", heading: "Your progress", intro: "The questionnaires you filled in, scored.",
+                                    entries: outcomes))
+        }
         return PlanDocument(
             audience: .patient, clinicName: ctx.clinicName, title: "Your follow-up plan", header: header,
             greeting: nil, opening: [], sections: sections,
@@ -157,16 +162,21 @@ struct PlanDocument {
             opening.append("Please note an adverse event at this visit: " + said.joined(separator: ". ") + ".")
         }
 
-        var sections = [
+        var sections: [Section] = []
+        if let impression = ctx.impression {
+            sections.append(Section(id: "impression", heading: "Clinical impression", entries: [Entry(text: impression.description)]))
+        }
+        sections += [
             Section(id: "findings", heading: "Findings", entries: findings(visit, corrections: ctx.corrections)),
             Section(id: "treatment", heading: "Treatment", entries: treatment(visit)),
         ]
         let spots = HomeProgramSpot.spots(in: plan)
-        if !spots.isEmpty {
-            sections[1].chart = .body(BodyChartSVG.marks(for: spots))
+        if !spots.isEmpty, let treatment = sections.firstIndex(where: { $0.id == "treatment" }) {
+            sections[treatment].chart = .body(BodyChartSVG.marks(for: spots))
         }
         let trend = PainTrend(ctx)
-        sections.append(Section(id: "response", heading: "Response so far", intro: trend.clinicalSummary, entries: [],
+        sections.append(Section(id: "response", heading: "Response so far", intro: trend.clinicalSummary,
+                                entries: outcomeEntries(plan, ctx),
                                 chart: trend.points.count >= 2 ? .pain(trend) : nil))
         sections.append(Section(id: "plan", heading: "Plan", entries: planEntries(plan, spots: spots, ctx: ctx)))
         var review: [Entry] = []
@@ -301,6 +311,18 @@ struct PlanDocument {
         case .exercise: "Exercise"
         case .education: "Education"
         case .other: "Other"
+        }
+    }
+
+    /// The plan's outcome items worded for a referrer: a rule's item from the trend it was built
+    /// from (with the MCID), an item the practitioner wrote as written.
+    private static func outcomeEntries(_ plan: FollowUpPlan, _ ctx: PlanContext) -> [Entry] {
+        let trends = ctx.outcomeTrends
+        return plan.items.filter { $0.section == .outcomes }.map { item in
+            if let trend = trends.first(where: { PlanRule.outcome($0.scale) == item.rule }) {
+                return Entry(text: OutcomeRules.clinicalSummary(trend))
+            }
+            return Entry(text: item.text)
         }
     }
 

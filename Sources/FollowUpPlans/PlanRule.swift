@@ -1,3 +1,5 @@
+import ClinicModel
+
 /// The rule ids a built plan's items carry, one constant per rule.
 ///
 /// Items keep the id of the rule that produced them (`FollowUpPlan.Item.rule`) so that the
@@ -46,6 +48,12 @@ public enum PlanRule {
     public static let adverseEventWhatHappened = "adverse-event.what-happened"
     /// What to watch for after the event and whom to call (with the red flags).
     public static let adverseEventWatchFor = "adverse-event.watch-for"
+
+    // Outcome measures
+    /// Prefix of the outcome rules; the full id adds the scale, e.g. `outcome.lefs`.
+    public static let outcomePrefix = "outcome."
+    /// The rule id for the trend of one outcome scale.
+    public static func outcome(_ scale: OutcomeScale) -> String { outcomePrefix + scale.rawValue }
 
     // Review
     public static let reviewDate = "review.date"
