@@ -45,9 +45,10 @@ extension ClinicSession {
             }
             let statuses = try tx.referralStatuses(patientID: patient.id!)
             let status = visit.referralID.flatMap { rid in statuses.first { $0.referral.id == rid } }
-            let ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
+            var ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
                                   sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinicName: clinicName, today: today,
                                   corrections: amended.corrections)
+            ctx.templates = try Self.letterTemplates(tx)
             let storedPlans = try tx.plans(visitID: visitID)
             var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: rules)
             if !edits.isEmpty {

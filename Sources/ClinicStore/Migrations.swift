@@ -22,6 +22,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-patient-merge") { db in try patientMerge(db) }
         m.registerMigration("v5-accounts") { db in try accounts(db) }
         m.registerMigration("v5-referral-matching") { db in try referralMatching(db) }
+        m.registerMigration("v5-letter-templates") { db in try letterTemplates(db) }
         return m
     }
 

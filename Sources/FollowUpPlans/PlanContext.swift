@@ -26,6 +26,13 @@ public struct PlanContext: Sendable {
     /// The fields of `visit` corrected by amendments after signing (`visit` already holds the
     /// amended values); letters mark them with the signed value and the date.
     public var corrections: [AmendedVisit.Correction]
+    /// The clinic's own text for the templates it changed, by name (`LetterTemplates.all`);
+    /// a template not here uses Knot's wording.
+    public var templates: [String: String] = [:]
+    /// HOOK for the visit's clinical impression / working diagnosis (issue 16, `outcomes`): the
+    /// referrer letter leads with it when set. Fill it from the visit's assessment once the visit
+    /// records one; nil leaves the letter starting with the findings.
+    public var clinicalImpression: String?
 
     public init(patient: Patient, visit: Visit, history: [Visit], referral: Referral? = nil,
                 sessionsUsed: Int = 0, practitioner: Practitioner, clinicName: String,
