@@ -16,6 +16,11 @@ public struct LetterTemplateSummary: Sendable, Equatable {
     public var changedBy: String?
 }
 
+/// A template refused as input (exit 65): which template, which line and why, with the line.
+public struct LetterTemplateRefused: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
 extension ClinicSession {
     /// The clinic's stored templates, checked: one that no longer parses (a database edited by
     /// hand) refuses the plan rather than making half a letter.
@@ -28,15 +33,15 @@ extension ClinicSession {
         return texts
     }
 
-    static func validation(_ error: LetterTemplateError) -> ValidationErrors {
-        ValidationErrors([ValidationError(field: "template \(error.template), line \(error.line)",
-                                          value: error.lineText, rule: "column \(error.column): \(error.rule)")])
+    static func validation(_ error: LetterTemplateError) -> LetterTemplateRefused {
+        LetterTemplateRefused(description: "template \(error.template), line \(error.line), column \(error.column): \(error.rule)\n"
+                                + "  \(error.line) | \(error.lineText)\nNothing was stored; the letters use the template as it was.")
     }
 
     private static func known(_ name: String) throws -> LetterTemplate {
         guard let template = LetterTemplates.named(name) else {
-            throw ValidationErrors([ValidationError(field: "template", value: name,
-                                                    rule: "must be one of " + LetterTemplates.all.map(\.name).joined(separator: ", "))])
+            throw LetterTemplateRefused(description: "template \(name): no such template; it must be one of "
+                                        + LetterTemplates.all.map(\.name).joined(separator: ", "))
         }
         return template
     }

@@ -24,7 +24,7 @@ struct LetterTests {
         ("Dr Priya Shah", "Dear Dr Priya Shah,", "Dear Dr Shah,"),
         ("Dr. Li Wei Chen FRACGP", "Dear Dr. Li", "Dear Dr. Chen,"),
         ("Associate Professor Anne O'Neill", "Dear Associate Professor Anne", "Dear Associate Professor O'Neill,"),
-        ("Ms Kate Brown, Harbour Podiatry", "Harbour Podiatry,", "Dear Ms Brown,"),
+        ("Ms Kate Brown, Harbour Podiatry", "Dear Ms Kate", "Dear Ms Brown,"),
         ("Sam Taylor", "Dear Doctor", "Dear Sam Taylor,"),
     ])
     func theGreetingUsesTheReferrersTitleAndFamilyName(name: String, notSaid: String, said: String) {
