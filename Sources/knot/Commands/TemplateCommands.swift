@@ -53,6 +53,8 @@ struct TemplateCommand: ParsableCommand {
         func run() throws {
             let session = try global.session(create: false)
             let current = try session.letterTemplate(name)
+            // Refused before the editor opens: nobody types a template they cannot store.
+            try session.authorize(.changeClinicSettings)
             let text: String
             var draft: URL?
             if let file {
@@ -89,7 +91,12 @@ struct TemplateCommand: ParsableCommand {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
                 guard FileManager.default.fileExists(atPath: path) else { throw KnotCommandError("--file \(path): no such file", code: 66) }
-                do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                // A file handle, not Data(contentsOf:), so a pipe or device (/dev/null) reads too.
+                guard let handle = FileHandle(forReadingAtPath: path) else {
+                    throw KnotCommandError("--file \(path): cannot read it (permission?)", code: 74)
+                }
+                defer { try? handle.close() }
+                do { data = try handle.readToEnd() ?? Data() } catch {
                     throw KnotCommandError("--file \(path): cannot read: \(error.localizedDescription)", code: 74)
                 }
             }
