@@ -119,6 +119,10 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     // MARK: clinic settings
     /// Every clinic setting by name (`ClinicSettingName`); empty for a database from before settings.
     func clinicSettings() throws -> [String: String]
+
+    // MARK: letter templates
+    /// Every template the clinic changed (`knot template edit`), by name.
+    func letterTemplates() throws -> [String: StoredLetterTemplate]
 }
 
 /// The shorter forms, with the SQLite store's defaults.

@@ -103,6 +103,11 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     func setClinicSetting(name: String, value: String, actor: String) throws
     /// Removes one clinic setting so it falls back to its default, audited.
     func removeClinicSetting(name: String, actor: String) throws
+    /// Stores the clinic's text for one letter template, audited.
+    func setLetterTemplate(name: String, body: String, actor: String, at: Date) throws
+    /// Back to Knot's wording for one template, audited; false when it was not changed.
+    @discardableResult
+    func resetLetterTemplate(name: String, actor: String) throws -> Bool
 }
 
 /// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,

@@ -54,6 +54,7 @@ extension ClinicSession {
                                   sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinic: clinic, today: today,
                                   corrections: amended.corrections)
             ctx.clinicLogo = try tx.clinicLogo().map { "data:\($0.type);base64,\($0.base64)" }
+            ctx.templates = try Self.letterTemplates(tx)
             let storedPlans = try tx.plans(visitID: visitID)
             var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: reviewRules)
             if !edits.isEmpty {

@@ -13,6 +13,7 @@ public enum PlanBuilder {
         let decision = rules.decide(ctx)
         var items: [FollowUpPlan.Item] = []
         items += HomeProgramRules.items(for: ctx.visit)
+        items += SelfManagementRules.items(for: ctx.visit)
         let adverse = AdverseEventRules.items(for: ctx)
         items += adverse.filter { $0.section == .homeProgram }
         items += adverse.filter { $0.section == .afterNeedling }

@@ -34,6 +34,9 @@ public struct PlanContext: Sendable {
     /// The fields of `visit` corrected by amendments after signing (`visit` already holds the
     /// amended values); letters mark them with the signed value and the date.
     public var corrections: [AmendedVisit.Correction]
+    /// The clinic's own text for the templates it changed, by name (`LetterTemplates.all`);
+    /// a template not here uses Knot's wording.
+    public var templates: [String: String] = [:]
 
     public init(patient: Patient, visit: Visit, history: [Visit], referral: Referral? = nil,
                 sessionsUsed: Int = 0, practitioner: Practitioner, clinicName: String,

@@ -30,7 +30,7 @@ public enum PlanHTMLRenderer {
         m.open("div", [("class", "sheet \(audience.rawValue)")])
         m.newline()
         letterhead(doc, kind: kind, into: &m)
-        if audience == .referrer {
+        if audience == .referrer || !doc.opening.isEmpty {
             m.open("div", [("class", "letter")])
             if let greeting = doc.greeting { m.element("p", text: greeting) }
             for paragraph in doc.opening { m.element("p", text: paragraph) }

@@ -10,6 +10,10 @@ public enum PlanRule {
     // Home program
     /// Self-release of one treated trigger point (needled, compressed, or an active TrP found).
     public static let homeProgramTriggerPoint = "home-program.trp"
+    /// An exercise prescribed as a treatment at the visit, with its dose and notes.
+    public static let selfManagementExercise = "self-management.exercise"
+    /// Advice given as a treatment (education), when its notes say what it was.
+    public static let selfManagementEducation = "self-management.education"
 
     // After dry needling
     public static let afterNeedlingSoreness = "after-needling.soreness"

@@ -81,6 +81,9 @@ struct AccessTests {
             (["export", "-o", home.file("walk-\(tag).xml")], clinicalOrAdmin),
             (["backup", home.file("walk-\(tag).sqlite")], clinicalOrAdmin),
             (["retention", "report"], admin),
+            (["template", "list"], clinicalOrAdmin),
+            (["template", "edit", "patient.opening", "--file", "/dev/null"], admin),
+            (["template", "reset", "patient.opening"], admin),
             (["import", "--dry-run", export], admin),
         ]
     }
