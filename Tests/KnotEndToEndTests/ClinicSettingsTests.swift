@@ -202,7 +202,7 @@ struct ClinicSettingsTests {
         #expect(!stripped.contains("<setting"))
         try Data(stripped.utf8).write(to: URL(fileURLWithPath: old))
         let fromOld = clinic.home.file("old.sqlite")
-        let r = try clinic.knot(["init", "--from", old], as: nil, database: fromOld)
+        let r = try clinic.knot(["init", "--untrusted", "--from", old], as: nil, database: fromOld)
         try #require(r.status == 0, "\(r.stderr)")
         let shown = try clinic.knot(["clinic", "show"], database: fromOld).stdout
         #expect(shown.contains("Name: Knot clinic\n"))

@@ -83,7 +83,7 @@ struct ClinicTimeZoneTests {
         #expect(utc[0].contains("\(day) 09:00"), "the visit is at the clinic's 09:00: \(utc[0])")
         let weekday = Self.sydneyToday("EEEE d MMMM yyyy")
         #expect(utc[4].contains("Visit         \(weekday)"), "the patient plan names the Sydney weekday")
-        #expect(utc[5].flattened.contains("whom I saw on \(weekday)"), "the letter names the Sydney weekday")
+        #expect(utc[5].flattened.contains("I saw your patient Jo Smith on \(weekday)"), "the letter names the Sydney weekday")
         // Instants stay UTC in exports and JSON; dates derived from them are Sydney's.
         #expect(utc[1].contains("\"startedAt\" : \"") && utc[1].contains("T22:00:00.000Z\"") || utc[1].contains("T23:00:00.000Z\""))
         #expect(utc[11].contains(day))
