@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // C: libxml2 through pkg-config (Debian libxml2-dev). Only LibXML imports it.
@@ -49,7 +50,7 @@ let package = Package(
             name: "ClinicXML",
             dependencies: ["ClinicModel", "LibXML", "KnotSchemas", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "FollowUpPlans", dependencies: ["ClinicModel"]),
+        .target(name: "FollowUpPlans", dependencies: ["ClinicModel", .product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "ClinicServices",
             dependencies: [

@@ -16,6 +16,10 @@ extension AmendableField {
             case "pain.best": return v.pain.best.map { String($0.value) } ?? ""
             case "pain.worst": return v.pain.worst.map { String($0.value) } ?? ""
             case "likely-cause-notes": return v.likelyCauseNotes ?? ""
+            case "impression": return v.impression?.text ?? ""
+            case "impression-code":
+                guard let i = v.impression, let code = i.code, let system = i.codeSystem else { return "" }
+                return "\(system.rawValue):\(code)"
             default: return ""
             }
         case .triggerPoint?:
@@ -105,6 +109,14 @@ extension AmendableField {
                 case "complaint": v.complaint = blank ? nil : text
                 case "notes": v.notes = blank ? nil : text
                 case "likely-cause-notes": v.likelyCauseNotes = blank ? nil : text
+                case "impression":
+                    v.impression = blank ? nil : ClinicalImpression(text: text, code: v.impression?.code, codeSystem: v.impression?.codeSystem)
+                case "impression-code":
+                    let coded = try ClinicalImpression.parseCode(value, field: name)
+                    guard let current = v.impression else {
+                        throw ValidationError(field: name, value: text, rule: "needs an impression to code (set impression first)")
+                    }
+                    v.impression = ClinicalImpression(text: current.text, code: coded?.code, codeSystem: coded?.system)
                 case "pain.now": v.pain.now = try Self.optional(value) { v throws(ValidationError) in try NPRS(parsing: v, field: name) }
                 case "pain.best": v.pain.best = try Self.optional(value) { v throws(ValidationError) in try NPRS(parsing: v, field: name) }
                 case "pain.worst": v.pain.worst = try Self.optional(value) { v throws(ValidationError) in try NPRS(parsing: v, field: name) }

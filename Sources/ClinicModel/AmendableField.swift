@@ -76,7 +76,8 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
     public let attribute: String
 
     /// The note's own fields.
-    public static let noteAttributes = ["complaint", "notes", "pain.now", "pain.best", "pain.worst", "likely-cause-notes"]
+    public static let noteAttributes = ["complaint", "notes", "pain.now", "pain.best", "pain.worst", "likely-cause-notes",
+                                        "impression", "impression-code"]
 
     public static let complaint = AmendableField(note: "complaint")
     public static let notes = AmendableField(note: "notes")
@@ -84,6 +85,8 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
     public static let painBest = AmendableField(note: "pain.best")
     public static let painWorst = AmendableField(note: "pain.worst")
     public static let likelyCauseNotes = AmendableField(note: "likely-cause-notes")
+    public static let impression = AmendableField(note: "impression")
+    public static let impressionCode = AmendableField(note: "impression-code")
 
     /// The note's own fields, in the order forms show them.
     public static let noteFields: [AmendableField] = noteAttributes.map { AmendableField(note: $0) }
@@ -169,6 +172,8 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
         case "pain.best": "Pain best"
         case "pain.worst": "Pain worst"
         case "likely-cause-notes": "Likely causes"
+        case "impression": "Impression"
+        case "impression-code": "Impression code"
         case "taut-band": "Taut band"
         case "twitch": "Twitch (LTR)"
         case "referred-pain": "Referred pain"

@@ -17,6 +17,8 @@ public struct FollowUpPlan: Sendable, Hashable, Codable, Identifiable {
             case redFlags = "red-flags"
             case review
             case other
+            /// Outcome measures over the visits so far, in words, with the MCID.
+            case outcomes
         }
         public var section: Section
         public var text: String

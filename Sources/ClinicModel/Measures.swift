@@ -47,12 +47,12 @@ extension ClinicalMeasure {
     }
 }
 
-/// Numeric Pain Rating Scale, 0 (no pain) to 10 (worst imaginable). MCID about 2 points.
+/// Numeric Pain Rating Scale, 0 (no pain) to 10 (worst imaginable). Its MCID (2 points) is
+/// `ClinicalImportance.mcid(.nprs)`.
 public struct NPRS: ClinicalMeasure {
     public static let range = 0...10
     public static let scaleName = "NPRS"
     public static let unitSuffix = ""
-    public static let minimalClinicallyImportantDifference = 2
     public let value: Int
     public init(unchecked value: Int) { self.value = value }
 }
@@ -66,7 +66,8 @@ public struct VAS: ClinicalMeasure {
     public init(unchecked value: Int) { self.value = value }
 }
 
-/// A Patient-Specific Functional Scale activity score, 0 (unable) to 10 (as before). MCID about 2.
+/// A Patient-Specific Functional Scale activity score, 0 (unable) to 10 (as before). Its MCID is
+/// `ClinicalImportance.mcid(.psfs)`.
 public struct PSFSScore: ClinicalMeasure {
     public static let range = 0...10
     public static let scaleName = "PSFS"

@@ -34,6 +34,8 @@ public struct Visit: Sendable, Hashable, Codable, Identifiable {
     public var psfs: [PSFSItem]
     public var notes: String?
     public var likelyCauseNotes: String?
+    /// The clinical impression or working diagnosis (the referrer letter leads with it).
+    public var impression: ClinicalImpression?
     public var status: VisitStatus
     public var signedAt: Date?
 
@@ -41,13 +43,17 @@ public struct Visit: Sendable, Hashable, Codable, Identifiable {
     public var biomechanics: [BiomechanicalFinding]
     public var treatments: [Treatment]
     public var needling: [NeedlingEntry]
+    /// Region outcome measures completed at the visit (LEFS, NDI, ODI, VISA-A, QuickDASH).
+    public var outcomes: [OutcomeMeasure]
 
     public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, referralID: Int64? = nil,
                 startedAt: Date = Date(), complaint: String? = nil, pain: PainScores = PainScores(),
                 psfs: [PSFSItem] = [], notes: String? = nil, likelyCauseNotes: String? = nil,
                 status: VisitStatus = .draft, signedAt: Date? = nil,
                 triggerPoints: [TriggerPointFinding] = [], biomechanics: [BiomechanicalFinding] = [],
-                treatments: [Treatment] = [], needling: [NeedlingEntry] = []) {
+                treatments: [Treatment] = [], needling: [NeedlingEntry] = [],
+                impression: ClinicalImpression? = nil, outcomes: [OutcomeMeasure] = []) {
+        self.impression = impression; self.outcomes = outcomes
         self.id = id; self.patientID = patientID; self.practitionerID = practitionerID
         self.referralID = referralID; self.startedAt = startedAt; self.complaint = complaint
         self.pain = pain; self.psfs = psfs; self.notes = notes; self.likelyCauseNotes = likelyCauseNotes
@@ -85,6 +91,9 @@ public struct Visit: Sendable, Hashable, Codable, Identifiable {
         for (i, item) in psfs.enumerated() where !PSFSScore.range.contains(item.score.value) {
             v.add("psfs[\(i)].score", "\(item.score.value)", "is out of range: PSFS is 0 to 10")
         }
+        if let impression {
+            do { try impression.validate() } catch { for e in error.errors { v.add(e) } }
+        }
         if let b = pain.best, let w = pain.worst, b > w {
             v.add("pain.best", "\(b.value)", "is worse than pain.worst (\(w.value))")
         }
@@ -92,6 +101,28 @@ public struct Visit: Sendable, Hashable, Codable, Identifiable {
             v.add("startedAt", ISO8601DateFormatter().string(from: startedAt), "is in the future")
         }
         try v.finish()
+    }
+}
+
+extension Visit {
+    /// Decodes a visit saved before impressions and outcome measures existed (a form draft) as
+    /// having none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decodeIfPresent(Int64.self, forKey: .id), patientID: try c.decode(Int64.self, forKey: .patientID),
+                  practitionerID: try c.decode(Int64.self, forKey: .practitionerID),
+                  referralID: try c.decodeIfPresent(Int64.self, forKey: .referralID),
+                  startedAt: try c.decode(Date.self, forKey: .startedAt), complaint: try c.decodeIfPresent(String.self, forKey: .complaint),
+                  pain: try c.decode(PainScores.self, forKey: .pain), psfs: try c.decode([PSFSItem].self, forKey: .psfs),
+                  notes: try c.decodeIfPresent(String.self, forKey: .notes),
+                  likelyCauseNotes: try c.decodeIfPresent(String.self, forKey: .likelyCauseNotes),
+                  status: try c.decode(VisitStatus.self, forKey: .status), signedAt: try c.decodeIfPresent(Date.self, forKey: .signedAt),
+                  triggerPoints: try c.decode([TriggerPointFinding].self, forKey: .triggerPoints),
+                  biomechanics: try c.decode([BiomechanicalFinding].self, forKey: .biomechanics),
+                  treatments: try c.decode([Treatment].self, forKey: .treatments),
+                  needling: try c.decode([NeedlingEntry].self, forKey: .needling),
+                  impression: try c.decodeIfPresent(ClinicalImpression.self, forKey: .impression),
+                  outcomes: try c.decodeIfPresent([OutcomeMeasure].self, forKey: .outcomes) ?? [])
     }
 }
 

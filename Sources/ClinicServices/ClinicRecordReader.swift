@@ -77,6 +77,8 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     func visitRevision(id: Int64) throws -> Int
     /// A patient's visits, oldest first, with their findings and entries.
     func visits(patientID: Int64) throws -> [Visit]
+    /// A patient's outcome measures with their visit's id and start, oldest visit first.
+    func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)]
     /// The visit timeline of a patient, newest first.
     func visitSummaries(patientID: Int64) throws -> [VisitSummary]
     /// Needling entries in a period with their visit, practitioner and patient record number.
@@ -121,6 +123,10 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     // MARK: clinic settings
     /// Every clinic setting by name (`ClinicSettingName`); empty for a database from before settings.
     func clinicSettings() throws -> [String: String]
+
+    // MARK: letter templates
+    /// Every template the clinic changed (`knot template edit`), by name.
+    func letterTemplates() throws -> [String: StoredLetterTemplate]
 }
 
 /// The shorter forms, with the SQLite store's defaults.

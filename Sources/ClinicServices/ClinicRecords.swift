@@ -72,6 +72,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     @discardableResult func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool) throws -> Treatment
     /// Adds a needling entry to a draft.
     @discardableResult func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry
+    /// Adds a completed outcome measure to a draft.
+    @discardableResult func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool) throws -> OutcomeMeasure
     /// Records needles removed at a site (the count that must balance before signing).
     func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws
     /// Saves a corrected trigger point (by its id) on a draft.
@@ -101,6 +103,13 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     // MARK: clinic settings
     /// Sets one clinic setting, audited with its old and new value.
     func setClinicSetting(name: String, value: String, actor: String) throws
+    /// Removes one clinic setting so it falls back to its default, audited.
+    func removeClinicSetting(name: String, actor: String) throws
+    /// Stores the clinic's text for one letter template, audited.
+    func setLetterTemplate(name: String, body: String, actor: String, at: Date) throws
+    /// Back to Knot's wording for one template, audited; false when it was not changed.
+    @discardableResult
+    func resetLetterTemplate(name: String, actor: String) throws -> Bool
 }
 
 /// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,

@@ -13,6 +13,8 @@ public struct PatientChart: Sendable, Codable {
     public var clinicalNotesHidden: Bool
     /// The record this one was merged into (`knot patient merge`), when it was.
     public var mergedInto: PatientSummary?
+    /// Outcome measures over the visits, one trend per scale (empty for reception users).
+    public var outcomeTrends: [OutcomeTrend] = []
 }
 
 extension ClinicSession {
@@ -68,8 +70,17 @@ extension ClinicSession {
             try tx.auditView(patientID: p.id!, actor: actor)
             let visits = clinicalNotesHidden ? [] : try amendedSummaries(tx, patientID: p.id!).map(\.summary)
             let mergedInto = try tx.mergedInto(patientID: p.id!).flatMap { try tx.patient(id: $0) }.map(PatientSummary.init)
+            var outcomes: [(visitID: Int64?, date: LocalDate, outcomes: [OutcomeMeasure])] = []
+            if !clinicalNotesHidden {
+                for row in try tx.outcomes(patientID: p.id!) {
+                    if outcomes.last?.visitID == row.visitID { outcomes[outcomes.count - 1].outcomes.append(row.measure) } else {
+                        outcomes.append((row.visitID, LocalDate(row.startedAt), [row.measure]))
+                    }
+                }
+            }
             return PatientChart(patient: p, referrals: try tx.referralStatuses(patientID: p.id!), visits: visits,
-                                age: p.age(on: today), clinicalNotesHidden: clinicalNotesHidden, mergedInto: mergedInto)
+                                age: p.age(on: today), clinicalNotesHidden: clinicalNotesHidden, mergedInto: mergedInto,
+                                outcomeTrends: OutcomeTrend.trends(outcomes))
         }
     }
 

@@ -10,6 +10,9 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
     case loadDemo
     /// The clinic's settings (`knot clinic set`).
     case changeClinicSettings
+    /// Read the clinic's letter templates (`knot template list|show`); changing them is
+    /// `changeClinicSettings`.
+    case readTemplates
     // Accounts
     case listAccounts
     /// Add, edit, deactivate and reactivate accounts.
@@ -71,6 +74,7 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         switch action {
         case .initialize: return everyone
         case .loadDemo, .changeClinicSettings: return admin
+        case .readTemplates: return clinicalOrAdmin
         case .listAccounts: return everyone
         case .manageAccounts: return admin
         case .findPatients: return everyone
@@ -102,6 +106,7 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .initialize: "set up the clinic database"
         case .loadDemo: "load the demo clinic"
         case .changeClinicSettings: "change the clinic's settings"
+        case .readTemplates: "read the clinic's letter templates"
         case .listAccounts: "list accounts"
         case .manageAccounts: "add, edit, deactivate or reactivate accounts"
         case .findPatients: "find patients"

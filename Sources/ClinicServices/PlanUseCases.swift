@@ -26,8 +26,8 @@ extension ClinicSession {
     /// The plan for a signed visit: the latest stored version, or one built by the rules; with
     /// the practitioner's edits applied; stored as a new version when `save` or `final`.
     public func plan(visitID: Int64, edits: [PlanEdit] = [], save: Bool = false, final: Bool = false, rebuild: Bool = false,
-                     format: PlanFormat = .text, audience: PlanAudience = .patient, clinicName: String = "Knot clinic",
-                     rules: ReviewRules = .standard, today: LocalDate = .today()) throws -> RenderedPlan {
+                     format: PlanFormat = .text, audience: PlanAudience = .patient, clinicName: String? = nil,
+                     rules: ReviewRules? = nil, today: LocalDate = .today()) throws -> RenderedPlan {
         try authorize(.viewPlan)
         if save || final || !edits.isEmpty { try authorize(.changePlan) }
         return try database.write { tx in
@@ -45,11 +45,18 @@ extension ClinicSession {
             }
             let statuses = try tx.referralStatuses(patientID: patient.id!)
             let status = visit.referralID.flatMap { rid in statuses.first { $0.referral.id == rid } }
-            let ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
-                                  sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinicName: clinicName, today: today,
+            // The clinic's stored details, name, emergency number and open days; `clinicName`
+            // renames it on this one document only.
+            var clinic = try tx.clinicProfile()
+            if let clinicName, !clinicName.trimmingCharacters(in: .whitespaces).isEmpty { clinic.name = clinicName }
+            let reviewRules = try rules ?? Self.storedReviewRules(tx)
+            var ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
+                                  sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinic: clinic, today: today,
                                   corrections: amended.corrections)
+            ctx.clinicLogo = try tx.clinicLogo().map { "data:\($0.type);base64,\($0.base64)" }
+            ctx.templates = try Self.letterTemplates(tx)
             let storedPlans = try tx.plans(visitID: visitID)
-            var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: rules)
+            var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: reviewRules)
             if !edits.isEmpty {
                 if plan.status == .final && !(save || final) {
                     throw ServiceError.refused(action: "edit the plan", reasons: ["version \(plan.version) is final; add --save or --final to make a new version"])
@@ -79,7 +86,7 @@ extension ClinicSession {
             case .html: output = PlanHTMLRenderer.render(plan, context: ctx, audience: audience)
             case .xml:
                 let data = try PlanXMLWriter.write(plan: plan, patient: patient, visit: visit, practitioner: practitioner,
-                                                   sessionsRemaining: ctx.sessionsRemaining)
+                                                   sessionsRemaining: ctx.sessionsRemaining, clinic: clinic)
                 output = String(decoding: data, as: UTF8.self)
             }
             try tx.appendAudit(AuditEvent(actor: actor, action: stored ? .create : .view, entity: "plan", entityID: plan.id,

@@ -37,9 +37,10 @@ extension ClinicSession {
         var summary = ExportSummary(file: path, practitioners: 0, patients: 0, visits: 0, auditEvents: 0, bytes: 0)
         do {
             let writer = try RecordsExportWriter(fileDescriptor: fd, destination: tmp)
-            try writer.writeHeader(RecordsExportHeader(software: "knot"))
             // One read transaction: a consistent snapshot while others keep writing.
             try database.read { tx in
+                // The clinic's settings travel in the header, so a clinic made from the export keeps them.
+                try writer.writeHeader(RecordsExportHeader(software: "knot", settings: try tx.clinicSettings()))
                 for p in try tx.practitioners() { try writer.write(p); summary.practitioners += 1 }
                 var ids: [Int64]
                 if let patientKey {
@@ -163,7 +164,13 @@ extension ClinicSession {
                     if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
                 }
             }
-            if keepIDs { try Self.ensureAdministrator(tx, actor: actor) }
+            if keepIDs {
+                try Self.ensureAdministrator(tx, actor: actor)
+                // A new clinic from a whole export takes its settings (their changes are in the kept audit trail).
+                for (name, value) in (reader.header?.settings ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    try tx.setClinicSetting(name: name, value: value, actor: actor)
+                }
+            }
             if !conflicts.isEmpty {
                 outcome.status = .conflict
                 outcome.detail = "\(conflicts.count) patient(s) already on file; nothing written: " + conflicts.prefix(5).joined(separator: "; ")

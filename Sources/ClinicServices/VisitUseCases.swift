@@ -82,6 +82,8 @@ public struct HistoryEntry: Sendable, Codable {
     public var amendments: Int
     /// The complaint and pain now as amended: each with its signed value and when it was corrected.
     public var corrections: [AmendedVisit.Correction] = []
+    /// Outcome measures completed at the visit ("LEFS 52/80").
+    public var outcomes: [OutcomeMeasure] = []
 
     /// The mark after an amended value (` (amended from 4, 2026-12-06)`), "" when not amended.
     public func mark(_ field: AmendableField) -> String {
@@ -246,6 +248,13 @@ extension ClinicSession {
                 }
             }
             try entry.validate()
+            // The clinic's stock lot past its expiry is not used on a patient.
+            if let stock = try Self.storedNeedleStock(tx), let lot = stock.lot, let expiry = stock.lotExpiry,
+               entry.needle.lot == lot, stock.isExpired(on: v.date) {
+                throw ServiceError.refused(action: "record a needling entry", reasons: [
+                    "needle lot \(lot) expired on \(expiry) (the clinic's needle stock): use another lot (--lot) and set the new stock with knot clinic set --needle-lot LOT --needle-lot-expiry DATE",
+                ])
+            }
             let refusals = NeedlingSafety.checkMayNeedle(visit: v, patient: p, consents: try tx.consents(patientID: p.id!),
                                                          screens: try tx.screens(patientID: p.id!), entry: entry)
             if !refusals.isEmpty {
@@ -359,11 +368,13 @@ extension ClinicSession {
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             try tx.auditView(patientID: p.id!, actor: actor, what: "history")
+            let outcomes = Dictionary(try tx.visits(patientID: p.id!).map { ($0.id ?? 0, $0.outcomes) }, uniquingKeysWith: { a, _ in a })
             let entries = try amendedSummaries(tx, patientID: p.id!).reversed().map {
                 HistoryEntry(visitID: $0.summary.id, date: LocalDate($0.summary.startedAt), status: $0.summary.status,
                              painNow: $0.summary.painNow, complaint: $0.summary.complaint, needles: $0.summary.needlesInserted,
                              amendments: $0.summary.amendments,
-                             corrections: $0.corrections.filter { [.complaint, .painNow].contains($0.field) })
+                             corrections: $0.corrections.filter { [.complaint, .painNow].contains($0.field) },
+                             outcomes: outcomes[$0.summary.id] ?? [])
             }
             return (p, entries)
         }

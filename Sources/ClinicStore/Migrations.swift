@@ -25,6 +25,8 @@ enum ClinicMigrations {
         m.registerMigration("v5-alert-reason") { db in try alertReason(db) }
         m.registerMigration("v5-tamper-evidence") { db in try tamperEvidence(db) }
         m.registerMigration("v5-safety-strike") { db in try safetyStrike(db) }
+        m.registerMigration("v5-outcomes") { db in try outcomes(db) }
+        m.registerMigration("v5-letter-templates") { db in try letterTemplates(db) }
         return m
     }
 

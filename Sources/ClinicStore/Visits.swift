@@ -27,11 +27,11 @@ extension StoreTransaction {
         v.startedAt = Self.truncated(v.startedAt)
         try db.cachedStatement(sql: """
             INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
-              psfs_json, notes, likely_cause_notes, status, signed_at, revision)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, 0)
+              psfs_json, notes, likely_cause_notes, status, signed_at, revision, impression, impression_code, impression_code_system)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, 0, ?, ?, ?)
             """).execute(arguments: [preservingID ? v.id : nil, v.patientID, v.practitionerID, v.referralID, v.startedAt, v.complaint,
                              v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value, try encode(v.psfs),
-                             v.notes, v.likelyCauseNotes])
+                             v.notes, v.likelyCauseNotes, v.impression?.text, v.impression?.code, v.impression?.codeSystem?.rawValue])
         let id = lastID()
         v.id = id
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "visit", entityID: id, patientID: v.patientID))
@@ -39,6 +39,7 @@ extension StoreTransaction {
         v.biomechanics = try v.biomechanics.map { try insertBiomechanical($0, visitID: id, actor: nil, preservingID: preservingID) }
         v.treatments = try v.treatments.map { try insertTreatment($0, visitID: id, actor: nil, preservingID: preservingID) }
         v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
+        v.outcomes = try v.outcomes.map { try insertOutcome($0, visitID: id, actor: nil, preservingID: preservingID) }
         if v.status == .signed, let at = v.signedAt {
             try db.cachedStatement(sql: "UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?").execute(arguments: [Self.truncated(at), id])
         } else {
@@ -66,9 +67,11 @@ extension StoreTransaction {
         if let expectedRevision, expectedRevision != current { throw StoreError.draftConflict(visitID: id) }
         try db.cachedStatement(sql: """
             UPDATE visit SET referral_id = ?, complaint = ?, pain_now = ?, pain_best = ?, pain_worst = ?, psfs_json = ?,
-              notes = ?, likely_cause_notes = ?, revision = revision + 1 WHERE id = ?
+              notes = ?, likely_cause_notes = ?, impression = ?, impression_code = ?, impression_code_system = ?,
+              revision = revision + 1 WHERE id = ?
             """).execute(arguments: [v.referralID, v.complaint, v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value,
-                             try encode(v.psfs), v.notes, v.likelyCauseNotes, id])
+                             try encode(v.psfs), v.notes, v.likelyCauseNotes, v.impression?.text, v.impression?.code,
+                             v.impression?.codeSystem?.rawValue, id])
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: id, patientID: v.patientID))
         return current + 1
     }
@@ -151,6 +154,18 @@ extension StoreTransaction {
         return e
     }
 
+    /// Adds a completed outcome measure (item scores and total) to a draft.
+    @discardableResult
+    public func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> OutcomeMeasure {
+        do { try m.validate() } catch { throw StoreError.invalid(error) }
+        try db.cachedStatement(sql: "INSERT INTO outcome_measure (id, visit_id, scale, items_json, score) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [preservingID ? m.id : nil, visitID, m.scale.rawValue, try encode(m.items), m.score])
+        var m = m
+        m.id = lastID()
+        if let actor { try childAudit(actor: actor, visitID: visitID, what: "outcome measure", id: m.id) }
+        return m
+    }
+
     /// Records needles removed at a site (the count that must balance before signing).
     public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT visit_id, inserted FROM needling_entry WHERE id = ? AND struck_at IS NULL"), arguments: [entryID]) else {
@@ -187,6 +202,12 @@ extension StoreTransaction {
                       psfs: r.json([PSFSItem].self, "psfs_json"), notes: r["notes"],
                       likelyCauseNotes: r["likely_cause_notes"], status: r.enumeration("status"),
                       signedAt: r["signed_at"])
+        if let text: String = try r["impression"] {
+            let code: String? = try r["impression_code"]
+            let system: ClinicalImpression.CodeSystem? = try r.optionalEnumeration("impression_code_system")
+            v.impression = ClinicalImpression(text: text, code: code, codeSystem: system)
+        }
+        v.outcomes = try outcomes(visitID: id)
         v.triggerPoints = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
             let t = row.checked("trigger_point")
             return try TriggerPointFinding(
@@ -229,6 +250,37 @@ extension StoreTransaction {
                 performedAt: n["performed_at"], lateEntry: Self.lateEntry(n))
         }
         return v
+    }
+
+    /// One outcome measure row, its items range-checked (a row edited outside Knot is reported
+    /// as damaged, naming its table, row and column).
+    static func outcome(_ o: CheckedRow) throws -> OutcomeMeasure {
+        let id: Int64 = try o["id"]
+        let scale: OutcomeScale = try o.enumeration("scale")
+        let m = OutcomeMeasure(unchecked: scale, items: try o.json([Int?].self, "items_json"), id: id)
+        do throws(ValidationErrors) { try m.validate() } catch {
+            throw o.damaged("items_json", (error.errors.first.map { "\($0.value): \($0.rule)" }) ?? "is not valid")
+        }
+        return m
+    }
+
+    /// The outcome measures of a visit, in the order they were recorded.
+    public func outcomes(visitID: Int64) throws -> [OutcomeMeasure] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outcome_measure WHERE visit_id = ? ORDER BY id"), arguments: [visitID]).map { row in
+            try Self.outcome(row.checked("outcome_measure"))
+        }
+    }
+
+    /// A patient's outcome measures with their visit's id and start, oldest visit first (for the
+    /// chart's trends, without reading every visit in full).
+    public func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT o.*, v.started_at AS visit_started_at FROM outcome_measure o JOIN visit v ON v.id = o.visit_id
+            WHERE v.patient_id = ? ORDER BY v.started_at, v.id, o.id
+            """), arguments: [patientID]).map { row in
+            let o = row.checked("outcome_measure")
+            return (try o["visit_id"], try o["visit_started_at"], try Self.outcome(o))
+        }
     }
 
     /// A patient's visits, oldest first, with their findings and entries.

@@ -71,6 +71,11 @@ enum ChartScreen {
             buffer.put(text, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
             row += 1
         }
+        // One line per outcome scale: its scores oldest first and whether the change reaches the MCID.
+        for trend in chart.outcomeTrends {
+            buffer.put(" " + trend.summary, row: row, column: 0, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
         if let last = state.lastVisit {
             row = drawLastVisit(last, row: row, room: body.bottom - row - 5, width: width, into: &buffer)
         }

@@ -51,6 +51,6 @@ extension EffectPerformer {
     /// True when two versions of a draft have the same header (what `saveDraft` writes).
     static func sameHeader(_ a: Visit, _ b: Visit) -> Bool {
         a.complaint == b.complaint && a.pain == b.pain && a.psfs == b.psfs && a.notes == b.notes
-            && a.likelyCauseNotes == b.likelyCauseNotes && a.referralID == b.referralID
+            && a.likelyCauseNotes == b.likelyCauseNotes && a.referralID == b.referralID && a.impression == b.impression
     }
 }

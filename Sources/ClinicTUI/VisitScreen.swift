@@ -73,6 +73,12 @@ enum VisitScreen {
         }
         if let notes = visit.notes, !notes.isEmpty { doc.paragraph("Notes: " + notes + mark(.notes)) }
         if let cause = visit.likelyCauseNotes, !cause.isEmpty { doc.paragraph("Likely cause: " + cause + mark(.likelyCauseNotes)) }
+        if let impression = visit.impression {
+            doc.paragraph("Impression: " + impression.description + mark(.impression) + mark(.impressionCode))
+        } else if amended.correction(.impression) != nil {
+            doc.paragraph("Impression: –" + mark(.impression))
+        }
+        if !visit.outcomes.isEmpty { doc.paragraph("Outcome measures: " + visit.outcomes.map(\.summary).joined(separator: " · ")) }
 
         if !visit.triggerPoints.isEmpty {
             doc.heading("Trigger points")

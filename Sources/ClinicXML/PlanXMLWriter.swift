@@ -14,7 +14,7 @@ public enum PlanXMLWriter {
     /// The plan document; throws `ClinicXMLErrors` when a value cannot be carried or the result
     /// breaks the schema (e.g. a plan with no items, a blank practitioner name).
     public static func write(plan: FollowUpPlan, patient: Patient, visit: Visit, practitioner: Practitioner,
-                             sessionsRemaining: Int?) throws(ClinicXMLErrors) -> Data {
+                             sessionsRemaining: Int?, clinic: ClinicProfile? = nil) throws(ClinicXMLErrors) -> Data {
         let format = ClinicSchemas.Format.plan
         let data: Data
         do {
@@ -26,6 +26,19 @@ public enum PlanXMLWriter {
             try xml.writeAttribute("planVersion", String(plan.version))
             try xml.writeAttribute("status", plan.status.rawValue)
             try xml.writeAttribute("createdAt", XMLValueFormat.instant(plan.createdAt))
+
+            if let clinic {
+                try xml.startElement("clinic")
+                if let country = clinic.country { try xml.writeAttribute("country", country) }
+                try xml.writeElement("name", text: clinic.name)
+                if let address = clinic.address { try xml.writeElement("address", text: address) }
+                if let phone = clinic.phone { try xml.writeElement("phone", text: phone) }
+                if let email = clinic.email { try xml.writeElement("email", text: email) }
+                if let website = clinic.website { try xml.writeElement("website", text: website) }
+                if let number = clinic.businessNumber { try xml.writeElement("businessNumber", text: number) }
+                try xml.writeElement("emergencyNumber", text: clinic.emergencyNumber)
+                try xml.endElement()
+            }
 
             try xml.startElement("patient")
             try xml.writeAttribute("recordNumber", patient.recordNumber)

@@ -33,7 +33,7 @@ public struct PainTrend: Sendable, Hashable {
     public init(_ ctx: PlanContext) { self.init(visits: ctx.visitsSoFar) }
 
     /// The minimal clinically important difference for NPRS (2 points).
-    public static let mcid = NPRS.minimalClinicallyImportantDifference
+    public static var mcid: Int { ClinicalImportance.nprsPoints }
 
     public var first: Point? { points.first }
     public var latest: Point? { points.last }
@@ -49,7 +49,10 @@ public struct PainTrend: Sendable, Hashable {
     }
 
     /// The change, either way, is at least the MCID.
-    public var reachesMCID: Bool { change.map { abs($0) >= Self.mcid } ?? false }
+    public var reachesMCID: Bool {
+        guard let f = first, let l = latest, points.count >= 2 else { return false }
+        return ClinicalImportance.change(.nprs, from: Double(f.nprs), to: Double(l.nprs)).reachesMCID
+    }
 
     /// For a referrer: "NPRS 7 (1 June 2026) to 4 (7 July 2026) over 3 visits: down 3 points,
     /// beyond the 2-point minimal clinically important difference."

@@ -37,6 +37,10 @@ struct PlanDocument {
 
     var audience: PlanAudience
     var clinicName: String
+    /// The letterhead under the clinic's name (address, contact, business number).
+    var clinicDetails: [String] = []
+    /// The logo as a data: URI (HTML only).
+    var clinicLogo: String?
     var title: String
     var header: [(label: String, value: String)]
     var greeting: String?
@@ -49,6 +53,8 @@ struct PlanDocument {
         case .patient: self = PlanDocument.patient(plan, ctx)
         case .referrer: self = PlanDocument.referrer(plan, ctx)
         }
+        clinicDetails = ctx.clinicDetails
+        clinicLogo = ctx.clinicLogo.flatMap { $0.hasPrefix("data:image/png;base64,") || $0.hasPrefix("data:image/svg+xml;base64,") ? $0 : nil }
     }
 
     private init(audience: PlanAudience, clinicName: String, title: String, header: [(label: String, value: String)],
@@ -80,8 +86,7 @@ struct PlanDocument {
         if !home.isEmpty {
             sections.append(Section(
                 id: "home-program", heading: "Your home program",
-                intro: spots.isEmpty ? "Self-release of the trigger points we treated."
-                    : "Self-release of the trigger points we treated. The numbers match the marks on the body chart.",
+                intro: homeIntro(plan, spots: spots),
                 entries: home, numbered: true, chart: spots.isEmpty ? nil : .body(BodyChartSVG.marks(for: spots))))
         }
         let afterNeedling = entries(.afterNeedling)
@@ -111,10 +116,18 @@ struct PlanDocument {
             sections.append(Section(id: "pain", heading: "Your pain so far", intro: trend.patientSummary,
                                     entries: [], chart: .pain(trend)))
         }
+        let outcomes = entries(.outcomes)
+        if !outcomes.isEmpty {
+            sections.append(Section(id: "outcomes", heading: "Your progress", intro: "The questionnaires you filled in, scored.",
+                                    entries: outcomes))
+        }
+        let values = templateValues(plan, ctx, sections: sections)
         return PlanDocument(
             audience: .patient, clinicName: ctx.clinicName, title: "Your follow-up plan", header: header,
-            greeting: nil, opening: [], sections: sections,
-            closing: ["Questions? Ask \(ctx.practitioner.name) at \(ctx.clinicName)" + (ctx.clinicPhone.map { " on \($0)." } ?? ".")])
+            greeting: nil,
+            opening: LetterTemplates.paragraphs(LetterTemplates.render("patient.opening", values, ctx)),
+            sections: sections,
+            closing: LetterTemplates.lines(LetterTemplates.render("patient.closing", values, ctx)))
     }
 
     // MARK: - Referrer
@@ -133,14 +146,7 @@ struct PlanDocument {
             header.append(("Referral", "\(ClinicWording.date(r.date)): \(shortened(r.reason))"))
         }
 
-        let recipient = ctx.referral?.referrerName ?? p.generalPractitioner.flatMap { $0.split(separator: ",").first.map(String.init) }
-        var session = ""
-        if ctx.referral != nil, ctx.sessionsUsed > 0 {
-            session = " (session \(ctx.sessionsUsed)" + (ctx.referral?.sessionsAllowed.map { " of \($0)" } ?? "") + " on this referral)"
-        }
-        var opening = [
-            "Thank you for referring \(ctx.patientFullName), whom I saw on \(ClinicWording.longDate(visit.date))\(session). My findings, treatment and plan follow.",
-        ]
+        var opening: [String] = []
         // A significant or serious adverse event is said first, not left for the referrer to find.
         let events = AdverseEventRules.notable(in: visit)
         if !events.isEmpty {
@@ -151,16 +157,21 @@ struct PlanDocument {
             opening.append("Please note an adverse event at this visit: " + said.joined(separator: ". ") + ".")
         }
 
-        var sections = [
-            Section(id: "findings", heading: "Findings", entries: findings(visit, corrections: ctx.corrections)),
-            Section(id: "treatment", heading: "Treatment", entries: treatment(visit)),
-        ]
+        // The letter leads with the clinical impression when the visit records one.
+        var sections: [Section] = []
+        if let impression = ctx.impression, !impression.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            sections.append(Section(id: "impression", heading: "Clinical impression", entries: [Entry(text: impression.description)]))
+        }
+        sections.append(Section(id: "findings", heading: "Findings", entries: findings(visit, corrections: ctx.corrections)))
+        var treatmentSection = Section(id: "treatment", heading: "Treatment", entries: treatment(visit))
         let spots = HomeProgramSpot.spots(in: plan)
         if !spots.isEmpty {
-            sections[1].chart = .body(BodyChartSVG.marks(for: spots))
+            treatmentSection.chart = .body(BodyChartSVG.marks(for: spots))
         }
+        sections.append(treatmentSection)
         let trend = PainTrend(ctx)
-        sections.append(Section(id: "response", heading: "Response so far", intro: trend.clinicalSummary, entries: [],
+        sections.append(Section(id: "response", heading: "Response so far", intro: trend.clinicalSummary,
+                                entries: outcomeEntries(plan, ctx),
                                 chart: trend.points.count >= 2 ? .pain(trend) : nil))
         sections.append(Section(id: "plan", heading: "Plan", entries: planEntries(plan, spots: spots, ctx: ctx)))
         var review: [Entry] = []
@@ -168,14 +179,66 @@ struct PlanDocument {
         review += plan.items.filter { $0.section == .review && $0.rule != PlanRule.reviewDate }.map { Entry(text: $0.text) }
         if !review.isEmpty { sections.append(Section(id: "review", heading: "Review", entries: review)) }
 
-        var closing = ["Kind regards,", "", ctx.practitioner.name]
-        var role = ClinicWording.profession(ctx.practitioner.profession)
-        if let reg = ctx.practitioner.registrationNumber { role += ", registration \(reg)" }
-        closing.append(role)
-        closing.append(ctx.clinicName + (ctx.clinicPhone.map { ", \($0)" } ?? ""))
+        // The clinic's wording (or Knot's) for the greeting, opening and signature; the adverse
+        // event stays straight after the opening whatever the template says.
+        let values = templateValues(plan, ctx, sections: sections)
+        let greeting = LetterTemplates.paragraphs(LetterTemplates.render("referrer.greeting", values, ctx)).joined(separator: " ")
+        opening = LetterTemplates.paragraphs(LetterTemplates.render("referrer.opening", values, ctx)) + opening
         return PlanDocument(
             audience: .referrer, clinicName: ctx.clinicName, title: "Report to referrer", header: header,
-            greeting: "Dear \(recipient ?? "Doctor"),", opening: opening, sections: sections, closing: closing)
+            greeting: greeting.isEmpty ? nil : greeting, opening: opening, sections: sections,
+            closing: LetterTemplates.lines(LetterTemplates.render("referrer.closing", values, ctx)))
+    }
+
+    /// What a template may fill in: plain strings, numbers, lists and flags only (no code).
+    /// A value that is not recorded is left out, so `{{#name}}...{{/name}}` tests for it.
+    private static func templateValues(_ plan: FollowUpPlan, _ ctx: PlanContext, sections: [Section]) -> [String: Any] {
+        var clinic: [String: Any] = ["name": ctx.clinicName, "emergencyNumber": ctx.emergencyNumber]
+        if let phone = ctx.clinicPhone { clinic["phone"] = phone }
+        var practitioner: [String: Any] = [
+            "name": ctx.practitioner.name, "profession": ClinicWording.profession(ctx.practitioner.profession),
+        ]
+        if let reg = ctx.practitioner.registrationNumber, !reg.isEmpty { practitioner["registration"] = reg }
+        var patient: [String: Any] = [
+            "fullName": ctx.patientFullName, "firstName": ctx.patientFirstName, "givenNames": ctx.patient.givenNames,
+            "familyName": ctx.patient.familyName, "recordNumber": ctx.patient.recordNumber,
+        ]
+        if let gp = ctx.patient.generalPractitioner { patient["generalPractitioner"] = gp }
+        let recipientName = ctx.referral?.referrerName ?? ctx.patient.generalPractitioner
+        var values: [String: Any] = [
+            "clinic": clinic, "practitioner": practitioner, "patient": patient,
+            "visit": ["date": ClinicWording.longDate(ctx.visit.date)] as [String: Any],
+            "today": ClinicWording.date(ctx.today),
+            "recipient": ["salutation": recipientName.flatMap { LetterGreeting.salutation(for: $0) } ?? "Doctor"] as [String: Any],
+            "sections": sections.map { section -> [String: Any] in
+                ["id": section.id, "heading": section.heading,
+                 "entries": section.entries.map { e -> [String: Any] in
+                     var entry: [String: Any] = ["text": e.text]
+                     if let label = e.label { entry["label"] = label }
+                     return entry
+                 }]
+            },
+        ]
+        if let date = plan.reviewDate { values["review"] = ["date": ClinicWording.longDate(date)] as [String: Any] }
+        if let r = ctx.referral {
+            var referral: [String: Any] = ["referrer": r.referrerName, "date": ClinicWording.date(r.date)]
+            if let org = r.referrerOrganisation { referral["organisation"] = org }
+            if ctx.sessionsUsed > 0 { referral["sessionsUsed"] = ctx.sessionsUsed }
+            if let allowed = r.sessionsAllowed { referral["sessionsAllowed"] = allowed }
+            if let left = ctx.sessionsRemaining { referral["sessionsLeft"] = left }
+            values["referral"] = referral
+        }
+        return values
+    }
+
+    /// The home program's introduction: self-release, and the exercises or advice given at the visit.
+    private static func homeIntro(_ plan: FollowUpPlan, spots: [HomeProgramSpot]) -> String {
+        let selfManagement = plan.items.contains { $0.section == .homeProgram && SelfManagementRules.rules.contains($0.rule) }
+        if spots.isEmpty {
+            return selfManagement ? "What to do at home, as we went through at your visit." : "Self-release of the trigger points we treated."
+        }
+        return "Self-release of the trigger points we treated" + (selfManagement ? ", and what else to do at home." : ".")
+            + " The numbers match the marks on the body chart."
     }
 
     /// The first line of a referral's reason, cut at 200 characters.
@@ -298,6 +361,18 @@ struct PlanDocument {
         }
     }
 
+    /// The plan's outcome items worded for a referrer: a rule's item from the trend it was built
+    /// from (with the MCID), an item the practitioner wrote as written.
+    private static func outcomeEntries(_ plan: FollowUpPlan, _ ctx: PlanContext) -> [Entry] {
+        let trends = ctx.outcomeTrends
+        return plan.items.filter { $0.section == .outcomes }.map { item in
+            if let trend = trends.first(where: { PlanRule.outcome($0.scale) == item.rule }) {
+                return Entry(text: OutcomeRules.clinicalSummary(trend))
+            }
+            return Entry(text: item.text)
+        }
+    }
+
     private static func planEntries(_ plan: FollowUpPlan, spots: [HomeProgramSpot], ctx: PlanContext) -> [Entry] {
         var entries: [Entry] = []
         if !spots.isEmpty {
@@ -305,7 +380,13 @@ struct PlanDocument {
             entries.append(Entry(label: "Home program",
                                  text: "self-release with a massage ball or thumb on the spot, holds from under 15 s building towards 30-90 s, for: " + list.joined(separator: "; ") + "."))
         }
-        let handAddedHome = plan.items.filter { $0.section == .homeProgram && $0.muscleID == nil }
+        let handAddedHome = plan.items.filter {
+            $0.section == .homeProgram && $0.muscleID == nil && !SelfManagementRules.rules.contains($0.rule)
+        }
+        if plan.items.contains(where: { SelfManagementRules.rules.contains($0.rule) }) {
+            entries.append(Entry(label: "Self-management",
+                                 text: "the exercises and advice given at the visit are written into the patient's home program."))
+        }
         entries += handAddedHome.map { Entry(label: "Home program", text: $0.text) }
         let withheld = plan.items.filter { $0.rule == PlanRule.adverseEventNoSelfRelease }
         if !withheld.isEmpty {

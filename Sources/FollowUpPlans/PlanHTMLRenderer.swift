@@ -30,7 +30,7 @@ public enum PlanHTMLRenderer {
         m.open("div", [("class", "sheet \(audience.rawValue)")])
         m.newline()
         letterhead(doc, kind: kind, into: &m)
-        if audience == .referrer {
+        if audience == .referrer || !doc.opening.isEmpty {
             m.open("div", [("class", "letter")])
             if let greeting = doc.greeting { m.element("p", text: greeting) }
             for paragraph in doc.opening { m.element("p", text: paragraph) }
@@ -56,7 +56,15 @@ public enum PlanHTMLRenderer {
     private static func letterhead(_ doc: PlanDocument, kind: String, into m: inout Markup) {
         m.open("header", [("class", "letterhead")])
         m.open("div", [("class", "brand")])
+        if let logo = doc.clinicLogo { m.empty("img", [("class", "logo"), ("src", logo), ("alt", "")]) }
+        m.open("div", [("class", "clinic-block")])
         m.element("div", [("class", "clinic")], text: doc.clinicName)
+        if !doc.clinicDetails.isEmpty {
+            m.open("address", [("class", "clinic-details")])
+            for detail in doc.clinicDetails { m.element("span", text: detail) }
+            m.close("address")
+        }
+        m.close("div")
         m.element("div", [("class", "doc-kind")], text: kind)
         m.close("div")
         m.element("h1", text: doc.title)

@@ -1,3 +1,5 @@
+import ClinicModel
+
 /// The rule ids a built plan's items carry, one constant per rule.
 ///
 /// Items keep the id of the rule that produced them (`FollowUpPlan.Item.rule`) so that the
@@ -8,6 +10,10 @@ public enum PlanRule {
     // Home program
     /// Self-release of one treated trigger point (needled, compressed, or an active TrP found).
     public static let homeProgramTriggerPoint = "home-program.trp"
+    /// An exercise prescribed as a treatment at the visit, with its dose and notes.
+    public static let selfManagementExercise = "self-management.exercise"
+    /// Advice given as a treatment (education), when its notes say what it was.
+    public static let selfManagementEducation = "self-management.education"
 
     // After dry needling
     public static let afterNeedlingSoreness = "after-needling.soreness"
@@ -46,6 +52,12 @@ public enum PlanRule {
     public static let adverseEventWhatHappened = "adverse-event.what-happened"
     /// What to watch for after the event and whom to call (with the red flags).
     public static let adverseEventWatchFor = "adverse-event.watch-for"
+
+    // Outcome measures
+    /// Prefix of the outcome rules; the full id adds the scale, e.g. `outcome.lefs`.
+    public static let outcomePrefix = "outcome."
+    /// The rule id for the trend of one outcome scale.
+    public static func outcome(_ scale: OutcomeScale) -> String { outcomePrefix + scale.rawValue }
 
     // Review
     public static let reviewDate = "review.date"

@@ -1,10 +1,11 @@
-/// The plan page's stylesheet: inline, self-contained (system fonts, no URLs), with A4 print
-/// rules.
+/// The plan page's stylesheet: inline, self-contained (system fonts, no URLs), with print rules
+/// that fit both A4 and US Letter (the page size is the printer's; margins and the sheet's width
+/// fit the narrower of the two) and keep a section, a figure or an entry on one page.
 ///
 /// Kept free of `<` and `&` so the page stays well-formed XML without a CDATA section.
 enum PlanStyleSheet {
     static let css: StaticString = """
-    @page { size: A4; margin: 14mm 14mm 16mm 14mm; }
+    @page { margin: 14mm 14mm 16mm 14mm; }
     * { box-sizing: border-box; }
     html { -webkit-text-size-adjust: 100%; }
     body { margin: 0; background: #e9edf1; color: #1f2d3a;
@@ -15,6 +16,10 @@ enum PlanStyleSheet {
     .letterhead { border-bottom: 3px solid #1f6f8b; padding-bottom: 10px; margin-bottom: 18px; }
     .brand { display: flex; justify-content: space-between; align-items: baseline; gap: 12px; }
     .clinic { font-size: 15pt; font-weight: 700; color: #1f6f8b; letter-spacing: 0.01em; }
+    img.logo { max-height: 18mm; max-width: 45mm; margin-right: 10px; flex: 0 0 auto; }
+    .clinic-block { flex: 1 1 auto; }
+    .clinic-details { font-style: normal; font-size: 8.5pt; color: #5b6875; line-height: 1.35; }
+    .clinic-details span { display: block; }
     .doc-kind { font-size: 9pt; text-transform: uppercase; letter-spacing: 0.12em; color: #5b6875; }
     h1 { font-size: 20pt; margin: 10px 0 8px; font-weight: 700; }
     h2 { font-size: 13pt; margin: 0 0 6px; color: #1f6f8b; border-bottom: 1px solid #d5dde4; padding-bottom: 3px; }
@@ -56,8 +61,12 @@ enum PlanStyleSheet {
     @media print {
       body { background: none; font-size: 10.5pt; }
       .sheet { box-shadow: none; margin: 0; padding: 0; max-width: none; }
-      section, figure, li { break-inside: avoid; page-break-inside: avoid; }
-      h2 { break-after: avoid; page-break-after: avoid; }
+      html, body { width: auto; }
+      figure, li, .letterhead, .closing, .meta, .red-flags, section.review, section.response, section.pain { break-inside: avoid; page-break-inside: avoid; }
+      h2, .intro { break-after: avoid; page-break-after: avoid; }
+      .letterhead { margin-bottom: 12px; }
+      figure.body svg { max-height: 120mm; }
+      a { color: inherit; text-decoration: none; }
       .red-flags { background: none; }
     }
     @media (max-width: 640px) {

@@ -14,6 +14,12 @@ public enum PlanTextRenderer {
         var lines: [String] = []
 
         lines += TextLayout.spread(doc.title.uppercased(), doc.clinicName, width: width)
+        // The letterhead, right-aligned under the clinic's name.
+        for detail in doc.clinicDetails {
+            for line in TextLayout.wrap(detail, width: width) {
+                lines.append(String(repeating: " ", count: max(0, width - TextLayout.width(line))) + line)
+            }
+        }
         lines.append(String(repeating: "=", count: width))
         let labelWidth = min(doc.header.map { TextLayout.width($0.label) }.max() ?? 0, width / 3) + 2
         for (label, value) in doc.header {

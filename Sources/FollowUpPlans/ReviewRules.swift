@@ -89,7 +89,17 @@ public struct ReviewRules: Sendable, Codable, Hashable {
         if let event = worstEvent {
             days = max(1, min(days, event.severity == .serious ? seriousAdverseEventDays : significantAdverseEventDays))
         }
-        return ReviewDecision(pace: pace, days: days, date: ctx.visit.date.adding(days: days), reasons: reasons)
+        var date = ctx.visit.date.adding(days: days)
+        // Never on a day the clinic is closed: after an adverse event the open day before (if it
+        // is still after the visit), otherwise the next open day.
+        let open = ClinicProfile(openWeekdays: ctx.openWeekdays.isEmpty ? ClinicProfile.everyDay : ctx.openWeekdays)
+        if worstEvent != nil, let before = open.openOnOrBefore(date), before > ctx.visit.date {
+            date = before
+        } else {
+            date = open.openOnOrAfter(date)
+        }
+        days = ctx.visit.date.days(until: date)
+        return ReviewDecision(pace: pace, days: days, date: date, reasons: reasons)
     }
 
     /// The visits of the episode that ends with the last visit (oldest first).

@@ -32,7 +32,7 @@ enum ErrorReport {
             case .input: return 66
             }
         case is ValidationErrors, is ClinicModel.ValidationError, is PossibleDuplicatePatient: return 1
-        case is AmendmentError, is NewClinicRefused: return 65
+        case is AmendmentError, is NewClinicRefused, is LetterTemplateRefused: return 65
         case let e as FileWriteError: return e.cannotCreate ? 73 : 74
         case let e as KnotCommandError: return e.code
         default:
@@ -64,7 +64,7 @@ enum ErrorReport {
     /// Whether the error is one of Knot's own (the argument parser reports the rest).
     static func isKnotError(_ error: Error) -> Bool {
         switch error {
-        case is StoreError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is NewClinicRefused, is FileWriteError: return true
+        case is StoreError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is NewClinicRefused, is FileWriteError, is LetterTemplateRefused: return true
         default:
             #if canImport(ClinicXML)
             if error is ClinicXMLError || error is ClinicXMLErrors { return true }

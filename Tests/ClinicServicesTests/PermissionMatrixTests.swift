@@ -10,7 +10,7 @@ import ClinicTestSupport
 struct PermissionMatrixTests {
     /// R reception, P practitioner, A administrator: who may.
     static let matrix: [ClinicAction: String] = [
-        .initialize: "RPA", .loadDemo: "A", .changeClinicSettings: "A",
+        .initialize: "RPA", .loadDemo: "A", .changeClinicSettings: "A", .readTemplates: "PA",
         .listAccounts: "RPA", .manageAccounts: "A",
         .findPatients: "RPA", .registerPatient: "RP", .editPatient: "RP", .openChart: "RP", .addAlert: "RP",
         .reviewAlert: "P", .mergePatients: "PA",

@@ -34,7 +34,7 @@ import TerminalKit
         try tui.type("Right shoulder pain reaching overhead")
         try tui.press(.tab, .tab)
         try tui.type("5")
-        try tui.press(.tab, .tab, .tab, .tab)
+        try tui.press(.tab, .tab, .tab, .tab, .tab, .tab)  // past likely causes, impression, impression code
         try tui.type("Pain now misheard: the patient said 5")
         try expectGolden("amend-form", tui.screen)
         try tui.press(.ctrl("s"))
@@ -112,7 +112,7 @@ import TerminalKit
         }
         try tui.press(.backspace)
         try tui.type("7")
-        try tui.press(.tab, .tab)
+        try tui.press(.tab, .tab, .tab, .tab)
         try tui.type("Typo")
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Not saved: the new pain worst is the same as the one on the note")
@@ -130,7 +130,7 @@ import TerminalKit
         try tui.press(.character("m"), .tab)  // notes
         try tui.press(.ctrl("y"))
         try tui.type(" Also carries shopping.")
-        try tui.press(.tab, .tab, .tab, .tab, .tab)
+        try tui.press(.tab, .tab, .tab, .tab, .tab, .tab, .tab)
         try tui.type("Left out what aggravates it")
         try tui.press(.ctrl("s"))
         let stored = try tui.session.visitRecord(id: try #require(record.visit.id))
@@ -171,7 +171,7 @@ import TerminalKit
     }
 
     @Test func theCommandLineAndTheFormShareOneFieldList() throws {
-        #expect(AmendableField.noteFields.map(\.rawValue) == ["complaint", "notes", "pain.now", "pain.best", "pain.worst", "likely-cause-notes"])
+        #expect(AmendableField.noteFields.map(\.rawValue) == ["complaint", "notes", "pain.now", "pain.best", "pain.worst", "likely-cause-notes", "impression", "impression-code"])
         var visit = Visit(patientID: 1, practitionerID: 1, startedAt: fixedNow, complaint: "Heel pain",
                           pain: PainScores(now: try NPRS(4, field: "pain.now")))
         visit.notes = nil

@@ -288,7 +288,7 @@ import TerminalKit
         #expect(tui.screen.contains("NPRS is 0 to 10"), "the range shows as the value is out of it:\n\(tui.screen)")
 
         // The reason shows its counter near its limit, and refuses visibly past it.
-        try tui.press(.tab, .tab, .tab, .tab)
+        try tui.press(.tab, .tab, .tab, .tab, .tab, .tab)   // past the impression and its code
         expectMarked(tui, "Reason")
         try tui.press(.paste(String(repeating: "a", count: 1990)))
         #expect(tui.screen.contains("1990/2000"), "\(tui.screen)")

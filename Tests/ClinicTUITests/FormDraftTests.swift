@@ -190,7 +190,7 @@ import TerminalKit
         }
         #expect(blank.value(.complaint).text.isEmpty)
 
-        try tui.press(.tab, .tab, .tab, .tab)
+        try tui.press(.tab, .tab, .tab, .tab, .tab, .tab)  // past likely causes, impression, impression code
         try tui.type("Pain now misheard")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("saved (complaint, pain now)"), "\(said(tui))")

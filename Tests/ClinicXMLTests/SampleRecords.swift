@@ -116,7 +116,7 @@ enum SampleRecords {
             PrecautionScreen(id: 32, patientID: 101, practitionerID: 2, recordedAt: at("2026-09-15T10:00:00.000Z"),
                              validUntil: day("2026-12-14")),
         ]
-        let signed = Visit(
+        var signed = Visit(
             id: 41, patientID: 101, practitionerID: 1, referralID: 11, startedAt: at("2026-06-02T09:00:00.000Z"),
             complaint: "Left calf pain > 8 months & worse walking",
             pain: PainScores(now: try! NPRS(6, field: "now"), best: try! NPRS(0, field: "best"), worst: try! NPRS(10, field: "worst")),
@@ -181,11 +181,22 @@ enum SampleRecords {
                               adverseEvents: ([.painDuringTreatment, .postNeedlingSoreness, .nausea, .needleStuck, .needleBent, .needleBroken, .other] as [AdverseEvent.Kind])
                                   .map { AdverseEvent(kind: $0, severity: .mild) }),
             ])
-        let draft = Visit(id: 42, patientID: 101, practitionerID: 2, startedAt: at("2026-09-15T10:30:00.000Z"),
+        // Every outcome scale (one with a blank item) and a coded impression; the draft's impression is uncoded.
+        signed.impression = ClinicalImpression(text: "Left calf myofascial pain <active TrPs> & \"tendinopathy?\"",
+                                               code: "M79.1", codeSystem: .icd10)
+        signed.outcomes = [
+            try! OutcomeMeasure(id: 301, scale: .lefs, items: (0..<20).map { $0 % 5 }),
+            try! OutcomeMeasure(id: 302, scale: .ndi, items: [0, 1, 2, 3, 4, 5, nil, 1, 2, 3]),
+            try! OutcomeMeasure(id: 303, scale: .odi, items: Array(repeating: 5, count: 10)),
+            try! OutcomeMeasure(id: 304, scale: .visaA, items: [10, 0, 5, 5, 5, 5, 7, 30]),
+            try! OutcomeMeasure(id: 305, scale: .quickDASH, items: [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, nil]),
+        ]
+        var draft = Visit(id: 42, patientID: 101, practitionerID: 2, startedAt: at("2026-09-15T10:30:00.000Z"),
                           pain: PainScores(now: try! NPRS(3, field: "now")),
                           needling: [NeedlingEntry(id: 94, muscleID: "gluteus-medius", side: .left,
                                                    needle: Needle(brand: "Seirin", gaugeMm: 0.3, lengthMm: 60, lot: "B2"),
                                                    needlesInserted: 3, needlesRemoved: 1, sharpsDisposed: false)])
+        draft.impression = ClinicalImpression(text: "Gluteal pain, query referred")
         let amendment = Amendment(id: 101, visitID: 41, practitionerID: 1, amendedAt: at("2026-06-03T08:00:00.000Z"),
                                   reason: "Wrong side recorded", changes: [
                                       Amendment.Change(field: "needling[1].side", before: "left", after: "right"),

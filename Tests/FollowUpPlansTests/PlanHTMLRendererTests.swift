@@ -61,11 +61,15 @@ struct PlanHTMLRendererTests {
         }
     }
 
-    @Test func thePageCarriesPrintStylesForA4() {
+    /// The paper is the printer's (A4 or US Letter: PlanPrintTests prints on both); the page
+    /// sets only margins and keeps entries, figures and the red flags whole.
+    @Test func thePageCarriesPrintStylesForA4AndLetter() {
         let page = html(.patient)
         #expect(page.contains("<style>"))
-        #expect(page.contains("@page { size: A4;"))
+        #expect(page.contains("@page { margin:"))
+        #expect(!page.contains("size: A4"))
         #expect(page.contains("@media print"))
+        #expect(page.contains("break-inside: avoid"))
     }
 
     @Test(arguments: PlanAudience.allCases)

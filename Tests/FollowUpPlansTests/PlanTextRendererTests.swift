@@ -61,7 +61,8 @@ struct PlanTextRendererTests {
         let ctx = F.context(F.fullVisit, referral: nil, sessionsUsed: 0)
         let text = PlanTextRenderer.render(PlanBuilder.build(ctx), context: ctx, audience: .referrer)
         #expect(text.contains("\nTo       Dr Mary Jones, Harbourside Medical Centre\n"))
-        #expect(text.contains("Dear Dr Mary Jones,"))
+        #expect(text.contains("Dear Dr Jones,"))
         #expect(!text.contains("session"))
+        #expect(!text.contains("Thank you for referring"))
     }
 }

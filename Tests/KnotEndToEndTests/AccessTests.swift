@@ -65,6 +65,9 @@ struct AccessTests {
             (["visit", "new", "K1", "--complaint", "Walk \(tag)"], clinical),
             (["finding", "add", v, "--muscle", "soleus", "--side", "left"], clinical),
             (["treatment", "add", v, "--kind", "stretching"], clinical),
+            (["outcome", "add", v, "--measure", "ndi", "--items", "1,1,1,1,1,1,1,1,1,1"], clinical),
+            (["outcome", "list", "K1"], clinical),
+            (["visit", "impression", v, "Walked by \(tag)"], clinical),
             (["needle", "add", v, "--muscle", "soleus", "--side", "left", "--inserted", "1", "--size", "0.25x40",
               "--brand", "Seirin", "--lot", "L1"], clinical),
             (["needle", "remove", "1", "--removed", "1"], clinical),
@@ -78,6 +81,9 @@ struct AccessTests {
             (["export", "-o", home.file("walk-\(tag).xml")], clinicalOrAdmin),
             (["backup", home.file("walk-\(tag).sqlite")], clinicalOrAdmin),
             (["retention", "report"], admin),
+            (["template", "list"], clinicalOrAdmin),
+            (["template", "edit", "patient.opening", "--file", "/dev/null"], admin),
+            (["template", "reset", "patient.opening"], admin),
             (["import", "--dry-run", export], admin),
         ]
     }

@@ -42,7 +42,7 @@ struct ClinicTimeZoneTests {
     func everyOutputIsTheClinicsWhateverTheViewersZone() throws {
         try ok("init", "--handle", "amy", "--name", "Amy Nguyen", "--time-zone", "Australia/Sydney", practitioner: nil)
         let shown = try ok("clinic", "show")
-        #expect(shown.stdout == "Time zone: Australia/Sydney\n")
+        #expect(shown.stdout.hasPrefix("Time zone: Australia/Sydney\n"))
         try ok("patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1")
         let day = Self.sydneyToday()
         // Typed on a UTC machine: --at is the clinic's 09:00, not the machine's.
@@ -83,7 +83,7 @@ struct ClinicTimeZoneTests {
         #expect(utc[0].contains("\(day) 09:00"), "the visit is at the clinic's 09:00: \(utc[0])")
         let weekday = Self.sydneyToday("EEEE d MMMM yyyy")
         #expect(utc[4].contains("Visit         \(weekday)"), "the patient plan names the Sydney weekday")
-        #expect(utc[5].flattened.contains("whom I saw on \(weekday)"), "the letter names the Sydney weekday")
+        #expect(utc[5].flattened.contains("I saw your patient Jo Smith on \(weekday)"), "the letter names the Sydney weekday")
         // Instants stay UTC in exports and JSON; dates derived from them are Sydney's.
         #expect(utc[1].contains("\"startedAt\" : \"") && utc[1].contains("T22:00:00.000Z\"") || utc[1].contains("T23:00:00.000Z\""))
         #expect(utc[11].contains(day))
@@ -129,19 +129,19 @@ struct ClinicTimeZoneTests {
     @Test("the zone is set at init (the machine's by default), shown, changed with an audit entry, and a wrong name is refused")
     func theClinicsZoneIsASetting() throws {
         try ok("init", "--handle", "amy", "--name", "Amy Nguyen", tz: "Europe/London", practitioner: nil)
-        #expect(try ok("clinic", "show").stdout == "Time zone: Europe/London\n")
+        #expect(try ok("clinic", "show").stdout.hasPrefix("Time zone: Europe/London\n"))
         let bad = try knot(["clinic", "set", "--time-zone", "Mars/Olympus_Mons"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--time-zone: 'Mars/Olympus_Mons' is not a time zone name"))
         #expect(try ok("clinic", "show", "--json").stdout.contains("\"timeZone\" : \"Europe/London\""))
         try ok("clinic", "set", "--time-zone", "Pacific/Auckland")
-        #expect(try ok("clinic", "show").stdout == "Time zone: Pacific/Auckland\n")
+        #expect(try ok("clinic", "show").stdout.hasPrefix("Time zone: Pacific/Auckland\n"))
         #expect(try ok("check").stdout.contains("Time zone: Pacific/Auckland"))
         let audit = try ok("audit", "log", "--json").stdout
         #expect(audit.contains("time_zone: Europe/London → Pacific/Auckland"), "\(audit)")
         let refusedInit = try knot(["init", "--time-zone", "Nowhere"], practitioner: nil)
         #expect(refusedInit.status != 0)
-        #expect(try ok("clinic", "show").stdout == "Time zone: Pacific/Auckland\n")
+        #expect(try ok("clinic", "show").stdout.hasPrefix("Time zone: Pacific/Auckland\n"))
     }
 }
 

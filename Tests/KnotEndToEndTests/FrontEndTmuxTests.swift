@@ -158,7 +158,7 @@ import ClinicTestSupport
         try tmux.waitFor("Amend visit")
         try tmux.keys("Tab", "Tab")
         try tmux.type("4")
-        try tmux.keys("Tab", "Tab", "Tab", "Tab")
+        try tmux.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  // past likely causes, impression, impression code
         try tmux.type("Pain score given at the end of the visit")
         try tmux.keys("C-s")
         try tmux.waitFor("the signed original is kept")

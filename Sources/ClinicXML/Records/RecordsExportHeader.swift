@@ -10,8 +10,13 @@ public struct RecordsExportHeader: Sendable, Hashable {
     public var exportedBy: String?
     /// The program and version that wrote it, e.g. "knot 1.0".
     public var software: String?
+    /// The clinic's settings by name (its letterhead, emergency number, open days, review rules,
+    /// time zone), written sorted by name; empty in exports made before settings travelled.
+    public var settings: [String: String]
 
-    public init(clinic: String? = nil, exportedAt: Date? = nil, exportedBy: String? = nil, software: String? = nil) {
+    public init(clinic: String? = nil, exportedAt: Date? = nil, exportedBy: String? = nil, software: String? = nil,
+                settings: [String: String] = [:]) {
+        self.settings = settings
         self.clinic = clinic
         self.exportedAt = exportedAt
         self.exportedBy = exportedBy

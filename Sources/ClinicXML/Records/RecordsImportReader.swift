@@ -127,6 +127,22 @@ public final class RecordsImportReader {
     private static func header(_ element: XMLElement, file: String?) throws -> RecordsExportHeader {
         let f = ElementFields(element, file: file)
         return RecordsExportHeader(clinic: f.optionalText("clinic"), exportedAt: try f.optionalInstant("exportedAt"),
-                                   exportedBy: f.optionalText("exportedBy"), software: f.optionalText("software"))
+                                   exportedBy: f.optionalText("exportedBy"), software: f.optionalText("software"),
+                                   settings: try settings(f.children("setting"), file: file))
+    }
+
+    /// `<setting name="...">value</setting>`: each name once.
+    private static func settings(_ elements: [XMLElement], file: String?) throws -> [String: String] {
+        var settings: [String: String] = [:]
+        for element in elements {
+            guard let name = element.attribute("name"), !name.isEmpty else {
+                throw ClinicXMLError(kind: .ruleBroken, file: file, path: "header / setting", message: "a <setting> has no name")
+            }
+            guard settings[name] == nil else {
+                throw ClinicXMLError(kind: .ruleBroken, file: file, path: "header / setting", message: "the setting '\(name)' is given twice")
+            }
+            settings[name] = element.textContent
+        }
+        return settings
     }
 }

@@ -271,6 +271,11 @@ struct RecordsXMLDecoder {
             },
             notes: f.optionalText("notes"), likelyCauseNotes: f.optionalText("likelyCauseNotes"),
             status: try f.code("status", VisitStatus.self), signedAt: try f.optionalInstant("signedAt"))
+        if let i = f.optionalChild("impression") {
+            let fi = ElementFields(i, file: file)
+            visit.impression = ClinicalImpression(text: fi.ownText, code: fi.optional("code"),
+                                                  codeSystem: try fi.optionalCode("codeSystem", ClinicalImpression.CodeSystem.self))
+        }
         unique(visit.id, "visit", at: element)
         let header = visit
         validate(at: element) { () throws(ValidationErrors) in try header.validateHeader() }
@@ -278,6 +283,7 @@ struct RecordsXMLDecoder {
         for e in f.children("biomechanics") { visit.biomechanics.append(try biomechanics(e)) }
         for e in f.children("treatment") { visit.treatments.append(try treatment(e)) }
         for e in f.children("needling") { visit.needling.append(try needling(e)) }
+        for e in f.children("outcome") { visit.outcomes.append(try outcome(e)) }
         return visit
     }
 
@@ -339,6 +345,22 @@ struct RecordsXMLDecoder {
         unique(finding.id, "biomechanical finding", at: element)
         validate(at: element) { () throws(ValidationErrors) in try finding.validate() }
         return finding
+    }
+
+    private mutating func outcome(_ element: XMLElement) throws -> OutcomeMeasure {
+        let f = ElementFields(element, file: file)
+        let scale = try f.code("scale", OutcomeScale.self)
+        let items: [Int?] = try f.required("items").split(separator: " ").map { token in
+            if token == "-" { return nil }
+            return try f.checked("items") { () throws(ValidationError) in
+                guard let n = Int(token) else { throw ValidationError(field: "items", value: String(token), rule: "is not a whole number or '-'") }
+                return n
+            }
+        }
+        let measure = OutcomeMeasure(unchecked: scale, items: items, id: try f.optionalInt64("id"))
+        unique(measure.id, "outcome", at: element)
+        validate(at: element) { () throws(ValidationErrors) in try measure.validate() }
+        return measure
     }
 
     private mutating func treatment(_ element: XMLElement) throws -> Treatment {

@@ -225,10 +225,22 @@ struct RecordsXMLEncoder {
         }
         try element("notes", v.notes)
         try element("likelyCauseNotes", v.likelyCauseNotes)
+        if let impression = v.impression {
+            try start("impression", ["code": impression.code, "codeSystem": impression.codeSystem?.rawValue])
+            try xml.writeText(impression.text)
+            try end()
+        }
         for finding in v.triggerPoints { try triggerPoint(finding) }
         for finding in v.biomechanics { try biomechanics(finding) }
         for treatment in v.treatments { try self.treatment(treatment) }
         for entry in v.needling { try needling(entry) }
+        for measure in v.outcomes {
+            try start("outcome", [
+                "id": id(measure.id), "scale": measure.scale.rawValue,
+                "items": measure.items.map { $0.map(String.init) ?? "-" }.joined(separator: " "),
+            ])
+            try end()
+        }
         try end()
     }
 
@@ -379,6 +391,11 @@ struct RecordsXMLEncoder {
         try element("clinic", h.clinic)
         try element("exportedBy", h.exportedBy)
         try element("software", h.software)
+        for (name, value) in h.settings.sorted(by: { $0.key < $1.key }) {
+            try start("setting", ["name": name])
+            try xml.writeText(value)
+            try end()
+        }
         try end()
     }
 

@@ -127,9 +127,9 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: "Muscle id.") var muscle: String
         @Option(help: "Side: left, right or midline.") var side: String
         @Option(help: "Which trigger point, in your words.") var point: String?
-        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the last entry's).") var size: String?
-        @Option(help: "Needle brand (default: the last entry's).") var brand: String?
-        @Option(help: "Lot number (default: the last entry's).") var lot: String?
+        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the clinic's needle stock, else the last entry's).") var size: String?
+        @Option(help: "Needle brand (default: the clinic's needle stock, else the last entry's).") var brand: String?
+        @Option(help: "Lot number (default: the clinic's needle stock, else the last entry's; an expired stock lot is refused).") var lot: String?
         @Option(help: "Needles inserted (1-50).") var inserted: Int
         @Option(help: "Needles removed (must equal inserted before signing).") var removed: Int?
         @Option(help: "Technique: static, pistoning, electrical.") var technique: String = "pistoning"
@@ -154,11 +154,13 @@ struct NeedleCommand: ParsableCommand {
         func run() throws {
             let session = try global.session()
             let last = try session.lastNeedle()
-            guard let sizeText = size ?? last.map({ "\($0.gaugeMm)x\($0.lengthMm)" }) else { throw UsageError("--size is needed (no earlier entry to remember)") }
+            // Given here, else the clinic's needle stock (knot clinic set --needle-...), else the last entry's.
+            let stock = try session.needleStock()
+            guard let sizeText = size ?? stock?.size ?? last.map({ "\($0.gaugeMm)x\($0.lengthMm)" }) else { throw UsageError("--size is needed (no earlier entry to remember)") }
             let (g, l): (Double, Double)
             do { (g, l) = try Needle.parseSize(sizeText) } catch { throw ValidationErrors([error]) }
-            guard let brand = brand ?? last?.brand else { throw UsageError("--brand is needed (no earlier entry to remember)") }
-            guard let lot = lot ?? last?.lot else { throw UsageError("--lot is needed (no earlier entry to remember)") }
+            guard let brand = brand ?? stock?.brand ?? last?.brand else { throw UsageError("--brand is needed (no earlier entry to remember)") }
+            guard let lot = lot ?? stock?.lot ?? last?.lot else { throw UsageError("--lot is needed (no earlier entry to remember)") }
             let tech: NeedlingTechnique
             do { tech = try NeedlingTechnique(code: technique, settings: estim) } catch { throw ValidationErrors([error]) }
             let events = try adverse.map { text -> AdverseEvent in

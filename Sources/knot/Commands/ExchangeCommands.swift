@@ -137,7 +137,8 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("final"), help: "Store as the final version (part of the record and the export).") var isFinal = false
     @Flag(help: "Start again from the rules instead of the latest stored version.") var rebuild = false
     @Flag(help: "List the plan's items numbered (the numbers --remove and --reword take).") var items = false
-    @Option(help: "Clinic name printed on the plan.") var clinic: String = ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"] ?? "Knot clinic"
+    @Option(help: "Clinic name printed on this plan only (the clinic's own name is set once with knot clinic set --name).")
+    var clinic: String?
 
     func run() throws {
         guard let f = PlanFormat(rawValue: format) else { throw UsageError("--format must be text, html or xml") }
@@ -157,7 +158,7 @@ struct PlanCommand: ParsableCommand {
         }
         for n in remove.sorted(by: >) { edits.append(.remove(n)) }
         let rendered = try global.session().plan(visitID: visit, edits: edits, save: save, final: isFinal, rebuild: rebuild,
-                                                 format: f, audience: who, clinicName: clinic)
+                                                 format: f, audience: who, clinicName: clinic ?? ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"])
         if items {
             Console.print("Plan version \(rendered.plan.version) (\(rendered.plan.status.rawValue))" + (rendered.plan.reviewDate.map { ", review \($0)" } ?? ""))
             for (i, item) in rendered.plan.items.enumerated() {

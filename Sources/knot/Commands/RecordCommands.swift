@@ -17,16 +17,23 @@ struct HistoryCommand: ParsableCommand {
         let pains = entries.compactMap(\.painNow)
         if let first = pains.first, let last = pains.last, pains.count > 1 {
             let change = first - last
-            let mcid = abs(change) >= NPRS.minimalClinicallyImportantDifference
+            let mcid = ClinicalImportance.change(.nprs, from: Double(first), to: Double(last)).reachesMCID
+            let points = ClinicalImportance.nprsPoints
             Console.print("Pain trend (NPRS now): \(PainTrend.sparkline(pains))  \(first) → \(last)"
                           + (change > 0 ? " (\(change) better" : change < 0 ? " (\(-change) worse" : " (no change")
-                          + (mcid ? ", beyond the 2-point MCID)" : ", within the 2-point MCID)"))
+                          + (mcid ? ", beyond the \(points)-point MCID)" : ", within the \(points)-point MCID)"))
+        }
+        // Outcome measures: one line per scale, oldest first, with the scale's MCID.
+        for trend in OutcomeTrend.trends(entries.map { (Int64?.some($0.visitID), $0.date, $0.outcomes) }) {
+            Console.print("Outcome trend: \(trend.summary)")
         }
         // Values as amended; a corrected one carries a mark, its signed value in the notes under the table.
-        Console.print(Console.table(["VISIT", "DATE", "STATUS", "PAIN", "NEEDLES", "COMPLAINT"], entries.map {
+        let anyOutcomes = entries.contains { !$0.outcomes.isEmpty }
+        Console.print(Console.table(["VISIT", "DATE", "STATUS", "PAIN", "NEEDLES"] + (anyOutcomes ? ["OUTCOMES"] : []) + ["COMPLAINT"], entries.map {
             [String($0.visitID), $0.date.description, $0.status.rawValue + ($0.amendments > 0 ? " (amended)" : ""),
-             ($0.painNow.map { "\($0)/10" } ?? "") + ($0.mark(.painNow).isEmpty ? "" : "*"), $0.needles > 0 ? String($0.needles) : "",
-             ($0.complaint ?? "") + ($0.mark(.complaint).isEmpty ? "" : "*")]
+             ($0.painNow.map { "\($0)/10" } ?? "") + ($0.mark(.painNow).isEmpty ? "" : "*"), $0.needles > 0 ? String($0.needles) : ""]
+            + (anyOutcomes ? [$0.outcomes.map(\.summary).joined(separator: ", ")] : [])
+            + [($0.complaint ?? "") + ($0.mark(.complaint).isEmpty ? "" : "*")]
         }))
         for entry in entries {
             for c in entry.corrections {

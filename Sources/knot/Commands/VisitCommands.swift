@@ -7,7 +7,7 @@ import ClinicStore
 struct VisitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "visit", abstract: "Open, show, sign and amend visits.",
-        subcommands: [New.self, Show.self, Sign.self, Amend.self])
+        subcommands: [New.self, Show.self, Impression.self, Sign.self, Amend.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a draft visit for a patient.")
@@ -39,6 +39,32 @@ struct VisitCommand: ParsableCommand {
                                                   notes: notes, referralID: referral)
             if output.json { try Console.printJSON(v); return }
             Console.print("Opened draft visit \(v.id!) for patient \(patient)\(v.referralID.map { " (referral #\($0))" } ?? "").")
+        }
+    }
+
+    struct Impression: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the clinical impression / working diagnosis of a draft visit (the referrer letter leads with it).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "The impression in words, e.g. \"Right gluteus medius myofascial pain\".") var text: String?
+        @Option(help: ArgumentHelp("An optional code with its system, SYSTEM:CODE; SYSTEM is \(ClinicalImpression.CodeSystem.allCases.map(\.rawValue).joined(separator: ", ")).",
+                                   valueName: "snomed-ct:CODE")) var code: String?
+        @Flag(help: "Clear the impression.") var clear = false
+
+        func validate() throws {
+            if clear, text != nil || code != nil { throw UsageError("--clear takes no impression or --code") }
+            if !clear, text == nil { throw UsageError("give the impression text, or --clear") }
+        }
+
+        func run() throws {
+            var impression: ClinicalImpression?
+            if let text {
+                let coded = try ClinicalImpression.parseCode(code ?? "", field: "--code")
+                impression = ClinicalImpression(text: text, code: coded?.code, codeSystem: coded?.system)
+            }
+            let v = try global.session().setImpression(visitID: visit, impression)
+            Console.print(v.impression.map { "Visit \(visit) impression: \($0.description)." } ?? "Visit \(visit): impression cleared.")
         }
     }
 
@@ -155,6 +181,10 @@ enum VisitText {
         for item in v.psfs { out.append("PSFS: \(item.activity) \(item.score.value)/10") }
         if let n = v.notes { out.append("Notes: \(n)" + mark(.notes)) } else if amended.correction(.notes) != nil { out.append("Notes: –" + mark(.notes)) }
         if let n = v.likelyCauseNotes { out.append("Likely causes: \(n)" + mark(.likelyCauseNotes)) }
+        if let i = v.impression { out.append("Impression: \(i.description)" + mark(.impression) + mark(.impressionCode)) }
+        for m in v.outcomes {
+            out.append("Outcome: \(m.summary) (items " + m.items.map { $0.map(String.init) ?? "-" }.joined(separator: ",") + ")")
+        }
         if !v.triggerPoints.isEmpty {
             out.append("")
             out.append("Trigger points")

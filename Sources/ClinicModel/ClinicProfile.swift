@@ -1,0 +1,192 @@
+import Foundation
+
+/// The clinic's own details, as its letterhead and its patients' plans carry them: who the
+/// clinic is, how to reach it, which number to call in an emergency, and the days it is open.
+///
+/// Stored as clinic settings (one row per field) and changed with `knot clinic set`; every field
+/// but the name is optional, and a clinic that has set nothing prints as "Knot clinic" with the
+/// emergency number of Australia, where Knot started.
+public struct ClinicProfile: Sendable, Codable, Equatable {
+    public var name: String
+    /// Postal address; lines separated by newlines or commas, printed as given.
+    public var address: String?
+    public var phone: String?
+    public var email: String?
+    public var website: String?
+    /// The clinic's business number (ABN in Australia, NZBN, EIN, company number...), printed on letters.
+    public var businessNumber: String?
+    /// ISO 3166 two-letter country code (AU, NZ, GB, US...), which chooses the default emergency number.
+    public var country: String?
+    /// The number named in every "get help urgently" line; set outright or following `country`.
+    public var emergencyNumber: String
+    /// The weekdays the clinic sees patients, 0 = Sunday ... 6 = Saturday; a review never falls
+    /// on another day.
+    public var openWeekdays: Set<Int>
+
+    public static let defaultName = "Knot clinic"
+    public static let everyDay: Set<Int> = Set(0...6)
+
+    public init(name: String = ClinicProfile.defaultName, address: String? = nil, phone: String? = nil, email: String? = nil,
+                website: String? = nil, businessNumber: String? = nil, country: String? = nil,
+                emergencyNumber: String? = nil, openWeekdays: Set<Int> = ClinicProfile.everyDay) {
+        self.name = name; self.address = address; self.phone = phone; self.email = email; self.website = website
+        self.businessNumber = businessNumber; self.country = country
+        self.emergencyNumber = emergencyNumber ?? Self.emergencyNumber(country: country)
+        self.openWeekdays = openWeekdays
+    }
+
+    /// The emergency number a country's patients call (ambulance), "000" when unknown.
+    public static func emergencyNumber(country: String?) -> String {
+        switch country?.uppercased() {
+        case "NZ": "111"
+        case "GB", "UK", "HK", "SG", "MY": "999"
+        case "US", "CA", "MX", "PH": "911"
+        case "IE", "DE", "FR", "NL", "BE", "ES", "IT", "PT", "AT", "SE", "DK", "FI", "NO", "CH", "PL", "GR", "CZ": "112"
+        case "ZA": "10177"
+        default: "000"
+        }
+    }
+
+    /// The address split into its lines (newlines kept; otherwise one line).
+    public var addressLines: [String] {
+        (address ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The letterhead under the clinic's name: the address on one line, then the ways to reach
+    /// the clinic, then its business number; empty when none is set.
+    public var letterheadLines: [String] {
+        var lines: [String] = []
+        let address = addressLines.joined(separator: ", ")
+        if !address.isEmpty { lines.append(address) }
+        let contact = [phone.map { "Phone \($0)" }, email, website].compactMap { $0 }
+        if !contact.isEmpty { lines.append(contact.joined(separator: " · ")) }
+        if let businessNumber { lines.append(businessNumberLabel + " " + businessNumber) }
+        return lines
+    }
+
+    /// "ABN" in Australia, "NZBN" in New Zealand, "EIN" in the US, "Company no." in the UK.
+    public var businessNumberLabel: String {
+        switch country?.uppercased() {
+        case "AU", nil: "ABN"
+        case "NZ": "NZBN"
+        case "US": "EIN"
+        case "GB", "UK": "Company no."
+        default: "Business no."
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, address, phone, email, website, businessNumber, country, emergencyNumber, openWeekdays
+    }
+
+    /// Open days as a sorted list, so `knot clinic show --json` prints the same every time.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(address, forKey: .address)
+        try c.encodeIfPresent(phone, forKey: .phone)
+        try c.encodeIfPresent(email, forKey: .email)
+        try c.encodeIfPresent(website, forKey: .website)
+        try c.encodeIfPresent(businessNumber, forKey: .businessNumber)
+        try c.encodeIfPresent(country, forKey: .country)
+        try c.encode(emergencyNumber, forKey: .emergencyNumber)
+        try c.encode(openWeekdays.sorted(), forKey: .openWeekdays)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let country = try c.decodeIfPresent(String.self, forKey: .country)
+        self.init(name: try c.decodeIfPresent(String.self, forKey: .name) ?? Self.defaultName,
+                  address: try c.decodeIfPresent(String.self, forKey: .address), phone: try c.decodeIfPresent(String.self, forKey: .phone),
+                  email: try c.decodeIfPresent(String.self, forKey: .email), website: try c.decodeIfPresent(String.self, forKey: .website),
+                  businessNumber: try c.decodeIfPresent(String.self, forKey: .businessNumber), country: country,
+                  emergencyNumber: try c.decodeIfPresent(String.self, forKey: .emergencyNumber),
+                  openWeekdays: Set(try c.decodeIfPresent([Int].self, forKey: .openWeekdays) ?? Array(Self.everyDay)))
+    }
+
+    // MARK: - Opening days
+
+    public static let weekdayCodes = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+
+    /// 0 = Sunday ... 6 = Saturday.
+    public static func weekday(_ date: LocalDate) -> Int { ((date.dayNumber + 4) % 7 + 7) % 7 }
+
+    /// "mon,tue,wed,thu,fri" (the stored and printed form).
+    public static func weekdaysText(_ days: Set<Int>) -> String {
+        days.sorted().map { weekdayCodes[$0] }.joined(separator: ",")
+    }
+
+    /// Parses "mon-fri", "mon,tue,thu", "mon-fri,sat" (three-letter English day names, any case).
+    public static func parseWeekdays(_ text: String, field: String) throws(ValidationError) -> Set<Int> {
+        var days: Set<Int> = []
+        func index(_ s: Substring) throws(ValidationError) -> Int {
+            let code = s.trimmingCharacters(in: .whitespaces).lowercased().prefix(3)
+            guard let i = weekdayCodes.firstIndex(of: String(code)) else {
+                throw ValidationError(field: field, value: text, rule: "names days as mon,tue,wed,thu,fri,sat,sun or a range such as mon-fri")
+            }
+            return i
+        }
+        for part in text.split(separator: ",") where !part.trimmingCharacters(in: .whitespaces).isEmpty {
+            let ends = part.split(separator: "-", maxSplits: 1)
+            if ends.count == 2 {
+                let from = try index(ends[0]), to = try index(ends[1])
+                var d = from
+                while true { days.insert(d); if d == to { break }; d = (d + 1) % 7 }
+            } else {
+                days.insert(try index(part))
+            }
+        }
+        guard !days.isEmpty else { throw ValidationError(field: field, value: text, rule: "must name at least one day the clinic is open") }
+        return days
+    }
+
+    /// The first open day on or after `date` (the date itself when every day is closed, which
+    /// settings refuse).
+    public func openOnOrAfter(_ date: LocalDate) -> LocalDate {
+        for offset in 0..<7 where openWeekdays.contains(Self.weekday(date.adding(days: offset))) { return date.adding(days: offset) }
+        return date
+    }
+
+    /// The last open day on or before `date`, nil when the week before it is closed.
+    public func openOnOrBefore(_ date: LocalDate) -> LocalDate? {
+        for offset in 0..<7 where openWeekdays.contains(Self.weekday(date.adding(days: -offset))) { return date.adding(days: -offset) }
+        return nil
+    }
+
+    // MARK: - Checks
+
+    /// The rules each field keeps, with the option that set it named in the error.
+    public func validate() -> [ValidationError] {
+        var errors: [ValidationError] = []
+        func check(_ field: String, _ value: String?, max: Int, _ ok: (String) -> Bool = { _ in true }, rule: String = "") {
+            guard let value else { return }
+            if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                errors.append(ValidationError(field: field, value: value, rule: "must not be blank (leave it out instead)"))
+            } else if value.count > max {
+                errors.append(ValidationError(field: field, value: String(value.prefix(40)) + "…", rule: "must be at most \(max) characters"))
+            } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
+                errors.append(ValidationError(field: field, value: value, rule: "must not contain control characters"))
+            } else if !ok(value) {
+                errors.append(ValidationError(field: field, value: value, rule: rule))
+            }
+        }
+        check("--name", name, max: 120, { !$0.contains("\n") }, rule: "must be one line")
+        check("--address", address, max: 300)
+        check("--phone", phone, max: 40, { $0.allSatisfy { $0.isNumber || " +-()".contains($0) } && $0.contains(where: \.isNumber) },
+              rule: "must be digits, spaces and + - ( ) only")
+        check("--email", email, max: 254, { v in
+            let parts = v.split(separator: "@", omittingEmptySubsequences: false)
+            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !v.contains(where: \.isWhitespace)
+        }, rule: "must be an address such as reception@clinic.example")
+        check("--website", website, max: 200, { !$0.contains(where: \.isWhitespace) && $0.contains(".") }, rule: "must be a web address such as clinic.example or https://clinic.example")
+        check("--business-number", businessNumber, max: 40, { !$0.contains("\n") }, rule: "must be one line")
+        check("--country", country, max: 2, { $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isLetter } }, rule: "must be a two-letter country code such as AU, NZ, GB or US")
+        check("--emergency-number", emergencyNumber, max: 6, { $0.count >= 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } },
+              rule: "must be 2 to 6 digits (000, 111, 999, 911, 112...)")
+        if openWeekdays.isEmpty || !openWeekdays.isSubset(of: Self.everyDay) {
+            errors.append(ValidationError(field: "--open-days", value: Self.weekdaysText(openWeekdays.intersection(Self.everyDay)),
+                                          rule: "must name at least one day the clinic is open"))
+        }
+        return errors
+    }
+}

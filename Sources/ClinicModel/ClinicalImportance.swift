@@ -1,0 +1,60 @@
+import Foundation
+
+/// The one rule for "a change that matters": each scale's minimal clinically important
+/// difference (MCID) and whether a change reaches it.
+///
+/// Pain (NPRS), PSFS and the region outcome measures all ask the same question of a first and a
+/// latest score, so the thresholds live here once; the plan, the letter, `knot history` and the
+/// chart all ask this type rather than keeping their own "2 points".
+public enum ClinicalImportance {
+    /// A scale Knot trends.
+    public enum Scale: Hashable, Sendable {
+        case nprs, psfs
+        case outcome(OutcomeScale)
+    }
+
+    /// The smallest change that matters, in the scale's own units (points, or percentage points
+    /// for NDI and ODI):
+    /// NPRS 2 (Farrar 2001), PSFS 2 (Stratford 1995), LEFS 9 (Binkley 1999), NDI 10 (Pool 2007,
+    /// 5 of 50 points), ODI 10 (Ostelo 2008), VISA-A 6.5 (McCormack 2015), QuickDASH 8 (Mintken 2009).
+    public static func mcid(_ scale: Scale) -> Double {
+        switch scale {
+        case .nprs, .psfs: 2
+        case .outcome(let s): s.mcid
+        }
+    }
+
+    /// The NPRS MCID as a whole number of points, for wording ("the 2-point MCID").
+    public static var nprsPoints: Int { Int(mcid(.nprs)) }
+
+    /// Whether a higher score is better on the scale (PSFS, LEFS, VISA-A) or worse (NPRS, NDI,
+    /// ODI, QuickDASH).
+    public static func higherIsBetter(_ scale: Scale) -> Bool {
+        switch scale {
+        case .nprs: false
+        case .psfs: true
+        case .outcome(let s): s.higherIsBetter
+        }
+    }
+
+    /// A first-to-latest change on one scale.
+    public struct Change: Sendable, Hashable {
+        public enum Direction: String, Sendable, Hashable { case better, worse, unchanged }
+        public var scale: Scale
+        public var from: Double
+        public var to: Double
+        /// Latest minus first, in the scale's units.
+        public var difference: Double { to - from }
+        public var direction: Direction {
+            if difference == 0 { return .unchanged }
+            return (difference > 0) == ClinicalImportance.higherIsBetter(scale) ? .better : .worse
+        }
+        /// The change, either way, is at least the MCID.
+        public var reachesMCID: Bool { abs(difference) >= ClinicalImportance.mcid(scale) - 1e-9 }
+    }
+
+    /// The change from `from` to `to` on `scale`.
+    public static func change(_ scale: Scale, from: Double, to: Double) -> Change {
+        Change(scale: scale, from: from, to: to)
+    }
+}

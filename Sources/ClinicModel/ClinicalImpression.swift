@@ -1,0 +1,74 @@
+import Foundation
+
+/// The practitioner's clinical impression or working diagnosis for a visit, in their words,
+/// optionally coded (SNOMED CT, ICD-10...).
+///
+/// The referrer letter leads with it; the code travels with its system so a receiving system
+/// can tell a SNOMED CT concept id from an ICD-10 code.
+public struct ClinicalImpression: Sendable, Hashable, Codable {
+    /// A coding system for the optional code.
+    public enum CodeSystem: String, Sendable, Hashable, Codable, CaseIterable {
+        case snomedCT = "snomed-ct"
+        case icd10 = "icd-10"
+        case icd10AM = "icd-10-am"
+        case icd11 = "icd-11"
+
+        /// The name in letters: "SNOMED CT".
+        public var displayName: String {
+            switch self {
+            case .snomedCT: "SNOMED CT"
+            case .icd10: "ICD-10"
+            case .icd10AM: "ICD-10-AM"
+            case .icd11: "ICD-11"
+            }
+        }
+    }
+
+    /// The impression in free text, e.g. "Right gluteus medius myofascial pain".
+    public var text: String
+    public var code: String?
+    public var codeSystem: CodeSystem?
+
+    public init(text: String, code: String? = nil, codeSystem: CodeSystem? = nil) {
+        self.text = text; self.code = code; self.codeSystem = codeSystem
+    }
+
+    /// "Right gluteus medius myofascial pain (SNOMED CT 24026003)".
+    public var description: String {
+        guard let code, let codeSystem else { return text }
+        return "\(text) (\(codeSystem.displayName) \(code))"
+    }
+
+    /// Field rules: text required, single paragraph up to 2000 characters; a code needs its system
+    /// and the other way round; a code is letters, digits, dots and dashes, up to 40.
+    public func validate(field: String = "impression") throws(ValidationErrors) {
+        var v = Validator()
+        v.required(field, text)
+        v.freeText(field, text, limit: 2000)
+        switch (code, codeSystem) {
+        case (let c?, _?):
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-"))
+            if c.isEmpty || c.count > 40 || c.unicodeScalars.contains(where: { !allowed.contains($0) }) || !c.allSatisfy(\.isASCII) {
+                v.add("\(field).code", c, "is not a code (letters, digits, '.' and '-', up to 40)")
+            }
+        case (let c?, nil):
+            v.add("\(field).codeSystem", "", "is needed with the code \(c) (snomed-ct, icd-10, icd-10-am or icd-11)")
+        case (nil, let s?):
+            v.add("\(field).code", "", "is needed with the code system \(s.rawValue)")
+        case (nil, nil): break
+        }
+        try v.finish()
+    }
+
+    /// Parses "snomed-ct:24026003" (system, colon, code); nil for empty text.
+    public static func parseCode(_ text: String, field: String) throws(ValidationError) -> (system: CodeSystem, code: String)? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return nil }
+        let parts = t.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let system = CodeSystem(rawValue: parts[0].lowercased()), !parts[1].isEmpty else {
+            throw ValidationError(field: field, value: text,
+                                  rule: "is not SYSTEM:CODE with SYSTEM one of \(CodeSystem.allCases.map(\.rawValue).joined(separator: ", ")) (e.g. snomed-ct:24026003)")
+        }
+        return (system, parts[1])
+    }
+}

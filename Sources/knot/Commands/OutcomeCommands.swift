@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import ClinicModel
+import ClinicServices
+
+struct OutcomeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outcome", abstract: "Region outcome measures (LEFS, NDI, ODI, VISA-A, QuickDASH): record, trend, list the items.",
+        subcommands: [Add.self, List.self, Scales.self])
+
+    static func scale(_ text: String) throws -> OutcomeScale {
+        guard let s = OutcomeScale(rawValue: text.lowercased()) else {
+            throw ValidationErrors([.init(field: "--measure", value: text,
+                                          rule: "is not one of \(OutcomeScale.allCases.map(\.rawValue).joined(separator: ", "))")])
+        }
+        return s
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a completed questionnaire at a draft visit: item scores in order; the total is computed and checked.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Visit id.") var visit: Int64
+        @Option(help: "The measure: \(OutcomeScale.allCases.map(\.rawValue).joined(separator: ", ")).") var measure: String
+        @Option(help: ArgumentHelp("Item scores in questionnaire order, separated by commas; '-' for an item left blank (see `knot outcome scales`).",
+                                   valueName: "4,3,2,...")) var items: String
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let m = try OutcomeMeasure(scale: try OutcomeCommand.scale(measure), parsing: items)
+            let saved = try global.session().addOutcome(visitID: visit, m)
+            if output.json { try Console.printJSON(saved); return }
+            Console.print("Recorded outcome measure \(saved.id!) at visit \(visit): \(saved.summary).")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A patient's outcome measures over time, with each scale's MCID.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Record number or id.") var patient: String
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let (p, trends) = try global.session().outcomeTrends(patientKey: patient)
+            if output.json { try Console.printJSON(trends); return }
+            Console.print("\(p.displayName) (\(p.recordNumber)) — outcome measures")
+            if trends.isEmpty { Console.print("No outcome measures recorded (knot outcome add VISIT --measure lefs --items ...)."); return }
+            for t in trends { Console.print(t.summary) }
+            Console.print(Console.table(["MEASURE", "DATE", "VISIT", "SCORE"], trends.flatMap { t in
+                t.points.map { [t.scale.name, $0.date.description, $0.visitID.map(String.init) ?? "", t.scale.format($0.score)] }
+            }))
+        }
+    }
+
+    struct Scales: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The measures Knot scores, with their items, ranges and MCIDs.")
+        @Argument(help: "One measure (default: all).") var measure: String?
+
+        func run() throws {
+            let scales = try measure.map { [try OutcomeCommand.scale($0)] } ?? OutcomeScale.allCases
+            for (n, s) in scales.enumerated() {
+                if n > 0 { Console.print("") }
+                Console.print("\(s.rawValue): \(s.name), \(s.itemLabels.count) items, scored \(s.isPercentage ? "0-100%" : "0-\(Int(s.maximum))"), "
+                              + "\(s.higherIsBetter ? "higher is better" : "higher is worse"), MCID \(s.formatChange(s.mcid))"
+                              + (s.missingAllowed > 0 ? ", at most \(s.missingAllowed) item blank" : ", every item answered"))
+                for (i, label) in s.itemLabels.enumerated() {
+                    let r = s.allowedScores(item: i)
+                    Console.print("  \(i + 1). \(label) (\(r.lowerBound)-\(r.upperBound))")
+                }
+            }
+        }
+    }
+}
