@@ -75,14 +75,7 @@ import ClinicTestSupport
         try tmux.type("0")
         try waitForPain(10, in: clinic)
 
-        try tmux.keys("F2")
-        try tmux.waitFor("Precaution screen: present?")
-        // Every risk explained ticked, every precaution answered no: nothing is answered by default.
-        try tmux.keys("Tab", "Tab")
-        try tmux.type("yyyyyyy")
-        try tmux.type("nnnnnnnnnnnn")
-        try tmux.keys("C-s")
-        try tmux.waitFor("Precaution screen recorded")
+        try tmux.recordConsentAndScreenNonePresent()
 
         try tmux.keys("F4")
         try tmux.waitFor("Needling for Smith, Jane")

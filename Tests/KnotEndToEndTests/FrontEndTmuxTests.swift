@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ClinicTestSupport
+import ClinicModel
 
 /// The real `knot` front end in a real terminal (tmux): search, chart, a visit with consent,
 /// screen and a needling entry, signed, then the database checked through `knot visit show`.
@@ -63,6 +64,19 @@ import ClinicTestSupport
         /// Types text literally.
         func type(_ text: String) throws { try run(["send-keys", "-t", "knot", "-l", text]) }
 
+        /// F2 on the visit editor: every risk explained ticked, every precaution answered no
+        /// (nothing is answered by default), Ctrl-S; returns the screen once it is recorded.
+        @discardableResult
+        func recordConsentAndScreenNonePresent() throws -> String {
+            try keys("F2")
+            try waitFor("Precaution screen: present?")
+            try keys("Tab", "Tab")
+            try type(String(repeating: "y", count: Consent.Risk.allCases.count))
+            try type(String(repeating: "n", count: Precaution.allCases.count))
+            try keys("C-s")
+            return try waitFor("Precaution screen recorded")
+        }
+
         var screen: String { (try? run(["capture-pane", "-p", "-t", "knot"]).output) ?? "" }
 
         var isRunning: Bool { (try? run(["has-session", "-t", "knot"]).status) == 0 }
@@ -109,14 +123,7 @@ import ClinicTestSupport
         var screen = try tmux.waitFor("Draft visit 1 saved as you type")
         #expect(screen.contains("no consent covers this visit"))
 
-        try tmux.keys("F2")
-        try tmux.waitFor("Precaution screen: present?")
-        // Every risk explained ticked, every precaution answered no: nothing is answered by default.
-        try tmux.keys("Tab", "Tab")
-        try tmux.type("yyyyyyy")
-        try tmux.type("nnnnnnnnnnnn")
-        try tmux.keys("C-s")
-        screen = try tmux.waitFor("Precaution screen recorded")
+        screen = try tmux.recordConsentAndScreenNonePresent()
         #expect(screen.contains("consent until"))
 
         try tmux.keys("F4")
