@@ -29,7 +29,12 @@ public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
     public var handle: String
     public var name: String
     public var profession: Profession
+    /// The register the number is on (AHPRA, HCPC, NPI, or another body's name); nil on a
+    /// number entered before bodies were recorded.
+    public var registrationBody: String?
     public var registrationNumber: String?
+    /// A Medicare or insurer provider number, where the clinic's country uses one.
+    public var providerNumber: String?
     public var role: Role
     public var dryNeedlingTraining: DryNeedlingTraining?
     /// A clinic administrator: accounts, clinic settings, restore, retention, importing clinic
@@ -39,24 +44,29 @@ public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
     public var isActive: Bool
 
     public init(id: Int64? = nil, handle: String, name: String, profession: Profession,
-                registrationNumber: String? = nil, role: Role = .practitioner,
+                registrationBody: String? = nil, registrationNumber: String? = nil, providerNumber: String? = nil,
+                role: Role = .practitioner,
                 dryNeedlingTraining: DryNeedlingTraining? = nil, isAdministrator: Bool = false, isActive: Bool = true) {
         self.id = id; self.handle = handle; self.name = name; self.profession = profession
-        self.registrationNumber = registrationNumber; self.role = role
+        self.registrationBody = registrationBody; self.registrationNumber = registrationNumber
+        self.providerNumber = providerNumber; self.role = role
         self.dryNeedlingTraining = dryNeedlingTraining
         self.isAdministrator = isAdministrator; self.isActive = isActive
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, handle, name, profession, registrationNumber, role, dryNeedlingTraining, isAdministrator, isActive
+        case id, handle, name, profession, registrationBody, registrationNumber, providerNumber, role, dryNeedlingTraining, isAdministrator, isActive
     }
 
-    /// Decodes JSON written before accounts had an administrator flag or could be deactivated.
+    /// Decodes JSON written before accounts had an administrator flag or could be deactivated,
+    /// or registrations had a body and a provider number.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(id: try c.decodeIfPresent(Int64.self, forKey: .id), handle: try c.decode(String.self, forKey: .handle),
                   name: try c.decode(String.self, forKey: .name), profession: try c.decode(Profession.self, forKey: .profession),
+                  registrationBody: try c.decodeIfPresent(String.self, forKey: .registrationBody),
                   registrationNumber: try c.decodeIfPresent(String.self, forKey: .registrationNumber),
+                  providerNumber: try c.decodeIfPresent(String.self, forKey: .providerNumber),
                   role: try c.decode(Role.self, forKey: .role),
                   dryNeedlingTraining: try c.decodeIfPresent(DryNeedlingTraining.self, forKey: .dryNeedlingTraining),
                   isAdministrator: try c.decodeIfPresent(Bool.self, forKey: .isAdministrator) ?? false,
@@ -74,8 +84,7 @@ public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
         v.required("name", name)
         v.maxLength("name", name, 200)
         v.singleLine("name", name)
-        v.maxLength("registrationNumber", registrationNumber, 40)
-        v.singleLine("registrationNumber", registrationNumber)
+        validateRegistration(&v)
         if let t = dryNeedlingTraining {
             v.required("dryNeedlingTraining.course", t.course)
             v.singleLine("dryNeedlingTraining.course", t.course)

@@ -38,12 +38,12 @@ struct ClinicHistoryWriter {
             DryNeedlingTraining(course: course, hours: hours, completedOn: today.adding(years: -yearsAgo).adding(days: -40))
         }
         let wanted = [
-            Practitioner(handle: "mchen", name: "Mei Chen", profession: .physiotherapist, registrationNumber: "PHY0001234567",
+            Practitioner(handle: "mchen", name: "Mei Chen", profession: .physiotherapist, registrationBody: "AHPRA", registrationNumber: "PHY0001234567",
                          dryNeedlingTraining: training("Dry Needling Level 1 and 2", 48, yearsAgo: 6)),
-            Practitioner(handle: "tkowalski", name: "Tomasz Kowalski", profession: .podiatrist, registrationNumber: "POD0001876543",
+            Practitioner(handle: "tkowalski", name: "Tomasz Kowalski", profession: .podiatrist, registrationBody: "AHPRA", registrationNumber: "POD0001876543",
                          dryNeedlingTraining: training("Dry needling of the lower limb", 24, yearsAgo: 3)),
-            Practitioner(handle: "rpatel", name: "Ravi Patel", profession: .chiropractor, registrationNumber: "CHI0001456789"),
-            Practitioner(handle: "lnguyen", name: "Linh Nguyễn", profession: .osteopath, registrationNumber: "OST0001654321",
+            Practitioner(handle: "rpatel", name: "Ravi Patel", profession: .chiropractor, registrationBody: "AHPRA", registrationNumber: "CHI0001456789"),
+            Practitioner(handle: "lnguyen", name: "Linh Nguyễn", profession: .osteopath, registrationBody: "AHPRA", registrationNumber: "OST0001654321",
                          dryNeedlingTraining: training("Myofascial dry needling", 36, yearsAgo: 4)),
             Practitioner(handle: "reception", name: "Jo Harris", profession: .other, role: .reception),
         ]

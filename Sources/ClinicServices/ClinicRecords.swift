@@ -40,8 +40,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     func markMerged(patientID: Int64, into keepID: Int64) throws
     /// Adds a practitioner (validated), returning it with its id.
     @discardableResult func insertPractitioner(_ p: Practitioner, actor: String, preservingID: Bool) throws -> Practitioner
-    /// Changes a practitioner's details.
-    func updatePractitioner(_ p: Practitioner, actor: String) throws
+    /// Changes a practitioner's details, audited with `detail` (which fields changed).
+    func updatePractitioner(_ p: Practitioner, actor: String, detail: String?) throws
 
     // MARK: referrals and imported documents
     /// Files a referral for a patient (with its original letter and attachments).
@@ -121,6 +121,9 @@ extension ClinicRecords {
     }
     @discardableResult public func insertPractitioner(_ p: Practitioner, actor: String) throws -> Practitioner {
         try insertPractitioner(p, actor: actor, preservingID: false)
+    }
+    public func updatePractitioner(_ p: Practitioner, actor: String) throws {
+        try updatePractitioner(p, actor: actor, detail: nil)
     }
     @discardableResult public func insertReferral(_ r: Referral, actor: String) throws -> Referral {
         try insertReferral(r, actor: actor, preservingID: false)

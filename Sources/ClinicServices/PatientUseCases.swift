@@ -115,7 +115,8 @@ extension ClinicSession {
     public func addPractitioner(_ p: Practitioner) throws -> Practitioner {
         try authorize(.manageAccounts)
         try checkGrant(ClinicRole.held(by: p), to: p.handle)
-        return try database.write { tx in try tx.insertPractitioner(p, actor: actor) }
+        let account = p.withRegistrationNormalised()
+        return try database.write { tx in try tx.insertPractitioner(account, actor: actor) }
     }
 
     /// Changes a practitioner's details (training on file, registration...).
@@ -123,12 +124,37 @@ extension ClinicSession {
         try authorize(.manageAccounts)
         return try database.write { tx in
             guard var p = try tx.practitioner(handle: handle) else { throw ServiceError.notFound("no practitioner '\(handle)'") }
-            let before = ClinicRole.held(by: p)
+            let before = ClinicRole.held(by: p), old = p
             try change(&p)
+            p = p.withRegistrationNormalised()
             try checkGrant(ClinicRole.held(by: p).subtracting(before), to: p.handle)
-            try tx.updatePractitioner(p, actor: actor)
+            try tx.updatePractitioner(p, actor: actor, detail: Self.accountChanges(from: old, to: p))
             return p
         }
+    }
+
+    /// What an edit changed, for the audit trail: the fields, and a registration as a letter
+    /// will sign with it (public register data, no patient data); nil when nothing changed.
+    static func accountChanges(from old: Practitioner, to new: Practitioner) -> String? {
+        var said: [String] = []
+        if old.name != new.name { said.append("name") }
+        if old.profession != new.profession { said.append("profession \(new.profession.rawValue)") }
+        if old.registrationBody != new.registrationBody || old.registrationNumber != new.registrationNumber {
+            said.append(new.registrationWording ?? "registration removed")
+        }
+        if old.providerNumber != new.providerNumber { said.append(new.providerNumber.map { "provider number \($0)" } ?? "provider number removed") }
+        if old.isAdministrator != new.isAdministrator { said.append(new.isAdministrator ? "made administrator" : "no longer administrator") }
+        if old.dryNeedlingTraining != new.dryNeedlingTraining { said.append("dry-needling training") }
+        return said.isEmpty ? nil : said.joined(separator: "; ")
+    }
+
+    /// One account by handle (`knot practitioner show`).
+    public func practitioner(handle: String) throws -> Practitioner {
+        try authorize(.listAccounts)
+        guard let p = try database.read({ tx in try tx.practitioner(handle: handle) }) else {
+            throw ServiceError.notFound("no practitioner '\(handle)'")
+        }
+        return p
     }
 
     public func practitioners() throws -> [Practitioner] {

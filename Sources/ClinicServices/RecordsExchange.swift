@@ -40,7 +40,8 @@ extension ClinicSession {
             // One read transaction: a consistent snapshot while others keep writing.
             try database.read { tx in
                 // The clinic's settings travel in the header, so a clinic made from the export keeps them.
-                try writer.writeHeader(RecordsExportHeader(software: "knot", settings: try tx.clinicSettings()))
+                try writer.writeHeader(RecordsExportHeader(software: "knot", settings: try tx.clinicSettings(),
+                                                           templates: try Self.exportedTemplates(tx)))
                 for p in try tx.practitioners() { try writer.write(p); summary.practitioners += 1 }
                 var ids: [Int64]
                 if let patientKey {
@@ -171,6 +172,7 @@ extension ClinicSession {
                     try tx.setClinicSetting(name: name, value: value, actor: actor)
                 }
             }
+            outcome.warnings += try Self.restoreTemplates(reader.header?.templates ?? [], into: tx, newClinic: keepIDs)
             if !conflicts.isEmpty {
                 outcome.status = .conflict
                 outcome.detail = "\(conflicts.count) patient(s) already on file; nothing written: " + conflicts.prefix(5).joined(separator: "; ")

@@ -11,10 +11,14 @@ extension StoreTransaction {
             training = DryNeedlingTraining(course: course, hours: hours, completedOn: done)
         }
         let administrator: Int? = try row["administrator"], active: Int? = try row["active"]
+        // A read-only database from before registration bodies has neither column (not migrated).
+        let body: String? = plain.hasColumn("registration_body") ? try row["registration_body"] : nil
+        let provider: String? = plain.hasColumn("provider_number") ? try row["provider_number"] : nil
         return try Practitioner(
             id: row["id"], handle: row["handle"], name: row["name"],
             profession: row.enumeration("profession"),
-            registrationNumber: row["registration_number"], role: row.enumeration("role"),
+            registrationBody: body, registrationNumber: row["registration_number"], providerNumber: provider,
+            role: row.enumeration("role"),
             dryNeedlingTraining: training,
             isAdministrator: administrator == 1, isActive: active != 0)
     }
@@ -28,26 +32,32 @@ extension StoreTransaction {
         }
         var saved = p
         try db.cachedStatement(sql: """
-            INSERT INTO practitioner (id, handle, name, profession, registration_number, role, training_course, training_hours, training_completed_on, created_at, administrator, active)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO practitioner (id, handle, name, profession, registration_number, role, training_course, training_hours, training_completed_on, created_at, administrator, active,
+              registration_body, provider_number)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [preservingID ? p.id : nil, p.handle, p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
                              p.dryNeedlingTraining?.course, p.dryNeedlingTraining?.hours,
-                             p.dryNeedlingTraining?.completedOn, Date(), saved.isAdministrator ? 1 : 0, p.isActive ? 1 : 0])
+                             p.dryNeedlingTraining?.completedOn, Date(), saved.isAdministrator ? 1 : 0, p.isActive ? 1 : 0,
+                             p.registrationBody, p.providerNumber])
         saved.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "practitioner", entityID: saved.id))
         return saved
     }
 
-    public func updatePractitioner(_ p: Practitioner, actor: String) throws {
+    /// Saves a practitioner's details (validated), audited; `detail` says what changed (no
+    /// patient data: which fields, and a registration as it reads on a letter).
+    public func updatePractitioner(_ p: Practitioner, actor: String, detail: String? = nil) throws {
         guard let id = p.id else { throw StoreError.notFound(entity: "practitioner", key: p.handle) }
         do { try p.validate() } catch { throw StoreError.invalid(error) }
         try db.cachedStatement(sql: """
             UPDATE practitioner SET name = ?, profession = ?, registration_number = ?, role = ?,
-              training_course = ?, training_hours = ?, training_completed_on = ?, administrator = ?, active = ? WHERE id = ?
+              training_course = ?, training_hours = ?, training_completed_on = ?, administrator = ?, active = ?,
+              registration_body = ?, provider_number = ? WHERE id = ?
             """).execute(arguments: [p.name, p.profession.rawValue, p.registrationNumber, p.role.rawValue,
                              p.dryNeedlingTraining?.course, p.dryNeedlingTraining?.hours,
-                             p.dryNeedlingTraining?.completedOn, p.isAdministrator ? 1 : 0, p.isActive ? 1 : 0, id])
-        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "practitioner", entityID: id))
+                             p.dryNeedlingTraining?.completedOn, p.isAdministrator ? 1 : 0, p.isActive ? 1 : 0,
+                             p.registrationBody, p.providerNumber, id])
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "practitioner", entityID: id, detail: detail))
     }
 
     public func practitioner(handle: String) throws -> Practitioner? {

@@ -56,8 +56,13 @@ public enum PlanXMLWriter {
             try xml.writeAttribute("profession", practitioner.profession.rawValue)
             try xml.writeElement("name", text: practitioner.name)
             if let registration = practitioner.registrationNumber {
-                try xml.writeElement("registrationNumber", text: registration)
+                try xml.startElement("registrationNumber")
+                if let body = practitioner.registrationBody { try xml.writeAttribute("body", body) }
+                try xml.writeText(registration)
+                try xml.endElement()
             }
+            if let provider = practitioner.providerNumber { try xml.writeElement("providerNumber", text: provider) }
+            try xml.writeElement("signature", text: practitioner.signature)
             try xml.endElement()
 
             if let review = plan.reviewDate { try xml.writeElement("reviewDate", text: review.description) }

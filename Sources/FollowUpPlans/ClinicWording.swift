@@ -113,16 +113,7 @@ enum ClinicWording {
     }
 
     /// "Physiotherapist".
-    static func profession(_ p: Profession) -> String {
-        switch p {
-        case .physiotherapist: "Physiotherapist"
-        case .podiatrist: "Podiatrist"
-        case .chiropractor: "Chiropractor"
-        case .osteopath: "Osteopath"
-        case .myotherapist: "Myotherapist"
-        case .other: "Practitioner"
-        }
-    }
+    static func profession(_ p: Profession) -> String { p.title }
 
     /// Joins phrases as "a, b and c".
     static func list(_ parts: [String]) -> String {

@@ -54,12 +54,14 @@ public enum LetterTemplates {
 
                        """),
         LetterTemplate(name: "referrer.closing", audience: .referrer,
-                       summary: "the letter's sign-off and signature (name, profession, registration)",
+                       summary: "the letter's sign-off and signature (name, profession, registration body and number)",
                        defaultText: """
                        Kind regards,
 
-                       {{practitioner.name}}
-                       {{practitioner.profession}}{{#practitioner.registration}}, registration {{practitioner.registration}}{{/practitioner.registration}}
+                       {{practitioner.signature}}
+                       {{#practitioner.providerNumber}}
+                       Provider number {{practitioner.providerNumber}}
+                       {{/practitioner.providerNumber}}
                        {{clinic.name}}{{#clinic.phone}}, {{clinic.phone}}{{/clinic.phone}}
 
                        """),
@@ -86,6 +88,15 @@ public enum LetterTemplates {
                                 lineText: line >= 1 && line <= lines.count ? lines[line - 1] : "", rule: rule)
         }
         if text.count > maxLength { throw fail(1, 1, "is longer than \(maxLength) characters") }
+        // Control characters (terminal escapes hide in them) never reach a letter, nor an export.
+        for (index, line) in lines.enumerated() {
+            if let bad = line.unicodeScalars.firstIndex(where: {
+                $0.properties.generalCategory == .control && $0 != "\t" && $0 != "\r"
+            }) {
+                throw fail(index + 1, line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: bad) + 1,
+                           "holds a control character (only tabs and line breaks are allowed)")
+            }
+        }
         // Tags a letter may not use, found before parsing so the message says what is wrong.
         let refused: [(Character, String)] = [
             (">", "a partial ({{> name}}) would read another file or template: templates may only fill in values"),

@@ -69,7 +69,7 @@ struct PlanDocument {
         var header: [(label: String, value: String)] = [
             ("Patient", "\(ctx.patientFullName) (\(ctx.patient.recordNumber))"),
             ("Visit", ClinicWording.longDate(ctx.visit.date)),
-            ("Practitioner", "\(ctx.practitioner.name), \(ClinicWording.profession(ctx.practitioner.profession))"),
+            ("Practitioner", ctx.practitioner.signature),
         ]
         if let review = plan.reviewDate { header.append(("Next review", ClinicWording.longDate(review))) }
         if let phone = ctx.clinicPhone { header.append(("Clinic phone", phone)) }
@@ -198,7 +198,13 @@ struct PlanDocument {
         var practitioner: [String: Any] = [
             "name": ctx.practitioner.name, "profession": ClinicWording.profession(ctx.practitioner.profession),
         ]
+        // "Alex Smith, Physiotherapist, AHPRA registration PHY0001234567", and its parts.
+        practitioner["signature"] = ctx.practitioner.signature
         if let reg = ctx.practitioner.registrationNumber, !reg.isEmpty { practitioner["registration"] = reg }
+        if let body = ctx.practitioner.registrationBody, !body.isEmpty, ctx.practitioner.registrationNumber != nil {
+            practitioner["registrationBody"] = body
+        }
+        if let provider = ctx.practitioner.providerNumber, !provider.isEmpty { practitioner["providerNumber"] = provider }
         var patient: [String: Any] = [
             "fullName": ctx.patientFullName, "firstName": ctx.patientFirstName, "givenNames": ctx.patient.givenNames,
             "familyName": ctx.patient.familyName, "recordNumber": ctx.patient.recordNumber,

@@ -55,7 +55,7 @@ struct LetterTests {
         let positions = try order.map { try #require(text.range(of: "\n" + $0 + "\n")?.lowerBound, "\($0) missing") }
         #expect(positions == positions.sorted())
         #expect(text.contains("Myofascial pain of the left calf"))
-        #expect(text.hasSuffix("Alex Smith\nPhysiotherapist, registration PHY0001234567\nHarbour Physio & Podiatry, (02) 9555 0100\n"))
+        #expect(text.hasSuffix("Alex Smith, Physiotherapist, AHPRA registration PHY0001234567\nProvider number 2426621B\nHarbour Physio & Podiatry, (02) 9555 0100\n"))
         // Without an impression the letter starts with the findings, as before.
         #expect(!letter(F.fullContext).contains("CLINICAL IMPRESSION"))
     }

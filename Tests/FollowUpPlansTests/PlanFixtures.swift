@@ -22,7 +22,8 @@ enum PlanFixtures {
         generalPractitioner: "Dr Mary Jones, Harbourside Medical Centre")
 
     static let practitioner = Practitioner(
-        id: 7, handle: "asmith", name: "Alex Smith", profession: .physiotherapist, registrationNumber: "PHY0001234567")
+        id: 7, handle: "asmith", name: "Alex Smith", profession: .physiotherapist,
+        registrationBody: "AHPRA", registrationNumber: "PHY0001234567", providerNumber: "2426621B")
 
     static let referral = Referral(
         id: 3, patientID: 42, referrerName: "Dr Mary Jones", referrerOrganisation: "Harbourside Medical Centre",

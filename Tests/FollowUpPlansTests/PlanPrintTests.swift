@@ -37,6 +37,20 @@ struct PlanPrintTests {
             #expect(page.inkFraction(x: strip, y: 0..<page.height) == 0, "page \(n + 1) prints into the right margin")
         }
     }
+
+    @Test("the letter with an adverse event and outcome trends prints cleanly", arguments: [PrintCheck.Paper.a4, .letter])
+    func theAdverseEventAndOutcomesLetterPrintsCleanly(_ paper: PrintCheck.Paper) throws {
+        let ctx = LetterGoldenTests.adverseAndOutcomesContext
+        let html = PlanHTMLRenderer.render(PlanBuilder.build(ctx), context: ctx, audience: .referrer)
+        let pages = try PrintCheck.print(html, paper: paper, name: "letter-adverse-outcomes-\(paper.rawValue)")
+        try #require(!pages.isEmpty)
+        #expect(pages.count <= 3, "\(pages.count) pages")
+        for (n, page) in pages.enumerated() {
+            #expect(abs(page.width - paper.pixels.width) <= 2 && abs(page.height - paper.pixels.height) <= 2)
+            #expect(page.inkFraction(x: 0..<page.width, y: 0..<page.height) > 0.001, "page \(n + 1) is blank")
+            #expect(page.inkFraction(x: (page.width - 16)..<page.width, y: 0..<page.height) == 0, "page \(n + 1) prints into the right margin")
+        }
+    }
 }
 
 enum PrintCheck {

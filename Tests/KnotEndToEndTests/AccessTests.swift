@@ -44,6 +44,8 @@ struct AccessTests {
             (["practitioner", "list"], everyone),
             (["practitioner", "add", "--handle", "new-\(tag)", "--name", "New Person", "--role", "reception"], admin),
             (["practitioner", "edit", "doc", "--registration", "PHY000\(tag.count)"], admin),
+            (["practitioner", "set", "doc", "--registration-body", "HCPC", "--registration-number", "PH\(100 + tag.count)"], admin),
+            (["practitioner", "show", "doc"], everyone),
             (["practitioner", "deactivate", "spare"], admin),
             (["practitioner", "reactivate", "spare"], admin),
             (["patient", "list"], everyone),

@@ -22,7 +22,7 @@ struct TemplateCommandTests {
         }
         #expect(!list.stdout.contains("[changed"))
         let shown = try clinic.knot(["template", "show", "referrer.closing"])
-        #expect(shown.stdout.hasPrefix("Kind regards,\n\n{{practitioner.name}}\n"))
+        #expect(shown.stdout.hasPrefix("Kind regards,\n\n{{practitioner.signature}}\n"))
 
         // An error: refused with the template, line and rule; nothing stored, nothing audited.
         let bad = clinic.home.file("bad.mustache")

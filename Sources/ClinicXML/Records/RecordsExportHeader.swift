@@ -13,10 +13,25 @@ public struct RecordsExportHeader: Sendable, Hashable {
     /// The clinic's settings by name (its letterhead, emergency number, open days, review rules,
     /// time zone), written sorted by name; empty in exports made before settings travelled.
     public var settings: [String: String]
+    /// The templates the clinic changed (`knot template edit`), written sorted by name; empty in
+    /// exports made before templates travelled (a clinic made from one uses Knot's wording).
+    public var templates: [Template]
+
+    /// One template the clinic changed: its name, its text kept exactly, who changed it and when.
+    public struct Template: Sendable, Hashable {
+        public var name: String
+        public var body: String
+        public var changedAt: Date
+        public var changedBy: String
+        public init(name: String, body: String, changedAt: Date, changedBy: String) {
+            self.name = name; self.body = body; self.changedAt = changedAt; self.changedBy = changedBy
+        }
+    }
 
     public init(clinic: String? = nil, exportedAt: Date? = nil, exportedBy: String? = nil, software: String? = nil,
-                settings: [String: String] = [:]) {
+                settings: [String: String] = [:], templates: [Template] = []) {
         self.settings = settings
+        self.templates = templates
         self.clinic = clinic
         self.exportedAt = exportedAt
         self.exportedBy = exportedBy

@@ -128,7 +128,23 @@ public final class RecordsImportReader {
         let f = ElementFields(element, file: file)
         return RecordsExportHeader(clinic: f.optionalText("clinic"), exportedAt: try f.optionalInstant("exportedAt"),
                                    exportedBy: f.optionalText("exportedBy"), software: f.optionalText("software"),
-                                   settings: try settings(f.children("setting"), file: file))
+                                   settings: try settings(f.children("setting"), file: file),
+                                   templates: try templates(f.children("template"), file: file))
+    }
+
+    /// `<template name="..." changedAt="..." changedBy="...">text</template>`: each name once.
+    private static func templates(_ elements: [XMLElement], file: String?) throws -> [RecordsExportHeader.Template] {
+        var templates: [RecordsExportHeader.Template] = []
+        for element in elements {
+            let f = ElementFields(element, file: file)
+            let name = try f.required("name")
+            guard !templates.contains(where: { $0.name == name }) else {
+                throw ClinicXMLError(kind: .ruleBroken, file: file, path: "header / template", message: "the template '\(name)' is given twice")
+            }
+            templates.append(RecordsExportHeader.Template(name: name, body: element.textContent,
+                                                          changedAt: try f.instant("changedAt"), changedBy: try f.required("changedBy")))
+        }
+        return templates
     }
 
     /// `<setting name="...">value</setting>`: each name once.

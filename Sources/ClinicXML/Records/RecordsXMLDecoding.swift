@@ -43,7 +43,9 @@ struct RecordsXMLDecoder {
             let practitioner = Practitioner(
                 id: try f.optionalInt64("id"), handle: try f.text("handle"), name: try f.text("name"),
                 profession: try f.code("profession", Profession.self),
-                registrationNumber: f.optionalText("registrationNumber"), role: try f.code("role", Role.self),
+                registrationBody: f.optionalChild("registrationNumber")?.attribute("body"),
+                registrationNumber: f.optionalText("registrationNumber"), providerNumber: f.optionalText("providerNumber"),
+                role: try f.code("role", Role.self),
                 dryNeedlingTraining: training, isAdministrator: try f.optionalBool("administrator") ?? false,
                 isActive: try f.optionalBool("active") ?? true)
             decoder.unique(practitioner.id, "practitioner", at: element)

@@ -26,7 +26,13 @@ struct RecordsXMLEncoder {
                                    "active": p.isActive ? nil : XMLValueFormat.bool(false)])
         try element("handle", p.handle)
         try element("name", p.name)
-        try element("registrationNumber", p.registrationNumber)
+        if let number = p.registrationNumber {
+            // The body only when there is one, so accounts without it write the bytes they did.
+            try start("registrationNumber", ["body": p.registrationBody])
+            try xml.writeText(number)
+            try end()
+        }
+        try element("providerNumber", p.providerNumber)
         if let t = p.dryNeedlingTraining {
             try start("dryNeedlingTraining", ["hours": String(t.hours), "completedOn": t.completedOn.description])
             try element("course", t.course)
@@ -394,6 +400,11 @@ struct RecordsXMLEncoder {
         for (name, value) in h.settings.sorted(by: { $0.key < $1.key }) {
             try start("setting", ["name": name])
             try xml.writeText(value)
+            try end()
+        }
+        for t in h.templates.sorted(by: { $0.name < $1.name }) {
+            try start("template", ["name": t.name, "changedAt": XMLValueFormat.instant(t.changedAt), "changedBy": t.changedBy])
+            try xml.writeText(t.body)
             try end()
         }
         try end()

@@ -5,9 +5,48 @@ import ClinicServices
 
 struct PractitionerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "practitioner", abstract: "Add, edit, list, deactivate and reactivate accounts (practitioners and reception users).",
-        discussion: "Adding, editing, deactivating and reactivating accounts is a clinic administrator's work; the first account, made by `knot init`, is one.",
-        subcommands: [Add.self, Edit.self, List.self, Deactivate.self, Reactivate.self])
+        commandName: "practitioner", abstract: "Add, edit, list, show, deactivate and reactivate accounts (practitioners and reception users).",
+        discussion: """
+        Adding, editing, deactivating and reactivating accounts is a clinic administrator's work; the first account, made by `knot init`, is one.
+        A practitioner's registration (--registration-body AHPRA|HCPC|NPI|another body's name, --registration-number N) signs every letter and plan: "Name, Profession, BODY registration NUMBER". AHPRA numbers are three letters and ten digits (PHY0001234567), HCPC two letters and digits (PH123456), an NPI ten digits with its check digit (1234567893).
+        """,
+        subcommands: [Add.self, Edit.self, List.self, Show.self, Deactivate.self, Reactivate.self])
+
+    /// The registration options of `add` and `edit` (`--registration` is the number's older name).
+    struct RegistrationOptions: ParsableArguments {
+        @Option(help: "The register the practitioner is on: AHPRA, HCPC, NPI (their formats are checked), or another body's name.")
+        var registrationBody: String?
+        @Option(help: "Registration number on that register (e.g. AHPRA PHY0001234567); with set, \"\" removes the registration.")
+        var registrationNumber: String?
+        @Option(name: .customLong("registration"), help: ArgumentHelp("The registration number (older name of --registration-number).", visibility: .hidden))
+        var legacyNumber: String?
+        @Option(help: "A Medicare or insurer provider number, where the clinic's country uses one; with set, \"\" removes it.")
+        var providerNumber: String?
+
+        func validate() throws {
+            if registrationNumber != nil && legacyNumber != nil {
+                throw UsageError("--registration is the older name of --registration-number: give one of them")
+            }
+        }
+
+        var number: String? { registrationNumber ?? legacyNumber }
+
+        /// Applies what was given: a new number keeps the body on file unless the number is
+        /// removed; an empty text removes the value.
+        func apply(to p: inout Practitioner) {
+            if let number {
+                p.registrationNumber = number
+                if number.trimmingCharacters(in: .whitespaces).isEmpty { p.registrationBody = nil }
+            }
+            if let registrationBody { p.registrationBody = registrationBody }
+            if let providerNumber { p.providerNumber = providerNumber }
+        }
+    }
+
+    /// "AHPRA PHY0001234567", the number alone when no body is on file, or "".
+    static func registration(_ p: Practitioner) -> String {
+        [p.registrationBody, p.registrationNumber].compactMap { $0 }.joined(separator: " ")
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a practitioner or a reception user.")
@@ -15,7 +54,7 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Short unique handle, used with --practitioner (letters, digits, . - _).") var handle: String
         @Option(help: "Full name.") var name: String
         @Option(help: "Profession: \(Profession.allCases.map(\.rawValue).joined(separator: ", ")).") var profession: String = "physiotherapist"
-        @Option(help: "Registration number (e.g. AHPRA PHY0001234567).") var registration: String?
+        @OptionGroup var registration: RegistrationOptions
         @Option(help: "Role: practitioner (clinical work, every chart) or reception (demographics, referral letters, the recall list).") var role: String = "practitioner"
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
@@ -36,9 +75,10 @@ struct PractitionerCommand: ParsableCommand {
             if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
                 training = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
             }
-            let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!,
-                                                             registrationNumber: registration, role: Role(rawValue: role)!,
-                                                             dryNeedlingTraining: training, isAdministrator: administrator))
+            var account = Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!,
+                                       role: Role(rawValue: role)!, dryNeedlingTraining: training, isAdministrator: administrator)
+            registration.apply(to: &account)
+            let p = try session.addPractitioner(account)
             if output.json { try Console.printJSON(p); return }
             Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name))\(p.isAdministrator ? ", clinic administrator" : ""), id \(p.id!).")
             if let w = NeedlingSafety.trainingWarning(for: p), p.role == .practitioner { Console.warn("note: " + w) }
@@ -46,12 +86,14 @@ struct PractitionerCommand: ParsableCommand {
     }
 
     struct Edit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a practitioner's details or put dry-needling training on file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Change a practitioner's details (registration, provider number) or put dry-needling training on file.",
+            aliases: ["set"])
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The practitioner's handle.") var handle: String
         @Option(help: "Full name.") var name: String?
         @Option(help: "Profession.") var profession: String?
-        @Option(help: "Registration number.") var registration: String?
+        @OptionGroup var registration: RegistrationOptions
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
@@ -68,13 +110,17 @@ struct PractitionerCommand: ParsableCommand {
             let p = try session.editPractitioner(handle: handle) { p in
                 if let name { p.name = name }
                 if let profession { p.profession = Profession(rawValue: profession)! }
-                if let registration { p.registrationNumber = registration }
+                registration.apply(to: &p)
                 if let administrator { p.isAdministrator = administrator }
                 if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
                     p.dryNeedlingTraining = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
                 }
             }
-            Console.print("Updated \(p.handle) (\(p.name))" + (p.dryNeedlingTraining.map { "; dry-needling training on file: \($0.course), \($0.hours) h, \($0.completedOn)" } ?? "") + ".")
+            var said = ["Updated \(p.handle) (\(p.name))"]
+            if let wording = p.registrationWording { said.append(wording) }
+            if let provider = p.providerNumber { said.append("provider number \(provider)") }
+            if let t = p.dryNeedlingTraining { said.append("dry-needling training on file: \(t.course), \(t.hours) h, \(t.completedOn)") }
+            Console.print(said.joined(separator: "; ") + ".")
         }
     }
 
@@ -86,11 +132,34 @@ struct PractitionerCommand: ParsableCommand {
         func run() throws {
             let all = try global.session().practitioners()
             if output.json { try Console.printJSON(all); return }
-            Console.print(Console.table(["HANDLE", "NAME", "PROFESSION", "ROLE", "REGISTRATION", "DN TRAINING"], all.map {
-                [$0.handle + ($0.isActive ? "" : " (deactivated)"), $0.name, $0.profession.rawValue,
-                 $0.role.rawValue + ($0.isAdministrator ? ", administrator" : ""), $0.registrationNumber ?? "",
-                 $0.dryNeedlingTraining.map { "\($0.hours) h, \($0.completedOn)" } ?? "none on file"]
-            }))
+            let rows = all.map { p -> [String] in
+                let handle: String = p.handle + (p.isActive ? "" : " (deactivated)")
+                let role: String = p.role.rawValue + (p.isAdministrator ? ", administrator" : "")
+                let training: String = p.dryNeedlingTraining.map { "\($0.hours) h, \($0.completedOn)" } ?? "none on file"
+                return [handle, p.name, p.profession.rawValue, role, PractitionerCommand.registration(p), p.providerNumber ?? "", training]
+            }
+            Console.print(Console.table(["HANDLE", "NAME", "PROFESSION", "ROLE", "REGISTRATION", "PROVIDER NO.", "DN TRAINING"], rows))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one account: role, registration, provider number, dry-needling training.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The account's handle.") var handle: String
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let p = try global.session().practitioner(handle: handle)
+            if output.json { try Console.printJSON(p); return }
+            let handle: String = p.handle + (p.isActive ? "" : " (deactivated)")
+            let role: String = p.role.rawValue + (p.isAdministrator ? ", clinic administrator" : "")
+            let registration: String = p.registrationNumber == nil ? "none on file" : PractitionerCommand.registration(p)
+            let training: String = p.dryNeedlingTraining.map { "\($0.course), \($0.hours) h, \($0.completedOn)" } ?? "none on file"
+            var lines: [String] = ["Handle: \(handle)", "Name: \(p.name)", "Profession: \(p.profession.rawValue)", "Role: \(role)",
+                                   "Registration: \(registration)", "Provider number: \(p.providerNumber ?? "none on file")",
+                                   "Dry-needling training: \(training)"]
+            if p.role == .practitioner { lines.append("Letters and plans sign: \(p.signature)") }
+            Console.print(lines.joined(separator: "\n"))
         }
     }
 

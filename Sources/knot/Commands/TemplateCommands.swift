@@ -11,7 +11,9 @@ struct TemplateCommand: ParsableCommand {
         abstract: "The clinic's wording for plans and letters (Mustache templates, stored with the clinic).",
         discussion: """
         A template fills in values such as {{patient.fullName}}, {{recipient.salutation}},
-        {{practitioner.registration}} or {{#referral}}...{{/referral}} (only when there was a referral).
+        {{practitioner.signature}} ("Name, Profession, BODY registration NUMBER"), {{practitioner.registrationBody}},
+        {{practitioner.registration}} (the number), {{practitioner.providerNumber}}
+        or {{#referral}}...{{/referral}} (only when there was a referral).
         Templates cannot read files, include other templates or run code. The sections of a plan or
         letter are drawn from its items, so new sections appear without changing a template.
         """,
