@@ -33,7 +33,8 @@ extension ClinicSession {
                 continue
             }
             do { try LetterTemplates.check(t.name, t.body) } catch {
-                throw ServiceError.input("the export's template \(error.template), line \(error.line), column \(error.column): \(error.rule); nothing was imported")
+                throw LetterTemplateRefused(description: "the export's template \(error.template), line \(error.line), column \(error.column): \(error.rule)\n"
+                                            + "  \(error.line) | \(error.lineText)\nNothing was imported.")
             }
             // Who changed it and when, as exported (a new clinic keeps the exported audit trail).
             try tx.setLetterTemplate(name: t.name, body: t.body, actor: t.changedBy, at: t.changedAt)
