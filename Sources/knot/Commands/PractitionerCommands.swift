@@ -21,6 +21,7 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
         @Flag(help: "Make the account a clinic administrator too (accounts, settings, restore, retention, clinic exports).") var administrator = false
+        @Option(name: .customLong("os-user"), help: "The operating-system login this account belongs to: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -38,15 +39,18 @@ struct PractitionerCommand: ParsableCommand {
             }
             let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!,
                                                              registrationNumber: registration, role: Role(rawValue: role)!,
-                                                             dryNeedlingTraining: training, isAdministrator: administrator))
+                                                             dryNeedlingTraining: training, isAdministrator: administrator),
+                                                osUser: osUser)
             if output.json { try Console.printJSON(p); return }
-            Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name))\(p.isAdministrator ? ", clinic administrator" : ""), id \(p.id!).")
+            Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name))\(p.isAdministrator ? ", clinic administrator" : ""), id \(p.id!)"
+                          + (osUser.map { ", for the operating-system user \($0)" } ?? "") + ".")
             if let w = NeedlingSafety.trainingWarning(for: p), p.role == .practitioner { Console.warn("note: " + w) }
         }
     }
 
     struct Edit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a practitioner's details or put dry-needling training on file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Change a practitioner's details, the login the account belongs to, or put dry-needling training on file.", aliases: ["set"])
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The practitioner's handle.") var handle: String
         @Option(help: "Full name.") var name: String?
@@ -56,15 +60,25 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
         @Flag(inversion: .prefixedNo, help: "Make the account a clinic administrator, or no longer one.") var administrator: Bool?
+        @Option(name: .customLong("os-user"), help: "Bind the account to this operating-system login: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?
+        @Flag(name: .customLong("clear-os-user"), help: "Unbind the account from its operating-system login (anyone may then claim it).") var clearOSUser = false
 
         func validate() throws {
             let t = [trainingCourse != nil, trainingHours != nil, trainingDate != nil]
             if t.contains(true) && t.contains(false) { throw UsageError("--training-course, --training-hours and --training-date go together") }
+            if osUser != nil && clearOSUser { throw UsageError("--os-user and --clear-os-user do not go together") }
             if let profession, Profession(rawValue: profession) == nil { throw UsageError("--profession '\(profession)' is not one of: \(Profession.allCases.map(\.rawValue).joined(separator: ", "))") }
         }
 
         func run() throws {
             let session = try global.session()
+            let detailsChanged = name != nil || profession != nil || registration != nil || administrator != nil || trainingCourse != nil
+            if osUser != nil || clearOSUser {
+                try session.bindOSUser(handle: handle, osUser: osUser)
+                Console.print(osUser.map { "\(handle) now belongs to the operating-system user \($0)." }
+                              ?? "\(handle) is no longer bound to an operating-system user: anyone who can run knot on this file may work as it.")
+                if !detailsChanged { return }
+            }
             let p = try session.editPractitioner(handle: handle) { p in
                 if let name { p.name = name }
                 if let profession { p.profession = Profession(rawValue: profession)! }
@@ -84,12 +98,15 @@ struct PractitionerCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let all = try global.session().practitioners()
+            let session = try global.session()
+            let all = try session.practitioners()
             if output.json { try Console.printJSON(all); return }
-            Console.print(Console.table(["HANDLE", "NAME", "PROFESSION", "ROLE", "REGISTRATION", "DN TRAINING"], all.map {
+            let logins = try session.osUsers()
+            Console.print(Console.table(["HANDLE", "NAME", "PROFESSION", "ROLE", "REGISTRATION", "DN TRAINING", "OS USER"], all.map {
                 [$0.handle + ($0.isActive ? "" : " (deactivated)"), $0.name, $0.profession.rawValue,
                  $0.role.rawValue + ($0.isAdministrator ? ", administrator" : ""), $0.registrationNumber ?? "",
-                 $0.dryNeedlingTraining.map { "\($0.hours) h, \($0.completedOn)" } ?? "none on file"]
+                 $0.dryNeedlingTraining.map { "\($0.hours) h, \($0.completedOn)" } ?? "none on file",
+                 logins[$0.handle] ?? "(any)"]
             }))
         }
     }
