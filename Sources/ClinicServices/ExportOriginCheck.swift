@@ -18,6 +18,14 @@ struct ExportOriginCheck {
     private var withDigest = 0
     private var withoutDigest = 0
     private var events = 0
+    /// The header's settings, and the detail of the last audit event that set each one.
+    private var settings: [String: String] = [:]
+    private var lastSettingEvent: [String: String] = [:]
+
+    /// Notes the settings the export's header carries (checked against their audited values).
+    mutating func add(settings: [String: String]) {
+        self.settings = settings
+    }
 
     /// Notes the records one item of the export held.
     mutating func add(_ exported: [ExportedRecord]) {
@@ -34,6 +42,10 @@ struct ExportOriginCheck {
     /// Notes an event of the export's trail: which record it made, if it made one.
     mutating func add(_ event: AuditEvent) {
         events += 1
+        // "name: value" or "name: old → new" (or "→ (not set)" when removed).
+        if event.entity == "clinic-setting", let detail = event.detail, let colon = detail.range(of: ": ") {
+            lastSettingEvent[String(detail[..<colon.lowerBound])] = detail
+        }
         guard let id = event.entityID else { return }
         switch event.action {
         case .create, .import:
@@ -68,6 +80,15 @@ struct ExportOriginCheck {
             out.append("\(withoutDigest) record(s) carry no digest although the others do (added to the file after it was written)")
         }
         guard events > 0 else { return out }
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            guard let detail = lastSettingEvent[name] else {
+                out.append("setting \(name): no audited origin (the export's audit trail has no event setting it)")
+                continue
+            }
+            if detail != "\(name): \(value)" && !detail.hasSuffix(" → \(value)") {
+                out.append("setting \(name): does not match its last audited value (changed after its last audited write)")
+            }
+        }
         for kind in Self.kinds {
             for id in (records[kind] ?? []).subtracting(created[kind] ?? []).sorted() {
                 out.append("\(kind) \(id): no audited origin (the export's audit trail has no event creating it)")

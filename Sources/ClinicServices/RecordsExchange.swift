@@ -77,6 +77,7 @@ extension ClinicSession {
             _ = try writer.finish()
             // Validate what was written, streaming, before it takes the real name.
             let reader = try RecordsImportReader(contentsOfFile: tmp, fileName: (path as NSString).lastPathComponent)
+            reader.computesDigests = false
             while try reader.next() != nil {}
             try PrivateFile.commit(tmp, to: path, replacing: false)
         } catch {
@@ -140,6 +141,7 @@ extension ClinicSession {
                        untrusted: Bool = false) throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
         var origins = ExportOriginCheck()
+        origins.add(settings: reader.header?.settings ?? [:])
         var imported: [(patient: Int64, visits: [Int64])] = []
         return try database.write { outer in
             let keepIDs = try outer.isEmptyClinic()

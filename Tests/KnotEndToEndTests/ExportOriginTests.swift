@@ -17,6 +17,7 @@ import ClinicXML
         let dir = TemporaryDirectory(prefix: "knot-origin-source")
         let db = try! ClinicDatabase(path: dir.file("demo.sqlite"))
         _ = try! DemoClinic.load(into: db, actor: "demo", today: try! LocalDate(year: 2026, month: 6, day: 30))
+        try! db.write { try $0.setClinicSetting(name: ClinicSettingName.name, value: "Harbour Physio", actor: "demo") }
         let path = dir.file("clinic.xml")
         _ = try! ClinicSession.maintenance(database: db, actor: "test").export(to: path)
         return (dir, db, path)
@@ -113,6 +114,20 @@ import ClinicXML
         let (marked, _, d2) = try Self.importInto(path, untrusted: true)
         _ = d2
         #expect(marked.status == .created && marked.warnings.contains { $0.contains("visit \(visitID): does not match") }, "\(marked.warnings)")
+    }
+
+    @Test("forged: a clinic setting changed after its audited write is refused naming it")
+    func settingChangedAfterEvent() throws {
+        let text = try String(contentsOfFile: Self.source.2, encoding: .utf8)
+        let setting = "<setting name=\"clinic_name\">Harbour Physio</setting>"
+        #expect(text.contains(setting))
+        let forged = text.replacingOccurrences(of: setting, with: "<setting name=\"clinic_name\">Harbour Physio Pty</setting>")
+        let (dir, path) = try Self.signed(Data(forged.utf8))
+        _ = dir
+        let (refused, _, d1) = try Self.importInto(path)
+        _ = d1
+        #expect(refused.status == .rejected)
+        #expect(refused.detail.contains("setting clinic_name: does not match its last audited value"), "\(refused.detail)")
     }
 
     @Test("a record changed with sqlite3 before export is exported as such and refused by name at import")

@@ -29,6 +29,9 @@ public final class RecordsImportReader {
     /// export carried (for checking their audited origin; see `RecordDigest`). Empty after an
     /// audit event.
     public private(set) var lastRecords: [ExportedRecord] = []
+    /// Whether `next()` computes each record's digest for `lastRecords` (re-encoding it); off for
+    /// a reader that only validates (the export's check of what it wrote).
+    public var computesDigests = true
 
     /// Validates `data` against the records schema and prepares to read it; throws
     /// `ClinicXMLErrors` (unreadable, not a records file, or every schema violation with lines).
@@ -87,13 +90,15 @@ public final class RecordsImportReader {
                 case "practitioner":
                     let element = try stream.readElementSubtree()
                     let p = try decoder.practitioner(element)
-                    lastRecords = [try RecordDigest.practitioner(p, claimed: element.attribute("digest"))]
+                    lastRecords = computesDigests ? [try RecordDigest.practitioner(p, claimed: element.attribute("digest"))] : []
                     return .practitioner(p)
                 case "patient":
                     let element = try stream.readElementSubtree()
                     let record = try decoder.patientRecord(element)
-                    let claims = RecordDigest.claims(inPatient: element)
-                    lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
+                    if computesDigests {
+                        let claims = RecordDigest.claims(inPatient: element)
+                        lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
+                    }
                     return .patient(record)
                 case "event":
                     lastRecords = []
