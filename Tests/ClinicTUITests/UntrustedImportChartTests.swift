@@ -16,9 +16,13 @@ import TerminalKit
         let export = source.file("other-clinic.xml")
         let db = try ClinicDatabase(path: source.file("other.sqlite"))
         let other = ClinicSession.maintenance(database: db, actor: "other")
-        _ = try other.addPractitioner(Practitioner(handle: "bo", name: "Bo Other", profession: .physiotherapist))
+        let bo = try other.addPractitioner(Practitioner(handle: "bo", name: "Bo Other", profession: .physiotherapist))
         _ = try other.addPatient(Patient(recordNumber: "X1", givenNames: "Zed", familyName: "Quill",
                                          dateOfBirth: try LocalDate(year: 1975, month: 3, day: 2)), today: fixedToday)
+        let practitioner = ClinicSession(database: db, user: bo)
+        let visit = try practitioner.newVisit(patientKey: "X1", at: fixedNow.addingTimeInterval(-86_400), complaint: "Neck pain",
+                                              pain: PainScores())
+        _ = try practitioner.sign(visitID: visit.id!)
         _ = try other.export(to: export)
         try db.close()
         try? FileManager.default.removeItem(atPath: export + ".sig")
@@ -37,6 +41,12 @@ import TerminalKit
         let row = try #require(tui.row(containing: "UNTRUSTED IMPORT: from other-clinic.xml"), "\(tui.screen)")
         #expect(tui.lines[row].contains("unsigned"), "\(tui.lines[row])")
         #expect(row < (tui.row(containing: "No alerts recorded") ?? 99), "the mark comes before the record's content")
+
+        // Its signed visit, opened read only, says so too.
+        try tui.press(.enter)
+        #expect(tui.screen.contains("Neck pain"), "\(tui.screen)")
+        #expect(tui.screen.contains("UNTRUSTED IMPORT: from other-clinic.xml"), "\(tui.screen)")
+        try tui.press(.escape)
 
         // A patient of this clinic's own carries no mark.
         try tui.press(.escape)
