@@ -19,7 +19,10 @@ extension ClinicSession {
             first.role = .practitioner
             first.isAdministrator = true
             first.isActive = true
-            return try tx.insertPractitioner(first, actor: actor, preservingID: false)
+            let saved = try tx.insertPractitioner(first, actor: actor, preservingID: false)
+            // The first account is the person setting the clinic up: bound to their login.
+            if let id = saved.id, let login = OperatingSystemUser.current { try tx.setOSUser(practitionerID: id, osUser: login, actor: actor) }
+            return saved
         }
     }
 

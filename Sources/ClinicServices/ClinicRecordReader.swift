@@ -112,6 +112,15 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     /// Adds a public key to those this clinic trusts; returns the file that lists them.
     func trustExportKey(_ publicKey: String, label: String) throws -> String
 
+    // MARK: origins
+    /// The untrusted-import mark of a patient or visit ("patient", "visit"), if it has one.
+    func untrustedImport(entity: String, id: Int64) throws -> UntrustedImport?
+    /// The operating-system login an account belongs to; nil when it is not bound.
+    func osUser(practitionerID: Int64) throws -> String?
+    /// The records ("kind:id" in a clinic export's kinds) one of whose rows no longer matches its
+    /// audited seal, or has none (changed or added outside Knot); empty without the clinic key.
+    func recordsNotInAuditedState() throws -> Set<String>
+
     // MARK: form drafts
     /// The actor's form draft in `slot`, if any.
     func formDraft(slot: FormDraftSlot, actor: String) throws -> StoredFormDraft?

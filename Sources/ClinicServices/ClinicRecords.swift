@@ -100,6 +100,12 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     /// Forgets every actor's form draft in `slot`.
     func deleteFormDrafts(slot: FormDraftSlot) throws
 
+    // MARK: origins
+    /// Marks a patient or visit as imported from an untrusted export (the first mark is kept).
+    func markUntrustedImport(entity: String, id: Int64, mark: UntrustedImport) throws
+    /// Binds an account to an operating-system login (nil unbinds it), audited.
+    func setOSUser(practitionerID: Int64, osUser: String?, actor: String) throws
+
     // MARK: clinic settings
     /// Sets one clinic setting, audited with its old and new value.
     func setClinicSetting(name: String, value: String, actor: String) throws

@@ -73,6 +73,7 @@ public final class ClinicSession: Sendable {
         if let user, !user.isActive {
             throw ServiceError.forbidden("the account '\(user.handle)' is deactivated; ask a clinic administrator to run `knot practitioner reactivate \(user.handle)`")
         }
+        if let user { try checkOSUser(of: user, in: db, running: OperatingSystemUser.current) }
         return ClinicSession(database: db, user: user, actor: user == nil && handle?.isEmpty == false ? handle : osUser,
                              logger: Logger(label: "knot"), maintenance: false, pendingHandle: handle)
     }

@@ -148,8 +148,9 @@ extension ClinicSession {
                     return rejected(Self.describe(error), format: "records")
                 }
                 let reader = try RecordsImportReader(contentsOfFile: path, fileName: parseOptions.fileName, options: parseOptions)
-                var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance)
-                if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.append(provenance) }
+                var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance,
+                                                untrusted: options.untrusted)
+                if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.insert(provenance, at: 0) }
                 return outcome
             }
             if size > options.maxBytes {
@@ -177,8 +178,9 @@ extension ClinicSession {
                     return rejected(Self.describe(error), format: "records")
                 }
                 let reader = try RecordsImportReader(data: data, fileName: parseOptions.fileName, options: parseOptions)
-                var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance)
-                if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.append(provenance) }
+                var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance,
+                                                untrusted: options.untrusted)
+                if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.insert(provenance, at: 0) }
                 return outcome
             case .plan:
                 return rejected("a follow-up plan document is an export for patients and referrers, not something to import", format: "plan")

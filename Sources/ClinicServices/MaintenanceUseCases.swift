@@ -19,6 +19,8 @@ public struct CheckReport: Sendable, Codable {
     /// Every problem with the keyed seals (key, head, events) and every record changed outside
     /// Knot, in words (the same as `knot audit verify`).
     public var tamperEvidence: [String] = []
+    /// Accounts anyone may claim (not bound to an operating-system user): a warning, not a problem for `ok`.
+    public var accountWarnings: [String] = []
     public var ok: Bool { integrityProblems.isEmpty && auditProblem == nil }
 }
 
@@ -55,7 +57,8 @@ extension ClinicSession {
                            integrityProblems: try database.integrityProblems() + referralDamage, auditEvents: v.eventsChecked,
                            auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms, timeZone: zone,
                            tamperEvidence: v.sealProblems + v.rowFindings.map(\.description)
-                               + (v.moreRowFindings > 0 ? ["and \(v.moreRowFindings) more row(s)"] : []))
+                               + (v.moreRowFindings > 0 ? ["and \(v.moreRowFindings) more row(s)"] : []),
+                           accountWarnings: try unboundAccountWarnings())
     }
 
     /// A consistent copy through SQLite's online backup (safe while others write), 0600.

@@ -15,6 +15,8 @@ public struct PatientChart: Sendable, Codable {
     public var mergedInto: PatientSummary?
     /// Outcome measures over the visits, one trend per scale (empty for reception users).
     public var outcomeTrends: [OutcomeTrend] = []
+    /// Set when the record came from a clinic export this clinic could not trust (`--untrusted`).
+    public var untrustedImport: UntrustedImport? = nil
 }
 
 extension ClinicSession {
@@ -80,7 +82,8 @@ extension ClinicSession {
             }
             return PatientChart(patient: p, referrals: try tx.referralStatuses(patientID: p.id!), visits: visits,
                                 age: p.age(on: today), clinicalNotesHidden: clinicalNotesHidden, mergedInto: mergedInto,
-                                outcomeTrends: OutcomeTrend.trends(outcomes))
+                                outcomeTrends: OutcomeTrend.trends(outcomes),
+                                untrustedImport: try tx.untrustedImport(entity: "patient", id: p.id!))
         }
     }
 
@@ -112,11 +115,18 @@ extension ClinicSession {
         }
     }
 
-    public func addPractitioner(_ p: Practitioner) throws -> Practitioner {
+    /// With `osUser`, the account is bound to that operating-system login in the same transaction.
+    public func addPractitioner(_ p: Practitioner, osUser: String? = nil) throws -> Practitioner {
         try authorize(.manageAccounts)
         try checkGrant(ClinicRole.held(by: p), to: p.handle)
-        let account = p.withRegistrationNormalised()
-        return try database.write { tx in try tx.insertPractitioner(account, actor: actor) }
+        if let osUser, !OperatingSystemUser.isValid(osUser) {
+            throw ServiceError.input("--os-user '\(osUser)' is not a login name (1-64 letters, digits, '.', '_', '-')")
+        }
+        return try database.write { tx in
+            let saved = try tx.insertPractitioner(p.withRegistrationNormalised(), actor: actor)
+            if let osUser, let id = saved.id { try tx.setOSUser(practitionerID: id, osUser: osUser, actor: actor) }
+            return saved
+        }
     }
 
     /// Changes a practitioner's details (training on file, registration...).

@@ -37,8 +37,12 @@ extension ClinicSession {
         var summary = ExportSummary(file: path, practitioners: 0, patients: 0, visits: 0, auditEvents: 0, bytes: 0)
         do {
             let writer = try RecordsExportWriter(fileDescriptor: fd, destination: tmp)
+            // Each record carries its digest, for the importer's origin check (ExportOriginCheck).
+            writer.writesDigests = true
             // One read transaction: a consistent snapshot while others keep writing.
             try database.read { tx in
+                // Records changed outside Knot since their last audited write are exported as such.
+                if includeAudit { writer.changedRecords = try tx.recordsNotInAuditedState() }
                 // The clinic's settings travel in the header, so a clinic made from the export keeps them.
                 try writer.writeHeader(RecordsExportHeader(software: "knot", settings: try tx.clinicSettings(),
                                                            templates: try Self.exportedTemplates(tx)))
@@ -74,6 +78,7 @@ extension ClinicSession {
             _ = try writer.finish()
             // Validate what was written, streaming, before it takes the real name.
             let reader = try RecordsImportReader(contentsOfFile: tmp, fileName: (path as NSString).lastPathComponent)
+            reader.computesDigests = false
             while try reader.next() != nil {}
             try PrivateFile.commit(tmp, to: path, replacing: false)
         } catch {
@@ -129,8 +134,16 @@ extension ClinicSession {
         }
     }
 
-    func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool, provenance: String? = nil) throws -> ImportOutcome {
+    /// Checks, as it reads, that every record has its audited origin in the export's trail and
+    /// still matches the digest it was exported with (`ExportOriginCheck`): a record that does
+    /// not is refused, naming it, unless `untrusted` (`--untrusted`), which imports the export
+    /// and marks its patients and visits as untrusted in the chart.
+    func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool, provenance: String? = nil,
+                       untrusted: Bool = false) throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
+        var origins = ExportOriginCheck()
+        origins.add(settings: reader.header?.settings ?? [:])
+        var imported: [(patient: Int64, visits: [Int64])] = []
         return try database.write { outer in
             let keepIDs = try outer.isEmptyClinic()
             let tx = keepIDs ? outer.withoutRowAudit() : outer
@@ -139,6 +152,7 @@ extension ClinicSession {
             var importedIDs: [String: Int64] = [:]  // exported record number -> patient id here
             var merges: [(patientID: Int64, into: String)] = []
             while let item = try reader.next() {
+                origins.add(reader.lastRecords)
                 switch item {
                 case .practitioner(let p):
                     if let existing = try tx.practitioner(handle: p.handle) {
@@ -155,13 +169,15 @@ extension ClinicSession {
                         conflicts.append("\(record.patient.recordNumber) is already on file as patient \(id)")
                         continue
                     }
-                    let pid = try insert(record, tx: tx, keepIDs: keepIDs, practitioners: practitionerMap)
+                    let (pid, visitIDs) = try insert(record, tx: tx, keepIDs: keepIDs, practitioners: practitionerMap)
+                    imported.append((pid, visitIDs))
                     importedIDs[record.patient.recordNumber] = pid
                     if let into = record.mergedInto { merges.append((pid, into)) }
                     outcome.patients += 1
                     outcome.visits += record.visits.count
                     outcome.referrals += record.referrals.count
                 case .audit(let entry):
+                    origins.add(entry.event)
                     if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
                 }
             }
@@ -184,6 +200,30 @@ extension ClinicSession {
                     try tx.markMerged(patientID: merge.patientID, into: into)
                 }
             }
+            // Every record's audited origin, now that the whole trail is read.
+            let originProblems = origins.problems
+            var provenance = provenance
+            if !originProblems.isEmpty {
+                let named = originProblems.prefix(10).joined(separator: "; ") + (originProblems.count > 10 ? "; and \(originProblems.count - 10) more" : "")
+                guard untrusted else {
+                    throw ServiceError.input("the export's records do not all have their audited origin: \(named); nothing was imported"
+                                             + " (import it with --untrusted to keep it, marked as untrusted)")
+                }
+                outcome.warnings += originProblems.prefix(10)
+                let why = "\(originProblems.count) record(s) without their audited origin, imported with --untrusted"
+                provenance = provenance.map { $0.hasPrefix("UNTRUSTED") ? $0 + "; " + why : "UNTRUSTED: " + why + " (" + $0 + ")" } ?? "UNTRUSTED: " + why
+            } else if let notCheckable = origins.notCheckable {
+                outcome.warnings.append(notCheckable)
+                provenance = provenance.map { $0 + "; " + notCheckable } ?? notCheckable
+            }
+            if let provenance, provenance.hasPrefix("UNTRUSTED") {
+                // The chart says so, not only the audit trail.
+                let mark = UntrustedImport(importedAt: Date(), file: file, reason: String(provenance.dropFirst("UNTRUSTED: ".count)))
+                for (pid, visitIDs) in imported {
+                    try outer.markUntrustedImport(entity: "patient", id: pid, mark: mark)
+                    for vid in visitIDs { try outer.markUntrustedImport(entity: "visit", id: vid, mark: mark) }
+                }
+            }
             try outer.recordImportedDocument(sha256: sha, kind: "knot-records")
             try outer.appendAuditAlways(AuditEvent(actor: actor, action: .import, entity: "clinic",
                                                    detail: "sha256 \(sha)" + (provenance.map { "; " + $0 } ?? "")))
@@ -194,9 +234,9 @@ extension ClinicSession {
         }
     }
 
-    /// Inserts one patient's records; returns the patient's id here.
+    /// Inserts one patient's records; returns the patient's id here and its visits' ids here.
     @discardableResult
-    private func insert(_ r: PatientRecord, tx: any ClinicRecords, keepIDs: Bool, practitioners: [Int64: Int64]) throws -> Int64 {
+    private func insert(_ r: PatientRecord, tx: any ClinicRecords, keepIDs: Bool, practitioners: [Int64: Int64]) throws -> (Int64, [Int64]) {
         func prac(_ id: Int64) -> Int64 { practitioners[id] ?? id }
         var p = r.patient
         if !keepIDs { p.recordNumber = try tx.patient(key: p.recordNumber) == nil ? p.recordNumber : "" }
@@ -243,6 +283,6 @@ extension ClinicSession {
             plan.visitID = vid
             try tx.insertPlan(plan, actor: actor, preservingID: keepIDs)
         }
-        return pid
+        return (pid, visitMap.values.sorted())
     }
 }

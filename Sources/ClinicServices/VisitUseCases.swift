@@ -22,9 +22,12 @@ public struct VisitRecord: Sendable, Codable {
     /// Who wrote each late entry: practitioner id to name (not part of the JSON, which keeps
     /// `lateEntry.writtenBy`).
     public var lateEntryWriters: [Int64: String] = [:]
+    /// Set when the visit came from a clinic export this clinic could not trust (`--untrusted`).
+    public var untrustedImport: UntrustedImport? = nil
 
     enum CodingKeys: String, CodingKey {
         case visit, patient, practitioner, amendments, plans, needlesInserted, needlesRemoved, consents, screens, struckSafety
+        case untrustedImport
     }
 
     /// "late entry, written 2026-12-06 08:10 by Amy Nguyen".
@@ -60,6 +63,7 @@ public struct VisitRecord: Sendable, Codable {
         try c.encode(needlesInserted, forKey: .needlesInserted)
         try c.encode(needlesRemoved, forKey: .needlesRemoved)
         if !struckSafety.isEmpty { try c.encode(struckSafety, forKey: .struckSafety) }
+        try c.encodeIfPresent(untrustedImport, forKey: .untrustedImport)
         var extra = encoder.container(keyedBy: AmendedKey.self)
         try extra.encode(asAmended, forKey: .amended)
     }
@@ -354,6 +358,7 @@ extension ClinicSession {
             record.consents = try tx.consents(patientID: v.patientID).filter { $0.covers(v.date) }
             record.screens = try tx.screens(patientID: v.patientID).filter { $0.covers(v.date) }
             record.struckSafety = try tx.struckSafety(patientID: v.patientID).filter { $0.wouldCover(v.date) }
+            record.untrustedImport = try tx.untrustedImport(entity: "visit", id: id)
             let late = record.consents.compactMap(\.lateEntry) + record.screens.compactMap(\.lateEntry) + v.needling.compactMap(\.lateEntry)
             for mark in late where record.lateEntryWriters[mark.writtenBy] == nil {
                 record.lateEntryWriters[mark.writtenBy] = try tx.practitioner(id: mark.writtenBy)?.name

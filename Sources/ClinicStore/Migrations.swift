@@ -28,6 +28,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-outcomes") { db in try outcomes(db) }
         m.registerMigration("v5-letter-templates") { db in try letterTemplates(db) }
         m.registerMigration("v5-practitioner-registration") { db in try practitionerRegistration(db) }
+        m.registerMigration("v5-origin") { db in try origin(db) }
         return m
     }
 

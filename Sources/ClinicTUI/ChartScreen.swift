@@ -54,6 +54,14 @@ enum ChartScreen {
             row += 1
         }
 
+        if let untrusted = chart.untrustedImport {
+            // Where the record came from, before anything in it is read: it is not this clinic's own.
+            let file = untrusted.file.split(separator: "/").last.map(String.init) ?? untrusted.file
+            let text = " UNTRUSTED IMPORT: from \(Formatting.oneLine(file)), \(Formatting.dateTime(untrusted.importedAt))"
+                + " — \(Formatting.oneLine(untrusted.reason))"
+            buffer.put(text, row: row, column: 0, style: warningStyle, maxWidth: width, overflow: .ellipsis)
+            row += 1
+        }
         row = drawAlerts(patient.alerts, row: row, width: width, into: &buffer)
         row = drawReferrals(chart.referrals, today: today, row: row, width: width, into: &buffer)
 

@@ -53,6 +53,12 @@ enum VisitScreen {
         if let signed = visit.signedAt { status += " " + Formatting.dateTime(signed) }
         doc.paragraph("Visit \(Formatting.dateTime(visit.startedAt)) · \(status) · \(record.practitioner)", style: .bold)
         doc.paragraph("\(record.patient.displayName) (\(record.patient.recordNumber))")
+        if let untrusted = record.untrustedImport {
+            // Not this clinic's own note: where it came from, before anything in it is read.
+            let file = untrusted.file.split(separator: "/").last.map(String.init) ?? untrusted.file
+            doc.banner("UNTRUSTED IMPORT: from \(Formatting.oneLine(file)), \(Formatting.dateTime(untrusted.importedAt))"
+                       + " — \(Formatting.oneLine(untrusted.reason))", style: ChartScreen.bannerStyle)
+        }
         if let warning = record.needleCountWarning {
             doc.banner(warning, style: ChartScreen.bannerStyle)
         }

@@ -27,6 +27,21 @@ public final class RecordsExportWriter {
     private var stage = Stage.notStarted
     private var failed = false
 
+    /// Whether each record carries its digest (`RecordDigest`) for the importer's origin check.
+    /// Knot's own exports set it; off by default, so documents built elsewhere stay as they were.
+    public var writesDigests: Bool {
+        get { encoder.digests }
+        set { encoder.digests = newValue }
+    }
+
+    /// Records ("kind:id": practitioner, patient, referral, consent, screen, visit, amendment,
+    /// plan) no longer in their audited state in the exporting clinic: written with a digest
+    /// that says so, so that the importer refuses them by name.
+    public var changedRecords: Set<String> {
+        get { encoder.changedRecords }
+        set { encoder.changedRecords = newValue }
+    }
+
     /// Writes to a new file at `path` (replacing one that exists), readable by its owner only (0600).
     public init(path: String) throws(ClinicXMLError) {
         do {

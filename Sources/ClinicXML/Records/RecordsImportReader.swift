@@ -25,6 +25,13 @@ public final class RecordsImportReader {
     private var decoder: RecordsXMLDecoder
     private let file: String?
     private var finished = false
+    /// The records the last `next()` returned, each with its digest as read and the digest the
+    /// export carried (for checking their audited origin; see `RecordDigest`). Empty after an
+    /// audit event.
+    public private(set) var lastRecords: [ExportedRecord] = []
+    /// Whether `next()` computes each record's digest for `lastRecords` (re-encoding it); off for
+    /// a reader that only validates (the export's check of what it wrote).
+    public var computesDigests = true
 
     /// Validates `data` against the records schema and prepares to read it; throws
     /// `ClinicXMLErrors` (unreadable, not a records file, or every schema violation with lines).
@@ -80,9 +87,22 @@ public final class RecordsImportReader {
             while let event = try stream.next() {
                 guard case .startElement(let name, _, _, _, _) = event, stream.depth == 3 else { continue }
                 switch name {
-                case "practitioner": return .practitioner(try decoder.practitioner(stream.readElementSubtree()))
-                case "patient": return .patient(try decoder.patientRecord(stream.readElementSubtree()))
-                case "event": return .audit(try decoder.audit(stream.readElementSubtree()))
+                case "practitioner":
+                    let element = try stream.readElementSubtree()
+                    let p = try decoder.practitioner(element)
+                    lastRecords = computesDigests ? [try RecordDigest.practitioner(p, claimed: element.attribute("digest"))] : []
+                    return .practitioner(p)
+                case "patient":
+                    let element = try stream.readElementSubtree()
+                    let record = try decoder.patientRecord(element)
+                    if computesDigests {
+                        let claims = RecordDigest.claims(inPatient: element)
+                        lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
+                    }
+                    return .patient(record)
+                case "event":
+                    lastRecords = []
+                    return .audit(try decoder.audit(stream.readElementSubtree()))
                 default: continue
                 }
             }

@@ -11,6 +11,12 @@ struct RecordsXMLEncoder {
     let xml: XMLStreamWriter
     /// Where in the records the encoder is, for error messages ("patient K00042 / visit 12").
     var location: [String] = []
+    /// Whether each record carries its `digest` attribute (`RecordDigest`): set for Knot's own
+    /// exports, which the importer checks against the audit trail.
+    var digests = false
+    /// Records ("kind:id") the exporting clinic found no longer in their audited state: their
+    /// digest is that of the record marked so, which an importer's recomputed digest never matches.
+    var changedRecords: Set<String> = []
 
     /// Largest piece of binary data written in one `<part>` (3,000,000 bytes: 4,000,000 base64
     /// characters, well under libxml2's 10,000,000-byte text node limit).
@@ -24,6 +30,7 @@ struct RecordsXMLEncoder {
         try start("practitioner", ["id": id(p.id), "profession": p.profession.rawValue, "role": p.role.rawValue,
                                    "administrator": p.isAdministrator ? XMLValueFormat.bool(true) : nil,
                                    "active": p.isActive ? nil : XMLValueFormat.bool(false)])
+        try writeDigest("practitioner", p.id) { e in try e.practitioner(p) }
         try element("handle", p.handle)
         try element("name", p.name)
         if let number = p.registrationNumber {
@@ -52,6 +59,11 @@ struct RecordsXMLEncoder {
             "sex": patient.sex.rawValue, "archived": XMLValueFormat.bool(patient.archived),
             "mergedInto": record.mergedInto,
         ])
+        if digests {
+            var alone = PatientRecord(patient: patient)
+            alone.mergedInto = record.mergedInto
+            try writeDigest("patient", patient.id) { e in try e.patientRecord(alone) }
+        }
         try element("recordNumber", patient.recordNumber)
         try element("givenNames", patient.givenNames)
         try element("familyName", patient.familyName)
@@ -104,7 +116,7 @@ struct RecordsXMLEncoder {
         try end()
     }
 
-    private mutating func referral(_ r: Referral) throws {
+    mutating func referral(_ r: Referral) throws {
         location.append("referral \(r.id.map(String.init) ?? r.date.description)")
         defer { location.removeLast() }
         try start("referral", [
@@ -113,6 +125,7 @@ struct RecordsXMLEncoder {
             "letterKey": r.letterKey, "documentSetID": r.documentSetID, "documentVersion": r.documentVersion.map(String.init),
             "replaces": r.replacesReferralID.map(String.init),
         ])
+        try writeDigest("referral", r.id) { e in try e.referral(r) }
         try start("referrer", [:])
         try element("name", r.referrerName)
         try element("organisation", r.referrerOrganisation)
@@ -168,7 +181,7 @@ struct RecordsXMLEncoder {
         }
     }
 
-    private mutating func consent(_ c: Consent) throws {
+    mutating func consent(_ c: Consent) throws {
         try start("consent", [
             "id": id(c.id), "practitioner": try reference(c.practitionerID, "practitioner"),
             "recordedAt": XMLValueFormat.instant(c.recordedAt),
@@ -178,6 +191,7 @@ struct RecordsXMLEncoder {
             "writtenAt": c.lateEntry.map { XMLValueFormat.instant($0.writtenAt) },
             "writtenBy": try c.lateEntry.map { try reference($0.writtenBy, "practitioner") },
         ])
+        try writeDigest("consent", c.id) { e in try e.consent(c) }
         try element("notes", c.notes)
         if let g = c.guardian {
             try start("guardian", [:])
@@ -189,13 +203,14 @@ struct RecordsXMLEncoder {
         try end()
     }
 
-    private mutating func screen(_ s: PrecautionScreen) throws {
+    mutating func screen(_ s: PrecautionScreen) throws {
         try start("screen", [
             "id": id(s.id), "practitioner": try reference(s.practitionerID, "practitioner"),
             "recordedAt": XMLValueFormat.instant(s.recordedAt), "validUntil": s.validUntil.description,
             "writtenAt": s.lateEntry.map { XMLValueFormat.instant($0.writtenAt) },
             "writtenBy": try s.lateEntry.map { try reference($0.writtenBy, "practitioner") },
         ])
+        try writeDigest("screen", s.id) { e in try e.screen(s) }
         // Every precaution is written, answered present or not: the screen asked them all.
         for precaution in Precaution.allCases {
             try start("answer", ["precaution": precaution.rawValue, "present": XMLValueFormat.bool(s.present.contains(precaution))])
@@ -207,7 +222,7 @@ struct RecordsXMLEncoder {
 
     // MARK: Visits
 
-    private mutating func visit(_ v: Visit) throws {
+    mutating func visit(_ v: Visit) throws {
         location.append("visit \(v.id.map(String.init) ?? XMLValueFormat.instant(v.startedAt))")
         defer { location.removeLast() }
         try start("visit", [
@@ -216,6 +231,7 @@ struct RecordsXMLEncoder {
             "startedAt": XMLValueFormat.instant(v.startedAt), "status": v.status.rawValue,
             "signedAt": v.signedAt.map(XMLValueFormat.instant),
         ])
+        try writeDigest("visit", v.id) { e in try e.visit(v) }
         try element("complaint", v.complaint)
         if v.pain != PainScores() {
             try start("pain", [
@@ -343,12 +359,13 @@ struct RecordsXMLEncoder {
 
     // MARK: Amendments and plans
 
-    private mutating func amendment(_ a: Amendment) throws {
+    mutating func amendment(_ a: Amendment) throws {
         try start("amendment", [
             "id": id(a.id), "visit": try reference(a.visitID, "visit"),
             "practitioner": try reference(a.practitionerID, "practitioner"),
             "amendedAt": XMLValueFormat.instant(a.amendedAt),
         ])
+        try writeDigest("amendment", a.id) { e in try e.amendment(a) }
         try element("reason", a.reason)
         for change in a.changes {
             try start("change", [:])
@@ -360,12 +377,13 @@ struct RecordsXMLEncoder {
         try end()
     }
 
-    private mutating func plan(_ p: FollowUpPlan) throws {
+    mutating func plan(_ p: FollowUpPlan) throws {
         try start("plan", [
             "id": id(p.id), "visit": try reference(p.visitID, "visit"), "version": String(p.version),
             "status": p.status.rawValue, "createdAt": XMLValueFormat.instant(p.createdAt),
             "reviewDate": p.reviewDate?.description,
         ])
+        try writeDigest("plan", p.id) { e in try e.plan(p) }
         for item in p.items {
             try start("item", ["section": item.section.rawValue, "rule": item.rule, "muscle": item.muscleID, "side": item.side?.rawValue])
             try xml.writeText(item.text)
@@ -422,6 +440,14 @@ struct RecordsXMLEncoder {
 
     func end() throws {
         try xml.endElement()
+    }
+
+    /// With `digests`, the `digest` attribute of the element just opened: the SHA-256 of the
+    /// record encoded alone (`RecordDigest`), so an importer can tell a record changed in the file.
+    private func writeDigest(_ kind: String, _ id: Int64?, _ body: (inout RecordsXMLEncoder) throws -> Void) throws {
+        guard digests else { return }
+        let audited = id.map { !changedRecords.contains("\(kind):\($0)") } ?? true
+        try xml.writeAttribute("digest", try RecordDigest.of(audited: audited, body))
     }
 
     /// `<name>text</name>`, or nothing when `text` is nil.

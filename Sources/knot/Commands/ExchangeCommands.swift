@@ -239,6 +239,7 @@ struct CheckCommand: ParsableCommand {
             case .some(.none): Console.print("Time zone: '\(r.timeZone ?? "")' is not a time zone; the machine's (\(TimeZone.current.identifier)) is used: knot clinic set --time-zone NAME")
             case .none: Console.print("Time zone: none set for the clinic; the machine's (\(TimeZone.current.identifier)) is used: knot clinic set --time-zone NAME")
             }
+            for warning in r.accountWarnings { Console.print("Warning: " + warning) }
             if let oldest = r.unsavedForms.first {
                 Console.print("Unsaved forms kept in the front end: \(r.unsavedForms.count) (oldest \(Console.dateTime(oldest.savedAt)), "
                               + "\(oldest.form) on \(oldest.slot) by \(oldest.practitioner)); they wait for their practitioner to save or discard them")

@@ -173,6 +173,7 @@ struct PatientCommand: ParsableCommand {
             if let into = chart.mergedInto {
                 Console.print("MERGED into \(into.recordNumber) (\(into.displayName)): this record is archived; see knot patient show \(into.recordNumber)")
             }
+            if let u = chart.untrustedImport { Console.print("!! " + u.describe(time: Console.dateTime)) }
             if let phone = p.phone { Console.print("Phone: \(phone)") }
             if let email = p.email { Console.print("Email: \(email)") }
             if let gp = p.generalPractitioner { Console.print("GP: \(gp)") }

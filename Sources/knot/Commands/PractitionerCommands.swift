@@ -31,6 +31,9 @@ struct PractitionerCommand: ParsableCommand {
 
         var number: String? { registrationNumber ?? legacyNumber }
 
+        /// Whether any registration option was given.
+        var given: Bool { number != nil || registrationBody != nil || providerNumber != nil }
+
         /// Applies what was given: a new number keeps the body on file unless the number is
         /// removed; an empty text removes the value.
         func apply(to p: inout Practitioner) {
@@ -60,6 +63,7 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
         @Flag(help: "Make the account a clinic administrator too (accounts, settings, restore, retention, clinic exports).") var administrator = false
+        @Option(name: .customLong("os-user"), help: "The operating-system login this account belongs to: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -78,16 +82,17 @@ struct PractitionerCommand: ParsableCommand {
             var account = Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!,
                                        role: Role(rawValue: role)!, dryNeedlingTraining: training, isAdministrator: administrator)
             registration.apply(to: &account)
-            let p = try session.addPractitioner(account)
+            let p = try session.addPractitioner(account, osUser: osUser)
             if output.json { try Console.printJSON(p); return }
-            Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name))\(p.isAdministrator ? ", clinic administrator" : ""), id \(p.id!).")
+            Console.print("Added \(p.role.rawValue) \(p.handle) (\(p.name))\(p.isAdministrator ? ", clinic administrator" : ""), id \(p.id!)"
+                          + (osUser.map { ", for the operating-system user \($0)" } ?? "") + ".")
             if let w = NeedlingSafety.trainingWarning(for: p), p.role == .practitioner { Console.warn("note: " + w) }
         }
     }
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a practitioner's details (registration, provider number) or put dry-needling training on file.",
+            abstract: "Change a practitioner's details (registration, provider number), the login the account belongs to, or put dry-needling training on file.",
             aliases: ["set"])
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The practitioner's handle.") var handle: String
@@ -98,15 +103,25 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
         @Flag(inversion: .prefixedNo, help: "Make the account a clinic administrator, or no longer one.") var administrator: Bool?
+        @Option(name: .customLong("os-user"), help: "Bind the account to this operating-system login: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?
+        @Flag(name: .customLong("clear-os-user"), help: "Unbind the account from its operating-system login (anyone may then claim it).") var clearOSUser = false
 
         func validate() throws {
             let t = [trainingCourse != nil, trainingHours != nil, trainingDate != nil]
             if t.contains(true) && t.contains(false) { throw UsageError("--training-course, --training-hours and --training-date go together") }
+            if osUser != nil && clearOSUser { throw UsageError("--os-user and --clear-os-user do not go together") }
             if let profession, Profession(rawValue: profession) == nil { throw UsageError("--profession '\(profession)' is not one of: \(Profession.allCases.map(\.rawValue).joined(separator: ", "))") }
         }
 
         func run() throws {
             let session = try global.session()
+            let detailsChanged = name != nil || profession != nil || registration.given || administrator != nil || trainingCourse != nil
+            if osUser != nil || clearOSUser {
+                try session.bindOSUser(handle: handle, osUser: osUser)
+                Console.print(osUser.map { "\(handle) now belongs to the operating-system user \($0)." }
+                              ?? "\(handle) is no longer bound to an operating-system user: anyone who can run knot on this file may work as it.")
+                if !detailsChanged { return }
+            }
             let p = try session.editPractitioner(handle: handle) { p in
                 if let name { p.name = name }
                 if let profession { p.profession = Profession(rawValue: profession)! }
@@ -130,15 +145,18 @@ struct PractitionerCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let all = try global.session().practitioners()
+            let session = try global.session()
+            let all = try session.practitioners()
             if output.json { try Console.printJSON(all); return }
+            let logins = try session.osUsers()
             let rows = all.map { p -> [String] in
                 let handle: String = p.handle + (p.isActive ? "" : " (deactivated)")
                 let role: String = p.role.rawValue + (p.isAdministrator ? ", administrator" : "")
                 let training: String = p.dryNeedlingTraining.map { "\($0.hours) h, \($0.completedOn)" } ?? "none on file"
-                return [handle, p.name, p.profession.rawValue, role, PractitionerCommand.registration(p), p.providerNumber ?? "", training]
+                return [handle, p.name, p.profession.rawValue, role, PractitionerCommand.registration(p), p.providerNumber ?? "", training,
+                        logins[p.handle] ?? "(any)"]
             }
-            Console.print(Console.table(["HANDLE", "NAME", "PROFESSION", "ROLE", "REGISTRATION", "PROVIDER NO.", "DN TRAINING"], rows))
+            Console.print(Console.table(["HANDLE", "NAME", "PROFESSION", "ROLE", "REGISTRATION", "PROVIDER NO.", "DN TRAINING", "OS USER"], rows))
         }
     }
 

@@ -56,6 +56,9 @@ struct InitCommand: ParsableCommand {
         if let handle, let name { first = Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!) }
         if let p = try session.setUpClinic(firstAccount: first) {
             Console.print("Added practitioner \(p.handle) (\(p.name))" + (p.isAdministrator ? ", the clinic administrator." : "."))
+            if p.isAdministrator, let login = OperatingSystemUser.current {
+                Console.print("\(p.handle) belongs to the operating-system user \(login): Knot refuses the handle to other logins (knot practitioner set \(p.handle) --os-user LOGIN changes it).")
+            }
         }
         Console.print(!created ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
         if timeZone != nil || created { Console.print("The clinic's time zone is \(ClinicTimeZone.current.identifier).") }

@@ -172,6 +172,7 @@ enum VisitText {
         var out: [String] = []
         out.append("Visit \(v.id!) — \(r.patient.displayName) (\(r.patient.recordNumber)) — \(Console.dateTime(v.startedAt)) — \(r.practitioner)")
         out.append(v.status == .signed ? "SIGNED \(Console.dateTime(v.signedAt!))" : "DRAFT (not signed)")
+        if let u = r.untrustedImport { out.append("!! " + u.describe(time: Console.dateTime)) }
         if let w = r.needleCountWarning { out.append("!! \(w)") }
         if let c = v.complaint { out.append("Complaint: \(c)" + mark(.complaint)) } else if amended.correction(.complaint) != nil { out.append("Complaint: –" + mark(.complaint)) }
         let p = v.pain

@@ -1,0 +1,78 @@
+import Foundation
+import ClinicModel
+import LibXML
+
+/// One record of a clinic export as the origin check sees it: the kind the audit trail names it
+/// by, its id, the digest of its content as read, and the digest the export carried for it.
+public struct ExportedRecord: Sendable, Hashable {
+    /// "practitioner", "patient", "referral", "consent", "screen", "visit", "amendment" or "plan".
+    public var kind: String
+    public var id: Int64
+    /// The SHA-256 of the record as read back (`RecordDigest`).
+    public var digest: String
+    /// The `digest` attribute the export carried; nil in exports made before origin checks.
+    public var claimed: String?
+    /// The visit an amendment or a plan belongs to (its audit events name the visit).
+    public var visitID: Int64?
+
+    /// Whether the record as read is the record the exporting clinic wrote (nil: not checkable).
+    public var matches: Bool? { claimed.map { $0 == digest } }
+}
+
+/// The digest of one record of `urn:knot:records:1`: the SHA-256 of that record alone, encoded
+/// as the export encodes it (without the nested records' own digests), as last audited: a record
+/// the exporting clinic's row seals show changed or added outside Knot gets a digest marked so. Exporting, importing and
+/// exporting again gives identical bytes, so a record read back has the digest it was written
+/// with unless its content was changed in the file.
+public enum RecordDigest {
+    /// `audited` false: the digest of the record marked as changed outside Knot (the exporting
+    /// clinic's seals said so), which no record read back has.
+    static func of(audited: Bool = true, _ body: (inout RecordsXMLEncoder) throws -> Void) throws -> String {
+        let xml = try XMLStreamWriter()
+        var encoder = RecordsXMLEncoder(xml: xml)
+        try xml.startDocument()
+        try body(&encoder)
+        try xml.endDocument()
+        var bytes = xml.data
+        if !audited { bytes.append(contentsOf: Array("\nnot in its audited state".utf8)) }
+        return LetterDigest.sha256Hex(bytes)
+    }
+
+    /// A practitioner's record, with its digest and the one claimed in the file.
+    public static func practitioner(_ p: Practitioner, claimed: String?) throws -> ExportedRecord {
+        ExportedRecord(kind: "practitioner", id: p.id ?? 0, digest: claimed == nil ? "" : try of { e in try e.practitioner(p) }, claimed: claimed)
+    }
+
+    /// Every record a patient element holds (the patient, its referrals, consents, screens,
+    /// visits with their entries, amendments and plans), each with its digest. `claimed` gives
+    /// the file's digest for a kind and id.
+    public static func records(of record: PatientRecord, claimed: (String, Int64) -> String?) throws -> [ExportedRecord] {
+        var out: [ExportedRecord] = []
+        func add(_ kind: String, _ id: Int64?, visit: Int64? = nil, _ body: (inout RecordsXMLEncoder) throws -> Void) throws {
+            guard let id else { return }
+            let claim = claimed(kind, id)
+            // Old exports carry no digests: nothing to compare, so nothing is encoded twice.
+            out.append(ExportedRecord(kind: kind, id: id, digest: claim == nil ? "" : try of(body), claimed: claim, visitID: visit))
+        }
+        var alone = PatientRecord(patient: record.patient)
+        alone.mergedInto = record.mergedInto
+        try add("patient", record.patient.id) { e in try e.patientRecord(alone) }
+        for r in record.referrals { try add("referral", r.id) { e in try e.referral(r) } }
+        for c in record.consents { try add("consent", c.id) { e in try e.consent(c) } }
+        for s in record.screens { try add("screen", s.id) { e in try e.screen(s) } }
+        for v in record.visits { try add("visit", v.id) { e in try e.visit(v) } }
+        for a in record.amendments { try add("amendment", a.id, visit: a.visitID) { e in try e.amendment(a) } }
+        for p in record.plans { try add("plan", p.id, visit: p.visitID) { e in try e.plan(p) } }
+        return out
+    }
+
+    /// The `digest` attributes of a patient element and the records in it, by kind and id.
+    static func claims(inPatient element: XMLElement) -> [String: String] {
+        var claims: [String: String] = [:]
+        if let d = element.attribute("digest"), let id = element.attribute("id") { claims["patient:" + id] = d }
+        for child in element.elements where ["referral", "consent", "screen", "visit", "amendment", "plan"].contains(child.name) {
+            if let d = child.attribute("digest"), let id = child.attribute("id") { claims[child.name + ":" + id] = d }
+        }
+        return claims
+    }
+}
