@@ -18,36 +18,50 @@ import LibXML
 /// does not define... That whole child is left out, the letter is read as if it were absent
 /// (the referrer then comes from the next part that names one, the referral date from the next
 /// date; see `CDAParticipants` and `CDADocumentMapper`), and a warning names the file, line, the
-/// part left out and the problem. The original letter is kept byte for byte either way.
+/// part left out and the problem. The letter is then validated again without the parts left
+/// out (libxml2 stops checking an element's later children after an unexpected one, so a
+/// problem could hide behind another), a few rounds at most. The original letter is kept byte
+/// for byte either way.
 /// `strict` reading (`knot import --strict`) skips this and refuses any problem.
 enum CDALeniency {
+    /// Validation rounds before a letter whose problems keep appearing is refused.
+    static let maxRounds = 4
+
     /// Children of `ClinicalDocument` whose problems always refuse the letter.
     static let essentialParts: Set<String> = ["recordTarget", "component"]
 
-    /// `root` without the parts that hold `problems`, with one warning per problem; throws
-    /// `problems` unchanged when any of them may not be ignored.
-    static func ignoring(_ problems: ClinicXMLErrors, in root: XMLElement, file: String?) throws(ClinicXMLErrors) -> (root: XMLElement, warnings: [String]) {
-        var dropped = Set<Int>()
+    /// The root's child elements (by position among `root.elements`) that hold `problems`,
+    /// with one warning per problem; throws `problems` unchanged when any may not be ignored.
+    static func partsHolding(_ problems: ClinicXMLErrors, in root: XMLElement, file: String?) throws(ClinicXMLErrors) -> (parts: Set<Int>, warnings: [String]) {
+        var parts = Set<Int>()
         var warnings: [String] = []
+        let children = root.elements
         for problem in problems.errors {
             guard problem.kind == .invalid, problem.line > 0 else { throw problems }
             let name = elementName(in: problem.message)
             if root.line == problem.line && (name == nil || name == root.name) { throw problems }
-            var holders: [Int] = []
-            for (index, node) in root.children.enumerated() {
-                guard case .element(let part) = node, contains(part, line: problem.line, named: name) else { continue }
-                holders.append(index)
-            }
-            guard holders.count == 1, case .element(let part) = root.children[holders[0]] else { throw problems }
+            let holders = children.indices.filter { contains(children[$0], line: problem.line, named: name) }
+            guard holders.count == 1 else { throw problems }
+            let part = children[holders[0]]
             if part.namespace == CDACodes.hl7Namespace && essentialParts.contains(part.name) { throw problems }
-            dropped.insert(holders[0])
+            parts.insert(holders[0])
             let place = [file ?? "the letter", String(problem.line), problem.path].compactMap { $0 }.joined(separator: ":")
             warnings.append("\(place): not valid against Knot's CDA profile (\(problem.message)); "
                             + "Knot does not need this part: the \(part.name) starting on line \(part.line) is left out (the original letter keeps it)")
         }
+        return (parts, warnings)
+    }
+
+    /// `root` without the child elements at these positions (among `root.elements`).
+    static func root(_ root: XMLElement, without parts: Set<Int>) -> XMLElement {
         var kept = root
-        kept.children = root.children.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
-        return (kept, warnings)
+        var position = 0
+        kept.children = root.children.filter { node in
+            guard case .element = node else { return true }
+            defer { position += 1 }
+            return !parts.contains(position)
+        }
+        return kept
     }
 
     /// Whether `element` or an element under it starts on `line` (with this local name, when given).

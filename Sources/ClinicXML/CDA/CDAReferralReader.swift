@@ -54,19 +54,7 @@ public enum CDAReferralReader {
         }
         if let stray = CDARules.strayText(in: root, file: file) { throw ClinicXMLErrors([stray]) }
 
-        // The profile: a problem in a header part Knot can do without leaves that part out with a
-        // warning (see CDALeniency); strict reading refuses every problem.
-        var read = root
-        var ignored: [String] = []
-        do {
-            try validate(document, root: root, against: CDAProfileSchema.schema(), file: file, label: nil)
-        } catch let errors as ClinicXMLErrors {
-            if strict { throw errors }
-            (read, ignored) = try CDALeniency.ignoring(errors, in: root, file: file)
-        } catch {
-            throw ClinicXMLErrors(converting: error, file: file)
-        }
-        // A full CDA schema the user asked for is never waived.
+        // A full CDA schema the user asked for is never waived, and checks the whole letter.
         if let extraSchema {
             do {
                 try validate(document, root: root, against: extraSchema, file: file, label: "full CDA schema \(extraSchema.name)")
@@ -77,6 +65,30 @@ public enum CDAReferralReader {
             }
         }
 
+        // The profile: a problem in a header part Knot can do without leaves that part out with a
+        // warning, and the rest is validated again (see CDALeniency); strict reading refuses every problem.
+        var leftOut = Set<Int>()
+        var ignored: [String] = []
+        var round = 0
+        while true {
+            do {
+                try validate(document, root: root, against: CDAProfileSchema.schema(), file: file, label: nil)
+                break
+            } catch let errors as ClinicXMLErrors {
+                round += 1
+                if strict || round > CDALeniency.maxRounds { throw errors }
+                let (parts, warnings) = try CDALeniency.partsHolding(errors, in: root, file: file)
+                if !parts.isDisjoint(with: leftOut) { throw errors }
+                // Positions in the document as it now stands (parts left out before are gone from it).
+                let alive = root.elements.indices.filter { !leftOut.contains($0) }
+                document.removeRootChildElements(at: Set(parts.compactMap { alive.firstIndex(of: $0) }))
+                leftOut.formUnion(parts)
+                ignored += warnings
+            } catch {
+                throw ClinicXMLErrors(converting: error, file: file)
+            }
+        }
+        let read = CDALeniency.root(root, without: leftOut)
         let broken = CDARules.check(read, file: file)
         if !broken.isEmpty { throw ClinicXMLErrors(broken) }
 
