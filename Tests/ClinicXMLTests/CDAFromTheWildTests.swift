@@ -332,6 +332,14 @@ struct CDAFromTheWildTests {
         #expect(incoming.warnings.contains { $0.contains("the author starting on line") })
     }
 
+    @Test("A body problem after an unexpected header element is still found: the letter is validated again without it")
+    func problemBehindAnother() throws {
+        let data = Self.letter(header: Self.personAuthor + "\n<referralPriority code=\"urgent\"/>").replacingFirst(
+            "<code code=\"42349-1\" codeSystem=\"2.16.840.1.113883.6.1\"/>", with: "<code code=\"42349-1\" codeSystem=\"LOINC 2.x\"/>")
+        let found = Self.refusals(data)
+        #expect(found.contains { $0.message.contains("LOINC 2.x") }, "\(found)")
+    }
+
     @Test("An element CDA does not define in the header is left out leniently, refused strictly")
     func unknownHeaderElement() throws {
         let data = Self.letter(header: Self.personAuthor + "\n<referralPriority code=\"urgent\"/>")

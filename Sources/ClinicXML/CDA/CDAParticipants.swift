@@ -55,12 +55,6 @@ enum CDAParticipants {
     /// The referrer name kept when the letter names no one at all (the patient is still filed).
     static let unnamedReferrer = "Referrer not named in the letter"
 
-    /// The author's person name, else the organisation's name, else nil.
-    static func name(of assignedAuthor: XMLElement) -> String? {
-        if let name = personName(of: assignedAuthor) { return name }
-        return organisation(of: assignedAuthor)
-    }
-
     /// The name of the person an assigned role holds (`assignedPerson`, `associatedPerson`), nil when none.
     static func personName(of role: XMLElement) -> String? {
         for tag in ["assignedPerson", "associatedPerson"] {
