@@ -80,8 +80,8 @@ public struct ImportOptions: Sendable {
     /// marking it so in the audit trail (`--untrusted`). A forged signature is refused always.
     public var untrusted = false
     /// Refuse a CDA letter that breaks Knot's CDA profile anywhere (`--strict`). Without it, a
-    /// letter whose problems lie only in header parts Knot can do without (never the patient or
-    /// the body) is imported without those parts, each listed in the outcome's warnings.
+    /// letter whose problems lie only in header elements Knot can do without (never in the patient
+    /// or the body) is imported without those elements, each listed in the outcome's warnings.
     public var strict = false
 
     public init(maxBytes: Int = ParseOptions.defaultMaxBytes, dryRun: Bool = false) {

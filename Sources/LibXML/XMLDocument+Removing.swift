@@ -2,26 +2,45 @@ internal import CLibXML2
 import Foundation
 
 extension XMLDocument {
-    /// Removes (and frees) the root's child elements at these positions among its child elements
-    /// (0 is the first child element, text and comments not counted), so that the document can
-    /// be validated again without them; the other nodes keep their line numbers.
+    /// Removes (and frees) the elements at these places, so that the document can be validated
+    /// again without them; the other nodes keep their line numbers.
     ///
-    /// `root`, once read, is a copy and does not change. Positions past the end are ignored.
-    public func removeRootChildElements(at positions: Set<Int>) {
-        guard !positions.isEmpty, let root = xmlDocGetRootElement(document) else { return }
+    /// A place is the element's position among its parent's child elements at each level from
+    /// the root down (`[0, 2]`: the root's first child element's third child element; text and
+    /// comments are not counted). An empty place (the root) or one that leads nowhere is ignored;
+    /// a place inside another one removed goes with it. `root`, once read, is a copy and does not
+    /// change: call this on a document whose `root` you no longer need, or read `root` first.
+    public func removeElements(at places: [[Int]]) {
+        guard let root = xmlDocGetRootElement(document) else { return }
+        let unique = Set(places.filter { !$0.isEmpty })
+        let outermost = unique.filter { place in
+            !(1..<place.count).contains { unique.contains(Array(place.prefix($0))) }
+        }
         var doomed: [xmlNodePtr] = []
-        var position = 0
-        var node = root.pointee.children
-        while let current = node {
-            if current.pointee.type == XML_ELEMENT_NODE {
-                if positions.contains(position) { doomed.append(current) }
-                position += 1
+        for place in outermost {
+            var node: xmlNodePtr? = root
+            for position in place {
+                node = node.flatMap { Self.childElement(of: $0, at: position) }
             }
-            node = current.pointee.next
+            if let node { doomed.append(node) }
         }
         for element in doomed {
             xmlUnlinkNode(element)
             xmlFreeNode(element)
         }
+    }
+
+    /// The child element at `position` among `parent`'s child elements, nil past the end.
+    private static func childElement(of parent: xmlNodePtr, at position: Int) -> xmlNodePtr? {
+        var index = 0
+        var node = parent.pointee.children
+        while let current = node {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                if index == position { return current }
+                index += 1
+            }
+            node = current.pointee.next
+        }
+        return nil
     }
 }

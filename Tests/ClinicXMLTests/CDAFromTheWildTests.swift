@@ -262,13 +262,13 @@ struct CDAFromTheWildTests {
         #expect(strictUnknown.first?.message.contains("FOO") == true)
         let lenient = try Self.read(unknown)
         #expect(lenient.referral.documentTitle == nil)
-        #expect(lenient.warnings.contains { $0.hasPrefix("wild.xml:4:/ClinicalDocument/title: not valid") && $0.contains("the title starting on line 4 is left out") })
+        #expect(lenient.warnings.contains { $0.hasPrefix("wild.xml:4:/ClinicalDocument/title: not valid") && $0.contains("the title element is left out with everything in it") })
 
         let notDerived = Self.letter(header: Self.personAuthor, effectiveTime: "<effectiveTime xsi:type=\"CE\" code=\"x\"/>")
         #expect(!Self.refusals(notDerived, strict: true).isEmpty)
         let read = try Self.read(notDerived)
         #expect(read.referral.date == CDAFixtures.date("2026-11-01"))
-        #expect(read.warnings.contains { $0.contains("the effectiveTime starting on line 5 is left out") })
+        #expect(read.warnings.contains { $0.contains("wild.xml:5:/ClinicalDocument/effectiveTime:") && $0.contains("the effectiveTime element is left out") })
     }
 
     // MARK: - Lenient where it is safe
@@ -311,6 +311,24 @@ struct CDAFromTheWildTests {
         }
     }
 
+    @Test("A time with a bad zone (\"-08\") in the author: the time is left out, the author stays the referrer")
+    func authorTime() throws {
+        let header = """
+        <author><time value="20261101-08"/><assignedAuthor><id root="1.2.3" extension="9"/>
+          <assignedPerson><name><prefix>Dr</prefix><given>Nora</given><family>Quinn</family></name></assignedPerson></assignedAuthor></author>
+        """
+        let data = Self.letter(header: header, effectiveTime: "<effectiveTime nullFlavor=\"UNK\"/>")
+        #expect(Self.refusals(data, strict: true).map(\.line) == [9])
+        let incoming = try Self.read(data)
+        #expect(incoming.referral.referrerName == "Dr Nora Quinn")
+        #expect(incoming.patient.familyName == "Delgado")
+        #expect(incoming.proposedAlerts.map(\.kind) == [.precaution(.anticoagulant)])
+        // No date is left to read: today, with a warning to set it.
+        #expect(incoming.referral.date == CDAFixtures.today)
+        #expect(incoming.warnings.first?.hasPrefix("wild.xml:9:/ClinicalDocument/author/time: not valid against Knot's CDA profile") == true)
+        #expect(incoming.warnings.contains { $0.hasPrefix("The letter gives no date") })
+    }
+
     @Test("A problem in the body is never ignored")
     func bodyProblem() throws {
         let data = Self.letter(header: Self.personAuthor).replacingFirst(
@@ -326,10 +344,12 @@ struct CDAFromTheWildTests {
             + "<legalAuthenticator><time value=\"20261101\"/><signatureCode code=\"S\"/><assignedEntity><id root=\"1.2.3\"/></assignedEntity></legalAuthenticator>"
         let found = Self.refusals(Self.letter(header: header))
         #expect(found.map(\.kind) == [.invalid])
-        // Spread over lines, the same problem lies in the author alone: left out, the referrer comes from elsewhere.
+        // Spread over lines, the problem lies in the author's time alone: only the time is left out.
         let spread = header.replacingOccurrences(of: "<legalAuthenticator>", with: "\n<legalAuthenticator>")
         let incoming = try Self.read(Self.letter(header: spread))
-        #expect(incoming.warnings.contains { $0.contains("the author starting on line") })
+        #expect(incoming.referral.referrerName == "Dr A B")
+        #expect(incoming.warnings.contains { $0.hasPrefix("wild.xml:9:/ClinicalDocument/author/time:") && $0.contains("the time element is left out") },
+                "\(incoming.warnings)")
     }
 
     @Test("A body problem after an unexpected header element is still found: the letter is validated again without it")
@@ -345,7 +365,7 @@ struct CDAFromTheWildTests {
         let data = Self.letter(header: Self.personAuthor + "\n<referralPriority code=\"urgent\"/>")
         #expect(Self.refusals(data, strict: true).map(\.kind) == [.invalid])
         let incoming = try Self.read(data)
-        #expect(incoming.warnings.contains { $0.contains("the referralPriority starting on line") })
+        #expect(incoming.warnings.contains { $0.contains("the referralPriority element is left out") })
         #expect(incoming.referral.referrerName == "Dr Nora Quinn")
     }
 }

@@ -11,8 +11,8 @@ import LibXML
 /// Knot's open CDA profile (`knot-cda-profile-1.xsd`) and, when given, a full CDA schema the user
 /// supplies; then the rules of `CDARules` (a named patient with a birth date or identifier).
 /// A failure refuses the whole letter with the file, line and element path of every problem,
-/// and nothing is produced, except that a profile problem in a header part Knot can do without
-/// (an author, a time, a title; never the patient or the body) leaves that part out with a
+/// and nothing is produced, except that a profile problem in a header element Knot can do without
+/// (a time, a title, an id; never in the patient or the body) leaves that element out with a
 /// warning, unless reading is `strict` (`CDALeniency` states the rule). Past those checks, oddities (nullFlavors, unknown codes,
 /// several recordTargets, partial dates) become warnings, never refusals; unknown content is
 /// not mapped but stays in `referral.originalLetter`, the exact input bytes, with their SHA-256.
@@ -29,7 +29,7 @@ public enum CDAReferralReader {
     ///   - extraSchema: a full CDA schema (e.g. `CDA.xsd` compiled by the caller, for
     ///     `knot import --schema FILE`) the letter must also be valid against.
     ///   - strict: refuse a letter that breaks the profile anywhere (`knot import --strict`);
-    ///     otherwise a problem in a header part Knot can do without is ignored (see `CDALeniency`).
+    ///     otherwise a problem in a header element Knot can do without leaves it out (see `CDALeniency`).
     ///   - today: the referral date used, with a warning, when the letter gives none.
     /// - Throws: `ClinicXMLErrors` naming the file, line and path of every problem.
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
@@ -65,25 +65,29 @@ public enum CDAReferralReader {
             }
         }
 
-        // The profile: a problem in a header part Knot can do without leaves that part out with a
-        // warning, and the rest is validated again (see CDALeniency); strict reading refuses every problem.
-        var leftOut = Set<Int>()
+        // The profile: a problem in the header, outside the patient, leaves its element out with a
+        // warning, and the letter, parsed afresh without what was left out, is validated again
+        // (see CDALeniency); strict reading refuses every problem.
+        var leftOut = Set<CDALeniency.Place>()
         var ignored: [String] = []
+        var checking = document
         var round = 0
         while true {
             do {
-                try validate(document, root: root, against: CDAProfileSchema.schema(), file: file, label: nil)
+                try validate(checking, root: root, against: CDAProfileSchema.schema(), file: file, label: nil)
                 break
             } catch let errors as ClinicXMLErrors {
                 round += 1
                 if strict || round > CDALeniency.maxRounds { throw errors }
-                let (parts, warnings) = try CDALeniency.partsHolding(errors, in: root, file: file)
-                if !parts.isDisjoint(with: leftOut) { throw errors }
-                // Positions in the document as it now stands (parts left out before are gone from it).
-                let alive = root.elements.indices.filter { !leftOut.contains($0) }
-                document.removeRootChildElements(at: Set(parts.compactMap { alive.firstIndex(of: $0) }))
-                leftOut.formUnion(parts)
+                let (places, warnings) = try CDALeniency.places(of: errors, in: root, file: file)
+                leftOut.formUnion(places)
                 ignored += warnings
+                do {
+                    checking = try XMLDocument(data: data, options: options)
+                } catch {
+                    throw ClinicXMLErrors(converting: error, file: file)
+                }
+                checking.removeElements(at: Array(leftOut))
             } catch {
                 throw ClinicXMLErrors(converting: error, file: file)
             }

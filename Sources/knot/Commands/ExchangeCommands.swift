@@ -15,7 +15,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Largest file accepted, in MB.") var maxMb: Int = 64
     @Option(help: "Also validate CDA documents against this full CDA schema (XSD).", completion: .file(extensions: ["xsd"])) var schema: String?
     @Flag(help: "Check everything, write nothing.") var dryRun = false
-    @Flag(help: "Refuse a CDA letter that breaks Knot's CDA profile anywhere; without it, problems only in header parts Knot can do without (never the patient or the body) leave those parts out, with a warning each.")
+    @Flag(help: "Refuse a CDA letter that breaks Knot's CDA profile anywhere; without it, a problem in a header element Knot can do without (never in the patient or the body) leaves that element out, with a warning each.")
     var strict = false
     @Flag(help: "Import a clinic export that is unsigned or signed by a key this clinic does not trust (see `knot clinic trust`), marked so in the audit trail. A forged signature is refused always.")
     var untrusted = false
