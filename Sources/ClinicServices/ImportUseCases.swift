@@ -79,6 +79,10 @@ public struct ImportOptions: Sendable {
     /// Import a clinic export that is unsigned or signed by a key this clinic does not trust,
     /// marking it so in the audit trail (`--untrusted`). A forged signature is refused always.
     public var untrusted = false
+    /// Refuse a CDA letter that breaks Knot's CDA profile anywhere (`--strict`). Without it, a
+    /// letter whose problems lie only in header elements Knot can do without (never in the patient
+    /// or the body) is imported without those elements, each listed in the outcome's warnings.
+    public var strict = false
 
     public init(maxBytes: Int = ParseOptions.defaultMaxBytes, dryRun: Bool = false) {
         self.maxBytes = maxBytes; self.dryRun = dryRun
@@ -168,7 +172,7 @@ extension ClinicSession {
                 return try fileReferral(incoming, file: name, format: "knot-referral", sha: sha, dryRun: options.dryRun, filing: filing)
             case .cdaDocument:
                 let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
-                                                          extraSchema: options.extraCDASchema)
+                                                          extraSchema: options.extraCDASchema, strict: options.strict)
                 return try fileReferral(incoming, file: name, format: "cda", sha: sha, dryRun: options.dryRun, filing: filing)
             case .clinicRecords:
                 try authorize(.importClinicExport)

@@ -8,7 +8,7 @@ import Foundation
 /// `XMLStreamReader`. Not `Sendable`: parse, read and drop it on one task; `root` (a value) can
 /// then be shared freely.
 public final class XMLDocument {
-    private let document: xmlDocPtr
+    let document: xmlDocPtr
     /// The name from `ParseOptions.fileName`, used in messages.
     public let fileName: String?
 

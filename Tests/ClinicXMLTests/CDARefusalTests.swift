@@ -28,8 +28,6 @@ struct CDARefusalTests {
              path: "/ClinicalDocument/recordTarget/patientRole/patient/name", fragment: "the patient has no name"),
         Case(file: "broken-patient-without-birth-date-or-id.xml", kind: .ruleBroken, line: 10,
              path: "/ClinicalDocument/recordTarget/patientRole/patient", fragment: "neither a birth date"),
-        Case(file: "broken-no-author.xml", kind: .ruleBroken, line: 3, path: "/ClinicalDocument",
-             fragment: "no author"),
     ]
 
     @Test("Broken fixtures are refused with kind, line and path", arguments: cases)

@@ -4,20 +4,21 @@ import LibXML
 
 /// Maps a CDA letter that passed the schema and the rules to an `IncomingReferral`.
 ///
-/// Header: the first recordTarget's patient, the author as referrer (with the organisation and a
-/// provider number), the intended recipients, the document id (`root^extension`), code, title and
+/// Header: the first recordTarget's patient, the referrer as `CDAParticipants.referrer` finds it (with
+/// the organisation and a provider number), the intended recipients, the document id (`root^extension`), code, title and
 /// effective time (the referral date). Body: see `CDABodyReader`. Validity: see
 /// `CDAReferralValidity`. Alerts: the medication and allergy sections (coded entries and
 /// narrative lines) go through `ReferralAlertDetector`; all are proposed.
 enum CDADocumentMapper {
-    static func incomingReferral(_ root: XMLElement, original: Data, file: String?, today: LocalDate) throws(ClinicXMLErrors) -> IncomingReferral {
-        var warnings: [String] = []
-        guard let patientRole = CDARules.patientRole(in: root),
-              let referrer = CDAParticipants.referrer(authors: root.cdaChildren("author"), warnings: &warnings)
-        else {
+    /// `warnings`: what reading has said already (parts left out), listed first.
+    static func incomingReferral(_ root: XMLElement, original: Data, file: String?, today: LocalDate,
+                                 warnings initial: [String] = []) throws(ClinicXMLErrors) -> IncomingReferral {
+        var warnings = initial
+        guard let patientRole = CDARules.patientRole(in: root) else {
             // CDARules.check has refused such letters already.
-            throw ClinicXMLErrors([.rule(.ruleBroken, "the letter names no patient or no referrer", at: root, file: file)])
+            throw ClinicXMLErrors([.rule(.ruleBroken, "the letter names no patient", at: root, file: file)])
         }
+        let (referrer, _) = CDAParticipants.referrer(in: root, warnings: &warnings)
 
         // Patient.
         let targets = root.cdaChildren("recordTarget")

@@ -9,9 +9,11 @@ import LibXML
 /// it is not. In order: the bytes are parsed safely (size cap, no DOCTYPE, namespaces checked);
 /// the root must be `ClinicalDocument` in `urn:hl7-org:v3`; the document must be valid against
 /// Knot's open CDA profile (`knot-cda-profile-1.xsd`) and, when given, a full CDA schema the user
-/// supplies; then the rules of `CDARules` (a named patient with a birth date or identifier, an
-/// author). Any failure refuses the whole letter with the file, line and element path of every
-/// problem, and nothing is produced. Past those checks, oddities (nullFlavors, unknown codes,
+/// supplies; then the rules of `CDARules` (a named patient with a birth date or identifier).
+/// A failure refuses the whole letter with the file, line and element path of every problem,
+/// and nothing is produced, except that a profile problem in a header element Knot can do without
+/// (a time, a title, an id; never in the patient or the body) leaves that element out with a
+/// warning, unless reading is `strict` (`CDALeniency` states the rule). Past those checks, oddities (nullFlavors, unknown codes,
 /// several recordTargets, partial dates) become warnings, never refusals; unknown content is
 /// not mapped but stays in `referral.originalLetter`, the exact input bytes, with their SHA-256.
 public enum CDAReferralReader {
@@ -26,10 +28,13 @@ public enum CDAReferralReader {
     ///   - fileName: shown in messages (overrides `options.fileName`).
     ///   - extraSchema: a full CDA schema (e.g. `CDA.xsd` compiled by the caller, for
     ///     `knot import --schema FILE`) the letter must also be valid against.
+    ///   - strict: refuse a letter that breaks the profile anywhere (`knot import --strict`);
+    ///     otherwise a problem in a header element Knot can do without leaves it out (see `CDALeniency`).
     ///   - today: the referral date used, with a warning, when the letter gives none.
     /// - Throws: `ClinicXMLErrors` naming the file, line and path of every problem.
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
-                            extraSchema: XMLSchema? = nil, today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
+                            extraSchema: XMLSchema? = nil, strict: Bool = false,
+                            today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
         var options = options
         if let fileName { options.fileName = fileName }
         let file = options.fileName
@@ -49,21 +54,49 @@ public enum CDAReferralReader {
         }
         if let stray = CDARules.strayText(in: root, file: file) { throw ClinicXMLErrors([stray]) }
 
-        do {
-            try validate(document, root: root, against: CDAProfileSchema.schema(), file: file, label: nil)
-            if let extraSchema {
+        // A full CDA schema the user asked for is never waived, and checks the whole letter.
+        if let extraSchema {
+            do {
                 try validate(document, root: root, against: extraSchema, file: file, label: "full CDA schema \(extraSchema.name)")
+            } catch let errors as ClinicXMLErrors {
+                throw errors
+            } catch {
+                throw ClinicXMLErrors(converting: error, file: file)
             }
-        } catch let errors as ClinicXMLErrors {
-            throw errors
-        } catch {
-            throw ClinicXMLErrors(converting: error, file: file)
         }
 
-        let broken = CDARules.check(root, file: file)
+        // The profile: a problem in the header, outside the patient, leaves its element out with a
+        // warning, and the letter, parsed afresh without what was left out, is validated again
+        // (see CDALeniency); strict reading refuses every problem.
+        var leftOut = Set<CDALeniency.Place>()
+        var ignored: [String] = []
+        var checking = document
+        var round = 0
+        while true {
+            do {
+                try validate(checking, root: root, against: CDAProfileSchema.schema(), file: file, label: nil)
+                break
+            } catch let errors as ClinicXMLErrors {
+                round += 1
+                if strict || round > CDALeniency.maxRounds { throw errors }
+                let (places, warnings) = try CDALeniency.places(of: errors, in: root, file: file)
+                leftOut.formUnion(places)
+                ignored += warnings
+                do {
+                    checking = try XMLDocument(data: data, options: options)
+                } catch {
+                    throw ClinicXMLErrors(converting: error, file: file)
+                }
+                checking.removeElements(at: Array(leftOut))
+            } catch {
+                throw ClinicXMLErrors(converting: error, file: file)
+            }
+        }
+        let read = CDALeniency.root(root, without: leftOut)
+        let broken = CDARules.check(read, file: file)
         if !broken.isEmpty { throw ClinicXMLErrors(broken) }
 
-        return try CDADocumentMapper.incomingReferral(root, original: data, file: file, today: today)
+        return try CDADocumentMapper.incomingReferral(read, original: data, file: file, today: today, warnings: ignored)
     }
 
     /// Validates against `schema`, turning each libxml2 issue into a refusal with the path of the
@@ -79,21 +112,11 @@ public enum CDAReferralReader {
                 issue.message = issue.message.replacingOccurrences(of: "{\(CDACodes.hl7Namespace)}", with: "")
                 if let label { issue.message = "\(label): \(issue.message)" }
                 if issue.path == nil, issue.line > 0 {
-                    issue.path = element(atLine: issue.line, named: elementName(in: issue.message), under: root)?.path
+                    issue.path = element(atLine: issue.line, named: CDALeniency.elementName(in: issue.message), under: root)?.path
                 }
                 return issue
             })
         }
-    }
-
-    /// The local name in a libxml2 message ("Element '{urn:hl7-org:v3}birthTime', attribute...").
-    private static func elementName(in message: String) -> String? {
-        guard let start = message.range(of: "Element '") else { return nil }
-        let rest = message[start.upperBound...]
-        guard let end = rest.firstIndex(of: "'") else { return nil }
-        let qualified = rest[..<end]
-        let local = qualified.split(separator: "}").last.map(String.init) ?? String(qualified)
-        return local.split(separator: ":").last.map(String.init)
     }
 
     /// The element starting on `line` (the one named `name` when several do).

@@ -6,8 +6,8 @@ import LibXML
 /// The schema checks shapes; these rules check meaning, each refusal naming the element by
 /// its path and line: the root holds only elements (no stray text); there is a
 /// `recordTarget/patientRole/patient`; the patient has a name (a given or family name, or name
-/// text) and either a birth date or an identifier; there is an `author/assignedAuthor` naming a
-/// person or an organisation (the referrer).
+/// text) and either a birth date or an identifier. A letter is never refused for its referrer:
+/// `CDAParticipants.referrer` looks past a missing or system author (with a warning).
 enum CDARules {
     /// Text directly inside `ClinicalDocument`, refused before the schema runs so the message can
     /// quote the text and give its own line (libxml2 reports the root's line).
@@ -59,13 +59,6 @@ enum CDARules {
             broken.append(.rule(.ruleBroken, "the recordTarget has no patient (recordTarget/patientRole/patient)", at: at, file: file))
         }
 
-        let authors = root.cdaChildren("author")
-        if authors.isEmpty {
-            broken.append(.rule(.ruleBroken, "no author: a referral must name its referrer (author/assignedAuthor)", at: root, file: file))
-        } else if !authors.contains(where: { $0.cdaChild("assignedAuthor").flatMap(CDAParticipants.name(of:)) != nil }) {
-            let at = authors[0].cdaChild("assignedAuthor") ?? authors[0]
-            broken.append(.rule(.ruleBroken, "the author names no one: the referrer needs assignedPerson/name or representedOrganization/name", at: at, file: file))
-        }
         return broken
     }
 }

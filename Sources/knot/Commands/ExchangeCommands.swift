@@ -15,6 +15,8 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Largest file accepted, in MB.") var maxMb: Int = 64
     @Option(help: "Also validate CDA documents against this full CDA schema (XSD).", completion: .file(extensions: ["xsd"])) var schema: String?
     @Flag(help: "Check everything, write nothing.") var dryRun = false
+    @Flag(help: "Refuse a CDA letter that breaks Knot's CDA profile anywhere; without it, a problem in a header element Knot can do without (never in the patient or the body) leaves that element out, with a warning each.")
+    var strict = false
     @Flag(help: "Import a clinic export that is unsigned or signed by a key this clinic does not trust (see `knot clinic trust`), marked so in the audit trail. A forged signature is refused always.")
     var untrusted = false
     @OptionGroup var output: OutputOptions
@@ -36,6 +38,7 @@ struct ImportCommand: ParsableCommand {
             throw KnotCommandError("--schema \(schema ?? ""): the schema does not compile: \(error)", code: 65)
         }
         options.untrusted = untrusted
+        options.strict = strict
         let progress = Progress(total: files.count, enabled: !output.json && isatty(2) == 1 && files.count > 20)
         var outcomes: [ImportOutcome] = []
         // Checked file by file, in order: a clinic export into an empty database brings the
