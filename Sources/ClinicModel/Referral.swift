@@ -50,6 +50,13 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
     public var patientID: Int64
     public var referrerName: String
+
+    /// What a referral records as its referrer when the letter names no one (a system-written
+    /// letter with no clinician and no organisation): letters then greet "Dear Doctor" instead.
+    public static let unnamedReferrer = "Referrer not named in the letter"
+
+    /// Whether the letter named its referrer (a person or an organisation).
+    public var referrerIsNamed: Bool { referrerName != Referral.unnamedReferrer }
     public var referrerOrganisation: String?
     public var referrerProviderNumber: String?
     public var referrerContact: String?

@@ -210,7 +210,9 @@ struct PlanDocument {
             "familyName": ctx.patient.familyName, "recordNumber": ctx.patient.recordNumber,
         ]
         if let gp = ctx.patient.generalPractitioner { patient["generalPractitioner"] = gp }
-        let recipientName = ctx.referral?.referrerName ?? ctx.patient.generalPractitioner
+        // A letter that named no referrer is greeted as "Doctor", never by the placeholder.
+        let named = ctx.referral.flatMap { $0.referrerIsNamed ? $0.referrerName : nil }
+        let recipientName = named ?? ctx.patient.generalPractitioner
         var values: [String: Any] = [
             "clinic": clinic, "practitioner": practitioner, "patient": patient,
             "visit": ["date": ClinicWording.longDate(ctx.visit.date)] as [String: Any],

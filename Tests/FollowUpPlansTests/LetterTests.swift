@@ -33,6 +33,15 @@ struct LetterTests {
         #expect(!text.contains(notSaid))
     }
 
+    @Test func aReferralThatNamedNoOneIsNeverGreetedByItsPlaceholder() {
+        var ctx = F.context(F.fullVisit, referral: referral(from: Referral.unnamedReferrer))
+        #expect(letter(ctx).contains("Dear Dr Jones,"), "the patient's GP on file is greeted instead")
+        ctx.patient.generalPractitioner = nil
+        let text = letter(ctx)
+        #expect(text.contains("Dear Doctor,"))
+        #expect(!text.contains("Dear Referrer"))
+    }
+
     @Test func withoutAReferralTheLetterDoesNotThankForOne() {
         let text = letter(F.context(F.fullVisit, referral: nil, sessionsUsed: 0))
         #expect(text.contains("Dear Dr Jones,"))

@@ -1,4 +1,5 @@
 import Foundation
+import ClinicModel
 import LibXML
 
 /// The referrer (the author, or whoever else the header names) and the intended recipient of a CDA letter.
@@ -53,7 +54,7 @@ enum CDAParticipants {
     }
 
     /// The referrer name kept when the letter names no one at all (the patient is still filed).
-    static let unnamedReferrer = "Referrer not named in the letter"
+    static let unnamedReferrer = Referral.unnamedReferrer
 
     /// The name of the person an assigned role holds (`assignedPerson`, `associatedPerson`), nil when none.
     static func personName(of role: XMLElement) -> String? {
