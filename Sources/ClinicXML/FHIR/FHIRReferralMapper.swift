@@ -47,8 +47,9 @@ struct FHIRReferralMapper {
         // Patient.
         var patient = FHIRPeople.patient(parts.patient.element, warnings: &warnings)
         if let gp = parts.patient.element.fhirChildren("generalPractitioner").first {
-            let resolved = resources.resolve(gp, from: parts.patient.host)
-            patient.generalPractitioner = resolved.flatMap { FHIRPeople.name(of: $0.element) } ?? gp.fhirValue("display")
+            var ignored: [String] = []
+            let named = FHIRPeople.referrer(gp, from: parts.patient.host, in: resources, warnings: &ignored)
+            patient.generalPractitioner = named.map { [$0.name, $0.organisation].compactMap { $0 }.joined(separator: ", ") }
         }
 
         // Referrer.
