@@ -163,7 +163,7 @@ struct FHIRReferralReaderTests {
     }
 
     @Test("a root that is not a FHIR Bundle or ServiceRequest is not a FHIR referral")
-    func unknownRoots() {
+    func unknownRoots() throws {
         #expect(refusals("<Bundle><type value=\"collection\"/></Bundle>").map(\.kind) == [.unknownFormat])
         #expect(refusals("<Patient xmlns=\"http://hl7.org/fhir\"/>").first?.message.contains("Bundle or ServiceRequest") == true)
         #expect(try DocumentKind.detect(Data(bundle().utf8), fileName: "b.xml") == .fhirReferral)

@@ -49,7 +49,10 @@ struct FHIRReferralMapper {
         if let gp = parts.patient.element.fhirChildren("generalPractitioner").first {
             var ignored: [String] = []
             let named = FHIRPeople.referrer(gp, from: parts.patient.host, in: resources, warnings: &ignored)
-            patient.generalPractitioner = named.map { [$0.name, $0.organisation].compactMap { $0 }.joined(separator: ", ") }
+            patient.generalPractitioner = named.map { gp in
+                guard let organisation = gp.organisation, organisation != gp.name else { return gp.name }
+                return "\(gp.name), \(organisation)"
+            }
         }
 
         // Referrer.
@@ -70,7 +73,7 @@ struct FHIRReferralMapper {
                 at: at, file: file)])
         }
         if referrer.isGeneralPractitioner, patient.generalPractitioner == nil {
-            patient.generalPractitioner = [referrer.name, referrer.organisation].compactMap { $0 }.joined(separator: ", ")
+            patient.generalPractitioner = referrer.organisation.map { "\(referrer.name), \($0)" } ?? referrer.name
         }
 
         // Date.
