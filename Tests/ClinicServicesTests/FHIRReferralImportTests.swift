@@ -35,7 +35,7 @@ struct FHIRReferralImportTests {
         #expect(outcome.proposedAlerts == 2)
         let chart = try s.chart(key: "K00001")
         #expect(chart.patient.familyName == "Pettersen")
-        #expect(chart.patient.identifiers.contains(PatientIdentifier(system: .ihi, value: "8003608166690503")))
+        #expect(chart.patient.identifiers.contains(PatientIdentifier(system: .ihi, value: "8003608333647261")))
         #expect(Set(chart.patient.alerts.map(\.kind)) == [.precaution(.anticoagulant), .precaution(.metalAllergy)])
         #expect(chart.patient.alerts.allSatisfy { $0.status == .proposed })
         let referral = try #require(chart.referrals.first?.referral)

@@ -48,7 +48,7 @@ struct FHIRReferralReaderTests {
         #expect(patient.sex == .male)
         #expect(patient.phone == "0491 570 156")
         #expect(patient.address == "7 Albion Street, Surry Hills NSW 2010, AU")
-        #expect(patient.identifiers == [PatientIdentifier(system: .ihi, value: "8003608166690503"),
+        #expect(patient.identifiers == [PatientIdentifier(system: .ihi, value: "8003608333647261"),
                                         PatientIdentifier(system: .medicare, value: "6951449677")])
         #expect(patient.generalPractitioner == "Dr Lucia Ferreira, Albion Street Family Practice")
 
