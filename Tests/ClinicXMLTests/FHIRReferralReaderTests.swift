@@ -110,6 +110,7 @@ struct FHIRReferralReaderTests {
         #expect(history.kind == "history")
         #expect(history.text == "Right plantar heel pain for four months, first steps in the morning worst.\n- Runs 20 km a week; new shoes in July.\n- No trauma, no night pain.")
         #expect(section(incoming, "Medications")?.text == "Clopidogrel 75mg tablets, One tablet once a day\nWarfarin 1mg tablets (stopped)")
+        #expect(section(incoming, "Request")?.text.contains("When: from 2026-11-09 until 2027-05-08\nTimes: 6") == true)
 
         #expect(alertKinds(incoming) == [.precaution(.antiplatelet), .allergy])
         #expect(incoming.warnings == ["The medication Warfarin 1mg tablets is stopped; it is listed but proposes no alert"])

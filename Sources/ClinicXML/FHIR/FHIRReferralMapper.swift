@@ -224,7 +224,7 @@ struct FHIRReferralMapper {
             warnings.append("The ServiceRequest's status is \(status): check that the referral stands")
         }
         if let on = request.fhirValue("occurrenceDateTime") { lines.append("When: \(on)") }
-        if let period = request.fhirChild("occurrencePeriod") {
+        if let period = request.fhirChild("occurrencePeriod") ?? request.fhirChild("occurrenceTiming")?.fhirChild("repeat")?.fhirChild("boundsPeriod") {
             lines.append("When: " + [period.fhirValue("start").map { "from \($0)" }, period.fhirValue("end").map { "until \($0)" }]
                 .compactMap { $0 }.joined(separator: " "))
         }
