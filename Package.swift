@@ -5,6 +5,7 @@ import PackageDescription
 /// Every schema in Schemas/ (keep in step with the folder; a test checks they match).
 let schemaFiles = [
     "knot-cda-profile-1.xsd",
+    "knot-fhir-referral-1.xsd",
     "knot-plan-1.xsd",
     "knot-records-1.xsd",
     "knot-referral-1.xsd",

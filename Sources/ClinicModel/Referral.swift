@@ -6,6 +6,9 @@ public enum ReferralFormat: String, Sendable, Hashable, Codable {
     case knot
     /// HL7 CDA R2 (`urn:hl7-org:v3`), including Australian eReferrals.
     case cda
+    /// HL7 FHIR R4 in XML (`http://hl7.org/fhir`): a Bundle or a ServiceRequest (Australian
+    /// eRequesting, the NHS e-Referral Service).
+    case fhir
     /// Typed in by reception.
     case manual
 }

@@ -174,6 +174,9 @@ extension ClinicSession {
                 let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
                                                           extraSchema: options.extraCDASchema, strict: options.strict)
                 return try fileReferral(incoming, file: name, format: "cda", sha: sha, dryRun: options.dryRun, filing: filing)
+            case .fhirReferral:
+                let incoming = try FHIRReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions)
+                return try fileReferral(incoming, file: name, format: "fhir", sha: sha, dryRun: options.dryRun, filing: filing)
             case .clinicRecords:
                 try authorize(.importClinicExport)
                 if filing != nil { return rejected("a whole-clinic export is not a referral letter to file for a patient", format: "records") }
@@ -189,7 +192,7 @@ extension ClinicSession {
             case .plan:
                 return rejected("a follow-up plan document is an export for patients and referrers, not something to import", format: "plan")
             case .unknown(let root, let ns):
-                return rejected("<\(root)> in namespace \(ns ?? "(none)") is not a format Knot reads (Knot records, Knot referral, HL7 CDA)")
+                return rejected("<\(root)> in namespace \(ns ?? "(none)") is not a format Knot reads (Knot records, Knot referral, HL7 CDA, HL7 FHIR)")
             }
         } catch let dry as DryRun {
             var o = dry.outcome

@@ -49,6 +49,9 @@ extension ClinicSession {
             case "cda":
                 incoming = try CDAReferralReader.read(held.letter, fileName: held.fileName, options: options)
                 format = "cda"
+            case "fhir":
+                incoming = try FHIRReferralReader.read(held.letter, fileName: held.fileName, options: options)
+                format = "fhir"
             default:
                 incoming = try KnotReferralReader.read(held.letter, fileName: held.fileName, options: options)
                 format = "knot-referral"

@@ -29,6 +29,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-letter-templates") { db in try letterTemplates(db) }
         m.registerMigration("v5-practitioner-registration") { db in try practitionerRegistration(db) }
         m.registerMigration("v5-origin") { db in try origin(db) }
+        m.registerMigration("v5-fhir-referrals") { db in try fhirReferrals(db) }
         return m
     }
 

@@ -49,6 +49,7 @@ extension EffectPerformer {
         switch kind {
         case .knotReferral: return "Knot referral"
         case .cdaDocument: return "CDA letter"
+        case .fhirReferral: return "FHIR referral"
         case .clinicRecords: return "clinic export"
         case .plan: return "plan"
         case .unknown: return "not for Knot"
@@ -64,6 +65,7 @@ extension EffectPerformer {
         switch kind {
         case .knotReferral: incoming = try? KnotReferralReader.read(data, fileName: name, today: today)
         case .cdaDocument: incoming = try? CDAReferralReader.read(data, fileName: name, today: today)
+        case .fhirReferral: incoming = try? FHIRReferralReader.read(data, fileName: name, today: today)
         default: incoming = nil
         }
         guard let incoming else { return nil }

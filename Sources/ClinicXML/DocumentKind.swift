@@ -13,6 +13,8 @@ public enum DocumentKind: Sendable, Equatable, Hashable {
     case knotReferral
     /// `ClinicalDocument` in `urn:hl7-org:v3`: an HL7 CDA R2 document (referral letters).
     case cdaDocument
+    /// `Bundle` or `ServiceRequest` in `http://hl7.org/fhir`: an HL7 FHIR R4 referral in XML.
+    case fhirReferral
     /// `plan` in `urn:knot:plan:1`: a follow-up plan.
     case plan
     /// Anything else, named so the message can say what it was.
@@ -38,6 +40,7 @@ public enum DocumentKind: Sendable, Equatable, Hashable {
         case ("clinicRecords", ClinicSchemas.Format.records.namespace): .clinicRecords
         case ("referral", ClinicSchemas.Format.referral.namespace): .knotReferral
         case ("ClinicalDocument", "urn:hl7-org:v3"): .cdaDocument
+        case ("Bundle", FHIRCodes.namespace), ("ServiceRequest", FHIRCodes.namespace): .fhirReferral
         case ("plan", ClinicSchemas.Format.plan.namespace): .plan
         default: .unknown(root: root, namespace: namespace)
         }

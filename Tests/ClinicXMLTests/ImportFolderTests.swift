@@ -47,6 +47,9 @@ import LibXML
             case .cdaDocument:
                 // Read by the CDA referral reader, tested with it.
                 #expect(name.hasPrefix("cda-"), "\(name): CDA examples are named cda-*.xml")
+            case .fhirReferral:
+                // Read by the FHIR referral reader, tested with it.
+                #expect(name.hasPrefix("fhir-"), "\(name): FHIR examples are named fhir-*.xml")
             case .unknown(let root, let namespace):
                 Issue.record("\(name): Knot reads no <\(root)> in \(namespace ?? "no namespace")")
             }

@@ -37,7 +37,7 @@ import LibXML
         #expect(e["AuditAction"] == AuditEvent.Action.allCases.map(\.rawValue))
         #expect(e["VisitStatus"] == ["draft", "signed"] && VisitStatus(rawValue: "signed") != nil)
         #expect(e["PlanStatus"] == ["draft", "final"] && FollowUpPlan.Status(rawValue: "final") != nil)
-        #expect(e["ReferralFormat"] == ["knot", "cda", "manual"] && ["knot", "cda", "manual"].allSatisfy { ReferralFormat(rawValue: $0) != nil })
+        #expect(e["ReferralFormat"] == ["knot", "cda", "fhir", "manual"] && ["knot", "cda", "fhir", "manual"].allSatisfy { ReferralFormat(rawValue: $0) != nil })
         #expect(e["NeedlingTechnique"] == [NeedlingTechnique.staticInSitu.code, NeedlingTechnique.pistoning.code,
                                            NeedlingTechnique.electricalStimulation(settings: "").code])
     }

@@ -36,6 +36,7 @@ struct ExchangeTests {
         }
         #expect(outcomes.contains { $0["format"] as? String == "cda" })
         #expect(outcomes.contains { $0["format"] as? String == "knot-records" })
+        #expect(outcomes.filter { $0["format"] as? String == "fhir" }.count == 3)
         let again = try knot(["import", Self.importFolder, "--json"], db: db, practitioner: "amy")
         let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [[String: Any]])
         #expect(second.allSatisfy { $0["status"] as? String == "skipped" })
@@ -57,6 +58,20 @@ struct ExchangeTests {
         let id = try #require(referral["id"] as? Int)
         let original = try knot(["referral", "show", String(id), "--original"], db: db)
         #expect(original.stdout.contains("ClinicalDocument"))
+
+        // A patient filed from a FHIR bundle: the referral shown as any other, alerts proposed.
+        let fhirSearch = try knot(["patient", "search", "Pettersen", "--json"], db: db)
+        let fhirFound = try #require(try JSONSerialization.jsonObject(with: Data(fhirSearch.stdout.utf8)) as? [[String: Any]])
+        let fhirRecord = try #require(fhirFound.first?["recordNumber"] as? String)
+        let fhirChart = try #require(try JSONSerialization.jsonObject(with: Data(try knot(["patient", "show", fhirRecord, "--json"], db: db).stdout.utf8)) as? [String: Any])
+        let fhirReferral = try #require(((fhirChart["referrals"] as? [[String: Any]])?.first?["referral"]) as? [String: Any])
+        #expect(fhirReferral["format"] as? String == "fhir")
+        #expect(fhirReferral["sessionsAllowed"] as? Int == 5)
+        let fhirAlerts = try #require((fhirChart["patient"] as? [String: Any])?["alerts"] as? [[String: Any]])
+        #expect(Set(fhirAlerts.compactMap { $0["kind"] as? String }) == ["precaution:anticoagulant", "precaution:metal-allergy"])
+        let shown = try knot(["referral", "show", String(try #require(fhirReferral["id"] as? Int))], db: db)
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("fhir") && shown.stdout.contains("Dr Lucia Ferreira") && shown.stdout.contains("MEDICATIONS"), "\(shown.stdout)")
     }
 
     @Test("export, init --from the export, export again: identical bytes (the audit trail gains only the import)")
@@ -91,6 +106,7 @@ struct ExchangeTests {
         var refused = 0
         // Wrapped as a referral letter (read whole) and as a clinic export (streamed from disk).
         let cases = HostileXMLCorpus.cases() + HostileXMLCorpus.cases(rootName: "clinicRecords", namespace: "urn:knot:records:1")
+            + HostileXMLCorpus.cases(rootName: "Bundle", namespace: "http://hl7.org/fhir")
         for c in cases where c.expectation != .acceptable {
             let path = home.file("hostile-\(refused).xml")
             try c.data.write(to: URL(fileURLWithPath: path))
@@ -100,7 +116,7 @@ struct ExchangeTests {
             #expect(!r.stdout.contains("root:x:0:0") && !r.stderr.contains("root:x:0:0"), "\(c.name) leaked a file")
             refused += 1
         }
-        #expect(refused >= 80)
+        #expect(refused >= 120)
         #expect(KnotProcess.fingerprint(db) == before)
     }
 }

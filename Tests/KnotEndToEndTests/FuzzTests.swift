@@ -123,6 +123,7 @@ enum FuzzOracle {
         outcome("DocumentKind.detect") { String(describing: try DocumentKind.detect(data, fileName: "fuzz.xml", options: options)) }
         outcome("KnotReferralReader") { String(describing: try KnotReferralReader.read(data, fileName: "fuzz.xml", options: options)) }
         outcome("CDAReferralReader") { String(describing: try CDAReferralReader.read(data, fileName: "fuzz.xml", options: options)) }
+        outcome("FHIRReferralReader") { String(describing: try FHIRReferralReader.read(data, fileName: "fuzz.xml", options: options)) }
         outcome("RecordsImportReader") {
             let r = try RecordsImportReader(data: data, fileName: "fuzz.xml", options: options)
             var items = 0
@@ -160,6 +161,11 @@ enum FuzzSeeds {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.sorted() ?? [] where name.hasSuffix(".xml") {
                 if let d = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) { seeds.append(d) }
             }
+        }
+        // The FHIR referral examples (there are no FHIR fixtures: Import/ holds them).
+        let examples = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Import")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: examples.path))?.sorted() ?? [] where name.hasPrefix("fhir-") {
+            if let d = FileManager.default.contents(atPath: examples.appendingPathComponent(name).path) { seeds.append(d) }
         }
         let tmp = TemporaryDirectory(prefix: "knot-fuzz-seeds")
         for file in try EndToEndClinic.writeReferrals(count: 3, into: tmp.file("letters")) {

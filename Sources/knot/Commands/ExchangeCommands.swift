@@ -8,7 +8,7 @@ import FollowUpPlans
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import referral letters (Knot format, HL7 CDA) and clinic exports; each file all or nothing.",
+        abstract: "Import referral letters (Knot format, HL7 CDA, HL7 FHIR R4 XML) and clinic exports; each file all or nothing.",
         discussion: "Files or folders (every .xml in a folder). Re-importing a file is a reported no-op. A clinic export must be signed by a key this clinic trusts (or given --untrusted). Try: knot import --untrusted Import/")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Files or folders to import.", completion: .file(extensions: ["xml"])) var paths: [String]
