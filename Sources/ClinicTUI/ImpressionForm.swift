@@ -97,24 +97,24 @@ enum ImpressionFormScreen {
         state.text.render(into: &buffer, row: row, column: labelWidth, width: max(1, width - labelWidth - 1),
                           showsCursor: state.focus == .text)
         if state.text.isEmpty, state.focus != .text {
-            buffer.put(state.recorded ? "empty: Ctrl-S clears the impression" : "required: in your words",
+            buffer.put(state.recorded ? "empty: Ctrl-S clears the impression" : "required",
                        row: row, column: labelWidth, style: ChartScreen.warningStyle)
         }
         row += 1
-        buffer.put("e.g. Left medial gastrocnemius myofascial pain; the referrer letter leads with it", row: row,
+        buffer.put("in your words, e.g. Right gluteus medius myofascial pain", row: row,
                    column: labelWidth, style: .dim, maxWidth: max(0, width - labelWidth - 1), overflow: .ellipsis)
         row += 2
-        FormLabel.draw("Code system", focused: state.focus == .system, row: row, into: &buffer)
+        FormLabel.draw("System", focused: state.focus == .system, row: row, into: &buffer)
         FormChoice.draw(ImpressionFormState.systems.map(ImpressionFormState.label), chosen: ImpressionFormState.label(state.system),
                         focused: state.focus == .system, row: row, column: labelWidth, into: &buffer)
         row += 1
         FormLabel.draw("Code", focused: state.focus == .code, row: row, into: &buffer)
         state.code.render(into: &buffer, row: row, column: labelWidth, width: 20, showsCursor: state.focus == .code)
-        let hint = state.system == nil ? "optional; a code needs its system (e.g. snomed-ct 24026003)"
-                                       : "\(state.system?.displayName ?? "") code: letters, digits, '.' and '-', up to 40"
+        let hint = state.system == nil ? "optional; needs a system, e.g. snomed-ct"
+                                       : "letters, digits, '.' and '-' (up to 40)"
         buffer.put(hint, row: row, column: labelWidth + 22, style: .dim, maxWidth: max(0, width - labelWidth - 23), overflow: .ellipsis)
         row += 2
-        buffer.put(" Tab next · letters, Space, Left/Right choose the system · Ctrl-S save · Esc cancel", row: row, column: 0,
+        buffer.put(" Tab next · letters or Space choose the system · Ctrl-S save · Esc cancel", row: row, column: 0,
                    style: .dim, maxWidth: width, overflow: .ellipsis)
     }
 }

@@ -133,7 +133,7 @@ enum OutcomeFormScreen {
             return
         }
         let blanks = scale.missingAllowed == 0 ? "every item answered" : "at most \(scale.missingAllowed) item blank"
-        buffer.put("\(scale.plainName); \(scale.higherIsBetter ? "higher is better" : "higher is worse"), \(blanks), "
+        buffer.put("\(scale.name): \(scale.higherIsBetter ? "higher is better" : "higher is worse"), \(blanks), "
                    + "MCID \(scale.formatChange(scale.mcid))", row: row, column: labelWidth, style: .dim,
                    maxWidth: max(0, width - labelWidth - 1), overflow: .ellipsis)
         row += 1
@@ -178,7 +178,8 @@ enum OutcomeFormScreen {
             if index == 0 { FormLabel.draw("Items", focused: false, row: 0, into: &sheet.buffer) }
             if focused { sheet.focus(index..<(index + 1)) }
             state.items[index].render(into: &sheet.buffer, row: index, column: labelWidth, width: 3, showsCursor: focused)
-            let text = "\(index + 1). \(label) (\(OutcomeFormState.range(scale, item: index)))"
+            let number = String(index + 1)
+            let text = String(repeating: " ", count: max(0, 2 - number.count)) + "\(number). \(label) (\(OutcomeFormState.range(scale, item: index)))"
             let style: Style = bad.contains(index) ? ChartScreen.warningStyle : (focused ? Style.reverse.bolded() : .plain)
             sheet.buffer.put((focused ? FormLabel.marker : " ") + text, row: index, column: labelWidth + 4, style: style,
                              maxWidth: max(0, width - labelWidth - 5), overflow: .ellipsis)

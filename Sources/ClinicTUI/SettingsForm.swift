@@ -39,7 +39,7 @@ struct SettingsFormState: Sendable, Hashable, Codable {
         case .businessNumber: Spec(label: "Business no", option: "business-number", maxLength: 40, hint: "ABN, NZBN, EIN, company no.")
         case .country: Spec(label: "Country", option: "country", maxLength: 2, hint: "two letters: AU, NZ, GB, US, IE...")
         case .emergencyNumber: Spec(label: "Emergency", option: "emergency-number", maxLength: 6,
-                                    hint: "2-6 digits; blank: the country's (AU 000, NZ 111, GB 999, US 911)", digits: true)
+                                    hint: "blank: the country's (AU 000, NZ 111, GB 999, US 911)", digits: true)
         case .timeZone: Spec(label: "Time zone", option: "time-zone", maxLength: 64, hint: "e.g. Australia/Sydney, Europe/London")
         case .openDays: Spec(label: "Open days", option: "open-days", maxLength: 40, hint: "e.g. mon-fri or mon,tue,thu,sat")
         case .acuteDays: Spec(label: "Acute", option: "acute-days", maxLength: 2, hint: "days to the review when acute: 1-90", digits: true)

@@ -56,7 +56,7 @@ import TerminalKit
         #expect(after.reviewRules.chronicDays == before.reviewRules.chronicDays)
         #expect(after.clinic.email == before.clinic.email && after.timeZone == before.timeZone && after.needleStock == before.needleStock)
         let audited = try tui.session.database.read { tx in
-            try tx.auditLog(limit: 50).map(\.event).filter { $0.entity == "clinic-setting" }.map(\.detail)
+            try tx.auditLog(patientID: nil, limit: 50).map(\.event).filter { $0.entity == "clinic-setting" }.compactMap(\.detail)
         }
         #expect(audited.contains { $0.contains("phone") && $0.contains("(02) 9555 0100") }, "\(audited)")
     }
@@ -113,12 +113,12 @@ import TerminalKit
 
     @Test func untouchedSettingsSaveNothing() throws {
         let tui = try TUIHarness("settings-untouched")
-        let events = try tui.session.database.read { try $0.auditLog(limit: 100_000).count }
+        let events = try tui.session.database.read { try $0.auditLog(patientID: nil, limit: 100_000).count }
         try tui.press(.function(9), .ctrl("s"))
         #expect(said(tui) == "Not saved: nothing changed: type over a value, then Ctrl-S", "\(said(tui))")
         try tui.press(.escape)
         #expect(tui.app.state.current.kind == .patientList, "nothing typed: Esc just closes")
-        #expect(try tui.session.database.read { try $0.auditLog(limit: 100_000).count } == events)
+        #expect(try tui.session.database.read { try $0.auditLog(patientID: nil, limit: 100_000).count } == events)
     }
 
     @Test("the settings are read only for a practitioner who is not an administrator, and for reception",
@@ -291,7 +291,8 @@ import TerminalKit
         try tui.press(.character("q"))
         guard case .outcomeForm(let form) = tui.app.state.current else { return }
         #expect(form.scale == .quickDASH && form.items.count == OutcomeScale.quickDASH.itemLabels.count)
-        #expect(form.items.allSatisfy(\.isEmpty), "nothing is pre-scored")
+        let blank = form.items.allSatisfy { $0.isEmpty }
+        #expect(blank, "nothing is pre-scored")
     }
 
     @Test func theVisitEditorShowsTheNewKeysAndTheSignSummaryTheAssessment() throws {
@@ -302,5 +303,34 @@ import TerminalKit
         #expect(tui.screen.contains("clinical impression") && tui.screen.contains("outcome measure"), "\(tui.screen)")
         try tui.press(.escape, .function(10))
         #expect(tui.screen.contains("Impression: none") && tui.screen.contains("Outcome measures: none"), "\(tui.screen)")
+    }
+}
+
+@Suite struct AssessmentHelpTests {
+    @Test func theNewScreensHelpFitsEightyColumnsAndListsEveryKey() throws {
+        let tui = try TUIHarness("assessment-help")  // mchen, the demo's administrator
+        func check() throws {
+            try tui.press(.function(1))
+            let kind = tui.app.state.current.kind
+            let lines = tui.lines
+            #expect(lines.allSatisfy { displayWidth(of: $0) <= 80 })
+            for binding in KeyMap.bindings(for: kind) {
+                #expect(lines.contains { $0.contains("│ " + binding.keyLabel) }, "\(kind): \(binding.keyLabel) listed:\n\(tui.screen)")
+            }
+            #expect(lines.filter { $0.contains("│") }.allSatisfy { !$0.contains("…") }, "no key's words cut:\n\(tui.screen)")
+            try tui.press(.function(1))
+        }
+        try tui.press(.function(9))
+        try check()
+        try tui.press(.escape)
+        try tui.type("smi")
+        try tui.press(.enter, .character("n"))
+        try tui.type("Neck pain")
+        try check()
+        for key in [Key.function(8), .function(9)] {
+            try tui.press(key)
+            try check()
+            try tui.press(.escape)
+        }
     }
 }
