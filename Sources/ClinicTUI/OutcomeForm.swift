@@ -53,9 +53,7 @@ struct OutcomeFormState: Sendable, Hashable, Codable {
     }
 
     private mutating func move(by step: Int) {
-        let all = fields
-        let index = all.firstIndex(of: focus) ?? 0
-        focus = all[min(max(0, index + step), all.count - 1)]
+        focus = FormFocus.moved(focus, in: fields, by: step)
     }
 
     /// The item scores typed (nil where blank or not a number).

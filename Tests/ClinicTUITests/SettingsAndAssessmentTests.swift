@@ -169,30 +169,13 @@ import TerminalKit
 }
 
 @Suite struct ImpressionAndOutcomeTests {
-    /// One practitioner (`amy`) and one patient, Jane Smith.
-    func clinic(_ name: String) throws -> TUIHarness {
-        try TUIHarness(name, demo: false, user: "amy") { setup in
-            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist))
-            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
-                                             dateOfBirth: try LocalDate(year: 1980, month: 5, day: 1)),
-                                     today: fixedToday)
-        }
-    }
+    /// Amy and Jane Smith, a visit started with a complaint: the biomechanics tests' clinic.
+    let fixture = BiomechTreatmentTests()
 
-    func startVisit(_ tui: TUIHarness) throws {
-        try tui.type("smi")
-        try tui.press(.enter, .character("n"))
-        try tui.type("Calf pain")
-    }
-
-    func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
-
-    func visit(_ tui: TUIHarness) throws -> Visit {
-        try tui.session.database.read { tx in
-            let summary = try #require(try tx.visitSummaries(patientID: 1).first)
-            return try #require(try tx.visit(id: summary.id))
-        }
-    }
+    func clinic(_ name: String) throws -> TUIHarness { try fixture.clinic(name) }
+    func startVisit(_ tui: TUIHarness) throws { try fixture.startVisit(tui) }
+    func said(_ tui: TUIHarness) -> String { fixture.said(tui) }
+    func visit(_ tui: TUIHarness) throws -> Visit { try fixture.visit(tui) }
 
     @Test func theImpressionIsRecordedWithItsCodeThenCorrectedThenCleared() throws {
         let tui = try clinic("impression-form")
@@ -311,13 +294,7 @@ import TerminalKit
         let tui = try TUIHarness("assessment-help")  // mchen, the demo's administrator
         func check() throws {
             try tui.press(.function(1))
-            let kind = tui.app.state.current.kind
-            let lines = tui.lines
-            #expect(lines.allSatisfy { displayWidth(of: $0) <= 80 })
-            for binding in KeyMap.bindings(for: kind) {
-                #expect(lines.contains { $0.contains("│ " + binding.keyLabel) }, "\(kind): \(binding.keyLabel) listed:\n\(tui.screen)")
-            }
-            #expect(lines.filter { $0.contains("│") }.allSatisfy { !$0.contains("…") }, "no key's words cut:\n\(tui.screen)")
+            tui.expectHelpListsEveryKeyUncut()
             try tui.press(.function(1))
         }
         try tui.press(.function(9))
@@ -332,5 +309,20 @@ import TerminalKit
             try check()
             try tui.press(.escape)
         }
+    }
+}
+
+extension TUIHarness {
+    /// The help shown lists every key of the screen's table, fits 80 columns and cuts no
+    /// key's words.
+    func expectHelpListsEveryKeyUncut(sourceLocation: SourceLocation = #_sourceLocation) {
+        let kind = app.state.current.kind
+        #expect(lines.allSatisfy { displayWidth(of: $0) <= 80 }, sourceLocation: sourceLocation)
+        for binding in KeyMap.bindings(for: kind) {
+            #expect(lines.contains { $0.contains("│ " + binding.keyLabel) }, "\(kind): \(binding.keyLabel) listed:\n\(screen)",
+                    sourceLocation: sourceLocation)
+        }
+        #expect(lines.filter { $0.contains("│") }.allSatisfy { !$0.contains("…") }, "no key's words cut:\n\(screen)",
+                sourceLocation: sourceLocation)
     }
 }
