@@ -17,7 +17,10 @@ extension EffectPerformer {
                 let first = errors.errors.first.flatMap { SettingsFormState.field(forOption: $0.field) }
                 return .settingsRefused(SettingsFormState.labelled(Self.message(for: errors)), field: first)
             }
-            return .settingsSaved(message: "Clinic settings saved (" + Self.changedNames(change, zone: zone) + "); every plan and letter from now on uses them.")
+            // The number plans give for an emergency, said again: it may follow a new country.
+            let emergency = try session.clinicSettings().clinic.emergencyNumber
+            return .settingsSaved(message: "Clinic settings saved (" + Self.changedNames(change, zone: zone)
+                                  + "); emergency number \(emergency); plans and letters from now on use them.")
         default:
             return .failed("not a settings action: \(effect)")
         }

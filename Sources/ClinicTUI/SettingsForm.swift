@@ -74,8 +74,10 @@ struct SettingsFormState: Sendable, Hashable, Codable {
     var logo: String
     /// True when the time zone shown is the machine's (none is stored for the clinic).
     var timeZoneIsMachines: Bool
+    /// True when the stored needle lot is past its expiry on the clinic's today.
+    var lotExpired = false
 
-    init(_ settings: ClinicSettingsSummary, canEdit: Bool) {
+    init(_ settings: ClinicSettingsSummary, canEdit: Bool, today: LocalDate) {
         self.canEdit = canEdit
         let c = settings.clinic
         let r = settings.reviewRules
@@ -96,6 +98,7 @@ struct SettingsFormState: Sendable, Hashable, Codable {
         }
         logo = settings.logo ?? "not set"
         timeZoneIsMachines = !settings.timeZoneStored
+        lotExpired = n?.isExpired(on: today) ?? false
         if canEdit { values[focus]?.selectAll() }
     }
 
@@ -250,7 +253,8 @@ enum SettingsFormScreen {
         field(.needleBrand, width: 20)
         field(.needleSize, width: 12)
         field(.needleLot, width: 20)
-        field(.needleLotExpiry, width: 11)
+        field(.needleLotExpiry, width: 11, note: state.lotExpired && !state.changed(.needleLotExpiry)
+              ? "EXPIRED: needle entries refuse this lot" : nil)
         row += 1
         FormLabel.draw("Logo", focused: false, row: row, into: &sheet.buffer)
         sheet.buffer.put(state.logo + " · changed with knot clinic set --logo FILE (PNG or SVG)", row: row, column: labelWidth,

@@ -16,7 +16,7 @@ enum SettingsWorkflow {
             return (s, [.loadSettings])
         case .settingsLoaded(let settings):
             guard s.current.kind == .patientList else { return (s, []) }
-            s.stack.append(.settingsForm(SettingsFormState(settings, canEdit: s.context.canChangeSettings)))
+            s.stack.append(.settingsForm(SettingsFormState(settings, canEdit: s.context.canChangeSettings, today: s.context.today)))
             if !s.context.canChangeSettings {
                 s.message = StatusMessage(kind: .info, text: "Read only: a clinic administrator changes these (here, or with knot clinic set).")
             }

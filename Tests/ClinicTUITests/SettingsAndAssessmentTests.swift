@@ -44,6 +44,7 @@ import TerminalKit
         #expect(tui.screen.contains("* days to the review when acute"), "a changed field is marked:\n\(tui.screen)")
         try tui.press(.ctrl("s"))
         #expect(said(tui).hasPrefix("Clinic settings saved (name, phone, country, open days, acute)"), "\(said(tui))")
+        #expect(said(tui).contains("emergency number 111"), "the number in force is said: \(said(tui))")
         #expect(tui.app.state.current.kind == .patientList)
 
         let after = try tui.session.clinicSettings()
@@ -109,6 +110,18 @@ import TerminalKit
         let after = try tui.session.clinicSettings()
         #expect(after.clinic.phone == nil)
         #expect(after.clinic.emergencyNumber == ClinicProfile.emergencyNumber(country: after.clinic.country))
+    }
+
+    @Test func anExpiredNeedleLotIsFlagged() throws {
+        let tui = try TUIHarness("settings-expired-lot") { setup in
+            var change = ClinicSettingsChange()
+            change.needleBrand = "Seirin"
+            change.needleLot = "L2401"
+            change.needleLotExpiry = "2026-01-31"
+            try setup.changeClinicSettings(change)
+        }
+        try tui.press(.function(9), .pageDown)
+        #expect(tui.screen.contains("2026-01-31") && tui.screen.contains("EXPIRED: needle entries refuse this lot"), "\(tui.screen)")
     }
 
     @Test func untouchedSettingsSaveNothing() throws {
