@@ -339,3 +339,30 @@ extension TUIHarness {
                 sourceLocation: sourceLocation)
     }
 }
+
+@Suite struct AssessmentNarrowTests {
+    @Test func theNewScreensDrawInSmallWindows() throws {
+        let tui = try TUIHarness("assessment-narrow")
+        try tui.press(.function(9))
+        for (rows, columns) in [(10, 40), (24, 60), (12, 80)] {
+            try tui.resize(rows: rows, columns: columns)
+            #expect(tui.screen.contains("Clinic settings"), "\(rows)x\(columns):\n\(tui.screen)")
+            try tui.press(.pageDown)
+            #expect(tui.lines.allSatisfy { displayWidth(of: $0) <= columns })
+            try tui.press(.pageUp)
+        }
+        try tui.resize(rows: 24, columns: 80)
+        try tui.press(.escape)
+        try tui.type("smi")
+        try tui.press(.enter, .character("n"))
+        try tui.type("Neck pain")
+        try tui.press(.function(9), .character("l"), .tab)
+        try tui.resize(rows: 10, columns: 40)
+        #expect(tui.screen.contains("1. usual work"), "\(tui.screen)")
+        try tui.press(.pageDown, .pageDown)
+        #expect(tui.screen.contains("▸20. rolling"), "the focused item stays in view:\n\(tui.screen)")
+        try tui.press(.escape, .character("y"), .function(8))
+        try tui.resize(rows: 12, columns: 40)
+        #expect(tui.screen.contains("Impression"), "\(tui.screen)")
+    }
+}
