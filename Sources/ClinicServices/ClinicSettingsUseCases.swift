@@ -35,7 +35,7 @@ public struct NeedleStock: Sendable, Codable, Equatable {
 
 /// A change to the clinic's details: nil leaves a field as it is; `clear` removes fields
 /// (named by their option without dashes, e.g. "website") so they fall back to their default.
-public struct ClinicSettingsChange: Sendable, Equatable {
+public struct ClinicSettingsChange: Sendable, Hashable {
     public var name: String?
     public var address: String?
     public var phone: String?

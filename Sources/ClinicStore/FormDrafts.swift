@@ -15,8 +15,10 @@ public enum FormDraftSlot: Sendable, Hashable, CustomStringConvertible {
     case patient(Int64)
     /// A new alert on patient N.
     case alert(Int64)
+    /// The clinic's settings (an administrator's typing in the front end's settings screen).
+    case clinicSettings
 
-    /// "visit:219", "amend:57", "patient:new", "patient:12", "alert:12".
+    /// "visit:219", "amend:57", "patient:new", "patient:12", "alert:12", "clinic:settings".
     public var rawValue: String {
         switch self {
         case .visit(let id): "visit:\(id)"
@@ -24,6 +26,7 @@ public enum FormDraftSlot: Sendable, Hashable, CustomStringConvertible {
         case .newPatient: "patient:new"
         case .patient(let id): "patient:\(id)"
         case .alert(let id): "alert:\(id)"
+        case .clinicSettings: "clinic:settings"
         }
     }
 
@@ -31,6 +34,7 @@ public enum FormDraftSlot: Sendable, Hashable, CustomStringConvertible {
         let parts = rawValue.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }
         if parts == ["patient", "new"] { self = .newPatient; return }
+        if parts == ["clinic", "settings"] { self = .clinicSettings; return }
         guard let id = Int64(parts[1]), id > 0 else { return nil }
         switch parts[0] {
         case "visit": self = .visit(id)

@@ -35,7 +35,8 @@ final class App {
         let context = SessionContext(databasePath: session.database.path, workingAs: Self.workingAs(session),
                                      isReception: session.isReception,
                                      canRecordVisits: session.may(.recordVisit), today: today,
-                                     hasAccount: session.user != nil || session.isMaintenance)
+                                     hasAccount: session.user != nil || session.isMaintenance,
+                                     canChangeSettings: session.may(.changeClinicSettings))
         self.state = AppState(context: context, size: terminal.size)
     }
 

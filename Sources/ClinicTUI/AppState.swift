@@ -49,6 +49,7 @@ struct AppState: Sendable {
     var showsUnsavedForm: Bool {
         switch current {
         case .patientForm, .amendForm, .alertForm: true
+        case .settingsForm(let form): form.canEdit
         case .newVisit(let form): form.conflict != nil
         default: current.isVisitForm
         }
@@ -69,6 +70,9 @@ struct SessionContext: Sendable, Hashable {
     var today: LocalDate
     /// False when nobody with an active account is working: only the first run's demo is theirs.
     var hasAccount: Bool = true
+    /// True when the permission table lets the user change the clinic's settings (an
+    /// administrator); the settings screen is read-only for everyone else.
+    var canChangeSettings: Bool = false
 }
 
 /// A message in the status line.
@@ -100,6 +104,9 @@ enum Screen: Sendable {
     case alertForm(AlertFormState)
     case biomechForm(BiomechFormState)
     case treatmentForm(TreatmentFormState)
+    case settingsForm(SettingsFormState)
+    case outcomeForm(OutcomeFormState)
+    case impressionForm(ImpressionFormState)
 
     /// Which key map applies.
     var kind: ScreenKind {
@@ -124,6 +131,9 @@ enum Screen: Sendable {
         case .alertForm: .alertForm
         case .biomechForm: .biomechForm
         case .treatmentForm: .treatmentForm
+        case .settingsForm: .settingsForm
+        case .outcomeForm: .outcomeForm
+        case .impressionForm: .impressionForm
         }
     }
 }
@@ -134,6 +144,7 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
          inbox, inboxPreview, planPreview, patientForm,
          biomechForm, treatmentForm
     case amendForm, alerts, alertForm
+    case settingsForm, outcomeForm, impressionForm
 
     var title: String {
         switch self {
@@ -157,6 +168,9 @@ enum ScreenKind: Sendable, Hashable, CaseIterable {
         case .alertForm: "New alert"
         case .biomechForm: "Biomechanical finding"
         case .treatmentForm: "Treatment"
+        case .settingsForm: "Clinic settings"
+        case .outcomeForm: "Outcome measure"
+        case .impressionForm: "Clinical impression"
         }
     }
 }

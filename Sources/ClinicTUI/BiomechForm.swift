@@ -105,9 +105,7 @@ struct BiomechFormState: Sendable, Hashable, Codable {
     }
 
     private mutating func move(by step: Int) {
-        let all = fields
-        let index = all.firstIndex(of: focus) ?? 0
-        focus = all[min(max(0, index + step), all.count - 1)]
+        focus = FormFocus.moved(focus, in: fields, by: step)
     }
 
     private mutating func edit(_ key: Key) {

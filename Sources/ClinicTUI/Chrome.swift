@@ -40,7 +40,7 @@ enum Chrome {
             return
         }
         buffer.fill(bottom, style: statusStyle)
-        let hint = state.current.kind == .newVisit || state.current.isVisitForm ? "F1 help" : "? help"
+        let hint = state.current.kind == .newVisit || state.current.kind == .settingsForm || state.current.isVisitForm ? "F1 help" : "? help"
         let hintWidth = columns >= 40 ? hint.count + 2 : 0
         let status = " \(state.context.databasePath) · \(state.context.workingAs)"
         buffer.put(status, row: last, column: 0, style: statusStyle, maxWidth: columns - hintWidth, overflow: .ellipsis)

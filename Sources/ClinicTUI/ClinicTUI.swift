@@ -3,7 +3,10 @@ import ClinicServices
 import TerminalKit
 
 /// The full-screen front end: patient list with search as you type, chart, visit view,
-/// recall list and audit log.
+/// recall list and audit log; the visit editor with its forms (consent and screen, trigger
+/// points, needling, biomechanics, treatments, the clinical impression on F8 and outcome
+/// measures item by item on F9); the clinic's settings (F9 on the patient list: changed by a
+/// clinic administrator, read only for everyone else).
 ///
 /// Built as state, update and view (see `AppState`, `Update`, `Render`): keys become commands
 /// through per-screen key tables, database work happens in effects, and each frame is drawn

@@ -64,6 +64,11 @@ enum Command: Sendable {
     case editEntry
     case strikeEntry
     case confirmStrike
+    /// The clinic's settings (from the patient list); the visit editor's impression and
+    /// outcome-measure forms.
+    case showSettings
+    case setImpression
+    case addOutcome
 
     // Brought back by effects.
     case databaseChecked(isEmpty: Bool)
@@ -112,6 +117,12 @@ enum Command: Sendable {
     case formDraftDone
     /// A form the practitioner was typing here before (kept as a draft), and when.
     case formDraftLoaded(FormDraft, savedAt: Date)
+    /// The clinic's settings as stored, to show (and, for an administrator, edit).
+    case settingsLoaded(ClinicSettingsSummary)
+    /// The settings form was saved: what changed, in words.
+    case settingsSaved(message: String)
+    /// The settings were refused: the message, and the field to go back to when one is named.
+    case settingsRefused(String, field: SettingsFormState.Focus?)
     case failed(String)
 
     /// The terminal changed size.
@@ -184,6 +195,14 @@ enum Effect: Sendable, Hashable {
     case loadFormDraft(FormDraftSlot)
     /// Forgets a form draft (the form was saved or cancelled).
     case discardFormDraft(FormDraftSlot)
+    /// The clinic's settings (no patient data: everyone with an account may read them).
+    case loadSettings
+    /// Changes the clinic's settings (and its time zone, when given), as `knot clinic set` does.
+    case saveSettings(ClinicSettingsChange, timeZone: String?)
+    /// Records the clinical impression of a draft (nil clears it), as `knot visit impression` does.
+    case setImpression(visitID: Int64, ClinicalImpression?)
+    /// Records an outcome measure at a draft, as `knot outcome add` does.
+    case addOutcome(visitID: Int64, OutcomeMeasure)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

@@ -27,6 +27,11 @@ extension Effect {
         case .setAlertStatus: .reviewAlert
         case .addAlert: .addAlert
         case .saveFormDraft, .loadFormDraft, .discardFormDraft: .keepFormDrafts
+        // The clinic's own details, no patient data: read by everyone with an account, as the
+        // list of accounts is (`knot clinic show` asks no permission either).
+        case .loadSettings: .listAccounts
+        case .saveSettings: .changeClinicSettings
+        case .setImpression, .addOutcome: .recordVisit
         }
     }
 }

@@ -68,6 +68,10 @@ struct EffectPerformer {
             return try performEntryCorrection(effect)
         case .saveFormDraft, .loadFormDraft, .discardFormDraft:
             return try performFormDraftWork(effect)
+        case .loadSettings, .saveSettings:
+            return try performSettingsWork(effect)
+        case .setImpression, .addOutcome:
+            return try performAssessmentWork(effect)
         case .loadDemo:
             let summary = try session.loadDemo(today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)

@@ -18,6 +18,9 @@ struct FormDraft: Sendable, Hashable {
         case amend(AmendFormState)
         case patient(PatientFormState)
         case alert(AlertFormState)
+        case impression(ImpressionFormState)
+        case outcome(OutcomeFormState)
+        case settings(SettingsFormState)
     }
 
     var slot: FormDraftSlot
@@ -41,6 +44,11 @@ struct FormDraft: Sendable, Hashable {
         case .amendForm(let f): form = .amend(f)
         case .patientForm(let f): form = .patient(f)
         case .alertForm(let f): form = .alert(f)
+        case .impressionForm(let f): form = .impression(f); visitID = f.visitID
+        case .outcomeForm(let f): form = .outcome(f); visitID = f.visitID
+        case .settingsForm(let f):
+            guard f.canEdit else { return nil }  // read only: nothing typed to keep
+            form = .settings(f)
         default: return nil
         }
         self.form = form
@@ -48,6 +56,7 @@ struct FormDraft: Sendable, Hashable {
         case .amend(let f): slot = .amend(f.visitID)
         case .patient(let f): slot = f.editing?.id.map { .patient($0) } ?? .newPatient
         case .alert(let f): slot = .alert(f.patientID)
+        case .settings: slot = .clinicSettings
         default:
             guard let visitID else { return nil }
             slot = .visit(visitID)
@@ -77,6 +86,9 @@ struct FormDraft: Sendable, Hashable {
         case .amend(let f): .amendForm(f)
         case .patient(let f): .patientForm(f)
         case .alert(let f): .alertForm(f)
+        case .impression(let f): .impressionForm(f)
+        case .outcome(let f): .outcomeForm(f)
+        case .settings(let f): .settingsForm(f)
         }
     }
 
@@ -92,6 +104,9 @@ struct FormDraft: Sendable, Hashable {
         case .amend: "amend"
         case .patient: "patient"
         case .alert: "alert"
+        case .impression: "impression"
+        case .outcome: "outcome"
+        case .settings: "settings"
         }
     }
 
@@ -107,6 +122,9 @@ struct FormDraft: Sendable, Hashable {
         case .amend: "the amendment"
         case .patient(let f): f.editing == nil ? "the new patient" : "the patient's details"
         case .alert: "the alert"
+        case .impression: "the clinical impression"
+        case .outcome: "the outcome measure"
+        case .settings: "the clinic's settings"
         }
     }
 
@@ -131,6 +149,9 @@ struct FormDraft: Sendable, Hashable {
         case .amend(let f): data = try Self.encoder.encode(f)
         case .patient(let f): data = try Self.encoder.encode(f)
         case .alert(let f): data = try Self.encoder.encode(f)
+        case .impression(let f): data = try Self.encoder.encode(f)
+        case .outcome(let f): data = try Self.encoder.encode(f)
+        case .settings(let f): data = try Self.encoder.encode(f)
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -151,6 +172,9 @@ struct FormDraft: Sendable, Hashable {
         case "amend": form = .amend(try decode(AmendFormState.self))
         case "patient": form = .patient(try decode(PatientFormState.self))
         case "alert": form = .alert(try decode(AlertFormState.self))
+        case "impression": form = .impression(try decode(ImpressionFormState.self))
+        case "outcome": form = .outcome(try decode(OutcomeFormState.self))
+        case "settings": form = .settings(try decode(SettingsFormState.self))
         default: throw FormProblem("unknown form '\(kind)'")
         }
         self.init(slot: slot, form: form)

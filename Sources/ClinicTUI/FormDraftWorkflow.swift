@@ -76,6 +76,11 @@ enum FormDraftWorkflow {
         case (.alert(var form), .alertForm(let fresh)) where fresh.patientID == form.patientID:
             form.patientName = fresh.patientName
             return .alertForm(form)
+        case (.settings(var form), .settingsForm(let fresh)) where fresh.canEdit:
+            // The typing, measured against the settings it was typed over (so a value someone
+            // else changed since is only replaced where this administrator typed).
+            form.logo = fresh.logo
+            return .settingsForm(form)
         default:
             return nil
         }
@@ -116,7 +121,16 @@ enum FormDraftWorkflow {
             guard f.visitID == visitID else { return nil }
             f.patientName = editor.patientName
             return .treatmentForm(f)
-        case .amend, .patient, .alert:
+        case .impression(var f):
+            guard f.visitID == visitID else { return nil }
+            f.patientName = editor.patientName
+            f.recorded = progress.visit.impression != nil
+            return .impressionForm(f)
+        case .outcome(var f):
+            guard f.visitID == visitID else { return nil }
+            f.patientName = editor.patientName
+            return .outcomeForm(f)
+        case .amend, .patient, .alert, .settings:
             return nil
         }
     }
@@ -135,6 +149,9 @@ extension FormDraft {
         case .needlesOutForm(let f): .visit(f.visitID)
         case .biomechForm(let f): .visit(f.visitID)
         case .treatmentForm(let f): .visit(f.visitID)
+        case .impressionForm(let f): .visit(f.visitID)
+        case .outcomeForm(let f): .visit(f.visitID)
+        case .settingsForm(let f): f.canEdit ? .clinicSettings : nil
         default: nil
         }
     }

@@ -22,6 +22,14 @@ enum FormFocus {
         return all[..<index].last(where: shown) ?? field
     }
 
+    /// The field `step` places along `fields` from `focus` (held at the first and last), for a
+    /// form whose fields depend on what is chosen (the biomechanical kind, the outcome scale).
+    static func moved<Field: Equatable>(_ focus: Field, in fields: [Field], by step: Int) -> Field {
+        guard !fields.isEmpty else { return focus }
+        let index = fields.firstIndex(of: focus) ?? 0
+        return fields[min(max(0, index + step), fields.count - 1)]
+    }
+
     /// Handles the moving commands (Tab, Shift-Tab, Enter, Up, Down) for a form whose field
     /// `muscleField` is a muscle picker; returns false for any other command.
     static func navigate<Field: CaseIterable & Equatable>(

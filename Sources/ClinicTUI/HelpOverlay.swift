@@ -25,7 +25,7 @@ enum HelpOverlay {
         var row = inner.row
         let used = keyWidth + 3
         for entry in entries {
-            for (index, line) in entry.lines.enumerated() where row < inner.bottom - 2 {
+            for (index, line) in entry.lines.enumerated() where row < inner.bottom - 1 {
                 if index == 0 {
                     buffer.put(" " + TextLayout.padded(entry.binding.keyLabel, toWidth: keyWidth), row: row, column: inner.column,
                                style: .bold, maxWidth: inner.width)

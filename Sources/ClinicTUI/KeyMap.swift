@@ -55,6 +55,7 @@ enum KeyMap {
                 KeyBinding([.ctrl("r")], .showRecall, "recall list (reviews due)"),
                 KeyBinding([.function(6), .ctrl("l")], .showInbox, "referral inbox (letters in the import folder)"),
                 KeyBinding([.function(2), .ctrl("n")], .registerPatient, "register a new patient"),
+                KeyBinding([.function(9), .ctrl("t")], .showSettings, "clinic settings: administrators change, others read"),
                 KeyBinding([.escape], .back, "clear the search"),
                 help,
                 KeyBinding([.ctrl("c"), .ctrl("q")], .quit, "quit Knot (q types a letter here)"),
@@ -90,8 +91,8 @@ enum KeyMap {
                             back, help, quit]
         case .newVisit:
             return [
-                KeyBinding([], .edit(.character(" ")), "type; the complaint saves as typed, the pain once a whole 0-10 score "
-                           + "or when the field is left", label: "letters"),
+                KeyBinding([], .edit(.character(" ")), "type; complaint saved as typed, pain once 0-10 or on leaving",
+                           label: "letters"),
                 KeyBinding([.tab, .enter], .nextField, "next field; on a recorded entry, Enter (or e) corrects it"),
                 KeyBinding([.down], .moveDown, "next field; past Pain, the recorded entries"),
                 KeyBinding([.backTab, .up], .previousField, "previous field, or entry"),
@@ -102,6 +103,8 @@ enum KeyMap {
                 KeyBinding([.function(5), .ctrl("r")], .recordNeedlesOut, "needles removed since an entry was saved"),
                 KeyBinding([.function(6), .ctrl("p")], .addBiomechanicalFinding, "add a biomechanical finding (FPI-6, lunge, gait...)"),
                 KeyBinding([.function(7), .ctrl("g")], .addTreatment, "add a treatment (ischaemic compression, stretching...)"),
+                KeyBinding([.function(8), .ctrl("v")], .setImpression, "clinical impression / working diagnosis (optional code)"),
+                KeyBinding([.function(9), .ctrl("y")], .addOutcome, "outcome measure (LEFS, NDI, ODI, VISA-A, QuickDASH) by item"),
                 KeyBinding([.function(10), .ctrl("x")], .signVisit, "sign: a summary first; y signs, any other key cancels"),
                 KeyBinding([.ctrl("l")], .reloadDraft, "reload the saved draft (drops unsaved typing)"),
                 KeyBinding([.ctrl("s")], .keepMyDraft, "after a conflict: save yours over the other terminal's"),
@@ -155,6 +158,8 @@ enum KeyMap {
             return extraBindings(for: kind)
         case .biomechForm, .treatmentForm:
             return findingFormBindings(for: kind)
+        case .settingsForm, .outcomeForm, .impressionForm:
+            return assessmentBindings(for: kind)
         }
     }
 
@@ -192,7 +197,8 @@ enum KeyMap {
         for binding in bindings(for: kind) where binding.keys.contains(key) {
             return binding.command
         }
-        if kind == .patientList || kind == .newVisit || kind == .patientForm || state.current.isVisitForm, isTextEditing(key) {
+        if kind == .patientList || kind == .newVisit || kind == .patientForm || kind == .settingsForm || state.current.isVisitForm,
+           isTextEditing(key) {
             return .edit(key)
         }
         if takesText(kind), isTextEditing(key) {

@@ -192,7 +192,7 @@ enum NewVisitScreen {
         }
         buffer.put(" F2 consent & screen · F3 trigger point · F4 needling · F5 needles out", row: body.bottom - 2, column: 0,
                    style: .dim, maxWidth: width, overflow: .ellipsis)
-        buffer.put(" F6 biomechanics · F7 treatment · F10 sign · Tab next · Esc chart · F1 help", row: body.bottom - 1, column: 0,
+        buffer.put(" F6 biomechanics · F7 treatment · F8 impression · F9 outcome measure · F10 sign", row: body.bottom - 1, column: 0,
                    style: .dim, maxWidth: width, overflow: .ellipsis)
     }
 

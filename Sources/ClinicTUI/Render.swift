@@ -73,6 +73,14 @@ enum Render {
         case .treatmentForm(let form):
             title += " · " + form.patientName
             TreatmentFormScreen.draw(form, in: body, into: &buffer)
+        case .settingsForm(let form):
+            SettingsFormScreen.draw(form, in: body, into: &buffer)
+        case .outcomeForm(let form):
+            title += " · " + form.patientName
+            OutcomeFormScreen.draw(form, in: body, into: &buffer)
+        case .impressionForm(let form):
+            title += " · " + form.patientName
+            ImpressionFormScreen.draw(form, in: body, into: &buffer)
         }
         Chrome.draw(state, title: title, into: &buffer)
         if case .newVisit(let form) = state.current, form.confirmingSign {

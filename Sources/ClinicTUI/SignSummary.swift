@@ -12,6 +12,7 @@ enum SignSummary {
         let complaint = Formatting.oneLine(form.complaint.text.trimmingCharacters(in: .whitespaces))
         lines.append("Complaint: " + (complaint.isEmpty ? "none" : complaint))
         lines.append("Pain now: " + (form.painScore.map { "\($0) (NPRS 0-10)" } ?? "not recorded"))
+        lines.append("Impression: " + (visit.impression.map { Formatting.oneLine($0.description) } ?? "none"))
         lines.append("Needles: \(progress.needlesInserted) in, \(progress.needlesRemoved) out"
                      + (progress.needlesInserted == progress.needlesRemoved ? " (balanced)" : " (NOT balanced)"))
         let adverse = visit.needling.flatMap(\.adverseEvents)
@@ -27,6 +28,7 @@ enum SignSummary {
         lines.append("Needling sites: " + listed(visit.needling.map { "\($0.muscle?.name ?? $0.muscleID) \($0.side.rawValue)" }))
         lines.append("Biomechanical findings: " + listed(visit.biomechanics.map { $0.measure.summary }))
         lines.append("Treatments: " + listed(visit.treatments.map(\.kind.rawValue)))
+        lines.append("Outcome measures: " + listed(visit.outcomes.map(\.summary)))
         return lines
     }
 

@@ -32,6 +32,7 @@ enum Update {
         if let handled = InboxWorkflow.update(s, command) { return handled }
         if let handled = PlanWorkflow.update(s, command) { return handled }
         if let handled = PatientWorkflow.update(s, command) { return handled }
+        if let handled = SettingsWorkflow.update(s, command) { return handled }
         switch command {
         case .quit:
             if s.showsUnsavedForm, !quitArmed {
@@ -193,6 +194,15 @@ enum Update {
         case .treatmentForm(var form):
             effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
             s.replaceCurrent(.treatmentForm(form))
+        case .settingsForm(var form):
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
+            s.replaceCurrent(.settingsForm(form))
+        case .outcomeForm(var form):
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
+            s.replaceCurrent(.outcomeForm(form))
+        case .impressionForm(var form):
+            effects = FormEditing.apply(&form, command, message: &s.message) { $0.apply(command) }
+            s.replaceCurrent(.impressionForm(form))
         }
         return (s, effects)
     }
@@ -221,7 +231,8 @@ extension Command {
              .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
              .showInbox, .importLetter, .fileLetterToCandidate, .fileLetterAsNewPatient, .showPlan, .storeFinalPlan, .registerPatient, .editPatient,
              .amendVisit, .showAlerts, .confirmAlert, .dismissAlert, .newAlert, .reloadDraft, .keepMyDraft,
-             .addBiomechanicalFinding, .addTreatment, .editEntry, .strikeEntry, .confirmStrike:
+             .addBiomechanicalFinding, .addTreatment, .editEntry, .strikeEntry, .confirmStrike,
+             .showSettings, .setImpression, .addOutcome:
             true
         default:
             false

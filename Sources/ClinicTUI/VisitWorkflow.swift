@@ -23,7 +23,7 @@ enum VisitWorkflow {
             s.stack.append(.newVisit(NewVisitState(patientName: chart.chart.patient.displayName, progress: progress)))
             return (s, [])
         case .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit,
-             .addBiomechanicalFinding, .addTreatment:
+             .addBiomechanicalFinding, .addTreatment, .setImpression, .addOutcome:
             guard case .newVisit(let form) = s.current else { return nil }
             guard let progress = form.progress, let id = form.draft?.id else {
                 s.message = StatusMessage(kind: .error, text: "Type the complaint first: the visit starts with it.")
@@ -113,6 +113,11 @@ enum VisitWorkflow {
             s.stack.append(.biomechForm(BiomechFormState(visitID: visitID, patientName: form.patientName)))
         case .addTreatment:
             s.stack.append(.treatmentForm(TreatmentFormState(visitID: visitID, patientName: form.patientName)))
+        case .setImpression:
+            s.stack.append(.impressionForm(ImpressionFormState(visitID: visitID, patientName: form.patientName,
+                                                               impression: progress.visit.impression)))
+        case .addOutcome:
+            s.stack.append(.outcomeForm(OutcomeFormState(visitID: visitID, patientName: form.patientName)))
         case .recordNeedlesOut:
             if let out = NeedlesOutFormState(visitID: visitID, patientName: form.patientName, visit: progress.visit) {
                 s.stack.append(.needlesOutForm(out))
@@ -163,6 +168,10 @@ enum VisitWorkflow {
             }
         case .needlesOutForm(let form):
             result = form.change().map { .setNeedlesRemoved(visitID: form.visitID, entryID: $0.entryID, removed: $0.removed) }
+        case .impressionForm(let form):
+            result = form.impression().map { .setImpression(visitID: form.visitID, $0) }
+        case .outcomeForm(let form):
+            result = form.measure().map { .addOutcome(visitID: form.visitID, $0) }
         default:
             return nil
         }
@@ -189,7 +198,7 @@ extension Screen {
     var isVisitForm: Bool {
         switch kind {
         case .safetyForm, .triggerPointForm, .needlingForm, .needlesOutForm: true
-        case .biomechForm, .treatmentForm: true
+        case .biomechForm, .treatmentForm, .impressionForm, .outcomeForm: true
         default: false
         }
     }

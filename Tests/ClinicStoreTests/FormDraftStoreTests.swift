@@ -14,12 +14,13 @@ import ClinicServices
     }
 
     @Test func slotsReadBackAsWritten() {
-        for slot in [FormDraftSlot.visit(219), .amend(57), .newPatient, .patient(12), .alert(12)] {
+        for slot in [FormDraftSlot.visit(219), .amend(57), .newPatient, .patient(12), .alert(12), .clinicSettings] {
             #expect(FormDraftSlot(rawValue: slot.rawValue) == slot)
         }
         #expect(FormDraftSlot.visit(219).rawValue == "visit:219")
         #expect(FormDraftSlot.newPatient.rawValue == "patient:new")
-        for bad in ["visit", "visit:", "visit:x", "visit:0", "amend:-3", "chart:4", ":12"] {
+        #expect(FormDraftSlot.clinicSettings.rawValue == "clinic:settings")
+        for bad in ["visit", "visit:", "visit:x", "visit:0", "amend:-3", "chart:4", ":12", "clinic:4", "clinic:other"] {
             #expect(FormDraftSlot(rawValue: bad) == nil, "\(bad)")
         }
     }

@@ -221,7 +221,7 @@ import TerminalKit
         #expect(tui.screen.contains("Lunge 11 cm, left"), "the latest line shows")
         #expect(!tui.screen.contains("Lunge 5 cm"), "the oldest gives way")
         #expect(tui.screen.contains("Treatments") && !tui.screen.contains("Treatments ("), "the three treatments fit:\n\(tui.screen)")
-        #expect(tui.screen.contains("F6 biomechanics · F7 treatment · F10 sign"), "\(tui.screen)")
+        #expect(tui.screen.contains("F6 biomechanics · F7 treatment · F8 impression · F9 outcome measure · F10 sign"), "\(tui.screen)")
     }
 
     @Test func helpListsTheNewKeys() throws {

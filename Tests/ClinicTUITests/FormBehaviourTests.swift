@@ -276,13 +276,7 @@ import TerminalKit
         for open in [nil, Key.function(3), .function(4), .function(6), .function(7)] {
             if let open { try tui.press(open) }
             try tui.press(.function(1))
-            let kind = tui.app.state.current.kind
-            let lines = tui.lines
-            #expect(lines.allSatisfy { displayWidth(of: $0) <= 80 })
-            for binding in KeyMap.bindings(for: kind) {
-                #expect(lines.contains { $0.contains("│ " + binding.keyLabel) }, "\(kind): \(binding.keyLabel) listed:\n\(tui.screen)")
-            }
-            #expect(lines.filter { $0.contains("│") }.allSatisfy { !$0.contains("…") }, "no key's words cut:\n\(tui.screen)")
+            tui.expectHelpListsEveryKeyUncut()
             try tui.press(.function(1))
             if open != nil { try tui.press(.escape) }
         }

@@ -23,8 +23,18 @@ struct FrontEndPermissionTests {
         .setAlertStatus(patientID: 1, alertID: 999_999, status: .confirmed),
         .addAlert(patientID: 1, PatientAlert(kind: .precaution(.anticoagulant), text: "Apixaban", status: .proposed)),
         .loadFormDraft(.newPatient), .discardFormDraft(.newPatient),
+        .loadSettings, .saveSettings(Self.renamed, timeZone: nil),
+        .setImpression(visitID: 19, ClinicalImpression(text: "Walk impression")),
+        .addOutcome(visitID: 19, OutcomeMeasure(unchecked: .ndi, items: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1])),
         .signVisit(visitID: 19),
     ]
+
+    /// A settings change that the clinic's rules accept (only the permission decides).
+    static let renamed: ClinicSettingsChange = {
+        var change = ClinicSettingsChange()
+        change.name = "Walk Clinic"
+        return change
+    }()
 
     @Test("each effect is refused for a role exactly when the table refuses its action", arguments: ["mchen", "tkowalski", "reception"])
     func effectsForRole(_ handle: String) throws {

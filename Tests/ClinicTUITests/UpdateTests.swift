@@ -29,7 +29,8 @@ import TerminalKit
             #expect(keys.contains(.function(1)), "\(kind) has no F1 help")
             // Screens that take typing have F1 alone (? is a character there).
             let typesText: Set<ScreenKind> = [.newVisit, .safetyForm, .triggerPointForm, .needlingForm, .needlesOutForm,
-                                                .amendForm, .alertForm, .patientForm, .biomechForm, .treatmentForm]
+                                                .amendForm, .alertForm, .patientForm, .biomechForm, .treatmentForm,
+                                                .settingsForm, .outcomeForm, .impressionForm]
             if !typesText.contains(kind) { #expect(keys.contains(.character("?")), "\(kind) has no ? help") }
             #expect(keys.contains(.ctrl("c")), "\(kind) cannot quit with Ctrl-C")
             if kind != .firstRun { #expect(keys.contains(.escape), "\(kind) has no Esc") }
