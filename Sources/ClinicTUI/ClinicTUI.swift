@@ -2,8 +2,13 @@ import ClinicModel
 import ClinicServices
 import TerminalKit
 
-/// The full-screen front end: patient list with search as you type, chart, visit view,
-/// recall list and audit log.
+/// The full-screen front end: every screen a practitioner or receptionist works in, from the
+/// patient list (search as you type) to the chart, the visit editor with its forms, the plan,
+/// the referral inbox, the recall list and the audit log.
+///
+/// Each screen is one file named after it (`PatientListScreen`, `ChartScreen`, `VisitScreen`,
+/// `InboxScreen`...; the forms `*Form`); the `Screen` enum in `AppState` lists them all, so this
+/// comment does not.
 ///
 /// Built as state, update and view (see `AppState`, `Update`, `Render`): keys become commands
 /// through per-screen key tables, database work happens in effects, and each frame is drawn
