@@ -5,7 +5,7 @@ import ClinicTestSupport
 @testable import ClinicStore
 
 /// Migrations are frozen once shipped: the schema after each one is kept in
-/// `Schema/NN-<migration>.sql`, so a change to a migration that already ran on a clinic's
+/// `Schema/<migration>.sql`, so a change to a migration that already ran on a clinic's
 /// database (which would leave old and new databases with different schemas) fails here.
 /// A new migration adds a new file (`KNOT_UPDATE_GOLDEN=1` writes it); no existing file changes.
 @Suite struct SchemaSnapshotTests {
@@ -28,17 +28,17 @@ import ClinicTestSupport
         let migrations = ClinicMigrations.knownMigrations
         #expect(migrations.count >= 16)
         let queue = try DatabaseQueue()
-        for (index, name) in migrations.enumerated() {
+        for name in migrations {
             try ClinicMigrations.migrator.migrate(queue, upTo: name)
             let sql = try queue.read { try Self.schema($0) }
-            expectGolden(sql, named: String(format: "%02d-", index + 1) + name + ".sql", folder: "Schema")
+            expectGolden(sql, named: name + ".sql", folder: "Schema")
         }
     }
 
     @Test("no schema file is left for a migration that is not registered")
     func everySnapshotHasItsMigration() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schema")
-        let expected = Set(ClinicMigrations.knownMigrations.enumerated().map { String(format: "%02d-", $0.offset + 1) + $0.element + ".sql" })
+        let expected = Set(ClinicMigrations.knownMigrations.map { $0 + ".sql" })
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") })
         #expect(files == expected)
     }
