@@ -5,9 +5,10 @@ import ClinicTestSupport
 @testable import ClinicStore
 
 /// Migrations are frozen once shipped: the schema after each one is kept in
-/// `Schema/<migration>.sql`, so a change to a migration that already ran on a clinic's
-/// database (which would leave old and new databases with different schemas) fails here.
-/// A new migration adds a new file (`KNOT_UPDATE_GOLDEN=1` writes it); no existing file changes.
+/// `Schema/<migration>.txt` (its SQL, as text), so a change to a migration that already ran on a
+/// clinic's database (which would leave old and new databases with different schemas) fails
+/// here. A new migration adds a new file (`KNOT_UPDATE_GOLDEN=1` writes it); no existing file
+/// changes.
 @Suite struct SchemaSnapshotTests {
     /// Every table, index, trigger and view, as SQLite stores its SQL, in a stable order
     /// (internal `sqlite_` objects and the FTS shadow tables SQLite makes itself left out).
@@ -31,15 +32,15 @@ import ClinicTestSupport
         for name in migrations {
             try ClinicMigrations.migrator.migrate(queue, upTo: name)
             let sql = try queue.read { try Self.schema($0) }
-            expectGolden(sql, named: name + ".sql", folder: "Schema")
+            expectGolden(sql, named: name + ".txt", folder: "Schema")
         }
     }
 
     @Test("no schema file is left for a migration that is not registered")
     func everySnapshotHasItsMigration() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schema")
-        let expected = Set(ClinicMigrations.knownMigrations.map { $0 + ".sql" })
-        let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") })
+        let expected = Set(ClinicMigrations.knownMigrations.map { $0 + ".txt" })
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".txt") })
         #expect(files == expected)
     }
 
