@@ -17,8 +17,12 @@ let package = Package(
     products: [
         .executable(name: "knot", targets: ["knot"]),
         .executable(name: "knot-bench", targets: ["knot-bench"]),
+        // The clinic side as a library for other Swift code: the model, the use cases and the XML
+        // formats (documentation: Sources/ClinicServices/ClinicServices.docc).
+        .library(name: "Knot", targets: ["ClinicModel", "ClinicServices", "ClinicXML", "FollowUpPlans"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
@@ -34,6 +38,11 @@ let package = Package(
         ),
         // C: termios/ioctl/wcwidth helpers Swift cannot call directly. Only TerminalKit imports it.
         .target(name: "CTerminalShim"),
+        // How many cells of a monospace grid text takes, and which characters must never reach a
+        // terminal raw: one function each, for the front end, the command line and the text plan.
+        .target(name: "TextCells", dependencies: ["CTerminalShim"]),
+        // SplitMix64, the one deterministic random source (demo clinic, benchmarks, tests).
+        .target(name: "SeededRandom"),
 
         .target(name: "ClinicModel"),
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
@@ -51,7 +60,7 @@ let package = Package(
             name: "ClinicXML",
             dependencies: ["ClinicModel", "LibXML", "KnotSchemas", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "FollowUpPlans", dependencies: ["ClinicModel", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "FollowUpPlans", dependencies: ["ClinicModel", "TextCells", .product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "ClinicServices",
             dependencies: [
@@ -59,19 +68,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TerminalKit", dependencies: ["CTerminalShim"]),
-        .target(name: "ClinicTUI", dependencies: ["TerminalKit", "ClinicServices", "ClinicModel", "ClinicStore", "ClinicXML"]),
+        // The demo clinic and the synthetic generator behind the benchmarks.
+        .target(name: "ClinicDemo", dependencies: ["ClinicServices", "ClinicModel", "FollowUpPlans", "SeededRandom"]),
+        .target(name: "TerminalKit", dependencies: ["CTerminalShim", "TextCells"]),
+        .target(name: "ClinicTUI", dependencies: ["TerminalKit", "ClinicServices", "ClinicDemo", "ClinicModel", "ClinicStore", "ClinicXML"]),
         .executableTarget(
             name: "knot",
             dependencies: [
-                "ClinicServices", "ClinicTUI", "ClinicModel", "TerminalKit",
+                "ClinicServices", "ClinicDemo", "ClinicTUI", "ClinicModel", "TerminalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "knot-bench",
-            dependencies: ["ClinicServices", "ClinicModel", "ClinicXML", "ClinicStore", "ClinicTUI", "TerminalKit"],
+            dependencies: ["ClinicServices", "ClinicDemo", "SeededRandom", "ClinicModel", "ClinicXML", "ClinicStore", "ClinicTUI", "TerminalKit"],
             path: "Benchmarks/knot-bench"
         ),
         .target(
@@ -81,16 +92,18 @@ let package = Package(
 
         .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel"]),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "ClinicTestSupport"]),
-        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicServices", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicServices", "ClinicDemo", "SeededRandom", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Schema"]),
         .testTarget(
             name: "ClinicXMLTests",
             dependencies: ["ClinicXML", "ClinicModel", "LibXML", "ClinicStore", "ClinicTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "FollowUpPlansTests", dependencies: ["FollowUpPlans", "ClinicModel", "LibXML", "ClinicTestSupport"], resources: [.copy("Golden")]),
-        .testTarget(name: "ClinicServicesTests", dependencies: ["ClinicServices", "ClinicStore", "ClinicModel", "ClinicTestSupport"]),
-        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "ClinicTUITests", dependencies: ["ClinicTUI", "TerminalKit", "ClinicServices", "ClinicStore", "ClinicModel", "ClinicTestSupport"], resources: [.copy("Golden")]),
-        .testTarget(name: "KnotEndToEndTests", dependencies: ["knot", "knot-bench", "ClinicTestSupport", "ClinicStore", "ClinicModel", "ClinicServices", "LibXML", "ClinicXML"]),
+        .testTarget(name: "FollowUpPlansTests", dependencies: ["FollowUpPlans", "TextCells", "ClinicModel", "LibXML", "ClinicTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ClinicServicesTests", dependencies: ["ClinicServices", "ClinicDemo", "ClinicStore", "ClinicModel", "ClinicTestSupport"]),
+        .testTarget(name: "ClinicDemoTests", dependencies: ["ClinicDemo", "ClinicServices", "ClinicStore", "ClinicModel", "FollowUpPlans", "ClinicTestSupport"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TextCells", "SeededRandom"]),
+        .testTarget(name: "ClinicTUITests", dependencies: ["ClinicTUI", "TerminalKit", "ClinicServices", "ClinicDemo", "ClinicStore", "ClinicModel", "ClinicTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "KnotEndToEndTests", dependencies: ["knot", "knot-bench", "ClinicTestSupport", "ClinicStore", "ClinicModel", "ClinicServices", "ClinicDemo", "SeededRandom", "LibXML", "ClinicXML"]),
     ]
 )

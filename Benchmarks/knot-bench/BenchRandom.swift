@@ -1,4 +1,4 @@
-import ClinicServices
+import SeededRandom
 
 /// The benchmark's deterministic random numbers: the same SplitMix64 as the demo clinic.
 typealias BenchRandom = SplitMix64

@@ -1,5 +1,6 @@
 import ClinicModel
 import ClinicServices
+import ClinicDemo
 import ClinicStore
 import ClinicXML
 import Foundation

@@ -45,13 +45,19 @@ extension BiomechanicalMeasure {
     /// Builds a measure of `kind` from raw inputs as typed, the one place the command line and
     /// the terminal front end turn them into typed, range-checked values.
     ///
+    /// `movement`, `joint`, `name` and `unit` are the words strength, joint range and free-form
+    /// measures take; their presence is checked by `BiomechanicalFinding.validate`.
+    ///
     /// - Parameters:
+    ///   - kind: which measure to build.
     ///   - value: the number (cm, mm, degrees, grade, or the measure's unit); required by kinds
     ///     with a `valueMeaning`.
     ///   - fpiItems: FPI-6 item scores as typed, six whole numbers -2..+2.
     ///   - gait: gait observation codes (`GaitObservation` raw values).
-    ///   - movement, joint, name, unit: the words strength, joint range and free-form measures take
-    ///     (their presence is checked by `BiomechanicalFinding.validate`).
+    ///   - movement: the movement a strength grade or joint range is for ("Hip abduction").
+    ///   - joint: the joint a range is measured at ("Cervical spine").
+    ///   - name: a free-form measure's name ("Pain-free grip").
+    ///   - unit: a free-form measure's unit ("kg").
     ///   - names: what the inputs are called in messages.
     /// - Throws: `ValidationErrors` naming the input and the rule (the measure types' ranges).
     public static func make(kind: Kind, value: Double? = nil, fpiItems: [String] = [], gait: [String] = [],

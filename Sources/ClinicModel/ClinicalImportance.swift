@@ -49,8 +49,16 @@ public enum ClinicalImportance {
             if difference == 0 { return .unchanged }
             return (difference > 0) == ClinicalImportance.higherIsBetter(scale) ? .better : .worse
         }
+        /// How the size of a change compares with the MCID (scores are decimals for some
+        /// scales, so "equal" allows for rounding).
+        public enum Size: String, Sendable, Hashable { case smaller, asLarge, larger }
+        /// The size of the change, either way, against the scale's MCID.
+        public var size: Size {
+            let amount = abs(difference), mcid = ClinicalImportance.mcid(scale)
+            return amount > mcid + 1e-9 ? .larger : amount >= mcid - 1e-9 ? .asLarge : .smaller
+        }
         /// The change, either way, is at least the MCID.
-        public var reachesMCID: Bool { abs(difference) >= ClinicalImportance.mcid(scale) - 1e-9 }
+        public var reachesMCID: Bool { size != .smaller }
     }
 
     /// The change from `from` to `to` on `scale`.

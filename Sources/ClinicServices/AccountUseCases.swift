@@ -26,12 +26,6 @@ extension ClinicSession {
         }
     }
 
-    /// `knot demo` and the front end's first run: the demo clinic, into an empty database.
-    public func loadDemo(today: LocalDate) throws -> DemoSummary {
-        try authorize(.loadDemo)
-        return try DemoClinic.load(into: database, actor: actor, today: today)
-    }
-
     /// Restores a backup over this session's database (see `restore(backup:over:actor:)`): a
     /// clinic administrator's work. The session's database is closed first; do not use it after.
     public func restore(backup: String) throws -> String {

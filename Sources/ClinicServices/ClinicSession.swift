@@ -50,7 +50,10 @@ public final class ClinicSession: Sendable {
     /// An empty handle means nobody (it never falls back to the OS user); an unknown handle is
     /// refused once the clinic has accounts; a deactivated account is refused.
     /// - Parameters:
+    ///   - path: the database file (`--database`, `KNOT_DATABASE`, or the default path).
     ///   - handle: `--practitioner` or `KNOT_PRACTITIONER`; when nil the OS user name is tried.
+    ///   - create: whether to create the database when there is none at `path` yet.
+    ///   - environment: where `USER` or `LOGNAME` (the OS user name) is read from.
     public static func open(path: String, handle: String?, create: Bool = true,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClinicSession {
         let db = try ClinicDatabase(path: path, create: create)

@@ -31,30 +31,10 @@ extension ClinicSession {
         try authorize(.viewPlan)
         if save || final || !edits.isEmpty { try authorize(.changePlan) }
         return try database.write { tx in
-            guard let signed = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
-            // Plans and letters read the visit as amended, and say which values were corrected.
-            let amended = signed.applying(try tx.amendments(visitID: visitID))
-            let visit = amended.visit
-            guard visit.status == .signed else {
-                throw ServiceError.refused(action: "make a plan for visit \(visitID)", reasons: ["the visit is a draft: sign it first (knot visit sign \(visitID))"])
-            }
-            guard let patient = try tx.patient(id: visit.patientID),
-                  let practitioner = try tx.practitioner(id: visit.practitionerID) else { throw ServiceError.notFound("visit \(visitID) has no patient") }
-            let history = try tx.visits(patientID: patient.id!).map { other in
-                other.id == visitID ? visit : other.applying(try tx.amendments(visitID: other.id!)).visit
-            }
-            let statuses = try tx.referralStatuses(patientID: patient.id!)
-            let status = visit.referralID.flatMap { rid in statuses.first { $0.referral.id == rid } }
-            // The clinic's stored details, name, emergency number and open days; `clinicName`
-            // renames it on this one document only.
-            var clinic = try tx.clinicProfile()
-            if let clinicName, !clinicName.trimmingCharacters(in: .whitespaces).isEmpty { clinic.name = clinicName }
-            let reviewRules = try rules ?? Self.storedReviewRules(tx)
-            var ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
-                                  sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinic: clinic, today: today,
-                                  corrections: amended.corrections)
-            ctx.clinicLogo = try tx.clinicLogo().map { "data:\($0.type);base64,\($0.base64)" }
-            ctx.templates = try Self.letterTemplates(tx)
+            let inputs = try Self.planInputs(tx, visitID: visitID, clinicName: clinicName, rules: rules, today: today)
+            let (ctx, patient, visit, practitioner, clinic) = (inputs.context, inputs.context.patient, inputs.context.visit,
+                                                             inputs.context.practitioner, inputs.clinic)
+            let reviewRules = inputs.rules
             let storedPlans = try tx.plans(visitID: visitID)
             var plan = (!rebuild ? storedPlans.last : nil) ?? PlanBuilder.build(ctx, rules: reviewRules)
             if !edits.isEmpty {
@@ -124,4 +104,50 @@ public struct ReviewDue: Sendable, Codable {
     public var dueInDays: Int
     public var sessionsLeft: Int?
     public var referralExpires: LocalDate?
+}
+
+/// What a plan for one signed visit is built and rendered from, read as `knot plan` reads it.
+package struct PlanInputs: Sendable {
+    /// The visit as amended, its patient's story, referral, practitioner and clinic.
+    package var context: PlanContext
+    /// The clinic's review rules (or the ones asked for).
+    package var rules: ReviewRules
+    /// The clinic's stored details (renamed for one document when asked).
+    package var clinic: ClinicProfile
+}
+
+extension ClinicSession {
+    /// Reads everything a plan for the signed visit `visitID` needs, in the caller's transaction:
+    /// the visit as amended (with the corrections marked), the patient's other visits as amended,
+    /// the referral it falls under with the sessions used, the clinic's details, logo, letter
+    /// templates and review rules. `knot plan`, the front end and the demo clinic all build their
+    /// plans from this, so a demo plan is exactly what `PlanBuilder` makes of the visit.
+    package static func planInputs(_ tx: any ClinicRecordReader, visitID: Int64, clinicName: String? = nil,
+                                   rules: ReviewRules? = nil, today: LocalDate) throws -> PlanInputs {
+        guard let signed = try tx.visit(id: visitID) else { throw ServiceError.notFound("no visit \(visitID)") }
+        // Plans and letters read the visit as amended, and say which values were corrected.
+        let amended = signed.applying(try tx.amendments(visitID: visitID))
+        let visit = amended.visit
+        guard visit.status == .signed else {
+            throw ServiceError.refused(action: "make a plan for visit \(visitID)", reasons: ["the visit is a draft: sign it first (knot visit sign \(visitID))"])
+        }
+        guard let patient = try tx.patient(id: visit.patientID),
+              let practitioner = try tx.practitioner(id: visit.practitionerID) else { throw ServiceError.notFound("visit \(visitID) has no patient") }
+        let history = try tx.visits(patientID: patient.id!).map { other in
+            other.id == visitID ? visit : other.applying(try tx.amendments(visitID: other.id!)).visit
+        }
+        let statuses = try tx.referralStatuses(patientID: patient.id!)
+        let status = visit.referralID.flatMap { rid in statuses.first { $0.referral.id == rid } }
+        // The clinic's stored details, name, emergency number and open days; `clinicName`
+        // renames it on this one document only.
+        var clinic = try tx.clinicProfile()
+        if let clinicName, !clinicName.trimmingCharacters(in: .whitespaces).isEmpty { clinic.name = clinicName }
+        let reviewRules = try rules ?? Self.storedReviewRules(tx)
+        var ctx = PlanContext(patient: patient, visit: visit, history: history, referral: status?.referral,
+                              sessionsUsed: status?.sessionsUsed ?? 0, practitioner: practitioner, clinic: clinic, today: today,
+                              corrections: amended.corrections)
+        ctx.clinicLogo = try tx.clinicLogo().map { "data:\($0.type);base64,\($0.base64)" }
+        ctx.templates = try Self.letterTemplates(tx)
+        return PlanInputs(context: ctx, rules: reviewRules, clinic: clinic)
+    }
 }

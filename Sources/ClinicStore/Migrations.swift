@@ -30,6 +30,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-practitioner-registration") { db in try practitionerRegistration(db) }
         m.registerMigration("v5-origin") { db in try origin(db) }
         m.registerMigration("v5-fhir-referrals") { db in try fhirReferrals(db) }
+        m.registerMigration("v5-treatment-kind") { db in try treatmentKindCheck(db) }
         return m
     }
 
@@ -44,7 +45,7 @@ enum ClinicMigrations {
         let rows = try Row.fetchAll(db, sql: "SELECT id, family_name, given_names FROM patient")
         for r in rows {
             try db.execute(sql: "UPDATE patient SET sort_name = ? WHERE id = ?",
-                           arguments: [StoreTransaction.sortName(family: r["family_name"], given: r["given_names"]), r["id"] as Int64])
+                           arguments: [v2SortName(family: r["family_name"], given: r["given_names"]), r["id"] as Int64])
         }
         try db.execute(sql: "CREATE INDEX patient_sort ON patient(sort_name, id, archived)")
         let values = """
@@ -66,6 +67,20 @@ enum ClinicMigrations {
             DELETE FROM patient_fts;
             INSERT INTO patient_fts(rowid, names, record_number, phone, dob) SELECT \(values.replacingOccurrences(of: "NEW.", with: "")) FROM patient;
             """)
+    }
+
+    /// The sort key as v2 computed it, frozen here so that the migration never changes with the
+    /// application's name folding (`PersonNameKey`, which keeps the key current on every write):
+    /// lower case, accents removed, only letters, digits and single spaces kept, family then given.
+    private static func v2SortName(family: String, given: String) -> String {
+        func fold(_ name: String) -> String {
+            let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+            let kept = String(String.UnicodeScalarView(folded.unicodeScalars.filter {
+                CharacterSet.alphanumerics.contains($0) || CharacterSet.whitespaces.contains($0)
+            }))
+            return kept.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        return fold(family) + " " + fold(given)
     }
 
     /// A narrow index from id to sort key, so a search whose matches cluster (a common family
@@ -94,7 +109,6 @@ enum ClinicMigrations {
         """)
     }
 
-    // swiftlint:disable function_body_length
     private static func v1(_ db: Database) throws {
         try db.execute(sql: "PRAGMA application_id = \(applicationID)")
         let sides = "'left','right','midline','bilateral'"

@@ -2,11 +2,13 @@ import ClinicModel
 import ClinicServices
 import TerminalKit
 
-/// The full-screen front end: patient list with search as you type, chart, visit view,
-/// recall list and audit log; the visit editor with its forms (consent and screen, trigger
-/// points, needling, biomechanics, treatments, the clinical impression on F8 and outcome
-/// measures item by item on F9); the clinic's settings (F9 on the patient list: changed by a
-/// clinic administrator, read only for everyone else).
+/// The full-screen front end: every screen a practitioner or receptionist works in, from the
+/// patient list (search as you type) to the chart, the visit editor with its forms, the plan,
+/// the referral inbox, the recall list, the audit log and the clinic's settings.
+///
+/// Each screen is one file named after it (`PatientListScreen`, `ChartScreen`, `VisitScreen`,
+/// `InboxScreen`...; the forms `*Form`); the `Screen` enum in `AppState` lists them all, so this
+/// comment does not.
 ///
 /// Built as state, update and view (see `AppState`, `Update`, `Render`): keys become commands
 /// through per-screen key tables, database work happens in effects, and each frame is drawn

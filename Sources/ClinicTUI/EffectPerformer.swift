@@ -1,6 +1,7 @@
 import Foundation
 import ClinicModel
 import ClinicServices
+import ClinicDemo
 import ClinicStore
 
 /// Does the database work `update` asks for, through `ClinicSession`, and answers with the

@@ -18,7 +18,9 @@ public enum KnotReferralReader {
     /// Reads `data`; throws `ClinicXMLErrors` naming the file and line of every problem found.
     ///
     /// - Parameters:
+    ///   - data: the letter as received.
     ///   - fileName: shown in messages (overrides `options.fileName`).
+    ///   - options: the parser's limits (size, depth, counts) and the name used in messages.
     ///   - today: the day to check dates against (injectable for tests).
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
                             today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {

@@ -16,8 +16,11 @@ public enum ReferralAlertDetector {
     /// Alerts proposed by `medications` and `allergies`, in a fixed order (anticoagulant,
     /// antiplatelet, metal allergy, other needling-relevant allergies).
     ///
-    /// - Parameter source: where the lists came from, e.g. `"referral 2026-11-02"`; each alert's
-    ///   source is this plus ` (medications)` or ` (allergies)`.
+    /// - Parameters:
+    ///   - medications: the letter's medication list, one entry per medicine as written.
+    ///   - allergies: the letter's allergy list, one entry per allergy as written.
+    ///   - source: where the lists came from, e.g. `"referral 2026-11-02"`; each alert's
+    ///     source is this plus ` (medications)` or ` (allergies)`.
     public static func alerts(medications: [String], allergies: [String], source: String) -> [PatientAlert] {
         var alerts: [PatientAlert] = []
         for group in medicationGroups {

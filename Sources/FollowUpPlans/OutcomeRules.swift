@@ -44,8 +44,11 @@ enum OutcomeRules {
         }
         let span = "\(s.name) \(s.format(f.score)) (\(ClinicWording.date(f.date))) to \(s.format(l.score)) (\(ClinicWording.date(l.date))) over \(trend.points.count) visits"
         let mcid = "(MCID \(s.formatChange(s.mcid)))"
-        let size = abs(change.difference)
-        let compared = size > s.mcid + 1e-9 ? "larger than" : size >= s.mcid - 1e-9 ? "as large as" : "smaller than"
+        let compared = switch change.size {
+        case .larger: "larger than"
+        case .asLarge: "as large as"
+        case .smaller: "smaller than"
+        }
         switch change.direction {
         case .unchanged:
             return "\(span): unchanged \(mcid)."

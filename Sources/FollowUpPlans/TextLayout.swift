@@ -1,31 +1,14 @@
+import TextCells
+
 /// Word wrapping by display width, for the plain-text plan.
 ///
-/// Widths are counted in terminal columns: combining marks take none and East Asian wide
+/// Widths are counted in terminal columns with the one display-width function every module
+/// uses (`displayWidth(of:)`, TextCells): combining marks take none and East Asian wide
 /// characters two, so a patient's name in any script never pushes a line past the width. A
 /// word longer than the line is broken.
 enum TextLayout {
     /// Terminal columns taken by `s`.
-    static func width(_ s: some StringProtocol) -> Int {
-        s.unicodeScalars.reduce(0) { $0 + width(of: $1) }
-    }
-
-    static func width(of scalar: Unicode.Scalar) -> Int {
-        let v = scalar.value
-        let category = scalar.properties.generalCategory
-        if category == .nonspacingMark || category == .enclosingMark || category == .format { return 0 }
-        if v == 0x200B || (0xFE00...0xFE0F).contains(v) { return 0 }
-        if scalar.properties.generalCategory == .control { return 0 }
-        if isWide(v) { return 2 }
-        return 1
-    }
-
-    private static func isWide(_ v: UInt32) -> Bool {
-        (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
-            || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
-            || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
-            || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
-            || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
-    }
+    static func width(_ s: some StringProtocol) -> Int { displayWidth(of: String(s)) }
 
     /// Wraps `text` to `width` columns. The first line starts with `first`, later lines with
     /// `rest` (a hanging indent); line breaks in the text start new paragraphs with `rest`.

@@ -36,5 +36,9 @@ func swiftString(_ pointer: UnsafePointer<xmlChar>?) -> String? {
 }
 
 /// libxml2 parser options for untrusted documents: no network, line numbers past 65535.
-/// Never NOENT, DTDLOAD, DTDVALID, XINCLUDE or HUGE (see LIBXML2-NOTES.md).
+///
+/// Never NOENT (despite its name it turns entity substitution on, and NONET does not stop a
+/// `file://` entity, so a letter could read a local file into its text), DTDLOAD or DTDVALID
+/// (they fetch and apply a DTD the sender chose), XINCLUDE (pulls other files in) or HUGE (lifts
+/// libxml2's depth and text-node limits; it was behind CVE-2022-40303).
 let safeParserOptions = Int32(bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)

@@ -78,7 +78,9 @@ public final class XMLStreamReader {
             throw XMLErrors(XMLError(kind: .io, message: "out of memory creating a reader", file: options.fileName))
         }
         reader = created
-        // Order matters (LIBXML2-NOTES.md): the handler first, then the schema.
+        // Order matters: the error handler first, then the schema. Setting the schema first
+        // leaves the validation context without our handler, and libxml2 2.9 crashed (a
+        // segfault) reporting the first validation error that way.
         xmlTextReaderSetStructuredErrorHandler(reader, collectStructuredError, collector.opaque)
         if let schema {
             guard xmlTextReaderSetSchema(reader, schema.pointer) == 0 else {

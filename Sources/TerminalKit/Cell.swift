@@ -1,3 +1,5 @@
+import TextCells
+
 /// One cell of a `ScreenBuffer`: a grapheme and the style it is drawn in.
 ///
 /// A wide character (CJK, emoji) fills two cells: its own, with `width` 2, and a continuation

@@ -1,3 +1,5 @@
+import TextCells
+
 /// A grid of cells the front end draws a whole frame into; the `Renderer` sends it to the
 /// terminal and the tests compare it as text.
 ///

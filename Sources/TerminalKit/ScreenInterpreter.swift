@@ -1,3 +1,5 @@
+import TextCells
+
 /// A tiny terminal emulator: applies the bytes written to an `InMemoryTerminal` to a screen.
 ///
 /// It understands the subset TerminalKit writes (CUP and cursor moves, SGR, erase in display

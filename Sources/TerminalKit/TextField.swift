@@ -1,3 +1,5 @@
+import TextCells
+
 /// A one-line text input: the text, a cursor, and the usual editing keys.
 ///
 /// A value type, so it lives in the front end's state and `update` edits it. Keys follow

@@ -1,3 +1,5 @@
+import TextCells
+
 /// Width-aware string helpers for laying out columns and paragraphs before drawing.
 ///
 /// Everything here counts terminal cells (see `displayWidth(of:)`), never characters or bytes,

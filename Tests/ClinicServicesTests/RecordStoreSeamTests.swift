@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ClinicModel
 import ClinicServices
+import ClinicDemo
 import ClinicStore
 import ClinicTestSupport
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ClinicModel
 import ClinicServices
+import ClinicDemo
 @testable import ClinicStore
 import ClinicTestSupport
 

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import SeededRandom
 import GRDB
 import ClinicModel
 import ClinicServices
+import ClinicDemo
 @testable import ClinicStore
 
 /// The audit trail: every write appends a row chained to the one before, and any change made
@@ -106,7 +108,7 @@ import ClinicServices
     static let columns = ["at", "actor", "action", "entity", "entity_id", "patient_id", "detail", "prev_hash", "hash"]
 
     /// Applies one tamper to the trail of the database at `path` and says what was done.
-    static func tamper(_ kind: Tamper, path: String, rng: inout TestRandom) throws -> String {
+    static func tamper(_ kind: Tamper, path: String, rng: inout SplitMix64) throws -> String {
         let q = try DatabaseQueue(path: path)
         defer { try? q.close() }
         return try q.write { db in
@@ -197,7 +199,7 @@ import ClinicServices
         #expect(try check.read { try $0.verifyAudit() } == expected)
         try check.close()
 
-        var rng = TestRandom(seed: 0xA0D17)
+        var rng = SplitMix64(state: 0xA0D17)
         let trials = 80
         for trial in 0..<trials {
             let kind = Tamper.allCases[trial % Tamper.allCases.count]

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import SeededRandom
 import GRDB
 import ClinicModel
 import ClinicServices
+import ClinicDemo
 @testable import ClinicStore
 
 /// Finding a patient in a keystroke or two: name prefixes, accents, record numbers, phone
@@ -137,7 +139,7 @@ import ClinicServices
         try q.close()
         #expect(rows.count == 20_000)
 
-        var rng = TestRandom(seed: 2026)
+        var rng = SplitMix64(state: 2026)
         var checked = 0
         for _ in 0..<60 {
             let someone = rows[rng.int(0...(rows.count - 1))]

@@ -2,8 +2,10 @@ import Foundation
 import Testing
 import ClinicModel
 import ClinicServices
+import ClinicDemo
 import ClinicStore
 import TerminalKit
+import ClinicTestSupport
 @testable import ClinicTUI
 
 /// The clinic's fixed "today" for every screen test (screens show ages, expiry and overdue days).
@@ -106,21 +108,9 @@ final class TUIHarness {
     }
 }
 
-/// Compares a screen with `Golden/NAME.txt`; with KNOT_UPDATE_GOLDEN=1 writes it instead
-/// (into the source folder, so the change shows up in review).
+/// Compares a screen with `Golden/NAME.txt` (the shared golden helper, ClinicTestSupport);
+/// with KNOT_UPDATE_GOLDEN=1 writes it instead, into the source folder.
 func expectGolden(_ name: String, _ screen: String, filePath: String = #filePath,
                   sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let text = screen + "\n"
-    if ProcessInfo.processInfo.environment["KNOT_UPDATE_GOLDEN"] == "1" {
-        let url = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-            .appendingPathComponent("Golden").appendingPathComponent("\(name).txt")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return
-    }
-    guard let url = Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Golden") else {
-        Issue.record("no golden file Golden/\(name).txt: run with KNOT_UPDATE_GOLDEN=1", sourceLocation: sourceLocation)
-        return
-    }
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    #expect(text == expected, "screen differs from Golden/\(name).txt:\n\(text)", sourceLocation: sourceLocation)
+    ClinicTestSupport.expectGolden(screen + "\n", named: name + ".txt", filePath: filePath, sourceLocation: sourceLocation)
 }

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import ClinicTestSupport
 import ClinicModel
 import FollowUpPlans
+import TextCells
 
 @Suite("Rules adverse-event.*: a significant or serious event changes the plan")
 struct AdverseEventRuleTests {
@@ -85,7 +87,7 @@ struct AdverseEventRuleTests {
         let built = PlanBuilder.build(ctx)
         let text = PlanTextRenderer.render(built, context: ctx, audience: audience)
         expectGolden(text, named: "plan-adverse-\(audience.rawValue).txt")
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { #expect(displayColumns(line) <= 80) }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { #expect(displayWidth(of: String(line)) <= 80) }
         expectGolden(PlanHTMLRenderer.render(built, context: ctx, audience: audience), named: "plan-adverse-\(audience.rawValue).html")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ClinicModel
 import FollowUpPlans
+import TextCells
 
 /// The clinic's stored details as patients and referrers meet them: the letterhead on every plan
 /// and letter in text and HTML, the emergency number of the clinic's country in the red flags,
@@ -28,7 +29,7 @@ struct ClinicLetterheadTests {
         #expect(text.contains("Level 2, 10 Quay St, Sydney NSW 2000"))
         #expect(text.contains("Phone (02) 9555 0100 · hello@harbourphysio.example · harbourphysio.example"))
         #expect(text.contains("ABN 12 345 678 901"))
-        #expect(text.split(separator: "\n").allSatisfy { displayColumns($0) <= 80 })
+        #expect(text.split(separator: "\n").allSatisfy { displayWidth(of: String($0)) <= 80 })
         // Under the clinic's name, before the first rule of "=".
         let head = try #require(text.components(separatedBy: "\n====").first)
         #expect(head.contains("Harbour Physio & Podiatry") && head.contains("ABN 12 345 678 901"))

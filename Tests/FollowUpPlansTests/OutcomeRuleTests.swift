@@ -1,4 +1,5 @@
 import Testing
+import ClinicTestSupport
 import ClinicModel
 import FollowUpPlans
 

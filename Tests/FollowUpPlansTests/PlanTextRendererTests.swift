@@ -1,6 +1,8 @@
 import Testing
+import ClinicTestSupport
 import ClinicModel
 import FollowUpPlans
+import TextCells
 
 @Suite("Plain-text plan for the terminal and printing")
 struct PlanTextRendererTests {
@@ -12,7 +14,7 @@ struct PlanTextRendererTests {
         let text = PlanTextRenderer.render(PlanBuilder.build(ctx), context: ctx, audience: audience)
         expectGolden(text, named: "plan-\(audience.rawValue).txt")
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            #expect(displayColumns(line) <= 80, "line \(n + 1) is \(displayColumns(line)) columns: \(line)")
+            #expect(displayWidth(of: String(line)) <= 80, "line \(n + 1) is \(displayWidth(of: String(line))) columns: \(line)")
         }
     }
 
@@ -35,8 +37,8 @@ struct PlanTextRendererTests {
         for audience in PlanAudience.allCases {
             let text = PlanTextRenderer.render(p, context: F.context(F.fullVisit, patient: patient), audience: audience, width: width)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            #expect(lines.allSatisfy { displayColumns($0) <= width },
-                    "\(audience) at \(width): \(lines.filter { displayColumns($0) > width })")
+            #expect(lines.allSatisfy { displayWidth(of: String($0)) <= width },
+                    "\(audience) at \(width): \(lines.filter { displayWidth(of: String($0)) > width })")
             #expect(text.contains("山田"))
         }
     }

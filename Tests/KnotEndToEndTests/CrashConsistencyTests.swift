@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SeededRandom
 import ClinicTestSupport
 
 /// A multi-document import killed with SIGKILL at many moments: after each kill the database
@@ -73,7 +74,7 @@ struct CrashConsistencyTests {
         // seeded jitter of up to 2 ms), which lands before the first commit, inside commits (frames
         // written, commit frame not yet), between documents and inside the records transaction.
         let points = longTests ? 300 : 50
-        var generator = SeededGenerator(seed: 0x4B4E_4F54)
+        var generator = SplitMix64(state: 0x4B4E_4F54)
         var databases: [String] = []
         var killedMidway = 0
         // The killed databases live on tmpfs when there is one (a SIGKILL loses nothing the kernel
@@ -189,18 +190,5 @@ struct CrashConsistencyTests {
             let check = try clinic.knot(["check", "--json"], database: db)
             #expect(check.status == 0, "knot check on \(db): \(check.stdout) \(check.stderr)")
         }
-    }
-}
-
-/// A small deterministic random generator (SplitMix64), so every run kills at the same moments.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SeededRandom
 import ClinicTestSupport
 
 /// What a practitioner sees when the machine lets Knot down: a full disk, a read-only database,
@@ -121,7 +122,7 @@ struct FaultTests {
     @Test("a database file replaced by garbage is refused by every command and left byte for byte")
     func garbage() throws {
         let clinic = try clinicWithData()
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(state: 7)
         let random = Data((0..<65_536).map { _ in UInt8.random(in: 0...255, using: &rng) })
         // Random bytes; an SQLite header over random pages; a real database cut in half.
         let real = try Data(contentsOf: URL(fileURLWithPath: clinic.db))

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import SeededRandom
 import ClinicModel
 import ClinicStore
 import ClinicServices
+import ClinicDemo
 import ClinicTestSupport
 import ClinicXML
 import LibXML
@@ -187,11 +189,11 @@ enum FuzzSeeds {
 /// Deterministic mutations of the seeds.
 struct XMLFuzzer {
     let seeds: [Data]
-    var rng: SeededGenerator
+    var rng: SplitMix64
 
     init(seeds: [Data], seed: UInt64) {
         self.seeds = seeds
-        rng = SeededGenerator(seed: seed)
+        rng = SplitMix64(state: seed)
     }
 
     static let tokens: [String] = [

@@ -8,8 +8,10 @@ import ClinicTestSupport
 /// crash Knot, reach the terminal raw, or change the database when refused.
 @Suite("hostile input")
 struct HostileInputTests {
-    /// Terminal controls that must never be printed raw: ESC, BEL, C1 CSI, and bidi overrides.
-    static let forbiddenOnScreen: [Character] = ["\u{1B}", "\u{07}", "\u{9B}", "\u{202E}", "\u{0}"]
+    /// Terminal controls that must never be printed raw: ESC, BEL, C1 CSI, the bidi overrides and
+    /// isolates, and the line and paragraph separators.
+    static let forbiddenOnScreen: [Character] = ["\u{1B}", "\u{07}", "\u{9B}", "\u{202E}", "\u{0}",
+                                                 "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{2028}", "\u{2029}"]
 
     func expectSafeOutput(_ r: KnotProcess.Result, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
         for c in Self.forbiddenOnScreen {
@@ -118,6 +120,7 @@ struct HostileInputTests {
             }
         }
         let hostile = "before\u{1B}[2J\u{1B}]0;pwned\u{07}\u{9B}31m\u{202E}reversed\u{1}after"
+            + " \u{2066}isolate\u{2067}rtl\u{2068}first\u{2069}pop line\u{2028}sep\u{2029}para"
         let v = try c.knot(["visit", "new", "K1", "--complaint", hostile, "--notes", hostile, "--json"])
         expectSafeOutput(v, "visit new")
         if v.status == 0 {
@@ -128,6 +131,9 @@ struct HostileInputTests {
                 expectSafeOutput(r, args.joined(separator: " "))
             }
             #expect(try c.knot(["visit", "show", "1"]).stdout.contains("before"))
+            // knot prints through TerminalKit's one safe-text function: each isolate and
+            // separator is shown as '?', the text around it kept.
+            #expect(try c.knot(["visit", "show", "1"]).stdout.contains("?isolate?rtl?first?pop line?sep?para"))
         } else {
             #expect(v.stderr.contains("control"), "\(v.stderr)")
         }

@@ -1,5 +1,6 @@
 import Testing
 @testable import TerminalKit
+import TextCells
 
 @Suite("Display width")
 struct DisplayWidthTests {

@@ -1,4 +1,5 @@
 import Testing
+import SeededRandom
 import TerminalKit
 
 /// The SGR parameter lists in `bytes`, e.g. [[0], [0, 1, 31]].
@@ -196,7 +197,7 @@ struct RendererTests {
     }
 
     @Test func randomFramesAlwaysReachTheScreen() throws {
-        var generator = SeededGenerator(seed: 2024)
+        var generator = SplitMix64(state: 2024)
         let terminal = InMemoryTerminal(rows: 5, columns: 13)
         var renderer = Renderer(colorPolicy: .color)
         let pieces = ["Ann", "山田", "😀", "e\u{301}", "─┼─", "👍🏽", "x", "Zoë", "中文字"]

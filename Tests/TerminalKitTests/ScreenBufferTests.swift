@@ -1,4 +1,5 @@
 import Testing
+import SeededRandom
 import TerminalKit
 
 /// Every wide cell has its continuation to the right and every continuation a wide cell to
@@ -79,7 +80,7 @@ struct ScreenBufferTests {
     }
 
     @Test func randomDrawingKeepsWideCharactersWhole() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(state: 7)
         let pieces = ["中", "ab", "文字", "x", "😀", "e\u{301}", "──", "山田 太郎", "…"]
         var buffer = ScreenBuffer(rows: 3, columns: 9)
         for _ in 0..<500 {
@@ -171,18 +172,5 @@ struct ScreenBufferTests {
         #expect(Cell("\u{1B}").grapheme == "\u{FFFD}")
         #expect(Cell("\u{301}").grapheme == "\u{FFFD}")
         #expect(Cell("中").width == 2)
-    }
-}
-
-/// A small deterministic random source (SplitMix64) so random tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

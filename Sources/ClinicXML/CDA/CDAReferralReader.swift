@@ -25,7 +25,9 @@ public enum CDAReferralReader {
     /// Reads `data` (the letter's bytes, kept verbatim as the original).
     ///
     /// - Parameters:
+    ///   - data: the letter as received.
     ///   - fileName: shown in messages (overrides `options.fileName`).
+    ///   - options: the parser's limits (size, depth, counts) and the name used in messages.
     ///   - extraSchema: a full CDA schema (e.g. `CDA.xsd` compiled by the caller, for
     ///     `knot import --schema FILE`) the letter must also be valid against.
     ///   - strict: refuse a letter that breaks the profile anywhere (`knot import --strict`);

@@ -37,7 +37,9 @@ public final class RecordsImportReader {
     /// `ClinicXMLErrors` (unreadable, not a records file, or every schema violation with lines).
     ///
     /// - Parameters:
+    ///   - data: the whole export, in memory.
     ///   - fileName: shown in messages (overrides `options.fileName`).
+    ///   - options: the parser's limits (size, depth, counts) and the name used in messages.
     ///   - today: the day the model's date rules are checked against (injectable for tests).
     public convenience init(data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
                             today: LocalDate = .today()) throws(ClinicXMLErrors) {

@@ -14,14 +14,12 @@ struct HistoryCommand: ParsableCommand {
         let (p, entries) = try global.session().history(patientKey: patient)
         if output.json { try Console.printJSON(entries); return }
         Console.print("\(p.displayName) (\(p.recordNumber)) — \(entries.count) visit(s)")
-        let pains = entries.compactMap(\.painNow)
-        if let first = pains.first, let last = pains.last, pains.count > 1 {
-            let change = first - last
-            let mcid = ClinicalImportance.change(.nprs, from: Double(first), to: Double(last)).reachesMCID
-            let points = ClinicalImportance.nprsPoints
-            Console.print("Pain trend (NPRS now): \(PainTrend.sparkline(pains))  \(first) → \(last)"
-                          + (change > 0 ? " (\(change) better" : change < 0 ? " (\(-change) worse" : " (no change")
-                          + (mcid ? ", beyond the \(points)-point MCID)" : ", within the \(points)-point MCID)"))
+        // The one pain trend and MCID rule (ClinicModel's PainTrend and ClinicalImportance).
+        let trend = PainTrend(points: entries.compactMap { e in e.painNow.map { PainTrend.Point(date: e.date, nprs: $0) } })
+        if let first = trend.first, let last = trend.latest, let change = trend.change {
+            Console.print("Pain trend (NPRS now): \(PainTrend.sparkline(trend.points.map(\.nprs)))  \(first.nprs) → \(last.nprs)"
+                          + (change < 0 ? " (\(-change) better" : change > 0 ? " (\(change) worse" : " (no change")
+                          + (trend.reachesMCID ? ", beyond the \(PainTrend.mcid)-point MCID)" : ", within the \(PainTrend.mcid)-point MCID)"))
         }
         // Outcome measures: one line per scale, oldest first, with the scale's MCID.
         for trend in OutcomeTrend.trends(entries.map { (Int64?.some($0.visitID), $0.date, $0.outcomes) }) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ClinicModel
 import ClinicServices
+import ClinicDemo
 import ClinicStore
 
 struct InitCommand: ParsableCommand {

@@ -1,7 +1,8 @@
 import Foundation
 import ClinicModel
-import ClinicStore
-
+import ClinicServices
+import SeededRandom
+import FollowUpPlans
 
 /// Which clinic is being generated: the demo (identifiers in its own ranges, every finding saved
 /// and audited on its own as at the terminal) or a synthetic one (its own ranges, each visit
@@ -106,14 +107,14 @@ struct ClinicHistoryWriter {
         // Chosen by record id, not by the generator, so the rest of the demo stays as it was.
         course.guardian = Consent.Guardian(name: "\(["Sam", "Alex", "Jordan", "Chris"][Int(patientID % 4)]) \(patient.familyName)",
                                            relationship: ["mother", "father", "legal guardian"][Int(patientID % 3)])
-        var lastSigned: (visit: Visit, needled: Bool)?
+        var lastSigned: Visit?
         var amendDone = false
         for (k, day) in days.enumerated() {
             let isDraft = draftDay == day && k == days.count - 1
-            let (visit, needled) = try writeVisit(number: k, of: days.count, day: day, course: &course,
-                                                  mayNeedle: mayNeedle, draft: isDraft, rng: &rng)
+            let visit = try writeVisit(number: k, of: days.count, day: day, course: &course,
+                                       mayNeedle: mayNeedle, draft: isDraft, rng: &rng)
             if visit.status == .signed {
-                lastSigned = (visit, needled)
+                lastSigned = visit
                 if person.traits.contains(.amended), !amendDone, k >= 1 || days.count == 1 {
                     try writeAmendment(visit, rng: &rng)
                     amendDone = true
@@ -123,7 +124,7 @@ struct ClinicHistoryWriter {
         // A final plan after the last signed visit (none while a draft is open): its review date
         // puts the patient on the recall list once it passes with no visit since.
         if let last = lastSigned, draftDay == nil, person.traits.contains(.finishedLongAgo) || rng.chance(0.85) {
-            try writePlan(after: last.visit, needled: last.needled, course: course, rng: &rng)
+            try writePlan(after: last)
         }
         if person.traits.contains(.archived), var p = try tx.patient(id: patientID) {
             p.archived = true
@@ -283,7 +284,7 @@ struct ClinicHistoryWriter {
     }
 
     mutating func writeVisit(number k: Int, of count: Int, day: LocalDate, course: inout Course, mayNeedle: Bool,
-                             draft: Bool, rng: inout SplitMix64) throws -> (Visit, Bool) {
+                             draft: Bool, rng: inout SplitMix64) throws -> Visit {
         let p = course.presentation
         let start = instant(day, hour: draft && day == today ? 8 : rng.int(8...17), minute: rng.pick([0, 15, 30, 45]))
         let painNow = course.pain[k]
@@ -349,7 +350,9 @@ struct ClinicHistoryWriter {
         }
         visit.treatments.append(Treatment(kind: rng.chance(0.5) ? .exercise : .stretching,
                                           notes: rng.chance(0.5) ? p.exercise : p.stretch))
-        if k == 0 { visit.treatments.append(Treatment(kind: .education, notes: "Explained trigger points, load and the home program")) }
+        if k == 0 {
+            visit.treatments.append(Treatment(kind: .education, notes: "Explained trigger points, load and the home program. " + p.correction))
+        }
 
         visit = try save(visit)
         summary.visits += 1
@@ -369,7 +372,7 @@ struct ClinicHistoryWriter {
             visit.signedAt = signedAt
             summary.signedVisits += 1
         }
-        return (visit, needled)
+        return visit
     }
 
     /// Writes a visit as a practitioner at the terminal does (the note, then each finding and
@@ -574,31 +577,16 @@ struct ClinicHistoryWriter {
         summary.amendments += 1
     }
 
-    mutating func writePlan(after visit: Visit, needled: Bool, course: Course, rng: inout SplitMix64) throws {
-        let p = course.presentation
-        let review = visit.date.adding(days: rng.pick([14, 21, 28, 42]))
-        var items: [FollowUpPlan.Item] = []
-        for tp in visit.triggerPoints.prefix(2) {
-            let name = MuscleCatalogue.muscle(id: tp.muscleID)?.name ?? tp.muscleID
-            let side = tp.side == .midline ? "" : " (\(tp.side.rawValue))"
-            items.append(.init(section: .homeProgram, text: "Massage ball on the spot in \(name)\(side): holds under 15 s at first, building to 30-90 s, once or twice a day",
-                               rule: "home-program.trigger-point", muscleID: tp.muscleID, side: tp.side))
-        }
-        items.append(.init(section: .homeProgram, text: p.exercise, rule: "home-program.exercise"))
-        items.append(.init(section: .homeProgram, text: p.stretch, rule: "home-program.stretch"))
-        if needled {
-            items.append(.init(section: .afterNeedling, text: "Soreness usually settles in 24-48 h; heat and gentle movement help. A small bruise may appear.",
-                               rule: "after-needling.soreness"))
-            items.append(.init(section: .redFlags, text: "Fever or spreading redness at a needle site: see your GP the same day.", rule: "red-flags.infection"))
-            if visit.needling.contains(where: { $0.muscle?.overLungFields == true }) {
-                items.append(.init(section: .redFlags, text: "Shortness of breath or chest pain after needling near the chest: call 000.",
-                                   rule: "red-flags.pneumothorax"))
-            }
-        }
-        items.append(.init(section: .biomechanics, text: p.correction, rule: "biomechanics.correction"))
-        items.append(.init(section: .review, text: "Review on \(review) (in \(visit.date.days(until: review) / 7) weeks)", rule: "review.date"))
-        let plan = FollowUpPlan(visitID: visit.id!, status: .final,
-                                createdAt: (visit.signedAt ?? visit.startedAt).addingTimeInterval(120), reviewDate: review, items: items)
+    /// The final plan after the patient's last signed visit: what `PlanBuilder` makes of the visit
+    /// as `knot plan` reads it (the visit as amended, the patient's story, the referral and the
+    /// clinic's review rules), made the day of the visit and stored unedited, so every item
+    /// carries its `PlanRule` id and the plan, the letter and the recall list read as they would
+    /// for a visit typed at the terminal.
+    mutating func writePlan(after visit: Visit) throws {
+        let inputs = try ClinicSession.planInputs(tx, visitID: visit.id!, today: visit.date)
+        var plan = PlanBuilder.build(inputs.context, rules: inputs.rules)
+        plan.status = .final
+        plan.createdAt = (visit.signedAt ?? visit.startedAt).addingTimeInterval(120)
         try tx.insertPlan(plan, actor: actor)
         summary.plans += 1
     }

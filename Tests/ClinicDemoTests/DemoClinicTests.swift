@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-import GRDB
 import ClinicModel
 import ClinicServices
-@testable import ClinicStore
+import ClinicDemo
+import ClinicStore
+import ClinicTestSupport
 
 /// The demo clinic `knot demo` loads, and the synthetic generator behind the benchmarks: both
 /// deterministic, both clinically coherent (needles balance, consent and screen before the first
@@ -25,7 +26,6 @@ import ClinicServices
 
     @Test func loadsAClinicThatIsCoherentAndComplete() throws {
         let clinic = try Clinic.empty()
-        defer { clinic.directory.remove() }
         let summary = try DemoClinic.load(into: clinic.db, actor: "demo", today: testToday)
         #expect(summary.practitioners == 4 && summary.receptionUsers == 1)
         #expect(summary.patients == 50)
@@ -105,7 +105,6 @@ import ClinicServices
     @Test func loadingIsDeterministic() throws {
         let first = try Clinic.empty()
         let second = try Clinic.empty()
-        defer { first.directory.remove(); second.directory.remove() }
         let a = try DemoClinic.load(into: first.db, actor: "demo", today: testToday)
         let b = try DemoClinic.load(into: second.db, actor: "demo", today: testToday)
         #expect(a == b)
@@ -116,7 +115,6 @@ import ClinicServices
 
     @Test func refusesADatabaseThatAlreadyHasPatients() throws {
         let clinic = try Clinic.empty()
-        defer { clinic.directory.remove() }
         try DemoClinic.load(into: clinic.db, actor: "demo", today: testToday)
         let head = try clinic.db.read { try $0.verifyAudit() }
         let error = caught { try DemoClinic.load(into: clinic.db, actor: "demo", today: testToday) }
@@ -124,10 +122,41 @@ import ClinicServices
         #expect(try clinic.db.read { try $0.verifyAudit() } == head)
     }
 
+    @Test("every demo plan is what PlanBuilder makes of its visit, so each item carries a PlanRule id")
+    func plansAreBuiltByThePlanRules() throws {
+        let clinic = try Clinic.empty()
+        let summary = try DemoClinic.load(into: clinic.db, actor: "demo", today: testToday)
+        let session = ClinicSession.maintenance(database: clinic.db, actor: "test")
+        var plans = 0, redFlags = 0
+        let stored = try clinic.db.read { tx in
+            try tx.patientSummaries(includeArchived: true, limit: 1000).flatMap { s in
+                try #require(try tx.patientRecord(id: s.id)).plans
+            }
+        }
+        for plan in stored {
+            let visit = try session.visitRecord(id: plan.visitID).visit
+            // Rebuilt by the rules as `knot plan --rebuild` would, made the day of the visit.
+            let rebuilt = try session.plan(visitID: plan.visitID, rebuild: true, today: visit.date).plan
+            #expect(plan.items == rebuilt.items, "visit \(plan.visitID)")
+            #expect(plan.reviewDate == rebuilt.reviewDate, "visit \(plan.visitID)")
+            #expect(plan.status == .final && plan.items.allSatisfy { !$0.rule.isEmpty })
+            plans += 1
+            redFlags += plan.items.filter { $0.section == .redFlags }.count
+            // The referrer's letter names every red flag it explained, none as "others".
+            let letter = try session.plan(visitID: plan.visitID, audience: .referrer, today: testToday).output
+                .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            if let flags = letter.range(of: "Red flags: explained, with urgent care for ") {
+                let named = letter[flags.upperBound...].prefix { $0 != "." }
+                #expect(!named.contains("other"), "visit \(plan.visitID): \(named)")
+            }
+        }
+        #expect(plans == summary.plans && plans >= 30)
+        #expect(redFlags > 0, "no needled visit among the plans")
+    }
+
     @Test func syntheticClinicsAreDeterministicAndExact() throws {
         let first = try Clinic.empty()
         let second = try Clinic.empty()
-        defer { first.directory.remove(); second.directory.remove() }
         let a = try SyntheticClinic.generate(into: first.db, patients: 120, visitsPerPatient: 4, seed: 42, today: testToday)
         let b = try SyntheticClinic.generate(into: second.db, patients: 120, visitsPerPatient: 4, seed: 42, today: testToday)
         #expect(a == b)
@@ -141,21 +170,27 @@ import ClinicServices
         #expect(try first.db.read { try $0.patientCount(includeArchived: true) } == 150)
         // Another seed gives another clinic.
         let third = try Clinic.empty()
-        defer { third.directory.remove() }
         try SyntheticClinic.generate(into: third.db, patients: 120, visitsPerPatient: 4, seed: 41, today: testToday)
         #expect(try Self.snapshot(third.db) != (try Self.snapshot(second.db)))
     }
 }
 
-extension Clinic {
-    /// A database with no practitioners yet (the demo brings its own).
-    struct Empty {
-        let directory: TemporaryDirectory
-        let db: ClinicDatabase
-    }
+/// The date the tests treat as today: fixed, and not after the real date (the model refuses
+/// referrals and visits in the future).
+let testToday = try! LocalDate(year: 2026, month: 6, day: 30)
 
-    static func empty() throws -> Empty {
-        let dir = try TemporaryDirectory()
-        return Empty(directory: dir, db: try ClinicDatabase(path: dir.file("clinic.sqlite")))
+/// The error `body` throws, if any.
+func caught<T>(_ body: () throws -> T) -> Error? {
+    do { _ = try body(); return nil } catch { return error }
+}
+
+/// A database with no practitioners yet (the demo brings its own), in a folder of its own.
+struct Clinic {
+    let directory: TemporaryDirectory
+    let db: ClinicDatabase
+
+    static func empty() throws -> Clinic {
+        let dir = TemporaryDirectory(prefix: "knot-demo-tests")
+        return Clinic(directory: dir, db: try ClinicDatabase(path: dir.file("clinic.sqlite")))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import ClinicModel
-import ClinicStore
-
+import ClinicServices
+import SeededRandom
 
 /// Something notable about a demo patient (alerts, drafts, amendments...).
 enum DemoTrait: Hashable, Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+import ClinicServices
+import SeededRandom
 
 // A deterministic generator of realistic clinics: the demo clinic `knot demo` loads, and the same
 // generator at scale for benchmarks. Everything goes in through `ClinicRecords`' ordinary

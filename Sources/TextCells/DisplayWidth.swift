@@ -27,7 +27,7 @@ public func displayWidth(of character: Character) -> Int {
 }
 
 /// Width of a character that contains no unsafe scalars.
-func cellWidth(of character: Character) -> Int {
+package func cellWidth(of character: Character) -> Int {
     let scalars = character.unicodeScalars
     var iterator = scalars.makeIterator()
     guard let first = iterator.next() else { return 0 }
@@ -45,7 +45,7 @@ func cellWidth(of character: Character) -> Int {
 }
 
 /// Cells for one scalar on its own: wcwidth, or a built-in table without a UTF-8 locale.
-func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
+package func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
     let value = scalar.value
     if value >= 0x20 && value < 0x7F { return 1 }
     let width = knot_term_wcwidth(value)
@@ -58,7 +58,7 @@ func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
 
 /// An approximation of wcwidth for systems without a UTF-8 locale: marks and format
 /// characters 0, East Asian wide ranges and emoji 2, everything else 1.
-func fallbackScalarWidth(_ scalar: Unicode.Scalar) -> Int {
+package func fallbackScalarWidth(_ scalar: Unicode.Scalar) -> Int {
     let value = scalar.value
     switch scalar.properties.generalCategory {
     case .nonspacingMark, .enclosingMark: return 0

@@ -1,7 +1,7 @@
 import Foundation
 import ClinicModel
-import ClinicStore
-
+import ClinicServices
+import SeededRandom
 
 /// How a practitioner examines a region (which biomechanical findings get recorded).
 enum AssessmentStyle: Sendable { case foot, neck, shoulder, back, hip, elbow, jaw }

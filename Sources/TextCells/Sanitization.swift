@@ -43,7 +43,7 @@ public enum TerminalSanitizing: Sendable, Hashable {
 }
 
 /// True for the scalars `sanitizedForTerminal(_:)` replaces.
-func isUnsafeForTerminal(_ scalar: Unicode.Scalar) -> Bool {
+package func isUnsafeForTerminal(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
     case 0x00...0x1F, 0x7F...0x9F: return true
     case 0x2028, 0x2029: return true

@@ -1,6 +1,7 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+import ClinicServices
+import SeededRandom
 
 // The demo clinic's generator at scale (see DemoClinic.swift for how the generator works).
 
