@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import ClinicTestSupport
+import TextCells
 import ClinicModel
 import FollowUpPlans
 
@@ -77,7 +79,7 @@ struct LetterGoldenTests {
         #expect(event.lowerBound < impression.lowerBound && impression.lowerBound < response.lowerBound)
         #expect(text.hasSuffix("Kind regards,\n\nAlex Smith, Physiotherapist, AHPRA registration PHY0001234567\nProvider number 2426621B\nHarbour Physio & Podiatry, (02) 9555 0100\n"),
                 "\(text.suffix(300))")
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { #expect(displayColumns(line) <= 80) }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { #expect(displayWidth(of: String(line)) <= 80) }
         expectGolden(text, named: "letter-adverse-outcomes.txt")
         expectGolden(html, named: "letter-adverse-outcomes.html")
     }

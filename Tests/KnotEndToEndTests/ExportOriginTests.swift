@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClinicDemo
 import ClinicModel
 import ClinicServices
 @testable import ClinicStore
