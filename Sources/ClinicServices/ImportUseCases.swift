@@ -202,7 +202,7 @@ extension ClinicSession {
     public static func isClinicExport(_ file: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 4096) else { return false }
         try? handle.close()
-        return String(decoding: head, as: UTF8.self).contains("urn:knot:records:1")
+        return [UInt8](head).firstRange(of: Array("urn:knot:records:1".utf8)) != nil
     }
 
     static func describe(_ error: Error) -> String {
