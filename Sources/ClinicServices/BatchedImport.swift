@@ -194,7 +194,9 @@ extension ClinicSession {
         }
         switch prepared {
         case .decided(let o): return logged(o)
-        case .alone: preconditionFailure("a clinic export is imported alone")
+        case .alone:
+            // Never reached: the batch stops before such a file and `importFile` takes it alone.
+            return ImportOutcome(file: file, status: .notFiled, format: "records", detail: "not filed: a whole-clinic export is imported on its own")
         case .read(let sha, let reading):
             if try tx.wasImported(sha256: sha) || tx.referralID(sha256: sha) != nil {
                 return ImportOutcome(file: file, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
