@@ -1,4 +1,5 @@
 import ClinicModel
+import ClinicServices
 import ClinicStore
 import Foundation
 
@@ -85,21 +86,85 @@ struct BenchDriver {
                     + " (Knot \(Format.seconds(read.figures["knotSeconds"] ?? 0)), CDA \(Format.seconds(read.figures["cdaSeconds"] ?? 0)))")
         report.figures["letters.read.seconds"] = read.figures["seconds"]
 
-        let db = (work as NSString).appendingPathComponent("letters.sqlite")
-        let imported = try phase("letters", ["--dir", dir, "--db", db], work: work)
-        let seconds = imported.figures["seconds"] ?? 0
+        // knot import FOLDER as it runs: read on both cores, --batch letters to a transaction;
+        // then one transaction per letter (--batch 1), as every import did before.
+        var knotSeconds: [Int: Double] = [:]
+        for batch in [ClinicSession.defaultImportBatch, 1] {
+            let db = (work as NSString).appendingPathComponent("letters-batch-\(batch).sqlite")
+            let imported = try phase("letters", ["--dir", dir, "--db", db, "--batch", "\(batch)"], work: work)
+            let seconds = imported.figures["seconds"] ?? 0
+            knotSeconds[batch] = seconds
+            report.figures["letters.import.batch\(batch).seconds"] = seconds
+            let statuses = imported.figures.filter { $0.key.hasPrefix("status.") }.sorted { $0.key < $1.key }
+                .map { "\($0.key.dropFirst(7)) \(Int($0.value))" }.joined(separator: ", ")
+            report.line("  knot import FOLDER --batch \(batch) (\(statuses)): \(Format.seconds(seconds)),"
+                        + " \(Format.rate(Double(options.letterCount) / seconds)) letters/s,"
+                        + " peak \(Format.megabytes(Int(imported.figures["peakBytes"] ?? 0)))")
+        }
+        let seconds = knotSeconds[ClinicSession.defaultImportBatch] ?? .nan
         report.figures["letters.import.seconds"] = seconds
-        let statuses = imported.figures.filter { $0.key.hasPrefix("status.") }.sorted { $0.key < $1.key }
-            .map { "\($0.key.dropFirst(7)) \(Int($0.value))" }.joined(separator: ", ")
-        report.line("  knot import, one importFile per letter (\(statuses)): \(Format.seconds(seconds)),"
-                    + " \(Format.rate(Double(options.letterCount) / seconds)) letters/s,"
-                    + " peak \(Format.megabytes(Int(imported.figures["peakBytes"] ?? 0)))")
-        report.line("    of which Knot letters \(Format.seconds(imported.figures["knotSeconds"] ?? 0)), CDA \(Format.seconds(imported.figures["cdaSeconds"] ?? 0))")
+
+        // The reference importer: lxml + sqlite3, the same schemas, one transaction per letter and batched.
+        var python: [Int: Double] = [:]
+        if let py = options.python.hasPrefix("/") ? options.python : Self.which(options.python),
+           (try? ChildProcess.run(py, ["-c", "import lxml.etree"]).status) == 0 {
+            let script = ((Self.packageSchemas as NSString).deletingLastPathComponent as NSString)
+                .appendingPathComponent("Benchmarks/reference_import.py")
+            for batch in [500, 1] {
+                let db = (work as NSString).appendingPathComponent("reference-batch-\(batch).sqlite")
+                let out = (work as NSString).appendingPathComponent("reference-batch-\(batch).json")
+                let run = try ChildProcess.run(py, [script, "--schemas", options.schemasDirectory ?? Self.packageSchemas, "--db", db,
+                                                    "--batch", "\(batch)"] + knot + cda,
+                                               stdout: out, stderr: (work as NSString).appendingPathComponent("reference.log"))
+                guard run.status == 0, let data = FileManager.default.contents(atPath: out),
+                      let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    throw BenchError.phaseFailed(phase: "reference_import.py", status: run.status, detail: "see reference.log in the work folder")
+                }
+                python[batch] = run.seconds
+                report.figures["letters.python.batch\(batch).seconds"] = run.seconds
+                report.line("  reference importer (Python, lxml + sqlite3) --batch \(batch): \(Format.seconds(run.seconds)) as a process"
+                            + " (\(json["created"] ?? 0) created, \(json["matched"] ?? 0) matched"
+                            + ((json["rejected"] as? Int ?? 0) > 0 ? ", \(json["rejected"] ?? 0) rejected)," : "),")
+                            + " peak \(Format.megabytes(run.peakBytes))")
+            }
+        } else {
+            report.line("  reference importer: not run (\(options.python) has no lxml: pip install lxml)")
+        }
         if let x = xmllintSeconds, x > 0 {
             let ratio = seconds / x
             report.figures["letters.ratio"] = ratio
+            report.line("  ratios: knot import / xmllint \(Format.number(ratio))x; --batch 1 / xmllint \(Format.number((knotSeconds[1] ?? .nan) / x))x")
             report.target("import / xmllint ratio", value: ratio, unit: "x", limit: 1.5)
         }
+        if let batched = python[500], let single = python[1] {
+            report.figures["letters.pythonRatio"] = seconds / batched
+            report.line("  ratios: knot import / Python batched \(Format.number(seconds / batched))x;"
+                        + " knot --batch 1 / Python one per letter \(Format.number((knotSeconds[1] ?? .nan) / single))x")
+            report.target("import / Python reference (batched) ratio", value: seconds / batched, unit: "x", limit: 1)
+        }
+        if options.matchLetters > 0 { try matching(work: work) }
+    }
+
+    /// The same number of letters filed twice: every patient born on one day (a placeholder date),
+    /// then spread birth dates. Matching is linear when the two take about the same time.
+    private mutating func matching(work: String) throws {
+        var seconds: [String: Double] = [:]
+        let shared = try LocalDate(year: 1900, month: 1, day: 1)
+        for (name, birth) in [("shared", Optional(shared)), ("spread", nil)] {
+            let dir = (work as NSString).appendingPathComponent("match-\(name)")
+            let generator = LetterGenerator(seed: options.seed &+ 1, latestDate: Self.today, sharedBirthDate: birth)
+            _ = try generator.write(count: options.matchLetters, into: dir)
+            let db = (work as NSString).appendingPathComponent("match-\(name).sqlite")
+            let r = try phase("letters", ["--dir", dir, "--db", db], work: work)
+            seconds[name] = r.figures["seconds"] ?? .nan
+            report.figures["letters.match.\(name).seconds"] = seconds[name]
+            if !options.keep { try? FileManager.default.removeItem(atPath: dir) }
+        }
+        let ratio = (seconds["shared"] ?? .nan) / (seconds["spread"] ?? .nan)
+        report.figures["letters.match.ratio"] = ratio
+        report.line("  \(options.matchLetters) letters all born on \(shared): \(Format.seconds(seconds["shared"] ?? .nan));"
+                    + " with spread birth dates: \(Format.seconds(seconds["spread"] ?? .nan)); ratio \(Format.number(ratio))x")
+        report.target("one shared birth date / spread ratio", value: ratio, unit: "x", limit: 1.2)
     }
 
     // MARK: - Export and import
@@ -122,6 +187,21 @@ struct BenchDriver {
         let target = (work as NSString).appendingPathComponent("reimport-\(size).sqlite")
         let im = try phase("import", ["--db", target, "--file", file], work: work)
         line(operation: "import", key: key, result: im, bytes: bytes, records: records)
+        if let xmllint = Self.which("xmllint") {
+            let schema = ((options.schemasDirectory ?? Self.packageSchemas) as NSString).appendingPathComponent("knot-records-1.xsd")
+            let x = try ChildProcess.run(xmllint, ["--noout", "--stream", "--schema", schema, file],
+                                         stderr: (work as NSString).appendingPathComponent("xmllint-records.log"))
+            if x.status == 0 {
+                report.figures["\(key).xmllint.seconds"] = x.seconds
+                let exportRatio = (ex.figures["seconds"] ?? .nan) / x.seconds, importRatio = (im.figures["seconds"] ?? .nan) / x.seconds
+                report.line("  xmllint --stream --schema on the export: \(Format.seconds(x.seconds)), peak \(Format.megabytes(x.peakBytes));"
+                            + " export / xmllint \(Format.number(exportRatio))x, import / xmllint \(Format.number(importRatio))x")
+                report.target("export / xmllint --stream at \(size) patients", value: exportRatio, unit: "x", limit: 3)
+                report.target("import / xmllint --stream at \(size) patients", value: importRatio, unit: "x", limit: 3)
+            } else {
+                report.line("  xmllint --stream --schema on the export failed (status \(x.status)); see xmllint-records.log")
+            }
+        }
         if Int(im.figures["patients"] ?? -1) != size || Int(im.figures["visits"] ?? -1) != visits {
             report.line("  WARNING: the re-import holds \(Int(im.figures["patients"] ?? 0)) patients and \(Int(im.figures["visits"] ?? 0)) visits")
         }

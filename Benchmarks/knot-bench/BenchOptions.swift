@@ -12,6 +12,10 @@ struct BenchOptions: Sendable {
     var visitsPerPatient = 5
     /// Referral letters to import (half Knot's format, half CDA).
     var letterCount = 10_000
+    /// Letters filed twice for the matching figure: all born on one day, then spread birth dates.
+    var matchLetters = 4_000
+    /// The Python that runs Benchmarks/reference_import.py (skipped where it has no lxml).
+    var python = "python3"
     /// Search queries timed per run.
     var searchQueries = 2_000
     /// Times `knot patient list` is run as a whole process.
@@ -36,7 +40,8 @@ struct BenchOptions: Sendable {
     static let usage = """
     usage: knot-bench [--smoke] [--patients N[,N...]] [--visits N] [--letters N] [--queries N]
                       [--process-runs N] [--seed N] [--work DIR] [--keep] [--knot PATH]
-                      [--schemas DIR] [--json FILE] [--large-clinic DB]
+                      [--schemas DIR] [--json FILE] [--large-clinic DB] [--match-letters N]
+                      [--python PATH]
            knot-bench phase NAME --result FILE [phase options]
       --smoke        tiny sizes (60 letters, 200 patients) to check the benchmark works
       --patients     clinic sizes for export/import (default 10000,100000; search and the
@@ -44,6 +49,9 @@ struct BenchOptions: Sendable {
       --large-clinic an existing clinic database for search, the front end and `knot patient
                      list` (instead of the largest generated clinic)
       --letters 0    skips the letters benchmark
+      --match-letters N  letters filed with one shared birth date, then spread (default 4000;
+                     0 skips)
+      --python       the Python for the lxml + sqlite3 reference importer (default python3)
     """
 
     init(_ arguments: [String]) throws {
@@ -57,7 +65,7 @@ struct BenchOptions: Sendable {
             guard let n = Int(text), n >= 0 else { throw BenchError.usage("\(flag) wants a whole number, not '\(text)'") }
             return n
         }
-        var sawPatients = false, sawLetters = false, sawQueries = false, sawRuns = false
+        var sawPatients = false, sawLetters = false, sawQueries = false, sawRuns = false, sawMatch = false
         while let flag = rest.popFirst() {
             switch flag {
             case "--smoke": smoke = true
@@ -70,6 +78,8 @@ struct BenchOptions: Sendable {
                 sawPatients = true
             case "--visits": visitsPerPatient = try int(flag)
             case "--letters": letterCount = try int(flag); sawLetters = true
+            case "--match-letters": matchLetters = try int(flag); sawMatch = true
+            case "--python": python = try value(flag)
             case "--queries": searchQueries = max(1, try int(flag)); sawQueries = true
             case "--process-runs": processRuns = max(1, try int(flag)); sawRuns = true
             case "--seed": seed = UInt64(try int(flag))
@@ -85,6 +95,7 @@ struct BenchOptions: Sendable {
         if smoke {
             if !sawPatients { patientCounts = [100, 200] }
             if !sawLetters { letterCount = 60 }
+            if !sawMatch { matchLetters = 40 }
             if !sawQueries { searchQueries = 50 }
             if !sawRuns { processRuns = 2 }
             visitsPerPatient = min(visitsPerPatient, 2)

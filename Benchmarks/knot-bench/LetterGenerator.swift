@@ -11,6 +11,8 @@ struct LetterGenerator {
     let seed: UInt64
     /// The newest letter date; letters are dated up to a year before it.
     let latestDate: LocalDate
+    /// When set, every patient is born on this day (a placeholder date many letters share).
+    var sharedBirthDate: LocalDate? = nil
 
     /// A letter's file name and bytes.
     struct Letter {
@@ -21,7 +23,8 @@ struct LetterGenerator {
 
     func letter(_ n: Int) -> Letter {
         var rng = BenchRandom(seed: seed, stream: UInt64(n))
-        let person = LetterPerson(&rng, serial: n)
+        var person = LetterPerson(&rng, serial: n)
+        if let sharedBirthDate { person.dateOfBirth = sharedBirthDate }
         let date = latestDate.adding(days: -rng.int(0...365))
         if n % 2 == 0 {
             return Letter(fileName: String(format: "letter-%06d-knot.xml", n), isCDA: false,

@@ -14,6 +14,10 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     /// The same transaction with per-row audit turned off (a records import restores the
     /// exported trail instead and logs one import event).
     func withoutRowAudit() -> Self
+    /// Runs `body` in a savepoint of this transaction: when it throws, what it wrote is rolled
+    /// back, the rest of the transaction stays, and the error is rethrown (a batched import
+    /// files each letter this way, all or nothing, many to a transaction).
+    func savepoint<T>(_ body: () throws -> T) throws -> T
 
     // MARK: audit trail
     /// Appends an event to the chain (nothing when per-row audit is off).

@@ -211,7 +211,7 @@ extension ClinicSession {
     public static func isClinicExport(_ file: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 4096) else { return false }
         try? handle.close()
-        return String(decoding: head, as: UTF8.self).contains("urn:knot:records:1")
+        return [UInt8](head).firstRange(of: Array("urn:knot:records:1".utf8)) != nil
     }
 
     static func describe(_ error: Error) -> String {
@@ -233,128 +233,135 @@ extension ClinicSession {
     func fileReferral(_ incoming: IncomingReferral, file: String, format: String, sha: String, dryRun: Bool,
                       filing: ReferralFiling? = nil, heldID: Int64? = nil) throws -> ImportOutcome {
         try database.write { tx in
-            var outcome = ImportOutcome(file: file, status: .created, format: format, detail: "", warnings: incoming.warnings)
-            var referral = incoming.referral
+            try fileReferral(incoming, in: tx, file: file, format: format, sha: sha, dryRun: dryRun, filing: filing, heldID: heldID)
+        }
+    }
 
-            // The same letter, whatever its bytes.
-            if let key = referral.letterKey, let earlier = try tx.referralID(letterKey: key) {
-                outcome.status = .skipped
-                outcome.detail = "the same letter was filed before as referral #\(earlier) (\(Self.sameLetterReason(key))); nothing written"
-                return outcome
-            }
-            // A new version of a letter filed before replaces it (both kept); an older or equal one is skipped.
-            var replaced: Referral?
-            if let setID = referral.documentSetID, let latest = try tx.referralVersions(setID: setID).first {
-                let newer = referral.documentVersion.map { new in latest.version.map { new > $0 } ?? true } ?? false
-                if !newer {
-                    outcome.status = .skipped
-                    outcome.detail = "version \(referral.documentVersion.map(String.init) ?? "(none)") of this letter is not newer than referral #\(latest.id)"
-                        + " (version \(latest.version.map(String.init) ?? "(none)")); nothing written"
-                    return outcome
-                }
-                replaced = try tx.referral(id: latest.id, withLetter: false)
-                referral.replacesReferralID = latest.id
-                outcome.replacesReferralID = latest.id
-            }
+    /// Files a letter inside a write transaction that the caller owns (one letter's own, or a
+    /// savepoint of a batch): the same checks and writes as `fileReferral(_:file:...)`.
+    func fileReferral(_ incoming: IncomingReferral, in tx: any ClinicRecords, file: String, format: String, sha: String, dryRun: Bool,
+                      filing: ReferralFiling? = nil, heldID: Int64? = nil) throws -> ImportOutcome {
+        var outcome = ImportOutcome(file: file, status: .created, format: format, detail: "", warnings: incoming.warnings)
+        var referral = incoming.referral
 
-            var match: PatientMatch
-            switch filing {
-            case .patient(let key)?:
-                guard let p = try tx.patient(key: key), let id = p.id else { throw ServiceError.notFound("no patient \(key)") }
-                match = .existing(id, how: "by hand")
-            case .newPatient?:
-                match = .new
-            case nil:
-                match = try matchPatient(incoming.patient, tx)
-                // A new version belongs to the earlier version's patient; anything else needs a person.
-                if let replaced {
-                    switch match {
-                    case .existing(let id, _) where id == replaced.patientID: break
-                    case .conflict: break
-                    default:
-                        let owner = try tx.patient(id: replaced.patientID)?.recordNumber ?? String(replaced.patientID)
-                        match = .conflict("this is a new version of referral #\(replaced.id ?? 0), filed for \(owner), but its patient does not match \(owner)",
-                                          candidates: [replaced.patientID])
-                    }
-                }
-            }
-
-            // A letter whose birth date could not be read cannot make a new patient: a person files
-            // it to someone on file (the value as written is named, never a stand-in date).
-            if case .new = match, incoming.patient.dateOfBirth == CDAReferralReader.unknownBirthDate {
-                let why = "the letter gives no usable birth date"
-                    + (incoming.warnings.first { $0.hasPrefix("The patient's birth time") }.map { " (\($0))" } ?? "")
-                if filing == .newPatient {
-                    throw ServiceError.refused(action: "file the letter as a new patient",
-                                               reasons: [why + "; register the patient (knot patient add) and file it with --patient"])
-                }
-                match = .conflict(why, candidates: [])
-            }
-
-            let patientID: Int64
-            switch match {
-            case .conflict(let why, let candidateIDs):
-                outcome.status = .conflict
-                outcome.candidates = try candidateIDs.compactMap { id in
-                    try tx.patient(id: id).map { ImportCandidate(recordNumber: $0.recordNumber, name: $0.displayName, dateOfBirth: $0.dateOfBirth) }
-                }
-                if dryRun {
-                    outcome.detail = "patient match is doubtful: \(why); nothing written"
-                    return outcome
-                }
-                let held = try tx.holdReferralLetter(
-                    HeldReferralLetter(fileName: (file as NSString).lastPathComponent, format: referral.format.rawValue,
-                                       letter: referral.originalLetter ?? Data(), sha256: sha, reason: why, candidateIDs: candidateIDs),
-                    actor: actor)
-                outcome.conflictID = held
-                outcome.detail = "patient match is doubtful: \(why); no patient or referral written; held as conflict #\(held):"
-                    + " file it with knot referral resolve \(held) --patient RECORD, or --new-patient"
-                return outcome
-            case .existing(let id, let how):
-                patientID = id
-                outcome.status = .matched
-                outcome.detail = "filed for patient \(try tx.patient(id: id)?.recordNumber ?? String(id)) (matched \(how))"
-            case .new:
-                var p = incoming.patient
-                p.id = nil
-                p.recordNumber = ""
-                p.alerts = []
-                if filing != nil {
-                    // Filed by hand as a new patient although someone similar is on file: the
-                    // identifiers another patient holds stay with the referral only.
-                    p.identifiers = try p.identifiers.filter { try tx.patientID(identifier: $0) == nil }
-                }
-                let saved = try tx.insertPatient(p, actor: actor)
-                patientID = saved.id!
-                outcome.patients = 1
-                outcome.detail = "new patient \(saved.recordNumber)"
-            }
-            referral.patientID = patientID
-            let saved = try tx.insertReferral(referral, actor: actor)
-            outcome.referrals = 1
-            let existing = try tx.patient(id: patientID)!.alerts
-            for alert in incoming.proposedAlerts where !existing.contains(where: { $0.kind == alert.kind && $0.status != .dismissed }) {
-                var a = alert
-                a.status = .proposed
-                try tx.insertAlert(a, patientID: patientID, actor: actor)
-                outcome.proposedAlerts += 1
-            }
-            try tx.recordImportedDocument(sha256: sha, kind: format)
-            try tx.appendAudit(AuditEvent(actor: actor, action: .import, entity: "referral", entityID: saved.id, patientID: patientID,
-                                          detail: "sha256 \(sha)" + (replaced.map { "; replaces referral #\($0.id ?? 0)" } ?? "")))
-            if filing != nil {
-                // Who decided, and which held letter it settles (the one held from these bytes, if any).
-                let settles = try heldID ?? tx.openReferralConflicts().first { $0.sha256 == sha }?.id
-                if let settles { try tx.markReferralConflictResolved(id: settles, referralID: saved.id!, actor: actor) }
-                let how = outcome.patients == 1 ? "as a new patient" : "to the patient chosen"
-                try tx.appendAudit(AuditEvent(actor: actor, action: .update, entity: "referral", entityID: saved.id, patientID: patientID,
-                                              detail: "filed by hand \(how)" + (settles.map { " (conflict #\($0))" } ?? "")))
-            }
-            outcome.detail += "; referral #\(saved.id!)" + (replaced.map { " replaces referral #\($0.id ?? 0) (an earlier version of this letter; both kept)" } ?? "")
-                + (outcome.proposedAlerts > 0 ? "; \(outcome.proposedAlerts) alert(s) proposed for review" : "")
-            if dryRun { throw DryRun(outcome: outcome) }
+        // The same letter, whatever its bytes.
+        if let key = referral.letterKey, let earlier = try tx.referralID(letterKey: key) {
+            outcome.status = .skipped
+            outcome.detail = "the same letter was filed before as referral #\(earlier) (\(Self.sameLetterReason(key))); nothing written"
             return outcome
         }
+        // A new version of a letter filed before replaces it (both kept); an older or equal one is skipped.
+        var replaced: Referral?
+        if let setID = referral.documentSetID, let latest = try tx.referralVersions(setID: setID).first {
+            let newer = referral.documentVersion.map { new in latest.version.map { new > $0 } ?? true } ?? false
+            if !newer {
+                outcome.status = .skipped
+                outcome.detail = "version \(referral.documentVersion.map(String.init) ?? "(none)") of this letter is not newer than referral #\(latest.id)"
+                    + " (version \(latest.version.map(String.init) ?? "(none)")); nothing written"
+                return outcome
+            }
+            replaced = try tx.referral(id: latest.id, withLetter: false)
+            referral.replacesReferralID = latest.id
+            outcome.replacesReferralID = latest.id
+        }
+
+        var match: PatientMatch
+        switch filing {
+        case .patient(let key)?:
+            guard let p = try tx.patient(key: key), let id = p.id else { throw ServiceError.notFound("no patient \(key)") }
+            match = .existing(id, how: "by hand")
+        case .newPatient?:
+            match = .new
+        case nil:
+            match = try matchPatient(incoming.patient, tx)
+            // A new version belongs to the earlier version's patient; anything else needs a person.
+            if let replaced {
+                switch match {
+                case .existing(let id, _) where id == replaced.patientID: break
+                case .conflict: break
+                default:
+                    let owner = try tx.patient(id: replaced.patientID)?.recordNumber ?? String(replaced.patientID)
+                    match = .conflict("this is a new version of referral #\(replaced.id ?? 0), filed for \(owner), but its patient does not match \(owner)",
+                                      candidates: [replaced.patientID])
+                }
+            }
+        }
+
+        // A letter whose birth date could not be read cannot make a new patient: a person files
+        // it to someone on file (the value as written is named, never a stand-in date).
+        if case .new = match, incoming.patient.dateOfBirth == CDAReferralReader.unknownBirthDate {
+            let why = "the letter gives no usable birth date"
+                + (incoming.warnings.first { $0.hasPrefix("The patient's birth time") }.map { " (\($0))" } ?? "")
+            if filing == .newPatient {
+                throw ServiceError.refused(action: "file the letter as a new patient",
+                                           reasons: [why + "; register the patient (knot patient add) and file it with --patient"])
+            }
+            match = .conflict(why, candidates: [])
+        }
+
+        let patientID: Int64
+        switch match {
+        case .conflict(let why, let candidateIDs):
+            outcome.status = .conflict
+            outcome.candidates = try candidateIDs.compactMap { id in
+                try tx.patient(id: id).map { ImportCandidate(recordNumber: $0.recordNumber, name: $0.displayName, dateOfBirth: $0.dateOfBirth) }
+            }
+            if dryRun {
+                outcome.detail = "patient match is doubtful: \(why); nothing written"
+                return outcome
+            }
+            let held = try tx.holdReferralLetter(
+                HeldReferralLetter(fileName: (file as NSString).lastPathComponent, format: referral.format.rawValue,
+                                   letter: referral.originalLetter ?? Data(), sha256: sha, reason: why, candidateIDs: candidateIDs),
+                actor: actor)
+            outcome.conflictID = held
+            outcome.detail = "patient match is doubtful: \(why); no patient or referral written; held as conflict #\(held):"
+                + " file it with knot referral resolve \(held) --patient RECORD, or --new-patient"
+            return outcome
+        case .existing(let id, let how):
+            patientID = id
+            outcome.status = .matched
+            outcome.detail = "filed for patient \(try tx.patient(id: id)?.recordNumber ?? String(id)) (matched \(how))"
+        case .new:
+            var p = incoming.patient
+            p.id = nil
+            p.recordNumber = ""
+            p.alerts = []
+            if filing != nil {
+                // Filed by hand as a new patient although someone similar is on file: the
+                // identifiers another patient holds stay with the referral only.
+                p.identifiers = try p.identifiers.filter { try tx.patientID(identifier: $0) == nil }
+            }
+            let saved = try tx.insertPatient(p, actor: actor)
+            patientID = saved.id!
+            outcome.patients = 1
+            outcome.detail = "new patient \(saved.recordNumber)"
+        }
+        referral.patientID = patientID
+        let saved = try tx.insertReferral(referral, actor: actor)
+        outcome.referrals = 1
+        let existing = try tx.patient(id: patientID)!.alerts
+        for alert in incoming.proposedAlerts where !existing.contains(where: { $0.kind == alert.kind && $0.status != .dismissed }) {
+            var a = alert
+            a.status = .proposed
+            try tx.insertAlert(a, patientID: patientID, actor: actor)
+            outcome.proposedAlerts += 1
+        }
+        try tx.recordImportedDocument(sha256: sha, kind: format)
+        try tx.appendAudit(AuditEvent(actor: actor, action: .import, entity: "referral", entityID: saved.id, patientID: patientID,
+                                      detail: "sha256 \(sha)" + (replaced.map { "; replaces referral #\($0.id ?? 0)" } ?? "")))
+        if filing != nil {
+            // Who decided, and which held letter it settles (the one held from these bytes, if any).
+            let settles = try heldID ?? tx.openReferralConflicts().first { $0.sha256 == sha }?.id
+            if let settles { try tx.markReferralConflictResolved(id: settles, referralID: saved.id!, actor: actor) }
+            let how = outcome.patients == 1 ? "as a new patient" : "to the patient chosen"
+            try tx.appendAudit(AuditEvent(actor: actor, action: .update, entity: "referral", entityID: saved.id, patientID: patientID,
+                                          detail: "filed by hand \(how)" + (settles.map { " (conflict #\($0))" } ?? "")))
+        }
+        outcome.detail += "; referral #\(saved.id!)" + (replaced.map { " replaces referral #\($0.id ?? 0) (an earlier version of this letter; both kept)" } ?? "")
+            + (outcome.proposedAlerts > 0 ? "; \(outcome.proposedAlerts) alert(s) proposed for review" : "")
+        if dryRun { throw DryRun(outcome: outcome) }
+        return outcome
     }
 
     /// Why two letters are the same letter, from the kind of key they share.

@@ -188,25 +188,42 @@ extension StoreTransaction {
 
     /// Patients with this date of birth and names equal once folded (`PersonNameKey`: case,
     /// accents, punctuation and spacing ignored).
+    ///
+    /// One lookup in `patient_birth_sort` (birth date, folded name), however many patients share
+    /// the birth date; the stored names are checked again part by part, since the joined key
+    /// cannot tell "van der" + "Berg" from "van" + "der Berg".
     public func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64] {
-        try namesBorn(on: dateOfBirth).filter {
-            PersonNameKey.same($0.family, familyName) && PersonNameKey.same($0.given, givenNames)
+        let family = PersonNameKey.fold(familyName), given = PersonNameKey.fold(givenNames)
+        return try born(on: dateOfBirth, sortName: Self.sortName(family: familyName, given: givenNames), prefix: false).filter {
+            PersonNameKey.fold($0.family) == family && PersonNameKey.fold($0.given) == given
         }.map(\.id)
     }
 
     /// Patients with this date of birth and the same family name once folded (a doubtful match
     /// to report): the same folding as the exact match, so "MÜLLER" and "Muller" are Müller here too.
+    /// One range of `patient_birth_sort`: the folded names that start with the folded family name and a space.
     public func patientIDs(familyName: String, dateOfBirth: LocalDate) throws -> [Int64] {
-        try namesBorn(on: dateOfBirth).filter { PersonNameKey.same($0.family, familyName) }.map(\.id)
+        let family = PersonNameKey.fold(familyName)
+        return try born(on: dateOfBirth, sortName: family + " ", prefix: true).filter { PersonNameKey.fold($0.family) == family }.map(\.id)
     }
 
-    /// Everyone born on a day, with their names as stored (a few rows, through the date-of-birth index).
-    private func namesBorn(on dateOfBirth: LocalDate) throws -> [(id: Int64, family: String, given: String)] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT id, family_name, given_names FROM patient WHERE date_of_birth = ? ORDER BY id"),
-                         arguments: [dateOfBirth]).map {
-                             let p = $0.checked("patient")
-                             return try (id: p["id"], family: p["family_name"], given: p["given_names"])
-                         }
+    /// Those born on a day whose folded name (`sort_name`) is `sortName`, or starts with it.
+    private func born(on dateOfBirth: LocalDate, sortName: String, prefix: Bool) throws -> [(id: Int64, family: String, given: String)] {
+        // A prefix is a range of the index: from the prefix up to the same text ending in the
+        // next character after its last (a space, so "!").
+        let rows = prefix
+            ? try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, family_name, given_names FROM patient
+                WHERE date_of_birth = ? AND sort_name >= ? AND sort_name < ? ORDER BY id
+                """), arguments: [dateOfBirth, sortName, String(sortName.dropLast()) + "!"])
+            : try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, family_name, given_names FROM patient
+                WHERE date_of_birth = ? AND sort_name = ? ORDER BY id
+                """), arguments: [dateOfBirth, sortName])
+        return try rows.map {
+            let p = $0.checked("patient")
+            return try (id: p["id"], family: p["family_name"], given: p["given_names"])
+        }
     }
 
     /// The columns `summary(_:)` reads, for queries that add their own (`p` is the patient).

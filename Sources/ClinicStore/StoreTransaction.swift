@@ -67,3 +67,25 @@ extension LocalDate: DatabaseValueConvertible {
         String.fromDatabaseValue(dbValue).flatMap { try? LocalDate(parsing: $0) }
     }
 }
+
+extension StoreTransaction {
+    /// Runs `body` in a savepoint of this transaction: when it throws, everything it wrote is
+    /// rolled back (the rest of the transaction stays) and the error is rethrown, database errors
+    /// named as `ClinicDatabase.write` names them. Many letters filed in one transaction each
+    /// go in whole or leave no trace this way.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        do {
+            try db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+        } catch let e as DatabaseError {
+            throw ClinicDatabase.translate(e, path: "the clinic database")
+        } catch is RowDecodingError {
+            throw ClinicDatabase.undecodable
+        }
+        guard let result else { throw StoreError.constraint(message: "a savepoint ended without a result") }
+        return result
+    }
+}

@@ -42,7 +42,7 @@ struct BenchmarkSmokeTests {
         let stderr = String(decoding: errData, as: UTF8.self)
 
         #expect(process.terminationStatus == 0, "knot-bench --smoke failed:\n\(stderr)\n\(stdout)")
-        for figure in ["Letters: 60", "knot import, one importFile per letter", "Clinic of 200 patients", "export ", "import ",
+        for figure in ["Letters: 60", "knot import FOLDER --batch 200", "knot import FOLDER --batch 1", "one shared birth date / spread ratio", "xmllint --stream --schema on the export", "Clinic of 200 patients", "export ", "import ",
                        "Patient search at 200 patients", "p99", "Front end", "knot patient list", "Targets:", "export peak memory", "search p99"] {
             #expect(stdout.contains(figure), "no '\(figure)' in:\n\(stdout)")
         }

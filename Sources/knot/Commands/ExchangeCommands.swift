@@ -17,12 +17,15 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Check everything, write nothing.") var dryRun = false
     @Flag(help: "Refuse a CDA letter that breaks Knot's CDA profile anywhere; without it, a problem in a header element Knot can do without (never in the patient or the body) leaves that element out, with a warning each.")
     var strict = false
+    @Option(help: "Letters filed per transaction, each still all or nothing (a crash loses at most the batch being written; import again to complete it). 1: one transaction per letter.")
+    var batch: Int = ClinicSession.defaultImportBatch
     @Flag(help: "Import a clinic export that is unsigned or signed by a key this clinic does not trust (see `knot clinic trust`), marked so in the audit trail. A forged signature is refused always.")
     var untrusted = false
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if !(1...1024).contains(maxMb) { throw UsageError("--max-mb must be 1 to 1024") }
+        if !(1...100_000).contains(batch) { throw UsageError("--batch must be 1 to 100000") }
     }
 
     func run() throws {
@@ -40,25 +43,13 @@ struct ImportCommand: ParsableCommand {
         options.untrusted = untrusted
         options.strict = strict
         let progress = Progress(total: files.count, enabled: !output.json && isatty(2) == 1 && files.count > 20)
-        var outcomes: [ImportOutcome] = []
         // Checked file by file, in order: a clinic export into an empty database brings the
-        // accounts that the letters after it are then filed by.
-        var forbidden: Error?
-        for (i, f) in files.enumerated() {
-            do { try session.authorizeImport(of: [f]) } catch {
-                forbidden = forbidden ?? error
-                continue
-            }
-            let outcome = session.importFile(f, options: options)
-            outcomes.append(outcome)
-            progress.update(i + 1)
-            // A failed write (disk full, a file-size limit) stops the import: the letters after
-            // it are not filed, not rejected; they import once there is room.
-            if outcome.status == .notFiled {
-                outcomes += files.dropFirst(i + 1).map(ImportOutcome.notFiled)
-                break
-            }
-        }
+        // accounts that the letters after it are then filed by. Letters are read on every core
+        // and filed --batch to a transaction, each all or nothing; a failed write (disk full)
+        // stops the import, the files after it reported not filed.
+        let run = session.importAll(files, options: options, batchSize: batch, progress: progress.update)
+        let outcomes = run.outcomes
+        let forbidden = run.forbidden
         progress.finish()
         if output.json {
             try Console.printJSON(outcomes)

@@ -1,0 +1,260 @@
+import Foundation
+import Dispatch
+import ClinicModel
+import ClinicStore
+import ClinicXML
+import LibXML
+
+/// What `importAll` gives back: one outcome per file it reached, in order, and the first file
+/// the user may not import (those files are left out of the outcomes, as `knot import` always did).
+public struct ImportRun {
+    public var outcomes: [ImportOutcome]
+    public var forbidden: Error?
+}
+
+/// A letter read, validated and mapped on a worker thread, before the writer sees it.
+///
+/// The order of checks is `importFile`'s: size and readability first, then (in the writer, which
+/// alone reads the database) the SHA-256 of a letter imported before, then what reading it found.
+enum PreparedLetter: Sendable {
+    /// Decided before the database is asked (unreadable, over the size limit).
+    case decided(ImportOutcome)
+    /// Read; the writer checks the SHA-256 first, then files it or reports why not.
+    case read(sha: String, Reading)
+    /// Not a letter after all (a clinic export recognised only by its content): `importFile` alone.
+    case alone
+
+    enum Reading: Sendable {
+        case letter(IncomingReferral, format: String)
+        case rejected(ImportOutcome)
+    }
+}
+
+/// Results written by worker threads, one distinct slot each, read once all are done.
+private final class PreparedSlots: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<PreparedLetter?>
+    let group = DispatchGroup()
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+    /// Waits for the workers and hands over what they made.
+    func take() -> [PreparedLetter] {
+        group.wait()
+        return slots.map { $0 ?? .alone }
+    }
+}
+
+extension ClinicSession {
+    /// Letters filed per durable transaction by `importAll` unless told otherwise.
+    public static let defaultImportBatch = 200
+
+    /// Imports files in order, as `knot import` does: whole-clinic exports one by one
+    /// (`importFile`), letters in batches: read, validated and mapped on every core while this
+    /// thread files the batch before, `batchSize` letters to one durable transaction, each letter
+    /// in its own savepoint (all or nothing; a refused letter leaves no trace and the others go in).
+    ///
+    /// The outcomes are those `importFile` gives file by file: same checks in the same order, same
+    /// report. A crash loses at most the batch not yet committed; importing again completes it
+    /// (what was filed is skipped by its SHA-256). When a batch cannot be written (disk full), it
+    /// is rolled back and filed again letter by letter, so the import stops exactly where
+    /// `importFile` would, the letters after it not filed. `batchSize` 1 is one transaction per letter.
+    public func importAll(_ files: [String], options: ImportOptions = ImportOptions(), batchSize: Int = ClinicSession.defaultImportBatch,
+                          progress: (Int) -> Void = { _ in }) -> ImportRun {
+        var run = ImportRun(outcomes: [], forbidden: nil)
+        // Segments in file order: an export alone, letters in runs of at most `batchSize`.
+        var segments: [[String]] = []
+        var exports = Set<String>()
+        for f in files {
+            if Self.isClinicExport(f) {
+                exports.insert(f)
+                segments.append([f])
+            } else if let last = segments.last, let first = last.first, !exports.contains(first), last.count < max(1, batchSize) {
+                segments[segments.count - 1].append(f)
+            } else {
+                segments.append([f])
+            }
+        }
+        let isLetters = { (segment: [String]) in segment.first.map { !exports.contains($0) } ?? false }
+        func startReading(_ i: Int) -> PreparedSlots? {
+            guard i < segments.count, isLetters(segments[i]) else { return nil }
+            let segment = segments[i], slots = PreparedSlots(count: segment.count), opts = options
+            DispatchQueue.global().async(group: slots.group) {
+                DispatchQueue.concurrentPerform(iterations: segment.count) { k in
+                    slots.slots[k] = Self.prepareLetter(segment[k], options: opts)
+                }
+            }
+            return slots
+        }
+        var done = 0
+        var reading = startReading(0)
+        for (i, segment) in segments.enumerated() {
+            let prepared = reading?.take()
+            // The next batch is read while this one is written.
+            reading = startReading(i + 1)
+            var outcomes: [ImportOutcome?]
+            if let prepared {
+                outcomes = fileLetters(segment, prepared, options: options, forbidden: &run.forbidden)
+            } else {
+                do {
+                    try authorizeImport(of: segment)
+                    outcomes = [importFile(segment[0], options: options)]
+                } catch {
+                    run.forbidden = run.forbidden ?? error
+                    outcomes = [nil]
+                }
+            }
+            for o in outcomes {
+                done += 1
+                progress(done)
+                guard let o else { continue }
+                run.outcomes.append(o)
+                // A failed write (disk full, a file-size limit) stops the import: the files after
+                // it are not filed, not rejected; they import once there is room.
+                if o.status == .notFiled {
+                    let reached = segments[..<i].reduce(0) { $0 + $1.count } + outcomes.count
+                    run.outcomes += files.dropFirst(reached).map(ImportOutcome.notFiled)
+                    _ = reading?.take()
+                    return run
+                }
+            }
+        }
+        return run
+    }
+
+    /// Files one batch of prepared letters: one transaction, a savepoint per letter. Outcomes in
+    /// order; nil for a letter the user may not import. Falls back to `importFile` letter by
+    /// letter when the batch cannot be written whole (and for a letter that turned out to be a
+    /// clinic export, after committing those before it).
+    private func fileLetters(_ files: [String], _ prepared: [PreparedLetter], options: ImportOptions,
+                             forbidden: inout Error?) -> [ImportOutcome?] {
+        var outcomes: [ImportOutcome?] = []
+        var start = 0
+        while start < files.count {
+            var denied: Error?
+            let filed: [ImportOutcome?]?
+            do {
+                filed = try database.write { tx in
+                    var filed: [ImportOutcome?] = []
+                    for k in start..<files.count {
+                        if case .alone = prepared[k] { break }
+                        do { try authorizeImport(of: [files[k]]) } catch {
+                            denied = denied ?? error
+                            filed.append(nil)
+                            continue
+                        }
+                        filed.append(try fileLetter(files[k], prepared[k], in: tx, dryRun: options.dryRun))
+                    }
+                    return filed
+                }
+            } catch {
+                // Not written at all (disk full, busy): each letter again in its own transaction,
+                // which reports (and stops) exactly as a letter-by-letter import does.
+                filed = nil
+            }
+            if let filed {
+                if let denied { forbidden = forbidden ?? denied }
+                outcomes += filed
+                start += filed.count
+                if start < files.count {
+                    // A clinic export found by its content: alone, as `importFile` does.
+                    outcomes.append(importAlone(files[start], options: options, forbidden: &forbidden))
+                    start += 1
+                }
+            } else {
+                for k in start..<files.count {
+                    let o = importAlone(files[k], options: options, forbidden: &forbidden)
+                    outcomes.append(o)
+                    if o?.status == .notFiled { return outcomes }
+                }
+                return outcomes
+            }
+        }
+        return outcomes
+    }
+
+    private func importAlone(_ file: String, options: ImportOptions, forbidden: inout Error?) -> ImportOutcome? {
+        do { try authorizeImport(of: [file]) } catch {
+            forbidden = forbidden ?? error
+            return nil
+        }
+        return importFile(file, options: options)
+    }
+
+    /// One prepared letter inside a batch's transaction, in its own savepoint. Throws only when
+    /// the transaction itself cannot go on (a failed write), so the batch is redone letter by letter.
+    private func fileLetter(_ file: String, _ prepared: PreparedLetter, in tx: any ClinicRecords, dryRun: Bool) throws -> ImportOutcome {
+        func logged(_ o: ImportOutcome) -> ImportOutcome {
+            if o.status == .rejected { logger.info("import rejected", metadata: ["format": .string(o.format ?? "unknown")]) }
+            return o
+        }
+        switch prepared {
+        case .decided(let o): return logged(o)
+        case .alone:
+            // Never reached: the batch stops before such a file and `importFile` takes it alone.
+            return ImportOutcome(file: file, status: .notFiled, format: "records", detail: "not filed: a whole-clinic export is imported on its own")
+        case .read(let sha, let reading):
+            if try tx.wasImported(sha256: sha) || tx.referralID(sha256: sha) != nil {
+                return ImportOutcome(file: file, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
+            }
+            switch reading {
+            case .rejected(let o): return logged(o)
+            case .letter(let incoming, let format):
+                do {
+                    return try tx.savepoint {
+                        try fileReferral(incoming, in: tx, file: file, format: format, sha: sha, dryRun: dryRun)
+                    }
+                } catch let dry as DryRun {
+                    var o = dry.outcome
+                    if o.status != .conflict { o.detail += " (dry run: nothing written)" }
+                    return o
+                } catch let e as StoreError where e.isWriteFailure {
+                    throw e
+                } catch {
+                    return logged(ImportOutcome(file: file, status: .rejected, format: nil, detail: Self.describe(error)))
+                }
+            }
+        }
+    }
+
+    /// Reads, validates and maps one letter without the database (safe on any thread), with the
+    /// checks `importFile` makes before filing, in its order.
+    static func prepareLetter(_ path: String, options: ImportOptions) -> PreparedLetter {
+        func rejected(_ detail: String, format: String? = nil) -> ImportOutcome {
+            ImportOutcome(file: path, status: .rejected, format: format, detail: detail)
+        }
+        guard let attrs = try? FileManager.default.attributesOfItem(atPath: path), let size = attrs[.size] as? Int else {
+            return .decided(rejected("cannot read the file"))
+        }
+        if size > options.maxBytes {
+            return .decided(rejected("the file is \(size) bytes, over the \(options.maxBytes)-byte limit (--max-mb)"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { return .decided(rejected("cannot read the file")) }
+        let sha = LetterDigest.sha256Hex(data)
+        let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: (path as NSString).lastPathComponent)
+        do {
+            let kind = try DocumentKind.detect(data, fileName: parseOptions.fileName, options: parseOptions)
+            switch kind {
+            case .knotReferral:
+                let incoming = try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions)
+                return .read(sha: sha, .letter(incoming, format: "knot-referral"))
+            case .cdaDocument:
+                let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
+                                                          extraSchema: options.extraCDASchema)
+                return .read(sha: sha, .letter(incoming, format: "cda"))
+            case .clinicRecords:
+                return .alone
+            case .plan:
+                return .read(sha: sha, .rejected(rejected("a follow-up plan document is an export for patients and referrers, not something to import", format: "plan")))
+            case .unknown(let root, let ns):
+                return .read(sha: sha, .rejected(rejected("<\(root)> in namespace \(ns ?? "(none)") is not a format Knot reads (Knot records, Knot referral, HL7 CDA)")))
+            }
+        } catch {
+            return .read(sha: sha, .rejected(rejected(describe(error))))
+        }
+    }
+}
