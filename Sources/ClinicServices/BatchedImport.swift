@@ -238,20 +238,18 @@ extension ClinicSession {
         let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: (path as NSString).lastPathComponent)
         do {
             let kind = try DocumentKind.detect(data, fileName: parseOptions.fileName, options: parseOptions)
+            if let (incoming, format) = try ClinicSession.readLetter(kind, data, parseOptions: parseOptions, options: options) {
+                return .read(sha: sha, .letter(incoming, format: format))
+            }
             switch kind {
-            case .knotReferral:
-                let incoming = try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions)
-                return .read(sha: sha, .letter(incoming, format: "knot-referral"))
-            case .cdaDocument:
-                let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
-                                                          extraSchema: options.extraCDASchema)
-                return .read(sha: sha, .letter(incoming, format: "cda"))
+            case .knotReferral, .cdaDocument, .fhirReferral:
+                preconditionFailure("a referral letter is read above")
             case .clinicRecords:
                 return .alone
             case .plan:
                 return .read(sha: sha, .rejected(rejected("a follow-up plan document is an export for patients and referrers, not something to import", format: "plan")))
             case .unknown(let root, let ns):
-                return .read(sha: sha, .rejected(rejected("<\(root)> in namespace \(ns ?? "(none)") is not a format Knot reads (Knot records, Knot referral, HL7 CDA)")))
+                return .read(sha: sha, .rejected(rejected("<\(root)> in namespace \(ns ?? "(none)") is not a format Knot reads (Knot records, Knot referral, HL7 CDA, HL7 FHIR)")))
             }
         } catch {
             return .read(sha: sha, .rejected(rejected(describe(error))))

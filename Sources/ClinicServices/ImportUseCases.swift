@@ -166,17 +166,12 @@ extension ClinicSession {
                 return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
             }
             let kind = try DocumentKind.detect(data, fileName: parseOptions.fileName, options: parseOptions)
+            if let (incoming, format) = try Self.readLetter(kind, data, parseOptions: parseOptions, options: options) {
+                return try fileReferral(incoming, file: name, format: format, sha: sha, dryRun: options.dryRun, filing: filing)
+            }
             switch kind {
-            case .knotReferral:
-                let incoming = try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions)
-                return try fileReferral(incoming, file: name, format: "knot-referral", sha: sha, dryRun: options.dryRun, filing: filing)
-            case .cdaDocument:
-                let incoming = try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
-                                                          extraSchema: options.extraCDASchema, strict: options.strict)
-                return try fileReferral(incoming, file: name, format: "cda", sha: sha, dryRun: options.dryRun, filing: filing)
-            case .fhirReferral:
-                let incoming = try FHIRReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions)
-                return try fileReferral(incoming, file: name, format: "fhir", sha: sha, dryRun: options.dryRun, filing: filing)
+            case .knotReferral, .cdaDocument, .fhirReferral:
+                preconditionFailure("a referral letter is read above")
             case .clinicRecords:
                 try authorize(.importClinicExport)
                 if filing != nil { return rejected("a whole-clinic export is not a referral letter to file for a patient", format: "records") }
@@ -204,6 +199,24 @@ extension ClinicSession {
             return ImportOutcome(file: name, status: .notFiled, format: nil, detail: "disk full: \(e.description)")
         } catch {
             return rejected(Self.describe(error))
+        }
+    }
+
+    /// Reads a referral letter of any format Knot files (its own, HL7 CDA, HL7 FHIR), with the
+    /// format's stored name; nil for a document that is not a referral letter. The one place a
+    /// document kind picks its reader, for `importFile` and the batched import alike.
+    static func readLetter(_ kind: DocumentKind, _ data: Data, parseOptions: ParseOptions,
+                           options: ImportOptions) throws -> (IncomingReferral, format: String)? {
+        switch kind {
+        case .knotReferral:
+            return (try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions), "knot-referral")
+        case .cdaDocument:
+            return (try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
+                                               extraSchema: options.extraCDASchema, strict: options.strict), "cda")
+        case .fhirReferral:
+            return (try FHIRReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions), "fhir")
+        case .clinicRecords, .plan, .unknown:
+            return nil
         }
     }
 
