@@ -94,7 +94,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FollowUpPlansTests", dependencies: ["FollowUpPlans", "ClinicModel", "LibXML", "ClinicTestSupport"], resources: [.copy("Golden")]),
-        .testTarget(name: "ClinicStorePostgresTests", dependencies: ["ClinicStorePostgres", "ClinicModel", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .testTarget(
+            name: "ClinicStorePostgresTests",
+            dependencies: ["ClinicStorePostgres", "ClinicModel", "ClinicStore", "ClinicTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(name: "ClinicServicesTests", dependencies: ["ClinicServices", "ClinicStore", "ClinicModel", "ClinicTestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "ClinicTUITests", dependencies: ["ClinicTUI", "TerminalKit", "ClinicServices", "ClinicStore", "ClinicModel", "ClinicTestSupport"], resources: [.copy("Golden")]),

@@ -72,7 +72,8 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
     /// Reads a `postgres://` or `postgresql://` URL.
     ///
     /// - A user name missing from the URL comes from `PGUSER`, then the login name; a database
-    ///   missing from the path is named like the user (libpq's defaults).
+    ///   missing from the path is named like the user (libpq's defaults). A URL without a host
+    ///   reaches `localhost` over TCP (libpq would use its compiled-in socket folder instead).
     /// - A host that starts with `/` (percent-encoded in the authority, `%2Fvar%2Frun%2Fpostgresql`,
     ///   or given as `?host=/var/run/postgresql`) is a unix-socket folder.
     /// - Parameters: `sslmode`, `passfile`, `host`, `port`, `sslrootcert`, `application_name`,
@@ -211,7 +212,8 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
             settings.endpoint = .tcp(host: "localhost", port: resolvedPort)
         }
 
-        let user = try userText.map { try decode($0, field: "user") }
+        var user: String?
+        if let userText { user = try decode(userText, field: "user") }
         let fallbackUser = environment["PGUSER"].flatMap { $0.isEmpty ? nil : $0 } ?? currentUser ?? loginName()
         guard let username = (user?.isEmpty == false ? user : nil) ?? fallbackUser, !username.isEmpty else {
             throw .invalid(field: "user", value: "", rule: "named in the URL (user@host) or by PGUSER")

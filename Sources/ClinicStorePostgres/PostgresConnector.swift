@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import PostgresNIO
 
 /// Opens connections to the clinic group's server from ``PostgresConnectionSettings``: the

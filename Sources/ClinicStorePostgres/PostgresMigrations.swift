@@ -1,4 +1,3 @@
-import Logging
 import PostgresNIO
 
 /// Brings a clinic database on PostgreSQL to the schema this Knot knows, one named migration
@@ -68,7 +67,7 @@ public enum PostgresMigrations {
                 do {
                     try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
                 } catch {
-                    try? await connection.query("ROLLBACK", logger: logger)
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
                     throw PostgresMigrationError.failed(migration: migration.name, statement: index + 1,
                                                         detail: PostgresServerError(error).description)
                 }
@@ -76,12 +75,12 @@ public enum PostgresMigrations {
             try await connection.query(
                 PostgresQuery(unsafeSQL: "INSERT INTO \(table) (name) VALUES (\(literal(migration.name)))"), logger: logger)
             try await connection.query("COMMIT", logger: logger)
-            logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
+            logger.debug("applied migration", metadata: ["migration": "\(migration.name)"])
             return true
         } catch let error as PostgresMigrationError {
             throw error
         } catch {
-            try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await connection.query("ROLLBACK", logger: logger)
             throw .failed(migration: migration.name, statement: 0, detail: PostgresServerError(error).description)
         }
     }
@@ -93,7 +92,7 @@ public enum PostgresMigrations {
             for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
             try await connection.query("COMMIT", logger: logger)
         } catch {
-            try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await connection.query("ROLLBACK", logger: logger)
             throw .failed(migration: during, statement: 0, detail: PostgresServerError(error).description)
         }
     }

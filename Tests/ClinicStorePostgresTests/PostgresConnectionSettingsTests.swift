@@ -21,7 +21,7 @@ struct PostgresConnectionSettingsTests {
         #expect(s.connectTimeoutSeconds == 5)
     }
 
-    @Test func defaultsFollowLibpq() throws {
+    @Test func defaultsForUserDatabasePortAndTLS() throws {
         let s = try PostgresConnectionSettings.parse("postgresql://db1", environment: ["PGUSER": "reception"])
         #expect(s.endpoint == .tcp(host: "db1", port: 5432))
         #expect(s.username == "reception")

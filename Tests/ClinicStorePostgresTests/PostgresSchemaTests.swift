@@ -87,7 +87,7 @@ struct PostgresSchemaTests {
     }
 
     @Test func aMissingExtensionIsNamedAndNothingIsHalfApplied() async throws {
-        try await PostgresTestServer.withFreshDatabase { db in
+        try await PostgresTestServer.withFreshDatabase { (db: PostgresConnection) async throws(any Error) in
             let needy = PGMigration(name: "pg-test-needs-extension", requiredExtensions: ["knot_no_such_extension"],
                                     statements: ["CREATE TABLE should_not_exist (id integer)"])
             do throws(PostgresMigrationError) {
@@ -226,7 +226,7 @@ struct PostgresSchemaTests {
             await db.expectRefused("TRUNCATE patient CASCADE", sqlState: "23000", saying: "clinical records are never deleted")
             // The foreign keys hold on their own: with the trigger disabled, RESTRICT refuses.
             try await db.run("ALTER TABLE patient DISABLE TRIGGER patient_no_delete")
-            await db.expectRefused("DELETE FROM patient WHERE id = \(clinic.patient)", sqlState: "23001")
+            await db.expectRefused("DELETE FROM patient WHERE id = \(clinic.patient)", sqlState: "23503", saying: "foreign key")
             try await db.run("ALTER TABLE patient ENABLE TRIGGER patient_no_delete")
             #expect(try await db.ints("SELECT count(*) FROM patient") == [1])
             let foreignKeys = try await db.strings("SELECT confdeltype::text FROM pg_constraint WHERE contype = 'f'")

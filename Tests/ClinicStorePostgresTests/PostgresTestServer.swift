@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import PostgresNIO
 import Testing
 @testable import ClinicStorePostgres
@@ -31,7 +30,7 @@ enum PostgresTestServer {
                 throw error
             }
         } catch {
-            try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            _ = try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
             try? await admin.close()
             throw error
         }
