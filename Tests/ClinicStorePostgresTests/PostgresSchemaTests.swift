@@ -176,6 +176,38 @@ struct PostgresSchemaTests {
         }
     }
 
+    /// Two terminals at once: one adds a needle to a draft visit, the other signs it. The
+    /// signing waits for the entry's transaction (the entry holds its visit FOR SHARE) and then
+    /// sees the needle: the visit never ends signed with a needle unaccounted for.
+    @Test func aNeedleAddedWhileAnotherSessionSignsIsCounted() async throws {
+        try await PostgresTestServer.withFreshDatabase { db in
+            try await PostgresMigrations.migrate(db)
+            let clinic = try await seed(db)
+            let name = try await db.strings("SELECT current_database()::text")[0]
+            let signer = try await PostgresTestServer.second(like: name)
+            try await db.run("BEGIN")
+            try await db.run("""
+                INSERT INTO needling_entry (visit_id, muscle_id, side, needle_brand, needle_gauge_mm, needle_length_mm, needle_lot,
+                                            inserted, removed, technique, twitch_responses, sharps_disposed)
+                VALUES (\(clinic.visit), 'gluteus-medius', 'right', 'Seirin', 0.30, 50, 'LOT2', 2, 0, 'static', 0, 1)
+                """)
+            async let signing: PostgresServerError? = {
+                do {
+                    try await signer.run("UPDATE visit SET status = 'signed', signed_at = 't' WHERE id = \(clinic.visit)")
+                    return nil
+                } catch {
+                    return PostgresServerError(error)
+                }
+            }()
+            try await Task.sleep(for: .milliseconds(500))
+            try await db.run("COMMIT")
+            let refusal = await signing
+            try await signer.close()
+            #expect(refusal?.message.contains("needle count does not balance") == true, "\(String(describing: refusal))")
+            #expect(try await db.strings("SELECT status FROM visit WHERE id = \(clinic.visit)") == ["draft"])
+        }
+    }
+
     @Test func theAuditTrailIsAppendOnly() async throws {
         try await PostgresTestServer.withFreshDatabase { db in
             try await PostgresMigrations.migrate(db)
