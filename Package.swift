@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C: libxml2 through pkg-config (Debian libxml2-dev). Only LibXML imports it.
@@ -53,6 +54,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // PostgreSQL store for clinic groups (issue 20, in progress): connection settings and the
+        // frozen schema. Only this target imports PostgresNIO.
+        .target(
+            name: "ClinicStorePostgres",
+            dependencies: ["ClinicModel", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         // The canonical XSD files live in the top-level Schemas/ folder; this target bundles them.
         .target(name: "KnotSchemas", path: "Schemas", resources: schemaFiles.map { .copy($0) }),
@@ -100,6 +107,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FollowUpPlansTests", dependencies: ["FollowUpPlans", "TextCells", "ClinicModel", "LibXML", "ClinicTestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "ClinicStorePostgresTests",
+            dependencies: ["ClinicStorePostgres", "ClinicModel", "ClinicStore", "ClinicTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(name: "ClinicServicesTests", dependencies: ["ClinicServices", "ClinicDemo", "ClinicStore", "ClinicModel", "ClinicTestSupport"]),
         .testTarget(name: "ClinicDemoTests", dependencies: ["ClinicDemo", "ClinicServices", "ClinicStore", "ClinicModel", "FollowUpPlans", "ClinicTestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TextCells", "SeededRandom"]),
