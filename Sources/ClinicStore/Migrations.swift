@@ -27,6 +27,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-safety-strike") { db in try safetyStrike(db) }
         m.registerMigration("v5-outcomes") { db in try outcomes(db) }
         m.registerMigration("v5-letter-templates") { db in try letterTemplates(db) }
+        m.registerMigration("v5-keyed-seals") { db in try keyedSeals(db) }
         return m
     }
 
