@@ -241,7 +241,9 @@ enum RowSeal {
     /// triggers: they exist only on this connection, so a write from sqlite3 is never noted).
     static func followKeyedTables(_ db: Database, tables: [KeyedTable]) throws {
         guard !tables.isEmpty else { return }
-        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS knot_touched (tbl TEXT NOT NULL, row_key TEXT NOT NULL, PRIMARY KEY (tbl, row_key)) WITHOUT ROWID")
+        // No key and no constraint: an outer statement's conflict policy (an upsert's) would
+        // override the triggers' own, so duplicates are kept and read back DISTINCT.
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS knot_touched (tbl TEXT, row_key TEXT)")
         for t in tables {
             let name = t.name.quotedDatabaseIdentifier
             let literal = "'" + t.name.replacingOccurrences(of: "'", with: "''") + "'"
@@ -250,8 +252,8 @@ enum RowSeal {
                 try db.execute(sql: "CREATE TEMP TRIGGER IF NOT EXISTS \(trigger) AFTER \(event) ON main.\(name) BEGIN \(body) END")
             }
             // Unqualified inside a trigger (SQLite's rule): a temporary trigger finds the temporary table.
-            let new = "INSERT OR IGNORE INTO knot_touched (tbl, row_key) VALUES (\(literal), \(t.keySQL("NEW.")));"
-            let old = "INSERT OR IGNORE INTO knot_touched (tbl, row_key) VALUES (\(literal), \(t.keySQL("OLD.")));"
+            let new = "INSERT INTO knot_touched (tbl, row_key) VALUES (\(literal), \(t.keySQL("NEW.")));"
+            let old = "INSERT INTO knot_touched (tbl, row_key) VALUES (\(literal), \(t.keySQL("OLD.")));"
             try trigger("i", "INSERT", new)
             try trigger("u", "UPDATE", new + old)
             try trigger("d", "DELETE", old)
@@ -332,7 +334,7 @@ enum RowSeal {
     /// The keyed-table rows Knot's connection wrote in this transaction (and forgets them).
     private static func takeKeyedTouches(_ db: Database) throws -> [(String, String)] {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM temp.sqlite_master WHERE name = 'knot_touched'") == true else { return [] }
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT tbl, row_key FROM temp.knot_touched ORDER BY tbl, row_key"))
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT tbl, row_key FROM temp.knot_touched ORDER BY tbl, row_key"))
         guard !rows.isEmpty else { return [] }
         try db.execute(sql: "DELETE FROM temp.knot_touched")
         return rows.map { ($0["tbl"], $0["row_key"]) }
