@@ -87,22 +87,29 @@ struct SealHasher {
 
     init(_ key: ClinicKey) { base = HMAC<SHA256>(key: key.macKey) }
 
-    /// The same bytes as `ClinicKey.mac(parts)` (each part length-prefixed), raw.
+    /// The same bytes as `ClinicKey.mac(parts)` (each part length-prefixed), raw: the parts are
+    /// laid end to end in one buffer and hashed in one call (a call per part cost more than the
+    /// hashing, in the profile of `audit verify`).
     func mac(_ parts: [UnsafeRawBufferPointer]) -> [UInt8] {
-        var h = base
+        var message: [UInt8] = []
+        message.reserveCapacity(parts.reduce(0) { $0 + 8 + $1.count })
         for p in parts {
-            let n = UInt64(p.count).bigEndian
-            withUnsafeBytes(of: n) { h.update(data: $0) }
-            h.update(data: p)
+            let n = UInt64(p.count)
+            for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: n >> UInt64(shift))) }
+            message.append(contentsOf: p)
         }
+        var h = base
+        message.withUnsafeBytes { h.update(data: $0) }
         return h.finalize().withUnsafeBytes { Array($0) }
     }
 
     /// The seal of a rowid row: `ClinicKey.mac(["row", table, String(rowID), columns])`.
     func row(table: [UInt8], rowID: Int64, columns: UnsafeRawBufferPointer) -> [UInt8] {
-        let id = Array(String(rowID).utf8)
-        return Self.rowTag.withUnsafeBytes { tag in
-            table.withUnsafeBytes { t in id.withUnsafeBytes { i in mac([tag, t, i, columns]) } }
+        var id = String(rowID)
+        return id.withUTF8 { i in
+            Self.rowTag.withUnsafeBytes { tag in
+                table.withUnsafeBytes { t in mac([tag, t, UnsafeRawBufferPointer(i), columns]) }
+            }
         }
     }
 
@@ -155,14 +162,14 @@ struct ColumnDigester {
         switch sqlite3_column_type(stmt, index) {
         case SQLITE_INTEGER:
             let v = sqlite3_column_int64(stmt, index).bigEndian
-            h.update(data: [1])
+            tag(&h, 1)
             withUnsafeBytes(of: v) { h.update(bufferPointer: $0) }
         case SQLITE_FLOAT:
             let v = sqlite3_column_double(stmt, index).bitPattern.bigEndian
-            h.update(data: [2])
+            tag(&h, 2)
             withUnsafeBytes(of: v) { h.update(bufferPointer: $0) }
         case SQLITE_TEXT:
-            h.update(data: [3])
+            tag(&h, 3)
             // GRDB reads text as a C string (up to the first NUL, invalid UTF-8 repaired): the
             // same bytes here, so a seal made either way compares.
             guard let text = sqlite3_column_text(stmt, index) else { break }
@@ -181,15 +188,21 @@ struct ColumnDigester {
                 s.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
             }
         case SQLITE_BLOB:
-            h.update(data: [4])
+            tag(&h, 4)
             let count = Int(sqlite3_column_bytes(stmt, index))
             if count > 0, let blob = sqlite3_column_blob(stmt, index) {
                 h.update(bufferPointer: UnsafeRawBufferPointer(start: blob, count: count))
             }
         default:
-            h.update(data: [0])
+            tag(&h, 0)
         }
         return h.finalize()
+    }
+
+    /// The type byte before a value (no array made for it).
+    @inline(__always) private static func tag(_ h: inout SHA256, _ value: UInt8) {
+        var byte = value
+        withUnsafeBytes(of: &byte) { h.update(bufferPointer: $0) }
     }
 }
 
