@@ -136,8 +136,6 @@ struct ColumnDigester {
         names = statement.columnNames.dropFirst(first).map { Array($0.utf8) }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// Replaces `out` with the current row's `name:digest,…` bytes.
     func columns(_ stmt: SQLiteStatement, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
@@ -146,12 +144,19 @@ struct ColumnDigester {
             out.append(contentsOf: name)
             out.append(UInt8(ascii: ":"))
             let digest = Self.digest(stmt, first + Int32(i))
-            digest.withUnsafeBytes { bytes in
-                for b in bytes.prefix(8) {
-                    out.append(Self.hexDigits[Int(b >> 4)])
-                    out.append(Self.hexDigits[Int(b & 0x0F)])
+            // 16 hex digits built on the stack and appended at once (a byte at a time was a
+            // sixth of `audit verify` in its profile).
+            var hex: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &hex) { dst in
+                digest.withUnsafeBytes { src in
+                    for j in 0..<8 {
+                        let hi = src[j] >> 4, lo = src[j] & 0x0F
+                        dst[2 * j] = hi < 10 ? 48 + hi : 87 + hi
+                        dst[2 * j + 1] = lo < 10 ? 48 + lo : 87 + lo
+                    }
                 }
             }
+            withUnsafeBytes(of: &hex) { out.append(contentsOf: $0) }
         }
     }
 
@@ -538,10 +543,15 @@ enum RowSeal {
                 checked += 1
                 let stored = Self.cell(s, 1)
                 let macHex = Self.cell(s, 2)
-                let macParsed = Self.unhex(macHex, into: &storedMAC)
-                if macParsed { xor(&root, storedMAC) }
                 let expected = hasher.row(table: name, rowID: sealID, columns: stored)
-                let sealValid = macParsed && expected == storedMAC
+                // The stored seal is compared as text with the one computed (no parsing in the
+                // usual case); only a seal that differs is parsed for the root.
+                let sealValid = Self.hexEquals(expected, macHex)
+                if sealValid {
+                    xor(&root, expected)
+                } else if Self.unhex(macHex, into: &storedMAC) {
+                    xor(&root, storedMAC)
+                }
                 if haveRow, rowID == sealID {
                     digester.columns(r, into: &current)
                     let same = current.count == stored.count
@@ -622,6 +632,16 @@ enum RowSeal {
             }
         }
         return (findings, ClinicKey.hex(root), more, checked)
+    }
+
+    /// Whether `text` is the lower-case hex of `bytes` (how Knot stores seals).
+    static func hexEquals(_ bytes: [UInt8], _ text: UnsafeRawBufferPointer) -> Bool {
+        guard text.count == bytes.count * 2 else { return false }
+        for (j, b) in bytes.enumerated() {
+            let hi = b >> 4, lo = b & 0x0F
+            if text[2 * j] != (hi < 10 ? 48 + hi : 87 + hi) || text[2 * j + 1] != (lo < 10 ? 48 + lo : 87 + lo) { return false }
+        }
+        return true
     }
 
     /// The bytes of a text cell of the current row (valid until the statement steps again).
