@@ -52,6 +52,8 @@ let package = Package(
             dependencies: [
                 "ClinicModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for reading cells without a Swift value each when verifying seals.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

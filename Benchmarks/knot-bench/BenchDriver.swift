@@ -29,6 +29,16 @@ struct BenchDriver {
         Output.line(report.header)
         Output.line("work folder: \(work)\n")
 
+        if options.verifyOnly {
+            for size in options.patientCounts {
+                let db = (work as NSString).appendingPathComponent("clinic-\(size).sqlite")
+                try generateClinic(size: size, db: db, work: work)
+                try verifyClinic(db: db, size: size, work: work)
+            }
+            Output.line("\n" + report.summary)
+            if let path = options.jsonPath { try JSONEncoder().encode(report.figures).write(to: URL(fileURLWithPath: path)) }
+            return 0
+        }
         if options.letterCount > 0 { try letters(work: work) }
         var largestDB: String?
         for size in options.patientCounts {
@@ -169,14 +179,46 @@ struct BenchDriver {
 
     // MARK: - Export and import
 
-    private mutating func clinic(size: Int, work: String) throws -> String {
-        let db = (work as NSString).appendingPathComponent("clinic-\(size).sqlite")
-        let key = "clinic.\(size)"
+    @discardableResult
+    private mutating func generateClinic(size: Int, db: String, work: String) throws -> Int {
         let gen = try phase("generate", ["--db", db, "--patients", "\(size)", "--visits", "\(options.visitsPerPatient)",
                                          "--seed", "\(options.seed)", "--today", "\(Self.today)"], work: work)
         let visits = Int(gen.figures["visits"] ?? 0)
         report.line("\nClinic of \(size) patients, \(visits) visits (generated in \(Format.seconds(gen.figures["seconds"] ?? 0)),"
                     + " database \(Format.megabytes(Self.fileSize(db) + Self.fileSize(db + "-wal"))))")
+        return visits
+    }
+
+    /// `knot audit verify` (whole, then resumed from its checkpoint) against two peers on the same
+    /// file: a plain read of every cell in the same process, and `sqlite3 DB 'PRAGMA integrity_check'`.
+    private mutating func verifyClinic(db: String, size: Int, work: String) throws {
+        let key = "clinic.\(size).verify"
+        let r = try phase("verify", ["--db", db], work: work)
+        let f = r.figures
+        for (k, v) in f { report.figures["\(key).\(k)"] = v }
+        let whole = f["wholeSeconds"] ?? 0
+        let scan = f["scanSeconds"] ?? 0
+        report.line("  audit verify: \(Int(f["rows"] ?? 0)) rows, \(Int(f["events"] ?? 0)) events: whole \(Format.seconds(whole)),"
+                    + " resumed from its checkpoint \(Format.seconds(f["resumedSeconds"] ?? 0)), peak \(Format.megabytes(Int(f["peakBytes"] ?? 0)));"
+                    + " findings \(Int(f["whole.findings"] ?? -1)) and \(Int(f["resumed.findings"] ?? -1)) (0 expected)")
+        for note in r.notes { report.line("    WARNING: \(note)") }
+        report.line("  peer, same process: plain read of every cell of the same \(Int(f["scanRows"] ?? 0)) rows \(Format.seconds(scan))"
+                    + (scan > 0 ? " (verify / scan \(String(format: "%.1f", whole / scan))x)" : ""))
+        if let sqlite3 = Self.which("sqlite3") {
+            let out = try ChildProcess.run(sqlite3, [db, "PRAGMA integrity_check"], stdout: (work as NSString).appendingPathComponent("integrity.txt"),
+                                           stderr: (work as NSString).appendingPathComponent("integrity.err"))
+            report.figures["\(key).integrityCheckSeconds"] = out.seconds
+            report.figures["\(key).integrityCheckPeakBytes"] = Double(out.peakBytes)
+            report.line("  peer: sqlite3 PRAGMA integrity_check \(Format.seconds(out.seconds)), peak \(Format.megabytes(out.peakBytes))"
+                        + (out.seconds > 0 ? " (verify / integrity_check \(String(format: "%.1f", whole / out.seconds))x)" : ""))
+        }
+    }
+
+    private mutating func clinic(size: Int, work: String) throws -> String {
+        let db = (work as NSString).appendingPathComponent("clinic-\(size).sqlite")
+        let key = "clinic.\(size)"
+        let visits = try generateClinic(size: size, db: db, work: work)
+        try verifyClinic(db: db, size: size, work: work)
 
         let file = (work as NSString).appendingPathComponent("export-\(size).xml")
         let ex = try phase("export", ["--db", db, "--file", file], work: work)

@@ -36,12 +36,14 @@ struct BenchOptions: Sendable {
     var jsonPath: String?
     /// Tiny sizes, for the test suite.
     var smoke = false
+    /// Only generate each clinic and time `audit verify` on it (no letters, export, search...).
+    var verifyOnly = false
 
     static let usage = """
     usage: knot-bench [--smoke] [--patients N[,N...]] [--visits N] [--letters N] [--queries N]
                       [--process-runs N] [--seed N] [--work DIR] [--keep] [--knot PATH]
                       [--schemas DIR] [--json FILE] [--large-clinic DB] [--match-letters N]
-                      [--python PATH]
+                      [--python PATH] [--verify-only]
            knot-bench phase NAME --result FILE [phase options]
       --smoke        tiny sizes (60 letters, 200 patients) to check the benchmark works
       --patients     clinic sizes for export/import (default 10000,100000; search and the
@@ -52,6 +54,7 @@ struct BenchOptions: Sendable {
       --match-letters N  letters filed with one shared birth date, then spread (default 4000;
                      0 skips)
       --python       the Python for the lxml + sqlite3 reference importer (default python3)
+      --verify-only  only generate each clinic and time `knot audit verify` on it
     """
 
     init(_ arguments: [String]) throws {
@@ -69,6 +72,7 @@ struct BenchOptions: Sendable {
         while let flag = rest.popFirst() {
             switch flag {
             case "--smoke": smoke = true
+            case "--verify-only": verifyOnly = true
             case "--patients":
                 let text = try value(flag)
                 patientCounts = try text.split(separator: ",").map {

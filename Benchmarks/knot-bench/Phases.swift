@@ -30,6 +30,7 @@ enum Phases {
             case "read-letters": result = try readLetters(options)
             case "search": result = try SearchBench.run(options)
             case "tui": result = try FrontEndBench.run(options)
+            case "verify": result = try verify(options)
             default: throw BenchError.usage("unknown phase '\(name)'")
             }
             result.figures["peakBytes"] = Double(ProcessMemory.peakBytes)
@@ -84,6 +85,38 @@ enum Phases {
         r.figures["visits"] = Double(outcome.visits)
         guard outcome.status == .created else {
             throw BenchError.setup("the import was \(outcome.status.rawValue): \(outcome.detail)")
+        }
+        return r
+    }
+
+    /// `knot audit verify` as `ClinicSession.verifyAudit` runs it: first with no checkpoint (the
+    /// whole chain walked), then again resuming from the checkpoint the first left; every row is
+    /// re-read and compared with its seal both times. The peer, in the same process: a plain read
+    /// of every cell of the same tables (`ClinicDatabase.plainScan`).
+    static func verify(_ o: PhaseArguments) throws -> PhaseResult {
+        let db = try ClinicDatabase(path: try o.string("db"), create: false)
+        let session = ClinicSession.maintenance(database: db, actor: "bench")
+        var r = PhaseResult()
+        var start = Clock.now()
+        let scan = try db.plainScan()
+        r.figures["scanSeconds"] = Clock.seconds(since: start)
+        r.figures["scanRows"] = Double(scan.rows)
+        r.figures["scanBytes"] = Double(scan.bytes)
+        start = Clock.now()
+        let whole = try session.verifyAudit()
+        r.figures["wholeSeconds"] = Clock.seconds(since: start)
+        r.figures["wholePeakBytes"] = Double(ProcessMemory.peakBytes)
+        start = Clock.now()
+        let resumed = try session.verifyAudit()
+        r.figures["resumedSeconds"] = Clock.seconds(since: start)
+        r.figures["resumedFrom"] = Double(resumed.resumedFrom ?? 0)
+        r.figures["events"] = Double(whole.eventsChecked)
+        r.figures["rows"] = Double(whole.rowsChecked)
+        // False alarms: a clinic only Knot wrote must verify with nothing found.
+        for (name, v) in [("whole", whole), ("resumed", resumed)] {
+            r.figures["\(name).findings"] = Double(v.rowFindings.count + v.moreRowFindings + v.sealProblems.count)
+            r.figures["\(name).intact"] = v.isIntact ? 1 : 0
+            if let problem = v.firstProblem { r.notes.append("\(name): \(problem)") }
         }
         return r
     }

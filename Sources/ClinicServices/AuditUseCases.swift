@@ -5,9 +5,19 @@ import ClinicStore
 extension ClinicSession {
     /// Walks the hash chain and checks the keyed seals of events and rows (`knot audit verify`).
     /// - Parameter anchor: a head written down earlier (`knot audit anchor`) the trail must extend.
+    ///
+    /// Every row is re-read and compared with its seal on every run (an edit can happen at any
+    /// time). The chain is incremental: a whole verification that finds nothing leaves a keyed
+    /// checkpoint, and the next one compares the events up to it byte for byte with its digest
+    /// instead of re-hashing each one.
     public func verifyAudit(anchor: AuditAnchor? = nil) throws -> AuditVerification {
         try authorize(.verifyAudit)
-        return try database.read { tx in try tx.verifyAudit(anchor: anchor) }
+        let v = try database.read { tx in try tx.verifyAudit(anchor: anchor) }
+        if let checkpoint = v.checkpoint, checkpoint.eventID != v.resumedFrom {
+            // Bookkeeping only: a busy or read-only clinic keeps its older checkpoint.
+            try? database.write { tx in try tx.saveAuditCheckpoint(checkpoint) }
+        }
+        return v
     }
 
     /// The current head of the trail, to write down off-site (`knot audit anchor`).

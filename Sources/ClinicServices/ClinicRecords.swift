@@ -28,6 +28,9 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     func restoreAudit(_ record: AuditRecord) throws
     /// Records that a chart (or part of it, `what`) was opened.
     func auditView(patientID: Int64, actor: String, what: String) throws
+    /// Keeps the keyed checkpoint a whole audit verification reached, so the next one resumes
+    /// the chain from it (no audit event; nothing without the clinic key).
+    func saveAuditCheckpoint(_ checkpoint: AuditCheckpoint) throws
 
     // MARK: patients and practitioners
     /// Adds a patient with identifiers and alerts. An empty record number gets the next one.

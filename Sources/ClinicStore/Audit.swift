@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Crypto
+import GRDBSQLite
 import ClinicModel
 
 /// An audit event as stored: the event and its place in the hash chain.
@@ -32,6 +33,15 @@ public struct AuditVerification: Sendable, Equatable {
     public var moreRowFindings: Int = 0
     /// Rows compared with their seals.
     public var rowsChecked: Int = 0
+    /// Of `sealProblems`, those kept from before a schema upgrade (reported again, never re-kept).
+    public var recordedProblems: [String] = []
+    /// The events up to this id were matched, byte for byte, against the keyed checkpoint an
+    /// earlier whole verification left, instead of being re-hashed one by one; nil when the whole
+    /// chain was walked.
+    public var resumedFrom: Int64? = nil
+    /// The checkpoint this verification reached (only when everything held): saved with
+    /// `saveAuditCheckpoint`, the next verification resumes the chain from it.
+    public var checkpoint: AuditCheckpoint? = nil
     public var isIntact: Bool { firstProblem == nil }
 
     public init(eventsChecked: Int, firstProblem: String?, headHash: String) {
@@ -39,6 +49,18 @@ public struct AuditVerification: Sendable, Equatable {
         self.firstProblem = firstProblem
         self.headHash = headHash
     }
+}
+
+/// A point of the audit trail that a whole verification found sound: the events up to `eventID`,
+/// the hash of the last, and the SHA-256 of every stored byte of those events and their keyed
+/// seals. Kept in the database under an HMAC of the clinic key, so a copy of the database alone
+/// cannot forge one; the next verification re-reads those events and compares their bytes with
+/// the digest (cheap) instead of re-hashing each one, then walks only the newer events. Rows are
+/// never skipped: every row is re-read and compared with its seal on every run.
+public struct AuditCheckpoint: Sendable, Equatable {
+    public var eventID: Int64
+    public var hash: String
+    public var digest: String
 }
 
 /// A point of the audit trail written down elsewhere (`knot audit anchor`): the number of
@@ -206,18 +228,40 @@ extension StoreTransaction {
         let identity = try RowSeal.identity(db)
         let keyed = identity?.keyedFrom
         let keyedMACs = keyed != nil && key != nil
-        let sql = keyedMACs
-            ? "SELECT e.*, m.mac AS keyed_mac FROM audit_event e LEFT JOIN audit_mac m ON m.event_id = e.id ORDER BY e.id"
-            : "SELECT * FROM audit_event ORDER BY id"
-        let cursor = try Row.fetchCursor(db, sql: sql)
         var expectedPrev = Self.genesisHash
         var expectedID: Int64 = 1
         var count = 0
         var problem: String?
         var sealProblems: [String] = []
         var anchorProblem: String?
+        // The bytes of every event read (and its keyed seal), for the next checkpoint.
+        var bytes = SHA256()
+        var resumedFrom: Int64?
+        if keyedMACs, let key, let identity, let resume = try resumeFromCheckpoint(key: key, identity: identity, anchor: anchor) {
+            switch resume {
+            case .forged:
+                sealProblems.append("the verification checkpoint (table audit_checkpoint) was rewritten outside Knot (its keyed seal does not match); the whole trail was checked")
+            case .stale:
+                break  // the events before it changed: walked one by one below, which names what
+            case let .resumed(checkpoint, digest, anchorHash):
+                resumedFrom = checkpoint.eventID
+                expectedPrev = checkpoint.hash
+                expectedID = checkpoint.eventID + 1
+                count = Int(checkpoint.eventID)
+                bytes = digest
+                if let anchor, anchor.count >= 1, anchor.count <= checkpoint.eventID, anchorHash != anchor.hash {
+                    anchorProblem = "audit event \(anchor.count) no longer has the anchored hash (the trail was re-hashed or replaced since the anchor)"
+                }
+            }
+        }
+        let sql = keyedMACs
+            ? "SELECT \(Self.eventColumns), m.mac AS keyed_mac FROM audit_event e LEFT JOIN audit_mac m ON m.event_id = e.id WHERE e.id > ? ORDER BY e.id"
+            : "SELECT * FROM audit_event WHERE id > ? ORDER BY id"
+        let statement = try db.makeStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: [resumedFrom ?? Int64.min])
         while let row = try cursor.next() {
             count += 1
+            if keyedMACs { Self.feed(&bytes, statement) }
             // A cell that cannot be decoded (a timestamp edited to text, an unknown action) is a
             // break in the trail, reported with its row and column, never a crash.
             let r: AuditRecord
@@ -265,9 +309,17 @@ extension StoreTransaction {
         }
         var result = AuditVerification(eventsChecked: count, firstProblem: problem, headHash: expectedPrev)
         result.keyedFrom = keyed
+        result.resumedFrom = resumedFrom
         if let anchorProblem { sealProblems.insert(anchorProblem, at: 0) }
         try checkSeals(identity: identity, verification: &result, sealProblems: &sealProblems)
+        let recorded = try RowSeal.recordedFindings(db)
+        result.recordedProblems = recorded.problems
+        sealProblems += recorded.problems
+        result.rowFindings = recorded.rows + result.rowFindings
         result.sealProblems = sealProblems
+        if keyedMACs, problem == nil, sealProblems.isEmpty, result.rowFindings.isEmpty, result.moreRowFindings == 0, count > 0 {
+            result.checkpoint = AuditCheckpoint(eventID: expectedID - 1, hash: expectedPrev, digest: ClinicKey.hex(Array(bytes.finalize())))
+        }
         if result.firstProblem == nil {
             result.firstProblem = sealProblems.first ?? result.rowFindings.first.map { f in
                 let n = result.rowFindings.count + result.moreRowFindings
@@ -303,7 +355,7 @@ extension StoreTransaction {
         let rows = try RowSeal.verifyRows(db, key: key)
         v.rowFindings = rows.findings
         v.moreRowFindings = rows.more
-        v.rowsChecked = try Int.fetchOne(db, sql: "SELECT count(*) FROM row_seal") ?? 0
+        v.rowsChecked = rows.checked
         let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
         let expected = RowSeal.headMAC(key, clinicID: identity.clinicID, keyedFrom: keyedFrom, lastID: head?["last_id"] ?? 0,
                                        lastHash: head?["last_hash"] ?? Self.genesisHash, root: identity.root)
@@ -313,5 +365,94 @@ extension StoreTransaction {
         if rows.root != identity.root {
             sealProblems.append("row seals were removed or replaced outside Knot (the seal root does not match)")
         }
+    }
+
+    // MARK: - The keyed checkpoint
+
+    /// The columns of an event, in a fixed order (the checkpoint digests them in this order).
+    static let eventColumns = "e.id, e.at, e.actor, e.action, e.entity, e.entity_id, e.patient_id, e.detail, e.prev_hash, e.hash"
+
+    /// Adds every cell of the statement's current row to `hash`: its type, length and bytes as
+    /// SQLite stores them (no Swift value made).
+    static func feed(_ hash: inout SHA256, _ statement: Statement) {
+        let stmt = statement.sqliteStatement
+        for i in 0..<sqlite3_column_count(stmt) {
+            let type = sqlite3_column_type(stmt, i)
+            switch type {
+            case SQLITE_INTEGER:
+                hash.update(data: [1])
+                withUnsafeBytes(of: sqlite3_column_int64(stmt, i).bigEndian) { hash.update(bufferPointer: $0) }
+            case SQLITE_FLOAT:
+                hash.update(data: [2])
+                withUnsafeBytes(of: sqlite3_column_double(stmt, i).bitPattern.bigEndian) { hash.update(bufferPointer: $0) }
+            case SQLITE_TEXT, SQLITE_BLOB:
+                let pointer = type == SQLITE_TEXT ? UnsafeRawPointer(sqlite3_column_text(stmt, i)) : sqlite3_column_blob(stmt, i)
+                let n = Int(sqlite3_column_bytes(stmt, i))
+                hash.update(data: [type == SQLITE_TEXT ? 3 : 4])
+                withUnsafeBytes(of: UInt64(n).bigEndian) { hash.update(bufferPointer: $0) }
+                if n > 0, let pointer { hash.update(bufferPointer: UnsafeRawBufferPointer(start: pointer, count: n)) }
+            default:
+                hash.update(data: [0])
+            }
+        }
+    }
+
+    static func checkpointMAC(_ key: ClinicKey, clinicID: String, _ c: AuditCheckpoint) -> String {
+        ClinicKey.hex(key.mac(["checkpoint", clinicID, String(c.eventID), c.hash, c.digest]))
+    }
+
+    enum Resume {
+        /// The checkpoint's keyed seal does not match: rewritten outside Knot.
+        case forged
+        /// The events before it are no longer those it digested.
+        case stale
+        /// The events up to it are unchanged: the running digest after them, and the hash of
+        /// the anchored event when the anchor falls before the checkpoint.
+        case resumed(AuditCheckpoint, SHA256, String?)
+    }
+
+    /// Re-reads the events up to the keyed checkpoint and compares their bytes with its digest;
+    /// nil when there is no checkpoint.
+    func resumeFromCheckpoint(key: ClinicKey, identity: RowSeal.Identity, anchor: AuditAnchor?) throws -> Resume? {
+        guard try db.tableExists("audit_checkpoint"),
+              let row = try Row.fetchOne(db, sql: "SELECT event_id, hash, digest, mac FROM audit_checkpoint WHERE singleton = 1") else { return nil }
+        guard let id = Int64.fromDatabaseValue(row["event_id"]), let hash = String.fromDatabaseValue(row["hash"]),
+              let digest = String.fromDatabaseValue(row["digest"]), let mac = String.fromDatabaseValue(row["mac"]) else { return .forged }
+        let checkpoint = AuditCheckpoint(eventID: id, hash: hash, digest: digest)
+        guard Self.checkpointMAC(key, clinicID: identity.clinicID, checkpoint) == mac else { return .forged }
+        let statement = try db.makeStatement(sql: """
+            SELECT \(Self.eventColumns), m.mac AS keyed_mac FROM audit_event e LEFT JOIN audit_mac m ON m.event_id = e.id
+            WHERE e.id <= ? ORDER BY e.id
+            """)
+        let cursor = try Row.fetchCursor(statement, arguments: [id])
+        var bytes = SHA256()
+        var n: Int64 = 0
+        var last: String?
+        var anchorHash: String?
+        let stmt = statement.sqliteStatement
+        while try cursor.next() != nil {
+            n += 1
+            Self.feed(&bytes, statement)
+            if let anchor, sqlite3_column_int64(stmt, 0) == anchor.count, let text = sqlite3_column_text(stmt, 9) {
+                anchorHash = String(cString: text)
+            }
+            if n == id, let text = sqlite3_column_text(stmt, 9) { last = String(cString: text) }
+        }
+        let copy = bytes
+        guard n == id, last == hash, ClinicKey.hex(Array(copy.finalize())) == digest else { return .stale }
+        return .resumed(checkpoint, bytes, anchorHash)
+    }
+
+    /// Keeps the checkpoint a whole verification reached (`AuditVerification.checkpoint`), so the
+    /// next one resumes from it. Knot's own bookkeeping: no audit event, no row seal (it carries
+    /// its own keyed seal). Does nothing without the clinic key, or when the events it covers
+    /// are no longer the ones digested (another Knot changed nothing it may; then a later run
+    /// simply walks the whole chain).
+    public func saveAuditCheckpoint(_ checkpoint: AuditCheckpoint) throws {
+        guard let key, let identity = try RowSeal.identity(db), identity.keyedFrom != nil, try db.tableExists("audit_checkpoint") else { return }
+        try db.execute(sql: """
+            INSERT INTO audit_checkpoint (singleton, event_id, hash, digest, mac) VALUES (1, ?, ?, ?, ?)
+            ON CONFLICT(singleton) DO UPDATE SET event_id = excluded.event_id, hash = excluded.hash, digest = excluded.digest, mac = excluded.mac
+            """, arguments: [checkpoint.eventID, checkpoint.hash, checkpoint.digest, Self.checkpointMAC(key, clinicID: identity.clinicID, checkpoint)])
     }
 }

@@ -72,8 +72,9 @@ public final class ClinicDatabase: Sendable {
         } catch let e as DatabaseError {
             throw Self.translateOpen(e, path: path)
         }
-        let migrated = try Self.checkIdentityAndMigrate(pool: pool, path: path, readOnly: openReadOnly)
-        (key, keyPath, collector) = try Self.prepareSeals(pool: pool, path: path, readOnly: openReadOnly, migrated: migrated)
+        let (migrated, before) = try Self.checkIdentityAndMigrate(pool: pool, path: path, readOnly: openReadOnly)
+        (key, keyPath, collector) = try Self.prepareSeals(pool: pool, path: path, readOnly: openReadOnly, migrated: migrated,
+                                                          foundBeforeMigration: before)
         Self.tightenPermissions(path)
     }
 
@@ -81,7 +82,10 @@ public final class ClinicDatabase: Sendable {
     /// there when the keyed chain starts (or after a migration changed rows), and installs the
     /// observer that seals every later write. A keyed clinic whose key is missing still opens:
     /// its writes go unsealed, and `knot audit verify` names the missing key and those rows.
-    static func prepareSeals(pool: DatabasePool, path: String, readOnly: Bool, migrated: Bool) throws -> (ClinicKey?, String?, RowChangeCollector?) {
+    /// What a verification found just before a migration (`foundBeforeMigration`) is recorded
+    /// before the re-sealing, so that it is still reported afterwards.
+    static func prepareSeals(pool: DatabasePool, path: String, readOnly: Bool, migrated: Bool,
+                             foundBeforeMigration: AuditVerification?) throws -> (ClinicKey?, String?, RowChangeCollector?) {
         do {
             guard let identity = try pool.read({ try RowSeal.identity($0) }) else { return (nil, nil, nil) }
             let keyPath = ClinicKey.location(clinicID: identity.clinicID)
@@ -92,10 +96,16 @@ public final class ClinicDatabase: Sendable {
             guard let key, !readOnly else { return (key, keyPath, nil) }
             let tables = try pool.read { try RowSeal.sealedTables($0) }
             if identity.keyedFrom == nil || migrated {
-                try pool.write { db in try RowSeal.baseline(db, key: key, tables: tables, keepKeyedFrom: migrated) }
+                try pool.write { db in
+                    let events = try foundBeforeMigration.map { try RowSeal.recordFindings(db, $0) } ?? []
+                    try RowSeal.baseline(db, key: key, tables: tables, keepKeyedFrom: migrated)
+                    if !events.isEmpty { try RowSeal.seal(db, key: key, changes: ["audit_event": events]) }
+                }
             }
             let collector = RowChangeCollector(tables: Set(tables + ["audit_event"]))
             pool.add(transactionObserver: collector, extent: .databaseLifetime)
+            let keyed = try pool.read { try RowSeal.keyedTables($0) }
+            try pool.writeWithoutTransaction { db in try RowSeal.followKeyedTables(db, tables: keyed) }
             return (key, keyPath, collector)
         } catch let e as DatabaseError {
             throw translate(e, path: path)
@@ -272,17 +282,25 @@ public final class ClinicDatabase: Sendable {
         }
     }
 
-    /// Migrates a writable database; true when migrations ran on it.
-    private static func checkIdentityAndMigrate(pool: DatabasePool, path: String, readOnly: Bool) throws -> Bool {
+    /// Migrates a writable database; true when migrations ran on it, with what a verification
+    /// of a keyed clinic found just before (a migration is followed by re-sealing every row, which
+    /// must not hide an edit made outside Knot before the upgrade).
+    private static func checkIdentityAndMigrate(pool: DatabasePool, path: String, readOnly: Bool) throws -> (Bool, AuditVerification?) {
         let known = Set(ClinicMigrations.knownMigrations)
         do {
             let applied = try pool.read { db in try Self.checkIdentity(db, path: path) }
-            if readOnly { return false }
+            if readOnly { return (false, nil) }
             if Set(applied) != known {
+                let before = try pool.read { db -> AuditVerification? in
+                    guard let identity = try RowSeal.identity(db), identity.keyedFrom != nil else { return nil }
+                    let keyPath = ClinicKey.location(clinicID: identity.clinicID)
+                    guard let key = (try? ClinicKey.load(path: keyPath)) ?? nil else { return nil }
+                    return try StoreTransaction(db: db, key: key, keyPath: keyPath).verifyAudit(anchor: nil)
+                }
                 try ClinicMigrations.migrator.migrate(pool)
-                return true
+                return (true, before)
             }
-            return false
+            return (false, nil)
         } catch let e as DatabaseError {
             throw Self.translate(e, path: path)
         }

@@ -32,6 +32,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-fhir-referrals") { db in try fhirReferrals(db) }
         m.registerMigration("v5-treatment-kind") { db in try treatmentKindCheck(db) }
         m.registerMigration("v5-match-keys") { db in try matchKeys(db) }
+        m.registerMigration("v5-keyed-seals") { db in try keyedSeals(db) }
         return m
     }
 

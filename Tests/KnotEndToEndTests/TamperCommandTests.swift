@@ -38,4 +38,29 @@ import ClinicTestSupport
         let check = try clinic.knot(["check"], as: "mchen", database: db)
         #expect(check.status == 3 && check.stdout.contains("patient row 3: column date_of_birth"), "\(check.stdout)")
     }
+
+    @Test("knot audit verify names an emergency number changed with sqlite3 (a table without rowid), and says it resumed the chain")
+    func verifyNamesASettingEdit() throws {
+        let clinic = EndToEndClinic()
+        let db = clinic.home.file("demo.sqlite")
+        try #require(clinic.knot(["demo"], as: nil, database: db).status == 0)
+        let set = try clinic.knot(["clinic", "set", "--emergency-number", "000"], as: "mchen", database: db)
+        try #require(set.status == 0, "\(set.stderr)")
+        let first = try clinic.knot(["audit", "verify"], as: "mchen", database: db)
+        #expect(first.status == 0 && first.stdout.contains("Audit trail intact"), "\(first.stdout) \(first.stderr)")
+        let second = try clinic.knot(["audit", "verify"], as: "mchen", database: db)
+        #expect(second.status == 0 && second.stdout.contains("resumed from the keyed checkpoint at event"), "\(second.stdout)")
+
+        _ = try SQLiteProbe.python("""
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            c.execute("UPDATE clinic_setting SET value = '911' WHERE name = 'emergency_number'")
+            c.commit()
+            """, [db])
+        let broken = try clinic.knot(["audit", "verify"], as: "mchen", database: db)
+        #expect(broken.status == 3)
+        #expect(broken.stdout.contains("clinic_setting row 'emergency_number': column value changed outside Knot"), "\(broken.stdout)")
+        let check = try clinic.knot(["check"], as: "mchen", database: db)
+        #expect(check.status == 3 && check.stdout.contains("clinic_setting row 'emergency_number'"), "\(check.stdout)")
+    }
 }

@@ -146,6 +146,9 @@ struct AuditCommand: ParsableCommand {
             let keyed = v.keyedFrom.map { $0 <= 1 ? "keyed from the first event" : "chain keyed from event \($0); earlier events checked unkeyed" } ?? "not yet keyed"
             if v.isIntact {
                 lines.append("Audit trail intact: \(v.eventsChecked) event(s) (\(keyed)); \(v.rowsChecked) record(s) match their audited writes; head hash \(v.headHash)")
+                if let resumed = v.resumedFrom {
+                    lines.append("  (resumed from the keyed checkpoint at event \(resumed): events 1 to \(resumed) compared byte for byte with its digest, not re-hashed; every record re-read)")
+                }
             } else {
                 lines.append("Audit trail BROKEN after checking \(v.eventsChecked) event(s) (\(keyed)): \(v.firstProblem ?? "")")
                 for p in v.sealProblems where p != v.firstProblem { lines.append("  - \(p)") }
