@@ -47,6 +47,9 @@ import Testing
             #expect(throws: (any Error).self) { try db.execute(sql: "DELETE FROM referral WHERE id = 3") }
         }
         let triggersAfter = try after.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index') ORDER BY name") }
-        #expect(Set(triggersBefore).isSubset(of: Set(triggersAfter)))
+        // The FHIR migration keeps every trigger and index; a later migration may replace an index
+        // with a wider one (v5-match-keys: date_of_birth → date_of_birth, sort_name).
+        let replacedLater: Set<String> = ["patient_date_of_birth"]
+        #expect(Set(triggersBefore).subtracting(replacedLater).isSubset(of: Set(triggersAfter)))
     }
 }
