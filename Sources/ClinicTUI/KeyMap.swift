@@ -1,6 +1,6 @@
 import TerminalKit
 
-/// One row of a screen's key table: the keys, the command, and the words the help shows.
+/// One row of a screen's key table: the keys, the intent, and the words the help shows.
 struct KeyBinding: Sendable {
     var keys: [Key]
     var command: Intent
@@ -173,7 +173,7 @@ enum KeyMap {
     /// The help's line on Esc in a form.
     static let discardHelp = "cancel: asks \"Discard the typing? y/n\" when something was typed"
 
-    /// The command for `key` on the screen shown, or nil when the key does nothing there.
+    /// The intent for `key` on the screen shown, or nil when the key does nothing there.
     /// While the help is shown any key closes it (Ctrl-C still quits).
     static func command(for key: Key, in state: AppState) -> Intent? {
         if state.showsHelp {
