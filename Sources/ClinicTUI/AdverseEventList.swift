@@ -40,7 +40,7 @@ struct AdverseEventList: Sendable, Hashable, Codable {
     var alarming: [Row] { rows.filter(\.isAlarming) }
 
     /// The focus arrives: at the first event from above, at the last from below.
-    mutating func enter(from command: Command) {
+    mutating func enter(from command: Intent) {
         switch command {
         case .previousField:
             row = max(0, rows.count - 1)
@@ -55,7 +55,7 @@ struct AdverseEventList: Sendable, Hashable, Codable {
     }
 
     /// Moves within the list; false when the move leaves it.
-    mutating func move(_ command: Command) -> Bool {
+    mutating func move(_ command: Intent) -> Bool {
         guard !rows.isEmpty else { return false }
         switch command {
         case .nextField:

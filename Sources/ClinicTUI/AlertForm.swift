@@ -17,7 +17,7 @@ struct AlertFormState: Sendable, Hashable, Codable {
 
     var kind: PatientAlert.Kind { Self.kinds[kindIndex] }
 
-    mutating func apply(_ command: Command) {
+    mutating func apply(_ command: Intent) {
         switch command {
         case .moveUp where focus == .kind: kindIndex = max(0, kindIndex - 1)
         case .moveDown where focus == .kind: kindIndex = min(Self.kinds.count - 1, kindIndex + 1)

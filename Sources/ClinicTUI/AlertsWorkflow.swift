@@ -6,27 +6,11 @@ import TerminalKit
 /// (with a typed reason) and adding alerts, and putting the changed alerts into the chart underneath so
 /// its banner is right when the user goes back.
 enum AlertsWorkflow {
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
         switch (command, s.current) {
         case (.showAlerts, .chart(let chart)):
             s.stack.append(.alerts(AlertsState(patient: chart.chart.patient)))
-            return (s, [])
-        case (.alertsChanged(let chart, let message), _):
-            if s.current.kind == .alertForm { s.stack.removeLast() }
-            for index in s.stack.indices {
-                switch s.stack[index] {
-                case .chart(var open) where open.chart.patient.id == chart.patient.id:
-                    open.chart = chart
-                    s.stack[index] = .chart(open)
-                case .alerts(var list) where list.patientID == chart.patient.id:
-                    list.show(chart.patient.alerts, choosing: list.selected?.id)
-                    s.stack[index] = .alerts(list)
-                default:
-                    break
-                }
-            }
-            s.message = StatusMessage(kind: .info, text: message)
             return (s, [])
         case (_, .alerts(var list)):
             return alertsScreen(command, &list, in: &s)
@@ -52,9 +36,30 @@ enum AlertsWorkflow {
         }
     }
 
+    /// An alert was confirmed, dismissed or added: the form closes, the list and chart show it.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect])? {
+        guard case .alertsChanged(let chart, let message) = result else { return nil }
+        var s = state
+        if s.current.kind == .alertForm { s.stack.removeLast() }
+        for index in s.stack.indices {
+            switch s.stack[index] {
+            case .chart(var open) where open.chart.patient.id == chart.patient.id:
+                open.chart = chart
+                s.stack[index] = .chart(open)
+            case .alerts(var list) where list.patientID == chart.patient.id:
+                list.show(chart.patient.alerts, choosing: list.selected?.id)
+                s.stack[index] = .alerts(list)
+            default:
+                break
+            }
+        }
+        s.message = StatusMessage(kind: .info, text: message)
+        return (s, [])
+    }
+
     /// A key on the alerts list.
-    private static func alertsScreen(_ command: Command, _ list: inout AlertsState, in s: inout AppState) -> (AppState, [Effect])? {
-        if let question = list.dismissing, command.isUserRequest, !isHelp(command) {
+    private static func alertsScreen(_ command: Intent, _ list: inout AlertsState, in s: inout AppState) -> (AppState, [Effect])? {
+        if let question = list.dismissing, !isHelp(command) {
             return dismissQuestion(command, question, &list, in: &s)
         }
         switch command {
@@ -88,7 +93,7 @@ enum AlertsWorkflow {
 
     /// A key while `d`'s question is open: typing goes into the reason, Enter dismisses with a
     /// reason of a few words (a shorter one is refused and the question stays), Esc keeps the alert.
-    private static func dismissQuestion(_ command: Command, _ question: AlertsState.DismissQuestion, _ list: inout AlertsState,
+    private static func dismissQuestion(_ command: Intent, _ question: AlertsState.DismissQuestion, _ list: inout AlertsState,
                                         in s: inout AppState) -> (AppState, [Effect]) {
         var question = question
         switch command {
@@ -119,7 +124,7 @@ enum AlertsWorkflow {
         return (s, [])
     }
 
-    private static func isHelp(_ command: Command) -> Bool {
+    private static func isHelp(_ command: Intent) -> Bool {
         if case .toggleHelp = command { return true }
         return false
     }

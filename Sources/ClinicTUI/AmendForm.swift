@@ -123,7 +123,7 @@ struct AmendFormState: Sendable, Hashable, Codable {
         AmendableField.fields(of: visit).filter { !value($0).text.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 
-    mutating func apply(_ command: Command) {
+    mutating func apply(_ command: Intent) {
         switch command {
         case .nextField, .moveDown: moveFocus(by: 1)
         case .previousField, .moveUp: moveFocus(by: -1)

@@ -9,7 +9,7 @@ import TerminalKit
 /// Pure like the rest of `Update`; a refusal comes back as "Not saved: ..." and leaves the form
 /// open with everything typed.
 enum AmendWorkflow {
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
         switch (command, s.current) {
         case (.amendVisit, .visit(let view)):
@@ -31,22 +31,6 @@ enum AmendWorkflow {
             s.stack.removeLast()
             s.message = StatusMessage(kind: .info, text: "Cancelled: nothing saved, the signed visit is unchanged.")
             return (s, [])
-        case (.visitAmended(let record, let message), _):
-            if s.current.kind == .amendForm { s.stack.removeLast() }
-            if let index = s.stack.lastIndex(where: { if case .visit(let v) = $0 { v.record.visit.id == record.visit.id } else { false } }) {
-                let struck: [StruckOut] = if case .visit(let old) = s.stack[index] { old.struck } else { [] }
-                var view = VisitViewState(record: record, struck: struck)
-                // Scroll to the newest amendment, kept so the last page stays full.
-                let document = VisitScreen.document(record, struck: struck, width: s.size.columns)
-                let visible = Chrome.body(of: s.size).height
-                if let heading = document.lines.lastIndex(where: { $0.text.trimmingCharacters(in: .whitespaces).hasPrefix(VisitScreen.amendmentPrefix) }) {
-                    view.top = max(0, min(heading - 1, document.lines.count - visible))
-                }
-                s.stack[index] = .visit(view)
-            }
-            showAmended(record, inChartsOf: &s)
-            s.message = StatusMessage(kind: .info, text: message)
-            return (s, [])
         case (_, .amendForm(var form)):
             switch command {
             case .nextField, .previousField, .moveUp, .moveDown, .pageUp, .pageDown, .edit:
@@ -59,6 +43,27 @@ enum AmendWorkflow {
         default:
             return nil
         }
+    }
+
+    /// An amendment was saved: the form closes and the visit (and the chart under it) reads as amended.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect])? {
+        guard case .visitAmended(let record, let message) = result else { return nil }
+        var s = state
+        if s.current.kind == .amendForm { s.stack.removeLast() }
+        if let index = s.stack.lastIndex(where: { if case .visit(let v) = $0 { v.record.visit.id == record.visit.id } else { false } }) {
+            let struck: [StruckOut] = if case .visit(let old) = s.stack[index] { old.struck } else { [] }
+            var view = VisitViewState(record: record, struck: struck)
+            // Scroll to the newest amendment, kept so the last page stays full.
+            let document = VisitScreen.document(record, struck: struck, width: s.size.columns)
+            let visible = Chrome.body(of: s.size).height
+            if let heading = document.lines.lastIndex(where: { $0.text.trimmingCharacters(in: .whitespaces).hasPrefix(VisitScreen.amendmentPrefix) }) {
+                view.top = max(0, min(heading - 1, document.lines.count - visible))
+            }
+            s.stack[index] = .visit(view)
+        }
+        showAmended(record, inChartsOf: &s)
+        s.message = StatusMessage(kind: .info, text: message)
+        return (s, [])
     }
 
     /// The chart underneath shows the visit as amended (its row and the last visit's findings).

@@ -3,8 +3,13 @@ import ClinicModel
 import ClinicServices
 import TerminalKit
 
-/// The small runner around the pure parts: reads keys, turns them into commands, performs
-/// effects, draws.
+/// The small runner around the pure parts: reads keys, turns them into intents, performs
+/// effects, hands back their results, draws.
+///
+/// Work that can take long (checking every letter in the referral inbox) is not done in the
+/// loop: it runs in the background (`BackgroundWork`) and reports how far it got; the loop
+/// takes its reports before each read, so keys are still read and the screen redrawn while it
+/// runs (Esc leaves the inbox and stops the check).
 ///
 /// The loop waits at most a quarter of a second for input, then looks at the window size
 /// again, so a resize is redrawn even when the terminal's signal is missed.
@@ -25,6 +30,8 @@ final class App {
     private var deferred: [Effect] = []
     /// True while the keys of one read that type into a field are handled.
     private var typingRun = false
+    /// Long effects running off the loop, and what they reported.
+    private let background = BackgroundWork()
 
     init(session: ClinicSession, terminal: any Terminal, today: LocalDate, colorPolicy: ColorPolicy,
          now: @escaping @Sendable () -> Date = { Date() }, importFolder: String? = nil) {
@@ -55,7 +62,9 @@ final class App {
 
     /// Handles keys until the user quits or the input ends.
     func run() throws {
+        defer { if !state.isRunning { background.stopAll() } }
         while state.isRunning {
+            takeBackgroundReports()
             let events: [TerminalEvent]
             do {
                 events = try reader.nextEvents(from: terminal, timeout: .milliseconds(250))
@@ -65,13 +74,13 @@ final class App {
             for event in events where state.isRunning {
                 switch event {
                 case .key(let key):
-                    guard let command = KeyMap.command(for: key, in: state) else { continue }
-                    if case .edit = command {
+                    guard let intent = KeyMap.command(for: key, in: state) else { continue }
+                    if case .edit = intent {
                         typingRun = true
                     } else {
                         finishTypingRun()
                     }
-                    send(command)
+                    send(.intent(intent))
                 case .resized:
                     renderer.invalidate()
                 }
@@ -81,11 +90,29 @@ final class App {
         }
     }
 
-    /// Applies a command and everything its effects bring back.
-    func send(_ command: Command) {
-        let (next, effects) = Update.update(state, command)
+    /// Applies a message and everything its effects bring back.
+    func send(_ message: Message) {
+        let (next, effects) = Update.update(state, message)
         state = next
         perform(effects)
+    }
+
+    /// Waits for the background work to end, hands over all it reported, and draws: where a
+    /// test (or a script) wants the screen as it is once everything asked for is done.
+    func finishBackgroundWork() throws {
+        guard background.isBusy else { return }
+        while background.isBusy {
+            background.waitUntilDone()
+            takeBackgroundReports()
+        }
+        if state.isRunning { try draw() }
+    }
+
+    /// Hands what the background work reported since the last look to `update`.
+    private func takeBackgroundReports() {
+        for result in background.take() where state.isRunning {
+            send(.result(result))
+        }
     }
 
     private func perform(_ effects: [Effect]) {
@@ -96,7 +123,14 @@ final class App {
                 continue
             }
             performHeldBack()
-            send(performer.perform(effect))
+            if let work = performer.longWork(effect) {
+                send(.result(work.first))
+                background.start(work.kind, work.rest)
+            } else if case .stopCheckingInbox = effect {
+                background.stop("inbox")
+            } else {
+                send(.result(performer.perform(effect)))
+            }
         }
     }
 
@@ -108,7 +142,7 @@ final class App {
 
     private func performHeldBack() {
         while !deferred.isEmpty {
-            send(performer.perform(deferred.removeFirst()))
+            send(.result(performer.perform(deferred.removeFirst())))
         }
     }
 

@@ -8,7 +8,7 @@ struct AuditState: Sendable {
     var records: [AuditRecord]
     var top = 0
 
-    mutating func apply(_ command: Command, size: TerminalSize) {
+    mutating func apply(_ command: Intent, size: TerminalSize) {
         top = Document.scrolled(top, by: command, lineCount: records.count + 1, visible: Chrome.body(of: size).height)
     }
 }

@@ -86,7 +86,7 @@ struct BiomechFormState: Sendable, Hashable, Codable {
         try? FootPostureIndex(items: fpiItems.map { Int($0.text) ?? 99 })
     }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         switch command {
         case .moveDown where focus == .gait && gaitHighlight < GaitObservation.allCases.count - 1:
             gaitHighlight += 1

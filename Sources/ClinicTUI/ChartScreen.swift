@@ -12,7 +12,7 @@ struct ChartState: Sendable {
     /// The visit row chosen (newest first).
     var selection = 0
 
-    mutating func apply(_ command: Command, pageRows: Int) -> [Effect] {
+    mutating func apply(_ command: Intent, pageRows: Int) -> [Effect] {
         switch command {
         case .moveUp, .moveDown, .pageUp, .pageDown:
             selection = Update.moved(selection, by: command, count: chart.visits.count, pageRows: pageRows)

@@ -10,9 +10,10 @@ import TerminalKit
 /// `InboxScreen`...; the forms `*Form`); the `Screen` enum in `AppState` lists them all, so this
 /// comment does not.
 ///
-/// Built as state, update and view (see `AppState`, `Update`, `Render`): keys become commands
-/// through per-screen key tables, database work happens in effects, and each frame is drawn
-/// into a buffer whose changes alone reach the terminal.
+/// Built as state, update and view (see `AppState`, `Update`, `Render`): keys become intents
+/// through per-screen key tables, database work happens in effects whose results come back as
+/// messages of their own kind (`Message`), long work runs off the input loop (`BackgroundWork`),
+/// and each frame is drawn into a buffer whose changes alone reach the terminal.
 public enum ClinicTUI {
     /// Runs the front end on this process's terminal (standard input and output) until the
     /// user quits. Throws `TerminalError.notATerminal` when either is not a terminal, before

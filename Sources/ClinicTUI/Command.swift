@@ -4,13 +4,26 @@ import ClinicServices
 import ClinicStore
 import TerminalKit
 
-/// What the user asked for, or what an effect brought back: the only input `update` knows.
+/// Everything `update` is given, saying what it is: a request the user made with a key, the
+/// result an effect brought back, or the terminal's new size.
 ///
-/// Keys become commands through each screen's `KeyMap` (as in tig), so the screens never look
-/// at raw keys except for typing into a text field. Results of database work come back as
-/// commands too, which keeps `update` pure and the database calls in `EffectPerformer`.
-enum Command: Sendable {
-    // Asked for with a key.
+/// Which one it is decides, by its type, what follows: only an intent clears the status line,
+/// answers a question the screen is asking, or keeps the open form's typing as a draft; a
+/// result arriving while the user is being asked something leaves the question standing.
+enum Message: Sendable {
+    /// The user asked for something (a key, through the screen's `KeyMap`).
+    case intent(Intent)
+    /// An effect brought back what it found or did (`EffectPerformer`, or background work).
+    case result(EffectResult)
+    /// The terminal changed size.
+    case resized(TerminalSize)
+}
+
+/// What the user asked for with a key.
+///
+/// Keys become intents through each screen's `KeyMap` (as in tig), so the screens never look
+/// at raw keys except for typing into a text field.
+enum Intent: Sendable {
     case quit
     case back
     case toggleHelp
@@ -69,8 +82,11 @@ enum Command: Sendable {
     case showSettings
     case setImpression
     case addOutcome
+}
 
-    // Brought back by effects.
+/// What an effect brought back: the results of database and file work, which keeps `update`
+/// pure and the database calls in `EffectPerformer`.
+enum EffectResult: Sendable {
     case databaseChecked(isEmpty: Bool)
     case patientsFound(query: String, patients: [PatientSummary])
     /// The chart, with the newest visit in full when the user may read clinical notes.
@@ -124,12 +140,13 @@ enum Command: Sendable {
     /// The settings were refused: the message, and the field to go back to when one is named.
     case settingsRefused(String, field: SettingsFormState.Focus?)
     case failed(String)
-
-    /// The terminal changed size.
-    case resized(TerminalSize)
+    /// The inbox is checking its letters in the background: how many are dry-run so far.
+    case inboxProgress(InboxProgress)
+    /// Checking the inbox's letters was stopped: nothing to show.
+    case inboxCheckStopped
 }
 
-/// Database work `update` asks for; `EffectPerformer` does it and answers with a `Command`.
+/// Database work `update` asks for; `EffectPerformer` does it and answers with an `EffectResult`.
 enum Effect: Sendable, Hashable {
     /// Is the database empty (first run)?
     case checkFirstRun
@@ -152,8 +169,11 @@ enum Effect: Sendable, Hashable {
     case addNeedling(visitID: Int64, NeedlingEntry)
     case setNeedlesRemoved(visitID: Int64, entryID: Int64, removed: Int)
     case signVisit(visitID: Int64)
-    /// Lists the import folder's .xml files with a dry run of each.
+    /// Lists the import folder's .xml files with a dry run of each (in the background: the
+    /// listing comes back as `inboxLoaded` after `inboxProgress` reports, see `App`).
     case loadInbox
+    /// Stops checking the inbox's letters (the user left the inbox before it was drawn).
+    case stopCheckingInbox
     /// A dry run of one file and its letter's patient and referrer.
     case previewLetter(path: String)
     /// Imports one file for real.

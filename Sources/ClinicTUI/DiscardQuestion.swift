@@ -7,16 +7,16 @@ enum DiscardQuestion {
     static let question = "Discard the typing? y/n (y closes the form, nothing saved; any other key goes on)"
 
     /// Asks before `.back` closes a changed form, and takes the answer; nil to go on as usual.
-    static func update(_ state: AppState, _ command: Command,
-                       screens: (AppState, Command) -> (AppState, [Effect])) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ message: Message,
+                       screens: (AppState, Message) -> (AppState, [Effect])) -> (AppState, [Effect])? {
+        guard case .intent(let command) = message else { return nil }  // an effect's result: still asking
         var s = state
         if s.asksToDiscard {
-            guard command.isUserRequest else { return nil }  // an effect's result: still asking
             s.asksToDiscard = false
             if case .edit(let key) = command, key == .character("y") || key == .character("Y") {
-                return screens(s, .back)
+                return screens(s, .intent(.back))
             }
-            if case .quit = command { return screens(s, command) }
+            if case .quit = command { return screens(s, message) }
             s.message = StatusMessage(kind: .info, text: "Kept: go on typing.")
             return (s, [])
         }
@@ -30,12 +30,12 @@ enum DiscardQuestion {
 
     /// Keeps `formChanged` true once something was typed into the form shown (or its typing
     /// was restored), false when another form or screen is shown.
-    static func track(from before: AppState, to after: inout AppState, after command: Command) {
+    static func track(from before: AppState, to after: inout AppState, after message: Message) {
         guard let now = FormDraft(openIn: after) ?? FormDraft.bare(after) else {
             after.formChanged = false
             return
         }
-        if case .formDraftLoaded = command {
+        if case .result(.formDraftLoaded) = message {
             after.formChanged = true
             return
         }
@@ -44,7 +44,7 @@ enum DiscardQuestion {
             after.formChanged = false  // a form just opened
             return
         }
-        if case .edit = command, was != now { after.formChanged = true }
+        if case .intent(.edit) = message, was != now { after.formChanged = true }
     }
 }
 

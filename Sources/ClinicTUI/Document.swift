@@ -57,7 +57,7 @@ struct Document: Sendable {
     }
 
     /// The first line shown after a scrolling command, kept so the last page stays full.
-    static func scrolled(_ top: Int, by command: Command, lineCount: Int, visible: Int) -> Int {
+    static func scrolled(_ top: Int, by command: Intent, lineCount: Int, visible: Int) -> Int {
         let page = max(1, visible - 1)
         let target: Int
         switch command {

@@ -49,32 +49,9 @@ enum DraftConflictBanner {
 /// The conflict's part of `update`: keeps typing on screen (unsaved) while the draft is in
 /// conflict, reloads or keeps on request, and refuses to sign a header the screen does not show.
 enum DraftConflictWorkflow {
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
         switch command {
-        case .draftConflict(let saved):
-            guard let index = formIndex(in: s, visitID: saved.visit.id) , case .newVisit(var form) = s.stack[index] else {
-                return (s, [])
-            }
-            let conflict = DraftConflict(saved: saved)
-            form.conflict = conflict
-            form.confirmingSign = false
-            s.stack[index] = .newVisit(form)
-            s.message = StatusMessage(kind: .error, text: conflict.message)
-            return (s, [])
-        case .draftReloaded(let progress, let message, let replacesTyping):
-            guard let index = formIndex(in: s, visitID: progress.visit.id), case .newVisit(var form) = s.stack[index] else {
-                return (s, [])
-            }
-            if replacesTyping {
-                form.complaint.setText(progress.visit.complaint ?? "")
-                form.pain.setText(progress.visit.pain.now.map { String($0.value) } ?? "")
-            }
-            form.conflict = nil
-            form.update(with: progress)
-            s.stack[index] = .newVisit(form)
-            s.message = StatusMessage(kind: .info, text: message)
-            return (s, [])
         case .reloadDraft:
             guard case .newVisit(let form) = s.current else { return (s, []) }
             guard let id = form.draft?.id else {
@@ -113,6 +90,38 @@ enum DraftConflictWorkflow {
             }
             form.conflict = conflict
             s.replaceCurrent(.newVisit(form))
+            return (s, [])
+        default:
+            return nil
+        }
+    }
+
+    /// What the database said about a draft in conflict: the conflict found, or the draft reloaded.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect])? {
+        var s = state
+        switch result {
+        case .draftConflict(let saved):
+            guard let index = formIndex(in: s, visitID: saved.visit.id) , case .newVisit(var form) = s.stack[index] else {
+                return (s, [])
+            }
+            let conflict = DraftConflict(saved: saved)
+            form.conflict = conflict
+            form.confirmingSign = false
+            s.stack[index] = .newVisit(form)
+            s.message = StatusMessage(kind: .error, text: conflict.message)
+            return (s, [])
+        case .draftReloaded(let progress, let message, let replacesTyping):
+            guard let index = formIndex(in: s, visitID: progress.visit.id), case .newVisit(var form) = s.stack[index] else {
+                return (s, [])
+            }
+            if replacesTyping {
+                form.complaint.setText(progress.visit.complaint ?? "")
+                form.pain.setText(progress.visit.pain.now.map { String($0.value) } ?? "")
+            }
+            form.conflict = nil
+            form.update(with: progress)
+            s.stack[index] = .newVisit(form)
+            s.message = StatusMessage(kind: .info, text: message)
             return (s, [])
         default:
             return nil

@@ -17,7 +17,7 @@ extension Effect {
              .addBiomechanical, .addTreatment, .editTriggerPoint, .editBiomechanical, .editTreatment, .editNeedling,
              .strikeEntry, .strikeSafety: .recordVisit
         case .signVisit: .signVisit
-        case .loadInbox, .previewLetter: .readReferral
+        case .loadInbox, .stopCheckingInbox, .previewLetter: .readReferral
         case .importLetter: .importReferrals
         case .fileLetter: .resolveReferral
         case .loadPlan: .viewPlan

@@ -5,7 +5,7 @@ import ClinicServices
 /// Amending a signed visit and reviewing a patient's alerts, through `ClinicSession` (which
 /// decides who may do them); each reloads what the screen shows afterwards.
 extension EffectPerformer {
-    func performAmendAndAlertWork(_ effect: Effect) throws -> Command {
+    func performAmendAndAlertWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .amendVisit(let id, let reason, let changes):
             do {

@@ -5,7 +5,7 @@ import ClinicServices
 /// The clinical impression and outcome measures saved from the visit editor's forms, through
 /// the same use cases as `knot visit impression` and `knot outcome add`, then the draft reloaded.
 extension EffectPerformer {
-    func performAssessmentWork(_ effect: Effect) throws -> Command {
+    func performAssessmentWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .setImpression(let id, let impression):
             let saved = try session.setImpression(visitID: id, impression)

@@ -10,7 +10,7 @@ import ClinicStore
 /// top of the current draft and the other terminal's additions are taken in. When the header
 /// itself changed, nothing is written and the screen is told (`draftConflict`).
 extension EffectPerformer {
-    func performDraftConflictWork(_ effect: Effect) throws -> Command {
+    func performDraftConflictWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .reloadDraft(let id):
             let progress = try progress(visitID: id)
@@ -25,14 +25,14 @@ extension EffectPerformer {
     }
 
     /// A save refused as stale: saved on top when the header is untouched, else the conflict.
-    func draftConflict(_ request: DraftRequest) throws -> Command {
+    func draftConflict(_ request: DraftRequest) throws -> EffectResult {
         try rebase(request, message: "Another terminal added to this draft (visit \(request.draft?.id ?? 0)): "
                    + "its additions are shown and your typing is saved.")
     }
 
     /// Saves the typed header over the draft as it now is, provided its header is still
     /// `request.draft`'s (what the user last saw); otherwise answers with the conflict.
-    private func rebase(_ request: DraftRequest, message: String) throws -> Command {
+    private func rebase(_ request: DraftRequest, message: String) throws -> EffectResult {
         guard let seen = request.draft, let id = seen.id else { return .failed("no draft to save") }
         let current = try progress(visitID: id)
         guard Self.sameHeader(seen, current.visit) else { return .draftConflict(current) }

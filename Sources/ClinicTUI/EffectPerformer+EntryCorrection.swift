@@ -6,7 +6,7 @@ import ClinicServices
 /// practitioner, the same rules as a new entry), then the draft reloaded so the list and the
 /// needle count follow.
 extension EffectPerformer {
-    func performEntryCorrection(_ effect: Effect) throws -> Command {
+    func performEntryCorrection(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .editTriggerPoint(let id, let finding):
             let saved = try session.editTriggerPoint(visitID: id, finding)

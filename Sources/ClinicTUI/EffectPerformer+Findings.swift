@@ -5,7 +5,7 @@ import ClinicServices
 /// Biomechanical findings and treatments saved from the visit editor's forms, through
 /// `ClinicSession` (a draft, a practitioner, the model's rules), then the draft reloaded.
 extension EffectPerformer {
-    func performFindingsWork(_ effect: Effect) throws -> Command {
+    func performFindingsWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .addBiomechanical(let id, let finding):
             let saved = try session.addBiomechanical(visitID: id, finding)

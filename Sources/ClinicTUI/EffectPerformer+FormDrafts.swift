@@ -5,7 +5,7 @@ import ClinicStore
 /// Keeping open forms' typing: the form's state to and from JSON, stored per slot for the
 /// working practitioner through `ClinicSession` (see `FormDraftWorkflow`).
 extension EffectPerformer {
-    func performFormDraftWork(_ effect: Effect) throws -> Command {
+    func performFormDraftWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .saveFormDraft(let draft):
             do {

@@ -3,13 +3,23 @@ import ClinicModel
 import ClinicServices
 import ClinicXML
 
+/// The import folder's letters before any is read: what checking the inbox goes through.
+struct InboxFiles: Sendable {
+    var folder: String
+    var exists: Bool
+    /// The .xml files' names, sorted.
+    var names: [String]
+}
+
 /// The referral inbox's database and file work: list the folder with a dry run of each file,
 /// preview one letter, import it.
 extension EffectPerformer {
-    func performInboxWork(_ effect: Effect) throws -> Command {
+    func performInboxWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .loadInbox:
-            return .inboxLoaded(inboxListing())
+            return .inboxLoaded(checkInbox(inboxFiles(), report: { _ in }, isCancelled: { false }) ?? InboxListing(folder: importFolder, folderExists: false, entries: []))
+        case .stopCheckingInbox:
+            return .inboxCheckStopped
         case .previewLetter(let path):
             return .inboxPreviewed(preview(path))
         case .importLetter(let path):
@@ -21,17 +31,36 @@ extension EffectPerformer {
         }
     }
 
-    /// The folder's .xml files, sorted by name, each with its dry-run verdict.
-    private func inboxListing() -> InboxListing {
+    /// `.loadInbox` as long work: the folder's files are counted at once (the screen says how
+    /// many letters it checks), the dry runs are done off the input loop, reporting after each.
+    func longWork(_ effect: Effect) -> LongWork? {
+        guard case .loadInbox = effect else { return nil }
+        let files = inboxFiles()
+        return LongWork(kind: "inbox", first: .inboxProgress(InboxProgress(folder: files.folder, checked: 0, total: files.names.count))) { job in
+            checkInbox(files, report: { job.report(.inboxProgress($0)) }, isCancelled: { job.isCancelled }).map { .inboxLoaded($0) }
+        }
+    }
+
+    /// The import folder and its .xml files, sorted by name (nothing read yet).
+    func inboxFiles() -> InboxFiles {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: importFolder, isDirectory: &isDirectory) && isDirectory.boolValue
         let names = exists ? ((try? FileManager.default.contentsOfDirectory(atPath: importFolder)) ?? []) : []
-        let entries = names.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { name in
-            let path = (importFolder as NSString).appendingPathComponent(name)
+        return InboxFiles(folder: importFolder, exists: exists, names: names.filter { $0.lowercased().hasSuffix(".xml") }.sorted())
+    }
+
+    /// Each file with its dry-run verdict, reporting how many are checked after each one; nil
+    /// when stopped before the last.
+    func checkInbox(_ files: InboxFiles, report: (InboxProgress) -> Void, isCancelled: () -> Bool) -> InboxListing? {
+        var entries: [InboxEntry] = []
+        for name in files.names {
+            if isCancelled() { return nil }
+            let path = (files.folder as NSString).appendingPathComponent(name)
             let outcome = session.importFile(path, options: ImportOptions(dryRun: true))
-            return InboxEntry(path: path, fileName: name, format: format(of: path), status: outcome.status)
+            entries.append(InboxEntry(path: path, fileName: name, format: format(of: path), status: outcome.status))
+            report(InboxProgress(folder: files.folder, checked: entries.count, total: files.names.count))
         }
-        return InboxListing(folder: importFolder, folderExists: exists, entries: entries)
+        return InboxListing(folder: files.folder, folderExists: files.exists, entries: entries)
     }
 
     /// A dry run of `path`, with the letter's patient and referrer when it is a readable letter.

@@ -4,7 +4,7 @@ import ClinicServices
 /// The patient form's database work: register or correct, through `ClinicSession` so the
 /// same validation, duplicate checks and audit apply as on the command line.
 extension EffectPerformer {
-    func savePatient(_ patient: Patient, allowDuplicate: Bool = false) throws -> Command {
+    func savePatient(_ patient: Patient, allowDuplicate: Bool = false) throws -> EffectResult {
         guard let id = patient.id else {
             do {
                 return .patientSaved(try session.addPatient(patient, today: today, allowDuplicate: allowDuplicate), created: true)

@@ -3,7 +3,7 @@ import ClinicServices
 
 /// The plan preview's database work: read a signed visit's plan, store it as final.
 extension EffectPerformer {
-    func performPlanWork(_ effect: Effect) throws -> Command {
+    func performPlanWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .loadPlan(let visitID):
             return .planLoaded(try planPreview(visitID: visitID, final: false))

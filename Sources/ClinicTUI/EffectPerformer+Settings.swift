@@ -5,7 +5,7 @@ import ClinicServices
 /// The clinic's settings read and changed through `ClinicSession`, the same use cases as
 /// `knot clinic show` and `knot clinic set` (all or nothing, audited, administrators only).
 extension EffectPerformer {
-    func performSettingsWork(_ effect: Effect) throws -> Command {
+    func performSettingsWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .loadSettings:
             return .settingsLoaded(try session.clinicSettings())

@@ -6,7 +6,7 @@ import ClinicStore
 /// The visit workflow's database work: consent and screen, findings, needling, signing, and
 /// reloading the draft after each, all through `ClinicSession` so the safety rules apply.
 extension EffectPerformer {
-    func performVisitWork(_ effect: Effect) throws -> Command {
+    func performVisitWork(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .openDraft(let id):
             _ = try session.visitRecord(id: id)  // the audited view of the note

@@ -8,7 +8,7 @@ import ClinicStore
 /// command that carries the result (or the error, in words, for the status line).
 ///
 /// The only part of the front end that touches the database; rendering never does.
-struct EffectPerformer {
+struct EffectPerformer: Sendable {
     let session: ClinicSession
     /// The clinic's "today" (injected so screens and the demo are reproducible).
     let today: LocalDate
@@ -17,7 +17,7 @@ struct EffectPerformer {
     /// The folder the referral inbox lists (see `InboxFolder.resolve`).
     let importFolder: String
 
-    func perform(_ effect: Effect) -> Command {
+    func perform(_ effect: Effect) -> EffectResult {
         do {
             return try run(effect)
         } catch {
@@ -25,7 +25,7 @@ struct EffectPerformer {
         }
     }
 
-    private func run(_ effect: Effect) throws -> Command {
+    private func run(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .checkFirstRun:
             return .databaseChecked(isEmpty: try session.hasNoPatients())
@@ -53,7 +53,7 @@ struct EffectPerformer {
             return try saveDraft(request)
         case .openDraft, .loadVisitProgress, .recordSafety, .addTriggerPoint, .addNeedling, .setNeedlesRemoved, .signVisit:
             return try performVisitWork(effect)
-        case .loadInbox, .previewLetter, .importLetter, .fileLetter:
+        case .loadInbox, .stopCheckingInbox, .previewLetter, .importLetter, .fileLetter:
             return try performInboxWork(effect)
         case .loadPlan, .storeFinalPlan:
             return try performPlanWork(effect)
@@ -80,7 +80,7 @@ struct EffectPerformer {
     }
 
     /// Creates the draft on the first change, then updates its header.
-    private func saveDraft(_ request: DraftRequest) throws -> Command {
+    private func saveDraft(_ request: DraftRequest) throws -> EffectResult {
         let complaint = request.complaint.trimmingCharacters(in: .whitespaces)
         let pain = try request.painNow.map { try NPRS($0, field: "pain.now") }
         guard var visit = request.draft else {

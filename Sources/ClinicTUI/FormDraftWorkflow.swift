@@ -12,21 +12,24 @@ import ClinicStore
 /// so the screens know nothing of it. Pure like the rest; the saves are effects, coalesced
 /// while typing (`Effect.supersededSlot`), and the JSON is made by the effect performer.
 enum FormDraftWorkflow {
-    static func update(_ state: AppState, _ command: Command,
-                       screens: (AppState, Command) -> (AppState, [Effect])) -> (AppState, [Effect]) {
-        switch command {
-        case .formDraftDone:
+    static func update(_ state: AppState, _ message: Message,
+                       screens: (AppState, Message) -> (AppState, [Effect])) -> (AppState, [Effect]) {
+        switch message {
+        case .result(.formDraftDone):
             return (state, [])
-        case .formDraftLoaded(let draft, let savedAt):
+        case .result(.formDraftLoaded(let draft, let savedAt)):
             return restore(draft, savedAt: savedAt, in: state)
         default:
-            let (next, effects) = screens(state, command)
-            return (next, effects + follow(from: state, to: next, after: command))
+            let (next, effects) = screens(state, message)
+            return (next, effects + follow(from: state, to: next, after: message))
         }
     }
 
-    /// What keeping the forms' typing asks for after `command` took `before` to `after`.
-    private static func follow(from before: AppState, to after: AppState, after command: Command) -> [Effect] {
+    /// What keeping the forms' typing asks for after `message` took `before` to `after`.
+    ///
+    /// Only an intent changes the typing, so only after an intent is the form saved as a
+    /// draft: a result that redraws the same form (a reload, a refusal) never saves it again.
+    private static func follow(from before: AppState, to after: AppState, after message: Message) -> [Effect] {
         let was = FormDraft(openIn: before)
         let now = FormDraft(openIn: after)
         if let was, now?.slot != was.slot, !after.stack.contains(where: { FormDraft.slot(of: $0) == was.slot }) {
@@ -34,9 +37,10 @@ enum FormDraftWorkflow {
             return [.discardFormDraft(was.slot)]
         }
         if let now, let was, now.slot == was.slot {
-            return command.isUserRequest && now != was ? [.saveFormDraft(now)] : []
+            guard case .intent = message, now != was else { return [] }
+            return [.saveFormDraft(now)]
         }
-        if case .draftOpened = command, case .newVisit(let editor) = after.current, let id = editor.draft?.id {
+        if case .result(.draftOpened) = message, case .newVisit(let editor) = after.current, let id = editor.draft?.id {
             return [.loadFormDraft(.visit(id))]
         }
         if let now, !now.isVisitForm {

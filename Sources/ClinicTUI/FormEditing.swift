@@ -25,7 +25,7 @@ enum FormEditing {
     /// focused field's text when the focus moved, and puts a refusal at a field's limit into
     /// `message`.
     @discardableResult
-    static func apply<Form: TextFieldForm>(_ form: inout Form, _ command: Command, message: inout StatusMessage?,
+    static func apply<Form: TextFieldForm>(_ form: inout Form, _ command: Intent, message: inout StatusMessage?,
                                            _ handle: (inout Form) -> [Effect]) -> [Effect] {
         let before = form.focus
         // Left/Right change a choice in every form (issue 13).

@@ -32,7 +32,7 @@ struct ImpressionFormState: Sendable, Hashable, Codable {
         }
     }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         switch command {
         case .nextField, .moveDown: focus = FormFocus.next(after: focus)
         case .previousField, .moveUp: focus = FormFocus.previous(before: focus)

@@ -33,7 +33,7 @@ struct InboxPreviewState: Sendable {
     var preview: InboxPreview
     var top = 0
 
-    mutating func apply(_ command: Command, size: TerminalSize) {
+    mutating func apply(_ command: Intent, size: TerminalSize) {
         let lines = InboxPreviewScreen.document(preview, width: size.columns).lines.count
         top = Document.scrolled(top, by: command, lineCount: lines, visible: Chrome.body(of: size).height)
     }

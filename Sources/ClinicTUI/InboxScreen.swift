@@ -51,10 +51,30 @@ struct InboxListing: Sendable, Hashable {
     var entries: [InboxEntry]
 }
 
+/// How far checking the inbox's letters got: `checked` of `total` dry-run.
+struct InboxProgress: Sendable, Hashable {
+    var folder: String
+    var checked: Int
+    var total: Int
+}
+
 /// The referral inbox: the letters waiting in the import folder, marking those already imported.
 struct InboxState: Sendable {
     var listing: InboxListing
     var selection = 0
+    /// While the letters are being checked (a dry run each, in the background, from F6 or a
+    /// reload after an import): how far it got. Nil once the list is drawn.
+    var checking: InboxProgress?
+
+    init(listing: InboxListing) {
+        self.listing = listing
+    }
+
+    /// The inbox shown at once, before its letters are checked.
+    init(checking folder: String) {
+        listing = InboxListing(folder: folder, folderExists: true, entries: [])
+        checking = InboxProgress(folder: folder, checked: 0, total: 0)
+    }
 
     /// Shows a fresh reading of the folder, keeping the selection on the same file when it is still there.
     mutating func reload(_ fresh: InboxListing) {
@@ -63,7 +83,7 @@ struct InboxState: Sendable {
         selection = fresh.entries.firstIndex { $0.path == selected } ?? min(selection, max(0, fresh.entries.count - 1))
     }
 
-    mutating func apply(_ command: Command, pageRows: Int) -> [Effect] {
+    mutating func apply(_ command: Intent, pageRows: Int) -> [Effect] {
         switch command {
         case .moveUp, .moveDown, .pageUp, .pageDown:
             selection = Update.moved(selection, by: command, count: listing.entries.count, pageRows: pageRows)
@@ -82,6 +102,13 @@ enum InboxScreen {
     static func draw(_ state: InboxState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
         let entries = state.listing.entries
+        if let checking = state.checking, entries.isEmpty {
+            // The first check since F6: nothing to list until the last letter is dry-run.
+            buffer.put(" \(checking.folder): checking \(Formatting.count(checking.total, "letter"))", row: body.row, column: 0,
+                       style: .bold, maxWidth: width, overflow: .ellipsis)
+            buffer.put(" " + progressLine(checking), row: body.row + 2, column: 0, maxWidth: width, overflow: .ellipsis)
+            return
+        }
         buffer.put(" \(state.listing.folder): \(Formatting.count(entries.count, "letter"))", row: body.row, column: 0,
                    style: .bold, maxWidth: width, overflow: .ellipsis)
         let statusWidth = 18, formatWidth = 14
@@ -106,7 +133,13 @@ enum InboxScreen {
             buffer.put(line(entry.statusLabel, entry.format, entry.fileName), row: top + offset, column: 0, style: style,
                        maxWidth: width, overflow: .ellipsis)
         }
-        buffer.put(" Enter previews a letter (a dry run: nothing is written).", row: body.bottom - 1, column: 0,
-                   style: .dim, maxWidth: width, overflow: .ellipsis)
+        // While a reload checks the letters again, the list stays and the hint says how far it got.
+        let hint = state.checking.map(progressLine) ?? "Enter previews a letter (a dry run: nothing is written)."
+        buffer.put(" " + hint, row: body.bottom - 1, column: 0, style: .dim, maxWidth: width, overflow: .ellipsis)
+    }
+
+    /// "Checking the letters: 12 of 40 (a dry run of each; Esc leaves)."
+    static func progressLine(_ progress: InboxProgress) -> String {
+        "Checking the letters: \(progress.checked) of \(progress.total) (a dry run of each; Esc leaves)."
     }
 }

@@ -4,25 +4,23 @@ import ClinicServices
 ///
 /// A letter the dry run refused is never imported from here. A conflict (a doubtful patient
 /// match) is filed only by a person's choice: a candidate by number, or a new patient (audited).
+///
+/// F6 shows the inbox at once, checking its letters: the dry runs are done in the background
+/// (`App`, `BackgroundWork`) with a progress line, and the list is drawn when the last is done.
+/// Esc leaves meanwhile and stops the check; a reload (after an import) keeps the list shown.
 enum InboxWorkflow {
     /// The new state for an inbox command, or nil when the command is not the inbox's.
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
         switch command {
         case .showInbox:
             guard s.current.kind == .patientList else { return nil }
+            s.stack.append(.inbox(InboxState(checking: "")))
             return (s, [.loadInbox])
-        case .inboxLoaded(let listing):
-            if case .inbox(var inbox) = s.current {
-                inbox.reload(listing)
-                s.replaceCurrent(.inbox(inbox))
-            } else {
-                s.stack.append(.inbox(InboxState(listing: listing)))
-            }
-            return (s, [])
-        case .inboxPreviewed(let preview):
-            s.stack.append(.inboxPreview(InboxPreviewState(preview: preview)))
-            return (s, [])
+        case .back:
+            guard case .inbox(let inbox) = s.current, inbox.checking != nil else { return nil }
+            s.stack.removeLast()
+            return (s, [.stopCheckingInbox])
         case .importLetter:
             guard case .inboxPreview(let open) = s.current else { return nil }
             let preview = open.preview
@@ -58,6 +56,35 @@ enum InboxWorkflow {
                 return (s, [])
             }
             return (s, [.fileLetter(path: open.preview.path, .newPatient)])
+        default:
+            return nil
+        }
+    }
+
+    /// The inbox's letters checked, one previewed, or one imported.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect])? {
+        var s = state
+        switch result {
+        case .inboxLoaded(let listing):
+            // Only to the inbox still open (the user may have left it while its letters were checked).
+            if let index = inboxIndex(in: s), case .inbox(var inbox) = s.stack[index] {
+                inbox.reload(listing)
+                inbox.checking = nil
+                s.stack[index] = .inbox(inbox)
+            }
+            return (s, [])
+        case .inboxProgress(let progress):
+            if let index = inboxIndex(in: s), case .inbox(var inbox) = s.stack[index] {
+                inbox.listing.folder = progress.folder
+                inbox.checking = progress
+                s.stack[index] = .inbox(inbox)
+            }
+            return (s, [])
+        case .inboxCheckStopped:
+            return (s, [])
+        case .inboxPreviewed(let preview):
+            s.stack.append(.inboxPreview(InboxPreviewState(preview: preview)))
+            return (s, [])
         case .letterImported(let outcome):
             if s.current.kind == .inboxPreview { s.stack.removeLast() }
             let name = outcome.file.split(separator: "/").last.map(String.init) ?? outcome.file
@@ -68,5 +95,10 @@ enum InboxWorkflow {
         default:
             return nil
         }
+    }
+
+    /// Where the inbox is in the stack (under a letter's preview, or shown).
+    private static func inboxIndex(in s: AppState) -> Int? {
+        s.stack.lastIndex { $0.kind == .inbox }
     }
 }

@@ -1,14 +1,14 @@
 import TerminalKit
 
-/// One row of a screen's key table: the keys, the command, and the words the help shows.
+/// One row of a screen's key table: the keys, the intent, and the words the help shows.
 struct KeyBinding: Sendable {
     var keys: [Key]
-    var command: Command
+    var command: Intent
     var help: String
     /// How the keys are written in the help, when the key names would not say it well.
     var label: String?
 
-    init(_ keys: [Key], _ command: Command, _ help: String, label: String? = nil) {
+    init(_ keys: [Key], _ command: Intent, _ help: String, label: String? = nil) {
         self.keys = keys
         self.command = command
         self.help = help
@@ -173,9 +173,9 @@ enum KeyMap {
     /// The help's line on Esc in a form.
     static let discardHelp = "cancel: asks \"Discard the typing? y/n\" when something was typed"
 
-    /// The command for `key` on the screen shown, or nil when the key does nothing there.
+    /// The intent for `key` on the screen shown, or nil when the key does nothing there.
     /// While the help is shown any key closes it (Ctrl-C still quits).
-    static func command(for key: Key, in state: AppState) -> Command? {
+    static func command(for key: Key, in state: AppState) -> Intent? {
         if state.showsHelp {
             return key == .ctrl("c") ? .quit : .toggleHelp
         }

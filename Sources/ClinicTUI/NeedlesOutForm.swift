@@ -39,7 +39,7 @@ struct NeedlesOutFormState: Sendable, Hashable, Codable {
         removed.selectAll()  // typing replaces the count
     }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         switch command {
         case .moveUp, .previousField:
             selection = max(0, selection - 1)

@@ -65,7 +65,7 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
     /// The needle's length in mm as typed in the size, nil while it is not a size.
     var needleLength: Double? { (try? Needle.parseSize(size.text))?.length }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         if focus == .adverse, adverse.move(command) { return [] }
         let before = focus
         let electrical = isElectrical

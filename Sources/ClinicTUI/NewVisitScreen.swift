@@ -102,7 +102,7 @@ struct NewVisitState: Sendable {
         return saveRequest(pain: painScore)
     }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         if strikeReason != nil {
             if case .edit(let key) = command { strikeReason?.handle(key) }
             return []

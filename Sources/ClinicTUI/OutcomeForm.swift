@@ -24,7 +24,7 @@ struct OutcomeFormState: Sendable, Hashable, Codable {
 
     var fields: [Focus] { [.scale] + items.indices.map { .item($0) } }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         switch command {
         case .nextField, .moveDown: move(by: 1)
         case .previousField, .moveUp: move(by: -1)

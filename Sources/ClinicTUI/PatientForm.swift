@@ -55,7 +55,7 @@ struct PatientFormState: Sendable, Hashable, Codable {
 
     var title: String { editing == nil ? "New patient" : "Correct details of \(editing!.displayName)" }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         switch command {
         case .nextField, .moveDown: focus = FormFocus.next(after: focus)
         case .previousField, .moveUp: focus = FormFocus.previous(before: focus)

@@ -19,7 +19,7 @@ struct PatientListState: Sendable {
         hasResults = true
     }
 
-    mutating func apply(_ command: Command, pageRows: Int) -> [Effect] {
+    mutating func apply(_ command: Intent, pageRows: Int) -> [Effect] {
         switch command {
         case .moveUp, .moveDown, .pageUp, .pageDown:
             selection = Update.moved(selection, by: command, count: patients.count, pageRows: pageRows)

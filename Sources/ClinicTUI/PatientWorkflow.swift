@@ -8,7 +8,7 @@ import TerminalKit
 /// leaves the form open with the service's words in the status line).
 enum PatientWorkflow {
     /// Help and quit work as ever while the duplicate question is shown.
-    private static func passesThroughQuestion(_ command: Command) -> Bool {
+    private static func passesThroughQuestion(_ command: Intent) -> Bool {
         switch command {
         case .toggleHelp, .quit: true
         default: false
@@ -16,9 +16,9 @@ enum PatientWorkflow {
     }
 
     /// The new state and effects for `command`, or nil when the workflow leaves it to `Update`.
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
-        if case .patientForm(var form) = s.current, form.duplicates != nil, command.isUserRequest, !Self.passesThroughQuestion(command) {
+        if case .patientForm(var form) = s.current, form.duplicates != nil, !Self.passesThroughQuestion(command) {
             // The duplicate question: y registers anyway, any other key goes back to the form.
             form.duplicates = nil
             s.replaceCurrent(.patientForm(form))
@@ -29,12 +29,6 @@ enum PatientWorkflow {
             return (s, [])
         }
         switch command {
-        case .possibleDuplicates(let lines):
-            guard case .patientForm(var form) = s.current else { return nil }
-            form.duplicates = lines
-            s.replaceCurrent(.patientForm(form))
-            s.message = StatusMessage(kind: .error, text: "May already be registered: y registers anyway, any other key goes back.")
-            return (s, [])
         case .registerPatient:
             guard case .patientList(let list) = s.current else { return nil }
             s.stack.append(.patientForm(PatientFormState(search: list.search.text)))
@@ -56,6 +50,21 @@ enum PatientWorkflow {
             guard s.current.kind == .patientForm else { return nil }
             s.stack.removeLast()
             s.message = StatusMessage(kind: .info, text: "Cancelled: nothing saved.")
+            return (s, [])
+        default:
+            return nil
+        }
+    }
+
+    /// Registering asked about look-alikes, or the patient was saved.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect])? {
+        var s = state
+        switch result {
+        case .possibleDuplicates(let lines):
+            guard case .patientForm(var form) = s.current else { return nil }
+            form.duplicates = lines
+            s.replaceCurrent(.patientForm(form))
+            s.message = StatusMessage(kind: .error, text: "May already be registered: y registers anyway, any other key goes back.")
             return (s, [])
         case .patientSaved(let patient, let created):
             if s.current.kind == .patientForm { s.stack.removeLast() }

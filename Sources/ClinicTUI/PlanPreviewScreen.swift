@@ -17,7 +17,7 @@ struct PlanPreviewState: Sendable {
     var plan: PlanPreview
     var top = 0
 
-    mutating func apply(_ command: Command, size: TerminalSize) {
+    mutating func apply(_ command: Intent, size: TerminalSize) {
         let lines = PlanPreviewScreen.document(plan, width: size.columns).lines.count
         top = Document.scrolled(top, by: command, lineCount: lines, visible: Chrome.body(of: size).height)
     }

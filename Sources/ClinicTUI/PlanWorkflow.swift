@@ -4,7 +4,7 @@
 /// spares a round trip and names the way out.
 enum PlanWorkflow {
     /// The new state for a plan command, or nil when the command is not the plan's.
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
         switch command {
         case .showPlan:
@@ -14,10 +14,6 @@ enum PlanWorkflow {
                 return (s, [])
             }
             return (s, [.loadPlan(visitID: id)])
-        case .planLoaded(var plan):
-            if case .visit(let open) = s.current { plan.patientName = open.record.patient.displayName }
-            s.stack.append(.planPreview(PlanPreviewState(plan: plan)))
-            return (s, [])
         case .storeFinalPlan:
             guard case .planPreview(let open) = s.current else { return nil }
             guard s.context.canRecordVisits else {
@@ -25,6 +21,19 @@ enum PlanWorkflow {
                 return (s, [])
             }
             return (s, [.storeFinalPlan(visitID: open.plan.visitID)])
+        default:
+            return nil
+        }
+    }
+
+    /// A plan loaded or stored: the preview shows it.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect])? {
+        var s = state
+        switch result {
+        case .planLoaded(var plan):
+            if case .visit(let open) = s.current { plan.patientName = open.record.patient.displayName }
+            s.stack.append(.planPreview(PlanPreviewState(plan: plan)))
+            return (s, [])
         case .planStored(var plan):
             if case .planPreview(var open) = s.current, open.plan.visitID == plan.visitID {
                 plan.patientName = open.plan.patientName

@@ -6,7 +6,7 @@ struct RecallState: Sendable {
     var entries: [RecallEntry]
     var selection = 0
 
-    mutating func apply(_ command: Command, pageRows: Int) -> [Effect] {
+    mutating func apply(_ command: Intent, pageRows: Int) -> [Effect] {
         switch command {
         case .moveUp, .moveDown, .pageUp, .pageDown:
             selection = Update.moved(selection, by: command, count: entries.count, pageRows: pageRows)

@@ -90,7 +90,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
 
     func reason(_ p: Precaution) -> TextField { reasons[p] ?? TextField(maxLength: 500) }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         switch command {
         case .nextField, .moveDown: moveFocus(by: 1)
         case .previousField, .moveUp: moveFocus(by: -1)
@@ -355,7 +355,7 @@ enum SafetyFormScreen {
 /// form then asks for it again. A struck one stays in the record, marked, with the reason.
 enum SafetyFormStrike {
     /// The command for `key` on the form: nil when the usual key table decides.
-    static func command(for key: Key, in screen: Screen) -> Command?? {
+    static func command(for key: Key, in screen: Screen) -> Intent?? {
         guard case .safetyForm(let form) = screen else { return nil }
         if form.striking != nil {
             switch key {
@@ -370,7 +370,7 @@ enum SafetyFormStrike {
         return key == .ctrl("x") ? .some(.strikeEntry) : nil
     }
 
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         guard case .safetyForm(var form) = state.current else { return nil }
         var s = state
         switch command {

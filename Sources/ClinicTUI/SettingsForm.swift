@@ -109,7 +109,7 @@ struct SettingsFormState: Sendable, Hashable, Codable {
         text(field).trimmingCharacters(in: .whitespaces) != (original[field] ?? "").trimmingCharacters(in: .whitespaces)
     }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         switch command {
         case .nextField, .moveDown: focus = FormFocus.next(after: focus)
         case .previousField, .moveUp: focus = FormFocus.previous(before: focus)

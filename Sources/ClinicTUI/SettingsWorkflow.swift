@@ -4,7 +4,7 @@ import ClinicServices
 /// The settings screen's part of `update`: opening it from the patient list (the settings as
 /// stored), saving an administrator's changes, and a refusal that goes back to the field it names.
 enum SettingsWorkflow {
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
         switch command {
         case .showSettings:
@@ -14,13 +14,6 @@ enum SettingsWorkflow {
                 return (s, [])
             }
             return (s, [.loadSettings])
-        case .settingsLoaded(let settings):
-            guard s.current.kind == .patientList else { return (s, []) }
-            s.stack.append(.settingsForm(SettingsFormState(settings, canEdit: s.context.canChangeSettings, today: s.context.today)))
-            if !s.context.canChangeSettings {
-                s.message = StatusMessage(kind: .info, text: "Read only: a clinic administrator changes these (here, or with knot clinic set).")
-            }
-            return (s, [])
         case .save:
             guard case .settingsForm(let form) = s.current else { return nil }
             guard form.canEdit else {
@@ -34,6 +27,22 @@ enum SettingsWorkflow {
                 s.message = StatusMessage(kind: .error, text: "Not saved: " + problem.text)
                 return (s, [])
             }
+        default:
+            return nil
+        }
+    }
+
+    /// The settings loaded, saved or refused.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect])? {
+        var s = state
+        switch result {
+        case .settingsLoaded(let settings):
+            guard s.current.kind == .patientList else { return (s, []) }
+            s.stack.append(.settingsForm(SettingsFormState(settings, canEdit: s.context.canChangeSettings, today: s.context.today)))
+            if !s.context.canChangeSettings {
+                s.message = StatusMessage(kind: .info, text: "Read only: a clinic administrator changes these (here, or with knot clinic set).")
+            }
+            return (s, [])
         case .settingsSaved(let message):
             if s.current.kind == .settingsForm { s.stack.removeLast() }
             s.message = StatusMessage(kind: .info, text: message)

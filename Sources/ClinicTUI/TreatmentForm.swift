@@ -35,7 +35,7 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
     /// True while something is typed in the muscle field (an empty one means no muscle).
     var namesMuscle: Bool { !picker.query.text.trimmingCharacters(in: .whitespaces).isEmpty }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         switch command {
         case .moveUp where focus == .muscle && namesMuscle && picker.chosen == nil: picker.moveHighlight(by: -1)
         case .moveDown where focus == .muscle && namesMuscle && picker.chosen == nil: picker.moveHighlight(by: 1)

@@ -37,7 +37,7 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
         self.patientName = patientName
     }
 
-    mutating func apply(_ command: Command) -> [Effect] {
+    mutating func apply(_ command: Intent) -> [Effect] {
         if focus == .causes, moveInChecklist(command) { return [] }
         let before = focus
         if FormFocus.navigate(command, focus: &focus, muscleField: .muscle, picker: &picker, side: &side) {
@@ -51,7 +51,7 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
     }
 
     /// Up/Down walk the checklist, leaving it past either end.
-    private mutating func moveInChecklist(_ command: Command) -> Bool {
+    private mutating func moveInChecklist(_ command: Intent) -> Bool {
         switch command {
         case .moveDown where causeHighlight < LikelyCause.allCases.count - 1: causeHighlight += 1
         case .moveUp where causeHighlight > 0: causeHighlight -= 1

@@ -7,22 +7,45 @@ import TerminalKit
 ///
 /// Pure: no database, no terminal, no clock. Screen-specific commands go to the screen shown.
 enum Update {
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
-        var (next, effects) = FormDraftWorkflow.update(state, command) { s, c in
-            DiscardQuestion.update(s, c, screens: screens) ?? screens(s, c)
+    static func update(_ state: AppState, _ message: Message) -> (AppState, [Effect]) {
+        var (next, effects) = FormDraftWorkflow.update(state, message) { s, m in
+            DiscardQuestion.update(s, m, screens: screens) ?? screens(s, m)
         }
-        DiscardQuestion.track(from: state, to: &next, after: command)
+        DiscardQuestion.track(from: state, to: &next, after: message)
         return (next, effects)
     }
 
+    /// `update` for a request the user made.
+    static func update(_ state: AppState, _ intent: Intent) -> (AppState, [Effect]) {
+        update(state, .intent(intent))
+    }
+
+    /// `update` for what an effect brought back.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect]) {
+        update(state, .result(result))
+    }
+
     /// Everything but keeping the open form's typing as a draft (`FormDraftWorkflow`).
-    static func screens(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
+    static func screens(_ state: AppState, _ message: Message) -> (AppState, [Effect]) {
+        switch message {
+        case .intent(let intent):
+            return asked(state, intent)
+        case .result(let result):
+            return returned(state, result)
+        case .resized(let size):
+            var s = state
+            s.size = size
+            return (s, [])
+        }
+    }
+
+    /// What the user asked for: the status line is cleared (the user has read it) and a
+    /// Ctrl-C that asked "quit anyway?" is disarmed, whatever the key.
+    private static func asked(_ state: AppState, _ command: Intent) -> (AppState, [Effect]) {
         var s = state
         let quitArmed = s.quitArmed
-        if command.isUserRequest {
-            s.message = nil
-            s.quitArmed = false
-        }
+        s.message = nil
+        s.quitArmed = false
         if let handled = AmendWorkflow.update(s, command) { return handled }
         if let handled = AlertsWorkflow.update(s, command) { return handled }
         if let handled = SafetyFormStrike.update(s, command) { return handled }
@@ -46,18 +69,6 @@ enum Update {
         case .toggleHelp:
             s.showsHelp.toggle()
             return (s, [])
-        case .resized(let size):
-            s.size = size
-            return (s, [])
-        case .failed(let text):
-            s.message = StatusMessage(kind: .error, text: text)
-            return (s, [])
-        case .databaseChecked(let isEmpty):
-            if isEmpty {
-                s.stack = [.firstRun]
-                return (s, [])
-            }
-            return (s, [.searchPatients("")])
         case .loadDemo:
             return (s, s.current.kind == .firstRun ? [.loadDemo] : [])
         case .startEmpty:
@@ -70,6 +81,51 @@ enum Update {
                 list.show([])
                 s.stack = [.patientList(list)]
                 s.message = StatusMessage(kind: .info, text: "Empty clinic. First account: knot init --handle HANDLE --name NAME")
+                return (s, [])
+            }
+            return (s, [.searchPatients("")])
+        case .back where s.current.kind == .newVisit:
+            guard case .newVisit(let form) = s.current else { return (s, []) }
+            s.stack.removeLast()
+            let pending = form.commitPain()  // a valid score typed in the pain field is kept
+            guard let id = form.draft?.id else { return (s, pending) }
+            s.message = StatusMessage(kind: .info, text: "Draft visit \(id) kept: Enter on it in the chart goes on recording it; F10 there signs it.")
+            return (s, pending + [.openChart(patientID: form.patientID)])
+        case .newVisit:
+            guard case .chart(let chart) = s.current, let id = chart.chart.patient.id else { return (s, []) }
+            guard s.context.canRecordVisits else {
+                s.message = StatusMessage(kind: .error, text: "Recording a visit needs a practitioner: start knot with --practitioner HANDLE.")
+                return (s, [])
+            }
+            s.stack.append(.newVisit(NewVisitState(patientID: id, patientName: chart.chart.patient.displayName)))
+            return (s, [])
+        case .back where s.stack.count > 1:
+            s.stack.removeLast()
+            return (s, [])
+        default:
+            return updateCurrentScreen(s, command)
+        }
+    }
+
+    /// What an effect brought back: the status line and any question stay as they are unless
+    /// the result itself has something to say.
+    private static func returned(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect]) {
+        var s = state
+        if let handled = AmendWorkflow.update(s, result) { return handled }
+        if let handled = AlertsWorkflow.update(s, result) { return handled }
+        if let handled = DraftConflictWorkflow.update(s, result) { return handled }
+        if let handled = VisitWorkflow.update(s, result) { return handled }
+        if let handled = InboxWorkflow.update(s, result) { return handled }
+        if let handled = PlanWorkflow.update(s, result) { return handled }
+        if let handled = PatientWorkflow.update(s, result) { return handled }
+        if let handled = SettingsWorkflow.update(s, result) { return handled }
+        switch result {
+        case .failed(let text):
+            s.message = StatusMessage(kind: .error, text: text)
+            return (s, [])
+        case .databaseChecked(let isEmpty):
+            if isEmpty {
+                s.stack = [.firstRun]
                 return (s, [])
             }
             return (s, [.searchPatients("")])
@@ -106,21 +162,6 @@ enum Update {
         case .auditLoaded(let patient, let records):
             s.stack.append(.audit(AuditState(patientName: patient, records: records)))
             return (s, [])
-        case .back where s.current.kind == .newVisit:
-            guard case .newVisit(let form) = s.current else { return (s, []) }
-            s.stack.removeLast()
-            let pending = form.commitPain()  // a valid score typed in the pain field is kept
-            guard let id = form.draft?.id else { return (s, pending) }
-            s.message = StatusMessage(kind: .info, text: "Draft visit \(id) kept: Enter on it in the chart goes on recording it; F10 there signs it.")
-            return (s, pending + [.openChart(patientID: form.patientID)])
-        case .newVisit:
-            guard case .chart(let chart) = s.current, let id = chart.chart.patient.id else { return (s, []) }
-            guard s.context.canRecordVisits else {
-                s.message = StatusMessage(kind: .error, text: "Recording a visit needs a practitioner: start knot with --practitioner HANDLE.")
-                return (s, [])
-            }
-            s.stack.append(.newVisit(NewVisitState(patientID: id, patientName: chart.chart.patient.displayName)))
-            return (s, [])
         case .draftSaved(let visit, let revision):
             if case .newVisit(var form) = s.current, form.patientID == visit.patientID {
                 form.draft = visit
@@ -129,16 +170,13 @@ enum Update {
                 if form.progress == nil, let id = visit.id { return (s, [.loadVisitProgress(visitID: id)]) }
             }
             return (s, [])
-        case .back where s.stack.count > 1:
-            s.stack.removeLast()
-            return (s, [])
         default:
-            return updateCurrentScreen(s, command)
+            return (s, [])
         }
     }
 
-    /// Commands that belong to the screen shown (moving, opening, typing).
-    private static func updateCurrentScreen(_ state: AppState, _ command: Command) -> (AppState, [Effect]) {
+    /// Intents that belong to the screen shown (moving, opening, typing).
+    private static func updateCurrentScreen(_ state: AppState, _ command: Intent) -> (AppState, [Effect]) {
         var s = state
         var effects: [Effect] = []
         switch s.current {
@@ -208,7 +246,7 @@ enum Update {
     }
 
     /// The new selection in a list of `count` rows after a moving command (unchanged for others).
-    static func moved(_ selection: Int, by command: Command, count: Int, pageRows: Int) -> Int {
+    static func moved(_ selection: Int, by command: Intent, count: Int, pageRows: Int) -> Int {
         guard count > 0 else { return 0 }
         let target: Int
         switch command {
@@ -219,23 +257,5 @@ enum Update {
         default: target = selection
         }
         return min(max(0, target), count - 1)
-    }
-}
-
-extension Command {
-    /// True for commands that come from a key (they clear the status message).
-    var isUserRequest: Bool {
-        switch self {
-        case .quit, .back, .toggleHelp, .moveUp, .moveDown, .pageUp, .pageDown, .open, .edit,
-             .showRecall, .showAudit, .loadDemo, .startEmpty, .nextField, .previousField, .newVisit,
-             .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit, .save,
-             .showInbox, .importLetter, .fileLetterToCandidate, .fileLetterAsNewPatient, .showPlan, .storeFinalPlan, .registerPatient, .editPatient,
-             .amendVisit, .showAlerts, .confirmAlert, .dismissAlert, .newAlert, .reloadDraft, .keepMyDraft,
-             .addBiomechanicalFinding, .addTreatment, .editEntry, .strikeEntry, .confirmStrike,
-             .showSettings, .setImpression, .addOutcome:
-            true
-        default:
-            false
-        }
     }
 }

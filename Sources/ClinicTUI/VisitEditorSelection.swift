@@ -48,7 +48,7 @@ extension NewVisitState {
     }
 
     /// Moves in the list; true when the command was the list's (typing is swallowed there).
-    mutating func moveInRecorded(_ command: Command) -> Bool {
+    mutating func moveInRecorded(_ command: Intent) -> Bool {
         guard let current = selection else { return false }
         switch command {
         case .moveDown: selection = min(current + 1, max(0, recordedEntries.count - 1))
@@ -73,7 +73,7 @@ enum VisitEditorSelection {
     /// The command for `key` while the visit editor's list has a selection or asks for a
     /// strike reason: `.some(nil)` when the key does nothing there, nil when the usual key
     /// table decides.
-    static func command(for key: Key, in screen: Screen) -> Command?? {
+    static func command(for key: Key, in screen: Screen) -> Intent?? {
         guard case .newVisit(let form) = screen else { return nil }
         if form.strikeReason != nil {
             switch key {
@@ -95,7 +95,7 @@ enum VisitEditorSelection {
     }
 
     /// The workflow's part: open the pre-filled form, ask for the reason, strike, leave the list.
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         guard case .newVisit(var form) = state.current else { return nil }
         var s = state
         switch command {

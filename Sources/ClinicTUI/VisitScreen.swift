@@ -17,7 +17,7 @@ struct VisitViewState: Sendable {
         self.struck = struck
     }
 
-    mutating func apply(_ command: Command, size: TerminalSize) {
+    mutating func apply(_ command: Intent, size: TerminalSize) {
         let lines = VisitScreen.document(record, struck: struck, width: size.columns).lines.count
         top = Document.scrolled(top, by: command, lineCount: lines, visible: Chrome.body(of: size).height)
     }

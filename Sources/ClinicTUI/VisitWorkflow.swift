@@ -9,7 +9,7 @@ import TerminalKit
 /// with the service's words in the status line and nothing saved).
 enum VisitWorkflow {
     /// The new state and effects for `command`, or nil when the workflow leaves it to `Update`.
-    static func update(_ state: AppState, _ command: Command) -> (AppState, [Effect])? {
+    static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
         switch command {
         case .open:
@@ -18,10 +18,6 @@ enum VisitWorkflow {
             let summary = chart.chart.visits[chart.selection]
             guard summary.status == .draft else { return nil }
             return (s, [.openDraft(visitID: summary.id)])
-        case .draftOpened(let progress):
-            guard case .chart(let chart) = s.current else { return (s, []) }
-            s.stack.append(.newVisit(NewVisitState(patientName: chart.chart.patient.displayName, progress: progress)))
-            return (s, [])
         case .recordSafety, .addTriggerPoint, .addNeedling, .recordNeedlesOut, .signVisit,
              .addBiomechanicalFinding, .addTreatment, .setImpression, .addOutcome:
             guard case .newVisit(let form) = s.current else { return nil }
@@ -46,6 +42,19 @@ enum VisitWorkflow {
         case .back where s.current.isVisitForm:
             s.stack.removeLast()
             s.message = StatusMessage(kind: .info, text: "Cancelled: nothing saved.")
+            return (s, [])
+        default:
+            return nil
+        }
+    }
+
+    /// A draft opened, saved to, struck from or signed: the visit screen and its forms follow.
+    static func update(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect])? {
+        var s = state
+        switch result {
+        case .draftOpened(let progress):
+            guard case .chart(let chart) = s.current else { return (s, []) }
+            s.stack.append(.newVisit(NewVisitState(patientName: chart.chart.patient.displayName, progress: progress)))
             return (s, [])
         case .visitProgressLoaded(let progress):
             apply(progress, to: &s)
@@ -90,7 +99,7 @@ enum VisitWorkflow {
 
     /// Opens the form a key asked for over the visit screen; false for signing, which has no
     /// form (the service decides).
-    private static func open(_ command: Command, from form: NewVisitState, visitID: Int64, progress: VisitProgress,
+    private static func open(_ command: Intent, from form: NewVisitState, visitID: Int64, progress: VisitProgress,
                              in s: inout AppState) -> Bool {
         switch command {
         case .recordSafety:

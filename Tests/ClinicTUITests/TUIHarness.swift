@@ -79,9 +79,27 @@ final class TUIHarness {
         try press(keys)
     }
 
+    /// Then waits for what the keys started in the background (the inbox's check) and draws
+    /// its result, so the screen is the one the user sees once the work is done.
     func press(_ keys: [Key]) throws {
+        try pressLeavingWorkRunning(keys)
+        try app.finishBackgroundWork()
+    }
+
+    /// Plays keys without waiting for the background work they start: the screen as drawn
+    /// while it runs (`settle()` waits for it).
+    func pressLeavingWorkRunning(_ keys: Key...) throws {
+        try pressLeavingWorkRunning(keys)
+    }
+
+    func pressLeavingWorkRunning(_ keys: [Key]) throws {
         terminal.enqueue(keys: keys)
         try app.run()
+    }
+
+    /// Waits for the background work to end and draws what it brought back.
+    func settle() throws {
+        try app.finishBackgroundWork()
     }
 
     /// Types text one character at a time (search as you type sees every keystroke).
