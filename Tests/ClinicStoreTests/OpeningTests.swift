@@ -115,7 +115,7 @@ import ClinicModel
         let q2 = try DatabaseQueue(path: path)
         defer { try? q2.close() }
         #expect(try q2.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
-                == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v99-future-feature"])
+                == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v99-future-feature"])
     }
 
     @Test func refusesAFolderAndAMissingFileWhenNotCreating() throws {
