@@ -1,7 +1,6 @@
 import Foundation
 import ClinicModel
 import ClinicServices
-import ClinicStore
 import TerminalKit
 
 /// What the user asked for, or what an effect brought back: the only input `update` knows.
