@@ -63,7 +63,9 @@ struct StorageSeamTests {
         let setup = ClinicSession.maintenance(database: try ClinicDatabase(path: path), actor: "setup")
         _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Ana", familyName: "Souza",
                                          dateOfBirth: try LocalDate(parsing: "1980-05-17")))
-        let opened = try ClinicSession.open(path: path, handle: nil)
+        _ = try setup.addPractitioner(Practitioner(handle: "mchen", name: "Mei Chen", profession: .physiotherapist,
+                                                   registrationNumber: "PHY0001234567"))
+        let opened = try ClinicSession.open(path: path, handle: "mchen", create: false)
         for session in [setup, opened] {
             #expect {
                 _ = try session.addPatient(Patient(recordNumber: "K1", givenNames: "Bea", familyName: "Lima",
