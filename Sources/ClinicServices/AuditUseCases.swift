@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 extension ClinicSession {
     /// Walks the hash chain and checks the keyed seals of events and rows (`knot audit verify`).

@@ -1,7 +1,7 @@
 import Foundation
 import Dispatch
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 import ClinicXML
 import LibXML
 
@@ -212,8 +212,8 @@ extension ClinicSession {
                     var o = dry.outcome
                     if o.status != .conflict { o.detail += " (dry run: nothing written)" }
                     return o
-                } catch let e as StoreError where e.isWriteFailure {
-                    throw e
+                } catch let error where StorageError.writeFailure(in: error) != nil {
+                    throw error
                 } catch {
                     return logged(ImportOutcome(file: file, status: .rejected, format: nil, detail: Self.describe(error)))
                 }

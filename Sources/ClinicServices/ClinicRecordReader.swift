@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// The reads a use case makes inside one transaction: patients, practitioners, referrals,
 /// visits, plans, the audit trail and kept form drafts, all from one consistent snapshot.

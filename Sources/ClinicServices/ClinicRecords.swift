@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// The reads and writes a use case makes inside one write transaction: every write appends its
 /// audit row in the same transaction, and the whole transaction lands or none of it does.

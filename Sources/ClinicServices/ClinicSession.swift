@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// Who is working, on which database: every use case runs in a session.
 ///
@@ -31,7 +31,7 @@ public final class ClinicSession: Sendable {
 
     private init(database: any ClinicRecordStore, user: Practitioner?, actor: String?, logger: Logger, maintenance: Bool,
                  pendingHandle: String? = nil) {
-        self.database = database
+        self.database = database.mappingStorageErrors
         self.pendingHandle = user == nil ? pendingHandle.flatMap { $0.isEmpty ? nil : $0 } : nil
         self.user = user
         self.actor = user?.handle ?? actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
@@ -56,6 +56,13 @@ public final class ClinicSession: Sendable {
     ///   - environment: where `USER` or `LOGNAME` (the OS user name) is read from.
     public static func open(path: String, handle: String?, create: Bool = true,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClinicSession {
+        // The store's errors (no database there, a newer one, busy...) cross the seam as `StorageError`.
+        do { return try openStore(path: path, handle: handle, create: create, environment: environment) }
+        catch { throw StorageError.mapped(error) }
+    }
+
+    private static func openStore(path: String, handle: String?, create: Bool,
+                                  environment: [String: String]) throws -> ClinicSession {
         let db = try ClinicDatabase(path: path, create: create)
         let osUser = environment["USER"] ?? environment["LOGNAME"]
         // Every date and time this process shows, writes or exports is in the clinic's zone.
@@ -79,6 +86,11 @@ public final class ClinicSession: Sendable {
         if let user { try checkOSUser(of: user, in: db, running: OperatingSystemUser.current) }
         return ClinicSession(database: db, user: user, actor: user == nil && handle?.isEmpty == false ? handle : osUser,
                              logger: Logger(label: "knot"), maintenance: false, pendingHandle: handle)
+    }
+
+    /// Whether opening this session created its database (a new, empty clinic at the path).
+    public var createdItsDatabase: Bool {
+        (((database as? any StorageErrorsMapped)?.underlyingStore ?? database) as? ClinicDatabase)?.createdHere ?? false
     }
 
     static let howToBeAdded = howToBeAdded(as: nil)

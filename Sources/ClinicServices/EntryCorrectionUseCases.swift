@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// Where `knot visit show` lists an entry, for addressing it by its number there: findings
 /// (trigger points, then biomechanical findings, numbered on), treatments, and needling.

@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// Half-typed forms kept for the one who typed them, so leaving, a closed terminal or a killed
 /// process loses nothing: the front end saves a form's state as it is typed, and offers it

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 import ClinicXML
 import LibXML
 
@@ -193,11 +193,12 @@ extension ClinicSession {
             var o = dry.outcome
             if o.status != .conflict { o.detail += " (dry run: nothing written)" }
             return o
-        } catch let e as StoreError where e.isWriteFailure {
-            // The letter is not at fault: the disk is. Say so, and let the caller stop here.
-            logger.info("import stopped: a write failed")
-            return ImportOutcome(file: name, status: .notFiled, format: nil, detail: "disk full: \(e.description)")
         } catch {
+            if let e = StorageError.writeFailure(in: error) {
+                // The letter is not at fault: the disk is. Say so, and let the caller stop here.
+                logger.info("import stopped: a write failed")
+                return ImportOutcome(file: name, status: .notFiled, format: nil, detail: "disk full: \(e.description)")
+            }
             return rejected(Self.describe(error))
         }
     }
@@ -206,15 +207,15 @@ extension ClinicSession {
     /// format's stored name; nil for a document that is not a referral letter. The one place a
     /// document kind picks its reader, for `importFile` and the batched import alike.
     static func readLetter(_ kind: DocumentKind, _ data: Data, parseOptions: ParseOptions,
-                           options: ImportOptions) throws -> (IncomingReferral, format: String)? {
+                           options: ImportOptions, today: LocalDate = .today()) throws -> (IncomingReferral, format: String)? {
         switch kind {
         case .knotReferral:
-            return (try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions), "knot-referral")
+            return (try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions, today: today), "knot-referral")
         case .cdaDocument:
             return (try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
-                                               extraSchema: options.extraCDASchema, strict: options.strict), "cda")
+                                               extraSchema: options.extraCDASchema, strict: options.strict, today: today), "cda")
         case .fhirReferral:
-            return (try FHIRReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions), "fhir")
+            return (try FHIRReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions, today: today), "fhir")
         case .clinicRecords, .plan, .unknown:
             return nil
         }
@@ -231,6 +232,8 @@ extension ClinicSession {
         switch error {
         case let e as ClinicXMLErrors: return e.errors.prefix(10).map(\.description).joined(separator: "\n")
         case let e as StoreError:
+            return describe(StorageError(e))
+        case let e as StorageError:
             if case .invalid(let v) = e { return v.errors.map(\.description).joined(separator: "; ") }
             return e.description
         case let e as CustomStringConvertible: return e.description

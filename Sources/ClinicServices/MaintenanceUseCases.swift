@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// What `knot check` found.
 public struct CheckReport: Sendable, Codable {
@@ -72,6 +72,10 @@ extension ClinicSession {
     /// Restores a backup over the database at `target`: checks the backup first, keeps the old
     /// database aside as `<target>.before-restore-<time>`, and never leaves a half-replaced file.
     public static func restore(backup: String, over target: String, actor: String) throws -> String {
+        do { return try restoreStore(backup: backup, over: target, actor: actor) } catch { throw StorageError.mapped(error) }
+    }
+
+    private static func restoreStore(backup: String, over target: String, actor: String) throws -> String {
         guard FileManager.default.fileExists(atPath: backup) else { throw ServiceError.input("\(backup): no such file") }
         do {
             let candidate = try ClinicDatabase(path: backup, create: false, readOnly: true)

@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// Why `knot init --from` made no clinic: the export was refused (nothing was left behind).
 public struct NewClinicRefused: Error, Sendable, CustomStringConvertible {
@@ -22,7 +22,7 @@ extension ClinicSession {
         let fm = FileManager.default
         guard fm.fileExists(atPath: export) else { throw ServiceError.input("\(export): no such file") }
         if fm.fileExists(atPath: path) {
-            throw StoreError.cannotOpen(path: path, reason: "a file is already there; `knot init --from` makes a new clinic (add an export to an existing clinic with `knot import`)")
+            throw StorageError.cannotOpen(path: path, reason: "a file is already there; `knot init --from` makes a new clinic (add an export to an existing clinic with `knot import`)")
         }
         let folder = (path as NSString).deletingLastPathComponent
         let folderExisted = folder.isEmpty || fm.fileExists(atPath: folder)

@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// A registration refused because patients on file may be the same person: same identifier,
 /// or the same date of birth and a similar name. The user confirms (`--allow-duplicate`, or

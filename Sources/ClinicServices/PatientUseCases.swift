@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// What the chart opens on: the patient, alerts, referrals with sessions left, the timeline.
 public struct PatientChart: Sendable, Codable {

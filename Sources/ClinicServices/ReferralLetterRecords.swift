@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// The reads behind "the same letter is the same letter" and letters held for a person to file.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// How a letter's patient relates to the patients on file.
 enum PatientMatch {

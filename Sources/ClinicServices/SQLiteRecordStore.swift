@@ -1,4 +1,4 @@
-import ClinicStore
+internal import ClinicStore
 
 // The SQLite record store: ClinicStore's `ClinicDatabase` and its `StoreTransaction` already
 // have every operation the use cases need, with the same signatures, so they conform as they

@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// Correcting a consent or precaution screen recorded in error: it is struck out (a reason is
 /// required) and, if need be, recorded again; there is no edit in place. A struck consent or

@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// Why a use case refused, in words for the practitioner; each maps to one exit code.
 public enum ServiceError: Error, Sendable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 import FollowUpPlans
 
 /// One template as `knot template list` and `show` print it.

@@ -1,6 +1,6 @@
 import Foundation
 import ClinicModel
-import ClinicStore
+internal import ClinicStore
 
 /// A visit with everything shown beside it: amendments, plans and the needle-count state.
 public struct VisitRecord: Sendable, Codable {

@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import ClinicModel
 
 /// The clinic's secret key, kept outside the database: an HMAC-SHA-256 key that seals the audit
 /// chain and every clinical row, and an Ed25519 key for signing exports.
@@ -128,19 +129,6 @@ public struct ClinicKey: Sendable {
         }
         return out
     }
-}
-
-/// What `knot clinic key` shows: never the secret, only where it is and its public half.
-public struct ClinicKeyInfo: Sendable, Codable, Equatable {
-    /// The clinic's identity (names its key file); nil for a database an older Knot left.
-    public var clinicID: String?
-    /// Where the key file is expected.
-    public var keyPath: String?
-    public var keyPresent: Bool
-    /// The public Ed25519 key (hex), to give to a clinic that imports this one's exports.
-    public var publicSigningKey: String?
-    /// Where the keyed chain starts (nil until the first writable open with the key).
-    public var keyedFrom: Int64?
 }
 
 extension StoreTransaction {

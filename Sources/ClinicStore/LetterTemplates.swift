@@ -2,17 +2,6 @@ import Foundation
 import GRDB
 import ClinicModel
 
-/// A template the clinic changed (`letter_template`): its name, text, and who changed it when.
-public struct StoredLetterTemplate: Sendable, Equatable {
-    public var name: String
-    public var body: String
-    public var changedAt: Date
-    public var changedBy: String
-    public init(name: String, body: String, changedAt: Date, changedBy: String) {
-        self.name = name; self.body = body; self.changedAt = changedAt; self.changedBy = changedBy
-    }
-}
-
 extension StoreTransaction {
     /// Every template the clinic changed, by name; empty for a database from before templates.
     public func letterTemplates() throws -> [String: StoredLetterTemplate] {

@@ -2,18 +2,6 @@ import Foundation
 import GRDB
 import ClinicModel
 
-/// A patient already on file who may be the person being registered, and why Knot thinks so.
-public struct DuplicateCandidate: Sendable, Hashable, Codable {
-    public var patient: PatientSummary
-    /// In the clinic's words: "same identifier medicare 2951234561", "same family name and date of birth"...
-    public var reasons: [String]
-
-    public init(patient: PatientSummary, reasons: [String]) {
-        self.patient = patient
-        self.reasons = reasons
-    }
-}
-
 extension StoreTransaction {
     /// Patients who may be the same person as `patient`: the same identifier (system and
     /// value), or the same date of birth with a similar name (case and accents folded; the

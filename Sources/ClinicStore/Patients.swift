@@ -2,32 +2,6 @@ import Foundation
 import GRDB
 import ClinicModel
 
-/// A patient as lists show them: enough to find and pick, plus their alert count.
-public struct PatientSummary: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var recordNumber: String
-    public var givenNames: String
-    public var familyName: String
-    public var dateOfBirth: LocalDate
-    public var phone: String?
-    public var alertCount: Int
-    public var archived: Bool
-    public var displayName: String { "\(familyName), \(givenNames)" }
-
-    public init(id: Int64, recordNumber: String, givenNames: String, familyName: String, dateOfBirth: LocalDate,
-                phone: String?, alertCount: Int, archived: Bool) {
-        self.id = id; self.recordNumber = recordNumber; self.givenNames = givenNames; self.familyName = familyName
-        self.dateOfBirth = dateOfBirth; self.phone = phone; self.alertCount = alertCount; self.archived = archived
-    }
-
-    /// The summary of a full patient record.
-    public init(_ p: Patient) {
-        self.init(id: p.id ?? 0, recordNumber: p.recordNumber, givenNames: p.givenNames, familyName: p.familyName,
-                  dateOfBirth: p.dateOfBirth, phone: p.phone, alertCount: p.alerts.filter { $0.status != .dismissed }.count,
-                  archived: p.archived)
-    }
-}
-
 extension StoreTransaction {
     static func patient(_ plain: Row) throws -> Patient {
         let row = plain.checked("patient")

@@ -2,16 +2,6 @@ import Foundation
 import GRDB
 import ClinicModel
 
-/// A referral with how much of it is used: what reception and the chart show.
-public struct ReferralStatus: Sendable, Hashable, Codable {
-    public var referral: Referral
-    public var sessionsUsed: Int
-    public var sessionsLeft: Int? { referral.sessionsAllowed.map { max(0, $0 - sessionsUsed) } }
-    public func isCurrent(on day: LocalDate) -> Bool {
-        referral.isCurrent(on: day) && (sessionsLeft.map { $0 > 0 } ?? true)
-    }
-}
-
 extension StoreTransaction {
     func referral(_ plain: Row, withLetter: Bool) throws -> Referral {
         let row = plain.checked("referral")
@@ -177,34 +167,5 @@ extension StoreTransaction {
             }
         }
         return problems
-    }
-}
-
-/// A referral letter held because its patient match was doubtful: nothing clinical is filed
-/// until a person picks the patient (`knot referral resolve`, or the inbox).
-public struct HeldReferralLetter: Sendable, Hashable {
-    public var id: Int64?
-    public var fileName: String
-    /// `knot` or `cda`.
-    public var format: String
-    /// The letter, byte for byte as received.
-    public var letter: Data
-    public var sha256: String
-    /// Why the match was doubtful, in the clinic's words.
-    public var reason: String
-    /// The patients it might be (ids), for the person to choose from.
-    public var candidateIDs: [Int64]
-    public var receivedAt: Date?
-    public var resolvedAt: Date?
-    public var resolvedBy: String?
-    /// The referral it was filed as, once resolved.
-    public var referralID: Int64?
-
-    public init(id: Int64? = nil, fileName: String, format: String, letter: Data, sha256: String, reason: String,
-                candidateIDs: [Int64], receivedAt: Date? = nil, resolvedAt: Date? = nil, resolvedBy: String? = nil,
-                referralID: Int64? = nil) {
-        self.id = id; self.fileName = fileName; self.format = format; self.letter = letter; self.sha256 = sha256
-        self.reason = reason; self.candidateIDs = candidateIDs; self.receivedAt = receivedAt; self.resolvedAt = resolvedAt
-        self.resolvedBy = resolvedBy; self.referralID = referralID
     }
 }

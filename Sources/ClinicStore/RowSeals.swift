@@ -4,55 +4,6 @@ import GRDBSQLite
 import Crypto
 import ClinicModel
 
-/// A row whose content no longer matches its last audited write (`knot audit verify`).
-public struct TamperFinding: Sendable, Hashable, Codable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Codable {
-        /// The row differs from its sealed state in the named columns.
-        case changed
-        /// The row has no seal: it was added outside Knot.
-        case noAuditedOrigin = "no-audited-origin"
-        /// The seal remains but the row is gone.
-        case deleted
-        /// The seal itself does not verify under the clinic key (rewritten outside Knot).
-        case forgedSeal = "forged-seal"
-    }
-    public var table: String
-    /// The row's rowid (0 for a table without rowid: see `key`).
-    public var rowID: Int64
-    public var columns: [String]
-    public var kind: Kind
-    /// For a table without rowid (settings, templates, form drafts): the row's primary key, as a
-    /// JSON array of its values (`["emergency_number"]`).
-    public var key: String?
-    /// When the finding was recorded before a schema upgrade re-sealed the clinic (it stays in
-    /// the record and is reported by every later verification); nil for a finding made now.
-    public var recordedAt: String?
-
-    public init(table: String, rowID: Int64, columns: [String], kind: Kind, key: String? = nil, recordedAt: String? = nil) {
-        self.table = table; self.rowID = rowID; self.columns = columns; self.kind = kind; self.key = key; self.recordedAt = recordedAt
-    }
-
-    /// `row 3`, or for a keyed table `row 'emergency_number'` (`row ('visit:3', 'mchen')`).
-    var rowName: String {
-        guard let key else { return "row \(rowID)" }
-        let values = (try? JSONSerialization.jsonObject(with: Data(key.utf8)) as? [Any]) ?? []
-        let parts = values.map { v in (v as? String).map { "'\($0)'" } ?? "\(v)" }
-        if parts.isEmpty { return "row \(key)" }
-        return parts.count == 1 ? "row \(parts[0])" : "row (\(parts.joined(separator: ", ")))"
-    }
-
-    public var description: String {
-        let text = switch kind {
-        case .changed: "\(table) \(rowName): column \(columns.joined(separator: ", ")) changed outside Knot (no longer matches its last audited write)"
-        case .noAuditedOrigin: "\(table) \(rowName): no audited origin (added outside Knot)"
-        case .deleted: "\(table) \(rowName): deleted outside Knot (its audited seal remains)"
-        case .forgedSeal: "\(table) \(rowName): its seal was rewritten outside Knot (does not verify under the clinic key)"
-        }
-        guard let recordedAt else { return text }
-        return text + "; found before the schema upgrade of \(recordedAt) re-sealed the clinic, and kept"
-    }
-}
-
 /// Collects, per table, the rowids a write transaction touched (GRDB's update hook), so that
 /// `ClinicDatabase.write` can seal each one before the transaction commits. SQLite calls no
 /// update hook for tables without rowid: those are followed by temporary triggers on Knot's

@@ -2,20 +2,6 @@ import Foundation
 import GRDB
 import ClinicModel
 
-/// A visit as the timeline shows it.
-public struct VisitSummary: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var patientID: Int64
-    public var practitionerID: Int64
-    public var startedAt: Date
-    public var status: VisitStatus
-    public var complaint: String?
-    public var painNow: Int?
-    public var needlesInserted: Int
-    public var needlesRemoved: Int
-    public var amendments: Int
-}
-
 extension StoreTransaction {
     // MARK: visit header
 

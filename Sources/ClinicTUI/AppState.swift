@@ -1,6 +1,5 @@
 import ClinicModel
 import ClinicServices
-import ClinicStore
 import TerminalKit
 
 /// Everything the front end shows, as a value: `update` changes it, `render` draws it.

@@ -1,5 +1,4 @@
 import ClinicModel
-import ClinicStore
 import TerminalKit
 
 /// Who viewed, created, changed, imported or exported this patient's record, newest first.

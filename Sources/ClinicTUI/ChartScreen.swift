@@ -1,6 +1,5 @@
 import ClinicModel
 import ClinicServices
-import ClinicStore
 import TerminalKit
 
 /// The chart: what matters now, top to bottom: who, alerts, referral and sessions left, the

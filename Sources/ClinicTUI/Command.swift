@@ -1,7 +1,6 @@
 import Foundation
 import ClinicModel
 import ClinicServices
-import ClinicStore
 import TerminalKit
 
 /// Everything `update` is given, saying what it is: a request the user made with a key, the

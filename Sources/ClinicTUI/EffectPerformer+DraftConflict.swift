@@ -1,7 +1,6 @@
 import Foundation
 import ClinicModel
 import ClinicServices
-import ClinicStore
 
 /// Two terminals on one draft: what happens when the store refuses a stale save.
 ///
@@ -42,7 +41,7 @@ extension EffectPerformer {
         visit.pain.now = try request.painNow.map { try NPRS($0, field: "pain.now") }
         do {
             _ = try session.saveDraft(visit, expectedRevision: current.revision)
-        } catch StoreError.draftConflict {
+        } catch StorageError.draftConflict {
             return .draftConflict(try progress(visitID: id))
         }
         return .draftReloaded(try progress(visitID: id), message: message, replacesTyping: false)

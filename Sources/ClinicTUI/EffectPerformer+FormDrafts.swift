@@ -1,6 +1,5 @@
 import Foundation
 import ClinicServices
-import ClinicStore
 
 /// Keeping open forms' typing: the form's state to and from JSON, stored per slot for the
 /// working practitioner through `ClinicSession` (see `FormDraftWorkflow`).

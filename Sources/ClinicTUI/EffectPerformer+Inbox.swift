@@ -56,26 +56,27 @@ extension EffectPerformer {
         for name in files.names {
             if isCancelled() { return nil }
             let path = (files.folder as NSString).appendingPathComponent(name)
-            let outcome = session.importFile(path, options: ImportOptions(dryRun: true))
-            entries.append(InboxEntry(path: path, fileName: name, format: format(of: path), status: outcome.status))
+            let preview = session.previewImport(path, today: today)
+            entries.append(InboxEntry(path: path, fileName: name, format: format(of: preview), status: preview.outcome.status))
             report(InboxProgress(folder: files.folder, checked: entries.count, total: files.names.count))
         }
         return InboxListing(folder: files.folder, folderExists: files.exists, entries: entries)
     }
 
-    /// A dry run of `path`, with the letter's patient and referrer when it is a readable letter.
+    /// A dry run of `path`, with the letter's patient and referrer when it is a readable letter:
+    /// read by the import use case, within its size cap.
     private func preview(_ path: String) -> InboxPreview {
-        let outcome = session.importFile(path, options: ImportOptions(dryRun: true))
-        return InboxPreview(path: path, fileName: (path as NSString).lastPathComponent, format: format(of: path),
+        let preview = session.previewImport(path, today: today)
+        let outcome = preview.outcome
+        return InboxPreview(path: path, fileName: (path as NSString).lastPathComponent, format: format(of: preview),
                             status: outcome.status, detail: outcome.detail, warnings: outcome.warnings,
-                            proposedAlerts: outcome.proposedAlerts, letter: letter(at: path), candidates: outcome.candidates)
+                            proposedAlerts: outcome.proposedAlerts, letter: preview.letter.map(Self.summary(of:)), candidates: outcome.candidates)
     }
 
     /// The file's kind in words, told from its root element alone.
-    private func format(of path: String) -> String {
-        guard let data = FileManager.default.contents(atPath: path),
-              let kind = try? DocumentKind.detect(data, fileName: (path as NSString).lastPathComponent) else { return "unreadable" }
-        switch kind {
+    private func format(of preview: ImportPreview) -> String {
+        switch preview.kind {
+        case nil: return "unreadable"
         case .knotReferral: return "Knot referral"
         case .cdaDocument: return "CDA letter"
         case .fhirReferral: return "FHIR referral"
@@ -85,19 +86,8 @@ extension EffectPerformer {
         }
     }
 
-    /// Who a referral letter is about and from; nil for anything else or a letter that cannot be read.
-    private func letter(at path: String) -> LetterSummary? {
-        let name = (path as NSString).lastPathComponent
-        guard let data = FileManager.default.contents(atPath: path),
-              let kind = try? DocumentKind.detect(data, fileName: name) else { return nil }
-        let incoming: IncomingReferral?
-        switch kind {
-        case .knotReferral: incoming = try? KnotReferralReader.read(data, fileName: name, today: today)
-        case .cdaDocument: incoming = try? CDAReferralReader.read(data, fileName: name, today: today)
-        case .fhirReferral: incoming = try? FHIRReferralReader.read(data, fileName: name, today: today)
-        default: incoming = nil
-        }
-        guard let incoming else { return nil }
+    /// Who a referral letter is about and from.
+    private static func summary(of incoming: IncomingReferral) -> LetterSummary {
         let referral = incoming.referral
         let referrer = [referral.referrerName, referral.referrerOrganisation].compactMap { $0 }.filter { !$0.isEmpty }
         return LetterSummary(patientName: incoming.patient.displayName, dateOfBirth: incoming.patient.dateOfBirth.description,

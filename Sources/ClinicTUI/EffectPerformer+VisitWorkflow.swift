@@ -1,7 +1,6 @@
 import Foundation
 import ClinicModel
 import ClinicServices
-import ClinicStore
 
 /// The visit workflow's database work: consent and screen, findings, needling, signing, and
 /// reloading the draft after each, all through `ClinicSession` so the safety rules apply.

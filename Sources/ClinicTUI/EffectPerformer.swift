@@ -2,7 +2,6 @@ import Foundation
 import ClinicModel
 import ClinicServices
 import ClinicDemo
-import ClinicStore
 
 /// Does the database work `update` asks for, through `ClinicSession`, and answers with the
 /// command that carries the result (or the error, in words, for the status line).
@@ -93,7 +92,7 @@ struct EffectPerformer: Sendable {
         let revision: Int
         do {
             revision = try session.saveDraft(visit, expectedRevision: request.revision)
-        } catch StoreError.draftConflict {
+        } catch StorageError.draftConflict {
             return try draftConflict(request)
         }
         return .draftSaved(visit, revision: revision)

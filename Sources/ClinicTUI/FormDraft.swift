@@ -1,6 +1,5 @@
 import Foundation
 import ClinicModel
-import ClinicStore
 
 /// An open form's typing as a value to keep: which form, what it belongs to (its slot), and
 /// everything typed into it, so that a closed terminal or a killed process loses nothing.

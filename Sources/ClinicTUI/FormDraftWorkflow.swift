@@ -1,6 +1,5 @@
 import Foundation
 import ClinicModel
-import ClinicStore
 
 /// Keeps the typing of open forms: every change to a form is saved as its draft, the draft is
 /// forgotten once the form is saved (Ctrl-S) or cancelled (Esc), and it is offered again when

@@ -1,5 +1,4 @@
 import ClinicModel
-import ClinicStore
 import TerminalKit
 
 /// The patient list: a search field that narrows the list on every keystroke.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ClinicModel
-import ClinicStore
 import ClinicServices
 #if canImport(ClinicXML)
 import ClinicXML
@@ -14,7 +13,7 @@ import ClinicXML
 enum ErrorReport {
     static func exitCode(for error: Error) -> Int32 {
         switch error {
-        case let e as StoreError:
+        case let e as StorageError:
             switch e {
             case .notADatabase, .notAKnotDatabase, .newerDatabase, .damaged: return 65
             case .cannotOpen: return 73
@@ -51,7 +50,7 @@ enum ErrorReport {
             return e.description + "\n" + (e.sharesIdentifier
                 ? "An identifier belongs to one patient only: use the record above, or correct the identifier."
                 : "If this is a different person, run again with --allow-duplicate; if it is the same person, use the record above (two records of one person join with `knot patient merge KEEP OTHER`).")
-        case let e as StoreError:
+        case let e as StorageError:
             if case .invalid(let v) = e { return "invalid input:\n" + v.errors.map { "  - \($0)" }.joined(separator: "\n") }
             return e.description
         case let e as CustomStringConvertible:
@@ -64,7 +63,7 @@ enum ErrorReport {
     /// Whether the error is one of Knot's own (the argument parser reports the rest).
     static func isKnotError(_ error: Error) -> Bool {
         switch error {
-        case is StoreError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is NewClinicRefused, is FileWriteError, is LetterTemplateRefused: return true
+        case is StorageError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is NewClinicRefused, is FileWriteError, is LetterTemplateRefused: return true
         default:
             #if canImport(ClinicXML)
             if error is ClinicXMLError || error is ClinicXMLErrors { return true }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ClinicServices
-import ClinicStore
 import ClinicTUI
 
 /// `knot` with no arguments: the full-screen front end on a terminal, else a pointer to the subcommands.
@@ -27,11 +26,11 @@ enum FrontEnd {
     static func mayCreate(global: GlobalOptions, interactive: Bool) throws -> Bool {
         let path = global.databasePath
         if global.isDefaultPath || FileManager.default.fileExists(atPath: path) { return global.isDefaultPath }
-        guard interactive else { throw StoreError.missing(path: path) }
+        guard interactive else { throw StorageError.missing(path: path) }
         Console.print("There is no clinic database at \(path).")
         FileHandle.standardOutput.write(Data("Create a new, empty clinic there? [y/N] ".utf8))
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        guard answer == "y" || answer == "yes" else { throw StoreError.missing(path: path) }
+        guard answer == "y" || answer == "yes" else { throw StorageError.missing(path: path) }
         return true
     }
 }

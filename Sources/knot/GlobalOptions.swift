@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ClinicServices
-import ClinicStore
 
 /// Options every command shares: which database, who is working, output format.
 struct GlobalOptions: ParsableArguments {

@@ -79,12 +79,12 @@ import ClinicServices
         defer { d.clinic.close() }
         var entry = try d.visit.needling[0]
         entry.needlesRemoved = 4   // more out than in
-        #expect(throws: StoreError.self) { try d.session.editNeedling(visitID: d.visitID, entry) }
+        #expect(throws: StorageError.self) { try d.session.editNeedling(visitID: d.visitID, entry) }
         entry = try d.visit.needling[0]
         entry.muscleID = "rhomboid-major"   // over the lung fields: depth is required
         entry.depth = nil
         let error = caught { try d.session.editNeedling(visitID: d.visitID, entry) }
-        #expect((error as? StoreError)?.invalidFields.isEmpty == false)
+        #expect((error as? StorageError)?.invalidFields.isEmpty == false)
         #expect(try d.visit.needling[0].needlesInserted == 3 && d.visit.needling[0].muscleID == "infraspinatus", "nothing half-written")
     }
 

@@ -46,7 +46,7 @@ import ClinicServices
         #expect(duplicate.sharesIdentifier)
         #expect(duplicate.candidates.first?.reasons == ["same medicare identifier 2951234561"])
         // Confirming does not let two patients share one identifier.
-        #expect(caught { try s.addPatient(try newPatient("Mary", "Jones", born: "1950-03-04", identifiers: [medicare]), today: testToday, allowDuplicate: true) } is StoreError)
+        #expect(caught { try s.addPatient(try newPatient("Mary", "Jones", born: "1950-03-04", identifiers: [medicare]), today: testToday, allowDuplicate: true) } is StorageError)
         #expect(try s.patientCount() == 1)
     }
 }

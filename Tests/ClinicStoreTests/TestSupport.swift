@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ClinicModel
 @testable import ClinicStore
+import ClinicServices
 
 /// A fresh folder under the system's temporary directory, removed by `remove()`.
 struct TemporaryDirectory {
@@ -87,6 +88,14 @@ struct Clinic {
 
 extension StoreError {
     /// The fields named when the store refused a value for a model rule.
+    var invalidFields: [String] {
+        if case .invalid(let e) = self { return e.errors.map(\.field) }
+        return []
+    }
+}
+
+extension StorageError {
+    /// The fields named when a use case's store refused a value for a model rule.
     var invalidFields: [String] {
         if case .invalid(let e) = self { return e.errors.map(\.field) }
         return []

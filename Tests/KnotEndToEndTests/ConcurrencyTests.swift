@@ -123,7 +123,7 @@ struct ConcurrencyTests {
         #expect {
             try back.saveDraft(theirs, expectedRevision: revision)
         } throws: { error in
-            guard let e = error as? StoreError, case .draftConflict(let v) = e else { return false }
+            guard let e = error as? StorageError, case .draftConflict(let v) = e else { return false }
             return v == id && e.description.contains("changed in another session") && e.description.contains("nothing was overwritten")
         }
         // The first save stands; reopening (reading the new revision) lets the second terminal save.

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ClinicModel
 import ClinicServices
-import ClinicStore
 
 /// Demographic options shared by `patient add` and `patient edit`.
 struct PatientFields: ParsableArguments {

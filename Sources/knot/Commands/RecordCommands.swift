@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ClinicModel
 import ClinicServices
-import ClinicStore
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "A patient's visits over time with the pain trend.")

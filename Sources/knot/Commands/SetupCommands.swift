@@ -3,7 +3,6 @@ import Foundation
 import ClinicModel
 import ClinicServices
 import ClinicDemo
-import ClinicStore
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +45,7 @@ struct InitCommand: ParsableCommand {
             return
         }
         let session = try global.session(create: true)
-        let created = (session.database as? ClinicDatabase)?.createdHere ?? false
+        let created = session.createdItsDatabase
         if let timeZone {
             try session.setTimeZone(timeZone)
         } else if created {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ClinicModel
 import ClinicServices
-import ClinicStore
 
 struct VisitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
