@@ -137,7 +137,7 @@ struct AuditCommand: ParsableCommand {
             } else {
                 Console.print(Self.report(v))
             }
-            if !v.isIntact { throw ExitCode(3) }
+            if !v.isIntact { throw KnotCommandError.silent(.findings) }
         }
 
         /// The verification in words (shared with `knot check`).
