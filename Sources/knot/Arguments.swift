@@ -8,27 +8,27 @@ import FollowUpPlans
 // the help lists the values, and a value outside them exits 65 naming the option and the values
 // (ErrorReport.parserRefusal). Values are read as the model spells them (lower case, hyphens).
 
-extension Profession: @retroactive ExpressibleByArgument {}
-extension Role: @retroactive ExpressibleByArgument {}
-extension Treatment.Kind: @retroactive ExpressibleByArgument {}
-extension TriggerPointFinding.Activity: @retroactive ExpressibleByArgument {}
-extension PlanFormat: @retroactive ExpressibleByArgument {}
-extension PlanAudience: @retroactive ExpressibleByArgument {}
-extension LikelyCause: @retroactive ExpressibleByArgument {}
-extension Consent.Risk: @retroactive ExpressibleByArgument {}
-extension Precaution: @retroactive ExpressibleByArgument {}
-extension GaitObservation: @retroactive ExpressibleByArgument {}
+extension Profession: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {}
+extension Treatment.Kind: ExpressibleByArgument {}
+extension TriggerPointFinding.Activity: ExpressibleByArgument {}
+extension PlanFormat: ExpressibleByArgument {}
+extension PlanAudience: ExpressibleByArgument {}
+extension LikelyCause: ExpressibleByArgument {}
+extension Consent.Risk: ExpressibleByArgument {}
+extension Precaution: ExpressibleByArgument {}
+extension GaitObservation: ExpressibleByArgument {}
 
-extension Sex: @retroactive ExpressibleByArgument {
+extension Sex: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
-extension OutcomeScale: @retroactive ExpressibleByArgument {
+extension OutcomeScale: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
 /// A side: `left`, `right`, `midline`, `bilateral`, or their first letters (any case).
-extension Side: @retroactive ExpressibleByArgument {
+extension Side: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }
 }
 
@@ -136,8 +136,28 @@ struct Bounded: Sendable {
 }
 
 /// An alert's kind: `allergy`, `other`, or a precaution (`anticoagulant` or `precaution:anticoagulant`).
-extension PatientAlert.Kind: @retroactive ExpressibleByArgument {
+extension PatientAlert.Kind: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }
     public static var allValueStrings: [String] { ["allergy", "other"] + Precaution.allCases.map(\.rawValue) }
 }
-extension BiomechanicalMeasure.Kind: @retroactive ExpressibleByArgument {}
+extension BiomechanicalMeasure.Kind: ExpressibleByArgument {}
+
+/// `--technique`: how the needle was used, as `NeedlingTechnique(code:settings:)` reads it
+/// (electrical stimulation takes its settings from `--estim`).
+enum TechniqueArgument: String, CaseIterable, ExpressibleByArgument {
+    case `static`, pistoning, electrical
+
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case "static": self = .static
+        case "pistoning", "piston": self = .pistoning
+        case "electrical", "estim", "e-stim": self = .electrical
+        default: return nil
+        }
+    }
+}
+
+/// `knot log needling --format`.
+enum LogFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, csv, json
+}

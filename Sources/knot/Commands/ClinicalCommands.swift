@@ -95,7 +95,7 @@ struct TreatmentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a treatment (dry needling itself is logged with `knot needle add`).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
-        @Option(help: "Kind.") var kind: Treatment.Kind
+        @Option(help: "The treatment given.") var kind: Treatment.Kind
         @Option(help: "Muscle id.") var muscle: String?
         @Option(help: "Side.") var side: Side?
         @Option(help: "Hold time per cycle, seconds.") var hold: Int?
@@ -133,13 +133,13 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the clinic's needle stock, else the last entry's).") var size: String?
         @Option(help: "Needle brand (default: the clinic's needle stock, else the last entry's).") var brand: String?
         @Option(help: "Lot number (default: the clinic's needle stock, else the last entry's; an expired stock lot is refused).") var lot: String?
-        @Option(help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int
+        @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int
         @Option(help: "Needles removed (must equal inserted before signing).") var removed: Int?
-        @Option(help: "Technique: static, pistoning, electrical.") var technique: String = "pistoning"
+        @Option(help: "Technique.") var technique: TechniqueArgument = .pistoning
         @Option(help: "Electrical stimulation settings (frequency, intensity, duration).") var estim: String?
         @Option(help: "Estimated depth, mm: 0 to the needle's length; over the lung fields required, 1 mm to the needle's length.") var depth: Double?
-        @Option(help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
-        @Option(help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int = 0
+        @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
+        @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int = 0
         @Option(help: "Patient response.") var response: String?
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"))
         var adverse: [String] = []
@@ -165,7 +165,7 @@ struct NeedleCommand: ParsableCommand {
             guard let brand = brand ?? stock?.brand ?? last?.brand else { throw UsageError("--brand is needed (no earlier entry to remember)") }
             guard let lot = lot ?? stock?.lot ?? last?.lot else { throw UsageError("--lot is needed (no earlier entry to remember)") }
             let tech: NeedlingTechnique
-            do { tech = try NeedlingTechnique(code: technique, settings: estim) } catch { throw ValidationErrors([error]) }
+            do { tech = try NeedlingTechnique(code: technique.rawValue, settings: estim) } catch { throw ValidationErrors([error]) }
             let events = try NeedleCommand.adverseEvents(adverse)
             let entry = NeedlingEntry(
                 muscleID: try Parse.muscle(muscle).id, side: side, triggerPoint: point,

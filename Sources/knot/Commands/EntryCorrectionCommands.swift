@@ -172,7 +172,7 @@ extension TreatmentCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
         @Argument(help: "The treatment's number in `knot visit show`.") var number: Int
-        @Option(help: "Kind.") var kind: Treatment.Kind?
+        @Option(help: "The treatment given.") var kind: Treatment.Kind?
         @Option(help: "Muscle id.") var muscle: String?
         @Option(help: "Side.") var side: Side?
         @Option(help: "Hold time per cycle, seconds.") var hold: Int?
@@ -232,13 +232,13 @@ extension NeedleCommand {
         @Option(help: "Needle gauge x length in mm, e.g. 0.25x40.") var size: String?
         @Option(help: "Needle brand.") var brand: String?
         @Option(help: "Lot number.") var lot: String?
-        @Option(help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int?
+        @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int?
         @Option(help: "Needles removed.") var removed: Int?
-        @Option(help: "Technique: static, pistoning, electrical.") var technique: String?
+        @Option(help: "Technique.") var technique: TechniqueArgument?
         @Option(help: "Electrical stimulation settings.") var estim: String?
         @Option(help: "Estimated depth, mm.") var depth: Double?
-        @Option(help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
-        @Option(help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int?
+        @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
+        @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int?
         @Option(help: "Patient response.") var response: String?
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]] (replaces the list). Repeatable.", valueName: "kind:severity:action"))
         var adverse: [String] = []
@@ -268,7 +268,7 @@ extension NeedleCommand {
                 if case .electricalStimulation(let s) = e.technique { settings = s }
                 if let estim { settings = estim }
                 if cleared.contains("estim") { settings = nil }
-                do { e.technique = try NeedlingTechnique(code: technique ?? e.technique.code, settings: settings) } catch { throw ValidationErrors([error]) }
+                do { e.technique = try NeedlingTechnique(code: technique?.rawValue ?? e.technique.code, settings: settings) } catch { throw ValidationErrors([error]) }
             }
             if let depth { e.depth = try Parse.measure(DepthMillimetres.self, depth, option: "--depth") }
             if let time { e.timeInSitu = try Parse.measure(Seconds.self, time, option: "--time") }
