@@ -112,6 +112,8 @@ enum ErrorReport {
             if let inner = payload as? Error, isKnotError(inner) { return .knot(inner) }
             return nil
         case "unableToParseValue":
+            // With --help the help is what was asked for: the parser shows it, as for any other error.
+            if CommandLine.arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) { return nil }
             return .badValue
         default:
             return nil
