@@ -41,13 +41,22 @@ struct Knot: ParsableCommand {
             handler.logLevel = level
             return handler
         }
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as ServiceError {
-            ErrorReport.fail(error)
+            command = try parseAsRoot()
         } catch {
-            if ErrorReport.isKnotError(error) { ErrorReport.fail(error) }
+            // A value an option refuses exits 65 like any bad input; a check in validate() keeps its own code.
+            switch ErrorReport.parserRefusal(error) {
+            case .knot(let inner): ErrorReport.fail(inner)
+            case .badValue: ErrorReport.fail(KnotCommandError(message(for: error), .badInput))
+            case nil: exit(withError: error)
+            }
+        }
+        do {
+            try command.run()
+        } catch {
+            // A usage error found while running is reported alone (not with the root command's usage).
+            if ErrorReport.isKnotError(error) || error is UsageError { ErrorReport.fail(error) }
             exit(withError: error)
         }
     }

@@ -20,9 +20,9 @@ struct FindingCommand: ParsableCommand {
             """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
-        @Option(help: "Finding kind: trigger-point (default with --muscle), fpi6, lunge, leg-length, hallux-dorsiflexion, gait, strength, joint-range, posture, measure.") var kind: String?
+        @Option(help: "Finding kind (trigger-point is the default with --muscle).") var kind: FindingKind?
         @Option(help: "Muscle id from the catalogue (see `knot muscles`).") var muscle: String?
-        @Option(help: "Side: left, right, midline, bilateral.") var side: String = "midline"
+        @Option(help: "Side.") var side: Side = .midline
         @Flag(help: "An active trigger point (reproduces the complaint); latent otherwise.") var active = false
         @Flag(inversion: .prefixedNo, help: "A palpable taut band.") var tautBand = true
         @Flag(help: "Local twitch response on palpation.") var twitch = false
@@ -31,29 +31,35 @@ struct FindingCommand: ParsableCommand {
         @Option(help: "Pressure pain threshold, kg/cm².") var ppt: Double?
         @Option(help: "Algometer probe size, cm².") var probe: Double = 1.0
         @Option(help: "Named location (e.g. TrP1 mid-belly).") var location: String?
-        @Option(help: "Likely causes, comma separated: \(LikelyCause.allCases.map(\.rawValue).joined(separator: ", ")).") var causes: String?
+        @Option(help: "Likely causes, comma separated.") var causes: EnumList<LikelyCause>?
         @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.") var fpi: String?
         @Option(help: "The measured value (cm, mm, degrees, grade, or any unit).") var value: Double?
-        @Option(help: "Gait observations, comma separated: \(GaitObservation.allCases.map(\.rawValue).joined(separator: ", ")).") var gait: String?
+        @Option(help: "Gait observations, comma separated.") var gait: EnumList<GaitObservation>?
         @Option(help: "Movement (strength, joint range).") var movement: String?
         @Option(help: "Joint (joint range).") var joint: String?
         @Option(help: "Measure name (free-form measure).") var name: String?
         @Option(help: "Unit (free-form measure).") var unit: String?
         @Option(help: "Notes.") var notes: String?
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            switch kind ?? (muscle != nil ? .triggerPoint : nil) {
+            case nil:
+                throw UsageError("give --muscle for a trigger point, or --kind for a measure")
+            case .triggerPoint:
+                if muscle == nil { throw UsageError("a trigger point needs --muscle") }
+            case .measure(let measureKind):
+                if measureKind == .fpi6, fpi == nil { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
+                if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(measureKind.rawValue) needs --value (\(what))") }
+            }
+        }
 
         func run() throws {
             let session = try global.session()
-            let side = try Parse.side(self.side)
-            let kind = self.kind ?? (muscle != nil ? "trigger-point" : "")
-            if kind == "trigger-point" {
-                guard let muscle else { throw UsageError("a trigger point needs --muscle") }
-                let m = try Parse.muscle(muscle)
-                let causes = try (self.causes ?? "").split(separator: ",").map { c in
-                    guard let cause = LikelyCause(rawValue: c.trimmingCharacters(in: .whitespaces)) else {
-                        throw ValidationErrors([.init(field: "--causes", value: String(c), rule: "is not a likely cause")])
-                    }
-                    return cause
-                }
+            let kind = self.kind ?? .triggerPoint
+            guard case .measure(let measureKind) = kind else {
+                let m = try Parse.muscle(muscle ?? "")
+                let causes = causes?.values ?? []
                 let f = TriggerPointFinding(
                     muscleID: m.id, side: side, location: location, activity: active ? .active : .latent, tautBand: tautBand,
                     localTwitchResponse: twitch, referredPainReproduced: referred,
@@ -61,21 +67,18 @@ struct FindingCommand: ParsableCommand {
                     pressurePainThreshold: try Parse.measure(KilogramsPerSquareCentimetre.self, ppt, option: "--ppt").map {
                         PressurePainThreshold(value: $0, probeSizeCm2: probe)
                     }, likelyCauses: causes, notes: notes)
-                _ = try session.addTriggerPoint(visitID: visit, f)
+                let saved = try session.addTriggerPoint(visitID: visit, f)
+                if output.json { try Console.printJSON(saved); return }
                 let number = try session.draftSnapshot(visitID: visit).visit.triggerPoints.count
                 Console.print("Recorded finding \(number) (trigger point): \(m.name) \(side.abbreviation), \(f.activity.rawValue).")
                 return
             }
-            guard let measureKind = BiomechanicalMeasure.Kind(rawValue: kind) else {
-                throw UsageError("--kind must be trigger-point, fpi6, lunge, leg-length, hallux-dorsiflexion, gait, strength, joint-range, posture or measure")
-            }
-            if measureKind == .fpi6, fpi == nil { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
-            if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(kind) needs --value (\(what))") }
             let measure = try BiomechanicalMeasure.make(
                 kind: measureKind, value: value, fpiItems: (fpi ?? "").split(separator: ",").map(String.init),
-                gait: (gait ?? "").split(separator: ",").map(String.init), movement: movement, joint: joint, name: name, unit: unit,
+                gait: (gait?.values ?? []).map(\.rawValue), movement: movement, joint: joint, name: name, unit: unit,
                 names: .commandLine)
-            _ = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
+            let saved = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
+            if output.json { try Console.printJSON(saved); return }
             // Numbered as `knot visit show` lists findings (trigger points, then these), for `finding edit`.
             let recorded = try session.draftSnapshot(visitID: visit).visit
             Console.print("Recorded finding \(recorded.triggerPoints.count + recorded.biomechanics.count): \(measure.summary) \(side.abbreviation).")
@@ -91,21 +94,21 @@ struct TreatmentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a treatment (dry needling itself is logged with `knot needle add`).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
-        @Option(help: "Kind: \(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
+        @Option(help: "The treatment given.") var kind: Treatment.Kind
         @Option(help: "Muscle id.") var muscle: String?
-        @Option(help: "Side.") var side: String?
+        @Option(help: "Side.") var side: Side?
         @Option(help: "Hold time per cycle, seconds.") var hold: Int?
         @Option(help: "Cycles.") var cycles: Int?
         @Option(help: "Notes.") var notes: String?
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            guard let k = Treatment.Kind(rawValue: kind) else {
-                throw ValidationErrors([.init(field: "--kind", value: kind, rule: "is not one of \(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", "))")])
-            }
-            let t = Treatment(kind: k, muscleID: try muscle.map { try Parse.muscle($0).id }, side: try side.map { try Parse.side($0) },
+            let k = kind
+            let t = Treatment(kind: k, muscleID: try muscle.map { try Parse.muscle($0).id }, side: side,
                               holdTime: try Parse.measure(Seconds.self, hold, option: "--hold"), cycles: cycles, notes: notes)
             let session = try global.session()
-            _ = try session.addTreatment(visitID: visit, t)
+            let saved = try session.addTreatment(visitID: visit, t)
+            if output.json { try Console.printJSON(saved); return }
             let number = try session.draftSnapshot(visitID: visit).visit.treatments.count
             Console.print("Recorded treatment \(number): \(k.rawValue).")
         }
@@ -124,23 +127,23 @@ struct NeedleCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
         @Option(help: "Muscle id.") var muscle: String
-        @Option(help: "Side: left, right or midline.") var side: String
+        @Option(help: "Side: left, right or midline.") var side: Side
         @Option(help: "Which trigger point, in your words.") var point: String?
         @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the clinic's needle stock, else the last entry's).") var size: String?
         @Option(help: "Needle brand (default: the clinic's needle stock, else the last entry's).") var brand: String?
         @Option(help: "Lot number (default: the clinic's needle stock, else the last entry's; an expired stock lot is refused).") var lot: String?
-        @Option(help: "Needles inserted (1-50).") var inserted: Int
+        @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int
         @Option(help: "Needles removed (must equal inserted before signing).") var removed: Int?
-        @Option(help: "Technique: static, pistoning, electrical.") var technique: String = "pistoning"
+        @Option(help: "Technique.") var technique: TechniqueArgument = .pistoning
         @Option(help: "Electrical stimulation settings (frequency, intensity, duration).") var estim: String?
         @Option(help: "Estimated depth, mm: 0 to the needle's length; over the lung fields required, 1 mm to the needle's length.") var depth: Double?
-        @Option(help: "Time in situ, seconds (0-3600).") var time: Int?
-        @Option(help: "Local twitch responses elicited (0-100).") var twitches: Int = 0
+        @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
+        @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int = 0
         @Option(help: "Patient response.") var response: String?
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"))
         var adverse: [String] = []
         @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed = true
-        @Option(help: "When the needling was done, if written later (YYYY-MM-DDTHH:MM, on the visit's day): a late entry.") var at: String?
+        @Option(help: "When the needling was done, if written later (YYYY-MM-DDTHH:MM, on the visit's day): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
 
         /// The model's field names as this command's options, so an error names what to retype.
@@ -161,23 +164,15 @@ struct NeedleCommand: ParsableCommand {
             guard let brand = brand ?? stock?.brand ?? last?.brand else { throw UsageError("--brand is needed (no earlier entry to remember)") }
             guard let lot = lot ?? stock?.lot ?? last?.lot else { throw UsageError("--lot is needed (no earlier entry to remember)") }
             let tech: NeedlingTechnique
-            do { tech = try NeedlingTechnique(code: technique, settings: estim) } catch { throw ValidationErrors([error]) }
-            let events = try adverse.map { text -> AdverseEvent in
-                let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
-                guard let k = AdverseEvent.Kind(rawValue: parts[0]) else {
-                    throw ValidationErrors([.init(field: "--adverse", value: parts[0], rule: "is not an adverse event kind")])
-                }
-                let sev = parts.count > 1 ? AdverseEvent.Severity(rawValue: parts[1]) : .mild
-                guard let sev else { throw ValidationErrors([.init(field: "--adverse", value: parts[1], rule: "severity is mild, significant or serious")]) }
-                return AdverseEvent(kind: k, severity: sev, action: parts.count > 2 ? parts[2] : nil)
-            }
+            do { tech = try NeedlingTechnique(code: technique.rawValue, settings: estim) } catch { throw ValidationErrors([error]) }
+            let events = try NeedleCommand.adverseEvents(adverse)
             let entry = NeedlingEntry(
-                muscleID: try Parse.muscle(muscle).id, side: try Parse.side(side), triggerPoint: point,
+                muscleID: try Parse.muscle(muscle).id, side: side, triggerPoint: point,
                 needle: Needle(brand: brand, gaugeMm: g, lengthMm: l, lot: lot), needlesInserted: inserted,
                 needlesRemoved: removed ?? 0, technique: tech, depth: try Parse.measure(DepthMillimetres.self, depth, option: "--depth"),
                 timeInSitu: try Parse.measure(Seconds.self, time, option: "--time"), twitchResponses: twitches,
                 patientResponse: response, adverseEvents: events, sharpsDisposed: sharpsDisposed,
-                performedAt: try at.map(VisitCommand.parseDateTime))
+                performedAt: try at?.date())
             do { try entry.validate() } catch {
                 throw ValidationErrors(error.errors.map { e in
                     ClinicModel.ValidationError(field: Self.optionNames[e.field] ?? e.field, value: e.value, rule: e.rule)
@@ -200,9 +195,11 @@ struct NeedleCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Needling entry id.") var entry: Int64
         @Option(help: "Needles removed.") var removed: Int
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             try global.session().setNeedlesRemoved(entryID: entry, removed: removed)
+            if output.json { try Console.printJSON(NeedlesRemoved(entry: entry, removed: removed)); return }
             Console.print("Needling entry \(entry): \(removed) removed.")
         }
     }
@@ -223,26 +220,22 @@ struct ConsentCommand: ParsableCommand {
             """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
-        @Option(help: "Risks explained, comma separated (required; at least bruising, soreness, fainting): \(Consent.Risk.allCases.map(\.rawValue).joined(separator: ", ")).") var risks: String?
+        @Option(help: "Risks explained, comma separated (required; at least bruising, soreness, fainting).") var risks: EnumList<Consent.Risk>?
         @Flag(help: "Consent was written (signed form).") var written = false
         @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: that day only.") var validUntil: String?
         @Option(help: "Notes.") var notes: String?
         @Option(help: "For a patient under 18: the parent or guardian who consented.") var guardianName: String?
         @Option(help: "For a patient under 18: the guardian's relationship (mother, father, legal guardian...).") var guardianRelationship: String?
         @Option(help: "For a patient under 18 consenting alone: why the young person understands fully.") var matureMinor: String?
-        @Option(help: "When consent was given, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.") var at: String?
+        @Option(help: "When consent was given, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             guard let risks else {
                 throw ValidationErrors([.init(field: "--risks", value: "",
                                               rule: "is required: name each risk explained (\(Consent.Risk.allCases.map(\.rawValue).joined(separator: ",")))")])
             }
-            let riskSet = Set(try risks.split(separator: ",").map { r in
-                guard let risk = Consent.Risk(rawValue: r.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationErrors([.init(field: "--risks", value: String(r), rule: "is not a risk (\(Consent.Risk.allCases.map(\.rawValue).joined(separator: ", ")))")])
-                }
-                return risk
-            })
+            let riskSet = Set(risks.values)
             let guardian: Consent.Guardian?
             switch (guardianName, guardianRelationship) {
             case let (name?, relationship?): guardian = Consent.Guardian(name: name, relationship: relationship)
@@ -251,11 +244,13 @@ struct ConsentCommand: ParsableCommand {
             case (_?, nil): throw ValidationErrors([.init(field: "--guardian-relationship", value: "", rule: "is required with --guardian-name")])
             }
             let until = try validUntil.map { try Parse.date($0, option: "--valid-until") }
-            let when = try at.map(VisitCommand.parseDateTime) ?? Date()
-            let c = try global.session().recordConsent(patientKey: patient) { pid, prid in
+            let session = try global.session()  // first: it installs the clinic's zone that --at is read in
+            let when = try at?.date() ?? Date()
+            let c = try session.recordConsent(patientKey: patient) { pid, prid in
                 Consent(patientID: pid, practitionerID: prid, recordedAt: when, risksExplained: riskSet, written: written,
                         validUntil: until, notes: notes, guardian: guardian, matureMinorAssessment: matureMinor)
             }
+            if output.json { try Console.printJSON(c); return }
             Console.print("Recorded consent \(c.id!) for dry needling\(c.validUntil.map { ", standing until \($0)" } ?? ", for \(LocalDate(c.recordedAt))")"
                           + "; risks explained: \(Consent.Risk.allCases.filter(c.risksExplained.contains).map(\.rawValue).joined(separator: ", "))"
                           + (c.guardian.map { "; guardian: \($0.name) (\($0.relationship))" } ?? "")
@@ -280,25 +275,17 @@ struct ScreenCommand: ParsableCommand {
             """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
-        @Option(help: "Precautions answered present, comma separated. Repeatable.") var present: [String] = []
-        @Option(help: "Precautions answered absent, comma separated. Repeatable.") var absent: [String] = []
+        @Option(help: "Precautions answered present, comma separated. Repeatable.") var present: [EnumList<Precaution>] = []
+        @Option(help: "Precautions answered absent, comma separated. Repeatable.") var absent: [EnumList<Precaution>] = []
         @Flag(help: "Every precaution was asked and none is present (refused while an alert says otherwise).") var nonePresent = false
         @Option(help: ArgumentHelp("The reasoned acknowledgment of a present precaution, as 'precaution=reason'. Repeatable.", valueName: "precaution=reason")) var ack: [String] = []
         @Option(help: "Days the screen stands.") var validDays: Int = 90
-        @Option(help: "When the screen was done, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.") var at: String?
+        @Option(help: "When the screen was done, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            func precaution(_ s: String, option: String) throws -> Precaution {
-                guard let p = Precaution(rawValue: s.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationErrors([.init(field: option, value: s, rule: "is not a precaution (\(Precaution.allCases.map(\.rawValue).joined(separator: ", ")))")])
-                }
-                return p
-            }
-            func list(_ values: [String], option: String) throws -> Set<Precaution> {
-                Set(try values.flatMap { $0.split(separator: ",") }.map { try precaution(String($0), option: option) })
-            }
-            let presentSet = try list(present, option: "--present")
-            let absentSet = try list(absent, option: "--absent")
+            let presentSet = Set(EnumList.joined(present))
+            let absentSet = Set(EnumList.joined(absent))
             if nonePresent, !absentSet.isEmpty {
                 throw ValidationErrors([.init(field: "--none-present", value: "", rule: "already answers every precaution absent: drop --absent")])
             }
@@ -306,12 +293,18 @@ struct ScreenCommand: ParsableCommand {
             for a in ack {
                 let parts = a.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2 else { throw ValidationErrors([.init(field: "--ack", value: a, rule: "is not 'precaution=reason'")]) }
-                acks[try precaution(String(parts[0]), option: "--ack")] = String(parts[1])
+                let name = parts[0].trimmingCharacters(in: .whitespaces)
+                guard let p = Precaution(argument: name) else {
+                    throw ValidationErrors([.init(field: "--ack", value: name, rule: "is not a precaution (\(Precaution.allValueStrings.joined(separator: ", ")))")])
+                }
+                acks[p] = String(parts[1])
             }
             guard (1...365).contains(validDays) else { throw ValidationErrors([.init(field: "--valid-days", value: "\(validDays)", rule: "must be 1 to 365")]) }
-            let when = try at.map(VisitCommand.parseDateTime) ?? Date()
+            let session = try global.session()  // first: it installs the clinic's zone that --at is read in
+            let when = try at?.date() ?? Date()
             let answers = ScreenAnswers(present: presentSet, absent: absentSet, acknowledgments: acks, nonePresent: nonePresent)
-            let s = try global.session().recordScreen(patientKey: patient, answers: answers, validDays: validDays, at: when)
+            let s = try session.recordScreen(patientKey: patient, answers: answers, validDays: validDays, at: when)
+            if output.json { try Console.printJSON(s); return }
             Console.print("Recorded precaution screen \(s.id!), valid until \(s.validUntil)" + (s.present.isEmpty ? "; no precautions present." : "; present: \(s.present.map(\.rawValue).sorted().joined(separator: ", ")).")
                           + (s.lateEntry.map { " Late entry: done \(LateEntry.describe(s.recordedAt)), written \(LateEntry.describe($0.writtenAt))." } ?? "")
                           + (s.stops.isEmpty ? "" : " STOP: needling must not go ahead."))
@@ -328,13 +321,13 @@ struct AlertCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a confirmed alert to a patient.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
-        @Option(help: "allergy, other, or a precaution: \(Precaution.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
+        @Option(help: "allergy, other, or a precaution.") var kind: PatientAlert.Kind
         @Option(help: "What everyone must see.") var text: String
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let k: PatientAlert.Kind
-            do { k = try PatientAlert.Kind(parsing: kind) } catch { throw ValidationErrors([error]) }
-            let a = try global.session().addAlert(patientKey: patient, alert: PatientAlert(kind: k, text: text))
+            let a = try global.session().addAlert(patientKey: patient, alert: PatientAlert(kind: kind, text: text))
+            if output.json { try Console.printJSON(a); return }
             Console.print("Added alert \(a.id!).")
         }
     }
@@ -343,7 +336,12 @@ struct AlertCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Confirm a proposed alert.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Alert id.") var alert: Int64
-        func run() throws { try global.session().setAlert(id: alert, status: .confirmed); Console.print("Alert \(alert) confirmed.") }
+        @OptionGroup var output: OutputOptions
+        func run() throws {
+            try global.session().setAlert(id: alert, status: .confirmed)
+            if output.json { try Console.printJSON(AlertStatusChange(alert: alert, status: AlertStatus.confirmed.rawValue, reason: nil)); return }
+            Console.print("Alert \(alert) confirmed.")
+        }
     }
 
     struct Dismiss: ParsableCommand {
@@ -358,16 +356,31 @@ struct AlertCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Alert id.") var alert: Int64
         @Option(help: "Why the alert does not apply (required, at least a few words; stored and audited).") var reason: String?
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let session = try global.session()
             try session.authorize(.reviewAlert)  // who may dismiss is said first (77), before what was typed (65)
             let text: String
             do { text = try PatientAlert.checkedDismissReason(reason) } catch {
-                throw KnotCommandError("--reason: " + (error.value.isEmpty ? "" : "'\(error.value)' ") + error.rule, code: 65)
+                throw KnotCommandError("--reason: " + (error.value.isEmpty ? "" : "'\(error.value)' ") + error.rule, .badInput)
             }
             try session.setAlert(id: alert, status: .dismissed, reason: text)
+            if output.json { try Console.printJSON(AlertStatusChange(alert: alert, status: AlertStatus.dismissed.rawValue, reason: text)); return }
             Console.print("Alert \(alert) dismissed: \(text)")
         }
     }
+}
+
+/// What `knot alert confirm|dismiss --json` prints: the alert and its new status.
+struct AlertStatusChange: Encodable {
+    var alert: Int64
+    var status: String
+    var reason: String?
+}
+
+/// What `knot needle remove --json` prints: the entry and its needles removed.
+struct NeedlesRemoved: Encodable {
+    var entry: Int64
+    var removed: Int
 }

@@ -21,7 +21,8 @@ enum EntryCorrection {
     }
 
     /// `section` and `number` as the user named the entry (`knot finding strike 1 2`).
-    static func printStruck(_ s: StruckEntry, _ section: String, _ number: Int) {
+    static func printStruck(_ s: StruckEntry, _ section: String, _ number: Int, json: Bool) throws {
+        if json { try Console.printJSON(StruckEntryJSON(s, number: number)); return }
         Console.print("Struck out \(section) \(number) (\(section == "finding" ? s.kind.noun + ": " : "")\(s.summary)): kept in the record's history with the reason.")
     }
 
@@ -38,6 +39,16 @@ struct EntryStrikeOptions: ParsableArguments {
     @Argument(help: "Visit id.") var visit: Int64
     @Argument(help: "The entry's number in `knot visit show`.") var number: Int
     @Option(help: "Why it is struck out (required; kept in the audit trail).") var reason: String
+    @OptionGroup var output: OutputOptions
+}
+
+/// What `knot finding|treatment|needle strike --json` prints: the entry struck out.
+struct StruckEntryJSON: Encodable {
+    var kind: String, id: Int64, visitID: Int64, number: Int, summary: String, struckAt: Date, struckBy: String, reason: String
+    init(_ s: StruckEntry, number: Int) {
+        kind = s.kind.rawValue; id = s.id; visitID = s.visitID; self.number = number; summary = s.summary
+        struckAt = s.struckAt; struckBy = s.struckBy; reason = s.reason
+    }
 }
 
 extension FindingCommand {
@@ -53,8 +64,8 @@ extension FindingCommand {
         @Argument(help: "Visit id.") var visit: Int64
         @Argument(help: "The finding's number in `knot visit show`.") var number: Int
         @Option(help: "Muscle id from the catalogue.") var muscle: String?
-        @Option(help: "Side: left, right, midline, bilateral.") var side: String?
-        @Option(help: "active or latent.") var activity: String?
+        @Option(help: "Side.") var side: Side?
+        @Option(help: "Active or latent.") var activity: TriggerPointFinding.Activity?
         @Flag(inversion: .prefixedNo, help: "A palpable taut band.") var tautBand: Bool?
         @Flag(inversion: .prefixedNo, help: "Local twitch response on palpation.") var twitch: Bool?
         @Flag(inversion: .prefixedNo, help: "Referred pain reproduced.") var referred: Bool?
@@ -62,17 +73,18 @@ extension FindingCommand {
         @Option(help: "Pressure pain threshold, kg/cm².") var ppt: Double?
         @Option(help: "Algometer probe size, cm².") var probe: Double?
         @Option(help: "Named location.") var location: String?
-        @Option(help: "Likely causes, comma separated (replaces the list).") var causes: String?
-        @Option(help: "Biomechanical measure kind (default: the finding's own).") var kind: String?
+        @Option(help: "Likely causes, comma separated (replaces the list).") var causes: EnumList<LikelyCause>?
+        @Option(help: "Biomechanical measure kind (default: the finding's own).") var kind: BiomechanicalMeasure.Kind?
         @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.") var fpi: String?
         @Option(help: "The measured value.") var value: Double?
-        @Option(help: "Gait observations, comma separated.") var gait: String?
+        @Option(help: "Gait observations, comma separated.") var gait: EnumList<GaitObservation>?
         @Option(help: "Movement (strength, joint range).") var movement: String?
         @Option(help: "Joint (joint range).") var joint: String?
         @Option(help: "Measure name (free-form measure).") var name: String?
         @Option(help: "Unit (free-form measure).") var unit: String?
         @Option(help: "Notes.") var notes: String?
         @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let session = try global.session()
@@ -81,13 +93,8 @@ extension FindingCommand {
             if entryKind == .triggerPoint, var f = v.triggerPoints.first(where: { $0.id == id }) {
                 let cleared = try EntryCorrection.clears(clear, allowed: ["tenderness", "ppt", "location", "causes", "notes"])
                 if let muscle { f.muscleID = try Parse.muscle(muscle).id }
-                if let side { f.side = try Parse.side(side) }
-                if let activity {
-                    guard let a = TriggerPointFinding.Activity(rawValue: activity) else {
-                        throw ValidationErrors([.init(field: "--activity", value: activity, rule: "is active or latent")])
-                    }
-                    f.activity = a
-                }
+                if let side { f.side = side }
+                if let activity { f.activity = activity }
                 if let tautBand { f.tautBand = tautBand }
                 if let twitch { f.localTwitchResponse = twitch }
                 if let referred { f.referredPainReproduced = referred }
@@ -100,14 +107,7 @@ extension FindingCommand {
                     f.pressurePainThreshold = PressurePainThreshold(value: old.value, probeSizeCm2: probe)
                 }
                 if let location { f.location = location }
-                if let causes {
-                    f.likelyCauses = try causes.split(separator: ",").map { c in
-                        guard let cause = LikelyCause(rawValue: c.trimmingCharacters(in: .whitespaces)) else {
-                            throw ValidationErrors([.init(field: "--causes", value: String(c), rule: "is not a likely cause")])
-                        }
-                        return cause
-                    }
-                }
+                if let causes { f.likelyCauses = causes.values }
                 if let notes { f.notes = notes }
                 if cleared.contains("tenderness") { f.tenderness = nil }
                 if cleared.contains("ppt") { f.pressurePainThreshold = nil }
@@ -115,6 +115,7 @@ extension FindingCommand {
                 if cleared.contains("causes") { f.likelyCauses = [] }
                 if cleared.contains("notes") { f.notes = nil }
                 let saved = try session.editTriggerPoint(visitID: visit, f)
+                if output.json { try Console.printJSON(saved); return }
                 Console.print("Corrected trigger point \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), "
                               + "\(saved.activity.rawValue)\(saved.tenderness.map { ", tenderness \($0.value)/10" } ?? "").")
                 return
@@ -127,22 +128,23 @@ extension FindingCommand {
                 || tautBand != nil || twitch != nil || referred != nil {
                 throw UsageError("finding \(number) is a biomechanical finding: trigger-point options do not apply")
             }
-            if let side { f.side = try Parse.side(side) }
+            if let side { f.side = side }
             if let notes { f.notes = notes }
             if cleared.contains("notes") { f.notes = nil }
             if kind != nil || fpi != nil || value != nil || gait != nil || movement != nil || joint != nil || name != nil || unit != nil {
-                let code = self.kind ?? f.measure.code
-                guard let measureKind = BiomechanicalMeasure.Kind(rawValue: code) else {
-                    throw UsageError("--kind must be fpi6, lunge, leg-length, hallux-dorsiflexion, gait, strength, joint-range, posture or measure")
+                guard let measureKind = self.kind ?? BiomechanicalMeasure.Kind(rawValue: f.measure.code) else {
+                    throw UsageError("finding \(number) has a measure Knot does not know (\(f.measure.code)): give --kind")
                 }
+                let code = measureKind.rawValue
                 if measureKind == .fpi6, fpi == nil { throw UsageError("an FPI-6 measure needs --fpi with six item scores") }
                 if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(code) needs --value (\(what))") }
                 f.measure = try BiomechanicalMeasure.make(
                     kind: measureKind, value: value, fpiItems: (fpi ?? "").split(separator: ",").map(String.init),
-                    gait: (gait ?? "").split(separator: ",").map(String.init), movement: movement, joint: joint, name: name, unit: unit,
+                    gait: (gait?.values ?? []).map(\.rawValue), movement: movement, joint: joint, name: name, unit: unit,
                     names: .commandLine)
             }
             let saved = try session.editBiomechanical(visitID: visit, f)
+            if output.json { try Console.printJSON(saved); return }
             Console.print("Corrected finding \(number): \(saved.measure.summary) \(saved.side.abbreviation).")
         }
     }
@@ -157,7 +159,7 @@ extension FindingCommand {
         func run() throws {
             let session = try global.session()
             let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .findings, number: entry.number)
-            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "finding", entry.number)
+            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "finding", entry.number, json: entry.output.json)
         }
     }
 }
@@ -170,13 +172,14 @@ extension TreatmentCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
         @Argument(help: "The treatment's number in `knot visit show`.") var number: Int
-        @Option(help: "Kind: \(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String?
+        @Option(help: "The treatment given.") var kind: Treatment.Kind?
         @Option(help: "Muscle id.") var muscle: String?
-        @Option(help: "Side.") var side: String?
+        @Option(help: "Side.") var side: Side?
         @Option(help: "Hold time per cycle, seconds.") var hold: Int?
         @Option(help: "Cycles.") var cycles: Int?
         @Option(help: "Notes.") var notes: String?
         @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let session = try global.session()
@@ -185,14 +188,9 @@ extension TreatmentCommand {
                 throw ValidationErrors([.init(field: "N", value: "\(number)", rule: "is not a treatment of visit \(visit)")])
             }
             let cleared = try EntryCorrection.clears(clear, allowed: ["muscle", "side", "hold", "cycles", "notes"])
-            if let kind {
-                guard let k = Treatment.Kind(rawValue: kind) else {
-                    throw ValidationErrors([.init(field: "--kind", value: kind, rule: "is not one of \(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", "))")])
-                }
-                t.kind = k
-            }
+            if let kind { t.kind = kind }
             if let muscle { t.muscleID = try Parse.muscle(muscle).id }
-            if let side { t.side = try Parse.side(side) }
+            if let side { t.side = side }
             if let hold { t.holdTime = try Parse.measure(Seconds.self, hold, option: "--hold") }
             if let cycles { t.cycles = cycles }
             if let notes { t.notes = notes }
@@ -202,6 +200,7 @@ extension TreatmentCommand {
             if cleared.contains("cycles") { t.cycles = nil }
             if cleared.contains("notes") { t.notes = nil }
             let saved = try session.editTreatment(visitID: visit, t)
+            if output.json { try Console.printJSON(saved); return }
             Console.print("Corrected treatment \(number): \(saved.kind.rawValue).")
         }
     }
@@ -214,7 +213,7 @@ extension TreatmentCommand {
         func run() throws {
             let session = try global.session()
             let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .treatments, number: entry.number)
-            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "treatment", entry.number)
+            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "treatment", entry.number, json: entry.output.json)
         }
     }
 }
@@ -228,23 +227,24 @@ extension NeedleCommand {
         @Argument(help: "Visit id.") var visit: Int64
         @Argument(help: "The entry's number in `knot visit show`.") var number: Int
         @Option(help: "Muscle id.") var muscle: String?
-        @Option(help: "Side: left, right or midline.") var side: String?
+        @Option(help: "Side: left, right or midline.") var side: Side?
         @Option(help: "Which trigger point, in your words.") var point: String?
         @Option(help: "Needle gauge x length in mm, e.g. 0.25x40.") var size: String?
         @Option(help: "Needle brand.") var brand: String?
         @Option(help: "Lot number.") var lot: String?
-        @Option(help: "Needles inserted.") var inserted: Int?
+        @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int?
         @Option(help: "Needles removed.") var removed: Int?
-        @Option(help: "Technique: static, pistoning, electrical.") var technique: String?
+        @Option(help: "Technique.") var technique: TechniqueArgument?
         @Option(help: "Electrical stimulation settings.") var estim: String?
         @Option(help: "Estimated depth, mm.") var depth: Double?
-        @Option(help: "Time in situ, seconds.") var time: Int?
-        @Option(help: "Local twitch responses elicited.") var twitches: Int?
+        @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
+        @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int?
         @Option(help: "Patient response.") var response: String?
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]] (replaces the list). Repeatable.", valueName: "kind:severity:action"))
         var adverse: [String] = []
         @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed: Bool?
         @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let session = try global.session()
@@ -254,7 +254,7 @@ extension NeedleCommand {
             }
             let cleared = try EntryCorrection.clears(clear, allowed: ["point", "estim", "depth", "time", "response", "adverse"])
             if let muscle { e.muscleID = try Parse.muscle(muscle).id }
-            if let side { e.side = try Parse.side(side) }
+            if let side { e.side = side }
             if let point { e.triggerPoint = point }
             if let size {
                 do { (e.needle.gaugeMm, e.needle.lengthMm) = try Needle.parseSize(size) } catch { throw ValidationErrors([error]) }
@@ -268,7 +268,7 @@ extension NeedleCommand {
                 if case .electricalStimulation(let s) = e.technique { settings = s }
                 if let estim { settings = estim }
                 if cleared.contains("estim") { settings = nil }
-                do { e.technique = try NeedlingTechnique(code: technique ?? e.technique.code, settings: settings) } catch { throw ValidationErrors([error]) }
+                do { e.technique = try NeedlingTechnique(code: technique?.rawValue ?? e.technique.code, settings: settings) } catch { throw ValidationErrors([error]) }
             }
             if let depth { e.depth = try Parse.measure(DepthMillimetres.self, depth, option: "--depth") }
             if let time { e.timeInSitu = try Parse.measure(Seconds.self, time, option: "--time") }
@@ -282,6 +282,7 @@ extension NeedleCommand {
             if cleared.contains("response") { e.patientResponse = nil }
             if cleared.contains("adverse") { e.adverseEvents = [] }
             let saved = try session.editNeedling(visitID: visit, e)
+            if output.json { try Console.printJSON(saved); return }
             Console.print("Corrected needling entry \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), "
                           + "\(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out.")
             try EntryCorrection.needleLine(session, visit: visit)
@@ -299,13 +300,13 @@ extension NeedleCommand {
             let session = try global.session()
             let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .needling, number: entry.number)
             let site = try EntryCorrection.record(session, visit: entry.visit).needling.first { $0.id == id }
-            EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "needling entry", entry.number)
-            if let site, site.needlesInserted > site.needlesRemoved {
+            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "needling entry", entry.number, json: entry.output.json)
+            if let site, site.needlesInserted > site.needlesRemoved {  // a warning, on stderr, with --json too
                 let left = site.needlesInserted - site.needlesRemoved
                 Console.warn("warning: \(left) needle(s) at that site were never recorded as removed; the count no longer includes them "
                              + "(strike only an entry whose needles were never inserted)")
             }
-            try EntryCorrection.needleLine(session, visit: entry.visit)
+            if !entry.output.json { try EntryCorrection.needleLine(session, visit: entry.visit) }
         }
     }
 

@@ -37,7 +37,7 @@ struct ImportCommand: ParsableCommand {
         }
         var options: ImportOptions
         do { options = try ImportOptions(maxBytes: maxMb * 1024 * 1024, extraCDASchema: extra, dryRun: dryRun) } catch {
-            throw KnotCommandError("--schema \(schema ?? ""): the schema does not compile: \(error)", code: 65)
+            throw KnotCommandError("--schema \(schema ?? ""): the schema does not compile: \(error)", .badInput)
         }
         options.untrusted = untrusted
         options.strict = strict
@@ -68,11 +68,12 @@ struct ImportCommand: ParsableCommand {
         if notFiled > 0 {
             throw KnotCommandError("disk full: the database could not be written, so the import stopped; \(notFiled) file(s) not filed"
                                    + " (nothing of them was written). Free space and run the same import again: files already filed are skipped.",
-                                   code: 74)
+                                   .io)
         }
         if let forbidden { throw forbidden }
-        if outcomes.contains(where: { $0.status == .rejected }) { throw ExitCode(65) }
-        if outcomes.contains(where: { $0.status == .conflict }) { throw ExitCode(1) }
+        // Each file's outcome is printed above; the exit code says the worst of them.
+        if outcomes.contains(where: { $0.status == .rejected }) { throw KnotCommandError.silent(.badInput) }
+        if outcomes.contains(where: { $0.status == .conflict }) { throw KnotCommandError.silent(.refused) }
     }
 }
 
@@ -120,9 +121,9 @@ struct PlanCommand: ParsableCommand {
         """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Visit id.") var visit: Int64
-    @Option(help: "text, html or xml.") var format: String = "text"
+    @Option(help: "The plan's format.") var format: PlanFormat = .text
     @Option(name: .shortAndLong, help: "Write to this file (0600) instead of the terminal.") var output: String?
-    @Option(name: .customLong("for"), help: "patient or referrer.") var audience: String = "patient"
+    @Option(name: .customLong("for"), help: "Who the plan is written for.") var audience: PlanAudience = .patient
     @Option(help: ArgumentHelp("Add an item as 'section:text'.", valueName: "section:text")) var add: [String] = []
     @Option(help: "Remove item N (as numbered in the preview).") var remove: [Int] = []
     @Option(help: ArgumentHelp("Reword item N as 'N=text'.", valueName: "N=text")) var reword: [String] = []
@@ -134,8 +135,7 @@ struct PlanCommand: ParsableCommand {
     var clinic: String?
 
     func run() throws {
-        guard let f = PlanFormat(rawValue: format) else { throw UsageError("--format must be text, html or xml") }
-        guard let who = PlanAudience(rawValue: audience) else { throw UsageError("--for must be patient or referrer") }
+        let f = format, who = audience
         var edits: [PlanEdit] = []
         for a in add {
             let parts = a.split(separator: ":", maxSplits: 1)
@@ -238,7 +238,7 @@ struct CheckCommand: ParsableCommand {
                               + "\(oldest.form) on \(oldest.slot) by \(oldest.practitioner)); they wait for their practitioner to save or discard them")
             }
         }
-        if !r.ok { throw ExitCode(3) }
+        if !r.ok { throw KnotCommandError.silent(.findings) }
     }
 }
 

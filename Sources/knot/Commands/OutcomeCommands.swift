@@ -8,26 +8,18 @@ struct OutcomeCommand: ParsableCommand {
         commandName: "outcome", abstract: "Region outcome measures (LEFS, NDI, ODI, VISA-A, QuickDASH): record, trend, list the items.",
         subcommands: [Add.self, List.self, Scales.self])
 
-    static func scale(_ text: String) throws -> OutcomeScale {
-        guard let s = OutcomeScale(rawValue: text.lowercased()) else {
-            throw ValidationErrors([.init(field: "--measure", value: text,
-                                          rule: "is not one of \(OutcomeScale.allCases.map(\.rawValue).joined(separator: ", "))")])
-        }
-        return s
-    }
-
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a completed questionnaire at a draft visit: item scores in order; the total is computed and checked.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
-        @Option(help: "The measure: \(OutcomeScale.allCases.map(\.rawValue).joined(separator: ", ")).") var measure: String
+        @Option(help: "The measure.") var measure: OutcomeScale
         @Option(help: ArgumentHelp("Item scores in questionnaire order, separated by commas; '-' for an item left blank (see `knot outcome scales`).",
                                    valueName: "4,3,2,...")) var items: String
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let m = try OutcomeMeasure(scale: try OutcomeCommand.scale(measure), parsing: items)
+            let m = try OutcomeMeasure(scale: measure, parsing: items)
             let saved = try global.session().addOutcome(visitID: visit, m)
             if output.json { try Console.printJSON(saved); return }
             Console.print("Recorded outcome measure \(saved.id!) at visit \(visit): \(saved.summary).")
@@ -54,10 +46,10 @@ struct OutcomeCommand: ParsableCommand {
 
     struct Scales: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The measures Knot scores, with their items, ranges and MCIDs.")
-        @Argument(help: "One measure (default: all).") var measure: String?
+        @Argument(help: "One measure (default: all).") var measure: OutcomeScale?
 
         func run() throws {
-            let scales = try measure.map { [try OutcomeCommand.scale($0)] } ?? OutcomeScale.allCases
+            let scales = measure.map { [$0] } ?? OutcomeScale.allCases
             for (n, s) in scales.enumerated() {
                 if n > 0 { Console.print("") }
                 Console.print("\(s.rawValue): \(s.name), \(s.itemLabels.count) items, scored \(s.isPercentage ? "0-100%" : "0-\(Int(s.maximum))"), "

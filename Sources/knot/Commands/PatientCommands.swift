@@ -9,21 +9,13 @@ struct PatientFields: ParsableArguments {
     @Option(help: "Family name.") var family: String?
     @Option(help: "Preferred name.") var preferred: String?
     @Option(help: "Date of birth, YYYY-MM-DD.") var dob: String?
-    @Option(help: "Sex: female, male, intersex, not-stated.") var sex: String?
+    @Option(help: "Sex.") var sex: Sex?
     @Option(help: "Phone number.") var phone: String?
     @Option(help: "Email address.") var email: String?
     @Option(help: "Postal address.") var address: String?
     @Option(help: "General practitioner (name and practice).") var gp: String?
     @Option(name: .customLong("id"), help: ArgumentHelp("An identifier as SYSTEM:VALUE (medicare:2951234561, ihi:8003601234567890, dva:..., or an OID root). Repeatable.", valueName: "system:value"))
     var identifiers: [String] = []
-
-    func parsedSex() throws -> Sex? {
-        guard let sex else { return nil }
-        guard let s = Sex(rawValue: sex.lowercased()) else {
-            throw ValidationErrors([ClinicModel.ValidationError(field: "--sex", value: sex, rule: "is not one of female, male, intersex, not-stated")])
-        }
-        return s
-    }
 
     func parsedIdentifiers() throws -> [PatientIdentifier] {
         try identifiers.map { text in
@@ -39,7 +31,7 @@ struct PatientFields: ParsableArguments {
         if let family { p.familyName = family }
         if let preferred { p.preferredName = preferred.isEmpty ? nil : preferred }
         if let dob { p.dateOfBirth = try Parse.date(dob, option: "--dob") }
-        if let s = try parsedSex() { p.sex = s }
+        if let sex { p.sex = sex }
         if let phone { p.phone = phone.isEmpty ? nil : phone }
         if let email { p.email = email.isEmpty ? nil : email }
         if let address { p.address = address.isEmpty ? nil : address }
@@ -102,9 +94,11 @@ struct PatientCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
         @Flag(help: "Bring an archived patient back into lists.") var restore = false
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let saved = try global.session().editPatient(key: patient) { $0.archived = !restore }
+            if output.json { try Console.printJSON(saved); return }
             Console.print("\(saved.displayName) (\(saved.recordNumber)) is \(saved.archived ? "archived" : "back in the lists").")
         }
     }

@@ -56,9 +56,9 @@ struct PractitionerCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Short unique handle, used with --practitioner (letters, digits, . - _).") var handle: String
         @Option(help: "Full name.") var name: String
-        @Option(help: "Profession: \(Profession.allCases.map(\.rawValue).joined(separator: ", ")).") var profession: String = "physiotherapist"
+        @Option(help: "Profession.") var profession: Profession = .physiotherapist
         @OptionGroup var registration: RegistrationOptions
-        @Option(help: "Role: practitioner (clinical work, every chart) or reception (demographics, referral letters, the recall list).") var role: String = "practitioner"
+        @Option(help: "Role: practitioner (clinical work, every chart) or reception (demographics, referral letters, the recall list).") var role: Role = .practitioner
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
@@ -67,8 +67,6 @@ struct PractitionerCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard Profession(rawValue: profession) != nil else { throw UsageError("--profession '\(profession)' is not one of: \(Profession.allCases.map(\.rawValue).joined(separator: ", "))") }
-            guard Role(rawValue: role) != nil else { throw UsageError("--role must be practitioner or reception") }
             let t = [trainingCourse != nil, trainingHours != nil, trainingDate != nil]
             if t.contains(true) && t.contains(false) { throw UsageError("--training-course, --training-hours and --training-date go together") }
         }
@@ -79,8 +77,8 @@ struct PractitionerCommand: ParsableCommand {
             if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
                 training = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
             }
-            var account = Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!,
-                                       role: Role(rawValue: role)!, dryNeedlingTraining: training, isAdministrator: administrator)
+            var account = Practitioner(handle: handle, name: name, profession: profession,
+                                       role: role, dryNeedlingTraining: training, isAdministrator: administrator)
             registration.apply(to: &account)
             let p = try session.addPractitioner(account, osUser: osUser)
             if output.json { try Console.printJSON(p); return }
@@ -97,7 +95,7 @@ struct PractitionerCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The practitioner's handle.") var handle: String
         @Option(help: "Full name.") var name: String?
-        @Option(help: "Profession.") var profession: String?
+        @Option(help: "Profession.") var profession: Profession?
         @OptionGroup var registration: RegistrationOptions
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
         @Option(help: "Dry-needling training hours.") var trainingHours: Int?
@@ -105,12 +103,12 @@ struct PractitionerCommand: ParsableCommand {
         @Flag(inversion: .prefixedNo, help: "Make the account a clinic administrator, or no longer one.") var administrator: Bool?
         @Option(name: .customLong("os-user"), help: "Bind the account to this operating-system login: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?
         @Flag(name: .customLong("clear-os-user"), help: "Unbind the account from its operating-system login (anyone may then claim it).") var clearOSUser = false
+        @OptionGroup var output: OutputOptions
 
         func validate() throws {
             let t = [trainingCourse != nil, trainingHours != nil, trainingDate != nil]
             if t.contains(true) && t.contains(false) { throw UsageError("--training-course, --training-hours and --training-date go together") }
             if osUser != nil && clearOSUser { throw UsageError("--os-user and --clear-os-user do not go together") }
-            if let profession, Profession(rawValue: profession) == nil { throw UsageError("--profession '\(profession)' is not one of: \(Profession.allCases.map(\.rawValue).joined(separator: ", "))") }
         }
 
         func run() throws {
@@ -118,19 +116,25 @@ struct PractitionerCommand: ParsableCommand {
             let detailsChanged = name != nil || profession != nil || registration.given || administrator != nil || trainingCourse != nil
             if osUser != nil || clearOSUser {
                 try session.bindOSUser(handle: handle, osUser: osUser)
-                Console.print(osUser.map { "\(handle) now belongs to the operating-system user \($0)." }
-                              ?? "\(handle) is no longer bound to an operating-system user: anyone who can run knot on this file may work as it.")
-                if !detailsChanged { return }
+                if !output.json {
+                    Console.print(osUser.map { "\(handle) now belongs to the operating-system user \($0)." }
+                                  ?? "\(handle) is no longer bound to an operating-system user: anyone who can run knot on this file may work as it.")
+                }
+                if !detailsChanged {
+                    if output.json { try Console.printJSON(try session.practitioner(handle: handle)) }
+                    return
+                }
             }
             let p = try session.editPractitioner(handle: handle) { p in
                 if let name { p.name = name }
-                if let profession { p.profession = Profession(rawValue: profession)! }
+                if let profession { p.profession = profession }
                 registration.apply(to: &p)
                 if let administrator { p.isAdministrator = administrator }
                 if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
                     p.dryNeedlingTraining = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
                 }
             }
+            if output.json { try Console.printJSON(p); return }
             var said = ["Updated \(p.handle) (\(p.name))"]
             if let wording = p.registrationWording { said.append(wording) }
             if let provider = p.providerNumber { said.append("provider number \(provider)") }
@@ -186,9 +190,11 @@ struct PractitionerCommand: ParsableCommand {
             abstract: "Deactivate an account: kept for the record (its visits name it), refused at login.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The account's handle.") var handle: String
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let p = try global.session().setAccountActive(handle: handle, false)
+            if output.json { try Console.printJSON(p); return }
             Console.print("Deactivated \(p.handle) (\(p.name)); `knot practitioner reactivate \(p.handle)` brings the account back.")
         }
     }
@@ -197,9 +203,11 @@ struct PractitionerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reactivate a deactivated account.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The account's handle.") var handle: String
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let p = try global.session().setAccountActive(handle: handle, true)
+            if output.json { try Console.printJSON(p); return }
             Console.print("Reactivated \(p.handle) (\(p.name)).")
         }
     }

@@ -48,11 +48,7 @@ struct LogCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "First day (YYYY-MM-DD).") var from: String
         @Option(help: "Last day (YYYY-MM-DD, default today).") var to: String?
-        @Option(help: "table, csv or json.") var format: String = "table"
-
-        func validate() throws {
-            if !["table", "csv", "json"].contains(format) { throw UsageError("--format must be table, csv or json") }
-        }
+        @Option(help: "Output format.") var format: LogFormat = .table
 
         /// A depth as printed elsewhere: 15, 12.5.
         static func millimetres(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d) }
@@ -64,8 +60,8 @@ struct LogCommand: ParsableCommand {
             if end < start { throw ValidationErrors([.init(field: "--to", value: end.description, rule: "is before --from")]) }
             let lines = try session.needlingLog(from: start, to: end)
             switch format {
-            case "json": try Console.printJSON(lines)
-            case "csv":
+            case .json: try Console.printJSON(lines)
+            case .csv:
                 Console.print("date,visit,record,practitioner,muscle,side,needle,brand,lot,inserted,removed,technique,adverse_events,depth_mm,amended")
                 for l in lines {
                     Console.print([l.date.description, String(l.visitID), l.recordNumber, l.practitioner, l.muscle, l.side, l.needle, l.brand,
@@ -73,7 +69,7 @@ struct LogCommand: ParsableCommand {
                                    l.depth.map(Self.millimetres) ?? "", l.amended.joined(separator: "; ")]
                         .map(CSV.field).joined(separator: ","))
                 }
-            default:
+            case .table:
                 // Values as amended; a site with corrections is marked * and listed under the table.
                 Console.print(Console.table(["DATE", "VISIT", "RECORD", "BY", "MUSCLE", "SIDE", "NEEDLE", "LOT", "IN", "OUT", "DEPTH", "ADVERSE"], lines.map {
                     [$0.date.description, String($0.visitID) + ($0.amended.isEmpty ? "" : "*"), $0.recordNumber, $0.practitioner, $0.muscle,
@@ -136,7 +132,7 @@ struct AuditCommand: ParsableCommand {
             } else {
                 Console.print(Self.report(v))
             }
-            if !v.isIntact { throw ExitCode(3) }
+            if !v.isIntact { throw KnotCommandError.silent(.findings) }
         }
 
         /// The verification in words (shared with `knot check`).

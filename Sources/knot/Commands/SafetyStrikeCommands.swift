@@ -8,12 +8,14 @@ import ClinicServices
 struct SafetyStrikeOptions: ParsableArguments {
     @Argument(help: "Its id, as `knot visit show` lists it under \"Consent and precaution screen\".") var id: Int64
     @Option(help: "Why it is struck out (required; kept in the audit trail).") var reason: String?
+    @OptionGroup var output: OutputOptions
 
     func strike(_ kind: StruckSafety.Kind, _ global: GlobalOptions) throws {
         guard let reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw KnotCommandError("--reason: " + (reason.map { "'\($0)' " } ?? "") + "is required to strike out a \(kind.noun) (say why; kept in the audit trail)", code: 65)
+            throw KnotCommandError("--reason: " + (reason.map { "'\($0)' " } ?? "") + "is required to strike out a \(kind.noun) (say why; kept in the audit trail)", .badInput)
         }
         let s = try global.session().strikeSafety(kind, id: id, reason: reason)
+        if output.json { try Console.printJSON(s); return }
         Console.print("Struck out \(s.kind.noun) \(s.id) (recorded \(LocalDate(s.recordedAt))): it covers no visit now; "
                       + "kept in the record's history with the reason. Record it again if needling is to go ahead.")
     }

@@ -11,7 +11,7 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Handle of the first practitioner (e.g. jsmith).") var handle: String?
     @Option(help: "Full name of the first practitioner.") var name: String?
-    @Option(help: "Profession: \(Profession.allCases.map(\.rawValue).joined(separator: ", ")).") var profession: String = "physiotherapist"
+    @Option(help: "Profession.") var profession: Profession = .physiotherapist
     @Option(help: ArgumentHelp("The clinic's time zone, an IANA name such as Australia/Sydney (default: the machine's, for a new clinic).", valueName: "zone"))
     var timeZone: String?
     @Option(help: ArgumentHelp("Start the new clinic from a whole-clinic export (knot export), keeping its ids and audit trail.", valueName: "export.xml"),
@@ -22,7 +22,6 @@ struct InitCommand: ParsableCommand {
 
     func validate() throws {
         if (handle == nil) != (name == nil) { throw UsageError("--handle and --name go together") }
-        if Profession(rawValue: profession) == nil { throw UsageError("unknown profession '\(profession)'") }
         if let timeZone { do { _ = try ClinicTimeZone.named(timeZone, field: "--time-zone") } catch { throw UsageError(error.description) } }
     }
 
@@ -30,7 +29,7 @@ struct InitCommand: ParsableCommand {
         let path = global.databasePath
         if let from {
             if FileManager.default.fileExists(atPath: from), !ClinicSession.isClinicExport(from) {
-                throw KnotCommandError("--from \(from): not a whole-clinic export (urn:knot:records:1); referral letters are filed with `knot import`", code: 65)
+                throw KnotCommandError("--from \(from): not a whole-clinic export (urn:knot:records:1); referral letters are filed with `knot import`", .badInput)
             }
             var options = ImportOptions()
             options.untrusted = untrusted
@@ -39,7 +38,7 @@ struct InitCommand: ParsableCommand {
             Console.print("Created the clinic database at \(path) from \(from): \(outcome.patients) patient(s), \(outcome.visits) visit(s), ids and audit trail kept.")
             if let timeZone { try session.setTimeZone(timeZone) }
             if let handle, let name {
-                let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!))
+                let p = try session.addPractitioner(Practitioner(handle: handle, name: name, profession: profession))
                 Console.print("Added practitioner \(p.handle) (\(p.name)).")
             }
             return
@@ -53,7 +52,7 @@ struct InitCommand: ParsableCommand {
             try session.setTimeZone(TimeZone.current.identifier)
         }
         var first: Practitioner?
-        if let handle, let name { first = Practitioner(handle: handle, name: name, profession: Profession(rawValue: profession)!) }
+        if let handle, let name { first = Practitioner(handle: handle, name: name, profession: profession) }
         if let p = try session.setUpClinic(firstAccount: first) {
             Console.print("Added practitioner \(p.handle) (\(p.name))" + (p.isAdministrator ? ", the clinic administrator." : "."))
             if p.isAdministrator, let login = OperatingSystemUser.current {
@@ -105,9 +104,6 @@ enum Parse {
     static func nprs(_ v: Int?, option: String) throws -> NPRS? {
         guard let v else { return nil }
         do { return try NPRS(v, field: option) } catch { throw ValidationErrors([error]) }
-    }
-    static func side(_ text: String, option: String = "--side") throws -> Side {
-        do { return try Side(parsing: text, field: option) } catch { throw ValidationErrors([error]) }
     }
     static func muscle(_ text: String) throws -> Muscle {
         if let m = MuscleCatalogue.muscle(id: text) { return m }

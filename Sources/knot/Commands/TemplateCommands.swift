@@ -64,7 +64,7 @@ struct TemplateCommand: ParsableCommand {
             } else {
                 let url = FileManager.default.temporaryDirectory.appendingPathComponent("knot-template-\(name)-\(UUID().uuidString).mustache")
                 do { try Data(current.text.utf8).write(to: url) } catch {
-                    throw KnotCommandError("cannot write a draft to \(url.path): \(error.localizedDescription)", code: 73)
+                    throw KnotCommandError("cannot write a draft to \(url.path): \(error.localizedDescription)", .cannotCreate)
                 }
                 draft = url
                 try Self.openEditor(url)
@@ -92,18 +92,18 @@ struct TemplateCommand: ParsableCommand {
             if path == "-" {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
-                guard FileManager.default.fileExists(atPath: path) else { throw KnotCommandError("--file \(path): no such file", code: 66) }
+                guard FileManager.default.fileExists(atPath: path) else { throw KnotCommandError("--file \(path): no such file", .missingInput) }
                 // A file handle, not Data(contentsOf:), so a pipe or device (/dev/null) reads too.
                 guard let handle = FileHandle(forReadingAtPath: path) else {
-                    throw KnotCommandError("--file \(path): cannot read it (permission?)", code: 74)
+                    throw KnotCommandError("--file \(path): cannot read it (permission?)", .io)
                 }
                 defer { try? handle.close() }
                 do { data = try handle.readToEnd() ?? Data() } catch {
-                    throw KnotCommandError("--file \(path): cannot read: \(error.localizedDescription)", code: 74)
+                    throw KnotCommandError("--file \(path): cannot read: \(error.localizedDescription)", .io)
                 }
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                throw KnotCommandError("--file \(path): the template is not UTF-8 text", code: 65)
+                throw KnotCommandError("--file \(path): the template is not UTF-8 text", .badInput)
             }
             return text
         }
@@ -117,11 +117,11 @@ struct TemplateCommand: ParsableCommand {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", editor + " \"$1\"", "sh", url.path]
             do { try process.run() } catch {
-                throw KnotCommandError("cannot start the editor (\(editor)): \(error.localizedDescription)", code: 74)
+                throw KnotCommandError("cannot start the editor (\(editor)): \(error.localizedDescription)", .io)
             }
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
-                throw KnotCommandError("the editor (\(editor)) exited with status \(process.terminationStatus); the template is unchanged", code: 74)
+                throw KnotCommandError("the editor (\(editor)) exited with status \(process.terminationStatus); the template is unchanged", .io)
             }
         }
     }

@@ -19,7 +19,7 @@ struct VisitCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A PSFS activity and score as 'activity=score' (0-10). Up to five.", valueName: "activity=score")) var psfs: [String] = []
         @Option(help: "Notes.") var notes: String?
         @Option(help: "Link to this referral (default: the patient's current one).") var referral: Int64?
-        @Option(help: "When the visit started (YYYY-MM-DDTHH:MM, default now).") var at: String?
+        @Option(help: "When the visit started (YYYY-MM-DDTHH:MM, default now).", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -33,7 +33,7 @@ struct VisitCommand: ParsableCommand {
                 return PSFSItem(activity: String(parts[0]), score: try Parse.measure(PSFSScore.self, score, option: "--psfs")!)
             }
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
-            let date = try at.map(VisitCommand.parseDateTime) ?? Date()
+            let date = try at?.date() ?? Date()
             let v = try session.newVisit(patientKey: patient, at: date, complaint: complaint, pain: pain, psfs: items,
                                                   notes: notes, referralID: referral)
             if output.json { try Console.printJSON(v); return }
@@ -50,6 +50,7 @@ struct VisitCommand: ParsableCommand {
         @Option(help: ArgumentHelp("An optional code with its system, SYSTEM:CODE; SYSTEM is \(ClinicalImpression.CodeSystem.allCases.map(\.rawValue).joined(separator: ", ")).",
                                    valueName: "snomed-ct:CODE")) var code: String?
         @Flag(help: "Clear the impression.") var clear = false
+        @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if clear, text != nil || code != nil { throw UsageError("--clear takes no impression or --code") }
@@ -63,19 +64,9 @@ struct VisitCommand: ParsableCommand {
                 impression = ClinicalImpression(text: text, code: coded?.code, codeSystem: coded?.system)
             }
             let v = try global.session().setImpression(visitID: visit, impression)
+            if output.json { try Console.printJSON(v); return }
             Console.print(v.impression.map { "Visit \(visit) impression: \($0.description)." } ?? "Visit \(visit): impression cleared.")
         }
-    }
-
-    static func parseDateTime(_ text: String) throws -> Date {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = ClinicTimeZone.current  // 09:30 is the clinic's 09:30
-        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
-            f.dateFormat = format
-            if let d = f.date(from: text) { return d }
-        }
-        throw ValidationErrors([ClinicModel.ValidationError(field: "--at", value: text, rule: "is not a date and time like 2026-11-25T09:30")])
     }
 
     struct Show: ParsableCommand {
@@ -103,9 +94,11 @@ struct VisitCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Sign a visit (refused while the needle count does not balance).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.") var visit: Int64
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let v = try global.session().sign(visitID: visit)
+            if output.json { try Console.printJSON(v); return }
             Console.print("Signed visit \(v.id!) at \(Console.dateTime(v.signedAt!)). From now on it can only be amended.")
         }
     }
@@ -125,6 +118,7 @@ struct VisitCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A change as 'field=new value' (e.g. pain.now=4, needle.2.depth=15, finding.1.side=right). Repeatable.", valueName: "field=value"))
         var set: [String] = []
         @Flag(help: "List the fields this visit can amend, with their values as amended now.") var fields = false
+        @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if fields { return }
@@ -146,11 +140,12 @@ struct VisitCommand: ParsableCommand {
             let changes: [Amendment.Change] = try set.map { text in
                 let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 guard parts.count == 2, !parts[0].isEmpty else {
-                    throw KnotCommandError("--set: '\(text)' is not 'field=value'", code: 65)
+                    throw KnotCommandError("--set: '\(text)' is not 'field=value'", .badInput)
                 }
                 return Amendment.Change(field: String(parts[0]).trimmingCharacters(in: .whitespaces), before: "", after: String(parts[1]))
             }
             let a = try session.amend(visitID: visit, reason: reason ?? "", changes: changes)
+            if output.json { try Console.printJSON(a); return }
             Console.print("Amended visit \(visit) (amendment \(a.id!)); the signed original is kept.")
             for c in a.changes { Console.print("  \(c.field): \(c.before.isEmpty ? "–" : c.before) → \(c.after.isEmpty ? "–" : c.after)") }
         }
