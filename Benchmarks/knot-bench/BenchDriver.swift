@@ -275,6 +275,8 @@ struct BenchDriver {
             let name = k.dropFirst(5).dropLast(6)
             return "\(name) \(Format.ms(f["kind.\(name).p50Ms"]))/\(Format.ms(f[k]))"
         }.joined(separator: ", "))
+        report.line("  CPU time of the search per query: p50 \(Format.ms(f["cpuP50Ms"])), p99 \(Format.ms(f["cpuP99Ms"]))"
+                    + " (the wall time's tail beyond it is waiting for a core)")
         for (k, v) in f { report.figures["search.\(k)"] = v }
         report.target("search p99", value: f["p99Ms"] ?? .nan, unit: " ms", limit: 5)
     }

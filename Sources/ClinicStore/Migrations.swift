@@ -34,6 +34,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-match-keys") { db in try matchKeys(db) }
         m.registerMigration("v5-keyed-seals") { db in try keyedSeals(db) }
         m.registerMigration("v5-signed-visit-guards") { db in try signedVisitGuards(db) }
+        m.registerMigration("v5-search-prefix") { db in try searchPrefix(db) }
         return m
     }
 

@@ -50,6 +50,7 @@ extension StoreTransaction {
                              p.generalPractitioner, p.archived, now, now, Self.sortName(family: p.familyName, given: p.givenNames)])
         let id = lastID()
         p.id = id
+        try indexSearchPrefixes(patientID: id)
         for ident in p.identifiers { try insertIdentifier(ident, patientID: id) }
         p.alerts = try p.alerts.map { try insertAlert($0, patientID: id, actor: nil) }
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "patient", entityID: id, patientID: id))
@@ -114,6 +115,7 @@ extension StoreTransaction {
                              patient.dateOfBirth, patient.sex.rawValue, patient.phone, patient.email, patient.address,
                              patient.generalPractitioner, patient.archived, Date(),
                              Self.sortName(family: patient.familyName, given: patient.givenNames), id])
+        try indexSearchPrefixes(patientID: id)
         for ident in patient.identifiers where !old.identifiers.contains(ident) {
             try insertIdentifier(ident, patientID: id)
         }
@@ -232,6 +234,16 @@ extension StoreTransaction {
         guard let match = Self.ftsQuery(query) else {
             return try patientSummaries(includeArchived: includeArchived, limit: limit)
         }
+        // One or two letters or digits: one range of `patient_search_prefix`, already in name
+        // order, where the full-text index would match most of the clinic (every record number
+        // starts with K).
+        if let prefix = Self.shortPrefix(match) {
+            return try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + """
+                 JOIN (SELECT patient_id AS id FROM patient_search_prefix
+                       WHERE prefix = ?\(includeArchived ? "" : " AND archived = 0") ORDER BY sort_name, patient_id LIMIT ?) page
+                   ON page.id = p.id ORDER BY p.sort_name, p.id
+                """), arguments: [prefix, limit]).map(Self.summary)
+        }
         // Results are alphabetical. A few matches are fetched and sorted. Many matches (a letter
         // or two at 100,000 patients) are usually spread through the alphabet, so walking the
         // first stretch of the name index finds a page quickly; when they cluster instead (a
@@ -262,6 +274,45 @@ extension StoreTransaction {
             WHERE q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(archived)
             ORDER BY q.sort_name, q.id LIMIT ?
             """)
+    }
+
+    /// The one- or two-character prefix a query is, when `patient_search_prefix` answers it: a
+    /// single prefix token (`"ab"*`) of ASCII lower-case letters and digits. Nil otherwise.
+    static func shortPrefix(_ match: String) -> String? {
+        let b = Array(match.utf8)
+        guard b.count == 4 || b.count == 5, b.first == UInt8(ascii: "\""), b[b.count - 2] == UInt8(ascii: "\""),
+              b.last == UInt8(ascii: "*") else { return nil }
+        let inner = b[1..<(b.count - 2)]
+        guard inner.allSatisfy(isSearchPrefixByte) else { return nil }
+        return String(decoding: inner, as: UTF8.self)
+    }
+
+    static func isSearchPrefixByte(_ c: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+    }
+
+    /// Rewrites a patient's rows of `patient_search_prefix` from the words `patient_fts` holds for
+    /// them, split by the same tokenizer (so a prefix finds here exactly whom the full-text
+    /// index finds): after every write of the patient's names, numbers or dates.
+    func indexSearchPrefixes(patientID id: Int64) throws {
+        try db.cachedStatement(sql: "DELETE FROM patient_search_prefix WHERE patient_id = ?").execute(arguments: [id])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT f.names, f.record_number, f.phone, f.dob, p.sort_name, p.archived
+            FROM patient_fts f JOIN patient p ON p.id = f.rowid WHERE f.rowid = ?
+            """), arguments: [id]) else { return }
+        let columns: [String?] = [row[0], row[1], row[2], row[3]]
+        let text = columns.compactMap { $0 }.joined(separator: " ")
+        let tokenizer = try db.makeTokenizer(FTS5TokenizerDescriptor(components: ["unicode61", "remove_diacritics", "2"]))
+        var prefixes = Set<String>()
+        for (token, _) in try tokenizer.tokenize(document: text) {
+            let b = Array(token.utf8.prefix(2))
+            guard let first = b.first, Self.isSearchPrefixByte(first) else { continue }
+            prefixes.insert(String(decoding: b[0..<1], as: UTF8.self))
+            if b.count == 2, Self.isSearchPrefixByte(b[1]) { prefixes.insert(String(decoding: b, as: UTF8.self)) }
+        }
+        let sortName: String = row["sort_name"], archived: Bool = row["archived"]
+        let insert = try db.cachedStatement(sql: "INSERT INTO patient_search_prefix (prefix, sort_name, patient_id, archived) VALUES (?, ?, ?, ?)")
+        for prefix in prefixes.sorted() { try insert.execute(arguments: [prefix, sortName, id, archived]) }
     }
 
     /// How far into the name index a broad search walks before sorting its matches instead.
