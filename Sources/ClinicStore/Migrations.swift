@@ -33,6 +33,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-treatment-kind") { db in try treatmentKindCheck(db) }
         m.registerMigration("v5-match-keys") { db in try matchKeys(db) }
         m.registerMigration("v5-keyed-seals") { db in try keyedSeals(db) }
+        m.registerMigration("v5-outcome-strike") { db in try outcomeStrike(db) }
         return m
     }
 
