@@ -44,8 +44,8 @@ import ClinicServices
         let kept = try d.clinic.db.read { tx in
             try Row.fetchOne(tx.db, sql: "SELECT struck_by, strike_reason, score FROM outcome_measure WHERE id = ?", arguments: [lefs.id])
         }
-        #expect(kept?["struck_by"] == "mchen" && kept?["strike_reason"] == "entered for the wrong visit" && kept?["score"] == 20.0,
-                "the row is kept, marked, not deleted")
+        let by: String? = kept?["struck_by"], why: String? = kept?["strike_reason"], score: Double? = kept?["score"]
+        #expect(by == "mchen" && why == "entered for the wrong visit" && score == 20, "the row is kept, marked, not deleted")
         let listed = try d.session.struckEntries(visitID: d.visitID)
         #expect(listed.count == 1 && listed[0].kind == .outcome && listed[0].reason == "entered for the wrong visit")
         #expect(try d.audit().contains("struck out outcome measure \(lefs.id!) (LEFS 20/80); reason: entered for the wrong visit"))

@@ -91,7 +91,7 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Impression cleared.", "\(tui.screen)")
         #expect(try visit(tui, id).impression == nil)
-        let audit = try tui.session.database.read { try $0.auditLog(limit: 100) }.compactMap(\.event.detail)
+        let audit = try tui.session.database.read { try $0.auditLog(patientID: nil, limit: 100) }.compactMap(\.event.detail)
         #expect(audit.contains("impression replaced: words") && audit.contains("impression cleared"), "\(audit)")
     }
 }
