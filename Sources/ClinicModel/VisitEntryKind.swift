@@ -1,6 +1,7 @@
 import Foundation
 
-/// The kinds of entry recorded on a visit one by one, which a draft can correct or strike out.
+/// The kinds of entry recorded on a visit one by one, which a draft can correct or strike out
+/// (an outcome measure is corrected by striking it and recording it again).
 ///
 /// Named for the store (its table), the audit trail and the messages ("trigger point 5").
 public enum VisitEntryKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -8,6 +9,7 @@ public enum VisitEntryKind: String, Sendable, Hashable, Codable, CaseIterable {
     case biomechanical
     case treatment
     case needling
+    case outcome
 
     /// The entry in words: "trigger point", "needling entry".
     public var noun: String {
@@ -16,13 +18,14 @@ public enum VisitEntryKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .biomechanical: "biomechanical finding"
         case .treatment: "treatment"
         case .needling: "needling entry"
+        case .outcome: "outcome measure"
         }
     }
 }
 
-/// A trigger point, biomechanical finding, treatment or needling entry struck out of a draft:
+/// A trigger point, biomechanical finding, treatment, needling entry or outcome measure struck out of a draft:
 /// what it was, and when, by whom and why it was struck.
-public struct StruckEntry: Sendable, Hashable {
+public struct StruckEntry: Sendable, Hashable, Codable {
     public var kind: VisitEntryKind
     public var id: Int64
     public var visitID: Int64

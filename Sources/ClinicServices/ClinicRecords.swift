@@ -69,6 +69,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     @discardableResult func insertVisit(_ v: Visit, actor: String, preservingID: Bool) throws -> Visit
     /// Saves a draft's header; with `expectedRevision`, refuses (`draftConflict`) when another session saved in between.
     @discardableResult func updateVisitHeader(_ v: Visit, expectedRevision: Int?, actor: String) throws -> Int
+    /// Records, replaces or (nil) clears a draft's clinical impression, audited as which.
+    func updateImpression(_ impression: ClinicalImpression?, visitID: Int64, actor: String) throws
     /// Signs a visit: from now on it is only amended.
     func signVisit(id: Int64, at: Date, actor: String) throws
     /// Adds a trigger point finding to a draft.

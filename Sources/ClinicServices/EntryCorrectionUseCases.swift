@@ -3,16 +3,18 @@ import ClinicModel
 internal import ClinicStore
 
 /// Where `knot visit show` lists an entry, for addressing it by its number there: findings
-/// (trigger points, then biomechanical findings, numbered on), treatments, and needling.
+/// (trigger points, then biomechanical findings, numbered on), treatments, needling, and
+/// outcome measures.
 public enum VisitEntrySection: String, Sendable, CaseIterable {
-    case findings, treatments, needling
+    case findings, treatments, needling, outcomes
 }
 
 /// Correcting a draft visit's entries: each trigger point, biomechanical finding, treatment
-/// and needling entry can be edited or struck out while the visit is a draft (a reason is
-/// required to strike). A struck entry stays in the database, marked, and leaves the note, the
-/// needle count, plans and exports; the audit trail says what changed, what was struck and why.
-/// A signed visit is refused: it is amended instead.
+/// and needling entry can be edited or struck out while the visit is a draft, and an outcome
+/// measure struck out (then recorded again to correct it); a reason is required to strike. A
+/// struck entry stays in the database, marked, and leaves the note, the needle count, the
+/// outcome trends, plans, letters and exports; the audit trail says what changed, what was
+/// struck and why. A signed visit is refused: it is amended instead.
 extension ClinicSession {
     /// The draft visit, or the refusal on a signed one ("amend it instead").
     func correctableDraft(_ tx: any ClinicRecordReader, _ visitID: Int64, _ action: String) throws -> Visit {
@@ -48,6 +50,7 @@ extension ClinicSession {
                 + v.biomechanics.compactMap { $0.id.map { (VisitEntryKind.biomechanical, $0) } }
         case .treatments: v.treatments.compactMap { $0.id.map { (VisitEntryKind.treatment, $0) } }
         case .needling: v.needling.compactMap { $0.id.map { (VisitEntryKind.needling, $0) } }
+        case .outcomes: v.outcomes.compactMap { $0.id.map { (VisitEntryKind.outcome, $0) } }
         }
     }
 
@@ -132,6 +135,8 @@ extension ClinicSession {
                 "\($0.muscle?.name ?? $0.muscleID), \($0.side.rawValue), \($0.needle.size) lot \($0.needle.lot), "
                     + "\($0.needlesInserted) in, \($0.needlesRemoved) out"
             }
+        case .outcome:
+            v.outcomes.first { $0.id == id }.map(\.summary)
         }
     }
 }

@@ -15,16 +15,25 @@ extension ClinicSession {
         }
     }
 
-    /// Records (or, with nil, clears) the clinical impression / working diagnosis of a draft visit.
+    /// Records, replaces or (with nil) clears the clinical impression / working diagnosis of a
+    /// draft visit; the audit trail says which (a signed visit's impression is amended instead).
     public func setImpression(visitID: Int64, _ impression: ClinicalImpression?) throws -> Visit {
         try authorize(.recordVisit)
         try impression?.validate()
         return try database.write { tx in
-            var v = try draftVisit(tx, visitID, for: "record the impression")
+            var v = try draftVisit(tx, visitID, for: impression == nil ? "clear the impression" : "record the impression")
+            try tx.updateImpression(impression, visitID: visitID, actor: actor)
             v.impression = impression
-            try tx.updateVisitHeader(v, expectedRevision: nil, actor: actor)
             return v
         }
+    }
+
+    /// Strikes an outcome measure recorded by mistake out of a draft, with the reason
+    /// (required): kept, marked, and left out of the note, the trends, plans, letters and
+    /// exports. A wrong score is corrected by striking it and recording the measure again.
+    public func strikeOutcome(visitID: Int64, number: Int, reason: String, at: Date = Date()) throws -> StruckEntry {
+        let (kind, id) = try draftEntry(visitID: visitID, section: .outcomes, number: number)
+        return try strikeEntry(visitID: visitID, kind: kind, id: id, reason: reason, at: at)
     }
 
     /// A patient's outcome measures over time, oldest first, one trend per scale with at least one

@@ -35,6 +35,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-keyed-seals") { db in try keyedSeals(db) }
         m.registerMigration("v5-signed-visit-guards") { db in try signedVisitGuards(db) }
         m.registerMigration("v5-search-prefix") { db in try searchPrefix(db) }
+        m.registerMigration("v5-outcome-strike") { db in try outcomeStrike(db) }
         return m
     }
 

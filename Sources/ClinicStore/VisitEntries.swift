@@ -12,6 +12,7 @@ extension StoreTransaction {
         case .biomechanical: "biomechanical_finding"
         case .treatment: "treatment"
         case .needling: "needling_entry"
+        case .outcome: "outcome_measure"
         }
     }
 
@@ -112,6 +113,33 @@ extension StoreTransaction {
         guard db.changesCount == 1 else { throw StoreError.notFound(entity: kind.noun, key: String(id)) }
         try entryAudit(visitID: visitID, detail: "struck out \(kind.noun) \(id) (\(summary)); reason: \(reason)", actor: actor)
         return StruckEntry(kind: kind, id: id, visitID: visitID, summary: summary, struckAt: at, struckBy: actor, reason: reason)
+    }
+
+    /// Records, replaces or (nil) clears a draft's clinical impression; the audit event says
+    /// which, with the code's change (the words themselves are named, not copied).
+    public func updateImpression(_ impression: ClinicalImpression?, visitID: Int64, actor: String) throws {
+        if let impression { do { try impression.validate() } catch { throw StoreError.invalid(error) } }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT impression, impression_code, impression_code_system FROM visit WHERE id = ?"),
+                                         arguments: [visitID]) else {
+            throw StoreError.notFound(entity: "visit", key: String(visitID))
+        }
+        let oldText: String? = row["impression"], oldCode: String? = row["impression_code"], oldSystem: String? = row["impression_code_system"]
+        try db.cachedStatement(sql: "UPDATE visit SET impression = ?, impression_code = ?, impression_code_system = ? WHERE id = ?")
+            .execute(arguments: [impression?.text, impression?.code, impression?.codeSystem?.rawValue, visitID])
+        func coded(_ system: String?, _ code: String?) -> String { system.map { "\($0):\(code ?? "")" } ?? "none" }
+        let before = coded(oldSystem, oldCode), after = coded(impression?.codeSystem?.rawValue, impression?.code)
+        let what: String
+        switch (oldText, impression) {
+        case (nil, nil): what = "impression cleared (there was none)"
+        case (nil, _?): what = "impression recorded" + (after == "none" ? "" : ", code \(after)")
+        case (_?, nil): what = "impression cleared" + (before == "none" ? "" : " (code was \(before))")
+        case (let old?, let new?):
+            var changes: [String] = []
+            if old != new.text { changes.append("words") }
+            if before != after { changes.append("code \(before) → \(after)") }
+            what = "impression replaced: " + (changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))
+        }
+        try entryAudit(visitID: visitID, detail: what, actor: actor)
     }
 
     /// The entries struck out of a visit, oldest strike first.

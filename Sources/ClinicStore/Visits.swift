@@ -250,9 +250,9 @@ extension StoreTransaction {
         return m
     }
 
-    /// The outcome measures of a visit, in the order they were recorded.
+    /// The outcome measures in force at a visit (none struck out), in the order they were recorded.
     public func outcomes(visitID: Int64) throws -> [OutcomeMeasure] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outcome_measure WHERE visit_id = ? ORDER BY id"), arguments: [visitID]).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outcome_measure WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [visitID]).map { row in
             try Self.outcome(row.checked("outcome_measure"))
         }
     }
@@ -262,7 +262,7 @@ extension StoreTransaction {
     public func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT o.*, v.started_at AS visit_started_at FROM outcome_measure o JOIN visit v ON v.id = o.visit_id
-            WHERE v.patient_id = ? ORDER BY v.started_at, v.id, o.id
+            WHERE v.patient_id = ? AND o.struck_at IS NULL ORDER BY v.started_at, v.id, o.id
             """), arguments: [patientID]).map { row in
             let o = row.checked("outcome_measure")
             return (try o["visit_id"], try o["visit_started_at"], try Self.outcome(o))

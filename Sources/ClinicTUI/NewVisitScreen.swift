@@ -185,7 +185,12 @@ enum NewVisitScreen {
         if state.selection != nil {
             buffer.put(" Selected: \(state.selectedSummary ?? "-")", row: body.bottom - 2, column: 0, style: .bold,
                        maxWidth: width, overflow: .ellipsis)
-            buffer.put(" Enter/e correct · x/Delete strike out · Up/Down move · Esc back to the fields", row: body.bottom - 1, column: 0,
+            let keys = switch state.selectedEntry {
+            case .impression?: "Enter/e replace · x/Delete clear"
+            case .entry(.outcome, _)?: "x/Delete strike out, then F9 records it again"
+            default: "Enter/e correct · x/Delete strike out"
+            }
+            buffer.put(" \(keys) · Up/Down move · Esc back to the fields", row: body.bottom - 1, column: 0,
                        style: .dim, maxWidth: width, overflow: .ellipsis)
             buffer.cursor = nil
             return

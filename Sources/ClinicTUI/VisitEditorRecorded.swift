@@ -1,24 +1,21 @@
 import ClinicModel
 import TerminalKit
 
-/// What the visit editor lists as recorded so far: trigger points, biomechanical findings,
-/// treatments and needling, each under its heading. When they do not all fit, every section
+/// What the visit editor lists as recorded so far: the impression, outcome measures (one a
+/// line), trigger points, biomechanical findings, treatments and needling, each under its
+/// heading, every line selectable in the order of `NewVisitState.recordedEntries`. When they do not all fit, every section
 /// keeps its heading with its count and its latest lines, so nothing recorded goes unmentioned.
 enum VisitEditorRecorded {
     struct Section: Sendable, Hashable {
         var title: String
         var lines: [String]
-        /// False for what the list cannot select (the impression and outcome measures are
-        /// changed with F8, or recorded with F9, not corrected from the list).
-        var selectable = true
     }
 
     /// The sections with something in them, in the order the visit note lists them.
     static func sections(of visit: Visit) -> [Section] {
         [
-            Section(title: "Impression", lines: visit.impression.map { [Formatting.oneLine($0.description)] } ?? [], selectable: false),
-            Section(title: "Outcome measures", lines: visit.outcomes.isEmpty ? [] : [visit.outcomes.map(\.summary).joined(separator: " · ")],
-                    selectable: false),
+            Section(title: "Impression", lines: visit.impression.map { [Formatting.oneLine($0.description)] } ?? []),
+            Section(title: "Outcome measures", lines: visit.outcomes.map(\.summary)),
             Section(title: "Trigger points", lines: visit.triggerPoints.map { VisitScreen.triggerPoint($0) }),
             Section(title: "Biomechanics", lines: visit.biomechanics.map(biomechanical)),
             Section(title: "Treatments", lines: visit.treatments.map(VisitScreen.treatment)),
@@ -62,10 +59,10 @@ enum VisitEditorRecorded {
             let heading = shown[index] == count ? section.title : "\(section.title) (\(count), latest \(shown[index]) shown)"
             result.append((" " + heading, .bold))
             for (offset, line) in section.lines.enumerated().suffix(shown[index]) {
-                let isSelected = section.selectable && first + offset == selected
+                let isSelected = first + offset == selected
                 result.append(isSelected ? (" > " + line, .reverse) : ("   " + line, .plain))
             }
-            if section.selectable { first += count }
+            first += count
         }
         return Array(result.prefix(rows))
     }

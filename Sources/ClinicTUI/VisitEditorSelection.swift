@@ -2,26 +2,38 @@ import ClinicModel
 import ClinicServices
 import TerminalKit
 
-/// One entry recorded on the draft, as the visit editor's list selects it.
-struct RecordedEntry: Sendable, Hashable {
-    var kind: VisitEntryKind
-    var id: Int64
+/// One thing recorded on the draft, as the visit editor's list selects it: the clinical
+/// impression, or an entry (an outcome measure, trigger point, biomechanical finding, treatment
+/// or needling entry) by its kind and id.
+enum RecordedEntry: Sendable, Hashable {
+    case impression
+    case entry(VisitEntryKind, Int64)
+
+    /// An entry's kind and id (nil for the impression).
+    var entry: (kind: VisitEntryKind, id: Int64)? {
+        if case .entry(let kind, let id) = self { return (kind, id) }
+        return nil
+    }
 }
 
 /// Correcting the draft's recorded entries from the visit editor: Down past the Pain field
 /// moves into the list of what is recorded (Up/Down move in it, Esc or Tab go back to the
 /// fields); Enter or `e` opens the entry's form pre-filled, and its Ctrl-S saves the correction;
 /// `x` or Delete asks for the reason and Enter strikes the entry out (kept in the audit
-/// trail); the needle count on the editor follows.
+/// trail); the needle count on the editor follows. An outcome measure has no form to correct
+/// it in place: it is struck out and recorded again (F9). The impression opens its form (F8)
+/// to be replaced, or, with `x`, emptied so that Ctrl-S clears it.
 extension NewVisitState {
-    /// The entries in force, in the order the editor lists them (trigger points,
-    /// biomechanics, treatments, needling).
+    /// What is in force, in the order the editor lists it (the impression, outcome measures,
+    /// trigger points, biomechanics, treatments, needling).
     var recordedEntries: [RecordedEntry] {
         guard let visit = progress?.visit else { return [] }
-        return visit.triggerPoints.compactMap { $0.id.map { RecordedEntry(kind: .triggerPoint, id: $0) } }
-            + visit.biomechanics.compactMap { $0.id.map { RecordedEntry(kind: .biomechanical, id: $0) } }
-            + visit.treatments.compactMap { $0.id.map { RecordedEntry(kind: .treatment, id: $0) } }
-            + visit.needling.compactMap { $0.id.map { RecordedEntry(kind: .needling, id: $0) } }
+        return (visit.impression == nil ? [] : [RecordedEntry.impression])
+            + visit.outcomes.compactMap { $0.id.map { RecordedEntry.entry(.outcome, $0) } }
+            + visit.triggerPoints.compactMap { $0.id.map { RecordedEntry.entry(.triggerPoint, $0) } }
+            + visit.biomechanics.compactMap { $0.id.map { RecordedEntry.entry(.biomechanical, $0) } }
+            + visit.treatments.compactMap { $0.id.map { RecordedEntry.entry(.treatment, $0) } }
+            + visit.needling.compactMap { $0.id.map { RecordedEntry.entry(.needling, $0) } }
     }
 
     /// The entry selected, if any.
@@ -33,7 +45,8 @@ extension NewVisitState {
 
     /// The selected entry in a line.
     var selectedSummary: String? {
-        guard let entry = selectedEntry, let visit = progress?.visit else { return nil }
+        guard let selected = selectedEntry, let visit = progress?.visit else { return nil }
+        guard let entry = selected.entry else { return visit.impression.map { "impression: " + Formatting.oneLine($0.description) } }
         return ClinicSession.entrySummary(of: visit, kind: entry.kind, id: entry.id)
     }
 
@@ -41,7 +54,7 @@ extension NewVisitState {
     /// out of the count, so the prompt says so (a forgotten needle is the incident the count
     /// exists to catch).
     var strikeWarning: String? {
-        guard let entry = selectedEntry, entry.kind == .needling,
+        guard let entry = selectedEntry?.entry, entry.kind == .needling,
               let e = progress?.visit.needling.first(where: { $0.id == entry.id }), e.needlesInserted > e.needlesRemoved else { return nil }
         let left = e.needlesInserted - e.needlesRemoved
         return "\(left) needle\(left == 1 ? "" : "s") here not recorded out: strike only if never inserted."
@@ -105,9 +118,22 @@ enum VisitEditorSelection {
         case .back where form.selection != nil:
             form.selection = nil
         case .editEntry:
-            guard let entry = form.selectedEntry, let progress = form.progress, let id = form.draft?.id,
-                  let screen = editForm(entry, visitID: id, patientName: form.patientName, progress: progress) else { return (s, []) }
+            guard let entry = form.selectedEntry, let progress = form.progress, let id = form.draft?.id else { return (s, []) }
+            if entry.entry?.kind == .outcome {
+                s.message = StatusMessage(kind: .info, text: "An outcome measure is corrected by striking it out (x) and recording it again (F9).")
+                return (s, [])
+            }
+            guard let screen = editForm(entry, visitID: id, patientName: form.patientName, progress: progress) else { return (s, []) }
             s.stack.append(screen)
+            return (s, [])
+        case .strikeEntry where form.selectedEntry == .impression:
+            guard let progress = form.progress, let id = form.draft?.id else { return (s, []) }
+            var clearing = ImpressionFormState(visitID: id, patientName: form.patientName, impression: progress.visit.impression)
+            clearing.text.setText("")
+            clearing.system = nil
+            clearing.code.setText("")
+            s.stack.append(.impressionForm(clearing))
+            s.message = StatusMessage(kind: .info, text: "Ctrl-S clears the impression (audited); Esc keeps it.")
             return (s, [])
         case .strikeEntry:
             guard form.selectedEntry != nil else { return (s, []) }
@@ -120,7 +146,7 @@ enum VisitEditorSelection {
                 s.message = StatusMessage(kind: .error, text: "Not struck out: a reason is needed (it stays in the audit trail).")
                 return (s, [])
             }
-            guard let entry = form.selectedEntry, let id = form.draft?.id else { return (s, []) }
+            guard let entry = form.selectedEntry?.entry, let id = form.draft?.id else { return (s, []) }
             form.strikeReason = nil
             s.replaceCurrent(.newVisit(form))
             return (s, [.strikeEntry(visitID: id, entry.kind, entryID: entry.id, reason: reason)])
@@ -134,6 +160,9 @@ enum VisitEditorSelection {
     /// The entry's form, pre-filled to correct it.
     static func editForm(_ entry: RecordedEntry, visitID: Int64, patientName: String, progress: VisitProgress) -> Screen? {
         let visit = progress.visit
+        guard let entry = entry.entry else {
+            return .impressionForm(ImpressionFormState(visitID: visitID, patientName: patientName, impression: visit.impression))
+        }
         switch entry.kind {
         case .triggerPoint:
             return visit.triggerPoints.first { $0.id == entry.id }.map {
@@ -151,6 +180,8 @@ enum VisitEditorSelection {
             return visit.needling.first { $0.id == entry.id }.map {
                 .needlingForm(NeedlingFormState(visitID: visitID, patientName: patientName, progress: progress, editing: $0))
             }
+        case .outcome:
+            return nil  // struck and recorded again, not edited in place
         }
     }
 }

@@ -45,7 +45,7 @@ struct OutcomeCommandTests {
 
         let show = try knot("visit", "show", "2")
         #expect(show.stdout.contains("Impression: Patellofemoral pain with myofascial neck pain (ICD-10 M22.2)"))
-        #expect(show.stdout.contains("Outcome: LEFS 48/80"))
+        #expect(show.stdout.contains("Outcome 1: LEFS 48/80"))
 
         let history = try knot("history", "K1")
         #expect(history.status == 0)

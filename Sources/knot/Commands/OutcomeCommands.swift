@@ -5,8 +5,8 @@ import ClinicServices
 
 struct OutcomeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "outcome", abstract: "Region outcome measures (LEFS, NDI, ODI, VISA-A, QuickDASH): record, trend, list the items.",
-        subcommands: [Add.self, List.self, Scales.self])
+        commandName: "outcome", abstract: "Region outcome measures (LEFS, NDI, ODI, VISA-A, QuickDASH): record, strike, trend, list the items.",
+        subcommands: [Add.self, Strike.self, List.self, Scales.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,6 +23,26 @@ struct OutcomeCommand: ParsableCommand {
             let saved = try global.session().addOutcome(visitID: visit, m)
             if output.json { try Console.printJSON(saved); return }
             Console.print("Recorded outcome measure \(saved.id!) at visit \(visit): \(saved.summary).")
+        }
+    }
+
+    struct Strike: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Strike an outcome measure out of a draft visit (kept, marked, with the reason); it leaves the trends, plans and letters.",
+            discussion: """
+            N is the measure's number in `knot visit show` ("Outcome N: ..."). To correct a wrong score, strike it and
+            record the measure again with `knot outcome add`. A signed visit's measures are amended, not struck.
+            Example: knot outcome strike 12 1 --reason "items entered for the wrong visit"
+            """)
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var entry: EntryStrikeOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let struck = try global.session().strikeOutcome(visitID: entry.visit, number: entry.number, reason: entry.reason)
+            if output.json { try Console.printJSON(struck); return }
+            EntryCorrection.printStruck(struck, "outcome measure", entry.number)
+            Console.print("To correct it, record it again: knot outcome add \(entry.visit) --measure ... --items ...")
         }
     }
 

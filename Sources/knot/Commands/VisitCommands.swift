@@ -49,8 +49,14 @@ struct VisitCommand: ParsableCommand {
         @Argument(help: "The impression in words, e.g. \"Right gluteus medius myofascial pain\".") var text: String?
         @Option(help: ArgumentHelp("An optional code with its system, SYSTEM:CODE; SYSTEM is \(ClinicalImpression.CodeSystem.allCases.map(\.rawValue).joined(separator: ", ")).",
                                    valueName: "snomed-ct:CODE")) var code: String?
-        @Flag(help: "Clear the impression.") var clear = false
+        @Flag(help: "Clear the impression (a draft's; a signed visit's is amended).") var clear = false
         @OptionGroup var output: OutputOptions
+
+        /// `--json`: the visit and its impression after the change (absent when cleared).
+        struct Saved: Encodable {
+            var visitID: Int64
+            var impression: ClinicalImpression?
+        }
 
         func validate() throws {
             if clear, text != nil || code != nil { throw UsageError("--clear takes no impression or --code") }
@@ -64,7 +70,7 @@ struct VisitCommand: ParsableCommand {
                 impression = ClinicalImpression(text: text, code: coded?.code, codeSystem: coded?.system)
             }
             let v = try global.session().setImpression(visitID: visit, impression)
-            if output.json { try Console.printJSON(v); return }
+            if output.json { try Console.printJSON(Saved(visitID: visit, impression: v.impression)); return }
             Console.print(v.impression.map { "Visit \(visit) impression: \($0.description)." } ?? "Visit \(visit): impression cleared.")
         }
     }
@@ -177,8 +183,8 @@ enum VisitText {
         if let n = v.notes { out.append("Notes: \(n)" + mark(.notes)) } else if amended.correction(.notes) != nil { out.append("Notes: –" + mark(.notes)) }
         if let n = v.likelyCauseNotes { out.append("Likely causes: \(n)" + mark(.likelyCauseNotes)) }
         if let i = v.impression { out.append("Impression: \(i.description)" + mark(.impression) + mark(.impressionCode)) }
-        for m in v.outcomes {
-            out.append("Outcome: \(m.summary) (items " + m.items.map { $0.map(String.init) ?? "-" }.joined(separator: ",") + ")")
+        for (i, m) in v.outcomes.enumerated() {
+            out.append("Outcome \(i + 1): \(m.summary) (items " + m.items.map { $0.map(String.init) ?? "-" }.joined(separator: ",") + ")")
         }
         if !v.triggerPoints.isEmpty {
             out.append("")
