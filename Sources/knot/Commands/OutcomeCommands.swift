@@ -36,12 +36,11 @@ struct OutcomeCommand: ParsableCommand {
             """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var entry: EntryStrikeOptions
-        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let struck = try global.session().strikeOutcome(visitID: entry.visit, number: entry.number, reason: entry.reason)
-            if output.json { try Console.printJSON(struck); return }
-            EntryCorrection.printStruck(struck, "outcome measure", entry.number)
+            try EntryCorrection.printStruck(struck, "outcome measure", entry.number, json: entry.output.json)
+            if entry.output.json { return }
             Console.print("To correct it, record it again: knot outcome add \(entry.visit) --measure ... --items ...")
         }
     }
