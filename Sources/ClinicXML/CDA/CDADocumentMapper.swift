@@ -108,7 +108,9 @@ enum CDADocumentMapper {
 
         // The model's own rules: fix what can be dropped safely, refuse the rest.
         var refusals: [ClinicXMLError] = []
-        checkPatient(&patient, role: patientRole, file: file, warnings: &warnings, refusals: &refusals)
+        IncomingPatientCheck.check(&patient, file: file, warnings: &warnings, refusals: &refusals) { _ in
+            patientRole.cdaChild("patient") ?? patientRole
+        }
 
         var referral = Referral(
             patientID: 0, referrerName: referrer.name, referrerOrganisation: referrer.organisation,
@@ -156,39 +158,5 @@ enum CDADocumentMapper {
             }
         }
         return result
-    }
-
-    /// Runs `Patient.validate`: a bad phone, email, address, preferred name or identifier is
-    /// dropped with a warning (the original letter keeps it); a bad name or birth date refuses.
-    private static func checkPatient(_ patient: inout Patient, role: XMLElement, file: String?,
-                                     warnings: inout [String], refusals: inout [ClinicXMLError]) {
-        var probe = patient
-        probe.recordNumber = "pending"
-        do {
-            try probe.validate()
-        } catch {
-            var dropped: Set<Int> = []
-            for violation in error.errors {
-                let field = violation.field
-                switch field {
-                case "phone": patient.phone = nil
-                case "email": patient.email = nil
-                case "address": patient.address = nil
-                case "preferredName": patient.preferredName = nil
-                case "dateOfBirth" where patient.dateOfBirth == CDAPatientReader.unknownBirthDate:
-                    continue
-                default:
-                    if field.hasPrefix("identifiers["), let index = Int(field.dropFirst("identifiers[".count).prefix { $0.isNumber }) {
-                        dropped.insert(index)
-                    } else {
-                        let at = role.cdaChild("patient") ?? role
-                        refusals.append(.rule(.clinicalValue, "patient \(violation.description)", at: at, file: file))
-                        continue
-                    }
-                }
-                warnings.append("The patient's \(violation.description); left out (it stays in the original letter)")
-            }
-            patient.identifiers = patient.identifiers.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
-        }
     }
 }

@@ -143,7 +143,10 @@ struct FHIRReferralMapper {
 
         // The model's own rules: drop what can be dropped safely, refuse the rest.
         var refusals: [ClinicXMLError] = []
-        checkPatient(&patient, refusals: &refusals)
+        let patientElement = parts.patient.element
+        IncomingPatientCheck.check(&patient, file: file, warnings: &warnings, refusals: &refusals) { field in
+            (field == "dateOfBirth" ? patientElement.fhirChild("birthDate") : nil) ?? patientElement
+        }
 
         let documentID = documentIdentifier()
         let codeElement = composition?.fhirChild("type") ?? request.fhirChildren("category").first
@@ -269,41 +272,5 @@ struct FHIRReferralMapper {
         let ids = request.fhirChildren("identifier")
         return token(ids.first { $0.fhirValue("system") == "https://fhir.nhs.uk/Id/ubrn" }) ?? token(ids.first)
             ?? token(request.fhirChild("requisition"))
-    }
-
-    // MARK: - The model's rules
-
-    /// Runs `Patient.validate`: a bad phone, email, address, preferred name or identifier is
-    /// dropped with a warning (the original letter keeps it); a bad name or birth date refuses.
-    private mutating func checkPatient(_ patient: inout Patient, refusals: inout [ClinicXMLError]) {
-        var probe = patient
-        probe.recordNumber = "pending"
-        do {
-            try probe.validate()
-        } catch {
-            var dropped: Set<Int> = []
-            for violation in error.errors {
-                let field = violation.field
-                switch field {
-                case "phone": patient.phone = nil
-                case "email": patient.email = nil
-                case "address": patient.address = nil
-                case "preferredName": patient.preferredName = nil
-                case "generalPractitioner": patient.generalPractitioner = nil
-                case "dateOfBirth" where patient.dateOfBirth == CDAPatientReader.unknownBirthDate:
-                    continue
-                default:
-                    if field.hasPrefix("identifiers["), let index = Int(field.dropFirst("identifiers[".count).prefix { $0.isNumber }) {
-                        dropped.insert(index)
-                    } else {
-                        let at = field == "dateOfBirth" ? parts.patient.element.fhirChild("birthDate") : parts.patient.element
-                        refusals.append(.rule(.clinicalValue, "patient \(violation.description)", at: at ?? parts.patient.element, file: file))
-                        continue
-                    }
-                }
-                warnings.append("The patient's \(violation.description); left out (it stays in the original letter)")
-            }
-            patient.identifiers = patient.identifiers.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
-        }
     }
 }
