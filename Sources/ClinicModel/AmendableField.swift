@@ -18,9 +18,13 @@ import Foundation
 public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The kind of entry a field belongs to (none for the note's own fields).
     public enum Entry: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A trigger-point finding (`trigger-point.N.FIELD`).
         case triggerPoint = "trigger-point"
+        /// A biomechanical finding (`finding.N.FIELD`), numbered on after the trigger points.
         case finding
+        /// A manual or exercise treatment (`treatment.N.FIELD`).
         case treatment
+        /// A needling entry (`needle.N.FIELD`).
         case needle
 
         /// The name a practitioner reads ("Trigger point").
@@ -79,13 +83,21 @@ public struct AmendableField: Sendable, Hashable, Codable, CustomStringConvertib
     public static let noteAttributes = ["complaint", "notes", "pain.now", "pain.best", "pain.worst", "likely-cause-notes",
                                         "impression", "impression-code"]
 
+    /// The presenting complaint (`complaint`).
     public static let complaint = AmendableField(note: "complaint")
+    /// The free-text notes of the visit (`notes`).
     public static let notes = AmendableField(note: "notes")
+    /// The NPRS score now, 0-10 (`pain.now`).
     public static let painNow = AmendableField(note: "pain.now")
+    /// The best NPRS score over the last week, 0-10 (`pain.best`).
     public static let painBest = AmendableField(note: "pain.best")
+    /// The worst NPRS score over the last week, 0-10 (`pain.worst`).
     public static let painWorst = AmendableField(note: "pain.worst")
+    /// The practitioner's notes on likely causes (`likely-cause-notes`).
     public static let likelyCauseNotes = AmendableField(note: "likely-cause-notes")
+    /// The clinical impression's text (`impression`).
     public static let impression = AmendableField(note: "impression")
+    /// The clinical impression's code, as `SYSTEM:CODE` (`impression-code`).
     public static let impressionCode = AmendableField(note: "impression-code")
 
     /// The note's own fields, in the order forms show them.

@@ -9,13 +9,17 @@ import Foundation
 public struct AmendedVisit: Sendable, Hashable, Codable {
     /// One corrected field: the signed value and the latest amendment that changed it.
     public struct Correction: Sendable, Hashable, Codable {
+        /// The field that was corrected.
         public var field: AmendableField
         /// The value in the signed note ("" when it was not recorded).
         public var original: String
         /// The value now.
         public var value: String
+        /// The id of the latest amendment that changed the field (nil before it is stored).
         public var amendmentID: Int64?
+        /// When that amendment was made.
         public var amendedAt: Date
+        /// Why the practitioner made that amendment, in their words.
         public var reason: String
     }
 
@@ -24,6 +28,7 @@ public struct AmendedVisit: Sendable, Hashable, Codable {
     /// The corrected fields in the order they were first amended.
     public var corrections: [Correction]
 
+    /// A visit with its amendments already applied, and the fields they corrected.
     public init(visit: Visit, corrections: [Correction]) {
         self.visit = visit; self.corrections = corrections
     }

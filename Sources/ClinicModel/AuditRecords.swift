@@ -3,9 +3,13 @@ import Foundation
 
 /// An audit event as stored: the event and its place in the hash chain.
 public struct AuditRecord: Sendable, Hashable, Codable {
+    /// The event itself.
     public var event: AuditEvent
+    /// The hash of the previous event in the chain (hex SHA-256; the genesis value for the first).
     public var prevHash: String
+    /// This event's hash (hex SHA-256 over `prevHash` and the event), which the next event links to.
     public var hash: String
+    /// An event with its chain links, as the store keeps it.
     public init(event: AuditEvent, prevHash: String, hash: String) {
         self.event = event; self.prevHash = prevHash; self.hash = hash
     }
@@ -13,6 +17,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
 
 /// What `knot audit verify` found.
 public struct AuditVerification: Sendable, Equatable {
+    /// How many events of the chain were checked.
     public var eventsChecked: Int
     /// The first broken or missing link, if any, in words (or, when the chain holds, the first
     /// problem with the keyed seals or with a row).
@@ -39,8 +44,10 @@ public struct AuditVerification: Sendable, Equatable {
     /// The checkpoint this verification reached (only when everything held): saved with
     /// `saveAuditCheckpoint`, the next verification resumes the chain from it.
     public var checkpoint: AuditCheckpoint? = nil
+    /// True when the chain, the keyed seals and every row held (`firstProblem` is nil).
     public var isIntact: Bool { firstProblem == nil }
 
+    /// A result with the given chain count, first problem and head; the other findings start empty.
     public init(eventsChecked: Int, firstProblem: String?, headHash: String) {
         self.eventsChecked = eventsChecked
         self.firstProblem = firstProblem
@@ -55,18 +62,25 @@ public struct AuditVerification: Sendable, Equatable {
 /// the digest (cheap) instead of re-hashing each one, then walks only the newer events. Rows are
 /// never skipped: every row is re-read and compared with its seal on every run.
 public struct AuditCheckpoint: Sendable, Equatable {
+    /// The id of the newest event the checkpoint covers.
     public var eventID: Int64
+    /// That event's hash (hex SHA-256).
     public var hash: String
+    /// The SHA-256 (hex) of every stored byte of the covered events and their keyed seals.
     public var digest: String
 
+    /// A checkpoint up to `eventID`, with that event's hash and the digest of the covered events.
     public init(eventID: Int64, hash: String, digest: String) { self.eventID = eventID; self.hash = hash; self.digest = digest }
 }
 
 /// A point of the audit trail written down elsewhere (`knot audit anchor`): the number of
 /// events then and the hash of the last one. A later trail must still hold that event unchanged.
 public struct AuditAnchor: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// How many events the trail held when the anchor was taken.
     public var count: Int64
+    /// The hash of the newest event then (64 lowercase hex digits).
     public var hash: String
+    /// An anchor for a trail of `count` events whose newest event has hash `hash`.
     public init(count: Int64, hash: String) { self.count = count; self.hash = hash }
     /// Reads `COUNT:HASH` (what `knot audit anchor` prints).
     public init?(parsing text: String) {
@@ -76,11 +90,13 @@ public struct AuditAnchor: Sendable, Equatable, Codable, CustomStringConvertible
         count = n
         hash = parts[1].lowercased()
     }
+    /// `COUNT:HASH`, as `knot audit anchor` prints it and `init(parsing:)` reads it.
     public var description: String { "\(count):\(hash)" }
 }
 
 /// A row whose content no longer matches its last audited write (`knot audit verify`).
 public struct TamperFinding: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How the row departs from its last audited write.
     public enum Kind: String, Sendable, Codable {
         /// The row differs from its sealed state in the named columns.
         case changed
@@ -91,10 +107,13 @@ public struct TamperFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         /// The seal itself does not verify under the clinic key (rewritten outside Knot).
         case forgedSeal = "forged-seal"
     }
+    /// The table of the row, by its SQL name.
     public var table: String
     /// The row's rowid (0 for a table without rowid: see `key`).
     public var rowID: Int64
+    /// The columns that changed (empty unless `kind` is `.changed`).
     public var columns: [String]
+    /// How the row departs from its seal.
     public var kind: Kind
     /// For a table without rowid (settings, templates, form drafts): the row's primary key, as a
     /// JSON array of its values (`["emergency_number"]`).
@@ -103,6 +122,7 @@ public struct TamperFinding: Sendable, Hashable, Codable, CustomStringConvertibl
     /// the record and is reported by every later verification); nil for a finding made now.
     public var recordedAt: String?
 
+    /// A finding for the row `rowID` (or `key`) of `table`.
     public init(table: String, rowID: Int64, columns: [String], kind: Kind, key: String? = nil, recordedAt: String? = nil) {
         self.table = table; self.rowID = rowID; self.columns = columns; self.kind = kind; self.key = key; self.recordedAt = recordedAt
     }
@@ -116,6 +136,7 @@ public struct TamperFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         return parts.count == 1 ? "row \(parts[0])" : "row (\(parts.joined(separator: ", ")))"
     }
 
+    /// The finding in one sentence, naming table, row and columns, for `knot audit verify`.
     public var description: String {
         let text = switch kind {
         case .changed: "\(table) \(rowName): column \(columns.joined(separator: ", ")) changed outside Knot (no longer matches its last audited write)"
@@ -134,12 +155,14 @@ public struct ClinicKeyInfo: Sendable, Codable, Equatable {
     public var clinicID: String?
     /// Where the key file is expected.
     public var keyPath: String?
+    /// True when the key file is there and readable.
     public var keyPresent: Bool
     /// The public Ed25519 key (hex), to give to a clinic that imports this one's exports.
     public var publicSigningKey: String?
     /// Where the keyed chain starts (nil until the first writable open with the key).
     public var keyedFrom: Int64?
 
+    /// What `knot clinic key` shows, from its parts.
     public init(clinicID: String?, keyPath: String?, keyPresent: Bool, publicSigningKey: String?, keyedFrom: Int64?) {
         self.clinicID = clinicID; self.keyPath = keyPath; self.keyPresent = keyPresent
         self.publicSigningKey = publicSigningKey; self.keyedFrom = keyedFrom

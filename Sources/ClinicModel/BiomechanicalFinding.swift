@@ -2,17 +2,29 @@ import Foundation
 
 /// Gait observations from a coded list (free text goes beside them).
 public enum GaitObservation: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Antalgic gait: a shortened stance on the painful side.
     case antalgic
+    /// Over-pronation of the foot through stance.
     case overpronation = "over-pronation"
+    /// Supination (an inverted, lateral-loading foot) through stance.
     case supination
+    /// Early heel rise in late stance (often a short calf or stiff ankle).
     case earlyHeelRise = "early-heel-rise"
+    /// Abductory twist: the heel whips medially as it lifts.
     case abductoryTwist = "abductory-twist"
+    /// Reduced arm swing.
     case reducedArmSwing = "reduced-arm-swing"
+    /// Trendelenburg gait: the pelvis drops on the side of the swinging leg.
     case trendelenburg
+    /// Circumduction: the swinging leg arcs outwards.
     case circumduction
+    /// Toe walking: no heel strike.
     case toeWalking = "toe-walking"
+    /// Foot drop: the foot slaps or drags in swing.
     case footDrop = "foot-drop"
+    /// Reduced first MTP (hallux) extension at toe-off.
     case reducedHalluxExtension = "reduced-hallux-extension"
+    /// A wide base of support.
     case wideBase = "wide-base"
 }
 
@@ -75,14 +87,20 @@ public enum BiomechanicalMeasure: Sendable, Hashable, Codable {
 /// A biomechanical finding: the measure, the side, and free text.
 public struct BiomechanicalFinding: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
+    /// What was measured or observed, with its value.
     public var measure: BiomechanicalMeasure
+    /// The side the finding is on (for leg length, the longer leg).
     public var side: Side
+    /// Free text beside the measure (required for posture), up to 5000 characters.
     public var notes: String?
 
+    /// A finding with an optional store id (nil until stored).
     public init(id: Int64? = nil, measure: BiomechanicalMeasure, side: Side, notes: String? = nil) {
         self.id = id; self.measure = measure; self.side = side; self.notes = notes
     }
 
+    /// Checks the field rules: notes up to 5000 characters, the words a strength, joint range or free-form measure needs, a finite value within ±1,000,000, notes for posture.
+    /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()
         v.freeText("notes", notes, limit: 5000)

@@ -3,14 +3,23 @@ import Foundation
 extension BiomechanicalMeasure {
     /// The kinds of measure, by the short code the command line's `--kind` takes and storage uses.
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Foot Posture Index (six items, -2 to +2 each).
         case fpi6
+        /// Weight-bearing lunge (knee-to-wall), in cm.
         case lunge
+        /// Leg length difference, in mm.
         case legLength = "leg-length"
+        /// First MTP (hallux) dorsiflexion, in degrees.
         case halluxDorsiflexion = "hallux-dorsiflexion"
+        /// Gait observations from the coded list.
         case gait
+        /// Manual muscle test, grade 0-5.
         case strength
+        /// A joint range, in degrees.
         case jointRange = "joint-range"
+        /// Posture, described in the notes.
         case posture
+        /// Any other measure with its name, value and unit.
         case measure
 
         /// What the value is for this kind ("cm", "grade 0-5"; for a free-form measure its unit,
@@ -32,9 +41,13 @@ extension BiomechanicalMeasure {
 
     /// The names the raw inputs go by in messages: the command line's options or a form's labels.
     public struct InputNames: Sendable, Hashable {
+        /// The name of the value input (`--value`, or a form's label).
         public var value: String
+        /// The name of the FPI-6 items input.
         public var fpi: String
+        /// The name of the gait observations input.
         public var gait: String
+        /// Names for messages; the defaults are plain words, `commandLine` gives the options.
         public init(value: String = "value", fpi: String = "fpi6", gait: String = "gait") {
             self.value = value; self.fpi = fpi; self.gait = gait
         }

@@ -3,7 +3,9 @@
 /// The order of the cases is head to foot (arm after shoulder, back after front), which is the
 /// order the muscle catalogue and pickers list regions in.
 public enum BodyRegion: String, Codable, Sendable, CaseIterable {
+    /// Regions from head to lower back, in the order pickers list them.
     case head, neck, shoulder, upperArm, forearm, hand, chest, abdomen, upperBack, lowerBack
+    /// Regions of the hip and leg, down to the ankle and foot.
     case hipPelvis, thigh, knee, lowerLeg, ankleFoot
 
     /// The region as a practitioner writes it in a note ("Hip and pelvis", "Lower leg").
@@ -36,6 +38,7 @@ public enum BodyRegion: String, Codable, Sendable, CaseIterable {
 /// Anterior muscles are marked on the front figure, posterior ones (and the sole of the foot)
 /// on the back figure.
 public enum BodyView: String, Codable, Sendable {
+    /// The front or the back figure of the body chart.
     case front, back
 }
 
@@ -48,12 +51,14 @@ public enum BodyView: String, Codable, Sendable {
 /// viewer's LEFT (x < 0.5). Storing one side only keeps the catalogue small; the right side is
 /// the mirror image, given by `position(forRightSide:)`.
 public struct ChartAnchor: Codable, Sendable, Hashable {
+    /// Which figure of the chart the point is on.
     public var view: BodyView
     /// 0 = viewer's left edge of the figure, 1 = viewer's right edge.
     public var x: Double
     /// 0 = top of the head, 1 = the soles.
     public var y: Double
 
+    /// A point on `view`: `x` 0-1 from the viewer's left to right, `y` 0-1 from the top of the head to the soles.
     public init(view: BodyView, x: Double, y: Double) {
         self.view = view
         self.x = x

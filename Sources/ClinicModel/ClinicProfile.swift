@@ -7,11 +7,15 @@ import Foundation
 /// but the name is optional, and a clinic that has set nothing prints as "Knot clinic" with the
 /// emergency number of Australia, where Knot started.
 public struct ClinicProfile: Sendable, Codable, Equatable {
+    /// The clinic's name, printed on plans and letters (one line, up to 120 characters).
     public var name: String
     /// Postal address; lines separated by newlines or commas, printed as given.
     public var address: String?
+    /// A phone number: digits, spaces and + - ( ) only, up to 40 characters.
     public var phone: String?
+    /// An email address (reception@clinic.example), up to 254 characters.
     public var email: String?
+    /// A web address (clinic.example), up to 200 characters.
     public var website: String?
     /// The clinic's business number (ABN in Australia, NZBN, EIN, company number...), printed on letters.
     public var businessNumber: String?
@@ -23,9 +27,12 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
     /// on another day.
     public var openWeekdays: Set<Int>
 
+    /// The name a clinic has until one is set ("Knot clinic").
     public static let defaultName = "Knot clinic"
+    /// Every weekday, 0 (Sunday) to 6 (Saturday): the opening days until others are set.
     public static let everyDay: Set<Int> = Set(0...6)
 
+    /// A profile; every field but the name may be left out, and a nil `emergencyNumber` follows `country`.
     public init(name: String = ClinicProfile.defaultName, address: String? = nil, phone: String? = nil, email: String? = nil,
                 website: String? = nil, businessNumber: String? = nil, country: String? = nil,
                 emergencyNumber: String? = nil, openWeekdays: Set<Int> = ClinicProfile.everyDay) {
@@ -106,6 +113,7 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
 
     // MARK: - Opening days
 
+    /// Three-letter day codes, index 0 = Sunday, as stored and printed.
     public static let weekdayCodes = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
     /// 0 = Sunday ... 6 = Saturday.

@@ -9,7 +9,9 @@ import Foundation
 public enum ClinicalImportance {
     /// A scale Knot trends.
     public enum Scale: Hashable, Sendable {
+        /// Pain (NPRS, 0-10) and the Patient-Specific Functional Scale.
         case nprs, psfs
+        /// A region outcome measure (LEFS, NDI, ODI, VISA-A, QuickDASH).
         case outcome(OutcomeScale)
     }
 
@@ -39,12 +41,17 @@ public enum ClinicalImportance {
 
     /// A first-to-latest change on one scale.
     public struct Change: Sendable, Hashable {
+        /// Whether the change is an improvement, a worsening or none, on the scale's own sense.
         public enum Direction: String, Sendable, Hashable { case better, worse, unchanged }
+        /// The scale the scores are on.
         public var scale: Scale
+        /// The first score.
         public var from: Double
+        /// The latest score.
         public var to: Double
         /// Latest minus first, in the scale's units.
         public var difference: Double { to - from }
+        /// Better or worse depends on the scale: a fall in NPRS is better, a fall in PSFS worse.
         public var direction: Direction {
             if difference == 0 { return .unchanged }
             return (difference > 0) == ClinicalImportance.higherIsBetter(scale) ? .better : .worse

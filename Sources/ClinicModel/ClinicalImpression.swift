@@ -8,9 +8,13 @@ import Foundation
 public struct ClinicalImpression: Sendable, Hashable, Codable {
     /// A coding system for the optional code.
     public enum CodeSystem: String, Sendable, Hashable, Codable, CaseIterable {
+        /// SNOMED CT (a concept id).
         case snomedCT = "snomed-ct"
+        /// ICD-10 (WHO).
         case icd10 = "icd-10"
+        /// ICD-10-AM, the Australian modification.
         case icd10AM = "icd-10-am"
+        /// ICD-11.
         case icd11 = "icd-11"
 
         /// The name in letters: "SNOMED CT".
@@ -26,9 +30,12 @@ public struct ClinicalImpression: Sendable, Hashable, Codable {
 
     /// The impression in free text, e.g. "Right gluteus medius myofascial pain".
     public var text: String
+    /// The code of the impression in `codeSystem` (letters, digits, '.' and '-', up to 40); nil when uncoded.
     public var code: String?
+    /// The system `code` belongs to; set exactly when `code` is.
     public var codeSystem: CodeSystem?
 
+    /// An impression in words, optionally coded.
     public init(text: String, code: String? = nil, codeSystem: CodeSystem? = nil) {
         self.text = text; self.code = code; self.codeSystem = codeSystem
     }

@@ -10,6 +10,7 @@ public enum FormDraftSlot: Sendable, Hashable, CustomStringConvertible {
     case visit(Int64)
     /// The amendment of signed visit N.
     case amend(Int64)
+    /// The new-patient form.
     case newPatient
     /// The details of patient N.
     case patient(Int64)
@@ -30,6 +31,7 @@ public enum FormDraftSlot: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Reads the stored form (`visit:219`, `patient:new`...); nil for any other text.
     public init?(rawValue: String) {
         let parts = rawValue.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }
@@ -50,14 +52,18 @@ public enum FormDraftSlot: Sendable, Hashable, CustomStringConvertible {
 
 /// A form as it was last typed: which form (`kind`), its state as JSON, and when.
 public struct StoredFormDraft: Sendable, Hashable {
+    /// Which form the draft belongs to.
     public var slot: FormDraftSlot
+    /// The handle of the practitioner who typed it (only they see it).
     public var actor: String
     /// Which form ("needling", "amend", "patient"...): the front end decodes `state` by it.
     public var kind: String
     /// The form's state, as JSON the front end wrote.
     public var state: String
+    /// When it was last saved.
     public var savedAt: Date
 
+    /// A draft as the store keeps it.
     public init(slot: FormDraftSlot, actor: String, kind: String, state: String, savedAt: Date) {
         self.slot = slot
         self.actor = actor

@@ -11,6 +11,7 @@ public struct LateEntry: Sendable, Hashable, Codable {
     /// The practitioner (id) who wrote it.
     public var writtenBy: Int64
 
+    /// A mark that the entry was written at `writtenAt` by practitioner `writtenBy`.
     public init(writtenAt: Date, writtenBy: Int64) {
         self.writtenAt = writtenAt; self.writtenBy = writtenBy
     }

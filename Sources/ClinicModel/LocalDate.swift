@@ -5,8 +5,11 @@ import Foundation
 /// Stored and exchanged as `YYYY-MM-DD`; comparing and counting days uses the proleptic
 /// Gregorian calendar in UTC so that the same record reads the same everywhere.
 public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The year, e.g. 2026.
     public let year: Int
+    /// The month, 1-12.
     public let month: Int
+    /// The day of the month, 1-31.
     public let day: Int
 
     /// A real date, or a `ValidationError` naming `field`.
@@ -55,6 +58,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return era * 146097 + doe - 719468
     }
 
+    /// The date `dayNumber` days after 1970-01-01 (negative for earlier dates).
     public init(dayNumber z0: Int) {
         let z = z0 + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
@@ -67,7 +71,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         year = yoe + era * 400 + (m <= 2 ? 1 : 0); month = m; day = d
     }
 
+    /// The date `days` days later (earlier when negative).
     public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+    /// Days from this date to `other`, negative when `other` is earlier.
     public func days(until other: LocalDate) -> Int { other.dayNumber - dayNumber }
 
     /// Whole years from this date to `other` (an age when this is a birth date).
@@ -77,6 +83,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return years
     }
 
+    /// The same day `n` years later (earlier when negative); 29 February becomes 28 February in a common year.
     public func adding(years n: Int) -> LocalDate {
         let y = year + n
         let d = min(day, LocalDate.daysIn(month: month, year: y))

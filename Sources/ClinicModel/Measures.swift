@@ -5,13 +5,17 @@ import Foundation
 /// Each measure type below names its range and unit once; `init(_:field:)` refuses a value
 /// outside it with a `ValidationError` that says which field and which scale.
 public protocol ClinicalMeasure: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    /// The raw type of the value (`Int` for scores, `Double` for lengths and angles).
     associatedtype Value: Comparable & Sendable & Codable & Hashable & LosslessStringConvertible
+    /// The values the scale allows; a value outside is refused by `init(_:field:)`.
     static var range: ClosedRange<Value> { get }
     /// The scale's name in messages, e.g. "NPRS".
     static var scaleName: String { get }
     /// The unit suffix when printed, e.g. " cm" (empty for scores).
     static var unitSuffix: String { get }
+    /// The value on the scale, within `range`.
     var value: Value { get }
+    /// Wraps a value without checking the range (for values already checked, such as rows Knot wrote).
     init(unchecked value: Value)
 }
 
@@ -156,8 +160,11 @@ public struct FootPostureIndex: Sendable, Hashable, Codable {
         "talar head palpation", "supra/infra lateral malleolar curvature", "calcaneal frontal plane position",
         "talonavicular joint prominence", "medial longitudinal arch congruence", "forefoot abduction/adduction",
     ]
+    /// The six item scores, in the order of `itemNames`.
     public let items: [FPIItemScore]
 
+    /// Checks and keeps six item scores, each -2 to +2.
+    /// - Throws: `ValidationErrors` naming `field` when there are not six, or `field.itemN` for an item out of range.
     public init(items: [Int], field: String = "fpi6") throws(ValidationErrors) {
         var v = Validator()
         if items.count != 6 { v.add(field, "\(items.count) items", "needs exactly 6 item scores") }
@@ -174,9 +181,11 @@ public struct FootPostureIndex: Sendable, Hashable, Codable {
 
     /// Redmond's categories for the total.
     public enum Category: String, Sendable, Codable {
+        /// Highly supinated (-12 to -5), supinated (-4 to -1), normal (0 to +5), pronated (+6 to +9), highly pronated (+10 to +12).
         case highlySupinated = "highly supinated", supinated, normal, pronated, highlyPronated = "highly pronated"
     }
 
+    /// Redmond's category for the total.
     public var category: Category {
         switch total {
         case ...(-5): return .highlySupinated

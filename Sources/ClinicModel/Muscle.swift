@@ -7,6 +7,7 @@ public struct Muscle: Codable, Sendable, Hashable, Identifiable {
     public let id: String
     /// The name as written in a note, e.g. "Gastrocnemius (medial head)".
     public let name: String
+    /// The body region the muscle is listed under.
     public let region: BodyRegion
     /// True for a left/right muscle (a side must be recorded); false for midline-only muscles.
     public let paired: Bool
@@ -18,6 +19,7 @@ public struct Muscle: Codable, Sendable, Hashable, Identifiable {
     /// Where its usual trigger point is drawn on the body chart (patient's left or midline).
     public let anchor: ChartAnchor
 
+    /// A catalogue entry; `id` must never change once shipped.
     public init(
         id: String,
         name: String,

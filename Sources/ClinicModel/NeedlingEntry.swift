@@ -2,18 +2,23 @@ import Foundation
 
 /// The needle used at a site: brand, gauge and length, lot number.
 public struct Needle: Sendable, Hashable, Codable {
+    /// The maker's brand name, as on the box.
     public var brand: String
     /// Diameter in mm, e.g. 0.25 (0.12 to 0.40 for dry-needling needles).
     public var gaugeMm: Double
     /// Length in mm, e.g. 40 (7 to 125).
     public var lengthMm: Double
+    /// The lot number from the box, for tracing a faulty batch.
     public var lot: String
 
+    /// A needle as recorded; `validate()` checks gauge and length against `gaugeRange` and `lengthRange`.
     public init(brand: String, gaugeMm: Double, lengthMm: Double, lot: String) {
         self.brand = brand; self.gaugeMm = gaugeMm; self.lengthMm = lengthMm; self.lot = lot
     }
 
+    /// The gauges (diameter, mm) Knot accepts: 0.12 to 0.40.
     public static let gaugeRange = 0.12...0.40
+    /// The lengths (mm) Knot accepts: 7 to 125.
     public static let lengthRange = 7.0...125.0
 
     /// "0.25 x 40 mm".
@@ -52,6 +57,7 @@ public enum NeedlingTechnique: Sendable, Hashable, Codable {
     /// With electrical stimulation; settings as written (frequency, intensity, duration).
     case electricalStimulation(settings: String)
 
+    /// The stored code: `static`, `pistoning` or `electrical`.
     public var code: String {
         switch self {
         case .staticInSitu: "static"
@@ -60,6 +66,8 @@ public enum NeedlingTechnique: Sendable, Hashable, Codable {
         }
     }
 
+    /// Reads a technique code (`static`, `pistoning`, `electrical`, and the spellings `piston`, `estim`, `e-stim`); `settings` goes with electrical stimulation.
+    /// - Throws: `ValidationError` on `technique` for any other code.
     public init(code: String, settings: String?) throws(ValidationError) {
         switch code.lowercased() {
         case "static": self = .staticInSitu
@@ -73,28 +81,44 @@ public enum NeedlingTechnique: Sendable, Hashable, Codable {
 
 /// An adverse event after needling, with its severity and the action taken.
 public struct AdverseEvent: Sendable, Hashable, Codable {
+    /// What happened.
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         // The common ones first (Brady et al. 2014): bruising 7.6%, bleeding 4.7%, pain during 3.0%, after 2.2%.
+        /// Bruising, and bleeding at the site: the commonest events (Brady et al. 2014).
         case bruising, bleeding
+        /// Pain during the treatment.
         case painDuringTreatment = "pain-during"
+        /// Soreness after the treatment.
         case postNeedlingSoreness = "soreness-after"
+        /// A vasovagal reaction (faintness), and nausea.
         case vasovagal, nausea
+        /// A needle that could not be withdrawn freely.
         case needleStuck = "needle-stuck"
+        /// A needle that bent.
         case needleBent = "needle-bent"
+        /// A needle that broke (a fragment may remain).
         case needleBroken = "needle-broken"
+        /// A suspected pneumothorax: send for urgent care.
         case suspectedPneumothorax = "suspected-pneumothorax"
+        /// Anything else, described in `action`.
         case other
     }
+    /// How serious the event was; `mild < significant < serious`.
     public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+        /// Mild (passes by itself), significant (needed action or stopped treatment), serious (needed medical care).
         case mild, significant, serious
         public static func < (a: Self, b: Self) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
         }
     }
+    /// What happened.
     public var kind: Kind
+    /// How serious it was.
     public var severity: Severity
+    /// What the practitioner did about it, in their words.
     public var action: String?
 
+    /// An event of `kind` (mild unless told otherwise), with the action taken.
     public init(kind: Kind, severity: Severity = .mild, action: String? = nil) {
         self.kind = kind; self.severity = severity; self.action = action
     }
@@ -103,26 +127,38 @@ public struct AdverseEvent: Sendable, Hashable, Codable {
 /// One dry-needling site at a visit: what went in, how, and that every needle came out.
 public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
+    /// The needled muscle's catalogue id (`Muscle.id`).
     public var muscleID: String
+    /// The side needled.
     public var side: Side
     /// Which trigger point, in the clinic's words (optional).
     public var triggerPoint: String?
+    /// The needle used.
     public var needle: Needle
+    /// How many needles went in at this site (1-50).
     public var needlesInserted: Int
+    /// How many came out (0 to the number inserted); the visit is signed only when these balance.
     public var needlesRemoved: Int
+    /// Static, pistoning or electrical stimulation.
     public var technique: NeedlingTechnique
+    /// How deep the needle went, in mm.
     public var depth: DepthMillimetres?
+    /// How long the needle stayed in, in seconds.
     public var timeInSitu: Seconds?
+    /// Local twitch responses seen (0-100).
     public var twitchResponses: Int
+    /// How the patient responded, in the practitioner's words.
     public var patientResponse: String?
     /// Empty means "none".
     public var adverseEvents: [AdverseEvent]
+    /// True once the needles went into a sharps container; every site needs it before signing.
     public var sharpsDisposed: Bool
     /// When the needling was done, when given (a late entry says it; otherwise the visit's time).
     public var performedAt: Date?
     /// Set when the entry was written after the visit.
     public var lateEntry: LateEntry?
 
+    /// An entry; the visit's practitioner records it after consent and screen (`NeedlingSafety.checkMayNeedle`).
     public init(id: Int64? = nil, muscleID: String, side: Side, triggerPoint: String? = nil, needle: Needle,
                 needlesInserted: Int, needlesRemoved: Int, technique: NeedlingTechnique = .pistoning,
                 depth: DepthMillimetres? = nil, timeInSitu: Seconds? = nil, twitchResponses: Int = 0,
@@ -156,6 +192,7 @@ public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
         return "\(overLung ? 1 : 0)-\(n) mm (needle length \(n) mm)"
     }
 
+    /// The muscle from the catalogue; nil when `muscleID` names none.
     public var muscle: Muscle? { MuscleCatalogue.muscle(id: muscleID) }
 
     /// Needles still unaccounted for (inserted minus removed); zero when the count balances.

@@ -6,10 +6,15 @@ import Foundation
 public enum NeedlingSafety {
     /// Why a needling entry may not be recorded now.
     public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        /// No informed consent for dry needling covers the visit.
         case noConsent
+        /// No precaution screen covers the visit.
         case noScreen
+        /// A precaution confirmed on the chart has no reasoned acknowledgment in the screen.
         case precautionNotAcknowledged(Precaution)
+        /// The screen found a reason not to needle at all.
         case stop(Precaution)
+        /// The visit is signed; needling is corrected by amendment only.
         case visitSigned
         /// A referral proposes a precaution that the screen answered absent (or did not ask).
         case precautionOpen(Precaution, alertID: Int64?)
@@ -82,9 +87,13 @@ public enum NeedlingSafety {
 
     /// Why a visit may not be signed yet.
     public enum SignRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The visit is already signed.
         case alreadySigned
+        /// Needles inserted and removed do not balance.
         case needleCountMismatch(inserted: Int, removed: Int)
+        /// Someone other than the visit's practitioner tried to sign it.
         case notTheTreatingPractitioner
+        /// A needling site (1-based) has no record of sharps disposal.
         case sharpsNotDisposed(site: Int)
 
         public var description: String {
@@ -98,6 +107,7 @@ public enum NeedlingSafety {
         }
     }
 
+    /// Every reason `practitionerID` may not sign `visit` now (empty when they may): already signed, not theirs, needles unbalanced, sharps not disposed.
     public static func checkMaySign(visit: Visit, by practitionerID: Int64) -> [SignRefusal] {
         var r: [SignRefusal] = []
         if visit.status == .signed { r.append(.alreadySigned) }

@@ -93,6 +93,7 @@ public enum OutcomeScale: String, Sendable, Hashable, Codable, CaseIterable {
     /// NDI and ODI are reported as a percentage.
     public var isPercentage: Bool { self == .ndi || self == .odi }
 
+    /// True for LEFS and VISA-A, where a higher score means better function; false for NDI, ODI and QuickDASH.
     public var higherIsBetter: Bool { self == .lefs || self == .visaA }
 
     /// The minimal clinically important difference, in the scale's units (see `ClinicalImportance`).
@@ -138,6 +139,7 @@ public enum OutcomeScale: String, Sendable, Hashable, Codable, CaseIterable {
 /// One completed outcome questionnaire at a visit: the item scores and the computed total.
 public struct OutcomeMeasure: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
+    /// The questionnaire.
     public var scale: OutcomeScale
     /// Item scores in questionnaire order; nil where the patient left the item blank.
     public var items: [Int?]
@@ -176,6 +178,8 @@ public struct OutcomeMeasure: Sendable, Hashable, Codable, Identifiable {
     /// "LEFS 52/80".
     public var summary: String { "\(scale.name) \(scale.format(score))" }
 
+    /// Checks the item count, each item's range and how many items may be blank.
+    /// - Throws: `ValidationErrors` naming `field` or `field.itemN` with the scale's rule.
     public func validate(field: String = "items") throws(ValidationErrors) {
         var v = Validator()
         let expected = scale.itemLabels.count

@@ -5,15 +5,22 @@ import Foundation
 public struct OutcomeTrend: Sendable, Hashable, Codable {
     /// One visit's score.
     public struct Point: Sendable, Hashable, Codable {
+        /// The visit the score comes from (nil for one not stored).
         public var visitID: Int64?
+        /// The visit's date.
         public var date: LocalDate
+        /// The score, in the scale's units.
         public var score: Double
+        /// A score from one visit.
         public init(visitID: Int64?, date: LocalDate, score: Double) { self.visitID = visitID; self.date = date; self.score = score }
     }
 
+    /// The questionnaire the scores are on.
     public var scale: OutcomeScale
+    /// The scores, oldest first.
     public var points: [Point]
 
+    /// A trend of `points` (oldest first) on `scale`.
     public init(scale: OutcomeScale, points: [Point]) { self.scale = scale; self.points = points }
 
     /// One trend per scale recorded in `visits` (any order), in the order of `OutcomeScale.allCases`;

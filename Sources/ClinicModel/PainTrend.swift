@@ -7,8 +7,11 @@
 public struct PainTrend: Sendable, Hashable {
     /// One visit's pain-now score.
     public struct Point: Sendable, Hashable {
+        /// The visit's date.
         public var date: LocalDate
+        /// Pain now, NPRS 0-10.
         public var nprs: Int
+        /// A pain-now score from one visit.
         public init(date: LocalDate, nprs: Int) { self.date = date; self.nprs = nprs }
     }
 
@@ -18,6 +21,7 @@ public struct PainTrend: Sendable, Hashable {
     /// Oldest first.
     public var points: [Point]
 
+    /// A trend of `points`, oldest first.
     public init(points: [Point]) { self.points = points }
 
     /// The trend over `visits` (any order): every visit with a pain-now score.
@@ -30,7 +34,9 @@ public struct PainTrend: Sendable, Hashable {
     /// The minimal clinically important difference for NPRS, in whole points (2).
     public static var mcid: Int { ClinicalImportance.nprsPoints }
 
+    /// The oldest score, nil when there are none.
     public var first: Point? { points.first }
+    /// The newest score, nil when there are none.
     public var latest: Point? { points.last }
 
     /// The first-to-latest change as `ClinicalImportance` judges it; nil with fewer than two scores.

@@ -2,6 +2,7 @@ import Foundation
 
 /// Sex as recorded for clinical purposes (HL7 administrative gender plus "not stated").
 public enum Sex: String, Sendable, Codable, CaseIterable {
+    /// Female, male, intersex, or not stated (the default).
     case female, male, intersex, notStated = "not-stated"
 }
 
@@ -9,6 +10,7 @@ public enum Sex: String, Sendable, Codable, CaseIterable {
 public struct PatientIdentifier: Sendable, Hashable, Codable {
     /// Well-known systems; anything else is kept by its OID or URI.
     public enum System: Sendable, Hashable, Codable, RawRepresentable, CustomStringConvertible {
+        /// Medicare, Individual Healthcare Identifier, Department of Veterans' Affairs, the clinic's own number, or another system by its OID or URI.
         case medicare, ihi, dva, clinic, other(String)
         public init(rawValue: String) {
             switch rawValue.lowercased() {
@@ -31,9 +33,12 @@ public struct PatientIdentifier: Sendable, Hashable, Codable {
         public var description: String { rawValue }
     }
 
+    /// The system that issued the identifier.
     public var system: System
+    /// The identifier as issued (a Medicare number, an IHI...).
     public var value: String
 
+    /// An identifier `value` issued by `system`.
     public init(system: System, value: String) { self.system = system; self.value = value }
 
     /// Checks the identifier's shape where the system has one (IHI: 16 digits starting 800360;
@@ -67,6 +72,7 @@ extension Character {
 public enum AlertStatus: String, Sendable, Codable, CaseIterable {
     /// Proposed by an import (e.g. an anticoagulant in a referral's medication list), awaiting review.
     case proposed
+    /// Confirmed by a practitioner (or entered by one): shown before every treatment.
     case confirmed
     /// Reviewed and judged not to apply; kept for the record.
     case dismissed
@@ -76,8 +82,11 @@ public enum AlertStatus: String, Sendable, Codable, CaseIterable {
 public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
     /// Encoded as `precaution:<name>`, `allergy` or `other` (a stable JSON and storage form).
     public enum Kind: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// A needling precaution (`precaution:NAME`).
         case precaution(Precaution)
+        /// An allergy (`allergy`).
         case allergy
+        /// Any other note every clinician must see (`other`).
         case other
 
         public var description: String {
@@ -88,6 +97,8 @@ public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
             }
         }
 
+        /// Reads `precaution:NAME` (or a bare precaution name), `allergy` or `other`.
+        /// - Throws: `ValidationError` on `alert.kind` for any other text.
         public init(parsing text: String) throws(ValidationError) {
             if text == "allergy" { self = .allergy; return }
             if text == "other" { self = .other; return }
@@ -112,8 +123,11 @@ public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
         }
     }
     public var id: Int64?
+    /// What kind of alert it is.
     public var kind: Kind
+    /// What the clinician must see, in words.
     public var text: String
+    /// Proposed, confirmed or dismissed.
     public var status: AlertStatus
     /// Where it came from, e.g. "referral 2026-11-02 (medications)" or "practitioner".
     public var source: String
@@ -122,6 +136,7 @@ public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
     /// Knot asked for a reason.
     public var dismissReason: String?
 
+    /// An alert; by default confirmed, from the practitioner.
     public init(id: Int64? = nil, kind: Kind, text: String, status: AlertStatus = .confirmed, source: String = "practitioner",
                 dismissReason: String? = nil) {
         self.id = id; self.kind = kind; self.text = text; self.status = status; self.source = source
@@ -162,21 +177,32 @@ public struct Patient: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
     /// The clinic's own record number (unique), e.g. `K00042`.
     public var recordNumber: String
+    /// The patient's given names.
     public var givenNames: String
+    /// The patient's family name.
     public var familyName: String
+    /// The name the patient likes to be called, when it differs.
     public var preferredName: String?
+    /// The date of birth (the age on a visit date decides the minor rules).
     public var dateOfBirth: LocalDate
+    /// Sex as recorded for clinical purposes.
     public var sex: Sex
+    /// A phone number.
     public var phone: String?
+    /// An email address.
     public var email: String?
+    /// A postal address, lines as given.
     public var address: String?
+    /// Identifiers other systems know the patient by (Medicare, IHI...).
     public var identifiers: [PatientIdentifier]
     /// The patient's general practitioner, as free text (name and practice).
     public var generalPractitioner: String?
+    /// Alerts every clinician must see: precautions, allergies, notes.
     public var alerts: [PatientAlert]
     /// Archived patients are hidden from lists but never deleted (records obligations).
     public var archived: Bool
 
+    /// A patient; `recordNumber` is the clinic's own unique number (`K00042`).
     public init(id: Int64? = nil, recordNumber: String, givenNames: String, familyName: String,
                 preferredName: String? = nil, dateOfBirth: LocalDate, sex: Sex = .notStated,
                 phone: String? = nil, email: String? = nil, address: String? = nil,

@@ -2,21 +2,27 @@ import Foundation
 
 /// The allied-health profession of a practitioner.
 public enum Profession: String, Sendable, Codable, CaseIterable {
+    /// The professions Knot records; `other` for any not listed.
     case physiotherapist, podiatrist, chiropractor, osteopath, myotherapist, other
 }
 
 /// What a user of Knot may see: practitioners see everything; reception sees demographics and
 /// referrals, never clinical notes.
 public enum Role: String, Sendable, Codable, CaseIterable {
+    /// A practitioner (every clinical record) or reception (demographics and referrals only).
     case practitioner, reception
 }
 
 /// Dry-needling training on file (some jurisdictions require it before needling).
 public struct DryNeedlingTraining: Sendable, Hashable, Codable {
+    /// The course's name and provider.
     public var course: String
+    /// Hours of training.
     public var hours: Int
+    /// When the course was completed.
     public var completedOn: LocalDate
 
+    /// A course on file.
     public init(course: String, hours: Int, completedOn: LocalDate) {
         self.course = course; self.hours = hours; self.completedOn = completedOn
     }
@@ -27,15 +33,20 @@ public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
     /// Short login-like handle used on the command line (`--practitioner jsmith`), unique.
     public var handle: String
+    /// The practitioner's full name, as printed on letters.
     public var name: String
+    /// The practitioner's profession.
     public var profession: Profession
     /// The register the number is on (AHPRA, HCPC, NPI, or another body's name); nil on a
     /// number entered before bodies were recorded.
     public var registrationBody: String?
+    /// The registration number on that register.
     public var registrationNumber: String?
     /// A Medicare or insurer provider number, where the clinic's country uses one.
     public var providerNumber: String?
+    /// What the account may see.
     public var role: Role
+    /// The dry-needling training on file; nil gives a warning, not a refusal.
     public var dryNeedlingTraining: DryNeedlingTraining?
     /// A clinic administrator: accounts, clinic settings, restore, retention, importing clinic
     /// exports. Beside the role, not instead of it (the practitioner made by `knot init` is one).
@@ -43,6 +54,7 @@ public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
     /// False once deactivated: kept for the record (their visits name them), refused at login.
     public var isActive: Bool
 
+    /// A practitioner account; active, not an administrator, unless told otherwise.
     public init(id: Int64? = nil, handle: String, name: String, profession: Profession,
                 registrationBody: String? = nil, registrationNumber: String? = nil, providerNumber: String? = nil,
                 role: Role = .practitioner,

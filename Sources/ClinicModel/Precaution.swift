@@ -2,22 +2,35 @@ import Foundation
 
 /// A precaution or contraindication to dry needling, asked in the screen before the first needle.
 public enum Precaution: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Taking an anticoagulant (warfarin, a DOAC): bleeding risk.
     case anticoagulant
+    /// Taking an antiplatelet (aspirin, clopidogrel): bleeding risk.
     case antiplatelet
+    /// A bleeding disorder (haemophilia, low platelets).
     case bleedingDisorder = "bleeding-disorder"
+    /// Pregnancy.
     case pregnancy
+    /// Fear of needles.
     case needlePhobia = "needle-phobia"
+    /// A weakened immune system: infection risk.
     case immunocompromise
+    /// Diabetes or another cause of poor healing.
     case diabetesPoorHealing = "diabetes-poor-healing"
+    /// Lymphoedema in the area.
     case lymphoedema
+    /// An allergy to the needle's metal (nickel).
     case metalAllergy = "metal-allergy"
+    /// A skin lesion, infection or wound at the site.
     case localSkinLesion = "local-skin-lesion"
+    /// Epilepsy: a seizure while needles are in.
     case epilepsy
+    /// The patient cannot give informed consent: a stop, needling does not go ahead.
     case inabilityToConsent = "inability-to-consent"
 
     /// A stop: needling must not go ahead at all while it is present.
     public var isStop: Bool { self == .inabilityToConsent }
 
+    /// The precaution's name in words, as screens and letters print it.
     public var displayName: String {
         switch self {
         case .anticoagulant: "anticoagulant medicine"
@@ -44,26 +57,34 @@ public enum Precaution: String, Sendable, Hashable, Codable, CaseIterable {
 public struct Consent: Sendable, Hashable, Codable, Identifiable {
     /// Risks that must have been explained before consent counts.
     public enum Risk: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Bruising, soreness, fainting (these three are required), bleeding, infection, pneumothorax, nerve irritation.
         case bruising, soreness, fainting, bleeding, infection, pneumothorax, nerveIrritation = "nerve-irritation"
     }
     /// The parent or guardian who consented for a minor.
     public struct Guardian: Sendable, Hashable, Codable {
+        /// The guardian's full name (up to 100 characters).
         public var name: String
         /// "mother", "father", "legal guardian"...
         public var relationship: String
+        /// A guardian by name and relationship to the patient.
         public init(name: String, relationship: String) { self.name = name; self.relationship = relationship }
     }
     public var id: Int64?
+    /// The patient who consented.
     public var patientID: Int64
+    /// The practitioner who took the consent.
     public var practitionerID: Int64
     /// When consent was given (for a late entry: when it happened, not when it was typed).
     public var recordedAt: Date
+    /// The risks explained; bruising, soreness and fainting are required.
     public var risksExplained: Set<Risk>
+    /// True when the benefits were explained (required).
     public var benefitsExplained: Bool
     /// Written (signed form) rather than verbal.
     public var written: Bool
     /// A standing consent lasts until this date; nil means this visit only (same day).
     public var validUntil: LocalDate?
+    /// Free text (up to 2000 characters).
     public var notes: String?
     /// The parent or guardian who consented, for a patient under 18.
     public var guardian: Guardian?
@@ -72,6 +93,7 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
     /// Set when the consent was written after it was given.
     public var lateEntry: LateEntry?
 
+    /// A consent; `validUntil` nil means this visit only.
     public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, recordedAt: Date = Date(),
                 risksExplained: Set<Risk>, benefitsExplained: Bool = true,
                 written: Bool = false, validUntil: LocalDate? = nil, notes: String? = nil,
@@ -95,6 +117,8 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
         guardian != nil || !(matureMinorAssessment ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
+    /// Checks the consent: the three required risks, benefits explained, a standing consent of at most one year, the guardian's fields and a mature-minor reason.
+    /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()
         let minimum: Set<Risk> = [.bruising, .soreness, .fainting]
@@ -129,8 +153,11 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
 /// acknowledgment for every yes.
 public struct PrecautionScreen: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
+    /// The patient screened.
     public var patientID: Int64
+    /// The practitioner who asked the questions.
     public var practitionerID: Int64
+    /// When the screen was done (for a late entry: when it happened, not when it was typed).
     public var recordedAt: Date
     /// The precautions answered "present". Every precaution not listed was asked and answered "no".
     public var present: Set<Precaution>
@@ -141,6 +168,7 @@ public struct PrecautionScreen: Sendable, Hashable, Codable, Identifiable {
     /// Set when the screen was written after it was done.
     public var lateEntry: LateEntry?
 
+    /// A screen; every precaution not in `present` was asked and answered "no".
     public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, recordedAt: Date = Date(),
                 present: Set<Precaution> = [], acknowledgments: [Precaution: String] = [:],
                 validUntil: LocalDate, lateEntry: LateEntry? = nil) {
@@ -149,11 +177,14 @@ public struct PrecautionScreen: Sendable, Hashable, Codable, Identifiable {
         self.validUntil = validUntil; self.lateEntry = lateEntry
     }
 
+    /// True when the screen stands on `date` (from the day it was done to `validUntil`, inclusive).
     public func covers(_ date: LocalDate) -> Bool { date >= LocalDate(recordedAt) && date <= validUntil }
 
     /// Present precautions that are stops: needling cannot go ahead.
     public var stops: [Precaution] { present.filter(\.isStop).sorted { $0.rawValue < $1.rawValue } }
 
+    /// Checks that every present precaution has a reasoned acknowledgment (at least 5 characters, at most 2000) and that `validUntil` is not before the screen.
+    /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()
         for p in present.sorted(by: { $0.rawValue < $1.rawValue }) {

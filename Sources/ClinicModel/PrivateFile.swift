@@ -7,11 +7,14 @@ import Darwin
 
 /// Why a file could not be written: which file, what the system said.
 public struct FileWriteError: Error, Sendable, CustomStringConvertible {
+    /// The file's path.
     public var path: String
+    /// What the system said, in words.
     public var reason: String
     /// True when the file could not be created at all (a folder missing, a name taken), as opposed
     /// to a failure while writing (a full disk).
     public var cannotCreate: Bool
+    /// The failure to write `path`; `cannotCreate` tells creating from writing.
     public init(path: String, reason: String, cannotCreate: Bool) {
         self.path = path; self.reason = reason; self.cannotCreate = cannotCreate
     }

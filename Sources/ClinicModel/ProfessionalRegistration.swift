@@ -72,7 +72,9 @@ extension Practitioner {
 
     /// Longest registration body, number and provider number accepted (the store allows no more).
     public static let registrationBodyLimit = 60
+    /// Longest registration number accepted (40 characters).
     public static let registrationNumberLimit = 40
+    /// Longest provider number accepted (20 characters).
     public static let providerNumberLimit = 20
 
     /// "AHPRA registration PHY0001234567", "registration 12345" (no body on file) or nil: how a
