@@ -15,11 +15,17 @@ public enum ReferralFormat: String, Sendable, Hashable, Codable {
 
 /// One section of a referral letter, kept as readable text plus any coded entries.
 public struct ReferralSection: Sendable, Hashable, Codable {
+    /// One coded entry of a section (a medication, a problem), with its code when the sender gave one.
     public struct CodedEntry: Sendable, Hashable, Codable {
+        /// The code as sent.
         public var code: String?
+        /// The code system as sent (an OID or URI).
         public var codeSystem: String?
+        /// The code's display name as sent.
         public var displayName: String?
+        /// The entry in words, when the letter gave text.
         public var text: String?
+        /// An entry; every part is optional.
         public init(code: String? = nil, codeSystem: String? = nil, displayName: String? = nil, text: String? = nil) {
             self.code = code; self.codeSystem = codeSystem; self.displayName = displayName; self.text = text
         }
@@ -29,11 +35,16 @@ public struct ReferralSection: Sendable, Hashable, Codable {
     public var kind: String
     /// The code as sent (LOINC 42349-1, an NCTIS code...), if any.
     public var code: String?
+    /// The code system of `code` (an OID or URI), if any.
     public var codeSystem: String?
+    /// The section's title as the letter gave it.
     public var title: String
+    /// The section's text, readable as sent.
     public var text: String
+    /// The coded entries of the section.
     public var entries: [CodedEntry]
 
+    /// A section of kind `kind` (Knot's short name for the section's meaning).
     public init(kind: String, code: String? = nil, codeSystem: String? = nil, title: String, text: String,
                 entries: [CodedEntry] = []) {
         self.kind = kind; self.code = code; self.codeSystem = codeSystem; self.title = title
@@ -43,15 +54,20 @@ public struct ReferralSection: Sendable, Hashable, Codable {
 
 /// An attachment carried by a referral (a PDF or plain text in a CDA nonXMLBody).
 public struct ReferralAttachment: Sendable, Hashable, Codable {
+    /// The MIME type (`application/pdf`, `text/plain`).
     public var mediaType: String
+    /// The attachment's bytes, as received.
     public var data: Data
+    /// An attachment of `mediaType`.
     public init(mediaType: String, data: Data) { self.mediaType = mediaType; self.data = data }
 }
 
 /// A referral: who sent the patient, why, and for how long and how many sessions it is valid.
 public struct Referral: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
+    /// The patient the referral is for.
     public var patientID: Int64
+    /// The referring clinician's name, or `unnamedReferrer` when the letter names no one (up to 200 characters, one line).
     public var referrerName: String
 
     /// What a referral records as its referrer when the letter names no one (a system-written
@@ -60,24 +76,37 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
 
     /// Whether the letter named its referrer (a person or an organisation).
     public var referrerIsNamed: Bool { referrerName != Referral.unnamedReferrer }
+    /// The referrer's practice or organisation.
     public var referrerOrganisation: String?
+    /// The referrer's provider number, when the letter gave one.
     public var referrerProviderNumber: String?
+    /// How to reach the referrer (phone, email, address).
     public var referrerContact: String?
+    /// Whom the letter was addressed to.
     public var recipient: String?
+    /// The date of the referral.
     public var date: LocalDate
+    /// The day after which it no longer covers visits (nil: no expiry).
     public var expiresOn: LocalDate?
+    /// How many visits it covers (1-100; nil: no limit).
     public var sessionsAllowed: Int?
+    /// Why the patient was referred, in the referrer's words.
     public var reason: String
+    /// The format the letter arrived in.
     public var format: ReferralFormat
     /// The sender's document id (e.g. CDA `id/@root` + `@extension`).
     public var documentID: String?
     /// The document type as sent (e.g. LOINC 57133-1 "Referral Note").
     public var documentCode: String?
+    /// The document title as sent.
     public var documentTitle: String?
+    /// The letter's sections, in order.
     public var sections: [ReferralSection]
+    /// Attachments the letter carried.
     public var attachments: [ReferralAttachment]
     /// The original letter, byte for byte as received, and its SHA-256 (hex).
     public var originalLetter: Data?
+    /// The SHA-256 of `originalLetter`, hex.
     public var originalSHA256: String?
     /// Warnings raised on import (codes outside the expected value set...).
     public var importWarnings: [String]
@@ -95,6 +124,7 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
     /// The referral this one replaces (an earlier version of the same letter); both are kept.
     public var replacesReferralID: Int64?
 
+    /// A referral; only patient, referrer, date, reason and format are required.
     public init(id: Int64? = nil, patientID: Int64, referrerName: String, referrerOrganisation: String? = nil,
                 referrerProviderNumber: String? = nil, referrerContact: String? = nil, recipient: String? = nil,
                 date: LocalDate, expiresOn: LocalDate? = nil, sessionsAllowed: Int? = nil, reason: String,
@@ -116,6 +146,8 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
         day >= date && (expiresOn.map { day <= $0 } ?? true)
     }
 
+    /// Checks the referrer's name (one line, up to 200), the reason's length, an expiry not before the date, 1-100 sessions, and a date not in the future.
+    /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()
         v.required("referrerName", referrerName)

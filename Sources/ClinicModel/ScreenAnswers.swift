@@ -8,12 +8,16 @@ import Foundation
 /// referral, is an open question that an answer "absent" cannot close: it must be answered
 /// present (with a reason), or the proposed alert dismissed first.
 public struct ScreenAnswers: Sendable, Hashable {
+    /// Precautions answered present.
     public var present: Set<Precaution>
+    /// Precautions answered absent.
     public var absent: Set<Precaution>
+    /// The practitioner's reason for going ahead, for each present precaution.
     public var acknowledgments: [Precaution: String]
     /// The practitioner said "none present" (every precaution absent) in one statement.
     public var nonePresent: Bool
 
+    /// Answers as given; nothing is filled in by default.
     public init(present: Set<Precaution> = [], absent: Set<Precaution> = [],
                 acknowledgments: [Precaution: String] = [:], nonePresent: Bool = false) {
         self.present = present; self.absent = nonePresent ? Set(Precaution.allCases) : absent

@@ -1,5 +1,6 @@
 /// Which side of the body a finding or treatment is on.
 public enum Side: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Left, right, midline (for an unpaired muscle or the spine), or both sides.
     case left, right, midline, bilateral
 
     /// Short form for tables: L, R, M, B.

@@ -2,23 +2,36 @@ import Foundation
 
 /// A likely cause of a trigger point (a coded list plus free text in the finding).
 public enum LikelyCause: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Direct trauma.
     case injury
+    /// A sudden movement.
     case suddenMovement = "sudden-movement"
+    /// A rise in activity or training load.
     case increasedActivity = "increased-activity"
+    /// A sustained posture (desk work, driving).
     case sustainedPosture = "sustained-posture"
+    /// Nerve impingement.
     case nerveImpingement = "nerve-impingement"
+    /// Psychological stress.
     case stress
+    /// A recent illness.
     case illness
+    /// A nutritional deficiency (iron, vitamin D, B12).
     case nutritionalDeficiency = "nutritional-deficiency"
+    /// A metabolic or endocrine condition (thyroid, diabetes).
     case metabolicEndocrine = "metabolic-endocrine"
+    /// Repetitive work or lifting.
     case repetitiveWorkOrLifting = "repetitive-work-or-lifting"
 }
 
 /// Pressure pain threshold measured with an algometer; the probe size is recorded since it
 /// changes the reading.
 public struct PressurePainThreshold: Sendable, Hashable, Codable {
+    /// The threshold, kg/cm² (0-20).
     public var value: KilogramsPerSquareCentimetre
+    /// The algometer's probe area in cm² (1.0 unless told).
     public var probeSizeCm2: Double
+    /// A reading with its probe size.
     public init(value: KilogramsPerSquareCentimetre, probeSizeCm2: Double = 1.0) {
         self.value = value; self.probeSizeCm2 = probeSizeCm2
     }
@@ -26,6 +39,7 @@ public struct PressurePainThreshold: Sendable, Hashable, Codable {
 
 /// A trigger point found on examination.
 public struct TriggerPointFinding: Sendable, Hashable, Codable, Identifiable {
+    /// Whether the trigger point reproduces the complaint (active) or is tender only when pressed (latent).
     public enum Activity: String, Sendable, Hashable, Codable, CaseIterable {
         /// Reproduces the patient's complaint.
         case active
@@ -35,19 +49,28 @@ public struct TriggerPointFinding: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
     /// A `Muscle.id` from the catalogue.
     public var muscleID: String
+    /// The side it was found on.
     public var side: Side
     /// A named location (e.g. "TrP1, mid-belly") when the clinic uses them.
     public var location: String?
+    /// Active or latent.
     public var activity: Activity
+    /// A taut band was palpable.
     public var tautBand: Bool
+    /// A local twitch response was seen.
     public var localTwitchResponse: Bool
+    /// Pressing it reproduced the referred pain.
     public var referredPainReproduced: Bool
     /// Tenderness on pressure, NPRS.
     public var tenderness: NPRS?
+    /// An algometer reading, when taken.
     public var pressurePainThreshold: PressurePainThreshold?
+    /// Likely causes from the coded list.
     public var likelyCauses: [LikelyCause]
+    /// Free text.
     public var notes: String?
 
+    /// A finding; a taut band is assumed present unless told otherwise.
     public init(id: Int64? = nil, muscleID: String, side: Side, location: String? = nil,
                 activity: Activity, tautBand: Bool = true, localTwitchResponse: Bool = false,
                 referredPainReproduced: Bool = false, tenderness: NPRS? = nil,
@@ -59,8 +82,11 @@ public struct TriggerPointFinding: Sendable, Hashable, Codable, Identifiable {
         self.pressurePainThreshold = pressurePainThreshold; self.likelyCauses = likelyCauses; self.notes = notes
     }
 
+    /// The muscle from the catalogue; nil when `muscleID` names none.
     public var muscle: Muscle? { MuscleCatalogue.muscle(id: muscleID) }
 
+    /// Checks the muscle and side against the catalogue and the free-text fields' lengths.
+    /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()
         validateMuscleAndSide(muscleID: muscleID, side: side, into: &v)

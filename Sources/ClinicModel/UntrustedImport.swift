@@ -11,6 +11,7 @@ public struct UntrustedImport: Sendable, Hashable, Codable {
     /// Why the export was not trusted: "unsigned", which key signed it, which records failed.
     public var reason: String
 
+    /// The mark for a record imported from `file` at `importedAt`, untrusted for `reason`.
     public init(importedAt: Date, file: String, reason: String) {
         self.importedAt = importedAt; self.file = file; self.reason = reason
     }

@@ -12,6 +12,7 @@ public struct ValidationError: Error, Sendable, Equatable, Hashable, CustomStrin
     /// The rule in plain words, e.g. `must be between 0 and 10 (NPRS)`.
     public var rule: String
 
+    /// An error saying `value` of `field` breaks `rule`.
     public init(field: String, value: String, rule: String) {
         self.field = field
         self.value = value
@@ -30,17 +31,23 @@ public struct ValidationError: Error, Sendable, Equatable, Hashable, CustomStrin
 
 /// Several rule violations found at once (a form is checked whole, not one field at a time).
 public struct ValidationErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The errors, in the order found.
     public var errors: [ValidationError]
+    /// Errors found together; throw it only when the list is not empty.
     public init(_ errors: [ValidationError]) { self.errors = errors }
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }
 
 /// Collects rule violations while a value is checked, then throws them together.
 public struct Validator: Sendable {
+    /// The errors found so far.
     public private(set) var errors: [ValidationError] = []
+    /// An empty validator.
     public init() {}
 
+    /// Records one error.
     public mutating func add(_ error: ValidationError) { errors.append(error) }
+    /// Records that `value` of `field` breaks `rule`.
     public mutating func add(_ field: String, _ value: String, _ rule: String) {
         errors.append(ValidationError(field: field, value: value, rule: rule))
     }
@@ -54,11 +61,13 @@ public struct Validator: Sendable {
             errors.append(ValidationError(field: parent, value: "", rule: "\(error)"))
         }
     }
+    /// Records an error when `value` is nil or blank.
     public mutating func required(_ field: String, _ value: String?) {
         if (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             add(field, "", "is required")
         }
     }
+    /// Records an error when `value` is longer than `limit` characters.
     public mutating func maxLength(_ field: String, _ value: String?, _ limit: Int) {
         if let value, value.count > limit {
             add(field, String(value.prefix(20)) + "…", "is longer than \(limit) characters")
@@ -81,6 +90,8 @@ public struct Validator: Sendable {
             add(field, "", "must not contain control characters")
         }
     }
+    /// Throws the errors found together, if any.
+    /// - Throws: `ValidationErrors` when any rule was broken.
     public func finish() throws(ValidationErrors) {
         if !errors.isEmpty { throw ValidationErrors(errors) }
     }
