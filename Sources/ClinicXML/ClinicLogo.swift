@@ -10,7 +10,9 @@ import LibXML
 /// Nothing is rewritten: a logo that passes is embedded as it is (as a data: image, which a
 /// browser never runs scripts in); one that does not is refused naming what was found.
 public enum ClinicLogo {
+    /// The largest logo accepted: 100 KiB.
     public static let maxBytes = 100 * 1024
+    /// The eight bytes every PNG file starts with.
     public static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     static let svgNamespace = "http://www.w3.org/2000/svg"
     static let forbiddenElements: Set<String> = ["script", "foreignObject", "iframe", "embed", "object", "audio", "video",

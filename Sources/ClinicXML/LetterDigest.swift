@@ -3,6 +3,7 @@ import Crypto
 
 /// The SHA-256 of a letter or file as lower-case hex, the form Knot stores beside originals.
 public enum LetterDigest {
+    /// The SHA-256 of `data` as 64 lower-case hex digits.
     public static func sha256Hex(_ data: Data) -> String {
         SHA256.hash(data: data).map { byte in
             let hex = String(byte, radix: 16)

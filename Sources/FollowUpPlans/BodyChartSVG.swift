@@ -11,13 +11,18 @@ public enum BodyChartSVG {
     public struct Mark: Sendable, Hashable {
         /// The home-program number printed in the mark.
         public var number: Int
+        /// The muscle the mark is for (`Muscle.id`).
         public var muscleID: String
         /// Left, right or midline (a bilateral spot gives two marks).
         public var side: Side
+        /// The figure the mark is drawn on.
         public var view: BodyView
+        /// The mark's centre across the chart, in SVG units.
         public var x: Double
+        /// The mark's centre down the chart, in SVG units.
         public var y: Double
 
+        /// A mark at `x`, `y` on the figure `view`.
         public init(number: Int, muscleID: String, side: Side, view: BodyView, x: Double, y: Double) {
             self.number = number; self.muscleID = muscleID; self.side = side; self.view = view; self.x = x; self.y = y
         }
@@ -25,12 +30,17 @@ public enum BodyChartSVG {
 
     /// Where the two figures sit in the chart.
     public struct Layout: Sendable, Hashable {
+        /// Width of one figure's box, in SVG units.
         public var figureWidth: Double
+        /// Height of one figure's box, in SVG units.
         public var figureHeight: Double
         /// Top-left corner of each figure's box.
         public var frontOrigin: (x: Double, y: Double) { (x: 10, y: 30) }
+        /// Top-left corner of the back figure's box.
         public var backOrigin: (x: Double, y: Double) { (x: 30 + figureWidth, y: 30) }
+        /// Width of the whole chart, in SVG units.
         public var width: Double { 40 + 2 * figureWidth }
+        /// Height of the whole chart, in SVG units.
         public var height: Double { 30 + figureHeight + 32 }
 
         /// The figure box for a view: origin and size.
@@ -40,6 +50,7 @@ public enum BodyChartSVG {
         }
     }
 
+    /// The layout every chart uses (the figures' own size).
     public static let layout = Layout(figureWidth: BodyFigure.width, figureHeight: BodyFigure.height)
 
     /// Marks for the plan's numbered home-program spots.

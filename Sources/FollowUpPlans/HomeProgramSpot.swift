@@ -7,12 +7,16 @@ import ClinicModel
 /// not from the visit, so they still match after the practitioner removes or adds items. An
 /// `adverse-event.no-self-release` item names its site but is not numbered or charted.
 public struct HomeProgramSpot: Sendable, Hashable {
+    /// The spot's number, from 1.
     public var number: Int
+    /// The muscle (`Muscle.id`).
     public var muscleID: String
+    /// The side, when the item names one.
     public var side: Side?
     /// The item's index in `plan.items`.
     public var itemIndex: Int
 
+    /// A spot numbered `number` for item `itemIndex` of the plan.
     public init(number: Int, muscleID: String, side: Side?, itemIndex: Int) {
         self.number = number; self.muscleID = muscleID; self.side = side; self.itemIndex = itemIndex
     }

@@ -11,6 +11,7 @@ import Mustache
 public struct LetterTemplate: Sendable, Hashable {
     /// "referrer.greeting".
     public var name: String
+    /// Whether the part belongs to the patient's plan or the referrer's letter.
     public var audience: PlanAudience
     /// What the part is, for `knot template list`.
     public var summary: String
@@ -21,11 +22,15 @@ public struct LetterTemplate: Sendable, Hashable {
 /// A template that does not parse or reaches outside its letter: which template, which line,
 /// and why. Raised when the template is saved, so a letter is never half made from it.
 public struct LetterTemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The template's name.
     public var template: String
+    /// The line of the problem (1-based).
     public var line: Int
+    /// The column of the problem (1-based).
     public var column: Int
     /// The text of the offending line.
     public var lineText: String
+    /// What is wrong, in words.
     public var rule: String
     public var description: String { "template \(template), line \(line), column \(column): \(rule)" }
 }
@@ -36,6 +41,7 @@ public struct LetterTemplateError: Error, Sendable, Equatable, CustomStringConve
 /// templates), no inheritance, no changing the delimiters, no lambdas (nothing given to a
 /// template is code). Output is plain text; the HTML renderer escapes it like any other text.
 public enum LetterTemplates {
+    /// Every template part a clinic can change, with Knot's wording.
     public static let all: [LetterTemplate] = [
         LetterTemplate(name: "patient.opening", audience: .patient,
                        summary: "paragraphs before the patient's plan (none by default)",
@@ -67,6 +73,7 @@ public enum LetterTemplates {
                        """),
     ]
 
+    /// The template named `name`, nil when there is none.
     public static func named(_ name: String) -> LetterTemplate? { all.first { $0.name == name } }
 
     /// The longest template text accepted (the store allows no more).

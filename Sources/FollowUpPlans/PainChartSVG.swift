@@ -6,7 +6,9 @@ import ClinicModel
 /// visit by visit", and irregular gaps would squeeze the points that matter. Each point is
 /// labelled with its score and date; when there are many visits only some dates are labelled.
 public enum PainChartSVG {
+    /// Width of the chart, in SVG units.
     public static let width = 480.0
+    /// Height of the chart, in SVG units.
     public static let height = 210.0
     /// The plotting area (NPRS 10 at the top, 0 at the bottom).
     static let plot = (left: 44.0, right: 460.0, top: 18.0, bottom: 160.0)

@@ -6,6 +6,7 @@ import ClinicModel
 /// One value rather than many parameters so that the builder and every renderer see the same
 /// facts; `today` is injected so plans, letters and golden files are deterministic.
 public struct PlanContext: Sendable {
+    /// The patient the plan is for.
     public var patient: Patient
     /// The signed visit the plan follows.
     public var visit: Visit
@@ -15,7 +16,9 @@ public struct PlanContext: Sendable {
     public var referral: Referral?
     /// Sessions used on `referral`, counting this visit.
     public var sessionsUsed: Int
+    /// The practitioner who signed the visit (named in letters).
     public var practitioner: Practitioner
+    /// The clinic's name, printed on plans and letters.
     public var clinicName: String
     /// The number patients should call with questions (printed in "when to call" advice).
     public var clinicPhone: String?
@@ -38,6 +41,7 @@ public struct PlanContext: Sendable {
     /// a template not here uses Knot's wording.
     public var templates: [String: String] = [:]
 
+    /// The facts for a plan; `today` fixes the plan's date so output is repeatable.
     public init(patient: Patient, visit: Visit, history: [Visit], referral: Referral? = nil,
                 sessionsUsed: Int = 0, practitioner: Practitioner, clinicName: String,
                 clinicPhone: String? = nil, emergencyNumber: String = "000", today: LocalDate,

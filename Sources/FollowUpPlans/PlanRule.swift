@@ -16,16 +16,25 @@ public enum PlanRule {
     public static let selfManagementEducation = "self-management.education"
 
     // After dry needling
+    /// Soreness after needling is common and settles within 24 to 48 hours.
     public static let afterNeedlingSoreness = "after-needling.soreness"
+    /// Bruising at a needle site, what to expect.
     public static let afterNeedlingBruising = "after-needling.bruising"
+    /// What helps after needling (moving gently, heat).
     public static let afterNeedlingWhatHelps = "after-needling.what-helps"
+    /// When to call the clinic after needling.
     public static let afterNeedlingWhenToCall = "after-needling.when-to-call"
 
     // Biomechanics
+    /// Foot posture pronated on FPI-6: footwear and orthoses review.
     public static let footPosturePronated = "biomech.fpi-pronated"
+    /// Foot posture supinated on FPI-6: cushioned footwear.
     public static let footPostureSupinated = "biomech.fpi-supinated"
+    /// A short knee-to-wall lunge: the calf program.
     public static let calfProgram = "biomech.calf-program"
+    /// A stiff big toe joint (1st MTP): mobility exercises.
     public static let halluxMobility = "biomech.hallux-mobility"
+    /// A leg length difference: assessment for a heel raise.
     public static let legLength = "biomech.leg-length"
     /// Prefix of the gait rules; the full id adds the observation's code, e.g.
     /// `biomech.gait.over-pronation`.
@@ -34,15 +43,23 @@ public enum PlanRule {
     public static func gait(_ code: String) -> String { gaitPrefix + code }
 
     // Activity and load
+    /// Keep active within comfort and build back up.
     public static let activityLoad = "activity.load"
+    /// Break up long spells of sitting or standing.
     public static let activityPostureBreaks = "activity.posture-breaks"
+    /// A graded return to sport and harder activity.
     public static let activityGradedReturn = "activity.graded-return"
+    /// Varying repetitive work tasks.
     public static let activityWorkTasks = "activity.work-tasks"
+    /// Stress and muscle tension.
     public static let activityStress = "activity.stress"
+    /// Medical factors that keep trigger points going (ask the GP).
     public static let activityMedicalFactors = "activity.medical-factors"
 
     // Red flags
+    /// Signs of infection at a needle site (after any needling).
     public static let redFlagInfection = "red-flag.infection"
+    /// Signs of a pneumothorax (after needling a muscle over the lung fields).
     public static let redFlagPneumothorax = "red-flag.pneumothorax"
 
     // Adverse events (significant or serious) at the visit
@@ -60,7 +77,10 @@ public enum PlanRule {
     public static func outcome(_ scale: OutcomeScale) -> String { outcomePrefix + scale.rawValue }
 
     // Review
+    /// The review date.
     public static let reviewDate = "review.date"
+    /// Referral sessions used and left.
     public static let reviewSessions = "review.sessions"
+    /// A referral that expires before the review.
     public static let reviewReferralExpiry = "review.referral-expiry"
 }

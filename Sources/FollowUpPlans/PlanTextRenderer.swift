@@ -7,6 +7,7 @@ import ClinicModel
 /// red flags are boxed in `!` lines, and the pain trend is drawn as bars. Widths are terminal
 /// columns (wide characters count two); a width under 30 is treated as 30.
 public enum PlanTextRenderer {
+    /// The plan as plain text for `audience`, wrapped to `width` terminal columns.
     public static func render(_ plan: FollowUpPlan, context: PlanContext, audience: PlanAudience,
                               width: Int = 80) -> String {
         let width = max(width, 30)

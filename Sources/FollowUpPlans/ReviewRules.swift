@@ -33,6 +33,7 @@ public struct ReviewRules: Sendable, Codable, Hashable {
     /// Days to the review after a significant adverse event at the visit.
     public var significantAdverseEventDays: Int
 
+    /// Rules with the given days and triggers; the defaults are `standard`.
     public init(acuteDays: Int = 7, chronicDays: Int = 14, acutePainAtLeast: Int? = 7,
                 firstVisitOfEpisodeIsAcute: Bool = true, firstNeedlingIsAcute: Bool = true,
                 newEpisodeAfterDays: Int = 90, seriousAdverseEventDays: Int = 1, significantAdverseEventDays: Int = 3) {
@@ -119,9 +120,11 @@ public struct ReviewDecision: Sendable, Hashable {
     public enum Pace: String, Sendable, Hashable { case acute, chronic }
     /// What made the visit acute.
     public enum Reason: Sendable, Hashable, CustomStringConvertible {
+        /// The first visit of an episode of care.
         case firstVisitOfEpisode
         /// The NPRS that reached the threshold.
         case highPain(Int)
+        /// The first dry needling of the episode.
         case firstNeedling
         /// The most severe significant or serious adverse event at the visit.
         case adverseEvent(AdverseEvent.Kind, AdverseEvent.Severity)
@@ -136,8 +139,11 @@ public struct ReviewDecision: Sendable, Hashable {
             }
         }
     }
+    /// Acute or chronic.
     public var pace: Pace
+    /// Days from the visit to the review.
     public var days: Int
+    /// The review date (on a day the clinic is open).
     public var date: LocalDate
     /// Empty when chronic.
     public var reasons: [Reason]

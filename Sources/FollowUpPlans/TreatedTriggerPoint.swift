@@ -9,6 +9,7 @@ import ClinicModel
 public struct TreatedTriggerPoint: Sendable, Hashable {
     /// Why the spot is in the home program.
     public enum Reason: String, Sendable, Hashable, CaseIterable, Comparable {
+        /// Needled at the visit.
         case needled
         /// Ischaemic compression or pressure release in the clinic.
         case pressureReleased = "pressure-released"
@@ -20,11 +21,14 @@ public struct TreatedTriggerPoint: Sendable, Hashable {
         }
     }
 
+    /// The muscle (`Muscle.id`).
     public var muscleID: String
     /// Left, right or midline (never bilateral).
     public var side: Side
+    /// Why the spot is in the home program (at least one reason).
     public var reasons: Set<Reason>
 
+    /// A spot for `muscleID` on `side`.
     public init(muscleID: String, side: Side, reasons: Set<Reason>) {
         self.muscleID = muscleID; self.side = side; self.reasons = reasons
     }

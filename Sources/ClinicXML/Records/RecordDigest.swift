@@ -7,6 +7,7 @@ import LibXML
 public struct ExportedRecord: Sendable, Hashable {
     /// "practitioner", "patient", "referral", "consent", "screen", "visit", "amendment" or "plan".
     public var kind: String
+    /// The record's id in the exporting clinic.
     public var id: Int64
     /// The SHA-256 of the record as read back (`RecordDigest`).
     public var digest: String

@@ -5,8 +5,11 @@ import Foundation
 /// Every field is optional and nothing is filled in for you: an export carries a timestamp only
 /// when one is passed, so that exporting the same records twice gives the same bytes.
 public struct RecordsExportHeader: Sendable, Hashable {
+    /// The clinic's name, when known.
     public var clinic: String?
+    /// When the export was written (left out to make repeatable bytes).
     public var exportedAt: Date?
+    /// The handle of the practitioner who exported.
     public var exportedBy: String?
     /// The program and version that wrote it, e.g. "knot 1.0".
     public var software: String?
@@ -19,15 +22,21 @@ public struct RecordsExportHeader: Sendable, Hashable {
 
     /// One template the clinic changed: its name, its text kept exactly, who changed it and when.
     public struct Template: Sendable, Hashable {
+        /// The template's name.
         public var name: String
+        /// The template's Mustache text, exactly as the clinic changed it.
         public var body: String
+        /// When it was last changed.
         public var changedAt: Date
+        /// The handle of the person who changed it.
         public var changedBy: String
+        /// A changed template from its parts.
         public init(name: String, body: String, changedAt: Date, changedBy: String) {
             self.name = name; self.body = body; self.changedAt = changedAt; self.changedBy = changedBy
         }
     }
 
+    /// A header; every part may be left out.
     public init(clinic: String? = nil, exportedAt: Date? = nil, exportedBy: String? = nil, software: String? = nil,
                 settings: [String: String] = [:], templates: [Template] = []) {
         self.settings = settings

@@ -77,6 +77,8 @@ public final class RecordsExportWriter {
         try perform(moving: .header, what: "the header") { encoder in try encoder.header(header) }
     }
 
+    /// Writes one practitioner; practitioners come after the header and before any patient.
+    /// - Throws: `ClinicXMLError` when the order is broken or the document cannot be written.
     public func write(_ practitioner: Practitioner) throws(ClinicXMLError) {
         try perform(moving: .practitioners, what: "a practitioner") { encoder in try encoder.practitioner(practitioner) }
     }
@@ -87,6 +89,8 @@ public final class RecordsExportWriter {
         try perform(moving: .patients, what: "a patient") { encoder in try encoder.patientRecord(record) }
     }
 
+    /// Writes one audit event; the audit trail comes last, after every patient.
+    /// - Throws: `ClinicXMLError` when the order is broken or the document cannot be written.
     public func write(_ entry: AuditEntry) throws(ClinicXMLError) {
         try perform(moving: .audit, what: "an audit event") { encoder in try encoder.auditEntry(entry) }
     }
