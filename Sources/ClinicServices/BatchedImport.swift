@@ -8,7 +8,9 @@ import LibXML
 /// What `importAll` gives back: one outcome per file it reached, in order, and the first file
 /// the user may not import (those files are left out of the outcomes, as `knot import` always did).
 public struct ImportRun {
+    /// One outcome per file reached, in the order given.
     public var outcomes: [ImportOutcome]
+    /// Why the import stopped before a file the user may not import (a `ServiceError.forbidden`); nil when it did not.
     public var forbidden: Error?
 }
 

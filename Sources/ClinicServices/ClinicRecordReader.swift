@@ -143,12 +143,15 @@ extension ClinicRecordReader {
     /// Checks the chain and the keyed seals, with no anchor.
     public func verifyAudit() throws -> AuditVerification { try verifyAudit(anchor: nil) }
 
+    /// The first `limit` patients by name (archived ones only when asked for).
     public func patientSummaries(includeArchived: Bool = false, limit: Int = 500) throws -> [PatientSummary] {
         try patientSummaries(includeArchived: includeArchived, limit: limit, offset: 0)
     }
+    /// The first 50 patients whose fields prefix-match every word of `query`.
     public func searchPatients(_ query: String, includeArchived: Bool = false) throws -> [PatientSummary] {
         try searchPatients(query, includeArchived: includeArchived, limit: 50)
     }
+    /// The patient's referrals with sessions used, newest first, without their letters.
     public func referralStatuses(patientID: Int64) throws -> [ReferralStatus] {
         try referralStatuses(patientID: patientID, withLetters: false)
     }

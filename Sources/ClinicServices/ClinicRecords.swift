@@ -130,44 +130,59 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
 /// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,
 /// `at` now, `what` "chart").
 extension ClinicRecords {
+    /// Records that `actor` opened the patient's chart.
     public func auditView(patientID: Int64, actor: String) throws { try auditView(patientID: patientID, actor: actor, what: "chart") }
+    /// Adds a new patient with a new id (an empty record number gets the next one), audited.
     @discardableResult public func insertPatient(_ patient: Patient, actor: String, today: LocalDate = .today()) throws -> Patient {
         try insertPatient(patient, actor: actor, preservingID: false, today: today)
     }
+    /// Adds a new practitioner account with a new id, audited.
     @discardableResult public func insertPractitioner(_ p: Practitioner, actor: String) throws -> Practitioner {
         try insertPractitioner(p, actor: actor, preservingID: false)
     }
+    /// Stores a practitioner's changed details, audited.
     public func updatePractitioner(_ p: Practitioner, actor: String) throws {
         try updatePractitioner(p, actor: actor, detail: nil)
     }
+    /// Adds a new referral with a new id, audited.
     @discardableResult public func insertReferral(_ r: Referral, actor: String) throws -> Referral {
         try insertReferral(r, actor: actor, preservingID: false)
     }
+    /// Adds a new consent with a new id, audited.
     @discardableResult public func insertConsent(_ c: Consent, actor: String) throws -> Consent {
         try insertConsent(c, actor: actor, preservingID: false)
     }
+    /// Adds a new precaution screen with a new id, audited.
     @discardableResult public func insertScreen(_ s: PrecautionScreen, actor: String) throws -> PrecautionScreen {
         try insertScreen(s, actor: actor, preservingID: false)
     }
+    /// Adds a new visit with a new id, audited.
     @discardableResult public func insertVisit(_ v: Visit, actor: String) throws -> Visit {
         try insertVisit(v, actor: actor, preservingID: false)
     }
+    /// Signs a visit now: from then on it is only amended.
     public func signVisit(id: Int64, actor: String) throws { try signVisit(id: id, at: Date(), actor: actor) }
+    /// Adds a trigger-point finding with a new id to a draft.
     @discardableResult public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?) throws -> TriggerPointFinding {
         try insertTriggerPoint(f, visitID: visitID, actor: actor, preservingID: false)
     }
+    /// Adds a biomechanical finding with a new id to a draft.
     @discardableResult public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?) throws -> BiomechanicalFinding {
         try insertBiomechanical(f, visitID: visitID, actor: actor, preservingID: false)
     }
+    /// Adds a treatment with a new id to a draft.
     @discardableResult public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?) throws -> Treatment {
         try insertTreatment(t, visitID: visitID, actor: actor, preservingID: false)
     }
+    /// Adds a needling entry with a new id to a draft.
     @discardableResult public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?) throws -> NeedlingEntry {
         try insertNeedling(e, visitID: visitID, actor: actor, preservingID: false)
     }
+    /// Adds an amendment with a new id to a signed visit, audited.
     @discardableResult public func insertAmendment(_ a: Amendment, actor: String) throws -> Amendment {
         try insertAmendment(a, actor: actor, preservingID: false)
     }
+    /// Adds a plan version with a new id, audited.
     @discardableResult public func insertPlan(_ plan: FollowUpPlan, actor: String) throws -> FollowUpPlan {
         try insertPlan(plan, actor: actor, preservingID: false)
     }

@@ -5,6 +5,7 @@ import ClinicModel
 /// A reception user holds `.reception`, a practitioner `.practitioner`; a clinic administrator
 /// holds `.administrator` beside either (the practitioner made by `knot init` is one).
 public enum ClinicRole: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    /// Reception, practitioner, or clinic administrator (held beside one of the others).
     case reception, practitioner, administrator
 
     /// Reception below practitioner below administrator: no one grants a role above their own.

@@ -17,6 +17,7 @@ public final class ClinicSession: Sendable {
     public let user: Practitioner?
     /// Who the audit trail names: the user's handle, else the OS user.
     public let actor: String
+    /// Where the session logs (no patient data goes into it).
     public let logger: Logger
     /// A session for in-process tools acting for the clinic as a whole (benchmarks, test set-up),
     /// never a person at a terminal: `knot` never makes one.
@@ -25,6 +26,7 @@ public final class ClinicSession: Sendable {
     /// needed, since `knot init` or a clinic export imported in the same run may have made it.
     let pendingHandle: String?
 
+    /// A session for `user` on `database`; the audit trail names `actor`, else the user's handle, else the OS user.
     public convenience init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
         self.init(database: database, user: user, actor: actor, logger: logger, maintenance: false)
     }
@@ -172,6 +174,7 @@ public final class ClinicSession: Sendable {
         try authorize(.readClinicalNotes)
     }
 
+    /// True when the user works as reception (no clinical notes).
     public var isReception: Bool { user?.role == .reception }
 
     /// Without an account: setting up is allowed on a database with no accounts (init, the

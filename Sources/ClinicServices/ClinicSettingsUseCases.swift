@@ -23,10 +23,13 @@ public struct ClinicSettingsSummary: Sendable, Codable, Equatable {
 /// The clinic's default needles: what `knot needle add` takes when the practitioner gives no
 /// brand, size or lot; a lot past its expiry is refused at needling.
 public struct NeedleStock: Sendable, Codable, Equatable {
+    /// The default needle brand.
     public var brand: String?
     /// "0.25x40" (gauge x length, mm).
     public var size: String?
+    /// The default lot number.
     public var lot: String?
+    /// The last day the default lot may be used.
     public var lotExpiry: LocalDate?
 
     /// Whether the stock lot may not be used on `date` (used after its expiry day).
@@ -36,32 +39,48 @@ public struct NeedleStock: Sendable, Codable, Equatable {
 /// A change to the clinic's details: nil leaves a field as it is; `clear` removes fields
 /// (named by their option without dashes, e.g. "website") so they fall back to their default.
 public struct ClinicSettingsChange: Sendable, Hashable {
+    /// The clinic's name.
     public var name: String?
+    /// The postal address.
     public var address: String?
+    /// The phone number.
     public var phone: String?
+    /// The email address.
     public var email: String?
+    /// The web address.
     public var website: String?
+    /// The business number (ABN, NZBN, EIN...).
     public var businessNumber: String?
+    /// The two-letter country code, which chooses the default emergency number.
     public var country: String?
+    /// The emergency number named in "get help urgently" lines.
     public var emergencyNumber: String?
     /// "mon-fri", "mon,tue,thu"...
     public var openDays: String?
+    /// Days to the review for an acute visit.
     public var acuteDays: Int?
+    /// Days to the review otherwise.
     public var chronicDays: Int?
     /// 0 turns the high-pain trigger off.
     public var acutePainAtLeast: Int?
+    /// Days to the review after a serious adverse event.
     public var seriousAdverseEventDays: Int?
+    /// Days to the review after a significant adverse event.
     public var significantAdverseEventDays: Int?
+    /// The default needle brand.
     public var needleBrand: String?
     /// "0.25x40".
     public var needleSize: String?
+    /// The default needle lot number.
     public var needleLot: String?
     /// YYYY-MM-DD.
     public var needleLotExpiry: String?
     /// A PNG or SVG for the HTML letterhead (checked by `ClinicLogo`).
     public var logo: Data?
+    /// Fields to remove so they fall back to their default (names from `clearable`).
     public var clear: Set<String> = []
 
+    /// A change that changes nothing; set the fields to change.
     public init() {}
 
     /// The fields `clear` accepts.
@@ -69,6 +88,7 @@ public struct ClinicSettingsChange: Sendable, Hashable {
                                    "emergency-number", "open-days", "review-rules",
                                    "needle-brand", "needle-size", "needle-lot", "needle-lot-expiry", "logo"]
 
+    /// True when the change sets and clears nothing.
     public var isEmpty: Bool { self == ClinicSettingsChange() }
 }
 

@@ -6,10 +6,13 @@ import ClinicModel
 ///
 /// Read in one transaction, so the needle count and the revision agree with each other.
 public struct DraftSnapshot: Sendable, Hashable {
+    /// The draft visit with its entries.
     public var visit: Visit
     /// The draft's revision in the store (findings and needling bump it too).
     public var revision: Int
+    /// The patient's consents.
     public var consents: [Consent]
+    /// The patient's precaution screens.
     public var screens: [PrecautionScreen]
     /// Precautions confirmed on the patient's chart (empty when the patient is not found).
     public var confirmedPrecautions: [Precaution]

@@ -14,6 +14,7 @@ public struct ImportPreview: Sendable {
     /// The referral letter as read; nil for any other document, or one that cannot be read.
     public var letter: IncomingReferral?
 
+    /// A preview from its parts.
     public init(outcome: ImportOutcome, kind: DocumentKind?, letter: IncomingReferral?) {
         self.outcome = outcome
         self.kind = kind

@@ -7,6 +7,7 @@ import LibXML
 
 /// The outcome of importing one file, for the per-file summary (`knot import`, `--json`).
 public struct ImportOutcome: Sendable, Codable {
+    /// What happened to the file.
     public enum Status: String, Sendable, Codable {
         /// New records written.
         case created
@@ -27,14 +28,23 @@ public struct ImportOutcome: Sendable, Codable {
         /// The status as the import summary prints it ("NOT FILED").
         public var label: String { self == .notFiled ? "not filed" : rawValue }
     }
+    /// The file as named to `knot import`.
     public var file: String
+    /// What happened to it.
     public var status: Status
+    /// The format it was read as (`knot`, `cda`, `fhir`, `records`), when it could be read.
     public var format: String?
+    /// What happened, in one line for the summary.
     public var detail: String
+    /// Patients written.
     public var patients: Int = 0
+    /// Referrals written.
     public var referrals: Int = 0
+    /// Visits written (clinic exports).
     public var visits: Int = 0
+    /// Alerts proposed for a practitioner to review.
     public var proposedAlerts: Int = 0
+    /// What was left out or doubtful, in words.
     public var warnings: [String] = []
     /// For a conflict: the held letter's id (`knot referral resolve ID`); nil in a dry run.
     public var conflictID: Int64?
@@ -51,9 +61,13 @@ public struct ImportOutcome: Sendable, Codable {
 
 /// A patient on file a doubtful letter might be about, for the person filing it to choose.
 public struct ImportCandidate: Sendable, Codable, Hashable {
+    /// The patient's record number.
     public var recordNumber: String
+    /// The patient's name as lists show it.
     public var name: String
+    /// The patient's date of birth.
     public var dateOfBirth: LocalDate
+    /// A candidate from its parts.
     public init(recordNumber: String, name: String, dateOfBirth: LocalDate) {
         self.recordNumber = recordNumber; self.name = name; self.dateOfBirth = dateOfBirth
     }
@@ -70,6 +84,7 @@ public enum ReferralFiling: Sendable, Hashable {
 
 /// Options for `knot import`.
 public struct ImportOptions: Sendable {
+    /// The largest file read, in bytes; a larger one is refused unread.
     public var maxBytes: Int
     /// An extra (full) schema every CDA document must also satisfy (`--schema FILE`).
     /// Compiled once for the whole import, not once per file.
@@ -84,6 +99,7 @@ public struct ImportOptions: Sendable {
     /// or the body) is imported without those elements, each listed in the outcome's warnings.
     public var strict = false
 
+    /// Options with the given size cap; `dryRun` reads and validates only.
     public init(maxBytes: Int = ParseOptions.defaultMaxBytes, dryRun: Bool = false) {
         self.maxBytes = maxBytes; self.dryRun = dryRun
     }

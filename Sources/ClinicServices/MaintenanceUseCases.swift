@@ -4,11 +4,17 @@ internal import ClinicStore
 
 /// What `knot check` found.
 public struct CheckReport: Sendable, Codable {
+    /// The database file checked.
     public var path: String
+    /// The migrations applied, by name, oldest first.
     public var migrations: [String]
+    /// What SQLite's integrity and foreign-key checks found (empty when sound).
     public var integrityProblems: [String]
+    /// How many audit events the trail holds.
     public var auditEvents: Int
+    /// The first break in the audit chain, in words; nil when it holds.
     public var auditProblem: String?
+    /// The hash of the newest audit event.
     public var auditHeadHash: String
     /// Forms typed in the front end and neither saved nor discarded, oldest first (not a
     /// problem: a reminder, since they wait until their practitioner comes back to them).
@@ -21,6 +27,7 @@ public struct CheckReport: Sendable, Codable {
     public var tamperEvidence: [String] = []
     /// Accounts anyone may claim (not bound to an operating-system user): a warning, not a problem for `ok`.
     public var accountWarnings: [String] = []
+    /// True when the database and the audit chain are sound.
     public var ok: Bool { integrityProblems.isEmpty && auditProblem == nil }
 }
 
@@ -28,17 +35,23 @@ public struct CheckReport: Sendable, Codable {
 public struct UnsavedForm: Sendable, Codable, Hashable {
     /// What it belongs to: "visit:219", "amend:57", "patient:new"...
     public var slot: String
+    /// The handle of the practitioner who typed it.
     public var practitioner: String
     /// Which form: "needling", "triggerPoint", "amend", "patient"...
     public var form: String
+    /// When it was last saved.
     public var savedAt: Date
 }
 
 /// A record past the retention period, for the clinic to decide on (nothing is deleted).
 public struct RetentionItem: Sendable, Codable {
+    /// The patient.
     public var patient: PatientSummary
+    /// The last visit or other contact, when there was one.
     public var lastContact: LocalDate?
+    /// The day the record may be destroyed after.
     public var retainUntil: LocalDate
+    /// The rule that set that day, in words ("adult: 7 years after last contact").
     public var rule: String
 }
 

@@ -4,6 +4,7 @@ internal import ClinicStore
 
 /// Why `knot init --from` made no clinic: the export was refused (nothing was left behind).
 public struct NewClinicRefused: Error, Sendable, CustomStringConvertible {
+    /// What the import of the export said.
     public var outcome: ImportOutcome
     public var description: String {
         "\(outcome.file): \(outcome.detail.split(separator: "\n").joined(separator: "; ")); no clinic was created"

@@ -8,6 +8,7 @@ internal import ClinicStore
 public struct PossibleDuplicatePatient: Error, Sendable, CustomStringConvertible {
     /// Who was being registered (not saved).
     public var patient: Patient
+    /// Patients on file who may be the same person, with the reasons.
     public var candidates: [DuplicateCandidate]
 
     /// Whether a candidate holds one of the same identifiers (which no confirmation can share).
@@ -28,7 +29,9 @@ public struct PossibleDuplicatePatient: Error, Sendable, CustomStringConvertible
 
 /// What `knot patient merge` did: the record kept, the record merged into it, rows moved per table.
 public struct PatientMergeSummary: Sendable, Codable {
+    /// The record kept.
     public var kept: PatientSummary
+    /// The record merged into it.
     public var merged: PatientSummary
     /// Rows moved from the merged record to the kept one, per table (tables with none left out).
     public var moved: [String: Int]

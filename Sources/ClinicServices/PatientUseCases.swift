@@ -4,10 +4,13 @@ internal import ClinicStore
 
 /// What the chart opens on: the patient, alerts, referrals with sessions left, the timeline.
 public struct PatientChart: Sendable, Codable {
+    /// The patient with alerts.
     public var patient: Patient
+    /// The patient's referrals with sessions used.
     public var referrals: [ReferralStatus]
     /// Empty for reception users (clinical notes are not theirs to read).
     public var visits: [VisitSummary]
+    /// The patient's age in whole years today.
     public var age: Int
     /// True when the user is reception: visits are withheld, not absent.
     public var clinicalNotesHidden: Bool
@@ -47,6 +50,8 @@ extension ClinicSession {
         }
     }
 
+    /// The first `limit` patients by name (archived ones only when asked for).
+    /// - Throws: `ServiceError.forbidden` when the user may not find patients.
     public func listPatients(includeArchived: Bool = false, limit: Int = 500) throws -> [PatientSummary] {
         try authorize(.findPatients)
         return try database.read { tx in try tx.patientSummaries(includeArchived: includeArchived, limit: limit) }
@@ -58,6 +63,8 @@ extension ClinicSession {
         return try database.read { tx in try tx.patientCount(includeArchived: includeArchived) }
     }
 
+    /// Patients whose fields prefix-match every word of `query`, at most `limit`.
+    /// - Throws: `ServiceError.forbidden` when the user may not find patients.
     public func searchPatients(_ query: String, includeArchived: Bool = false, limit: Int = 50) throws -> [PatientSummary] {
         try authorize(.findPatients)
         return try database.read { tx in try tx.searchPatients(query, includeArchived: includeArchived, limit: limit) }
@@ -167,6 +174,8 @@ extension ClinicSession {
         return p
     }
 
+    /// Every practitioner and reception account.
+    /// - Throws: `ServiceError.forbidden` when the user may not list accounts.
     public func practitioners() throws -> [Practitioner] {
         try authorize(.listAccounts)
         return try database.read { tx in try tx.practitioners() }

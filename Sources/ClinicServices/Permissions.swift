@@ -14,39 +14,53 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
     /// `changeClinicSettings`.
     case readTemplates
     // Accounts
+    /// List the practitioner and reception accounts.
     case listAccounts
     /// Add, edit, deactivate and reactivate accounts.
     case manageAccounts
     // Patients (demographics)
+    /// Find patients by name and list them.
     case findPatients
+    /// Register a new patient.
     case registerPatient
     /// Change a patient's details, archive or bring back.
     case editPatient
     /// The chart: demographics, alerts, referrals; clinical notes only for those who may read them.
     case openChart
+    /// Add an alert to a patient's chart.
     case addAlert
     /// Confirm or dismiss an alert (a clinical judgement: an anticoagulant, an allergy).
     case reviewAlert
+    /// Merge two records of the same person (`knot patient merge`).
     case mergePatients
     // Referrals
+    /// Read a referral and its letter.
     case readReferral
     /// Import referral letters (HL7 CDA, Knot format) into the inbox and charts.
     case importReferrals
     /// Match or resolve a referral letter to its patient (filing letters is reception's work).
     case resolveReferral
+    /// The recall list of reviews due.
     case recallList
     // Clinical work
+    /// Read visits, findings and needling (practitioners only).
     case readClinicalNotes
     /// Open a draft visit, record findings, consent, screen, needling and treatment on it.
     case recordVisit
+    /// Sign a visit.
     case signVisit
+    /// Amend a signed visit.
     case amendVisit
+    /// Show a plan.
     case viewPlan
+    /// Save or finalise a plan.
     case changePlan
+    /// The needling log over a period (`knot log needling`).
     case needlingLog
     // Keeping the records
     /// Half-typed forms, each kept for its own typist.
     case keepFormDrafts
+    /// Verify the audit trail (`knot audit verify`).
     case verifyAudit
     /// Print the audit trail's head for an off-site witness (`knot audit anchor`).
     case anchorAudit
@@ -54,11 +68,17 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
     case showClinicKey
     /// Trust another clinic's signing key for imports (`knot clinic trust`).
     case trustClinicKey
+    /// Read the audit trail.
     case readAuditLog
+    /// Check the database (`knot check`).
     case checkDatabase
+    /// Export the clinic's records (`knot export`).
     case exportRecords
+    /// Back up the database.
     case backup
+    /// Restore a backup.
     case restore
+    /// The retention report (records past their retention period).
     case retentionReport
     /// Import a whole-clinic export (signed visits, accounts, an audit trail).
     case importClinicExport

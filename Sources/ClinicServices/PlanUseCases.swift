@@ -9,16 +9,21 @@ public enum PlanFormat: String, Sendable, CaseIterable { case text, html, xml }
 
 /// A change the practitioner makes to a plan before it is final.
 public enum PlanEdit: Sendable {
+    /// Add an item to a section.
     case add(section: FollowUpPlan.Item.Section, text: String)
     /// 1-based item number as printed.
     case remove(Int)
+    /// Replace the text of item N (1-based, as printed).
     case reword(Int, String)
 }
 
 /// A rendered plan and the version it came from.
 public struct RenderedPlan: Sendable {
+    /// The plan as rendered (with its id when stored).
     public var plan: FollowUpPlan
+    /// True when this call stored a new version.
     public var stored: Bool
+    /// The plan as text, HTML or XML.
     public var output: String
 }
 
@@ -95,14 +100,19 @@ extension ClinicSession {
 
 /// One line of the recall list.
 public struct ReviewDue: Sendable, Codable {
+    /// The patient due for review.
     public var patient: PatientSummary
+    /// The review date.
     public var reviewDate: LocalDate
+    /// The visit whose plan set the date.
     public var visitID: Int64
     /// Days past the review date, counted from today (0 when due today or later).
     public var overdueDays: Int
     /// Days until the review date, counted from today (0 when due today or overdue).
     public var dueInDays: Int
+    /// Sessions left on the referral, when it limits them.
     public var sessionsLeft: Int?
+    /// When the referral expires, when it does.
     public var referralExpires: LocalDate?
 }
 

@@ -6,11 +6,17 @@ import LibXML
 
 /// What `knot export` wrote.
 public struct ExportSummary: Sendable, Codable {
+    /// The export file written.
     public var file: String
+    /// Practitioners written.
     public var practitioners: Int
+    /// Patients written.
     public var patients: Int
+    /// Visits written.
     public var visits: Int
+    /// Audit events written.
     public var auditEvents: Int
+    /// The file's size in bytes.
     public var bytes: Int
     /// Damage exported around rather than refused (a visit linked to another patient's
     /// referral, left by an older Knot or an outside edit: written without the link; `knot

@@ -6,11 +6,17 @@ import LibXML
 
 /// A letter held because its patient match was doubtful, as `knot referral conflicts` lists it.
 public struct ReferralConflict: Sendable, Codable, Hashable {
+    /// The held letter's id (`knot referral resolve ID`).
     public var id: Int64
+    /// The file name the letter arrived under.
     public var fileName: String
+    /// `knot`, `cda` or `fhir`.
     public var format: String
+    /// Why the match was doubtful, in words.
     public var reason: String
+    /// When the letter arrived.
     public var receivedAt: Date?
+    /// The patients on file it might be about.
     public var candidates: [ImportCandidate]
 }
 

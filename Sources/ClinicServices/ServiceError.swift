@@ -10,6 +10,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
     case forbidden(String)
     /// Nobody is chosen to work as, and it cannot be guessed.
     case noPractitioner(String)
+    /// The record asked for does not exist, in words ("no visit 12").
     case notFound(String)
     /// An input file problem (path missing, unreadable).
     case input(String)

@@ -5,14 +5,19 @@ import FollowUpPlans
 
 /// One template as `knot template list` and `show` print it.
 public struct LetterTemplateSummary: Sendable, Equatable {
+    /// The template's name.
     public var name: String
+    /// Whether it belongs to the patient's plan or the referrer's letter.
     public var audience: PlanAudience
+    /// What the part is, in one line.
     public var summary: String
     /// The text in use: the clinic's when it changed it, else Knot's.
     public var text: String
     /// Whether the clinic changed it (false: Knot's wording).
     public var changed: Bool
+    /// When the clinic last changed it.
     public var changedAt: Date?
+    /// Who changed it, by handle.
     public var changedBy: String?
 }
 

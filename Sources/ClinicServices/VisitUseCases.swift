@@ -4,18 +4,26 @@ internal import ClinicStore
 
 /// A visit with everything shown beside it: amendments, plans and the needle-count state.
 public struct VisitRecord: Sendable, Codable {
+    /// The visit.
     public var visit: Visit
+    /// The patient seen.
     public var patient: PatientSummary
+    /// The practitioner's name.
     public var practitioner: String
+    /// Amendments to the visit, oldest first.
     public var amendments: [Amendment]
+    /// Plan versions made from the visit.
     public var plans: [FollowUpPlan]
+    /// Needles inserted across every site.
     public var needlesInserted: Int
+    /// Needles removed across every site.
     public var needlesRemoved: Int
     /// Who made each amendment: practitioner id to name (not part of the JSON, which keeps
     /// `practitionerID` on each amendment).
     public var amendedBy: [Int64: String] = [:]
     /// The consents and precaution screens that cover the visit's day (late entries marked).
     public var consents: [Consent] = []
+    /// The precaution screens covering the visit's day.
     public var screens: [PrecautionScreen] = []
     /// The consents and screens that would cover the visit's day but were struck out (kept, with the reason).
     public var struckSafety: [StruckSafety] = []
@@ -77,12 +85,19 @@ public struct VisitRecord: Sendable, Codable {
 
 /// A visit's point in a patient's pain trend.
 public struct HistoryEntry: Sendable, Codable {
+    /// The visit's id.
     public var visitID: Int64
+    /// The visit's date.
     public var date: LocalDate
+    /// Draft or signed.
     public var status: VisitStatus
+    /// Pain now (NPRS 0-10) as signed, when recorded; `corrections` holds an amended value.
     public var painNow: Int?
+    /// The complaint as signed, when recorded; `corrections` holds an amended value.
     public var complaint: String?
+    /// Needles inserted at the visit.
     public var needles: Int
+    /// How many amendments the visit has.
     public var amendments: Int
     /// The complaint and pain now as amended: each with its signed value and when it was corrected.
     public var corrections: [AmendedVisit.Correction] = []
@@ -164,6 +179,8 @@ extension ClinicSession {
         }
     }
 
+    /// Adds a trigger-point finding to draft visit `visitID`.
+    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound` when there is no such visit, `ServiceError.refused` when it is signed.
     public func addTriggerPoint(visitID: Int64, _ f: TriggerPointFinding) throws -> TriggerPointFinding {
         try authorize(.recordVisit)
         return try database.write { tx in
@@ -172,6 +189,8 @@ extension ClinicSession {
         }
     }
 
+    /// Adds a biomechanical finding to draft visit `visitID`.
+    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound` when there is no such visit, `ServiceError.refused` when it is signed.
     public func addBiomechanical(visitID: Int64, _ f: BiomechanicalFinding) throws -> BiomechanicalFinding {
         try authorize(.recordVisit)
         return try database.write { tx in
@@ -180,6 +199,8 @@ extension ClinicSession {
         }
     }
 
+    /// Adds a treatment to draft visit `visitID`.
+    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound` when there is no such visit, `ServiceError.refused` when it is signed.
     public func addTreatment(visitID: Int64, _ t: Treatment) throws -> Treatment {
         try authorize(.recordVisit)
         return try database.write { tx in
@@ -274,6 +295,8 @@ extension ClinicSession {
         }
     }
 
+    /// Records how many needles came out of needling entry `entryID`, audited.
+    /// - Throws: `ServiceError.forbidden` for a user who may not record visits.
     public func setNeedlesRemoved(entryID: Int64, removed: Int) throws {
         try authorize(.recordVisit)
         try database.write { tx in try tx.updateNeedlesRemoved(entryID: entryID, removed: removed, actor: actor) }
@@ -443,20 +466,33 @@ extension ClinicSession {
 
 /// One needling site in the period log (`knot log needling`).
 public struct NeedlingLogLine: Sendable, Codable {
+    /// The visit's date.
     public var date: LocalDate
+    /// The visit.
     public var visitID: Int64
+    /// The patient's record number.
     public var recordNumber: String
+    /// The practitioner's name.
     public var practitioner: String
+    /// The muscle's name.
     public var muscle: String
+    /// The side needled.
     public var side: String
+    /// The needle's size (gauge x length, mm).
     public var needle: String
+    /// The needle's brand.
     public var brand: String
+    /// The needle's lot number.
     public var lot: String
+    /// Needles inserted at the site.
     public var inserted: Int
+    /// Needles removed.
     public var removed: Int
+    /// The technique's code.
     public var technique: String
     /// Estimated depth in mm, as amended.
     public var depth: Double?
+    /// Adverse events at the site, by kind and severity.
     public var adverseEvents: [String]
     /// The site's amended fields: `depth 15 (amended from 12, 2026-12-06)`.
     public var amended: [String] = []
@@ -465,7 +501,9 @@ public struct NeedlingLogLine: Sendable, Codable {
 /// An amendment Knot cannot record as given (exit 65): a field that is not on the visit, or a
 /// value the field's rules refuse.
 public enum AmendmentError: Error, Sendable, CustomStringConvertible {
+    /// The field name given, the visit, and the fields it has.
     case unknownField(String, visitID: Int64, fields: [String])
+    /// The value breaks the field's rules.
     case invalidValue(ValidationErrors)
 
     public var description: String {
