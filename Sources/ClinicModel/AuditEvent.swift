@@ -6,7 +6,7 @@ import Foundation
 public struct AuditEvent: Sendable, Hashable, Codable, Identifiable {
     /// What was done to the record.
     public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Read (a chart opened), written, signed, amended, moved in or out of the clinic, backed up or restored, or a sign-in.
+        /// Viewed, created, updated, signed, amended, imported, exported, archived, backed up, restored, or logged in.
         case view, create, update, sign, amend, `import`, export, archive, backup, restore, login
     }
     public var id: Int64?

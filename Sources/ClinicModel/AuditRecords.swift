@@ -5,9 +5,9 @@ import Foundation
 public struct AuditRecord: Sendable, Hashable, Codable {
     /// The event itself.
     public var event: AuditEvent
-    /// The hash of the previous event in the chain (hex SHA-256; the genesis value for the first).
+    /// The hash of the previous event in the chain (hex SHA-256; 64 zeros for the first event).
     public var prevHash: String
-    /// This event's hash (hex SHA-256 over `prevHash` and the event), which the next event links to.
+    /// This event's hash (hex SHA-256 of its id, the event and `prevHash`), which the next event links to.
     public var hash: String
     /// An event with its chain links, as the store keeps it.
     public init(event: AuditEvent, prevHash: String, hash: String) {
@@ -155,7 +155,7 @@ public struct ClinicKeyInfo: Sendable, Codable, Equatable {
     public var clinicID: String?
     /// Where the key file is expected.
     public var keyPath: String?
-    /// True when the key file is there and readable.
+    /// True when the key file was found.
     public var keyPresent: Bool
     /// The public Ed25519 key (hex), to give to a clinic that imports this one's exports.
     public var publicSigningKey: String?

@@ -8,7 +8,7 @@ public enum GaitObservation: String, Sendable, Hashable, Codable, CaseIterable {
     case overpronation = "over-pronation"
     /// Supination (an inverted, lateral-loading foot) through stance.
     case supination
-    /// Early heel rise in late stance (often a short calf or stiff ankle).
+    /// Early heel rise: the heel lifts sooner than usual in stance.
     case earlyHeelRise = "early-heel-rise"
     /// Abductory twist: the heel whips medially as it lifts.
     case abductoryTwist = "abductory-twist"

@@ -24,7 +24,7 @@ public struct FollowUpPlan: Sendable, Hashable, Codable, Identifiable {
             case redFlags = "red-flags"
             /// When the patient is seen again.
             case review
-            /// Anything else, usually added by hand.
+            /// Anything that belongs to no other section.
             case other
             /// Outcome measures over the visits so far, in words, with the MCID.
             case outcomes

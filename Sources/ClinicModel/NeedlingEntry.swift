@@ -103,9 +103,9 @@ public struct AdverseEvent: Sendable, Hashable, Codable {
         /// Anything else, described in `action`.
         case other
     }
-    /// How serious the event was; `mild < significant < serious`.
+    /// How serious the event was, ordered `mild < significant < serious`.
     public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-        /// Mild (passes by itself), significant (needed action or stopped treatment), serious (needed medical care).
+        /// In order of severity; a significant or serious event brings the review forward (`ReviewRules`).
         case mild, significant, serious
         public static func < (a: Self, b: Self) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

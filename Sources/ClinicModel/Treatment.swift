@@ -6,7 +6,7 @@ public struct Treatment: Sendable, Hashable, Codable, Identifiable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// Sustained pressure on the spot for 30-90 s, then release, in cycles.
         case ischaemicCompression = "ischaemic-compression"
-        /// Pressure release over the spot, without the timed hold of ischaemic compression.
+        /// Trigger-point pressure release.
         case pressureRelease = "pressure-release"
         /// Stretching of the muscle.
         case stretching

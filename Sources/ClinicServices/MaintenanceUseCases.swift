@@ -8,7 +8,7 @@ public struct CheckReport: Sendable, Codable {
     public var path: String
     /// The migrations applied, by name, oldest first.
     public var migrations: [String]
-    /// What SQLite's integrity and foreign-key checks found (empty when sound).
+    /// What the store's integrity and foreign-key checks found, in words (empty when sound).
     public var integrityProblems: [String]
     /// How many audit events the trail holds.
     public var auditEvents: Int
@@ -49,7 +49,7 @@ public struct RetentionItem: Sendable, Codable {
     public var patient: PatientSummary
     /// The last visit or other contact, when there was one.
     public var lastContact: LocalDate?
-    /// The day the record may be destroyed after.
+    /// The day until which the record must be kept.
     public var retainUntil: LocalDate
     /// The rule that set that day, in words ("adult: 7 years after last contact").
     public var rule: String

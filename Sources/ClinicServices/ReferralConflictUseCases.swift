@@ -10,7 +10,7 @@ public struct ReferralConflict: Sendable, Codable, Hashable {
     public var id: Int64
     /// The file name the letter arrived under.
     public var fileName: String
-    /// `knot`, `cda` or `fhir`.
+    /// The format the letter arrived in.
     public var format: String
     /// Why the match was doubtful, in words.
     public var reason: String
