@@ -26,6 +26,8 @@ extension ClinicSession {
     /// Previews `path` as `importFile` would import it: the same permission check, the same size
     /// cap (a file over `options.maxBytes` is never read, and its dry run says why), the same
     /// readers. Nothing is written.
+    /// - Parameter path: the file to preview.
+    /// - Parameter options: the size cap and readers' options, as for `importFile` (the dry run is forced).
     /// - Parameter today: the day the letter is read on (a referral's expiry is judged by it).
     public func previewImport(_ path: String, options: ImportOptions = ImportOptions(), today: LocalDate = .today()) -> ImportPreview {
         var dryRun = options

@@ -19,7 +19,9 @@ public enum FHIRReferralReader {
     /// Reads `data` (the letter's bytes, kept verbatim as the original).
     ///
     /// - Parameters:
+    ///   - data: the letter as received.
     ///   - fileName: shown in messages (overrides `options.fileName`).
+    ///   - options: the parser's limits (size, depth, counts) and the name used in messages.
     ///   - today: the referral date used, with a warning, when the letter gives none.
     /// - Throws: `ClinicXMLErrors` naming the file, line and path of every problem.
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
