@@ -32,7 +32,7 @@ public struct ClinicalImpression: Sendable, Hashable, Codable {
     public var text: String
     /// The code of the impression in `codeSystem` (letters, digits, '.' and '-', up to 40); nil when uncoded.
     public var code: String?
-    /// The system `code` belongs to; set exactly when `code` is.
+    /// The system `code` belongs to; `validate` requires it exactly when there is a code.
     public var codeSystem: CodeSystem?
 
     /// An impression in words, optionally coded.

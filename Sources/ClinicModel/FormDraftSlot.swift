@@ -31,7 +31,7 @@ public enum FormDraftSlot: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Reads the stored form (`visit:219`, `patient:new`...); nil for any other text.
+    /// Reads a slot's stored form (`visit:219`, `patient:new`...); nil for any other text.
     public init?(rawValue: String) {
         let parts = rawValue.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }

@@ -11,7 +11,7 @@ public struct Needle: Sendable, Hashable, Codable {
     /// The lot number from the box, for tracing a faulty batch.
     public var lot: String
 
-    /// A needle as recorded; `validate()` checks gauge and length against `gaugeRange` and `lengthRange`.
+    /// A needle as recorded; gauge and length are checked against `gaugeRange` and `lengthRange` when its entry is validated.
     public init(brand: String, gaugeMm: Double, lengthMm: Double, lot: String) {
         self.brand = brand; self.gaugeMm = gaugeMm; self.lengthMm = lengthMm; self.lot = lot
     }

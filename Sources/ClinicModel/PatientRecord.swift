@@ -32,7 +32,7 @@ public struct PatientRecord: Sendable, Hashable, Codable {
 /// A referral letter read from a file, before it is matched to a patient: the patient as the
 /// letter describes them, the referral, and alerts it proposes (e.g. an anticoagulant).
 public struct IncomingReferral: Sendable, Hashable, Codable {
-    /// The patient as the letter describes them (`id` nil: not yet matched).
+    /// The patient as the letter describes them, before matching.
     public var patient: Patient
     /// `patientID` is 0 until the letter is matched or a patient is created.
     public var referral: Referral

@@ -9,7 +9,7 @@ public enum Profession: String, Sendable, Codable, CaseIterable {
 /// What a user of Knot may see: practitioners see everything; reception sees demographics and
 /// referrals, never clinical notes.
 public enum Role: String, Sendable, Codable, CaseIterable {
-    /// A practitioner (every clinical record) or reception (demographics and referrals only).
+    /// A practitioner (sees the whole record) or reception (demographics and referrals only).
     case practitioner, reception
 }
 

@@ -22,7 +22,7 @@ public enum Precaution: String, Sendable, Hashable, Codable, CaseIterable {
     case metalAllergy = "metal-allergy"
     /// A skin lesion, infection or wound at the site.
     case localSkinLesion = "local-skin-lesion"
-    /// Epilepsy: a seizure while needles are in.
+    /// Epilepsy: the risk of a seizure while needles are in.
     case epilepsy
     /// The patient cannot give informed consent: a stop, needling does not go ahead.
     case inabilityToConsent = "inability-to-consent"

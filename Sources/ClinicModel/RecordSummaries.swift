@@ -16,7 +16,7 @@ public struct PatientSummary: Sendable, Hashable, Codable {
     public var dateOfBirth: LocalDate
     /// A phone number, when on file.
     public var phone: String?
-    /// How many alerts the patient has (confirmed and proposed).
+    /// How many alerts the patient has.
     public var alertCount: Int
     /// True for an archived patient (hidden from lists unless asked for).
     public var archived: Bool
@@ -81,7 +81,7 @@ public struct ReferralStatus: Sendable, Hashable, Codable {
     public init(referral: Referral, sessionsUsed: Int) { self.referral = referral; self.sessionsUsed = sessionsUsed }
     /// Sessions still allowed (never below 0); nil when the referral sets no limit.
     public var sessionsLeft: Int? { referral.sessionsAllowed.map { max(0, $0 - sessionsUsed) } }
-    /// True when the referral is current on `day` (dated, not expired) and has sessions left.
+    /// True when the referral covers `day` (on or after its date, not past its expiry) and has sessions left.
     public func isCurrent(on day: LocalDate) -> Bool {
         referral.isCurrent(on: day) && (sessionsLeft.map { $0 > 0 } ?? true)
     }
@@ -139,7 +139,7 @@ public struct HeldReferralLetter: Sendable, Hashable {
 
 /// A template the clinic changed (`letter_template`): its name, text, and who changed it when.
 public struct StoredLetterTemplate: Sendable, Equatable {
-    /// The template's name (`referrer-letter`...).
+    /// The template's name (`referrer.greeting`...).
     public var name: String
     /// The template's Mustache text as the clinic changed it.
     public var body: String

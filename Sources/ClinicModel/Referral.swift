@@ -86,7 +86,7 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
     public var recipient: String?
     /// The date of the referral.
     public var date: LocalDate
-    /// The day after which it no longer covers visits (nil: no expiry).
+    /// The last day it covers visits (nil: no expiry).
     public var expiresOn: LocalDate?
     /// How many visits it covers (1-100; nil: no limit).
     public var sessionsAllowed: Int?
@@ -124,7 +124,7 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
     /// The referral this one replaces (an earlier version of the same letter); both are kept.
     public var replacesReferralID: Int64?
 
-    /// A referral; only patient, referrer, date, reason and format are required.
+    /// A referral; only patient, referrer, date and reason are required (the format is `manual` unless told).
     public init(id: Int64? = nil, patientID: Int64, referrerName: String, referrerOrganisation: String? = nil,
                 referrerProviderNumber: String? = nil, referrerContact: String? = nil, recipient: String? = nil,
                 date: LocalDate, expiresOn: LocalDate? = nil, sessionsAllowed: Int? = nil, reason: String,

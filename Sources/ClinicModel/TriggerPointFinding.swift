@@ -29,7 +29,7 @@ public enum LikelyCause: String, Sendable, Hashable, Codable, CaseIterable {
 public struct PressurePainThreshold: Sendable, Hashable, Codable {
     /// The threshold, kg/cm² (0-20).
     public var value: KilogramsPerSquareCentimetre
-    /// The algometer's probe area in cm² (1.0 unless told).
+    /// The algometer's probe area in cm², 0.5 to 2 (1.0 unless told).
     public var probeSizeCm2: Double
     /// A reading with its probe size.
     public init(value: KilogramsPerSquareCentimetre, probeSizeCm2: Double = 1.0) {
@@ -85,7 +85,7 @@ public struct TriggerPointFinding: Sendable, Hashable, Codable, Identifiable {
     /// The muscle from the catalogue; nil when `muscleID` names none.
     public var muscle: Muscle? { MuscleCatalogue.muscle(id: muscleID) }
 
-    /// Checks the muscle and side against the catalogue and the free-text fields' lengths.
+    /// Checks the muscle and side against the catalogue, the free-text fields' lengths and a probe of 0.5-2 cm².
     /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()

@@ -69,7 +69,7 @@ public struct Visit: Sendable, Hashable, Codable, Identifiable {
     /// Region outcome measures completed at the visit (LEFS, NDI, ODI, VISA-A, QuickDASH).
     public var outcomes: [OutcomeMeasure]
 
-    /// A visit; a new one is a draft with no entries.
+    /// A visit; by default a draft with no entries.
     public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, referralID: Int64? = nil,
                 startedAt: Date = Date(), complaint: String? = nil, pain: PainScores = PainScores(),
                 psfs: [PSFSItem] = [], notes: String? = nil, likelyCauseNotes: String? = nil,

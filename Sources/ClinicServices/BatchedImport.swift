@@ -10,7 +10,7 @@ import LibXML
 public struct ImportRun {
     /// One outcome per file reached, in the order given.
     public var outcomes: [ImportOutcome]
-    /// Why the import stopped before a file the user may not import (a `ServiceError.forbidden`); nil when it did not.
+    /// The error that refused the first file the user may not import; nil when none was refused.
     public var forbidden: Error?
 }
 

@@ -472,7 +472,7 @@ public struct NeedlingLogLine: Sendable, Codable {
     public var visitID: Int64
     /// The patient's record number.
     public var recordNumber: String
-    /// The practitioner's name.
+    /// The practitioner's handle.
     public var practitioner: String
     /// The muscle's name.
     public var muscle: String

@@ -16,7 +16,7 @@ public struct PlanContext: Sendable {
     public var referral: Referral?
     /// Sessions used on `referral`, counting this visit.
     public var sessionsUsed: Int
-    /// The practitioner who signed the visit (named in letters).
+    /// The visit's practitioner (named in letters).
     public var practitioner: Practitioner
     /// The clinic's name, printed on plans and letters.
     public var clinicName: String

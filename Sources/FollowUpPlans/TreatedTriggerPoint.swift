@@ -25,7 +25,7 @@ public struct TreatedTriggerPoint: Sendable, Hashable {
     public var muscleID: String
     /// Left, right or midline (never bilateral).
     public var side: Side
-    /// Why the spot is in the home program (at least one reason).
+    /// Why the spot is in the home program.
     public var reasons: Set<Reason>
 
     /// A spot for `muscleID` on `side`.

@@ -7,7 +7,7 @@ import Foundation
 public struct RecordsExportHeader: Sendable, Hashable {
     /// The clinic's name, when known.
     public var clinic: String?
-    /// When the export was written (left out to make repeatable bytes).
+    /// When the export was written; nil leaves it out, so the same records give the same bytes.
     public var exportedAt: Date?
     /// The handle of the practitioner who exported.
     public var exportedBy: String?
