@@ -6,7 +6,8 @@ import Foundation
 public struct AuditEvent: Sendable, Hashable, Codable, Identifiable {
     /// What was done to the record.
     public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Viewed, created, updated, signed, amended, imported, exported, archived, backed up, restored, or logged in.
+        /// Viewed, created, updated, signed, amended, imported, exported, archived, backed up, restored, or
+        /// logged in.
         case view, create, update, sign, amend, `import`, export, archive, backup, restore, login
     }
     public var id: Int64?

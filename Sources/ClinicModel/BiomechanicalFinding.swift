@@ -99,7 +99,8 @@ public struct BiomechanicalFinding: Sendable, Hashable, Codable, Identifiable {
         self.id = id; self.measure = measure; self.side = side; self.notes = notes
     }
 
-    /// Checks the field rules: notes up to 5000 characters, the words a strength, joint range or free-form measure needs, a finite value within ±1,000,000, notes for posture.
+    /// Checks the field rules: notes up to 5000 characters, the words a strength, joint range or free-form
+    /// measure needs, a finite value within ±1,000,000, notes for posture.
     /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()

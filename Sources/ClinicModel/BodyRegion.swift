@@ -58,7 +58,8 @@ public struct ChartAnchor: Codable, Sendable, Hashable {
     /// 0 = top of the head, 1 = the soles.
     public var y: Double
 
-    /// A point on `view`: `x` 0-1 from the viewer's left to right, `y` 0-1 from the top of the head to the soles.
+    /// A point on `view`: `x` 0-1 from the viewer's left to right, `y` 0-1 from the top of the head to the
+    /// soles.
     public init(view: BodyView, x: Double, y: Double) {
         self.view = view
         self.x = x

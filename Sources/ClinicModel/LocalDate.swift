@@ -83,7 +83,8 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return years
     }
 
-    /// The same day `n` years later (earlier when negative); 29 February becomes 28 February in a common year.
+    /// The same day `n` years later (earlier when negative); 29 February becomes 28 February in a common
+    /// year.
     public func adding(years n: Int) -> LocalDate {
         let y = year + n
         let d = min(day, LocalDate.daysIn(month: month, year: y))

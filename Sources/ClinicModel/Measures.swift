@@ -164,7 +164,8 @@ public struct FootPostureIndex: Sendable, Hashable, Codable {
     public let items: [FPIItemScore]
 
     /// Checks and keeps six item scores, each -2 to +2.
-    /// - Throws: `ValidationErrors` naming `field` when there are not six, or `field.itemN` for an item out of range.
+    /// - Throws: `ValidationErrors` naming `field` when there are not six, or `field.itemN` for an item out
+    ///   of range.
     public init(items: [Int], field: String = "fpi6") throws(ValidationErrors) {
         var v = Validator()
         if items.count != 6 { v.add(field, "\(items.count) items", "needs exactly 6 item scores") }
@@ -181,7 +182,8 @@ public struct FootPostureIndex: Sendable, Hashable, Codable {
 
     /// Redmond's categories for the total.
     public enum Category: String, Sendable, Codable {
-        /// Highly supinated (-12 to -5), supinated (-4 to -1), normal (0 to +5), pronated (+6 to +9), highly pronated (+10 to +12).
+        /// Highly supinated (-12 to -5), supinated (-4 to -1), normal (0 to +5), pronated (+6 to +9),
+        /// highly pronated (+10 to +12).
         case highlySupinated = "highly supinated", supinated, normal, pronated, highlyPronated = "highly pronated"
     }
 

@@ -11,7 +11,8 @@ public struct Needle: Sendable, Hashable, Codable {
     /// The lot number from the box, for tracing a faulty batch.
     public var lot: String
 
-    /// A needle as recorded; gauge and length are checked against `gaugeRange` and `lengthRange` when its entry is validated.
+    /// A needle as recorded; gauge and length are checked against `gaugeRange` and `lengthRange` when its
+    /// entry is validated.
     public init(brand: String, gaugeMm: Double, lengthMm: Double, lot: String) {
         self.brand = brand; self.gaugeMm = gaugeMm; self.lengthMm = lengthMm; self.lot = lot
     }
@@ -66,7 +67,8 @@ public enum NeedlingTechnique: Sendable, Hashable, Codable {
         }
     }
 
-    /// Reads a technique code (`static`, `pistoning`, `electrical`, and the spellings `piston`, `estim`, `e-stim`); `settings` goes with electrical stimulation.
+    /// Reads a technique code (`static`, `pistoning`, `electrical`, and the spellings `piston`, `estim`,
+    /// `e-stim`); `settings` goes with electrical stimulation.
     /// - Throws: `ValidationError` on `technique` for any other code.
     public init(code: String, settings: String?) throws(ValidationError) {
         switch code.lowercased() {
@@ -158,7 +160,8 @@ public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
     /// Set when the entry was written after the visit.
     public var lateEntry: LateEntry?
 
-    /// An entry; the visit's practitioner records it after consent and screen (`NeedlingSafety.checkMayNeedle`).
+    /// An entry; the visit's practitioner records it after consent and screen
+    /// (`NeedlingSafety.checkMayNeedle`).
     public init(id: Int64? = nil, muscleID: String, side: Side, triggerPoint: String? = nil, needle: Needle,
                 needlesInserted: Int, needlesRemoved: Int, technique: NeedlingTechnique = .pistoning,
                 depth: DepthMillimetres? = nil, timeInSitu: Seconds? = nil, twitchResponses: Int = 0,

@@ -107,7 +107,8 @@ public enum NeedlingSafety {
         }
     }
 
-    /// Every reason `practitionerID` may not sign `visit` now (empty when they may): already signed, not theirs, needles unbalanced, sharps not disposed.
+    /// Every reason `practitionerID` may not sign `visit` now (empty when they may): already signed, not
+    /// theirs, needles unbalanced, sharps not disposed.
     public static func checkMaySign(visit: Visit, by practitionerID: Int64) -> [SignRefusal] {
         var r: [SignRefusal] = []
         if visit.status == .signed { r.append(.alreadySigned) }

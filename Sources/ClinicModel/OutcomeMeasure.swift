@@ -93,7 +93,8 @@ public enum OutcomeScale: String, Sendable, Hashable, Codable, CaseIterable {
     /// NDI and ODI are reported as a percentage.
     public var isPercentage: Bool { self == .ndi || self == .odi }
 
-    /// True for LEFS and VISA-A, where a higher score means better function; false for NDI, ODI and QuickDASH.
+    /// True for LEFS and VISA-A, where a higher score means better function; false for NDI, ODI and
+    /// QuickDASH.
     public var higherIsBetter: Bool { self == .lefs || self == .visaA }
 
     /// The minimal clinically important difference, in the scale's units (see `ClinicalImportance`).

@@ -10,7 +10,8 @@ public enum Sex: String, Sendable, Codable, CaseIterable {
 public struct PatientIdentifier: Sendable, Hashable, Codable {
     /// Well-known systems; anything else is kept by its OID or URI.
     public enum System: Sendable, Hashable, Codable, RawRepresentable, CustomStringConvertible {
-        /// Medicare, Individual Healthcare Identifier, Department of Veterans' Affairs, the clinic's own number, or another system by its OID or URI.
+        /// Medicare, Individual Healthcare Identifier, Department of Veterans' Affairs, the clinic's own
+        /// number, or another system by its OID or URI.
         case medicare, ihi, dva, clinic, other(String)
         public init(rawValue: String) {
             switch rawValue.lowercased() {

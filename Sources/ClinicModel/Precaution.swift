@@ -57,7 +57,8 @@ public enum Precaution: String, Sendable, Hashable, Codable, CaseIterable {
 public struct Consent: Sendable, Hashable, Codable, Identifiable {
     /// Risks that must have been explained before consent counts.
     public enum Risk: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Bruising, soreness, fainting (these three are required), bleeding, infection, pneumothorax, nerve irritation.
+        /// Bruising, soreness, fainting (these three are required), bleeding, infection, pneumothorax,
+        /// nerve irritation.
         case bruising, soreness, fainting, bleeding, infection, pneumothorax, nerveIrritation = "nerve-irritation"
     }
     /// The parent or guardian who consented for a minor.
@@ -117,7 +118,8 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
         guardian != nil || !(matureMinorAssessment ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
-    /// Checks the consent: the three required risks, benefits explained, a standing consent of at most one year, the guardian's fields and a mature-minor reason.
+    /// Checks the consent: the three required risks, benefits explained, a standing consent of at most one
+    /// year, the guardian's fields and a mature-minor reason.
     /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()
@@ -183,7 +185,8 @@ public struct PrecautionScreen: Sendable, Hashable, Codable, Identifiable {
     /// Present precautions that are stops: needling cannot go ahead.
     public var stops: [Precaution] { present.filter(\.isStop).sorted { $0.rawValue < $1.rawValue } }
 
-    /// Checks that every present precaution has a reasoned acknowledgment (at least 5 characters, at most 2000) and that `validUntil` is not before the screen.
+    /// Checks that every present precaution has a reasoned acknowledgment (at least 5 characters, at most
+    /// 2000) and that `validUntil` is not before the screen.
     /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()

@@ -67,7 +67,8 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64?
     /// The patient the referral is for.
     public var patientID: Int64
-    /// The referring clinician's name, or `unnamedReferrer` when the letter names no one (up to 200 characters, one line).
+    /// The referring clinician's name, or `unnamedReferrer` when the letter names no one (up to 200
+    /// characters, one line).
     public var referrerName: String
 
     /// What a referral records as its referrer when the letter names no one (a system-written
@@ -146,7 +147,8 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
         day >= date && (expiresOn.map { day <= $0 } ?? true)
     }
 
-    /// Checks the referrer's name (one line, up to 200), the reason's length, an expiry not before the date, 1-100 sessions, and a date not in the future.
+    /// Checks the referrer's name (one line, up to 200), the reason's length, an expiry not before the
+    /// date, 1-100 sessions, and a date not in the future.
     /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()

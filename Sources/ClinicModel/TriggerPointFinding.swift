@@ -85,7 +85,8 @@ public struct TriggerPointFinding: Sendable, Hashable, Codable, Identifiable {
     /// The muscle from the catalogue; nil when `muscleID` names none.
     public var muscle: Muscle? { MuscleCatalogue.muscle(id: muscleID) }
 
-    /// Checks the muscle and side against the catalogue, the free-text fields' lengths and a probe of 0.5-2 cm².
+    /// Checks the muscle and side against the catalogue, the free-text fields' lengths and a probe of 0.5-2
+    /// cm².
     /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()

@@ -186,7 +186,8 @@ public struct Amendment: Sendable, Hashable, Codable, Identifiable {
         self.amendedAt = amendedAt; self.reason = reason; self.changes = changes
     }
 
-    /// Checks the amendment has a reason and at least one change, with field names and values of allowed length.
+    /// Checks the amendment has a reason and at least one change, with field names and values of allowed
+    /// length.
     /// - Throws: `ValidationErrors` naming each field that breaks a rule.
     public func validate() throws(ValidationErrors) {
         var v = Validator()

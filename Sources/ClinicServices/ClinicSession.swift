@@ -26,7 +26,8 @@ public final class ClinicSession: Sendable {
     /// needed, since `knot init` or a clinic export imported in the same run may have made it.
     let pendingHandle: String?
 
-    /// A session for `user` on `database`; the audit trail names the user's handle, else `actor`, else `$USER`.
+    /// A session for `user` on `database`; the audit trail names the user's handle, else `actor`, else
+    /// `$USER`.
     public convenience init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
         self.init(database: database, user: user, actor: actor, logger: logger, maintenance: false)
     }

@@ -3,7 +3,8 @@ import Foundation
 /// Where the clinic database lives: `--database PATH`, else `KNOT_DATABASE`, else
 /// `$XDG_DATA_HOME/knot/clinic.sqlite`, else `~/.local/share/knot/clinic.sqlite`.
 public enum DatabaseLocation {
-    /// The database path: `explicit` when given, else `KNOT_DATABASE`, else the XDG data folder, else `~/.local/share/knot/clinic.sqlite`; `~` is expanded.
+    /// The database path: `explicit` when given, else `KNOT_DATABASE`, else the XDG data folder, else
+    /// `~/.local/share/knot/clinic.sqlite`; `~` is expanded.
     public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit, !explicit.isEmpty { return expand(explicit, environment) }
         if let env = environment["KNOT_DATABASE"], !env.isEmpty { return expand(env, environment) }

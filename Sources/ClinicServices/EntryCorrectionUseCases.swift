@@ -6,7 +6,8 @@ internal import ClinicStore
 /// (trigger points, then biomechanical findings, numbered on), treatments, needling, and
 /// outcome measures.
 public enum VisitEntrySection: String, Sendable, CaseIterable {
-    /// Findings (trigger points, then biomechanical findings), treatments, needling entries, outcome measures.
+    /// Findings (trigger points, then biomechanical findings), treatments, needling entries, outcome
+    /// measures.
     case findings, treatments, needling, outcomes
 }
 

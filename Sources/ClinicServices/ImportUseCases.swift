@@ -32,7 +32,8 @@ public struct ImportOutcome: Sendable, Codable {
     public var file: String
     /// What happened to it.
     public var status: Status
-    /// The format it was read as (a referral format such as `cda`, or `records` for a clinic export), when known.
+    /// The format it was read as (a referral format such as `cda`, or `records` for a clinic export), when
+    /// known.
     public var format: String?
     /// What happened, in one line for the summary.
     public var detail: String

@@ -180,7 +180,8 @@ extension ClinicSession {
     }
 
     /// Adds a trigger-point finding to draft visit `visitID`.
-    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound` when there is no such visit, `ServiceError.refused` when it is signed.
+    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound`
+    ///   when there is no such visit, `ServiceError.refused` when it is signed.
     public func addTriggerPoint(visitID: Int64, _ f: TriggerPointFinding) throws -> TriggerPointFinding {
         try authorize(.recordVisit)
         return try database.write { tx in
@@ -190,7 +191,8 @@ extension ClinicSession {
     }
 
     /// Adds a biomechanical finding to draft visit `visitID`.
-    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound` when there is no such visit, `ServiceError.refused` when it is signed.
+    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound`
+    ///   when there is no such visit, `ServiceError.refused` when it is signed.
     public func addBiomechanical(visitID: Int64, _ f: BiomechanicalFinding) throws -> BiomechanicalFinding {
         try authorize(.recordVisit)
         return try database.write { tx in
@@ -200,7 +202,8 @@ extension ClinicSession {
     }
 
     /// Adds a treatment to draft visit `visitID`.
-    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound` when there is no such visit, `ServiceError.refused` when it is signed.
+    /// - Throws: `ServiceError.forbidden` for a user who may not record visits, `ServiceError.notFound`
+    ///   when there is no such visit, `ServiceError.refused` when it is signed.
     public func addTreatment(visitID: Int64, _ t: Treatment) throws -> Treatment {
         try authorize(.recordVisit)
         return try database.write { tx in

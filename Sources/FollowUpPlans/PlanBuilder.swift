@@ -9,7 +9,8 @@ import ClinicModel
 /// adds, removes or rewords items before the plan is made final; renderers draw whatever the
 /// plan holds, so their edits always show.
 public enum PlanBuilder {
-    /// The draft plan for the signed visit in `ctx`: every rule's items in section order, and the review date `rules` give.
+    /// The draft plan for the signed visit in `ctx`: every rule's items in section order, and the review
+    /// date `rules` give.
     public static func build(_ ctx: PlanContext, rules: ReviewRules = .standard) -> FollowUpPlan {
         let decision = rules.decide(ctx)
         var items: [FollowUpPlan.Item] = []

@@ -8,7 +8,8 @@ import ClinicModel
 /// XHTML namespace) so it can be checked with an XML parser and embedded elsewhere; every piece
 /// of patient or practitioner text goes through `Markup`, which escapes it.
 public enum PlanHTMLRenderer {
-    /// The plan as one HTML page for `audience`, charts drawn as inline SVG; every text from the records is escaped.
+    /// The plan as one HTML page for `audience`, charts drawn as inline SVG; every text from the records is
+    /// escaped.
     public static func render(_ plan: FollowUpPlan, context: PlanContext, audience: PlanAudience) -> String {
         let doc = PlanDocument(plan: plan, context: context, audience: audience)
         var m = Markup()
