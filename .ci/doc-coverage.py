@@ -15,13 +15,13 @@ What counts as documented, and what is excluded by rule:
 - a `///` (or `/** */`) comment written on the declaration;
 - an implementation of a protocol requirement that inherits the requirement's comment (the
   compiler copies it into the graph: `==`, `hash(into:)`, `description`, `init(from:)`, `id`,
-  `errorDescription`, a requirement of a Knot protocol that is itself documented);
+  a requirement of a Knot protocol that is itself documented);
 - a comment on a multi-element `case a, b` declaration documents every case it names, and the
   comment on a one-line enum (`enum Size { case smaller, larger }`) documents the cases on its line.
 Excluded: members the compiler synthesizes (Codable, Equatable, Hashable, RawRepresentable's
-`init(rawValue:)` and `rawValue`, CaseIterable's `allCases`, an enum's implicit members, a
-struct's implicit memberwise init): they have no source location, or are left out of the graph
-by --skip-synthesized-members together with protocol extension defaults inherited by a type.
+`init(rawValue:)` and `rawValue`, CaseIterable's `allCases`, an enum's implicit members): they
+have no source location, or are left out of the graph by --skip-synthesized-members together with
+protocol extension defaults inherited by a type.
 Anything else public counts, enum cases included.
 """
 import json
