@@ -25,13 +25,13 @@ extension StoreTransaction {
 
     /// A patient's outcome measures with their visit's id and start, oldest visit first (for the
     /// chart's trends, without reading every visit in full).
-    public func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)] {
+    public func outcomes(patientID: Int64) throws -> [RecordedOutcome] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT o.*, v.started_at AS visit_started_at FROM outcome_measure o JOIN visit v ON v.id = o.visit_id
             WHERE v.patient_id = ? AND o.struck_at IS NULL ORDER BY v.started_at, v.id, o.id
             """), arguments: [patientID]).map { row in
             let o = row.checked("outcome_measure")
-            return (try o["visit_id"], try o["visit_started_at"], try Self.outcome(o))
+            return try RecordedOutcome(visitID: o["visit_id"], startedAt: o["visit_started_at"], measure: Self.outcome(o))
         }
     }
 }

@@ -5,7 +5,7 @@ import ClinicModel
 /// The recall list: patients whose planned review is due.
 extension StoreTransaction {
     /// The latest final plan's review date per patient, due on or before `dueBy`, for the recall list.
-    public func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)] {
+    public func reviewsDue(by dueBy: LocalDate) throws -> [PlannedReview] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.summaryColumns), d.rd AS rd, d.vid AS vid FROM patient p" + """
              JOIN (SELECT v.patient_id AS pid, f.review_date AS rd, f.visit_id AS vid,
                           row_number() OVER (PARTITION BY v.patient_id ORDER BY v.started_at DESC, f.version DESC) AS rn
@@ -17,7 +17,7 @@ extension StoreTransaction {
             ORDER BY d.rd, p.sort_name
             """), arguments: [dueBy]).map { r in
                 let plan = r.checked("follow_up_plan", key: "vid")
-                return try (Self.summary(r), plan["rd"], plan["vid"])
+                return try PlannedReview(patient: Self.summary(r), reviewDate: plan["rd"], visitID: plan["vid"])
             }
     }
 }

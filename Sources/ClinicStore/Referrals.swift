@@ -81,12 +81,12 @@ extension StoreTransaction {
     }
 
     /// The referrals filed from versions of one CDA letter (same setId), highest version first.
-    public func referralVersions(setID: String) throws -> [(id: Int64, version: Int?)] {
+    public func referralVersions(setID: String) throws -> [ReferralVersion] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, document_version FROM referral WHERE document_set_id = ? ORDER BY document_version DESC, id DESC
             """), arguments: [setID]).map {
                 let r = $0.checked("referral")
-                return try (id: r["id"], version: r["document_version"])
+                return try ReferralVersion(id: r["id"], version: r["document_version"])
             }
     }
 }

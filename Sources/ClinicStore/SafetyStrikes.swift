@@ -8,13 +8,13 @@ extension StoreTransaction {
 
     /// The patient a consent or screen in force belongs to, with when it was recorded and the
     /// last day it covers (nil when there is none, or it is struck out).
-    public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> (patientID: Int64, recordedAt: Date, validUntil: LocalDate)? {
+    public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> SafetyInForce? {
         guard let r = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT patient_id, recorded_at, valid_until FROM \(Self.table(kind)) WHERE id = ? AND struck_at IS NULL
             """), arguments: [id]) else { return nil }
         let recordedAt: Date = r["recorded_at"]
         let until: LocalDate? = r["valid_until"]
-        return (r["patient_id"], recordedAt, until ?? LocalDate(recordedAt))
+        return SafetyInForce(patientID: r["patient_id"], recordedAt: recordedAt, validUntil: until ?? LocalDate(recordedAt))
     }
 
     /// Strikes a consent or screen out (kept, marked with when, by whom and why), audited with

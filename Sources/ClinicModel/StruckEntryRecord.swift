@@ -1,0 +1,16 @@
+import Foundation
+
+/// An entry struck out of a visit while it was a draft, as the visit keeps it: which entry, and
+/// when, by whom and why it was struck (what it said is in the audit trail, see `StruckEntry`).
+public struct StruckEntryRecord: Sendable, Hashable, Codable {
+    public var kind: VisitEntryKind
+    public var id: Int64
+    public var struckAt: Date
+    /// The handle of the practitioner who struck it out.
+    public var struckBy: String
+    public var reason: String
+
+    public init(kind: VisitEntryKind, id: Int64, struckAt: Date, struckBy: String, reason: String) {
+        self.kind = kind; self.id = id; self.struckAt = struckAt; self.struckBy = struckBy; self.reason = reason
+    }
+}
