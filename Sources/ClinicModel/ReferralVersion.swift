@@ -8,6 +8,7 @@ public struct ReferralVersion: Sendable, Hashable, Codable {
     /// The letter's `versionNumber`, nil when it had none.
     public var version: Int?
 
+    /// A referral with the version of the letter it was filed from.
     public init(id: Int64, version: Int?) {
         self.id = id; self.version = version
     }
