@@ -66,7 +66,7 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     /// A patient's precaution screens.
     func screens(patientID: Int64) throws -> [PrecautionScreen]
     /// The patient, day recorded and last day covered of a consent or screen in force (nil when none, or struck out).
-    func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> (patientID: Int64, recordedAt: Date, validUntil: LocalDate)?
+    func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> SafetyInForce?
     /// A patient's struck-out consents and screens (kept, with when, by whom and why).
     func struckSafety(patientID: Int64) throws -> [StruckSafety]
 
@@ -78,21 +78,21 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     /// A patient's visits, oldest first, with their findings and entries.
     func visits(patientID: Int64) throws -> [Visit]
     /// A patient's outcome measures with their visit's id and start, oldest visit first.
-    func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)]
+    func outcomes(patientID: Int64) throws -> [RecordedOutcome]
     /// The visit timeline of a patient, newest first.
     func visitSummaries(patientID: Int64) throws -> [VisitSummary]
     /// Needling entries in a period with their visit, practitioner and patient record number.
-    func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)]
+    func needlingLog(from: Date, to: Date) throws -> [NeedlingLogEntry]
     /// The needle of the practitioner's most recent needling entry (remembered for the next one).
     func lastNeedle(practitionerID: Int64) throws -> Needle?
     /// The entries struck out of a visit (kept, with when, by whom and why), oldest strike first.
-    func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)]
+    func struckEntries(visitID: Int64) throws -> [StruckEntryRecord]
     /// A visit's amendments, oldest first.
     func amendments(visitID: Int64) throws -> [Amendment]
     /// A visit's plan versions, oldest first.
     func plans(visitID: Int64) throws -> [FollowUpPlan]
     /// The latest final plan's review date per patient, due on or before `dueBy`, for the recall list.
-    func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)]
+    func reviewsDue(by dueBy: LocalDate) throws -> [PlannedReview]
 
     // MARK: audit trail
     /// Audit events, newest first, optionally for one patient.

@@ -115,7 +115,7 @@ extension ClinicSession {
     }
 
     /// The entries struck out of a visit (kept with when, by whom and why), for `knot visit show`.
-    public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
+    public func struckEntries(visitID: Int64) throws -> [StruckEntryRecord] {
         try requireClinicalAccess()
         return try database.read { tx in try tx.struckEntries(visitID: visitID) }
     }

@@ -9,7 +9,7 @@ public protocol ReferralLetterReader {
     /// The referral filed from a letter with this identity (`Referral.letterKey`), if any.
     func referralID(letterKey: String) throws -> Int64?
     /// The referrals filed from versions of one CDA letter (same setId), highest version first.
-    func referralVersions(setID: String) throws -> [(id: Int64, version: Int?)]
+    func referralVersions(setID: String) throws -> [ReferralVersion]
     /// A held letter, resolved or not.
     func heldReferralLetter(id: Int64) throws -> HeldReferralLetter?
     /// Letters still waiting for a person to file them, oldest first.

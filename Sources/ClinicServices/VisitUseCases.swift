@@ -52,9 +52,9 @@ public struct VisitRecord: Sendable, Codable {
     public var asAmended: AmendedVisit { visit.applying(amendments) }
 
     /// Every field an amendment can correct on this visit, with its value as amended now.
-    public var amendableFields: [(field: AmendableField, value: String)] {
+    public var amendableFields: [AmendableValue] {
         let current = asAmended.visit
-        return AmendableField.fields(of: current).map { ($0, $0.currentValue(in: current)) }
+        return AmendableField.fields(of: current).map { AmendableValue(field: $0, value: $0.currentValue(in: current)) }
     }
 
     private enum AmendedKey: String, CodingKey { case amended }

@@ -75,97 +75,18 @@ extension StoreTransaction {
         }
     }
 
-    /// Remembers that a document was imported (its SHA-256), so a second import is a no-op.
-    public func recordImportedDocument(sha256: String, kind: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)").execute(arguments: [sha256, kind, Date()])
-    }
-
-    public func wasImported(sha256: String) throws -> Bool {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM imported_document WHERE sha256 = ?"), arguments: [sha256]) != nil
-    }
-
     /// The referral filed from a letter with this identity (`Referral.letterKey`), if any.
     public func referralID(letterKey: String) throws -> Int64? {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM referral WHERE letter_key = ?"), arguments: [letterKey])
     }
 
     /// The referrals filed from versions of one CDA letter (same setId), highest version first.
-    public func referralVersions(setID: String) throws -> [(id: Int64, version: Int?)] {
+    public func referralVersions(setID: String) throws -> [ReferralVersion] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, document_version FROM referral WHERE document_set_id = ? ORDER BY document_version DESC, id DESC
             """), arguments: [setID]).map {
                 let r = $0.checked("referral")
-                return try (id: r["id"], version: r["document_version"])
+                return try ReferralVersion(id: r["id"], version: r["document_version"])
             }
-    }
-
-    // MARK: letters held for a person to file
-
-    /// Holds a letter whose patient match is doubtful until a person files it; returns its id.
-    /// The same letter held again (same SHA-256, still open) keeps its first id.
-    public func holdReferralLetter(_ letter: HeldReferralLetter, actor: String) throws -> Int64 {
-        if let open = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM referral_conflict WHERE sha256 = ? AND resolved_at IS NULL"),
-                                          arguments: [letter.sha256]) {
-            return open
-        }
-        try db.cachedStatement(sql: """
-            INSERT INTO referral_conflict (file_name, format, letter, sha256, reason, candidates_json, received_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [letter.fileName, letter.format, letter.letter, letter.sha256, letter.reason,
-                                     try encode(letter.candidateIDs), Date()])
-        let id = lastID()
-        try appendAudit(AuditEvent(actor: actor, action: .import, entity: "referral_conflict", entityID: id, patientID: nil,
-                                   detail: "held for a person to file: doubtful patient match"))
-        return id
-    }
-
-    /// A held letter, resolved or not.
-    public func heldReferralLetter(id: Int64) throws -> HeldReferralLetter? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM referral_conflict WHERE id = ?"), arguments: [id]).map(heldLetter)
-    }
-
-    /// Letters still waiting for a person to file them, oldest first.
-    public func openReferralConflicts() throws -> [HeldReferralLetter] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM referral_conflict WHERE resolved_at IS NULL ORDER BY id")).map(heldLetter)
-    }
-
-    /// Marks a held letter filed as `referralID`.
-    public func markReferralConflictResolved(id: Int64, referralID: Int64, actor: String) throws {
-        try db.cachedStatement(sql: "UPDATE referral_conflict SET resolved_at = ?, resolved_by = ?, referral_id = ? WHERE id = ? AND resolved_at IS NULL")
-            .execute(arguments: [Date(), actor, referralID, id])
-        guard db.changesCount == 1 else { throw StoreError.notFound(entity: "open referral conflict", key: String(id)) }
-    }
-
-    private func heldLetter(_ plain: Row) throws -> HeldReferralLetter {
-        let row = plain.checked("referral_conflict")
-        return try HeldReferralLetter(id: row["id"], fileName: row["file_name"], format: row["format"], letter: row["letter"],
-                           sha256: row["sha256"], reason: row["reason"],
-                           candidateIDs: row.json([Int64].self, "candidates_json"),
-                           receivedAt: row["received_at"], resolvedAt: row["resolved_at"], resolvedBy: row["resolved_by"],
-                           referralID: row["referral_id"])
-    }
-
-    // MARK: damage a database can carry from outside Knot
-
-    /// Visits linked to a referral of another patient (possible only where the v5 triggers were
-    /// dropped or an older Knot wrote them), and the safety triggers that are missing.
-    public func referralLinkDamage() throws -> [String] {
-        var problems = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT v.id AS visit, r.id AS referral, vp.record_number AS visit_patient, rp.record_number AS referral_patient
-            FROM visit v JOIN referral r ON r.id = v.referral_id
-            JOIN patient vp ON vp.id = v.patient_id JOIN patient rp ON rp.id = r.patient_id
-            WHERE r.patient_id <> v.patient_id ORDER BY v.id
-            """)).map { plain -> String in
-            let row = plain.checked("visit", key: "visit")
-            let visit: Int64 = try row["visit"], referral: Int64 = try row["referral"]
-            let own: String = try row["visit_patient"], other: String = try row["referral_patient"]
-            return "visit \(visit) (patient \(own)) is linked to referral \(referral) of another patient (\(other))"
-        }
-        for name in ["visit_referral_same_patient_insert", "visit_referral_same_patient_update"] {
-            if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?"), arguments: [name]) == nil {
-                problems.append("the safety trigger \(name) is missing (a visit could be linked to another patient's referral)")
-            }
-        }
-        return problems
     }
 }

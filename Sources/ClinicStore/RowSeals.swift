@@ -640,8 +640,7 @@ enum RowSeal {
 extension ClinicDatabase {
     /// A plain read of every cell of every sealed table (rowid and keyed), nothing computed:
     /// knot-bench's peer for `audit verify` (the least any check of every row must cost).
-    /// Returns the rows read and the bytes of text and blob seen.
-    public func plainScan() throws -> (rows: Int, bytes: Int) {
+    public func plainScan() throws -> PlainScan {
         try pool.read { db in
             var rows = 0
             var bytes = 0
@@ -662,7 +661,15 @@ extension ClinicDatabase {
                     }
                 }
             }
-            return (rows, bytes)
+            return PlainScan(rows: rows, bytes: bytes)
         }
     }
+}
+
+/// What `ClinicDatabase.plainScan()` read: the rows, and the bytes of text and blob seen.
+public struct PlainScan: Sendable, Hashable {
+    /// The rows read, over every sealed table.
+    public var rows: Int
+    /// The bytes of text and blob cells seen.
+    public var bytes: Int
 }

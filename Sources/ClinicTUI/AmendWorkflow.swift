@@ -51,7 +51,7 @@ enum AmendWorkflow {
         var s = state
         if s.current.kind == .amendForm { s.stack.removeLast() }
         if let index = s.stack.lastIndex(where: { if case .visit(let v) = $0 { v.record.visit.id == record.visit.id } else { false } }) {
-            let struck: [StruckOut] = if case .visit(let old) = s.stack[index] { old.struck } else { [] }
+            let struck: [StruckEntryRecord] = if case .visit(let old) = s.stack[index] { old.struck } else { [] }
             var view = VisitViewState(record: record, struck: struck)
             // Scroll to the newest amendment, kept so the last page stays full.
             let document = VisitScreen.document(record, struck: struck, width: s.size.columns)

@@ -90,7 +90,7 @@ enum EffectResult: Sendable {
     case patientsFound(query: String, patients: [PatientSummary])
     /// The chart, with the newest visit in full when the user may read clinical notes.
     case chartOpened(PatientChart, lastVisit: VisitRecord?)
-    case visitOpened(VisitRecord, struck: [StruckOut] = [])
+    case visitOpened(VisitRecord, struck: [StruckEntryRecord] = [])
     case recallLoaded([RecallEntry])
     case auditLoaded(patient: String, records: [AuditRecord])
     case demoLoaded(patients: Int, visits: Int)

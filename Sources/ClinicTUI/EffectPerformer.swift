@@ -42,7 +42,7 @@ struct EffectPerformer: Sendable {
             return .chartOpened(chart, lastVisit: lastVisit)
         case .openVisit(let id):
             let record = try session.visitRecord(id: id)
-            let struck = try session.struckEntries(visitID: id).map { StruckOut(kind: $0.kind, id: $0.id, at: $0.at, by: $0.by, reason: $0.reason) }
+            let struck = try session.struckEntries(visitID: id)
             return .visitOpened(record, struck: struck)
         case .loadRecall:
             return .recallLoaded(try recallList())

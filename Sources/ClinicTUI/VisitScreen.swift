@@ -8,11 +8,11 @@ import TerminalKit
 struct VisitViewState: Sendable {
     var record: VisitRecord
     /// The entries struck out of the draft (kept in the record's history), oldest strike first.
-    var struck: [StruckOut] = []
+    var struck: [StruckEntryRecord] = []
     /// First line shown.
     var top = 0
 
-    init(record: VisitRecord, struck: [StruckOut] = []) {
+    init(record: VisitRecord, struck: [StruckEntryRecord] = []) {
         self.record = record
         self.struck = struck
     }
@@ -21,15 +21,6 @@ struct VisitViewState: Sendable {
         let lines = VisitScreen.document(record, struck: struck, width: size.columns).lines.count
         top = Document.scrolled(top, by: command, lineCount: lines, visible: Chrome.body(of: size).height)
     }
-}
-
-/// An entry struck out of a draft: which one, when, by whom and why (as `knot visit show` lists it).
-struct StruckOut: Sendable, Hashable {
-    var kind: VisitEntryKind
-    var id: Int64
-    var at: Date
-    var by: String
-    var reason: String
 }
 
 /// Lays out and draws a visit.
@@ -41,7 +32,7 @@ enum VisitScreen {
     /// The heading of the struck entries, as `knot visit show` has it.
     static let struckHeading = "Struck out while a draft (kept in the record's history)"
 
-    static func document(_ record: VisitRecord, struck: [StruckOut] = [], width: Int) -> Document {
+    static func document(_ record: VisitRecord, struck: [StruckEntryRecord] = [], width: Int) -> Document {
         let amended = record.asAmended
         let visit = amended.visit
         func mark(_ field: AmendableField) -> String { amended.mark(field) }
@@ -135,7 +126,7 @@ enum VisitScreen {
         if !struck.isEmpty {
             doc.heading(struckHeading)
             for entry in struck {
-                doc.paragraph("\(entry.kind.noun) \(entry.id), \(Formatting.dateTime(entry.at)) by \(entry.by): \(entry.reason)", indent: 2)
+                doc.paragraph("\(entry.kind.noun) \(entry.id), \(Formatting.dateTime(entry.struckAt)) by \(entry.struckBy): \(entry.reason)", indent: 2)
             }
         }
         if !record.amendments.isEmpty {

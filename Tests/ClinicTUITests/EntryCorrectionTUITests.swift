@@ -110,7 +110,7 @@ import TerminalKit
         #expect(try visit(tui).triggerPoints.isEmpty)
         let visitID = try #require(try visit(tui).id)
         let struck = try tui.session.database.read { tx in try tx.struckEntries(visitID: visitID) }
-        #expect(struck.count == 1 && struck[0].reason == "wrong muscle" && struck[0].by == "amy")
+        #expect(struck.count == 1 && struck[0].reason == "wrong muscle" && struck[0].struckBy == "amy")
 
         // The selection moves to the needling entry; Delete strikes it and the count follows.
         #expect(tui.screen.contains("Selected: Trapezius (upper fibres), right"), "\(tui.screen)")

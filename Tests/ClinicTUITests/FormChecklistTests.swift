@@ -325,7 +325,7 @@ import TerminalKit
         }
         let text = VisitScreen.document(view.record, struck: view.struck, width: 80).lines.map(\.text).joined(separator: "\n")
         #expect(text.contains(VisitScreen.struckHeading), "\(text)")
-        #expect(text.contains("trigger point \(entry.id), \(Formatting.dateTime(entry.at)) by amy: wrong muscle"), "\(text)")
+        #expect(text.contains("trigger point \(entry.id), \(Formatting.dateTime(entry.struckAt)) by amy: wrong muscle"), "\(text)")
         #expect(text.contains("Gastrocnemius") && !text.contains("Soleus"), "the struck entry is out of the note:\n\(text)")
         #expect(tui.screen.contains(VisitScreen.struckHeading), "it shows on the screen:\n\(tui.screen)")
     }

@@ -65,7 +65,7 @@ import TerminalKit
         #expect(said(tui).contains("Struck out outcome measure: LEFS 20/80"), "\(tui.screen)")
         #expect(try visit(tui, id).outcomes.map(\.scale) == [.ndi])
         let struck = try tui.session.database.read { tx in try tx.struckEntries(visitID: id) }
-        #expect(struck.count == 1 && struck[0].kind == .outcome && struck[0].reason == "items from the wrong form" && struck[0].by == "amy")
+        #expect(struck.count == 1 && struck[0].kind == .outcome && struck[0].reason == "items from the wrong form" && struck[0].struckBy == "amy")
         #expect(!tui.screen.contains("   LEFS 20/80"), "gone from the list:\n\(tui.screen)")
         #expect(tui.screen.contains("Selected: NDI 40%"), "the selection moves on:\n\(tui.screen)")
         let trends = try tui.session.outcomeTrends(patientKey: "K1").1

@@ -90,7 +90,7 @@ struct VisitCommand: ParsableCommand {
             if !struck.isEmpty {
                 Console.print("\nStruck out while a draft (kept in the record's history)")
                 for s in struck {
-                    Console.print("  \(s.kind.noun) \(s.id), \(Console.dateTime(s.at)) by \(s.by): \(s.reason)")
+                    Console.print("  \(s.kind.noun) \(s.id), \(Console.dateTime(s.struckAt)) by \(s.struckBy): \(s.reason)")
                 }
             }
         }

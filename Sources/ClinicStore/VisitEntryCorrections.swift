@@ -143,16 +143,16 @@ extension StoreTransaction {
     }
 
     /// The entries struck out of a visit, oldest strike first.
-    public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
-        var out: [(VisitEntryKind, Int64, Date, String, String)] = []
+    public func struckEntries(visitID: Int64) throws -> [StruckEntryRecord] {
+        var out: [StruckEntryRecord] = []
         for kind in VisitEntryKind.allCases {
             for r in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, struck_at, struck_by, strike_reason FROM \(Self.table(kind)) WHERE visit_id = ? AND struck_at IS NOT NULL
                 """), arguments: [visitID]) {
-                out.append((kind, r["id"], r["struck_at"], r["struck_by"], r["strike_reason"]))
+                out.append(StruckEntryRecord(kind: kind, id: r["id"], struckAt: r["struck_at"], struckBy: r["struck_by"], reason: r["strike_reason"]))
             }
         }
-        return out.sorted { ($0.2, $0.1) < ($1.2, $1.1) }.map { (kind: $0.0, id: $0.1, at: $0.2, by: $0.3, reason: $0.4) }
+        return out.sorted { ($0.struckAt, $0.id) < ($1.struckAt, $1.id) }
     }
 
     /// "trigger point 5 edited: tenderness 7 → 5, notes": each changed field, with its old and

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import ClinicModel
+
+/// Follow-up plans: each stored as a new version for its visit.
+extension StoreTransaction {
+    /// Stores a plan as a new version for its visit.
+    @discardableResult
+    public func insertPlan(_ plan: FollowUpPlan, actor: String, preservingID: Bool = false) throws -> FollowUpPlan {
+        do { try plan.validate() } catch { throw StoreError.invalid(error) }
+        var p = plan
+        p.createdAt = Self.truncated(p.createdAt)
+        let pid = try patientID(visitID: p.visitID)
+        if !preservingID {
+            p.version = (try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(version), 0) + 1 FROM follow_up_plan WHERE visit_id = ?"), arguments: [p.visitID])) ?? 1
+        }
+        try db.cachedStatement(sql: "INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? p.id : nil, p.visitID, p.version, p.status.rawValue, p.createdAt, p.reviewDate, try encode(p.items)])
+        p.id = lastID()
+        try appendAudit(AuditEvent(actor: actor, action: .create, entity: "plan", entityID: p.id, patientID: pid, detail: "version \(p.version) \(p.status.rawValue)"))
+        return p
+    }
+
+    public func plans(visitID: Int64) throws -> [FollowUpPlan] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM follow_up_plan WHERE visit_id = ? ORDER BY version"), arguments: [visitID]).map(plan)
+    }
+
+    public func plans(patientID: Int64) throws -> [FollowUpPlan] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT f.* FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id WHERE v.patient_id = ? ORDER BY f.visit_id, f.version"), arguments: [patientID]).map(plan)
+    }
+
+    func plan(_ row: Row) throws -> FollowUpPlan {
+        let r = row.checked("follow_up_plan")
+        return try FollowUpPlan(id: r["id"], visitID: r["visit_id"], version: r["version"], status: r.enumeration("status"),
+                                createdAt: r["created_at"], reviewDate: r["review_date"], items: r.json([FollowUpPlan.Item].self, "items_json"))
+    }
+}
