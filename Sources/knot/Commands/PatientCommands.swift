@@ -129,7 +129,7 @@ struct PatientCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List patients by name.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Include archived patients.") var archived = false
-        @Option(help: "At most this many.") var limit: Int = 500
+        @Option(parsing: .unconditional, help: "At most this many.", transform: Number.whole) var limit: Int = 500
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -143,7 +143,7 @@ struct PatientCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "What to look for, e.g. 'smi jo', K00042, 0412 345, 17/05/1980.") var query: [String]
         @Flag(help: "Include archived patients.") var archived = false
-        @Option(help: "At most this many.") var limit: Int = 50
+        @Option(parsing: .unconditional, help: "At most this many.", transform: Number.whole) var limit: Int = 50
         @OptionGroup var output: OutputOptions
 
         func run() throws {

@@ -60,7 +60,7 @@ struct PractitionerCommand: ParsableCommand {
         @OptionGroup var registration: RegistrationOptions
         @Option(help: "Role: practitioner (clinical work, every chart) or reception (demographics, referral letters, the recall list).") var role: Role = .practitioner
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
-        @Option(help: "Dry-needling training hours.") var trainingHours: Int?
+        @Option(parsing: .unconditional, help: "Dry-needling training hours (1-2000).", transform: Bounded(1...2000).parse) var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
         @Flag(help: "Make the account a clinic administrator too (accounts, settings, restore, retention, clinic exports).") var administrator = false
         @Option(name: .customLong("os-user"), help: "The operating-system login this account belongs to: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?
@@ -98,7 +98,7 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Profession.") var profession: Profession?
         @OptionGroup var registration: RegistrationOptions
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
-        @Option(help: "Dry-needling training hours.") var trainingHours: Int?
+        @Option(parsing: .unconditional, help: "Dry-needling training hours (1-2000).", transform: Bounded(1...2000).parse) var trainingHours: Int?
         @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
         @Flag(inversion: .prefixedNo, help: "Make the account a clinic administrator, or no longer one.") var administrator: Bool?
         @Option(name: .customLong("os-user"), help: "Bind the account to this operating-system login: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?

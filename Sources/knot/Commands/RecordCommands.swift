@@ -174,7 +174,7 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List audit events, newest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only events about this patient (record number or id).") var patient: String?
-        @Option(help: "At most this many.") var limit: Int = 50
+        @Option(parsing: .unconditional, help: "At most this many.", transform: Number.whole) var limit: Int = 50
         @OptionGroup var output: OutputOptions
 
         func run() throws {

@@ -84,7 +84,7 @@ struct DemoCommand: ParsableCommand {
 struct MusclesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "muscles", abstract: "Search the muscle catalogue (ids are what other commands take).")
     @Argument(help: "Part of a muscle's name or a common alias (e.g. gastroc, QL, tib ant).") var query: String = ""
-    @Option(help: "How many to list.") var limit: Int = 20
+    @Option(parsing: .unconditional, help: "How many to list.", transform: Number.whole) var limit: Int = 20
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -100,10 +100,6 @@ struct MusclesCommand: ParsableCommand {
 enum Parse {
     static func date(_ text: String, option: String) throws -> LocalDate {
         do { return try LocalDate(parsing: text, field: option) } catch { throw ValidationErrors([error]) }
-    }
-    static func nprs(_ v: Int?, option: String) throws -> NPRS? {
-        guard let v else { return nil }
-        do { return try NPRS(v, field: option) } catch { throw ValidationErrors([error]) }
     }
     static func muscle(_ text: String) throws -> Muscle {
         if let m = MuscleCatalogue.muscle(id: text) { return m }
