@@ -179,8 +179,9 @@ public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
         let rangeText = Self.depthRangeText(overLung: muscle?.overLungFields == true, needleLength: needle.lengthMm)
         if let m = muscle, m.overLungFields {
             if let d = depth {
+                // Over the lung fields the depth's range is a safety rule (pneumothorax), not the value's own range.
                 if !depthRange.contains(d.value) {
-                    v.badValue("depth", BiomechanicalMeasure.number(d.value),
+                    v.add("depth", BiomechanicalMeasure.number(d.value),
                           "over the lung fields the depth must be \(rangeText): \(m.name), pneumothorax risk")
                 }
             } else {
