@@ -17,8 +17,7 @@ struct ClinicCommand: ParsableCommand {
 
         func run() throws {
             let settings = try global.session(create: false).clinicSettings()
-            if output.json { try Console.printJSON(settings); return }
-            Console.print(ClinicCommand.describe(settings))
+            try output.report(settings, ClinicCommand.describe(settings))
         }
     }
 

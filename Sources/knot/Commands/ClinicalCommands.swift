@@ -32,13 +32,7 @@ struct FindingCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "Algometer probe size, cm² (0.5-2).", transform: Bounded(0.5...2.0, "cm²").parse) var probe: Double = 1.0
         @Option(help: "Named location (e.g. TrP1 mid-belly).") var location: String?
         @Option(help: "Likely causes, comma separated.") var causes: EnumList<LikelyCause>?
-        @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.", transform: ArgumentForm.fpiItems) var fpi: [FPIItemScore]?
-        @Option(parsing: .unconditional, help: "The measured value (cm, mm, degrees, grade, or any unit).", transform: Number.decimal) var value: Double?
-        @Option(help: "Gait observations, comma separated.") var gait: EnumList<GaitObservation>?
-        @Option(help: "Movement (strength, joint range).") var movement: String?
-        @Option(help: "Joint (joint range).") var joint: String?
-        @Option(help: "Measure name (free-form measure).") var name: String?
-        @Option(help: "Unit (free-form measure).") var unit: String?
+        @OptionGroup var measure: MeasureOptions
         @Option(help: "Notes.") var notes: String?
         @OptionGroup var output: OutputOptions
 
@@ -49,8 +43,7 @@ struct FindingCommand: ParsableCommand {
             case .triggerPoint:
                 if muscle == nil { throw UsageError("a trigger point needs --muscle") }
             case .measure(let measureKind):
-                if measureKind == .fpi6, fpi == nil { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
-                if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(measureKind.rawValue) needs --value (\(what))") }
+                try measure.checkGiven(for: measureKind)
             }
         }
 
@@ -73,16 +66,40 @@ struct FindingCommand: ParsableCommand {
                 Console.print("Recorded finding \(number) (trigger point): \(m.name) \(side.abbreviation), \(f.activity.rawValue).")
                 return
             }
-            let measure = try BiomechanicalMeasure.make(
-                kind: measureKind, value: value, fpiItems: (fpi ?? []).map { String($0.value) },
-                gait: (gait?.values ?? []).map(\.rawValue), movement: movement, joint: joint, name: name, unit: unit,
-                names: .commandLine)
+            let measure = try self.measure.make(measureKind)
             let saved = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
             if output.json { try Console.printJSON(saved); return }
             // Numbered as `knot visit show` lists findings (trigger points, then these), for `finding edit`.
             let recorded = try session.draftSnapshot(visitID: visit).visit
             Console.print("Recorded finding \(recorded.triggerPoints.count + recorded.biomechanics.count): \(measure.summary) \(side.abbreviation).")
         }
+    }
+}
+
+/// The options that give a biomechanical measure in full, as `finding add` and `finding edit` read them.
+struct MeasureOptions: ParsableArguments {
+    @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.", transform: ArgumentForm.fpiItems) var fpi: [FPIItemScore]?
+    @Option(parsing: .unconditional, help: "The measured value (cm, mm, degrees, grade, or any unit).", transform: Number.decimal) var value: Double?
+    @Option(help: "Gait observations, comma separated.") var gait: EnumList<GaitObservation>?
+    @Option(help: "Movement (strength, joint range).") var movement: String?
+    @Option(help: "Joint (joint range).") var joint: String?
+    @Option(help: "Measure name (free-form measure).") var name: String?
+    @Option(help: "Unit (free-form measure).") var unit: String?
+
+    /// Whether any of the measure's options was given.
+    var given: Bool { fpi != nil || value != nil || gait != nil || movement != nil || joint != nil || name != nil || unit != nil }
+
+    /// Refuses, as a usage error, a measure of `kind` without what it needs (its items or its value).
+    func checkGiven(for kind: BiomechanicalMeasure.Kind) throws {
+        if kind == .fpi6, fpi == nil { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
+        if let what = kind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(kind.rawValue) needs --value (\(what))") }
+    }
+
+    /// The measure of `kind` these options give, checked by the model (errors name the options).
+    func make(_ kind: BiomechanicalMeasure.Kind) throws -> BiomechanicalMeasure {
+        try BiomechanicalMeasure.make(kind: kind, value: value, fpiItems: (fpi ?? []).map { String($0.value) },
+                                      gait: (gait?.values ?? []).map(\.rawValue), movement: movement, joint: joint, name: name, unit: unit,
+                                      names: .commandLine)
     }
 }
 
@@ -201,8 +218,7 @@ struct NeedleCommand: ParsableCommand {
             do { try global.session().setNeedlesRemoved(entryID: entry, removed: removed) } catch StorageError.invalid(let v) {
                 throw ValidationErrors(v.errors.map { $0.field == "needlesRemoved" ? $0.renamed("--removed") : $0 })
             }
-            if output.json { try Console.printJSON(NeedlesRemoved(entry: entry, removed: removed)); return }
-            Console.print("Needling entry \(entry): \(removed) removed.")
+            try output.report(NeedlesRemoved(entry: entry, removed: removed), "Needling entry \(entry): \(removed) removed.")
         }
     }
 }
@@ -320,8 +336,7 @@ struct AlertCommand: ParsableCommand {
 
         func run() throws {
             let a = try global.session().addAlert(patientKey: patient, alert: PatientAlert(kind: kind, text: text))
-            if output.json { try Console.printJSON(a); return }
-            Console.print("Added alert \(a.id!).")
+            try output.report(a, "Added alert \(a.id!).")
         }
     }
 
@@ -332,8 +347,7 @@ struct AlertCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
         func run() throws {
             try global.session().setAlert(id: alert, status: .confirmed)
-            if output.json { try Console.printJSON(AlertStatusChange(alert: alert, status: AlertStatus.confirmed.rawValue, reason: nil)); return }
-            Console.print("Alert \(alert) confirmed.")
+            try output.report(AlertStatusChange(alert: alert, status: AlertStatus.confirmed.rawValue, reason: nil), "Alert \(alert) confirmed.")
         }
     }
 
@@ -359,8 +373,7 @@ struct AlertCommand: ParsableCommand {
                 throw KnotCommandError("--reason: " + (error.value.isEmpty ? "" : "'\(error.value)' ") + error.rule, .badInput)
             }
             try session.setAlert(id: alert, status: .dismissed, reason: text)
-            if output.json { try Console.printJSON(AlertStatusChange(alert: alert, status: AlertStatus.dismissed.rawValue, reason: text)); return }
-            Console.print("Alert \(alert) dismissed: \(text)")
+            try output.report(AlertStatusChange(alert: alert, status: AlertStatus.dismissed.rawValue, reason: text), "Alert \(alert) dismissed: \(text)")
         }
     }
 }

@@ -40,6 +40,12 @@ struct EntryStrikeOptions: ParsableArguments {
     @Argument(help: "The entry's number in `knot visit show`.", transform: Number.positive) var number: Int
     @Option(help: "Why it is struck out (required; kept in the audit trail).") var reason: String
     @OptionGroup var output: OutputOptions
+
+    /// Strikes entry N of `section` out of the draft visit and prints it, named as `noun`.
+    func strike(_ session: ClinicSession, _ section: VisitEntrySection, as noun: String) throws {
+        let (kind, id) = try session.draftEntry(visitID: visit, section: section, number: number)
+        try EntryCorrection.printStruck(try session.strikeEntry(visitID: visit, kind: kind, id: id, reason: reason), noun, number, json: output.json)
+    }
 }
 
 /// What `knot finding|treatment|needle strike --json` prints: the entry struck out.
@@ -75,13 +81,7 @@ extension FindingCommand {
         @Option(help: "Named location.") var location: String?
         @Option(help: "Likely causes, comma separated (replaces the list).") var causes: EnumList<LikelyCause>?
         @Option(help: "Biomechanical measure kind (default: the finding's own).") var kind: BiomechanicalMeasure.Kind?
-        @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.", transform: ArgumentForm.fpiItems) var fpi: [FPIItemScore]?
-        @Option(parsing: .unconditional, help: "The measured value.", transform: Number.decimal) var value: Double?
-        @Option(help: "Gait observations, comma separated.") var gait: EnumList<GaitObservation>?
-        @Option(help: "Movement (strength, joint range).") var movement: String?
-        @Option(help: "Joint (joint range).") var joint: String?
-        @Option(help: "Measure name (free-form measure).") var name: String?
-        @Option(help: "Unit (free-form measure).") var unit: String?
+        @OptionGroup var measure: MeasureOptions
         @Option(help: "Notes.") var notes: String?
         @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
         @OptionGroup var output: OutputOptions
@@ -129,21 +129,15 @@ extension FindingCommand {
             if let side { f.side = side }
             if let notes { f.notes = notes }
             if cleared.contains("notes") { f.notes = nil }
-            if kind != nil || fpi != nil || value != nil || gait != nil || movement != nil || joint != nil || name != nil || unit != nil {
+            if kind != nil || measure.given {
                 guard let measureKind = self.kind ?? BiomechanicalMeasure.Kind(rawValue: f.measure.code) else {
                     throw UsageError("finding \(number) has a measure Knot does not know (\(f.measure.code)): give --kind")
                 }
-                let code = measureKind.rawValue
-                if measureKind == .fpi6, fpi == nil { throw UsageError("an FPI-6 measure needs --fpi with six item scores") }
-                if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(code) needs --value (\(what))") }
-                f.measure = try BiomechanicalMeasure.make(
-                    kind: measureKind, value: value, fpiItems: (fpi ?? []).map { String($0.value) },
-                    gait: (gait?.values ?? []).map(\.rawValue), movement: movement, joint: joint, name: name, unit: unit,
-                    names: .commandLine)
+                try measure.checkGiven(for: measureKind)
+                f.measure = try measure.make(measureKind)
             }
             let saved = try session.editBiomechanical(visitID: visit, f)
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Corrected finding \(number): \(saved.measure.summary) \(saved.side.abbreviation).")
+            try output.report(saved, "Corrected finding \(number): \(saved.measure.summary) \(saved.side.abbreviation).")
         }
     }
 
@@ -154,11 +148,7 @@ extension FindingCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var entry: EntryStrikeOptions
 
-        func run() throws {
-            let session = try global.session()
-            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .findings, number: entry.number)
-            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "finding", entry.number, json: entry.output.json)
-        }
+        func run() throws { try entry.strike(try global.session(), .findings, as: "finding") }
     }
 }
 
@@ -198,8 +188,7 @@ extension TreatmentCommand {
             if cleared.contains("cycles") { t.cycles = nil }
             if cleared.contains("notes") { t.notes = nil }
             let saved = try session.editTreatment(visitID: visit, t)
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Corrected treatment \(number): \(saved.kind.rawValue).")
+            try output.report(saved, "Corrected treatment \(number): \(saved.kind.rawValue).")
         }
     }
 
@@ -208,11 +197,7 @@ extension TreatmentCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var entry: EntryStrikeOptions
 
-        func run() throws {
-            let session = try global.session()
-            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .treatments, number: entry.number)
-            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "treatment", entry.number, json: entry.output.json)
-        }
+        func run() throws { try entry.strike(try global.session(), .treatments, as: "treatment") }
     }
 }
 
@@ -297,9 +282,9 @@ extension NeedleCommand {
 
         func run() throws {
             let session = try global.session()
-            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .needling, number: entry.number)
+            let (_, id) = try session.draftEntry(visitID: entry.visit, section: .needling, number: entry.number)
             let site = try EntryCorrection.record(session, visit: entry.visit).needling.first { $0.id == id }
-            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "needling entry", entry.number, json: entry.output.json)
+            try entry.strike(session, .needling, as: "needling entry")
             if let site, site.needlesInserted > site.needlesRemoved {  // a warning, on stderr, with --json too
                 let left = site.needlesInserted - site.needlesRemoved
                 Console.warn("warning: \(left) needle(s) at that site were never recorded as removed; the count no longer includes them "

@@ -21,8 +21,7 @@ struct OutcomeCommand: ParsableCommand {
         func run() throws {
             let m = try OutcomeMeasure(scale: measure, parsing: items)
             let saved = try global.session().addOutcome(visitID: visit, m)
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Recorded outcome measure \(saved.id!) at visit \(visit): \(saved.summary).")
+            try output.report(saved, "Recorded outcome measure \(saved.id!) at visit \(visit): \(saved.summary).")
         }
     }
 

@@ -65,8 +65,7 @@ struct PatientCommand: ParsableCommand {
             try fields.apply(to: &p)
             let session = try global.session()
             let saved = try session.addPatient(p, allowDuplicate: allowDuplicate)
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Registered \(saved.displayName) as \(saved.recordNumber) (id \(saved.id!)).")
+            try output.report(saved, "Registered \(saved.displayName) as \(saved.recordNumber) (id \(saved.id!)).")
         }
     }
 
@@ -84,8 +83,7 @@ struct PatientCommand: ParsableCommand {
                 try fields.apply(to: &p)
                 if let record { p.recordNumber = record }
             }
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Updated \(saved.displayName) (\(saved.recordNumber)).")
+            try output.report(saved, "Updated \(saved.displayName) (\(saved.recordNumber)).")
         }
     }
 
@@ -98,8 +96,7 @@ struct PatientCommand: ParsableCommand {
 
         func run() throws {
             let saved = try global.session().editPatient(key: patient) { $0.archived = !restore }
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("\(saved.displayName) (\(saved.recordNumber)) is \(saved.archived ? "archived" : "back in the lists").")
+            try output.report(saved, "\(saved.displayName) (\(saved.recordNumber)) is \(saved.archived ? "archived" : "back in the lists").")
         }
     }
 

@@ -194,8 +194,7 @@ struct PractitionerCommand: ParsableCommand {
 
         func run() throws {
             let p = try global.session().setAccountActive(handle: handle, false)
-            if output.json { try Console.printJSON(p); return }
-            Console.print("Deactivated \(p.handle) (\(p.name)); `knot practitioner reactivate \(p.handle)` brings the account back.")
+            try output.report(p, "Deactivated \(p.handle) (\(p.name)); `knot practitioner reactivate \(p.handle)` brings the account back.")
         }
     }
 
@@ -207,8 +206,7 @@ struct PractitionerCommand: ParsableCommand {
 
         func run() throws {
             let p = try global.session().setAccountActive(handle: handle, true)
-            if output.json { try Console.printJSON(p); return }
-            Console.print("Reactivated \(p.handle) (\(p.name)).")
+            try output.report(p, "Reactivated \(p.handle) (\(p.name)).")
         }
     }
 }

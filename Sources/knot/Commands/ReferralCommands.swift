@@ -122,8 +122,7 @@ struct ReferralCommand: ParsableCommand {
         func run() throws {
             let filing: ReferralFiling = patient.map { .patient($0) } ?? .newPatient
             let outcome = try global.session().resolveReferralConflict(id: conflict, filing)
-            if output.json { try Console.printJSON(outcome); return }
-            Console.print("Filed held letter #\(conflict) (\(outcome.file)): \(outcome.detail)")
+            try output.report(outcome, "Filed held letter #\(conflict) (\(outcome.file)): \(outcome.detail)")
         }
     }
 }

@@ -29,8 +29,7 @@ struct VisitCommand: ParsableCommand {
             let date = try at?.date() ?? Date()
             let v = try session.newVisit(patientKey: patient, at: date, complaint: complaint, pain: pain, psfs: psfs,
                                                   notes: notes, referralID: referral)
-            if output.json { try Console.printJSON(v); return }
-            Console.print("Opened draft visit \(v.id!) for patient \(patient)\(v.referralID.map { " (referral #\($0))" } ?? "").")
+            try output.report(v, "Opened draft visit \(v.id!) for patient \(patient)\(v.referralID.map { " (referral #\($0))" } ?? "").")
         }
     }
 
@@ -63,8 +62,7 @@ struct VisitCommand: ParsableCommand {
                 impression = ClinicalImpression(text: text, code: coded?.code, codeSystem: coded?.system)
             }
             let v = try global.session().setImpression(visitID: visit, impression)
-            if output.json { try Console.printJSON(Saved(visitID: visit, impression: v.impression)); return }
-            Console.print(v.impression.map { "Visit \(visit) impression: \($0.description)." } ?? "Visit \(visit): impression cleared.")
+            try output.report(Saved(visitID: visit, impression: v.impression), v.impression.map { "Visit \(visit) impression: \($0.description)." } ?? "Visit \(visit): impression cleared.")
         }
     }
 
@@ -97,8 +95,7 @@ struct VisitCommand: ParsableCommand {
 
         func run() throws {
             let v = try global.session().sign(visitID: visit)
-            if output.json { try Console.printJSON(v); return }
-            Console.print("Signed visit \(v.id!) at \(Console.dateTime(v.signedAt!)). From now on it can only be amended.")
+            try output.report(v, "Signed visit \(v.id!) at \(Console.dateTime(v.signedAt!)). From now on it can only be amended.")
         }
     }
 
