@@ -103,6 +103,12 @@ enum ArgumentForm {
         return Amendment.Change(field: field, before: "", after: String(text[text.index(after: text.firstIndex(of: "=")!)...]))
     }
 
+    /// `init --time-zone`: an IANA zone name the system knows (`Australia/Sydney`, `UTC`), as typed.
+    static func timeZone(_ text: String) throws -> String {
+        do { _ = try ClinicTimeZone.named(text) } catch { throw RefusedArgument.refuse(error.rule) }
+        return text
+    }
+
     /// `--fpi`: the six FPI-6 item scores in order, comma separated, each -2 to +2.
     static func fpiItems(_ text: String) throws -> [FPIItemScore] {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

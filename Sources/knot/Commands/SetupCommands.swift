@@ -12,7 +12,8 @@ struct InitCommand: ParsableCommand {
     @Option(help: "Handle of the first practitioner (e.g. jsmith).") var handle: String?
     @Option(help: "Full name of the first practitioner.") var name: String?
     @Option(help: "Profession.") var profession: Profession = .physiotherapist
-    @Option(help: ArgumentHelp("The clinic's time zone, an IANA name such as Australia/Sydney (default: the machine's, for a new clinic).", valueName: "zone"))
+    @Option(help: ArgumentHelp("The clinic's time zone, an IANA name such as Australia/Sydney (default: the machine's, for a new clinic).", valueName: "zone"),
+            transform: ArgumentForm.timeZone)
     var timeZone: String?
     @Option(help: ArgumentHelp("Start the new clinic from a whole-clinic export (knot export), keeping its ids and audit trail.", valueName: "export.xml"),
             completion: .file(extensions: ["xml"]))
@@ -22,7 +23,6 @@ struct InitCommand: ParsableCommand {
 
     func validate() throws {
         if (handle == nil) != (name == nil) { throw UsageError("--handle and --name go together") }
-        if let timeZone { do { _ = try ClinicTimeZone.named(timeZone, field: "--time-zone") } catch { throw UsageError(error.description) } }
     }
 
     func run() throws {
