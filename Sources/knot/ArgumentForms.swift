@@ -103,6 +103,12 @@ enum ArgumentForm {
         return Amendment.Change(field: field, before: "", after: String(text[text.index(after: text.firstIndex(of: "=")!)...]))
     }
 
+    /// A day typed as YYYY-MM-DD (`--dob`, `--from`, `--valid-until`...): a day that does not exist
+    /// (1978-02-30) or another form exits 65 naming the option.
+    static func date(_ text: String) throws -> LocalDate {
+        do { return try LocalDate(parsing: text, field: "") } catch { throw RefusedArgument.refuse(error.rule) }
+    }
+
     /// `init --time-zone`: an IANA zone name the system knows (`Australia/Sydney`, `UTC`), as typed.
     static func timeZone(_ text: String) throws -> String {
         do { _ = try ClinicTimeZone.named(text) } catch { throw RefusedArgument.refuse(error.rule) }

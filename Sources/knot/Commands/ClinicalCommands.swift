@@ -240,7 +240,7 @@ struct ConsentCommand: ParsableCommand {
         @Argument(help: "Record number or id.") var patient: String
         @Option(help: "Risks explained, comma separated (required; at least bruising, soreness, fainting).") var risks: EnumList<Consent.Risk>?
         @Flag(help: "Consent was written (signed form).") var written = false
-        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: that day only.") var validUntil: String?
+        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: that day only.", transform: ArgumentForm.date) var validUntil: LocalDate?
         @Option(help: "Notes.") var notes: String?
         @Option(help: "For a patient under 18: the parent or guardian who consented.") var guardianName: String?
         @Option(help: "For a patient under 18: the guardian's relationship (mother, father, legal guardian...).") var guardianRelationship: String?
@@ -261,12 +261,11 @@ struct ConsentCommand: ParsableCommand {
             case (nil, _?): throw ValidationErrors([.init(field: "--guardian-name", value: "", rule: "is required with --guardian-relationship")])
             case (_?, nil): throw ValidationErrors([.init(field: "--guardian-relationship", value: "", rule: "is required with --guardian-name")])
             }
-            let until = try validUntil.map { try Parse.date($0, option: "--valid-until") }
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let when = try at?.date() ?? Date()
             let c = try session.recordConsent(patientKey: patient) { pid, prid in
                 Consent(patientID: pid, practitionerID: prid, recordedAt: when, risksExplained: riskSet, written: written,
-                        validUntil: until, notes: notes, guardian: guardian, matureMinorAssessment: matureMinor)
+                        validUntil: validUntil, notes: notes, guardian: guardian, matureMinorAssessment: matureMinor)
             }
             if output.json { try Console.printJSON(c); return }
             Console.print("Recorded consent \(c.id!) for dry needling\(c.validUntil.map { ", standing until \($0)" } ?? ", for \(LocalDate(c.recordedAt))")"

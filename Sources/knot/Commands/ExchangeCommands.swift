@@ -93,12 +93,12 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "The file to write (must not exist).", completion: .file(extensions: ["xml"])) var output: String
     @Option(help: "Only this patient (record number or id).") var patient: String?
-    @Option(help: "Only patients changed or seen since this date (YYYY-MM-DD).") var since: String?
+    @Option(help: "Only patients changed or seen since this date (YYYY-MM-DD).", transform: ArgumentForm.date) var since: LocalDate?
     @Flag(help: "Leave the audit trail out.") var noAudit = false
     @OptionGroup var format: OutputOptions
 
     func run() throws {
-        let s = try global.session().export(to: output, patientKey: patient, since: try since.map { try Parse.date($0, option: "--since") },
+        let s = try global.session().export(to: output, patientKey: patient, since: since,
                                             includeAudit: !noAudit)
         if format.json { try Console.printJSON(s); return }
         for w in s.warnings { Console.warn("warning: \(w)") }
@@ -156,13 +156,13 @@ struct PlanCommand: ParsableCommand {
 struct ReviewsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reviews", abstract: "The recall list: patients whose review is due or overdue.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "List reviews due on or before this date (YYYY-MM-DD, default today); overdue and due-in still count from today.") var dueBy: String?
+    @Option(help: "List reviews due on or before this date (YYYY-MM-DD, default today); overdue and due-in still count from today.", transform: ArgumentForm.date) var dueBy: LocalDate?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let session = try global.session()
         let today = LocalDate.today()
-        let date = try dueBy.map { try Parse.date($0, option: "--due-by") } ?? today
+        let date = dueBy ?? today
         let list = try session.reviewsDue(by: date, today: today)
         if output.json { try Console.printJSON(list); return }
         if list.isEmpty { Console.print("No reviews due by \(date)."); return }

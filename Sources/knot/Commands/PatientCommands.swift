@@ -8,7 +8,7 @@ struct PatientFields: ParsableArguments {
     @Option(help: "Given names.") var given: String?
     @Option(help: "Family name.") var family: String?
     @Option(help: "Preferred name.") var preferred: String?
-    @Option(help: "Date of birth, YYYY-MM-DD.") var dob: String?
+    @Option(help: "Date of birth, YYYY-MM-DD.", transform: ArgumentForm.date) var dob: LocalDate?
     @Option(help: "Sex.") var sex: Sex?
     @Option(help: "Phone number.") var phone: String?
     @Option(help: "Email address.") var email: String?
@@ -30,7 +30,7 @@ struct PatientFields: ParsableArguments {
         if let given { p.givenNames = given }
         if let family { p.familyName = family }
         if let preferred { p.preferredName = preferred.isEmpty ? nil : preferred }
-        if let dob { p.dateOfBirth = try Parse.date(dob, option: "--dob") }
+        if let dob { p.dateOfBirth = dob }
         if let sex { p.sex = sex }
         if let phone { p.phone = phone.isEmpty ? nil : phone }
         if let email { p.email = email.isEmpty ? nil : email }

@@ -98,9 +98,6 @@ struct MusclesCommand: ParsableCommand {
 
 /// Parsing helpers shared by the commands (each names the option in its error).
 enum Parse {
-    static func date(_ text: String, option: String) throws -> LocalDate {
-        do { return try LocalDate(parsing: text, field: option) } catch { throw ValidationErrors([error]) }
-    }
     static func muscle(_ text: String) throws -> Muscle {
         if let m = MuscleCatalogue.muscle(id: text) { return m }
         let found = MuscleCatalogue.search(text, limit: 3)
