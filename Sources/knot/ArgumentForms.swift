@@ -109,6 +109,35 @@ enum ArgumentForm {
         do { return try LocalDate(parsing: text, field: "") } catch { throw RefusedArgument.refuse(error.rule) }
     }
 
+    /// A needle's gauge and length in mm, as `--size 0.25x40` gives them.
+    struct NeedleSize: Sendable {
+        var gauge: Double
+        var length: Double
+    }
+
+    /// `--size GAUGExLENGTH` in mm (`0.25x40`), each within the needle's range.
+    static func needleSize(_ text: String) throws -> NeedleSize {
+        let size: (gauge: Double, length: Double)
+        do { size = try Needle.parseSize(text) } catch { throw RefusedArgument.refuse(error.rule) }
+        guard Needle.gaugeRange.contains(size.gauge) else {
+            throw RefusedArgument.refuse("gauge \(size.gauge) is out of range: needle gauge is \(Needle.gaugeRange.lowerBound) to \(Needle.gaugeRange.upperBound) mm")
+        }
+        guard Needle.lengthRange.contains(size.length) else {
+            throw RefusedArgument.refuse("length \(size.length) is out of range: needle length is \(Needle.lengthRange.lowerBound) to \(Needle.lengthRange.upperBound) mm")
+        }
+        return NeedleSize(gauge: size.gauge, length: size.length)
+    }
+
+    /// An impression's code with its system, as `--code snomed-ct:24026003` gives it (blank: no code).
+    struct ImpressionCode: Sendable {
+        var coded: (system: ClinicalImpression.CodeSystem, code: String)?
+    }
+
+    /// `visit impression --code SYSTEM:CODE`.
+    static func impressionCode(_ text: String) throws -> ImpressionCode {
+        do { return ImpressionCode(coded: try ClinicalImpression.parseCode(text, field: "")) } catch { throw RefusedArgument.refuse(error.rule) }
+    }
+
     /// `init --time-zone`: an IANA zone name the system knows (`Australia/Sydney`, `UTC`), as typed.
     static func timeZone(_ text: String) throws -> String {
         do { _ = try ClinicTimeZone.named(text) } catch { throw RefusedArgument.refuse(error.rule) }

@@ -146,7 +146,8 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: "Muscle id.") var muscle: String
         @Option(help: "Side: left, right or midline.") var side: Side
         @Option(help: "Which trigger point, in your words.") var point: String?
-        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the clinic's needle stock, else the last entry's).") var size: String?
+        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the clinic's needle stock, else the last entry's).",
+                transform: ArgumentForm.needleSize) var size: ArgumentForm.NeedleSize?
         @Option(help: "Needle brand (default: the clinic's needle stock, else the last entry's).") var brand: String?
         @Option(help: "Lot number (default: the clinic's needle stock, else the last entry's; an expired stock lot is refused).") var lot: String?
         @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int
@@ -176,9 +177,13 @@ struct NeedleCommand: ParsableCommand {
             let last = try session.lastNeedle()
             // Given here, else the clinic's needle stock (knot clinic set --needle-...), else the last entry's.
             let stock = try session.needleStock()
-            guard let sizeText = size ?? stock?.size ?? last.map({ "\($0.gaugeMm)x\($0.lengthMm)" }) else { throw UsageError("--size is needed (no earlier entry to remember)") }
             let (g, l): (Double, Double)
-            do { (g, l) = try Needle.parseSize(sizeText) } catch { throw ValidationErrors([error]) }
+            if let size {
+                (g, l) = (size.gauge, size.length)
+            } else {
+                guard let sizeText = stock?.size ?? last.map({ "\($0.gaugeMm)x\($0.lengthMm)" }) else { throw UsageError("--size is needed (no earlier entry to remember)") }
+                do { (g, l) = try Needle.parseSize(sizeText) } catch { throw ValidationErrors([error]) }
+            }
             guard let brand = brand ?? stock?.brand ?? last?.brand else { throw UsageError("--brand is needed (no earlier entry to remember)") }
             guard let lot = lot ?? stock?.lot ?? last?.lot else { throw UsageError("--lot is needed (no earlier entry to remember)") }
             let tech: NeedlingTechnique

@@ -212,7 +212,7 @@ extension NeedleCommand {
         @Option(help: "Muscle id.") var muscle: String?
         @Option(help: "Side: left, right or midline.") var side: Side?
         @Option(help: "Which trigger point, in your words.") var point: String?
-        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40.") var size: String?
+        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40.", transform: ArgumentForm.needleSize) var size: ArgumentForm.NeedleSize?
         @Option(help: "Needle brand.") var brand: String?
         @Option(help: "Lot number.") var lot: String?
         @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int?
@@ -240,9 +240,7 @@ extension NeedleCommand {
             if let muscle { e.muscleID = try Parse.muscle(muscle).id }
             if let side { e.side = side }
             if let point { e.triggerPoint = point }
-            if let size {
-                do { (e.needle.gaugeMm, e.needle.lengthMm) = try Needle.parseSize(size) } catch { throw ValidationErrors([error]) }
-            }
+            if let size { (e.needle.gaugeMm, e.needle.lengthMm) = (size.gauge, size.length) }
             if let brand { e.needle.brand = brand }
             if let lot { e.needle.lot = lot }
             if let inserted { e.needlesInserted = inserted }

@@ -40,7 +40,7 @@ struct VisitCommand: ParsableCommand {
         @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Argument(help: "The impression in words, e.g. \"Right gluteus medius myofascial pain\".") var text: String?
         @Option(help: ArgumentHelp("An optional code with its system, SYSTEM:CODE; SYSTEM is \(ClinicalImpression.CodeSystem.allCases.map(\.rawValue).joined(separator: ", ")).",
-                                   valueName: "snomed-ct:CODE")) var code: String?
+                                   valueName: "snomed-ct:CODE"), transform: ArgumentForm.impressionCode) var code: ArgumentForm.ImpressionCode?
         @Flag(help: "Clear the impression (a draft's; a signed visit's is amended).") var clear = false
         @OptionGroup var output: OutputOptions
 
@@ -58,7 +58,7 @@ struct VisitCommand: ParsableCommand {
         func run() throws {
             var impression: ClinicalImpression?
             if let text {
-                let coded = try ClinicalImpression.parseCode(code ?? "", field: "--code")
+                let coded = code?.coded
                 impression = ClinicalImpression(text: text, code: coded?.code, codeSystem: coded?.system)
             }
             let v = try global.session().setImpression(visitID: visit, impression)
