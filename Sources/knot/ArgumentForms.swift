@@ -138,6 +138,15 @@ enum ArgumentForm {
         do { return ImpressionCode(coded: try ClinicalImpression.parseCode(text, field: "")) } catch { throw RefusedArgument.refuse(error.rule) }
     }
 
+    /// `patient add|edit --id SYSTEM:VALUE` (`medicare:2951234561`, `ihi:...`, or an OID root); the
+    /// value's own form (a Medicare number's digits) is the model's rule, checked with the patient.
+    static func identifier(_ text: String) throws -> PatientIdentifier {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
+            throw RefusedArgument.refuse("expected SYSTEM:VALUE (e.g. medicare:2951234561)")
+        }
+        return PatientIdentifier(system: .init(rawValue: String(text[..<colon])), value: String(text[text.index(after: colon)...]))
+    }
+
     /// `init --time-zone`: an IANA zone name the system knows (`Australia/Sydney`, `UTC`), as typed.
     static func timeZone(_ text: String) throws -> String {
         do { _ = try ClinicTimeZone.named(text) } catch { throw RefusedArgument.refuse(error.rule) }

@@ -128,7 +128,7 @@ struct EnumList<Value: ExpressibleByArgument & Hashable>: ExpressibleByArgument 
         for item in argument.split(separator: ",") {
             let text = item.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
-            guard let value = Value(argument: text) else { return nil }
+            guard let value = RefusedArgument.noting(Value(argument: text)) else { return nil }
             values.append(value)
         }
         self.values = values

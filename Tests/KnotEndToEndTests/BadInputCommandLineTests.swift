@@ -115,6 +115,21 @@ struct BadInputCommandLineTests {
         #expect(added.status == 0 && added.stdout.contains("[activity] Swim twice a week"), "\(added.stderr)\(added.stdout)")
     }
 
+    @Test("the other structured options read while parsing: --id, --code, --size, --set, --save-attachment, --clear exit 65 naming their form")
+    func otherForms() throws {
+        let visit = try draftVisit()
+        try expectBadInput(["patient", "add", "--given", "Al", "--family", "Lee", "--dob", "1980-01-01", "--id", "2951234561"],
+                           naming: ["--id", "'2951234561'", "SYSTEM:VALUE"])
+        try expectBadInput(["visit", "impression", visit, "Calf pain", "--code", "24026003"], naming: ["--code", "'24026003'", "SYSTEM:CODE"])
+        try expectBadInput(["needle", "add", visit] + needle.map { $0 == "0.25x40" ? "0.25x400" : $0 } + ["--inserted", "1"],
+                           naming: ["--size", "0.25x400", "needle length is 7.0 to 125.0 mm"])
+        try expectBadInput(["visit", "amend", visit, "--reason", "typo", "--set", "pain.now"], naming: ["--set", "'pain.now'", "field=value"])
+        try expectBadInput(["referral", "show", "1", "--save-attachment", "first=a.pdf"], naming: ["--save-attachment", "N=FILE"])
+        try #require(clinic.knot(["finding", "add", visit, "--muscle", "soleus", "--side", "left"]).status == 0)
+        try expectBadInput(["finding", "edit", visit, "1", "--clear", "everything"], naming: ["--clear", "'everything'", "location"])
+        try expectBadInput(["patient", "add", "--given", "Al", "--family", "Lee", "--dob", "1980-02-30"], naming: ["--dob", "'1980-02-30'", "real calendar date"])
+    }
+
     @Test("--help wins over a bad value typed with it: the command's help, exit 0")
     func helpWins() throws {
         let visit = try draftVisit()

@@ -15,7 +15,7 @@ enum EntryCorrection {
     /// Parses `--clear` names against the fields that may be blanked.
     static func clears(_ names: [String], allowed: [String]) throws -> Set<String> {
         for name in names where !allowed.contains(name) {
-            throw ValidationErrors([.init(field: "--clear", value: name, rule: "is not a field that can be blanked here (\(allowed.joined(separator: ", ")))")])
+            throw ValidationErrors([.badValue(field: "--clear", value: name, rule: "is not a field that can be blanked here (\(allowed.joined(separator: ", ")))")])
         }
         return Set(names)
     }

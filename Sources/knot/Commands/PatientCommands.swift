@@ -14,17 +14,9 @@ struct PatientFields: ParsableArguments {
     @Option(help: "Email address.") var email: String?
     @Option(help: "Postal address.") var address: String?
     @Option(help: "General practitioner (name and practice).") var gp: String?
-    @Option(name: .customLong("id"), help: ArgumentHelp("An identifier as SYSTEM:VALUE (medicare:2951234561, ihi:8003601234567890, dva:..., or an OID root). Repeatable.", valueName: "system:value"))
-    var identifiers: [String] = []
-
-    func parsedIdentifiers() throws -> [PatientIdentifier] {
-        try identifiers.map { text in
-            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
-                throw ValidationErrors([ClinicModel.ValidationError(field: "--id", value: text, rule: "is not SYSTEM:VALUE (e.g. medicare:2951234561)")])
-            }
-            return PatientIdentifier(system: .init(rawValue: String(text[..<colon])), value: String(text[text.index(after: colon)...]))
-        }
-    }
+    @Option(name: .customLong("id"), help: ArgumentHelp("An identifier as SYSTEM:VALUE (medicare:2951234561, ihi:8003601234567890, dva:..., or an OID root). Repeatable.", valueName: "system:value"),
+            transform: ArgumentForm.identifier)
+    var identifiers: [PatientIdentifier] = []
 
     func apply(to p: inout Patient) throws {
         if let given { p.givenNames = given }
@@ -36,7 +28,7 @@ struct PatientFields: ParsableArguments {
         if let email { p.email = email.isEmpty ? nil : email }
         if let address { p.address = address.isEmpty ? nil : address }
         if let gp { p.generalPractitioner = gp.isEmpty ? nil : gp }
-        for i in try parsedIdentifiers() where !p.identifiers.contains(i) { p.identifiers.append(i) }
+        for i in identifiers where !p.identifiers.contains(i) { p.identifiers.append(i) }
     }
 }
 

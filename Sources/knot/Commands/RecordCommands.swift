@@ -57,7 +57,7 @@ struct LogCommand: ParsableCommand {
             let start = from
             let session = try global.session()  // first: "today" is the clinic's
             let end = to ?? .today()
-            if end < start { throw ValidationErrors([.init(field: "--to", value: end.description, rule: "is before --from")]) }
+            if end < start { throw ValidationErrors([.badValue(field: "--to", value: end.description, rule: "is before --from")]) }
             let lines = try session.needlingLog(from: start, to: end)
             switch format {
             case .json: try Console.printJSON(lines)

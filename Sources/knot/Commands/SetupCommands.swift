@@ -102,7 +102,7 @@ enum Parse {
         if let m = MuscleCatalogue.muscle(id: text) { return m }
         let found = MuscleCatalogue.search(text, limit: 3)
         let hint = found.isEmpty ? "" : " (did you mean: \(found.map(\.id).joined(separator: ", "))?)"
-        throw ValidationErrors([ClinicModel.ValidationError(field: "--muscle", value: text, rule: "is not a muscle id in Knot's catalogue\(hint); see `knot muscles`")])
+        throw ValidationErrors([.badValue(field: "--muscle", value: text, rule: "is not a muscle id in Knot's catalogue\(hint); see `knot muscles`")])
     }
     static func measure<M: ClinicalMeasure>(_ type: M.Type, _ v: M.Value?, option: String) throws -> M? {
         guard let v else { return nil }
