@@ -131,7 +131,7 @@ extension AmendableField {
                 case "location": t.location = blank ? nil : value
                 case "activity":
                     guard let a = TriggerPointFinding.Activity(rawValue: value.lowercased()) else {
-                        throw ValidationError(field: name, value: text, rule: "is not active or latent")
+                        throw ValidationError.badValue(field: name, value: text, rule: "is not active or latent")
                     }
                     t.activity = a
                 case "taut-band": t.tautBand = try Self.bool(value, field: name)
@@ -142,7 +142,7 @@ extension AmendableField {
                     t.likelyCauses = try value.split(separator: ",").map { part throws(ValidationError) in
                         let code = part.trimmingCharacters(in: .whitespaces).lowercased()
                         guard let c = LikelyCause(rawValue: code) else {
-                            throw ValidationError(field: name, value: code, rule: "is not a likely cause (\(LikelyCause.allCases.map(\.rawValue).joined(separator: ", ")))")
+                            throw ValidationError.badValue(field: name, value: code, rule: "is not a likely cause (\(LikelyCause.allCases.map(\.rawValue).joined(separator: ", ")))")
                         }
                         return c
                     }
@@ -166,7 +166,7 @@ extension AmendableField {
                 switch attribute {
                 case "kind":
                     guard let k = Treatment.Kind(rawValue: value.lowercased()) else {
-                        throw ValidationError(field: name, value: text, rule: "is not a treatment (\(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        throw ValidationError.badValue(field: name, value: text, rule: "is not a treatment (\(Treatment.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
                     }
                     t.kind = k
                 case "muscle": t.muscleID = blank ? nil : value
@@ -189,7 +189,7 @@ extension AmendableField {
                     do {
                         let size = try Needle.parseSize(value)
                         e.needle.gaugeMm = size.gauge; e.needle.lengthMm = size.length
-                    } catch { throw ValidationError(field: name, value: text, rule: error.rule) }
+                    } catch { throw ValidationError(field: name, value: text, rule: error.rule, kind: error.kind) }
                 case "lot": e.needle.lot = value
                 case "inserted": e.needlesInserted = try Self.int(value, field: name)
                 case "removed": e.needlesRemoved = try Self.int(value, field: name)
@@ -197,7 +197,7 @@ extension AmendableField {
                     let parts = value.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                     do {
                         e.technique = try NeedlingTechnique(code: parts.first ?? "", settings: parts.count > 1 ? parts[1] : nil)
-                    } catch { throw ValidationError(field: name, value: text, rule: error.rule) }
+                    } catch { throw ValidationError(field: name, value: text, rule: error.rule, kind: error.kind) }
                 case "depth": e.depth = try Self.optional(value) { v throws(ValidationError) in try DepthMillimetres(parsing: v, field: name) }
                 case "time": e.timeInSitu = try Self.optional(value) { v throws(ValidationError) in try Seconds(parsing: v, field: name) }
                 case "twitches": e.twitchResponses = try Self.int(value, field: name)
@@ -225,12 +225,12 @@ extension AmendableField {
         switch text.lowercased() {
         case "yes", "y", "true", "1": return true
         case "no", "n", "false", "0": return false
-        default: throw ValidationError(field: field, value: text, rule: "is not yes or no")
+        default: throw ValidationError.badValue(field: field, value: text, rule: "is not yes or no")
         }
     }
 
     static func int(_ text: String, field: String) throws(ValidationError) -> Int {
-        guard let n = Int(text) else { throw ValidationError(field: field, value: text, rule: "is not a whole number") }
+        guard let n = Int(text) else { throw ValidationError.badValue(field: field, value: text, rule: "is not a whole number") }
         return n
     }
 
@@ -272,7 +272,7 @@ extension AmendableField {
         case .footPostureIndex:
             let items = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard items.count == 6, items.allSatisfy({ $0 != nil }) else {
-                throw ValidationError(field: field, value: text, rule: "is not six FPI-6 item scores like 2,1,0,1,2,1")
+                throw ValidationError.badValue(field: field, value: text, rule: "is not six FPI-6 item scores like 2,1,0,1,2,1")
             }
             do { return .footPostureIndex(try FootPostureIndex(items: items.map { $0! }, field: field)) } catch {
                 throw error.errors.first ?? ValidationError(field: field, value: text, rule: "is not a Foot Posture Index")
@@ -284,7 +284,7 @@ extension AmendableField {
             return .gait(try text.split(separator: ",").map { part throws(ValidationError) in
                 let code = part.trimmingCharacters(in: .whitespaces).lowercased()
                 guard let g = GaitObservation(rawValue: code) else {
-                    throw ValidationError(field: field, value: code, rule: "is not a gait observation (\(GaitObservation.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw ValidationError.badValue(field: field, value: code, rule: "is not a gait observation (\(GaitObservation.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 return g
             })
@@ -292,7 +292,7 @@ extension AmendableField {
         case .jointRange(let j, let mv, _): return .jointRange(joint: j, movement: mv, degrees: try Degrees(parsing: text, field: field))
         case .posture: throw ValidationError(field: field, value: text, rule: "a posture finding has no value: amend its notes")
         case .measure(let n, _, let u):
-            guard let d = Double(text), d.isFinite else { throw ValidationError(field: field, value: text, rule: "is not a number") }
+            guard let d = Double(text), d.isFinite else { throw ValidationError.badValue(field: field, value: text, rule: "is not a number") }
             return .measure(name: n, value: d, unit: u)
         }
     }

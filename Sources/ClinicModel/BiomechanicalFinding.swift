@@ -111,7 +111,7 @@ public struct BiomechanicalFinding: Sendable, Hashable, Codable, Identifiable {
             v.required("joint", j); v.required("movement", m); v.singleLine("joint", j); v.singleLine("movement", m)
         case .measure(let n, let value, let u):
             v.required("name", n); v.singleLine("name", n); v.singleLine("unit", u)
-            if !value.isFinite || abs(value) > 1e6 { v.add("value", "\(value)", "must be a finite number within ±1,000,000") }
+            if !value.isFinite || abs(value) > 1e6 { v.badValue("value", "\(value)", "must be a finite number within ±1,000,000") }
         case .posture:
             v.required("notes", notes)
         default: break

@@ -95,7 +95,7 @@ extension BiomechanicalMeasure {
                                                             rule: "is required (-2 to +2)")])
                 }
                 guard let item = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationErrors([ValidationError(field: names.fpi, value: text, rule: "is not a whole number")])
+                    throw ValidationErrors([ValidationError.badValue(field: names.fpi, value: text, rule: "is not a whole number")])
                 }
                 items.append(item)
             }
@@ -107,7 +107,7 @@ extension BiomechanicalMeasure {
             var observations: [GaitObservation] = []
             for code in gait {
                 guard let observation = GaitObservation(rawValue: code.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationErrors([ValidationError(field: names.gait, value: code, rule: "is not a gait observation code")])
+                    throw ValidationErrors([ValidationError.badValue(field: names.gait, value: code, rule: "is not a gait observation code")])
                 }
                 observations.append(observation)
             }
@@ -115,7 +115,7 @@ extension BiomechanicalMeasure {
         case .strength:
             let grade = try required()
             guard let whole = Int(exactly: grade) else {
-                throw ValidationErrors([ValidationError(field: names.value, value: "\(grade)", rule: "a strength grade is a whole number 0-5")])
+                throw ValidationErrors([ValidationError.badValue(field: names.value, value: "\(grade)", rule: "a strength grade is a whole number 0-5")])
             }
             return .strength(movement: movement ?? "", grade: try measured(StrengthGrade.self, whole))
         case .jointRange:

@@ -130,7 +130,7 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
         func index(_ s: Substring) throws(ValidationError) -> Int {
             let code = s.trimmingCharacters(in: .whitespaces).lowercased().prefix(3)
             guard let i = weekdayCodes.firstIndex(of: String(code)) else {
-                throw ValidationError(field: field, value: text, rule: "names days as mon,tue,wed,thu,fri,sat,sun or a range such as mon-fri")
+                throw ValidationError.badValue(field: field, value: text, rule: "names days as mon,tue,wed,thu,fri,sat,sun or a range such as mon-fri")
             }
             return i
         }
@@ -144,7 +144,7 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
                 days.insert(try index(part))
             }
         }
-        guard !days.isEmpty else { throw ValidationError(field: field, value: text, rule: "must name at least one day the clinic is open") }
+        guard !days.isEmpty else { throw ValidationError.badValue(field: field, value: text, rule: "must name at least one day the clinic is open") }
         return days
     }
 
@@ -169,13 +169,13 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
         func check(_ field: String, _ value: String?, max: Int, _ ok: (String) -> Bool = { _ in true }, rule: String = "") {
             guard let value else { return }
             if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                errors.append(ValidationError(field: field, value: value, rule: "must not be blank (leave it out instead)"))
+                errors.append(ValidationError.badValue(field: field, value: value, rule: "must not be blank (leave it out instead)"))
             } else if value.count > max {
-                errors.append(ValidationError(field: field, value: String(value.prefix(40)) + "…", rule: "must be at most \(max) characters"))
+                errors.append(ValidationError.badValue(field: field, value: String(value.prefix(40)) + "…", rule: "must be at most \(max) characters"))
             } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
-                errors.append(ValidationError(field: field, value: value, rule: "must not contain control characters"))
+                errors.append(ValidationError.badValue(field: field, value: value, rule: "must not contain control characters"))
             } else if !ok(value) {
-                errors.append(ValidationError(field: field, value: value, rule: rule))
+                errors.append(ValidationError.badValue(field: field, value: value, rule: rule))
             }
         }
         check("--name", name, max: 120, { !$0.contains("\n") }, rule: "must be one line")
@@ -192,7 +192,7 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
         check("--emergency-number", emergencyNumber, max: 6, { $0.count >= 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } },
               rule: "must be 2 to 6 digits (000, 111, 999, 911, 112...)")
         if openWeekdays.isEmpty || !openWeekdays.isSubset(of: Self.everyDay) {
-            errors.append(ValidationError(field: "--open-days", value: Self.weekdaysText(openWeekdays.intersection(Self.everyDay)),
+            errors.append(ValidationError.badValue(field: "--open-days", value: Self.weekdaysText(openWeekdays.intersection(Self.everyDay)),
                                           rule: "must name at least one day the clinic is open"))
         }
         return errors

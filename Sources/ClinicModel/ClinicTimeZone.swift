@@ -30,7 +30,7 @@ public enum ClinicTimeZone {
     public static func named(_ identifier: String, field: String = "time zone") throws(ValidationError) -> TimeZone {
         let id = identifier.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty, id.count <= 64, let zone = TimeZone(identifier: id) else {
-            throw ValidationError(field: field, value: identifier,
+            throw ValidationError.badValue(field: field, value: identifier,
                                   rule: "is not a time zone name like Australia/Sydney, Pacific/Auckland, Europe/London or UTC")
         }
         return zone

@@ -56,7 +56,7 @@ public struct ClinicalImpression: Sendable, Hashable, Codable {
         case (let c?, _?):
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-"))
             if c.isEmpty || c.count > 40 || c.unicodeScalars.contains(where: { !allowed.contains($0) }) || !c.allSatisfy(\.isASCII) {
-                v.add("\(field).code", c, "is not a code (letters, digits, '.' and '-', up to 40)")
+                v.badValue("\(field).code", c, "is not a code (letters, digits, '.' and '-', up to 40)")
             }
         case (let c?, nil):
             v.add("\(field).codeSystem", "", "is needed with the code \(c) (snomed-ct, icd-10, icd-10-am or icd-11)")
@@ -73,7 +73,7 @@ public struct ClinicalImpression: Sendable, Hashable, Codable {
         if t.isEmpty { return nil }
         let parts = t.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let system = CodeSystem(rawValue: parts[0].lowercased()), !parts[1].isEmpty else {
-            throw ValidationError(field: field, value: text,
+            throw ValidationError.badValue(field: field, value: text,
                                   rule: "is not SYSTEM:CODE with SYSTEM one of \(CodeSystem.allCases.map(\.rawValue).joined(separator: ", ")) (e.g. snomed-ct:24026003)")
         }
         return (system, parts[1])

@@ -17,7 +17,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         guard (1800...9999).contains(year), (1...12).contains(month),
               (1...LocalDate.daysIn(month: month, year: year)).contains(day)
         else {
-            throw ValidationError(field: field, value: String(format: "%04d-%02d-%02d", year, month, day),
+            throw ValidationError.badValue(field: field, value: String(format: "%04d-%02d-%02d", year, month, day),
                                   rule: "is not a real calendar date")
         }
         self.year = year; self.month = month; self.day = day
@@ -28,7 +28,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { throw ValidationError(field: field, value: text, rule: "is not a date in the form YYYY-MM-DD") }
+        else { throw ValidationError.badValue(field: field, value: text, rule: "is not a date in the form YYYY-MM-DD") }
         try self.init(year: y, month: m, day: d, field: field)
     }
 

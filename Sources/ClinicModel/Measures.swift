@@ -23,7 +23,7 @@ extension ClinicalMeasure {
     /// The measure, or a `ValidationError` naming `field` and the range.
     public init(_ value: Value, field: String) throws(ValidationError) {
         guard Self.range.contains(value) else {
-            throw ValidationError(field: field, value: "\(value)",
+            throw ValidationError.badValue(field: field, value: "\(value)",
                                   rule: "is out of range: \(Self.scaleName) is \(Self.range.lowerBound) to \(Self.range.upperBound)\(Self.unitSuffix)")
         }
         self.init(unchecked: value)
@@ -31,7 +31,7 @@ extension ClinicalMeasure {
     /// Parses user text (a score typed at the terminal).
     public init(parsing text: String, field: String) throws(ValidationError) {
         guard let v = Value(text.trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationError(field: field, value: text, rule: "is not a number (\(Self.scaleName) is \(Self.range.lowerBound) to \(Self.range.upperBound)\(Self.unitSuffix))")
+            throw ValidationError.badValue(field: field, value: text, rule: "is not a number (\(Self.scaleName) is \(Self.range.lowerBound) to \(Self.range.upperBound)\(Self.unitSuffix))")
         }
         try self.init(v, field: field)
     }
@@ -168,7 +168,7 @@ public struct FootPostureIndex: Sendable, Hashable, Codable {
     ///   of range.
     public init(items: [Int], field: String = "fpi6") throws(ValidationErrors) {
         var v = Validator()
-        if items.count != 6 { v.add(field, "\(items.count) items", "needs exactly 6 item scores") }
+        if items.count != 6 { v.badValue(field, "\(items.count) items", "needs exactly 6 item scores") }
         var scores: [FPIItemScore] = []
         for (i, raw) in items.enumerated() {
             do { scores.append(try FPIItemScore(raw, field: "\(field).item\(i + 1)")) } catch { v.add(error) }

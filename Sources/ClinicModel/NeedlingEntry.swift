@@ -32,7 +32,7 @@ public struct Needle: Sendable, Hashable, Codable {
         let cleaned = text.lowercased().replacingOccurrences(of: "mm", with: "").replacingOccurrences(of: " ", with: "")
         let parts = cleaned.split(separator: "x")
         guard parts.count == 2, let g = Double(parts[0]), let l = Double(parts[1]) else {
-            throw ValidationError(field: "needle.size", value: text, rule: "is not a needle size like 0.25x40 (gauge x length, mm)")
+            throw ValidationError.badValue(field: "needle.size", value: text, rule: "is not a needle size like 0.25x40 (gauge x length, mm)")
         }
         return (g, l)
     }
@@ -41,10 +41,10 @@ public struct Needle: Sendable, Hashable, Codable {
         v.required("needle.brand", brand); v.singleLine("needle.brand", brand); v.maxLength("needle.brand", brand, 80)
         v.required("needle.lot", lot); v.singleLine("needle.lot", lot); v.maxLength("needle.lot", lot, 40)
         if !Needle.gaugeRange.contains(gaugeMm) {
-            v.add("needle.gauge", "\(gaugeMm)", "is out of range: needle gauge is 0.12 to 0.40 mm")
+            v.badValue("needle.gauge", "\(gaugeMm)", "is out of range: needle gauge is 0.12 to 0.40 mm")
         }
         if !Needle.lengthRange.contains(lengthMm) {
-            v.add("needle.length", "\(lengthMm)", "is out of range: needle length is 7 to 125 mm")
+            v.badValue("needle.length", "\(lengthMm)", "is out of range: needle length is 7 to 125 mm")
         }
     }
 }
@@ -76,7 +76,7 @@ public enum NeedlingTechnique: Sendable, Hashable, Codable {
         case "pistoning", "piston": self = .pistoning
         case "electrical", "estim", "e-stim":
             self = .electricalStimulation(settings: settings ?? "")
-        default: throw ValidationError(field: "technique", value: code, rule: "is not a technique (static, pistoning, electrical)")
+        default: throw ValidationError.badValue(field: "technique", value: code, rule: "is not a technique (static, pistoning, electrical)")
         }
     }
 }
@@ -208,17 +208,18 @@ public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
         if side == .bilateral { v.add("side", side.rawValue, "record one needling entry per side") }
         needle.validate(into: &v)
         if !Self.insertedRange.contains(needlesInserted) {
-            v.add("needlesInserted", "\(needlesInserted)", "must be between 1 and 50")
+            v.badValue("needlesInserted", "\(needlesInserted)", "must be between 1 and 50")
         }
         if needlesRemoved < 0 || needlesRemoved > needlesInserted {
-            v.add("needlesRemoved", "\(needlesRemoved)", "must be between 0 and the \(needlesInserted) inserted")
+            v.badValue("needlesRemoved", "\(needlesRemoved)", "must be between 0 and the \(needlesInserted) inserted")
         }
         if !Self.twitchRange.contains(twitchResponses) {
-            v.add("twitchResponses", "\(twitchResponses)", "must be between 0 and 100")
+            v.badValue("twitchResponses", "\(twitchResponses)", "must be between 0 and 100")
         }
         let rangeText = Self.depthRangeText(overLung: muscle?.overLungFields == true, needleLength: needle.lengthMm)
         if let m = muscle, m.overLungFields {
             if let d = depth {
+                // Over the lung fields the depth's range is a safety rule (pneumothorax), not the value's own range.
                 if !depthRange.contains(d.value) {
                     v.add("depth", BiomechanicalMeasure.number(d.value),
                           "over the lung fields the depth must be \(rangeText): \(m.name), pneumothorax risk")
@@ -227,7 +228,7 @@ public struct NeedlingEntry: Sendable, Hashable, Codable, Identifiable {
                 v.add("depth", "", "is required: \(m.name) lies over the lung fields (pneumothorax risk); the depth must be \(rangeText)")
             }
         } else if let d = depth, d.value > needle.lengthMm {
-            v.add("depth", BiomechanicalMeasure.number(d.value), "is deeper than the needle: the depth must be \(rangeText)")
+            v.badValue("depth", BiomechanicalMeasure.number(d.value), "is deeper than the needle: the depth must be \(rangeText)")
         }
         if case .electricalStimulation(let s) = technique, s.trimmingCharacters(in: .whitespaces).isEmpty {
             v.add("technique", "electrical", "electrical stimulation needs its settings recorded")

@@ -165,7 +165,7 @@ public struct OutcomeMeasure: Sendable, Hashable, Codable, Identifiable {
             let t = raw.trimmingCharacters(in: .whitespaces)
             if t.isEmpty || t == "-" { parsed.append(nil); continue }
             if let n = Int(t) { parsed.append(n) } else {
-                v.add("\(field).item\(i + 1)", t, "is not a number (\(scale.name) item \(i + 1) is \(scale.allowedScores(item: i).lowerBound) to \(scale.allowedScores(item: i).upperBound), or '-' if left blank)")
+                v.badValue("\(field).item\(i + 1)", t, "is not a number (\(scale.name) item \(i + 1) is \(scale.allowedScores(item: i).lowerBound) to \(scale.allowedScores(item: i).upperBound), or '-' if left blank)")
                 parsed.append(nil)
             }
         }
@@ -185,22 +185,22 @@ public struct OutcomeMeasure: Sendable, Hashable, Codable, Identifiable {
         var v = Validator()
         let expected = scale.itemLabels.count
         if items.count != expected {
-            v.add(field, "\(items.count) items", "\(scale.name) has \(expected) items")
+            v.badValue(field, "\(items.count) items", "\(scale.name) has \(expected) items")
             try v.finish()
         }
         for (i, item) in items.enumerated() {
             guard let item else { continue }
             let range = scale.allowedScores(item: i)
             if !range.contains(item) {
-                v.add("\(field).item\(i + 1)", "\(item)",
+                v.badValue("\(field).item\(i + 1)", "\(item)",
                       "is out of range: \(scale.name) item \(i + 1) (\(scale.itemLabels[i])) is \(range.lowerBound) to \(range.upperBound)")
             } else if scale == .visaA, i == 6, ![0, 4, 7, 10].contains(item) {
-                v.add("\(field).item\(i + 1)", "\(item)", "is not a VISA-A item 7 answer (0, 4, 7 or 10)")
+                v.badValue("\(field).item\(i + 1)", "\(item)", "is not a VISA-A item 7 answer (0, 4, 7 or 10)")
             }
         }
         let blank = items.filter { $0 == nil }.count
         if blank > scale.missingAllowed {
-            v.add(field, "\(blank) blank", scale.missingAllowed == 0
+            v.badValue(field, "\(blank) blank", scale.missingAllowed == 0
                   ? "\(scale.name) needs every item answered"
                   : "\(scale.name) allows at most \(scale.missingAllowed) blank item")
         }

@@ -53,11 +53,11 @@ public struct PatientIdentifier: Sendable, Hashable, Codable {
         switch system {
         case .ihi:
             if digits.count != 16 || !digits.allSatisfy(\.isASCIIDigit) || !digits.hasPrefix("800360") {
-                v.add("\(field).value", value, "is not an IHI (16 digits starting 800360)")
+                v.badValue("\(field).value", value, "is not an IHI (16 digits starting 800360)")
             }
         case .medicare:
             if !(10...11).contains(digits.count) || !digits.allSatisfy(\.isASCIIDigit) {
-                v.add("\(field).value", value, "is not a Medicare number (10 or 11 digits)")
+                v.badValue("\(field).value", value, "is not a Medicare number (10 or 11 digits)")
             }
         default: break
         }
@@ -105,7 +105,7 @@ public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
             if text == "other" { self = .other; return }
             let name = text.hasPrefix("precaution:") ? String(text.dropFirst("precaution:".count)) : text
             guard let p = Precaution(rawValue: name) else {
-                throw ValidationError(field: "alert.kind", value: text,
+                throw ValidationError.badValue(field: "alert.kind", value: text,
                                       rule: "is not allergy, other or a precaution (\(Precaution.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             self = .precaution(p)
@@ -164,10 +164,10 @@ public struct PatientAlert: Sendable, Hashable, Codable, Identifiable {
                                   rule: "is too short: at least \(dismissReasonMinimum.words) words and \(dismissReasonMinimum.characters) characters saying why the alert does not apply")
         }
         if text.count > dismissReasonLimit {
-            throw ValidationError(field: "reason", value: String(text.prefix(40)) + "…", rule: "is longer than \(dismissReasonLimit) characters")
+            throw ValidationError.badValue(field: "reason", value: String(text.prefix(40)) + "…", rule: "is longer than \(dismissReasonLimit) characters")
         }
         if text.contains(where: { $0.isNewline }) {
-            throw ValidationError(field: "reason", value: String(text.prefix(40)), rule: "must be one line")
+            throw ValidationError.badValue(field: "reason", value: String(text.prefix(40)), rule: "must be one line")
         }
         return text
     }
@@ -252,7 +252,7 @@ public struct Patient: Sendable, Hashable, Codable, Identifiable {
             v.singleLine("phone", phone)
             v.maxLength("phone", phone, 32)
             if !phone.allSatisfy({ $0.isASCIIDigit || " +-()".contains($0) }) || phone.filter(\.isASCIIDigit).count < 6 {
-                v.add("phone", phone, "is not a phone number (digits, spaces, + - ( ) only)")
+                v.badValue("phone", phone, "is not a phone number (digits, spaces, + - ( ) only)")
             }
         }
         if let email {
@@ -260,7 +260,7 @@ public struct Patient: Sendable, Hashable, Codable, Identifiable {
             v.maxLength("email", email, 254)
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
             if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || email.contains(" ") {
-                v.add("email", email, "is not an email address")
+                v.badValue("email", email, "is not an email address")
             }
         }
         v.freeText("address", address, limit: 500)

@@ -90,7 +90,7 @@ public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
         var v = Validator()
         v.required("handle", handle)
         if !handle.isEmpty, !handle.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) {
-            v.add("handle", handle, "may hold only letters, digits, '.', '-' and '_'")
+            v.badValue("handle", handle, "may hold only letters, digits, '.', '-' and '_'")
         }
         v.maxLength("handle", handle, 32)
         v.required("name", name)
@@ -101,7 +101,7 @@ public struct Practitioner: Sendable, Hashable, Codable, Identifiable {
             v.required("dryNeedlingTraining.course", t.course)
             v.singleLine("dryNeedlingTraining.course", t.course)
             if !(1...2000).contains(t.hours) {
-                v.add("dryNeedlingTraining.hours", "\(t.hours)", "must be between 1 and 2000")
+                v.badValue("dryNeedlingTraining.hours", "\(t.hours)", "must be between 1 and 2000")
             }
             if t.completedOn > LocalDate.today() {
                 v.add("dryNeedlingTraining.completedOn", t.completedOn.description, "is in the future")

@@ -113,7 +113,7 @@ extension Practitioner {
         v.singleLine("providerNumber", providerNumber)
         for (field, value) in [("registrationBody", registrationBody), ("registrationNumber", registrationNumber),
                                ("providerNumber", providerNumber)] {
-            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { v.add(field, value, "must not be blank (leave it out instead)") }
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { v.badValue(field, value, "must not be blank (leave it out instead)") }
         }
         if let body = registrationBody, !body.isEmpty {
             guard let number = registrationNumber, !number.isEmpty else {
@@ -121,13 +121,13 @@ extension Practitioner {
                 return
             }
             if let known = RegistrationBody(named: body), let rule = known.problem(with: number) {
-                v.add("registrationNumber", number, rule)
+                v.badValue("registrationNumber", number, rule)
             }
         }
         if let provider = providerNumber, !provider.unicodeScalars.allSatisfy({
             ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == " "
         }) {
-            v.add("providerNumber", provider, "may hold only letters, digits, spaces and '-'")
+            v.badValue("providerNumber", provider, "may hold only letters, digits, spaces and '-'")
         }
     }
 }

@@ -157,7 +157,7 @@ public struct Referral: Sendable, Hashable, Codable, Identifiable {
         v.maxLength("referrerName", referrerName, 200)
         v.freeText("reason", reason, limit: 100_000)
         if let e = expiresOn, e < date { v.add("expiresOn", e.description, "is before the referral date \(date)") }
-        if let s = sessionsAllowed, !(1...100).contains(s) { v.add("sessionsAllowed", "\(s)", "must be between 1 and 100") }
+        if let s = sessionsAllowed, !(1...100).contains(s) { v.badValue("sessionsAllowed", "\(s)", "must be between 1 and 100") }
         if date > LocalDate.today().adding(days: 1) { v.add("date", date.description, "is in the future") }
         try v.finish()
     }

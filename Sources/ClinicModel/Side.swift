@@ -20,7 +20,7 @@ public enum Side: String, Sendable, Hashable, Codable, CaseIterable {
         case "right", "r": self = .right
         case "midline", "m", "centre", "center": self = .midline
         case "bilateral", "b", "both": self = .bilateral
-        default: throw ValidationError(field: field, value: text, rule: "is not a side (left, right, midline, bilateral)")
+        default: throw ValidationError.badValue(field: field, value: text, rule: "is not a side (left, right, midline, bilateral)")
         }
     }
 }

@@ -47,11 +47,11 @@ public struct Treatment: Sendable, Hashable, Codable, Identifiable {
     public func validate() throws(ValidationErrors) {
         var v = Validator()
         if let m = muscleID { validateMuscleAndSide(muscleID: m, side: side ?? .bilateral, into: &v) }
-        if let c = cycles, !(1...50).contains(c) { v.add("cycles", "\(c)", "must be between 1 and 50") }
+        if let c = cycles, !(1...50).contains(c) { v.badValue("cycles", "\(c)", "must be between 1 and 50") }
         if kind == .ischaemicCompression {
             if muscleID == nil { v.add("muscle", "", "is required for ischaemic compression") }
             if let h = holdTime, !(5...180).contains(h.value) {
-                v.add("holdTime", "\(h.value)", "ischaemic compression holds are 5 to 180 s (usually 30-90 s)")
+                v.badValue("holdTime", "\(h.value)", "ischaemic compression holds are 5 to 180 s (usually 30-90 s)")
             }
         }
         if kind == .other { v.required("notes", notes) }

@@ -94,7 +94,7 @@ public struct TriggerPointFinding: Sendable, Hashable, Codable, Identifiable {
         v.freeText("location", location, limit: 200)
         v.freeText("notes", notes, limit: 5000)
         if let p = pressurePainThreshold, !(0.5...2.0).contains(p.probeSizeCm2) {
-            v.add("pressurePainThreshold.probeSizeCm2", "\(p.probeSizeCm2)", "must be between 0.5 and 2 cm²")
+            v.badValue("pressurePainThreshold.probeSizeCm2", "\(p.probeSizeCm2)", "must be between 0.5 and 2 cm²")
         }
         try v.finish()
     }
@@ -103,7 +103,7 @@ public struct TriggerPointFinding: Sendable, Hashable, Codable, Identifiable {
 /// Checks that a muscle is in the catalogue and the side suits it (unpaired muscles are midline).
 func validateMuscleAndSide(muscleID: String, side: Side, into v: inout Validator) {
     guard let muscle = MuscleCatalogue.muscle(id: muscleID) else {
-        v.add("muscle", muscleID, "is not a muscle in Knot's catalogue (try `knot muscles SEARCH`)")
+        v.badValue("muscle", muscleID, "is not a muscle in Knot's catalogue (try `knot muscles SEARCH`)")
         return
     }
     if !muscle.paired, side == .left || side == .right {

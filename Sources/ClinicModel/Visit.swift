@@ -102,7 +102,7 @@ public struct Visit: Sendable, Hashable, Codable, Identifiable {
         v.freeText("complaint", complaint, limit: 2000)
         v.freeText("notes", notes, limit: 20_000)
         v.freeText("likelyCauseNotes", likelyCauseNotes, limit: 5000)
-        if psfs.count > 5 { v.add("psfs", "\(psfs.count) items", "PSFS has at most five activities") }
+        if psfs.count > 5 { v.badValue("psfs", "\(psfs.count) items", "PSFS has at most five activities") }
         for (i, item) in psfs.enumerated() {
             v.required("psfs[\(i)].activity", item.activity)
             v.singleLine("psfs[\(i)].activity", item.activity)
@@ -111,11 +111,11 @@ public struct Visit: Sendable, Hashable, Codable, Identifiable {
         // Scores made with `init(unchecked:)` are checked here, so the rule is the model's, not only the schema's.
         for (field, score) in [("pain.now", pain.now), ("pain.best", pain.best), ("pain.worst", pain.worst)] {
             if let score, !NPRS.range.contains(score.value) {
-                v.add(field, "\(score.value)", "is out of range: NPRS is 0 to 10")
+                v.badValue(field, "\(score.value)", "is out of range: NPRS is 0 to 10")
             }
         }
         for (i, item) in psfs.enumerated() where !PSFSScore.range.contains(item.score.value) {
-            v.add("psfs[\(i)].score", "\(item.score.value)", "is out of range: PSFS is 0 to 10")
+            v.badValue("psfs[\(i)].score", "\(item.score.value)", "is out of range: PSFS is 0 to 10")
         }
         if let impression {
             do { try impression.validate() } catch { for e in error.errors { v.add(e) } }

@@ -161,21 +161,21 @@ extension ClinicSession {
         if !empty { try authorize(.changeClinicSettings) }
         var errors: [ValidationError] = []
         for field in change.clear where !ClinicSettingsChange.clearable.contains(field) {
-            errors.append(ValidationError(field: "--clear", value: field, rule: "is not one of \(ClinicSettingsChange.clearable.joined(separator: ", "))"))
+            errors.append(ValidationError.badValue(field: "--clear", value: field, rule: "is not one of \(ClinicSettingsChange.clearable.joined(separator: ", "))"))
         }
         var days: Set<Int>?
         if let text = change.openDays {
             do { days = try ClinicProfile.parseWeekdays(text, field: "--open-days") } catch { errors.append(error) }
         }
         if let size = change.needleSize {
-            do { _ = try Needle.parseSize(size) } catch { errors.append(ValidationError(field: "--needle-size", value: size, rule: error.rule)) }
+            do { _ = try Needle.parseSize(size) } catch { errors.append(ValidationError(field: "--needle-size", value: size, rule: error.rule, kind: error.kind)) }
         }
         if let expiry = change.needleLotExpiry, (try? LocalDate(parsing: expiry)) == nil {
-            errors.append(ValidationError(field: "--needle-lot-expiry", value: expiry, rule: "is not a date (YYYY-MM-DD)"))
+            errors.append(ValidationError.badValue(field: "--needle-lot-expiry", value: expiry, rule: "is not a date (YYYY-MM-DD)"))
         }
         for (option, value) in [("--needle-brand", change.needleBrand), ("--needle-lot", change.needleLot)] {
             if let value, value.trimmingCharacters(in: .whitespaces).isEmpty || value.count > 60 {
-                errors.append(ValidationError(field: option, value: value, rule: "must be 1 to 60 characters"))
+                errors.append(ValidationError.badValue(field: option, value: value, rule: "must be 1 to 60 characters"))
             }
         }
         var logoType: String?
@@ -183,7 +183,7 @@ extension ClinicSession {
             do { logoType = try ClinicLogo.check(logo) } catch { errors.append(error) }
         }
         if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
-            errors.append(ValidationError(field: "--name", value: name, rule: "must not be blank"))
+            errors.append(ValidationError.badValue(field: "--name", value: name, rule: "must not be blank"))
         }
         try database.write { tx in
             let names: [(String, String, String?)] = [
@@ -215,7 +215,7 @@ extension ClinicSession {
             func setDays(_ value: Int?, _ option: String, _ range: ClosedRange<Int>, into keyPath: WritableKeyPath<ReviewRules, Int>) {
                 guard let value else { return }
                 if range.contains(value) { rules[keyPath: keyPath] = value }
-                else { errors.append(ValidationError(field: option, value: String(value), rule: "must be \(range.lowerBound) to \(range.upperBound) days")) }
+                else { errors.append(ValidationError.badValue(field: option, value: String(value), rule: "must be \(range.lowerBound) to \(range.upperBound) days")) }
             }
             setDays(change.acuteDays, "--acute-days", 1...90, into: \.acuteDays)
             setDays(change.chronicDays, "--chronic-days", 1...365, into: \.chronicDays)
@@ -223,7 +223,7 @@ extension ClinicSession {
             setDays(change.significantAdverseEventDays, "--significant-adverse-event-days", 1...14, into: \.significantAdverseEventDays)
             if let pain = change.acutePainAtLeast {
                 if (0...10).contains(pain) { rules.acutePainAtLeast = pain == 0 ? nil : pain }
-                else { errors.append(ValidationError(field: "--acute-pain-at-least", value: String(pain), rule: "must be 1 to 10 (NPRS), or 0 to turn the trigger off")) }
+                else { errors.append(ValidationError.badValue(field: "--acute-pain-at-least", value: String(pain), rule: "must be 1 to 10 (NPRS), or 0 to turn the trigger off")) }
             }
             if change.clear.contains("review-rules") {
                 try tx.removeClinicSetting(name: ClinicSettingName.reviewRules, actor: actor)

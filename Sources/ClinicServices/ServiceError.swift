@@ -4,7 +4,8 @@ internal import ClinicStore
 
 /// Why a use case refused, in words for the practitioner; each maps to one exit code.
 public enum ServiceError: Error, Sendable, CustomStringConvertible {
-    /// A clinical safety rule refused the action (consent, screen, needle count...).
+    /// A clinical safety rule refused the action (consent, screen, needle count...): always a rule,
+    /// never bad input (a value outside its range is a `ValidationError` of kind `.badValue`).
     case refused(action: String, reasons: [String])
     /// The user's role does not allow it (reception and clinical notes).
     case forbidden(String)

@@ -83,7 +83,7 @@ extension StoreTransaction {
         let checked = row.checked("needling_entry", key: "visit_id")
         let inserted = try checked.count("inserted")
         guard (0...inserted).contains(removed) else {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "needlesRemoved", value: "\(removed)", rule: "must be between 0 and the \(inserted) inserted")]))
+            throw StoreError.invalid(ValidationErrors([ValidationError.badValue(field: "needlesRemoved", value: "\(removed)", rule: "must be between 0 and the \(inserted) inserted")]))
         }
         try db.cachedStatement(sql: "UPDATE needling_entry SET removed = ? WHERE id = ?").execute(arguments: [removed, entryID])
         try childAudit(actor: actor, visitID: checked["visit_id"], what: "needles removed", id: entryID, action: .update)

@@ -4,32 +4,90 @@ import ClinicModel
 import ClinicServices
 import FollowUpPlans
 
-// Options with a fixed set of values are the model's own enums, read by the argument parser:
-// the help lists the values, and a value outside them exits 65 naming the option and the values
-// (ErrorReport.parserRefusal). Values are read as the model spells them (lower case, hyphens).
+/// A value the command line refused while it was parsed: a bad enum value, date, number or
+/// structured text.
+///
+/// The argument parser reports such a value as a usage error (64) with a message naming the
+/// option, the value and what it accepts; for Knot it is bad input (65). Every argument type
+/// Knot reads records its refusal here (`init?(argument:)` returning nil, a `transform:`
+/// throwing `refuse(_:)`'s error), and `Knot.main` exits 65 when parsing failed after one. So the
+/// parser's error is read only through its public API (`Knot.message(for:)`), never its shape.
+enum RefusedArgument {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var refused = false
 
-extension Profession: ExpressibleByArgument {}
-extension Role: ExpressibleByArgument {}
-extension Treatment.Kind: ExpressibleByArgument {}
-extension TriggerPointFinding.Activity: ExpressibleByArgument {}
-extension PlanFormat: ExpressibleByArgument {}
-extension PlanAudience: ExpressibleByArgument {}
-extension LikelyCause: ExpressibleByArgument {}
-extension Consent.Risk: ExpressibleByArgument {}
-extension Precaution: ExpressibleByArgument {}
-extension GaitObservation: ExpressibleByArgument {}
+    /// Whether a value was refused since the process started.
+    static var happened: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return refused
+    }
+
+    static func record() {
+        lock.lock(); defer { lock.unlock() }
+        refused = true
+    }
+
+    /// Records a refusal and returns the error a `transform:` throws: `rule` says what the option
+    /// accepts (the parser puts the option and the value in front of it).
+    static func refuse(_ rule: String) -> KnotCommandError {
+        record()
+        return KnotCommandError(rule, .badInput)
+    }
+
+    /// `value`, recording a refusal when it is nil (for `init?(argument:)`).
+    static func noting<Value>(_ value: Value?) -> Value? {
+        if value == nil { record() }
+        return value
+    }
+}
+
+// Options with a fixed set of values are the model's own enums, read by the argument parser:
+// the help lists the values, and a value outside them exits 65 naming the option and the values.
+// Values are read as the model spells them (lower case, hyphens).
+
+/// A model enum read by its raw value; a value that is none of them is recorded as refused.
+/// (Public only because the argument parser's protocol is: `init?(argument:)` must be.)
+public protocol ModelValueArgument: ExpressibleByArgument, CaseIterable, RawRepresentable where RawValue == String {}
+
+extension ModelValueArgument {
+    public init?(argument: String) {
+        guard let value = RefusedArgument.noting(Self(rawValue: argument)) else { return nil }
+        self = value
+    }
+}
+
+extension Profession: ModelValueArgument {}
+extension Role: ModelValueArgument {}
+extension Treatment.Kind: ModelValueArgument {}
+extension TriggerPointFinding.Activity: ModelValueArgument {}
+extension PlanFormat: ModelValueArgument {}
+extension PlanAudience: ModelValueArgument {}
+extension LikelyCause: ModelValueArgument {}
+extension Consent.Risk: ModelValueArgument {}
+extension Precaution: ModelValueArgument {}
+extension GaitObservation: ModelValueArgument {}
+extension BiomechanicalMeasure.Kind: ModelValueArgument {}
 
 extension Sex: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public init?(argument: String) {
+        guard let value = RefusedArgument.noting(Self(rawValue: argument.lowercased())) else { return nil }
+        self = value
+    }
 }
 
 extension OutcomeScale: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public init?(argument: String) {
+        guard let value = RefusedArgument.noting(Self(rawValue: argument.lowercased())) else { return nil }
+        self = value
+    }
 }
 
 /// A side: `left`, `right`, `midline`, `bilateral`, or their first letters (any case).
 extension Side: ExpressibleByArgument {
-    public init?(argument: String) { try? self.init(parsing: argument) }
+    public init?(argument: String) {
+        guard let value = RefusedArgument.noting(try? Self(parsing: argument)) else { return nil }
+        self = value
+    }
 }
 
 /// What `knot finding add --kind` records: a trigger point or one of the biomechanical measures.
@@ -48,7 +106,7 @@ enum FindingKind: Equatable, CaseIterable, ExpressibleByArgument {
 
     init?(argument: String) {
         if argument == "trigger-point" { self = .triggerPoint; return }
-        guard let kind = BiomechanicalMeasure.Kind(rawValue: argument) else { return nil }
+        guard let kind = BiomechanicalMeasure.Kind(argument: argument) else { return nil }
         self = .measure(kind)
     }
 
@@ -58,7 +116,8 @@ enum FindingKind: Equatable, CaseIterable, ExpressibleByArgument {
 
 /// A comma-separated list of an enum's values (`--causes overuse,posture`, `--present a,b`):
 /// the one place such lists are read. Blank items are skipped; an unknown one fails the whole
-/// option, and the parser names the option and the values it accepts.
+/// option (the item's own type records the refusal), and the parser names the option and the
+/// values it accepts.
 struct EnumList<Value: ExpressibleByArgument & Hashable>: ExpressibleByArgument {
     var values: [Value]
 
@@ -69,7 +128,7 @@ struct EnumList<Value: ExpressibleByArgument & Hashable>: ExpressibleByArgument 
         for item in argument.split(separator: ",") {
             let text = item.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
-            guard let value = Value(argument: text) else { return nil }
+            guard let value = RefusedArgument.noting(Value(argument: text)) else { return nil }
             values.append(value)
         }
         self.values = values
@@ -94,7 +153,7 @@ struct DateTimeArgument {
     init(_ argument: String) throws {
         // Checked in UTC, a zone with no missing hours: the clinic's zone is applied in `date()`.
         guard Self.parse(argument, in: TimeZone(identifier: "UTC")!) != nil else {
-            throw KnotCommandError("is not \(Self.accepted)", .badInput)
+            throw RefusedArgument.refuse("is not \(Self.accepted)")
         }
         text = argument
     }
@@ -120,27 +179,67 @@ struct DateTimeArgument {
     }
 }
 
-/// A whole number in a range, checked while parsing (`@Option(transform: Bounded(1...50).parse)`):
-/// a number outside it, or no number, exits 65 naming the option and the range.
-struct Bounded: Sendable {
-    let range: ClosedRange<Int>
+/// A number in a range, checked while parsing (`@Option(transform: Bounded(1...50).parse)`):
+/// a number outside it, or no number, exits 65 naming the option and the range, which the
+/// option's help names too.
+struct Bounded<Value: Comparable & LosslessStringConvertible & Sendable>: Sendable {
+    let range: ClosedRange<Value>
     let unit: String
-    init(_ range: ClosedRange<Int>, _ unit: String = "") { self.range = range; self.unit = unit }
+    init(_ range: ClosedRange<Value>, _ unit: String = "") { self.range = range; self.unit = unit }
 
-    func parse(_ text: String) throws -> Int {
-        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
-            throw KnotCommandError("must be a whole number from \(range.lowerBound) to \(range.upperBound)\(unit.isEmpty ? "" : " " + unit)", .badInput)
+    func parse(_ text: String) throws -> Value {
+        guard let n = Value(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+            let what = Value.self is any BinaryInteger.Type ? "a whole number" : "a number"
+            throw RefusedArgument.refuse("must be \(what) from \(range.lowerBound) to \(range.upperBound)\(unit.isEmpty ? "" : " " + unit)")
         }
         return n
     }
 }
 
+/// Numbers typed on the command line, read with `transform:` (`@Argument(transform: Number.id)`)
+/// so that a word where a number belongs exits 65 naming the option, like any bad value.
+enum Number {
+    /// A record id (a visit, an entry, an alert): a whole number from 1.
+    static func id(_ text: String) throws -> Int64 {
+        guard let n = Int64(text.trimmingCharacters(in: .whitespaces)), n > 0 else { throw RefusedArgument.refuse("is not an id (a whole number from 1)") }
+        return n
+    }
+    /// A whole number from 1 (an entry's number as `knot visit show` numbers it).
+    static func positive(_ text: String) throws -> Int {
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n > 0 else { throw RefusedArgument.refuse("is not a whole number from 1") }
+        return n
+    }
+    /// A decimal number (a measured value).
+    static func decimal(_ text: String) throws -> Double {
+        guard let n = Double(text.trimmingCharacters(in: .whitespaces)), n.isFinite else { throw RefusedArgument.refuse("is not a number") }
+        return n
+    }
+    /// A whole number (a count, a limit, an item number).
+    static func whole(_ text: String) throws -> Int {
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)) else { throw RefusedArgument.refuse("is not a whole number") }
+        return n
+    }
+}
+
+/// A clinical measure typed for an option (`@Option(transform: Measured<NPRS>.parse) var painNow: NPRS?`),
+/// checked against the measure's own range while parsing: the message names the scale and range
+/// (`is out of range: NPRS is 0 to 10`).
+enum Measured<M: ClinicalMeasure> {
+    static func parse(_ text: String) throws -> M {
+        do { return try M(parsing: text, field: "") } catch { throw RefusedArgument.refuse(error.rule) }
+    }
+    /// The range as the option's help says it, e.g. `0-10`.
+    static var rangeText: String { "\(M.range.lowerBound)-\(M.range.upperBound)\(M.unitSuffix)" }
+}
+
 /// An alert's kind: `allergy`, `other`, or a precaution (`anticoagulant` or `precaution:anticoagulant`).
 extension PatientAlert.Kind: ExpressibleByArgument {
-    public init?(argument: String) { try? self.init(parsing: argument) }
+    public init?(argument: String) {
+        guard let value = RefusedArgument.noting(try? Self(parsing: argument)) else { return nil }
+        self = value
+    }
     public static var allValueStrings: [String] { ["allergy", "other"] + Precaution.allCases.map(\.rawValue) }
 }
-extension BiomechanicalMeasure.Kind: ExpressibleByArgument {}
 
 /// `--technique`: how the needle was used, as `NeedlingTechnique(code:settings:)` reads it
 /// (electrical stimulation takes its settings from `--estim`).
@@ -152,12 +251,12 @@ enum TechniqueArgument: String, CaseIterable, ExpressibleByArgument {
         case "static": self = .static
         case "pistoning", "piston": self = .pistoning
         case "electrical", "estim", "e-stim": self = .electrical
-        default: return nil
+        default: RefusedArgument.record(); return nil
         }
     }
 }
 
 /// `knot log needling --format`.
-enum LogFormat: String, CaseIterable, ExpressibleByArgument {
+enum LogFormat: String, CaseIterable, ModelValueArgument {
     case table, csv, json
 }

@@ -35,7 +35,8 @@ enum ErrorReport {
             case .notADatabase, .notAKnotDatabase, .newerDatabase, .damaged: return .badInput
             case .cannotOpen: return .cannotCreate
             case .notFound, .missing: return .missingInput
-            case .duplicate, .constraint, .invalid, .draftConflict: return .refused
+            case .invalid(let v): return status(for: v)
+            case .duplicate, .constraint, .draftConflict: return .refused
             case .writeFailed: return .io
             case .readOnly, .notWritable: return .notPermitted
             case .busy: return .busy
@@ -47,7 +48,10 @@ enum ErrorReport {
             case .notFound: return .missingInput
             case .input: return .missingInput
             }
-        case is ValidationErrors, is ClinicModel.ValidationError, is PossibleDuplicatePatient: return .refused
+        // A value outside what its field accepts is bad input; a rule that refused it is a refusal.
+        case let e as ValidationErrors: return e.kind == .badValue ? .badInput : .refused
+        case let e as ClinicModel.ValidationError: return e.kind == .badValue ? .badInput : .refused
+        case is PossibleDuplicatePatient: return .refused
         case is AmendmentError, is NewClinicRefused, is LetterTemplateRefused: return .badInput
         case let e as FileWriteError: return e.cannotCreate ? .cannotCreate : .io
         case let e as KnotCommandError: return e.status
@@ -92,31 +96,46 @@ enum ErrorReport {
         }
     }
 
-    /// What the argument parser refused while parsing, when it is Knot's to report.
-    enum ParserRefusal {
-        /// `validate()` threw one of Knot's errors: reported with its own code.
-        case knot(Error)
-        /// A value an option or argument does not accept (a bad enum value, date or number): exit 65.
-        case badValue
+    /// Reports what the argument parser refused, reading its error through its public API only
+    /// (`Knot.message(for:)`, `Knot.exitCode(for:)`, `Knot.exit(withError:)`):
+    /// - with `--help` (or `-h`) typed, the help of the command named wins over any mistake typed
+    ///   with it (exit 0), as the parser does for its own checks;
+    /// - a value an option refused (one of Knot's argument types recorded it: `RefusedArgument`)
+    ///   exits 65 with the parser's message, which names the option, the value and what it accepts;
+    /// - anything else (an unknown option or subcommand, a missing argument, a `validate()` check)
+    ///   is the parser's to report: its usage message, exit 64.
+    static func failParsing(_ error: Error, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        if var help = helpRequested(arguments) {
+            do { try help.run() } catch { Knot.exit(withError: error) }
+            Knot.exit()
+        }
+        if RefusedArgument.happened { fail(KnotCommandError(Knot.message(for: error), .badInput)) }
+        Knot.exit(withError: error)
     }
 
-    /// Reads the argument parser's error: its types are internal, so their shape is read by
-    /// reflection (`CommandError.parserError`, a `ParserError` case). Anything else (an unknown
-    /// option, a missing argument, `--help`) is nil and left to the parser (exit 64, or 0).
-    static func parserRefusal(_ error: Error) -> ParserRefusal? {
-        let parserError = Mirror(reflecting: error).children.first { $0.label == "parserError" }?.value ?? error
-        guard let (label, payload) = Mirror(reflecting: parserError).children.first.map({ ($0.label, $0.value) }) else { return nil }
-        switch label {
-        case "userValidationError":
-            if let inner = payload as? Error, isKnotError(inner) { return .knot(inner) }
-            return nil
-        case "unableToParseValue":
-            // With --help the help is what was asked for: the parser shows it, as for any other error.
-            if CommandLine.arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) { return nil }
-            return .badValue
-        default:
-            return nil
+    static let helpFlags: Set<String> = ["--help", "-h", "-help"]
+
+    /// The parser's help command for the command `arguments` name, when they ask for help
+    /// (`--help`, `-h` or `-help` before any `--`): the longest run of the arguments that parses
+    /// with `--help` after it names the command, so a bad value typed after the command's name
+    /// does not hide its help. (A run that parses as one of Knot's own commands took `--help`
+    /// as a value, and is passed over.)
+    static func helpRequested(_ arguments: [String]) -> ParsableCommand? {
+        let typed = arguments.prefix { $0 != "--" }
+        guard typed.contains(where: helpFlags.contains) else { return nil }
+        let knotCommands = Set(commandTree(Knot.self).map(ObjectIdentifier.init))
+        for count in stride(from: typed.count, through: 0, by: -1) {
+            let candidate = typed.prefix(count).filter { !helpFlags.contains($0) } + ["--help"]
+            if let command = try? Knot.parseAsRoot(candidate), !knotCommands.contains(ObjectIdentifier(type(of: command))) {
+                return command
+            }
         }
+        return nil
+    }
+
+    /// A command and all its subcommands, at every depth.
+    static func commandTree(_ root: ParsableCommand.Type) -> [ParsableCommand.Type] {
+        [root] + root.configuration.subcommands.flatMap(commandTree)
     }
 
     /// Prints `knot: error: …` and exits.

@@ -35,6 +35,11 @@ struct GlobalOptions: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON (stable field names, documented in docs/json.md) instead of a table.")
     var json = false
+
+    /// Prints what a command did: `value` as JSON with `--json`, else `line` for the practitioner.
+    func report<Value: Encodable>(_ value: Value, _ line: @autoclosure () throws -> String) throws {
+        if json { try Console.printJSON(value) } else { Console.print(try line()) }
+    }
 }
 
 /// Warns on stderr when others can read the database (it holds health records).

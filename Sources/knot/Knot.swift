@@ -45,12 +45,8 @@ struct Knot: ParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
-            // A value an option refuses exits 65 like any bad input; a check in validate() keeps its own code.
-            switch ErrorReport.parserRefusal(error) {
-            case .knot(let inner): ErrorReport.fail(inner)
-            case .badValue: ErrorReport.fail(KnotCommandError(message(for: error), .badInput))
-            case nil: exit(withError: error)
-            }
+            // --help wins; a value an option refuses exits 65 like any bad input; the rest is the parser's (64).
+            ErrorReport.failParsing(error)
         }
         do {
             try command.run()

@@ -6,28 +6,28 @@ import Testing
 /// share: raw inputs in, a typed measure (or the input named with the rule broken) out.
 @Suite struct BiomechanicalMeasureMakeTests {
     @Test func errorsNameTheInputsAsTheCommandLineCallsThem() {
-        #expect(throws: ValidationErrors([ValidationError(field: "--value", value: "45.0",
+        #expect(throws: ValidationErrors([ValidationError.badValue(field: "--value", value: "45.0",
                                                           rule: "is out of range: lunge test is 0.0 to 30.0 cm")])) {
             try BiomechanicalMeasure.make(kind: .lunge, value: 45, names: .commandLine)
         }
-        #expect(throws: ValidationErrors([ValidationError(field: "--fpi", value: "x", rule: "is not a whole number")])) {
+        #expect(throws: ValidationErrors([ValidationError.badValue(field: "--fpi", value: "x", rule: "is not a whole number")])) {
             try BiomechanicalMeasure.make(kind: .fpi6, fpiItems: ["1", "x", "0", "0", "0", "0"], names: .commandLine)
         }
-        #expect(throws: ValidationErrors([ValidationError(field: "--fpi.item3", value: "3",
+        #expect(throws: ValidationErrors([ValidationError.badValue(field: "--fpi.item3", value: "3",
                                                           rule: "is out of range: FPI-6 item is -2 to 2")])) {
             try BiomechanicalMeasure.make(kind: .fpi6, fpiItems: ["1", "1", "3", "0", "0", "0"], names: .commandLine)
         }
-        #expect(throws: ValidationErrors([ValidationError(field: "--gait", value: "limp", rule: "is not a gait observation code")])) {
+        #expect(throws: ValidationErrors([ValidationError.badValue(field: "--gait", value: "limp", rule: "is not a gait observation code")])) {
             try BiomechanicalMeasure.make(kind: .gait, gait: ["antalgic", "limp"], names: .commandLine)
         }
     }
 
     @Test func aStrengthGradeIsAWholeNumberEvenWhenHuge() {
-        #expect(throws: ValidationErrors([ValidationError(field: "grade", value: "4.5", rule: "a strength grade is a whole number 0-5")])) {
+        #expect(throws: ValidationErrors([ValidationError.badValue(field: "grade", value: "4.5", rule: "a strength grade is a whole number 0-5")])) {
             try BiomechanicalMeasure.make(kind: .strength, value: 4.5, movement: "hip abduction", names: .init(value: "grade"))
         }
         // Once a trap (Int(1e300)); now the same refusal.
-        #expect(throws: ValidationErrors([ValidationError(field: "--value", value: "1e+300", rule: "a strength grade is a whole number 0-5")])) {
+        #expect(throws: ValidationErrors([ValidationError.badValue(field: "--value", value: "1e+300", rule: "a strength grade is a whole number 0-5")])) {
             try BiomechanicalMeasure.make(kind: .strength, value: 1e300, movement: "hip", names: .commandLine)
         }
     }

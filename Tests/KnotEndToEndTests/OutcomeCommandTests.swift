@@ -77,7 +77,7 @@ struct OutcomeCommandTests {
         try setUp()
         try #require(knot("visit", "new", "K1", "--complaint", "Neck pain").status == 0)
         let bad = try knot("outcome", "add", "1", "--measure", "ndi", "--items", "2,2,6,2,2,2,2,2,2,2")
-        #expect(bad.status == 1, "refused like any out-of-range clinical value (an NPRS of 11 too)")
+        #expect(bad.status == 65, "bad input, like any out-of-range clinical value (an NPRS of 11 too)")
         #expect(bad.stderr.contains("item3"))
         #expect(bad.stderr.contains("NDI item 3 (lifting) is 0 to 5"))
         let unknown = try knot("outcome", "add", "1", "--measure", "koos", "--items", "1")

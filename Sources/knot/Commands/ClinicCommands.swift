@@ -17,8 +17,7 @@ struct ClinicCommand: ParsableCommand {
 
         func run() throws {
             let settings = try global.session(create: false).clinicSettings()
-            if output.json { try Console.printJSON(settings); return }
-            Console.print(ClinicCommand.describe(settings))
+            try output.report(settings, ClinicCommand.describe(settings))
         }
     }
 
@@ -115,11 +114,11 @@ struct ClinicCommand: ParsableCommand {
         @Option(help: "Emergency number in every plan's red flags (000, 111, 999, 911, 112...).") var emergencyNumber: String?
         @Option(help: ArgumentHelp("Days the clinic is open, e.g. mon-fri or mon,tue,thu,sat: reviews never fall on another day.", valueName: "days"))
         var openDays: String?
-        @Option(help: "Days to the review when a visit is acute.") var acuteDays: Int?
-        @Option(help: "Days to the review otherwise.") var chronicDays: Int?
-        @Option(help: "Pain (NPRS) at or above which a visit is acute; 0 turns it off.") var acutePainAtLeast: Int?
-        @Option(help: "Days to the review after a serious adverse event.") var seriousAdverseEventDays: Int?
-        @Option(help: "Days to the review after a significant adverse event.") var significantAdverseEventDays: Int?
+        @Option(parsing: .unconditional, help: "Days to the review when a visit is acute.", transform: Number.whole) var acuteDays: Int?
+        @Option(parsing: .unconditional, help: "Days to the review otherwise.", transform: Number.whole) var chronicDays: Int?
+        @Option(parsing: .unconditional, help: "Pain (NPRS) at or above which a visit is acute; 0 turns it off.", transform: Number.whole) var acutePainAtLeast: Int?
+        @Option(parsing: .unconditional, help: "Days to the review after a serious adverse event.", transform: Number.whole) var seriousAdverseEventDays: Int?
+        @Option(parsing: .unconditional, help: "Days to the review after a significant adverse event.", transform: Number.whole) var significantAdverseEventDays: Int?
         @Option(help: "Default needle brand for knot needle add.") var needleBrand: String?
         @Option(help: "Default needle size, gauge x length in mm (e.g. 0.25x40).") var needleSize: String?
         @Option(help: "Default needle lot.") var needleLot: String?

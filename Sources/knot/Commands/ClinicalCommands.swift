@@ -19,7 +19,7 @@ struct FindingCommand: ParsableCommand {
             joint-range (--joint, --movement, --value degrees), posture (--notes), measure (--name, --value, --unit).
             """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "Finding kind (trigger-point is the default with --muscle).") var kind: FindingKind?
         @Option(help: "Muscle id from the catalogue (see `knot muscles`).") var muscle: String?
         @Option(help: "Side.") var side: Side = .midline
@@ -27,18 +27,12 @@ struct FindingCommand: ParsableCommand {
         @Flag(inversion: .prefixedNo, help: "A palpable taut band.") var tautBand = true
         @Flag(help: "Local twitch response on palpation.") var twitch = false
         @Flag(help: "Referred pain reproduced.") var referred = false
-        @Option(help: "Tenderness on pressure, NPRS 0-10.") var tenderness: Int?
-        @Option(help: "Pressure pain threshold, kg/cm².") var ppt: Double?
-        @Option(help: "Algometer probe size, cm².") var probe: Double = 1.0
+        @Option(parsing: .unconditional, help: "Tenderness on pressure, NPRS 0-10.", transform: Measured<NPRS>.parse) var tenderness: NPRS?
+        @Option(parsing: .unconditional, help: "Pressure pain threshold, kg/cm² (0-20).", transform: Measured<KilogramsPerSquareCentimetre>.parse) var ppt: KilogramsPerSquareCentimetre?
+        @Option(parsing: .unconditional, help: "Algometer probe size, cm² (0.5-2).", transform: Bounded(0.5...2.0, "cm²").parse) var probe: Double = 1.0
         @Option(help: "Named location (e.g. TrP1 mid-belly).") var location: String?
         @Option(help: "Likely causes, comma separated.") var causes: EnumList<LikelyCause>?
-        @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.") var fpi: String?
-        @Option(help: "The measured value (cm, mm, degrees, grade, or any unit).") var value: Double?
-        @Option(help: "Gait observations, comma separated.") var gait: EnumList<GaitObservation>?
-        @Option(help: "Movement (strength, joint range).") var movement: String?
-        @Option(help: "Joint (joint range).") var joint: String?
-        @Option(help: "Measure name (free-form measure).") var name: String?
-        @Option(help: "Unit (free-form measure).") var unit: String?
+        @OptionGroup var measure: MeasureOptions
         @Option(help: "Notes.") var notes: String?
         @OptionGroup var output: OutputOptions
 
@@ -49,8 +43,7 @@ struct FindingCommand: ParsableCommand {
             case .triggerPoint:
                 if muscle == nil { throw UsageError("a trigger point needs --muscle") }
             case .measure(let measureKind):
-                if measureKind == .fpi6, fpi == nil { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
-                if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(measureKind.rawValue) needs --value (\(what))") }
+                try measure.checkGiven(for: measureKind)
             }
         }
 
@@ -63,8 +56,8 @@ struct FindingCommand: ParsableCommand {
                 let f = TriggerPointFinding(
                     muscleID: m.id, side: side, location: location, activity: active ? .active : .latent, tautBand: tautBand,
                     localTwitchResponse: twitch, referredPainReproduced: referred,
-                    tenderness: try Parse.nprs(tenderness, option: "--tenderness"),
-                    pressurePainThreshold: try Parse.measure(KilogramsPerSquareCentimetre.self, ppt, option: "--ppt").map {
+                    tenderness: tenderness,
+                    pressurePainThreshold: ppt.map {
                         PressurePainThreshold(value: $0, probeSizeCm2: probe)
                     }, likelyCauses: causes, notes: notes)
                 let saved = try session.addTriggerPoint(visitID: visit, f)
@@ -73,16 +66,40 @@ struct FindingCommand: ParsableCommand {
                 Console.print("Recorded finding \(number) (trigger point): \(m.name) \(side.abbreviation), \(f.activity.rawValue).")
                 return
             }
-            let measure = try BiomechanicalMeasure.make(
-                kind: measureKind, value: value, fpiItems: (fpi ?? "").split(separator: ",").map(String.init),
-                gait: (gait?.values ?? []).map(\.rawValue), movement: movement, joint: joint, name: name, unit: unit,
-                names: .commandLine)
+            let measure = try self.measure.make(measureKind)
             let saved = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
             if output.json { try Console.printJSON(saved); return }
             // Numbered as `knot visit show` lists findings (trigger points, then these), for `finding edit`.
             let recorded = try session.draftSnapshot(visitID: visit).visit
             Console.print("Recorded finding \(recorded.triggerPoints.count + recorded.biomechanics.count): \(measure.summary) \(side.abbreviation).")
         }
+    }
+}
+
+/// The options that give a biomechanical measure in full, as `finding add` and `finding edit` read them.
+struct MeasureOptions: ParsableArguments {
+    @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.", transform: ArgumentForm.fpiItems) var fpi: [FPIItemScore]?
+    @Option(parsing: .unconditional, help: "The measured value (cm, mm, degrees, grade, or any unit).", transform: Number.decimal) var value: Double?
+    @Option(help: "Gait observations, comma separated.") var gait: EnumList<GaitObservation>?
+    @Option(help: "Movement (strength, joint range).") var movement: String?
+    @Option(help: "Joint (joint range).") var joint: String?
+    @Option(help: "Measure name (free-form measure).") var name: String?
+    @Option(help: "Unit (free-form measure).") var unit: String?
+
+    /// Whether any of the measure's options was given.
+    var given: Bool { fpi != nil || value != nil || gait != nil || movement != nil || joint != nil || name != nil || unit != nil }
+
+    /// Refuses, as a usage error, a measure of `kind` without what it needs (its items or its value).
+    func checkGiven(for kind: BiomechanicalMeasure.Kind) throws {
+        if kind == .fpi6, fpi == nil { throw UsageError("--kind fpi6 needs --fpi with six item scores") }
+        if let what = kind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(kind.rawValue) needs --value (\(what))") }
+    }
+
+    /// The measure of `kind` these options give, checked by the model (errors name the options).
+    func make(_ kind: BiomechanicalMeasure.Kind) throws -> BiomechanicalMeasure {
+        try BiomechanicalMeasure.make(kind: kind, value: value, fpiItems: (fpi ?? []).map { String($0.value) },
+                                      gait: (gait?.values ?? []).map(\.rawValue), movement: movement, joint: joint, name: name, unit: unit,
+                                      names: .commandLine)
     }
 }
 
@@ -93,19 +110,19 @@ struct TreatmentCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a treatment (dry needling itself is logged with `knot needle add`).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "The treatment given.") var kind: Treatment.Kind
         @Option(help: "Muscle id.") var muscle: String?
         @Option(help: "Side.") var side: Side?
-        @Option(help: "Hold time per cycle, seconds.") var hold: Int?
-        @Option(help: "Cycles.") var cycles: Int?
+        @Option(parsing: .unconditional, help: "Hold time per cycle, seconds.", transform: Measured<Seconds>.parse) var hold: Seconds?
+        @Option(parsing: .unconditional, help: "Cycles (1-50).", transform: Bounded(1...50).parse) var cycles: Int?
         @Option(help: "Notes.") var notes: String?
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             let k = kind
             let t = Treatment(kind: k, muscleID: try muscle.map { try Parse.muscle($0).id }, side: side,
-                              holdTime: try Parse.measure(Seconds.self, hold, option: "--hold"), cycles: cycles, notes: notes)
+                              holdTime: hold, cycles: cycles, notes: notes)
             let session = try global.session()
             let saved = try session.addTreatment(visitID: visit, t)
             if output.json { try Console.printJSON(saved); return }
@@ -125,23 +142,25 @@ struct NeedleCommand: ParsableCommand {
             abstract: "Add a needling entry to a draft visit.",
             discussion: "Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --twitches 3")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "Muscle id.") var muscle: String
         @Option(help: "Side: left, right or midline.") var side: Side
         @Option(help: "Which trigger point, in your words.") var point: String?
-        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the clinic's needle stock, else the last entry's).") var size: String?
+        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40 (default: the clinic's needle stock, else the last entry's).",
+                transform: ArgumentForm.needleSize) var size: ArgumentForm.NeedleSize?
         @Option(help: "Needle brand (default: the clinic's needle stock, else the last entry's).") var brand: String?
         @Option(help: "Lot number (default: the clinic's needle stock, else the last entry's; an expired stock lot is refused).") var lot: String?
         @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int
-        @Option(help: "Needles removed (must equal inserted before signing).") var removed: Int?
+        @Option(parsing: .unconditional, help: "Needles removed (must equal inserted before signing) (0-50).", transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int?
         @Option(help: "Technique.") var technique: TechniqueArgument = .pistoning
         @Option(help: "Electrical stimulation settings (frequency, intensity, duration).") var estim: String?
-        @Option(help: "Estimated depth, mm: 0 to the needle's length; over the lung fields required, 1 mm to the needle's length.") var depth: Double?
+        @Option(parsing: .unconditional, help: "Estimated depth, mm: 0 to the needle's length; over the lung fields required, 1 mm to the needle's length.", transform: Measured<DepthMillimetres>.parse) var depth: DepthMillimetres?
         @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
         @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int = 0
         @Option(help: "Patient response.") var response: String?
-        @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"))
-        var adverse: [String] = []
+        @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"),
+                transform: ArgumentForm.adverseEvent)
+        var adverse: [AdverseEvent] = []
         @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed = true
         @Option(help: "When the needling was done, if written later (YYYY-MM-DDTHH:MM, on the visit's day): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
@@ -158,24 +177,27 @@ struct NeedleCommand: ParsableCommand {
             let last = try session.lastNeedle()
             // Given here, else the clinic's needle stock (knot clinic set --needle-...), else the last entry's.
             let stock = try session.needleStock()
-            guard let sizeText = size ?? stock?.size ?? last.map({ "\($0.gaugeMm)x\($0.lengthMm)" }) else { throw UsageError("--size is needed (no earlier entry to remember)") }
             let (g, l): (Double, Double)
-            do { (g, l) = try Needle.parseSize(sizeText) } catch { throw ValidationErrors([error]) }
+            if let size {
+                (g, l) = (size.gauge, size.length)
+            } else {
+                guard let sizeText = stock?.size ?? last.map({ "\($0.gaugeMm)x\($0.lengthMm)" }) else { throw UsageError("--size is needed (no earlier entry to remember)") }
+                do { (g, l) = try Needle.parseSize(sizeText) } catch { throw ValidationErrors([error]) }
+            }
             guard let brand = brand ?? stock?.brand ?? last?.brand else { throw UsageError("--brand is needed (no earlier entry to remember)") }
             guard let lot = lot ?? stock?.lot ?? last?.lot else { throw UsageError("--lot is needed (no earlier entry to remember)") }
             let tech: NeedlingTechnique
             do { tech = try NeedlingTechnique(code: technique.rawValue, settings: estim) } catch { throw ValidationErrors([error]) }
-            let events = try NeedleCommand.adverseEvents(adverse)
             let entry = NeedlingEntry(
                 muscleID: try Parse.muscle(muscle).id, side: side, triggerPoint: point,
                 needle: Needle(brand: brand, gaugeMm: g, lengthMm: l, lot: lot), needlesInserted: inserted,
-                needlesRemoved: removed ?? 0, technique: tech, depth: try Parse.measure(DepthMillimetres.self, depth, option: "--depth"),
+                needlesRemoved: removed ?? 0, technique: tech, depth: depth,
                 timeInSitu: try Parse.measure(Seconds.self, time, option: "--time"), twitchResponses: twitches,
-                patientResponse: response, adverseEvents: events, sharpsDisposed: sharpsDisposed,
+                patientResponse: response, adverseEvents: adverse, sharpsDisposed: sharpsDisposed,
                 performedAt: try at?.date())
             do { try entry.validate() } catch {
                 throw ValidationErrors(error.errors.map { e in
-                    ClinicModel.ValidationError(field: Self.optionNames[e.field] ?? e.field, value: e.value, rule: e.rule)
+                    e.renamed(Self.optionNames[e.field] ?? e.field)
                 })
             }
             let (saved, warnings) = try session.addNeedling(visitID: visit, entry)
@@ -193,14 +215,15 @@ struct NeedleCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record how many needles were removed at a site.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Needling entry id.") var entry: Int64
-        @Option(help: "Needles removed.") var removed: Int
+        @Argument(help: "Needling entry id.", transform: Number.id) var entry: Int64
+        @Option(parsing: .unconditional, help: "Needles removed (0-50).", transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try global.session().setNeedlesRemoved(entryID: entry, removed: removed)
-            if output.json { try Console.printJSON(NeedlesRemoved(entry: entry, removed: removed)); return }
-            Console.print("Needling entry \(entry): \(removed) removed.")
+            do { try global.session().setNeedlesRemoved(entryID: entry, removed: removed) } catch StorageError.invalid(let v) {
+                throw ValidationErrors(v.errors.map { $0.field == "needlesRemoved" ? $0.renamed("--removed") : $0 })
+            }
+            try output.report(NeedlesRemoved(entry: entry, removed: removed), "Needling entry \(entry): \(removed) removed.")
         }
     }
 }
@@ -222,7 +245,7 @@ struct ConsentCommand: ParsableCommand {
         @Argument(help: "Record number or id.") var patient: String
         @Option(help: "Risks explained, comma separated (required; at least bruising, soreness, fainting).") var risks: EnumList<Consent.Risk>?
         @Flag(help: "Consent was written (signed form).") var written = false
-        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: that day only.") var validUntil: String?
+        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: that day only.", transform: ArgumentForm.date) var validUntil: LocalDate?
         @Option(help: "Notes.") var notes: String?
         @Option(help: "For a patient under 18: the parent or guardian who consented.") var guardianName: String?
         @Option(help: "For a patient under 18: the guardian's relationship (mother, father, legal guardian...).") var guardianRelationship: String?
@@ -243,12 +266,11 @@ struct ConsentCommand: ParsableCommand {
             case (nil, _?): throw ValidationErrors([.init(field: "--guardian-name", value: "", rule: "is required with --guardian-relationship")])
             case (_?, nil): throw ValidationErrors([.init(field: "--guardian-relationship", value: "", rule: "is required with --guardian-name")])
             }
-            let until = try validUntil.map { try Parse.date($0, option: "--valid-until") }
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let when = try at?.date() ?? Date()
             let c = try session.recordConsent(patientKey: patient) { pid, prid in
                 Consent(patientID: pid, practitionerID: prid, recordedAt: when, risksExplained: riskSet, written: written,
-                        validUntil: until, notes: notes, guardian: guardian, matureMinorAssessment: matureMinor)
+                        validUntil: validUntil, notes: notes, guardian: guardian, matureMinorAssessment: matureMinor)
             }
             if output.json { try Console.printJSON(c); return }
             Console.print("Recorded consent \(c.id!) for dry needling\(c.validUntil.map { ", standing until \($0)" } ?? ", for \(LocalDate(c.recordedAt))")"
@@ -278,8 +300,9 @@ struct ScreenCommand: ParsableCommand {
         @Option(help: "Precautions answered present, comma separated. Repeatable.") var present: [EnumList<Precaution>] = []
         @Option(help: "Precautions answered absent, comma separated. Repeatable.") var absent: [EnumList<Precaution>] = []
         @Flag(help: "Every precaution was asked and none is present (refused while an alert says otherwise).") var nonePresent = false
-        @Option(help: ArgumentHelp("The reasoned acknowledgment of a present precaution, as 'precaution=reason'. Repeatable.", valueName: "precaution=reason")) var ack: [String] = []
-        @Option(help: "Days the screen stands.") var validDays: Int = 90
+        @Option(help: ArgumentHelp("The reasoned acknowledgment of a present precaution, as 'precaution=reason'. Repeatable.", valueName: "precaution=reason"),
+                transform: ArgumentForm.acknowledgment) var ack: [ArgumentForm.Acknowledgment] = []
+        @Option(parsing: .unconditional, help: "Days the screen stands (1-365).", transform: Bounded(1...365).parse) var validDays: Int = 90
         @Option(help: "When the screen was done, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
 
@@ -289,17 +312,7 @@ struct ScreenCommand: ParsableCommand {
             if nonePresent, !absentSet.isEmpty {
                 throw ValidationErrors([.init(field: "--none-present", value: "", rule: "already answers every precaution absent: drop --absent")])
             }
-            var acks: [Precaution: String] = [:]
-            for a in ack {
-                let parts = a.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2 else { throw ValidationErrors([.init(field: "--ack", value: a, rule: "is not 'precaution=reason'")]) }
-                let name = parts[0].trimmingCharacters(in: .whitespaces)
-                guard let p = Precaution(argument: name) else {
-                    throw ValidationErrors([.init(field: "--ack", value: name, rule: "is not a precaution (\(Precaution.allValueStrings.joined(separator: ", ")))")])
-                }
-                acks[p] = String(parts[1])
-            }
-            guard (1...365).contains(validDays) else { throw ValidationErrors([.init(field: "--valid-days", value: "\(validDays)", rule: "must be 1 to 365")]) }
+            let acks = Dictionary(ack.map { ($0.precaution, $0.reason) }) { _, last in last }
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let when = try at?.date() ?? Date()
             let answers = ScreenAnswers(present: presentSet, absent: absentSet, acknowledgments: acks, nonePresent: nonePresent)
@@ -327,20 +340,18 @@ struct AlertCommand: ParsableCommand {
 
         func run() throws {
             let a = try global.session().addAlert(patientKey: patient, alert: PatientAlert(kind: kind, text: text))
-            if output.json { try Console.printJSON(a); return }
-            Console.print("Added alert \(a.id!).")
+            try output.report(a, "Added alert \(a.id!).")
         }
     }
 
     struct Confirm: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Confirm a proposed alert.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Alert id.") var alert: Int64
+        @Argument(help: "Alert id.", transform: Number.id) var alert: Int64
         @OptionGroup var output: OutputOptions
         func run() throws {
             try global.session().setAlert(id: alert, status: .confirmed)
-            if output.json { try Console.printJSON(AlertStatusChange(alert: alert, status: AlertStatus.confirmed.rawValue, reason: nil)); return }
-            Console.print("Alert \(alert) confirmed.")
+            try output.report(AlertStatusChange(alert: alert, status: AlertStatus.confirmed.rawValue, reason: nil), "Alert \(alert) confirmed.")
         }
     }
 
@@ -354,7 +365,7 @@ struct AlertCommand: ParsableCommand {
                 Example: knot alert dismiss 7 --reason "apixaban stopped in October, GP letter on file"
                 """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Alert id.") var alert: Int64
+        @Argument(help: "Alert id.", transform: Number.id) var alert: Int64
         @Option(help: "Why the alert does not apply (required, at least a few words; stored and audited).") var reason: String?
         @OptionGroup var output: OutputOptions
 
@@ -366,8 +377,7 @@ struct AlertCommand: ParsableCommand {
                 throw KnotCommandError("--reason: " + (error.value.isEmpty ? "" : "'\(error.value)' ") + error.rule, .badInput)
             }
             try session.setAlert(id: alert, status: .dismissed, reason: text)
-            if output.json { try Console.printJSON(AlertStatusChange(alert: alert, status: AlertStatus.dismissed.rawValue, reason: text)); return }
-            Console.print("Alert \(alert) dismissed: \(text)")
+            try output.report(AlertStatusChange(alert: alert, status: AlertStatus.dismissed.rawValue, reason: text), "Alert \(alert) dismissed: \(text)")
         }
     }
 }

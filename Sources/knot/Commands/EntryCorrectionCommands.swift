@@ -15,7 +15,7 @@ enum EntryCorrection {
     /// Parses `--clear` names against the fields that may be blanked.
     static func clears(_ names: [String], allowed: [String]) throws -> Set<String> {
         for name in names where !allowed.contains(name) {
-            throw ValidationErrors([.init(field: "--clear", value: name, rule: "is not a field that can be blanked here (\(allowed.joined(separator: ", ")))")])
+            throw ValidationErrors([.badValue(field: "--clear", value: name, rule: "is not a field that can be blanked here (\(allowed.joined(separator: ", ")))")])
         }
         return Set(names)
     }
@@ -36,10 +36,16 @@ enum EntryCorrection {
 }
 
 struct EntryStrikeOptions: ParsableArguments {
-    @Argument(help: "Visit id.") var visit: Int64
-    @Argument(help: "The entry's number in `knot visit show`.") var number: Int
+    @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
+    @Argument(help: "The entry's number in `knot visit show`.", transform: Number.positive) var number: Int
     @Option(help: "Why it is struck out (required; kept in the audit trail).") var reason: String
     @OptionGroup var output: OutputOptions
+
+    /// Strikes entry N of `section` out of the draft visit and prints it, named as `noun`.
+    func strike(_ session: ClinicSession, _ section: VisitEntrySection, as noun: String) throws {
+        let (kind, id) = try session.draftEntry(visitID: visit, section: section, number: number)
+        try EntryCorrection.printStruck(try session.strikeEntry(visitID: visit, kind: kind, id: id, reason: reason), noun, number, json: output.json)
+    }
 }
 
 /// What `knot finding|treatment|needle strike --json` prints: the entry struck out.
@@ -61,27 +67,21 @@ extension FindingCommand {
             --clear blanks an optional field: tenderness, ppt, location, causes, notes.
             """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
-        @Argument(help: "The finding's number in `knot visit show`.") var number: Int
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
+        @Argument(help: "The finding's number in `knot visit show`.", transform: Number.positive) var number: Int
         @Option(help: "Muscle id from the catalogue.") var muscle: String?
         @Option(help: "Side.") var side: Side?
         @Option(help: "Active or latent.") var activity: TriggerPointFinding.Activity?
         @Flag(inversion: .prefixedNo, help: "A palpable taut band.") var tautBand: Bool?
         @Flag(inversion: .prefixedNo, help: "Local twitch response on palpation.") var twitch: Bool?
         @Flag(inversion: .prefixedNo, help: "Referred pain reproduced.") var referred: Bool?
-        @Option(help: "Tenderness on pressure, NPRS 0-10.") var tenderness: Int?
-        @Option(help: "Pressure pain threshold, kg/cm².") var ppt: Double?
-        @Option(help: "Algometer probe size, cm².") var probe: Double?
+        @Option(parsing: .unconditional, help: "Tenderness on pressure, NPRS 0-10.", transform: Measured<NPRS>.parse) var tenderness: NPRS?
+        @Option(parsing: .unconditional, help: "Pressure pain threshold, kg/cm² (0-20).", transform: Measured<KilogramsPerSquareCentimetre>.parse) var ppt: KilogramsPerSquareCentimetre?
+        @Option(parsing: .unconditional, help: "Algometer probe size, cm² (0.5-2).", transform: Bounded(0.5...2.0, "cm²").parse) var probe: Double?
         @Option(help: "Named location.") var location: String?
         @Option(help: "Likely causes, comma separated (replaces the list).") var causes: EnumList<LikelyCause>?
         @Option(help: "Biomechanical measure kind (default: the finding's own).") var kind: BiomechanicalMeasure.Kind?
-        @Option(help: "FPI-6 item scores, six comma-separated values -2..+2.") var fpi: String?
-        @Option(help: "The measured value.") var value: Double?
-        @Option(help: "Gait observations, comma separated.") var gait: EnumList<GaitObservation>?
-        @Option(help: "Movement (strength, joint range).") var movement: String?
-        @Option(help: "Joint (joint range).") var joint: String?
-        @Option(help: "Measure name (free-form measure).") var name: String?
-        @Option(help: "Unit (free-form measure).") var unit: String?
+        @OptionGroup var measure: MeasureOptions
         @Option(help: "Notes.") var notes: String?
         @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
         @OptionGroup var output: OutputOptions
@@ -98,11 +98,9 @@ extension FindingCommand {
                 if let tautBand { f.tautBand = tautBand }
                 if let twitch { f.localTwitchResponse = twitch }
                 if let referred { f.referredPainReproduced = referred }
-                if let tenderness { f.tenderness = try Parse.nprs(tenderness, option: "--tenderness") }
+                if let tenderness { f.tenderness = tenderness }
                 if let ppt {
-                    f.pressurePainThreshold = try Parse.measure(KilogramsPerSquareCentimetre.self, ppt, option: "--ppt").map {
-                        PressurePainThreshold(value: $0, probeSizeCm2: probe ?? f.pressurePainThreshold?.probeSizeCm2 ?? 1)
-                    }
+                    f.pressurePainThreshold = PressurePainThreshold(value: ppt, probeSizeCm2: probe ?? f.pressurePainThreshold?.probeSizeCm2 ?? 1)
                 } else if let probe, let old = f.pressurePainThreshold {
                     f.pressurePainThreshold = PressurePainThreshold(value: old.value, probeSizeCm2: probe)
                 }
@@ -131,21 +129,15 @@ extension FindingCommand {
             if let side { f.side = side }
             if let notes { f.notes = notes }
             if cleared.contains("notes") { f.notes = nil }
-            if kind != nil || fpi != nil || value != nil || gait != nil || movement != nil || joint != nil || name != nil || unit != nil {
+            if kind != nil || measure.given {
                 guard let measureKind = self.kind ?? BiomechanicalMeasure.Kind(rawValue: f.measure.code) else {
                     throw UsageError("finding \(number) has a measure Knot does not know (\(f.measure.code)): give --kind")
                 }
-                let code = measureKind.rawValue
-                if measureKind == .fpi6, fpi == nil { throw UsageError("an FPI-6 measure needs --fpi with six item scores") }
-                if let what = measureKind.valueMeaning(unit: unit), value == nil { throw UsageError("--kind \(code) needs --value (\(what))") }
-                f.measure = try BiomechanicalMeasure.make(
-                    kind: measureKind, value: value, fpiItems: (fpi ?? "").split(separator: ",").map(String.init),
-                    gait: (gait?.values ?? []).map(\.rawValue), movement: movement, joint: joint, name: name, unit: unit,
-                    names: .commandLine)
+                try measure.checkGiven(for: measureKind)
+                f.measure = try measure.make(measureKind)
             }
             let saved = try session.editBiomechanical(visitID: visit, f)
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Corrected finding \(number): \(saved.measure.summary) \(saved.side.abbreviation).")
+            try output.report(saved, "Corrected finding \(number): \(saved.measure.summary) \(saved.side.abbreviation).")
         }
     }
 
@@ -156,11 +148,7 @@ extension FindingCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var entry: EntryStrikeOptions
 
-        func run() throws {
-            let session = try global.session()
-            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .findings, number: entry.number)
-            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "finding", entry.number, json: entry.output.json)
-        }
+        func run() throws { try entry.strike(try global.session(), .findings, as: "finding") }
     }
 }
 
@@ -170,13 +158,13 @@ extension TreatmentCommand {
             abstract: "Correct a treatment on a draft visit (number N as `knot visit show` lists treatments).",
             discussion: "Only the options given change; --clear blanks muscle, side, hold, cycles or notes. Example: knot treatment edit 12 1 --hold 60 --cycles 3")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
-        @Argument(help: "The treatment's number in `knot visit show`.") var number: Int
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
+        @Argument(help: "The treatment's number in `knot visit show`.", transform: Number.positive) var number: Int
         @Option(help: "The treatment given.") var kind: Treatment.Kind?
         @Option(help: "Muscle id.") var muscle: String?
         @Option(help: "Side.") var side: Side?
-        @Option(help: "Hold time per cycle, seconds.") var hold: Int?
-        @Option(help: "Cycles.") var cycles: Int?
+        @Option(parsing: .unconditional, help: "Hold time per cycle, seconds.", transform: Measured<Seconds>.parse) var hold: Seconds?
+        @Option(parsing: .unconditional, help: "Cycles (1-50).", transform: Bounded(1...50).parse) var cycles: Int?
         @Option(help: "Notes.") var notes: String?
         @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
         @OptionGroup var output: OutputOptions
@@ -191,7 +179,7 @@ extension TreatmentCommand {
             if let kind { t.kind = kind }
             if let muscle { t.muscleID = try Parse.muscle(muscle).id }
             if let side { t.side = side }
-            if let hold { t.holdTime = try Parse.measure(Seconds.self, hold, option: "--hold") }
+            if let hold { t.holdTime = hold }
             if let cycles { t.cycles = cycles }
             if let notes { t.notes = notes }
             if cleared.contains("muscle") { t.muscleID = nil }
@@ -200,8 +188,7 @@ extension TreatmentCommand {
             if cleared.contains("cycles") { t.cycles = nil }
             if cleared.contains("notes") { t.notes = nil }
             let saved = try session.editTreatment(visitID: visit, t)
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Corrected treatment \(number): \(saved.kind.rawValue).")
+            try output.report(saved, "Corrected treatment \(number): \(saved.kind.rawValue).")
         }
     }
 
@@ -210,11 +197,7 @@ extension TreatmentCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var entry: EntryStrikeOptions
 
-        func run() throws {
-            let session = try global.session()
-            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .treatments, number: entry.number)
-            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "treatment", entry.number, json: entry.output.json)
-        }
+        func run() throws { try entry.strike(try global.session(), .treatments, as: "treatment") }
     }
 }
 
@@ -224,24 +207,25 @@ extension NeedleCommand {
             abstract: "Correct a needling entry on a draft visit (number N as `knot visit show` lists them); its rules are checked again.",
             discussion: "Only the options given change; --clear blanks point, estim, depth, time, response or adverse. Example: knot needle edit 12 1 --inserted 3 --removed 3")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
-        @Argument(help: "The entry's number in `knot visit show`.") var number: Int
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
+        @Argument(help: "The entry's number in `knot visit show`.", transform: Number.positive) var number: Int
         @Option(help: "Muscle id.") var muscle: String?
         @Option(help: "Side: left, right or midline.") var side: Side?
         @Option(help: "Which trigger point, in your words.") var point: String?
-        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40.") var size: String?
+        @Option(help: "Needle gauge x length in mm, e.g. 0.25x40.", transform: ArgumentForm.needleSize) var size: ArgumentForm.NeedleSize?
         @Option(help: "Needle brand.") var brand: String?
         @Option(help: "Lot number.") var lot: String?
         @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int?
-        @Option(help: "Needles removed.") var removed: Int?
+        @Option(parsing: .unconditional, help: "Needles removed (0-50).", transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int?
         @Option(help: "Technique.") var technique: TechniqueArgument?
         @Option(help: "Electrical stimulation settings.") var estim: String?
-        @Option(help: "Estimated depth, mm.") var depth: Double?
+        @Option(parsing: .unconditional, help: "Estimated depth, mm.", transform: Measured<DepthMillimetres>.parse) var depth: DepthMillimetres?
         @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
         @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int?
         @Option(help: "Patient response.") var response: String?
-        @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]] (replaces the list). Repeatable.", valueName: "kind:severity:action"))
-        var adverse: [String] = []
+        @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]] (replaces the list). Repeatable.", valueName: "kind:severity:action"),
+                transform: ArgumentForm.adverseEvent)
+        var adverse: [AdverseEvent] = []
         @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed: Bool?
         @Option(help: "Blank an optional field. Repeatable.") var clear: [String] = []
         @OptionGroup var output: OutputOptions
@@ -256,9 +240,7 @@ extension NeedleCommand {
             if let muscle { e.muscleID = try Parse.muscle(muscle).id }
             if let side { e.side = side }
             if let point { e.triggerPoint = point }
-            if let size {
-                do { (e.needle.gaugeMm, e.needle.lengthMm) = try Needle.parseSize(size) } catch { throw ValidationErrors([error]) }
-            }
+            if let size { (e.needle.gaugeMm, e.needle.lengthMm) = (size.gauge, size.length) }
             if let brand { e.needle.brand = brand }
             if let lot { e.needle.lot = lot }
             if let inserted { e.needlesInserted = inserted }
@@ -270,11 +252,11 @@ extension NeedleCommand {
                 if cleared.contains("estim") { settings = nil }
                 do { e.technique = try NeedlingTechnique(code: technique?.rawValue ?? e.technique.code, settings: settings) } catch { throw ValidationErrors([error]) }
             }
-            if let depth { e.depth = try Parse.measure(DepthMillimetres.self, depth, option: "--depth") }
+            if let depth { e.depth = depth }
             if let time { e.timeInSitu = try Parse.measure(Seconds.self, time, option: "--time") }
             if let twitches { e.twitchResponses = twitches }
             if let response { e.patientResponse = response }
-            if !adverse.isEmpty { e.adverseEvents = try NeedleCommand.adverseEvents(adverse) }
+            if !adverse.isEmpty { e.adverseEvents = adverse }
             if let sharpsDisposed { e.sharpsDisposed = sharpsDisposed }
             if cleared.contains("point") { e.triggerPoint = nil }
             if cleared.contains("depth") { e.depth = nil }
@@ -298,28 +280,15 @@ extension NeedleCommand {
 
         func run() throws {
             let session = try global.session()
-            let (kind, id) = try session.draftEntry(visitID: entry.visit, section: .needling, number: entry.number)
+            let (_, id) = try session.draftEntry(visitID: entry.visit, section: .needling, number: entry.number)
             let site = try EntryCorrection.record(session, visit: entry.visit).needling.first { $0.id == id }
-            try EntryCorrection.printStruck(try session.strikeEntry(visitID: entry.visit, kind: kind, id: id, reason: entry.reason), "needling entry", entry.number, json: entry.output.json)
+            try entry.strike(session, .needling, as: "needling entry")
             if let site, site.needlesInserted > site.needlesRemoved {  // a warning, on stderr, with --json too
                 let left = site.needlesInserted - site.needlesRemoved
                 Console.warn("warning: \(left) needle(s) at that site were never recorded as removed; the count no longer includes them "
                              + "(strike only an entry whose needles were never inserted)")
             }
             if !entry.output.json { try EntryCorrection.needleLine(session, visit: entry.visit) }
-        }
-    }
-
-    /// Adverse events typed as kind[:severity[:action]].
-    static func adverseEvents(_ texts: [String]) throws -> [AdverseEvent] {
-        try texts.map { text -> AdverseEvent in
-            let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
-            guard let first = parts.first, let k = AdverseEvent.Kind(rawValue: first) else {
-                throw ValidationErrors([.init(field: "--adverse", value: text, rule: "is not an adverse event kind")])
-            }
-            let sev = parts.count > 1 ? AdverseEvent.Severity(rawValue: parts[1]) : .mild
-            guard let sev else { throw ValidationErrors([.init(field: "--adverse", value: parts[1], rule: "severity is mild, significant or serious")]) }
-            return AdverseEvent(kind: k, severity: sev, action: parts.count > 2 ? parts[2] : nil)
         }
     }
 }

@@ -11,21 +11,17 @@ struct ImportCommand: ParsableCommand {
         discussion: "Files or folders (every .xml in a folder). Re-importing a file is a reported no-op. A clinic export must be signed by a key this clinic trusts (or given --untrusted). Try: knot import --untrusted Import/")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Files or folders to import.", completion: .file(extensions: ["xml"])) var paths: [String]
-    @Option(help: "Largest file accepted, in MB.") var maxMb: Int = 64
+    @Option(parsing: .unconditional, help: "Largest file accepted, in MB (1-1024).", transform: Bounded(1...1024, "MB").parse) var maxMb: Int = 64
     @Option(help: "Also validate CDA documents against this full CDA schema (XSD).", completion: .file(extensions: ["xsd"])) var schema: String?
     @Flag(help: "Check everything, write nothing.") var dryRun = false
     @Flag(help: "Refuse a CDA letter that breaks Knot's CDA profile anywhere; without it, a problem in a header element Knot can do without (never in the patient or the body) leaves that element out, with a warning each.")
     var strict = false
-    @Option(help: "Letters filed per transaction, each still all or nothing (a crash loses at most the batch being written; import again to complete it). 1: one transaction per letter.")
+    @Option(help: "Letters filed per transaction, each still all or nothing (a crash loses at most the batch being written; import again to complete it). 1: one transaction per letter. 1-100000.",
+            transform: Bounded(1...100_000).parse)
     var batch: Int = ClinicSession.defaultImportBatch
     @Flag(help: "Import a clinic export that is unsigned or signed by a key this clinic does not trust (see `knot clinic trust`), marked so in the audit trail. A forged signature is refused always.")
     var untrusted = false
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        if !(1...1024).contains(maxMb) { throw UsageError("--max-mb must be 1 to 1024") }
-        if !(1...100_000).contains(batch) { throw UsageError("--batch must be 1 to 100000") }
-    }
 
     func run() throws {
         let session = try global.session()
@@ -97,12 +93,12 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "The file to write (must not exist).", completion: .file(extensions: ["xml"])) var output: String
     @Option(help: "Only this patient (record number or id).") var patient: String?
-    @Option(help: "Only patients changed or seen since this date (YYYY-MM-DD).") var since: String?
+    @Option(help: "Only patients changed or seen since this date (YYYY-MM-DD).", transform: ArgumentForm.date) var since: LocalDate?
     @Flag(help: "Leave the audit trail out.") var noAudit = false
     @OptionGroup var format: OutputOptions
 
     func run() throws {
-        let s = try global.session().export(to: output, patientKey: patient, since: try since.map { try Parse.date($0, option: "--since") },
+        let s = try global.session().export(to: output, patientKey: patient, since: since,
                                             includeAudit: !noAudit)
         if format.json { try Console.printJSON(s); return }
         for w in s.warnings { Console.warn("warning: \(w)") }
@@ -120,13 +116,14 @@ struct PlanCommand: ParsableCommand {
         Sections for --add: \(FollowUpPlan.Item.Section.allCases.map(\.rawValue).joined(separator: ", ")).
         """)
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Visit id.") var visit: Int64
+    @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
     @Option(help: "The plan's format.") var format: PlanFormat = .text
     @Option(name: .shortAndLong, help: "Write to this file (0600) instead of the terminal.") var output: String?
     @Option(name: .customLong("for"), help: "Who the plan is written for.") var audience: PlanAudience = .patient
-    @Option(help: ArgumentHelp("Add an item as 'section:text'.", valueName: "section:text")) var add: [String] = []
-    @Option(help: "Remove item N (as numbered in the preview).") var remove: [Int] = []
-    @Option(help: ArgumentHelp("Reword item N as 'N=text'.", valueName: "N=text")) var reword: [String] = []
+    @Option(help: ArgumentHelp("Add an item as 'section:text'; sections: \(ArgumentForm.list(FollowUpPlan.Item.Section.self)).", valueName: "section:text"),
+            transform: ArgumentForm.planItem) var add: [PlanEdit] = []
+    @Option(help: "Remove item N (as numbered in the preview).", transform: Number.positive) var remove: [Int] = []
+    @Option(help: ArgumentHelp("Reword item N as 'N=text'.", valueName: "N=text"), transform: ArgumentForm.planReword) var reword: [PlanEdit] = []
     @Flag(help: "Store as a draft version.") var save = false
     @Flag(name: .customLong("final"), help: "Store as the final version (part of the record and the export).") var isFinal = false
     @Flag(help: "Start again from the rules instead of the latest stored version.") var rebuild = false
@@ -136,19 +133,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let f = format, who = audience
-        var edits: [PlanEdit] = []
-        for a in add {
-            let parts = a.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, let section = FollowUpPlan.Item.Section(rawValue: String(parts[0])) else {
-                throw ValidationErrors([.init(field: "--add", value: a, rule: "is not 'section:text' with a section of \(FollowUpPlan.Item.Section.allCases.map(\.rawValue).joined(separator: ", "))")])
-            }
-            edits.append(.add(section: section, text: String(parts[1]).trimmingCharacters(in: .whitespaces)))
-        }
-        for r in reword {
-            let parts = r.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let n = Int(parts[0]) else { throw ValidationErrors([.init(field: "--reword", value: r, rule: "is not 'N=text'")]) }
-            edits.append(.reword(n, String(parts[1])))
-        }
+        var edits = add + reword
         for n in remove.sorted(by: >) { edits.append(.remove(n)) }
         let rendered = try global.session().plan(visitID: visit, edits: edits, save: save, final: isFinal, rebuild: rebuild,
                                                  format: f, audience: who, clinicName: clinic ?? ProcessInfo.processInfo.environment["KNOT_CLINIC_NAME"])
@@ -171,13 +156,13 @@ struct PlanCommand: ParsableCommand {
 struct ReviewsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reviews", abstract: "The recall list: patients whose review is due or overdue.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "List reviews due on or before this date (YYYY-MM-DD, default today); overdue and due-in still count from today.") var dueBy: String?
+    @Option(help: "List reviews due on or before this date (YYYY-MM-DD, default today); overdue and due-in still count from today.", transform: ArgumentForm.date) var dueBy: LocalDate?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let session = try global.session()
         let today = LocalDate.today()
-        let date = try dueBy.map { try Parse.date($0, option: "--due-by") } ?? today
+        let date = dueBy ?? today
         let list = try session.reviewsDue(by: date, today: today)
         if output.json { try Console.printJSON(list); return }
         if list.isEmpty { Console.print("No reviews due by \(date)."); return }

@@ -12,7 +12,7 @@ struct OutcomeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a completed questionnaire at a draft visit: item scores in order; the total is computed and checked.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "The measure.") var measure: OutcomeScale
         @Option(help: ArgumentHelp("Item scores in questionnaire order, separated by commas; '-' for an item left blank (see `knot outcome scales`).",
                                    valueName: "4,3,2,...")) var items: String
@@ -21,8 +21,7 @@ struct OutcomeCommand: ParsableCommand {
         func run() throws {
             let m = try OutcomeMeasure(scale: measure, parsing: items)
             let saved = try global.session().addOutcome(visitID: visit, m)
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Recorded outcome measure \(saved.id!) at visit \(visit): \(saved.summary).")
+            try output.report(saved, "Recorded outcome measure \(saved.id!) at visit \(visit): \(saved.summary).")
         }
     }
 

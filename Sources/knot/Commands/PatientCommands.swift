@@ -8,35 +8,27 @@ struct PatientFields: ParsableArguments {
     @Option(help: "Given names.") var given: String?
     @Option(help: "Family name.") var family: String?
     @Option(help: "Preferred name.") var preferred: String?
-    @Option(help: "Date of birth, YYYY-MM-DD.") var dob: String?
+    @Option(help: "Date of birth, YYYY-MM-DD.", transform: ArgumentForm.date) var dob: LocalDate?
     @Option(help: "Sex.") var sex: Sex?
     @Option(help: "Phone number.") var phone: String?
     @Option(help: "Email address.") var email: String?
     @Option(help: "Postal address.") var address: String?
     @Option(help: "General practitioner (name and practice).") var gp: String?
-    @Option(name: .customLong("id"), help: ArgumentHelp("An identifier as SYSTEM:VALUE (medicare:2951234561, ihi:8003601234567890, dva:..., or an OID root). Repeatable.", valueName: "system:value"))
-    var identifiers: [String] = []
-
-    func parsedIdentifiers() throws -> [PatientIdentifier] {
-        try identifiers.map { text in
-            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
-                throw ValidationErrors([ClinicModel.ValidationError(field: "--id", value: text, rule: "is not SYSTEM:VALUE (e.g. medicare:2951234561)")])
-            }
-            return PatientIdentifier(system: .init(rawValue: String(text[..<colon])), value: String(text[text.index(after: colon)...]))
-        }
-    }
+    @Option(name: .customLong("id"), help: ArgumentHelp("An identifier as SYSTEM:VALUE (medicare:2951234561, ihi:8003601234567890, dva:..., or an OID root). Repeatable.", valueName: "system:value"),
+            transform: ArgumentForm.identifier)
+    var identifiers: [PatientIdentifier] = []
 
     func apply(to p: inout Patient) throws {
         if let given { p.givenNames = given }
         if let family { p.familyName = family }
         if let preferred { p.preferredName = preferred.isEmpty ? nil : preferred }
-        if let dob { p.dateOfBirth = try Parse.date(dob, option: "--dob") }
+        if let dob { p.dateOfBirth = dob }
         if let sex { p.sex = sex }
         if let phone { p.phone = phone.isEmpty ? nil : phone }
         if let email { p.email = email.isEmpty ? nil : email }
         if let address { p.address = address.isEmpty ? nil : address }
         if let gp { p.generalPractitioner = gp.isEmpty ? nil : gp }
-        for i in try parsedIdentifiers() where !p.identifiers.contains(i) { p.identifiers.append(i) }
+        for i in identifiers where !p.identifiers.contains(i) { p.identifiers.append(i) }
     }
 }
 
@@ -65,8 +57,7 @@ struct PatientCommand: ParsableCommand {
             try fields.apply(to: &p)
             let session = try global.session()
             let saved = try session.addPatient(p, allowDuplicate: allowDuplicate)
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Registered \(saved.displayName) as \(saved.recordNumber) (id \(saved.id!)).")
+            try output.report(saved, "Registered \(saved.displayName) as \(saved.recordNumber) (id \(saved.id!)).")
         }
     }
 
@@ -84,8 +75,7 @@ struct PatientCommand: ParsableCommand {
                 try fields.apply(to: &p)
                 if let record { p.recordNumber = record }
             }
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("Updated \(saved.displayName) (\(saved.recordNumber)).")
+            try output.report(saved, "Updated \(saved.displayName) (\(saved.recordNumber)).")
         }
     }
 
@@ -98,8 +88,7 @@ struct PatientCommand: ParsableCommand {
 
         func run() throws {
             let saved = try global.session().editPatient(key: patient) { $0.archived = !restore }
-            if output.json { try Console.printJSON(saved); return }
-            Console.print("\(saved.displayName) (\(saved.recordNumber)) is \(saved.archived ? "archived" : "back in the lists").")
+            try output.report(saved, "\(saved.displayName) (\(saved.recordNumber)) is \(saved.archived ? "archived" : "back in the lists").")
         }
     }
 
@@ -129,7 +118,7 @@ struct PatientCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List patients by name.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Include archived patients.") var archived = false
-        @Option(help: "At most this many.") var limit: Int = 500
+        @Option(parsing: .unconditional, help: "At most this many.", transform: Number.whole) var limit: Int = 500
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -143,7 +132,7 @@ struct PatientCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "What to look for, e.g. 'smi jo', K00042, 0412 345, 17/05/1980.") var query: [String]
         @Flag(help: "Include archived patients.") var archived = false
-        @Option(help: "At most this many.") var limit: Int = 50
+        @Option(parsing: .unconditional, help: "At most this many.", transform: Number.whole) var limit: Int = 50
         @OptionGroup var output: OutputOptions
 
         func run() throws {

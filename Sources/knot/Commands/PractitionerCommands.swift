@@ -60,8 +60,8 @@ struct PractitionerCommand: ParsableCommand {
         @OptionGroup var registration: RegistrationOptions
         @Option(help: "Role: practitioner (clinical work, every chart) or reception (demographics, referral letters, the recall list).") var role: Role = .practitioner
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
-        @Option(help: "Dry-needling training hours.") var trainingHours: Int?
-        @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
+        @Option(parsing: .unconditional, help: "Dry-needling training hours (1-2000).", transform: Bounded(1...2000).parse) var trainingHours: Int?
+        @Option(help: "Dry-needling training completed on (YYYY-MM-DD).", transform: ArgumentForm.date) var trainingDate: LocalDate?
         @Flag(help: "Make the account a clinic administrator too (accounts, settings, restore, retention, clinic exports).") var administrator = false
         @Option(name: .customLong("os-user"), help: "The operating-system login this account belongs to: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?
         @OptionGroup var output: OutputOptions
@@ -75,7 +75,7 @@ struct PractitionerCommand: ParsableCommand {
             let session = try global.session()
             var training: DryNeedlingTraining?
             if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
-                training = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
+                training = DryNeedlingTraining(course: c, hours: h, completedOn: d)
             }
             var account = Practitioner(handle: handle, name: name, profession: profession,
                                        role: role, dryNeedlingTraining: training, isAdministrator: administrator)
@@ -98,8 +98,8 @@ struct PractitionerCommand: ParsableCommand {
         @Option(help: "Profession.") var profession: Profession?
         @OptionGroup var registration: RegistrationOptions
         @Option(help: "Dry-needling course on file.") var trainingCourse: String?
-        @Option(help: "Dry-needling training hours.") var trainingHours: Int?
-        @Option(help: "Dry-needling training completed on (YYYY-MM-DD).") var trainingDate: String?
+        @Option(parsing: .unconditional, help: "Dry-needling training hours (1-2000).", transform: Bounded(1...2000).parse) var trainingHours: Int?
+        @Option(help: "Dry-needling training completed on (YYYY-MM-DD).", transform: ArgumentForm.date) var trainingDate: LocalDate?
         @Flag(inversion: .prefixedNo, help: "Make the account a clinic administrator, or no longer one.") var administrator: Bool?
         @Option(name: .customLong("os-user"), help: "Bind the account to this operating-system login: Knot then refuses the handle to anyone else (exit 77).") var osUser: String?
         @Flag(name: .customLong("clear-os-user"), help: "Unbind the account from its operating-system login (anyone may then claim it).") var clearOSUser = false
@@ -131,7 +131,7 @@ struct PractitionerCommand: ParsableCommand {
                 registration.apply(to: &p)
                 if let administrator { p.isAdministrator = administrator }
                 if let c = trainingCourse, let h = trainingHours, let d = trainingDate {
-                    p.dryNeedlingTraining = DryNeedlingTraining(course: c, hours: h, completedOn: try Parse.date(d, option: "--training-date"))
+                    p.dryNeedlingTraining = DryNeedlingTraining(course: c, hours: h, completedOn: d)
                 }
             }
             if output.json { try Console.printJSON(p); return }
@@ -194,8 +194,7 @@ struct PractitionerCommand: ParsableCommand {
 
         func run() throws {
             let p = try global.session().setAccountActive(handle: handle, false)
-            if output.json { try Console.printJSON(p); return }
-            Console.print("Deactivated \(p.handle) (\(p.name)); `knot practitioner reactivate \(p.handle)` brings the account back.")
+            try output.report(p, "Deactivated \(p.handle) (\(p.name)); `knot practitioner reactivate \(p.handle)` brings the account back.")
         }
     }
 
@@ -207,8 +206,7 @@ struct PractitionerCommand: ParsableCommand {
 
         func run() throws {
             let p = try global.session().setAccountActive(handle: handle, true)
-            if output.json { try Console.printJSON(p); return }
-            Console.print("Reactivated \(p.handle) (\(p.name)).")
+            try output.report(p, "Reactivated \(p.handle) (\(p.name)).")
         }
     }
 }

@@ -46,18 +46,18 @@ struct LogCommand: ParsableCommand {
     struct Needling: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Needles, lots and adverse events in a period (table, CSV or JSON).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "First day (YYYY-MM-DD).") var from: String
-        @Option(help: "Last day (YYYY-MM-DD, default today).") var to: String?
+        @Option(help: "First day (YYYY-MM-DD).", transform: ArgumentForm.date) var from: LocalDate
+        @Option(help: "Last day (YYYY-MM-DD, default today).", transform: ArgumentForm.date) var to: LocalDate?
         @Option(help: "Output format.") var format: LogFormat = .table
 
         /// A depth as printed elsewhere: 15, 12.5.
         static func millimetres(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d) }
 
         func run() throws {
-            let start = try Parse.date(from, option: "--from")
+            let start = from
             let session = try global.session()  // first: "today" is the clinic's
-            let end = try to.map { try Parse.date($0, option: "--to") } ?? .today()
-            if end < start { throw ValidationErrors([.init(field: "--to", value: end.description, rule: "is before --from")]) }
+            let end = to ?? .today()
+            if end < start { throw ValidationErrors([.badValue(field: "--to", value: end.description, rule: "is before --from")]) }
             let lines = try session.needlingLog(from: start, to: end)
             switch format {
             case .json: try Console.printJSON(lines)
@@ -174,7 +174,7 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List audit events, newest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only events about this patient (record number or id).") var patient: String?
-        @Option(help: "At most this many.") var limit: Int = 50
+        @Option(parsing: .unconditional, help: "At most this many.", transform: Number.whole) var limit: Int = 50
         @OptionGroup var output: OutputOptions
 
         func run() throws {

@@ -30,9 +30,10 @@ struct ReferralCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A referral's details and sections; --original prints the letter exactly as received.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Referral id.") var referral: Int64
+        @Argument(help: "Referral id.", transform: Number.id) var referral: Int64
         @Flag(help: "Print the original letter, byte for byte as received.") var original = false
-        @Option(help: "Save attachment N (1-based) to this file.") var saveAttachment: [String] = []
+        @Option(help: ArgumentHelp("Save attachment N (1-based) to this file, as N=FILE. Repeatable.", valueName: "N=FILE"),
+                transform: ArgumentForm.attachment) var saveAttachment: [ArgumentForm.AttachmentTarget] = []
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -42,12 +43,12 @@ struct ReferralCommand: ParsableCommand {
                 Console.writeVerbatim(letter)
                 return
             }
-            for spec in saveAttachment {
-                let parts = spec.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let n = Int(parts[0]), r.attachments.indices.contains(n - 1) else {
-                    throw UsageError("--save-attachment takes N=FILE with N between 1 and \(r.attachments.count)")
+            for target in saveAttachment {
+                let n = target.number, path = target.path
+                guard r.attachments.indices.contains(n - 1) else {
+                    throw KnotCommandError.badValue("--save-attachment", "\(n)=\(path)", accepts: r.attachments.isEmpty
+                        ? "referral \(referral) has no attachments" : "N=FILE with N from 1 to \(r.attachments.count)")
                 }
-                let path = String(parts[1])
                 try PrivateFile.write(r.attachments[n - 1].data, to: path)
                 Console.print("Saved attachment \(n) (\(r.attachments[n - 1].mediaType)) to \(path).")
             }
@@ -107,7 +108,7 @@ struct ReferralCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "File a held letter (a doubtful patient match) to the patient a person chose, or as a new patient; audited.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The held letter's id (knot import and knot referral conflicts show it).") var conflict: Int64
+        @Argument(help: "The held letter's id (knot import and knot referral conflicts show it).", transform: Number.id) var conflict: Int64
         @Option(help: "File it for this patient (record number or id).") var patient: String?
         @Flag(help: "File it as a new patient, although someone similar is on file.") var newPatient = false
         @OptionGroup var output: OutputOptions
@@ -121,8 +122,7 @@ struct ReferralCommand: ParsableCommand {
         func run() throws {
             let filing: ReferralFiling = patient.map { .patient($0) } ?? .newPatient
             let outcome = try global.session().resolveReferralConflict(id: conflict, filing)
-            if output.json { try Console.printJSON(outcome); return }
-            Console.print("Filed held letter #\(conflict) (\(outcome.file)): \(outcome.detail)")
+            try output.report(outcome, "Filed held letter #\(conflict) (\(outcome.file)): \(outcome.detail)")
         }
     }
 }

@@ -6,7 +6,7 @@ import ClinicServices
 /// `knot consent strike` and `knot screen strike`: a consent or precaution screen recorded in
 /// error is struck out (kept, marked, with the reason) and then recorded again.
 struct SafetyStrikeOptions: ParsableArguments {
-    @Argument(help: "Its id, as `knot visit show` lists it under \"Consent and precaution screen\".") var id: Int64
+    @Argument(help: "Its id, as `knot visit show` lists it under \"Consent and precaution screen\".", transform: Number.id) var id: Int64
     @Option(help: "Why it is struck out (required; kept in the audit trail).") var reason: String?
     @OptionGroup var output: OutputOptions
 

@@ -12,7 +12,8 @@ struct InitCommand: ParsableCommand {
     @Option(help: "Handle of the first practitioner (e.g. jsmith).") var handle: String?
     @Option(help: "Full name of the first practitioner.") var name: String?
     @Option(help: "Profession.") var profession: Profession = .physiotherapist
-    @Option(help: ArgumentHelp("The clinic's time zone, an IANA name such as Australia/Sydney (default: the machine's, for a new clinic).", valueName: "zone"))
+    @Option(help: ArgumentHelp("The clinic's time zone, an IANA name such as Australia/Sydney (default: the machine's, for a new clinic).", valueName: "zone"),
+            transform: ArgumentForm.timeZone)
     var timeZone: String?
     @Option(help: ArgumentHelp("Start the new clinic from a whole-clinic export (knot export), keeping its ids and audit trail.", valueName: "export.xml"),
             completion: .file(extensions: ["xml"]))
@@ -22,7 +23,6 @@ struct InitCommand: ParsableCommand {
 
     func validate() throws {
         if (handle == nil) != (name == nil) { throw UsageError("--handle and --name go together") }
-        if let timeZone { do { _ = try ClinicTimeZone.named(timeZone, field: "--time-zone") } catch { throw UsageError(error.description) } }
     }
 
     func run() throws {
@@ -84,7 +84,7 @@ struct DemoCommand: ParsableCommand {
 struct MusclesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "muscles", abstract: "Search the muscle catalogue (ids are what other commands take).")
     @Argument(help: "Part of a muscle's name or a common alias (e.g. gastroc, QL, tib ant).") var query: String = ""
-    @Option(help: "How many to list.") var limit: Int = 20
+    @Option(parsing: .unconditional, help: "How many to list.", transform: Number.whole) var limit: Int = 20
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -98,18 +98,11 @@ struct MusclesCommand: ParsableCommand {
 
 /// Parsing helpers shared by the commands (each names the option in its error).
 enum Parse {
-    static func date(_ text: String, option: String) throws -> LocalDate {
-        do { return try LocalDate(parsing: text, field: option) } catch { throw ValidationErrors([error]) }
-    }
-    static func nprs(_ v: Int?, option: String) throws -> NPRS? {
-        guard let v else { return nil }
-        do { return try NPRS(v, field: option) } catch { throw ValidationErrors([error]) }
-    }
     static func muscle(_ text: String) throws -> Muscle {
         if let m = MuscleCatalogue.muscle(id: text) { return m }
         let found = MuscleCatalogue.search(text, limit: 3)
         let hint = found.isEmpty ? "" : " (did you mean: \(found.map(\.id).joined(separator: ", "))?)"
-        throw ValidationErrors([ClinicModel.ValidationError(field: "--muscle", value: text, rule: "is not a muscle id in Knot's catalogue\(hint); see `knot muscles`")])
+        throw ValidationErrors([.badValue(field: "--muscle", value: text, rule: "is not a muscle id in Knot's catalogue\(hint); see `knot muscles`")])
     }
     static func measure<M: ClinicalMeasure>(_ type: M.Type, _ v: M.Value?, option: String) throws -> M? {
         guard let v else { return nil }

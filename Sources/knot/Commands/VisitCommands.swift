@@ -13,31 +13,23 @@ struct VisitCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
         @Option(help: "Presenting complaint.") var complaint: String?
-        @Option(help: "Pain now, NPRS 0-10.") var painNow: Int?
-        @Option(help: "Best pain this week, NPRS 0-10.") var painBest: Int?
-        @Option(help: "Worst pain this week, NPRS 0-10.") var painWorst: Int?
-        @Option(help: ArgumentHelp("A PSFS activity and score as 'activity=score' (0-10). Up to five.", valueName: "activity=score")) var psfs: [String] = []
+        @Option(parsing: .unconditional, help: "Pain now, NPRS 0-10.", transform: Measured<NPRS>.parse) var painNow: NPRS?
+        @Option(parsing: .unconditional, help: "Best pain this week, NPRS 0-10.", transform: Measured<NPRS>.parse) var painBest: NPRS?
+        @Option(parsing: .unconditional, help: "Worst pain this week, NPRS 0-10.", transform: Measured<NPRS>.parse) var painWorst: NPRS?
+        @Option(help: ArgumentHelp("A PSFS activity and score as 'activity=score' (0-10). Up to five.", valueName: "activity=score"),
+                transform: ArgumentForm.psfs) var psfs: [PSFSItem] = []
         @Option(help: "Notes.") var notes: String?
-        @Option(help: "Link to this referral (default: the patient's current one).") var referral: Int64?
+        @Option(help: "Link to this referral (default: the patient's current one).", transform: Number.id) var referral: Int64?
         @Option(help: "When the visit started (YYYY-MM-DDTHH:MM, default now).", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let pain = PainScores(now: try Parse.nprs(painNow, option: "--pain-now"), best: try Parse.nprs(painBest, option: "--pain-best"),
-                                  worst: try Parse.nprs(painWorst, option: "--pain-worst"))
-            let items: [PSFSItem] = try psfs.map { text in
-                let parts = text.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let score = Int(parts[1].trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationErrors([ClinicModel.ValidationError(field: "--psfs", value: text, rule: "is not 'activity=score'")])
-                }
-                return PSFSItem(activity: String(parts[0]), score: try Parse.measure(PSFSScore.self, score, option: "--psfs")!)
-            }
+            let pain = PainScores(now: painNow, best: painBest, worst: painWorst)
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let date = try at?.date() ?? Date()
-            let v = try session.newVisit(patientKey: patient, at: date, complaint: complaint, pain: pain, psfs: items,
+            let v = try session.newVisit(patientKey: patient, at: date, complaint: complaint, pain: pain, psfs: psfs,
                                                   notes: notes, referralID: referral)
-            if output.json { try Console.printJSON(v); return }
-            Console.print("Opened draft visit \(v.id!) for patient \(patient)\(v.referralID.map { " (referral #\($0))" } ?? "").")
+            try output.report(v, "Opened draft visit \(v.id!) for patient \(patient)\(v.referralID.map { " (referral #\($0))" } ?? "").")
         }
     }
 
@@ -45,10 +37,10 @@ struct VisitCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the clinical impression / working diagnosis of a draft visit (the referrer letter leads with it).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Argument(help: "The impression in words, e.g. \"Right gluteus medius myofascial pain\".") var text: String?
         @Option(help: ArgumentHelp("An optional code with its system, SYSTEM:CODE; SYSTEM is \(ClinicalImpression.CodeSystem.allCases.map(\.rawValue).joined(separator: ", ")).",
-                                   valueName: "snomed-ct:CODE")) var code: String?
+                                   valueName: "snomed-ct:CODE"), transform: ArgumentForm.impressionCode) var code: ArgumentForm.ImpressionCode?
         @Flag(help: "Clear the impression (a draft's; a signed visit's is amended).") var clear = false
         @OptionGroup var output: OutputOptions
 
@@ -66,19 +58,18 @@ struct VisitCommand: ParsableCommand {
         func run() throws {
             var impression: ClinicalImpression?
             if let text {
-                let coded = try ClinicalImpression.parseCode(code ?? "", field: "--code")
+                let coded = code?.coded
                 impression = ClinicalImpression(text: text, code: coded?.code, codeSystem: coded?.system)
             }
             let v = try global.session().setImpression(visitID: visit, impression)
-            if output.json { try Console.printJSON(Saved(visitID: visit, impression: v.impression)); return }
-            Console.print(v.impression.map { "Visit \(visit) impression: \($0.description)." } ?? "Visit \(visit): impression cleared.")
+            try output.report(Saved(visitID: visit, impression: v.impression), v.impression.map { "Visit \(visit) impression: \($0.description)." } ?? "Visit \(visit): impression cleared.")
         }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a visit with its findings, needling, amendments and plans.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @OptionGroup var output: OutputOptions
 
         func run() throws {
@@ -99,13 +90,12 @@ struct VisitCommand: ParsableCommand {
     struct Sign: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Sign a visit (refused while the needle count does not balance).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             let v = try global.session().sign(visitID: visit)
-            if output.json { try Console.printJSON(v); return }
-            Console.print("Signed visit \(v.id!) at \(Console.dateTime(v.signedAt!)). From now on it can only be amended.")
+            try output.report(v, "Signed visit \(v.id!) at \(Console.dateTime(v.signedAt!)). From now on it can only be amended.")
         }
     }
 
@@ -119,10 +109,11 @@ struct VisitCommand: ParsableCommand {
                 Values are checked as when recorded; a blank value clears an optional field. `--fields` lists this visit's fields.
                 """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Visit id.") var visit: Int64
+        @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "Why the note is amended.") var reason: String?
-        @Option(help: ArgumentHelp("A change as 'field=new value' (e.g. pain.now=4, needle.2.depth=15, finding.1.side=right). Repeatable.", valueName: "field=value"))
-        var set: [String] = []
+        @Option(help: ArgumentHelp("A change as 'field=new value' (e.g. pain.now=4, needle.2.depth=15, finding.1.side=right). Repeatable.", valueName: "field=value"),
+                transform: ArgumentForm.change)
+        var set: [Amendment.Change] = []
         @Flag(help: "List the fields this visit can amend, with their values as amended now.") var fields = false
         @OptionGroup var output: OutputOptions
 
@@ -143,14 +134,7 @@ struct VisitCommand: ParsableCommand {
                 Console.print(Console.table(["FIELD", "NOW", "ACCEPTS"], rows))
                 return
             }
-            let changes: [Amendment.Change] = try set.map { text in
-                let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, !parts[0].isEmpty else {
-                    throw KnotCommandError("--set: '\(text)' is not 'field=value'", .badInput)
-                }
-                return Amendment.Change(field: String(parts[0]).trimmingCharacters(in: .whitespaces), before: "", after: String(parts[1]))
-            }
-            let a = try session.amend(visitID: visit, reason: reason ?? "", changes: changes)
+            let a = try session.amend(visitID: visit, reason: reason ?? "", changes: set)
             if output.json { try Console.printJSON(a); return }
             Console.print("Amended visit \(visit) (amendment \(a.id!)); the signed original is kept.")
             for c in a.changes { Console.print("  \(c.field): \(c.before.isEmpty ? "–" : c.before) → \(c.after.isEmpty ? "–" : c.after)") }
