@@ -24,7 +24,7 @@ import ClinicTestSupport
         _ = try! session.export(to: withAudit)
         try! db.close()
         return (dir, withAudit, withoutAudit)
-    }
+    }()
 
     /// Imports `export` into a new clinic; the outcome, and the patients and audit events written.
     static func importInto(_ export: String, untrusted: Bool = false) throws -> (ImportOutcome, patients: String?, events: String?) {
