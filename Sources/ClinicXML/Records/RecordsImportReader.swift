@@ -2,7 +2,7 @@ import Foundation
 import ClinicModel
 import LibXML
 
-/// Reads a clinic export (`urn:knot:records:1`) one record at a time, after checking all of it.
+/// Reads a clinic export (`urn:knot:records:1`) one record at a time, checking it as it goes.
 ///
 /// One streaming pass: libxml2's reader validates the document against the bundled
 /// knot-records-1.xsd as it goes (bounded memory, every violation with its line, as
