@@ -148,6 +148,8 @@ extension ClinicSession {
 
     /// Records handed from the reading worker to the writing thread at a time.
     static let recordsChunk = 64
+    /// The page cache of a whole-clinic import's transaction, in KiB (32 MiB).
+    static let importPageCacheKiB = 32 * 1024
 
     /// Signs an export just written: the SHA-256 of the file (streamed) under the clinic's
     /// Ed25519 key, in `EXPORT.sig` (0600, never overwriting). Nil when there is no key.
@@ -229,7 +231,15 @@ extension ClinicSession {
             items.cancel()
             worker.join()
         }
+        // One transaction holds the whole clinic: a larger page cache for it (bounded, so memory
+        // stays flat) means fewer pages spilled to the WAL and read back; set back afterwards.
+        var previousCache: Int?
+        defer {
+            if let previousCache { _ = try? database.write { try $0.setPageCache(previousCache) } }
+        }
         return try database.write { outer in
+            previousCache = try outer.pageCacheSetting()
+            try outer.setPageCache(-Self.importPageCacheKiB)
             let keepIDs = try outer.isEmptyClinic()
             let tx = keepIDs ? outer.withoutRowAudit() : outer
             var practitionerMap: [Int64: Int64] = [:]
