@@ -14,6 +14,8 @@ enum ChildProcess {
         var seconds: Double
         /// Peak resident set of the child, in bytes.
         var peakBytes: Int
+        /// CPU time of the child, user + system, in seconds (steadier than wall time on a shared machine).
+        var cpuSeconds: Double = 0
     }
 
     /// Runs `executable` with `arguments`; stdout and stderr go to the given files (or /dev/null).
@@ -44,7 +46,9 @@ enum ChildProcess {
         let seconds = Clock.seconds(since: start)
         let exited = status & 0x7F == 0
         return Outcome(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), seconds: seconds,
-                       peakBytes: Int(usage.ru_maxrss) * 1024)
+                       peakBytes: Int(usage.ru_maxrss) * 1024,
+                       cpuSeconds: Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                           + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6)
     }
 }
 

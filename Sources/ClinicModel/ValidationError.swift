@@ -99,20 +99,24 @@ public struct Validator: Sendable {
     }
     /// Records an error when `value` is nil or blank.
     public mutating func required(_ field: String, _ value: String?) {
+        // Most values start with a letter: no Foundation trimming needed to know they are not blank.
+        if let first = value?.utf8.first, first > 0x20, first < 0x80 { return }
         if (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             add(field, "", "is required")
         }
     }
     /// Records an error when `value` is longer than `limit` characters.
     public mutating func maxLength(_ field: String, _ value: String?, _ limit: Int) {
-        if let value, value.count > limit {
+        // Counting characters walks the text; no more UTF-8 bytes than the limit means no more characters.
+        if let value, value.utf8.count > limit, value.count > limit {
             badValue(field, String(value.prefix(20)) + "…", "is longer than \(limit) characters")
         }
     }
     /// Refuses control characters (terminal escape sequences hide in them) in a one-line field.
     public mutating func singleLine(_ field: String, _ value: String?) {
         guard let value else { return }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // The control characters (general category Cc) are exactly U+0000-U+001F and U+007F-U+009F.
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
             badValue(field, "", "must not contain control characters or line breaks")
         }
     }
@@ -120,8 +124,9 @@ public struct Validator: Sendable {
     public mutating func freeText(_ field: String, _ value: String?, limit: Int = 20_000) {
         guard let value else { return }
         maxLength(field, value, limit)
+        // The control characters (general category Cc) are exactly U+0000-U+001F and U+007F-U+009F.
         if value.unicodeScalars.contains(where: {
-            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r"
+            ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) && $0 != "\n" && $0 != "\t" && $0 != "\r"
         }) {
             badValue(field, "", "must not contain control characters")
         }

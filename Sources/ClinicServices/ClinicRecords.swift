@@ -18,6 +18,10 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     /// back, the rest of the transaction stays, and the error is rethrown (a batched import
     /// files each letter this way, all or nothing, many to a transaction).
     func savepoint<T>(_ body: () throws -> T) throws -> T
+    /// The engine's page cache setting for this connection (SQLite's `cache_size`; 0 where the
+    /// engine has none), and setting it: a whole-clinic import enlarges it for its transaction.
+    func pageCacheSetting() throws -> Int
+    func setPageCache(_ setting: Int) throws
 
     // MARK: audit trail
     /// Appends an event to the chain (nothing when per-row audit is off).
@@ -130,6 +134,11 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
 /// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,
 /// `at` now, `what` "chart").
 extension ClinicRecords {
+    /// Engines without a page cache setting: nothing to read (0).
+    public func pageCacheSetting() throws -> Int { 0 }
+    /// Engines without a page cache setting: nothing to set.
+    public func setPageCache(_ setting: Int) throws {}
+
     /// Records that `actor` opened the patient's chart.
     public func auditView(patientID: Int64, actor: String) throws { try auditView(patientID: patientID, actor: actor, what: "chart") }
     /// Adds a new patient with a new id (an empty record number gets the next one), audited.

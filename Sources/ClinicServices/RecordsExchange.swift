@@ -27,6 +27,20 @@ public struct ExportSummary: Sendable, Codable {
     public var signature: String? = nil
 }
 
+/// What the export's reading thread hands to its writing worker.
+enum ExportItem {
+    case patient(PatientRecord)
+    case audit(AuditEntry)
+}
+
+/// The export writer's failure, read once the worker is joined.
+final class ExportWorkerFailure: @unchecked Sendable {
+    var error: Error?
+    /// The worker stopped taking records (its own failure says why).
+    struct Stopped: Error {}
+    static let stopped = Stopped()
+}
+
 extension ClinicSession {
     /// Streams the clinic (or one patient, or those changed since a date) to an XML file (0600),
     /// one patient at a time so memory stays flat; validates what it wrote; deterministic bytes.
@@ -60,29 +74,68 @@ extension ClinicSession {
                 } else {
                     ids = try tx.patientIDs(changedSince: since.map(Self.startOfDay))
                 }
-                for id in ids {
-                    guard var record = try tx.patientRecord(id: id) else { continue }
-                    let own = Set(record.referrals.compactMap(\.id))
-                    for i in record.visits.indices {
-                        if let rid = record.visits[i].referralID, !own.contains(rid) {
-                            summary.warnings.append("visit \(record.visits[i].id ?? 0) of \(record.patient.recordNumber) is linked to referral \(rid) of another patient:"
-                                                    + " exported without that link (knot check)")
-                            record.visits[i].referralID = nil
+                // Two cores: this thread reads the database, a worker encodes and writes (with
+                // each record's digest); at most a few chunks of records wait between them.
+                let items = RecordsHandOver<ExportItem>(capacity: 8)
+                let handed = Handed(value: writer)
+                let failed = ExportWorkerFailure()
+                let worker = RecordsWorker("knot-records-writer") {
+                    let writer = handed.value
+                    do {
+                        while let chunk = try items.take() {
+                            for item in chunk {
+                                switch item {
+                                case .patient(let record): try writer.write(record)
+                                case .audit(let entry): try writer.write(entry)
+                                }
+                            }
+                        }
+                    } catch {
+                        failed.error = error
+                        items.cancel()
+                    }
+                }
+                var chunk: [ExportItem] = []
+                chunk.reserveCapacity(Self.recordsChunk)
+                func hand(_ item: ExportItem) throws {
+                    chunk.append(item)
+                    guard chunk.count >= Self.recordsChunk else { return }
+                    guard items.put(chunk) else { throw ExportWorkerFailure.stopped }
+                    chunk.removeAll(keepingCapacity: true)
+                }
+                do {
+                    for id in ids {
+                        guard var record = try tx.patientRecord(id: id) else { continue }
+                        let own = Set(record.referrals.compactMap(\.id))
+                        for i in record.visits.indices {
+                            if let rid = record.visits[i].referralID, !own.contains(rid) {
+                                summary.warnings.append("visit \(record.visits[i].id ?? 0) of \(record.patient.recordNumber) is linked to referral \(rid) of another patient:"
+                                                        + " exported without that link (knot check)")
+                                record.visits[i].referralID = nil
+                            }
+                        }
+                        summary.patients += 1
+                        summary.visits += record.visits.count
+                        try hand(.patient(record))
+                    }
+                    if includeAudit && patientKey == nil && since == nil {
+                        try tx.forEachAudit { r in
+                            try hand(.audit(AuditEntry(event: r.event, prevHash: r.prevHash, hash: r.hash)))
+                            summary.auditEvents += 1
                         }
                     }
-                    try writer.write(record)
-                    summary.patients += 1
-                    summary.visits += record.visits.count
+                    if !chunk.isEmpty && !items.put(chunk) { throw ExportWorkerFailure.stopped }
+                    items.finish()
+                } catch {
+                    items.finish(failure: error)
+                    worker.join()
+                    throw failed.error ?? error
                 }
-                if includeAudit && patientKey == nil && since == nil {
-                    try tx.forEachAudit { r in
-                        try writer.write(AuditEntry(event: r.event, prevHash: r.prevHash, hash: r.hash))
-                        summary.auditEvents += 1
-                    }
-                }
+                worker.join()
+                if let error = failed.error { throw error }
             }
             _ = try writer.finish()
-            // Validate what was written, streaming, before it takes the real name.
+            // Validate what was written (one streaming pass: schema and rules), before it takes the real name.
             let reader = try RecordsImportReader(contentsOfFile: tmp, fileName: (path as NSString).lastPathComponent)
             reader.computesDigests = false
             while try reader.next() != nil {}
@@ -99,8 +152,11 @@ extension ClinicSession {
         return summary
     }
 
-    /// Imports a whole-clinic export in one transaction. Into an empty database ids and the audit
-    /// chain are kept as exported; otherwise patients already on file are reported as conflicts.
+    /// Records handed from the reading worker to the writing thread at a time.
+    static let recordsChunk = 64
+    /// The page cache of a whole-clinic import's transaction, in KiB (32 MiB).
+    static let importPageCacheKiB = 32 * 1024
+
     /// Signs an export just written: the SHA-256 of the file (streamed) under the clinic's
     /// Ed25519 key, in `EXPORT.sig` (0600, never overwriting). Nil when there is no key.
     func signExport(at path: String) throws -> String? {
@@ -140,6 +196,11 @@ extension ClinicSession {
         }
     }
 
+    /// Imports a whole-clinic export in one transaction. Into an empty database ids and the audit
+    /// chain are kept as exported (each event's link and hash checked as it is written);
+    /// otherwise patients already on file are reported as conflicts. The file is read on a
+    /// worker thread (one pass: parse, schema, rules, digests) while this one writes.
+    ///
     /// Checks, as it reads, that every record has its audited origin in the export's trail and
     /// still matches the digest it was exported with (`ExportOriginCheck`): a record that does
     /// not is refused, naming it, unless `untrusted` (`--untrusted`), which imports the export
@@ -148,17 +209,52 @@ extension ClinicSession {
                        untrusted: Bool = false) throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
         var origins = ExportOriginCheck()
-        origins.add(settings: reader.header?.settings ?? [:])
+        let header = reader.header
+        origins.add(settings: header?.settings ?? [:])
         var imported: [(patient: Int64, visits: [Int64])] = []
+        // Two cores: a worker reads the file (parse, schema validation, decoding, each record's
+        // digest) while this thread writes what it has read; at most a few chunks wait between.
+        let items = RecordsHandOver<(item: RecordsItem, records: [ExportedRecord])>(capacity: 8)
+        let handed = Handed(value: reader)
+        let worker = RecordsWorker("knot-records-reader") {
+            let reader = handed.value
+            var chunk: [(item: RecordsItem, records: [ExportedRecord])] = []
+            do {
+                while let item = try reader.next() {
+                    chunk.append((item, reader.lastRecords))
+                    if chunk.count == Self.recordsChunk {
+                        guard items.put(chunk) else { return }
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !chunk.isEmpty { guard items.put(chunk) else { return } }
+                items.finish()
+            } catch {
+                items.finish(failure: error)
+            }
+        }
+        defer {
+            items.cancel()
+            worker.join()
+        }
+        // One transaction holds the whole clinic: a larger page cache for it (bounded, so memory
+        // stays flat) means fewer pages spilled to the WAL and read back; set back afterwards.
+        var previousCache: Int?
+        defer {
+            if let previousCache { _ = try? database.write { try $0.setPageCache(previousCache) } }
+        }
         return try database.write { outer in
+            previousCache = try outer.pageCacheSetting()
+            try outer.setPageCache(-Self.importPageCacheKiB)
             let keepIDs = try outer.isEmptyClinic()
             let tx = keepIDs ? outer.withoutRowAudit() : outer
             var practitionerMap: [Int64: Int64] = [:]
             var conflicts: [String] = []
             var importedIDs: [String: Int64] = [:]  // exported record number -> patient id here
             var merges: [(patientID: Int64, into: String)] = []
-            while let item = try reader.next() {
-                origins.add(reader.lastRecords)
+            while let chunk = try items.take() {
+              for (item, records) in chunk {
+                origins.add(records)
                 switch item {
                 case .practitioner(let p):
                     if let existing = try tx.practitioner(handle: p.handle) {
@@ -186,15 +282,16 @@ extension ClinicSession {
                     origins.add(entry.event)
                     if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
                 }
+              }
             }
             if keepIDs {
                 try Self.ensureAdministrator(tx, actor: actor)
                 // A new clinic from a whole export takes its settings (their changes are in the kept audit trail).
-                for (name, value) in (reader.header?.settings ?? [:]).sorted(by: { $0.key < $1.key }) {
+                for (name, value) in (header?.settings ?? [:]).sorted(by: { $0.key < $1.key }) {
                     try tx.setClinicSetting(name: name, value: value, actor: actor)
                 }
             }
-            outcome.warnings += try Self.restoreTemplates(reader.header?.templates ?? [], into: tx, newClinic: keepIDs)
+            outcome.warnings += try Self.restoreTemplates(header?.templates ?? [], into: tx, newClinic: keepIDs)
             if !conflicts.isEmpty {
                 outcome.status = .conflict
                 outcome.detail = "\(conflicts.count) patient(s) already on file; nothing written: " + conflicts.prefix(5).joined(separator: "; ")

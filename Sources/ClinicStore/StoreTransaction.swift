@@ -29,6 +29,17 @@ public struct StoreTransaction {
         return t
     }
 
+    /// SQLite's `cache_size` for this connection as set (negative: KiB; positive: pages).
+    public func pageCacheSetting() throws -> Int {
+        try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+    }
+
+    /// Sets this connection's `cache_size` (as `pageCacheSetting` reads it). A large import's
+    /// one transaction spills fewer pages to the WAL, and reads fewer back, with a larger cache.
+    public func setPageCache(_ setting: Int) throws {
+        try db.execute(sql: "PRAGMA cache_size = \(setting)")
+    }
+
     /// Whether the database holds no patients and no practitioners (an import may keep ids).
     public func isEmptyClinic() throws -> Bool {
         (try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM practitioner) + (SELECT count(*) FROM audit_event)") ?? 0) == 0

@@ -79,22 +79,30 @@ enum XMLValueFormat {
     }
 
     static func parseNumber(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = trimmed(text)
         guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }),
               let v = Double(t), v.isFinite
         else { return nil }
         return v
     }
 
-    static func parseInt(_ text: String) -> Int? { Int(text.trimmingCharacters(in: .whitespaces)) }
-    static func parseInt64(_ text: String) -> Int64? { Int64(text.trimmingCharacters(in: .whitespaces)) }
+    static func parseInt(_ text: String) -> Int? { Int(trimmed(text)) }
+    static func parseInt64(_ text: String) -> Int64? { Int64(trimmed(text)) }
+
+    /// `text.trimmingCharacters(in: .whitespaces)`, without Foundation when neither end is
+    /// whitespace (as in every value Knot writes): same result, a fraction of the time.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
+        return plain(first) && plain(last) ? text : text.trimmingCharacters(in: .whitespaces)
+    }
 
     // MARK: Booleans
 
     static func bool(_ value: Bool) -> String { value ? "true" : "false" }
 
     static func parseBool(_ text: String) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces) {
+        switch trimmed(text) {
         case "true", "1": true
         case "false", "0": false
         default: nil

@@ -178,6 +178,20 @@ public final class XMLStreamReader {
         ancestry.last?.path ?? ""
     }
 
+    /// Whether schema violations were met so far (thrown, all together, at the end). A caller
+    /// that reads while validating uses it to report the schema's findings, rather than its own,
+    /// for a record the schema already refuses (see `drainReportingIssues()`).
+    public var hasValidityIssues: Bool {
+        collector.hasIssues
+    }
+
+    /// Reads on to the end of the document so that every schema violation is collected, then
+    /// throws them (or the first well-formedness problem met). Returns normally only when the
+    /// rest of the document is valid and nothing was collected.
+    public func drainReportingIssues() throws {
+        while try next() != nil {}
+    }
+
     /// Number of open elements (0 before the root).
     public var depth: Int {
         ancestry.count

@@ -167,12 +167,12 @@ struct ElementFields {
 
     private func localDate(_ name: String, _ text: String) throws -> LocalDate {
         try checked(name) { () throws(ValidationError) in
-            try LocalDate(parsing: text.trimmingCharacters(in: .whitespaces), field: name)
+            try LocalDate(parsing: XMLValueFormat.trimmed(text), field: name)
         }
     }
 
     private func enumValue<E: RawRepresentable>(_ name: String, _ text: String, _ type: E.Type) throws -> E where E.RawValue == String {
-        guard let value = E(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+        guard let value = E(rawValue: XMLValueFormat.trimmed(text)) else {
             throw refusal("\(name) '\(text)' is not one of Knot's codes for it")
         }
         return value

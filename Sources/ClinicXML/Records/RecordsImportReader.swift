@@ -2,18 +2,19 @@ import Foundation
 import ClinicModel
 import LibXML
 
-/// Reads a clinic export (`urn:knot:records:1`) one record at a time, after checking all of it.
+/// Reads a clinic export (`urn:knot:records:1`) one record at a time, checking it as it goes.
 ///
-/// `init` streams once through the whole document validating it against the bundled
-/// knot-records-1.xsd (libxml2's streaming validator: bounded memory, every violation with its
-/// line), so a schema-invalid file is refused before any record is handed out. `next()` then
-/// streams again, reading one practitioner, patient or audit event at a time as a value tree,
-/// mapping it to the model and checking the rules a schema cannot say (see
-/// `RecordsXMLDecoder`): unique ids, references inside the file, needles removed never more
-/// than inserted and the rest of the model's `validate()`.
+/// One streaming pass: libxml2's reader validates the document against the bundled
+/// knot-records-1.xsd as it goes (bounded memory, every violation with its line, as
+/// `xmllint --stream --schema`), while `next()` reads one practitioner, patient or audit event
+/// at a time as a value tree, mapping it to the model and checking the rules a schema cannot
+/// say (see `RecordsXMLDecoder`): unique ids, references inside the file, needles removed never
+/// more than inserted and the rest of the model's `validate()`.
 ///
-/// A rule broken by a later record is found only when `next()` reaches it: an import should
-/// read every item before committing (or commit in one transaction it can roll back). After a
+/// Schema violations are thrown, all together, by the `next()` that reaches the end (or by the
+/// one that meets a record the schema refuses and the decoder cannot read), and a rule broken by
+/// a later record is found only when `next()` reaches it: an import must read every item before
+/// committing (or commit in one transaction it can roll back), as Knot's does. After a
 /// record is refused, `next()` goes on with the following one, so a dry run can list every
 /// broken record; references are checked against everything read so far, refused or not.
 ///
@@ -33,8 +34,8 @@ public final class RecordsImportReader {
     /// a reader that only validates (the export's check of what it wrote).
     public var computesDigests = true
 
-    /// Validates `data` against the records schema and prepares to read it; throws
-    /// `ClinicXMLErrors` (unreadable, not a records file, or every schema violation with lines).
+    /// Prepares to read `data`, validating it against the records schema as it is read; throws
+    /// `ClinicXMLErrors` (unreadable, or not a records file; schema violations come from `next()`).
     ///
     /// - Parameters:
     ///   - data: the whole export, in memory.
@@ -48,7 +49,7 @@ public final class RecordsImportReader {
         }
     }
 
-    /// As `init(data:)`, but streams the file from disk twice (validate, then read), so memory
+    /// As `init(data:)`, but streams the file from disk (validating as it reads), so memory
     /// stays flat whatever the size of the export; `options.maxBytes` does not apply to UTF-8 files.
     public convenience init(contentsOfFile path: String, fileName: String?, options: ParseOptions = ParseOptions(),
                             today: LocalDate = .today()) throws(ClinicXMLErrors) {
@@ -65,13 +66,32 @@ public final class RecordsImportReader {
         self.file = file
         decoder = RecordsXMLDecoder(file: file, today: today)
         do {
-            try Self.validate(try open(try ClinicSchemas.schema(.records), options), options: options)
-            stream = try open(nil, options)
-            // The root, then the header if there is one.
+            // One pass: libxml2 validates against the schema as the records are read (as
+            // `xmllint --stream --schema` does); its findings are thrown by the `next()` that
+            // reaches the end, or as soon as a record the schema refuses is met.
+            stream = try open(try ClinicSchemas.schema(.records), options)
+            // The root (another root is refused before any schema finding), then the header if there is one.
             var header: RecordsExportHeader?
+            var sawRoot = false
             while let event = try stream.next() {
-                guard case .startElement(let name, _, _, _, _) = event, stream.depth == 2 else { continue }
-                if name == "header" { header = try Self.header(stream.readElementSubtree(), file: file) }
+                guard case .startElement(let name, let namespace, _, let line, _) = event else { continue }
+                if !sawRoot {
+                    sawRoot = true
+                    let format = ClinicSchemas.Format.records
+                    guard name == format.rootElement, namespace == format.namespace else {
+                        throw ClinicXMLError(kind: .unknownFormat, file: options.fileName, line: line, path: "/" + name,
+                                             message: "not a Knot clinic export: the root is '\(name)' in namespace '\(namespace ?? "none")' (expected '\(format.rootElement)' in \(format.namespace))")
+                    }
+                    continue
+                }
+                guard stream.depth == 2 else { continue }
+                if name == "header" {
+                    let element = try stream.readElementSubtree()
+                    do { header = try Self.header(element, file: file) } catch {
+                        try Self.preferSchemaFindings(stream)
+                        throw error
+                    }
+                }
                 // Anything else at depth 2 is a container: `next()` reads on from inside it.
                 break
             }
@@ -82,30 +102,39 @@ public final class RecordsImportReader {
     }
 
     /// The next record in document order, nil at the end; throws `ClinicXMLErrors` with the
-    /// record's line and path for every rule it breaks.
+    /// record's line and path for every rule it breaks, or every schema violation of the file
+    /// when the schema refuses what was read (reading on to the end to collect them).
     public func next() throws(ClinicXMLErrors) -> RecordsItem? {
         guard !finished else { return nil }
         do {
             while let event = try stream.next() {
                 guard case .startElement(let name, _, _, _, _) = event, stream.depth == 3 else { continue }
-                switch name {
-                case "practitioner":
-                    let element = try stream.readElementSubtree()
-                    let p = try decoder.practitioner(element)
-                    lastRecords = computesDigests ? [try RecordDigest.practitioner(p, claimed: element.attribute("digest"))] : []
-                    return .practitioner(p)
-                case "patient":
-                    let element = try stream.readElementSubtree()
-                    let record = try decoder.patientRecord(element)
-                    if computesDigests {
-                        let claims = RecordDigest.claims(inPatient: element)
-                        lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
+                do {
+                    switch name {
+                    case "practitioner":
+                        let element = try stream.readElementSubtree()
+                        let p = try decoder.practitioner(element)
+                        lastRecords = computesDigests ? [try RecordDigest.practitioner(p, claimed: element.attribute("digest"))] : []
+                        return .practitioner(p)
+                    case "patient":
+                        let element = try stream.readElementSubtree()
+                        let record = try decoder.patientRecord(element)
+                        if computesDigests {
+                            let claims = RecordDigest.claims(inPatient: element)
+                            lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
+                        }
+                        return .patient(record)
+                    case "event":
+                        lastRecords = []
+                        return .audit(try decoder.audit(stream.readElementSubtree()))
+                    default: continue
                     }
-                    return .patient(record)
-                case "event":
-                    lastRecords = []
-                    return .audit(try decoder.audit(stream.readElementSubtree()))
-                default: continue
+                } catch let error as XMLErrors {
+                    throw error
+                } catch {
+                    // A record the schema refuses: the schema's findings, as a separate pass gave them.
+                    try Self.preferSchemaFindings(stream)
+                    throw error
                 }
             }
         } catch {
@@ -113,6 +142,13 @@ public final class RecordsImportReader {
         }
         finished = true
         return nil
+    }
+
+    /// When the schema has refused something already, reads to the end and throws every
+    /// schema violation of the file; otherwise returns, and the caller throws its own finding.
+    private static func preferSchemaFindings(_ stream: XMLStreamReader) throws {
+        guard stream.hasValidityIssues else { return }
+        try stream.drainReportingIssues()
     }
 
     /// Every record of `data`, grouped (for tests and small files; large imports call `next()`).
@@ -129,21 +165,6 @@ public final class RecordsImportReader {
             }
         }
         return (reader.header, practitioners, records, audit)
-    }
-
-    /// One streaming pass with the schema; refuses another root before reporting schema errors.
-    private static func validate(_ validating: XMLStreamReader, options: ParseOptions) throws {
-        let format = ClinicSchemas.Format.records
-        var sawRoot = false
-        while let event = try validating.next() {
-            if !sawRoot, case .startElement(let name, let namespace, _, let line, _) = event {
-                sawRoot = true
-                guard name == format.rootElement, namespace == format.namespace else {
-                    throw ClinicXMLError(kind: .unknownFormat, file: options.fileName, line: line, path: "/" + name,
-                                         message: "not a Knot clinic export: the root is '\(name)' in namespace '\(namespace ?? "none")' (expected '\(format.rootElement)' in \(format.namespace))")
-                }
-            }
-        }
     }
 
     private static func header(_ element: XMLElement, file: String?) throws -> RecordsExportHeader {
