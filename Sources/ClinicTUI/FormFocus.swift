@@ -36,6 +36,23 @@ enum FormFocus {
         _ command: Intent, focus: inout Field, muscleField: Field, picker: inout MusclePicker, side: inout Side,
         shown: (Field) -> Bool = { _ in true }
     ) -> Bool {
+        navigate(command, focus: &focus, muscleField: muscleField, picker: &picker,
+                 suitSide: { side = SideChoice.suited(side, to: $0) }, shown: shown)
+    }
+
+    /// The same for a form whose side starts unchosen (nil until keyed; a midline muscle sets it).
+    static func navigate<Field: CaseIterable & Equatable>(
+        _ command: Intent, focus: inout Field, muscleField: Field, picker: inout MusclePicker, side: inout Side?,
+        shown: (Field) -> Bool = { _ in true }
+    ) -> Bool {
+        navigate(command, focus: &focus, muscleField: muscleField, picker: &picker,
+                 suitSide: { side = SideChoice.suited(side, to: $0) }, shown: shown)
+    }
+
+    private static func navigate<Field: CaseIterable & Equatable>(
+        _ command: Intent, focus: inout Field, muscleField: Field, picker: inout MusclePicker, suitSide: (Muscle?) -> Void,
+        shown: (Field) -> Bool
+    ) -> Bool {
         switch command {
         case .moveUp where focus == muscleField && picker.chosen == nil:
             picker.moveHighlight(by: -1)
@@ -44,7 +61,7 @@ enum FormFocus {
         case .nextField, .moveDown:
             if focus == muscleField {
                 guard picker.take() else { return true }
-                side = SideChoice.suited(side, to: picker.chosen)
+                suitSide(picker.chosen)
             }
             focus = next(after: focus, shown: shown)
         case .previousField, .moveUp:

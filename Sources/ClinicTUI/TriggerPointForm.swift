@@ -139,6 +139,19 @@ enum SideChoice {
         if !muscle.paired { return .midline }
         return side == .midline ? .left : side
     }
+
+    /// For a side not chosen yet (nil): midline for a midline muscle (it has one side); for a
+    /// paired muscle a midline chosen before is undone, and nothing is chosen for the user.
+    static func suited(_ side: Side?, to muscle: Muscle?) -> Side? {
+        guard let muscle else { return side }
+        if !muscle.paired { return .midline }
+        return side == .midline ? nil : side
+    }
+
+    /// A side not chosen yet: a letter chooses its side, Space or Right the first.
+    static func side(for key: Key, current: Side?) -> Side? {
+        side(for: key, current: current ?? Side.allCases[Side.allCases.count - 1])
+    }
 }
 
 /// Draws the trigger-point form: the title stays put, the fields scroll when the picker or

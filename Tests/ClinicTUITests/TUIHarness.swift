@@ -79,11 +79,19 @@ final class TUIHarness {
         try press(keys)
     }
 
-    /// Then waits for what the keys started in the background (the inbox's check) and draws
-    /// its result, so the screen is the one the user sees once the work is done.
+    /// After each key, waits for what it started in the background (a search, a chart opening,
+    /// the inbox's check) and draws its result: the screens a user sees who waits for each
+    /// answer before the next key (`pressLeavingWorkRunning` plays keys into running work).
     func press(_ keys: [Key]) throws {
-        try pressLeavingWorkRunning(keys)
-        try app.finishBackgroundWork()
+        guard !keys.isEmpty else {
+            try pressLeavingWorkRunning([])  // keys the test queued itself
+            try app.finishBackgroundWork()
+            return
+        }
+        for key in keys {
+            try pressLeavingWorkRunning([key])
+            try app.finishBackgroundWork()
+        }
     }
 
     /// Plays keys without waiting for the background work they start: the screen as drawn

@@ -164,6 +164,8 @@ import TerminalKit
         try tui.press(.tab, .ctrl("u"))
         try tui.type(removed)
         try tui.press(.tab, .character("s"), .tab)
+        // Sharps disposal is keyed, never pre-filled: the last field, then back to the depth.
+        try tui.press(Array(repeating: Key.tab, count: 6) + [.character("y")] + Array(repeating: Key.backTab, count: 6))
         if let depth { try tui.type(depth) }
     }
 
