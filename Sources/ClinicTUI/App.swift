@@ -61,6 +61,7 @@ final class App {
     func start() throws {
         send(.resized(terminal.size))
         perform([.checkFirstRun])
+        landQuickWork()
         try draw()
     }
 
@@ -71,7 +72,8 @@ final class App {
             takeBackgroundReports()
             let events: [TerminalEvent]
             do {
-                events = try reader.nextEvents(from: terminal, timeout: .milliseconds(250))
+                // While work runs, look again soon, so that its result is drawn when it lands.
+                events = try reader.nextEvents(from: terminal, timeout: .milliseconds(background.isBusy ? 20 : 250))
             } catch .inputClosed {
                 return
             }
@@ -90,9 +92,22 @@ final class App {
                 }
             }
             finishTypingRun()
+            landQuickWork()
             if state.isRunning { try draw() }
         }
     }
+
+    /// Gives the work just started up to a tenth of a second to land before drawing: work that
+    /// ends by then is drawn with its result and no progress line flashes on the screen; the
+    /// progress line is for work that takes longer.
+    private func landQuickWork() {
+        guard background.isBusy else { return }
+        background.waitUntilDone(atMost: Self.progressDelay)
+        takeBackgroundReports()
+    }
+
+    /// How long work runs before its progress line is drawn.
+    static let progressDelay: TimeInterval = 0.1
 
     /// Applies a message and everything its effects bring back.
     func send(_ message: Message) {

@@ -110,6 +110,14 @@ final class BackgroundWork: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Sleeps until no job runs or `seconds` have passed, whichever is first.
+    func waitUntilDone(atMost seconds: TimeInterval) {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        while running > 0, condition.wait(until: deadline) {}
+        condition.unlock()
+    }
+
     private func stopLocked(_ kind: String) {
         guard let id = current.removeValue(forKey: kind) else { return }
         live.remove(id)

@@ -45,6 +45,7 @@ import TerminalKit
         try tui.type(removed)
         try tui.press(.tab, .character("s"), .tab)
         try tui.type("12")
+        try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved"), "\(tui.screen)")
     }

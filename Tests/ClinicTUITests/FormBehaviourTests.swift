@@ -52,6 +52,7 @@ import TerminalKit
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
+        try tui.keyNeedlingClaims()
         try tui.press(.ctrl("s"))
         #expect(try visit(tui).needling.count == 1, "\(tui.screen)")
     }
@@ -87,7 +88,9 @@ import TerminalKit
         try tui.type("1")
         guard case .needlingForm(let edited) = tui.app.state.current else { return }
         #expect(edited.inserted.text == "12", "Left deselects and keeps the value: typed in front of it")
-        try tui.press(.backspace, .ctrl("s"))
+        try tui.press(.backspace)
+        try tui.keyNeedlingClaims(removed: "2")
+        try tui.press(.ctrl("s"))
         let second = try #require(try visit(tui).needling.last)
         #expect(second.needle.lot == "A123" && second.needlesInserted == 2 && second.needlesRemoved == 2, "\(tui.screen)")
     }
@@ -264,6 +267,7 @@ import TerminalKit
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
+        try tui.keyNeedlingClaims()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("F2 consent & screen"), "\(tui.screen)")
         #expect(!said(tui).contains("knot consent record") && !said(tui).contains("knot screen record"))

@@ -79,6 +79,7 @@ import TerminalKit
         try tui.type(inserted)
         try tui.press(.tab, .ctrl("u"))
         try tui.type("0")
+        try tui.keyNeedlingClaims(removed: "0")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved"), "\(tui.screen)")
     }
@@ -161,11 +162,14 @@ import TerminalKit
         try tui.type("soleus")
         try tui.press(.tab)
         expectMarked(tui, "Side")
-        try tui.press(.right)
-        guard case .needlingForm(let form) = tui.app.state.current else {
+        try tui.press(.right)                     // nothing chosen for the user: Right takes the first
+        guard case .needlingForm(let first) = tui.app.state.current else {
             Issue.record("the needling form is open:\n\(tui.screen)")
             return
         }
+        #expect(first.side == .left)
+        try tui.press(.right)
+        guard case .needlingForm(let form) = tui.app.state.current else { return }
         #expect(form.side == .right)
         try tui.press(.left)
         guard case .needlingForm(let back) = tui.app.state.current else { return }

@@ -51,13 +51,15 @@ import TerminalKit
         try tui.recordConsentAndScreenNonePresent()
         try tui.press(.function(4))
         try tui.type("soleus")
-        try tab(tui, 2)
+        try tui.press(.tab, .character("l"), .tab)  // take the muscle, key the side
         try tui.type("0.25x40")
         try tui.press(.tab)
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
-        try tab(tui, 3)
+        try tab(tui, 2)
+        try tui.type("1")                           // removed: keyed, never pre-filled
+        try tui.press(.tab, .character("p"))        // the technique: keyed too
     }
 
     @Test func triggerPointIsSavedWithTwitchTendernessThresholdAndCauses() throws {
@@ -136,6 +138,7 @@ import TerminalKit
         try tui.type("lay flat, fluids")
         try expectGolden("needling-form-electrical", tui.screen)
 
+        try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved: Soleus, left, 1 in, 1 out."), "\(tui.screen)")
         let saved = try #require(try visit(tui).needling.first)
@@ -157,7 +160,8 @@ import TerminalKit
     @Test func aSeriousEventIsHighlightedAndNeedsItsAction() throws {
         let tui = try visitStarted("fields-adverse-serious")
         try needlingUpToTechnique(tui)
-        try tab(tui, 6)                            // depth, in situ, twitches, trigger point, response, adverse
+        try tui.answerNeedlingSharps()
+        try tui.press(.backTab)                    // from the sharps up to the adverse events
         try tui.press(.character("+"), .character("s"), .character("s"))  // soreness-after, suspected-pneumothorax
         try tui.press(.tab, .character("s"), .character("s"))               // significant, serious
         #expect(tui.screen.contains("ADVERSE EVENT: suspected-pneumothorax (serious): act now"), "\(tui.screen)")
@@ -183,7 +187,7 @@ import TerminalKit
         #expect(view.contains("ADVERSE EVENT: suspected-pneumothorax (serious)"), "the visit view flags it:\n\(view)")
     }
 
-    @Test func quickPathSavesWithTheDefaults() throws {
+    @Test func quickPathSavesWithTheDefaultsOnceTheClaimsAreKeyed() throws {
         let tui = try visitStarted("fields-quick")
         try tui.press(.function(3))
         try tui.type("soleus")
@@ -195,6 +199,10 @@ import TerminalKit
         #expect(finding.likelyCauses.isEmpty && finding.location == nil && finding.notes == nil)
 
         try needlingUpToTechnique(tui)
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("answer whether the sharps were disposed of: y or n"), "\(tui.screen)")
+        #expect(try visit(tui).needling.isEmpty, "the sharps disposal is the practitioner's to say")
+        try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         let entry = try #require(try visit(tui).needling.first, "\(tui.screen)")
         #expect(entry.technique == .pistoning && entry.timeInSitu == nil && entry.twitchResponses == 0)

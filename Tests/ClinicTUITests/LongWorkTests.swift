@@ -120,13 +120,14 @@ import TerminalKit
     }
 
     @Test func everyWriteDeclaresItselfAndOnlyReadsAreStopped() {
-        let writes: [Effect] = [.loadDemo, .importLetter(path: "x"), .fileLetter(path: "x", .newPatient), .storeFinalPlan(visitID: 1)]
+        let writes: [Effect] = [.loadDemo, .importLetter(path: "x"), .fileLetter(path: "x", .newPatient)]
         for effect in writes { #expect(effect.runsLong?.writes == true, "\(effect)") }
-        let reads: [Effect] = [.searchPatients("a"), .openChart(patientID: 1), .openVisit(id: 1), .loadRecall,
-                               .loadAudit(patientID: 1, patientName: "x"), .previewLetter(path: "x"), .loadPlan(visitID: 1)]
+        let reads: [Effect] = [.searchPatients("a"), .openChart(patientID: 1), .loadRecall, .previewLetter(path: "x"),
+                               .loadPlan(visitID: 1)]
         for effect in reads { #expect(effect.runsLong?.writes == false, "\(effect)") }
         // Typing saves and one visit's rows stay in the loop (they are quick on any clinic).
-        #expect(Effect.discardFormDraft(.newPatient).runsLong == nil)
-        #expect(Effect.loadVisitProgress(visitID: 1).runsLong == nil)
+        for effect: Effect in [.discardFormDraft(.newPatient), .loadVisitProgress(visitID: 1), .openVisit(id: 1), .storeFinalPlan(visitID: 1)] {
+            #expect(effect.runsLong == nil, "\(effect)")
+        }
     }
 }

@@ -62,6 +62,7 @@ final class TUIHarness {
                   importFolder: importFolder)
         try terminal.enterFullScreen()
         try app.start()
+        try app.finishBackgroundWork()  // the first screen's list, as the user sees it once it is read
     }
 
     /// A second front end on `other`'s database file, as a second terminal on the same clinic
@@ -72,6 +73,7 @@ final class TUIHarness {
         app = App(session: session, terminal: terminal, today: fixedToday, colorPolicy: .color, now: { fixedNow })
         try terminal.enterFullScreen()
         try app.start()
+        try app.finishBackgroundWork()  // the first screen's list, as the user sees it once it is read
     }
 
     /// Plays keys (each one read separately, as typed) and lets the front end handle them.
@@ -139,4 +141,27 @@ final class TUIHarness {
 func expectGolden(_ name: String, _ screen: String, filePath: String = #filePath,
                   sourceLocation: SourceLocation = #_sourceLocation) throws {
     ClinicTestSupport.expectGolden(screen + "\n", named: name + ".txt", filePath: filePath, sourceLocation: sourceLocation)
+}
+
+extension TUIHarness {
+    /// Keys what the needling form never fills in for the practitioner (the side, the needles
+    /// removed, the technique, whether the sharps were disposed of), from any field; leaves the
+    /// focus on the last field, sharps, ready for Ctrl-S.
+    func keyNeedlingClaims(side: Character = "l", removed: String = "1", technique: Character = "p",
+                           sharps: Character = "y") throws {
+        try press(Array(repeating: Key.backTab, count: 30))  // up to the muscle, already taken
+        try press(.tab, .character(side))
+        try press(Array(repeating: Key.tab, count: 5) + [.ctrl("u")])
+        try type(removed)
+        try press(.tab, .character(technique))
+        try press(Array(repeating: Key.tab, count: 30) + [.character(sharps)])
+    }
+}
+
+extension TUIHarness {
+    /// Answers the needling form's last field, the sharps disposal (never pre-filled), from any
+    /// field below the adverse events; the focus stays on it, ready for Ctrl-S.
+    func answerNeedlingSharps(_ answer: Character = "y") throws {
+        try press(Array(repeating: Key.tab, count: 30) + [.character(answer)])
+    }
 }

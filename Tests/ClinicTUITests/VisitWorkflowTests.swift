@@ -133,6 +133,7 @@ import TerminalKit
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
+        try tui.keyNeedlingClaims()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("cannot record a needling entry"), "\(tui.screen)")
         #expect(try visit(tui).needling.isEmpty, "a refusal stores nothing")
@@ -198,7 +199,7 @@ import TerminalKit
         // The next entry starts with the needle just used.
         try tui.press(.function(4))
         #expect(tui.screen.contains("0.25x40") && tui.screen.contains("Seirin") && tui.screen.contains("A123"))
-        #expect(tui.screen.contains("NEEDLE COUNT: 3 in, 2 out"), "the visit's count plus this entry")
+        #expect(tui.screen.contains("NEEDLE COUNT: 3 in, 1 out"), "the visit's count plus this entry (none out until keyed)")
 
         // The needle left in situ comes out: F5, the count starts at all of them.
         try tui.press(.escape, .function(5))
