@@ -104,7 +104,9 @@ enum LongWorkflow {
                                       + (busy.writes ? "Wait for it, then ask again." : "Wait for it or press Esc to stop it, then ask again."))
             return (s, [])
         case .workQueued(let asked, let busy):
-            s.message = StatusMessage(kind: .info, text: "Queued: \(asked.doing.lowercasedFirst), once \(busy.doing.lowercasedFirst) is done.")
+            // After what the result itself said ("Registered …"), which stays.
+            let queued = "Queued: \(asked.doing.lowercasedFirst), once \(busy.doing.lowercasedFirst) is done."
+            s.message = StatusMessage(kind: s.message?.kind ?? .info, text: [s.message?.text, queued].compactMap { $0 }.joined(separator: " "))
             return (s, [])
         case .workStopped:
             return (s, [])

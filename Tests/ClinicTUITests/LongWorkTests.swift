@@ -66,6 +66,33 @@ import TerminalKit
         #expect(tui.app.state.stack.allSatisfy { $0.kind != .recall }, "the refused one was not started")
     }
 
+    @Test func workThatFollowsFromAResultWaitsForTheLaneAndIsNotLost() throws {
+        let tui = try TUIHarness("long-queued")
+        tui.app.background.hold()
+        try tui.pressLeavingWorkRunning(.ctrl("r"))  // the recall list, held
+        // A new patient registered meanwhile (a quick save, in the loop): the chart it opens waits.
+        func typed(_ text: String) -> [Key] { text.map { Key.character($0) } }
+        var keys: [Key] = [.function(2)]
+        keys += typed("Quill")
+        keys += [.tab]
+        keys += typed("Tom")
+        keys += [.tab, .tab]
+        keys += typed("17/05/1980")
+        keys += [.ctrl("s")]
+        try tui.pressLeavingWorkRunning(keys)
+        #expect(said(tui).hasPrefix("Registered Quill, Tom as "), "\(tui.screen)")
+        #expect(said(tui).hasSuffix("Queued: opening the chart, once loading the recall list is done."), "\(tui.screen)")
+
+        tui.app.background.release()
+        try tui.settle()
+        guard case .chart(let chart) = tui.app.state.current else {
+            Issue.record("the queued chart should be open:\n\(tui.screen)")
+            return
+        }
+        #expect(chart.chart.patient.familyName == "Quill")
+        #expect(tui.app.state.stack.contains { $0.kind == .recall }, "the first request landed too")
+    }
+
     @Test func aNewerSearchReplacesTheOneRunningAndTheLastTextWins() throws {
         let tui = try TUIHarness("long-search")
         tui.app.background.hold()
