@@ -31,27 +31,11 @@ enum FormFocus {
     }
 
     /// Handles the moving commands (Tab, Shift-Tab, Enter, Up, Down) for a form whose field
-    /// `muscleField` is a muscle picker; returns false for any other command.
-    static func navigate<Field: CaseIterable & Equatable>(
-        _ command: Intent, focus: inout Field, muscleField: Field, picker: inout MusclePicker, side: inout Side,
-        shown: (Field) -> Bool = { _ in true }
-    ) -> Bool {
-        navigate(command, focus: &focus, muscleField: muscleField, picker: &picker,
-                 suitSide: { side = SideChoice.suited(side, to: $0) }, shown: shown)
-    }
-
-    /// The same for a form whose side starts unchosen (nil until keyed; a midline muscle sets it).
+    /// `muscleField` is a muscle picker; returns false for any other command. The side starts
+    /// unchosen (nil until keyed); taking a midline muscle sets it, its one side.
     static func navigate<Field: CaseIterable & Equatable>(
         _ command: Intent, focus: inout Field, muscleField: Field, picker: inout MusclePicker, side: inout Side?,
         shown: (Field) -> Bool = { _ in true }
-    ) -> Bool {
-        navigate(command, focus: &focus, muscleField: muscleField, picker: &picker,
-                 suitSide: { side = SideChoice.suited(side, to: $0) }, shown: shown)
-    }
-
-    private static func navigate<Field: CaseIterable & Equatable>(
-        _ command: Intent, focus: inout Field, muscleField: Field, picker: inout MusclePicker, suitSide: (Muscle?) -> Void,
-        shown: (Field) -> Bool
     ) -> Bool {
         switch command {
         case .moveUp where focus == muscleField && picker.chosen == nil:
@@ -61,7 +45,7 @@ enum FormFocus {
         case .nextField, .moveDown:
             if focus == muscleField {
                 guard picker.take() else { return true }
-                suitSide(picker.chosen)
+                side = SideChoice.suited(side, to: picker.chosen)
             }
             focus = next(after: focus, shown: shown)
         case .previousField, .moveUp:

@@ -213,13 +213,6 @@ enum NeedlingFormScreen {
             row += 1
         }
 
-        /// A choice not keyed yet: says so after the options (nothing clinical is chosen for the user).
-        func notChosen(_ hint: String, after options: [String]) {
-            let column = labelWidth + options.reduce(0) { $0 + $1.count + 3 }
-            sheet.buffer.put("not chosen: " + hint, row: row, column: column, style: ChartScreen.warningStyle,
-                             maxWidth: max(0, width - column - 1), overflow: .ellipsis)
-        }
-
         let pickerRows = state.picker.draw(row: row, column: labelWidth, width: width - labelWidth - 1,
                                            focused: state.focus == .muscle, into: &sheet.buffer)
         label("Muscle", .muscle, rows: pickerRows)
@@ -227,7 +220,7 @@ enum NeedlingFormScreen {
         label("Side", .side)
         FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side?.rawValue ?? "",
                         focused: state.focus == .side, row: row, column: labelWidth, into: &sheet.buffer)
-        if state.side == nil { notChosen("type l, r, m or b", after: Side.allCases.map(\.rawValue)) }
+        if state.side == nil { FormChoice.drawNotChosen("type l, r, m or b", after: Side.allCases.map(\.rawValue), row: row, column: labelWidth, width: width, into: &sheet.buffer) }
         row += 1
         text("Needle", state.size, .size, width: 10, hint: "gauge x length mm, 0.12-0.40 x 7-125, e.g. 0.25x40")
         text("Brand", state.brand, .brand, width: 20, hint: "")
@@ -237,7 +230,7 @@ enum NeedlingFormScreen {
         label("Technique", .technique)
         FormChoice.draw(NeedlingFormState.techniqueCodes, chosen: state.technique?.code ?? "",
                         focused: state.focus == .technique, row: row, column: labelWidth, into: &sheet.buffer)
-        if state.technique == nil { notChosen("type s, p or e", after: NeedlingFormState.techniqueCodes) }
+        if state.technique == nil { FormChoice.drawNotChosen("type s, p or e", after: NeedlingFormState.techniqueCodes, row: row, column: labelWidth, width: width, into: &sheet.buffer) }
         row += 1
         if state.isElectrical {
             text("Settings", state.settings, .settings, width: 30, hint: "frequency, intensity, duration")

@@ -160,7 +160,9 @@ import TerminalKit
         try firstEntry(tui)
         try tui.press(.function(3))
         try tui.type("soleus")
-        try tui.press(.tab, .ctrl("s"))
+        try tui.press(.tab)
+        try tui.keyTriggerPointFindings()
+        try tui.press(.ctrl("s"))
         try tui.press(.tab)
         try tui.type("6")
         try tui.press(.function(10))
@@ -225,15 +227,16 @@ import TerminalKit
         let tui = try visitStarted("forms-left-right")
         try tui.press(.function(3))
         try tui.type("soleus")
-        try tui.press(.tab, .right)                 // side: left → right
-        try tui.press(.tab, .left)                  // activity: active → latent
+        try tui.press(.tab, .right, .right)         // side: none → left → right
+        try tui.press(.tab, .left, .left)           // activity: none → active → latent
         try tab(tui, 2)
-        try tui.press(.right)                       // taut band: yes → no
+        try tui.press(.right, .right)               // taut band: none → yes → no
         guard case .triggerPointForm(let form) = tui.app.state.current else {
             Issue.record("the trigger point form is open")
             return
         }
-        #expect(form.side == .right && form.activity == .latent && !form.tautBand)
+        #expect(form.side == .right && form.activity == .latent && form.tautBand == false)
+        try tui.keyTriggerPointFindings()
         try tui.press(.ctrl("s"))
         let finding = try #require(try visit(tui).triggerPoints.first)
         #expect(finding.side == .right && finding.activity == .latent && !finding.tautBand)

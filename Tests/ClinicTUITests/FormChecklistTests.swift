@@ -146,7 +146,7 @@ import TerminalKit
         try tui.type("soleus")
         try tui.press(.tab)
         expectMarked(tui, "Side")
-        try tui.press(.right)
+        try tui.press(.right, .right)             // nothing chosen for the user: the first, then the next
         guard case .triggerPointForm(let form) = tui.app.state.current else {
             Issue.record("the trigger point form is open:\n\(tui.screen)")
             return
@@ -310,10 +310,14 @@ import TerminalKit
         let tui = try FormChecklistTests().visitStarted("visit-view-struck")
         try tui.press(.function(3))
         try tui.type("soleus")
-        try tui.press(.tab, .ctrl("s"))
+        try tui.press(.tab)
+        try tui.keyTriggerPointFindings()
+        try tui.press(.ctrl("s"))
         try tui.press(.function(3))
         try tui.type("gastroc")
-        try tui.press(.tab, .ctrl("s"))
+        try tui.press(.tab)
+        try tui.keyTriggerPointFindings()
+        try tui.press(.ctrl("s"))
         try tui.press(.down, .down, .character("x"))
         try tui.type("wrong muscle")
         try tui.press(.enter)

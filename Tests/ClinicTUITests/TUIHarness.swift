@@ -165,3 +165,26 @@ extension TUIHarness {
         try press(Array(repeating: Key.tab, count: 30) + [.character(answer)])
     }
 }
+
+extension TUIHarness {
+    /// Keys, on the trigger-point form, each finding still unanswered (the form pre-fills none):
+    /// the side `l`, active `a`, a taut band `y`, no twitch `n`, no referred pain `n`. Leaves
+    /// the focus on the referred pain, ready for Ctrl-S.
+    func keyTriggerPointFindings() throws {
+        func form() -> TriggerPointFormState? {
+            if case .triggerPointForm(let form) = app.state.current { return form }
+            return nil
+        }
+        try press(Array(repeating: Key.backTab, count: 30))  // up to the muscle, already taken
+        try press(.tab)
+        if form()?.side == nil { try press(.character("l")) }
+        try press(.tab)
+        if form()?.activity == nil { try press(.character("a")) }
+        try press(.tab, .tab)
+        if form()?.tautBand == nil { try press(.character("y")) }
+        try press(.tab)
+        if form()?.twitch == nil { try press(.character("n")) }
+        try press(.tab)
+        if form()?.referred == nil { try press(.character("n")) }
+    }
+}
