@@ -27,6 +27,8 @@ struct AppState: Sendable {
     var message: StatusMessage?
     /// The terminal size the screens are laid out for (paging moves by a screenful).
     var size: TerminalSize
+    /// Long work running off the input loop, by lane (the progress line shows it; see `LongEffect`).
+    var working: [LongEffect.Lane: LongEffect] = [:]
 
     init(context: SessionContext, size: TerminalSize) {
         self.context = context

@@ -28,6 +28,8 @@ final class BackgroundWork: @unchecked Sendable {
     private var live: Set<Int> = []
     private var running = 0
     private var reports: [(id: Int, result: EffectResult)] = []
+    /// While true, a job started waits before its work (`hold`).
+    private var held = false
 
     /// Runs `body` on its own thread as the job of `kind` (stopping an earlier one); what it
     /// brings back, unless nil or stopped by then, is its last report.
@@ -41,6 +43,9 @@ final class BackgroundWork: @unchecked Sendable {
         running += 1
         condition.unlock()
         Thread.detachNewThread { [self] in
+            condition.lock()
+            while held { condition.wait() }
+            condition.unlock()
             let last = body(job)
             condition.lock()
             if let last, live.contains(job.id) { reports.append((job.id, last)) }
@@ -50,6 +55,22 @@ final class BackgroundWork: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
+    }
+
+    /// Jobs started from now on wait before doing their work until `release`: where a test
+    /// looks at the screen while long work runs, whatever the machine's speed.
+    func hold() {
+        condition.lock()
+        held = true
+        condition.unlock()
+    }
+
+    /// Lets the held jobs do their work.
+    func release() {
+        condition.lock()
+        held = false
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Stops the job of `kind`, if one runs, and drops what it reported and was not taken.
@@ -86,6 +107,14 @@ final class BackgroundWork: @unchecked Sendable {
     func waitUntilDone() {
         condition.lock()
         while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Sleeps until no job runs or `seconds` have passed, whichever is first.
+    func waitUntilDone(atMost seconds: TimeInterval) {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        while running > 0, condition.wait(until: deadline) {}
         condition.unlock()
     }
 

@@ -37,8 +37,10 @@ enum Chrome {
                 buffer.put(" " + line, row: row, column: 0, style: style, maxWidth: columns, overflow: .ellipsis)
             }
             if lines.isEmpty { buffer.fill(bottom, style: style) }
+            drawProgress(state, row: last - max(1, lines.count), into: &buffer)
             return
         }
+        drawProgress(state, row: last - 1, into: &buffer)
         buffer.fill(bottom, style: statusStyle)
         let hint = state.current.kind == .newVisit || state.current.kind == .settingsForm || state.current.isVisitForm ? "F1 help" : "? help"
         let hintWidth = columns >= 40 ? hint.count + 2 : 0
@@ -47,6 +49,15 @@ enum Chrome {
         if hintWidth > 0 {
             buffer.put(hint, row: last, column: columns - hint.count - 1, style: statusStyle)
         }
+    }
+
+    /// The progress line of long work running off the input loop (`LongEffect`), above the
+    /// status line: what is being done, and whether Esc stops it.
+    private static func drawProgress(_ state: AppState, row: Int, into buffer: inout ScreenBuffer) {
+        guard let work = state.working[.work] ?? state.working[.search], row > 0 else { return }
+        let line = Rect(row: row, column: 0, height: 1, width: buffer.columns)
+        buffer.fill(line, style: statusStyle)
+        buffer.put(" " + work.progressLine, row: row, column: 0, style: statusStyle, maxWidth: buffer.columns, overflow: .ellipsis)
     }
 
     /// The first row shown of a list of `count` rows in `visible` rows, so that `selection`

@@ -81,6 +81,8 @@ enum Intent: Sendable {
     case showSettings
     case setImpression
     case addOutcome
+    /// Esc while long work runs: stops a read (a write goes on to its end).
+    case stopWork
 }
 
 /// What an effect brought back: the results of database and file work, which keeps `update`
@@ -143,6 +145,16 @@ enum EffectResult: Sendable {
     case inboxProgress(InboxProgress)
     /// Checking the inbox's letters was stopped: nothing to show.
     case inboxCheckStopped
+    /// Long work started off the input loop (the progress line shows it).
+    case workStarted(LongEffect)
+    /// Long work ended: its lane is free again, and what it brought back.
+    indirect case workDone(LongEffect.Lane, EffectResult)
+    /// A request for long work was not started: its lane is busy with another.
+    case workRefused(asked: LongEffect, busy: LongEffect)
+    /// Long work that follows from a result waits until its lane is free.
+    case workQueued(asked: LongEffect, busy: LongEffect)
+    /// Long work was stopped at Esc: nothing to show.
+    case workStopped
 }
 
 /// Database work `update` asks for; `EffectPerformer` does it and answers with an `EffectResult`.
@@ -222,6 +234,8 @@ enum Effect: Sendable, Hashable {
     case setImpression(visitID: Int64, ClinicalImpression?)
     /// Records an outcome measure at a draft, as `knot outcome add` does.
     case addOutcome(visitID: Int64, OutcomeMeasure)
+    /// Stops the read running off the input loop in a lane (Esc; see `LongEffect`).
+    case stopWork(LongEffect.Lane)
 }
 
 /// One line of the recall list: a patient whose review is due by today.

@@ -32,6 +32,8 @@ extension Effect {
         case .loadSettings: .listAccounts
         case .saveSettings: .changeClinicSettings
         case .setImpression, .addOutcome: .recordVisit
+        // Stops a read off the input loop: runs no use case, so the one everyone with an account has.
+        case .stopWork: .findPatients
         }
     }
 }

@@ -72,6 +72,8 @@ struct EffectPerformer: Sendable {
             return try performSettingsWork(effect)
         case .setImpression, .addOutcome:
             return try performAssessmentWork(effect)
+        case .stopWork:
+            return .workStopped  // `App` stops the work; nothing to do here
         case .loadDemo:
             let summary = try session.loadDemo(today: today)
             return .demoLoaded(patients: summary.patients, visits: summary.visits)

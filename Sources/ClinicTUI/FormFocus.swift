@@ -31,9 +31,10 @@ enum FormFocus {
     }
 
     /// Handles the moving commands (Tab, Shift-Tab, Enter, Up, Down) for a form whose field
-    /// `muscleField` is a muscle picker; returns false for any other command.
+    /// `muscleField` is a muscle picker; returns false for any other command. The side starts
+    /// unchosen (nil until keyed); taking a midline muscle sets it, its one side.
     static func navigate<Field: CaseIterable & Equatable>(
-        _ command: Intent, focus: inout Field, muscleField: Field, picker: inout MusclePicker, side: inout Side,
+        _ command: Intent, focus: inout Field, muscleField: Field, picker: inout MusclePicker, side: inout Side?,
         shown: (Field) -> Bool = { _ in true }
     ) -> Bool {
         switch command {

@@ -188,6 +188,9 @@ enum KeyMap {
         if case .alerts(let list) = state.current, list.dismissing != nil, key != .ctrl("c") {
             return .edit(key)  // the reason for a dismissal: Enter dismisses, Esc keeps the alert
         }
+        if key == .escape, state.working[.work] != nil {
+            return .stopWork  // Esc stops the long read running (a write goes on), not the screen
+        }
         if let command = SafetyFormStrike.command(for: key, in: state.current) { return command }  // nil: the key does nothing
         if let command = VisitEditorSelection.command(for: key, in: state.current) { return command }  // nil: the key does nothing
         let kind = state.current.kind

@@ -7,6 +7,10 @@ import TerminalKit
 /// (electrical with its settings), depth (required over the lung fields), time in situ, local
 /// twitch responses, which trigger point, the patient's response, adverse events and sharps
 /// disposal; the visit's needle count is shown live as it would be after saving.
+///
+/// Nothing that states a clinical fact is filled in for the practitioner: the side (but for a
+/// midline muscle), the technique, the needles removed and whether the sharps were disposed of
+/// start blank and must be keyed before the entry saves.
 struct NeedlingFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable, CaseIterable {
         case muscle, side, size, brand, lot, inserted, removed, technique, settings, depth, timeInSitu, twitches,
@@ -19,14 +23,15 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
     var visitInserted: Int
     var visitRemoved: Int
     var picker = MusclePicker()
-    var side = Side.left
+    /// Nil until keyed (a midline muscle sets it: it has one side).
+    var side: Side?
     var size = TextField(maxLength: 20)
     var brand = TextField(maxLength: 80)
     var lot = TextField(maxLength: 40)
     var inserted = TextField(text: "1", maxLength: 2)
-    var removed = TextField(text: "1", maxLength: 2)
-    /// The technique chosen (electrical's settings are in `settings` until saved).
-    var technique = NeedlingTechnique.pistoning
+    var removed = TextField(maxLength: 2)
+    /// The technique chosen, nil until keyed (electrical's settings are in `settings` until saved).
+    var technique: NeedlingTechnique?
     /// Electrical stimulation settings: frequency, intensity, duration.
     var settings = TextField(maxLength: 200)
     var depth = TextField(maxLength: 5)
@@ -35,7 +40,8 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
     var triggerPoint = TextField(maxLength: 200)
     var response = TextField(maxLength: 2000)
     var adverse = AdverseEventList()
-    var sharpsDisposed = true
+    /// Nil until the practitioner answers y or n.
+    var sharpsDisposed: Bool?
     var focus = Focus.muscle
     /// The id of the recorded entry this form corrects (nil for a new one).
     var editing: Int64?
@@ -60,7 +66,7 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
     /// True when the chosen muscle lies over the lung fields (depth is then required).
     var needsDepth: Bool { picker.chosen?.overLungFields ?? false }
 
-    var isElectrical: Bool { technique.code == "electrical" }
+    var isElectrical: Bool { technique?.code == "electrical" }
 
     /// The needle's length in mm as typed in the size, nil while it is not a size.
     var needleLength: Double? { (try? Needle.parseSize(size.text))?.length }
@@ -94,13 +100,16 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
         case .triggerPoint: triggerPoint.handle(key)
         case .response: response.handle(key)
         case .adverse: adverse.edit(key)
-        case .sharps: sharpsDisposed = YesNo.answer(key, current: sharpsDisposed)
+        case .sharps: sharpsDisposed = YesNo.answer(key, given: sharpsDisposed)
         case .technique:
-            let codes = ["static", "pistoning", "electrical"]
-            let code = FormInput.choose(codes, current: technique.code, key: key, label: { $0 }) ?? technique.code
+            let codes = Self.techniqueCodes
+            // Nothing chosen yet: Space or Right takes the first, a letter its technique.
+            guard let code = FormInput.choose(codes, current: technique?.code ?? codes[codes.count - 1], key: key, label: { $0 }) else { return }
             technique = (try? NeedlingTechnique(code: code, settings: "")) ?? technique
         }
     }
+
+    static let techniqueCodes = ["static", "pistoning", "electrical"]
 
     /// The entry to save, or why it cannot be saved yet.
     func entry() -> Result<NeedlingEntry, FormProblem> {
@@ -110,8 +119,16 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
         }
         let parsed: (gauge: Double, length: Double)
         do { parsed = try Needle.parseSize(size.text) } catch { return .failure(FormProblem(String(describing: error))) }
-        guard let insertedCount = Int(inserted.text), let removedCount = Int(removed.text) else {
-            return .failure(FormProblem("type the number of needles inserted and removed"))
+        guard let side else { return .failure(FormProblem("choose the side: l, r, m or b")) }
+        guard let insertedCount = Int(inserted.text) else {
+            return .failure(FormProblem("type the number of needles inserted"))
+        }
+        guard let removedCount = Int(removed.text) else {
+            return .failure(FormProblem("type the number of needles removed (0 while they are still in)"))
+        }
+        guard let technique else { return .failure(FormProblem("choose the technique: static, pistoning or electrical")) }
+        guard let sharpsDisposed else {
+            return .failure(FormProblem("answer whether the sharps were disposed of: y or n"))
         }
         var depthValue: DepthMillimetres?
         if !depth.text.isEmpty {
@@ -201,17 +218,19 @@ enum NeedlingFormScreen {
         label("Muscle", .muscle, rows: pickerRows)
         row += pickerRows
         label("Side", .side)
-        FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side.rawValue,
+        FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side?.rawValue ?? "",
                         focused: state.focus == .side, row: row, column: labelWidth, into: &sheet.buffer)
+        if state.side == nil { FormChoice.drawNotChosen("type l, r, m or b", after: Side.allCases.map(\.rawValue), row: row, column: labelWidth, width: width, into: &sheet.buffer) }
         row += 1
         text("Needle", state.size, .size, width: 10, hint: "gauge x length mm, 0.12-0.40 x 7-125, e.g. 0.25x40")
         text("Brand", state.brand, .brand, width: 20, hint: "")
         text("Lot", state.lot, .lot, width: 20, hint: "")
         text("Inserted", state.inserted, .inserted, width: 3, hint: "needles, 1-50")
-        text("Removed", state.removed, .removed, width: 3, hint: "needles, 0 to those inserted")
+        text("Removed", state.removed, .removed, width: 3, hint: "needles, 0 to those inserted (0 while still in)")
         label("Technique", .technique)
-        FormChoice.draw(["static", "pistoning", "electrical"], chosen: state.technique.code,
+        FormChoice.draw(NeedlingFormState.techniqueCodes, chosen: state.technique?.code ?? "",
                         focused: state.focus == .technique, row: row, column: labelWidth, into: &sheet.buffer)
+        if state.technique == nil { FormChoice.drawNotChosen("type s, p or e", after: NeedlingFormState.techniqueCodes, row: row, column: labelWidth, width: width, into: &sheet.buffer) }
         row += 1
         if state.isElectrical {
             text("Settings", state.settings, .settings, width: 30, hint: "frequency, intensity, duration")
@@ -232,8 +251,9 @@ enum NeedlingFormScreen {
         label("Adverse", .adverse, rows: adverseRows)
         row += adverseRows
         label("Sharps", .sharps)
-        YesNo.draw(state.sharpsDisposed, focused: state.focus == .sharps, row: row, column: labelWidth, into: &sheet.buffer)
-        sheet.buffer.put("disposed of in the sharps container", row: row, column: labelWidth + 12, style: .dim,
+        YesNo.draw(given: state.sharpsDisposed, focused: state.focus == .sharps, row: row, column: labelWidth, into: &sheet.buffer)
+        sheet.buffer.put(state.sharpsDisposed == nil ? "disposed of in the sharps container? type y or n" : "disposed of in the sharps container",
+                         row: row, column: labelWidth + 12, style: state.sharpsDisposed == nil ? ChartScreen.warningStyle : .dim,
                          maxWidth: max(0, width - labelWidth - 13))
         row += 1
         sheet.used = row

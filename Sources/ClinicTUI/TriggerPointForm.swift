@@ -4,8 +4,10 @@ import TerminalKit
 /// A trigger point found on examination, everything `knot finding add` records: muscle (picked
 /// by typing part of its name), side, active or latent, a named location, taut band, local
 /// twitch response, referred pain, tenderness (NPRS), pressure pain threshold with the probe
-/// size, likely causes and notes. Only the muscle is needed: the rest have the usual defaults
-/// (taut band yes, the others no or blank). Saved with Ctrl-S; Esc leaves without saving.
+/// size, likely causes and notes. Nothing that states a finding is filled in for the
+/// practitioner: the side (but for a midline muscle), active or latent, the taut band, the twitch
+/// and the referred pain start unanswered and are keyed before it saves; the measures, location,
+/// causes and notes are optional. Saved with Ctrl-S; Esc leaves without saving.
 struct TriggerPointFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable, CaseIterable {
         case muscle, side, activity, location, tautBand, twitch, referred, tenderness, ppt, probe, causes, notes
@@ -14,12 +16,14 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
     var visitID: Int64
     var patientName: String
     var picker = MusclePicker()
-    var side = Side.left
-    var activity = TriggerPointFinding.Activity.active
+    /// Nil until keyed (a midline muscle sets it: it has one side).
+    var side: Side?
+    var activity: TriggerPointFinding.Activity?
     var location = TextField(maxLength: 200)
-    var tautBand = true
-    var twitch = false
-    var referred = false
+    /// Each nil until the practitioner answers y or n.
+    var tautBand: Bool?
+    var twitch: Bool?
+    var referred: Bool?
     var tenderness = TextField(maxLength: 2)
     var ppt = TextField(maxLength: 5)
     var probe = TextField(text: "1.0", maxLength: 4)
@@ -68,13 +72,14 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
             switch key {
             case .character("a"), .character("A"): activity = .active
             case .character("l"), .character("L"): activity = .latent
+            // Nothing chosen yet: the first, active; then it turns over.
             case .character(" "), .left, .right: activity = activity == .active ? .latent : .active
             default: break
             }
         case .location: location.handle(key)
-        case .tautBand: tautBand = YesNo.answer(key, current: tautBand)
-        case .twitch: twitch = YesNo.answer(key, current: twitch)
-        case .referred: referred = YesNo.answer(key, current: referred)
+        case .tautBand: tautBand = YesNo.answer(key, given: tautBand)
+        case .twitch: twitch = YesNo.answer(key, given: twitch)
+        case .referred: referred = YesNo.answer(key, given: referred)
         case .tenderness: FormInput.number(key, into: &tenderness, decimal: false, signed: false)
         case .ppt: FormInput.number(key, into: &ppt, decimal: true, signed: false)
         case .probe: FormInput.number(key, into: &probe, decimal: true, signed: false)
@@ -92,6 +97,11 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
         guard picker.take(), let muscle = picker.chosen else {
             return .failure(FormProblem("pick a muscle: type part of its name, then Tab"))
         }
+        guard let side else { return .failure(FormProblem("choose the side: l, r, m or b")) }
+        guard let activity else { return .failure(FormProblem("choose active or latent: a or l")) }
+        guard let tautBand else { return .failure(FormProblem("answer whether a taut band is palpable: y or n")) }
+        guard let twitch else { return .failure(FormProblem("answer whether a local twitch response was seen: y or n")) }
+        guard let referred else { return .failure(FormProblem("answer whether the referred pain was reproduced: y or n")) }
         let finding: TriggerPointFinding
         do {
             let score = tenderness.text.isEmpty ? nil : try NPRS(parsing: tenderness.text, field: "tenderness")
@@ -139,6 +149,19 @@ enum SideChoice {
         if !muscle.paired { return .midline }
         return side == .midline ? .left : side
     }
+
+    /// For a side not chosen yet (nil): midline for a midline muscle (it has one side); for a
+    /// paired muscle a midline chosen before is undone, and nothing is chosen for the user.
+    static func suited(_ side: Side?, to muscle: Muscle?) -> Side? {
+        guard let muscle else { return side }
+        if !muscle.paired { return .midline }
+        return side == .midline ? nil : side
+    }
+
+    /// A side not chosen yet: a letter chooses its side, Space or Right the first.
+    static func side(for key: Key, current: Side?) -> Side? {
+        side(for: key, current: current ?? Side.allCases[Side.allCases.count - 1])
+    }
 }
 
 /// Draws the trigger-point form: the title stays put, the fields scroll when the picker or
@@ -173,24 +196,26 @@ enum TriggerPointFormScreen {
                              maxWidth: max(0, width - labelWidth - fieldWidth - 3), overflow: .ellipsis)
             row += 1
         }
-        func yesNo(_ name: String, _ value: Bool, _ field: TriggerPointFormState.Focus, hint: String) {
+        func yesNo(_ name: String, _ value: Bool?, _ field: TriggerPointFormState.Focus, hint: String) {
             label(name, field)
-            YesNo.draw(value, focused: state.focus == field, row: row, column: labelWidth, into: &sheet.buffer)
-            sheet.buffer.put(hint, row: row, column: labelWidth + 12, style: .dim, maxWidth: max(0, width - labelWidth - 13))
+            YesNo.draw(given: value, focused: state.focus == field, row: row, column: labelWidth, into: &sheet.buffer)
+            sheet.buffer.put(value == nil ? hint + "? type y or n" : hint, row: row, column: labelWidth + 12,
+                             style: value == nil ? ChartScreen.warningStyle : .dim, maxWidth: max(0, width - labelWidth - 13))
             row += 1
         }
-
         let pickerRows = state.picker.draw(row: row, column: labelWidth, width: width - labelWidth - 1,
                                            focused: state.focus == .muscle, into: &sheet.buffer)
         label("Muscle", .muscle, rows: pickerRows)
         row += max(2, pickerRows + 1)
         label("Side", .side)
-        FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side.rawValue, focused: state.focus == .side,
+        FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side?.rawValue ?? "", focused: state.focus == .side,
                         row: row, column: labelWidth, into: &sheet.buffer)
+        if state.side == nil { FormChoice.drawNotChosen("type l, r, m or b", after: Side.allCases.map(\.rawValue), row: row, column: labelWidth, width: width, into: &sheet.buffer) }
         row += 1
         label("Activity", .activity)
-        FormChoice.draw(["active", "latent"], chosen: state.activity.rawValue, focused: state.focus == .activity,
+        FormChoice.draw(["active", "latent"], chosen: state.activity?.rawValue ?? "", focused: state.focus == .activity,
                         row: row, column: labelWidth, into: &sheet.buffer)
+        if state.activity == nil { FormChoice.drawNotChosen("type a or l", after: ["active", "latent"], row: row, column: labelWidth, width: width, into: &sheet.buffer) }
         row += 1
         text("Location", state.location, .location, width: 24, hint: "optional, e.g. TrP1 mid-belly")
         yesNo("Taut band", state.tautBand, .tautBand, hint: "palpable taut band")
@@ -244,5 +269,14 @@ enum FormChoice {
             x += buffer.put(text, row: row, column: x, style: style) + 1
         }
         if focused { buffer.cursor = nil }
+    }
+
+    /// Says a choice is not keyed yet, after its options drawn at `column` (nothing clinical is
+    /// chosen for the practitioner).
+    static func drawNotChosen(_ hint: String, after options: [String], row: Int, column: Int, width: Int,
+                              into buffer: inout ScreenBuffer) {
+        let x = column + options.reduce(0) { $0 + $1.count + 3 }
+        buffer.put("not chosen: " + hint, row: row, column: x, style: ChartScreen.warningStyle,
+                   maxWidth: max(0, width - x - 1), overflow: .ellipsis)
     }
 }

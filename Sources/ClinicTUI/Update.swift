@@ -8,6 +8,12 @@ import TerminalKit
 /// Pure: no database, no terminal, no clock. Screen-specific commands go to the screen shown.
 enum Update {
     static func update(_ state: AppState, _ message: Message) -> (AppState, [Effect]) {
+        if case .result(.workDone(let lane, let result)) = message {
+            // Long work ended: its lane is free, and its result is handled like any other.
+            var s = state
+            s.working[lane] = nil
+            return update(s, .result(result))
+        }
         var (next, effects) = FormDraftWorkflow.update(state, message) { s, m in
             DiscardQuestion.update(s, m, screens: screens) ?? screens(s, m)
         }
@@ -46,6 +52,7 @@ enum Update {
         let quitArmed = s.quitArmed
         s.message = nil
         s.quitArmed = false
+        if let handled = LongWorkflow.update(s, command) { return handled }
         if let handled = AmendWorkflow.update(s, command) { return handled }
         if let handled = AlertsWorkflow.update(s, command) { return handled }
         if let handled = SafetyFormStrike.update(s, command) { return handled }
@@ -111,6 +118,7 @@ enum Update {
     /// the result itself has something to say.
     private static func returned(_ state: AppState, _ result: EffectResult) -> (AppState, [Effect]) {
         var s = state
+        if let handled = LongWorkflow.update(s, result) { return handled }
         if let handled = AmendWorkflow.update(s, result) { return handled }
         if let handled = AlertsWorkflow.update(s, result) { return handled }
         if let handled = DraftConflictWorkflow.update(s, result) { return handled }

@@ -52,6 +52,7 @@ import TerminalKit
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
+        try tui.keyNeedlingClaims()
         try tui.press(.ctrl("s"))
         #expect(try visit(tui).needling.count == 1, "\(tui.screen)")
     }
@@ -87,7 +88,9 @@ import TerminalKit
         try tui.type("1")
         guard case .needlingForm(let edited) = tui.app.state.current else { return }
         #expect(edited.inserted.text == "12", "Left deselects and keeps the value: typed in front of it")
-        try tui.press(.backspace, .ctrl("s"))
+        try tui.press(.backspace)
+        try tui.keyNeedlingClaims(removed: "2")
+        try tui.press(.ctrl("s"))
         let second = try #require(try visit(tui).needling.last)
         #expect(second.needle.lot == "A123" && second.needlesInserted == 2 && second.needlesRemoved == 2, "\(tui.screen)")
     }
@@ -157,7 +160,9 @@ import TerminalKit
         try firstEntry(tui)
         try tui.press(.function(3))
         try tui.type("soleus")
-        try tui.press(.tab, .ctrl("s"))
+        try tui.press(.tab)
+        try tui.keyTriggerPointFindings()
+        try tui.press(.ctrl("s"))
         try tui.press(.tab)
         try tui.type("6")
         try tui.press(.function(10))
@@ -222,15 +227,16 @@ import TerminalKit
         let tui = try visitStarted("forms-left-right")
         try tui.press(.function(3))
         try tui.type("soleus")
-        try tui.press(.tab, .right)                 // side: left → right
-        try tui.press(.tab, .left)                  // activity: active → latent
+        try tui.press(.tab, .right, .right)         // side: none → left → right
+        try tui.press(.tab, .left, .left)           // activity: none → active → latent
         try tab(tui, 2)
-        try tui.press(.right)                       // taut band: yes → no
+        try tui.press(.right, .right)               // taut band: none → yes → no
         guard case .triggerPointForm(let form) = tui.app.state.current else {
             Issue.record("the trigger point form is open")
             return
         }
-        #expect(form.side == .right && form.activity == .latent && !form.tautBand)
+        #expect(form.side == .right && form.activity == .latent && form.tautBand == false)
+        try tui.keyTriggerPointFindings()
         try tui.press(.ctrl("s"))
         let finding = try #require(try visit(tui).triggerPoints.first)
         #expect(finding.side == .right && finding.activity == .latent && !finding.tautBand)
@@ -264,6 +270,7 @@ import TerminalKit
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
+        try tui.keyNeedlingClaims()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("F2 consent & screen"), "\(tui.screen)")
         #expect(!said(tui).contains("knot consent record") && !said(tui).contains("knot screen record"))

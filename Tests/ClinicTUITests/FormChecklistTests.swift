@@ -79,6 +79,7 @@ import TerminalKit
         try tui.type(inserted)
         try tui.press(.tab, .ctrl("u"))
         try tui.type("0")
+        try tui.keyNeedlingClaims(removed: "0")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved"), "\(tui.screen)")
     }
@@ -145,7 +146,7 @@ import TerminalKit
         try tui.type("soleus")
         try tui.press(.tab)
         expectMarked(tui, "Side")
-        try tui.press(.right)
+        try tui.press(.right, .right)             // nothing chosen for the user: the first, then the next
         guard case .triggerPointForm(let form) = tui.app.state.current else {
             Issue.record("the trigger point form is open:\n\(tui.screen)")
             return
@@ -161,11 +162,14 @@ import TerminalKit
         try tui.type("soleus")
         try tui.press(.tab)
         expectMarked(tui, "Side")
-        try tui.press(.right)
-        guard case .needlingForm(let form) = tui.app.state.current else {
+        try tui.press(.right)                     // nothing chosen for the user: Right takes the first
+        guard case .needlingForm(let first) = tui.app.state.current else {
             Issue.record("the needling form is open:\n\(tui.screen)")
             return
         }
+        #expect(first.side == .left)
+        try tui.press(.right)
+        guard case .needlingForm(let form) = tui.app.state.current else { return }
         #expect(form.side == .right)
         try tui.press(.left)
         guard case .needlingForm(let back) = tui.app.state.current else { return }
@@ -306,10 +310,14 @@ import TerminalKit
         let tui = try FormChecklistTests().visitStarted("visit-view-struck")
         try tui.press(.function(3))
         try tui.type("soleus")
-        try tui.press(.tab, .ctrl("s"))
+        try tui.press(.tab)
+        try tui.keyTriggerPointFindings()
+        try tui.press(.ctrl("s"))
         try tui.press(.function(3))
         try tui.type("gastroc")
-        try tui.press(.tab, .ctrl("s"))
+        try tui.press(.tab)
+        try tui.keyTriggerPointFindings()
+        try tui.press(.ctrl("s"))
         try tui.press(.down, .down, .character("x"))
         try tui.type("wrong muscle")
         try tui.press(.enter)

@@ -38,7 +38,8 @@ import TerminalKit
     }
 
     /// Starts Jane's visit, records consent and screen, and types part of a needling entry:
-    /// soleus, the needle, and 3 inserted. No Ctrl-S.
+    /// soleus on the left, the needle, 3 inserted and 1 removed, then back to the inserted
+    /// count. No Ctrl-S (and the sharps not answered yet).
     func typeHalfANeedlingEntry(_ tui: TUIHarness) throws {
         try tui.type("smi")
         try tui.press(.enter, .character("n"))
@@ -46,13 +47,15 @@ import TerminalKit
         try tui.recordConsentAndScreenNonePresent()
         try tui.press(.function(4))
         try tui.type("soleus")
-        try tui.press(.tab, .tab)                  // take the muscle; side stays left
+        try tui.press(.tab, .character("l"), .tab)  // take the muscle, key the side
         try tui.type("0.25x40")
         try tui.press(.tab)
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
-        try tui.press(.tab, .ctrl("u"))
+        try tui.press(.tab, .tab)
+        try tui.type("1")
+        try tui.press(.backTab, .ctrl("u"))
         try tui.type("3")
     }
 
@@ -86,6 +89,9 @@ import TerminalKit
         #expect(tui.screen.contains("NEEDLE COUNT: 3 in, 1 out"))
         #expect(tui.app.state.stack.dropLast().last?.kind == .newVisit, "over the visit editor, as it was")
 
+        #expect(form.side == .left && form.removed.text == "1", "the keyed side and count are kept with the draft")
+        try tui.press(.tab, .tab, .character("p"))
+        try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved: Soleus, left, 3 in, 1 out."), "\(tui.screen)")
         let entry = try #require(try visit(tui).needling.first)

@@ -51,24 +51,26 @@ import TerminalKit
         try tui.recordConsentAndScreenNonePresent()
         try tui.press(.function(4))
         try tui.type("soleus")
-        try tab(tui, 2)
+        try tui.press(.tab, .character("l"), .tab)  // take the muscle, key the side
         try tui.type("0.25x40")
         try tui.press(.tab)
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
-        try tab(tui, 3)
+        try tab(tui, 2)
+        try tui.type("1")                           // removed: keyed, never pre-filled
+        try tui.press(.tab, .character("p"))        // the technique: keyed too
     }
 
     @Test func triggerPointIsSavedWithTwitchTendernessThresholdAndCauses() throws {
         let tui = try visitStarted("fields-trigger-point")
         try tui.press(.function(3))
         try tui.type("gastroc")
-        try tab(tui, 3)                            // take the muscle; side left; activity active
+        try tui.press(.tab, .character("l"), .tab, .character("a"), .tab)  // take the muscle; left; active
         try tui.type("TrP1 mid-belly")
-        try tab(tui, 2)                            // taut band stays yes
-        try tui.press(.character("y"))             // twitch
-        try tab(tui, 2)                            // referred stays no
+        try tui.press(.tab, .character("y"))       // taut band
+        try tui.press(.tab, .character("y"))       // twitch
+        try tui.press(.tab, .character("n"), .tab) // referred: no
         try tui.type("7")
         try tui.press(.tab)
         try tui.type("3.5")
@@ -102,7 +104,9 @@ import TerminalKit
         let tui = try visitStarted("fields-tenderness-11")
         try tui.press(.function(3))
         try tui.type("soleus")
-        try tab(tui, 7)
+        try tui.press(.tab)
+        try tui.keyTriggerPointFindings()
+        try tab(tui, 1)                            // from the referred pain to the tenderness
         try tui.type("11")
         try tui.press(.ctrl("s"))
         #expect(said(tui).hasPrefix("Not saved: tenderness: '11' is out of range: NPRS is 0 to 10"), "\(tui.screen)")
@@ -136,6 +140,7 @@ import TerminalKit
         try tui.type("lay flat, fluids")
         try expectGolden("needling-form-electrical", tui.screen)
 
+        try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved: Soleus, left, 1 in, 1 out."), "\(tui.screen)")
         let saved = try #require(try visit(tui).needling.first)
@@ -157,7 +162,8 @@ import TerminalKit
     @Test func aSeriousEventIsHighlightedAndNeedsItsAction() throws {
         let tui = try visitStarted("fields-adverse-serious")
         try needlingUpToTechnique(tui)
-        try tab(tui, 6)                            // depth, in situ, twitches, trigger point, response, adverse
+        try tui.answerNeedlingSharps()
+        try tui.press(.backTab)                    // from the sharps up to the adverse events
         try tui.press(.character("+"), .character("s"), .character("s"))  // soreness-after, suspected-pneumothorax
         try tui.press(.tab, .character("s"), .character("s"))               // significant, serious
         #expect(tui.screen.contains("ADVERSE EVENT: suspected-pneumothorax (serious): act now"), "\(tui.screen)")
@@ -183,11 +189,15 @@ import TerminalKit
         #expect(view.contains("ADVERSE EVENT: suspected-pneumothorax (serious)"), "the visit view flags it:\n\(view)")
     }
 
-    @Test func quickPathSavesWithTheDefaults() throws {
+    @Test func quickPathSavesWithTheDefaultsOnceTheClaimsAreKeyed() throws {
         let tui = try visitStarted("fields-quick")
         try tui.press(.function(3))
         try tui.type("soleus")
         try tui.press(.tab, .ctrl("s"))
+        #expect(said(tui).contains("choose the side: l, r, m or b"), "no finding is answered for the practitioner")
+        #expect(try visit(tui).triggerPoints.isEmpty)
+        try tui.keyTriggerPointFindings()
+        try tui.press(.ctrl("s"))
         let finding = try #require(try visit(tui).triggerPoints.first)
         #expect(finding.muscleID == "soleus" && finding.side == .left && finding.activity == .active)
         #expect(finding.tautBand && !finding.localTwitchResponse && !finding.referredPainReproduced)
@@ -195,6 +205,10 @@ import TerminalKit
         #expect(finding.likelyCauses.isEmpty && finding.location == nil && finding.notes == nil)
 
         try needlingUpToTechnique(tui)
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("answer whether the sharps were disposed of: y or n"), "\(tui.screen)")
+        #expect(try visit(tui).needling.isEmpty, "the sharps disposal is the practitioner's to say")
+        try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         let entry = try #require(try visit(tui).needling.first, "\(tui.screen)")
         #expect(entry.technique == .pistoning && entry.timeInSitu == nil && entry.twitchResponses == 0)

@@ -85,12 +85,14 @@ import TerminalKit
     func progressThenList() throws {
         let folder = try Self.manyLetters("progress", count: 40)
         let tui = try TUIHarness("inbox-progress", importFolder: folder)
+        tui.app.background.hold()  // the dry runs wait, so the screen is read before any is done
         try tui.pressLeavingWorkRunning(.function(6))
         // The loop went back to reading keys before the dry runs were done.
         #expect(inbox(tui)?.checking?.total == 40)
         #expect(tui.screen.contains("\(folder): checking 40 letters"))
         #expect(tui.screen.contains("Checking the letters: 0 of 40 (a dry run of each; Esc leaves)."))
 
+        tui.app.background.release()
         try tui.settle()
         #expect(inbox(tui)?.checking == nil)
         #expect(inbox(tui)?.listing.entries.count == 40)
@@ -122,10 +124,12 @@ import TerminalKit
     func escapeLeavesWhileChecking() throws {
         let folder = try Self.manyLetters("escape", count: 40)
         let tui = try TUIHarness("inbox-escape", importFolder: folder)
+        tui.app.background.hold()  // the dry runs wait, so Esc comes while they run
         try tui.pressLeavingWorkRunning(.function(6))
         #expect(inbox(tui)?.checking != nil)
         try tui.pressLeavingWorkRunning(.escape)
         #expect(tui.app.state.current.kind == .patientList)
+        tui.app.background.release()
         try tui.settle()
         #expect(tui.app.state.current.kind == .patientList)
         #expect(!tui.app.state.stack.contains { $0.kind == .inbox })

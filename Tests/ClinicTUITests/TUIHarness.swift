@@ -62,6 +62,7 @@ final class TUIHarness {
                   importFolder: importFolder)
         try terminal.enterFullScreen()
         try app.start()
+        try app.finishBackgroundWork()  // the first screen's list, as the user sees it once it is read
     }
 
     /// A second front end on `other`'s database file, as a second terminal on the same clinic
@@ -72,6 +73,7 @@ final class TUIHarness {
         app = App(session: session, terminal: terminal, today: fixedToday, colorPolicy: .color, now: { fixedNow })
         try terminal.enterFullScreen()
         try app.start()
+        try app.finishBackgroundWork()  // the first screen's list, as the user sees it once it is read
     }
 
     /// Plays keys (each one read separately, as typed) and lets the front end handle them.
@@ -79,11 +81,19 @@ final class TUIHarness {
         try press(keys)
     }
 
-    /// Then waits for what the keys started in the background (the inbox's check) and draws
-    /// its result, so the screen is the one the user sees once the work is done.
+    /// After each key, waits for what it started in the background (a search, a chart opening,
+    /// the inbox's check) and draws its result: the screens a user sees who waits for each
+    /// answer before the next key (`pressLeavingWorkRunning` plays keys into running work).
     func press(_ keys: [Key]) throws {
-        try pressLeavingWorkRunning(keys)
-        try app.finishBackgroundWork()
+        guard !keys.isEmpty else {
+            try pressLeavingWorkRunning([])  // keys the test queued itself
+            try app.finishBackgroundWork()
+            return
+        }
+        for key in keys {
+            try pressLeavingWorkRunning([key])
+            try app.finishBackgroundWork()
+        }
     }
 
     /// Plays keys without waiting for the background work they start: the screen as drawn
@@ -131,4 +141,50 @@ final class TUIHarness {
 func expectGolden(_ name: String, _ screen: String, filePath: String = #filePath,
                   sourceLocation: SourceLocation = #_sourceLocation) throws {
     ClinicTestSupport.expectGolden(screen + "\n", named: name + ".txt", filePath: filePath, sourceLocation: sourceLocation)
+}
+
+extension TUIHarness {
+    /// Keys what the needling form never fills in for the practitioner (the side, the needles
+    /// removed, the technique, whether the sharps were disposed of), from any field; leaves the
+    /// focus on the last field, sharps, ready for Ctrl-S.
+    func keyNeedlingClaims(side: Character = "l", removed: String = "1", technique: Character = "p",
+                           sharps: Character = "y") throws {
+        try press(Array(repeating: Key.backTab, count: 30))  // up to the muscle, already taken
+        try press(.tab, .character(side))
+        try press(Array(repeating: Key.tab, count: 5) + [.ctrl("u")])
+        try type(removed)
+        try press(.tab, .character(technique))
+        try press(Array(repeating: Key.tab, count: 30) + [.character(sharps)])
+    }
+}
+
+extension TUIHarness {
+    /// Answers the needling form's last field, the sharps disposal (never pre-filled), from any
+    /// field below the adverse events; the focus stays on it, ready for Ctrl-S.
+    func answerNeedlingSharps(_ answer: Character = "y") throws {
+        try press(Array(repeating: Key.tab, count: 30) + [.character(answer)])
+    }
+}
+
+extension TUIHarness {
+    /// Keys, on the trigger-point form, each finding still unanswered (the form pre-fills none):
+    /// the side `l`, active `a`, a taut band `y`, no twitch `n`, no referred pain `n`. Leaves
+    /// the focus on the referred pain, ready for Ctrl-S.
+    func keyTriggerPointFindings() throws {
+        func form() -> TriggerPointFormState? {
+            if case .triggerPointForm(let form) = app.state.current { return form }
+            return nil
+        }
+        try press(Array(repeating: Key.backTab, count: 30))  // up to the muscle, already taken
+        try press(.tab)
+        if form()?.side == nil { try press(.character("l")) }
+        try press(.tab)
+        if form()?.activity == nil { try press(.character("a")) }
+        try press(.tab, .tab)
+        if form()?.tautBand == nil { try press(.character("y")) }
+        try press(.tab)
+        if form()?.twitch == nil { try press(.character("n")) }
+        try press(.tab)
+        if form()?.referred == nil { try press(.character("n")) }
+    }
 }

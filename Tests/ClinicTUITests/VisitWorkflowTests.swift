@@ -101,7 +101,9 @@ import TerminalKit
         try tui.type("gastroc")
         try expectGolden("trigger-point-picker", tui.screen)
         let expected = MuscleCatalogue.search("gastroc", limit: MusclePicker.shownResults)[1]
-        try tui.press(.down, .tab, .character("r"), .tab, .character("l"), .ctrl("s"))
+        try tui.press(.down, .tab, .character("r"), .tab, .character("l"))
+        try tui.keyTriggerPointFindings()
+        try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Trigger point saved: \(expected.name), right, latent."), "\(tui.screen)")
         let findings = try visit(tui).triggerPoints
         #expect(findings.count == 1)
@@ -133,6 +135,7 @@ import TerminalKit
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
+        try tui.keyNeedlingClaims()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("cannot record a needling entry"), "\(tui.screen)")
         #expect(try visit(tui).needling.isEmpty, "a refusal stores nothing")
@@ -164,6 +167,8 @@ import TerminalKit
         try tui.press(.tab, .ctrl("u"))
         try tui.type(removed)
         try tui.press(.tab, .character("s"), .tab)
+        // Sharps disposal is keyed, never pre-filled: the last field, then back to the depth.
+        try tui.press(Array(repeating: Key.tab, count: 6) + [.character("y")] + Array(repeating: Key.backTab, count: 6))
         if let depth { try tui.type(depth) }
     }
 
@@ -196,7 +201,7 @@ import TerminalKit
         // The next entry starts with the needle just used.
         try tui.press(.function(4))
         #expect(tui.screen.contains("0.25x40") && tui.screen.contains("Seirin") && tui.screen.contains("A123"))
-        #expect(tui.screen.contains("NEEDLE COUNT: 3 in, 2 out"), "the visit's count plus this entry")
+        #expect(tui.screen.contains("NEEDLE COUNT: 3 in, 1 out"), "the visit's count plus this entry (none out until keyed)")
 
         // The needle left in situ comes out: F5, the count starts at all of them.
         try tui.press(.escape, .function(5))

@@ -30,7 +30,7 @@ import ClinicTestSupport
         try tmux.keys("F4")
         try tmux.waitFor("Needling for Smith, Jane")
         try tmux.type("soleus")
-        try tmux.keys("Tab", "Tab")
+        try tmux.keys("Tab", "l", "Tab")            // the side is keyed, never pre-filled
         try tmux.type("0.25x40")
         try tmux.keys("Tab")
         try tmux.type("Seirin")
@@ -38,7 +38,7 @@ import ClinicTestSupport
         try tmux.type("A123")
         try tmux.keys("Tab", "C-u")
         try tmux.type("3")
-        try tmux.waitFor("NEEDLE COUNT: 3 in, 1 out")
+        try tmux.waitFor("NEEDLE COUNT: 3 in, 0 out")
     }
 
     /// A new `knot` on the same file: Jane's chart, Enter on the draft visit; the form is back.
@@ -55,10 +55,12 @@ import ClinicTestSupport
         let screen = try tmux.waitFor("Restored the needling entry you were typing")
         #expect(screen.contains("Needling for Smith, Jane"))
         #expect(screen.contains("Soleus"))
-        #expect(screen.contains("NEEDLE COUNT: 3 in, 1 out"))
+        #expect(screen.contains("NEEDLE COUNT: 3 in, 0 out"))
         try tmux.keys("Tab", "C-u")
         try tmux.type("3")
         try tmux.waitFor("Needle count for the visit: 3 in, 3 out (balanced)")
+        try tmux.keys("Tab", "p")                   // the technique, keyed
+        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 7) + ["y"])  // the sharps disposal, keyed
         try tmux.keys("C-s")
         try tmux.waitFor("Needling entry saved: Soleus, left, 3 in, 3 out.")
 

@@ -80,12 +80,16 @@ import ClinicTestSupport
         try tmux.keys("F4")
         try tmux.waitFor("Needling for Smith, Jane")
         try tmux.type("soleus")
-        try tmux.keys("Tab", "Tab")
+        try tmux.keys("Tab", "l", "Tab")            // the side is keyed, never pre-filled
         try tmux.type("0.25x40")
         try tmux.keys("Tab")
         try tmux.type("Seirin")
         try tmux.keys("Tab")
         try tmux.type("L2411")
+        try tmux.keys("Tab", "Tab")
+        try tmux.type("1")                          // removed, keyed
+        try tmux.keys("Tab", "p")                   // the technique, keyed
+        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 7) + ["y"])  // the sharps disposal, keyed
         try tmux.keys("C-s")
         try tmux.waitFor("Needling entry saved: Soleus, left, 1 in, 1 out.")
 
@@ -97,10 +101,12 @@ import ClinicTestSupport
         try tmux.type("L2411")
         try tmux.keys("Tab")
         try tmux.type("2")
-        try tmux.waitFor("NEEDLE COUNT: 3 in, 2 out")
+        try tmux.waitFor("NEEDLE COUNT: 3 in, 1 out")
         try tmux.keys("Tab")
         try tmux.type("2")
         try tmux.waitFor("Needle count for the visit: 3 in, 3 out (balanced)")
+        try tmux.keys("Tab", "p")                   // the technique, keyed
+        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 7) + ["y"])  // the sharps disposal, keyed
         try tmux.keys("C-s")
         try tmux.waitFor("Needling entry saved: Soleus, right, 2 in, 2 out.")
 

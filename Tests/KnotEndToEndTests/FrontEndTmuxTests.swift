@@ -59,7 +59,8 @@ import ClinicModel
         }
 
         /// Sends keys by tmux name ("Enter", "F2", "C-s").
-        func keys(_ names: String...) throws { try run(["send-keys", "-t", "knot"] + names) }
+        func keys(_ names: String...) throws { try keys(contentsOf: names) }
+        func keys(contentsOf names: [String]) throws { try run(["send-keys", "-t", "knot"] + names) }
 
         /// Types text literally.
         func type(_ text: String) throws { try run(["send-keys", "-t", "knot", "-l", text]) }
@@ -129,7 +130,7 @@ import ClinicModel
         try tmux.keys("F4")
         try tmux.waitFor("Needling for Smith, Jane")
         try tmux.type("soleus")
-        try tmux.keys("Tab", "Tab")
+        try tmux.keys("Tab", "l", "Tab")            // the side is keyed, never pre-filled
         try tmux.type("0.25x40")
         try tmux.keys("Tab")
         try tmux.type("Seirin")
@@ -137,10 +138,12 @@ import ClinicModel
         try tmux.type("A123")
         try tmux.keys("Tab", "C-u")
         try tmux.type("2")
-        try tmux.waitFor("NEEDLE COUNT: 2 in, 1 out")
+        try tmux.waitFor("NEEDLE COUNT: 2 in, 0 out")
         try tmux.keys("Tab", "C-u")
         try tmux.type("2")
         try tmux.waitFor("Needle count for the visit: 2 in, 2 out (balanced)")
+        try tmux.keys("Tab", "p")                   // the technique, keyed
+        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 7) + ["y"])  // the sharps disposal, keyed
         try tmux.keys("C-s")
         screen = try tmux.waitFor("Needling entry saved: Soleus, left, 2 in, 2 out.")
         #expect(screen.contains("Needles: 2 in, 2 out"))
