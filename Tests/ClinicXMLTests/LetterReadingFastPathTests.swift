@@ -102,4 +102,21 @@ struct LetterReadingFastPathTests {
         #expect(!CDAReferralValidity.asciiText("Révision in 3 months", lacksAllOf: ["valid"]))
         #expect(CDAReferralValidity.expiry(in: "Válid until 01/02/2027; expiry 2027-02-01", from: date)?.description == "2027-02-01")
     }
+
+    @Test("Section titles find the same kind byte by byte as through Foundation")
+    func sectionTitles() {
+        func reference(_ title: String) -> String? {
+            let lowered = title.lowercased()
+            return CDACodes.sectionTitleRules.first { rule in rule.words.contains { lowered.contains($0) } }?.kind
+        }
+        let titles = ["Reason for referral", "REFERRAL DETAIL", "Current medications", "Allergies and adverse reactions",
+                      "Past medical history", "History", "Social history", "Plan", "Goals", "Examination findings",
+                      "Referral", "Notes", "", "Médication actuelle", "Allergies (Überempfindlichkeit)", "既往歴 history",
+                      "Prescription", "A", "reason"]
+        for title in titles {
+            #expect(CDACodes.sectionKind(forTitle: title) == reference(title), "\(title)")
+        }
+        #expect(CDACodes.sectionKind(forTitle: "Current medications") == "medications")
+        #expect(CDACodes.sectionKind(forTitle: "Notes") == nil)
+    }
 }
