@@ -139,13 +139,17 @@ extension ClinicSession {
         while start < files.count {
             var denied: Error?
             let filed: [ImportOutcome?]?
+            // Every file of a batch was found to be a letter (not a clinic export) when the batches
+            // were made, so `authorizeImport` would ask for the same permission for each: ask once.
+            var refusal: Error?
+            do { try authorize(.importReferrals) } catch { refusal = error }
             do {
                 filed = try database.write { tx in
                     var filed: [ImportOutcome?] = []
                     for k in start..<files.count {
                         if case .alone = prepared[k] { break }
-                        do { try authorizeImport(of: [files[k]]) } catch {
-                            denied = denied ?? error
+                        if let refusal {
+                            denied = denied ?? refusal
                             filed.append(nil)
                             continue
                         }

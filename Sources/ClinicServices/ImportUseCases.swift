@@ -242,7 +242,28 @@ extension ClinicSession {
     public static func isClinicExport(_ file: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 4096) else { return false }
         try? handle.close()
-        return [UInt8](head).firstRange(of: Array("urn:knot:records:1".utf8)) != nil
+        return contains(head, recordsNamespace)
+    }
+
+    private static let recordsNamespace = Array("urn:knot:records:1".utf8)
+
+    /// Whether `needle` occurs in `bytes`: a plain byte search (Foundation's generic
+    /// `firstRange(of:)` on `[UInt8]` cost more than reading each letter's first 4 KB).
+    static func contains(_ bytes: Data, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
+        return bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            let last = raw.count - needle.count
+            var i = 0
+            while i <= last {
+                if raw[i] == first {
+                    var k = 1
+                    while k < needle.count, raw[i + k] == needle[k] { k += 1 }
+                    if k == needle.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 
     static func describe(_ error: Error) -> String {
@@ -333,6 +354,8 @@ extension ClinicSession {
         }
 
         let patientID: Int64
+        // The alerts the patient has before this letter's are added (read once, not again below).
+        var alertsOnFile: [PatientAlert]?
         switch match {
         case .conflict(let why, let candidateIDs):
             outcome.status = .conflict
@@ -354,7 +377,9 @@ extension ClinicSession {
         case .existing(let id, let how):
             patientID = id
             outcome.status = .matched
-            outcome.detail = "filed for patient \(try tx.patient(id: id)?.recordNumber ?? String(id)) (matched \(how))"
+            let onFile = try tx.patient(id: id)
+            alertsOnFile = onFile?.alerts
+            outcome.detail = "filed for patient \(onFile?.recordNumber ?? String(id)) (matched \(how))"
         case .new:
             var p = incoming.patient
             p.id = nil
@@ -367,13 +392,14 @@ extension ClinicSession {
             }
             let saved = try tx.insertPatient(p, actor: actor)
             patientID = saved.id!
+            alertsOnFile = saved.alerts
             outcome.patients = 1
             outcome.detail = "new patient \(saved.recordNumber)"
         }
         referral.patientID = patientID
         let saved = try tx.insertReferral(referral, actor: actor)
         outcome.referrals = 1
-        let existing = try tx.patient(id: patientID)!.alerts
+        let existing = try alertsOnFile ?? tx.patient(id: patientID)!.alerts
         for alert in incoming.proposedAlerts where !existing.contains(where: { $0.kind == alert.kind && $0.status != .dismissed }) {
             var a = alert
             a.status = .proposed

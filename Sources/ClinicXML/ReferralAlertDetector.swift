@@ -23,14 +23,17 @@ public enum ReferralAlertDetector {
     ///     source is this plus ` (medications)` or ` (allergies)`.
     public static func alerts(medications: [String], allergies: [String], source: String) -> [PatientAlert] {
         var alerts: [PatientAlert] = []
+        // Each entry is split into words once, whatever the number of groups it is tried against.
+        let medicationWords = medications.map(words)
         for group in medicationGroups {
-            let hits = medications.filter { group.matches($0) }
+            let hits = medications.indices.filter { group.matches(words: medicationWords[$0]) }.map { medications[$0] }
             if !hits.isEmpty {
                 alerts.append(alert(group, hits, source: "\(source) (medications)"))
             }
         }
+        let allergyWords = allergies.map(words)
         for group in allergyGroups {
-            let hits = allergies.filter { group.matches($0) }
+            let hits = allergies.indices.filter { group.matches(words: allergyWords[$0]) }.map { allergies[$0] }
             if !hits.isEmpty {
                 alerts.append(alert(group, hits, source: "\(source) (allergies)"))
             }
@@ -62,12 +65,16 @@ public enum ReferralAlertDetector {
         }
 
         func matches(_ text: String) -> Bool {
-            let words = ReferralAlertDetector.words(text)
+            matches(words: ReferralAlertDetector.words(text))
+        }
+
+        /// Whether a term's words follow each other in `words` (a text already split by `words(_:)`).
+        func matches(words: [String]) -> Bool {
             guard !words.isEmpty else { return false }
             return terms.contains { term in
                 guard term.count <= words.count else { return false }
                 return (0...(words.count - term.count)).contains { start in
-                    Array(words[start..<(start + term.count)]) == term
+                    words[start..<(start + term.count)].elementsEqual(term)
                 }
             }
         }
@@ -118,6 +125,11 @@ public enum ReferralAlertDetector {
     /// Lower-case words with accents removed; letters and digits are split apart ("20mg" is
     /// "20" "mg", "Xarelto20" is "xarelto" "20").
     static func words(_ text: String) -> [String] {
+        asciiWords(text) ?? foldedWords(text)
+    }
+
+    /// `words(_:)` through Foundation's folding, for any text.
+    static func foldedWords(_ text: String) -> [String] {
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .lowercased()
         var words: [String] = []
@@ -140,5 +152,35 @@ public enum ReferralAlertDetector {
         }
         if !current.isEmpty { words.append(current) }
         return words
+    }
+
+    /// `words(_:)` for ASCII text, without Foundation: folding ASCII only lower-cases it, and
+    /// its letters and digits are A-Z, a-z and 0-9. Nil when `text` is not all ASCII.
+    static func asciiWords(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            var words: [String] = []
+            var current: [UInt8] = []
+            var currentIsDigit = false
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                let isDigit = byte >= 0x30 && byte <= 0x39
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                let isLetter = lower >= 0x61 && lower <= 0x7A
+                if isLetter || isDigit {
+                    if !current.isEmpty, currentIsDigit != isDigit {
+                        words.append(String(decoding: current, as: UTF8.self))
+                        current.removeAll(keepingCapacity: true)
+                    }
+                    current.append(lower)
+                    currentIsDigit = isDigit
+                } else if !current.isEmpty {
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+            }
+            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+            return words
+        }
     }
 }

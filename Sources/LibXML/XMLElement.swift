@@ -69,7 +69,11 @@ public struct XMLElement: Sendable, Equatable, Hashable {
 
     /// Child elements with this local name and namespace (nil: no namespace).
     public func children(named name: String, namespace: String?) -> [XMLElement] {
-        elements.filter { $0.name == name && $0.namespace == namespace }
+        var found: [XMLElement] = []
+        for case .element(let element) in children where element.name == name && element.namespace == namespace {
+            found.append(element)
+        }
+        return found
     }
 
     /// First child element with this local name in the same namespace as this element.

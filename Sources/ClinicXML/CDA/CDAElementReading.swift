@@ -33,12 +33,16 @@ extension XMLElement {
     /// Every descendant (not this element) with this local name and namespace, in document order.
     func cdaDescendants(_ name: String, namespace: String? = CDACodes.hl7Namespace) -> [XMLElement] {
         var found: [XMLElement] = []
-        var pending: [XMLElement] = elements.reversed()
-        while let next = pending.popLast() {
-            if next.name == name && next.namespace == namespace { found.append(next) }
-            pending.append(contentsOf: next.elements.reversed())
-        }
+        collectDescendants(name, namespace: namespace, into: &found)
         return found
+    }
+
+    /// Depth-first, in document order, without copying child lists (libxml2 caps the depth at 256).
+    private func collectDescendants(_ name: String, namespace: String?, into found: inout [XMLElement]) {
+        for case .element(let child) in children {
+            if child.name == name && child.namespace == namespace { found.append(child) }
+            child.collectDescendants(name, namespace: namespace, into: &found)
+        }
     }
 
     /// Whether the sender said "no value" (any nullFlavor).
@@ -65,10 +69,8 @@ extension XMLElement {
     /// The element with this `ID` attribute in this subtree (narrative `<content ID="med1">`).
     func cdaElement(withID id: String) -> XMLElement? {
         if attribute("ID") == id { return self }
-        var pending: [XMLElement] = elements.reversed()
-        while let next = pending.popLast() {
-            if next.attribute("ID") == id { return next }
-            pending.append(contentsOf: next.elements.reversed())
+        for case .element(let child) in children {
+            if let found = child.cdaElement(withID: id) { return found }
         }
         return nil
     }
@@ -77,6 +79,8 @@ extension XMLElement {
 extension String {
     /// Trimmed, or nil when nothing is left.
     var cdaTrimmed: String? {
+        // Starting and ending with ASCII that is not white space (most values): nothing to trim.
+        if let first = utf8.first, let last = utf8.last, first.cdaIsASCIIText, last.cdaIsASCIIText { return self }
         let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
     }
@@ -84,15 +88,46 @@ extension String {
     /// White space runs (newlines included) collapsed to one space, control characters dropped,
     /// trimmed; nil when empty.
     var cdaCollapsed: String? {
-        cdaWithoutControls.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").cdaTrimmed
+        // Printable ASCII, tabs and line feeds: split on those bytes alone, no `Character`s.
+        if utf8.allSatisfy({ $0.cdaIsASCIIText || $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) {
+            var collapsed: [UInt8] = []
+            collapsed.reserveCapacity(utf8.count)
+            for word in utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) {
+                if !collapsed.isEmpty { collapsed.append(0x20) }
+                collapsed += word
+            }
+            return collapsed.isEmpty ? nil : String(decoding: collapsed, as: UTF8.self)
+        }
+        return cdaWithoutControls.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").cdaTrimmed
     }
 
     /// Without control characters other than line feed and tab: XML 1.0 allows C1 controls
     /// (U+0080-U+009F), and a terminal would obey one as an escape sequence.
     var cdaWithoutControls: String {
-        String(filter { ch in
+        if !utf8.cdaMayHoldControls { return self }
+        return String(filter { ch in
             ch == "\n" || ch == "\r\n" || ch == "\t" || !ch.unicodeScalars.contains { $0.properties.generalCategory == .control }
         })
+    }
+}
+
+extension UInt8 {
+    /// A printable ASCII character other than space (0x21-0x7E).
+    var cdaIsASCIIText: Bool { self > 0x20 && self < 0x7F }
+}
+
+extension String.UTF8View {
+    /// False when the text holds no control character `cdaWithoutControls` would drop and no
+    /// carriage return: no byte below 0x20 but tab and line feed, no DEL, no C1 control
+    /// (U+0080-U+009F, encoded 0xC2 0x80-0x9F). One pass over the bytes, no `Character`s.
+    var cdaMayHoldControls: Bool {
+        var previous: UInt8 = 0
+        for byte in self {
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A { return true }
+            if byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
+            previous = byte
+        }
+        return false
     }
 }
 

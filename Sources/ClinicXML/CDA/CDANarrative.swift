@@ -40,6 +40,12 @@ enum CDANarrative {
         }
 
         mutating func appendText(_ text: String) {
+            // Printable ASCII, tabs and line feeds (most narrative): byte by byte, no `Character`s;
+            // the only white space is tab, line feed and space, and there is no control to drop.
+            if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || $0 == 0x0A }) {
+                current += String(decoding: text.utf8.lazy.map { $0 == 0x09 || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+                return
+            }
             for character in text.cdaWithoutControls {
                 current.append(character.isWhitespace ? " " : character)
             }

@@ -67,6 +67,8 @@ enum CDAReferralValidity {
     ]
 
     static func sessions(in text: String) -> Int? {
+        // Both patterns need one of these words: without them (in ASCII text) neither can match.
+        if asciiText(text, lacksAllOf: ["session", "treatment", "visit", "consultation", "appointment"]) { return nil }
         for pattern in sessionPatterns {
             if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) { return n }
         }
@@ -89,6 +91,8 @@ enum CDAReferralValidity {
         + [isoDatePattern, numericDatePattern, dayMonthPattern, monthDayPattern])
 
     static func expiry(in text: String, from referralDate: LocalDate) -> LocalDate? {
+        // Every pattern below needs "valid", "referral" or "expir" (expires, expiry).
+        if asciiText(text, lacksAllOf: ["valid", "referral", "expir"]) { return nil }
         for pattern in durationPatterns {
             if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) {
                 return CDATime.adding(n, unit: groups[1].lowercased(), to: referralDate)
@@ -116,6 +120,23 @@ enum CDAReferralValidity {
     private static func date(year: String, month: String, day: String) -> LocalDate? {
         guard let y = Int(year), let m = Int(month), let d = Int(day) else { return nil }
         return try? LocalDate(year: y, month: m, day: d)
+    }
+
+    /// True when `text` is all ASCII and holds none of `words` (lower-case ASCII) in any case:
+    /// then no pattern that needs one of them matches, and the regular expressions (each a
+    /// conversion of the text for ICU) are not run. False for any other text (not decided here).
+    static func asciiText(_ text: String, lacksAllOf words: [String]) -> Bool {
+        var lowered: [UInt8] = []
+        lowered.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if byte >= 0x80 { return false }
+            lowered.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+        }
+        return !words.contains { word in
+            let w = Array(word.utf8)
+            guard w.count <= lowered.count else { return false }
+            return (0...(lowered.count - w.count)).contains { start in lowered[start..<(start + w.count)].elementsEqual(w) }
+        }
     }
 
     /// The capture groups of the first case-insensitive match of `pattern`, nil when none.
