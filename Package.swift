@@ -73,10 +73,10 @@ let package = Package(
         .target(
             name: "ClinicServices",
             dependencies: [
-                "ClinicModel", "ClinicStore", "ClinicXML", "FollowUpPlans",
+                "ClinicModel", "ClinicStore", "ClinicStorePostgres", "ClinicXML", "FollowUpPlans",
                 .product(name: "Logging", package: "swift-log"),
             ]
-            // ClinicStore is imported `internal` only: no store type is in the services' public
+            // ClinicStore and ClinicStorePostgres are imported `internal` only: no store type is in the services' public
             // API, and the front end and `knot` reach the records through the use cases alone.
         ),
         // The demo clinic and the synthetic generator behind the benchmarks.
@@ -100,7 +100,8 @@ let package = Package(
         ),
         .target(
             name: "ClinicTestSupport",
-            dependencies: ["ClinicModel", "ClinicStore", "ClinicServices", "TerminalKit"]
+            dependencies: ["ClinicModel", "ClinicStore", "ClinicServices", "TerminalKit", "ClinicStorePostgres",
+                           .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
 
         .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel"]),
