@@ -45,7 +45,8 @@ let package = Package(
         // SplitMix64, the one deterministic random source (demo clinic, benchmarks, tests).
         .target(name: "SeededRandom"),
 
-        .target(name: "ClinicModel"),
+        // The model; swift-crypto for the audit chain's SHA-256 (AuditChain, one function for every store).
+        .target(name: "ClinicModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
         .target(
             name: "ClinicStore",

@@ -10,58 +10,8 @@ import ClinicModel
 // `PostgresTransaction+<Area>.swift` file. This file is a work list, not a feature.
 extension PostgresTransaction {
     // MARK: - patients (pgstore20)
-    public func patient(id: Int64) throws -> Patient? {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func patient(key: String) throws -> Patient? {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func patientID(identifier: PatientIdentifier) throws -> Int64? {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64] {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func patientIDs(familyName: String, dateOfBirth: LocalDate) throws -> [Int64] {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func duplicateCandidates(of patient: Patient) throws -> [DuplicateCandidate] {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func mergedInto(patientID: Int64) throws -> Int64? {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func rowsBelonging(toPatient id: Int64) throws -> [String: Int] {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func patientIDs(changedSince since: Date?) throws -> [Int64] {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func patientSummaries(includeArchived: Bool, limit: Int, offset: Int) throws -> [PatientSummary] {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func patientCount(includeArchived: Bool) throws -> Int {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-    public func searchPatients(_ query: String, includeArchived: Bool, limit: Int) throws -> [PatientSummary] {
-        throw PostgresStoreError.notBuilt("patients")
-    }
     public func patientRecord(id: Int64) throws -> PatientRecord? {
         throw PostgresStoreError.notBuilt("patients")
-    }
-    public func isEmptyClinic() throws -> Bool {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-
-    // MARK: - practitioners (pgstore20)
-    public func practitioner(handle: String) throws -> Practitioner? {
-        throw PostgresStoreError.notBuilt("practitioners")
-    }
-    public func practitioner(id: Int64) throws -> Practitioner? {
-        throw PostgresStoreError.notBuilt("practitioners")
-    }
-    public func practitioners() throws -> [Practitioner] {
-        throw PostgresStoreError.notBuilt("practitioners")
     }
 
     // MARK: - referrals and imported documents (pgvisits20)
@@ -164,126 +114,11 @@ extension PostgresTransaction {
     }
 
     // MARK: - audit trail (pgstore20)
-    public func auditLog(patientID: Int64?, limit: Int) throws -> [AuditRecord] {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func forEachAudit(_ body: (AuditRecord) throws -> Void) throws {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func verifyAudit(anchor: AuditAnchor?) throws -> AuditVerification {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func clinicKeyInfo() throws -> ClinicKeyInfo {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func signExport(sha256: String) throws -> String? {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
     public func trustedExportKeys() throws -> Set<String> {
         throw PostgresStoreError.notBuilt("audit trail")
     }
     public func trustExportKey(_ publicKey: String, label: String) throws -> String {
         throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func appendAudit(_ event: AuditEvent) throws -> AuditRecord? {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func appendAuditAlways(_ event: AuditEvent) throws -> AuditRecord {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func restoreAudit(_ record: AuditRecord) throws {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func auditView(patientID: Int64, actor: String, what: String) throws {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func saveAuditCheckpoint(_ checkpoint: AuditCheckpoint) throws {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-
-    // MARK: - origins (pgstore20)
-    public func untrustedImport(entity: String, id: Int64) throws -> UntrustedImport? {
-        throw PostgresStoreError.notBuilt("origins")
-    }
-    public func osUser(practitionerID: Int64) throws -> String? {
-        throw PostgresStoreError.notBuilt("origins")
-    }
-    public func recordsNotInAuditedState() throws -> Set<String> {
-        throw PostgresStoreError.notBuilt("origins")
-    }
-    public func markUntrustedImport(entity: String, id: Int64, mark: UntrustedImport) throws {
-        throw PostgresStoreError.notBuilt("origins")
-    }
-    public func setOSUser(practitionerID: Int64, osUser: String?, actor: String) throws {
-        throw PostgresStoreError.notBuilt("origins")
-    }
-
-    // MARK: - form drafts (pgstore20)
-    public func formDraft(slot: FormDraftSlot, actor: String) throws -> StoredFormDraft? {
-        throw PostgresStoreError.notBuilt("form drafts")
-    }
-    public func formDraftCount() throws -> Int {
-        throw PostgresStoreError.notBuilt("form drafts")
-    }
-    public func formDraftOverview() throws -> [StoredFormDraft] {
-        throw PostgresStoreError.notBuilt("form drafts")
-    }
-    public func saveFormDraft(_ draft: StoredFormDraft) throws {
-        throw PostgresStoreError.notBuilt("form drafts")
-    }
-    public func deleteFormDraft(slot: FormDraftSlot, actor: String) throws {
-        throw PostgresStoreError.notBuilt("form drafts")
-    }
-    public func deleteFormDrafts(slot: FormDraftSlot) throws {
-        throw PostgresStoreError.notBuilt("form drafts")
-    }
-
-    // MARK: - clinic settings (pgstore20)
-    public func clinicSettings() throws -> [String: String] {
-        throw PostgresStoreError.notBuilt("clinic settings")
-    }
-    public func setClinicSetting(name: String, value: String, actor: String) throws {
-        throw PostgresStoreError.notBuilt("clinic settings")
-    }
-    public func removeClinicSetting(name: String, actor: String) throws {
-        throw PostgresStoreError.notBuilt("clinic settings")
-    }
-    public func setLetterTemplate(name: String, body: String, actor: String, at: Date) throws {
-        throw PostgresStoreError.notBuilt("clinic settings")
-    }
-    public func resetLetterTemplate(name: String, actor: String) throws -> Bool {
-        throw PostgresStoreError.notBuilt("clinic settings")
-    }
-
-    // MARK: - letter templates (pgstore20)
-    public func letterTemplates() throws -> [String: StoredLetterTemplate] {
-        throw PostgresStoreError.notBuilt("letter templates")
-    }
-
-    // MARK: - patients and practitioners (pgstore20)
-    public func insertPatient(_ patient: Patient, actor: String, preservingID: Bool, today: LocalDate) throws -> Patient {
-        throw PostgresStoreError.notBuilt("patients and practitioners")
-    }
-    public func updatePatient(_ patient: Patient, actor: String, today: LocalDate) throws {
-        throw PostgresStoreError.notBuilt("patients and practitioners")
-    }
-    public func insertAlert(_ alert: PatientAlert, patientID: Int64, actor: String?) throws -> PatientAlert {
-        throw PostgresStoreError.notBuilt("patients and practitioners")
-    }
-    public func setAlertStatus(alertID: Int64, status: AlertStatus, dismissReason: String?, actor: String) throws {
-        throw PostgresStoreError.notBuilt("patients and practitioners")
-    }
-    public func mergePatient(keepID: Int64, otherID: Int64, actor: String, detail: String) throws -> [String: Int] {
-        throw PostgresStoreError.notBuilt("patients and practitioners")
-    }
-    public func markMerged(patientID: Int64, into keepID: Int64) throws {
-        throw PostgresStoreError.notBuilt("patients and practitioners")
-    }
-    public func insertPractitioner(_ p: Practitioner, actor: String, preservingID: Bool) throws -> Practitioner {
-        throw PostgresStoreError.notBuilt("patients and practitioners")
-    }
-    public func updatePractitioner(_ p: Practitioner, actor: String, detail: String?) throws {
-        throw PostgresStoreError.notBuilt("patients and practitioners")
     }
 
     // MARK: - visits (pgvisits20)
