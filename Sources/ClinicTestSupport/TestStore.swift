@@ -116,3 +116,21 @@ public final class TestClinicLocation: @unchecked Sendable {
         try body(connection)
     }
 }
+
+/// One value read straight from a clinic database, whichever store keeps it (what a test
+/// checks behind Knot's back): `SQLiteProbe.scalar` for a file, a query on the server for a
+/// `postgres://` location. `sql` is one scalar SELECT valid on both (count(*), a column).
+public enum StoreProbe {
+    public static func scalar(_ location: String, _ sql: String) throws -> String? {
+        guard PostgresConnectionSettings.isPostgresURL(location) else { return try SQLiteProbe.scalar(location, sql) }
+        let settings = try PostgresConnectionSettings.parse(location)
+        let password = try PostgresPassFile.password(for: settings, environment: ProcessInfo.processInfo.environment)
+        let configuration = try PostgresConnector.configuration(for: settings, password: password)
+        let logger = Logger(label: "knot.tests.probe")
+        let connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
+                                                        id: 0, logger: logger).wait()
+        defer { _ = try? connection.close().wait() }
+        let rows = try connection.query(PostgresQuery(unsafeSQL: "SELECT (\(sql))::text"), logger: logger).wait().rows
+        return try rows.first?.decode(String?.self) ?? nil
+    }
+}
