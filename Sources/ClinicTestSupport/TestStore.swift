@@ -47,6 +47,9 @@ public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Why PostgreSQL cases are skipped.
     public static let postgresSkipped = "KNOT_TEST_POSTGRES is not set (a postgres:// URL of a role that may create databases; `.ci/postgres-cluster start DIR` prints one): the PostgreSQL case is skipped"
 
+    private static let skipNoticeLock = NSLock()
+    nonisolated(unsafe) private static var skipNoticeGiven = false
+
     /// A new, empty place for a clinic on this store. On PostgreSQL without `KNOT_TEST_POSTGRES`
     /// the current test case is cancelled (skipped, saying why).
     public func newClinic() throws -> TestClinicLocation {
@@ -54,7 +57,13 @@ public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
         case .sqlite:
             return TestClinicLocation(sqliteIn: TemporaryDirectory(prefix: "knot-store-test"))
         case .postgres:
-            guard let url = Self.postgresURL else { try Test.cancel(Comment(rawValue: Self.postgresSkipped)) }
+            guard let url = Self.postgresURL else {
+                // The console does not show a cancelled case's reason: say it on stderr, once.
+                if Self.skipNoticeLock.withLock({ defer { Self.skipNoticeGiven = true }; return !Self.skipNoticeGiven }) {
+                    FileHandle.standardError.write(Data("note: \(Self.postgresSkipped)\n".utf8))
+                }
+                try Test.cancel(Comment(rawValue: Self.postgresSkipped))
+            }
             return try TestClinicLocation(postgresOn: url)
         }
     }

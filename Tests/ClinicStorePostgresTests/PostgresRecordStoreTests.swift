@@ -2,6 +2,7 @@ import Foundation
 import PostgresNIO
 import Testing
 import ClinicTestSupport
+import ClinicModel
 @testable import ClinicStorePostgres
 
 /// The PostgreSQL record store's machinery on a real server: opening (missing, foreign, newer
@@ -190,5 +191,49 @@ struct PostgresRecordStoreTests {
         }
         #expect(try settingCount(store, "after") == 1)
         try store.close()
+    }
+}
+
+/// What replaces the SQLite store's keyed row seals on PostgreSQL: Knot works as a role that
+/// does not own the tables (README, "PostgreSQL"), so it cannot rewrite the audit trail or
+/// switch a rule off, whatever client it uses.
+@Suite("PostgreSQL: Knot's working role", .enabled(if: PostgresTestServer.isConfigured, PostgresTestServer.skipped))
+struct PostgresWorkingRoleTests {
+    @Test("the working role writes records and audit events, but cannot UPDATE or DELETE audit rows, nor disable a trigger")
+    func workingRole() async throws {
+        let clinic = try TestStore.postgres.newClinic()
+        let owner = try PostgresRecordStore(url: clinic.location, create: true)
+        let role = "knot_app_" + UUID().uuidString.prefix(8).lowercased()
+        var settings = try PostgresConnectionSettings.parse(clinic.location)
+        try owner.write { tx in
+            for sql in PostgresRecordStore.workingRoleGrants(role: role, database: settings.database) {
+                try tx.execute(PostgresQuery(unsafeSQL: sql))
+            }
+        }
+        try owner.close()
+        settings.username = role
+        let app = try PostgresRecordStore(settings: settings, create: false)
+        let record = try app.write { tx in
+            try tx.execute("INSERT INTO clinic_setting (name, value) VALUES ('phone', '02 9555 0100')")
+            return try tx.appendAuditAlways(AuditEvent(actor: "amy", action: .update, entity: "clinic-setting", detail: "phone"))
+        }
+        #expect(record.event.id == 1)
+        for (sql, state) in [("UPDATE audit_event SET actor = 'mallory'", "42501"), ("DELETE FROM audit_event", "42501"),
+                             ("ALTER TABLE audit_event DISABLE TRIGGER ALL", "42501"), ("ALTER TABLE visit DISABLE TRIGGER ALL", "42501"),
+                             ("TRUNCATE audit_event", "42501")] {
+            do {
+                try app.write { tx in try tx.execute(PostgresQuery(unsafeSQL: sql)) }
+                Issue.record("the working role could run: \(sql)")
+            } catch let error as PostgresStoreError {
+                guard case .constraint(let message) = error else { Issue.record("\(sql): \(error)"); continue }
+                #expect(message.contains(state), "\(sql): \(message)")
+            }
+        }
+        #expect(try app.read { try $0.verifyAudit(anchor: nil) }.firstProblem == nil)
+        try app.close()
+        let admin = try await PostgresConnector.connect(try PostgresConnectionSettings.parse(try #require(PostgresTestServer.url)))
+        _ = clinic  // the database is dropped with `clinic`; the role is cluster-wide
+        try await admin.query(PostgresQuery(unsafeSQL: "DROP OWNED BY \(role)"), logger: PostgresTestServer.logger)
+        try await admin.close()
     }
 }
