@@ -164,6 +164,28 @@ struct PostgresRecordStoreTests {
         try store.close()
     }
 
+    @Test("16 threads appending audit events at once form one chain, with the same hashes AuditChain gives (as SQLite's)")
+    func concurrentAuditChain() throws {
+        let clinic = try TestStore.postgres.newClinic()
+        let store = try PostgresRecordStore(url: clinic.location, create: true)
+        let at = Date(timeIntervalSince1970: 1_780_000_000.123)
+        DispatchQueue.concurrentPerform(iterations: 16) { worker in
+            for n in 0..<5 {
+                _ = try? store.write { tx in
+                    try tx.appendAuditAlways(AuditEvent(at: at, actor: "w\(worker)", action: .update, entity: "clinic-setting", detail: "n\(n)"))
+                }
+            }
+        }
+        let verification = try store.read { try $0.verifyAudit(anchor: nil) }
+        #expect(verification.eventsChecked == 80)
+        #expect(verification.firstProblem == nil, "\(verification.firstProblem ?? "")")
+        var stored: [AuditRecord] = []
+        try store.read { tx in try tx.forEachAudit { stored.append($0) } }
+        let rechained = AuditChain.chain(stored.map { var e = $0.event; e.id = nil; return e })
+        #expect(rechained.map(\.hash) == stored.map(\.hash), "the stored chain is AuditChain's, event for event")
+        try store.close()
+    }
+
     @Test("a connection the server ends is dropped: that command fails cleanly, the next one reconnects")
     func lostConnection() throws {
         let clinic = try TestStore.postgres.newClinic()
