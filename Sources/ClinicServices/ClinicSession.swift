@@ -10,7 +10,8 @@ internal import ClinicStorePostgres
 /// from the operating-system user. Every use case starts with `authorize(_:)`, which checks
 /// the one table of who may do what (`ClinicAction.allowed`); without an active account,
 /// only setting up a new database is allowed. The use cases reach the records only through
-/// `database`, a `ClinicRecordStore`; only `open(path:)` and the restore name the SQLite store.
+/// `database`, a `ClinicRecordStore`; only `open(path:)` (SQLite for a path, PostgreSQL for a
+/// `postgres://` URL) and the restore name a store.
 public final class ClinicSession: Sendable {
     /// Where the records are; any `ClinicRecordStore` (the SQLite `ClinicDatabase` when opened from a path).
     public let database: any ClinicRecordStore
