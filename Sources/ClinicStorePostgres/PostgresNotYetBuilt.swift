@@ -9,11 +9,6 @@ import ClinicModel
 // Whoever builds an operation deletes its stub here and writes it in a
 // `PostgresTransaction+<Area>.swift` file. This file is a work list, not a feature.
 extension PostgresTransaction {
-    // MARK: - patients (pgstore20)
-    public func patientRecord(id: Int64) throws -> PatientRecord? {
-        throw PostgresStoreError.notBuilt("patients")
-    }
-
     // MARK: - referrals and imported documents (pgvisits20)
     public func referral(id: Int64, withLetter: Bool) throws -> Referral? {
         throw PostgresStoreError.notBuilt("referrals and imported documents")

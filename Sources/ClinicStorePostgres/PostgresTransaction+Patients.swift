@@ -388,3 +388,26 @@ extension PostgresTransaction {
         return UntrustedImport(importedAt: try timestamp(at, table: "untrusted_import", row: nil, column: "imported_at"), file: file, reason: reason)
     }
 }
+
+extension PostgresTransaction {
+    /// Everything for one patient, for export: the SQLite store's record, put together from the
+    /// per-area reads (referrals with their letters, consents, screens, visits, and the
+    /// amendments and plan versions of each visit), in the same orders.
+    public func patientRecord(id: Int64) throws -> PatientRecord? {
+        guard let p = try patient(id: id) else { return nil }
+        let visits = try visits(patientID: id)
+        let visitIDs = visits.compactMap(\.id).sorted()
+        var amendments: [Amendment] = []
+        var plans: [FollowUpPlan] = []
+        for visitID in visitIDs {
+            amendments += try self.amendments(visitID: visitID)
+            plans += try self.plans(visitID: visitID)
+        }
+        var record = PatientRecord(
+            patient: p, referrals: try referralStatuses(patientID: id, withLetters: true).map(\.referral).sorted { ($0.id ?? 0) < ($1.id ?? 0) },
+            consents: try consents(patientID: id), screens: try screens(patientID: id), visits: visits,
+            amendments: amendments.sorted { ($0.id ?? 0) < ($1.id ?? 0) }, plans: plans)
+        record.mergedInto = try mergedInto(patientID: id).flatMap { try patient(id: $0)?.recordNumber }
+        return record
+    }
+}
