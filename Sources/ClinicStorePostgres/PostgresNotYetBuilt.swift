@@ -25,7 +25,7 @@ extension PostgresTransaction {
     public func referralID(letterKey: String) throws -> Int64? {
         throw PostgresStoreError.notBuilt("referrals and imported documents")
     }
-    public func referralVersions(setID: String) throws -> [(id: Int64, version: Int?)] {
+    public func referralVersions(setID: String) throws -> [ReferralVersion] {
         throw PostgresStoreError.notBuilt("referrals and imported documents")
     }
     public func heldReferralLetter(id: Int64) throws -> HeldReferralLetter? {
@@ -57,7 +57,7 @@ extension PostgresTransaction {
     public func screens(patientID: Int64) throws -> [PrecautionScreen] {
         throw PostgresStoreError.notBuilt("consent and precaution screens")
     }
-    public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> (patientID: Int64, recordedAt: Date, validUntil: LocalDate)? {
+    public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> SafetyInForce? {
         throw PostgresStoreError.notBuilt("consent and precaution screens")
     }
     public func struckSafety(patientID: Int64) throws -> [StruckSafety] {
@@ -83,19 +83,19 @@ extension PostgresTransaction {
     public func visits(patientID: Int64) throws -> [Visit] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
-    public func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)] {
+    public func outcomes(patientID: Int64) throws -> [RecordedOutcome] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
     public func visitSummaries(patientID: Int64) throws -> [VisitSummary] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
-    public func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)] {
+    public func needlingLog(from: Date, to: Date) throws -> [NeedlingLogEntry] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
     public func lastNeedle(practitionerID: Int64) throws -> Needle? {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
-    public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
+    public func struckEntries(visitID: Int64) throws -> [StruckEntryRecord] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
     public func amendments(visitID: Int64) throws -> [Amendment] {
@@ -104,7 +104,7 @@ extension PostgresTransaction {
     public func plans(visitID: Int64) throws -> [FollowUpPlan] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
-    public func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)] {
+    public func reviewsDue(by dueBy: LocalDate) throws -> [PlannedReview] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
 
