@@ -15,6 +15,8 @@ struct PostgresFailoverTests {
     actor Ledger {
         var acknowledged: [String] = []
         var inFlight: String?
+        var stopped: String?
+        func stop(_ why: String) { stopped = why }
         func begin(_ marker: String) { inFlight = marker }
         func committed(_ marker: String) { acknowledged.append(marker); inFlight = nil }
     }
@@ -38,8 +40,17 @@ struct PostgresFailoverTests {
 
     @Test(.timeLimit(.minutes(3)))
     func everyAcknowledgedCommitSurvivesTheKillOfThePrimary() async throws {
-        let pair = try PostgresStandbyPair.start()
-        defer { pair.stop() }
+        let pair = try await PostgresStandbyPair.start()
+        do {
+            try await failOver(pair)
+        } catch {
+            await pair.stop()
+            throw error
+        }
+        await pair.stop()
+    }
+
+    private func failOver(_ pair: PostgresStandbyPair) async throws {
 
         let setup = try await PostgresConnector.connect(pair.primary, logger: Self.logger)
         try await PostgresMigrations.migrate(setup, logger: Self.logger)
@@ -73,21 +84,28 @@ struct PostgresFailoverTests {
                 do {
                     try await Self.writeVisit(writerConnection, patient: patient, practitioner: practitioner, marker: marker)
                 } catch {
+                    await ledger.stop("\(PostgresServerError(error))")
                     return
                 }
                 await ledger.committed(marker)
                 index += 1
             }
         }
-        while await ledger.acknowledged.count < 25 { try await Task.sleep(for: .milliseconds(5)) }
-        try pair.killPrimary()
+        while await ledger.acknowledged.count < 25 {
+            if let why = await ledger.stopped {
+                Issue.record("the writer stopped before the kill: \(why)")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await pair.killPrimary()
         await writer.value
         for connection in [setup, open, writerConnection] { try? await connection.close() }
         let acknowledged = await ledger.acknowledged
         let inDoubt = await ledger.inFlight
         #expect(inDoubt != nil, "the writer was inside a transaction when its server died")
 
-        try pair.promoteStandby()
+        try await pair.promoteStandby()
         let promoted = try await PostgresConnector.connect(pair.standby, logger: Self.logger)
         let present = Set(try await promoted.strings("SELECT notes FROM visit"))
         for marker in acknowledged {

@@ -27,13 +27,13 @@ struct PostgresStandbyPair {
     let standby: PostgresConnectionSettings
 
     /// Starts both servers; the database `knot_test` exists on the primary and is replicated.
-    static func start() throws -> PostgresStandbyPair {
+    static func start() async throws -> PostgresStandbyPair {
         let directory = "/tmp/knot-failover-" + UUID().uuidString.prefix(8).lowercased()
         let output: String
         do {
-            output = try run("start", directory)
+            output = try await run("start", directory)
         } catch {
-            _ = try? run("stop", directory)
+            _ = try? await run("stop", directory)
             throw error
         }
         var urls: [String: String] = [:]
@@ -47,20 +47,20 @@ struct PostgresStandbyPair {
     }
 
     /// Kills the primary's postmaster with SIGKILL (no shutdown, no checkpoint: a machine dying).
-    func killPrimary() throws {
-        let pid = try Self.run("pid", directory).trimmingCharacters(in: .whitespacesAndNewlines)
+    func killPrimary() async throws {
+        let pid = try await Self.run("pid", directory).trimmingCharacters(in: .whitespacesAndNewlines)
         let number = try #require(Int32(pid), "the primary's pid, got '\(pid)'")
         #expect(kill(number, SIGKILL) == 0, "kill -9 \(number)")
     }
 
     /// Promotes the standby and waits until it accepts writes.
-    func promoteStandby() throws {
-        _ = try Self.run("promote", directory)
+    func promoteStandby() async throws {
+        _ = try await Self.run("promote", directory)
     }
 
     /// Stops whatever still runs and removes the folder.
-    func stop() {
-        _ = try? Self.run("stop", directory)
+    func stop() async {
+        _ = try? await Self.run("stop", directory)
     }
 
     struct ScriptFailed: Error, CustomStringConvertible {
@@ -70,8 +70,14 @@ struct PostgresStandbyPair {
         var description: String { "postgres-standby \(arguments.joined(separator: " ")) exited \(status): \(output)" }
     }
 
+    /// Runs the script on a thread of its own: waiting for it must not hold one of the few
+    /// threads Swift concurrency (and every other test) runs on.
     @discardableResult
-    static func run(_ arguments: String...) throws -> String {
+    static func run(_ arguments: String...) async throws -> String {
+        try await BlockingWork.run { try runBlocking(arguments) }
+    }
+
+    private static func runBlocking(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script] + arguments
@@ -81,11 +87,37 @@ struct PostgresStandbyPair {
         process.standardError = out
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let status = BlockingWork.exitStatus(of: process)
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw ScriptFailed(arguments: arguments, status: process.terminationStatus, output: text)
+        guard status == 0 else {
+            throw ScriptFailed(arguments: arguments, status: status, output: text)
         }
         return text
+    }
+}
+
+/// Blocking work (a child process and its pipes) on a thread of its own, awaited.
+enum BlockingWork {
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.start()
+        }
+    }
+
+    /// The exit status of a finished child, reaped here with waitpid: Foundation's
+    /// `waitUntilExit` was seen never to return in the test runner (the child left a zombie).
+    static func exitStatus(of process: Process) -> Int32 {
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(process.processIdentifier, &status, 0)
+            if reaped == process.processIdentifier { break }
+            if reaped == -1 && errno == EINTR { continue }
+            // Foundation reaped it first.
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        // WIFEXITED / WEXITSTATUS, else 128 + the signal, as a shell reports it.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }
