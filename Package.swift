@@ -45,7 +45,8 @@ let package = Package(
         // SplitMix64, the one deterministic random source (demo clinic, benchmarks, tests).
         .target(name: "SeededRandom"),
 
-        .target(name: "ClinicModel"),
+        // The model; swift-crypto for the audit chain's SHA-256 (AuditChain, one function for every store).
+        .target(name: "ClinicModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
         .target(
             name: "ClinicStore",
@@ -73,10 +74,10 @@ let package = Package(
         .target(
             name: "ClinicServices",
             dependencies: [
-                "ClinicModel", "ClinicStore", "ClinicXML", "FollowUpPlans",
+                "ClinicModel", "ClinicStore", "ClinicStorePostgres", "ClinicXML", "FollowUpPlans",
                 .product(name: "Logging", package: "swift-log"),
             ]
-            // ClinicStore is imported `internal` only: no store type is in the services' public
+            // ClinicStore and ClinicStorePostgres are imported `internal` only: no store type is in the services' public
             // API, and the front end and `knot` reach the records through the use cases alone.
         ),
         // The demo clinic and the synthetic generator behind the benchmarks.
@@ -100,7 +101,8 @@ let package = Package(
         ),
         .target(
             name: "ClinicTestSupport",
-            dependencies: ["ClinicModel", "ClinicStore", "ClinicServices", "TerminalKit"]
+            dependencies: ["ClinicModel", "ClinicStore", "ClinicServices", "TerminalKit", "ClinicStorePostgres",
+                           .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
 
         .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel"]),

@@ -6,8 +6,8 @@ internal import ClinicStore
 /// visits, plans, the audit trail and kept form drafts, all from one consistent snapshot.
 ///
 /// ClinicServices owns this protocol so that the use cases never name a storage engine: the
-/// SQLite store (`StoreTransaction`, see SQLiteRecordStore.swift) is one conformance, and a
-/// PostgreSQL store for multi-site clinics can be another. The requirements are the store's
+/// SQLite store (`StoreTransaction`, see SQLiteRecordStore.swift) is one conformance, the
+/// PostgreSQL store's `PostgresTransaction` (PostgresRecordStore+Services.swift) another. The requirements are the store's
 /// operations the use cases call today, with the same names and meaning; the forms with fewer
 /// arguments (`patientCount()`, `referralStatuses(patientID:)`...) are in the extension below,
 /// with the same defaults as the SQLite store's.

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// ClinicServices owns this protocol so that every use case reaches storage through it and none
 /// names an engine. `ClinicDatabase` (SQLite through GRDB) conforms in SQLiteRecordStore.swift;
-/// a PostgreSQL store for multi-site clinics can stand beside it without touching a use case.
+/// the PostgreSQL store for clinic groups (`PostgresRecordStore`, PostgresRecordStore+Services.swift)
+/// stands beside it without touching a use case.
 /// Each `read` and `write` closure is one transaction: a write lands whole or not at all, with
 /// its audit rows; a read sees one consistent snapshot.
 ///

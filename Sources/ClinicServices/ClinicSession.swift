@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ClinicModel
 internal import ClinicStore
+internal import ClinicStorePostgres
 
 /// Who is working, on which database: every use case runs in a session.
 ///
@@ -9,7 +10,8 @@ internal import ClinicStore
 /// from the operating-system user. Every use case starts with `authorize(_:)`, which checks
 /// the one table of who may do what (`ClinicAction.allowed`); without an active account,
 /// only setting up a new database is allowed. The use cases reach the records only through
-/// `database`, a `ClinicRecordStore`; only `open(path:)` and the restore name the SQLite store.
+/// `database`, a `ClinicRecordStore`; only `open(path:)` (SQLite for a path, PostgreSQL for a
+/// `postgres://` URL) and the restore name a store.
 public final class ClinicSession: Sendable {
     /// Where the records are; any `ClinicRecordStore` (the SQLite `ClinicDatabase` when opened from a path).
     public let database: any ClinicRecordStore
@@ -63,7 +65,7 @@ public final class ClinicSession: Sendable {
 
     private static func openStore(path: String, handle: String?, create: Bool,
                                   environment: [String: String]) throws -> ClinicSession {
-        let db = try ClinicDatabase(path: path, create: create)
+        let db = try openRecordStore(at: path, create: create, environment: environment)
         let osUser = environment["USER"] ?? environment["LOGNAME"]
         // Every date and time this process shows, writes or exports is in the clinic's zone.
         ClinicTimeZone.use(try db.read { tx in try ClinicSession.storedTimeZone(tx) })
@@ -88,9 +90,22 @@ public final class ClinicSession: Sendable {
                              logger: Logger(label: "knot"), maintenance: false, pendingHandle: handle)
     }
 
+    /// The store for a location: PostgreSQL for a `postgres://` or `postgresql://` URL (a clinic
+    /// group's server; `create` runs its migrations, as `knot init` does), else the SQLite file
+    /// at that path. Either refuses an uninitialised location when not creating, and a database
+    /// of a newer Knot, with the same errors.
+    static func openRecordStore(at location: String, create: Bool, environment: [String: String]) throws -> any ClinicRecordStore {
+        if PostgresConnectionSettings.isPostgresURL(location) {
+            return try PostgresRecordStore(url: location, create: create, environment: environment)
+        }
+        return try ClinicDatabase(path: location, create: create)
+    }
+
     /// Whether opening this session created its database (a new, empty clinic at the path).
     public var createdItsDatabase: Bool {
-        (((database as? any StorageErrorsMapped)?.underlyingStore ?? database) as? ClinicDatabase)?.createdHere ?? false
+        let store = (database as? any StorageErrorsMapped)?.underlyingStore ?? database
+        if let postgres = store as? PostgresRecordStore { return postgres.createdHere }
+        return (store as? ClinicDatabase)?.createdHere ?? false
     }
 
     static let howToBeAdded = howToBeAdded(as: nil)

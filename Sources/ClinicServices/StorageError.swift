@@ -1,6 +1,7 @@
 import Foundation
 import ClinicModel
 internal import ClinicStore
+internal import ClinicStorePostgres
 
 /// Why the record store refused to open or to write, in words a practitioner can act on: what
 /// the use cases throw for a storage problem, whichever store keeps the records. A store's own
@@ -37,6 +38,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case busy
     /// A value read back cannot be what its column holds (changed outside Knot, or damaged).
     case damaged(table: String, row: String, column: String, problem: String)
+    /// The operation works on an SQLite clinic but is not built on PostgreSQL yet (issue 20);
+    /// its transaction is rolled back. `knot` exits 74, as for an I/O failure.
+    case notBuilt(operation: String)
 
     /// Whether a write failed for want of room (disk full, a file-size limit, a failing disk),
     /// as opposed to a rule refusing the data.
@@ -46,7 +50,10 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The store's words, unchanged: the store keeps the one wording of each.
-    public var description: String { store.description }
+    public var description: String {
+        if case .notBuilt(let operation) = self { return PostgresStoreError.notBuilt(operation: operation).description }
+        return store.description
+    }
 
     /// The same error as the SQLite store words it.
     private var store: StoreError {
@@ -66,6 +73,27 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notWritable(let p, let r): .notWritable(path: p, reason: r)
         case .busy: .busy
         case .damaged(let t, let r, let c, let p): .damaged(table: t, row: r, column: c, problem: p)
+        case .notBuilt(let operation): .writeFailed(reason: operation)  // worded by `description`, never by this
+        }
+    }
+
+    /// The same error from the PostgreSQL store (its cases are the SQLite store's, plus `notBuilt`).
+    init(_ e: PostgresStoreError) {
+        switch e {
+        case .notAKnotDatabase(let p): self = .notAKnotDatabase(path: p)
+        case .newerDatabase(let p, let m): self = .newerDatabase(path: p, unknownMigrations: m)
+        case .missing(let p): self = .missing(path: p)
+        case .cannotOpen(let p, let r): self = .cannotOpen(path: p, reason: r)
+        case .notFound(let en, let k): self = .notFound(entity: en, key: k)
+        case .duplicate(let en, let f, let v): self = .duplicate(entity: en, field: f, value: v)
+        case .constraint(let m): self = .constraint(message: m)
+        case .invalid(let v): self = .invalid(v)
+        case .draftConflict(let id): self = .draftConflict(visitID: id)
+        case .writeFailed(let r): self = .writeFailed(reason: r)
+        case .readOnly(let p): self = .readOnly(path: p)
+        case .busy: self = .busy
+        case .damaged(let t, let r, let c, let p): self = .damaged(table: t, row: r, column: c, problem: p)
+        case .notBuilt(let operation): self = .notBuilt(operation: operation)
         }
     }
 
@@ -92,7 +120,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `error` as the use cases throw it: a store error becomes a `StorageError`; any other
     /// error (a refusal, a validation) is returned as it is.
     static func mapped(_ error: Error) -> Error {
-        (error as? StoreError).map(StorageError.init) ?? error
+        if let e = error as? StoreError { return StorageError(e) }
+        if let e = error as? PostgresStoreError { return StorageError(e) }
+        return error
     }
 
     /// Runs `body`, throwing any store error as a `StorageError`.

@@ -4,53 +4,13 @@ import Crypto
 import GRDBSQLite
 import ClinicModel
 
-/// How Knot chains audit events: each row's SHA-256 covers its id, every field and the previous
-/// row's hash; the first row links to 64 zeros. Public so that exports made elsewhere (tests,
-/// other tools) can build a chain this store verifies.
-public enum AuditChain {
-    public static let genesisHash = String(repeating: "0", count: 64)
-
-    /// The hash of an event at `id` following `prevHash` (lower-case hex).
-    public static func hash(id: Int64, event: AuditEvent, prevHash: String) -> String {
-        StoreTransaction.auditHash(id: id, event: event, prevHash: prevHash)
-    }
-
-    /// Chains events in order, numbering them from 1.
-    public static func chain(_ events: [AuditEvent]) -> [AuditRecord] {
-        var prev = genesisHash
-        return events.enumerated().map { i, e in
-            var event = e
-            event.id = Int64(i + 1)
-            event.at = StoreTransaction.truncated(event.at)
-            let h = hash(id: Int64(i + 1), event: event, prevHash: prev)
-            defer { prev = h }
-            return AuditRecord(event: event, prevHash: prev, hash: h)
-        }
-    }
-}
-
 extension StoreTransaction {
     static let genesisHash = AuditChain.genesisHash
 
-    /// The canonical bytes an audit row's hash covers (its id, every field and the previous hash).
+    /// The hash of an audit row (`AuditChain.hash`, the one function both stores call).
     static func auditHash(id: Int64, event: AuditEvent, prevHash: String) -> String {
-        let fields: [String?] = [
-            String(id), String(Int64((event.at.timeIntervalSince1970 * 1000).rounded())), event.actor,
-            event.action.rawValue, event.entity, event.entityID.map(String.init),
-            event.patientID.map(String.init), event.detail, prevHash,
-        ]
-        let canonical = (try? StoreTransaction.json.encode(fields)) ?? Data()
-        // Lower-case hex by table: `String(format: "%02x")` per byte was 10% of filing a letter.
-        var hex: [UInt8] = []
-        hex.reserveCapacity(2 * SHA256.byteCount)
-        for byte in SHA256.hash(data: canonical) {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        AuditChain.hash(id: id, event: event, prevHash: prevHash)
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Appends an event to the chain (in the caller's transaction).
     @discardableResult

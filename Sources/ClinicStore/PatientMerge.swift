@@ -10,40 +10,20 @@ extension StoreTransaction {
     /// `patient` itself (by id) and records already merged into another are left out; archived
     /// patients are included (a returning patient is often archived).
     public func duplicateCandidates(of patient: Patient) throws -> [DuplicateCandidate] {
-        var reasons: [Int64: [String]] = [:]
-        var order: [Int64] = []
-        func note(_ id: Int64, _ reason: String) {
-            if id == patient.id { return }
-            if reasons[id] == nil { order.append(id) }
-            if reasons[id]?.contains(reason) != true { reasons[id, default: []].append(reason) }
-        }
+        var holders: [(PatientIdentifier, Int64)] = []
         for ident in patient.identifiers {
-            if let id = try patientID(identifier: ident) { note(id, "same \(ident.system.rawValue) identifier \(ident.value)") }
+            if let id = try patientID(identifier: ident) { holders.append((ident, id)) }
         }
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, family_name, given_names FROM patient WHERE date_of_birth = ? AND merged_into IS NULL ORDER BY id
             """), arguments: [patient.dateOfBirth])
-        let family = Self.foldedName(patient.familyName), given = Self.foldedName(patient.givenNames)
-        let firstGiven = given.split(separator: " ").first.map(String.init) ?? given
-        for plain in rows {
+        let born = try rows.map { plain in
             let row = plain.checked("patient")
-            let id: Int64 = try row["id"]
-            let otherFamily = Self.foldedName(try row["family_name"]), otherGiven = Self.foldedName(try row["given_names"])
-            let otherFirstGiven = otherGiven.split(separator: " ").first.map(String.init) ?? otherGiven
-            if !family.isEmpty, otherFamily == family {
-                note(id, "same family name and date of birth")
-            } else if Self.withinOneEdit(family, otherFamily) {
-                note(id, "family name one letter apart, same date of birth")
-            }
-            if !firstGiven.isEmpty, otherFirstGiven == firstGiven || otherGiven == given {
-                note(id, "same given name and date of birth")
-            } else if Self.withinOneEdit(given, otherGiven) || Self.withinOneEdit(firstGiven, otherFirstGiven) {
-                note(id, "given name one letter apart, same date of birth")
-            }
+            return try DuplicateMatching.Born(id: row["id"], familyName: row["family_name"], givenNames: row["given_names"])
         }
-        return try order.compactMap { id in
+        return try DuplicateMatching.candidates(of: patient, identifierHolders: holders, bornSameDay: born).compactMap { id, reasons in
             guard let p = try self.patient(id: id), try mergedInto(patientID: id) == nil else { return nil }
-            return DuplicateCandidate(patient: PatientSummary(p), reasons: reasons[id] ?? [])
+            return DuplicateCandidate(patient: PatientSummary(p), reasons: reasons)
         }
     }
 
@@ -107,26 +87,5 @@ extension StoreTransaction {
                                                           arguments: [id]) ?? 0
         }
         return counts
-    }
-
-    /// A name folded for comparison: case and accents removed, punctuation to spaces, single spaces.
-    static func foldedName(_ s: String) -> String {
-        let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
-        let kept = String(String.UnicodeScalarView(folded.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? $0 : " " }))
-        return kept.split(separator: " ").joined(separator: " ")
-    }
-
-    /// Whether two non-empty names are at most one insertion, deletion or substitution apart.
-    static func withinOneEdit(_ a: String, _ b: String) -> Bool {
-        let x = Array(a), y = Array(b)
-        guard !x.isEmpty, !y.isEmpty, abs(x.count - y.count) <= 1 else { return false }
-        var i = 0, j = 0, edits = 0
-        while i < x.count, j < y.count {
-            if x[i] == y[j] { i += 1; j += 1; continue }
-            edits += 1
-            if edits > 1 { return false }
-            if x.count > y.count { i += 1 } else if y.count > x.count { j += 1 } else { i += 1; j += 1 }
-        }
-        return edits + (x.count - i) + (y.count - j) <= 1
     }
 }

@@ -54,9 +54,7 @@ public struct StoreTransaction {
     }
 
     /// Dates are kept to the millisecond, so what is read back equals what an export wrote.
-    static func truncated(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
-    }
+    static func truncated(_ date: Date) -> Date { AuditChain.truncated(date) }
 
     func lastID() -> Int64 { db.lastInsertedRowID }
 }

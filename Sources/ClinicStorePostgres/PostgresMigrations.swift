@@ -21,95 +21,107 @@ public enum PostgresMigrations {
     @discardableResult
     public static func migrate(_ connection: PostgresConnection, migrations: [PGMigration] = all,
                                logger: Logger = Logger(label: "knot.postgres.migrations")) async throws(PostgresMigrationError) -> [String] {
+        try migrateBlocking(connection, migrations: migrations, logger: logger)
+    }
+
+    /// The names of the migrations recorded in the database, in the order they were applied.
+    public static func applied(_ connection: PostgresConnection,
+                               logger: Logger = Logger(label: "knot.postgres.migrations")) async throws(PostgresMigrationError) -> [String] {
+        try appliedBlocking(connection, logger: logger)
+    }
+
+    /// `migrate`, waiting on the connection's event loop from a thread that is not one: the
+    /// record store's synchronous API (PostgresRecordStore) runs migrations this way.
+    @discardableResult
+    public static func migrateBlocking(_ connection: PostgresConnection, migrations: [PGMigration] = all,
+                                       logger: Logger = Logger(label: "knot.postgres.migrations")) throws(PostgresMigrationError) -> [String] {
         // Only when the table is missing: a role that does not own the schema (knot_app, see
         // docs/postgres-app-role.sql) may not even run CREATE TABLE IF NOT EXISTS.
-        let exists = try await select(connection, logger: logger, during: "looking for \(table)",
-                                      "SELECT to_regclass(\(literal(table)))::text WHERE to_regclass(\(literal(table))) IS NOT NULL")
+        let exists = try select(connection, logger: logger, during: "looking for \(table)",
+                                "SELECT to_regclass(\(literal(table)))::text WHERE to_regclass(\(literal(table))) IS NOT NULL")
         if exists.isEmpty {
-            try await run(connection, logger: logger, during: "creating \(table)", statements: [
+            try run(connection, logger: logger, during: "creating \(table)", statements: [
                 "SELECT pg_advisory_xact_lock(\(lockKey))",
                 "CREATE TABLE IF NOT EXISTS \(table) (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
             ])
         }
         let known = Set(migrations.map(\.name))
-        let recorded = try await applied(connection, logger: logger)
+        let recorded = try appliedBlocking(connection, logger: logger)
         if let unknown = recorded.first(where: { !known.contains($0) }) {
             throw .newerDatabase(migration: unknown)
         }
         var done: [String] = []
         for migration in migrations where !recorded.contains(migration.name) {
             for name in migration.requiredExtensions {
-                let rows = try await select(connection, logger: logger, during: "checking extension \(name)",
-                                            "SELECT name FROM pg_available_extensions WHERE name = \(literal(name))")
+                let rows = try select(connection, logger: logger, during: "checking extension \(name)",
+                                      "SELECT name FROM pg_available_extensions WHERE name = \(literal(name))")
                 if rows.isEmpty { throw .extensionMissing(name: name, migration: migration.name) }
             }
-            let ran = try await transaction(connection, logger: logger, migration: migration)
+            let ran = try transaction(connection, logger: logger, migration: migration)
             if ran { done.append(migration.name) }
         }
         return done
     }
 
-    /// The names of the migrations recorded in the database, in the order they were applied.
-    public static func applied(_ connection: PostgresConnection,
-                               logger: Logger = Logger(label: "knot.postgres.migrations")) async throws(PostgresMigrationError) -> [String] {
-        try await select(connection, logger: logger, during: "reading \(table)",
-                         "SELECT name FROM \(table) ORDER BY applied_at, name")
+    /// `applied`, blocking (see `migrateBlocking`).
+    public static func appliedBlocking(_ connection: PostgresConnection,
+                                       logger: Logger = Logger(label: "knot.postgres.migrations")) throws(PostgresMigrationError) -> [String] {
+        try select(connection, logger: logger, during: "reading \(table)",
+                   "SELECT name FROM \(table) ORDER BY applied_at, name")
+    }
+
+    /// Runs one statement and waits for its rows.
+    private static func sql(_ connection: PostgresConnection, _ text: String, logger: Logger) throws -> PostgresQueryResult {
+        try connection.query(PostgresQuery(unsafeSQL: text), logger: logger).wait()
     }
 
     /// Runs one migration in its own transaction; false when another process applied it first.
-    private static func transaction(_ connection: PostgresConnection, logger: Logger, migration: PGMigration) async throws(PostgresMigrationError) -> Bool {
+    private static func transaction(_ connection: PostgresConnection, logger: Logger, migration: PGMigration) throws(PostgresMigrationError) -> Bool {
         do {
-            try await connection.query("BEGIN", logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(\(lockKey))"), logger: logger)
-            let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT name FROM \(table) WHERE name = \(literal(migration.name))"), logger: logger)
-            var already = false
-            for try await _ in rows { already = true }
-            if already {
-                try await connection.query("ROLLBACK", logger: logger)
+            _ = try sql(connection, "BEGIN", logger: logger)
+            _ = try sql(connection, "SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            let rows = try sql(connection, "SELECT name FROM \(table) WHERE name = \(literal(migration.name))", logger: logger)
+            if !rows.rows.isEmpty {
+                _ = try sql(connection, "ROLLBACK", logger: logger)
                 return false
             }
-            for (index, sql) in migration.statements.enumerated() {
+            for (index, statement) in migration.statements.enumerated() {
                 do {
-                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                    _ = try sql(connection, statement, logger: logger)
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    _ = try? sql(connection, "ROLLBACK", logger: logger)
                     throw PostgresMigrationError.failed(migration: migration.name, statement: index + 1,
                                                         detail: PostgresServerError(error).description)
                 }
             }
-            try await connection.query(
-                PostgresQuery(unsafeSQL: "INSERT INTO \(table) (name) VALUES (\(literal(migration.name)))"), logger: logger)
-            try await connection.query("COMMIT", logger: logger)
+            _ = try sql(connection, "INSERT INTO \(table) (name) VALUES (\(literal(migration.name)))", logger: logger)
+            _ = try sql(connection, "COMMIT", logger: logger)
             logger.debug("applied migration", metadata: ["migration": "\(migration.name)"])
             return true
         } catch let error as PostgresMigrationError {
             throw error
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? sql(connection, "ROLLBACK", logger: logger)
             throw .failed(migration: migration.name, statement: 0, detail: PostgresServerError(error).description)
         }
     }
 
     private static func run(_ connection: PostgresConnection, logger: Logger, during: String,
-                            statements: [String]) async throws(PostgresMigrationError) {
+                            statements: [String]) throws(PostgresMigrationError) {
         do {
-            try await connection.query("BEGIN", logger: logger)
-            for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
-            try await connection.query("COMMIT", logger: logger)
+            _ = try sql(connection, "BEGIN", logger: logger)
+            for statement in statements { _ = try sql(connection, statement, logger: logger) }
+            _ = try sql(connection, "COMMIT", logger: logger)
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? sql(connection, "ROLLBACK", logger: logger)
             throw .failed(migration: during, statement: 0, detail: PostgresServerError(error).description)
         }
     }
 
     private static func select(_ connection: PostgresConnection, logger: Logger, during: String,
-                               _ sql: String) async throws(PostgresMigrationError) -> [String] {
+                               _ text: String) throws(PostgresMigrationError) -> [String] {
         do {
-            var names: [String] = []
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-            for try await name in rows.decode(String.self) { names.append(name) }
-            return names
+            return try sql(connection, text, logger: logger).rows.map { try $0.decode(String.self) }
         } catch {
             throw .failed(migration: during, statement: 0, detail: PostgresServerError(error).description)
         }

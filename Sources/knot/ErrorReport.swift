@@ -36,7 +36,7 @@ enum ErrorReport {
             case .cannotOpen: return .cannotCreate
             case .notFound, .missing: return .missingInput
             case .duplicate, .constraint, .invalid, .draftConflict: return .refused
-            case .writeFailed: return .io
+            case .writeFailed, .notBuilt: return .io
             case .readOnly, .notWritable: return .notPermitted
             case .busy: return .busy
             }

@@ -5,7 +5,8 @@ import ClinicServices
 import ClinicTestSupport
 
 /// Every use case for every kind of account, on a real database: the session allows exactly
-/// what this matrix (written out here, apart from the code's table) says.
+/// what this matrix (written out here, apart from the code's table) says. Runs on every store
+/// (`TestStore.all`: SQLite, and PostgreSQL when KNOT_TEST_POSTGRES names a server).
 @Suite("who may do what: the role × action matrix")
 struct PermissionMatrixTests {
     /// R reception, P practitioner, A administrator: who may.
@@ -26,10 +27,10 @@ struct PermissionMatrixTests {
         #expect(Set(Self.matrix.keys) == Set(ClinicAction.allCases))
     }
 
-    @Test("each account may do exactly what its roles allow; nobody and the deactivated, nothing")
-    func matrix() throws {
-        let dir = TemporaryDirectory(prefix: "knot-permissions")
-        let path = dir.file("clinic.sqlite")
+    @Test("each account may do exactly what its roles allow; nobody and the deactivated, nothing", arguments: TestStore.all)
+    func matrix(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let path = clinic.location
         let setup = try ClinicSession.open(path: path, handle: "", environment: [:])
         try setup.setUpClinic(firstAccount: Practitioner(handle: "boss", name: "Bo Boss", profession: .physiotherapist))
         let boss = try ClinicSession.open(path: path, handle: "boss", environment: [:])
@@ -63,10 +64,10 @@ struct PermissionMatrixTests {
         #expect(throws: ServiceError.self) { try ClinicSession.open(path: path, handle: "stranger", environment: [:]) }
     }
 
-    @Test("reception cannot make an account; an administrator at the desk cannot make a practitioner")
-    func grants() throws {
-        let dir = TemporaryDirectory(prefix: "knot-grants")
-        let path = dir.file("clinic.sqlite")
+    @Test("reception cannot make an account; an administrator at the desk cannot make a practitioner", arguments: TestStore.all)
+    func grants(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let path = clinic.location
         try ClinicSession.open(path: path, handle: "", environment: [:])
             .setUpClinic(firstAccount: Practitioner(handle: "boss", name: "Bo Boss", profession: .physiotherapist))
         let boss = try ClinicSession.open(path: path, handle: "boss", environment: [:])

@@ -64,29 +64,41 @@ struct ClinicSettingsTests {
         #expect(try ok("plan", visit).stdout.contains("Harbour Physio"))
     }
 
-    @Test("a broken setting is refused whole (exit 1, as every refused value) naming option, value and rule; nothing changes")
-    func brokenSettingsRefusedWhole() throws {
+    /// `knot` on `clinic`, which must succeed.
+    @discardableResult
+    static func ok(_ clinic: EndToEndClinic, _ args: String..., as who: String = "amy") throws -> KnotProcess.Result {
+        let r = try clinic.knot(args, as: who)
+        try #require(r.status == 0, "knot \(args.joined(separator: " ")): \(r.stderr)")
+        return r
+    }
+
+    @Test("a broken setting is refused whole (exit 1, as every refused value) naming option, value and rule; nothing changes",
+          arguments: TestStore.all)
+    func brokenSettingsRefusedWhole(store: TestStore) throws {
+        let clinic = try EndToEndClinic(store: store)
         try clinic.setUp()
-        try ok("clinic", "set", "--name", "Harbour Physio")
+        try Self.ok(clinic, "clinic", "set", "--name", "Harbour Physio")
         let r = try clinic.knot(["clinic", "set", "--name", "Other", "--email", "nobody", "--emergency-number", "9"])
         #expect(r.status == 1, "a refused value, as everywhere in knot")
         #expect(r.stderr.contains("--email"))
         #expect(r.stderr.contains("'nobody'"))
         #expect(r.stderr.contains("--emergency-number"))
-        #expect(try ok("clinic", "show").stdout.contains("Name: Harbour Physio\n"))
+        #expect(try Self.ok(clinic, "clinic", "show").stdout.contains("Name: Harbour Physio\n"))
         let days = try clinic.knot(["clinic", "set", "--open-days", "funday"])
         #expect(days.status == 1)
         #expect(days.stderr.contains("--open-days"))
     }
 
-    @Test("only an administrator changes the clinic's settings (exit 77); the change is audited")
-    func administratorsOnly() throws {
+    @Test("only an administrator changes the clinic's settings (exit 77); the change is audited", arguments: TestStore.all)
+    func administratorsOnly(store: TestStore) throws {
+        let clinic = try EndToEndClinic(store: store)
         try clinic.setUp()
         let r = try clinic.knot(["clinic", "set", "--phone", "02 9555 0100"], as: "rec")
         #expect(r.status == 77)
-        try ok("clinic", "set", "--phone", "02 9555 0100")
-        let audit = try ok("audit", "log").stdout
+        try Self.ok(clinic, "clinic", "set", "--phone", "02 9555 0100")
+        let audit = try Self.ok(clinic, "audit", "log").stdout
         #expect(audit.contains("phone: 02 9555 0100"))
+        #expect(try Self.ok(clinic, "audit", "verify").stdout.contains("Audit trail intact"))
     }
 
     @Test("open Monday to Friday: a review that falls on Sunday moves to Monday; review rules are settings")

@@ -8,7 +8,18 @@ import ClinicTestSupport
 /// one reception user (`rec`), and helpers to write referral letters to import.
 struct EndToEndClinic {
     let home = TemporaryDirectory(prefix: "knot-rel")
-    var db: String { home.file("clinic.sqlite") }
+    /// The clinic's place on another store (`init(store:)`), or nil for `clinic.sqlite` in `home`.
+    let place: TestClinicLocation?
+    /// What `--database` / `KNOT_DATABASE` is: the SQLite file, or a `postgres://` URL.
+    var db: String { place?.location ?? home.file("clinic.sqlite") }
+
+    init() { place = nil }
+
+    /// A clinic on `store` (a conformance test's argument: `@Test(arguments: TestStore.all)`);
+    /// read its rows behind Knot's back with `StoreProbe.scalar(clinic.db, ...)`.
+    init(store: TestStore) throws {
+        place = store == .sqlite ? nil : try store.newClinic()
+    }
 
     @discardableResult
     func knot(_ args: [String], as practitioner: String? = "amy", database: String? = nil,

@@ -6,16 +6,17 @@ import ClinicTestSupport
 /// silently started an empty clinic. Driven through the built `knot`.
 @Suite("duplicate patients and merge, end to end")
 struct PatientDuplicateEndToEndTests {
-    @Test("a patient with the same birth date and a similar name is refused with the candidates; --allow-duplicate registers")
-    func duplicateRefusedThenAllowed() throws {
-        let clinic = EndToEndClinic()
+    @Test("a patient with the same birth date and a similar name is refused with the candidates; --allow-duplicate registers",
+          arguments: TestStore.all)
+    func duplicateRefusedThenAllowed(store: TestStore) throws {
+        let clinic = try EndToEndClinic(store: store)
         try clinic.setUp()
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
         let again = try clinic.knot(["patient", "add", "--given", "JO", "--family", "Smíth", "--dob", "1980-05-17"])
         #expect(again.status == 1)
         #expect(again.stderr.contains("K1  Smith, Jo  born 1980-05-17  (same family name and date of birth; same given name and date of birth)"), "\(again.stderr)")
         #expect(again.stderr.contains("--allow-duplicate"))
-        #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "1")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "1")
 
         let typo = try clinic.knot(["patient", "add", "--given", "Jo", "--family", "Smyth", "--dob", "1980-05-17"])
         #expect(typo.status == 1, "one letter apart is a candidate too")
@@ -24,15 +25,15 @@ struct PatientDuplicateEndToEndTests {
         let confirmed = try clinic.knot(["patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K2",
                                          "--allow-duplicate"])
         #expect(confirmed.status == 0, "\(confirmed.stderr)")
-        #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "2")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "2")
 
         let other = try clinic.knot(["patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1981-05-17", "--record", "K3"])
         #expect(other.status == 0, "another birth date is another person: \(other.stderr)")
     }
 
-    @Test("the same identifier is refused with its holder, and --allow-duplicate cannot share it")
-    func identifierDuplicate() throws {
-        let clinic = EndToEndClinic()
+    @Test("the same identifier is refused with its holder, and --allow-duplicate cannot share it", arguments: TestStore.all)
+    func identifierDuplicate(store: TestStore) throws {
+        let clinic = try EndToEndClinic(store: store)
         try clinic.setUp()
         #expect(try clinic.knot(["patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1",
                                  "--id", "medicare:2951234561"]).status == 0)
@@ -42,7 +43,7 @@ struct PatientDuplicateEndToEndTests {
         let forced = try clinic.knot(["patient", "add", "--given", "Mary", "--family", "Jones", "--dob", "1950-03-04",
                                       "--id", "medicare:2951234561", "--allow-duplicate"])
         #expect(forced.status == 1)
-        #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "1")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "1")
     }
 
     @Test("knot patient merge moves every row, signed visits too, archives the other record as merged, and is audited")

@@ -1,0 +1,171 @@
+import Foundation
+import ClinicModel
+
+// The work list of the PostgreSQL store: every operation of ClinicServices' `ClinicRecordReader`
+// / `ClinicRecords` not yet built on PostgreSQL, each throwing
+// `PostgresStoreError.notBuilt` ("… is not built on PostgreSQL yet", exit 74 in `knot`, as an I/O
+// failure; its write transaction is rolled back). Grouped by area, each group naming the helper who
+// builds it (issue 20: pgstore20 the people, settings and audit side; pgvisits20 the visit side).
+// Whoever builds an operation deletes its stub here and writes it in a
+// `PostgresTransaction+<Area>.swift` file. This file is a work list, not a feature.
+extension PostgresTransaction {
+    // MARK: - referrals and imported documents (pgvisits20)
+    public func referral(id: Int64, withLetter: Bool) throws -> Referral? {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func referralID(sha256: String) throws -> Int64? {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func referralStatuses(patientID: Int64, withLetters: Bool) throws -> [ReferralStatus] {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func wasImported(sha256: String) throws -> Bool {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func referralID(letterKey: String) throws -> Int64? {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func referralVersions(setID: String) throws -> [(id: Int64, version: Int?)] {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func heldReferralLetter(id: Int64) throws -> HeldReferralLetter? {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func openReferralConflicts() throws -> [HeldReferralLetter] {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func referralLinkDamage() throws -> [String] {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func holdReferralLetter(_ letter: HeldReferralLetter, actor: String) throws -> Int64 {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func markReferralConflictResolved(id: Int64, referralID: Int64, actor: String) throws {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func insertReferral(_ r: Referral, actor: String, preservingID: Bool) throws -> Referral {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+    public func recordImportedDocument(sha256: String, kind: String) throws {
+        throw PostgresStoreError.notBuilt("referrals and imported documents")
+    }
+
+    // MARK: - consent and precaution screens (pgvisits20)
+    public func consents(patientID: Int64) throws -> [Consent] {
+        throw PostgresStoreError.notBuilt("consent and precaution screens")
+    }
+    public func screens(patientID: Int64) throws -> [PrecautionScreen] {
+        throw PostgresStoreError.notBuilt("consent and precaution screens")
+    }
+    public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> (patientID: Int64, recordedAt: Date, validUntil: LocalDate)? {
+        throw PostgresStoreError.notBuilt("consent and precaution screens")
+    }
+    public func struckSafety(patientID: Int64) throws -> [StruckSafety] {
+        throw PostgresStoreError.notBuilt("consent and precaution screens")
+    }
+    public func insertConsent(_ c: Consent, actor: String, preservingID: Bool) throws -> Consent {
+        throw PostgresStoreError.notBuilt("consent and precaution screens")
+    }
+    public func insertScreen(_ s: PrecautionScreen, actor: String, preservingID: Bool) throws -> PrecautionScreen {
+        throw PostgresStoreError.notBuilt("consent and precaution screens")
+    }
+    public func strikeSafety(_ kind: StruckSafety.Kind, id: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckSafety {
+        throw PostgresStoreError.notBuilt("consent and precaution screens")
+    }
+
+    // MARK: - visits, amendments and plans (pgvisits20)
+    public func visit(id: Int64) throws -> Visit? {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func visitRevision(id: Int64) throws -> Int {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func visits(patientID: Int64) throws -> [Visit] {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)] {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func visitSummaries(patientID: Int64) throws -> [VisitSummary] {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)] {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func lastNeedle(practitionerID: Int64) throws -> Needle? {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func amendments(visitID: Int64) throws -> [Amendment] {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func plans(visitID: Int64) throws -> [FollowUpPlan] {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+    public func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)] {
+        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+    }
+
+    // MARK: - audit trail (pgstore20)
+    public func trustedExportKeys() throws -> Set<String> {
+        throw PostgresStoreError.notBuilt("audit trail")
+    }
+    public func trustExportKey(_ publicKey: String, label: String) throws -> String {
+        throw PostgresStoreError.notBuilt("audit trail")
+    }
+
+    // MARK: - visits (pgvisits20)
+    public func insertVisit(_ v: Visit, actor: String, preservingID: Bool) throws -> Visit {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func updateVisitHeader(_ v: Visit, expectedRevision: Int?, actor: String) throws -> Int {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func updateImpression(_ impression: ClinicalImpression?, visitID: Int64, actor: String) throws {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func signVisit(id: Int64, at: Date, actor: String) throws {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> TriggerPointFinding {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> BiomechanicalFinding {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool) throws -> Treatment {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool) throws -> OutcomeMeasure {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func updateTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String) throws -> TriggerPointFinding {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func updateBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String) throws -> BiomechanicalFinding {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func updateTreatment(_ t: Treatment, visitID: Int64, actor: String) throws -> Treatment {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func updateNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String) throws -> NeedlingEntry {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func strikeEntry(_ kind: VisitEntryKind, id: Int64, visitID: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckEntry {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func insertAmendment(_ a: Amendment, actor: String, preservingID: Bool) throws -> Amendment {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+    public func insertPlan(_ plan: FollowUpPlan, actor: String, preservingID: Bool) throws -> FollowUpPlan {
+        throw PostgresStoreError.notBuilt("visits")
+    }
+}

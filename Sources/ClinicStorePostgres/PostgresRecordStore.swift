@@ -1,0 +1,198 @@
+import Foundation
+import ClinicModel
+import PostgresNIO
+
+/// A clinic's records on a PostgreSQL server (clinic groups, issue 20): the same operations as
+/// the SQLite store, over PostgresNIO, behind the same synchronous API.
+///
+/// Each `write` is one transaction (`BEGIN` … `COMMIT`, `ROLLBACK` when the body throws); each
+/// `read` is a read-only `REPEATABLE READ` transaction, so it sees one snapshot. The calls block
+/// the calling thread on PostgresNIO's futures (never call them on an event loop). Connections
+/// come from a small pool: up to `maximumConnections` transactions run at once, from any
+/// threads; a connection that lost the server is dropped, never reused. Errors are
+/// ``PostgresStoreError``s with the SQLite store's cases (ClinicServices maps both alike).
+public final class PostgresRecordStore: Sendable {
+    /// The database's URL without anything secret, for messages, `knot check` and the banner.
+    public let path: String
+    /// The parsed settings the store connects with.
+    public let settings: PostgresConnectionSettings
+    /// Whether opening this store made the clinic (ran the first migration).
+    public let createdHere: Bool
+    /// Where the clinic's key files are looked for (`XDG_CONFIG_HOME`, `HOME`).
+    let environment: [String: String]
+    let pool: PostgresConnectionPool
+    static let logger = Logger(label: "knot.postgres")
+
+    /// How many transactions may run at once from one process.
+    public static let maximumConnections = 8
+
+    /// Connects to `url` (`postgres://` or `postgresql://`), checks that it holds a Knot clinic
+    /// this build knows, and, when `create`, makes one there (runs the migrations).
+    ///
+    /// - Throws: `PostgresStoreError.missing` for a database without a clinic (or no such
+    ///   database) when not creating; `.notAKnotDatabase` for one with other tables;
+    ///   `.newerDatabase` for one migrated by a newer Knot; `.cannotOpen` when the server cannot
+    ///   be reached or the URL is unusable.
+    public convenience init(url: String, create: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let settings: PostgresConnectionSettings
+        do { settings = try PostgresConnectionSettings.parse(url, environment: environment) }
+        catch { throw PostgresStoreError.cannotOpen(path: PostgresConnectionSettings.redacted(url), reason: "\(error)") }
+        try self.init(settings: settings, create: create, environment: environment)
+    }
+
+    public init(settings: PostgresConnectionSettings, create: Bool,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let path = settings.displayURL
+        self.path = path
+        self.settings = settings
+        self.environment = environment
+        let configuration: PostgresConnection.Configuration
+        do {
+            let password = try PostgresPassFile.password(for: settings, environment: environment)
+            configuration = try PostgresConnector.configuration(for: settings, password: password)
+        } catch {
+            throw PostgresStoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        pool = PostgresConnectionPool(configuration: configuration, path: path, maximum: Self.maximumConnections)
+        createdHere = try pool.withConnection { connection in
+            try Self.prepare(connection, path: path, create: create)
+        }
+    }
+
+    /// Checks (and when `create`, brings up to date) the schema; true when it made the clinic.
+    private static func prepare(_ connection: PostgresConnection, path: String, create: Bool) throws -> Bool {
+        let rows = try connection.query(
+            "SELECT to_regclass(\(PostgresMigrations.table)) IS NOT NULL, (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())::bigint",
+            logger: logger).wait()
+        let (hasMigrations, tables) = try rows.rows[0].decode((Bool, Int64).self)
+        if !hasMigrations {
+            if tables > 0 { throw PostgresStoreError.notAKnotDatabase(path: path) }
+            guard create else { throw PostgresStoreError.missing(path: path) }
+        }
+        let applied: [String]
+        do { applied = try PostgresMigrations.appliedBlocking(connection, logger: logger) }
+        catch {
+            if hasMigrations { throw PostgresStoreError.cannotOpen(path: path, reason: error.description) }
+            applied = []
+        }
+        let known = Set(PostgresMigrations.all.map(\.name))
+        let unknown = applied.filter { !known.contains($0) }
+        if !unknown.isEmpty { throw PostgresStoreError.newerDatabase(path: path, unknownMigrations: unknown.sorted()) }
+        if hasMigrations && applied.isEmpty && !create { throw PostgresStoreError.missing(path: path) }
+        // An existing clinic is brought up to date (as the SQLite store migrates on open); one
+        // that is needs no privilege beyond reading and writing records (Knot's working role).
+        if hasMigrations, Set(applied) == known { return false }
+        do {
+            let ran = try PostgresMigrations.migrateBlocking(connection, logger: logger)
+            return ran.contains(PostgresMigrations.all[0].name)
+        } catch {
+            if case .newerDatabase(let m) = error { throw PostgresStoreError.newerDatabase(path: path, unknownMigrations: [m]) }
+            throw PostgresStoreError.cannotOpen(path: path, reason: error.description)
+        }
+    }
+
+    /// Runs `body` on a consistent snapshot (a read-only `REPEATABLE READ` transaction).
+    public func read<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
+        try transaction("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    /// Runs `body` in one write transaction: all of it or none of it.
+    @discardableResult
+    public func write<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
+        try transaction("BEGIN", body)
+    }
+
+    private func transaction<T>(_ begin: PostgresQuery, _ body: (PostgresTransaction) throws -> T) throws -> T {
+        let path = path
+        return try pool.withConnection { connection in
+            let tx = PostgresTransaction(connection: connection, path: path, store: self)
+            try tx.execute(begin)
+            let result: T
+            do {
+                result = try body(tx)
+            } catch {
+                // A rollback that fails leaves the connection unusable: the pool drops it.
+                do { try tx.execute("ROLLBACK") } catch { throw PostgresConnectionPool.Discard(error: error) }
+                throw error
+            }
+            try tx.execute("COMMIT")
+            return result
+        }
+    }
+
+    /// The migrations applied, oldest first (for `knot check`).
+    public func appliedMigrations() throws -> [String] {
+        try pool.withConnection { connection in
+            do { return try PostgresMigrations.appliedBlocking(connection, logger: Self.logger) }
+            catch { throw PostgresStoreError.cannotOpen(path: path, reason: "\(error)") }
+        }
+    }
+
+    /// Problems PostgreSQL's own guarantees leave to look for: foreign keys and validated CHECKs
+    /// cannot be broken in a committed row, so this names rows breaking a CHECK added `NOT VALID`,
+    /// disabled triggers among Knot's rules, and indexes marked invalid. Empty when healthy.
+    public func integrityProblems() throws -> [String] {
+        try read { tx in
+            var problems: [String] = []
+            // A CHECK added NOT VALID (a later rule, as SQLite's triggers: older rows kept) is
+            // checked here: a row breaking it is named.
+            for row in try tx.query("""
+                SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                WHERE NOT convalidated AND contype = 'c' AND connamespace = current_schema()::regnamespace ORDER BY 1, 2
+                """) {
+                let (table, name, definition) = try row.decode((String, String, String).self)
+                guard definition.hasPrefix("CHECK "), definition.hasSuffix(" NOT VALID") else { continue }
+                let expression = definition.dropFirst("CHECK ".count).dropLast(" NOT VALID".count)
+                let broken = try tx.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE NOT \(expression)"), as: Int64.self) ?? 0
+                if broken > 0 { problems.append("\(broken) row(s) of \(table) break constraint \(name)") }
+            }
+            for row in try tx.query("""
+                SELECT tgrelid::regclass::text, tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND t.tgenabled = 'D' AND c.relnamespace = current_schema()::regnamespace ORDER BY 1, 2
+                """) {
+                let (table, name) = try row.decode((String, String).self)
+                problems.append("trigger \(name) on \(table) is disabled (a rule of the clinic is not enforced)")
+            }
+            for row in try tx.query("""
+                SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE NOT i.indisvalid AND c.relnamespace = current_schema()::regnamespace ORDER BY 1
+                """) {
+                problems.append("index \(try row.decode(String.self)) is invalid (rebuild it with REINDEX)")
+            }
+            return problems
+        }
+    }
+
+    /// Refused: a PostgreSQL clinic is backed up with the server's own tools.
+    public func backup(to destination: String) throws {
+        throw PostgresStoreError.cannotOpen(
+            path: destination,
+            reason: "`knot backup` copies an SQLite clinic file; a clinic on PostgreSQL is backed up on the server: "
+                + "`pg_dump --format=custom` for a copy of the database, `pg_basebackup` with WAL archiving for point-in-time recovery (nothing was written)")
+    }
+
+    /// Closes every connection; later calls fail cleanly.
+    public func close() throws {
+        pool.close()
+    }
+}
+
+extension PostgresRecordStore {
+    /// The SQL that makes `role` Knot's working role on `database` (run by the owner, after
+    /// `knot init` made the schema): it may read and write the clinic's records, append audit
+    /// events (INSERT only on `audit_event`), and advance the id sequences; it owns nothing, so
+    /// it cannot ALTER a table, disable a trigger, TRUNCATE, or UPDATE/DELETE an audit row. This
+    /// replaces the SQLite store's keyed row seals, which detect a file edited with sqlite3.
+    public static func workingRoleGrants(role: String, database: String) -> [String] {
+        let r = "\"" + role.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let d = "\"" + database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return [
+            "CREATE ROLE \(r) LOGIN",
+            "GRANT CONNECT ON DATABASE \(d) TO \(r)",
+            "GRANT USAGE ON SCHEMA public TO \(r)",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(r)",
+            "REVOKE UPDATE, DELETE ON audit_event FROM \(r)",
+            "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \(r)",
+        ]
+    }
+}
