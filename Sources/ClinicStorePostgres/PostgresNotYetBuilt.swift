@@ -16,9 +16,6 @@ extension PostgresTransaction {
     public func referralID(sha256: String) throws -> Int64? {
         throw PostgresStoreError.notBuilt("referrals and imported documents")
     }
-    public func referralStatuses(patientID: Int64, withLetters: Bool) throws -> [ReferralStatus] {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
     public func wasImported(sha256: String) throws -> Bool {
         throw PostgresStoreError.notBuilt("referrals and imported documents")
     }
@@ -74,15 +71,6 @@ extension PostgresTransaction {
     }
 
     // MARK: - visits, amendments and plans (pgvisits20)
-    public func visit(id: Int64) throws -> Visit? {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func visitRevision(id: Int64) throws -> Int {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func visits(patientID: Int64) throws -> [Visit] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
     public func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
@@ -90,9 +78,6 @@ extension PostgresTransaction {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
     public func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func lastNeedle(practitionerID: Int64) throws -> Needle? {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
     public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
@@ -117,16 +102,7 @@ extension PostgresTransaction {
     }
 
     // MARK: - visits (pgvisits20)
-    public func insertVisit(_ v: Visit, actor: String, preservingID: Bool) throws -> Visit {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateVisitHeader(_ v: Visit, expectedRevision: Int?, actor: String) throws -> Int {
-        throw PostgresStoreError.notBuilt("visits")
-    }
     public func updateImpression(_ impression: ClinicalImpression?, visitID: Int64, actor: String) throws {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func signVisit(id: Int64, at: Date, actor: String) throws {
         throw PostgresStoreError.notBuilt("visits")
     }
     public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> TriggerPointFinding {
@@ -138,13 +114,7 @@ extension PostgresTransaction {
     public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool) throws -> Treatment {
         throw PostgresStoreError.notBuilt("visits")
     }
-    public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry {
-        throw PostgresStoreError.notBuilt("visits")
-    }
     public func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool) throws -> OutcomeMeasure {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
         throw PostgresStoreError.notBuilt("visits")
     }
     public func updateTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String) throws -> TriggerPointFinding {

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import ClinicModel
+import ClinicServices
+import ClinicTestSupport
+
+/// A visit's draft and signing through the use cases, on every store (`TestStore.all`: SQLite,
+/// and PostgreSQL when KNOT_TEST_POSTGRES names a server): the visit side of the conformance
+/// suite, as far as the PostgreSQL store has it (header, revision, signing).
+@Suite("a visit draft on every store")
+struct VisitDraftStoreTests {
+    @Test("two sessions saving one draft: the second is refused, nothing overwritten; signed, it stays, and the trail verifies",
+          arguments: TestStore.all)
+    func draftConflictAndSigning(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let path = clinic.location
+        let setup = try ClinicSession.open(path: path, handle: "", environment: [:])
+        try setup.setUpClinic(firstAccount: Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist))
+        let front = try ClinicSession.open(path: path, handle: "amy", environment: [:])
+        let back = try ClinicSession.open(path: path, handle: "amy", environment: [:])
+        _ = try front.addPatient(Patient(recordNumber: "K1", givenNames: "Jo", familyName: "Smith",
+                                         dateOfBirth: try LocalDate(parsing: "1980-05-17")))
+        let startedAt = Date(timeIntervalSince1970: 1_780_000_000.5)
+        let opened = try front.newVisit(patientKey: "K1", at: startedAt, complaint: "neck",
+                                        pain: PainScores(now: NPRS(unchecked: 6), worst: NPRS(unchecked: 8)),
+                                        psfs: [PSFSItem(activity: "Reversing the car", score: PSFSScore(unchecked: 4))])
+        let id = try #require(opened.id)
+        var mine = try #require(try front.database.read { try $0.visit(id: id) })
+        var theirs = try #require(try back.database.read { try $0.visit(id: id) })
+        #expect(mine == opened, "read back as written")
+        let revision = try front.database.read { try $0.visitRevision(id: id) }
+
+        mine.complaint = "neck and shoulder (front desk terminal)"
+        #expect(try front.saveDraft(mine, expectedRevision: revision) == revision + 1)
+        theirs.complaint = "neck only (treatment room terminal)"
+        #expect {
+            try back.saveDraft(theirs, expectedRevision: revision)
+        } throws: { error in
+            guard let e = error as? StorageError, case .draftConflict(let v) = e else { return false }
+            return v == id && e.description.contains("nothing was overwritten")
+        }
+        #expect(try back.database.read { try $0.visit(id: id) }?.complaint == "neck and shoulder (front desk terminal)")
+
+        let signed = try front.sign(visitID: id)
+        #expect(signed.status == .signed && signed.signedAt != nil)
+        // A signed visit is never saved as a draft again.
+        var late = signed
+        late.complaint = "changed after signing"
+        #expect(throws: (any Error).self) { try front.saveDraft(late, expectedRevision: nil) }
+        let stored = try #require(try back.database.read { try $0.visits(patientID: signed.patientID) }.first)
+        #expect(stored.complaint == "neck and shoulder (front desk terminal)" && stored.status == .signed)
+        #expect(stored.startedAt == opened.startedAt && stored.psfs == opened.psfs && stored.pain == opened.pain)
+        let verification = try front.verifyAudit()
+        #expect(verification.firstProblem == nil, "\(verification)")
+        // create patient, open visit, one save, sign: each audited (plus the accounts' events).
+        #expect(verification.eventsChecked >= 4)
+    }
+}
