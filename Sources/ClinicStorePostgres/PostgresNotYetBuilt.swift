@@ -102,9 +102,6 @@ extension PostgresTransaction {
     }
 
     // MARK: - visits (pgvisits20)
-    public func updateImpression(_ impression: ClinicalImpression?, visitID: Int64, actor: String) throws {
-        throw PostgresStoreError.notBuilt("visits")
-    }
     public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> TriggerPointFinding {
         throw PostgresStoreError.notBuilt("visits")
     }

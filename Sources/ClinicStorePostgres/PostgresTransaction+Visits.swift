@@ -6,7 +6,7 @@ import PostgresNIO
 /// header, its revision, signing, needling entries and needles removed, with the same audit
 /// events, so the hash chain is the same for the same consultation.
 ///
-/// Built so far: the header and needling entries. A visit that holds trigger points,
+/// Built so far: the header, the impression and needling entries. A visit that holds trigger points,
 /// biomechanical findings, treatments or outcome measures is refused by their stubs in
 /// PostgresNotYetBuilt.swift when written, and by `visit(id:)` when read, rather than read
 /// without them.
@@ -84,6 +84,36 @@ extension PostgresTransaction {
             WHERE id = \(id)
             """)
         try appendAudit(AuditEvent(actor: actor, action: .sign, entity: "visit", entityID: id, patientID: patient))
+    }
+
+    /// Records, replaces or (nil) clears a draft's clinical impression, audited as which (the
+    /// same detail text as the SQLite store, so the same event hashes alike).
+    public func updateImpression(_ impression: ClinicalImpression?, visitID: Int64, actor: String) throws {
+        if let impression { do { try impression.validate() } catch { throw PostgresStoreError.invalid(error) } }
+        guard let row = try query("SELECT impression, impression_code, impression_code_system FROM visit WHERE id = \(visitID) FOR UPDATE").first else {
+            throw PostgresStoreError.notFound(entity: "visit", key: String(visitID))
+        }
+        let (oldText, oldCode, oldSystem) = try decode(row, (String?, String?, String?).self, table: "visit")
+        try execute("""
+            UPDATE visit SET impression = \(impression?.text), impression_code = \(impression?.code),
+              impression_code_system = \(impression?.codeSystem?.rawValue) WHERE id = \(visitID)
+            """)
+        func coded(_ system: String?, _ code: String?) -> String { system.map { "\($0):\(code ?? "")" } ?? "none" }
+        let before = coded(oldSystem, oldCode), after = coded(impression?.codeSystem?.rawValue, impression?.code)
+        let what: String
+        switch (oldText, impression) {
+        case (nil, nil): what = "impression cleared (there was none)"
+        case (nil, _?): what = "impression recorded" + (after == "none" ? "" : ", code \(after)")
+        case (_?, nil): what = "impression cleared" + (before == "none" ? "" : " (code was \(before))")
+        case (let old?, let new?):
+            var changes: [String] = []
+            if old != new.text { changes.append("words") }
+            if before != after { changes.append("code \(before) → \(after)") }
+            what = "impression replaced: " + (changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))
+        }
+        try execute("UPDATE visit SET revision = revision + 1 WHERE id = \(visitID)")
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: visitID,
+                                   patientID: try patientID(visitID: visitID), detail: what))
     }
 
     func patientID(visitID: Int64) throws -> Int64 {

@@ -6,7 +6,7 @@ import ClinicTestSupport
 
 /// A visit's draft and signing through the use cases, on every store (`TestStore.all`: SQLite,
 /// and PostgreSQL when KNOT_TEST_POSTGRES names a server): the visit side of the conformance
-/// suite, as far as the PostgreSQL store has it (header, revision, signing).
+/// suite, as far as the PostgreSQL store has it (header, revision, impression, signing).
 @Suite("a visit draft on every store")
 struct VisitDraftStoreTests {
     @Test("two sessions saving one draft: the second is refused, nothing overwritten; signed, it stays, and the trail verifies",
@@ -40,6 +40,15 @@ struct VisitDraftStoreTests {
             return v == id && e.description.contains("nothing was overwritten")
         }
         #expect(try back.database.read { try $0.visit(id: id) }?.complaint == "neck and shoulder (front desk terminal)")
+
+        // The impression: recorded, replaced with a code, read back; each change audited with what changed.
+        _ = try front.setImpression(visitID: id, ClinicalImpression(text: "Myofascial pain", code: nil, codeSystem: nil))
+        let coded = ClinicalImpression(text: "Myofascial pain, upper trapezius", code: "M79.1", codeSystem: .icd10)
+        _ = try front.setImpression(visitID: id, coded)
+        #expect(try back.database.read { try $0.visit(id: id) }?.impression == coded)
+        let details = try front.database.read { try $0.auditLog(patientID: nil, limit: 50) }.compactMap(\.event.detail)
+        #expect(details.contains("impression recorded"))
+        #expect(details.contains("impression replaced: words, code none → icd-10:M79.1"))
 
         let signed = try front.sign(visitID: id)
         #expect(signed.status == .signed && signed.signedAt != nil)
