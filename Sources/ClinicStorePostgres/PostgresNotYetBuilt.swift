@@ -83,9 +83,6 @@ extension PostgresTransaction {
     public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
-    public func amendments(visitID: Int64) throws -> [Amendment] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
     public func plans(visitID: Int64) throws -> [FollowUpPlan] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
@@ -127,9 +124,6 @@ extension PostgresTransaction {
         throw PostgresStoreError.notBuilt("visits")
     }
     public func strikeEntry(_ kind: VisitEntryKind, id: Int64, visitID: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckEntry {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func insertAmendment(_ a: Amendment, actor: String, preservingID: Bool) throws -> Amendment {
         throw PostgresStoreError.notBuilt("visits")
     }
     public func insertPlan(_ plan: FollowUpPlan, actor: String, preservingID: Bool) throws -> FollowUpPlan {

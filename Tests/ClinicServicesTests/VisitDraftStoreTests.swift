@@ -6,7 +6,7 @@ import ClinicTestSupport
 
 /// A visit's draft and signing through the use cases, on every store (`TestStore.all`: SQLite,
 /// and PostgreSQL when KNOT_TEST_POSTGRES names a server): the visit side of the conformance
-/// suite, as far as the PostgreSQL store has it (header, revision, impression, signing).
+/// suite, as far as the PostgreSQL store has it (header, revision, impression, signing, amendments).
 @Suite("a visit draft on every store")
 struct VisitDraftStoreTests {
     @Test("two sessions saving one draft: the second is refused, nothing overwritten; signed, it stays, and the trail verifies",
@@ -56,6 +56,12 @@ struct VisitDraftStoreTests {
         var late = signed
         late.complaint = "changed after signing"
         #expect(throws: (any Error).self) { try front.saveDraft(late, expectedRevision: nil) }
+        // Corrections after signing are amendments beside the signed note.
+        let amendment = try front.amend(visitID: id, reason: "typo in the complaint",
+                                        changes: [Amendment.Change(field: "complaint", before: "", after: "neck and right shoulder")])
+        let kept = try back.database.read { try $0.amendments(visitID: id) }
+        #expect(kept.map(\.id) == [amendment.id] && kept.first?.changes.first?.after == "neck and right shoulder")
+        #expect(kept.first?.changes.first?.before == "neck and shoulder (front desk terminal)")
         let stored = try #require(try back.database.read { try $0.visits(patientID: signed.patientID) }.first)
         #expect(stored.complaint == "neck and shoulder (front desk terminal)" && stored.status == .signed)
         #expect(stored.startedAt == opened.startedAt && stored.psfs == opened.psfs && stored.pain == opened.pain)
