@@ -74,9 +74,6 @@ extension PostgresTransaction {
     public func outcomes(patientID: Int64) throws -> [(visitID: Int64, startedAt: Date, measure: OutcomeMeasure)] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
-    public func visitSummaries(patientID: Int64) throws -> [VisitSummary] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
     public func needlingLog(from: Date, to: Date) throws -> [(visit: VisitSummary, recordNumber: String, practitioner: String, entry: NeedlingEntry)] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }

@@ -43,4 +43,36 @@ extension PostgresTransaction {
                          amendedAt: try timestamp(amendedAt, table: "amendment", row: id, column: "amended_at"),
                          reason: reason, changes: decoded)
     }
+
+    /// The visit timeline of a patient, newest first, with the complaint and pain now as last
+    /// amended (SQLite's `visitSummaries`, its JSON walk over the amendments in PostgreSQL's words).
+    public func visitSummaries(patientID: Int64) throws -> [VisitSummary] {
+        try query("""
+            SELECT v.id, v.patient_id, v.practitioner_id, v.started_at, v.status,
+              coalesce((\(unescaped: Self.amendedValue("complaint"))), v.complaint) AS complaint,
+              coalesce((SELECT CASE WHEN t ~ '^-?[0-9]+$' THEN t::integer END FROM (\(unescaped: Self.amendedValue("pain.now"))) AS amended(t)),
+                       v.pain_now) AS pain_now,
+              coalesce((SELECT sum(inserted) FROM needling_entry n WHERE n.visit_id = v.id AND n.struck_at IS NULL), 0)::bigint AS ins,
+              coalesce((SELECT sum(removed) FROM needling_entry n WHERE n.visit_id = v.id AND n.struck_at IS NULL), 0)::bigint AS rem,
+              (SELECT count(*) FROM amendment a WHERE a.visit_id = v.id) AS amendments
+            FROM visit v WHERE v.patient_id = \(patientID) ORDER BY v.started_at DESC, v.id DESC
+            """).map { row in
+            let (id, patient, practitioner, startedAt, status, complaint, painNow, inserted, removed, amendments) = try decode(
+                row, (Int64, Int64, Int64, String, String, String?, Int?, Int64, Int64, Int64).self, table: "visit")
+            return VisitSummary(id: id, patientID: patient, practitionerID: practitioner,
+                                startedAt: try timestamp(startedAt, table: "visit", row: id, column: "started_at"),
+                                status: try enumeration(status, table: "visit", row: id, column: "status"),
+                                complaint: complaint, painNow: painNow, needlesInserted: Int(inserted), needlesRemoved: Int(removed),
+                                amendments: Int(amendments))
+        }
+    }
+
+    /// The value of `field` after the visit's latest amendment that changed it (NULL when none
+    /// did, or when it left the field blank, so the signed value shows).
+    static func amendedValue(_ field: String) -> String {
+        """
+        SELECT nullif(c.value->>'after', '') FROM amendment a, json_array_elements(a.changes_json::json) WITH ORDINALITY AS c(value, key)
+        WHERE a.visit_id = v.id AND c.value->>'field' = '\(field)' ORDER BY a.id DESC, c.key DESC LIMIT 1
+        """
+    }
 }

@@ -62,6 +62,10 @@ struct VisitDraftStoreTests {
         let kept = try back.database.read { try $0.amendments(visitID: id) }
         #expect(kept.map(\.id) == [amendment.id] && kept.first?.changes.first?.after == "neck and right shoulder")
         #expect(kept.first?.changes.first?.before == "neck and shoulder (front desk terminal)")
+        // The timeline shows the complaint as amended, pain now as signed.
+        let (_, history) = try back.history(patientKey: "K1")
+        #expect(history.map(\.visitID) == [id])
+        #expect(history.first?.complaint == "neck and right shoulder" && history.first?.painNow == 6 && history.first?.amendments == 1)
         let stored = try #require(try back.database.read { try $0.visits(patientID: signed.patientID) }.first)
         #expect(stored.complaint == "neck and shoulder (front desk terminal)" && stored.status == .signed)
         #expect(stored.startedAt == opened.startedAt && stored.psfs == opened.psfs && stored.pain == opened.pain)
