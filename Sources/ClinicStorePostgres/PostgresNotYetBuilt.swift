@@ -80,9 +80,6 @@ extension PostgresTransaction {
     public func struckEntries(visitID: Int64) throws -> [(kind: VisitEntryKind, id: Int64, at: Date, by: String, reason: String)] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
-    public func plans(visitID: Int64) throws -> [FollowUpPlan] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
     public func reviewsDue(by dueBy: LocalDate) throws -> [(patient: PatientSummary, reviewDate: LocalDate, visitID: Int64)] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
@@ -121,9 +118,6 @@ extension PostgresTransaction {
         throw PostgresStoreError.notBuilt("visits")
     }
     public func strikeEntry(_ kind: VisitEntryKind, id: Int64, visitID: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckEntry {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func insertPlan(_ plan: FollowUpPlan, actor: String, preservingID: Bool) throws -> FollowUpPlan {
         throw PostgresStoreError.notBuilt("visits")
     }
 }

@@ -6,7 +6,7 @@ import ClinicTestSupport
 
 /// A visit's draft and signing through the use cases, on every store (`TestStore.all`: SQLite,
 /// and PostgreSQL when KNOT_TEST_POSTGRES names a server): the visit side of the conformance
-/// suite, as far as the PostgreSQL store has it (header, revision, impression, signing, amendments).
+/// suite, as far as the PostgreSQL store has it (header, revision, impression, signing, amendments, plans, the timeline).
 @Suite("a visit draft on every store")
 struct VisitDraftStoreTests {
     @Test("two sessions saving one draft: the second is refused, nothing overwritten; signed, it stays, and the trail verifies",
@@ -62,6 +62,13 @@ struct VisitDraftStoreTests {
         let kept = try back.database.read { try $0.amendments(visitID: id) }
         #expect(kept.map(\.id) == [amendment.id] && kept.first?.changes.first?.after == "neck and right shoulder")
         #expect(kept.first?.changes.first?.before == "neck and shoulder (front desk terminal)")
+        // The follow-up plan: saved, then made final, as two versions.
+        let saved = try front.plan(visitID: id, save: true)
+        #expect(saved.stored && saved.plan.version == 1 && saved.plan.status == .draft)
+        let final = try front.plan(visitID: id, final: true)
+        #expect(final.plan.version == 2 && final.plan.status == .final)
+        #expect(try back.database.read { try $0.plans(visitID: id) }.map(\.version) == [1, 2])
+        #expect(try back.database.read { try $0.plans(visitID: id) }.last?.items == final.plan.items)
         // The timeline shows the complaint as amended, pain now as signed.
         let (_, history) = try back.history(patientKey: "K1")
         #expect(history.map(\.visitID) == [id])
