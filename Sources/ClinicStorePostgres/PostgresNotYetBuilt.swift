@@ -48,22 +48,10 @@ extension PostgresTransaction {
     }
 
     // MARK: - consent and precaution screens (pgvisits20)
-    public func consents(patientID: Int64) throws -> [Consent] {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-    public func screens(patientID: Int64) throws -> [PrecautionScreen] {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
     public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> (patientID: Int64, recordedAt: Date, validUntil: LocalDate)? {
         throw PostgresStoreError.notBuilt("consent and precaution screens")
     }
     public func struckSafety(patientID: Int64) throws -> [StruckSafety] {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-    public func insertConsent(_ c: Consent, actor: String, preservingID: Bool) throws -> Consent {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-    public func insertScreen(_ s: PrecautionScreen, actor: String, preservingID: Bool) throws -> PrecautionScreen {
         throw PostgresStoreError.notBuilt("consent and precaution screens")
     }
     public func strikeSafety(_ kind: StruckSafety.Kind, id: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckSafety {

@@ -81,4 +81,42 @@ struct VisitDraftStoreTests {
         // create patient, open visit, one save, sign: each audited (plus the accounts' events).
         #expect(verification.eventsChecked >= 4)
     }
+
+    @Test("needling under a consent and a screen: needles must balance before signing; the log of the visit reads back",
+          arguments: TestStore.all)
+    func needlingConsentScreenAndBalance(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let path = clinic.location
+        let setup = try ClinicSession.open(path: path, handle: "", environment: [:])
+        let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(parsing: "2024-03-01"))
+        try setup.setUpClinic(firstAccount: Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
+                                                         dryNeedlingTraining: training))
+        let amy = try ClinicSession.open(path: path, handle: "amy", environment: [:])
+        _ = try amy.addPatient(Patient(recordNumber: "K1", givenNames: "Jo", familyName: "Smith",
+                                       dateOfBirth: try LocalDate(parsing: "1980-05-17")))
+        // No consent yet: needling is refused.
+        let visit = try amy.newVisit(patientKey: "K1", complaint: "Calf", pain: PainScores(now: NPRS(unchecked: 4)))
+        let id = try #require(visit.id)
+        let needle = Needle(brand: "Seirin", gaugeMm: 0.25, lengthMm: 40, lot: "L2411")
+        let calf = NeedlingEntry(muscleID: "gastrocnemius-medial", side: .left, needle: needle, needlesInserted: 2, needlesRemoved: 1)
+        #expect(throws: (any Error).self) { _ = try amy.addNeedling(visitID: id, calf) }
+        let consent = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Set(Consent.Risk.allCases)) }
+        let screen = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true))
+        #expect(try amy.database.read { try $0.consents(patientID: visit.patientID) } == [consent])
+        let screens = try amy.database.read { try $0.screens(patientID: visit.patientID) }
+        #expect(screens.map(\.id) == [screen.id] && screens.first?.present == screen.present
+                && screens.first?.acknowledgments == screen.acknowledgments && screens.first?.validUntil == screen.validUntil)
+
+        let (entry, _) = try amy.addNeedling(visitID: id, calf)
+        #expect(try amy.lastNeedle() == needle)
+        // One needle still in: signing is refused, by the use case and by the schema.
+        #expect(throws: (any Error).self) { _ = try amy.sign(visitID: id) }
+        try amy.setNeedlesRemoved(entryID: try #require(entry.id), removed: 2)
+        let signed = try amy.sign(visitID: id)
+        #expect(signed.status == .signed)
+        #expect(signed.needling.map(\.needlesRemoved) == [2] && signed.needling.first?.needle == needle)
+        let verification = try amy.verifyAudit()
+        #expect(verification.firstProblem == nil, "\(verification)")
+    }
 }
+
