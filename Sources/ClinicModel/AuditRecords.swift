@@ -39,6 +39,9 @@ public struct AuditVerification: Sendable, Equatable {
     /// The checkpoint this verification reached (only when everything held): saved with
     /// `saveAuditCheckpoint`, the next verification resumes the chain from it.
     public var checkpoint: AuditCheckpoint? = nil
+    /// Why this store keeps no keyed seals at all (PostgreSQL: the server's roles guard the rows),
+    /// for the report; nil on a store that keys its chain (SQLite).
+    public var unkeyedBecause: String? = nil
     public var isIntact: Bool { firstProblem == nil }
 
     public init(eventsChecked: Int, firstProblem: String?, headHash: String) {

@@ -165,6 +165,7 @@ extension PostgresTransaction {
             }
         }
         var result = AuditVerification(eventsChecked: count, firstProblem: problem, headHash: expectedPrev)
+        result.unkeyedBecause = "no keyed seals on PostgreSQL: the server's roles guard the rows"
         if let anchorProblem {
             result.sealProblems = [anchorProblem]
             result.firstProblem = result.firstProblem ?? anchorProblem

@@ -55,12 +55,4 @@ extension PostgresTransaction {
         }
         return value
     }
-
-    /// A named column of a row, typed; a wrong type is `damaged`.
-    func column<T: PostgresDecodable>(_ row: PostgresRandomAccessRow, _ name: String, _ type: T.Type, table: String) throws -> T {
-        do { return try row[name].decode(T.self) } catch {
-            let id = row.contains("id") ? (try? row["id"].decode(Int64?.self)).flatMap { $0.map(String.init) } ?? "" : ""
-            throw PostgresStoreError.damaged(table: table, row: id, column: name, problem: "the value cannot be read as \(T.self)")
-        }
-    }
 }

@@ -186,6 +186,33 @@ struct PostgresRecordStoreTests {
         try store.close()
     }
 
+    @Test("form drafts and letter templates are kept, replaced and forgotten as on SQLite")
+    func draftsAndTemplates() throws {
+        let clinic = try TestStore.postgres.newClinic()
+        let store = try PostgresRecordStore(url: clinic.location, create: true)
+        let at = Date(timeIntervalSince1970: 1_780_000_000.5)
+        try store.write { tx in
+            try tx.saveFormDraft(StoredFormDraft(slot: .patient(7), actor: "amy", kind: "patient", state: "{\"a\":1}", savedAt: at))
+            try tx.saveFormDraft(StoredFormDraft(slot: .patient(7), actor: "amy", kind: "patient", state: "{\"a\":2}", savedAt: at))
+            try tx.saveFormDraft(StoredFormDraft(slot: .patient(7), actor: "rec", kind: "patient", state: "{}", savedAt: at))
+        }
+        let kept = try store.read { try $0.formDraft(slot: .patient(7), actor: "amy") }
+        #expect(kept?.state == "{\"a\":2}" && kept?.savedAt == at)
+        #expect(try store.read { try $0.formDraftOverview() }.map(\.actor) == ["amy", "rec"])
+        try store.write { tx in try tx.deleteFormDraft(slot: .patient(7), actor: "amy") }
+        #expect(try store.read { try $0.formDraftCount() } == 1)
+        try store.write { tx in try tx.deleteFormDrafts(slot: .patient(7)) }
+        #expect(try store.read { try $0.formDraftCount() } == 0)
+
+        try store.write { tx in try tx.setLetterTemplate(name: "referrer.closing", body: "With thanks,", actor: "amy", at: at) }
+        let template = try store.read { try $0.letterTemplates() }["referrer.closing"]
+        #expect(template?.body == "With thanks," && template?.changedBy == "amy" && template?.changedAt == Date(timeIntervalSince1970: 1_780_000_000))
+        #expect(try store.write { tx in try tx.resetLetterTemplate(name: "referrer.closing", actor: "amy") })
+        #expect(try !store.write { tx in try tx.resetLetterTemplate(name: "referrer.closing", actor: "amy") })
+        #expect(try store.read { try $0.auditLog(patientID: nil, limit: 10) }.map(\.event.entity) == ["letter-template", "letter-template"])
+        try store.close()
+    }
+
     @Test("a connection the server ends is dropped: that command fails cleanly, the next one reconnects")
     func lostConnection() throws {
         let clinic = try TestStore.postgres.newClinic()

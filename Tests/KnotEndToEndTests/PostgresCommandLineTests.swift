@@ -33,6 +33,7 @@ struct PostgresCommandLineTests {
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.contains("Audit trail intact: 6 event(s)"), "\(verify.stdout)")
         guard store == .postgres else { return }
+        #expect(verify.stdout.contains("no keyed seals on PostgreSQL: the server's roles guard the rows"), "\(verify.stdout)")
 
         let show = try clinic.knot(["patient", "show", "K1"])
         #expect(show.status == 74, "\(show.stderr)")

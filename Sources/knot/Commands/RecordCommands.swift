@@ -138,9 +138,10 @@ struct AuditCommand: ParsableCommand {
         /// The verification in words (shared with `knot check`).
         static func report(_ v: AuditVerification) -> String {
             var lines: [String] = []
-            let keyed = v.keyedFrom.map { $0 <= 1 ? "keyed from the first event" : "chain keyed from event \($0); earlier events checked unkeyed" } ?? "not yet keyed"
+            let keyed = v.unkeyedBecause ?? v.keyedFrom.map { $0 <= 1 ? "keyed from the first event" : "chain keyed from event \($0); earlier events checked unkeyed" } ?? "not yet keyed"
             if v.isIntact {
-                lines.append("Audit trail intact: \(v.eventsChecked) event(s) (\(keyed)); \(v.rowsChecked) record(s) match their audited writes; head hash \(v.headHash)")
+                let rows = v.unkeyedBecause == nil ? "\(v.rowsChecked) record(s) match their audited writes; " : ""
+                lines.append("Audit trail intact: \(v.eventsChecked) event(s) (\(keyed)); \(rows)head hash \(v.headHash)")
                 if let resumed = v.resumedFrom {
                     lines.append("  (resumed from the keyed checkpoint at event \(resumed): events 1 to \(resumed) compared byte for byte with its digest, not re-hashed; every record re-read)")
                 }
