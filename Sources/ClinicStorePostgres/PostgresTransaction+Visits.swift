@@ -282,6 +282,14 @@ extension PostgresTransaction {
             lateEntry: late)
     }
 
+    /// A named column of a row, typed; a wrong type is `damaged`, naming the table, row and column.
+    func column<T: PostgresDecodable>(_ row: PostgresRandomAccessRow, _ name: String, _ type: T.Type, table: String) throws -> T {
+        do { return try row[name].decode(T.self) } catch {
+            let id = row.contains("id") ? (try? row["id"].decode(Int64?.self)).flatMap { $0.map(String.init) } ?? "" : ""
+            throw PostgresStoreError.damaged(table: table, row: id, column: name, problem: "the value cannot be read as \(T.self)")
+        }
+    }
+
     /// A measure column in its scale's range, or `damaged` (as SQLite's `CheckedRow.measure`).
     func measure<M: ClinicalMeasure>(_ row: PostgresRandomAccessRow, _ name: String, _ type: M.Type, table: String,
                                      row id: Int64) throws -> M? where M.Value: PostgresDecodable, M.Value._DecodableType == M.Value {
