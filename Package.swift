@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "FollowUpPlansTests", dependencies: ["FollowUpPlans", "TextCells", "ClinicModel", "LibXML", "ClinicTestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "ClinicStorePostgresTests",
-            dependencies: ["ClinicStorePostgres", "ClinicModel", "ClinicStore", "ClinicTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["ClinicStorePostgres", "ClinicModel", "ClinicStore", "ClinicServices", "ClinicTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(name: "ClinicServicesTests", dependencies: ["ClinicServices", "ClinicDemo", "ClinicStore", "ClinicModel", "ClinicTestSupport"]),
         .testTarget(name: "ClinicDemoTests", dependencies: ["ClinicDemo", "ClinicServices", "ClinicStore", "ClinicModel", "FollowUpPlans", "ClinicTestSupport"]),

@@ -163,6 +163,10 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
                 settings.sslRootCertificate = value
             case "host":
                 guard !value.isEmpty else { throw .invalid(field: "host", value: value, rule: "names a host or a socket folder") }
+                // libpq's host list (`host=a,b` with target_session_attrs); postgres-nio has no such thing.
+                guard !value.contains(",") else {
+                    throw .invalid(field: "host", value: value, rule: "one server only (several hosts are not supported yet)")
+                }
                 queryHost = value
             case "port":
                 queryPort = try parsePort(value)

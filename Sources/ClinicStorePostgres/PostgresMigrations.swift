@@ -35,10 +35,16 @@ public enum PostgresMigrations {
     @discardableResult
     public static func migrateBlocking(_ connection: PostgresConnection, migrations: [PGMigration] = all,
                                        logger: Logger = Logger(label: "knot.postgres.migrations")) throws(PostgresMigrationError) -> [String] {
-        try run(connection, logger: logger, during: "creating \(table)", statements: [
-            "SELECT pg_advisory_xact_lock(\(lockKey))",
-            "CREATE TABLE IF NOT EXISTS \(table) (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-        ])
+        // Only when the table is missing: a role that does not own the schema (knot_app, see
+        // docs/postgres-app-role.sql) may not even run CREATE TABLE IF NOT EXISTS.
+        let exists = try select(connection, logger: logger, during: "looking for \(table)",
+                                "SELECT to_regclass(\(literal(table)))::text WHERE to_regclass(\(literal(table))) IS NOT NULL")
+        if exists.isEmpty {
+            try run(connection, logger: logger, during: "creating \(table)", statements: [
+                "SELECT pg_advisory_xact_lock(\(lockKey))",
+                "CREATE TABLE IF NOT EXISTS \(table) (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            ])
+        }
         let known = Set(migrations.map(\.name))
         let recorded = try appliedBlocking(connection, logger: logger)
         if let unknown = recorded.first(where: { !known.contains($0) }) {

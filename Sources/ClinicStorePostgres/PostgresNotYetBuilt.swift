@@ -16,9 +16,6 @@ extension PostgresTransaction {
     public func referralID(sha256: String) throws -> Int64? {
         throw PostgresStoreError.notBuilt("referrals and imported documents")
     }
-    public func referralStatuses(patientID: Int64, withLetters: Bool) throws -> [ReferralStatus] {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
     public func wasImported(sha256: String) throws -> Bool {
         throw PostgresStoreError.notBuilt("referrals and imported documents")
     }
@@ -51,22 +48,10 @@ extension PostgresTransaction {
     }
 
     // MARK: - consent and precaution screens (pgvisits20)
-    public func consents(patientID: Int64) throws -> [Consent] {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-    public func screens(patientID: Int64) throws -> [PrecautionScreen] {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
     public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> SafetyInForce? {
         throw PostgresStoreError.notBuilt("consent and precaution screens")
     }
     public func struckSafety(patientID: Int64) throws -> [StruckSafety] {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-    public func insertConsent(_ c: Consent, actor: String, preservingID: Bool) throws -> Consent {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-    public func insertScreen(_ s: PrecautionScreen, actor: String, preservingID: Bool) throws -> PrecautionScreen {
         throw PostgresStoreError.notBuilt("consent and precaution screens")
     }
     public func strikeSafety(_ kind: StruckSafety.Kind, id: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckSafety {
@@ -74,34 +59,13 @@ extension PostgresTransaction {
     }
 
     // MARK: - visits, amendments and plans (pgvisits20)
-    public func visit(id: Int64) throws -> Visit? {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func visitRevision(id: Int64) throws -> Int {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func visits(patientID: Int64) throws -> [Visit] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
     public func outcomes(patientID: Int64) throws -> [RecordedOutcome] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func visitSummaries(patientID: Int64) throws -> [VisitSummary] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
     public func needlingLog(from: Date, to: Date) throws -> [NeedlingLogEntry] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
-    public func lastNeedle(practitionerID: Int64) throws -> Needle? {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
     public func struckEntries(visitID: Int64) throws -> [StruckEntryRecord] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func amendments(visitID: Int64) throws -> [Amendment] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func plans(visitID: Int64) throws -> [FollowUpPlan] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
     public func reviewsDue(by dueBy: LocalDate) throws -> [PlannedReview] {
@@ -117,18 +81,6 @@ extension PostgresTransaction {
     }
 
     // MARK: - visits (pgvisits20)
-    public func insertVisit(_ v: Visit, actor: String, preservingID: Bool) throws -> Visit {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateVisitHeader(_ v: Visit, expectedRevision: Int?, actor: String) throws -> Int {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateImpression(_ impression: ClinicalImpression?, visitID: Int64, actor: String) throws {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func signVisit(id: Int64, at: Date, actor: String) throws {
-        throw PostgresStoreError.notBuilt("visits")
-    }
     public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> TriggerPointFinding {
         throw PostgresStoreError.notBuilt("visits")
     }
@@ -138,13 +90,7 @@ extension PostgresTransaction {
     public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool) throws -> Treatment {
         throw PostgresStoreError.notBuilt("visits")
     }
-    public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry {
-        throw PostgresStoreError.notBuilt("visits")
-    }
     public func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool) throws -> OutcomeMeasure {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
         throw PostgresStoreError.notBuilt("visits")
     }
     public func updateTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String) throws -> TriggerPointFinding {
@@ -160,12 +106,6 @@ extension PostgresTransaction {
         throw PostgresStoreError.notBuilt("visits")
     }
     public func strikeEntry(_ kind: VisitEntryKind, id: Int64, visitID: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckEntry {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func insertAmendment(_ a: Amendment, actor: String, preservingID: Bool) throws -> Amendment {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func insertPlan(_ plan: FollowUpPlan, actor: String, preservingID: Bool) throws -> FollowUpPlan {
         throw PostgresStoreError.notBuilt("visits")
     }
 }

@@ -91,6 +91,8 @@ struct PostgresConnectionSettingsTests {
         ("postgres://knot@db1:99999/clinic", "port"),
         ("postgres://knot@db1/clinic?sslmod=require", "URL parameter"),
         ("postgres://knot@db1,db2/clinic", "host"),
+        ("postgres://knot@/clinic?host=db1,db2", "host"),
+        ("postgres://knot@db1/clinic?target_session_attrs=read-write", "URL parameter"),
         ("postgres://knot@db1:5432/clinic?port=5433", "port"),
         ("postgres://knot@db1/clinic?sslmode=require&sslmode=disable", "sslmode"),
         ("postgres://knot@db1/clinic/extra", "database"),

@@ -1,0 +1,332 @@
+import Foundation
+import ClinicModel
+import PostgresNIO
+
+/// Visits on PostgreSQL, as the SQLite store keeps them (Sources/ClinicStore/Visits.swift): the
+/// header, its revision, signing, needling entries and needles removed, with the same audit
+/// events, so the hash chain is the same for the same consultation.
+///
+/// Built so far: the header, the impression and needling entries. A visit that holds trigger points,
+/// biomechanical findings, treatments or outcome measures is refused by their stubs in
+/// PostgresNotYetBuilt.swift when written, and by `visit(id:)` when read, rather than read
+/// without them.
+extension PostgresTransaction {
+    // MARK: header
+
+    /// Opens a draft visit (and its entries, when it carries them).
+    @discardableResult
+    public func insertVisit(_ v: Visit, actor: String, preservingID: Bool) throws -> Visit {
+        do { try v.validateHeader() } catch { throw PostgresStoreError.invalid(error) }
+        var v = v
+        v.startedAt = AuditChain.truncated(v.startedAt)
+        let id = try insertReturningID("""
+            INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
+              psfs_json, notes, likely_cause_notes, status, signed_at, revision, impression, impression_code, impression_code_system)
+            VALUES (coalesce(\(preservingID ? v.id : nil), nextval(pg_get_serial_sequence('visit', 'id'))),
+                    \(v.patientID), \(v.practitionerID), \(v.referralID), \(PGText.timestamp(v.startedAt)), \(v.complaint),
+                    \(v.pain.now?.value), \(v.pain.best?.value), \(v.pain.worst?.value), \(try PGJSON.encode(v.psfs)),
+                    \(v.notes), \(v.likelyCauseNotes), 'draft', NULL, 0,
+                    \(v.impression?.text), \(v.impression?.code), \(v.impression?.codeSystem?.rawValue))
+            RETURNING id
+            """, table: "visit")
+        if preservingID { try advanceIdentity("visit") }
+        v.id = id
+        try appendAudit(AuditEvent(actor: actor, action: .create, entity: "visit", entityID: id, patientID: v.patientID))
+        v.triggerPoints = try v.triggerPoints.map { try insertTriggerPoint($0, visitID: id, actor: nil, preservingID: preservingID) }
+        v.biomechanics = try v.biomechanics.map { try insertBiomechanical($0, visitID: id, actor: nil, preservingID: preservingID) }
+        v.treatments = try v.treatments.map { try insertTreatment($0, visitID: id, actor: nil, preservingID: preservingID) }
+        v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
+        v.outcomes = try v.outcomes.map { try insertOutcome($0, visitID: id, actor: nil, preservingID: preservingID) }
+        if v.status == .signed, let at = v.signedAt {
+            try execute("UPDATE visit SET status = 'signed', signed_at = \(PGText.timestamp(AuditChain.truncated(at))) WHERE id = \(id)")
+        } else {
+            v.status = .draft
+            v.signedAt = nil
+        }
+        return v
+    }
+
+    /// The draft's revision (bumped by every save), for detecting two sessions editing one draft.
+    public func visitRevision(id: Int64) throws -> Int {
+        guard let revision = try value("SELECT revision FROM visit WHERE id = \(id)", as: Int.self, table: "visit") else {
+            throw PostgresStoreError.notFound(entity: "visit", key: String(id))
+        }
+        return revision
+    }
+
+    /// Saves a draft's header; with `expectedRevision`, refuses (`draftConflict`) when another
+    /// session saved in between. The row is locked first, so two sessions saving at once are
+    /// serialised and the second sees the first's revision.
+    @discardableResult
+    public func updateVisitHeader(_ v: Visit, expectedRevision: Int?, actor: String) throws -> Int {
+        guard let id = v.id else { throw PostgresStoreError.notFound(entity: "visit", key: "(new)") }
+        do { try v.validateHeader() } catch { throw PostgresStoreError.invalid(error) }
+        guard let current = try value("SELECT revision FROM visit WHERE id = \(id) FOR UPDATE", as: Int.self, table: "visit") else {
+            throw PostgresStoreError.notFound(entity: "visit", key: String(id))
+        }
+        if let expectedRevision, expectedRevision != current { throw PostgresStoreError.draftConflict(visitID: id) }
+        try execute("""
+            UPDATE visit SET referral_id = \(v.referralID), complaint = \(v.complaint), pain_now = \(v.pain.now?.value),
+              pain_best = \(v.pain.best?.value), pain_worst = \(v.pain.worst?.value), psfs_json = \(try PGJSON.encode(v.psfs)),
+              notes = \(v.notes), likely_cause_notes = \(v.likelyCauseNotes), impression = \(v.impression?.text),
+              impression_code = \(v.impression?.code), impression_code_system = \(v.impression?.codeSystem?.rawValue),
+              revision = revision + 1 WHERE id = \(id)
+            """)
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: id, patientID: v.patientID))
+        return current + 1
+    }
+
+    /// Signs a visit: from now on it is only amended. The schema refuses it while needles do not balance.
+    public func signVisit(id: Int64, at: Date, actor: String) throws {
+        let patient = try patientID(visitID: id)
+        try execute("""
+            UPDATE visit SET status = 'signed', signed_at = \(PGText.timestamp(AuditChain.truncated(at))), revision = revision + 1
+            WHERE id = \(id)
+            """)
+        try appendAudit(AuditEvent(actor: actor, action: .sign, entity: "visit", entityID: id, patientID: patient))
+    }
+
+    /// Records, replaces or (nil) clears a draft's clinical impression, audited as which (the
+    /// same detail text as the SQLite store, so the same event hashes alike).
+    public func updateImpression(_ impression: ClinicalImpression?, visitID: Int64, actor: String) throws {
+        if let impression { do { try impression.validate() } catch { throw PostgresStoreError.invalid(error) } }
+        guard let row = try query("SELECT impression, impression_code, impression_code_system FROM visit WHERE id = \(visitID) FOR UPDATE").first else {
+            throw PostgresStoreError.notFound(entity: "visit", key: String(visitID))
+        }
+        let (oldText, oldCode, oldSystem) = try decode(row, (String?, String?, String?).self, table: "visit")
+        try execute("""
+            UPDATE visit SET impression = \(impression?.text), impression_code = \(impression?.code),
+              impression_code_system = \(impression?.codeSystem?.rawValue) WHERE id = \(visitID)
+            """)
+        func coded(_ system: String?, _ code: String?) -> String { system.map { "\($0):\(code ?? "")" } ?? "none" }
+        let before = coded(oldSystem, oldCode), after = coded(impression?.codeSystem?.rawValue, impression?.code)
+        let what: String
+        switch (oldText, impression) {
+        case (nil, nil): what = "impression cleared (there was none)"
+        case (nil, _?): what = "impression recorded" + (after == "none" ? "" : ", code \(after)")
+        case (_?, nil): what = "impression cleared" + (before == "none" ? "" : " (code was \(before))")
+        case (let old?, let new?):
+            var changes: [String] = []
+            if old != new.text { changes.append("words") }
+            if before != after { changes.append("code \(before) → \(after)") }
+            what = "impression replaced: " + (changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))
+        }
+        try execute("UPDATE visit SET revision = revision + 1 WHERE id = \(visitID)")
+        try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: visitID,
+                                   patientID: try patientID(visitID: visitID), detail: what))
+    }
+
+    func patientID(visitID: Int64) throws -> Int64 {
+        guard let patient = try value("SELECT patient_id FROM visit WHERE id = \(visitID)", as: Int64.self, table: "visit") else {
+            throw PostgresStoreError.notFound(entity: "visit", key: String(visitID))
+        }
+        return patient
+    }
+
+    /// Bumps the visit's revision and audits a change to one of its entries, as SQLite's `childAudit`.
+    func childAudit(actor: String, visitID: Int64, what: String, id: Int64?, action: AuditEvent.Action = .create) throws {
+        try execute("UPDATE visit SET revision = revision + 1 WHERE id = \(visitID)")
+        try appendAudit(AuditEvent(actor: actor, action: action, entity: "visit", entityID: visitID,
+                                   patientID: try patientID(visitID: visitID), detail: "\(what) \(id.map(String.init) ?? "")"))
+    }
+
+    // MARK: needling entries
+
+    /// Adds a needling entry to a draft.
+    @discardableResult
+    public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry {
+        do { try e.validate() } catch { throw PostgresStoreError.invalid(error) }
+        var settings: String?
+        if case .electricalStimulation(let s) = e.technique { settings = s }
+        var e = e
+        e.id = try insertReturningID("""
+            INSERT INTO needling_entry (id, visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
+              needle_lot, inserted, removed, technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses,
+              patient_response, adverse_events_json, sharps_disposed, performed_at, written_at, written_by)
+            VALUES (coalesce(\(preservingID ? e.id : nil), nextval(pg_get_serial_sequence('needling_entry', 'id'))),
+                    \(visitID), \(e.muscleID), \(e.side.rawValue), \(e.triggerPoint), \(e.needle.brand), \(e.needle.gaugeMm),
+                    \(e.needle.lengthMm), \(e.needle.lot), \(e.needlesInserted), \(e.needlesRemoved), \(e.technique.code),
+                    \(settings), \(e.depth?.value), \(e.timeInSitu?.value), \(e.twitchResponses), \(e.patientResponse),
+                    \(try PGJSON.encode(e.adverseEvents)), \(Int16(e.sharpsDisposed ? 1 : 0)),
+                    \(e.performedAt.map { PGText.timestamp(AuditChain.truncated($0)) }),
+                    \(e.lateEntry.map { PGText.timestamp(AuditChain.truncated($0.writtenAt)) }), \(e.lateEntry?.writtenBy))
+            RETURNING id
+            """, table: "needling_entry")
+        if preservingID { try advanceIdentity("needling_entry") }
+        if let actor { try childAudit(actor: actor, visitID: visitID, what: "needling entry", id: e.id) }
+        return e
+    }
+
+    /// Records needles removed at a site (the count that must balance before signing).
+    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
+        guard let row = try query("SELECT visit_id, inserted FROM needling_entry WHERE id = \(entryID) AND struck_at IS NULL").first else {
+            throw PostgresStoreError.notFound(entity: "needling entry", key: String(entryID))
+        }
+        let (visitID, inserted) = try decode(row, (Int64, Int).self, table: "needling_entry")
+        guard (0...max(inserted, 0)).contains(removed) else {
+            throw PostgresStoreError.invalid(ValidationErrors([ValidationError(
+                field: "needlesRemoved", value: "\(removed)", rule: "must be between 0 and the \(inserted) inserted")]))
+        }
+        try execute("UPDATE needling_entry SET removed = \(removed) WHERE id = \(entryID)")
+        try childAudit(actor: actor, visitID: visitID, what: "needles removed", id: entryID, action: .update)
+    }
+
+    /// The needle of the practitioner's most recent needling entry (remembered for the next one).
+    public func lastNeedle(practitionerID: Int64) throws -> Needle? {
+        guard let row = try query("""
+            SELECT n.needle_brand, n.needle_gauge_mm, n.needle_length_mm, n.needle_lot FROM needling_entry n
+            JOIN visit v ON v.id = n.visit_id WHERE v.practitioner_id = \(practitionerID) AND n.struck_at IS NULL
+            ORDER BY n.id DESC LIMIT 1
+            """).first else { return nil }
+        let (brand, gauge, length, lot) = try decode(row, (String, Double, Double, String).self, table: "needling_entry")
+        return Needle(brand: brand, gaugeMm: gauge, lengthMm: length, lot: lot)
+    }
+
+    // MARK: reading
+
+    private static let visitColumns = """
+        id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst, psfs_json, notes,
+          likely_cause_notes, status, signed_at, impression, impression_code, impression_code_system
+        """
+
+    /// A visit with its entries, or nil.
+    public func visit(id: Int64) throws -> Visit? {
+        try query("SELECT \(unescaped: Self.visitColumns) FROM visit WHERE id = \(id)").first.map(visit)
+    }
+
+    /// A patient's visits, oldest first, with their entries.
+    public func visits(patientID: Int64) throws -> [Visit] {
+        try query("SELECT \(unescaped: Self.visitColumns) FROM visit WHERE patient_id = \(patientID) ORDER BY started_at, id").map(visit)
+    }
+
+    private func visit(_ row: PostgresRow) throws -> Visit {
+        let columns = row.makeRandomAccess()
+        let id = try column(columns, "id", Int64.self, table: "visit")
+        let startedAt = try column(columns, "started_at", String.self, table: "visit")
+        let signedAt = try column(columns, "signed_at", String?.self, table: "visit")
+        var v = Visit(
+            id: id, patientID: try column(columns, "patient_id", Int64.self, table: "visit"),
+            practitionerID: try column(columns, "practitioner_id", Int64.self, table: "visit"),
+            referralID: try column(columns, "referral_id", Int64?.self, table: "visit"),
+            startedAt: try timestamp(startedAt, table: "visit", row: id, column: "started_at"),
+            complaint: try column(columns, "complaint", String?.self, table: "visit"),
+            pain: PainScores(now: try measure(columns, "pain_now", NPRS.self, table: "visit", row: id),
+                             best: try measure(columns, "pain_best", NPRS.self, table: "visit", row: id),
+                             worst: try measure(columns, "pain_worst", NPRS.self, table: "visit", row: id)),
+            psfs: try json(columns, "psfs_json", [PSFSItem].self, table: "visit", row: id),
+            notes: try column(columns, "notes", String?.self, table: "visit"),
+            likelyCauseNotes: try column(columns, "likely_cause_notes", String?.self, table: "visit"),
+            status: try enumeration(try column(columns, "status", String.self, table: "visit"), table: "visit", row: id, column: "status"),
+            signedAt: try signedAt.map { try timestamp($0, table: "visit", row: id, column: "signed_at") })
+        if let text = try column(columns, "impression", String?.self, table: "visit") {
+            let code = try column(columns, "impression_code", String?.self, table: "visit")
+            let system = try column(columns, "impression_code_system", String?.self, table: "visit")
+            v.impression = ClinicalImpression(
+                text: text, code: code,
+                codeSystem: try system.map { try enumeration($0, as: ClinicalImpression.CodeSystem.self, table: "visit", row: id, column: "impression_code_system") })
+        }
+        // The other entry kinds are not read on PostgreSQL yet: refuse rather than show a visit without them.
+        let others = try value("""
+            SELECT (SELECT count(*) FROM trigger_point WHERE visit_id = \(id) AND struck_at IS NULL)
+                 + (SELECT count(*) FROM biomechanical_finding WHERE visit_id = \(id) AND struck_at IS NULL)
+                 + (SELECT count(*) FROM treatment WHERE visit_id = \(id) AND struck_at IS NULL)
+                 + (SELECT count(*) FROM outcome_measure WHERE visit_id = \(id) AND struck_at IS NULL)
+            """, as: Int64.self, table: "visit") ?? 0
+        if others > 0 { throw PostgresStoreError.notBuilt("visit entries", "reading trigger points, findings, treatments and outcomes") }
+        v.needling = try query("""
+            SELECT id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm, needle_lot, inserted, removed,
+              technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses, patient_response, adverse_events_json,
+              sharps_disposed, performed_at, written_at, written_by
+            FROM needling_entry WHERE visit_id = \(id) AND struck_at IS NULL ORDER BY id
+            """).map(needlingEntry)
+        return v
+    }
+
+    private func needlingEntry(_ row: PostgresRow) throws -> NeedlingEntry {
+        let t = "needling_entry"
+        let c = row.makeRandomAccess()
+        let id = try column(c, "id", Int64.self, table: t)
+        let code = try column(c, "technique", String.self, table: t)
+        let technique: NeedlingTechnique
+        do { technique = try NeedlingTechnique(code: code, settings: try column(c, "estim_settings", String?.self, table: t) ?? "") } catch {
+            throw PostgresStoreError.damaged(table: t, row: String(id), column: "technique", problem: "'\(code)' is not a known technique")
+        }
+        let inserted = try column(c, "inserted", Int.self, table: t)
+        let removed = try column(c, "removed", Int.self, table: t)
+        let twitches = try column(c, "twitch_responses", Int.self, table: t)
+        for (name, count) in [("inserted", inserted), ("removed", removed), ("twitch_responses", twitches)] where count < 0 {
+            throw PostgresStoreError.damaged(table: t, row: String(id), column: name, problem: "\(count) is negative, but it is a count")
+        }
+        let performed = try column(c, "performed_at", String?.self, table: t)
+        let writtenAt = try column(c, "written_at", String?.self, table: t)
+        let writtenBy = try column(c, "written_by", Int64?.self, table: t)
+        var late: LateEntry?
+        if let writtenAt, let writtenBy {
+            late = LateEntry(writtenAt: try timestamp(writtenAt, table: t, row: id, column: "written_at"), writtenBy: writtenBy)
+        }
+        return NeedlingEntry(
+            id: id, muscleID: try column(c, "muscle_id", String.self, table: t),
+            side: try enumeration(try column(c, "side", String.self, table: t), table: t, row: id, column: "side"),
+            triggerPoint: try column(c, "trigger_point", String?.self, table: t),
+            needle: Needle(brand: try column(c, "needle_brand", String.self, table: t),
+                           gaugeMm: try column(c, "needle_gauge_mm", Double.self, table: t),
+                           lengthMm: try column(c, "needle_length_mm", Double.self, table: t),
+                           lot: try column(c, "needle_lot", String.self, table: t)),
+            needlesInserted: inserted, needlesRemoved: removed, technique: technique,
+            depth: try measure(c, "depth_mm", DepthMillimetres.self, table: t, row: id),
+            timeInSitu: try measure(c, "time_in_situ_s", Seconds.self, table: t, row: id),
+            twitchResponses: twitches, patientResponse: try column(c, "patient_response", String?.self, table: t),
+            adverseEvents: try json(c, "adverse_events_json", [AdverseEvent].self, table: t, row: id),
+            sharpsDisposed: try column(c, "sharps_disposed", Int16.self, table: t) != 0,
+            performedAt: try performed.map { try timestamp($0, table: t, row: id, column: "performed_at") },
+            lateEntry: late)
+    }
+
+    /// A named column of a row, typed; a wrong type is `damaged`, naming the table, row and column.
+    func column<T: PostgresDecodable>(_ row: PostgresRandomAccessRow, _ name: String, _ type: T.Type, table: String) throws -> T {
+        do { return try row[name].decode(T.self) } catch {
+            let id = row.contains("id") ? (try? row["id"].decode(Int64?.self)).flatMap { $0.map(String.init) } ?? "" : ""
+            throw PostgresStoreError.damaged(table: table, row: id, column: name, problem: "the value cannot be read as \(T.self)")
+        }
+    }
+
+    /// A measure column in its scale's range, or `damaged` (as SQLite's `CheckedRow.measure`).
+    func measure<M: ClinicalMeasure>(_ row: PostgresRandomAccessRow, _ name: String, _ type: M.Type, table: String,
+                                     row id: Int64) throws -> M? where M.Value: PostgresDecodable, M.Value._DecodableType == M.Value {
+        guard let value = try column(row, name, Optional<M.Value>.self, table: table) else { return nil }
+        guard M.range.contains(value) else {
+            throw PostgresStoreError.damaged(table: table, row: String(id), column: name,
+                                             problem: "\(value) is outside the \(M.scaleName) range \(M.range.lowerBound) to \(M.range.upperBound)")
+        }
+        return M(unchecked: value)
+    }
+
+    /// A JSON text column decoded, or `damaged` (as SQLite's `CheckedRow.json`).
+    func json<T: Decodable>(_ row: PostgresRandomAccessRow, _ name: String, _ type: T.Type, table: String, row id: Int64) throws -> T {
+        let text = try column(row, name, String?.self, table: table)
+        do { return try PGJSON.decoder.decode(type, from: Data((text ?? "null").utf8)) } catch {
+            throw PostgresStoreError.damaged(table: table, row: String(id), column: name,
+                                             problem: text == nil ? "is empty (NULL), but a value is required" : "is not valid JSON for this column")
+        }
+    }
+}
+
+/// JSON columns written byte for byte as the SQLite store writes them (sorted keys, dates in
+/// milliseconds), so rows, exports and seals compare between the stores.
+enum PGJSON {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.dateEncodingStrategy = .millisecondsSince1970
+        return e
+    }()
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .millisecondsSince1970
+        return d
+    }()
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
