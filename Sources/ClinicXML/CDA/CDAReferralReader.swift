@@ -38,15 +38,8 @@ public enum CDAReferralReader {
                             extraSchema: XMLSchema? = nil, strict: Bool = false,
                             today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
         var options = options
-        if let fileName { options.fileName = fileName }
+        let document = try XMLDocument.letter(data, fileName: fileName, options: &options)
         let file = options.fileName
-
-        let document: XMLDocument
-        do {
-            document = try XMLDocument(data: data, options: options)
-        } catch {
-            throw ClinicXMLErrors(converting: error, file: file)
-        }
         let root = document.root
         guard root.name == "ClinicalDocument", root.namespace == CDACodes.hl7Namespace else {
             let found = root.namespace.map { "\(root.name) in namespace \($0)" } ?? "\(root.name) in no namespace"

@@ -27,15 +27,8 @@ public enum FHIRReferralReader {
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
                             today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
         var options = options
-        if let fileName { options.fileName = fileName }
+        let document = try XMLDocument.letter(data, fileName: fileName, options: &options)
         let file = options.fileName
-
-        let document: XMLDocument
-        do {
-            document = try XMLDocument(data: data, options: options)
-        } catch {
-            throw ClinicXMLErrors(converting: error, file: file)
-        }
         let root = document.root
         guard ["Bundle", "ServiceRequest"].contains(root.name), root.namespace == FHIRCodes.namespace else {
             let found = root.namespace.map { "\(root.name) in namespace \($0)" } ?? "\(root.name) in no namespace"
