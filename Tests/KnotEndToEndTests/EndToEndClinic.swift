@@ -44,7 +44,7 @@ struct EndToEndClinic {
         try #require(v.status == 0, "\(v.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
         let id = try #require((json?["id"] as? NSNumber)?.int64Value)
-        try #require(knot(["finding", "add", String(id), "--muscle", "gastrocnemius-medial", "--side", "left", "--active", "--twitch",
+        try #require(knot(["finding", "add", String(id), "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-referred", "--active", "--twitch",
                            "--tenderness", "7"]).status == 0)
         let s = try knot(["visit", "sign", String(id)])
         try #require(s.status == 0, "\(s.stderr)")
