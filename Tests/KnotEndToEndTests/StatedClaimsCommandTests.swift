@@ -114,7 +114,7 @@ struct StatedClaimsCommandTests {
                                       "--no-sharps-disposed", "--json"]))
         #expect(n["sharpsDisposed"] as? Bool == false)
         #expect(n["needlesRemoved"] as? Int == 0)
-        #expect(n["technique"] as? [String: Any] != nil && (n["technique"] as? [String: Any])?["staticInSitu"] != nil, "\(n)")
+        #expect((n["technique"] as? [String: Any])?["kind"] as? String == "static", "\(n)")
         let unsigned = try clinic.knot(["visit", "sign", visit])
         #expect(unsigned.status != 0, "\(unsigned.stderr)")
     }
