@@ -35,6 +35,20 @@ struct EndToEndClinic {
         return record
     }
 
+    /// What a command printed with `--json`, once it exited 0.
+    func json(_ r: KnotProcess.Result) throws -> [String: Any] {
+        try #require(r.status == 0, "\(r.status) \(r.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+    }
+
+    /// A clinic set up with patient K1 and one draft visit; returns the visit id.
+    func draftVisit() throws -> String {
+        try setUp()
+        try addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        let v = try json(knot(["visit", "new", "K1", "--complaint", "Left calf pain", "--json"]))
+        return String(try #require((v["id"] as? NSNumber)?.int64Value))
+    }
+
     /// A visit with consent, screen, one needling site (balanced) and a signature; returns its id.
     @discardableResult
     func signedVisit(_ record: String, complaint: String = "Left calf pain", at: String? = nil) throws -> Int64 {

@@ -11,18 +11,8 @@ import ClinicTestSupport
 struct StatedClaimsCommandTests {
     let clinic = EndToEndClinic()
 
-    func json(_ r: KnotProcess.Result) throws -> [String: Any] {
-        try #require(r.status == 0, "\(r.status) \(r.stderr)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
-    }
-
-    /// A clinic with patient K1 and one draft visit; returns the visit id.
-    func draftVisit() throws -> String {
-        try clinic.setUp()
-        try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
-        let v = try json(clinic.knot(["visit", "new", "K1", "--complaint", "Left calf pain", "--json"]))
-        return String(try #require((v["id"] as? NSNumber)?.int64Value))
-    }
+    func json(_ r: KnotProcess.Result) throws -> [String: Any] { try clinic.json(r) }
+    func draftVisit() throws -> String { try clinic.draftVisit() }
 
     /// Runs knot and checks it exits 64 naming each text, with the database unchanged.
     func expectRefused(_ args: [String], naming texts: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
