@@ -18,13 +18,13 @@ struct AmendEntryTests {
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
         let steps: [[String]] = [
             ["visit", "new", "K1", "--complaint", "Left calf pain", "--pain-now", "4", "--pain-worst", "8"],
-            ["finding", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--active", "--tenderness", "7"],
+            ["finding", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active", "--tenderness", "7"],
             ["finding", "add", "1", "--kind", "lunge", "--side", "left", "--value", "7"],
             ["treatment", "add", "1", "--kind", "ischaemic-compression", "--muscle", "gastrocnemius-medial", "--side", "left",
              "--hold", "30", "--cycles", "3"],
             ["consent", "record", "K1", "--risks", "bruising,soreness,fainting"],
             ["screen", "record", "K1", "--none-present"],
-            ["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40", "--brand", "Seirin",
+            ["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
              "--lot", "L2411", "--inserted", "2", "--removed", "2", "--depth", "12"],
             ["visit", "sign", "1"],
         ]

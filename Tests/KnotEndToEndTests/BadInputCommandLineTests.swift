@@ -24,7 +24,7 @@ struct BadInputCommandLineTests {
     }
 
     var needle: [String] {
-        ["--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1"]
+        ["--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1"]
     }
 
     /// Runs knot and checks it exits 65 with every text in stderr and the database unchanged.
@@ -53,7 +53,7 @@ struct BadInputCommandLineTests {
         // The same value through the model (a finding's tenderness) is bad input too.
         let visit = try clinic.knot(["visit", "new", "K1"])
         #expect(visit.status == 0, "\(visit.stderr)")
-        try expectBadInput(["finding", "add", "1", "--muscle", "soleus", "--side", "left", "--tenderness", "11"],
+        try expectBadInput(["finding", "add", "1", "--muscle", "soleus", "--side", "left", "--latent", "--taut-band", "--no-twitch", "--no-referred", "--tenderness", "11"],
                            naming: ["--tenderness", "'11'", "0 to 10"])
     }
 
@@ -125,7 +125,7 @@ struct BadInputCommandLineTests {
                            naming: ["--size", "0.25x400", "needle length is 7.0 to 125.0 mm"])
         try expectBadInput(["visit", "amend", visit, "--reason", "typo", "--set", "pain.now"], naming: ["--set", "'pain.now'", "field=value"])
         try expectBadInput(["referral", "show", "1", "--save-attachment", "first=a.pdf"], naming: ["--save-attachment", "N=FILE"])
-        try #require(clinic.knot(["finding", "add", visit, "--muscle", "soleus", "--side", "left"]).status == 0)
+        try #require(clinic.knot(["finding", "add", visit, "--muscle", "soleus", "--side", "left", "--latent", "--taut-band", "--no-twitch", "--no-referred"]).status == 0)
         try expectBadInput(["finding", "edit", visit, "1", "--clear", "everything"], naming: ["--clear", "'everything'", "location"])
         try expectBadInput(["patient", "add", "--given", "Al", "--family", "Lee", "--dob", "1980-02-30"], naming: ["--dob", "'1980-02-30'", "real calendar date"])
     }

@@ -47,10 +47,10 @@ struct ClinicTimeZoneTests {
         let day = Self.sydneyToday()
         // Typed on a UTC machine: --at is the clinic's 09:00, not the machine's.
         try ok("visit", "new", "K1", "--at", "\(day)T09:00", "--complaint", "Neck pain", "--pain-now", "5")
-        try ok("finding", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--active")
+        try ok("finding", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--taut-band", "--no-twitch", "--no-referred", "--active")
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", tz: "America/Los_Angeles")
         try ok("screen", "record", "K1", "--none-present")
-        try ok("needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--size", "0.25x30", "--brand", "Seirin",
+        try ok("needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x30", "--brand", "Seirin",
                "--lot", "L1", "--inserted", "1", "--removed", "1", "--depth", "10",
                "--adverse", "suspected-pneumothorax:serious:needling stopped, sent to the emergency department")
         try ok("visit", "sign", "1")
@@ -94,10 +94,10 @@ struct ClinicTimeZoneTests {
         try ok("init", "--handle", "amy", "--name", "Amy Nguyen", "--time-zone", "Australia/Sydney", practitioner: nil)
         try ok("patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1")
         try ok("visit", "new", "K1", "--complaint", "Neck pain", "--pain-now", "3")
-        try ok("finding", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--active")
+        try ok("finding", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--taut-band", "--no-twitch", "--no-referred", "--active")
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax")
         try ok("screen", "record", "K1", "--none-present")
-        try ok("needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--size", "0.25x30", "--brand", "Seirin",
+        try ok("needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x30", "--brand", "Seirin",
                "--lot", "L1", "--inserted", "1", "--removed", "1", "--depth", "10",
                "--adverse", "suspected-pneumothorax:serious:needling stopped, sent to the emergency department")
         try ok("visit", "sign", "1")

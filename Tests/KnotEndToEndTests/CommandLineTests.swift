@@ -69,9 +69,9 @@ struct CommandLineTests {
             (["patient", "add", "--given", "Al", "--family", "Future", "--dob", "2999-01-01"], "dateOfBirth"),
             (["patient", "add", "--given", "Al", "--family", "Bad", "--dob", "1980-02-30"], "not a real calendar date"),
             (["visit", "new", "K1", "--pain-now", "11"], "NPRS is 0 to 10"),
-            (["finding", "add", "1", "--muscle", "not-a-muscle", "--side", "left"], "not a muscle"),
+            (["finding", "add", "1", "--muscle", "not-a-muscle", "--side", "left", "--latent", "--taut-band", "--no-twitch", "--no-referred"], "not a muscle"),
             (["finding", "add", "1", "--kind", "fpi6", "--side", "left", "--fpi", "1,1,3,0,0,0"], "FPI-6 item"),
-            (["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40", "--brand", "Seirin",
+            (["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
               "--lot", "L1", "--inserted", "2"], "consent"),
             (["patient", "add", "--given", "Al\u{1B}[2J", "--family", "Esc", "--dob", "1980-01-01"], "control characters"),
         ]
@@ -116,10 +116,10 @@ struct CommandLineTests {
         try setUpClinic()
         #expect(try knot("alert", "add", "K1", "--kind", "anticoagulant", "--text", "Apixaban 5 mg bd", practitioner: "amy").status == 0)
         #expect(try knot("visit", "new", "K1", "--complaint", "Left calf pain running", "--pain-now", "6", "--pain-worst", "8", practitioner: "amy").status == 0)
-        #expect(try knot("finding", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--active", "--twitch",
+        #expect(try knot("finding", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-referred", "--active", "--twitch",
                          "--tenderness", "7", practitioner: "amy").status == 0)
         #expect(try knot("finding", "add", "1", "--kind", "fpi6", "--side", "left", "--fpi", "2,1,2,1,1,1", practitioner: "amy").status == 0)
-        let noConsent = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
+        let noConsent = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40",
                                  "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", practitioner: "amy")
         #expect(noConsent.status == 1)
         #expect(noConsent.stderr.contains("informed consent"))
@@ -129,12 +129,12 @@ struct CommandLineTests {
         #expect(try knot("screen", "record", "K1", "--present", "anticoagulant", "--ack", "anticoagulant=INR stable; superficial sites, firm pressure",
                          "--absent", Precaution.allCases.filter { $0 != .anticoagulant }.map(\.rawValue).joined(separator: ","),
                          practitioner: "amy").status == 0)
-        let needle = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
+        let needle = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40",
                               "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", "--removed", "1", practitioner: "amy")
         #expect(needle.status == 0, "\(needle.stderr)")
         #expect(needle.stderr.contains("unaccounted"))
         // Over the lung fields the depth is required.
-        let lung = try knot("needle", "add", "1", "--muscle", "lower-trapezius", "--side", "left", "--inserted", "1", "--removed", "1", practitioner: "amy")
+        let lung = try knot("needle", "add", "1", "--muscle", "lower-trapezius", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--inserted", "1", "--removed", "1", practitioner: "amy")
         #expect(lung.status != 0)
         #expect(lung.stderr.contains("lung fields"))
         let unbalanced = try knot("visit", "sign", "1", practitioner: "amy")
@@ -143,7 +143,7 @@ struct CommandLineTests {
         #expect(try knot("needle", "remove", "1", "--removed", "2", practitioner: "amy").status == 0)
         let signed = try knot("visit", "sign", "1", practitioner: "amy")
         #expect(signed.status == 0, "\(signed.stderr)")
-        let late = try knot("finding", "add", "1", "--muscle", "soleus", "--side", "left", practitioner: "amy")
+        let late = try knot("finding", "add", "1", "--muscle", "soleus", "--side", "left", "--latent", "--taut-band", "--no-twitch", "--no-referred", practitioner: "amy")
         #expect(late.status != 0)
         #expect(late.stderr.contains("signed"))
         #expect(try knot("visit", "amend", "1", "--reason", "typo in complaint", "--set", "complaint=Left calf pain after running",

@@ -83,7 +83,7 @@ struct ConcurrencyTests {
             set -e
             for i in $(seq 1 \(perShell)); do
               id=$("$0" visit new K1 --complaint "shell $1 visit $i" --json | sed -n 's/^  "id" : \\([0-9]*\\).*/\\1/p')
-              "$0" finding add "$id" --muscle soleus --side left > /dev/null
+              "$0" finding add "$id" --muscle soleus --side left --latent --taut-band --no-twitch --no-referred > /dev/null
               "$0" visit sign "$id" > /dev/null
             done
             """

@@ -46,6 +46,20 @@ struct EndToEndClinic {
         return record
     }
 
+    /// What a command printed with `--json`, once it exited 0.
+    func json(_ r: KnotProcess.Result) throws -> [String: Any] {
+        try #require(r.status == 0, "\(r.status) \(r.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+    }
+
+    /// A clinic set up with patient K1 and one draft visit; returns the visit id.
+    func draftVisit() throws -> String {
+        try setUp()
+        try addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        let v = try json(knot(["visit", "new", "K1", "--complaint", "Left calf pain", "--json"]))
+        return String(try #require((v["id"] as? NSNumber)?.int64Value))
+    }
+
     /// A visit with consent, screen, one needling site (balanced) and a signature; returns its id.
     @discardableResult
     func signedVisit(_ record: String, complaint: String = "Left calf pain", at: String? = nil) throws -> Int64 {
@@ -55,7 +69,7 @@ struct EndToEndClinic {
         try #require(v.status == 0, "\(v.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
         let id = try #require((json?["id"] as? NSNumber)?.int64Value)
-        try #require(knot(["finding", "add", String(id), "--muscle", "gastrocnemius-medial", "--side", "left", "--active", "--twitch",
+        try #require(knot(["finding", "add", String(id), "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-referred", "--active", "--twitch",
                            "--tenderness", "7"]).status == 0)
         let s = try knot(["visit", "sign", String(id)])
         try #require(s.status == 0, "\(s.stderr)")

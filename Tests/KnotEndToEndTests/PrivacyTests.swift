@@ -18,7 +18,7 @@ struct PrivacyTests {
         let v = try clinic.knot(["visit", "new", "K1", "--complaint", Self.secretComplaint, "--notes", Self.secretNote, "--pain-now", "6", "--json"])
         try #require(v.status == 0, "\(v.stderr)")
         let id = try #require(((try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any])?["id"] as? NSNumber)?.int64Value)
-        try #require(clinic.knot(["finding", "add", String(id), "--muscle", "gastrocnemius-medial", "--side", "left", "--active"]).status == 0)
+        try #require(clinic.knot(["finding", "add", String(id), "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active"]).status == 0)
         try #require(clinic.knot(["visit", "sign", String(id)]).status == 0)
         return (clinic, id)
     }
@@ -41,7 +41,7 @@ struct PrivacyTests {
         try #require(clinic.knot(["patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1"], database: db).status == 0)
         let visit = try clinic.knot(["visit", "new", "K1", "--complaint", "calf", "--json"], database: db)
         let id = ((try JSONSerialization.jsonObject(with: Data(visit.stdout.utf8)) as? [String: Any])?["id"] as? NSNumber)?.int64Value ?? 1
-        try #require(clinic.knot(["finding", "add", String(id), "--muscle", "soleus", "--side", "left"], database: db).status == 0)
+        try #require(clinic.knot(["finding", "add", String(id), "--muscle", "soleus", "--side", "left", "--latent", "--taut-band", "--no-twitch", "--no-referred"], database: db).status == 0)
         try #require(clinic.knot(["visit", "sign", String(id)], database: db).status == 0)
         for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: db + suffix) {
             #expect(try mode(db + suffix) == 0o600, "\(suffix)")
@@ -127,7 +127,7 @@ struct PrivacyTests {
             ["export", "-o", clinic.home.file("r.xml")], ["export", "-o", clinic.home.file("r1.xml"), "--patient", "K1"],
             ["retention", "report"], ["retention", "report", "--json"], ["backup", "reception-copy.sqlite"],
             ["visit", "amend", v, "--reason", "peek", "--set", "notes=x"],
-            ["visit", "new", "K1", "--complaint", "x"], ["finding", "add", v, "--muscle", "soleus", "--side", "left"],
+            ["visit", "new", "K1", "--complaint", "x"], ["finding", "add", v, "--muscle", "soleus", "--side", "left", "--latent", "--taut-band", "--no-twitch", "--no-referred"],
             // Who looked at which chart is not reception's work either.
             ["audit", "log"], ["audit", "log", "--json"],
         ]

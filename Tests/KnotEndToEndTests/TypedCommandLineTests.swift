@@ -56,7 +56,7 @@ struct TypedCommandLineTests {
     func badNeedleCount() throws {
         let visit = try draftVisit()
         for bad in ["-1", "0", "51", "two"] {
-            let r = try clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
+            let r = try clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40",
                                      "--brand", "Seirin", "--lot", "L1", "--inserted", bad])
             #expect(r.status == 65, "\(bad): \(r.status) \(r.stderr)")
             #expect(r.stderr.contains("--inserted"), "\(r.stderr)")
@@ -86,14 +86,14 @@ struct TypedCommandLineTests {
             #expect(r.stderr.contains(option), "\(args): \(r.stderr)")
         }
         // The same values as before are still read: first letters for a side, any case for a sex.
-        #expect(try clinic.knot(["finding", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "L"]).status == 0)
+        #expect(try clinic.knot(["finding", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "L", "--latent", "--taut-band", "--no-twitch", "--no-referred"]).status == 0)
         #expect(try clinic.knot(["patient", "add", "--given", "A", "--family", "B", "--dob", "1990-01-01", "--sex", "Female"]).status == 0)
     }
 
     @Test("writing commands print what they wrote with --json: finding, treatment, consent, screen, alert, sign, amend")
     func jsonOnWrites() throws {
         let visit = try draftVisit()
-        let finding = try json(clinic.knot(["finding", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--active",
+        let finding = try json(clinic.knot(["finding", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active",
                                             "--causes", "injury, stress", "--json"]))
         #expect(finding["muscleID"] as? String == "gastrocnemius-medial")
         #expect(finding["likelyCauses"] as? [String] == ["injury", "stress"])

@@ -12,7 +12,12 @@ struct FindingCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a finding: a trigger point (--muscle) or a biomechanical measure (--kind).",
             discussion: """
-            Trigger point:  knot finding add 12 --muscle gastrocnemius-medial --side left --active --twitch --referred --tenderness 7
+            Trigger point:  knot finding add 12 --muscle gastrocnemius-medial --side left --active --taut-band --twitch --referred --tenderness 7
+            A trigger point assumes nothing; each of these is required:
+              --side (a paired muscle's; a midline muscle is midline),
+              --active or --latent, --taut-band or --no-taut-band,
+              --twitch or --no-twitch, --referred or --no-referred.
+            The measures take none of these (their --side: midline if left out).
             FPI-6:          knot finding add 12 --kind fpi6 --side left --fpi 1,1,2,1,1,2
             Lunge (cm):     knot finding add 12 --kind lunge --side right --value 8.5
             Also: leg-length (mm, --side = longer leg), hallux-dorsiflexion (degrees), gait (--gait codes), strength (--movement, --value 0-5),
@@ -22,11 +27,11 @@ struct FindingCommand: ParsableCommand {
         @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "Finding kind (trigger-point is the default with --muscle).") var kind: FindingKind?
         @Option(help: "Muscle id from the catalogue (see `knot muscles`).") var muscle: String?
-        @Option(help: "Side.") var side: Side = .midline
-        @Flag(help: "An active trigger point (reproduces the complaint); latent otherwise.") var active = false
-        @Flag(inversion: .prefixedNo, help: "A palpable taut band.") var tautBand = true
-        @Flag(help: "Local twitch response on palpation.") var twitch = false
-        @Flag(help: "Referred pain reproduced.") var referred = false
+        @Option(help: "Side (required for a trigger point in a paired muscle; a midline muscle is midline; a measure: midline if left out).") var side: Side?
+        @Flag(help: "Active (reproduces the complaint) or latent: one is required for a trigger point.") var activity: ActivityFlag?
+        @Flag(inversion: .prefixedNo, help: "A palpable taut band found, or not (one is required for a trigger point).") var tautBand: Bool?
+        @Flag(inversion: .prefixedNo, help: "Local twitch response on palpation, or not (one is required for a trigger point).") var twitch: Bool?
+        @Flag(inversion: .prefixedNo, help: "Referred pain reproduced, or not (one is required for a trigger point).") var referred: Bool?
         @Option(parsing: .unconditional, help: "Tenderness on pressure, NPRS 0-10.", transform: Measured<NPRS>.parse) var tenderness: NPRS?
         @Option(parsing: .unconditional, help: "Pressure pain threshold, kg/cm² (0-20).", transform: Measured<KilogramsPerSquareCentimetre>.parse) var ppt: KilogramsPerSquareCentimetre?
         @Option(parsing: .unconditional, help: "Algometer probe size, cm² (0.5-2).", transform: Bounded(0.5...2.0, "cm²").parse) var probe: Double = 1.0
@@ -41,9 +46,32 @@ struct FindingCommand: ParsableCommand {
             case nil:
                 throw UsageError("give --muscle for a trigger point, or --kind for a measure")
             case .triggerPoint:
-                if muscle == nil { throw UsageError("a trigger point needs --muscle") }
+                guard let muscle else { throw UsageError("a trigger point needs --muscle") }
+                // Nothing is claimed for the practitioner (as the front end's F3 form): each finding is stated.
+                var missing: [String] = []
+                if side == nil, MuscleCatalogue.muscle(id: muscle)?.paired ?? true { missing.append("--side") }
+                if activity == nil { missing.append("--active or --latent") }
+                if tautBand == nil { missing.append("--taut-band or --no-taut-band") }
+                if twitch == nil { missing.append("--twitch or --no-twitch") }
+                if referred == nil { missing.append("--referred or --no-referred") }
+                if !missing.isEmpty {
+                    throw UsageError("a trigger point needs each of these stated (nothing is assumed): \(missing.joined(separator: "; "))")
+                }
             case .measure(let measureKind):
+                let given = [activity.map { "--\($0.rawValue)" }, tautBand.map { $0 ? "--taut-band" : "--no-taut-band" },
+                             twitch.map { $0 ? "--twitch" : "--no-twitch" }, referred.map { $0 ? "--referred" : "--no-referred" }].compactMap { $0 }
+                if !given.isEmpty {
+                    throw UsageError("\(given.joined(separator: ", ")) \(given.count == 1 ? "describes" : "describe") a trigger point, not --kind \(measureKind.rawValue): leave \(given.count == 1 ? "it" : "them") out")
+                }
                 try measure.checkGiven(for: measureKind)
+            }
+        }
+
+        /// `--active` or `--latent`, as `finding add` takes them (one is required for a trigger point).
+        enum ActivityFlag: String, EnumerableFlag {
+            case active, latent
+            static func help(for value: ActivityFlag) -> ArgumentHelp? {
+                value == .active ? "An active trigger point (reproduces the complaint)." : "A latent trigger point (does not reproduce it)."
             }
         }
 
@@ -53,8 +81,11 @@ struct FindingCommand: ParsableCommand {
             guard case .measure(let measureKind) = kind else {
                 let m = try Parse.muscle(muscle ?? "")
                 let causes = causes?.values ?? []
+                // validate() saw each stated; a midline muscle left without --side is midline (its one side).
+                guard let activity, let tautBand, let twitch, let referred else { throw UsageError("a trigger point needs --active or --latent, --taut-band or --no-taut-band, --twitch or --no-twitch, --referred or --no-referred") }
+                let side = side ?? .midline
                 let f = TriggerPointFinding(
-                    muscleID: m.id, side: side, location: location, activity: active ? .active : .latent, tautBand: tautBand,
+                    muscleID: m.id, side: side, location: location, activity: activity == .active ? .active : .latent, tautBand: tautBand,
                     localTwitchResponse: twitch, referredPainReproduced: referred,
                     tenderness: tenderness,
                     pressurePainThreshold: ppt.map {
@@ -67,6 +98,7 @@ struct FindingCommand: ParsableCommand {
                 return
             }
             let measure = try self.measure.make(measureKind)
+            let side = side ?? .midline
             let saved = try session.addBiomechanical(visitID: visit, BiomechanicalFinding(measure: measure, side: side, notes: notes))
             if output.json { try Console.printJSON(saved); return }
             // Numbered as `knot visit show` lists findings (trigger points, then these), for `finding edit`.
@@ -140,7 +172,13 @@ struct NeedleCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a needling entry to a draft visit.",
-            discussion: "Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --twitches 3")
+            discussion: """
+            Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --sharps-disposed --twitches 3
+            Required (nothing is assumed): --technique, and
+            --sharps-disposed or --no-sharps-disposed.
+            --removed left out is 0 (the needles still in):
+            signing refuses the visit until every needle is out.
+            """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "Muscle id.") var muscle: String
@@ -151,8 +189,8 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: "Needle brand (default: the clinic's needle stock, else the last entry's).") var brand: String?
         @Option(help: "Lot number (default: the clinic's needle stock, else the last entry's; an expired stock lot is refused).") var lot: String?
         @Option(parsing: .unconditional, help: "Needles inserted (1-50).", transform: Bounded(NeedlingEntry.insertedRange).parse) var inserted: Int
-        @Option(parsing: .unconditional, help: "Needles removed (must equal inserted before signing) (0-50).", transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int?
-        @Option(help: "Technique.") var technique: TechniqueArgument = .pistoning
+        @Option(parsing: .unconditional, help: "Needles removed (must equal inserted before signing) (0-50; left out: 0, the needles still in).", transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int?
+        @Option(help: "Technique: static, pistoning or electrical (required).") var technique: TechniqueArgument?
         @Option(help: "Electrical stimulation settings (frequency, intensity, duration).") var estim: String?
         @Option(parsing: .unconditional, help: "Estimated depth, mm: 0 to the needle's length; over the lung fields required, 1 mm to the needle's length.", transform: Measured<DepthMillimetres>.parse) var depth: DepthMillimetres?
         @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
@@ -161,7 +199,7 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"),
                 transform: ArgumentForm.adverseEvent)
         var adverse: [AdverseEvent] = []
-        @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed = true
+        @Flag(inversion: .prefixedNo, help: "Sharps disposed of, or not (one is required).") var sharpsDisposed: Bool?
         @Option(help: "When the needling was done, if written later (YYYY-MM-DDTHH:MM, on the visit's day): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
 
@@ -172,7 +210,18 @@ struct NeedleCommand: ParsableCommand {
                                   "timeInSitu": "--time", "side": "--side", "muscleID": "--muscle", "triggerPoint": "--point",
                                   "patientResponse": "--response"]
 
+        func validate() throws {
+            // Nothing is claimed for the practitioner (as the front end's F4 form): each is stated.
+            var missing: [String] = []
+            if technique == nil { missing.append("--technique") }
+            if sharpsDisposed == nil { missing.append("--sharps-disposed or --no-sharps-disposed") }
+            if !missing.isEmpty {
+                throw UsageError("a needling entry needs each of these stated (nothing is assumed): \(missing.joined(separator: "; "))")
+            }
+        }
+
         func run() throws {
+            guard let technique, let sharpsDisposed else { throw UsageError("a needling entry needs --technique and --sharps-disposed or --no-sharps-disposed") }
             let session = try global.session()
             let last = try session.lastNeedle()
             // Given here, else the clinic's needle stock (knot clinic set --needle-...), else the last entry's.

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import ClinicTestSupport
+
+/// "A rule is only as good as its default": `knot finding add` (a trigger point) and `knot needle
+/// add` claim nothing for the practitioner, as the front end's F3 and F4 forms do not. The side
+/// (but for a midline muscle), active or latent, the taut band, the twitch and the referred pain
+/// of a trigger point, and a needling entry's technique and sharps disposal are each stated, or
+/// the command exits 64 naming every one missing in one message and writes nothing.
+@Suite("knot finding add / needle add: no clinical claim by default")
+struct StatedClaimsCommandTests {
+    let clinic = EndToEndClinic()
+
+    func json(_ r: KnotProcess.Result) throws -> [String: Any] { try clinic.json(r) }
+    func draftVisit() throws -> String { try clinic.draftVisit() }
+
+    /// Runs knot and checks it exits 64 naming each text, with the database unchanged.
+    func expectRefused(_ args: [String], naming texts: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = KnotProcess.fingerprint(clinic.db)
+        let r = try clinic.knot(args)
+        #expect(r.status == 64, "\(args): \(r.status) \(r.stderr)", sourceLocation: sourceLocation)
+        for text in texts { #expect(r.stderr.contains(text), "\(args): '\(text)' not in \(r.stderr)", sourceLocation: sourceLocation) }
+        #expect(KnotProcess.fingerprint(clinic.db) == before, "\(args) changed the database", sourceLocation: sourceLocation)
+    }
+
+    @Test("a trigger point without --taut-band/--no-taut-band is refused naming it; with nothing stated every missing one is named in one message; nothing written")
+    func triggerPointClaimsRequired() throws {
+        let visit = try draftVisit()
+        let tp = ["finding", "add", visit, "--muscle", "gastrocnemius-medial"]
+        try expectRefused(tp + ["--side", "left", "--active", "--twitch", "--no-referred"], naming: ["--taut-band or --no-taut-band"])
+        let bare = try clinic.knot(tp)
+        #expect(bare.status == 64)
+        for option in ["--side", "--active or --latent", "--taut-band or --no-taut-band", "--twitch or --no-twitch", "--referred or --no-referred"] {
+            #expect(bare.stderr.contains(option), "'\(option)' not in \(bare.stderr)")
+        }
+        try expectRefused(tp + ["--active", "--taut-band", "--twitch", "--referred"], naming: ["--side"])
+        try expectRefused(tp + ["--side", "left", "--taut-band", "--twitch", "--referred"], naming: ["--active or --latent"])
+        let shown = try clinic.knot(["visit", "show", visit])
+        #expect(!shown.stdout.contains("Gastrocnemius"), "\(shown.stdout)")
+    }
+
+    @Test("a trigger point with everything stated is recorded as stated, the negatives too")
+    func triggerPointAsStated() throws {
+        let visit = try draftVisit()
+        let f = try json(clinic.knot(["finding", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--latent",
+                                      "--no-taut-band", "--no-twitch", "--referred", "--json"]))
+        #expect(f["side"] as? String == "left")
+        #expect(f["activity"] as? String == "latent")
+        #expect(f["tautBand"] as? Bool == false)
+        #expect(f["localTwitchResponse"] as? Bool == false)
+        #expect(f["referredPainReproduced"] as? Bool == true)
+        // The visit can be signed with it (nothing else is needed of a trigger point).
+        let signed = try clinic.knot(["visit", "sign", visit])
+        #expect(signed.status == 0, "\(signed.stderr)")
+    }
+
+    @Test("a midline muscle (the diaphragm) needs no --side: it is midline; a left side for it is refused by the model")
+    func midlineMuscleSide() throws {
+        let visit = try draftVisit()
+        let f = try json(clinic.knot(["finding", "add", visit, "--muscle", "diaphragm", "--active", "--taut-band", "--no-twitch",
+                                      "--no-referred", "--json"]))
+        #expect(f["side"] as? String == "midline")
+        let before = KnotProcess.fingerprint(clinic.db)
+        let left = try clinic.knot(["finding", "add", visit, "--muscle", "diaphragm", "--side", "left", "--active", "--taut-band",
+                                    "--no-twitch", "--no-referred"])
+        #expect(left.status != 0)
+        #expect(left.stderr.contains("midline muscle"), "\(left.stderr)")
+        #expect(KnotProcess.fingerprint(clinic.db) == before)
+    }
+
+    @Test("a measure (--kind lunge) takes none of a trigger point's claims: it needs none, and one given is refused naming it")
+    func measureTakesNoClaims() throws {
+        let visit = try draftVisit()
+        let m = try json(clinic.knot(["finding", "add", visit, "--kind", "lunge", "--side", "right", "--value", "8.5", "--json"]))
+        #expect((m["measure"] as? [String: Any])?["kind"] as? String == "lunge")
+        try expectRefused(["finding", "add", visit, "--kind", "lunge", "--side", "right", "--value", "8.5", "--no-taut-band"],
+                          naming: ["--no-taut-band", "trigger point"])
+    }
+
+    @Test("needle add without --technique and without --sharps-disposed/--no-sharps-disposed is refused naming both; nothing written")
+    func needleClaimsRequired() throws {
+        let visit = try draftVisit()
+        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
+        try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
+        let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
+                      "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1"]
+        try expectRefused(needle, naming: ["--technique", "--sharps-disposed or --no-sharps-disposed"])
+        try expectRefused(needle + ["--technique", "static"], naming: ["--sharps-disposed or --no-sharps-disposed"])
+        try expectRefused(needle + ["--sharps-disposed"], naming: ["--technique"])
+        let help = try clinic.knot(["needle", "add", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Required (nothing is assumed): --technique"), "\(help.stdout)")
+        #expect(help.stdout.contains("--sharps-disposed or --no-sharps-disposed"), "\(help.stdout)")
+        #expect(help.stdout.contains("--removed left out is 0"), "\(help.stdout)")
+    }
+
+    @Test("needle add with everything stated is logged as stated; --removed left out is 0, so signing refuses until the needle is out")
+    func needleAsStated() throws {
+        let visit = try draftVisit()
+        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
+        try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
+        let n = try json(clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
+                                      "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--technique", "static",
+                                      "--no-sharps-disposed", "--json"]))
+        #expect(n["sharpsDisposed"] as? Bool == false)
+        #expect(n["needlesRemoved"] as? Int == 0)
+        #expect((n["technique"] as? [String: Any])?["kind"] as? String == "static", "\(n)")
+        let unsigned = try clinic.knot(["visit", "sign", visit])
+        #expect(unsigned.status != 0, "\(unsigned.stderr)")
+    }
+
+    @Test("finding add --help says what a trigger point requires")
+    func findingHelp() throws {
+        try clinic.setUp()
+        let help = try clinic.knot(["finding", "add", "--help"])
+        #expect(help.status == 0)
+        for text in ["assumes nothing; each of these is required", "--active or --latent, --taut-band or --no-taut-band",
+                     "--twitch or --no-twitch, --referred or --no-referred"] {
+            #expect(help.stdout.contains(text), "'\(text)' not in \(help.stdout)")
+        }
+    }
+}
