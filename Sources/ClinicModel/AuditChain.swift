@@ -6,6 +6,7 @@ import Crypto
 /// PostgreSQL hash the same event to the same bytes, so `knot audit verify` means the same on
 /// both), and for exports made elsewhere (tests, other tools) that a store must verify.
 public enum AuditChain {
+    /// What the first event's `prevHash` is: 64 zeros.
     public static let genesisHash = String(repeating: "0", count: 64)
 
     /// The hash of an event at `id` following `prevHash` (lower-case hex): SHA-256 of the JSON

@@ -7,9 +7,13 @@ import Foundation
 public enum DuplicateMatching {
     /// A patient born the same day, as a store reads it.
     public struct Born: Sendable {
+        /// The patient's id.
         public var id: Int64
+        /// The family name as stored.
         public var familyName: String
+        /// The given names as stored.
         public var givenNames: String
+        /// A patient born the same day, with the names the rule compares.
         public init(id: Int64, familyName: String, givenNames: String) {
             self.id = id; self.familyName = familyName; self.givenNames = givenNames
         }
