@@ -21,6 +21,7 @@ public enum DuplicateMatching {
 
     /// The ids that may be `patient` (never itself), first found first, with why.
     /// - Parameters:
+    ///   - patient: the patient being added or checked.
     ///   - identifierHolders: for each of the patient's identifiers, the patient holding it, if any.
     ///   - bornSameDay: the patients (not merged away) with the same date of birth, in id order.
     public static func candidates(of patient: Patient, identifierHolders: [(PatientIdentifier, Int64)],
