@@ -105,7 +105,7 @@ let package = Package(
                            .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
 
-        .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel"]),
+        .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "ClinicTestSupport"]),
         .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicServices", "ClinicDemo", "SeededRandom", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Schema"]),

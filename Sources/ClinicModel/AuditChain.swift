@@ -18,7 +18,7 @@ public enum AuditChain {
             event.action.rawValue, event.entity, event.entityID.map(String.init),
             event.patientID.map(String.init), event.detail, prevHash,
         ]
-        let canonical = (try? json.encode(fields)) ?? Data()
+        let canonical = plainJSON(fields) ?? (try? json.encode(fields)) ?? Data()
         // Lower-case hex by table: `String(format: "%02x")` per byte was 10% of filing a letter.
         var hex: [UInt8] = []
         hex.reserveCapacity(2 * SHA256.byteCount)
@@ -27,6 +27,32 @@ public enum AuditChain {
             hex.append(hexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// The canonical bytes without JSONEncoder when every field is plain printable ASCII with
+    /// nothing JSONEncoder escapes (no `"`, `\`, `/` or control character): then its output is
+    /// exactly `["a",null,…]`, which this writes directly; nil for anything else, which goes
+    /// through JSONEncoder as before. Most events are plain (ids, times, handles, hashes); the
+    /// encoder was a measurable part of filing a letter and of importing a clinic.
+    static func plainJSON(_ fields: [String?]) -> Data? {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        bytes.reserveCapacity(256)
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard let field else {
+                bytes.append(contentsOf: "null".utf8)
+                continue
+            }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in field.utf8 {
+                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"),
+                      byte != UInt8(ascii: "/") else { return nil }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return Data(bytes)
     }
 
     /// Chains events in order, numbering them from 1.
