@@ -5,7 +5,9 @@ import TerminalKit
 /// massage-ball instruction, exercise, education, other; dry needling itself is logged with
 /// the needling form), the muscle (optional, except for ischaemic compression), side, hold
 /// time per cycle, cycles and notes. The model's rules decide (`Treatment.validate`).
-/// Saved with Ctrl-S; Esc leaves without saving.
+/// The side is never chosen for the practitioner: taking a muscle leaves it unanswered (but
+/// for a midline muscle, which has one side), and a treatment of a muscle saves only once
+/// the side is keyed. Saved with Ctrl-S; Esc leaves without saving.
 struct TreatmentFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable, CaseIterable { case kind, muscle, side, hold, cycles, notes }
 
@@ -42,7 +44,7 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
         case .nextField, .moveDown:
             if focus == .muscle, namesMuscle {
                 guard picker.take() else { return [] }
-                side = side.map { SideChoice.suited($0, to: picker.chosen) } ?? SideChoice.suited(.left, to: picker.chosen)
+                side = SideChoice.suited(side, to: picker.chosen)
             }
             focus = FormFocus.next(after: focus)
         case .previousField, .moveUp:
@@ -52,6 +54,8 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
             case .kind:
                 kind = FormInput.choose(Self.kindRows.flatMap { $0 }, current: kind, key: key, label: \.rawValue) ?? kind
             case .muscle: picker.edit(key)
+            case .side where namesMuscle:
+                side = SideChoice.side(for: key, current: side) ?? side
             case .side:
                 side = FormInput.choose(Self.sideOptions, current: side, key: key, label: { $0?.rawValue ?? "none" }) ?? side
             case .hold: FormInput.number(key, into: &hold, decimal: false, signed: false)
@@ -88,6 +92,9 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
         let treatment = Treatment(kind: kind, muscleID: muscleID, side: side, holdTime: holdTime, cycles: cycleCount,
                                   notes: FormText.optional(notes.text))
         do { try treatment.validate() } catch { return .failure(FormProblem(EffectPerformer.message(for: error))) }
+        if let muscle = picker.chosen, muscleID != nil, side == nil {
+            return .failure(FormProblem("side: not chosen for \(muscle.name): type l, r, m or b"))
+        }
         return .success(treatment)
     }
 }
@@ -119,8 +126,18 @@ enum TreatmentFormScreen {
             row += 1
         }
         FormLabel.draw("Side", focused: state.focus == .side, row: row, into: &buffer)
-        FormChoice.draw(TreatmentFormState.sideOptions.map { $0?.rawValue ?? "none" }, chosen: state.side?.rawValue ?? "none",
-                        focused: state.focus == .side, row: row, column: labelWidth, into: &buffer)
+        if state.namesMuscle {
+            // A muscle treated has a side, never chosen for the practitioner.
+            let sides = Side.allCases.map(\.rawValue)
+            FormChoice.draw(sides, chosen: state.side?.rawValue ?? "", focused: state.focus == .side, row: row, column: labelWidth,
+                            into: &buffer)
+            if state.side == nil {
+                FormChoice.drawNotChosen("type l, r, m or b", after: sides, row: row, column: labelWidth, width: width, into: &buffer)
+            }
+        } else {
+            FormChoice.draw(TreatmentFormState.sideOptions.map { $0?.rawValue ?? "none" }, chosen: state.side?.rawValue ?? "none",
+                            focused: state.focus == .side, row: row, column: labelWidth, into: &buffer)
+        }
         row += 1
         let holdHint = state.kind == .ischaemicCompression ? "s per cycle: 5-180 s, usually 30-90 s" : "s per cycle (optional)"
         let fields: [(String, TextField, TreatmentFormState.Focus, Int, String)] = [

@@ -105,7 +105,10 @@ import TerminalKit
             Issue.record("the safety form is open:\n\(tui.screen)")
             return
         }
-        #expect(!refused.consentGiven, "Right turns consent over")
+        #expect(refused.consentGiven == true, "Right answers consent, unanswered until then, yes")
+        try tui.press(.right)
+        guard case .safetyForm(let turned) = tui.app.state.current else { return }
+        #expect(turned.consentGiven == false, "Right turns consent over")
         try tui.press(.left)
         try tui.press(.tab, .tab)
         expectMarked(tui, "Risks explained:")
