@@ -292,6 +292,10 @@ enum SafetyFormScreen {
                     row += 1
                 }
             } else {
+                if state.consentGiven == nil {
+                    buffer.put("not answered: y given, n not given", row: row, column: answerColumn + 6, style: ChartScreen.warningStyle,
+                               maxWidth: max(0, width - answerColumn - 7), overflow: .ellipsis)
+                }
                 row += 1
             }
         }
