@@ -293,7 +293,7 @@ enum SafetyFormScreen {
                 }
             } else {
                 if state.consentGiven == nil {
-                    buffer.put("not answered: y given, n not given", row: row, column: answerColumn + 6, style: ChartScreen.warningStyle,
+                    buffer.put("not answered: type y or n", row: row, column: answerColumn + 6, style: ChartScreen.warningStyle,
                                maxWidth: max(0, width - answerColumn - 7), overflow: .ellipsis)
                 }
                 row += 1
