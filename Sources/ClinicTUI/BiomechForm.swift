@@ -5,7 +5,9 @@ import TerminalKit
 /// gait, strength, joint range, posture, any measure), then only the fields that kind takes,
 /// then side and notes. The FPI-6 total and category show live as the items are scored.
 /// Values are checked by the model's measure types (`BiomechanicalMeasure.make`, shared with
-/// `knot finding add`). Saved with Ctrl-S; Esc leaves without saving.
+/// `knot finding add`). The side is never chosen for the practitioner: it starts unanswered
+/// and the finding saves only once it is keyed, but for gait and posture (the whole body:
+/// midline, their one side). Saved with Ctrl-S; Esc leaves without saving.
 struct BiomechFormState: Sendable, Hashable, Codable {
     typealias Kind = BiomechanicalMeasure.Kind
     enum Focus: Sendable, Hashable, Codable { case kind, fpiItem(Int), value, gait, movement, joint, name, unit, side, notes }
@@ -20,7 +22,7 @@ struct BiomechFormState: Sendable, Hashable, Codable {
     var patientName: String
     var kind = Kind.fpi6
     var side = Side.left
-    /// True once the side was chosen by hand (else it follows the kind's usual side).
+    /// True once the side was chosen by hand; until then it is unanswered (`sideAnswered`).
     var sideChosen = false
     var fpiItems = Array(repeating: TextField(maxLength: 2), count: 6)
     var value = TextField(maxLength: 10)
@@ -66,6 +68,12 @@ struct BiomechFormState: Sendable, Hashable, Codable {
         default: ("Value", "value", "a number, in the unit below")
         }
     }
+
+    /// True when the side is answered: chosen by hand, or the kind has one side (gait and
+    /// posture observe the whole body: midline).
+    var sideAnswered: Bool { sideChosen || Self.hasOneSide(kind) }
+
+    static func hasOneSide(_ kind: Kind) -> Bool { kind == .gait || kind == .posture }
 
     /// The side a kind is usually recorded on, until one is chosen by hand.
     static func usualSide(for kind: Kind) -> Side {
@@ -134,8 +142,9 @@ struct BiomechFormState: Sendable, Hashable, Codable {
         case .unit: unit.handle(key)
         case .notes: notes.handle(key)
         case .side:
-            let next = FormInput.choose(Side.allCases, current: side, key: key, label: \.rawValue)
-                ?? SideChoice.side(for: key, current: side)
+            let current: Side? = sideAnswered ? side : nil
+            let next = current.flatMap { FormInput.choose(Side.allCases, current: $0, key: key, label: \.rawValue) }
+                ?? SideChoice.side(for: key, current: current)
             if let next {
                 side = next
                 sideChosen = true
@@ -164,6 +173,7 @@ struct BiomechFormState: Sendable, Hashable, Codable {
                 names: .init(value: valueLabel.name))
             let finding = BiomechanicalFinding(measure: measure, side: side, notes: text(notes))
             try finding.validate()
+            guard sideAnswered else { return .failure(FormProblem("side: not chosen: type l, r, m or b")) }
             return .success(finding)
         } catch {
             return .failure(FormProblem(EffectPerformer.message(for: error)))
@@ -195,8 +205,13 @@ enum BiomechFormScreen {
             if !state.kindFields.isEmpty { row += 1 }
         }
         FormLabel.draw("Side", focused: state.focus == .side, row: row, into: &buffer)
-        FormChoice.draw(Side.allCases.map(\.rawValue), chosen: state.side.rawValue, focused: state.focus == .side,
+        let sides = Side.allCases.map(\.rawValue)
+        FormChoice.draw(sides, chosen: state.sideAnswered ? state.side.rawValue : "", focused: state.focus == .side,
                         row: row, column: labelWidth, into: &buffer)
+        if !state.sideAnswered {
+            FormChoice.drawNotChosen("type l, r, m or b", after: sides, row: row, column: labelWidth, width: width,
+                                     into: &buffer)
+        }
         row += 1
         FormLabel.draw("Notes", focused: state.focus == .notes, row: row, into: &buffer)
         state.notes.render(into: &buffer, row: row, column: labelWidth, width: max(1, width - labelWidth - 1),

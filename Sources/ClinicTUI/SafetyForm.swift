@@ -6,8 +6,8 @@ import TerminalKit
 /// guardian (or a mature-minor assessment) for a patient under 18, then every precaution
 /// answered present or absent, with a reason for each one present.
 ///
-/// Nothing is answered for the practitioner: every risk starts unticked and every precaution
-/// unanswered ("?"), those raised by an alert on the chart (confirmed, or proposed by a
+/// Nothing is answered for the practitioner: consent starts unanswered ("?", y or n gives it),
+/// every risk unticked and every precaution unanswered ("?"), those raised by an alert on the chart (confirmed, or proposed by a
 /// referral) marked beside them. Ctrl-S is refused, naming what is missing, until every
 /// precaution is answered. Nothing is saved until Ctrl-S; a refusal leaves the form open and
 /// nothing written.
@@ -30,7 +30,8 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     var raised: [Precaution: AlertStatus]
     /// The patient's age on the visit day when under 18 (guardian fields shown), else nil.
     var minorAge: Int?
-    var consentGiven = true
+    /// Nil until the practitioner answers y or n (the screen never claims consent by itself).
+    var consentGiven: Bool?
     var consentDays = TextField(text: "90", maxLength: 3)
     /// The risks ticked as explained (none to start with).
     var risks: Set<Consent.Risk> = []
@@ -73,7 +74,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         var list: [Focus] = []
         if asksConsent {
             list.append(.consentGiven)
-            if consentGiven {
+            if consentGiven == true {
                 list.append(.consentDays)
                 list += Consent.Risk.allCases.map(Focus.risk)
                 if minorAge != nil { list += [.guardianName, .guardianRelationship, .matureMinor] }
@@ -109,7 +110,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     private mutating func edit(_ key: Key) {
         switch focus {
         case .consentGiven:
-            if let answer = Self.answer(key, current: consentGiven) { consentGiven = answer }
+            if let answer = Self.answer(key, current: consentGiven ?? false) { consentGiven = answer }
         case .consentDays:
             if case .character(let c) = key, !(c.isASCII && c.isNumber) { return }
             if case .paste = key { return }
@@ -167,7 +168,10 @@ struct SafetyFormState: Sendable, Hashable, Codable {
                                         + "(Ctrl-X strikes one out recorded in error)"))
         }
         var consent: SafetyRequest.ConsentAnswers?
-        if asksConsent, consentGiven {
+        if asksConsent, consentGiven == nil {
+            return .failure(FormProblem("informed consent to dry needling: not answered: y (given) or n (not given)"))
+        }
+        if asksConsent, consentGiven == true {
             guard let value = Int(consentDays.text), (0...366).contains(value) else {
                 return .failure(FormProblem("consent stands for 0 (this visit only) to 366 days"))
             }
@@ -193,7 +197,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
             }
             consent = SafetyRequest.ConsentAnswers(days: value, risks: risks, guardian: guardian, matureMinorAssessment: mature)
         }
-        if asksConsent, !consentGiven, !asksScreen {
+        if asksConsent, consentGiven == false, !asksScreen {
             return .failure(FormProblem("consent not given: nothing to record, and needling cannot go ahead"))
         }
         var screen: ScreenAnswers?
@@ -266,7 +270,7 @@ enum SafetyFormScreen {
             FormLabel.draw("Informed consent to dry needling", focused: state.focus == .consentGiven || state.focus == .consentDays,
                            row: row, into: &buffer)
             drawAnswer(state.consentGiven, focused: state.focus == .consentGiven, row: row, column: answerColumn, into: &buffer)
-            if state.consentGiven {
+            if state.consentGiven == true {
                 buffer.put("stands for", row: row, column: answerColumn + 6, style: .dim)
                 state.consentDays.render(into: &buffer, row: row, column: answerColumn + 17, width: 4,
                                          showsCursor: state.focus == .consentDays)
@@ -288,6 +292,10 @@ enum SafetyFormScreen {
                     row += 1
                 }
             } else {
+                if state.consentGiven == nil {
+                    buffer.put("not answered: type y or n", row: row, column: answerColumn + 6, style: ChartScreen.warningStyle,
+                               maxWidth: max(0, width - answerColumn - 7), overflow: .ellipsis)
+                }
                 row += 1
             }
         }

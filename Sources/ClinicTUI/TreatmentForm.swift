@@ -5,7 +5,10 @@ import TerminalKit
 /// massage-ball instruction, exercise, education, other; dry needling itself is logged with
 /// the needling form), the muscle (optional, except for ischaemic compression), side, hold
 /// time per cycle, cycles and notes. The model's rules decide (`Treatment.validate`).
-/// Saved with Ctrl-S; Esc leaves without saving.
+/// Neither the kind nor the side is chosen for the practitioner: the kind starts unchosen
+/// (a letter or Space chooses it) and the side too: taking a muscle leaves it unanswered (but
+/// for a midline muscle, which has one side), and a treatment of a muscle saves only once
+/// the side is keyed. Saved with Ctrl-S; Esc leaves without saving.
 struct TreatmentFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable, CaseIterable { case kind, muscle, side, hold, cycles, notes }
 
@@ -17,7 +20,8 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
 
     var visitID: Int64
     var patientName: String
-    var kind = Treatment.Kind.ischaemicCompression
+    /// Nil until chosen (a letter, Space or Right): what was done is never claimed by itself.
+    var kind: Treatment.Kind?
     var picker = MusclePicker()
     var side: Side?
     var hold = TextField(maxLength: 4)
@@ -42,7 +46,7 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
         case .nextField, .moveDown:
             if focus == .muscle, namesMuscle {
                 guard picker.take() else { return [] }
-                side = side.map { SideChoice.suited($0, to: picker.chosen) } ?? SideChoice.suited(.left, to: picker.chosen)
+                side = SideChoice.suited(side, to: picker.chosen)
             }
             focus = FormFocus.next(after: focus)
         case .previousField, .moveUp:
@@ -50,8 +54,13 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
         case .edit(let key):
             switch focus {
             case .kind:
-                kind = FormInput.choose(Self.kindRows.flatMap { $0 }, current: kind, key: key, label: \.rawValue) ?? kind
+                // Nothing chosen yet: Space or Right takes the first, a letter the first it starts.
+                let all = Self.kindRows.flatMap { $0 }
+                if key == .left, kind == nil { break }
+                kind = FormInput.choose(all, current: kind ?? all[all.count - 1], key: key, label: \.rawValue) ?? kind
             case .muscle: picker.edit(key)
+            case .side where namesMuscle:
+                side = SideChoice.side(for: key, current: side) ?? side
             case .side:
                 side = FormInput.choose(Self.sideOptions, current: side, key: key, label: { $0?.rawValue ?? "none" }) ?? side
             case .hold: FormInput.number(key, into: &hold, decimal: false, signed: false)
@@ -66,6 +75,9 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
 
     /// The treatment to save, or why it cannot be saved yet (the model's words).
     func treatment() -> Result<Treatment, FormProblem> {
+        guard let kind else {
+            return .failure(FormProblem("kind: not chosen: type its first letter (i, p, s, m, e, o) or Space"))
+        }
         var picker = picker
         var muscleID: String?
         if namesMuscle {
@@ -88,6 +100,9 @@ struct TreatmentFormState: Sendable, Hashable, Codable {
         let treatment = Treatment(kind: kind, muscleID: muscleID, side: side, holdTime: holdTime, cycles: cycleCount,
                                   notes: FormText.optional(notes.text))
         do { try treatment.validate() } catch { return .failure(FormProblem(EffectPerformer.message(for: error))) }
+        if let muscle = picker.chosen, muscleID != nil, side == nil {
+            return .failure(FormProblem("side: not chosen for \(muscle.name): type l, r, m or b"))
+        }
         return .success(treatment)
     }
 }
@@ -101,10 +116,17 @@ enum TreatmentFormScreen {
         buffer.put((state.editing == nil ? " " : " Correcting: ") + "Treatment for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 2
         FormLabel.draw("Kind", focused: state.focus == .kind, row: row, into: &buffer)
-        row += FormInput.drawChoice(TreatmentFormState.kindRows.map { $0.map(\.rawValue) }, chosen: state.kind.rawValue,
+        row += FormInput.drawChoice(TreatmentFormState.kindRows.map { $0.map(\.rawValue) }, chosen: state.kind?.rawValue ?? "",
                                     focused: state.focus == .kind, row: row, column: labelWidth, into: &buffer)
-        buffer.put("Dry needling: log each site with F4 (needling) on the visit.", row: row, column: labelWidth,
-                   style: .dim, maxWidth: width - labelWidth - 1, overflow: .ellipsis)
+        var noteColumn = labelWidth
+        if state.kind == nil {
+            let hint = "not chosen: type i, p, s, m, e or o · "
+            buffer.put(hint, row: row, column: labelWidth, style: ChartScreen.warningStyle, maxWidth: width - labelWidth - 1,
+                       overflow: .ellipsis)
+            noteColumn += hint.count
+        }
+        buffer.put("Dry needling: log each site with F4 (needling) on the visit.", row: row, column: noteColumn,
+                   style: .dim, maxWidth: max(0, width - noteColumn - 1), overflow: .ellipsis)
         row += 2
         FormLabel.draw("Muscle", focused: state.focus == .muscle, row: row, into: &buffer)
         if state.namesMuscle {
@@ -119,8 +141,18 @@ enum TreatmentFormScreen {
             row += 1
         }
         FormLabel.draw("Side", focused: state.focus == .side, row: row, into: &buffer)
-        FormChoice.draw(TreatmentFormState.sideOptions.map { $0?.rawValue ?? "none" }, chosen: state.side?.rawValue ?? "none",
-                        focused: state.focus == .side, row: row, column: labelWidth, into: &buffer)
+        if state.namesMuscle {
+            // A muscle treated has a side, never chosen for the practitioner.
+            let sides = Side.allCases.map(\.rawValue)
+            FormChoice.draw(sides, chosen: state.side?.rawValue ?? "", focused: state.focus == .side, row: row, column: labelWidth,
+                            into: &buffer)
+            if state.side == nil {
+                FormChoice.drawNotChosen("type l, r, m or b", after: sides, row: row, column: labelWidth, width: width, into: &buffer)
+            }
+        } else {
+            FormChoice.draw(TreatmentFormState.sideOptions.map { $0?.rawValue ?? "none" }, chosen: state.side?.rawValue ?? "none",
+                            focused: state.focus == .side, row: row, column: labelWidth, into: &buffer)
+        }
         row += 1
         let holdHint = state.kind == .ischaemicCompression ? "s per cycle: 5-180 s, usually 30-90 s" : "s per cycle (optional)"
         let fields: [(String, TextField, TreatmentFormState.Focus, Int, String)] = [

@@ -113,7 +113,12 @@ import TerminalKit
 
         try tui.press(.backspace, .backspace)
         try tui.type("9.5")
+        // The side is never chosen for the practitioner: accepting it as it opened is refused.
+        #expect(tui.lines.contains { $0.contains("Side") && $0.contains("not chosen: type l, r, m or b") }, "\(tui.screen)")
         try tui.press(.ctrl("s"))
+        #expect(said(tui) == "Not saved: side: not chosen: type l, r, m or b", "\(tui.screen)")
+        #expect(try visit(tui).biomechanics.isEmpty, "nothing saved without the side")
+        try tui.press(.tab, .character("l"), .ctrl("s"))
         #expect(said(tui) == "Biomechanical finding saved: Lunge 9.5 cm, left.")
         guard case .lunge(let lunge) = try visit(tui).biomechanics.first?.measure else {
             Issue.record("no lunge saved")
@@ -149,6 +154,8 @@ import TerminalKit
         #expect(said(tui) == "Not saved: grade: '4.5' a strength grade is a whole number 0-5", "\(tui.screen)")
         try tui.press(.backspace, .backspace)
         try tui.press(.ctrl("s"))
+        #expect(said(tui) == "Not saved: side: not chosen: type l, r, m or b", "\(tui.screen)")
+        try tui.press(.tab, .character("l"), .ctrl("s"))
         #expect(said(tui) == "Biomechanical finding saved: Strength hip abduction 4/5, left.", "\(tui.screen)")
     }
 
@@ -157,8 +164,15 @@ import TerminalKit
         try startVisit(tui)
         try tui.press(.function(7))
         #expect(tui.app.state.current.kind == .treatmentForm)
-        #expect(tui.screen.contains("[ischaemic-compression]"))
+        // What was done is never chosen for the practitioner: as it opens, Ctrl-S names the kind.
+        #expect(!tui.screen.contains("[ischaemic-compression]") && tui.screen.contains("not chosen: type i, p, s, m, e or o"),
+                "\(tui.screen)")
         #expect(!tui.screen.contains(" dry-needling "), "dry needling is logged with the needling form")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui) == "Not saved: kind: not chosen: type its first letter (i, p, s, m, e, o) or Space", "\(tui.screen)")
+        #expect(try visit(tui).treatments.isEmpty)
+        try tui.press(.character("i"))
+        #expect(tui.screen.contains("[ischaemic-compression]"))
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Not saved: muscle: is required for ischaemic compression", "\(tui.screen)")
         #expect(try visit(tui).treatments.isEmpty)
@@ -183,10 +197,40 @@ import TerminalKit
         #expect(tui.screen.contains("ischaemic-compression; Trapezius (upper fibres), right; hold 60 s"))
     }
 
+    @Test func treatmentSideStaysUnansweredWhenAMuscleIsTakenUnlessItHasOneSide() throws {
+        let tui = try clinic("treatment-side")
+        try startVisit(tui)
+        try tui.press(.function(7), .character("s"), .tab)
+        try tui.type("soleus")
+        try tui.press(.tab)
+        guard case .treatmentForm(let taken) = tui.app.state.current else {
+            Issue.record("the treatment form is open:\n\(tui.screen)")
+            return
+        }
+        #expect(taken.picker.chosen?.id == "soleus" && taken.side == nil, "taking a paired muscle chooses no side")
+        let line = try #require(tui.lines.first { $0.contains("Side") })
+        #expect(line.contains("not chosen: type l, r, m or b") && !line.contains("[left]") && !line.contains("none"), "\(line)")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui) == "Not saved: side: not chosen for Soleus: type l, r, m or b", "\(tui.screen)")
+        #expect(try visit(tui).treatments.isEmpty, "nothing saved without the side")
+        try tui.press(.character("r"), .ctrl("s"))
+        #expect(said(tui).hasPrefix("Treatment saved: stretching; Soleus, right"), "\(said(tui))")
+        #expect(try visit(tui).treatments.first?.side == .right)
+
+        // A midline muscle has one side: taking it answers the side.
+        try tui.press(.function(7), .character("s"), .tab)
+        try tui.type("diaphragm")
+        try tui.press(.tab)
+        guard case .treatmentForm(let midline) = tui.app.state.current else { return }
+        #expect(midline.side == .midline, "\(tui.screen)")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).hasPrefix("Treatment saved: stretching; Diaphragm, midline"), "\(said(tui))")
+    }
+
     @Test func treatmentHoldOutsideTheIschaemicCompressionRangeIsRefused() throws {
         let tui = try clinic("treatment-hold")
         try startVisit(tui)
-        try tui.press(.function(7), .tab)
+        try tui.press(.function(7), .character("i"), .tab)
         try tui.type("soleus")
         try tui.press(.tab, .tab)
         try tui.type("300")
@@ -214,7 +258,7 @@ import TerminalKit
         }
         try tui.press(.function(6), .character("l"), .tab)
         try tui.type("11")
-        try tui.press(.ctrl("s"))
+        try tui.press(.tab, .character("l"), .ctrl("s"))
         #expect(said(tui) == "Biomechanical finding saved: Lunge 11 cm, left.", "\(tui.screen)")
         #expect(tui.screen.contains("Biomechanics (7, latest 4 shown)"), "\(tui.screen)")
         try expectGolden("visit-editor-recorded", tui.screen)

@@ -105,7 +105,10 @@ import TerminalKit
             Issue.record("the safety form is open:\n\(tui.screen)")
             return
         }
-        #expect(!refused.consentGiven, "Right turns consent over")
+        #expect(refused.consentGiven == true, "Right answers consent, unanswered until then, yes")
+        try tui.press(.right)
+        guard case .safetyForm(let turned) = tui.app.state.current else { return }
+        #expect(turned.consentGiven == false, "Right turns consent over")
         try tui.press(.left)
         try tui.press(.tab, .tab)
         expectMarked(tui, "Risks explained:")
@@ -218,12 +221,16 @@ import TerminalKit
             Issue.record("the treatment form is open:\n\(tui.screen)")
             return
         }
+        #expect(before.kind == nil, "no kind is chosen for the practitioner")
+        try tui.press(.right)
+        guard case .treatmentForm(let first) = tui.app.state.current else { return }
+        #expect(first.kind == .ischaemicCompression, "Right chooses the first kind")
         try tui.press(.right)
         guard case .treatmentForm(let after) = tui.app.state.current else { return }
-        #expect(after.kind != before.kind, "Right changes the kind")
+        #expect(after.kind != first.kind, "Right changes the kind")
         try tui.press(.left)
         guard case .treatmentForm(let back) = tui.app.state.current else { return }
-        #expect(back.kind == before.kind, "Left changes it back")
+        #expect(back.kind == first.kind, "Left changes it back")
         try tui.press(.right)
         try expectEscapeAsks(tui)
     }

@@ -7,10 +7,10 @@ import TerminalKit
 @testable import ClinicTUI
 
 extension TUIHarness {
-    /// F2 on the visit, every risk explained ticked and every precaution answered no, Ctrl-S:
-    /// nothing is answered by default, so each answer is a key.
+    /// F2 on the visit, consent answered yes, every risk explained ticked and every precaution
+    /// answered no, Ctrl-S: nothing is answered by default, so each answer is a key.
     func recordConsentAndScreenNonePresent() throws {
-        try press(.function(2), .tab, .tab)
+        try press(.function(2), .character("y"), .tab, .tab)
         try press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
         try press(.ctrl("s"))
@@ -53,6 +53,35 @@ extension TUIHarness {
         try tui.session.database.read { tx in (try tx.consents(patientID: 1).count, try tx.screens(patientID: 1).count) }
     }
 
+    @Test func consentOpensUnansweredAndIsNotRecordedUntilKeyed() throws {
+        let tui = try clinic("safety-consent-unanswered")
+        try startVisit(tui)
+        try tui.press(.function(2))
+        #expect(try form(tui).consentGiven == nil, "consent is not claimed for the practitioner")
+        let line = try #require(tui.lines.first { $0.contains("Informed consent to dry needling") })
+        #expect(line.contains("[ ? ]") && !line.contains("[yes]") && !line.contains("stands for"), "\(line)")
+
+        // Every precaution answered, consent left as it opened: refused, naming consent; nothing saved.
+        try tui.press(.tab)
+        try tui.press(.character("y"))
+        try tui.type("Apixaban; pressure held after each needle")
+        try tui.press(.tab)
+        try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count - 1))
+        #expect(try form(tui).answers.count == Precaution.allCases.count)
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("informed consent to dry needling: not answered: y (given) or n (not given)"), "\(said(tui))")
+        #expect(try saved(tui) == (0, 0))
+
+        // Keyed: y, the days it stands, each risk explained; then it saves.
+        try tui.press(Array(repeating: Key.backTab, count: 30))
+        try tui.press(.character("y"))
+        #expect(tui.lines.contains { $0.contains("Informed consent to dry needling") && $0.contains("[yes]") }, "\(tui.screen)")
+        try tui.press(.tab, .tab)
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(.ctrl("s"))
+        #expect(try saved(tui) == (1, 1), "\(said(tui))")
+    }
+
     @Test func theProposedAnticoagulantOpensUnansweredAndCtrlSIsRefusedUntilEveryPrecautionIsAnswered() throws {
         let tui = try clinic("safety-proposed")
         try startVisit(tui)
@@ -65,6 +94,9 @@ extension TUIHarness {
         #expect(line.contains("(referral)") && line.contains("[ ? ]") && !line.contains("[no]"), "\(line)")
 
         // Ctrl-S as it opens: refused, nothing saved.
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("informed consent to dry needling: not answered"), "\(said(tui))")
+        try tui.press(.character("y"))
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("tick each risk explained"), "\(said(tui))")
         try tui.press(.tab, .tab)
@@ -99,7 +131,8 @@ extension TUIHarness {
         try startVisit(tui)
         try tui.press(.function(2))
         #expect(try form(tui).minorAge == 15)
-        #expect(tui.screen.contains("Age 15: guardian"), "\(tui.screen)")
+        try tui.press(.character("y"))
+        #expect(tui.screen.contains("Age 15: guardian"), "consent given: the guardian is asked\n\(tui.screen)")
         try tui.press(.tab, .tab)
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         #expect(try form(tui).focus == .guardianName)

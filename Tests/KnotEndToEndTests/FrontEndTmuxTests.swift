@@ -65,12 +65,14 @@ import ClinicModel
         /// Types text literally.
         func type(_ text: String) throws { try run(["send-keys", "-t", "knot", "-l", text]) }
 
-        /// F2 on the visit editor: every risk explained ticked, every precaution answered no
-        /// (nothing is answered by default), Ctrl-S; returns the screen once it is recorded.
+        /// F2 on the visit editor: consent answered yes, every risk explained ticked, every
+        /// precaution answered no (nothing is answered by default), Ctrl-S; returns the screen
+        /// once it is recorded.
         @discardableResult
         func recordConsentAndScreenNonePresent() throws -> String {
             try keys("F2")
             try waitFor("Precaution screen: present?")
+            try type("y")
             try keys("Tab", "Tab")
             try type(String(repeating: "y", count: Consent.Risk.allCases.count))
             try type(String(repeating: "n", count: Precaution.allCases.count))
@@ -152,6 +154,7 @@ import ClinicModel
         try tmux.waitFor("Biomechanical finding for Smith, Jane")
         try tmux.keys("l", "Tab")
         try tmux.type("9")
+        try tmux.keys("Tab", "l")                   // the side, keyed (never chosen for the practitioner)
         try tmux.keys("C-s")
         try tmux.waitFor("Biomechanical finding saved: Lunge 9 cm, left.")
 
