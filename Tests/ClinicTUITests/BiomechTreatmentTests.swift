@@ -29,13 +29,6 @@ import TerminalKit
 
     func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
 
-    func visit(_ tui: TUIHarness) throws -> Visit {
-        try tui.session.database.read { tx in
-            let summary = try #require(try tx.visitSummaries(patientID: 1).first)
-            return try #require(try tx.visit(id: summary.id))
-        }
-    }
-
     @Test func fpi6ItemsShowTheirTotalLiveAndSaveWithIt() throws {
         let tui = try clinic("biomech-fpi6")
         try startVisit(tui)
@@ -61,7 +54,7 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Biomechanical finding saved: FPI-6 +8 (pronated), right.", "\(tui.screen)")
         #expect(tui.app.state.current.kind == .newVisit)
-        let saved = try visit(tui).biomechanics
+        let saved = try tui.firstVisit().biomechanics
         #expect(saved.count == 1)
         guard case .footPostureIndex(let fpi) = saved.first?.measure else {
             Issue.record("an FPI-6 was saved as \(String(describing: saved.first?.measure))")
@@ -89,7 +82,7 @@ import TerminalKit
         #expect(tui.screen.contains("+1 so far, 5 of 6 scored · items are -2 to +2 only"), "an out-of-range item is flagged:\n\(tui.screen)")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("fpi6.item2: '3' is out of range: FPI-6 item is -2 to 2"), "\(said(tui))")
-        #expect(try visit(tui).biomechanics.isEmpty)
+        #expect(try tui.firstVisit().biomechanics.isEmpty)
         #expect(tui.app.state.current.kind == .biomechForm)
     }
 
@@ -104,7 +97,7 @@ import TerminalKit
         try tui.type("45")
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Not saved: lunge: '45.0' is out of range: lunge test is 0.0 to 30.0 cm", "\(tui.screen)")
-        #expect(try visit(tui).biomechanics.isEmpty, "a refusal saves nothing")
+        #expect(try tui.firstVisit().biomechanics.isEmpty, "a refusal saves nothing")
         guard case .biomechForm(let form) = tui.app.state.current else {
             Issue.record("the form stays open after a refusal:\n\(tui.screen)")
             return
@@ -117,10 +110,10 @@ import TerminalKit
         #expect(tui.lines.contains { $0.contains("Side") && $0.contains("not chosen: type l, r, m or b") }, "\(tui.screen)")
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Not saved: side: not chosen: type l, r, m or b", "\(tui.screen)")
-        #expect(try visit(tui).biomechanics.isEmpty, "nothing saved without the side")
+        #expect(try tui.firstVisit().biomechanics.isEmpty, "nothing saved without the side")
         try tui.press(.tab, .character("l"), .ctrl("s"))
         #expect(said(tui) == "Biomechanical finding saved: Lunge 9.5 cm, left.")
-        guard case .lunge(let lunge) = try visit(tui).biomechanics.first?.measure else {
+        guard case .lunge(let lunge) = try tui.firstVisit().biomechanics.first?.measure else {
             Issue.record("no lunge saved")
             return
         }
@@ -138,7 +131,7 @@ import TerminalKit
         #expect(tui.screen.contains("2 ticked"))
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Biomechanical finding saved: Gait: antalgic, trendelenburg, midline.", "\(tui.screen)")
-        #expect(try visit(tui).biomechanics.first?.measure == .gait([.antalgic, .trendelenburg]))
+        #expect(try tui.firstVisit().biomechanics.first?.measure == .gait([.antalgic, .trendelenburg]))
     }
 
     @Test func postureNeedsNotesAndStrengthAWholeGrade() throws {
@@ -170,12 +163,12 @@ import TerminalKit
         #expect(!tui.screen.contains(" dry-needling "), "dry needling is logged with the needling form")
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Not saved: kind: not chosen: type its first letter (i, p, s, m, e, o) or Space", "\(tui.screen)")
-        #expect(try visit(tui).treatments.isEmpty)
+        #expect(try tui.firstVisit().treatments.isEmpty)
         try tui.press(.character("i"))
         #expect(tui.screen.contains("[ischaemic-compression]"))
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Not saved: muscle: is required for ischaemic compression", "\(tui.screen)")
-        #expect(try visit(tui).treatments.isEmpty)
+        #expect(try tui.firstVisit().treatments.isEmpty)
         #expect(tui.app.state.current.kind == .treatmentForm, "the form stays open")
 
         try tui.press(.tab)
@@ -190,7 +183,7 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(said(tui).hasPrefix("Treatment saved: ischaemic-compression; Trapezius (upper fibres), right; hold 60 s; 3 cycles"),
                 "\(said(tui))")
-        let saved = try #require(try visit(tui).treatments.first)
+        let saved = try #require(try tui.firstVisit().treatments.first)
         #expect(saved.kind == .ischaemicCompression && saved.muscleID == "upper-trapezius" && saved.side == .right)
         #expect(saved.holdTime?.value == 60 && saved.cycles == 3 && saved.notes == "home: ball against the wall")
         #expect(tui.screen.contains("Treatments"), "\(tui.screen)")
@@ -212,10 +205,10 @@ import TerminalKit
         #expect(line.contains("not chosen: type l, r, m or b") && !line.contains("[left]") && !line.contains("none"), "\(line)")
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Not saved: side: not chosen for Soleus: type l, r, m or b", "\(tui.screen)")
-        #expect(try visit(tui).treatments.isEmpty, "nothing saved without the side")
+        #expect(try tui.firstVisit().treatments.isEmpty, "nothing saved without the side")
         try tui.press(.character("r"), .ctrl("s"))
         #expect(said(tui).hasPrefix("Treatment saved: stretching; Soleus, right"), "\(said(tui))")
-        #expect(try visit(tui).treatments.first?.side == .right)
+        #expect(try tui.firstVisit().treatments.first?.side == .right)
 
         // A midline muscle has one side: taking it answers the side.
         try tui.press(.function(7), .character("s"), .tab)
@@ -236,20 +229,20 @@ import TerminalKit
         try tui.type("300")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("holdTime: '300' ischaemic compression holds are 5 to 180 s"), "\(said(tui))")
-        #expect(try visit(tui).treatments.isEmpty)
+        #expect(try tui.firstVisit().treatments.isEmpty)
         // Another kind without a muscle is fine.
         try tui.press(.backTab, .backTab, .backTab, .character("e"))
         #expect(tui.screen.contains("[exercise]"))
         try tui.press(.tab, .ctrl("u"), .tab, .character("n"), .tab, .ctrl("u"), .ctrl("s"))
         #expect(said(tui) == "Treatment saved: exercise.", "\(tui.screen)")
-        let saved = try #require(try visit(tui).treatments.first)
+        let saved = try #require(try tui.firstVisit().treatments.first)
         #expect(saved.muscleID == nil && saved.side == nil && saved.holdTime == nil)
     }
 
     @Test func theVisitEditorShowsCountsAndTheLatestLinesWhenShort() throws {
         let tui = try clinic("biomech-many")
         try startVisit(tui)
-        let id = try #require(try visit(tui).id)
+        let id = try #require(try tui.firstVisit().id)
         for cm in [5.0, 6, 7, 8, 9, 10] {
             _ = try tui.session.addBiomechanical(visitID: id, BiomechanicalFinding(measure: .lunge(try LungeCentimetres(cm, field: "lunge")), side: .left))
         }

@@ -14,16 +14,7 @@ import TerminalKit
     /// Terminal A with a draft for Jane Smith ("Calf pain"), and terminal B with the same draft
     /// opened from the chart.
     func twoTerminals(_ name: String) throws -> (a: TUIHarness, b: TUIHarness) {
-        let a = try TUIHarness(name, demo: false, user: "amy") { setup in
-            let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(year: 2024, month: 3, day: 1))
-            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
-                                                       dryNeedlingTraining: training))
-            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
-                                             dateOfBirth: try LocalDate(year: 1980, month: 5, day: 1)), today: fixedToday)
-        }
-        try a.type("smi")
-        try a.press(.enter, .character("n"))
-        try a.type("Calf pain")
+        let a = try TUIHarness.visitStarted(name)
         let b = try TUIHarness(sharing: a, user: "amy")
         try b.type("smi")
         try b.press(.enter, .enter)

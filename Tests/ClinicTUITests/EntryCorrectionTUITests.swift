@@ -10,15 +10,7 @@ import TerminalKit
 /// Pain field), corrected in their pre-filled form (Enter or `e`) or struck out after a reason
 /// (`x` or Delete); the needle count on the editor follows, and the database agrees.
 @Suite struct EntryCorrectionTUITests {
-    func clinic(_ name: String) throws -> TUIHarness {
-        try TUIHarness(name, demo: false, user: "amy") { setup in
-            let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(year: 2024, month: 3, day: 1))
-            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
-                                                       dryNeedlingTraining: training))
-            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
-                                             dateOfBirth: try LocalDate(year: 1980, month: 5, day: 1)), today: fixedToday)
-        }
-    }
+    func clinic(_ name: String) throws -> TUIHarness { try .janeAndAmy(name) }
 
     /// Jane's chart, a new visit with a complaint, consent and screen recorded.
     func startVisit(_ tui: TUIHarness) throws {
@@ -52,13 +44,6 @@ import TerminalKit
 
     func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
 
-    func visit(_ tui: TUIHarness) throws -> Visit {
-        try tui.session.database.read { tx in
-            let summary = try #require(try tx.visitSummaries(patientID: 1).first)
-            return try #require(try tx.visit(id: summary.id))
-        }
-    }
-
     func editor(_ tui: TUIHarness) -> NewVisitState? {
         if case .newVisit(let form) = tui.app.state.current { return form }
         return nil
@@ -83,12 +68,12 @@ import TerminalKit
         #expect(tui.screen.contains("2 in, 2 out"), "the live count leaves the entry's old numbers out:\n\(tui.screen)")
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Needling entry corrected: Trapezius (upper fibres), right, 2 in, 2 out.", "\(tui.screen)")
-        let stored = try visit(tui).needling
+        let stored = try tui.firstVisit().needling
         #expect(stored.count == 1 && stored[0].needlesInserted == 2 && stored[0].needlesRemoved == 2, "corrected, not added")
         #expect(stored[0].depth?.value == 12 && stored[0].needle.lot == "A123", "the rest kept as it was")
         #expect(tui.screen.contains("Needles: 2 in, 2 out"), "\(tui.screen)")
         try tui.press(.function(10), .character("y"))
-        #expect(try visit(tui).status == .signed)
+        #expect(try tui.firstVisit().status == .signed)
     }
 
     @Test func aTriggerPointIsStruckAfterAReasonAndTheNeedleCountFollows() throws {
@@ -106,12 +91,12 @@ import TerminalKit
         #expect(tui.screen.contains("Strike out Soleus"), "\(tui.screen)")
         try tui.press(.enter)
         #expect(said(tui).contains("a reason is needed"))
-        #expect(try visit(tui).triggerPoints.count == 1, "no reason, nothing struck")
+        #expect(try tui.firstVisit().triggerPoints.count == 1, "no reason, nothing struck")
         try tui.type("wrong muscle")
         try tui.press(.enter)
         #expect(said(tui).contains("Struck out trigger point: Soleus"), "\(tui.screen)")
-        #expect(try visit(tui).triggerPoints.isEmpty)
-        let visitID = try #require(try visit(tui).id)
+        #expect(try tui.firstVisit().triggerPoints.isEmpty)
+        let visitID = try #require(try tui.firstVisit().id)
         let struck = try tui.session.database.read { tx in try tx.struckEntries(visitID: visitID) }
         #expect(struck.count == 1 && struck[0].reason == "wrong muscle" && struck[0].struckBy == "amy")
 
@@ -121,7 +106,7 @@ import TerminalKit
         #expect(said(tui).contains("2 needles here not recorded out: strike only if never inserted."), "\(tui.screen)")
         try tui.type("entered on the wrong patient")
         try tui.press(.enter)
-        #expect(try visit(tui).needling.isEmpty)
+        #expect(try tui.firstVisit().needling.isEmpty)
         #expect(tui.screen.contains("Needles: 0 in, 0 out"), "\(tui.screen)")
         #expect(editor(tui)?.selection == nil, "nothing left to select")
     }
@@ -138,7 +123,7 @@ import TerminalKit
         try tui.type("oops")
         try tui.press(.escape)
         #expect(said(tui) == "Not struck out.")
-        #expect(try visit(tui).triggerPoints.count == 1)
+        #expect(try tui.firstVisit().triggerPoints.count == 1)
         #expect(editor(tui)?.selection == 0)
         try tui.press(.character("q"))
         #expect(editor(tui)?.complaint.text == "Calf pain", "letters do not type into the complaint from the list")
@@ -160,6 +145,6 @@ import TerminalKit
         #expect(tui.screen.contains("Correcting: Trigger point for Smith, Jane"), "\(tui.screen)")
         try tui.press(.tab, .character("r"), .ctrl("s"))
         #expect(said(tui).contains("Trigger point corrected: Soleus, right"), "\(tui.screen)")
-        #expect(try visit(tui).triggerPoints.map(\.side) == [.right])
+        #expect(try tui.firstVisit().triggerPoints.map(\.side) == [.right])
     }
 }

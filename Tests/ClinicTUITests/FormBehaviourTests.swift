@@ -12,28 +12,6 @@ import TerminalKit
 /// marked, F10 shows what will be signed and asks once, errors name the front end's keys, and
 /// the help fits 80 columns with every key. Each on a real database, through the keys.
 @Suite struct FormBehaviourTests {
-    /// One practitioner with dry-needling training and one patient, a visit started on her
-    /// (the complaint typed, which creates the draft).
-    func visitStarted(_ name: String) throws -> TUIHarness {
-        let tui = try TUIHarness(name, demo: false, user: "amy") { setup in
-            let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(year: 2024, month: 3, day: 1))
-            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
-                                                       dryNeedlingTraining: training))
-            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
-                                             dateOfBirth: try LocalDate(year: 1980, month: 5, day: 1)), today: fixedToday)
-        }
-        try tui.type("smi")
-        try tui.press(.enter, .character("n"))
-        try tui.type("Calf pain")
-        return tui
-    }
-
-    func visit(_ tui: TUIHarness) throws -> Visit {
-        try tui.session.database.read { tx in
-            let summary = try #require(try tx.visitSummaries(patientID: 1).first)
-            return try #require(try tx.visit(id: summary.id))
-        }
-    }
 
     func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
 
@@ -54,11 +32,11 @@ import TerminalKit
         try tui.type("A123")
         try tui.keyNeedlingClaims()
         try tui.press(.ctrl("s"))
-        #expect(try visit(tui).needling.count == 1, "\(tui.screen)")
+        #expect(try tui.firstVisit().needling.count == 1, "\(tui.screen)")
     }
 
     @Test func typingOverARememberedLotAndNeedleCountReplacesThem() throws {
-        let tui = try visitStarted("forms-type-over")
+        let tui = try TUIHarness.visitStarted("forms-type-over")
         try firstEntry(tui)
         try tui.press(.function(4))
         try tui.type("gastroc")
@@ -91,28 +69,28 @@ import TerminalKit
         try tui.press(.backspace)
         try tui.keyNeedlingClaims(removed: "2")
         try tui.press(.ctrl("s"))
-        let second = try #require(try visit(tui).needling.last)
+        let second = try #require(try tui.firstVisit().needling.last)
         #expect(second.needle.lot == "A123" && second.needlesInserted == 2 && second.needlesRemoved == 2, "\(tui.screen)")
     }
 
     @Test func painIsSavedOnlyOnceItIsAWholeScore() throws {
-        let tui = try visitStarted("forms-pain")
+        let tui = try TUIHarness.visitStarted("forms-pain")
         try tui.press(.tab)
         try tui.type("1")
-        #expect(try visit(tui).pain.now == nil, "an interim 1 is not saved while 10 may follow")
+        #expect(try tui.firstVisit().pain.now == nil, "an interim 1 is not saved while 10 may follow")
         #expect(tui.screen.contains("not saved yet: Tab saves it"), "\(tui.screen)")
         try tui.type("0")
-        #expect(try visit(tui).pain.now?.value == 10, "\(tui.screen)")
+        #expect(try tui.firstVisit().pain.now?.value == 10, "\(tui.screen)")
 
         try tui.press(.backTab, .tab)              // back into the pain field: 10 is selected
         try tui.type("8")
-        #expect(try visit(tui).pain.now?.value == 8, "typed over the saved 10, and whole at once")
+        #expect(try tui.firstVisit().pain.now?.value == 8, "typed over the saved 10, and whole at once")
 
         try tui.press(.backTab, .tab)
         try tui.type("1")
-        #expect(try visit(tui).pain.now?.value == 8)
+        #expect(try tui.firstVisit().pain.now?.value == 8)
         try tui.press(.backTab)                    // leaving the field saves the 1
-        #expect(try visit(tui).pain.now?.value == 1)
+        #expect(try tui.firstVisit().pain.now?.value == 1)
 
         // F10 never signs a stale interim value: it saves what is shown, then asks.
         try tui.press(.tab)
@@ -124,39 +102,39 @@ import TerminalKit
         try tui.press(.function(10))
         #expect(tui.screen.contains("Pain now: 1 (NPRS 0-10)"), "\(tui.screen)")
         try tui.press(.character("y"))
-        let signed = try visit(tui)
+        let signed = try tui.firstVisit()
         #expect(signed.status == .signed)
         #expect(signed.pain.now?.value == 1)
     }
 
     @Test func leavingTheVisitKeepsAValidScoreTypedButNotYetSaved() throws {
-        let tui = try visitStarted("forms-pain-escape")
+        let tui = try TUIHarness.visitStarted("forms-pain-escape")
         try tui.press(.tab)
         try tui.type("1")
-        #expect(try visit(tui).pain.now == nil)
+        #expect(try tui.firstVisit().pain.now == nil)
         try tui.press(.escape)
-        #expect(try visit(tui).pain.now?.value == 1, "the 1 shown is the 1 kept")
+        #expect(try tui.firstVisit().pain.now?.value == 1, "the 1 shown is the 1 kept")
         #expect(said(tui).contains("F10 there signs it") && !said(tui).contains("knot visit sign"), "\(said(tui))")
     }
 
     @Test func comingBackToTheComplaintAddsToItNeverReplacesIt() throws {
-        let tui = try visitStarted("forms-complaint-kept")
+        let tui = try TUIHarness.visitStarted("forms-complaint-kept")
         try tui.press(.tab, .backTab)
         try tui.type(", worse on stairs")
-        #expect(try visit(tui).complaint == "Calf pain, worse on stairs", "free text is not selected on focus")
+        #expect(try tui.firstVisit().complaint == "Calf pain, worse on stairs", "free text is not selected on focus")
     }
 
     @Test func aPainThatIsNotAScoreIsNotSigned() throws {
-        let tui = try visitStarted("forms-pain-invalid")
+        let tui = try TUIHarness.visitStarted("forms-pain-invalid")
         try tui.press(.tab)
         try tui.type("11")
         try tui.press(.function(10))
         #expect(said(tui).contains("Not signed: pain now “11” is not an NPRS score (0-10)"), "\(tui.screen)")
-        #expect(try visit(tui).status == .draft)
+        #expect(try tui.firstVisit().status == .draft)
     }
 
     @Test func signingShowsASummaryAndAsksOnce() throws {
-        let tui = try visitStarted("forms-sign-summary")
+        let tui = try TUIHarness.visitStarted("forms-sign-summary")
         try firstEntry(tui)
         try tui.press(.function(3))
         try tui.type("soleus")
@@ -167,7 +145,7 @@ import TerminalKit
         try tui.type("6")
         try tui.press(.function(10))
         let summary = tui.screen
-        let id = try visit(tui).id!
+        let id = try tui.firstVisit().id!
         #expect(summary.contains("Sign visit \(id) for Smith, Jane?"), "\(summary)")
         for line in ["Complaint: Calf pain", "Pain now: 6 (NPRS 0-10)", "Needles: 1 in, 1 out (balanced)",
                      "Adverse events: none", "Consent: until 2027-02-18", "Precaution screen: until 2027-02-18; none present",
@@ -177,22 +155,22 @@ import TerminalKit
         }
         try tui.press(.character("n"))
         #expect(said(tui) == "Not signed: the visit stays a draft.")
-        #expect(try visit(tui).status == .draft)
+        #expect(try tui.firstVisit().status == .draft)
         #expect(!tui.screen.contains("y signs"), "the summary closed")
 
         try tui.press(.function(10), .function(3))   // any other key, a function key too, cancels
-        #expect(try visit(tui).status == .draft)
+        #expect(try tui.firstVisit().status == .draft)
         guard case .newVisit = tui.app.state.current else {
             Issue.record("F3 answered the question, it did not open a form:\n\(tui.screen)")
             return
         }
         try tui.press(.function(10), .character("y"))
-        #expect(try visit(tui).status == .signed)
+        #expect(try tui.firstVisit().status == .signed)
         #expect(said(tui).contains("Visit \(id) signed."))
     }
 
     @Test func escapeOnAFilledFormAsksAndOnAnUntouchedOneCloses() throws {
-        let tui = try visitStarted("forms-escape")
+        let tui = try TUIHarness.visitStarted("forms-escape")
         try tui.press(.function(3), .escape)
         guard case .newVisit = tui.app.state.current else {
             Issue.record("Esc on an untouched form closes it:\n\(tui.screen)")
@@ -220,11 +198,11 @@ import TerminalKit
             Issue.record("y discards and closes the form")
             return
         }
-        #expect(try visit(tui).triggerPoints.isEmpty)
+        #expect(try tui.firstVisit().triggerPoints.isEmpty)
     }
 
     @Test func leftAndRightChangeChoices() throws {
-        let tui = try visitStarted("forms-left-right")
+        let tui = try TUIHarness.visitStarted("forms-left-right")
         try tui.press(.function(3))
         try tui.type("soleus")
         try tui.press(.tab, .right, .right)         // side: none → left → right
@@ -238,30 +216,30 @@ import TerminalKit
         #expect(form.side == .right && form.activity == .latent && form.tautBand == false)
         try tui.keyTriggerPointFindings()
         try tui.press(.ctrl("s"))
-        let finding = try #require(try visit(tui).triggerPoints.first)
+        let finding = try #require(try tui.firstVisit().triggerPoints.first)
         #expect(finding.side == .right && finding.activity == .latent && !finding.tautBand)
     }
 
     @Test func theComplaintLimitShowsAndAPasteTooLongIsRefusedVisibly() throws {
-        let tui = try visitStarted("forms-limit")
+        let tui = try TUIHarness.visitStarted("forms-limit")
         try tui.press(.ctrl("u"))
         try tui.press(.paste(String(repeating: "a", count: 1999)))
         #expect(tui.screen.contains("1999/2000"), "a counter near the limit:\n\(tui.screen)")
-        #expect(try visit(tui).complaint?.count == 1999)
+        #expect(try tui.firstVisit().complaint?.count == 1999)
         try tui.press(.paste("bcd"))
         #expect(said(tui).contains("Not typed: this field takes at most 2000 characters"), "\(tui.screen)")
         guard case .newVisit(let form) = tui.app.state.current else { return }
         #expect(form.complaint.text.count == 1999, "refused whole, not cut to fit")
-        #expect(try visit(tui).complaint?.count == 1999)
+        #expect(try tui.firstVisit().complaint?.count == 1999)
         try tui.type("b")
         #expect(tui.screen.contains("2000/2000"))
         try tui.type("c")
         #expect(said(tui).contains("at most 2000 characters"), "the key past the limit is refused visibly")
-        #expect(try visit(tui).complaint?.count == 2000)
+        #expect(try tui.firstVisit().complaint?.count == 2000)
     }
 
     @Test func refusalsNameTheFrontEndKeyNotTheCommand() throws {
-        let tui = try visitStarted("forms-front-end-words")
+        let tui = try TUIHarness.visitStarted("forms-front-end-words")
         try tui.press(.function(4))
         try tui.type("soleus")
         try tab(tui, 2)
@@ -279,7 +257,7 @@ import TerminalKit
     }
 
     @Test func helpFitsEightyColumnsAndListsEveryKey() throws {
-        let tui = try visitStarted("forms-help")
+        let tui = try TUIHarness.visitStarted("forms-help")
         for open in [nil, Key.function(3), .function(4), .function(6), .function(7)] {
             if let open { try tui.press(open) }
             try tui.press(.function(1))

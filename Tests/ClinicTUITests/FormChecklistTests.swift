@@ -12,20 +12,6 @@ import TerminalKit
 @Suite struct FormChecklistTests {
     // MARK: Clinics and helpers
 
-    /// Jane Smith and amy (trained in dry needling), a visit started on Jane (the complaint typed).
-    func visitStarted(_ name: String) throws -> TUIHarness {
-        let tui = try TUIHarness(name, demo: false, user: "amy") { setup in
-            let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(year: 2024, month: 3, day: 1))
-            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
-                                                       dryNeedlingTraining: training))
-            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
-                                             dateOfBirth: try LocalDate(year: 1980, month: 5, day: 1)), today: fixedToday)
-        }
-        try tui.type("smi")
-        try tui.press(.enter, .character("n"))
-        try tui.type("Calf pain")
-        return tui
-    }
 
     /// José Álvarez's chart in the demo clinic (his newest visit is signed), as mchen.
     func demoChart(_ name: String) throws -> TUIHarness {
@@ -37,13 +23,6 @@ import TerminalKit
     }
 
     func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
-
-    func visit(_ tui: TUIHarness) throws -> Visit {
-        try tui.session.database.read { tx in
-            let summary = try #require(try tx.visitSummaries(patientID: 1).first)
-            return try #require(try tx.visit(id: summary.id))
-        }
-    }
 
     /// Exactly one label on the screen carries the focus marker, and it is `label`.
     func expectMarked(_ tui: TUIHarness, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -87,17 +66,17 @@ import TerminalKit
     // MARK: The visit editor's forms
 
     @Test func theNewVisitEditorMarksItsFieldAndKeepsTypingOnEscape() throws {
-        let tui = try visitStarted("checklist-new-visit")
+        let tui = try TUIHarness.visitStarted("checklist-new-visit")
         expectMarked(tui, "Complaint")
         try tui.press(.tab)
         expectMarked(tui, "Pain now")
         // Nothing there waits for Ctrl-S: the complaint is saved as typed, so Esc loses nothing.
         try tui.press(.escape)
-        #expect(try visit(tui).complaint == "Calf pain", "\(tui.screen)")
+        #expect(try tui.firstVisit().complaint == "Calf pain", "\(tui.screen)")
     }
 
     @Test func theSafetyFormMarksItsQuestionAndLeftRightAnswerIt() throws {
-        let tui = try visitStarted("checklist-safety")
+        let tui = try TUIHarness.visitStarted("checklist-safety")
         try tui.press(.function(2))
         expectMarked(tui, "Informed consent to dry needling")
         try tui.press(.right)
@@ -143,7 +122,7 @@ import TerminalKit
     }
 
     @Test func theTriggerPointFormChecklist() throws {
-        let tui = try visitStarted("checklist-trigger-point")
+        let tui = try TUIHarness.visitStarted("checklist-trigger-point")
         try tui.press(.function(3))
         expectMarked(tui, "Muscle")
         try tui.type("soleus")
@@ -159,7 +138,7 @@ import TerminalKit
     }
 
     @Test func theNeedlingFormChecklist() throws {
-        let tui = try visitStarted("checklist-needling")
+        let tui = try TUIHarness.visitStarted("checklist-needling")
         try tui.press(.function(4))
         expectMarked(tui, "Muscle")
         try tui.type("soleus")
@@ -181,7 +160,7 @@ import TerminalKit
     }
 
     @Test func theNeedlesOutFormChecklist() throws {
-        let tui = try visitStarted("checklist-needles-out")
+        let tui = try TUIHarness.visitStarted("checklist-needles-out")
         try tui.recordConsentAndScreenNonePresent()
         try needlesStillIn(tui, inserted: "3")
         try tui.press(.function(5))
@@ -192,11 +171,11 @@ import TerminalKit
         expectMarked(tui, "out now")
         try tui.type("3")
         try expectEscapeAsks(tui)
-        #expect(try visit(tui).needling.first?.needlesRemoved == 0, "nothing saved")
+        #expect(try tui.firstVisit().needling.first?.needlesRemoved == 0, "nothing saved")
     }
 
     @Test func theBiomechanicalFormChecklist() throws {
-        let tui = try visitStarted("checklist-biomech")
+        let tui = try TUIHarness.visitStarted("checklist-biomech")
         try tui.press(.function(6))
         expectMarked(tui, "Kind")
         guard case .biomechForm(let before) = tui.app.state.current else {
@@ -214,7 +193,7 @@ import TerminalKit
     }
 
     @Test func theTreatmentFormChecklist() throws {
-        let tui = try visitStarted("checklist-treatment")
+        let tui = try TUIHarness.visitStarted("checklist-treatment")
         try tui.press(.function(7))
         expectMarked(tui, "Kind")
         guard case .treatmentForm(let before) = tui.app.state.current else {
@@ -314,7 +293,7 @@ import TerminalKit
 /// does: which one, when, by whom and why.
 @Suite struct StruckEntriesViewTests {
     @Test func theSignedVisitListsWhatWasStruckOutWhenByWhomAndWhy() throws {
-        let tui = try FormChecklistTests().visitStarted("visit-view-struck")
+        let tui = try TUIHarness.visitStarted("visit-view-struck")
         try tui.press(.function(3))
         try tui.type("soleus")
         try tui.press(.tab)
@@ -328,11 +307,11 @@ import TerminalKit
         try tui.press(.down, .down, .character("x"))
         try tui.type("wrong muscle")
         try tui.press(.enter)
-        let visitID = try #require(try FormChecklistTests().visit(tui).id)
+        let visitID = try #require(try tui.firstVisit().id)
         let struck = try tui.session.database.read { tx in try tx.struckEntries(visitID: visitID) }
         let entry = try #require(struck.first)
         try tui.press(.function(10), .character("y"))
-        #expect(try FormChecklistTests().visit(tui).status == .signed, "\(tui.screen)")
+        #expect(try tui.firstVisit().status == .signed, "\(tui.screen)")
         try tui.press(.enter)
         guard case .visit(let view) = tui.app.state.current else {
             Issue.record("the visit view is open:\n\(tui.screen)")

@@ -25,13 +25,6 @@ import TerminalKit
 
     func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
 
-    func visit(_ tui: TUIHarness) throws -> Visit {
-        try tui.session.database.read { tx in
-            let summary = try #require(try tx.visitSummaries(patientID: 1).first)
-            return try #require(try tx.visit(id: summary.id))
-        }
-    }
-
     /// The form draft rows of every practitioner.
     func keptDrafts(_ tui: TUIHarness) throws -> Int {
         try tui.session.database.read { try $0.formDraftCount() }
@@ -73,7 +66,7 @@ import TerminalKit
         try typeHalfANeedlingEntry(first)
         #expect(first.screen.contains("NEEDLE COUNT: 3 in, 1 out"), "\(first.screen)")
         #expect(try keptDrafts(first) == 1)
-        let visitID = try #require(try visit(first).id)
+        let visitID = try #require(try first.firstVisit().id)
 
         let tui = try comeBack(to: first)
         guard case .needlingForm(let form) = tui.app.state.current else {
@@ -94,7 +87,7 @@ import TerminalKit
         try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved: Soleus, left, 3 in, 1 out."), "\(tui.screen)")
-        let entry = try #require(try visit(tui).needling.first)
+        let entry = try #require(try tui.firstVisit().needling.first)
         #expect(entry.muscleID == "soleus" && entry.needlesInserted == 3 && entry.needle.lot == "A123")
         #expect(try keptDrafts(tui) == 0, "saved: the form draft is gone")
         #expect(try tui.session.formDraft(.visit(visitID)) == nil)
@@ -113,7 +106,7 @@ import TerminalKit
         try tui.press(.escape, .character("y"))  // Esc asks first: the form has typing
         #expect(said(tui).contains("Cancelled: nothing saved."))
         #expect(try keptDrafts(tui) == 0)
-        #expect(try visit(tui).needling.isEmpty)
+        #expect(try tui.firstVisit().needling.isEmpty)
         let third = try comeBack(to: tui)
         #expect(third.app.state.current.kind == .newVisit)
     }
@@ -152,7 +145,7 @@ import TerminalKit
         try first.type("soleus")
         try first.press(.tab, .character("r"))
         #expect(try keptDrafts(first) == 1)
-        let id = try #require(try visit(first).id)
+        let id = try #require(try first.firstVisit().id)
         _ = try first.session.sign(visitID: id)  // on another terminal, say
         #expect(try keptDrafts(first) == 0, "signing forgets the visit's form drafts")
 

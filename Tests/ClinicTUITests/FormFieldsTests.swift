@@ -11,31 +11,10 @@ import TerminalKit
 /// adverse events), the quick path still saves with defaults, and a form taller than 80x24
 /// scrolls to the field being typed in.
 @Suite struct FormFieldsTests {
-    /// One practitioner with dry-needling training and one patient, a visit started on her.
-    func visitStarted(_ name: String) throws -> TUIHarness {
-        let tui = try TUIHarness(name, demo: false, user: "amy") { setup in
-            let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(year: 2024, month: 3, day: 1))
-            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
-                                                       dryNeedlingTraining: training))
-            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
-                                             dateOfBirth: try LocalDate(year: 1980, month: 5, day: 1)), today: fixedToday)
-        }
-        try tui.type("smi")
-        try tui.press(.enter, .character("n"))
-        try tui.type("Calf pain")
-        return tui
-    }
-
-    func visit(_ tui: TUIHarness) throws -> Visit {
-        try tui.session.database.read { tx in
-            let summary = try #require(try tx.visitSummaries(patientID: 1).first)
-            return try #require(try tx.visit(id: summary.id))
-        }
-    }
 
     /// The read-only visit view's text, wide enough not to wrap.
     func visitView(_ tui: TUIHarness) throws -> String {
-        let record = try tui.session.visitRecord(id: try #require(try visit(tui).id))
+        let record = try tui.session.visitRecord(id: try #require(try tui.firstVisit().id))
         return VisitScreen.document(record, width: 400).lines.map(\.text).joined(separator: "\n")
     }
 
@@ -63,7 +42,7 @@ import TerminalKit
     }
 
     @Test func triggerPointIsSavedWithTwitchTendernessThresholdAndCauses() throws {
-        let tui = try visitStarted("fields-trigger-point")
+        let tui = try TUIHarness.visitStarted("fields-trigger-point")
         try tui.press(.function(3))
         try tui.type("gastroc")
         try tui.press(.tab, .character("l"), .tab, .character("a"), .tab)  // take the muscle; left; active
@@ -83,7 +62,7 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         let muscle = MuscleCatalogue.search("gastroc", limit: MusclePicker.shownResults)[0]
         #expect(said(tui).contains("Trigger point saved: \(muscle.name), left, active."), "\(tui.screen)")
-        let findings = try visit(tui).triggerPoints
+        let findings = try tui.firstVisit().triggerPoints
         #expect(findings.count == 1)
         let saved = try #require(findings.first)
         #expect(saved.muscleID == muscle.id && saved.side == .left && saved.activity == .active)
@@ -101,7 +80,7 @@ import TerminalKit
     }
 
     @Test func tendernessOutOfRangeIsRefusedAndTheFormStaysOpen() throws {
-        let tui = try visitStarted("fields-tenderness-11")
+        let tui = try TUIHarness.visitStarted("fields-tenderness-11")
         try tui.press(.function(3))
         try tui.type("soleus")
         try tui.press(.tab)
@@ -110,7 +89,7 @@ import TerminalKit
         try tui.type("11")
         try tui.press(.ctrl("s"))
         #expect(said(tui).hasPrefix("Not saved: tenderness: '11' is out of range: NPRS is 0 to 10"), "\(tui.screen)")
-        #expect(try visit(tui).triggerPoints.isEmpty, "nothing saved")
+        #expect(try tui.firstVisit().triggerPoints.isEmpty, "nothing saved")
         guard case .triggerPointForm(let form) = tui.app.state.current else {
             Issue.record("the form should stay open after a refusal")
             return
@@ -119,11 +98,11 @@ import TerminalKit
 
         try tui.press(.backspace)
         try tui.press(.ctrl("s"))
-        #expect(try visit(tui).triggerPoints.first?.tenderness?.value == 1, "corrected, it saves")
+        #expect(try tui.firstVisit().triggerPoints.first?.tenderness?.value == 1, "corrected, it saves")
     }
 
     @Test func electricalNeedlingWithAnAdverseEventIsSavedWithEverything() throws {
-        let tui = try visitStarted("fields-needling-electrical")
+        let tui = try TUIHarness.visitStarted("fields-needling-electrical")
         try needlingUpToTechnique(tui)
         #expect(!tui.screen.contains("Settings"), "no settings field before electrical is chosen")
         try tui.press(.character("e"), .tab)
@@ -143,7 +122,7 @@ import TerminalKit
         try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved: Soleus, left, 1 in, 1 out."), "\(tui.screen)")
-        let saved = try #require(try visit(tui).needling.first)
+        let saved = try #require(try tui.firstVisit().needling.first)
         #expect(saved.technique == .electricalStimulation(settings: "2 Hz, 10 mA, 10 min"))
         #expect(saved.timeInSitu?.value == 600)
         #expect(saved.twitchResponses == 3)
@@ -160,7 +139,7 @@ import TerminalKit
     }
 
     @Test func aSeriousEventIsHighlightedAndNeedsItsAction() throws {
-        let tui = try visitStarted("fields-adverse-serious")
+        let tui = try TUIHarness.visitStarted("fields-adverse-serious")
         try needlingUpToTechnique(tui)
         try tui.answerNeedlingSharps()
         try tui.press(.backTab)                    // from the sharps up to the adverse events
@@ -172,7 +151,7 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Not saved: adverseEvents[0].action: a serious adverse event needs the action taken"),
                 "\(tui.screen)")
-        #expect(try visit(tui).needling.isEmpty)
+        #expect(try tui.firstVisit().needling.isEmpty)
         guard case .needlingForm(let form) = tui.app.state.current else {
             Issue.record("the form should stay open after a refusal")
             return
@@ -182,7 +161,7 @@ import TerminalKit
         try tui.press(.tab)
         try tui.type("sent to ED")
         try tui.press(.ctrl("s"))
-        let saved = try #require(try visit(tui).needling.first, "\(tui.screen)")
+        let saved = try #require(try tui.firstVisit().needling.first, "\(tui.screen)")
         #expect(saved.adverseEvents == [AdverseEvent(kind: .suspectedPneumothorax, severity: .serious, action: "sent to ED")])
         let view = try visitView(tui)
         #expect(view.contains("adverse: suspected-pneumothorax (serious): sent to ED"), "\(view)")
@@ -190,15 +169,15 @@ import TerminalKit
     }
 
     @Test func quickPathSavesWithTheDefaultsOnceTheClaimsAreKeyed() throws {
-        let tui = try visitStarted("fields-quick")
+        let tui = try TUIHarness.visitStarted("fields-quick")
         try tui.press(.function(3))
         try tui.type("soleus")
         try tui.press(.tab, .ctrl("s"))
         #expect(said(tui).contains("choose the side: l, r, m or b"), "no finding is answered for the practitioner")
-        #expect(try visit(tui).triggerPoints.isEmpty)
+        #expect(try tui.firstVisit().triggerPoints.isEmpty)
         try tui.keyTriggerPointFindings()
         try tui.press(.ctrl("s"))
-        let finding = try #require(try visit(tui).triggerPoints.first)
+        let finding = try #require(try tui.firstVisit().triggerPoints.first)
         #expect(finding.muscleID == "soleus" && finding.side == .left && finding.activity == .active)
         #expect(finding.tautBand && !finding.localTwitchResponse && !finding.referredPainReproduced)
         #expect(finding.tenderness == nil && finding.pressurePainThreshold == nil)
@@ -207,17 +186,17 @@ import TerminalKit
         try needlingUpToTechnique(tui)
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("answer whether the sharps were disposed of: y or n"), "\(tui.screen)")
-        #expect(try visit(tui).needling.isEmpty, "the sharps disposal is the practitioner's to say")
+        #expect(try tui.firstVisit().needling.isEmpty, "the sharps disposal is the practitioner's to say")
         try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
-        let entry = try #require(try visit(tui).needling.first, "\(tui.screen)")
+        let entry = try #require(try tui.firstVisit().needling.first, "\(tui.screen)")
         #expect(entry.technique == .pistoning && entry.timeInSitu == nil && entry.twitchResponses == 0)
         #expect(entry.triggerPoint == nil && entry.patientResponse == nil && entry.adverseEvents.isEmpty)
         #expect(entry.sharpsDisposed)
     }
 
     @Test func theFocusedFieldStaysOnScreenAt80x24() throws {
-        let tui = try visitStarted("fields-scrolling")
+        let tui = try TUIHarness.visitStarted("fields-scrolling")
         // The likely-cause checklist makes the trigger-point form taller than the screen.
         try tui.press(.function(3))
         try tui.type("soleus")

@@ -53,14 +53,14 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(workflow.said(tui).contains("answer whether the sharps were disposed of: y or n"), "\(tui.screen)")
         #expect(tui.screen.contains("disposed of in the sharps container? type y or n"), "\(tui.screen)")
-        #expect(try workflow.visit(tui).needling.isEmpty, "nothing is stored until every claim is keyed")
+        #expect(try tui.firstVisit().needling.isEmpty, "nothing is stored until every claim is keyed")
 
         // Sharps is the last field: n is an answer like y, and it is what is stored.
         try tui.press(Array(repeating: Key.tab, count: 8))
         try tui.press(.character("n"))
         try tui.press(.ctrl("s"))
         #expect(workflow.said(tui).contains("Needling entry saved: Soleus, right, 2 in, 0 out."), "\(tui.screen)")
-        let stored = try #require(try workflow.visit(tui).needling.first)
+        let stored = try #require(try tui.firstVisit().needling.first)
         #expect(stored.side == .right && stored.needlesRemoved == 0 && stored.technique == .pistoning && !stored.sharpsDisposed)
     }
 

@@ -18,13 +18,7 @@ import TerminalKit
 
     /// Jane's draft with an impression, a LEFS entered wrongly and an NDI, opened in the editor.
     func editor(_ name: String) throws -> (TUIHarness, Int64) {
-        let tui = try TUIHarness(name, demo: false, user: "amy") { setup in
-            let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(year: 2024, month: 3, day: 1))
-            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
-                                                       dryNeedlingTraining: training))
-            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
-                                             dateOfBirth: try LocalDate(year: 1980, month: 5, day: 1)), today: fixedToday)
-        }
+        let tui = try TUIHarness.janeAndAmy(name)
         let amy = tui.session
         let draft = try amy.newVisit(patientKey: "K1", at: Self.day(2), complaint: "Knee pain", pain: PainScores())
         _ = try amy.setImpression(visitID: draft.id!, ClinicalImpression(text: "Patellofemoral pain"))

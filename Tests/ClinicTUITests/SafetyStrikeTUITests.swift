@@ -10,15 +10,7 @@ import TerminalKit
 /// Ctrl-X asks why (Ctrl-X again: the screen instead), Esc keeps it, Enter strikes it out; the
 /// form then asks for it again, and the database keeps the struck one, marked.
 @Suite struct SafetyStrikeTUITests {
-    func clinic(_ name: String) throws -> TUIHarness {
-        try TUIHarness(name, demo: false, user: "amy") { setup in
-            let training = DryNeedlingTraining(course: "DN level 1", hours: 27, completedOn: try LocalDate(year: 2024, month: 3, day: 1))
-            _ = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist,
-                                                       dryNeedlingTraining: training))
-            _ = try setup.addPatient(Patient(recordNumber: "K1", givenNames: "Jane", familyName: "Smith",
-                                             dateOfBirth: try LocalDate(year: 1980, month: 5, day: 1)), today: fixedToday)
-        }
-    }
+    func clinic(_ name: String) throws -> TUIHarness { try .janeAndAmy(name) }
 
     func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
 

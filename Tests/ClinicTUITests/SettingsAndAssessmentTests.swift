@@ -188,7 +188,7 @@ import TerminalKit
     func clinic(_ name: String) throws -> TUIHarness { try fixture.clinic(name) }
     func startVisit(_ tui: TUIHarness) throws { try fixture.startVisit(tui) }
     func said(_ tui: TUIHarness) -> String { fixture.said(tui) }
-    func visit(_ tui: TUIHarness) throws -> Visit { try fixture.visit(tui) }
+    func visit(_ tui: TUIHarness) throws -> Visit { try tui.firstVisit() }
 
     @Test func theImpressionIsRecordedWithItsCodeThenCorrectedThenCleared() throws {
         let tui = try clinic("impression-form")

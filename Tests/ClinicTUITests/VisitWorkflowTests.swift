@@ -34,13 +34,6 @@ import TerminalKit
     /// The status-line message (drawn over up to three rows when long).
     func said(_ tui: TUIHarness) -> String { tui.app.state.message?.text ?? "" }
 
-    func visit(_ tui: TUIHarness) throws -> Visit {
-        try tui.session.database.read { tx in
-            let summary = try #require(try tx.visitSummaries(patientID: 1).first)
-            return try #require(try tx.visit(id: summary.id))
-        }
-    }
-
     func safetyRecords(_ tui: TUIHarness) throws -> (consents: [Consent], screens: [PrecautionScreen]) {
         try tui.session.database.read { tx in (try tx.consents(patientID: 1), try tx.screens(patientID: 1)) }
     }
@@ -105,7 +98,7 @@ import TerminalKit
         try tui.keyTriggerPointFindings()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Trigger point saved: \(expected.name), right, latent."), "\(tui.screen)")
-        let findings = try visit(tui).triggerPoints
+        let findings = try tui.firstVisit().triggerPoints
         #expect(findings.count == 1)
         #expect(findings.first?.muscleID == expected.id)
         #expect(findings.first?.side == .right)
@@ -120,7 +113,7 @@ import TerminalKit
         try tui.type("soleus")
         try tui.press(.tab, .escape, .character("y"))
         #expect(said(tui).contains("Cancelled: nothing saved."))
-        #expect(try visit(tui).triggerPoints.isEmpty)
+        #expect(try tui.firstVisit().triggerPoints.isEmpty)
     }
 
     @Test func needlingWithoutConsentIsRefusedAndNothingIsStored() throws {
@@ -138,7 +131,7 @@ import TerminalKit
         try tui.keyNeedlingClaims()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("cannot record a needling entry"), "\(tui.screen)")
-        #expect(try visit(tui).needling.isEmpty, "a refusal stores nothing")
+        #expect(try tui.firstVisit().needling.isEmpty, "a refusal stores nothing")
         guard case .needlingForm = tui.app.state.current else {
             Issue.record("the form should stay open after a refusal")
             return
@@ -182,13 +175,13 @@ import TerminalKit
 
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Not saved: depth: is required"), "\(tui.screen)")
-        #expect(try visit(tui).needling.isEmpty)
+        #expect(try tui.firstVisit().needling.isEmpty)
 
         try tui.type("12")
         try expectGolden("needling-form", tui.screen)
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved: Trapezius (upper fibres), right, 2 in, 1 out."), "\(tui.screen)")
-        let stored = try #require(try visit(tui).needling.first)
+        let stored = try #require(try tui.firstVisit().needling.first)
         #expect(stored.muscleID == "upper-trapezius" && stored.side == .right && stored.technique == .staticInSitu)
         #expect(stored.needle == Needle(brand: "Seirin", gaugeMm: 0.25, lengthMm: 40, lot: "A123"))
         #expect(stored.depth?.value == 12)
@@ -196,7 +189,7 @@ import TerminalKit
 
         try tui.press(.function(10), .character("y"))
         #expect(said(tui).contains("needle count does not balance: 2 inserted, 1 removed"), "\(tui.screen)")
-        #expect(try visit(tui).status == .draft, "a refused signature leaves the draft")
+        #expect(try tui.firstVisit().status == .draft, "a refused signature leaves the draft")
 
         // The next entry starts with the needle just used.
         try tui.press(.function(4))
@@ -208,10 +201,10 @@ import TerminalKit
         try expectGolden("needles-out-form", tui.screen)
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Needles removed recorded: Trapezius (upper fibres), right: 2 in, 2 out.")
-        #expect(try visit(tui).needling.first?.needlesRemoved == 2)
+        #expect(try tui.firstVisit().needling.first?.needlesRemoved == 2)
         #expect(tui.screen.contains("Needles: 2 in, 2 out"))
         try tui.press(.function(10), .character("y"))
-        #expect(try visit(tui).status == .signed, "signed once the count balances")
+        #expect(try tui.firstVisit().status == .signed, "signed once the count balances")
     }
 
     @Test func needlesOutRefusesMoreThanWereInserted() throws {
@@ -223,7 +216,7 @@ import TerminalKit
         try tui.type("3")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("needles removed is 0 to the 2 inserted"))
-        #expect(try visit(tui).needling.first?.needlesRemoved == 0)
+        #expect(try tui.firstVisit().needling.first?.needlesRemoved == 0)
     }
 
     @Test func balancedVisitIsSignedAndTheChartShowsIt() throws {
@@ -235,7 +228,7 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(tui.screen.contains("Needles: 2 in, 2 out"))
         try tui.press(.function(10), .character("y"))
-        let signed = try visit(tui)
+        let signed = try tui.firstVisit()
         #expect(signed.status == .signed)
         #expect(signed.needling.count == 1)
         #expect(said(tui).contains("Visit \(signed.id!) signed."), "\(tui.screen)")
@@ -257,7 +250,7 @@ import TerminalKit
         }
         #expect(form.complaint.text == "Calf pain")
         try tui.type(", worse on stairs")
-        #expect(try visit(tui).complaint == "Calf pain, worse on stairs", "saved with the draft's revision, no conflict")
+        #expect(try tui.firstVisit().complaint == "Calf pain, worse on stairs", "saved with the draft's revision, no conflict")
     }
 
     @Test func helpListsTheWorkflowKeys() throws {
