@@ -79,3 +79,24 @@ public struct ClinicalImpression: Sendable, Hashable, Codable {
         return (system, parts[1])
     }
 }
+
+extension ClinicalImpression {
+    /// The audit trail's words for a draft's impression changing from what is stored (`oldText`,
+    /// `oldCodeSystem`, `oldCode`, as the visit row keeps them) to `new` (nil clears it): which
+    /// happened, and the code's change; the words themselves are named, not copied. One wording
+    /// for every store, so the same change is the same event and hashes alike.
+    public static func auditDetail(oldText: String?, oldCodeSystem: String?, oldCode: String?, new: ClinicalImpression?) -> String {
+        func coded(_ system: String?, _ code: String?) -> String { system.map { "\($0):\(code ?? "")" } ?? "none" }
+        let before = coded(oldCodeSystem, oldCode), after = coded(new?.codeSystem?.rawValue, new?.code)
+        switch (oldText, new) {
+        case (nil, nil): return "impression cleared (there was none)"
+        case (nil, _?): return "impression recorded" + (after == "none" ? "" : ", code \(after)")
+        case (_?, nil): return "impression cleared" + (before == "none" ? "" : " (code was \(before))")
+        case (let old?, let new?):
+            var changes: [String] = []
+            if old != new.text { changes.append("words") }
+            if before != after { changes.append("code \(before) → \(after)") }
+            return "impression replaced: " + (changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))
+        }
+    }
+}

@@ -126,19 +126,7 @@ extension StoreTransaction {
         let oldText: String? = row["impression"], oldCode: String? = row["impression_code"], oldSystem: String? = row["impression_code_system"]
         try db.cachedStatement(sql: "UPDATE visit SET impression = ?, impression_code = ?, impression_code_system = ? WHERE id = ?")
             .execute(arguments: [impression?.text, impression?.code, impression?.codeSystem?.rawValue, visitID])
-        func coded(_ system: String?, _ code: String?) -> String { system.map { "\($0):\(code ?? "")" } ?? "none" }
-        let before = coded(oldSystem, oldCode), after = coded(impression?.codeSystem?.rawValue, impression?.code)
-        let what: String
-        switch (oldText, impression) {
-        case (nil, nil): what = "impression cleared (there was none)"
-        case (nil, _?): what = "impression recorded" + (after == "none" ? "" : ", code \(after)")
-        case (_?, nil): what = "impression cleared" + (before == "none" ? "" : " (code was \(before))")
-        case (let old?, let new?):
-            var changes: [String] = []
-            if old != new.text { changes.append("words") }
-            if before != after { changes.append("code \(before) → \(after)") }
-            what = "impression replaced: " + (changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))
-        }
+        let what = ClinicalImpression.auditDetail(oldText: oldText, oldCodeSystem: oldSystem, oldCode: oldCode, new: impression)
         try entryAudit(visitID: visitID, detail: what, actor: actor)
     }
 

@@ -98,19 +98,7 @@ extension PostgresTransaction {
             UPDATE visit SET impression = \(impression?.text), impression_code = \(impression?.code),
               impression_code_system = \(impression?.codeSystem?.rawValue) WHERE id = \(visitID)
             """)
-        func coded(_ system: String?, _ code: String?) -> String { system.map { "\($0):\(code ?? "")" } ?? "none" }
-        let before = coded(oldSystem, oldCode), after = coded(impression?.codeSystem?.rawValue, impression?.code)
-        let what: String
-        switch (oldText, impression) {
-        case (nil, nil): what = "impression cleared (there was none)"
-        case (nil, _?): what = "impression recorded" + (after == "none" ? "" : ", code \(after)")
-        case (_?, nil): what = "impression cleared" + (before == "none" ? "" : " (code was \(before))")
-        case (let old?, let new?):
-            var changes: [String] = []
-            if old != new.text { changes.append("words") }
-            if before != after { changes.append("code \(before) → \(after)") }
-            what = "impression replaced: " + (changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))
-        }
+        let what = ClinicalImpression.auditDetail(oldText: oldText, oldCodeSystem: oldSystem, oldCode: oldCode, new: impression)
         try execute("UPDATE visit SET revision = revision + 1 WHERE id = \(visitID)")
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: visitID,
                                    patientID: try patientID(visitID: visitID), detail: what))
