@@ -41,6 +41,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The operation works on an SQLite clinic but is not built on PostgreSQL yet (issue 20);
     /// its transaction is rolled back. `knot` exits 74, as for an I/O failure.
     case notBuilt(operation: String)
+    /// The connection to the server was lost while a change was being committed: it was saved
+    /// whole or not at all, and only looking says which (PostgreSQL). `knot` exits 74.
+    case commitUnknown(reason: String)
 
     /// Whether a write failed for want of room (disk full, a file-size limit, a failing disk),
     /// as opposed to a rule refusing the data.
@@ -52,6 +55,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store's words, unchanged: the store keeps the one wording of each.
     public var description: String {
         if case .notBuilt(let operation) = self { return PostgresStoreError.notBuilt(operation: operation).description }
+        if case .commitUnknown(let reason) = self { return PostgresStoreError.commitUnknown(reason: reason).description }
         return store.description
     }
 
@@ -74,6 +78,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy: .busy
         case .damaged(let t, let r, let c, let p): .damaged(table: t, row: r, column: c, problem: p)
         case .notBuilt(let operation): .writeFailed(reason: operation)  // worded by `description`, never by this
+        case .commitUnknown(let reason): .writeFailed(reason: reason)  // worded by `description`, never by this
         }
     }
 
@@ -94,6 +99,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy: self = .busy
         case .damaged(let t, let r, let c, let p): self = .damaged(table: t, row: r, column: c, problem: p)
         case .notBuilt(let operation): self = .notBuilt(operation: operation)
+        case .commitUnknown(let reason): self = .commitUnknown(reason: reason)
         }
     }
 

@@ -70,8 +70,20 @@ final class PostgresConnectionPool: Sendable {
         nextID += 1
         state.unlock()
         do {
-            return try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
-                                                  id: id, logger: PostgresRecordStore.logger).wait()
+            // Bounded like every query (see PostgresQueryWait): the connect timeout covers
+            // reaching the server, this also its login and startup.
+            let connecting = PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
+                                                        id: id, logger: PostgresRecordStore.logger)
+            do {
+                return try PostgresQueryWait.result(of: connecting, on: nil, timeout: Self.startupLimit(configuration))
+            } catch {
+                // Given up on: if it still opens later, it is closed, never left behind.
+                connecting.whenSuccess { late in
+                    let closing: EventLoopFuture<Void> = late.close()
+                    _ = closing
+                }
+                throw error
+            }
         } catch {
             state.lock()
             open -= 1
@@ -87,7 +99,12 @@ final class PostgresConnectionPool: Sendable {
         if keep { idle.append(connection) } else { open -= 1 }
         state.signal()
         state.unlock()
-        if !keep { _ = try? connection.close().wait() }
+        if !keep { Self.close(connection) }
+    }
+
+    /// How long opening a connection may take in all: the connect timeout and 10 s to log in.
+    private static func startupLimit(_ configuration: PostgresConnection.Configuration) -> Duration {
+        .nanoseconds(configuration.options.connectTimeout.nanoseconds) + .seconds(10)
     }
 
     /// Closes the idle connections and refuses new transactions.
@@ -99,7 +116,13 @@ final class PostgresConnectionPool: Sendable {
         open -= connections.count
         state.broadcast()
         state.unlock()
-        for connection in connections { _ = try? connection.close().wait() }
+        for connection in connections { Self.close(connection) }
+    }
+
+    /// Closes `connection`, waiting a few seconds at most (a connection the server already
+    /// dropped may never answer a close either; see `PostgresQueryWait`).
+    private static func close(_ connection: PostgresConnection) {
+        _ = try? PostgresQueryWait.result(of: connection.close(), on: connection, timeout: .seconds(5))
     }
 
     /// Why a connection could not be made, in the store's words.

@@ -38,6 +38,11 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
     public var applicationName: String
     /// How long to wait for the server to answer a connection, in seconds (`connect_timeout`).
     public var connectTimeoutSeconds: Int
+    /// How long one query may wait for the server's answer, in seconds (`query_timeout`, Knot's
+    /// own parameter, default 120): past it the connection is closed, the server rolls back what
+    /// was not committed, and the command fails saying so, instead of waiting for a server that
+    /// died without closing the connection (see `PostgresQueryWait`).
+    public var queryTimeoutSeconds: Int
 
     /// The environment variable that names the clinic database when `--database` is not given.
     public static let environmentVariable = "KNOT_DATABASE"
@@ -45,7 +50,7 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
 
     public init(endpoint: Endpoint, username: String, database: String, sslMode: SSLMode = .prefer,
                 passfile: String? = nil, sslRootCertificate: String? = nil,
-                applicationName: String = "knot", connectTimeoutSeconds: Int = 10) {
+                applicationName: String = "knot", connectTimeoutSeconds: Int = 10, queryTimeoutSeconds: Int = 120) {
         self.endpoint = endpoint
         self.username = username
         self.database = database
@@ -54,6 +59,7 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
         self.sslRootCertificate = sslRootCertificate
         self.applicationName = applicationName
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.queryTimeoutSeconds = queryTimeoutSeconds
     }
 
     /// True when `text` names a PostgreSQL database rather than a SQLite file.
@@ -77,7 +83,7 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
     /// - A host that starts with `/` (percent-encoded in the authority, `%2Fvar%2Frun%2Fpostgresql`,
     ///   or given as `?host=/var/run/postgresql`) is a unix-socket folder.
     /// - Parameters: `sslmode`, `passfile`, `host`, `port`, `sslrootcert`, `application_name`,
-    ///   `connect_timeout`. Any other parameter is refused (a typo must not be ignored), and so is
+    ///   `connect_timeout`, `query_timeout`. Any other parameter is refused (a typo must not be ignored), and so is
     ///   a password, in the authority or as `password=`.
     public static func parse(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                              currentUser: String? = nil) throws(PostgresSettingsError) -> PostgresConnectionSettings {
@@ -180,11 +186,16 @@ public struct PostgresConnectionSettings: Sendable, Equatable {
                     throw .invalid(field: "connect_timeout", value: value, rule: "whole seconds from 1 to 3600")
                 }
                 settings.connectTimeoutSeconds = seconds
+            case "query_timeout":
+                guard let seconds = Int(value), (1...86_400).contains(seconds) else {
+                    throw .invalid(field: "query_timeout", value: value, rule: "whole seconds from 1 to 86400")
+                }
+                settings.queryTimeoutSeconds = seconds
             case "password":
                 throw .passwordInURL(parameter: "password=")
             default:
                 throw .invalid(field: "URL parameter", value: name,
-                               rule: "one of sslmode, passfile, host, port, sslrootcert, application_name, connect_timeout")
+                               rule: "one of sslmode, passfile, host, port, sslrootcert, application_name, connect_timeout, query_timeout")
             }
         }
         if let queryHost {

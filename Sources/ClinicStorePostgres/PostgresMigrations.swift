@@ -72,7 +72,9 @@ public enum PostgresMigrations {
 
     /// Runs one statement and waits for its rows.
     private static func sql(_ connection: PostgresConnection, _ text: String, logger: Logger) throws -> PostgresQueryResult {
-        try connection.query(PostgresQuery(unsafeSQL: text), logger: logger).wait()
+        // A migration may build indexes over a large clinic: an hour, not the query timeout.
+        try PostgresQueryWait.result(of: connection.query(PostgresQuery(unsafeSQL: text), logger: logger),
+                                     on: connection, timeout: .seconds(3600))
     }
 
     /// Runs one migration in its own transaction; false when another process applied it first.

@@ -61,9 +61,9 @@ public final class PostgresRecordStore: Sendable {
 
     /// Checks (and when `create`, brings up to date) the schema; true when it made the clinic.
     private static func prepare(_ connection: PostgresConnection, path: String, create: Bool) throws -> Bool {
-        let rows = try connection.query(
+        let rows = try PostgresQueryWait.result(of: connection.query(
             "SELECT to_regclass(\(PostgresMigrations.table)) IS NOT NULL, (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())::bigint",
-            logger: logger).wait()
+            logger: logger), on: connection, timeout: .seconds(120))
         let (hasMigrations, tables) = try rows.rows[0].decode((Bool, Int64).self)
         if !hasMigrations {
             if tables > 0 { throw PostgresStoreError.notAKnotDatabase(path: path) }
@@ -111,11 +111,23 @@ public final class PostgresRecordStore: Sendable {
             do {
                 result = try body(tx)
             } catch {
-                // A rollback that fails leaves the connection unusable: the pool drops it.
+                // A lost connection has nothing to roll back (the server does it): the pool drops
+                // it and the error says why. A rollback that fails leaves the connection unusable too.
+                if connection.isClosed || PostgresStoreError.isConnectionLoss(PostgresStoreError.translated(error, path: path)) {
+                    throw PostgresConnectionPool.Discard(error: error)
+                }
                 do { try tx.execute("ROLLBACK") } catch { throw PostgresConnectionPool.Discard(error: error) }
                 throw error
             }
-            try tx.execute("COMMIT")
+            // Not sent on a connection already gone: then nothing was saved, for certain.
+            if connection.isClosed { throw PostgresConnectionPool.Discard(error: PostgresStoreError.writeFailed(reason: "the connection to the PostgreSQL server was lost")) }
+            do {
+                try tx.execute("COMMIT")
+            } catch let error as PostgresStoreError where PostgresStoreError.isConnectionLoss(error) {
+                // Sent, but no answer: the server may have committed before the connection went.
+                guard case .writeFailed(let reason) = error else { throw PostgresConnectionPool.Discard(error: error) }
+                throw PostgresConnectionPool.Discard(error: PostgresStoreError.commitUnknown(reason: reason))
+            }
             return result
         }
     }

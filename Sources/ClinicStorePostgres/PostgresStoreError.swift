@@ -28,6 +28,9 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
     case draftConflict(visitID: Int64)
     /// The server could not write (disk full, the connection lost mid-command); nothing was saved.
     case writeFailed(reason: String)
+    /// The connection was lost while the server was committing: the change may or may not be
+    /// saved (PostgreSQL kept all of it or none of it), and only looking says which.
+    case commitUnknown(reason: String)
     /// The server is read-only (a hot standby, `default_transaction_read_only`).
     case readOnly(path: String)
     /// Another transaction held what this one needed (serialization failure, deadlock, lock timeout).
@@ -52,6 +55,8 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
         case .draftConflict(let id):
             "visit \(id) was changed in another session since you opened it; reopen it to see those changes (nothing was overwritten)"
         case .writeFailed(let r): "the database could not be written (\(r)); nothing was saved"
+        case .commitUnknown(let r):
+            "\(r) while the change was being committed: it was saved whole or not at all, and only looking says which; check before doing it again"
         case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
         case .busy: "the database stayed busy (another Knot is writing); try again"
         case .damaged(let t, let r, let c, let p):
@@ -73,6 +78,7 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
     public static func from(_ error: any Error, path: String) -> PostgresStoreError {
         if let own = error as? PostgresStoreError { return own }
         if let validation = error as? ValidationErrors { return .invalid(validation) }
+        if let wait = error as? PostgresQueryWait.Failure { return .writeFailed(reason: wait.reason) }
         let server = PostgresServerError(error)
         guard let state = server.sqlState else {
             if isConnectionLoss(error) {
@@ -106,7 +112,7 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
     /// `error` as a store error when it came from the server or the connection; any other error
     /// (a use case's refusal, a validation, a store error already) is returned as it is.
     public static func translated(_ error: any Error, path: String) -> any Error {
-        if error is PSQLError || error is ChannelError || error is IOError { return from(error, path: path) }
+        if error is PSQLError || error is ChannelError || error is IOError || error is PostgresQueryWait.Failure { return from(error, path: path) }
         return error
     }
 
@@ -122,7 +128,7 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
             return false
         }
         if let own = error as? PostgresStoreError, case .writeFailed(let reason) = own { return reason.contains("connection") }
-        return error is ChannelError || error is IOError
+        return error is ChannelError || error is IOError || error is PostgresQueryWait.Failure
     }
 
     /// What a unique constraint protects, as (entity, field) for `duplicate`.

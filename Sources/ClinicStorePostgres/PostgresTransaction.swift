@@ -110,7 +110,8 @@ public struct PostgresTransaction {
         // idle may leave a new query waiting forever: refuse it here, as a lost connection.
         if connection.isClosed { throw PostgresStoreError.writeFailed(reason: "the connection to the PostgreSQL server was lost") }
         do {
-            return try connection.query(sql, logger: PostgresRecordStore.logger).wait()
+            return try PostgresQueryWait.result(of: connection.query(sql, logger: PostgresRecordStore.logger),
+                                                on: connection, timeout: .seconds(store.settings.queryTimeoutSeconds))
         } catch {
             throw PostgresStoreError.from(error, path: path)
         }

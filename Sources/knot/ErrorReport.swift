@@ -37,7 +37,7 @@ enum ErrorReport {
             case .notFound, .missing: return .missingInput
             case .invalid(let v): return status(for: v)
             case .duplicate, .constraint, .draftConflict: return .refused
-            case .writeFailed, .notBuilt: return .io
+            case .writeFailed, .notBuilt, .commitUnknown: return .io
             case .readOnly, .notWritable: return .notPermitted
             case .busy: return .busy
             }

@@ -23,6 +23,12 @@ struct PostgresFailoverTests {
 
     /// One visit and its needling entry in one transaction, marked by `notes`.
     static func writeVisit(_ db: PostgresConnection, patient: Int, practitioner: Int, marker: String, commit: Bool = true) async throws {
+        try await Answered.value(on: db) {
+            try await writeVisitUnguarded(db, patient: patient, practitioner: practitioner, marker: marker, commit: commit)
+        }
+    }
+
+    private static func writeVisitUnguarded(_ db: PostgresConnection, patient: Int, practitioner: Int, marker: String, commit: Bool) async throws {
         try await db.query("BEGIN", logger: logger)
         let rows = try await db.query("""
             INSERT INTO visit (patient_id, practitioner_id, started_at, status, notes)
@@ -98,14 +104,20 @@ struct PostgresFailoverTests {
             }
             try await Task.sleep(for: .milliseconds(5))
         }
+        failoverStep("plain SQL: \(await ledger.acknowledged.count) visits acknowledged, killing the primary")
         try await pair.killPrimary()
         await writer.value
-        for connection in [setup, open, writerConnection] { try? await connection.close() }
+        failoverStep("plain SQL: the writer stopped (\(await ledger.stopped ?? "?")); closing the connections")
+        for connection in [setup, open, writerConnection] {
+            _ = try? await Answered.value(on: connection, within: 10) { try await connection.close() }
+        }
         let acknowledged = await ledger.acknowledged
         let inDoubt = await ledger.inFlight
         #expect(inDoubt != nil, "the writer was inside a transaction when its server died")
 
+        failoverStep("plain SQL: promoting the standby")
         try await pair.promoteStandby()
+        failoverStep("plain SQL: promoted; checking the visits")
         let promoted = try await PostgresConnector.connect(pair.standby, logger: Self.logger)
         let present = Set(try await promoted.strings("SELECT notes FROM visit"))
         for marker in acknowledged {

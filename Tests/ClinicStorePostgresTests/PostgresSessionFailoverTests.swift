@@ -65,14 +65,17 @@ struct PostgresSessionFailoverTests {
             }
             try await Task.sleep(for: .milliseconds(5))
         }
+        failoverStep("session: \(ledger.acknowledged.count) visits recorded, killing the primary")
         try await pair.killPrimary()
         await writer.value
+        failoverStep("session: the recording stopped (\(ledger.failureMessage ?? "?")); promoting the standby")
         let acknowledged = ledger.acknowledged
         // The command in flight failed cleanly, saying nothing was saved (knot exits 74 for it).
         let failure = try #require(ledger.failureMessage)
         #expect(failure.contains("nothing was saved") || failure.contains("lost") || failure.contains("cannot open"), "\(failure)")
 
         try await pair.promoteStandby()
+        failoverStep("session: promoted; opening Knot on it")
         try await BlockingWork.run {
             let amy = try ClinicSession.open(path: standbyURL, handle: "amy", environment: [:])
             let visits = try amy.database.read { try $0.visits(patientID: patientID) }

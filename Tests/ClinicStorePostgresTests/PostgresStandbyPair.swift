@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostgresNIO
 @testable import ClinicStorePostgres
 
 /// A primary and a synchronous hot standby on one machine, made by `.ci/postgres-standby` in a
@@ -120,4 +121,79 @@ enum BlockingWork {
         // WIFEXITED / WEXITSTATUS, else 128 + the signal, as a shell reports it.
         return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
+}
+
+/// Awaiting PostgresNIO's async API in the failover tests, never forever: a query written to a
+/// connection the server has just closed is dropped by PostgresNIO and never answered (the store
+/// guards against it in `PostgresQueryWait`; these tests use the connection directly). The
+/// operation's answer, or `Unanswered` once the connection has been closed for a second without
+/// one, or after `seconds`. A dropped operation is left behind, never awaited.
+enum Answered {
+    struct Unanswered: Error, CustomStringConvertible {
+        let why: String
+        var description: String { why }
+    }
+
+    static func value<T: Sendable>(on connection: PostgresConnection, within seconds: Int = 60,
+                                   _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let gate = Gate<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            gate.start(continuation)
+            Task {
+                do { gate.finish(.success(try await operation())) } catch { gate.finish(.failure(error)) }
+            }
+            Task {
+                let clock = ContinuousClock()
+                let start = clock.now
+                var closedSince: ContinuousClock.Instant?
+                while !gate.isFinished {
+                    try? await Task.sleep(for: .milliseconds(50))
+                    let now = clock.now
+                    if connection.isClosed {
+                        let since = closedSince ?? now
+                        closedSince = since
+                        if now - since >= .seconds(1) { gate.finish(.failure(Unanswered(why: "the connection closed and the query was never answered"))) }
+                    }
+                    if now - start >= .seconds(seconds) { gate.finish(.failure(Unanswered(why: "no answer within \(seconds) s"))) }
+                }
+            }
+        }
+    }
+
+    /// Resumes its continuation once, with whichever result comes first.
+    private final class Gate<T: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<T, any Error>?
+        private var pending: Result<T, any Error>?
+        private var finished = false
+
+        var isFinished: Bool { lock.withLock { finished } }
+
+        func start(_ continuation: CheckedContinuation<T, any Error>) {
+            lock.lock()
+            if let pending { lock.unlock(); continuation.resume(with: pending); return }
+            self.continuation = continuation
+            lock.unlock()
+        }
+
+        func finish(_ result: Result<T, any Error>) {
+            lock.lock()
+            guard !finished else { lock.unlock(); return }
+            finished = true
+            if let continuation {
+                self.continuation = nil
+                lock.unlock()
+                continuation.resume(with: result)
+            } else {
+                pending = result
+                lock.unlock()
+            }
+        }
+    }
+}
+
+/// A line on stderr saying where a failover test is (stdout is buffered when CI pipes it; if a
+/// run hangs, these show the last step reached).
+func failoverStep(_ text: String) {
+    FileHandle.standardError.write(Data("failover: \(text)\n".utf8))
 }
