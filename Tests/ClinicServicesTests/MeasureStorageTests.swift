@@ -25,4 +25,30 @@ struct MeasureStorageTests {
         try StoreProbe.execute(clinic.location, #"UPDATE biomechanical_finding SET measure_json = '{"lunge":{"_0":9}}' WHERE id = "# + String(id))
         #expect(try clinic.visit(visitID).biomechanics.first?.measure == .lunge(LungeCentimetres(unchecked: 9)))
     }
+
+    @Test("an entry row changed outside Knot is reported naming its table, row and column, never read half or crashing",
+          arguments: TestStore.all)
+    func aDamagedEntryIsReportedNotReadHalf(store: TestStore) throws {
+        let clinic = try EntryCorrectionClinic(store)
+        let visit = try clinic.addVisit()
+        let visitID = try #require(visit.id), pointID = try #require(visit.triggerPoints.first?.id)
+        _ = try clinic.session.addOutcome(visitID: visitID, try OutcomeMeasure(scale: .ndi, items: Array(repeating: 2, count: 10)))
+        try StoreProbe.execute(clinic.location, "UPDATE trigger_point SET likely_causes = 'stress,bogus' WHERE id = \(pointID)")
+        let read = caught { try clinic.session.database.read { try $0.visit(id: visitID) } }
+        guard case .damaged(let table, let row, let column, let problem)? = read as? StorageError else {
+            Issue.record("not reported as damaged: \(String(describing: read))")
+            return
+        }
+        #expect(table == "trigger_point" && row == String(pointID) && column == "likely_causes" && problem.contains("'bogus'"), "\(problem)")
+        try StoreProbe.execute(clinic.location, "UPDATE trigger_point SET likely_causes = 'stress' WHERE id = \(pointID)")
+        try StoreProbe.execute(clinic.location, "UPDATE outcome_measure SET items_json = '[2,2,2,2,2,2,2,2,2,9]' WHERE visit_id = \(visitID)")
+        // Read as the next command would, by a session opened after the change.
+        let next = try ClinicSession.open(path: clinic.location, handle: "mchen", environment: [:])
+        let outcome = caught { try next.database.read { try $0.outcomes(patientID: clinic.patient.id!) } }
+        guard case .damaged(let table, _, let column, _)? = outcome as? StorageError else {
+            Issue.record("not reported as damaged: \(String(describing: outcome))")
+            return
+        }
+        #expect(table == "outcome_measure" && column == "items_json")
+    }
 }
