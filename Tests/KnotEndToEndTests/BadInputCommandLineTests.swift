@@ -24,7 +24,7 @@ struct BadInputCommandLineTests {
     }
 
     var needle: [String] {
-        ["--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1"]
+        ["--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1"]
     }
 
     /// Runs knot and checks it exits 65 with every text in stderr and the database unchanged.

@@ -145,7 +145,9 @@ import ClinicModel
         try tmux.type("2")
         try tmux.waitFor("Needle count for the visit: 2 in, 2 out (balanced)")
         try tmux.keys("Tab", "p")                   // the technique, keyed
-        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 7) + ["y"])  // the sharps disposal, keyed
+        try tmux.keys("Tab", "Tab", "Tab")
+        try tmux.type("0")                          // the twitches, keyed (0 is an answer)
+        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 4) + ["y"])  // the sharps disposal, keyed
         try tmux.keys("C-s")
         screen = try tmux.waitFor("Needling entry saved: Soleus, left, 2 in, 2 out.")
         #expect(screen.contains("Needles: 2 in, 2 out"))

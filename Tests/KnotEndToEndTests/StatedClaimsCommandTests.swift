@@ -5,7 +5,7 @@ import ClinicTestSupport
 /// "A rule is only as good as its default": `knot finding add` (a trigger point) and `knot needle
 /// add` claim nothing for the practitioner, as the front end's F3 and F4 forms do not. The side
 /// (but for a midline muscle), active or latent, the taut band, the twitch and the referred pain
-/// of a trigger point, and a needling entry's technique and sharps disposal are each stated, or
+/// of a trigger point, and a needling entry's technique, twitch count and sharps disposal are each stated, or
 /// the command exits 64 naming every one missing in one message and writes nothing.
 @Suite("knot finding add / needle add: no clinical claim by default")
 struct StatedClaimsCommandTests {
@@ -77,19 +77,21 @@ struct StatedClaimsCommandTests {
                           naming: ["--no-taut-band", "trigger point"])
     }
 
-    @Test("needle add without --technique and without --sharps-disposed/--no-sharps-disposed is refused naming both; nothing written")
+    @Test("needle add without --technique, --twitches and --sharps-disposed/--no-sharps-disposed is refused naming each; nothing written")
     func needleClaimsRequired() throws {
         let visit = try draftVisit()
         try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
         try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
         let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1"]
-        try expectRefused(needle, naming: ["--technique", "--sharps-disposed or --no-sharps-disposed"])
-        try expectRefused(needle + ["--technique", "static"], naming: ["--sharps-disposed or --no-sharps-disposed"])
-        try expectRefused(needle + ["--sharps-disposed"], naming: ["--technique"])
+        try expectRefused(needle, naming: ["--technique", "--twitches (0 if none)", "--sharps-disposed or --no-sharps-disposed"])
+        try expectRefused(needle + ["--technique", "static", "--twitches", "0"], naming: ["--sharps-disposed or --no-sharps-disposed"])
+        try expectRefused(needle + ["--sharps-disposed", "--twitches", "0"], naming: ["--technique"])
+        // No twitch count is stated for the practitioner: 0 is an answer, typed like any other.
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed"], naming: ["--twitches (0 if none)"])
         let help = try clinic.knot(["needle", "add", "--help"])
         #expect(help.status == 0)
-        #expect(help.stdout.contains("Required (nothing is assumed): --technique"), "\(help.stdout)")
+        #expect(help.stdout.contains("Required (nothing is assumed): --technique, --twitches (0 if none)"), "\(help.stdout)")
         #expect(help.stdout.contains("--sharps-disposed or --no-sharps-disposed"), "\(help.stdout)")
         #expect(help.stdout.contains("--removed left out is 0"), "\(help.stdout)")
     }
@@ -101,8 +103,9 @@ struct StatedClaimsCommandTests {
         try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
         let n = try json(clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--technique", "static",
-                                      "--no-sharps-disposed", "--json"]))
+                                      "--twitches", "2", "--no-sharps-disposed", "--json"]))
         #expect(n["sharpsDisposed"] as? Bool == false)
+        #expect(n["twitchResponses"] as? Int == 2, "\(n)")
         #expect(n["needlesRemoved"] as? Int == 0)
         #expect((n["technique"] as? [String: Any])?["kind"] as? String == "static", "\(n)")
         let unsigned = try clinic.knot(["visit", "sign", visit])

@@ -174,8 +174,8 @@ struct NeedleCommand: ParsableCommand {
             abstract: "Add a needling entry to a draft visit.",
             discussion: """
             Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --sharps-disposed --twitches 3
-            Required (nothing is assumed): --technique, and
-            --sharps-disposed or --no-sharps-disposed.
+            Required (nothing is assumed): --technique, --twitches (0 if none),
+            and --sharps-disposed or --no-sharps-disposed.
             --removed left out is 0 (the needles still in):
             signing refuses the visit until every needle is out.
             """)
@@ -194,7 +194,7 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: "Electrical stimulation settings (frequency, intensity, duration).") var estim: String?
         @Option(parsing: .unconditional, help: "Estimated depth, mm: 0 to the needle's length; over the lung fields required, 1 mm to the needle's length.", transform: Measured<DepthMillimetres>.parse) var depth: DepthMillimetres?
         @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
-        @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int = 0
+        @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100; required, 0 if none).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int?
         @Option(help: "Patient response.") var response: String?
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"),
                 transform: ArgumentForm.adverseEvent)
@@ -214,6 +214,7 @@ struct NeedleCommand: ParsableCommand {
             // Nothing is claimed for the practitioner (as the front end's F4 form): each is stated.
             var missing: [String] = []
             if technique == nil { missing.append("--technique") }
+            if twitches == nil { missing.append("--twitches (0 if none)") }
             if sharpsDisposed == nil { missing.append("--sharps-disposed or --no-sharps-disposed") }
             if !missing.isEmpty {
                 throw UsageError("a needling entry needs each of these stated (nothing is assumed): \(missing.joined(separator: "; "))")
@@ -221,7 +222,9 @@ struct NeedleCommand: ParsableCommand {
         }
 
         func run() throws {
-            guard let technique, let sharpsDisposed else { throw UsageError("a needling entry needs --technique and --sharps-disposed or --no-sharps-disposed") }
+            guard let technique, let twitches, let sharpsDisposed else {
+                throw UsageError("a needling entry needs --technique, --twitches and --sharps-disposed or --no-sharps-disposed")
+            }
             let session = try global.session()
             let last = try session.lastNeedle()
             // Given here, else the clinic's needle stock (knot clinic set --needle-...), else the last entry's.
