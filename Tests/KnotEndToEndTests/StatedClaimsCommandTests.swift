@@ -5,7 +5,8 @@ import ClinicTestSupport
 /// "A rule is only as good as its default": `knot finding add` (a trigger point) and `knot needle
 /// add` claim nothing for the practitioner, as the front end's F3 and F4 forms do not. The side
 /// (but for a midline muscle), active or latent, the taut band, the twitch and the referred pain
-/// of a trigger point, and a needling entry's technique, twitch count and sharps disposal are each stated, or
+/// of a trigger point, the side of a measure (but gait and posture) and of a treated paired
+/// muscle, and a needling entry's technique, twitch count and sharps disposal are each stated, or
 /// the command exits 64 naming every one missing in one message and writes nothing.
 @Suite("knot finding add / needle add: no clinical claim by default")
 struct StatedClaimsCommandTests {
@@ -75,6 +76,34 @@ struct StatedClaimsCommandTests {
         #expect((m["measure"] as? [String: Any])?["kind"] as? String == "lunge")
         try expectRefused(["finding", "add", visit, "--kind", "lunge", "--side", "right", "--value", "8.5", "--no-taut-band"],
                           naming: ["--no-taut-band", "trigger point"])
+    }
+
+    @Test("a measure taken on a side (lunge, FPI-6) without --side is refused naming it, nothing written; gait and posture are midline")
+    func measureSideStated() throws {
+        let visit = try draftVisit()
+        try expectRefused(["finding", "add", visit, "--kind", "lunge", "--value", "8.5"], naming: ["--kind lunge needs --side"])
+        try expectRefused(["finding", "add", visit, "--kind", "fpi6", "--fpi", "2,1,2,1,1,1"], naming: ["--kind fpi6 needs --side"])
+        let gait = try json(clinic.knot(["finding", "add", visit, "--kind", "gait", "--gait", "over-pronation", "--json"]))
+        #expect(gait["side"] as? String == "midline", "\(gait)")
+        let lunge = try json(clinic.knot(["finding", "add", visit, "--kind", "lunge", "--side", "left", "--value", "8.5", "--json"]))
+        #expect(lunge["side"] as? String == "left", "\(lunge)")
+    }
+
+    @Test("a treatment of a paired muscle without --side is refused naming it, nothing written; stated, the plan sends home only that side")
+    func treatmentSideStated() throws {
+        let visit = try draftVisit()
+        try expectRefused(["treatment", "add", visit, "--kind", "ischaemic-compression", "--muscle", "soleus"],
+                          naming: ["--muscle soleus needs --side"])
+        let t = try json(clinic.knot(["treatment", "add", visit, "--kind", "ischaemic-compression", "--muscle", "soleus",
+                                      "--side", "left", "--json"]))
+        #expect(t["side"] as? String == "left", "\(t)")
+        // A treatment with no muscle, or of a midline muscle, has no side to state.
+        #expect(try clinic.knot(["treatment", "add", visit, "--kind", "stretching"]).status == 0)
+        #expect(try clinic.knot(["treatment", "add", visit, "--kind", "pressure-release", "--muscle", "diaphragm"]).status == 0)
+        try #require(try clinic.knot(["visit", "sign", visit]).status == 0)
+        let plan = try clinic.knot(["plan", visit])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("Left Soleus") && !plan.stdout.contains("Right Soleus"), "\(plan.stdout)")
     }
 
     @Test("needle add without --technique, --twitches and --sharps-disposed/--no-sharps-disposed is refused naming each; nothing written")
