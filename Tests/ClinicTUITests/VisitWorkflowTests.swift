@@ -46,7 +46,9 @@ import TerminalKit
         try expectGolden("safety-form", tui.screen)
 
         // The chart's confirmed anticoagulant answered "no": the form refuses, nothing is saved.
-        try tui.press(.character("y"), .tab, .tab)
+        try tui.press(.character("y"), .tab)
+        try tui.type("90")
+        try tui.press(.tab)
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
         try tui.press(.ctrl("s"))

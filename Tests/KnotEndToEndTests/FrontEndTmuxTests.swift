@@ -73,7 +73,9 @@ import ClinicModel
             try keys("F2")
             try waitFor("Precaution screen: present?")
             try type("y")
-            try keys("Tab", "Tab")
+            try keys("Tab")
+            try type("90")                          // the days consent stands: typed, never pre-filled
+            try keys("Tab")
             try type(String(repeating: "y", count: Consent.Risk.allCases.count))
             try type(String(repeating: "n", count: Precaution.allCases.count))
             try keys("C-s")
