@@ -9,9 +9,10 @@ import TerminalKit
 /// disposal; the visit's needle count is shown live as it would be after saving.
 ///
 /// Nothing that states a clinical fact is filled in for the practitioner: the side (but for a
-/// midline muscle), the needles inserted and removed, the technique, the local twitch responses
-/// and whether the sharps were disposed of start blank and must be keyed before the entry saves
-/// (0 twitches is an answer, typed like any other count).
+/// midline muscle), the needles inserted and removed, the technique, the local twitch responses,
+/// the adverse events (none is an answer, `n`) and whether the sharps were disposed of start
+/// blank and must be keyed before the entry saves (0 twitches is an answer, typed like any
+/// other count).
 struct NeedlingFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable, CaseIterable {
         case muscle, side, size, brand, lot, inserted, removed, technique, settings, depth, timeInSitu, twitches,
@@ -130,6 +131,9 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
         guard let technique else { return .failure(FormProblem("choose the technique: static, pistoning or electrical")) }
         guard let twitchCount = Int(twitches.text) else {
             return .failure(FormProblem("type the number of local twitch responses elicited (0 if none)"))
+        }
+        guard adverse.isAnswered else {
+            return .failure(FormProblem("adverse events: not answered: n for none, + to add one"))
         }
         guard let sharpsDisposed else {
             return .failure(FormProblem("answer whether the sharps were disposed of: y or n"))

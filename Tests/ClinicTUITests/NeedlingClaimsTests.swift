@@ -7,7 +7,7 @@ import TerminalKit
 @testable import ClinicTUI
 
 /// The needling form fills in nothing that states a clinical fact: the side, the needles
-/// inserted and removed, the technique, the twitches and whether the sharps were disposed of
+/// inserted and removed, the technique, the twitches, the adverse events and whether the sharps were disposed of
 /// start blank, the entry is not saved until the practitioner keys each, and what is stored is
 /// what was keyed.
 @Suite struct NeedlingClaimsTests {
@@ -28,6 +28,7 @@ import TerminalKit
         let blank = try form(tui)
         #expect(blank.side == nil && blank.technique == nil && blank.removed.text.isEmpty && blank.sharpsDisposed == nil)
         #expect(blank.inserted.text.isEmpty && blank.twitches.text.isEmpty, "no count is stated for the practitioner")
+        #expect(!blank.adverse.isAnswered, "no adverse event is not claimed for the practitioner either")
         #expect(tui.screen.contains("not chosen: type l, r, m or b"), "\(tui.screen)")
         #expect(tui.screen.contains("not chosen: type s, p or e"), "\(tui.screen)")
 
@@ -56,6 +57,12 @@ import TerminalKit
         #expect(workflow.said(tui).contains("type the number of local twitch responses elicited (0 if none)"), "\(tui.screen)")
         try tui.focusNeedling(.twitches)
         try tui.type("0")
+        try tui.press(.ctrl("s"))
+        #expect(workflow.said(tui).contains("adverse events: not answered: n for none, + to add one"), "\(tui.screen)")
+        #expect(tui.screen.contains("not answered: n none, + adds an event"), "\(tui.screen)")
+        try tui.focusNeedling(.adverse)
+        try tui.press(.character("n"))
+        #expect(try form(tui).adverse.isAnswered && form(tui).adverse.events.isEmpty)
         try tui.press(.ctrl("s"))
         #expect(workflow.said(tui).contains("answer whether the sharps were disposed of: y or n"), "\(tui.screen)")
         #expect(tui.screen.contains("disposed of in the sharps container? type y or n"), "\(tui.screen)")

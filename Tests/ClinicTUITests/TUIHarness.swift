@@ -145,7 +145,8 @@ func expectGolden(_ name: String, _ screen: String, filePath: String = #filePath
 
 extension TUIHarness {
     /// Keys what the needling form never fills in for the practitioner (the side, the needles
-    /// inserted and removed, the technique, the twitches, whether the sharps were disposed of),
+    /// inserted and removed, the technique, the twitches, the adverse events (none), whether the
+    /// sharps were disposed of),
     /// from any field; the inserted and twitch counts only when still blank (a test that typed
     /// its own keeps it). Leaves the focus on the last field, sharps, ready for Ctrl-S.
     func keyNeedlingClaims(side: Character = "l", inserted: String = "1", removed: String = "1", technique: Character = "p",
@@ -160,7 +161,7 @@ extension TUIHarness {
         try press(.tab, .character(technique))
         try focusNeedling(.twitches)
         if needlingForm()?.twitches.isEmpty == true { try type(twitches) }
-        try press(Array(repeating: Key.tab, count: 30) + [.character(sharps)])
+        try answerNeedlingSharps(sharps)
     }
 
     /// The needling form on screen, nil when another screen is.
@@ -181,9 +182,12 @@ extension TUIHarness {
 }
 
 extension TUIHarness {
-    /// Answers the needling form's last field, the sharps disposal (never pre-filled), from any
-    /// field below the adverse events; the focus stays on it, ready for Ctrl-S.
+    /// Answers the needling form's last fields: the adverse events `n` (none) when none is typed
+    /// and they are still unanswered, then the sharps disposal (neither is pre-filled); the focus
+    /// stays on the sharps, ready for Ctrl-S.
     func answerNeedlingSharps(_ answer: Character = "y") throws {
+        try focusNeedling(.adverse)
+        if needlingForm()?.adverse.isAnswered == false { try press(.character("n")) }
         try press(Array(repeating: Key.tab, count: 30) + [.character(answer)])
     }
 }

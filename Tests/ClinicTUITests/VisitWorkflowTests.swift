@@ -162,11 +162,12 @@ import TerminalKit
         try tui.press(.tab, .ctrl("u"))
         try tui.type(removed)
         try tui.press(.tab, .character("s"), .tab)
-        // The twitches and the sharps disposal are keyed, never pre-filled (the sharps the last
-        // field), then back to the depth.
+        // The twitches, the adverse events and the sharps disposal are keyed, never pre-filled
+        // (the sharps the last field), then back to the depth.
         try tui.focusNeedling(.twitches)
         try tui.type("0")
-        try tui.press(Array(repeating: Key.tab, count: 4) + [.character("y")] + Array(repeating: Key.backTab, count: 6))
+        try tui.press(Array(repeating: Key.tab, count: 3) + [.character("n"), .tab, .character("y")]  // no adverse event; sharps
+                      + Array(repeating: Key.backTab, count: 6))
         if let depth { try tui.type(depth) }
     }
 

@@ -93,7 +93,8 @@ import ClinicTestSupport
         try tmux.keys("Tab", "p")                   // the technique, keyed
         try tmux.keys("Tab", "Tab", "Tab")
         try tmux.type("0")                          // the twitches, keyed (0 is an answer)
-        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 4) + ["y"])  // the sharps disposal, keyed
+        try tmux.keys("Tab", "Tab", "Tab", "n")     // no adverse event: keyed, never assumed
+        try tmux.keys("Tab", "y")                   // the sharps disposal, keyed
         try tmux.keys("C-s")
         try tmux.waitFor("Needling entry saved: Soleus, left, 1 in, 1 out.")
 
@@ -112,7 +113,8 @@ import ClinicTestSupport
         try tmux.keys("Tab", "p")                   // the technique, keyed
         try tmux.keys("Tab", "Tab", "Tab")
         try tmux.type("0")                          // the twitches, keyed (0 is an answer)
-        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 4) + ["y"])  // the sharps disposal, keyed
+        try tmux.keys("Tab", "Tab", "Tab", "n")     // no adverse event: keyed, never assumed
+        try tmux.keys("Tab", "y")                   // the sharps disposal, keyed
         try tmux.keys("C-s")
         try tmux.waitFor("Needling entry saved: Soleus, right, 2 in, 2 out.")
 

@@ -149,7 +149,8 @@ import ClinicModel
         try tmux.keys("Tab", "p")                   // the technique, keyed
         try tmux.keys("Tab", "Tab", "Tab")
         try tmux.type("0")                          // the twitches, keyed (0 is an answer)
-        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 4) + ["y"])  // the sharps disposal, keyed
+        try tmux.keys("Tab", "Tab", "Tab", "n")     // no adverse event: keyed, never assumed
+        try tmux.keys("Tab", "y")                   // the sharps disposal, keyed
         try tmux.keys("C-s")
         screen = try tmux.waitFor("Needling entry saved: Soleus, left, 2 in, 2 out.")
         #expect(screen.contains("Needles: 2 in, 2 out"))

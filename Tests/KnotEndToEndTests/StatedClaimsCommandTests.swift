@@ -6,7 +6,8 @@ import ClinicTestSupport
 /// add` claim nothing for the practitioner, as the front end's F3 and F4 forms do not. The side
 /// (but for a midline muscle), active or latent, the taut band, the twitch and the referred pain
 /// of a trigger point, the side of a measure (but gait and posture) and of a treated paired
-/// muscle, and a needling entry's technique, twitch count and sharps disposal are each stated, or
+/// muscle, and a needling entry's technique, twitch count, adverse events (or none) and sharps
+/// disposal are each stated, or
 /// the command exits 64 naming every one missing in one message and writes nothing.
 @Suite("knot finding add / needle add: no clinical claim by default")
 struct StatedClaimsCommandTests {
@@ -113,11 +114,16 @@ struct StatedClaimsCommandTests {
         try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
         let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1"]
-        try expectRefused(needle, naming: ["--technique", "--twitches (0 if none)", "--sharps-disposed or --no-sharps-disposed"])
+        try expectRefused(needle, naming: ["--technique", "--twitches (0 if none)", "--adverse KIND or --no-adverse",
+                                           "--sharps-disposed or --no-sharps-disposed"])
         try expectRefused(needle + ["--technique", "static", "--twitches", "0"], naming: ["--sharps-disposed or --no-sharps-disposed"])
         try expectRefused(needle + ["--sharps-disposed", "--twitches", "0"], naming: ["--technique"])
         // No twitch count is stated for the practitioner: 0 is an answer, typed like any other.
-        try expectRefused(needle + ["--technique", "static", "--sharps-disposed"], naming: ["--twitches (0 if none)"])
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--no-adverse"], naming: ["--twitches (0 if none)"])
+        // Nor "no adverse event": --no-adverse says it, or --adverse names one; both contradict.
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--twitches", "0"], naming: ["--adverse KIND or --no-adverse"])
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--twitches", "0", "--no-adverse", "--adverse", "bruising"],
+                          naming: ["--no-adverse and --adverse contradict"])
         let help = try clinic.knot(["needle", "add", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("Required (nothing is assumed): --technique, --twitches (0 if none)"), "\(help.stdout)")
@@ -132,9 +138,10 @@ struct StatedClaimsCommandTests {
         try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
         let n = try json(clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--technique", "static",
-                                      "--twitches", "2", "--no-sharps-disposed", "--json"]))
+                                      "--twitches", "2", "--no-adverse", "--no-sharps-disposed", "--json"]))
         #expect(n["sharpsDisposed"] as? Bool == false)
         #expect(n["twitchResponses"] as? Int == 2, "\(n)")
+        #expect((n["adverseEvents"] as? [Any])?.isEmpty ?? true, "\(n)")
         #expect(n["needlesRemoved"] as? Int == 0)
         #expect((n["technique"] as? [String: Any])?["kind"] as? String == "static", "\(n)")
         let unsigned = try clinic.knot(["visit", "sign", visit])

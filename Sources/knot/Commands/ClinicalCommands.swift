@@ -185,9 +185,9 @@ struct NeedleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a needling entry to a draft visit.",
             discussion: """
-            Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --sharps-disposed --twitches 3
+            Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --sharps-disposed --twitches 3 --no-adverse
             Required (nothing is assumed): --technique, --twitches (0 if none),
-            and --sharps-disposed or --no-sharps-disposed.
+            --adverse KIND or --no-adverse, and --sharps-disposed or --no-sharps-disposed.
             --removed left out is 0 (the needles still in):
             signing refuses the visit until every needle is out.
             """)
@@ -211,6 +211,7 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"),
                 transform: ArgumentForm.adverseEvent)
         var adverse: [AdverseEvent] = []
+        @Flag(help: "No adverse event (this or --adverse is required: none is stated, never assumed).") var noAdverse = false
         @Flag(inversion: .prefixedNo, help: "Sharps disposed of, or not (one is required).") var sharpsDisposed: Bool?
         @Option(help: "When the needling was done, if written later (YYYY-MM-DDTHH:MM, on the visit's day): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
@@ -227,10 +228,12 @@ struct NeedleCommand: ParsableCommand {
             var missing: [String] = []
             if technique == nil { missing.append("--technique") }
             if twitches == nil { missing.append("--twitches (0 if none)") }
+            if adverse.isEmpty, !noAdverse { missing.append("--adverse KIND or --no-adverse") }
             if sharpsDisposed == nil { missing.append("--sharps-disposed or --no-sharps-disposed") }
             if !missing.isEmpty {
                 throw UsageError("a needling entry needs each of these stated (nothing is assumed): \(missing.joined(separator: "; "))")
             }
+            if !adverse.isEmpty, noAdverse { throw UsageError("--no-adverse and --adverse contradict each other: give one") }
         }
 
         func run() throws {
