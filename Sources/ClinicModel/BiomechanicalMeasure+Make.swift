@@ -22,6 +22,11 @@ extension BiomechanicalMeasure {
         /// Any other measure with its name, value and unit.
         case measure
 
+        /// True for the kinds that describe the whole body, gait and posture: their side is the
+        /// midline, so it is never asked. Every other measure is taken on a side, which the
+        /// practitioner states (it is never assumed).
+        public var hasOneSide: Bool { self == .gait || self == .posture }
+
         /// What the value is for this kind ("cm", "grade 0-5"; for a free-form measure its unit,
         /// else "value"), or nil when the kind takes no single value (FPI-6, gait, posture).
         public func valueMeaning(unit: String? = nil) -> String? {

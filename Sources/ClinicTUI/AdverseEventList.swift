@@ -1,9 +1,10 @@
 import ClinicModel
 import TerminalKit
 
-/// The adverse events of a needling entry, as typed on the needling form: none at first; `+`
-/// (or `a` while there are none) adds one (bruising, mild), each with its kind, severity and
-/// the action taken.
+/// The adverse events of a needling entry, as typed on the needling form: unanswered at first
+/// (no event is not claimed for the practitioner); `n` states there were none, `+` (or `a`
+/// while there are none) adds one (bruising, mild), each with its kind, severity and the
+/// action taken.
 ///
 /// Inside the list Tab goes kind, severity, action, then the next event; Up/Down go from event
 /// to event; past either end the focus leaves the list. On the kind or severity a letter picks
@@ -23,6 +24,12 @@ struct AdverseEventList: Sendable, Hashable, Codable {
     }
 
     var rows: [Row] = []
+    /// True once the practitioner has said there were none (`n`); nil while unanswered (an
+    /// optional, so a form draft kept before this field existed still restores).
+    var noneStated: Bool?
+
+    /// True when the events are answered: at least one typed, or none stated.
+    var isAnswered: Bool { !rows.isEmpty || noneStated == true }
     /// The event and the part of it that has the focus.
     var row = 0
     var part = Part.kind
@@ -89,6 +96,10 @@ struct AdverseEventList: Sendable, Hashable, Codable {
     }
 
     mutating func edit(_ key: Key) {
+        if rows.isEmpty, key == .character("n") || key == .character("N") {
+            noneStated = true
+            return
+        }
         if rows.isEmpty || part != .action, key == .character("+") || (rows.isEmpty && key == .character("a")) {
             let at = rows.isEmpty ? 0 : row + 1
             rows.insert(Row(), at: at)
@@ -116,8 +127,14 @@ struct AdverseEventList: Sendable, Hashable, Codable {
     /// Draws the list from `top` at `column`; returns the rows used.
     func draw(top: Int, column: Int, width: Int, focused: Bool, into buffer: inout ScreenBuffer) -> Int {
         guard !rows.isEmpty else {
-            buffer.put("none", row: top, column: column, style: focused ? .reverse : .plain)
-            buffer.put("+ adds an event", row: top, column: column + 6, style: .dim, maxWidth: max(0, width - column - 7))
+            if noneStated == true {
+                buffer.put("none", row: top, column: column, style: focused ? .reverse : .plain)
+                buffer.put("+ adds an event", row: top, column: column + 6, style: .dim, maxWidth: max(0, width - column - 7))
+            } else {
+                buffer.put(" ? ", row: top, column: column, style: focused ? .reverse : .plain)
+                buffer.put("not answered: n none, + adds an event", row: top, column: column + 6, style: ChartScreen.warningStyle,
+                           maxWidth: max(0, width - column - 7), overflow: .ellipsis)
+            }
             if focused { buffer.cursor = nil }
             return 1
         }

@@ -73,7 +73,7 @@ struct BiomechFormState: Sendable, Hashable, Codable {
     /// posture observe the whole body: midline).
     var sideAnswered: Bool { sideChosen || Self.hasOneSide(kind) }
 
-    static func hasOneSide(_ kind: Kind) -> Bool { kind == .gait || kind == .posture }
+    static func hasOneSide(_ kind: Kind) -> Bool { kind.hasOneSide }
 
     /// The side a kind is usually recorded on, until one is chosen by hand.
     static func usualSide(for kind: Kind) -> Side {

@@ -67,6 +67,7 @@ extension NeedlingFormState {
             row.action.setText(event.action ?? "")
             return row
         }
+        adverse.noneStated = e.adverseEvents.isEmpty ? true : nil  // as recorded
         sharpsDisposed = e.sharpsDisposed
     }
 }

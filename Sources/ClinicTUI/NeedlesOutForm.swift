@@ -2,8 +2,11 @@ import ClinicModel
 import TerminalKit
 
 /// Needles taken out after the entry was saved (needles left in situ): choose the site,
-/// type how many are out now (it starts at all of them), Ctrl-S. The count on the visit
-/// screen then balances, or says how many are still unaccounted for.
+/// type how many are out now, Ctrl-S. The count on the visit screen then balances, or says how
+/// many are still unaccounted for.
+///
+/// The count starts blank at every site: the needles counted out are the check that catches a
+/// forgotten needle, so the form never balances it for the practitioner.
 struct NeedlesOutFormState: Sendable, Hashable, Codable {
     /// One needling site of the visit.
     struct Site: Sendable, Hashable, Codable {
@@ -35,8 +38,7 @@ struct NeedlesOutFormState: Sendable, Hashable, Codable {
     }
 
     private mutating func resetField() {
-        removed.setText(String(sites[selection].inserted))
-        removed.selectAll()  // typing replaces the count
+        removed.setText("")
     }
 
     mutating func apply(_ command: Intent) -> [Effect] {
@@ -60,6 +62,9 @@ struct NeedlesOutFormState: Sendable, Hashable, Codable {
     /// What to save, or why it cannot be saved.
     func change() -> Result<(entryID: Int64, removed: Int), FormProblem> {
         let site = sites[selection]
+        guard !removed.isEmpty else {
+            return .failure(FormProblem("type how many needles are out now at \(site.label) (0 to the \(site.inserted) inserted)"))
+        }
         guard let count = Int(removed.text), (0...site.inserted).contains(count) else {
             return .failure(FormProblem("needles removed is 0 to the \(site.inserted) inserted at \(site.label)"))
         }
@@ -85,6 +90,10 @@ enum NeedlesOutFormScreen {
                 row += 1
                 FormLabel.draw("out now", focused: true, row: row, column: 4, into: &buffer)
                 state.removed.render(into: &buffer, row: row, column: 14, width: 3)
+                if state.removed.isEmpty {
+                    buffer.put("not answered: type how many are out now, 0-\(site.inserted)", row: row, column: 19,
+                               style: ChartScreen.warningStyle, maxWidth: max(0, width - 20), overflow: .ellipsis)
+                }
             }
             row += 1
         }

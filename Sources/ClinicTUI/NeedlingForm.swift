@@ -9,8 +9,10 @@ import TerminalKit
 /// disposal; the visit's needle count is shown live as it would be after saving.
 ///
 /// Nothing that states a clinical fact is filled in for the practitioner: the side (but for a
-/// midline muscle), the technique, the needles removed and whether the sharps were disposed of
-/// start blank and must be keyed before the entry saves.
+/// midline muscle), the needles inserted and removed, the technique, the local twitch responses,
+/// the adverse events (none is an answer, `n`) and whether the sharps were disposed of start
+/// blank and must be keyed before the entry saves (0 twitches is an answer, typed like any
+/// other count).
 struct NeedlingFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable, CaseIterable {
         case muscle, side, size, brand, lot, inserted, removed, technique, settings, depth, timeInSitu, twitches,
@@ -28,7 +30,7 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
     var size = TextField(maxLength: 20)
     var brand = TextField(maxLength: 80)
     var lot = TextField(maxLength: 40)
-    var inserted = TextField(text: "1", maxLength: 2)
+    var inserted = TextField(maxLength: 2)
     var removed = TextField(maxLength: 2)
     /// The technique chosen, nil until keyed (electrical's settings are in `settings` until saved).
     var technique: NeedlingTechnique?
@@ -36,7 +38,7 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
     var settings = TextField(maxLength: 200)
     var depth = TextField(maxLength: 5)
     var timeInSitu = TextField(maxLength: 4)
-    var twitches = TextField(text: "0", maxLength: 3)
+    var twitches = TextField(maxLength: 3)
     var triggerPoint = TextField(maxLength: 200)
     var response = TextField(maxLength: 2000)
     var adverse = AdverseEventList()
@@ -127,6 +129,12 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
             return .failure(FormProblem("type the number of needles removed (0 while they are still in)"))
         }
         guard let technique else { return .failure(FormProblem("choose the technique: static, pistoning or electrical")) }
+        guard let twitchCount = Int(twitches.text) else {
+            return .failure(FormProblem("type the number of local twitch responses elicited (0 if none)"))
+        }
+        guard adverse.isAnswered else {
+            return .failure(FormProblem("adverse events: not answered: n for none, + to add one"))
+        }
         guard let sharpsDisposed else {
             return .failure(FormProblem("answer whether the sharps were disposed of: y or n"))
         }
@@ -147,7 +155,7 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
             entry = NeedlingEntry(muscleID: muscle.id, side: side, triggerPoint: FormText.optional(triggerPoint.text),
                                   needle: needle, needlesInserted: insertedCount, needlesRemoved: removedCount,
                                   technique: chosen, depth: depthValue, timeInSitu: time,
-                                  twitchResponses: Int(twitches.text) ?? 0, patientResponse: FormText.optional(response.text),
+                                  twitchResponses: twitchCount, patientResponse: FormText.optional(response.text),
                                   adverseEvents: adverse.events, sharpsDisposed: sharpsDisposed)
             try entry.validate()
         } catch {
@@ -194,6 +202,16 @@ enum NeedlingFormScreen {
         buffer.put(" " + text, row: row, column: 0, style: ChartScreen.bannerStyle, maxWidth: width, overflow: .ellipsis)
     }
 
+    /// A count's hint, saying it is not answered while the field is blank (a count is never
+    /// filled in for the practitioner: 0 is typed like any other).
+    private static func unanswered(_ field: TextField, _ hint: String) -> String {
+        field.isEmpty ? "not answered: " + hint : hint
+    }
+
+    private static func hintStyle(_ field: TextField) -> Style {
+        field.isEmpty ? ChartScreen.warningStyle : .dim
+    }
+
     /// The fields, top to bottom, on a sheet as tall as they need.
     static func sheet(_ state: NeedlingFormState, width: Int) -> FormSheet {
         var sheet = FormSheet(width: width)
@@ -225,8 +243,10 @@ enum NeedlingFormScreen {
         text("Needle", state.size, .size, width: 10, hint: "gauge x length mm, 0.12-0.40 x 7-125, e.g. 0.25x40")
         text("Brand", state.brand, .brand, width: 20, hint: "")
         text("Lot", state.lot, .lot, width: 20, hint: "")
-        text("Inserted", state.inserted, .inserted, width: 3, hint: "needles, 1-50")
-        text("Removed", state.removed, .removed, width: 3, hint: "needles, 0 to those inserted (0 while still in)")
+        text("Inserted", state.inserted, .inserted, width: 3, hint: unanswered(state.inserted, "needles, 1-50"),
+             hintStyle: hintStyle(state.inserted))
+        text("Removed", state.removed, .removed, width: 3, hint: unanswered(state.removed, "needles, 0 to those inserted (0 while still in)"),
+             hintStyle: hintStyle(state.removed))
         label("Technique", .technique)
         FormChoice.draw(NeedlingFormState.techniqueCodes, chosen: state.technique?.code ?? "",
                         focused: state.focus == .technique, row: row, column: labelWidth, into: &sheet.buffer)
@@ -243,7 +263,8 @@ enum NeedlingFormScreen {
             text("Depth", state.depth, .depth, width: 6, hint: "mm  optional, \(range)")
         }
         text("In situ", state.timeInSitu, .timeInSitu, width: 6, hint: "seconds, optional, 0-3600")
-        text("Twitches", state.twitches, .twitches, width: 3, hint: "local twitch responses elicited, 0-100")
+        text("Twitches", state.twitches, .twitches, width: 3, hint: unanswered(state.twitches, "local twitch responses, 0-100 (0 if none)"),
+             hintStyle: hintStyle(state.twitches))
         text("Trigger pt", state.triggerPoint, .triggerPoint, width: 30, hint: "which one, optional")
         text("Response", state.response, .response, width: min(50, width - labelWidth - 2), hint: "")
         let adverseRows = state.adverse.draw(top: row, column: labelWidth, width: width, focused: state.focus == .adverse,

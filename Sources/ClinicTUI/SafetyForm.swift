@@ -7,7 +7,7 @@ import TerminalKit
 /// answered present or absent, with a reason for each one present.
 ///
 /// Nothing is answered for the practitioner: consent starts unanswered ("?", y or n gives it),
-/// every risk unticked and every precaution unanswered ("?"), those raised by an alert on the chart (confirmed, or proposed by a
+/// the days it stands blank (0 is this visit only), every risk unticked and every precaution unanswered ("?"), those raised by an alert on the chart (confirmed, or proposed by a
 /// referral) marked beside them. Ctrl-S is refused, naming what is missing, until every
 /// precaution is answered. Nothing is saved until Ctrl-S; a refusal leaves the form open and
 /// nothing written.
@@ -32,7 +32,9 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     var minorAge: Int?
     /// Nil until the practitioner answers y or n (the screen never claims consent by itself).
     var consentGiven: Bool?
-    var consentDays = TextField(text: "90", maxLength: 3)
+    /// How many days the consent stands: blank until typed (0 is this visit only), never a
+    /// standing consent the practitioner did not state.
+    var consentDays = TextField(maxLength: 3)
     /// The risks ticked as explained (none to start with).
     var risks: Set<Consent.Risk> = []
     var guardianName = TextField(maxLength: 100)
@@ -172,6 +174,9 @@ struct SafetyFormState: Sendable, Hashable, Codable {
             return .failure(FormProblem("informed consent to dry needling: not answered: y (given) or n (not given)"))
         }
         if asksConsent, consentGiven == true {
+            if consentDays.isEmpty {
+                return .failure(FormProblem("consent stands for: not answered: type the days, 0 (this visit only) to 366"))
+            }
             guard let value = Int(consentDays.text), (0...366).contains(value) else {
                 return .failure(FormProblem("consent stands for 0 (this visit only) to 366 days"))
             }
@@ -275,6 +280,11 @@ enum SafetyFormScreen {
                 state.consentDays.render(into: &buffer, row: row, column: answerColumn + 17, width: 4,
                                          showsCursor: state.focus == .consentDays)
                 buffer.put("days", row: row, column: answerColumn + 22, style: .dim)
+                if state.consentDays.isEmpty {
+                    // Short enough for 80 columns; Ctrl-S names the range (0, this visit only, to 366).
+                    buffer.put("not answered", row: row, column: answerColumn + 27,
+                               style: ChartScreen.warningStyle, maxWidth: max(0, width - answerColumn - 27), overflow: .ellipsis)
+                }
                 row += 1
                 row = drawRisks(state, row: row, width: width, into: &buffer)
                 if let age = state.minorAge {

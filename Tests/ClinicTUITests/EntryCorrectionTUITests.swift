@@ -37,6 +37,8 @@ import TerminalKit
         try tui.type(removed)
         try tui.press(.tab, .character("s"), .tab)
         try tui.type("12")
+        try tui.focusNeedling(.twitches)
+        try tui.type("0")
         try tui.answerNeedlingSharps()
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("Needling entry saved"), "\(tui.screen)")

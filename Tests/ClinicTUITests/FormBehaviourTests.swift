@@ -50,7 +50,7 @@ import TerminalKit
         try tab(tui, 2)
         try tui.type("A123")                       // the same lot, typed again over the remembered one
         try tui.press(.tab)
-        try tui.type("2")                          // over the pre-filled "1"
+        try tui.type("2")                          // inserted: blank, never pre-filled
         try tui.press(.tab)
         try tui.type("2")
         guard case .needlingForm(let form) = tui.app.state.current else {

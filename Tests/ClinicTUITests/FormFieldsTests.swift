@@ -25,7 +25,8 @@ import TerminalKit
     }
 
     /// Consent and screen with no precautions, then the needling form with soleus, a 0.25x40
-    /// Seirin needle (lot A123), one in and one out; the focus left on the technique.
+    /// Seirin needle (lot A123), one in and one out; the focus left on the technique (the
+    /// twitches and the sharps still unanswered).
     func needlingUpToTechnique(_ tui: TUIHarness) throws {
         try tui.recordConsentAndScreenNonePresent()
         try tui.press(.function(4))
@@ -36,7 +37,9 @@ import TerminalKit
         try tui.type("Seirin")
         try tui.press(.tab)
         try tui.type("A123")
-        try tab(tui, 2)
+        try tab(tui, 1)
+        try tui.type("1")                           // inserted: keyed, never pre-filled
+        try tab(tui, 1)
         try tui.type("1")                           // removed: keyed, never pre-filled
         try tui.press(.tab, .character("p"))        // the technique: keyed too
     }
@@ -141,6 +144,8 @@ import TerminalKit
     @Test func aSeriousEventIsHighlightedAndNeedsItsAction() throws {
         let tui = try TUIHarness.visitStarted("fields-adverse-serious")
         try needlingUpToTechnique(tui)
+        try tui.focusNeedling(.twitches)
+        try tui.type("0")
         try tui.answerNeedlingSharps()
         try tui.press(.backTab)                    // from the sharps up to the adverse events
         try tui.press(.character("+"), .character("s"), .character("s"))  // soreness-after, suspected-pneumothorax
@@ -184,6 +189,15 @@ import TerminalKit
         #expect(finding.likelyCauses.isEmpty && finding.location == nil && finding.notes == nil)
 
         try needlingUpToTechnique(tui)
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("type the number of local twitch responses elicited (0 if none)"), "\(tui.screen)")
+        #expect(try tui.firstVisit().needling.isEmpty, "no twitch count is answered for the practitioner")
+        try tui.focusNeedling(.twitches)
+        try tui.type("0")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("adverse events: not answered: n for none, + to add one"), "\(tui.screen)")
+        try tui.focusNeedling(.adverse)
+        try tui.press(.character("n"))
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("answer whether the sharps were disposed of: y or n"), "\(tui.screen)")
         #expect(try tui.firstVisit().needling.isEmpty, "the sharps disposal is the practitioner's to say")

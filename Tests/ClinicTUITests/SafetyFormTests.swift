@@ -10,7 +10,9 @@ extension TUIHarness {
     /// F2 on the visit, consent answered yes, every risk explained ticked and every precaution
     /// answered no, Ctrl-S: nothing is answered by default, so each answer is a key.
     func recordConsentAndScreenNonePresent() throws {
-        try press(.function(2), .character("y"), .tab, .tab)
+        try press(.function(2), .character("y"), .tab)
+        try type("90")  // the days consent stands: typed, never pre-filled
+        try press(.tab)
         try press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
         try press(.ctrl("s"))
@@ -76,7 +78,10 @@ extension TUIHarness {
         try tui.press(Array(repeating: Key.backTab, count: 30))
         try tui.press(.character("y"))
         #expect(tui.lines.contains { $0.contains("Informed consent to dry needling") && $0.contains("[yes]") }, "\(tui.screen)")
-        try tui.press(.tab, .tab)
+        #expect(try form(tui).consentDays.text.isEmpty, "no standing consent is claimed for the practitioner")
+        try tui.press(.tab)
+        try tui.type("30")
+        try tui.press(.tab)
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try tui.press(.ctrl("s"))
         #expect(try saved(tui) == (1, 1), "\(said(tui))")
@@ -97,9 +102,15 @@ extension TUIHarness {
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("informed consent to dry needling: not answered"), "\(said(tui))")
         try tui.press(.character("y"))
+        #expect(tui.lines.contains { $0.contains("[yes] stands for      days not answered") }, "\(tui.screen)")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("consent stands for: not answered: type the days, 0 (this visit only) to 366"), "\(said(tui))")
+        #expect(try saved(tui) == (0, 0))
+        try tui.press(.tab)
+        try tui.type("0")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("tick each risk explained"), "\(said(tui))")
-        try tui.press(.tab, .tab)
+        try tui.press(.tab)
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("answer every precaution (y or n): 12 not answered: anticoagulant medicine"), "\(said(tui))")
@@ -124,6 +135,7 @@ extension TUIHarness {
         #expect(screen.present == [.anticoagulant])
         let consent = try #require(try tui.session.database.read { tx in try tx.consents(patientID: 1) }.first)
         #expect(consent.risksExplained == Set(Consent.Risk.allCases))
+        #expect(consent.validUntil == nil, "0 typed: this visit only, as keyed")
     }
 
     @Test func aMinorsConsentAsksForAGuardian() throws {
@@ -133,7 +145,9 @@ extension TUIHarness {
         #expect(try form(tui).minorAge == 15)
         try tui.press(.character("y"))
         #expect(tui.screen.contains("Age 15: guardian"), "consent given: the guardian is asked\n\(tui.screen)")
-        try tui.press(.tab, .tab)
+        try tui.press(.tab)
+        try tui.type("90")
+        try tui.press(.tab)
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         #expect(try form(tui).focus == .guardianName)
         try tui.press(.tab, .tab, .tab)

@@ -145,23 +145,49 @@ func expectGolden(_ name: String, _ screen: String, filePath: String = #filePath
 
 extension TUIHarness {
     /// Keys what the needling form never fills in for the practitioner (the side, the needles
-    /// removed, the technique, whether the sharps were disposed of), from any field; leaves the
-    /// focus on the last field, sharps, ready for Ctrl-S.
-    func keyNeedlingClaims(side: Character = "l", removed: String = "1", technique: Character = "p",
-                           sharps: Character = "y") throws {
+    /// inserted and removed, the technique, the twitches, the adverse events (none), whether the
+    /// sharps were disposed of),
+    /// from any field; the inserted and twitch counts only when still blank (a test that typed
+    /// its own keeps it). Leaves the focus on the last field, sharps, ready for Ctrl-S.
+    func keyNeedlingClaims(side: Character = "l", inserted: String = "1", removed: String = "1", technique: Character = "p",
+                           twitches: String = "0", sharps: Character = "y") throws {
         try press(Array(repeating: Key.backTab, count: 30))  // up to the muscle, already taken
         try press(.tab, .character(side))
-        try press(Array(repeating: Key.tab, count: 5) + [.ctrl("u")])
+        try focusNeedling(.inserted)
+        if needlingForm()?.inserted.isEmpty == true { try type(inserted) }
+        try focusNeedling(.removed)
+        try press(.ctrl("u"))
         try type(removed)
         try press(.tab, .character(technique))
-        try press(Array(repeating: Key.tab, count: 30) + [.character(sharps)])
+        try focusNeedling(.twitches)
+        if needlingForm()?.twitches.isEmpty == true { try type(twitches) }
+        try answerNeedlingSharps(sharps)
+    }
+
+    /// The needling form on screen, nil when another screen is.
+    func needlingForm() -> NeedlingFormState? {
+        if case .needlingForm(let form) = app.state.current { return form }
+        return nil
+    }
+
+    /// Moves the needling form's focus to `field`, up or down (at most the form's length).
+    func focusNeedling(_ field: NeedlingFormState.Focus) throws {
+        let order = NeedlingFormState.Focus.allCases
+        for _ in order {
+            guard let focus = needlingForm()?.focus, focus != field,
+                  let from = order.firstIndex(of: focus), let to = order.firstIndex(of: field) else { return }
+            try press(to > from ? .tab : .backTab)
+        }
     }
 }
 
 extension TUIHarness {
-    /// Answers the needling form's last field, the sharps disposal (never pre-filled), from any
-    /// field below the adverse events; the focus stays on it, ready for Ctrl-S.
+    /// Answers the needling form's last fields: the adverse events `n` (none) when none is typed
+    /// and they are still unanswered, then the sharps disposal (neither is pre-filled); the focus
+    /// stays on the sharps, ready for Ctrl-S.
     func answerNeedlingSharps(_ answer: Character = "y") throws {
+        try focusNeedling(.adverse)
+        if needlingForm()?.adverse.isAnswered == false { try press(.character("n")) }
         try press(Array(repeating: Key.tab, count: 30) + [.character(answer)])
     }
 }

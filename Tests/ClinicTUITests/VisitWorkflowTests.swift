@@ -46,7 +46,9 @@ import TerminalKit
         try expectGolden("safety-form", tui.screen)
 
         // The chart's confirmed anticoagulant answered "no": the form refuses, nothing is saved.
-        try tui.press(.character("y"), .tab, .tab)
+        try tui.press(.character("y"), .tab)
+        try tui.type("90")
+        try tui.press(.tab)
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
         try tui.press(.ctrl("s"))
@@ -160,8 +162,12 @@ import TerminalKit
         try tui.press(.tab, .ctrl("u"))
         try tui.type(removed)
         try tui.press(.tab, .character("s"), .tab)
-        // Sharps disposal is keyed, never pre-filled: the last field, then back to the depth.
-        try tui.press(Array(repeating: Key.tab, count: 6) + [.character("y")] + Array(repeating: Key.backTab, count: 6))
+        // The twitches, the adverse events and the sharps disposal are keyed, never pre-filled
+        // (the sharps the last field), then back to the depth.
+        try tui.focusNeedling(.twitches)
+        try tui.type("0")
+        try tui.press(Array(repeating: Key.tab, count: 3) + [.character("n"), .tab, .character("y")]  // no adverse event; sharps
+                      + Array(repeating: Key.backTab, count: 6))
         if let depth { try tui.type(depth) }
     }
 
@@ -194,11 +200,17 @@ import TerminalKit
         // The next entry starts with the needle just used.
         try tui.press(.function(4))
         #expect(tui.screen.contains("0.25x40") && tui.screen.contains("Seirin") && tui.screen.contains("A123"))
-        #expect(tui.screen.contains("NEEDLE COUNT: 3 in, 1 out"), "the visit's count plus this entry (none out until keyed)")
+        #expect(tui.screen.contains("NEEDLE COUNT: 2 in, 1 out"), "the visit's count plus this entry (none in or out until keyed)")
 
-        // The needle left in situ comes out: F5, the count starts at all of them.
+        // The needle left in situ comes out: F5, the count starts blank (never balanced for
+        // the practitioner): Ctrl-S untouched is refused naming it, nothing written.
         try tui.press(.escape, .function(5))
         try expectGolden("needles-out-form", tui.screen)
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("type how many needles are out now at Trapezius (upper fibres), right (0 to the 2 inserted)"),
+                "\(tui.screen)")
+        #expect(try tui.firstVisit().needling.first?.needlesRemoved == 1, "nothing written")
+        try tui.type("2")
         try tui.press(.ctrl("s"))
         #expect(said(tui) == "Needles removed recorded: Trapezius (upper fibres), right: 2 in, 2 out.")
         #expect(try tui.firstVisit().needling.first?.needlesRemoved == 2)

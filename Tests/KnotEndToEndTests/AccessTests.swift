@@ -70,7 +70,7 @@ struct AccessTests {
             (["outcome", "add", v, "--measure", "ndi", "--items", "1,1,1,1,1,1,1,1,1,1"], clinical),
             (["outcome", "list", "K1"], clinical),
             (["visit", "impression", v, "Walked by \(tag)"], clinical),
-            (["needle", "add", v, "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--inserted", "1", "--size", "0.25x40",
+            (["needle", "add", v, "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--inserted", "1", "--size", "0.25x40",
               "--brand", "Seirin", "--lot", "L1"], clinical),
             (["needle", "remove", "1", "--removed", "1"], clinical),
             (["consent", "record", "K1", "--risks", "bruising,soreness,fainting"], clinical),

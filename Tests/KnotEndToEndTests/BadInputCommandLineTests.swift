@@ -24,7 +24,7 @@ struct BadInputCommandLineTests {
     }
 
     var needle: [String] {
-        ["--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1"]
+        ["--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1"]
     }
 
     /// Runs knot and checks it exits 65 with every text in stderr and the database unchanged.
@@ -83,7 +83,7 @@ struct BadInputCommandLineTests {
         try expectBadInput(add + ["--adverse", "vasovagal:awful:lay flat"],
                            naming: ["--adverse", "vasovagal:awful:lay flat", "'awful' is not a severity", "mild, significant, serious"])
         // The form read, the entry is written with the event.
-        let ok = try clinic.knot(add + ["--adverse", "vasovagal:significant:lay flat, fluids", "--json"])
+        let ok = try clinic.knot(add.filter { $0 != "--no-adverse" } + ["--adverse", "vasovagal:significant:lay flat, fluids", "--json"])
         #expect(ok.status == 0, "\(ok.stderr)")
         let events = (try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])?["adverseEvents"] as? [[String: Any]]
         #expect(events?.first?["kind"] as? String == "vasovagal")

@@ -37,7 +37,7 @@ struct ClinicSettingsTests {
         try ok("finding", "add", visit, "--muscle", "pectoralis-minor", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active")
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax")
         try ok("screen", "record", "K1", "--none-present")
-        try ok("needle", "add", visit, "--muscle", "pectoralis-minor", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x30", "--brand", "Seirin",
+        try ok("needle", "add", visit, "--muscle", "pectoralis-minor", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x30", "--brand", "Seirin",
                "--lot", "L1", "--inserted", "1", "--removed", "1", "--depth", "8")
         try ok("visit", "sign", visit)
         // No --clinic on either: the stored name is used, plan after plan.
@@ -133,18 +133,18 @@ struct ClinicSettingsTests {
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting")
         try ok("screen", "record", "K1", "--none-present")
         // No --brand, --size or --lot: the clinic's stock.
-        try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--inserted", "1", "--removed", "1")
+        try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--inserted", "1", "--removed", "1")
         let shown = try ok("visit", "show", "1").stdout
         #expect(shown.contains("0.25 x 40 mm Seirin lot L2411"), "\(shown)")
 
         try ok("clinic", "set", "--needle-lot-expiry", "2020-01-31")
         #expect(try ok("clinic", "show").stdout.contains("lot expires 2020-01-31 (expired: refused at needling)"))
-        let refused = try clinic.knot(["needle", "add", "1", "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--inserted", "1", "--removed", "1"])
+        let refused = try clinic.knot(["needle", "add", "1", "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--inserted", "1", "--removed", "1"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("needle lot L2411 expired on 2020-01-31"))
         #expect(!(try ok("visit", "show", "1").stdout.contains("Soleus")))
         // Another lot, given outright, is fine.
-        try ok("needle", "add", "1", "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--lot", "L2502", "--inserted", "1", "--removed", "1")
+        try ok("needle", "add", "1", "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--lot", "L2502", "--inserted", "1", "--removed", "1")
     }
 
     @Test("a PNG or a plain SVG logo is embedded in the HTML letterhead; a hostile SVG, a fake PNG and an oversized file are refused")

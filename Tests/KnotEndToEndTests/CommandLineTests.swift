@@ -71,7 +71,7 @@ struct CommandLineTests {
             (["visit", "new", "K1", "--pain-now", "11"], "NPRS is 0 to 10"),
             (["finding", "add", "1", "--muscle", "not-a-muscle", "--side", "left", "--latent", "--taut-band", "--no-twitch", "--no-referred"], "not a muscle"),
             (["finding", "add", "1", "--kind", "fpi6", "--side", "left", "--fpi", "1,1,3,0,0,0"], "FPI-6 item"),
-            (["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
+            (["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
               "--lot", "L1", "--inserted", "2"], "consent"),
             (["patient", "add", "--given", "Al\u{1B}[2J", "--family", "Esc", "--dob", "1980-01-01"], "control characters"),
         ]
@@ -119,7 +119,7 @@ struct CommandLineTests {
         #expect(try knot("finding", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-referred", "--active", "--twitch",
                          "--tenderness", "7", practitioner: "amy").status == 0)
         #expect(try knot("finding", "add", "1", "--kind", "fpi6", "--side", "left", "--fpi", "2,1,2,1,1,1", practitioner: "amy").status == 0)
-        let noConsent = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40",
+        let noConsent = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",
                                  "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", practitioner: "amy")
         #expect(noConsent.status == 1)
         #expect(noConsent.stderr.contains("informed consent"))
@@ -129,12 +129,12 @@ struct CommandLineTests {
         #expect(try knot("screen", "record", "K1", "--present", "anticoagulant", "--ack", "anticoagulant=INR stable; superficial sites, firm pressure",
                          "--absent", Precaution.allCases.filter { $0 != .anticoagulant }.map(\.rawValue).joined(separator: ","),
                          practitioner: "amy").status == 0)
-        let needle = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40",
+        let needle = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",
                               "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", "--removed", "1", practitioner: "amy")
         #expect(needle.status == 0, "\(needle.stderr)")
         #expect(needle.stderr.contains("unaccounted"))
         // Over the lung fields the depth is required.
-        let lung = try knot("needle", "add", "1", "--muscle", "lower-trapezius", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--inserted", "1", "--removed", "1", practitioner: "amy")
+        let lung = try knot("needle", "add", "1", "--muscle", "lower-trapezius", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--inserted", "1", "--removed", "1", practitioner: "amy")
         #expect(lung.status != 0)
         #expect(lung.stderr.contains("lung fields"))
         let unbalanced = try knot("visit", "sign", "1", practitioner: "amy")

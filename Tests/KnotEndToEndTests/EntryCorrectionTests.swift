@@ -19,9 +19,9 @@ import ClinicTestSupport
             ["finding", "add", id, "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active", "--tenderness", "7"],
             ["finding", "add", id, "--kind", "lunge", "--side", "left", "--value", "7"],
             ["treatment", "add", id, "--kind", "ischaemic-compression", "--muscle", "soleus", "--side", "left", "--hold", "60", "--cycles", "3"],
-            ["needle", "add", id, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
+            ["needle", "add", id, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
              "--lot", "L1", "--inserted", "2", "--removed", "0"],
-            ["needle", "add", id, "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--inserted", "3", "--removed", "0"],
+            ["needle", "add", id, "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--inserted", "3", "--removed", "0"],
         ] {
             let r = try clinic.knot(args)
             try #require(r.status == 0, "\(args): \(r.stderr)")

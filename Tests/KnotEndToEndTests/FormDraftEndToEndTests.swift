@@ -60,7 +60,10 @@ import ClinicTestSupport
         try tmux.type("3")
         try tmux.waitFor("Needle count for the visit: 3 in, 3 out (balanced)")
         try tmux.keys("Tab", "p")                   // the technique, keyed
-        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 7) + ["y"])  // the sharps disposal, keyed
+        try tmux.keys("Tab", "Tab", "Tab")
+        try tmux.type("0")                          // the twitches, keyed (0 is an answer)
+        try tmux.keys("Tab", "Tab", "Tab", "n")     // no adverse event: keyed, never assumed
+        try tmux.keys("Tab", "y")                   // the sharps disposal, keyed
         try tmux.keys("C-s")
         try tmux.waitFor("Needling entry saved: Soleus, left, 3 in, 3 out.")
 

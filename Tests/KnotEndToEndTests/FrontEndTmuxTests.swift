@@ -73,7 +73,9 @@ import ClinicModel
             try keys("F2")
             try waitFor("Precaution screen: present?")
             try type("y")
-            try keys("Tab", "Tab")
+            try keys("Tab")
+            try type("90")                          // the days consent stands: typed, never pre-filled
+            try keys("Tab")
             try type(String(repeating: "y", count: Consent.Risk.allCases.count))
             try type(String(repeating: "n", count: Precaution.allCases.count))
             try keys("C-s")
@@ -145,7 +147,10 @@ import ClinicModel
         try tmux.type("2")
         try tmux.waitFor("Needle count for the visit: 2 in, 2 out (balanced)")
         try tmux.keys("Tab", "p")                   // the technique, keyed
-        try tmux.keys(contentsOf: Array(repeating: "Tab", count: 7) + ["y"])  // the sharps disposal, keyed
+        try tmux.keys("Tab", "Tab", "Tab")
+        try tmux.type("0")                          // the twitches, keyed (0 is an answer)
+        try tmux.keys("Tab", "Tab", "Tab", "n")     // no adverse event: keyed, never assumed
+        try tmux.keys("Tab", "y")                   // the sharps disposal, keyed
         try tmux.keys("C-s")
         screen = try tmux.waitFor("Needling entry saved: Soleus, left, 2 in, 2 out.")
         #expect(screen.contains("Needles: 2 in, 2 out"))

@@ -63,7 +63,7 @@ struct HostileInputTests {
             ["visit", "new", "K1", "--pain-now", "9223372036854775807"],
             ["visit", "new", "K1", "--psfs", "walking=9223372036854775807"],
             ["finding", "add", "1", "--muscle", "soleus", "--side", "left", "--latent", "--taut-band", "--no-twitch", "--no-referred", "--tenderness", "2147483648"],
-            ["needle", "add", "1", "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--inserted", "9223372036854775807"],
+            ["needle", "add", "1", "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--inserted", "9223372036854775807"],
             ["visit", "show", "99999999999999999999"],
             ["visit", "sign", "-9223372036854775808"],
             ["import", "--max-mb", "9223372036854775807", c.home.file("none.xml")],

@@ -74,14 +74,14 @@ struct SafetyCommandTests {
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting")
         try ok("screen", "record", "K1", "--none-present")
         let needle = ["--size", "0.25x40", "--brand", "Seirin", "--lot", "L2411", "--inserted", "1", "--removed", "1"]
-        let noPneumothorax = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--sharps-disposed", "--depth", "12"] + needle)
+        let noPneumothorax = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--depth", "12"] + needle)
         #expect(noPneumothorax.contains("does not name pneumothorax"), "\(noPneumothorax)")
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax")
-        let zero = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--sharps-disposed", "--depth", "0"] + needle)
+        let zero = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--depth", "0"] + needle)
         #expect(zero.contains("--depth: '0' over the lung fields the depth must be 1-40 mm (needle length 40 mm)"), "\(zero)")
-        let deep = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--sharps-disposed", "--depth", "41"] + needle)
+        let deep = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--depth", "41"] + needle)
         #expect(deep.contains("1-40 mm (needle length 40 mm)"), "\(deep)")
-        try ok(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--sharps-disposed", "--depth", "12"] + needle)
+        try ok(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--depth", "12"] + needle)
     }
 
     @Test("a 17-year-old is not needled without a guardian or a mature-minor assessment")
@@ -98,7 +98,7 @@ struct SafetyCommandTests {
                        "--guardian-name", "Kim Young", "--guardian-relationship", "mother")
         #expect(r.stdout.contains("guardian: Kim Young (mother)"))
         try ok("screen", "record", "K2", "--none-present")
-        try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
+        try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
                "--lot", "L1", "--inserted", "1", "--removed", "1")
     }
 
@@ -110,11 +110,11 @@ struct SafetyCommandTests {
         try ok("visit", "new", "K1", "--complaint", "Calf pain", "--at", "\(day)T09:00")
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--at", "\(day)T09:05")
         try ok("screen", "record", "K1", "--none-present", "--at", "\(day)T09:06")
-        let future = try refused("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40",
+        let future = try refused("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",
                                  "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1",
                                  "--at", "\(LocalDate.today().adding(days: 2))T09:10")
         #expect(future.contains("is in the future"), "\(future)")
-        let needled = try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40",
+        let needled = try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",
                              "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1", "--at", "\(day)T09:10")
         #expect(needled.stdout.contains("late entry, written"))
         let show = try ok("visit", "show", "1").stdout

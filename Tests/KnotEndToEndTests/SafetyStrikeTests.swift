@@ -39,7 +39,7 @@ import ClinicTestSupport
 
         let struck = try clinic.knot(["consent", "strike", consent, "--reason", "recorded for the wrong patient"])
         #expect(struck.status == 0 && struck.stdout.contains("Struck out consent \(consent)"), "\(struck.stderr)")
-        let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
+        let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
                       "--lot", "L1", "--inserted", "1", "--removed", "1"]
         let refused = try clinic.knot(needle)
         #expect(refused.status == 1 && refused.stderr.lowercased().contains("consent"), "\(refused.stderr)")

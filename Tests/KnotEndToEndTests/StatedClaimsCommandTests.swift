@@ -5,7 +5,9 @@ import ClinicTestSupport
 /// "A rule is only as good as its default": `knot finding add` (a trigger point) and `knot needle
 /// add` claim nothing for the practitioner, as the front end's F3 and F4 forms do not. The side
 /// (but for a midline muscle), active or latent, the taut band, the twitch and the referred pain
-/// of a trigger point, and a needling entry's technique and sharps disposal are each stated, or
+/// of a trigger point, the side of a measure (but gait and posture) and of a treated paired
+/// muscle, and a needling entry's technique, twitch count, adverse events (or none) and sharps
+/// disposal are each stated, or
 /// the command exits 64 naming every one missing in one message and writes nothing.
 @Suite("knot finding add / needle add: no clinical claim by default")
 struct StatedClaimsCommandTests {
@@ -77,19 +79,54 @@ struct StatedClaimsCommandTests {
                           naming: ["--no-taut-band", "trigger point"])
     }
 
-    @Test("needle add without --technique and without --sharps-disposed/--no-sharps-disposed is refused naming both; nothing written")
+    @Test("a measure taken on a side (lunge, FPI-6) without --side is refused naming it, nothing written; gait and posture are midline")
+    func measureSideStated() throws {
+        let visit = try draftVisit()
+        try expectRefused(["finding", "add", visit, "--kind", "lunge", "--value", "8.5"], naming: ["--kind lunge needs --side"])
+        try expectRefused(["finding", "add", visit, "--kind", "fpi6", "--fpi", "2,1,2,1,1,1"], naming: ["--kind fpi6 needs --side"])
+        let gait = try json(clinic.knot(["finding", "add", visit, "--kind", "gait", "--gait", "over-pronation", "--json"]))
+        #expect(gait["side"] as? String == "midline", "\(gait)")
+        let lunge = try json(clinic.knot(["finding", "add", visit, "--kind", "lunge", "--side", "left", "--value", "8.5", "--json"]))
+        #expect(lunge["side"] as? String == "left", "\(lunge)")
+    }
+
+    @Test("a treatment of a paired muscle without --side is refused naming it, nothing written; stated, the plan sends home only that side")
+    func treatmentSideStated() throws {
+        let visit = try draftVisit()
+        try expectRefused(["treatment", "add", visit, "--kind", "ischaemic-compression", "--muscle", "soleus"],
+                          naming: ["--muscle soleus needs --side"])
+        let t = try json(clinic.knot(["treatment", "add", visit, "--kind", "ischaemic-compression", "--muscle", "soleus",
+                                      "--side", "left", "--json"]))
+        #expect(t["side"] as? String == "left", "\(t)")
+        // A treatment with no muscle, or of a midline muscle, has no side to state.
+        #expect(try clinic.knot(["treatment", "add", visit, "--kind", "stretching"]).status == 0)
+        #expect(try clinic.knot(["treatment", "add", visit, "--kind", "pressure-release", "--muscle", "diaphragm"]).status == 0)
+        try #require(try clinic.knot(["visit", "sign", visit]).status == 0)
+        let plan = try clinic.knot(["plan", visit])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("Left Soleus") && !plan.stdout.contains("Right Soleus"), "\(plan.stdout)")
+    }
+
+    @Test("needle add without --technique, --twitches and --sharps-disposed/--no-sharps-disposed is refused naming each; nothing written")
     func needleClaimsRequired() throws {
         let visit = try draftVisit()
         try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
         try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
         let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1"]
-        try expectRefused(needle, naming: ["--technique", "--sharps-disposed or --no-sharps-disposed"])
-        try expectRefused(needle + ["--technique", "static"], naming: ["--sharps-disposed or --no-sharps-disposed"])
-        try expectRefused(needle + ["--sharps-disposed"], naming: ["--technique"])
+        try expectRefused(needle, naming: ["--technique", "--twitches (0 if none)", "--adverse KIND or --no-adverse",
+                                           "--sharps-disposed or --no-sharps-disposed"])
+        try expectRefused(needle + ["--technique", "static", "--twitches", "0"], naming: ["--sharps-disposed or --no-sharps-disposed"])
+        try expectRefused(needle + ["--sharps-disposed", "--twitches", "0"], naming: ["--technique"])
+        // No twitch count is stated for the practitioner: 0 is an answer, typed like any other.
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--no-adverse"], naming: ["--twitches (0 if none)"])
+        // Nor "no adverse event": --no-adverse says it, or --adverse names one; both contradict.
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--twitches", "0"], naming: ["--adverse KIND or --no-adverse"])
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--twitches", "0", "--no-adverse", "--adverse", "bruising"],
+                          naming: ["--no-adverse and --adverse contradict"])
         let help = try clinic.knot(["needle", "add", "--help"])
         #expect(help.status == 0)
-        #expect(help.stdout.contains("Required (nothing is assumed): --technique"), "\(help.stdout)")
+        #expect(help.stdout.contains("Required (nothing is assumed): --technique, --twitches (0 if none)"), "\(help.stdout)")
         #expect(help.stdout.contains("--sharps-disposed or --no-sharps-disposed"), "\(help.stdout)")
         #expect(help.stdout.contains("--removed left out is 0"), "\(help.stdout)")
     }
@@ -101,8 +138,10 @@ struct StatedClaimsCommandTests {
         try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
         let n = try json(clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--technique", "static",
-                                      "--no-sharps-disposed", "--json"]))
+                                      "--twitches", "2", "--no-adverse", "--no-sharps-disposed", "--json"]))
         #expect(n["sharpsDisposed"] as? Bool == false)
+        #expect(n["twitchResponses"] as? Int == 2, "\(n)")
+        #expect((n["adverseEvents"] as? [Any])?.isEmpty ?? true, "\(n)")
         #expect(n["needlesRemoved"] as? Int == 0)
         #expect((n["technique"] as? [String: Any])?["kind"] as? String == "static", "\(n)")
         let unsigned = try clinic.knot(["visit", "sign", visit])

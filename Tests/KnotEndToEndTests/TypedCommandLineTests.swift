@@ -56,7 +56,7 @@ struct TypedCommandLineTests {
     func badNeedleCount() throws {
         let visit = try draftVisit()
         for bad in ["-1", "0", "51", "two"] {
-            let r = try clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed", "--size", "0.25x40",
+            let r = try clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",
                                      "--brand", "Seirin", "--lot", "L1", "--inserted", bad])
             #expect(r.status == 65, "\(bad): \(r.status) \(r.stderr)")
             #expect(r.stderr.contains("--inserted"), "\(r.stderr)")

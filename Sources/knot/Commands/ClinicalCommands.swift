@@ -17,7 +17,7 @@ struct FindingCommand: ParsableCommand {
               --side (a paired muscle's; a midline muscle is midline),
               --active or --latent, --taut-band or --no-taut-band,
               --twitch or --no-twitch, --referred or --no-referred.
-            The measures take none of these (their --side: midline if left out).
+            The measures take none of these; each needs --side but gait and posture (midline).
             FPI-6:          knot finding add 12 --kind fpi6 --side left --fpi 1,1,2,1,1,2
             Lunge (cm):     knot finding add 12 --kind lunge --side right --value 8.5
             Also: leg-length (mm, --side = longer leg), hallux-dorsiflexion (degrees), gait (--gait codes), strength (--movement, --value 0-5),
@@ -27,7 +27,7 @@ struct FindingCommand: ParsableCommand {
         @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "Finding kind (trigger-point is the default with --muscle).") var kind: FindingKind?
         @Option(help: "Muscle id from the catalogue (see `knot muscles`).") var muscle: String?
-        @Option(help: "Side (required for a trigger point in a paired muscle; a midline muscle is midline; a measure: midline if left out).") var side: Side?
+        @Option(help: "Side (required for a trigger point in a paired muscle, a midline muscle is midline; required for a measure but gait and posture, which are midline).") var side: Side?
         @Flag(help: "Active (reproduces the complaint) or latent: one is required for a trigger point.") var activity: ActivityFlag?
         @Flag(inversion: .prefixedNo, help: "A palpable taut band found, or not (one is required for a trigger point).") var tautBand: Bool?
         @Flag(inversion: .prefixedNo, help: "Local twitch response on palpation, or not (one is required for a trigger point).") var twitch: Bool?
@@ -62,6 +62,10 @@ struct FindingCommand: ParsableCommand {
                              twitch.map { $0 ? "--twitch" : "--no-twitch" }, referred.map { $0 ? "--referred" : "--no-referred" }].compactMap { $0 }
                 if !given.isEmpty {
                     throw UsageError("\(given.joined(separator: ", ")) \(given.count == 1 ? "describes" : "describe") a trigger point, not --kind \(measureKind.rawValue): leave \(given.count == 1 ? "it" : "them") out")
+                }
+                // A measure is taken on a side, stated like a trigger point's (gait and posture are midline).
+                if side == nil, !measureKind.hasOneSide {
+                    throw UsageError("--kind \(measureKind.rawValue) needs --side (left, right, midline or bilateral; nothing is assumed)")
                 }
                 try measure.checkGiven(for: measureKind)
             }
@@ -145,11 +149,19 @@ struct TreatmentCommand: ParsableCommand {
         @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
         @Option(help: "The treatment given.") var kind: Treatment.Kind
         @Option(help: "Muscle id.") var muscle: String?
-        @Option(help: "Side.") var side: Side?
+        @Option(help: "Side (required with --muscle for a paired muscle; a midline muscle is midline).") var side: Side?
         @Option(parsing: .unconditional, help: "Hold time per cycle, seconds.", transform: Measured<Seconds>.parse) var hold: Seconds?
         @Option(parsing: .unconditional, help: "Cycles (1-50).", transform: Bounded(1...50).parse) var cycles: Int?
         @Option(help: "Notes.") var notes: String?
         @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            // The side of a treated muscle is stated, as on the front end's F7 form: left out, the
+            // plan would send the patient home to self-release both sides.
+            if let muscle, side == nil, MuscleCatalogue.muscle(id: muscle)?.paired ?? false {
+                throw UsageError("a treatment of --muscle \(muscle) needs --side (left, right or bilateral; nothing is assumed)")
+            }
+        }
 
         func run() throws {
             let k = kind
@@ -173,9 +185,9 @@ struct NeedleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a needling entry to a draft visit.",
             discussion: """
-            Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --sharps-disposed --twitches 3
-            Required (nothing is assumed): --technique, and
-            --sharps-disposed or --no-sharps-disposed.
+            Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --sharps-disposed --twitches 3 --no-adverse
+            Required (nothing is assumed): --technique, --twitches (0 if none),
+            --adverse KIND or --no-adverse, and --sharps-disposed or --no-sharps-disposed.
             --removed left out is 0 (the needles still in):
             signing refuses the visit until every needle is out.
             """)
@@ -194,11 +206,12 @@ struct NeedleCommand: ParsableCommand {
         @Option(help: "Electrical stimulation settings (frequency, intensity, duration).") var estim: String?
         @Option(parsing: .unconditional, help: "Estimated depth, mm: 0 to the needle's length; over the lung fields required, 1 mm to the needle's length.", transform: Measured<DepthMillimetres>.parse) var depth: DepthMillimetres?
         @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
-        @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int = 0
+        @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100; required, 0 if none).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int?
         @Option(help: "Patient response.") var response: String?
         @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"),
                 transform: ArgumentForm.adverseEvent)
         var adverse: [AdverseEvent] = []
+        @Flag(help: "No adverse event (this or --adverse is required: none is stated, never assumed).") var noAdverse = false
         @Flag(inversion: .prefixedNo, help: "Sharps disposed of, or not (one is required).") var sharpsDisposed: Bool?
         @Option(help: "When the needling was done, if written later (YYYY-MM-DDTHH:MM, on the visit's day): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
@@ -214,14 +227,19 @@ struct NeedleCommand: ParsableCommand {
             // Nothing is claimed for the practitioner (as the front end's F4 form): each is stated.
             var missing: [String] = []
             if technique == nil { missing.append("--technique") }
+            if twitches == nil { missing.append("--twitches (0 if none)") }
+            if adverse.isEmpty, !noAdverse { missing.append("--adverse KIND or --no-adverse") }
             if sharpsDisposed == nil { missing.append("--sharps-disposed or --no-sharps-disposed") }
             if !missing.isEmpty {
                 throw UsageError("a needling entry needs each of these stated (nothing is assumed): \(missing.joined(separator: "; "))")
             }
+            if !adverse.isEmpty, noAdverse { throw UsageError("--no-adverse and --adverse contradict each other: give one") }
         }
 
         func run() throws {
-            guard let technique, let sharpsDisposed else { throw UsageError("a needling entry needs --technique and --sharps-disposed or --no-sharps-disposed") }
+            guard let technique, let twitches, let sharpsDisposed else {
+                throw UsageError("a needling entry needs --technique, --twitches and --sharps-disposed or --no-sharps-disposed")
+            }
             let session = try global.session()
             let last = try session.lastNeedle()
             // Given here, else the clinic's needle stock (knot clinic set --needle-...), else the last entry's.
