@@ -38,6 +38,10 @@ enum TerminalsBench {
         var p50Ms = Double.nan
         var p99Ms = Double.nan
         var maxMs = Double.nan
+        /// The fewest and the most visits one terminal was told were recorded (how evenly the
+        /// store shares the writes out).
+        var fewestPerTerminal = 0
+        var mostPerTerminal = 0
         var auditEvents = 0
         var auditProblem: String?
         var visitsPerSecond: Double { Double(recorded) / max(seconds, 1e-9) }
@@ -48,6 +52,7 @@ enum TerminalsBench {
             ["terminals": Double(terminals), "recorded": Double(recorded), "lost": Double(lost), "unreported": Double(unreported),
              "errors": Double(errorCount), "failedTerminals": Double(failedTerminals.count), "seconds": seconds,
              "visitsPerSecond": visitsPerSecond, "p50Ms": p50Ms, "p99Ms": p99Ms, "maxMs": maxMs,
+             "fewestPerTerminal": Double(fewestPerTerminal), "mostPerTerminal": Double(mostPerTerminal),
              "auditEvents": Double(auditEvents), "auditIntact": auditProblem == nil ? 1 : 0].filter { $0.value.isFinite }
         }
     }
@@ -91,6 +96,7 @@ enum TerminalsBench {
         outcome.terminals = terminals
         var latencies: [Double] = []
         var told: [Int64] = []
+        var perTerminal: [Int] = []
         for (t, child) in children.enumerated() {
             let run = try ChildProcess.wait(child.pid, executable: bench, since: Clock.now())
             guard let data = FileManager.default.contents(atPath: child.result),
@@ -100,12 +106,15 @@ enum TerminalsBench {
                 continue
             }
             told += r.visits
+            perTerminal.append(r.visits.count)
             latencies += r.latenciesMs
             for e in r.errors { outcome.errors[e, default: 0] += 1 }
             if r.moreErrors > 0 { outcome.errors["(more errors, not kept)", default: 0] += r.moreErrors }
             outcome.seconds = max(outcome.seconds, r.seconds)
         }
         outcome.recorded = told.count
+        outcome.fewestPerTerminal = perTerminal.min() ?? 0
+        outcome.mostPerTerminal = perTerminal.max() ?? 0
         latencies.sort()
         outcome.p50Ms = Percentile.of(latencies, 50)
         outcome.p99Ms = Percentile.of(latencies, 99)
@@ -138,7 +147,7 @@ enum TerminalsBench {
     static func describe(_ o: Outcome) -> [String] {
         var lines = ["    \(o.recorded) visits told recorded in \(Format.seconds(o.seconds)) by \(o.terminals) terminals:"
                      + " \(Format.rate(o.visitsPerSecond)) visits/s; per visit p50 \(Format.ms(o.p50Ms)), p99 \(Format.ms(o.p99Ms)),"
-                     + " max \(Format.ms(o.maxMs))",
+                     + " max \(Format.ms(o.maxMs)); one terminal \(o.fewestPerTerminal) to \(o.mostPerTerminal) visits",
                      "    lost \(o.lost); in the database but never told recorded \(o.unreported); errors shown \(o.errorCount);"
                      + " audit verify over \(o.auditEvents) events: \(o.auditProblem ?? "intact")"]
         for (e, n) in o.errors.sorted(by: { $0.value > $1.value }).prefix(5) { lines.append("      \(n) x \(e)") }

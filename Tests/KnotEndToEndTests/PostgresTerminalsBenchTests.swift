@@ -15,28 +15,14 @@ struct PostgresTerminalsBenchTests {
         let clinic = try TestStore.postgres.newClinic()
         let bench = try #require(BenchmarkSmokeTests.benchExecutable, "knot-bench was not built beside the tests")
         let work = TemporaryDirectory(prefix: "knot-bench-terminals")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bench)
-        process.arguments = ["terminals", "--location", clinic.location, "--terminals", "4", "--seconds", "2",
-                             "--work", work.file("run"), "--json", work.file("figures.json")]
         var environment = ["HOME": work.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC",
                            "XDG_CONFIG_HOME": work.file("config")]
         if let passfile = ProcessInfo.processInfo.environment["PGPASSFILE"] { environment["PGPASSFILE"] = passfile }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        group.wait()
-        let stderr = String(decoding: errData, as: UTF8.self)
+        let (status, stdout, stderr) = try BenchmarkSmokeTests.run(
+            bench, ["terminals", "--location", clinic.location, "--terminals", "4", "--seconds", "2",
+                    "--work", work.file("run"), "--json", work.file("figures.json")], environment: environment)
 
-        #expect(process.terminationStatus == 0, "knot-bench terminals was not clean:\n\(stdout)\n\(stderr)")
+        #expect(status == 0, "knot-bench terminals was not clean:\n\(stdout)\n\(stderr)")
         #expect(stdout.contains("lost 0;") && stdout.contains("errors shown 0;"), "\(stdout)")
         let json = try #require(FileManager.default.contents(atPath: work.file("figures.json")), "no figures:\n\(stdout)\n\(stderr)")
         let figures = try JSONDecoder().decode([String: Double].self, from: json)
@@ -55,5 +41,29 @@ struct PostgresTerminalsBenchTests {
         let verification = try session.verifyAudit()
         #expect(verification.firstProblem == nil, "\(verification)")
         #expect(verification.eventsChecked >= 3 * recorded, "each visit: opened, needled, signed, each audited")
+    }
+
+    @Test("knot-bench --postgres URL --smoke: every step side by side, what is not built on PostgreSQL named, both terminal runs clean; its databases dropped")
+    func sideBySideSmoke() throws {
+        _ = try TestStore.postgres.newClinic()  // skipped, saying why, without a server
+        let server = try #require(TestStore.postgresURL)
+        let bench = try #require(BenchmarkSmokeTests.benchExecutable, "knot-bench was not built beside the tests")
+        let work = TemporaryDirectory(prefix: "knot-bench-stores")
+        var environment = ["HOME": work.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
+        if let passfile = ProcessInfo.processInfo.environment["PGPASSFILE"] { environment["PGPASSFILE"] = passfile }
+        let (status, stdout, stderr) = try BenchmarkSmokeTests.run(
+            bench, ["--postgres", server, "--smoke", "--seconds", "1", "--work", work.file("run"), "--json", work.file("figures.json")],
+            environment: environment)
+        #expect(status == 0, "\(stdout)\n\(stderr)")
+        for row in ["| adding patients", "| patient search", "| recording a visit", "| reading a chart", "| visit timeline",
+                    "| reading one visit", "| audit verify", "| throughput", "| lost / errors shown | 0 / 0 | 0 / 0 |"] {
+            #expect(stdout.contains(row), "no '\(row)' in:\n\(stdout)")
+        }
+        let figures = try JSONDecoder().decode([String: Double].self, from: try #require(FileManager.default.contents(atPath: work.file("figures.json"))))
+        #expect(figures["stores.sqlite.visit.count"] == 20 && figures["stores.postgres.visit.count"] == 20, "\(figures)")
+        #expect(figures["stores.postgres.verify.intact"] == 1 && figures["terminals.postgres.lost"] == 0, "\(figures)")
+        // The bench's databases are gone from the server.
+        let left = try StoreProbe.scalar(server, "SELECT count(*) FROM pg_database WHERE datname LIKE 'knot_bench_%'")
+        #expect(left == "0")
     }
 }
