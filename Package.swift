@@ -96,7 +96,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "knot-bench",
-            dependencies: ["ClinicServices", "ClinicDemo", "SeededRandom", "ClinicModel", "ClinicXML", "ClinicStore", "ClinicTUI", "TerminalKit"],
+            dependencies: ["ClinicServices", "ClinicDemo", "SeededRandom", "ClinicModel", "ClinicXML", "ClinicStore", "ClinicTUI", "TerminalKit",
+                           "ClinicStorePostgres", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Benchmarks/knot-bench"
         ),
         .target(

@@ -8,7 +8,7 @@ import Foundation
 /// against their targets.
 struct BenchDriver {
     let options: BenchOptions
-    private var report = BenchReport()
+    var report = BenchReport()
 
     init(options: BenchOptions) {
         self.options = options
@@ -29,6 +29,12 @@ struct BenchDriver {
         Output.line(report.header)
         Output.line("work folder: \(work)\n")
 
+        if let postgres = options.postgresURL {
+            let clean = try storesSideBySide(postgres: postgres, work: work)
+            Output.line("\n" + report.summary)
+            if let path = options.jsonPath { try JSONEncoder().encode(report.figures).write(to: URL(fileURLWithPath: path)) }
+            return clean ? 0 : 1
+        }
         if options.verifyOnly {
             for size in options.patientCounts {
                 let db = (work as NSString).appendingPathComponent("clinic-\(size).sqlite")
@@ -333,7 +339,7 @@ struct BenchDriver {
     // MARK: - Helpers
 
     /// Runs `knot-bench phase NAME` in a child process and reads its result.
-    private func phase(_ name: String, _ arguments: [String], work: String) throws -> PhaseResult {
+    func phase(_ name: String, _ arguments: [String], work: String) throws -> PhaseResult {
         let result = (work as NSString).appendingPathComponent("phase-\(name).json")
         let log = (work as NSString).appendingPathComponent("phase-\(name).log")
         let out = try ChildProcess.run(Self.selfPath, ["phase", name, "--result", result] + arguments, stdout: log, stderr: log)

@@ -38,12 +38,25 @@ struct BenchOptions: Sendable {
     var smoke = false
     /// Only generate each clinic and time `audit verify` on it (no letters, export, search...).
     var verifyOnly = false
+    /// A PostgreSQL server (`--postgres URL`, else `KNOT_BENCH_POSTGRES`): the run is then the
+    /// stores side by side and the terminals phase on both (the other phases are SQLite's).
+    var postgresURL: String?
+    /// Patients added, visits recorded and chart reads in the side-by-side run.
+    var storePatients = 2_000
+    var storeVisits = 400
+    var storeReads = 200
+    /// Terminals writing visits at once, and for how long.
+    var terminals = 16
+    var terminalSeconds = 10.0
 
     static let usage = """
     usage: knot-bench [--smoke] [--patients N[,N...]] [--visits N] [--letters N] [--queries N]
                       [--process-runs N] [--seed N] [--work DIR] [--keep] [--knot PATH]
                       [--schemas DIR] [--json FILE] [--large-clinic DB] [--match-letters N]
                       [--python PATH] [--verify-only]
+           knot-bench --postgres URL [--store-patients N] [--store-visits N] [--queries N]
+                      [--terminals N] [--seconds S] [--smoke] [--keep] [--json FILE]
+           knot-bench terminals --location DB|URL [--terminals N] [--seconds S] [--json FILE]
            knot-bench phase NAME --result FILE [phase options]
       --smoke        tiny sizes (60 letters, 200 patients) to check the benchmark works
       --patients     clinic sizes for export/import (default 10000,100000; search and the
@@ -55,6 +68,13 @@ struct BenchOptions: Sendable {
                      0 skips)
       --python       the Python for the lxml + sqlite3 reference importer (default python3)
       --verify-only  only generate each clinic and time `knot audit verify` on it
+      --postgres URL the stores side by side: the same clinic work on a new SQLite file and a
+                     new database on this server (its role may create databases; also
+                     KNOT_BENCH_POSTGRES), then --terminals processes writing visits at once
+                     for --seconds on each (default 16 for 10 s); only these phases run
+      terminals      the concurrency phase alone, on an empty location (a new SQLite path or
+                     an empty PostgreSQL database); exit 1 when a visit is lost, an error
+                     was shown or the audit chain does not verify
     """
 
     init(_ arguments: [String]) throws {
@@ -69,6 +89,7 @@ struct BenchOptions: Sendable {
             return n
         }
         var sawPatients = false, sawLetters = false, sawQueries = false, sawRuns = false, sawMatch = false
+        var sawStorePatients = false, sawStoreVisits = false, sawTerminals = false, sawSeconds = false
         while let flag = rest.popFirst() {
             switch flag {
             case "--smoke": smoke = true
@@ -93,6 +114,15 @@ struct BenchOptions: Sendable {
             case "--schemas": schemasDirectory = try value(flag)
             case "--json": jsonPath = try value(flag)
             case "--large-clinic": largeClinic = try value(flag)
+            case "--postgres": postgresURL = try value(flag)
+            case "--store-patients": storePatients = max(1, try int(flag)); sawStorePatients = true
+            case "--store-visits": storeVisits = max(1, try int(flag)); sawStoreVisits = true
+            case "--terminals": terminals = max(1, try int(flag)); sawTerminals = true
+            case "--seconds":
+                let text = try value(flag)
+                guard let s = Double(text), s > 0 else { throw BenchError.usage("--seconds wants a number of seconds, not '\(text)'") }
+                terminalSeconds = s
+                sawSeconds = true
             default: throw BenchError.usage("unknown option '\(flag)'")
             }
         }
@@ -103,7 +133,13 @@ struct BenchOptions: Sendable {
             if !sawQueries { searchQueries = 50 }
             if !sawRuns { processRuns = 2 }
             visitsPerPatient = min(visitsPerPatient, 2)
+            if !sawStorePatients { storePatients = 100 }
+            if !sawStoreVisits { storeVisits = 20 }
+            if !sawTerminals { terminals = 4 }
+            if !sawSeconds { terminalSeconds = 2 }
+            storeReads = 20
         }
+        if postgresURL == nil, let url = ProcessInfo.processInfo.environment["KNOT_BENCH_POSTGRES"], !url.isEmpty { postgresURL = url }
         if patientCounts.isEmpty { throw BenchError.usage("--patients needs at least one size") }
     }
 }

@@ -21,6 +21,15 @@ enum ChildProcess {
     /// Runs `executable` with `arguments`; stdout and stderr go to the given files (or /dev/null).
     static func run(_ executable: String, _ arguments: [String], stdout: String = "/dev/null",
                     stderr: String = "/dev/null", environment: [String: String]? = nil) throws -> Outcome {
+        let start = Clock.now()
+        let pid = try spawn(executable, arguments, stdout: stdout, stderr: stderr, environment: environment)
+        return try wait(pid, executable: executable, since: start)
+    }
+
+    /// Starts `executable` and returns at once with its process id (several children running
+    /// at the same time: `wait` for each).
+    static func spawn(_ executable: String, _ arguments: [String], stdout: String = "/dev/null",
+                      stderr: String = "/dev/null", environment: [String: String]? = nil) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -35,9 +44,13 @@ enum ChildProcess {
         defer { envp.forEach { free($0) } }
 
         var pid: pid_t = 0
-        let start = Clock.now()
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard rc == 0 else { throw BenchError.setup("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+
+    /// Waits for child `pid` (started at `start`) and measures it.
+    static func wait(_ pid: pid_t, executable: String, since start: UInt64) throws -> Outcome {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 {

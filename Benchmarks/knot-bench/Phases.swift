@@ -31,6 +31,7 @@ enum Phases {
             case "search": result = try SearchBench.run(options)
             case "tui": result = try FrontEndBench.run(options)
             case "verify": result = try verify(options)
+            case "store": result = try StoreBench.run(options)
             default: throw BenchError.usage("unknown phase '\(name)'")
             }
             result.figures["peakBytes"] = Double(ProcessMemory.peakBytes)

@@ -6,6 +6,9 @@ import Foundation
 //              [--keep] [--knot PATH] [--schemas DIR] [--json FILE]
 //   knot-bench phase NAME --result FILE ...    (one measured phase; the driver runs these)
 //   knot-bench stress-writer ...               (one writer of the several-terminals test; StressWriter.swift)
+//   knot-bench --postgres URL ...              (SQLite and PostgreSQL side by side; BenchDriver+Postgres.swift)
+//   knot-bench terminals --location DB|URL ... (T terminals writing visits at once; TerminalsBench.swift)
+//   knot-bench terminal ...                    (one of those terminals)
 //
 // Each measured phase runs in a child process of knot-bench itself, so that its peak memory
 // (the child's maximum resident set, from wait4) belongs to that phase alone.
@@ -18,6 +21,10 @@ case "phase":
     status = Phases.run(Array(arguments.dropFirst()))
 case "stress-writer":
     status = runStressWriter(arguments: Array(arguments.dropFirst()))
+case "terminal":
+    status = runTerminal(arguments: Array(arguments.dropFirst()))
+case "terminals":
+    status = runTerminalsCommand(arguments: Array(arguments.dropFirst()))
 case "-h", "--help", "help":
     Output.line(BenchOptions.usage)
     status = 0

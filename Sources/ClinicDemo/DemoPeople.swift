@@ -95,17 +95,18 @@ enum DemoPeople {
     ]
 }
 
-/// Name pools for synthetic clinics (a few thousand combinations, so names repeat as in life).
-enum SyntheticPeople {
-    static let female = ["Zoë", "Siobhán", "Jo", "Aroha", "Chloé", "Priya", "Kateřina", "Yūki", "Grace", "Amelia",
+/// Name pools for synthetic clinics (a few thousand combinations, so names repeat as in life);
+/// knot-bench's store phases draw from the same pools.
+public enum SyntheticPeople {
+    public static let female = ["Zoë", "Siobhán", "Jo", "Aroha", "Chloé", "Priya", "Kateřina", "Yūki", "Grace", "Amelia",
                          "Charlotte", "Isla", "Mia", "Sofia", "Harper", "Ava", "Élodie", "Ngaio", "Fatima", "Leilani",
                          "Ruby", "Hannah", "Ingrid", "Lucía", "Emily", "Maya", "Olivia", "Sarah", "Mei", "Aisha",
                          "Joanne", "Josephine", "芳", "Anna", "Renée", "Noémie"]
-    static let male = ["José", "Liam", "Mohammed", "Björn", "Seán", "Oliver", "Jack", "Noah", "William", "Lucas",
+    public static let male = ["José", "Liam", "Mohammed", "Björn", "Seán", "Oliver", "Jack", "Noah", "William", "Lucas",
                        "Ethan", "Henry", "Mateo", "Søren", "Dimitri", "Arjun", "Connor", "Min-jun", "Samuel", "Patrick",
                        "Thanh", "Daniel", "Emre", "John", "Jonathan", "Joseph", "Wei", "Tomás", "André", "Kai",
                        "伟", "Rāwiri", "Omar", "Ben"]
-    static let family = ["Müller", "Álvarez", "O'Brien", "王", "Smith", "Smithson", "Nguyen", "Ngata", "Al-Hassan", "Dubois",
+    public static let family = ["Müller", "Álvarez", "O'Brien", "王", "Smith", "Smithson", "Nguyen", "Ngata", "Al-Hassan", "Dubois",
                          "Lindqvist", "Raman", "Nováková", "Murphy", "Tanaka", "Williams", "Brown", "Jones", "Taylor",
                          "Wilson", "Martin", "Thompson", "Anderson", "Walker", "Papadopoulos", "Rossi", "White", "Kelly",
                          "Robinson", "Campbell", "García", "Lefèvre", "Madsen", "Te Rangi", "Ivanov", "Rahman", "Mehta",

@@ -20,14 +20,12 @@ struct BenchmarkSmokeTests {
         return FileManager.default.isExecutableFile(atPath: knot) ? knot : nil
     }
 
-    @Test("knot-bench --smoke exits 0 and prints every figure")
-    func smokeRun() throws {
-        let bench = try #require(Self.benchExecutable, "knot-bench was not built beside the tests")
-        let work = TemporaryDirectory(prefix: "knot-bench-smoke")
+    /// Runs `bench` with `arguments` in `environment`: its exit status, standard output and error.
+    static func run(_ bench: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bench)
-        process.arguments = ["--smoke", "--work", work.file("run"), "--json", work.file("figures.json")]
-        process.environment = ["HOME": work.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"]
+        process.arguments = arguments
+        process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -39,9 +37,17 @@ struct BenchmarkSmokeTests {
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         group.wait()
-        let stderr = String(decoding: errData, as: UTF8.self)
+        return (process.terminationStatus, stdout, String(decoding: errData, as: UTF8.self))
+    }
 
-        #expect(process.terminationStatus == 0, "knot-bench --smoke failed:\n\(stderr)\n\(stdout)")
+    @Test("knot-bench --smoke exits 0 and prints every figure")
+    func smokeRun() throws {
+        let bench = try #require(Self.benchExecutable, "knot-bench was not built beside the tests")
+        let work = TemporaryDirectory(prefix: "knot-bench-smoke")
+        let (status, stdout, stderr) = try Self.run(bench, ["--smoke", "--work", work.file("run"), "--json", work.file("figures.json")],
+                                                    environment: ["HOME": work.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"])
+
+        #expect(status == 0, "knot-bench --smoke failed:\n\(stderr)\n\(stdout)")
         for figure in ["Letters: 60", "knot import FOLDER --batch 200", "knot import FOLDER --batch 1", "one shared birth date / spread ratio", "xmllint --stream --schema on the export", "Clinic of 200 patients", "export ", "import ",
                        "Patient search at 200 patients", "p99", "Front end", "knot patient list", "Targets:", "export peak memory", "search p99",
                        "audit verify:", "findings 0 and 0 (0 expected)", "resumed from its checkpoint", "plain read of every cell"] {
