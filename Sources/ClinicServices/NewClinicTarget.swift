@@ -48,6 +48,10 @@ struct NewClinicTarget {
                                folderMade: folderExisted ? nil : folder)
     }
 
+    /// Whether `discard()` removes what was written (a new SQLite file), not only what a
+    /// rolled-back transaction never wrote.
+    var removedOnDiscard: Bool { !sqliteFiles.isEmpty }
+
     /// After a failed move: closes the store (unless the caller already did) and removes what
     /// opening it made (SQLite files).
     func discard(closing: Bool = true) {

@@ -69,31 +69,54 @@ extension ClinicSession {
         // Streamed from disk in flat memory (the size cap is for letters read whole).
         let reader = try RecordsImportReader(contentsOfFile: file, fileName: "clinic-export.xml")
         let mover = ClinicSession.maintenance(database: target.store, actor: actor, logger: logger)
-        var verified: AuditVerification?
         let outcome = try mover.importRecords(
             reader, file: "clinic-export.xml", sha: sha, dryRun: false,
             provenance: "moved from \(database.path) by knot migrate-store", intoEmptyOnly: true,
             progress: { done in progress?(.importing(done: done, of: exported.patients)) },
             beforeCommit: { tx, outcome in
                 progress?(.verifying)
-                let v = try tx.verifyAudit()
-                // The exported trail and the move's own import event, every link holding.
-                guard v.isIntact, v.eventsChecked == exported.auditEvents + 1 else {
-                    throw ServiceError.input("the moved audit trail does not verify on \(target.store.path)"
-                                             + " (\(v.eventsChecked) of \(exported.auditEvents + 1) events: \(v.firstProblem ?? "a count differs")); nothing was moved")
-                }
                 guard outcome.patients == exported.patients, outcome.visits == exported.visits else {
                     throw ServiceError.input("the move wrote \(outcome.patients) patients and \(outcome.visits) visits of \(exported.patients) and"
                                              + " \(exported.visits) exported; nothing was moved")
                 }
-                verified = v
+                // The exported trail and the move's own import event, every link holding (the
+                // same hashes on either store). Keyed seals, which SQLite writes as the
+                // transaction commits, are verified once it has.
+                let events = try Self.checkChain(tx)
+                guard events == exported.auditEvents + 1 else {
+                    throw ServiceError.input("the moved audit trail holds \(events) events, not the \(exported.auditEvents) exported and the move's own; nothing was moved")
+                }
             })
+        progress?(.verifying)
+        let verified = try mover.verifyAudit()
+        guard verified.isIntact else {
+            throw ServiceError.input("the moved audit trail does not verify on \(target.store.path): \(verified.firstProblem ?? ""); "
+                                     + (target.removedOnDiscard ? "the new file was removed" : "the database holds the moved clinic: check it with `knot audit verify` before working on it"))
+        }
         moved = true
         try? target.store.close()
         return StoreMigrationSummary(from: database.path, to: target.store.path, practitioners: exported.practitioners,
                                      patients: outcome.patients, visits: outcome.visits, referrals: outcome.referrals,
-                                     auditEvents: exported.auditEvents, auditEventsVerified: verified?.eventsChecked ?? 0,
-                                     headHash: verified?.headHash ?? "", warnings: exported.warnings + outcome.warnings)
+                                     auditEvents: exported.auditEvents, auditEventsVerified: verified.eventsChecked,
+                                     headHash: verified.headHash, warnings: exported.warnings + outcome.warnings)
+    }
+
+    /// Walks the whole audit trail as `tx` sees it, recomputing every hash and link from the
+    /// events (`AuditChain`, the same for both stores); returns how many events it holds, or
+    /// throws naming the first that does not chain.
+    static func checkChain(_ tx: any ClinicRecordReader) throws -> Int {
+        var count = 0
+        var previous = AuditChain.genesisHash
+        try tx.forEachAudit { record in
+            count += 1
+            let id = record.event.id ?? 0
+            guard id == Int64(count), record.prevHash == previous,
+                  AuditChain.hash(id: id, event: record.event, prevHash: record.prevHash) == record.hash else {
+                throw ServiceError.input("the moved audit trail does not chain at event \(id); nothing was moved")
+            }
+            previous = record.hash
+        }
+        return count
     }
 
     /// A new folder only this user may enter (0700), inside `parent`.
