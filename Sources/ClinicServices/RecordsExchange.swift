@@ -212,11 +212,13 @@ extension ClinicSession {
     /// `intoEmptyOnly` refuses, writing nothing, unless the database is empty when the import's
     /// transaction starts (a move keeps ids and the trail, never merges); `progress` is told, on
     /// this thread, the patients written so far; `beforeCommit` checks what the transaction wrote
-    /// (throwing rolls all of it back).
+    /// (throwing rolls all of it back); `originRefusalHint` ends the refusal of records without
+    /// their audited origin (what the user may do instead).
     func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool, provenance: String? = nil,
                        untrusted: Bool = false, intoEmptyOnly: Bool = false,
                        progress: ((_ patients: Int) -> Void)? = nil,
-                       beforeCommit: ((any ClinicRecords, ImportOutcome) throws -> Void)? = nil) throws -> ImportOutcome {
+                       beforeCommit: ((any ClinicRecords, ImportOutcome) throws -> Void)? = nil,
+                       originRefusalHint: String = " (import it with --untrusted to keep it, marked as untrusted)") throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
         var origins = ExportOriginCheck()
         let header = reader.header
@@ -324,7 +326,7 @@ extension ClinicSession {
                 let named = originProblems.prefix(10).joined(separator: "; ") + (originProblems.count > 10 ? "; and \(originProblems.count - 10) more" : "")
                 guard untrusted else {
                     throw ServiceError.input("the export's records do not all have their audited origin: \(named); nothing was imported"
-                                             + " (import it with --untrusted to keep it, marked as untrusted)")
+                                             + originRefusalHint)
                 }
                 outcome.warnings += originProblems.prefix(10)
                 let why = "\(originProblems.count) record(s) without their audited origin, imported with --untrusted"

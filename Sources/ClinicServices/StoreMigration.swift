@@ -86,7 +86,8 @@ extension ClinicSession {
                 guard events == exported.auditEvents + 1 else {
                     throw ServiceError.input("the moved audit trail holds \(events) events, not the \(exported.auditEvents) exported and the move's own; nothing was moved")
                 }
-            })
+            },
+            originRefusalHint: " (records changed outside Knot since their audited write: see `knot audit verify`; a move carries only records with their audited origin)")
         progress?(.verifying)
         let verified = try mover.verifyAudit()
         guard verified.isIntact else {
