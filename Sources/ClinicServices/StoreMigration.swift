@@ -26,6 +26,14 @@ public struct StoreMigrationSummary: Sendable, Codable {
     public var warnings: [String] = []
 }
 
+/// Why `knot migrate-store` moved nothing: what the clinic held would not have arrived whole
+/// (records changed outside Knot, a trail that does not chain, counts that differ).
+public struct StoreMoveRefused: Error, Sendable, CustomStringConvertible {
+    /// What was wrong, ending with what was (not) left behind.
+    public var reason: String
+    public var description: String { reason }
+}
+
 /// Where `knot migrate-store` is, for a progress line.
 public enum StoreMigrationProgress: Sendable, Equatable {
     /// Reading the clinic out of the current store: patients read, of how many.
@@ -69,7 +77,8 @@ extension ClinicSession {
         // Streamed from disk in flat memory (the size cap is for letters read whole).
         let reader = try RecordsImportReader(contentsOfFile: file, fileName: "clinic-export.xml")
         let mover = ClinicSession.maintenance(database: target.store, actor: actor, logger: logger)
-        let outcome = try mover.importRecords(
+        let outcome: ImportOutcome
+        do { outcome = try mover.importRecords(
             reader, file: "clinic-export.xml", sha: sha, dryRun: false,
             provenance: "moved from \(database.path) by knot migrate-store", intoEmptyOnly: true,
             progress: { done in progress?(.importing(done: done, of: exported.patients)) },
@@ -88,10 +97,13 @@ extension ClinicSession {
                 }
             },
             originRefusalHint: " (records changed outside Knot since their audited write: see `knot audit verify`; a move carries only records with their audited origin)")
+        } catch ServiceError.input(let why) {
+            throw StoreMoveRefused(reason: why)
+        }
         progress?(.verifying)
         let verified = try mover.verifyAudit()
         guard verified.isIntact else {
-            throw ServiceError.input("the moved audit trail does not verify on \(target.store.path): \(verified.firstProblem ?? ""); "
+            throw StoreMoveRefused(reason: "the moved audit trail does not verify on \(target.store.path): \(verified.firstProblem ?? ""); "
                                      + (target.removedOnDiscard ? "the new file was removed" : "the database holds the moved clinic: check it with `knot audit verify` before working on it"))
         }
         moved = true
