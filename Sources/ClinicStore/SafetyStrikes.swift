@@ -28,7 +28,8 @@ extension StoreTransaction {
             """).execute(arguments: [at, actor, reason, id])
         guard db.changesCount == 1 else { throw StoreError.notFound(entity: kind.noun, key: String(id)) }
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: kind == .consent ? "consent" : "screen", entityID: id,
-                                   patientID: found.patientID, detail: "struck out \(kind.noun) \(id) (\(summary)); reason: \(reason)"))
+                                   patientID: found.patientID,
+                                   detail: EntryCorrectionAudit.strikeDetail(noun: kind.noun, id: id, summary: summary, reason: reason)))
         return StruckSafety(kind: kind, id: id, patientID: found.patientID, recordedAt: found.recordedAt, validUntil: found.validUntil,
                             struckAt: at, struckBy: actor, reason: reason)
     }

@@ -99,19 +99,14 @@ extension StoreTransaction {
     @discardableResult
     public func strikeEntry(_ kind: VisitEntryKind, id: Int64, visitID: Int64, reason: String, summary: String,
                             at: Date = Date(), actor: String) throws -> StruckEntry {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "reason", value: "", rule: "is required to strike out an entry")]))
-        }
-        guard reason.count <= 500 else {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "reason", value: String(reason.prefix(40)) + "…", rule: "is at most 500 characters")]))
-        }
+        let reason = try Self.strikeReason(reason)
         let at = Self.truncated(at)
         try db.cachedStatement(sql: """
             UPDATE \(Self.table(kind)) SET struck_at = ?, struck_by = ?, strike_reason = ? WHERE id = ? AND visit_id = ? AND struck_at IS NULL
             """).execute(arguments: [at, actor, reason, id, visitID])
         guard db.changesCount == 1 else { throw StoreError.notFound(entity: kind.noun, key: String(id)) }
-        try entryAudit(visitID: visitID, detail: "struck out \(kind.noun) \(id) (\(summary)); reason: \(reason)", actor: actor)
+        try entryAudit(visitID: visitID, detail: EntryCorrectionAudit.strikeDetail(noun: kind.noun, id: id, summary: summary, reason: reason),
+                       actor: actor)
         return StruckEntry(kind: kind, id: id, visitID: visitID, summary: summary, struckAt: at, struckBy: actor, reason: reason)
     }
 
@@ -143,43 +138,19 @@ extension StoreTransaction {
         return out.sorted { ($0.struckAt, $0.id) < ($1.struckAt, $1.id) }
     }
 
-    /// "trigger point 5 edited: tenderness 7 → 5, notes": each changed field, with its old and
-    /// new value when that is a short value (free text is named, not copied).
+    /// A strike's reason, trimmed, or `invalid` (`EntryCorrectionAudit.strikeReason`).
+    private static func strikeReason(_ reason: String) throws -> String {
+        do { return try EntryCorrectionAudit.strikeReason(reason) } catch { throw StoreError.invalid(error) }
+    }
+
+    /// Audits an edit with the fields it changed (`EntryCorrectionAudit.editDetail`).
     private func editAudit<T: Encodable>(_ kind: VisitEntryKind, id: Int64, visitID: Int64, before: T, after: T, actor: String) throws {
-        let changes = Self.changedFields(before: before, after: after)
-        let what = "\(kind.noun) \(id) edited: " + (changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))
-        try entryAudit(visitID: visitID, detail: what, actor: actor)
+        try entryAudit(visitID: visitID, detail: EntryCorrectionAudit.editDetail(kind, id: id, before: before, after: after), actor: actor)
     }
 
     private func entryAudit(visitID: Int64, detail: String, actor: String) throws {
         try bumpRevision(visitID)
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: visitID,
                                    patientID: try patientID(visitID: visitID), detail: detail))
-    }
-
-    static func changedFields<T: Encodable>(before: T, after: T) -> [String] {
-        func fields(_ value: T) -> [String: Any] {
-            guard let data = try? json.encode(value),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-            return object
-        }
-        func short(_ value: Any?) -> String? {
-            switch value {
-            case nil, is NSNull: return "-"
-            case let n as NSNumber: return n.stringValue
-            case let s as String where s.count <= 24 && !s.contains("\n"): return s
-            default: return nil
-            }
-        }
-        let old = fields(before), new = fields(after)
-        var out: [String] = []
-        for key in Set(old.keys).union(new.keys).sorted() where key != "id" {
-            let a = old[key].flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
-            let b = new[key].flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
-            guard a != b else { continue }
-            let free = ["notes", "location", "patientResponse", "triggerPoint"].contains(key)
-            if !free, let x = short(old[key]), let y = short(new[key]) { out.append("\(key) \(x) → \(y)") } else { out.append(key) }
-        }
-        return out
     }
 }

@@ -47,25 +47,8 @@ extension PostgresTransaction {
         throw PostgresStoreError.notBuilt("referrals and imported documents")
     }
 
-    // MARK: - consent and precaution screens (pgvisits20)
-    public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> SafetyInForce? {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-    public func struckSafety(patientID: Int64) throws -> [StruckSafety] {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-    public func strikeSafety(_ kind: StruckSafety.Kind, id: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckSafety {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
-    }
-
     // MARK: - visits, amendments and plans (pgvisits20)
-    public func outcomes(patientID: Int64) throws -> [RecordedOutcome] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
     public func needlingLog(from: Date, to: Date) throws -> [NeedlingLogEntry] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func struckEntries(visitID: Int64) throws -> [StruckEntryRecord] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
     }
     public func reviewsDue(by dueBy: LocalDate) throws -> [PlannedReview] {
@@ -80,32 +63,4 @@ extension PostgresTransaction {
         throw PostgresStoreError.notBuilt("audit trail")
     }
 
-    // MARK: - visits (pgvisits20)
-    public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> TriggerPointFinding {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?, preservingID: Bool) throws -> BiomechanicalFinding {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool) throws -> Treatment {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool) throws -> OutcomeMeasure {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String) throws -> TriggerPointFinding {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String) throws -> BiomechanicalFinding {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateTreatment(_ t: Treatment, visitID: Int64, actor: String) throws -> Treatment {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func updateNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String) throws -> NeedlingEntry {
-        throw PostgresStoreError.notBuilt("visits")
-    }
-    public func strikeEntry(_ kind: VisitEntryKind, id: Int64, visitID: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckEntry {
-        throw PostgresStoreError.notBuilt("visits")
-    }
 }

@@ -3,8 +3,7 @@ import ClinicModel
 import PostgresNIO
 
 /// Consents and precaution screens on PostgreSQL, as the SQLite store keeps them
-/// (Sources/ClinicStore/Consents.swift). Strikes (`strikeSafety`, `struckSafety`,
-/// `safetyInForce`) are not built yet.
+/// (Sources/ClinicStore/Consents.swift). Strikes are in PostgresTransaction+SafetyStrikes.swift.
 extension PostgresTransaction {
     /// Records a consent.
     @discardableResult

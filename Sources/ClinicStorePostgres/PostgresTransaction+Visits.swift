@@ -6,10 +6,8 @@ import PostgresNIO
 /// header, its revision, signing, needling entries and needles removed, with the same audit
 /// events, so the hash chain is the same for the same consultation.
 ///
-/// Built so far: the header, the impression and needling entries. A visit that holds trigger points,
-/// biomechanical findings, treatments or outcome measures is refused by their stubs in
-/// PostgresNotYetBuilt.swift when written, and by `visit(id:)` when read, rather than read
-/// without them.
+/// The entries (findings, treatments, needling, outcome measures) are added and read in
+/// PostgresTransaction+VisitEntries.swift, corrected in +EntryCorrections.swift.
 extension PostgresTransaction {
     // MARK: header
 
@@ -118,32 +116,7 @@ extension PostgresTransaction {
                                    patientID: try patientID(visitID: visitID), detail: "\(what) \(id.map(String.init) ?? "")"))
     }
 
-    // MARK: needling entries
-
-    /// Adds a needling entry to a draft.
-    @discardableResult
-    public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry {
-        do { try e.validate() } catch { throw PostgresStoreError.invalid(error) }
-        var settings: String?
-        if case .electricalStimulation(let s) = e.technique { settings = s }
-        var e = e
-        e.id = try insertReturningID("""
-            INSERT INTO needling_entry (id, visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
-              needle_lot, inserted, removed, technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses,
-              patient_response, adverse_events_json, sharps_disposed, performed_at, written_at, written_by)
-            VALUES (coalesce(\(preservingID ? e.id : nil), nextval(pg_get_serial_sequence('needling_entry', 'id'))),
-                    \(visitID), \(e.muscleID), \(e.side.rawValue), \(e.triggerPoint), \(e.needle.brand), \(e.needle.gaugeMm),
-                    \(e.needle.lengthMm), \(e.needle.lot), \(e.needlesInserted), \(e.needlesRemoved), \(e.technique.code),
-                    \(settings), \(e.depth?.value), \(e.timeInSitu?.value), \(e.twitchResponses), \(e.patientResponse),
-                    \(try PGJSON.encode(e.adverseEvents)), \(Int16(e.sharpsDisposed ? 1 : 0)),
-                    \(e.performedAt.map { PGText.timestamp(AuditChain.truncated($0)) }),
-                    \(e.lateEntry.map { PGText.timestamp(AuditChain.truncated($0.writtenAt)) }), \(e.lateEntry?.writtenBy))
-            RETURNING id
-            """, table: "needling_entry")
-        if preservingID { try advanceIdentity("needling_entry") }
-        if let actor { try childAudit(actor: actor, visitID: visitID, what: "needling entry", id: e.id) }
-        return e
-    }
+    // MARK: needles
 
     /// Records needles removed at a site (the count that must balance before signing).
     public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
@@ -213,61 +186,8 @@ extension PostgresTransaction {
                 text: text, code: code,
                 codeSystem: try system.map { try enumeration($0, as: ClinicalImpression.CodeSystem.self, table: "visit", row: id, column: "impression_code_system") })
         }
-        // The other entry kinds are not read on PostgreSQL yet: refuse rather than show a visit without them.
-        let others = try value("""
-            SELECT (SELECT count(*) FROM trigger_point WHERE visit_id = \(id) AND struck_at IS NULL)
-                 + (SELECT count(*) FROM biomechanical_finding WHERE visit_id = \(id) AND struck_at IS NULL)
-                 + (SELECT count(*) FROM treatment WHERE visit_id = \(id) AND struck_at IS NULL)
-                 + (SELECT count(*) FROM outcome_measure WHERE visit_id = \(id) AND struck_at IS NULL)
-            """, as: Int64.self, table: "visit") ?? 0
-        if others > 0 { throw PostgresStoreError.notBuilt("visit entries", "reading trigger points, findings, treatments and outcomes") }
-        v.needling = try query("""
-            SELECT id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm, needle_lot, inserted, removed,
-              technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses, patient_response, adverse_events_json,
-              sharps_disposed, performed_at, written_at, written_by
-            FROM needling_entry WHERE visit_id = \(id) AND struck_at IS NULL ORDER BY id
-            """).map(needlingEntry)
+        try readEntries(into: &v)
         return v
-    }
-
-    private func needlingEntry(_ row: PostgresRow) throws -> NeedlingEntry {
-        let t = "needling_entry"
-        let c = row.makeRandomAccess()
-        let id = try column(c, "id", Int64.self, table: t)
-        let code = try column(c, "technique", String.self, table: t)
-        let technique: NeedlingTechnique
-        do { technique = try NeedlingTechnique(code: code, settings: try column(c, "estim_settings", String?.self, table: t) ?? "") } catch {
-            throw PostgresStoreError.damaged(table: t, row: String(id), column: "technique", problem: "'\(code)' is not a known technique")
-        }
-        let inserted = try column(c, "inserted", Int.self, table: t)
-        let removed = try column(c, "removed", Int.self, table: t)
-        let twitches = try column(c, "twitch_responses", Int.self, table: t)
-        for (name, count) in [("inserted", inserted), ("removed", removed), ("twitch_responses", twitches)] where count < 0 {
-            throw PostgresStoreError.damaged(table: t, row: String(id), column: name, problem: "\(count) is negative, but it is a count")
-        }
-        let performed = try column(c, "performed_at", String?.self, table: t)
-        let writtenAt = try column(c, "written_at", String?.self, table: t)
-        let writtenBy = try column(c, "written_by", Int64?.self, table: t)
-        var late: LateEntry?
-        if let writtenAt, let writtenBy {
-            late = LateEntry(writtenAt: try timestamp(writtenAt, table: t, row: id, column: "written_at"), writtenBy: writtenBy)
-        }
-        return NeedlingEntry(
-            id: id, muscleID: try column(c, "muscle_id", String.self, table: t),
-            side: try enumeration(try column(c, "side", String.self, table: t), table: t, row: id, column: "side"),
-            triggerPoint: try column(c, "trigger_point", String?.self, table: t),
-            needle: Needle(brand: try column(c, "needle_brand", String.self, table: t),
-                           gaugeMm: try column(c, "needle_gauge_mm", Double.self, table: t),
-                           lengthMm: try column(c, "needle_length_mm", Double.self, table: t),
-                           lot: try column(c, "needle_lot", String.self, table: t)),
-            needlesInserted: inserted, needlesRemoved: removed, technique: technique,
-            depth: try measure(c, "depth_mm", DepthMillimetres.self, table: t, row: id),
-            timeInSitu: try measure(c, "time_in_situ_s", Seconds.self, table: t, row: id),
-            twitchResponses: twitches, patientResponse: try column(c, "patient_response", String?.self, table: t),
-            adverseEvents: try json(c, "adverse_events_json", [AdverseEvent].self, table: t, row: id),
-            sharpsDisposed: try column(c, "sharps_disposed", Int16.self, table: t) != 0,
-            performedAt: try performed.map { try timestamp($0, table: t, row: id, column: "performed_at") },
-            lateEntry: late)
     }
 
     /// A named column of a row, typed; a wrong type is `damaged`, naming the table, row and column.

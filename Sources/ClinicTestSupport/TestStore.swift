@@ -132,6 +132,30 @@ public final class TestClinicLocation: @unchecked Sendable {
 public enum StoreProbe {
     public static func scalar(_ location: String, _ sql: String) throws -> String? {
         guard PostgresConnectionSettings.isPostgresURL(location) else { return try SQLiteProbe.scalar(location, sql) }
+        return try onServer(location) { connection, logger in
+            let rows = try connection.query(PostgresQuery(unsafeSQL: "SELECT (\(sql))::text"), logger: logger).wait().rows
+            return try rows.first?.decode(String?.self) ?? nil
+        }
+    }
+
+    /// Runs one statement valid on both stores (an UPDATE behind Knot's back, as another program
+    /// would), committed; throws when the database refuses it (a trigger, a constraint).
+    public static func execute(_ location: String, _ sql: String) throws {
+        guard PostgresConnectionSettings.isPostgresURL(location) else {
+            _ = try SQLiteProbe.python("""
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1])
+                c.execute(sys.argv[2])
+                c.commit()
+                """, [location, sql])
+            return
+        }
+        try onServer(location) { connection, logger in
+            _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+        }
+    }
+
+    private static func onServer<T>(_ location: String, _ body: (PostgresConnection, Logger) throws -> T) throws -> T {
         let settings = try PostgresConnectionSettings.parse(location)
         let password = try PostgresPassFile.password(for: settings, environment: ProcessInfo.processInfo.environment)
         let configuration = try PostgresConnector.configuration(for: settings, password: password)
@@ -139,7 +163,6 @@ public enum StoreProbe {
         let connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
                                                         id: 0, logger: logger).wait()
         defer { _ = try? connection.close().wait() }
-        let rows = try connection.query(PostgresQuery(unsafeSQL: "SELECT (\(sql))::text"), logger: logger).wait().rows
-        return try rows.first?.decode(String?.self) ?? nil
+        return try body(connection, logger)
     }
 }

@@ -4,7 +4,8 @@ import ClinicTestSupport
 
 /// Issue 13 through the built `knot`: `knot consent strike ID --reason` and `knot screen strike
 /// ID --reason` strike a consent or screen out (the id `knot visit show` lists); needling is then
-/// refused until it is recorded again; the strike shows in `visit show` and the audit trail.
+/// refused until it is recorded again; the strike shows in `visit show` and the audit trail. On
+/// every store (`TestStore.all`).
 @Suite struct SafetyStrikeEndToEndTests {
     /// The number after `prefix` in `text` ("Consent 3, given" → 3).
     func number(after prefix: String, in text: String) -> String? {
@@ -13,9 +14,10 @@ import ClinicTestSupport
         return digits.isEmpty ? nil : String(digits)
     }
 
-    @Test("consent strike needs a reason (65), then needling is refused naming consent until consent is recorded again")
-    func consentStrike() throws {
-        let clinic = EndToEndClinic()
+    @Test("consent strike needs a reason (65), then needling is refused naming consent until consent is recorded again",
+          arguments: TestStore.all)
+    func consentStrike(store: TestStore) throws {
+        let clinic = try EndToEndClinic(store: store)
         try clinic.setUp()
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
         let v = try clinic.knot(["visit", "new", "K1", "--complaint", "Calf pain", "--json"])
