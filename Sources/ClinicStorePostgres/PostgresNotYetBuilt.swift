@@ -1,5 +1,6 @@
 import Foundation
 import ClinicModel
+import PostgresNIO
 
 // The work list of the PostgreSQL store: every operation of ClinicServices' `ClinicRecordReader`
 // / `ClinicRecords` not yet built on PostgreSQL, each throwing
@@ -9,75 +10,36 @@ import ClinicModel
 // Whoever builds an operation deletes its stub here and writes it in a
 // `PostgresTransaction+<Area>.swift` file. This file is a work list, not a feature.
 extension PostgresTransaction {
-    // MARK: - referrals and imported documents (pgvisits20)
-    public func referral(id: Int64, withLetter: Bool) throws -> Referral? {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func referralID(sha256: String) throws -> Int64? {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func wasImported(sha256: String) throws -> Bool {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func referralID(letterKey: String) throws -> Int64? {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func referralVersions(setID: String) throws -> [ReferralVersion] {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func heldReferralLetter(id: Int64) throws -> HeldReferralLetter? {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func openReferralConflicts() throws -> [HeldReferralLetter] {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func referralLinkDamage() throws -> [String] {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func holdReferralLetter(_ letter: HeldReferralLetter, actor: String) throws -> Int64 {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func markReferralConflictResolved(id: Int64, referralID: Int64, actor: String) throws {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func insertReferral(_ r: Referral, actor: String, preservingID: Bool) throws -> Referral {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-    public func recordImportedDocument(sha256: String, kind: String) throws {
-        throw PostgresStoreError.notBuilt("referrals and imported documents")
-    }
-
     // MARK: - consent and precaution screens (pgvisits20)
     public func safetyInForce(_ kind: StruckSafety.Kind, id: Int64) throws -> SafetyInForce? {
         throw PostgresStoreError.notBuilt("consent and precaution screens")
     }
+    /// Built only for a patient with no struck-out consent or screen (an empty list, so a visit's
+    /// record opens); one with any is refused, never shown without them.
     public func struckSafety(patientID: Int64) throws -> [StruckSafety] {
-        throw PostgresStoreError.notBuilt("consent and precaution screens")
+        let count = try value("""
+            SELECT (SELECT count(*) FROM consent WHERE patient_id = \(patientID) AND struck_at IS NOT NULL)
+                 + (SELECT count(*) FROM precaution_screen WHERE patient_id = \(patientID) AND struck_at IS NOT NULL)
+            """, as: Int64.self, table: "consent") ?? 0
+        if count > 0 { throw PostgresStoreError.notBuilt("consent and precaution screens") }
+        return []
     }
     public func strikeSafety(_ kind: StruckSafety.Kind, id: Int64, reason: String, summary: String, at: Date, actor: String) throws -> StruckSafety {
         throw PostgresStoreError.notBuilt("consent and precaution screens")
     }
 
     // MARK: - visits, amendments and plans (pgvisits20)
+    /// Built only for a patient without outcome measures (an empty list, so the chart of a
+    /// patient filed from a letter opens); one with any is refused, never shown without them.
     public func outcomes(patientID: Int64) throws -> [RecordedOutcome] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func needlingLog(from: Date, to: Date) throws -> [NeedlingLogEntry] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
+        let count = try value("""
+            SELECT count(*) FROM outcome_measure o JOIN visit v ON v.id = o.visit_id WHERE v.patient_id = \(patientID)
+            """, as: Int64.self, table: "outcome_measure") ?? 0
+        if count > 0 { throw PostgresStoreError.notBuilt("visits, amendments and plans") }
+        return []
     }
     public func struckEntries(visitID: Int64) throws -> [StruckEntryRecord] {
         throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-    public func reviewsDue(by dueBy: LocalDate) throws -> [PlannedReview] {
-        throw PostgresStoreError.notBuilt("visits, amendments and plans")
-    }
-
-    // MARK: - audit trail (pgstore20)
-    public func trustedExportKeys() throws -> Set<String> {
-        throw PostgresStoreError.notBuilt("audit trail")
-    }
-    public func trustExportKey(_ publicKey: String, label: String) throws -> String {
-        throw PostgresStoreError.notBuilt("audit trail")
     }
 
     // MARK: - visits (pgvisits20)
