@@ -54,10 +54,14 @@ struct StoreMoveTests {
     func exportImportRoundTrip() throws {
         let postgres = try TestStore.postgres.newClinic()
         let (sqlite, records, withAudit) = try demoClinic()
-        // A new clinic on the server from the export; the server's clinic has no key that
-        // signed it, so the import is marked untrusted (in the trail, never in the records).
-        let made = try knot(["init", "--from", withAudit, "--untrusted"], db: postgres.location, as: nil)
+        // An empty clinic on the server (`knot init` without an account), then `knot import`:
+        // the server's clinic trusts no key yet, so the import is marked untrusted (in the
+        // trail, never in the records).
+        let empty = try knot(["init"], db: postgres.location, as: nil)
+        #expect(empty.status == 0, "\(empty.stdout) \(empty.stderr)")
+        let made = try knot(["import", "--untrusted", withAudit], db: postgres.location, as: nil)
         #expect(made.status == 0, "\(made.stdout) \(made.stderr)")
+        #expect(made.stdout.contains("ids and audit trail kept"), "\(made.stdout)")
         let onServer = try export(postgres.location, "pg")
         #expect(contents(onServer.records) == contents(records), "the export from PostgreSQL differs from the SQLite one")
         trailExtends(onServer.withAudit, withAudit)
