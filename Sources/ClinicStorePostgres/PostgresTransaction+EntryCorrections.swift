@@ -18,9 +18,12 @@ extension PostgresTransaction {
         }
     }
 
-    /// The entry with `id` in force on the visit, as it reads now (before an edit).
+    /// The entry with `id` in force on the visit, as it reads now (before an edit). The visit's
+    /// row is locked first, so two sessions correcting one draft are serialised (as SQLite's one
+    /// writer) and each audits the change from what the other saved.
     private func entryInForce<T>(_ kind: VisitEntryKind, id: Int64?, visitID: Int64, in list: (Visit) -> [T],
                                  id entryID: (T) -> Int64?) throws -> T {
+        try lockVisit(visitID)
         guard let id, let v = try visit(id: visitID), let found = list(v).first(where: { entryID($0) == id }) else {
             throw PostgresStoreError.notFound(entity: kind.noun, key: id.map(String.init) ?? "(new)")
         }
@@ -101,6 +104,7 @@ extension PostgresTransaction {
                             at: Date, actor: String) throws -> StruckEntry {
         let reason = try Self.strikeReason(reason)
         let at = AuditChain.truncated(at)
+        try lockVisit(visitID)
         let changed = try execute("""
             UPDATE \(unescaped: Self.table(kind)) SET struck_at = \(PGText.timestamp(at)), struck_by = \(actor), strike_reason = \(reason)
             WHERE id = \(id) AND visit_id = \(visitID) AND struck_at IS NULL
@@ -135,6 +139,11 @@ extension PostgresTransaction {
     /// Audits an edit with the fields it changed (`EntryCorrectionAudit.editDetail`).
     private func editAudit<T: Encodable>(_ kind: VisitEntryKind, id: Int64, visitID: Int64, before: T, after: T, actor: String) throws {
         try entryAudit(visitID: visitID, detail: EntryCorrectionAudit.editDetail(kind, id: id, before: before, after: after), actor: actor)
+    }
+
+    /// Locks the visit's row until the transaction ends (nothing when there is no such visit).
+    private func lockVisit(_ visitID: Int64) throws {
+        _ = try query("SELECT id FROM visit WHERE id = \(visitID) FOR UPDATE")
     }
 
     /// Bumps the visit's revision and audits a correction on it.

@@ -179,11 +179,6 @@ import ClinicTestSupport
 /// referrals and visits in the future).
 let testToday = try! LocalDate(year: 2026, month: 6, day: 30)
 
-/// The error `body` throws, if any.
-func caught<T>(_ body: () throws -> T) -> Error? {
-    do { _ = try body(); return nil } catch { return error }
-}
-
 /// A database with no practitioners yet (the demo brings its own), in a folder of its own.
 struct Clinic {
     let directory: TemporaryDirectory

@@ -84,16 +84,3 @@ struct EntryCorrectionClinic {
     /// The audit trail verifies (each event's hash over the one before).
     func auditVerifies() throws -> Bool { try session.verifyAudit().firstProblem == nil }
 }
-
-extension StorageError {
-    /// The fields named when a use case's store refused a value for a model rule.
-    var invalidFields: [String] {
-        if case .invalid(let e) = self { return e.errors.map(\.field) }
-        return []
-    }
-}
-
-/// The error a closure threw, or nil.
-func caught<T>(_ body: () throws -> T) -> Error? {
-    do { _ = try body(); return nil } catch { return error }
-}

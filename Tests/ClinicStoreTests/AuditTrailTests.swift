@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClinicTestSupport
 import SeededRandom
 import GRDB
 import ClinicModel

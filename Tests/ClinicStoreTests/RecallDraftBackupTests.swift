@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClinicTestSupport
 import GRDB
 import ClinicModel
 @testable import ClinicStore

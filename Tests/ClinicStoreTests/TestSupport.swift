@@ -94,18 +94,6 @@ extension StoreError {
     }
 }
 
-extension StorageError {
-    /// The fields named when a use case's store refused a value for a model rule.
-    var invalidFields: [String] {
-        if case .invalid(let e) = self { return e.errors.map(\.field) }
-        return []
-    }
-}
-
-/// The error a closure threw, or nil.
-func caught<T>(_ body: () throws -> T) -> Error? {
-    do { _ = try body(); return nil } catch { return error }
-}
 
 func fileBytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
