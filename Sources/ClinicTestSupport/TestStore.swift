@@ -147,7 +147,7 @@ extension TestClinicLocation {
 public enum StoreProbe {
     public static func scalar(_ location: String, _ sql: String) throws -> String? {
         guard PostgresConnectionSettings.isPostgresURL(location) else { return try SQLiteProbe.scalar(location, sql) }
-        return try onServer(location) { connection, logger in
+        return try connected(location) { connection, logger in
             let rows = try connection.query(PostgresQuery(unsafeSQL: "SELECT (\(sql))::text"), logger: logger).wait().rows
             return try rows.first?.decode(String?.self) ?? nil
         }
@@ -165,20 +165,9 @@ public enum StoreProbe {
                 """, [location, sql])
             return
         }
-        try onServer(location) { connection, logger in
+        try connected(location) { connection, logger in
             _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
         }
-    }
-
-    private static func onServer<T>(_ location: String, _ body: (PostgresConnection, Logger) throws -> T) throws -> T {
-        let settings = try PostgresConnectionSettings.parse(location)
-        let password = try PostgresPassFile.password(for: settings, environment: ProcessInfo.processInfo.environment)
-        let configuration = try PostgresConnector.configuration(for: settings, password: password)
-        let logger = Logger(label: "knot.tests.probe")
-        let connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
-                                                        id: 0, logger: logger).wait()
-        defer { _ = try? connection.close().wait() }
-        return try body(connection, logger)
     }
 
     /// Runs statements straight on a clinic database, behind Knot's back, as its owner (what a
@@ -201,6 +190,20 @@ public enum StoreProbe {
             let json = String(decoding: try JSONEncoder().encode(statements), as: UTF8.self)
             return try SQLiteProbe.python(script, [location, json]).trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        return try connected(location) { connection, logger in
+            do {
+                _ = try connection.query("BEGIN", logger: logger).wait()
+                for statement in statements { _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait() }
+                _ = try connection.query("COMMIT", logger: logger).wait()
+                return "ok"
+            } catch let error as PSQLError {
+                return error.serverInfo?[.message] ?? "\(error)"
+            }
+        }
+    }
+
+    /// `body` on a new connection to the clinic database at a `postgres://` location, closed after.
+    private static func connected<T>(_ location: String, _ body: (PostgresConnection, Logger) throws -> T) throws -> T {
         let settings = try PostgresConnectionSettings.parse(location)
         let password = try PostgresPassFile.password(for: settings, environment: ProcessInfo.processInfo.environment)
         let configuration = try PostgresConnector.configuration(for: settings, password: password)
@@ -208,13 +211,6 @@ public enum StoreProbe {
         let connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
                                                         id: 0, logger: logger).wait()
         defer { _ = try? connection.close().wait() }
-        do {
-            _ = try connection.query("BEGIN", logger: logger).wait()
-            for statement in statements { _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait() }
-            _ = try connection.query("COMMIT", logger: logger).wait()
-            return "ok"
-        } catch let error as PSQLError {
-            return error.serverInfo?[.message] ?? "\(error)"
-        }
+        return try body(connection, logger)
     }
 }

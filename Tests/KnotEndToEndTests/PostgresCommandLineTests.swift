@@ -107,7 +107,7 @@ struct PostgresCommandLineTests {
         return path
     }
 
-    @Test("a folder of Knot, CDA and FHIR letters filed, again a no-op; referral list/show, the needling log, the recall list, check and trust: the same on both stores",
+    @Test("a folder of Knot, CDA and FHIR letters filed, again a no-op; referral list/show, a held letter filed, the needling log, the recall list, check and trust: the same on both stores",
           arguments: TestStore.all)
     func lettersNeedlingRecallOnEitherStore(store: TestStore) throws {
         let clinic = try EndToEndClinic(store: store)
@@ -158,6 +158,28 @@ struct PostgresCommandLineTests {
         #expect(recall.status == 0, "\(recall.stderr)")
         #expect(recall.stdout.contains("\"K1\"") && recall.stdout.contains("\"dueInDays\" : 7"), "\(recall.stdout)")
         #expect(try clinic.knot(["reviews"]).stdout.contains("No reviews due by"))
+
+        // A letter for someone who may be K1 is held, not filed, until a person files it.
+        let doubtful = clinic.home.file("joanna-smith.xml")
+        try Data("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <referral xmlns="urn:knot:referral:1" version="1">
+              <referrer><name>Dr Ann Lee</name><organisation>Harbour GP</organisation></referrer>
+              <date>2026-11-01</date>
+              <patient><givenNames>Joanna</givenNames><familyName>Smith</familyName><dateOfBirth>1980-05-17</dateOfBirth></patient>
+              <reason>Calf pain for six weeks, please assess and treat.</reason>
+            </referral>
+            """.utf8).write(to: URL(fileURLWithPath: doubtful))
+        let held = try clinic.knot(["import", doubtful])
+        #expect(held.stdout.contains("doubtful") || held.stderr.contains("doubtful"), "\(held.stdout)\n\(held.stderr)")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM referral") == "3", "nothing filed on a doubtful match")
+        let waiting = try clinic.knot(["referral", "conflicts"])
+        #expect(waiting.status == 0 && waiting.stdout.contains("#1 joanna-smith.xml") && waiting.stdout.contains("candidate: K1"),
+                "\(waiting.stdout)\n\(waiting.stderr)")
+        let resolved = try clinic.knot(["referral", "resolve", "1", "--patient", "K1"])
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        #expect(try clinic.knot(["referral", "conflicts"]).stdout.contains("No letters are waiting"))
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM referral r JOIN patient p ON p.id = r.patient_id WHERE p.record_number = 'K1'") == "1")
 
         let check = try clinic.knot(["check"])
         #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
