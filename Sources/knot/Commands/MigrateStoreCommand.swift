@@ -9,9 +9,11 @@ struct MigrateStoreCommand: ParsableCommand {
         discussion: """
         An administrator's command. The clinic is exported to a private scratch file (--scratch, \
         default $TMPDIR; deleted afterwards) and imported into the target in one transaction, whose \
-        audit trail (the same events and hashes) is verified before it commits: the target holds the \
-        whole clinic or nothing. A target that already holds a clinic is refused (exit 73), as is an \
-        SQLite path where a file already is. The current database is only read (it records the export \
+        audit trail (the same events and hashes) is checked link by link before it commits and \
+        verified as `knot audit verify` does after: the target holds the whole clinic or nothing. \
+        Refused, creating nothing: a target that already holds a clinic (exit 73), an SQLite path \
+        where a file already is (exit 73), records changed outside Knot since their audited write \
+        (exit 65; see `knot audit verify`). The current database is only read (it records the export \
         in its audit trail) and stays in use until you point --database or KNOT_DATABASE at the new one.
           knot migrate-store --to 'postgres://knot@db.example/clinic?passfile=/etc/knot/pgpass'
           knot --database 'postgres://knot@db.example/clinic' migrate-store --to /srv/knot/clinic.sqlite
