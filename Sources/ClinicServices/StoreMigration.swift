@@ -47,8 +47,10 @@ public enum StoreMigrationProgress: Sendable, Equatable {
 extension ClinicSession {
     /// Moves the whole clinic from this session's store to an empty one at `location` (an SQLite
     /// path or a `postgres://` URL), keeping ids and the audit trail (the same hashes), in one
-    /// step: a whole-clinic export to a private scratch file, imported into the target in one
-    /// transaction whose audit trail is verified before it commits.
+    /// step: a whole-clinic export to a private scratch file (one consistent snapshot), imported
+    /// into the target in one transaction whose audit trail is checked link by link before it
+    /// commits and verified (with SQLite's keyed seals) after. What is written to the current
+    /// store after the snapshot is not moved: the clinic moves while nobody works.
     ///
     /// Refused, creating nothing, when the target already holds a clinic (`NewClinicTarget`).
     /// Nothing half-written on failure: the import is one transaction (rolled back), a new SQLite
@@ -60,7 +62,7 @@ extension ClinicSession {
     /// - Parameters:
     ///   - location: where the clinic goes.
     ///   - scratchFolder: where the private export is made (a new 0700 folder inside it, removed
-    ///     afterwards); it needs room for one export of the clinic.
+    ///     afterwards, unless the process is killed midway); it needs room for one export.
     ///   - progress: told, on this thread, how far the move is.
     public func migrateStore(to location: String, scratchFolder: String = NSTemporaryDirectory(),
                              progress: ((StoreMigrationProgress) -> Void)? = nil) throws -> StoreMigrationSummary {

@@ -14,7 +14,8 @@ struct MigrateStoreCommand: ParsableCommand {
         Refused, creating nothing: a target that already holds a clinic (exit 73), an SQLite path \
         where a file already is (exit 73), records changed outside Knot since their audited write \
         (exit 65; see `knot audit verify`). The current database is only read (it records the export \
-        in its audit trail) and stays in use until you point --database or KNOT_DATABASE at the new one.
+        in its audit trail) and stays in use until you point --database or KNOT_DATABASE at the new one: \
+        what is written to it after the move began is not moved, so move the clinic while nobody works.
           knot migrate-store --to 'postgres://knot@db.example/clinic?passfile=/etc/knot/pgpass'
           knot --database 'postgres://knot@db.example/clinic' migrate-store --to /srv/knot/clinic.sqlite
         Passwords come from PGPASSFILE or a passfile in the URL, never the command line.
