@@ -54,14 +54,10 @@ struct StoreMoveTests {
     func exportImportRoundTrip() throws {
         let postgres = try TestStore.postgres.newClinic()
         let (sqlite, records, withAudit) = try demoClinic()
-        // An empty clinic on the server (`knot init` without an account), then `knot import`:
-        // the server's clinic trusts no key yet, so the import is marked untrusted (in the
-        // trail, never in the records).
-        let empty = try knot(["init"], db: postgres.location, as: nil)
-        #expect(empty.status == 0, "\(empty.stdout) \(empty.stderr)")
-        let made = try knot(["import", "--untrusted", withAudit], db: postgres.location, as: nil)
+        // A new clinic on the server from the export; the server's clinic trusts no key yet,
+        // so the import is marked untrusted (in the trail, never in the records).
+        let made = try knot(["init", "--from", withAudit, "--untrusted"], db: postgres.location, as: nil)
         #expect(made.status == 0, "\(made.stdout) \(made.stderr)")
-        #expect(made.stdout.contains("ids and audit trail kept"), "\(made.stdout)")
         let onServer = try export(postgres.location, "pg")
         #expect(contents(onServer.records) == contents(records), "the export from PostgreSQL differs from the SQLite one")
         trailExtends(onServer.withAudit, withAudit)
@@ -77,6 +73,24 @@ struct StoreMoveTests {
         trailExtends(onFile.withAudit, onServer.withAudit)
         #expect(try knot(["audit", "verify"], db: back).status == 0)
         _ = sqlite
+    }
+
+    @Test("knot import of a clinic export into a PostgreSQL clinic already running: merged in with new ids, the trail verifying")
+    func importIntoRunningClinic() throws {
+        let postgres = try TestStore.postgres.newClinic()
+        let (_, _, withAudit) = try demoClinic()
+        #expect(try knot(["init", "--handle", "amy", "--name", "Amy Physio"], db: postgres.location, as: nil).status == 0)
+        #expect(try knot(["patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1"],
+                         db: postgres.location, as: "amy").status == 0)
+        let merged = try knot(["import", "--untrusted", withAudit], db: postgres.location, as: "amy")
+        #expect(merged.status == 0, "\(merged.stdout) \(merged.stderr)")
+        #expect(merged.stdout.contains("50 patient(s)") && merged.stdout.contains("merged with new ids"), "\(merged.stdout)")
+        #expect(try StoreProbe.scalar(postgres.location, "SELECT count(*) FROM patient") == "51")
+        let verify = try knot(["audit", "verify"], db: postgres.location, as: "amy")
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        // A second import of the same file is a no-op.
+        let again = try knot(["import", "--untrusted", withAudit], db: postgres.location, as: "amy")
+        #expect(again.status == 0 && again.stdout.contains("skipped"), "\(again.stdout) \(again.stderr)")
     }
 
     @Test("knot migrate-store --to: SQLite to PostgreSQL and back, the same clinic and the same trail, verifying; patient show and check work there")
