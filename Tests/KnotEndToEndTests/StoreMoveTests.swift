@@ -50,7 +50,7 @@ struct StoreMoveTests {
         #expect(b.hasPrefix(String(a[..<end.lowerBound])), "the moved trail does not begin with the original one")
     }
 
-    @Test("SQLite → export → import into PostgreSQL → export: byte-identical; and back from PostgreSQL to SQLite")
+    @Test("SQLite → export → a new clinic on PostgreSQL from it (init --from) → export: byte-identical; and back from PostgreSQL to SQLite")
     func exportImportRoundTrip() throws {
         let postgres = try TestStore.postgres.newClinic()
         let (sqlite, records, withAudit) = try demoClinic()
