@@ -3,7 +3,7 @@ import ClinicModel
 import PostgresNIO
 
 /// Visits on PostgreSQL, as the SQLite store keeps them (Sources/ClinicStore/Visits.swift): the
-/// header, its revision, signing, needling entries and needles removed, with the same audit
+/// header, its revision, the impression, signing and needles removed, with the same audit
 /// events, so the hash chain is the same for the same consultation.
 ///
 /// The entries (findings, treatments, needling, outcome measures) are added and read in

@@ -176,4 +176,33 @@ struct DraftEntryCorrectionTests {
         #expect(needle.kind == .needling && needle.id == v.needling[0].id!)
         #expect(throws: ServiceError.self) { try d.session.draftEntry(visitID: d.visitID, section: .treatments, number: 2) }
     }
+
+    @Test("the same corrections make the same audit events on both stores (actor, action, entity, patient, detail)")
+    func theSameCorrectionsAuditAlikeOnBothStores() throws {
+        func script(_ store: TestStore) throws -> [String] {
+            let d = try Draft(store)
+            let v = try d.visit
+            var tp = v.triggerPoints[0]
+            tp.tenderness = NPRS(unchecked: 4)
+            tp.notes = "medial border"
+            _ = try d.session.editTriggerPoint(visitID: d.visitID, tp)
+            var treatment = v.treatments[0]
+            treatment.holdTime = Seconds(unchecked: 90)
+            _ = try d.session.editTreatment(visitID: d.visitID, treatment)
+            _ = try d.session.addOutcome(visitID: d.visitID, try OutcomeMeasure(scale: .ndi, items: Array(repeating: 1, count: 10)))
+            _ = try d.session.strikeOutcome(visitID: d.visitID, number: 1, reason: "wrong scale")
+            _ = try d.session.strikeEntry(visitID: d.visitID, kind: .biomechanical, id: v.biomechanics[0].id!, reason: "other side")
+            _ = try d.session.strikeSafety(.screen, id: 1, reason: "answered for another patient")
+            #expect(try d.clinic.auditVerifies())
+            return try d.session.database.read { try $0.auditLog(patientID: nil, limit: 1000) }.map { r in
+                let e = r.event
+                return [e.actor, e.action.rawValue, e.entity, e.entityID.map(String.init) ?? "-", e.patientID.map(String.init) ?? "-",
+                        e.detail ?? "-"].joined(separator: " | ")
+            }
+        }
+        let postgres = try script(.postgres)
+        let sqlite = try script(.sqlite)
+        #expect(postgres == sqlite)
+        #expect(sqlite.contains { $0.contains("struck out precaution screen 1 (recorded ") })
+    }
 }
