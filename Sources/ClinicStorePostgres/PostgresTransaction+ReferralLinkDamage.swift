@@ -7,7 +7,7 @@ import PostgresNIO
 /// and update (`visit_referral_same_patient`, PGMigration+Rules.swift).
 extension PostgresTransaction {
     /// Visits linked to a referral of another patient (possible only where the trigger was
-    /// dropped or disabled), and the safety trigger when it is missing or disabled.
+    /// dropped or disabled), and the safety trigger when it is missing.
     public func referralLinkDamage() throws -> [String] {
         var problems = try query("""
             SELECT v.id, r.id, vp.record_number, rp.record_number
@@ -18,15 +18,12 @@ extension PostgresTransaction {
             let (visit, referral, own, other) = try decode(row, (Int64, Int64, String, String).self, table: "visit")
             return "visit \(visit) (patient \(own)) is linked to referral \(referral) of another patient (\(other))"
         }
+        // A disabled one is named by the store's integrity check, with every other disabled trigger.
         let name = "visit_referral_same_patient"
-        let enabled = try value("""
-            SELECT t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-            WHERE c.oid = 'visit'::regclass AND t.tgname = \(name) AND NOT t.tgisinternal
-            """, as: String.self, table: "pg_trigger")
-        switch enabled {
-        case nil: problems.append("the safety trigger \(name) is missing (a visit could be linked to another patient's referral)")
-        case "D": problems.append("the safety trigger \(name) is disabled (a visit could be linked to another patient's referral)")
-        default: break
+        if try value("""
+            SELECT 1 FROM pg_trigger t WHERE t.tgrelid = 'visit'::regclass AND t.tgname = \(name) AND NOT t.tgisinternal
+            """, as: Int32.self, table: "pg_trigger") == nil {
+            problems.append("the safety trigger \(name) is missing (a visit could be linked to another patient's referral)")
         }
         return problems
     }

@@ -230,6 +230,12 @@ struct ReferralMatchingTests {
         let other = try s.addPatient(Patient(recordNumber: "", givenNames: "Tom", familyName: "Hart", dateOfBirth: try LocalDate(parsing: "1970-01-01")))
         let visit = try s.newVisit(patientKey: other.recordNumber, complaint: "Neck", pain: PainScores())
         #expect(try s.check().ok)
+        if store == .postgres {
+            // A disabled trigger guards nothing either.
+            #expect(try StoreProbe.run(clinic.location, ["ALTER TABLE visit DISABLE TRIGGER visit_referral_same_patient"]) == "ok")
+            let disabled = try s.check().integrityProblems
+            #expect(disabled.count == 1 && disabled[0].contains("trigger visit_referral_same_patient on visit is disabled"), "\(disabled)")
+        }
         // Behind Knot's back: the safety trigger(s) dropped, then a visit linked to another patient's referral.
         let drop = store == .sqlite
             ? ["DROP TRIGGER visit_referral_same_patient_update", "DROP TRIGGER visit_referral_same_patient_insert"]
