@@ -164,10 +164,18 @@ public struct ClinicKeyInfo: Sendable, Codable, Equatable {
     public var publicSigningKey: String?
     /// Where the keyed chain starts (nil until the first writable open with the key).
     public var keyedFrom: Int64?
+    /// Why this clinic has no key file at all (a clinic on PostgreSQL); nil where it should have one.
+    public var noKeyBecause: String?
 
     /// What `knot clinic key` shows, from its parts.
     public init(clinicID: String?, keyPath: String?, keyPresent: Bool, publicSigningKey: String?, keyedFrom: Int64?) {
         self.clinicID = clinicID; self.keyPath = keyPath; self.keyPresent = keyPresent
         self.publicSigningKey = publicSigningKey; self.keyedFrom = keyedFrom
+    }
+
+    /// A clinic that keeps no key file, and why (`knot clinic key` says so instead of "missing").
+    public init(clinicID: String?, noKeyBecause: String) {
+        self.init(clinicID: clinicID, keyPath: nil, keyPresent: false, publicSigningKey: nil, keyedFrom: nil)
+        self.noKeyBecause = noKeyBecause
     }
 }

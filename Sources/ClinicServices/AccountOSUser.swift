@@ -1,5 +1,6 @@
 import Foundation
 import ClinicModel
+internal import ClinicStorePostgres
 
 /// The operating-system login Knot runs as (the effective user, from the password database;
 /// never `$USER`, which anyone may set).
@@ -65,8 +66,9 @@ extension ClinicSession {
     /// run Knot on the file may claim with `--practitioner`.
     func unboundAccountWarnings() throws -> [String] {
         let bound = try Self.osUsers(database)
+        let place = PostgresConnectionSettings.isPostgresURL(database.path) ? "with this database's URL and password" : "on this file"
         return try database.read { try $0.practitioners() }.filter { $0.isActive && bound[$0.handle] == nil }.map {
-            "account '\($0.handle)' is not bound to an operating-system user: anyone who can run knot on this file may work as it"
+            "account '\($0.handle)' is not bound to an operating-system user: anyone who can run knot \(place) may work as it"
                 + " (knot practitioner set \($0.handle) --os-user LOGIN; see the README's deployment section)"
         }
     }

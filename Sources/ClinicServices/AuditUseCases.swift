@@ -66,9 +66,11 @@ extension ClinicSession {
         guard let key = afterLabel ?? candidates.first(where: { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }) else {
             throw ServiceError.input("\(path): no public signing key in it (64 hex digits, as `knot clinic key` prints)")
         }
-        let file = try database.read { tx in try tx.trustExportKey(key, label: (path as NSString).lastPathComponent) }
-        try database.write { tx in
+        // One write: on PostgreSQL the key is listed in the database, with its audit event or not at all.
+        let file = try database.write { tx in
+            let file = try tx.trustExportKey(key, label: (path as NSString).lastPathComponent)
             _ = try tx.appendAudit(AuditEvent(actor: actor, action: .update, entity: "clinic", detail: "trusted signing key \(key.prefix(16))"))
+            return file
         }
         return (key.lowercased(), file)
     }

@@ -82,6 +82,8 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
     case retentionReport
     /// Import a whole-clinic export (signed visits, accounts, an audit trail).
     case importClinicExport
+    /// Move the whole clinic to another store (`knot migrate-store --to`).
+    case moveClinic
 
     /// Who may do what: the one table (a switch, so that a new action cannot be left out).
     /// A user may act when they hold any of the listed roles.
@@ -107,7 +109,7 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .keepFormDrafts, .verifyAudit, .checkDatabase, .anchorAudit: return everyone
         case .showClinicKey: return clinicalOrAdmin
         case .readAuditLog, .exportRecords, .backup: return clinicalOrAdmin
-        case .restore, .retentionReport, .importClinicExport, .trustClinicKey: return admin
+        case .restore, .retentionReport, .importClinicExport, .trustClinicKey, .moveClinic: return admin
         }
     }
 
@@ -159,6 +161,7 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .restore: "restore a backup"
         case .retentionReport: "see the retention report"
         case .importClinicExport: "import a clinic export"
+        case .moveClinic: "move the clinic to another store"
         }
     }
 }

@@ -44,7 +44,9 @@ final class ExportWorkerFailure: @unchecked Sendable {
 extension ClinicSession {
     /// Streams the clinic (or one patient, or those changed since a date) to an XML file (0600),
     /// one patient at a time so memory stays flat; validates what it wrote; deterministic bytes.
-    public func export(to path: String, patientKey: String? = nil, since: LocalDate? = nil, includeAudit: Bool = true) throws -> ExportSummary {
+    /// `progress` is told, on this thread, the patients read so far and how many there are.
+    public func export(to path: String, patientKey: String? = nil, since: LocalDate? = nil, includeAudit: Bool = true,
+                       progress: ((_ done: Int, _ of: Int) -> Void)? = nil) throws -> ExportSummary {
         try authorize(.exportRecords)
         if FileManager.default.fileExists(atPath: path) {
             throw ServiceError.input("\(path) already exists; choose a new file (exports never overwrite)")
@@ -117,6 +119,7 @@ extension ClinicSession {
                         summary.patients += 1
                         summary.visits += record.visits.count
                         try hand(.patient(record))
+                        progress?(summary.patients, ids.count)
                     }
                     if includeAudit && patientKey == nil && since == nil {
                         try tx.forEachAudit { r in
@@ -205,8 +208,17 @@ extension ClinicSession {
     /// still matches the digest it was exported with (`ExportOriginCheck`): a record that does
     /// not is refused, naming it, unless `untrusted` (`--untrusted`), which imports the export
     /// and marks its patients and visits as untrusted in the chart.
+    ///
+    /// `intoEmptyOnly` refuses, writing nothing, unless the database is empty when the import's
+    /// transaction starts (a move keeps ids and the trail, never merges); `progress` is told, on
+    /// this thread, the patients written so far; `beforeCommit` checks what the transaction wrote
+    /// (throwing rolls all of it back); `originRefusalHint` ends the refusal of records without
+    /// their audited origin (what the user may do instead).
     func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool, provenance: String? = nil,
-                       untrusted: Bool = false) throws -> ImportOutcome {
+                       untrusted: Bool = false, intoEmptyOnly: Bool = false,
+                       progress: ((_ patients: Int) -> Void)? = nil,
+                       beforeCommit: ((any ClinicRecords, ImportOutcome) throws -> Void)? = nil,
+                       originRefusalHint: String = " (import it with --untrusted to keep it, marked as untrusted)") throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
         var origins = ExportOriginCheck()
         let header = reader.header
@@ -247,6 +259,9 @@ extension ClinicSession {
             previousCache = try outer.pageCacheSetting()
             try outer.setPageCache(-Self.importPageCacheKiB)
             let keepIDs = try outer.isEmptyClinic()
+            if intoEmptyOnly && !keepIDs {
+                throw StorageError.cannotOpen(path: database.path, reason: "it holds a clinic now (accounts, patients or audit events were added meanwhile); nothing was imported")
+            }
             let tx = keepIDs ? outer.withoutRowAudit() : outer
             var practitionerMap: [Int64: Int64] = [:]
             var conflicts: [String] = []
@@ -278,6 +293,7 @@ extension ClinicSession {
                     outcome.patients += 1
                     outcome.visits += record.visits.count
                     outcome.referrals += record.referrals.count
+                    progress?(outcome.patients)
                 case .audit(let entry):
                     origins.add(entry.event)
                     if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
@@ -310,7 +326,7 @@ extension ClinicSession {
                 let named = originProblems.prefix(10).joined(separator: "; ") + (originProblems.count > 10 ? "; and \(originProblems.count - 10) more" : "")
                 guard untrusted else {
                     throw ServiceError.input("the export's records do not all have their audited origin: \(named); nothing was imported"
-                                             + " (import it with --untrusted to keep it, marked as untrusted)")
+                                             + originRefusalHint)
                 }
                 outcome.warnings += originProblems.prefix(10)
                 let why = "\(originProblems.count) record(s) without their audited origin, imported with --untrusted"
@@ -333,6 +349,7 @@ extension ClinicSession {
             outcome.detail = "\(outcome.patients) patient(s), \(outcome.visits) visit(s), \(outcome.referrals) referral(s)"
                 + (keepIDs ? "; ids and audit trail kept" : "; merged with new ids")
             if dryRun { throw DryRun(outcome: outcome) }
+            try beforeCommit?(outer, outcome)
             return outcome
         }
     }

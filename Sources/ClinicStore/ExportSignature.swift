@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import ClinicModel
 
 /// The detached Ed25519 signature of a clinic export, kept beside it as `EXPORT.sig`.
 ///
@@ -97,9 +98,8 @@ extension StoreTransaction {
 
     /// Adds a public signing key (64 hex digits) to the keys this clinic trusts; returns the file.
     public func trustExportKey(_ publicKey: String, label: String) throws -> String {
-        let hex = publicKey.lowercased()
-        guard hex.count == 64, let bytes = ClinicKey.unhex(hex), (try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)) != nil else {
-            throw StoreError.constraint(message: "'\(publicKey)' is not a public signing key (64 hex digits, as `knot clinic key` prints)")
+        guard let hex = ExportSigningKey.normalized(publicKey) else {
+            throw StoreError.constraint(message: ExportSigningKey.refusal(publicKey))
         }
         guard let file = trustedKeysFile else {
             throw StoreError.constraint(message: "this database has no clinic key yet (an older Knot left it): open it once for writing first")

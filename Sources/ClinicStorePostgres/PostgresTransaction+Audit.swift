@@ -176,7 +176,11 @@ extension PostgresTransaction {
     /// The clinic's identity; no key on PostgreSQL (the server's roles guard the rows instead).
     public func clinicKeyInfo() throws -> ClinicKeyInfo {
         let id = try value("SELECT clinic_id FROM clinic_identity WHERE singleton = 1", as: String.self, table: "clinic_identity")
-        return ClinicKeyInfo(clinicID: id, keyPath: nil, keyPresent: false, publicSigningKey: nil, keyedFrom: nil)
+        return ClinicKeyInfo(clinicID: id, noKeyBecause: """
+            a clinic on PostgreSQL has no key file: the server's roles guard the audit trail and the rows \
+            (docs/postgres-app-role.sql), its exports are not signed, and the other clinics' keys it trusts \
+            (`knot clinic trust`) are listed in the database
+            """)
     }
 
     /// Nil: exports from a PostgreSQL clinic are not signed yet (no clinic key here).

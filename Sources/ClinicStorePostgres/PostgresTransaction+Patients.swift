@@ -234,12 +234,12 @@ extension PostgresTransaction {
             """, as: Int64.self, table: "patient")
     }
 
-    private static let summaryColumns = """
+    static let summaryColumns = """
         p.id, p.record_number, p.given_names, p.family_name, p.date_of_birth, p.phone, p.archived,
           (SELECT count(*) FROM patient_alert a WHERE a.patient_id = p.id AND a.status <> 'dismissed')
         """
 
-    private func summary(_ row: PostgresRow) throws -> PatientSummary {
+    func summary(_ row: PostgresRow) throws -> PatientSummary {
         let (id, record, given, family, born, phone, archived, alerts) = try decode(
             row, (Int64, String, String, String, String, String?, Int16, Int64).self, table: "patient")
         return PatientSummary(id: id, recordNumber: record, givenNames: given, familyName: family,

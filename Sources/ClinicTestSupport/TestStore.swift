@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import ClinicServices
+import ClinicStore
 import ClinicStorePostgres
 import PostgresNIO
 
@@ -126,13 +128,26 @@ public final class TestClinicLocation: @unchecked Sendable {
     }
 }
 
+extension TestClinicLocation {
+    /// A maintenance session on this location (every action allowed, its audit events naming
+    /// `actor`; the clinic created when there is none yet): a test's records team at work, on
+    /// either store, as `ClinicSession.maintenance(database: ClinicDatabase(path:), …)` is on SQLite.
+    public func maintenanceSession(actor: String = "records") throws -> ClinicSession {
+        let database: any ClinicRecordStore = switch store {
+        case .sqlite: try ClinicDatabase(path: location)
+        case .postgres: try PostgresRecordStore(url: location, create: true)
+        }
+        return ClinicSession.maintenance(database: database, actor: actor)
+    }
+}
+
 /// One value read straight from a clinic database, whichever store keeps it (what a test
 /// checks behind Knot's back): `SQLiteProbe.scalar` for a file, a query on the server for a
 /// `postgres://` location. `sql` is one scalar SELECT valid on both (count(*), a column).
 public enum StoreProbe {
     public static func scalar(_ location: String, _ sql: String) throws -> String? {
         guard PostgresConnectionSettings.isPostgresURL(location) else { return try SQLiteProbe.scalar(location, sql) }
-        return try onServer(location) { connection, logger in
+        return try connected(location) { connection, logger in
             let rows = try connection.query(PostgresQuery(unsafeSQL: "SELECT (\(sql))::text"), logger: logger).wait().rows
             return try rows.first?.decode(String?.self) ?? nil
         }
@@ -150,12 +165,45 @@ public enum StoreProbe {
                 """, [location, sql])
             return
         }
-        try onServer(location) { connection, logger in
+        try connected(location) { connection, logger in
             _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
         }
     }
 
-    private static func onServer<T>(_ location: String, _ body: (PostgresConnection, Logger) throws -> T) throws -> T {
+    /// Runs statements straight on a clinic database, behind Knot's back, as its owner (what a
+    /// test does to damage a clinic, or to see the schema refuse a write whatever writes it):
+    /// "ok", or the database's refusal in its words. Each statement is one command valid on
+    /// that store; they run in order, in one transaction, up to the first refused.
+    public static func run(_ location: String, _ statements: [String]) throws -> String {
+        guard PostgresConnectionSettings.isPostgresURL(location) else {
+            let script = """
+            import sqlite3, sys, json
+            c = sqlite3.connect(sys.argv[1])
+            try:
+                for statement in json.loads(sys.argv[2]):
+                    c.execute(statement)
+                c.commit()
+                print("ok")
+            except sqlite3.DatabaseError as e:
+                print(e)
+            """
+            let json = String(decoding: try JSONEncoder().encode(statements), as: UTF8.self)
+            return try SQLiteProbe.python(script, [location, json]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return try connected(location) { connection, logger in
+            do {
+                _ = try connection.query("BEGIN", logger: logger).wait()
+                for statement in statements { _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait() }
+                _ = try connection.query("COMMIT", logger: logger).wait()
+                return "ok"
+            } catch let error as PSQLError {
+                return error.serverInfo?[.message] ?? "\(error)"
+            }
+        }
+    }
+
+    /// `body` on a new connection to the clinic database at a `postgres://` location, closed after.
+    private static func connected<T>(_ location: String, _ body: (PostgresConnection, Logger) throws -> T) throws -> T {
         let settings = try PostgresConnectionSettings.parse(location)
         let password = try PostgresPassFile.password(for: settings, environment: ProcessInfo.processInfo.environment)
         let configuration = try PostgresConnector.configuration(for: settings, password: password)

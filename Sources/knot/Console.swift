@@ -16,14 +16,21 @@ enum Console {
     /// escaped (`\u{009B}`), so that nothing in it can act on the terminal.
     static func writeVerbatim(_ data: Data, terminal: Bool = isatty(1) == 1) {
         if terminal {
-            FileHandle.standardOutput.write(Data(sanitizedForTerminal(String(decoding: data, as: UTF8.self), keepingLineBreaks: true, as: .escape).utf8))
+            out(Data(sanitizedForTerminal(String(decoding: data, as: UTF8.self), keepingLineBreaks: true, as: .escape).utf8))
         } else {
-            FileHandle.standardOutput.write(data)
+            out(data)
         }
     }
 
     static func print(_ text: String = "") {
-        FileHandle.standardOutput.write(Data((safe(text) + "\n").utf8))
+        out(Data((safe(text) + "\n").utf8))
+    }
+
+    /// Writes to standard output. When the reader has gone (`knot check | head`: EPIPE, as
+    /// SIGPIPE is ignored once the PostgreSQL driver's event loop runs), Knot stops there with
+    /// exit 74 instead of trapping in Foundation's non-throwing `write`.
+    static func out(_ data: Data) {
+        do { try FileHandle.standardOutput.write(contentsOf: data) } catch { exit(74) }
     }
 
     static func warn(_ text: String) {
@@ -39,8 +46,8 @@ enum Console {
             try c.encode(isoFormatter.string(from: date))
         }
         let data = try e.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        out(data)
+        out(Data("\n".utf8))
     }
 
     nonisolated(unsafe) static let isoFormatter: ISO8601DateFormatter = {

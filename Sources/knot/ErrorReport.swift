@@ -52,7 +52,7 @@ enum ErrorReport {
         case let e as ValidationErrors: return e.kind == .badValue ? .badInput : .refused
         case let e as ClinicModel.ValidationError: return e.kind == .badValue ? .badInput : .refused
         case is PossibleDuplicatePatient: return .refused
-        case is AmendmentError, is NewClinicRefused, is LetterTemplateRefused: return .badInput
+        case is AmendmentError, is NewClinicRefused, is LetterTemplateRefused, is StoreMoveRefused: return .badInput
         case let e as FileWriteError: return e.cannotCreate ? .cannotCreate : .io
         case let e as KnotCommandError: return e.status
         case is UsageError: return .usage
@@ -87,7 +87,7 @@ enum ErrorReport {
     /// Whether the error is one of Knot's own (the argument parser reports the rest).
     static func isKnotError(_ error: Error) -> Bool {
         switch error {
-        case is StorageError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is NewClinicRefused, is FileWriteError, is LetterTemplateRefused: return true
+        case is StorageError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is NewClinicRefused, is FileWriteError, is LetterTemplateRefused, is StoreMoveRefused: return true
         default:
             #if canImport(ClinicXML)
             if error is ClinicXMLError || error is ClinicXMLErrors { return true }

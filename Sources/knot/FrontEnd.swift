@@ -38,5 +38,5 @@ enum FrontEnd {
 let extraSubcommands: [any ParsableCommand.Type] = [
     ImportCommand.self, ExportCommand.self, PlanCommand.self, ReviewsCommand.self, BackupCommand.self, RestoreCommand.self,
     CheckCommand.self, RetentionCommand.self, ReferralCommand.self, ClinicCommand.self, TemplateCommand.self,
-    OutcomeCommand.self,
+    OutcomeCommand.self, MigrateStoreCommand.self,
 ]

@@ -6,14 +6,12 @@ import ClinicStore
 import ClinicTestSupport
 
 /// Importing FHIR R4 referrals on a real temporary database: filed with format fhir, alerts
-/// proposed, the same letter skipped, and a doubtful match held and filed by a person.
+/// proposed, the same letter skipped, and a doubtful match held and filed by a person; on
+/// every store (`TestStore.all`).
 @Suite("Importing FHIR referrals")
 struct FHIRReferralImportTests {
     let dir = TemporaryDirectory(prefix: "knot-fhir")
 
-    func session() throws -> ClinicSession {
-        ClinicSession.maintenance(database: try ClinicDatabase(path: dir.file("clinic.sqlite")), actor: "records")
-    }
 
     /// A file of Import/, copied into the test's folder.
     func example(_ name: String, replacing: [(String, String)] = []) throws -> String {
@@ -25,9 +23,10 @@ struct FHIRReferralImportTests {
         return path
     }
 
-    @Test("the AU bundle makes a patient, a fhir referral with five sessions, and two proposed alerts; again it is skipped")
-    func importsAndSkipsTheSameLetter() throws {
-        let s = try session()
+    @Test("the AU bundle makes a patient, a fhir referral with five sessions, and two proposed alerts; again it is skipped", arguments: TestStore.all)
+    func importsAndSkipsTheSameLetter(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         let path = try example("fhir-au-erequesting-bundle.xml")
         let outcome = s.importFile(path)
         #expect(outcome.status == .created, "\(outcome.detail)")
@@ -48,9 +47,10 @@ struct FHIRReferralImportTests {
         #expect(again.status == .skipped, "\(again.detail)")
     }
 
-    @Test("a FHIR letter whose IHI differs from the patient on file is held, and filed by a person as format fhir")
-    func heldAndResolved() throws {
-        let s = try session()
+    @Test("a FHIR letter whose IHI differs from the patient on file is held, and filed by a person as format fhir", arguments: TestStore.all)
+    func heldAndResolved(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         var p = Patient(recordNumber: "", givenNames: "Graham Lars", familyName: "Pettersen", dateOfBirth: try LocalDate(parsing: "1958-03-14"))
         p.identifiers = [PatientIdentifier(system: .ihi, value: "8003608000000000")]
         _ = try s.addPatient(p)
@@ -65,9 +65,10 @@ struct FHIRReferralImportTests {
         #expect(try s.chart(key: "K00001").referrals.first?.referral.format == .fhir)
     }
 
-    @Test("every FHIR example in Import/ files as a new patient")
-    func everyExample() throws {
-        let s = try session()
+    @Test("every FHIR example in Import/ files as a new patient", arguments: TestStore.all)
+    func everyExample(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         for name in ["fhir-au-erequesting-bundle.xml", "fhir-uk-ers-bundle.xml", "fhir-servicerequest-contained.xml"] {
             let outcome = s.importFile(try example(name))
             #expect(outcome.status == .created, "\(name): \(outcome.detail)")

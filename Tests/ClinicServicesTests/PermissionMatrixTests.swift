@@ -20,6 +20,7 @@ struct PermissionMatrixTests {
         .needlingLog: "P",
         .keepFormDrafts: "RPA", .verifyAudit: "RPA", .anchorAudit: "RPA", .showClinicKey: "PA", .trustClinicKey: "A", .readAuditLog: "PA", .checkDatabase: "RPA",
         .exportRecords: "PA", .backup: "PA", .restore: "A", .retentionReport: "A", .importClinicExport: "A",
+        .moveClinic: "A",
     ]
 
     @Test("the matrix names every action")

@@ -7,16 +7,12 @@ import ClinicTestSupport
 
 /// Right patient, right record: identifiers that differ make a conflict, names fold the same way
 /// everywhere, a conflict waits for a person, the same letter is the same letter whatever its
-/// bytes, and a new version of a letter replaces the old one with both kept.
+/// bytes, and a new version of a letter replaces the old one with both kept. On every store
+/// (`TestStore.all`): each test's clinic is worked by the records team (a maintenance session:
+/// the tests' own set-up, with no account to check; the permission table has its own tests).
 @Suite("Matching letters to patients, and the same letter")
 struct ReferralMatchingTests {
     let dir = TemporaryDirectory(prefix: "knot-matching")
-
-    /// The clinic's records team at work (a maintenance session: the tests' own set-up, with no
-    /// account to check; the permission table has its own tests).
-    func session() throws -> ClinicSession {
-        ClinicSession.maintenance(database: try ClinicDatabase(path: dir.file("clinic.sqlite")), actor: "records")
-    }
 
     /// Zoë Müller, born 1982-07-15, IHI 8003608123456789, as K00001.
     func zoe(_ s: ClinicSession) throws -> Patient {
@@ -35,9 +31,10 @@ struct ReferralMatchingTests {
         try s.listPatients(includeArchived: true).reduce(0) { $0 + (try s.referrals(patientKey: $1.recordNumber).1.count) }
     }
 
-    @Test("a letter with another IHI for the same name and birth date is a conflict, and its IHI is kept when a person files it")
-    func ihiConflict() throws {
-        let s = try session()
+    @Test("a letter with another IHI for the same name and birth date is a conflict, and its IHI is kept when a person files it", arguments: TestStore.all)
+    func ihiConflict(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         _ = try zoe(s)
         let outcome = s.importFile(try letter(ReferralLetterFixtures.cda()))
         #expect(outcome.status == .conflict, "\(outcome.detail)")
@@ -66,9 +63,10 @@ struct ReferralMatchingTests {
         #expect(throws: ServiceError.self) { try s.resolveReferralConflict(id: 999, .newPatient) }
     }
 
-    @Test("a conflict filed as a new patient makes a new record, and the held letter is settled")
-    func resolveAsNewPatient() throws {
-        let s = try session()
+    @Test("a conflict filed as a new patient makes a new record, and the held letter is settled", arguments: TestStore.all)
+    func resolveAsNewPatient(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         _ = try zoe(s)
         let held = try #require(s.importFile(try letter(ReferralLetterFixtures.cda())).conflictID)
         let filed = try s.resolveReferralConflict(id: held, .newPatient)
@@ -78,9 +76,10 @@ struct ReferralMatchingTests {
         #expect(try s.referralConflicts().isEmpty)
     }
 
-    @Test("the same letter held twice keeps one conflict; a dry run holds nothing")
-    func heldOnce() throws {
-        let s = try session()
+    @Test("the same letter held twice keeps one conflict; a dry run holds nothing", arguments: TestStore.all)
+    func heldOnce(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         _ = try zoe(s)
         let path = try letter(ReferralLetterFixtures.cda())
         #expect(s.importFile(path, options: ImportOptions(dryRun: true)).conflictID == nil)
@@ -91,9 +90,10 @@ struct ReferralMatchingTests {
         #expect(try s.referralConflicts().count == 1)
     }
 
-    @Test("names fold case and accents the same in the exact match, the doubtful match and search")
-    func accentedNames() throws {
-        let s = try session()
+    @Test("names fold case and accents the same in the exact match, the doubtful match and search", arguments: TestStore.all)
+    func accentedNames(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         _ = try zoe(s)
         for family in ["Müller", "MÜLLER", "Muller", "muller"] {
             let o = s.importFile(try letter(ReferralLetterFixtures.knot(given: "Anna", family: family, dob: "1982-07-15")))
@@ -121,9 +121,10 @@ struct ReferralMatchingTests {
         }
     }
 
-    @Test("a letter re-sent with CRLF line endings or a trailing newline is the same letter, and is skipped")
-    func resentLetters() throws {
-        let s = try session()
+    @Test("a letter re-sent with CRLF line endings or a trailing newline is the same letter, and is skipped", arguments: TestStore.all)
+    func resentLetters(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         let text = ReferralLetterFixtures.knot(given: "Mary", family: "Jones", dob: "1950-03-04")
         #expect(s.importFile(try letter(text)).status == .created)
         let crlf = s.importFile(try letter(text.replacingOccurrences(of: "\n", with: "\r\n")))
@@ -149,9 +150,10 @@ struct ReferralMatchingTests {
         #expect(try referralCount(s) == 3)
     }
 
-    @Test("a new version of a letter (same setId, higher versionNumber) is filed as a replacement, both kept")
-    func newVersion() throws {
-        let s = try session()
+    @Test("a new version of a letter (same setId, higher versionNumber) is filed as a replacement, both kept", arguments: TestStore.all)
+    func newVersion(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         let v1 = s.importFile(try letter(ReferralLetterFixtures.cda(documentID: "V-1", setID: "SET-5", version: 1)))
         #expect(v1.status == .created, "\(v1.detail)")
         let v2 = s.importFile(try letter(ReferralLetterFixtures.cda(documentID: "V-2", setID: "SET-5", version: 2,
@@ -171,9 +173,10 @@ struct ReferralMatchingTests {
         #expect(try referralCount(s) == 2)
     }
 
-    @Test("a visit links only to its own patient's referral; an unknown referral is named")
-    func referralBelongsToPatient() throws {
-        let setup = try session()
+    @Test("a visit links only to its own patient's referral; an unknown referral is named", arguments: TestStore.all)
+    func referralBelongsToPatient(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let setup = try clinic.maintenanceSession()
         let amy = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist))
         let s = ClinicSession(database: setup.database, user: amy)
         #expect(s.importFile(try letter(ReferralLetterFixtures.knot(given: "Mary", family: "Jones", dob: "1950-03-04"))).status == .created)
@@ -190,23 +193,17 @@ struct ReferralMatchingTests {
         let own = try s.newVisit(patientKey: "K00001", complaint: "Calf", pain: PainScores(), referralID: 1)
         #expect(own.referralID == 1)
         // The schema refuses it too, whatever writes it.
-        let script = """
-        import sqlite3, sys
-        c = sqlite3.connect(sys.argv[1])
-        try:
-            c.execute("INSERT INTO visit (patient_id, practitioner_id, referral_id, started_at, status) VALUES (?, 1, 1, '2026-11-20 10:00:00.000', 'draft')", (\(other.id!),))
-            c.commit()
-            print("accepted")
-        except sqlite3.DatabaseError as e:
-            print(e)
-        """
-        let out = try SQLiteProbe.python(script, [dir.file("clinic.sqlite")])
+        let out = try StoreProbe.run(clinic.location, ["""
+            INSERT INTO visit (patient_id, practitioner_id, referral_id, started_at, status)
+            VALUES (\(other.id!), 1, 1, '2026-11-20 10:00:00.000', 'draft')
+            """])
         #expect(out.contains("a visit can link only to a referral of its own patient"), "\(out)")
     }
 
-    @Test("a visit before the patient's birth, and pain now above worst pain, are refused naming the value")
-    func visitValues() throws {
-        let setup = try session()
+    @Test("a visit before the patient's birth, and pain now above worst pain, are refused naming the value", arguments: TestStore.all)
+    func visitValues(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let setup = try clinic.maintenanceSession()
         let amy = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist))
         let s = ClinicSession(database: setup.database, user: amy)
         let p = try s.addPatient(Patient(recordNumber: "", givenNames: "Tom", familyName: "Hart", dateOfBirth: try LocalDate(parsing: "2001-06-01")))
@@ -223,33 +220,40 @@ struct ReferralMatchingTests {
         #expect(pain?.errors.first?.value == "8")
     }
 
-    @Test("knot check names a visit linked to another patient's referral, and the missing safety trigger")
-    func checkFindsDamage() throws {
-        let setup = try session()
+    @Test("knot check names a visit linked to another patient's referral, and the missing safety trigger", arguments: TestStore.all)
+    func checkFindsDamage(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let setup = try clinic.maintenanceSession()
         let amy = try setup.addPractitioner(Practitioner(handle: "amy", name: "Amy Physio", profession: .physiotherapist))
         let s = ClinicSession(database: setup.database, user: amy)
         #expect(s.importFile(try letter(ReferralLetterFixtures.knot(given: "Mary", family: "Jones", dob: "1950-03-04"))).status == .created)
         let other = try s.addPatient(Patient(recordNumber: "", givenNames: "Tom", familyName: "Hart", dateOfBirth: try LocalDate(parsing: "1970-01-01")))
         let visit = try s.newVisit(patientKey: other.recordNumber, complaint: "Neck", pain: PainScores())
         #expect(try s.check().ok)
-        let script = """
-        import sqlite3, sys
-        c = sqlite3.connect(sys.argv[1])
-        c.executescript("DROP TRIGGER visit_referral_same_patient_update; DROP TRIGGER visit_referral_same_patient_insert;")
-        c.execute("UPDATE visit SET referral_id = 1 WHERE id = ?", (\(visit.id!),))
-        c.commit()
-        """
-        _ = try SQLiteProbe.python(script, [dir.file("clinic.sqlite")])
+        if store == .postgres {
+            // A disabled trigger guards nothing either.
+            #expect(try StoreProbe.run(clinic.location, ["ALTER TABLE visit DISABLE TRIGGER visit_referral_same_patient"]) == "ok")
+            let disabled = try s.check().integrityProblems
+            #expect(disabled.count == 1 && disabled[0].contains("trigger visit_referral_same_patient on visit is disabled"), "\(disabled)")
+        }
+        // Behind Knot's back: the safety trigger(s) dropped, then a visit linked to another patient's referral.
+        let drop = store == .sqlite
+            ? ["DROP TRIGGER visit_referral_same_patient_update", "DROP TRIGGER visit_referral_same_patient_insert"]
+            : ["DROP TRIGGER visit_referral_same_patient ON visit"]
+        #expect(try StoreProbe.run(clinic.location, drop + ["UPDATE visit SET referral_id = 1 WHERE id = \(visit.id!)"]) == "ok")
         let report = try s.check()
         #expect(!report.ok)
         #expect(report.integrityProblems.contains("visit \(visit.id!) (patient \(other.recordNumber)) is linked to referral 1 of another patient (K00001)"),
                 "\(report.integrityProblems)")
-        #expect(report.integrityProblems.contains { $0.contains("visit_referral_same_patient_insert is missing") })
+        let trigger = store == .sqlite ? "visit_referral_same_patient_insert" : "visit_referral_same_patient"
+        #expect(report.integrityProblems.contains { $0.contains("the safety trigger \(trigger) is missing") }, "\(report.integrityProblems)")
     }
 
     @Test("a clinic export carries the letter's identifiers, identity and replacement link, and the copy skips a re-sent letter")
     func exportKeepsLetterIdentity() throws {
-        let s = try session()
+        // SQLite to SQLite: a clinic export from and into PostgreSQL is built with the move between stores.
+        let clinic = try TestStore.sqlite.newClinic()
+        let s = try clinic.maintenanceSession()
         #expect(s.importFile(try letter(ReferralLetterFixtures.cda(documentID: "V-1", setID: "SET-5", version: 1))).status == .created)
         #expect(s.importFile(try letter(ReferralLetterFixtures.cda(documentID: "V-2", setID: "SET-5", version: 2))).status == .matched)
         let exported = dir.file("clinic-export.xml")
@@ -268,9 +272,10 @@ struct ReferralMatchingTests {
         #expect(resent.status == .skipped, "\(resent.detail)")
     }
 
-    @Test("a letter whose birth date is not a real date names the date as written, and is held rather than making a patient born in 1800")
-    func unreadableBirthDate() throws {
-        let s = try session()
+    @Test("a letter whose birth date is not a real date names the date as written, and is held rather than making a patient born in 1800", arguments: TestStore.all)
+    func unreadableBirthDate(store: TestStore) throws {
+        let clinic = try store.newClinic()
+        let s = try clinic.maintenanceSession()
         let outcome = s.importFile(try letter(ReferralLetterFixtures.cda(birth: "19780230")))
         #expect(outcome.status == .conflict, "\(outcome.detail)")
         #expect(outcome.detail.contains("'19780230' is not a real calendar date"), "\(outcome.detail)")

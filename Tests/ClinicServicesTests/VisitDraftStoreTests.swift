@@ -82,7 +82,7 @@ struct VisitDraftStoreTests {
         #expect(verification.eventsChecked >= 4)
     }
 
-    @Test("needling under a consent and a screen: needles must balance before signing; the log of the visit reads back",
+    @Test("needling under a consent and a screen: needles must balance before signing; the visit and the needling log read back",
           arguments: TestStore.all)
     func needlingConsentScreenAndBalance(store: TestStore) throws {
         let clinic = try store.newClinic()
@@ -119,6 +119,12 @@ struct VisitDraftStoreTests {
         let signed = try amy.sign(visitID: id)
         #expect(signed.status == .signed)
         #expect(signed.needling.map(\.needlesRemoved) == [2] && signed.needling.first?.needle == needle)
+        // The needling log of the day: the site, with its patient, practitioner and lot.
+        let day = LocalDate(signed.startedAt)
+        let log = try amy.needlingLog(from: day, to: day)
+        #expect(log.map(\.visitID) == [id] && log.map(\.recordNumber) == ["K1"] && log.map(\.practitioner) == ["amy"])
+        #expect(log.map(\.lot) == ["L2411"] && log.map(\.inserted) == [2] && log.map(\.removed) == [2])
+        #expect(try amy.needlingLog(from: day.adding(days: 1), to: day.adding(days: 30)).isEmpty)
         let verification = try amy.verifyAudit()
         #expect(verification.firstProblem == nil, "\(verification)")
     }

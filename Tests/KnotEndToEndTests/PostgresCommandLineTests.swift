@@ -98,4 +98,111 @@ struct PostgresCommandLineTests {
         #expect(verify.status == 0 && verify.stdout.contains("Audit trail intact"), "\(verify.stdout) \(verify.stderr)")
         #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM treatment WHERE struck_at IS NOT NULL") == "1")
     }
+
+    /// A file of Import/, copied into `folder`.
+    static func example(_ name: String, into folder: String) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = (folder as NSString).appendingPathComponent(name)
+        try FileManager.default.copyItem(atPath: root.appendingPathComponent("Import").appendingPathComponent(name).path, toPath: path)
+        return path
+    }
+
+    @Test("a folder of Knot, CDA and FHIR letters filed, again a no-op; referral list/show, a held letter filed, the needling log, the recall list, check and trust: the same on both stores",
+          arguments: TestStore.all)
+    func lettersNeedlingRecallOnEitherStore(store: TestStore) throws {
+        let clinic = try EndToEndClinic(store: store)
+        try clinic.setUp()
+        let inbox = clinic.home.file("inbox")
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        let names = ["referral-au-gp-anticoagulant.xml", "cda-au-ereferral.xml", "fhir-au-erequesting-bundle.xml"]
+        let letters = try names.map { try Self.example($0, into: inbox) }
+        let first = try clinic.knot(["import", inbox])
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM referral") == "3")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM imported_document") == "3")
+        let again = try clinic.knot(["import", inbox])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM referral") == "3", "a second import files nothing")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "3")
+
+        // The referral of the first letter, as reception and the chart see it, and its letter byte for byte.
+        let filedFrom = try #require(try StoreProbe.scalar(clinic.db, "SELECT p.record_number FROM referral r JOIN patient p ON p.id = r.patient_id WHERE r.id = 1"))
+        let list = try clinic.knot(["referral", "list", filedFrom, "--json"])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("\"sessionsUsed\" : 0"), "\(list.stdout)")
+        let show = try clinic.knot(["referral", "show", "1"])
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("Referral #1"), "\(show.stdout)")
+        let original = try clinic.knot(["referral", "show", "1", "--original"])
+        #expect(original.status == 0, "\(original.stderr)")
+        func text(_ s: String) -> String { s.replacingOccurrences(of: "\u{FEFF}", with: "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let received = try letters.map { String(decoding: try Data(contentsOf: URL(fileURLWithPath: $0)), as: UTF8.self) }
+        #expect(received.contains { text($0) == text(original.stdout) }, "the letter as received: \(original.stdout.prefix(200))")
+
+        // A needled, signed visit in the needling log; its final plan on the recall list.
+        try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        for step in [["consent", "record", "K1", "--risks", "bruising,soreness,fainting"],
+                     ["screen", "record", "K1", "--none-present"],
+                     ["visit", "new", "K1", "--complaint", "Left calf pain", "--pain-now", "4"],
+                     ["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed",
+                      "--size", "0.25x40", "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", "--removed", "2", "--depth", "12"],
+                     ["visit", "sign", "1"],
+                     ["plan", "1", "--final"]] {
+            let r = try clinic.knot(step)
+            try #require(r.status == 0, "\(step.joined(separator: " ")): \(r.stderr)")
+        }
+        let log = try clinic.knot(["log", "needling", "--from", "2000-01-01"])
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect(log.stdout.contains("K1") && log.stdout.contains("L2411"), "\(log.stdout)")
+        let recall = try clinic.knot(["reviews", "--due-by", "2099-12-31", "--json"])
+        #expect(recall.status == 0, "\(recall.stderr)")
+        #expect(recall.stdout.contains("\"K1\"") && recall.stdout.contains("\"dueInDays\" : 7"), "\(recall.stdout)")
+        #expect(try clinic.knot(["reviews"]).stdout.contains("No reviews due by"))
+
+        // A letter for someone who may be K1 is held, not filed, until a person files it.
+        let doubtful = clinic.home.file("joanna-smith.xml")
+        try Data("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <referral xmlns="urn:knot:referral:1" version="1">
+              <referrer><name>Dr Ann Lee</name><organisation>Harbour GP</organisation></referrer>
+              <date>2026-11-01</date>
+              <patient><givenNames>Joanna</givenNames><familyName>Smith</familyName><dateOfBirth>1980-05-17</dateOfBirth></patient>
+              <reason>Calf pain for six weeks, please assess and treat.</reason>
+            </referral>
+            """.utf8).write(to: URL(fileURLWithPath: doubtful))
+        let held = try clinic.knot(["import", doubtful])
+        #expect(held.stdout.contains("doubtful") || held.stderr.contains("doubtful"), "\(held.stdout)\n\(held.stderr)")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM referral") == "3", "nothing filed on a doubtful match")
+        let waiting = try clinic.knot(["referral", "conflicts"])
+        #expect(waiting.status == 0 && waiting.stdout.contains("#1 joanna-smith.xml") && waiting.stdout.contains("candidate: K1"),
+                "\(waiting.stdout)\n\(waiting.stderr)")
+        let resolved = try clinic.knot(["referral", "resolve", "1", "--patient", "K1"])
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        #expect(try clinic.knot(["referral", "conflicts"]).stdout.contains("No letters are waiting"))
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM referral r JOIN patient p ON p.id = r.patient_id WHERE p.record_number = 'K1'") == "1")
+
+        let check = try clinic.knot(["check"])
+        #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
+        #expect(check.stdout.contains("Audit trail: intact"), "\(check.stdout)")
+
+        // Another clinic's signing key, trusted (once, audited); a malformed key refused.
+        let keyFile = clinic.home.file("other-clinic.pub")
+        let otherKey = String(repeating: "ab", count: 32)
+        try Data((otherKey + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
+        let trust = try clinic.knot(["clinic", "trust", keyFile])
+        #expect(trust.status == 0, "\(trust.stderr)")
+        #expect(trust.stdout.contains("Trusted signing key \(otherKey)"), "\(trust.stdout)")
+        let badFile = clinic.home.file("bad.pub")
+        try Data("not a key\n".utf8).write(to: URL(fileURLWithPath: badFile))
+        let bad = try clinic.knot(["clinic", "trust", badFile])
+        #expect(bad.status != 0 && bad.stderr.contains("no public signing key in it"), "\(bad.status) \(bad.stderr)")
+        let key = try clinic.knot(["clinic", "key"])
+        #expect(key.status == 0, "\(key.stderr)")
+        #expect(try clinic.knot(["audit", "verify"]).status == 0)
+        guard store == .postgres else { return }
+        #expect(trust.stdout.contains("trusted_export_key"), "\(trust.stdout)")
+        #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM trusted_export_key") == "1")
+        #expect(key.stdout.contains("Key file: none (a clinic on PostgreSQL has no key file"), "\(key.stdout)")
+        #expect(!key.stdout.contains("MISSING"), "\(key.stdout)")
+    }
 }

@@ -40,6 +40,10 @@ struct ClinicCommand: ParsableCommand {
                 return
             }
             Console.print("Clinic: \(id)")
+            if let why = info.noKeyBecause {
+                Console.print("Key file: none (\(why))")
+                return
+            }
             Console.print("Key file: \(info.keyPath ?? "?")" + (info.keyPresent ? "" : " (MISSING: restore it from its backup)"))
             if let pub = info.publicSigningKey { Console.print("Public signing key: \(pub)") }
             if let from = info.keyedFrom { Console.print("Audit chain keyed from event \(from)") }

@@ -209,7 +209,9 @@ struct CheckCommand: ParsableCommand {
         let r = try global.session(create: false).check()
         if output.json { try Console.printJSON(r) } else {
             Console.print("Database \(r.path): migrations \(r.migrations.joined(separator: ", "))")
-            Console.print(r.integrityProblems.isEmpty ? "Integrity: ok (integrity_check, foreign_key_check)" : "Integrity: PROBLEMS\n" + r.integrityProblems.map { "  - \($0)" }.joined(separator: "\n"))
+            // What the store checked: SQLite's own checks, or PostgreSQL's catalogue (rules not validated, triggers off, indexes invalid).
+            let checks = r.path.hasPrefix("postgres") ? "constraints, triggers, indexes" : "integrity_check, foreign_key_check"
+            Console.print(r.integrityProblems.isEmpty ? "Integrity: ok (\(checks))" : "Integrity: PROBLEMS\n" + r.integrityProblems.map { "  - \($0)" }.joined(separator: "\n"))
             Console.print(r.auditProblem.map { "Audit trail: BROKEN — \($0)" } ?? "Audit trail: intact, \(r.auditEvents) event(s), head \(r.auditHeadHash)")
             for finding in r.tamperEvidence where finding != r.auditProblem { Console.print("  - \(finding)") }
             switch r.timeZone.map({ TimeZone(identifier: $0) }) {

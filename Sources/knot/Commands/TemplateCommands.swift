@@ -40,7 +40,7 @@ struct TemplateCommand: ParsableCommand {
 
         func run() throws {
             let t = try global.session(create: false).letterTemplate(name)
-            FileHandle.standardOutput.write(Data(t.text.utf8))
+            Console.out(Data(t.text.utf8))
         }
     }
 
