@@ -33,13 +33,14 @@ extension StoreTransaction {
     /// Each word the user typed must prefix-match some field: "smi jo" finds Jo Smith; "0412"
     /// finds a phone; "17/05/1980" or "1980-05-17" finds a date of birth.
     public func searchPatients(_ query: String, includeArchived: Bool = false, limit: Int = 50) throws -> [PatientSummary] {
-        guard let match = Self.ftsQuery(query) else {
+        let terms = PatientSearchTerm.terms(in: query)
+        guard let match = Self.ftsQuery(terms) else {
             return try patientSummaries(includeArchived: includeArchived, limit: limit)
         }
         // One or two letters or digits: one range of `patient_search_prefix`, already in name
         // order, where the full-text index would match most of the clinic (every record number
         // starts with K).
-        if let prefix = Self.shortPrefix(match) {
+        if let prefix = Self.shortPrefix(terms) {
             return try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + """
                  JOIN (SELECT patient_id AS id FROM patient_search_prefix
                        WHERE prefix = ?\(includeArchived ? "" : " AND archived = 0") ORDER BY sort_name, patient_id LIMIT ?) page
@@ -79,14 +80,18 @@ extension StoreTransaction {
     }
 
     /// The one- or two-character prefix a query is, when `patient_search_prefix` answers it: a
-    /// single prefix token (`"ab"*`) of ASCII lower-case letters and digits. Nil otherwise.
-    static func shortPrefix(_ match: String) -> String? {
-        let b = Array(match.utf8)
-        guard b.count == 4 || b.count == 5, b.first == UInt8(ascii: "\""), b[b.count - 2] == UInt8(ascii: "\""),
-              b.last == UInt8(ascii: "*") else { return nil }
-        let inner = b[1..<(b.count - 2)]
-        guard inner.allSatisfy(isSearchPrefixByte) else { return nil }
-        return String(decoding: inner, as: UTF8.self)
+    /// single word or digits term of ASCII lower-case letters and digits. Nil otherwise.
+    static func shortPrefix(_ terms: [PatientSearchTerm]) -> String? {
+        guard terms.count == 1 else { return nil }
+        let text: String
+        switch terms[0] {
+        case .word(let word): text = word
+        case .digits(let digits): text = digits
+        case .dayMonthYear, .yearMonthDay: return nil
+        }
+        let b = Array(text.utf8)
+        guard (1...2).contains(b.count), b.allSatisfy(isSearchPrefixByte) else { return nil }
+        return text
     }
 
     static func isSearchPrefixByte(_ c: UInt8) -> Bool {
@@ -123,58 +128,19 @@ extension StoreTransaction {
     /// Up to this many matches are sorted after fetching; more walk the name index.
     static let sortInMemoryUpTo = 1500
 
-    /// Turns typed text into a safe FTS5 query: every token quoted, prefix-matched, ANDed.
-    ///
-    /// Words split where the index splits them (so "o'brien" and "al-hassan" find their names);
-    /// digits typed in groups are joined (so "0412 345 678" and "(03) 9876 5432" find the phone
-    /// stored as one run of digits); dates typed as 17/05/1980 or 17.05.1980 match the DDMMYYYY
-    /// form, and 1980-05-17 the ISO form. Only letters, digits and marks reach the query, so
-    /// nothing typed (quotes, `*`, `NEAR(`, `-`, `OR`) can change its meaning.
-    static func ftsQuery(_ text: String) -> String? {
-        var tokens: [String] = []
-        var digits = ""
-        func flushDigits() {
-            if !digits.isEmpty { tokens.append("\"\(digits)\"*"); digits = "" }
-        }
-        func isDigits(_ s: Substring) -> Bool { !s.isEmpty && s.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } }
-        for raw in text.split(whereSeparator: { $0.isWhitespace || $0 == "," }) {
-            let iso = raw.split(separator: "-", omittingEmptySubsequences: false)
-            if iso.count == 3, iso[0].count == 4, iso[1].count <= 2, iso[2].count <= 2, iso.allSatisfy(isDigits) {
-                flushDigits()
-                tokens.append("\"\(iso[0])-\(iso[1].leftPad(2))-\(iso[2].leftPad(2))\"")  // ISO date: phrase of its parts
-                continue
+    /// The search terms (`PatientSearchTerm`, the one reading of what was typed) as an FTS5
+    /// query: every term quoted and ANDed; words, digits and day-first dates prefix-matched
+    /// (digits against the phone kept as one run of digits, 17/05/1980 against the DDMMYYYY
+    /// form), a year-first date as the phrase of its ISO parts. Nil for no terms.
+    static func ftsQuery(_ terms: [PatientSearchTerm]) -> String? {
+        guard !terms.isEmpty else { return nil }
+        return terms.map { term in
+            switch term {
+            case .word(let word): "\"\(word)\"*"
+            case .digits(let digits): "\"\(digits)\"*"
+            case .dayMonthYear(let day, let month, let year): "\"\(day + month + year)\"*"
+            case .yearMonthDay(let year, let month, let day): "\"\(year)-\(month)-\(day)\""  // phrase of its parts
             }
-            let dateParts = raw.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "." })
-            if dateParts.count == 3, dateParts[0].count <= 2, dateParts[1].count <= 2, dateParts[2].count == 4,
-               dateParts.allSatisfy(isDigits) {
-                flushDigits()
-                tokens.append("\"\(dateParts[0].leftPad(2) + dateParts[1].leftPad(2) + dateParts[2])\"*")
-                continue
-            }
-            var parts: [String] = []
-            var current = String.UnicodeScalarView()
-            for scalar in raw.unicodeScalars {
-                if CharacterSet.alphanumerics.contains(scalar) {
-                    current.append(scalar)
-                } else if !current.isEmpty {
-                    parts.append(String(current)); current = String.UnicodeScalarView()
-                }
-            }
-            if !current.isEmpty { parts.append(String(current)) }
-            if parts.isEmpty { continue }
-            if parts.allSatisfy({ isDigits(Substring($0)) }) {
-                digits += parts.joined()  // a phone number typed in groups, with or without punctuation
-                continue
-            }
-            flushDigits()
-            // Folded as names are everywhere (`PersonNameKey`): "MÜLLER" looks for "muller".
-            tokens += parts.map { "\"\(PersonNameKey.fold($0))\"*" }
-        }
-        flushDigits()
-        return tokens.isEmpty ? nil : tokens.joined(separator: " AND ")
+        }.joined(separator: " AND ")
     }
-}
-
-extension Substring {
-    func leftPad(_ n: Int) -> String { String(repeating: "0", count: Swift.max(0, n - count)) + self }
 }

@@ -44,28 +44,29 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         return false
     }
 
-    public var description: String {
-        switch self {
-        case .notADatabase(let p): "\(p) is not a Knot database (not an SQLite file); refusing to open or overwrite it"
-        case .notAKnotDatabase(let p): "\(p) is an SQLite database but not a Knot database; refusing to change it"
-        case .newerDatabase(let p, let m):
-            "\(p) was written by a newer Knot (unknown migrations: \(m.joined(separator: ", "))); upgrade Knot to open it"
-        case .missing(let p):
-            "there is no clinic database at \(p) (nothing was created there). Check the path, or create a clinic there with `knot init --database \(p)` (`knot demo` for the demo clinic, `knot init --from EXPORT.xml` from a whole-clinic export)"
-        case .cannotOpen(let p, let r): "cannot open the database at \(p): \(r)"
-        case .notFound(let e, let k): "no \(e) \(k)"
-        case .duplicate(let e, let f, let v): "a \(e) with \(f) '\(v)' already exists"
-        case .constraint(let m): "the database refused the change: \(m)"
-        case .invalid(let e): e.description
-        case .draftConflict(let id):
-            "visit \(id) was changed in another session since you opened it; reopen it to see those changes (nothing was overwritten)"
-        case .writeFailed(let r): "the database could not be written (\(r)); nothing was saved"
-        case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
-        case .notWritable(let p, let r): "the database at \(p) is read-only: \(r); nothing was saved (lists and searches still work)"
-        case .busy: "the database stayed busy (another Knot is writing); try again"
-        case .damaged(let t, let r, let c, let p):
-            (t.isEmpty ? "a value read from the database \(p)" : "\(t.replacingOccurrences(of: "_", with: " ")) \(r), column \(c): \(p)")
-                + " (the database was changed outside Knot, or is damaged)"
+    /// The seam's words for it (`StorageError`, the one wording of a storage problem).
+    public var description: String { StorageError(self).description }
+}
+
+extension StorageError {
+    /// The same error from the SQLite store, case for case.
+    public init(_ e: StoreError) {
+        switch e {
+        case .notADatabase(let p): self = .notADatabase(path: p)
+        case .notAKnotDatabase(let p): self = .notAKnotDatabase(path: p)
+        case .newerDatabase(let p, let m): self = .newerDatabase(path: p, unknownMigrations: m)
+        case .missing(let p): self = .missing(path: p)
+        case .cannotOpen(let p, let r): self = .cannotOpen(path: p, reason: r)
+        case .notFound(let en, let k): self = .notFound(entity: en, key: k)
+        case .duplicate(let en, let f, let v): self = .duplicate(entity: en, field: f, value: v)
+        case .constraint(let m): self = .constraint(message: m)
+        case .invalid(let v): self = .invalid(v)
+        case .draftConflict(let id): self = .draftConflict(visitID: id)
+        case .writeFailed(let r): self = .writeFailed(reason: r)
+        case .readOnly(let p): self = .readOnly(path: p)
+        case .notWritable(let p, let r): self = .notWritable(path: p, reason: r)
+        case .busy: self = .busy
+        case .damaged(let t, let r, let c, let p): self = .damaged(table: t, row: r, column: c, problem: p)
         }
     }
 }

@@ -188,23 +188,3 @@ public final class PostgresRecordStore: Sendable {
         pool.close()
     }
 }
-
-extension PostgresRecordStore {
-    /// The SQL that makes `role` Knot's working role on `database` (run by the owner, after
-    /// `knot init` made the schema): it may read and write the clinic's records, append audit
-    /// events (INSERT only on `audit_event`), and advance the id sequences; it owns nothing, so
-    /// it cannot ALTER a table, disable a trigger, TRUNCATE, or UPDATE/DELETE an audit row. This
-    /// replaces the SQLite store's keyed row seals, which detect a file edited with sqlite3.
-    public static func workingRoleGrants(role: String, database: String) -> [String] {
-        let r = "\"" + role.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        let d = "\"" + database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        return [
-            "CREATE ROLE \(r) LOGIN",
-            "GRANT CONNECT ON DATABASE \(d) TO \(r)",
-            "GRANT USAGE ON SCHEMA public TO \(r)",
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(r)",
-            "REVOKE UPDATE, DELETE ON audit_event FROM \(r)",
-            "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \(r)",
-        ]
-    }
-}

@@ -1,72 +1,15 @@
 import ClinicModel
 import PostgresNIO
 
-/// Why the PostgreSQL store refused to open or to write: the same cases, with the same
-/// meaning, as the SQLite store's `StoreError` (ClinicServices turns both into its
-/// `StorageError`, so `knot` exits with the same code for the same trouble on either store),
-/// and one more for an operation not built on PostgreSQL yet.
+/// Why the PostgreSQL store refused to open or to write: the seam's own `StorageError`
+/// (ClinicModel), thrown as it is, so the use cases pass it on unchanged and `knot` exits with
+/// the same code, and words it the same, for the same trouble on either store. The name stays
+/// for the store's code and tests; the SQLSTATE mapping below is this store's alone.
 ///
 /// `path` is the database's URL without anything secret (`PostgresConnectionSettings.displayURL`).
-public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A database that is not Knot's (tables, but no `knot_schema_migration`).
-    case notAKnotDatabase(path: String)
-    /// Migrated by a newer Knot: migrations this build does not know.
-    case newerDatabase(path: String, unknownMigrations: [String])
-    /// No clinic in that database (or no such database), and it was not to be created.
-    case missing(path: String)
-    /// The server cannot be reached, refused the login, or the settings are unusable.
-    case cannotOpen(path: String, reason: String)
-    /// A record was not found.
-    case notFound(entity: String, key: String)
-    /// A uniqueness rule (SQLSTATE 23505).
-    case duplicate(entity: String, field: String, value: String)
-    /// A CHECK, foreign key or Knot's rule trigger refused the write (SQLSTATE class 23).
-    case constraint(message: String)
-    /// A clinical rule of the model refused the value.
-    case invalid(ValidationErrors)
-    /// A draft was saved by someone else since it was read.
-    case draftConflict(visitID: Int64)
-    /// The server could not write (disk full, the connection lost mid-command); nothing was saved.
-    case writeFailed(reason: String)
-    /// The connection was lost while the server was committing: the change may or may not be
-    /// saved (PostgreSQL kept all of it or none of it), and only looking says which.
-    case commitUnknown(reason: String)
-    /// The server is read-only (a hot standby, `default_transaction_read_only`).
-    case readOnly(path: String)
-    /// Another transaction held what this one needed (serialization failure, deadlock, lock timeout).
-    case busy
-    /// A value read back cannot be what its column holds.
-    case damaged(table: String, row: String, column: String, problem: String)
-    /// The operation exists on the SQLite store but not on PostgreSQL yet (exit 74, like an I/O failure).
-    case notBuilt(operation: String)
+public typealias PostgresStoreError = StorageError
 
-    public var description: String {
-        switch self {
-        case .notAKnotDatabase(let p): "\(p) is a PostgreSQL database but not a Knot database; refusing to change it"
-        case .newerDatabase(let p, let m):
-            "\(p) was written by a newer Knot (unknown migrations: \(m.joined(separator: ", "))); upgrade Knot to open it"
-        case .missing(let p):
-            "there is no clinic database at \(p) (nothing was created there). Check the URL, or create a clinic there with `knot init --database \(p)`"
-        case .cannotOpen(let p, let r): "cannot open the database at \(p): \(r)"
-        case .notFound(let e, let k): "no \(e) \(k)"
-        case .duplicate(let e, let f, let v): "a \(e) with \(f) '\(v)' already exists"
-        case .constraint(let m): "the database refused the change: \(m)"
-        case .invalid(let e): e.description
-        case .draftConflict(let id):
-            "visit \(id) was changed in another session since you opened it; reopen it to see those changes (nothing was overwritten)"
-        case .writeFailed(let r): "the database could not be written (\(r)); nothing was saved"
-        case .commitUnknown(let r):
-            "\(r) while the change was being committed: it was saved whole or not at all, and only looking says which; check before doing it again"
-        case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
-        case .busy: "the database stayed busy (another Knot is writing); try again"
-        case .damaged(let t, let r, let c, let p):
-            (t.isEmpty ? "a value read from the database \(p)" : "\(t.replacingOccurrences(of: "_", with: " ")) \(r), column \(c): \(p)")
-                + " (the database was changed outside Knot, or is damaged)"
-        case .notBuilt(let operation):
-            "\(operation) is not built on PostgreSQL yet (it works on an SQLite clinic database)"
-        }
-    }
-
+extension StorageError {
     /// The store error for what the server said (`error` from PostgresNIO) while working on `path`.
     ///
     /// SQLSTATE 23505 (unique) is a duplicate, naming the constraint; the rest of class 23
@@ -75,7 +18,7 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
     /// available) are busy; 25006 and a hot standby are read-only; 53100 (disk full) and a lost
     /// connection (class 08, 57P01-57P03 shutdown) are write failures; 3D000 (no such
     /// database) is missing; class 28 (login refused) cannot open.
-    public static func from(_ error: any Error, path: String) -> PostgresStoreError {
+    public static func from(_ error: any Error, path: String) -> StorageError {
         if let own = error as? PostgresStoreError { return own }
         if let validation = error as? ValidationErrors { return .invalid(validation) }
         if let wait = error as? PostgresQueryWait.Failure { return .writeFailed(reason: wait.reason) }

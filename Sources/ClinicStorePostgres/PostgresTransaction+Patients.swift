@@ -263,7 +263,7 @@ extension PostgresTransaction {
     /// Patients each of whose typed words prefix-matches a name, the record number, the phone
     /// digits or the date of birth, in name order (the `search_document` GIN index).
     public func searchPatients(_ text: String, includeArchived: Bool, limit: Int) throws -> [PatientSummary] {
-        guard let match = PatientSearchQuery.tsquery(text) else {
+        guard let match = PatientSearchQuery.tsquery(PatientSearchTerm.terms(in: text)) else {
             return try patientSummaries(includeArchived: includeArchived, limit: limit, offset: 0)
         }
         return try query("""
@@ -293,53 +293,28 @@ extension PostgresTransaction {
     }
 }
 
+/// The search terms (`PatientSearchTerm`, the one reading of what was typed, shared with the
+/// SQLite store) as a PostgreSQL `tsquery` over the patient's `search_document`: every term
+/// ANDed; words, digits and day-first dates prefix-matched (`'smi':*`; 17/05/1980 as its
+/// DDMMYYYY word); a year-first date as its three parts. Only letters and digits reach the
+/// query, so nothing typed changes its meaning.
+enum PatientSearchQuery {
+    static func tsquery(_ terms: [PatientSearchTerm]) -> String? {
+        let rendered: [String] = terms.compactMap { term in
+            switch term {
+            case .word(let word): word.contains("'") || word.contains("\\") ? nil : "'\(word)':*"  // never, as words are letters and digits
+            case .digits(let digits): "'\(digits)':*"
+            case .dayMonthYear(let day, let month, let year): "'\(day + month + year)':*"
+            case .yearMonthDay(let year, let month, let day): "'\(year)' & '\(month)' & '\(day)'"
+            }
+        }
+        return rendered.isEmpty ? nil : rendered.joined(separator: " & ")
+    }
+
 /// Typed text as a PostgreSQL `tsquery` over the patient's `search_document`, with the SQLite
 /// store's rules: every word prefix-matched and ANDed, names folded (`PersonNameKey`), digits
 /// typed in groups joined (a phone), 17/05/1980 as its DDMMYYYY word, 1980-05-17 as its three
 /// parts. Only letters and digits reach the query, so nothing typed changes its meaning.
-enum PatientSearchQuery {
-    static func tsquery(_ text: String) -> String? {
-        var tokens: [String] = []
-        var digits = ""
-        func flushDigits() {
-            if !digits.isEmpty { tokens.append("'\(digits)':*"); digits = "" }
-        }
-        func isDigits(_ s: Substring) -> Bool { !s.isEmpty && s.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } }
-        func pad(_ s: Substring) -> String { String(repeating: "0", count: max(0, 2 - s.count)) + s }
-        for raw in text.split(whereSeparator: { $0.isWhitespace || $0 == "," }) {
-            let iso = raw.split(separator: "-", omittingEmptySubsequences: false)
-            if iso.count == 3, iso[0].count == 4, iso[1].count <= 2, iso[2].count <= 2, iso.allSatisfy(isDigits) {
-                flushDigits()
-                tokens.append("'\(iso[0])' & '\(pad(iso[1]))' & '\(pad(iso[2]))'")
-                continue
-            }
-            let dateParts = raw.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "." })
-            if dateParts.count == 3, dateParts[0].count <= 2, dateParts[1].count <= 2, dateParts[2].count == 4, dateParts.allSatisfy(isDigits) {
-                flushDigits()
-                tokens.append("'\(pad(dateParts[0]) + pad(dateParts[1]) + dateParts[2])':*")
-                continue
-            }
-            var parts: [String] = []
-            var current = String.UnicodeScalarView()
-            for scalar in raw.unicodeScalars {
-                if CharacterSet.alphanumerics.contains(scalar) {
-                    current.append(scalar)
-                } else if !current.isEmpty {
-                    parts.append(String(current)); current = String.UnicodeScalarView()
-                }
-            }
-            if !current.isEmpty { parts.append(String(current)) }
-            if parts.isEmpty { continue }
-            if parts.allSatisfy({ isDigits(Substring($0)) }) {
-                digits += parts.joined()
-                continue
-            }
-            flushDigits()
-            tokens += parts.map { PersonNameKey.fold($0) }.filter { !$0.isEmpty && !$0.contains("'") && !$0.contains("\\") }.map { "'\($0)':*" }
-        }
-        flushDigits()
-        return tokens.isEmpty ? nil : tokens.joined(separator: " & ")
-    }
 }
 
 /// Merging patients, and untrusted-import marks, as the SQLite store does them.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ClinicModel
 import ClinicServices
 import ClinicTUI
 

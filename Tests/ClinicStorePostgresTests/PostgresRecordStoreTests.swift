@@ -255,7 +255,7 @@ struct PostgresWorkingRoleTests {
         let role = "knot_app_" + UUID().uuidString.prefix(8).lowercased()
         var settings = try PostgresConnectionSettings.parse(clinic.location)
         try owner.write { tx in
-            for sql in PostgresRecordStore.workingRoleGrants(role: role, database: settings.database) {
+            for sql in try PostgresWorkingRole.statements(role: role) {
                 try tx.execute(PostgresQuery(unsafeSQL: sql))
             }
         }
