@@ -1,4 +1,5 @@
 import Foundation
+import ClinicModel
 import ClinicServices
 
 /// The error a closure threw, or nil (for a test that looks at what was refused and how).
