@@ -62,7 +62,7 @@ struct PostgresCommandLineTests {
             ["consent", "record", "K1", "--risks", "bruising,soreness,fainting"],
             ["screen", "record", "K1", "--none-present"],
             ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed",
-             "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1", "--inserted", "2", "--removed", "2"],
+             "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1", "--inserted", "2", "--removed", "2", "--twitches", "0", "--no-adverse"],
             ["outcome", "add", visit, "--measure", "lefs", "--items", "2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2"],
             ["outcome", "add", visit, "--measure", "ndi", "--items", "2,2,2,2,2,2,2,2,2,2"],
         ] { _ = try ok(args) }
@@ -145,7 +145,7 @@ struct PostgresCommandLineTests {
                      ["screen", "record", "K1", "--none-present"],
                      ["visit", "new", "K1", "--complaint", "Left calf pain", "--pain-now", "4"],
                      ["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed",
-                      "--size", "0.25x40", "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", "--removed", "2", "--depth", "12"],
+                      "--size", "0.25x40", "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", "--removed", "2", "--depth", "12", "--twitches", "0", "--no-adverse"],
                      ["visit", "sign", "1"],
                      ["plan", "1", "--final"]] {
             let r = try clinic.knot(step)
