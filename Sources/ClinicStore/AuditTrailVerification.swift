@@ -53,6 +53,7 @@ extension StoreTransaction {
             ? "SELECT \(Self.eventColumns), m.mac AS keyed_mac FROM audit_event e LEFT JOIN audit_mac m ON m.event_id = e.id WHERE e.id > ? ORDER BY e.id"
             : "SELECT * FROM audit_event WHERE id > ? ORDER BY id"
         let statement = try db.makeStatement(sql: sql)
+        let hasher = key.map(SealHasher.init)
         let cursor = try Row.fetchCursor(statement, arguments: [resumedFrom ?? Int64.min])
         while let row = try cursor.next() {
             count += 1
@@ -68,12 +69,12 @@ extension StoreTransaction {
             if let anchor, id == anchor.count, r.hash != anchor.hash {
                 anchorProblem = anchorProblem ?? "audit event \(id) no longer has the anchored hash (the trail was re-hashed or replaced since the anchor)"
             }
-            if keyedMACs, let keyed, let key, id >= keyed, sealProblems.isEmpty {
+            if keyedMACs, let keyed, let hasher, id >= keyed, sealProblems.isEmpty {
                 // A seal of the wrong type (edited outside Knot) reads as no seal: reported, never a trap.
                 let stored = String.fromDatabaseValue(row["keyed_mac"] as DatabaseValue)
                 if stored == nil {
                     sealProblems.append("audit event \(id) has no keyed seal (added outside Knot)")
-                } else if stored != RowSeal.eventMAC(key, id: id, hash: r.hash) {
+                } else if stored != hasher.event(id: id, hash: r.hash) {
                     sealProblems.append("audit event \(id) does not match its keyed seal (the trail was altered or re-hashed outside Knot)")
                 }
             }

@@ -109,7 +109,7 @@ extension StoreTransaction {
             """), arguments: [id]) else { return }
         let columns: [String?] = [row[0], row[1], row[2], row[3]]
         let text = columns.compactMap { $0 }.joined(separator: " ")
-        let tokenizer = try db.makeTokenizer(FTS5TokenizerDescriptor(components: ["unicode61", "remove_diacritics", "2"]))
+        let tokenizer = try searchTokenizer()
         var prefixes = Set<String>()
         for (token, _) in try tokenizer.tokenize(document: text) {
             let b = Array(token.utf8.prefix(2))

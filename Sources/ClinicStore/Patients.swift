@@ -31,9 +31,11 @@ extension StoreTransaction {
     public func insertPatient(_ patient: Patient, actor: String, preservingID: Bool = false,
                               today: LocalDate = .today()) throws -> Patient {
         var p = patient
-        if p.recordNumber.isEmpty { p.recordNumber = try nextRecordNumber() }
+        // A number Knot chooses was just found free (`nextRecordNumber`): not looked up twice.
+        let chosen = p.recordNumber.isEmpty
+        if chosen { p.recordNumber = try nextRecordNumber() }
         do { try p.validate(today: today) } catch { throw StoreError.invalid(error) }
-        if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [p.recordNumber]) != nil {
+        if !chosen, try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [p.recordNumber]) != nil {
             throw StoreError.duplicate(entity: "patient", field: "record number", value: p.recordNumber)
         }
         for ident in p.identifiers {

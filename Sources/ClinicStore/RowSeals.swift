@@ -71,7 +71,20 @@ struct SealHasher {
         }
     }
 
+    /// An audit event's keyed seal, hex: the same text as `RowSeal.eventMAC` (`ClinicKey.mac(["event",
+    /// String(id), hash])`) with the key schedule done once per run, not once per event.
+    func event(id: Int64, hash: String) -> String {
+        var id = String(id), hash = hash
+        let sealed: [UInt8] = id.withUTF8 { i in
+            hash.withUTF8 { h in
+                Self.eventTag.withUnsafeBytes { tag in mac([tag, UnsafeRawBufferPointer(i), UnsafeRawBufferPointer(h)]) }
+            }
+        }
+        return ClinicKey.hex(sealed)
+    }
+
     private static let rowTag = Array("row".utf8)
+    private static let eventTag = Array("event".utf8)
     private static let keyrowTag = Array("keyrow".utf8)
 }
 
@@ -332,7 +345,7 @@ enum RowSeal {
             let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO audit_mac (event_id, mac) VALUES (?, ?)")
             for id in events.sorted() {
                 guard let hash = try String.fetchOne(hashOf, arguments: [id]) else { continue }
-                try insert.execute(arguments: [id, eventMAC(key, id: id, hash: hash)])
+                try insert.execute(arguments: [id, hasher.event(id: id, hash: hash)])
             }
         }
         try resealHead(db, key: key, identity: identity, root: ClinicKey.hex(root))

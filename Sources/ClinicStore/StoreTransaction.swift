@@ -15,6 +15,8 @@ public struct StoreTransaction {
     let key: ClinicKey?
     /// Where the clinic key is expected, for messages (nil before the keyed-seal migration).
     let keyPath: String?
+    /// What this transaction makes once and uses for each of its writes (dropped with it).
+    let scratch = TransactionScratch()
 
     init(db: Database, key: ClinicKey? = nil, keyPath: String? = nil) {
         self.db = db
@@ -68,6 +70,22 @@ public struct StoreTransaction {
     static func truncated(_ date: Date) -> Date { AuditChain.truncated(date) }
 
     func lastID() -> Int64 { db.lastInsertedRowID }
+
+    /// The FTS5 tokenizer `patient_fts` splits words with (`unicode61 remove_diacritics 2`), made
+    /// once per transaction: making one prepares a statement to reach FTS5 (`SELECT fts5(?)`),
+    /// which was a cost per patient filed when a batch of letters wrote hundreds of patients.
+    func searchTokenizer() throws -> any FTS5Tokenizer {
+        if let made = scratch.searchTokenizer { return made }
+        let made = try db.makeTokenizer(FTS5TokenizerDescriptor(components: ["unicode61", "remove_diacritics", "2"]))
+        scratch.searchTokenizer = made
+        return made
+    }
+}
+
+/// Things one transaction makes once (its connection's tokenizer) and keeps for its own writes;
+/// shared by the copies of its `StoreTransaction` (`withoutRowAudit`), gone with the transaction.
+final class TransactionScratch {
+    var searchTokenizer: (any FTS5Tokenizer)?
 }
 
 extension LocalDate: DatabaseValueConvertible {
