@@ -12,6 +12,15 @@ import ClinicModel
 /// order; a nil optional leaves its key out (synthesised `Codable`). Tests compare the two on
 /// every ASCII character and on random sections.
 enum ReferralColumnsJSON {
+    /// `"name":` in an object, after a comma unless it is the object's first key.
+    private static func objectKey(_ name: StaticString, first: inout Bool, into out: inout [UInt8]) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
     /// `[ReferralSection]` as JSONEncoder with `.sortedKeys` writes it.
     static func sections(_ sections: [ReferralSection]) -> String {
         var out: [UInt8] = []
@@ -21,13 +30,7 @@ enum ReferralColumnsJSON {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             // Sorted keys: code, codeSystem, entries, kind, text, title.
             var first = true
-            func key(_ name: StaticString) {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                out.append(UInt8(ascii: "\""))
-                out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-                out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-            }
+            func key(_ name: StaticString) { objectKey(name, first: &first, into: &out) }
             out.append(UInt8(ascii: "{"))
             if let code = s.code { key("code"); string(code, into: &out) }
             if let system = s.codeSystem { key("codeSystem"); string(system, into: &out) }
@@ -37,13 +40,7 @@ enum ReferralColumnsJSON {
                 if j > 0 { out.append(UInt8(ascii: ",")) }
                 // Sorted keys: code, codeSystem, displayName, text.
                 var firstInEntry = true
-                func entryKey(_ name: StaticString) {
-                    if !firstInEntry { out.append(UInt8(ascii: ",")) }
-                    firstInEntry = false
-                    out.append(UInt8(ascii: "\""))
-                    out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-                    out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-                }
+                func entryKey(_ name: StaticString) { objectKey(name, first: &firstInEntry, into: &out) }
                 out.append(UInt8(ascii: "{"))
                 if let code = e.code { entryKey("code"); string(code, into: &out) }
                 if let system = e.codeSystem { entryKey("codeSystem"); string(system, into: &out) }
