@@ -40,11 +40,6 @@ enum BenchPostgres {
     }
 
     private static func onServer(_ settings: PostgresConnectionSettings, _ body: (PostgresConnection) throws -> Void) throws {
-        let password = try PostgresPassFile.password(for: settings, environment: ProcessInfo.processInfo.environment)
-        let configuration = try PostgresConnector.configuration(for: settings, password: password)
-        let connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
-                                                        id: 0, logger: logger).wait()
-        defer { _ = try? connection.close().wait() }
-        try body(connection)
+        try PostgresConnector.withBlockingConnection(settings, logger: logger, body)
     }
 }

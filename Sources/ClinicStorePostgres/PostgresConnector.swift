@@ -40,6 +40,21 @@ public enum PostgresConnector {
         return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
     }
 
+    /// Runs `body` on a new connection of its own, blocking, and closes it afterwards: for work
+    /// beside a clinic's store (creating or dropping a database, reading the server's settings)
+    /// from a thread that may block (not from Swift concurrency's threads).
+    public static func withBlockingConnection(_ settings: PostgresConnectionSettings,
+                                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                                              logger: Logger = Logger(label: "knot.postgres"),
+                                              _ body: (PostgresConnection) throws -> Void) throws {
+        let password = try PostgresPassFile.password(for: settings, environment: environment)
+        let configuration = try configuration(for: settings, password: password)
+        let connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
+                                                        id: 0, logger: logger).wait()
+        defer { _ = try? connection.close().wait() }
+        try body(connection)
+    }
+
     private static func tls(for settings: PostgresConnectionSettings) throws -> PostgresConnection.Configuration.TLS {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch settings.sslMode {
