@@ -2,88 +2,8 @@ import Foundation
 import PostgresNIO
 import Testing
 import ClinicModel
+import ClinicTestSupport
 @testable import ClinicStorePostgres
-
-/// A PostgreSQL server that speaks TLS, made by `.ci/postgres-tls` in a scratch folder under
-/// /tmp: a self-signed CA, a server certificate for 127.0.0.1 and localhost, TCP logins only
-/// over TLS. One server for the whole test run, started by the first test that asks and stopped
-/// when the test process exits.
-struct PostgresTLSServer: Sendable {
-    static var isAvailable: Bool {
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        let server = versions.contains { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") }
-        let openssl = ["/usr/bin/openssl", "/bin/openssl", "/usr/local/bin/openssl"].contains { FileManager.default.isExecutableFile(atPath: $0) }
-        return server && openssl
-    }
-    static let skipped: Comment = "no PostgreSQL server under /usr/lib/postgresql or no openssl (apt-get install postgresql openssl): the TLS tests are skipped"
-
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".ci/postgres-tls").path
-    static let directory = "/tmp/knot-tls-\(getpid())"
-
-    let port: Int
-    /// The CA's PEM file (the `sslrootcert` that verifies the server).
-    let certificateAuthority: String
-    let socketFolder: String
-
-    /// The one server, started once.
-    static let shared = Task<PostgresTLSServer, any Error> {
-        let output: String
-        do {
-            output = try await BlockingWork.run { try runScript(["start", directory]) }
-        } catch {
-            _ = try? runScript(["stop", directory])
-            throw error
-        }
-        atexit { _ = try? PostgresTLSServer.runScript(["stop", PostgresTLSServer.directory]) }
-        var values: [String: String] = [:]
-        for line in output.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
-        }
-        return PostgresTLSServer(port: try #require(values["PORT"].flatMap { Int($0) }),
-                                 certificateAuthority: try #require(values["CA"]),
-                                 socketFolder: try #require(values["SOCKET"]))
-    }
-
-    /// A new, empty database on the server (made over the unix socket), for one test's clinic.
-    func newDatabase() async throws -> String {
-        let name = "knot_tls_" + UUID().uuidString.prefix(8).lowercased()
-        let admin = try PostgresConnectionSettings.parse("postgres://knot@/knot_test?host=\(socketFolder)&port=\(port)&sslmode=disable")
-        let connection = try await PostgresConnector.connect(admin, environment: [:], logger: PostgresTestServer.logger)
-        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: PostgresTestServer.logger)
-        try await connection.close()
-        return name
-    }
-
-    /// The clinic's URL over TCP to `host` with `query` (sslmode and the rest).
-    func url(host: String = "127.0.0.1", database: String, _ query: String) -> String {
-        "postgres://knot@\(host):\(port)/\(database)?\(query)"
-    }
-
-    struct ScriptFailed: Error, CustomStringConvertible {
-        let arguments: [String]
-        let status: Int32
-        let output: String
-        var description: String { "postgres-tls \(arguments.joined(separator: " ")) exited \(status): \(output)" }
-    }
-
-    static func runScript(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let status = BlockingWork.exitStatus(of: process)
-        let text = String(decoding: data, as: UTF8.self)
-        guard status == 0 else { throw ScriptFailed(arguments: arguments, status: status, output: text) }
-        return text
-    }
-}
 
 /// Issue 20, "TLS when the server asks": the store's `sslmode` settings against a real TLS
 /// server. `require` really encrypts; `verify-full` trusts the clinic's CA for the right host
