@@ -25,6 +25,7 @@ public struct PostgresTLSServer: Sendable {
     /// The server's folder, named after this process (how `.ci/run` tells a leftover).
     static let directory = "/tmp/knot-tls-\(getpid())"
 
+    /// The TCP port the server listens on, at 127.0.0.1 and 127.0.0.2.
     public let port: Int
     /// The CA's PEM file: the `sslrootcert` that verifies the server.
     public let certificateAuthority: String
@@ -68,6 +69,7 @@ public struct PostgresTLSServer: Sendable {
         "postgres://knot@\(host):\(port)/\(database)?\(query)"
     }
 
+    /// `.ci/postgres-tls` failed: its arguments, exit status and what it printed.
     public struct ScriptFailed: Error, CustomStringConvertible {
         let arguments: [String]
         let status: Int32
