@@ -12,7 +12,13 @@ public enum PostgresConnector {
         case let .tcp(host, port):
             configuration = .init(host: host, port: port, username: settings.username, password: password,
                                   database: settings.database, tls: try tls(for: settings))
-            if settings.sslMode == .verifyFull { configuration.options.tlsServerName = host }
+            // The host name is sent as the TLS server name (SNI), and verify-full checks the
+            // certificate against it. An IP address is never valid in SNI (NIOSSL refuses the
+            // connection): without a name the certificate is checked against the address
+            // connected to, which is the host asked for.
+            if settings.sslMode == .verifyFull, (try? SocketAddress(ipAddress: host, port: 0)) == nil {
+                configuration.options.tlsServerName = host
+            }
         case let .unixSocket(directory, port):
             let path = socketPath(directory: directory, port: port)
             // sockaddr_un.sun_path holds 108 bytes with the terminating NUL.
@@ -75,5 +81,38 @@ public enum PostgresConnector {
         }
         let context = try NIOSSLContext(configuration: tls)
         return settings.sslMode == .allow || settings.sslMode == .prefer ? .prefer(context) : .require(context)
+    }
+
+    /// Words for why connecting with `settings` failed when TLS was the trouble: the server's
+    /// certificate not signed by a trusted root, not naming the host, a handshake that failed,
+    /// a server that offers no TLS. Nil for any other trouble. PostgresNIO's own description
+    /// of such an error says nothing (it hides details that might hold data); a certificate's
+    /// problem holds none.
+    public static func tlsTrouble(_ error: any Error, settings: PostgresConnectionSettings) -> String? {
+        let mode = "sslmode=\(settings.sslMode.rawValue)"
+        var host = ""
+        if case let .tcp(name, _) = settings.endpoint { host = name }
+        let roots = settings.sslRootCertificate.map { "sslrootcert=\($0)" } ?? "the system's root certificates, as no sslrootcert is given"
+        if let psql = error as? PSQLError {
+            if psql.code == .sslUnsupported {
+                return "the server offers no TLS and \(mode) requires it (ask the server's administrator for ssl=on, or use sslmode=prefer)"
+            }
+            return psql.underlying.flatMap { tlsTrouble($0, settings: settings) }
+        }
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return "the server's certificate does not name the host \(host) (\(mode) checks the host name; connect by a name the certificate carries)"
+        }
+        if let ssl = error as? NIOSSLError {
+            if case .handshakeFailed(let failure) = ssl {
+                let detail = "\(failure)"
+                if detail.contains("CERTIFICATE_VERIFY_FAILED") {
+                    return "the server's certificate is not signed by a root trusted here (\(mode) checks it against \(roots))"
+                }
+                return "the TLS handshake with the server failed (\(mode)): \(detail)"
+            }
+            return "TLS with the server failed (\(mode)): \(ssl)"
+        }
+        if let extra = error as? NIOSSLExtraError { return "TLS with the server failed (\(mode)): \(extra)" }
+        return nil
     }
 }

@@ -54,8 +54,39 @@ public final class PostgresRecordStore: Sendable {
             throw PostgresStoreError.cannotOpen(path: path, reason: "\(error)")
         }
         pool = PostgresConnectionPool(configuration: configuration, path: path, maximum: Self.maximumConnections)
-        createdHere = try pool.withConnection { connection in
-            try Self.prepare(connection, path: path, create: create)
+        do {
+            createdHere = try pool.withConnection { connection in
+                try Self.prepare(connection, path: path, create: create)
+            }
+        } catch let error as PostgresStoreError {
+            throw Self.explained(error, settings: settings, configuration: configuration)
+        }
+    }
+
+    /// `error` from the first connection, with TLS trouble said in words: the pool's message
+    /// cannot say why a TLS handshake failed (PostgresNIO hides it), so one more attempt, made
+    /// only after a failure to reach the server over TLS, finds out; and a server that takes
+    /// only TLS logins refusing `sslmode=disable` says which setting to change.
+    private static func explained(_ error: PostgresStoreError, settings: PostgresConnectionSettings,
+                                  configuration: PostgresConnection.Configuration) -> PostgresStoreError {
+        guard case let .cannotOpen(path, reason) = error, case .tcp = settings.endpoint else { return error }
+        if settings.sslMode == .disable, reason.contains("no encryption") {
+            // The pool's hint about the password file does not apply: the login was refused for want of TLS.
+            let refused = reason.components(separatedBy: " (see PGPASSFILE").first ?? reason
+            return .cannotOpen(path: path, reason: refused + "; the server takes only TLS logins here: use sslmode=require, or verify-full with sslrootcert")
+        }
+        guard settings.sslMode != .disable, reason.hasPrefix("cannot reach the PostgreSQL server") else { return error }
+        let connecting = PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
+                                                    id: 0, logger: logger)
+        do {
+            let connection = try PostgresQueryWait.result(of: connecting, on: nil,
+                                                          timeout: .seconds(Int64(settings.connectTimeoutSeconds) + 10))
+            _ = try? PostgresQueryWait.result(of: connection.close(), on: connection, timeout: .seconds(5))
+            return error
+        } catch {
+            connecting.whenSuccess { late in let closing: EventLoopFuture<Void> = late.close(); _ = closing }
+            guard let words = PostgresConnector.tlsTrouble(error, settings: settings) else { return .cannotOpen(path: path, reason: reason) }
+            return .cannotOpen(path: path, reason: "cannot reach the PostgreSQL server over TLS: \(words)")
         }
     }
 

@@ -76,6 +76,10 @@ struct PostgresConnectionSettingsTests {
             for: PostgresConnectionSettings.parse("postgres://knot@db1/c?sslmode=verify-full", environment: env), password: "pw")
         #expect(required.tls.isEnforced)
         #expect(required.options.tlsServerName == "db1")
+        // An IP address is no TLS server name: the certificate is checked against the address.
+        let byAddress = try PostgresConnector.configuration(
+            for: PostgresConnectionSettings.parse("postgres://knot@127.0.0.1/c?sslmode=verify-full", environment: env), password: nil)
+        #expect(byAddress.options.tlsServerName == nil)
         #expect(required.password == "pw")
     }
 

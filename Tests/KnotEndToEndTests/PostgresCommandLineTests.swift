@@ -206,3 +206,35 @@ struct PostgresCommandLineTests {
         #expect(!key.stdout.contains("MISSING"), "\(key.stdout)")
     }
 }
+
+/// `knot --database postgres://...?sslmode=...` against a server that speaks TLS
+/// (`.ci/postgres-tls`, started by the test run; skipped, saying so, without PostgreSQL's
+/// server or openssl): a clinic made and used over verify-full with the clinic's CA; a wrong
+/// host name and `sslmode=disable` refused in words that name the trouble, without a crash.
+@Suite("knot on PostgreSQL over TLS", .enabled(if: PostgresTLSServer.isAvailable, PostgresTLSServer.skipped))
+struct PostgresTLSCommandLineTests {
+    @Test("init and patient add over verify-full; the wrong host name and sslmode=disable refused, saying why")
+    func aClinicOverTLS() async throws {
+        let server = try await PostgresTLSServer.shared.value
+        let database = try await server.newDatabase()
+        let clinic = EndToEndClinic()
+        let verified = server.url(database: database, "sslmode=verify-full&sslrootcert=\(server.certificateAuthority)")
+        let made = try clinic.knot(["init", "--handle", "amy", "--name", "Amy Physio"], as: nil, database: verified)
+        try #require(made.status == 0, "\(made.stderr)")
+        let added = try clinic.knot(["patient", "add", "--given", "Mary", "--family", "Müller", "--dob", "1980-03-14", "--record", "K1"],
+                                    database: verified)
+        #expect(added.status == 0, "\(added.stderr)")
+        let listed = try clinic.knot(["patient", "list"], database: verified)
+        #expect(listed.status == 0 && listed.stdout.contains("Müller"), "\(listed.status) \(listed.stderr)")
+
+        let wrongHost = server.url(host: "127.0.0.2", database: database, "sslmode=verify-full&sslrootcert=\(server.certificateAuthority)")
+        let refused = try clinic.knot(["patient", "list"], database: wrongHost)
+        #expect(refused.status == 73, "\(refused.status) \(refused.stderr)")
+        #expect(refused.stderr.contains("certificate does not name the host 127.0.0.2"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("Müller") && !refused.stdout.contains("Müller"))
+
+        let plain = try clinic.knot(["patient", "list"], database: server.url(database: database, "sslmode=disable"))
+        #expect(plain.status == 73, "\(plain.status) \(plain.stderr)")
+        #expect(plain.stderr.contains("the server takes only TLS logins here: use sslmode=require"), "\(plain.stderr)")
+    }
+}

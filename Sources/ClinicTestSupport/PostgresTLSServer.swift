@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import PostgresNIO
+import ClinicStorePostgres
+
+/// A PostgreSQL server that speaks TLS, made by `.ci/postgres-tls` in a scratch folder under
+/// /tmp, for the TLS tests (issue 20): a self-signed CA, a server certificate for 127.0.0.1
+/// and localhost (not 127.0.0.2, which reaches the same server), TCP logins only over TLS.
+/// One server per test process, started by the first test that asks and stopped when the
+/// process exits (`.ci/run` also stops one left by a process that died).
+public struct PostgresTLSServer: Sendable {
+    /// Whether Debian's PostgreSQL server binaries and openssl are installed.
+    public static var isAvailable: Bool {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        let server = versions.contains { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") }
+        let openssl = ["/usr/bin/openssl", "/bin/openssl", "/usr/local/bin/openssl"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+        return server && openssl
+    }
+    public static let skipped: Comment = "no PostgreSQL server under /usr/lib/postgresql or no openssl (apt-get install postgresql openssl): the TLS tests are skipped"
+
+    /// The repository's `.ci/postgres-tls`.
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".ci/postgres-tls").path
+    /// The server's folder, named after this process (how `.ci/run` tells a leftover).
+    static let directory = "/tmp/knot-tls-\(getpid())"
+
+    /// The TCP port the server listens on, at 127.0.0.1 and 127.0.0.2.
+    public let port: Int
+    /// The CA's PEM file: the `sslrootcert` that verifies the server.
+    public let certificateAuthority: String
+    /// The folder of the server's unix socket (logins there need no TLS, for setting up).
+    public let socketFolder: String
+
+    /// The one server, started once.
+    public static let shared = Task<PostgresTLSServer, any Error> {
+        let output: String
+        do {
+            output = try await onThreadOfItsOwn { try runScript(["start", directory]) }
+        } catch {
+            _ = try? runScript(["stop", directory])
+            throw error
+        }
+        atexit { _ = try? PostgresTLSServer.runScript(["stop", PostgresTLSServer.directory]) }
+        var values: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
+        }
+        guard let port = values["PORT"].flatMap({ Int($0) }), let ca = values["CA"], let socket = values["SOCKET"] else {
+            throw ScriptFailed(arguments: ["start", directory], status: 0, output: "no PORT=, CA= and SOCKET= in: \(output)")
+        }
+        return PostgresTLSServer(port: port, certificateAuthority: ca, socketFolder: socket)
+    }
+
+    /// A new, empty database on the server (made over the unix socket), for one test's clinic.
+    public func newDatabase() async throws -> String {
+        let name = "knot_tls_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnectionSettings.parse("postgres://knot@/knot_test?host=\(socketFolder)&port=\(port)&sslmode=disable")
+        let logger = Logger(label: "knot.tests.postgres-tls")
+        let connection = try await PostgresConnector.connect(admin, environment: [:], logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        try await connection.close()
+        return name
+    }
+
+    /// The clinic's URL over TCP to `host` with `query` (sslmode and the rest).
+    public func url(host: String = "127.0.0.1", database: String, _ query: String) -> String {
+        "postgres://knot@\(host):\(port)/\(database)?\(query)"
+    }
+
+    /// `.ci/postgres-tls` failed: its arguments, exit status and what it printed.
+    public struct ScriptFailed: Error, CustomStringConvertible {
+        let arguments: [String]
+        let status: Int32
+        let output: String
+        public var description: String { "postgres-tls \(arguments.joined(separator: " ")) exited \(status): \(output)" }
+    }
+
+    /// Blocking work on a thread of its own: waiting for the script (seconds) must not hold one
+    /// of the few threads Swift concurrency, and every other test, runs on.
+    static func onThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
+    static func runScript(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script] + arguments
+        // One pipe for both streams, read to the end before waiting, so neither can fill and block.
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        // Reaped with waitpid, as the failover tests' BlockingWork does: Foundation's
+        // waitUntilExit was seen never to return in the test runner.
+        var raw: Int32 = 0
+        var status: Int32
+        while true {
+            let reaped = waitpid(process.processIdentifier, &raw, 0)
+            if reaped == process.processIdentifier { status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f); break }
+            if reaped == -1 && errno == EINTR { continue }
+            process.waitUntilExit()
+            status = process.terminationStatus
+            break
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        guard status == 0 else { throw ScriptFailed(arguments: arguments, status: status, output: text) }
+        return text
+    }
+}
