@@ -36,7 +36,7 @@ public struct PostgresTLSServer: Sendable {
     public static let shared = Task<PostgresTLSServer, any Error> {
         let output: String
         do {
-            output = try await onThreadOfItsOwn { try runScript(["start", directory]) }
+            output = try await BlockingWork.run { try runScript(["start", directory]) }
         } catch {
             _ = try? runScript(["stop", directory])
             throw error
@@ -48,7 +48,7 @@ public struct PostgresTLSServer: Sendable {
             if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
         }
         guard let port = values["PORT"].flatMap({ Int($0) }), let ca = values["CA"], let socket = values["SOCKET"] else {
-            throw ScriptFailed(arguments: ["start", directory], status: 0, output: "no PORT=, CA= and SOCKET= in: \(output)")
+            throw BlockingWork.ScriptFailed(script: script, arguments: ["start", directory], status: 0, output: "no PORT=, CA= and SOCKET= in: \(output)")
         }
         return PostgresTLSServer(port: port, certificateAuthority: ca, socketFolder: socket)
     }
@@ -69,46 +69,7 @@ public struct PostgresTLSServer: Sendable {
         "postgres://knot@\(host):\(port)/\(database)?\(query)"
     }
 
-    /// `.ci/postgres-tls` failed: its arguments, exit status and what it printed.
-    public struct ScriptFailed: Error, CustomStringConvertible {
-        let arguments: [String]
-        let status: Int32
-        let output: String
-        public var description: String { "postgres-tls \(arguments.joined(separator: " ")) exited \(status): \(output)" }
-    }
-
-    /// Blocking work on a thread of its own: waiting for the script (seconds) must not hold one
-    /// of the few threads Swift concurrency, and every other test, runs on.
-    static func onThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try work() }) }.start()
-        }
-    }
-
     static func runScript(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        // One pipe for both streams, read to the end before waiting, so neither can fill and block.
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        // Reaped with waitpid, as the failover tests' BlockingWork does: Foundation's
-        // waitUntilExit was seen never to return in the test runner.
-        var raw: Int32 = 0
-        var status: Int32
-        while true {
-            let reaped = waitpid(process.processIdentifier, &raw, 0)
-            if reaped == process.processIdentifier { status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f); break }
-            if reaped == -1 && errno == EINTR { continue }
-            process.waitUntilExit()
-            status = process.terminationStatus
-            break
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        guard status == 0 else { throw ScriptFailed(arguments: arguments, status: status, output: text) }
-        return text
+        try BlockingWork.runScript(script, arguments)
     }
 }

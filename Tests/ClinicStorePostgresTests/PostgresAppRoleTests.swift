@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Testing
+import ClinicTestSupport
 @testable import ClinicStorePostgres
 
 /// `docs/postgres-app-role.sql`, run with psql by the tables' owner as the README says, makes

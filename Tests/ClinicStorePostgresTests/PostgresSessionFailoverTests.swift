@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClinicTestSupport
 import ClinicModel
 import ClinicServices
 @testable import ClinicStorePostgres

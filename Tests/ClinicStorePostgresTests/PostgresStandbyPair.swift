@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PostgresNIO
+import ClinicTestSupport
 @testable import ClinicStorePostgres
 
 /// A primary and a synchronous hot standby on one machine, made by `.ci/postgres-standby` in a
@@ -64,62 +65,11 @@ struct PostgresStandbyPair {
         _ = try? await Self.run("stop", directory)
     }
 
-    struct ScriptFailed: Error, CustomStringConvertible {
-        let arguments: [String]
-        let status: Int32
-        let output: String
-        var description: String { "postgres-standby \(arguments.joined(separator: " ")) exited \(status): \(output)" }
-    }
-
     /// Runs the script on a thread of its own: waiting for it must not hold one of the few
     /// threads Swift concurrency (and every other test) runs on.
     @discardableResult
     static func run(_ arguments: String...) async throws -> String {
-        try await BlockingWork.run { try runBlocking(arguments) }
-    }
-
-    private static func runBlocking(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        // One pipe for both streams, read to the end before waiting, so neither can fill and block.
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let status = BlockingWork.exitStatus(of: process)
-        let text = String(decoding: data, as: UTF8.self)
-        guard status == 0 else {
-            throw ScriptFailed(arguments: arguments, status: status, output: text)
-        }
-        return text
-    }
-}
-
-/// Blocking work (a child process and its pipes) on a thread of its own, awaited.
-enum BlockingWork {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try work() }) }
-            thread.start()
-        }
-    }
-
-    /// The exit status of a finished child, reaped here with waitpid: Foundation's
-    /// `waitUntilExit` was seen never to return in the test runner (the child left a zombie).
-    static func exitStatus(of process: Process) -> Int32 {
-        var status: Int32 = 0
-        while true {
-            let reaped = waitpid(process.processIdentifier, &status, 0)
-            if reaped == process.processIdentifier { break }
-            if reaped == -1 && errno == EINTR { continue }
-            // Foundation reaped it first.
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
-        // WIFEXITED / WEXITSTATUS, else 128 + the signal, as a shell reports it.
-        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        try await BlockingWork.run { try BlockingWork.runScript(script, arguments) }
     }
 }
 
