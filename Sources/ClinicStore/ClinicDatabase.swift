@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import ClinicModel
 
 /// One clinic database file: a GRDB `DatabasePool` in WAL mode with foreign keys on,
@@ -220,11 +221,9 @@ public final class ClinicDatabase: Sendable {
     /// An existing file must be a whole SQLite file: its header, and at least as many bytes as
     /// the header says it has pages. An empty or cut file is damaged, not a new clinic.
     static func checkSQLiteHeader(_ path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        guard let (header, size) = headerAndSize(path) else {
             throw StoreError.cannotOpen(path: path, reason: "permission denied")
         }
-        defer { try? handle.close() }
-        let header = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
         if header.isEmpty {
             throw StoreError.cannotOpen(path: path, reason: "the file is empty (0 bytes), so it holds no clinic; nothing was changed. If it should hold the clinic, restore the latest backup with `knot restore FILE`; to start a new clinic, remove it and run `knot init`")
         }
@@ -237,10 +236,37 @@ public final class ClinicDatabase: Sendable {
         let pageSize = rawPageSize == 1 ? 65_536 : rawPageSize
         let pages = be32(28)
         // The page count is trusted only when the header says it is current (SQLite's own rule).
-        if pages > 0, be32(92) == be32(24),
-           let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size < pages * pageSize {
+        if pages > 0, be32(92) == be32(24), size < pages * pageSize {
             throw StoreError.cannotOpen(path: path, reason: damaged)
         }
+    }
+
+    /// The file's first bytes (up to 100, the SQLite header) and its size, or nil when it cannot
+    /// be opened for reading. Read through SQLite's own file layer, never a descriptor of our own:
+    /// SQLite's locks on a database are POSIX locks, held per process, and closing ANY descriptor
+    /// of the file drops them all, while every connection of this process believes it still holds
+    /// them. Another program (python's sqlite3, a second `knot`) then takes the file as unused:
+    /// on closing it checkpoints and deletes the WAL under this process's open connections, which
+    /// go on reading an old snapshot and writing into a deleted WAL
+    /// (https://sqlite.org/howtocorrupt.html, "POSIX advisory locks canceled by a separate thread
+    /// doing close()"). SQLite keeps a descriptor of a locked file open until its locks go.
+    static func headerAndSize(_ path: String) -> ([UInt8], Int)? {
+        var connection: OpaquePointer?
+        defer { sqlite3_close(connection) }
+        guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let connection else { return nil }
+        var pointer: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(connection, "main", SQLITE_FCNTL_FILE_POINTER, &pointer) == SQLITE_OK,
+              let file = pointer, let methods = file.pointee.pMethods,
+              let fileSize = methods.pointee.xFileSize, let read = methods.pointee.xRead else { return nil }
+        var size: sqlite3_int64 = 0
+        guard fileSize(file, &size) == SQLITE_OK else { return nil }
+        var header = [UInt8](repeating: 0, count: 100)
+        let count = Int(min(size, 100))
+        if count > 0 {
+            let rc = header.withUnsafeMutableBytes { read(file, $0.baseAddress, Int32(count), 0) }
+            guard rc == SQLITE_OK else { return nil }
+        }
+        return (Array(header.prefix(count)), Int(size))
     }
 
     static func translateOpen(_ e: DatabaseError, path: String) -> StoreError {
