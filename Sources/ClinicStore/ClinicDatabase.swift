@@ -221,6 +221,20 @@ public final class ClinicDatabase: Sendable {
     /// An existing file must be a whole SQLite file: its header, and at least as many bytes as
     /// the header says it has pages. An empty or cut file is damaged, not a new clinic.
     static func checkSQLiteHeader(_ path: String) throws {
+        // Another process's checkpoint may be writing the file as it is read (page 1 with the new
+        // page count first, the pages that extend the file after): a whole file that is growing
+        // is seen consistent again a moment later, a cut one never is.
+        var attempt = 0
+        while true {
+            do { return try checkSQLiteHeaderOnce(path) } catch let error as StoreError {
+                guard case .cannotOpen(_, let reason) = error, reason == damaged, attempt < 3 else { throw error }
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
+            }
+        }
+    }
+
+    private static func checkSQLiteHeaderOnce(_ path: String) throws {
         guard let (header, size) = headerAndSize(path) else {
             throw StoreError.cannotOpen(path: path, reason: "permission denied")
         }
@@ -258,14 +272,18 @@ public final class ClinicDatabase: Sendable {
         guard sqlite3_file_control(connection, "main", SQLITE_FCNTL_FILE_POINTER, &pointer) == SQLITE_OK,
               let file = pointer, let methods = file.pointee.pMethods,
               let fileSize = methods.pointee.xFileSize, let read = methods.pointee.xRead else { return nil }
-        var size: sqlite3_int64 = 0
-        guard fileSize(file, &size) == SQLITE_OK else { return nil }
+        var before: sqlite3_int64 = 0
+        guard fileSize(file, &before) == SQLITE_OK else { return nil }
         var header = [UInt8](repeating: 0, count: 100)
-        let count = Int(min(size, 100))
+        let count = Int(min(before, 100))
         if count > 0 {
             let rc = header.withUnsafeMutableBytes { read(file, $0.baseAddress, Int32(count), 0) }
             guard rc == SQLITE_OK else { return nil }
         }
+        // The size is taken after the header, as the file only grows while it is written: a
+        // size read before a page count another process has just raised would look cut.
+        var size: sqlite3_int64 = 0
+        guard fileSize(file, &size) == SQLITE_OK else { return nil }
         return (Array(header.prefix(count)), Int(size))
     }
 
