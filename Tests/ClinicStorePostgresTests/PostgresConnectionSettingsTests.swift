@@ -119,4 +119,15 @@ struct PostgresConnectionSettingsTests {
         #expect(try PostgresConnectionSettings.fromEnvironment([:]) == nil)
         #expect(PostgresConnectionSettings.isPostgresURL("PostgreSQL://x"))
     }
+
+    @Test("query_timeout is whole seconds from 1 to 86400, 120 when not given; anything else is refused naming it")
+    func querySetting() throws {
+        #expect(try PostgresConnectionSettings.parse("postgres://knot@db/clinic").queryTimeoutSeconds == 120)
+        #expect(try PostgresConnectionSettings.parse("postgres://knot@db/clinic?query_timeout=30").queryTimeoutSeconds == 30)
+        for bad in ["0", "86401", "-1", "1.5", "soon"] {
+            #expect(throws: PostgresSettingsError.invalid(field: "query_timeout", value: bad, rule: "whole seconds from 1 to 86400")) {
+                try PostgresConnectionSettings.parse("postgres://knot@db/clinic?query_timeout=\(bad)")
+            }
+        }
+    }
 }

@@ -6,7 +6,8 @@ import ClinicTestSupport
 
 /// No command waits forever for a server that will not answer (PostgresQueryWait): a query past
 /// the clinic's `query_timeout` fails and its connection is closed, a transaction whose
-/// connection the server ended fails saying nothing was saved, and the next command works.
+/// connection the server ended fails saying nothing was saved, and the next command works
+/// (the setting's range is checked with the other URL settings, PostgresConnectionSettingsTests).
 @Suite("PostgreSQL: no query waits forever", .enabled(if: PostgresTestServer.isConfigured, PostgresTestServer.skipped))
 struct PostgresQueryWaitTests {
     @Test("a query past query_timeout fails within a moment of it, naming the setting; the next command works")
@@ -52,16 +53,5 @@ struct PostgresQueryWaitTests {
         #expect(storeError.description.contains("nothing was saved"), "\(storeError)")
         #expect(try store.read { tx in try tx.value("SELECT count(*) FROM clinic_setting WHERE name = 'lost'", as: Int64.self) } == 0)
         try store.close()
-    }
-
-    @Test("query_timeout is whole seconds from 1 to 86400, 120 when not given; anything else is refused naming it")
-    func querySetting() throws {
-        #expect(try PostgresConnectionSettings.parse("postgres://knot@db/clinic").queryTimeoutSeconds == 120)
-        #expect(try PostgresConnectionSettings.parse("postgres://knot@db/clinic?query_timeout=30").queryTimeoutSeconds == 30)
-        for bad in ["0", "86401", "-1", "1.5", "soon"] {
-            #expect(throws: PostgresSettingsError.invalid(field: "query_timeout", value: bad, rule: "whole seconds from 1 to 86400")) {
-                try PostgresConnectionSettings.parse("postgres://knot@db/clinic?query_timeout=\(bad)")
-            }
-        }
     }
 }
