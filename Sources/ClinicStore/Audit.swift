@@ -32,7 +32,7 @@ extension StoreTransaction {
         try db.cachedStatement(sql: """
             INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
+            """).execute(arguments: [id, StoredDateText.databaseValue(event.at), event.actor, event.action.rawValue, event.entity, event.entityID,
                              event.patientID, event.detail, prevHash, hash])
         try db.cachedStatement(sql: """
             INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)

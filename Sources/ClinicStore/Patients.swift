@@ -52,7 +52,7 @@ extension StoreTransaction {
                 throw StoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.value) (patient \(other))")
             }
         }
-        let now = Date()
+        let now = StoredDateText.databaseValue(Date())
         try db.cachedStatement(sql: """
             INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at, sort_name)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

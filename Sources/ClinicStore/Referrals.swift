@@ -47,7 +47,7 @@ extension StoreTransaction {
             """).execute(arguments: [preservingID ? r.id : nil, r.patientID, r.referrerName, r.referrerOrganisation, r.referrerProviderNumber,
                              r.referrerContact, r.recipient, r.date, r.expiresOn, r.sessionsAllowed, r.reason,
                              r.format.rawValue, r.documentID, r.documentCode, r.documentTitle,
-                             ReferralColumnsJSON.sections(r.sections), ReferralColumnsJSON.strings(r.importWarnings), r.originalLetter, r.originalSHA256, Date(),
+                             ReferralColumnsJSON.sections(r.sections), ReferralColumnsJSON.strings(r.importWarnings), r.originalLetter, r.originalSHA256, StoredDateText.databaseValue(Date()),
                              ReferralColumnsJSON.identifiers(r.letterIdentifiers), r.letterKey, r.documentSetID, r.documentVersion, r.replacesReferralID])
         var saved = r
         saved.id = lastID()

@@ -123,7 +123,7 @@ import ClinicModel
         let people: [(String, String, String?)] = [
             ("Jo", "Smith", "0412 345 678"), ("Zoë", "Müller", "+61 3 9123 4567"), ("Siobhán", "O'Brien", nil),
             ("芳", "王", nil), ("Øystein", "Ærø-Strøm", "(03) 9876-5432"), ("Mary Anne", "van der Berg", nil),
-            ("A", "B", "1"), ("Émile", "Zola 2nd", nil),
+            ("A", "B", "0412 000 111"), ("Émile", "Zola 2nd", nil),
         ]
         try clinic.db.write { tx in
             for (given, family, phone) in people {
@@ -208,5 +208,31 @@ import ClinicModel
         let wrong = (Array(Int64(0)...120_000) + [999_999, 1_000_000, 12_345_678, Int64.max])
             .filter { StoreTransaction.recordNumber($0) != String(format: "K%05lld", $0) }
         #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+    }
+
+    @Test("dates are stored as GRDB's formatter stores them, byte for byte, or by the formatter itself")
+    func storedDates() {
+        var dates: [Date] = []
+        var rng = SystemRandomNumberGenerator()
+        // Random moments over the whole range, with random fractions of a millisecond.
+        for _ in 0..<50_000 { dates.append(Date(timeIntervalSince1970: Double.random(in: 900_000_000...4_200_000_000, using: &rng))) }
+        // Around the ends of days, months and years (leap years included), a millisecond either side.
+        for (y, m, d) in [(2000, 1, 1), (2000, 2, 29), (2000, 3, 1), (2024, 2, 29), (2026, 12, 31), (2027, 1, 1), (2099, 12, 31), (2100, 1, 1), (1999, 12, 31)] {
+            var c = DateComponents(); c.year = y; c.month = m; c.day = d
+            var cal = Calendar(identifier: .gregorian); cal.timeZone = TimeZone(secondsFromGMT: 0)!
+            let start = cal.date(from: c)!.timeIntervalSince1970
+            for offset in [-0.0016, -0.0010, -0.0006, -0.0005, -0.0004, 0, 0.0004, 0.0005, 0.0006, 0.0015, 86_399.9994, 86_399.9996] {
+                dates.append(Date(timeIntervalSince1970: start + offset))
+            }
+        }
+        dates.append(Date())
+        dates.append(AuditChain.truncated(Date()))
+        var written = 0
+        let wrong = dates.filter { date in
+            if StoredDateText.text(date) != nil { written += 1 }
+            return StoredDateText.databaseValue(date) != date.databaseValue
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5).map { ($0.timeIntervalSince1970, StoredDateText.databaseValue($0), $0.databaseValue) })")
+        #expect(written > 35_000)
     }
 }
