@@ -23,30 +23,48 @@ extension StoreTransaction {
     public func appendAuditAlways(_ event: AuditEvent) throws -> AuditRecord {
         var event = event
         event.at = Self.truncated(event.at)
-        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
-        let checkedHead = head?.checked("audit_head", key: "singleton")
-        let prevHash: String = try checkedHead?["last_hash"] ?? Self.genesisHash
-        let lastID: Int64 = try checkedHead?["last_id"] ?? 0
-        let maxID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM audit_event")) ?? 0
-        let id = max(lastID, maxID) + 1
+        let (lastID, prevHash) = try auditChainHead()
+        let id = lastID + 1
         let hash = Self.auditHash(id: id, event: event, prevHash: prevHash)
+        // Until both rows are written the head in hand is not known to be the stored one: a
+        // failed statement leaves it to be read again.
+        scratch.auditHead = nil
         try db.cachedStatement(sql: """
             INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
+            """).execute(arguments: [id, StoredDateText.databaseValue(event.at), event.actor, event.action.rawValue, event.entity, event.entityID,
                              event.patientID, event.detail, prevHash, hash])
         try db.cachedStatement(sql: """
             INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
             ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
             """).execute(arguments: [id, hash])
+        scratch.auditHead = AuditChainHead(id: id, hash: hash)
         event.id = id
         return AuditRecord(event: event, prevHash: prevHash, hash: hash)
+    }
+
+    /// The last event's id and hash, which the next event chains to: read from the database once
+    /// per transaction (the larger of `audit_head` and the highest event id, as always), then
+    /// kept in hand as each event is appended. A savepoint that rolls back puts back the head it
+    /// started with (`savepoint`), so a refused letter in a batch leaves no gap in the chain.
+    func auditChainHead() throws -> (id: Int64, hash: String) {
+        if let head = scratch.auditHead { return (head.id, head.hash) }
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
+        let checkedHead = head?.checked("audit_head", key: "singleton")
+        let prevHash: String = try checkedHead?["last_hash"] ?? Self.genesisHash
+        let lastID: Int64 = try checkedHead?["last_id"] ?? 0
+        let maxID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM audit_event")) ?? 0
+        let read = AuditChainHead(id: max(lastID, maxID), hash: prevHash)
+        scratch.auditHead = read
+        return (read.id, read.hash)
     }
 
     /// Restores an exported audit row verbatim (into an empty database, in order), so that the
     /// restored chain verifies with the same hashes. Refuses a row that does not chain.
     public func restoreAudit(_ record: AuditRecord) throws {
         guard let id = record.event.id else { throw StoreError.constraint(message: "an imported audit event has no id") }
+        // The head in hand, if any, is read again after a restored row.
+        scratch.auditHead = nil
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
         let checkedHead = head?.checked("audit_head", key: "singleton")
         let lastID: Int64 = try checkedHead?["last_id"] ?? 0

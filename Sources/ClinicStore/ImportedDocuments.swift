@@ -6,7 +6,7 @@ import ClinicModel
 extension StoreTransaction {
     /// Remembers that a document was imported (its SHA-256), so a second import is a no-op.
     public func recordImportedDocument(sha256: String, kind: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)").execute(arguments: [sha256, kind, Date()])
+        try db.cachedStatement(sql: "INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)").execute(arguments: [sha256, kind, StoredDateText.databaseValue(Date())])
     }
 
     public func wasImported(sha256: String) throws -> Bool {

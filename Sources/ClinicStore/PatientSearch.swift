@@ -100,26 +100,47 @@ extension StoreTransaction {
 
     /// Rewrites a patient's rows of `patient_search_prefix` from the words `patient_fts` holds for
     /// them, split by the same tokenizer (so a prefix finds here exactly whom the full-text
-    /// index finds): after every write of the patient's names, numbers or dates.
-    func indexSearchPrefixes(patientID id: Int64) throws {
-        try db.cachedStatement(sql: "DELETE FROM patient_search_prefix WHERE patient_id = ?").execute(arguments: [id])
+    /// index finds): after every write of the patient's names, numbers or dates. `fresh`: the
+    /// patient row was just inserted, so it has no rows to delete (patients are never deleted
+    /// and a new id is above every id before it).
+    ///
+    /// All of a patient's rows go in with one statement (`json_each` over the prefixes), not
+    /// one insert per prefix: a dozen round trips per patient filed from a letter.
+    func indexSearchPrefixes(patientID id: Int64, fresh: Bool = false) throws {
+        if !fresh {
+            try db.cachedStatement(sql: "DELETE FROM patient_search_prefix WHERE patient_id = ?").execute(arguments: [id])
+        }
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT f.names, f.record_number, f.phone, f.dob, p.sort_name, p.archived
             FROM patient_fts f JOIN patient p ON p.id = f.rowid WHERE f.rowid = ?
             """), arguments: [id]) else { return }
         let columns: [String?] = [row[0], row[1], row[2], row[3]]
         let text = columns.compactMap { $0 }.joined(separator: " ")
-        let tokenizer = try searchTokenizer()
+        let prefixes = try Self.searchPrefixes(of: text, tokenizer: searchTokenizer())
+        guard !prefixes.isEmpty else { return }
+        let sortName: String = row["sort_name"], archived: Bool = row["archived"]
+        try db.cachedStatement(sql: """
+            INSERT INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
+            SELECT value, ?, ?, ? FROM json_each(?)
+            """).execute(arguments: [sortName, id, archived, Self.jsonArray(prefixes)])
+    }
+
+    /// The distinct one- and two-character starts of ASCII letters and digits of the words the
+    /// tokenizer finds in `text`, sorted.
+    static func searchPrefixes(of text: String, tokenizer: any FTS5Tokenizer) throws -> [String] {
         var prefixes = Set<String>()
         for (token, _) in try tokenizer.tokenize(document: text) {
-            let b = Array(token.utf8.prefix(2))
-            guard let first = b.first, Self.isSearchPrefixByte(first) else { continue }
-            prefixes.insert(String(decoding: b[0..<1], as: UTF8.self))
-            if b.count == 2, Self.isSearchPrefixByte(b[1]) { prefixes.insert(String(decoding: b, as: UTF8.self)) }
+            var bytes = token.utf8.makeIterator()
+            guard let first = bytes.next(), isSearchPrefixByte(first) else { continue }
+            prefixes.insert(String(decoding: [first], as: UTF8.self))
+            if let second = bytes.next(), isSearchPrefixByte(second) { prefixes.insert(String(decoding: [first, second], as: UTF8.self)) }
         }
-        let sortName: String = row["sort_name"], archived: Bool = row["archived"]
-        let insert = try db.cachedStatement(sql: "INSERT INTO patient_search_prefix (prefix, sort_name, patient_id, archived) VALUES (?, ?, ?, ?)")
-        for prefix in prefixes.sorted() { try insert.execute(arguments: [prefix, sortName, id, archived]) }
+        return prefixes.sorted()
+    }
+
+    /// A JSON array of strings made only of ASCII letters and digits (nothing to escape).
+    static func jsonArray(_ words: [String]) -> String {
+        "[" + words.map { "\"" + $0 + "\"" }.joined(separator: ",") + "]"
     }
 
     /// How far into the name index a broad search walks before sorting its matches instead.

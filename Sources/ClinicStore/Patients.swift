@@ -18,12 +18,20 @@ extension StoreTransaction {
         let next = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) + 1 FROM patient")) ?? 1)
         var n = next
         while true {
-            let candidate = String(format: "K%05lld", n)
+            let candidate = Self.recordNumber(n)
             if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [candidate]) == nil {
                 return candidate
             }
             n += 1
         }
+    }
+
+    /// `K` and the number, at least five digits (`String(format: "K%05lld", n)`, without
+    /// Foundation's formatter: it was a tenth of the cost of inserting a patient).
+    static func recordNumber(_ n: Int64) -> String {
+        guard n >= 0 else { return String(format: "K%05lld", n) }
+        let digits = String(n)
+        return "K" + String(repeating: "0", count: max(0, 5 - digits.utf8.count)) + digits
     }
 
     /// Adds a patient with identifiers and alerts. An empty record number gets the next one.
@@ -38,12 +46,13 @@ extension StoreTransaction {
         if !chosen, try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [p.recordNumber]) != nil {
             throw StoreError.duplicate(entity: "patient", field: "record number", value: p.recordNumber)
         }
-        for ident in p.identifiers {
+        // An identifier just found free (matching a letter's patient) is not looked up twice.
+        for ident in p.identifiers where !scratch.identifiersFree.contains(TransactionScratch.identifierKey(system: ident.system.rawValue, value: ident.value)) {
             if let other = try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"), arguments: [ident.system.rawValue, ident.value]) {
                 throw StoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.value) (patient \(other))")
             }
         }
-        let now = Date()
+        let now = StoredDateText.databaseValue(Date())
         try db.cachedStatement(sql: """
             INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at, sort_name)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,14 +61,16 @@ extension StoreTransaction {
                              p.generalPractitioner, p.archived, now, now, Self.sortName(family: p.familyName, given: p.givenNames)])
         let id = lastID()
         p.id = id
-        try indexSearchPrefixes(patientID: id)
+        try indexSearchPrefixes(patientID: id, fresh: true)
         for ident in p.identifiers { try insertIdentifier(ident, patientID: id) }
         p.alerts = try p.alerts.map { try insertAlert($0, patientID: id, actor: nil) }
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "patient", entityID: id, patientID: id))
+        scratch.patientOnFile = id
         return p
     }
 
     func insertIdentifier(_ ident: PatientIdentifier, patientID: Int64) throws {
+        scratch.identifiersFree.remove(TransactionScratch.identifierKey(system: ident.system.rawValue, value: ident.value))
         try db.cachedStatement(sql: "INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)").execute(arguments: [patientID, ident.system.rawValue, ident.value])
     }
 
@@ -92,6 +103,7 @@ extension StoreTransaction {
     public func patient(id: Int64) throws -> Patient? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM patient WHERE id = ?"), arguments: [id]) else { return nil }
         var p = try Self.patient(row)
+        scratch.patientOnFile = id
         p.identifiers = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id"), arguments: [id])
             .map {
                 let i = $0.checked("patient_identifier")
@@ -112,27 +124,37 @@ extension StoreTransaction {
 
     /// The patient holding an identifier, if any.
     public func patientID(identifier: PatientIdentifier) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"), arguments: [identifier.system.rawValue, identifier.value])
+        let held = try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"), arguments: [identifier.system.rawValue, identifier.value])
+        if held == nil { scratch.identifiersFree.insert(TransactionScratch.identifierKey(system: identifier.system.rawValue, value: identifier.value)) }
+        return held
     }
 
     /// Patients with this date of birth and names equal once folded (`PersonNameKey`: case,
     /// accents, punctuation and spacing ignored).
     ///
-    /// One lookup in `patient_birth_sort` (birth date, folded name), however many patients share
-    /// the birth date; the stored names are checked again part by part, since the joined key
-    /// cannot tell "van der" + "Berg" from "van" + "der Berg".
+    /// One range of `patient_birth_sort` (birth date, folded name): those whose folded name starts
+    /// with the folded family name and a space, however many patients share the birth date; the
+    /// stored names are checked again part by part, since the joined key cannot tell "van der" +
+    /// "Berg" from "van" + "der Berg". The same range answers the doubtful match asked next
+    /// (`patientIDs(familyName:dateOfBirth:)`), so it is kept for that one question, as long as
+    /// nothing was written in between.
     public func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64] {
         let family = PersonNameKey.fold(familyName), given = PersonNameKey.fold(givenNames)
-        return try born(on: dateOfBirth, sortName: Self.sortName(family: familyName, given: givenNames), prefix: false).filter {
-            PersonNameKey.fold($0.family) == family && PersonNameKey.fold($0.given) == given
-        }.map(\.id)
+        let sameFamily = try born(on: dateOfBirth, sortName: family + " ", prefix: true).filter { PersonNameKey.fold($0.family) == family }
+        scratch.sameFamilyBorn = SameFamilyBorn(dateOfBirth: dateOfBirth, family: family, changes: db.totalChangesCount, ids: sameFamily.map(\.id))
+        return sameFamily.filter { PersonNameKey.fold($0.given) == given }.map(\.id)
     }
 
     /// Patients with this date of birth and the same family name once folded (a doubtful match
     /// to report): the same folding as the exact match, so "MÜLLER" and "Muller" are Müller here too.
-    /// One range of `patient_birth_sort`: the folded names that start with the folded family name and a space.
+    /// One range of `patient_birth_sort`: the folded names that start with the folded family name
+    /// and a space; not read again when the exact match just read it and nothing was written since.
     public func patientIDs(familyName: String, dateOfBirth: LocalDate) throws -> [Int64] {
         let family = PersonNameKey.fold(familyName)
+        if let kept = scratch.sameFamilyBorn {
+            scratch.sameFamilyBorn = nil
+            if kept.dateOfBirth == dateOfBirth, kept.family == family, kept.changes == db.totalChangesCount { return kept.ids }
+        }
         return try born(on: dateOfBirth, sortName: family + " ", prefix: true).filter { PersonNameKey.fold($0.family) == family }.map(\.id)
     }
 

@@ -33,7 +33,9 @@ extension StoreTransaction {
     @discardableResult
     public func insertReferral(_ r: Referral, actor: String, preservingID: Bool = false) throws -> Referral {
         do { try r.validate() } catch { throw StoreError.invalid(error) }
-        guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE id = ?"), arguments: [r.patientID]) != nil else {
+        // A patient this transaction has just written or read is on file: not looked up again.
+        guard try scratch.patientOnFile == r.patientID
+                || Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE id = ?"), arguments: [r.patientID]) != nil else {
             throw StoreError.notFound(entity: "patient", key: String(r.patientID))
         }
         try db.cachedStatement(sql: """
@@ -45,8 +47,8 @@ extension StoreTransaction {
             """).execute(arguments: [preservingID ? r.id : nil, r.patientID, r.referrerName, r.referrerOrganisation, r.referrerProviderNumber,
                              r.referrerContact, r.recipient, r.date, r.expiresOn, r.sessionsAllowed, r.reason,
                              r.format.rawValue, r.documentID, r.documentCode, r.documentTitle,
-                             ReferralColumnsJSON.sections(r.sections), ReferralColumnsJSON.strings(r.importWarnings), r.originalLetter, r.originalSHA256, Date(),
-                             try encode(r.letterIdentifiers), r.letterKey, r.documentSetID, r.documentVersion, r.replacesReferralID])
+                             ReferralColumnsJSON.sections(r.sections), ReferralColumnsJSON.strings(r.importWarnings), r.originalLetter, r.originalSHA256, StoredDateText.databaseValue(Date()),
+                             ReferralColumnsJSON.identifiers(r.letterIdentifiers), r.letterKey, r.documentSetID, r.documentVersion, r.replacesReferralID])
         var saved = r
         saved.id = lastID()
         for (i, a) in r.attachments.enumerated() {

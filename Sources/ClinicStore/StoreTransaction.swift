@@ -86,6 +86,38 @@ public struct StoreTransaction {
 /// shared by the copies of its `StoreTransaction` (`withoutRowAudit`), gone with the transaction.
 final class TransactionScratch {
     var searchTokenizer: (any FTS5Tokenizer)?
+    /// The audit chain's head as this transaction last wrote or read it (`auditChainHead`); nil
+    /// until read, and whenever it may differ from the stored one.
+    var auditHead: AuditChainHead?
+    /// A patient this transaction wrote or read, so on file until it ends (patients are never
+    /// deleted): a referral for them needs no lookup first. Put back by a savepoint's rollback.
+    var patientOnFile: Int64?
+    /// Identifiers (`identifierKey`) this transaction looked up and found held by no one, and
+    /// has not written since: a patient inserted with them needs no second lookup. A rollback
+    /// only takes identifiers away, so it leaves these free.
+    var identifiersFree = Set<String>()
+
+    /// The patients the exact name match just read (born that day, same folded family name),
+    /// for the doubtful match asked next; valid while `changes` is the connection's count of
+    /// changed rows.
+    var sameFamilyBorn: SameFamilyBorn?
+
+    static func identifierKey(system: String, value: String) -> String { system + "\u{0}" + value }
+}
+
+/// Patients born on a day with the same folded family name, as read when `changes` rows had
+/// been changed on the connection.
+struct SameFamilyBorn {
+    var dateOfBirth: LocalDate
+    var family: String
+    var changes: Int
+    var ids: [Int64]
+}
+
+/// The last audit event's id and hash.
+struct AuditChainHead {
+    var id: Int64
+    var hash: String
 }
 
 extension LocalDate: DatabaseValueConvertible {
@@ -102,15 +134,22 @@ extension StoreTransaction {
     /// go in whole or leave no trace this way.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
+        // What the savepoint rolls back, the transaction's memory of it forgets too.
+        let auditHead = scratch.auditHead, patientOnFile = scratch.patientOnFile
         do {
             try db.inSavepoint {
                 result = try body()
                 return .commit
             }
-        } catch let e as DatabaseError {
-            throw ClinicDatabase.translate(e, path: "the clinic database")
-        } catch is RowDecodingError {
-            throw ClinicDatabase.undecodable
+        } catch {
+            scratch.auditHead = auditHead
+            scratch.patientOnFile = patientOnFile
+            scratch.sameFamilyBorn = nil
+            switch error {
+            case let e as DatabaseError: throw ClinicDatabase.translate(e, path: "the clinic database")
+            case is RowDecodingError: throw ClinicDatabase.undecodable
+            default: throw error
+            }
         }
         guard let result else { throw StoreError.constraint(message: "a savepoint ended without a result") }
         return result

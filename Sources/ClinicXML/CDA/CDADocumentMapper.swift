@@ -146,11 +146,11 @@ enum CDADocumentMapper {
             result += coded
             let lowered = coded.map { $0.lowercased() }
             for line in section.text.split(separator: "\n") {
-                var item = line.trimmingCharacters(in: .whitespaces)
+                var item = XMLValueFormat.trimmed(String(line))
                 if item.hasPrefix("- ") {
                     item.removeFirst(2)
                 } else if let dot = item.firstIndex(of: "."), item[..<dot].allSatisfy(\.isNumber), !item[..<dot].isEmpty {
-                    item = item[item.index(after: dot)...].trimmingCharacters(in: .whitespaces)
+                    item = XMLValueFormat.trimmed(String(item[item.index(after: dot)...]))
                 }
                 let lower = item.lowercased()
                 if item.isEmpty || lowered.contains(where: { lower.contains($0) }) { continue }

@@ -21,7 +21,8 @@ enum CDANarrative {
 
     /// The text of a narrative fragment on one line (a table cell, a referenced `content`).
     static func inlineText(of element: XMLElement) -> String {
-        text(of: element).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        // `XMLValueFormat.trimmed`: Foundation's trim only where an end is white space or not ASCII.
+        text(of: element).split(separator: "\n").map { XMLValueFormat.trimmed(String($0)) }.joined(separator: " ")
     }
 
     private struct Builder {
@@ -119,7 +120,7 @@ enum CDANarrative {
         mutating func appendRow(_ row: XMLElement, indent: String) {
             flush()
             let cells = row.elements.filter { $0.name == "td" || $0.name == "th" }.map(CDANarrative.inlineText(of:))
-            let line = cells.joined(separator: " | ").trimmingCharacters(in: .whitespaces)
+            let line = XMLValueFormat.trimmed(cells.joined(separator: " | "))
             if !line.isEmpty && !cells.allSatisfy(\.isEmpty) { lines.append(indent + line) }
         }
     }

@@ -91,13 +91,20 @@ enum CDAReferralValidity {
         + [isoDatePattern, numericDatePattern, dayMonthPattern, monthDayPattern])
 
     static func expiry(in text: String, from referralDate: LocalDate) -> LocalDate? {
-        // Every pattern below needs "valid", "referral" or "expir" (expires, expiry).
-        if asciiText(text, lacksAllOf: ["valid", "referral", "expir"]) { return nil }
-        for pattern in durationPatterns {
+        // Every pattern below needs "valid", "referral" or "expir" (expires, expiry); in ASCII
+        // text, a pattern whose words are all absent is not run (it cannot match).
+        let words = ASCIIWords(text)
+        func mayHave(_ any: String...) -> Bool { words.map { w in any.contains { w.contains($0) } } ?? true }
+        if !mayHave("valid", "referral", "expir") { return nil }
+        // "valid for 12 months"; "12-month referral"
+        let durationNeeds = [mayHave("valid"), mayHave("referral") && mayHave("month", "year")]
+        for (pattern, needed) in zip(durationPatterns, durationNeeds) where needed {
             if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) {
                 return CDATime.adding(n, unit: groups[1].lowercased(), to: referralDate)
             }
         }
+        // The dates all follow `lead`: "valid until", "expires", "expiry".
+        if !mayHave("valid", "expir") { return nil }
         if let g = firstMatch(isoDatePattern, in: text) {
             return date(year: g[0], month: g[1], day: g[2])
         }
@@ -136,6 +143,35 @@ enum CDAReferralValidity {
             let w = Array(word.utf8)
             guard w.count <= lowered.count else { return false }
             return (0...(lowered.count - w.count)).contains { start in lowered[start..<(start + w.count)].elementsEqual(w) }
+        }
+    }
+
+    /// ASCII text lower-cased, to ask which words it holds; nil for any other text (a
+    /// case-insensitive pattern may match non-ASCII letters, such as the long s, there).
+    struct ASCIIWords {
+        private let lowered: [UInt8]
+
+        init?(_ text: String) {
+            var lowered: [UInt8] = []
+            lowered.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                if byte >= 0x80 { return nil }
+                lowered.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            }
+            self.lowered = lowered
+        }
+
+        /// Whether `word` (lower-case ASCII) occurs.
+        func contains(_ word: String) -> Bool {
+            let w = Array(word.utf8)
+            guard let first = w.first, w.count <= lowered.count else { return w.isEmpty }
+            var i = 0
+            let last = lowered.count - w.count
+            while i <= last {
+                if lowered[i] == first, lowered[i..<(i + w.count)].elementsEqual(w) { return true }
+                i += 1
+            }
+            return false
         }
     }
 
