@@ -43,6 +43,7 @@ enum SearchBench {
         r.figures["cpuP50Ms"] = Percentile.of(cpu, 50)
         r.figures["cpuP99Ms"] = Percentile.of(cpu, 99)
         for (kind, samples) in cpuByKind {
+            r.figures["kind.\(kind).cpuP50Ms"] = Percentile.of(samples.sorted(), 50)
             r.figures["kind.\(kind).cpuP99Ms"] = Percentile.of(samples.sorted(), 99)
         }
         r.figures["queries"] = Double(all.count)

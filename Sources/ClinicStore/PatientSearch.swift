@@ -33,6 +33,12 @@ extension StoreTransaction {
     /// Each word the user typed must prefix-match some field: "smi jo" finds Jo Smith; "0412"
     /// finds a phone; "17/05/1980" or "1980-05-17" finds a date of birth.
     public func searchPatients(_ query: String, includeArchived: Bool = false, limit: Int = 50) throws -> [PatientSummary] {
+        try searchPatients(query, includeArchived: includeArchived, limit: limit, bounds: .standard)
+    }
+
+    /// `searchPatients` with the bounds of its walks given (tests make them small, so that a
+    /// small clinic takes every path a large one does).
+    func searchPatients(_ query: String, includeArchived: Bool, limit: Int, bounds: SearchBounds) throws -> [PatientSummary] {
         let terms = PatientSearchTerm.terms(in: query)
         guard let match = Self.ftsQuery(terms) else {
             return try patientSummaries(includeArchived: includeArchived, limit: limit)
@@ -47,36 +53,101 @@ extension StoreTransaction {
                    ON page.id = p.id ORDER BY p.sort_name, p.id
                 """), arguments: [prefix, limit]).map(Self.summary)
         }
-        // Results are alphabetical. A few matches are fetched and sorted. Many matches (a letter
-        // or two at 100,000 patients) are usually spread through the alphabet, so walking the
-        // first stretch of the name index finds a page quickly; when they cluster instead (a
-        // common family name), that walk comes up short and the matches are sorted after all.
-        // Ids are chosen first from cheap columns; summaries are built for that page only.
-        // Relevance ranking is not used: it cost most of the time, and a list in name order is
-        // what the practitioner scans.
+        // Results are alphabetical. A few matches are fetched and sorted. Many matches (a family
+        // name, the first letters of one, at 100,000 patients) are found by walking a list that
+        // holds every match and more, already in name order, until a page is found: the rows of
+        // `patient_search_prefix` for the first one or two characters of a term (every patient
+        // a term matches has a word starting with them), or, for a term that does not start with
+        // an ASCII letter or digit, the name index. A walk that comes up short (the matches
+        // cluster late in the list) sorts the matches after all. Summaries are built for the
+        // page only. Relevance ranking is not used: it cost most of the time, and a list in name
+        // order is what the practitioner scans.
         let matches = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT count(*) FROM (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ? LIMIT \(Self.sortInMemoryUpTo + 1))
-            """), arguments: [match]) ?? 0
+            SELECT count(*) FROM (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ? LIMIT ?)
+            """), arguments: [match, bounds.sortUpTo + 1]) ?? 0
         if matches == 0 { return [] }
+        if matches > bounds.sortUpTo,
+           let ids = try walkInNameOrder(match: match, rangePrefix: Self.rangePrefix(terms), includeArchived: includeArchived,
+                                         limit: limit, bounds: bounds) {
+            return try summaries(ids)
+        }
         let archived = includeArchived ? "" : " AND q.archived = 0"
-        func page(_ pick: String) throws -> [PatientSummary] {
-            try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + " JOIN (\(pick)) page ON page.id = p.id ORDER BY p.sort_name, p.id"),
-                             arguments: [match, limit]).map(Self.summary)
-        }
-        if matches > Self.sortInMemoryUpTo {
-            let walked = try page("""
-                SELECT q.id FROM patient q INDEXED BY patient_sort
-                WHERE q.sort_name <= (SELECT sort_name FROM patient INDEXED BY patient_sort ORDER BY sort_name, id LIMIT 1 OFFSET \(Self.indexWindow))
-                  AND q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(archived)
-                ORDER BY q.sort_name, q.id LIMIT ?
+        return try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + """
+             JOIN (SELECT q.id FROM patient q INDEXED BY patient_id_sort
+                   WHERE q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(archived)
+                   ORDER BY q.sort_name, q.id LIMIT ?) page
+               ON page.id = p.id ORDER BY p.sort_name, p.id
+            """), arguments: [match, limit]).map(Self.summary)
+    }
+
+    /// The first `limit` patients `match` finds, in name order, read by walking a list in name
+    /// order that holds every match: the rows of `patient_search_prefix` for `rangePrefix`, or
+    /// the name index when there is none. Nil when the walk reads its most rows (`bounds`)
+    /// without finding a page and without reaching the end of the list: then the matches must
+    /// be sorted instead.
+    ///
+    /// The list is read in its key order (no sort) and each row is tested against the set of
+    /// matches SQLite builds once; the walk stops at the page's last match.
+    func walkInNameOrder(match: String, rangePrefix: String?, includeArchived: Bool, limit: Int, bounds: SearchBounds) throws -> [Int64]? {
+        // Each row read gives its patient's id when the patient matches, 0 when not.
+        let matched = "IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)"
+        let statement: Statement, arguments: StatementArguments, most: Int
+        if let rangePrefix {
+            most = bounds.prefixRangeRows
+            statement = try db.cachedStatement(sql: """
+                SELECT CASE WHEN patient_id \(matched) THEN patient_id ELSE 0 END FROM patient_search_prefix
+                WHERE prefix = ?\(includeArchived ? "" : " AND archived = 0") ORDER BY sort_name, patient_id LIMIT ?
                 """)
-            if walked.count >= limit { return walked }
+            arguments = [match, rangePrefix, most]
+        } else {
+            most = bounds.nameIndexRows
+            statement = try db.cachedStatement(sql: """
+                SELECT CASE WHEN q.id \(matched) THEN q.id ELSE 0 END FROM patient q INDEXED BY patient_sort
+                \(includeArchived ? "" : "WHERE q.archived = 0") ORDER BY q.sort_name, q.id LIMIT ?
+                """)
+            arguments = [match, most]
         }
-        return try page("""
-            SELECT q.id FROM patient q INDEXED BY patient_id_sort
-            WHERE q.id IN (SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?)\(archived)
-            ORDER BY q.sort_name, q.id LIMIT ?
-            """)
+        var ids: [Int64] = [], read = 0
+        let rows = try Int64.fetchCursor(statement, arguments: arguments)
+        while let id = try rows.next() {
+            read += 1
+            if id != 0 {
+                ids.append(id)
+                if ids.count == limit { return ids }
+            }
+        }
+        return read < most ? ids : nil
+    }
+
+    /// The summaries of the patients `ids`, in name order.
+    func summaries(_ ids: [Int64]) throws -> [PatientSummary] {
+        if ids.isEmpty { return [] }
+        return try Row.fetchAll(db.cachedStatement(sql: Self.summarySQL + """
+             WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.sort_name, p.id
+            """), arguments: ["[" + ids.map(String.init).joined(separator: ",") + "]"]).map(Self.summary)
+    }
+
+    /// The one or two characters starting a term whose rows of `patient_search_prefix` hold every
+    /// patient the terms match: every match has a word beginning with what the term's first word
+    /// begins with. Two characters where the term starts with two ASCII letters or digits, one
+    /// where only the first is; the first term with two, else with one; nil when no term starts
+    /// with an ASCII letter or digit (then the name index is walked).
+    static func rangePrefix(_ terms: [PatientSearchTerm]) -> String? {
+        var one: String?
+        for term in terms {
+            let text: String
+            switch term {
+            case .word(let word): text = word
+            case .digits(let digits): text = digits
+            case .dayMonthYear(let day, let month, let year): text = day + month + year
+            case .yearMonthDay(let year, _, _): text = year  // the phrase's first word
+            }
+            let b = Array(text.utf8.prefix(2))
+            guard let first = b.first, isSearchPrefixByte(first) else { continue }
+            if b.count == 2, isSearchPrefixByte(b[1]) { return String(decoding: b, as: UTF8.self) }
+            if one == nil { one = String(decoding: b[0..<1], as: UTF8.self) }
+        }
+        return one
     }
 
     /// The one- or two-character prefix a query is, when `patient_search_prefix` answers it: a
@@ -143,12 +214,6 @@ extension StoreTransaction {
         "[" + words.map { "\"" + $0 + "\"" }.joined(separator: ",") + "]"
     }
 
-    /// How far into the name index a broad search walks before sorting its matches instead.
-    static let indexWindow = 4000
-
-    /// Up to this many matches are sorted after fetching; more walk the name index.
-    static let sortInMemoryUpTo = 1500
-
     /// The search terms (`PatientSearchTerm`, the one reading of what was typed) as an FTS5
     /// query: every term quoted and ANDed; words, digits and day-first dates prefix-matched
     /// (digits against the phone kept as one run of digits, 17/05/1980 against the DDMMYYYY
@@ -164,4 +229,17 @@ extension StoreTransaction {
             }
         }.joined(separator: " AND ")
     }
+}
+
+/// How far patient search walks a list in name order before it sorts the matches instead.
+struct SearchBounds: Sendable {
+    /// Up to this many matches are sorted after fetching; more walk a list in name order.
+    var sortUpTo: Int
+    /// Rows of `patient_search_prefix` walked at most (each row a test against the matches:
+    /// about a fifth of what sorting costs per match).
+    var prefixRangeRows: Int
+    /// Rows of the name index walked at most, for terms no prefix range holds.
+    var nameIndexRows: Int
+
+    static let standard = SearchBounds(sortUpTo: 1500, prefixRangeRows: 10_000, nameIndexRows: 4000)
 }

@@ -8,6 +8,7 @@ import ClinicModel
 @Suite struct PatientSearchQueryTests {
     static func fts(_ typed: String) -> String? { StoreTransaction.ftsQuery(PatientSearchTerm.terms(in: typed)) }
     static func short(_ typed: String) -> String? { StoreTransaction.shortPrefix(PatientSearchTerm.terms(in: typed)) }
+    static func range(_ typed: String) -> String? { StoreTransaction.rangePrefix(PatientSearchTerm.terms(in: typed)) }
 
     @Test func everyKindOfTermAsFTS5() {
         #expect(Self.fts("smi JO") == "\"smi\"* AND \"jo\"*")
@@ -25,5 +26,15 @@ import ClinicModel
         #expect(Self.short("smi") == nil && Self.short("s m") == nil && Self.short("王") == nil)
         #expect(Self.short("É") == "e")  // folded as names are first
         #expect(Self.short("1/2/1980") == nil && Self.short("") == nil)
+    }
+
+    /// The rows of `patient_search_prefix` a broad query walks: those for the first one or two
+    /// characters of a term, when they are ASCII letters or digits.
+    @Test func broadQueriesWalkTheRangeOfATermsFirstCharacters() {
+        #expect(Self.range("Smith") == "sm" && Self.range("jo smith") == "jo" && Self.range("k00") == "k0")
+        #expect(Self.range("o'brien") == "br" && Self.range("d'souza") == "so" && Self.range("o b") == "o")
+        #expect(Self.range("yılmaz") == "y" && Self.range("Søren") == "s" && Self.range("王 smith") == "sm")
+        #expect(Self.range("17/05/1980") == "17" && Self.range("1980-05-17") == "19" && Self.range("0412 345") == "04")
+        #expect(Self.range("王") == nil && Self.range("李 伟") == nil && Self.range("") == nil)
     }
 }
