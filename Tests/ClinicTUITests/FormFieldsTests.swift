@@ -56,7 +56,9 @@ import TerminalKit
         try tui.type("7")
         try tui.press(.tab)
         try tui.type("3.5")
-        try tab(tui, 2)                            // probe stays 1.0
+        try tab(tui, 1)
+        try tui.type("1.0")                        // the probe: typed, never assumed
+        try tab(tui, 1)
         try tui.press(.character(" "), .down, .down, .down, .character(" "))  // injury, sustained posture
         try tui.press(.tab)
         try tui.type("worse after desk work")
@@ -228,7 +230,7 @@ import TerminalKit
         try tui.type("2 Hz")
         try tab(tui, 6)
         try tui.press(.character("+"), .character("+"), .character("s"), .character("s"))  // suspected pneumothorax
-        #expect(tui.screen.contains("ADVERSE EVENT: suspected-pneumothorax (mild): act now"), "\(tui.screen)")
+        #expect(tui.screen.contains("ADVERSE EVENT: suspected-pneumothorax (severity not chosen): act now"), "\(tui.screen)")
         try tui.press(.character("+"))
         try tab(tui, 3)                            // severity, action, then past the last event: sharps
         guard case .needlingForm(let form) = tui.app.state.current else {
