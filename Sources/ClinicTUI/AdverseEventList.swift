@@ -25,9 +25,9 @@ struct AdverseEventList: Sendable, Hashable, Codable {
         /// Serious, or a suspected pneumothorax whatever the severity given.
         var isAlarming: Bool { AdverseEventList.isAlarming(kind: kind, severity: severity) }
 
-        /// "suspected-pneumothorax (serious)", with `?` for what is not chosen yet.
+        /// "suspected-pneumothorax (serious)", with "kind ?" or "severity ?" for what is not chosen yet.
         var summary: String {
-            (kind?.rawValue ?? "event kind not chosen") + " (" + (severity?.rawValue ?? "severity not chosen") + ")"
+            (kind?.rawValue ?? "kind ?") + " (" + (severity?.rawValue ?? "severity ?") + ")"
         }
     }
 
@@ -177,17 +177,18 @@ struct AdverseEventList: Sendable, Hashable, Codable {
                 return event.isAlarming ? ChartScreen.warningStyle : .plain
             }
             if event.isAlarming { buffer.put("!!", row: y, column: column - 3, style: ChartScreen.warningStyle) }
+            // Not chosen yet: "?" where the word goes, and what is missing beside it.
             if let kind = event.kind {
                 buffer.put(kind.rawValue, row: y, column: column, style: style(.kind))
             } else {
-                buffer.put(" ? ", row: y, column: column, style: selected && part == .kind ? .reverse : .plain)
-                buffer.put("kind", row: y, column: column + 4, style: ChartScreen.warningStyle)
+                buffer.put("?", row: y, column: column, style: style(.kind))
+                buffer.put("kind", row: y, column: column + 2, style: ChartScreen.warningStyle)
             }
             if let severity = event.severity {
                 buffer.put(severity.rawValue, row: y, column: severityColumn, style: style(.severity))
             } else {
-                buffer.put(" ? ", row: y, column: severityColumn, style: selected && part == .severity ? .reverse : .plain)
-                buffer.put("severity", row: y, column: severityColumn + 4, style: ChartScreen.warningStyle)
+                buffer.put("?", row: y, column: severityColumn, style: style(.severity))
+                buffer.put("severity", row: y, column: severityColumn + 2, style: ChartScreen.warningStyle)
             }
             buffer.put("action", row: y, column: actionColumn - 7, style: .dim)
             event.action.render(into: &buffer, row: y, column: actionColumn, width: max(1, width - actionColumn - 1),
