@@ -79,7 +79,7 @@ struct BadInputCommandLineTests {
         let visit = try draftVisit()
         let add = ["needle", "add", visit] + needle + ["--inserted", "1", "--removed", "1"]
         try expectBadInput(add + ["--adverse", "sneezing"],
-                           naming: ["--adverse", "'sneezing'", "kind[:severity[:action]]", "bruising", "suspected-pneumothorax"])
+                           naming: ["--adverse", "'sneezing'", "kind:severity[:action]", "bruising", "suspected-pneumothorax"])
         try expectBadInput(add + ["--adverse", "vasovagal:awful:lay flat"],
                            naming: ["--adverse", "vasovagal:awful:lay flat", "'awful' is not a severity", "mild, significant, serious"])
         // The form read, the entry is written with the event.

@@ -114,7 +114,7 @@ struct StatedClaimsCommandTests {
         try #require(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present"]).status == 0)
         let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1"]
-        try expectRefused(needle, naming: ["--technique", "--twitches (0 if none)", "--adverse KIND or --no-adverse",
+        try expectRefused(needle, naming: ["--technique", "--twitches (0 if none)", "--adverse KIND:SEVERITY or --no-adverse",
                                            "--sharps-disposed or --no-sharps-disposed"])
         try expectRefused(needle + ["--technique", "static", "--twitches", "0"], naming: ["--sharps-disposed or --no-sharps-disposed"])
         try expectRefused(needle + ["--sharps-disposed", "--twitches", "0"], naming: ["--technique"])

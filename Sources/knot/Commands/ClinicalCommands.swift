@@ -195,7 +195,8 @@ struct NeedleCommand: ParsableCommand {
             discussion: """
             Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --sharps-disposed --twitches 3 --no-adverse
             Required (nothing is assumed): --technique, --twitches (0 if none),
-            --adverse KIND:SEVERITY or --no-adverse, and --sharps-disposed or --no-sharps-disposed.
+            --adverse KIND:SEVERITY or --no-adverse,
+            and --sharps-disposed or --no-sharps-disposed.
             --removed left out is 0 (the needles still in):
             signing refuses the visit until every needle is out.
             """)
