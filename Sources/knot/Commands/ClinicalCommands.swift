@@ -282,7 +282,11 @@ struct NeedleCommand: ParsableCommand {
             let r = try session.visitRecord(id: visit)
             // Numbered as `knot visit show` lists the visit's sites (for `needle edit`, `needle.N.` amendments).
             let number = (r.visit.needling.firstIndex { $0.id == saved.id } ?? r.visit.needling.count - 1) + 1
-            Console.print("Logged needling entry \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out"
+            // The needle as logged, brand and lot too: a remembered one (stock or last entry) is shown, never silent.
+            let remembered = self.size == nil || self.brand == nil || self.lot == nil
+            Console.print("Logged needling entry \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size)"
+                          + " \(saved.needle.brand) lot \(saved.needle.lot)" + (remembered ? " (not all typed: from the clinic's stock or the last entry)" : "")
+                          + ", \(saved.needlesInserted) in / \(saved.needlesRemoved) out"
                           + (saved.lateEntry.map { "; late entry, written \(LateEntry.describe($0.writtenAt))" } ?? "") + ".")
             if let w = r.needleCountWarning { Console.warn("!! " + w) }
         }
