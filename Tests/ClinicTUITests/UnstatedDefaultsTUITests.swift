@@ -64,15 +64,7 @@ import TerminalKit
 
     @Test func plusAddsAnAdverseEventWithItsKindAndSeverityUnchosenAndCtrlSNamesEach() throws {
         let tui = try TUIHarness.visitStarted("unstated-adverse")
-        try tui.recordConsentAndScreenNonePresent()
-        try tui.press(.function(4))
-        try tui.type("soleus")
-        try tui.press(.tab, .character("l"), .tab)  // take the muscle, key the side
-        try tui.type("0.25x40")
-        try tui.press(.tab)
-        try tui.type("Seirin")
-        try tui.press(.tab)
-        try tui.type("A123")
+        try tui.needlingUpToTechnique()
         try tui.keyNeedlingClaims()
         try tui.focusNeedling(.adverse)
         try tui.press(.character("+"))
