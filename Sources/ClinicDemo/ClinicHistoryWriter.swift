@@ -317,7 +317,7 @@ struct ClinicHistoryWriter {
                 referredPainReproduced: active && rng.chance(0.6),
                 tenderness: try NPRS(min(10, max(1, painNow + rng.int(-1...2))), field: "tenderness"),
                 pressurePainThreshold: rng.chance(0.3)
-                    ? PressurePainThreshold(value: try KilogramsPerSquareCentimetre(Double(rng.int(20...60)) / 10, field: "ppt"))
+                    ? PressurePainThreshold(value: try KilogramsPerSquareCentimetre(Double(rng.int(20...60)) / 10, field: "ppt"), probeSizeCm2: 1.0)
                     : nil,
                 likelyCauses: k == 0 ? rng.pick(p.causes, count: rng.int(1...p.causes.count)) : []))
         }

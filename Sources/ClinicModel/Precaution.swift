@@ -165,7 +165,7 @@ public struct PrecautionScreen: Sendable, Hashable, Codable, Identifiable {
     public var present: Set<Precaution>
     /// The practitioner's reasoned acknowledgment for each present precaution.
     public var acknowledgments: [Precaution: String]
-    /// How long the screen stands (default: 90 days in the clinic's settings).
+    /// The last day the screen stands: the day it was done plus the days the practitioner stated (1-365).
     public var validUntil: LocalDate
     /// Set when the screen was written after it was done.
     public var lateEntry: LateEntry?

@@ -29,10 +29,10 @@ public enum LikelyCause: String, Sendable, Hashable, Codable, CaseIterable {
 public struct PressurePainThreshold: Sendable, Hashable, Codable {
     /// The threshold, kg/cm² (0-20).
     public var value: KilogramsPerSquareCentimetre
-    /// The algometer's probe area in cm², 0.5 to 2 (1.0 unless told).
+    /// The algometer's probe area in cm², 0.5 to 2, as stated with the reading.
     public var probeSizeCm2: Double
-    /// A reading with its probe size.
-    public init(value: KilogramsPerSquareCentimetre, probeSizeCm2: Double = 1.0) {
+    /// A reading with its probe size (no default: a threshold with an assumed probe is a wrong number).
+    public init(value: KilogramsPerSquareCentimetre, probeSizeCm2: Double) {
         self.value = value; self.probeSizeCm2 = probeSizeCm2
     }
 }

@@ -3,8 +3,9 @@ import TerminalKit
 
 /// The adverse events of a needling entry, as typed on the needling form: unanswered at first
 /// (no event is not claimed for the practitioner); `n` states there were none, `+` (or `a`
-/// while there are none) adds one (bruising, mild), each with its kind, severity and the
-/// action taken.
+/// while there are none) adds one with its kind and severity unchosen (`?`: an event is never
+/// recorded as a mild bruise nobody named), each chosen before the entry saves, and the action
+/// taken.
 ///
 /// Inside the list Tab goes kind, severity, action, then the next event; Up/Down go from event
 /// to event; past either end the focus leaves the list. On the kind or severity a letter picks
@@ -15,12 +16,19 @@ struct AdverseEventList: Sendable, Hashable, Codable {
     enum Part: Sendable, Hashable, Codable { case kind, severity, action }
 
     struct Row: Sendable, Hashable, Codable {
-        var kind = AdverseEvent.Kind.bruising
-        var severity = AdverseEvent.Severity.mild
+        /// Nil until chosen (a letter, Space or Left/Right).
+        var kind: AdverseEvent.Kind?
+        /// Nil until chosen.
+        var severity: AdverseEvent.Severity?
         var action = TextField(maxLength: 2000)
 
         /// Serious, or a suspected pneumothorax whatever the severity given.
         var isAlarming: Bool { AdverseEventList.isAlarming(kind: kind, severity: severity) }
+
+        /// "suspected-pneumothorax (serious)", with "kind ?" or "severity ?" for what is not chosen yet.
+        var summary: String {
+            (kind?.rawValue ?? "kind ?") + " (" + (severity?.rawValue ?? "severity ?") + ")"
+        }
     }
 
     var rows: [Row] = []
@@ -34,13 +42,34 @@ struct AdverseEventList: Sendable, Hashable, Codable {
     var row = 0
     var part = Part.kind
 
-    static func isAlarming(kind: AdverseEvent.Kind, severity: AdverseEvent.Severity) -> Bool {
+    static func isAlarming(kind: AdverseEvent.Kind?, severity: AdverseEvent.Severity?) -> Bool {
         severity == .serious || kind == .suspectedPneumothorax
     }
 
-    /// The events as the model records them (a blank action is none).
+    /// The events as the model records them (a blank action is none), or the first event whose
+    /// kind or severity is not chosen yet, in words for the status line.
+    func recorded() -> Result<[AdverseEvent], FormProblem> {
+        var events: [AdverseEvent] = []
+        for (index, row) in rows.enumerated() {
+            let which = rows.count == 1 ? "the adverse event" : "adverse event \(index + 1)"
+            guard let kind = row.kind else {
+                return .failure(FormProblem("\(which): the kind is not chosen: type its first letter or Space ("
+                                            + AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ") + ")"))
+            }
+            guard let severity = row.severity else {
+                return .failure(FormProblem("\(which) (\(kind.rawValue)): the severity is not chosen: m mild, s significant or serious"))
+            }
+            events.append(AdverseEvent(kind: kind, severity: severity, action: FormText.optional(row.action.text)))
+        }
+        return .success(events)
+    }
+
+    /// The events whose kind and severity are chosen, as the model records them.
     var events: [AdverseEvent] {
-        rows.map { AdverseEvent(kind: $0.kind, severity: $0.severity, action: FormText.optional($0.action.text)) }
+        rows.compactMap { row in
+            guard let kind = row.kind, let severity = row.severity else { return nil }
+            return AdverseEvent(kind: kind, severity: severity, action: FormText.optional(row.action.text))
+        }
     }
 
     /// The events that need action now.
@@ -115,10 +144,10 @@ struct AdverseEventList: Sendable, Hashable, Codable {
                 row = max(0, min(row, rows.count - 1))
                 return
             }
-            rows[row].kind = FormInput.choose(AdverseEvent.Kind.allCases, current: rows[row].kind, key: key, label: \.rawValue) ?? rows[row].kind
+            rows[row].kind = FormInput.choose(AdverseEvent.Kind.allCases, chosen: rows[row].kind, key: key, label: \.rawValue) ?? rows[row].kind
         case .severity:
-            rows[row].severity = FormInput.choose(AdverseEvent.Severity.allCases, current: rows[row].severity, key: key,
-                                                 label: \.rawValue) ?? rows[row].severity
+            rows[row].severity = FormInput.choose(AdverseEvent.Severity.allCases, chosen: rows[row].severity, key: key,
+                                                  label: \.rawValue) ?? rows[row].severity
         case .action:
             rows[row].action.handle(key)
         }
@@ -148,8 +177,19 @@ struct AdverseEventList: Sendable, Hashable, Codable {
                 return event.isAlarming ? ChartScreen.warningStyle : .plain
             }
             if event.isAlarming { buffer.put("!!", row: y, column: column - 3, style: ChartScreen.warningStyle) }
-            buffer.put(event.kind.rawValue, row: y, column: column, style: style(.kind))
-            buffer.put(event.severity.rawValue, row: y, column: severityColumn, style: style(.severity))
+            // Not chosen yet: "?" where the word goes, and what is missing beside it.
+            if let kind = event.kind {
+                buffer.put(kind.rawValue, row: y, column: column, style: style(.kind))
+            } else {
+                buffer.put("?", row: y, column: column, style: style(.kind))
+                buffer.put("kind", row: y, column: column + 2, style: ChartScreen.warningStyle)
+            }
+            if let severity = event.severity {
+                buffer.put(severity.rawValue, row: y, column: severityColumn, style: style(.severity))
+            } else {
+                buffer.put("?", row: y, column: severityColumn, style: style(.severity))
+                buffer.put("severity", row: y, column: severityColumn + 2, style: ChartScreen.warningStyle)
+            }
             buffer.put("action", row: y, column: actionColumn - 7, style: .dim)
             event.action.render(into: &buffer, row: y, column: actionColumn, width: max(1, width - actionColumn - 1),
                                 showsCursor: selected && part == .action)

@@ -62,8 +62,8 @@ extension EffectPerformer {
             try consent(patientID: request.patientID, practitionerID: 0, answers: answers).validate()
         }
         var said: [String] = []
-        if let answers = request.screen {
-            let screen = try session.recordScreen(patientKey: patientKey, answers: answers, at: at, now: at)
+        if let answers = request.screen, let days = request.screenDays {
+            let screen = try session.recordScreen(patientKey: patientKey, answers: answers, validDays: days, at: at, now: at)
             said.append("precaution screen recorded (until \(screen.validUntil))")
         }
         if let answers = request.consent {

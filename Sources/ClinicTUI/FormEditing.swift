@@ -157,6 +157,7 @@ extension SafetyFormState: TextFieldForm {
         get {
             switch focus {
             case .consentDays: consentDays
+            case .screenDays: screenDays
             case .reason(let p): reason(p)
             default: nil
             }
@@ -165,6 +166,7 @@ extension SafetyFormState: TextFieldForm {
             guard let newValue else { return }
             switch focus {
             case .consentDays: consentDays = newValue
+            case .screenDays: screenDays = newValue
             case .reason(let p): reasons[p] = newValue
             default: break
             }

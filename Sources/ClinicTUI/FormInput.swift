@@ -27,6 +27,21 @@ enum FormInput {
         }
     }
 
+    /// The same for a choice not made yet (nil): a letter picks the first option starting with
+    /// it, Space or Right the first option, Left the last; once chosen, as above.
+    static func choose<T: Equatable>(_ options: [T], chosen: T?, key: Key, label: (T) -> String) -> T? {
+        if let chosen { return choose(options, current: chosen, key: key, label: label) }
+        guard let first = options.first, let last = options.last else { return nil }
+        switch key {
+        case .character(" "), .right: return first
+        case .left: return last
+        case .character(let c):
+            let letter = Character(c.lowercased())
+            return options.first { label($0).lowercased().first == letter }
+        default: return nil
+        }
+    }
+
     /// Types `key` into a number field: digits, one decimal point when `decimal`, a leading
     /// sign when `signed`; editing keys as usual; anything else is ignored.
     static func number(_ key: Key, into field: inout TextField, decimal: Bool, signed: Bool) {

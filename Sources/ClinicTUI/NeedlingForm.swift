@@ -135,6 +135,11 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
         guard adverse.isAnswered else {
             return .failure(FormProblem("adverse events: not answered: n for none, + to add one"))
         }
+        let adverseEvents: [AdverseEvent]
+        switch adverse.recorded() {
+        case .success(let events): adverseEvents = events
+        case .failure(let problem): return .failure(problem)
+        }
         guard let sharpsDisposed else {
             return .failure(FormProblem("answer whether the sharps were disposed of: y or n"))
         }
@@ -156,7 +161,7 @@ struct NeedlingFormState: Sendable, Hashable, Codable {
                                   needle: needle, needlesInserted: insertedCount, needlesRemoved: removedCount,
                                   technique: chosen, depth: depthValue, timeInSitu: time,
                                   twitchResponses: twitchCount, patientResponse: FormText.optional(response.text),
-                                  adverseEvents: adverse.events, sharpsDisposed: sharpsDisposed)
+                                  adverseEvents: adverseEvents, sharpsDisposed: sharpsDisposed)
             try entry.validate()
         } catch {
             return .failure(FormProblem(EffectPerformer.message(for: error)))
@@ -185,7 +190,7 @@ enum NeedlingFormScreen {
         row += 1
         let alarming = state.adverse.alarming
         if !alarming.isEmpty {
-            let events = alarming.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", ")
+            let events = alarming.map(\.summary).joined(separator: ", ")
             banner("ADVERSE EVENT: \(events): act now, record the action taken", row: row, width: width, into: &buffer)
         }
         row += 1

@@ -8,9 +8,10 @@ import TerminalKit
 ///
 /// Nothing is answered for the practitioner: consent starts unanswered ("?", y or n gives it),
 /// the days it stands blank (0 is this visit only), every risk unticked and every precaution unanswered ("?"), those raised by an alert on the chart (confirmed, or proposed by a
-/// referral) marked beside them. Ctrl-S is refused, naming what is missing, until every
-/// precaution is answered. Nothing is saved until Ctrl-S; a refusal leaves the form open and
-/// nothing written.
+/// referral) marked beside them, and the days the screen stands blank (1-365; it was 90 days
+/// without a field, a period nobody saw or stated). Ctrl-S is refused, naming what is missing,
+/// until every precaution and the screen's days are answered. Nothing is saved until Ctrl-S; a
+/// refusal leaves the form open and nothing written.
 struct SafetyFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable {
         case consentGiven, consentDays
@@ -18,6 +19,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         case guardianName, guardianRelationship, matureMinor
         case precaution(Precaution)
         case reason(Precaution)
+        case screenDays
     }
 
     var patientID: Int64
@@ -43,6 +45,10 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     /// Each precaution's answer: true present, false absent, missing unanswered.
     var answers: [Precaution: Bool] = [:]
     var reasons: [Precaution: TextField] = [:]
+    /// How many days the precaution screen stands (1-365): blank until typed, as consent's days.
+    /// The clinic has no setting for it, and a silent default would claim a period of validity
+    /// the practitioner never saw (the answers can change: a new medicine, a pregnancy).
+    var screenDays = TextField(maxLength: 3)
     var focus: Focus
     /// The consent and screen that already cover the visit, shown with their ids; Ctrl-X
     /// strikes one out (recorded in error), then the form asks for it again.
@@ -87,6 +93,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
                 list.append(.precaution(p))
                 if answers[p] == true { list.append(.reason(p)) }
             }
+            list.append(.screenDays)
         }
         return list
     }
@@ -117,6 +124,10 @@ struct SafetyFormState: Sendable, Hashable, Codable {
             if case .character(let c) = key, !(c.isASCII && c.isNumber) { return }
             if case .paste = key { return }
             consentDays.handle(key)
+        case .screenDays:
+            if case .character(let c) = key, !(c.isASCII && c.isNumber) { return }
+            if case .paste = key { return }
+            screenDays.handle(key)
         case .risk(let r):
             guard let tick = Self.answer(key, current: risks.contains(r)) else { return }
             if tick { risks.insert(r) } else { risks.remove(r) }
@@ -206,6 +217,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
             return .failure(FormProblem("consent not given: nothing to record, and needling cannot go ahead"))
         }
         var screen: ScreenAnswers?
+        var screenValidDays: Int?
         if asksScreen {
             let unanswered = Precaution.allCases.filter { answers[$0] == nil }
             if !unanswered.isEmpty {
@@ -218,16 +230,23 @@ struct SafetyFormState: Sendable, Hashable, Codable {
                     ? "\(p.displayName): a referral proposes it; answer it present with a reason, or dismiss the alert on the chart (!) first"
                     : "\(p.displayName) is confirmed on the chart: answer it present with a reason"))
             }
+            if screenDays.isEmpty {
+                return .failure(FormProblem("precaution screen stands for: not answered: type the days, 1 to 365"))
+            }
+            guard let days = Int(screenDays.text), (1...365).contains(days) else {
+                return .failure(FormProblem("precaution screen stands for 1 to 365 days (not \(screenDays.text))"))
+            }
             var acknowledgments: [Precaution: String] = [:]
             for p in present { acknowledgments[p] = reason(p).text.trimmingCharacters(in: .whitespaces) }
             screen = ScreenAnswers(present: present, absent: Set(answers.filter { !$0.value }.keys), acknowledgments: acknowledgments)
+            screenValidDays = days
         }
-        return .success(SafetyRequest(patientID: patientID, consent: consent, screen: screen))
+        return .success(SafetyRequest(patientID: patientID, consent: consent, screen: screen, screenDays: screenValidDays))
     }
 }
 
 /// Consent and screen to record: consent when `consent` is set (0 days = this visit only),
-/// the screen when `screen` is set.
+/// the screen when `screen` is set, standing `screenDays` days (as typed).
 struct SafetyRequest: Sendable, Hashable {
     struct ConsentAnswers: Sendable, Hashable {
         var days: Int
@@ -238,6 +257,8 @@ struct SafetyRequest: Sendable, Hashable {
     var patientID: Int64
     var consent: ConsentAnswers?
     var screen: ScreenAnswers?
+    /// The days the screen stands, as typed (set with `screen`).
+    var screenDays: Int?
 }
 
 /// Why a form cannot be saved yet, in the words the status line shows.
@@ -333,6 +354,15 @@ enum SafetyFormScreen {
                 }
                 row += 1
             }
+            FormLabel.draw("Screen stands for", focused: state.focus == .screenDays, row: row, column: 2, into: &buffer)
+            state.screenDays.render(into: &buffer, row: row, column: answerColumn, width: 4, showsCursor: state.focus == .screenDays)
+            buffer.put("days", row: row, column: answerColumn + 5, style: .dim)
+            if state.screenDays.isEmpty {
+                // Ctrl-S names the range (1 to 365).
+                buffer.put("not answered", row: row, column: answerColumn + 10,
+                           style: ChartScreen.warningStyle, maxWidth: max(0, width - answerColumn - 10), overflow: .ellipsis)
+            }
+            row += 1
         }
         row += 1
         buffer.put(" y/n, Space or ←/→ answers · Tab next · Ctrl-S save · Esc cancel · F1 help", row: row, column: 0,

@@ -7,7 +7,9 @@ import TerminalKit
 /// size, likely causes and notes. Nothing that states a finding is filled in for the
 /// practitioner: the side (but for a midline muscle), active or latent, the taut band, the twitch
 /// and the referred pain start unanswered and are keyed before it saves; the measures, location,
-/// causes and notes are optional. Saved with Ctrl-S; Esc leaves without saving.
+/// causes and notes are optional, but a pressure pain threshold needs its probe size typed (it
+/// starts blank: a reading with an assumed probe is a wrong number, and the clinic has no
+/// configured probe to offer). Saved with Ctrl-S; Esc leaves without saving.
 struct TriggerPointFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable, CaseIterable {
         case muscle, side, activity, location, tautBand, twitch, referred, tenderness, ppt, probe, causes, notes
@@ -26,7 +28,8 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
     var referred: Bool?
     var tenderness = TextField(maxLength: 2)
     var ppt = TextField(maxLength: 5)
-    var probe = TextField(text: "1.0", maxLength: 4)
+    /// The algometer's probe area, cm²: blank until typed (needed with a PPT, never assumed).
+    var probe = TextField(maxLength: 4)
     /// The likely causes ticked.
     var causes: Set<LikelyCause> = []
     /// The cause under the cursor in the checklist.
@@ -108,8 +111,11 @@ struct TriggerPointFormState: Sendable, Hashable, Codable {
             var threshold: PressurePainThreshold?
             if !ppt.text.isEmpty {
                 let value = try KilogramsPerSquareCentimetre(parsing: ppt.text, field: "pressurePainThreshold")
+                if probe.text.isEmpty {
+                    return .failure(FormProblem("probe size: not answered: type the algometer's probe area in cm² (0.5 to 2) for the PPT"))
+                }
                 guard let probeSize = Double(probe.text) else {
-                    return .failure(FormProblem("probe size: type the algometer probe size in cm², like 1.0"))
+                    return .failure(FormProblem("probe size: type the algometer's probe area in cm² (0.5 to 2), like 1.0"))
                 }
                 threshold = PressurePainThreshold(value: value, probeSizeCm2: probeSize)
             }
@@ -231,6 +237,10 @@ enum TriggerPointFormScreen {
         if state.focus == .probe { sheet.focus(row..<(row + 1)) }
         state.probe.render(into: &sheet.buffer, row: row, column: probeColumn + 6, width: 5, showsCursor: state.focus == .probe)
         sheet.buffer.put("cm²", row: row, column: probeColumn + 12, style: .dim)
+        if !state.ppt.text.isEmpty, state.probe.text.isEmpty {
+            sheet.buffer.put("not answered", row: row, column: probeColumn + 16, style: ChartScreen.warningStyle,
+                             maxWidth: max(0, width - probeColumn - 17), overflow: .ellipsis)
+        }
         row += 1
 
         if state.focus == .causes {

@@ -28,10 +28,11 @@ enum AdverseEventRules {
     }
 
     /// Whether the visit's events keep the patient from self-releasing this spot until review.
-    /// A bilateral entry's event covers both sides.
-    static func withholdsSelfRelease(muscleID: String, side: Side, in visit: Visit) -> Bool {
+    /// A bilateral entry's event covers both sides; a spot whose side was not recorded (nil) is
+    /// withheld when an event happened on either side of that muscle, since it may be that side.
+    static func withholdsSelfRelease(muscleID: String, side: Side?, in visit: Visit) -> Bool {
         notable(in: visit).contains {
-            $0.muscleID == muscleID && TreatedTriggerPoint.sides(of: $0.muscleID, $0.side).contains(side)
+            $0.muscleID == muscleID && (side == nil || TreatedTriggerPoint.sides(of: $0.muscleID, $0.side).contains(side))
         }
     }
 

@@ -66,11 +66,13 @@ public enum BodyChartSVG {
         return marks(for: spots)
     }
 
-    /// Marks for numbered spots; spots whose muscle the catalogue does not know are left off.
+    /// Marks for numbered spots; spots whose muscle the catalogue does not know are left off,
+    /// and so is a paired muscle's spot whose side was not recorded (a mark would choose one).
     public static func marks(for spots: [HomeProgramSpot]) -> [Mark] {
         spots.flatMap { spot -> [Mark] in
             guard let muscle = MuscleCatalogue.muscle(id: spot.muscleID) else { return [] }
-            return TreatedTriggerPoint.sides(of: spot.muscleID, spot.side).map { side in
+            return TreatedTriggerPoint.sides(of: spot.muscleID, spot.side).compactMap { side -> Mark? in
+                guard let side else { return nil }
                 let p = muscle.anchor.position(forRightSide: side == .right)
                 let box = layout.box(muscle.anchor.view)
                 return Mark(number: spot.number, muscleID: spot.muscleID, side: side, view: muscle.anchor.view,

@@ -57,14 +57,16 @@ enum ClinicWording {
     }
 
     /// "Left Gastrocnemius (medial head)", "Gastrocnemius (medial head), both sides",
-    /// "Diaphragm".
+    /// "Diaphragm"; a paired muscle with no side is "Upper trapezius, side not recorded" (never
+    /// a side nobody stated).
     static func muscleAndSide(_ id: String, _ side: Side?) -> String {
         let name = muscleName(id)
         switch side {
         case .left: return "Left \(name)"
         case .right: return "Right \(name)"
         case .bilateral: return "\(name), both sides"
-        case .midline, nil: return name
+        case .midline: return name
+        case nil: return isPaired(id) ? "\(name), \(sideNotRecorded)" : name
         }
     }
 
@@ -75,9 +77,17 @@ enum ClinicWording {
         case .left: return "left \(name)"
         case .right: return "right \(name)"
         case .bilateral: return "\(name) (both sides)"
-        case .midline, nil: return name
+        case .midline: return name
+        case nil: return isPaired(id) ? "\(name) (\(sideNotRecorded))" : name
         }
     }
+
+    /// What a plan says where a paired muscle's side was not recorded.
+    static let sideNotRecorded = "side not recorded"
+
+    /// Whether the muscle has a left and a right (a muscle the catalogue does not know is taken
+    /// as paired, so its missing side is said, not hidden).
+    static func isPaired(_ id: String) -> Bool { MuscleCatalogue.muscle(id: id)?.paired ?? true }
 
     /// Where on the body, in everyday words and ready to follow a name: "in the calf",
     /// "at the back of the neck".

@@ -22,10 +22,20 @@ enum HomeProgramRules {
 
     static func text(for spot: TreatedTriggerPoint) -> String {
         let muscle = MuscleCatalogue.muscle(id: spot.muscleID)
-        var where_ = ClinicWording.muscleAndSide(spot.muscleID, spot.side)
-        if let muscle { where_ += ", " + ClinicWording.bodyPart(muscle) }
-        var parts = [
-            where_ + ".",
+        var parts: [String]
+        if spot.sideNotRecorded {
+            // Never a side nobody stated: the patient is told plainly, and the practitioner sees
+            // it in the draft plan and can reword the item with the side before the plan is final.
+            let name = ClinicWording.muscleName(spot.muscleID)
+            parts = [(muscle.map { "\(name), \(ClinicWording.bodyPart($0))" } ?? name) + ".",
+                     "Side not recorded: which side was treated was not written down, so it is not marked on the body chart;"
+                        + " work only on the side we treated, and ask us if you are not sure which."]
+        } else {
+            var where_ = ClinicWording.muscleAndSide(spot.muscleID, spot.side)
+            if let muscle { where_ += ", " + ClinicWording.bodyPart(muscle) }
+            parts = [where_ + "."]
+        }
+        parts += [
             "How: \(method(for: muscle)), on the tender spot itself (rubbing around it does little).",
             "Hold: gently, under 15 seconds at first, building up as you can tolerate towards 30 to 90 seconds.",
             "How often: \(holds).",

@@ -18,20 +18,21 @@ enum ArgumentForm {
         Value.allCases.map(\.rawValue).joined(separator: ", ")
     }
 
-    /// `--adverse kind[:severity[:action]]`, e.g. `bruising` or `vasovagal:significant:lay flat, fluids`
-    /// (severity mild when left out).
+    /// `--adverse kind:severity[:action]`, e.g. `bruising:mild` or `vasovagal:significant:lay flat, fluids`.
+    /// The severity is stated, never assumed: a kind alone is refused (it was mild when left out,
+    /// a severity nobody gave).
     static func adverseEvent(_ text: String) throws -> AdverseEvent {
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let form = "expected kind[:severity[:action]]"
+        let form = "expected kind:severity[:action]"
         guard let kind = AdverseEvent.Kind(rawValue: parts[0]) else {
             throw RefusedArgument.refuse("\(form): '\(parts[0])' is not an adverse event kind (\(list(AdverseEvent.Kind.self)))")
         }
-        var severity = AdverseEvent.Severity.mild
-        if parts.count > 1 {
-            guard let s = AdverseEvent.Severity(rawValue: parts[1]) else {
-                throw RefusedArgument.refuse("\(form): '\(parts[1])' is not a severity (\(list(AdverseEvent.Severity.self)))")
-            }
-            severity = s
+        guard parts.count > 1, !parts[1].isEmpty else {
+            throw RefusedArgument.refuse("\(form): the severity of '\(kind.rawValue)' is not stated (\(list(AdverseEvent.Severity.self))), "
+                                         + "e.g. \(kind.rawValue):mild")
+        }
+        guard let severity = AdverseEvent.Severity(rawValue: parts[1]) else {
+            throw RefusedArgument.refuse("\(form): '\(parts[1])' is not a severity (\(list(AdverseEvent.Severity.self)))")
         }
         let action = parts.count > 2 && !parts[2].isEmpty ? parts[2] : nil
         return AdverseEvent(kind: kind, severity: severity, action: action)

@@ -24,25 +24,7 @@ import TerminalKit
         try tui.press(Array(repeating: Key.tab, count: times))
     }
 
-    /// Consent and screen with no precautions, then the needling form with soleus, a 0.25x40
-    /// Seirin needle (lot A123), one in and one out; the focus left on the technique (the
-    /// twitches and the sharps still unanswered).
-    func needlingUpToTechnique(_ tui: TUIHarness) throws {
-        try tui.recordConsentAndScreenNonePresent()
-        try tui.press(.function(4))
-        try tui.type("soleus")
-        try tui.press(.tab, .character("l"), .tab)  // take the muscle, key the side
-        try tui.type("0.25x40")
-        try tui.press(.tab)
-        try tui.type("Seirin")
-        try tui.press(.tab)
-        try tui.type("A123")
-        try tab(tui, 1)
-        try tui.type("1")                           // inserted: keyed, never pre-filled
-        try tab(tui, 1)
-        try tui.type("1")                           // removed: keyed, never pre-filled
-        try tui.press(.tab, .character("p"))        // the technique: keyed too
-    }
+    func needlingUpToTechnique(_ tui: TUIHarness) throws { try tui.needlingUpToTechnique() }
 
     @Test func triggerPointIsSavedWithTwitchTendernessThresholdAndCauses() throws {
         let tui = try TUIHarness.visitStarted("fields-trigger-point")
@@ -56,7 +38,9 @@ import TerminalKit
         try tui.type("7")
         try tui.press(.tab)
         try tui.type("3.5")
-        try tab(tui, 2)                            // probe stays 1.0
+        try tab(tui, 1)
+        try tui.type("1.0")                        // the probe: typed, never assumed
+        try tab(tui, 1)
         try tui.press(.character(" "), .down, .down, .down, .character(" "))  // injury, sustained posture
         try tui.press(.tab)
         try tui.type("worse after desk work")
@@ -228,7 +212,7 @@ import TerminalKit
         try tui.type("2 Hz")
         try tab(tui, 6)
         try tui.press(.character("+"), .character("+"), .character("s"), .character("s"))  // suspected pneumothorax
-        #expect(tui.screen.contains("ADVERSE EVENT: suspected-pneumothorax (mild): act now"), "\(tui.screen)")
+        #expect(tui.screen.contains("ADVERSE EVENT: suspected-pneumothorax (severity ?): act now"), "\(tui.screen)")
         try tui.press(.character("+"))
         try tab(tui, 3)                            // severity, action, then past the last event: sharps
         guard case .needlingForm(let form) = tui.app.state.current else {

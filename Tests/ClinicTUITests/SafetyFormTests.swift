@@ -7,14 +7,16 @@ import TerminalKit
 @testable import ClinicTUI
 
 extension TUIHarness {
-    /// F2 on the visit, consent answered yes, every risk explained ticked and every precaution
-    /// answered no, Ctrl-S: nothing is answered by default, so each answer is a key.
+    /// F2 on the visit, consent answered yes, every risk explained ticked, every precaution
+    /// answered no and the screen's days typed, Ctrl-S: nothing is answered by default, so each
+    /// answer is a key.
     func recordConsentAndScreenNonePresent() throws {
         try press(.function(2), .character("y"), .tab)
         try type("90")  // the days consent stands: typed, never pre-filled
         try press(.tab)
         try press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
+        try type("90")  // the last "n" moves on to the days the screen stands: typed, never pre-filled
         try press(.ctrl("s"))
     }
 }
@@ -84,7 +86,48 @@ extension TUIHarness {
         try tui.press(.tab)
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("precaution screen stands for: not answered: type the days, 1 to 365"), "\(said(tui))")
+        #expect(try saved(tui) == (0, 0), "the screen's days are not claimed for the practitioner")
+        try tui.press(Array(repeating: Key.tab, count: 30))
+        #expect(try form(tui).focus == .screenDays)
+        try tui.type("30")
+        try tui.press(.ctrl("s"))
         #expect(try saved(tui) == (1, 1), "\(said(tui))")
+        let screen = try #require(try tui.session.database.read { tx in try tx.screens(patientID: 1) }.first)
+        #expect(screen.validUntil == fixedToday.adding(days: 30), "30 typed: it stands 30 days")
+    }
+
+    @Test func theScreensDaysOpenBlankAndAreRefusedUntilTypedInRange() throws {
+        let tui = try clinic("safety-screen-days")
+        try startVisit(tui)
+        try tui.press(.function(2))
+        #expect(try form(tui).screenDays.text.isEmpty, "no period of validity is claimed for the practitioner")
+        #expect(tui.lines.contains { $0.contains("Screen stands for") && $0.contains("days") && $0.contains("not answered") },
+                "the field is on the form, blank:\n\(tui.screen)")
+        try tui.press(.character("n"))            // consent not given: only the screen is recorded
+        try tui.press(.tab, .character("y"))
+        try tui.type("Apixaban; superficial sites, firm pressure after")
+        try tui.press(.tab)
+        try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count - 1))
+        #expect(try form(tui).focus == .screenDays, "the last answer moves on to the days")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("precaution screen stands for: not answered: type the days, 1 to 365"), "\(said(tui))")
+        #expect(try saved(tui) == (0, 0))
+        try tui.type("400")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("precaution screen stands for 1 to 365 days (not 400)"), "\(said(tui))")
+        #expect(try saved(tui) == (0, 0))
+        try tui.press(.backspace, .backspace, .backspace)
+        try tui.type("0")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("precaution screen stands for 1 to 365 days (not 0)"), "\(said(tui))")
+        try tui.press(.backspace)
+        try tui.type("14")
+        #expect(tui.lines.contains { $0.contains("Screen stands for") && $0.contains("14") && !$0.contains("not answered") }, "\(tui.screen)")
+        try tui.press(.ctrl("s"))
+        #expect(try saved(tui) == (0, 1), "\(said(tui))")
+        let screen = try #require(try tui.session.database.read { tx in try tx.screens(patientID: 1) }.first)
+        #expect(screen.validUntil == fixedToday.adding(days: 14))
     }
 
     @Test func theProposedAnticoagulantOpensUnansweredAndCtrlSIsRefusedUntilEveryPrecautionIsAnswered() throws {
@@ -124,8 +167,10 @@ extension TUIHarness {
         opened = try form(tui)
         #expect(opened.answers.count == Precaution.allCases.count)
 
-        // Back to it, answered yes with a reason: saved.
-        try tui.press(Array(repeating: Key.backTab, count: Precaution.allCases.count - 1))
+        // Back to it, answered yes with a reason, the screen's days typed: saved.
+        #expect(try form(tui).focus == .screenDays, "the last answer moved on to the days")
+        try tui.type("90")
+        try tui.press(Array(repeating: Key.backTab, count: Precaution.allCases.count))
         #expect(try form(tui).focus == .precaution(.anticoagulant))
         try tui.press(.character("y"))
         try tui.type("Apixaban; superficial sites, firm pressure after")

@@ -214,3 +214,25 @@ extension TUIHarness {
         if form()?.referred == nil { try press(.character("n")) }
     }
 }
+
+extension TUIHarness {
+    /// Consent and screen with no precautions, then the needling form with soleus, a 0.25x40
+    /// Seirin needle (lot A123), one in and one out; the focus left on the technique (the
+    /// twitches and the sharps still unanswered).
+    func needlingUpToTechnique() throws {
+        try recordConsentAndScreenNonePresent()
+        try press(.function(4))
+        try type("soleus")
+        try press(.tab, .character("l"), .tab)  // take the muscle, key the side
+        try type("0.25x40")
+        try press(.tab)
+        try type("Seirin")
+        try press(.tab)
+        try type("A123")
+        try press(.tab)
+        try type("1")                           // inserted: keyed, never pre-filled
+        try press(.tab)
+        try type("1")                           // removed: keyed, never pre-filled
+        try press(.tab, .character("p"))        // the technique: keyed too
+    }
+}

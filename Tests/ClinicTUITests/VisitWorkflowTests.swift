@@ -51,6 +51,7 @@ import TerminalKit
         try tui.press(.tab)
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
+        try tui.type("90")                         // the days the screen stands: typed, never pre-filled
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("anticoagulant medicine is confirmed on the chart: answer it present with a reason"), "\(tui.screen)")
         var records = try safetyRecords(tui)
@@ -61,7 +62,7 @@ import TerminalKit
         }
 
         // Present without a reason: the model's rule refuses, still nothing saved.
-        try tui.press(Array(repeating: Key.backTab, count: Precaution.allCases.count - 1))
+        try tui.press(Array(repeating: Key.backTab, count: Precaution.allCases.count))
         try tui.press(.character("y"), .ctrl("s"))
         #expect(said(tui).contains("reasoned acknowledgment"), "\(tui.screen)")
         records = try safetyRecords(tui)

@@ -62,6 +62,36 @@ struct HomeProgramRuleTests {
         #expect(items.map(\.muscleID) == ["diaphragm", "soleus", "soleus"])
     }
 
+    @Test func aPairedMuscleTreatedWithNoSideIsOneSpotSayingSideNotRecordedAndIsNotCharted() throws {
+        // Written before a treated paired muscle's side was required: the row has none.
+        let v = F.visit(treatments: [Treatment(kind: .ischaemicCompression, muscleID: "upper-trapezius", side: nil)],
+                        needling: [F.needling("soleus", .left)])
+        let p = plan(v)
+        let items = p.items(PlanRule.homeProgramTriggerPoint)
+        #expect(items.map(\.muscleID) == ["upper-trapezius", "soleus"], "one spot, never a left and a right")
+        let item = try #require(items.first)
+        #expect(item.side == nil)
+        #expect(item.text.hasPrefix("Trapezius (upper fibres), at the back of the neck."), "\(item.text)")
+        #expect(item.text.contains("Side not recorded: which side was treated was not written down, so it is not marked on the body chart;"
+                                   + " work only on the side we treated, and ask us if you are not sure which."), "\(item.text)")
+        #expect(!item.text.contains("Left") && !item.text.contains("Right") && !item.text.contains("both sides"), "\(item.text)")
+        let marks = BodyChartSVG.marks(for: p)
+        #expect(marks.map(\.muscleID) == ["soleus"] && marks.first?.number == 2, "no mark chooses a side; the numbers still match the list")
+
+        let patient = PlanTextRenderer.render(p, context: F.context(v), audience: .patient, width: 400)
+        #expect(patient.contains("Side not recorded"), "\(patient)")
+        let letter = PlanTextRenderer.render(p, context: F.context(v), audience: .referrer, width: 400)
+        #expect(letter.contains("Trapezius (upper fibres) (side not recorded)"), "\(letter)")
+        #expect(!letter.contains("left Trapezius") && !letter.contains("right Trapezius"), "\(letter)")
+    }
+
+    @Test func aMidlineMuscleWithNoSideIsItsMidline() {
+        let v = F.visit(treatments: [Treatment(kind: .pressureRelease, muscleID: "diaphragm", side: nil)])
+        let items = plan(v).items(PlanRule.homeProgramTriggerPoint)
+        #expect(items.map(\.side) == [.midline])
+        #expect(items.first?.text.contains("Side not recorded") == false)
+    }
+
     @Test func spotsAreListedHeadToFootLeftBeforeRight() {
         let v = F.visit(
             triggerPoints: [F.trp("abductor-hallucis", .left), F.trp("upper-trapezius", .right), F.trp("upper-trapezius", .left)],

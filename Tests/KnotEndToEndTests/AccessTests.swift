@@ -74,7 +74,7 @@ struct AccessTests {
               "--brand", "Seirin", "--lot", "L1"], clinical),
             (["needle", "remove", "1", "--removed", "1"], clinical),
             (["consent", "record", "K1", "--risks", "bruising,soreness,fainting"], clinical),
-            (["screen", "record", "K1", "--none-present"], clinical),
+            (["screen", "record", "K1", "--valid-days", "90", "--none-present"], clinical),
             (["visit", "sign", v], clinical),
             (["visit", "amend", v, "--reason", "walk", "--set", "notes=walked by \(tag)"], clinical),
             (["audit", "verify"], everyone),

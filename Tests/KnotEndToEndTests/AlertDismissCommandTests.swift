@@ -55,14 +55,14 @@ struct AlertDismissCommandTests {
     func dismissedWithReason() throws {
         let (record, alert) = try referredPatient()
         try clinic.knot(["consent", "record", record, "--risks", "bruising,soreness,fainting"])
-        let blocked = try clinic.knot(["screen", "record", record] + Self.allAbsent)
+        let blocked = try clinic.knot(["screen", "record", record, "--valid-days", "90"] + Self.allAbsent)
         #expect(blocked.status == 1 && blocked.stderr.contains("--reason"), "the refusal says how to dismiss: \(blocked.stderr)")
 
         let done = try clinic.knot(["alert", "dismiss", String(alert), "--reason", Self.reason])
         #expect(done.status == 0, "\(done.stderr)")
         #expect(done.stdout.contains("Alert \(alert) dismissed: \(Self.reason)"), "\(done.stdout)")
 
-        let screen = try clinic.knot(["screen", "record", record] + Self.allAbsent)
+        let screen = try clinic.knot(["screen", "record", record, "--valid-days", "90"] + Self.allAbsent)
         #expect(screen.status == 0, "\(screen.stderr)")
         #expect(screen.stdout.contains("no precautions present"), "\(screen.stdout)")
 

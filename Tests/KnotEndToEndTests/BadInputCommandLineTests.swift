@@ -16,7 +16,7 @@ struct BadInputCommandLineTests {
         try clinic.setUp()
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
         try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
-        try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
+        try #require(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present"]).status == 0)
         let v = try clinic.knot(["visit", "new", "K1", "--complaint", "Left calf pain", "--json"])
         try #require(v.status == 0, "\(v.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
@@ -79,7 +79,7 @@ struct BadInputCommandLineTests {
         let visit = try draftVisit()
         let add = ["needle", "add", visit] + needle + ["--inserted", "1", "--removed", "1"]
         try expectBadInput(add + ["--adverse", "sneezing"],
-                           naming: ["--adverse", "'sneezing'", "kind[:severity[:action]]", "bruising", "suspected-pneumothorax"])
+                           naming: ["--adverse", "'sneezing'", "kind:severity[:action]", "bruising", "suspected-pneumothorax"])
         try expectBadInput(add + ["--adverse", "vasovagal:awful:lay flat"],
                            naming: ["--adverse", "vasovagal:awful:lay flat", "'awful' is not a severity", "mild, significant, serious"])
         // The form read, the entry is written with the event.
@@ -95,7 +95,7 @@ struct BadInputCommandLineTests {
     func badAck() throws {
         try clinic.setUp()
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
-        let screen = ["screen", "record", "K1", "--present", "anticoagulant"]
+        let screen = ["screen", "record", "K1", "--valid-days", "90", "--present", "anticoagulant"]
         try expectBadInput(screen + ["--ack", "anticoagulant"], naming: ["--ack", "'anticoagulant'", "precaution=reason", "no '='"])
         try expectBadInput(screen + ["--ack", "werewolf=full moon"], naming: ["--ack", "werewolf=full moon", "'werewolf' is not a precaution", "anticoagulant"])
         try expectBadInput(screen + ["--ack", "anticoagulant="], naming: ["--ack", "the reason after '=' is empty"])

@@ -124,9 +124,9 @@ struct CommandLineTests {
         #expect(noConsent.status == 1)
         #expect(noConsent.stderr.contains("informed consent"))
         #expect(try knot("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", practitioner: "amy").status == 0)
-        let screenMissing = try knot("screen", "record", "K1", practitioner: "amy")
+        let screenMissing = try knot("screen", "record", "K1", "--valid-days", "90", practitioner: "amy")
         #expect(screenMissing.status != 0, "the chart's anticoagulant must be answered in the screen")
-        #expect(try knot("screen", "record", "K1", "--present", "anticoagulant", "--ack", "anticoagulant=INR stable; superficial sites, firm pressure",
+        #expect(try knot("screen", "record", "K1", "--valid-days", "90", "--present", "anticoagulant", "--ack", "anticoagulant=INR stable; superficial sites, firm pressure",
                          "--absent", Precaution.allCases.filter { $0 != .anticoagulant }.map(\.rawValue).joined(separator: ","),
                          practitioner: "amy").status == 0)
         let needle = try knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",

@@ -78,6 +78,7 @@ import ClinicModel
             try keys("Tab")
             try type(String(repeating: "y", count: Consent.Risk.allCases.count))
             try type(String(repeating: "n", count: Precaution.allCases.count))
+            try type("90")                          // the days the screen stands: typed, never pre-filled
             try keys("C-s")
             return try waitFor("Precaution screen recorded")
         }

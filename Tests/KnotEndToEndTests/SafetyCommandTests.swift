@@ -34,15 +34,15 @@ struct SafetyCommandTests {
         let record = try #require(list.stdout.firstMatch(of: /"recordNumber"\s*:\s*"([^"]+)"/)?.1).description
         try ok("consent", "record", record, "--risks", "bruising,soreness,fainting")
 
-        let silent = try refused("screen", "record", record)
+        let silent = try refused("screen", "record", record, "--valid-days", "90")
         #expect(silent.contains("every precaution must be answered") && silent.contains("anticoagulant"), "\(silent)")
-        let none = try refused("screen", "record", record, "--none-present")
+        let none = try refused("screen", "record", record, "--valid-days", "90", "--none-present")
         #expect(none.contains("--none-present") && none.contains("proposed") && none.contains("anticoagulant medicine"), "\(none)")
-        let absent = try refused("screen", "record", record, "--absent", Precaution.allCases.map(\.rawValue).joined(separator: ","))
+        let absent = try refused("screen", "record", record, "--valid-days", "90", "--absent", Precaution.allCases.map(\.rawValue).joined(separator: ","))
         #expect(absent.contains("--absent anticoagulant"), "\(absent)")
 
         let others = Precaution.allCases.filter { $0 != .anticoagulant }.map(\.rawValue).joined(separator: ",")
-        let done = try ok("screen", "record", record, "--present", "anticoagulant",
+        let done = try ok("screen", "record", record, "--valid-days", "90", "--present", "anticoagulant",
                           "--ack", "anticoagulant=Apixaban; superficial sites only, firm pressure after", "--absent", others)
         #expect(done.stdout.contains("present: anticoagulant"))
     }
@@ -51,9 +51,9 @@ struct SafetyCommandTests {
     func nonePresentAndAck() throws {
         try adultWithVisit()
         try ok("alert", "add", "K1", "--kind", "metal-allergy", "--text", "Nickel: rash")
-        let none = try refused("screen", "record", "K1", "--none-present")
+        let none = try refused("screen", "record", "K1", "--valid-days", "90", "--none-present")
         #expect(none.contains("confirms 'metal allergy'"), "\(none)")
-        let ack = try refused("screen", "record", "K1", "--present", "metal-allergy", "--ack", "metal-allergy=Gold-plated needles used",
+        let ack = try refused("screen", "record", "K1", "--valid-days", "90", "--present", "metal-allergy", "--ack", "metal-allergy=Gold-plated needles used",
                               "--ack", "epilepsy=Well controlled", "--absent",
                               Precaution.allCases.filter { $0 != .metalAllergy }.map(\.rawValue).joined(separator: ","))
         #expect(ack.contains("--ack: 'epilepsy' acknowledges a precaution not answered present"), "\(ack)")
@@ -72,7 +72,7 @@ struct SafetyCommandTests {
     func lungFields() throws {
         try adultWithVisit()
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting")
-        try ok("screen", "record", "K1", "--none-present")
+        try ok("screen", "record", "K1", "--valid-days", "90", "--none-present")
         let needle = ["--size", "0.25x40", "--brand", "Seirin", "--lot", "L2411", "--inserted", "1", "--removed", "1"]
         let noPneumothorax = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--depth", "12"] + needle)
         #expect(noPneumothorax.contains("does not name pneumothorax"), "\(noPneumothorax)")
@@ -97,7 +97,7 @@ struct SafetyCommandTests {
         let r = try ok("consent", "record", "K2", "--risks", "bruising,soreness,fainting",
                        "--guardian-name", "Kim Young", "--guardian-relationship", "mother")
         #expect(r.stdout.contains("guardian: Kim Young (mother)"))
-        try ok("screen", "record", "K2", "--none-present")
+        try ok("screen", "record", "K2", "--valid-days", "90", "--none-present")
         try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
                "--lot", "L1", "--inserted", "1", "--removed", "1")
     }
@@ -109,7 +109,7 @@ struct SafetyCommandTests {
         let day = LocalDate.today().adding(days: -1).description
         try ok("visit", "new", "K1", "--complaint", "Calf pain", "--at", "\(day)T09:00")
         try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--at", "\(day)T09:05")
-        try ok("screen", "record", "K1", "--none-present", "--at", "\(day)T09:06")
+        try ok("screen", "record", "K1", "--valid-days", "90", "--none-present", "--at", "\(day)T09:06")
         let future = try refused("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",
                                  "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1",
                                  "--at", "\(LocalDate.today().adding(days: 2))T09:10")

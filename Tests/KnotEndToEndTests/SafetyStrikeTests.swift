@@ -24,7 +24,7 @@ import ClinicTestSupport
         try #require(v.status == 0, "\(v.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
         let visit = String(try #require((json?["id"] as? NSNumber)?.int64Value))
-        for args in [["consent", "record", "K1", "--risks", "bruising,soreness,fainting"], ["screen", "record", "K1", "--none-present"]] {
+        for args in [["consent", "record", "K1", "--risks", "bruising,soreness,fainting"], ["screen", "record", "K1", "--valid-days", "90", "--none-present"]] {
             let r = try clinic.knot(args)
             try #require(r.status == 0, "\(args): \(r.stderr)")
         }

@@ -111,18 +111,18 @@ struct StatedClaimsCommandTests {
     func needleClaimsRequired() throws {
         let visit = try draftVisit()
         try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
-        try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
+        try #require(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present"]).status == 0)
         let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1"]
-        try expectRefused(needle, naming: ["--technique", "--twitches (0 if none)", "--adverse KIND or --no-adverse",
+        try expectRefused(needle, naming: ["--technique", "--twitches (0 if none)", "--adverse KIND:SEVERITY or --no-adverse",
                                            "--sharps-disposed or --no-sharps-disposed"])
         try expectRefused(needle + ["--technique", "static", "--twitches", "0"], naming: ["--sharps-disposed or --no-sharps-disposed"])
         try expectRefused(needle + ["--sharps-disposed", "--twitches", "0"], naming: ["--technique"])
         // No twitch count is stated for the practitioner: 0 is an answer, typed like any other.
         try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--no-adverse"], naming: ["--twitches (0 if none)"])
         // Nor "no adverse event": --no-adverse says it, or --adverse names one; both contradict.
-        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--twitches", "0"], naming: ["--adverse KIND or --no-adverse"])
-        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--twitches", "0", "--no-adverse", "--adverse", "bruising"],
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--twitches", "0"], naming: ["--adverse KIND:SEVERITY or --no-adverse"])
+        try expectRefused(needle + ["--technique", "static", "--sharps-disposed", "--twitches", "0", "--no-adverse", "--adverse", "bruising:mild"],
                           naming: ["--no-adverse and --adverse contradict"])
         let help = try clinic.knot(["needle", "add", "--help"])
         #expect(help.status == 0)
@@ -135,7 +135,7 @@ struct StatedClaimsCommandTests {
     func needleAsStated() throws {
         let visit = try draftVisit()
         try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
-        try #require(clinic.knot(["screen", "record", "K1", "--none-present"]).status == 0)
+        try #require(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present"]).status == 0)
         let n = try json(clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--technique", "static",
                                       "--twitches", "2", "--no-adverse", "--no-sharps-disposed", "--json"]))

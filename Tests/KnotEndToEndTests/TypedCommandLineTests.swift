@@ -78,7 +78,7 @@ struct TypedCommandLineTests {
             (["plan", visit, "--for", "insurer"], "--for"),
             (["outcome", "add", visit, "--measure", "xyz", "--items", "1"], "--measure"),
             (["consent", "record", "K1", "--risks", "bruising,soreness,telepathy"], "--risks"),
-            (["screen", "record", "K1", "--none-present", "--present", "werewolf"], "--present"),
+            (["screen", "record", "K1", "--valid-days", "90", "--none-present", "--present", "werewolf"], "--present"),
         ]
         for (args, option) in refusals {
             let r = try clinic.knot(args)
@@ -103,7 +103,7 @@ struct TypedCommandLineTests {
         #expect(treatment["kind"] as? String == "stretching")
         let consent = try json(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--json"]))
         #expect(Set(consent["risksExplained"] as? [String] ?? []) == ["bruising", "soreness", "fainting"])
-        let screen = try json(clinic.knot(["screen", "record", "K1", "--none-present", "--json"]))
+        let screen = try json(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present", "--json"]))
         #expect(screen["id"] != nil)
         let alert = try json(clinic.knot(["alert", "add", "K1", "--kind", "allergy", "--text", "latex", "--json"]))
         #expect(alert["text"] as? String == "latex")

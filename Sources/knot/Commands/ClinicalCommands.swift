@@ -16,7 +16,8 @@ struct FindingCommand: ParsableCommand {
             A trigger point assumes nothing; each of these is required:
               --side (a paired muscle's; a midline muscle is midline),
               --active or --latent, --taut-band or --no-taut-band,
-              --twitch or --no-twitch, --referred or --no-referred.
+              --twitch or --no-twitch, --referred or --no-referred,
+              and --probe with --ppt (e.g. --ppt 3.2 --probe 1).
             The measures take none of these; each needs --side but gait and posture (midline).
             FPI-6:          knot finding add 12 --kind fpi6 --side left --fpi 1,1,2,1,1,2
             Lunge (cm):     knot finding add 12 --kind lunge --side right --value 8.5
@@ -34,7 +35,7 @@ struct FindingCommand: ParsableCommand {
         @Flag(inversion: .prefixedNo, help: "Referred pain reproduced, or not (one is required for a trigger point).") var referred: Bool?
         @Option(parsing: .unconditional, help: "Tenderness on pressure, NPRS 0-10.", transform: Measured<NPRS>.parse) var tenderness: NPRS?
         @Option(parsing: .unconditional, help: "Pressure pain threshold, kg/cm² (0-20).", transform: Measured<KilogramsPerSquareCentimetre>.parse) var ppt: KilogramsPerSquareCentimetre?
-        @Option(parsing: .unconditional, help: "Algometer probe size, cm² (0.5-2).", transform: Bounded(0.5...2.0, "cm²").parse) var probe: Double = 1.0
+        @Option(parsing: .unconditional, help: "Algometer probe size, cm² (0.5-2; required with --ppt, never assumed).", transform: Bounded(0.5...2.0, "cm²").parse) var probe: Double?
         @Option(help: "Named location (e.g. TrP1 mid-belly).") var location: String?
         @Option(help: "Likely causes, comma separated.") var causes: EnumList<LikelyCause>?
         @OptionGroup var measure: MeasureOptions
@@ -54,8 +55,13 @@ struct FindingCommand: ParsableCommand {
                 if tautBand == nil { missing.append("--taut-band or --no-taut-band") }
                 if twitch == nil { missing.append("--twitch or --no-twitch") }
                 if referred == nil { missing.append("--referred or --no-referred") }
+                // A threshold read with an assumed probe is a wrong number: the probe is stated with it.
+                if ppt != nil, probe == nil { missing.append("--probe with --ppt (the algometer's probe area, 0.5-2 cm²)") }
                 if !missing.isEmpty {
                     throw UsageError("a trigger point needs each of these stated (nothing is assumed): \(missing.joined(separator: "; "))")
+                }
+                if probe != nil, ppt == nil {
+                    throw UsageError("--probe is the algometer probe of a pressure pain threshold: give --ppt with it, or leave it out")
                 }
             case .measure(let measureKind):
                 let given = [activity.map { "--\($0.rawValue)" }, tautBand.map { $0 ? "--taut-band" : "--no-taut-band" },
@@ -92,8 +98,10 @@ struct FindingCommand: ParsableCommand {
                     muscleID: m.id, side: side, location: location, activity: activity == .active ? .active : .latent, tautBand: tautBand,
                     localTwitchResponse: twitch, referredPainReproduced: referred,
                     tenderness: tenderness,
-                    pressurePainThreshold: ppt.map {
-                        PressurePainThreshold(value: $0, probeSizeCm2: probe)
+                    pressurePainThreshold: try ppt.map {
+                        // validate() refused --ppt without --probe.
+                        guard let probe else { throw UsageError("--ppt needs --probe (the algometer's probe area, 0.5-2 cm²)") }
+                        return PressurePainThreshold(value: $0, probeSizeCm2: probe)
                     }, likelyCauses: causes, notes: notes)
                 let saved = try session.addTriggerPoint(visitID: visit, f)
                 if output.json { try Console.printJSON(saved); return }
@@ -187,7 +195,8 @@ struct NeedleCommand: ParsableCommand {
             discussion: """
             Example: knot needle add 12 --muscle gastrocnemius-medial --side left --size 0.25x40 --brand Seirin --lot L2411 --inserted 2 --removed 2 --technique pistoning --sharps-disposed --twitches 3 --no-adverse
             Required (nothing is assumed): --technique, --twitches (0 if none),
-            --adverse KIND or --no-adverse, and --sharps-disposed or --no-sharps-disposed.
+            --adverse KIND:SEVERITY or --no-adverse,
+            and --sharps-disposed or --no-sharps-disposed.
             --removed left out is 0 (the needles still in):
             signing refuses the visit until every needle is out.
             """)
@@ -208,7 +217,7 @@ struct NeedleCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
         @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100; required, 0 if none).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int?
         @Option(help: "Patient response.") var response: String?
-        @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]], e.g. bruising or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"),
+        @Option(help: ArgumentHelp("Adverse event as kind:severity[:action] (the severity is stated, never assumed), e.g. bruising:mild or vasovagal:significant:lay flat, fluids. Kinds: \(AdverseEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind:severity:action"),
                 transform: ArgumentForm.adverseEvent)
         var adverse: [AdverseEvent] = []
         @Flag(help: "No adverse event (this or --adverse is required: none is stated, never assumed).") var noAdverse = false
@@ -228,7 +237,7 @@ struct NeedleCommand: ParsableCommand {
             var missing: [String] = []
             if technique == nil { missing.append("--technique") }
             if twitches == nil { missing.append("--twitches (0 if none)") }
-            if adverse.isEmpty, !noAdverse { missing.append("--adverse KIND or --no-adverse") }
+            if adverse.isEmpty, !noAdverse { missing.append("--adverse KIND:SEVERITY or --no-adverse") }
             if sharpsDisposed == nil { missing.append("--sharps-disposed or --no-sharps-disposed") }
             if !missing.isEmpty {
                 throw UsageError("a needling entry needs each of these stated (nothing is assumed): \(missing.joined(separator: "; "))")
@@ -273,7 +282,11 @@ struct NeedleCommand: ParsableCommand {
             let r = try session.visitRecord(id: visit)
             // Numbered as `knot visit show` lists the visit's sites (for `needle edit`, `needle.N.` amendments).
             let number = (r.visit.needling.firstIndex { $0.id == saved.id } ?? r.visit.needling.count - 1) + 1
-            Console.print("Logged needling entry \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size), \(saved.needlesInserted) in / \(saved.needlesRemoved) out"
+            // The needle as logged, brand and lot too: a remembered one (stock or last entry) is shown, never silent.
+            let remembered = self.size == nil || self.brand == nil || self.lot == nil
+            Console.print("Logged needling entry \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size)"
+                          + " \(saved.needle.brand) lot \(saved.needle.lot)" + (remembered ? " (not all typed: from the clinic's stock or the last entry)" : "")
+                          + ", \(saved.needlesInserted) in / \(saved.needlesRemoved) out"
                           + (saved.lateEntry.map { "; late entry, written \(LateEntry.describe($0.writtenAt))" } ?? "") + ".")
             if let w = r.needleCountWarning { Console.warn("!! " + w) }
         }
@@ -357,8 +370,9 @@ struct ScreenCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the precaution screen: every precaution answered present or absent, those present acknowledged with a reason.",
             discussion: """
-            Every precaution is answered: --present and --absent (comma separated, repeatable), or --none-present.
-            Example: knot screen record K00012 --present anticoagulant --ack 'anticoagulant=INR stable 2.3; superficial sites only, firm pressure after' --absent \(Precaution.allCases.filter { $0 != .anticoagulant }.map(\.rawValue).joined(separator: ","))
+            Every precaution is answered: --present and --absent (comma separated, repeatable), or --none-present;
+            and --valid-days, the days the screen stands (1-365), is stated.
+            Example: knot screen record K00012 --valid-days 90 --present anticoagulant --ack 'anticoagulant=INR stable 2.3; superficial sites only, firm pressure after' --absent \(Precaution.allCases.filter { $0 != .anticoagulant }.map(\.rawValue).joined(separator: ","))
             An alert on the chart (confirmed, or proposed by a referral) cannot be answered absent: confirm it and answer it present, or dismiss it.
             Precautions: \(Precaution.allCases.map(\.rawValue).joined(separator: ", ")).
             """)
@@ -369,7 +383,7 @@ struct ScreenCommand: ParsableCommand {
         @Flag(help: "Every precaution was asked and none is present (refused while an alert says otherwise).") var nonePresent = false
         @Option(help: ArgumentHelp("The reasoned acknowledgment of a present precaution, as 'precaution=reason'. Repeatable.", valueName: "precaution=reason"),
                 transform: ArgumentForm.acknowledgment) var ack: [ArgumentForm.Acknowledgment] = []
-        @Option(parsing: .unconditional, help: "Days the screen stands (1-365).", transform: Bounded(1...365).parse) var validDays: Int = 90
+        @Option(parsing: .unconditional, help: "Days the screen stands (1-365; required: stated, never assumed).", transform: Bounded(1...365).parse) var validDays: Int?
         @Option(help: "When the screen was done, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
 
@@ -378,6 +392,11 @@ struct ScreenCommand: ParsableCommand {
             let absentSet = Set(EnumList.joined(absent))
             if nonePresent, !absentSet.isEmpty {
                 throw ValidationErrors([.init(field: "--none-present", value: "", rule: "already answers every precaution absent: drop --absent")])
+            }
+            guard let validDays else {
+                // It was 90 days unless told: a period of validity nobody stated.
+                throw ValidationErrors([.init(field: "--valid-days", value: "",
+                                              rule: "is required: the days the screen stands, 1-365 (stated, never assumed)")])
             }
             let acks = Dictionary(ack.map { ($0.precaution, $0.reason) }) { _, last in last }
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in

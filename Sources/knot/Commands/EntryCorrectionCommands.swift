@@ -100,7 +100,11 @@ extension FindingCommand {
                 if let referred { f.referredPainReproduced = referred }
                 if let tenderness { f.tenderness = tenderness }
                 if let ppt {
-                    f.pressurePainThreshold = PressurePainThreshold(value: ppt, probeSizeCm2: probe ?? f.pressurePainThreshold?.probeSizeCm2 ?? 1)
+                    // The probe is the one given, else the reading's own; a first reading needs it stated.
+                    guard let probeSize = probe ?? f.pressurePainThreshold?.probeSizeCm2 else {
+                        throw UsageError("--ppt on a finding without one needs --probe (the algometer's probe area, 0.5-2 cm²; never assumed)")
+                    }
+                    f.pressurePainThreshold = PressurePainThreshold(value: ppt, probeSizeCm2: probeSize)
                 } else if let probe, let old = f.pressurePainThreshold {
                     f.pressurePainThreshold = PressurePainThreshold(value: old.value, probeSizeCm2: probe)
                 }
@@ -223,7 +227,7 @@ extension NeedleCommand {
         @Option(parsing: .unconditional, help: "Time in situ, seconds (0-3600).", transform: Bounded(NeedlingEntry.timeInSituRange, "seconds").parse) var time: Int?
         @Option(parsing: .unconditional, help: "Local twitch responses elicited (0-100).", transform: Bounded(NeedlingEntry.twitchRange).parse) var twitches: Int?
         @Option(help: "Patient response.") var response: String?
-        @Option(help: ArgumentHelp("Adverse event as kind[:severity[:action]] (replaces the list). Repeatable.", valueName: "kind:severity:action"),
+        @Option(help: ArgumentHelp("Adverse event as kind:severity[:action] (replaces the list). Repeatable.", valueName: "kind:severity:action"),
                 transform: ArgumentForm.adverseEvent)
         var adverse: [AdverseEvent] = []
         @Flag(inversion: .prefixedNo, help: "Sharps disposed of.") var sharpsDisposed: Bool?
