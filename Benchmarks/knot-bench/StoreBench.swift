@@ -183,7 +183,7 @@ enum StoreBench {
     /// Consent (every risk explained) and a precaution screen with none present: what needling needs.
     static func consentAndScreen(_ session: ClinicSession, patientKey: String) throws {
         _ = try session.recordConsent(patientKey: patientKey) { Consent(patientID: $0, practitionerID: $1, risksExplained: Set(Consent.Risk.allCases)) }
-        _ = try session.recordScreen(patientKey: patientKey, answers: ScreenAnswers(nonePresent: true))
+        _ = try session.recordScreen(patientKey: patientKey, answers: ScreenAnswers(nonePresent: true), validDays: 90)
     }
 
     /// One visit as a practitioner records it: opened, one needling entry (two needles in, two

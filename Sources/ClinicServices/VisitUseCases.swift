@@ -240,13 +240,18 @@ extension ClinicSession {
     /// Refused, with nothing written, while any precaution is unanswered, while an answer
     /// "absent" meets an alert that says otherwise (confirmed, or still proposed by a referral),
     /// or while an acknowledgment names a precaution not answered present. A screen dated `at`
-    /// earlier than `now` is a late entry.
-    public func recordScreen(patientKey: String, answers: ScreenAnswers, validDays: Int = 90,
+    /// earlier than `now` is a late entry. `validDays` (1 to 365) is how long the screen stands:
+    /// stated by the practitioner each time, never assumed.
+    public func recordScreen(patientKey: String, answers: ScreenAnswers, validDays: Int,
                              at: Date = Date(), now: Date = Date()) throws -> PrecautionScreen {
         let me = try practitioner(authorizedFor: .recordVisit)
         return try database.write { tx in
             let p = try patientOrThrow(tx, patientKey)
             var problems = answers.problems()
+            if !(1...365).contains(validDays) {
+                problems.append(ValidationError(field: "valid days", value: String(validDays),
+                                                rule: "is the days the screen stands: 1 to 365"))
+            }
             if let problem = LateEntry.problem(happened: at, now: now, dateOfBirth: p.dateOfBirth) { problems.append(problem) }
             if !problems.isEmpty { throw ValidationErrors(problems) }
             let conflicts = answers.conflicts(with: p.alerts)

@@ -74,9 +74,9 @@ struct AlertDismissalTests {
     @Test("dismissed with a reason, the proposed precaution no longer stops 'none present'")
     func dismissedNoLongerBlocks() throws {
         let (_, amy, _, _, id) = try clinic()
-        #expect(throws: (any Error).self) { try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true)) }
+        #expect(throws: (any Error).self) { try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90) }
         try amy.setAlert(id: id, status: .dismissed, reason: "Apixaban stopped in October, GP letter on file")
-        #expect(try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true)).present.isEmpty)
+        #expect(try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90).present.isEmpty)
     }
 
     @Test("reception may not dismiss an alert, reason or not")

@@ -42,23 +42,34 @@ struct NeedlingSafetyRulesTests {
     @Test("a screen with no answers is refused, naming every precaution not answered")
     func unansweredScreen() throws {
         let (amy, jo) = try clinic()
-        let said = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers()) }
+        let said = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(), validDays: 90) }
         #expect(said.contains("every precaution must be answered"), "\(said)")
         #expect(said.contains("anticoagulant,antiplatelet,bleeding-disorder"))
-        let partly = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(absent: [.pregnancy, .epilepsy])) }
+        let partly = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(absent: [.pregnancy, .epilepsy]), validDays: 90) }
         #expect(partly.contains("not answered: anticoagulant") && !partly.contains("pregnancy,") && !partly.contains("epilepsy"), "\(partly)")
         #expect(try counts(amy, jo).screens == 0)
+    }
+
+    @Test("how long a screen stands is stated, 1 to 365 days; out of range is refused and nothing is written",
+          arguments: [0, -5, 366])
+    func screenDaysOutOfRange(days: Int) throws {
+        let (amy, jo) = try clinic()
+        let said = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: days) }
+        #expect(said.contains("valid days") && said.contains("1 to 365") && said.contains("\(days)"), "\(said)")
+        #expect(try counts(amy, jo).screens == 0)
+        let screen = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 14)
+        #expect(screen.validUntil == LocalDate(screen.recordedAt).adding(days: 14))
     }
 
     @Test("a referral's proposed anticoagulant cannot be answered absent until it is dismissed")
     func proposedAlertIsAnOpenQuestion() throws {
         let (amy, jo) = try clinic(alerts: [Self.proposedApixaban])
         let alertID = try #require(jo.alerts.first?.id)
-        let none = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true)) }
+        let none = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90) }
         #expect(none.contains("--none-present: alert \(alertID), proposed"), "\(none)")
         #expect(none.contains("anticoagulant medicine"))
         let absent = refusal {
-            _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(absent: Set(Precaution.allCases)))
+            _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(absent: Set(Precaution.allCases)), validDays: 90)
         }
         #expect(absent.contains("--absent anticoagulant"), "\(absent)")
         #expect(try counts(amy, jo).screens == 0, "nothing written")
@@ -66,18 +77,18 @@ struct NeedlingSafetyRulesTests {
         // Answered present with a reason: recorded.
         var others = Set(Precaution.allCases); others.remove(.anticoagulant)
         let screen = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(
-            present: [.anticoagulant], absent: others, acknowledgments: [.anticoagulant: "Apixaban; superficial sites, firm pressure"]))
+            present: [.anticoagulant], absent: others, acknowledgments: [.anticoagulant: "Apixaban; superficial sites, firm pressure"]), validDays: 90)
         #expect(screen.present == [.anticoagulant])
 
         // Dismissed: then "none present" is the practitioner's to say.
         try amy.setAlert(id: alertID, status: .dismissed, reason: "Apixaban stopped in October (GP letter on file)")
-        #expect(try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true)).present.isEmpty)
+        #expect(try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90).present.isEmpty)
     }
 
     @Test("--none-present is refused while a confirmed alert says otherwise")
     func confirmedAlertRefusesNonePresent() throws {
         let (amy, jo) = try clinic(alerts: [PatientAlert(kind: .precaution(.metalAllergy), text: "Nickel")])
-        let said = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true)) }
+        let said = refusal { _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90) }
         #expect(said.contains("confirms 'metal allergy'"), "\(said)")
         #expect(try counts(amy, jo).screens == 0)
     }
@@ -87,7 +98,7 @@ struct NeedlingSafetyRulesTests {
         let (amy, jo) = try clinic()
         let said = refusal {
             _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(acknowledgments: [.epilepsy: "well controlled, no seizures"],
-                                                                             nonePresent: true))
+                                                                             nonePresent: true), validDays: 90)
         }
         #expect(said.contains("--ack: 'epilepsy' acknowledges a precaution not answered present"), "\(said)")
         #expect(try counts(amy, jo).screens == 0)
@@ -97,7 +108,7 @@ struct NeedlingSafetyRulesTests {
     func proposedAfterTheScreen() throws {
         let (amy, jo) = try clinic()
         _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk) }
-        _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true))
+        _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         _ = try amy.database.write { tx in try tx.insertAlert(Self.proposedApixaban, patientID: jo.id!, actor: "import") }
         let visit = try amy.newVisit(patientKey: "K1", complaint: "Calf", pain: PainScores())
         let said = refusal { _ = try amy.addNeedling(visitID: visit.id!, Self.calf()) }
@@ -121,7 +132,7 @@ struct NeedlingSafetyRulesTests {
     func pneumothoraxConsent() throws {
         let (amy, _) = try clinic()
         _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: [.bruising, .soreness, .fainting]) }
-        _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true))
+        _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         let visit = try amy.newVisit(patientKey: "K1", complaint: "Neck", pain: PainScores())
         let said = refusal { _ = try amy.addNeedling(visitID: visit.id!, Self.upperTrapezius(depth: 12)) }
         #expect(said.contains("lies over the lung fields: the consent covering this visit does not name pneumothorax"), "\(said)")
@@ -163,7 +174,7 @@ struct NeedlingSafetyRulesTests {
         _ = try amy.database.write { tx in
             try tx.insertConsent(Consent(patientID: jo.id!, practitionerID: amyID, risksExplained: Self.everyRisk), actor: "import")
         }
-        _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true))
+        _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         let visit = try amy.newVisit(patientKey: "K1", complaint: "Calf", pain: PainScores())
         let said = refusal { _ = try amy.addNeedling(visitID: visit.id!, Self.calf()) }
         #expect(said.contains("the patient is 16 (under 18) on the visit date"), "\(said)")
@@ -176,7 +187,7 @@ struct NeedlingSafetyRulesTests {
     func lungDepth() throws {
         let (amy, _) = try clinic()
         _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk) }
-        _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true))
+        _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         let visit = try amy.newVisit(patientKey: "K1", complaint: "Neck", pain: PainScores())
         for (depth, expected) in [(0.0, "depth: '0' over the lung fields the depth must be 1-40 mm (needle length 40 mm)"),
                                   (41.0, "depth: '41' over the lung fields the depth must be 1-40 mm (needle length 40 mm)")] {
@@ -202,7 +213,7 @@ struct NeedlingSafetyRulesTests {
         let consent = try amy.recordConsent(patientKey: "K1", now: now) {
             Consent(patientID: $0, practitionerID: $1, recordedAt: yesterday, risksExplained: Self.everyRisk)
         }
-        let screen = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), at: yesterday, now: now)
+        let screen = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90, at: yesterday, now: now)
         var entry = Self.calf()
         entry.performedAt = yesterday.addingTimeInterval(300)
         let (needled, _) = try amy.addNeedling(visitID: visit.id!, entry, now: now)
@@ -230,7 +241,7 @@ struct NeedlingSafetyRulesTests {
         }
         #expect(future.contains("--at") && future.contains("is in the future"), "\(future)")
         let beforeBirth = refusal {
-            _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true),
+            _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90,
                                      at: try LocalDate(parsing: "1979-01-01").startOfDayForTests)
         }
         #expect(beforeBirth.contains("is before the patient's birth (1980-05-17)"), "\(beforeBirth)")

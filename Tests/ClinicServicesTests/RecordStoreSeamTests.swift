@@ -67,7 +67,7 @@ struct RecordStoreSeamTests {
         _ = try mei.recordConsent(patientKey: key) { patientID, practitionerID in
             Consent(patientID: patientID, practitionerID: practitionerID, risksExplained: Set(Consent.Risk.allCases), written: true)
         }
-        _ = try mei.recordScreen(patientKey: key, answers: ScreenAnswers(nonePresent: true))
+        _ = try mei.recordScreen(patientKey: key, answers: ScreenAnswers(nonePresent: true), validDays: 90)
 
         // Each use case writes in one transaction, after one read: the permission check reads
         // the account as it stands (deactivated since the session opened? roles changed?).
