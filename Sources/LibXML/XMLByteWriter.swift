@@ -35,10 +35,12 @@ extension XMLStreamWriter: XMLElementWriting {}
 /// the clinic export (`urn:knot:records:1`) and the per-record digests need nothing else.
 public final class XMLByteWriter: XMLElementWriting {
     private enum State { case startTag, content }
-    private var stack: [(name: String, state: State)] = []
+    // Only this object touches them, on one thread at a time (as `XMLStreamWriter`): no
+    // run-time exclusivity checks, which cost as much as the writing on every call.
+    @exclusivity(unchecked) private var stack: [(name: String, state: State)] = []
     /// libxml2's `doindent`: whether the next end tag goes on its own indented line.
     private var indentEnd = true
-    private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     private let sink: OutputSink
     private var finished = false
     /// Path or "<memory>", for messages.
@@ -255,9 +257,11 @@ public final class XMLByteWriter: XMLElementWriting {
 
     // MARK: Checks (as XMLStreamWriter's)
 
-    private func ready(_ action: String) throws {
+    /// `action` is only spelled out when it is needed (a message built on every call costs more
+    /// than the call's writing).
+    private func ready(_ action: @autoclosure () -> String) throws {
         if finished {
-            throw failure(.unsupported, "cannot \(action): the document is already finished")
+            throw failure(.unsupported, "cannot \(action()): the document is already finished")
         }
     }
 
@@ -286,9 +290,9 @@ public final class XMLByteWriter: XMLElementWriting {
         return !first
     }
 
-    private func checkCharacters(_ text: String, what: String) throws {
+    private func checkCharacters(_ text: String, what: @autoclosure () -> String) throws {
         if let problem = XMLCharacters.problem(in: text) {
-            throw failure(.notWellFormed, "\(what) contains \(problem), which XML 1.0 cannot carry")
+            throw failure(.notWellFormed, "\(what()) contains \(problem), which XML 1.0 cannot carry")
         }
     }
 }
