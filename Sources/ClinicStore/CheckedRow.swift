@@ -41,8 +41,14 @@ struct CheckedRow {
     /// NULL is nil; ask for a value and NULL throws; a value of the wrong kind always throws.
     subscript<T: DatabaseValueConvertible>(_ column: String) -> T {
         get throws {
-            guard row.hasColumn(column) else { throw damaged(column, "is missing from the table") }
-            let v: DatabaseValue = row[column]
+            // One case-insensitive lookup of the column (GRDB lowercases every name it
+            // compares), not two: `hasColumn` then `row[column]` looked it up twice.
+            let v: DatabaseValue
+            do {
+                v = try row.decode(DatabaseValue.self, forColumn: column)
+            } catch {
+                throw damaged(column, "is missing from the table")
+            }
             if let value = T.fromDatabaseValue(v) { return value }
             if v.isNull { throw damaged(column, "is empty (NULL), but a value is required") }
             throw damaged(column, Self.mismatch(v, T.self))

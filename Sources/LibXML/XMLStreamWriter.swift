@@ -76,7 +76,7 @@ public final class XMLStreamWriter {
 
     /// Opens element `name` (`prefix:local` allowed); with `namespace`, declares it for the
     /// element's prefix (`xmlns="…"` when unprefixed, `xmlns:p="…"` otherwise).
-    public func startElement(_ name: String, namespace: String? = nil) throws {
+    public func startElement(_ name: String, namespace: String?) throws {
         try checkName(name)
         try call("start element <\(name)>") { xmlTextWriterStartElement($0, name) }
         openElements.append(name)
@@ -84,6 +84,11 @@ public final class XMLStreamWriter {
             let colon = name.firstIndex(of: ":")
             try writeNamespaceDeclaration(prefix: colon.map { String(name[..<$0]) }, uri: namespace)
         }
+    }
+
+    /// Opens element `name` (`prefix:local` allowed), declaring no namespace.
+    public func startElement(_ name: String) throws {
+        try startElement(name, namespace: nil)
     }
 
     /// Declares a namespace on the element just started: `xmlns="uri"` or `xmlns:prefix="uri"`.
@@ -193,17 +198,8 @@ public final class XMLStreamWriter {
     }
 
     private func checkCharacters(_ text: String, what: String) throws {
-        var text = text
-        let bad: Int? = text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return nil }
-            let offset = knot_first_non_xml_character(base, bytes.count)
-            return offset < bytes.count ? offset : nil
-        }
-        if let bad {
-            let index = text.utf8.index(text.utf8.startIndex, offsetBy: bad)
-            let scalar = text.unicodeScalars[index]
-            let code = String(format: "U+%04X", scalar.value)
-            throw failure(.notWellFormed, "\(what) contains \(code), which XML 1.0 cannot carry")
+        if let problem = XMLCharacters.problem(in: text) {
+            throw failure(.notWellFormed, "\(what) contains \(problem), which XML 1.0 cannot carry")
         }
     }
 }
@@ -219,6 +215,9 @@ final class OutputSink {
     init(fileDescriptor: Int32?) {
         self.fileDescriptor = fileDescriptor
     }
+
+    /// Whether the bytes go to a file (not to memory).
+    var writesToFile: Bool { fileDescriptor != nil }
 
     func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard failure == nil, !closed else { return false }

@@ -4,10 +4,11 @@ import LibXML
 
 /// Writes a clinic export (`urn:knot:records:1`) one record at a time, to a file or to memory.
 ///
-/// Records stream straight through libxml2's writer, so an export of any size uses bounded
-/// memory. The bytes are a pure function of what is written: ids as in the records, instants in
-/// UTC with milliseconds, numbers in one canonical spelling, absent optionals always left out,
-/// sets in a fixed order, no timestamp unless the header carries one. Exporting, importing into
+/// Records stream straight to the file through `XMLByteWriter` (the bytes libxml2's text writer
+/// would write, without its per-call copies), so an export of any size uses bounded memory.
+/// The bytes are a pure function of what is written: ids as in the records, instants in UTC
+/// with milliseconds, numbers in one canonical spelling, absent optionals always left out, sets
+/// in a fixed order, no timestamp unless the header carries one. Exporting, importing into
 /// an empty database and exporting again therefore gives identical bytes, as long as the caller
 /// writes records in a stable order (by id).
 ///
@@ -22,7 +23,7 @@ public final class RecordsExportWriter {
         static func < (a: Stage, b: Stage) -> Bool { a.rawValue < b.rawValue }
     }
 
-    private let xml: XMLStreamWriter
+    private let xml: XMLByteWriter
     private var encoder: RecordsXMLEncoder
     private var stage = Stage.notStarted
     private var failed = false
@@ -45,7 +46,7 @@ public final class RecordsExportWriter {
     /// Writes to a new file at `path` (replacing one that exists), readable by its owner only (0600).
     public init(path: String) throws(ClinicXMLError) {
         do {
-            xml = try XMLStreamWriter(path: path, permissions: 0o600)
+            xml = try XMLByteWriter(path: path, permissions: 0o600)
         } catch {
             throw ClinicXMLError.unreadable(error, file: path).asWriteFailure
         }
@@ -54,21 +55,13 @@ public final class RecordsExportWriter {
 
     /// Writes to a file already open (a private temporary file); the writer closes it.
     public init(fileDescriptor: Int32, destination: String) throws(ClinicXMLError) {
-        do {
-            xml = try XMLStreamWriter(fileDescriptor: fileDescriptor, destination: destination)
-        } catch {
-            throw ClinicXMLError.unreadable(error, file: destination).asWriteFailure
-        }
+        xml = XMLByteWriter(fileDescriptor: fileDescriptor, destination: destination)
         encoder = RecordsXMLEncoder(xml: xml)
     }
 
     /// Writes to memory; `finish()` returns the document.
     public init() throws(ClinicXMLError) {
-        do {
-            xml = try XMLStreamWriter()
-        } catch {
-            throw ClinicXMLError.unreadable(error, file: nil).asWriteFailure
-        }
+        xml = XMLByteWriter()
         encoder = RecordsXMLEncoder(xml: xml)
     }
 

@@ -8,7 +8,8 @@ import LibXML
 /// Element and attribute order follow knot-records-1.xsd. Sets are written in the order of the
 /// enumeration's cases and dictionaries by key in that order, so equal records give equal bytes.
 struct RecordsXMLEncoder {
-    let xml: XMLStreamWriter
+    /// `XMLByteWriter` for exports and digests; `XMLStreamWriter` (libxml2) writes the same bytes.
+    let xml: any XMLElementWriting
     /// Where in the records the encoder is, for error messages ("patient K00042 / visit 12").
     var location: [String] = []
     /// Whether each record carries its `digest` attribute (`RecordDigest`): set for Knot's own

@@ -1,0 +1,314 @@
+internal import CLibXML2
+import Foundation
+
+/// The calls a record encoder makes on an XML writer: elements, attributes and text, nothing
+/// else. `XMLStreamWriter` (libxml2's text writer) and `XMLByteWriter` (the same bytes, written
+/// directly) both answer them.
+public protocol XMLElementWriting: AnyObject {
+    /// Path or "<memory>", for messages.
+    var destination: String { get }
+    /// Opens element `name` (no namespace declaration).
+    func startElement(_ name: String) throws
+    /// Writes an attribute on the element just started, escaped.
+    func writeAttribute(_ name: String, _ value: String) throws
+    /// Writes text content, escaped.
+    func writeText(_ text: String) throws
+    /// Writes `<name>text</name>`.
+    func writeElement(_ name: String, text: String) throws
+    /// Closes the innermost open element.
+    func endElement() throws
+}
+
+extension XMLStreamWriter: XMLElementWriting {}
+
+/// Writes, byte for byte, what `XMLStreamWriter` with its default indentation writes for the
+/// same calls (libxml2 2.9's text writer: the XML declaration, two-space indentation, `<a/>`
+/// for an element without content, text escaped with `&lt; &gt; &amp; &quot; &#13;`, attribute
+/// values with `&lt; &gt; &amp; &quot; &#9; &#10; &#13;`, everything else as UTF-8), without
+/// going through libxml2: no C string copy of each value, no escaped copy, no 4 KB hand-over per
+/// chunk. It refuses exactly what `XMLStreamWriter` refuses (names that are not XML names,
+/// characters XML 1.0 cannot carry) with the same messages. Tests hold the two writers to the
+/// same bytes on every ASCII character, controls, CR LF, combining and non-BMP characters, and
+/// every nesting shape (`XMLByteWriterTests`).
+///
+/// It writes only elements, attributes and text (no comments, no mixed indentation options):
+/// the clinic export (`urn:knot:records:1`) and the per-record digests need nothing else.
+public final class XMLByteWriter: XMLElementWriting {
+    private enum State { case startTag, content }
+    // Only this object touches them, on one thread at a time (as `XMLStreamWriter`): no
+    // run-time exclusivity checks, which cost as much as the writing on every call.
+    @exclusivity(unchecked) private var stack: [(name: String, state: State)] = []
+    /// libxml2's `doindent`: whether the next end tag goes on its own indented line.
+    private var indentEnd = true
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    private let sink: OutputSink
+    private var finished = false
+    /// Path or "<memory>", for messages.
+    public let destination: String
+
+    /// Bytes gathered before they go to the file.
+    private static let chunk = 1 << 16
+
+    /// Writes to memory; read the bytes from `bytes` or `data` after `endDocument()`.
+    public init() {
+        sink = OutputSink(fileDescriptor: nil)
+        destination = "<memory>"
+        buffer.reserveCapacity(4096)
+    }
+
+    /// Creates (or truncates) the file at `path` with `permissions` (0600 by default) and writes
+    /// to it, as `XMLStreamWriter(path:permissions:)` does. Complete only after `endDocument()`.
+    public init(path: String, permissions: Int = 0o600) throws {
+        destination = path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
+        guard descriptor >= 0 else {
+            throw XMLErrors(XMLError(kind: .io, message: "cannot create \(path): \(String(cString: strerror(errno)))", file: path))
+        }
+        guard fchmod(descriptor, mode_t(permissions)) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw XMLErrors(XMLError(kind: .io, message: "cannot set permissions of \(path): \(reason)", file: path))
+        }
+        sink = OutputSink(fileDescriptor: descriptor)
+        buffer.reserveCapacity(Self.chunk + 4096)
+    }
+
+    /// Writes to a file already open for writing; the writer owns `fileDescriptor` and closes it.
+    public init(fileDescriptor: Int32, destination: String) {
+        self.destination = destination
+        sink = OutputSink(fileDescriptor: fileDescriptor)
+        buffer.reserveCapacity(Self.chunk + 4096)
+    }
+
+    deinit {
+        sink.close()
+    }
+
+    /// The document written to memory (complete after `endDocument()`); empty for files.
+    public var data: Data {
+        sink.writesToFile ? Data() : Data(buffer)
+    }
+
+    /// The bytes written to memory so far (the whole document after `endDocument()`); for a
+    /// file, those not yet handed over.
+    public var bytes: [UInt8] { buffer }
+
+    /// Writes `<?xml version="1.0" encoding="UTF-8"?>` and a line feed.
+    public func startDocument() throws {
+        try ready("start the document")
+        append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+    }
+
+    public func startElement(_ name: String) throws {
+        try checkName(name)
+        try ready("start element <\(name)>")
+        if let last = stack.indices.last, stack[last].state == .startTag {
+            buffer.append(UInt8(ascii: ">"))
+            buffer.append(UInt8(ascii: "\n"))
+            stack[last].state = .content
+        }
+        stack.append((name, .startTag))
+        indent(stack.count - 1)
+        buffer.append(UInt8(ascii: "<"))
+        append(name)
+        try spill()
+    }
+
+    /// Opens element `name` and declares `namespace` for its prefix, as `XMLStreamWriter` does.
+    public func startElement(_ name: String, namespace: String) throws {
+        try startElement(name)
+        let colon = name.firstIndex(of: ":")
+        try writeAttribute(colon.map { "xmlns:" + name[..<$0] } ?? "xmlns", namespace)
+    }
+
+    public func writeAttribute(_ name: String, _ value: String) throws {
+        try checkName(name)
+        try checkCharacters(value, what: "attribute \(name)")
+        try ready("write attribute \(name) (attributes must directly follow startElement)")
+        guard let last = stack.last, last.state == .startTag else {
+            throw failure(.unsupported, "cannot write attribute \(name) (attributes must directly follow startElement) here")
+        }
+        buffer.append(UInt8(ascii: " "))
+        append(name)
+        buffer.append(UInt8(ascii: "="))
+        buffer.append(UInt8(ascii: "\""))
+        escape(value, attribute: true)
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    public func writeText(_ text: String) throws {
+        try checkCharacters(text, what: "text in <\(stack.last?.name ?? "")>")
+        try ready("write text")
+        try content(text)
+    }
+
+    public func writeElement(_ name: String, text: String) throws {
+        try checkName(name)
+        try checkCharacters(text, what: "text in <\(name)>")
+        try startElement(name)
+        try content(text)
+        try endElement()
+    }
+
+    public func endElement() throws {
+        guard let last = stack.last else {
+            throw failure(.unsupported, "endElement() with no open element")
+        }
+        try ready("end element <\(last.name)>")
+        switch last.state {
+        case .startTag:
+            buffer.append(UInt8(ascii: "/"))
+            buffer.append(UInt8(ascii: ">"))
+        case .content:
+            if indentEnd { indent(stack.count - 1) }
+            buffer.append(UInt8(ascii: "<"))
+            buffer.append(UInt8(ascii: "/"))
+            append(last.name)
+            buffer.append(UInt8(ascii: ">"))
+        }
+        indentEnd = true
+        buffer.append(UInt8(ascii: "\n"))
+        stack.removeLast()
+        try spill()
+    }
+
+    /// Finishes the document and, for a file, writes what is left, syncs and closes it. Refuses
+    /// to finish with elements still open.
+    public func endDocument() throws {
+        guard stack.isEmpty else {
+            throw failure(.unsupported, "endDocument() with open elements: \(stack.map(\.name).joined(separator: "/"))")
+        }
+        try ready("end the document")
+        finished = true
+        if sink.writesToFile { handOver() }
+        sink.close(sync: true)
+        if let reason = sink.failure {
+            throw failure(.io, "cannot write \(destination): \(reason)")
+        }
+    }
+
+    // MARK: Bytes
+
+    private func content(_ text: String) throws {
+        guard let last = stack.indices.last else {
+            throw failure(.unsupported, "cannot write text here")
+        }
+        if stack[last].state == .startTag {
+            buffer.append(UInt8(ascii: ">"))
+            stack[last].state = .content
+        }
+        indentEnd = false
+        escape(text, attribute: false)
+        try spill()
+    }
+
+    private func indent(_ depth: Int) {
+        for _ in 0..<depth {
+            buffer.append(UInt8(ascii: " "))
+            buffer.append(UInt8(ascii: " "))
+        }
+    }
+
+    private func append(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer.append(contentsOf: $0) }
+    }
+
+    /// Appends `text` escaped as libxml2 2.9's `xmlEncodeSpecialChars` (text) or
+    /// `xmlBufAttrSerializeTxtContent` (attribute values) does.
+    private func escape(_ text: String, attribute: Bool) {
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for i in 0..<bytes.count {
+                let replacement: StaticString
+                switch bytes[i] {
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case 0x0D: replacement = "&#13;"
+                case 0x0A where attribute: replacement = "&#10;"
+                case 0x09 where attribute: replacement = "&#9;"
+                default: continue
+                }
+                if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                replacement.withUTF8Buffer { buffer.append(contentsOf: $0) }
+                runStart = i + 1
+            }
+            if runStart < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+        }
+    }
+
+    /// For a file, hands the gathered bytes over once there are enough of them.
+    private func spill() throws {
+        guard buffer.count >= Self.chunk, sink.writesToFile else { return }
+        handOver()
+        if let reason = sink.failure {
+            throw failure(.io, "cannot write \(destination): \(reason)")
+        }
+    }
+
+    private func handOver() {
+        guard !buffer.isEmpty else { return }
+        _ = buffer.withUnsafeBytes { sink.write($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Checks (as XMLStreamWriter's)
+
+    /// `action` is only spelled out when it is needed (a message built on every call costs more
+    /// than the call's writing).
+    private func ready(_ action: @autoclosure () -> String) throws {
+        if finished {
+            throw failure(.unsupported, "cannot \(action()): the document is already finished")
+        }
+    }
+
+    private func failure(_ kind: XMLError.Kind, _ message: String) -> XMLErrors {
+        XMLErrors(XMLError(kind: kind, message: message, file: destination))
+    }
+
+    private func checkName(_ name: String) throws {
+        if Self.isPlainName(name) { return }
+        guard !name.utf8.contains(0), xmlValidateQName(name, 0) == 0 else {
+            throw failure(.notWellFormed, "\"\(name)\" is not a valid XML name")
+        }
+    }
+
+    /// An ASCII letter then ASCII letters and digits: a valid XML name without asking libxml2.
+    private static func isPlainName(_ name: String) -> Bool {
+        var first = true
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): break
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where !first: break
+            default: return false
+            }
+            first = false
+        }
+        return !first
+    }
+
+    private func checkCharacters(_ text: String, what: @autoclosure () -> String) throws {
+        if let problem = XMLCharacters.problem(in: text) {
+            throw failure(.notWellFormed, "\(what()) contains \(problem), which XML 1.0 cannot carry")
+        }
+    }
+}
+
+/// The one check of characters XML 1.0 cannot carry, shared by both writers.
+enum XMLCharacters {
+    /// "U+0001" for the first character XML 1.0 cannot carry, nil when there is none.
+    static func problem(in text: String) -> String? {
+        var text = text
+        let bad: Int? = text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return nil }
+            let offset = knot_first_non_xml_character(base, bytes.count)
+            return offset < bytes.count ? offset : nil
+        }
+        guard let bad else { return nil }
+        let index = text.utf8.index(text.utf8.startIndex, offsetBy: bad)
+        return String(format: "U+%04X", text.unicodeScalars[index].value)
+    }
+}
