@@ -12,6 +12,8 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
     let tables: Set<String>
     private let lock = NSLock()
     private var changes: [String: Set<Int64>] = [:]
+    /// How many distinct rows `changes` holds.
+    private var held = 0
 
     init(tables: Set<String>) { self.tables = tables }
 
@@ -20,15 +22,18 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
         // GRDB reports every change a watched statement makes, triggers' included (full-text
         // shadow tables): only the sealed tables count.
         guard tables.contains(event.tableName) else { return }
-        lock.withLock { _ = changes[event.tableName, default: []].insert(event.rowID) }
+        lock.withLock { if changes[event.tableName, default: []].insert(event.rowID).inserted { held += 1 } }
     }
-    func databaseDidCommit(_ db: Database) { lock.withLock { changes = [:] } }
-    func databaseDidRollback(_ db: Database) { lock.withLock { changes = [:] } }
+    func databaseDidCommit(_ db: Database) { lock.withLock { changes = [:]; held = 0 } }
+    func databaseDidRollback(_ db: Database) { lock.withLock { changes = [:]; held = 0 } }
 
     /// The changes so far (and forgets them).
     func take() -> [String: Set<Int64>] {
-        lock.withLock { defer { changes = [:] }; return changes }
+        lock.withLock { defer { changes = [:]; held = 0 }; return changes }
     }
+
+    /// How many rows the transaction touched that are not sealed yet.
+    var pending: Int { lock.withLock { held } }
 }
 
 /// The keyed hashing of one sealing or verification run: the HMAC key schedule is done once and
@@ -281,7 +286,9 @@ enum RowSeal {
         let digester = ColumnDigester(select, skipping: 1)
         let name = Array(table.utf8)
         var cols: [UInt8] = []
-        for id in ids {
+        // In rowid order: the rows are read, and their seals written into `row_seal`'s key order,
+        // page after page (a hash set's order touched the pages of both at random).
+        for id in ids.sorted() {
             if let old = try String.fetchOne(oldSeal, arguments: [table, id]), let bytes = ClinicKey.unhex(old) { xor(&root, bytes) }
             let cursor = try Row.fetchCursor(select, arguments: [id])
             if try cursor.next() != nil {
