@@ -22,6 +22,10 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     /// engine has none), and setting it: a whole-clinic import enlarges it for its transaction.
     func pageCacheSetting() throws -> Int
     func setPageCache(_ setting: Int) throws
+    /// Seals the rows this transaction wrote so far, when there are at least `atLeast` of them
+    /// (SQLite's row seals; a no-op where the engine seals otherwise): a whole-clinic import
+    /// calls it as it goes, so what waits for its seal stays bounded.
+    func sealWrittenSoFar(atLeast: Int) throws
 
     // MARK: audit trail
     /// Appends an event to the chain (nothing when per-row audit is off).
@@ -138,6 +142,8 @@ extension ClinicRecords {
     public func pageCacheSetting() throws -> Int { 0 }
     /// Engines without a page cache setting: nothing to set.
     public func setPageCache(_ setting: Int) throws {}
+    /// Engines without SQLite's row seals: nothing to seal as the transaction goes.
+    public func sealWrittenSoFar(atLeast: Int) throws {}
 
     /// Records that `actor` opened the patient's chart.
     public func auditView(patientID: Int64, actor: String) throws { try auditView(patientID: patientID, actor: actor, what: "chart") }

@@ -7,13 +7,15 @@ import ClinicXML
 /// exporting Knot wrote beside it (`RecordDigest`). Records come before the trail in the file,
 /// so findings are known at the end (`problems`), before the import's transaction commits.
 ///
-/// Memory: a set of ids per kind, for the records and for the events that made them.
+/// Memory: a set of ids per kind, for the records and for the events that made them, each kept
+/// as ranges of consecutive ids (`IDRangeSet`): a clinic's ids are nearly all consecutive, so a whole
+/// clinic takes a few ranges, not a hash-table entry per record and per event.
 struct ExportOriginCheck {
     /// The kinds whose creating event names them by entity and id (an amendment's names its visit).
     static let kinds = ["practitioner", "patient", "referral", "consent", "screen", "visit", "amendment", "plan"]
 
-    private var records: [String: Set<Int64>] = [:]
-    private var created: [String: Set<Int64>] = [:]
+    private var records: [String: IDRangeSet] = [:]
+    private var created: [String: IDRangeSet] = [:]
     private var changed: [(kind: String, id: Int64)] = []
     private var withDigest = 0
     private var withoutDigest = 0
@@ -30,7 +32,7 @@ struct ExportOriginCheck {
     /// Notes the records one item of the export held.
     mutating func add(_ exported: [ExportedRecord]) {
         for r in exported {
-            records[r.kind, default: []].insert(r.id)
+            records[r.kind, default: IDRangeSet()].insert(r.id)
             switch r.matches {
             case true?: withDigest += 1
             case false?: withDigest += 1; changed.append((r.kind, r.id))
@@ -49,11 +51,11 @@ struct ExportOriginCheck {
         guard let id = event.entityID else { return }
         switch event.action {
         case .create, .import:
-            if Self.kinds.contains(event.entity) { created[event.entity, default: []].insert(id) }
+            if Self.kinds.contains(event.entity) { created[event.entity, default: IDRangeSet()].insert(id) }
         case .amend:
             // "amendment N" on the visit amended.
             if let detail = event.detail, detail.hasPrefix("amendment "), let n = Int64(detail.dropFirst("amendment ".count)) {
-                created["amendment", default: []].insert(n)
+                created["amendment", default: IDRangeSet()].insert(n)
             }
         default: break
         }
@@ -62,8 +64,7 @@ struct ExportOriginCheck {
     /// Why the origin could not be checked at all (an export made before digests, or without
     /// its audit trail); nil when it was checked.
     var notCheckable: String? {
-        let total = records.values.reduce(0) { $0 + $1.count }
-        if total == 0 { return nil }
+        if records.values.allSatisfy(\.isEmpty) { return nil }
         if withDigest == 0 { return "origin not checkable: the export carries no record digests (made by an older Knot)" }
         if events == 0 { return "origin not checkable: the export carries no audit trail (one patient, or --since)" }
         return nil
@@ -90,7 +91,7 @@ struct ExportOriginCheck {
             }
         }
         for kind in Self.kinds {
-            for id in (records[kind] ?? []).subtracting(created[kind] ?? []).sorted() {
+            for id in (records[kind] ?? IDRangeSet()).subtracting(created[kind] ?? IDRangeSet()) {
                 out.append("\(kind) \(id): no audited origin (the export's audit trail has no event creating it)")
             }
         }

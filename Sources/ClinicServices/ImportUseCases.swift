@@ -99,6 +99,8 @@ public struct ImportOptions: Sendable {
     /// letter whose problems lie only in header elements Knot can do without (never in the patient
     /// or the body) is imported without those elements, each listed in the outcome's warnings.
     public var strict = false
+    /// A whole-clinic import seals the rows it wrote every this many rows (tests make it small).
+    var sealSliceRows = ClinicSession.importSealSliceRows
 
     /// Options with the given size cap; `dryRun` reads and validates only.
     public init(maxBytes: Int = ParseOptions.defaultMaxBytes, dryRun: Bool = false) {
@@ -170,7 +172,7 @@ extension ClinicSession {
                 }
                 let reader = try RecordsImportReader(contentsOfFile: path, fileName: parseOptions.fileName, options: parseOptions)
                 var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance,
-                                                untrusted: options.untrusted)
+                                                untrusted: options.untrusted, sealSlice: options.sealSliceRows)
                 if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.insert(provenance, at: 0) }
                 return outcome
             }
@@ -198,7 +200,7 @@ extension ClinicSession {
                 }
                 let reader = try RecordsImportReader(data: data, fileName: parseOptions.fileName, options: parseOptions)
                 var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance,
-                                                untrusted: options.untrusted)
+                                                untrusted: options.untrusted, sealSlice: options.sealSliceRows)
                 if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.insert(provenance, at: 0) }
                 return outcome
             case .plan:

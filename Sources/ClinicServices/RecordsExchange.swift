@@ -159,6 +159,9 @@ extension ClinicSession {
     static let recordsChunk = 64
     /// The page cache of a whole-clinic import's transaction, in KiB (32 MiB).
     static let importPageCacheKiB = 32 * 1024
+    /// A whole-clinic import seals what it wrote every this many rows, inside its transaction
+    /// (`sealWrittenSoFar`): the rowids waiting for their seals stay a slice, not the clinic.
+    static let importSealSliceRows = 20_000
 
     /// Signs an export just written: the SHA-256 of the file (streamed) under the clinic's
     /// Ed25519 key, in `EXPORT.sig` (0600, never overwriting). Nil when there is no key.
@@ -215,7 +218,7 @@ extension ClinicSession {
     /// (throwing rolls all of it back); `originRefusalHint` ends the refusal of records without
     /// their audited origin (what the user may do instead).
     func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool, provenance: String? = nil,
-                       untrusted: Bool = false, intoEmptyOnly: Bool = false,
+                       untrusted: Bool = false, intoEmptyOnly: Bool = false, sealSlice: Int = importSealSliceRows,
                        progress: ((_ patients: Int) -> Void)? = nil,
                        beforeCommit: ((any ClinicRecords, ImportOutcome) throws -> Void)? = nil,
                        originRefusalHint: String = " (import it with --untrusted to keep it, marked as untrusted)") throws -> ImportOutcome {
@@ -224,6 +227,9 @@ extension ClinicSession {
         let header = reader.header
         origins.add(settings: header?.settings ?? [:])
         var imported: [(patient: Int64, visits: [Int64])] = []
+        // Kept only when the chart may have to be marked untrusted at the end (a list as long as
+        // the clinic otherwise held for nothing).
+        let mayMarkUntrusted = untrusted || provenance?.hasPrefix("UNTRUSTED") == true
         // Two cores: a worker reads the file (parse, schema validation, decoding, each record's
         // digest) while this thread writes what it has read; at most a few chunks wait between.
         let items = RecordsHandOver<(item: RecordsItem, records: [ExportedRecord])>(capacity: 8)
@@ -287,7 +293,7 @@ extension ClinicSession {
                         continue
                     }
                     let (pid, visitIDs) = try insert(record, tx: tx, keepIDs: keepIDs, practitioners: practitionerMap)
-                    imported.append((pid, visitIDs))
+                    if mayMarkUntrusted { imported.append((pid, visitIDs)) }
                     importedIDs[record.patient.recordNumber] = pid
                     if let into = record.mergedInto { merges.append((pid, into)) }
                     outcome.patients += 1
@@ -299,6 +305,7 @@ extension ClinicSession {
                     if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
                 }
               }
+              try outer.sealWrittenSoFar(atLeast: sealSlice)
             }
             if keepIDs {
                 try Self.ensureAdministrator(tx, actor: actor)

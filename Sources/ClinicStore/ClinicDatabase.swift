@@ -403,7 +403,7 @@ public final class ClinicDatabase: Sendable {
         if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
         do {
             return try pool.write { db in
-                let result = try body(StoreTransaction(db: db, key: key, keyPath: keyPath))
+                let result = try body(StoreTransaction(db: db, key: key, keyPath: keyPath, collector: collector))
                 if let key, let collector { try RowSeal.seal(db, key: key, changes: collector.take()) }
                 return result
             }

@@ -12,6 +12,8 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
     let tables: Set<String>
     private let lock = NSLock()
     private var changes: [String: Set<Int64>] = [:]
+    /// How many distinct rows `changes` holds.
+    private var held = 0
 
     init(tables: Set<String>) { self.tables = tables }
 
@@ -20,15 +22,18 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
         // GRDB reports every change a watched statement makes, triggers' included (full-text
         // shadow tables): only the sealed tables count.
         guard tables.contains(event.tableName) else { return }
-        lock.withLock { _ = changes[event.tableName, default: []].insert(event.rowID) }
+        lock.withLock { if changes[event.tableName, default: []].insert(event.rowID).inserted { held += 1 } }
     }
-    func databaseDidCommit(_ db: Database) { lock.withLock { changes = [:] } }
-    func databaseDidRollback(_ db: Database) { lock.withLock { changes = [:] } }
+    func databaseDidCommit(_ db: Database) { lock.withLock { changes = [:]; held = 0 } }
+    func databaseDidRollback(_ db: Database) { lock.withLock { changes = [:]; held = 0 } }
 
     /// The changes so far (and forgets them).
     func take() -> [String: Set<Int64>] {
-        lock.withLock { defer { changes = [:] }; return changes }
+        lock.withLock { defer { changes = [:]; held = 0 }; return changes }
     }
+
+    /// How many rows the transaction touched that are not sealed yet.
+    var pending: Int { lock.withLock { held } }
 }
 
 /// The keyed hashing of one sealing or verification run: the HMAC key schedule is done once and
@@ -274,24 +279,42 @@ enum RowSeal {
     /// Seals the given rows of one rowid table as they are now (or forgets the seals of those
     /// gone); keeps the root.
     private static func sealRows(_ db: Database, hasher: SealHasher, table: String, ids: Set<Int64>, root: inout [UInt8]) throws {
-        let oldSeal = try db.cachedStatement(sql: "SELECT mac FROM row_seal WHERE tbl = ? AND row_id = ?")
+        let oldSeals = try db.cachedStatement(sql: "SELECT mac FROM row_seal WHERE tbl = ? AND row_id BETWEEN ? AND ?")
         let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
         let remove = try db.cachedStatement(sql: "DELETE FROM row_seal WHERE tbl = ? AND row_id = ?")
-        let select = try db.cachedStatement(sql: "SELECT rowid, * FROM \(table.quotedDatabaseIdentifier) WHERE rowid = ?")
+        let select = try db.cachedStatement(sql: "SELECT rowid, * FROM \(table.quotedDatabaseIdentifier) WHERE rowid BETWEEN ? AND ? ORDER BY rowid")
         let digester = ColumnDigester(select, skipping: 1)
+        let row = select.sqliteStatement
         let name = Array(table.utf8)
         var cols: [UInt8] = []
-        for id in ids {
-            if let old = try String.fetchOne(oldSeal, arguments: [table, id]), let bytes = ClinicKey.unhex(old) { xor(&root, bytes) }
-            let cursor = try Row.fetchCursor(select, arguments: [id])
-            if try cursor.next() != nil {
-                digester.columns(select.sqliteStatement, into: &cols)
+        func forget(_ id: Int64) throws { try remove.execute(arguments: [table, id]) }
+        // In rowid order, a run of consecutive ids at a time (a whole-clinic import writes them so:
+        // one range read each for the rows and for their old seals, instead of a look-up per row),
+        // and the seals written into `row_seal`'s key order, page after page.
+        let sorted = ids.sorted()
+        var first = 0
+        while first < sorted.count {
+            var last = first
+            while last + 1 < sorted.count, sorted[last + 1] == sorted[last] &+ 1 { last += 1 }
+            let low = sorted[first], high = sorted[last]
+            first = last + 1
+            // Every id of the run was touched: each old seal leaves the root (read whole before
+            // any seal of the run is written).
+            let old = try Optional<String>.fetchCursor(oldSeals, arguments: [table, low, high])
+            while let mac = try old.next() { if let mac, let bytes = ClinicKey.unhex(mac) { xor(&root, bytes) } }
+            // The rows still there are sealed as they are now; the ids with no row lose their seal.
+            var next: Int64? = low
+            let rows = try Row.fetchCursor(select, arguments: [low, high])
+            while try rows.next() != nil {
+                let id = sqlite3_column_int64(row, 0)
+                while let gone = next, gone < id { try forget(gone); next = gone + 1 }
+                digester.columns(row, into: &cols)
                 let mac = cols.withUnsafeBytes { hasher.row(table: name, rowID: id, columns: $0) }
                 try upsert.execute(arguments: [table, id, String(decoding: cols, as: UTF8.self), ClinicKey.hex(mac)])
                 xor(&root, mac)
-            } else {
-                try remove.execute(arguments: [table, id])
+                next = id == high ? nil : id + 1
             }
+            while let gone = next { try forget(gone); next = gone == high ? nil : gone + 1 }
         }
     }
 

@@ -17,11 +17,26 @@ public struct StoreTransaction {
     let keyPath: String?
     /// What this transaction makes once and uses for each of its writes (dropped with it).
     let scratch = TransactionScratch()
+    /// The rows this write transaction touched and has not sealed yet (nil when nothing is
+    /// sealed: a read, no clinic key, an older database).
+    let collector: RowChangeCollector?
 
-    init(db: Database, key: ClinicKey? = nil, keyPath: String? = nil) {
+    init(db: Database, key: ClinicKey? = nil, keyPath: String? = nil, collector: RowChangeCollector? = nil) {
         self.db = db
         self.key = key
         self.keyPath = keyPath
+        self.collector = collector
+    }
+
+    /// Seals, now, the rows this transaction has written so far when there are at least
+    /// `atLeast` of them, and forgets them (rows written again later are sealed again at the
+    /// next slice or at commit). A whole-clinic import calls this as it goes, so the rowids
+    /// waiting for their seals never hold more than a slice: memory stays flat however large the
+    /// clinic, and each row is sealed while its page is still in the cache. Every row written in
+    /// the transaction is still sealed before it commits (the rest at commit), and nothing else.
+    public func sealWrittenSoFar(atLeast: Int) throws {
+        guard let key, let collector, collector.pending >= max(1, atLeast) else { return }
+        try RowSeal.seal(db, key: key, changes: collector.take())
     }
 
     /// The same transaction with per-row audit turned off.

@@ -4,7 +4,8 @@
 /// as one rising run: this holds a million of them in a handful of ranges, where a
 /// `Set<Int64>` would hold a million entries (the duplicate-id check on import is then flat in
 /// memory whatever the clinic's size). Any order still works; scattered ids just cost a range each.
-struct IDRangeSet {
+/// Also the import's check of each record's audited origin (ClinicServices' `ExportOriginCheck`).
+package struct IDRangeSet {
     private var ranges: [ClosedRange<Int64>] = []
 
     /// Index of the first range whose upper bound is at least `id`.
@@ -17,14 +18,18 @@ struct IDRangeSet {
         return low
     }
 
-    func contains(_ id: Int64) -> Bool {
+    package init() {}
+
+    package var isEmpty: Bool { ranges.isEmpty }
+
+    package func contains(_ id: Int64) -> Bool {
         let i = firstIndex(reaching: id)
         return i < ranges.count && ranges[i].contains(id)
     }
 
     /// Adds `id`; false when it was already there.
     @discardableResult
-    mutating func insert(_ id: Int64) -> Bool {
+    package mutating func insert(_ id: Int64) -> Bool {
         // The common case: one past the last range.
         if let last = ranges.last, id > last.upperBound {
             if id == last.upperBound + 1 { ranges[ranges.count - 1] = last.lowerBound...id } else { ranges.append(id...id) }
@@ -47,4 +52,18 @@ struct IDRangeSet {
 
     /// How many ranges it holds (for tests).
     var rangeCount: Int { ranges.count }
+
+    /// The ids here that are not in `other`, ascending.
+    package func subtracting(_ other: IDRangeSet) -> [Int64] {
+        var out: [Int64] = []
+        for range in ranges {
+            var id = range.lowerBound
+            while true {
+                if !other.contains(id) { out.append(id) }
+                if id == range.upperBound { break }
+                id += 1
+            }
+        }
+        return out
+    }
 }
