@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ClinicModel
 
 /// A `Date` as GRDB stores it (`Date.databaseValue`: "yyyy-MM-dd HH:mm:ss.SSS" in UTC, through
 /// a `DateFormatter`, the time rounded to the nearest millisecond), written without the
@@ -22,16 +23,8 @@ enum StoredDateText {
         guard abs(fraction - 0.5) > 0.001 else { return nil }
         let total = Int64(whole) + (fraction > 0.5 ? 1 : 0)
         let days = total / 86_400_000, inDay = total % 86_400_000
-        // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm, proleptic Gregorian).
-        let z = days + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let date = LocalDate(dayNumber: Int(days))
+        let year = Int64(date.year), month = Int64(date.month), day = Int64(date.day)
         var out = [UInt8](repeating: 0, count: 23)
         func put(_ value: Int64, at start: Int, digits: Int) {
             var v = value

@@ -60,16 +60,7 @@ public final class XMLByteWriter: XMLElementWriting {
     /// to it, as `XMLStreamWriter(path:permissions:)` does. Complete only after `endDocument()`.
     public init(path: String, permissions: Int = 0o600) throws {
         destination = path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
-        guard descriptor >= 0 else {
-            throw XMLErrors(XMLError(kind: .io, message: "cannot create \(path): \(String(cString: strerror(errno)))", file: path))
-        }
-        guard fchmod(descriptor, mode_t(permissions)) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw XMLErrors(XMLError(kind: .io, message: "cannot set permissions of \(path): \(reason)", file: path))
-        }
-        sink = OutputSink(fileDescriptor: descriptor)
+        sink = OutputSink(fileDescriptor: try createPrivateFile(path, permissions: permissions))
         buffer.reserveCapacity(Self.chunk + 4096)
     }
 

@@ -35,16 +35,7 @@ public final class XMLStreamWriter {
     public init(path: String, permissions: Int = 0o600, indent: Bool = true) throws {
         LibXMLRuntime.prepare()
         destination = path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
-        guard descriptor >= 0 else {
-            throw XMLErrors(XMLError(kind: .io, message: "cannot create \(path): \(String(cString: strerror(errno)))", file: path))
-        }
-        guard fchmod(descriptor, mode_t(permissions)) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw XMLErrors(XMLError(kind: .io, message: "cannot set permissions of \(path): \(reason)", file: path))
-        }
-        sink = OutputSink(fileDescriptor: descriptor)
+        sink = OutputSink(fileDescriptor: try createPrivateFile(path, permissions: permissions))
         writer = try Self.makeWriter(sink: sink, indent: indent, destination: path)
     }
 
@@ -202,6 +193,21 @@ public final class XMLStreamWriter {
             throw failure(.notWellFormed, "\(what) contains \(problem), which XML 1.0 cannot carry")
         }
     }
+}
+
+/// Creates (or truncates) the file at `path` for writing, readable by its owner only by
+/// default (`permissions` is also applied to an existing file; a symbolic link is refused).
+func createPrivateFile(_ path: String, permissions: Int) throws -> Int32 {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
+    guard descriptor >= 0 else {
+        throw XMLErrors(XMLError(kind: .io, message: "cannot create \(path): \(String(cString: strerror(errno)))", file: path))
+    }
+    guard fchmod(descriptor, mode_t(permissions)) == 0 else {
+        let reason = String(cString: strerror(errno))
+        close(descriptor)
+        throw XMLErrors(XMLError(kind: .io, message: "cannot set permissions of \(path): \(reason)", file: path))
+    }
+    return descriptor
 }
 
 /// Where the writer's bytes go: a file descriptor this object closes, or memory.
