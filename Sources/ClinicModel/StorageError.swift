@@ -2,9 +2,9 @@ import Foundation
 
 /// Why the record store refused to open or to write, in words a practitioner can act on: what
 /// the use cases throw for a storage problem, whichever store keeps the records, and the one
-/// wording of each. The PostgreSQL store throws these itself; the SQLite store's `StoreError`
-/// becomes one at the seam (`ClinicSession`'s store, `open`, `restore`) and is worded by it, so
-/// that a front end never names a store; each maps to one exit code in `knot`.
+/// wording of each. Both stores throw these themselves (the SQLite store's `StoreError` and the
+/// PostgreSQL store's `PostgresStoreError` are this type), so that a front end never names a
+/// store; each maps to one exit code in `knot`.
 public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The path exists but is not a database at all.
     case notADatabase(path: String)
@@ -34,7 +34,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case notWritable(path: String, reason: String)
     /// Another process holds the database for longer than the busy timeout.
     case busy
-    /// A value read back cannot be what its column holds (changed outside Knot, or damaged).
+    /// A value read back cannot be what its column holds (changed outside Knot, or damaged):
+    /// `problem` says why, e.g. "'yesterday' is not a timestamp". `table` is empty when the
+    /// value came from a query that names no one table.
     case damaged(table: String, row: String, column: String, problem: String)
     /// The operation works on an SQLite clinic but is not built on PostgreSQL yet (issue 20);
     /// its transaction is rolled back. `knot` exits 74, as for an I/O failure.

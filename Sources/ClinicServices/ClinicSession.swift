@@ -36,7 +36,7 @@ public final class ClinicSession: Sendable {
 
     private init(database: any ClinicRecordStore, user: Practitioner?, actor: String?, logger: Logger, maintenance: Bool,
                  pendingHandle: String? = nil) {
-        self.database = database.mappingStorageErrors
+        self.database = database
         self.pendingHandle = user == nil ? pendingHandle.flatMap { $0.isEmpty ? nil : $0 } : nil
         self.user = user
         self.actor = user?.handle ?? actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
@@ -61,9 +61,8 @@ public final class ClinicSession: Sendable {
     ///   - environment: where `USER` or `LOGNAME` (the OS user name) is read from.
     public static func open(path: String, handle: String?, create: Bool = true,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClinicSession {
-        // The store's errors (no database there, a newer one, busy...) cross the seam as `StorageError`.
-        do { return try openStore(path: path, handle: handle, create: create, environment: environment) }
-        catch { throw StorageError.mapped(error) }
+        // The store's errors (no database there, a newer one, busy...) are `StorageError`s already.
+        try openStore(path: path, handle: handle, create: create, environment: environment)
     }
 
     private static func openStore(path: String, handle: String?, create: Bool,
@@ -106,9 +105,8 @@ public final class ClinicSession: Sendable {
 
     /// Whether opening this session created its database (a new, empty clinic at the path).
     public var createdItsDatabase: Bool {
-        let store = (database as? any StorageErrorsMapped)?.underlyingStore ?? database
-        if let postgres = store as? PostgresRecordStore { return postgres.createdHere }
-        return (store as? ClinicDatabase)?.createdHere ?? false
+        if let postgres = database as? PostgresRecordStore { return postgres.createdHere }
+        return (database as? ClinicDatabase)?.createdHere ?? false
     }
 
     static let howToBeAdded = howToBeAdded(as: nil)

@@ -271,8 +271,6 @@ extension ClinicSession {
     static func describe(_ error: Error) -> String {
         switch error {
         case let e as ClinicXMLErrors: return e.errors.prefix(10).map(\.description).joined(separator: "\n")
-        case let e as StoreError:
-            return describe(StorageError(e))
         case let e as StorageError:
             if case .invalid(let v) = e { return v.errors.map(\.description).joined(separator: "; ") }
             return e.description

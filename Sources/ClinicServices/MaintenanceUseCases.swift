@@ -85,7 +85,7 @@ extension ClinicSession {
     /// Restores a backup over the database at `target`: checks the backup first, keeps the old
     /// database aside as `<target>.before-restore-<time>`, and never leaves a half-replaced file.
     public static func restore(backup: String, over target: String, actor: String) throws -> String {
-        do { return try restoreStore(backup: backup, over: target, actor: actor) } catch { throw StorageError.mapped(error) }
+        try restoreStore(backup: backup, over: target, actor: actor)
     }
 
     private static func restoreStore(backup: String, over target: String, actor: String) throws -> String {

@@ -25,11 +25,11 @@ struct NewClinicTarget {
     static func open(_ location: String, purpose: String, hint: String = "",
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NewClinicTarget {
         if PostgresConnectionSettings.isPostgresURL(location) {
-            let store = try StorageError.mapping { try ClinicSession.openRecordStore(at: location, create: true, environment: environment) }
+            let store = try ClinicSession.openRecordStore(at: location, create: true, environment: environment)
             let empty: Bool
             do { empty = try store.read { try $0.isEmptyClinic() } } catch {
                 try? store.close()
-                throw StorageError.mapped(error)
+                throw error
             }
             guard empty else {
                 try? store.close()
@@ -43,7 +43,7 @@ struct NewClinicTarget {
         }
         let folder = (location as NSString).deletingLastPathComponent
         let folderExisted = folder.isEmpty || fm.fileExists(atPath: folder)
-        let store = try StorageError.mapping { try ClinicSession.openRecordStore(at: location, create: true, environment: environment) }
+        let store = try ClinicSession.openRecordStore(at: location, create: true, environment: environment)
         return NewClinicTarget(store: store, location: location, sqliteFiles: ["", "-wal", "-shm", "-journal"].map { location + $0 },
                                folderMade: folderExisted ? nil : folder)
     }
