@@ -61,12 +61,6 @@ public final class ClinicSession: Sendable {
     ///   - environment: where `USER` or `LOGNAME` (the OS user name) is read from.
     public static func open(path: String, handle: String?, create: Bool = true,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClinicSession {
-        // The store's errors (no database there, a newer one, busy...) are `StorageError`s already.
-        try openStore(path: path, handle: handle, create: create, environment: environment)
-    }
-
-    private static func openStore(path: String, handle: String?, create: Bool,
-                                  environment: [String: String]) throws -> ClinicSession {
         let db = try openRecordStore(at: path, create: create, environment: environment)
         let osUser = environment["USER"] ?? environment["LOGNAME"]
         // Every date and time this process shows, writes or exports is in the clinic's zone.

@@ -85,10 +85,6 @@ extension ClinicSession {
     /// Restores a backup over the database at `target`: checks the backup first, keeps the old
     /// database aside as `<target>.before-restore-<time>`, and never leaves a half-replaced file.
     public static func restore(backup: String, over target: String, actor: String) throws -> String {
-        try restoreStore(backup: backup, over: target, actor: actor)
-    }
-
-    private static func restoreStore(backup: String, over target: String, actor: String) throws -> String {
         guard FileManager.default.fileExists(atPath: backup) else { throw ServiceError.input("\(backup): no such file") }
         do {
             let candidate = try ClinicDatabase(path: backup, create: false, readOnly: true)
