@@ -28,6 +28,7 @@ enum Phases {
             case "import": result = try importClinic(options)
             case "letters": result = try importLetters(options)
             case "read-letters": result = try readLetters(options)
+            case "dump-letters": result = try ReadingDump.run(options)
             case "search": result = try SearchBench.run(options)
             case "tui": result = try FrontEndBench.run(options)
             case "verify": result = try verify(options)

@@ -197,7 +197,7 @@ private struct LetterMapping {
     }
 
     private func text(_ element: XMLElement?) -> String? {
-        element.map { $0.textContent.trimmingCharacters(in: .whitespacesAndNewlines) }
+        element.map { $0.textContent.trimmedWhitespaceAndNewlines }
     }
 
     private func nonEmpty(_ element: XMLElement?) -> String? {

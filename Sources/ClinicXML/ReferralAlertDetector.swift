@@ -57,11 +57,19 @@ public enum ReferralAlertDetector {
         var label: String
         /// Each term as normalised words ("alcohol swab" is two words that must follow each other).
         var terms: [[String]]
+        /// The terms by their first word, so that each word of a text is looked up once instead
+        /// of every term being tried at every word.
+        private var termsByFirstWord: [String: [[String]]] = [:]
+        /// Whether a term has no words at all (it would match any text that has words).
+        private var hasEmptyTerm = false
 
         init(_ kind: PatientAlert.Kind, _ label: String, _ terms: [String]) {
             self.kind = kind
             self.label = label
             self.terms = terms.map { ReferralAlertDetector.words($0) }
+            for term in self.terms {
+                if let first = term.first { termsByFirstWord[first, default: []].append(term) } else { hasEmptyTerm = true }
+            }
         }
 
         func matches(_ text: String) -> Bool {
@@ -70,6 +78,20 @@ public enum ReferralAlertDetector {
 
         /// Whether a term's words follow each other in `words` (a text already split by `words(_:)`).
         func matches(words: [String]) -> Bool {
+            guard !words.isEmpty else { return false }
+            if hasEmptyTerm { return true }
+            for start in words.indices {
+                guard let candidates = termsByFirstWord[words[start]] else { continue }
+                for term in candidates where start + term.count <= words.count {
+                    if words[start..<(start + term.count)].elementsEqual(term) { return true }
+                }
+            }
+            return false
+        }
+
+        /// `matches(words:)` as it was first written (every term tried at every position): the
+        /// reference the tests hold the look-up above to.
+        func matchesTryingEveryTerm(words: [String]) -> Bool {
             guard !words.isEmpty else { return false }
             return terms.contains { term in
                 guard term.count <= words.count else { return false }

@@ -6,24 +6,37 @@ enum TreeConversion {
     ///
     /// Recursion is bounded: libxml2 refuses documents nested deeper than 256 levels.
     static func element(_ node: xmlNodePtr, path: String) -> XMLElement {
-        var sameNameCount: [String: Int] = [:]
+        var namespaces = NamespaceStrings()
+        return element(node, name: swiftString(node.pointee.name) ?? "", path: path, namespaces: &namespaces)
+    }
+
+    /// One pass over the children: each child element's name is read once, its step ("name" or
+    /// "name[n]" when siblings share the name) found by comparing names (a table only for a long
+    /// list of siblings), its path built in one string, and namespace strings shared between
+    /// elements that use the same declaration.
+    private static func element(_ node: xmlNodePtr, name: String, path: String, namespaces: inout NamespaceStrings) -> XMLElement {
+        var names: [String] = []
+        var nodeCount = 0
         var child = node.pointee.children
         while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE, let name = swiftString(current.pointee.name) {
-                sameNameCount[name, default: 0] += 1
+            nodeCount += 1
+            if current.pointee.type == XML_ELEMENT_NODE {
+                names.append(swiftString(current.pointee.name) ?? "")
             }
             child = current.pointee.next
         }
-        var seen: [String: Int] = [:]
+        let steps = SiblingSteps(names)
         var children: [XMLNode] = []
+        children.reserveCapacity(nodeCount)
+        var elementIndex = 0
         child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                let name = swiftString(current.pointee.name) ?? ""
-                seen[name, default: 0] += 1
-                let step = (sameNameCount[name] ?? 0) > 1 ? "\(name)[\(seen[name]!)]" : name
-                children.append(.element(element(current, path: path + "/" + step)))
+                let childName = names[elementIndex]
+                let childPath = steps.path(under: path, name: childName, at: elementIndex)
+                elementIndex += 1
+                children.append(.element(element(current, name: childName, path: childPath, namespaces: &namespaces)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 appendText(swiftString(current.pointee.content) ?? "", to: &children)
             case XML_COMMENT_NODE:
@@ -37,7 +50,82 @@ enum TreeConversion {
             }
             child = current.pointee.next
         }
-        return shallowElement(node, path: path, children: children)
+        let (namespace, prefix) = namespaces.strings(node.pointee.ns)
+        return XMLElement(
+            name: name,
+            namespace: namespace,
+            prefix: prefix,
+            attributes: attributes(of: node),
+            namespaceDeclarations: namespaceDeclarations(of: node),
+            children: children,
+            line: line(of: node),
+            path: path
+        )
+    }
+
+    /// The "[n]" numbering of one element's child elements: a name gets it when several
+    /// siblings share it.
+    private struct SiblingSteps {
+        /// Per child element: its 1-based number among the siblings of its name, 0 when it is
+        /// the only one of its name.
+        private var numbers: [Int] = []
+
+        init(_ names: [String]) {
+            guard names.count > 1 else { return }
+            numbers = Array(repeating: 0, count: names.count)
+            if names.count <= 32 {
+                // Few siblings (nearly always): compare names, no table.
+                for i in names.indices where numbers[i] == 0 {
+                    var number = 1
+                    for j in (i + 1)..<names.count where names[j] == names[i] {
+                        number += 1
+                        numbers[j] = number
+                    }
+                    if number > 1 { numbers[i] = 1 }
+                }
+            } else {
+                var total: [String: Int] = [:]
+                for name in names { total[name, default: 0] += 1 }
+                var seen: [String: Int] = [:]
+                for (i, name) in names.enumerated() where total[name]! > 1 {
+                    seen[name, default: 0] += 1
+                    numbers[i] = seen[name]!
+                }
+            }
+        }
+
+        /// `parent/name`, or `parent/name[n]`, built in one string.
+        func path(under parent: String, name: String, at index: Int) -> String {
+            let number = numbers.isEmpty ? 0 : numbers[index]
+            var path = parent
+            path.reserveCapacity(parent.utf8.count + name.utf8.count + (number > 0 ? 8 : 1))
+            path += "/"
+            path += name
+            if number > 0 {
+                path += "["
+                path += String(number)
+                path += "]"
+            }
+            return path
+        }
+    }
+
+    /// The namespace URI and prefix of the last declaration seen, so that the elements using it
+    /// share one string instead of each copying it out of libxml2.
+    private struct NamespaceStrings {
+        private var last: xmlNsPtr?
+        private var href: String?
+        private var prefix: String?
+
+        mutating func strings(_ ns: xmlNsPtr?) -> (href: String?, prefix: String?) {
+            guard let ns else { return (nil, nil) }
+            if ns != last {
+                last = ns
+                href = swiftString(ns.pointee.href)
+                prefix = swiftString(ns.pointee.prefix)
+            }
+            return (href, prefix)
+        }
     }
 
     /// The element `node` with the given children (its own children are not read).

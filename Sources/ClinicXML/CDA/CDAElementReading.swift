@@ -79,9 +79,8 @@ extension XMLElement {
 extension String {
     /// Trimmed, or nil when nothing is left.
     var cdaTrimmed: String? {
-        // Starting and ending with ASCII that is not white space (most values): nothing to trim.
-        if let first = utf8.first, let last = utf8.last, first.cdaIsASCIIText, last.cdaIsASCIIText { return self }
-        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        // Foundation trims only when an end may be white space (see `trimmedWhitespaceAndNewlines`).
+        let trimmed = trimmedWhitespaceAndNewlines
         return trimmed.isEmpty ? nil : trimmed
     }
 
