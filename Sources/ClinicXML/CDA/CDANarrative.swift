@@ -29,23 +29,37 @@ enum CDANarrative {
         var lines: [String] = []
         var current = ""
         var pendingPrefix = ""
+        /// Whether everything in `current` is plain text (`NarrativeBytes.isPlain`): then each of
+        /// its scalars is a character of its own and the only white space is a space, so `flush`
+        /// can collapse it byte by byte.
+        var currentIsPlain = true
 
         /// Ends the current line; an empty line is dropped but keeps its pending prefix (a list
         /// item whose text starts inside a paragraph).
         mutating func flush() {
-            let collapsed = current.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            let collapsed = currentIsPlain
+                ? NarrativeBytes.collapsingSpaces(current)
+                : current.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             current = ""
+            currentIsPlain = true
             guard !collapsed.isEmpty else { return }
             lines.append(pendingPrefix + collapsed)
             pendingPrefix = ""
         }
 
         mutating func appendText(_ text: String) {
-            // Printable ASCII, tabs and line feeds (most narrative): byte by byte, no `Character`s;
-            // the only white space is tab, line feed and space, and there is no control to drop.
-            if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || $0 == 0x0A }) {
+            // Plain text (most narrative: printable ASCII, tabs, line feeds, accented Latin and
+            // CJK letters): tabs and line feeds become spaces byte by byte, no `Character`s;
+            // there is no other white space and no control to drop.
+            switch NarrativeBytes.plainness(of: text) {
+            case .plainWithoutTabsOrLineFeeds:
+                current += text
+                return
+            case .plain:
                 current += String(decoding: text.utf8.lazy.map { $0 == 0x09 || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
                 return
+            case .other:
+                currentIsPlain = false
             }
             for character in text.cdaWithoutControls {
                 current.append(character.isWhitespace ? " " : character)
@@ -123,5 +137,75 @@ enum CDANarrative {
             let line = XMLValueFormat.trimmed(cells.joined(separator: " | "))
             if !line.isEmpty && !cells.allSatisfy(\.isEmpty) { lines.append(indent + line) }
         }
+    }
+}
+
+/// Byte-level reading of narrative text that is "plain": printable ASCII, tab, line feed, and
+/// letters from U+00C0-U+023F (accented Latin), U+1E00-U+1EFF (Latin Extended Additional) and
+/// U+4E00-U+9FFF (CJK ideographs).
+///
+/// Every one of those scalars is a grapheme cluster of its own whatever surrounds it (none is a
+/// combining mark, prepend, spacing mark, joiner or carriage return), none is a control, and the
+/// only white space among them is tab, line feed and space. So on plain text, working on
+/// `Character`s (white space to a space, splitting on spaces) and working on bytes give the same
+/// result, and the bytes are much cheaper.
+enum NarrativeBytes {
+    enum Plainness { case plainWithoutTabsOrLineFeeds, plain, other }
+
+    static func plainness(of text: String) -> Plainness {
+        var tabsOrLineFeeds = false
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case 0x20...0x7E:
+                continue
+            case 0x09, 0x0A:
+                tabsOrLineFeeds = true
+            case 0xC3...0xC8:
+                // U+00C0-U+023F; the continuation byte is there (the text is valid UTF-8).
+                _ = iterator.next()
+            case 0xE1:
+                // U+1E00-U+1EFF: E1 B8..BB xx.
+                guard let second = iterator.next(), (0xB8...0xBB).contains(second) else { return .other }
+                _ = iterator.next()
+            case 0xE4:
+                // U+4E00-U+4FFF: E4 B8..BF xx.
+                guard let second = iterator.next(), second >= 0xB8 else { return .other }
+                _ = iterator.next()
+            case 0xE5...0xE9:
+                // U+5000-U+9FFF.
+                _ = iterator.next()
+                _ = iterator.next()
+            default:
+                return .other
+            }
+        }
+        return tabsOrLineFeeds ? .plain : .plainWithoutTabsOrLineFeeds
+    }
+
+    /// Runs of spaces made one, spaces at either end dropped: on plain text, what
+    /// `split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")` gives.
+    static func collapsingSpaces(_ text: String) -> String {
+        var previousIsSpace = true
+        var needsWork = false
+        for byte in text.utf8 {
+            let isSpace = byte == 0x20
+            if isSpace && previousIsSpace { needsWork = true; break }
+            previousIsSpace = isSpace
+        }
+        if !needsWork && !previousIsSpace { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 {
+                pendingSpace = !bytes.isEmpty
+            } else {
+                if pendingSpace { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
