@@ -66,10 +66,23 @@ enum CDAReferralValidity {
         "\\b(?:sessions?|visits?|treatments?)(?:\\s+(?:allowed|approved|authori[sz]ed))?\\s*[:=]\\s*\(number)\\b",
     ]
 
-    static func sessions(in text: String) -> Int? {
+    /// The words the first session pattern counts (its `(?:sessions?|...)` group, singular).
+    private static let countedWords = ["session", "treatment", "visit", "consultation", "appointment"]
+    /// What the word before a counted word must end with for the first session pattern: a
+    /// number word or one of the words the pattern allows between the number and the counted
+    /// word ("more", "further", "physio", "physiotherapy", "treatment", "allied health").
+    private static let countWordEndings = numberWords.keys.sorted() + ["more", "further", "physio", "physiotherapy", "treatment", "health"]
+
+    /// - Parameter narrowing: skip, in ASCII text, a pattern that the text cannot match (see
+    ///   `ASCIIWords.mayCount`); false runs every pattern (the tests' reference).
+    static func sessions(in text: String, narrowing: Bool = true) -> Int? {
         // Both patterns need one of these words: without them (in ASCII text) neither can match.
-        if asciiText(text, lacksAllOf: ["session", "treatment", "visit", "consultation", "appointment"]) { return nil }
-        for pattern in sessionPatterns {
+        if narrowing, asciiText(text, lacksAllOf: countedWords) { return nil }
+        let words = narrowing ? ASCIIWords(text) : nil
+        for (index, pattern) in sessionPatterns.enumerated() {
+            // "5 sessions": a counted word right after white space that follows a number (or a
+            // word allowed between them). "Sessions: 5" alone cannot match the first pattern.
+            if index == 0, let words, !words.mayCount(countedWords, after: countWordEndings) { continue }
             if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) { return n }
         }
         return nil
@@ -90,14 +103,18 @@ enum CDAReferralValidity {
     private static let compiled = CompiledPatterns(sessionPatterns + durationPatterns
         + [isoDatePattern, numericDatePattern, dayMonthPattern, monthDayPattern])
 
-    static func expiry(in text: String, from referralDate: LocalDate) -> LocalDate? {
+    /// - Parameter narrowing: skip, in ASCII text, a pattern whose words or shape the text
+    ///   lacks; false runs every pattern (the tests' reference).
+    static func expiry(in text: String, from referralDate: LocalDate, narrowing: Bool = true) -> LocalDate? {
         // Every pattern below needs "valid", "referral" or "expir" (expires, expiry); in ASCII
         // text, a pattern whose words are all absent is not run (it cannot match).
-        let words = ASCIIWords(text)
+        let words = narrowing ? ASCIIWords(text) : nil
         func mayHave(_ any: String...) -> Bool { words.map { w in any.contains { w.contains($0) } } ?? true }
         if !mayHave("valid", "referral", "expir") { return nil }
-        // "valid for 12 months"; "12-month referral"
-        let durationNeeds = [mayHave("valid"), mayHave("referral") && mayHave("month", "year")]
+        // "valid for 12 months"; "12-month referral". After "valid" and white space the first
+        // pattern needs "for", "a period", a digit or a number word: not "valid until".
+        let validThenCount = words.map { $0.mayFollow("valid", withOneOf: Array("0123456789aefnost".utf8)) } ?? true
+        let durationNeeds = [validThenCount, mayHave("referral") && mayHave("month", "year")]
         for (pattern, needed) in zip(durationPatterns, durationNeeds) where needed {
             if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) {
                 return CDATime.adding(n, unit: groups[1].lowercased(), to: referralDate)
@@ -105,7 +122,9 @@ enum CDAReferralValidity {
         }
         // The dates all follow `lead`: "valid until", "expires", "expiry".
         if !mayHave("valid", "expir") { return nil }
-        if let g = firstMatch(isoDatePattern, in: text) {
+        // "2027-03-31" needs four digits and a hyphen.
+        let isoShape = words.map { $0.hasFourDigitsThenHyphen } ?? true
+        if isoShape, let g = firstMatch(isoDatePattern, in: text) {
             return date(year: g[0], month: g[1], day: g[2])
         }
         if let g = firstMatch(numericDatePattern, in: text) {
@@ -164,12 +183,66 @@ enum CDAReferralValidity {
         /// Whether `word` (lower-case ASCII) occurs.
         func contains(_ word: String) -> Bool {
             let w = Array(word.utf8)
-            guard let first = w.first, w.count <= lowered.count else { return w.isEmpty }
+            guard !w.isEmpty else { return true }
+            return !occurrences(w).isEmpty
+        }
+
+        /// Where `w` (lower-case ASCII, not empty) starts, each place.
+        private func occurrences(_ w: [UInt8]) -> [Int] {
+            guard let first = w.first, w.count <= lowered.count else { return [] }
+            var found: [Int] = []
             var i = 0
             let last = lowered.count - w.count
             while i <= last {
-                if lowered[i] == first, lowered[i..<(i + w.count)].elementsEqual(w) { return true }
+                if lowered[i] == first, lowered[i..<(i + w.count)].elementsEqual(w) { found.append(i) }
                 i += 1
+            }
+            return found
+        }
+
+        /// Any control or space: a superset of what a pattern's `\s` matches in ASCII text, so a
+        /// run of these contains every run of `\s`, and what borders it is never one of them.
+        private static func isSpaceLike(_ byte: UInt8) -> Bool { byte <= 0x20 || byte == 0x7F }
+
+        /// Whether some occurrence of one of `counted` (lower-case) comes right after white space
+        /// that follows a word ending in a digit or in one of `endings`: what the first session
+        /// pattern needs (`\b number \s+ (filler \s+)? counted`). False means that pattern
+        /// cannot match; true decides nothing.
+        func mayCount(_ counted: [String], after endings: [String]) -> Bool {
+            let endingBytes = endings.map { Array($0.utf8) }
+            for word in counted {
+                for start in occurrences(Array(word.utf8)) {
+                    var j = start - 1
+                    while j >= 0, Self.isSpaceLike(lowered[j]) { j -= 1 }
+                    guard j >= 0, j < start - 1 else { continue }
+                    let byte = lowered[j]
+                    if byte >= 0x30 && byte <= 0x39 { return true }
+                    for ending in endingBytes where ending.count <= j + 1 {
+                        if lowered[(j + 1 - ending.count)...j].elementsEqual(ending) { return true }
+                    }
+                }
+            }
+            return false
+        }
+
+        /// Whether some occurrence of `word` is followed by white space and then one of `next`:
+        /// false means no `word\s+` followed by those can match.
+        func mayFollow(_ word: String, withOneOf next: [UInt8]) -> Bool {
+            let w = Array(word.utf8)
+            for start in occurrences(w) {
+                var k = start + w.count
+                while k < lowered.count, Self.isSpaceLike(lowered[k]) { k += 1 }
+                if k > start + w.count, k < lowered.count, next.contains(lowered[k]) { return true }
+            }
+            return false
+        }
+
+        /// Whether four digits are followed by a hyphen somewhere (an ISO date's start).
+        var hasFourDigitsThenHyphen: Bool {
+            var digits = 0
+            for byte in lowered {
+                if byte == UInt8(ascii: "-"), digits >= 4 { return true }
+                digits = byte >= 0x30 && byte <= 0x39 ? digits + 1 : 0
             }
             return false
         }
