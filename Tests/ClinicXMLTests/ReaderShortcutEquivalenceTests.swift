@@ -281,8 +281,10 @@ struct ReaderShortcutEquivalenceTests {
             "session", "Sessions", "SESSIONS", "treatment", "treatments", "visit", "visits", "consultations", "appointment",
             "more", "further", "physio", "physiotherapy", "Physiotherapy", "allied", "health", "allowed", "approved",
             "authorised", "authorized", "up to", "on treatment", "at a desk", "2026.", "x", "invalid", "revisit",
+            // Beyond ASCII: names (inert letters), and letters a case-insensitive pattern may read as ASCII.
+            "Zoë", "李芳", "Nguyễn", "Élodie", "×", "ſessions", "\u{212A}", "ß", "İ", "valıd", "ŉ", "٣", "Vaſid", "ẞ",
         ]
-        let spaces = [" ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "", "-", " ", " ", " "]
+        let spaces = [" ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "", "-", " ", " ", " ", "\u{A0}", "\u{2003}", "é"]
         var rng = SplitMix64(state: 0x5641_4C49)
         var texts = ValidityWordGateTests.phrases
         // Phrases shaped like the patterns (each piece sometimes left out), among random fragments.
@@ -317,7 +319,7 @@ struct ReaderShortcutEquivalenceTests {
             if expiry != nil { expiries += 1 }
             if count != nil { sessions += 1 }
         }
-        #expect(expiries > 600)
+        #expect(expiries > 400)
         #expect(sessions > 300)
     }
 

@@ -77,8 +77,8 @@ enum CDAReferralValidity {
     ///   `ASCIIWords.mayCount`); false runs every pattern (the tests' reference).
     static func sessions(in text: String, narrowing: Bool = true) -> Int? {
         // Both patterns need one of these words: without them (in ASCII text) neither can match.
-        if narrowing, asciiText(text, lacksAllOf: countedWords) { return nil }
         let words = narrowing ? ASCIIWords(text) : nil
+        if let words, !countedWords.contains(where: { words.contains($0) }) { return nil }
         for (index, pattern) in sessionPatterns.enumerated() {
             // "5 sessions": a counted word right after white space that follows a number (or a
             // word allowed between them). "Sessions: 5" alone cannot match the first pattern.
@@ -148,25 +148,19 @@ enum CDAReferralValidity {
         return try? LocalDate(year: y, month: m, day: d)
     }
 
-    /// True when `text` is all ASCII and holds none of `words` (lower-case ASCII) in any case:
-    /// then no pattern that needs one of them matches, and the regular expressions (each a
-    /// conversion of the text for ICU) are not run. False for any other text (not decided here).
+    /// True when `text` is ASCII (or holds beyond it only `ASCIIWords.isInert` letters) and holds
+    /// none of `words` (lower-case ASCII) in any case: then no pattern that needs one of them
+    /// matches, and the regular expressions (each a conversion of the text for ICU) are not run.
+    /// False for any other text (not decided here).
     static func asciiText(_ text: String, lacksAllOf words: [String]) -> Bool {
-        var lowered: [UInt8] = []
-        lowered.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if byte >= 0x80 { return false }
-            lowered.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
-        }
-        return !words.contains { word in
-            let w = Array(word.utf8)
-            guard w.count <= lowered.count else { return false }
-            return (0...(lowered.count - w.count)).contains { start in lowered[start..<(start + w.count)].elementsEqual(w) }
-        }
+        guard let lowered = ASCIIWords(text) else { return false }
+        return !words.contains { lowered.contains($0) }
     }
 
-    /// ASCII text lower-cased, to ask which words it holds; nil for any other text (a
-    /// case-insensitive pattern may match non-ASCII letters, such as the long s, there).
+    /// Text lower-cased where it is ASCII, to ask which words it holds; nil when it holds a
+    /// character a case-insensitive pattern could match as ASCII or as white space or a digit.
+    /// Letters that cannot (`isInert`: accented Latin, Vietnamese, CJK, as in patients' names) are
+    /// kept as one byte, 0x80, that no ASCII word, digit or space equals.
     struct ASCIIWords {
         private let lowered: [UInt8]
 
@@ -174,10 +168,47 @@ enum CDAReferralValidity {
             var lowered: [UInt8] = []
             lowered.reserveCapacity(text.utf8.count)
             for byte in text.utf8 {
-                if byte >= 0x80 { return nil }
+                if byte >= 0x80 {
+                    guard let folded = Self.folding(text) else { return nil }
+                    self = folded
+                    return
+                }
                 lowered.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
             }
             self.lowered = lowered
+        }
+
+        private init(lowered: [UInt8]) { self.lowered = lowered }
+
+        /// The same for text with letters beyond ASCII: each inert one becomes 0x80; nil at any other.
+        private static func folding(_ text: String) -> ASCIIWords? {
+            var lowered: [UInt8] = []
+            lowered.reserveCapacity(text.utf8.count)
+            for scalar in text.unicodeScalars {
+                if scalar.isASCII {
+                    let byte = UInt8(scalar.value)
+                    lowered.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+                } else if isInert(scalar) {
+                    lowered.append(0x80)
+                } else {
+                    return nil
+                }
+            }
+            return ASCIIWords(lowered: lowered)
+        }
+
+        /// A letter no case-insensitive ASCII pattern can match, in whole or in part, and that is
+        /// neither white space nor a digit: Latin-1 letters but ß (U+00DF, folds to "ss"); Latin
+        /// Extended-A but İ, ı (U+0130, U+0131: dotted and dotless i), ŉ (U+0149, folds to "ʼn")
+        /// and ſ (U+017F, folds to "s"); Latin Extended Additional but U+1E96-U+1E9F (folds
+        /// to two characters, ẞ to "ss"); CJK ideographs U+4E00-U+9FFF. None of them case-folds
+        /// to or from an ASCII letter.
+        static func isInert(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0xDF, 0x130, 0x131, 0x149, 0x17F, 0x1E96...0x1E9F: false
+            case 0xC0...0xFF, 0x100...0x17F, 0x1E00...0x1EFF, 0x4E00...0x9FFF: true
+            default: false
+            }
         }
 
         /// Whether `word` (lower-case ASCII) occurs.
