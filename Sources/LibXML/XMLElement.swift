@@ -91,6 +91,9 @@ public struct XMLElement: Sendable, Equatable, Hashable {
 
     /// All descendant text (and CDATA) concatenated in document order; comments excluded.
     public var textContent: String {
+        // No children, or one text (most leaf elements): nothing to walk or join.
+        if children.isEmpty { return "" }
+        if children.count == 1, case .text(let text) = children[0] { return text }
         var result = ""
         var pending: [ArraySlice<XMLNode>] = [children[...]]
         while var nodes = pending.popLast() {
