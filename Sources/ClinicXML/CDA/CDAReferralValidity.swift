@@ -73,10 +73,11 @@ enum CDAReferralValidity {
     /// word ("more", "further", "physio", "physiotherapy", "treatment", "allied health").
     private static let countWordEndings = numberWords.keys.sorted() + ["more", "further", "physio", "physiotherapy", "treatment", "health"]
 
-    /// - Parameter narrowing: skip, in ASCII text, a pattern that the text cannot match (see
-    ///   `ASCIIWords.mayCount`); false runs every pattern (the tests' reference).
+    /// - Parameter narrowing: skip, in text `ASCIIWords` can read (ASCII and inert letters), a
+    ///   pattern that the text cannot match (see `ASCIIWords.mayCount`); false runs every
+    ///   pattern (the tests' reference).
     static func sessions(in text: String, narrowing: Bool = true) -> Int? {
-        // Both patterns need one of these words: without them (in ASCII text) neither can match.
+        // Both patterns need one of these words: without them (in text ASCIIWords reads) neither can match.
         let words = narrowing ? ASCIIWords(text) : nil
         if let words, !countedWords.contains(where: { words.contains($0) }) { return nil }
         for (index, pattern) in sessionPatterns.enumerated() {
@@ -103,8 +104,8 @@ enum CDAReferralValidity {
     private static let compiled = CompiledPatterns(sessionPatterns + durationPatterns
         + [isoDatePattern, numericDatePattern, dayMonthPattern, monthDayPattern])
 
-    /// - Parameter narrowing: skip, in ASCII text, a pattern whose words or shape the text
-    ///   lacks; false runs every pattern (the tests' reference).
+    /// - Parameter narrowing: skip, in text `ASCIIWords` can read (ASCII and inert letters), a
+    ///   pattern whose words or shape the text lacks; false runs every pattern (the tests' reference).
     static func expiry(in text: String, from referralDate: LocalDate, narrowing: Bool = true) -> LocalDate? {
         // Every pattern below needs "valid", "referral" or "expir" (expires, expiry); in ASCII
         // text, a pattern whose words are all absent is not run (it cannot match).
