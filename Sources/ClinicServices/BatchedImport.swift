@@ -37,6 +37,10 @@ struct LetterImportPageCache {
     var previous: Int?
 }
 
+/// A letter filed without its own savepoint was refused: its batch is rolled back and filed again,
+/// each letter in a savepoint (`fileLetters`).
+private struct LetterRefusedUnguarded: Error {}
+
 /// Results written by worker threads, one distinct slot each, read once all are done.
 private final class PreparedSlots: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<PreparedLetter?>
@@ -68,7 +72,8 @@ extension ClinicSession {
     /// Imports files in order, as `knot import` does: whole-clinic exports one by one
     /// (`importFile`), letters in batches: read, validated and mapped on every core while this
     /// thread files the batch before, `batchSize` letters to one durable transaction, each letter
-    /// in its own savepoint (all or nothing; a refused letter leaves no trace and the others go in).
+    /// all or nothing (a refused letter leaves no trace and the others go in: its batch is rolled
+    /// back and filed again with a savepoint per letter, `fileLetter`).
     ///
     /// The outcomes are those `importFile` gives file by file: same checks in the same order, same
     /// report. A crash loses at most the batch not yet committed; importing again completes it
@@ -152,6 +157,10 @@ extension ClinicSession {
                              pageCache: inout LetterImportPageCache, forbidden: inout Error?) -> [ImportOutcome?] {
         var outcomes: [ImportOutcome?] = []
         var start = 0
+        // Letters go straight into the batch's transaction; once one is refused on the way, the
+        // batch is filed again with a savepoint per letter (and a dry run always is: each letter
+        // is rolled back by its savepoint).
+        var guarded = options.dryRun
         while start < files.count {
             var denied: Error?
             let filed: [ImportOutcome?]?
@@ -165,18 +174,25 @@ extension ClinicSession {
                         pageCache.previous = try tx.pageCacheSetting()
                         try tx.setPageCache(-Self.letterImportPageCacheKiB)
                     }
-                    var filed: [ImportOutcome?] = []
-                    for k in start..<files.count {
-                        if case .alone = prepared[k] { break }
-                        if let refusal {
-                            denied = denied ?? refusal
-                            filed.append(nil)
-                            continue
+                    // The audit chain's stored head is written once for the batch, not per event.
+                    return try tx.withAuditHeadWrittenOnce {
+                        var filed: [ImportOutcome?] = []
+                        for k in start..<files.count {
+                            if case .alone = prepared[k] { break }
+                            if let refusal {
+                                denied = denied ?? refusal
+                                filed.append(nil)
+                                continue
+                            }
+                            filed.append(try fileLetter(files[k], prepared[k], in: tx, dryRun: options.dryRun, guarded: guarded))
                         }
-                        filed.append(try fileLetter(files[k], prepared[k], in: tx, dryRun: options.dryRun))
+                        return filed
                     }
-                    return filed
                 }
+            } catch is LetterRefusedUnguarded {
+                // Rolled back whole: filed again, each letter in its own savepoint.
+                guarded = true
+                continue
             } catch {
                 // Not written at all (disk full, busy): each letter again in its own transaction,
                 // which reports (and stops) exactly as a letter-by-letter import does.
@@ -211,9 +227,18 @@ extension ClinicSession {
         return importFile(file, options: options)
     }
 
-    /// One prepared letter inside a batch's transaction, in its own savepoint. Throws only when
-    /// the transaction itself cannot go on (a failed write), so the batch is redone letter by letter.
-    private func fileLetter(_ file: String, _ prepared: PreparedLetter, in tx: any ClinicRecords, dryRun: Bool) throws -> ImportOutcome {
+    /// One prepared letter inside a batch's transaction, in its own savepoint when `guarded`.
+    /// Throws when the transaction itself cannot go on (a failed write), so the batch is redone
+    /// letter by letter; unguarded, also when the letter is refused on the way
+    /// (`LetterRefusedUnguarded`), so the batch is redone guarded.
+    ///
+    /// Unguarded, a letter is filed without a savepoint: SQLite copies every page a savepoint
+    /// first changes into its journal, which for a letter (a dozen index pages, the full-text
+    /// index) was a tenth of the writer's time. A refused letter is rare once the readers have
+    /// validated it (a database rule, an identifier taken), and its batch filed again gives the
+    /// same outcomes the guarded way always gave.
+    private func fileLetter(_ file: String, _ prepared: PreparedLetter, in tx: any ClinicRecords, dryRun: Bool,
+                            guarded: Bool) throws -> ImportOutcome {
         func logged(_ o: ImportOutcome) -> ImportOutcome {
             if o.status == .rejected { logger.info("import rejected", metadata: ["format": .string(o.format ?? "unknown")]) }
             return o
@@ -224,12 +249,21 @@ extension ClinicSession {
             // Never reached: the batch stops before such a file and `importFile` takes it alone.
             return ImportOutcome(file: file, status: .notFiled, format: "records", detail: "not filed: a whole-clinic export is imported on its own")
         case .read(let sha, let reading):
-            if try tx.wasImported(sha256: sha) || tx.referralID(sha256: sha) != nil {
+            if try tx.filedBefore(sha256: sha) {
                 return ImportOutcome(file: file, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
             }
             switch reading {
             case .rejected(let o): return logged(o)
             case .letter(let incoming, let format):
+                guard guarded else {
+                    do {
+                        return try fileReferral(incoming, in: tx, file: file, format: format, sha: sha, dryRun: dryRun)
+                    } catch let error where StorageError.writeFailure(in: error) != nil {
+                        throw error
+                    } catch {
+                        throw LetterRefusedUnguarded()
+                    }
+                }
                 do {
                     return try tx.savepoint {
                         try fileReferral(incoming, in: tx, file: file, format: format, sha: sha, dryRun: dryRun)
