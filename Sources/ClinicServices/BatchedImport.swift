@@ -32,6 +32,15 @@ enum PreparedLetter: Sendable {
     }
 }
 
+/// The writer connection's page cache setting before `importAll` enlarged it (nil: not yet).
+struct LetterImportPageCache {
+    var previous: Int?
+}
+
+/// A letter filed without its own savepoint was refused: its batch is rolled back and filed again,
+/// each letter in a savepoint (`fileLetters`).
+private struct LetterRefusedUnguarded: Error {}
+
 /// Results written by worker threads, one distinct slot each, read once all are done.
 private final class PreparedSlots: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<PreparedLetter?>
@@ -54,11 +63,17 @@ private final class PreparedSlots: @unchecked Sendable {
 extension ClinicSession {
     /// Letters filed per durable transaction by `importAll` unless told otherwise.
     public static let defaultImportBatch = 200
+    /// The writer connection's page cache while `importAll` files letters, in KiB (16 MiB; set
+    /// back afterwards). With SQLite's default (2 MiB) every batch read back, from the WAL, the
+    /// index pages its letters touched (the sha, letter-key, name and search-prefix indexes are
+    /// written at random places), and spilled pages were written to the WAL twice.
+    static let letterImportPageCacheKiB = 16 * 1024
 
     /// Imports files in order, as `knot import` does: whole-clinic exports one by one
     /// (`importFile`), letters in batches: read, validated and mapped on every core while this
     /// thread files the batch before, `batchSize` letters to one durable transaction, each letter
-    /// in its own savepoint (all or nothing; a refused letter leaves no trace and the others go in).
+    /// all or nothing (a refused letter leaves no trace and the others go in: its batch is rolled
+    /// back and filed again with a savepoint per letter, `fileLetter`).
     ///
     /// The outcomes are those `importFile` gives file by file: same checks in the same order, same
     /// report. A crash loses at most the batch not yet committed; importing again completes it
@@ -93,6 +108,12 @@ extension ClinicSession {
             return slots
         }
         var done = 0
+        // A larger page cache for the import's batches (see `letterImportPageCacheKiB`), set in
+        // the first batch's transaction and set back once the import ends.
+        var pageCache = LetterImportPageCache()
+        defer {
+            if let previous = pageCache.previous { _ = try? database.write { try $0.setPageCache(previous) } }
+        }
         var reading = startReading(0)
         for (i, segment) in segments.enumerated() {
             let prepared = reading?.take()
@@ -100,7 +121,7 @@ extension ClinicSession {
             reading = startReading(i + 1)
             var outcomes: [ImportOutcome?]
             if let prepared {
-                outcomes = fileLetters(segment, prepared, options: options, forbidden: &run.forbidden)
+                outcomes = fileLetters(segment, prepared, options: options, pageCache: &pageCache, forbidden: &run.forbidden)
             } else {
                 do {
                     try authorizeImport(of: segment)
@@ -133,9 +154,13 @@ extension ClinicSession {
     /// letter when the batch cannot be written whole (and for a letter that turned out to be a
     /// clinic export, after committing those before it).
     private func fileLetters(_ files: [String], _ prepared: [PreparedLetter], options: ImportOptions,
-                             forbidden: inout Error?) -> [ImportOutcome?] {
+                             pageCache: inout LetterImportPageCache, forbidden: inout Error?) -> [ImportOutcome?] {
         var outcomes: [ImportOutcome?] = []
         var start = 0
+        // Letters go straight into the batch's transaction; once one is refused on the way, the
+        // batch is filed again with a savepoint per letter (and a dry run always is: each letter
+        // is rolled back by its savepoint).
+        var guarded = options.dryRun
         while start < files.count {
             var denied: Error?
             let filed: [ImportOutcome?]?
@@ -145,18 +170,29 @@ extension ClinicSession {
             do { try authorize(.importReferrals) } catch { refusal = error }
             do {
                 filed = try database.write { tx in
-                    var filed: [ImportOutcome?] = []
-                    for k in start..<files.count {
-                        if case .alone = prepared[k] { break }
-                        if let refusal {
-                            denied = denied ?? refusal
-                            filed.append(nil)
-                            continue
-                        }
-                        filed.append(try fileLetter(files[k], prepared[k], in: tx, dryRun: options.dryRun))
+                    if pageCache.previous == nil {
+                        pageCache.previous = try tx.pageCacheSetting()
+                        try tx.setPageCache(-Self.letterImportPageCacheKiB)
                     }
-                    return filed
+                    // The audit chain's stored head is written once for the batch, not per event.
+                    return try tx.withAuditHeadWrittenOnce {
+                        var filed: [ImportOutcome?] = []
+                        for k in start..<files.count {
+                            if case .alone = prepared[k] { break }
+                            if let refusal {
+                                denied = denied ?? refusal
+                                filed.append(nil)
+                                continue
+                            }
+                            filed.append(try fileLetter(files[k], prepared[k], in: tx, dryRun: options.dryRun, guarded: guarded))
+                        }
+                        return filed
+                    }
                 }
+            } catch is LetterRefusedUnguarded {
+                // Rolled back whole: filed again, each letter in its own savepoint.
+                guarded = true
+                continue
             } catch {
                 // Not written at all (disk full, busy): each letter again in its own transaction,
                 // which reports (and stops) exactly as a letter-by-letter import does.
@@ -191,9 +227,18 @@ extension ClinicSession {
         return importFile(file, options: options)
     }
 
-    /// One prepared letter inside a batch's transaction, in its own savepoint. Throws only when
-    /// the transaction itself cannot go on (a failed write), so the batch is redone letter by letter.
-    private func fileLetter(_ file: String, _ prepared: PreparedLetter, in tx: any ClinicRecords, dryRun: Bool) throws -> ImportOutcome {
+    /// One prepared letter inside a batch's transaction, in its own savepoint when `guarded`.
+    /// Throws when the transaction itself cannot go on (a failed write), so the batch is redone
+    /// letter by letter; unguarded, also when the letter is refused on the way
+    /// (`LetterRefusedUnguarded`), so the batch is redone guarded.
+    ///
+    /// Unguarded, a letter is filed without a savepoint: SQLite copies every page a savepoint
+    /// first changes into its journal, which for a letter (a dozen index pages, the full-text
+    /// index) was a tenth of the writer's time. A refused letter is rare once the readers have
+    /// validated it (a database rule, an identifier taken), and its batch filed again gives the
+    /// same outcomes the guarded way always gave.
+    private func fileLetter(_ file: String, _ prepared: PreparedLetter, in tx: any ClinicRecords, dryRun: Bool,
+                            guarded: Bool) throws -> ImportOutcome {
         func logged(_ o: ImportOutcome) -> ImportOutcome {
             if o.status == .rejected { logger.info("import rejected", metadata: ["format": .string(o.format ?? "unknown")]) }
             return o
@@ -204,12 +249,21 @@ extension ClinicSession {
             // Never reached: the batch stops before such a file and `importFile` takes it alone.
             return ImportOutcome(file: file, status: .notFiled, format: "records", detail: "not filed: a whole-clinic export is imported on its own")
         case .read(let sha, let reading):
-            if try tx.wasImported(sha256: sha) || tx.referralID(sha256: sha) != nil {
+            if try tx.filedBefore(sha256: sha) {
                 return ImportOutcome(file: file, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
             }
             switch reading {
             case .rejected(let o): return logged(o)
             case .letter(let incoming, let format):
+                guard guarded else {
+                    do {
+                        return try fileReferral(incoming, in: tx, file: file, format: format, sha: sha, dryRun: dryRun)
+                    } catch let error where StorageError.writeFailure(in: error) != nil {
+                        throw error
+                    } catch {
+                        throw LetterRefusedUnguarded()
+                    }
+                }
                 do {
                     return try tx.savepoint {
                         try fileReferral(incoming, in: tx, file: file, format: format, sha: sha, dryRun: dryRun)

@@ -59,6 +59,9 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     func referralStatuses(patientID: Int64, withLetters: Bool) throws -> [ReferralStatus]
     /// Whether a document with this SHA-256 was imported before.
     func wasImported(sha256: String) throws -> Bool
+    /// Whether these bytes were filed before: imported, or kept as a referral's original letter
+    /// (`wasImported` or `referralID(sha256:)`; the SQLite store asks both in one statement).
+    func filedBefore(sha256: String) throws -> Bool
 
     // MARK: consent and precaution screens
     /// A patient's consents.
@@ -140,6 +143,10 @@ public protocol ClinicRecordReader: ReferralLetterReader {
 
 /// The shorter forms, with the SQLite store's defaults.
 extension ClinicRecordReader {
+    /// Both questions, one after the other (engines without a one-statement answer).
+    public func filedBefore(sha256: String) throws -> Bool {
+        try wasImported(sha256: sha256) || referralID(sha256: sha256) != nil
+    }
     /// Checks the chain and the keyed seals, with no anchor.
     public func verifyAudit() throws -> AuditVerification { try verifyAudit(anchor: nil) }
 

@@ -18,6 +18,9 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     /// back, the rest of the transaction stays, and the error is rethrown (a batched import
     /// files each letter this way, all or nothing, many to a transaction).
     func savepoint<T>(_ body: () throws -> T) throws -> T
+    /// Runs `body` (the letters of a batch) with the audit chain's stored head written once, as
+    /// it ends, not after every event (SQLite; engines without it run `body` as it is).
+    func withAuditHeadWrittenOnce<T>(_ body: () throws -> T) throws -> T
     /// The engine's page cache setting for this connection (SQLite's `cache_size`; 0 where the
     /// engine has none), and setting it: a whole-clinic import enlarges it for its transaction.
     func pageCacheSetting() throws -> Int
@@ -138,6 +141,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
 /// The shorter forms, with the SQLite store's defaults (`preservingID` false, `today` today,
 /// `at` now, `what` "chart").
 extension ClinicRecords {
+    /// Engines without it: the head written as each event is appended.
+    public func withAuditHeadWrittenOnce<T>(_ body: () throws -> T) throws -> T { try body() }
     /// Engines without a page cache setting: nothing to read (0).
     public func pageCacheSetting() throws -> Int { 0 }
     /// Engines without a page cache setting: nothing to set.

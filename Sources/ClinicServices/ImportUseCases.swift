@@ -181,7 +181,7 @@ extension ClinicSession {
             }
             guard let data = FileManager.default.contents(atPath: path) else { return rejected("cannot read the file") }
             let sha = LetterDigest.sha256Hex(data)
-            if try database.read({ try $0.wasImported(sha256: sha) || $0.referralID(sha256: sha) != nil }) {
+            if try database.read({ try $0.filedBefore(sha256: sha) }) {
                 return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
             }
             let kind = try DocumentKind.detect(data, fileName: parseOptions.fileName, options: parseOptions)

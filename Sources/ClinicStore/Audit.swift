@@ -19,6 +19,12 @@ extension StoreTransaction {
     }
 
     /// Appends an event even when per-row audit is off (an import's own event).
+    ///
+    /// Inside a savepoint (`savepoint`: a letter) or a batch (`withAuditHeadWrittenOnce`: the
+    /// letters of a batched import) the stored head (`audit_head`) is written once, as the
+    /// outermost one ends (`saveAuditHead`), not after every event: a batch of 200 letters
+    /// writes it once, not 600 times. A savepoint that rolls back takes its events away and puts
+    /// back the head in hand it started with.
     @discardableResult
     public func appendAuditAlways(_ event: AuditEvent) throws -> AuditRecord {
         var event = event
@@ -26,21 +32,41 @@ extension StoreTransaction {
         let (lastID, prevHash) = try auditChainHead()
         let id = lastID + 1
         let hash = Self.auditHash(id: id, event: event, prevHash: prevHash)
+        let deferHead = scratch.auditHeadDeferrals > 0
         // Until both rows are written the head in hand is not known to be the stored one: a
-        // failed statement leaves it to be read again.
-        scratch.auditHead = nil
+        // failed statement leaves it to be read again. In a savepoint the stored head waits for
+        // the savepoint's end, so the head in hand is kept (a failed statement wrote nothing).
+        if !deferHead { scratch.auditHead = nil }
         try db.cachedStatement(sql: """
             INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [id, StoredDateText.databaseValue(event.at), event.actor, event.action.rawValue, event.entity, event.entityID,
                              event.patientID, event.detail, prevHash, hash])
+        if deferHead {
+            scratch.auditHeadUnsaved = true
+        } else {
+            try writeAuditHead(id: id, hash: hash)
+            scratch.auditHeadUnsaved = false
+        }
+        scratch.auditHead = AuditChainHead(id: id, hash: hash)
+        event.id = id
+        return AuditRecord(event: event, prevHash: prevHash, hash: hash)
+    }
+
+    /// Writes the head in hand to `audit_head` when events were appended since it was last
+    /// written (inside a savepoint or batch); nothing otherwise. Called as the outermost one
+    /// ends, and before anything reads `audit_head` (a restored row, row seals).
+    func saveAuditHead() throws {
+        guard scratch.auditHeadUnsaved, let head = scratch.auditHead else { return }
+        try writeAuditHead(id: head.id, hash: head.hash)
+        scratch.auditHeadUnsaved = false
+    }
+
+    private func writeAuditHead(id: Int64, hash: String) throws {
         try db.cachedStatement(sql: """
             INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
             ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
             """).execute(arguments: [id, hash])
-        scratch.auditHead = AuditChainHead(id: id, hash: hash)
-        event.id = id
-        return AuditRecord(event: event, prevHash: prevHash, hash: hash)
     }
 
     /// The last event's id and hash, which the next event chains to: read from the database once
@@ -63,7 +89,8 @@ extension StoreTransaction {
     /// restored chain verifies with the same hashes. Refuses a row that does not chain.
     public func restoreAudit(_ record: AuditRecord) throws {
         guard let id = record.event.id else { throw StoreError.constraint(message: "an imported audit event has no id") }
-        // The head in hand, if any, is read again after a restored row.
+        // The stored head is read below: the one in hand first written, then read again after.
+        try saveAuditHead()
         scratch.auditHead = nil
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
         let checkedHead = head?.checked("audit_head", key: "singleton")

@@ -9,6 +9,16 @@ extension StoreTransaction {
         try db.cachedStatement(sql: "INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)").execute(arguments: [sha256, kind, StoredDateText.databaseValue(Date())])
     }
 
+    /// Whether these bytes were filed before: imported (`wasImported`) or kept as a referral's
+    /// original letter (`referralID(sha256:)`), in one statement (a letter batch asks it of
+    /// every letter before anything else).
+    public func filedBefore(sha256: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM imported_document WHERE sha256 = ?1)
+                OR EXISTS (SELECT 1 FROM referral WHERE original_sha256 = ?1)
+            """), arguments: [sha256]) ?? false
+    }
+
     public func wasImported(sha256: String) throws -> Bool {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM imported_document WHERE sha256 = ?"), arguments: [sha256]) != nil
     }

@@ -171,16 +171,13 @@ extension StoreTransaction {
 
     /// Rewrites a patient's rows of `patient_search_prefix` from the words `patient_fts` holds for
     /// them, split by the same tokenizer (so a prefix finds here exactly whom the full-text
-    /// index finds): after every write of the patient's names, numbers or dates. `fresh`: the
-    /// patient row was just inserted, so it has no rows to delete (patients are never deleted
-    /// and a new id is above every id before it).
+    /// index finds): after every write of the patient's names, numbers or dates (a patient just
+    /// inserted: `indexSearchPrefixes(of:id:)`, from the values in hand).
     ///
     /// All of a patient's rows go in with one statement (`json_each` over the prefixes), not
     /// one insert per prefix: a dozen round trips per patient filed from a letter.
-    func indexSearchPrefixes(patientID id: Int64, fresh: Bool = false) throws {
-        if !fresh {
-            try db.cachedStatement(sql: "DELETE FROM patient_search_prefix WHERE patient_id = ?").execute(arguments: [id])
-        }
+    func indexSearchPrefixes(patientID id: Int64) throws {
+        try db.cachedStatement(sql: "DELETE FROM patient_search_prefix WHERE patient_id = ?").execute(arguments: [id])
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT f.names, f.record_number, f.phone, f.dob, p.sort_name, p.archived
             FROM patient_fts f JOIN patient p ON p.id = f.rowid WHERE f.rowid = ?
@@ -194,6 +191,29 @@ extension StoreTransaction {
             INSERT INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
             SELECT value, ?, ?, ? FROM json_each(?)
             """).execute(arguments: [sortName, id, archived, Self.jsonArray(prefixes)])
+    }
+
+    /// A patient's search-prefix rows, as `indexSearchPrefixes(patientID:)` makes them, for a
+    /// patient just inserted (no rows to delete first; patients are never deleted and ids only
+    /// grow), from the values in hand: the text is what the `patient_fts_insert` trigger writes
+    /// to `patient_fts` (names, record number, phone without spaces, dashes, brackets and plus
+    /// signs, birth date as ISO and as DDMMYYYY), so there is nothing to read back.
+    func indexSearchPrefixes(of p: Patient, id: Int64) throws {
+        let sortName = Self.sortName(family: p.familyName, given: p.givenNames)
+        let names = p.givenNames + " " + p.familyName + " " + (p.preferredName ?? "") + " " + sortName
+        let phone = String((p.phone ?? "").unicodeScalars.filter { !" -()+".unicodeScalars.contains($0) })
+        let iso = p.dateOfBirth.description, isoBytes = Array(iso.utf8)
+        // substr(dob, 9, 2) || substr(dob, 6, 2) || substr(dob, 1, 4), as the trigger writes it.
+        let dayFirst = isoBytes.count == 10
+            ? String(decoding: isoBytes[8..<10] + isoBytes[5..<7] + isoBytes[0..<4], as: UTF8.self)
+            : ""
+        let text = [names, p.recordNumber, phone, iso + " " + dayFirst].joined(separator: " ")
+        let prefixes = try Self.searchPrefixes(of: text, tokenizer: searchTokenizer())
+        guard !prefixes.isEmpty else { return }
+        try db.cachedStatement(sql: """
+            INSERT INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
+            SELECT value, ?, ?, ? FROM json_each(?)
+            """).execute(arguments: [sortName, id, p.archived, Self.jsonArray(prefixes)])
     }
 
     /// The distinct one- and two-character starts of ASCII letters and digits of the words the

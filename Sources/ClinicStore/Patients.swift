@@ -15,8 +15,15 @@ extension StoreTransaction {
 
     /// The next free clinic record number, `K00001` style.
     public func nextRecordNumber() throws -> String {
-        let next = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) + 1 FROM patient")) ?? 1)
-        var n = next
+        // The usual answer in one statement: the number after the highest id, and whether it is
+        // free (`printf('K%05d')` writes what `recordNumber` writes for every n >= 0).
+        let first = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT m, EXISTS (SELECT 1 FROM patient WHERE record_number = printf('K%05d', m))
+            FROM (SELECT coalesce(max(id), 0) + 1 AS m FROM patient)
+            """))
+        let next: Int64 = first?[0] ?? 1
+        if first?[1] == false { return Self.recordNumber(next) }
+        var n = next + 1
         while true {
             let candidate = Self.recordNumber(n)
             if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [candidate]) == nil {
@@ -61,7 +68,7 @@ extension StoreTransaction {
                              p.generalPractitioner, p.archived, now, now, Self.sortName(family: p.familyName, given: p.givenNames)])
         let id = lastID()
         p.id = id
-        try indexSearchPrefixes(patientID: id, fresh: true)
+        try indexSearchPrefixes(of: p, id: id)
         for ident in p.identifiers { try insertIdentifier(ident, patientID: id) }
         p.alerts = try p.alerts.map { try insertAlert($0, patientID: id, actor: nil) }
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "patient", entityID: id, patientID: id))

@@ -36,6 +36,7 @@ public struct StoreTransaction {
     /// the transaction is still sealed before it commits (the rest at commit), and nothing else.
     public func sealWrittenSoFar(atLeast: Int) throws {
         guard let key, let collector, collector.pending >= max(1, atLeast) else { return }
+        try saveAuditHead()  // sealing reads the stored head
         try RowSeal.seal(db, key: key, changes: collector.take())
     }
 
@@ -102,8 +103,15 @@ public struct StoreTransaction {
 final class TransactionScratch {
     var searchTokenizer: (any FTS5Tokenizer)?
     /// The audit chain's head as this transaction last wrote or read it (`auditChainHead`); nil
-    /// until read, and whenever it may differ from the stored one.
+    /// until read, and whenever it may differ from the stored one without `auditHeadUnsaved`.
     var auditHead: AuditChainHead?
+    /// Whether `auditHead` is newer than the stored `audit_head` (events appended inside a
+    /// savepoint, whose end writes it: `saveAuditHead`).
+    var auditHeadUnsaved = false
+    /// How many savepoints (`savepoint`) and batches (`withAuditHeadWrittenOnce`) of this
+    /// transaction are open: while any is, appended events leave the stored head to the
+    /// outermost one's end.
+    var auditHeadDeferrals = 0
     /// A patient this transaction wrote or read, so on file until it ends (patients are never
     /// deleted): a referral for them needs no lookup first. Put back by a savepoint's rollback.
     var patientOnFile: Int64?
@@ -150,14 +158,19 @@ extension StoreTransaction {
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
         // What the savepoint rolls back, the transaction's memory of it forgets too.
-        let auditHead = scratch.auditHead, patientOnFile = scratch.patientOnFile
+        let auditHead = scratch.auditHead, auditHeadUnsaved = scratch.auditHeadUnsaved, patientOnFile = scratch.patientOnFile
+        scratch.auditHeadDeferrals += 1
+        defer { scratch.auditHeadDeferrals -= 1 }
         do {
             try db.inSavepoint {
                 result = try body()
+                // The outermost savepoint writes the audit head its events moved, once.
+                if scratch.auditHeadDeferrals == 1 { try saveAuditHead() }
                 return .commit
             }
         } catch {
             scratch.auditHead = auditHead
+            scratch.auditHeadUnsaved = auditHeadUnsaved
             scratch.patientOnFile = patientOnFile
             scratch.sameFamilyBorn = nil
             switch error {
@@ -167,6 +180,26 @@ extension StoreTransaction {
             }
         }
         guard let result else { throw StoreError.constraint(message: "a savepoint ended without a result") }
+        return result
+    }
+
+    /// Runs `body` (many letters of a batch) with the audit chain's stored head written once, as
+    /// it ends, rather than after every event: the events chain from the head in hand as always.
+    /// When `body` throws, the head in hand (put back by any savepoint that rolled back inside)
+    /// is written before the error goes on, so the stored head never lags the events kept.
+    public func withAuditHeadWrittenOnce<T>(_ body: () throws -> T) throws -> T {
+        scratch.auditHeadDeferrals += 1
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            scratch.auditHeadDeferrals -= 1
+            // Not when the database ended the transaction itself (a full disk): nothing to keep.
+            if scratch.auditHeadDeferrals == 0, db.isInsideTransaction { try? saveAuditHead() }
+            throw error
+        }
+        scratch.auditHeadDeferrals -= 1
+        if scratch.auditHeadDeferrals == 0 { try saveAuditHead() }
         return result
     }
 }
