@@ -156,3 +156,18 @@ extension Row {
     /// The row with decoding that names `table`, the row's id and the column on a bad cell.
     func checked(_ table: String, key: String = "id") -> CheckedRow { CheckedRow(self, table: table, keyColumn: key) }
 }
+
+extension Row {
+    /// `body` applied to every row of `statement`, in order. Each row is read where the statement
+    /// stands, not copied first: a column is found through the statement's own index of names (one
+    /// dictionary lookup), where a copied row (`Row.fetchAll`) compares every name case-folded until
+    /// it finds it, and only the cells asked for are read. `body` must not keep the row (it changes
+    /// with the next step); it may run other statements.
+    static func mapEach<T>(_ statement: Statement, arguments: StatementArguments = StatementArguments(),
+                           _ body: (Row) throws -> T) throws -> [T] {
+        var out: [T] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() { out.append(try body(row)) }
+        return out
+    }
+}

@@ -104,8 +104,7 @@ extension StoreTransaction {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM patient WHERE id = ?"), arguments: [id]) else { return nil }
         var p = try Self.patient(row)
         scratch.patientOnFile = id
-        p.identifiers = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id"), arguments: [id])
-            .map {
+        p.identifiers = try Row.mapEach(db.cachedStatement(sql: "SELECT id, system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id"), arguments: [id]) {
                 let i = $0.checked("patient_identifier")
                 return try PatientIdentifier(system: .init(rawValue: i["system"]), value: i["value"])
             }
