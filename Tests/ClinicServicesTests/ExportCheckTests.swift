@@ -26,7 +26,8 @@ import ClinicTestSupport
 
     @Test("a value the check refuses, in the first visit of a file of several MiB: refused naming its line and value; no file, no signature, no partial file left")
     func aRefusalByTheCheckLeavesNothing() throws {
-        let (_, path) = try Self.clinic()
+        let (dbDir, path) = try Self.clinic()
+        defer { withExtendedLifetime(dbDir) {} }
         // Behind Knot's back: an impression code the schema refuses (a code is letters, digits, '.' and '-')
         // but the database's own check lets through, on the first visit written.
         let triggers = try SQLiteProbe.query(path, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visit'").map { $0[0] }
@@ -43,7 +44,8 @@ import ClinicTestSupport
                 throw error
             }
         }
-        #expect(refusal.contains("clinic.xml") && refusal.contains("not a code!") && refusal.contains("line"), "\(refusal)")
+        // "clinic.xml:79: Element '{urn:knot:records:1}impression', attribute 'code': ... The value 'not a code!' is not accepted ..."
+        #expect(refusal.range(of: #"^clinic\.xml:[0-9]+: .*impression.*'not a code!'"#, options: .regularExpression) != nil, "\(refusal)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [], "nothing is left beside the export")
         // The same clinic without that damage exports (the refusal came from the check, not the reading).
         #expect(try StoreProbe.run(path, ["UPDATE visit SET impression = NULL, impression_code = NULL WHERE id = (SELECT min(id) FROM visit)"]) == "ok")
@@ -53,7 +55,8 @@ import ClinicTestSupport
 
     @Test("the signature signs the SHA-256 of the file as it lies on disk, taken as it was written; the file reads back whole")
     func theSignatureIsOfTheBytesOnDisk() throws {
-        let (_, path) = try Self.clinic()
+        let (dbDir, path) = try Self.clinic()
+        defer { withExtendedLifetime(dbDir) {} }
         let out = TemporaryDirectory(prefix: "knot-export-check-out")
         let file = out.file("clinic.xml")
         let db = try ClinicDatabase(path: path, create: false)
