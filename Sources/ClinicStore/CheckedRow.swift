@@ -110,6 +110,12 @@ struct CheckedRow {
     /// JSON text decoded to `type` (NULL decodes as JSON null); JSON that does not decode throws.
     func json<T: Decodable>(_ type: T.Type, _ column: String) throws -> T {
         let text: String? = try self[column]
+        // An empty list (most needling entries' adverse events, most screens' precautions) is
+        // what the decoder would give for "[]" (or "{}" for a map keyed by text), without it.
+        if let text, text.utf8.count == 2, let empty = T.self as? any EmptyJSONValue.Type, text == empty.emptyJSONText,
+           let value = empty.emptyJSONValue as? T {
+            return value
+        }
         do {
             return try StoreTransaction.jsonDecoder.decode(type, from: Data((text ?? "null").utf8))
         } catch {
@@ -170,4 +176,22 @@ extension Row {
         while let row = try rows.next() { out.append(try body(row)) }
         return out
     }
+}
+
+/// A JSON column's type whose empty value has one spelling, decoded without the decoder.
+protocol EmptyJSONValue {
+    /// "[]" or "{}".
+    static var emptyJSONText: String { get }
+    static var emptyJSONValue: Any { get }
+}
+
+extension Array: EmptyJSONValue where Element: Decodable {
+    static var emptyJSONText: String { "[]" }
+    static var emptyJSONValue: Any { [Element]() }
+}
+
+/// Only maps keyed by text: JSON spells them as objects (other keys make an array of pairs).
+extension Dictionary: EmptyJSONValue where Key == String, Value: Decodable {
+    static var emptyJSONText: String { "{}" }
+    static var emptyJSONValue: Any { [String: Value]() }
 }
