@@ -7,9 +7,9 @@ extension StoreTransaction {
         let row = plain.checked("referral")
         let id: Int64 = try row["id"]
         let attachments = try Row.mapEach(db.cachedStatement(sql: "SELECT referral_id, media_type, data FROM referral_attachment WHERE referral_id = ? ORDER BY position"), arguments: [id]) {
-                let a = $0.checked("referral_attachment", key: "referral_id")
-                return try ReferralAttachment(mediaType: a["media_type"], data: a["data"])
-            }
+            let a = $0.checked("referral_attachment", key: "referral_id")
+            return try ReferralAttachment(mediaType: a["media_type"], data: a["data"])
+        }
         var r = try Referral(
             id: id, patientID: row["patient_id"], referrerName: row["referrer_name"],
             referrerOrganisation: row["referrer_organisation"], referrerProviderNumber: row["referrer_provider_number"],
