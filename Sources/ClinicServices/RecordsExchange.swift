@@ -57,8 +57,19 @@ extension ClinicSession {
         // A new private file beside the export (O_EXCL|O_NOFOLLOW, 0600): never an old one, never a link.
         let (fd, tmp) = try PrivateFile.createTemporary(besides: path)
         var summary = ExportSummary(file: path, practitioners: 0, patients: 0, visits: 0, auditEvents: 0, bytes: 0)
+        // The check of what is written runs beside the writing, on its own thread: every chunk,
+        // once in the file, is hashed (the SHA-256 the signature signs) and copied through a
+        // pipe to a reader that validates it as an import would (schema and rules).
+        let check: ExportCheck
+        do { check = try ExportCheck(fileName: (path as NSString).lastPathComponent) } catch {
+            _ = Glibc.close(fd)
+            unlink(tmp)
+            throw error
+        }
+        var sha = ""
         do {
             let writer = try RecordsExportWriter(fileDescriptor: fd, destination: tmp)
+            writer.copyingWrittenBytes { check.take($0) }
             // Each record carries its digest, for the importer's origin check (ExportOriginCheck).
             writer.writesDigests = true
             // One read transaction: a consistent snapshot while others keep writing.
@@ -138,17 +149,17 @@ extension ClinicSession {
                 if let error = failed.error { throw error }
             }
             _ = try writer.finish()
-            // Validate what was written (one streaming pass: schema and rules), before it takes the real name.
-            let reader = try RecordsImportReader(contentsOfFile: tmp, fileName: (path as NSString).lastPathComponent)
-            reader.computesDigests = false
-            while try reader.next() != nil {}
+            // The file is written and synced; its check ends with the end of the pipe, and it
+            // must pass before the file takes its real name.
+            sha = try check.finish()
             try PrivateFile.commit(tmp, to: path, replacing: false)
         } catch {
+            _ = try? check.finish()
             unlink(tmp)
             throw error
         }
         summary.bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-        summary.signature = try signExport(at: path)
+        summary.signature = try signExport(at: path, sha256: sha)
         try database.write { tx in
             _ = try tx.appendAudit(AuditEvent(actor: actor, action: .export, entity: "clinic", detail: "\(summary.patients) patients"))
         }
@@ -165,8 +176,9 @@ extension ClinicSession {
 
     /// Signs an export just written: the SHA-256 of the file (streamed) under the clinic's
     /// Ed25519 key, in `EXPORT.sig` (0600, never overwriting). Nil when there is no key.
-    func signExport(at path: String) throws -> String? {
-        let sha = try LetterDigest.sha256Hex(fileAt: path)
+    /// `sha256`, when given, is the file's, taken as it was written.
+    func signExport(at path: String, sha256: String? = nil) throws -> String? {
+        let sha = try sha256 ?? LetterDigest.sha256Hex(fileAt: path)
         guard let text = try database.read({ try $0.signExport(sha256: sha) }) else { return nil }
         let sigPath = ExportSignature.path(of: path)
         let fd = Glibc.open(sigPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)

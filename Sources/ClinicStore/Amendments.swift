@@ -21,7 +21,7 @@ extension StoreTransaction {
     }
 
     public func amendments(patientID: Int64) throws -> [Amendment] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT a.* FROM amendment a JOIN visit v ON v.id = a.visit_id WHERE v.patient_id = ? ORDER BY a.id"), arguments: [patientID]).map(amendment)
+        try Row.mapEach(db.cachedStatement(sql: "SELECT a.* FROM amendment a JOIN visit v ON v.id = a.visit_id WHERE v.patient_id = ? ORDER BY a.id"), arguments: [patientID], amendment)
     }
 
     func amendment(_ row: Row) throws -> Amendment {

@@ -110,6 +110,12 @@ struct CheckedRow {
     /// JSON text decoded to `type` (NULL decodes as JSON null); JSON that does not decode throws.
     func json<T: Decodable>(_ type: T.Type, _ column: String) throws -> T {
         let text: String? = try self[column]
+        // An empty list (most needling entries' adverse events, most screens' precautions) is
+        // what the decoder would give for "[]" (or "{}" for a map keyed by text), without it.
+        if let text, text.utf8.count == 2, let empty = T.self as? any EmptyJSONValue.Type, text == empty.emptyJSONText,
+           let value = empty.emptyJSONValue as? T {
+            return value
+        }
         do {
             return try StoreTransaction.jsonDecoder.decode(type, from: Data((text ?? "null").utf8))
         } catch {
@@ -155,4 +161,37 @@ struct CheckedRow {
 extension Row {
     /// The row with decoding that names `table`, the row's id and the column on a bad cell.
     func checked(_ table: String, key: String = "id") -> CheckedRow { CheckedRow(self, table: table, keyColumn: key) }
+}
+
+extension Row {
+    /// `body` applied to every row of `statement`, in order. Each row is read where the statement
+    /// stands, not copied first: a column is found through the statement's own index of names (one
+    /// dictionary lookup), where a copied row (`Row.fetchAll`) compares every name case-folded until
+    /// it finds it, and only the cells asked for are read. `body` must not keep the row (it changes
+    /// with the next step); it may run other statements.
+    static func mapEach<T>(_ statement: Statement, arguments: StatementArguments = StatementArguments(),
+                           _ body: (Row) throws -> T) throws -> [T] {
+        var out: [T] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() { out.append(try body(row)) }
+        return out
+    }
+}
+
+/// A JSON column's type whose empty value has one spelling, decoded without the decoder.
+protocol EmptyJSONValue {
+    /// "[]" or "{}".
+    static var emptyJSONText: String { get }
+    static var emptyJSONValue: Any { get }
+}
+
+extension Array: EmptyJSONValue where Element: Decodable {
+    static var emptyJSONText: String { "[]" }
+    static var emptyJSONValue: Any { [Element]() }
+}
+
+/// Only maps keyed by text: JSON spells them as objects (other keys make an array of pairs).
+extension Dictionary: EmptyJSONValue where Key == String, Value: Decodable {
+    static var emptyJSONText: String { "{}" }
+    static var emptyJSONValue: Any { [String: Value]() }
 }

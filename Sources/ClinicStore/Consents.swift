@@ -24,7 +24,7 @@ extension StoreTransaction {
 
     /// A patient's consents in force (struck-out ones are left out: they cover nothing).
     public func consents(patientID: Int64) throws -> [Consent] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM consent WHERE patient_id = ? AND struck_at IS NULL ORDER BY recorded_at, id"), arguments: [patientID]).map { row in
+        try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM consent WHERE patient_id = ? AND struck_at IS NULL ORDER BY recorded_at, id"), arguments: [patientID]) { row in
             let r = row.checked("consent")
             let risks: [Consent.Risk] = try r.commaList("risks")
             let name: String? = try r["guardian_name"], relationship: String? = try r["guardian_relationship"]

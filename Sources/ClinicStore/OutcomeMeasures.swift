@@ -18,7 +18,7 @@ extension StoreTransaction {
 
     /// The outcome measures in force at a visit (none struck out), in the order they were recorded.
     public func outcomes(visitID: Int64) throws -> [OutcomeMeasure] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outcome_measure WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [visitID]).map { row in
+        try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM outcome_measure WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [visitID]) { row in
             try Self.outcome(row.checked("outcome_measure"))
         }
     }

@@ -43,7 +43,7 @@ extension StoreTransaction {
 
     /// A patient's alerts, in the order they were added.
     func alerts(patientID id: Int64) throws -> [PatientAlert] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM patient_alert WHERE patient_id = ? ORDER BY id"), arguments: [id]).map { row in
+        try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM patient_alert WHERE patient_id = ? ORDER BY id"), arguments: [id]) { row in
             let r = row.checked("patient_alert")
             let kind: PatientAlert.Kind
             let code: String = try r["kind"]

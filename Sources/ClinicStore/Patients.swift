@@ -108,14 +108,12 @@ extension StoreTransaction {
 
     /// A patient with identifiers and alerts, or nil.
     public func patient(id: Int64) throws -> Patient? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM patient WHERE id = ?"), arguments: [id]) else { return nil }
-        var p = try Self.patient(row)
+        guard var p = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM patient WHERE id = ?"), arguments: [id], Self.patient).first else { return nil }
         scratch.patientOnFile = id
-        p.identifiers = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id"), arguments: [id])
-            .map {
-                let i = $0.checked("patient_identifier")
-                return try PatientIdentifier(system: .init(rawValue: i["system"]), value: i["value"])
-            }
+        p.identifiers = try Row.mapEach(db.cachedStatement(sql: "SELECT id, system, value FROM patient_identifier WHERE patient_id = ? ORDER BY id"), arguments: [id]) {
+            let i = $0.checked("patient_identifier")
+            return try PatientIdentifier(system: .init(rawValue: i["system"]), value: i["value"])
+        }
         p.alerts = try alerts(patientID: id)
         return p
     }

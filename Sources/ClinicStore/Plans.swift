@@ -25,7 +25,7 @@ extension StoreTransaction {
     }
 
     public func plans(patientID: Int64) throws -> [FollowUpPlan] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT f.* FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id WHERE v.patient_id = ? ORDER BY f.visit_id, f.version"), arguments: [patientID]).map(plan)
+        try Row.mapEach(db.cachedStatement(sql: "SELECT f.* FROM follow_up_plan f JOIN visit v ON v.id = f.visit_id WHERE v.patient_id = ? ORDER BY f.visit_id, f.version"), arguments: [patientID], plan)
     }
 
     func plan(_ row: Row) throws -> FollowUpPlan {

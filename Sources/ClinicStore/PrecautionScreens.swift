@@ -24,7 +24,7 @@ extension StoreTransaction {
 
     /// A patient's precaution screens in force (struck-out ones are left out: they cover nothing).
     public func screens(patientID: Int64) throws -> [PrecautionScreen] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM precaution_screen WHERE patient_id = ? AND struck_at IS NULL ORDER BY recorded_at, id"), arguments: [patientID]).map { row in
+        try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM precaution_screen WHERE patient_id = ? AND struck_at IS NULL ORDER BY recorded_at, id"), arguments: [patientID]) { row in
             let r = row.checked("precaution_screen")
             let present: [Precaution] = try r.known(r.json([String].self, "present_json"), in: "present_json")
             let acks = try r.json([String: String].self, "acknowledgments_json")

@@ -6,11 +6,10 @@ extension StoreTransaction {
     func referral(_ plain: Row, withLetter: Bool) throws -> Referral {
         let row = plain.checked("referral")
         let id: Int64 = try row["id"]
-        let attachments = try Row.fetchAll(db.cachedStatement(sql: "SELECT referral_id, media_type, data FROM referral_attachment WHERE referral_id = ? ORDER BY position"), arguments: [id])
-            .map {
-                let a = $0.checked("referral_attachment", key: "referral_id")
-                return try ReferralAttachment(mediaType: a["media_type"], data: a["data"])
-            }
+        let attachments = try Row.mapEach(db.cachedStatement(sql: "SELECT referral_id, media_type, data FROM referral_attachment WHERE referral_id = ? ORDER BY position"), arguments: [id]) {
+            let a = $0.checked("referral_attachment", key: "referral_id")
+            return try ReferralAttachment(mediaType: a["media_type"], data: a["data"])
+        }
         var r = try Referral(
             id: id, patientID: row["patient_id"], referrerName: row["referrer_name"],
             referrerOrganisation: row["referrer_organisation"], referrerProviderNumber: row["referrer_provider_number"],
@@ -69,10 +68,10 @@ extension StoreTransaction {
 
     /// A patient's referrals with sessions used (visits linked to each), newest first.
     public func referralStatuses(patientID: Int64, withLetters: Bool = false) throws -> [ReferralStatus] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try Row.mapEach(db.cachedStatement(sql: """
             SELECT r.*, (SELECT count(*) FROM visit v WHERE v.patient_id = r.patient_id AND v.referral_id = r.id) AS used
             FROM referral r WHERE r.patient_id = ? ORDER BY r.date DESC, r.id DESC
-            """), arguments: [patientID]).map { row in
+            """), arguments: [patientID]) { row in
             try ReferralStatus(referral: referral(row, withLetter: withLetters), sessionsUsed: row.checked("referral").count("used"))
         }
     }

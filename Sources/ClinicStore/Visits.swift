@@ -102,7 +102,7 @@ extension StoreTransaction {
             v.impression = ClinicalImpression(text: text, code: code, codeSystem: system)
         }
         v.outcomes = try outcomes(visitID: id)
-        v.triggerPoints = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
+        v.triggerPoints = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]) { row in
             let t = row.checked("trigger_point")
             return try TriggerPointFinding(
                 id: t["id"], muscleID: t["muscle_id"], side: t.enumeration("side"), location: t["location"],
@@ -114,18 +114,18 @@ extension StoreTransaction {
                 likelyCauses: t.commaList("likely_causes"),
                 notes: t["notes"])
         }
-        v.biomechanics = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
+        v.biomechanics = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]) { row in
             let b = row.checked("biomechanical_finding")
             return try BiomechanicalFinding(id: b["id"], measure: b.json(BiomechanicalMeasure.self, "measure_json"),
                                             side: b.enumeration("side"), notes: b["notes"])
         }
-        v.treatments = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
+        v.treatments = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]) { row in
             let t = row.checked("treatment")
             return try Treatment(id: t["id"], kind: t.enumeration("kind"), muscleID: t["muscle_id"],
                                  side: t.optionalEnumeration("side"),
                                  holdTime: t.measure("hold_seconds"), cycles: t.optionalCount("cycles"), notes: t["notes"])
         }
-        v.needling = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]).map { row in
+        v.needling = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]) { row in
             let n = row.checked("needling_entry")
             let code: String = try n["technique"]
             let technique: NeedlingTechnique = switch code {
@@ -148,7 +148,7 @@ extension StoreTransaction {
 
     /// A patient's visits, oldest first, with their findings and entries.
     public func visits(patientID: Int64) throws -> [Visit] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM visit WHERE patient_id = ? ORDER BY started_at, id"), arguments: [patientID]).map(visit)
+        try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM visit WHERE patient_id = ? ORDER BY started_at, id"), arguments: [patientID], visit)
     }
 }
 

@@ -31,6 +31,15 @@ public enum LetterDigest {
         return hex(hasher.finalize())
     }
 
+    /// A SHA-256 taken of bytes as they go by (an export's, as it is written), then as hex.
+    public struct Running {
+        private var hasher = SHA256()
+        public init() {}
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+        /// The 64 lower-case hex digits of what was given so far.
+        public func hex() -> String { LetterDigest.hex(hasher.finalize()) }
+    }
+
     /// The SHA-256 of a letter's text with its byte-order mark dropped, line endings made LF,
     /// trailing spaces removed from every line and trailing blank lines removed: the same
     /// letter re-sent through another mail system or editor digests the same.

@@ -75,6 +75,13 @@ public final class XMLByteWriter: XMLElementWriting {
         sink.close()
     }
 
+    /// Hands `copy` every chunk of the document once it is written to the file, in order, on
+    /// the writing thread (e.g. to hash the bytes and check them as they are written). A
+    /// reason returned fails the write as a failing file would. Only for a file.
+    public func copyingWrittenBytes(to copy: @escaping (UnsafeRawBufferPointer) -> String?) {
+        sink.copy = copy
+    }
+
     /// The document written to memory (complete after `endDocument()`); empty for files.
     public var data: Data {
         sink.writesToFile ? Data() : Data(buffer)

@@ -21,6 +21,8 @@ public final class XMLStreamReader {
     private let fileDescriptor: Int32
     /// The byte screen the streamed file passes through on its way to libxml2 (file mode).
     private let screen: UnsafeMutablePointer<knot_stream_screen>?
+    /// The head already read from a pipe, handed to libxml2 before the rest (descriptor mode).
+    private let replay: StreamReplay?
     private let collector: ErrorCollector
     private let schema: XMLSchema?
     private let fileName: String?
@@ -67,6 +69,7 @@ public final class XMLStreamReader {
         buffer = storage
         fileDescriptor = -1
         screen = nil
+        replay = nil
         let base = storage.baseAddress!.assumingMemoryBound(to: CChar.self)
         let created: OpaquePointer? = if let encoding = screened.encodingOverride {
             xmlReaderForMemory(base, Int32(count), nil, encoding, safeParserOptions)
@@ -108,7 +111,7 @@ public final class XMLStreamReader {
     /// rest is checked by libxml2 as it parses (well-formedness, UTF-8, a DOCTYPE node). Only
     /// UTF-8 (or ASCII) files stream; any other encoding is read whole through `init(data:)`,
     /// within `options.maxBytes`.
-    public init(streamingFile path: String, options: ParseOptions = ParseOptions(), schema: XMLSchema? = nil) throws {
+    public convenience init(streamingFile path: String, options: ParseOptions = ParseOptions(), schema: XMLSchema? = nil) throws {
         LibXMLRuntime.prepare()
         var options = options
         if options.fileName == nil { options.fileName = (path as NSString).lastPathComponent }
@@ -123,38 +126,80 @@ public final class XMLStreamReader {
             throw XMLErrors(XMLError(kind: .io, message: "cannot read the file's size", file: file))
         }
         let size = Int(info.st_size)
-        // Screen the head, cut after a '>' so that no UTF-8 sequence is split.
-        let headLimit = min(size, 1 << 20)
+        let headLimit = min(size, Self.headBytes)
         var head = [UInt8](repeating: 0, count: headLimit)
         let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, headLimit, 0) }
         guard got == headLimit else {
             close(fd)
             throw XMLErrors(XMLError(kind: .io, message: "cannot read the file", file: file))
         }
-        if size > headLimit, let cut = head.lastIndex(of: UInt8(ascii: ">")) { head.removeSubrange((cut + 1)...) }
+        // pread left the offset at 0: libxml2 reads the head again from the file.
+        try self.init(streaming: fd, owned: true, head: head, more: size > headLimit, replayHead: false, options: options, schema: schema)
+    }
+
+    /// As `init(streamingFile:)`, but reads a descriptor that need not be a file (the read end
+    /// of a pipe: bytes checked as another thread writes them). The same screens apply. The
+    /// descriptor stays the caller's: it is not closed, and after a throw (from here or from
+    /// `next()`) the caller reads what is left itself if a writer waits on the other end.
+    public convenience init(streamingDescriptor fd: Int32, options: ParseOptions = ParseOptions(), schema: XMLSchema? = nil) throws {
+        LibXMLRuntime.prepare()
+        var head = [UInt8](repeating: 0, count: Self.headBytes)
+        var got = 0
+        while got < head.count {
+            let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else {
+                throw XMLErrors(XMLError(kind: .io, message: "cannot read the document: \(String(cString: strerror(errno)))", file: options.fileName))
+            }
+            if n == 0 { break }
+            got += n
+        }
+        let more = got == head.count
+        head.removeSubrange(got...)
+        // Bytes read from a pipe are gone: libxml2 is handed the head first, then the rest.
+        try self.init(streaming: fd, owned: false, head: head, more: more, replayHead: true, options: options, schema: schema)
+    }
+
+    /// Bytes of a streamed document's head given `InputScreening`'s byte-level checks.
+    private static let headBytes = 1 << 20
+
+    private init(streaming fd: Int32, owned: Bool, head: [UInt8], more: Bool, replayHead: Bool,
+                 options: ParseOptions, schema: XMLSchema?) throws {
+        let file = options.fileName
+        func closing() { if owned { close(fd) } }
+        // Screen the head, cut after a '>' so that no UTF-8 sequence is split.
+        var screenedHead = head
+        if more, let cut = screenedHead.lastIndex(of: UInt8(ascii: ">")) { screenedHead.removeSubrange((cut + 1)...) }
         var headOptions = options
-        headOptions.maxBytes = max(options.maxBytes, head.count)
+        headOptions.maxBytes = max(options.maxBytes, screenedHead.count)
         let screened: ScreenedDocument
-        do { screened = try InputScreening.screen(Data(head), options: headOptions) } catch {
-            close(fd)
+        do { screened = try InputScreening.screen(Data(screenedHead), options: headOptions) } catch {
+            closing()
             throw error
         }
-        guard screened.encodingOverride == nil, screened.data.count == head.count else {
-            close(fd)
+        guard screened.encodingOverride == nil, screened.data.count == screenedHead.count else {
+            closing()
             throw XMLErrors(XMLError(kind: .encoding, message: "only UTF-8 files can be streamed; save the file as UTF-8", file: file))
         }
         let screen = UnsafeMutablePointer<knot_stream_screen>.allocate(capacity: 1)
         knot_stream_screen_init(screen, fd, options.maxAttributesPerElement, options.maxNamespaceDeclarationsInScope,
                                 Self.maxDepth, Self.maxComments, Self.maxProcessingInstructions)
-        guard let created = xmlReaderForIO(knot_stream_read, nil, screen, nil, nil, safeParserOptions) else {
+        let replay = replayHead ? StreamReplay(screen: screen, head: head) : nil
+        let created: OpaquePointer? = if let replay {
+            xmlReaderForIO(replayThenRead, nil, Unmanaged.passUnretained(replay).toOpaque(), nil, nil, safeParserOptions)
+        } else {
+            xmlReaderForIO(knot_stream_read, nil, screen, nil, nil, safeParserOptions)
+        }
+        guard let created else {
             screen.deallocate()
-            close(fd)
+            closing()
             throw XMLErrors(XMLError(kind: .io, message: "out of memory creating a reader", file: file))
         }
         reader = created
         buffer = nil
-        fileDescriptor = fd
+        fileDescriptor = owned ? fd : -1
         self.screen = screen
+        self.replay = replay
         fileName = file
         collector = ErrorCollector(fileName: file, genericKind: schema == nil ? .notWellFormed : .unsupported)
         self.schema = schema
@@ -349,4 +394,32 @@ public final class XMLStreamReader {
         }
         state = .finished
     }
+}
+
+/// A streamed document's head, read before libxml2 started (from a pipe, which cannot be read
+/// twice), handed to it first; then the descriptor. Every byte passes the stream screen.
+private final class StreamReplay {
+    let screen: UnsafeMutablePointer<knot_stream_screen>
+    let head: [UInt8]
+    var offset = 0
+
+    init(screen: UnsafeMutablePointer<knot_stream_screen>, head: [UInt8]) {
+        self.screen = screen
+        self.head = head
+    }
+}
+
+/// libxml2's read callback for a `StreamReplay`.
+private func replayThenRead(_ context: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ length: Int32) -> Int32 {
+    guard let context, let buffer, length >= 0 else { return -1 }
+    let replay = Unmanaged<StreamReplay>.fromOpaque(context).takeUnretainedValue()
+    guard replay.offset < replay.head.count else { return knot_stream_read(replay.screen, buffer, length) }
+    if replay.screen.pointee.problem != 0 { return -1 }
+    let count = min(Int(length), replay.head.count - replay.offset)
+    replay.head.withUnsafeBytes { bytes in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + replay.offset, byteCount: count)
+    }
+    replay.offset += count
+    if knot_stream_screen_feed(replay.screen, UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count) != 0 { return -1 }
+    return Int32(count)
 }

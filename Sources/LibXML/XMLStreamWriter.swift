@@ -217,6 +217,9 @@ final class OutputSink {
     /// Why writing failed (errno text), once it has.
     private(set) var failure: String?
     private var closed = false
+    /// Handed every chunk once it is in the file (see `XMLByteWriter.copyingWrittenBytes`);
+    /// returns why it failed, or nil.
+    var copy: ((UnsafeRawBufferPointer) -> String?)?
 
     init(fileDescriptor: Int32?) {
         self.fileDescriptor = fileDescriptor
@@ -240,6 +243,10 @@ final class OutputSink {
                 return false
             }
             offset += written
+        }
+        if let copy, let reason = copy(bytes) {
+            failure = reason
+            return false
         }
         return true
     }

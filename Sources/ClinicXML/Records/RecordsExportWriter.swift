@@ -43,6 +43,13 @@ public final class RecordsExportWriter {
         set { encoder.changedRecords = newValue }
     }
 
+    /// Hands `copy` every chunk of the file once it is written, in order, on the writing thread
+    /// (the export hashes them and checks them as they are written); a reason returned fails
+    /// the write. Only for a file.
+    public func copyingWrittenBytes(to copy: @escaping (UnsafeRawBufferPointer) -> String?) {
+        xml.copyingWrittenBytes(to: copy)
+    }
+
     /// Writes to a new file at `path` (replacing one that exists), readable by its owner only (0600).
     public init(path: String) throws(ClinicXMLError) {
         do {

@@ -58,6 +58,16 @@ public final class RecordsImportReader {
         }
     }
 
+    /// As `init(contentsOfFile:)`, but reads a descriptor that need not be a file: the read end
+    /// of a pipe whose bytes another thread writes (the export's check of what it writes, as it
+    /// writes it). The descriptor stays the caller's (see `XMLStreamReader(streamingDescriptor:)`).
+    public convenience init(streamingDescriptor fd: Int32, fileName: String, options: ParseOptions = ParseOptions(),
+                            today: LocalDate = .today()) throws(ClinicXMLErrors) {
+        try self.init(fileName: fileName, options: options, today: today) { schema, options in
+            try XMLStreamReader(streamingDescriptor: fd, options: options, schema: schema)
+        }
+    }
+
     private init(fileName: String?, options: ParseOptions, today: LocalDate,
                  open: (XMLSchema?, ParseOptions) throws -> XMLStreamReader) throws(ClinicXMLErrors) {
         var options = options
