@@ -204,8 +204,12 @@ extension ClinicSession {
                 start += filed.count
                 if start < files.count {
                     // A clinic export found by its content: alone, as `importFile` does.
-                    outcomes.append(importAlone(files[start], options: options, forbidden: &forbidden))
+                    let alone = importAlone(files[start], options: options, forbidden: &forbidden)
+                    outcomes.append(alone)
                     start += 1
+                    // Its write failed (disk full): the import stops here, as `importFile` file by
+                    // file would; `importAll` reports the letters after it not filed.
+                    if alone?.status == .notFiled { return outcomes }
                 }
             } else {
                 for k in start..<files.count {

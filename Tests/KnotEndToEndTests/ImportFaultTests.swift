@@ -100,4 +100,47 @@ struct ImportFaultTests {
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         #expect(try SQLiteProbe.scalar(db, "SELECT count(*) FROM patient") == "4")
     }
+
+    @Test("a clinic export known only by its content, between letters of one batch, runs out of room: the import stops there, the letters after it not filed and not written")
+    func exportFoundByContentStopsTheBatch() throws {
+        // A clinic export large enough not to fit under the limit (its letters' histories).
+        let source = EndToEndClinic()
+        try source.setUp()
+        _ = try EndToEndClinic.writeReferrals(count: 14, into: source.home.file("letters"), seed: 1, padding: 2_500)
+        try #require(try source.knot(["import", source.home.file("letters")]).status == 0)
+        let exported = source.home.file("clinic-export.xml")
+        try #require(try source.knot(["export", "--output", exported]).status == 0)
+        let bytes = try String(contentsOfFile: exported, encoding: .utf8)
+        let declarationEnd = try #require(bytes.range(of: "?>\n"))
+
+        // Letter, export, letter in one folder (one batch). A comment longer than the 4 KB that
+        // `knot import` screens by name keeps the export's namespace out of sight until it is read.
+        let clinic = try clinicWithData()
+        let folder = clinic.home.file("mixed")
+        let before = try EndToEndClinic.writeReferrals(count: 1, into: clinic.home.file("a"), seed: 2)
+        let after = try EndToEndClinic.writeReferrals(count: 1, into: clinic.home.file("c"), seed: 3)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: before[0], toPath: folder + "/a-letter.xml")
+        try FileManager.default.copyItem(atPath: after[0], toPath: folder + "/c-letter.xml")
+        let hidden = String(bytes[..<declarationEnd.upperBound]) + "<!-- " + String(repeating: "x", count: 6_000) + " -->\n"
+            + String(bytes[declarationEnd.upperBound...])
+        try Data(hidden.utf8).write(to: URL(fileURLWithPath: folder + "/b-export.xml"))
+
+        let env = ["KNOT_DATABASE": clinic.db, "KNOT_PRACTITIONER": "amy"]
+        let r = try ConstrainedKnot.run(["import", "--untrusted", folder], home: clinic.home.path, environment: env,
+                                        fileSizeLimit: 1_024_000, shellIgnoresXFSZ: false)
+        #expect(r.status == 74, "exit \(r.status): \(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("CREATED  \(folder)/a-letter.xml"), "\(r.stdout)")
+        #expect(r.stdout.contains("NOT FILED \(folder)/b-export.xml"), "\(r.stdout)")
+        #expect(r.stdout.contains("NOT FILED \(folder)/c-letter.xml"), "the letter after the export: \(r.stdout)")
+        #expect(r.stdout.contains("3 file(s): 1 created") && r.stdout.contains("2 not filed"), "\(r.stdout)")
+        // The letter reported not filed is not in the clinic: the one before the export is.
+        #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "2")
+        #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient WHERE family_name = 'Family\(EndToEndClinic.letters(30_000))'") == "0")
+
+        // With room again, the same import files what it did not.
+        let again = try KnotProcess.run(["import", "--untrusted", folder], home: clinic.home.path, environment: env)
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient WHERE family_name = 'Family\(EndToEndClinic.letters(30_000))'") == "1")
+    }
 }
