@@ -179,7 +179,12 @@ public final class ClinicDatabase: Sendable {
         let shm = path + "-shm"
         var info = stat()
         guard stat(shm, &info) == 0, access(shm, W_OK) != 0 else { return }
-        if info.st_uid == geteuid(), chmod(shm, 0o600) == 0, access(shm, W_OK) == 0 { return }
+        // Gone since `stat`: the last connection of another Knot closed and SQLite removed it.
+        if errno == ENOENT { return }
+        if info.st_uid == geteuid() {
+            if chmod(shm, 0o600) == 0, access(shm, W_OK) == 0 { return }
+            if errno == ENOENT { return }
+        }
         throw StoreError.cannotOpen(path: path, reason: "the shared-memory file \(shm) is not writable by this user (mode \(String(info.st_mode & 0o777, radix: 8))); with no Knot running, remove it or run: chmod 600 \(shm)")
     }
 
