@@ -34,7 +34,9 @@ public enum LetterDigest {
     /// A SHA-256 taken of bytes as they go by (an export's, as it is written), then as hex.
     public struct Running {
         private var hasher = SHA256()
+        /// A digest of nothing yet.
         public init() {}
+        /// Adds `bytes`, in the order they were written.
         public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
         /// The 64 lower-case hex digits of what was given so far.
         public func hex() -> String { LetterDigest.hex(hasher.finalize()) }
