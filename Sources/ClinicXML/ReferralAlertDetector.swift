@@ -88,18 +88,6 @@ public enum ReferralAlertDetector {
             }
             return false
         }
-
-        /// `matches(words:)` as it was first written (every term tried at every position): the
-        /// reference the tests hold the look-up above to.
-        func matchesTryingEveryTerm(words: [String]) -> Bool {
-            guard !words.isEmpty else { return false }
-            return terms.contains { term in
-                guard term.count <= words.count else { return false }
-                return (0...(words.count - term.count)).contains { start in
-                    words[start..<(start + term.count)].elementsEqual(term)
-                }
-            }
-        }
     }
 
     static let medicationGroups: [Group] = [

@@ -50,17 +50,7 @@ enum TreeConversion {
             }
             child = current.pointee.next
         }
-        let (namespace, prefix) = namespaces.strings(node.pointee.ns)
-        return XMLElement(
-            name: name,
-            namespace: namespace,
-            prefix: prefix,
-            attributes: attributes(of: node),
-            namespaceDeclarations: namespaceDeclarations(of: node),
-            children: children,
-            line: line(of: node),
-            path: path
-        )
+        return shallowElement(node, path: path, children: children, name: name, namespace: namespaces.strings(node.pointee.ns))
     }
 
     /// The "[n]" numbering of one element's child elements: a name gets it when several
@@ -129,11 +119,14 @@ enum TreeConversion {
     }
 
     /// The element `node` with the given children (its own children are not read).
-    static func shallowElement(_ node: xmlNodePtr, path: String, children: [XMLNode] = []) -> XMLElement {
-        XMLElement(
-            name: swiftString(node.pointee.name) ?? "",
-            namespace: swiftString(node.pointee.ns?.pointee.href),
-            prefix: swiftString(node.pointee.ns?.pointee.prefix),
+    /// `name` and `namespace`, when given, are the node's own, already read (`element`).
+    static func shallowElement(_ node: xmlNodePtr, path: String, children: [XMLNode] = [], name: String? = nil,
+                               namespace: (href: String?, prefix: String?)? = nil) -> XMLElement {
+        let namespace = namespace ?? (swiftString(node.pointee.ns?.pointee.href), swiftString(node.pointee.ns?.pointee.prefix))
+        return XMLElement(
+            name: name ?? swiftString(node.pointee.name) ?? "",
+            namespace: namespace.href,
+            prefix: namespace.prefix,
             attributes: attributes(of: node),
             namespaceDeclarations: namespaceDeclarations(of: node),
             children: children,

@@ -260,3 +260,17 @@ struct ReaderShortcutEquivalenceTests {
         #expect(inner.elements[1].elements.map { "\($0.prefix ?? "-") \($0.namespace ?? "none")" } == ["p urn:q"])
     }
 }
+
+extension ReferralAlertDetector.Group {
+    /// `matches(words:)` as it was first written (every term tried at every position): the
+    /// reference the tests hold the first-word look-up to.
+    func matchesTryingEveryTerm(words: [String]) -> Bool {
+        guard !words.isEmpty else { return false }
+        return terms.contains { term in
+            guard term.count <= words.count else { return false }
+            return (0...(words.count - term.count)).contains { start in
+                words[start..<(start + term.count)].elementsEqual(term)
+            }
+        }
+    }
+}
