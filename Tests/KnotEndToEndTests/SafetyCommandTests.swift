@@ -59,11 +59,11 @@ struct SafetyCommandTests {
         #expect(ack.contains("--ack: 'epilepsy' acknowledges a precaution not answered present"), "\(ack)")
     }
 
-    @Test("consent without --risks is refused: the risks explained are listed, never implied")
+    @Test("consent without --risks is refused (exit 64 with the usage, a statement left out): the risks explained are listed, never implied")
     func consentNeedsRisks() throws {
         try adultWithVisit()
-        let said = try refused("consent", "record", "K1")
-        #expect(said.contains("--risks: is required"), "\(said)")
+        let said = try refused("consent", "record", "K1", code: 64)
+        #expect(said.contains("--risks is required") && said.contains("Usage: knot consent record"), "\(said)")
         let few = try refused("consent", "record", "K1", "--risks", "bruising")
         #expect(few.contains("must include bruising, soreness and fainting"), "\(few)")
     }
@@ -92,8 +92,8 @@ struct SafetyCommandTests {
         try ok("visit", "new", "K2", "--complaint", "Calf pain")
         let said = try refused("consent", "record", "K2", "--risks", "bruising,soreness,fainting")
         #expect(said.contains("the patient is 17 (under 18)") && said.contains("--guardian-name"), "\(said)")
-        let half = try refused("consent", "record", "K2", "--risks", "bruising,soreness,fainting", "--guardian-name", "Kim Young")
-        #expect(half.contains("--guardian-relationship"), "\(half)")
+        let half = try refused("consent", "record", "K2", "--risks", "bruising,soreness,fainting", "--guardian-name", "Kim Young", code: 64)
+        #expect(half.contains("--guardian-relationship is required with --guardian-name"), "\(half)")
         let r = try ok("consent", "record", "K2", "--risks", "bruising,soreness,fainting",
                        "--guardian-name", "Kim Young", "--guardian-relationship", "mother")
         #expect(r.stdout.contains("guardian: Kim Young (mother)"))

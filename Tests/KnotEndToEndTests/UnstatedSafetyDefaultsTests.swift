@@ -23,11 +23,11 @@ struct UnstatedSafetyDefaultsTests {
         #expect(KnotProcess.fingerprint(clinic.db) == before, "\(args) changed the database", sourceLocation: sourceLocation)
     }
 
-    @Test("screen record without --valid-days is refused naming it (exit 1, nothing written); stated, the screen stands that long")
+    @Test("screen record without --valid-days is refused naming it (exit 64 with the usage, as any statement left out; nothing written); stated, the screen stands that long")
     func screenDaysStated() throws {
         _ = try clinic.draftVisit()
-        try expectRefused(["screen", "record", "K1", "--none-present"], status: 1,
-                          naming: ["--valid-days", "is required: the days the screen stands, 1-365"])
+        try expectRefused(["screen", "record", "K1", "--none-present"], status: 64,
+                          naming: ["--valid-days is required: the days the screen stands, 1-365", "Usage: knot screen record"])
         let s = try json(clinic.knot(["screen", "record", "K1", "--none-present", "--valid-days", "30", "--json"]))
         // Recorded now: it stands until 30 days from today (a day either way across midnight in the clinic's zone).
         let untilText = try #require(s["validUntil"] as? String, "\(s)")

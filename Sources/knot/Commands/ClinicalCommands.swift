@@ -333,19 +333,24 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: "When consent was given, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            guard let risks else {
-                throw ValidationErrors([.init(field: "--risks", value: "",
-                                              rule: "is required: name each risk explained (\(Consent.Risk.allCases.map(\.rawValue).joined(separator: ",")))")])
+        /// A statement left out is a command typed short (exit 64, with the usage), as `finding add`
+        /// and `needle add` report theirs: the risks explained, and a guardian's name with their relationship.
+        func validate() throws {
+            if risks == nil {
+                throw UsageError("--risks is required: name each risk explained (\(Consent.Risk.allCases.map(\.rawValue).joined(separator: ",")))")
             }
-            let riskSet = Set(risks.values)
-            let guardian: Consent.Guardian?
             switch (guardianName, guardianRelationship) {
-            case let (name?, relationship?): guardian = Consent.Guardian(name: name, relationship: relationship)
-            case (nil, nil): guardian = nil
-            case (nil, _?): throw ValidationErrors([.init(field: "--guardian-name", value: "", rule: "is required with --guardian-relationship")])
-            case (_?, nil): throw ValidationErrors([.init(field: "--guardian-relationship", value: "", rule: "is required with --guardian-name")])
+            case (nil, _?): throw UsageError("--guardian-name is required with --guardian-relationship")
+            case (_?, nil): throw UsageError("--guardian-relationship is required with --guardian-name")
+            default: break
             }
+        }
+
+        func run() throws {
+            guard let risks else { throw UsageError("--risks is required") }  // validate() said so first
+            let riskSet = Set(risks.values)
+            var guardian: Consent.Guardian?
+            if let guardianName, let guardianRelationship { guardian = Consent.Guardian(name: guardianName, relationship: guardianRelationship) }
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let when = try at?.date() ?? Date()
             let c = try session.recordConsent(patientKey: patient) { pid, prid in
@@ -387,17 +392,22 @@ struct ScreenCommand: ParsableCommand {
         @Option(help: "When the screen was done, if earlier (YYYY-MM-DDTHH:MM or YYYY-MM-DD): a late entry.", transform: DateTimeArgument.init) var at: DateTimeArgument?
         @OptionGroup var output: OutputOptions
 
+        /// The days the screen stands are a statement: left out, the command is typed short (exit 64,
+        /// with the usage), as a trigger point's unstated signs are. (It was 90 days unless told: a
+        /// period of validity nobody stated.)
+        func validate() throws {
+            if validDays == nil {
+                throw UsageError("--valid-days is required: the days the screen stands, 1-365 (stated, never assumed)")
+            }
+        }
+
         func run() throws {
             let presentSet = Set(EnumList.joined(present))
             let absentSet = Set(EnumList.joined(absent))
             if nonePresent, !absentSet.isEmpty {
                 throw ValidationErrors([.init(field: "--none-present", value: "", rule: "already answers every precaution absent: drop --absent")])
             }
-            guard let validDays else {
-                // It was 90 days unless told: a period of validity nobody stated.
-                throw ValidationErrors([.init(field: "--valid-days", value: "",
-                                              rule: "is required: the days the screen stands, 1-365 (stated, never assumed)")])
-            }
+            guard let validDays else { throw UsageError("--valid-days is required") }  // validate() said so first
             let acks = Dictionary(ack.map { ($0.precaution, $0.reason) }) { _, last in last }
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let when = try at?.date() ?? Date()
