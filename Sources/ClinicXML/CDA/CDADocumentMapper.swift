@@ -11,7 +11,7 @@ import LibXML
 /// narrative lines) go through `ReferralAlertDetector`; all are proposed.
 enum CDADocumentMapper {
     /// `warnings`: what reading has said already (parts left out), listed first.
-    static func incomingReferral(_ root: XMLElement, original: Data, file: String?, today: LocalDate,
+    static func incomingReferral(_ root: XMLElementCursor, original: Data, file: String?, today: LocalDate,
                                  warnings initial: [String] = []) throws(ClinicXMLErrors) -> IncomingReferral {
         var warnings = initial
         guard let patientRole = CDARules.patientRole(in: root) else {

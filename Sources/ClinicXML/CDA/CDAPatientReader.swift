@@ -17,7 +17,7 @@ enum CDAPatientReader {
     }()
 
     /// The patient described by `patientRole` in `document`.
-    static func patient(patientRole: XMLElement, document: XMLElement, warnings: inout [String]) -> Patient {
+    static func patient(patientRole: XMLElementCursor, document: XMLElementCursor, warnings: inout [String]) -> Patient {
         let patient = patientRole.cdaChild("patient")
         let names = patient?.cdaChildren("name") ?? []
         let name = CDAPersonName.best(in: names)
@@ -59,7 +59,7 @@ enum CDAPatientReader {
     // MARK: - Identifiers
 
     /// Every identifier of the patient, de-duplicated, in document order.
-    static func identifiers(patientRole: XMLElement, document: XMLElement, warnings: inout [String]) -> [PatientIdentifier] {
+    static func identifiers(patientRole: XMLElementCursor, document: XMLElementCursor, warnings: inout [String]) -> [PatientIdentifier] {
         let patient = patientRole.cdaChild("patient")
         var ids = patientRole.cdaChildren("id") + (patient?.cdaChildren("id") ?? [])
         for entity in patient?.cdaExtensionChildren("asEntityIdentifier") ?? [] {
@@ -90,7 +90,7 @@ enum CDAPatientReader {
     /// DVA: an authority name mentioning DVA or Veterans (no OID is relied on).
     /// Anything else with an extension: system = its root (OID/UUID). A root alone is an
     /// identifier by itself: kept as `urn:oid:` or `urn:uuid:` in system `urn:ietf:rfc:3986`.
-    static func identifier(_ id: XMLElement, warnings: inout [String]) -> PatientIdentifier? {
+    static func identifier(_ id: XMLElementCursor, warnings: inout [String]) -> PatientIdentifier? {
         guard !id.cdaIsNull else { return nil }
         let root = id.cdaValue("root")
         let extensionValue = id.cdaValue("extension")
@@ -120,7 +120,7 @@ enum CDAPatientReader {
 
     // MARK: - Sex, contact, address
 
-    static func sex(_ element: XMLElement?, warnings: inout [String]) -> Sex {
+    static func sex(_ element: XMLElementCursor?, warnings: inout [String]) -> Sex {
         guard let element, !element.cdaIsNull, let code = element.cdaValue("code") else { return .notStated }
         if let raw = CDACodes.administrativeGender[code.uppercased()], let sex = Sex(rawValue: raw) { return sex }
         let shown = element.cdaValue("displayName").map { "\(code) (\($0))" } ?? code
@@ -129,9 +129,9 @@ enum CDAPatientReader {
     }
 
     /// The first usable phone: mobile, then home, then any other (fax numbers excluded).
-    static func phone(in telecoms: [XMLElement]) -> String? {
+    static func phone(in telecoms: [XMLElementCursor]) -> String? {
         let phones = telecoms.filter { !$0.cdaIsNull && ($0.cdaValue("value")?.lowercased().hasPrefix("tel:") ?? false) }
-        let rank: (XMLElement) -> Int = { telecom in
+        let rank: (XMLElementCursor) -> Int = { telecom in
             let uses = Set((telecom.attribute("use") ?? "").split(separator: " ").map(String.init))
             if uses.contains("MC") { return 0 }
             if !uses.isDisjoint(with: ["HP", "H"]) { return 1 }
@@ -151,7 +151,7 @@ enum CDAPatientReader {
         return cleaned
     }
 
-    static func email(in telecoms: [XMLElement]) -> String? {
+    static func email(in telecoms: [XMLElementCursor]) -> String? {
         for telecom in telecoms where !telecom.cdaIsNull {
             guard let value = telecom.cdaValue("value"), value.lowercased().hasPrefix("mailto:") else { continue }
             if let address = String(value.dropFirst("mailto:".count)).cdaTrimmed { return address }
@@ -160,7 +160,7 @@ enum CDAPatientReader {
     }
 
     /// The home address (else the first) on one line: "street, city state postcode, country".
-    static func address(in addresses: [XMLElement]) -> String? {
+    static func address(in addresses: [XMLElementCursor]) -> String? {
         let usable = addresses.filter { !$0.cdaIsNull }
         let home = usable.first { !Set(($0.attribute("use") ?? "").split(separator: " ").map(String.init)).isDisjoint(with: ["H", "HP"]) }
         guard let addr = home ?? usable.first else { return nil }
@@ -168,7 +168,7 @@ enum CDAPatientReader {
     }
 
     /// An HL7 `AD` on one line; parts Knot does not place (additionalLocator...) are left out.
-    static func formatAddress(_ addr: XMLElement) -> String? {
+    static func formatAddress(_ addr: XMLElementCursor) -> String? {
         let parts = addr.elements.filter { $0.namespace == CDACodes.hl7Namespace }
         let texts: (String) -> [String] = { name in parts.filter { $0.name == name }.compactMap(\.cdaText) }
         var lines = texts("streetAddressLine")

@@ -11,10 +11,10 @@ import LibXML
 enum CDARules {
     /// Text directly inside `ClinicalDocument`, refused before the schema runs so the message can
     /// quote the text and give its own line (libxml2 reports the root's line).
-    static func strayText(in root: XMLElement, file: String?) -> ClinicXMLError? {
+    static func strayText(in root: XMLElementCursor, file: String?) -> ClinicXMLError? {
         for (index, node) in root.children.enumerated() {
             guard case .text(let text) = node, let shown = text.cdaCollapsed else { continue }
-            let next = root.children[(index + 1)...].lazy.compactMap { node -> XMLElement? in
+            let next = root.children[(index + 1)...].lazy.compactMap { node -> XMLElementCursor? in
                 if case .element(let element) = node { return element }
                 return nil
             }.first
@@ -32,13 +32,13 @@ enum CDARules {
     }
 
     /// The patientRole Knot reads: the first recordTarget's (a later one only if the first has none).
-    static func patientRole(in root: XMLElement) -> XMLElement? {
+    static func patientRole(in root: XMLElementCursor) -> XMLElementCursor? {
         root.cdaChildren("recordTarget").lazy.compactMap { $0.cdaChild("patientRole") }
             .first { $0.cdaChild("patient") != nil }
     }
 
     /// Every rule the letter breaks (empty when it can be filed).
-    static func check(_ root: XMLElement, file: String?) -> [ClinicXMLError] {
+    static func check(_ root: XMLElementCursor, file: String?) -> [ClinicXMLError] {
         var broken: [ClinicXMLError] = []
         let targets = root.cdaChildren("recordTarget")
         if targets.isEmpty {
