@@ -165,20 +165,26 @@ private struct LetterMapping {
                                 + error.errors.map(\.rule).joined(separator: "; "))
             }
         }
-        for (field, name) in [("phone", "phone"), ("email", "email")] {
-            guard let value = nonEmpty(element?.firstChild(named: name)) else { continue }
-            var candidate = patient
-            if field == "phone" { candidate.phone = value } else { candidate.email = value }
-            let problems = violations(of: candidate).filter { $0.field == field }
+        // One validation decides both: the model's rules on a phone or an email look at that
+        // field alone, so the patient with both set shows each one's problems, and the rest.
+        let phone = nonEmpty(element?.firstChild(named: "phone"))
+        let email = nonEmpty(element?.firstChild(named: "email"))
+        var candidate = patient
+        candidate.phone = phone
+        candidate.email = email
+        let found = violations(of: candidate)
+        for (field, value) in [("phone", phone), ("email", email)] {
+            guard let value else { continue }
+            let problems = found.filter { $0.field == field }
             if problems.isEmpty {
-                patient = candidate
+                if field == "phone" { patient.phone = value } else { patient.email = value }
             } else {
                 warnings.append("the patient's \(field) '\(value)' was left out: " + problems.map(\.rule).joined(separator: "; "))
             }
         }
 
         // What remains must hold: names and a believable date of birth.
-        for violation in violations(of: patient) where violation.field != "recordNumber" {
+        for violation in found where !["recordNumber", "phone", "email"].contains(violation.field) {
             let at = violation.field == "dateOfBirth" ? dobElement : element
             refusals.append(.rule(.clinicalValue, "patient \(violation.description)", at: at, file: file))
         }

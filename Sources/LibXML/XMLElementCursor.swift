@@ -125,6 +125,42 @@ public struct XMLElementCursor {
         return nil
     }
 
+    /// Every descendant (not this element) with this local name and namespace (nil: no
+    /// namespace), in document order; the others are passed over without being read.
+    public func descendants(named name: String, namespace: String?) -> [XMLElementCursor] {
+        var found: [XMLElementCursor] = []
+        collectDescendants(of: node, named: name, namespace: namespace, into: &found)
+        return found
+    }
+
+    private func collectDescendants(of element: xmlNodePtr, named name: String, namespace: String?, into found: inout [XMLElementCursor]) {
+        var child = element.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE, !scope.skips(current) {
+                if matches(current.pointee.name, name), namespaceMatches(current.pointee.ns, namespace) {
+                    found.append(XMLElementCursor(node: current, scope: scope))
+                }
+                collectDescendants(of: current, named: name, namespace: namespace, into: &found)
+            }
+            child = current.pointee.next
+        }
+    }
+
+    /// The first element of this subtree (this element first, then its descendants in document
+    /// order) whose unprefixed attribute `attribute` has exactly this value.
+    public func firstElement(withAttribute attribute: String, equalTo value: String) -> XMLElementCursor? {
+        if self.attribute(attribute) == value { return self }
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE, !scope.skips(current),
+               let found = XMLElementCursor(node: current, scope: scope).firstElement(withAttribute: attribute, equalTo: value) {
+                return found
+            }
+            child = current.pointee.next
+        }
+        return nil
+    }
+
     /// Children in document order, as `XMLElement.children` lists them.
     public var children: [Child] {
         var result: [Child] = []

@@ -32,17 +32,7 @@ extension XMLElementCursor {
 
     /// Every descendant (not this element) with this local name and namespace, in document order.
     func cdaDescendants(_ name: String, namespace: String? = CDACodes.hl7Namespace) -> [XMLElementCursor] {
-        var found: [XMLElementCursor] = []
-        collectDescendants(name, namespace: namespace, into: &found)
-        return found
-    }
-
-    /// Depth-first, in document order, without copying child lists (libxml2 caps the depth at 256).
-    private func collectDescendants(_ name: String, namespace: String?, into found: inout [XMLElementCursor]) {
-        for case .element(let child) in children {
-            if child.name == name && child.namespace == namespace { found.append(child) }
-            child.collectDescendants(name, namespace: namespace, into: &found)
-        }
+        descendants(named: name, namespace: namespace)
     }
 
     /// Whether the sender said "no value" (any nullFlavor).
@@ -68,11 +58,7 @@ extension XMLElementCursor {
 
     /// The element with this `ID` attribute in this subtree (narrative `<content ID="med1">`).
     func cdaElement(withID id: String) -> XMLElementCursor? {
-        if attribute("ID") == id { return self }
-        for case .element(let child) in children {
-            if let found = child.cdaElement(withID: id) { return found }
-        }
-        return nil
+        firstElement(withAttribute: "ID", equalTo: id)
     }
 }
 
