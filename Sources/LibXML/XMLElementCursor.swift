@@ -164,26 +164,33 @@ public struct XMLElementCursor {
     /// Children in document order, as `XMLElement.children` lists them.
     public var children: [Child] {
         var result: [Child] = []
+        forEachChild { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with each child in document order, as `children` lists them, without
+    /// building the list.
+    public func forEachChild(_ body: (Child) throws -> Void) rethrows {
         var textRun: String?
-        func endRun() {
-            if let text = textRun { result.append(.text(text)) }
-            textRun = nil
-        }
         var child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                endRun()
-                if !scope.skips(current) { result.append(.element(XMLElementCursor(node: current, scope: scope))) }
+                if let text = textRun { try body(.text(text)) }
+                textRun = nil
+                // A skipped element still ends a run of text, as when it was there and then left out.
+                if !scope.skips(current) { try body(.element(XMLElementCursor(node: current, scope: scope))) }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 let text = swiftString(current.pointee.content) ?? ""
                 textRun = textRun.map { $0 + text } ?? text
             case XML_COMMENT_NODE:
-                endRun()
-                result.append(.comment(swiftString(current.pointee.content) ?? ""))
+                if let text = textRun { try body(.text(text)) }
+                textRun = nil
+                try body(.comment(swiftString(current.pointee.content) ?? ""))
             case XML_PI_NODE:
-                endRun()
-                result.append(.processingInstruction(
+                if let text = textRun { try body(.text(text)) }
+                textRun = nil
+                try body(.processingInstruction(
                     target: swiftString(current.pointee.name) ?? "",
                     data: swiftString(current.pointee.content) ?? ""))
             default:
@@ -191,8 +198,7 @@ public struct XMLElementCursor {
             }
             child = current.pointee.next
         }
-        endRun()
-        return result
+        if let text = textRun { try body(.text(text)) }
     }
 
     /// All descendant text (and CDATA) concatenated in document order; comments excluded.

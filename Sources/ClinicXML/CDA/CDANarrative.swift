@@ -16,7 +16,7 @@ enum CDANarrative {
     static func text<Element: NarrativeElement>(of element: Element?, byteShortcuts: Bool = true) -> String {
         guard let element else { return "" }
         var builder = Builder<Element>(byteShortcuts: byteShortcuts)
-        builder.walk(element.narrativeChildren, indent: "")
+        builder.walkChildren(of: element, indent: "")
         builder.flush()
         return builder.lines.joined(separator: "\n")
     }
@@ -69,8 +69,8 @@ enum CDANarrative {
             }
         }
 
-        mutating func walk(_ nodes: [NarrativeChild<Element>], indent: String) {
-            for node in nodes {
+        mutating func walkChildren(of parent: Element, indent: String) {
+            parent.forEachNarrativeChild { node in
                 switch node {
                 case .text(let text):
                     appendText(text)
@@ -90,19 +90,19 @@ enum CDANarrative {
             case "paragraph", "caption":
                 flush()
                 if pendingPrefix.isEmpty { pendingPrefix = indent }
-                walk(element.narrativeChildren, indent: indent)
+                walkChildren(of: element, indent: indent)
                 flush()
             case "list":
                 flush()
                 let ordered = element.attribute("listType", namespace: nil) == "ordered"
                 var number = 0
-                for child in element.narrativeChildren {
+                element.forEachNarrativeChild { child in
                     switch child {
                     case .element(let item) where item.name == "item":
                         number += 1
                         flush()
                         pendingPrefix = indent + (ordered ? "\(number). " : "- ")
-                        walk(item.narrativeChildren, indent: indent + "  ")
+                        walkChildren(of: item, indent: indent + "  ")
                         flush()
                         pendingPrefix = ""
                     case .element(let other):
@@ -130,7 +130,7 @@ enum CDANarrative {
                 break
             default:
                 // content, linkHtml, sub, sup, footnote, footnoteRef, and anything unexpected.
-                walk(element.narrativeChildren, indent: indent)
+                walkChildren(of: element, indent: indent)
             }
         }
 
@@ -149,8 +149,8 @@ protocol NarrativeElement {
     var name: String { get }
     func attribute(_ name: String, namespace: String?) -> String?
     var elements: [Self] { get }
-    /// The children as `XMLElement.children` lists them (adjacent text merged).
-    var narrativeChildren: [NarrativeChild<Self>] { get }
+    /// Calls `body` with each child, as `XMLElement.children` lists them (adjacent text merged).
+    func forEachNarrativeChild(_ body: (NarrativeChild<Self>) -> Void)
 }
 
 /// One child of a narrative element: comments and processing instructions are `other`.
@@ -161,24 +161,24 @@ enum NarrativeChild<Element> {
 }
 
 extension XMLElement: NarrativeElement {
-    var narrativeChildren: [NarrativeChild<XMLElement>] {
-        children.map { node in
+    func forEachNarrativeChild(_ body: (NarrativeChild<XMLElement>) -> Void) {
+        for node in children {
             switch node {
-            case .element(let element): .element(element)
-            case .text(let text): .text(text)
-            case .comment, .processingInstruction: .other
+            case .element(let element): body(.element(element))
+            case .text(let text): body(.text(text))
+            case .comment, .processingInstruction: body(.other)
             }
         }
     }
 }
 
 extension XMLElementCursor: NarrativeElement {
-    var narrativeChildren: [NarrativeChild<XMLElementCursor>] {
-        children.map { node in
+    func forEachNarrativeChild(_ body: (NarrativeChild<XMLElementCursor>) -> Void) {
+        forEachChild { node in
             switch node {
-            case .element(let element): .element(element)
-            case .text(let text): .text(text)
-            case .comment, .processingInstruction: .other
+            case .element(let element): body(.element(element))
+            case .text(let text): body(.text(text))
+            case .comment, .processingInstruction: body(.other)
             }
         }
     }

@@ -16,8 +16,17 @@ enum CDAPatientReader {
         do { return try LocalDate(year: 1800, month: 1, day: 1) } catch { preconditionFailure("1800-01-01 is a date") }
     }()
 
-    /// The patient described by `patientRole` in `document`.
-    static func patient(patientRole: XMLElementCursor, document: XMLElementCursor, warnings: inout [String]) -> Patient {
+    /// The patient's identifiers as `identifiers(patientRole:document:warnings:)` read them,
+    /// with the warnings it gave.
+    struct Identifiers {
+        var identifiers: [PatientIdentifier]
+        var warnings: [String]
+    }
+
+    /// The patient described by `patientRole` in `document`; `known`: its identifiers, when
+    /// already read (`CDARules.check`).
+    static func patient(patientRole: XMLElementCursor, document: XMLElementCursor, known: Identifiers? = nil,
+                        warnings: inout [String]) -> Patient {
         let patient = patientRole.cdaChild("patient")
         let names = patient?.cdaChildren("name") ?? []
         let name = CDAPersonName.best(in: names)
@@ -42,17 +51,26 @@ enum CDAPatientReader {
             warnings.append("The letter gives no birth date for the patient; set it before filing")
         }
 
+        // In this order, for the warnings' order: sex, then identifiers.
+        let sex = sex(patient?.cdaChild("administrativeGenderCode"), warnings: &warnings)
+        let identifiers: [PatientIdentifier]
+        if let known {
+            identifiers = known.identifiers
+            warnings += known.warnings
+        } else {
+            identifiers = self.identifiers(patientRole: patientRole, document: document, warnings: &warnings)
+        }
         return Patient(
             recordNumber: "",
             givenNames: parts.given,
             familyName: parts.family,
             preferredName: preferred,
             dateOfBirth: dateOfBirth,
-            sex: sex(patient?.cdaChild("administrativeGenderCode"), warnings: &warnings),
+            sex: sex,
             phone: phone(in: patientRole.cdaChildren("telecom")),
             email: email(in: patientRole.cdaChildren("telecom")),
             address: address(in: patientRole.cdaChildren("addr")),
-            identifiers: identifiers(patientRole: patientRole, document: document, warnings: &warnings)
+            identifiers: identifiers
         )
     }
 

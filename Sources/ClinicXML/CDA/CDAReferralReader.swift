@@ -90,10 +90,12 @@ public enum CDAReferralReader {
         }
         // As if what was left out were absent (places, lines and paths as in the original).
         let read = leftOut.isEmpty ? root : document.rootCursor(excluding: leftOut)
-        let broken = CDARules.check(read, file: file)
+        var identifiers: CDAPatientReader.Identifiers?
+        let broken = CDARules.check(read, file: file, identifiers: &identifiers)
         if !broken.isEmpty { throw ClinicXMLErrors(broken) }
 
-        return try CDADocumentMapper.incomingReferral(read, original: data, file: file, today: today, warnings: ignored)
+        return try CDADocumentMapper.incomingReferral(read, original: data, file: file, today: today, warnings: ignored,
+                                                      identifiers: identifiers)
     }
 
     /// Validates against `schema`, turning each libxml2 issue into a refusal with the path of the

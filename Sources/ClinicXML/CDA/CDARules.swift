@@ -39,6 +39,13 @@ enum CDARules {
 
     /// Every rule the letter breaks (empty when it can be filed).
     static func check(_ root: XMLElementCursor, file: String?) -> [ClinicXMLError] {
+        var identifiers: CDAPatientReader.Identifiers?
+        return check(root, file: file, identifiers: &identifiers)
+    }
+
+    /// As above; `identifiers`: the patient's identifiers with the warnings reading them gave,
+    /// when the letter has a patient, for the mapper to use rather than read them again.
+    static func check(_ root: XMLElementCursor, file: String?, identifiers found: inout CDAPatientReader.Identifiers?) -> [ClinicXMLError] {
         var broken: [ClinicXMLError] = []
         let targets = root.cdaChildren("recordTarget")
         if targets.isEmpty {
@@ -49,8 +56,9 @@ enum CDARules {
                 broken.append(.rule(.ruleBroken, "the patient has no name: a referral needs the patient's given or family name (patient/name)", at: at, file: file))
             }
             let birth = patient.cdaChild("birthTime").flatMap { CDATime.date($0.cdaValue("value")) }
-            var ignored: [String] = []
-            let ids = CDAPatientReader.identifiers(patientRole: role, document: root, warnings: &ignored)
+            var said: [String] = []
+            let ids = CDAPatientReader.identifiers(patientRole: role, document: root, warnings: &said)
+            found = CDAPatientReader.Identifiers(identifiers: ids, warnings: said)
             if birth == nil && ids.isEmpty {
                 broken.append(.rule(.ruleBroken, "the patient has neither a birth date (patient/birthTime) nor an identifier (patientRole/id): Knot cannot tell who this is", at: patient, file: file))
             }
