@@ -19,10 +19,13 @@ public struct XMLElementCursor {
 
     /// One child of an element, as `XMLNode` has it: adjacent text and CDATA merged into one `.text`.
     public enum Child {
+        /// A child element, read in place too.
         case element(XMLElementCursor)
         /// Character data, CDATA sections included (as plain text).
         case text(String)
+        /// A comment's text.
         case comment(String)
+        /// A processing instruction (`<?target data?>`).
         case processingInstruction(target: String, data: String)
     }
 
@@ -247,15 +250,19 @@ public struct XMLElementCursor {
     private func matches(_ cString: UnsafePointer<xmlChar>?, _ string: String) -> Bool {
         guard let cString else { return false }
         var string = string
-        let same = string.withUTF8 { bytes in
+        // nil: the bytes differ and one side is not ASCII, so canonical equivalence decides.
+        let same: Bool? = string.withUTF8 { bytes in
             for index in 0..<bytes.count {
                 let byte = cString[index]
-                if byte == 0 || byte != bytes[index] { return false }
+                if byte == 0 || byte != bytes[index] {
+                    return bytes.allSatisfy({ $0 < 0x80 }) && isASCII(cString) ? false : nil
+                }
             }
-            return cString[bytes.count] == 0
+            if cString[bytes.count] == 0 { return true }
+            return bytes.allSatisfy({ $0 < 0x80 }) && isASCII(cString) ? false : nil
         }
         // Swift compares strings by canonical equivalence (a Kelvin sign equals "K"): so must we.
-        return same || (!isASCII(cString) && swiftString(cString) == string)
+        return same ?? (swiftString(cString) == string)
     }
 
     /// As `XMLElement` compares namespaces: a namespace without a URI counts as none.
