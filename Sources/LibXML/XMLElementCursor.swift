@@ -250,16 +250,18 @@ public struct XMLElementCursor {
     private func matches(_ cString: UnsafePointer<xmlChar>?, _ string: String) -> Bool {
         guard let cString else { return false }
         var string = string
-        // nil: the bytes differ and one side is not ASCII, so canonical equivalence decides.
+        // nil: the bytes differ first where one side is not ASCII, so canonical equivalence
+        // decides. Where both are ASCII (or one has ended), the two differ as Swift strings too:
+        // an ASCII character is a starter no decomposition or reordering can move or remove.
         let same: Bool? = string.withUTF8 { bytes in
             for index in 0..<bytes.count {
                 let byte = cString[index]
                 if byte == 0 || byte != bytes[index] {
-                    return bytes.allSatisfy({ $0 < 0x80 }) && isASCII(cString) ? false : nil
+                    return byte < 0x80 && bytes[index] < 0x80 ? false : nil
                 }
             }
-            if cString[bytes.count] == 0 { return true }
-            return bytes.allSatisfy({ $0 < 0x80 }) && isASCII(cString) ? false : nil
+            let rest = cString[bytes.count]
+            return rest == 0 ? true : (rest < 0x80 ? false : nil)
         }
         // Swift compares strings by canonical equivalence (a Kelvin sign equals "K"): so must we.
         return same ?? (swiftString(cString) == string)
