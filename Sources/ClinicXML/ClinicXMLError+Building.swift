@@ -21,6 +21,11 @@ extension ClinicXMLError {
     static func rule(_ kind: Kind = .ruleBroken, _ message: String, at element: XMLElement?, file: String?) -> ClinicXMLError {
         ClinicXMLError(kind: kind, file: file, line: element?.line ?? 0, path: element?.path, message: message)
     }
+
+    /// A rule broken at the element `cursor` reads (its line and path, as the copied element's).
+    static func rule(_ kind: Kind = .ruleBroken, _ message: String, at cursor: XMLElementCursor?, file: String?) -> ClinicXMLError {
+        ClinicXMLError(kind: kind, file: file, line: cursor?.line ?? 0, path: cursor?.path, message: message)
+    }
 }
 
 extension ClinicXMLErrors {

@@ -8,6 +8,24 @@ enum IncomingPatientCheck {
     /// - Parameter element: where in the letter a refusal points, for the field that failed.
     static func check(_ patient: inout Patient, file: String?, warnings: inout [String],
                       refusals: inout [ClinicXMLError], element: (_ field: String) -> XMLElement) {
+        checkPlaced(&patient, file: file, warnings: &warnings, refusals: &refusals) { field in
+            let at = element(field)
+            return (at.line, at.path)
+        }
+    }
+
+    /// As above, for a reader that reads the letter in place (`XMLElementCursor`).
+    static func check(_ patient: inout Patient, file: String?, warnings: inout [String],
+                      refusals: inout [ClinicXMLError], element: (_ field: String) -> XMLElementCursor) {
+        checkPlaced(&patient, file: file, warnings: &warnings, refusals: &refusals) { field in
+            let at = element(field)
+            return (at.line, at.path)
+        }
+    }
+
+    /// `place`: the line and path a refusal for that field points to.
+    private static func checkPlaced(_ patient: inout Patient, file: String?, warnings: inout [String],
+                                    refusals: inout [ClinicXMLError], place: (_ field: String) -> (line: Int, path: String)) {
         var probe = patient
         probe.recordNumber = "pending"
         do {
@@ -28,7 +46,9 @@ enum IncomingPatientCheck {
                     if field.hasPrefix("identifiers["), let index = Int(field.dropFirst("identifiers[".count).prefix { $0.isNumber }) {
                         dropped.insert(index)
                     } else {
-                        refusals.append(.rule(.clinicalValue, "patient \(violation.description)", at: element(field), file: file))
+                        let at = place(field)
+                        refusals.append(ClinicXMLError(kind: .clinicalValue, file: file, line: at.line, path: at.path,
+                                                       message: "patient \(violation.description)"))
                         continue
                     }
                 }

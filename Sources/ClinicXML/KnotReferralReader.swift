@@ -27,17 +27,19 @@ public enum KnotReferralReader {
         var options = options
         if let fileName { options.fileName = fileName }
         let file = options.fileName
-        let root: XMLElement
+        let root: XMLElementCursor
         do {
             let document = try XMLDocument(data: data, options: options)
             let format = ClinicSchemas.Format.referral
-            guard document.root.name == format.rootElement, document.root.namespace == format.namespace else {
+            // Read in place: no copy of the tree.
+            let cursor = document.rootCursor()
+            guard cursor.isNamed(format.rootElement, namespace: format.namespace) else {
                 throw ClinicXMLError.rule(.unknownFormat,
-                    "not a Knot referral letter: the root is '\(document.root.name)' in namespace '\(document.root.namespace ?? "none")' (expected 'referral' in \(format.namespace))",
-                    at: document.root, file: file)
+                    "not a Knot referral letter: the root is '\(cursor.name)' in namespace '\(cursor.namespace ?? "none")' (expected 'referral' in \(format.namespace))",
+                    at: cursor, file: file)
             }
             try document.validate(against: ClinicSchemas.schema(format))
-            root = document.root
+            root = cursor
         } catch {
             throw ClinicXMLErrors(converting: error, file: file)
         }
@@ -48,13 +50,13 @@ public enum KnotReferralReader {
 
 /// The mapping from a valid letter's tree to the model, collecting warnings and refusals.
 private struct LetterMapping {
-    let root: XMLElement
+    let root: XMLElementCursor
     let file: String?
     let today: LocalDate
     var warnings: [String] = []
     var refusals: [ClinicXMLError] = []
 
-    init(root: XMLElement, file: String?, today: LocalDate) {
+    init(root: XMLElementCursor, file: String?, today: LocalDate) {
         self.root = root
         self.file = file
         self.today = today
@@ -138,7 +140,7 @@ private struct LetterMapping {
         return IncomingReferral(patient: patient, referral: filed, proposedAlerts: alerts, warnings: warnings)
     }
 
-    private mutating func readPatient(_ element: XMLElement?) -> Patient {
+    private mutating func readPatient(_ element: XMLElementCursor?) -> Patient {
         let dobElement = element?.firstChild(named: "dateOfBirth")
         var patient = Patient(
             recordNumber: "",
@@ -163,20 +165,26 @@ private struct LetterMapping {
                                 + error.errors.map(\.rule).joined(separator: "; "))
             }
         }
-        for (field, name) in [("phone", "phone"), ("email", "email")] {
-            guard let value = nonEmpty(element?.firstChild(named: name)) else { continue }
-            var candidate = patient
-            if field == "phone" { candidate.phone = value } else { candidate.email = value }
-            let problems = violations(of: candidate).filter { $0.field == field }
+        // One validation decides both: the model's rules on a phone or an email look at that
+        // field alone, so the patient with both set shows each one's problems, and the rest.
+        let phone = nonEmpty(element?.firstChild(named: "phone"))
+        let email = nonEmpty(element?.firstChild(named: "email"))
+        var candidate = patient
+        candidate.phone = phone
+        candidate.email = email
+        let found = violations(of: candidate)
+        for (field, value) in [("phone", phone), ("email", email)] {
+            guard let value else { continue }
+            let problems = found.filter { $0.field == field }
             if problems.isEmpty {
-                patient = candidate
+                if field == "phone" { patient.phone = value } else { patient.email = value }
             } else {
                 warnings.append("the patient's \(field) '\(value)' was left out: " + problems.map(\.rule).joined(separator: "; "))
             }
         }
 
         // What remains must hold: names and a believable date of birth.
-        for violation in violations(of: patient) where violation.field != "recordNumber" {
+        for violation in found where !["recordNumber", "phone", "email"].contains(violation.field) {
             let at = violation.field == "dateOfBirth" ? dobElement : element
             refusals.append(.rule(.clinicalValue, "patient \(violation.description)", at: at, file: file))
         }
@@ -196,15 +204,15 @@ private struct LetterMapping {
         (root.firstChild(named: list)?.children(named: entry) ?? []).compactMap { text($0) }.filter { !$0.isEmpty }
     }
 
-    private func text(_ element: XMLElement?) -> String? {
+    private func text(_ element: XMLElementCursor?) -> String? {
         element.map { $0.textContent.trimmedWhitespaceAndNewlines }
     }
 
-    private func nonEmpty(_ element: XMLElement?) -> String? {
+    private func nonEmpty(_ element: XMLElementCursor?) -> String? {
         text(element).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    private mutating func localDate(_ element: XMLElement?) -> LocalDate? {
+    private mutating func localDate(_ element: XMLElementCursor?) -> LocalDate? {
         guard let element, let raw = text(element) else { return nil }
         do {
             return try LocalDate(parsing: raw, field: element.name)

@@ -173,7 +173,7 @@ enum TreeConversion {
         Int(xmlGetLineNo(node))
     }
 
-    private static func value(of attribute: xmlAttrPtr) -> String {
+    static func value(of attribute: xmlAttrPtr) -> String {
         guard let first = attribute.pointee.children else { return "" }
         if first.pointee.next == nil, first.pointee.type == XML_TEXT_NODE {
             return swiftString(first.pointee.content) ?? ""

@@ -26,12 +26,13 @@ extension XMLDocument {
         }
         for element in doomed {
             xmlUnlinkNode(element)
-            xmlFreeNode(element)
+            // A cursor may still point into it: then it is freed with the document.
+            if cursorsIssued { detachedNodes.append(element) } else { xmlFreeNode(element) }
         }
     }
 
     /// The child element at `position` among `parent`'s child elements, nil past the end.
-    private static func childElement(of parent: xmlNodePtr, at position: Int) -> xmlNodePtr? {
+    static func childElement(of parent: xmlNodePtr, at position: Int) -> xmlNodePtr? {
         var index = 0
         var node = parent.pointee.children
         while let current = node {

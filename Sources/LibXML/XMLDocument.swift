@@ -36,8 +36,39 @@ public final class XMLDocument {
         try self.init(data: XMLFileInput.read(path: path, options: options), options: options)
     }
 
+    /// Elements `removeElements(at:)` unlinked while a cursor might still point into them:
+    /// freed with the document, never before.
+    var detachedNodes: [xmlNodePtr] = []
+    /// Whether a cursor was handed out (see `detachedNodes`).
+    var cursorsIssued = false
+
     deinit {
+        for node in detachedNodes { xmlFreeNode(node) }
         xmlFreeDoc(document)
+    }
+
+    /// The root element, read in place (see `XMLElementCursor`): for a reader that visits the
+    /// document once, far cheaper than `root`.
+    public func rootCursor() -> XMLElementCursor {
+        rootCursor(excluding: [])
+    }
+
+    /// The root element, read in place, as if the elements at `places` (and everything in them)
+    /// were not there; positions, lines and paths stay those of the document as parsed (a later
+    /// sibling of a skipped element keeps its "[n]"). A place is what `removeElements(at:)`
+    /// takes; one that leads nowhere is ignored.
+    public func rootCursor(excluding places: some Collection<[Int]>) -> XMLElementCursor {
+        cursorsIssued = true
+        let root = xmlDocGetRootElement(document)!
+        var skipped = Set<xmlNodePtr>()
+        for place in places where !place.isEmpty {
+            var node: xmlNodePtr? = root
+            for position in place {
+                node = node.flatMap { Self.childElement(of: $0, at: position) }
+            }
+            if let node { skipped.insert(node) }
+        }
+        return XMLElementCursor(node: root, scope: CursorScope(document: self, skipped: skipped))
     }
 
     /// The root element and everything under it, copied out of libxml2 on first use.

@@ -10,7 +10,7 @@ import LibXML
 /// title; a code Knot does not expect is kept as `other` with a warning, never refused.
 /// A nonXMLBody (a PDF or plain text) is kept as a `ReferralAttachment` with its media type, and
 /// shown as a section that says what is attached.
-struct CDABody: Sendable {
+struct CDABody {
     var sections: [ReferralSection] = []
     var attachments: [ReferralAttachment] = []
     /// Australian Referral Detail: Referral DateTime (103.16620), as written.
@@ -18,13 +18,13 @@ struct CDABody: Sendable {
     /// The reason as a structured value (Referral Detail's 42349-1 entry).
     var structuredReason: String?
     /// Referral Validity Duration (103.16622), the `IVL_TS` value element.
-    var validityDuration: XMLElement?
+    var validityDuration: XMLElementCursor?
     /// The text of a text/plain nonXMLBody.
     var plainLetter: String?
 }
 
 enum CDABodyReader {
-    static func read(_ document: XMLElement, file: String?, warnings: inout [String]) throws(ClinicXMLError) -> CDABody {
+    static func read(_ document: XMLElementCursor, file: String?, warnings: inout [String]) throws(ClinicXMLError) -> CDABody {
         var body = CDABody()
         for component in document.cdaChildren("component") {
             if let structured = component.cdaChild("structuredBody") {
@@ -43,7 +43,7 @@ enum CDABodyReader {
 
     // MARK: - Sections
 
-    private static func read(_ section: XMLElement, parentKind: String?, into body: inout CDABody, warnings: inout [String]) {
+    private static func read(_ section: XMLElementCursor, parentKind: String?, into body: inout CDABody, warnings: inout [String]) {
         let codeElement = section.cdaChild("code")
         let code = codeElement?.cdaValue("code")
         let codeSystem = code == nil ? nil : codeElement?.cdaValue("codeSystem")
@@ -68,7 +68,7 @@ enum CDABodyReader {
     }
 
     /// The e-Referral Referral Detail entries: date, reason and validity duration.
-    private static func readReferralDetail(_ section: XMLElement, into body: inout CDABody) {
+    private static func readReferralDetail(_ section: XMLElementCursor, into body: inout CDABody) {
         for entry in section.cdaChildren("entry") {
             for observation in entry.cdaChildren("observation") {
                 guard let code = observation.cdaChild("code")?.cdaValue("code"),
@@ -90,7 +90,7 @@ enum CDABodyReader {
 
     // MARK: - nonXMLBody
 
-    private static func readNonXML(_ nonXML: XMLElement, into body: inout CDABody, file: String?, warnings: inout [String]) throws(ClinicXMLError) {
+    private static func readNonXML(_ nonXML: XMLElementCursor, into body: inout CDABody, file: String?, warnings: inout [String]) throws(ClinicXMLError) {
         guard let text = nonXML.cdaChild("text"), !text.cdaIsNull else {
             warnings.append("The letter's nonXMLBody carries no content (line \(nonXML.line))")
             return

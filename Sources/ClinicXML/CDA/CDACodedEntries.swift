@@ -16,7 +16,7 @@ enum CDACodedEntries {
     private static let structuralCodes: Set<String> = ["CONC", "ASSERTION", "55607006", "75326-9", "282291009", "102.15517"]
 
     /// The entries of `section`, with warnings for codes in systems Knot does not know.
-    static func read(_ section: XMLElement, kind: String, title: String, warnings: inout [String]) -> [ReferralSection.CodedEntry] {
+    static func read(_ section: XMLElementCursor, kind: String, title: String, warnings: inout [String]) -> [ReferralSection.CodedEntry] {
         let narrative = section.cdaChild("text")
         var result: [ReferralSection.CodedEntry] = []
         for entry in section.cdaChildren("entry") where !isNegated(entry) {
@@ -33,14 +33,14 @@ enum CDACodedEntries {
 
     /// Whether the entry states an absence ("no known allergies": `negationInd="true"`), which
     /// must never read as a finding; the narrative still says it.
-    private static func isNegated(_ entry: XMLElement) -> Bool {
+    private static func isNegated(_ entry: XMLElementCursor) -> Bool {
         ([entry] + entry.cdaDescendants("observation") + entry.cdaDescendants("act") + entry.cdaDescendants("entryRelationship"))
             .contains { $0.attribute("negationInd") == "true" }
     }
 
     /// The coded element that says what `entry` is about, with the text of an observation's
     /// uncoded value when that is what the entry carries (a reason as ST, a duration as IVL_TS).
-    private static func subject(of entry: XMLElement, kind: String) -> (XMLElement, String?)? {
+    private static func subject(of entry: XMLElementCursor, kind: String) -> (XMLElementCursor, String?)? {
         let materials = entry.cdaDescendants("manufacturedMaterial").compactMap { $0.cdaChild("code") }
         let substances = entry.cdaDescendants("playingEntity").compactMap { $0.cdaChild("code") }
         let values = entry.cdaDescendants("value").filter { value in
@@ -50,10 +50,10 @@ enum CDACodedEntries {
             guard let value = code.attribute("code") else { return code.cdaChild("originalText") != nil }
             return !structuralCodes.contains(value)
         }
-        let usable: ([XMLElement]) -> XMLElement? = { candidates in
+        let usable: ([XMLElementCursor]) -> XMLElementCursor? = { candidates in
             candidates.first { CDACodedEntries.isInformative($0) }
         }
-        let found: XMLElement? = switch kind {
+        let found: XMLElementCursor? = switch kind {
         case "medications": usable(materials) ?? usable(codes)
         case "allergies": usable(substances) ?? usable(values) ?? usable(codes)
         default: usable(values)
@@ -70,7 +70,7 @@ enum CDACodedEntries {
 
     /// The readable text of an uncoded observation value: ST text, a TS date, an IVL_TS width
     /// or range, a PQ quantity with its unit, an INT/REAL/BL value.
-    static func uncodedText(_ value: XMLElement) -> String? {
+    static func uncodedText(_ value: XMLElementCursor) -> String? {
         guard !value.cdaIsNull else { return nil }
         switch value.cdaXSIType {
         case "ST", "ED":
@@ -96,7 +96,7 @@ enum CDACodedEntries {
     }
 
     /// Whether a coded element carries anything: a code, a translation with one, or text.
-    private static func isInformative(_ element: XMLElement) -> Bool {
+    private static func isInformative(_ element: XMLElementCursor) -> Bool {
         if element.cdaValue("code") != nil || element.cdaValue("displayName") != nil { return true }
         if element.cdaChildren("translation").contains(where: { $0.cdaValue("code") != nil }) { return true }
         if let original = element.cdaChild("originalText"), !original.textContent.isEmpty || original.cdaChild("reference") != nil {
@@ -106,7 +106,7 @@ enum CDACodedEntries {
     }
 
     /// A CD/CE element as a coded entry, or nil when it carries nothing.
-    static func codedEntry(_ element: XMLElement, narrative: XMLElement?) -> ReferralSection.CodedEntry? {
+    static func codedEntry(_ element: XMLElementCursor, narrative: XMLElementCursor?) -> ReferralSection.CodedEntry? {
         var code = element.cdaValue("code")
         var system = code == nil ? nil : element.cdaValue("codeSystem")
         var display = element.cdaValue("displayName")
@@ -122,7 +122,7 @@ enum CDACodedEntries {
     }
 
     /// The text of an `originalText`: its reference resolved into the narrative, else its own text.
-    static func originalText(_ element: XMLElement, narrative: XMLElement?) -> String? {
+    static func originalText(_ element: XMLElementCursor, narrative: XMLElementCursor?) -> String? {
         if let reference = element.cdaChild("reference")?.attribute("value"), reference.hasPrefix("#"),
            let target = narrative?.cdaElement(withID: String(reference.dropFirst())) {
             return CDANarrative.inlineText(of: target).cdaCollapsed

@@ -11,8 +11,10 @@ import LibXML
 /// narrative lines) go through `ReferralAlertDetector`; all are proposed.
 enum CDADocumentMapper {
     /// `warnings`: what reading has said already (parts left out), listed first.
-    static func incomingReferral(_ root: XMLElement, original: Data, file: String?, today: LocalDate,
-                                 warnings initial: [String] = []) throws(ClinicXMLErrors) -> IncomingReferral {
+    /// `identifiers`: the patient's, when `CDARules.check` has read them already.
+    static func incomingReferral(_ root: XMLElementCursor, original: Data, file: String?, today: LocalDate,
+                                 warnings initial: [String] = [],
+                                 identifiers: CDAPatientReader.Identifiers? = nil) throws(ClinicXMLErrors) -> IncomingReferral {
         var warnings = initial
         guard let patientRole = CDARules.patientRole(in: root) else {
             // CDARules.check has refused such letters already.
@@ -22,7 +24,7 @@ enum CDADocumentMapper {
 
         // Patient.
         let targets = root.cdaChildren("recordTarget")
-        var patient = CDAPatientReader.patient(patientRole: patientRole, document: root, warnings: &warnings)
+        var patient = CDAPatientReader.patient(patientRole: patientRole, document: root, known: identifiers, warnings: &warnings)
         if targets.count > 1 {
             warnings.append("The letter has \(targets.count) recordTargets; only the first patient (\(patient.displayName)) is read, the others stay in the original letter")
         }

@@ -6,43 +6,33 @@ import LibXML
 ///
 /// Every lookup is namespace-aware (a `cda:` prefix or the default namespace read the same) and
 /// every value treats `nullFlavor` as absent, so a sender's "unknown" never becomes data.
-/// Methods carry a `cda` prefix because `XMLElement` extensions are shared by the whole module.
-extension XMLElement {
+/// Methods carry a `cda` prefix because `XMLElementCursor` extensions are shared by the whole module.
+extension XMLElementCursor {
     /// HL7 children with this local name.
-    func cdaChildren(_ name: String) -> [XMLElement] {
+    func cdaChildren(_ name: String) -> [XMLElementCursor] {
         children(named: name, namespace: CDACodes.hl7Namespace)
     }
 
     /// The first HL7 child with this local name.
-    func cdaChild(_ name: String) -> XMLElement? {
+    func cdaChild(_ name: String) -> XMLElementCursor? {
         firstChild(named: name, namespace: CDACodes.hl7Namespace)
     }
 
     /// Follows a path of HL7 child names, taking the first match at each step.
-    func cdaFirst(_ names: String...) -> XMLElement? {
-        var current: XMLElement? = self
+    func cdaFirst(_ names: String...) -> XMLElementCursor? {
+        var current: XMLElementCursor? = self
         for name in names { current = current?.cdaChild(name) }
         return current
     }
 
     /// Children in the Australian extension namespace with this local name.
-    func cdaExtensionChildren(_ name: String) -> [XMLElement] {
+    func cdaExtensionChildren(_ name: String) -> [XMLElementCursor] {
         children(named: name, namespace: CDACodes.australianExtensionNamespace)
     }
 
     /// Every descendant (not this element) with this local name and namespace, in document order.
-    func cdaDescendants(_ name: String, namespace: String? = CDACodes.hl7Namespace) -> [XMLElement] {
-        var found: [XMLElement] = []
-        collectDescendants(name, namespace: namespace, into: &found)
-        return found
-    }
-
-    /// Depth-first, in document order, without copying child lists (libxml2 caps the depth at 256).
-    private func collectDescendants(_ name: String, namespace: String?, into found: inout [XMLElement]) {
-        for case .element(let child) in children {
-            if child.name == name && child.namespace == namespace { found.append(child) }
-            child.collectDescendants(name, namespace: namespace, into: &found)
-        }
+    func cdaDescendants(_ name: String, namespace: String? = CDACodes.hl7Namespace) -> [XMLElementCursor] {
+        descendants(named: name, namespace: namespace)
     }
 
     /// Whether the sender said "no value" (any nullFlavor).
@@ -67,12 +57,8 @@ extension XMLElement {
     }
 
     /// The element with this `ID` attribute in this subtree (narrative `<content ID="med1">`).
-    func cdaElement(withID id: String) -> XMLElement? {
-        if attribute("ID") == id { return self }
-        for case .element(let child) in children {
-            if let found = child.cdaElement(withID: id) { return found }
-        }
-        return nil
+    func cdaElement(withID id: String) -> XMLElementCursor? {
+        firstElement(withAttribute: "ID", equalTo: id)
     }
 }
 

@@ -53,21 +53,6 @@ enum CDALeniency {
         return (places, warnings)
     }
 
-    /// `root` without the elements at `places` (and everything in them).
-    static func root(_ root: XMLElement, without places: Set<Place>) -> XMLElement {
-        guard !places.isEmpty else { return root }
-        var kept = root
-        var position = 0
-        kept.children = root.children.compactMap { node in
-            guard case .element(let child) = node else { return node }
-            defer { position += 1 }
-            if places.contains([position]) { return nil }
-            let below = Set(places.filter { $0.first == position && $0.count > 1 }.map { Array($0.dropFirst()) })
-            return .element(Self.root(child, without: below))
-        }
-        return kept
-    }
-
     /// Every element (the root's place is `[]`) starting on `line`, with this local name when given.
     private static func elements(in root: XMLElement, line: Int, named name: String?) -> [(Place, XMLElement)] {
         var found: [(Place, XMLElement)] = []

@@ -13,21 +13,21 @@ enum CDANarrative {
     /// The flattened text of `element` ("" for nil). `byteShortcuts: false` takes every text
     /// through `Character`s, as before plain text went byte by byte: the same lines, slower (the
     /// tests' reference for the shortcut).
-    static func text(of element: XMLElement?, byteShortcuts: Bool = true) -> String {
+    static func text<Element: NarrativeElement>(of element: Element?, byteShortcuts: Bool = true) -> String {
         guard let element else { return "" }
-        var builder = Builder(byteShortcuts: byteShortcuts)
-        builder.walk(element.children, indent: "")
+        var builder = Builder<Element>(byteShortcuts: byteShortcuts)
+        builder.walkChildren(of: element, indent: "")
         builder.flush()
         return builder.lines.joined(separator: "\n")
     }
 
     /// The text of a narrative fragment on one line (a table cell, a referenced `content`).
-    static func inlineText(of element: XMLElement, byteShortcuts: Bool = true) -> String {
+    static func inlineText<Element: NarrativeElement>(of element: Element, byteShortcuts: Bool = true) -> String {
         // `XMLValueFormat.trimmed`: Foundation's trim only where an end is white space or not ASCII.
         text(of: element, byteShortcuts: byteShortcuts).split(separator: "\n").map { XMLValueFormat.trimmed(String($0)) }.joined(separator: " ")
     }
 
-    private struct Builder {
+    private struct Builder<Element: NarrativeElement> {
         let byteShortcuts: Bool
         var lines: [String] = []
         var current = ""
@@ -69,20 +69,20 @@ enum CDANarrative {
             }
         }
 
-        mutating func walk(_ nodes: [XMLNode], indent: String) {
-            for node in nodes {
+        mutating func walkChildren(of parent: Element, indent: String) {
+            parent.forEachNarrativeChild { node in
                 switch node {
                 case .text(let text):
                     appendText(text)
                 case .element(let element):
                     walk(element, indent: indent)
-                case .comment, .processingInstruction:
+                case .other:
                     break
                 }
             }
         }
 
-        mutating func walk(_ element: XMLElement, indent: String) {
+        mutating func walk(_ element: Element, indent: String) {
             switch element.name {
             case "br":
                 flush()
@@ -90,19 +90,19 @@ enum CDANarrative {
             case "paragraph", "caption":
                 flush()
                 if pendingPrefix.isEmpty { pendingPrefix = indent }
-                walk(element.children, indent: indent)
+                walkChildren(of: element, indent: indent)
                 flush()
             case "list":
                 flush()
-                let ordered = element.attribute("listType") == "ordered"
+                let ordered = element.attribute("listType", namespace: nil) == "ordered"
                 var number = 0
-                for child in element.children {
+                element.forEachNarrativeChild { child in
                     switch child {
                     case .element(let item) where item.name == "item":
                         number += 1
                         flush()
                         pendingPrefix = indent + (ordered ? "\(number). " : "- ")
-                        walk(item.children, indent: indent + "  ")
+                        walkChildren(of: item, indent: indent + "  ")
                         flush()
                         pendingPrefix = ""
                     case .element(let other):
@@ -130,15 +130,56 @@ enum CDANarrative {
                 break
             default:
                 // content, linkHtml, sub, sup, footnote, footnoteRef, and anything unexpected.
-                walk(element.children, indent: indent)
+                walkChildren(of: element, indent: indent)
             }
         }
 
-        mutating func appendRow(_ row: XMLElement, indent: String) {
+        mutating func appendRow(_ row: Element, indent: String) {
             flush()
             let cells = row.elements.filter { $0.name == "td" || $0.name == "th" }.map { CDANarrative.inlineText(of: $0, byteShortcuts: byteShortcuts) }
             let line = XMLValueFormat.trimmed(cells.joined(separator: " | "))
             if !line.isEmpty && !cells.allSatisfy(\.isEmpty) { lines.append(indent + line) }
+        }
+    }
+}
+
+/// An element `CDANarrative` can flatten: a copied `XMLElement` or a cursor reading the document
+/// in place; both give the same children, so the same lines.
+protocol NarrativeElement {
+    var name: String { get }
+    func attribute(_ name: String, namespace: String?) -> String?
+    var elements: [Self] { get }
+    /// Calls `body` with each child, as `XMLElement.children` lists them (adjacent text merged).
+    func forEachNarrativeChild(_ body: (NarrativeChild<Self>) -> Void)
+}
+
+/// One child of a narrative element: comments and processing instructions are `other`.
+enum NarrativeChild<Element> {
+    case element(Element)
+    case text(String)
+    case other
+}
+
+extension XMLElement: NarrativeElement {
+    func forEachNarrativeChild(_ body: (NarrativeChild<XMLElement>) -> Void) {
+        for node in children {
+            switch node {
+            case .element(let element): body(.element(element))
+            case .text(let text): body(.text(text))
+            case .comment, .processingInstruction: body(.other)
+            }
+        }
+    }
+}
+
+extension XMLElementCursor: NarrativeElement {
+    func forEachNarrativeChild(_ body: (NarrativeChild<XMLElementCursor>) -> Void) {
+        forEachChild { node in
+            switch node {
+            case .element(let element): body(.element(element))
+            case .text(let text): body(.text(text))
+            case .comment, .processingInstruction: body(.other)
+            }
         }
     }
 }

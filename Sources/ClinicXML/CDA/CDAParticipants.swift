@@ -57,7 +57,7 @@ enum CDAParticipants {
     static let unnamedReferrer = Referral.unnamedReferrer
 
     /// The name of the person an assigned role holds (`assignedPerson`, `associatedPerson`), nil when none.
-    static func personName(of role: XMLElement) -> String? {
+    static func personName(of role: XMLElementCursor) -> String? {
         for tag in ["assignedPerson", "associatedPerson"] {
             if let person = role.cdaChild(tag), let name = CDAPersonName.best(in: person.cdaChildren("name")) {
                 return name.displayName
@@ -76,7 +76,7 @@ enum CDAParticipants {
     /// (`assignedAuthoringDevice`, often with `id nullFlavor="NI"`) is never the referrer, and a
     /// letter that names no one at all still imports, with `unnamedReferrer` and a warning:
     /// only an unidentifiable patient refuses a letter.
-    static func referrer(in root: XMLElement, warnings: inout [String]) -> (Referrer, Source) {
+    static func referrer(in root: XMLElementCursor, warnings: inout [String]) -> (Referrer, Source) {
         let authors = root.cdaChildren("author")
         let authorTime = authors.lazy.compactMap { $0.cdaChild("time")?.cdaValue("value") }.first
         let assignedAuthors = authors.compactMap { $0.cdaChild("assignedAuthor") }
@@ -93,7 +93,7 @@ enum CDAParticipants {
 
         // 2-6. Another person named in the header.
         let fallbackOrganisation = assignedAuthors.lazy.compactMap(organisation(of:)).first ?? custodianName(in: root)
-        let people: [(Source, [XMLElement])] = [
+        let people: [(Source, [XMLElementCursor])] = [
             (.legalAuthenticator, root.cdaChildren("legalAuthenticator")),
             (.authenticator, root.cdaChildren("authenticator")),
             (.referredBy, root.cdaChildren("participant").filter { $0.attribute("typeCode")?.cdaTrimmed == "REFB" }),
@@ -132,7 +132,7 @@ enum CDAParticipants {
     }
 
     /// The referrer from a role (assignedAuthor, assignedEntity, associatedEntity) that names a person.
-    private static func referrer(name: String, role: XMLElement, organisation: String?, time: String?) -> Referrer {
+    private static func referrer(name: String, role: XMLElementCursor, organisation: String?, time: String?) -> Referrer {
         let code = role.cdaChild("code")
         let isGP = code.flatMap { $0.cdaValue("code") }.map(CDACodes.generalPractitionerCodes.contains) ?? false
             || (code?.cdaValue("displayName")?.lowercased().contains("general pract") ?? false)
@@ -148,7 +148,7 @@ enum CDAParticipants {
     }
 
     /// Why the author is not the referrer, as the warning's first words.
-    private static func whyNotAuthor(_ authors: [XMLElement]) -> String {
+    private static func whyNotAuthor(_ authors: [XMLElementCursor]) -> String {
         guard !authors.isEmpty else { return "The letter has no author" }
         let devices = authors.compactMap { $0.cdaFirst("assignedAuthor", "assignedAuthoringDevice") }
         if let device = devices.first {
@@ -159,19 +159,19 @@ enum CDAParticipants {
     }
 
     /// `documentationOf/serviceEvent/performer`, the primary performer (PPRF) first.
-    private static func performers(in root: XMLElement) -> [XMLElement] {
+    private static func performers(in root: XMLElementCursor) -> [XMLElementCursor] {
         let all = root.cdaChildren("documentationOf").flatMap { $0.cdaChildren("serviceEvent") }.flatMap { $0.cdaChildren("performer") }
         return all.filter { $0.attribute("typeCode")?.cdaTrimmed == "PPRF" } + all.filter { $0.attribute("typeCode")?.cdaTrimmed != "PPRF" }
     }
 
     /// The custodian organisation's name, nil when it has none.
-    static func custodianName(in root: XMLElement) -> String? {
+    static func custodianName(in root: XMLElementCursor) -> String? {
         root.cdaFirst("custodian", "assignedCustodian", "representedCustodianOrganization", "name")?.cdaText
     }
 
     /// `representedOrganization/name`, else the Australian employer organisation
     /// (`assignedPerson/ext:asEmployment/ext:employerOrganization`, whole organisation first).
-    static func organisation(of assignedAuthor: XMLElement) -> String? {
+    static func organisation(of assignedAuthor: XMLElementCursor) -> String? {
         if let name = assignedAuthor.cdaFirst("representedOrganization", "name")?.cdaText { return name }
         let employers = assignedAuthor.cdaChild("assignedPerson")?.cdaExtensionChildren("asEmployment")
             .flatMap { $0.cdaExtensionChildren("employerOrganization") } ?? []
@@ -183,7 +183,7 @@ enum CDAParticipants {
     }
 
     /// A Medicare provider number (in `id` or `ext:asEntityIdentifier`), else an NPI.
-    static func providerNumber(of assignedAuthor: XMLElement) -> String? {
+    static func providerNumber(of assignedAuthor: XMLElementCursor) -> String? {
         var ids = assignedAuthor.cdaChildren("id")
         for entity in assignedAuthor.cdaChild("assignedPerson")?.cdaExtensionChildren("asEntityIdentifier") ?? [] {
             ids += entity.cdaExtensionChildren("id")
@@ -195,7 +195,7 @@ enum CDAParticipants {
     }
 
     /// Telecom URIs as "phone …; fax …; email …", nil when there are none.
-    static func contact(_ telecoms: [XMLElement]) -> String? {
+    static func contact(_ telecoms: [XMLElementCursor]) -> String? {
         let labels = ["tel": "phone", "fax": "fax", "mailto": "email", "http": "web", "https": "web"]
         let parts = telecoms.compactMap { telecom -> String? in
             guard let value = telecom.cdaValue("value"), let colon = value.firstIndex(of: ":") else { return nil }
@@ -209,7 +209,7 @@ enum CDAParticipants {
     }
 
     /// Each intended recipient as "Name, Organisation", joined by "; ".
-    static func recipient(_ informationRecipients: [XMLElement]) -> String? {
+    static func recipient(_ informationRecipients: [XMLElementCursor]) -> String? {
         let each = informationRecipients.compactMap { recipient -> String? in
             guard let intended = recipient.cdaChild("intendedRecipient") else { return nil }
             let person = intended.cdaChild("informationRecipient").flatMap { CDAPersonName.best(in: $0.cdaChildren("name")) }?.displayName

@@ -16,8 +16,17 @@ enum CDAPatientReader {
         do { return try LocalDate(year: 1800, month: 1, day: 1) } catch { preconditionFailure("1800-01-01 is a date") }
     }()
 
-    /// The patient described by `patientRole` in `document`.
-    static func patient(patientRole: XMLElement, document: XMLElement, warnings: inout [String]) -> Patient {
+    /// The patient's identifiers as `identifiers(patientRole:document:warnings:)` read them,
+    /// with the warnings it gave.
+    struct Identifiers {
+        var identifiers: [PatientIdentifier]
+        var warnings: [String]
+    }
+
+    /// The patient described by `patientRole` in `document`; `known`: its identifiers, when
+    /// already read (`CDARules.check`).
+    static func patient(patientRole: XMLElementCursor, document: XMLElementCursor, known: Identifiers? = nil,
+                        warnings: inout [String]) -> Patient {
         let patient = patientRole.cdaChild("patient")
         let names = patient?.cdaChildren("name") ?? []
         let name = CDAPersonName.best(in: names)
@@ -42,24 +51,33 @@ enum CDAPatientReader {
             warnings.append("The letter gives no birth date for the patient; set it before filing")
         }
 
+        // In this order, for the warnings' order: sex, then identifiers.
+        let sex = sex(patient?.cdaChild("administrativeGenderCode"), warnings: &warnings)
+        let identifiers: [PatientIdentifier]
+        if let known {
+            identifiers = known.identifiers
+            warnings += known.warnings
+        } else {
+            identifiers = self.identifiers(patientRole: patientRole, document: document, warnings: &warnings)
+        }
         return Patient(
             recordNumber: "",
             givenNames: parts.given,
             familyName: parts.family,
             preferredName: preferred,
             dateOfBirth: dateOfBirth,
-            sex: sex(patient?.cdaChild("administrativeGenderCode"), warnings: &warnings),
+            sex: sex,
             phone: phone(in: patientRole.cdaChildren("telecom")),
             email: email(in: patientRole.cdaChildren("telecom")),
             address: address(in: patientRole.cdaChildren("addr")),
-            identifiers: identifiers(patientRole: patientRole, document: document, warnings: &warnings)
+            identifiers: identifiers
         )
     }
 
     // MARK: - Identifiers
 
     /// Every identifier of the patient, de-duplicated, in document order.
-    static func identifiers(patientRole: XMLElement, document: XMLElement, warnings: inout [String]) -> [PatientIdentifier] {
+    static func identifiers(patientRole: XMLElementCursor, document: XMLElementCursor, warnings: inout [String]) -> [PatientIdentifier] {
         let patient = patientRole.cdaChild("patient")
         var ids = patientRole.cdaChildren("id") + (patient?.cdaChildren("id") ?? [])
         for entity in patient?.cdaExtensionChildren("asEntityIdentifier") ?? [] {
@@ -90,7 +108,7 @@ enum CDAPatientReader {
     /// DVA: an authority name mentioning DVA or Veterans (no OID is relied on).
     /// Anything else with an extension: system = its root (OID/UUID). A root alone is an
     /// identifier by itself: kept as `urn:oid:` or `urn:uuid:` in system `urn:ietf:rfc:3986`.
-    static func identifier(_ id: XMLElement, warnings: inout [String]) -> PatientIdentifier? {
+    static func identifier(_ id: XMLElementCursor, warnings: inout [String]) -> PatientIdentifier? {
         guard !id.cdaIsNull else { return nil }
         let root = id.cdaValue("root")
         let extensionValue = id.cdaValue("extension")
@@ -120,7 +138,7 @@ enum CDAPatientReader {
 
     // MARK: - Sex, contact, address
 
-    static func sex(_ element: XMLElement?, warnings: inout [String]) -> Sex {
+    static func sex(_ element: XMLElementCursor?, warnings: inout [String]) -> Sex {
         guard let element, !element.cdaIsNull, let code = element.cdaValue("code") else { return .notStated }
         if let raw = CDACodes.administrativeGender[code.uppercased()], let sex = Sex(rawValue: raw) { return sex }
         let shown = element.cdaValue("displayName").map { "\(code) (\($0))" } ?? code
@@ -129,9 +147,9 @@ enum CDAPatientReader {
     }
 
     /// The first usable phone: mobile, then home, then any other (fax numbers excluded).
-    static func phone(in telecoms: [XMLElement]) -> String? {
+    static func phone(in telecoms: [XMLElementCursor]) -> String? {
         let phones = telecoms.filter { !$0.cdaIsNull && ($0.cdaValue("value")?.lowercased().hasPrefix("tel:") ?? false) }
-        let rank: (XMLElement) -> Int = { telecom in
+        let rank: (XMLElementCursor) -> Int = { telecom in
             let uses = Set((telecom.attribute("use") ?? "").split(separator: " ").map(String.init))
             if uses.contains("MC") { return 0 }
             if !uses.isDisjoint(with: ["HP", "H"]) { return 1 }
@@ -151,7 +169,7 @@ enum CDAPatientReader {
         return cleaned
     }
 
-    static func email(in telecoms: [XMLElement]) -> String? {
+    static func email(in telecoms: [XMLElementCursor]) -> String? {
         for telecom in telecoms where !telecom.cdaIsNull {
             guard let value = telecom.cdaValue("value"), value.lowercased().hasPrefix("mailto:") else { continue }
             if let address = String(value.dropFirst("mailto:".count)).cdaTrimmed { return address }
@@ -160,7 +178,7 @@ enum CDAPatientReader {
     }
 
     /// The home address (else the first) on one line: "street, city state postcode, country".
-    static func address(in addresses: [XMLElement]) -> String? {
+    static func address(in addresses: [XMLElementCursor]) -> String? {
         let usable = addresses.filter { !$0.cdaIsNull }
         let home = usable.first { !Set(($0.attribute("use") ?? "").split(separator: " ").map(String.init)).isDisjoint(with: ["H", "HP"]) }
         guard let addr = home ?? usable.first else { return nil }
@@ -168,7 +186,7 @@ enum CDAPatientReader {
     }
 
     /// An HL7 `AD` on one line; parts Knot does not place (additionalLocator...) are left out.
-    static func formatAddress(_ addr: XMLElement) -> String? {
+    static func formatAddress(_ addr: XMLElementCursor) -> String? {
         let parts = addr.elements.filter { $0.namespace == CDACodes.hl7Namespace }
         let texts: (String) -> [String] = { name in parts.filter { $0.name == name }.compactMap(\.cdaText) }
         var lines = texts("streetAddressLine")

@@ -13,7 +13,7 @@ struct CDAPersonName: Sendable, Equatable {
     var uses: Set<String> = []
 
     /// The name in `element`, nil when it is null or empty.
-    init?(_ element: XMLElement) {
+    init?(_ element: XMLElementCursor) {
         guard !element.cdaIsNull else { return nil }
         for part in element.elements where part.namespace == CDACodes.hl7Namespace {
             guard let text = part.cdaText else { continue }
@@ -62,7 +62,7 @@ struct CDAPersonName: Sendable, Equatable {
     }
 
     /// The name to use among several: the first legal name ("L", or official "OR"), else the first.
-    static func best(in elements: [XMLElement]) -> CDAPersonName? {
+    static func best(in elements: [XMLElementCursor]) -> CDAPersonName? {
         let names = elements.compactMap(CDAPersonName.init)
         return names.first { !$0.uses.isDisjoint(with: ["L", "OR"]) } ?? names.first
     }

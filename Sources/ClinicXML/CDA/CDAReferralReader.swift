@@ -40,8 +40,9 @@ public enum CDAReferralReader {
         var options = options
         let document = try XMLDocument.letter(data, fileName: fileName, options: &options)
         let file = options.fileName
-        let root = document.root
-        guard root.name == "ClinicalDocument", root.namespace == CDACodes.hl7Namespace else {
+        // Read in place (no copy of the tree); `document.root`, a copy, only for a problem's path.
+        let root = document.rootCursor()
+        guard root.isNamed("ClinicalDocument", namespace: CDACodes.hl7Namespace) else {
             let found = root.namespace.map { "\(root.name) in namespace \($0)" } ?? "\(root.name) in no namespace"
             throw ClinicXMLErrors([.rule(.unknownFormat,
                 "not an HL7 CDA document: the root is \(found); a CDA letter's root is ClinicalDocument in urn:hl7-org:v3",
@@ -52,7 +53,7 @@ public enum CDAReferralReader {
         // A full CDA schema the user asked for is never waived, and checks the whole letter.
         if let extraSchema {
             do {
-                try validate(document, root: root, against: extraSchema, file: file, label: "full CDA schema \(extraSchema.name)")
+                try validate(document, original: document, against: extraSchema, file: file, label: "full CDA schema \(extraSchema.name)")
             } catch let errors as ClinicXMLErrors {
                 throw errors
             } catch {
@@ -69,12 +70,12 @@ public enum CDAReferralReader {
         var round = 0
         while true {
             do {
-                try validate(checking, root: root, against: CDAProfileSchema.schema(), file: file, label: nil)
+                try validate(checking, original: document, against: CDAProfileSchema.schema(), file: file, label: nil)
                 break
             } catch let errors as ClinicXMLErrors {
                 round += 1
                 if strict || round > CDALeniency.maxRounds { throw errors }
-                let (places, warnings) = try CDALeniency.places(of: errors, in: root, file: file)
+                let (places, warnings) = try CDALeniency.places(of: errors, in: document.root, file: file)
                 leftOut.formUnion(places)
                 ignored += warnings
                 do {
@@ -87,16 +88,20 @@ public enum CDAReferralReader {
                 throw ClinicXMLErrors(converting: error, file: file)
             }
         }
-        let read = CDALeniency.root(root, without: leftOut)
-        let broken = CDARules.check(read, file: file)
+        // As if what was left out were absent (places, lines and paths as in the original).
+        let read = leftOut.isEmpty ? root : document.rootCursor(excluding: leftOut)
+        var identifiers: CDAPatientReader.Identifiers?
+        let broken = CDARules.check(read, file: file, identifiers: &identifiers)
         if !broken.isEmpty { throw ClinicXMLErrors(broken) }
 
-        return try CDADocumentMapper.incomingReferral(read, original: data, file: file, today: today, warnings: ignored)
+        return try CDADocumentMapper.incomingReferral(read, original: data, file: file, today: today, warnings: ignored,
+                                                      identifiers: identifiers)
     }
 
     /// Validates against `schema`, turning each libxml2 issue into a refusal with the path of the
-    /// element on that line (found in the tree) and namespaces shortened for reading.
-    private static func validate(_ document: XMLDocument, root: XMLElement, against schema: XMLSchema,
+    /// element on that line (found in the tree of `original`, the letter as parsed) and namespaces
+    /// shortened for reading.
+    private static func validate(_ document: XMLDocument, original: XMLDocument, against schema: XMLSchema,
                                  file: String?, label: String?) throws {
         do {
             try document.validate(against: schema)
@@ -107,7 +112,7 @@ public enum CDAReferralReader {
                 issue.message = issue.message.replacingOccurrences(of: "{\(CDACodes.hl7Namespace)}", with: "")
                 if let label { issue.message = "\(label): \(issue.message)" }
                 if issue.path == nil, issue.line > 0 {
-                    issue.path = element(atLine: issue.line, named: CDALeniency.elementName(in: issue.message), under: root)?.path
+                    issue.path = element(atLine: issue.line, named: CDALeniency.elementName(in: issue.message), under: original.root)?.path
                 }
                 return issue
             })

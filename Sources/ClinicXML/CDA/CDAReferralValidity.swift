@@ -15,7 +15,7 @@ import LibXML
 /// expiry before the referral date, more than 100 sessions) is dropped with a warning.
 enum CDAReferralValidity {
     /// Expiry from an e-Referral validity duration value (`IVL_TS`), from `referralDate`.
-    static func expiry(duration value: XMLElement?, from referralDate: LocalDate) -> LocalDate? {
+    static func expiry(duration value: XMLElementCursor?, from referralDate: LocalDate) -> LocalDate? {
         guard let value, !value.cdaIsNull else { return nil }
         if let width = value.cdaChild("width"), let amount = width.cdaValue("value").flatMap({ Int($0) }),
            let unit = width.cdaValue("unit") {

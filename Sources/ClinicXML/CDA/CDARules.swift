@@ -11,10 +11,10 @@ import LibXML
 enum CDARules {
     /// Text directly inside `ClinicalDocument`, refused before the schema runs so the message can
     /// quote the text and give its own line (libxml2 reports the root's line).
-    static func strayText(in root: XMLElement, file: String?) -> ClinicXMLError? {
+    static func strayText(in root: XMLElementCursor, file: String?) -> ClinicXMLError? {
         for (index, node) in root.children.enumerated() {
             guard case .text(let text) = node, let shown = text.cdaCollapsed else { continue }
-            let next = root.children[(index + 1)...].lazy.compactMap { node -> XMLElement? in
+            let next = root.children[(index + 1)...].lazy.compactMap { node -> XMLElementCursor? in
                 if case .element(let element) = node { return element }
                 return nil
             }.first
@@ -32,13 +32,20 @@ enum CDARules {
     }
 
     /// The patientRole Knot reads: the first recordTarget's (a later one only if the first has none).
-    static func patientRole(in root: XMLElement) -> XMLElement? {
+    static func patientRole(in root: XMLElementCursor) -> XMLElementCursor? {
         root.cdaChildren("recordTarget").lazy.compactMap { $0.cdaChild("patientRole") }
             .first { $0.cdaChild("patient") != nil }
     }
 
     /// Every rule the letter breaks (empty when it can be filed).
-    static func check(_ root: XMLElement, file: String?) -> [ClinicXMLError] {
+    static func check(_ root: XMLElementCursor, file: String?) -> [ClinicXMLError] {
+        var identifiers: CDAPatientReader.Identifiers?
+        return check(root, file: file, identifiers: &identifiers)
+    }
+
+    /// As above; `identifiers`: the patient's identifiers with the warnings reading them gave,
+    /// when the letter has a patient, for the mapper to use rather than read them again.
+    static func check(_ root: XMLElementCursor, file: String?, identifiers found: inout CDAPatientReader.Identifiers?) -> [ClinicXMLError] {
         var broken: [ClinicXMLError] = []
         let targets = root.cdaChildren("recordTarget")
         if targets.isEmpty {
@@ -49,8 +56,9 @@ enum CDARules {
                 broken.append(.rule(.ruleBroken, "the patient has no name: a referral needs the patient's given or family name (patient/name)", at: at, file: file))
             }
             let birth = patient.cdaChild("birthTime").flatMap { CDATime.date($0.cdaValue("value")) }
-            var ignored: [String] = []
-            let ids = CDAPatientReader.identifiers(patientRole: role, document: root, warnings: &ignored)
+            var said: [String] = []
+            let ids = CDAPatientReader.identifiers(patientRole: role, document: root, warnings: &said)
+            found = CDAPatientReader.Identifiers(identifiers: ids, warnings: said)
             if birth == nil && ids.isEmpty {
                 broken.append(.rule(.ruleBroken, "the patient has neither a birth date (patient/birthTime) nor an identifier (patientRole/id): Knot cannot tell who this is", at: patient, file: file))
             }
