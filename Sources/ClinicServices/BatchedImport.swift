@@ -174,19 +174,23 @@ extension ClinicSession {
                         pageCache.previous = try tx.pageCacheSetting()
                         try tx.setPageCache(-Self.letterImportPageCacheKiB)
                     }
-                    // The audit chain's stored head is written once for the batch, not per event.
+                    // The audit chain's stored head is written once for the batch, not per event,
+                    // and so is the full-text index (a dry run leaves the schema alone).
                     return try tx.withAuditHeadWrittenOnce {
-                        var filed: [ImportOutcome?] = []
-                        for k in start..<files.count {
-                            if case .alone = prepared[k] { break }
-                            if let refusal {
-                                denied = denied ?? refusal
-                                filed.append(nil)
-                                continue
+                        func fileAll() throws -> [ImportOutcome?] {
+                            var filed: [ImportOutcome?] = []
+                            for k in start..<files.count {
+                                if case .alone = prepared[k] { break }
+                                if let refusal {
+                                    denied = denied ?? refusal
+                                    filed.append(nil)
+                                    continue
+                                }
+                                filed.append(try fileLetter(files[k], prepared[k], in: tx, dryRun: options.dryRun, guarded: guarded))
                             }
-                            filed.append(try fileLetter(files[k], prepared[k], in: tx, dryRun: options.dryRun, guarded: guarded))
+                            return filed
                         }
-                        return filed
+                        return options.dryRun ? try fileAll() : try tx.withFullTextIndexWrittenOnce(fileAll)
                     }
                 }
             } catch is LetterRefusedUnguarded {

@@ -21,6 +21,10 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     /// Runs `body` (the letters of a batch) with the audit chain's stored head written once, as
     /// it ends, not after every event (SQLite; engines without it run `body` as it is).
     func withAuditHeadWrittenOnce<T>(_ body: () throws -> T) throws -> T
+    /// Runs `body` (the letters of a batch) with the patients it inserts put into the search
+    /// index by one statement as it ends (SQLite's full-text index; engines without it run `body`
+    /// as it is).
+    func withFullTextIndexWrittenOnce<T>(_ body: () throws -> T) throws -> T
     /// The engine's page cache setting for this connection (SQLite's `cache_size`; 0 where the
     /// engine has none), and setting it: a whole-clinic import enlarges it for its transaction.
     func pageCacheSetting() throws -> Int
@@ -143,6 +147,8 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
 extension ClinicRecords {
     /// Engines without it: the head written as each event is appended.
     public func withAuditHeadWrittenOnce<T>(_ body: () throws -> T) throws -> T { try body() }
+    /// Engines without it: the search index written as each patient is inserted.
+    public func withFullTextIndexWrittenOnce<T>(_ body: () throws -> T) throws -> T { try body() }
     /// Engines without a page cache setting: nothing to read (0).
     public func pageCacheSetting() throws -> Int { 0 }
     /// Engines without a page cache setting: nothing to set.

@@ -216,6 +216,48 @@ extension StoreTransaction {
             """).execute(arguments: [sortName, id, p.archived, Self.jsonArray(prefixes)])
     }
 
+    /// Runs `body` (the letters of a batch) with the patients it inserts put into the full-text
+    /// index (`patient_fts`) by one statement as it ends, not by the `patient_fts_insert` trigger
+    /// one patient at a time, and returns what `body` returned.
+    ///
+    /// Why: a statement that fires a trigger writing `patient_fts` ends with FTS5 flushing its
+    /// pending terms into a new segment on disk (SQLite's statement savepoint is released, and
+    /// FTS5 flushes on every release), so each patient filed from a letter wrote a segment of a
+    /// dozen words and FTS5 merged them again and again. Here the trigger is dropped inside this
+    /// transaction and made again from its own stored SQL before `body`'s work can commit (the
+    /// schema is the same byte for byte; a crash rolls the drop back with everything else). The
+    /// patients inserted meanwhile (ids above the highest before, as new patients get) are then
+    /// indexed by `patient_fts_update`, the trigger that rewrites a patient's entry with the same
+    /// values the insert trigger writes, fired once for all of them by an update that changes
+    /// no value (`updated_at` to itself: a column in no index, sealed as before). One statement,
+    /// one segment, the same words and rows in the index as the trigger would have written.
+    ///
+    /// Nothing in a batch reads `patient_fts` for a patient it just inserted (matching reads the
+    /// birth-date index and identifiers; search prefixes are built from the values in hand). When
+    /// `body` throws, the patients are indexed and the trigger made again all the same (unless the
+    /// database ended the transaction itself), so whatever the caller does next, the schema and
+    /// the index are whole.
+    public func withFullTextIndexWrittenOnce<T>(_ body: () throws -> T) throws -> T {
+        guard let trigger = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert' AND tbl_name = 'patient'
+            """)) else { return try body() }
+        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM patient")) ?? 0
+        try db.execute(sql: "DROP TRIGGER patient_fts_insert")
+        func restore() throws {
+            try db.execute(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?", arguments: [highest])
+            try db.execute(sql: trigger)
+        }
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            if db.isInsideTransaction { try? restore() }
+            throw error
+        }
+        try restore()
+        return result
+    }
+
     /// The distinct one- and two-character starts of ASCII letters and digits of the words the
     /// tokenizer finds in `text`, sorted.
     static func searchPrefixes(of text: String, tokenizer: any FTS5Tokenizer) throws -> [String] {
