@@ -58,6 +58,17 @@ public struct StoreTransaction {
         try db.execute(sql: "PRAGMA cache_size = \(setting)")
     }
 
+    /// This connection's `wal_autocheckpoint`: the WAL size, in pages, at which a commit copies
+    /// it into the database (0: never by itself).
+    public func walCheckpointSetting() throws -> Int {
+        try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 0
+    }
+
+    /// Sets this connection's `wal_autocheckpoint` (as `walCheckpointSetting` reads it).
+    public func setWALCheckpoint(_ pages: Int) throws {
+        try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+    }
+
     /// Whether the database holds no patients and no practitioners (an import may keep ids).
     public func isEmptyClinic() throws -> Bool {
         (try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM practitioner) + (SELECT count(*) FROM audit_event)") ?? 0) == 0
@@ -102,6 +113,9 @@ public struct StoreTransaction {
 /// shared by the copies of its `StoreTransaction` (`withoutRowAudit`), gone with the transaction.
 final class TransactionScratch {
     var searchTokenizer: (any FTS5Tokenizer)?
+    /// Inside `withSearchIndexesWrittenOnce`: a patient inserted leaves its search-prefix rows to
+    /// the end of it, which makes them for every patient inserted meanwhile, in key order.
+    var searchPrefixesDeferred = false
     /// The audit chain's head as this transaction last wrote or read it (`auditChainHead`); nil
     /// until read, and whenever it may differ from the stored one without `auditHeadUnsaved`.
     var auditHead: AuditChainHead?
