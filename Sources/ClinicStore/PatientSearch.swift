@@ -267,7 +267,8 @@ extension StoreTransaction {
     /// is the same row).
     func indexSearchPrefixes(insertedAfter highest: Int64) throws {
         let tokenizer = try searchTokenizer()
-        var rows: [(prefix: String, sortName: String, id: Int64, archived: Bool)] = []
+        // Each row's sort name also as JSON, made once per patient.
+        var rows: [(prefix: String, sortName: String, sortJSON: String, id: Int64, archived: Bool)] = []
         let patients = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth, archived
             FROM patient WHERE id > ? ORDER BY id
@@ -276,8 +277,9 @@ extension StoreTransaction {
             let sortName: String = p["sort_name"], id: Int64 = p["id"], archived: Bool = p["archived"]
             let text = Self.searchText(givenNames: p["given_names"], familyName: p["family_name"], preferredName: p["preferred_name"],
                                        sortName: sortName, recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
+            let sortJSON = Self.jsonString(sortName)
             for prefix in try Self.searchPrefixes(of: text, tokenizer: tokenizer) {
-                rows.append((prefix, sortName, id, archived))
+                rows.append((prefix, sortName, sortJSON, id, archived))
             }
         }
         guard !rows.isEmpty else { return }
@@ -286,7 +288,7 @@ extension StoreTransaction {
         json.reserveCapacity(rows.count * 32)
         for (k, r) in rows.enumerated() {
             if k > 0 { json += "," }
-            json += "[\"" + r.prefix + "\"," + Self.jsonString(r.sortName) + "," + String(r.id) + "," + (r.archived ? "1" : "0") + "]"
+            json += "[\"" + r.prefix + "\"," + r.sortJSON + "," + String(r.id) + "," + (r.archived ? "1" : "0") + "]"
         }
         json += "]"
         try db.cachedStatement(sql: """
