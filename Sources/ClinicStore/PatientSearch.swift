@@ -201,7 +201,7 @@ extension StoreTransaction {
     ///
     /// Inside `withSearchIndexesWrittenOnce`, nothing here: the rows are made as that ends.
     func indexSearchPrefixes(of p: Patient, id: Int64) throws {
-        if scratch.searchPrefixesDeferred { return }
+        if case .deferred = scratch.searchIndexing { return }
         let sortName = Self.sortName(family: p.familyName, given: p.givenNames)
         let text = Self.searchText(givenNames: p.givenNames, familyName: p.familyName, preferredName: p.preferredName, sortName: sortName,
                                    recordNumber: p.recordNumber, phone: p.phone, dateOfBirth: p.dateOfBirth.description)
@@ -222,9 +222,10 @@ extension StoreTransaction {
     /// FTS5 flushes on every release), so each patient filed from a letter wrote a segment of a
     /// dozen words and FTS5 merged them again and again; and a patient's dozen search-prefix
     /// rows went to a dozen places of that table's key. Here the `patient_fts_insert` trigger is
-    /// dropped inside this transaction and made again from its own stored SQL before `body`'s
-    /// work can commit (the schema is the same byte for byte; a crash rolls the drop back with
-    /// everything else). The patients inserted meanwhile (ids above the highest before, as new
+    /// dropped inside this transaction, before the first patient is inserted (a batch that
+    /// inserts none changes nothing: `deferSearchIndexing`), and made again from its own stored
+    /// SQL before `body`'s work can commit (the schema is the same byte for byte; a crash, or a
+    /// savepoint rolled back, rolls the drop back with everything else). The patients inserted meanwhile (ids above the highest before, as new
     /// patients get; one rolled back by a savepoint is simply not there) are then indexed:
     /// in `patient_fts` by `patient_fts_update`, the trigger that rewrites a patient's entry with
     /// the same values the insert trigger writes, fired once for all of them by an update that
@@ -237,14 +238,12 @@ extension StoreTransaction {
     /// trigger made again all the same (unless the database ended the transaction itself), so
     /// whatever the caller does next, the schema and the indexes are whole.
     public func withSearchIndexesWrittenOnce<T>(_ body: () throws -> T) throws -> T {
-        guard !scratch.searchPrefixesDeferred, let trigger = try String.fetchOne(db.cachedStatement(sql: """
-            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert' AND tbl_name = 'patient'
-            """)) else { return try body() }
-        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM patient")) ?? 0
-        try db.execute(sql: "DROP TRIGGER patient_fts_insert")
-        scratch.searchPrefixesDeferred = true
-        func restore() throws {
-            scratch.searchPrefixesDeferred = false
+        guard scratch.searchIndexing == nil else { return try body() }
+        scratch.searchIndexing = .asked
+        func finish() throws {
+            let state = scratch.searchIndexing
+            scratch.searchIndexing = nil
+            guard case .deferred(let highest, let trigger) = state else { return }
             try db.execute(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?", arguments: [highest])
             try indexSearchPrefixes(insertedAfter: highest)
             try db.execute(sql: trigger)
@@ -253,12 +252,30 @@ extension StoreTransaction {
         do {
             result = try body()
         } catch {
-            if db.isInsideTransaction { try? restore() }
-            scratch.searchPrefixesDeferred = false
+            if db.isInsideTransaction { try? finish() }
+            scratch.searchIndexing = nil
             throw error
         }
-        try restore()
+        try finish()
         return result
+    }
+
+    /// Inside `withSearchIndexesWrittenOnce`, before the first patient is inserted: drops the
+    /// `patient_fts_insert` trigger, keeping its SQL and the highest patient id, so that a batch
+    /// that inserts no patient (letters refused, skipped, or for patients on file) changes
+    /// nothing in the schema. Nothing outside it.
+    func deferSearchIndexing() throws {
+        guard case .asked = scratch.searchIndexing else { return }
+        guard let trigger = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert' AND tbl_name = 'patient'
+            """)) else {
+            // No such trigger (not a schema Knot made): each patient indexed as it goes.
+            scratch.searchIndexing = nil
+            return
+        }
+        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM patient")) ?? 0
+        try db.execute(sql: "DROP TRIGGER patient_fts_insert")
+        scratch.searchIndexing = .deferred(highest: highest, trigger: trigger)
     }
 
     /// The search-prefix rows of every patient with an id above `highest`, made from their

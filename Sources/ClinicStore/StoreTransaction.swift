@@ -113,9 +113,10 @@ public struct StoreTransaction {
 /// shared by the copies of its `StoreTransaction` (`withoutRowAudit`), gone with the transaction.
 final class TransactionScratch {
     var searchTokenizer: (any FTS5Tokenizer)?
-    /// Inside `withSearchIndexesWrittenOnce`: a patient inserted leaves its search-prefix rows to
-    /// the end of it, which makes them for every patient inserted meanwhile, in key order.
-    var searchPrefixesDeferred = false
+    /// Inside `withSearchIndexesWrittenOnce`: asked, then (from the first patient inserted) the
+    /// search indexes left to its end. Put back by a savepoint's rollback, as the drop of the
+    /// trigger it stands for is.
+    var searchIndexing: SearchIndexing?
     /// The audit chain's head as this transaction last wrote or read it (`auditChainHead`); nil
     /// until read, and whenever it may differ from the stored one without `auditHeadUnsaved`.
     var auditHead: AuditChainHead?
@@ -151,6 +152,15 @@ struct SameFamilyBorn {
     var ids: [Int64]
 }
 
+/// Where `withSearchIndexesWrittenOnce` stands in a transaction.
+enum SearchIndexing {
+    /// Asked; no patient inserted yet, nothing changed.
+    case asked
+    /// The `patient_fts_insert` trigger dropped (`trigger` is its SQL) before the first patient
+    /// was inserted; `highest` was the highest patient id then.
+    case deferred(highest: Int64, trigger: String)
+}
+
 /// The last audit event's id and hash.
 struct AuditChainHead {
     var id: Int64
@@ -173,6 +183,7 @@ extension StoreTransaction {
         var result: T?
         // What the savepoint rolls back, the transaction's memory of it forgets too.
         let auditHead = scratch.auditHead, auditHeadUnsaved = scratch.auditHeadUnsaved, patientOnFile = scratch.patientOnFile
+        let searchIndexing = scratch.searchIndexing
         scratch.auditHeadDeferrals += 1
         defer { scratch.auditHeadDeferrals -= 1 }
         do {
@@ -186,6 +197,7 @@ extension StoreTransaction {
             scratch.auditHead = auditHead
             scratch.auditHeadUnsaved = auditHeadUnsaved
             scratch.patientOnFile = patientOnFile
+            scratch.searchIndexing = searchIndexing
             scratch.sameFamilyBorn = nil
             switch error {
             case let e as DatabaseError: throw ClinicDatabase.translate(e, path: "the clinic database")
