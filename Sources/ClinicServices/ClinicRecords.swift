@@ -21,10 +21,19 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     /// Runs `body` (the letters of a batch) with the audit chain's stored head written once, as
     /// it ends, not after every event (SQLite; engines without it run `body` as it is).
     func withAuditHeadWrittenOnce<T>(_ body: () throws -> T) throws -> T
+    /// Runs `body` (the letters of a batch) with the patients it inserts put into the search
+    /// indexes as it ends, each by one statement (SQLite's full-text and search-prefix indexes;
+    /// engines without them run `body` as it is).
+    func withSearchIndexesWrittenOnce<T>(_ body: () throws -> T) throws -> T
     /// The engine's page cache setting for this connection (SQLite's `cache_size`; 0 where the
     /// engine has none), and setting it: a whole-clinic import enlarges it for its transaction.
     func pageCacheSetting() throws -> Int
     func setPageCache(_ setting: Int) throws
+    /// The WAL size, in pages, at which a commit on this connection checkpoints (SQLite's
+    /// `wal_autocheckpoint`; 0 where the engine has none or it is off), and setting it: a batched
+    /// letter import checkpoints less often.
+    func walCheckpointSetting() throws -> Int
+    func setWALCheckpoint(_ pages: Int) throws
     /// Seals the rows this transaction wrote so far, when there are at least `atLeast` of them
     /// (SQLite's row seals; a no-op where the engine seals otherwise): a whole-clinic import
     /// calls it as it goes, so what waits for its seal stays bounded.
@@ -143,10 +152,16 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
 extension ClinicRecords {
     /// Engines without it: the head written as each event is appended.
     public func withAuditHeadWrittenOnce<T>(_ body: () throws -> T) throws -> T { try body() }
+    /// Engines without it: the search index written as each patient is inserted.
+    public func withSearchIndexesWrittenOnce<T>(_ body: () throws -> T) throws -> T { try body() }
     /// Engines without a page cache setting: nothing to read (0).
     public func pageCacheSetting() throws -> Int { 0 }
     /// Engines without a page cache setting: nothing to set.
     public func setPageCache(_ setting: Int) throws {}
+    /// Engines without SQLite's WAL checkpoints: nothing to read (0).
+    public func walCheckpointSetting() throws -> Int { 0 }
+    /// Engines without SQLite's WAL checkpoints: nothing to set.
+    public func setWALCheckpoint(_ pages: Int) throws {}
     /// Engines without SQLite's row seals: nothing to seal as the transaction goes.
     public func sealWrittenSoFar(atLeast: Int) throws {}
 

@@ -36,6 +36,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-signed-visit-guards") { db in try signedVisitGuards(db) }
         m.registerMigration("v5-search-prefix") { db in try searchPrefix(db) }
         m.registerMigration("v5-outcome-strike") { db in try outcomeStrike(db) }
+        m.registerMigration("v5-patient-name-index") { db in try patientNameIndex(db) }
         return m
     }
 

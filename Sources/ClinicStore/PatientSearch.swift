@@ -198,22 +198,150 @@ extension StoreTransaction {
     /// grow), from the values in hand: the text is what the `patient_fts_insert` trigger writes
     /// to `patient_fts` (names, record number, phone without spaces, dashes, brackets and plus
     /// signs, birth date as ISO and as DDMMYYYY), so there is nothing to read back.
+    ///
+    /// Inside `withSearchIndexesWrittenOnce`, nothing here: the rows are made as that ends.
     func indexSearchPrefixes(of p: Patient, id: Int64) throws {
+        if case .deferred = scratch.searchIndexing { return }
         let sortName = Self.sortName(family: p.familyName, given: p.givenNames)
-        let names = p.givenNames + " " + p.familyName + " " + (p.preferredName ?? "") + " " + sortName
-        let phone = String((p.phone ?? "").unicodeScalars.filter { !" -()+".unicodeScalars.contains($0) })
-        let iso = p.dateOfBirth.description, isoBytes = Array(iso.utf8)
-        // substr(dob, 9, 2) || substr(dob, 6, 2) || substr(dob, 1, 4), as the trigger writes it.
-        let dayFirst = isoBytes.count == 10
-            ? String(decoding: isoBytes[8..<10] + isoBytes[5..<7] + isoBytes[0..<4], as: UTF8.self)
-            : ""
-        let text = [names, p.recordNumber, phone, iso + " " + dayFirst].joined(separator: " ")
+        let text = Self.searchText(givenNames: p.givenNames, familyName: p.familyName, preferredName: p.preferredName, sortName: sortName,
+                                   recordNumber: p.recordNumber, phone: p.phone, dateOfBirth: p.dateOfBirth.description)
         let prefixes = try Self.searchPrefixes(of: text, tokenizer: searchTokenizer())
         guard !prefixes.isEmpty else { return }
         try db.cachedStatement(sql: """
             INSERT INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
             SELECT value, ?, ?, ? FROM json_each(?)
             """).execute(arguments: [sortName, id, p.archived, Self.jsonArray(prefixes)])
+    }
+
+    /// Runs `body` (the letters of a batch) with the patients it inserts put into the search
+    /// indexes (`patient_fts` and `patient_search_prefix`) as it ends, each by one statement, not
+    /// one patient at a time, and returns what `body` returned.
+    ///
+    /// Why: a statement that fires a trigger writing `patient_fts` ends with FTS5 flushing its
+    /// pending terms into a new segment on disk (SQLite's statement savepoint is released, and
+    /// FTS5 flushes on every release), so each patient filed from a letter wrote a segment of a
+    /// dozen words and FTS5 merged them again and again; and a patient's dozen search-prefix
+    /// rows went to a dozen places of that table's key. Here the `patient_fts_insert` trigger is
+    /// dropped inside this transaction, before the first patient is inserted (a batch that
+    /// inserts none changes nothing: `deferSearchIndexing`), and made again from its own stored
+    /// SQL before `body`'s work can commit (the schema is the same byte for byte; a crash, or a
+    /// savepoint rolled back, rolls the drop back with everything else). The patients inserted meanwhile (ids above the highest before, as new
+    /// patients get; one rolled back by a savepoint is simply not there) are then indexed:
+    /// in `patient_fts` by `patient_fts_update`, the trigger that rewrites a patient's entry with
+    /// the same values the insert trigger writes, fired once for all of them by an update that
+    /// changes no value (`updated_at` to itself: a column in no index, sealed as before); in
+    /// `patient_search_prefix` from their stored values, the rows `indexSearchPrefixes(of:id:)`
+    /// would have made, sorted by key. The same words and rows as one patient at a time.
+    ///
+    /// Nothing in a batch reads either index for a patient it just inserted (matching reads the
+    /// birth-date index and identifiers). When `body` throws, the patients are indexed and the
+    /// trigger made again all the same (unless the database ended the transaction itself), so
+    /// whatever the caller does next, the schema and the indexes are whole.
+    public func withSearchIndexesWrittenOnce<T>(_ body: () throws -> T) throws -> T {
+        guard scratch.searchIndexing == nil else { return try body() }
+        scratch.searchIndexing = .asked
+        func finish() throws {
+            let state = scratch.searchIndexing
+            scratch.searchIndexing = nil
+            guard case .deferred(let highest, let trigger) = state else { return }
+            try db.execute(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?", arguments: [highest])
+            try indexSearchPrefixes(insertedAfter: highest)
+            try db.execute(sql: trigger)
+        }
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            if db.isInsideTransaction { try? finish() }
+            scratch.searchIndexing = nil
+            throw error
+        }
+        try finish()
+        return result
+    }
+
+    /// Inside `withSearchIndexesWrittenOnce`, before the first patient is inserted: drops the
+    /// `patient_fts_insert` trigger, keeping its SQL and the highest patient id, so that a batch
+    /// that inserts no patient (letters refused, skipped, or for patients on file) changes
+    /// nothing in the schema. Nothing outside it.
+    func deferSearchIndexing() throws {
+        guard case .asked = scratch.searchIndexing else { return }
+        guard let trigger = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert' AND tbl_name = 'patient'
+            """)) else {
+            // No such trigger (not a schema Knot made): each patient indexed as it goes.
+            scratch.searchIndexing = nil
+            return
+        }
+        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM patient")) ?? 0
+        try db.execute(sql: "DROP TRIGGER patient_fts_insert")
+        scratch.searchIndexing = .deferred(highest: highest, trigger: trigger)
+    }
+
+    /// The search-prefix rows of every patient with an id above `highest`, made from their
+    /// stored values as `indexSearchPrefixes(of:id:)` makes them, inserted in key order by one
+    /// statement (a row already there, from a patient updated meanwhile, is left as it is: it
+    /// is the same row).
+    func indexSearchPrefixes(insertedAfter highest: Int64) throws {
+        let tokenizer = try searchTokenizer()
+        // Each row's sort name also as JSON, made once per patient.
+        var rows: [(prefix: String, sortName: String, sortJSON: String, id: Int64, archived: Bool)] = []
+        let patients = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth, archived
+            FROM patient WHERE id > ? ORDER BY id
+            """), arguments: [highest])
+        while let p = try patients.next() {
+            let sortName: String = p["sort_name"], id: Int64 = p["id"], archived: Bool = p["archived"]
+            let text = Self.searchText(givenNames: p["given_names"], familyName: p["family_name"], preferredName: p["preferred_name"],
+                                       sortName: sortName, recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
+            let sortJSON = Self.jsonString(sortName)
+            for prefix in try Self.searchPrefixes(of: text, tokenizer: tokenizer) {
+                rows.append((prefix, sortName, sortJSON, id, archived))
+            }
+        }
+        guard !rows.isEmpty else { return }
+        rows.sort { ($0.prefix, $0.sortName, $0.id) < ($1.prefix, $1.sortName, $1.id) }
+        var json = "["
+        json.reserveCapacity(rows.count * 32)
+        for (k, r) in rows.enumerated() {
+            if k > 0 { json += "," }
+            json += "[\"" + r.prefix + "\"," + r.sortJSON + "," + String(r.id) + "," + (r.archived ? "1" : "0") + "]"
+        }
+        json += "]"
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+            FROM json_each(?)
+            """).execute(arguments: [json])
+    }
+
+    /// `text` as a JSON string: quoted, with quotation marks, backslashes and control characters escaped.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for u in text.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    /// The text the `patient_fts_insert` trigger writes to `patient_fts` for a patient (names,
+    /// record number, phone without spaces, dashes, brackets and plus signs, birth date as ISO
+    /// and as DDMMYYYY), joined by spaces.
+    static func searchText(givenNames: String, familyName: String, preferredName: String?, sortName: String,
+                           recordNumber: String, phone: String?, dateOfBirth iso: String) -> String {
+        let names = givenNames + " " + familyName + " " + (preferredName ?? "") + " " + sortName
+        let phone = String((phone ?? "").unicodeScalars.filter { !" -()+".unicodeScalars.contains($0) })
+        let isoBytes = Array(iso.utf8)
+        // substr(dob, 9, 2) || substr(dob, 6, 2) || substr(dob, 1, 4), as the trigger writes it.
+        let dayFirst = isoBytes.count == 10
+            ? String(decoding: isoBytes[8..<10] + isoBytes[5..<7] + isoBytes[0..<4], as: UTF8.self)
+            : ""
+        return [names, recordNumber, phone, iso + " " + dayFirst].joined(separator: " ")
     }
 
     /// The distinct one- and two-character starts of ASCII letters and digits of the words the

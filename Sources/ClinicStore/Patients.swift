@@ -60,6 +60,7 @@ extension StoreTransaction {
             }
         }
         let now = StoredDateText.databaseValue(Date())
+        try deferSearchIndexing()
         try db.cachedStatement(sql: """
             INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at, sort_name)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

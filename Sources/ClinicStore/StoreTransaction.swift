@@ -58,6 +58,17 @@ public struct StoreTransaction {
         try db.execute(sql: "PRAGMA cache_size = \(setting)")
     }
 
+    /// This connection's `wal_autocheckpoint`: the WAL size, in pages, at which a commit copies
+    /// it into the database (0: never by itself).
+    public func walCheckpointSetting() throws -> Int {
+        try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 0
+    }
+
+    /// Sets this connection's `wal_autocheckpoint` (as `walCheckpointSetting` reads it).
+    public func setWALCheckpoint(_ pages: Int) throws {
+        try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+    }
+
     /// Whether the database holds no patients and no practitioners (an import may keep ids).
     public func isEmptyClinic() throws -> Bool {
         (try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM practitioner) + (SELECT count(*) FROM audit_event)") ?? 0) == 0
@@ -102,6 +113,10 @@ public struct StoreTransaction {
 /// shared by the copies of its `StoreTransaction` (`withoutRowAudit`), gone with the transaction.
 final class TransactionScratch {
     var searchTokenizer: (any FTS5Tokenizer)?
+    /// Inside `withSearchIndexesWrittenOnce`: asked, then (from the first patient inserted) the
+    /// search indexes left to its end. Put back by a savepoint's rollback, as the drop of the
+    /// trigger it stands for is.
+    var searchIndexing: SearchIndexing?
     /// The audit chain's head as this transaction last wrote or read it (`auditChainHead`); nil
     /// until read, and whenever it may differ from the stored one without `auditHeadUnsaved`.
     var auditHead: AuditChainHead?
@@ -137,6 +152,15 @@ struct SameFamilyBorn {
     var ids: [Int64]
 }
 
+/// Where `withSearchIndexesWrittenOnce` stands in a transaction.
+enum SearchIndexing {
+    /// Asked; no patient inserted yet, nothing changed.
+    case asked
+    /// The `patient_fts_insert` trigger dropped (`trigger` is its SQL) before the first patient
+    /// was inserted; `highest` was the highest patient id then.
+    case deferred(highest: Int64, trigger: String)
+}
+
 /// The last audit event's id and hash.
 struct AuditChainHead {
     var id: Int64
@@ -159,6 +183,7 @@ extension StoreTransaction {
         var result: T?
         // What the savepoint rolls back, the transaction's memory of it forgets too.
         let auditHead = scratch.auditHead, auditHeadUnsaved = scratch.auditHeadUnsaved, patientOnFile = scratch.patientOnFile
+        let searchIndexing = scratch.searchIndexing
         scratch.auditHeadDeferrals += 1
         defer { scratch.auditHeadDeferrals -= 1 }
         do {
@@ -172,6 +197,7 @@ extension StoreTransaction {
             scratch.auditHead = auditHead
             scratch.auditHeadUnsaved = auditHeadUnsaved
             scratch.patientOnFile = patientOnFile
+            scratch.searchIndexing = searchIndexing
             scratch.sameFamilyBorn = nil
             switch error {
             case let e as DatabaseError: throw ClinicDatabase.translate(e, path: "the clinic database")

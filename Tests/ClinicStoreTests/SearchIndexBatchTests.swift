@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import GRDB
+import ClinicModel
+@testable import ClinicStore
+
+/// A batch of letters puts its new patients into the search indexes as it ends, one statement for
+/// the full-text index and one for the search prefixes (`withSearchIndexesWrittenOnce`), not a
+/// full-text segment and a dozen scattered prefix rows per patient (issue 19). What search finds
+/// must not change: the same full-text rows, the same prefix rows, the same results and the same
+/// schema as one patient at a time, also with a savepoint rolled back in the middle (its id taken
+/// by the next patient), a patient edited inside the batch, and a batch that throws.
+@Suite struct SearchIndexBatchTests {
+    struct Refused: Error {}
+
+    static let people: [(String, String, String?, String)] = [
+        ("Jo", "Smith", "0412 345 678", "1980-05-17"), ("Zoë", "Müller", "+61 3 9123 4567", "1975-12-01"),
+        ("Siobhán", "O'Brien", nil, "2001-01-09"), ("芳", "王", nil, "1990-07-07"),
+        ("Øystein", "Ærø-Strøm", "(03) 9876-5432", "1966-03-30"), ("Mary Anne", "van der Berg", nil, "1980-05-17"),
+        ("A", "B", "0412 000 111", "1999-09-09"), ("Émile", "Zola 2nd", nil, "1940-02-29"),
+    ]
+
+    static func patient(_ given: String, _ family: String, phone: String?, born: String) throws -> Patient {
+        Patient(recordNumber: "", givenNames: given, familyName: family, dateOfBirth: try LocalDate(parsing: born), phone: phone)
+    }
+
+    /// Fills a clinic the same way in both modes: the patients, one refused in a savepoint before
+    /// the third, and the second one edited (names, phone, archived) after all are in.
+    static func fill(_ clinic: Clinic, batched: Bool) throws {
+        try clinic.db.write { tx in
+            func body() throws {
+                for (k, (given, family, phone, born)) in people.enumerated() {
+                    // Refused: the first patient of all (the trigger's drop rolled back with it),
+                    // and one in the middle (its id taken by the next patient).
+                    if k == 0 || k == 2 {
+                        #expect(throws: Refused.self) {
+                            try tx.savepoint {
+                                _ = try tx.insertPatient(try patient("Rolled", "Back", phone: "0400 999 999", born: born), actor: "test", today: testToday)
+                                throw Refused()
+                            }
+                        }
+                    }
+                    _ = try tx.insertPatient(try patient(given, family, phone: phone, born: born), actor: "test", today: testToday)
+                }
+                var edited = try #require(try tx.patient(id: 2))
+                #expect(edited.familyName == "Müller")
+                edited.familyName = "Quxley"; edited.givenNames = "Yannick"; edited.phone = "0499 111 222"; edited.archived = true
+                try tx.updatePatient(edited, actor: "test", today: testToday)
+            }
+            if batched { try tx.withSearchIndexesWrittenOnce(body) } else { try body() }
+        }
+    }
+
+    static func fullTextRows(_ clinic: Clinic) throws -> [[String]] {
+        let q = try clinic.raw()
+        defer { try? q.close() }
+        return try q.write { db in
+            // FTS5's own check of its index against its content.
+            try db.execute(sql: "INSERT INTO patient_fts(patient_fts) VALUES ('integrity-check')")
+            return try Row.fetchAll(db, sql: "SELECT rowid, names, record_number, phone, dob FROM patient_fts ORDER BY rowid")
+                .map { row in (0..<5).map { String(describing: row[$0] as DatabaseValue) } }
+        }
+    }
+
+    static func schema(_ clinic: Clinic) throws -> String {
+        let q = try clinic.raw()
+        defer { try? q.close() }
+        return try q.read { try SchemaSnapshotTests.schema($0) }
+    }
+
+    static func found(_ clinic: Clinic, _ query: String) throws -> [String] {
+        try clinic.db.read { try $0.searchPatients(query, includeArchived: true).map(\.recordNumber) }
+    }
+
+    @Test("a batch's patients indexed as it ends: the full-text and prefix rows, search results and schema of one patient at a time")
+    func sameIndexesAsOneAtATime() throws {
+        let one = try Clinic(), batch = try Clinic()
+        defer { one.close(); batch.close() }
+        try Self.fill(one, batched: false)
+        try Self.fill(batch, batched: true)
+
+        let rows = try Self.fullTextRows(batch)
+        #expect(rows.count == Self.people.count)
+        #expect(rows == (try Self.fullTextRows(one)))
+        #expect(try LetterWriterStoreTests.writtenPrefixes(batch) == (try LetterWriterStoreTests.writtenPrefixes(one)))
+        #expect(try LetterWriterStoreTests.writtenPrefixes(batch) == (try LetterWriterStoreTests.derivedPrefixes(batch)))
+        // The insert trigger was made again from its own SQL: the schema is as it was.
+        #expect(try Self.schema(batch) == (try Self.schema(one)))
+        for query in ["smi", "s", "mu", "muller", "quxley", "yannick", "k0", "K00003", "0412", "0499", "17/05/1980", "1980-05-17",
+                      "ob", "obrien", "王", "ø", "zola 2", "rolled", "0400"] {
+            #expect(try Self.found(batch, query) == (try Self.found(one, query)), "\(query)")
+        }
+        #expect(try Self.found(batch, "quxley").count == 1)
+        #expect(try Self.found(batch, "rolled").isEmpty)
+    }
+
+    @Test("a batch that inserts no patient changes nothing: the schema is not written")
+    func batchWithoutPatients() throws {
+        let clinic = try Clinic()
+        defer { clinic.close() }
+        let patient = try clinic.addPatient("Jo", "Smith")
+        func schemaVersion() throws -> Int {
+            let q = try clinic.raw()
+            defer { try? q.close() }
+            return try q.read { try Int.fetchOne($0, sql: "PRAGMA schema_version") ?? 0 }
+        }
+        let before = try schemaVersion()
+        try clinic.db.write { tx in
+            try tx.withSearchIndexesWrittenOnce { () throws -> Void in
+                #expect(try tx.patient(id: patient.id!) != nil)
+                // A patient whose insert is refused inside a savepoint: the drop goes with it.
+                #expect(throws: Refused.self) {
+                    try tx.savepoint {
+                        _ = try tx.insertPatient(try Self.patient("Bea", "Refused", phone: nil, born: "1980-01-01"), actor: "test", today: testToday)
+                        throw Refused()
+                    }
+                }
+            }
+        }
+        #expect(try schemaVersion() == before)
+        #expect(try Self.found(clinic, "smith").count == 1)
+    }
+
+    @Test("a batch that throws: rolled back, the insert trigger still there, a patient added afterwards found by search")
+    func batchThatThrows() throws {
+        let clinic = try Clinic()
+        defer { clinic.close() }
+        let before = try Self.schema(clinic)
+        #expect(throws: Refused.self) {
+            try clinic.db.write { tx in
+                try tx.withSearchIndexesWrittenOnce {
+                    _ = try tx.insertPatient(try Self.patient("Never", "Kept", phone: nil, born: "1980-01-01"), actor: "test", today: testToday)
+                    throw Refused()
+                }
+            }
+        }
+        #expect(try Self.schema(clinic) == before)
+        #expect(try clinic.db.read { try $0.patientCount() } == 0)
+        // A caller that keeps the transaction after the error: the patient is indexed all the same.
+        try clinic.db.write { tx in
+            _ = try? tx.withSearchIndexesWrittenOnce {
+                _ = try tx.insertPatient(try Self.patient("Kept", "Anyway", phone: nil, born: "1980-01-01"), actor: "test", today: testToday)
+                throw Refused()
+            }
+        }
+        #expect(try Self.schema(clinic) == before)
+        #expect(try Self.found(clinic, "anyway").count == 1)
+        #expect(try Self.found(clinic, "an").count == 1)
+        _ = try clinic.addPatient("Late", "Comer")
+        #expect(try Self.found(clinic, "comer").count == 1)
+        #expect(try Self.found(clinic, "co").count == 1)
+        #expect(try Self.fullTextRows(clinic).count == 2)
+    }
+}
