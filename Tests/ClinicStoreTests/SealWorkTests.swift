@@ -36,7 +36,7 @@ import ClinicTestSupport
     }
 
     /// Awkward values, in columns of every affinity.
-    static let values: [DatabaseValueConvertible?] = [
+    static let values: [(any DatabaseValueConvertible & Sendable)?] = [
         nil, 0, 1, -1, Int64.max, Int64.min, 1 << 53, 0.1, 3.0, -1.5, 1e300, Double.infinity, -Double.infinity,
         Double.leastNonzeroMagnitude, -0.0, "", "plain", "12", "3.5", " 7", "Zoë Ångström", "日本語", "e\u{301}",
         "a\u{0}b", String(repeating: "x", count: 47), String(repeating: "y", count: 48), String(repeating: "z", count: 500),
