@@ -23,7 +23,7 @@ import ClinicTestSupport
         var dead: Int32 = 999_999
         while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
         let abandoned = dir.file(".clinic.sqlite.knot-load-\(dead)-0badf00d")
-        FileManager.default.createFile(atPath: abandoned, contents: Data("half a clinic".utf8))
+        #expect(FileManager.default.createFile(atPath: abandoned, contents: Data("half a clinic".utf8)))
         let (session, outcome) = try ClinicSession.createClinic(at: path, fromExport: WholeClinicExchangeTests.exported.withAudit, handle: nil)
         #expect(outcome.status == .created && outcome.patients == 80, "\(outcome.detail)")
         let maintenance = ClinicSession.maintenance(database: session.database, actor: "test")
@@ -60,7 +60,7 @@ import ClinicTestSupport
         let staging = try #require(target.stagingPath)
         #expect(staging != path && FileManager.default.fileExists(atPath: staging) && !FileManager.default.fileExists(atPath: path))
         try target.store.close()
-        FileManager.default.createFile(atPath: path, contents: Data("someone else's".utf8))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("someone else's".utf8)))
         #expect(throws: StorageError.self) { try target.publish() }
         target.discard(closing: false)
         #expect(FileManager.default.contents(atPath: path) == Data("someone else's".utf8))
