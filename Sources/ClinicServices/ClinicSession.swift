@@ -44,6 +44,13 @@ public final class ClinicSession: Sendable {
         self.isMaintenance = maintenance
     }
 
+    /// The same person's session on `database` (the same clinic, reopened at another path: a new
+    /// clinic built under a private name and renamed into place), the handle still pending if it was.
+    func reopened(on database: any ClinicRecordStore) -> ClinicSession {
+        ClinicSession(database: database, user: user, actor: actor, logger: logger, maintenance: isMaintenance,
+                      pendingHandle: pendingHandle)
+    }
+
     /// A session allowed every action, for code that links the library and acts for the clinic
     /// as a whole (a benchmark, a test's set-up); its audit events name `actor`.
     public static func maintenance(database: any ClinicRecordStore, actor: String, logger: Logger = Logger(label: "knot")) -> ClinicSession {

@@ -19,23 +19,48 @@ extension ClinicSession {
     /// creating nothing, when a file is already at `path`, the PostgreSQL database holds a clinic,
     /// or the export is missing; when the import itself is refused the new (empty) SQLite file and
     /// any folder made for it are removed again (on PostgreSQL the one import transaction is
-    /// rolled back), so a failed start leaves nothing half-made.
+    /// rolled back), so a failed start leaves nothing half-made. A new SQLite clinic is built
+    /// under a private name in the same folder, without the WAL and without waiting for the disk
+    /// (it is no clinic yet: a crash leaves only that private file, removed by the next try),
+    /// then written to the disk and linked into place, never over a file that appeared meanwhile.
     public static func createClinic(at path: String, fromExport export: String, handle: String?,
                                     options: ImportOptions = ImportOptions()) throws -> (ClinicSession, ImportOutcome) {
         guard FileManager.default.fileExists(atPath: export) else { throw ServiceError.input("\(export): no such file") }
         // Refuses a place holding a clinic; on PostgreSQL runs the migrations of an empty database.
+        // A new SQLite file is built under a private name beside `path` and renamed into place
+        // once whole: until then there is no clinic at `path`, so it is written without the WAL.
         let target = try NewClinicTarget.open(path, purpose: "`knot init --from`",
-                                            hint: " (add an export to an existing clinic with `knot import`)")
+                                            hint: " (add an export to an existing clinic with `knot import`)", staged: true)
         try? target.store.close()
         let session: ClinicSession
-        do { session = try open(path: path, handle: handle, create: true) } catch {
+        do { session = try open(path: target.workingLocation, handle: handle, create: true) } catch {
+            target.discard(closing: false)
+            throw error
+        }
+        let staged = target.stagingPath != nil ? session.database as? ClinicDatabase : nil
+        do {
+            _ = try staged?.loadWithoutJournal()
+        } catch {
+            try? session.database.close()
             target.discard(closing: false)
             throw error
         }
         let outcome = session.importFile(export, options: options)
-        if outcome.status == .created { return (session, outcome) }
-        try? session.database.close()
-        target.discard(closing: false)
-        throw NewClinicRefused(outcome: outcome)
+        guard outcome.status == .created else {
+            try? session.database.close()
+            target.discard(closing: false)
+            throw NewClinicRefused(outcome: outcome)
+        }
+        guard let staged else { return (session, outcome) }
+        do {
+            try staged.finishLoad()
+            try target.publish()
+        } catch {
+            try? session.database.close()
+            target.discard(closing: false)
+            throw error
+        }
+        // The clinic at its own path (a WAL database again, as every clinic is).
+        return (session.reopened(on: try openRecordStore(at: path, create: false, environment: ProcessInfo.processInfo.environment)), outcome)
     }
 }

@@ -40,6 +40,8 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
 /// copied for each row, and every part is hashed from bytes already in memory.
 struct SealHasher {
     private let base: HMAC<SHA256>
+    /// The message of the row being hashed, kept between rows (no allocation per row).
+    private let scratch = SealScratch()
 
     init(_ key: ClinicKey) { base = HMAC<SHA256>(key: key.macKey) }
 
@@ -47,15 +49,14 @@ struct SealHasher {
     /// laid end to end in one buffer and hashed in one call (a call per part cost more than the
     /// hashing, in the profile of `audit verify`).
     func mac(_ parts: [UnsafeRawBufferPointer]) -> [UInt8] {
-        var message: [UInt8] = []
-        message.reserveCapacity(parts.reduce(0) { $0 + 8 + $1.count })
+        scratch.message.removeAll(keepingCapacity: true)
         for p in parts {
-            let n = UInt64(p.count)
-            for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: n >> UInt64(shift))) }
-            message.append(contentsOf: p)
+            var n = UInt64(p.count).bigEndian
+            withUnsafeBytes(of: &n) { scratch.message.append(contentsOf: $0) }
+            scratch.message.append(contentsOf: p)
         }
         var h = base
-        message.withUnsafeBytes { h.update(data: $0) }
+        scratch.message.withUnsafeBytes { h.update(data: $0) }
         return h.finalize().withUnsafeBytes { Array($0) }
     }
 
@@ -99,6 +100,8 @@ struct ColumnDigester {
     /// Column names as bytes, from `first` on (the columns before it are the row's key).
     let names: [[UInt8]]
     let first: Int32
+    /// The digests of the values met before (the same id, date or word in row after row).
+    private let memo = CellDigestMemo()
 
     init(_ statement: Statement, skipping first: Int) {
         self.first = Int32(first)
@@ -112,21 +115,26 @@ struct ColumnDigester {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: name)
             out.append(UInt8(ascii: ":"))
-            let digest = Self.digest(stmt, first + Int32(i))
             // 16 hex digits built on the stack and appended at once (a byte at a time was a
-            // sixth of `audit verify` in its profile).
-            var hex: (UInt64, UInt64) = (0, 0)
-            withUnsafeMutableBytes(of: &hex) { dst in
-                digest.withUnsafeBytes { src in
-                    for j in 0..<8 {
-                        let hi = src[j] >> 4, lo = src[j] & 0x0F
-                        dst[2 * j] = hi < 10 ? 48 + hi : 87 + hi
-                        dst[2 * j + 1] = lo < 10 ? 48 + lo : 87 + lo
-                    }
-                }
-            }
+            // sixth of `audit verify` in its profile); a value met before is not hashed again.
+            var hex = memo.hex(stmt, first + Int32(i))
             withUnsafeBytes(of: &hex) { out.append(contentsOf: $0) }
         }
+    }
+
+    /// The 16 lower-case hex digits of a cell's digest's first 8 bytes (what the seal text keeps).
+    static func hexPrefix(_ digest: SHA256.Digest) -> (UInt64, UInt64) {
+        var hex: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &hex) { dst in
+            digest.withUnsafeBytes { src in
+                for j in 0..<8 {
+                    let hi = src[j] >> 4, lo = src[j] & 0x0F
+                    dst[2 * j] = hi < 10 ? 48 + hi : 87 + hi
+                    dst[2 * j + 1] = lo < 10 ? 48 + lo : 87 + lo
+                }
+            }
+        }
+        return hex
     }
 
     /// A typed digest of one cell (NULL, integer, real, text and blob never collide), the same as
@@ -286,6 +294,7 @@ enum RowSeal {
         let digester = ColumnDigester(select, skipping: 1)
         let row = select.sqliteStatement
         let name = Array(table.utf8)
+        let writer = SealRowWriter(upsert, table: table)
         var cols: [UInt8] = []
         func forget(_ id: Int64) throws { try remove.execute(arguments: [table, id]) }
         // In rowid order, a run of consecutive ids at a time (a whole-clinic import writes them so:
@@ -310,7 +319,7 @@ enum RowSeal {
                 while let gone = next, gone < id { try forget(gone); next = gone + 1 }
                 digester.columns(row, into: &cols)
                 let mac = cols.withUnsafeBytes { hasher.row(table: name, rowID: id, columns: $0) }
-                try upsert.execute(arguments: [table, id, String(decoding: cols, as: UTF8.self), ClinicKey.hex(mac)])
+                try writer.write(rowID: id, columns: cols, mac: mac)
                 xor(&root, mac)
                 next = id == high ? nil : id + 1
             }
@@ -403,12 +412,13 @@ enum RowSeal {
             let select = try db.makeStatement(sql: "SELECT rowid, * FROM \(table.quotedDatabaseIdentifier) ORDER BY rowid")
             let digester = ColumnDigester(select, skipping: 1)
             let name = Array(table.utf8)
+            let writer = SealRowWriter(insert, table: table)
             let cursor = try Row.fetchCursor(select)
             while let row = try cursor.next() {
                 let id: Int64 = row[0]
                 digester.columns(select.sqliteStatement, into: &cols)
                 let mac = cols.withUnsafeBytes { hasher.row(table: name, rowID: id, columns: $0) }
-                try insert.execute(arguments: [table, id, String(decoding: cols, as: UTF8.self), ClinicKey.hex(mac)])
+                try writer.write(rowID: id, columns: cols, mac: mac)
                 xor(&root, mac)
             }
         }

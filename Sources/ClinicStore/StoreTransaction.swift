@@ -89,6 +89,11 @@ public struct StoreTransaction {
     func encode<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try Self.json.encode(value), as: UTF8.self)
     }
+    /// An array as `encode` writes it; an empty one without the encoder (most needling entries
+    /// have no adverse events), as the same `[]`.
+    func encode<E: Encodable>(_ value: [E]) throws -> String {
+        value.isEmpty ? "[]" : String(decoding: try Self.json.encode(value), as: UTF8.self)
+    }
     func decode<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T {
         try Self.jsonDecoder.decode(type, from: Data((text ?? "null").utf8))
     }

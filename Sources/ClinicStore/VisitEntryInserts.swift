@@ -55,8 +55,8 @@ extension StoreTransaction {
             """).execute(arguments: [preservingID ? e.id : nil, visitID, e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
                              e.needle.lengthMm, e.needle.lot, e.needlesInserted, e.needlesRemoved, e.technique.code,
                              settings, e.depth?.value, e.timeInSitu?.value, e.twitchResponses, e.patientResponse,
-                             try encode(e.adverseEvents), e.sharpsDisposed, e.performedAt.map(Self.truncated),
-                             e.lateEntry.map { Self.truncated($0.writtenAt) }, e.lateEntry?.writtenBy])
+                             try encode(e.adverseEvents), e.sharpsDisposed, e.performedAt.map { StoredDateText.databaseValue(Self.truncated($0)) },
+                             e.lateEntry.map { StoredDateText.databaseValue(Self.truncated($0.writtenAt)) }, e.lateEntry?.writtenBy])
         var e = e
         e.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "needling entry", id: e.id) }

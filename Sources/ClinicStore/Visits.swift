@@ -15,7 +15,8 @@ extension StoreTransaction {
             INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
               psfs_json, notes, likely_cause_notes, status, signed_at, revision, impression, impression_code, impression_code_system)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, 0, ?, ?, ?)
-            """).execute(arguments: [preservingID ? v.id : nil, v.patientID, v.practitionerID, v.referralID, v.startedAt, v.complaint,
+            """).execute(arguments: [preservingID ? v.id : nil, v.patientID, v.practitionerID, v.referralID,
+                             StoredDateText.databaseValue(v.startedAt), v.complaint,
                              v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value, try encode(v.psfs),
                              v.notes, v.likelyCauseNotes, v.impression?.text, v.impression?.code, v.impression?.codeSystem?.rawValue])
         let id = lastID()
@@ -27,7 +28,8 @@ extension StoreTransaction {
         v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
         v.outcomes = try v.outcomes.map { try insertOutcome($0, visitID: id, actor: nil, preservingID: preservingID) }
         if v.status == .signed, let at = v.signedAt {
-            try db.cachedStatement(sql: "UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?").execute(arguments: [Self.truncated(at), id])
+            try db.cachedStatement(sql: "UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?")
+                .execute(arguments: [StoredDateText.databaseValue(Self.truncated(at)), id])
         } else {
             v.status = .draft
             v.signedAt = nil

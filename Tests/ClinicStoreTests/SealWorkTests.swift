@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import GRDB
+import ClinicTestSupport
+@testable import ClinicStore
+
+/// The seals a clinic keeps never change how they are computed: old clinics must still verify.
+/// Sealing now remembers the digests of values met before, keeps its buffers between rows and
+/// binds seal rows straight to SQLite; these tests hold every seal it writes to a plain
+/// re-implementation of the documented rule (a typed SHA-256 per cell, `name:hex16,…`, an HMAC
+/// of `row`, table, rowid and that text), on a real clinic database.
+@Suite struct SealWorkTests {
+    /// Every row's seal text and MAC computed the plain way, by Python (hashlib, hmac) reading the
+    /// file with its own sqlite3: `rowid|columns|mac` per row, in rowid order. Text is read as
+    /// GRDB reads it (up to its first NUL).
+    static func reference(_ path: String, key: ClinicKey, table: String) throws -> [String] {
+        let script = """
+        import hashlib, hmac, sqlite3, struct, sys
+        c = sqlite3.connect(sys.argv[1])
+        key = bytes.fromhex(sys.argv[2]); table = sys.argv[3]
+        cur = c.execute('SELECT rowid, * FROM "%s" ORDER BY rowid' % table)
+        names = [d[0] for d in cur.description][1:]
+        def typed(v):
+            if v is None: return b'\\x00'
+            if isinstance(v, int): return b'\\x01' + struct.pack('>q', v)
+            if isinstance(v, float): return b'\\x02' + struct.pack('>d', v)
+            if isinstance(v, str): return b'\\x03' + v.split('\\x00')[0].encode('utf-8')
+            return b'\\x04' + bytes(v)
+        def part(b): return struct.pack('>Q', len(b)) + b
+        for r in cur.fetchall():
+            cols = ','.join(n + ':' + hashlib.sha256(typed(v)).hexdigest()[:16] for n, v in zip(names, r[1:]))
+            msg = part(b'row') + part(table.encode()) + part(str(r[0]).encode()) + part(cols.encode())
+            print('%d|%s|%s' % (r[0], cols, hmac.new(key, msg, hashlib.sha256).hexdigest()))
+        """
+        return try SQLiteProbe.python(script, [path, ClinicKey.hex(key.macKeyBytes), table]).split(separator: "\n").map(String.init)
+    }
+
+    /// Awkward values, in columns of every affinity.
+    static let values: [(any DatabaseValueConvertible & Sendable)?] = [
+        nil, 0, 1, -1, Int64.max, Int64.min, 1 << 53, 0.1, 3.0, -1.5, 1e300, Double.infinity, -Double.infinity,
+        Double.leastNonzeroMagnitude, -0.0, "", "plain", "12", "3.5", " 7", "Zoë Ångström", "日本語", "e\u{301}",
+        "a\u{0}b", String(repeating: "x", count: 47), String(repeating: "y", count: 48), String(repeating: "z", count: 500),
+        Data(), Data([0, 1, 2, 255]), Data(repeating: 7, count: 100),
+    ]
+
+    @Test("every awkward value, repeated and evicted from the remembered digests: each seal is the plain rule's, byte for byte, and the clinic verifies")
+    func sealsAreTheDocumentedOnes() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
+        let key = try #require(db.key)
+        var ids: Set<Int64> = []
+        try db.pool.write { d in
+            try d.execute(sql: "CREATE TABLE awkward (i INTEGER, r REAL, t TEXT, b BLOB, n NUMERIC, a)")
+            // Each value in every column, several times over (found again in the memo), then
+            // thousands of distinct numbers and texts (slots replaced), then the values again.
+            var rows: [[DatabaseValueConvertible?]] = []
+            for _ in 0..<3 { for v in Self.values { rows.append([v, v, v, v, v, v]) } }
+            for i in 0..<5_000 { rows.append([i, Double(i) / 7, "t\(i)", nil, i * 3, "w\(i % 97)"]) }
+            for v in Self.values.reversed() { rows.append([v, v, v, v, v, v]) }
+            for (n, r) in rows.enumerated() {
+                // Mixed, so a cell's neighbours differ from row to row.
+                let mixed = (0..<6).map { r[($0 + n) % 6] }
+                try d.execute(sql: "INSERT INTO awkward VALUES (?, ?, ?, ?, ?, ?)", arguments: StatementArguments(mixed))
+                ids.insert(d.lastInsertedRowID)
+            }
+            try RowSeal.seal(d, key: key, changes: ["awkward": ids])
+        }
+        let seals = try db.pool.read { d in
+            try Row.fetchAll(d, sql: "SELECT row_id, columns, mac FROM row_seal WHERE tbl = 'awkward' ORDER BY row_id")
+                .map { "\($0["row_id"] as Int64)|\($0["columns"] as String)|\($0["mac"] as String)" }
+        }
+        let expected = try Self.reference(dir.file("clinic.sqlite"), key: key, table: "awkward")
+        #expect(seals.count == ids.count && expected.count == ids.count)
+        let differing = zip(seals, expected).filter { $0 != $1 }
+        #expect(differing.isEmpty, "\(differing.count) differ, first: \(differing.prefix(2))")
+        // The whole clinic verifies (every seal's MAC, the root), and a change made with sqlite3 is found.
+        let (findings, root, _, _) = try db.pool.read { try RowSeal.verifyRows($0, key: key) }
+        #expect(findings.isEmpty, "\(findings.prefix(3))")
+        #expect(root == (try db.pool.read { try RowSeal.identity($0) })?.root)
+        try db.close()
+        _ = try SQLiteProbe.python("import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute(\"UPDATE awkward SET t = 't2' WHERE rowid = 200\")\nc.commit()",
+                                   [dir.file("clinic.sqlite")])
+        let reopened = try ClinicDatabase(path: dir.file("clinic.sqlite"))
+        defer { try? reopened.close() }
+        let after = try reopened.pool.read { try RowSeal.verifyRows($0, key: key) }.findings
+        #expect(after.map(\.table) == ["awkward"] && after.first?.rowID == 200, "\(after)")
+    }
+
+    @Test("a seal row written straight to SQLite holds what the old argument list wrote, an empty seal text included")
+    func sealRowWriter() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
+        defer { try? db.close() }
+        try db.pool.write { d in
+            let insert = try d.cachedStatement(sql: "INSERT OR REPLACE INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
+            let writer = SealRowWriter(insert, table: "t é")
+            try writer.write(rowID: Int64.max, columns: Array("a:0123456789abcdef".utf8), mac: [0, 1, 0xab, 0xff])
+            try writer.write(rowID: -3, columns: [], mac: Array(repeating: 0x5a, count: 32))
+            let rows = try Row.fetchAll(d, sql: "SELECT tbl, row_id, columns, typeof(columns) AS kind, mac FROM row_seal WHERE tbl = 't é' ORDER BY row_id")
+            #expect(rows.count == 2)
+            #expect(rows.first?["row_id"] == -3 as Int64 && rows.first?["columns"] == "" && rows.first?["kind"] == "text")
+            #expect(rows.first?["mac"] == String(repeating: "5a", count: 32))
+            #expect(rows.last?["row_id"] == Int64.max && rows.last?["columns"] == "a:0123456789abcdef" && rows.last?["mac"] == "0001abff")
+            try d.execute(sql: "DELETE FROM row_seal WHERE tbl = 't é'")
+        }
+    }
+}
