@@ -52,7 +52,7 @@ extension ClinicDatabase {
                     thread.stackSize = 8 << 20
                     thread.start()
                     side.started.wait()
-                    Self.sameSnapshotProbe.run(attempt)
+                    Self.sameSnapshotProbe.run(path: path, attempt: attempt)
                     // Whatever happens below, the pass beside has ended when this returns.
                     defer { side.join() }
                     try db.beginTransaction(.deferred)
@@ -107,18 +107,19 @@ private final class SideRead<S>: @unchecked Sendable {
     }
 }
 
-/// A hook for tests, run between the two starts of a same-snapshot read (nothing by default).
+/// A hook for tests, run between the two starts of a same-snapshot read of one database file
+/// (nothing by default).
 final class SameSnapshotProbe: @unchecked Sendable {
     private let lock = NSLock()
-    private var hook: (@Sendable (Int) -> Void)?
+    private var hooks: [String: @Sendable (Int) -> Void] = [:]
 
-    /// Installs `hook` (nil removes it).
-    func set(_ hook: (@Sendable (Int) -> Void)?) {
-        lock.withLock { self.hook = hook }
+    /// Installs `hook` for the database at `path` (nil removes it).
+    func set(path: String, _ hook: (@Sendable (_ attempt: Int) -> Void)?) {
+        lock.withLock { hooks[path] = hook }
     }
 
-    func run(_ attempt: Int) {
-        let hook = lock.withLock { self.hook }
+    func run(path: String, attempt: Int) {
+        let hook = lock.withLock { hooks[path] }
         hook?(attempt)
     }
 }
