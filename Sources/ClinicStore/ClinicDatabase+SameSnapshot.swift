@@ -12,9 +12,10 @@ import ClinicModel
 /// starts its own and reads `PRAGMA data_version` again inside it (t2). That value changes when
 /// any other connection, of this process or another (`sqlite3` included), committed between t0
 /// and t2; when it is unchanged, nothing was committed between t0 and t2, so the snapshot taken
-/// at t1 and the one taken at t2 are the same. When it changed, both transactions are dropped and
-/// the pair is started again (a few times), and then the pass runs first, inside the main
-/// transaction, one after the other as a single transaction does.
+/// at t1 and the one taken at t2 are the same. The pass waits, its snapshot taken, for that
+/// verdict before it runs. When the value changed, both transactions are dropped (the pass not
+/// run) and the pair is started again (a few times), and then the pass runs first, inside the
+/// main transaction, one after the other as a single transaction does.
 extension ClinicDatabase {
     /// Tries to start the pair on one snapshot this many times before running one after the other.
     static let sameSnapshotAttempts = 3
@@ -40,27 +41,39 @@ extension ClinicDatabase {
                                 _ = try Int.fetchOne(sideDB, sql: "SELECT count(*) FROM sqlite_master")
                                 started = true
                                 side.started.signal()
+                                // The pass runs only once the main connection found the same
+                                // snapshot; a pair started again never pays for it.
+                                guard side.mayRun() else {
+                                    side.finish(.failure(StoreError.busy))
+                                    return
+                                }
                                 side.finish(Result { try beside(StoreTransaction(db: sideDB, key: key, keyPath: keyPath)) })
                             }
                         } catch {
                             side.finish(.failure(error))
                         }
                         if !started { side.started.signal() }
-                        side.done.signal()
+                        side.ended()
                     }
                     thread.name = "knot-same-snapshot"
                     thread.stackSize = 8 << 20
                     thread.start()
                     side.started.wait()
                     Self.sameSnapshotProbe.run(path: path, attempt: attempt)
-                    // Whatever happens below, the pass beside has ended when this returns.
-                    defer { side.join() }
+                    // Whatever happens below, the pass beside is told whether to run (not,
+                    // unless said so first) and has ended when this returns.
+                    defer {
+                        side.decide(run: false)
+                        side.join()
+                    }
                     try db.beginTransaction(.deferred)
                     defer { try? db.rollback() }
                     let after = try Int64.fetchOne(db, sql: "PRAGMA data_version")
-                    if before != after && attempt < Self.sameSnapshotAttempts { return .again }
+                    let same = before != nil && before == after
+                    side.decide(run: same)
+                    if !same && attempt < Self.sameSnapshotAttempts { return .again }
                     let tx = StoreTransaction(db: db, key: key, keyPath: keyPath)
-                    if before != after {
+                    if !same {
                         // Still moving: the pass runs first, inside this transaction.
                         let result = Result { try beside(tx) }
                         return .done(try body(tx, { try result.get() }))
@@ -87,15 +100,41 @@ private enum SameSnapshotOutcome<T> {
     case done(T)
 }
 
-/// The pass beside's result, set on its thread, read after `done` was signalled.
+/// The pass beside: when it may run (the main connection's verdict on the snapshot), and its
+/// result, set on its thread, read after it ended.
 private final class SideRead<S>: @unchecked Sendable {
     let started = DispatchSemaphore(value: 0)
-    let done = DispatchSemaphore(value: 0)
-    private var value: Result<S, Error>?
+    private let go = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
+    private var value: Result<S, Error>?
+    private var decided = false
+    private var proceed = false
+
+    /// The pass's thread: waits for the verdict; true when the pass is to run.
+    func mayRun() -> Bool {
+        go.wait()
+        return lock.withLock { proceed }
+    }
+
+    /// The main thread: the verdict, once (later calls change nothing).
+    func decide(run: Bool) {
+        let first = lock.withLock { () -> Bool in
+            guard !decided else { return false }
+            decided = true
+            proceed = run
+            return true
+        }
+        if first { go.signal() }
+    }
 
     func finish(_ result: Result<S, Error>) {
         lock.withLock { if value == nil { value = result } }
+    }
+
+    /// The pass's thread: nothing more will be done there.
+    func ended() {
+        done.signal()
     }
 
     /// Waits for the pass to end (again and again: it stays ended) and gives its result.
