@@ -22,7 +22,9 @@ extension ClinicDatabase {
 
     /// Runs `body` on a consistent snapshot while `beside` runs on another thread, on another
     /// connection, on exactly the same snapshot; `body`'s second argument waits for `beside`'s
-    /// result (its value or what it threw). `beside` is always waited for before this returns.
+    /// result (its value or what it threw). `beside` is always waited for before this returns:
+    /// when `body` throws while `beside` runs (an export that fails part way), the error comes
+    /// once `beside` has ended (for the export's seal pass, at most one pass's time).
     public func read<T, S: Sendable>(alongside beside: @escaping @Sendable (StoreTransaction) throws -> S,
                                      _ body: (StoreTransaction, _ besideResult: () throws -> S) throws -> T) throws -> T {
         let key = self.key, keyPath = self.keyPath
