@@ -33,6 +33,7 @@ enum Phases {
             case "tui": result = try FrontEndBench.run(options)
             case "verify": result = try verify(options)
             case "store": result = try StoreBench.run(options)
+            case "read-export": result = try ReadExportPhase.run(options)
             default: throw BenchError.usage("unknown phase '\(name)'")
             }
             result.figures["peakBytes"] = Double(ProcessMemory.peakBytes)

@@ -426,10 +426,28 @@ static inline void knot_stream_fail(knot_stream_screen *s, int problem) {
     }
 }
 
-/* Feeds n bytes; returns 0, or the problem code once one is found (and from then on). */
-static inline int knot_stream_screen_feed(knot_stream_screen *s, const unsigned char *b, size_t n) {
+/* The line feeds among n bytes. */
+static inline long knot_count_newlines(const unsigned char *b, size_t n) {
+    long lines = 0;
+    for (size_t i = 0; i < n; i++) lines += b[i] == '\n';
+    return lines;
+}
+
+/* Feeds n bytes; returns 0, or the problem code once one is found (and from then on).
+ * Text between tags and quoted attribute values (most of a document) change nothing but the
+ * line count until their terminator: they are skipped with memchr and their line feeds counted,
+ * and the terminator is then read as every other byte is. The screen and the bytes never
+ * overlap (restrict): its fields stay in registers instead of being read again after each byte. */
+static inline int knot_stream_screen_feed(knot_stream_screen *restrict s, const unsigned char *restrict b, size_t n) {
     static const char cdata[] = "[CDATA[";
     for (size_t i = 0; i < n && s->problem == 0; i++) {
+        if (s->state == 0 || s->state == 3) {
+            const unsigned char *stop = memchr(b + i, s->state == 0 ? '<' : s->quote, n - i);
+            size_t end = stop == NULL ? n : (size_t)(stop - b);
+            s->line += knot_count_newlines(b + i, end - i);
+            if (end == n) break;
+            i = end;
+        }
         unsigned char c = b[i];
         if (c == '\n') {
             s->line += 1;

@@ -26,6 +26,12 @@ public protocol ClinicRecordStore: Sendable {
     func read<T>(_ body: (Reader) throws -> T) throws -> T
     /// Runs `body` in one write transaction: all of it or none of it.
     func write<T>(_ body: (Writer) throws -> T) throws -> T
+    /// Runs `body` on a consistent snapshot while `beside` runs on exactly the same snapshot,
+    /// on another thread where the store can promise that (SQLite: another connection, see
+    /// ClinicDatabase+SameSnapshot.swift), else first, in `body`'s own transaction. `body`'s
+    /// second argument waits for `beside`'s result; `beside` has ended when this returns.
+    func read<T, S: Sendable>(alongside beside: @escaping @Sendable (Reader) throws -> S,
+                              _ body: (Reader, _ besideResult: () throws -> S) throws -> T) throws -> T
 
     /// The schema migrations applied, oldest first (for `knot check`).
     func appliedMigrations() throws -> [String]
@@ -35,4 +41,15 @@ public protocol ClinicRecordStore: Sendable {
     func backup(to destination: String) throws
     /// Ends every connection (after folding in anything not yet in the main store).
     func close() throws
+}
+
+extension ClinicRecordStore {
+    /// One transaction, `beside` first: for stores with no second connection on one snapshot.
+    public func read<T, S: Sendable>(alongside beside: @escaping @Sendable (Reader) throws -> S,
+                                     _ body: (Reader, _ besideResult: () throws -> S) throws -> T) throws -> T {
+        try read { reader in
+            let result = Result { try beside(reader) }
+            return try body(reader, { try result.get() })
+        }
+    }
 }

@@ -33,6 +33,20 @@ enum ExportItem {
     case audit(AuditEntry)
 }
 
+/// When a whole-clinic export runs its seal pass (`recordsNotInAuditedState`).
+enum ExportSealPass {
+    /// Not at all (an export without the audit trail marks no record).
+    case none
+    /// Before the first record, in the reads' transaction.
+    case first
+    /// Beside the reads, on the same snapshot, the records written as audited.
+    case alongside
+
+    /// The pass beside found records not in their audited state: the file written as if all
+    /// were is dropped and the export made again with the pass first.
+    struct NotAllAudited: Error {}
+}
+
 /// The export writer's failure, read once the worker is joined.
 final class ExportWorkerFailure: @unchecked Sendable {
     var error: Error?
@@ -54,6 +68,24 @@ extension ClinicSession {
         if FileManager.default.fileExists(atPath: ExportSignature.path(of: path)) {
             throw ServiceError.input("\(ExportSignature.path(of: path)) already exists; choose a new file (exports never overwrite)")
         }
+        // The seal pass (which records are not in their audited state, for their digests) runs
+        // beside the reads, on the same snapshot, and the records are written as audited; in the
+        // rare clinic where the pass finds any that is not, that file is dropped and the export
+        // is made again with the pass first, as one transaction (same bytes as that pass gives).
+        guard includeAudit else {
+            return try export(to: path, patientKey: patientKey, since: since, sealPass: .none, progress: progress)
+        }
+        do {
+            return try export(to: path, patientKey: patientKey, since: since, sealPass: .alongside, progress: progress)
+        } catch is ExportSealPass.NotAllAudited {
+            return try export(to: path, patientKey: patientKey, since: since, sealPass: .first, progress: progress)
+        }
+    }
+
+    /// One attempt at `export(to:...)` once its file names are checked.
+    private func export(to path: String, patientKey: String?, since: LocalDate?, sealPass: ExportSealPass,
+                        progress: ((_ done: Int, _ of: Int) -> Void)?) throws -> ExportSummary {
+        let includeAudit = sealPass != .none
         // A new private file beside the export (O_EXCL|O_NOFOLLOW, 0600): never an old one, never a link.
         let (fd, tmp) = try PrivateFile.createTemporary(besides: path)
         var summary = ExportSummary(file: path, practitioners: 0, patients: 0, visits: 0, auditEvents: 0, bytes: 0)
@@ -73,9 +105,9 @@ extension ClinicSession {
             // Each record carries its digest, for the importer's origin check (ExportOriginCheck).
             writer.writesDigests = true
             // One read transaction: a consistent snapshot while others keep writing.
-            try database.read { tx in
+            func readAndWrite(_ tx: any ClinicRecordReader, sealVerdict: () throws -> Set<String>?) throws {
                 // Records changed outside Knot since their last audited write are exported as such.
-                if includeAudit { writer.changedRecords = try tx.recordsNotInAuditedState() }
+                if sealPass == .first { writer.changedRecords = try tx.recordsNotInAuditedState() }
                 // The clinic's settings travel in the header, so a clinic made from the export keeps them.
                 try writer.writeHeader(RecordsExportHeader(software: "knot", settings: try tx.clinicSettings(),
                                                            templates: try Self.exportedTemplates(tx)))
@@ -147,6 +179,15 @@ extension ClinicSession {
                 }
                 worker.join()
                 if let error = failed.error { throw error }
+                // Written as audited: true when the pass beside found every record so.
+                if let changed = try sealVerdict(), !changed.isEmpty { throw ExportSealPass.NotAllAudited() }
+            }
+            if sealPass == .alongside {
+                try database.read(alongside: { try $0.recordsNotInAuditedState() }) { tx, verdict in
+                    try readAndWrite(tx, sealVerdict: { try verdict() })
+                }
+            } else {
+                try database.read { tx in try readAndWrite(tx, sealVerdict: { nil }) }
             }
             _ = try writer.finish()
             // The file is written and synced; its check ends with the end of the pipe, and it

@@ -37,8 +37,39 @@ public final class XMLStreamReader {
         let name: String
         let namespace: String?
         let path: String
-        var childCounts: [String: Int] = [:]
+        /// How many child elements of each name were opened so far (a handful of names: searched
+        /// in order, no table to hash into).
+        var childCounts: [(name: String, count: Int)] = []
     }
+
+    /// The namespace URI and prefix of the last element read, as Swift strings, with the bytes
+    /// they were made from: the next element in the same namespace (nearly all of them) shares
+    /// those strings instead of copying its own out of libxml2. Compared by content, not by the
+    /// declaration's address (a streamed document's nodes are freed and their memory reused).
+    private struct LastNamespace {
+        var href: String?
+        var prefix: String?
+        var hrefBytes: [CChar] = []
+        var prefixBytes: [CChar] = []
+
+        mutating func strings(_ ns: xmlNsPtr?) -> (href: String?, prefix: String?) {
+            guard let ns else { return (nil, nil) }
+            return (Self.same(ns.pointee.href, &href, &hrefBytes), Self.same(ns.pointee.prefix, &prefix, &prefixBytes))
+        }
+
+        private static func same(_ pointer: UnsafePointer<xmlChar>?, _ string: inout String?, _ bytes: inout [CChar]) -> String? {
+            guard let pointer else { return nil }
+            let text = UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)
+            if string != nil, !bytes.isEmpty, strcmp(text, bytes) == 0 { return string }
+            let made = String(cString: pointer)
+            string = made
+            bytes = Array(UnsafeBufferPointer(start: text, count: strlen(text) + 1))
+            return made
+        }
+    }
+    private var lastNamespace = LastNamespace()
+    /// libxml2's error handlers are already this reader's (`readElementSubtree`).
+    private var capturing = false
 
     private var state = State.reading
     private var ancestry: [Frame] = []
@@ -275,6 +306,16 @@ public final class XMLStreamReader {
                 message: "readElementSubtree() must follow a startElement event",
                 file: fileName))
         }
+        // libxml2's error handlers are installed once for the whole subtree, not around each
+        // node's read (installing and removing them was about 3% of reading an export).
+        return try collector.capturingThreadErrors {
+            capturing = true
+            defer { capturing = false }
+            return try readSubtree(from: start)
+        }
+    }
+
+    private func readSubtree(from start: XMLElement) throws -> XMLElement {
         var open: [XMLElement] = [start]
         while let event = try next() {
             switch event {
@@ -296,7 +337,7 @@ public final class XMLStreamReader {
     private func readEvent() throws -> XMLStreamEvent? {
         while true {
             let result = withExtendedLifetime(schema) {
-                collector.capturingThreadErrors { xmlTextReaderRead(reader) }
+                capturing ? xmlTextReaderRead(reader) : collector.capturingThreadErrors { xmlTextReaderRead(reader) }
             }
             if let problem = screenProblem() { throw problem }
             if collector.hasProblems {
@@ -361,15 +402,30 @@ public final class XMLStreamReader {
                 file: fileName, line: TreeConversion.line(of: node)))
         }
         let name = swiftString(node.pointee.name) ?? ""
-        let step: String
-        if ancestry.isEmpty {
-            step = name
-        } else {
-            let index = ancestry[ancestry.count - 1].childCounts[name, default: 0] + 1
-            ancestry[ancestry.count - 1].childCounts[name] = index
-            step = index > 1 ? "\(name)[\(index)]" : name
+        var index = 1
+        if !ancestry.isEmpty {
+            let parent = ancestry.count - 1
+            if let i = ancestry[parent].childCounts.firstIndex(where: { $0.name == name }) {
+                index = ancestry[parent].childCounts[i].count + 1
+                ancestry[parent].childCounts[i].count = index
+            } else {
+                ancestry[parent].childCounts.append((name, 1))
+            }
         }
-        let element = TreeConversion.shallowElement(node, path: path + "/" + step)
+        // "parent/name", or "parent/name[n]" from a name's second sibling on, built in one string.
+        let parentPath = path
+        var elementPath = ""
+        elementPath.reserveCapacity(parentPath.utf8.count + name.utf8.count + (index > 1 ? 8 : 1))
+        elementPath += parentPath
+        elementPath += "/"
+        elementPath += name
+        if index > 1 {
+            elementPath += "["
+            elementPath += String(index)
+            elementPath += "]"
+        }
+        let element = TreeConversion.shallowElement(node, path: elementPath, name: name,
+                                                    namespace: lastNamespace.strings(node.pointee.ns))
         ancestry.append(Frame(name: element.name, namespace: element.namespace, path: element.path))
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
         pendingEnd = isEmpty

@@ -50,11 +50,11 @@ struct ElementFields {
     }
 
     func double(_ name: String) throws -> Double {
-        try parse(name, try required(name), XMLValueFormat.parseNumber, "a decimal number")
+        try parse(name, try required(name), Self.number, "a decimal number")
     }
 
     func optionalDouble(_ name: String) throws -> Double? {
-        try optional(name).map { try parse(name, $0, XMLValueFormat.parseNumber, "a decimal number") }
+        try optional(name).map { try parse(name, $0, Self.number, "a decimal number") }
     }
 
     func optionalBool(_ name: String) throws -> Bool? {
@@ -91,7 +91,15 @@ struct ElementFields {
 
     /// A space-separated list of codes (empty when the attribute is absent).
     func codes<E: RawRepresentable>(_ name: String, _ type: E.Type) throws -> [E] where E.RawValue == String {
-        try (optional(name) ?? "").split(whereSeparator: \.isWhitespace).map { try enumValue(name, String($0), type) }
+        let text = optional(name) ?? ""
+        // All ASCII (every list Knot writes): split on the bytes `Character.isWhitespace` means
+        // there (tab, line feed, vertical tab, form feed, carriage return, space), the same parts
+        // without asking Unicode about every character.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return try text.utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+                .map { try enumValue(name, String(Substring($0)), type) }
+        }
+        return try text.split(whereSeparator: \.isWhitespace).map { try enumValue(name, String($0), type) }
     }
 
     /// A measure with a clinical range (NPRS, seconds...), refused as a clinical value when out of it.
@@ -167,8 +175,43 @@ struct ElementFields {
 
     private func localDate(_ name: String, _ text: String) throws -> LocalDate {
         try checked(name) { () throws(ValidationError) in
-            try LocalDate(parsing: XMLValueFormat.trimmed(text), field: name)
+            // "YYYY-MM-DD" in ASCII digits (every date Knot writes): read digit by digit, then
+            // checked by the same initializer `LocalDate(parsing:)` ends in; anything else goes
+            // through `LocalDate(parsing:)` itself, with its own refusals.
+            if let (year, month, day) = Self.plainDate(text) {
+                return try LocalDate(year: year, month: month, day: day, field: name)
+            }
+            return try LocalDate(parsing: XMLValueFormat.trimmed(text), field: name)
         }
+    }
+
+    /// Year, month and day of exactly "DDDD-DD-DD" (ASCII digits), else nil.
+    static func plainDate(_ text: String) -> (Int, Int, Int)? {
+        var text = text
+        return text.withUTF8 { b -> (Int, Int, Int)? in
+            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+            func digits(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for i in range {
+                    let digit = Int(b[i]) - 0x30
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10) else { return nil }
+            return (year, month, day)
+        }
+    }
+
+    /// `XMLValueFormat.parseNumber`, without asking Unicode about each character when every
+    /// byte is a digit, '.', '-' or '+' (then there is nothing to trim, and each is ASCII and
+    /// allowed): the same answer.
+    static func number(_ text: String) -> Double? {
+        let plain = !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B }
+        guard plain else { return XMLValueFormat.parseNumber(text) }
+        guard let value = Double(text), value.isFinite else { return nil }
+        return value
     }
 
     private func enumValue<E: RawRepresentable>(_ name: String, _ text: String, _ type: E.Type) throws -> E where E.RawValue == String {
