@@ -45,6 +45,9 @@ static int knot_installed_ending[KNOT_ENDING_COUNT];
 static struct sigaction knot_previous_winch, knot_previous_cont, knot_previous_tstp;
 static int knot_installed_tstp = 0;
 static int knot_atexit_registered = 0;
+/* Our signals that were blocked on the entering thread (a mask inherited from whatever started
+   the process): unblocked while the screen is ours, blocked again when it is given back. */
+static sigset_t knot_blocked_at_entry;
 
 static void knot_write_all(int fd, const char *bytes, size_t length) {
     while (length > 0) {
@@ -233,10 +236,24 @@ int knot_term_enter(int input_fd, int output_fd,
     knot_resized = 0;
     knot_active = 1; /* from here on every handler restores */
 
+    /* A signal mask is inherited through fork and exec: a process started from a thread that
+       blocks signals (a launcher's worker thread, a test runner) would hold SIGHUP and SIGTERM
+       pending for ever, its terminal hung up and the process never ending. The signals this
+       front end handles are delivered to it while the screen is ours. */
+    sigset_t handled, entry_mask;
+    knot_handled_signal_set(&handled);
+    sigemptyset(&knot_blocked_at_entry);
+    if (pthread_sigmask(SIG_UNBLOCK, &handled, &entry_mask) == 0) {
+        for (int number = 1; number < NSIG; number++) {
+            if (sigismember(&handled, number) == 1 && sigismember(&entry_mask, number) == 1) sigaddset(&knot_blocked_at_entry, number);
+        }
+    }
+
     if (tcsetattr(input_fd, TCSAFLUSH, &knot_raw_modes) != 0) {
         int saved_errno = errno;
         knot_active = 0;
         knot_remove_handlers();
+        (void)pthread_sigmask(SIG_BLOCK, &knot_blocked_at_entry, NULL);
         errno = saved_errno;
         return -1;
     }
@@ -261,6 +278,7 @@ int knot_term_restore(void) {
     knot_remove_handlers();
 
     (void)sigprocmask(SIG_SETMASK, &previous_mask, NULL);
+    (void)pthread_sigmask(SIG_BLOCK, &knot_blocked_at_entry, NULL); /* as the process was started */
     if (result != 0) errno = saved_errno;
     return result;
 }

@@ -101,7 +101,17 @@ import ClinicModel
             throw CancellationError()
         }
 
-        func kill() { _ = try? run(["kill-server"]) }
+        /// Ends the session, then the server. The session first: the server inherits the signal
+        /// mask of the test's thread, which may block SIGTERM, and `kill-server` is the server
+        /// sending SIGTERM to itself (held pending for ever, the server and its knot left running);
+        /// ending the session hangs up knot's terminal, and a server with no session exits.
+        func kill() {
+            _ = try? run(["kill-session", "-t", "knot"])
+            _ = try? run(["kill-server"])
+        }
+
+        /// The process id of the pane's command (knot, once `env` has executed it).
+        var panePID: pid_t? { (try? run(["display-message", "-p", "-t", "knot", "#{pane_pid}"]).output).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
     }
 
     @Test(.enabled(if: tmuxPath != nil, "tmux is not installed: install it to run the front end end to end (.ci/run does)"))
@@ -209,5 +219,42 @@ import ClinicModel
         let change = try #require((amendments.first?["changes"] as? [[String: Any]])?.first)
         #expect(change["field"] as? String == "pain.now")
         #expect(change["after"] as? String == "4")
+    }
+
+    /// Whether signal `number` is blocked in process `pid` (`SigBlk` of /proc/PID/status).
+    static func blocks(_ pid: pid_t, _ number: Int32) -> Bool? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") }),
+              let mask = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+        return mask & (1 << UInt64(number - 1)) != 0
+    }
+
+    @Test("knot started with SIGHUP and SIGTERM blocked (a mask inherited from its launcher) still ends on a hangup",
+          .enabled(if: tmuxPath != nil && FileManager.default.fileExists(atPath: "/proc/self/status"), "needs tmux and /proc"))
+    func hangupEndsTheFrontEndWhateverMaskItInherited() throws {
+        let clinic = EndToEndClinic()
+        try clinic.setUp()
+        try clinic.addPatient("Jane", "Smith", dob: "1980-05-01", record: "K1")
+        let tmux = Tmux(tmux: try #require(Self.tmuxPath))
+        defer { tmux.kill() }
+        let env = ["HOME=\(clinic.home.path)", "KNOT_DATABASE=\(clinic.db)", "KNOT_PRACTITIONER=amy", "LANG=C.UTF-8", "TZ=UTC", "TERM=screen"]
+        let command = (["env", "-i"] + env + KnotProcess.keyEnvironment.map { "\($0.key)=\($0.value)" } + [KnotProcess.executable]).map { "'" + $0 + "'" }.joined(separator: " ")
+        // The server (and so knot) starts with SIGHUP and SIGTERM blocked, as from a launcher's worker thread.
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGHUP)
+        sigaddset(&blocked, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try tmux.start(command)
+        try tmux.waitFor("Smith, Jane")
+        let pid = try #require(tmux.panePID, "the pane's process id")
+        let server = try #require(pid_t(try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8).split(separator: " ")[3]))
+        try #require(Self.blocks(server, SIGHUP) == true, "the premise: the server, knot's parent, was started with SIGHUP blocked")
+
+        #expect(Glibc.kill(pid, SIGHUP) == 0)
+        let deadline = Date().addingTimeInterval(5)
+        while Glibc.kill(pid, 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(Glibc.kill(pid, 0) != 0, "knot still runs 5 s after SIGHUP: the signal was held blocked")
     }
 }
