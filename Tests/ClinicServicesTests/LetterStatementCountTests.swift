@@ -84,11 +84,12 @@ struct LetterStatementCountTests {
 
     @Test("a new patient's letter is filed in at most 12 statements, no savepoint, the audit head and the search indexes written once per batch")
     func statementsPerNewPatientLetter() throws {
-        let files = try writeLetters(30, into: dir.file("letters"))
+        let count = ClinicSession.searchIndexBatchMinimum + 8
+        let files = try writeLetters(count, into: dir.file("letters"))
         let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
         let (outcomes, perLetter, end) = try tracedImport(files, into: db)
-        #expect(outcomes.count == 30 && outcomes.allSatisfy { $0.status == .created }, "\(outcomes.map(\.detail))")
-        #expect(perLetter.count == 30)
+        #expect(outcomes.count == count && outcomes.allSatisfy { $0.status == .created }, "\(outcomes.map(\.detail))")
+        #expect(perLetter.count == count)
         for (i, statements) in perLetter.enumerated() {
             let listed = "\(statements.count) statements:\n" + statements.joined(separator: "\n")
             // An anticoagulant proposes an alert: its insert and its audit event.
@@ -121,6 +122,19 @@ struct LetterStatementCountTests {
             try Row.fetchOne(db, sql: "SELECT last_id = (SELECT max(id) FROM audit_event), last_hash = (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) FROM audit_head")
         }
         #expect(head?[0] == true && head?[1] == true)
+    }
+
+    @Test("a batch of fewer letters than searchIndexBatchMinimum (--batch 1, a folder's last few) indexes each new patient as it is inserted: no schema change")
+    func smallBatchLeavesTheTriggerAlone() throws {
+        let files = try writeLetters(3, into: dir.file("letters"))
+        let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
+        let (outcomes, perLetter, end) = try tracedImport(files, into: db)
+        #expect(outcomes.count == 3 && outcomes.allSatisfy { $0.status == .created }, "\(outcomes.map(\.detail))")
+        let all = Array(perLetter.joined()) + end
+        #expect(!all.contains { $0.hasPrefix("DROP TRIGGER") || $0.hasPrefix("CREATE TRIGGER") }, "\(all.joined(separator: "\n"))")
+        // Each patient is found by search as soon as its letter is filed.
+        let found = try db.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM patient_fts") }
+        #expect(found == 3)
     }
 
     @Test("a letter refused by the database mid-batch: the batch is filed again a savepoint per letter, with the outcomes one-by-one import gives")
