@@ -107,12 +107,12 @@ let package = Package(
         ),
 
         .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "ClinicTestSupport"]),
+        .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "ClinicTestSupport", "SeededRandom"]),
         .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicServices", "ClinicDemo", "SeededRandom", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Schema"]),
         .testTarget(
             name: "ClinicXMLTests",
-            dependencies: ["ClinicXML", "ClinicModel", "LibXML", "ClinicStore", "ClinicTestSupport"],
+            dependencies: ["ClinicXML", "ClinicModel", "LibXML", "ClinicStore", "ClinicTestSupport", "SeededRandom"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FollowUpPlansTests", dependencies: ["FollowUpPlans", "TextCells", "ClinicModel", "LibXML", "ClinicTestSupport"], exclude: ["Golden"]),

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import LibXML
+import SeededRandom  // SplitMix64(state:): the same sequence on every platform, so a failure can be replayed
 import ClinicModel
 @testable import ClinicXML
 
@@ -14,17 +15,6 @@ import ClinicModel
 struct ReaderShortcutEquivalenceTests {
     // MARK: - Random text
 
-    /// SplitMix64 (the same sequence on every platform), so a failure can be replayed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// The characters that matter: ASCII letters, digits, punctuation and every kind of white
     /// space; controls (C0, DEL, C1); CR LF; accented Latin at the edges of the plain ranges;

@@ -1,5 +1,6 @@
 import Foundation
 import LibXML
+import SeededRandom  // SplitMix64(state:): the same sequence on every platform, so a failure can be replayed
 import Testing
 
 /// `XMLElementCursor` reads a document in place (issue 19, session 9): for every element it must
@@ -10,17 +11,6 @@ import Testing
 /// the two differ, and on the hand-written referral below.
 @Suite("An element cursor reads what the copied tree holds")
 struct ElementCursorTests {
-    /// SplitMix64, so a failure can be replayed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Names that collide or nearly do: same local name in other namespaces, a Kelvin sign that
     /// Swift's string equality takes for "K", a composed and a decomposed "é", non-ASCII names.
