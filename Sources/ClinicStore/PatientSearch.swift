@@ -281,52 +281,31 @@ extension StoreTransaction {
     /// The search-prefix rows of every patient with an id above `highest`, made from their
     /// stored values as `indexSearchPrefixes(of:id:)` makes them, inserted in key order by one
     /// statement (a row already there, from a patient updated meanwhile, is left as it is: it
-    /// is the same row).
+    /// is the same row). The prefixes go to SQLite as `[prefix, id]` pairs (ASCII letters and
+    /// digits, and numbers: nothing to escape); the sort name and archived flag come from the
+    /// patient's row.
     func indexSearchPrefixes(insertedAfter highest: Int64) throws {
         let tokenizer = try searchTokenizer()
-        // Each row's sort name also as JSON, made once per patient.
-        var rows: [(prefix: String, sortName: String, sortJSON: String, id: Int64, archived: Bool)] = []
+        var pairs: [String] = []
         let patients = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth, archived
+            SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth
             FROM patient WHERE id > ? ORDER BY id
             """), arguments: [highest])
         while let p = try patients.next() {
-            let sortName: String = p["sort_name"], id: Int64 = p["id"], archived: Bool = p["archived"]
+            let id: Int64 = p["id"]
             let text = Self.searchText(givenNames: p["given_names"], familyName: p["family_name"], preferredName: p["preferred_name"],
-                                       sortName: sortName, recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
-            let sortJSON = Self.jsonString(sortName)
+                                       sortName: p["sort_name"], recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
             for prefix in try Self.searchPrefixes(of: text, tokenizer: tokenizer) {
-                rows.append((prefix, sortName, sortJSON, id, archived))
+                pairs.append("[\"" + prefix + "\"," + String(id) + "]")
             }
         }
-        guard !rows.isEmpty else { return }
-        rows.sort { ($0.prefix, $0.sortName, $0.id) < ($1.prefix, $1.sortName, $1.id) }
-        var json = "["
-        json.reserveCapacity(rows.count * 32)
-        for (k, r) in rows.enumerated() {
-            if k > 0 { json += "," }
-            json += "[\"" + r.prefix + "\"," + r.sortJSON + "," + String(r.id) + "," + (r.archived ? "1" : "0") + "]"
-        }
-        json += "]"
+        guard !pairs.isEmpty else { return }
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
-            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-            FROM json_each(?)
-            """).execute(arguments: [json])
-    }
-
-    /// `text` as a JSON string: quoted, with quotation marks, backslashes and control characters escaped.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for u in text.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
+            SELECT json_extract(j.value, '$[0]') AS prefix, p.sort_name, p.id, p.archived
+            FROM json_each(?) j JOIN patient p ON p.id = json_extract(j.value, '$[1]')
+            ORDER BY prefix, p.sort_name, p.id
+            """).execute(arguments: ["[" + pairs.joined(separator: ",") + "]"])
     }
 
     /// The text the `patient_fts_insert` trigger writes to `patient_fts` for a patient (names,

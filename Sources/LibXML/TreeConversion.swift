@@ -86,18 +86,23 @@ enum TreeConversion {
 
         /// `parent/name`, or `parent/name[n]`, built in one string.
         func path(under parent: String, name: String, at index: Int) -> String {
-            let number = numbers.isEmpty ? 0 : numbers[index]
-            var path = parent
-            path.reserveCapacity(parent.utf8.count + name.utf8.count + (number > 0 ? 8 : 1))
-            path += "/"
-            path += name
-            if number > 0 {
-                path += "["
-                path += String(number)
-                path += "]"
-            }
-            return path
+            TreeConversion.childPath(under: parent, name: name, number: numbers.isEmpty ? 0 : numbers[index])
         }
+    }
+
+    /// `parent/name`, or `parent/name[number]` when `number` is above 0, built in one string
+    /// (the copied tree's paths and the streaming reader's).
+    static func childPath(under parent: String, name: String, number: Int) -> String {
+        var path = parent
+        path.reserveCapacity(parent.utf8.count + name.utf8.count + (number > 0 ? 8 : 1))
+        path += "/"
+        path += name
+        if number > 0 {
+            path += "["
+            path += String(number)
+            path += "]"
+        }
+        return path
     }
 
     /// The namespace URI and prefix of the last declaration seen, so that the elements using it

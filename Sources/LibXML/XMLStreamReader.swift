@@ -412,18 +412,8 @@ public final class XMLStreamReader {
                 ancestry[parent].childCounts.append((name, 1))
             }
         }
-        // "parent/name", or "parent/name[n]" from a name's second sibling on, built in one string.
-        let parentPath = path
-        var elementPath = ""
-        elementPath.reserveCapacity(parentPath.utf8.count + name.utf8.count + (index > 1 ? 8 : 1))
-        elementPath += parentPath
-        elementPath += "/"
-        elementPath += name
-        if index > 1 {
-            elementPath += "["
-            elementPath += String(index)
-            elementPath += "]"
-        }
+        // "parent/name", or "parent/name[n]" from a name's second sibling on.
+        let elementPath = TreeConversion.childPath(under: path, name: name, number: index > 1 ? index : 0)
         let element = TreeConversion.shallowElement(node, path: elementPath, name: name,
                                                     namespace: lastNamespace.strings(node.pointee.ns))
         ancestry.append(Frame(name: element.name, namespace: element.namespace, path: element.path))
