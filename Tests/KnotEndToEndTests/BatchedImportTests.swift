@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ClinicTestSupport
+import ClinicServices
 
 /// `knot import FOLDER` files letters many to a transaction (`--batch`), each letter in its own
 /// savepoint: these tests hold it to every promise the letter-by-letter import made.
@@ -98,7 +99,11 @@ struct BatchedImportTests {
         let clinic = EndToEndClinic()
         try clinic.setUp()
         let dir = clinic.home.file("letters")
-        let count = 60, batch = 7
+        // Batches of 33, then the last 24: the first ones index their new patients once as they end
+        // (the full-text trigger dropped and made again inside the transaction), the last one each
+        // patient as it is inserted (ClinicSession.searchIndexBatchMinimum is 32), so a kill lands in either.
+        let count = 90, batch = 33
+        #expect(batch >= ClinicSession.searchIndexBatchMinimum && count % batch < ClinicSession.searchIndexBatchMinimum)
         let letters = try EndToEndClinic.writeReferrals(count: count, into: dir, padding: 20)
         let template = try Data(contentsOf: URL(fileURLWithPath: clinic.db))
 
@@ -149,6 +154,12 @@ struct BatchedImportTests {
                     if n != [1, 1, 1]: bad.append("%s %s" % (path, n))
                 total = c.execute("SELECT count(*) FROM patient").fetchone()[0]
                 if total != len(sys.argv) - 2: bad.append("%d patients" % total)
+                indexed = c.execute("SELECT count(*) FROM patient_fts").fetchone()[0]
+                if indexed != total: bad.append("%d patients in the full-text index" % indexed)
+                prefixed = c.execute("SELECT count(DISTINCT patient_id) FROM patient_search_prefix").fetchone()[0]
+                if prefixed != total: bad.append("%d patients with search prefixes" % prefixed)
+                if c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert'").fetchone()[0] != 1:
+                    bad.append("the full-text insert trigger is gone")
                 print("; ".join(bad))
                 """
             let bad = try SQLiteProbe.python(script, [db] + letters).trimmingCharacters(in: .whitespacesAndNewlines)
