@@ -7,27 +7,27 @@ import LibXML
 ///
 /// Documents reach it already valid against their schema, so a refusal here means the schema
 /// and the Swift mapping disagree, or a value the schema allows breaks a model range.
-struct ElementFields {
-    let element: XMLElement
+struct ElementFields<Element: RecordsElement> {
+    let element: Element
     let file: String?
 
-    init(_ element: XMLElement, file: String?) {
+    init(_ element: Element, file: String?) {
         self.element = element
         self.file = file
     }
 
     func refusal(_ message: String, _ kind: ClinicXMLError.Kind = .ruleBroken) -> ClinicXMLError {
-        .rule(kind, message, at: element, file: file)
+        element.rule(kind, message, file: file)
     }
 
     // MARK: Attributes
 
     func optional(_ name: String) -> String? {
-        element.attribute(name)
+        element.attribute(name, namespace: nil)
     }
 
     func required(_ name: String) throws -> String {
-        guard let value = element.attribute(name) else {
+        guard let value = element.attribute(name, namespace: nil) else {
             throw refusal("<\(element.name)> has no \(name) attribute")
         }
         return value
@@ -50,11 +50,11 @@ struct ElementFields {
     }
 
     func double(_ name: String) throws -> Double {
-        try parse(name, try required(name), Self.number, "a decimal number")
+        try parse(name, try required(name), FieldText.number, "a decimal number")
     }
 
     func optionalDouble(_ name: String) throws -> Double? {
-        try optional(name).map { try parse(name, $0, Self.number, "a decimal number") }
+        try optional(name).map { try parse(name, $0, FieldText.number, "a decimal number") }
     }
 
     func optionalBool(_ name: String) throws -> Bool? {
@@ -123,15 +123,15 @@ struct ElementFields {
 
     // MARK: Children
 
-    func children(_ name: String) -> [XMLElement] {
+    func children(_ name: String) -> [Element] {
         element.children(named: name)
     }
 
-    func optionalChild(_ name: String) -> XMLElement? {
+    func optionalChild(_ name: String) -> Element? {
         element.firstChild(named: name)
     }
 
-    func child(_ name: String) throws -> XMLElement {
+    func child(_ name: String) throws -> Element {
         guard let child = element.firstChild(named: name) else {
             throw refusal("<\(element.name)> has no <\(name)>")
         }
@@ -156,7 +156,7 @@ struct ElementFields {
             var data = Data()
             for part in children("part") {
                 guard let bytes = Data(base64Encoded: part.textContent, options: .ignoreUnknownCharacters) else {
-                    throw ClinicXMLError.rule(.ruleBroken, "<part> is not base64", at: part, file: file)
+                    throw part.rule(.ruleBroken, "<part> is not base64", file: file)
                 }
                 data.append(bytes)
             }
@@ -178,13 +178,23 @@ struct ElementFields {
             // "YYYY-MM-DD" in ASCII digits (every date Knot writes): read digit by digit, then
             // checked by the same initializer `LocalDate(parsing:)` ends in; anything else goes
             // through `LocalDate(parsing:)` itself, with its own refusals.
-            if let (year, month, day) = Self.plainDate(text) {
+            if let (year, month, day) = FieldText.plainDate(text) {
                 return try LocalDate(year: year, month: month, day: day, field: name)
             }
             return try LocalDate(parsing: XMLValueFormat.trimmed(text), field: name)
         }
     }
 
+    private func enumValue<E: RawRepresentable>(_ name: String, _ text: String, _ type: E.Type) throws -> E where E.RawValue == String {
+        guard let value = E(rawValue: XMLValueFormat.trimmed(text)) else {
+            throw refusal("\(name) '\(text)' is not one of Knot's codes for it")
+        }
+        return value
+    }
+}
+
+/// The plain-text shortcuts of `ElementFields` (not generic: shared by every element type).
+enum FieldText {
     /// Year, month and day of exactly "DDDD-DD-DD" (ASCII digits), else nil.
     static func plainDate(_ text: String) -> (Int, Int, Int)? {
         var text = text
@@ -211,13 +221,6 @@ struct ElementFields {
         let plain = !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B }
         guard plain else { return XMLValueFormat.parseNumber(text) }
         guard let value = Double(text), value.isFinite else { return nil }
-        return value
-    }
-
-    private func enumValue<E: RawRepresentable>(_ name: String, _ text: String, _ type: E.Type) throws -> E where E.RawValue == String {
-        guard let value = E(rawValue: XMLValueFormat.trimmed(text)) else {
-            throw refusal("\(name) '\(text)' is not one of Knot's codes for it")
-        }
         return value
     }
 }
