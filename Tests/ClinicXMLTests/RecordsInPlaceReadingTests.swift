@@ -217,4 +217,23 @@ import SeededRandom
         #expect(finding.line == line && finding.file == "generated.xml")
         #expect(finding.message.contains("needlesInserted") && finding.message.contains("'x'"))
     }
+
+    @Test("The decoder's digit-by-digit instants are XMLValueFormat.parseInstant's, on 20,000 near-misses and real ones")
+    func instantShortcut() {
+        var rng = SplitMix64(seed: 19)
+        let alphabet = Array("0123456789-T:.Z+ x".utf8)
+        for _ in 0..<20_000 {
+            var bytes = Array("2026-03-04T09:15:00.000Z".utf8)
+            for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: bytes[Int.random(in: 0..<bytes.count, using: &rng)] = alphabet.randomElement(using: &rng)!
+                case 1: bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &rng)
+                case 2 where bytes.count > 20: bytes.remove(at: Int.random(in: 0..<bytes.count, using: &rng))
+                default: bytes.insert(alphabet.randomElement(using: &rng)!, at: Int.random(in: 0...bytes.count, using: &rng))
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(FieldText.instant(text) == XMLValueFormat.parseInstant(text), "\(text)")
+        }
+    }
 }

@@ -74,11 +74,11 @@ struct ElementFields<Element: RecordsElement> {
     }
 
     func instant(_ name: String) throws -> Date {
-        try parse(name, try required(name), XMLValueFormat.parseInstant, "a UTC instant like 2026-03-04T09:15:00.000Z")
+        try parse(name, try required(name), FieldText.instant, "a UTC instant like 2026-03-04T09:15:00.000Z")
     }
 
     func optionalInstant(_ name: String) throws -> Date? {
-        try optional(name).map { try parse(name, $0, XMLValueFormat.parseInstant, "a UTC instant like 2026-03-04T09:15:00.000Z") }
+        try optional(name).map { try parse(name, $0, FieldText.instant, "a UTC instant like 2026-03-04T09:15:00.000Z") }
     }
 
     func code<E: RawRepresentable>(_ name: String, _ type: E.Type) throws -> E where E.RawValue == String {
@@ -195,6 +195,34 @@ struct ElementFields<Element: RecordsElement> {
 
 /// The plain-text shortcuts of `ElementFields` (not generic: shared by every element type).
 enum FieldText {
+    /// `XMLValueFormat.parseInstant`, read digit by digit when the text is exactly
+    /// "DDDD-DD-DDTDD:DD:DD.DDDZ" in ASCII digits (every instant Knot writes): the day checked by
+    /// the initializer `LocalDate(parsing:)` ends in, the same ranges and the same arithmetic;
+    /// anything else (or anything that fails) goes through `parseInstant` itself.
+    static func instant(_ text: String) -> Date? {
+        var text = text
+        let fast: Date? = text.withUTF8 { b -> Date? in
+            guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
+                  b[19] == 0x2E, b[23] == 0x5A else { return nil }
+            func digits(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for i in range {
+                    let digit = Int(b[i]) - 0x30
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
+                  let h = digits(11..<13), let m = digits(14..<16), let s = digits(17..<19), let ms = digits(20..<23),
+                  h < 24, m < 60, s < 60,
+                  let date = try? LocalDate(year: year, month: month, day: day, field: "instant") else { return nil }
+            let seconds = Int64(date.dayNumber) * 86_400 + Int64(h * 3600 + m * 60 + s)
+            return Date(timeIntervalSince1970: Double(seconds * 1000 + Int64(ms)) / 1000)
+        }
+        return fast ?? XMLValueFormat.parseInstant(text)
+    }
+
     /// Year, month and day of exactly "DDDD-DD-DD" (ASCII digits), else nil.
     static func plainDate(_ text: String) -> (Int, Int, Int)? {
         var text = text
