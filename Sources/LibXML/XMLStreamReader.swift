@@ -322,7 +322,11 @@ public final class XMLStreamReader {
     /// (`readElementSubtree()` gives the same). After `body` (returning or throwing) the stream
     /// moves past the subtree, freeing it, so memory stays flat: `body` must copy what it keeps
     /// and not let the cursor escape. The next `next()` returns the element's `endElement`.
-    /// Throws `XMLErrors` as `readElementSubtree()`, and whatever `body` throws.
+    /// Throws `XMLErrors` as `readElementSubtree()`, and whatever `body` throws. One difference:
+    /// libxml2 finishes expanding the element only once it has read the node after it, so a
+    /// well-formedness error just after the element (in the same or the next 512-byte chunk) is
+    /// thrown here, before `body` runs, where `readElementSubtree()` would return the element and
+    /// the next `next()` would throw that same error.
     public func withElementSubtree<T>(_ body: (XMLElementCursor) throws -> T) throws -> T {
         guard let start = currentStart, let node = xmlTextReaderCurrentNode(reader) else {
             throw XMLErrors(XMLError(

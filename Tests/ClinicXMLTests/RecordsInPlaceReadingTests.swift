@@ -94,7 +94,7 @@ import SeededRandom
 
     /// `text` broken at random places, the way an edited or damaged export is: values changed
     /// (to another number, to nonsense, to a copy of a neighbour's), elements copied (ids twice),
-    /// removed or emptied, comments and CDATA slipped into text.
+    /// removed or emptied, comments and CDATA slipped into text, a stray '<' or '&' or a lost end tag.
     static func broken(_ text: String, _ rng: inout SplitMix64) -> String {
         var text = text
         let attributes = try! NSRegularExpression(pattern: #" ([A-Za-z]+)="([^"]*)""#)
@@ -102,7 +102,16 @@ import SeededRandom
         let texts = try! NSRegularExpression(pattern: #">([^<]+)</"#)
         for _ in 0..<Int.random(in: 1...3, using: &rng) {
             let whole = NSRange(text.startIndex..., in: text)
-            switch Int.random(in: 0..<6, using: &rng) {
+            switch Int.random(in: 0..<7, using: &rng) {
+            case 6:
+                // Not well-formed any more: a stray '<' or '&', or an end tag lost.
+                guard let match = texts.matches(in: text, range: whole).randomElement(using: &rng) else { continue }
+                let range = Range(match.range(at: 1), in: text)!
+                if Bool.random(using: &rng) {
+                    text.insert(contentsOf: ["<", "&", "&nope;"].randomElement(using: &rng)!, at: range.lowerBound)
+                } else if let close = text.range(of: ">", range: range.upperBound..<text.endIndex) {
+                    text.removeSubrange(range.upperBound..<close.upperBound)
+                }
             case 0, 1:
                 let matches = attributes.matches(in: text, range: whole)
                 let match = matches.randomElement(using: &rng)!
@@ -152,6 +161,17 @@ import SeededRandom
         return text
     }
 
+    /// The one way the two may differ, on a file that is not well-formed: libxml2 finishes an
+    /// expanded record by reading on to the next node, so a well-formedness error just after a
+    /// record can refuse the file before that record is returned rather than at the next
+    /// `next()`. The refusal is the same (message, kind, file, line); the record before it, or
+    /// its own rule findings, are then not reported (the file is refused whole either way).
+    static func refusedOneRecordEarlier(_ inPlace: [Step], _ copied: [Step]) -> Bool {
+        guard copied.count == inPlace.count + 1, let last = inPlace.last, last == copied.last,
+              case .refused(let errors) = last, errors.contains(where: { $0.kind == .unreadable }) else { return false }
+        return Array(copied.dropLast(2)) == Array(inPlace.dropLast())
+    }
+
     @Test("A valid export of 40 patients and every record kind reads the same in place as from the copied tree")
     func manyValidRecords() throws {
         let text = Self.manyRecords(copies: 10)
@@ -180,16 +200,18 @@ import SeededRandom
         #expect(inPlace.last == .end)
     }
 
-    @Test("On 300 exports broken at random, both paths refuse the same records with the same messages, lines and paths")
+    @Test("On 300 exports broken at random, both paths refuse the same records with the same messages, lines and paths (a not well-formed file possibly one record earlier)")
     func brokenExports() throws {
         let base = Self.manyRecords(copies: 3)
         var rng = SplitMix64(seed: 0xC0FFEE_10)
-        var refusedCount = 0, ruleCount = 0, schemaCount = 0
+        var refusedCount = 0, ruleCount = 0, schemaCount = 0, unreadableCount = 0, earlier = 0
         for round in 0..<300 {
             let text = Self.broken(base, &rng)
             let inPlace = Self.transcript(Data(text.utf8), inPlace: true)
             let copied = Self.transcript(Data(text.utf8), inPlace: false)
-            if inPlace != copied {
+            if inPlace != copied, Self.refusedOneRecordEarlier(inPlace, copied) {
+                earlier += 1
+            } else if inPlace != copied {
                 // The first step that differs (the whole transcripts are long).
                 let first = zip(inPlace, copied).first { $0 != $1 }
                 Issue.record("round \(round): in place \(first.map { "\($0.0)" } ?? "\(inPlace.count) steps")\n copied \(first.map { "\($0.1)" } ?? "\(copied.count) steps")")
@@ -198,10 +220,14 @@ import SeededRandom
                 refusedCount += 1
                 if errors.contains(where: { $0.kind == .ruleBroken || $0.kind == .clinicalValue }) { ruleCount += 1 }
                 if errors.contains(where: { $0.kind == .invalid }) { schemaCount += 1 }
+                if errors.contains(where: { $0.kind == .unreadable }) { unreadableCount += 1 }
             }
         }
         // The generator reaches both kinds of refusal, not only one.
-        #expect(refusedCount > 100 && ruleCount > 20 && schemaCount > 20, "\(refusedCount) \(ruleCount) \(schemaCount)")
+        #expect(refusedCount > 100 && ruleCount > 20 && schemaCount > 20 && unreadableCount > 10,
+                "\(refusedCount) \(ruleCount) \(schemaCount) \(unreadableCount)")
+        // The one allowed difference stays rare (libxml2's chunk boundaries decide it).
+        #expect(earlier < 15, "\(earlier) files refused one record earlier")
     }
 
     @Test("A schema error inside a record is reported at its line with the schema's message, as from the copied tree")
