@@ -7,7 +7,9 @@ internal import CLibXML2
 /// attributes, children, text, line and path as the element `XMLDocument.root` would give, at a
 /// fraction of the cost (no tree of Swift values, no path string per element). A cursor keeps
 /// its document alive, so it can never point into freed memory; like the document, it belongs to
-/// one task (not `Sendable`). Copy what must outlive the reading into plain values.
+/// one task (not `Sendable`). Copy what must outlive the reading into plain values. A cursor
+/// over a streamed element (`XMLStreamReader.withElementSubtree`) is read inside that call only:
+/// the stream frees the subtree as it reads on.
 public struct XMLElementCursor {
     let node: xmlNodePtr
     let scope: CursorScope
@@ -43,31 +45,44 @@ public struct XMLElementCursor {
 
     /// Where the element is, exactly as `XMLElement.path` says it ("/ClinicalDocument/id[2]"),
     /// computed when asked (for a message) by walking up to the root.
+    /// Under a streamed element (`XMLStreamReader.withElementSubtree`), the paths are the stream's
+    /// own: the element's path as the stream gave it, then one step per level, numbered as the
+    /// stream numbers them ("name" for the first of its name, "name[2]" from the second on).
     public var path: String {
         var steps: [String] = []
         var current = node
-        while let parent = current.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE {
-            steps.append(Self.step(of: current, under: parent))
+        let anchor = scope.anchor
+        while current != anchor?.node, let parent = current.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE {
+            steps.append(Self.step(of: current, under: parent, streamed: anchor != nil))
             current = parent
+        }
+        if let anchor, current == anchor.node {
+            return steps.isEmpty ? anchor.path : anchor.path + "/" + steps.reversed().joined(separator: "/")
         }
         steps.append(swiftString(current.pointee.name) ?? "")
         return "/" + steps.reversed().joined(separator: "/")
     }
 
     /// `name` or `name[n]` when `parent` has several child elements of that local name (every
-    /// child counted, those a reader was told to skip included, as `XMLElement` counts them).
-    private static func step(of node: xmlNodePtr, under parent: xmlNodePtr) -> String {
+    /// child counted, those a reader was told to skip included, as `XMLElement` counts them);
+    /// `streamed`: numbered as `XMLStreamReader` numbers them, which cannot know of later
+    /// siblings ("name" for the first, "name[n]" for the n-th from the second on).
+    private static func step(of node: xmlNodePtr, under parent: xmlNodePtr, streamed: Bool) -> String {
         let name = node.pointee.name
         var number = 0, total = 0
         var sibling = parent.pointee.children
         while let current = sibling {
             if current.pointee.type == XML_ELEMENT_NODE, sameCString(current.pointee.name, name) {
                 total += 1
-                if current == node { number = total }
+                if current == node {
+                    number = total
+                    if streamed { break }
+                }
             }
             sibling = current.pointee.next
         }
         let own = swiftString(name) ?? ""
+        if streamed { return number > 1 ? "\(own)[\(number)]" : own }
         return total > 1 ? "\(own)[\(number)]" : own
     }
 
@@ -98,7 +113,12 @@ public struct XMLElementCursor {
 
     /// Child elements with this local name in the same namespace as this element.
     public func children(named name: String) -> [XMLElementCursor] {
-        children(named: name, namespace: namespace)
+        var found: [XMLElementCursor] = []
+        let ns = node.pointee.ns
+        forEachChildElement { child in
+            if matches(child.node.pointee.name, name), sameNamespace(child.node.pointee.ns, ns) { found.append(child) }
+        }
+        return found
     }
 
     /// Child elements with this local name and namespace (nil: no namespace).
@@ -112,7 +132,16 @@ public struct XMLElementCursor {
 
     /// First child element with this local name in the same namespace as this element.
     public func firstChild(named name: String) -> XMLElementCursor? {
-        firstChild(named: name, namespace: namespace)
+        let ns = node.pointee.ns
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE, !scope.skips(current),
+               matches(current.pointee.name, name), sameNamespace(current.pointee.ns, ns) {
+                return XMLElementCursor(node: current, scope: scope)
+            }
+            child = current.pointee.next
+        }
+        return nil
     }
 
     /// First child element with this local name and namespace (nil: no namespace).
@@ -267,6 +296,14 @@ public struct XMLElementCursor {
         return same ?? (swiftString(cString) == string)
     }
 
+    /// Whether two elements' namespaces are the same as `XMLElement` compares them (by URI; a
+    /// namespace without a URI counts as none), without copying either URI out of libxml2 (an
+    /// element and its children nearly always share one declaration).
+    private func sameNamespace(_ a: xmlNsPtr?, _ b: xmlNsPtr?) -> Bool {
+        if a == b { return true }
+        return sameCString(a?.pointee.href, b?.pointee.href)
+    }
+
     /// As `XMLElement` compares namespaces: a namespace without a URI counts as none.
     private func namespaceMatches(_ ns: xmlNsPtr?, _ namespace: String?) -> Bool {
         let href = ns?.pointee.href
@@ -281,12 +318,24 @@ extension XMLElementCursor: Sendable {}
 /// What every cursor of one reading shares: the document (kept alive by it) and the elements
 /// the reader was told to skip.
 final class CursorScope {
-    let document: XMLDocument
+    /// What keeps the nodes alive: the document, or the stream whose subtree is being read.
+    private let owner: AnyObject
     private let skipped: Set<xmlNodePtr>
+    /// The streamed element the cursors are under, with its path as the stream gave it (nil
+    /// for a whole document).
+    let anchor: (node: xmlNodePtr, path: String)?
 
     init(document: XMLDocument, skipped: Set<xmlNodePtr>) {
-        self.document = document
+        owner = document
         self.skipped = skipped
+        anchor = nil
+    }
+
+    /// For the subtree of a streamed element at `node`, whose path is `path`.
+    init(stream: XMLStreamReader, node: xmlNodePtr, path: String) {
+        owner = stream
+        skipped = []
+        anchor = (node, path)
     }
 
     @inline(__always)

@@ -315,6 +315,71 @@ public final class XMLStreamReader {
         }
     }
 
+    /// Reads the element whose `startElement` event `next()` just returned, through its end tag,
+    /// inside libxml2 (checked and validated exactly as `next()` would: the same findings, lines
+    /// and messages), and calls `body` with a cursor over it, read in place: no Swift value is
+    /// built for an element or a text until `body` asks for it. Paths are the stream's own
+    /// (`readElementSubtree()` gives the same). After `body` (returning or throwing) the stream
+    /// moves past the subtree, freeing it, so memory stays flat: `body` must copy what it keeps
+    /// and not let the cursor escape. The next `next()` returns the element's `endElement`.
+    /// Throws `XMLErrors` as `readElementSubtree()`, and whatever `body` throws. One difference:
+    /// libxml2 finishes expanding the element only once it has read the node after it, so a
+    /// well-formedness error just after the element (in the same or the next 512-byte chunk) is
+    /// thrown here, before `body` runs, where `readElementSubtree()` would return the element and
+    /// the next `next()` would throw that same error.
+    public func withElementSubtree<T>(_ body: (XMLElementCursor) throws -> T) throws -> T {
+        guard let start = currentStart, let node = xmlTextReaderCurrentNode(reader) else {
+            throw XMLErrors(XMLError(
+                kind: .unsupported,
+                message: "withElementSubtree(_:) must follow a startElement event",
+                file: fileName))
+        }
+        currentStart = nil
+        do {
+            try collector.capturingThreadErrors {
+                capturing = true
+                defer { capturing = false }
+                let expanded = withExtendedLifetime(schema) { xmlTextReaderExpand(reader) }
+                if let problem = screenProblem() { throw problem }
+                if expanded == nil || collector.hasProblems {
+                    throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document is not well-formed", file: fileName))
+                }
+            }
+        } catch let errors as XMLErrors {
+            state = .failed(errors)
+            throw errors
+        }
+        let result = Result { try body(XMLElementCursor(node: node, scope: CursorScope(stream: self, node: node, path: start.path))) }
+        if !pendingEnd { try skipExpanded(node) }
+        return try result.get()
+    }
+
+    /// Moves past the expanded element at `node` to its end tag (the stream frees each node as
+    /// it passes it); the next `next()` returns its `endElement`.
+    private func skipExpanded(_ node: xmlNodePtr) throws {
+        do {
+            try collector.capturingThreadErrors {
+                capturing = true
+                defer { capturing = false }
+                while true {
+                    let result = withExtendedLifetime(schema) { xmlTextReaderRead(reader) }
+                    if let problem = screenProblem() { throw problem }
+                    guard result == 1, !collector.hasProblems else {
+                        throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document ended inside <\(ancestry.last?.name ?? "")>", file: fileName))
+                    }
+                    if xmlTextReaderCurrentNode(reader) == node,
+                       xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_END_ELEMENT.rawValue) {
+                        break
+                    }
+                }
+            }
+        } catch let errors as XMLErrors {
+            state = .failed(errors)
+            throw errors
+        }
+        pendingEnd = true
+    }
+
     private func readSubtree(from start: XMLElement) throws -> XMLElement {
         var open: [XMLElement] = [start]
         while let event = try next() {

@@ -7,27 +7,27 @@ import LibXML
 ///
 /// Documents reach it already valid against their schema, so a refusal here means the schema
 /// and the Swift mapping disagree, or a value the schema allows breaks a model range.
-struct ElementFields {
-    let element: XMLElement
+struct ElementFields<Element: RecordsElement> {
+    let element: Element
     let file: String?
 
-    init(_ element: XMLElement, file: String?) {
+    init(_ element: Element, file: String?) {
         self.element = element
         self.file = file
     }
 
     func refusal(_ message: String, _ kind: ClinicXMLError.Kind = .ruleBroken) -> ClinicXMLError {
-        .rule(kind, message, at: element, file: file)
+        element.rule(kind, message, file: file)
     }
 
     // MARK: Attributes
 
     func optional(_ name: String) -> String? {
-        element.attribute(name)
+        element.attribute(name, namespace: nil)
     }
 
     func required(_ name: String) throws -> String {
-        guard let value = element.attribute(name) else {
+        guard let value = element.attribute(name, namespace: nil) else {
             throw refusal("<\(element.name)> has no \(name) attribute")
         }
         return value
@@ -50,11 +50,11 @@ struct ElementFields {
     }
 
     func double(_ name: String) throws -> Double {
-        try parse(name, try required(name), Self.number, "a decimal number")
+        try parse(name, try required(name), FieldText.number, "a decimal number")
     }
 
     func optionalDouble(_ name: String) throws -> Double? {
-        try optional(name).map { try parse(name, $0, Self.number, "a decimal number") }
+        try optional(name).map { try parse(name, $0, FieldText.number, "a decimal number") }
     }
 
     func optionalBool(_ name: String) throws -> Bool? {
@@ -74,11 +74,11 @@ struct ElementFields {
     }
 
     func instant(_ name: String) throws -> Date {
-        try parse(name, try required(name), XMLValueFormat.parseInstant, "a UTC instant like 2026-03-04T09:15:00.000Z")
+        try parse(name, try required(name), FieldText.instant, "a UTC instant like 2026-03-04T09:15:00.000Z")
     }
 
     func optionalInstant(_ name: String) throws -> Date? {
-        try optional(name).map { try parse(name, $0, XMLValueFormat.parseInstant, "a UTC instant like 2026-03-04T09:15:00.000Z") }
+        try optional(name).map { try parse(name, $0, FieldText.instant, "a UTC instant like 2026-03-04T09:15:00.000Z") }
     }
 
     func code<E: RawRepresentable>(_ name: String, _ type: E.Type) throws -> E where E.RawValue == String {
@@ -123,15 +123,15 @@ struct ElementFields {
 
     // MARK: Children
 
-    func children(_ name: String) -> [XMLElement] {
+    func children(_ name: String) -> [Element] {
         element.children(named: name)
     }
 
-    func optionalChild(_ name: String) -> XMLElement? {
+    func optionalChild(_ name: String) -> Element? {
         element.firstChild(named: name)
     }
 
-    func child(_ name: String) throws -> XMLElement {
+    func child(_ name: String) throws -> Element {
         guard let child = element.firstChild(named: name) else {
             throw refusal("<\(element.name)> has no <\(name)>")
         }
@@ -156,7 +156,7 @@ struct ElementFields {
             var data = Data()
             for part in children("part") {
                 guard let bytes = Data(base64Encoded: part.textContent, options: .ignoreUnknownCharacters) else {
-                    throw ClinicXMLError.rule(.ruleBroken, "<part> is not base64", at: part, file: file)
+                    throw part.rule(.ruleBroken, "<part> is not base64", file: file)
                 }
                 data.append(bytes)
             }
@@ -178,11 +178,49 @@ struct ElementFields {
             // "YYYY-MM-DD" in ASCII digits (every date Knot writes): read digit by digit, then
             // checked by the same initializer `LocalDate(parsing:)` ends in; anything else goes
             // through `LocalDate(parsing:)` itself, with its own refusals.
-            if let (year, month, day) = Self.plainDate(text) {
+            if let (year, month, day) = FieldText.plainDate(text) {
                 return try LocalDate(year: year, month: month, day: day, field: name)
             }
             return try LocalDate(parsing: XMLValueFormat.trimmed(text), field: name)
         }
+    }
+
+    private func enumValue<E: RawRepresentable>(_ name: String, _ text: String, _ type: E.Type) throws -> E where E.RawValue == String {
+        guard let value = E(rawValue: XMLValueFormat.trimmed(text)) else {
+            throw refusal("\(name) '\(text)' is not one of Knot's codes for it")
+        }
+        return value
+    }
+}
+
+/// The plain-text shortcuts of `ElementFields` (not generic: shared by every element type).
+enum FieldText {
+    /// `XMLValueFormat.parseInstant`, read digit by digit when the text is exactly
+    /// "DDDD-DD-DDTDD:DD:DD.DDDZ" in ASCII digits (every instant Knot writes): the day checked by
+    /// the initializer `LocalDate(parsing:)` ends in, the same ranges and the same arithmetic;
+    /// anything else (or anything that fails) goes through `parseInstant` itself.
+    static func instant(_ text: String) -> Date? {
+        var text = text
+        let fast: Date? = text.withUTF8 { b -> Date? in
+            guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
+                  b[19] == 0x2E, b[23] == 0x5A else { return nil }
+            func digits(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for i in range {
+                    let digit = Int(b[i]) - 0x30
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
+                  let h = digits(11..<13), let m = digits(14..<16), let s = digits(17..<19), let ms = digits(20..<23),
+                  h < 24, m < 60, s < 60,
+                  let date = try? LocalDate(year: year, month: month, day: day, field: "instant") else { return nil }
+            let seconds = Int64(date.dayNumber) * 86_400 + Int64(h * 3600 + m * 60 + s)
+            return Date(timeIntervalSince1970: Double(seconds * 1000 + Int64(ms)) / 1000)
+        }
+        return fast ?? XMLValueFormat.parseInstant(text)
     }
 
     /// Year, month and day of exactly "DDDD-DD-DD" (ASCII digits), else nil.
@@ -211,13 +249,6 @@ struct ElementFields {
         let plain = !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B }
         guard plain else { return XMLValueFormat.parseNumber(text) }
         guard let value = Double(text), value.isFinite else { return nil }
-        return value
-    }
-
-    private func enumValue<E: RawRepresentable>(_ name: String, _ text: String, _ type: E.Type) throws -> E where E.RawValue == String {
-        guard let value = E(rawValue: XMLValueFormat.trimmed(text)) else {
-            throw refusal("\(name) '\(text)' is not one of Knot's codes for it")
-        }
         return value
     }
 }

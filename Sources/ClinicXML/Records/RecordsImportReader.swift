@@ -7,7 +7,8 @@ import LibXML
 /// One streaming pass: libxml2's reader validates the document against the bundled
 /// knot-records-1.xsd as it goes (bounded memory, every violation with its line, as
 /// `xmllint --stream --schema`), while `next()` reads one practitioner, patient or audit event
-/// at a time as a value tree, mapping it to the model and checking the rules a schema cannot
+/// at a time, in place inside libxml2 (`XMLStreamReader.withElementSubtree`: no Swift value
+/// tree per record; freed as the stream reads on), mapping it to the model and checking the rules a schema cannot
 /// say (see `RecordsXMLDecoder`): unique ids, references inside the file, needles removed never
 /// more than inserted and the rest of the model's `validate()`.
 ///
@@ -33,6 +34,9 @@ public final class RecordsImportReader {
     /// Whether `next()` computes each record's digest for `lastRecords` (re-encoding it); off for
     /// a reader that only validates (the export's check of what it wrote).
     public var computesDigests = true
+    /// Whether `next()` decodes each record in place inside the stream (`XMLElementCursor`);
+    /// false: from a copied value tree (`XMLElement`), the older path, kept to compare against.
+    var readsInPlace = true
 
     /// Prepares to read `data`, validating it against the records schema as it is read; throws
     /// `ClinicXMLErrors` (unreadable, or not a records file; schema violations come from `next()`).
@@ -119,26 +123,14 @@ public final class RecordsImportReader {
         do {
             while let event = try stream.next() {
                 guard case .startElement(let name, _, _, _, _) = event, stream.depth == 3 else { continue }
+                guard name == "practitioner" || name == "patient" || name == "event" else { continue }
                 do {
-                    switch name {
-                    case "practitioner":
-                        let element = try stream.readElementSubtree()
-                        let p = try decoder.practitioner(element)
-                        lastRecords = computesDigests ? [try RecordDigest.practitioner(p, claimed: element.attribute("digest"))] : []
-                        return .practitioner(p)
-                    case "patient":
-                        let element = try stream.readElementSubtree()
-                        let record = try decoder.patientRecord(element)
-                        if computesDigests {
-                            let claims = RecordDigest.claims(inPatient: element)
-                            lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
-                        }
-                        return .patient(record)
-                    case "event":
-                        lastRecords = []
-                        return .audit(try decoder.audit(stream.readElementSubtree()))
-                    default: continue
+                    if readsInPlace {
+                        // The record is read inside libxml2 and decoded from a cursor over it:
+                        // no Swift value per element (the stream frees the subtree after).
+                        return try stream.withElementSubtree { element throws in try item(name, element) }
                     }
+                    return try item(name, stream.readElementSubtree())
                 } catch let error as XMLErrors {
                     throw error
                 } catch {
@@ -152,6 +144,27 @@ public final class RecordsImportReader {
         }
         finished = true
         return nil
+    }
+
+    /// One record decoded from `element` (a `practitioner`, `patient` or `event`), with
+    /// `lastRecords` set for it.
+    private func item<E: RecordsElement>(_ name: String, _ element: E) throws -> RecordsItem {
+        switch name {
+        case "practitioner":
+            let p = try decoder.practitioner(element)
+            lastRecords = computesDigests ? [try RecordDigest.practitioner(p, claimed: element.attribute("digest", namespace: nil))] : []
+            return .practitioner(p)
+        case "patient":
+            let record = try decoder.patientRecord(element)
+            if computesDigests {
+                let claims = element.patientDigestClaims()
+                lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
+            }
+            return .patient(record)
+        default:
+            lastRecords = []
+            return .audit(try decoder.audit(element))
+        }
     }
 
     /// When the schema has refused something already, reads to the end and throws every

@@ -31,7 +31,7 @@ struct RecordsXMLDecoder {
 
     // MARK: Top-level records
 
-    mutating func practitioner(_ element: XMLElement) throws(ClinicXMLErrors) -> Practitioner {
+    mutating func practitioner<E: RecordsElement>(_ element: E) throws(ClinicXMLErrors) -> Practitioner {
         let file = self.file
         return try record { decoder throws in
             let f = ElementFields(element, file: file)
@@ -43,7 +43,7 @@ struct RecordsXMLDecoder {
             let practitioner = Practitioner(
                 id: try f.optionalInt64("id"), handle: try f.text("handle"), name: try f.text("name"),
                 profession: try f.code("profession", Profession.self),
-                registrationBody: f.optionalChild("registrationNumber")?.attribute("body"),
+                registrationBody: f.optionalChild("registrationNumber")?.attribute("body", namespace: nil),
                 registrationNumber: f.optionalText("registrationNumber"), providerNumber: f.optionalText("providerNumber"),
                 role: try f.code("role", Role.self),
                 dryNeedlingTraining: training, isAdministrator: try f.optionalBool("administrator") ?? false,
@@ -58,7 +58,7 @@ struct RecordsXMLDecoder {
         }
     }
 
-    mutating func audit(_ element: XMLElement) throws(ClinicXMLErrors) -> AuditEntry {
+    mutating func audit<E: RecordsElement>(_ element: E) throws(ClinicXMLErrors) -> AuditEntry {
         let file = self.file
         return try record { decoder throws in
             let f = ElementFields(element, file: file)
@@ -72,7 +72,7 @@ struct RecordsXMLDecoder {
         }
     }
 
-    mutating func patientRecord(_ element: XMLElement) throws(ClinicXMLErrors) -> PatientRecord {
+    mutating func patientRecord<E: RecordsElement>(_ element: E) throws(ClinicXMLErrors) -> PatientRecord {
         try record { decoder throws in try decoder.readPatientRecord(element) }
     }
 
@@ -91,7 +91,7 @@ struct RecordsXMLDecoder {
 
     // MARK: Patients
 
-    private mutating func readPatientRecord(_ element: XMLElement) throws -> PatientRecord {
+    private mutating func readPatientRecord<E: RecordsElement>(_ element: E) throws -> PatientRecord {
         let f = ElementFields(element, file: file)
         let patientID = try f.optionalInt64("id")
         let owner = patientID ?? 0
@@ -128,7 +128,7 @@ struct RecordsXMLDecoder {
         return record
     }
 
-    private mutating func alert(_ element: XMLElement) throws -> PatientAlert {
+    private mutating func alert<E: RecordsElement>(_ element: E) throws -> PatientAlert {
         let f = ElementFields(element, file: file)
         let precaution = try f.optionalCode("precaution", Precaution.self)
         let kindCode = try f.required("kind")
@@ -156,7 +156,7 @@ struct RecordsXMLDecoder {
         return alert
     }
 
-    private mutating func referral(_ element: XMLElement, patientID: Int64) throws -> Referral {
+    private mutating func referral<E: RecordsElement>(_ element: E, patientID: Int64) throws -> Referral {
         let f = ElementFields(element, file: file)
         let referrer = ElementFields(try f.child("referrer"), file: file)
         var referral = Referral(
@@ -208,7 +208,7 @@ struct RecordsXMLDecoder {
         return referral
     }
 
-    private mutating func consent(_ element: XMLElement, patientID: Int64) throws -> Consent {
+    private mutating func consent<E: RecordsElement>(_ element: E, patientID: Int64) throws -> Consent {
         let f = ElementFields(element, file: file)
         let consent = Consent(
             id: try f.optionalInt64("id"), patientID: patientID,
@@ -227,7 +227,7 @@ struct RecordsXMLDecoder {
         return consent
     }
 
-    private mutating func screen(_ element: XMLElement, patientID: Int64) throws -> PrecautionScreen {
+    private mutating func screen<E: RecordsElement>(_ element: E, patientID: Int64) throws -> PrecautionScreen {
         let f = ElementFields(element, file: file)
         var present: Set<Precaution> = []
         var acknowledgments: [Precaution: String] = [:]
@@ -251,7 +251,7 @@ struct RecordsXMLDecoder {
 
     // MARK: Visits
 
-    private mutating func visit(_ element: XMLElement, patientID: Int64, referralIDs: Set<Int64>) throws -> Visit {
+    private mutating func visit<E: RecordsElement>(_ element: E, patientID: Int64, referralIDs: Set<Int64>) throws -> Visit {
         let f = ElementFields(element, file: file)
         let referralID = try f.optionalInt64("referral")
         if let referralID, !referralIDs.contains(referralID) {
@@ -289,7 +289,7 @@ struct RecordsXMLDecoder {
         return visit
     }
 
-    private mutating func triggerPoint(_ element: XMLElement) throws -> TriggerPointFinding {
+    private mutating func triggerPoint<E: RecordsElement>(_ element: E) throws -> TriggerPointFinding {
         let f = ElementFields(element, file: file)
         let ppt = try f.optionalChild("pressurePainThreshold").map { p in
             let pf = ElementFields(p, file: file)
@@ -308,7 +308,7 @@ struct RecordsXMLDecoder {
         return finding
     }
 
-    private mutating func biomechanics(_ element: XMLElement) throws -> BiomechanicalFinding {
+    private mutating func biomechanics<E: RecordsElement>(_ element: E) throws -> BiomechanicalFinding {
         let f = ElementFields(element, file: file)
         guard let measureElement = element.elements.first(where: { $0.name != "notes" }) else {
             throw f.refusal("<biomechanics> has no measure")
@@ -349,7 +349,7 @@ struct RecordsXMLDecoder {
         return finding
     }
 
-    private mutating func outcome(_ element: XMLElement) throws -> OutcomeMeasure {
+    private mutating func outcome<E: RecordsElement>(_ element: E) throws -> OutcomeMeasure {
         let f = ElementFields(element, file: file)
         let scale = try f.code("scale", OutcomeScale.self)
         let items: [Int?] = try f.required("items").split(separator: " ").map { token in
@@ -365,7 +365,7 @@ struct RecordsXMLDecoder {
         return measure
     }
 
-    private mutating func treatment(_ element: XMLElement) throws -> Treatment {
+    private mutating func treatment<E: RecordsElement>(_ element: E) throws -> Treatment {
         let f = ElementFields(element, file: file)
         let treatment = Treatment(
             id: try f.optionalInt64("id"), kind: try f.code("kind", Treatment.Kind.self), muscleID: f.optional("muscle"),
@@ -376,7 +376,7 @@ struct RecordsXMLDecoder {
         return treatment
     }
 
-    private mutating func needling(_ element: XMLElement) throws -> NeedlingEntry {
+    private mutating func needling<E: RecordsElement>(_ element: E) throws -> NeedlingEntry {
         let f = ElementFields(element, file: file)
         let needleElement = ElementFields(try f.child("needle"), file: file)
         let needle = Needle(brand: try needleElement.text("brand"), gaugeMm: try needleElement.double("gauge"),
@@ -411,7 +411,7 @@ struct RecordsXMLDecoder {
 
     // MARK: Amendments and plans
 
-    private mutating func amendment(_ element: XMLElement, visitIDs: Set<Int64>) throws -> Amendment {
+    private mutating func amendment<E: RecordsElement>(_ element: E, visitIDs: Set<Int64>) throws -> Amendment {
         let f = ElementFields(element, file: file)
         let amendment = Amendment(
             id: try f.optionalInt64("id"), visitID: try visitReference(f, visitIDs, at: element),
@@ -426,7 +426,7 @@ struct RecordsXMLDecoder {
         return amendment
     }
 
-    private mutating func plan(_ element: XMLElement, visitIDs: Set<Int64>) throws -> FollowUpPlan {
+    private mutating func plan<E: RecordsElement>(_ element: E, visitIDs: Set<Int64>) throws -> FollowUpPlan {
         let f = ElementFields(element, file: file)
         let plan = FollowUpPlan(
             id: try f.optionalInt64("id"), visitID: try visitReference(f, visitIDs, at: element),
@@ -446,7 +446,7 @@ struct RecordsXMLDecoder {
     // MARK: Rules
 
     /// A late entry's `writtenAt` and `writtenBy` (a practitioner in this file): both or neither.
-    private mutating func lateEntry(_ f: ElementFields, at element: XMLElement) throws -> LateEntry? {
+    private mutating func lateEntry<E: RecordsElement>(_ f: ElementFields<E>, at element: E) throws -> LateEntry? {
         let at = try f.optionalInstant("writtenAt")
         let by = try f.optionalInt64("writtenBy")
         switch (at, by) {
@@ -462,7 +462,7 @@ struct RecordsXMLDecoder {
         }
     }
 
-    private mutating func practitionerReference(_ f: ElementFields, at element: XMLElement) throws -> Int64 {
+    private mutating func practitionerReference<E: RecordsElement>(_ f: ElementFields<E>, at element: E) throws -> Int64 {
         let id = try f.int64("practitioner")
         if !(seenIDs["practitioner"]?.contains(id) ?? false) {
             violate("names practitioner \(id), who is not among the practitioners in this file", at: element)
@@ -470,7 +470,7 @@ struct RecordsXMLDecoder {
         return id
     }
 
-    private mutating func visitReference(_ f: ElementFields, _ visitIDs: Set<Int64>, at element: XMLElement) throws -> Int64 {
+    private mutating func visitReference<E: RecordsElement>(_ f: ElementFields<E>, _ visitIDs: Set<Int64>, at element: E) throws -> Int64 {
         let id = try f.int64("visit")
         if !visitIDs.contains(id) {
             violate("names visit \(id), which is not among this patient's visits", at: element)
@@ -478,22 +478,22 @@ struct RecordsXMLDecoder {
         return id
     }
 
-    private mutating func unique(_ id: Int64?, _ kind: String, at element: XMLElement) {
+    private mutating func unique<E: RecordsElement>(_ id: Int64?, _ kind: String, at element: E) {
         guard let id else { return }
         if !seenIDs[kind, default: IDRangeSet()].insert(id) {
             violate("\(kind) id \(id) appears twice in the file", at: element)
         }
     }
 
-    private mutating func violate(_ message: String, at element: XMLElement) {
-        violations.append(.rule(.ruleBroken, message, at: element, file: file))
+    private mutating func violate<E: RecordsElement>(_ message: String, at element: E) {
+        violations.append(element.rule(.ruleBroken, message, file: file))
     }
 
-    private mutating func validate(at element: XMLElement, _ check: () throws(ValidationErrors) -> Void) {
+    private mutating func validate<E: RecordsElement>(at element: E, _ check: () throws(ValidationErrors) -> Void) {
         do {
             try check()
         } catch {
-            violations += ClinicXMLErrors(error, at: element, file: file).errors
+            violations += error.errors.map { element.rule(.clinicalValue, $0.description, file: file) }
         }
     }
 }
