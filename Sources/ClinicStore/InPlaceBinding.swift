@@ -17,7 +17,7 @@ import GRDBSQLite
 /// is bound no other way: after `execute(arguments:)` GRDB holds a statement's arguments as
 /// unset and would bind those again over these; this binder sets them once, on a statement
 /// that has none yet.
-struct InPlaceBinding: ~Copyable {
+struct InPlaceBinding {
     /// What the SQL of every statement bound in place starts with (keeps it apart in GRDB's cache).
     static let marker = "/* bound in place */"
 
@@ -89,7 +89,7 @@ struct InPlaceBinding: ~Copyable {
     }
 
     /// Runs the statement through GRDB (its observers see the change) once every parameter is bound.
-    consuming func execute() throws {
+    func execute() throws {
         guard rc == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errstr(rc)), sql: statement.sql)
         }
