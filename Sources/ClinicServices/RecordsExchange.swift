@@ -326,6 +326,9 @@ extension ClinicSession {
             var conflicts: [String] = []
             var importedIDs: [String: Int64] = [:]  // exported record number -> patient id here
             var merges: [(patientID: Int64, into: String)] = []
+            // The audit rows restored chain from the head in hand; the stored head is written
+            // as the loop ends (and before each slice of seals), not after every row.
+            try tx.withAuditHeadWrittenOnce {
             while let chunk = try items.take() {
               for (item, records) in chunk {
                 origins.add(records)
@@ -359,6 +362,7 @@ extension ClinicSession {
                 }
               }
               try outer.sealWrittenSoFar(atLeast: sealSlice)
+            }
             }
             if keepIDs {
                 try Self.ensureAdministrator(tx, actor: actor)

@@ -87,30 +87,44 @@ extension StoreTransaction {
 
     /// Restores an exported audit row verbatim (into an empty database, in order), so that the
     /// restored chain verifies with the same hashes. Refuses a row that does not chain.
+    ///
+    /// It chains to the stored head (`audit_head`), read once per transaction and then kept in
+    /// hand as rows are restored (or appended); inside `withAuditHeadWrittenOnce` (a whole-clinic
+    /// import) the stored head is written as that ends or before rows are sealed, not per row.
     public func restoreAudit(_ record: AuditRecord) throws {
         guard let id = record.event.id else { throw StoreError.constraint(message: "an imported audit event has no id") }
-        // The stored head is read below: the one in hand first written, then read again after.
-        try saveAuditHead()
-        scratch.auditHead = nil
-        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
-        let checkedHead = head?.checked("audit_head", key: "singleton")
-        let lastID: Int64 = try checkedHead?["last_id"] ?? 0
-        let lastHash: String = try checkedHead?["last_hash"] ?? Self.genesisHash
+        let lastID: Int64, lastHash: String
+        if let head = scratch.auditHead {
+            (lastID, lastHash) = (head.id, head.hash)
+        } else {
+            let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"))
+            let checkedHead = head?.checked("audit_head", key: "singleton")
+            lastID = try checkedHead?["last_id"] ?? 0
+            lastHash = try checkedHead?["last_hash"] ?? Self.genesisHash
+        }
         var event = record.event
         event.at = Self.truncated(event.at)
         guard id == lastID + 1, record.prevHash == lastHash,
               Self.auditHash(id: id, event: event, prevHash: record.prevHash) == record.hash else {
             throw StoreError.constraint(message: "imported audit event \(id) does not chain (the export's audit trail was altered)")
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
+        // Until the row is written the head in hand is not known to be the stored one.
+        scratch.auditHead = nil
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, event.at, event.actor, event.action.rawValue, event.entity, event.entityID,
-                             event.patientID, event.detail, record.prevHash, record.hash])
-        try db.cachedStatement(sql: """
-            INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
-            ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash
-            """).execute(arguments: [id, record.hash])
+            """))
+        insert.int(id); insert.value(StoredDateText.databaseValue(event.at)); insert.text(event.actor); insert.text(event.action.rawValue)
+        insert.text(event.entity); insert.int(event.entityID); insert.int(event.patientID); insert.text(event.detail)
+        insert.text(record.prevHash); insert.text(record.hash)
+        try insert.execute()
+        if scratch.auditHeadDeferrals > 0 {
+            scratch.auditHeadUnsaved = true
+        } else {
+            try writeAuditHead(id: id, hash: record.hash)
+            scratch.auditHeadUnsaved = false
+        }
+        scratch.auditHead = AuditChainHead(id: id, hash: record.hash)
     }
 
     /// An audit row decoded with errors naming its id and column (an unknown action included).

@@ -14,7 +14,10 @@ extension StoreTransaction {
         if !preservingID {
             p.version = (try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(version), 0) + 1 FROM follow_up_plan WHERE visit_id = ?"), arguments: [p.visitID])) ?? 1
         }
-        try db.cachedStatement(sql: "INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? p.id : nil, p.visitID, p.version, p.status.rawValue, p.createdAt, p.reviewDate, try encode(p.items)])
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+        insert.int(preservingID ? p.id : nil); insert.int(p.visitID); insert.int(p.version); insert.text(p.status.rawValue)
+        insert.value(p.createdAt.databaseValue); insert.value(p.reviewDate.databaseValue); insert.text(VisitColumnsJSON.planItems(p.items))
+        try insert.execute()
         p.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "plan", entityID: p.id, patientID: pid, detail: "version \(p.version) \(p.status.rawValue)"))
         return p

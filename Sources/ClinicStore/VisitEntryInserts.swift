@@ -8,14 +8,17 @@ extension StoreTransaction {
     @discardableResult
     public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> TriggerPointFinding {
         do { try f.validate() } catch { throw StoreError.invalid(error) }
-        try db.cachedStatement(sql: """
-            INSERT INTO trigger_point (id, visit_id, muscle_id, side, location, activity, taut_band, local_twitch, referred_pain,
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO trigger_point (id, visit_id, muscle_id, side, location, activity, taut_band, local_twitch, referred_pain,
               tenderness, ppt_kg_cm2, ppt_probe_cm2, likely_causes, notes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [preservingID ? f.id : nil, visitID, f.muscleID, f.side.rawValue, f.location, f.activity.rawValue, f.tautBand,
-                             f.localTwitchResponse, f.referredPainReproduced, f.tenderness?.value,
-                             f.pressurePainThreshold?.value.value, f.pressurePainThreshold?.probeSizeCm2,
-                             f.likelyCauses.map(\.rawValue).joined(separator: ","), f.notes])
+            """))
+        insert.int(preservingID ? f.id : nil); insert.int(visitID); insert.text(f.muscleID); insert.text(f.side.rawValue)
+        insert.text(f.location); insert.text(f.activity.rawValue); insert.bool(f.tautBand)
+        insert.bool(f.localTwitchResponse); insert.bool(f.referredPainReproduced); insert.int(f.tenderness?.value)
+        insert.double(f.pressurePainThreshold?.value.value); insert.double(f.pressurePainThreshold?.probeSizeCm2)
+        insert.text(f.likelyCauses.isEmpty ? "" : f.likelyCauses.map(\.rawValue).joined(separator: ",")); insert.text(f.notes)
+        try insert.execute()
         var f = f
         f.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "trigger point", id: f.id) }
@@ -25,7 +28,10 @@ extension StoreTransaction {
     @discardableResult
     public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> BiomechanicalFinding {
         do { try f.validate() } catch { throw StoreError.invalid(error) }
-        try db.cachedStatement(sql: "INSERT INTO biomechanical_finding (id, visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? f.id : nil, visitID, f.measure.code, f.side.rawValue, try encode(f.measure), f.notes])
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO biomechanical_finding (id, visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?, ?)"))
+        insert.int(preservingID ? f.id : nil); insert.int(visitID); insert.text(f.measure.code); insert.text(f.side.rawValue)
+        insert.text(try VisitColumnsJSON.measure(f.measure) ?? encode(f.measure)); insert.text(f.notes)
+        try insert.execute()
         var f = f
         f.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "biomechanical finding", id: f.id) }
@@ -35,7 +41,10 @@ extension StoreTransaction {
     @discardableResult
     public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> Treatment {
         do { try t.validate() } catch { throw StoreError.invalid(error) }
-        try db.cachedStatement(sql: "INSERT INTO treatment (id, visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? t.id : nil, visitID, t.kind.rawValue, t.muscleID, t.side?.rawValue, t.holdTime?.value, t.cycles, t.notes])
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO treatment (id, visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        insert.int(preservingID ? t.id : nil); insert.int(visitID); insert.text(t.kind.rawValue); insert.text(t.muscleID)
+        insert.text(t.side?.rawValue); insert.int(t.holdTime?.value); insert.int(t.cycles); insert.text(t.notes)
+        try insert.execute()
         var t = t
         t.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "treatment", id: t.id) }
@@ -47,16 +56,22 @@ extension StoreTransaction {
         do { try e.validate() } catch { throw StoreError.invalid(error) }
         var settings: String?
         if case .electricalStimulation(let s) = e.technique { settings = s }
-        try db.cachedStatement(sql: """
-            INSERT INTO needling_entry (id, visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO needling_entry (id, visit_id, muscle_id, side, trigger_point, needle_brand, needle_gauge_mm, needle_length_mm,
               needle_lot, inserted, removed, technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses,
               patient_response, adverse_events_json, sharps_disposed, performed_at, written_at, written_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [preservingID ? e.id : nil, visitID, e.muscleID, e.side.rawValue, e.triggerPoint, e.needle.brand, e.needle.gaugeMm,
-                             e.needle.lengthMm, e.needle.lot, e.needlesInserted, e.needlesRemoved, e.technique.code,
-                             settings, e.depth?.value, e.timeInSitu?.value, e.twitchResponses, e.patientResponse,
-                             try encode(e.adverseEvents), e.sharpsDisposed, e.performedAt.map { StoredDateText.databaseValue(Self.truncated($0)) },
-                             e.lateEntry.map { StoredDateText.databaseValue(Self.truncated($0.writtenAt)) }, e.lateEntry?.writtenBy])
+            """))
+        insert.int(preservingID ? e.id : nil); insert.int(visitID); insert.text(e.muscleID); insert.text(e.side.rawValue)
+        insert.text(e.triggerPoint); insert.text(e.needle.brand); insert.double(e.needle.gaugeMm)
+        insert.double(e.needle.lengthMm); insert.text(e.needle.lot); insert.int(e.needlesInserted); insert.int(e.needlesRemoved)
+        insert.text(e.technique.code); insert.text(settings); insert.double(e.depth?.value); insert.int(e.timeInSitu?.value)
+        insert.int(e.twitchResponses); insert.text(e.patientResponse)
+        insert.text(VisitColumnsJSON.adverseEvents(e.adverseEvents)); insert.bool(e.sharpsDisposed)
+        if let at = e.performedAt { insert.value(StoredDateText.databaseValue(Self.truncated(at))) } else { insert.null() }
+        if let late = e.lateEntry { insert.value(StoredDateText.databaseValue(Self.truncated(late.writtenAt))) } else { insert.null() }
+        insert.int(e.lateEntry?.writtenBy)
+        try insert.execute()
         var e = e
         e.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "needling entry", id: e.id) }
@@ -67,8 +82,10 @@ extension StoreTransaction {
     @discardableResult
     public func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> OutcomeMeasure {
         do { try m.validate() } catch { throw StoreError.invalid(error) }
-        try db.cachedStatement(sql: "INSERT INTO outcome_measure (id, visit_id, scale, items_json, score) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [preservingID ? m.id : nil, visitID, m.scale.rawValue, try encode(m.items), m.score])
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO outcome_measure (id, visit_id, scale, items_json, score) VALUES (?, ?, ?, ?, ?)"))
+        insert.int(preservingID ? m.id : nil); insert.int(visitID); insert.text(m.scale.rawValue)
+        insert.text(VisitColumnsJSON.outcomeItems(m.items)); insert.double(m.score)
+        try insert.execute()
         var m = m
         m.id = lastID()
         if let actor { try childAudit(actor: actor, visitID: visitID, what: "outcome measure", id: m.id) }

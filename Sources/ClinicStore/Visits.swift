@@ -11,14 +11,19 @@ extension StoreTransaction {
         do { try v.validateHeader() } catch { throw StoreError.invalid(error) }
         var v = v
         v.startedAt = Self.truncated(v.startedAt)
-        try db.cachedStatement(sql: """
-            INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
+        // Bound in place (no argument array per visit: a whole-clinic import writes thousands).
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
               psfs_json, notes, likely_cause_notes, status, signed_at, revision, impression, impression_code, impression_code_system)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, 0, ?, ?, ?)
-            """).execute(arguments: [preservingID ? v.id : nil, v.patientID, v.practitionerID, v.referralID,
-                             StoredDateText.databaseValue(v.startedAt), v.complaint,
-                             v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value, try encode(v.psfs),
-                             v.notes, v.likelyCauseNotes, v.impression?.text, v.impression?.code, v.impression?.codeSystem?.rawValue])
+            """))
+        insert.int(preservingID ? v.id : nil); insert.int(v.patientID); insert.int(v.practitionerID); insert.int(v.referralID)
+        insert.value(StoredDateText.databaseValue(v.startedAt)); insert.text(v.complaint)
+        insert.int(v.pain.now?.value); insert.int(v.pain.best?.value); insert.int(v.pain.worst?.value)
+        insert.text(VisitColumnsJSON.psfs(v.psfs))
+        insert.text(v.notes); insert.text(v.likelyCauseNotes)
+        insert.text(v.impression?.text); insert.text(v.impression?.code); insert.text(v.impression?.codeSystem?.rawValue)
+        try insert.execute()
         let id = lastID()
         v.id = id
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "visit", entityID: id, patientID: v.patientID))
@@ -28,8 +33,9 @@ extension StoreTransaction {
         v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
         v.outcomes = try v.outcomes.map { try insertOutcome($0, visitID: id, actor: nil, preservingID: preservingID) }
         if v.status == .signed, let at = v.signedAt {
-            try db.cachedStatement(sql: "UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?")
-                .execute(arguments: [StoredDateText.databaseValue(Self.truncated(at)), id])
+            var sign = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?"))
+            sign.value(StoredDateText.databaseValue(Self.truncated(at))); sign.int(id)
+            try sign.execute()
         } else {
             v.status = .draft
             v.signedAt = nil
@@ -58,7 +64,7 @@ extension StoreTransaction {
               notes = ?, likely_cause_notes = ?, impression = ?, impression_code = ?, impression_code_system = ?,
               revision = revision + 1 WHERE id = ?
             """).execute(arguments: [v.referralID, v.complaint, v.pain.now?.value, v.pain.best?.value, v.pain.worst?.value,
-                             try encode(v.psfs), v.notes, v.likelyCauseNotes, v.impression?.text, v.impression?.code,
+                             VisitColumnsJSON.psfs(v.psfs), v.notes, v.likelyCauseNotes, v.impression?.text, v.impression?.code,
                              v.impression?.codeSystem?.rawValue, id])
         try appendAudit(AuditEvent(actor: actor, action: .update, entity: "visit", entityID: id, patientID: v.patientID))
         return current + 1

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// One run of a cached statement whose parameters are bound from typed values straight into
+/// SQLite, in order, without building GRDB's `StatementArguments` (an array of existentials, one
+/// per value, made and taken apart for every row: a measurable part of writing each visit and
+/// its entries in a whole-clinic import). The statement still runs through GRDB's `execute()`,
+/// so its transaction observers (the row seals' `RowChangeCollector`) see every row it writes,
+/// and a failure is reported and the statement dropped from GRDB's cache as for any other.
+///
+/// Each value is bound as GRDB binds it, so what is stored is the same: integers (and `Bool`,
+/// as 0 or 1) as 64-bit integers, `Double` as a real, a `String` as text up to its first NUL
+/// (GRDB binds strings as C strings), nil as NULL, a `DatabaseValue` by its storage.
+///
+/// Its SQL starts with `InPlaceBinding.marker` (`/* bound in place */`), so the cached statement
+/// is bound no other way: after `execute(arguments:)` GRDB holds a statement's arguments as
+/// unset and would bind those again over these; this binder sets them once, on a statement
+/// that has none yet.
+struct InPlaceBinding {
+    /// What the SQL of every statement bound in place starts with (keeps it apart in GRDB's cache).
+    static let marker = "/* bound in place */"
+
+    private let statement: Statement
+    private let stmt: SQLiteStatement
+    private var index: Int32 = 0
+    private var rc: Int32 = SQLITE_OK
+
+    /// Starts a run of `statement` (from `db.cachedStatement`, with SQL used only this way).
+    init(_ statement: Statement) {
+        assert(statement.sql.hasPrefix(Self.marker), "a statement bound in place must be marked")
+        self.statement = statement
+        stmt = statement.sqliteStatement
+        if statement.arguments.isEmpty {
+            // GRDB runs `execute()` only once it holds the arguments as bound: NULLs, once.
+            let count = Int(sqlite3_bind_parameter_count(stmt))
+            statement.setUncheckedArguments(StatementArguments(Array(repeating: DatabaseValue.null, count: count)))
+        }
+        // A statement whose last run failed reports it again on its first reset: cleared here.
+        sqlite3_reset(stmt)
+    }
+
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    private mutating func next(_ bind: (SQLiteStatement, Int32) -> Int32) {
+        index += 1
+        if rc == SQLITE_OK { rc = bind(stmt, index) }
+    }
+
+    /// NULL.
+    mutating func null() { next { sqlite3_bind_null($0, $1) } }
+
+    /// An integer, or NULL.
+    mutating func int(_ value: Int64?) {
+        guard let value else { return null() }
+        next { sqlite3_bind_int64($0, $1, value) }
+    }
+
+    /// An integer, or NULL.
+    mutating func int(_ value: Int?) { int(value.map(Int64.init)) }
+
+    /// 1 or 0 (as GRDB stores a `Bool`), or NULL.
+    mutating func bool(_ value: Bool?) { int(value.map { $0 ? Int64(1) : 0 }) }
+
+    /// A real, or NULL.
+    mutating func double(_ value: Double?) {
+        guard let value else { return null() }
+        next { sqlite3_bind_double($0, $1, value) }
+    }
+
+    /// Text (up to a first NUL, as GRDB binds it), or NULL.
+    mutating func text(_ value: String?) {
+        guard let value else { return null() }
+        next { s, i in value.withCString { sqlite3_bind_text(s, i, $0, -1, Self.transient) } }
+    }
+
+    /// A value by its storage, as GRDB binds it.
+    mutating func value(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: null()
+        case .int64(let v): int(v)
+        case .double(let v): double(v)
+        case .string(let v): text(v)
+        case .blob(let v):
+            next { s, i in
+                v.withUnsafeBytes { sqlite3_bind_blob(s, i, $0.baseAddress, Int32($0.count), Self.transient) }
+            }
+        }
+    }
+
+    /// Runs the statement through GRDB (its observers see the change) once every parameter is bound.
+    func execute() throws {
+        guard rc == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errstr(rc)), sql: statement.sql)
+        }
+        guard index == sqlite3_bind_parameter_count(stmt) else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(index) values bound for \(sqlite3_bind_parameter_count(stmt)) parameters", sql: statement.sql)
+        }
+        try statement.execute()
+    }
+}
