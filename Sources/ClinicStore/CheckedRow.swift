@@ -42,11 +42,17 @@ struct CheckedRow {
     subscript<T: DatabaseValueConvertible>(_ column: String) -> T {
         get throws {
             // One case-insensitive lookup of the column (GRDB lowercases every name it
-            // compares), not two: `hasColumn` then `row[column]` looked it up twice.
+            // compares), not two: `hasColumn` then `row[column]` looked it up twice. The cell
+            // is read with GRDB's plain subscript (Int64, Double, String or Data), not its
+            // generic `decode(_:forColumn:)`, whose generic path asked the runtime for type
+            // metadata on every cell (an eighth of the export's reading thread); only a
+            // NULL cell asks whether the column is there at all.
             let v: DatabaseValue
-            do {
-                v = try row.decode(DatabaseValue.self, forColumn: column)
-            } catch {
+            if let cell = row[column] {
+                v = cell.databaseValue
+            } else if row.hasColumn(column) {
+                v = .null
+            } else {
                 throw damaged(column, "is missing from the table")
             }
             if let value = T.fromDatabaseValue(v) { return value }
@@ -114,6 +120,11 @@ struct CheckedRow {
         // what the decoder would give for "[]" (or "{}" for a map keyed by text), without it.
         if let text, text.utf8.count == 2, let empty = T.self as? any EmptyJSONValue.Type, text == empty.emptyJSONText,
            let value = empty.emptyJSONValue as? T {
+            return value
+        }
+        // Plan and PSFS items Knot wrote are read without the decoder (StoredJSON+Fast.swift);
+        // anything the fast reader is not sure of goes through the decoder, as before.
+        if let text, let fast = T.self as? any FastJSONArray.Type, let value = fast.fastDecode(text) as? T {
             return value
         }
         do {
