@@ -122,9 +122,13 @@ struct CheckedRow {
            let value = empty.emptyJSONValue as? T {
             return value
         }
-        // Plan and PSFS items Knot wrote are read without the decoder (StoredJSON+Fast.swift);
+        // Plan and PSFS items and biomechanical measures Knot wrote are read without the decoder
+        // (StoredJSON+Fast.swift, BiomechanicalJSON+Fast.swift);
         // anything the fast reader is not sure of goes through the decoder, as before.
         if let text, let fast = T.self as? any FastJSONArray.Type, let value = fast.fastDecode(text) as? T {
+            return value
+        }
+        if let text, let fast = T.self as? any FastJSONValue.Type, let value = fast.fastDecode(text) as? T {
             return value
         }
         do {

@@ -128,7 +128,8 @@ public final class XMLByteWriter: XMLElementWriting {
         lastStartTag = buffer.count
         buffer.append(UInt8(ascii: "<"))
         append(name)
-        try spill()
+        // No spill here: a start tag stays in the buffer until its element has content or
+        // ends, so that `beginDigest` finds it there (the bytes written are the same).
     }
 
     /// Opens element `name` and declares `namespace` for its prefix, as `XMLStreamWriter` does.

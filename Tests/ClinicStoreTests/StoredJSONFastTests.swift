@@ -50,6 +50,44 @@ import SeededRandom
         #expect(fast == items)
     }
 
+    @Test("biomechanical measures of every kind as Knot writes them are read without the decoder, to the decoder's value; other shapes go to the decoder")
+    func biomechanicsAsWritten() throws {
+        let measures: [BiomechanicalMeasure] = [
+            .footPostureIndex(try FootPostureIndex(items: [2, 1, -1, 2, 0, -2])), .lunge(LungeCentimetres(unchecked: 6.5)),
+            .lunge(LungeCentimetres(unchecked: 0)), .legLengthDifference(LegLengthMillimetres(unchecked: 12.25)),
+            .halluxDorsiflexion(Degrees(unchecked: -39)), .halluxDorsiflexion(Degrees(unchecked: 0.1)), .gait([]),
+            .gait([.antalgic, .overpronation, .wideBase]), .strength(movement: "hip \"abduction\" / é", grade: StrengthGrade(unchecked: 4)),
+            .jointRange(joint: "ankle", movement: "dorsiflexion", degrees: Degrees(unchecked: 17.3)), .posture,
+            .measure(name: "calf girth", value: 36.7, unit: "cm"), .measure(name: "tiny", value: 0.000123, unit: "m"),
+        ]
+        for m in measures {
+            let text = String(decoding: try StoreTransaction.json.encode(m), as: UTF8.self)
+            let fast = BiomechanicalMeasure.fastDecode(text)
+            let decoded = try Self.decoder.decode(BiomechanicalMeasure.self, from: Data(text.utf8))
+            #expect(fast == nil || fast == decoded, "\(text)")
+            #expect(decoded == m)
+            // Knot's own spelling takes the fast path, except a number JSONEncoder writes with an exponent.
+            if !text.contains("e-") { #expect(fast != nil, "\(text)") }
+        }
+        let unsure = [
+            #"{"kind":"lunge","cm":31}"#,                              // off the scale: refused
+            #"{"kind":"lunge","cm":7,"extra":1}"#,                     // a key the decoder ignores
+            #"{"kind":"lunge","cm":7,"cm":8}"#,                        // repeated key
+            #"{"kind":"lunge","cm":7e0}"#,                             // exponent
+            #"{"kind":"lunge","cm":07}"#,                              // not JSON
+            #"{"kind":"lunge"}"#,                                      // value missing: refused
+            #"{"kind":"fpi6","items":[3,0,0,0,0,0],"total":3,"category":"normal"}"#,  // item off its scale
+            #"{"kind":"fpi6","items":[0,0,0,0,0],"total":0,"category":"normal"}"#,    // five items
+            #"{"kind":"fpi6","items":[0,0,0,0,0,0]}"#,                 // without total and category
+            #"{"kind":"strength","movement":"m","grade":6}"#,
+            #"{"kind":"gait","observations":["limping"]}"#,
+            #"{"kind":"bogus"}"#, #"{"kind":5}"#, #"{"lunge":{"_0":7}}"#, "null", "{}", #"{"kind":"posture"} x"#,
+        ]
+        for text in unsure {
+            #expect(BiomechanicalMeasure.fastDecode(text) == nil, "\(text): the fast reader must leave this to the decoder")
+        }
+    }
+
     @Test("every shape the fast reader is not sure of goes to the decoder: it never accepts what the decoder refuses, never reads another value")
     func unsureShapesGoToTheDecoder() {
         let plans = [
