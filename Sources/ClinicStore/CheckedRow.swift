@@ -42,17 +42,58 @@ struct CheckedRow {
     subscript<T: DatabaseValueConvertible>(_ column: String) -> T {
         get throws {
             // One case-insensitive lookup of the column (GRDB lowercases every name it
-            // compares), not two: `hasColumn` then `row[column]` looked it up twice.
+            // compares), not two: `hasColumn` then `row[column]` looked it up twice. The cell
+            // is read with GRDB's plain subscript (Int64, Double, String or Data), not its
+            // generic `decode(_:forColumn:)`, whose generic path asked the runtime for type
+            // metadata on every cell (an eighth of the export's reading thread); only a
+            // NULL cell asks whether the column is there at all.
             let v: DatabaseValue
-            do {
-                v = try row.decode(DatabaseValue.self, forColumn: column)
-            } catch {
+            let cell = row[column]
+            // Text and integers read as text and integers, without GRDB's conversions: the
+            // optional ones are generic (`Optional.fromDatabaseValue` asked the runtime for
+            // type metadata on every call). The same values those conversions give; any other
+            // kind of cell goes through them below. (`T.self ==` is decided when compiled.)
+            if let plain: T = Self.plain(cell) { return plain }
+            if let cell {
+                v = cell.databaseValue
+            } else if row.hasColumn(column) {
+                if let none = Self.none(T.self) { return none }
+                v = .null
+            } else {
                 throw damaged(column, "is missing from the table")
             }
             if let value = T.fromDatabaseValue(v) { return value }
             if v.isNull { throw damaged(column, "is empty (NULL), but a value is required") }
             throw damaged(column, Self.mismatch(v, T.self))
         }
+    }
+
+    /// A text cell as `String` or `String?`, an integer cell as `Int64`, `Int` or their
+    /// optionals; nil for any other `T` or cell (GRDB's conversion decides).
+    @inline(__always)
+    private static func plain<T>(_ cell: (any DatabaseValueConvertible)?) -> T? {
+        guard let cell else { return nil }
+        if T.self == String.self || T.self == String?.self {
+            guard let s = cell as? String else { return nil }
+            return T.self == String.self ? (s as! T) : (Optional(s) as! T)
+        }
+        if T.self == Int64.self || T.self == Int64?.self || T.self == Int.self || T.self == Int?.self {
+            guard let i = cell as? Int64 else { return nil }
+            if T.self == Int64.self { return (i as! T) }
+            if T.self == Int64?.self { return (Optional(i) as! T) }
+            if T.self == Int.self { return (Int(i) as! T) }
+            return (Optional(Int(i)) as! T)
+        }
+        return nil
+    }
+
+    /// nil as `T` when `T` is `String?`, `Int64?` or `Int?` (a NULL cell of an optional column).
+    @inline(__always)
+    private static func none<T>(_ type: T.Type) -> T? {
+        if T.self == String?.self { return (String?.none as! T) }
+        if T.self == Int64?.self { return (Int64?.none as! T) }
+        if T.self == Int?.self { return (Int?.none as! T) }
+        return nil
     }
 
     /// A value of a Swift enum stored as its raw text; a value not in the enum throws.
@@ -114,6 +155,15 @@ struct CheckedRow {
         // what the decoder would give for "[]" (or "{}" for a map keyed by text), without it.
         if let text, text.utf8.count == 2, let empty = T.self as? any EmptyJSONValue.Type, text == empty.emptyJSONText,
            let value = empty.emptyJSONValue as? T {
+            return value
+        }
+        // Plan and PSFS items and biomechanical measures Knot wrote are read without the decoder
+        // (StoredJSON+Fast.swift, BiomechanicalJSON+Fast.swift);
+        // anything the fast reader is not sure of goes through the decoder, as before.
+        if let text, let fast = T.self as? any FastJSONArray.Type, let value = fast.fastDecode(text) as? T {
+            return value
+        }
+        if let text, let fast = T.self as? any FastJSONValue.Type, let value = fast.fastDecode(text) as? T {
             return value
         }
         do {

@@ -96,6 +96,18 @@ extension StoreTransaction {
     }
 
     func visit(_ row: Row) throws -> Visit {
+        var v = try visitHead(row)
+        let id = v.id!
+        v.outcomes = try outcomes(visitID: id)
+        v.triggerPoints = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id], Self.triggerPoint)
+        v.biomechanics = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id], Self.biomechanics)
+        v.treatments = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id], Self.treatment)
+        v.needling = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id], Self.needling)
+        return v
+    }
+
+    /// A visit's own row, without its findings, treatments, entries and outcome measures.
+    func visitHead(_ row: Row) throws -> Visit {
         let r = row.checked("visit")
         let id: Int64 = try r["id"]
         var v = try Visit(id: id, patientID: r["patient_id"], practitionerID: r["practitioner_id"], referralID: r["referral_id"],
@@ -109,54 +121,85 @@ extension StoreTransaction {
             let system: ClinicalImpression.CodeSystem? = try r.optionalEnumeration("impression_code_system")
             v.impression = ClinicalImpression(text: text, code: code, codeSystem: system)
         }
-        v.outcomes = try outcomes(visitID: id)
-        v.triggerPoints = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM trigger_point WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]) { row in
-            let t = row.checked("trigger_point")
-            return try TriggerPointFinding(
-                id: t["id"], muscleID: t["muscle_id"], side: t.enumeration("side"), location: t["location"],
-                activity: t.enumeration("activity"), tautBand: t["taut_band"], localTwitchResponse: t["local_twitch"],
-                referredPainReproduced: t["referred_pain"], tenderness: t.measure("tenderness"),
-                pressurePainThreshold: t.measure("ppt_kg_cm2", as: KilogramsPerSquareCentimetre.self).map {
-                    PressurePainThreshold(value: $0, probeSizeCm2: try t["ppt_probe_cm2"] ?? 1)
-                },
-                likelyCauses: t.commaList("likely_causes"),
-                notes: t["notes"])
-        }
-        v.biomechanics = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM biomechanical_finding WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]) { row in
-            let b = row.checked("biomechanical_finding")
-            return try BiomechanicalFinding(id: b["id"], measure: b.json(BiomechanicalMeasure.self, "measure_json"),
-                                            side: b.enumeration("side"), notes: b["notes"])
-        }
-        v.treatments = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM treatment WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]) { row in
-            let t = row.checked("treatment")
-            return try Treatment(id: t["id"], kind: t.enumeration("kind"), muscleID: t["muscle_id"],
-                                 side: t.optionalEnumeration("side"),
-                                 holdTime: t.measure("hold_seconds"), cycles: t.optionalCount("cycles"), notes: t["notes"])
-        }
-        v.needling = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM needling_entry WHERE visit_id = ? AND struck_at IS NULL ORDER BY id"), arguments: [id]) { row in
-            let n = row.checked("needling_entry")
-            let code: String = try n["technique"]
-            let technique: NeedlingTechnique = switch code {
-            case "static": .staticInSitu
-            case "electrical": .electricalStimulation(settings: try n["estim_settings"] ?? "")
-            case "pistoning": .pistoning
-            default: throw n.damaged("technique", "\(CheckedRow.quoted(code)) is not a known technique")
-            }
-            return try NeedlingEntry(
-                id: n["id"], muscleID: n["muscle_id"], side: n.enumeration("side"), triggerPoint: n["trigger_point"],
-                needle: Needle(brand: n["needle_brand"], gaugeMm: n["needle_gauge_mm"], lengthMm: n["needle_length_mm"], lot: n["needle_lot"]),
-                needlesInserted: n.count("inserted"), needlesRemoved: n.count("removed"), technique: technique,
-                depth: n.measure("depth_mm"), timeInSitu: n.measure("time_in_situ_s"),
-                twitchResponses: n.count("twitch_responses"), patientResponse: n["patient_response"],
-                adverseEvents: n.json([AdverseEvent].self, "adverse_events_json"), sharpsDisposed: n["sharps_disposed"],
-                performedAt: n["performed_at"], lateEntry: Self.lateEntry(n))
-        }
         return v
     }
 
+    static func triggerPoint(_ row: Row) throws -> TriggerPointFinding {
+        let t = row.checked("trigger_point")
+        return try TriggerPointFinding(
+            id: t["id"], muscleID: t["muscle_id"], side: t.enumeration("side"), location: t["location"],
+            activity: t.enumeration("activity"), tautBand: t["taut_band"], localTwitchResponse: t["local_twitch"],
+            referredPainReproduced: t["referred_pain"], tenderness: t.measure("tenderness"),
+            pressurePainThreshold: t.measure("ppt_kg_cm2", as: KilogramsPerSquareCentimetre.self).map {
+                PressurePainThreshold(value: $0, probeSizeCm2: try t["ppt_probe_cm2"] ?? 1)
+            },
+            likelyCauses: t.commaList("likely_causes"),
+            notes: t["notes"])
+    }
+
+    static func biomechanics(_ row: Row) throws -> BiomechanicalFinding {
+        let b = row.checked("biomechanical_finding")
+        return try BiomechanicalFinding(id: b["id"], measure: b.json(BiomechanicalMeasure.self, "measure_json"),
+                                        side: b.enumeration("side"), notes: b["notes"])
+    }
+
+    static func treatment(_ row: Row) throws -> Treatment {
+        let t = row.checked("treatment")
+        return try Treatment(id: t["id"], kind: t.enumeration("kind"), muscleID: t["muscle_id"],
+                             side: t.optionalEnumeration("side"),
+                             holdTime: t.measure("hold_seconds"), cycles: t.optionalCount("cycles"), notes: t["notes"])
+    }
+
+    static func needling(_ row: Row) throws -> NeedlingEntry {
+        let n = row.checked("needling_entry")
+        let code: String = try n["technique"]
+        let technique: NeedlingTechnique = switch code {
+        case "static": .staticInSitu
+        case "electrical": .electricalStimulation(settings: try n["estim_settings"] ?? "")
+        case "pistoning": .pistoning
+        default: throw n.damaged("technique", "\(CheckedRow.quoted(code)) is not a known technique")
+        }
+        return try NeedlingEntry(
+            id: n["id"], muscleID: n["muscle_id"], side: n.enumeration("side"), triggerPoint: n["trigger_point"],
+            needle: Needle(brand: n["needle_brand"], gaugeMm: n["needle_gauge_mm"], lengthMm: n["needle_length_mm"], lot: n["needle_lot"]),
+            needlesInserted: n.count("inserted"), needlesRemoved: n.count("removed"), technique: technique,
+            depth: n.measure("depth_mm"), timeInSitu: n.measure("time_in_situ_s"),
+            twitchResponses: n.count("twitch_responses"), patientResponse: n["patient_response"],
+            adverseEvents: n.json([AdverseEvent].self, "adverse_events_json"), sharpsDisposed: n["sharps_disposed"],
+            performedAt: n["performed_at"], lateEntry: Self.lateEntry(n))
+    }
+
     /// A patient's visits, oldest first, with their findings and entries.
+    ///
+    /// Five statements per patient for the visits' findings, entries and measures (each table's
+    /// rows of all the patient's visits, in visit and id order), not five per visit: the same
+    /// rows, in the same order, as `visit(id:)` reads for each (a whole-clinic export reads
+    /// every patient this way).
     public func visits(patientID: Int64) throws -> [Visit] {
-        try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM visit WHERE patient_id = ? ORDER BY started_at, id"), arguments: [patientID], visit)
+        var visits = try Row.mapEach(db.cachedStatement(sql: "SELECT * FROM visit WHERE patient_id = ? ORDER BY started_at, id"), arguments: [patientID], visitHead)
+        guard !visits.isEmpty else { return visits }
+        var at: [Int64: Int] = [:]
+        at.reserveCapacity(visits.count)
+        for (i, v) in visits.enumerated() { at[v.id!] = i }
+        /// Each row of `table` of the patient's visits (none struck out), by visit then id, to its visit.
+        func each(_ table: String, _ body: (Row, Int) throws -> Void) throws {
+            let statement = try db.cachedStatement(sql: """
+                SELECT x.* FROM \(table) x JOIN visit v ON v.id = x.visit_id
+                WHERE v.patient_id = ? AND x.struck_at IS NULL ORDER BY x.visit_id, x.id
+                """)
+            let rows = try Row.fetchCursor(statement, arguments: [patientID])
+            while let row = try rows.next() {
+                let visitID: Int64 = try row.checked(table)["visit_id"]
+                guard let i = at[visitID] else { continue }
+                try body(row, i)
+            }
+        }
+        try each("outcome_measure") { row, i in visits[i].outcomes.append(try Self.outcome(row.checked("outcome_measure"))) }
+        try each("trigger_point") { row, i in visits[i].triggerPoints.append(try Self.triggerPoint(row)) }
+        try each("biomechanical_finding") { row, i in visits[i].biomechanics.append(try Self.biomechanics(row)) }
+        try each("treatment") { row, i in visits[i].treatments.append(try Self.treatment(row)) }
+        try each("needling_entry") { row, i in visits[i].needling.append(try Self.needling(row)) }
+        return visits
     }
 }
 

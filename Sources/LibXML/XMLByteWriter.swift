@@ -45,6 +45,24 @@ public final class XMLByteWriter: XMLElementWriting {
     private var finished = false
     /// Path or "<memory>", for messages.
     public let destination: String
+    /// Where in `buffer` the last start tag's `<` is.
+    private var lastStartTag = 0
+    /// The record whose digest is being gathered (`beginDigest`), if any.
+    @exclusivity(unchecked) private var capture: DigestCapture?
+    /// The record alone, as `endDigest` hands it over (kept between records).
+    @exclusivity(unchecked) private var alone: [UInt8] = []
+
+    /// A record being written whose digest is taken from the bytes written for it.
+    private struct DigestCapture {
+        /// Where the record's start tag begins in `buffer`.
+        var start: Int
+        /// Where its digest attribute goes (the end of its start tag so far).
+        var insertAt: Int
+        /// Its depth in the document (its indentation, in pairs of spaces).
+        var depth: Int
+        /// Where each indentation inside it is in `buffer`, and its depth.
+        var indents: [(offset: Int, depth: Int)] = []
+    }
 
     /// Bytes gathered before they go to the file.
     private static let chunk = 1 << 16
@@ -107,9 +125,11 @@ public final class XMLByteWriter: XMLElementWriting {
         }
         stack.append((name, .startTag))
         indent(stack.count - 1)
+        lastStartTag = buffer.count
         buffer.append(UInt8(ascii: "<"))
         append(name)
-        try spill()
+        // No spill here: a start tag stays in the buffer until its element has content or
+        // ends, so that `beginDigest` finds it there (the bytes written are the same).
     }
 
     /// Opens element `name` and declares `namespace` for its prefix, as `XMLStreamWriter` does.
@@ -201,6 +221,7 @@ public final class XMLByteWriter: XMLElementWriting {
     }
 
     private func indent(_ depth: Int) {
+        if capture != nil, depth > 0 { capture!.indents.append((buffer.count, depth)) }
         for _ in 0..<depth {
             buffer.append(UInt8(ascii: " "))
             buffer.append(UInt8(ascii: " "))
@@ -240,7 +261,7 @@ public final class XMLByteWriter: XMLElementWriting {
 
     /// For a file, hands the gathered bytes over once there are enough of them.
     private func spill() throws {
-        guard buffer.count >= Self.chunk, sink.writesToFile else { return }
+        guard buffer.count >= Self.chunk, sink.writesToFile, capture == nil else { return }
         handOver()
         if let reason = sink.failure {
             throw failure(.io, "cannot write \(destination): \(reason)")
@@ -252,6 +273,80 @@ public final class XMLByteWriter: XMLElementWriting {
         _ = buffer.withUnsafeBytes { sink.write($0) }
         buffer.removeAll(keepingCapacity: true)
     }
+
+    // MARK: Digests of records written once
+
+    /// Starts taking the digest of the element just opened (its attributes written, its start
+    /// tag not closed) from the bytes written for it, so that it is not encoded a second time.
+    /// `endDigest` gives the bytes the element would have as a document of its own (the XML
+    /// declaration, then the element at depth 0: the same calls on a new writer give the same
+    /// bytes) and writes the digest attribute into its start tag, where it would have been
+    /// written now. Nothing reaches the file between the two calls. One record at a time.
+    public func beginDigest() throws {
+        guard capture == nil, let last = stack.last, last.state == .startTag else {
+            throw failure(.unsupported, "cannot take a digest here: a digest starts right after an element's attributes, one at a time")
+        }
+        capture = DigestCapture(start: lastStartTag, insertAt: buffer.count, depth: stack.count - 1)
+    }
+
+    /// Ends the digest begun by `beginDigest`: `digest` is given the record alone as a document
+    /// and returns the attribute's value, which is written as attribute `name` of the record's
+    /// start tag. With `closingOpen`, the record's element is still open (a patient, whose
+    /// digest covers it without the records nested in it) and the document closes it as an
+    /// element ending there would be closed; otherwise the element has just been closed.
+    public func endDigest(attribute name: String, closingOpen: Bool,
+                          _ digest: (UnsafeBufferPointer<UInt8>) throws -> String) throws {
+        guard let c = capture else { throw failure(.unsupported, "endDigest() without beginDigest()") }
+        capture = nil
+        try checkName(name)
+        alone.removeAll(keepingCapacity: true)
+        Self.declaration.withUTF8Buffer { alone.append(contentsOf: $0) }
+        buffer.withUnsafeBufferPointer { b in
+            var from = c.start
+            for (offset, depth) in c.indents {
+                alone.append(contentsOf: UnsafeBufferPointer(rebasing: b[from..<offset]))
+                for _ in 0..<(depth - c.depth) {
+                    alone.append(UInt8(ascii: " "))
+                    alone.append(UInt8(ascii: " "))
+                }
+                from = offset + 2 * depth
+            }
+            alone.append(contentsOf: UnsafeBufferPointer(rebasing: b[from..<b.count]))
+        }
+        if closingOpen {
+            guard let last = stack.last, stack.count - 1 == c.depth else {
+                throw failure(.unsupported, "endDigest(closingOpen:) with the record's element not the innermost open one")
+            }
+            switch last.state {
+            case .startTag:
+                alone.append(UInt8(ascii: "/"))
+                alone.append(UInt8(ascii: ">"))
+            case .content:
+                // At depth 0 an end tag's indentation is empty, after text or after elements.
+                alone.append(UInt8(ascii: "<"))
+                alone.append(UInt8(ascii: "/"))
+                alone.append(contentsOf: Array(last.name.utf8))
+                alone.append(UInt8(ascii: ">"))
+            }
+            alone.append(UInt8(ascii: "\n"))
+        }
+        let value = try alone.withUnsafeBufferPointer { try digest($0) }
+        try checkCharacters(value, what: "attribute \(name)")
+        // ` name="value"` where the attribute would have been written.
+        let tail = buffer.count
+        buffer.append(UInt8(ascii: " "))
+        append(name)
+        buffer.append(UInt8(ascii: "="))
+        buffer.append(UInt8(ascii: "\""))
+        escape(value, attribute: true)
+        buffer.append(UInt8(ascii: "\""))
+        let attribute = Array(buffer[tail...])
+        buffer.removeSubrange(tail...)
+        buffer.insert(contentsOf: attribute, at: c.insertAt)
+        try spill()
+    }
+
+    private static let declaration: StaticString = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 
     // MARK: Checks (as XMLStreamWriter's)
 
@@ -275,17 +370,21 @@ public final class XMLByteWriter: XMLElementWriting {
     }
 
     /// An ASCII letter then ASCII letters and digits: a valid XML name without asking libxml2.
+    /// Read through `withUTF8` (the element names are literals: contiguous UTF-8), not
+    /// `name.utf8`'s iterator, which cost as much as writing the element in the profile.
     private static func isPlainName(_ name: String) -> Bool {
-        var first = true
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): break
-            case UInt8(ascii: "0")...UInt8(ascii: "9") where !first: break
-            default: return false
+        var name = name
+        return name.withUTF8 { bytes in
+            guard let first = bytes.first, Self.isLetter(first) else { return false }
+            for byte in bytes.dropFirst() where !Self.isLetter(byte) && !(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) {
+                return false
             }
-            first = false
+            return true
         }
-        return !first
+    }
+
+    @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
     }
 
     private func checkCharacters(_ text: String, what: @autoclosure () -> String) throws {

@@ -122,6 +122,45 @@ import LibXML
         #expect(checked > 20)
     }
 
+    /// A file of many records (megabytes: the writer hands chunks of 64 KB to the file while
+    /// it writes, and each record's digest is taken from the bytes it wrote for it) has the
+    /// bytes and digests libxml2's writer gives, with records on every side of a chunk's end.
+    @Test("an export file of many records: the bytes and digests libxml2's writer gives, records across chunk ends")
+    func aLargeExportFileIsLibxml2sBytes() throws {
+        let records = Self.records.filter { $0.patient.id != nil }
+        let copies = (0..<60).flatMap { _ in records }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("knot-digest-bytes-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = (folder as NSString).appendingPathComponent("export.xml")
+        let writer = try RecordsExportWriter(path: path)
+        writer.writesDigests = true
+        writer.changedRecords = ["visit:41", "patient:201"]
+        for p in SampleRecords.practitioners { try writer.write(p) }
+        for r in copies { try writer.write(r) }
+        try writer.finish()
+        let xml = try XMLStreamWriter()
+        var encoder = RecordsXMLEncoder(xml: xml)
+        encoder.digests = true
+        encoder.changedRecords = ["visit:41", "patient:201"]
+        try xml.startDocument()
+        try xml.startElement("clinicRecords", namespace: ClinicSchemas.Format.records.namespace)
+        try xml.writeAttribute("version", "1")
+        try xml.startElement("practitioners")
+        for p in SampleRecords.practitioners { try encoder.practitioner(p) }
+        try xml.endElement()
+        try xml.startElement("patients")
+        for r in copies { try encoder.patientRecord(r) }
+        try xml.endElement()
+        try xml.startElement("audit")
+        try xml.endElement()
+        try xml.endElement()
+        try xml.endDocument()
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(written.count > 1_000_000, "\(written.count) bytes: several chunks")
+        #expect(written == xml.data)
+    }
+
     /// A whole export document, as libxml2 wrote it (the same containers in the same order).
     @Test func aWholeExportIsLibxml2sBytes() throws {
         let header = RecordsExportHeader(clinic: "Crown St", exportedBy: "p1", software: "Knot")

@@ -39,11 +39,19 @@ public enum RecordDigest {
         try xml.startDocument()
         try body(&encoder)
         try xml.endDocument()
+        return xml.bytes.withUnsafeBytes { hex(ofDocument: $0, audited: audited) }
+    }
+
+    /// The digest of a record given as the document it is alone (the XML declaration, then the
+    /// record at depth 0), as `of` computes it; `audited` false marks it changed outside Knot.
+    static func hex(ofDocument bytes: UnsafeRawBufferPointer, audited: Bool) -> String {
         var hasher = SHA256()
-        hasher.update(data: xml.bytes)
-        if !audited { hasher.update(data: Array("\nnot in its audited state".utf8)) }
+        hasher.update(bufferPointer: bytes)
+        if !audited { notAudited.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
         return LetterDigest.hex(hasher.finalize())
     }
+
+    private static let notAudited = Array("\nnot in its audited state".utf8)
 
     /// A practitioner's record, with its digest and the one claimed in the file.
     public static func practitioner(_ p: Practitioner, claimed: String?) throws -> ExportedRecord {

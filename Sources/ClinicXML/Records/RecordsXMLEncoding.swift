@@ -18,6 +18,9 @@ struct RecordsXMLEncoder {
     /// Records ("kind:id") the exporting clinic found no longer in their audited state: their
     /// digest is that of the record marked so, which an importer's recomputed digest never matches.
     var changedRecords: Set<String> = []
+    /// The record whose digest `XMLByteWriter` is taking from its bytes (`beginDigest`): whether
+    /// it is as audited; nil when none is.
+    private(set) var digestTaken: Bool? = nil
 
     /// Largest piece of binary data written in one `<part>` (3,000,000 bytes: 4,000,000 base64
     /// characters, well under libxml2's 10,000,000-byte text node limit).
@@ -47,6 +50,7 @@ struct RecordsXMLEncoder {
             try end()
         }
         try end()
+        try endDigest()
     }
 
     // MARK: Patients
@@ -79,6 +83,8 @@ struct RecordsXMLEncoder {
             try end()
         }
         for alert in patient.alerts { try self.alert(alert) }
+        // The patient's digest covers it without the records it holds (each has its own).
+        try endDigest(closingOpen: true)
         for referral in record.referrals {
             try belongs(referral.patientID, patientID, "referral", referral.id)
             try self.referral(referral)
@@ -171,6 +177,7 @@ struct RecordsXMLEncoder {
             try end()
         }
         try end()
+        try endDigest()
     }
 
     private mutating func binaryParts(_ data: Data) throws {
@@ -202,6 +209,7 @@ struct RecordsXMLEncoder {
         }
         try element("matureMinorAssessment", c.matureMinorAssessment)
         try end()
+        try endDigest()
     }
 
     mutating func screen(_ s: PrecautionScreen) throws {
@@ -219,6 +227,7 @@ struct RecordsXMLEncoder {
             try end()
         }
         try end()
+        try endDigest()
     }
 
     // MARK: Visits
@@ -265,6 +274,7 @@ struct RecordsXMLEncoder {
             try end()
         }
         try end()
+        try endDigest()
     }
 
     private mutating func triggerPoint(_ t: TriggerPointFinding) throws {
@@ -376,6 +386,7 @@ struct RecordsXMLEncoder {
             try end()
         }
         try end()
+        try endDigest()
     }
 
     mutating func plan(_ p: FollowUpPlan) throws {
@@ -391,6 +402,7 @@ struct RecordsXMLEncoder {
             try end()
         }
         try end()
+        try endDigest()
     }
 
     // MARK: Audit
@@ -445,10 +457,29 @@ struct RecordsXMLEncoder {
 
     /// With `digests`, the `digest` attribute of the element just opened: the SHA-256 of the
     /// record encoded alone (`RecordDigest`), so an importer can tell a record changed in the file.
-    private func writeDigest(_ kind: String, _ id: Int64?, _ body: (inout RecordsXMLEncoder) throws -> Void) throws {
+    ///
+    /// With `XMLByteWriter` the record is not encoded a second time: the writer takes the
+    /// record alone from the bytes it writes for it and puts the attribute in when the record
+    /// ends (`endDigest`); the digest is the same (`RecordDigestBytesTests`).
+    private mutating func writeDigest(_ kind: String, _ id: Int64?, _ body: (inout RecordsXMLEncoder) throws -> Void) throws {
         guard digests else { return }
         let audited = id.map { !changedRecords.contains("\(kind):\($0)") } ?? true
+        if let bytes = xml as? XMLByteWriter {
+            try bytes.beginDigest()
+            digestTaken = audited
+            return
+        }
         try xml.writeAttribute("digest", try RecordDigest.of(audited: audited, body))
+    }
+
+    /// Ends the digest `writeDigest` began, if it began one: right after the record's end, or
+    /// (`closingOpen`, a patient) where the record alone would end.
+    private mutating func endDigest(closingOpen: Bool = false) throws {
+        guard let audited = digestTaken, let bytes = xml as? XMLByteWriter else { return }
+        digestTaken = nil
+        try bytes.endDigest(attribute: "digest", closingOpen: closingOpen) { alone in
+            RecordDigest.hex(ofDocument: UnsafeRawBufferPointer(alone), audited: audited)
+        }
     }
 
     /// `<name>text</name>`, or nothing when `text` is nil.
