@@ -208,7 +208,9 @@ struct NeedlingSafetyRulesTests {
     func lateEntries() throws {
         let (amy, jo) = try clinic()
         let now = Date()
-        let yesterday = now.addingTimeInterval(-86_400)
+        // Noon yesterday, so the visit and its needling minutes later fall on one day whatever
+        // the time the test runs (a day back from now put them either side of midnight near 00:00).
+        let yesterday = Calendar.current.startOfDay(for: now).addingTimeInterval(-12 * 3_600)
         let visit = try amy.newVisit(patientKey: "K1", at: yesterday.addingTimeInterval(-60), complaint: "Calf", pain: PainScores())
         let consent = try amy.recordConsent(patientKey: "K1", now: now) {
             Consent(patientID: $0, practitionerID: $1, recordedAt: yesterday, risksExplained: Self.everyRisk)

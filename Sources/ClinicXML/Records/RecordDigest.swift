@@ -81,12 +81,15 @@ public enum RecordDigest {
         return out
     }
 
-    /// The `digest` attributes of a patient element and the records in it, by kind and id.
-    static func claims(inPatient element: XMLElement) -> [String: String] {
+    /// The `digest` attributes of a patient element and the records in it, keyed "kind:id"
+    /// (from a copied element or one read in place: the same answers).
+    static func claims(inPatient element: some RecordsElement) -> [String: String] {
         var claims: [String: String] = [:]
-        if let d = element.attribute("digest"), let id = element.attribute("id") { claims["patient:" + id] = d }
-        for child in element.elements where ["referral", "consent", "screen", "visit", "amendment", "plan"].contains(child.name) {
-            if let d = child.attribute("digest"), let id = child.attribute("id") { claims[child.name + ":" + id] = d }
+        if let d = element.attribute("digest", namespace: nil), let id = element.attribute("id", namespace: nil) { claims["patient:" + id] = d }
+        for child in element.elements {
+            let kind = child.name
+            guard ["referral", "consent", "screen", "visit", "amendment", "plan"].contains(kind) else { continue }
+            if let d = child.attribute("digest", namespace: nil), let id = child.attribute("id", namespace: nil) { claims[kind + ":" + id] = d }
         }
         return claims
     }

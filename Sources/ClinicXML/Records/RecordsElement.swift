@@ -31,17 +31,4 @@ extension RecordsElement {
     func rule(_ kind: ClinicXMLError.Kind = .ruleBroken, _ message: String, file: String?) -> ClinicXMLError {
         ClinicXMLError(kind: kind, file: file, line: line, path: path, message: message)
     }
-
-    /// The digests a patient element claims for itself and its top-level parts, keyed
-    /// "kind:id" (as `RecordDigest.claims(inPatient:)` reads them from a copied element).
-    func patientDigestClaims() -> [String: String] {
-        var claims: [String: String] = [:]
-        if let d = attribute("digest", namespace: nil), let id = attribute("id", namespace: nil) { claims["patient:" + id] = d }
-        for child in elements {
-            let kind = child.name
-            guard ["referral", "consent", "screen", "visit", "amendment", "plan"].contains(kind) else { continue }
-            if let d = child.attribute("digest", namespace: nil), let id = child.attribute("id", namespace: nil) { claims[kind + ":" + id] = d }
-        }
-        return claims
-    }
 }

@@ -157,7 +157,7 @@ public final class RecordsImportReader {
         case "patient":
             let record = try decoder.patientRecord(element)
             if computesDigests {
-                let claims = element.patientDigestClaims()
+                let claims = RecordDigest.claims(inPatient: element)
                 lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
             }
             return .patient(record)
