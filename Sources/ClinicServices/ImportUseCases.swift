@@ -127,7 +127,7 @@ extension ClinicSession {
                 let xml = items.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
                 // Whole-clinic exports first: into an empty database they keep their ids and audit
                 // trail, and the letters that follow are then matched to their patients.
-                let exports = Set(xml.filter(isClinicExport))
+                let exports = Set(zip(xml, clinicExports(xml)).filter(\.1).map(\.0))
                 files += xml.filter(exports.contains) + xml.filter { !exports.contains($0) }
             } else {
                 files.append(path)

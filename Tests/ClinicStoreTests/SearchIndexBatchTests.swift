@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GRDB
 import ClinicModel
+import SeededRandom
 @testable import ClinicStore
 
 /// A batch of letters puts its new patients into the search indexes as it ends, one statement for
@@ -150,5 +151,49 @@ import ClinicModel
         #expect(try Self.found(clinic, "comer").count == 1)
         #expect(try Self.found(clinic, "co").count == 1)
         #expect(try Self.fullTextRows(clinic).count == 2)
+    }
+
+    @Test("a batch's prefixes as numbers are the text prefixes, in the same order, for names in any script, digits, dates and punctuation")
+    func prefixBytesAreThePrefixes() throws {
+        let clinic = try Clinic()
+        defer { clinic.close() }
+        let pieces = ["Jo", "smith", "ZOË", "müller", "O'Brien", "王芳", "Ærø-Strøm", "van der Berg", "a", "b2", "2nd", "0412345678",
+                      "1980-05-17", "17051980", "K00012", "é", "ßx", "x", "xy", "-", "(03)", "+61", "Zola", "zz", "z9", "9z", "  "]
+        var random = SplitMix64(seed: 11)
+        try clinic.db.write { tx in
+            let tokenizer = try tx.searchTokenizer()
+            for _ in 0..<400 {
+                let text = (0..<Int.random(in: 0...9, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined(separator: " ")
+                let bytes = try StoreTransaction.searchPrefixBytes(of: text, tokenizer: tokenizer)
+                let spelled = bytes.map { p in
+                    String(decoding: p >> 8 == 0 ? [UInt8(p & 0xFF)] : [UInt8(p & 0xFF), UInt8(p >> 8)], as: UTF8.self)
+                }
+                #expect(spelled == (try StoreTransaction.searchPrefixes(of: text, tokenizer: tokenizer)), "\(text)")
+            }
+        }
+    }
+
+    @Test("a batch of many patients sharing prefixes and sort names, one archived: the prefix rows of one patient at a time")
+    func manySharedPrefixes() throws {
+        let one = try Clinic(), batch = try Clinic()
+        defer { one.close(); batch.close() }
+        for (clinic, batched) in [(one, false), (batch, true)] {
+            try clinic.db.write { tx in
+                func body() throws {
+                    for k in 0..<60 {
+                        var p = try Self.patient(["Jo", "Joanne", "Zoë", "王"][k % 4], ["Smith", "Smyth", "Müller", "Ng"][k % 3],
+                                                 phone: k % 5 == 0 ? nil : "04\(k) 555", born: "19\(50 + k % 40)-0\(1 + k % 9)-1\(k % 9)")
+                        p.archived = k % 7 == 3
+                        _ = try tx.insertPatient(p, actor: "test", today: testToday)
+                    }
+                }
+                if batched { try tx.withSearchIndexesWrittenOnce(body) } else { try body() }
+            }
+        }
+        #expect(try LetterWriterStoreTests.writtenPrefixes(batch) == (try LetterWriterStoreTests.writtenPrefixes(one)))
+        #expect(try LetterWriterStoreTests.writtenPrefixes(batch) == (try LetterWriterStoreTests.derivedPrefixes(batch)))
+        for query in ["s", "sm", "j", "jo", "z", "mu", "n", "04", "0", "1", "19", "k", "王"] {
+            #expect(try Self.found(batch, query) == (try Self.found(one, query)), "\(query)")
+        }
     }
 }
