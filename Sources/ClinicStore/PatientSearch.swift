@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import ClinicModel
 
 /// Finding patients: the list by name, full-text search, and the short-prefix index behind it.
@@ -280,75 +279,45 @@ extension StoreTransaction {
     }
 
     /// The search-prefix rows of every patient with an id above `highest`, made from their
-    /// stored values as `indexSearchPrefixes(of:id:)` makes them, sorted by the table's key
-    /// (prefix, sort name, id; bytes, as SQLite compares text) and inserted one after another
-    /// through one prepared statement, each value bound straight from its bytes (a row already
-    /// there, from a patient updated meanwhile, is left as it is: it is the same row).
-    ///
-    /// Why not one `INSERT ... SELECT FROM json_each(?)`: the text of a batch's pairs, JSON's
-    /// parsing of each, a join to the patient for every row and SQLite's sorter cost more than
-    /// binding rows already in key order; the B-tree inserts are the same either way.
+    /// stored values as `indexSearchPrefixes(of:id:)` makes them, inserted in key order by one
+    /// statement (a row already there, from a patient updated meanwhile, is left as it is: it
+    /// is the same row). The prefixes go to SQLite as `[prefix, id]` pairs (ASCII letters and
+    /// digits, and numbers: nothing to escape), written byte by byte from the prefixes as
+    /// numbers (`searchPrefixBytes`: no string per prefix, no set); the sort name and archived
+    /// flag come from the patient's row.
     func indexSearchPrefixes(insertedAfter highest: Int64) throws {
         let tokenizer = try searchTokenizer()
-        var names: [[UInt8]] = []
-        var rows: [SearchPrefixRow] = []
+        var pairs: [UInt8] = [UInt8(ascii: "[")]
         let patients = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth, archived
+            SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth
             FROM patient WHERE id > ? ORDER BY id
             """), arguments: [highest])
         while let p = try patients.next() {
             let id: Int64 = p["id"]
-            let sortName: String = p["sort_name"]
-            let archived: Bool = p["archived"]
             let text = Self.searchText(givenNames: p["given_names"], familyName: p["family_name"], preferredName: p["preferred_name"],
-                                       sortName: sortName, recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
+                                       sortName: p["sort_name"], recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
             let prefixes = try Self.searchPrefixBytes(of: text, tokenizer: tokenizer)
-            guard !prefixes.isEmpty else { continue }
-            names.append(Array(sortName.utf8))
-            for prefix in prefixes {
-                rows.append(SearchPrefixRow(prefix: prefix, name: names.count - 1, id: id, archived: archived))
-            }
-        }
-        guard !rows.isEmpty else { return }
-        rows.sort { a, b in
-            if a.prefix != b.prefix { return Self.prefixOrder(a.prefix) < Self.prefixOrder(b.prefix) }
-            if a.name != b.name, names[a.name] != names[b.name] { return names[a.name].lexicographicallyPrecedes(names[b.name]) }
-            return a.id < b.id
-        }
-        let insert = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO patient_search_prefix (prefix, sort_name, patient_id, archived) VALUES (?, ?, ?, ?)
-            """)
-        let stmt = insert.sqliteStatement
-        // A statement whose last run failed reports it again on its first reset: cleared here.
-        sqlite3_reset(stmt)
-        insert.setUncheckedArguments(["", "", 0, false])
-        let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-        for row in rows {
-            sqlite3_reset(stmt)
-            // One or two ASCII bytes (the second is 0 for a one-character prefix).
-            var prefix = (CChar(truncatingIfNeeded: row.prefix & 0xFF), CChar(truncatingIfNeeded: row.prefix >> 8))
-            var rc = withUnsafeBytes(of: &prefix) { bytes in
-                sqlite3_bind_text(stmt, 1, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), row.prefix >> 8 == 0 ? 1 : 2, transient)
-            }
-            if rc == SQLITE_OK {
-                rc = names[row.name].withUnsafeBufferPointer { name in
-                    Self.emptyText.withUnsafeBufferPointer { empty in
-                        // An empty text is still text (a nil pointer would bind NULL).
-                        let base = name.isEmpty ? empty.baseAddress! : name.baseAddress!
-                        return sqlite3_bind_text(stmt, 2, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(name.count), transient)
-                    }
+            var digits = String(id)
+            digits.withUTF8 { id in
+                for prefix in prefixes {
+                    if pairs.count > 1 { pairs.append(UInt8(ascii: ",")) }
+                    pairs.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(prefix & 0xFF)])
+                    if prefix >> 8 != 0 { pairs.append(UInt8(prefix >> 8)) }
+                    pairs.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ",")])
+                    pairs.append(contentsOf: id)
+                    pairs.append(UInt8(ascii: "]"))
                 }
             }
-            if rc == SQLITE_OK { rc = sqlite3_bind_int64(stmt, 3, row.id) }
-            if rc == SQLITE_OK { rc = sqlite3_bind_int64(stmt, 4, row.archived ? 1 : 0) }
-            guard rc == SQLITE_OK else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errstr(rc)))
-            }
-            try insert.execute()
         }
+        guard pairs.count > 1 else { return }
+        pairs.append(UInt8(ascii: "]"))
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
+            SELECT json_extract(j.value, '$[0]') AS prefix, p.sort_name, p.id, p.archived
+            FROM json_each(?) j JOIN patient p ON p.id = json_extract(j.value, '$[1]')
+            ORDER BY prefix, p.sort_name, p.id
+            """).execute(arguments: [String(decoding: pairs, as: UTF8.self)])
     }
-
-    private static let emptyText: [UInt8] = [0]
 
     /// The text the `patient_fts_insert` trigger writes to `patient_fts` for a patient (names,
     /// record number, phone without spaces, dashes, brackets and plus signs, birth date as ISO
@@ -436,11 +405,3 @@ struct SearchBounds: Sendable {
     static let standard = SearchBounds(sortUpTo: 1500, prefixRangeRows: 10_000, nameIndexRows: 4000)
 }
 
-/// One row of `patient_search_prefix` a batch inserts: the prefix (`searchPrefixBytes`), the
-/// patient's sort name (an index into the batch's names), id and archived flag.
-struct SearchPrefixRow {
-    var prefix: UInt16
-    var name: Int
-    var id: Int64
-    var archived: Bool
-}
