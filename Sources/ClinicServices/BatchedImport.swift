@@ -84,12 +84,6 @@ extension ClinicSession {
     /// is synced as before.
     static let letterImportCheckpointPages = 8192
 
-    /// The fewest letters a batch holds for its new patients to be indexed once as it ends
-    /// (`withSearchIndexesWrittenOnce`): the two schema changes that takes cost about what
-    /// indexing 30 patients one by one does, so a smaller batch (`--batch 1`, the rest of a
-    /// folder) indexes each patient as it is inserted.
-    package static let searchIndexBatchMinimum = 32
-
     /// Imports files in order, as `knot import` does: whole-clinic exports one by one
     /// (`importFile`), letters in batches: read, validated and mapped on every core while this
     /// thread files the batch before, `batchSize` letters to one durable transaction, each letter
@@ -234,10 +228,9 @@ extension ClinicSession {
                             }
                             return filed
                         }
-                        // Dropping and making the trigger again costs two schema changes: worth it
-                        // for a batch of many letters, not for a few (`--batch 1` took twice as long).
-                        let many = files.count - start >= Self.searchIndexBatchMinimum
-                        return options.dryRun || !many ? try fileAll() : try tx.withSearchIndexesWrittenOnce(fileAll)
+                        // Holding the trigger off is one row written and deleted in the batch's
+                        // transaction (no schema change), so batches of every size take this path.
+                        return options.dryRun ? try fileAll() : try tx.withSearchIndexesWrittenOnce(fileAll)
                     }
                 }
             } catch is LetterRefusedUnguarded {

@@ -222,10 +222,12 @@ extension StoreTransaction {
     /// FTS5 flushes on every release), so each patient filed from a letter wrote a segment of a
     /// dozen words and FTS5 merged them again and again; and a patient's dozen search-prefix
     /// rows went to a dozen places of that table's key. Here the `patient_fts_insert` trigger is
-    /// dropped inside this transaction, before the first patient is inserted (a batch that
-    /// inserts none changes nothing: `deferSearchIndexing`), and made again from its own stored
-    /// SQL before `body`'s work can commit (the schema is the same byte for byte; a crash, or a
-    /// savepoint rolled back, rolls the drop back with everything else). The patients inserted meanwhile (ids above the highest before, as new
+    /// held off inside this transaction, before the first patient is inserted (a batch that
+    /// inserts none writes nothing: `deferSearchIndexing`), by the one row of `patient_fts_hold`
+    /// (the trigger fires only while that table is empty), deleted again before `body`'s work
+    /// can commit: no schema change, so no connection prepares its statements again; no other
+    /// connection ever sees the row, and a crash, or a savepoint rolled back, rolls it back with
+    /// everything else. The patients inserted meanwhile (ids above the highest before, as new
     /// patients get; one rolled back by a savepoint is simply not there) are then indexed:
     /// in `patient_fts` by `patient_fts_update`, the trigger that rewrites a patient's entry with
     /// the same values the insert trigger writes, fired once for all of them by an update that
@@ -235,18 +237,18 @@ extension StoreTransaction {
     ///
     /// Nothing in a batch reads either index for a patient it just inserted (matching reads the
     /// birth-date index and identifiers). When `body` throws, the patients are indexed and the
-    /// trigger made again all the same (unless the database ended the transaction itself), so
-    /// whatever the caller does next, the schema and the indexes are whole.
+    /// hold row deleted all the same (unless the database ended the transaction itself), so
+    /// whatever the caller does next, the trigger fires again and the indexes are whole.
     public func withSearchIndexesWrittenOnce<T>(_ body: () throws -> T) throws -> T {
         guard scratch.searchIndexing == nil else { return try body() }
         scratch.searchIndexing = .asked
         func finish() throws {
             let state = scratch.searchIndexing
             scratch.searchIndexing = nil
-            guard case .deferred(let highest, let trigger) = state else { return }
-            try db.execute(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?", arguments: [highest])
+            guard case .deferred(let highest) = state else { return }
+            try db.cachedStatement(sql: "DELETE FROM patient_fts_hold").execute()
+            try db.cachedStatement(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?").execute(arguments: [highest])
             try indexSearchPrefixes(insertedAfter: highest)
-            try db.execute(sql: trigger)
         }
         let result: T
         do {
@@ -260,22 +262,22 @@ extension StoreTransaction {
         return result
     }
 
-    /// Inside `withSearchIndexesWrittenOnce`, before the first patient is inserted: drops the
-    /// `patient_fts_insert` trigger, keeping its SQL and the highest patient id, so that a batch
-    /// that inserts no patient (letters refused, skipped, or for patients on file) changes
-    /// nothing in the schema. Nothing outside it.
+    /// Inside `withSearchIndexesWrittenOnce`, before the first patient is inserted: holds the
+    /// `patient_fts_insert` trigger off (the one row of `patient_fts_hold`, written in this
+    /// transaction), keeping the highest patient id, so that a batch that inserts no patient
+    /// (letters refused, skipped, or for patients on file) writes nothing. Nothing outside it.
     func deferSearchIndexing() throws {
         guard case .asked = scratch.searchIndexing else { return }
-        guard let trigger = try String.fetchOne(db.cachedStatement(sql: """
-            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert' AND tbl_name = 'patient'
-            """)) else {
-            // No such trigger (not a schema Knot made): each patient indexed as it goes.
+        guard try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'patient_fts_hold'
+            """)) == true else {
+            // No such table (not a schema Knot made): each patient indexed as it goes.
             scratch.searchIndexing = nil
             return
         }
         let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM patient")) ?? 0
-        try db.execute(sql: "DROP TRIGGER patient_fts_insert")
-        scratch.searchIndexing = .deferred(highest: highest, trigger: trigger)
+        try db.cachedStatement(sql: "INSERT INTO patient_fts_hold (held) VALUES (1)").execute()
+        scratch.searchIndexing = .deferred(highest: highest)
     }
 
     /// The search-prefix rows of every patient with an id above `highest`, made from their

@@ -203,7 +203,7 @@ enum RowSeal {
     /// Tables Knot keeps tamper evidence for itself, or that hold no clinic data.
     static let unsealed: Set<String> = ["audit_event", "audit_head", "audit_mac", "audit_checkpoint", "clinic_identity",
                                         "row_seal", "row_key_seal", "grdb_migrations",
-                                        "patient_search_prefix"]
+                                        "patient_search_prefix", "patient_fts_hold"]
 
     private static func candidateTables(_ db: Database) throws -> [(name: String, withoutRowID: Bool)] {
         let rows = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
