@@ -131,7 +131,7 @@ struct LetterStatementCountTests {
         #expect(head?[0] == true && head?[1] == true)
     }
 
-    @Test("a small batch (--batch 1, a folder's last few) takes the same path: no schema change, each new patient found by search once its batch commits")
+    @Test("small batches change no schema either: a batch of three held, --batch 1 (searchIndexBatchMinimum is 2) indexing each patient as it is inserted; all found by search")
     func smallBatchChangesNoSchema() throws {
         let files = try writeLetters(3, into: dir.file("letters"))
         let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
@@ -145,10 +145,16 @@ struct LetterStatementCountTests {
         for i in 0..<3 {
             #expect(try session.searchPatients("Family\(Self.word(i))").count == 1)
         }
+        #expect(ClinicSession.searchIndexBatchMinimum == 2)
         for n in 1...2 {
             let one = try writeLetters(n + 3, into: dir.file("more-\(n)")).suffix(1)
+            let log = StatementLog()
+            db.pool.writeWithoutTransaction { $0.trace { event in if case .statement(let s) = event { log.add(s.sql) } } }
             #expect(session.importAll(Array(one), batchSize: 1).outcomes.map(\.status) == [.created])
+            db.pool.writeWithoutTransaction { $0.trace(nil) }
+            #expect(!log.all.contains { $0.contains("patient_fts_hold") || $0.hasPrefix("DROP ") || $0.hasPrefix("CREATE ") }, "\(log.all)")
         }
+        #expect(try db.pool.read { try Int.fetchOne($0, sql: "PRAGMA schema_version") } == schemaVersion)
         let counts = try db.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT (SELECT count(*) FROM patient_fts), (SELECT count(DISTINCT patient_id) FROM patient_search_prefix), (SELECT count(*) FROM patient_fts_hold)")
         }
