@@ -108,7 +108,7 @@ let package = Package(
 
         .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "ClinicTestSupport", "SeededRandom"]),
-        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicServices", "ClinicDemo", "SeededRandom", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicServices", "ClinicDemo", "SeededRandom", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Schema"]),
         .testTarget(
             name: "ClinicXMLTests",

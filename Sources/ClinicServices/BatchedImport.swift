@@ -62,6 +62,12 @@ private final class PreparedSlots: @unchecked Sendable {
     }
 }
 
+/// The flags `clinicExports` fills, one distinct slot per worker iteration.
+private struct ExportFlags: @unchecked Sendable {
+    let flags: UnsafeMutableBufferPointer<Bool>
+    init(_ flags: UnsafeMutableBufferPointer<Bool>) { self.flags = flags }
+}
+
 extension ClinicSession {
     /// Letters filed per durable transaction by `importAll` unless told otherwise.
     public static let defaultImportBatch = 200
@@ -79,10 +85,11 @@ extension ClinicSession {
     static let letterImportCheckpointPages = 8192
 
     /// The fewest letters a batch holds for its new patients to be indexed once as it ends
-    /// (`withSearchIndexesWrittenOnce`): the two schema changes that takes cost about what
-    /// indexing 30 patients one by one does, so a smaller batch (`--batch 1`, the rest of a
-    /// folder) indexes each patient as it is inserted.
-    package static let searchIndexBatchMinimum = 32
+    /// (`withSearchIndexesWrittenOnce`). Holding the full-text insert trigger off is a row written
+    /// and deleted in the batch's transaction (no schema change), which batches of two letters
+    /// already repay; for one letter (`--batch 1`) it is only extra statements (about 5% more
+    /// CPU measured), so such a batch indexes its patient as it is inserted.
+    package static let searchIndexBatchMinimum = 2
 
     /// Imports files in order, as `knot import` does: whole-clinic exports one by one
     /// (`importFile`), letters in batches: read, validated and mapped on every core while this
@@ -101,8 +108,9 @@ extension ClinicSession {
         // Segments in file order: an export alone, letters in runs of at most `batchSize`.
         var segments: [[String]] = []
         var exports = Set<String>()
-        for f in files {
-            if Self.isClinicExport(f) {
+        let isExport = Self.clinicExports(files)
+        for (f, export) in zip(files, isExport) {
+            if export {
                 exports.insert(f)
                 segments.append([f])
             } else if let last = segments.last, let first = last.first, !exports.contains(first), last.count < max(1, batchSize) {
@@ -165,6 +173,22 @@ extension ClinicSession {
         return run
     }
 
+    /// `isClinicExport` of each file, in order, asked on every core in runs of 256 files (the
+    /// first 4 KB of every file is read before the first letter is filed: on one thread that
+    /// was a serial pause before the writer started).
+    static func clinicExports(_ files: [String]) -> [Bool] {
+        let run = 256
+        guard files.count > run else { return files.map(isClinicExport) }
+        let found = UnsafeMutableBufferPointer<Bool>.allocate(capacity: files.count)
+        found.initialize(repeating: false)
+        defer { found.deallocate() }
+        let slots = ExportFlags(found)
+        DispatchQueue.concurrentPerform(iterations: (files.count + run - 1) / run) { k in
+            for i in k * run..<min(files.count, (k + 1) * run) { slots.flags[i] = isClinicExport(files[i]) }
+        }
+        return Array(found)
+    }
+
     /// Files one batch of prepared letters: one transaction, a savepoint per letter. Outcomes in
     /// order; nil for a letter the user may not import. Falls back to `importFile` letter by
     /// letter when the batch cannot be written whole (and for a letter that turned out to be a
@@ -211,8 +235,7 @@ extension ClinicSession {
                             }
                             return filed
                         }
-                        // Dropping and making the trigger again costs two schema changes: worth it
-                        // for a batch of many letters, not for a few (`--batch 1` took twice as long).
+                        // A batch of one letter gains nothing from indexing once (`searchIndexBatchMinimum`).
                         let many = files.count - start >= Self.searchIndexBatchMinimum
                         return options.dryRun || !many ? try fileAll() : try tx.withSearchIndexesWrittenOnce(fileAll)
                     }

@@ -127,7 +127,7 @@ extension ClinicSession {
                 let xml = items.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
                 // Whole-clinic exports first: into an empty database they keep their ids and audit
                 // trail, and the letters that follow are then matched to their patients.
-                let exports = Set(xml.filter(isClinicExport))
+                let exports = Set(zip(xml, clinicExports(xml)).filter(\.1).map(\.0))
                 files += xml.filter(exports.contains) + xml.filter { !exports.contains($0) }
             } else {
                 files.append(path)
@@ -241,10 +241,15 @@ extension ClinicSession {
     }
 
     /// Whether a file's first bytes say it is a whole-clinic export (urn:knot:records:1).
+    ///
+    /// Read with `open`/`read` into a buffer on the stack: `knot import FOLDER` asks this of
+    /// every file before the first is filed, and Foundation's `FileHandle` (an object, a `Data`
+    /// per file) cost as much again as the system calls.
     public static func isClinicExport(_ file: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 4096) else { return false }
-        try? handle.close()
-        return contains(head, recordsNamespace)
+        withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 16) { buffer -> Bool in
+            guard let count = FileHead.read(file, into: buffer) else { return false }
+            return contains(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[..<count]), recordsNamespace)
+        }
     }
 
     private static let recordsNamespace = Array("urn:knot:records:1".utf8)
@@ -252,20 +257,23 @@ extension ClinicSession {
     /// Whether `needle` occurs in `bytes`: a plain byte search (Foundation's generic
     /// `firstRange(of:)` on `[UInt8]` cost more than reading each letter's first 4 KB).
     static func contains(_ bytes: Data, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
-        return bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
-            let last = raw.count - needle.count
-            var i = 0
-            while i <= last {
-                if raw[i] == first {
-                    var k = 1
-                    while k < needle.count, raw[i + k] == needle[k] { k += 1 }
-                    if k == needle.count { return true }
-                }
-                i += 1
+        bytes.withUnsafeBytes { contains($0, needle) }
+    }
+
+    /// Whether `needle` occurs in `raw`: a plain byte search.
+    static func contains(_ raw: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, raw.count >= needle.count else { return needle.isEmpty }
+        let last = raw.count - needle.count
+        var i = 0
+        while i <= last {
+            if raw[i] == first {
+                var k = 1
+                while k < needle.count, raw[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
             }
-            return false
+            i += 1
         }
+        return false
     }
 
     static func describe(_ error: Error) -> String {
@@ -433,3 +441,25 @@ extension ClinicSession {
 
 /// Thrown to roll a dry run back after it has checked everything.
 struct DryRun: Error { var outcome: ImportOutcome }
+
+/// The first bytes of a file, read with the system's `open`/`read` (no object, no `Data`).
+private enum FileHead {
+    /// Fills `buffer` from the start of `path` (fewer bytes at the end of the file); the count
+    /// read, or nil when the file cannot be opened or read.
+    static func read(_ path: String, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var count = 0
+        while count < buffer.count {
+            let n = Foundation.read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            count += n
+        }
+        return count
+    }
+}

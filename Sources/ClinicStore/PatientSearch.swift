@@ -222,10 +222,12 @@ extension StoreTransaction {
     /// FTS5 flushes on every release), so each patient filed from a letter wrote a segment of a
     /// dozen words and FTS5 merged them again and again; and a patient's dozen search-prefix
     /// rows went to a dozen places of that table's key. Here the `patient_fts_insert` trigger is
-    /// dropped inside this transaction, before the first patient is inserted (a batch that
-    /// inserts none changes nothing: `deferSearchIndexing`), and made again from its own stored
-    /// SQL before `body`'s work can commit (the schema is the same byte for byte; a crash, or a
-    /// savepoint rolled back, rolls the drop back with everything else). The patients inserted meanwhile (ids above the highest before, as new
+    /// held off inside this transaction, before the first patient is inserted (a batch that
+    /// inserts none writes nothing: `deferSearchIndexing`), by the one row of `patient_fts_hold`
+    /// (the trigger fires only while that table is empty), deleted again before `body`'s work
+    /// can commit: no schema change, so no connection prepares its statements again; no other
+    /// connection ever sees the row, and a crash, or a savepoint rolled back, rolls it back with
+    /// everything else. The patients inserted meanwhile (ids above the highest before, as new
     /// patients get; one rolled back by a savepoint is simply not there) are then indexed:
     /// in `patient_fts` by `patient_fts_update`, the trigger that rewrites a patient's entry with
     /// the same values the insert trigger writes, fired once for all of them by an update that
@@ -235,18 +237,18 @@ extension StoreTransaction {
     ///
     /// Nothing in a batch reads either index for a patient it just inserted (matching reads the
     /// birth-date index and identifiers). When `body` throws, the patients are indexed and the
-    /// trigger made again all the same (unless the database ended the transaction itself), so
-    /// whatever the caller does next, the schema and the indexes are whole.
+    /// hold row deleted all the same (unless the database ended the transaction itself), so
+    /// whatever the caller does next, the trigger fires again and the indexes are whole.
     public func withSearchIndexesWrittenOnce<T>(_ body: () throws -> T) throws -> T {
         guard scratch.searchIndexing == nil else { return try body() }
         scratch.searchIndexing = .asked
         func finish() throws {
             let state = scratch.searchIndexing
             scratch.searchIndexing = nil
-            guard case .deferred(let highest, let trigger) = state else { return }
-            try db.execute(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?", arguments: [highest])
+            guard case .deferred(let highest) = state else { return }
+            try db.cachedStatement(sql: "DELETE FROM patient_fts_hold").execute()
+            try db.cachedStatement(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?").execute(arguments: [highest])
             try indexSearchPrefixes(insertedAfter: highest)
-            try db.execute(sql: trigger)
         }
         let result: T
         do {
@@ -260,33 +262,34 @@ extension StoreTransaction {
         return result
     }
 
-    /// Inside `withSearchIndexesWrittenOnce`, before the first patient is inserted: drops the
-    /// `patient_fts_insert` trigger, keeping its SQL and the highest patient id, so that a batch
-    /// that inserts no patient (letters refused, skipped, or for patients on file) changes
-    /// nothing in the schema. Nothing outside it.
+    /// Inside `withSearchIndexesWrittenOnce`, before the first patient is inserted: holds the
+    /// `patient_fts_insert` trigger off (the one row of `patient_fts_hold`, written in this
+    /// transaction), keeping the highest patient id, so that a batch that inserts no patient
+    /// (letters refused, skipped, or for patients on file) writes nothing. Nothing outside it.
     func deferSearchIndexing() throws {
         guard case .asked = scratch.searchIndexing else { return }
-        guard let trigger = try String.fetchOne(db.cachedStatement(sql: """
-            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert' AND tbl_name = 'patient'
-            """)) else {
-            // No such trigger (not a schema Knot made): each patient indexed as it goes.
+        guard try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'patient_fts_hold'
+            """)) == true else {
+            // No such table (not a schema Knot made): each patient indexed as it goes.
             scratch.searchIndexing = nil
             return
         }
         let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM patient")) ?? 0
-        try db.execute(sql: "DROP TRIGGER patient_fts_insert")
-        scratch.searchIndexing = .deferred(highest: highest, trigger: trigger)
+        try db.cachedStatement(sql: "INSERT INTO patient_fts_hold (held) VALUES (1)").execute()
+        scratch.searchIndexing = .deferred(highest: highest)
     }
 
     /// The search-prefix rows of every patient with an id above `highest`, made from their
     /// stored values as `indexSearchPrefixes(of:id:)` makes them, inserted in key order by one
     /// statement (a row already there, from a patient updated meanwhile, is left as it is: it
     /// is the same row). The prefixes go to SQLite as `[prefix, id]` pairs (ASCII letters and
-    /// digits, and numbers: nothing to escape); the sort name and archived flag come from the
-    /// patient's row.
+    /// digits, and numbers: nothing to escape), written byte by byte from the prefixes as
+    /// numbers (`searchPrefixBytes`: no string per prefix, no set); the sort name and archived
+    /// flag come from the patient's row.
     func indexSearchPrefixes(insertedAfter highest: Int64) throws {
         let tokenizer = try searchTokenizer()
-        var pairs: [String] = []
+        var pairs: [UInt8] = [UInt8(ascii: "[")]
         let patients = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth
             FROM patient WHERE id > ? ORDER BY id
@@ -295,17 +298,27 @@ extension StoreTransaction {
             let id: Int64 = p["id"]
             let text = Self.searchText(givenNames: p["given_names"], familyName: p["family_name"], preferredName: p["preferred_name"],
                                        sortName: p["sort_name"], recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
-            for prefix in try Self.searchPrefixes(of: text, tokenizer: tokenizer) {
-                pairs.append("[\"" + prefix + "\"," + String(id) + "]")
+            let prefixes = try Self.searchPrefixBytes(of: text, tokenizer: tokenizer)
+            var digits = String(id)
+            digits.withUTF8 { id in
+                for prefix in prefixes {
+                    if pairs.count > 1 { pairs.append(UInt8(ascii: ",")) }
+                    pairs.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(prefix & 0xFF)])
+                    if prefix >> 8 != 0 { pairs.append(UInt8(prefix >> 8)) }
+                    pairs.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ",")])
+                    pairs.append(contentsOf: id)
+                    pairs.append(UInt8(ascii: "]"))
+                }
             }
         }
-        guard !pairs.isEmpty else { return }
+        guard pairs.count > 1 else { return }
+        pairs.append(UInt8(ascii: "]"))
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
             SELECT json_extract(j.value, '$[0]') AS prefix, p.sort_name, p.id, p.archived
             FROM json_each(?) j JOIN patient p ON p.id = json_extract(j.value, '$[1]')
             ORDER BY prefix, p.sort_name, p.id
-            """).execute(arguments: ["[" + pairs.joined(separator: ",") + "]"])
+            """).execute(arguments: [String(decoding: pairs, as: UTF8.self)])
     }
 
     /// The text the `patient_fts_insert` trigger writes to `patient_fts` for a patient (names,
@@ -335,6 +348,29 @@ extension StoreTransaction {
         }
         return prefixes.sorted()
     }
+
+    /// `searchPrefixes(of:tokenizer:)` as numbers that sort as their text does: a one-character
+    /// prefix is its byte, a two-character one its first byte then its second (first byte in the
+    /// low bits, so the bytes in memory spell the prefix). Sorted as the text sorts, distinct.
+    static func searchPrefixBytes(of text: String, tokenizer: any FTS5Tokenizer) throws -> [UInt16] {
+        var prefixes: [UInt16] = []
+        for (token, _) in try tokenizer.tokenize(document: text) {
+            var bytes = token.utf8.makeIterator()
+            guard let first = bytes.next(), isSearchPrefixByte(first) else { continue }
+            prefixes.append(UInt16(first))
+            if let second = bytes.next(), isSearchPrefixByte(second) { prefixes.append(UInt16(first) | UInt16(second) << 8) }
+        }
+        // Text order: by first byte, then a one-character prefix before its two-character ones,
+        // then by second byte.
+        prefixes.sort { prefixOrder($0) < prefixOrder($1) }
+        var distinct: [UInt16] = []
+        distinct.reserveCapacity(prefixes.count)
+        for p in prefixes where distinct.last != p { distinct.append(p) }
+        return distinct
+    }
+
+    /// A `searchPrefixBytes` prefix as a number that orders as its text: first byte high.
+    @inline(__always) static func prefixOrder(_ p: UInt16) -> UInt16 { (p & 0xFF) << 8 | p >> 8 }
 
     /// A JSON array of strings made only of ASCII letters and digits (nothing to escape).
     static func jsonArray(_ words: [String]) -> String {
@@ -370,3 +406,4 @@ struct SearchBounds: Sendable {
 
     static let standard = SearchBounds(sortUpTo: 1500, prefixRangeRows: 10_000, nameIndexRows: 4000)
 }
+

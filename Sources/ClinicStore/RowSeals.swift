@@ -36,36 +36,45 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
     var pending: Int { lock.withLock { held } }
 }
 
-/// The keyed hashing of one sealing or verification run: the HMAC key schedule is done once and
-/// copied for each row, and every part is hashed from bytes already in memory.
+/// The keyed hashing of one sealing or verification run: the HMAC key schedule is done once
+/// (its two midstates kept as values, `KeyedSHA256`) and copied for each row, and every part is
+/// hashed from bytes already in memory, with no allocation but the MAC handed back.
 struct SealHasher {
-    private let base: HMAC<SHA256>
-    /// The message of the row being hashed, kept between rows (no allocation per row).
-    private let scratch = SealScratch()
+    private let keyed: KeyedSHA256
 
-    init(_ key: ClinicKey) { base = HMAC<SHA256>(key: key.macKey) }
+    init(_ key: ClinicKey) { keyed = key.macKeyBytes.withUnsafeBytes { KeyedSHA256(key: $0) } }
 
-    /// The same bytes as `ClinicKey.mac(parts)` (each part length-prefixed), raw: the parts are
-    /// laid end to end in one buffer and hashed in one call (a call per part cost more than the
-    /// hashing, in the profile of `audit verify`).
+    /// The same bytes as `ClinicKey.mac(parts)` (each part length-prefixed), raw.
     func mac(_ parts: [UnsafeRawBufferPointer]) -> [UInt8] {
-        scratch.message.removeAll(keepingCapacity: true)
-        for p in parts {
-            var n = UInt64(p.count).bigEndian
-            withUnsafeBytes(of: &n) { scratch.message.append(contentsOf: $0) }
-            scratch.message.append(contentsOf: p)
-        }
-        var h = base
-        scratch.message.withUnsafeBytes { h.update(data: $0) }
-        return h.finalize().withUnsafeBytes { Array($0) }
+        var h = keyed.start
+        for p in parts { Self.add(&h, p) }
+        return keyed.finish(h).array
+    }
+
+    /// One part of a MAC's message: its length (8 bytes, big-endian), then its bytes.
+    @inline(__always) private static func add(_ h: inout SHA256State, _ part: UnsafeRawBufferPointer) {
+        var n = UInt64(part.count).bigEndian
+        withUnsafeBytes(of: &n) { h.update($0) }
+        h.update(part)
     }
 
     /// The seal of a rowid row: `ClinicKey.mac(["row", table, String(rowID), columns])`.
     func row(table: [UInt8], rowID: Int64, columns: UnsafeRawBufferPointer) -> [UInt8] {
-        var id = String(rowID)
-        return id.withUTF8 { i in
-            Self.rowTag.withUnsafeBytes { tag in
-                table.withUnsafeBytes { t in mac([tag, t, UnsafeRawBufferPointer(i), columns]) }
+        // The id's decimal digits on the stack (what `String(rowID)` spells).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var v = rowID.magnitude, n = 20
+            repeat { n -= 1; digits[n] = 48 + UInt8(v % 10); v /= 10 } while v > 0
+            if rowID < 0 { n -= 1; digits[n] = UInt8(ascii: "-") }
+            let id = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(digits)[n...])
+            return Self.rowTag.withUnsafeBytes { tag in
+                table.withUnsafeBytes { t in
+                    var h = keyed.start
+                    Self.add(&h, tag)
+                    Self.add(&h, t)
+                    Self.add(&h, id)
+                    Self.add(&h, columns)
+                    return keyed.finish(h).array
+                }
             }
         }
     }
@@ -123,10 +132,10 @@ struct ColumnDigester {
     }
 
     /// The 16 lower-case hex digits of a cell's digest's first 8 bytes (what the seal text keeps).
-    static func hexPrefix(_ digest: SHA256.Digest) -> (UInt64, UInt64) {
+    static func hexPrefix(_ digest: SHA256Bytes) -> (UInt64, UInt64) {
         var hex: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &hex) { dst in
-            digest.withUnsafeBytes { src in
+            withUnsafeBytes(of: digest.bytes) { src in
                 for j in 0..<8 {
                     let hi = src[j] >> 4, lo = src[j] & 0x0F
                     dst[2 * j] = hi < 10 ? 48 + hi : 87 + hi
@@ -139,17 +148,17 @@ struct ColumnDigester {
 
     /// A typed digest of one cell (NULL, integer, real, text and blob never collide), the same as
     /// digest of the value GRDB reads (so seals made before this reader still compare).
-    static func digest(_ stmt: SQLiteStatement, _ index: Int32) -> SHA256.Digest {
-        var h = SHA256()
+    static func digest(_ stmt: SQLiteStatement, _ index: Int32) -> SHA256Bytes {
+        var h = SHA256State()
         switch sqlite3_column_type(stmt, index) {
         case SQLITE_INTEGER:
             let v = sqlite3_column_int64(stmt, index).bigEndian
             tag(&h, 1)
-            withUnsafeBytes(of: v) { h.update(bufferPointer: $0) }
+            withUnsafeBytes(of: v) { h.update($0) }
         case SQLITE_FLOAT:
             let v = sqlite3_column_double(stmt, index).bitPattern.bigEndian
             tag(&h, 2)
-            withUnsafeBytes(of: v) { h.update(bufferPointer: $0) }
+            withUnsafeBytes(of: v) { h.update($0) }
         case SQLITE_TEXT:
             tag(&h, 3)
             // GRDB reads text as a C string (up to the first NUL, invalid UTF-8 repaired): the
@@ -164,16 +173,16 @@ struct ColumnDigester {
                 if b >= 0x80 { ascii = false }
             }
             if ascii {
-                h.update(bufferPointer: UnsafeRawBufferPointer(start: text, count: length))
+                h.update(UnsafeRawBufferPointer(start: text, count: length))
             } else {
                 var s = String(cString: text)
-                s.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+                s.withUTF8 { h.update(UnsafeRawBufferPointer($0)) }
             }
         case SQLITE_BLOB:
             tag(&h, 4)
             let count = Int(sqlite3_column_bytes(stmt, index))
             if count > 0, let blob = sqlite3_column_blob(stmt, index) {
-                h.update(bufferPointer: UnsafeRawBufferPointer(start: blob, count: count))
+                h.update(UnsafeRawBufferPointer(start: blob, count: count))
             }
         default:
             tag(&h, 0)
@@ -182,9 +191,8 @@ struct ColumnDigester {
     }
 
     /// The type byte before a value (no array made for it).
-    @inline(__always) private static func tag(_ h: inout SHA256, _ value: UInt8) {
-        var byte = value
-        withUnsafeBytes(of: &byte) { h.update(bufferPointer: $0) }
+    @inline(__always) private static func tag(_ h: inout SHA256State, _ value: UInt8) {
+        h.update(byte: value)
     }
 }
 
@@ -195,7 +203,7 @@ enum RowSeal {
     /// Tables Knot keeps tamper evidence for itself, or that hold no clinic data.
     static let unsealed: Set<String> = ["audit_event", "audit_head", "audit_mac", "audit_checkpoint", "clinic_identity",
                                         "row_seal", "row_key_seal", "grdb_migrations",
-                                        "patient_search_prefix"]
+                                        "patient_search_prefix", "patient_fts_hold"]
 
     private static func candidateTables(_ db: Database) throws -> [(name: String, withoutRowID: Bool)] {
         let rows = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -372,12 +380,26 @@ enum RowSeal {
                 try sealKeyedRow(db, hasher: hasher, table: table, key: rowKey, root: &root)
             }
         }
-        if let events = changes["audit_event"] {
-            let hashOf = try db.cachedStatement(sql: "SELECT hash FROM audit_event WHERE id = ?")
+        if let events = changes["audit_event"], let low = events.min(), let high = events.max() {
+            // A transaction's events are consecutive ids: their hashes read by one range, not one
+            // look-up each (an id in the range the transaction did not write is passed over);
+            // each event's seal written as it is read (another table: the range read goes on).
             let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO audit_mac (event_id, mac) VALUES (?, ?)")
-            for id in events.sorted() {
-                guard let hash = try String.fetchOne(hashOf, arguments: [id]) else { continue }
-                try insert.execute(arguments: [id, hasher.event(id: id, hash: hash)])
+            if high - low < 2 * Int64(events.count) {
+                let hashes = try db.cachedStatement(sql: "SELECT id, hash FROM audit_event WHERE id BETWEEN ? AND ? ORDER BY id")
+                let rows = try Row.fetchCursor(hashes, arguments: [low, high])
+                while let row = try rows.next() {
+                    let id: Int64 = row[0]
+                    guard events.contains(id), let hash = String.fromDatabaseValue(row[1]) else { continue }
+                    try insert.execute(arguments: [id, hasher.event(id: id, hash: hash)])
+                }
+            } else {
+                // Ids far apart (not this writer's usual): one look-up each.
+                let hashOf = try db.cachedStatement(sql: "SELECT hash FROM audit_event WHERE id = ?")
+                for id in events.sorted() {
+                    guard let hash = try String.fetchOne(hashOf, arguments: [id]) else { continue }
+                    try insert.execute(arguments: [id, hasher.event(id: id, hash: hash)])
+                }
             }
         }
         try resealHead(db, key: key, identity: identity, root: ClinicKey.hex(root))

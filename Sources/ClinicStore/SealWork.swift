@@ -7,11 +7,6 @@ import Crypto
 // is remembered for the values that come back row after row, the HMAC's message buffer is kept
 // between rows, and a seal row's values are bound straight to SQLite.
 
-/// The message buffer a `SealHasher` lays a row's parts into, kept from row to row.
-final class SealScratch {
-    var message: [UInt8] = []
-}
-
 /// The digests (as the 16 hex digits a seal's text keeps) of the cells a `ColumnDigester` has
 /// met: integers, reals and short texts, each in one slot of a small table chosen by its value
 /// (a later value with the same slot replaces it). A value found is the value met, compared whole
@@ -37,7 +32,11 @@ final class CellDigestMemo {
     private let textHex: UnsafeMutablePointer<(UInt64, UInt64)>
 
     /// The hex digits of NULL's digest.
-    static let nullHex: (UInt64, UInt64) = ColumnDigester.hexPrefix(SHA256.hash(data: [UInt8(0)]))
+    static let nullHex: (UInt64, UInt64) = {
+        var h = SHA256State()
+        h.update(byte: 0)
+        return ColumnDigester.hexPrefix(h.finalize())
+    }()
 
     init() {
         numbers = .allocate(capacity: Self.slots)

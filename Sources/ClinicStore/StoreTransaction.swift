@@ -119,8 +119,8 @@ public struct StoreTransaction {
 final class TransactionScratch {
     var searchTokenizer: (any FTS5Tokenizer)?
     /// Inside `withSearchIndexesWrittenOnce`: asked, then (from the first patient inserted) the
-    /// search indexes left to its end. Put back by a savepoint's rollback, as the drop of the
-    /// trigger it stands for is.
+    /// search indexes left to its end. Put back by a savepoint's rollback, as the hold row it
+    /// stands for is.
     var searchIndexing: SearchIndexing?
     /// The audit chain's head as this transaction last wrote or read it (`auditChainHead`); nil
     /// until read, and whenever it may differ from the stored one without `auditHeadUnsaved`.
@@ -161,9 +161,9 @@ struct SameFamilyBorn {
 enum SearchIndexing {
     /// Asked; no patient inserted yet, nothing changed.
     case asked
-    /// The `patient_fts_insert` trigger dropped (`trigger` is its SQL) before the first patient
-    /// was inserted; `highest` was the highest patient id then.
-    case deferred(highest: Int64, trigger: String)
+    /// The `patient_fts_insert` trigger held off (`patient_fts_hold` has its row) before the
+    /// first patient was inserted; `highest` was the highest patient id then.
+    case deferred(highest: Int64)
 }
 
 /// The last audit event's id and hash.
