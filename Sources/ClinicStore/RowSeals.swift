@@ -527,7 +527,7 @@ enum RowSeal {
         var checked = 0
         func add(_ f: TamperFinding) { if findings.count < limit { findings.append(f) } else { more += 1 } }
         var root = [UInt8](repeating: 0, count: 32)
-        let hasher = VerifySealHasher(key)
+        let hasher = SealHasher(key)
         let tables = try sealedTables(db)
         var current: [UInt8] = []
         var storedMAC = [UInt8](repeating: 0, count: 32)
