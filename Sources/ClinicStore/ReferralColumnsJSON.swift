@@ -13,7 +13,7 @@ import ClinicModel
 /// every ASCII character and on random sections.
 enum ReferralColumnsJSON {
     /// `"name":` in an object, after a comma unless it is the object's first key.
-    private static func objectKey(_ name: StaticString, first: inout Bool, into out: inout [UInt8]) {
+    static func objectKey(_ name: StaticString, first: inout Bool, into out: inout [UInt8]) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
         out.append(UInt8(ascii: "\""))

@@ -15,14 +15,10 @@ import ClinicModel
 /// JSONEncoder refuses (a non-finite number) goes to JSONEncoder, which refuses it as before.
 /// Keys in sorted order; a nil optional leaves its key out (synthesised `Codable`).
 enum VisitColumnsJSON {
-    /// `"name":` in an object, after a comma unless it is the object's first key.
+
+    /// `"name":` in an object, as the referral columns write it.
     private static func key(_ name: StaticString, first: inout Bool, into out: inout [UInt8]) {
-        if !first { out.append(UInt8(ascii: ",")) }
-        first = false
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
+        ReferralColumnsJSON.objectKey(name, first: &first, into: &out)
     }
 
     private static func string(_ value: String, into out: inout [UInt8]) {

@@ -146,12 +146,7 @@ public final class XMLByteWriter: XMLElementWriting {
         guard let last = stack.last, last.state == .startTag else {
             throw failure(.unsupported, "cannot write attribute \(name) (attributes must directly follow startElement) here")
         }
-        buffer.append(UInt8(ascii: " "))
-        append(name)
-        buffer.append(UInt8(ascii: "="))
-        buffer.append(UInt8(ascii: "\""))
-        escape(value, attribute: true)
-        buffer.append(UInt8(ascii: "\""))
+        appendAttribute(name, value)
     }
 
     public func writeText(_ text: String) throws {
@@ -218,6 +213,16 @@ public final class XMLByteWriter: XMLElementWriting {
         indentEnd = false
         escape(text, attribute: false)
         try spill()
+    }
+
+    /// ` name="value"`, the value escaped for an attribute, at the end of the buffer.
+    private func appendAttribute(_ name: String, _ value: String) {
+        buffer.append(UInt8(ascii: " "))
+        append(name)
+        buffer.append(UInt8(ascii: "="))
+        buffer.append(UInt8(ascii: "\""))
+        escape(value, attribute: true)
+        buffer.append(UInt8(ascii: "\""))
     }
 
     private func indent(_ depth: Int) {
@@ -334,12 +339,7 @@ public final class XMLByteWriter: XMLElementWriting {
         try checkCharacters(value, what: "attribute \(name)")
         // ` name="value"` where the attribute would have been written.
         let tail = buffer.count
-        buffer.append(UInt8(ascii: " "))
-        append(name)
-        buffer.append(UInt8(ascii: "="))
-        buffer.append(UInt8(ascii: "\""))
-        escape(value, attribute: true)
-        buffer.append(UInt8(ascii: "\""))
+        appendAttribute(name, value)
         let attribute = Array(buffer[tail...])
         buffer.removeSubrange(tail...)
         buffer.insert(contentsOf: attribute, at: c.insertAt)

@@ -204,15 +204,7 @@ enum FieldText {
         let fast: Date? = text.withUTF8 { b -> Date? in
             guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
                   b[19] == 0x2E, b[23] == 0x5A else { return nil }
-            func digits(_ range: Range<Int>) -> Int? {
-                var value = 0
-                for i in range {
-                    let digit = Int(b[i]) - 0x30
-                    guard (0...9).contains(digit) else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
-            }
+            func digits(_ range: Range<Int>) -> Int? { asciiNumber(b, range) }
             guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
                   let h = digits(11..<13), let m = digits(14..<16), let s = digits(17..<19), let ms = digits(20..<23),
                   h < 24, m < 60, s < 60,
@@ -223,20 +215,23 @@ enum FieldText {
         return fast ?? XMLValueFormat.parseInstant(text)
     }
 
+    /// The number spelled by ASCII digits `b[range]`, nil when any is not a digit.
+    private static func asciiNumber(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var value = 0
+        for i in range {
+            let digit = Int(b[i]) - 0x30
+            guard (0...9).contains(digit) else { return nil }
+            value = value * 10 + digit
+        }
+        return value
+    }
+
     /// Year, month and day of exactly "DDDD-DD-DD" (ASCII digits), else nil.
     static func plainDate(_ text: String) -> (Int, Int, Int)? {
         var text = text
         return text.withUTF8 { b -> (Int, Int, Int)? in
             guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
-            func digits(_ range: Range<Int>) -> Int? {
-                var value = 0
-                for i in range {
-                    let digit = Int(b[i]) - 0x30
-                    guard (0...9).contains(digit) else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
-            }
+            func digits(_ range: Range<Int>) -> Int? { asciiNumber(b, range) }
             guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10) else { return nil }
             return (year, month, day)
         }
