@@ -33,6 +33,9 @@ struct FHIRResources<E: FHIRElement> {
         } else {
             topLevel = [root]
         }
+        all = topLevel.flatMap { top in
+            [FHIRResource(element: top, host: top)] + Self.contained(in: top).map { FHIRResource(element: $0, host: top) }
+        }
     }
 
     /// The resources `host` contains.
@@ -40,12 +43,8 @@ struct FHIRResources<E: FHIRElement> {
         host.fhirChildren("contained").compactMap { $0.elements.first(where: \.isFHIR) }
     }
 
-    /// Every resource, top-level and contained, with its host.
-    var all: [FHIRResource<E>] {
-        topLevel.flatMap { top in
-            [FHIRResource(element: top, host: top)] + Self.contained(in: top).map { FHIRResource(element: $0, host: top) }
-        }
-    }
+    /// Every resource, top-level and contained, with its host (found once, when the resources are).
+    private(set) var all: [FHIRResource<E>] = []
 
     /// Every resource of one of `types`, top-level and contained, in document order.
     func all(_ types: Set<String>) -> [FHIRResource<E>] { all.filter { types.contains($0.type) } }
