@@ -365,3 +365,12 @@ func isASCII(_ string: UnsafePointer<xmlChar>) -> Bool {
     }
     return true
 }
+
+/// Two cursors are equal when they read the same element of the same parse (identity, not
+/// content: two elements written alike are different elements). Within one document this
+/// answers as `XMLElement`'s `==` does, which compares paths too.
+extension XMLElementCursor: Equatable {
+    public static func == (lhs: XMLElementCursor, rhs: XMLElementCursor) -> Bool {
+        lhs.node == rhs.node
+    }
+}

@@ -3,22 +3,12 @@ import ClinicModel
 import LibXML
 
 /// Reading FHIR's XML: elements in `http://hl7.org/fhir`, primitive values in `value` attributes.
-extension XMLElement {
+extension FHIRElement {
     /// Whether the element is in the FHIR namespace.
     var isFHIR: Bool { namespace == FHIRCodes.namespace }
 
-    /// The FHIR children named `name`, in document order.
-    func fhirChildren(_ name: String) -> [XMLElement] {
-        elements.filter { $0.name == name && $0.namespace == FHIRCodes.namespace }
-    }
-
-    /// The first FHIR child named `name`.
-    func fhirChild(_ name: String) -> XMLElement? {
-        elements.first { $0.name == name && $0.namespace == FHIRCodes.namespace }
-    }
-
     /// The element's own primitive value (its `value` attribute), trimmed; nil when absent or blank.
-    var fhirValue: String? { attribute("value")?.cdaCollapsed }
+    var fhirValue: String? { attribute("value", namespace: nil)?.cdaCollapsed }
 
     /// The primitive value of the child `name`.
     func fhirValue(_ name: String) -> String? { fhirChild(name)?.fhirValue }
@@ -105,7 +95,7 @@ enum FHIRTime {
 /// list items, table rows, br) end a line, list items start "- ", table cells are joined " | ".
 /// Nothing in it is ever run or rendered as markup.
 enum FHIRNarrative {
-    static func text(of element: XMLElement?) -> String {
+    static func text<E: FHIRElement>(of element: E?) -> String {
         guard let element else { return "" }
         var lines: [String] = []
         var current = ""
@@ -114,7 +104,7 @@ enum FHIRNarrative {
             if !collapsed.isEmpty { lines.append(collapsed) }
             current = ""
         }
-        func walk(_ node: XMLNode) {
+        func walk(_ node: FHIRNarrativeNode<E>) {
             switch node {
             case .text(let text):
                 current += text.cdaWithoutControls
@@ -127,7 +117,7 @@ enum FHIRNarrative {
                 case "li":
                     flush()
                     current = "- "
-                    e.children.forEach(walk)
+                    e.forEachNarrativeChild(walk)
                     flush()
                 case "tr":
                     flush()
@@ -137,16 +127,16 @@ enum FHIRNarrative {
                     if !cells.allSatisfy(\.isEmpty) { lines.append(row) }
                 case "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "thead", "tbody", "tfoot", "blockquote", "pre":
                     flush()
-                    e.children.forEach(walk)
+                    e.forEachNarrativeChild(walk)
                     flush()
                 default:
-                    e.children.forEach(walk)
+                    e.forEachNarrativeChild(walk)
                 }
-            case .comment, .processingInstruction:
+            case .other:
                 break
             }
         }
-        element.children.forEach(walk)
+        element.forEachNarrativeChild(walk)
         flush()
         return lines.filter { $0 != "-" }.joined(separator: "\n")
     }

@@ -11,7 +11,7 @@ enum FHIRPeople {
     /// date, gender, the first mobile (else home, else any) phone, an email, the home address,
     /// and every identifier (IHI, Medicare and DVA by their Australian systems; the NHS number,
     /// an MRN, anything else kept by its system URI).
-    static func patient(_ element: XMLElement, warnings: inout [String]) -> Patient {
+    static func patient<E: FHIRElement>(_ element: E, warnings: inout [String]) -> Patient {
         let names = element.fhirChildren("name")
         let current = names.filter { $0.fhirValue("use") != "old" }
         let name = current.first { $0.fhirValue("use") == "official" } ?? current.first { $0.fhirValue("use") == "usual" }
@@ -54,7 +54,7 @@ enum FHIRPeople {
     }
 
     /// Every identifier with a value, de-duplicated, in document order.
-    static func identifiers(of element: XMLElement) -> [PatientIdentifier] {
+    static func identifiers<E: FHIRElement>(of element: E) -> [PatientIdentifier] {
         var result: [PatientIdentifier] = []
         for identifier in element.fhirChildren("identifier") {
             guard let value = identifier.fhirValue("value") else { continue }
@@ -66,7 +66,7 @@ enum FHIRPeople {
         return result
     }
 
-    static func sex(_ element: XMLElement?, warnings: inout [String]) -> Sex {
+    static func sex<E: FHIRElement>(_ element: E?, warnings: inout [String]) -> Sex {
         guard let gender = element?.fhirValue, gender != "unknown" else { return .notStated }
         if gender == "male" { return .male }
         if gender == "female" { return .female }
@@ -75,9 +75,9 @@ enum FHIRPeople {
     }
 
     /// The first usable phone: mobile, then home, then any other (fax and pager excluded).
-    static func phone(in telecoms: [XMLElement]) -> String? {
+    static func phone<E: FHIRElement>(in telecoms: [E]) -> String? {
         let phones = telecoms.filter { ($0.fhirValue("system") ?? "phone") == "phone" }
-        let rank: (XMLElement) -> Int = { telecom in
+        let rank: (E) -> Int = { telecom in
             switch telecom.fhirValue("use") {
             case "mobile"?: 0
             case "home"?: 1
@@ -91,7 +91,7 @@ enum FHIRPeople {
     }
 
     /// The home address (else the first that is not old) on one line.
-    static func address(in addresses: [XMLElement]) -> String? {
+    static func address<E: FHIRElement>(in addresses: [E]) -> String? {
         let usable = addresses.filter { $0.fhirValue("use") != "old" }
         return (usable.first { $0.fhirValue("use") == "home" } ?? usable.first)?.fhirAddressLine
     }
@@ -110,7 +110,7 @@ enum FHIRPeople {
 
     /// The referrer named by `reference` (a ServiceRequest's requester, a Composition's author);
     /// nil when it names no one. A reference Knot cannot resolve is read from its display.
-    static func referrer(_ reference: XMLElement?, from host: XMLElement, in resources: FHIRResources,
+    static func referrer<E: FHIRElement>(_ reference: E?, from host: E, in resources: FHIRResources<E>,
                          warnings: inout [String]) -> Referrer? {
         guard let reference else { return nil }
         guard let resource = resources.resolve(reference, from: host) else {
@@ -159,14 +159,14 @@ enum FHIRPeople {
     }
 
     /// A person's name on one line (official, else the first).
-    static func name(of element: XMLElement) -> String? {
+    static func name<E: FHIRElement>(of element: E) -> String? {
         let names = element.fhirChildren("name")
         if element.name == "Organization" { return element.fhirValue("name") }
         return (names.first { $0.fhirValue("use") == "official" } ?? names.first)?.fhirNameLine
     }
 
     /// The provider number among `identifiers`, by `FHIRCodes.providerNumberSystems`, else the first.
-    static func providerNumber(_ identifiers: [XMLElement]) -> String? {
+    static func providerNumber<E: FHIRElement>(_ identifiers: [E]) -> String? {
         for system in FHIRCodes.providerNumberSystems {
             if let found = identifiers.first(where: { $0.fhirValue("system") == system })?.fhirValue("value") { return found }
         }
@@ -174,7 +174,7 @@ enum FHIRPeople {
     }
 
     /// The first phone (work before others), else the first email, as written.
-    static func contact(_ telecoms: [XMLElement]) -> String? {
+    static func contact<E: FHIRElement>(_ telecoms: [E]) -> String? {
         let phones = telecoms.filter { ($0.fhirValue("system") ?? "phone") == "phone" }
         let phone = (phones.first { $0.fhirValue("use") == "work" } ?? phones.first)?.fhirValue("value")
         return phone ?? telecoms.first { $0.fhirValue("system") == "email" }?.fhirValue("value")

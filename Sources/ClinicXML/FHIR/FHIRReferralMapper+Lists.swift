@@ -9,7 +9,7 @@ extension FHIRReferralMapper {
     // MARK: - Clinical lists
 
     /// Whether `resource` is about the referral's patient (or says nothing about whom).
-    mutating func isAboutPatient(_ resource: FHIRResource, via field: String) -> Bool {
+    mutating func isAboutPatient(_ resource: FHIRResource<E>, via field: String) -> Bool {
         guard let reference = resource.element.fhirChild(field), let target = resources.resolve(reference, from: resource.host) else { return true }
         if target.element == parts.patient.element { return true }
         warnings.append("A \(resource.type) about another \(target.type) (line \(resource.element.line)) was left out")
@@ -101,8 +101,8 @@ extension FHIRReferralMapper {
 
     mutating func attachments() -> (lines: [String], attachments: [ReferralAttachment]) {
         var lines: [String] = [], found: [ReferralAttachment] = []
-        var usedBinaries: [XMLElement] = []
-        func add(_ mediaType: String?, _ base64: String?, title: String?, at element: XMLElement) {
+        var usedBinaries: [E] = []
+        func add(_ mediaType: String?, _ base64: String?, title: String?, at element: E) {
             let mediaType = mediaType ?? "application/octet-stream"
             guard let base64, let data = Data(base64Encoded: base64.filter { !$0.isWhitespace }) else { return }
             if mediaType == "application/pdf" && !data.starts(with: Array("%PDF-".utf8)) {

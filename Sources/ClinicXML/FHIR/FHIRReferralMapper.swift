@@ -26,22 +26,22 @@ import LibXML
 /// - alerts: the active medications and allergies go through `ReferralAlertDetector`; stopped,
 ///   completed, refuted or resolved ones are listed with their status and propose nothing.
 /// Resources about a patient other than the referral's are left out with a warning.
-struct FHIRReferralMapper {
-    let root: XMLElement
-    let resources: FHIRResources
-    let parts: FHIRRules.Parts
+struct FHIRReferralMapper<E: FHIRElement> {
+    let root: E
+    let resources: FHIRResources<E>
+    let parts: FHIRRules.Parts<E>
     let file: String?
     let today: LocalDate
     var warnings: [String]
 
-    init(root: XMLElement, resources: FHIRResources, parts: FHIRRules.Parts, file: String?, today: LocalDate, warnings: [String]) {
+    init(root: E, resources: FHIRResources<E>, parts: FHIRRules.Parts<E>, file: String?, today: LocalDate, warnings: [String]) {
         self.root = root; self.resources = resources; self.parts = parts; self.file = file; self.today = today
         self.warnings = warnings
     }
 
-    var request: XMLElement { parts.serviceRequest.element }
-    var host: XMLElement { parts.serviceRequest.host }
-    var composition: XMLElement? { resources.topLevel.first { $0.name == "Composition" } }
+    var request: E { parts.serviceRequest.element }
+    var host: E { parts.serviceRequest.host }
+    var composition: E? { resources.topLevel.first { $0.name == "Composition" } }
 
     mutating func incomingReferral(original: Data) throws(ClinicXMLErrors) -> IncomingReferral {
         // Patient.
@@ -68,7 +68,7 @@ struct FHIRReferralMapper {
         }
         guard let referrer else {
             let at = request.fhirChild("requester") ?? request
-            throw ClinicXMLErrors([.rule(.ruleBroken,
+            throw ClinicXMLErrors([.fhirRule(.ruleBroken,
                 "the referral names no referrer: ServiceRequest/requester must point to a Practitioner, PractitionerRole or Organization in the letter, or give its display name",
                 at: at, file: file)])
         }
@@ -144,7 +144,7 @@ struct FHIRReferralMapper {
         // The model's own rules: drop what can be dropped safely, refuse the rest.
         var refusals: [ClinicXMLError] = []
         let patientElement = parts.patient.element
-        IncomingPatientCheck.check(&patient, file: file, warnings: &warnings, refusals: &refusals) { field in
+        E.checkIncomingPatient(&patient, file: file, warnings: &warnings, refusals: &refusals) { field in
             (field == "dateOfBirth" ? patientElement.fhirChild("birthDate") : nil) ?? patientElement
         }
 
@@ -165,7 +165,7 @@ struct FHIRReferralMapper {
             try referral.validate()
         } catch {
             for violation in error.errors {
-                refusals.append(.rule(.clinicalValue, "referral \(violation.description)", at: request, file: file))
+                refusals.append(.fhirRule(.clinicalValue, "referral \(violation.description)", at: request, file: file))
             }
         }
         if !refusals.isEmpty { throw ClinicXMLErrors(refusals) }
@@ -264,7 +264,7 @@ struct FHIRReferralMapper {
     /// The letter's identity: the Bundle's identifier, else the ServiceRequest's (a UBRN first),
     /// else its requisition; as `system|value`.
     private func documentIdentifier() -> String? {
-        func token(_ id: XMLElement?) -> String? {
+        func token(_ id: E?) -> String? {
             guard let id, let value = id.fhirValue("value") else { return nil }
             return id.fhirValue("system").map { "\($0)|\(value)" } ?? value
         }

@@ -26,11 +26,19 @@ public enum FHIRReferralReader {
     /// - Throws: `ClinicXMLErrors` naming the file, line and path of every problem.
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
                             today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
+        try read(data, fileName: fileName, options: options, today: today, inPlace: true)
+    }
+
+    /// As above; `inPlace` false maps the copied tree (`document.root`) instead of reading
+    /// libxml2's tree in place (`document.rootCursor()`), for the test that compares the two.
+    static func read(_ data: Data, fileName: String?, options: ParseOptions, today: LocalDate,
+                     inPlace: Bool) throws(ClinicXMLErrors) -> IncomingReferral {
         var options = options
         let document = try XMLDocument.letter(data, fileName: fileName, options: &options)
         let file = options.fileName
-        let root = document.root
-        guard ["Bundle", "ServiceRequest"].contains(root.name), root.namespace == FHIRCodes.namespace else {
+        // Read in place (no copy of the tree); `document.root`, a copy, only for a problem's path.
+        let root = document.rootCursor()
+        guard root.isNamed("Bundle", namespace: FHIRCodes.namespace) || root.isNamed("ServiceRequest", namespace: FHIRCodes.namespace) else {
             let found = root.namespace.map { "\(root.name) in namespace \($0)" } ?? "\(root.name) in no namespace"
             throw ClinicXMLErrors([.rule(.unknownFormat,
                 "not a FHIR referral: the root is \(found); a FHIR referral's root is Bundle or ServiceRequest in \(FHIRCodes.namespace)",
@@ -41,16 +49,26 @@ public enum FHIRReferralReader {
             try document.validate(against: FHIRProfileSchema.schema())
         } catch {
             let converted = ClinicXMLErrors(converting: error, file: file)
+            let copied = document.root
             throw ClinicXMLErrors(converted.errors.map { issue in
                 var issue = issue
                 issue.message = issue.message.replacingOccurrences(of: "{\(FHIRCodes.namespace)}", with: "")
                 if issue.path == nil, issue.line > 0 {
-                    issue.path = element(atLine: issue.line, named: elementName(in: issue.message), under: root)?.path
+                    issue.path = element(atLine: issue.line, named: elementName(in: issue.message), under: copied)?.path
                 }
                 return issue
             })
         }
 
+        if inPlace {
+            return try map(root, original: data, file: file, today: today)
+        }
+        return try map(document.root, original: data, file: file, today: today)
+    }
+
+    /// The rules and the mapping, over the letter read in place or copied.
+    private static func map<E: FHIRElement>(_ root: E, original data: Data, file: String?,
+                                            today: LocalDate) throws(ClinicXMLErrors) -> IncomingReferral {
         let resources = FHIRResources(root: root)
         var warnings: [String] = []
         let parts = try FHIRRules.check(root, resources: resources, file: file, warnings: &warnings)
@@ -87,13 +105,13 @@ public enum FHIRReferralReader {
 /// name and a birth date or an identifier; a narrative's content is an XHTML `div`.
 enum FHIRRules {
     /// The resources the rules found: the referral and its patient.
-    struct Parts {
-        let serviceRequest: FHIRResource
-        let patient: FHIRResource
+    struct Parts<E: FHIRElement> {
+        let serviceRequest: FHIRResource<E>
+        let patient: FHIRResource<E>
     }
 
-    static func check(_ root: XMLElement, resources: FHIRResources, file: String?,
-                      warnings: inout [String]) throws(ClinicXMLErrors) -> Parts {
+    static func check<E: FHIRElement>(_ root: E, resources: FHIRResources<E>, file: String?,
+                                      warnings: inout [String]) throws(ClinicXMLErrors) -> Parts<E> {
         var broken: [ClinicXMLError] = []
         if root.name == "Bundle" {
             let typeElement = root.fhirChild("type")
@@ -103,9 +121,9 @@ enum FHIRRules {
             case let type? where FHIRCodes.bundleTypesWithWarning.contains(type):
                 warnings.append("The bundle is a \(type), not a document or collection; its resources are read as a referral all the same")
             case let type?:
-                broken.append(.rule(.ruleBroken, "Bundle/type is '\(type)': a referral bundle is a document or a collection", at: typeElement, file: file))
+                broken.append(.fhirRule(.ruleBroken, "Bundle/type is '\(type)': a referral bundle is a document or a collection", at: typeElement, file: file))
             case nil:
-                broken.append(.rule(.ruleBroken, "Bundle/type is missing: a referral bundle is a document or a collection", at: root, file: file))
+                broken.append(.fhirRule(.ruleBroken, "Bundle/type is missing: a referral bundle is a document or a collection", at: root, file: file))
             }
         }
 
@@ -116,13 +134,13 @@ enum FHIRRules {
             let divs = content.filter { $0.name == "div" && $0.namespace == FHIRCodes.xhtmlNamespace }
             if divs.count != 1 || content.count != 1 {
                 let at = content.first { !divs.contains($0) } ?? text
-                broken.append(.rule(.ruleBroken, "\(resource.type)/text: a narrative holds one XHTML div (text/div in \(FHIRCodes.xhtmlNamespace)) and nothing else", at: at, file: file))
+                broken.append(.fhirRule(.ruleBroken, "\(resource.type)/text: a narrative holds one XHTML div (text/div in \(FHIRCodes.xhtmlNamespace)) and nothing else", at: at, file: file))
             }
         }
 
         let requests = resources.topLevel.filter { $0.name == "ServiceRequest" }
         guard let request = requests.first else {
-            broken.append(.rule(.ruleBroken, "the bundle holds no ServiceRequest: a FHIR referral is a ServiceRequest (Bundle/entry/resource/ServiceRequest)", at: root, file: file))
+            broken.append(.fhirRule(.ruleBroken, "the bundle holds no ServiceRequest: a FHIR referral is a ServiceRequest (Bundle/entry/resource/ServiceRequest)", at: root, file: file))
             throw ClinicXMLErrors(broken)
         }
         if requests.count > 1 {
@@ -134,7 +152,7 @@ enum FHIRRules {
         let subject = request.fhirChild("subject")
         var patient = resources.resolve(subject, from: request)
         if let found = patient, found.type != "Patient" {
-            broken.append(.rule(.ruleBroken, "ServiceRequest/subject points to a \(found.type), not a Patient: Knot files referrals for patients", at: subject, file: file))
+            broken.append(.fhirRule(.ruleBroken, "ServiceRequest/subject points to a \(found.type), not a Patient: Knot files referrals for patients", at: subject, file: file))
             throw ClinicXMLErrors(broken)
         }
         if patient == nil {
@@ -145,7 +163,7 @@ enum FHIRRules {
                 warnings.append("ServiceRequest/subject (\(named)) is not resolved within the letter; the letter's only Patient is read as the patient")
             } else {
                 let why = patients.isEmpty ? "the letter holds no Patient" : "the letter holds \(patients.count) Patients and the subject names none of them"
-                broken.append(.rule(.ruleBroken, "ServiceRequest/subject (\(named)) is not a Patient in the letter (\(why)): a referral must name its patient", at: subject ?? request, file: file))
+                broken.append(.fhirRule(.ruleBroken, "ServiceRequest/subject (\(named)) is not a Patient in the letter (\(why)): a referral must name its patient", at: subject ?? request, file: file))
                 throw ClinicXMLErrors(broken)
             }
         }
@@ -154,12 +172,12 @@ enum FHIRRules {
         let element = patient.element
         let names = element.fhirChildren("name")
         if !names.contains(where: { !$0.fhirValues("family").isEmpty || !$0.fhirValues("given").isEmpty || $0.fhirValue("text") != nil }) {
-            broken.append(.rule(.ruleBroken, "the patient has no name: a referral needs the patient's given or family name (Patient/name)", at: names.first ?? element, file: file))
+            broken.append(.fhirRule(.ruleBroken, "the patient has no name: a referral needs the patient's given or family name (Patient/name)", at: names.first ?? element, file: file))
         }
         let birth = FHIRTime.date(element.fhirValue("birthDate"))
         let identifiers = element.fhirChildren("identifier").filter { $0.fhirValue("value") != nil }
         if birth == nil && identifiers.isEmpty {
-            broken.append(.rule(.ruleBroken, "the patient has neither a birth date (Patient/birthDate) nor an identifier (Patient/identifier): Knot cannot tell who this is", at: element, file: file))
+            broken.append(.fhirRule(.ruleBroken, "the patient has neither a birth date (Patient/birthDate) nor an identifier (Patient/identifier): Knot cannot tell who this is", at: element, file: file))
         }
         if !broken.isEmpty { throw ClinicXMLErrors(broken) }
         return Parts(serviceRequest: serviceRequest, patient: patient)

@@ -3,9 +3,9 @@ import LibXML
 
 /// A resource found in a referral, with the top-level resource that holds it (itself, or the
 /// resource it is `contained` in), which is where its `#id` references are resolved.
-struct FHIRResource {
-    let element: XMLElement
-    let host: XMLElement
+struct FHIRResource<E: FHIRElement> {
+    let element: E
+    let host: E
     var type: String { element.name }
 }
 
@@ -15,14 +15,14 @@ struct FHIRResource {
 /// `contained` resources answer `#id` references made from inside it. A reference is resolved
 /// only within the document: an absolute URL that is not an entry's `fullUrl` stays unresolved
 /// (its `display` is read instead), and nothing is ever fetched.
-struct FHIRResources {
+struct FHIRResources<E: FHIRElement> {
     /// The top-level resources: a Bundle's entries in order, or the lone ServiceRequest.
-    private(set) var topLevel: [XMLElement] = []
-    private var byFullURL: [String: XMLElement] = [:]
-    private var byTypeAndID: [String: XMLElement] = [:]
+    private(set) var topLevel: [E] = []
+    private var byFullURL: [String: E] = [:]
+    private var byTypeAndID: [String: E] = [:]
 
     /// The resources of `root`, a Bundle or a ServiceRequest.
-    init(root: XMLElement) {
+    init(root: E) {
         if root.name == "Bundle" {
             for entry in root.fhirChildren("entry") {
                 guard let resource = entry.fhirChild("resource")?.elements.first(where: \.isFHIR) else { continue }
@@ -33,32 +33,31 @@ struct FHIRResources {
         } else {
             topLevel = [root]
         }
-    }
-
-    /// The resources `host` contains.
-    static func contained(in host: XMLElement) -> [XMLElement] {
-        host.fhirChildren("contained").compactMap { $0.elements.first(where: \.isFHIR) }
-    }
-
-    /// Every resource, top-level and contained, with its host.
-    var all: [FHIRResource] {
-        topLevel.flatMap { top in
+        all = topLevel.flatMap { top in
             [FHIRResource(element: top, host: top)] + Self.contained(in: top).map { FHIRResource(element: $0, host: top) }
         }
     }
 
+    /// The resources `host` contains.
+    static func contained(in host: E) -> [E] {
+        host.fhirChildren("contained").compactMap { $0.elements.first(where: \.isFHIR) }
+    }
+
+    /// Every resource, top-level and contained, with its host (found once, when the resources are).
+    private(set) var all: [FHIRResource<E>] = []
+
     /// Every resource of one of `types`, top-level and contained, in document order.
-    func all(_ types: Set<String>) -> [FHIRResource] { all.filter { types.contains($0.type) } }
+    func all(_ types: Set<String>) -> [FHIRResource<E>] { all.filter { types.contains($0.type) } }
 
     /// The resource a `Reference` element points to, looked up from inside `host`; nil when it
     /// names nothing in the document (or only an identifier or a display).
-    func resolve(_ reference: XMLElement?, from host: XMLElement) -> FHIRResource? {
+    func resolve(_ reference: E?, from host: E) -> FHIRResource<E>? {
         guard let target = reference?.fhirValue("reference") else { return nil }
         return resolve(target: target, from: host)
     }
 
     /// The resource a reference string (`#id`, a fullUrl, `Type/id`) names, from inside `host`.
-    func resolve(target: String, from host: XMLElement) -> FHIRResource? {
+    func resolve(target: String, from host: E) -> FHIRResource<E>? {
         if target.hasPrefix("#") {
             let id = String(target.dropFirst())
             return Self.contained(in: host).first { $0.fhirID == id }.map { FHIRResource(element: $0, host: host) }
