@@ -127,14 +127,7 @@ import SeededRandom
             case 2, 3:
                 // Copy, remove or empty one element (up to its end tag; a self-closed one as it is).
                 guard let match = elements.matches(in: text, range: whole).randomElement(using: &rng) else { continue }
-                let start = Range(match.range, in: text)!
-                let name = String(text[Range(match.range(at: 1), in: text)!])
-                let end: String.Index
-                if text[start].hasSuffix("/>") {
-                    end = start.upperBound
-                } else if let close = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex) {
-                    end = close.upperBound
-                } else { continue }
+                guard let (start, end, name) = TextMutation.elementExtent(match, in: text) else { continue }
                 let element = String(text[start.lowerBound..<end])
                 switch Int.random(in: 0..<3, using: &rng) {
                 case 0: text.insert(contentsOf: element, at: end)
