@@ -35,28 +35,10 @@ extension FastJSONCursor {
     }
 
     /// An array of strings; nil when anything is not as expected.
-    mutating func strings() -> [String]? {
-        guard take(UInt8(ascii: "[")) else { return nil }
-        var out: [String] = []
-        if take(UInt8(ascii: "]")) { return out }
-        repeat {
-            guard let s = string() else { return nil }
-            out.append(s)
-        } while take(UInt8(ascii: ","))
-        return take(UInt8(ascii: "]")) ? out : nil
-    }
+    mutating func strings() -> [String]? { array { $0.string() } }
 
     /// An array of integers (as `integer()`); nil when anything is not as expected.
-    mutating func integers() -> [Int]? {
-        guard take(UInt8(ascii: "[")) else { return nil }
-        var out: [Int] = []
-        if take(UInt8(ascii: "]")) { return out }
-        repeat {
-            guard let n = integer() else { return nil }
-            out.append(n)
-        } while take(UInt8(ascii: ","))
-        return take(UInt8(ascii: "]")) ? out : nil
-    }
+    mutating func integers() -> [Int]? { array { $0.integer() } }
 }
 
 /// `{"kind": "lunge", "cm": 7}` and the other shapes `BiomechanicalMeasure.encode(to:)` writes,

@@ -337,21 +337,18 @@ extension StoreTransaction {
     }
 
     /// The distinct one- and two-character starts of ASCII letters and digits of the words the
-    /// tokenizer finds in `text`, sorted.
+    /// tokenizer finds in `text`, sorted (`searchPrefixBytes`, spelled).
     static func searchPrefixes(of text: String, tokenizer: any FTS5Tokenizer) throws -> [String] {
-        var prefixes = Set<String>()
-        for (token, _) in try tokenizer.tokenize(document: text) {
-            var bytes = token.utf8.makeIterator()
-            guard let first = bytes.next(), isSearchPrefixByte(first) else { continue }
-            prefixes.insert(String(decoding: [first], as: UTF8.self))
-            if let second = bytes.next(), isSearchPrefixByte(second) { prefixes.insert(String(decoding: [first, second], as: UTF8.self)) }
+        try searchPrefixBytes(of: text, tokenizer: tokenizer).map { p in
+            String(decoding: p >> 8 == 0 ? [UInt8(p & 0xFF)] : [UInt8(p & 0xFF), UInt8(p >> 8)], as: UTF8.self)
         }
-        return prefixes.sorted()
     }
 
-    /// `searchPrefixes(of:tokenizer:)` as numbers that sort as their text does: a one-character
-    /// prefix is its byte, a two-character one its first byte then its second (first byte in the
-    /// low bits, so the bytes in memory spell the prefix). Sorted as the text sorts, distinct.
+    /// The search prefixes of `text` (the distinct one- and two-character starts of ASCII letters
+    /// and digits of the words the tokenizer finds) as numbers that sort as their text does: a
+    /// one-character prefix is its byte, a two-character one its first byte then its second
+    /// (first byte in the low bits, so the bytes in memory spell the prefix). Sorted as the text
+    /// sorts, distinct.
     static func searchPrefixBytes(of text: String, tokenizer: any FTS5Tokenizer) throws -> [UInt16] {
         var prefixes: [UInt16] = []
         for (token, _) in try tokenizer.tokenize(document: text) {

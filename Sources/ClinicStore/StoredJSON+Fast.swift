@@ -139,18 +139,26 @@ struct FastJSONCursor {
         return negative ? -value : value
     }
 
-    /// An array of objects: `object` reads the fields of each (after its `{`, up to and
-    /// without its `}`); nil when anything is not as expected.
-    mutating func arrayOfObjects<T>(_ object: (inout FastJSONCursor) -> T?) -> [T]? {
+    /// An array whose elements `element` reads, each in turn; nil when anything is not as expected.
+    mutating func array<T>(_ element: (inout FastJSONCursor) -> T?) -> [T]? {
         guard take(UInt8(ascii: "[")) else { return nil }
         var out: [T] = []
-        if take(UInt8(ascii: "]")) { return atEnd() ? out : nil }
+        if take(UInt8(ascii: "]")) { return out }
         repeat {
-            guard take(UInt8(ascii: "{")), let value = object(&self), take(UInt8(ascii: "}")) else { return nil }
+            guard let value = element(&self) else { return nil }
             out.append(value)
         } while take(UInt8(ascii: ","))
-        guard take(UInt8(ascii: "]")), atEnd() else { return nil }
-        return out
+        return take(UInt8(ascii: "]")) ? out : nil
+    }
+
+    /// An array of objects and nothing after it: `object` reads the fields of each (after its
+    /// `{`, up to and without its `}`); nil when anything is not as expected.
+    mutating func arrayOfObjects<T>(_ object: (inout FastJSONCursor) -> T?) -> [T]? {
+        let out = array { c -> T? in
+            guard c.take(UInt8(ascii: "{")), let value = object(&c), c.take(UInt8(ascii: "}")) else { return nil }
+            return value
+        }
+        return atEnd() ? out : nil
     }
 
     /// The fields of one object, each handed to `field` with its key's bytes; nil when `field`

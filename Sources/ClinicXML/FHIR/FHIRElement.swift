@@ -7,8 +7,9 @@ import LibXML
 /// the copied tree where a test compares the two).
 ///
 /// Only what `FHIRReferralReader`, the rules and the mapper ask; each conformance is the type's
-/// own API. Equality is the element's identity within its document.
-protocol FHIRElement: Equatable {
+/// own API (the narrative's children as `NarrativeElement`, shared with the CDA reader). Equality
+/// is the element's identity within its document.
+protocol FHIRElement: NarrativeElement, Equatable {
     /// Local name, without prefix.
     var name: String { get }
     /// Namespace URI, nil when the element is in no namespace.
@@ -25,19 +26,9 @@ protocol FHIRElement: Equatable {
     func fhirChildren(_ name: String) -> [Self]
     /// The first FHIR child named `name`.
     func fhirChild(_ name: String) -> Self?
-    /// Calls `body` with each child in document order (adjacent text and CDATA as one text).
-    func forEachNarrativeChild(_ body: (FHIRNarrativeNode<Self>) -> Void)
     /// `IncomingPatientCheck.check` for this kind of element.
     static func checkIncomingPatient(_ patient: inout Patient, file: String?, warnings: inout [String],
                                      refusals: inout [ClinicXMLError], element: (_ field: String) -> Self)
-}
-
-/// One child of a narrative element, as the narrative flattening reads it.
-enum FHIRNarrativeNode<Element: FHIRElement> {
-    case element(Element)
-    case text(String)
-    /// A comment or a processing instruction: never read.
-    case other
 }
 
 extension XMLElement: FHIRElement {
@@ -53,16 +44,6 @@ extension XMLElement: FHIRElement {
     func fhirChild(_ name: String) -> XMLElement? {
         elements.first { $0.name == name && $0.namespace == FHIRCodes.namespace }
     }
-
-    func forEachNarrativeChild(_ body: (FHIRNarrativeNode<XMLElement>) -> Void) {
-        for child in children {
-            switch child {
-            case .element(let element): body(.element(element))
-            case .text(let text): body(.text(text))
-            case .comment, .processingInstruction: body(.other)
-            }
-        }
-    }
 }
 
 extension XMLElementCursor: FHIRElement {
@@ -77,16 +58,6 @@ extension XMLElementCursor: FHIRElement {
 
     func fhirChild(_ name: String) -> XMLElementCursor? {
         firstChild(named: name, namespace: FHIRCodes.namespace)
-    }
-
-    func forEachNarrativeChild(_ body: (FHIRNarrativeNode<XMLElementCursor>) -> Void) {
-        forEachChild { child in
-            switch child {
-            case .element(let element): body(.element(element))
-            case .text(let text): body(.text(text))
-            case .comment, .processingInstruction: body(.other)
-            }
-        }
     }
 }
 

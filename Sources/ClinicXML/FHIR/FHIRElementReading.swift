@@ -104,7 +104,7 @@ enum FHIRNarrative {
             if !collapsed.isEmpty { lines.append(collapsed) }
             current = ""
         }
-        func walk(_ node: FHIRNarrativeNode<E>) {
+        func walk(_ node: NarrativeChild<E>) {
             switch node {
             case .text(let text):
                 current += text.cdaWithoutControls
