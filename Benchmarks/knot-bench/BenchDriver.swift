@@ -310,6 +310,7 @@ struct BenchDriver {
     private mutating func sqliteFloor(from source: String, transactions: Int, cacheKiB: Int, walCheckpoint: Int?,
                                       key: String, work: String) throws -> PhaseResult {
         let copy = (work as NSString).appendingPathComponent("\(key)-floor.sqlite")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }  // a kept earlier run's
         var arguments = ["--from", source, "--db", copy, "--transactions", "\(transactions)", "--cache-kib", "\(cacheKiB)"]
         if let walCheckpoint { arguments += ["--wal-checkpoint", "\(walCheckpoint)"] }
         let r = try phase("floor", arguments, work: work)

@@ -40,7 +40,10 @@ enum FloorPhase {
         let target = try o.string("db")
         let transactions = max(1, (try? o.int("transactions")) ?? 1)
         guard FileManager.default.fileExists(atPath: source) else { throw BenchError.setup("no database at \(source)") }
-        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(target + suffix) }
+        // The copy is made new: never over a file that is there (it could be the clinic itself).
+        guard !FileManager.default.fileExists(atPath: target) else {
+            throw BenchError.usage("--db \(target): a file is there; the floor copies into a new database only")
+        }
 
         var config = Configuration()
         config.foreignKeysEnabled = true

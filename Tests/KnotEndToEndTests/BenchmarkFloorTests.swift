@@ -69,6 +69,25 @@ struct BenchmarkFloorTests {
         #expect(try SQLiteProbe.scalar(copy, "PRAGMA page_size") == SQLiteProbe.scalar(source, "PRAGMA page_size"))
     }
 
+    @Test("phase floor copies into a new database only: a file at --db is refused and left as it was")
+    func floorRefusesAnExistingFile() throws {
+        let bench = try #require(BenchmarkSmokeTests.benchExecutable, "knot-bench was not built beside the tests")
+        let dir = TemporaryDirectory(prefix: "knot-bench-floor")
+        let source = dir.file("clinic.sqlite")
+        let db = try ClinicDatabase(path: source)
+        _ = try SyntheticClinic.generate(into: db, patients: 5, visitsPerPatient: 1, seed: 12,
+                                         today: try LocalDate(year: 2026, month: 6, day: 30))
+        try db.close()
+        let before = try #require(FileManager.default.contents(atPath: source))
+        let (status, _, stderr) = try BenchmarkSmokeTests.run(
+            bench, ["phase", "floor", "--from", source, "--db", source, "--result", dir.file("r.json")],
+            environment: ["HOME": dir.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"])
+        #expect(status != 0)
+        #expect(stderr.contains("a file is there"), "\(stderr)")
+        #expect(FileManager.default.contents(atPath: source) == before)
+        #expect(try SQLiteProbe.scalar(source, "SELECT count(*) FROM patient") == "5")
+    }
+
     /// The phase's result file (`PhaseResult` in knot-bench).
     struct PhaseFigures: Decodable {
         var figures: [String: Double]
