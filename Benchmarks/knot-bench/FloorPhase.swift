@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// `knot-bench phase floor --from DB --db NEW --result R [--transactions N] [--cache-kib K]
-/// [--wal-checkpoint P]`: the SQLite floor, a peer for Knot's writers (issue 19).
+/// [--wal-checkpoint P] [--journal memory]`: the SQLite floor, a peer for Knot's writers (issue 19).
 ///
 /// Copies every row of a clinic Knot has just written (the letters' database, an imported
 /// clinic) into a new, empty database with the same schema — tables, indexes, the full-text
@@ -60,8 +60,15 @@ enum FloorPhase {
             try db.execute(sql: "ATTACH DATABASE ? AS src", arguments: [source])
             let pageSize = try Int.fetchOne(db, sql: "PRAGMA src.page_size") ?? 4096
             try db.execute(sql: "PRAGMA page_size = \(pageSize)")
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // `--journal memory`: as `knot init --from` builds a new clinic (ClinicDatabase.loadWithoutJournal:
+            // the journal in memory, synchronous OFF, no WAL); otherwise a clinic's WAL and synchronous FULL.
+            if (try? o.string("journal")) == "memory" {
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = MEMORY")
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+            } else {
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
             if let kib = try? o.int("cache-kib") { try db.execute(sql: "PRAGMA cache_size = -\(kib)") }
             if let pages = try? o.int("wal-checkpoint") { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
 
@@ -85,7 +92,13 @@ enum FloorPhase {
                     return .commit
                 }
             }
-            _ = try db.checkpoint(.truncate)
+            if (try? o.string("journal")) == "memory" {
+                // As `finishLoad()`: the file forced to the disk (no WAL to checkpoint).
+                let fd = Glibc.open(target, O_RDONLY | O_CLOEXEC)
+                if fd >= 0 { _ = fsync(fd); _ = Glibc.close(fd) }
+            } else {
+                _ = try db.checkpoint(.truncate)
+            }
             r.figures["seconds"] = Clock.seconds(since: start)
             r.figures["cpuSeconds"] = processCPUSeconds() - cpu0
             for (table, seconds) in tableCPU { r.figures["cpuSeconds.\(table)"] = seconds }
