@@ -97,7 +97,9 @@ let package = Package(
         .executableTarget(
             name: "knot-bench",
             dependencies: ["ClinicServices", "ClinicDemo", "SeededRandom", "ClinicModel", "ClinicXML", "ClinicStore", "ClinicTUI", "TerminalKit",
-                           "ClinicStorePostgres", .product(name: "PostgresNIO", package: "postgres-nio")],
+                           "ClinicStorePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           // GRDB for the SQLite floor (FloorPhase.swift): SQLite's own cost for the rows Knot stores.
+                           .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/knot-bench"
         ),
         .target(

@@ -77,7 +77,7 @@ struct BenchDriver {
         report.line("Letters: \(options.letterCount) (\(knot.count) Knot referral, \(cda.count) CDA), \(Format.megabytes(bytes)) in all")
 
         // xmllint, validation only, one process per schema over all the files of that format.
-        var xmllintSeconds: Double?
+        var xmllintSeconds: Double?, xmllintCPU: Double?
         if let xmllint = Self.which("xmllint") {
             let schemas = options.schemasDirectory ?? Self.packageSchemas
             var total = 0.0
@@ -89,9 +89,11 @@ struct BenchDriver {
                 }
                 report.figures["letters.xmllint.\(schema).seconds"] = out.seconds
                 total += out.seconds
+                xmllintCPU = (xmllintCPU ?? 0) + out.cpuSeconds
             }
             xmllintSeconds = total
             report.figures["letters.xmllint.seconds"] = total
+            report.figures["letters.xmllint.cpuSeconds"] = xmllintCPU
             report.line("  xmllint --noout --schema (validation only, 2 processes): \(Format.seconds(total))")
         } else {
             report.line("  xmllint: not installed (apt-get install -y libxml2-utils); ratio not measured")
@@ -104,13 +106,15 @@ struct BenchDriver {
 
         // knot import FOLDER as it runs: read on both cores, --batch letters to a transaction;
         // then one transaction per letter (--batch 1), as every import did before.
-        var knotSeconds: [Int: Double] = [:]
+        var knotSeconds: [Int: Double] = [:], knotCPU: [Int: Double] = [:]
         for batch in [ClinicSession.defaultImportBatch, 1] {
             let db = (work as NSString).appendingPathComponent("letters-batch-\(batch).sqlite")
             let imported = try phase("letters", ["--dir", dir, "--db", db, "--batch", "\(batch)"], work: work)
             let seconds = imported.figures["seconds"] ?? 0
             knotSeconds[batch] = seconds
+            knotCPU[batch] = imported.figures["processCPUSeconds"]
             report.figures["letters.import.batch\(batch).seconds"] = seconds
+            report.figures["letters.import.batch\(batch).cpuSeconds"] = imported.figures["processCPUSeconds"]
             let statuses = imported.figures.filter { $0.key.hasPrefix("status.") }.sorted { $0.key < $1.key }
                 .map { "\($0.key.dropFirst(7)) \(Int($0.value))" }.joined(separator: ", ")
             report.line("  knot import FOLDER --batch \(batch) (\(statuses)): \(Format.seconds(seconds)),"
@@ -119,6 +123,14 @@ struct BenchDriver {
         }
         let seconds = knotSeconds[ClinicSession.defaultImportBatch] ?? .nan
         report.figures["letters.import.seconds"] = seconds
+
+        // The SQLite floor: the rows the --batch 200 import left, copied into the same schema in as
+        // many transactions as that import committed, with its page cache and WAL checkpoint.
+        let batch = ClinicSession.defaultImportBatch
+        let floor = try sqliteFloor(from: (work as NSString).appendingPathComponent("letters-batch-\(batch).sqlite"),
+                                    transactions: (options.letterCount + batch - 1) / batch,
+                                    cacheKiB: Self.letterImportPageCacheKiB, walCheckpoint: Self.letterImportCheckpointPages,
+                                    key: "letters", work: work)
 
         // The reference importer: lxml + sqlite3, the same schemas, one transaction per letter and batched.
         var python: [Int: Double] = [:]
@@ -138,6 +150,7 @@ struct BenchDriver {
                 }
                 python[batch] = run.seconds
                 report.figures["letters.python.batch\(batch).seconds"] = run.seconds
+                report.figures["letters.python.batch\(batch).cpuSeconds"] = run.cpuSeconds
                 report.line("  reference importer (Python, lxml + sqlite3) --batch \(batch): \(Format.seconds(run.seconds)) as a process"
                             + " (\(json["created"] ?? 0) created, \(json["matched"] ?? 0) matched"
                             + ((json["rejected"] as? Int ?? 0) > 0 ? ", \(json["rejected"] ?? 0) rejected)," : "),")
@@ -158,6 +171,8 @@ struct BenchDriver {
                         + " knot --batch 1 / Python one per letter \(Format.number((knotSeconds[1] ?? .nan) / single))x")
             report.target("import / Python reference (batched) ratio", value: seconds / batched, unit: "x", limit: 1)
         }
+        floorRatios(floor, key: "letters", knotSeconds: seconds, knotCPU: knotCPU[batch] ?? .nan,
+                    xmllintSeconds: xmllintSeconds, xmllintCPU: xmllintCPU, what: "knot import --batch \(batch)")
         if options.matchLetters > 0 { try matching(work: work) }
     }
 
@@ -235,6 +250,10 @@ struct BenchDriver {
         let target = (work as NSString).appendingPathComponent("reimport-\(size).sqlite")
         let im = try phase("import", ["--db", target, "--file", file], work: work)
         line(operation: "import", key: key, result: im, bytes: bytes, records: records)
+        // The SQLite floor: the rows of the clinic just imported, copied into the same schema in one
+        // transaction (the import's own is one), with the import's page cache.
+        let floor = try sqliteFloor(from: target, transactions: 1, cacheKiB: Self.importPageCacheKiB, walCheckpoint: nil,
+                                    key: key, work: work)
         if let xmllint = Self.which("xmllint") {
             let schema = ((options.schemasDirectory ?? Self.packageSchemas) as NSString).appendingPathComponent("knot-records-1.xsd")
             let x = try ChildProcess.run(xmllint, ["--noout", "--stream", "--schema", schema, file],
@@ -250,6 +269,9 @@ struct BenchDriver {
                 report.line("  CPU time (user + system): export \(Format.seconds(exportCPU)), import \(Format.seconds(importCPU)),"
                             + " xmllint \(Format.seconds(x.cpuSeconds)); export / xmllint \(Format.number(exportCPU / x.cpuSeconds))x,"
                             + " import / xmllint \(Format.number(importCPU / x.cpuSeconds))x")
+                floorRatios(floor, key: key, knotSeconds: im.figures["seconds"] ?? .nan, knotCPU: importCPU,
+                            xmllintSeconds: x.seconds, xmllintCPU: x.cpuSeconds, what: "import")
+                plainReadRatios(key: key, exportSeconds: ex.figures["seconds"] ?? .nan, exportCPU: exportCPU)
                 report.target("export / xmllint --stream at \(size) patients", value: exportRatio, unit: "x", limit: 3)
                 report.target("import / xmllint --stream at \(size) patients", value: importRatio, unit: "x", limit: 3)
             } else {
@@ -273,6 +295,63 @@ struct BenchDriver {
         report.line("  \(operation) \(Format.megabytes(bytes)): \(Format.seconds(seconds)), \(Format.rate(Double(bytes) / 1e6 / seconds)) MB/s,"
                     + " \(Format.rate(records / seconds)) records/s (patients + visits), peak \(Format.megabytes(peak))")
         report.target("\(operation) peak memory at \(key.dropFirst(7)) patients", value: Double(peak) / 1e6, unit: " MB", limit: 150)
+    }
+
+    // MARK: - The SQLite floor and the plain read
+
+    /// Knot's letter writer's page cache (KiB) and WAL checkpoint (pages), and the whole-clinic
+    /// import's page cache, as ClinicServices sets them (BatchedImport.swift, RecordsExchange.swift):
+    /// the floor copies with the same.
+    static let letterImportPageCacheKiB = 16 * 1024
+    static let letterImportCheckpointPages = 8192
+    static let importPageCacheKiB = 32 * 1024
+
+    /// Runs `phase floor` on the database Knot just wrote and prints what it cost.
+    private mutating func sqliteFloor(from source: String, transactions: Int, cacheKiB: Int, walCheckpoint: Int?,
+                                      key: String, work: String) throws -> PhaseResult {
+        let copy = (work as NSString).appendingPathComponent("\(key)-floor.sqlite")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }  // a kept earlier run's
+        var arguments = ["--from", source, "--db", copy, "--transactions", "\(transactions)", "--cache-kib", "\(cacheKiB)"]
+        if let walCheckpoint { arguments += ["--wal-checkpoint", "\(walCheckpoint)"] }
+        let r = try phase("floor", arguments, work: work)
+        if !options.keep { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+        let f = r.figures
+        for name in ["seconds", "cpuSeconds", "rows", "bytes", "transactions", "processCPUSeconds", "peakBytes"] {
+            report.figures["\(key).floor.\(name)"] = f[name]
+        }
+        report.line("  SQLite floor (the same \(Int(f["rows"] ?? 0)) rows copied into an empty database of the same schema, INSERT ... SELECT,"
+                    + " \(Int(f["transactions"] ?? 0)) transaction\((f["transactions"] ?? 0) == 1 ? "" : "s"); nothing parsed, validated or sealed):"
+                    + " \(Format.seconds(f["seconds"] ?? .nan)) wall, \(Format.seconds(f["cpuSeconds"] ?? .nan)) CPU,"
+                    + " \(Format.megabytes(Int(f["bytes"] ?? 0))) written")
+        return r
+    }
+
+    /// Knot / floor and floor / xmllint, in wall and CPU time.
+    private mutating func floorRatios(_ floor: PhaseResult, key: String, knotSeconds: Double, knotCPU: Double,
+                                      xmllintSeconds: Double?, xmllintCPU: Double?, what: String) {
+        let floorSeconds = floor.figures["seconds"] ?? .nan, floorCPU = floor.figures["cpuSeconds"] ?? .nan
+        report.figures["\(key).floorRatio"] = knotSeconds / floorSeconds
+        report.figures["\(key).floorCPURatio"] = knotCPU / floorCPU
+        var text = "  ratios: \(what) / SQLite floor \(Format.number(knotSeconds / floorSeconds))x wall,"
+            + " \(Format.number(knotCPU / floorCPU))x CPU"
+        if let x = xmllintSeconds, x > 0, let xc = xmllintCPU, xc > 0 {
+            report.figures["\(key).floorXmllintRatio"] = floorSeconds / x
+            report.figures["\(key).floorXmllintCPURatio"] = floorCPU / xc
+            text += "; SQLite floor / xmllint \(Format.number(floorSeconds / x))x wall, \(Format.number(floorCPU / xc))x CPU"
+                + " (SQLite alone, storing the rows)"
+        }
+        report.line(text)
+    }
+
+    /// The export's peer: a plain read of every row of the same clinic, in process (`phase
+    /// verify`'s `ClinicDatabase.plainScan`, run on the same database before the export).
+    private mutating func plainReadRatios(key: String, exportSeconds: Double, exportCPU: Double) {
+        guard let scan = report.figures["\(key).verify.scanSeconds"], scan > 0 else { return }
+        let scanCPU = report.figures["\(key).verify.scanCPUSeconds"] ?? .nan
+        report.figures["\(key).plainReadRatio"] = exportSeconds / scan
+        report.figures["\(key).plainReadCPURatio"] = exportCPU / scanCPU
+        report.line("  export / plain read of every row of the same clinic (in process, \(Format.seconds(scan)) wall,"
+                    + " \(Format.seconds(scanCPU)) CPU): \(Format.number(exportSeconds / scan))x wall, \(Format.number(exportCPU / scanCPU))x CPU")
     }
 
     // MARK: - Search, front end, whole process

@@ -34,6 +34,7 @@ enum Phases {
             case "verify": result = try verify(options)
             case "store": result = try StoreBench.run(options)
             case "read-export": result = try ReadExportPhase.run(options)
+            case "floor": result = try FloorPhase.run(options)
             default: throw BenchError.usage("unknown phase '\(name)'")
             }
             result.figures["peakBytes"] = Double(ProcessMemory.peakBytes)
@@ -101,8 +102,10 @@ enum Phases {
         let session = ClinicSession.maintenance(database: db, actor: "bench")
         var r = PhaseResult()
         var start = Clock.now()
+        let scanCPU = FloorPhase.processCPUSeconds()
         let scan = try db.plainScan()
         r.figures["scanSeconds"] = Clock.seconds(since: start)
+        r.figures["scanCPUSeconds"] = FloorPhase.processCPUSeconds() - scanCPU
         r.figures["scanRows"] = Double(scan.rows)
         r.figures["scanBytes"] = Double(scan.bytes)
         start = Clock.now()

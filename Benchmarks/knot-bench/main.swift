@@ -5,6 +5,8 @@ import Foundation
 //   knot-bench [--smoke] [--patients 10000,100000] [--letters 10000] [--visits 5] [--work DIR]
 //              [--keep] [--knot PATH] [--schemas DIR] [--json FILE]
 //   knot-bench phase NAME --result FILE ...    (one measured phase; the driver runs these)
+//   knot-bench phase floor --from DB --db NEW --result FILE [--transactions N]
+//                                              (the SQLite floor: DB's rows copied by SQLite alone; FloorPhase.swift)
 //   knot-bench stress-writer ...               (one writer of the several-terminals test; StressWriter.swift)
 //   knot-bench --postgres URL ...              (SQLite and PostgreSQL side by side; BenchDriver+Postgres.swift)
 //   knot-bench terminals --location DB|URL ... (T terminals writing visits at once; TerminalsBench.swift)
