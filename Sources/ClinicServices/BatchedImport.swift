@@ -252,8 +252,7 @@ extension ClinicSession {
                     if pageCache.previousCheckpoint == nil {
                         let previous = try tx.walCheckpointSetting()
                         pageCache.previousCheckpoint = previous
-                        let want = ProcessInfo.processInfo.environment["KNOT_L11_CKPT"].flatMap { Int($0) } ?? Self.letterImportCheckpointPages
-                        if previous > 0 && (want == 0 || previous < want) { try tx.setWALCheckpoint(want) }
+                        if previous > 0 && previous < Self.letterImportCheckpointPages { try tx.setWALCheckpoint(Self.letterImportCheckpointPages) }
                     }
                     // The audit chain's stored head is written once for the batch, not per event,
                     // and so are the search indexes (a dry run leaves the schema alone).
