@@ -62,6 +62,28 @@ private final class PreparedSlots: @unchecked Sendable {
     }
 }
 
+/// Whether each file of the folders `importFiles` last listed is a whole-clinic export, kept for
+/// the `importAll` that follows (taken once, then forgotten).
+final class ExportFlagMemo: @unchecked Sendable {
+    /// The one memo of this process.
+    static let shared = ExportFlagMemo()
+    private let lock = NSLock()
+    private var flags: [String: Bool] = [:]
+
+    /// Keeps what `importFiles` found (replacing what an earlier listing kept).
+    func keep(_ found: [String: Bool]) {
+        lock.lock(); defer { lock.unlock() }
+        flags = found
+    }
+
+    /// What was kept, forgotten as it is handed over.
+    func take() -> [String: Bool] {
+        lock.lock(); defer { lock.unlock() }
+        defer { flags = [:] }
+        return flags
+    }
+}
+
 /// The flags `clinicExports` fills, one distinct slot per worker iteration.
 private struct ExportFlags: @unchecked Sendable {
     let flags: UnsafeMutableBufferPointer<Bool>
@@ -108,7 +130,7 @@ extension ClinicSession {
         // Segments in file order: an export alone, letters in runs of at most `batchSize`.
         var segments: [[String]] = []
         var exports = Set<String>()
-        let isExport = Self.clinicExports(files)
+        let isExport = Self.clinicExports(files, known: ExportFlagMemo.shared.take())
         for (f, export) in zip(files, isExport) {
             if export {
                 exports.insert(f)
@@ -176,6 +198,19 @@ extension ClinicSession {
     /// `isClinicExport` of each file, in order, asked on every core in runs of 256 files (the
     /// first 4 KB of every file is read before the first letter is filed: on one thread that
     /// was a serial pause before the writer started).
+    ///
+    /// `known`: what `importFiles` just found of some of the files (`ExportFlagMemo`); only the
+    /// others are read. The answer is the same either way: a file that changed in between is
+    /// still read by content when filed (a letter that is an export after all is filed alone, an
+    /// export taken for a letter is recognised by `importFile`).
+    static func clinicExports(_ files: [String], known: [String: Bool]) -> [Bool] {
+        guard !known.isEmpty else { return clinicExports(files) }
+        let unknown = files.filter { known[$0] == nil }
+        var read = zip(unknown, clinicExports(unknown)).makeIterator()
+        return files.map { known[$0] ?? read.next()!.1 }
+    }
+
+    /// `isClinicExport` of each file, in order, on every core in runs of 256 files.
     static func clinicExports(_ files: [String]) -> [Bool] {
         let run = 256
         guard files.count > run else { return files.map(isClinicExport) }

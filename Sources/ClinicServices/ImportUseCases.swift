@@ -116,8 +116,13 @@ public struct ImportOptions: Sendable {
 
 extension ClinicSession {
     /// Expands files and folders into the XML files to import, sorted for a stable order.
+    ///
+    /// Whether each file of a folder is a whole-clinic export is read here (its first 4 KB) and
+    /// kept for the `importAll` that follows (`ExportFlagMemo`), which would otherwise read every
+    /// file's head a second time before filing the first letter.
     public static func importFiles(_ paths: [String]) throws -> [String] {
         var files: [String] = []
+        var found: [String: Bool] = [:]
         let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false
@@ -127,12 +132,15 @@ extension ClinicSession {
                 let xml = items.filter { $0.lowercased().hasSuffix(".xml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
                 // Whole-clinic exports first: into an empty database they keep their ids and audit
                 // trail, and the letters that follow are then matched to their patients.
-                let exports = Set(zip(xml, clinicExports(xml)).filter(\.1).map(\.0))
+                let flags = clinicExports(xml)
+                let exports = Set(zip(xml, flags).filter(\.1).map(\.0))
                 files += xml.filter(exports.contains) + xml.filter { !exports.contains($0) }
+                found.merge(zip(xml, flags)) { _, new in new }
             } else {
                 files.append(path)
             }
         }
+        ExportFlagMemo.shared.keep(found)
         return files
     }
 

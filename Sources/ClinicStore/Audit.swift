@@ -37,11 +37,15 @@ extension StoreTransaction {
         // failed statement leaves it to be read again. In a savepoint the stored head waits for
         // the savepoint's end, so the head in hand is kept (a failed statement wrote nothing).
         if !deferHead { scratch.auditHead = nil }
-        try db.cachedStatement(sql: """
-            INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
+        // Bound in place, as `restoreAudit` binds the same statement.
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, StoredDateText.databaseValue(event.at), event.actor, event.action.rawValue, event.entity, event.entityID,
-                             event.patientID, event.detail, prevHash, hash])
+            """))
+        insert.int(id); insert.value(StoredDateText.databaseValue(event.at)); insert.text(event.actor); insert.text(event.action.rawValue)
+        insert.text(event.entity); insert.int(event.entityID); insert.int(event.patientID); insert.text(event.detail)
+        insert.text(prevHash); insert.text(hash)
+        try insert.execute()
         if deferHead {
             scratch.auditHeadUnsaved = true
         } else {

@@ -6,7 +6,9 @@ import ClinicModel
 extension StoreTransaction {
     /// Remembers that a document was imported (its SHA-256), so a second import is a no-op.
     public func recordImportedDocument(sha256: String, kind: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)").execute(arguments: [sha256, kind, StoredDateText.databaseValue(Date())])
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)"))
+        insert.text(sha256); insert.text(kind); insert.value(StoredDateText.databaseValue(Date()))
+        try insert.execute()
     }
 
     /// Whether these bytes were filed before: imported (`wasImported`) or kept as a referral's

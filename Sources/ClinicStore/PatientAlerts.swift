@@ -12,11 +12,13 @@ extension StoreTransaction {
         case .allergy: ("allergy", nil)
         case .other: ("other", nil)
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO patient_alert (patient_id, kind, precaution, text, status, source, created_at, dismiss_reason)
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO patient_alert (patient_id, kind, precaution, text, status, source, created_at, dismiss_reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [patientID, kind, precaution, alert.text, alert.status.rawValue, alert.source, Date(),
-                                     alert.status == .dismissed ? alert.dismissReason : nil])
+            """))
+        insert.int(patientID); insert.text(kind); insert.text(precaution); insert.text(alert.text); insert.text(alert.status.rawValue)
+        insert.text(alert.source); insert.convertible(Date()); insert.text(alert.status == .dismissed ? alert.dismissReason : nil)
+        try insert.execute()
         var a = alert
         a.id = lastID()
         if let actor {

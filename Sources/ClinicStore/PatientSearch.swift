@@ -281,15 +281,18 @@ extension StoreTransaction {
     }
 
     /// The search-prefix rows of every patient with an id above `highest`, made from their
-    /// stored values as `indexSearchPrefixes(of:id:)` makes them, inserted in key order by one
-    /// statement (a row already there, from a patient updated meanwhile, is left as it is: it
-    /// is the same row). The prefixes go to SQLite as `[prefix, id]` pairs (ASCII letters and
-    /// digits, and numbers: nothing to escape), written byte by byte from the prefixes as
-    /// numbers (`searchPrefixBytes`: no string per prefix, no set); the sort name and archived
-    /// flag come from the patient's row.
+    /// stored values as `indexSearchPrefixes(of:id:)` makes them, inserted by one statement (a
+    /// row already there, from a patient updated meanwhile, is left as it is: it is the same
+    /// row). Each row goes to SQLite as one integer in a JSON array, the patient's id shifted
+    /// left 16 bits over the prefix as `searchPrefixBytes` gives it (first byte in the low 8
+    /// bits, the second, or 0, above it: ASCII letters and digits), which SQLite spells back
+    /// with `char()`; the sort name and archived flag come from the patient's row. Integers,
+    /// not `[prefix, id]` pairs read with `json_extract`, and no `ORDER BY` (the table's key
+    /// orders the rows whatever order they come in; the batch's rows touch the same pages
+    /// either way): a fifth less of SQLite's work for the statement, measured.
     func indexSearchPrefixes(insertedAfter highest: Int64) throws {
         let tokenizer = try searchTokenizer()
-        var pairs: [UInt8] = [UInt8(ascii: "[")]
+        var rows: [UInt8] = [UInt8(ascii: "[")]
         let patients = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth
             FROM patient WHERE id > ? ORDER BY id
@@ -299,26 +302,21 @@ extension StoreTransaction {
             let text = Self.searchText(givenNames: p["given_names"], familyName: p["family_name"], preferredName: p["preferred_name"],
                                        sortName: p["sort_name"], recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
             let prefixes = try Self.searchPrefixBytes(of: text, tokenizer: tokenizer)
-            var digits = String(id)
-            digits.withUTF8 { id in
-                for prefix in prefixes {
-                    if pairs.count > 1 { pairs.append(UInt8(ascii: ",")) }
-                    pairs.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(prefix & 0xFF)])
-                    if prefix >> 8 != 0 { pairs.append(UInt8(prefix >> 8)) }
-                    pairs.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ",")])
-                    pairs.append(contentsOf: id)
-                    pairs.append(UInt8(ascii: "]"))
-                }
+            guard id >= 0, id < 1 << 47 else { throw StoreError.constraint(message: "patient id \(id) is out of range for the search index") }
+            for prefix in prefixes {
+                if rows.count > 1 { rows.append(UInt8(ascii: ",")) }
+                var digits = String(id << 16 | Int64(prefix))
+                digits.withUTF8 { rows.append(contentsOf: $0) }
             }
         }
-        guard pairs.count > 1 else { return }
-        pairs.append(UInt8(ascii: "]"))
+        guard rows.count > 1 else { return }
+        rows.append(UInt8(ascii: "]"))
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
-            SELECT json_extract(j.value, '$[0]') AS prefix, p.sort_name, p.id, p.archived
-            FROM json_each(?) j JOIN patient p ON p.id = json_extract(j.value, '$[1]')
-            ORDER BY prefix, p.sort_name, p.id
-            """).execute(arguments: [String(decoding: pairs, as: UTF8.self)])
+            SELECT char(j.value & 255) || CASE WHEN (j.value >> 8) & 255 THEN char((j.value >> 8) & 255) ELSE '' END,
+              p.sort_name, p.id, p.archived
+            FROM json_each(?) j JOIN patient p ON p.id = j.value >> 16
+            """).execute(arguments: [String(decoding: rows, as: UTF8.self)])
     }
 
     /// The text the `patient_fts_insert` trigger writes to `patient_fts` for a patient (names,

@@ -61,12 +61,16 @@ extension StoreTransaction {
         }
         let now = StoredDateText.databaseValue(Date())
         try deferSearchIndexing()
-        try db.cachedStatement(sql: """
-            INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at, sort_name)
+        // Bound in place (no `StatementArguments` per patient), each value as GRDB binds it.
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at, sort_name)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [preservingID ? p.id : nil, p.recordNumber, p.givenNames, p.familyName, p.preferredName,
-                             p.dateOfBirth, p.sex.rawValue, p.phone, p.email, p.address,
-                             p.generalPractitioner, p.archived, now, now, Self.sortName(family: p.familyName, given: p.givenNames)])
+            """))
+        insert.int(preservingID ? p.id : nil); insert.text(p.recordNumber); insert.text(p.givenNames); insert.text(p.familyName)
+        insert.text(p.preferredName); insert.date(p.dateOfBirth); insert.text(p.sex.rawValue); insert.text(p.phone); insert.text(p.email)
+        insert.text(p.address); insert.text(p.generalPractitioner); insert.bool(p.archived); insert.value(now); insert.value(now)
+        insert.text(Self.sortName(family: p.familyName, given: p.givenNames))
+        try insert.execute()
         let id = lastID()
         p.id = id
         try indexSearchPrefixes(of: p, id: id)
@@ -79,7 +83,9 @@ extension StoreTransaction {
 
     func insertIdentifier(_ ident: PatientIdentifier, patientID: Int64) throws {
         scratch.identifiersFree.remove(TransactionScratch.identifierKey(system: ident.system.rawValue, value: ident.value))
-        try db.cachedStatement(sql: "INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)").execute(arguments: [patientID, ident.system.rawValue, ident.value])
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)"))
+        insert.int(patientID); insert.text(ident.system.rawValue); insert.text(ident.value)
+        try insert.execute()
     }
 
     /// Changes demographics (identifiers may be added; alerts change through their own calls).

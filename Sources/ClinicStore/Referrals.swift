@@ -37,17 +37,23 @@ extension StoreTransaction {
                 || Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE id = ?"), arguments: [r.patientID]) != nil else {
             throw StoreError.notFound(entity: "patient", key: String(r.patientID))
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO referral (id, patient_id, referrer_name, referrer_organisation, referrer_provider_number, referrer_contact,
+        // Bound in place (no `StatementArguments` per referral), each value as GRDB binds it.
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO referral (id, patient_id, referrer_name, referrer_organisation, referrer_provider_number, referrer_contact,
               recipient, date, expires_on, sessions_allowed, reason, format, document_id, document_code, document_title,
               sections_json, warnings_json, original_letter, original_sha256, created_at,
               letter_identifiers_json, letter_key, document_set_id, document_version, replaces_referral_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [preservingID ? r.id : nil, r.patientID, r.referrerName, r.referrerOrganisation, r.referrerProviderNumber,
-                             r.referrerContact, r.recipient, r.date, r.expiresOn, r.sessionsAllowed, r.reason,
-                             r.format.rawValue, r.documentID, r.documentCode, r.documentTitle,
-                             ReferralColumnsJSON.sections(r.sections), ReferralColumnsJSON.strings(r.importWarnings), r.originalLetter, r.originalSHA256, StoredDateText.databaseValue(Date()),
-                             ReferralColumnsJSON.identifiers(r.letterIdentifiers), r.letterKey, r.documentSetID, r.documentVersion, r.replacesReferralID])
+            """))
+        insert.int(preservingID ? r.id : nil); insert.int(r.patientID); insert.text(r.referrerName); insert.text(r.referrerOrganisation)
+        insert.text(r.referrerProviderNumber); insert.text(r.referrerContact); insert.text(r.recipient); insert.convertible(r.date)
+        insert.convertible(r.expiresOn); insert.convertible(r.sessionsAllowed); insert.text(r.reason); insert.text(r.format.rawValue)
+        insert.text(r.documentID); insert.text(r.documentCode); insert.text(r.documentTitle)
+        insert.convertible(ReferralColumnsJSON.sections(r.sections)); insert.convertible(ReferralColumnsJSON.strings(r.importWarnings))
+        insert.convertible(r.originalLetter); insert.text(r.originalSHA256); insert.value(StoredDateText.databaseValue(Date()))
+        insert.convertible(ReferralColumnsJSON.identifiers(r.letterIdentifiers)); insert.text(r.letterKey); insert.text(r.documentSetID)
+        insert.convertible(r.documentVersion); insert.convertible(r.replacesReferralID)
+        try insert.execute()
         var saved = r
         saved.id = lastID()
         for (i, a) in r.attachments.enumerated() {

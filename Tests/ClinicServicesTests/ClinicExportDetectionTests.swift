@@ -40,5 +40,31 @@ import Testing
         #expect(files.map(ClinicSession.isClinicExport) == expected)
         #expect(ClinicSession.clinicExports(files) == expected)
         #expect(ClinicSession.clinicExports(Array(files.prefix(9))) == Array(expected.prefix(9)))
+        // What a folder's listing found, given for some files (and for files not asked about):
+        // the others are read, the answers the same, in order.
+        var known: [String: Bool] = ["/no/such/listed.xml": true]
+        for (i, (f, e)) in zip(files, expected).enumerated() where i % 3 == 0 { known[f] = e }
+        #expect(ClinicSession.clinicExports(files, known: known) == expected)
+        #expect(ClinicSession.clinicExports(files, known: [:]) == expected)
+    }
+
+    @Test("a folder's listing keeps what it found of each file for the import that follows: the same answers as reading each file")
+    func listingKeepsExportFlags() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("knot-export-memo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for k in 0..<300 {
+            let text = k % 100 == 7 ? "<?xml version=\"1.0\"?><clinic xmlns=\"urn:knot:records:1\"/>" : "<referral xmlns=\"urn:knot:referral:1\"/>"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(String(format: "%03d.xml", k))))
+        }
+        let files = try ClinicSession.importFiles([folder])
+        // Exports first (007, 107, 207), then the letters, as always.
+        #expect(files.prefix(3).map { ($0 as NSString).lastPathComponent } == ["007.xml", "107.xml", "207.xml"])
+        // Other listings may run meanwhile in this process (tests run in parallel): what is
+        // handed over, whoever's, answers as the files do.
+        let kept = ExportFlagMemo.shared.take()
+        for (f, export) in kept where f.hasPrefix(folder) { #expect(export == ClinicSession.isClinicExport(f)) }
+        #expect(ClinicSession.clinicExports(files, known: kept) == files.map(ClinicSession.isClinicExport))
+        #expect(ClinicSession.clinicExports(files) == [true, true, true] + Array(repeating: false, count: 297))
     }
 }
