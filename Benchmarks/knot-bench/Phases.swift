@@ -130,12 +130,12 @@ enum Phases {
     /// Imports every letter in a folder as `knot import FOLDER --batch N` does (`importAll`:
     /// read on every core, N letters to a transaction; N = 1 is one transaction per letter).
     static func importLetters(_ o: PhaseArguments) throws -> PhaseResult {
-        let files = try ClinicSession.importFiles([try o.string("dir")])
+        let listing = try ClinicSession.importListing([try o.string("dir")])
         let session = ClinicSession.maintenance(database: try ClinicDatabase(path: try o.string("db")), actor: "bench")
         let batch = (try? o.int("batch")) ?? ClinicSession.defaultImportBatch
         var counts: [ImportOutcome.Status: Int] = [:]
         let start = Clock.now()
-        let run = session.importAll(files, batchSize: batch)
+        let run = session.importAll(listing, batchSize: batch)
         let seconds = Clock.seconds(since: start)
         for outcome in run.outcomes {
             counts[outcome.status, default: 0] += 1
@@ -145,7 +145,7 @@ enum Phases {
         }
         var r = PhaseResult()
         r.figures["seconds"] = seconds
-        r.figures["files"] = Double(files.count)
+        r.figures["files"] = Double(listing.files.count)
         r.figures["batch"] = Double(batch)
         for (status, n) in counts { r.figures["status." + status.rawValue] = Double(n) }
         return r

@@ -62,28 +62,6 @@ private final class PreparedSlots: @unchecked Sendable {
     }
 }
 
-/// Whether each file of the folders `importFiles` last listed is a whole-clinic export, kept for
-/// the `importAll` that follows (taken once, then forgotten).
-final class ExportFlagMemo: @unchecked Sendable {
-    /// The one memo of this process.
-    static let shared = ExportFlagMemo()
-    private let lock = NSLock()
-    private var flags: [String: Bool] = [:]
-
-    /// Keeps what `importFiles` found (replacing what an earlier listing kept).
-    func keep(_ found: [String: Bool]) {
-        lock.lock(); defer { lock.unlock() }
-        flags = found
-    }
-
-    /// What was kept, forgotten as it is handed over.
-    func take() -> [String: Bool] {
-        lock.lock(); defer { lock.unlock() }
-        defer { flags = [:] }
-        return flags
-    }
-}
-
 /// The flags `clinicExports` fills, one distinct slot per worker iteration.
 private struct ExportFlags: @unchecked Sendable {
     let flags: UnsafeMutableBufferPointer<Bool>
@@ -126,11 +104,23 @@ extension ClinicSession {
     /// `importFile` would, the letters after it not filed. `batchSize` 1 is one transaction per letter.
     public func importAll(_ files: [String], options: ImportOptions = ImportOptions(), batchSize: Int = ClinicSession.defaultImportBatch,
                           progress: (Int) -> Void = { _ in }) -> ImportRun {
+        importAll(files, exportFlags: [:], options: options, batchSize: batchSize, progress: progress)
+    }
+
+    /// `importAll` of a listing's files (`importListing`), as `knot import` does: whether each
+    /// folder file is a whole-clinic export is taken from what the listing read, not read again.
+    public func importAll(_ listing: ImportListing, options: ImportOptions = ImportOptions(), batchSize: Int = ClinicSession.defaultImportBatch,
+                          progress: (Int) -> Void = { _ in }) -> ImportRun {
+        importAll(listing.files, exportFlags: listing.exportFlags, options: options, batchSize: batchSize, progress: progress)
+    }
+
+    private func importAll(_ files: [String], exportFlags: [String: Bool], options: ImportOptions, batchSize: Int,
+                           progress: (Int) -> Void) -> ImportRun {
         var run = ImportRun(outcomes: [], forbidden: nil)
         // Segments in file order: an export alone, letters in runs of at most `batchSize`.
         var segments: [[String]] = []
         var exports = Set<String>()
-        let isExport = Self.clinicExports(files, known: ExportFlagMemo.shared.take())
+        let isExport = Self.clinicExports(files, known: exportFlags)
         for (f, export) in zip(files, isExport) {
             if export {
                 exports.insert(f)
@@ -199,7 +189,7 @@ extension ClinicSession {
     /// first 4 KB of every file is read before the first letter is filed: on one thread that
     /// was a serial pause before the writer started).
     ///
-    /// `known`: what `importFiles` just found of some of the files (`ExportFlagMemo`); only the
+    /// `known`: what a listing (`importListing`) found of some of the files; only the
     /// others are read. The answer is the same either way: a file that changed in between is
     /// still read by content when filed (a letter that is an export after all is filed alone, an
     /// export taken for a letter is recognised by `importFile`).

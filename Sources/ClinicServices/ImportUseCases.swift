@@ -114,13 +114,26 @@ public struct ImportOptions: Sendable {
     }
 }
 
+/// The XML files `knot import` files for some files and folders, in the order it files them,
+/// with what the listing read of each folder file's head (whether it is a whole-clinic export),
+/// so that `importAll(_:options:batchSize:progress:)` given the listing does not read every
+/// file's first 4 KB a second time before filing the first letter.
+public struct ImportListing: Sendable {
+    /// The files, in the order they are filed: in each folder, whole-clinic exports first.
+    public let files: [String]
+    /// Whether each file of a listed folder is a whole-clinic export, as read while listing.
+    let exportFlags: [String: Bool]
+}
+
 extension ClinicSession {
     /// Expands files and folders into the XML files to import, sorted for a stable order.
-    ///
-    /// Whether each file of a folder is a whole-clinic export is read here (its first 4 KB) and
-    /// kept for the `importAll` that follows (`ExportFlagMemo`), which would otherwise read every
-    /// file's head a second time before filing the first letter.
     public static func importFiles(_ paths: [String]) throws -> [String] {
+        try importListing(paths).files
+    }
+
+    /// Expands files and folders into the XML files to import (`importFiles`), keeping what was
+    /// read of each folder file's head for the `importAll` that files them.
+    public static func importListing(_ paths: [String]) throws -> ImportListing {
         var files: [String] = []
         var found: [String: Bool] = [:]
         let fm = FileManager.default
@@ -140,8 +153,7 @@ extension ClinicSession {
                 files.append(path)
             }
         }
-        ExportFlagMemo.shared.keep(found)
-        return files
+        return ImportListing(files: files, exportFlags: found)
     }
 
     /// Refuses, before anything is read, files the user may not import: referral letters need

@@ -57,14 +57,15 @@ import Testing
             let text = k % 100 == 7 ? "<?xml version=\"1.0\"?><clinic xmlns=\"urn:knot:records:1\"/>" : "<referral xmlns=\"urn:knot:referral:1\"/>"
             try Data(text.utf8).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(String(format: "%03d.xml", k))))
         }
-        let files = try ClinicSession.importFiles([folder])
+        let listing = try ClinicSession.importListing([folder])
+        let files = listing.files
+        #expect(try ClinicSession.importFiles([folder]) == files)
         // Exports first (007, 107, 207), then the letters, as always.
         #expect(files.prefix(3).map { ($0 as NSString).lastPathComponent } == ["007.xml", "107.xml", "207.xml"])
-        // Other listings may run meanwhile in this process (tests run in parallel): what is
-        // handed over, whoever's, answers as the files do.
-        let kept = ExportFlagMemo.shared.take()
-        for (f, export) in kept where f.hasPrefix(folder) { #expect(export == ClinicSession.isClinicExport(f)) }
-        #expect(ClinicSession.clinicExports(files, known: kept) == files.map(ClinicSession.isClinicExport))
+        // The listing read every file of the folder once, and what it kept answers as the files do.
+        #expect(Set(listing.exportFlags.keys) == Set(files))
+        for (f, export) in listing.exportFlags { #expect(export == ClinicSession.isClinicExport(f)) }
+        #expect(ClinicSession.clinicExports(files, known: listing.exportFlags) == files.map(ClinicSession.isClinicExport))
         #expect(ClinicSession.clinicExports(files) == [true, true, true] + Array(repeating: false, count: 297))
     }
 }

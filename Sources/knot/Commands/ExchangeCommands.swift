@@ -25,7 +25,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let session = try global.session()
-        let files = try ClinicSession.importFiles(paths)
+        let listing = try ClinicSession.importListing(paths)
         var extra: Data?
         if let schema {
             guard let d = FileManager.default.contents(atPath: schema) else { throw ServiceError.input("\(schema): cannot read the schema") }
@@ -37,12 +37,12 @@ struct ImportCommand: ParsableCommand {
         }
         options.untrusted = untrusted
         options.strict = strict
-        let progress = Progress(total: files.count, enabled: !output.json && isatty(2) == 1 && files.count > 20)
+        let progress = Progress(total: listing.files.count, enabled: !output.json && isatty(2) == 1 && listing.files.count > 20)
         // Checked file by file, in order: a clinic export into an empty database brings the
         // accounts that the letters after it are then filed by. Letters are read on every core
         // and filed --batch to a transaction, each all or nothing; a failed write (disk full)
         // stops the import, the files after it reported not filed.
-        let run = session.importAll(files, options: options, batchSize: batch, progress: progress.update)
+        let run = session.importAll(listing, options: options, batchSize: batch, progress: progress.update)
         let outcomes = run.outcomes
         let forbidden = run.forbidden
         progress.finish()
@@ -57,7 +57,7 @@ struct ImportCommand: ParsableCommand {
                 for w in o.warnings { Console.print("         warning: \(w)") }
             }
             let count = { (s: ImportOutcome.Status) in outcomes.filter { $0.status == s }.count }
-            Console.print("\(files.count) file(s): \(count(.created)) created, \(count(.matched)) matched, \(count(.skipped)) skipped, \(count(.conflict)) conflict(s), \(count(.rejected)) rejected"
+            Console.print("\(listing.files.count) file(s): \(count(.created)) created, \(count(.matched)) matched, \(count(.skipped)) skipped, \(count(.conflict)) conflict(s), \(count(.rejected)) rejected"
                           + (count(.notFiled) > 0 ? ", \(count(.notFiled)) not filed." : "."))
         }
         let notFiled = outcomes.filter { $0.status == .notFiled }.count
