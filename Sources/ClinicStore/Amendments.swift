@@ -9,8 +9,14 @@ extension StoreTransaction {
         do { try a.validate() } catch { throw StoreError.invalid(error) }
         var a = a
         a.amendedAt = Self.truncated(a.amendedAt)
-        let pid = try patientID(visitID: a.visitID)
-        try db.cachedStatement(sql: "INSERT INTO amendment (id, visit_id, practitioner_id, amended_at, reason, changes_json) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [preservingID ? a.id : nil, a.visitID, a.practitionerID, a.amendedAt, a.reason, try encode(a.changes)])
+        // The patient is looked up for the audit event only (none while per-row audit is off: an import).
+        let pid = rowAudit ? try patientID(visitID: a.visitID) : nil
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO amendment (id, visit_id, practitioner_id, amended_at, reason, changes_json) VALUES (?, ?, ?, ?, ?, ?)
+            """))
+        insert.int(preservingID ? a.id : nil); insert.int(a.visitID); insert.int(a.practitionerID)
+        insert.value(StoredDateText.databaseValue(a.amendedAt)); insert.text(a.reason); insert.text(try encode(a.changes))
+        try insert.execute()
         a.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .amend, entity: "visit", entityID: a.visitID, patientID: pid, detail: "amendment \(a.id!)"))
         return a

@@ -8,15 +8,18 @@ extension StoreTransaction {
         do { try c.validate() } catch { throw StoreError.invalid(error) }
         var c = c
         c.recordedAt = Self.truncated(c.recordedAt)
-        try db.cachedStatement(sql: """
-            INSERT INTO consent (id, patient_id, practitioner_id, recorded_at, risks, benefits_explained, written, valid_until, notes,
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO consent (id, patient_id, practitioner_id, recorded_at, risks, benefits_explained, written, valid_until, notes,
               guardian_name, guardian_relationship, mature_minor, written_at, written_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [preservingID ? c.id : nil, c.patientID, c.practitionerID, c.recordedAt,
-                             c.risksExplained.map(\.rawValue).sorted().joined(separator: ","),
-                             c.benefitsExplained, c.written, c.validUntil, c.notes,
-                             c.guardian?.name, c.guardian?.relationship, c.matureMinorAssessment,
-                             c.lateEntry.map { Self.truncated($0.writtenAt) }, c.lateEntry?.writtenBy])
+            """))
+        insert.int(preservingID ? c.id : nil); insert.int(c.patientID); insert.int(c.practitionerID)
+        insert.value(StoredDateText.databaseValue(c.recordedAt))
+        insert.text(c.risksExplained.map(\.rawValue).sorted().joined(separator: ","))
+        insert.bool(c.benefitsExplained); insert.bool(c.written); insert.value(c.validUntil.databaseValue); insert.text(c.notes)
+        insert.text(c.guardian?.name); insert.text(c.guardian?.relationship); insert.text(c.matureMinorAssessment)
+        insert.value(c.lateEntry.map { StoredDateText.databaseValue(Self.truncated($0.writtenAt)) } ?? .null); insert.int(c.lateEntry?.writtenBy)
+        try insert.execute()
         c.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "consent", entityID: c.id, patientID: c.patientID))
         return c

@@ -10,13 +10,14 @@ extension StoreTransaction {
         do { try plan.validate() } catch { throw StoreError.invalid(error) }
         var p = plan
         p.createdAt = Self.truncated(p.createdAt)
-        let pid = try patientID(visitID: p.visitID)
+        // The patient is looked up for the audit event only (none while per-row audit is off: an import).
+        let pid = rowAudit ? try patientID(visitID: p.visitID) : nil
         if !preservingID {
             p.version = (try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(version), 0) + 1 FROM follow_up_plan WHERE visit_id = ?"), arguments: [p.visitID])) ?? 1
         }
         var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)"))
         insert.int(preservingID ? p.id : nil); insert.int(p.visitID); insert.int(p.version); insert.text(p.status.rawValue)
-        insert.value(p.createdAt.databaseValue); insert.value(p.reviewDate.databaseValue); insert.text(VisitColumnsJSON.planItems(p.items))
+        insert.value(StoredDateText.databaseValue(p.createdAt)); insert.value(p.reviewDate.databaseValue); insert.text(VisitColumnsJSON.planItems(p.items))
         try insert.execute()
         p.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "plan", entityID: p.id, patientID: pid, detail: "version \(p.version) \(p.status.rawValue)"))

@@ -10,13 +10,18 @@ extension StoreTransaction {
         var s = s
         s.recordedAt = Self.truncated(s.recordedAt)
         let acks = Dictionary(uniqueKeysWithValues: s.acknowledgments.map { ($0.key.rawValue, $0.value) })
-        try db.cachedStatement(sql: """
-            INSERT INTO precaution_screen (id, patient_id, practitioner_id, recorded_at, present_json, acknowledgments_json, valid_until,
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO precaution_screen (id, patient_id, practitioner_id, recorded_at, present_json, acknowledgments_json, valid_until,
               written_at, written_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [preservingID ? s.id : nil, s.patientID, s.practitionerID, s.recordedAt,
-                             try encode(s.present.map(\.rawValue).sorted()), try encode(acks), s.validUntil,
-                             s.lateEntry.map { Self.truncated($0.writtenAt) }, s.lateEntry?.writtenBy])
+            """))
+        insert.int(preservingID ? s.id : nil); insert.int(s.patientID); insert.int(s.practitionerID)
+        insert.value(StoredDateText.databaseValue(s.recordedAt))
+        // No acknowledgment (most screens): `{}`, as the encoder writes an empty object.
+        insert.text(try encode(s.present.map(\.rawValue).sorted())); insert.text(acks.isEmpty ? "{}" : try encode(acks))
+        insert.value(s.validUntil.databaseValue)
+        insert.value(s.lateEntry.map { StoredDateText.databaseValue(Self.truncated($0.writtenAt)) } ?? .null); insert.int(s.lateEntry?.writtenBy)
+        try insert.execute()
         s.id = lastID()
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "screen", entityID: s.id, patientID: s.patientID))
         return s
