@@ -40,9 +40,13 @@ import ClinicTestSupport
             "prefix": try SQLiteProbe.query(path, "SELECT prefix, sort_name, patient_id, archived FROM patient_search_prefix ORDER BY 1, 2, 3"),
         ]
         for name in StoreTransaction.indexesBuiltAfterLoad {
-            guard let row = try SQLiteProbe.query(path, "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = '\(name)'").first else { continue }
-            let columns = try SQLiteProbe.query(path, "SELECT name FROM pragma_index_info('\(name)')").map { $0[0] }.joined(separator: ", ")
-            contents[name] = try SQLiteProbe.query(path, "SELECT \(columns), rowid FROM \(row[0]) INDEXED BY \(name) ORDER BY \(columns), rowid")
+            guard let row = try SQLiteProbe.query(path, "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = '\(name)'").first else { continue }
+            // Every column the index holds: its own, then the row's key (rowid, or a WITHOUT ROWID table's primary key).
+            let columns = try SQLiteProbe.query(path, "SELECT coalesce(name, 'rowid') FROM pragma_index_xinfo('\(name)') ORDER BY seqno")
+                .map { $0[0] }.joined(separator: ", ")
+            // A partial index is read with its own condition.
+            let partial = row[1].range(of: " WHERE ").map { String(row[1][$0.lowerBound...]) } ?? ""
+            contents[name] = try SQLiteProbe.query(path, "SELECT \(columns) FROM \(row[0]) INDEXED BY \(name)\(partial) ORDER BY \(columns)")
         }
         return contents
     }
@@ -105,7 +109,7 @@ import ClinicTestSupport
         _ = try SQLiteProbe.python("""
             import sqlite3, sys
             c = sqlite3.connect(sys.argv[1])
-            c.execute("UPDATE visit SET complaint = 'changed outside Knot' WHERE id = (SELECT min(id) FROM visit)")
+            c.execute("UPDATE patient SET phone = '0400 000 000' WHERE id = (SELECT min(id) FROM patient)")
             c.commit()
             """, [path])
         let reopened = try ClinicDatabase(path: path)
