@@ -14,15 +14,18 @@ public struct NewClinicLoad: Sendable {
 
 extension StoreTransaction {
     /// The secondary indexes a whole-clinic load builds once at its end rather than row by row:
-    /// non-unique, and read by nothing the load does. Not here, so kept during the load: every
-    /// UNIQUE index (it refuses a duplicate naming the record, as it always has), and
-    /// `needling_visit`, which the `visit_sign_needles_balance` trigger reads as each signed
-    /// visit is stored. An index a later migration adds is kept unless it is named here.
+    /// non-unique, read by nothing the load does, and on tables with a few rows per patient, so
+    /// that building one sorts a few megabytes at 100,000 patients (the connection keeps its
+    /// temporary storage, a sort's included, in memory: `PRAGMA temp_store = MEMORY`). Kept
+    /// during the load: every UNIQUE index (it refuses a duplicate naming the record, as it
+    /// always has); `needling_visit`, which the `visit_sign_needles_balance` trigger reads as
+    /// each signed visit is stored; and the indexes of the tables with many rows per patient
+    /// (visits, their findings and entries, audit events, search prefixes), whose sorts at the
+    /// end would hold 40-70 MB each at 100,000 patients, growing with the clinic, where memory
+    /// must stay flat. An index a later migration adds is kept unless it is named here.
     static let indexesBuiltAfterLoad: Set<String> = [
         "patient_identifier_patient", "patient_alert_patient", "referral_patient", "consent_patient", "screen_patient",
-        "visit_patient", "trigger_point_visit", "biomechanical_visit", "treatment_visit", "amendment_visit",
-        "outcome_measure_visit", "audit_patient", "patient_sort", "patient_id_sort", "patient_birth_sort",
-        "patient_merged_into", "referral_document_set", "patient_search_prefix_patient",
+        "patient_sort", "patient_id_sort", "patient_birth_sort", "patient_merged_into", "referral_document_set",
     ]
 
     /// Starts loading a whole clinic into this transaction's database, which holds no patient:
