@@ -3,7 +3,7 @@ import GRDB
 
 /// What `StoreTransaction.beginNewClinicLoad()` set aside for the end of a whole clinic loaded
 /// into an empty database: the secondary indexes it dropped (their `CREATE INDEX` text as stored,
-/// in the order they were made) and whether the patients' search indexes were left to the end.
+/// in the order they were made) and whether the full-text index was left to the end.
 public struct NewClinicLoad: Sendable {
     /// The dropped indexes' names and stored SQL, in `sqlite_master` order.
     let indexes: [(name: String, sql: String)]
@@ -29,10 +29,15 @@ extension StoreTransaction {
     ]
 
     /// Starts loading a whole clinic into this transaction's database, which holds no patient:
-    /// the secondary indexes in `indexesBuiltAfterLoad` are dropped, and the patients' search
-    /// indexes (`patient_fts`, `patient_search_prefix`) left to the end, for
-    /// `finishNewClinicLoad(_:)` to build each once. Nil (nothing changed) when the database
-    /// holds a patient, or this transaction already defers the search indexes.
+    /// the secondary indexes in `indexesBuiltAfterLoad` are dropped, and the full-text index
+    /// (`patient_fts`) left to the end, for `finishNewClinicLoad(_:)` to build each once. Nil
+    /// (nothing changed) when the database holds a patient, or this transaction already defers
+    /// the search indexes (`withSearchIndexesWrittenOnce`).
+    ///
+    /// The search-prefix rows are still written patient by patient: written at the end in key
+    /// order, each statement rewrote pages earlier ones had written, every one of them kept by
+    /// SQLite's statement journal (in memory, `temp_store = MEMORY`), which grew with the clinic
+    /// (+37 MB at 100,000 patients), for a few percent of the CPU at 10,000 (within the noise).
     ///
     /// Why: each index a row goes into is one more B-tree place found per row; with the clinic
     /// in hand, `CREATE INDEX` sorts each index's keys once. And every statement that fires the
@@ -59,8 +64,6 @@ extension StoreTransaction {
            let trigger = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert'"),
            let fill = Self.searchFillStatement(insertTrigger: trigger) {
             try db.execute(sql: "INSERT INTO patient_fts_hold (held) VALUES (1)")
-            // `indexSearchPrefixes(of:id:)` leaves the prefix rows to the end, as in a batch.
-            scratch.searchIndexing = .deferred(highest: 0)
             searchFill = fill
         }
         return NewClinicLoad(indexes: indexes, searchFill: searchFill)
@@ -68,15 +71,13 @@ extension StoreTransaction {
 
     /// Ends a load begun by `beginNewClinicLoad()`, in the same transaction: the full-text
     /// trigger fires again, every patient's `patient_fts` entry is written by one statement (the
-    /// trigger's own expressions) and their search-prefix rows in key order, then the dropped
+    /// trigger's own expressions, into an index that was empty), then the dropped
     /// indexes are made again from their stored SQL, so the schema ends as it began (the same
     /// `sqlite_master` text, the same index names) and the indexes hold what they would have held.
     public func finishNewClinicLoad(_ load: NewClinicLoad) throws {
         if let fill = load.searchFill {
             try db.execute(sql: "DELETE FROM patient_fts_hold")
-            scratch.searchIndexing = nil
             try db.execute(sql: fill)
-            try indexSearchPrefixesOfEveryPatient()
         }
         for index in load.indexes { try db.execute(sql: index.sql) }
     }
@@ -94,48 +95,5 @@ extension StoreTransaction {
               let values = body.range(of: ") VALUES (", options: .caseInsensitive) else { return nil }
         body.removeLast(2)
         return String(body[..<values.lowerBound]) + ") SELECT " + String(body[values.upperBound...]) + " FROM patient AS NEW ORDER BY NEW.id"
-    }
-
-    /// Every patient's search-prefix rows, as `indexSearchPrefixes(insertedAfter:)` makes them
-    /// (the same `[prefix, id]` pairs, the same statement), a slice of patients at a time so that
-    /// the text handed to SQLite, and its sort, stay small however large the clinic.
-    func indexSearchPrefixesOfEveryPatient(slice: Int64 = 5_000) throws {
-        guard let highest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM patient") else { return }
-        let tokenizer = try searchTokenizer()
-        var low: Int64 = 0
-        while low < highest {
-            let high = low + slice
-            defer { low = high }
-            var pairs: [UInt8] = [UInt8(ascii: "[")]
-            let patients = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, given_names, family_name, preferred_name, sort_name, record_number, phone, date_of_birth
-                FROM patient WHERE id > ? AND id <= ? ORDER BY id
-                """), arguments: [low, high])
-            while let p = try patients.next() {
-                let id: Int64 = p["id"]
-                let text = Self.searchText(givenNames: p["given_names"], familyName: p["family_name"], preferredName: p["preferred_name"],
-                                           sortName: p["sort_name"], recordNumber: p["record_number"], phone: p["phone"], dateOfBirth: p["date_of_birth"])
-                var digits = String(id)
-                let prefixes = try Self.searchPrefixBytes(of: text, tokenizer: tokenizer)
-                digits.withUTF8 { id in
-                    for prefix in prefixes {
-                        if pairs.count > 1 { pairs.append(UInt8(ascii: ",")) }
-                        pairs.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(prefix & 0xFF)])
-                        if prefix >> 8 != 0 { pairs.append(UInt8(prefix >> 8)) }
-                        pairs.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ",")])
-                        pairs.append(contentsOf: id)
-                        pairs.append(UInt8(ascii: "]"))
-                    }
-                }
-            }
-            guard pairs.count > 1 else { continue }
-            pairs.append(UInt8(ascii: "]"))
-            try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
-                SELECT json_extract(j.value, '$[0]') AS prefix, p.sort_name, p.id, p.archived
-                FROM json_each(?) j JOIN patient p ON p.id = json_extract(j.value, '$[1]')
-                ORDER BY prefix, p.sort_name, p.id
-                """).execute(arguments: [String(decoding: pairs, as: UTF8.self)])
-        }
     }
 }
