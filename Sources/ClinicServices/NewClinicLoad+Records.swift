@@ -2,9 +2,9 @@ import Foundation
 internal import ClinicStore
 
 extension ClinicRecords {
-    /// Inside a whole-clinic import into a database that holds no clinic: SQLite's secondary
-    /// indexes and patient search indexes are left to `endNewClinicLoad(_:)`, which builds each
-    /// once (`StoreTransaction.beginNewClinicLoad()`). Nil, changing nothing, on an engine
+    /// Inside a whole-clinic import into a database that holds no clinic: SQLite's full-text
+    /// index and the per-patient tables' secondary indexes are left to `endNewClinicLoad(_:)`,
+    /// which builds each once (`StoreTransaction.beginNewClinicLoad()`). Nil, changing nothing, on an engine
     /// without them (PostgreSQL) or when the database holds a patient.
     ///
     /// A cast rather than a requirement of `ClinicRecords`: only the SQLite store has anything

@@ -322,7 +322,7 @@ extension ClinicSession {
                 throw StorageError.cannotOpen(path: database.path, reason: "it holds a clinic now (accounts, patients or audit events were added meanwhile); nothing was imported")
             }
             let tx = keepIDs ? outer.withoutRowAudit() : outer
-            // Into an empty clinic: secondary and search indexes built once, as the loop ends.
+            // Into an empty clinic: the full-text and some secondary indexes built once, as the loop ends.
             let newClinicLoad = keepIDs ? try outer.beginNewClinicLoad() : nil
             var practitionerMap: [Int64: Int64] = [:]
             var conflicts: [String] = []

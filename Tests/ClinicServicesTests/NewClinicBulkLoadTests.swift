@@ -7,8 +7,8 @@ import ClinicDemo
 import ClinicTestSupport
 
 /// A whole clinic loaded into an empty database (`knot init --from`, `knot import` of an export
-/// into an empty clinic) builds its secondary indexes, full-text entries and search-prefix rows
-/// once, at the end of its one transaction. What the clinic relies on: the database ends exactly
+/// into an empty clinic) builds its full-text entries and the per-patient tables' secondary
+/// indexes once, at the end of its one transaction. What the clinic relies on: the database ends exactly
 /// as one made the normal way (the same schema text, the same index, full-text and prefix
 /// contents, search finding the same patients), and a refused import leaves the schema whole.
 @Suite struct NewClinicBulkLoadTests {
