@@ -322,6 +322,8 @@ extension ClinicSession {
                 throw StorageError.cannotOpen(path: database.path, reason: "it holds a clinic now (accounts, patients or audit events were added meanwhile); nothing was imported")
             }
             let tx = keepIDs ? outer.withoutRowAudit() : outer
+            // Into an empty clinic: the full-text and some secondary indexes built once, as the loop ends.
+            let newClinicLoad = keepIDs ? try outer.beginNewClinicLoad() : nil
             var practitionerMap: [Int64: Int64] = [:]
             var conflicts: [String] = []
             var importedIDs: [String: Int64] = [:]  // exported record number -> patient id here
@@ -364,6 +366,7 @@ extension ClinicSession {
               try outer.sealWrittenSoFar(atLeast: sealSlice)
             }
             }
+            try outer.endNewClinicLoad(newClinicLoad)
             if keepIDs {
                 try Self.ensureAdministrator(tx, actor: actor)
                 // A new clinic from a whole export takes its settings (their changes are in the kept audit trail).
