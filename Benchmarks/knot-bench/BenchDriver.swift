@@ -129,7 +129,7 @@ struct BenchDriver {
         let batch = ClinicSession.defaultImportBatch
         let floor = try sqliteFloor(from: (work as NSString).appendingPathComponent("letters-batch-\(batch).sqlite"),
                                     transactions: (options.letterCount + batch - 1) / batch,
-                                    cacheKiB: Self.letterImportPageCacheKiB, walCheckpoint: Self.letterImportCheckpointPages,
+                                    cacheKiB: ClinicSession.letterImportPageCacheKiB, walCheckpoint: ClinicSession.letterImportCheckpointPages,
                                     key: "letters", work: work)
 
         // The reference importer: lxml + sqlite3, the same schemas, one transaction per letter and batched.
@@ -252,7 +252,7 @@ struct BenchDriver {
         line(operation: "import", key: key, result: im, bytes: bytes, records: records)
         // The SQLite floor: the rows of the clinic just imported, copied into the same schema in one
         // transaction (the import's own is one), with the import's page cache.
-        let floor = try sqliteFloor(from: target, transactions: 1, cacheKiB: Self.importPageCacheKiB, walCheckpoint: nil,
+        let floor = try sqliteFloor(from: target, transactions: 1, cacheKiB: ClinicSession.importPageCacheKiB, walCheckpoint: nil,
                                     key: key, work: work)
         if let xmllint = Self.which("xmllint") {
             let schema = ((options.schemasDirectory ?? Self.packageSchemas) as NSString).appendingPathComponent("knot-records-1.xsd")
@@ -298,13 +298,6 @@ struct BenchDriver {
     }
 
     // MARK: - The SQLite floor and the plain read
-
-    /// Knot's letter writer's page cache (KiB) and WAL checkpoint (pages), and the whole-clinic
-    /// import's page cache, as ClinicServices sets them (BatchedImport.swift, RecordsExchange.swift):
-    /// the floor copies with the same.
-    static let letterImportPageCacheKiB = 16 * 1024
-    static let letterImportCheckpointPages = 8192
-    static let importPageCacheKiB = 32 * 1024
 
     /// Runs `phase floor` on the database Knot just wrote and prints what it cost.
     private mutating func sqliteFloor(from source: String, transactions: Int, cacheKiB: Int, walCheckpoint: Int?,

@@ -75,14 +75,14 @@ extension ClinicSession {
     /// back afterwards). With SQLite's default (2 MiB) every batch read back, from the WAL, the
     /// index pages its letters touched (the sha, letter-key, name and search-prefix indexes are
     /// written at random places), and spilled pages were written to the WAL twice.
-    static let letterImportPageCacheKiB = 16 * 1024
+    package static let letterImportPageCacheKiB = 16 * 1024
     /// The WAL's size, in pages, at which a commit of `importAll` copies it into the database
     /// (`wal_autocheckpoint`; set back afterwards). At SQLite's 1,000 pages nearly every batch
     /// was followed by a checkpoint, which wrote again the index pages every batch touches and
     /// synced the database file each time (a tenth of the writer's time); at 8,192 (32 MiB of
     /// 4 KiB pages) one in eight or so. Durability is the WAL's, unchanged: each batch's commit
     /// is synced as before.
-    static let letterImportCheckpointPages = 8192
+    package static let letterImportCheckpointPages = 8192
 
     /// The fewest letters a batch holds for its new patients to be indexed once as it ends
     /// (`withSearchIndexesWrittenOnce`). Holding the full-text insert trigger off is a row written

@@ -210,7 +210,7 @@ extension ClinicSession {
     /// Records handed from the reading worker to the writing thread at a time.
     static let recordsChunk = 64
     /// The page cache of a whole-clinic import's transaction, in KiB (32 MiB).
-    static let importPageCacheKiB = 32 * 1024
+    package static let importPageCacheKiB = 32 * 1024
     /// A whole-clinic import seals what it wrote every this many rows, inside its transaction
     /// (`sealWrittenSoFar`): the rowids waiting for their seals stay a slice, not the clinic.
     static let importSealSliceRows = 20_000
