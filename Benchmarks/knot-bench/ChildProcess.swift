@@ -60,8 +60,14 @@ enum ChildProcess {
         let exited = status & 0x7F == 0
         return Outcome(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), seconds: seconds,
                        peakBytes: Int(usage.ru_maxrss) * 1024,
-                       cpuSeconds: Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-                           + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6)
+                       cpuSeconds: usage.cpuSeconds)
+    }
+}
+
+extension rusage {
+    /// User + system CPU time, in seconds.
+    var cpuSeconds: Double {
+        Double(ru_utime.tv_sec + ru_stime.tv_sec) + Double(ru_utime.tv_usec + ru_stime.tv_usec) / 1e6
     }
 }
 

@@ -39,6 +39,8 @@ enum FloorPhase {
         let source = try o.string("from")
         let target = try o.string("db")
         let transactions = max(1, (try? o.int("transactions")) ?? 1)
+        // `--journal memory`: as `knot init --from` builds a new clinic; otherwise a clinic's WAL.
+        let journalInMemory = (try? o.string("journal")) == "memory"
         guard FileManager.default.fileExists(atPath: source) else { throw BenchError.setup("no database at \(source)") }
         // The copy is made new: never over a file that is there (it could be the clinic itself).
         guard !FileManager.default.fileExists(atPath: target) else {
@@ -62,7 +64,7 @@ enum FloorPhase {
             try db.execute(sql: "PRAGMA page_size = \(pageSize)")
             // `--journal memory`: as `knot init --from` builds a new clinic (ClinicDatabase.loadWithoutJournal:
             // the journal in memory, synchronous OFF, no WAL); otherwise a clinic's WAL and synchronous FULL.
-            if (try? o.string("journal")) == "memory" {
+            if journalInMemory {
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = MEMORY")
                 try db.execute(sql: "PRAGMA synchronous = OFF")
             } else {
@@ -92,7 +94,7 @@ enum FloorPhase {
                     return .commit
                 }
             }
-            if (try? o.string("journal")) == "memory" {
+            if journalInMemory {
                 // As `finishLoad()`: the file forced to the disk (no WAL to checkpoint).
                 let fd = Glibc.open(target, O_RDONLY | O_CLOEXEC)
                 if fd >= 0 { _ = fsync(fd); _ = Glibc.close(fd) }
@@ -245,7 +247,7 @@ enum FloorPhase {
     static func processCPUSeconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return usage.cpuSeconds
     }
 
     private static func fileSize(_ path: String) -> Int {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import ClinicModel
 
 /// One run of a cached statement whose parameters are bound from typed values straight into
 /// SQLite, in order, without building GRDB's `StatementArguments` (an array of existentials, one
@@ -72,6 +73,15 @@ struct InPlaceBinding {
     mutating func text(_ value: String?) {
         guard let value else { return null() }
         next { s, i in value.withCString { sqlite3_bind_text(s, i, $0, -1, Self.transient) } }
+    }
+
+    /// A date as its `YYYY-MM-DD` text (`LocalDate.databaseValue`), or NULL.
+    mutating func date(_ value: LocalDate?) { text(value?.description) }
+
+    /// A value by its `databaseValue` (what `StatementArguments` binds for it), or NULL.
+    mutating func convertible<T: DatabaseValueConvertible>(_ value: T?) {
+        guard let value else { return null() }
+        self.value(value.databaseValue)
     }
 
     /// A value by its storage, as GRDB binds it.

@@ -17,7 +17,7 @@ extension StoreTransaction {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """))
         insert.int(patientID); insert.text(kind); insert.text(precaution); insert.text(alert.text); insert.text(alert.status.rawValue)
-        insert.text(alert.source); insert.convertible(Date()); insert.text(alert.status == .dismissed ? alert.dismissReason : nil)
+        insert.text(alert.source); insert.value(StoredDateText.databaseValue(Date())); insert.text(alert.status == .dismissed ? alert.dismissReason : nil)
         try insert.execute()
         var a = alert
         a.id = lastID()
