@@ -101,6 +101,9 @@ public struct ImportOptions: Sendable {
     public var strict = false
     /// A whole-clinic import seals the rows it wrote every this many rows (tests make it small).
     var sealSliceRows = ClinicSession.importSealSliceRows
+    /// Set by `createClinic(at:fromExport:...)` for a new clinic built in a private file: the
+    /// load leaves the indexes of its largest tables for after its commit and notes them here.
+    var indexesAfterCommit: IndexesAfterCommit?
 
     /// Options with the given size cap; `dryRun` reads and validates only.
     public init(maxBytes: Int = ParseOptions.defaultMaxBytes, dryRun: Bool = false) {
@@ -182,19 +185,39 @@ extension ClinicSession {
             // in flat memory, whatever its size.
             if Self.isClinicExport(path) {
                 if filing != nil { return rejected("a whole-clinic export is not a referral letter to file for a patient", format: "records") }
-                let sha = try LetterDigest.sha256Hex(fileAt: path)
-                if try database.read({ try $0.wasImported(sha256: sha) }) {
-                    return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
+                // The file's SHA-256 (already imported?) and signature are checked beside the
+                // reading and writing (`ExportAdmission`): nothing is committed before they pass,
+                // and whatever else the import met, their refusal is what is reported, as when
+                // they were checked before a byte was read.
+                let admission = ExportAdmission(path: path, untrusted: options.untrusted)
+                defer { admission.finish() }
+                do {
+                    do {
+                        let reader = try RecordsImportReader(contentsOfFile: path, fileName: parseOptions.fileName, options: parseOptions)
+                        var outcome = try importRecords(reader, file: name, sha: "", dryRun: options.dryRun, admission: admission,
+                                                        untrusted: options.untrusted, sealSlice: options.sealSliceRows,
+                                                        indexesAfterCommit: options.indexesAfterCommit)
+                        if let provenance = admission.admitted?.provenance, provenance.hasPrefix("UNTRUSTED") {
+                            outcome.warnings.insert(provenance, at: 0)
+                        }
+                        return outcome
+                    } catch let error where !(error is ExportAdmission.Refusal) && admission.admitted == nil {
+                        // The import stopped (and rolled back) before the check decided: its refusal first.
+                        do { _ = try database.read { try admission.check($0, session: self, waiting: true) } } catch let refusal as ExportAdmission.Refusal {
+                            throw refusal
+                        } catch {}
+                        throw error
+                    }
+                } catch let refusal as ExportAdmission.Refusal {
+                    switch refusal {
+                    case .alreadyImported:
+                        return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
+                    case .refused(let error):
+                        return rejected(Self.describe(error), format: "records")
+                    case .unreadable(let error):
+                        throw error
+                    }
                 }
-                let provenance: String
-                do { provenance = try exportProvenance(path, sha: sha, untrusted: options.untrusted) } catch {
-                    return rejected(Self.describe(error), format: "records")
-                }
-                let reader = try RecordsImportReader(contentsOfFile: path, fileName: parseOptions.fileName, options: parseOptions)
-                var outcome = try importRecords(reader, file: name, sha: sha, dryRun: options.dryRun, provenance: provenance,
-                                                untrusted: options.untrusted, sealSlice: options.sealSliceRows)
-                if provenance.hasPrefix("UNTRUSTED") { outcome.warnings.insert(provenance, at: 0) }
-                return outcome
             }
             if size > options.maxBytes {
                 return rejected("the file is \(size) bytes, over the \(options.maxBytes)-byte limit (--max-mb)")

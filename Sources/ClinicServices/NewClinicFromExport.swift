@@ -45,6 +45,11 @@ extension ClinicSession {
             target.discard(closing: false)
             throw error
         }
+        // A new SQLite clinic under a private name: the indexes of its largest tables are built
+        // after the import commits, sorted with temporary storage on disk (flat memory).
+        var options = options
+        let indexesAfterCommit = staged != nil ? IndexesAfterCommit() : nil
+        options.indexesAfterCommit = indexesAfterCommit
         let outcome = session.importFile(export, options: options)
         guard outcome.status == .created else {
             try? session.database.close()
@@ -53,6 +58,7 @@ extension ClinicSession {
         }
         guard let staged else { return (session, outcome) }
         do {
+            try staged.buildIndexesAfterLoad(indexesAfterCommit?.statements ?? [])
             try staged.finishLoad()
             try target.publish()
         } catch {

@@ -9,9 +9,23 @@ extension ClinicRecords {
     ///
     /// A cast rather than a requirement of `ClinicRecords`: only the SQLite store has anything
     /// to set aside, and the two calls stand at the start and end of one import transaction.
-    func beginNewClinicLoad() throws -> NewClinicLoad? {
+    ///
+    /// With `leavingForAfterCommit`, the indexes of the tables with many rows per patient are
+    /// left too, noted there for the caller to build after the commit.
+    func beginNewClinicLoad(leavingForAfterCommit: IndexesAfterCommit? = nil) throws -> NewClinicLoad? {
         guard let sqlite = self as? StoreTransaction else { return nil }
-        return try sqlite.beginNewClinicLoad()
+        let load = try sqlite.beginNewClinicLoad(leavingForAfterCommit: leavingForAfterCommit != nil)
+        leavingForAfterCommit?.statements = load?.leftForAfterCommit ?? []
+        return load
+    }
+
+    /// This transaction with its inserts not running the model's `validate()` again, for a
+    /// whole-clinic import whose reader has checked every record with the same rules (and
+    /// refuses one naming file, line and path before the writer sees it): on the SQLite store,
+    /// `StoreTransaction.withModelChecked()`; any other engine (PostgreSQL) unchanged, validating as before.
+    func withModelChecked() -> any ClinicRecords {
+        guard let sqlite = self as? StoreTransaction else { return self }
+        return sqlite.withModelChecked()
     }
 
     /// Ends what `beginNewClinicLoad()` began, in the same transaction, before anything else
@@ -20,4 +34,11 @@ extension ClinicRecords {
         guard let load, let sqlite = self as? StoreTransaction else { return }
         try sqlite.finishNewClinicLoad(load)
     }
+}
+
+/// The indexes a new clinic's load left for after its commit (`StoreTransaction.indexesBuiltAfterCommit`),
+/// as their `CREATE INDEX` text: filled inside the import's transaction, built by
+/// `createClinic(at:fromExport:...)` once it has committed, before the clinic is put in place.
+final class IndexesAfterCommit: @unchecked Sendable {
+    var statements: [String] = []
 }

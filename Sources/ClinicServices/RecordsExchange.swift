@@ -47,6 +47,12 @@ enum ExportSealPass {
     struct NotAllAudited: Error {}
 }
 
+/// The origin check of a whole-clinic import, kept by its reading worker as it reads and handed
+/// back before the worker finishes the hand-over (read by the writer only after the last chunk).
+final class ReadOrigins: @unchecked Sendable {
+    var check = ExportOriginCheck()
+}
+
 /// The export writer's failure, read once the worker is joined.
 final class ExportWorkerFailure: @unchecked Sendable {
     var error: Error?
@@ -238,7 +244,12 @@ extension ClinicSession {
     /// `--untrusted`) marked so; a forged signature is refused always. Returns the words the
     /// import's audit event carries, or throws the refusal.
     func exportProvenance(_ path: String, sha: String, untrusted allowUntrusted: Bool) throws -> String {
-        let trusted = try database.read { try $0.trustedExportKeys() }
+        try exportProvenance(path, sha: sha, untrusted: allowUntrusted, trusted: try database.read { try $0.trustedExportKeys() })
+    }
+
+    /// `exportProvenance(_:sha:untrusted:)` with the clinic's trusted keys already read (inside
+    /// the import's own transaction, `ExportAdmission`).
+    func exportProvenance(_ path: String, sha: String, untrusted allowUntrusted: Bool, trusted: Set<String>) throws -> String {
         switch ExportSignature.check(export: path, sha256: sha, trusted: trusted) {
         case .trusted(let key):
             return "signed by trusted key \(key.prefix(16))"
@@ -270,34 +281,51 @@ extension ClinicSession {
     /// this thread, the patients written so far; `beforeCommit` checks what the transaction wrote
     /// (throwing rolls all of it back); `originRefusalHint` ends the refusal of records without
     /// their audited origin (what the user may do instead).
+    ///
+    /// `admission`, when given, decides beside the reading whether the file may be imported at
+    /// all (its SHA-256 and signature, `ExportAdmission`): checked after each chunk once the
+    /// digest is in, and waited for when the reading ends, before anything else is decided; its
+    /// refusal rolls everything back. The digest and provenance are then its, not `sha` and
+    /// `provenance`. `indexesAfterCommit`, for a new clinic in a private file only, lets a load
+    /// into an empty database leave its largest tables' indexes for the caller to build after
+    /// the commit (`IndexesAfterCommit`).
     func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool, provenance: String? = nil,
-                       untrusted: Bool = false, intoEmptyOnly: Bool = false, sealSlice: Int = importSealSliceRows,
+                       admission: ExportAdmission? = nil, untrusted: Bool = false, intoEmptyOnly: Bool = false, sealSlice: Int = importSealSliceRows,
+                       indexesAfterCommit: IndexesAfterCommit? = nil,
                        progress: ((_ patients: Int) -> Void)? = nil,
                        beforeCommit: ((any ClinicRecords, ImportOutcome) throws -> Void)? = nil,
                        originRefusalHint: String = " (import it with --untrusted to keep it, marked as untrusted)") throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
-        var origins = ExportOriginCheck()
         let header = reader.header
-        origins.add(settings: header?.settings ?? [:])
         var imported: [(patient: Int64, visits: [Int64])] = []
         // Kept only when the chart may have to be marked untrusted at the end (a list as long as
         // the clinic otherwise held for nothing).
         let mayMarkUntrusted = untrusted || provenance?.hasPrefix("UNTRUSTED") == true
         // Two cores: a worker reads the file (parse, schema validation, decoding, each record's
-        // digest) while this thread writes what it has read; at most a few chunks wait between.
-        let items = RecordsHandOver<(item: RecordsItem, records: [ExportedRecord])>(capacity: 8)
+        // digest, and the origin check's notes of records and events) while this thread writes
+        // what it has read; at most a few chunks wait between. The origin check is the worker's
+        // until it finishes the hand-over (the hand-over's lock orders its last notes before the
+        // writer reads them, after the last chunk).
+        let items = RecordsHandOver<RecordsItem>(capacity: 8)
         let handed = Handed(value: reader)
+        let originsRead = ReadOrigins()
+        let settings = header?.settings ?? [:]
         let worker = RecordsWorker("knot-records-reader") {
             let reader = handed.value
-            var chunk: [(item: RecordsItem, records: [ExportedRecord])] = []
+            var origins = ExportOriginCheck()
+            origins.add(settings: settings)
+            var chunk: [RecordsItem] = []
             do {
                 while let item = try reader.next() {
-                    chunk.append((item, reader.lastRecords))
+                    origins.add(reader.lastRecords)
+                    if case .audit(let entry) = item { origins.add(entry.event) }
+                    chunk.append(item)
                     if chunk.count == Self.recordsChunk {
                         guard items.put(chunk) else { return }
                         chunk.removeAll(keepingCapacity: true)
                     }
                 }
+                originsRead.check = origins
                 if !chunk.isEmpty { guard items.put(chunk) else { return } }
                 items.finish()
             } catch {
@@ -321,19 +349,25 @@ extension ClinicSession {
             if intoEmptyOnly && !keepIDs {
                 throw StorageError.cannotOpen(path: database.path, reason: "it holds a clinic now (accounts, patients or audit events were added meanwhile); nothing was imported")
             }
-            let tx = keepIDs ? outer.withoutRowAudit() : outer
+            // Into an empty clinic the records go in as read, and the reader has checked each
+            // with the model's rules: the inserts do not check them again.
+            let tx = keepIDs ? outer.withoutRowAudit().withModelChecked() : outer
             // Into an empty clinic: the full-text and some secondary indexes built once, as the loop ends.
-            let newClinicLoad = keepIDs ? try outer.beginNewClinicLoad() : nil
+            let newClinicLoad = keepIDs ? try outer.beginNewClinicLoad(leavingForAfterCommit: indexesAfterCommit) : nil
             var practitionerMap: [Int64: Int64] = [:]
             var conflicts: [String] = []
             var importedIDs: [String: Int64] = [:]  // exported record number -> patient id here
             var merges: [(patientID: Int64, into: String)] = []
+            // Whether the file may be imported at all, once its digest is in (nothing to ask without an admission).
+            var admitted = admission == nil
+            func admit(waiting: Bool) throws {
+                if !admitted, let admission { admitted = try admission.check(outer, session: self, waiting: waiting) }
+            }
             // The audit rows restored chain from the head in hand; the stored head is written
             // as the loop ends (and before each slice of seals), not after every row.
             try tx.withAuditHeadWrittenOnce {
             while let chunk = try items.take() {
-              for (item, records) in chunk {
-                origins.add(records)
+              for item in chunk {
                 switch item {
                 case .practitioner(let p):
                     if let existing = try tx.practitioner(handle: p.handle) {
@@ -359,13 +393,15 @@ extension ClinicSession {
                     outcome.referrals += record.referrals.count
                     progress?(outcome.patients)
                 case .audit(let entry):
-                    origins.add(entry.event)
                     if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
                 }
               }
               try outer.sealWrittenSoFar(atLeast: sealSlice)
+              try admit(waiting: false)
             }
             }
+            try admit(waiting: true)
+            let sha = admission?.admitted?.sha ?? sha
             try outer.endNewClinicLoad(newClinicLoad)
             if keepIDs {
                 try Self.ensureAdministrator(tx, actor: actor)
@@ -387,8 +423,9 @@ extension ClinicSession {
                 }
             }
             // Every record's audited origin, now that the whole trail is read.
+            let origins = originsRead.check
             let originProblems = origins.problems
-            var provenance = provenance
+            var provenance = admission?.admitted?.provenance ?? provenance
             if !originProblems.isEmpty {
                 let named = originProblems.prefix(10).joined(separator: "; ") + (originProblems.count > 10 ? "; and \(originProblems.count - 10) more" : "")
                 guard untrusted else {

@@ -6,7 +6,7 @@ import ClinicModel
 extension StoreTransaction {
     @discardableResult
     public func insertAmendment(_ a: Amendment, actor: String, preservingID: Bool = false) throws -> Amendment {
-        do { try a.validate() } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try a.validate() } catch { throw StoreError.invalid(error) } }
         var a = a
         a.amendedAt = Self.truncated(a.amendedAt)
         // The patient is looked up for the audit event only (none while per-row audit is off: an import).

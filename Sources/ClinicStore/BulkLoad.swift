@@ -7,6 +7,9 @@ import GRDB
 public struct NewClinicLoad: Sendable {
     /// The dropped indexes' names and stored SQL, in `sqlite_master` order.
     let indexes: [(name: String, sql: String)]
+    /// The dropped indexes left for after the commit (`indexesBuiltAfterCommit`): their stored
+    /// `CREATE INDEX` text, for `ClinicDatabase.buildIndexesAfterLoad(_:)`. Empty unless asked for.
+    package let leftForAfterCommit: [String]
     /// The statement that fills `patient_fts` for every patient at once (the insert trigger's own
     /// expressions, `NEW` being each patient's row), or nil when the search indexes were not held.
     let searchFill: String?
@@ -28,11 +31,26 @@ extension StoreTransaction {
         "patient_sort", "patient_id_sort", "patient_birth_sort", "patient_merged_into", "referral_document_set",
     ]
 
+    /// The indexes of the tables with many rows per patient that a new clinic's load may leave
+    /// until after its commit (`beginNewClinicLoad(leavingForAfterCommit: true)`), when the
+    /// database is a private file no one else opens yet (`knot init --from`), to be built by
+    /// `ClinicDatabase.buildIndexesAfterLoad(_:)` with temporary storage on disk: sorted in
+    /// memory their sorts would hold 40-70 MB each at 100,000 patients. Their keys are ids and
+    /// a visit's start time, no names or notes (the sort's runs spill to SQLite's temporary
+    /// files, 0600 and unlinked as they are opened). Not `needling_visit` (a trigger reads it
+    /// as each signed visit is stored) nor the search prefixes' (names).
+    static let indexesBuiltAfterCommit: Set<String> = [
+        "visit_patient", "trigger_point_visit", "biomechanical_visit", "treatment_visit", "outcome_measure_visit",
+        "amendment_visit", "audit_patient",
+    ]
+
     /// Starts loading a whole clinic into this transaction's database, which holds no patient:
     /// the secondary indexes in `indexesBuiltAfterLoad` are dropped, and the full-text index
     /// (`patient_fts`) left to the end, for `finishNewClinicLoad(_:)` to build each once. Nil
     /// (nothing changed) when the database holds a patient, or this transaction already defers
-    /// the search indexes (`withSearchIndexesWrittenOnce`).
+    /// the search indexes (`withSearchIndexesWrittenOnce`). With `leavingForAfterCommit`, the
+    /// indexes in `indexesBuiltAfterCommit` are dropped too and left to the caller, who builds
+    /// them after the commit (`NewClinicLoad.leftForAfterCommit`) before anyone opens the clinic.
     ///
     /// The search-prefix rows are still written patient by patient: written at the end in key
     /// order, each statement rewrote pages earlier ones had written, every one of them kept by
@@ -49,16 +67,18 @@ extension StoreTransaction {
     /// rollback (a refused import, a crash) puts the indexes back with everything else. The
     /// full-text trigger is held off as a batch of letters holds it (`patient_fts_hold`'s row,
     /// no schema change), deleted again by `finishNewClinicLoad(_:)`.
-    public func beginNewClinicLoad() throws -> NewClinicLoad? {
+    public func beginNewClinicLoad(leavingForAfterCommit: Bool = false) throws -> NewClinicLoad? {
         guard scratch.searchIndexing == nil,
               try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM patient LIMIT 1)")) == 0 else { return nil }
-        let indexes = try Row.fetchAll(db, sql: """
+        let secondary = try Row.fetchAll(db, sql: """
             SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid
             """).compactMap { row -> (name: String, sql: String)? in
                 let name: String = row["name"], sql: String = row["sql"]
-                return Self.indexesBuiltAfterLoad.contains(name) && !sql.uppercased().hasPrefix("CREATE UNIQUE") ? (name, sql) : nil
+                return sql.uppercased().hasPrefix("CREATE UNIQUE") ? nil : (name, sql)
             }
-        for index in indexes { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
+        let indexes = secondary.filter { Self.indexesBuiltAfterLoad.contains($0.name) }
+        let afterCommit = leavingForAfterCommit ? secondary.filter { Self.indexesBuiltAfterCommit.contains($0.name) } : []
+        for index in indexes + afterCommit { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
         var searchFill: String?
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'patient_fts_hold'") == true,
            let trigger = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert'"),
@@ -66,7 +86,7 @@ extension StoreTransaction {
             try db.execute(sql: "INSERT INTO patient_fts_hold (held) VALUES (1)")
             searchFill = fill
         }
-        return NewClinicLoad(indexes: indexes, searchFill: searchFill)
+        return NewClinicLoad(indexes: indexes, leftForAfterCommit: afterCommit.map(\.sql), searchFill: searchFill)
     }
 
     /// Ends a load begun by `beginNewClinicLoad()`, in the same transaction: the full-text

@@ -5,7 +5,7 @@ import ClinicModel
 extension StoreTransaction {
     @discardableResult
     public func insertConsent(_ c: Consent, actor: String, preservingID: Bool = false) throws -> Consent {
-        do { try c.validate() } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try c.validate() } catch { throw StoreError.invalid(error) } }
         var c = c
         c.recordedAt = Self.truncated(c.recordedAt)
         var insert = InPlaceBinding(try db.cachedStatement(sql: """

@@ -49,7 +49,7 @@ extension StoreTransaction {
         // A number Knot chooses was just found free (`nextRecordNumber`): not looked up twice.
         let chosen = p.recordNumber.isEmpty
         if chosen { p.recordNumber = try nextRecordNumber() }
-        do { try p.validate(today: today) } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try p.validate(today: today) } catch { throw StoreError.invalid(error) } }
         if !chosen, try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [p.recordNumber]) != nil {
             throw StoreError.duplicate(entity: "patient", field: "record number", value: p.recordNumber)
         }

@@ -6,7 +6,7 @@ import ClinicModel
 extension StoreTransaction {
     @discardableResult
     public func insertScreen(_ s: PrecautionScreen, actor: String, preservingID: Bool = false) throws -> PrecautionScreen {
-        do { try s.validate() } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try s.validate() } catch { throw StoreError.invalid(error) } }
         var s = s
         s.recordedAt = Self.truncated(s.recordedAt)
         let acks = Dictionary(uniqueKeysWithValues: s.acknowledgments.map { ($0.key.rawValue, $0.value) })

@@ -11,6 +11,10 @@ public struct StoreTransaction {
     /// When false, writes do not append their own audit rows (a records import restores the
     /// exported trail instead and logs one import event).
     var rowAudit = true
+    /// When true, inserts do not run the model's `validate()` again: the caller has (a records
+    /// import's reader checks every record with the same rules, naming file, line and path,
+    /// before the writer sees it; `withModelChecked()`).
+    var modelChecked = false
     /// The clinic key (nil when it is missing or the database predates keyed seals).
     let key: ClinicKey?
     /// Where the clinic key is expected, for messages (nil before the keyed-seal migration).
@@ -45,6 +49,16 @@ public struct StoreTransaction {
         var t = self
         t.rowAudit = false
         return t
+    }
+
+    /// This transaction, its inserts not running the model's `validate()` again: for a caller
+    /// whose values were each checked with the same rules just before (a whole-clinic import,
+    /// whose reader refuses a record naming file, line and path). The schema's own checks
+    /// (NOT NULL, CHECK, UNIQUE, foreign keys, triggers) still apply to every row.
+    public func withModelChecked() -> StoreTransaction {
+        var copy = self
+        copy.modelChecked = true
+        return copy
     }
 
     /// SQLite's `cache_size` for this connection as set (negative: KiB; positive: pages).

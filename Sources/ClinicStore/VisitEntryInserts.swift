@@ -7,7 +7,7 @@ import ClinicModel
 extension StoreTransaction {
     @discardableResult
     public func insertTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> TriggerPointFinding {
-        do { try f.validate() } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try f.validate() } catch { throw StoreError.invalid(error) } }
         var insert = InPlaceBinding(try db.cachedStatement(sql: """
             /* bound in place */ INSERT INTO trigger_point (id, visit_id, muscle_id, side, location, activity, taut_band, local_twitch, referred_pain,
               tenderness, ppt_kg_cm2, ppt_probe_cm2, likely_causes, notes)
@@ -27,7 +27,7 @@ extension StoreTransaction {
 
     @discardableResult
     public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> BiomechanicalFinding {
-        do { try f.validate() } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try f.validate() } catch { throw StoreError.invalid(error) } }
         var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO biomechanical_finding (id, visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?, ?)"))
         insert.int(preservingID ? f.id : nil); insert.int(visitID); insert.text(f.measure.code); insert.text(f.side.rawValue)
         insert.text(try VisitColumnsJSON.measure(f.measure) ?? encode(f.measure)); insert.text(f.notes)
@@ -40,7 +40,7 @@ extension StoreTransaction {
 
     @discardableResult
     public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> Treatment {
-        do { try t.validate() } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try t.validate() } catch { throw StoreError.invalid(error) } }
         var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO treatment (id, visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
         insert.int(preservingID ? t.id : nil); insert.int(visitID); insert.text(t.kind.rawValue); insert.text(t.muscleID)
         insert.text(t.side?.rawValue); insert.int(t.holdTime?.value); insert.int(t.cycles); insert.text(t.notes)
@@ -53,7 +53,7 @@ extension StoreTransaction {
 
     @discardableResult
     public func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> NeedlingEntry {
-        do { try e.validate() } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try e.validate() } catch { throw StoreError.invalid(error) } }
         var settings: String?
         if case .electricalStimulation(let s) = e.technique { settings = s }
         var insert = InPlaceBinding(try db.cachedStatement(sql: """
@@ -81,7 +81,7 @@ extension StoreTransaction {
     /// Adds a completed outcome measure (item scores and total) to a draft.
     @discardableResult
     public func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> OutcomeMeasure {
-        do { try m.validate() } catch { throw StoreError.invalid(error) }
+        if !modelChecked { do { try m.validate() } catch { throw StoreError.invalid(error) } }
         var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO outcome_measure (id, visit_id, scale, items_json, score) VALUES (?, ?, ?, ?, ?)"))
         insert.int(preservingID ? m.id : nil); insert.int(visitID); insert.text(m.scale.rawValue)
         insert.text(VisitColumnsJSON.outcomeItems(m.items)); insert.double(m.score)

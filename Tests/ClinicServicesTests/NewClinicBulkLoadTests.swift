@@ -39,7 +39,7 @@ import ClinicTestSupport
             "fts": try SQLiteProbe.query(path, "SELECT rowid, names, record_number, phone, dob FROM patient_fts ORDER BY rowid"),
             "prefix": try SQLiteProbe.query(path, "SELECT prefix, sort_name, patient_id, archived FROM patient_search_prefix ORDER BY 1, 2, 3"),
         ]
-        for name in StoreTransaction.indexesBuiltAfterLoad {
+        for name in StoreTransaction.indexesBuiltAfterLoad.union(StoreTransaction.indexesBuiltAfterCommit) {
             guard let row = try SQLiteProbe.query(path, "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = '\(name)'").first else { continue }
             // Every column the index holds: its own, then the row's key (rowid, or a WITHOUT ROWID table's primary key).
             let columns = try SQLiteProbe.query(path, "SELECT coalesce(name, 'rowid') FROM pragma_index_xinfo('\(name)') ORDER BY seqno")
