@@ -46,9 +46,15 @@ import ClinicTestSupport
             """)
     }
 
+    /// The number `sql` answers, read with sqlite3.
+    static func number(_ path: String, _ sql: String) throws -> Int64 {
+        let text = try SQLiteProbe.scalar(path, sql)
+        return try #require(text.flatMap { Int64($0) }, "\(sql): \(text ?? "nil")")
+    }
+
     /// A patient id of the demo clinic.
     static func patientID(_ path: String) throws -> Int64 {
-        try #require(Int64(try #require(try SQLiteProbe.scalar(path, "SELECT min(id) FROM patient"))))
+        try number(path, "SELECT min(id) FROM patient")
     }
 
     @Test("a clinic sealed the text way verifies, upgrades to v7, and verifies intact: every seal a blob of 8 bytes a column and a 32-byte MAC")
@@ -73,7 +79,7 @@ import ClinicTestSupport
         let tables = try SQLiteProbe.query(path, "SELECT DISTINCT tbl FROM row_seal").map { $0[0] }
         #expect(tables.count > 10)
         for table in tables {
-            let columns = try #require(Int(try SQLiteProbe.scalar(path, "SELECT count(*) FROM pragma_table_info('\(table)')") ?? ""))
+            let columns = try Self.number(path, "SELECT count(*) FROM pragma_table_info('\(table)')")
             let wrong = try SQLiteProbe.scalar(path, """
                 SELECT count(*) FROM row_seal WHERE tbl = '\(table)' AND (length(columns) <> \(8 * columns) OR length(mac) <> 32)
                 """)
@@ -114,7 +120,7 @@ import ClinicTestSupport
         }
         // A deleted row.
         do {
-            let (dir, path) = try T.tampered("DELETE FROM patient_identifier WHERE id = (SELECT min(id) FROM patient_identifier)")
+            let (dir, path) = try T.tampered("DELETE FROM patient_identifier WHERE id = (SELECT min(id) FROM patient_identifier)", dropTriggers: true)
             _ = dir
             let v = try T.verify(path)
             #expect(v.rowFindings.count == 1, "\(v.rowFindings)")
@@ -125,7 +131,7 @@ import ClinicTestSupport
             let (dir, path) = try T.tampered("SELECT 1")
             _ = dir
             let id = try Self.patientID(path)
-            let other = try #require(Int64(try #require(try SQLiteProbe.scalar(path, "SELECT min(id) FROM patient WHERE id > \(id)"))))
+            let other = try Self.number(path, "SELECT min(id) FROM patient WHERE id > \(id)")
             try SealCoverageTests.edit(path, """
                 DELETE FROM row_seal WHERE tbl = 'patient' AND row_id = \(other);
                 UPDATE row_seal SET row_id = \(other) WHERE tbl = 'patient' AND row_id = \(id);
@@ -140,7 +146,7 @@ import ClinicTestSupport
             let (dir, path) = try T.tampered("SELECT 1")
             _ = dir
             let id = try Self.patientID(path)
-            let position = try #require(Int(try SQLiteProbe.scalar(path, "SELECT cid FROM pragma_table_info('patient') WHERE name = 'phone'") ?? ""))
+            let position = try Self.number(path, "SELECT cid FROM pragma_table_info('patient') WHERE name = 'phone'")
             try Self.rewriteDigests(path, table: "patient", rowID: id, "b[\(8 * position)] ^= 1")
             let v = try T.verify(path)
             let f = try #require(v.rowFindings.first)
@@ -175,7 +181,7 @@ import ClinicTestSupport
         let (dir, path) = try T.tampered("ALTER TABLE practitioner ADD COLUMN bank_account TEXT DEFAULT 'NL00 EVIL 0123'")
         _ = dir
         let v = try T.verify(path)
-        let rows = try #require(Int(try SQLiteProbe.scalar(path, "SELECT count(*) FROM practitioner") ?? ""))
+        let rows = Int(try Self.number(path, "SELECT count(*) FROM practitioner"))
         let found = v.rowFindings.filter { $0.table == "practitioner" }
         #expect(rows > 0 && found.count == rows, "\(v.rowFindings)")
         #expect(found.allSatisfy { $0.kind == .changed && $0.columns == ["bank_account"] }, "\(found)")
@@ -193,11 +199,8 @@ import ClinicTestSupport
         _ = dir
         let db = try ClinicDatabase(path: path, create: false)
         try db.pool.write { try RowSeal.resealAsBeforeV7($0, key: try #require(db.key), tables: ["patient"]) }
-        let kinds = try db.pool.read { d in
-            try Row.fetchAll(d, sql: "SELECT tbl = 'patient' AS p, typeof(columns) || ' ' || typeof(mac) AS k, count(*) AS n FROM row_seal GROUP BY 1, 2")
-                .map { "\($0["p"] as Bool) \($0["k"] as String)" }
-        }
-        #expect(kinds.sorted() == ["false blob blob", "true text text"], "\(kinds)")
+        let kinds = try SQLiteProbe.query(path, "SELECT DISTINCT (tbl = 'patient') || ' ' || typeof(columns) || ' ' || typeof(mac) FROM row_seal").map { $0[0] }
+        #expect(kinds.sorted() == ["0 blob blob", "1 text text"], "\(kinds)")
         var v = try db.read { try $0.verifyAudit(anchor: nil) }
         #expect(v.isIntact, "\(v.firstProblem ?? "")")
         // Knot writes one patient again: its seal becomes v7, its old MAC leaves the root.
@@ -213,7 +216,7 @@ import ClinicTestSupport
         #expect(try SQLiteProbe.scalar(path, "SELECT typeof(columns) || ' ' || typeof(mac) FROM row_seal WHERE tbl = 'patient' AND row_id = \(id)") == "blob blob")
         #expect(try SQLiteProbe.scalar(path, "SELECT count(*) FROM row_seal WHERE tbl = 'patient' AND typeof(columns) = 'text'") != "0")
         // A text-sealed row changed with sqlite3: named the old way.
-        let other = try #require(Int64(try #require(try SQLiteProbe.scalar(path, "SELECT min(row_id) FROM row_seal WHERE tbl = 'patient' AND typeof(columns) = 'text'"))))
+        let other = try Self.number(path, "SELECT min(row_id) FROM row_seal WHERE tbl = 'patient' AND typeof(columns) = 'text'")
         try SealCoverageTests.edit(path, "UPDATE patient SET date_of_birth = '1901-01-01' WHERE id = \(other)")
         let after = try T.verify(path)
         #expect(after.rowFindings.map(\.description) == ["patient row \(other): column date_of_birth changed outside Knot (no longer matches its last audited write)"],
