@@ -38,7 +38,9 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
 
 /// The keyed hashing of one sealing or verification run: the HMAC key schedule is done once
 /// (its two midstates kept as values, `KeyedSHA256`) and copied for each row, and every part is
-/// hashed from bytes already in memory, with no allocation but the MAC handed back.
+/// hashed from bytes already in memory. A v7 seal's first parts (its tag, the table, the
+/// table's column names) are the same for every row of a table: they are hashed once per table
+/// (`table(_:names:keyed:)`) and that state copied for each row.
 struct SealHasher {
     private let keyed: KeyedSHA256
 
@@ -58,15 +60,54 @@ struct SealHasher {
         h.update(part)
     }
 
-    /// The seal of a rowid row: `ClinicKey.mac(["row", table, String(rowID), columns])`.
-    func row(table: [UInt8], rowID: Int64, columns: UnsafeRawBufferPointer) -> [UInt8] {
-        // The id's decimal digits on the stack (what `String(rowID)` spells).
+    /// Calls `body` with the decimal digits of `id` (what `String(id)` spells), on the stack.
+    @inline(__always) private static func decimal<T>(_ id: Int64, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var v = rowID.magnitude, n = 20
+            var v = id.magnitude, n = 20
             repeat { n -= 1; digits[n] = 48 + UInt8(v % 10); v /= 10 } while v > 0
-            if rowID < 0 { n -= 1; digits[n] = UInt8(ascii: "-") }
-            let id = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(digits)[n...])
-            return Self.rowTag.withUnsafeBytes { tag in
+            if id < 0 { n -= 1; digits[n] = UInt8(ascii: "-") }
+            return body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(digits)[n...]))
+        }
+    }
+
+    // MARK: - Format v7 (compact): raw digests, names covered once per table
+
+    /// The keyed state after a v7 seal's fixed parts: `row7` (or `keyrow7` for a table without
+    /// rowid), the table, and its column names joined by ",". Copied for each row of the table.
+    func table(_ table: [UInt8], names: [UInt8], keyed keyedRows: Bool) -> SHA256State {
+        var h = keyed.start
+        (keyedRows ? Self.keyrow7Tag : Self.row7Tag).withUnsafeBytes { Self.add(&h, $0) }
+        table.withUnsafeBytes { Self.add(&h, $0) }
+        names.withUnsafeBytes { Self.add(&h, $0) }
+        return h
+    }
+
+    /// A v7 row seal: `ClinicKey.mac(["row7", table, names, String(rowID), digests])`, from the
+    /// table's state (`table(_:names:keyed: false)`).
+    func row7(_ table: SHA256State, rowID: Int64, digests: UnsafeRawBufferPointer) -> SHA256Bytes {
+        Self.decimal(rowID) { id in
+            var h = table
+            Self.add(&h, id)
+            Self.add(&h, digests)
+            return keyed.finish(h)
+        }
+    }
+
+    /// A v7 keyed row seal: `ClinicKey.mac(["keyrow7", table, names, key, digests])`, from the
+    /// table's state (`table(_:names:keyed: true)`).
+    func keyedRow7(_ table: SHA256State, key: [UInt8], digests: UnsafeRawBufferPointer) -> SHA256Bytes {
+        var h = table
+        key.withUnsafeBytes { Self.add(&h, $0) }
+        Self.add(&h, digests)
+        return keyed.finish(h)
+    }
+
+    // MARK: - Before v7 (text): kept to verify the seals older Knots wrote
+
+    /// The seal of a rowid row before v7: `ClinicKey.mac(["row", table, String(rowID), columns])`.
+    func row(table: [UInt8], rowID: Int64, columns: UnsafeRawBufferPointer) -> [UInt8] {
+        Self.decimal(rowID) { id in
+            Self.rowTag.withUnsafeBytes { tag in
                 table.withUnsafeBytes { t in
                     var h = keyed.start
                     Self.add(&h, tag)
@@ -79,7 +120,7 @@ struct SealHasher {
         }
     }
 
-    /// The seal of a row of a table without rowid: `ClinicKey.mac(["keyrow", table, key, columns])`.
+    /// The seal of a row of a table without rowid before v7: `ClinicKey.mac(["keyrow", table, key, columns])`.
     func keyedRow(table: [UInt8], key: [UInt8], columns: UnsafeRawBufferPointer) -> [UInt8] {
         Self.keyrowTag.withUnsafeBytes { tag in
             table.withUnsafeBytes { t in key.withUnsafeBytes { k in mac([tag, t, k, columns]) } }
@@ -101,41 +142,67 @@ struct SealHasher {
     private static let rowTag = Array("row".utf8)
     private static let eventTag = Array("event".utf8)
     private static let keyrowTag = Array("keyrow".utf8)
+    private static let row7Tag = Array("row7".utf8)
+    private static let keyrow7Tag = Array("keyrow7".utf8)
 }
 
 /// Reads the cells of a statement's current row straight from SQLite (no Swift value per cell)
-/// and writes the canonical `name:digest,name:digest…` text rows are sealed with.
+/// and gives their digests: raw, 8 bytes a column (a v7 seal), or as the `name:digest,…` text
+/// older seals were made of.
 struct ColumnDigester {
     /// Column names as bytes, from `first` on (the columns before it are the row's key).
     let names: [[UInt8]]
+    /// The same names, for findings.
+    let columnNames: [String]
+    /// The names joined by "," (a v7 seal's MAC covers them).
+    let joinedNames: [UInt8]
     let first: Int32
     /// The digests of the values met before (the same id, date or word in row after row).
     private let memo = CellDigestMemo()
 
     init(_ statement: Statement, skipping first: Int) {
         self.first = Int32(first)
-        names = statement.columnNames.dropFirst(first).map { Array($0.utf8) }
+        columnNames = Array(statement.columnNames.dropFirst(first))
+        names = columnNames.map { Array($0.utf8) }
+        joinedNames = Self.joined(names[...])
     }
 
-    /// Replaces `out` with the current row's `name:digest,…` bytes.
+    /// Names joined by ",".
+    static func joined(_ names: ArraySlice<[UInt8]>) -> [UInt8] {
+        Array(names.joined(separator: [UInt8(ascii: ",")]))
+    }
+
+    /// Replaces `out` with the current row's digests: the first 8 bytes of each cell's, in
+    /// column order (what a v7 seal keeps).
+    func digests(_ stmt: SQLiteStatement, into out: inout [UInt8]) {
+        let n = names.count * 8
+        if out.count != n { out = [UInt8](repeating: 0, count: n) }
+        out.withUnsafeMutableBytes { p in
+            for i in 0..<names.count {
+                p.storeBytes(of: memo.prefix(stmt, first + Int32(i)), toByteOffset: 8 * i, as: UInt64.self)
+            }
+        }
+    }
+
+    /// Replaces `out` with the current row's `name:digest,…` bytes (the text seals were made of
+    /// before v7).
     func columns(_ stmt: SQLiteStatement, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         for (i, name) in names.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: name)
             out.append(UInt8(ascii: ":"))
-            // 16 hex digits built on the stack and appended at once (a byte at a time was a
-            // sixth of `audit verify` in its profile); a value met before is not hashed again.
-            var hex = memo.hex(stmt, first + Int32(i))
+            // 16 hex digits built on the stack and appended at once; a value met before is not hashed again.
+            var hex = Self.hexPrefix(memo.prefix(stmt, first + Int32(i)))
             withUnsafeBytes(of: &hex) { out.append(contentsOf: $0) }
         }
     }
 
-    /// The 16 lower-case hex digits of a cell's digest's first 8 bytes (what the seal text keeps).
-    static func hexPrefix(_ digest: SHA256Bytes) -> (UInt64, UInt64) {
+    /// The 16 lower-case hex digits of a digest's first 8 bytes (`prefix`, as they lie in memory).
+    static func hexPrefix(_ prefix: UInt64) -> (UInt64, UInt64) {
         var hex: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &hex) { dst in
-            withUnsafeBytes(of: digest.bytes) { src in
+            withUnsafeBytes(of: prefix) { src in
                 for j in 0..<8 {
                     let hi = src[j] >> 4, lo = src[j] & 0x0F
                     dst[2 * j] = hi < 10 ? 48 + hi : 87 + hi
@@ -199,6 +266,15 @@ struct ColumnDigester {
 /// How rows are sealed: a canonical per-column digest (typed), and an HMAC of the clinic key over
 /// table, rowid (or primary key) and those digests. The XOR of every row seal (the seal root) and
 /// the audit head are covered by one more HMAC, so removing or replaying a seal shows too.
+///
+/// Format v7 (`v7-compact-seals`, issue 19): `columns` is a blob of the first 8 bytes of each
+/// column's digest, in the table's `SELECT *` order, and `mac` the 32-byte HMAC of `row7`, the
+/// table, its column names joined by ",", the rowid in decimal and that blob (`keyrow7`, table,
+/// names, primary key, blob for a table without rowid). The names are still covered by every
+/// MAC (a column renamed or added outside Knot still shows) but no longer stored in every seal.
+/// Before v7 both were text: `name:<16 hex>,…` and the hex of the MAC of `row`, table, rowid
+/// and that text. Such seals keep verifying as they were made; a row Knot writes again is
+/// sealed the v7 way, its old seal's MAC taken out of the root.
 enum RowSeal {
     /// Tables Knot keeps tamper evidence for itself, or that hold no clinic data.
     static let unsealed: Set<String> = ["audit_event", "audit_head", "audit_mac", "audit_checkpoint", "clinic_identity",
@@ -276,6 +352,10 @@ enum RowSeal {
         for (i, b) in mac.enumerated() where i < root.count { root[i] ^= b }
     }
 
+    static func xor(_ root: inout [UInt8], _ mac: SHA256Bytes) {
+        withUnsafeBytes(of: mac.bytes) { m in for i in 0..<min(32, root.count) { root[i] ^= m[i] } }
+    }
+
     struct Identity {
         var clinicID: String
         var keyedFrom: Int64?
@@ -296,14 +376,15 @@ enum RowSeal {
     /// gone); keeps the root.
     private static func sealRows(_ db: Database, hasher: SealHasher, table: String, ids: Set<Int64>, root: inout [UInt8]) throws {
         let oldSeals = try db.cachedStatement(sql: "SELECT mac FROM row_seal WHERE tbl = ? AND row_id BETWEEN ? AND ?")
+        var oldMAC = [UInt8](repeating: 0, count: 32)
         let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
         let remove = try db.cachedStatement(sql: "DELETE FROM row_seal WHERE tbl = ? AND row_id = ?")
         let select = try db.cachedStatement(sql: "SELECT rowid, * FROM \(table.quotedDatabaseIdentifier) WHERE rowid BETWEEN ? AND ? ORDER BY rowid")
         let digester = ColumnDigester(select, skipping: 1)
         let row = select.sqliteStatement
-        let name = Array(table.utf8)
+        let tableState = hasher.table(Array(table.utf8), names: digester.joinedNames, keyed: false)
         let writer = SealRowWriter(upsert, table: table)
-        var cols: [UInt8] = []
+        var digests: [UInt8] = []
         func forget(_ id: Int64) throws { try remove.execute(arguments: [table, id]) }
         // In rowid order, a run of consecutive ids at a time (a whole-clinic import writes them so:
         // one range read each for the rows and for their old seals, instead of a look-up per row),
@@ -315,19 +396,21 @@ enum RowSeal {
             while last + 1 < sorted.count, sorted[last + 1] == sorted[last] &+ 1 { last += 1 }
             let low = sorted[first], high = sorted[last]
             first = last + 1
-            // Every id of the run was touched: each old seal leaves the root (read whole before
-            // any seal of the run is written).
-            let old = try Optional<String>.fetchCursor(oldSeals, arguments: [table, low, high])
-            while let mac = try old.next() { if let mac, let bytes = ClinicKey.unhex(mac) { xor(&root, bytes) } }
+            // Every id of the run was touched: each old seal (v7 or text) leaves the root (read
+            // whole before any seal of the run is written).
+            let old = try Row.fetchCursor(oldSeals, arguments: [table, low, high])
+            while try old.next() != nil {
+                if storedMAC(oldSeals.sqliteStatement, 0, into: &oldMAC) { xor(&root, oldMAC) }
+            }
             // The rows still there are sealed as they are now; the ids with no row lose their seal.
             var next: Int64? = low
             let rows = try Row.fetchCursor(select, arguments: [low, high])
             while try rows.next() != nil {
                 let id = sqlite3_column_int64(row, 0)
                 while let gone = next, gone < id { try forget(gone); next = gone + 1 }
-                digester.columns(row, into: &cols)
-                let mac = cols.withUnsafeBytes { hasher.row(table: name, rowID: id, columns: $0) }
-                try writer.write(rowID: id, columns: cols, mac: mac)
+                digester.digests(row, into: &digests)
+                let mac = digests.withUnsafeBytes { hasher.row7(tableState, rowID: id, digests: $0) }
+                try writer.write(rowID: id, digests: digests, mac: mac)
                 xor(&root, mac)
                 next = id == high ? nil : id + 1
             }
@@ -337,17 +420,18 @@ enum RowSeal {
 
     /// Seals one row of a keyed table as it is now (or forgets its seal when it is gone).
     private static func sealKeyedRow(_ db: Database, hasher: SealHasher, table: KeyedTable, key: String, root: inout [UInt8]) throws {
-        if let old = try String.fetchOne(db.cachedStatement(sql: "SELECT mac FROM row_key_seal WHERE tbl = ? AND row_key = ?"), arguments: [table.name, key]),
-           let bytes = ClinicKey.unhex(old) { xor(&root, bytes) }
+        if let old = try DatabaseValue.fetchOne(db.cachedStatement(sql: "SELECT mac FROM row_key_seal WHERE tbl = ? AND row_key = ?"), arguments: [table.name, key]),
+           let bytes = storedMAC(old) { xor(&root, bytes) }
         let select = try db.makeStatement(sql: "SELECT \(table.keySQL()) AS knot_key, * FROM \(table.name.quotedDatabaseIdentifier) WHERE \(table.keySQL()) = ?")
         let digester = ColumnDigester(select, skipping: 1)
-        var cols: [UInt8] = []
+        var digests: [UInt8] = []
         let cursor = try Row.fetchCursor(select, arguments: [key])
         if try cursor.next() != nil {
-            digester.columns(select.sqliteStatement, into: &cols)
-            let mac = cols.withUnsafeBytes { hasher.keyedRow(table: Array(table.name.utf8), key: Array(key.utf8), columns: $0) }
+            digester.digests(select.sqliteStatement, into: &digests)
+            let state = hasher.table(Array(table.name.utf8), names: digester.joinedNames, keyed: true)
+            let mac = digests.withUnsafeBytes { hasher.keyedRow7(state, key: Array(key.utf8), digests: $0) }
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO row_key_seal (tbl, row_key, columns, mac) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [table.name, key, String(decoding: cols, as: UTF8.self), ClinicKey.hex(mac)])
+                .execute(arguments: [table.name, key, Data(digests), Data(mac.array)])
             xor(&root, mac)
         } else {
             try db.cachedStatement(sql: "DELETE FROM row_key_seal WHERE tbl = ? AND row_key = ?").execute(arguments: [table.name, key])
@@ -429,18 +513,19 @@ enum RowSeal {
         var root = [UInt8](repeating: 0, count: 32)
         let hasher = SealHasher(key)
         let insert = try db.cachedStatement(sql: "INSERT INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
-        var cols: [UInt8] = []
+        var digests: [UInt8] = []
         for table in tables {
             let select = try db.makeStatement(sql: "SELECT rowid, * FROM \(table.quotedDatabaseIdentifier) ORDER BY rowid")
             let digester = ColumnDigester(select, skipping: 1)
-            let name = Array(table.utf8)
+            let state = hasher.table(Array(table.utf8), names: digester.joinedNames, keyed: false)
             let writer = SealRowWriter(insert, table: table)
+            let stmt = select.sqliteStatement
             let cursor = try Row.fetchCursor(select)
-            while let row = try cursor.next() {
-                let id: Int64 = row[0]
-                digester.columns(select.sqliteStatement, into: &cols)
-                let mac = cols.withUnsafeBytes { hasher.row(table: name, rowID: id, columns: $0) }
-                try writer.write(rowID: id, columns: cols, mac: mac)
+            while try cursor.next() != nil {
+                let id = sqlite3_column_int64(stmt, 0)
+                digester.digests(stmt, into: &digests)
+                let mac = digests.withUnsafeBytes { hasher.row7(state, rowID: id, digests: $0) }
+                try writer.write(rowID: id, digests: digests, mac: mac)
                 xor(&root, mac)
             }
         }
@@ -450,13 +535,13 @@ enum RowSeal {
             for table in try keyedTables(db) {
                 let select = try db.makeStatement(sql: "SELECT \(table.keySQL()) AS knot_key, * FROM \(table.name.quotedDatabaseIdentifier)")
                 let digester = ColumnDigester(select, skipping: 1)
-                let name = Array(table.name.utf8)
+                let state = hasher.table(Array(table.name.utf8), names: digester.joinedNames, keyed: true)
                 let cursor = try Row.fetchCursor(select)
                 while let row = try cursor.next() {
                     let rowKey: String = row[0]
-                    digester.columns(select.sqliteStatement, into: &cols)
-                    let mac = cols.withUnsafeBytes { hasher.keyedRow(table: name, key: Array(rowKey.utf8), columns: $0) }
-                    try insertKeyed.execute(arguments: [table.name, rowKey, String(decoding: cols, as: UTF8.self), ClinicKey.hex(mac)])
+                    digester.digests(select.sqliteStatement, into: &digests)
+                    let mac = digests.withUnsafeBytes { hasher.keyedRow7(state, key: Array(rowKey.utf8), digests: $0) }
+                    try insertKeyed.execute(arguments: [table.name, rowKey, Data(digests), Data(mac.array)])
                     xor(&root, mac)
                 }
             }
@@ -516,192 +601,6 @@ enum RowSeal {
                                       key: String.fromDatabaseValue(r["row_key"]), recordedAt: at))
         }
         return (rows, problems)
-    }
-
-    /// Compares every sealed table with its seals (a merge of two ordered scans, bounded memory,
-    /// cells read straight from SQLite) and returns the findings, the XOR of the seals found and
-    /// how many rows were compared.
-    static func verifyRows(_ db: Database, key: ClinicKey, limit: Int = 1000) throws -> (findings: [TamperFinding], root: String, more: Int, checked: Int) {
-        var findings: [TamperFinding] = []
-        var more = 0
-        var checked = 0
-        func add(_ f: TamperFinding) { if findings.count < limit { findings.append(f) } else { more += 1 } }
-        var root = [UInt8](repeating: 0, count: 32)
-        let hasher = SealHasher(key)
-        let tables = try sealedTables(db)
-        var current: [UInt8] = []
-        var storedMAC = [UInt8](repeating: 0, count: 32)
-        for table in tables {
-            let name = Array(table.utf8)
-            let rowStatement = try db.makeStatement(sql: "SELECT rowid, * FROM \(table.quotedDatabaseIdentifier) ORDER BY rowid")
-            let digester = ColumnDigester(rowStatement, skipping: 1)
-            let sealStatement = try db.makeStatement(sql: "SELECT row_id, columns, mac FROM row_seal WHERE tbl = ? ORDER BY row_id")
-            let rows = try Row.fetchCursor(rowStatement)
-            let seals = try Row.fetchCursor(sealStatement, arguments: [table])
-            let r = rowStatement.sqliteStatement
-            let s = sealStatement.sqliteStatement
-            var haveRow = try rows.next() != nil
-            var haveSeal = try seals.next() != nil
-            while haveRow || haveSeal {
-                let rowID: Int64? = haveRow ? sqlite3_column_int64(r, 0) : nil
-                guard haveSeal, sqlite3_column_type(s, 0) == SQLITE_INTEGER else {
-                    if haveSeal {  // a seal whose row id is not a number: rewritten outside Knot
-                        add(TamperFinding(table: table, rowID: 0, columns: [], kind: .forgedSeal))
-                        haveSeal = try seals.next() != nil
-                        continue
-                    }
-                    if let rowID { add(TamperFinding(table: table, rowID: rowID, columns: [], kind: .noAuditedOrigin)) }
-                    haveRow = try rows.next() != nil
-                    continue
-                }
-                let sealID = sqlite3_column_int64(s, 0)
-                if let id = rowID, id < sealID {
-                    add(TamperFinding(table: table, rowID: id, columns: [], kind: .noAuditedOrigin))
-                    haveRow = try rows.next() != nil
-                    continue
-                }
-                checked += 1
-                let stored = Self.cell(s, 1)
-                let macHex = Self.cell(s, 2)
-                let expected = hasher.row(table: name, rowID: sealID, columns: stored)
-                // The stored seal is compared as text with the one computed (no parsing in the
-                // usual case); only a seal that differs is parsed for the root.
-                let sealValid = Self.hexEquals(expected, macHex)
-                if sealValid {
-                    xor(&root, expected)
-                } else if Self.unhex(macHex, into: &storedMAC) {
-                    xor(&root, storedMAC)
-                }
-                if haveRow, rowID == sealID {
-                    digester.columns(r, into: &current)
-                    let same = current.count == stored.count
-                        && (stored.isEmpty || current.withUnsafeBytes { memcmp($0.baseAddress!, stored.baseAddress!, stored.count) == 0 })
-                    if !sealValid || !same {
-                        let storedText = String(decoding: stored, as: UTF8.self)
-                        let now = String(decoding: current, as: UTF8.self)
-                        add(TamperFinding(table: table, rowID: sealID, columns: differing(storedText, now), kind: sealValid ? .changed : .forgedSeal))
-                    }
-                    haveRow = try rows.next() != nil
-                } else {
-                    add(TamperFinding(table: table, rowID: sealID, columns: [], kind: sealValid ? .deleted : .forgedSeal))
-                }
-                haveSeal = try seals.next() != nil
-            }
-        }
-        // Tables without rowid: small (settings, templates, drafts); their seals by primary key.
-        let keyed = try keyedTables(db)
-        for table in keyed {
-            let name = Array(table.name.utf8)
-            var seals: [String: (columns: String, mac: String)] = [:]
-            for s in try Row.fetchAll(db, sql: "SELECT row_key, columns, mac FROM row_key_seal WHERE tbl = ?", arguments: [table.name]) {
-                if let k = String.fromDatabaseValue(s["row_key"]), let c = String.fromDatabaseValue(s["columns"]), let m = String.fromDatabaseValue(s["mac"]) {
-                    seals[k] = (c, m)
-                } else {
-                    add(TamperFinding(table: table.name, rowID: 0, columns: [], kind: .forgedSeal, key: String.fromDatabaseValue(s["row_key"])))
-                }
-            }
-            func sealValid(_ rowKey: String, _ seal: (columns: String, mac: String)) -> Bool {
-                let expected = Array(seal.columns.utf8).withUnsafeBytes { hasher.keyedRow(table: name, key: Array(rowKey.utf8), columns: $0) }
-                return ClinicKey.hex(expected) == seal.mac
-            }
-            let select = try db.makeStatement(sql: "SELECT \(table.keySQL()) AS knot_key, * FROM \(table.name.quotedDatabaseIdentifier)")
-            let digester = ColumnDigester(select, skipping: 1)
-            let cursor = try Row.fetchCursor(select)
-            while let row = try cursor.next() {
-                let rowKey: String = row[0]
-                guard let seal = seals.removeValue(forKey: rowKey) else {
-                    add(TamperFinding(table: table.name, rowID: 0, columns: [], kind: .noAuditedOrigin, key: rowKey))
-                    continue
-                }
-                checked += 1
-                if let bytes = ClinicKey.unhex(seal.mac) { xor(&root, bytes) }
-                digester.columns(select.sqliteStatement, into: &current)
-                let now = String(decoding: current, as: UTF8.self)
-                let valid = sealValid(rowKey, seal)
-                if !valid || now != seal.columns {
-                    add(TamperFinding(table: table.name, rowID: 0, columns: differing(seal.columns, now), kind: valid ? .changed : .forgedSeal, key: rowKey))
-                }
-            }
-            for (rowKey, seal) in seals.sorted(by: { $0.key < $1.key }) {
-                checked += 1
-                if let bytes = ClinicKey.unhex(seal.mac) { xor(&root, bytes) }
-                add(TamperFinding(table: table.name, rowID: 0, columns: [], kind: sealValid(rowKey, seal) ? .deleted : .forgedSeal, key: rowKey))
-            }
-        }
-        // Seals of tables that are no longer there (dropped outside Knot): the distinct table
-        // names are found by seeking the primary key, never by reading every seal again.
-        let known = Set(tables)
-        var last = ""
-        while let table = try String.fetchOne(db.cachedStatement(sql: "SELECT tbl FROM row_seal WHERE tbl > ? ORDER BY tbl LIMIT 1"), arguments: [last]) {
-            last = table
-            guard !known.contains(table) else { continue }
-            let others = try Row.fetchCursor(db, sql: "SELECT row_id, mac FROM row_seal WHERE tbl = ? ORDER BY row_id", arguments: [table])
-            while let s = try others.next() {
-                if let bytes = ClinicKey.unhex(s["mac"] as String? ?? "") { xor(&root, bytes) }
-                add(TamperFinding(table: table, rowID: s["row_id"] ?? 0, columns: [], kind: .deleted))
-            }
-        }
-        if try db.tableExists("row_key_seal") {
-            let keyedNames = Set(keyed.map(\.name))
-            let others = try Row.fetchCursor(db, sql: "SELECT tbl, row_key, mac FROM row_key_seal ORDER BY tbl, row_key")
-            while let s = try others.next() {
-                let table: String = s["tbl"] ?? "?"
-                guard !keyedNames.contains(table) else { continue }
-                if let bytes = ClinicKey.unhex(s["mac"] as String? ?? "") { xor(&root, bytes) }
-                add(TamperFinding(table: table, rowID: 0, columns: [], kind: .deleted, key: s["row_key"]))
-            }
-        }
-        return (findings, ClinicKey.hex(root), more, checked)
-    }
-
-    /// Whether `text` is the lower-case hex of `bytes` (how Knot stores seals).
-    static func hexEquals(_ bytes: [UInt8], _ text: UnsafeRawBufferPointer) -> Bool {
-        guard text.count == bytes.count * 2 else { return false }
-        for (j, b) in bytes.enumerated() {
-            let hi = b >> 4, lo = b & 0x0F
-            if text[2 * j] != (hi < 10 ? 48 + hi : 87 + hi) || text[2 * j + 1] != (lo < 10 ? 48 + lo : 87 + lo) { return false }
-        }
-        return true
-    }
-
-    /// The bytes of a text cell of the current row (valid until the statement steps again).
-    static func cell(_ stmt: SQLiteStatement, _ index: Int32) -> UnsafeRawBufferPointer {
-        guard let text = sqlite3_column_text(stmt, index) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(stmt, index)))
-    }
-
-    /// Lower- or upper-case hex into `out` (which keeps its size); false when it is not 2×`out.count` hex digits.
-    static func unhex(_ hex: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Bool {
-        guard hex.count == out.count * 2 else { return false }
-        func v(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
-            }
-        }
-        for i in 0..<out.count {
-            guard let hi = v(hex[2 * i]), let lo = v(hex[2 * i + 1]) else { return false }
-            out[i] = hi << 4 | lo
-        }
-        return true
-    }
-
-    /// The columns whose digests differ (or that appeared or disappeared).
-    static func differing(_ stored: String, _ now: String) -> [String] {
-        func parse(_ s: String) -> [(String, Substring)] {
-            s.split(separator: ",").map { part in
-                let p = part.split(separator: ":", maxSplits: 1)
-                return (String(p.first ?? ""), p.count > 1 ? p[1] : "")
-            }
-        }
-        let a = parse(stored), b = parse(now)
-        let bMap = Dictionary(b, uniquingKeysWith: { x, _ in x })
-        let aMap = Dictionary(a, uniquingKeysWith: { x, _ in x })
-        var out = a.filter { bMap[$0.0] != $0.1 }.map(\.0)
-        out += b.filter { aMap[$0.0] == nil }.map(\.0)
-        return out
     }
 }
 

@@ -14,6 +14,11 @@ extension PGMigration {
     /// - v5-signed-visit-guards needs nothing here: ``rules`` already compares a moved signed
     ///   visit's whole row but `patient_id`, and checks the visit an entry goes to as well as
     ///   the one it comes from.
+    ///
+    /// SQLite's v7-compact-seals needs nothing here either: it changes no column (a v7 seal is
+    /// a blob kept in the same TEXT columns) and PostgreSQL seals no rows (the server's roles
+    /// guard them; `verifyAudit` says so), so its `row_seal` and `row_key_seal` stay empty and
+    /// keep only the same columns as SQLite's.
     static let sqliteParity = PGMigration(name: "pg2-sqlite-parity", statements: [
         """
         CREATE TABLE untrusted_import (

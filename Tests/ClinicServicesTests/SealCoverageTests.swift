@@ -85,7 +85,7 @@ import ClinicTestSupport
         _ = dir
         try Self.edit(path, """
             UPDATE clinic_setting SET value = '911' WHERE name = 'emergency_number';
-            UPDATE row_key_seal SET columns = 'name:0000000000000000,value:0000000000000000' WHERE tbl = 'clinic_setting' AND row_key = '["emergency_number"]';
+            UPDATE row_key_seal SET columns = zeroblob(length(columns)) WHERE tbl = 'clinic_setting' AND row_key = '["emergency_number"]';
             """)
         let v = try T.verify(path)
         T.expectFinding(v, table: "clinic_setting", kind: .forgedSeal)

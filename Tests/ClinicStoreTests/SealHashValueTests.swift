@@ -73,4 +73,35 @@ import SeededRandom
         let keyedSeal = Array("a:1".utf8).withUnsafeBytes { hasher.keyedRow(table: Array("clinic_setting".utf8), key: Array("[\"k\"]".utf8), columns: $0) }
         #expect(keyedSeal == [UInt8](key.mac(["keyrow", "clinic_setting", "[\"k\"]", "a:1"])))
     }
+
+    /// HMAC-SHA-256 (swift-crypto's) of length-prefixed byte parts: `ClinicKey.mac` for parts that are not text.
+    static func mac(_ key: ClinicKey, _ parts: [[UInt8]]) -> [UInt8] {
+        var h = HMAC<SHA256>(key: SymmetricKey(data: key.macKeyBytes))
+        for p in parts {
+            h.update(data: (0..<8).map { UInt8(truncatingIfNeeded: UInt64(p.count) >> (56 - 8 * $0)) })
+            h.update(data: p)
+        }
+        return Array(h.finalize())
+    }
+
+    @Test("a v7 row seal, and a keyed one, from the table's kept state copied per row, is the HMAC of its parts, for ids of every size and sign and digests of every length")
+    func compactRowSeals() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("knot-seal-hash-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let key = try ClinicKey.create(path: (folder as NSString).appendingPathComponent("clinic.key"))
+        let hasher = SealHasher(key)
+        var random = SplitMix64(seed: 11)
+        let table = Array("patient".utf8), names = Array("id,given_names,family_name".utf8)
+        let state = hasher.table(table, names: names, keyed: false)
+        let keyedState = hasher.table(table, names: names, keyed: true)
+        let ids: [Int64] = [0, 1, -1, 9, 10, Int64.max, Int64.min] + (0..<100).map { _ in Int64.random(in: Int64.min...Int64.max, using: &random) }
+        for (n, id) in ids.enumerated() {
+            let digests = Self.bytes(8 * (n % 20), &random)
+            let sealed = digests.withUnsafeBytes { hasher.row7(state, rowID: id, digests: $0) }.array
+            #expect(sealed == Self.mac(key, [Array("row7".utf8), table, names, Array(String(id).utf8), digests]), "row \(id)")
+            let rowKey = Array("[\(id)]".utf8)
+            let keyedSeal = digests.withUnsafeBytes { hasher.keyedRow7(keyedState, key: rowKey, digests: $0) }.array
+            #expect(keyedSeal == Self.mac(key, [Array("keyrow7".utf8), table, names, rowKey, digests]), "keyed row \(id)")
+        }
+    }
 }

@@ -5,19 +5,22 @@ import ClinicTestSupport
 @testable import ClinicStore
 
 /// The seals a clinic keeps never change how they are computed: old clinics must still verify.
-/// Sealing now remembers the digests of values met before, keeps its buffers between rows and
-/// binds seal rows straight to SQLite; these tests hold every seal it writes to a plain
-/// re-implementation of the documented rule (a typed SHA-256 per cell, `name:hex16,…`, an HMAC
-/// of `row`, table, rowid and that text), on a real clinic database.
+/// Sealing remembers the digests of values met before, keeps its buffers between rows and binds
+/// seal rows straight to SQLite; these tests hold every seal it writes to a plain
+/// re-implementation of the documented rule, on a real clinic database: format v7 (a typed
+/// SHA-256 per cell, the first 8 bytes of each concatenated, an HMAC of `row7`, table, the
+/// column names joined by ",", rowid and those bytes) and the text format before it
+/// (`name:hex16,…`, an HMAC of `row`, table, rowid and that text).
 @Suite struct SealWorkTests {
-    /// Every row's seal text and MAC computed the plain way, by Python (hashlib, hmac) reading the
-    /// file with its own sqlite3: `rowid|columns|mac` per row, in rowid order. Text is read as
-    /// GRDB reads it (up to its first NUL).
-    static func reference(_ path: String, key: ClinicKey, table: String) throws -> [String] {
+    /// Every row's seal (digests and MAC) computed the plain way, by Python (hashlib, hmac)
+    /// reading the file with its own sqlite3: `rowid|columns|mac` per row, in rowid order, v7's
+    /// blobs in hex (`v7`) or the text seal of before. Text is read as GRDB reads it (up to its
+    /// first NUL).
+    static func reference(_ path: String, key: ClinicKey, table: String, v7: Bool = true) throws -> [String] {
         let script = """
         import hashlib, hmac, sqlite3, struct, sys
         c = sqlite3.connect(sys.argv[1])
-        key = bytes.fromhex(sys.argv[2]); table = sys.argv[3]
+        key = bytes.fromhex(sys.argv[2]); table = sys.argv[3]; v7 = sys.argv[4] == '7'
         cur = c.execute('SELECT rowid, * FROM "%s" ORDER BY rowid' % table)
         names = [d[0] for d in cur.description][1:]
         def typed(v):
@@ -28,11 +31,16 @@ import ClinicTestSupport
             return b'\\x04' + bytes(v)
         def part(b): return struct.pack('>Q', len(b)) + b
         for r in cur.fetchall():
-            cols = ','.join(n + ':' + hashlib.sha256(typed(v)).hexdigest()[:16] for n, v in zip(names, r[1:]))
-            msg = part(b'row') + part(table.encode()) + part(str(r[0]).encode()) + part(cols.encode())
+            if v7:
+                cols = b''.join(hashlib.sha256(typed(v)).digest()[:8] for v in r[1:])
+                msg = part(b'row7') + part(table.encode()) + part(','.join(names).encode()) + part(str(r[0]).encode()) + part(cols)
+                cols = cols.hex()
+            else:
+                cols = ','.join(n + ':' + hashlib.sha256(typed(v)).hexdigest()[:16] for n, v in zip(names, r[1:]))
+                msg = part(b'row') + part(table.encode()) + part(str(r[0]).encode()) + part(cols.encode())
             print('%d|%s|%s' % (r[0], cols, hmac.new(key, msg, hashlib.sha256).hexdigest()))
         """
-        return try SQLiteProbe.python(script, [path, ClinicKey.hex(key.macKeyBytes), table]).split(separator: "\n").map(String.init)
+        return try SQLiteProbe.python(script, [path, ClinicKey.hex(key.macKeyBytes), table, v7 ? "7" : "6"]).split(separator: "\n").map(String.init)
     }
 
     /// Awkward values, in columns of every affinity.
@@ -43,7 +51,7 @@ import ClinicTestSupport
         Data(), Data([0, 1, 2, 255]), Data(repeating: 7, count: 100),
     ]
 
-    @Test("every awkward value, repeated and evicted from the remembered digests: each seal is the plain rule's, byte for byte, and the clinic verifies")
+    @Test("every awkward value, repeated and evicted from the remembered digests: each seal is the plain rule's (v7, and the text seal of before), byte for byte, and the clinic verifies")
     func sealsAreTheDocumentedOnes() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -66,18 +74,31 @@ import ClinicTestSupport
             }
             try RowSeal.seal(d, key: key, changes: ["awkward": ids])
         }
-        let seals = try db.pool.read { d in
-            try Row.fetchAll(d, sql: "SELECT row_id, columns, mac FROM row_seal WHERE tbl = 'awkward' ORDER BY row_id")
-                .map { "\($0["row_id"] as Int64)|\($0["columns"] as String)|\($0["mac"] as String)" }
+        func seals() throws -> [String] {
+            try db.pool.read { d in
+                try Row.fetchAll(d, sql: """
+                    SELECT row_id, CASE typeof(columns) WHEN 'blob' THEN lower(hex(columns)) ELSE columns END AS columns,
+                           CASE typeof(mac) WHEN 'blob' THEN lower(hex(mac)) ELSE mac END AS mac
+                    FROM row_seal WHERE tbl = 'awkward' ORDER BY row_id
+                    """).map { "\($0["row_id"] as Int64)|\($0["columns"] as String)|\($0["mac"] as String)" }
+            }
         }
-        let expected = try Self.reference(dir.file("clinic.sqlite"), key: key, table: "awkward")
-        #expect(seals.count == ids.count && expected.count == ids.count)
-        let differing = zip(seals, expected).filter { $0 != $1 }
-        #expect(differing.isEmpty, "\(differing.count) differ, first: \(differing.prefix(2))")
-        // The whole clinic verifies (every seal's MAC, the root), and a change made with sqlite3 is found.
-        let (findings, root, _, _) = try db.pool.read { try RowSeal.verifyRows($0, key: key) }
-        #expect(findings.isEmpty, "\(findings.prefix(3))")
-        #expect(root == (try db.pool.read { try RowSeal.identity($0) })?.root)
+        for v7 in [true, false] {
+            // v7 as Knot writes it; then the text seals of before (the code kept to verify them).
+            if !v7 { try db.pool.write { try RowSeal.resealAsBeforeV7($0, key: key, tables: ["awkward"]) } }
+            let written = try seals()
+            let expected = try Self.reference(dir.file("clinic.sqlite"), key: key, table: "awkward", v7: v7)
+            #expect(written.count == ids.count && expected.count == ids.count)
+            let differing = zip(written, expected).filter { $0 != $1 }
+            #expect(differing.isEmpty, "v7 \(v7): \(differing.count) differ, first: \(differing.prefix(2))")
+            // The whole clinic verifies (every seal's MAC, the root).
+            let (findings, root, _, _) = try db.pool.read { try RowSeal.verifyRows($0, key: key) }
+            #expect(findings.isEmpty, "v7 \(v7): \(findings.prefix(3))")
+            #expect(root == (try db.pool.read { try RowSeal.identity($0) })?.root)
+        }
+        // Back to v7, and a change made with sqlite3 is found.
+        try db.pool.write { d in try RowSeal.seal(d, key: key, changes: ["awkward": ids]) }
+        #expect(try seals() == (try Self.reference(dir.file("clinic.sqlite"), key: key, table: "awkward")))
         try db.close()
         _ = try SQLiteProbe.python("import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute(\"UPDATE awkward SET t = 't2' WHERE rowid = 200\")\nc.commit()",
                                    [dir.file("clinic.sqlite")])
@@ -87,7 +108,7 @@ import ClinicTestSupport
         #expect(after.map(\.table) == ["awkward"] && after.first?.rowID == 200, "\(after)")
     }
 
-    @Test("a seal row written straight to SQLite holds what the old argument list wrote, an empty seal text included")
+    @Test("a seal row written straight to SQLite holds its digests and MAC as blobs, an empty digests blob included (a blob, not NULL)")
     func sealRowWriter() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -96,13 +117,19 @@ import ClinicTestSupport
         try db.pool.write { d in
             let insert = try d.cachedStatement(sql: "INSERT OR REPLACE INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
             let writer = SealRowWriter(insert, table: "t é")
-            try writer.write(rowID: Int64.max, columns: Array("a:0123456789abcdef".utf8), mac: [0, 1, 0xab, 0xff])
-            try writer.write(rowID: -3, columns: [], mac: Array(repeating: 0x5a, count: 32))
-            let rows = try Row.fetchAll(d, sql: "SELECT tbl, row_id, columns, typeof(columns) AS kind, mac FROM row_seal WHERE tbl = 't é' ORDER BY row_id")
+            var mac = SHA256Bytes()
+            withUnsafeMutableBytes(of: &mac.bytes) { for i in 0..<32 { $0[i] = UInt8(i) } }
+            try writer.write(rowID: Int64.max, digests: Array(0..<16), mac: mac)
+            try writer.write(rowID: -3, digests: [], mac: SHA256Bytes())
+            let rows = try Row.fetchAll(d, sql: """
+                SELECT tbl, row_id, hex(columns) AS columns, typeof(columns) AS kind, hex(mac) AS mac, typeof(mac) AS macKind
+                FROM row_seal WHERE tbl = 't é' ORDER BY row_id
+                """)
             #expect(rows.count == 2)
-            #expect(rows.first?["row_id"] == -3 as Int64 && rows.first?["columns"] == "" && rows.first?["kind"] == "text")
-            #expect(rows.first?["mac"] == String(repeating: "5a", count: 32))
-            #expect(rows.last?["row_id"] == Int64.max && rows.last?["columns"] == "a:0123456789abcdef" && rows.last?["mac"] == "0001abff")
+            #expect(rows.first?["row_id"] == -3 as Int64 && rows.first?["columns"] == "" && rows.first?["kind"] == "blob")
+            #expect(rows.first?["mac"] == String(repeating: "00", count: 32) && rows.first?["macKind"] == "blob")
+            #expect(rows.last?["row_id"] == Int64.max && rows.last?["columns"] == "000102030405060708090A0B0C0D0E0F" && rows.last?["kind"] == "blob")
+            #expect(rows.last?["mac"] == (0..<32).map { String(format: "%02X", $0) }.joined())
             try d.execute(sql: "DELETE FROM row_seal WHERE tbl = 't é'")
         }
     }
