@@ -114,20 +114,22 @@ public struct ClinicKey: Sendable {
         guard u.count % 2 == 0 else { return nil }
         var out = Data(capacity: u.count / 2)
         var i = 0
-        func v(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
-            }
-        }
         while i < u.count {
-            guard let hi = v(u[i]), let lo = v(u[i + 1]) else { return nil }
+            guard let hi = hexValue(u[i]), let lo = hexValue(u[i + 1]) else { return nil }
             out.append(hi << 4 | lo)
             i += 2
         }
         return out
+    }
+
+    /// The value of one hex digit, lower or upper case; nil for any other byte.
+    @inline(__always) static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: c - 48
+        case 97...102: c - 87
+        case 65...70: c - 55
+        default: nil
+        }
     }
 }
 

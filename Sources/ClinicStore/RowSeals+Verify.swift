@@ -291,16 +291,8 @@ extension RowSeal {
     /// Lower- or upper-case hex into `out` (which keeps its size); false when it is not 2×`out.count` hex digits.
     static func unhex(_ hex: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Bool {
         guard hex.count == out.count * 2 else { return false }
-        func v(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
-            }
-        }
         for i in 0..<out.count {
-            guard let hi = v(hex[2 * i]), let lo = v(hex[2 * i + 1]) else { return false }
+            guard let hi = ClinicKey.hexValue(hex[2 * i]), let lo = ClinicKey.hexValue(hex[2 * i + 1]) else { return false }
             out[i] = hi << 4 | lo
         }
         return true
