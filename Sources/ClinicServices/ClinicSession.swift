@@ -66,9 +66,12 @@ public final class ClinicSession: Sendable {
     ///   - handle: `--practitioner` or `KNOT_PRACTITIONER`; when nil the OS user name is tried.
     ///   - create: whether to create the database when there is none at `path` yet.
     ///   - environment: where `USER` or `LOGNAME` (the OS user name) is read from.
+    ///   - notice: told when opening does long work first (an upgrade of a database an older
+    ///     Knot made, which checks and re-seals every record: minutes for a large clinic).
     public static func open(path: String, handle: String?, create: Bool = true,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClinicSession {
-        let db = try openRecordStore(at: path, create: create, environment: environment)
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            notice: ((OpeningNotice) -> Void)? = nil) throws -> ClinicSession {
+        let db = try openRecordStore(at: path, create: create, environment: environment, notice: notice)
         let osUser = environment["USER"] ?? environment["LOGNAME"]
         // Every date and time this process shows, writes or exports is in the clinic's zone.
         ClinicTimeZone.use(try db.read { tx in try ClinicSession.storedTimeZone(tx) })
@@ -97,11 +100,12 @@ public final class ClinicSession: Sendable {
     /// group's server; `create` runs its migrations, as `knot init` does), else the SQLite file
     /// at that path. Either refuses an uninitialised location when not creating, and a database
     /// of a newer Knot, with the same errors.
-    static func openRecordStore(at location: String, create: Bool, environment: [String: String]) throws -> any ClinicRecordStore {
+    static func openRecordStore(at location: String, create: Bool, environment: [String: String],
+                                notice: ((OpeningNotice) -> Void)? = nil) throws -> any ClinicRecordStore {
         if PostgresConnectionSettings.isPostgresURL(location) {
             return try PostgresRecordStore(url: location, create: create, environment: environment)
         }
-        return try ClinicDatabase(path: location, create: create)
+        return try ClinicDatabase(path: location, create: create, notice: notice)
     }
 
     /// Whether opening this session created its database (a new, empty clinic at the path).

@@ -38,7 +38,11 @@ public final class ClinicDatabase: Sendable {
     /// writes are refused saying why. A `-shm` left unwritable by a read-only episode is made
     /// writable again when it is ours, else named.
     /// - Parameter create: when false, a missing file is an error instead of a new database.
-    public init(path: String, create: Bool = true, readOnly: Bool = false) throws {
+    /// - Parameter notice: told when opening does long work before the clinic is ready (an
+    ///   upgrade of a database an older Knot made: see ``OpeningNotice``), so that the user
+    ///   is not left waiting in silence.
+    public init(path: String, create: Bool = true, readOnly: Bool = false,
+                notice: ((OpeningNotice) -> Void)? = nil) throws {
         self.path = path
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -78,9 +82,13 @@ public final class ClinicDatabase: Sendable {
         } catch let e as DatabaseError {
             throw Self.translateOpen(e, path: path)
         }
-        let (migrated, before) = try Self.checkIdentityAndMigrate(pool: pool, path: path, readOnly: openReadOnly)
+        let started = Date()
+        let (migrated, before) = try Self.checkIdentityAndMigrate(pool: pool, path: path, readOnly: openReadOnly, notice: notice)
         (key, keyPath, collector) = try Self.prepareSeals(pool: pool, path: path, readOnly: openReadOnly, migrated: migrated,
                                                           foundBeforeMigration: before)
+        if migrated {
+            notice?(.upgraded(seconds: Date().timeIntervalSince(started), foundProblems: before.map { !$0.isIntact }))
+        }
         Self.tightenPermissions(path)
     }
 
@@ -339,12 +347,20 @@ public final class ClinicDatabase: Sendable {
     /// Migrates a writable database; true when migrations ran on it, with what a verification
     /// of a keyed clinic found just before (a migration is followed by re-sealing every row, which
     /// must not hide an edit made outside Knot before the upgrade).
-    private static func checkIdentityAndMigrate(pool: DatabasePool, path: String, readOnly: Bool) throws -> (Bool, AuditVerification?) {
+    private static func checkIdentityAndMigrate(pool: DatabasePool, path: String, readOnly: Bool,
+                                                notice: ((OpeningNotice) -> Void)?) throws -> (Bool, AuditVerification?) {
         let known = Set(ClinicMigrations.knownMigrations)
         do {
             let applied = try pool.read { db in try Self.checkIdentity(db, path: path) }
             if readOnly { return (false, nil) }
             if Set(applied) != known {
+                if let notice {
+                    let pending = ClinicMigrations.knownMigrations.filter { !applied.contains($0) }
+                    let patients = try pool.read { db in
+                        try db.tableExists("patient") ? try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0 : 0
+                    }
+                    notice(.upgrading(migrations: pending, patients: patients))
+                }
                 let before = try pool.read { db -> AuditVerification? in
                     guard let identity = try RowSeal.identity(db), identity.keyedFrom != nil else { return nil }
                     let keyPath = ClinicKey.location(clinicID: identity.clinicID)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ClinicServices
+import ClinicModel
 
 /// Options every command shares: which database, who is working, output format.
 struct GlobalOptions: ParsableArguments {
@@ -25,9 +26,33 @@ struct GlobalOptions: ParsableArguments {
         let handle = practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"]
         // Read the modes before opening: opening tightens the files to 0600 and would hide the exposure.
         let modeBefore = PermissionsCheck.fileMode(databasePath)
-        let s = try ClinicSession.open(path: databasePath, handle: handle, create: create ?? isDefaultPath)
+        let s = try ClinicSession.open(path: databasePath, handle: handle, create: create ?? isDefaultPath,
+                                       notice: { Console.warn(OpeningNotices.line($0, path: databasePath)) })
         PermissionsCheck.warnIfExposed(path: s.database.path, modeBefore: modeBefore)
         return s
+    }
+}
+
+/// What the practitioner reads on stderr while opening does long work (an upgrade re-checks and
+/// re-seals every record: minutes for a large clinic), so that a wait is never silent.
+enum OpeningNotices {
+    static func line(_ notice: OpeningNotice, path: String) -> String {
+        switch notice {
+        case let .upgrading(_, patients):
+            let who = patients == 1 ? "1 patient" : "\(patients) patients"
+            return "knot: upgrading \(path) (\(who)) for this version of Knot: every record is checked, then sealed again. "
+                + "A large clinic takes minutes; let it finish. Older versions of Knot cannot open the clinic afterwards."
+        case let .upgraded(seconds, foundProblems):
+            let done = seconds < 1 ? "knot: upgrade done." : "knot: upgrade done in \(duration(seconds))."
+            guard foundProblems == true else { return done }
+            return done + " The check before it found records changed outside Knot or a damaged audit trail (recorded): run `knot audit verify`."
+        }
+    }
+
+    /// "40 s", "2 min 34 s".
+    static func duration(_ seconds: Double) -> String {
+        let whole = max(0, Int(seconds.rounded()))
+        return whole < 60 ? "\(whole) s" : "\(whole / 60) min \(whole % 60) s"
     }
 }
 
