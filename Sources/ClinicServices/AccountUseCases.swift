@@ -28,11 +28,11 @@ extension ClinicSession {
 
     /// Restores a backup over this session's database (see `restore(backup:over:actor:)`): a
     /// clinic administrator's work. The session's database is closed first; do not use it after.
-    public func restore(backup: String) throws -> String {
+    public func restore(backup: String, notice: ((OpeningNotice) -> Void)? = nil) throws -> String {
         try authorize(.restore)
         let target = database.path
         try database.close()
-        return try Self.restore(backup: backup, over: target, actor: actor)
+        return try Self.restore(backup: backup, over: target, actor: actor, notice: notice)
     }
 
     /// A clinic moved in from an export written before accounts had an administrator flag gets

@@ -84,7 +84,10 @@ extension ClinicSession {
 
     /// Restores a backup over the database at `target`: checks the backup first, keeps the old
     /// database aside as `<target>.before-restore-<time>`, and never leaves a half-replaced file.
-    public static func restore(backup: String, over target: String, actor: String) throws -> String {
+    /// A backup an older Knot made is upgraded when it is opened after the restore; `notice`
+    /// is told when that starts and ends (see ``OpeningNotice``).
+    public static func restore(backup: String, over target: String, actor: String,
+                               notice: ((OpeningNotice) -> Void)? = nil) throws -> String {
         guard FileManager.default.fileExists(atPath: backup) else { throw ServiceError.input("\(backup): no such file") }
         do {
             let candidate = try ClinicDatabase(path: backup, create: false, readOnly: true)
@@ -110,7 +113,7 @@ extension ClinicSession {
             unlink(staging)
             throw ServiceError.input("could not move the restored database into place: \(reason)")
         }
-        let db = try ClinicDatabase(path: target, create: false)
+        let db = try ClinicDatabase(path: target, create: false, notice: notice)
         try db.write { tx in _ = try tx.appendAudit(AuditEvent(actor: actor, action: .restore, entity: "database", detail: (backup as NSString).lastPathComponent)) }
         try db.close()
         return fm.fileExists(atPath: aside) ? aside : ""

@@ -26,10 +26,15 @@ struct GlobalOptions: ParsableArguments {
         let handle = practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"]
         // Read the modes before opening: opening tightens the files to 0600 and would hide the exposure.
         let modeBefore = PermissionsCheck.fileMode(databasePath)
-        let s = try ClinicSession.open(path: databasePath, handle: handle, create: create ?? isDefaultPath,
-                                       notice: { Console.warn(OpeningNotices.line($0, path: databasePath)) })
+        let s = try ClinicSession.open(path: databasePath, handle: handle, create: create ?? isDefaultPath, notice: openingNotice)
         PermissionsCheck.warnIfExposed(path: s.database.path, modeBefore: modeBefore)
         return s
+    }
+
+    /// Says on stderr what opening the database does before it is ready (an upgrade).
+    var openingNotice: (OpeningNotice) -> Void {
+        let path = databasePath
+        return { Console.warn(OpeningNotices.line($0, path: path)) }
     }
 }
 

@@ -3,17 +3,18 @@ import Testing
 import ClinicTestSupport
 @testable import ClinicStore
 
-/// `knot` on a clinic an older Knot made says on stderr that it is upgrading (every record is
-/// checked and sealed again: minutes for a large clinic) and when it is done, then does what it
-/// was asked; stdout is the command's alone, and the next command says nothing.
+/// `knot` on a clinic an older Knot made (opened, or restored from a backup) says on stderr that
+/// it is upgrading (every record is checked and sealed again: minutes for a large clinic) and
+/// when it is done, then does what it was asked; stdout is the command's alone, and the next
+/// command says nothing.
 @Suite struct UpgradeNoticeTests {
-    @Test("a command on a clinic before v7: two lines on stderr (upgrading, with the patients; done), the command's output as usual, then silence")
-    func upgradeSaysSo() throws {
+    /// A clinic with two patients, left as a Knot before v7 left it: text seals, the v7
+    /// migration not applied.
+    static func clinicBeforeV7() throws -> EndToEndClinic {
         let clinic = EndToEndClinic()
         try clinic.setUp()
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
         try clinic.addPatient("Ann", "Lee", dob: "1975-02-01", record: "K2")
-        // The clinic as a Knot before v7 left it: text seals, the v7 migration not applied.
         let db = try ClinicDatabase(path: clinic.db, create: false)
         let key = try #require(db.key)
         try db.pool.write { try RowSeal.resealAsBeforeV7($0, key: key) }
@@ -24,7 +25,25 @@ import ClinicTestSupport
             c.execute("DELETE FROM grdb_migrations WHERE identifier = 'v7-compact-seals'")
             c.close()
             """, [clinic.db])
+        return clinic
+    }
 
+    @Test("knot restore of a backup an older Knot made: the upgrade after the restore says so on stderr, naming the restored database")
+    func restoreOldBackup() throws {
+        let clinic = try Self.clinicBeforeV7()
+        let target = clinic.home.file("restored.sqlite")
+        let r = try clinic.knot(["restore", clinic.db], database: target)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("knot: upgrading \(target) (2 patients) for this version of Knot"), "\(r.stderr)")
+        #expect(r.stderr.contains("knot: upgrade done"), "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Restored \(target) from \(clinic.db)."), "\(r.stdout)")
+        let list = try clinic.knot(["patient", "list"], database: target)
+        #expect(list.status == 0 && list.stderr.isEmpty && list.stdout.contains("Smith"), "\(list.stderr)")
+    }
+
+    @Test("a command on a clinic before v7: two lines on stderr (upgrading, with the patients; done), the command's output as usual, then silence")
+    func upgradeSaysSo() throws {
+        let clinic = try Self.clinicBeforeV7()
         let r = try clinic.knot(["patient", "list"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stderr.split(separator: "\n").map(String.init)

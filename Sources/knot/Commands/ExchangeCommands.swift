@@ -193,9 +193,10 @@ struct RestoreCommand: ParsableCommand {
         // Over a database that exists, only a clinic administrator of that database may restore.
         let aside: String
         if FileManager.default.fileExists(atPath: global.databasePath) {
-            aside = try global.session(create: false).restore(backup: file)
+            aside = try global.session(create: false).restore(backup: file, notice: global.openingNotice)
         } else {
-            aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+            aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+                                              notice: global.openingNotice)
         }
         Console.print("Restored \(global.databasePath) from \(file)." + (aside.isEmpty ? "" : " The previous database is kept at \(aside)."))
     }
