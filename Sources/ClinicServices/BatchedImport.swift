@@ -367,13 +367,11 @@ extension ClinicSession {
         func rejected(_ detail: String, format: String? = nil) -> ImportOutcome {
             ImportOutcome(file: path, status: .rejected, format: format, detail: detail)
         }
-        guard let attrs = try? FileManager.default.attributesOfItem(atPath: path), let size = attrs[.size] as? Int else {
-            return .decided(rejected("cannot read the file"))
+        let data: Data
+        switch LetterFile.read(path, maxBytes: options.maxBytes) {
+        case .success(let read): data = read
+        case .failure(let refusal): return .decided(rejected(refusal.detail))
         }
-        if size > options.maxBytes {
-            return .decided(rejected("the file is \(size) bytes, over the \(options.maxBytes)-byte limit (--max-mb)"))
-        }
-        guard let data = FileManager.default.contents(atPath: path) else { return .decided(rejected("cannot read the file")) }
         let sha = LetterDigest.sha256Hex(data)
         let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: (path as NSString).lastPathComponent)
         do {

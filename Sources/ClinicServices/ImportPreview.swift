@@ -38,8 +38,7 @@ extension ClinicSession {
         guard (try? authorizeImport(of: [path])) != nil else { return ImportPreview(outcome: outcome, kind: nil, letter: nil) }
         // A whole-clinic export streams from disk whatever its size: never read whole to be named.
         if Self.isClinicExport(path) { return ImportPreview(outcome: outcome, kind: .clinicRecords, letter: nil) }
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size <= options.maxBytes,
-              let data = FileManager.default.contents(atPath: path) else {
+        guard case .success(let data) = LetterFile.read(path, maxBytes: options.maxBytes) else {
             return ImportPreview(outcome: outcome, kind: nil, letter: nil)
         }
         let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: name)

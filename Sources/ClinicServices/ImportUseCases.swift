@@ -176,9 +176,7 @@ extension ClinicSession {
         }
         do { try authorizeImport(of: [path]) } catch { return rejected("\(error)") }
         // Size cap before reading a byte.
-        guard let attrs = try? FileManager.default.attributesOfItem(atPath: path), let size = attrs[.size] as? Int else {
-            return rejected("cannot read the file")
-        }
+        if case .failure(let refusal) = LetterFile.size(path, maxBytes: .max) { return rejected(refusal.detail) }
         let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: (path as NSString).lastPathComponent)
         do {
             // Letters are read whole, within the cap; a whole-clinic export streams from disk,
@@ -219,10 +217,11 @@ extension ClinicSession {
                     }
                 }
             }
-            if size > options.maxBytes {
-                return rejected("the file is \(size) bytes, over the \(options.maxBytes)-byte limit (--max-mb)")
+            let data: Data
+            switch LetterFile.read(path, maxBytes: options.maxBytes) {
+            case .success(let read): data = read
+            case .failure(let refusal): return rejected(refusal.detail)
             }
-            guard let data = FileManager.default.contents(atPath: path) else { return rejected("cannot read the file") }
             let sha = LetterDigest.sha256Hex(data)
             if try database.read({ try $0.filedBefore(sha256: sha) }) {
                 return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
@@ -488,11 +487,14 @@ struct DryRun: Error { var outcome: ImportOutcome }
 /// The first bytes of a file, read with the system's `open`/`read` (no object, no `Data`).
 private enum FileHead {
     /// Fills `buffer` from the start of `path` (fewer bytes at the end of the file); the count
-    /// read, or nil when the file cannot be opened or read.
+    /// read, or nil when the file cannot be opened or read, or is not a regular file (a pipe
+    /// would wait for a writer for ever: it is opened without waiting, then refused).
     static func read(_ path: String, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         var count = 0
         while count < buffer.count {
             let n = Foundation.read(fd, buffer.baseAddress! + count, buffer.count - count)

@@ -171,3 +171,42 @@ struct HostileInputTests {
         }
     }
 }
+
+/// Files in an import folder that are not letters to read whole: a named pipe (nobody writes to
+/// it), a character device, and a symbolic link to a file over the size cap. Each is refused
+/// with its reason before a byte is read (the cap applies to the file the link leads to), the
+/// import never waits, and the good letter beside them is filed.
+@Suite struct ImportFileKindTests {
+    @Test("a pipe, /dev/zero and a link to a file over --max-mb: each rejected with its reason, at once; the good letter filed; the same for each file named alone")
+    func notLettersToRead() throws {
+        let c = EndToEndClinic()
+        try c.setUp()
+        let folder = c.home.file("inbox")
+        let good = try EndToEndClinic.writeReferrals(count: 1, into: folder)
+        #expect(good.count == 1)
+        let pipe = (folder as NSString).appendingPathComponent("pipe.xml")
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let device = (folder as NSString).appendingPathComponent("zero.xml")
+        try FileManager.default.createSymbolicLink(atPath: device, withDestinationPath: "/dev/zero")
+        let big = c.home.file("big.xml")
+        try Data(repeating: UInt8(ascii: " "), count: 2 * 1_048_576).write(to: URL(fileURLWithPath: big))
+        let link = (folder as NSString).appendingPathComponent("link.xml")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: big)
+
+        let started = Date()
+        let r = try c.knot(["import", "--max-mb", "1", folder])
+        #expect(Date().timeIntervalSince(started) < 60)
+        #expect(r.status == 65, "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout.contains("REJECTED \(pipe)\n         not a regular file (a device, pipe or socket): not read"), "\(r.stdout)")
+        #expect(r.stdout.contains("REJECTED \(device)\n         not a regular file (a device, pipe or socket): not read"), "\(r.stdout)")
+        #expect(r.stdout.contains("REJECTED \(link)\n         the file is 2097152 bytes, over the 1048576-byte limit (--max-mb)"), "\(r.stdout)")
+        #expect(r.stdout.contains("4 file(s): 1 created, 0 matched, 0 skipped, 0 conflict(s), 3 rejected."), "\(r.stdout)")
+
+        for (file, reason) in [(pipe, "not a regular file"), (device, "not a regular file"), (link, "over the 1048576-byte limit")] {
+            for dryRun in [false, true] {
+                let one = try c.knot(["import", "--max-mb", "1"] + (dryRun ? ["--dry-run"] : []) + [file])
+                #expect(one.status == 65 && one.stdout.contains(reason), "\(file) \(dryRun): \(one.stdout) \(one.stderr)")
+            }
+        }
+    }
+}
