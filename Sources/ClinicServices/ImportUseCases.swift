@@ -99,6 +99,9 @@ public struct ImportOptions: Sendable {
     /// letter whose problems lie only in header elements Knot can do without (never in the patient
     /// or the body) is imported without those elements, each listed in the outcome's warnings.
     public var strict = false
+    /// Told, on the writing thread, how many patients of a whole-clinic export are written so
+    /// far (after each one): a front end's progress line for an import that takes minutes.
+    public var recordsProgress: (@Sendable (_ patients: Int) -> Void)?
     /// A whole-clinic import seals the rows it wrote every this many rows (tests make it small).
     var sealSliceRows = ClinicSession.importSealSliceRows
     /// Set by `createClinic(at:fromExport:...)` for a new clinic built in a private file: the
@@ -194,7 +197,7 @@ extension ClinicSession {
                         let reader = try RecordsImportReader(contentsOfFile: path, fileName: parseOptions.fileName, options: parseOptions)
                         var outcome = try importRecords(reader, file: name, sha: "", dryRun: options.dryRun, admission: admission,
                                                         untrusted: options.untrusted, sealSlice: options.sealSliceRows,
-                                                        indexesAfterCommit: options.indexesAfterCommit)
+                                                        indexesAfterCommit: options.indexesAfterCommit, progress: options.recordsProgress)
                         if let provenance = admission.admitted?.provenance, provenance.hasPrefix("UNTRUSTED") {
                             outcome.warnings.insert(provenance, at: 0)
                         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import ClinicModel
 import ClinicServices
 import FollowUpPlans
@@ -37,6 +38,8 @@ struct ImportCommand: ParsableCommand {
         }
         options.untrusted = untrusted
         options.strict = strict
+        let records = PatientCount("importing a clinic export", json: output.json)
+        if records.enabled { options.recordsProgress = { records.update($0) } }
         let progress = Progress(total: listing.files.count, enabled: !output.json && isatty(2) == 1 && listing.files.count > 20)
         // Checked file by file, in order: a clinic export into an empty database brings the
         // accounts that the letters after it are then filed by. Letters are read on every core
@@ -45,7 +48,8 @@ struct ImportCommand: ParsableCommand {
         let run = session.importAll(listing, options: options, batchSize: batch, progress: progress.update)
         let outcomes = run.outcomes
         let forbidden = run.forbidden
-        progress.finish()
+        // One line ends the progress shown: the files' bar (which draws over the count), else the count.
+        if progress.enabled { progress.finish() } else { records.finish() }
         if output.json {
             try Console.printJSON(outcomes)
         } else {
@@ -82,9 +86,63 @@ final class Progress {
         guard enabled, total > 0 else { return }
         let width = 30
         let filled = done * width / total
-        FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)".utf8))
+        // "\r" and erase to the end of the line: a whole-clinic export's count may be there.
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)".utf8))
     }
     func finish() { if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
+}
+
+/// A one-line count on stderr while a whole clinic is exported or imported (minutes for
+/// 100,000 patients), redrawn at most every 1,000 patients and at the end; only on a terminal.
+final class PatientCount: Sendable {
+    let label: String
+    let enabled: Bool
+    /// The count last drawn (-1: nothing yet), the latest count, and its total when known.
+    private let state = Mutex((shown: -1, latest: 0, total: Int?.none))
+
+    /// `label` names the work ("exporting"); shown only when stderr is a terminal and the
+    /// output is not JSON.
+    init(_ label: String, json: Bool) {
+        self.label = label
+        enabled = !json && isatty(2) == 1
+    }
+
+    /// `done` patients so far, of `total` when known.
+    func update(_ done: Int, of total: Int? = nil) {
+        guard enabled else { return }
+        let due = state.withLock { s -> Bool in
+            s.latest = done
+            s.total = total
+            guard s.shown < 0 || done - s.shown >= 1_000 || done == total else { return false }
+            s.shown = done
+            return true
+        }
+        if due { draw(done, of: total) }
+    }
+
+    /// Draws the final count and ends the line, when anything was shown.
+    func finish() {
+        guard enabled else { return }
+        let last = state.withLock { s in s.shown < 0 ? nil : (s.latest, s.total) }
+        guard let (done, total) = last else { return }
+        draw(done, of: total)
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private func draw(_ done: Int, of total: Int?) {
+        let count = total.map { "\(Self.grouped(done)) of \(Self.grouped($0)) patients" } ?? "\(Self.grouped(done)) patients"
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(count)".utf8))
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
 }
 
 struct ExportCommand: ParsableCommand {
@@ -98,8 +156,10 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var format: OutputOptions
 
     func run() throws {
+        let count = PatientCount("exporting", json: format.json)
         let s = try global.session().export(to: output, patientKey: patient, since: since,
-                                            includeAudit: !noAudit)
+                                            includeAudit: !noAudit, progress: count.enabled ? { count.update($0, of: $1) } : nil)
+        count.finish()
         if format.json { try Console.printJSON(s); return }
         for w in s.warnings { Console.warn("warning: \(w)") }
         Console.print("Exported \(s.patients) patient(s), \(s.visits) visit(s), \(s.practitioners) practitioner(s), \(s.auditEvents) audit event(s) to \(s.file) (\(s.bytes) bytes, validated).")

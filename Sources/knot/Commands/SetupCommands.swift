@@ -33,8 +33,14 @@ struct InitCommand: ParsableCommand {
             }
             var options = ImportOptions()
             options.untrusted = untrusted
-            let (session, outcome) = try ClinicSession.createClinic(
-                at: path, fromExport: from, handle: global.practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"], options: options)
+            let count = PatientCount("importing \((from as NSString).lastPathComponent)", json: false)
+            if count.enabled { options.recordsProgress = { count.update($0) } }
+            let created = Result {
+                try ClinicSession.createClinic(at: path, fromExport: from,
+                                               handle: global.practitioner ?? ProcessInfo.processInfo.environment["KNOT_PRACTITIONER"], options: options)
+            }
+            count.finish()
+            let (session, outcome) = try created.get()
             Console.print("Created the clinic database at \(path) from \(from): \(outcome.patients) patient(s), \(outcome.visits) visit(s), ids and audit trail kept.")
             if let timeZone { try session.setTimeZone(timeZone) }
             if let handle, let name {
