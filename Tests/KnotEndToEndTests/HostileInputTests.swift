@@ -195,7 +195,7 @@ struct HostileInputTests {
 
         // Under `timeout`: an import that waits on the pipe fails the test (124) instead of hanging it.
         func knot(_ args: [String]) throws -> KnotProcess.Result {
-            try KnotProcess.runProgram("/usr/bin/timeout", ["60", KnotProcess.executable] + args, home: c.home.path,
+            try KnotProcess.runProgram("/usr/bin/timeout", ["-s", "KILL", "30", KnotProcess.executable] + args, home: c.home.path,
                                        environment: ["KNOT_DATABASE": c.db, "KNOT_PRACTITIONER": "amy"])
         }
         let r = try knot(["import", "--max-mb", "1", folder])
