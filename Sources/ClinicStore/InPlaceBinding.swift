@@ -6,9 +6,11 @@ import ClinicModel
 /// One run of a cached statement whose parameters are bound from typed values straight into
 /// SQLite, in order, without building GRDB's `StatementArguments` (an array of existentials, one
 /// per value, made and taken apart for every row: a measurable part of writing each visit and
-/// its entries in a whole-clinic import). The statement still runs through GRDB's `execute()`,
-/// so its transaction observers (the row seals' `RowChangeCollector`) see every row it writes,
-/// and a failure is reported and the statement dropped from GRDB's cache as for any other.
+/// its entries in a whole-clinic import). The statement runs through GRDB's `execute()`, so its
+/// transaction observers (the row seals' `RowChangeCollector`) see every row it writes, and a
+/// failure is reported and the statement dropped from GRDB's cache as for any other; inside a
+/// whole-clinic load (`direct`, `DirectSteps`) it runs straight through SQLite with the collector
+/// told of every row it writes, and a failure is run again, and reported, through GRDB.
 ///
 /// Each value is bound as GRDB binds it, so what is stored is the same: integers (and `Bool`,
 /// as 0 or 1) as 64-bit integers, `Double` as a real, a `String` as text up to its first NUL
@@ -24,11 +26,14 @@ struct InPlaceBinding {
 
     private let statement: Statement
     private let stmt: SQLiteStatement
+    private let direct: DirectSteps?
     private var index: Int32 = 0
     private var rc: Int32 = SQLITE_OK
 
-    /// Starts a run of `statement` (from `db.cachedStatement`, with SQL used only this way).
-    init(_ statement: Statement) {
+    /// Starts a run of `statement` (from `db.cachedStatement`, with SQL used only this way), run
+    /// by `direct` when given (the transaction's `TransactionScratch.directSteps`), else by GRDB.
+    init(_ statement: Statement, direct: DirectSteps?) {
+        self.direct = direct
         assert(statement.sql.hasPrefix(Self.marker), "a statement bound in place must be marked")
         self.statement = statement
         stmt = statement.sqliteStatement
@@ -98,7 +103,8 @@ struct InPlaceBinding {
         }
     }
 
-    /// Runs the statement through GRDB (its observers see the change) once every parameter is bound.
+    /// Runs the statement once every parameter is bound: through GRDB (its observers see the
+    /// change), or by `direct` (the collector told of every row).
     func execute() throws {
         guard rc == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errstr(rc)), sql: statement.sql)
@@ -106,6 +112,6 @@ struct InPlaceBinding {
         guard index == sqlite3_bind_parameter_count(stmt) else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(index) values bound for \(sqlite3_bind_parameter_count(stmt)) parameters", sql: statement.sql)
         }
-        try statement.execute()
+        if let direct { try direct.execute(statement) } else { try statement.execute() }
     }
 }

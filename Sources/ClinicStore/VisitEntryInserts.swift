@@ -12,7 +12,7 @@ extension StoreTransaction {
             /* bound in place */ INSERT INTO trigger_point (id, visit_id, muscle_id, side, location, activity, taut_band, local_twitch, referred_pain,
               tenderness, ppt_kg_cm2, ppt_probe_cm2, likely_causes, notes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? f.id : nil); insert.int(visitID); insert.text(f.muscleID); insert.text(f.side.rawValue)
         insert.text(f.location); insert.text(f.activity.rawValue); insert.bool(f.tautBand)
         insert.bool(f.localTwitchResponse); insert.bool(f.referredPainReproduced); insert.int(f.tenderness?.value)
@@ -28,7 +28,7 @@ extension StoreTransaction {
     @discardableResult
     public func insertBiomechanical(_ f: BiomechanicalFinding, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> BiomechanicalFinding {
         if !modelChecked { do { try f.validate() } catch { throw StoreError.invalid(error) } }
-        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO biomechanical_finding (id, visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?, ?)"))
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO biomechanical_finding (id, visit_id, kind, side, measure_json, notes) VALUES (?, ?, ?, ?, ?, ?)"), direct: scratch.directSteps)
         insert.int(preservingID ? f.id : nil); insert.int(visitID); insert.text(f.measure.code); insert.text(f.side.rawValue)
         insert.text(try VisitColumnsJSON.measure(f.measure) ?? encode(f.measure)); insert.text(f.notes)
         try insert.execute()
@@ -41,7 +41,7 @@ extension StoreTransaction {
     @discardableResult
     public func insertTreatment(_ t: Treatment, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> Treatment {
         if !modelChecked { do { try t.validate() } catch { throw StoreError.invalid(error) } }
-        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO treatment (id, visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO treatment (id, visit_id, kind, muscle_id, side, hold_seconds, cycles, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), direct: scratch.directSteps)
         insert.int(preservingID ? t.id : nil); insert.int(visitID); insert.text(t.kind.rawValue); insert.text(t.muscleID)
         insert.text(t.side?.rawValue); insert.int(t.holdTime?.value); insert.int(t.cycles); insert.text(t.notes)
         try insert.execute()
@@ -61,7 +61,7 @@ extension StoreTransaction {
               needle_lot, inserted, removed, technique, estim_settings, depth_mm, time_in_situ_s, twitch_responses,
               patient_response, adverse_events_json, sharps_disposed, performed_at, written_at, written_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? e.id : nil); insert.int(visitID); insert.text(e.muscleID); insert.text(e.side.rawValue)
         insert.text(e.triggerPoint); insert.text(e.needle.brand); insert.double(e.needle.gaugeMm)
         insert.double(e.needle.lengthMm); insert.text(e.needle.lot); insert.int(e.needlesInserted); insert.int(e.needlesRemoved)
@@ -82,7 +82,7 @@ extension StoreTransaction {
     @discardableResult
     public func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool = false) throws -> OutcomeMeasure {
         if !modelChecked { do { try m.validate() } catch { throw StoreError.invalid(error) } }
-        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO outcome_measure (id, visit_id, scale, items_json, score) VALUES (?, ?, ?, ?, ?)"))
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO outcome_measure (id, visit_id, scale, items_json, score) VALUES (?, ?, ?, ?, ?)"), direct: scratch.directSteps)
         insert.int(preservingID ? m.id : nil); insert.int(visitID); insert.text(m.scale.rawValue)
         insert.text(VisitColumnsJSON.outcomeItems(m.items)); insert.double(m.score)
         try insert.execute()

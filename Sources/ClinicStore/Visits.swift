@@ -16,7 +16,7 @@ extension StoreTransaction {
             /* bound in place */ INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
               psfs_json, notes, likely_cause_notes, status, signed_at, revision, impression, impression_code, impression_code_system)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, 0, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? v.id : nil); insert.int(v.patientID); insert.int(v.practitionerID); insert.int(v.referralID)
         insert.value(StoredDateText.databaseValue(v.startedAt)); insert.text(v.complaint)
         insert.int(v.pain.now?.value); insert.int(v.pain.best?.value); insert.int(v.pain.worst?.value)
@@ -33,7 +33,7 @@ extension StoreTransaction {
         v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
         v.outcomes = try v.outcomes.map { try insertOutcome($0, visitID: id, actor: nil, preservingID: preservingID) }
         if v.status == .signed, let at = v.signedAt {
-            var sign = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?"))
+            var sign = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?"), direct: scratch.directSteps)
             sign.value(StoredDateText.databaseValue(Self.truncated(at))); sign.int(id)
             try sign.execute()
         } else {
