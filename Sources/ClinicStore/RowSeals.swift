@@ -477,21 +477,27 @@ enum RowSeal {
             // A transaction's events are consecutive ids: their hashes read by one range, not one
             // look-up each (an id in the range the transaction did not write is passed over);
             // each event's seal written as it is read (another table: the range read goes on).
-            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO audit_mac (event_id, mac) VALUES (?, ?)")
+            // Bound in place (no `StatementArguments` per event), run by `direct` inside a load.
+            let insert = try db.cachedStatement(sql: "/* bound in place */ INSERT OR REPLACE INTO audit_mac (event_id, mac) VALUES (?, ?)")
+            func keyEvent(_ id: Int64, _ hash: String) throws {
+                var bound = InPlaceBinding(insert, direct: direct)
+                bound.int(id); bound.text(hasher.event(id: id, hash: hash))
+                try bound.execute()
+            }
             if high - low < 2 * Int64(events.count) {
                 let hashes = try db.cachedStatement(sql: "SELECT id, hash FROM audit_event WHERE id BETWEEN ? AND ? ORDER BY id")
                 let rows = try Row.fetchCursor(hashes, arguments: [low, high])
                 while let row = try rows.next() {
                     let id: Int64 = row[0]
                     guard events.contains(id), let hash = String.fromDatabaseValue(row[1]) else { continue }
-                    try insert.execute(arguments: [id, hasher.event(id: id, hash: hash)])
+                    try keyEvent(id, hash)
                 }
             } else {
                 // Ids far apart (not this writer's usual): one look-up each.
                 let hashOf = try db.cachedStatement(sql: "SELECT hash FROM audit_event WHERE id = ?")
                 for id in events.sorted() {
                     guard let hash = try String.fetchOne(hashOf, arguments: [id]) else { continue }
-                    try insert.execute(arguments: [id, hasher.event(id: id, hash: hash)])
+                    try keyEvent(id, hash)
                 }
             }
         }
