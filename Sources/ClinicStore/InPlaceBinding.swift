@@ -115,3 +115,44 @@ struct InPlaceBinding {
         if let direct { try direct.execute(statement) } else { try statement.execute() }
     }
 }
+
+/// The INSERT of one table's columns bound in place, for one row or for several in one
+/// statement (`VALUES (…), (…)`), its SQL made once for each number of rows.
+///
+/// Why several: each statement run costs SQLite more than its rows (the statement's savepoint,
+/// the temporary table each `CHECK (x IN (…))` of three or more values builds per run, its
+/// triggers' programs set up and torn down), and a whole-clinic load writes a visit's findings
+/// and entries of one kind together. The rows go in one after the other, in order, exactly as
+/// that many statements would write them (each refusal the same words: SQLite's constraint and
+/// trigger messages name no row).
+struct RowsInsert: Sendable {
+    /// Rows one statement writes at most (a visit seldom has more entries of one kind).
+    static let maxRows = 8
+    private let statements: [String]
+
+    /// `columns`: the column list as written in the SQL; `count`: how many columns it names.
+    init(table: String, columns: String, count: Int) {
+        let row = "(" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+        statements = (1...Self.maxRows).map { rows in
+            "\(InPlaceBinding.marker) INSERT INTO \(table) (\(columns)) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+        }
+    }
+
+    /// The statement writing `rows` rows (1 to `maxRows`).
+    func sql(rows: Int) -> String { statements[rows - 1] }
+}
+
+extension StoreTransaction {
+    /// Inserts `items`, rows of one table, by statements of up to `RowsInsert.maxRows` rows, each
+    /// row's values bound in place by `bind` in the order of `insert`'s columns.
+    func insertRows<T>(_ items: [T], _ insert: RowsInsert, bind: (T, inout InPlaceBinding) throws -> Void) throws {
+        var start = 0
+        while start < items.count {
+            let rows = min(RowsInsert.maxRows, items.count - start)
+            var bound = InPlaceBinding(try db.cachedStatement(sql: insert.sql(rows: rows)), direct: scratch.directSteps)
+            for item in items[start..<(start + rows)] { try bind(item, &bound) }
+            try bound.execute()
+            start += rows
+        }
+    }
+}
