@@ -134,4 +134,47 @@ import ClinicTestSupport
         #expect(tampered.rowFindings.contains { $0.table == "patient_alert" && $0.kind == .changed && $0.columns.contains("text") },
                 "\(tampered.rowFindings.map(\.description))")
     }
+
+    /// Writes, in one transaction (inside a whole-clinic load or not), a practitioner, patient 1
+    /// and visit 1 with three treatments, the second with 99 cycles (the schema allows 1 to 50;
+    /// the model's check skipped as in an import): returns the refusal's words, as the user
+    /// sees them (the transaction's error, as `ClinicDatabase.write` reports it).
+    static func visitWithRefusedTreatment(_ db: ClinicDatabase, inLoad: Bool) -> String {
+        do {
+            try db.write { tx in
+                let load = inLoad ? try #require(try tx.beginNewClinicLoad()) : nil
+                let writer = tx.withoutRowAudit().withModelChecked()
+                let practitioner = try writer.insertPractitioner(Practitioner(id: 1, handle: "amy", name: "Amy Nguyen", profession: .physiotherapist),
+                                                                 actor: "test", preservingID: true)
+                try writer.insertPatient(patient(1), actor: "test", preservingID: true)
+                let visit = Visit(id: 1, patientID: 1, practitionerID: try #require(practitioner.id),
+                                  treatments: [Treatment(id: 1, kind: .stretching, cycles: 3), Treatment(id: 2, kind: .stretching, cycles: 99),
+                                               Treatment(id: 3, kind: .education)])
+                try writer.insertVisit(visit, actor: "test", preservingID: true)
+                if let load { try tx.finishNewClinicLoad(load) }
+            }
+            return "not refused"
+        } catch {
+            return String(describing: error)
+        }
+    }
+
+    @Test("a visit's entries written together in a load: one refused is refused in the words one statement each gives, nothing written")
+    func entriesTogetherRefusedAsOneByOne() throws {
+        let dir = TemporaryDirectory(prefix: "knot-direct-steps-entries")
+        let plainPath = dir.file("plain.sqlite"), path = dir.file("clinic.sqlite")
+        let plain = try ClinicDatabase(path: plainPath)
+        let outside = Self.visitWithRefusedTreatment(plain, inLoad: false)
+        try plain.close()
+        let db = try ClinicDatabase(path: path)
+        let inside = Self.visitWithRefusedTreatment(db, inLoad: true)
+        try db.close()
+        #expect(inside == outside)
+        #expect(inside.contains("cycles"), "\(inside)")
+        for p in [path, plainPath] {
+            #expect(try SQLiteProbe.scalar(p, "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM treatment) + (SELECT count(*) FROM visit)") == "0")
+            let verified = try Self.verify(p)
+            #expect(verified.isIntact, "\(verified.firstProblem ?? "")")
+        }
+    }
 }
