@@ -17,7 +17,8 @@ import GRDBSQLite
 /// same source GRDB's observation reads, SQLite's update hook, installed on the connection for
 /// the one step and removed after it. GRDB keeps no update hook installed between statements
 /// (it installs its own for a statement some observer watches and removes it as that statement
-/// ends), so this one is the only hook while the step runs, and it sees every row the step
+/// ends; `DirectStepsTests` fails if a GRDB upgrade changes that), so this one is the only hook
+/// while the step runs, and it sees every row the step
 /// writes, triggers' rows included, in every table (the collector keeps those of the sealed
 /// tables, as it does for GRDB's events). Rows a step wrote reach the collector only once the
 /// step is done, so a step that fails adds none (SQLite has undone them).
