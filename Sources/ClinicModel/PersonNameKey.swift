@@ -11,7 +11,9 @@ public enum PersonNameKey {
     /// The folded form of one name part (family name, or given names).
     public static func fold(_ name: String) -> String {
         if let ascii = foldASCII(name) { return ascii }
-        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        // No locale: folding depends on one only for Turkish, Azeri and Lithuanian casing, so it
+        // folds as `en_US_POSIX` does (tested), without a `CFLocale` made for every name.
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         let kept = String(String.UnicodeScalarView(folded.unicodeScalars.filter {
             CharacterSet.alphanumerics.contains($0) || CharacterSet.whitespaces.contains($0)
         }))

@@ -13,7 +13,7 @@ extension StoreTransaction {
         let pid = rowAudit ? try patientID(visitID: a.visitID) : nil
         var insert = InPlaceBinding(try db.cachedStatement(sql: """
             /* bound in place */ INSERT INTO amendment (id, visit_id, practitioner_id, amended_at, reason, changes_json) VALUES (?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? a.id : nil); insert.int(a.visitID); insert.int(a.practitionerID)
         insert.value(StoredDateText.databaseValue(a.amendedAt)); insert.text(a.reason); insert.text(try encode(a.changes))
         try insert.execute()

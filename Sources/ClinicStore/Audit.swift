@@ -41,7 +41,7 @@ extension StoreTransaction {
         var insert = InPlaceBinding(try db.cachedStatement(sql: """
             /* bound in place */ INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(id); insert.value(StoredDateText.databaseValue(event.at)); insert.text(event.actor); insert.text(event.action.rawValue)
         insert.text(event.entity); insert.int(event.entityID); insert.int(event.patientID); insert.text(event.detail)
         insert.text(prevHash); insert.text(hash)
@@ -117,7 +117,7 @@ extension StoreTransaction {
         var insert = InPlaceBinding(try db.cachedStatement(sql: """
             /* bound in place */ INSERT INTO audit_event (id, at, actor, action, entity, entity_id, patient_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(id); insert.value(StoredDateText.databaseValue(event.at)); insert.text(event.actor); insert.text(event.action.rawValue)
         insert.text(event.entity); insert.int(event.entityID); insert.int(event.patientID); insert.text(event.detail)
         insert.text(record.prevHash); insert.text(record.hash)

@@ -67,6 +67,10 @@ extension StoreTransaction {
     /// rollback (a refused import, a crash) puts the indexes back with everything else. The
     /// full-text trigger is held off as a batch of letters holds it (`patient_fts_hold`'s row,
     /// no schema change), deleted again by `finishNewClinicLoad(_:)`.
+    ///
+    /// Until `finishNewClinicLoad(_:)`, the load's statements bound in place (`InPlaceBinding`)
+    /// and its row seals run straight through SQLite, not through GRDB's per-statement
+    /// bookkeeping, the row seals' collector told of every row they write (`DirectSteps`).
     public func beginNewClinicLoad(leavingForAfterCommit: Bool = false) throws -> NewClinicLoad? {
         guard scratch.searchIndexing == nil,
               try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM patient LIMIT 1)")) == 0 else { return nil }
@@ -86,6 +90,9 @@ extension StoreTransaction {
             try db.execute(sql: "INSERT INTO patient_fts_hold (held) VALUES (1)")
             searchFill = fill
         }
+        // Until the load ends, its statements bound in place and its seals run straight through
+        // SQLite, the seals' collector told of every row they write (`DirectSteps`).
+        if let collector { scratch.directSteps = DirectSteps(collector: collector) }
         return NewClinicLoad(indexes: indexes, leftForAfterCommit: afterCommit.map(\.sql), searchFill: searchFill)
     }
 
@@ -95,6 +102,7 @@ extension StoreTransaction {
     /// indexes are made again from their stored SQL, so the schema ends as it began (the same
     /// `sqlite_master` text, the same index names) and the indexes hold what they would have held.
     public func finishNewClinicLoad(_ load: NewClinicLoad) throws {
+        scratch.directSteps = nil
         if let fill = load.searchFill {
             try db.execute(sql: "DELETE FROM patient_fts_hold")
             try db.execute(sql: fill)

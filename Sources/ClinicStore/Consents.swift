@@ -12,7 +12,7 @@ extension StoreTransaction {
             /* bound in place */ INSERT INTO consent (id, patient_id, practitioner_id, recorded_at, risks, benefits_explained, written, valid_until, notes,
               guardian_name, guardian_relationship, mature_minor, written_at, written_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? c.id : nil); insert.int(c.patientID); insert.int(c.practitionerID)
         insert.value(StoredDateText.databaseValue(c.recordedAt))
         insert.text(c.risksExplained.map(\.rawValue).sorted().joined(separator: ","))

@@ -6,7 +6,7 @@ import ClinicModel
 extension StoreTransaction {
     /// Remembers that a document was imported (its SHA-256), so a second import is a no-op.
     public func recordImportedDocument(sha256: String, kind: String) throws {
-        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)"))
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO imported_document (sha256, kind, imported_at) VALUES (?, ?, ?)"), direct: scratch.directSteps)
         insert.text(sha256); insert.text(kind); insert.value(StoredDateText.databaseValue(Date()))
         try insert.execute()
     }

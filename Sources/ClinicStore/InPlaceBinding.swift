@@ -6,9 +6,11 @@ import ClinicModel
 /// One run of a cached statement whose parameters are bound from typed values straight into
 /// SQLite, in order, without building GRDB's `StatementArguments` (an array of existentials, one
 /// per value, made and taken apart for every row: a measurable part of writing each visit and
-/// its entries in a whole-clinic import). The statement still runs through GRDB's `execute()`,
-/// so its transaction observers (the row seals' `RowChangeCollector`) see every row it writes,
-/// and a failure is reported and the statement dropped from GRDB's cache as for any other.
+/// its entries in a whole-clinic import). The statement runs through GRDB's `execute()`, so its
+/// transaction observers (the row seals' `RowChangeCollector`) see every row it writes, and a
+/// failure is reported and the statement dropped from GRDB's cache as for any other; inside a
+/// whole-clinic load (`direct`, `DirectSteps`) it runs straight through SQLite with the collector
+/// told of every row it writes, and a failure is run again, and reported, through GRDB.
 ///
 /// Each value is bound as GRDB binds it, so what is stored is the same: integers (and `Bool`,
 /// as 0 or 1) as 64-bit integers, `Double` as a real, a `String` as text up to its first NUL
@@ -24,11 +26,14 @@ struct InPlaceBinding {
 
     private let statement: Statement
     private let stmt: SQLiteStatement
+    private let direct: DirectSteps?
     private var index: Int32 = 0
     private var rc: Int32 = SQLITE_OK
 
-    /// Starts a run of `statement` (from `db.cachedStatement`, with SQL used only this way).
-    init(_ statement: Statement) {
+    /// Starts a run of `statement` (from `db.cachedStatement`, with SQL used only this way), run
+    /// by `direct` when given (the transaction's `TransactionScratch.directSteps`), else by GRDB.
+    init(_ statement: Statement, direct: DirectSteps?) {
+        self.direct = direct
         assert(statement.sql.hasPrefix(Self.marker), "a statement bound in place must be marked")
         self.statement = statement
         stmt = statement.sqliteStatement
@@ -98,7 +103,8 @@ struct InPlaceBinding {
         }
     }
 
-    /// Runs the statement through GRDB (its observers see the change) once every parameter is bound.
+    /// Runs the statement once every parameter is bound: through GRDB (its observers see the
+    /// change), or by `direct` (the collector told of every row).
     func execute() throws {
         guard rc == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errstr(rc)), sql: statement.sql)
@@ -106,6 +112,47 @@ struct InPlaceBinding {
         guard index == sqlite3_bind_parameter_count(stmt) else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(index) values bound for \(sqlite3_bind_parameter_count(stmt)) parameters", sql: statement.sql)
         }
-        try statement.execute()
+        if let direct { try direct.execute(statement) } else { try statement.execute() }
+    }
+}
+
+/// The INSERT of one table's columns bound in place, for one row or for several in one
+/// statement (`VALUES (…), (…)`), its SQL made once for each number of rows.
+///
+/// Why several: each statement run costs SQLite more than its rows (the statement's savepoint,
+/// the temporary table each `CHECK (x IN (…))` of three or more values builds per run, its
+/// triggers' programs set up and torn down), and a whole-clinic load writes a visit's findings
+/// and entries of one kind together. The rows go in one after the other, in order, exactly as
+/// that many statements would write them (each refusal the same words: SQLite's constraint and
+/// trigger messages name no row).
+struct RowsInsert: Sendable {
+    /// Rows one statement writes at most (a visit seldom has more entries of one kind).
+    static let maxRows = 8
+    private let statements: [String]
+
+    /// `columns`: the column list as written in the SQL; `count`: how many columns it names.
+    init(table: String, columns: String, count: Int) {
+        let row = "(" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+        statements = (1...Self.maxRows).map { rows in
+            "\(InPlaceBinding.marker) INSERT INTO \(table) (\(columns)) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+        }
+    }
+
+    /// The statement writing `rows` rows (1 to `maxRows`).
+    func sql(rows: Int) -> String { statements[rows - 1] }
+}
+
+extension StoreTransaction {
+    /// Inserts `items`, rows of one table, by statements of up to `RowsInsert.maxRows` rows, each
+    /// row's values bound in place by `bind` in the order of `insert`'s columns.
+    func insertRows<T>(_ items: [T], _ insert: RowsInsert, bind: (T, inout InPlaceBinding) throws -> Void) throws {
+        var start = 0
+        while start < items.count {
+            let rows = min(RowsInsert.maxRows, items.count - start)
+            var bound = InPlaceBinding(try db.cachedStatement(sql: insert.sql(rows: rows)), direct: scratch.directSteps)
+            for item in items[start..<(start + rows)] { try bind(item, &bound) }
+            try bound.execute()
+            start += rows
+        }
     }
 }

@@ -15,7 +15,7 @@ extension StoreTransaction {
         var insert = InPlaceBinding(try db.cachedStatement(sql: """
             /* bound in place */ INSERT INTO patient_alert (patient_id, kind, precaution, text, status, source, created_at, dismiss_reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(patientID); insert.text(kind); insert.text(precaution); insert.text(alert.text); insert.text(alert.status.rawValue)
         insert.text(alert.source); insert.value(StoredDateText.databaseValue(Date())); insert.text(alert.status == .dismissed ? alert.dismissReason : nil)
         try insert.execute()

@@ -207,10 +207,13 @@ extension StoreTransaction {
                                    recordNumber: p.recordNumber, phone: p.phone, dateOfBirth: p.dateOfBirth.description)
         let prefixes = try Self.searchPrefixes(of: text, tokenizer: searchTokenizer())
         guard !prefixes.isEmpty else { return }
-        try db.cachedStatement(sql: """
-            INSERT INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
+        // Bound in place (each value as GRDB binds it), run by `DirectSteps` inside a whole-clinic load.
+        var insert = InPlaceBinding(try db.cachedStatement(sql: """
+            /* bound in place */ INSERT INTO patient_search_prefix (prefix, sort_name, patient_id, archived)
             SELECT value, ?, ?, ? FROM json_each(?)
-            """).execute(arguments: [sortName, id, p.archived, Self.jsonArray(prefixes)])
+            """), direct: scratch.directSteps)
+        insert.text(sortName); insert.int(id); insert.bool(p.archived); insert.text(Self.jsonArray(prefixes))
+        try insert.execute()
     }
 
     /// Runs `body` (the letters of a batch) with the patients it inserts put into the search

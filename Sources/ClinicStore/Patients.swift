@@ -65,7 +65,7 @@ extension StoreTransaction {
         var insert = InPlaceBinding(try db.cachedStatement(sql: """
             /* bound in place */ INSERT INTO patient (id, record_number, given_names, family_name, preferred_name, date_of_birth, sex, phone, email, address, general_practitioner, archived, created_at, updated_at, sort_name)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? p.id : nil); insert.text(p.recordNumber); insert.text(p.givenNames); insert.text(p.familyName)
         insert.text(p.preferredName); insert.date(p.dateOfBirth); insert.text(p.sex.rawValue); insert.text(p.phone); insert.text(p.email)
         insert.text(p.address); insert.text(p.generalPractitioner); insert.bool(p.archived); insert.value(now); insert.value(now)
@@ -83,7 +83,7 @@ extension StoreTransaction {
 
     func insertIdentifier(_ ident: PatientIdentifier, patientID: Int64) throws {
         scratch.identifiersFree.remove(TransactionScratch.identifierKey(system: ident.system.rawValue, value: ident.value))
-        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)"))
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)"), direct: scratch.directSteps)
         insert.int(patientID); insert.text(ident.system.rawValue); insert.text(ident.value)
         try insert.execute()
     }

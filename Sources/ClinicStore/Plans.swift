@@ -15,7 +15,7 @@ extension StoreTransaction {
         if !preservingID {
             p.version = (try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(version), 0) + 1 FROM follow_up_plan WHERE visit_id = ?"), arguments: [p.visitID])) ?? 1
         }
-        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+        var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO follow_up_plan (id, visit_id, version, status, created_at, review_date, items_json) VALUES (?, ?, ?, ?, ?, ?, ?)"), direct: scratch.directSteps)
         insert.int(preservingID ? p.id : nil); insert.int(p.visitID); insert.int(p.version); insert.text(p.status.rawValue)
         insert.value(StoredDateText.databaseValue(p.createdAt)); insert.value(p.reviewDate.databaseValue); insert.text(VisitColumnsJSON.planItems(p.items))
         try insert.execute()

@@ -14,7 +14,7 @@ extension StoreTransaction {
             /* bound in place */ INSERT INTO precaution_screen (id, patient_id, practitioner_id, recorded_at, present_json, acknowledgments_json, valid_until,
               written_at, written_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? s.id : nil); insert.int(s.patientID); insert.int(s.practitionerID)
         insert.value(StoredDateText.databaseValue(s.recordedAt))
         // No acknowledgment (most screens): `{}`, as the encoder writes an empty object.

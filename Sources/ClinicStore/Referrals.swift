@@ -44,7 +44,7 @@ extension StoreTransaction {
               sections_json, warnings_json, original_letter, original_sha256, created_at,
               letter_identifiers_json, letter_key, document_set_id, document_version, replaces_referral_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? r.id : nil); insert.int(r.patientID); insert.text(r.referrerName); insert.text(r.referrerOrganisation)
         insert.text(r.referrerProviderNumber); insert.text(r.referrerContact); insert.text(r.recipient); insert.date(r.date)
         insert.date(r.expiresOn); insert.int(r.sessionsAllowed); insert.text(r.reason); insert.text(r.format.rawValue)

@@ -24,6 +24,13 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
         guard tables.contains(event.tableName) else { return }
         lock.withLock { if changes[event.tableName, default: []].insert(event.rowID).inserted { held += 1 } }
     }
+    /// Rows written by a statement run straight through SQLite (`DirectSteps`), which GRDB's
+    /// observation did not see: kept as `databaseDidChange(with:)` keeps GRDB's events.
+    func note(_ rows: [(table: String, rowID: Int64)]) {
+        lock.withLock {
+            for row in rows where changes[row.table, default: []].insert(row.rowID).inserted { held += 1 }
+        }
+    }
     func databaseDidCommit(_ db: Database) { lock.withLock { changes = [:]; held = 0 } }
     func databaseDidRollback(_ db: Database) { lock.withLock { changes = [:]; held = 0 } }
 
@@ -374,7 +381,8 @@ enum RowSeal {
 
     /// Seals the given rows of one rowid table as they are now (or forgets the seals of those
     /// gone); keeps the root.
-    private static func sealRows(_ db: Database, hasher: SealHasher, table: String, ids: Set<Int64>, root: inout [UInt8]) throws {
+    private static func sealRows(_ db: Database, hasher: SealHasher, table: String, ids: Set<Int64>, root: inout [UInt8],
+                                 direct: DirectSteps?) throws {
         let oldSeals = try db.cachedStatement(sql: "SELECT mac FROM row_seal WHERE tbl = ? AND row_id BETWEEN ? AND ?")
         var oldMAC = [UInt8](repeating: 0, count: 32)
         let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
@@ -383,7 +391,7 @@ enum RowSeal {
         let digester = ColumnDigester(select, skipping: 1)
         let row = select.sqliteStatement
         let tableState = hasher.table(Array(table.utf8), names: digester.joinedNames, keyed: false)
-        let writer = SealRowWriter(upsert, table: table)
+        let writer = SealRowWriter(upsert, table: table, direct: direct)
         var digests: [UInt8] = []
         func forget(_ id: Int64) throws { try remove.execute(arguments: [table, id]) }
         // In rowid order, a run of consecutive ids at a time (a whole-clinic import writes them so:
@@ -448,14 +456,15 @@ enum RowSeal {
     }
 
     /// Seals the rows a transaction touched, keys its new audit events, and re-seals the head.
-    static func seal(_ db: Database, key: ClinicKey, changes: [String: Set<Int64>]) throws {
+    /// `direct`, inside a whole-clinic load, writes each row's seal straight through SQLite (`DirectSteps`).
+    static func seal(_ db: Database, key: ClinicKey, changes: [String: Set<Int64>], direct: DirectSteps? = nil) throws {
         let touched = try takeKeyedTouches(db)
         guard !changes.isEmpty || !touched.isEmpty, let identity = try identity(db), identity.keyedFrom != nil else { return }
         var root = [UInt8](ClinicKey.unhex(identity.root) ?? Data(count: 32))
         if root.count != 32 { root = [UInt8](repeating: 0, count: 32) }
         let hasher = SealHasher(key)
         for (table, ids) in changes where table != "audit_event" {
-            try sealRows(db, hasher: hasher, table: table, ids: ids, root: &root)
+            try sealRows(db, hasher: hasher, table: table, ids: ids, root: &root, direct: direct)
         }
         if !touched.isEmpty {
             let keyed = Dictionary(try keyedTables(db).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -468,21 +477,27 @@ enum RowSeal {
             // A transaction's events are consecutive ids: their hashes read by one range, not one
             // look-up each (an id in the range the transaction did not write is passed over);
             // each event's seal written as it is read (another table: the range read goes on).
-            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO audit_mac (event_id, mac) VALUES (?, ?)")
+            // Bound in place (no `StatementArguments` per event), run by `direct` inside a load.
+            let insert = try db.cachedStatement(sql: "/* bound in place */ INSERT OR REPLACE INTO audit_mac (event_id, mac) VALUES (?, ?)")
+            func keyEvent(_ id: Int64, _ hash: String) throws {
+                var bound = InPlaceBinding(insert, direct: direct)
+                bound.int(id); bound.text(hasher.event(id: id, hash: hash))
+                try bound.execute()
+            }
             if high - low < 2 * Int64(events.count) {
                 let hashes = try db.cachedStatement(sql: "SELECT id, hash FROM audit_event WHERE id BETWEEN ? AND ? ORDER BY id")
                 let rows = try Row.fetchCursor(hashes, arguments: [low, high])
                 while let row = try rows.next() {
                     let id: Int64 = row[0]
                     guard events.contains(id), let hash = String.fromDatabaseValue(row[1]) else { continue }
-                    try insert.execute(arguments: [id, hasher.event(id: id, hash: hash)])
+                    try keyEvent(id, hash)
                 }
             } else {
                 // Ids far apart (not this writer's usual): one look-up each.
                 let hashOf = try db.cachedStatement(sql: "SELECT hash FROM audit_event WHERE id = ?")
                 for id in events.sorted() {
                     guard let hash = try String.fetchOne(hashOf, arguments: [id]) else { continue }
-                    try insert.execute(arguments: [id, hasher.event(id: id, hash: hash)])
+                    try keyEvent(id, hash)
                 }
             }
         }

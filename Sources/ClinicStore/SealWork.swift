@@ -104,10 +104,13 @@ final class CellDigestMemo {
 /// statement still runs through GRDB (its observers see it as any other).
 struct SealRowWriter {
     private let statement: Statement
+    /// Runs each write straight through SQLite inside a whole-clinic load (`DirectSteps`).
+    private let direct: DirectSteps?
 
     /// Binds `table` to `statement` (an INSERT of `row_seal`'s four columns) for the rows to come.
-    init(_ statement: Statement, table: String) {
+    init(_ statement: Statement, table: String, direct: DirectSteps? = nil) {
         self.statement = statement
+        self.direct = direct
         // A statement whose last run failed reports it again on its first reset: cleared here.
         sqlite3_reset(statement.sqliteStatement)
         statement.setUncheckedArguments([table, 0, Data(), Data()])
@@ -123,7 +126,7 @@ struct SealRowWriter {
         guard rc == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errstr(rc)))
         }
-        try statement.execute()
+        if let direct { try direct.execute(statement) } else { try statement.execute() }
     }
 
     /// Binds `bytes` as a blob, copied by SQLite; an empty one is still a blob (a nil pointer

@@ -41,7 +41,7 @@ public struct StoreTransaction {
     public func sealWrittenSoFar(atLeast: Int) throws {
         guard let key, let collector, collector.pending >= max(1, atLeast) else { return }
         try saveAuditHead()  // sealing reads the stored head
-        try RowSeal.seal(db, key: key, changes: collector.take())
+        try RowSeal.seal(db, key: key, changes: collector.take(), direct: scratch.directSteps)
     }
 
     /// The same transaction with per-row audit turned off.
@@ -153,6 +153,10 @@ final class TransactionScratch {
     /// has not written since: a patient inserted with them needs no second lookup. A rollback
     /// only takes identifiers away, so it leaves these free.
     var identifiersFree = Set<String>()
+    /// Inside a whole-clinic load into an empty clinic (from `beginNewClinicLoad` to
+    /// `finishNewClinicLoad`): its statements bound in place and its seals run straight through
+    /// SQLite, the row seals' collector told of every row (`DirectSteps`). Nil otherwise.
+    var directSteps: DirectSteps?
 
     /// The patients the exact name match just read (born that day, same folded family name),
     /// for the doubtful match asked next; valid while `changes` is the connection's count of

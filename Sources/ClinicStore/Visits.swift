@@ -16,7 +16,7 @@ extension StoreTransaction {
             /* bound in place */ INSERT INTO visit (id, patient_id, practitioner_id, referral_id, started_at, complaint, pain_now, pain_best, pain_worst,
               psfs_json, notes, likely_cause_notes, status, signed_at, revision, impression, impression_code, impression_code_system)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, 0, ?, ?, ?)
-            """))
+            """), direct: scratch.directSteps)
         insert.int(preservingID ? v.id : nil); insert.int(v.patientID); insert.int(v.practitionerID); insert.int(v.referralID)
         insert.value(StoredDateText.databaseValue(v.startedAt)); insert.text(v.complaint)
         insert.int(v.pain.now?.value); insert.int(v.pain.best?.value); insert.int(v.pain.worst?.value)
@@ -27,13 +27,31 @@ extension StoreTransaction {
         let id = lastID()
         v.id = id
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "visit", entityID: id, patientID: v.patientID))
-        v.triggerPoints = try v.triggerPoints.map { try insertTriggerPoint($0, visitID: id, actor: nil, preservingID: preservingID) }
-        v.biomechanics = try v.biomechanics.map { try insertBiomechanical($0, visitID: id, actor: nil, preservingID: preservingID) }
-        v.treatments = try v.treatments.map { try insertTreatment($0, visitID: id, actor: nil, preservingID: preservingID) }
-        v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
+        if preservingID, scratch.directSteps != nil, v.triggerPoints.allSatisfy({ $0.id != nil }), v.biomechanics.allSatisfy({ $0.id != nil }),
+           v.treatments.allSatisfy({ $0.id != nil }), v.needling.allSatisfy({ $0.id != nil }) {
+            // A whole-clinic load, every entry with its id: each kind's rows by one statement
+            // (`RowsInsert`), the same rows in the same order as one statement each.
+            if !modelChecked {
+                do {
+                    for f in v.triggerPoints { try f.validate() }
+                    for f in v.biomechanics { try f.validate() }
+                    for t in v.treatments { try t.validate() }
+                    for e in v.needling { try e.validate() }
+                } catch { throw StoreError.invalid(error) }
+            }
+            try insertRows(v.triggerPoints, Self.triggerPointInsert) { Self.bind($0, visitID: id, preservingID: true, into: &$1) }
+            try insertRows(v.biomechanics, Self.biomechanicalInsert) { try bind($0, visitID: id, preservingID: true, into: &$1) }
+            try insertRows(v.treatments, Self.treatmentInsert) { Self.bind($0, visitID: id, preservingID: true, into: &$1) }
+            try insertRows(v.needling, Self.needlingInsert) { Self.bind($0, visitID: id, preservingID: true, into: &$1) }
+        } else {
+            v.triggerPoints = try v.triggerPoints.map { try insertTriggerPoint($0, visitID: id, actor: nil, preservingID: preservingID) }
+            v.biomechanics = try v.biomechanics.map { try insertBiomechanical($0, visitID: id, actor: nil, preservingID: preservingID) }
+            v.treatments = try v.treatments.map { try insertTreatment($0, visitID: id, actor: nil, preservingID: preservingID) }
+            v.needling = try v.needling.map { try insertNeedling($0, visitID: id, actor: nil, preservingID: preservingID) }
+        }
         v.outcomes = try v.outcomes.map { try insertOutcome($0, visitID: id, actor: nil, preservingID: preservingID) }
         if v.status == .signed, let at = v.signedAt {
-            var sign = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?"))
+            var sign = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ UPDATE visit SET status = 'signed', signed_at = ? WHERE id = ?"), direct: scratch.directSteps)
             sign.value(StoredDateText.databaseValue(Self.truncated(at))); sign.int(id)
             try sign.execute()
         } else {

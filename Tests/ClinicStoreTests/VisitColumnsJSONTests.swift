@@ -137,10 +137,12 @@ import ClinicModel
         }
     }
 
-    @Test("values bound in place are stored as GRDB's argument list stored them, and the change collector sees every row")
-    func boundInPlace() throws {
+    @Test("values bound in place are stored as GRDB's argument list stored them, and the change collector sees every row, run by GRDB or straight through SQLite (a whole-clinic load's DirectSteps)",
+          arguments: [false, true])
+    func boundInPlace(straightThroughSQLite: Bool) throws {
         let queue = try DatabaseQueue()
         let collector = RowChangeCollector(tables: ["t"])
+        let direct = straightThroughSQLite ? DirectSteps(collector: collector) : nil
         try queue.write { db in
             db.add(transactionObserver: collector, extent: .databaseLifetime)
             try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, kind TEXT, i INTEGER, r REAL, n NUMERIC, b BOOLEAN, x, at TEXT)")
@@ -156,7 +158,7 @@ import ClinicModel
                 let when: DatabaseValue = row % 3 == 0 ? .null : StoredDateText.databaseValue(date.addingTimeInterval(Double(row)))
                 try db.cachedStatement(sql: "INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'plain', ?, ?, ?, ?, ?, ?)")
                     .execute(arguments: [2 * row + 1, int, real, real, flag, text, when])
-                var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'typed', ?, ?, ?, ?, ?, ?)"))
+                var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'typed', ?, ?, ?, ?, ?, ?)"), direct: direct)
                 insert.int(Int64(2 * row + 2)); insert.int(int); insert.double(real); insert.double(real); insert.bool(flag)
                 insert.text(text); insert.value(when)
                 try insert.execute()
@@ -176,16 +178,20 @@ import ClinicModel
         #expect(pairs.filter { !($0["same"] as Bool) }.map { $0["id"] as Int64 } == [])
         // A failed run is reported, and the next row goes in as before.
         try queue.write { db in
-            var clash = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'typed', ?, ?, ?, ?, ?, ?)"))
+            var clash = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'typed', ?, ?, ?, ?, ?, ?)"), direct: direct)
             clash.int(1); for _ in 0..<6 { clash.null() }
-            #expect(throws: DatabaseError.self) { try clash.execute() }
-            var next = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'typed', ?, ?, ?, ?, ?, ?)"))
+            let refusal = #expect(throws: DatabaseError.self) { try clash.execute() }
+            #expect(refusal?.resultCode == .SQLITE_CONSTRAINT)
+            #expect(refusal?.message == "UNIQUE constraint failed: t.id", "\(refusal?.message ?? "")")
+            var next = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'typed', ?, ?, ?, ?, ?, ?)"), direct: direct)
             next.int(10_000); next.int(5); for _ in 0..<5 { next.null() }
             try next.execute()
             // Too few values bound is refused, not run with the last row's.
-            var short = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'typed', ?, ?, ?, ?, ?, ?)"))
+            var short = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO t (id, kind, i, r, n, b, x, at) VALUES (?, 'typed', ?, ?, ?, ?, ?, ?)"), direct: direct)
             short.int(10_001)
             #expect(throws: DatabaseError.self) { try short.execute() }
+            // Only the row written is waiting for its seal.
+            #expect(collector.take() == ["t": [10_000]])
         }
         #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT i FROM t WHERE id = 10000") } == 5)
         #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t WHERE id = 10001") } == 0)
