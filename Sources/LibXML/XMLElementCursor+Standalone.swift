@@ -91,24 +91,16 @@ extension XMLElementCursor {
                     guard current.pointee.type == XML_TEXT_NODE, isXMLWhitespace(current.pointee.content) else { return false }
                 }
             }
-            if !wroteChild {
-                buffer.append(UInt8(ascii: "/"))
-                buffer.append(UInt8(ascii: ">"))
-                buffer.append(0x0A)
-                return true
+            if wroteChild {
+                for _ in 0..<depth { buffer.append(0x20); buffer.append(0x20) }
+                appendEndTag(name, to: &buffer)
+            } else {
+                appendEmptyTagEnd(to: &buffer)
             }
-            for _ in 0..<depth { buffer.append(0x20); buffer.append(0x20) }
-            buffer.append(UInt8(ascii: "<"))
-            buffer.append(UInt8(ascii: "/"))
-            appendCString(name, to: &buffer)
-            buffer.append(UInt8(ascii: ">"))
-            buffer.append(0x0A)
             return true
         }
         guard element.pointee.children != nil else {
-            buffer.append(UInt8(ascii: "/"))
-            buffer.append(UInt8(ascii: ">"))
-            buffer.append(0x0A)
+            appendEmptyTagEnd(to: &buffer)
             return true
         }
         buffer.append(UInt8(ascii: ">"))
@@ -117,12 +109,24 @@ extension XMLElementCursor {
             if let content = text.pointee.content { appendEscaped(content, attribute: false, to: &buffer) }
             child = text.pointee.next
         }
+        appendEndTag(name, to: &buffer)
+        return true
+    }
+
+    /// `</name>` and a line feed, as the writer ends an element with content.
+    private static func appendEndTag(_ name: UnsafePointer<xmlChar>, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "<"))
         buffer.append(UInt8(ascii: "/"))
         appendCString(name, to: &buffer)
         buffer.append(UInt8(ascii: ">"))
         buffer.append(0x0A)
-        return true
+    }
+
+    /// `/>` and a line feed, as the writer ends an element without content.
+    private static func appendEmptyTagEnd(to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "/"))
+        buffer.append(UInt8(ascii: ">"))
+        buffer.append(0x0A)
     }
 
     private static func appendCString(_ string: UnsafePointer<xmlChar>, to buffer: inout [UInt8]) {
