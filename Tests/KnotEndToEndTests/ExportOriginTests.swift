@@ -117,6 +117,35 @@ import ClinicXML
         #expect(marked.status == .created && marked.warnings.contains { $0.contains("visit \(visitID): does not match") }, "\(marked.warnings)")
     }
 
+    @Test("re-indented (tabs, CRLF) and signed again, Knot's export imports with no origin finding: the digests hold whatever the layout")
+    func reindentedExportImports() throws {
+        let text = try String(contentsOfFile: Self.source.2, encoding: .utf8)
+        let reindented = text.replacingOccurrences(of: ">\n  ", with: ">\r\n\t")
+        #expect(reindented != text)
+        let (dir, path) = try Self.signed(Data(reindented.utf8))
+        _ = dir
+        let (outcome, _, d1) = try Self.importInto(path)
+        _ = d1
+        #expect(outcome.status == .created, "\(outcome.detail)")
+        #expect(outcome.warnings.isEmpty, "\(outcome.warnings)")
+    }
+
+    @Test("forged: a complaint given whitespace that looks like indentation is refused naming the visit, as any changed value")
+    func whitespaceAddedToAValue() throws {
+        let text = try String(contentsOfFile: Self.source.2, encoding: .utf8)
+        let range = try #require(text.range(of: "</complaint>"))
+        let visitStart = try #require(text.range(of: "<visit id=\"", options: .backwards, range: text.startIndex..<range.lowerBound))
+        let visitID = text[visitStart.upperBound...].prefix { $0.isNumber }
+        let forged = text.replacingCharacters(in: range, with: "\n      </complaint>")
+        let (dir, path) = try Self.signed(Data(forged.utf8))
+        _ = dir
+        let (refused, _, d1) = try Self.importInto(path)
+        _ = d1
+        #expect(refused.status == .rejected)
+        #expect(refused.detail.contains("visit \(visitID): does not match the digest it was exported with (changed after its last audited write)"),
+                "\(refused.detail)")
+    }
+
     @Test("forged: a clinic setting changed after its audited write is refused naming it")
     func settingChangedAfterEvent() throws {
         let text = try String(contentsOfFile: Self.source.2, encoding: .utf8)
