@@ -41,8 +41,10 @@ public final class RecordsImportReader {
     /// give the claimed digest (`RecordDigest.matchedAsRead`), before encoding its values;
     /// false: always by encoding (the older path, kept to compare against).
     var digestsAsRead = true
-    /// The record alone as a document, for `RecordDigest.matchedAsRead` (kept between records).
+    /// The record alone as a document, for `RecordDigest.matchedAsRead` (kept between records,
+    /// up to `keptDigestBuffer` bytes).
     private var digestBuffer: [UInt8] = []
+    private static let keptDigestBuffer = 1 << 20
 
     /// Prepares to read `data`, validating it against the records schema as it is read; throws
     /// `ClinicXMLErrors` (unreadable, or not a records file; schema violations come from `next()`).
@@ -155,6 +157,8 @@ public final class RecordsImportReader {
     /// One record decoded from `element` (a `practitioner`, `patient` or `event`), with
     /// `lastRecords` set for it.
     private func item<E: RecordsElement>(_ name: String, _ element: E) throws -> RecordsItem {
+        // A record with a large attachment leaves the buffer large: not kept for the rest of the file.
+        defer { if digestBuffer.capacity > Self.keptDigestBuffer { digestBuffer = [] } }
         switch name {
         case "practitioner":
             let p = try decoder.practitioner(element)
