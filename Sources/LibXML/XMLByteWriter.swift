@@ -242,26 +242,30 @@ public final class XMLByteWriter: XMLElementWriting {
     /// `xmlBufAttrSerializeTxtContent` (attribute values) does.
     private func escape(_ text: String, attribute: Bool) {
         var text = text
-        text.withUTF8 { bytes in
-            var runStart = 0
-            for i in 0..<bytes.count {
-                let replacement: StaticString
-                switch bytes[i] {
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = "&gt;"
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "\""): replacement = "&quot;"
-                case 0x0D: replacement = "&#13;"
-                case 0x0A where attribute: replacement = "&#10;"
-                case 0x09 where attribute: replacement = "&#9;"
-                default: continue
-                }
-                if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                replacement.withUTF8Buffer { buffer.append(contentsOf: $0) }
-                runStart = i + 1
+        text.withUTF8 { Self.appendEscaped($0, attribute: attribute, to: &buffer) }
+    }
+
+    /// Appends the UTF-8 `bytes` to `buffer` escaped as `escape(_:attribute:)` writes them (the
+    /// one spelling of the rules, shared with `XMLElementCursor.appendStandaloneDocument`).
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, attribute: Bool, to buffer: inout [UInt8]) {
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let replacement: StaticString
+            switch bytes[i] {
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">"): replacement = "&gt;"
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "\""): replacement = "&quot;"
+            case 0x0D: replacement = "&#13;"
+            case 0x0A where attribute: replacement = "&#10;"
+            case 0x09 where attribute: replacement = "&#9;"
+            default: continue
             }
-            if runStart < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+            if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            replacement.withUTF8Buffer { buffer.append(contentsOf: $0) }
+            runStart = i + 1
         }
+        if runStart < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
     }
 
     /// For a file, hands the gathered bytes over once there are enough of them.
@@ -346,7 +350,7 @@ public final class XMLByteWriter: XMLElementWriting {
         try spill()
     }
 
-    private static let declaration: StaticString = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    static let declaration: StaticString = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 
     // MARK: Checks (as XMLStreamWriter's)
 

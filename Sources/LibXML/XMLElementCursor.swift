@@ -338,6 +338,9 @@ final class CursorScope {
         anchor = (node, path)
     }
 
+    /// Whether the reader was told to skip any element.
+    var skipsAny: Bool { !skipped.isEmpty }
+
     @inline(__always)
     func skips(_ node: xmlNodePtr) -> Bool {
         !skipped.isEmpty && skipped.contains(node)

@@ -33,7 +33,7 @@ import SeededRandom
 
     /// Every step of reading `data` (the header or the opening refusal first), going on after a
     /// refused record as a dry run does, until the end or the same refusal twice (a failed stream).
-    static func transcript(_ data: Data, inPlace: Bool, file: String? = nil) -> [Step] {
+    static func transcript(_ data: Data, inPlace: Bool, asRead: Bool = true, file: String? = nil) -> [Step] {
         let reader: RecordsImportReader
         do {
             if let file {
@@ -45,6 +45,7 @@ import SeededRandom
             return [.refused(error.errors)]
         }
         reader.readsInPlace = inPlace
+        reader.digestsAsRead = asRead
         var steps: [Step] = [.header(reader.header)]
         for _ in 0..<5_000 {
             do {

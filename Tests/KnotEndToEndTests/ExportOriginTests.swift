@@ -98,23 +98,47 @@ import ClinicXML
         #expect(try session.visitRecord(id: visit.id).untrustedImport != nil)
     }
 
-    @Test("forged: a record changed after its event (a signed complaint) is refused naming the visit")
-    func recordChangedAfterEvent() throws {
-        let text = try String(contentsOfFile: Self.source.2, encoding: .utf8)
-        let range = try #require(text.range(of: "<complaint>Plantar"))
+    /// The export with the first `old` replaced by `new` and signed by its clinic: the path, and
+    /// the id of the visit the change is in, after checking that importing it is refused naming that visit.
+    static func refusedNamingTheVisit(replacing old: String, with new: String) throws -> (TemporaryDirectory, String, Substring) {
+        let text = try String(contentsOfFile: source.2, encoding: .utf8)
+        let range = try #require(text.range(of: old))
         let visitStart = try #require(text.range(of: "<visit id=\"", options: .backwards, range: text.startIndex..<range.lowerBound))
         let visitID = text[visitStart.upperBound...].prefix { $0.isNumber }
-        let forged = text.replacingCharacters(in: range, with: "<complaint>Nothing")
-        let (dir, path) = try Self.signed(Data(forged.utf8))
-        _ = dir
-        let (refused, _, d1) = try Self.importInto(path)
+        let (dir, path) = try signed(Data(text.replacingCharacters(in: range, with: new).utf8))
+        let (refused, _, d1) = try importInto(path)
         _ = d1
         #expect(refused.status == .rejected)
         #expect(refused.detail.contains("visit \(visitID): does not match the digest it was exported with (changed after its last audited write)"),
                 "\(refused.detail)")
+        return (dir, path, visitID)
+    }
+
+    @Test("forged: a record changed after its event (a signed complaint) is refused naming the visit")
+    func recordChangedAfterEvent() throws {
+        let (dir, path, visitID) = try Self.refusedNamingTheVisit(replacing: "<complaint>Plantar", with: "<complaint>Nothing")
+        _ = dir
         let (marked, _, d2) = try Self.importInto(path, untrusted: true)
         _ = d2
         #expect(marked.status == .created && marked.warnings.contains { $0.contains("visit \(visitID): does not match") }, "\(marked.warnings)")
+    }
+
+    @Test("re-indented (tabs, CRLF) and signed again, Knot's export imports with no origin finding: the digests hold whatever the layout")
+    func reindentedExportImports() throws {
+        let text = try String(contentsOfFile: Self.source.2, encoding: .utf8)
+        let reindented = text.replacingOccurrences(of: ">\n  ", with: ">\r\n\t")
+        #expect(reindented != text)
+        let (dir, path) = try Self.signed(Data(reindented.utf8))
+        _ = dir
+        let (outcome, _, d1) = try Self.importInto(path)
+        _ = d1
+        #expect(outcome.status == .created, "\(outcome.detail)")
+        #expect(outcome.warnings.isEmpty, "\(outcome.warnings)")
+    }
+
+    @Test("forged: a complaint given whitespace that looks like indentation is refused naming the visit, as any changed value")
+    func whitespaceAddedToAValue() throws {
+        _ = try Self.refusedNamingTheVisit(replacing: "</complaint>", with: "\n      </complaint>")
     }
 
     @Test("forged: a clinic setting changed after its audited write is refused naming it")

@@ -113,6 +113,19 @@ struct ElementFields<Element: RecordsElement> {
         return try checked(name) { () throws(ValidationError) in try M(raw, field: name) }
     }
 
+    /// `measure`, refused with the element's line and path when the attribute is absent (the
+    /// schema requires it, but the decoder reads a record before the schema's findings are thrown).
+    func requiredMeasure<M: ClinicalMeasure>(_ name: String, _ type: M.Type) throws -> M where M.Value == Int {
+        guard let value = try measure(name, type) else { throw refusal("<\(element.name)> has no \(name) attribute") }
+        return value
+    }
+
+    /// `decimalMeasure`, refused as `requiredMeasure` when the attribute is absent.
+    func requiredDecimalMeasure<M: ClinicalMeasure>(_ name: String, _ type: M.Type) throws -> M where M.Value == Double {
+        guard let value = try decimalMeasure(name, type) else { throw refusal("<\(element.name)> has no \(name) attribute") }
+        return value
+    }
+
     func checked<T, Failure: Error & CustomStringConvertible>(_ name: String, _ make: () throws(Failure) -> T) throws -> T {
         do {
             return try make()

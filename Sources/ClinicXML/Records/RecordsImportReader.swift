@@ -37,6 +37,14 @@ public final class RecordsImportReader {
     /// Whether `next()` decodes each record in place inside the stream (`XMLElementCursor`);
     /// false: from a copied value tree (`XMLElement`), the older path, kept to compare against.
     var readsInPlace = true
+    /// Whether a record read in place gets its digest from the bytes the parser read when they
+    /// give the claimed digest (`RecordDigest.matchedAsRead`), before encoding its values;
+    /// false: always by encoding (the older path, kept to compare against).
+    var digestsAsRead = true
+    /// The record alone as a document, for `RecordDigest.matchedAsRead` (kept between records,
+    /// up to `keptDigestBuffer` bytes).
+    private var digestBuffer: [UInt8] = []
+    private static let keptDigestBuffer = 1 << 20
 
     /// Prepares to read `data`, validating it against the records schema as it is read; throws
     /// `ClinicXMLErrors` (unreadable, or not a records file; schema violations come from `next()`).
@@ -149,16 +157,37 @@ public final class RecordsImportReader {
     /// One record decoded from `element` (a `practitioner`, `patient` or `event`), with
     /// `lastRecords` set for it.
     private func item<E: RecordsElement>(_ name: String, _ element: E) throws -> RecordsItem {
+        // A record with a large attachment leaves the buffer large: not kept for the rest of the file.
+        defer { if digestBuffer.capacity > Self.keptDigestBuffer { digestBuffer = [] } }
         switch name {
         case "practitioner":
             let p = try decoder.practitioner(element)
-            lastRecords = computesDigests ? [try RecordDigest.practitioner(p, claimed: element.attribute("digest", namespace: nil))] : []
+            guard computesDigests else {
+                lastRecords = []
+                return .practitioner(p)
+            }
+            let cursor = digestsAsRead ? element as? XMLElementCursor : nil
+            lastRecords = [try RecordDigest.practitioner(p, claimed: element.attribute("digest", namespace: nil)) { claim in
+                cursor.flatMap { RecordDigest.matchedAsRead($0, claimed: claim, buffer: &digestBuffer) }
+            }]
             return .practitioner(p)
         case "patient":
             let record = try decoder.patientRecord(element)
             if computesDigests {
                 let claims = RecordDigest.claims(inPatient: element)
-                lastRecords = try RecordDigest.records(of: record) { kind, id in claims[kind + ":" + String(id)] }
+                let cursor = digestsAsRead ? element as? XMLElementCursor : nil
+                // The nested records' elements by kind, in the decoder's order (`children(named:)`).
+                var nested: [String: [XMLElementCursor]] = [:]
+                lastRecords = try RecordDigest.records(of: record, claimed: { kind, id in claims[kind + ":" + String(id)] }) { kind, index, claim in
+                    guard let cursor else { return nil }
+                    if kind == "patient" {
+                        return RecordDigest.matchedAsRead(cursor, claimed: claim, nested: RecordDigest.nestedInPatient, buffer: &digestBuffer)
+                    }
+                    let elements = nested[kind] ?? cursor.children(named: kind)
+                    nested[kind] = elements
+                    guard index < elements.count else { return nil }
+                    return RecordDigest.matchedAsRead(elements[index], claimed: claim, buffer: &digestBuffer)
+                }
             }
             return .patient(record)
         default:

@@ -269,7 +269,7 @@ struct RecordsXMLDecoder {
             pain: pain,
             psfs: try f.children("psfs").map { item in
                 let i = ElementFields(item, file: file)
-                return PSFSItem(activity: i.ownText, score: try i.measure("score", PSFSScore.self)!)
+                return PSFSItem(activity: i.ownText, score: try i.requiredMeasure("score", PSFSScore.self))
             },
             notes: f.optionalText("notes"), likelyCauseNotes: f.optionalText("likelyCauseNotes"),
             status: try f.code("status", VisitStatus.self), signedAt: try f.optionalInstant("signedAt"))
@@ -293,7 +293,7 @@ struct RecordsXMLDecoder {
         let f = ElementFields(element, file: file)
         let ppt = try f.optionalChild("pressurePainThreshold").map { p in
             let pf = ElementFields(p, file: file)
-            return PressurePainThreshold(value: try pf.decimalMeasure("kgPerCm2", KilogramsPerSquareCentimetre.self)!,
+            return PressurePainThreshold(value: try pf.requiredDecimalMeasure("kgPerCm2", KilogramsPerSquareCentimetre.self),
                                          probeSizeCm2: try pf.double("probeSizeCm2"))
         }
         let finding = TriggerPointFinding(
@@ -323,18 +323,18 @@ struct RecordsXMLDecoder {
             }
             measure = .footPostureIndex(try m.checked("items") { () throws(ValidationErrors) in try FootPostureIndex(items: items) })
         case "lunge":
-            measure = .lunge(try m.decimalMeasure("cm", LungeCentimetres.self)!)
+            measure = .lunge(try m.requiredDecimalMeasure("cm", LungeCentimetres.self))
         case "legLengthDifference":
-            measure = .legLengthDifference(try m.decimalMeasure("mm", LegLengthMillimetres.self)!)
+            measure = .legLengthDifference(try m.requiredDecimalMeasure("mm", LegLengthMillimetres.self))
         case "halluxDorsiflexion":
-            measure = .halluxDorsiflexion(try m.decimalMeasure("degrees", Degrees.self)!)
+            measure = .halluxDorsiflexion(try m.requiredDecimalMeasure("degrees", Degrees.self))
         case "gait":
             measure = .gait(try m.codes("observations", GaitObservation.self))
         case "strength":
-            measure = .strength(movement: try m.text("movement"), grade: try m.measure("grade", StrengthGrade.self)!)
+            measure = .strength(movement: try m.text("movement"), grade: try m.requiredMeasure("grade", StrengthGrade.self))
         case "jointRange":
             measure = .jointRange(joint: try m.text("joint"), movement: try m.text("movement"),
-                                  degrees: try m.decimalMeasure("degrees", Degrees.self)!)
+                                  degrees: try m.requiredDecimalMeasure("degrees", Degrees.self))
         case "posture":
             measure = .posture
         case "measure":
