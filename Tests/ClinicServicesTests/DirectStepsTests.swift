@@ -142,7 +142,11 @@ import ClinicTestSupport
     static func visitWithRefusedTreatment(_ db: ClinicDatabase, inLoad: Bool) -> String {
         do {
             try db.write { tx in
-                let load = inLoad ? try #require(try tx.beginNewClinicLoad()) : nil
+                var load: NewClinicLoad?
+                if inLoad {
+                    load = try tx.beginNewClinicLoad()
+                    try #require(load != nil)
+                }
                 let writer = tx.withoutRowAudit().withModelChecked()
                 let practitioner = try writer.insertPractitioner(Practitioner(id: 1, handle: "amy", name: "Amy Nguyen", profession: .physiotherapist),
                                                                  actor: "test", preservingID: true)
