@@ -134,15 +134,8 @@ final class PatientCount: Sendable {
         FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(count)".utf8))
     }
 
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
-    }
+    /// 12345 as "12,345" (Foundation's number format, fixed to one locale so logs compare).
+    static func grouped(_ n: Int) -> String { n.formatted(.number.locale(Locale(identifier: "en_US"))) }
 }
 
 struct ExportCommand: ParsableCommand {
