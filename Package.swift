@@ -39,6 +39,8 @@ let package = Package(
         ),
         // C: termios/ioctl/wcwidth helpers Swift cannot call directly. Only TerminalKit imports it.
         .target(name: "CTerminalShim"),
+        // C: SQLite's process-wide settings (`sqlite3_config` is variadic). Only ClinicStore imports it.
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         // How many cells of a monospace grid text takes, and which characters must never reach a
         // terminal raw: one function each, for the front end, the command line and the text plan.
         .target(name: "TextCells", dependencies: ["CTerminalShim"]),
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "ClinicStore",
             dependencies: [
-                "ClinicModel",
+                "ClinicModel", "CSQLiteSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for reading cells without a Swift value each when verifying seals.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -110,7 +112,7 @@ let package = Package(
 
         .testTarget(name: "ClinicModelTests", dependencies: ["ClinicModel", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "ClinicTestSupport", "SeededRandom"]),
-        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "ClinicModel", "ClinicServices", "ClinicDemo", "SeededRandom", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "CSQLiteSettings", "ClinicModel", "ClinicServices", "ClinicDemo", "SeededRandom", "ClinicTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Schema"]),
         .testTarget(
             name: "ClinicXMLTests",

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import CSQLiteSettings
 import ClinicModel
 
 /// One clinic database file: a GRDB `DatabasePool` in WAL mode with foreign keys on,
@@ -25,6 +26,14 @@ public final class ClinicDatabase: Sendable {
     /// Collects the rows each write touches, so that they are sealed before commit.
     let collector: RowChangeCollector?
 
+    /// Whether SQLite's memory statistics are off in this process: switched off once, as the
+    /// first clinic database opens, before SQLite has opened any connection. With them on (as
+    /// Debian builds SQLite), every allocation and free SQLite makes takes one process-wide
+    /// mutex to count bytes that Knot never reads (no heap limit, no memory report), about 6% of
+    /// a whole-clinic import's writing thread. False when SQLite had already been started in
+    /// this process (a program using GRDB before Knot): then nothing changed.
+    static let memoryStatisticsOff: Bool = knot_sqlite_memory_statistics_off() == 0
+
     /// How long a writer waits for another before giving up.
     public static let busyTimeout: TimeInterval = 10
 
@@ -43,6 +52,7 @@ public final class ClinicDatabase: Sendable {
     ///   is not left waiting in silence.
     public init(path: String, create: Bool = true, readOnly: Bool = false,
                 notice: ((OpeningNotice) -> Void)? = nil) throws {
+        _ = Self.memoryStatisticsOff
         self.path = path
         let fm = FileManager.default
         var isDir: ObjCBool = false
