@@ -385,13 +385,12 @@ enum RowSeal {
                                  direct: DirectSteps?) throws {
         let oldSeals = try db.cachedStatement(sql: "SELECT mac FROM row_seal WHERE tbl = ? AND row_id BETWEEN ? AND ?")
         var oldMAC = [UInt8](repeating: 0, count: 32)
-        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
         let remove = try db.cachedStatement(sql: "DELETE FROM row_seal WHERE tbl = ? AND row_id = ?")
         let select = try db.cachedStatement(sql: "SELECT rowid, * FROM \(table.quotedDatabaseIdentifier) WHERE rowid BETWEEN ? AND ? ORDER BY rowid")
         let digester = ColumnDigester(select, skipping: 1)
         let row = select.sqliteStatement
         let tableState = hasher.table(Array(table.utf8), names: digester.joinedNames, keyed: false)
-        let writer = SealRowWriter(upsert, table: table, direct: direct)
+        var writer = try SealRowWriter(db, table: table, replacing: true, direct: direct)
         var digests: [UInt8] = []
         func forget(_ id: Int64) throws { try remove.execute(arguments: [table, id]) }
         // In rowid order, a run of consecutive ids at a time (a whole-clinic import writes them so:
@@ -422,6 +421,7 @@ enum RowSeal {
                 xor(&root, mac)
                 next = id == high ? nil : id + 1
             }
+            try writer.flush()
             while let gone = next { try forget(gone); next = gone == high ? nil : gone + 1 }
         }
     }
@@ -527,13 +527,12 @@ enum RowSeal {
         try db.execute(sql: "DELETE FROM row_seal")
         var root = [UInt8](repeating: 0, count: 32)
         let hasher = SealHasher(key)
-        let insert = try db.cachedStatement(sql: "INSERT INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
         var digests: [UInt8] = []
         for table in tables {
             let select = try db.makeStatement(sql: "SELECT rowid, * FROM \(table.quotedDatabaseIdentifier) ORDER BY rowid")
             let digester = ColumnDigester(select, skipping: 1)
             let state = hasher.table(Array(table.utf8), names: digester.joinedNames, keyed: false)
-            let writer = SealRowWriter(insert, table: table)
+            var writer = try SealRowWriter(db, table: table, replacing: false)
             let stmt = select.sqliteStatement
             let cursor = try Row.fetchCursor(select)
             while try cursor.next() != nil {
@@ -543,6 +542,7 @@ enum RowSeal {
                 try writer.write(rowID: id, digests: digests, mac: mac)
                 xor(&root, mac)
             }
+            try writer.flush()
         }
         if try db.tableExists("row_key_seal") {
             try db.execute(sql: "DELETE FROM row_key_seal")

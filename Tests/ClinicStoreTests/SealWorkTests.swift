@@ -115,12 +115,12 @@ import ClinicTestSupport
         let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
         defer { try? db.close() }
         try db.pool.write { d in
-            let insert = try d.cachedStatement(sql: "INSERT OR REPLACE INTO row_seal (tbl, row_id, columns, mac) VALUES (?, ?, ?, ?)")
-            let writer = SealRowWriter(insert, table: "t é")
+            var writer = try SealRowWriter(d, table: "t é", replacing: true)
             var mac = SHA256Bytes()
             withUnsafeMutableBytes(of: &mac.bytes) { for i in 0..<32 { $0[i] = UInt8(i) } }
             try writer.write(rowID: Int64.max, digests: Array(0..<16), mac: mac)
             try writer.write(rowID: -3, digests: [], mac: SHA256Bytes())
+            try writer.flush()
             let rows = try Row.fetchAll(d, sql: """
                 SELECT tbl, row_id, hex(columns) AS columns, typeof(columns) AS kind, hex(mac) AS mac, typeof(mac) AS macKind
                 FROM row_seal WHERE tbl = 't é' ORDER BY row_id
@@ -131,6 +131,45 @@ import ClinicTestSupport
             #expect(rows.last?["row_id"] == Int64.max && rows.last?["columns"] == "000102030405060708090A0B0C0D0E0F" && rows.last?["kind"] == "blob")
             #expect(rows.last?["mac"] == (0..<32).map { String(format: "%02X", $0) }.joined())
             try d.execute(sql: "DELETE FROM row_seal WHERE tbl = 't é'")
+        }
+    }
+
+    @Test("seals written several to a statement are the rows one statement each writes, in order, the last of a run written by flush()")
+    func sealRowWriterSeveralAStatement() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
+        defer { try? db.close() }
+        // Two full statements and a run's last few; digests of every length a table may have (0 to 9 columns).
+        let count = 2 * SealRowWriter.rowsPerStatement + 5
+        func mac(_ i: Int) -> SHA256Bytes {
+            var m = SHA256Bytes()
+            withUnsafeMutableBytes(of: &m.bytes) { for j in 0..<32 { $0[j] = UInt8(truncatingIfNeeded: i &* 31 &+ j) } }
+            return m
+        }
+        func digests(_ i: Int) -> [UInt8] { (0..<(8 * (i % 10))).map { UInt8(truncatingIfNeeded: i &+ $0) } }
+        let expected = (0..<count).map { i in
+            ["row_id": "\(1000 + i)", "columns": digests(i).map { String(format: "%02X", $0) }.joined(),
+             "mac": mac(i).array.map { String(format: "%02X", $0) }.joined()]
+        }
+        func stored(_ d: Database) throws -> [[String: String]] {
+            try Row.fetchAll(d, sql: "SELECT row_id, hex(columns) AS columns, hex(mac) AS mac, typeof(columns) AS k FROM row_seal WHERE tbl = 'several' ORDER BY row_id")
+                .map { ["row_id": "\($0["row_id"] as Int64)", "columns": $0["columns"], "mac": $0["mac"]] }
+        }
+        try db.pool.write { d in
+            var writer = try SealRowWriter(d, table: "several", replacing: false)
+            for i in 0..<count { try writer.write(rowID: Int64(1000 + i), digests: digests(i), mac: mac(i)) }
+            // The full statements are written as they fill; the run's last rows wait for flush().
+            #expect(try stored(d) == Array(expected.prefix(2 * SealRowWriter.rowsPerStatement)))
+            try writer.flush()
+            #expect(try stored(d) == expected)
+            #expect(try String.fetchAll(d, sql: "SELECT DISTINCT typeof(columns) || typeof(mac) FROM row_seal WHERE tbl = 'several'") == ["blobblob"])
+            // Written again, replacing: the same rows, the last written of each key kept.
+            var again = try SealRowWriter(d, table: "several", replacing: true)
+            for i in 0..<count { try again.write(rowID: Int64(1000 + i), digests: digests(i), mac: mac(i)) }
+            try again.flush()
+            #expect(try stored(d) == expected)
+            try d.execute(sql: "DELETE FROM row_seal WHERE tbl = 'several'")
         }
     }
 }
