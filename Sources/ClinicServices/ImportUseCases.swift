@@ -83,6 +83,19 @@ public enum ReferralFiling: Sendable, Hashable {
     case newPatient
 }
 
+/// Where a whole-clinic import stands (`ImportOptions.recordsProgress`). At 100,000 patients the
+/// import takes minutes, and the audit trail's events, which come after every patient, and the
+/// finishing steps after them take about a fifth of it: each stage is named, so that a progress
+/// line does not stand still on the last patient.
+public enum RecordsProgress: Sendable, Equatable {
+    /// Patients written so far.
+    case patients(Int)
+    /// Every patient is written (`patients`); the audit trail's events written so far.
+    case auditTrail(patients: Int, events: Int)
+    /// Every record is written; the indexes are being built and the clinic written to the disk.
+    case finishing(patients: Int, events: Int)
+}
+
 /// Options for `knot import`.
 public struct ImportOptions: Sendable {
     /// The largest file read, in bytes; a larger one is refused unread.
@@ -99,9 +112,10 @@ public struct ImportOptions: Sendable {
     /// letter whose problems lie only in header elements Knot can do without (never in the patient
     /// or the body) is imported without those elements, each listed in the outcome's warnings.
     public var strict = false
-    /// Told, on the writing thread, how many patients of a whole-clinic export are written so
-    /// far (after each one): a front end's progress line for an import that takes minutes.
-    public var recordsProgress: (@Sendable (_ patients: Int) -> Void)?
+    /// Told, on the writing thread, where a whole-clinic import stands (after each patient, after
+    /// each audit event, and once as its last steps begin): a front end's progress line for an
+    /// import that takes minutes.
+    public var recordsProgress: (@Sendable (RecordsProgress) -> Void)?
     /// A whole-clinic import seals the rows it wrote every this many rows (tests make it small).
     var sealSliceRows = ClinicSession.importSealSliceRows
     /// Set by `createClinic(at:fromExport:...)` for a new clinic built in a private file: the

@@ -278,7 +278,7 @@ extension ClinicSession {
     ///
     /// `intoEmptyOnly` refuses, writing nothing, unless the database is empty when the import's
     /// transaction starts (a move keeps ids and the trail, never merges); `progress` is told, on
-    /// this thread, the patients written so far; `beforeCommit` checks what the transaction wrote
+    /// this thread, where the import stands (`RecordsProgress`); `beforeCommit` checks what the transaction wrote
     /// (throwing rolls all of it back); `originRefusalHint` ends the refusal of records without
     /// their audited origin (what the user may do instead).
     ///
@@ -292,7 +292,7 @@ extension ClinicSession {
     func importRecords(_ reader: RecordsImportReader, file: String, sha: String, dryRun: Bool, provenance: String? = nil,
                        admission: ExportAdmission? = nil, untrusted: Bool = false, intoEmptyOnly: Bool = false, sealSlice: Int = importSealSliceRows,
                        indexesAfterCommit: IndexesAfterCommit? = nil,
-                       progress: ((_ patients: Int) -> Void)? = nil,
+                       progress: ((RecordsProgress) -> Void)? = nil,
                        beforeCommit: ((any ClinicRecords, ImportOutcome) throws -> Void)? = nil,
                        originRefusalHint: String = " (import it with --untrusted to keep it, marked as untrusted)") throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: "knot-records", detail: "")
@@ -358,6 +358,7 @@ extension ClinicSession {
             var conflicts: [String] = []
             var importedIDs: [String: Int64] = [:]  // exported record number -> patient id here
             var merges: [(patientID: Int64, into: String)] = []
+            var eventsRestored = 0
             // Whether the file may be imported at all, once its digest is in (nothing to ask without an admission).
             var admitted = admission == nil
             func admit(waiting: Bool) throws {
@@ -391,9 +392,13 @@ extension ClinicSession {
                     outcome.patients += 1
                     outcome.visits += record.visits.count
                     outcome.referrals += record.referrals.count
-                    progress?(outcome.patients)
+                    progress?(.patients(outcome.patients))
                 case .audit(let entry):
-                    if keepIDs { try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash)) }
+                    if keepIDs {
+                        try tx.restoreAudit(AuditRecord(event: entry.event, prevHash: entry.prevHash, hash: entry.hash))
+                        eventsRestored += 1
+                        progress?(.auditTrail(patients: outcome.patients, events: eventsRestored))
+                    }
                 }
               }
               try outer.sealWrittenSoFar(atLeast: sealSlice)
@@ -401,6 +406,7 @@ extension ClinicSession {
             }
             }
             try admit(waiting: true)
+            progress?(.finishing(patients: outcome.patients, events: eventsRestored))
             let sha = admission?.admitted?.sha ?? sha
             try outer.endNewClinicLoad(newClinicLoad)
             if keepIDs {

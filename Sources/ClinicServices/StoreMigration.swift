@@ -83,7 +83,7 @@ extension ClinicSession {
         do { outcome = try mover.importRecords(
             reader, file: "clinic-export.xml", sha: sha, dryRun: false,
             provenance: "moved from \(database.path) by knot migrate-store", intoEmptyOnly: true,
-            progress: { done in progress?(.importing(done: done, of: exported.patients)) },
+            progress: { stage in if case .patients(let done) = stage { progress?(.importing(done: done, of: exported.patients)) } },
             beforeCommit: { tx, outcome in
                 progress?(.verifying)
                 guard outcome.patients == exported.patients, outcome.visits == exported.visits else {

@@ -4,8 +4,9 @@ import ClinicTestSupport
 
 /// A whole clinic exported or imported takes minutes at 100,000 patients: on a terminal, `knot
 /// export`, `knot import` of a clinic export and `knot init --from` keep one line on stderr
-/// counting the patients done, ending with the whole count; with `--json`, or when stderr is
-/// not a terminal (a script, a log), nothing is added.
+/// counting the patients done (an import then the audit trail's events, then naming its last
+/// steps), ending with the whole count; with `--json`, or when stderr is not a terminal (a
+/// script, a log), nothing is added.
 @Suite struct ProgressLineTests {
     @Test("export, import of the export into an empty clinic, and init --from: a count of patients on the terminal, ending at the whole; none off a terminal or with --json")
     func patientCounts() throws {
@@ -31,6 +32,14 @@ import ClinicTestSupport
         let created = try AccessTests.runOnTerminal(["init", "--from", export, "--untrusted"], home: c.home.path,
                                                     environment: ["KNOT_DATABASE": fresh])
         #expect(created.contains("importing clinic.xml: 3 patients"), "\(created)")
+        // After the patients, the audit trail's events are counted, then the last steps named; the
+        // line ends on the whole count.
+        let events = try String(contentsOfFile: export, encoding: .utf8).components(separatedBy: "<event ").count - 1
+        try #require(events > 1)
+        #expect(created.contains("importing clinic.xml: 3 patients; audit trail: 1 event"), "\(created)")
+        #expect(created.contains("importing clinic.xml: 3 patients, audit trail: \(events) events; building the indexes and writing to the disk"), "\(created)")
+        let lastLine = created.components(separatedBy: "\r\u{1B}[K").last ?? ""
+        #expect(lastLine.hasPrefix("importing clinic.xml: 3 patients, audit trail: \(events) events\r\n"), "\(lastLine)")
         #expect(created.contains("Created the clinic database at \(fresh) from \(export): 3 patient(s)"), "\(created)")
 
         let empty = c.home.file("empty.sqlite")
@@ -39,6 +48,9 @@ import ClinicTestSupport
         let imported = try AccessTests.runOnTerminal(["import", "--untrusted", export], home: c.home.path,
                                                      environment: ["KNOT_DATABASE": empty, "KNOT_PRACTITIONER": "zed"])
         #expect(imported.contains("importing a clinic export: 3 patients"), "\(imported)")
+        // Merged into a clinic that has an account, the audit trail is not restored: no count of it.
+        #expect(imported.contains("importing a clinic export: 3 patients; building the indexes and writing to the disk"), "\(imported)")
+        #expect(!imported.contains("audit trail:"), "\(imported)")
         #expect(imported.contains("CREATED  \(export) [knot-records]"), "\(imported)")
     }
 }

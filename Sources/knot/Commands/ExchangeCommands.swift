@@ -93,12 +93,13 @@ final class Progress {
 }
 
 /// A one-line count on stderr while a whole clinic is exported or imported (minutes for
-/// 100,000 patients), redrawn at most every 1,000 patients and at the end; only on a terminal.
+/// 100,000 patients), redrawn at most every 1,000 patients (or audit events), at each new stage
+/// of an import and at the end; only on a terminal.
 final class PatientCount: Sendable {
     let label: String
     let enabled: Bool
-    /// The count last drawn (-1: nothing yet), the latest count, and its total when known.
-    private let state = Mutex((shown: -1, latest: 0, total: Int?.none))
+    /// The count last drawn (-1: nothing yet) and the stage it was drawn in, and the latest state.
+    private let state = Mutex((shown: -1, shownStage: 0, latest: RecordsProgress.patients(0), total: Int?.none))
 
     /// `label` names the work ("exporting"); shown only when stderr is a terminal and the
     /// output is not JSON.
@@ -108,30 +109,58 @@ final class PatientCount: Sendable {
     }
 
     /// `done` patients so far, of `total` when known.
-    func update(_ done: Int, of total: Int? = nil) {
+    func update(_ done: Int, of total: Int? = nil) { update(.patients(done), of: total) }
+
+    /// Where an import stands.
+    func update(_ progress: RecordsProgress, of total: Int? = nil) {
         guard enabled else { return }
+        let (stage, count) = Self.stage(progress)
         let due = state.withLock { s -> Bool in
-            s.latest = done
+            s.latest = progress
             s.total = total
-            guard s.shown < 0 || done - s.shown >= 1_000 || done == total else { return false }
-            s.shown = done
+            guard s.shown < 0 || stage != s.shownStage || count - s.shown >= 1_000 || count == total else { return false }
+            (s.shown, s.shownStage) = (count, stage)
             return true
         }
-        if due { draw(done, of: total) }
+        if due { draw(progress, of: total) }
     }
 
     /// Draws the final count and ends the line, when anything was shown.
     func finish() {
         guard enabled else { return }
         let last = state.withLock { s in s.shown < 0 ? nil : (s.latest, s.total) }
-        guard let (done, total) = last else { return }
-        draw(done, of: total)
+        guard let (progress, total) = last else { return }
+        // The whole count, without the stage still under way when the work ended.
+        switch progress {
+        case .finishing(let patients, let events), .auditTrail(let patients, let events):
+            draw(events > 0 ? .auditTrail(patients: patients, events: events) : .patients(patients), of: total, done: true)
+        case .patients: draw(progress, of: total, done: true)
+        }
         FileHandle.standardError.write(Data("\n".utf8))
     }
 
-    private func draw(_ done: Int, of total: Int?) {
-        let count = total.map { "\(Self.grouped(done)) of \(Self.grouped($0)) patients" } ?? "\(Self.grouped(done)) patients"
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(count)".utf8))
+    /// The stage's number (patients, audit trail, finishing) and its count.
+    private static func stage(_ progress: RecordsProgress) -> (Int, Int) {
+        switch progress {
+        case .patients(let n): (0, n)
+        case .auditTrail(_, let events): (1, events)
+        case .finishing: (2, 0)
+        }
+    }
+
+    private func draw(_ progress: RecordsProgress, of total: Int?, done: Bool = false) {
+        func patients(_ n: Int) -> String {
+            total.map { "\(Self.grouped(n)) of \(Self.grouped($0)) patients" } ?? "\(Self.grouped(n)) \(n == 1 ? "patient" : "patients")"
+        }
+        func eventCount(_ n: Int) -> String { "\(Self.grouped(n)) \(n == 1 ? "event" : "events")" }
+        let text = switch progress {
+        case .patients(let n): patients(n)
+        case .auditTrail(let n, let events):
+            done ? "\(patients(n)), audit trail: \(eventCount(events))" : "\(patients(n)); audit trail: \(eventCount(events))"
+        case .finishing(let n, let events):
+            (events > 0 ? "\(patients(n)), audit trail: \(eventCount(events))" : patients(n)) + "; building the indexes and writing to the disk"
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(text)".utf8))
     }
 
     /// 12345 as "12,345" (Foundation's number format, fixed to one locale so logs compare).
