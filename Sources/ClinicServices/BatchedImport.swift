@@ -47,6 +47,16 @@ struct LetterImportPageCache {
 /// each letter in a savepoint (`fileLetters`).
 private struct LetterRefusedUnguarded: Error {}
 
+extension ClinicRecords {
+    /// `body` with this transaction's inserts and their seals stepped straight through SQLite
+    /// (`StoreTransaction.withStatementsStepped`; no savepoint may open inside); any other
+    /// engine (PostgreSQL) runs `body` as it is.
+    func steppedDirectly<T>(_ body: () throws -> T) throws -> T {
+        guard let sqlite = self as? StoreTransaction else { return try body() }
+        return try sqlite.withStatementsStepped(body)
+    }
+}
+
 /// Results written by worker threads, one distinct slot each, read once all are done.
 private final class PreparedSlots: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<PreparedLetter?>
@@ -249,8 +259,9 @@ extension ClinicSession {
                         if previous > 0 && previous < Self.letterImportCheckpointPages { try tx.setWALCheckpoint(Self.letterImportCheckpointPages) }
                     }
                     // The audit chain's stored head is written once for the batch, not per event,
-                    // and so are the search indexes (a dry run leaves the schema alone).
-                    return try tx.withAuditHeadWrittenOnce {
+                    // and so are the search indexes (a dry run leaves the schema alone); without
+                    // savepoints, the inserts and their seals are stepped straight through SQLite.
+                    func batch() throws -> [ImportOutcome?] { try tx.withAuditHeadWrittenOnce {
                         func fileAll() throws -> [ImportOutcome?] {
                             var filed: [ImportOutcome?] = []
                             for k in start..<files.count {
@@ -267,7 +278,8 @@ extension ClinicSession {
                         // A batch of one letter gains nothing from indexing once (`searchIndexBatchMinimum`).
                         let many = files.count - start >= Self.searchIndexBatchMinimum
                         return options.dryRun || !many ? try fileAll() : try tx.withSearchIndexesWrittenOnce(fileAll)
-                    }
+                    } }
+                    return guarded ? try batch() : try tx.steppedDirectly(batch)
                 }
             } catch is LetterRefusedUnguarded {
                 // Rolled back whole: filed again, each letter in its own savepoint.
