@@ -243,8 +243,10 @@ extension ClinicSession {
             if try database.read({ try $0.filedBefore(sha256: sha) }) {
                 return ImportOutcome(file: name, status: .skipped, format: nil, detail: "already imported (same SHA-256); nothing written")
             }
-            let kind = try DocumentKind.detect(data, fileName: parseOptions.fileName, options: parseOptions)
-            if let (incoming, format) = try Self.readLetter(kind, data, parseOptions: parseOptions, options: options) {
+            // Parsed once when it can be (a letter); otherwise named and read as before.
+            let parsed = DocumentKind.parsed(data, options: parseOptions)
+            let kind = try parsed?.kind ?? DocumentKind.detect(data, fileName: parseOptions.fileName, options: parseOptions)
+            if let (incoming, format) = try Self.readLetter(kind, data, parseOptions: parseOptions, options: options, parsed: parsed?.document) {
                 return try fileReferral(incoming, file: name, format: format, sha: sha, dryRun: options.dryRun, filing: filing)
             }
             switch kind {
@@ -281,19 +283,29 @@ extension ClinicSession {
         }
     }
 
+    /// The transaction a letter's patient and referral are inserted through: `tx` itself, or,
+    /// when a reading thread checked both today (`modelCheckedOn`) and no person chose the
+    /// filing, `tx` without the model's checks again (`withModelChecked`; SQLite only).
+    private func inserting(_ tx: any ClinicRecords, _ modelCheckedOn: LocalDate?, filing: ReferralFiling?) -> any ClinicRecords {
+        guard filing == nil, let day = modelCheckedOn, day == LocalDate.today() else { return tx }
+        return tx.withModelChecked()
+    }
+
     /// Reads a referral letter of any format Knot files (its own, HL7 CDA, HL7 FHIR), with the
     /// format's stored name; nil for a document that is not a referral letter. The one place a
     /// document kind picks its reader, for `importFile` and the batched import alike.
+    /// `parsed`: the bytes already parsed with `parseOptions` (`DocumentKind.parsed`), not parsed again.
     static func readLetter(_ kind: DocumentKind, _ data: Data, parseOptions: ParseOptions,
-                           options: ImportOptions, today: LocalDate = .today()) throws -> (IncomingReferral, format: String)? {
+                           options: ImportOptions, today: LocalDate = .today(), parsed: XMLDocument? = nil) throws -> (IncomingReferral, format: String)? {
         switch kind {
         case .knotReferral:
-            return (try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions, today: today), "knot-referral")
+            return (try KnotReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions, today: today, parsed: parsed),
+                    "knot-referral")
         case .cdaDocument:
             return (try CDAReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions,
-                                               extraSchema: options.extraCDASchema, strict: options.strict, today: today), "cda")
+                                               extraSchema: options.extraCDASchema, strict: options.strict, today: today, parsed: parsed), "cda")
         case .fhirReferral:
-            return (try FHIRReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions, today: today), "fhir")
+            return (try FHIRReferralReader.read(data, fileName: parseOptions.fileName, options: parseOptions, today: today, parsed: parsed), "fhir")
         case .clinicRecords, .plan, .unknown:
             return nil
         }
@@ -360,8 +372,11 @@ extension ClinicSession {
 
     /// Files a letter inside a write transaction that the caller owns (one letter's own, or a
     /// savepoint of a batch): the same checks and writes as `fileReferral(_:file:...)`.
+    ///
+    /// `modelCheckedOn`: the day a reading thread found the letter's new patient and referral
+    /// pass the model's checks (`modelCheckedDay`); on that day their inserts do not check again.
     func fileReferral(_ incoming: IncomingReferral, in tx: any ClinicRecords, file: String, format: String, sha: String, dryRun: Bool,
-                      filing: ReferralFiling? = nil, heldID: Int64? = nil) throws -> ImportOutcome {
+                      filing: ReferralFiling? = nil, heldID: Int64? = nil, modelCheckedOn: LocalDate? = nil) throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: format, detail: "", warnings: incoming.warnings)
         var referral = incoming.referral
 
@@ -420,6 +435,9 @@ extension ClinicSession {
             match = .conflict(why, candidates: [])
         }
 
+        // The patient and referral inserted through it (without the model's checks when a
+        // reading thread made them today).
+        let writer = inserting(tx, modelCheckedOn, filing: filing)
         let patientID: Int64
         // The alerts the patient has before this letter's are added (read once, not again below).
         var alertsOnFile: [PatientAlert]?
@@ -457,14 +475,14 @@ extension ClinicSession {
                 // identifiers another patient holds stay with the referral only.
                 p.identifiers = try p.identifiers.filter { try tx.patientID(identifier: $0) == nil }
             }
-            let saved = try tx.insertPatient(p, actor: actor)
+            let saved = try writer.insertPatient(p, actor: actor)
             patientID = saved.id!
             alertsOnFile = saved.alerts
             outcome.patients = 1
             outcome.detail = "new patient \(saved.recordNumber)"
         }
         referral.patientID = patientID
-        let saved = try tx.insertReferral(referral, actor: actor)
+        let saved = try writer.insertReferral(referral, actor: actor)
         outcome.referrals = 1
         let existing = try alertsOnFile ?? tx.patient(id: patientID)!.alerts
         for alert in incoming.proposedAlerts where !existing.contains(where: { $0.kind == alert.kind && $0.status != .dismissed }) {

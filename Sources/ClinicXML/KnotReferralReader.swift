@@ -22,14 +22,15 @@ public enum KnotReferralReader {
     ///   - fileName: shown in messages (overrides `options.fileName`).
     ///   - options: the parser's limits (size, depth, counts) and the name used in messages.
     ///   - today: the day to check dates against (injectable for tests).
+    ///   - parsed: `data` already parsed with `options` (`DocumentKind.parsed`), read instead of parsing it again.
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
-                            today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
+                            today: LocalDate = .today(), parsed: XMLDocument? = nil) throws(ClinicXMLErrors) -> IncomingReferral {
         var options = options
         if let fileName { options.fileName = fileName }
         let file = options.fileName
         let root: XMLElementCursor
         do {
-            let document = try XMLDocument(data: data, options: options)
+            let document = try parsed ?? XMLDocument(data: data, options: options)
             let format = ClinicSchemas.Format.referral
             // Read in place: no copy of the tree.
             let cursor = document.rootCursor()

@@ -33,12 +33,13 @@ public enum CDAReferralReader {
     ///   - strict: refuse a letter that breaks the profile anywhere (`knot import --strict`);
     ///     otherwise a problem in a header element Knot can do without leaves it out (see `CDALeniency`).
     ///   - today: the referral date used, with a warning, when the letter gives none.
+    ///   - parsed: `data` already parsed with `options` (`DocumentKind.parsed`), read instead of parsing it again.
     /// - Throws: `ClinicXMLErrors` naming the file, line and path of every problem.
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
                             extraSchema: XMLSchema? = nil, strict: Bool = false,
-                            today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
+                            today: LocalDate = .today(), parsed: XMLDocument? = nil) throws(ClinicXMLErrors) -> IncomingReferral {
         var options = options
-        let document = try XMLDocument.letter(data, fileName: fileName, options: &options)
+        let document = try XMLDocument.letter(data, fileName: fileName, options: &options, parsed: parsed)
         let file = options.fileName
         // Read in place (no copy of the tree); `document.root`, a copy, only for a problem's path.
         let root = document.rootCursor()

@@ -23,18 +23,19 @@ public enum FHIRReferralReader {
     ///   - fileName: shown in messages (overrides `options.fileName`).
     ///   - options: the parser's limits (size, depth, counts) and the name used in messages.
     ///   - today: the referral date used, with a warning, when the letter gives none.
+    ///   - parsed: `data` already parsed with `options` (`DocumentKind.parsed`), read instead of parsing it again.
     /// - Throws: `ClinicXMLErrors` naming the file, line and path of every problem.
     public static func read(_ data: Data, fileName: String?, options: ParseOptions = ParseOptions(),
-                            today: LocalDate = .today()) throws(ClinicXMLErrors) -> IncomingReferral {
-        try read(data, fileName: fileName, options: options, today: today, inPlace: true)
+                            today: LocalDate = .today(), parsed: XMLDocument? = nil) throws(ClinicXMLErrors) -> IncomingReferral {
+        try read(data, fileName: fileName, options: options, today: today, inPlace: true, parsed: parsed)
     }
 
     /// As above; `inPlace` false maps the copied tree (`document.root`) instead of reading
     /// libxml2's tree in place (`document.rootCursor()`), for the test that compares the two.
     static func read(_ data: Data, fileName: String?, options: ParseOptions, today: LocalDate,
-                     inPlace: Bool) throws(ClinicXMLErrors) -> IncomingReferral {
+                     inPlace: Bool, parsed: XMLDocument? = nil) throws(ClinicXMLErrors) -> IncomingReferral {
         var options = options
-        let document = try XMLDocument.letter(data, fileName: fileName, options: &options)
+        let document = try XMLDocument.letter(data, fileName: fileName, options: &options, parsed: parsed)
         let file = options.fileName
         // Read in place (no copy of the tree); `document.root`, a copy, only for a problem's path.
         let root = document.rootCursor()
