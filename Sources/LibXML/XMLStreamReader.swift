@@ -348,9 +348,10 @@ public final class XMLStreamReader {
         }
     }
 
-    /// Reads the element whose `startElement` event `next()` just returned, through its end tag,
-    /// into a value (text and elements; comments are not streamed). Throws `XMLErrors`, kind
-    /// `.unsupported` when the last event was not a `startElement`.
+    /// Reads the element whose `startElement` event `next()` just returned (or that
+    /// `nextElementStart()` just reached), through its end tag, into a value (text and
+    /// elements; comments are not streamed). Throws `XMLErrors`, kind `.unsupported` when the
+    /// last step was not a start tag.
     public func readElementSubtree() throws -> XMLElement {
         if startUnmade, let node = xmlTextReaderCurrentNode(reader), let frame = ancestry.last {
             // After `nextElementStart()`: the value `next()` would have made, made now.
@@ -373,10 +374,11 @@ public final class XMLStreamReader {
         }
     }
 
-    /// Reads the element whose `startElement` event `next()` just returned, through its end tag,
-    /// inside libxml2 (checked and validated exactly as `next()` would: the same findings, lines
-    /// and messages), and calls `body` with a cursor over it, read in place: no Swift value is
-    /// built for an element or a text until `body` asks for it. Paths are the stream's own
+    /// Reads the element whose `startElement` event `next()` just returned (or that
+    /// `nextElementStart()` just reached), through its end tag, inside libxml2 (checked and
+    /// validated exactly as `next()` would: the same findings, lines and messages), and calls
+    /// `body` with a cursor over it, read in place: no Swift value is built for an element or a
+    /// text until `body` asks for it. Paths are the stream's own
     /// (`readElementSubtree()` gives the same). After `body` (returning or throwing) the stream
     /// moves past the subtree, freeing it, so memory stays flat: `body` must copy what it keeps
     /// and not let the cursor escape. The next `next()` returns the element's `endElement`.
