@@ -278,16 +278,7 @@ public final class XMLStreamReader {
 
     /// The next event, nil at the end of a valid document; throws `XMLErrors`.
     public func next() throws -> XMLStreamEvent? {
-        switch state {
-        case .finished:
-            return nil
-        case .failed(let errors):
-            throw errors
-        case .reading:
-            break
-        }
-        currentStart = nil
-        startUnmade = false
+        guard try beginStep() else { return nil }
         if pendingEnd {
             pendingEnd = false
             return closeElement()
@@ -307,16 +298,7 @@ public final class XMLStreamReader {
     /// elements out by name and depth and read them with `withElementSubtree(_:)` or
     /// `readElementSubtree()`, which may follow it as they follow a `startElement` event.
     public func nextElementStart() throws -> String? {
-        switch state {
-        case .finished:
-            return nil
-        case .failed(let errors):
-            throw errors
-        case .reading:
-            break
-        }
-        currentStart = nil
-        startUnmade = false
+        guard try beginStep() else { return nil }
         if pendingEnd {
             pendingEnd = false
             _ = closeElement()
@@ -345,6 +327,21 @@ public final class XMLStreamReader {
         } catch let errors as XMLErrors {
             state = .failed(errors)
             throw errors
+        }
+    }
+
+    /// The start of `next()` and `nextElementStart()`: false after the end, the stream's failure
+    /// again after a throw; otherwise the last start tag is no longer current.
+    private func beginStep() throws -> Bool {
+        switch state {
+        case .finished:
+            return false
+        case .failed(let errors):
+            throw errors
+        case .reading:
+            currentStart = nil
+            startUnmade = false
+            return true
         }
     }
 

@@ -96,9 +96,10 @@ struct StreamSkimmingTests {
         for _ in 0..<200 {
             let text = ElementCursorTests.randomDocument(&rng)
             let depth = Int.random(in: 2...3, using: &rng)
-            func copied(_ skim: Bool) throws -> [XMLElement] {
+            /// Calls `read` at every start tag `depth` levels down, reached by skimming or by events.
+            func atDepth<T>(_ skim: Bool, _ read: (XMLStreamReader) throws -> T) throws -> [T] {
                 let stream = try XMLStreamReader(data: Data(text.utf8))
-                var found: [XMLElement] = []
+                var found: [T] = []
                 while true {
                     if skim {
                         guard try stream.nextElementStart() != nil else { break }
@@ -106,25 +107,17 @@ struct StreamSkimmingTests {
                         guard let event = try stream.next() else { break }
                         guard case .startElement = event else { continue }
                     }
-                    if stream.depth == depth { found.append(try stream.readElementSubtree()) }
+                    if stream.depth == depth { found.append(try read(stream)) }
                 }
                 return found
             }
+            func copied(_ skim: Bool) throws -> [XMLElement] {
+                try atDepth(skim) { try $0.readElementSubtree() }
+            }
             func inPlace(_ skim: Bool) throws -> [String] {
-                let stream = try XMLStreamReader(data: Data(text.utf8))
-                var found: [String] = []
-                while true {
-                    if skim {
-                        guard try stream.nextElementStart() != nil else { break }
-                    } else {
-                        guard let event = try stream.next() else { break }
-                        guard case .startElement = event else { continue }
-                    }
-                    if stream.depth == depth {
-                        found.append(try stream.withElementSubtree { "\($0.path) \($0.line) \($0.textContent) \($0.attribute("value") ?? "-")" })
-                    }
+                try atDepth(skim) { stream in
+                    try stream.withElementSubtree { "\($0.path) \($0.line) \($0.textContent) \($0.attribute("value") ?? "-")" }
                 }
-                return found
             }
             #expect(try copied(true) == copied(false), "\(text)")
             #expect(try inPlace(true) == inPlace(false), "\(text)")
