@@ -278,6 +278,9 @@ public struct XMLElementCursor {
 
     private func matches(_ cString: UnsafePointer<xmlChar>?, _ string: String) -> Bool {
         guard let cString else { return false }
+        // The first bytes settle most look-ups (siblings' names seldom share theirs): two
+        // different ASCII bytes differ as strings too, as below.
+        if let first = string.utf8.first, first < 0x80, cString[0] < 0x80, cString[0] != first { return false }
         var string = string
         // nil: the bytes differ first where one side is not ASCII, so canonical equivalence
         // decides. Where both are ASCII (or one has ended), the two differ as Swift strings too:

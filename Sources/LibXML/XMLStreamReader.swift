@@ -76,6 +76,9 @@ public final class XMLStreamReader {
     private var pendingEnd = false
     /// The element just returned as `startElement` (with what the event does not carry).
     private var currentStart: XMLElement?
+    /// The element just reached by `nextElementStart()`, whose value is made only if
+    /// `readElementSubtree()` asks for it.
+    private var startUnmade = false
 
     /// Most nested levels accepted, as in libxml2's tree parser.
     static let maxDepth = 256
@@ -275,15 +278,7 @@ public final class XMLStreamReader {
 
     /// The next event, nil at the end of a valid document; throws `XMLErrors`.
     public func next() throws -> XMLStreamEvent? {
-        switch state {
-        case .finished:
-            return nil
-        case .failed(let errors):
-            throw errors
-        case .reading:
-            break
-        }
-        currentStart = nil
+        guard try beginStep() else { return nil }
         if pendingEnd {
             pendingEnd = false
             return closeElement()
@@ -296,10 +291,71 @@ public final class XMLStreamReader {
         }
     }
 
-    /// Reads the element whose `startElement` event `next()` just returned, through its end tag,
-    /// into a value (text and elements; comments are not streamed). Throws `XMLErrors`, kind
-    /// `.unsupported` when the last event was not a `startElement`.
+    /// Reads on to the next start tag and returns the element's local name (nil at the end of
+    /// a valid document), passing over texts and end tags as `next()` would: the same checks,
+    /// the same errors, the same `depth` and `path` after it. What it passes is not made into
+    /// values (no string per text, none for the element's attributes): for readers that pick
+    /// elements out by name and depth and read them with `withElementSubtree(_:)` or
+    /// `readElementSubtree()`, which may follow it as they follow a `startElement` event.
+    public func nextElementStart() throws -> String? {
+        guard try beginStep() else { return nil }
+        if pendingEnd {
+            pendingEnd = false
+            _ = closeElement()
+        }
+        func passing() throws -> String? {
+            while let type = try readNode() {
+                switch type {
+                case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                    return try openElement(making: false).name
+                case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                    _ = closeElement()
+                default:
+                    continue
+                }
+            }
+            return nil
+        }
+        do {
+            if capturing { return try passing() }
+            // libxml2's error handlers installed once for every node passed, not around each read.
+            return try collector.capturingThreadErrors {
+                capturing = true
+                defer { capturing = false }
+                return try passing()
+            }
+        } catch let errors as XMLErrors {
+            state = .failed(errors)
+            throw errors
+        }
+    }
+
+    /// The start of `next()` and `nextElementStart()`: false after the end, the stream's failure
+    /// again after a throw; otherwise the last start tag is no longer current.
+    private func beginStep() throws -> Bool {
+        switch state {
+        case .finished:
+            return false
+        case .failed(let errors):
+            throw errors
+        case .reading:
+            currentStart = nil
+            startUnmade = false
+            return true
+        }
+    }
+
+    /// Reads the element whose `startElement` event `next()` just returned (or that
+    /// `nextElementStart()` just reached), through its end tag, into a value (text and
+    /// elements; comments are not streamed). Throws `XMLErrors`, kind `.unsupported` when the
+    /// last step was not a start tag.
     public func readElementSubtree() throws -> XMLElement {
+        if startUnmade, let node = xmlTextReaderCurrentNode(reader), let frame = ancestry.last {
+            // After `nextElementStart()`: the value `next()` would have made, made now.
+            currentStart = TreeConversion.shallowElement(node, path: frame.path, name: frame.name,
+                                                         namespace: lastNamespace.strings(node.pointee.ns))
+            startUnmade = false
+        }
         guard let start = currentStart else {
             throw XMLErrors(XMLError(
                 kind: .unsupported,
@@ -315,10 +371,11 @@ public final class XMLStreamReader {
         }
     }
 
-    /// Reads the element whose `startElement` event `next()` just returned, through its end tag,
-    /// inside libxml2 (checked and validated exactly as `next()` would: the same findings, lines
-    /// and messages), and calls `body` with a cursor over it, read in place: no Swift value is
-    /// built for an element or a text until `body` asks for it. Paths are the stream's own
+    /// Reads the element whose `startElement` event `next()` just returned (or that
+    /// `nextElementStart()` just reached), through its end tag, inside libxml2 (checked and
+    /// validated exactly as `next()` would: the same findings, lines and messages), and calls
+    /// `body` with a cursor over it, read in place: no Swift value is built for an element or a
+    /// text until `body` asks for it. Paths are the stream's own
     /// (`readElementSubtree()` gives the same). After `body` (returning or throwing) the stream
     /// moves past the subtree, freeing it, so memory stays flat: `body` must copy what it keeps
     /// and not let the cursor escape. The next `next()` returns the element's `endElement`.
@@ -328,13 +385,15 @@ public final class XMLStreamReader {
     /// thrown here, before `body` runs, where `readElementSubtree()` would return the element and
     /// the next `next()` would throw that same error.
     public func withElementSubtree<T>(_ body: (XMLElementCursor) throws -> T) throws -> T {
-        guard let start = currentStart, let node = xmlTextReaderCurrentNode(reader) else {
+        // The element's frame was pushed when it was reached: its path is the stream's.
+        guard currentStart != nil || startUnmade, let node = xmlTextReaderCurrentNode(reader), let startPath = ancestry.last?.path else {
             throw XMLErrors(XMLError(
                 kind: .unsupported,
                 message: "withElementSubtree(_:) must follow a startElement event",
                 file: fileName))
         }
         currentStart = nil
+        startUnmade = false
         do {
             try collector.capturingThreadErrors {
                 capturing = true
@@ -349,9 +408,16 @@ public final class XMLStreamReader {
             state = .failed(errors)
             throw errors
         }
-        let result = Result { try body(XMLElementCursor(node: node, scope: CursorScope(stream: self, node: node, path: start.path))) }
+        let value: T
+        do {
+            value = try body(XMLElementCursor(node: node, scope: CursorScope(stream: self, node: node, path: startPath)))
+        } catch {
+            // Past the subtree either way; a problem found there is thrown before the body's.
+            if !pendingEnd { try skipExpanded(node) }
+            throw error
+        }
         if !pendingEnd { try skipExpanded(node) }
-        return try result.get()
+        return value
     }
 
     /// Moves past the expanded element at `node` to its end tag (the stream frees each node as
@@ -400,41 +466,53 @@ public final class XMLStreamReader {
     }
 
     private func readEvent() throws -> XMLStreamEvent? {
-        while true {
-            let result = withExtendedLifetime(schema) {
-                capturing ? xmlTextReaderRead(reader) : collector.capturingThreadErrors { xmlTextReaderRead(reader) }
-            }
-            if let problem = screenProblem() { throw problem }
-            if collector.hasProblems {
-                throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document is not well-formed", file: fileName))
-            }
-            if result == 0 {
-                try finish()
-                return nil
-            }
-            guard result == 1 else {
-                throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document is not well-formed", file: fileName))
-            }
-            switch xmlTextReaderNodeType(reader) {
+        while let type = try readNode() {
+            switch type {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                return try openElement()
+                return try openElement(making: true).event
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 return closeElement()
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                  Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 return .text(swiftString(xmlTextReaderConstValue(reader)) ?? "")
-            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
-                throw XMLErrors(XMLError(
-                    kind: .doctypeForbidden,
-                    message: "DOCTYPE declarations are not allowed: Knot refuses DTDs and entity declarations",
-                    file: fileName, line: Int(xmlTextReaderGetParserLineNumber(reader))))
-            case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
-                throw XMLErrors(XMLError(
-                    kind: .notWellFormed, message: "unexpected entity reference",
-                    file: fileName, line: Int(xmlTextReaderGetParserLineNumber(reader))))
             default:
                 continue
             }
+        }
+        return nil
+    }
+
+    /// Moves libxml2's reader to its next node and returns the node's type, nil at the end of
+    /// the document (after the schema's verdict); throws what the screen, the parser or the
+    /// validation found, and for a DOCTYPE or an entity reference.
+    private func readNode() throws -> Int32? {
+        let result = withExtendedLifetime(schema) {
+            capturing ? xmlTextReaderRead(reader) : collector.capturingThreadErrors { xmlTextReaderRead(reader) }
+        }
+        if let problem = screenProblem() { throw problem }
+        if collector.hasProblems {
+            throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document is not well-formed", file: fileName))
+        }
+        if result == 0 {
+            try finish()
+            return nil
+        }
+        guard result == 1 else {
+            throw collector.errors(fallback: XMLError(kind: .notWellFormed, message: "the document is not well-formed", file: fileName))
+        }
+        let type = xmlTextReaderNodeType(reader)
+        switch type {
+        case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+            throw XMLErrors(XMLError(
+                kind: .doctypeForbidden,
+                message: "DOCTYPE declarations are not allowed: Knot refuses DTDs and entity declarations",
+                file: fileName, line: Int(xmlTextReaderGetParserLineNumber(reader))))
+        case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+            throw XMLErrors(XMLError(
+                kind: .notWellFormed, message: "unexpected entity reference",
+                file: fileName, line: Int(xmlTextReaderGetParserLineNumber(reader))))
+        default:
+            return type
         }
     }
 
@@ -457,7 +535,10 @@ public final class XMLStreamReader {
         return XMLErrors(XMLError(kind: kind, message: message, file: fileName, line: kind == .io ? 0 : s.problem_line))
     }
 
-    private func openElement() throws -> XMLStreamEvent {
+    /// Opens the element at the reader's node: its frame (name, namespace, path) pushed, and
+    /// when `making`, its value (attributes as strings) kept as `currentStart` and its event
+    /// returned; otherwise nothing is made that the frame does not hold (`nextElementStart()`).
+    private func openElement(making: Bool) throws -> (name: String, event: XMLStreamEvent?) {
         guard let node = xmlTextReaderCurrentNode(reader) else {
             throw XMLErrors(XMLError(kind: .io, message: "the reader lost its current node", file: fileName))
         }
@@ -479,15 +560,19 @@ public final class XMLStreamReader {
         }
         // "parent/name", or "parent/name[n]" from a name's second sibling on.
         let elementPath = TreeConversion.childPath(under: path, name: name, number: index > 1 ? index : 0)
-        let element = TreeConversion.shallowElement(node, path: elementPath, name: name,
-                                                    namespace: lastNamespace.strings(node.pointee.ns))
-        ancestry.append(Frame(name: element.name, namespace: element.namespace, path: element.path))
+        let namespace = lastNamespace.strings(node.pointee.ns)
+        ancestry.append(Frame(name: name, namespace: namespace.href, path: elementPath))
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
         pendingEnd = isEmpty
+        guard making else {
+            startUnmade = true
+            return (name, nil)
+        }
+        let element = TreeConversion.shallowElement(node, path: elementPath, name: name, namespace: namespace)
         currentStart = element
-        return .startElement(
+        return (name, .startElement(
             name: element.name, namespace: element.namespace, attributes: element.attributes,
-            line: element.line, isEmpty: isEmpty)
+            line: element.line, isEmpty: isEmpty))
     }
 
     private func closeElement() -> XMLStreamEvent {

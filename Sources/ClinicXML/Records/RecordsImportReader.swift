@@ -41,6 +41,10 @@ public final class RecordsImportReader {
     /// give the claimed digest (`RecordDigest.matchedAsRead`), before encoding its values;
     /// false: always by encoding (the older path, kept to compare against).
     var digestsAsRead = true
+    /// Whether `next()` reaches each record by `XMLStreamReader.nextElementStart()` (nothing
+    /// made of the texts, end tags and attributes passed over); false: by `next()`'s events,
+    /// the older path, kept to compare against.
+    var skimsToRecords = true
     /// The record alone as a document, for `RecordDigest.matchedAsRead` (kept between records,
     /// up to `keptDigestBuffer` bytes).
     private var digestBuffer: [UInt8] = []
@@ -129,8 +133,8 @@ public final class RecordsImportReader {
     public func next() throws(ClinicXMLErrors) -> RecordsItem? {
         guard !finished else { return nil }
         do {
-            while let event = try stream.next() {
-                guard case .startElement(let name, _, _, _, _) = event, stream.depth == 3 else { continue }
+            while let name = try nextElementName() {
+                guard stream.depth == 3 else { continue }
                 guard name == "practitioner" || name == "patient" || name == "event" else { continue }
                 do {
                     if readsInPlace {
@@ -151,6 +155,17 @@ public final class RecordsImportReader {
             throw ClinicXMLErrors(converting: error, file: file)
         }
         finished = true
+        return nil
+    }
+
+    /// The next element's local name (nil at the end): by `nextElementStart()`, which makes no
+    /// value of the texts, end tags and attributes it passes, or (`skimsToRecords` off) by
+    /// `next()`'s events.
+    private func nextElementName() throws -> String? {
+        if skimsToRecords { return try stream.nextElementStart() }
+        while let event = try stream.next() {
+            if case .startElement(let name, _, _, _, _) = event { return name }
+        }
         return nil
     }
 
