@@ -46,7 +46,8 @@ struct InPlaceBinding {
         sqlite3_reset(stmt)
     }
 
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// SQLite copies the value as it is bound (`SQLITE_TRANSIENT`).
+    static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     private mutating func next(_ bind: (SQLiteStatement, Int32) -> Int32) {
         index += 1

@@ -172,7 +172,7 @@ struct SealRowWriter {
         var index: Int32 = 0
         for i in rows where rc == SQLITE_OK {
             let start = i == 0 ? 0 : digestEnds[i - 1]
-            rc = table.withCString { sqlite3_bind_text(stmt, index + 1, $0, -1, Self.transient) }
+            rc = table.withCString { sqlite3_bind_text(stmt, index + 1, $0, -1, InPlaceBinding.transient) }
             if rc == SQLITE_OK { rc = sqlite3_bind_int64(stmt, index + 2, ids[i]) }
             if rc == SQLITE_OK { rc = digestBytes[start..<digestEnds[i]].withUnsafeBytes { Self.bindBlob(stmt, index + 3, $0) } }
             if rc == SQLITE_OK { rc = withUnsafeBytes(of: macs[i].bytes) { Self.bindBlob(stmt, index + 4, $0) } }
@@ -184,12 +184,10 @@ struct SealRowWriter {
         if let direct { try direct.execute(statement) } else { try statement.execute() }
     }
 
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-
     /// Binds `bytes` as a blob, copied by SQLite; an empty one is still a blob (a nil pointer
     /// would bind NULL).
     static func bindBlob(_ stmt: SQLiteStatement, _ index: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_zeroblob(stmt, index, 0) }
-        return sqlite3_bind_blob(stmt, index, base, Int32(bytes.count), transient)
+        return sqlite3_bind_blob(stmt, index, base, Int32(bytes.count), InPlaceBinding.transient)
     }
 }
