@@ -11,6 +11,14 @@ let schemaFiles = [
     "knot-referral-1.xsd",
 ]
 
+/// The `knot` and `knot-bench` programs allocate through mimalloc (Debian's `libmimalloc-dev`), linked
+/// before the C library so that it serves every `malloc` and `free` in the process, Swift's and
+/// SQLite's and libxml2's included. Why: a whole-clinic import hands each record from the reading
+/// thread to the writing one, and glibc's allocator took an arena lock for many of those frees;
+/// with mimalloc the import used 7-12% less CPU and 4.5% fewer instructions (BENCHMARKS.md,
+/// "Session 15"). The libraries are unchanged: a program using them keeps its own allocator.
+let mimalloc: [LinkerSetting] = [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
+
 let package = Package(
     name: "knot",
     platforms: [.macOS(.v13)],
@@ -94,7 +102,8 @@ let package = Package(
                 "ClinicServices", "ClinicDemo", "ClinicTUI", "ClinicModel", "TerminalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: mimalloc
         ),
         .executableTarget(
             name: "knot-bench",
@@ -102,7 +111,8 @@ let package = Package(
                            "ClinicStorePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                            // GRDB for the SQLite floor (FloorPhase.swift): SQLite's own cost for the rows Knot stores.
                            .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Benchmarks/knot-bench"
+            path: "Benchmarks/knot-bench",
+            linkerSettings: mimalloc
         ),
         .target(
             name: "ClinicTestSupport",

@@ -54,7 +54,25 @@ enum Machine {
         let build = "release build"
         #endif
         return "knot-bench\(smoke ? " --smoke" : ""): \(build); \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores,"
-            + " \(Format.number(Double(memory) / 1e9)) GB"
+            + " \(Format.number(Double(memory) / 1e9)) GB; malloc from \(mallocLibrary)"
+    }
+
+    /// The library whose `malloc` this process calls (Package.swift links mimalloc into knot and
+    /// knot-bench): a figure taken with another allocator is not comparable.
+    static var mallocLibrary: String {
+        guard let symbol = dlsym(nil, "malloc"),
+              let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return "unknown" }
+        let address = UInt(bitPattern: symbol)
+        for line in maps.split(separator: "\n") {
+            // start-end perms offset device inode path
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6 else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
+                  start <= address, address < end else { continue }
+            return (String(fields[5]) as NSString).lastPathComponent
+        }
+        return "unknown"
     }
 }
 
