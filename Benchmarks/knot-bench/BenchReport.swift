@@ -60,8 +60,10 @@ enum Machine {
     /// The library whose `malloc` this process calls (Package.swift links mimalloc into knot and
     /// knot-bench): a figure taken with another allocator is not comparable.
     static var mallocLibrary: String {
+        // /proc files report a size of 0: read to the end rather than by the size.
         guard let symbol = dlsym(nil, "malloc"),
-              let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return "unknown" }
+              let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map({ String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) })
+        else { return "unknown" }
         let address = UInt(bitPattern: symbol)
         for line in maps.split(separator: "\n") {
             // start-end perms offset device inode path
