@@ -57,20 +57,29 @@ import Testing
         try Self.asV7LeftIt(upgraded.path)
         let reopened = try ClinicDatabase(path: upgraded.path)
         defer { try? reopened.close() }
-        try expectNoEphemeralTable(reopened)
+        try reopened.write { try Self.expectNoEphemeralTable($0.db) }
+        // The very connection that ran the migration, its schema loaded before it ran.
+        let q = try DatabaseQueue()
+        try ClinicMigrations.migrator.migrate(q, upTo: Self.before)
+        #expect(try q.inDatabase { try Row.fetchAll($0, sql: "EXPLAIN INSERT INTO patient DEFAULT VALUES") }
+            .contains { $0["opcode"] == "OpenEphemeral" })
+        try ClinicMigrations.migrator.migrate(q)
+        try q.inDatabase { try Self.expectNoEphemeralTable($0) }
     }
 
     private func expectNoEphemeralTable(_ clinic: ClinicDatabase) throws {
-        try clinic.write { tx in
-            let tables = try String.fetchAll(tx.db, sql: """
-                SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'
-                """)
-            #expect(tables.count > 20)
-            for table in tables {
-                let program = try Row.fetchAll(tx.db, sql: "EXPLAIN INSERT INTO \(table.quotedDatabaseIdentifier) DEFAULT VALUES")
-                    .map { $0["opcode"] as String }
-                #expect(!program.contains("OpenEphemeral"), "an INSERT into \(table) builds a temporary table")
-            }
+        try clinic.write { try Self.expectNoEphemeralTable($0.db) }
+    }
+
+    static func expectNoEphemeralTable(_ db: Database) throws {
+        let tables = try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'
+            """)
+        #expect(tables.count > 20)
+        for table in tables {
+            let program = try Row.fetchAll(db, sql: "EXPLAIN INSERT INTO \(table.quotedDatabaseIdentifier) DEFAULT VALUES")
+                .map { $0["opcode"] as String }
+            #expect(!program.contains("OpenEphemeral"), "an INSERT into \(table) builds a temporary table")
         }
     }
 
