@@ -39,6 +39,7 @@ enum ClinicMigrations {
         m.registerMigration("v5-patient-name-index") { db in try patientNameIndex(db) }
         m.registerMigration("v6-search-trigger-hold") { db in try searchTriggerHold(db) }
         m.registerMigration("v7-compact-seals") { db in try compactSeals(db) }
+        m.registerMigration("v8-check-comparisons") { db in try checkComparisons(db) }
         return m
     }
 
