@@ -496,7 +496,10 @@ extension ClinicSession {
             v.patientID = pid
             v.practitionerID = prac(v.practitionerID)
             v.referralID = v.referralID.flatMap { referralMap[$0] }
-            v.needling = v.needling.map { var n = $0; if let by = n.lateEntry?.writtenBy { n.lateEntry?.writtenBy = prac(by) }; return n }
+            // Late entries' writers mapped (most visits have none: their entries not copied).
+            if v.needling.contains(where: { $0.lateEntry?.writtenBy != nil }) {
+                v.needling = v.needling.map { var n = $0; if let by = n.lateEntry?.writtenBy { n.lateEntry?.writtenBy = prac(by) }; return n }
+            }
             if !keepIDs {
                 v.triggerPoints = v.triggerPoints.map { var x = $0; x.id = nil; return x }
             }

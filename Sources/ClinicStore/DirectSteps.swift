@@ -35,26 +35,46 @@ import GRDBSQLite
 final class DirectSteps {
     /// The collector the rows are told to.
     let collector: RowChangeCollector
-    /// The rows of sealed tables written by the step under way (told to the collector once it is done).
-    private var written: [(table: String, rowID: Int64)] = []
+    /// The rows of sealed tables written by the step under way (told to the collector once it
+    /// is done), each table by its place in `sealedNames`.
+    private var written: [(table: Int, rowID: Int64)] = []
+    /// The sealed tables' names met so far.
+    private var sealedNames: [String] = []
     /// The table names SQLite reported, by the address of the name it passed (the schema's own
     /// copy): the name (checked against the text at that address on each use, so an address
-    /// reused after a schema change is never taken for another table) and whether it is sealed.
-    private var names: [UnsafeRawPointer: (name: ContiguousArray<CChar>, sealed: String?)] = [:]
+    /// reused after a schema change is never taken for another table) and, for a sealed table,
+    /// its place in `sealedNames`.
+    private var names: [UnsafeRawPointer: (name: ContiguousArray<CChar>, sealed: Int?)] = [:]
+    /// The last table met (a statement's rows are nearly always of one table): its address, and
+    /// its entry in `names`.
+    private var lastAddress: UnsafeRawPointer?
+    private var lastTable: (name: ContiguousArray<CChar>, sealed: Int?) = ([], nil)
 
     init(collector: RowChangeCollector) { self.collector = collector }
 
     /// Notes one row SQLite's update hook reported (any table; only sealed ones are kept).
     fileprivate func note(table: UnsafePointer<CChar>, rowID: Int64) {
         let address = UnsafeRawPointer(table)
-        if let known = names[address], known.name.withUnsafeBufferPointer({ strcmp($0.baseAddress!, table) == 0 }) {
-            if let sealed = known.sealed { written.append((sealed, rowID)) }
+        if address == lastAddress, lastTable.name.withUnsafeBufferPointer({ strcmp($0.baseAddress!, table) == 0 }) {
+            if let sealed = lastTable.sealed { written.append((sealed, rowID)) }
             return
         }
-        let name = String(cString: table)
-        let sealed = collector.tables.contains(name) ? name : nil
-        names[address] = (ContiguousArray(name.utf8CString), sealed)
-        if let sealed { written.append((sealed, rowID)) }
+        let known: (name: ContiguousArray<CChar>, sealed: Int?)
+        if let seen = names[address], seen.name.withUnsafeBufferPointer({ strcmp($0.baseAddress!, table) == 0 }) {
+            known = seen
+        } else {
+            let name = String(cString: table)
+            var sealed: Int?
+            if collector.tables.contains(name) {
+                sealed = sealedNames.firstIndex(of: name) ?? sealedNames.count
+                if sealed == sealedNames.count { sealedNames.append(name) }
+            }
+            known = (ContiguousArray(name.utf8CString), sealed)
+            names[address] = known
+        }
+        lastAddress = address
+        lastTable = known
+        if let sealed = known.sealed { written.append((sealed, rowID)) }
     }
 
     private static let hook: @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, sqlite3_int64) -> Void = {
@@ -75,7 +95,7 @@ final class DirectSteps {
         sqlite3_update_hook(connection, nil, nil)
         if rc == SQLITE_DONE {
             sqlite3_reset(stmt)
-            if !written.isEmpty { collector.note(written) }
+            if !written.isEmpty { collector.note(written, names: sealedNames) }
             return
         }
         // The bindings stay across a reset: GRDB runs the same statement with the same values.

@@ -172,7 +172,7 @@ extension StoreTransaction {
     /// Rewrites a patient's rows of `patient_search_prefix` from the words `patient_fts` holds for
     /// them, split by the same tokenizer (so a prefix finds here exactly whom the full-text
     /// index finds): after every write of the patient's names, numbers or dates (a patient just
-    /// inserted: `indexSearchPrefixes(of:id:)`, from the values in hand).
+    /// inserted: `indexSearchPrefixes(of:id:sortName:)`, from the values in hand).
     ///
     /// All of a patient's rows go in with one statement (`json_each` over the prefixes), not
     /// one insert per prefix: a dozen round trips per patient filed from a letter.
@@ -199,10 +199,11 @@ extension StoreTransaction {
     /// to `patient_fts` (names, record number, phone without spaces, dashes, brackets and plus
     /// signs, birth date as ISO and as DDMMYYYY), so there is nothing to read back.
     ///
+    /// `sortName` is the patient's as stored (`sortName(family:given:)`, folded once by the caller).
+    ///
     /// Inside `withSearchIndexesWrittenOnce`, nothing here: the rows are made as that ends.
-    func indexSearchPrefixes(of p: Patient, id: Int64) throws {
+    func indexSearchPrefixes(of p: Patient, id: Int64, sortName: String) throws {
         if case .deferred = scratch.searchIndexing { return }
-        let sortName = Self.sortName(family: p.familyName, given: p.givenNames)
         let text = Self.searchText(givenNames: p.givenNames, familyName: p.familyName, preferredName: p.preferredName, sortName: sortName,
                                    recordNumber: p.recordNumber, phone: p.phone, dateOfBirth: p.dateOfBirth.description)
         let prefixes = try Self.searchPrefixes(of: text, tokenizer: searchTokenizer())
@@ -235,7 +236,7 @@ extension StoreTransaction {
     /// in `patient_fts` by `patient_fts_update`, the trigger that rewrites a patient's entry with
     /// the same values the insert trigger writes, fired once for all of them by an update that
     /// changes no value (`updated_at` to itself: a column in no index, sealed as before); in
-    /// `patient_search_prefix` from their stored values, the rows `indexSearchPrefixes(of:id:)`
+    /// `patient_search_prefix` from their stored values, the rows `indexSearchPrefixes(of:id:sortName:)`
     /// would have made, sorted by key. The same words and rows as one patient at a time.
     ///
     /// Nothing in a batch reads either index for a patient it just inserted (matching reads the
@@ -284,7 +285,7 @@ extension StoreTransaction {
     }
 
     /// The search-prefix rows of every patient with an id above `highest`, made from their
-    /// stored values as `indexSearchPrefixes(of:id:)` makes them, inserted by one statement (a
+    /// stored values as `indexSearchPrefixes(of:id:sortName:)` makes them, inserted by one statement (a
     /// row already there, from a patient updated meanwhile, is left as it is: it is the same
     /// row). Each row goes to SQLite as one integer in a JSON array, the patient's id shifted
     /// left 16 bits over the prefix as `searchPrefixBytes` gives it (first byte in the low 8

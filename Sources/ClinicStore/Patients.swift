@@ -69,11 +69,13 @@ extension StoreTransaction {
         insert.int(preservingID ? p.id : nil); insert.text(p.recordNumber); insert.text(p.givenNames); insert.text(p.familyName)
         insert.text(p.preferredName); insert.date(p.dateOfBirth); insert.text(p.sex.rawValue); insert.text(p.phone); insert.text(p.email)
         insert.text(p.address); insert.text(p.generalPractitioner); insert.bool(p.archived); insert.value(now); insert.value(now)
-        insert.text(Self.sortName(family: p.familyName, given: p.givenNames))
+        // Folded once: the search prefixes' rows carry it too.
+        let sortName = Self.sortName(family: p.familyName, given: p.givenNames)
+        insert.text(sortName)
         try insert.execute()
         let id = lastID()
         p.id = id
-        try indexSearchPrefixes(of: p, id: id)
+        try indexSearchPrefixes(of: p, id: id, sortName: sortName)
         for ident in p.identifiers { try insertIdentifier(ident, patientID: id) }
         p.alerts = try p.alerts.map { try insertAlert($0, patientID: id, actor: nil) }
         try appendAudit(AuditEvent(actor: actor, action: .create, entity: "patient", entityID: id, patientID: id))

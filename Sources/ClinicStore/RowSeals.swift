@@ -11,8 +11,8 @@ import ClinicModel
 final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
     let tables: Set<String>
     private let lock = NSLock()
-    private var changes: [String: Set<Int64>] = [:]
-    /// How many distinct rows `changes` holds.
+    private var changes: [String: TouchedRowIDs] = [:]
+    /// How many rows `changes` holds (a row written again out of rowid order counted again).
     private var held = 0
 
     init(tables: Set<String>) { self.tables = tables }
@@ -22,25 +22,80 @@ final class RowChangeCollector: TransactionObserver, @unchecked Sendable {
         // GRDB reports every change a watched statement makes, triggers' included (full-text
         // shadow tables): only the sealed tables count.
         guard tables.contains(event.tableName) else { return }
-        lock.withLock { if changes[event.tableName, default: []].insert(event.rowID).inserted { held += 1 } }
+        lock.withLock { if changes[event.tableName, default: TouchedRowIDs()].add(event.rowID) { held += 1 } }
     }
     /// Rows written by a statement run straight through SQLite (`DirectSteps`), which GRDB's
-    /// observation did not see: kept as `databaseDidChange(with:)` keeps GRDB's events.
-    func note(_ rows: [(table: String, rowID: Int64)]) {
+    /// observation did not see: kept as `databaseDidChange(with:)` keeps GRDB's events. Each
+    /// row's table is `names[row.table]`; the table is looked up once for each run of rows of
+    /// the same table (a statement's rows are nearly always of one table), not once a row.
+    func note(_ rows: [(table: Int, rowID: Int64)], names: [String]) {
         lock.withLock {
-            for row in rows where changes[row.table, default: []].insert(row.rowID).inserted { held += 1 }
+            var i = rows.startIndex
+            while i < rows.endIndex {
+                let table = rows[i].table
+                var end = i + 1
+                while end < rows.endIndex, rows[end].table == table { end += 1 }
+                var added = 0
+                changes[names[table], default: TouchedRowIDs()].add(rows[i..<end], added: &added)
+                held += added
+                i = end
+            }
         }
     }
     func databaseDidCommit(_ db: Database) { lock.withLock { changes = [:]; held = 0 } }
     func databaseDidRollback(_ db: Database) { lock.withLock { changes = [:]; held = 0 } }
 
-    /// The changes so far (and forgets them).
-    func take() -> [String: Set<Int64>] {
-        lock.withLock { defer { changes = [:]; held = 0 }; return changes }
+    /// The changes so far, each table's rowids ascending and distinct (and forgets them).
+    func take() -> [String: [Int64]] {
+        let taken = lock.withLock { defer { changes = [:]; held = 0 }; return changes }
+        return taken.mapValues { $0.sortedDistinct() }
     }
 
-    /// How many rows the transaction touched that are not sealed yet.
+    /// How many rows the transaction touched that are not sealed yet (a row written again, out
+    /// of rowid order, before its seal, counted twice: a slice of seals then comes a little early).
     var pending: Int { lock.withLock { held } }
+}
+
+/// The rowids of one table a transaction touched, in the order written: kept ascending and
+/// distinct for nothing while they come in rowid order (a load's rows; a row written twice in
+/// a row, as a visit inserted then signed, kept once), sorted and made distinct when taken
+/// otherwise.
+///
+/// Why not a `Set`: a whole-clinic import notes about 490,000 rows at 10,000 patients, each
+/// hashed into a set and the set sorted again to seal them in rowid order; appending to an array
+/// that is already in order costs a comparison.
+struct TouchedRowIDs {
+    private(set) var ids: [Int64] = []
+    /// Whether `ids` is ascending without a repeat.
+    private var ascending = true
+
+    /// Notes `id`; false when it is the last one noted (nothing added).
+    @inline(__always) mutating func add(_ id: Int64) -> Bool {
+        if let last = ids.last {
+            if id == last { return false }
+            if id < last { ascending = false }
+        }
+        ids.append(id)
+        return true
+    }
+
+    /// Notes each row's id; `added` grows by the ids added.
+    mutating func add(_ rows: ArraySlice<(table: Int, rowID: Int64)>, added: inout Int) {
+        for row in rows where add(row.rowID) { added += 1 }
+    }
+
+    /// The ids ascending, each once.
+    func sortedDistinct() -> [Int64] {
+        if ascending { return ids }
+        var sorted = ids.sorted()
+        var kept = 0
+        for i in sorted.indices where i == 0 || sorted[i] != sorted[kept - 1] {
+            sorted[kept] = sorted[i]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
+    }
 }
 
 /// The keyed hashing of one sealing or verification run: the HMAC key schedule is done once
@@ -381,7 +436,7 @@ enum RowSeal {
 
     /// Seals the given rows of one rowid table as they are now (or forgets the seals of those
     /// gone); keeps the root.
-    private static func sealRows(_ db: Database, hasher: SealHasher, table: String, ids: Set<Int64>, root: inout [UInt8],
+    private static func sealRows(_ db: Database, hasher: SealHasher, table: String, ids sorted: [Int64], root: inout [UInt8],
                                  direct: DirectSteps?) throws {
         let oldSeals = try db.cachedStatement(sql: "SELECT mac FROM row_seal WHERE tbl = ? AND row_id BETWEEN ? AND ?")
         var oldMAC = [UInt8](repeating: 0, count: 32)
@@ -395,8 +450,7 @@ enum RowSeal {
         func forget(_ id: Int64) throws { try remove.execute(arguments: [table, id]) }
         // In rowid order, a run of consecutive ids at a time (a whole-clinic import writes them so:
         // one range read each for the rows and for their old seals, instead of a look-up per row),
-        // and the seals written into `row_seal`'s key order, page after page.
-        let sorted = ids.sorted()
+        // and the seals written into `row_seal`'s key order, page after page. `sorted`: ascending, distinct.
         var first = 0
         while first < sorted.count {
             var last = first
@@ -455,9 +509,16 @@ enum RowSeal {
         return rows.map { ($0["tbl"], $0["row_key"]) }
     }
 
-    /// Seals the rows a transaction touched, keys its new audit events, and re-seals the head.
+    /// Seals the rows a transaction touched (`changes`: each table's rowids, any order), keys its
+    /// new audit events, and re-seals the head.
+    static func seal(_ db: Database, key: ClinicKey, changes: [String: Set<Int64>]) throws {
+        try seal(db, key: key, changes: changes.mapValues { $0.sorted() })
+    }
+
+    /// Seals the rows a transaction touched (`changes`: each table's rowids ascending and distinct,
+    /// as `RowChangeCollector.take()` gives them), keys its new audit events, and re-seals the head.
     /// `direct`, inside a whole-clinic load, writes each row's seal straight through SQLite (`DirectSteps`).
-    static func seal(_ db: Database, key: ClinicKey, changes: [String: Set<Int64>], direct: DirectSteps? = nil) throws {
+    static func seal(_ db: Database, key: ClinicKey, changes: [String: [Int64]], direct: DirectSteps? = nil) throws {
         let touched = try takeKeyedTouches(db)
         guard !changes.isEmpty || !touched.isEmpty, let identity = try identity(db), identity.keyedFrom != nil else { return }
         var root = [UInt8](ClinicKey.unhex(identity.root) ?? Data(count: 32))
@@ -473,7 +534,7 @@ enum RowSeal {
                 try sealKeyedRow(db, hasher: hasher, table: table, key: rowKey, root: &root)
             }
         }
-        if let events = changes["audit_event"], let low = events.min(), let high = events.max() {
+        if let events = changes["audit_event"], let low = events.first, let high = events.last {
             // A transaction's events are consecutive ids: their hashes read by one range, not one
             // look-up each (an id in the range the transaction did not write is passed over);
             // each event's seal written as it is read (another table: the range read goes on).
@@ -487,15 +548,17 @@ enum RowSeal {
             if high - low < 2 * Int64(events.count) {
                 let hashes = try db.cachedStatement(sql: "SELECT id, hash FROM audit_event WHERE id BETWEEN ? AND ? ORDER BY id")
                 let rows = try Row.fetchCursor(hashes, arguments: [low, high])
+                var wanted = events.startIndex  // both ascending: the next event id of the transaction
                 while let row = try rows.next() {
                     let id: Int64 = row[0]
-                    guard events.contains(id), let hash = String.fromDatabaseValue(row[1]) else { continue }
+                    while wanted < events.endIndex, events[wanted] < id { wanted += 1 }
+                    guard wanted < events.endIndex, events[wanted] == id, let hash = String.fromDatabaseValue(row[1]) else { continue }
                     try keyEvent(id, hash)
                 }
             } else {
                 // Ids far apart (not this writer's usual): one look-up each.
                 let hashOf = try db.cachedStatement(sql: "SELECT hash FROM audit_event WHERE id = ?")
-                for id in events.sorted() {
+                for id in events {
                     guard let hash = try String.fetchOne(hashOf, arguments: [id]) else { continue }
                     try keyEvent(id, hash)
                 }

@@ -112,7 +112,8 @@ struct SealRowWriter {
     static let rowsPerStatement = 32
     private let single: Statement
     private let several: Statement
-    private let table: String
+    /// The table's name as a C string (bound as each seal row's `tbl`).
+    private let table: ContiguousArray<CChar>
     /// Runs each write straight through SQLite inside a whole-clinic load (`DirectSteps`).
     private let direct: DirectSteps?
     private var ids: [Int64] = []
@@ -128,7 +129,7 @@ struct SealRowWriter {
         single = try db.cachedStatement(sql: "\(verb) INTO row_seal (tbl, row_id, columns, mac) VALUES \(row)")
         several = try db.cachedStatement(sql: "\(verb) INTO row_seal (tbl, row_id, columns, mac) VALUES "
                                          + Array(repeating: row, count: Self.rowsPerStatement).joined(separator: ", "))
-        self.table = table
+        self.table = ContiguousArray(table.utf8CString)
         self.direct = direct
         ids.reserveCapacity(Self.rowsPerStatement)
         digestEnds.reserveCapacity(Self.rowsPerStatement)
@@ -165,29 +166,48 @@ struct SealRowWriter {
     }
 
     /// Binds the waiting rows `rows` to `statement` (four parameters a row) and runs it.
+    ///
+    /// The values are bound where they lie (`SQLITE_STATIC`: SQLite reads them in place, no copy
+    /// of each name, digest and MAC made and freed) and every binding is cleared before the
+    /// buffers' scope ends, whatever the outcome: the statement never holds a pointer past it.
     private func write(_ statement: Statement, rows: Range<Int>) throws {
         let stmt = statement.sqliteStatement
         sqlite3_reset(stmt)
-        var rc = SQLITE_OK
-        var index: Int32 = 0
-        for i in rows where rc == SQLITE_OK {
-            let start = i == 0 ? 0 : digestEnds[i - 1]
-            rc = table.withCString { sqlite3_bind_text(stmt, index + 1, $0, -1, InPlaceBinding.transient) }
-            if rc == SQLITE_OK { rc = sqlite3_bind_int64(stmt, index + 2, ids[i]) }
-            if rc == SQLITE_OK { rc = digestBytes[start..<digestEnds[i]].withUnsafeBytes { Self.bindBlob(stmt, index + 3, $0) } }
-            if rc == SQLITE_OK { rc = withUnsafeBytes(of: macs[i].bytes) { Self.bindBlob(stmt, index + 4, $0) } }
-            index += 4
+        try table.withUnsafeBufferPointer { name in
+            try digestBytes.withUnsafeBytes { digests in
+                try macs.withUnsafeBytes { macBytes in
+                    defer { sqlite3_clear_bindings(stmt) }
+                    var rc = SQLITE_OK
+                    var index: Int32 = 0
+                    for i in rows where rc == SQLITE_OK {
+                        let start = i == 0 ? 0 : digestEnds[i - 1]
+                        rc = sqlite3_bind_text(stmt, index + 1, name.baseAddress, Int32(name.count - 1), Self.static)
+                        if rc == SQLITE_OK { rc = sqlite3_bind_int64(stmt, index + 2, ids[i]) }
+                        if rc == SQLITE_OK {
+                            rc = Self.bindBlob(stmt, index + 3, UnsafeRawBufferPointer(rebasing: digests[start..<digestEnds[i]]), Self.static)
+                        }
+                        if rc == SQLITE_OK {
+                            rc = Self.bindBlob(stmt, index + 4, UnsafeRawBufferPointer(rebasing: macBytes[(32 * i)..<(32 * i + 32)]), Self.static)
+                        }
+                        index += 4
+                    }
+                    guard rc == SQLITE_OK else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errstr(rc)))
+                    }
+                    if let direct { try direct.execute(statement) } else { try statement.execute() }
+                }
+            }
         }
-        guard rc == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errstr(rc)))
-        }
-        if let direct { try direct.execute(statement) } else { try statement.execute() }
     }
+
+    /// SQLite reads the value where it lies, for as long as it stays bound (`SQLITE_STATIC`).
+    static let `static` = unsafeBitCast(OpaquePointer(bitPattern: 0), to: sqlite3_destructor_type.self)
 
     /// Binds `bytes` as a blob, copied by SQLite; an empty one is still a blob (a nil pointer
     /// would bind NULL).
-    static func bindBlob(_ stmt: SQLiteStatement, _ index: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    static func bindBlob(_ stmt: SQLiteStatement, _ index: Int32, _ bytes: UnsafeRawBufferPointer,
+                         _ destructor: sqlite3_destructor_type = InPlaceBinding.transient) -> Int32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_zeroblob(stmt, index, 0) }
-        return sqlite3_bind_blob(stmt, index, base, Int32(bytes.count), InPlaceBinding.transient)
+        return sqlite3_bind_blob(stmt, index, base, Int32(bytes.count), destructor)
     }
 }
