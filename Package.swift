@@ -15,7 +15,7 @@ let schemaFiles = [
 /// before the C library so that it serves every `malloc` and `free` in the process, Swift's and
 /// SQLite's and libxml2's included. Why: a whole-clinic import hands each record from the reading
 /// thread to the writing one, and glibc's allocator took an arena lock for many of those frees;
-/// with mimalloc the import used 7-12% less CPU and 4.5% fewer instructions (BENCHMARKS.md,
+/// with mimalloc the import used 4-13% less CPU and 4.5% fewer instructions (BENCHMARKS.md,
 /// "Session 15"). The libraries are unchanged: a program using them keeps its own allocator.
 let mimalloc: [LinkerSetting] = [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
 

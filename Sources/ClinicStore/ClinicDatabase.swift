@@ -356,7 +356,9 @@ public final class ClinicDatabase: Sendable {
 
     /// Migrates a writable database; true when migrations ran on it, with what a verification
     /// of a keyed clinic found just before (a migration is followed by re-sealing every row, which
-    /// must not hide an edit made outside Knot before the upgrade).
+    /// must not hide an edit made outside Knot before the upgrade). False, with no verification
+    /// and no notice, when every pending migration changes only the schema's text
+    /// (`ClinicMigrations.schemaTextOnly`): nothing is sealed again then.
     private static func checkIdentityAndMigrate(pool: DatabasePool, path: String, readOnly: Bool,
                                                 notice: ((OpeningNotice) -> Void)?) throws -> (Bool, AuditVerification?) {
         let known = Set(ClinicMigrations.knownMigrations)
@@ -364,8 +366,13 @@ public final class ClinicDatabase: Sendable {
             let applied = try pool.read { db in try Self.checkIdentity(db, path: path) }
             if readOnly { return (false, nil) }
             if Set(applied) != known {
+                let pending = ClinicMigrations.knownMigrations.filter { !applied.contains($0) }
+                // Only the schema's text changes: no row to verify first or to seal again.
+                if Set(pending).isSubset(of: ClinicMigrations.schemaTextOnly) {
+                    try ClinicMigrations.migrator.migrate(pool)
+                    return (false, nil)
+                }
                 if let notice {
-                    let pending = ClinicMigrations.knownMigrations.filter { !applied.contains($0) }
                     let patients = try pool.read { db in
                         try db.tableExists("patient") ? try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0 : 0
                     }

@@ -29,7 +29,11 @@ import ClinicTestSupport
         // changed again (archived) after later rows were written, some in the same slice of seals.
         let order: [Int64] = [30, 29, 28, 1, 2, 3, 20, 10, 11, 12, 25, 24, 4, 5, 26, 27, 21, 22, 23, 13, 14, 15, 16, 17, 18, 19, 6, 7, 8, 9]
         try db.write { tx in
-            let load = inLoad ? try #require(try tx.beginNewClinicLoad()) : nil
+            var load: NewClinicLoad?
+            if inLoad {
+                let begun: NewClinicLoad = try #require(try tx.beginNewClinicLoad())
+                load = begun
+            }
             let writer = tx.withoutRowAudit().withModelChecked()
             func change(_ id: Int64, _ n: Int) throws {
                 var p = try #require(try tx.patient(id: id))

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import ClinicStore
+import ClinicModel
 
 /// `v8-check-comparisons` rewrites every CHECK (and trigger WHEN) list of three or more constants
 /// as a chain of comparisons, because SQLite builds an ephemeral table for such a list on every
@@ -230,7 +231,7 @@ import Testing
 
     // MARK: An upgraded clinic
 
-    @Test("a keyed clinic upgraded to v8 keeps every row, its seals and its audit trail verify, and nothing is found")
+    @Test("a keyed clinic upgraded to v8 keeps every row and every seal as they were (no re-sealing, no notice), its audit trail verifies, and nothing is found")
     func upgradeKeepsSealsAndAudit() throws {
         let clinic = try Clinic()
         defer { clinic.close() }
@@ -240,9 +241,15 @@ import Testing
         try clinic.db.close()
         let rowsBefore = try Self.everyRow(clinic.path)
         try Self.asV7LeftIt(clinic.path)
+        let sealsBefore = try Self.seals(clinic.path)
+        #expect(!(sealsBefore["row_seal"] ?? []).isEmpty)
 
-        let upgraded = try ClinicDatabase(path: clinic.path)
+        // v8 changes only the schema's text (`ClinicMigrations.schemaTextOnly`): the open neither
+        // verifies every row first nor seals every row again, so it says nothing.
+        let heard = Heard()
+        let upgraded = try ClinicDatabase(path: clinic.path, notice: { heard.notices.append($0) })
         defer { try? upgraded.close() }
+        #expect(heard.notices.isEmpty, "\(heard.notices)")
         let verification = try upgraded.read { try $0.verifyAudit() }
         #expect(verification.isIntact, "\(verification)")
         try upgraded.close()
@@ -254,9 +261,25 @@ import Testing
             #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid").suffix(2)
                     == [Self.before, "v8-check-comparisons"])
         }
-        // Every row and rowid as it was (the seals are made anew by the upgrade, as for every migration).
+        // Every row and rowid as it was, and every seal and the seal root byte for byte.
         #expect(try Self.everyRow(clinic.path, skipping: ["row_seal", "row_key_seal", "clinic_identity", "grdb_migrations"])
                 == rowsBefore.filter { !["row_seal", "row_key_seal", "clinic_identity", "grdb_migrations"].contains($0.key) })
+        #expect(try Self.seals(clinic.path) == sealsBefore)
+    }
+
+    final class Heard { var notices: [OpeningNotice] = [] }
+
+    /// The row seals, the keyed seals and the clinic's identity (its seal root), every column.
+    static func seals(_ path: String) throws -> [String: [String]] {
+        let q = try DatabaseQueue(path: path)
+        defer { try? q.close() }
+        return try q.read { db in
+            var all: [String: [String]] = [:]
+            for table in ["row_seal", "row_key_seal", "clinic_identity"] {
+                all[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2").map(\.description)
+            }
+            return all
+        }
     }
 
     /// Every table's rows, with rowids, as text.
