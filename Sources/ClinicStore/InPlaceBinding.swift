@@ -48,6 +48,8 @@ struct InPlaceBinding {
 
     /// SQLite copies the value as it is bound (`SQLITE_TRANSIENT`).
     static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// SQLite reads the value where it lies, for as long as it stays bound (`SQLITE_STATIC`).
+    static let `static` = unsafeBitCast(OpaquePointer(bitPattern: 0), to: sqlite3_destructor_type.self)
 
     private mutating func next(_ bind: (SQLiteStatement, Int32) -> Int32) {
         index += 1

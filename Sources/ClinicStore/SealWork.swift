@@ -177,17 +177,18 @@ struct SealRowWriter {
             try digestBytes.withUnsafeBytes { digests in
                 try macs.withUnsafeBytes { macBytes in
                     defer { sqlite3_clear_bindings(stmt) }
+                    let mac = MemoryLayout<SHA256Bytes>.stride  // 32: the MACs lie back to back
                     var rc = SQLITE_OK
                     var index: Int32 = 0
                     for i in rows where rc == SQLITE_OK {
                         let start = i == 0 ? 0 : digestEnds[i - 1]
-                        rc = sqlite3_bind_text(stmt, index + 1, name.baseAddress, Int32(name.count - 1), Self.static)
+                        rc = sqlite3_bind_text(stmt, index + 1, name.baseAddress, Int32(name.count - 1), InPlaceBinding.static)
                         if rc == SQLITE_OK { rc = sqlite3_bind_int64(stmt, index + 2, ids[i]) }
                         if rc == SQLITE_OK {
-                            rc = Self.bindBlob(stmt, index + 3, UnsafeRawBufferPointer(rebasing: digests[start..<digestEnds[i]]), Self.static)
+                            rc = Self.bindBlob(stmt, index + 3, UnsafeRawBufferPointer(rebasing: digests[start..<digestEnds[i]]), InPlaceBinding.static)
                         }
                         if rc == SQLITE_OK {
-                            rc = Self.bindBlob(stmt, index + 4, UnsafeRawBufferPointer(rebasing: macBytes[(32 * i)..<(32 * i + 32)]), Self.static)
+                            rc = Self.bindBlob(stmt, index + 4, UnsafeRawBufferPointer(rebasing: macBytes[(mac * i)..<(mac * i + mac)]), InPlaceBinding.static)
                         }
                         index += 4
                     }
@@ -200,11 +201,8 @@ struct SealRowWriter {
         }
     }
 
-    /// SQLite reads the value where it lies, for as long as it stays bound (`SQLITE_STATIC`).
-    static let `static` = unsafeBitCast(OpaquePointer(bitPattern: 0), to: sqlite3_destructor_type.self)
-
-    /// Binds `bytes` as a blob, copied by SQLite; an empty one is still a blob (a nil pointer
-    /// would bind NULL).
+    /// Binds `bytes` as a blob (copied by SQLite unless `destructor` is `InPlaceBinding.static`);
+    /// an empty one is still a blob (a nil pointer would bind NULL).
     static func bindBlob(_ stmt: SQLiteStatement, _ index: Int32, _ bytes: UnsafeRawBufferPointer,
                          _ destructor: sqlite3_destructor_type = InPlaceBinding.transient) -> Int32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_zeroblob(stmt, index, 0) }
