@@ -37,9 +37,10 @@ struct InPlaceBinding {
         assert(statement.sql.hasPrefix(Self.marker), "a statement bound in place must be marked")
         self.statement = statement
         stmt = statement.sqliteStatement
-        if statement.arguments.isEmpty {
-            // GRDB runs `execute()` only once it holds the arguments as bound: NULLs, once.
-            let count = Int(sqlite3_bind_parameter_count(stmt))
+        // GRDB runs `execute()` only once it holds the arguments as bound: NULLs, once (a
+        // statement without parameters needs none, and making none each run was not free).
+        let count = Int(sqlite3_bind_parameter_count(stmt))
+        if count > 0, statement.arguments.isEmpty {
             statement.setUncheckedArguments(StatementArguments(Array(repeating: DatabaseValue.null, count: count)))
         }
         // A statement whose last run failed reports it again on its first reset: cleared here.

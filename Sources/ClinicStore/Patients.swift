@@ -84,7 +84,7 @@ extension StoreTransaction {
         insert.text(p.preferredName); insert.date(p.dateOfBirth); insert.text(p.sex.rawValue); insert.text(p.phone); insert.text(p.email)
         insert.text(p.address); insert.text(p.generalPractitioner); insert.bool(p.archived); insert.value(now); insert.value(now)
         // Folded once: the search prefixes' rows carry it too.
-        let sortName = Self.sortName(family: p.familyName, given: p.givenNames)
+        let sortName = foldedSortName(family: p.familyName, given: p.givenNames)
         insert.text(sortName)
         try insert.execute()
         let id = lastID()
@@ -178,6 +178,7 @@ extension StoreTransaction {
     /// nothing was written in between.
     public func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64] {
         let family = PersonNameKey.fold(familyName), given = PersonNameKey.fold(givenNames)
+        scratch.foldedNames = (familyName, givenNames, family, given)
         let sameFamily = try born(on: dateOfBirth, sortName: family + " ", prefix: true).filter { PersonNameKey.fold($0.family) == family }
         scratch.sameFamilyBorn = SameFamilyBorn(dateOfBirth: dateOfBirth, family: family, changes: db.totalChangesCount, ids: sameFamily.map(\.id))
         return sameFamily.filter { PersonNameKey.fold($0.given) == given }.map(\.id)
@@ -231,6 +232,15 @@ extension StoreTransaction {
 }
 
 extension StoreTransaction {
+    /// `sortName(family:given:)`, from the folds the exact name match just made when it was
+    /// asked of the same names (byte for byte), else folded here.
+    func foldedSortName(family: String, given: String) -> String {
+        if let folded = scratch.foldedNames, folded.family.utf8.elementsEqual(family.utf8), folded.given.utf8.elementsEqual(given.utf8) {
+            return folded.familyKey + " " + folded.givenKey
+        }
+        return Self.sortName(family: family, given: given)
+    }
+
     /// The key patients are listed by: family then given names folded by `PersonNameKey`
     /// ("O'Brien, Siobhán" → "obrien siobhan"), so Álvarez sorts with A. Also indexed for
     /// search, so "obrien" finds O'Brien and "muller" finds Müller.
