@@ -233,11 +233,11 @@ extension StoreTransaction {
     /// connection ever sees the row, and a crash, or a savepoint rolled back, rolls it back with
     /// everything else. The patients inserted meanwhile (ids above the highest before, as new
     /// patients get; one rolled back by a savepoint is simply not there) are then indexed:
-    /// in `patient_fts` by `patient_fts_update`, the trigger that rewrites a patient's entry with
-    /// the same values the insert trigger writes, fired once for all of them by an update that
-    /// changes no value (`updated_at` to itself: a column in no index, sealed as before); in
-    /// `patient_search_prefix` from their stored values, the rows `indexSearchPrefixes(of:id:sortName:)`
-    /// would have made, sorted by key. The same words and rows as one patient at a time.
+    /// in `patient_fts` by one insert with the insert trigger's own expressions, or, when the
+    /// batch edited one of them, by `patient_fts_update` fired for all of them by an update that
+    /// changes no value (`indexFullText`); in `patient_search_prefix` from their stored values,
+    /// the rows `indexSearchPrefixes(of:id:sortName:)` would have made. The same words and rows
+    /// as one patient at a time.
     ///
     /// Nothing in a batch reads either index for a patient it just inserted (matching reads the
     /// birth-date index and identifiers). When `body` throws, the patients are indexed and the
