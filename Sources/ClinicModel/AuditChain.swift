@@ -18,15 +18,17 @@ public enum AuditChain {
             event.action.rawValue, event.entity, event.entityID.map(String.init),
             event.patientID.map(String.init), event.detail, prevHash,
         ]
-        let canonical = plainJSON(fields) ?? (try? json.encode(fields)) ?? Data()
+        let digest = plainJSONBytes(fields).map { SHA256.hash(data: $0) } ?? SHA256.hash(data: (try? json.encode(fields)) ?? Data())
         // Lower-case hex by table: `String(format: "%02x")` per byte was 10% of filing a letter.
-        var hex: [UInt8] = []
-        hex.reserveCapacity(2 * SHA256.byteCount)
-        for byte in SHA256.hash(data: canonical) {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
+        return digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 2 * bytes.count) { hex in
+                for (i, byte) in bytes.enumerated() {
+                    hex[2 * i] = hexDigits[Int(byte >> 4)]
+                    hex[2 * i + 1] = hexDigits[Int(byte & 0x0F)]
+                }
+                return 2 * bytes.count
+            }
         }
-        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The canonical bytes without JSONEncoder when every field is plain printable ASCII with
@@ -35,24 +37,34 @@ public enum AuditChain {
     /// through JSONEncoder as before. Most events are plain (ids, times, handles, hashes); the
     /// encoder was a measurable part of filing a letter and of importing a clinic.
     static func plainJSON(_ fields: [String?]) -> Data? {
+        plainJSONBytes(fields).map { Data($0) }
+    }
+
+    /// `plainJSON`'s bytes: each field checked, then copied whole (not byte by byte: the hash of
+    /// every audit event is built here, a few hundred bytes each).
+    static func plainJSONBytes(_ fields: [String?]) -> [UInt8]? {
         var bytes: [UInt8] = [UInt8(ascii: "[")]
-        bytes.reserveCapacity(256)
+        bytes.reserveCapacity(fields.reduce(2) { $0 + 3 + ($1?.utf8.count ?? 4) })
         for (index, field) in fields.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            guard let field else {
+            guard var field else {
                 bytes.append(contentsOf: "null".utf8)
                 continue
             }
-            bytes.append(UInt8(ascii: "\""))
-            for byte in field.utf8 {
-                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"),
-                      byte != UInt8(ascii: "/") else { return nil }
-                bytes.append(byte)
+            let plain = field.withUTF8 { utf8 -> Bool in
+                for byte in utf8 where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                    || byte == UInt8(ascii: "/") {
+                    return false
+                }
+                bytes.append(UInt8(ascii: "\""))
+                bytes.append(contentsOf: utf8)
+                bytes.append(UInt8(ascii: "\""))
+                return true
             }
-            bytes.append(UInt8(ascii: "\""))
+            if !plain { return nil }
         }
         bytes.append(UInt8(ascii: "]"))
-        return Data(bytes)
+        return bytes
     }
 
     /// Chains events in order, numbering them from 1.

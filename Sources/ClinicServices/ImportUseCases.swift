@@ -286,8 +286,8 @@ extension ClinicSession {
     /// The transaction a letter's patient and referral are inserted through: `tx` itself, or,
     /// when a reading thread checked both today (`modelCheckedOn`) and no person chose the
     /// filing, `tx` without the model's checks again (`withModelChecked`; SQLite only).
-    private func inserting(_ tx: any ClinicRecords, _ modelCheckedOn: LocalDate?, filing: ReferralFiling?) -> any ClinicRecords {
-        guard filing == nil, let day = modelCheckedOn, day == LocalDate.today() else { return tx }
+    private func inserting(_ tx: any ClinicRecords, _ modelCheckedOn: LocalDate?, filing: ReferralFiling?, today: LocalDate) -> any ClinicRecords {
+        guard filing == nil, let day = modelCheckedOn, day == today else { return tx }
         return tx.withModelChecked()
     }
 
@@ -437,7 +437,8 @@ extension ClinicSession {
 
         // The patient and referral inserted through it (without the model's checks when a
         // reading thread made them today).
-        let writer = inserting(tx, modelCheckedOn, filing: filing)
+        let today = LocalDate.today()
+        let writer = inserting(tx, modelCheckedOn, filing: filing, today: today)
         let patientID: Int64
         // The alerts the patient has before this letter's are added (read once, not again below).
         var alertsOnFile: [PatientAlert]?
@@ -475,7 +476,7 @@ extension ClinicSession {
                 // identifiers another patient holds stay with the referral only.
                 p.identifiers = try p.identifiers.filter { try tx.patientID(identifier: $0) == nil }
             }
-            let saved = try writer.insertPatient(p, actor: actor)
+            let saved = try writer.insertPatient(p, actor: actor, today: today)
             patientID = saved.id!
             alertsOnFile = saved.alerts
             outcome.patients = 1

@@ -14,12 +14,21 @@ extension StoreTransaction {
     /// Whether these bytes were filed before: imported (`wasImported`) or kept as a referral's
     /// original letter (`referralID(sha256:)`), in one statement (a letter batch asks it of
     /// every letter before anything else).
+    ///
+    /// Read straight through SQLite (`rowsBoundInPlace`), through GRDB when that cannot say.
     public func filedBefore(sha256: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM imported_document WHERE sha256 = ?1)
-                OR EXISTS (SELECT 1 FROM referral WHERE original_sha256 = ?1)
-            """), arguments: [sha256]) ?? false
+        if let found = try rowsBoundInPlace(Self.filedBeforeInPlace, bind: { $0.text(sha256) },
+                                            read: { InPlaceBinding.int64($0, 0) }) {
+            return found.first.map { $0 != 0 } ?? false
+        }
+        return try Bool.fetchOne(db.cachedStatement(sql: Self.filedBeforeSQL), arguments: [sha256]) ?? false
     }
+
+    static let filedBeforeSQL = """
+        SELECT EXISTS (SELECT 1 FROM imported_document WHERE sha256 = ?1)
+            OR EXISTS (SELECT 1 FROM referral WHERE original_sha256 = ?1)
+        """
+    static let filedBeforeInPlace = InPlaceBinding.marker + " " + filedBeforeSQL
 
     public func wasImported(sha256: String) throws -> Bool {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM imported_document WHERE sha256 = ?"), arguments: [sha256]) != nil

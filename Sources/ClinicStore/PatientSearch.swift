@@ -233,11 +233,11 @@ extension StoreTransaction {
     /// connection ever sees the row, and a crash, or a savepoint rolled back, rolls it back with
     /// everything else. The patients inserted meanwhile (ids above the highest before, as new
     /// patients get; one rolled back by a savepoint is simply not there) are then indexed:
-    /// in `patient_fts` by `patient_fts_update`, the trigger that rewrites a patient's entry with
-    /// the same values the insert trigger writes, fired once for all of them by an update that
-    /// changes no value (`updated_at` to itself: a column in no index, sealed as before); in
-    /// `patient_search_prefix` from their stored values, the rows `indexSearchPrefixes(of:id:sortName:)`
-    /// would have made, sorted by key. The same words and rows as one patient at a time.
+    /// in `patient_fts` by one insert with the insert trigger's own expressions, or, when the
+    /// batch edited one of them, by `patient_fts_update` fired for all of them by an update that
+    /// changes no value (`indexFullText`); in `patient_search_prefix` from their stored values,
+    /// the rows `indexSearchPrefixes(of:id:sortName:)` would have made. The same words and rows
+    /// as one patient at a time.
     ///
     /// Nothing in a batch reads either index for a patient it just inserted (matching reads the
     /// birth-date index and identifiers). When `body` throws, the patients are indexed and the
@@ -251,7 +251,7 @@ extension StoreTransaction {
             scratch.searchIndexing = nil
             guard case .deferred(let highest) = state else { return }
             try db.cachedStatement(sql: "DELETE FROM patient_fts_hold").execute()
-            try db.cachedStatement(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?").execute(arguments: [highest])
+            try indexFullText(insertedAfter: highest)
             try indexSearchPrefixes(insertedAfter: highest)
         }
         let result: T
@@ -264,6 +264,28 @@ extension StoreTransaction {
         }
         try finish()
         return result
+    }
+
+    /// The full-text rows of every patient with an id above `highest` (`withSearchIndexesWrittenOnce`).
+    ///
+    /// When none of them has one yet (the batch edited none of its new patients), one insert
+    /// writes them all from their stored values with the `patient_fts_insert` trigger's own
+    /// expressions (`searchFillStatement`, as a whole-clinic load writes every patient's): the
+    /// same rows, and the same words in the same order to FTS5, as the trigger one patient at a
+    /// time. Otherwise (or a trigger not of that shape), as before, an update that changes no
+    /// value (`updated_at` to itself: a column in no index) fires `patient_fts_update` for each,
+    /// which deletes the patient's entry and writes it again. Why the insert: the update also
+    /// rewrote every new patient's row, ran the update triggers' programs and asked FTS5 to
+    /// delete an entry that is not there, for each patient.
+    func indexFullText(insertedAfter highest: Int64) throws {
+        let all = " FROM patient AS NEW ORDER BY NEW.id"
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM patient_fts WHERE rowid > ?)"), arguments: [highest]) == false,
+           let trigger = try String.fetchOne(db.cachedStatement(sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patient_fts_insert'")),
+           let fill = Self.searchFillStatement(insertTrigger: trigger), fill.hasSuffix(all) {
+            try db.cachedStatement(sql: fill.dropLast(all.count) + " FROM patient AS NEW WHERE NEW.id > ? ORDER BY NEW.id").execute(arguments: [highest])
+        } else {
+            try db.cachedStatement(sql: "UPDATE patient SET updated_at = updated_at WHERE id > ?").execute(arguments: [highest])
+        }
     }
 
     /// Inside `withSearchIndexesWrittenOnce`, before the first patient is inserted: holds the

@@ -16,13 +16,21 @@ extension StoreTransaction {
     /// The next free clinic record number, `K00001` style.
     public func nextRecordNumber() throws -> String {
         // The usual answer in one statement: the number after the highest id, and whether it is
-        // free (`printf('K%05d')` writes what `recordNumber` writes for every n >= 0).
-        let first = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT m, EXISTS (SELECT 1 FROM patient WHERE record_number = printf('K%05d', m))
-            FROM (SELECT coalesce(max(id), 0) + 1 AS m FROM patient)
-            """))
-        let next: Int64 = first?[0] ?? 1
-        if first?[1] == false { return Self.recordNumber(next) }
+        // free (`printf('K%05d')` writes what `recordNumber` writes for every n >= 0); read
+        // straight through SQLite (`rowsBoundInPlace`), through GRDB when that cannot say.
+        let next: Int64, taken: Bool?
+        if let read = try rowsBoundInPlace(Self.nextRecordNumberInPlace, bind: { _ in }, read: { stmt -> (Int64, Int64)? in
+            guard let m = InPlaceBinding.int64(stmt, 0), let e = InPlaceBinding.int64(stmt, 1) else { return nil }
+            return (m, e)
+        }), let (m, exists) = read.first {
+            next = m
+            taken = exists != 0
+        } else {
+            let first = try Row.fetchOne(db.cachedStatement(sql: Self.nextRecordNumberSQL))
+            next = first?[0] ?? 1
+            taken = first?[1]
+        }
+        if taken == false { return Self.recordNumber(next) }
         var n = next + 1
         while true {
             let candidate = Self.recordNumber(n)
@@ -32,6 +40,12 @@ extension StoreTransaction {
             n += 1
         }
     }
+
+    static let nextRecordNumberSQL = """
+        SELECT m, EXISTS (SELECT 1 FROM patient WHERE record_number = printf('K%05d', m))
+        FROM (SELECT coalesce(max(id), 0) + 1 AS m FROM patient)
+        """
+    static let nextRecordNumberInPlace = InPlaceBinding.marker + " " + nextRecordNumberSQL
 
     /// `K` and the number, at least five digits (`String(format: "K%05lld", n)`, without
     /// Foundation's formatter: it was a tenth of the cost of inserting a patient).
@@ -70,7 +84,7 @@ extension StoreTransaction {
         insert.text(p.preferredName); insert.date(p.dateOfBirth); insert.text(p.sex.rawValue); insert.text(p.phone); insert.text(p.email)
         insert.text(p.address); insert.text(p.generalPractitioner); insert.bool(p.archived); insert.value(now); insert.value(now)
         // Folded once: the search prefixes' rows carry it too.
-        let sortName = Self.sortName(family: p.familyName, given: p.givenNames)
+        let sortName = foldedSortName(family: p.familyName, given: p.givenNames)
         insert.text(sortName)
         try insert.execute()
         let id = lastID()
@@ -137,11 +151,21 @@ extension StoreTransaction {
     }
 
     /// The patient holding an identifier, if any.
+    /// Read straight through SQLite (`rowsBoundInPlace`), through GRDB when that cannot say.
     public func patientID(identifier: PatientIdentifier) throws -> Int64? {
-        let held = try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"), arguments: [identifier.system.rawValue, identifier.value])
+        let held: Int64?
+        if let ids = try rowsBoundInPlace(Self.identifierHolderInPlace, bind: { $0.text(identifier.system.rawValue); $0.text(identifier.value) },
+                                          read: { InPlaceBinding.int64($0, 0) }) {
+            held = ids.first
+        } else {
+            held = try Int64.fetchOne(db.cachedStatement(sql: Self.identifierHolderSQL), arguments: [identifier.system.rawValue, identifier.value])
+        }
         if held == nil { scratch.identifiersFree.insert(TransactionScratch.identifierKey(system: identifier.system.rawValue, value: identifier.value)) }
         return held
     }
+
+    static let identifierHolderSQL = "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"
+    static let identifierHolderInPlace = InPlaceBinding.marker + " " + identifierHolderSQL
 
     /// Patients with this date of birth and names equal once folded (`PersonNameKey`: case,
     /// accents, punctuation and spacing ignored).
@@ -154,6 +178,7 @@ extension StoreTransaction {
     /// nothing was written in between.
     public func patientIDs(familyName: String, givenNames: String, dateOfBirth: LocalDate) throws -> [Int64] {
         let family = PersonNameKey.fold(familyName), given = PersonNameKey.fold(givenNames)
+        scratch.foldedNames = (familyName, givenNames, family, given)
         let sameFamily = try born(on: dateOfBirth, sortName: family + " ", prefix: true).filter { PersonNameKey.fold($0.family) == family }
         scratch.sameFamilyBorn = SameFamilyBorn(dateOfBirth: dateOfBirth, family: family, changes: db.totalChangesCount, ids: sameFamily.map(\.id))
         return sameFamily.filter { PersonNameKey.fold($0.given) == given }.map(\.id)
@@ -175,12 +200,18 @@ extension StoreTransaction {
     /// Those born on a day whose folded name (`sort_name`) is `sortName`, or starts with it.
     private func born(on dateOfBirth: LocalDate, sortName: String, prefix: Bool) throws -> [(id: Int64, family: String, given: String)] {
         // A prefix is a range of the index: from the prefix up to the same text ending in the
-        // next character after its last (a space, so "!").
+        // next character after its last (a space, so "!"). Read straight through SQLite
+        // (`rowsBoundInPlace`), through GRDB when that cannot say.
+        if prefix, let found = try rowsBoundInPlace(Self.bornInRangeInPlace, bind: {
+            $0.date(dateOfBirth); $0.text(sortName); $0.text(String(sortName.dropLast()) + "!")
+        }, read: { stmt -> (id: Int64, family: String, given: String)? in
+            guard let id = InPlaceBinding.int64(stmt, 0), let family = InPlaceBinding.text(stmt, 1), let given = InPlaceBinding.text(stmt, 2) else { return nil }
+            return (id, family, given)
+        }) {
+            return found
+        }
         let rows = prefix
-            ? try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT id, family_name, given_names FROM patient
-                WHERE date_of_birth = ? AND sort_name >= ? AND sort_name < ? ORDER BY id
-                """), arguments: [dateOfBirth, sortName, String(sortName.dropLast()) + "!"])
+            ? try Row.fetchAll(db.cachedStatement(sql: Self.bornInRangeSQL), arguments: [dateOfBirth, sortName, String(sortName.dropLast()) + "!"])
             : try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, family_name, given_names FROM patient
                 WHERE date_of_birth = ? AND sort_name = ? ORDER BY id
@@ -193,6 +224,23 @@ extension StoreTransaction {
 }
 
 extension StoreTransaction {
+    static let bornInRangeSQL = """
+        SELECT id, family_name, given_names FROM patient
+        WHERE date_of_birth = ? AND sort_name >= ? AND sort_name < ? ORDER BY id
+        """
+    static let bornInRangeInPlace = InPlaceBinding.marker + " " + bornInRangeSQL
+}
+
+extension StoreTransaction {
+    /// `sortName(family:given:)`, from the folds the exact name match just made when it was
+    /// asked of the same names (byte for byte), else folded here.
+    func foldedSortName(family: String, given: String) -> String {
+        if let folded = scratch.foldedNames, folded.family.utf8.elementsEqual(family.utf8), folded.given.utf8.elementsEqual(given.utf8) {
+            return folded.familyKey + " " + folded.givenKey
+        }
+        return Self.sortName(family: family, given: given)
+    }
+
     /// The key patients are listed by: family then given names folded by `PersonNameKey`
     /// ("O'Brien, Siobhán" → "obrien siobhan"), so Álvarez sorts with A. Also indexed for
     /// search, so "obrien" finds O'Brien and "muller" finds Müller.

@@ -83,9 +83,16 @@ extension StoreTransaction {
     }
 
     /// The referral filed from a letter with this identity (`Referral.letterKey`), if any.
+    /// Read straight through SQLite (`rowsBoundInPlace`), through GRDB when that cannot say.
     public func referralID(letterKey: String) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM referral WHERE letter_key = ?"), arguments: [letterKey])
+        if let ids = try rowsBoundInPlace(Self.referralByLetterKeyInPlace, bind: { $0.text(letterKey) }, read: { InPlaceBinding.int64($0, 0) }) {
+            return ids.first
+        }
+        return try Int64.fetchOne(db.cachedStatement(sql: Self.referralByLetterKeySQL), arguments: [letterKey])
     }
+
+    static let referralByLetterKeySQL = "SELECT id FROM referral WHERE letter_key = ?"
+    static let referralByLetterKeyInPlace = InPlaceBinding.marker + " " + referralByLetterKeySQL
 
     /// The referrals filed from versions of one CDA letter (same setId), highest version first.
     public func referralVersions(setID: String) throws -> [ReferralVersion] {

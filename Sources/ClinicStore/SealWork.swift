@@ -134,11 +134,14 @@ struct SealRowWriter {
         ids.reserveCapacity(Self.rowsPerStatement)
         digestEnds.reserveCapacity(Self.rowsPerStatement)
         macs.reserveCapacity(Self.rowsPerStatement)
-        // Arguments held as set, bound in place below (GRDB runs `execute()` only then); a
+        // Arguments held as set, bound in place below (GRDB runs `execute()` only then), once
+        // per cached statement (nothing else runs these with arguments of its own); a
         // statement whose last run failed reports it again on its first reset: cleared here.
         for (statement, rows) in [(single, 1), (several, Self.rowsPerStatement)] {
             sqlite3_reset(statement.sqliteStatement)
-            statement.setUncheckedArguments(StatementArguments(Array(repeating: DatabaseValue.null, count: 4 * rows)))
+            if statement.arguments.isEmpty {
+                statement.setUncheckedArguments(StatementArguments(Array(repeating: DatabaseValue.null, count: 4 * rows)))
+            }
         }
     }
 

@@ -163,6 +163,11 @@ final class TransactionScratch {
     /// changed rows.
     var sameFamilyBorn: SameFamilyBorn?
 
+    /// The names the exact name match last folded (`PersonNameKey`), as given and folded: a
+    /// letter's new patient is inserted with the same names, whose sort name is made of the
+    /// same two folds (`sortName(family:given:)`), not folded again.
+    var foldedNames: (family: String, given: String, familyKey: String, givenKey: String)?
+
     static func identifierKey(system: String, value: String) -> String { system + "\u{0}" + value }
 }
 
