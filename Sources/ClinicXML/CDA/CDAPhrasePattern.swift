@@ -37,7 +37,8 @@ struct CDAPhrasePattern: Sendable {
         subscript(pattern: String) -> CDAPhrasePattern? { table[pattern] }
     }
 
-    private indirect enum Node: Sendable {
+    /// The pattern as read, before it is compiled to `Instruction`s.
+    private indirect enum Node {
         case byte(UInt8)
         case set(ByteSet)
         case wordBoundary
@@ -45,46 +46,147 @@ struct CDAPhrasePattern: Sendable {
         case repetition(Node, min: Int, max: Int)
     }
 
+    /// 256 bits, one per byte; a value (no allocation to read or copy).
     private struct ByteSet: Sendable {
-        var members = [Bool](repeating: false, count: 256)
-        func contains(_ byte: UInt8) -> Bool { members[Int(byte)] }
-        mutating func insert(_ byte: UInt8) { members[Int(byte)] = true }
-        mutating func formUnion(_ other: ByteSet) { for i in 0..<256 where other.members[i] { members[i] = true } }
+        private var words = SIMD4<UInt64>(repeating: 0)
+        func contains(_ byte: UInt8) -> Bool { words[Int(byte >> 6)] & (1 << UInt64(byte & 63)) != 0 }
+        mutating func insert(_ byte: UInt8) { words[Int(byte >> 6)] |= 1 << UInt64(byte & 63) }
+        mutating func formUnion(_ other: ByteSet) { words |= other.words }
+        var isFull: Bool { words == SIMD4(repeating: UInt64.max) }
 
+        static let all = ByteSet(words: SIMD4(repeating: UInt64.max))
         static let space: ByteSet = { var s = ByteSet(); for b: UInt8 in [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20] { s.insert(b) }; return s }()
         static let digit: ByteSet = { var s = ByteSet(); for b in UInt8(ascii: "0")...UInt8(ascii: "9") { s.insert(b) }; return s }()
+        init() {}
+        private init(words: SIMD4<UInt64>) { self.words = words }
     }
 
-    private let sequence: [Node]
+    /// One step of the compiled pattern: a backtracking machine, as ICU's (`split` tries its
+    /// first target, and its second when that fails).
+    private enum Instruction: Sendable {
+        case byte(UInt8)
+        case set(ByteSet)
+        case wordBoundary
+        case split(Int, Int)
+        case jump(Int)
+        /// Records the position in capture slot n (group n / 2's start or end).
+        case save(Int)
+        case match
+    }
+
+    private let program: [Instruction]
+    /// The bytes a match can start with (every byte when it may start with anything or nothing).
+    private let firstBytes: ByteSet
     /// The number of capture groups.
     let groupCount: Int
 
     /// The pattern compiled, or nil when it uses anything outside what this reads.
     init?(_ pattern: String) {
         var parser = Parser(bytes: Array(pattern.utf8))
-        guard let sequence = parser.alternatives().flatMap({ $0.count == 1 ? $0[0] : [Node.group($0, capture: nil)] }),
-              parser.index == parser.bytes.count else { return nil }
-        self.sequence = sequence
+        guard let alternatives = parser.alternatives(), parser.index == parser.bytes.count else { return nil }
+        var program: [Instruction] = []
+        guard Self.emit(.group(alternatives, capture: nil), into: &program) else { return nil }
+        program.append(.match)
+        self.program = program
+        self.firstBytes = Self.firstBytes(from: 0, in: program, seen: [])
         self.groupCount = parser.groups
+    }
+
+    /// Appends the instructions of `node`; false for a repetition without bound of something
+    /// other than one character (it could repeat nothing, which ICU treats apart).
+    private static func emit(_ node: Node, into program: inout [Instruction]) -> Bool {
+        switch node {
+        case .byte(let byte): program.append(.byte(byte))
+        case .set(let set): program.append(.set(set))
+        case .wordBoundary: program.append(.wordBoundary)
+        case .group(let alternatives, let capture):
+            if let capture { program.append(.save(2 * capture)) }
+            var jumps: [Int] = []
+            for (i, alternative) in alternatives.enumerated() {
+                var split: Int?
+                if i < alternatives.count - 1 {
+                    split = program.count
+                    program.append(.split(program.count + 1, -1))
+                }
+                for part in alternative { guard emit(part, into: &program) else { return false } }
+                if let split {
+                    jumps.append(program.count)
+                    program.append(.jump(-1))
+                    program[split] = .split(split + 1, program.count)
+                }
+            }
+            for jump in jumps { program[jump] = .jump(program.count) }
+            if let capture { program.append(.save(2 * capture + 1)) }
+        case .repetition(let repeated, let min, let max):
+            for _ in 0..<min { guard emit(repeated, into: &program) else { return false } }
+            if max == Int.max {
+                switch repeated {
+                case .byte, .set: break
+                default: return false
+                }
+                let loop = program.count
+                program.append(.split(loop + 1, -1))
+                guard emit(repeated, into: &program) else { return false }
+                program.append(.jump(loop))
+                program[loop] = .split(loop + 1, program.count)
+            } else if max > min {
+                // x{0,k}: each further x is optional, and leaving one out leaves out the rest.
+                var splits: [Int] = []
+                for _ in min..<max {
+                    splits.append(program.count)
+                    program.append(.split(program.count + 1, -1))
+                    guard emit(repeated, into: &program) else { return false }
+                }
+                for split in splits { program[split] = .split(split + 1, program.count) }
+            }
+        }
+        return true
+    }
+
+    /// What the instructions from `pc` can match first (every byte if they can match nothing).
+    private static func firstBytes(from pc: Int, in program: [Instruction], seen: Set<Int>) -> ByteSet {
+        guard !seen.contains(pc) else { return ByteSet() }
+        switch program[pc] {
+        case .byte(let byte): var set = ByteSet(); set.insert(byte); return set
+        case .set(let set): return set
+        case .wordBoundary, .save: return firstBytes(from: pc + 1, in: program, seen: seen.union([pc]))
+        case .jump(let target): return firstBytes(from: target, in: program, seen: seen.union([pc]))
+        case .split(let a, let b):
+            var set = firstBytes(from: a, in: program, seen: seen.union([pc]))
+            set.formUnion(firstBytes(from: b, in: program, seen: seen.union([pc])))
+            return set
+        case .match: return .all
+        }
     }
 
     /// The capture groups of the first match in `text` (as `ASCIIWords` keeps it), lower-cased, ""
     /// for a group that took no part; nil when nothing matches.
     func firstMatch(in text: [UInt8]) -> [String]? {
-        var matcher = Matcher(text: text, captures: Array(repeating: nil, count: groupCount))
+        var machine = Machine(text: text, slots: Array(repeating: -1, count: 2 * groupCount))
+        let anywhere = firstBytes.isFull
         for start in 0...text.count {
-            if matcher.match(sequence[...], at: start, then: { _, _ in true }) {
-                return matcher.captures.map { range in
-                    range.map { String(decoding: text[$0], as: UTF8.self) } ?? ""
+            if !anywhere, start == text.count || !firstBytes.contains(text[start]) { continue }
+            if machine.run(program, from: start) {
+                return (0..<groupCount).map { group in
+                    let (from, to) = (machine.slots[2 * group], machine.slots[2 * group + 1])
+                    return from >= 0 && to >= from ? String(decoding: text[from..<to], as: UTF8.self) : ""
                 }
             }
         }
         return nil
     }
 
-    private struct Matcher {
+    private struct Machine {
         let text: [UInt8]
-        var captures: [Range<Int>?]
+        var slots: [Int]
+        /// What to try when a step fails: another branch, or a capture slot to set back.
+        private enum Pending { case branch(pc: Int, position: Int), restore(slot: Int, value: Int) }
+        private var pending: [Pending] = []
+
+        init(text: [UInt8], slots: [Int]) {
+            self.text = text
+            self.slots = slots
+        }
 
         func isWord(_ byte: UInt8) -> Bool {
             switch byte {
@@ -94,73 +196,50 @@ struct CDAPhrasePattern: Sendable {
             }
         }
 
-        func isBoundary(_ position: Int) -> Bool {
-            let before = position > 0 && isWord(text[position - 1])
-            let after = position < text.count && isWord(text[position])
-            return before != after
-        }
-
-        /// Whether `nodes` match at `position` and `rest` accepts where they end (trying every
-        /// way they match, in ICU's order, until `rest` accepts one).
-        mutating func match(_ nodes: ArraySlice<Node>, at position: Int, then rest: (inout Matcher, Int) -> Bool) -> Bool {
-            guard let node = nodes.first else { return rest(&self, position) }
-            let following = nodes.dropFirst()
-            switch node {
-            case .byte(let byte):
-                guard position < text.count, text[position] == byte else { return false }
-                return match(following, at: position + 1, then: rest)
-            case .set(let set):
-                guard position < text.count, set.contains(text[position]) else { return false }
-                return match(following, at: position + 1, then: rest)
-            case .wordBoundary:
-                guard isBoundary(position) else { return false }
-                return match(following, at: position, then: rest)
-            case .group(let alternatives, let capture):
-                for alternative in alternatives {
-                    let matched = match(alternative[...], at: position) { matcher, end in
-                        guard let capture else { return matcher.match(following, at: end, then: rest) }
-                        let saved = matcher.captures[capture]
-                        matcher.captures[capture] = position..<end
-                        if matcher.match(following, at: end, then: rest) { return true }
-                        matcher.captures[capture] = saved
-                        return false
+        /// Whether the program matches at `start` (slots then hold the groups).
+        mutating func run(_ program: [Instruction], from start: Int) -> Bool {
+            pending.removeAll(keepingCapacity: true)
+            for i in slots.indices { slots[i] = -1 }
+            var pc = 0, position = start
+            while true {
+                var ok = true
+                switch program[pc] {
+                case .byte(let byte):
+                    if position < text.count, text[position] == byte { pc += 1; position += 1 } else { ok = false }
+                case .set(let set):
+                    if position < text.count, set.contains(text[position]) { pc += 1; position += 1 } else { ok = false }
+                case .wordBoundary:
+                    let before = position > 0 && isWord(text[position - 1])
+                    let after = position < text.count && isWord(text[position])
+                    if before != after { pc += 1 } else { ok = false }
+                case .split(let first, let second):
+                    pending.append(.branch(pc: second, position: position))
+                    pc = first
+                case .jump(let target):
+                    pc = target
+                case .save(let slot):
+                    pending.append(.restore(slot: slot, value: slots[slot]))
+                    slots[slot] = position
+                    pc += 1
+                case .match:
+                    return true
+                }
+                if ok { continue }
+                // Back to the last branch not taken, setting back the slots saved since.
+                var resumed = false
+                while let last = pending.popLast() {
+                    switch last {
+                    case .restore(let slot, let value):
+                        slots[slot] = value
+                    case .branch(let branchPC, let branchPosition):
+                        pc = branchPC
+                        position = branchPosition
+                        resumed = true
                     }
-                    if matched { return true }
+                    if resumed { break }
                 }
-                return false
-            case .repetition(.byte(let byte), let min, let max):
-                return repeatRun(min: min, max: max, at: position, following: following, then: rest) { $0 == byte }
-            case .repetition(.set(let set), let min, let max):
-                return repeatRun(min: min, max: max, at: position, following: following, then: rest) { set.contains($0) }
-            case .repetition(let repeated, let min, let max):
-                return repeatMatch(repeated, count: 0, min: min, max: max, at: position, following: following, then: rest)
+                if !resumed { return false }
             }
-        }
-
-        /// Greedy repetition of one character: the longest run first, then one fewer at a time.
-        private mutating func repeatRun(min: Int, max: Int, at position: Int, following: ArraySlice<Node>,
-                                        then rest: (inout Matcher, Int) -> Bool, _ accepts: (UInt8) -> Bool) -> Bool {
-            var run = 0
-            while run < max, position + run < text.count, accepts(text[position + run]) { run += 1 }
-            while run >= min {
-                if match(following, at: position + run, then: rest) { return true }
-                run -= 1
-            }
-            return false
-        }
-
-        /// Greedy: one more of `node` first, then (with at least `min`) what follows.
-        private mutating func repeatMatch(_ node: Node, count: Int, min: Int, max: Int, at position: Int,
-                                          following: ArraySlice<Node>, then rest: (inout Matcher, Int) -> Bool) -> Bool {
-            if count < max {
-                let more = match([node][...], at: position) { matcher, end in
-                    // An empty repetition stops repeating (ICU's rule for a loop that consumes nothing).
-                    guard end > position else { return false }
-                    return matcher.repeatMatch(node, count: count + 1, min: min, max: max, at: end, following: following, then: rest)
-                }
-                if more { return true }
-            }
-            return count >= min && match(following, at: position, then: rest)
         }
     }
 
