@@ -138,6 +138,21 @@ enum CDADocumentMapper {
         return IncomingReferral(patient: patient, referral: referral, proposedAlerts: alerts, warnings: warnings)
     }
 
+    /// What follows an item's number and dot ("2. Warfarin 5 mg" gives " Warfarin 5 mg"): the text
+    /// after the first "." when all before it is numerals (`Character.isNumber`) and not nothing;
+    /// nil otherwise. An ASCII line is read byte by byte (its only numerals are 0-9, and each
+    /// character before the dot is one byte: CR LF is not a numeral).
+    static func afterListNumber(_ item: String) -> String? {
+        let utf8 = item.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let dot = utf8.firstIndex(of: UInt8(ascii: ".")), dot != utf8.startIndex,
+                  utf8[..<dot].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            return String(item[utf8.index(after: dot)...])
+        }
+        guard let dot = item.firstIndex(of: "."), item[..<dot].allSatisfy(\.isNumber), !item[..<dot].isEmpty else { return nil }
+        return String(item[item.index(after: dot)...])
+    }
+
     /// What a section kind lists, one string per item, for the alert detector: each coded entry's
     /// text (or display name), then each narrative line not already covered by an entry
     /// (list markers removed).
@@ -151,8 +166,8 @@ enum CDADocumentMapper {
                 var item = XMLValueFormat.trimmed(String(line))
                 if item.hasPrefix("- ") {
                     item.removeFirst(2)
-                } else if let dot = item.firstIndex(of: "."), item[..<dot].allSatisfy(\.isNumber), !item[..<dot].isEmpty {
-                    item = XMLValueFormat.trimmed(String(item[item.index(after: dot)...]))
+                } else if let afterNumber = afterListNumber(item) {
+                    item = XMLValueFormat.trimmed(afterNumber)
                 }
                 let lower = item.lowercased()
                 if item.isEmpty || lowered.contains(where: { lower.contains($0) }) { continue }

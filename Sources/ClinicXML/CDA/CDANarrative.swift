@@ -24,7 +24,12 @@ enum CDANarrative {
     /// The text of a narrative fragment on one line (a table cell, a referenced `content`).
     static func inlineText<Element: NarrativeElement>(of element: Element, byteShortcuts: Bool = true) -> String {
         // `XMLValueFormat.trimmed`: Foundation's trim only where an end is white space or not ASCII.
-        text(of: element, byteShortcuts: byteShortcuts).split(separator: "\n").map { XMLValueFormat.trimmed(String($0)) }.joined(separator: " ")
+        // The lines themselves, not `text(of:)` split at its line feeds: no line holds a line
+        // feed (white space becomes a space) and none is empty, so they are what the split gave.
+        var builder = Builder<Element>(byteShortcuts: byteShortcuts)
+        builder.walkChildren(of: element, indent: "")
+        builder.flush()
+        return builder.lines.map { XMLValueFormat.trimmed($0) }.joined(separator: " ")
     }
 
     private struct Builder<Element: NarrativeElement> {
