@@ -138,6 +138,16 @@ enum CDADocumentMapper {
         return IncomingReferral(patient: patient, referral: referral, proposedAlerts: alerts, warnings: warnings)
     }
 
+    /// `text.split(separator: "\n")`, as strings: in ASCII without a carriage return (where every
+    /// line feed is a character of its own, not part of a CR LF) split byte by byte.
+    static func lines(_ text: String) -> [String] {
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            return utf8.split(separator: 0x0A).map { String(Substring($0)) }
+        }
+        return text.split(separator: "\n").map(String.init)
+    }
+
     /// What follows an item's number and dot ("2. Warfarin 5 mg" gives " Warfarin 5 mg"): the text
     /// after the first "." when all before it is numerals (`Character.isNumber`) and not nothing;
     /// nil otherwise. An ASCII line is read byte by byte (its only numerals are 0-9, and each
@@ -162,8 +172,8 @@ enum CDADocumentMapper {
             let coded = section.entries.compactMap { $0.text ?? $0.displayName }
             result += coded
             let lowered = coded.map { $0.lowercased() }
-            for line in section.text.split(separator: "\n") {
-                var item = XMLValueFormat.trimmed(String(line))
+            for line in Self.lines(section.text) {
+                var item = XMLValueFormat.trimmed(line)
                 if item.hasPrefix("- ") {
                     item.removeFirst(2)
                 } else if let afterNumber = afterListNumber(item) {
