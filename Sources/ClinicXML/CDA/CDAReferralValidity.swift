@@ -234,9 +234,20 @@ enum CDAReferralValidity {
 
         /// Whether `word` (lower-case ASCII) occurs.
         func contains(_ word: String) -> Bool {
-            let w = Array(word.utf8)
-            guard !w.isEmpty else { return true }
-            return !occurrences(w).isEmpty
+            var word = word
+            return word.withUTF8 { w in
+                guard let first = w.first else { return true }
+                guard w.count <= lowered.count else { return false }
+                return lowered.withUnsafeBufferPointer { text in
+                    var i = 0
+                    let last = text.count - w.count
+                    while i <= last {
+                        if text[i] == first, UnsafeBufferPointer(rebasing: text[i..<(i + w.count)]).elementsEqual(w) { return true }
+                        i += 1
+                    }
+                    return false
+                }
+            }
         }
 
         /// Where `w` (lower-case ASCII, not empty) starts, each place.
