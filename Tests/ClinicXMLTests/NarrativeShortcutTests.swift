@@ -92,4 +92,23 @@ import SeededRandom  // SplitMix64(state:): the same sequence on every platform,
         }
         #expect(dated > 800)
     }
+
+    @Test("a value's white space collapsed: plain text beyond ASCII (names) byte by byte, as through Characters")
+    func collapsed() {
+        func before(_ s: String) -> String? {
+            let withoutControls = String(s.filter { ch in
+                ch == "\n" || ch == "\r\n" || ch == "\t" || !ch.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            })
+            let t = withoutControls.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+            return t.isEmpty ? nil : t
+        }
+        var rng = SplitMix64(state: 0x434F_4C4C)
+        var plain = 0
+        for _ in 0..<20_000 {
+            let text = ReaderShortcutEquivalenceTests.randomText(&rng, maxPieces: 6)
+            #expect(text.cdaCollapsed == before(text), "\(Array(text.unicodeScalars))")
+            if NarrativeBytes.plainness(of: text) != .other, text.utf8.contains(where: { $0 >= 0x80 }) { plain += 1 }
+        }
+        #expect(plain > 500)
+    }
 }

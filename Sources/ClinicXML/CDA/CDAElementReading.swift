@@ -73,8 +73,10 @@ extension String {
     /// White space runs (newlines included) collapsed to one space, control characters dropped,
     /// trimmed; nil when empty.
     var cdaCollapsed: String? {
-        // Printable ASCII, tabs and line feeds: split on those bytes alone, no `Character`s.
-        if utf8.allSatisfy({ $0.cdaIsASCIIText || $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) {
+        // Plain text (`NarrativeBytes.plainness`: printable ASCII, tabs, line feeds, accented Latin
+        // and CJK letters, as in names): no controls, each scalar a character of its own, and
+        // the only white space tab, line feed and space; split on those bytes alone, no `Character`s.
+        if NarrativeBytes.plainness(of: self) != .other {
             var collapsed: [UInt8] = []
             collapsed.reserveCapacity(utf8.count)
             for word in utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) {

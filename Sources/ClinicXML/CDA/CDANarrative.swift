@@ -64,7 +64,16 @@ enum CDANarrative {
                 current += text
                 return
             case .plain:
-                current += String(decoding: text.utf8.lazy.map { $0 == 0x09 || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+                // Written into one buffer (a lazily mapped view is decoded a byte at a time).
+                let utf8 = text.utf8
+                current += String(unsafeUninitializedCapacity: utf8.count) { buffer in
+                    var i = 0
+                    for byte in utf8 {
+                        buffer[i] = byte == 0x09 || byte == 0x0A ? 0x20 : byte
+                        i += 1
+                    }
+                    return i
+                }
                 return
             case .other:
                 currentIsPlain = false
