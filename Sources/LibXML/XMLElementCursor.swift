@@ -281,21 +281,22 @@ public struct XMLElementCursor {
         // The first bytes settle most look-ups (siblings' names seldom share theirs): two
         // different ASCII bytes differ as strings too, as below.
         if let first = string.utf8.first, first < 0x80, cString[0] < 0x80, cString[0] != first { return false }
-        // Where the bytes differ first and one side is not ASCII, canonical equivalence decides.
-        // Where both are ASCII (or one has ended), the two differ as Swift strings too: an ASCII
-        // character is a starter no decomposition or reordering can move or remove. The name's
-        // bytes are read in place (a short name is stored inline: no copy of it to compare).
-        var index = 0
-        for byte in string.utf8 {
-            let other = cString[index]
-            if other == 0 || other != byte {
-                // Swift compares strings by canonical equivalence (a Kelvin sign equals "K"): so must we.
-                return other < 0x80 && byte < 0x80 ? false : swiftString(cString) == string
+        var string = string
+        // nil: the bytes differ first where one side is not ASCII, so canonical equivalence
+        // decides. Where both are ASCII (or one has ended), the two differ as Swift strings too:
+        // an ASCII character is a starter no decomposition or reordering can move or remove.
+        let same: Bool? = string.withUTF8 { bytes in
+            for index in 0..<bytes.count {
+                let byte = cString[index]
+                if byte == 0 || byte != bytes[index] {
+                    return byte < 0x80 && bytes[index] < 0x80 ? false : nil
+                }
             }
-            index += 1
+            let rest = cString[bytes.count]
+            return rest == 0 ? true : (rest < 0x80 ? false : nil)
         }
-        let rest = cString[index]
-        return rest == 0 ? true : (rest < 0x80 ? false : swiftString(cString) == string)
+        // Swift compares strings by canonical equivalence (a Kelvin sign equals "K"): so must we.
+        return same ?? (swiftString(cString) == string)
     }
 
     /// Whether two elements' namespaces are the same as `XMLElement` compares them (by URI; a
