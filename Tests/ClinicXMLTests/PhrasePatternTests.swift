@@ -92,4 +92,23 @@ import ClinicModel
         #expect(other.expiresOn?.description == "2026-10-03")
         #expect(other.sessions == 5)  // ICU reads the long s as an s
     }
+
+    @Test("long hostile text (runs of white space, digits, near-misses) gives ICU's answer")
+    func longText() throws {
+        let texts = [
+            "1" + String(repeating: " ", count: 200_000) + "sessions",
+            String(repeating: "12 \t", count: 50_000) + "visits",
+            String(repeating: "valid for ", count: 20_000) + "3 months",
+            String(repeating: "expires 2027-", count: 10_000) + "expires 2027-03-31",
+            String(repeating: "9", count: 100_000),
+        ]
+        for text in texts {
+            let words = try #require(CDAReferralValidity.ASCIIWords(text))
+            for pattern in CDAReferralValidity.patterns {
+                let phrase = try #require(CDAPhrasePattern(pattern))
+                let regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+                #expect(phrase.firstMatch(in: words.lowered) == Self.icu(regex, text), "\(pattern) on \(text.prefix(40))…")
+            }
+        }
+    }
 }
