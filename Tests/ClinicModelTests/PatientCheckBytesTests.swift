@@ -3,8 +3,9 @@ import Testing
 import SeededRandom  // SplitMix64(state:): the same sequence on every platform, so a failure can be replayed
 @testable import ClinicModel
 
-/// `Patient.validate` reads ASCII phone numbers and identifiers as bytes (issue 19, session 16):
-/// every value must pass or fail exactly as it did through `Character`s.
+/// `Patient.validate` reads ASCII phone numbers and identifiers as bytes, and the model's checks
+/// look for control characters in UTF-8 bytes (issue 19, session 16): every value must pass or
+/// fail exactly as it did through `Character`s and Unicode scalars.
 @Suite struct PatientCheckBytesTests {
     /// Every ASCII character (controls too), CR LF, and letters beyond ASCII where characters and
     /// bytes part: a combining mark, full-width and Arabic-Indic digits, a no-break space, NEL.
@@ -66,5 +67,33 @@ import SeededRandom  // SplitMix64(state:): the same sequence on every platform,
     /// Whether the value passes the checks every identifier has (given, one line, 64 characters).
     static func otherRulesPass(_ value: String) -> Bool {
         accepted(.other("x"), value)
+    }
+
+    @Test("control characters found in UTF-8 bytes as among Unicode scalars, in one-line fields and free text")
+    func controls() {
+        // Every C0 control, DEL, every C1 control, and characters whose UTF-8 is near theirs
+        // (U+00A0-U+00FF start C2/C3; U+0100 and up; CR LF; a combining mark after a control).
+        var palette: [String] = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\u{7F}", "\r\n", "\n\u{301}", " ", "a", "é", "李", "👍🏽"]
+        palette += (0x80...0xBF).map { String(Character(Unicode.Scalar($0)!)) } + ["\u{C2}", "\u{C3}", "\u{100}", "\u{2028}", "\u{FEFF}"]
+        var rng = SplitMix64(state: 0x4354_524C)
+        var values = palette
+        for _ in 0..<20_000 {
+            var value = ""
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                value += Bool.random(using: &rng) ? palette.randomElement(using: &rng)! : "word"
+            }
+            values.append(value)
+        }
+        var controls = 0
+        for value in values {
+            let anyControl = value.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+            let freeControl = value.unicodeScalars.contains {
+                ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) && $0 != "\n" && $0 != "\t" && $0 != "\r"
+            }
+            #expect(Validator.holdsControl(value, besidesLineBreaksAndTabs: false) == anyControl, "\(Array(value.unicodeScalars))")
+            #expect(Validator.holdsControl(value, besidesLineBreaksAndTabs: true) == freeControl, "\(Array(value.unicodeScalars))")
+            if freeControl { controls += 1 }
+        }
+        #expect(controls > 2_000)
     }
 }
