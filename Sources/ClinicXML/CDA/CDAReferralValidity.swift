@@ -76,14 +76,13 @@ enum CDAReferralValidity {
     private static let countWordEndings = numberWords.keys.sorted() + ["more", "further", "physio", "physiotherapy", "treatment", "health"]
 
     /// - Parameter narrowing: skip, in text `ASCIIWords` can read (ASCII and inert letters), a
-    ///   pattern that the text cannot match (see `ASCIIWords.mayCount`), and match the others on
-    ///   its letters (`CDAPhrasePattern`); false runs every pattern through `NSRegularExpression`
-    ///   (the tests' reference).
+    ///   pattern that the text cannot match (see `ASCIIWords.mayCount`); false runs every
+    ///   pattern (the tests' reference).
     static func sessions(in text: String, narrowing: Bool = true) -> Int? {
         sessions(in: text, words: narrowing ? ASCIIWords(text) : nil)
     }
 
-    /// `words`: the text's letters (nil: every pattern, through `NSRegularExpression`).
+    /// `words`: the text's letters, read once for expiry and sessions (nil: every pattern runs).
     private static func sessions(in text: String, words: ASCIIWords?) -> Int? {
         // Both patterns need one of these words: without them (in text ASCIIWords reads) neither can match.
         if let words, !countedWords.contains(where: { words.contains($0) }) { return nil }
@@ -91,7 +90,7 @@ enum CDAReferralValidity {
             // "5 sessions": a counted word right after white space that follows a number (or a
             // word allowed between them). "Sessions: 5" alone cannot match the first pattern.
             if index == 0, let words, !words.mayCount(countedWords, after: countWordEndings) { continue }
-            if let groups = firstMatch(pattern, in: text, words: words), let n = value(groups[0]) { return n }
+            if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) { return n }
         }
         return nil
     }
@@ -109,21 +108,18 @@ enum CDAReferralValidity {
     /// Every pattern above, compiled once per process: compiling one takes longer than
     /// reading a small letter (it was 16% of reading 1,000 letters when compiled per call).
     private static let compiled = CompiledPatterns(patterns)
-    /// The same, for the letters `ASCIIWords` keeps (ICU only for other text).
-    private static let phrasePatterns = CDAPhrasePattern.Table(patterns)
     /// Every pattern, in no particular order.
     static var patterns: [String] {
         sessionPatterns + durationPatterns + [isoDatePattern, numericDatePattern, dayMonthPattern, monthDayPattern]
     }
 
     /// - Parameter narrowing: skip, in text `ASCIIWords` can read (ASCII and inert letters), a
-    ///   pattern whose words or shape the text lacks, and match the others on its letters
-    ///   (`CDAPhrasePattern`); false runs every pattern through `NSRegularExpression` (the tests' reference).
+    ///   pattern whose words or shape the text lacks; false runs every pattern (the tests' reference).
     static func expiry(in text: String, from referralDate: LocalDate, narrowing: Bool = true) -> LocalDate? {
         expiry(in: text, words: narrowing ? ASCIIWords(text) : nil, from: referralDate)
     }
 
-    /// `words`: the text's letters (nil: every pattern, through `NSRegularExpression`).
+    /// `words`: the text's letters, read once for expiry and sessions (nil: every pattern runs).
     private static func expiry(in text: String, words: ASCIIWords?, from referralDate: LocalDate) -> LocalDate? {
         // Every pattern below needs "valid", "referral" or "expir" (expires, expiry); in ASCII
         // text, a pattern whose words are all absent is not run (it cannot match).
@@ -134,7 +130,7 @@ enum CDAReferralValidity {
         let validThenCount = words.map { $0.mayFollow("valid", withOneOf: Array("0123456789aefnost".utf8)) } ?? true
         let durationNeeds = [validThenCount, mayHave("referral") && mayHave("month", "year")]
         for (pattern, needed) in zip(durationPatterns, durationNeeds) where needed {
-            if let groups = firstMatch(pattern, in: text, words: words), let n = value(groups[0]) {
+            if let groups = firstMatch(pattern, in: text), let n = value(groups[0]) {
                 return CDATime.adding(n, unit: groups[1].lowercased(), to: referralDate)
             }
         }
@@ -142,16 +138,16 @@ enum CDAReferralValidity {
         if !mayHave("valid", "expir") { return nil }
         // "2027-03-31" needs four digits and a hyphen.
         let isoShape = words.map { $0.hasFourDigitsThenHyphen } ?? true
-        if isoShape, let g = firstMatch(isoDatePattern, in: text, words: words) {
+        if isoShape, let g = firstMatch(isoDatePattern, in: text) {
             return date(year: g[0], month: g[1], day: g[2])
         }
-        if let g = firstMatch(numericDatePattern, in: text, words: words) {
+        if let g = firstMatch(numericDatePattern, in: text) {
             return date(year: g[2], month: g[1], day: g[0])
         }
-        if let g = firstMatch(dayMonthPattern, in: text, words: words) {
+        if let g = firstMatch(dayMonthPattern, in: text) {
             return date(year: g[2], month: monthNumber(g[1]), day: g[0])
         }
-        if let g = firstMatch(monthDayPattern, in: text, words: words) {
+        if let g = firstMatch(monthDayPattern, in: text) {
             return date(year: g[2], month: monthNumber(g[0]), day: g[1])
         }
         return nil
@@ -178,12 +174,9 @@ enum CDAReferralValidity {
     /// Text lower-cased where it is ASCII, to ask which words it holds; nil when it holds a
     /// character a case-insensitive pattern could match as ASCII or as white space or a digit.
     /// Letters that cannot (`isInert`: accented Latin, Vietnamese, CJK, as in patients' names) are
-    /// kept as one byte (`CDAPhrasePattern.wordLetter`, or `.otherLetter` for × and ÷), that no
-    /// ASCII word, digit or space equals.
+    /// kept as one byte, 0x80, that no ASCII word, digit or space equals.
     struct ASCIIWords {
-        /// The text, one element per character: ASCII lower-cased, `CDAPhrasePattern.wordLetter`
-        /// or `.otherLetter` for an inert letter.
-        let lowered: [UInt8]
+        private let lowered: [UInt8]
 
         init?(_ text: String) {
             var lowered: [UInt8] = []
@@ -201,7 +194,7 @@ enum CDAReferralValidity {
 
         private init(lowered: [UInt8]) { self.lowered = lowered }
 
-        /// The same for text with letters beyond ASCII: each inert one becomes one byte past ASCII; nil at any other.
+        /// The same for text with letters beyond ASCII: each inert one becomes 0x80; nil at any other.
         private static func folding(_ text: String) -> ASCIIWords? {
             var lowered: [UInt8] = []
             lowered.reserveCapacity(text.utf8.count)
@@ -210,7 +203,7 @@ enum CDAReferralValidity {
                     let byte = UInt8(scalar.value)
                     lowered.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
                 } else if isInert(scalar) {
-                    lowered.append(scalar.value == 0xD7 || scalar.value == 0xF7 ? CDAPhrasePattern.otherLetter : CDAPhrasePattern.wordLetter)
+                    lowered.append(0x80)
                 } else {
                     return nil
                 }
@@ -311,11 +304,8 @@ enum CDAReferralValidity {
         }
     }
 
-    /// The capture groups of the first case-insensitive match of `pattern`, nil when none: on
-    /// `words`, the text's letters, when given (lower-cased groups: every caller lower-cases or
-    /// reads digits), else through `NSRegularExpression`.
-    private static func firstMatch(_ pattern: String, in text: String, words: ASCIIWords? = nil) -> [String]? {
-        if let words, let phrase = phrasePatterns[pattern] { return phrase.firstMatch(in: words.lowered) }
+    /// The capture groups of the first case-insensitive match of `pattern`, nil when none.
+    private static func firstMatch(_ pattern: String, in text: String) -> [String]? {
         guard let regex = compiled.regex(pattern) ?? (try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])) else {
             return nil
         }
