@@ -46,22 +46,43 @@ public struct PatientIdentifier: Sendable, Hashable, Codable {
     /// Medicare: 10 or 11 digits).
     public func validate(field: String) throws(ValidationErrors) {
         var v = Validator()
-        v.required("\(field).value", value)
-        v.singleLine("\(field).value", value)
-        v.maxLength("\(field).value", value, 64)
-        let digits = value.filter { !$0.isWhitespace }
+        let name = "\(field).value"
+        v.required(name, value)
+        v.singleLine(name, value)
+        v.maxLength(name, value, 64)
         switch system {
         case .ihi:
-            if digits.count != 16 || !digits.allSatisfy(\.isASCIIDigit) || !digits.hasPrefix("800360") {
-                v.badValue("\(field).value", value, "is not an IHI (16 digits starting 800360)")
+            let (count, allDigits, digits) = Self.digitsIgnoringWhiteSpace(value)
+            if count != 16 || !allDigits || !digits.hasPrefix("800360") {
+                v.badValue(name, value, "is not an IHI (16 digits starting 800360)")
             }
         case .medicare:
-            if !(10...11).contains(digits.count) || !digits.allSatisfy(\.isASCIIDigit) {
-                v.badValue("\(field).value", value, "is not a Medicare number (10 or 11 digits)")
+            let (count, allDigits, _) = Self.digitsIgnoringWhiteSpace(value)
+            if !(10...11).contains(count) || !allDigits {
+                v.badValue(name, value, "is not a Medicare number (10 or 11 digits)")
             }
         default: break
         }
         try v.finish()
+    }
+
+    /// `value` without its white space (`Character.isWhitespace`): how many characters are left,
+    /// whether they are all ASCII digits, and (for a prefix check) their text. ASCII is read as
+    /// bytes: there each character but CR LF (white space) is one byte, and the white space is
+    /// tab, line feed, vertical tab, form feed, carriage return and space.
+    static func digitsIgnoringWhiteSpace(_ value: String) -> (count: Int, allDigits: Bool, text: Substring) {
+        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            var count = 0, allDigits = true, whiteSpace = false
+            for byte in value.utf8 {
+                if (0x09...0x0D).contains(byte) || byte == 0x20 { whiteSpace = true; continue }
+                count += 1
+                if !(0x30...0x39).contains(byte) { allDigits = false }
+            }
+            // Most numbers have no white space: the text is the value itself.
+            return (count, allDigits, whiteSpace ? Substring(value.filter { !$0.isWhitespace }) : value[...])
+        }
+        let digits = value.filter { !$0.isWhitespace }
+        return (digits.count, digits.allSatisfy(\.isASCIIDigit), Substring(digits))
     }
 }
 
@@ -230,6 +251,23 @@ public struct Patient: Sendable, Hashable, Codable, Identifiable {
         }
     }
 
+    /// Digits, spaces, + - ( ) only, and at least six digits. ASCII is read as bytes (each
+    /// character one byte but CR LF, which is neither a digit nor one of those).
+    static func isPhoneNumber(_ phone: String) -> Bool {
+        if phone.utf8.allSatisfy({ $0 < 0x80 }) {
+            var digits = 0
+            for byte in phone.utf8 {
+                switch byte {
+                case 0x30...0x39: digits += 1
+                case UInt8(ascii: " "), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"): continue
+                default: return false
+                }
+            }
+            return digits >= 6
+        }
+        return phone.allSatisfy({ $0.isASCIIDigit || " +-()".contains($0) }) && phone.filter(\.isASCIIDigit).count >= 6
+    }
+
     /// Checks every field; `today` is injectable so tests are deterministic.
     public func validate(today: LocalDate = .today()) throws(ValidationErrors) {
         var v = Validator()
@@ -251,7 +289,7 @@ public struct Patient: Sendable, Hashable, Codable, Identifiable {
         if let phone {
             v.singleLine("phone", phone)
             v.maxLength("phone", phone, 32)
-            if !phone.allSatisfy({ $0.isASCIIDigit || " +-()".contains($0) }) || phone.filter(\.isASCIIDigit).count < 6 {
+            if !Self.isPhoneNumber(phone) {
                 v.badValue("phone", phone, "is not a phone number (digits, spaces, + - ( ) only)")
             }
         }

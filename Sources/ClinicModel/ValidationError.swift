@@ -115,8 +115,7 @@ public struct Validator: Sendable {
     /// Refuses control characters (terminal escape sequences hide in them) in a one-line field.
     public mutating func singleLine(_ field: String, _ value: String?) {
         guard let value else { return }
-        // The control characters (general category Cc) are exactly U+0000-U+001F and U+007F-U+009F.
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+        if Self.holdsControl(value, besidesLineBreaksAndTabs: false) {
             badValue(field, "", "must not contain control characters or line breaks")
         }
     }
@@ -124,12 +123,24 @@ public struct Validator: Sendable {
     public mutating func freeText(_ field: String, _ value: String?, limit: Int = 20_000) {
         guard let value else { return }
         maxLength(field, value, limit)
-        // The control characters (general category Cc) are exactly U+0000-U+001F and U+007F-U+009F.
-        if value.unicodeScalars.contains(where: {
-            ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) && $0 != "\n" && $0 != "\t" && $0 != "\r"
-        }) {
+        if Self.holdsControl(value, besidesLineBreaksAndTabs: true) {
             badValue(field, "", "must not contain control characters")
         }
+    }
+
+    /// Whether `value` holds a control character (general category Cc: exactly U+0000-U+001F and
+    /// U+007F-U+009F), line feed, carriage return and tab aside when `besidesLineBreaksAndTabs`.
+    /// Read as UTF-8 bytes: C0 controls and DEL are those bytes, C1 controls are C2 80-C2 9F (a
+    /// C2 byte always starts a character).
+    static func holdsControl(_ value: String, besidesLineBreaksAndTabs allowed: Bool) -> Bool {
+        var afterC2 = false
+        for byte in value.utf8 {
+            if afterC2, byte >= 0x80, byte <= 0x9F { return true }
+            afterC2 = byte == 0xC2
+            if byte == 0x7F { return true }
+            if byte < 0x20, !(allowed && (byte == 0x0A || byte == 0x09 || byte == 0x0D)) { return true }
+        }
+        return false
     }
     /// Throws the errors found together, if any.
     /// - Throws: `ValidationErrors` when any rule was broken.

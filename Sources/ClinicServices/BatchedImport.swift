@@ -435,8 +435,10 @@ extension ClinicSession {
         case .success(let read): data = read
         case .failure(let refusal): return .decided(rejected(refusal.detail))
         }
-        let sha = LetterDigest.sha256Hex(data)
-        let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: (path as NSString).lastPathComponent)
+        // The file's SHA-256, once: a letter read keeps it as its original's (every reader takes
+        // the SHA-256 of the bytes it is given, these), anything else has it taken here.
+        lazy var sha = LetterDigest.sha256Hex(data)
+        let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: fileName(of: path))
         do {
             // Parsed once when it can be (a letter: the tree names its kind and is read as it is);
             // otherwise named and read as before, in the same words.
@@ -444,6 +446,7 @@ extension ClinicSession {
             let kind = try parsed?.kind ?? DocumentKind.detect(data, fileName: parseOptions.fileName, options: parseOptions)
             if let (incoming, format) = try ClinicSession.readLetter(kind, data, parseOptions: parseOptions, options: options,
                                                                      parsed: parsed?.document) {
+                if let original = incoming.referral.originalSHA256 { sha = original }
                 return .read(sha: sha, .letter(incoming, format: format, checkedOn: modelCheckedDay(incoming)))
             }
             switch kind {
@@ -460,6 +463,14 @@ extension ClinicSession {
             return .read(sha: sha, .rejected(rejected(describe(error))))
         }
     }
+    /// What `(path as NSString).lastPathComponent` gives, without bridging to `NSString` for a
+    /// path that does not end in a slash (a file's, from a listing): what follows its last slash.
+    static func fileName(of path: String) -> String {
+        guard let last = path.utf8.last, last != UInt8(ascii: "/") else { return (path as NSString).lastPathComponent }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
+    }
+
     /// The day on which `incoming` passed the checks the writer makes of a letter filed for a
     /// new patient (`Patient.validate(today:)` of the patient as `fileReferral` inserts it: no
     /// id, no alerts, a record number Knot chooses; `Referral.validate()`), on a reading

@@ -8,14 +8,15 @@ public enum LetterDigest {
         hex(SHA256.hash(data: data))
     }
 
-    /// Lower-case hex of a digest's bytes, two digits each, built in one buffer.
+    /// Lower-case hex of a digest's bytes, two digits each, written straight into the string.
     static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
+        func digit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
+        let count = bytes.underestimatedCount
         var out: [UInt8] = []
-        out.reserveCapacity(64)
+        out.reserveCapacity(2 * count)
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+            out.append(digit(byte >> 4))
+            out.append(digit(byte & 0x0F))
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -125,10 +125,11 @@ public enum ReferralAlertDetector {
     ]
 
     private static func alert(_ group: Group, _ hits: [String], source: String) -> PatientAlert {
-        let listed = hits.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: "; ")
+        // `trimmedWhitespaceAndNewlines`: Foundation's trim only where an end may be white space.
+        let listed = hits.map(\.trimmedWhitespaceAndNewlines).joined(separator: "; ")
         var text = "\(group.label) in referral: \(listed)"
-        // The model keeps alert text to 1,000 characters.
-        if text.count > 1000 { text = String(text.prefix(999)) + "…" }
+        // The model keeps alert text to 1,000 characters (never more characters than UTF-8 bytes).
+        if text.utf8.count > 1000, text.count > 1000 { text = String(text.prefix(999)) + "…" }
         return PatientAlert(kind: group.kind, text: text, status: .proposed, source: source)
     }
 

@@ -191,7 +191,7 @@ enum InputScreening {
     ) throws -> (version: DeclaredValue?, encoding: DeclaredValue?)? {
         let opening = Array("<?xml".utf8)
         guard bytes.count >= start + 6,
-              Array(bytes[start..<start + 5]) == opening,
+              bytes[start..<start + 5].elementsEqual(opening),
               knot_is_xml_space(bytes[start + 5]) != 0
         else { return nil }
         let limit = min(bytes.count, start + 1024)
@@ -206,7 +206,8 @@ enum InputScreening {
             let key = Array(name.utf8)
             var index = start + 5
             while index + key.count <= end {
-                if Array(bytes[index..<index + key.count]) == key, knot_is_xml_space(bytes[index - 1]) != 0 {
+                // Compared in place (an array per position was most of screening a small letter).
+                if bytes[index..<index + key.count].elementsEqual(key), knot_is_xml_space(bytes[index - 1]) != 0 {
                     var cursor = index + key.count
                     while cursor < end, knot_is_xml_space(bytes[cursor]) != 0 { cursor += 1 }
                     guard cursor < end, bytes[cursor] == UInt8(ascii: "=") else { return nil }
@@ -236,7 +237,7 @@ enum InputScreening {
         let count = bytes.count
         func starts(_ text: String, at offset: Int) -> Bool {
             let key = Array(text.utf8)
-            return offset + key.count <= count && Array(bytes[offset..<offset + key.count]) == key
+            return offset + key.count <= count && bytes[offset..<offset + key.count].elementsEqual(key)
         }
         var index = start
         while index < count {

@@ -125,14 +125,16 @@ enum CDACodes {
         (["referral", "reason"], "reason"),
     ]
 
+    /// `sectionTitleRules` with each word as its bytes, made once.
+    private static let sectionTitleRuleBytes = sectionTitleRules.map { (words: $0.words.map { Array($0.utf8) }, kind: $0.kind) }
+
     static func sectionKind(forTitle title: String) -> String? {
         let lowered = title.lowercased()
         // An ASCII title (most) is searched byte by byte; Foundation's search is kept for the rest.
         if lowered.utf8.allSatisfy({ $0 < 0x80 }) {
             let bytes = Array(lowered.utf8)
-            return sectionTitleRules.first { rule in rule.words.contains { word in
-                let w = Array(word.utf8)
-                return w.count <= bytes.count && (0...(bytes.count - w.count)).contains { bytes[$0..<($0 + w.count)].elementsEqual(w) }
+            return sectionTitleRuleBytes.first { rule in rule.words.contains { w in
+                w.count <= bytes.count && (0...(bytes.count - w.count)).contains { bytes[$0..<($0 + w.count)].elementsEqual(w) }
             } }?.kind
         }
         return sectionTitleRules.first { rule in rule.words.contains { lowered.contains($0) } }?.kind

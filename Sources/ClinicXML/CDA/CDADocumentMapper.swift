@@ -138,6 +138,31 @@ enum CDADocumentMapper {
         return IncomingReferral(patient: patient, referral: referral, proposedAlerts: alerts, warnings: warnings)
     }
 
+    /// `text.split(separator: "\n")`, as strings: in ASCII without a carriage return (where every
+    /// line feed is a character of its own, not part of a CR LF) split byte by byte.
+    static func lines(_ text: String) -> [String] {
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            return utf8.split(separator: 0x0A).map { String(Substring($0)) }
+        }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// What follows an item's number and dot ("2. Warfarin 5 mg" gives " Warfarin 5 mg"): the text
+    /// after the first "." when all before it is numerals (`Character.isNumber`) and not nothing;
+    /// nil otherwise. An ASCII line is read byte by byte (its only numerals are 0-9, and each
+    /// character before the dot is one byte: CR LF is not a numeral).
+    static func afterListNumber(_ item: String) -> String? {
+        let utf8 = item.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let dot = utf8.firstIndex(of: UInt8(ascii: ".")), dot != utf8.startIndex,
+                  utf8[..<dot].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            return String(item[utf8.index(after: dot)...])
+        }
+        guard let dot = item.firstIndex(of: "."), item[..<dot].allSatisfy(\.isNumber), !item[..<dot].isEmpty else { return nil }
+        return String(item[item.index(after: dot)...])
+    }
+
     /// What a section kind lists, one string per item, for the alert detector: each coded entry's
     /// text (or display name), then each narrative line not already covered by an entry
     /// (list markers removed).
@@ -147,12 +172,12 @@ enum CDADocumentMapper {
             let coded = section.entries.compactMap { $0.text ?? $0.displayName }
             result += coded
             let lowered = coded.map { $0.lowercased() }
-            for line in section.text.split(separator: "\n") {
-                var item = XMLValueFormat.trimmed(String(line))
+            for line in Self.lines(section.text) {
+                var item = XMLValueFormat.trimmed(line)
                 if item.hasPrefix("- ") {
                     item.removeFirst(2)
-                } else if let dot = item.firstIndex(of: "."), item[..<dot].allSatisfy(\.isNumber), !item[..<dot].isEmpty {
-                    item = XMLValueFormat.trimmed(String(item[item.index(after: dot)...]))
+                } else if let afterNumber = afterListNumber(item) {
+                    item = XMLValueFormat.trimmed(afterNumber)
                 }
                 let lower = item.lowercased()
                 if item.isEmpty || lowered.contains(where: { lower.contains($0) }) { continue }

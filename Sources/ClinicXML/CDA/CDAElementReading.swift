@@ -73,8 +73,10 @@ extension String {
     /// White space runs (newlines included) collapsed to one space, control characters dropped,
     /// trimmed; nil when empty.
     var cdaCollapsed: String? {
-        // Printable ASCII, tabs and line feeds: split on those bytes alone, no `Character`s.
-        if utf8.allSatisfy({ $0.cdaIsASCIIText || $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) {
+        // Plain text (`NarrativeBytes.plainness`: printable ASCII, tabs, line feeds, accented Latin
+        // and CJK letters, as in names): no controls, each scalar a character of its own, and
+        // the only white space tab, line feed and space; split on those bytes alone, no `Character`s.
+        if NarrativeBytes.plainness(of: self) != .other {
             var collapsed: [UInt8] = []
             collapsed.reserveCapacity(utf8.count)
             for word in utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) {
@@ -125,6 +127,21 @@ enum CDATime {
     /// not applied), with how precise it was; nil when it is not a date at all.
     static func date(_ value: String?) -> (date: LocalDate, precision: Precision)? {
         guard let value else { return nil }
+        // ASCII: the leading digits are bytes 0-9 (each character one byte; CR LF is no digit).
+        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            var numbers: [Int] = []
+            for byte in value.utf8 {
+                guard byte >= 0x30 && byte <= 0x39 else { break }
+                numbers.append(Int(byte - 0x30))
+            }
+            func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + numbers[$1] } }
+            guard numbers.count >= 4 else { return nil }
+            let precision: Precision = numbers.count >= 8 ? .day : numbers.count >= 6 ? .month : .year
+            let month = numbers.count >= 6 ? number(4..<6) : 1
+            let day = numbers.count >= 8 ? number(6..<8) : 1
+            guard let date = try? LocalDate(year: number(0..<4), month: month, day: day) else { return nil }
+            return (date, precision)
+        }
         let digits = value.prefix { $0.isASCII && $0.isNumber }
         guard digits.count >= 4, let year = Int(digits.prefix(4)) else { return nil }
         var month = 1, day = 1

@@ -24,7 +24,12 @@ enum CDANarrative {
     /// The text of a narrative fragment on one line (a table cell, a referenced `content`).
     static func inlineText<Element: NarrativeElement>(of element: Element, byteShortcuts: Bool = true) -> String {
         // `XMLValueFormat.trimmed`: Foundation's trim only where an end is white space or not ASCII.
-        text(of: element, byteShortcuts: byteShortcuts).split(separator: "\n").map { XMLValueFormat.trimmed(String($0)) }.joined(separator: " ")
+        // The lines themselves, not `text(of:)` split at its line feeds: no line holds a line
+        // feed (white space becomes a space) and none is empty, so they are what the split gave.
+        var builder = Builder<Element>(byteShortcuts: byteShortcuts)
+        builder.walkChildren(of: element, indent: "")
+        builder.flush()
+        return builder.lines.map { XMLValueFormat.trimmed($0) }.joined(separator: " ")
     }
 
     private struct Builder<Element: NarrativeElement> {
@@ -59,7 +64,16 @@ enum CDANarrative {
                 current += text
                 return
             case .plain:
-                current += String(decoding: text.utf8.lazy.map { $0 == 0x09 || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+                // Written into one buffer (a lazily mapped view is decoded a byte at a time).
+                let utf8 = text.utf8
+                current += String(unsafeUninitializedCapacity: utf8.count) { buffer in
+                    var i = 0
+                    for byte in utf8 {
+                        buffer[i] = byte == 0x09 || byte == 0x0A ? 0x20 : byte
+                        i += 1
+                    }
+                    return i
+                }
                 return
             case .other:
                 currentIsPlain = false

@@ -82,8 +82,15 @@ enum CDAParticipants {
         let assignedAuthors = authors.compactMap { $0.cdaChild("assignedAuthor") }
 
         // 1. An author who is a person.
-        let personAuthors = authors.filter { $0.cdaChild("assignedAuthor").flatMap(personName(of:)) != nil }
-        if let author = personAuthors.first, let assigned = author.cdaChild("assignedAuthor"), let name = personName(of: assigned) {
+        // The first such author, its name read once (a lazy `first` would read it twice).
+        var personAuthor: (XMLElementCursor, XMLElementCursor, String)?
+        for author in authors {
+            if let assigned = author.cdaChild("assignedAuthor"), let name = personName(of: assigned) {
+                personAuthor = (author, assigned, name)
+                break
+            }
+        }
+        if let (author, assigned, name) = personAuthor {
             if authors.count > 1 {
                 warnings.append("The letter has \(authors.count) authors; \(name) is taken as the referrer")
             }

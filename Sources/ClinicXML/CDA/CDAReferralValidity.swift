@@ -30,7 +30,9 @@ enum CDAReferralValidity {
     /// Expiry and sessions found in narrative `texts`, relative to `referralDate`.
     static func fromNarrative(_ texts: [String], referralDate: LocalDate) -> (expiresOn: LocalDate?, sessions: Int?) {
         let text = texts.joined(separator: "\n")
-        return (expiry(in: text, from: referralDate), sessions(in: text))
+        // The text's letters read once, for both.
+        let words = ASCIIWords(text)
+        return (expiry(in: text, words: words, from: referralDate), sessions(in: text, words: words))
     }
 
     /// Keeps only values the referral model accepts, warning about the rest.
@@ -77,8 +79,12 @@ enum CDAReferralValidity {
     ///   pattern that the text cannot match (see `ASCIIWords.mayCount`); false runs every
     ///   pattern (the tests' reference).
     static func sessions(in text: String, narrowing: Bool = true) -> Int? {
+        sessions(in: text, words: narrowing ? ASCIIWords(text) : nil)
+    }
+
+    /// `words`: the text's letters, read once for expiry and sessions (nil: every pattern runs).
+    private static func sessions(in text: String, words: ASCIIWords?) -> Int? {
         // Both patterns need one of these words: without them (in text ASCIIWords reads) neither can match.
-        let words = narrowing ? ASCIIWords(text) : nil
         if let words, !countedWords.contains(where: { words.contains($0) }) { return nil }
         for (index, pattern) in sessionPatterns.enumerated() {
             // "5 sessions": a counted word right after white space that follows a number (or a
@@ -101,15 +107,22 @@ enum CDAReferralValidity {
 
     /// Every pattern above, compiled once per process: compiling one takes longer than
     /// reading a small letter (it was 16% of reading 1,000 letters when compiled per call).
-    private static let compiled = CompiledPatterns(sessionPatterns + durationPatterns
-        + [isoDatePattern, numericDatePattern, dayMonthPattern, monthDayPattern])
+    private static let compiled = CompiledPatterns(patterns)
+    /// Every pattern, in no particular order.
+    static var patterns: [String] {
+        sessionPatterns + durationPatterns + [isoDatePattern, numericDatePattern, dayMonthPattern, monthDayPattern]
+    }
 
     /// - Parameter narrowing: skip, in text `ASCIIWords` can read (ASCII and inert letters), a
     ///   pattern whose words or shape the text lacks; false runs every pattern (the tests' reference).
     static func expiry(in text: String, from referralDate: LocalDate, narrowing: Bool = true) -> LocalDate? {
+        expiry(in: text, words: narrowing ? ASCIIWords(text) : nil, from: referralDate)
+    }
+
+    /// `words`: the text's letters, read once for expiry and sessions (nil: every pattern runs).
+    private static func expiry(in text: String, words: ASCIIWords?, from referralDate: LocalDate) -> LocalDate? {
         // Every pattern below needs "valid", "referral" or "expir" (expires, expiry); in ASCII
         // text, a pattern whose words are all absent is not run (it cannot match).
-        let words = narrowing ? ASCIIWords(text) : nil
         func mayHave(_ any: String...) -> Bool { words.map { w in any.contains { w.contains($0) } } ?? true }
         if !mayHave("valid", "referral", "expir") { return nil }
         // "valid for 12 months"; "12-month referral". After "valid" and white space the first
@@ -214,9 +227,20 @@ enum CDAReferralValidity {
 
         /// Whether `word` (lower-case ASCII) occurs.
         func contains(_ word: String) -> Bool {
-            let w = Array(word.utf8)
-            guard !w.isEmpty else { return true }
-            return !occurrences(w).isEmpty
+            var word = word
+            return word.withUTF8 { w in
+                guard let first = w.first else { return true }
+                guard w.count <= lowered.count else { return false }
+                return lowered.withUnsafeBufferPointer { text in
+                    var i = 0
+                    let last = text.count - w.count
+                    while i <= last {
+                        if text[i] == first, UnsafeBufferPointer(rebasing: text[i..<(i + w.count)]).elementsEqual(w) { return true }
+                        i += 1
+                    }
+                    return false
+                }
+            }
         }
 
         /// Where `w` (lower-case ASCII, not empty) starts, each place.
