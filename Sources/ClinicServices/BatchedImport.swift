@@ -57,63 +57,20 @@ extension ClinicRecords {
     }
 }
 
-/// One batch of letters being read: reading threads and, once it needs the batch, the writer take
-/// the next unread letter in turn (`readRemaining`), each result in its own slot, read once all
-/// are done.
-///
-/// The writer is the import's bound: while it files a batch, `readers` threads (one fewer than the
-/// cores) read the next, so they do not take the writer's core from it; when the writer comes for a
-/// batch not yet read, it reads the rest of it itself instead of waiting.
+/// Results written by worker threads, one distinct slot each, read once all are done.
 private final class PreparedSlots: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<PreparedLetter?>
     let group = DispatchGroup()
-    private let files: [String]
-    private let options: ImportOptions
-    private let lock = NSLock()
-    private var next = 0
-
-    init(files: [String], options: ImportOptions) {
-        self.files = files
-        self.options = options
-        slots = .allocate(capacity: files.count)
+    init(count: Int) {
+        slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
     }
     deinit {
         _ = slots.deinitialize()
         slots.deallocate()
     }
-
-    /// Threads that read a batch while the writer files the one before: one fewer than the
-    /// cores, at least one.
-    static var readers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
-
-    /// Starts `readers` threads reading the batch.
-    func start() {
-        let readers = min(Self.readers, files.count)
-        DispatchQueue.global().async(group: group) {
-            DispatchQueue.concurrentPerform(iterations: readers) { _ in self.readRemaining() }
-        }
-    }
-
-    /// Reads letters not yet taken by another thread until none is left.
-    func readRemaining() {
-        while let k = claim() {
-            slots[k] = ClinicSession.prepareLetter(files[k], options: options)
-        }
-    }
-
-    private func claim() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < files.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    /// Reads what is left of the batch on this thread, waits for the letters other threads are
-    /// reading, and hands over what they all made.
+    /// Waits for the workers and hands over what they made.
     func take() -> [PreparedLetter] {
-        readRemaining()
         group.wait()
         return slots.map { $0 ?? .alone }
     }
@@ -155,9 +112,8 @@ extension ClinicSession {
     package static let searchIndexBatchMinimum = 2
 
     /// Imports files in order, as `knot import` does: whole-clinic exports one by one
-    /// (`importFile`), letters in batches: read, validated and mapped on the other cores while this
-    /// thread files the batch before (and on this one too when it comes for a batch not yet read,
-    /// `PreparedSlots`), `batchSize` letters to one durable transaction, each letter
+    /// (`importFile`), letters in batches: read, validated and mapped on every core while this
+    /// thread files the batch before, `batchSize` letters to one durable transaction, each letter
     /// all or nothing (a refused letter leaves no trace and the others go in: its batch is rolled
     /// back and filed again with a savepoint per letter, `fileLetter`).
     ///
@@ -198,8 +154,12 @@ extension ClinicSession {
         let isLetters = { (segment: [String]) in segment.first.map { !exports.contains($0) } ?? false }
         func startReading(_ i: Int) -> PreparedSlots? {
             guard i < segments.count, isLetters(segments[i]) else { return nil }
-            let slots = PreparedSlots(files: segments[i], options: options)
-            slots.start()
+            let segment = segments[i], slots = PreparedSlots(count: segment.count), opts = options
+            DispatchQueue.global().async(group: slots.group) {
+                DispatchQueue.concurrentPerform(iterations: segment.count) { k in
+                    slots.slots[k] = Self.prepareLetter(segment[k], options: opts)
+                }
+            }
             return slots
         }
         var done = 0
