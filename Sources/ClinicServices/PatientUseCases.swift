@@ -27,9 +27,15 @@ extension ClinicSession {
     ///
     /// Refused with `PossibleDuplicatePatient` when a patient on file may be the same person
     /// (same identifier, or same date of birth and a similar name) unless `allowDuplicate`; an
-    /// identifier already held by another patient is refused even then.
+    /// identifier already held by another patient is refused even then. The patient's fields are
+    /// checked first: a value that breaks a rule (a control character in a name, a phone number
+    /// with letters) is refused as such (`ValidationErrors`), never reported as a possible duplicate.
     public func addPatient(_ patient: Patient, today: LocalDate = .today(), allowDuplicate: Bool = false) throws -> Patient {
         try authorize(.registerPatient)
+        // Every field as the store will check it; an empty record number is assigned there.
+        var fields = patient
+        if fields.recordNumber.isEmpty { fields.recordNumber = "K0" }
+        try fields.validate(today: today)
         return try database.write { tx in
             if !allowDuplicate {
                 let candidates = try tx.duplicateCandidates(of: patient)

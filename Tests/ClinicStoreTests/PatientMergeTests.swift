@@ -36,6 +36,26 @@ import ClinicServices
         #expect(try s.patientCount() == 4)
     }
 
+    @Test("a value that breaks a rule is refused as such, not reported as a possible duplicate")
+    func badValuesAreRefusedBeforeTheDuplicateCheck() throws {
+        let clinic = try Clinic()
+        defer { clinic.close() }
+        _ = try clinic.addPatient("Jo", "Smith", record: "K1")
+        let s = session(clinic)
+        var escape = try newPatient("Jo\u{1B}[31m", "Smith")
+        var phone = try newPatient("Jo", "Smith")
+        phone.phone = "04x2 345 678"
+        for (patient, field) in [(escape, "givenNames"), (phone, "phone")] {
+            let refused = caught { try s.addPatient(patient, today: testToday) }
+            let invalid = try #require(refused as? ValidationErrors, "\(String(describing: refused))")
+            #expect(invalid.errors.map(\.field) == [field])
+        }
+        // allowDuplicate does not let a bad value through either.
+        escape.familyName = "Brown"
+        #expect(caught { try s.addPatient(escape, today: testToday, allowDuplicate: true) } is ValidationErrors)
+        #expect(try s.patientCount() == 1, "nothing was saved")
+    }
+
     @Test func theSameIdentifierIsADuplicateWhateverTheNameAndCannotBeShared() throws {
         let clinic = try Clinic()
         defer { clinic.close() }
