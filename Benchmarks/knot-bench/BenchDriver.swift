@@ -78,23 +78,15 @@ struct BenchDriver {
 
         // xmllint, validation only, one process per schema over all the files of that format.
         var xmllintSeconds: Double?, xmllintCPU: Double?
-        if let xmllint = Self.which("xmllint") {
-            let schemas = options.schemasDirectory ?? Self.packageSchemas
-            var total = 0.0
-            for (files, schema) in [(knot, "knot-referral-1.xsd"), (cda, "knot-cda-profile-1.xsd")] where !files.isEmpty {
-                let out = try ChildProcess.run(xmllint, ["--noout", "--schema", (schemas as NSString).appendingPathComponent(schema)] + files,
-                                               stderr: (work as NSString).appendingPathComponent("xmllint-\(schema).log"))
-                guard out.status == 0 else {
-                    throw BenchError.phaseFailed(phase: "xmllint \(schema)", status: out.status, detail: "see xmllint-\(schema).log in the work folder")
-                }
-                report.figures["letters.xmllint.\(schema).seconds"] = out.seconds
-                total += out.seconds
-                xmllintCPU = (xmllintCPU ?? 0) + out.cpuSeconds
-            }
-            xmllintSeconds = total
-            report.figures["letters.xmllint.seconds"] = total
-            report.figures["letters.xmllint.cpuSeconds"] = xmllintCPU
-            report.line("  xmllint --noout --schema (validation only, 2 processes): \(Format.seconds(total))")
+        let xmllint = Self.which("xmllint")
+        if let xmllint {
+            let run = try Self.xmllintLetters(xmllint, knot: knot, cda: cda, schemas: options.schemasDirectory ?? Self.packageSchemas, work: work)
+            for (schema, seconds) in run.bySchema { report.figures["letters.xmllint.\(schema).seconds"] = seconds }
+            xmllintSeconds = run.seconds
+            xmllintCPU = run.cpuSeconds
+            report.figures["letters.xmllint.seconds"] = run.seconds
+            report.figures["letters.xmllint.cpuSeconds"] = run.cpuSeconds
+            report.line("  xmllint --noout --schema (validation only, 2 processes): \(Format.seconds(run.seconds))")
         } else {
             report.line("  xmllint: not installed (apt-get install -y libxml2-utils); ratio not measured")
         }
@@ -121,7 +113,7 @@ struct BenchDriver {
                         + " \(Format.rate(Double(options.letterCount) / seconds)) letters/s,"
                         + " peak \(Format.megabytes(Int(imported.figures["peakBytes"] ?? 0)))")
         }
-        let seconds = knotSeconds[ClinicSession.defaultImportBatch] ?? .nan
+        var seconds = knotSeconds[ClinicSession.defaultImportBatch] ?? .nan
         report.figures["letters.import.seconds"] = seconds
 
         // The SQLite floor: the rows the --batch 200 import left, copied into the same schema in as
@@ -134,20 +126,12 @@ struct BenchDriver {
 
         // The reference importer: lxml + sqlite3, the same schemas, one transaction per letter and batched.
         var python: [Int: Double] = [:]
-        if let py = options.python.hasPrefix("/") ? options.python : Self.which(options.python),
-           (try? ChildProcess.run(py, ["-c", "import lxml.etree"]).status) == 0 {
-            let script = ((Self.packageSchemas as NSString).deletingLastPathComponent as NSString)
-                .appendingPathComponent("Benchmarks/reference_import.py")
+        let py = options.python.hasPrefix("/") ? options.python : Self.which(options.python)
+        let pythonHasLxml = py.map { (try? ChildProcess.run($0, ["-c", "import lxml.etree"]).status) == 0 } ?? false
+        if let py, pythonHasLxml {
             for batch in [500, 1] {
-                let db = (work as NSString).appendingPathComponent("reference-batch-\(batch).sqlite")
-                let out = (work as NSString).appendingPathComponent("reference-batch-\(batch).json")
-                let run = try ChildProcess.run(py, [script, "--schemas", options.schemasDirectory ?? Self.packageSchemas, "--db", db,
-                                                    "--batch", "\(batch)"] + knot + cda,
-                                               stdout: out, stderr: (work as NSString).appendingPathComponent("reference.log"))
-                guard run.status == 0, let data = FileManager.default.contents(atPath: out),
-                      let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                    throw BenchError.phaseFailed(phase: "reference_import.py", status: run.status, detail: "see reference.log in the work folder")
-                }
+                let (run, json) = try Self.referenceImport(py, batch: batch, files: knot + cda,
+                                                           schemas: options.schemasDirectory ?? Self.packageSchemas, work: work)
                 python[batch] = run.seconds
                 report.figures["letters.python.batch\(batch).seconds"] = run.seconds
                 report.figures["letters.python.batch\(batch).cpuSeconds"] = run.cpuSeconds
@@ -158,6 +142,51 @@ struct BenchDriver {
             }
         } else {
             report.line("  reference importer: not run (\(options.python) has no lxml: pip install lxml)")
+        }
+
+        // More rounds (--rounds): xmllint, Knot's batched import and the batched reference again,
+        // in turn, on the same files. The machine's speed moves between runs, so with rounds the
+        // ratios below are those of the medians, and each round's own ratios are listed.
+        if options.rounds > 1 {
+            var knotRuns = [seconds], xmllintRuns = xmllintSeconds.map { [$0] } ?? [], pythonRuns = python[500].map { [$0] } ?? []
+            for round in 2...options.rounds {
+                if let xmllint, xmllintSeconds != nil {
+                    xmllintRuns.append(try Self.xmllintLetters(xmllint, knot: knot, cda: cda,
+                                                               schemas: options.schemasDirectory ?? Self.packageSchemas, work: work).seconds)
+                }
+                let db = (work as NSString).appendingPathComponent("letters-round-\(round).sqlite")
+                let imported = try phase("letters", ["--dir", dir, "--db", db, "--batch", "\(batch)"], work: work)
+                knotRuns.append(imported.figures["seconds"] ?? .nan)
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+                if let py, python[500] != nil {
+                    pythonRuns.append(try Self.referenceImport(py, batch: 500, files: knot + cda,
+                                                               schemas: options.schemasDirectory ?? Self.packageSchemas, work: work).run.seconds)
+                }
+            }
+            func listed(_ runs: [Double]) -> String { runs.map { Format.seconds($0) }.joined(separator: ", ") }
+            func median(_ runs: [Double]) -> Double {
+                let sorted = runs.sorted(), middle = sorted.count / 2
+                return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+            }
+            report.line("  \(options.rounds) rounds in turn: knot import --batch \(batch) \(listed(knotRuns))"
+                        + (xmllintRuns.isEmpty ? "" : "; xmllint \(listed(xmllintRuns))")
+                        + (pythonRuns.isEmpty ? "" : "; Python batched \(listed(pythonRuns))"))
+            seconds = median(knotRuns)
+            report.figures["letters.import.seconds"] = seconds
+            report.figures["letters.rounds"] = Double(options.rounds)
+            if !xmllintRuns.isEmpty {
+                xmllintSeconds = median(xmllintRuns)
+                report.figures["letters.xmllint.seconds"] = xmllintSeconds
+                report.line("  each round, knot / xmllint: " + zip(knotRuns, xmllintRuns).map { Format.number($0 / $1) + "x" }.joined(separator: ", "))
+            }
+            if !pythonRuns.isEmpty {
+                python[500] = median(pythonRuns)
+                report.figures["letters.python.batch500.seconds"] = python[500]
+                report.line("  each round, knot / Python batched: " + zip(knotRuns, pythonRuns).map { Format.number($0 / $1) + "x" }.joined(separator: ", "))
+            }
+            report.line("  medians of the \(options.rounds) rounds: knot import \(Format.seconds(seconds))"
+                        + (xmllintSeconds.map { "; xmllint \(Format.seconds($0))" } ?? "")
+                        + (python[500].map { "; Python batched \(Format.seconds($0))" } ?? "") + " (the ratios below are theirs)")
         }
         if let x = xmllintSeconds, x > 0 {
             let ratio = seconds / x
@@ -411,6 +440,42 @@ struct BenchDriver {
     // MARK: - Helpers
 
     /// Runs `knot-bench phase NAME` in a child process and reads its result.
+    /// `xmllint --noout --schema` over the letters, one process per schema (Knot's referral, the
+    /// CDA profile): the seconds of each and in all, and their CPU time.
+    static func xmllintLetters(_ xmllint: String, knot: [String], cda: [String], schemas: String,
+                               work: String) throws -> (seconds: Double, cpuSeconds: Double, bySchema: [(String, Double)]) {
+        var total = 0.0, cpu = 0.0, bySchema: [(String, Double)] = []
+        for (files, schema) in [(knot, "knot-referral-1.xsd"), (cda, "knot-cda-profile-1.xsd")] where !files.isEmpty {
+            let out = try ChildProcess.run(xmllint, ["--noout", "--schema", (schemas as NSString).appendingPathComponent(schema)] + files,
+                                           stderr: (work as NSString).appendingPathComponent("xmllint-\(schema).log"))
+            guard out.status == 0 else {
+                throw BenchError.phaseFailed(phase: "xmllint \(schema)", status: out.status, detail: "see xmllint-\(schema).log in the work folder")
+            }
+            bySchema.append((schema, out.seconds))
+            total += out.seconds
+            cpu += out.cpuSeconds
+        }
+        return (total, cpu, bySchema)
+    }
+
+    /// `Benchmarks/reference_import.py --batch N` on `files` into a new database: the process's
+    /// figures and its JSON summary.
+    static func referenceImport(_ python: String, batch: Int, files: [String], schemas: String,
+                                work: String) throws -> (run: ChildProcess.Outcome, json: [String: Any]) {
+        let script = ((packageSchemas as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("Benchmarks/reference_import.py")
+        let db = (work as NSString).appendingPathComponent("reference-batch-\(batch).sqlite")
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        let out = (work as NSString).appendingPathComponent("reference-batch-\(batch).json")
+        let run = try ChildProcess.run(python, [script, "--schemas", schemas, "--db", db, "--batch", "\(batch)"] + files,
+                                       stdout: out, stderr: (work as NSString).appendingPathComponent("reference.log"))
+        guard run.status == 0, let data = FileManager.default.contents(atPath: out),
+              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw BenchError.phaseFailed(phase: "reference_import.py", status: run.status, detail: "see reference.log in the work folder")
+        }
+        return (run, json)
+    }
+
     func phase(_ name: String, _ arguments: [String], work: String) throws -> PhaseResult {
         let result = (work as NSString).appendingPathComponent("phase-\(name).json")
         let log = (work as NSString).appendingPathComponent("phase-\(name).log")

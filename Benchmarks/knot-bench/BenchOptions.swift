@@ -14,6 +14,8 @@ struct BenchOptions: Sendable {
     var letterCount = 10_000
     /// Letters filed twice for the matching figure: all born on one day, then spread birth dates.
     var matchLetters = 4_000
+    /// Rounds of the letters against their peers, in turn (`--rounds`); the ratios are the medians'.
+    var rounds = 1
     /// The Python that runs Benchmarks/reference_import.py (skipped where it has no lxml).
     var python = "python3"
     /// Search queries timed per run.
@@ -53,7 +55,7 @@ struct BenchOptions: Sendable {
     usage: knot-bench [--smoke] [--patients N[,N...]] [--visits N] [--letters N] [--queries N]
                       [--process-runs N] [--seed N] [--work DIR] [--keep] [--knot PATH]
                       [--schemas DIR] [--json FILE] [--large-clinic DB] [--match-letters N]
-                      [--python PATH] [--verify-only]
+                      [--python PATH] [--rounds N] [--verify-only]
            knot-bench --postgres URL [--store-patients N] [--store-visits N] [--queries N]
                       [--terminals N] [--seconds S] [--smoke] [--keep] [--json FILE]
            knot-bench terminals --location DB|URL [--terminals N] [--seconds S] [--json FILE]
@@ -67,6 +69,9 @@ struct BenchOptions: Sendable {
       --match-letters N  letters filed with one shared birth date, then spread (default 4000;
                      0 skips)
       --python       the Python for the lxml + sqlite3 reference importer (default python3)
+      --rounds N     xmllint, Knot's batched import and the batched reference N times in
+                     turn on the same letters; the letters' ratios are the medians' (default 1;
+                     2 with --smoke)
       --verify-only  only generate each clinic and time `knot audit verify` on it
       --postgres URL the stores side by side: the same clinic work on a new SQLite file and a
                      new database on this server (its role may create databases; also
@@ -89,7 +94,7 @@ struct BenchOptions: Sendable {
             return n
         }
         var sawPatients = false, sawLetters = false, sawQueries = false, sawRuns = false, sawMatch = false
-        var sawStorePatients = false, sawStoreVisits = false, sawTerminals = false, sawSeconds = false
+        var sawStorePatients = false, sawStoreVisits = false, sawTerminals = false, sawSeconds = false, sawRounds = false
         while let flag = rest.popFirst() {
             switch flag {
             case "--smoke": smoke = true
@@ -105,6 +110,7 @@ struct BenchOptions: Sendable {
             case "--letters": letterCount = try int(flag); sawLetters = true
             case "--match-letters": matchLetters = try int(flag); sawMatch = true
             case "--python": python = try value(flag)
+            case "--rounds": rounds = max(1, try int(flag)); sawRounds = true
             case "--queries": searchQueries = max(1, try int(flag)); sawQueries = true
             case "--process-runs": processRuns = max(1, try int(flag)); sawRuns = true
             case "--seed": seed = UInt64(try int(flag))
@@ -130,6 +136,7 @@ struct BenchOptions: Sendable {
             if !sawPatients { patientCounts = [100, 200] }
             if !sawLetters { letterCount = 60 }
             if !sawMatch { matchLetters = 40 }
+            if !sawRounds { rounds = 2 }
             if !sawQueries { searchQueries = 50 }
             if !sawRuns { processRuns = 2 }
             visitsPerPatient = min(visitsPerPatient, 2)
