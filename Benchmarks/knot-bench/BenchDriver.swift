@@ -148,15 +148,17 @@ struct BenchDriver {
         // in turn, on the same files. The machine's speed moves between runs, so with rounds the
         // ratios below are those of the medians, and each round's own ratios are listed.
         if options.rounds > 1 {
-            var knotRuns = [seconds], xmllintRuns = xmllintSeconds.map { [$0] } ?? [], pythonRuns = python[500].map { [$0] } ?? []
+            var knotRuns = [seconds], knotCPURuns = [knotCPU[batch] ?? .nan], xmllintCPURuns = xmllintCPU.map { [$0] } ?? [], xmllintRuns = xmllintSeconds.map { [$0] } ?? [], pythonRuns = python[500].map { [$0] } ?? []
             for round in 2...options.rounds {
                 if let xmllint, xmllintSeconds != nil {
-                    xmllintRuns.append(try Self.xmllintLetters(xmllint, knot: knot, cda: cda,
-                                                               schemas: options.schemasDirectory ?? Self.packageSchemas, work: work).seconds)
+                    let run = try Self.xmllintLetters(xmllint, knot: knot, cda: cda, schemas: options.schemasDirectory ?? Self.packageSchemas, work: work)
+                    xmllintRuns.append(run.seconds)
+                    xmllintCPURuns.append(run.cpuSeconds)
                 }
                 let db = (work as NSString).appendingPathComponent("letters-round-\(round).sqlite")
                 let imported = try phase("letters", ["--dir", dir, "--db", db, "--batch", "\(batch)"], work: work)
                 knotRuns.append(imported.figures["seconds"] ?? .nan)
+                knotCPURuns.append(imported.figures["processCPUSeconds"] ?? .nan)
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
                 if let py, python[500] != nil {
                     pythonRuns.append(try Self.referenceImport(py, batch: 500, files: knot + cda,
@@ -172,10 +174,12 @@ struct BenchDriver {
                         + (xmllintRuns.isEmpty ? "" : "; xmllint \(listed(xmllintRuns))")
                         + (pythonRuns.isEmpty ? "" : "; Python batched \(listed(pythonRuns))"))
             seconds = median(knotRuns)
+            knotCPU[batch] = median(knotCPURuns)  // the floor's CPU ratio below, from the same rounds
             report.figures["letters.import.seconds"] = seconds
             report.figures["letters.rounds"] = Double(options.rounds)
             if !xmllintRuns.isEmpty {
                 xmllintSeconds = median(xmllintRuns)
+                xmllintCPU = median(xmllintCPURuns)
                 report.figures["letters.xmllint.seconds"] = xmllintSeconds
                 report.line("  each round, knot / xmllint: " + zip(knotRuns, xmllintRuns).map { Format.number($0 / $1) + "x" }.joined(separator: ", "))
             }

@@ -32,10 +32,13 @@ extension ClinicSession {
     /// with letters) is refused as such (`ValidationErrors`), never reported as a possible duplicate.
     public func addPatient(_ patient: Patient, today: LocalDate = .today(), allowDuplicate: Bool = false) throws -> Patient {
         try authorize(.registerPatient)
-        // Every field as the store will check it; an empty record number is assigned there.
-        var fields = patient
-        if fields.recordNumber.isEmpty { fields.recordNumber = "K0" }
-        try fields.validate(today: today)
+        // Every field as the store will check it, but an empty record number: the store assigns one.
+        do {
+            try patient.validate(today: today)
+        } catch {
+            let broken = error.errors.filter { !(patient.recordNumber.isEmpty && $0.field == "recordNumber") }
+            if !broken.isEmpty { throw ValidationErrors(broken) }
+        }
         return try database.write { tx in
             if !allowDuplicate {
                 let candidates = try tx.duplicateCandidates(of: patient)

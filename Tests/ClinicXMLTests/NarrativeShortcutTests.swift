@@ -10,6 +10,13 @@ import SeededRandom  // SplitMix64(state:): the same sequence on every platform,
 /// and a CDA time's digits are found byte by byte in ASCII. Each must give what the code before
 /// it gave.
 @Suite struct NarrativeShortcutTests {
+    /// `count` texts, each up to `most` of `pieces` drawn at random and joined.
+    static func joins(of pieces: [String], count: Int, upTo most: Int, _ rng: inout SplitMix64) -> [String] {
+        (0..<count).map { _ in
+            (0..<Int.random(in: 0...most, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+        }
+    }
+
     @Test("a cell's one-line text: the narrative's lines trimmed and joined, as when split at line feeds")
     func inlineText() {
         var rng = SplitMix64(state: 0x494E_4C4E)
@@ -25,12 +32,8 @@ import SeededRandom  // SplitMix64(state:): the same sequence on every platform,
     func listNumbers() {
         let pieces = ["1", "12", "٣", "½", "Ⅻ", ".", ". ", "a", " ", "-", "\r\n", "\t", "é", "Warfarin", "5 mg", "", "0", "9."]
         var rng = SplitMix64(state: 0x4C49_5354)
-        var items = ["1. Warfarin", "12.Aspirin", ". x", "1a. x", "1 2. x", "٣. Apixaban", "1.", "x.1", ""]
-        for _ in 0..<20_000 {
-            var item = ""
-            for _ in 0..<Int.random(in: 0...5, using: &rng) { item += pieces.randomElement(using: &rng)! }
-            items.append(item)
-        }
+        let items = ["1. Warfarin", "12.Aspirin", ". x", "1a. x", "1 2. x", "٣. Apixaban", "1.", "x.1", ""]
+            + Self.joins(of: pieces, count: 20_000, upTo: 5, &rng)
         var numbered = 0
         for item in items {
             var before: String?
@@ -47,47 +50,22 @@ import SeededRandom  // SplitMix64(state:): the same sequence on every platform,
     func sectionLines() {
         let pieces = ["a", "Warfarin 5 mg", "\n", "\n", "\r\n", "\r", " ", "é", "\u{301}", "- ", "1. ", "\n\n", ""]
         var rng = SplitMix64(state: 0x4C49_4E45)
-        for _ in 0..<10_000 {
-            var text = ""
-            for _ in 0..<Int.random(in: 0...8, using: &rng) { text += pieces.randomElement(using: &rng)! }
+        for text in Self.joins(of: pieces, count: 10_000, upTo: 8, &rng) {
             #expect(CDADocumentMapper.lines(text) == text.split(separator: "\n").map(String.init), "\(Array(text.unicodeScalars))")
         }
     }
 
     @Test("a CDA time's date and precision from its leading digits, as through Characters")
     func timeDigits() {
-        // The code before: the leading ASCII numerals as Characters.
-        func before(_ value: String) -> (LocalDate, CDATime.Precision)? {
-            let digits = value.prefix { $0.isASCII && $0.isNumber }
-            guard digits.count >= 4, let year = Int(digits.prefix(4)) else { return nil }
-            var month = 1, day = 1
-            var precision = CDATime.Precision.year
-            if digits.count >= 6 {
-                guard let m = Int(digits.dropFirst(4).prefix(2)) else { return nil }
-                month = m
-                precision = .month
-            }
-            if digits.count >= 8 {
-                guard let d = Int(digits.dropFirst(6).prefix(2)) else { return nil }
-                day = d
-                precision = .day
-            }
-            guard let date = try? LocalDate(year: year, month: month, day: day) else { return nil }
-            return (date, precision)
-        }
         let pieces = ["2026", "07", "03", "1", "9", "0", "12", "31", "+1000", "-0500", ".5", "T", " ", "\u{301}", "٣", "\r\n", "x", "00"]
         var rng = SplitMix64(state: 0x5449_4D45)
-        var values = ["20260703", "202607", "2026", "202", "20261301", "20260230", "20260703120000+1000", "2026\u{301}0703", "1799"]
-        for _ in 0..<20_000 {
-            var value = ""
-            for _ in 0..<Int.random(in: 0...6, using: &rng) { value += pieces.randomElement(using: &rng)! }
-            values.append(value)
-        }
+        let values = ["20260703", "202607", "2026", "202", "20261301", "20260230", "20260703120000+1000", "2026\u{301}0703", "1799"]
+            + Self.joins(of: pieces, count: 20_000, upTo: 6, &rng)
         var dated = 0
         for value in values {
-            let expected = before(value)
+            let expected = CDATime.dateThroughCharacters(value)
             let found = CDATime.date(value)
-            #expect(found?.date == expected?.0 && found?.precision == expected?.1, "\(Array(value.unicodeScalars))")
+            #expect(found?.date == expected?.date && found?.precision == expected?.precision, "\(Array(value.unicodeScalars))")
             if expected != nil { dated += 1 }
         }
         #expect(dated > 800)

@@ -142,6 +142,12 @@ enum CDATime {
             guard let date = try? LocalDate(year: number(0..<4), month: month, day: day) else { return nil }
             return (date, precision)
         }
+        return dateThroughCharacters(value)
+    }
+
+    /// `date` read through `Character`s: its leading ASCII numerals (a digit with a combining
+    /// mark is not one, so text beyond ASCII is read this way; the tests' reference for the bytes).
+    static func dateThroughCharacters(_ value: String) -> (date: LocalDate, precision: Precision)? {
         let digits = value.prefix { $0.isASCII && $0.isNumber }
         guard digits.count >= 4, let year = Int(digits.prefix(4)) else { return nil }
         var month = 1, day = 1
