@@ -342,7 +342,9 @@ extension ClinicSession {
         defer {
             if let previousCache { _ = try? database.write { try $0.setPageCache(previousCache) } }
         }
-        return try database.write { outer in
+        // Into an empty SQLite clinic, the whole clinic is written once, into the file, not into
+        // the WAL and again by its checkpoint (`ClinicDatabase.withRollbackJournal`).
+        return try withRollbackJournalIntoEmpty { _ in try database.write { outer in
             previousCache = try outer.pageCacheSetting()
             try outer.setPageCache(-Self.importPageCacheKiB)
             let keepIDs = try outer.isEmptyClinic()
@@ -461,7 +463,15 @@ extension ClinicSession {
             if dryRun { throw DryRun(outcome: outcome) }
             try beforeCommit?(outer, outcome)
             return outcome
-        }
+        } }
+    }
+
+    /// `body` with SQLite's rollback journal in place of the WAL when the store is an empty
+    /// SQLite clinic that this process alone has open (`ClinicDatabase.withRollbackJournal`);
+    /// otherwise `body` as it is (told false).
+    private func withRollbackJournalIntoEmpty<T>(_ body: (_ rollbackJournal: Bool) throws -> T) throws -> T {
+        guard let sqlite = database as? ClinicDatabase, try sqlite.read({ try $0.isEmptyClinic() }) else { return try body(false) }
+        return try sqlite.withRollbackJournal(body)
     }
 
     /// Inserts one patient's records; returns the patient's id here and its visits' ids here.

@@ -66,9 +66,10 @@ public final class ClinicDatabase: Sendable {
         } else {
             createdHere = false
         }
-        try Self.checkSQLiteHeader(path)
         let reason = readOnly ? nil : Self.whyReadOnly(path)
         let openReadOnly = readOnly || reason != nil
+        if !openReadOnly { Self.rollBackInterruptedTransaction(path) }
+        try Self.checkSQLiteHeader(path)
         if !openReadOnly { try Self.repairSharedMemory(path) }
         try Self.inspectBeforeOpening(path)
         readOnlyReason = reason
@@ -190,6 +191,31 @@ public final class ClinicDatabase: Sendable {
         return nil
     }
 
+    /// Whether a non-empty rollback journal (`-journal`) is beside the file: a transaction in the
+    /// rollback journal writing it now, or one cut short.
+    static func hasRollbackJournal(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path + "-journal", &info) == 0 && info.st_size > 0
+    }
+
+    /// Lets SQLite roll back a transaction cut short in the rollback journal (a whole-clinic
+    /// import into an empty clinic, `withRollbackJournal`, killed or out of power), before the
+    /// file is checked and opened: until then the file may be part-written past its header's page
+    /// count (read as damaged), and a read-only connection (the identity check's) cannot roll
+    /// back. Only when a non-empty `-journal` is beside the file; SQLite itself decides whether
+    /// the journal is hot (no other process writing). Done through SQLite's own file layer, never
+    /// a descriptor of our own (see `headerAndSize`); whatever fails here (a file that is not a
+    /// database, a lock held elsewhere) is left for the checks that follow to name.
+    static func rollBackInterruptedTransaction(_ path: String) {
+        guard hasRollbackJournal(path) else { return }
+        var connection: OpaquePointer?
+        defer { sqlite3_close(connection) }
+        guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let connection else { return }
+        // The first read takes the shared lock, and with it rolls back a hot journal. No waiting:
+        // a lock held elsewhere means a live transaction, whose journal is not hot.
+        _ = sqlite3_exec(connection, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
+    }
+
     /// A `-shm` (shared memory, no data of its own) left unwritable, typically 0400 after the
     /// database was opened read-only, would make every later open fail: made 0600 again when
     /// this user owns it, else named.
@@ -272,8 +298,11 @@ public final class ClinicDatabase: Sendable {
         let rawPageSize = Int(header[16]) << 8 | Int(header[17])
         let pageSize = rawPageSize == 1 ? 65_536 : rawPageSize
         let pages = be32(28)
-        // The page count is trusted only when the header says it is current (SQLite's own rule).
-        if pages > 0, be32(92) == be32(24), size < pages * pageSize {
+        // The page count is trusted only when the header says it is current (SQLite's own rule),
+        // and only with no rollback journal beside the file: with one, a transaction in the
+        // rollback journal (`withRollbackJournal`) may be writing the file, or have been cut
+        // short while it did, and SQLite restores the file from the journal first.
+        if pages > 0, be32(92) == be32(24), size < pages * pageSize, !Self.hasRollbackJournal(path) {
             throw StoreError.cannotOpen(path: path, reason: damaged)
         }
     }
