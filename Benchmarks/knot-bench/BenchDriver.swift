@@ -284,9 +284,10 @@ struct BenchDriver {
         let im = try phase("import", ["--db", target, "--file", file], work: work)
         line(operation: "import", key: key, result: im, bytes: bytes, records: records)
         // The SQLite floor: the rows of the clinic just imported, copied into the same schema in one
-        // transaction (the import's own is one), with the import's page cache.
+        // transaction (the import's own is one), with the import's page cache and journal (into an
+        // empty clinic, the rollback journal: ClinicDatabase.withRollbackJournal).
         let floor = try sqliteFloor(from: target, transactions: 1, cacheKiB: ClinicSession.importPageCacheKiB, walCheckpoint: nil,
-                                    key: key, work: work)
+                                    journal: "truncate", key: key, work: work)
         if let xmllint = Self.which("xmllint") {
             let schema = ((options.schemasDirectory ?? Self.packageSchemas) as NSString).appendingPathComponent("knot-records-1.xsd")
             let x = try ChildProcess.run(xmllint, ["--noout", "--stream", "--schema", schema, file],
@@ -334,13 +335,14 @@ struct BenchDriver {
 
     /// Runs `phase floor` on the database Knot just wrote and prints what it cost.
     private mutating func sqliteFloor(from source: String, transactions: Int, cacheKiB: Int, walCheckpoint: Int?,
-                                      key: String, work: String) throws -> PhaseResult {
+                                      journal: String? = nil, key: String, work: String) throws -> PhaseResult {
         let copy = (work as NSString).appendingPathComponent("\(key)-floor.sqlite")
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }  // a kept earlier run's
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: copy + suffix) }  // a kept earlier run's
         var arguments = ["--from", source, "--db", copy, "--transactions", "\(transactions)", "--cache-kib", "\(cacheKiB)"]
         if let walCheckpoint { arguments += ["--wal-checkpoint", "\(walCheckpoint)"] }
+        if let journal { arguments += ["--journal", journal] }
         let r = try phase("floor", arguments, work: work)
-        if !options.keep { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+        if !options.keep { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
         let f = r.figures
         for name in ["seconds", "cpuSeconds", "rows", "bytes", "transactions", "processCPUSeconds", "peakBytes"] {
             report.figures["\(key).floor.\(name)"] = f[name]

@@ -5,12 +5,12 @@ import Glibc
 #endif
 
 /// `knot-bench phase floor --from DB --db NEW --result R [--transactions N] [--cache-kib K]
-/// [--wal-checkpoint P] [--journal memory]`: the SQLite floor, a peer for Knot's writers (issue 19).
+/// [--wal-checkpoint P] [--journal memory|truncate]`: the SQLite floor, a peer for Knot's writers (issue 19).
 ///
 /// Copies every row of a clinic Knot has just written (the letters' database, an imported
 /// clinic) into a new, empty database with the same schema — tables, indexes, the full-text
 /// table, and the triggers that fire on INSERT and do not refuse (the full-text index's) — and
-/// the same settings as Knot's clinic (WAL, `synchronous = FULL`, the page size, `secure_delete`,
+/// the same settings as Knot's clinic (WAL, or the journal Knot's load uses, `synchronous = FULL`, the page size, `secure_delete`,
 /// `temp_store = MEMORY`, foreign keys on, and the page cache and WAL checkpoint Knot's writer
 /// sets): `INSERT INTO t SELECT * FROM src.t` from the ATTACHed source, tables in the order their
 /// foreign keys need, in N transactions of about equal rows (as many commits as Knot made), then
@@ -39,8 +39,11 @@ enum FloorPhase {
         let source = try o.string("from")
         let target = try o.string("db")
         let transactions = max(1, (try? o.int("transactions")) ?? 1)
-        // `--journal memory`: as `knot init --from` builds a new clinic; otherwise a clinic's WAL.
-        let journalInMemory = (try? o.string("journal")) == "memory"
+        // `--journal memory`: as `knot init --from` builds a new clinic; `--journal truncate`: as
+        // `knot import` fills an empty clinic (the rollback journal); otherwise a clinic's WAL.
+        let journal = (try? o.string("journal")) ?? "wal"
+        guard ["memory", "truncate", "wal"].contains(journal) else { throw BenchError.usage("--journal \(journal): memory, truncate or wal") }
+        let journalInMemory = journal == "memory"
         guard FileManager.default.fileExists(atPath: source) else { throw BenchError.setup("no database at \(source)") }
         // The copy is made new: never over a file that is there (it could be the clinic itself).
         guard !FileManager.default.fileExists(atPath: target) else {
@@ -64,9 +67,14 @@ enum FloorPhase {
             try db.execute(sql: "PRAGMA page_size = \(pageSize)")
             // `--journal memory`: as `knot init --from` builds a new clinic (ClinicDatabase.loadWithoutJournal:
             // the journal in memory, synchronous OFF, no WAL); otherwise a clinic's WAL and synchronous FULL.
+            // `--journal truncate`: as a whole-clinic import into an empty clinic (ClinicDatabase.withRollbackJournal:
+            // the rollback journal, synchronous FULL, no WAL to checkpoint).
             if journalInMemory {
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = MEMORY")
                 try db.execute(sql: "PRAGMA synchronous = OFF")
+            } else if journal == "truncate" {
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = TRUNCATE")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
             } else {
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -98,7 +106,7 @@ enum FloorPhase {
                 // As `finishLoad()`: the file forced to the disk (no WAL to checkpoint).
                 let fd = Glibc.open(target, O_RDONLY | O_CLOEXEC)
                 if fd >= 0 { _ = fsync(fd); _ = Glibc.close(fd) }
-            } else {
+            } else if journal == "wal" {
                 _ = try db.checkpoint(.truncate)
             }
             r.figures["seconds"] = Clock.seconds(since: start)
