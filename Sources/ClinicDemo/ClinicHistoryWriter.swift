@@ -18,6 +18,22 @@ enum GeneratorKind {
 /// for each visit consent and screen when needling needs them, the note, its findings and
 /// entries one by one, the signature, and a plan after the last visit.
 struct ClinicHistoryWriter {
+    /// A made-up Medicare card number that passes the check digit (as typed entry requires):
+    /// `prefix` (one digit), seven digits scrambled from `serial` (one number per serial below
+    /// ten million: 3^18 is prime to 10^7), the check digit, issue number 1.
+    static func medicareNumber(_ prefix: String, serial: Int) -> String {
+        let firstEight = prefix + String(format: "%07ld", (serial * 387_420_489 + 1_234_567) % 10_000_000)
+        return firstEight + String(IdentifierCheckDigit.medicareCheckDigit(firstEight) ?? 0) + "1"
+    }
+
+    /// A made-up IHI that passes its Luhn check digit: `prefix` (seven digits, 800360 and one),
+    /// eight digits scrambled from `serial` (one number per serial below 10^8), the check digit.
+    static func ihi(_ prefix: String, serial: Int) -> String {
+        let firstFifteen = prefix + String(format: "%08ld", (serial * 387_420_489 + 12_345_678) % 100_000_000)
+        let check = (0...9).first { IdentifierCheckDigit.passesLuhn(firstFifteen + String($0)) } ?? 0
+        return firstFifteen + String(check)
+    }
+
     let tx: any ClinicRecords
     let actor: String
     let today: LocalDate
@@ -154,12 +170,11 @@ struct ClinicHistoryWriter {
         let suburbs = ["Fitzroy VIC 3065", "Northcote VIC 3070", "Brighton VIC 3186", "Newtown NSW 2042",
                        "Fremantle WA 6160", "Paddington QLD 4064", "Glenelg SA 5045", "Sandy Bay TAS 7005"]
         var identifiers: [PatientIdentifier] = []
-        let scrambled = String(format: "%09ld", (serial * 387_420_489 + 123_456_789) % 1_000_000_000)
         if rng.chance(0.55) {
-            identifiers.append(PatientIdentifier(system: .medicare, value: kind.medicarePrefix + scrambled))
+            identifiers.append(PatientIdentifier(system: .medicare, value: Self.medicareNumber(kind.medicarePrefix, serial: serial)))
         }
         if rng.chance(0.3) {
-            identifiers.append(PatientIdentifier(system: .ihi, value: kind.ihiPrefix + scrambled))
+            identifiers.append(PatientIdentifier(system: .ihi, value: Self.ihi(kind.ihiPrefix, serial: serial)))
         }
         let gps = ["Dr Anna Whitford, Riverside Medical Centre", "Dr Rajesh Iyer, Northcote Family Practice",
                    "Dr Sarah O'Connell, Bayside GP Clinic", "Dr Tom Nguyen, Fitzroy Health Hub"]

@@ -91,7 +91,7 @@ public struct ReferralStatus: Sendable, Hashable, Codable {
 public struct DuplicateCandidate: Sendable, Hashable, Codable {
     /// The patient on file.
     public var patient: PatientSummary
-    /// In the clinic's words: "same identifier medicare 2951234561", "same family name and date of birth"...
+    /// In the clinic's words: "same identifier medicare 2951234571", "same family name and date of birth"...
     public var reasons: [String]
 
     /// A candidate with the reasons it matched.

@@ -30,15 +30,21 @@ extension ClinicSession {
     /// identifier already held by another patient is refused even then. The patient's fields are
     /// checked first: a value that breaks a rule (a control character in a name, a phone number
     /// with letters) is refused as such (`ValidationErrors`), never reported as a possible duplicate.
+    /// An IHI or Medicare number is typed in here, so its check digit must match
+    /// (`Patient.validateEnteredIdentifiers`).
     public func addPatient(_ patient: Patient, today: LocalDate = .today(), allowDuplicate: Bool = false) throws -> Patient {
         try authorize(.registerPatient)
         // Every field as the store will check it, but an empty record number: the store assigns one.
+        var broken: [ValidationError] = []
         do {
             try patient.validate(today: today)
         } catch {
-            let broken = error.errors.filter { !(patient.recordNumber.isEmpty && $0.field == "recordNumber") }
-            if !broken.isEmpty { throw ValidationErrors(broken) }
+            broken = error.errors.filter { !(patient.recordNumber.isEmpty && $0.field == "recordNumber") }
         }
+        do { try patient.validateEnteredIdentifiers() } catch {
+            broken += error.errors.filter { !broken.contains($0) }
+        }
+        if !broken.isEmpty { throw ValidationErrors(broken) }
         return try database.write { tx in
             if !allowDuplicate {
                 let candidates = try tx.duplicateCandidates(of: patient)
@@ -49,11 +55,16 @@ extension ClinicSession {
     }
 
     /// Changes demographics with `change` applied to the stored patient.
+    ///
+    /// An identifier the change adds (typed in) must pass its check digit; one already on file
+    /// is kept as it is, even if it was entered before that rule and fails it.
     public func editPatient(key: String, today: LocalDate = .today(), _ change: (inout Patient) throws -> Void) throws -> Patient {
         try authorize(.editPatient)
         return try database.write { tx in
             guard var p = try tx.patient(key: key) else { throw ServiceError.notFound("no patient '\(key)'") }
+            let stored = p.identifiers
             try change(&p)
+            try p.validateEnteredIdentifiers(keeping: stored)
             try tx.updatePatient(p, actor: actor, today: today)
             return try tx.patient(id: p.id!)!
         }

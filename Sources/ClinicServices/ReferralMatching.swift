@@ -25,11 +25,21 @@ enum IdentifierComparison {
     /// The first identifier system in which the letter and the patient on file both have a
     /// value and none of the letter's values is on file, in words (no identifier values: they
     /// are patient data).
+    ///
+    /// A letter's IHI or Medicare number that failed its check digit (kept under
+    /// `PatientIdentifier.System.uncheckedIHI` or `.uncheckedMedicare`) is never looked up, but it
+    /// is still compared with the number on file of the system it was meant for: a letter whose
+    /// name and birth date match a patient must not be filed to them when its (mistyped) IHI is
+    /// not theirs. A person decides.
     static func clash(letter: [PatientIdentifier], onFile: Patient) -> String? {
         for system in letter.map(\.system) where comparable(system) {
             let theirs = Set(letter.filter { $0.system == system }.map { normalised($0.value) })
-            let ours = Set(onFile.identifiers.filter { $0.system == system }.map { normalised($0.value) })
+            let meantFor = system.meantFor
+            let ours = Set(onFile.identifiers.filter { $0.system == system || $0.system == meantFor }.map { normalised($0.value) })
             if !ours.isEmpty && ours.isDisjoint(with: theirs) {
+                if let meantFor {
+                    return "the letter's \(label(meantFor)) fails its check digit and differs from the \(label(meantFor)) on file for \(onFile.recordNumber)"
+                }
                 return "the letter's \(label(system)) differs from the \(label(system)) on file for \(onFile.recordNumber)"
             }
         }

@@ -116,8 +116,17 @@ struct PatientFormState: Sendable, Hashable, Codable {
         p.address = text(address)
         p.generalPractitioner = text(generalPractitioner)
         let number = text(medicare)?.filter { !$0.isWhitespace }
+        let onFile = p.identifiers.filter { $0.system == .medicare }
         p.identifiers.removeAll { $0.system == .medicare }
-        if let number { p.identifiers.append(PatientIdentifier(system: .medicare, value: number)) }
+        if let number {
+            let typed = PatientIdentifier(system: .medicare, value: number)
+            // A number typed in must pass its check digit; one already on file (entered before
+            // that rule) is kept as it is.
+            if !onFile.contains(typed), let problem = typed.checkDigitProblem {
+                return .failure(FormProblem("Medicare no. \(problem)"))
+            }
+            p.identifiers.append(typed)
+        }
         return .success(p)
     }
 }

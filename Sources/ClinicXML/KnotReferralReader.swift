@@ -155,9 +155,16 @@ private struct LetterMapping {
 
         // Contact details and identifiers the model would refuse are left out, with a warning.
         for (index, identifierElement) in (element?.children(named: "identifier") ?? []).enumerated() {
-            let identifier = PatientIdentifier(
+            let read = PatientIdentifier(
                 system: .init(rawValue: identifierElement.attribute("system") ?? ""),
                 value: text(identifierElement) ?? "")
+            // An IHI or Medicare number whose check digit fails is kept as written under its
+            // issuer's OID, never used to match the patient.
+            let (identifier, problem) = read.checkedForLetter()
+            if let problem {
+                warnings.append("patient identifier \(index + 1) (\(read.system)) \(problem); kept as written under \(identifier.system), "
+                                + "not used to match the patient (line \(identifierElement.line))")
+            }
             do {
                 try identifier.validate(field: "identifier")
                 patient.identifiers.append(identifier)

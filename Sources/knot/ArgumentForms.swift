@@ -139,11 +139,12 @@ enum ArgumentForm {
         do { return ImpressionCode(coded: try ClinicalImpression.parseCode(text, field: "")) } catch { throw RefusedArgument.refuse(error.rule) }
     }
 
-    /// `patient add|edit --id SYSTEM:VALUE` (`medicare:2951234561`, `ihi:...`, or an OID root); the
-    /// value's own form (a Medicare number's digits) is the model's rule, checked with the patient.
+    /// `patient add|edit --id SYSTEM:VALUE` (`medicare:2951234571`, `ihi:...`, or an OID root); the
+    /// value's own form (a Medicare number's digits, an IHI's or Medicare number's check digit) is
+    /// the model's entry rule, checked with the patient.
     static func identifier(_ text: String) throws -> PatientIdentifier {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
-            throw RefusedArgument.refuse("expected SYSTEM:VALUE (e.g. medicare:2951234561)")
+            throw RefusedArgument.refuse("expected SYSTEM:VALUE (e.g. medicare:2951234571)")
         }
         return PatientIdentifier(system: .init(rawValue: String(text[..<colon])), value: String(text[text.index(after: colon)...]))
     }

@@ -79,10 +79,10 @@ struct ImportMatchingTests {
     func matches(store: TestStore) throws {
         let clinic = try store.newClinic()
         let s = try session(clinic)
-        #expect(s.importFile(try letter(given: "Mary", family: "Jones", dob: "1950-03-04", medicare: "2951234561")).status == .created)
+        #expect(s.importFile(try letter(given: "Mary", family: "Jones", dob: "1950-03-04", medicare: "2951234571")).status == .created)
         let byName = s.importFile(try letter(given: "MARY", family: "jones", dob: "1950-03-04", medication: "Aspirin 100 mg"))
         #expect(byName.status == .matched, "\(byName.detail)")
-        let byID = s.importFile(try letter(given: "Mary Ellen", family: "Jones", dob: "1950-03-04", medicare: "2951234561", medication: "Iron"))
+        let byID = s.importFile(try letter(given: "Mary Ellen", family: "Jones", dob: "1950-03-04", medicare: "2951234571", medication: "Iron"))
         #expect(byID.status == .matched, "\(byID.detail)")
         #expect(try s.listPatients().count == 1)
         #expect(try s.chart(key: "1").referrals.count == 3)
@@ -92,12 +92,12 @@ struct ImportMatchingTests {
     func conflict(store: TestStore) throws {
         let clinic = try store.newClinic()
         let s = try session(clinic)
-        #expect(s.importFile(try letter(given: "Mary", family: "Jones", dob: "1950-03-04", medicare: "2951234561")).status == .created)
+        #expect(s.importFile(try letter(given: "Mary", family: "Jones", dob: "1950-03-04", medicare: "2951234571")).status == .created)
         defer { #expect((try? s.referralConflicts().count) == 2, "each doubtful letter waits for a person") }
         let otherGiven = s.importFile(try letter(given: "Margaret", family: "Jones", dob: "1950-03-04"))
         #expect(otherGiven.status == .conflict)
         #expect(otherGiven.detail.contains("doubtful"))
-        let idOtherDOB = s.importFile(try letter(given: "Mary", family: "Jones", dob: "1951-03-04", medicare: "2951234561"))
+        let idOtherDOB = s.importFile(try letter(given: "Mary", family: "Jones", dob: "1951-03-04", medicare: "2951234571"))
         #expect(idOtherDOB.status == .conflict)
         #expect(try s.listPatients().count == 1)
         #expect(try s.database.read { try $0.referralStatuses(patientID: 1).count } == 1)

@@ -14,10 +14,10 @@ import ClinicTestSupport
 struct ReferralMatchingTests {
     let dir = TemporaryDirectory(prefix: "knot-matching")
 
-    /// Zoë Müller, born 1982-07-15, IHI 8003608123456789, as K00001.
+    /// Zoë Müller, born 1982-07-15, IHI 8003608123456782, as K00001.
     func zoe(_ s: ClinicSession) throws -> Patient {
         var p = Patient(recordNumber: "", givenNames: "Zoë", familyName: "Müller", dateOfBirth: try LocalDate(parsing: "1982-07-15"))
-        p.identifiers = [PatientIdentifier(system: .ihi, value: "8003608123456789")]
+        p.identifiers = [PatientIdentifier(system: .ihi, value: "8003608123456782")]
         let saved = try s.addPatient(p)
         try #require(saved.recordNumber == "K00001")
         return saved
@@ -53,7 +53,7 @@ struct ReferralMatchingTests {
         let referralID = try #require(chart.referrals.first?.referral.id)
         let referral = try s.referral(id: referralID)
         #expect(referral.letterIdentifiers == [PatientIdentifier(system: .ihi, value: "8003609999999996")], "the letter's IHI is kept with the referral")
-        #expect(chart.patient.identifiers == [PatientIdentifier(system: .ihi, value: "8003608123456789")], "the patient's own IHI is unchanged")
+        #expect(chart.patient.identifiers == [PatientIdentifier(system: .ihi, value: "8003608123456782")], "the patient's own IHI is unchanged")
         #expect(chart.patient.alerts.map(\.kind) == [.precaution(.anticoagulant)])
         #expect(try s.referralConflicts().isEmpty)
         let audit = try s.database.read { try $0.auditLog(patientID: 1, limit: 50) }
@@ -138,7 +138,7 @@ struct ReferralMatchingTests {
         #expect(try s.listPatients().count == 1)
 
         // A CDA letter is the same letter by its document id, whatever its bytes.
-        let cda = ReferralLetterFixtures.cda(given: "Ivy", family: "Tan", birth: "19700101", ihi: "8003601111111111", documentID: "D-9")
+        let cda = ReferralLetterFixtures.cda(given: "Ivy", family: "Tan", birth: "19700101", ihi: "8003601111111113", documentID: "D-9")
         #expect(s.importFile(try letter(cda)).status == .created)
         #expect(s.importFile(try letter(cda.replacingOccurrences(of: "\n", with: "\r\n"))).status == .skipped)
         #expect(s.importFile(try letter(cda + "\n")).status == .skipped)

@@ -59,13 +59,13 @@ import ClinicServices
     @Test func theSameIdentifierIsADuplicateWhateverTheNameAndCannotBeShared() throws {
         let clinic = try Clinic()
         defer { clinic.close() }
-        let medicare = PatientIdentifier(system: .medicare, value: "2951234561")
+        let medicare = PatientIdentifier(system: .medicare, value: "2951234571")
         _ = try clinic.addPatient("Jo", "Smith", record: "K1", identifiers: [medicare])
         let s = session(clinic)
         let refused = caught { try s.addPatient(try newPatient("Mary", "Jones", born: "1950-03-04", identifiers: [medicare]), today: testToday) }
         let duplicate = try #require(refused as? PossibleDuplicatePatient)
         #expect(duplicate.sharesIdentifier)
-        #expect(duplicate.candidates.first?.reasons == ["same medicare identifier 2951234561"])
+        #expect(duplicate.candidates.first?.reasons == ["same medicare identifier 2951234571"])
         // Confirming does not let two patients share one identifier.
         #expect(caught { try s.addPatient(try newPatient("Mary", "Jones", born: "1950-03-04", identifiers: [medicare]), today: testToday, allowDuplicate: true) } is StorageError)
         #expect(try s.patientCount() == 1)
@@ -76,7 +76,7 @@ import ClinicServices
     /// Two records of one person, each with a signed visit, a draft visit, a referral, an alert,
     /// a consent, a screen and identifiers of different systems; OTHER has a details form draft.
     func twoRecords(_ clinic: Clinic) throws -> (keep: Patient, other: Patient) {
-        let keep = try clinic.addPatient("Jo", "Smith", record: "K1", identifiers: [PatientIdentifier(system: .medicare, value: "2951234561")])
+        let keep = try clinic.addPatient("Jo", "Smith", record: "K1", identifiers: [PatientIdentifier(system: .medicare, value: "2951234571")])
         let other = try clinic.addPatient("Joanne", "Smith", record: "K2", identifiers: [PatientIdentifier(system: .dva, value: "NX123456")],
                                           alerts: [PatientAlert(kind: .allergy, text: "Latex", status: .confirmed)])
         let day = testToday.adding(days: -3)
@@ -150,8 +150,8 @@ import ClinicServices
     @Test func twoDifferentIdentifiersOfOneSystemAreRefusedAndNothingMoves() throws {
         let clinic = try Clinic()
         defer { clinic.close() }
-        let keep = try clinic.addPatient("Jo", "Smith", record: "K1", identifiers: [PatientIdentifier(system: .medicare, value: "2951234561")])
-        let other = try clinic.addPatient("Jo", "Smith", record: "K2", identifiers: [PatientIdentifier(system: .medicare, value: "3951234562")])
+        let keep = try clinic.addPatient("Jo", "Smith", record: "K1", identifiers: [PatientIdentifier(system: .medicare, value: "2951234571")])
+        let other = try clinic.addPatient("Jo", "Smith", record: "K2", identifiers: [PatientIdentifier(system: .medicare, value: "3951234582")])
         _ = try clinic.addVisit(patient: other)
         let before = try counts(clinic, other.id!)
         let error = caught { try ClinicSession(database: clinic.db, user: clinic.practitioner).mergePatients(keepKey: "K1", otherKey: "K2") }
@@ -159,7 +159,7 @@ import ClinicServices
             Issue.record("not refused: \(String(describing: error))")
             return
         }
-        #expect(reasons.contains { $0.contains("two different medicare identifiers") && $0.contains("2951234561") && $0.contains("3951234562") })
+        #expect(reasons.contains { $0.contains("two different medicare identifiers") && $0.contains("2951234571") && $0.contains("3951234582") })
         #expect(try counts(clinic, other.id!) == before)
         #expect(try clinic.db.read { tx in try tx.mergedInto(patientID: other.id!) } == nil)
         #expect(try clinic.db.read { tx in try tx.patient(id: keep.id!) }?.archived == false)

@@ -31,7 +31,7 @@ import TerminalKit
         try tui.press(.tab)
         try tui.type("0412 345 678")
         try tui.press(.tab, .tab, .tab, .tab)
-        try tui.type("2951234561")
+        try tui.type("2951234571")
         try expectGolden("patient-form-new", tui.screen)
         try tui.press(.ctrl("s"))
 
@@ -40,7 +40,7 @@ import TerminalKit
         #expect(saved.dateOfBirth == (try LocalDate(year: 1980, month: 5, day: 17)))
         #expect(saved.sex == .female)
         #expect(saved.phone == "0412 345 678")
-        #expect(saved.identifiers.contains(PatientIdentifier(system: .medicare, value: "2951234561")))
+        #expect(saved.identifiers.contains(PatientIdentifier(system: .medicare, value: "2951234571")))
         #expect(!saved.recordNumber.isEmpty)
         #expect(tui.screen.contains("Registered Zabrowski, Ada Maria as \(saved.recordNumber)."))
         guard case .chart(let chart) = tui.app.state.current else {

@@ -133,7 +133,7 @@ struct CDAReferralReaderTests {
         #expect(patient.dateOfBirth == CDAFixtures.date("1967-08-21"))
         #expect(patient.phone == "0491 570 156")
         #expect(patient.identifiers.contains(PatientIdentifier(system: .ihi, value: "8003608166690503")))
-        #expect(patient.identifiers.contains(PatientIdentifier(system: .medicare, value: "2951234561")))
+        #expect(patient.identifiers.contains(PatientIdentifier(system: .medicare, value: "2951234571")))
         #expect(patient.identifiers.contains(PatientIdentifier(system: .other("urn:ietf:rfc:3986"), value: "urn:uuid:4b1e6c7a-2f3d-4a5b-9c8d-7e6f5a4b3c2d")))
         #expect(patient.identifiers.count == 3)
         #expect(patient.generalPractitioner == "Dr Anika Patel, Civic Square Medical Practice")
@@ -164,7 +164,7 @@ struct CDAReferralReaderTests {
     @Test("Narrative-only letter: kinds from titles, tables and lists as text, validity and alerts from text")
     func narrativeOnly() throws {
         let incoming = try CDAFixtures.read("cda-narrative-only.xml")
-        #expect(incoming.patient.identifiers == [PatientIdentifier(system: .medicare, value: "29512345671")])
+        #expect(incoming.patient.identifiers == [PatientIdentifier(system: .medicare, value: "29512345771")])
         let referral = incoming.referral
         #expect(referral.sections.map(\.kind) == ["reason", "medications", "allergies", "history"])
         #expect(referral.sections.map(\.title) == ["Reason for referral", "Current medications", "Allergies", "Social history"])
@@ -244,7 +244,7 @@ struct CDAReferralReaderTests {
         #expect(patient.identifiers == [
             PatientIdentifier(system: .other("2.16.840.1.113883.19.5.6060.1"), value: "H-20931"),
             PatientIdentifier(system: .ihi, value: "8003608000228437"),
-            PatientIdentifier(system: .medicare, value: "3951234562"),
+            PatientIdentifier(system: .medicare, value: "3951234582"),
             PatientIdentifier(system: .dva, value: "NX123456"),
             PatientIdentifier(system: .other("urn:ietf:rfc:3986"), value: "urn:uuid:6f0c3b2a-1d4e-4f5a-8b6c-7d8e9f0a1b2c"),
         ])

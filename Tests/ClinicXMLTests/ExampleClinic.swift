@@ -44,7 +44,7 @@ enum ExampleClinic {
             id: 1, recordNumber: "K00001", givenNames: "Margaret Anne", familyName: "O'Sullivan", preferredName: "Peggy",
             dateOfBirth: day("1951-06-23"), sex: .female, phone: "0412 345 678",
             address: "14/220 Bourke Street, Darlinghurst NSW 2010",
-            identifiers: [PatientIdentifier(system: .medicare, value: "2953418721")],
+            identifiers: [PatientIdentifier(system: .medicare, value: "2953418771")],
             generalPractitioner: "Dr Priya Raman, Harbourside Medical Centre",
             alerts: [PatientAlert(id: 1, kind: .precaution(.anticoagulant), text: "Anticoagulant in referral: Eliquis (apixaban) 5 mg twice daily",
                                   status: .confirmed, source: "referral 2026-10-06 (medications)")])

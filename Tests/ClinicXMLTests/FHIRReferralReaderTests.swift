@@ -49,7 +49,7 @@ struct FHIRReferralReaderTests {
         #expect(patient.phone == "0491 570 156")
         #expect(patient.address == "7 Albion Street, Surry Hills NSW 2010, AU")
         #expect(patient.identifiers == [PatientIdentifier(system: .ihi, value: "8003608333647261"),
-                                        PatientIdentifier(system: .medicare, value: "6951449677")])
+                                        PatientIdentifier(system: .medicare, value: "6951449607")])
         #expect(patient.generalPractitioner == "Dr Lucia Ferreira, Albion Street Family Practice")
 
         let referral = incoming.referral

@@ -33,8 +33,8 @@ import ClinicTestSupport
         #expect(patient.givenNames == "Margaret Anne" && patient.familyName == "O'Sullivan" && patient.preferredName == "Peggy")
         #expect(patient.dateOfBirth == SampleRecords.day("1951-06-23") && patient.sex == .female)
         #expect(patient.recordNumber == "", "a record number is given when the letter is filed")
-        #expect(patient.identifiers == [PatientIdentifier(system: .medicare, value: "2953 41872 1"),
-                                        PatientIdentifier(system: .ihi, value: "8003608500011121")])
+        #expect(patient.identifiers == [PatientIdentifier(system: .medicare, value: "2953 41877 1"),
+                                        PatientIdentifier(system: .ihi, value: "8003608500011127")])
         #expect(patient.phone == "0412 345 678" && patient.email == nil)
         #expect(patient.generalPractitioner == "Dr Priya Raman, Harbourside Medical Centre")
 

@@ -118,8 +118,8 @@ struct BadInputCommandLineTests {
     @Test("the other structured options read while parsing: --id, --code, --size, --set, --save-attachment, --clear exit 65 naming their form")
     func otherForms() throws {
         let visit = try draftVisit()
-        try expectBadInput(["patient", "add", "--given", "Al", "--family", "Lee", "--dob", "1980-01-01", "--id", "2951234561"],
-                           naming: ["--id", "'2951234561'", "SYSTEM:VALUE"])
+        try expectBadInput(["patient", "add", "--given", "Al", "--family", "Lee", "--dob", "1980-01-01", "--id", "2951234571"],
+                           naming: ["--id", "'2951234571'", "SYSTEM:VALUE"])
         try expectBadInput(["visit", "impression", visit, "Calf pain", "--code", "24026003"], naming: ["--code", "'24026003'", "SYSTEM:CODE"])
         try expectBadInput(["needle", "add", visit] + needle.map { $0 == "0.25x40" ? "0.25x400" : $0 } + ["--inserted", "1"],
                            naming: ["--size", "0.25x400", "needle length is 7.0 to 125.0 mm"])

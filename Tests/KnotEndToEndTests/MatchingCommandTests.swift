@@ -33,7 +33,7 @@ struct MatchingCommandTests {
     func resolveFromTheCommandLine() throws {
         try clinic.setUp()
         #expect(try clinic.knot(["patient", "add", "--given", "Zoë", "--family", "Müller", "--dob", "1982-07-15", "--record", "K00001",
-                                 "--id", "medicare:2951234561"]).status == 0)
+                                 "--id", "medicare:2951234571"]).status == 0)
         let imported = try clinic.knot(["import", try write(letter(given: "Anna", family: "MULLER", dob: "1982-07-15"), "anna.xml")])
         #expect(imported.status == 1, "a conflict is exit 1: \(imported.stdout)")
         #expect(imported.stdout.contains("CONFLICT"))
@@ -59,7 +59,7 @@ struct MatchingCommandTests {
         #expect(audit.stdout.contains("filed by hand"), "\(audit.stdout)")
 
         // A Medicare number that differs is a conflict whatever the name and birth date.
-        let other = try clinic.knot(["import", try write(letter(given: "Zoë", family: "Müller", dob: "1982-07-15", medicare: "2951234571"), "zoe.xml")])
+        let other = try clinic.knot(["import", try write(letter(given: "Zoë", family: "Müller", dob: "1982-07-15", medicare: "3951234582"), "zoe.xml")])
         #expect(other.stdout.contains("CONFLICT"), "\(other.stdout)")
         #expect(other.stdout.contains("Medicare number differs"), "\(other.stdout)")
     }

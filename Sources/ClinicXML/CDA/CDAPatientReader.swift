@@ -95,7 +95,14 @@ enum CDAPatientReader {
         }
         var result: [PatientIdentifier] = []
         for id in ids {
-            guard let identifier = identifier(id, warnings: &warnings), !result.contains(identifier) else { continue }
+            guard let read = identifier(id, warnings: &warnings) else { continue }
+            // An IHI or Medicare number whose check digit fails was mistyped somewhere: kept as
+            // written under its issuer's OID, never looked up or trusted as that system's number.
+            let (identifier, problem) = read.checkedForLetter()
+            guard !result.contains(identifier) else { continue }
+            if let problem {
+                warnings.append("Patient identifier \(read.value) \(problem); kept as written under \(identifier.system), not used to match the patient (line \(id.line))")
+            }
             result.append(identifier)
         }
         return result

@@ -50,18 +50,26 @@ enum FHIRPeople {
             phone: phone(in: telecoms),
             email: telecoms.first { $0.fhirValue("system") == "email" }?.fhirValue("value"),
             address: address(in: element.fhirChildren("address")),
-            identifiers: identifiers(of: element))
+            identifiers: identifiers(of: element, warnings: &warnings))
     }
 
     /// Every identifier with a value, de-duplicated, in document order.
-    static func identifiers<E: FHIRElement>(of element: E) -> [PatientIdentifier] {
+    ///
+    /// An IHI or Medicare number whose check digit fails was mistyped somewhere: it is kept as
+    /// written under its issuer's OID (`PatientIdentifier.checkedForLetter()`), never looked up or
+    /// trusted as that system's number, with a warning naming its line.
+    static func identifiers<E: FHIRElement>(of element: E, warnings: inout [String]) -> [PatientIdentifier] {
         var result: [PatientIdentifier] = []
         for identifier in element.fhirChildren("identifier") {
             guard let value = identifier.fhirValue("value") else { continue }
             let system = PatientIdentifier.System(rawValue: FHIRCodes.patientIdentifierSystem(identifier.fhirValue("system")))
             let cleaned = [.ihi, .medicare].contains(system) ? value.filter { !$0.isWhitespace } : value
-            let candidate = PatientIdentifier(system: system, value: cleaned)
-            if !result.contains(candidate) { result.append(candidate) }
+            let (candidate, problem) = PatientIdentifier(system: system, value: cleaned).checkedForLetter()
+            if result.contains(candidate) { continue }
+            if let problem {
+                warnings.append("Patient identifier \(cleaned) \(problem); kept as written under \(candidate.system), not used to match the patient (line \(identifier.fhirChild("value")?.line ?? identifier.line))")
+            }
+            result.append(candidate)
         }
         return result
     }

@@ -14,7 +14,7 @@ struct PatientFields: ParsableArguments {
     @Option(help: "Email address.") var email: String?
     @Option(help: "Postal address.") var address: String?
     @Option(help: "General practitioner (name and practice).") var gp: String?
-    @Option(name: .customLong("id"), help: ArgumentHelp("An identifier as SYSTEM:VALUE (medicare:2951234561, ihi:8003601234567890, dva:..., or an OID root). Repeatable.", valueName: "system:value"),
+    @Option(name: .customLong("id"), help: ArgumentHelp("An identifier as SYSTEM:VALUE (medicare:2951234571, ihi:8003601234567894, dva:..., or an OID root); an IHI or Medicare number must pass its check digit. Repeatable.", valueName: "system:value"),
             transform: ArgumentForm.identifier)
     var identifiers: [PatientIdentifier] = []
 
