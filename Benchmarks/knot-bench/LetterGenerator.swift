@@ -173,7 +173,7 @@ struct LetterPerson {
     var female: Bool
     var dateOfBirth: LocalDate
     var identifier: String
-    /// 11 digits, unique per letter.
+    /// 11 digits, unique per letter, passing Medicare's check digit (as a real card's number does).
     var medicare: String
     var phone: String
     var address: String
@@ -186,7 +186,9 @@ struct LetterPerson {
         let base = (try? LocalDate(year: 1940, month: 1, day: 1)) ?? LocalDate(dayNumber: 0)
         dateOfBirth = base.adding(days: rng.int(0...(68 * 365)))
         identifier = String(format: "B%08d", serial)
-        medicare = String(format: "29%09d", serial)
+        // The card number "2" and a 7-digit serial, its check digit, issue number 1, IRN 1.
+        let card = String(format: "2%07d", serial % 10_000_000)
+        medicare = card + "\(IdentifierCheckDigit.medicareCheckDigit(card) ?? 0)11"
         phone = String(format: "04%02d %03d %03d", rng.int(0...99), rng.int(0...999), rng.int(0...999))
         address = "\(rng.int(1...250)) \(rng.pick(LetterPools.streets)), \(rng.pick(LetterPools.suburbs))"
     }
