@@ -38,7 +38,8 @@ enum IdentifierComparison {
             let ours = Set(onFile.identifiers.filter { $0.system == system || $0.system == meantFor }.map { normalised($0.value) })
             if !ours.isEmpty && ours.isDisjoint(with: theirs) {
                 if let meantFor {
-                    return "the letter's \(label(meantFor)) fails its check digit and differs from the \(label(meantFor)) on file for \(onFile.recordNumber)"
+                    // Kept under the issuer's OID: its check digit failed, or (an IHI) its shape did.
+                    return "the letter's \(label(meantFor)) is not a valid one (its check digit or length) and differs from the \(label(meantFor)) on file for \(onFile.recordNumber)"
                 }
                 return "the letter's \(label(system)) differs from the \(label(system)) on file for \(onFile.recordNumber)"
             }

@@ -48,7 +48,7 @@ struct IdentifierCheckDigitImportTests {
         _ = try s.addPatient(zoe)
         let outcome = s.importFile(try letter(ReferralLetterFixtures.cda(ihi: Self.mistypedIHI)))
         #expect(outcome.status == .conflict, "\(outcome.detail)")
-        #expect(outcome.detail.contains("fails its check digit"), "\(outcome.detail)")
+        #expect(outcome.detail.contains("IHI is not a valid one (its check digit or length) and differs from the IHI on file"), "\(outcome.detail)")
         #expect(!outcome.detail.contains(Self.mistypedIHI), "identifier values are patient data: not in messages")
         #expect(outcome.candidates.map(\.recordNumber) == ["K00001"])
         #expect(outcome.warnings.contains { $0.contains("check digit") }, "\(outcome.warnings)")
