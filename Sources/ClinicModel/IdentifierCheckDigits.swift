@@ -96,11 +96,11 @@ extension PatientIdentifier {
 
     /// Why this IHI or Medicare number fails its check digit (or the first digit or individual
     /// reference number a card carries), in words; nil when it passes or the system has no check.
-    /// White space is ignored, as `validate(field:)` ignores it.
+    /// White space is ignored, as `validate(field:)` ignores it (`digitsIgnoringWhiteSpace`).
     public var checkDigitProblem: String? {
         switch system {
-        case .ihi: IdentifierCheckDigit.ihiProblem(value.filter { !$0.isWhitespace })
-        case .medicare: IdentifierCheckDigit.medicareProblem(value.filter { !$0.isWhitespace })
+        case .ihi: IdentifierCheckDigit.ihiProblem(Self.digitsIgnoringWhiteSpace(value).text)
+        case .medicare: IdentifierCheckDigit.medicareProblem(Self.digitsIgnoringWhiteSpace(value).text)
         default: nil
         }
     }
