@@ -206,6 +206,9 @@ struct BenchDriver {
         }
         floorRatios(floor, key: "letters", knotSeconds: seconds, knotCPU: knotCPU[batch] ?? .nan,
                     xmllintSeconds: xmllintSeconds, xmllintCPU: xmllintCPU, what: "knot import --batch \(batch)")
+        if let x = xmllintSeconds, x > 0, let xc = xmllintCPU, let readCPU = read.figures["seconds"] {
+            letterBounds(floor: floor, readCPU: readCPU, xmllintSeconds: x, xmllintCPU: xc)
+        }
         if options.matchLetters > 0 { try matching(work: work) }
     }
 
@@ -369,6 +372,28 @@ struct BenchDriver {
                 + " (SQLite alone, storing the rows)"
         }
         report.line(text)
+    }
+
+    /// The least time any import of these letters can take, from this run's peers. SQLite lets one
+    /// connection write at a time, so one writer stores the rows, and no faster than the floor copies
+    /// them (`phase floor`: key order, nothing parsed, bound or sealed); and the reading and the
+    /// storing share the machine's cores. Reading is counted at the cost of Knot's readers (the
+    /// read-letters phase, one thread: its wall time is its CPU time), and again at xmllint's own
+    /// cost (the same libxml2 validation with nothing mapped, which no reader that validates beats).
+    /// When the second is above the letters target, no import that stores these rows meets it.
+    private mutating func letterBounds(floor: PhaseResult, readCPU: Double, xmllintSeconds x: Double, xmllintCPU: Double) {
+        let cores = Double(max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let floorWall = floor.figures["seconds"] ?? .nan, floorCPU = floor.figures["cpuSeconds"] ?? .nan
+        let withReaders = max(floorWall, (readCPU + floorCPU) / cores)
+        let readingFree = max(floorWall, (xmllintCPU + floorCPU) / cores)
+        report.figures["letters.bound.seconds"] = withReaders
+        report.figures["letters.bound.xmllintRatio"] = withReaders / x
+        report.figures["letters.boundReadingAsXmllint.seconds"] = readingFree
+        report.figures["letters.boundReadingAsXmllint.xmllintRatio"] = readingFree / x
+        report.line("  least time for any import storing these rows (one SQLite writer, no faster than the floor;"
+                    + " reading and storing sharing \(Int(cores)) cores): \(Format.seconds(withReaders)) with Knot's readers"
+                    + " (\(Format.number(withReaders / x))x xmllint), \(Format.seconds(readingFree)) even reading at xmllint's own cost"
+                    + " (\(Format.number(readingFree / x))x xmllint)")
     }
 
     /// The export's peer: a plain read of every row of the same clinic, in process (`phase
