@@ -21,8 +21,14 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
     public var businessNumber: String?
     /// ISO 3166 two-letter country code (AU, NZ, GB, US...), which chooses the default emergency number.
     public var country: String?
-    /// The number named in every "get help urgently" line; set outright or following `country`.
-    public var emergencyNumber: String
+    /// The number named in every "get help urgently" line; set outright, or following `country`
+    /// (or, with no country set, the country of the clinic's time zone, `countryFromTimeZone`).
+    /// Nil when none of these names one: plans then say "your local emergency number"
+    /// (`emergencyCall`) and Knot warns, rather than give a number that may be another country's.
+    public var emergencyNumber: String?
+    /// The country `emergencyNumber` followed when no country is set: the one the clinic's time
+    /// zone lies in (`country(timeZone:)`), nil otherwise. Not stored; shown by `knot clinic show`.
+    public var countryFromTimeZone: String?
     /// The weekdays the clinic sees patients, 0 = Sunday ... 6 = Saturday; a review never falls
     /// on another day.
     public var openWeekdays: Set<Int>
@@ -32,27 +38,76 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
     /// Every weekday, 0 (Sunday) to 6 (Saturday): the opening days until others are set.
     public static let everyDay: Set<Int> = Set(0...6)
 
-    /// A profile; every field but the name may be left out, and a nil `emergencyNumber` follows `country`.
+    /// A profile; every field but the name may be left out. A nil `emergencyNumber` follows
+    /// `country`, or with no country `timeZone`'s country (`country(timeZone:)`); nil when neither names one.
     public init(name: String = ClinicProfile.defaultName, address: String? = nil, phone: String? = nil, email: String? = nil,
                 website: String? = nil, businessNumber: String? = nil, country: String? = nil,
-                emergencyNumber: String? = nil, openWeekdays: Set<Int> = ClinicProfile.everyDay) {
+                emergencyNumber: String? = nil, openWeekdays: Set<Int> = ClinicProfile.everyDay, timeZone: String? = nil) {
         self.name = name; self.address = address; self.phone = phone; self.email = email; self.website = website
         self.businessNumber = businessNumber; self.country = country
-        self.emergencyNumber = emergencyNumber ?? Self.emergencyNumber(country: country)
+        self.countryFromTimeZone = country == nil && emergencyNumber == nil ? Self.country(timeZone: timeZone) : nil
+        self.emergencyNumber = emergencyNumber ?? Self.emergencyNumber(country: country ?? countryFromTimeZone)
         self.openWeekdays = openWeekdays
     }
 
-    /// The emergency number a country's patients call (ambulance), "000" when unknown.
-    public static func emergencyNumber(country: String?) -> String {
+    /// What a plan's red flags tell the patient to call: the emergency number, or "your local
+    /// emergency number" when the clinic has none (no number, no country, a time zone that names none).
+    public var emergencyCall: String { emergencyNumber ?? Self.localEmergencyNumber }
+
+    /// The words a plan uses when the clinic's emergency number is not known.
+    public static let localEmergencyNumber = "your local emergency number"
+
+    /// The emergency number a country's patients call (ambulance); nil for a country not listed
+    /// (or none): Knot never guesses one country's number for another.
+    public static func emergencyNumber(country: String?) -> String? {
         switch country?.uppercased() {
+        case "AU": "000"
         case "NZ": "111"
         case "GB", "UK", "HK", "SG", "MY": "999"
         case "US", "CA", "MX", "PH": "911"
         case "IE", "DE", "FR", "NL", "BE", "ES", "IT", "PT", "AT", "SE", "DK", "FI", "NO", "CH", "PL", "GR", "CZ": "112"
         case "ZA": "10177"
-        default: "000"
+        default: nil
         }
     }
+
+    /// The country of `emergencyNumber(country:)`'s list a time zone lies in, when the zone is in
+    /// one country only (every `Australia/...` zone is AU; `Europe/London` GB; `America/Chicago`
+    /// US); nil for any other zone, such as `Etc/UTC` or `America/Sao_Paulo`.
+    public static func country(timeZone identifier: String?) -> String? {
+        guard let zone = identifier else { return nil }
+        if zone.hasPrefix("Australia/") { return "AU" }
+        if zone.hasPrefix("US/") { return "US" }
+        if zone.hasPrefix("Canada/") { return "CA" }
+        if zone.hasPrefix("America/Indiana/") || zone.hasPrefix("America/Kentucky/") || zone.hasPrefix("America/North_Dakota/") { return "US" }
+        return zonesByCountry.first { $0.zones.contains(zone) }?.country
+    }
+
+    private static let zonesByCountry: [(country: String, zones: Set<String>)] = [
+        ("NZ", ["Pacific/Auckland", "Pacific/Chatham", "NZ", "NZ-CHAT"]),
+        ("GB", ["Europe/London", "Europe/Belfast", "GB", "GB-Eire"]),
+        ("IE", ["Europe/Dublin", "Eire"]),
+        ("US", ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Phoenix",
+                "America/Anchorage", "America/Detroit", "America/Boise", "America/Juneau", "America/Sitka",
+                "America/Menominee", "America/Nome", "America/Yakutat", "America/Metlakatla", "America/Adak",
+                "Pacific/Honolulu"]),
+        ("CA", ["America/Toronto", "America/Vancouver", "America/Edmonton", "America/Winnipeg", "America/Halifax",
+                "America/St_Johns", "America/Regina", "America/Moncton", "America/Whitehorse", "America/Yellowknife",
+                "America/Iqaluit", "America/Glace_Bay", "America/Goose_Bay", "America/Swift_Current", "America/Dawson_Creek",
+                "America/Dawson", "America/Fort_Nelson", "America/Inuvik", "America/Cambridge_Bay", "America/Rankin_Inlet",
+                "America/Resolute", "America/Creston", "America/Atikokan", "America/Blanc-Sablon"]),
+        ("MX", ["America/Mexico_City", "America/Monterrey", "America/Cancun", "America/Merida", "America/Tijuana",
+                "America/Chihuahua", "America/Hermosillo", "America/Mazatlan", "America/Matamoros", "America/Ojinaga",
+                "America/Bahia_Banderas", "America/Ciudad_Juarez"]),
+        ("HK", ["Asia/Hong_Kong", "Hongkong"]), ("SG", ["Asia/Singapore", "Singapore"]),
+        ("MY", ["Asia/Kuala_Lumpur", "Asia/Kuching"]), ("PH", ["Asia/Manila"]),
+        ("DE", ["Europe/Berlin", "Europe/Busingen"]), ("FR", ["Europe/Paris"]), ("NL", ["Europe/Amsterdam"]),
+        ("BE", ["Europe/Brussels"]), ("ES", ["Europe/Madrid", "Africa/Ceuta", "Atlantic/Canary"]), ("IT", ["Europe/Rome"]),
+        ("PT", ["Europe/Lisbon", "Atlantic/Madeira", "Atlantic/Azores", "Portugal"]), ("AT", ["Europe/Vienna"]),
+        ("SE", ["Europe/Stockholm"]), ("DK", ["Europe/Copenhagen"]), ("FI", ["Europe/Helsinki"]), ("NO", ["Europe/Oslo"]),
+        ("CH", ["Europe/Zurich"]), ("PL", ["Europe/Warsaw", "Poland"]), ("GR", ["Europe/Athens"]), ("CZ", ["Europe/Prague"]),
+        ("ZA", ["Africa/Johannesburg"]),
+    ]
 
     /// The address split into its lines (newlines kept; otherwise one line).
     public var addressLines: [String] {
@@ -96,7 +151,7 @@ public struct ClinicProfile: Sendable, Codable, Equatable {
         try c.encodeIfPresent(website, forKey: .website)
         try c.encodeIfPresent(businessNumber, forKey: .businessNumber)
         try c.encodeIfPresent(country, forKey: .country)
-        try c.encode(emergencyNumber, forKey: .emergencyNumber)
+        try c.encodeIfPresent(emergencyNumber, forKey: .emergencyNumber)
         try c.encode(openWeekdays.sorted(), forKey: .openWeekdays)
     }
 

@@ -185,6 +185,20 @@ public struct PrecautionScreen: Sendable, Hashable, Codable, Identifiable {
     /// Present precautions that are stops: needling cannot go ahead.
     public var stops: [Precaution] { present.filter(\.isStop).sorted { $0.rawValue < $1.rawValue } }
 
+    /// Each present precaution with the practitioner's reason, stops first, then by name.
+    public var presentWithReasons: [(precaution: Precaution, reason: String)] {
+        present.sorted { ($0.isStop ? 0 : 1, $0.rawValue) < ($1.isStop ? 0 : 1, $1.rawValue) }
+            .map { ($0, acknowledgments[$0]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") }
+    }
+
+    /// The present precautions in words, each with its reason, stops first and called so:
+    /// "UNABLE TO CONSENT (stop: no needling): has dementia; needle phobia: fainted before".
+    public var findingsText: String {
+        presentWithReasons.map { p, reason in
+            (p.isStop ? p.displayName.uppercased() + " (stop: no needling)" : p.displayName) + (reason.isEmpty ? "" : ": " + reason)
+        }.joined(separator: "; ")
+    }
+
     /// Checks that every present precaution has a reasoned acknowledgment (at least 5 characters, at most
     /// 2000) and that `validUntil` is not before the screen.
     /// - Throws: `ValidationErrors` naming each field that breaks a rule.

@@ -108,7 +108,8 @@ extension ClinicRecordReader {
         return ClinicProfile(name: s[ClinicSettingName.name] ?? ClinicProfile.defaultName, address: s[ClinicSettingName.address],
                              phone: s[ClinicSettingName.phone], email: s[ClinicSettingName.email], website: s[ClinicSettingName.website],
                              businessNumber: s[ClinicSettingName.businessNumber], country: s[ClinicSettingName.country],
-                             emergencyNumber: s[ClinicSettingName.emergencyNumber], openWeekdays: days)
+                             emergencyNumber: s[ClinicSettingName.emergencyNumber], openWeekdays: days,
+                             timeZone: s[ClinicSettingName.timeZone] ?? TimeZone.current.identifier)
     }
 
 }

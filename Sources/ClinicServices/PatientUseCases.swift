@@ -20,6 +20,10 @@ public struct PatientChart: Sendable, Codable {
     public var outcomeTrends: [OutcomeTrend] = []
     /// Set when the record came from a clinic export this clinic could not trust (`--untrusted`).
     public var untrustedImport: UntrustedImport? = nil
+    /// The precaution screen in force today (the latest that covers today, not struck out), so the
+    /// chart shows what it found, with the practitioner's reasons; nil when none covers today, and
+    /// for reception users (a screen is clinical).
+    public var currentScreen: PrecautionScreen? = nil
 }
 
 extension ClinicSession {
@@ -107,10 +111,12 @@ extension ClinicSession {
                     }
                 }
             }
+            let currentScreen = clinicalNotesHidden ? nil : try tx.screens(patientID: p.id!).filter { $0.covers(today) }
+                .max { ($0.recordedAt, $0.id ?? 0) < ($1.recordedAt, $1.id ?? 0) }
             return PatientChart(patient: p, referrals: try tx.referralStatuses(patientID: p.id!), visits: visits,
                                 age: p.age(on: today), clinicalNotesHidden: clinicalNotesHidden, mergedInto: mergedInto,
                                 outcomeTrends: OutcomeTrend.trends(outcomes),
-                                untrustedImport: try tx.untrustedImport(entity: "patient", id: p.id!))
+                                untrustedImport: try tx.untrustedImport(entity: "patient", id: p.id!), currentScreen: currentScreen)
         }
     }
 

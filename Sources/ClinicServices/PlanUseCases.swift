@@ -25,6 +25,9 @@ public struct RenderedPlan: Sendable {
     public var stored: Bool
     /// The plan as text, HTML or XML.
     public var output: String
+    /// What the practitioner should know before giving it out (the clinic's emergency number
+    /// not known, so the red flags say "your local emergency number"); never part of the plan.
+    public var warnings: [String] = []
 }
 
 extension ClinicSession {
@@ -76,7 +79,13 @@ extension ClinicSession {
             }
             try tx.appendAudit(AuditEvent(actor: actor, action: stored ? .create : .view, entity: "plan", entityID: plan.id,
                                           patientID: patient.id, detail: "\(format.rawValue) for \(audience.rawValue)"))
-            return RenderedPlan(plan: plan, stored: stored, output: output)
+            var warnings: [String] = []
+            if clinic.emergencyNumber == nil {
+                warnings.append("the clinic's emergency number is not set (no country, and its time zone names none), so the"
+                                + " red flags say \"call \(ClinicProfile.localEmergencyNumber)\"; an administrator sets it with"
+                                + " knot clinic set --country CODE (or --emergency-number N)")
+            }
+            return RenderedPlan(plan: plan, stored: stored, output: output, warnings: warnings)
         }
     }
 

@@ -62,6 +62,9 @@ enum ChartScreen {
             row += 1
         }
         row = drawAlerts(patient.alerts, row: row, width: width, into: &buffer)
+        if let screen = chart.currentScreen, !screen.present.isEmpty {
+            row = drawScreenFindings(screen, row: row, width: width, into: &buffer)
+        }
         row = drawReferrals(chart.referrals, today: today, row: row, width: width, into: &buffer)
 
         if chart.clinicalNotesHidden {
@@ -124,6 +127,23 @@ enum ChartScreen {
         if shown.count > limit {
             buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
             buffer.put(" … and \(shown.count - limit) more alerts", row: row, column: 0, style: bannerStyle)
+            row += 1
+        }
+        return row
+    }
+
+    /// What the precaution screen in force today found, with the practitioner's reasons, in the
+    /// alerts' reverse video (two lines at most): a stop first, in capitals.
+    static func drawScreenFindings(_ screen: PrecautionScreen, row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
+        var row = start
+        let text = "SCREEN \(ClinicModel.LocalDate(screen.recordedAt)) (until \(screen.validUntil)): "
+            + Formatting.oneLine(screen.findingsText)
+        let wrapped = TextLayout.wrapped(text, width: max(1, width - 2))
+        var parts = [" " + (wrapped.first ?? "")]
+        if wrapped.count > 1 { parts.append("   " + wrapped.dropFirst().joined(separator: " ")) }
+        for part in parts {
+            buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
+            buffer.put(part, row: row, column: 0, style: bannerStyle, maxWidth: width, overflow: .ellipsis)
             row += 1
         }
         return row

@@ -20,6 +20,7 @@ extension EffectPerformer {
         let rendered = try session.plan(visitID: visitID, final: final, format: .text, today: today)
         let plan = rendered.plan
         return PlanPreview(visitID: visitID, patientName: "", version: plan.id == nil ? nil : plan.version,
-                           status: plan.status.rawValue, text: rendered.output)
+                           status: plan.status.rawValue,
+                           text: rendered.warnings.map { "! Warning: \($0).\n" }.joined() + (rendered.warnings.isEmpty ? "" : "\n") + rendered.output)
     }
 }

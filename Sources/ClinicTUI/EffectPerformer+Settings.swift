@@ -20,7 +20,8 @@ extension EffectPerformer {
             // The number plans give for an emergency, said again: it may follow a new country.
             let emergency = try session.clinicSettings().clinic.emergencyNumber
             return .settingsSaved(message: "Clinic settings saved (" + Self.changedNames(change, zone: zone)
-                                  + "); emergency number \(emergency); plans and letters from now on use them.")
+                                  + "); emergency number " + (emergency ?? "not set (plans say \"\(ClinicProfile.localEmergencyNumber)\")")
+                                  + "; plans and letters from now on use them.")
         default:
             return .failed("not a settings action: \(effect)")
         }

@@ -145,7 +145,9 @@ enum NewVisitScreen {
     static func draw(_ state: NewVisitState, in body: Rect, into buffer: inout ScreenBuffer) {
         let width = body.width
         var row = body.row + 1
-        buffer.put(" New visit for \(state.patientName)", row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
+        // Once the complaint has started the draft (or a draft was reopened from the chart), it is that visit.
+        let title = state.draft?.id.map { " Visit \($0) (draft) for \(state.patientName)" } ?? " New visit for \(state.patientName)"
+        buffer.put(title, row: row, column: 0, style: .bold, maxWidth: width, overflow: .ellipsis)
         row += 2
         let labelWidth = 12
         FormLabel.draw("Complaint", focused: state.focus == .complaint, row: row, into: &buffer)

@@ -85,7 +85,7 @@ struct SettingsFormState: Sendable, Hashable, Codable {
         let shown: [Focus: String] = [
             .name: c.name, .address: c.addressLines.joined(separator: "; "), .phone: c.phone ?? "", .email: c.email ?? "",
             .website: c.website ?? "", .businessNumber: c.businessNumber ?? "", .country: c.country ?? "",
-            .emergencyNumber: c.emergencyNumber, .timeZone: settings.timeZone,
+            .emergencyNumber: c.emergencyNumber ?? "", .timeZone: settings.timeZone,
             .openDays: ClinicProfile.weekdaysText(c.openWeekdays),
             .acuteDays: String(r.acuteDays), .chronicDays: String(r.chronicDays), .acutePain: String(r.acutePainAtLeast ?? 0),
             .seriousDays: String(r.seriousAdverseEventDays), .significantDays: String(r.significantAdverseEventDays),

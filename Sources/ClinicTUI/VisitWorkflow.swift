@@ -92,6 +92,13 @@ enum VisitWorkflow {
                                       + "Correct it, then F10.")
             return (s, [])
         }
+        // A count that does not balance cannot be signed (the service refuses it): say so now
+        // rather than offer "y signs" over a summary that reads NOT balanced.
+        if let progress = form.progress, progress.needlesInserted != progress.needlesRemoved {
+            s.message = StatusMessage(kind: .error, text: "Not signed: the needle count does not balance: \(progress.needlesInserted) inserted, "
+                                      + "\(progress.needlesRemoved) removed. Record the needles removed (F5), then F10.")
+            return (s, form.commitPain())
+        }
         form.confirmingSign = true
         s.replaceCurrent(.newVisit(form))
         return (s, form.commitPain())

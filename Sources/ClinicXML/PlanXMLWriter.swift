@@ -36,7 +36,7 @@ public enum PlanXMLWriter {
                 if let email = clinic.email { try xml.writeElement("email", text: email) }
                 if let website = clinic.website { try xml.writeElement("website", text: website) }
                 if let number = clinic.businessNumber { try xml.writeElement("businessNumber", text: number) }
-                try xml.writeElement("emergencyNumber", text: clinic.emergencyNumber)
+                try xml.writeElement("emergencyNumber", text: clinic.emergencyCall)
                 try xml.endElement()
             }
 

@@ -59,7 +59,7 @@ public struct PlanContext: Sendable {
                 practitioner: Practitioner, clinic: ClinicProfile, today: LocalDate, corrections: [AmendedVisit.Correction] = []) {
         self.init(patient: patient, visit: visit, history: history, referral: referral, sessionsUsed: sessionsUsed,
                   practitioner: practitioner, clinicName: clinic.name, clinicPhone: clinic.phone,
-                  emergencyNumber: clinic.emergencyNumber, today: today, corrections: corrections,
+                  emergencyNumber: clinic.emergencyCall, today: today, corrections: corrections,
                   clinicDetails: clinic.letterheadLines, openWeekdays: clinic.openWeekdays)
     }
 

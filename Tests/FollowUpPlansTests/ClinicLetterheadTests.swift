@@ -46,7 +46,32 @@ struct ClinicLetterheadTests {
         let ctx = context(F.fullVisit, clinic: ClinicProfile(name: "Knot clinic"))
         let html = PlanHTMLRenderer.render(PlanBuilder.build(ctx), context: ctx, audience: .patient)
         #expect(!html.contains("clinic-details\">"))
-        #expect(ctx.emergencyNumber == "000")
+        // No country and no time zone: no number is guessed.
+        #expect(ctx.emergencyNumber == "your local emergency number")
+    }
+
+    @Test("with no country, the emergency number follows the country the clinic's time zone lies in; none for a zone that names no country",
+          arguments: [("Australia/Sydney", "000"), ("Australia/Perth", "000"), ("Pacific/Auckland", "111"), ("Europe/London", "999"),
+                      ("America/Chicago", "911"), ("America/Toronto", "911"), ("Europe/Dublin", "112"), ("Etc/UTC", nil),
+                      ("America/Sao_Paulo", nil), ("Asia/Tokyo", nil)] as [(String, String?)])
+    func emergencyNumberFromTheTimeZone(_ zone: String, _ number: String?) {
+        let clinic = ClinicProfile(name: "Clinic", timeZone: zone)
+        #expect(clinic.emergencyNumber == number)
+        #expect(clinic.emergencyCall == number ?? "your local emergency number")
+        #expect(clinic.countryFromTimeZone == (number == nil ? nil : ClinicProfile.country(timeZone: zone)))
+        let ctx = context(F.visit(needling: [F.needling("pectoralis-minor", .left, depth: 8)]), clinic: clinic)
+        let flag = PlanBuilder.build(ctx).items(PlanRule.redFlagPneumothorax).first?.text ?? ""
+        #expect(flag.contains("call \(number ?? "your local emergency number") or go to an emergency department"), "\(flag)")
+        #expect(!flag.contains("call 000") || number == "000", "another country's number: \(flag)")
+    }
+
+    @Test("a country or a number set outright wins over the time zone")
+    func setCountryWinsOverTheTimeZone() {
+        #expect(ClinicProfile(name: "Clinic", country: "GB", timeZone: "Australia/Sydney").emergencyNumber == "999")
+        #expect(ClinicProfile(name: "Clinic", emergencyNumber: "112", timeZone: "Australia/Sydney").emergencyNumber == "112")
+        #expect(ClinicProfile(name: "Clinic", country: "JP", timeZone: "Australia/Sydney").emergencyNumber == nil,
+                "a country Knot has no number for is not replaced by the time zone's")
+        #expect(ClinicProfile(name: "Clinic", country: "GB", timeZone: "Australia/Sydney").countryFromTimeZone == nil)
     }
 
     @Test("the letterhead's text is escaped in HTML")

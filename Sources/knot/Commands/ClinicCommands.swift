@@ -77,7 +77,11 @@ struct ClinicCommand: ParsableCommand {
         lines.append("Website: \(c.website ?? unset)")
         lines.append("Business number: " + (c.businessNumber.map { "\(c.businessNumberLabel) \($0)" } ?? unset))
         lines.append("Country: \(c.country ?? unset)")
-        lines.append("Emergency number: \(c.emergencyNumber)")
+        if let number = c.emergencyNumber {
+            lines.append("Emergency number: \(number)" + (c.countryFromTimeZone.map { " (\($0)'s, from the time zone; set --country to be sure)" } ?? ""))
+        } else {
+            lines.append("Emergency number: (not set: plans say \"\(ClinicProfile.localEmergencyNumber)\"; knot clinic set --country CODE or --emergency-number N)")
+        }
         lines.append("Open days: " + (c.openWeekdays == ClinicProfile.everyDay ? "every day" : ClinicProfile.weekdaysText(c.openWeekdays)))
         let r = settings.reviewRules
         lines.append("Review: acute \(r.acuteDays) days, otherwise \(r.chronicDays) days; acute from pain "

@@ -225,12 +225,15 @@ struct PlanCommand: ParsableCommand {
                 Console.print("\(String(i + 1).padding(toLength: 3, withPad: " ", startingAt: 0)) [\(item.section.rawValue)] \(item.text)")
             }
         } else if let output {
-            if FileManager.default.fileExists(atPath: output) { throw ServiceError.input("\(output) already exists; choose a new file") }
+            if FileManager.default.fileExists(atPath: output) {
+                throw FileWriteError(path: output, reason: "a file is already there; choose a new name", cannotCreate: true)
+            }
             try PrivateFile.write(Data(rendered.output.utf8), to: output, replacing: false)
             Console.print("Wrote the \(who.rawValue) plan (\(f.rawValue), version \(rendered.plan.version) \(rendered.plan.status.rawValue)) to \(output).")
         } else {
             Console.print(rendered.output)
         }
+        for warning in rendered.warnings { Console.warn("warning: \(warning)") }
         if rendered.stored { Console.warn("Stored plan version \(rendered.plan.version) (\(rendered.plan.status.rawValue)).") }
     }
 }

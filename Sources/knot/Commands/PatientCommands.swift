@@ -173,6 +173,18 @@ struct PatientCommand: ParsableCommand {
                     Console.print("  ! \(a.text) [\(a.kind)] \(mark), from \(a.source)")
                 }
             }
+            if let screen = chart.currentScreen {
+                Console.print("")
+                Console.print("PRECAUTION SCREEN in force today (done \(Console.dateTime(screen.recordedAt)), until \(screen.validUntil))")
+                if screen.present.isEmpty {
+                    Console.print("  no precautions present")
+                } else {
+                    for (precaution, reason) in screen.presentWithReasons {
+                        Console.print("  ! " + (precaution.isStop ? precaution.displayName.uppercased() + " (stop: no needling)" : precaution.displayName)
+                                      + (reason.isEmpty ? "" : ": " + reason.split(whereSeparator: \.isNewline).joined(separator: " ")))
+                    }
+                }
+            }
             let dismissed = p.alerts.filter { $0.status == .dismissed }
             if !dismissed.isEmpty {
                 Console.print("")

@@ -66,7 +66,14 @@ struct InitCommand: ParsableCommand {
             }
         }
         Console.print(!created ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
-        if timeZone != nil || created { Console.print("The clinic's time zone is \(ClinicTimeZone.current.identifier).") }
+        if timeZone != nil || created {
+            Console.print("The clinic's time zone is \(ClinicTimeZone.current.identifier).")
+            if let clinic = try? session.clinicSettings().clinic, clinic.emergencyNumber == nil {
+                Console.print("No emergency number yet (no country set, and the time zone names none): plans will say \"call "
+                              + "\(ClinicProfile.localEmergencyNumber)\" until an administrator runs knot clinic set --country CODE"
+                              + " (or --emergency-number N).")
+            }
+        }
         if first == nil, session.user == nil {
             Console.print("No account yet: the first one is made with `knot init --handle HANDLE --name \"Full Name\"` and becomes the clinic administrator.")
         }

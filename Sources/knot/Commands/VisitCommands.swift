@@ -261,8 +261,7 @@ enum SafetyText {
         }
         for screen in r.screens {
             var s = "  Screen \(screen.id.map(String.init) ?? "?"), done \(Console.dateTime(screen.recordedAt)), until \(screen.validUntil); "
-            s += screen.present.isEmpty ? "no precautions present"
-                : "present: " + Precaution.allCases.filter(screen.present.contains).map(\.rawValue).joined(separator: ", ")
+            s += screen.present.isEmpty ? "no precautions present" : "present: " + screen.findingsText
             if let late = screen.lateEntry { s += " — " + r.describe(late) }
             out.append(s)
         }
