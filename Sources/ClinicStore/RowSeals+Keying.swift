@@ -112,4 +112,28 @@ extension RowSeal {
         "the clinic key at \(keyPath) is not this clinic's (its seals do not verify with it): put the clinic's own key file there"
             + " (from the login that holds it or from its backup), or set KNOT_KEY_FILE to it (see `knot clinic key`); every write is sealed with it"
     }
+
+    /// The tables whose rows Knot never deletes, by the entity their audit events name.
+    static let createdEntities: [(entity: String, table: String)] = [
+        ("patient", "patient"), ("practitioner", "practitioner"), ("consent", "consent"), ("referral", "referral"),
+        ("visit", "visit"), ("screen", "precaution_screen"), ("plan", "follow_up_plan"),
+    ]
+
+    /// Rows the audit trail records creating (of tables Knot never deletes from) that are gone
+    /// with their seals: a row deleted outside Knot together with its seal leaves only the seal
+    /// root wrong, and this names it. At most `limit`.
+    static func deletedWithSeals(_ db: Database, limit: Int = 1000) throws -> [TamperFinding] {
+        var found: [TamperFinding] = []
+        for (entity, table) in createdEntities where try db.tableExists(table) && found.count < limit {
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT DISTINCT e.entity_id FROM audit_event e
+                WHERE e.entity = ? AND e.action = 'create' AND e.entity_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM \(table.quotedDatabaseIdentifier) t WHERE t.rowid = e.entity_id)
+                  AND NOT EXISTS (SELECT 1 FROM row_seal s WHERE s.tbl = ? AND s.row_id = e.entity_id)
+                ORDER BY e.entity_id LIMIT ?
+                """, arguments: [entity, table, limit - found.count])
+            found += ids.map { TamperFinding(table: table, rowID: $0, columns: [], kind: .deletedWithSeal) }
+        }
+        return found
+    }
 }

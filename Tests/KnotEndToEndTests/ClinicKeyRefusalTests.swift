@@ -107,4 +107,35 @@ import ClinicTestSupport
         #expect(try clinic.knot(["patient", "add", "--given", "Ann", "--family", "Lee", "--dob", "1970-01-01"]).status == 77)
         #expect(try Self.contents(clinic.db) == bare, "never baselined again")
     }
+
+    @Test("a patient deleted together with its seal is named by table and row; the headline says records changed (not the trail), or that the seals went unchecked without the key")
+    func headlineSaysWhatFailed() throws {
+        let clinic = EndToEndClinic()
+        try clinic.setUp()
+        _ = try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
+        _ = try clinic.addPatient("Ann", "Lee", dob: "1970-01-01", record: "K2")
+        let id = try #require(try SQLiteProbe.scalar(clinic.db, "SELECT id FROM patient WHERE record_number = 'K2'"))
+        try Self.edit(clinic.db, """
+            DROP TRIGGER IF EXISTS patient_no_delete;
+            DELETE FROM patient_search_prefix WHERE patient_id = \(id);
+            DELETE FROM patient WHERE id = \(id);
+            DELETE FROM row_seal WHERE tbl = 'patient' AND row_id = \(id);
+            """)
+        #expect(try SQLiteProbe.scalar(clinic.db, "SELECT count(*) FROM patient") == "1", "the edit deleted the patient")
+
+        let verify = try clinic.knot(["audit", "verify"])
+        #expect(verify.status == 3)
+        #expect(verify.stdout.hasPrefix("Records changed outside Knot (the audit trail itself verifies: "), "\(verify.stdout)")
+        #expect(verify.stdout.contains("patient row \(id): deleted outside Knot together with its seal"), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("BROKEN"), "\(verify.stdout)")
+        let json = try JSONSerialization.jsonObject(with: Data(clinic.knot(["audit", "verify", "--json"]).stdout.utf8)) as? [String: Any]
+        #expect(json?["failure"] as? String == "records", "\(String(describing: json))")
+        let kinds = (json?["rowFindings"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
+        #expect(kinds.contains("deleted-with-seal"), "\(kinds)")
+        let check = try clinic.knot(["check"])
+        #expect(check.status == 3 && check.stdout.contains("RECORDS CHANGED outside Knot"), "\(check.stdout)")
+
+        let unchecked = try clinic.knot(["audit", "verify"], environment: ["KNOT_KEY_FILE": "/nonexistent/x.key"])
+        #expect(unchecked.status == 3 && unchecked.stdout.hasPrefix("Audit trail NOT VERIFIED"), "\(unchecked.stdout)")
+    }
 }
