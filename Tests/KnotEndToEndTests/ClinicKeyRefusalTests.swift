@@ -56,6 +56,8 @@ import ClinicTestSupport
 
         let list = try clinic.knot(["patient", "list"], environment: ["KNOT_KEY_FILE": "/nonexistent/x.key"])
         #expect(list.status == 0 && list.stdout.contains("Smith"), "\(list.stdout) \(list.stderr)")
+        let log = try clinic.knot(["audit", "log"], environment: ["KNOT_KEY_FILE": "/nonexistent/x.key"])
+        #expect(log.status == 0 && log.stdout.contains("patient"), "listing the trail writes nothing: \(log.stdout) \(log.stderr)")
         let key = try clinic.knot(["clinic", "key"], environment: ["KNOT_KEY_FILE": "/nonexistent/x.key"])
         #expect(key.stdout.contains("every write is refused"), "\(key.stdout)")
 
