@@ -64,4 +64,37 @@ import ClinicModel
         if case .cannotSeal = refused {} else { Issue.record("expected cannotSeal, got \(String(describing: refused))") }
         #expect(try db.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM patient") } == 2)
     }
+
+    @Test("an upgrade never re-seals a clinic whose keyed_from was erased: opening for writing is refused, the file untouched")
+    func upgradeRefusedWhenKeyedFromErased() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("clinic.sqlite")
+        do {
+            let db = try ClinicDatabase(path: path)
+            defer { try? db.close() }
+            _ = try db.write { tx in
+                try tx.insertPatient(Patient(recordNumber: "", givenNames: "Jo", familyName: "Smith", dateOfBirth: try LocalDate(parsing: "1980-05-17")),
+                                     actor: "test", today: testToday)
+            }
+        }
+        // With sqlite3: a birth date forged, keyed_from erased, and an upgrade made due (v7 again, which re-seals every row).
+        let edit = try DatabaseQueue(path: path)
+        try edit.write { db in
+            try db.execute(sql: "UPDATE patient SET date_of_birth = '1999-09-09'")
+            try db.execute(sql: "UPDATE clinic_identity SET keyed_from = NULL")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v7-compact-seals'")
+        }
+        let seals = try edit.read { try Row.fetchAll($0, sql: "SELECT * FROM row_seal ORDER BY tbl, row_id") }
+        try edit.close()
+
+        let refused = #expect(throws: StorageError.self) { _ = try ClinicDatabase(path: path) }
+        guard case .cannotSeal(_, let reason) = refused else { Issue.record("expected cannotSeal, got \(String(describing: refused))"); return }
+        #expect(reason.contains("needs an upgrade") && reason.contains("erased outside Knot"), "\(reason)")
+        let after = try DatabaseQueue(path: path)
+        defer { try? after.close() }
+        #expect(try after.read { try Row.fetchAll($0, sql: "SELECT * FROM row_seal ORDER BY tbl, row_id") } == seals, "not re-sealed")
+        #expect(try after.read { try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM grdb_migrations WHERE identifier = 'v7-compact-seals')") } == false,
+                "not migrated")
+    }
 }
