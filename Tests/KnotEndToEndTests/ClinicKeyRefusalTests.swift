@@ -56,6 +56,9 @@ import ClinicTestSupport
 
         let list = try clinic.knot(["patient", "list"], environment: ["KNOT_KEY_FILE": "/nonexistent/x.key"])
         #expect(list.status == 0 && list.stdout.contains("Smith"), "\(list.stdout) \(list.stderr)")
+        let frontEnd = try clinic.knot([], environment: ["KNOT_KEY_FILE": "/nonexistent/x.key"])
+        #expect(frontEnd.status == 0 && frontEnd.stdout.contains("Nothing can be saved: no clinic key at /nonexistent/x.key"),
+                "knot with no arguments (not a terminal) says so: \(frontEnd.stdout) \(frontEnd.stderr)")
         let log = try clinic.knot(["audit", "log"], environment: ["KNOT_KEY_FILE": "/nonexistent/x.key"])
         #expect(log.status == 0 && log.stdout.contains("patient"), "listing the trail writes nothing: \(log.stdout) \(log.stderr)")
         let key = try clinic.knot(["clinic", "key"], environment: ["KNOT_KEY_FILE": "/nonexistent/x.key"])
