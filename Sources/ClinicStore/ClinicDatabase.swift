@@ -125,13 +125,34 @@ public final class ClinicDatabase: Sendable {
             var key: ClinicKey?
             var keyProblem: String?
             do { key = try ClinicKey.load(path: keyPath) } catch { keyProblem = Self.keyProblem(error) }
+            let tables = try pool.read { try RowSeal.sealedTables($0) }
             if identity.keyedFrom == nil {
-                let traces = try pool.read { try RowSeal.keyingTraces($0, keyPath: keyPath) }
-                // Keyed once, its point erased outside Knot: never sealed again as it stands.
-                if !traces.isEmpty { return (key, keyPath, nil, RowSeal.erasedRefusal(traces)) }
-                if readOnly { return (nil, keyPath, nil, nil) }
-                do { key = try ClinicKey.create(path: keyPath) } catch {
-                    return (nil, keyPath, nil, "no clinic key could be made for it (\(Self.keyProblem(error))): make its folder writable, or set KNOT_KEY_FILE to a file that can be made; every write is sealed with it")
+                if readOnly {
+                    let traces = try pool.read { try RowSeal.keyingTraces($0, keyPath: keyPath) }
+                    return (traces.isEmpty ? nil : key, keyPath, nil, traces.isEmpty ? nil : RowSeal.erasedRefusal(traces))
+                }
+                // In one write transaction: the look for traces of an earlier keying, the key's
+                // making and the sealing, so that two first opens at once never take each
+                // other's half-done keying (its new key file) for an erased one.
+                let (made, refusal) = try pool.write { db -> (ClinicKey?, String?) in
+                    // Keyed meanwhile by another Knot: its key, loaded below.
+                    guard let now = try RowSeal.identity(db), now.keyedFrom == nil else { return (nil, nil) }
+                    let traces = try RowSeal.keyingTraces(db, keyPath: keyPath)
+                    // Keyed once, its point erased outside Knot: never sealed again as it stands.
+                    if !traces.isEmpty { return (nil, RowSeal.erasedRefusal(traces)) }
+                    let created: ClinicKey
+                    do { created = try ClinicKey.create(path: keyPath) } catch {
+                        return (nil, "no clinic key could be made for it (\(Self.keyProblem(error))): make its folder writable, or set KNOT_KEY_FILE to a file that can be made; every write is sealed with it")
+                    }
+                    let events = try foundBeforeMigration.map { try RowSeal.recordFindings(db, $0) } ?? []
+                    try RowSeal.baseline(db, key: created, tables: tables, keepKeyedFrom: migrated)
+                    if !events.isEmpty { try RowSeal.seal(db, key: created, changes: ["audit_event": events]) }
+                    return (created, nil)
+                }
+                if let refusal { return (key, keyPath, nil, refusal) }
+                if let made { key = made } else {
+                    do { key = try ClinicKey.load(path: keyPath) } catch { keyProblem = Self.keyProblem(error) }
+                    if key == nil { return (nil, keyPath, nil, RowSeal.missingKeyRefusal(keyPath: keyPath, problem: keyProblem)) }
                 }
             } else {
                 guard let found = key else {
@@ -140,16 +161,17 @@ public final class ClinicDatabase: Sendable {
                 guard try pool.read({ try RowSeal.keyMatches($0, key: found, identity: identity) }) else {
                     return (nil, keyPath, nil, RowSeal.wrongKeyRefusal(keyPath: keyPath))
                 }
-            }
-            guard let key, !readOnly else { return (key, keyPath, nil, nil) }
-            let tables = try pool.read { try RowSeal.sealedTables($0) }
-            if identity.keyedFrom == nil || migrated {
-                try pool.write { db in
-                    let events = try foundBeforeMigration.map { try RowSeal.recordFindings(db, $0) } ?? []
-                    try RowSeal.baseline(db, key: key, tables: tables, keepKeyedFrom: migrated)
-                    if !events.isEmpty { try RowSeal.seal(db, key: key, changes: ["audit_event": events]) }
+                if readOnly { return (found, keyPath, nil, nil) }
+                if migrated {
+                    // Re-sealed after a migration changed rows (the chain point stays).
+                    try pool.write { db in
+                        let events = try foundBeforeMigration.map { try RowSeal.recordFindings(db, $0) } ?? []
+                        try RowSeal.baseline(db, key: found, tables: tables, keepKeyedFrom: true)
+                        if !events.isEmpty { try RowSeal.seal(db, key: found, changes: ["audit_event": events]) }
+                    }
                 }
             }
+            guard let key else { return (nil, keyPath, nil, nil) }
             let collector = RowChangeCollector(tables: Set(tables + ["audit_event"]))
             pool.add(transactionObserver: collector, extent: .databaseLifetime)
             let keyed = try pool.read { try RowSeal.keyedTables($0) }
