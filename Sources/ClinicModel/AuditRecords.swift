@@ -49,6 +49,15 @@ public struct AuditVerification: Sendable, Equatable {
     public var unkeyedBecause: String? = nil
     /// True when the chain, the keyed seals and every row held (`firstProblem` is nil).
     public var isIntact: Bool { firstProblem == nil }
+    /// True when the trail itself held (every link, each event's keyed seal, the head seal, the
+    /// checkpoint, the anchor) and what failed is only about records: a row or its seal changed,
+    /// added or removed outside Knot, or the clinic's keyed point erased. False when the trail
+    /// failed, or when its keyed seals could not be checked (`sealsUnchecked`).
+    public var onlyRecordsFailed = false
+    /// True when the hash chain (every link, the head, the anchor) held but the keyed seals (of
+    /// events, head and rows) could not be checked at all: the clinic key is missing,
+    /// unreadable or another clinic's.
+    public var sealsUnchecked = false
 
     /// A result with the given chain count, first problem and head; the other findings start empty.
     public init(eventsChecked: Int, firstProblem: String?, headHash: String) {
@@ -107,6 +116,9 @@ public struct TamperFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         case noAuditedOrigin = "no-audited-origin"
         /// The seal remains but the row is gone.
         case deleted
+        /// The row and its seal are both gone, and the audit trail records the row's creation
+        /// (Knot never deletes such a row: patients, visits, consents, referrals, ...).
+        case deletedWithSeal = "deleted-with-seal"
         /// The seal itself does not verify under the clinic key (rewritten outside Knot).
         case forgedSeal = "forged-seal"
     }
@@ -145,6 +157,7 @@ public struct TamperFinding: Sendable, Hashable, Codable, CustomStringConvertibl
         case .changed: "\(table) \(rowName): column \(columns.joined(separator: ", ")) changed outside Knot (no longer matches its last audited write)"
         case .noAuditedOrigin: "\(table) \(rowName): no audited origin (added outside Knot)"
         case .deleted: "\(table) \(rowName): deleted outside Knot (its audited seal remains)"
+        case .deletedWithSeal: "\(table) \(rowName): deleted outside Knot together with its seal (the audit trail records its creation)"
         case .forgedSeal: "\(table) \(rowName): its seal was rewritten outside Knot (does not verify under the clinic key)"
         }
         guard let recordedAt else { return text }

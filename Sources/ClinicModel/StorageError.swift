@@ -32,6 +32,11 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case readOnly(path: String)
     /// The database was opened read-only because it cannot be written, and `reason` says why.
     case notWritable(path: String, reason: String)
+    /// Writes are refused because they could not be sealed: the clinic key of a keyed clinic
+    /// was not found (or cannot be read, or belongs to another clinic), or the clinic's keyed
+    /// point was erased outside Knot. `reason` says which, where the key was looked for and how
+    /// to fix it. Nothing is written; reads still work. `knot` exits 77.
+    case cannotSeal(path: String, reason: String)
     /// Another process holds the database for longer than the busy timeout.
     case busy
     /// A value read back cannot be what its column holds (changed outside Knot, or damaged):
@@ -75,6 +80,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .writeFailed(let r): "the database could not be written (\(r)); nothing was saved"
         case .readOnly(let p): "the database at \(p) is read-only; nothing was saved"
         case .notWritable(let p, let r): "the database at \(p) is read-only: \(r); nothing was saved (lists and searches still work)"
+        case .cannotSeal(let p, let r): "the clinic at \(p) takes no writes: \(r); nothing was saved (lists and searches still work)"
         case .busy: "the database stayed busy (another Knot is writing); try again"
         case .damaged(let t, let r, let c, let p):
             (t.isEmpty ? "a value read from the database \(p)" : "\(t.replacingOccurrences(of: "_", with: " ")) \(r), column \(c): \(p)")

@@ -35,7 +35,8 @@ extension ClinicSession {
     /// Audit events, newest first (`knot audit log`).
     public func auditLog(patientKey: String?, limit: Int) throws -> [AuditRecord] {
         try authorize(.readAuditLog)
-        return try database.write { tx in
+        // A read: listing the trail writes nothing (so it works without the clinic key, or on a file this user may not write).
+        return try database.read { tx in
             var pid: Int64?
             if let patientKey {
                 guard let p = try tx.patient(key: patientKey) else { throw ServiceError.notFound("no patient '\(patientKey)'") }

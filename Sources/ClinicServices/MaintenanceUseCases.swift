@@ -27,6 +27,11 @@ public struct CheckReport: Sendable, Codable {
     public var tamperEvidence: [String] = []
     /// Accounts anyone may claim (not bound to an operating-system user): a warning, not a problem for `ok`.
     public var accountWarnings: [String] = []
+    /// What failed when `auditProblem` is set: `trail` (the audit trail itself: a link, an
+    /// event's or the head's keyed seal), `unchecked` (the chain holds but the clinic key is
+    /// missing or not the clinic's, so no keyed seal was checked) or `records` (the trail
+    /// verifies; records or their seals were changed outside Knot). Nil when it holds.
+    public var auditFailure: String?
     /// True when the database and the audit chain are sound.
     public var ok: Bool { integrityProblems.isEmpty && auditProblem == nil }
 }
@@ -71,7 +76,8 @@ extension ClinicSession {
                            auditProblem: v.firstProblem, auditHeadHash: v.headHash, unsavedForms: forms, timeZone: zone,
                            tamperEvidence: v.sealProblems + v.rowFindings.map(\.description)
                                + (v.moreRowFindings > 0 ? ["and \(v.moreRowFindings) more row(s)"] : []),
-                           accountWarnings: try unboundAccountWarnings())
+                           accountWarnings: try unboundAccountWarnings(),
+                           auditFailure: v.isIntact ? nil : v.onlyRecordsFailed ? "records" : v.sealsUnchecked ? "unchecked" : "trail")
     }
 
     /// A consistent copy through SQLite's online backup (safe while others write), 0600.

@@ -21,13 +21,23 @@ extension StoreTransaction {
     /// - Parameter anchor: a head written down earlier; the trail must still extend it.
     public func verifyAudit(anchor: AuditAnchor?) throws -> AuditVerification {
         let identity = try RowSeal.identity(db)
-        let keyed = identity?.keyedFrom
+        var keyed = identity?.keyedFrom
+        // `keyed_from` erased outside Knot on a clinic that was keyed: reported, and its events
+        // and rows still checked from the point its keyed head seal proves, when it proves one.
+        var erasedTraces: [String] = []
+        if keyed == nil, let identity {
+            erasedTraces = try RowSeal.keyingTraces(db, keyPath: keyPath)
+            if !erasedTraces.isEmpty, let key { keyed = try RowSeal.erasedKeyedFrom(db, key: key, identity: identity) }
+        }
         let keyedMACs = keyed != nil && key != nil
         var expectedPrev = Self.genesisHash
         var expectedID: Int64 = 1
         var count = 0
         var problem: String?
         var sealProblems: [String] = []
+        // Whether a keyed seal of the trail itself failed (an event's, the checkpoint's, the
+        // head's), as opposed to a record's.
+        var trailSealFailed = false
         var anchorProblem: String?
         // The bytes of every event read (and its keyed seal), for the next checkpoint.
         var bytes = SHA256()
@@ -35,6 +45,7 @@ extension StoreTransaction {
         if keyedMACs, let key, let identity, let resume = try resumeFromCheckpoint(key: key, identity: identity, anchor: anchor) {
             switch resume {
             case .forged:
+                trailSealFailed = true
                 sealProblems.append("the verification checkpoint (table audit_checkpoint) was rewritten outside Knot (its keyed seal does not match); the whole trail was checked")
             case .stale:
                 break  // the events before it changed: walked one by one below, which names what
@@ -73,8 +84,10 @@ extension StoreTransaction {
                 // A seal of the wrong type (edited outside Knot) reads as no seal: reported, never a trap.
                 let stored = String.fromDatabaseValue(row["keyed_mac"] as DatabaseValue)
                 if stored == nil {
+                    trailSealFailed = true
                     sealProblems.append("audit event \(id) has no keyed seal (added outside Knot)")
                 } else if stored != hasher.event(id: id, hash: r.hash) {
+                    trailSealFailed = true
                     sealProblems.append("audit event \(id) does not match its keyed seal (the trail was altered or re-hashed outside Knot)")
                 }
             }
@@ -107,7 +120,10 @@ extension StoreTransaction {
         result.keyedFrom = keyed
         result.resumedFrom = resumedFrom
         if let anchorProblem { sealProblems.insert(anchorProblem, at: 0) }
-        try checkSeals(identity: identity, verification: &result, sealProblems: &sealProblems)
+        try checkSeals(identity: identity, keyedFrom: keyed, erasedTraces: erasedTraces, verification: &result, sealProblems: &sealProblems,
+                       trailSealFailed: &trailSealFailed)
+        result.sealsUnchecked = result.sealsUnchecked && problem == nil && anchorProblem == nil
+        result.onlyRecordsFailed = problem == nil && anchorProblem == nil && !trailSealFailed && !result.sealsUnchecked
         let recorded = try RowSeal.recordedFindings(db)
         result.recordedProblems = recorded.problems
         sealProblems += recorded.problems
@@ -127,25 +143,37 @@ extension StoreTransaction {
 
     /// The keyed part of verification: the key, the events cut after the last one, the head seal
     /// and every row.
-    private func checkSeals(identity: RowSeal.Identity?, verification v: inout AuditVerification, sealProblems: inout [String]) throws {
+    private func checkSeals(identity: RowSeal.Identity?, keyedFrom recovered: Int64?, erasedTraces: [String],
+                            verification v: inout AuditVerification, sealProblems: inout [String], trailSealFailed: inout Bool) throws {
         guard try db.tableExists("clinic_identity") else { return }  // an older Knot's database: unkeyed
         guard let identity else {
             sealProblems.append("the clinic's seal record (table clinic_identity) was deleted outside Knot")
             return
         }
-        guard let keyedFrom = identity.keyedFrom else {
-            // Not yet sealed: only a Knot holding the key seals, on first writable open.
-            if try Int.fetchOne(db, sql: "SELECT count(*) FROM row_seal") ?? 0 > 0 {
-                sealProblems.append("the clinic's keyed-chain point (clinic_identity.keyed_from) was erased outside Knot")
-            }
-            return
+        if identity.keyedFrom == nil {
+            // Never keyed: only a Knot holding the key seals, on first writable open.
+            guard !erasedTraces.isEmpty else { return }
+            sealProblems.append("the clinic's keyed-chain point (clinic_identity.keyed_from) was erased outside Knot, though the clinic was keyed ("
+                                + erasedTraces.joined(separator: ", ") + ")"
+                                + (recovered.map { "; its keyed head seal shows the chain was keyed from event \($0)" } ?? ""))
         }
         guard let key else {
-            sealProblems.append("the clinic key is missing (expected at \(keyPath ?? "?")): the keyed chain and row seals cannot be checked; restore the key file from its backup")
+            v.sealsUnchecked = true
+            if let keyPath, FileManager.default.fileExists(atPath: keyPath) {
+                // There, but unreadable, damaged or another clinic's.
+                let why: String
+                do { why = try ClinicKey.load(path: keyPath) == nil ? "it is gone" : "it does not match this clinic (its keyed seals do not verify with it: the key of another clinic, or a key file replaced)" } catch {
+                    why = ClinicDatabase.keyProblem(error)
+                }
+                sealProblems.append("the clinic key at \(keyPath) cannot be used (\(why)): the keyed chain and row seals cannot be checked; restore the clinic's own key file from its backup")
+            } else {
+                sealProblems.append("the clinic key is missing (expected at \(keyPath ?? "?")): the keyed chain and row seals cannot be checked; restore the key file from its backup")
+            }
             return
         }
         let lastEvent = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit_event") ?? 0
         if let lastSealed = try Int64.fetchOne(db, sql: "SELECT max(event_id) FROM audit_mac"), lastSealed > lastEvent {
+            trailSealFailed = true
             sealProblems.append("audit events \(lastEvent + 1) to \(lastSealed) were removed outside Knot (their keyed seals remain)")
         }
         let rows = try RowSeal.verifyRows(db, key: key)
@@ -153,13 +181,23 @@ extension StoreTransaction {
         v.moreRowFindings = rows.more
         v.rowsChecked = rows.checked
         let head = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
-        let expected = RowSeal.headMAC(key, clinicID: identity.clinicID, keyedFrom: keyedFrom, lastID: head?["last_id"] ?? 0,
-                                       lastHash: head?["last_hash"] ?? Self.genesisHash, root: identity.root)
-        if expected != identity.headMAC {
-            sealProblems.append("the audit head or the keyed-chain point was changed outside Knot (the keyed head seal does not match)")
+        if let keyedFrom = identity.keyedFrom ?? recovered {
+            let expected = RowSeal.headMAC(key, clinicID: identity.clinicID, keyedFrom: keyedFrom, lastID: head?["last_id"] ?? 0,
+                                           lastHash: head?["last_hash"] ?? Self.genesisHash, root: identity.root)
+            if expected != identity.headMAC {
+                trailSealFailed = true
+                sealProblems.append("the audit head or the keyed-chain point was changed outside Knot (the keyed head seal does not match)")
+            }
+        } else {
+            trailSealFailed = true
+            sealProblems.append("the keyed head seal does not match any keyed-chain point (the audit head or its seal was changed outside Knot too)")
         }
         if rows.root != identity.root {
-            sealProblems.append("row seals were removed or replaced outside Knot (the seal root does not match)")
+            // Seals removed with their rows: named when the trail records the rows' creation.
+            let gone = try RowSeal.deletedWithSeals(db)
+            v.rowFindings += gone
+            sealProblems.append("row seals were removed or replaced outside Knot (the seal root does not match)"
+                                + (gone.isEmpty ? "" : "; \(gone.count) row(s) the audit trail created are gone with their seals"))
         }
     }
 

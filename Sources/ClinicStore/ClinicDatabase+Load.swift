@@ -15,6 +15,7 @@ extension ClinicDatabase {
     /// changes nothing) when SQLite keeps the WAL: the load is then as safe, only slower.
     package func loadWithoutJournal() throws -> Bool {
         if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
+        if let sealRefusal { throw StoreError.cannotSeal(path: path, reason: sealRefusal) }
         pool.releaseMemory()
         do {
             return try pool.writeWithoutTransaction { db in

@@ -25,6 +25,10 @@ public final class ClinicDatabase: Sendable {
     public let keyPath: String?
     /// Collects the rows each write touches, so that they are sealed before commit.
     let collector: RowChangeCollector?
+    /// Why every write is refused because it could not be sealed (a keyed clinic whose key is
+    /// not found, cannot be read or is not the clinic's; a keyed point erased outside Knot);
+    /// nil when writes are sealed. Reads still work; `knot audit verify` reports it.
+    public let sealRefusal: String?
 
     /// Whether SQLite's memory statistics are off in this process: switched off once, as the
     /// first clinic database opens, before SQLite has opened any connection. With them on (as
@@ -95,8 +99,8 @@ public final class ClinicDatabase: Sendable {
         }
         let started = Date()
         let (migrated, before) = try Self.checkIdentityAndMigrate(pool: pool, path: path, readOnly: openReadOnly, notice: notice)
-        (key, keyPath, collector) = try Self.prepareSeals(pool: pool, path: path, readOnly: openReadOnly, migrated: migrated,
-                                                          foundBeforeMigration: before)
+        (key, keyPath, collector, sealRefusal) = try Self.prepareSeals(pool: pool, path: path, readOnly: openReadOnly, migrated: migrated,
+                                                                       foundBeforeMigration: before)
         if migrated {
             notice?(.upgraded(seconds: Date().timeIntervalSince(started), foundProblems: before.map { !$0.isIntact }))
         }
@@ -105,36 +109,83 @@ public final class ClinicDatabase: Sendable {
 
     /// Loads the clinic key (creating it for a clinic that has none yet), seals the rows already
     /// there when the keyed chain starts (or after a migration changed rows), and installs the
-    /// observer that seals every later write. A keyed clinic whose key is missing still opens:
-    /// its writes go unsealed, and `knot audit verify` names the missing key and those rows.
-    /// What a verification found just before a migration (`foundBeforeMigration`) is recorded
-    /// before the re-sealing, so that it is still reported afterwards.
+    /// observer that seals every later write. What a verification found just before a migration
+    /// (`foundBeforeMigration`) is recorded before the re-sealing, so that it is still reported
+    /// afterwards.
+    ///
+    /// Only a clinic that was never keyed is sealed as it stands (`RowSeal.keyingTraces`): one
+    /// whose keyed point was erased outside Knot is never re-sealed. A keyed clinic whose key is
+    /// not found, cannot be read or is not the clinic's still opens for reading, but every write
+    /// is refused (the fourth value says why): nothing is ever written unsealed.
     static func prepareSeals(pool: DatabasePool, path: String, readOnly: Bool, migrated: Bool,
-                             foundBeforeMigration: AuditVerification?) throws -> (ClinicKey?, String?, RowChangeCollector?) {
+                             foundBeforeMigration: AuditVerification?) throws -> (ClinicKey?, String?, RowChangeCollector?, String?) {
         do {
-            guard let identity = try pool.read({ try RowSeal.identity($0) }) else { return (nil, nil, nil) }
+            guard let identity = try pool.read({ try RowSeal.identity($0) }) else { return (nil, nil, nil, nil) }
             let keyPath = ClinicKey.location(clinicID: identity.clinicID)
-            // A key that cannot be read or made never stops the clinic opening: an unreadable key
-            // shows in `knot audit verify` and `knot clinic key`; an unmade one is made next time.
-            var key = (try? ClinicKey.load(path: keyPath)) ?? nil
-            if key == nil, !readOnly, identity.keyedFrom == nil { key = try? ClinicKey.create(path: keyPath) }
-            guard let key, !readOnly else { return (key, keyPath, nil) }
+            var key: ClinicKey?
+            var keyProblem: String?
+            do { key = try ClinicKey.load(path: keyPath) } catch { keyProblem = Self.keyProblem(error) }
             let tables = try pool.read { try RowSeal.sealedTables($0) }
-            if identity.keyedFrom == nil || migrated {
-                try pool.write { db in
+            if identity.keyedFrom == nil {
+                if readOnly {
+                    let traces = try pool.read { try RowSeal.keyingTraces($0, keyPath: keyPath) }
+                    return (traces.isEmpty ? nil : key, keyPath, nil, traces.isEmpty ? nil : RowSeal.erasedRefusal(traces))
+                }
+                // In one write transaction: the look for traces of an earlier keying, the key's
+                // making and the sealing, so that two first opens at once never take each
+                // other's half-done keying (its new key file) for an erased one.
+                let (made, refusal) = try pool.write { db -> (ClinicKey?, String?) in
+                    // Keyed meanwhile by another Knot: its key, loaded below.
+                    guard let now = try RowSeal.identity(db), now.keyedFrom == nil else { return (nil, nil) }
+                    let traces = try RowSeal.keyingTraces(db, keyPath: keyPath)
+                    // Keyed once, its point erased outside Knot: never sealed again as it stands.
+                    if !traces.isEmpty { return (nil, RowSeal.erasedRefusal(traces)) }
+                    let created: ClinicKey
+                    do { created = try ClinicKey.create(path: keyPath) } catch {
+                        return (nil, "no clinic key could be made for it (\(Self.keyProblem(error))): make its folder writable, or set KNOT_KEY_FILE to a file that can be made; every write is sealed with it")
+                    }
                     let events = try foundBeforeMigration.map { try RowSeal.recordFindings(db, $0) } ?? []
-                    try RowSeal.baseline(db, key: key, tables: tables, keepKeyedFrom: migrated)
-                    if !events.isEmpty { try RowSeal.seal(db, key: key, changes: ["audit_event": events]) }
+                    try RowSeal.baseline(db, key: created, tables: tables, keepKeyedFrom: migrated)
+                    if !events.isEmpty { try RowSeal.seal(db, key: created, changes: ["audit_event": events]) }
+                    return (created, nil)
+                }
+                if let refusal { return (key, keyPath, nil, refusal) }
+                if let made { key = made } else {
+                    do { key = try ClinicKey.load(path: keyPath) } catch { keyProblem = Self.keyProblem(error) }
+                    if key == nil { return (nil, keyPath, nil, RowSeal.missingKeyRefusal(keyPath: keyPath, problem: keyProblem)) }
+                }
+            } else {
+                guard let found = key else {
+                    return (nil, keyPath, nil, RowSeal.missingKeyRefusal(keyPath: keyPath, problem: keyProblem))
+                }
+                guard try pool.read({ try RowSeal.keyMatches($0, key: found, identity: identity) }) else {
+                    return (nil, keyPath, nil, RowSeal.wrongKeyRefusal(keyPath: keyPath))
+                }
+                if readOnly { return (found, keyPath, nil, nil) }
+                if migrated {
+                    // Re-sealed after a migration changed rows (the chain point stays).
+                    try pool.write { db in
+                        let events = try foundBeforeMigration.map { try RowSeal.recordFindings(db, $0) } ?? []
+                        try RowSeal.baseline(db, key: found, tables: tables, keepKeyedFrom: true)
+                        if !events.isEmpty { try RowSeal.seal(db, key: found, changes: ["audit_event": events]) }
+                    }
                 }
             }
+            guard let key else { return (nil, keyPath, nil, nil) }
             let collector = RowChangeCollector(tables: Set(tables + ["audit_event"]))
             pool.add(transactionObserver: collector, extent: .databaseLifetime)
             let keyed = try pool.read { try RowSeal.keyedTables($0) }
             try pool.writeWithoutTransaction { db in try RowSeal.followKeyedTables(db, tables: keyed) }
-            return (key, keyPath, collector)
+            return (key, keyPath, collector, nil)
         } catch let e as DatabaseError {
             throw translate(e, path: path)
         }
+    }
+
+    /// Why a clinic key file could not be read or made, in words.
+    static func keyProblem(_ error: Error) -> String {
+        if case let StoreError.cannotOpen(path, reason) = error { return "\(reason): \(path)" }
+        return "\(error)"
     }
 
     /// Builds a migrated database under a private name in the same folder and links it to
@@ -408,9 +459,24 @@ public final class ClinicDatabase: Sendable {
                     notice(.upgrading(migrations: pending, patients: patients))
                 }
                 let before = try pool.read { db -> AuditVerification? in
-                    guard let identity = try RowSeal.identity(db), identity.keyedFrom != nil else { return nil }
+                    guard let identity = try RowSeal.identity(db) else { return nil }
                     let keyPath = ClinicKey.location(clinicID: identity.clinicID)
-                    guard let key = (try? ClinicKey.load(path: keyPath)) ?? nil else { return nil }
+                    // An upgrade re-seals every row: never without the clinic's own key, never
+                    // on a clinic whose keyed point was erased (that would seal it as it stands).
+                    func refuse(_ why: String) -> StoreError {
+                        .cannotSeal(path: path, reason: "it needs an upgrade for this version of Knot, which re-seals every record, and " + why)
+                    }
+                    guard identity.keyedFrom != nil else {
+                        let traces = try RowSeal.keyingTraces(db, keyPath: keyPath)
+                        if !traces.isEmpty { throw refuse(RowSeal.erasedRefusal(traces)) }
+                        return nil
+                    }
+                    let loaded: ClinicKey?
+                    do { loaded = try ClinicKey.load(path: keyPath) } catch {
+                        throw refuse(RowSeal.missingKeyRefusal(keyPath: keyPath, problem: Self.keyProblem(error)))
+                    }
+                    guard let key = loaded else { throw refuse(RowSeal.missingKeyRefusal(keyPath: keyPath, problem: nil)) }
+                    guard try RowSeal.keyMatches(db, key: key, identity: identity) else { throw refuse(RowSeal.wrongKeyRefusal(keyPath: keyPath)) }
                     return try StoreTransaction(db: db, key: key, keyPath: keyPath).verifyAudit(anchor: nil)
                 }
                 try ClinicMigrations.migrator.migrate(pool)
@@ -468,6 +534,7 @@ public final class ClinicDatabase: Sendable {
     /// Runs `body` in one immediate write transaction: all of it or none of it.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         if let readOnlyReason { throw StoreError.notWritable(path: path, reason: readOnlyReason) }
+        if let sealRefusal { throw StoreError.cannotSeal(path: path, reason: sealRefusal) }
         do {
             return try pool.write { db in
                 let result = try body(StoreTransaction(db: db, key: key, keyPath: keyPath, collector: collector))

@@ -10,6 +10,8 @@ import ClinicModel
 /// (`$XDG_CONFIG_HOME/knot/`, else `~/.config/knot/`) as `<clinic-id>.key`, mode 0600, created
 /// when the clinic is first opened by this Knot; `KNOT_KEY_FILE` names another file (tests).
 /// Back it up separately from the database: a backup restored without it cannot be verified.
+/// A keyed clinic whose key is not found (or is another clinic's) refuses every write
+/// (`ClinicDatabase.sealRefusal`): nothing is ever written unsealed.
 public struct ClinicKey: Sendable {
     /// Raw key bytes (the CryptoKit key types are not Sendable; they are made when used).
     let macKeyBytes: Data

@@ -88,7 +88,7 @@ enum Intent: Sendable {
 /// What an effect brought back: the results of database and file work, which keeps `update`
 /// pure and the database calls in `EffectPerformer`.
 enum EffectResult: Sendable {
-    case databaseChecked(isEmpty: Bool)
+    case databaseChecked(isEmpty: Bool, writesRefused: String? = nil)
     case patientsFound(query: String, patients: [PatientSummary])
     /// The chart, with the newest visit in full when the user may read clinical notes.
     case chartOpened(PatientChart, lastVisit: VisitRecord?)

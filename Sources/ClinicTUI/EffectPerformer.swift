@@ -27,7 +27,7 @@ struct EffectPerformer: Sendable {
     private func run(_ effect: Effect) throws -> EffectResult {
         switch effect {
         case .checkFirstRun:
-            return .databaseChecked(isEmpty: try session.hasNoPatients())
+            return .databaseChecked(isEmpty: try session.hasNoPatients(), writesRefused: session.writesRefusedBecause)
         case .searchPatients(let query):
             let trimmed = query.trimmingCharacters(in: .whitespaces)
             let page = PatientListScreen.pageLimit

@@ -131,7 +131,9 @@ enum Update {
         case .failed(let text):
             s.message = StatusMessage(kind: .error, text: text)
             return (s, [])
-        case .databaseChecked(let isEmpty):
+        case .databaseChecked(let isEmpty, let writesRefused):
+            // Said at once, not first at the first save: nothing can be saved in this session.
+            if let writesRefused { s.message = StatusMessage(kind: .error, text: "Nothing can be saved: \(writesRefused).") }
             if isEmpty {
                 s.stack = [.firstRun]
                 return (s, [])

@@ -14,6 +14,7 @@ enum FrontEnd {
         if !interactive {
             let patients = session.may(.findPatients) ? try session.patientCount(includeArchived: true) : 0
             Console.print("Knot — clinic records and a dry-needling log. Database: \(session.database.path) (\(patients) patient(s)).")
+            if let why = session.writesRefusedBecause { Console.print("Nothing can be saved: \(why).") }
             Console.print("Standard input or output is not a terminal, so the full-screen front end did not start.")
             Console.print("Every action is a subcommand: knot --help (e.g. knot demo, knot patient search NAME, knot import Import/).")
             return

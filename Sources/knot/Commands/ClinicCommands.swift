@@ -27,7 +27,8 @@ struct ClinicCommand: ParsableCommand {
             discussion: """
             The clinic key seals the audit trail and every record: `knot audit verify` needs it, and a \
             database restored without it cannot be verified. Keep a copy of the key file apart from the \
-            database backups (KNOT_KEY_FILE names another file).
+            database backups (KNOT_KEY_FILE names another file). A login that does not find the clinic's \
+            key writes nothing (exit 77): copy the key file to the path shown here, mode 0600.
             """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
@@ -44,7 +45,7 @@ struct ClinicCommand: ParsableCommand {
                 Console.print("Key file: none (\(why))")
                 return
             }
-            Console.print("Key file: \(info.keyPath ?? "?")" + (info.keyPresent ? "" : " (MISSING: restore it from its backup)"))
+            Console.print("Key file: \(info.keyPath ?? "?")" + (info.keyPresent ? "" : " (MISSING, or not this clinic's: every write is refused until the clinic's key file is there; copy it from the login that holds it, or restore it from its backup)"))
             if let pub = info.publicSigningKey { Console.print("Public signing key: \(pub)") }
             if let from = info.keyedFrom { Console.print("Audit chain keyed from event \(from)") }
         }

@@ -298,7 +298,13 @@ struct CheckCommand: ParsableCommand {
             // What the store checked: SQLite's own checks, or PostgreSQL's catalogue (rules not validated, triggers off, indexes invalid).
             let checks = r.path.hasPrefix("postgres") ? "constraints, triggers, indexes" : "integrity_check, foreign_key_check"
             Console.print(r.integrityProblems.isEmpty ? "Integrity: ok (\(checks))" : "Integrity: PROBLEMS\n" + r.integrityProblems.map { "  - \($0)" }.joined(separator: "\n"))
-            Console.print(r.auditProblem.map { "Audit trail: BROKEN — \($0)" } ?? "Audit trail: intact, \(r.auditEvents) event(s), head \(r.auditHeadHash)")
+            // The headline says what failed: the trail itself, the check (no usable key), or only records.
+            let failed = switch r.auditFailure {
+            case "records": "Audit trail: intact, \(r.auditEvents) event(s); RECORDS CHANGED outside Knot"
+            case "unchecked": "Audit trail: NOT VERIFIED (its hash chain holds, but no keyed seal could be checked)"
+            default: "Audit trail: BROKEN"
+            }
+            Console.print(r.auditProblem.map { "\(failed) — \($0)" } ?? "Audit trail: intact, \(r.auditEvents) event(s), head \(r.auditHeadHash)")
             for finding in r.tamperEvidence where finding != r.auditProblem { Console.print("  - \(finding)") }
             switch r.timeZone.map({ TimeZone(identifier: $0) }) {
             case .some(.some(let zone)): Console.print("Time zone: \(zone.identifier) (dates and times are shown in it)")

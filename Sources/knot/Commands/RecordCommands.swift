@@ -125,10 +125,12 @@ struct AuditCommand: ParsableCommand {
                 struct Out: Encodable {
                     var intact: Bool; var eventsChecked: Int; var firstProblem: String?; var headHash: String
                     var keyedFrom: Int64?; var sealProblems: [String]; var rowsChecked: Int; var rowFindings: [TamperFinding]; var moreRowFindings: Int
+                    var failure: String?
                 }
                 try Console.printJSON(Out(intact: v.isIntact, eventsChecked: v.eventsChecked, firstProblem: v.firstProblem, headHash: v.headHash,
                                           keyedFrom: v.keyedFrom, sealProblems: v.sealProblems, rowsChecked: v.rowsChecked,
-                                          rowFindings: v.rowFindings, moreRowFindings: v.moreRowFindings))
+                                          rowFindings: v.rowFindings, moreRowFindings: v.moreRowFindings,
+                                          failure: v.isIntact ? nil : v.onlyRecordsFailed ? "records" : v.sealsUnchecked ? "unchecked" : "trail"))
             } else {
                 Console.print(Self.report(v))
             }
@@ -146,9 +148,16 @@ struct AuditCommand: ParsableCommand {
                     lines.append("  (resumed from the keyed checkpoint at event \(resumed): events 1 to \(resumed) compared byte for byte with its digest, not re-hashed; every record re-read)")
                 }
             } else {
-                lines.append("Audit trail BROKEN after checking \(v.eventsChecked) event(s) (\(keyed)): \(v.firstProblem ?? "")")
+                // The headline says what failed: the trail itself, the check (no usable key), or only records.
+                if v.onlyRecordsFailed {
+                    lines.append("Records changed outside Knot (the audit trail itself verifies: \(v.eventsChecked) event(s), \(keyed)): \(v.firstProblem ?? "")")
+                } else if v.sealsUnchecked {
+                    lines.append("Audit trail NOT VERIFIED (its hash chain holds over \(v.eventsChecked) event(s), but no keyed seal could be checked): \(v.firstProblem ?? "")")
+                } else {
+                    lines.append("Audit trail BROKEN after checking \(v.eventsChecked) event(s) (\(keyed)): \(v.firstProblem ?? "")")
+                }
                 for p in v.sealProblems where p != v.firstProblem { lines.append("  - \(p)") }
-                for f in v.rowFindings { lines.append("  - \(f.description)") }
+                for f in v.rowFindings where f.description != v.firstProblem { lines.append("  - \(f.description)") }
                 if v.moreRowFindings > 0 { lines.append("  - and \(v.moreRowFindings) more row(s) (use --json for the list)") }
             }
             return lines.joined(separator: "\n")
