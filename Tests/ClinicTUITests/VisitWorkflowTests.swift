@@ -49,7 +49,7 @@ import TerminalKit
         try tui.press(.character("y"), .tab)
         try tui.type("90")
         try tui.press(.tab)
-        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count + 1))  // each risk, then the benefits explained
         try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
         try tui.type("90")                         // the days the screen stands: typed, never pre-filled
         try tui.press(.ctrl("s"))

@@ -316,7 +316,8 @@ struct ConsentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record informed consent (before the first needle): the risks explained, named one by one.",
             discussion: """
-            Example: knot consent record K00001 --risks bruising,soreness,fainting,bleeding
+            Example: knot consent record K00001 --risks bruising,soreness,fainting,bleeding --benefits-explained
+            --benefits-explained is required: the practitioner states that the benefits were explained (never assumed).
             Needling over the lung fields needs pneumothorax among the risks. A patient under 18 consents with a guardian
             (--guardian-name, --guardian-relationship) or on a mature-minor assessment (--mature-minor "reason").
             Written later: --at 2026-12-05T09:30 records it as given then, marked as a late entry.
@@ -324,8 +325,9 @@ struct ConsentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
         @Option(help: "Risks explained, comma separated (required; at least bruising, soreness, fainting).") var risks: EnumList<Consent.Risk>?
+        @Flag(help: "The benefits of dry needling were explained (required: stated, never assumed).") var benefitsExplained = false
         @Flag(help: "Consent was written (signed form).") var written = false
-        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: that day only.", transform: ArgumentForm.date) var validUntil: LocalDate?
+        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: the day it is given only (every visit that day).", transform: ArgumentForm.date) var validUntil: LocalDate?
         @Option(help: "Notes.") var notes: String?
         @Option(help: "For a patient under 18: the parent or guardian who consented.") var guardianName: String?
         @Option(help: "For a patient under 18: the guardian's relationship (mother, father, legal guardian...).") var guardianRelationship: String?
@@ -334,10 +336,16 @@ struct ConsentCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         /// A statement left out is a command typed short (exit 64, with the usage), as `finding add`
-        /// and `needle add` report theirs: the risks explained, and a guardian's name with their relationship.
+        /// and `needle add` report theirs: the risks explained, that the benefits were explained, and a
+        /// guardian's name with their relationship. (The benefits were stored as explained on every
+        /// consent, though nobody was asked.)
         func validate() throws {
             if risks == nil {
                 throw UsageError("--risks is required: name each risk explained (\(Consent.Risk.allCases.map(\.rawValue).joined(separator: ",")))")
+            }
+            if !benefitsExplained {
+                throw UsageError("--benefits-explained is required: state that the benefits of dry needling were explained "
+                                 + "(consent is not recorded without it)")
             }
             switch (guardianName, guardianRelationship) {
             case (nil, _?): throw UsageError("--guardian-name is required with --guardian-relationship")
@@ -354,7 +362,7 @@ struct ConsentCommand: ParsableCommand {
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let when = try at?.date() ?? Date()
             let c = try session.recordConsent(patientKey: patient) { pid, prid in
-                Consent(patientID: pid, practitionerID: prid, recordedAt: when, risksExplained: riskSet, written: written,
+                Consent(patientID: pid, practitionerID: prid, recordedAt: when, risksExplained: riskSet, benefitsExplained: benefitsExplained, written: written,
                         validUntil: validUntil, notes: notes, guardian: guardian, matureMinorAssessment: matureMinor)
             }
             if output.json { try Console.printJSON(c); return }
