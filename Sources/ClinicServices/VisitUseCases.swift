@@ -336,28 +336,48 @@ extension ClinicSession {
             guard v.status == .signed else {
                 throw ServiceError.refused(action: "amend visit \(visitID)", reasons: ["it is still a draft: edit it directly, amendments are for signed notes"])
             }
-            var current = v.applying(try tx.amendments(visitID: visitID)).visit
+            let asAmended = v.applying(try tx.amendments(visitID: visitID)).visit
+            var current = asAmended
             var checked: [Amendment.Change] = []
             var problems: [ValidationError] = []
+            var fields: [(field: AmendableField, text: String)] = []
+            // Every value is put in first, then each entry touched is checked once with its rules:
+            // the order of the --set options does not change the result.
             for change in changes {
                 guard let field = AmendableField(rawValue: change.field), field.exists(in: v) else {
                     throw AmendmentError.unknownField(change.field, visitID: visitID, fields: AmendableField.fields(of: v).map(\.rawValue))
                 }
                 let before = field.currentValue(in: current)
-                do {
-                    try field.set(change.after, in: &current)
-                } catch let error as ValidationErrors {
+                var next = current
+                do throws(ValidationErrors) {
+                    try field.assign(change.after, in: &next)
+                } catch {
                     problems += error.errors
                     continue
                 }
+                current = next
                 let after = field.currentValue(in: current)
                 if after == before {
                     problems.append(ValidationError(field: field.rawValue, value: change.after, rule: "is the value already on the note: nothing to amend"))
                     continue
                 }
                 checked.append(Amendment.Change(field: field.rawValue, before: before, after: after))
+                fields.append((field, change.after))
+            }
+            if problems.isEmpty {
+                do throws(ValidationErrors) { try AmendableField.checkRecords(of: fields, in: current) } catch { problems += error.errors }
             }
             if !problems.isEmpty { throw AmendmentError.invalidValue(ValidationErrors(problems)) }
+            // A needle moved onto a muscle over the lung fields needs, as at `needle add`, a consent
+            // covering the visit that names pneumothorax among the risks explained.
+            let consents = try tx.consents(patientID: v.patientID)
+            let lungRefusals: [NeedlingSafety.Refusal] = zip(asAmended.needling, current.needling).compactMap { was, now in
+                guard now.muscleID != was.muscleID else { return nil }
+                return NeedlingSafety.lungFieldRefusal(visit: v, consents: consents, muscle: now.muscle)
+            }
+            if !lungRefusals.isEmpty {
+                throw ServiceError.refused(action: "amend visit \(visitID)", reasons: lungRefusals.map(\.description))
+            }
             if !current.needlesBalance {
                 let count = current.needleCount
                 throw ServiceError.refused(action: "amend visit \(visitID)", reasons: [
