@@ -303,11 +303,25 @@ extension ClinicSession {
         }
     }
 
-    /// Records how many needles came out of needling entry `entryID`, audited.
-    /// - Throws: `ServiceError.forbidden` for a user who may not record visits.
-    public func setNeedlesRemoved(entryID: Int64, removed: Int) throws {
+    /// Records how many needles have come out of needling entry `entryID` in all (the total out
+    /// of that site so far, not the number taken out just now), audited. Returns the total on
+    /// file before.
+    ///
+    /// A total lower than the one on file is refused unless `correcting` says it is a correction
+    /// of a count recorded wrong: needles that came out do not go back in, so a lower total is
+    /// most often a batch typed as if it were counted on its own (2 out, then "1" more, which
+    /// would have recorded 1 out of 3 in all); nothing is written then.
+    /// - Throws: `NeedleTotalLowered` for a lower total without `correcting`;
+    ///   `ServiceError.forbidden` for a user who may not record visits.
+    @discardableResult
+    public func setNeedlesRemoved(entryID: Int64, removed: Int, correcting: Bool = false) throws -> Int {
         try authorize(.recordVisit)
-        try database.write { tx in try tx.updateNeedlesRemoved(entryID: entryID, removed: removed, actor: actor) }
+        return try database.write { tx in
+            let before = try tx.updateNeedlesRemoved(entryID: entryID, removed: removed, actor: actor)
+            // Thrown inside the transaction, so the update and its audit event are rolled back.
+            if removed < before, !correcting { throw NeedleTotalLowered(entryID: entryID, recorded: before, given: removed) }
+            return before
+        }
     }
 
     /// Signs a visit: refused while the needle count does not balance or by anyone but its practitioner.
@@ -528,6 +542,22 @@ public struct NeedlingLogLine: Sendable, Codable {
 
 /// An amendment Knot cannot record as given (exit 65): a field that is not on the visit, or a
 /// value the field's rules refuse.
+/// `setNeedlesRemoved` was given a total lower than the one on file, without saying it corrects it.
+public struct NeedleTotalLowered: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The needling entry.
+    public var entryID: Int64
+    /// The total out on file.
+    public var recorded: Int
+    /// The lower total given.
+    public var given: Int
+
+    /// The refusal in words, for a front end to name its own way of correcting the count.
+    public var description: String {
+        "\(given) is fewer than the \(recorded) already recorded as removed at needling entry \(entryID): the count is the total "
+            + "out of that site so far, not the needles taken out just now (for \(given) more out, give the new total, \(recorded + given)); nothing was recorded"
+    }
+}
+
 public enum AmendmentError: Error, Sendable, CustomStringConvertible {
     /// The field name given, the visit, and the fields it has.
     case unknownField(String, visitID: Int64, fields: [String])

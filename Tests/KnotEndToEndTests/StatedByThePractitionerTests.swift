@@ -48,6 +48,39 @@ struct StatedByThePractitionerTests {
         #expect(help.status == 0 && help.stdout.contains("--benefits-explained") && help.stdout.contains("never assumed"), "\(help.stdout)")
     }
 
+    @Test("needle remove takes the total out: a lower total is refused (65, nothing written) unless --correction, which says 'lowered from 2 to 1'")
+    func needlesRemovedIsTheTotal() throws {
+        try twoPatients()
+        _ = try require(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"])
+        _ = try require(["screen", "record", "K1", "--valid-days", "90", "--none-present"])
+        _ = try require(["visit", "new", "K1", "--complaint", "Calf pain"])
+        let added = try require(["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning",
+                                 "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
+                                 "--lot", "L1", "--inserted", "3", "--json"])
+        let entry = try id(in: added.stdout)
+
+        let first = try require(["needle", "remove", entry, "--removed", "2"])
+        #expect(first.stdout.contains("Needling entry \(entry): 2 removed in all."), "\(first.stdout)")
+
+        // The last needle logged as a batch of its own ("1"): refused, the count on file kept.
+        let before = KnotProcess.fingerprint(clinic.db)
+        let lowered = try knot("needle", "remove", entry, "--removed", "1")
+        #expect(lowered.status == 65, "\(lowered.status) \(lowered.stderr)")
+        #expect(lowered.stderr.contains("--removed") && lowered.stderr.contains("fewer than the 2 already recorded as removed")
+                && lowered.stderr.contains("give the new total, 3") && lowered.stderr.contains("--correction"), "\(lowered.stderr)")
+        #expect(KnotProcess.fingerprint(clinic.db) == before, "nothing is written")
+
+        let all = try require(["needle", "remove", entry, "--removed", "3"])
+        #expect(all.stdout.contains("3 removed in all (was 2)"), "\(all.stdout)")
+        let corrected = try require(["needle", "remove", entry, "--removed", "1", "--correction", "--json"])
+        #expect(corrected.stdout.contains(#""previous""#) && corrected.stdout.contains("3"), "\(corrected.stdout)")
+        let plain = try require(["needle", "remove", entry, "--removed", "0", "--correction"])
+        #expect(plain.stdout.contains("lowered from 1 to 0"), "\(plain.stdout)")
+
+        let help = try knot("needle", "remove", "--help")
+        #expect(help.status == 0 && help.stdout.contains("TOTAL out") && help.stdout.contains("--correction"), "\(help.stdout)")
+    }
+
     /// A signed visit for `patient` with one needling site on the medial gastrocnemius, no depth.
     func signedVisitWithCalfNeedle(_ patient: String) throws -> String {
         let visit = try id(in: try require(["visit", "new", patient, "--complaint", "Neck and calf pain", "--json"]).stdout)

@@ -293,17 +293,36 @@ struct NeedleCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record how many needles were removed at a site.")
+        static let configuration = CommandConfiguration(
+            abstract: "Record how many needles have been removed at a site in all (the total out so far).",
+            discussion: """
+            --removed is the TOTAL out of that site so far, not the needles taken out just now: logging in batches,
+            3 in, 2 out and then the last one is --removed 2, then --removed 3. A total lower than the one on file is
+            refused (exit 65, nothing written) unless --correction says it corrects a count recorded wrong; the
+            message then says "lowered from 2 to 1".
+            Example: knot needle remove 12 --removed 3
+            """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Needling entry id.", transform: Number.id) var entry: Int64
-        @Option(parsing: .unconditional, help: "Needles removed (0-50).", transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int
+        @Option(parsing: .unconditional, help: "Needles removed at the site in all so far: the total out, not this batch (0-50, at most the needles inserted).",
+                transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int
+        @Flag(help: "The total corrects a count recorded wrong: it may be lower than the one on file.") var correction = false
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            do { try global.session().setNeedlesRemoved(entryID: entry, removed: removed) } catch StorageError.invalid(let v) {
+            let before: Int
+            do {
+                before = try global.session().setNeedlesRemoved(entryID: entry, removed: removed, correcting: correction)
+            } catch StorageError.invalid(let v) {
                 throw ValidationErrors(v.errors.map { $0.field == "needlesRemoved" ? $0.renamed("--removed") : $0 })
+            } catch let lowered as NeedleTotalLowered {
+                throw ValidationErrors([ValidationError.badValue(field: "--removed", value: String(removed),
+                                                                 rule: "\(lowered.description) (a count recorded wrong is corrected with --correction)")])
             }
-            try output.report(NeedlesRemoved(entry: entry, removed: removed), "Needling entry \(entry): \(removed) removed.")
+            let said = removed < before ? "removed lowered from \(before) to \(removed) in all (a correction)."
+                : removed == before ? "\(removed) removed in all (unchanged)."
+                : before == 0 ? "\(removed) removed in all." : "\(removed) removed in all (was \(before))."
+            try output.report(NeedlesRemoved(entry: entry, removed: removed, previous: before), "Needling entry \(entry): " + said)
         }
     }
 }
@@ -496,5 +515,8 @@ struct AlertStatusChange: Encodable {
 /// What `knot needle remove --json` prints: the entry and its needles removed.
 struct NeedlesRemoved: Encodable {
     var entry: Int64
+    /// The total out of the site now.
     var removed: Int
+    /// The total out on file before.
+    var previous: Int
 }
