@@ -551,11 +551,15 @@ public struct NeedleTotalLowered: Error, Sendable, Hashable, CustomStringConvert
     /// The lower total given.
     public var given: Int
 
-    /// The refusal in words, for a front end to name its own way of correcting the count.
-    public var description: String {
-        "\(given) is fewer than the \(recorded) already recorded as removed at needling entry \(entryID): the count is the total "
+    /// The rule the total breaks, in words after the value ("is fewer than the 2 already recorded..."),
+    /// for a front end to name its own way of correcting the count.
+    public var rule: String {
+        "is fewer than the \(recorded) already recorded as removed at needling entry \(entryID): the count is the total "
             + "out of that site so far, not the needles taken out just now (for \(given) more out, give the new total, \(recorded + given)); nothing was recorded"
     }
+
+    /// The refusal in words: the total given and the rule.
+    public var description: String { "\(given) \(rule)" }
 }
 
 public enum AmendmentError: Error, Sendable, CustomStringConvertible {

@@ -296,9 +296,9 @@ struct NeedleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record how many needles have been removed at a site in all (the total out so far).",
             discussion: """
-            --removed is the TOTAL out of that site so far, not the needles taken out just now: logging in batches,
-            3 in, 2 out and then the last one is --removed 2, then --removed 3. A total lower than the one on file is
-            refused (exit 65, nothing written) unless --correction says it corrects a count recorded wrong; the
+            --removed is the TOTAL out of that site so far, not the needles taken out just now: logging in batches, \
+            3 in, 2 out and then the last one is --removed 2, then --removed 3. A total lower than the one on file is \
+            refused (exit 65, nothing written) unless --correction says it corrects a count recorded wrong; the \
             message then says "lowered from 2 to 1".
             Example: knot needle remove 12 --removed 3
             """)
@@ -317,7 +317,7 @@ struct NeedleCommand: ParsableCommand {
                 throw ValidationErrors(v.errors.map { $0.field == "needlesRemoved" ? $0.renamed("--removed") : $0 })
             } catch let lowered as NeedleTotalLowered {
                 throw ValidationErrors([ValidationError.badValue(field: "--removed", value: String(removed),
-                                                                 rule: "\(lowered.description) (a count recorded wrong is corrected with --correction)")])
+                                                                 rule: "\(lowered.rule) (a count recorded wrong is corrected with --correction)")])
             }
             let said = removed < before ? "removed lowered from \(before) to \(removed) in all (a correction)."
                 : removed == before ? "\(removed) removed in all (unchanged)."
