@@ -326,11 +326,11 @@ enum SafetyFormScreen {
                 }
                 row += 1
                 row = drawRisks(state, row: row, width: width, into: &buffer)
-                FormLabel.draw("Benefits explained", focused: state.focus == .benefits, row: row, column: 2, style: .dim, into: &buffer)
+                FormLabel.draw("Benefits:", focused: state.focus == .benefits, row: row, column: 2, style: .dim, into: &buffer)
                 let ticked = state.benefitsExplained == true
                 buffer.put(ticked ? "[x]" : "[ ]", row: row, column: 21, style: state.focus == .benefits ? .reverse : .bold)
                 if state.focus == .benefits { buffer.cursor = ScreenPosition(row: row, column: 22) }
-                buffer.put(ticked ? "the benefits of dry needling were explained" : "not ticked: tick once the benefits are explained",
+                buffer.put(ticked ? "benefits explained" : "benefits explained: not ticked (Space or y)",
                            row: row, column: 25, style: ticked ? .plain : ChartScreen.warningStyle,
                            maxWidth: max(1, width - 26), overflow: .ellipsis)
                 row += 1

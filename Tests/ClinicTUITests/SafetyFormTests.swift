@@ -194,7 +194,7 @@ extension TUIHarness {
         try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
         #expect(try form(tui).focus == .benefits, "after the risks, the benefits explained")
         #expect(try form(tui).benefitsExplained != true, "not ticked for the practitioner")
-        let unticked = try #require(tui.lines.first { $0.contains("Benefits explained") }, "\(tui.screen)")
+        let unticked = try #require(tui.lines.first { $0.contains("Benefits:") }, "\(tui.screen)")
         #expect(unticked.contains("[ ]") && unticked.contains("not ticked"), "\(unticked)")
         try tui.press(.tab)                        // passed over, not answered
         try tui.press(.character("y"))
@@ -208,8 +208,8 @@ extension TUIHarness {
 
         while try form(tui).focus != .benefits { try tui.press(.backTab) }
         try tui.press(.character(" "))            // Space ticks it where it is
-        let ticked = try #require(tui.lines.first { $0.contains("Benefits explained") })
-        #expect(ticked.contains("[x]") && ticked.contains("were explained"), "\(ticked)")
+        let ticked = try #require(tui.lines.first { $0.contains("Benefits:") })
+        #expect(ticked.contains("[x] benefits explained") && !ticked.contains("not ticked"), "\(ticked)")
         try tui.press(.ctrl("s"))
         #expect(try saved(tui) == (1, 1), "\(said(tui))")
         #expect(said(tui).contains("consent recorded for today only"), "\(said(tui))")
