@@ -551,6 +551,11 @@ public struct NeedleTotalLowered: Error, Sendable, Hashable, CustomStringConvert
     /// The lower total given.
     public var given: Int
 
+    /// The refusal of `given` below the `recorded` total at needling entry `entryID`.
+    public init(entryID: Int64, recorded: Int, given: Int) {
+        self.entryID = entryID; self.recorded = recorded; self.given = given
+    }
+
     /// The rule the total breaks, in words after the value ("is fewer than the 2 already recorded..."),
     /// for a front end to name its own way of correcting the count.
     public var rule: String {
