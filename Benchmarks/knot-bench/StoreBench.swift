@@ -182,7 +182,7 @@ enum StoreBench {
 
     /// Consent (every risk explained) and a precaution screen with none present: what needling needs.
     static func consentAndScreen(_ session: ClinicSession, patientKey: String) throws {
-        _ = try session.recordConsent(patientKey: patientKey) { Consent(patientID: $0, practitionerID: $1, risksExplained: Set(Consent.Risk.allCases)) }
+        _ = try session.recordConsent(patientKey: patientKey) { Consent(patientID: $0, practitionerID: $1, risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true) }
         _ = try session.recordScreen(patientKey: patientKey, answers: ScreenAnswers(nonePresent: true), validDays: 90)
     }
 

@@ -431,7 +431,7 @@ struct ClinicHistoryWriter {
             let until = day.adding(days: 365)
             let minor = course.dateOfBirth.map { $0.years(until: day) < 18 } ?? false
             let consent = Consent(patientID: course.patientID, practitionerID: course.practitioner.id!,
-                                  recordedAt: start.addingTimeInterval(-600), risksExplained: Set(Consent.Risk.allCases),
+                                  recordedAt: start.addingTimeInterval(-600), risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true,
                                   written: rng.chance(0.6), validUntil: until,
                                   notes: "Benefits and risks explained (bruising, soreness, fainting; pneumothorax over the chest wall); questions answered",
                                   guardian: minor ? course.guardian : nil)

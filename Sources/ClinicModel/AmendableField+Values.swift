@@ -88,8 +88,64 @@ extension AmendableField {
     /// Sets the field to `text` in `v`, parsed and checked with the rules that apply when it is
     /// recorded (ranges, lists, the entry's own rules). Blank clears an optional field.
     ///
-    /// Errors name this field (`needle.2.depth`), the value and the rule.
+    /// Errors name this field (`needle.2.depth`), the value and the rule. Several fields changed
+    /// together go through `set(_:in:)` on the list, so that the order they are given in does not matter.
     public func set(_ text: String, in v: inout Visit) throws(ValidationErrors) {
+        try assign(text, in: &v)
+        try Self.checkRecords(of: [(self, text)], in: v)
+    }
+
+    /// Sets several fields together, as one amendment does: every value is parsed and put in
+    /// first, in the order given, then each record they touch (the note, an entry) is checked
+    /// once with its rules. The result does not depend on the order: moving a needle onto a
+    /// muscle over the lung fields and giving its depth is accepted either way round (checked
+    /// field by field, the muscle went in without a depth and was refused for it, or not,
+    /// depending on which came first). Blank clears an optional field.
+    ///
+    /// - Throws: `ValidationErrors` naming each field (`needle.2.depth`) that breaks a rule,
+    ///   every value that does not parse first; `v` is then left part-way and should be dropped.
+    public static func set(_ changes: [(field: AmendableField, text: String)], in v: inout Visit) throws(ValidationErrors) {
+        var problems: [ValidationError] = []
+        for change in changes {
+            do { try change.field.assign(change.text, in: &v) } catch { problems += error.errors }
+        }
+        if !problems.isEmpty { throw ValidationErrors(problems) }
+        try checkRecords(of: changes, in: v)
+    }
+
+    /// Runs the rules of each record (the note's header, an entry) the changed fields belong to,
+    /// once per record, naming the entry in each error and quoting the value as typed (the last
+    /// value given for a field). The second half of `set(_:in:)`, for a caller that puts the
+    /// values in itself with `assign(_:in:)` (to note each one's value before and after).
+    public static func checkRecords(of changes: [(field: AmendableField, text: String)], in v: Visit) throws(ValidationErrors) {
+        var checked = Set<String>()
+        var problems: [ValidationError] = []
+        var typedByName: [String: String] = [:]
+        for change in changes { typedByName[change.field.rawValue] = change.text.trimmingCharacters(in: .whitespaces) }
+        for field in changes.map(\.field) where field.exists(in: v) && checked.insert("\(field.entry?.rawValue ?? "note").\(field.index)").inserted {
+            do { try field.checkRecord(in: v, typed: typedByName) } catch { problems += error.errors }
+        }
+        if !problems.isEmpty { throw ValidationErrors(problems) }
+    }
+
+    /// The rules of the record this field belongs to: the note's header, or its entry's own.
+    private func checkRecord(in v: Visit, typed: [String: String]) throws(ValidationErrors) {
+        let prefix = rawValue.split(separator: ".").prefix(2).joined(separator: ".")
+        let i = index - (entry?.firstNumber(in: v) ?? 1)
+        switch entry {
+        case nil: try v.validateHeader()
+        case .triggerPoint?: try Self.nested(prefix, typed: typed) { () throws(ValidationErrors) in try v.triggerPoints[i].validate() }
+        case .finding?: try Self.nested(prefix, typed: typed) { () throws(ValidationErrors) in try v.biomechanics[i].validate() }
+        case .treatment?: try Self.nested(prefix, typed: typed) { () throws(ValidationErrors) in try v.treatments[i].validate() }
+        case .needle?: try Self.nested(prefix, typed: typed) { () throws(ValidationErrors) in try v.needling[i].validate() }
+        }
+    }
+
+    /// Parses `text` and puts it in the field, with the checks of the value itself (its form, its
+    /// range) but not yet the rules of the record it belongs to (`checkRecords(of:in:)`, once every
+    /// change is in). Blank clears an optional field.
+    /// - Throws: `ValidationErrors` naming this field, the value and the rule.
+    public func assign(_ text: String, in v: inout Visit) throws(ValidationErrors) {
         let name = rawValue
         guard exists(in: v) else {
             let numbers = entry?.numbers(in: v) ?? 0..<0
@@ -122,7 +178,6 @@ extension AmendableField {
                 case "pain.worst": v.pain.worst = try Self.optional(value) { v throws(ValidationError) in try NPRS(parsing: v, field: name) }
                 default: break
                 }
-                try v.validateHeader()
             case .triggerPoint?:
                 var t = v.triggerPoints[i]
                 switch attribute {
@@ -149,7 +204,6 @@ extension AmendableField {
                 case "notes": t.notes = blank ? nil : text
                 default: break
                 }
-                try Self.nested(name, typed: value) { () throws(ValidationErrors) in try t.validate() }
                 v.triggerPoints[i] = t
             case .finding?:
                 var f = v.biomechanics[i]
@@ -159,7 +213,6 @@ extension AmendableField {
                 case "notes": f.notes = blank ? nil : text
                 default: break
                 }
-                try Self.nested(name, typed: value) { () throws(ValidationErrors) in try f.validate() }
                 v.biomechanics[i] = f
             case .treatment?:
                 var t = v.treatments[i]
@@ -176,7 +229,6 @@ extension AmendableField {
                 case "notes": t.notes = blank ? nil : text
                 default: break
                 }
-                try Self.nested(name, typed: value) { () throws(ValidationErrors) in try t.validate() }
                 v.treatments[i] = t
             case .needle?:
                 var e = v.needling[i]
@@ -205,7 +257,6 @@ extension AmendableField {
                 case "sharps": e.sharpsDisposed = try Self.bool(value, field: name)
                 default: break
                 }
-                try Self.nested(name, typed: value) { () throws(ValidationErrors) in try e.validate() }
                 v.needling[i] = e
             }
         } catch let error as ValidationError {
@@ -238,14 +289,13 @@ extension AmendableField {
         text.isEmpty ? nil : try parse(text)
     }
 
-    /// Runs an entry's own rules, naming the entry (`needle.1.depth`) in each error; a rule about
-    /// the amended field itself quotes the value as typed.
-    static func nested(_ name: String, typed: String, _ body: () throws(ValidationErrors) -> Void) throws(ValidationErrors) {
+    /// Runs an entry's own rules, naming the entry (`needle.1.depth`, `prefix` being `needle.1`) in
+    /// each error; a rule about an amended field quotes the value as typed (`typed`, by field name).
+    static func nested(_ prefix: String, typed: [String: String], _ body: () throws(ValidationErrors) -> Void) throws(ValidationErrors) {
         do { try body() } catch {
-            let prefix = name.split(separator: ".").prefix(2).joined(separator: ".")
             throw ValidationErrors(error.errors.map {
                 var e = $0.nested(under: prefix)
-                if e.field == name, !e.value.isEmpty { e.value = typed }
+                if let value = typed[e.field], !e.value.isEmpty { e.value = value }
                 return e
             })
         }

@@ -74,11 +74,27 @@ extension Visit {
         var order: [AmendableField] = []
         var latest: [AmendableField: Amendment] = [:]
         for amendment in amendments.sorted(by: { ($0.amendedAt, $0.id ?? 0) < ($1.amendedAt, $1.id ?? 0) }) {
-            for change in amendment.changes {
-                guard let field = AmendableField(stored: change.field), field.exists(in: current) else { continue }
-                var next = current
-                do { try field.set(change.after, in: &next) } catch { continue }
-                current = next
+            let changes: [(field: AmendableField, text: String)] = amendment.changes.compactMap { change in
+                guard let field = AmendableField(stored: change.field), field.exists(in: current) else { return nil }
+                return (field, change.after)
+            }
+            var applied: [AmendableField] = []
+            // An amendment's changes go in together and are checked once, as they were when it was
+            // recorded (a needle moved onto a muscle over the lung fields, with its depth); one that
+            // does not pass so is applied change by change, each where it still passes on its own.
+            var together = current
+            if (try? AmendableField.set(changes, in: &together)) != nil {
+                current = together
+                applied = changes.map(\.field)
+            } else {
+                for change in changes {
+                    var next = current
+                    do { try change.field.set(change.text, in: &next) } catch { continue }
+                    current = next
+                    applied.append(change.field)
+                }
+            }
+            for field in applied {
                 if latest[field] == nil { order.append(field) }
                 latest[field] = amendment
             }

@@ -63,9 +63,7 @@ public enum NeedlingSafety {
         } else {
             let age = patient.age(on: day)
             if age < 18, !covering.contains(where: \.standsForMinor) { refusals.append(.minorWithoutGuardian(age: age)) }
-            if let m = entry?.muscle, m.overLungFields, !covering.contains(where: { $0.risksExplained.contains(.pneumothorax) }) {
-                refusals.append(.consentLacksPneumothorax(muscle: m.name))
-            }
+            if let refusal = lungFieldRefusal(visit: visit, consents: covering, muscle: entry?.muscle) { refusals.append(refusal) }
         }
         let current = screens.filter { $0.patientID == visit.patientID && $0.covers(day) }
             .max { $0.recordedAt < $1.recordedAt }
@@ -83,6 +81,18 @@ public enum NeedlingSafety {
             if reason.count < 5 { refusals.append(.precautionNotAcknowledged(p)) }
         }
         return refusals
+    }
+
+    /// The refusal for needling `muscle` at `visit` when it lies over the lung fields and no
+    /// consent covering the visit names pneumothorax among the risks explained; nil otherwise
+    /// (no muscle, one away from the lungs, or a consent that names it). `needle add` checks it
+    /// with the rest of `checkMayNeedle`, and an amendment that moves a needle onto another
+    /// muscle checks it on its own (the consent and screen were there when the needle went in).
+    public static func lungFieldRefusal(visit: Visit, consents: [Consent], muscle: Muscle?) -> Refusal? {
+        guard let muscle, muscle.overLungFields else { return nil }
+        let covering = consents.filter { $0.patientID == visit.patientID && $0.covers(visit.date) }
+        if covering.contains(where: { $0.risksExplained.contains(.pneumothorax) }) { return nil }
+        return .consentLacksPneumothorax(muscle: muscle.name)
     }
 
     /// Why a visit may not be signed yet.

@@ -79,11 +79,13 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
     public var recordedAt: Date
     /// The risks explained; bruising, soreness and fainting are required.
     public var risksExplained: Set<Risk>
-    /// True when the benefits were explained (required).
+    /// True when the practitioner stated that the benefits were explained (required for consent
+    /// to count; never assumed: every caller states it).
     public var benefitsExplained: Bool
     /// Written (signed form) rather than verbal.
     public var written: Bool
-    /// A standing consent lasts until this date; nil means this visit only (same day).
+    /// A standing consent lasts until this date; nil means the day it was given only (it covers
+    /// every visit that day: consent is not bound to one visit).
     public var validUntil: LocalDate?
     /// Free text (up to 2000 characters).
     public var notes: String?
@@ -94,9 +96,11 @@ public struct Consent: Sendable, Hashable, Codable, Identifiable {
     /// Set when the consent was written after it was given.
     public var lateEntry: LateEntry?
 
-    /// A consent; `validUntil` nil means this visit only.
+    /// A consent; `validUntil` nil means the day it was given only. `benefitsExplained` has no
+    /// default: whether the benefits were explained is the practitioner's statement, so every
+    /// caller says it (it defaulted to true, and every consent claimed an answer nobody gave).
     public init(id: Int64? = nil, patientID: Int64, practitionerID: Int64, recordedAt: Date = Date(),
-                risksExplained: Set<Risk>, benefitsExplained: Bool = true,
+                risksExplained: Set<Risk>, benefitsExplained: Bool,
                 written: Bool = false, validUntil: LocalDate? = nil, notes: String? = nil,
                 guardian: Guardian? = nil, matureMinorAssessment: String? = nil, lateEntry: LateEntry? = nil) {
         self.id = id; self.patientID = patientID; self.practitionerID = practitionerID

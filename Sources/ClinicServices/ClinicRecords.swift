@@ -103,8 +103,9 @@ public protocol ClinicRecords: ClinicRecordReader, ReferralLetterWriter {
     @discardableResult func insertNeedling(_ e: NeedlingEntry, visitID: Int64, actor: String?, preservingID: Bool) throws -> NeedlingEntry
     /// Adds a completed outcome measure to a draft.
     @discardableResult func insertOutcome(_ m: OutcomeMeasure, visitID: Int64, actor: String?, preservingID: Bool) throws -> OutcomeMeasure
-    /// Records needles removed at a site (the count that must balance before signing).
-    func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws
+    /// Records needles removed at a site (the count that must balance before signing): the total
+    /// out of the site so far. Returns the total on file before.
+    @discardableResult func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws -> Int
     /// Saves a corrected trigger point (by its id) on a draft.
     @discardableResult func updateTriggerPoint(_ f: TriggerPointFinding, visitID: Int64, actor: String) throws -> TriggerPointFinding
     /// Saves a corrected biomechanical finding (by its id) on a draft.

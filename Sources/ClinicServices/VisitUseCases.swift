@@ -303,11 +303,25 @@ extension ClinicSession {
         }
     }
 
-    /// Records how many needles came out of needling entry `entryID`, audited.
-    /// - Throws: `ServiceError.forbidden` for a user who may not record visits.
-    public func setNeedlesRemoved(entryID: Int64, removed: Int) throws {
+    /// Records how many needles have come out of needling entry `entryID` in all (the total out
+    /// of that site so far, not the number taken out just now), audited. Returns the total on
+    /// file before.
+    ///
+    /// A total lower than the one on file is refused unless `correcting` says it is a correction
+    /// of a count recorded wrong: needles that came out do not go back in, so a lower total is
+    /// most often a batch typed as if it were counted on its own (2 out, then "1" more, which
+    /// would have recorded 1 out of 3 in all); nothing is written then.
+    /// - Throws: `NeedleTotalLowered` for a lower total without `correcting`;
+    ///   `ServiceError.forbidden` for a user who may not record visits.
+    @discardableResult
+    public func setNeedlesRemoved(entryID: Int64, removed: Int, correcting: Bool = false) throws -> Int {
         try authorize(.recordVisit)
-        try database.write { tx in try tx.updateNeedlesRemoved(entryID: entryID, removed: removed, actor: actor) }
+        return try database.write { tx in
+            let before = try tx.updateNeedlesRemoved(entryID: entryID, removed: removed, actor: actor)
+            // Thrown inside the transaction, so the update and its audit event are rolled back.
+            if removed < before, !correcting { throw NeedleTotalLowered(entryID: entryID, recorded: before, given: removed) }
+            return before
+        }
     }
 
     /// Signs a visit: refused while the needle count does not balance or by anyone but its practitioner.
@@ -336,28 +350,48 @@ extension ClinicSession {
             guard v.status == .signed else {
                 throw ServiceError.refused(action: "amend visit \(visitID)", reasons: ["it is still a draft: edit it directly, amendments are for signed notes"])
             }
-            var current = v.applying(try tx.amendments(visitID: visitID)).visit
+            let asAmended = v.applying(try tx.amendments(visitID: visitID)).visit
+            var current = asAmended
             var checked: [Amendment.Change] = []
             var problems: [ValidationError] = []
+            var fields: [(field: AmendableField, text: String)] = []
+            // Every value is put in first, then each entry touched is checked once with its rules:
+            // the order of the --set options does not change the result.
             for change in changes {
                 guard let field = AmendableField(rawValue: change.field), field.exists(in: v) else {
                     throw AmendmentError.unknownField(change.field, visitID: visitID, fields: AmendableField.fields(of: v).map(\.rawValue))
                 }
                 let before = field.currentValue(in: current)
-                do {
-                    try field.set(change.after, in: &current)
-                } catch let error as ValidationErrors {
+                var next = current
+                do throws(ValidationErrors) {
+                    try field.assign(change.after, in: &next)
+                } catch {
                     problems += error.errors
                     continue
                 }
+                current = next
                 let after = field.currentValue(in: current)
                 if after == before {
                     problems.append(ValidationError(field: field.rawValue, value: change.after, rule: "is the value already on the note: nothing to amend"))
                     continue
                 }
                 checked.append(Amendment.Change(field: field.rawValue, before: before, after: after))
+                fields.append((field, change.after))
+            }
+            if problems.isEmpty {
+                do throws(ValidationErrors) { try AmendableField.checkRecords(of: fields, in: current) } catch { problems += error.errors }
             }
             if !problems.isEmpty { throw AmendmentError.invalidValue(ValidationErrors(problems)) }
+            // A needle moved onto a muscle over the lung fields needs, as at `needle add`, a consent
+            // covering the visit that names pneumothorax among the risks explained.
+            let consents = try tx.consents(patientID: v.patientID)
+            let lungRefusals: [NeedlingSafety.Refusal] = zip(asAmended.needling, current.needling).compactMap { was, now in
+                guard now.muscleID != was.muscleID else { return nil }
+                return NeedlingSafety.lungFieldRefusal(visit: v, consents: consents, muscle: now.muscle)
+            }
+            if !lungRefusals.isEmpty {
+                throw ServiceError.refused(action: "amend visit \(visitID)", reasons: lungRefusals.map(\.description))
+            }
             if !current.needlesBalance {
                 let count = current.needleCount
                 throw ServiceError.refused(action: "amend visit \(visitID)", reasons: [
@@ -508,6 +542,31 @@ public struct NeedlingLogLine: Sendable, Codable {
 
 /// An amendment Knot cannot record as given (exit 65): a field that is not on the visit, or a
 /// value the field's rules refuse.
+/// `setNeedlesRemoved` was given a total lower than the one on file, without saying it corrects it.
+public struct NeedleTotalLowered: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The needling entry.
+    public var entryID: Int64
+    /// The total out on file.
+    public var recorded: Int
+    /// The lower total given.
+    public var given: Int
+
+    /// The refusal of `given` below the `recorded` total at needling entry `entryID`.
+    public init(entryID: Int64, recorded: Int, given: Int) {
+        self.entryID = entryID; self.recorded = recorded; self.given = given
+    }
+
+    /// The rule the total breaks, in words after the value ("is fewer than the 2 already recorded..."),
+    /// for a front end to name its own way of correcting the count.
+    public var rule: String {
+        "is fewer than the \(recorded) already recorded as removed at needling entry \(entryID): the count is the total "
+            + "out of that site so far, not the needles taken out just now (for \(given) more out, give the new total, \(recorded + given)); nothing was recorded"
+    }
+
+    /// The refusal in words: the total given and the rule.
+    public var description: String { "\(given) \(rule)" }
+}
+
 public enum AmendmentError: Error, Sendable, CustomStringConvertible {
     /// The field name given, the visit, and the fields it has.
     case unknownField(String, visitID: Int64, fields: [String])

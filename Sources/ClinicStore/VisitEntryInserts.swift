@@ -114,18 +114,22 @@ extension StoreTransaction {
         return m
     }
 
-    /// Records needles removed at a site (the count that must balance before signing).
-    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT visit_id, inserted FROM needling_entry WHERE id = ? AND struck_at IS NULL"), arguments: [entryID]) else {
+    /// Records needles removed at a site (the count that must balance before signing): the total
+    /// out of the site so far. Returns the total on file before.
+    @discardableResult
+    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws -> Int {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT visit_id, inserted, removed FROM needling_entry WHERE id = ? AND struck_at IS NULL"), arguments: [entryID]) else {
             throw StoreError.notFound(entity: "needling entry", key: String(entryID))
         }
         let checked = row.checked("needling_entry", key: "visit_id")
         let inserted = try checked.count("inserted")
+        let before = try checked.count("removed")
         guard (0...inserted).contains(removed) else {
             throw StoreError.invalid(ValidationErrors([ValidationError.badValue(field: "needlesRemoved", value: "\(removed)", rule: "must be between 0 and the \(inserted) inserted")]))
         }
         try db.cachedStatement(sql: "UPDATE needling_entry SET removed = ? WHERE id = ?").execute(arguments: [removed, entryID])
         try childAudit(actor: actor, visitID: checked["visit_id"], what: "needles removed", id: entryID, action: .update)
+        return before
     }
 
     func childAudit(actor: String, visitID: Int64, what: String, id: Int64?, action: AuditEvent.Action = .create) throws {

@@ -118,18 +118,21 @@ extension PostgresTransaction {
 
     // MARK: needles
 
-    /// Records needles removed at a site (the count that must balance before signing).
-    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws {
-        guard let row = try query("SELECT visit_id, inserted FROM needling_entry WHERE id = \(entryID) AND struck_at IS NULL").first else {
+    /// Records needles removed at a site (the count that must balance before signing): the total
+    /// out of the site so far. Returns the total on file before.
+    @discardableResult
+    public func updateNeedlesRemoved(entryID: Int64, removed: Int, actor: String) throws -> Int {
+        guard let row = try query("SELECT visit_id, inserted, removed FROM needling_entry WHERE id = \(entryID) AND struck_at IS NULL").first else {
             throw PostgresStoreError.notFound(entity: "needling entry", key: String(entryID))
         }
-        let (visitID, inserted) = try decode(row, (Int64, Int).self, table: "needling_entry")
+        let (visitID, inserted, before) = try decode(row, (Int64, Int, Int).self, table: "needling_entry")
         guard (0...max(inserted, 0)).contains(removed) else {
             throw PostgresStoreError.invalid(ValidationErrors([ValidationError(
                 field: "needlesRemoved", value: "\(removed)", rule: "must be between 0 and the \(inserted) inserted")]))
         }
         try execute("UPDATE needling_entry SET removed = \(removed) WHERE id = \(entryID)")
         try childAudit(actor: actor, visitID: visitID, what: "needles removed", id: entryID, action: .update)
+        return before
     }
 
     /// The needle of the practitioner's most recent needling entry (remembered for the next one).

@@ -105,8 +105,18 @@ struct AmendFormState: Sendable, Hashable, Codable {
     func problem(_ field: AmendableField) -> String? {
         let text = value(field).text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return nil }
+        // The other values typed go in first (those that parse), so that a rule between two
+        // fields of one entry (a muscle over the lung fields and its depth) is judged on both,
+        // whichever was typed first, as saving judges them.
         var copy = visit
-        do { try field.set(text, in: &copy) } catch { return error.errors.first.map { $0.rule } }
+        for other in typedFields where other != field {
+            var next = copy
+            if (try? other.assign(value(other).text.trimmingCharacters(in: .whitespaces), in: &next)) != nil { copy = next }
+        }
+        do {
+            try field.assign(text, in: &copy)
+            try AmendableField.checkRecords(of: [(field, text)], in: copy)
+        } catch { return error.errors.first.map { $0.rule } }
         return nil
     }
 
@@ -167,11 +177,14 @@ struct AmendFormState: Sendable, Hashable, Codable {
     /// The amendment to save, or why it cannot be saved yet (in words for the status line).
     func amendment() -> Result<(reason: String, changes: [Amendment.Change]), FormProblem> {
         var changes: [Amendment.Change] = []
+        var typed: [(field: AmendableField, text: String)] = []
         var after = visit
+        // Every value goes in first, then each entry is checked once (as `knot visit amend` does):
+        // the order the fields were typed in does not matter.
         for field in typedFields {
             let text = value(field).text.trimmingCharacters(in: .whitespaces)
             let before = field.currentValue(in: after)
-            do { try field.set(text, in: &after) } catch {
+            do { try field.assign(text, in: &after) } catch {
                 let rule = error.errors.first.map { "\($0.rule)" } ?? "is not a value it takes"
                 return .failure(FormProblem("\(field.label.lowercased()) '\(text)' \(rule)"))
             }
@@ -180,6 +193,12 @@ struct AmendFormState: Sendable, Hashable, Codable {
                 return .failure(FormProblem("the new \(field.label.lowercased()) is the same as the one on the note"))
             }
             changes.append(Amendment.Change(field: field.rawValue, before: before, after: now))
+            typed.append((field, text))
+        }
+        do { try AmendableField.checkRecords(of: typed, in: after) } catch {
+            guard let first = error.errors.first else { return .failure(FormProblem("the values typed break the entry's rules")) }
+            let label = AmendableField(rawValue: first.field)?.label.lowercased() ?? first.field
+            return .failure(FormProblem(first.value.isEmpty ? "\(label) \(first.rule)" : "\(label) '\(first.value)' \(first.rule)"))
         }
         if changes.isEmpty {
             return .failure(FormProblem("type a new value for at least one field (blank fields stay as they are; PgDn for the entries)"))

@@ -54,7 +54,7 @@ extension EffectPerformer {
         let day = LocalDate(at)
         let patientKey = String(request.patientID)
         func consent(patientID: Int64, practitionerID: Int64, answers: SafetyRequest.ConsentAnswers) -> Consent {
-            Consent(patientID: patientID, practitionerID: practitionerID, recordedAt: at, risksExplained: answers.risks,
+            Consent(patientID: patientID, practitionerID: practitionerID, recordedAt: at, risksExplained: answers.risks, benefitsExplained: answers.benefitsExplained,
                     validUntil: answers.days == 0 ? nil : day.adding(days: answers.days),
                     guardian: answers.guardian, matureMinorAssessment: answers.matureMinorAssessment)
         }
@@ -68,7 +68,7 @@ extension EffectPerformer {
         }
         if let answers = request.consent {
             _ = try session.recordConsent(patientKey: patientKey, now: at) { consent(patientID: $0, practitionerID: $1, answers: answers) }
-            said.append(answers.days == 0 ? "consent recorded for this visit" : "consent recorded (standing \(answers.days) days)")
+            said.append(answers.days == 0 ? "consent recorded for today only" : "consent recorded (standing \(answers.days) days)")
         }
         guard let first = said.first else { return "Nothing to record." }
         return ([first.prefix(1).uppercased() + first.dropFirst()] + said.dropFirst()).joined(separator: "; ") + "."

@@ -33,13 +33,48 @@ enum FormEditing {
             return []
         }
         let effects = handle(&form)
-        if form.focus != before, let field = form.focusedText, field.maxLength.map({ $0 <= longestSelectedValue }) ?? false {
-            form.focusedText?.selectAll()
-        }
+        if form.focus != before { selectFocusedValue(&form) }
         if case .edit = command, let field = form.focusedText, field.refusedInput, let limit = field.maxLength {
             message = StatusMessage(kind: .error, text: refusal(limit: limit))
         }
         return effects
+    }
+
+    /// Selects the focused field's text when the field holds a value (not free text), so that
+    /// typing replaces it: what moving to a field does, and what opening a form does for the
+    /// field it opens on (`selectingOpenedForm`).
+    static func selectFocusedValue<Form: TextFieldForm>(_ form: inout Form) {
+        if let field = form.focusedText, field.maxLength.map({ $0 <= longestSelectedValue }) ?? false {
+            form.focusedText?.selectAll()
+        }
+    }
+
+    /// After `before` became `after`: when a form was opened (put over the screen before, or in
+    /// its place), its first field's pre-filled value is selected, as a field reached with Tab is.
+    /// Without it the field a form opens on kept its value unselected and typing was added to it:
+    /// the family name the search pre-fills ("Zoë" + "Smith" gave "ZoëSmith"), the details
+    /// corrected with `e`. One place for every form, whichever screen or result opens it; a form
+    /// restored from its kept draft does not come through here and stays as it was typed.
+    static func selectingOpenedForm(from before: AppState, to after: inout AppState) {
+        let opened = after.stack.count > before.stack.count
+            || (after.stack.count == before.stack.count && after.current.kind != before.current.kind)
+        guard opened else { return }
+        switch after.current {
+        case .newVisit(var f): selectFocusedValue(&f); after.replaceCurrent(.newVisit(f))
+        case .safetyForm(var f): selectFocusedValue(&f); after.replaceCurrent(.safetyForm(f))
+        case .triggerPointForm(var f): selectFocusedValue(&f); after.replaceCurrent(.triggerPointForm(f))
+        case .needlingForm(var f): selectFocusedValue(&f); after.replaceCurrent(.needlingForm(f))
+        case .needlesOutForm(var f): selectFocusedValue(&f); after.replaceCurrent(.needlesOutForm(f))
+        case .patientForm(var f): selectFocusedValue(&f); after.replaceCurrent(.patientForm(f))
+        case .amendForm(var f): selectFocusedValue(&f); after.replaceCurrent(.amendForm(f))
+        case .alertForm(var f): selectFocusedValue(&f); after.replaceCurrent(.alertForm(f))
+        case .biomechForm(var f): selectFocusedValue(&f); after.replaceCurrent(.biomechForm(f))
+        case .treatmentForm(var f): selectFocusedValue(&f); after.replaceCurrent(.treatmentForm(f))
+        case .settingsForm(var f): selectFocusedValue(&f); after.replaceCurrent(.settingsForm(f))
+        case .outcomeForm(var f): selectFocusedValue(&f); after.replaceCurrent(.outcomeForm(f))
+        case .impressionForm(var f): selectFocusedValue(&f); after.replaceCurrent(.impressionForm(f))
+        case .firstRun, .patientList, .chart, .visit, .recall, .audit, .inbox, .inboxPreview, .planPreview, .alerts: break
+        }
     }
 
     /// Fields up to this limit hold a value (a lot, a count, a name, a date): selected on focus,

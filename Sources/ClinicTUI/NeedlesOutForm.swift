@@ -68,6 +68,12 @@ struct NeedlesOutFormState: Sendable, Hashable, Codable {
         guard let count = Int(removed.text), (0...site.inserted).contains(count) else {
             return .failure(FormProblem("needles removed is 0 to the \(site.inserted) inserted at \(site.label)"))
         }
+        // The count is the total out now, as `knot needle remove` takes it: a lower one is a
+        // batch counted on its own or a count recorded wrong, which the entry's correction fixes.
+        if count < site.removed {
+            return .failure(FormProblem("\(count) is fewer than the \(site.removed) already out at \(site.label): type the total out now "
+                                        + "(a count recorded wrong is corrected on its entry: Down to the entries, Enter)"))
+        }
         return .success((site.entryID, count))
     }
 }

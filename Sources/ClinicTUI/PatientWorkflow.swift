@@ -72,7 +72,12 @@ enum PatientWorkflow {
             s.message = StatusMessage(kind: .info, text: created
                 ? "Registered \(patient.displayName) as \(patient.recordNumber)."
                 : "Details of \(patient.displayName) updated.")
-            return (s, [.openChart(patientID: id)])
+            // The list under the chart searched before the patient was registered (or renamed):
+            // its search runs again, so Esc back to it shows them without retyping it.
+            let refresh: [Effect] = s.stack.compactMap {
+                if case .patientList(let list) = $0 { .searchPatients(list.search.text) } else { nil }
+            }
+            return (s, [.openChart(patientID: id)] + refresh.prefix(1))
         default:
             return nil
         }

@@ -2,12 +2,13 @@ import ClinicModel
 import TerminalKit
 
 /// Consent and the precaution screen, asked before the first needle when they do not cover
-/// the visit: consent yes or no with the days it stands and each risk explained ticked, a
-/// guardian (or a mature-minor assessment) for a patient under 18, then every precaution
+/// the visit: consent yes or no with the days it stands, each risk explained ticked and the
+/// benefits explained ticked, a guardian (or a mature-minor assessment) for a patient under 18, then every precaution
 /// answered present or absent, with a reason for each one present.
 ///
 /// Nothing is answered for the practitioner: consent starts unanswered ("?", y or n gives it),
-/// the days it stands blank (0 is this visit only), every risk unticked and every precaution unanswered ("?"), those raised by an alert on the chart (confirmed, or proposed by a
+/// the days it stands blank (0 is the day it is given only: it covers every visit that day),
+/// every risk and the benefits unticked, and every precaution unanswered ("?"), those raised by an alert on the chart (confirmed, or proposed by a
 /// referral) marked beside them, and the days the screen stands blank (1-365; it was 90 days
 /// without a field, a period nobody saw or stated). Ctrl-S is refused, naming what is missing,
 /// until every precaution and the screen's days are answered. Nothing is saved until Ctrl-S; a
@@ -16,6 +17,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     enum Focus: Sendable, Hashable, Codable {
         case consentGiven, consentDays
         case risk(Consent.Risk)
+        case benefits
         case guardianName, guardianRelationship, matureMinor
         case precaution(Precaution)
         case reason(Precaution)
@@ -34,11 +36,15 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     var minorAge: Int?
     /// Nil until the practitioner answers y or n (the screen never claims consent by itself).
     var consentGiven: Bool?
-    /// How many days the consent stands: blank until typed (0 is this visit only), never a
-    /// standing consent the practitioner did not state.
+    /// How many days the consent stands: blank until typed (0 is today only: consent covers the
+    /// day it is given, every visit that day), never a standing consent the practitioner did not state.
     var consentDays = TextField(maxLength: 3)
     /// The risks ticked as explained (none to start with).
     var risks: Set<Consent.Risk> = []
+    /// True once the practitioner ticked that the benefits were explained; unticked to start with
+    /// (nil or false), and consent is not saved without it (it was stored as explained on every
+    /// consent, though nobody was asked). Optional so that a form kept before it was asked still opens.
+    var benefitsExplained: Bool?
     var guardianName = TextField(maxLength: 100)
     var guardianRelationship = TextField(maxLength: 60)
     var matureMinor = TextField(maxLength: 500)
@@ -85,6 +91,7 @@ struct SafetyFormState: Sendable, Hashable, Codable {
             if consentGiven == true {
                 list.append(.consentDays)
                 list += Consent.Risk.allCases.map(Focus.risk)
+                list.append(.benefits)
                 if minorAge != nil { list += [.guardianName, .guardianRelationship, .matureMinor] }
             }
         }
@@ -131,6 +138,10 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         case .risk(let r):
             guard let tick = Self.answer(key, current: risks.contains(r)) else { return }
             if tick { risks.insert(r) } else { risks.remove(r) }
+            if !Self.turnsOver(key) { moveFocus(by: 1) }
+        case .benefits:
+            guard let tick = Self.answer(key, current: benefitsExplained ?? false) else { return }
+            benefitsExplained = tick
             if !Self.turnsOver(key) { moveFocus(by: 1) }
         case .guardianName: guardianName.handle(key)
         case .guardianRelationship: guardianRelationship.handle(key)
@@ -186,13 +197,17 @@ struct SafetyFormState: Sendable, Hashable, Codable {
         }
         if asksConsent, consentGiven == true {
             if consentDays.isEmpty {
-                return .failure(FormProblem("consent stands for: not answered: type the days, 0 (this visit only) to 366"))
+                return .failure(FormProblem("consent stands for: not answered: type the days, 0 (today only) to 366"))
             }
             guard let value = Int(consentDays.text), (0...366).contains(value) else {
-                return .failure(FormProblem("consent stands for 0 (this visit only) to 366 days"))
+                return .failure(FormProblem("consent stands for 0 (today only) to 366 days"))
             }
             if risks.isEmpty {
                 return .failure(FormProblem("tick each risk explained (Space or y): none is ticked"))
+            }
+            guard benefitsExplained == true else {
+                return .failure(FormProblem("benefits explained: not ticked: tick it (Space or y) once the benefits of dry needling "
+                                            + "were explained; consent is not recorded without it"))
             }
             var guardian: Consent.Guardian?
             var mature: String?
@@ -211,7 +226,8 @@ struct SafetyFormState: Sendable, Hashable, Codable {
                     return .failure(FormProblem("the patient is \(age) (under 18): a guardian's name and relationship, or a mature-minor assessment"))
                 }
             }
-            consent = SafetyRequest.ConsentAnswers(days: value, risks: risks, guardian: guardian, matureMinorAssessment: mature)
+            consent = SafetyRequest.ConsentAnswers(days: value, risks: risks, benefitsExplained: true, guardian: guardian,
+                                                   matureMinorAssessment: mature)
         }
         if asksConsent, consentGiven == false, !asksScreen {
             return .failure(FormProblem("consent not given: nothing to record, and needling cannot go ahead"))
@@ -245,12 +261,14 @@ struct SafetyFormState: Sendable, Hashable, Codable {
     }
 }
 
-/// Consent and screen to record: consent when `consent` is set (0 days = this visit only),
+/// Consent and screen to record: consent when `consent` is set (0 days = the day it is given only),
 /// the screen when `screen` is set, standing `screenDays` days (as typed).
 struct SafetyRequest: Sendable, Hashable {
     struct ConsentAnswers: Sendable, Hashable {
         var days: Int
         var risks: Set<Consent.Risk>
+        /// The practitioner ticked that the benefits were explained (the form asks it; never assumed).
+        var benefitsExplained: Bool
         var guardian: Consent.Guardian?
         var matureMinorAssessment: String?
     }
@@ -302,12 +320,20 @@ enum SafetyFormScreen {
                                          showsCursor: state.focus == .consentDays)
                 buffer.put("days", row: row, column: answerColumn + 22, style: .dim)
                 if state.consentDays.isEmpty {
-                    // Short enough for 80 columns; Ctrl-S names the range (0, this visit only, to 366).
+                    // Short enough for 80 columns; Ctrl-S names the range (0, today only, to 366).
                     buffer.put("not answered", row: row, column: answerColumn + 27,
                                style: ChartScreen.warningStyle, maxWidth: max(0, width - answerColumn - 27), overflow: .ellipsis)
                 }
                 row += 1
                 row = drawRisks(state, row: row, width: width, into: &buffer)
+                FormLabel.draw("Benefits:", focused: state.focus == .benefits, row: row, column: 2, style: .dim, into: &buffer)
+                let ticked = state.benefitsExplained == true
+                buffer.put(ticked ? "[x]" : "[ ]", row: row, column: 21, style: state.focus == .benefits ? .reverse : .bold)
+                if state.focus == .benefits { buffer.cursor = ScreenPosition(row: row, column: 22) }
+                buffer.put(ticked ? "benefits explained" : "benefits explained: not ticked (Space or y)",
+                           row: row, column: 25, style: ticked ? .plain : ChartScreen.warningStyle,
+                           maxWidth: max(1, width - 26), overflow: .ellipsis)
+                row += 1
                 if let age = state.minorAge {
                     FormLabel.draw("Age \(age): guardian", focused: state.focus == .guardianName || state.focus == .guardianRelationship,
                                    row: row, column: 2, style: ChartScreen.warningStyle, into: &buffer)
@@ -364,7 +390,8 @@ enum SafetyFormScreen {
             }
             row += 1
         }
-        row += 1
+        // A blank row before the keys when there is room (a minor's consent fills 80x24 to the last row).
+        row = min(row + 1, max(row, body.bottom - 1))
         buffer.put(" y/n, Space or ←/→ answers · Tab next · Ctrl-S save · Esc cancel · F1 help", row: row, column: 0,
                    style: .dim, maxWidth: width, overflow: .ellipsis)
     }

@@ -15,7 +15,9 @@ enum Update {
             return update(s, .result(result))
         }
         var (next, effects) = FormDraftWorkflow.update(state, message) { s, m in
-            DiscardQuestion.update(s, m, screens: screens) ?? screens(s, m)
+            var (after, effects) = DiscardQuestion.update(s, m, screens: screens) ?? screens(s, m)
+            FormEditing.selectingOpenedForm(from: s, to: &after)
+            return (after, effects)
         }
         DiscardQuestion.track(from: state, to: &next, after: message)
         return (next, effects)

@@ -72,6 +72,34 @@ import ClinicModel
         #expect(legacy.visit.triggerPoints[0].side == .right)
     }
 
+    /// The walk's finding: a needle moved onto a muscle over the lung fields, with its depth, was
+    /// refused or accepted by the order of the changes (each checked alone, the muscle went in
+    /// without a depth). Set together, every value goes in first and the entry is checked once.
+    @Test func changesSetTogetherDoNotDependOnTheirOrder() throws {
+        var signed = try visit()
+        signed.needling[0].depth = nil
+        let muscle = AmendableField(.needle, 1, "muscle"), depth = AmendableField(.needle, 1, "depth")
+        for order in [[(muscle, "upper-trapezius"), (depth, "10")], [(depth, "10"), (muscle, "upper-trapezius")]] {
+            var v = signed
+            try AmendableField.set(order.map { (field: $0.0, text: $0.1) }, in: &v)
+            #expect(v.needling[0].muscleID == "upper-trapezius" && v.needling[0].depth?.value == 10)
+            // An amendment stored with the changes in that order reads back whole.
+            let amended = signed.applying([amendment(1, at: 60, order.map { ($0.0.rawValue, $0.1) })])
+            #expect(amended.visit.needling[0].muscleID == "upper-trapezius", "\(order.map(\.0.rawValue))")
+            #expect(amended.visit.needling[0].depth?.value == 10)
+        }
+        // Without the depth the rule still holds, naming the depth, whichever field is given.
+        var v = signed
+        #expect(throws: ValidationErrors.self) { try AmendableField.set([(field: muscle, text: "upper-trapezius")], in: &v) }
+        do {
+            var w = signed
+            try AmendableField.set([(field: muscle, text: "upper-trapezius"), (field: AmendableField(.needle, 1, "side"), text: "right")], in: &w)
+            Issue.record("a needle over the lung fields without a depth should be refused")
+        } catch {
+            #expect(error.errors.map(\.field) == ["needle.1.depth"], "\(error.errors)")
+        }
+    }
+
     @Test func blankClearsAnOptionalFieldAndARequiredOneRefuses() throws {
         var v = try visit()
         try AmendableField(.needle, 1, "depth").set("", in: &v)

@@ -120,7 +120,7 @@ struct ClinicalRulesTests {
         let visit = Visit(id: 1, patientID: 7, practitionerID: 3, startedAt: Date())
         var patient = Patient(id: 7, recordNumber: "K7", givenNames: "A", familyName: "B", dateOfBirth: try LocalDate(parsing: "1970-01-01"))
         #expect(NeedlingSafety.checkMayNeedle(visit: visit, patient: patient, consents: [], screens: []) == [.noConsent, .noScreen])
-        let consent = Consent(patientID: 7, practitionerID: 3, risksExplained: [.bruising, .soreness, .fainting])
+        let consent = Consent(patientID: 7, practitionerID: 3, risksExplained: [.bruising, .soreness, .fainting], benefitsExplained: true)
         let screen = PrecautionScreen(patientID: 7, practitionerID: 3, validUntil: LocalDate.today().adding(days: 90))
         #expect(NeedlingSafety.checkMayNeedle(visit: visit, patient: patient, consents: [consent], screens: [screen]).isEmpty)
         patient.alerts = [PatientAlert(kind: .precaution(.anticoagulant), text: "warfarin")]
@@ -132,9 +132,9 @@ struct ClinicalRulesTests {
                                     validUntil: LocalDate.today().adding(days: 90))
         #expect(NeedlingSafety.checkMayNeedle(visit: visit, patient: Patient(id: 7, recordNumber: "K7", givenNames: "A", familyName: "B", dateOfBirth: try LocalDate(parsing: "1970-01-01")),
                                               consents: [consent], screens: [stop]) == [.stop(.inabilityToConsent)])
-        let old = Consent(patientID: 7, practitionerID: 3, recordedAt: Date().addingTimeInterval(-3 * 86400), risksExplained: [.bruising, .soreness, .fainting])
+        let old = Consent(patientID: 7, practitionerID: 3, recordedAt: Date().addingTimeInterval(-3 * 86400), risksExplained: [.bruising, .soreness, .fainting], benefitsExplained: true)
         #expect(NeedlingSafety.checkMayNeedle(visit: visit, patient: patient, consents: [old], screens: [acknowledged]) == [.noConsent])
-        let standing = Consent(patientID: 7, practitionerID: 3, recordedAt: Date().addingTimeInterval(-3 * 86400), risksExplained: [.bruising, .soreness, .fainting], validUntil: LocalDate.today().adding(days: 30))
+        let standing = Consent(patientID: 7, practitionerID: 3, recordedAt: Date().addingTimeInterval(-3 * 86400), risksExplained: [.bruising, .soreness, .fainting], benefitsExplained: true, validUntil: LocalDate.today().adding(days: 30))
         #expect(NeedlingSafety.checkMayNeedle(visit: visit, patient: patient, consents: [standing], screens: [acknowledged]).isEmpty)
     }
 
@@ -156,7 +156,7 @@ struct ClinicalRulesTests {
 
     @Test("consent must explain the core risks; a precaution screen needs reasons; amendments need a reason and a change")
     func forms() throws {
-        #expect(throws: ValidationErrors.self) { try Consent(patientID: 1, practitionerID: 1, risksExplained: [.bruising]).validate() }
+        #expect(throws: ValidationErrors.self) { try Consent(patientID: 1, practitionerID: 1, risksExplained: [.bruising], benefitsExplained: true).validate() }
         #expect(throws: ValidationErrors.self) {
             try PrecautionScreen(patientID: 1, practitionerID: 1, present: [.pregnancy], validUntil: LocalDate.today()).validate()
         }

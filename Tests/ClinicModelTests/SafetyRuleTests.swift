@@ -65,7 +65,7 @@ import ClinicModel
         let visit = Visit(id: 1, patientID: 7, practitionerID: 3, startedAt: Date())
         let minor = Patient(id: 7, recordNumber: "K7", givenNames: "A", familyName: "B", dateOfBirth: LocalDate.today().adding(years: -17))
         let screen = PrecautionScreen(patientID: 7, practitionerID: 3, validUntil: LocalDate.today().adding(days: 90))
-        let plain = Consent(patientID: 7, practitionerID: 3, risksExplained: [.bruising, .soreness, .fainting])
+        let plain = Consent(patientID: 7, practitionerID: 3, risksExplained: [.bruising, .soreness, .fainting], benefitsExplained: true)
         #expect(NeedlingSafety.checkMayNeedle(visit: visit, patient: minor, consents: [plain], screens: [screen]) == [.minorWithoutGuardian(age: 17)])
         var guarded = plain
         guarded.guardian = .init(name: "Kim B", relationship: "father")

@@ -60,7 +60,7 @@ struct EntryCorrectionClinic {
         let patientID = try #require(patient.id), practitionerID = try #require(practitioner.id)
         return try session.database.write { tx in
             let c = try tx.insertConsent(Consent(patientID: patientID, practitionerID: practitionerID, recordedAt: Self.moment(day, hour: 9, minute: minute),
-                                                 risksExplained: Set(Consent.Risk.allCases), validUntil: day.adding(days: 90)), actor: "test")
+                                                 risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true, validUntil: day.adding(days: 90)), actor: "test")
             let s = try tx.insertScreen(PrecautionScreen(patientID: patientID, practitionerID: practitionerID,
                                                          recordedAt: Self.moment(day, hour: 9, minute: minute), validUntil: day.adding(days: 90)),
                                         actor: "test")

@@ -107,7 +107,7 @@ struct NeedlingSafetyRulesTests {
     @Test("needling is refused while a referral's proposed precaution is answered absent in the screen")
     func proposedAfterTheScreen() throws {
         let (amy, jo) = try clinic()
-        _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk) }
+        _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk, benefitsExplained: true) }
         _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         _ = try amy.database.write { tx in try tx.insertAlert(Self.proposedApixaban, patientID: jo.id!, actor: "import") }
         let visit = try amy.newVisit(patientKey: "K1", complaint: "Calf", pain: PainScores())
@@ -131,7 +131,7 @@ struct NeedlingSafetyRulesTests {
     @Test("a lung-field muscle needs pneumothorax among the risks of the consent covering the visit")
     func pneumothoraxConsent() throws {
         let (amy, _) = try clinic()
-        _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: [.bruising, .soreness, .fainting]) }
+        _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: [.bruising, .soreness, .fainting], benefitsExplained: true) }
         _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         let visit = try amy.newVisit(patientKey: "K1", complaint: "Neck", pain: PainScores())
         let said = refusal { _ = try amy.addNeedling(visitID: visit.id!, Self.upperTrapezius(depth: 12)) }
@@ -139,7 +139,7 @@ struct NeedlingSafetyRulesTests {
         #expect(try amy.visitRecord(id: visit.id!).visit.needling.isEmpty)
         // The calf is not over the lung fields: the same consent covers it.
         _ = try amy.addNeedling(visitID: visit.id!, Self.calf())
-        _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk) }
+        _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk, benefitsExplained: true) }
         _ = try amy.addNeedling(visitID: visit.id!, Self.upperTrapezius(depth: 12))
         #expect(try amy.visitRecord(id: visit.id!).visit.needling.count == 2)
     }
@@ -149,16 +149,16 @@ struct NeedlingSafetyRulesTests {
         let dob = LocalDate.today().adding(years: -17)
         let (amy, jo) = try clinic(dob: dob)
         let said = refusal {
-            _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk) }
+            _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk, benefitsExplained: true) }
         }
         #expect(said.contains("the patient is 17 (under 18)") && said.contains("--guardian-name"), "\(said)")
         #expect(try counts(amy, jo).consents == 0)
         let guardian = try amy.recordConsent(patientKey: "K1") {
-            Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk, guardian: .init(name: "Kim Smith", relationship: "mother"))
+            Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk, benefitsExplained: true, guardian: .init(name: "Kim Smith", relationship: "mother"))
         }
         #expect(guardian.guardian?.name == "Kim Smith")
         let mature = try amy.recordConsent(patientKey: "K1") {
-            Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk,
+            Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk, benefitsExplained: true,
                     matureMinorAssessment: "Understands the procedure, risks and alternatives; explained back in own words")
         }
         #expect(mature.standsForMinor)
@@ -172,7 +172,7 @@ struct NeedlingSafetyRulesTests {
         let (amy, jo) = try clinic(dob: LocalDate.today().adding(years: -16))
         let amyID = try #require(amy.user?.id)
         _ = try amy.database.write { tx in
-            try tx.insertConsent(Consent(patientID: jo.id!, practitionerID: amyID, risksExplained: Self.everyRisk), actor: "import")
+            try tx.insertConsent(Consent(patientID: jo.id!, practitionerID: amyID, risksExplained: Self.everyRisk, benefitsExplained: true), actor: "import")
         }
         _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         let visit = try amy.newVisit(patientKey: "K1", complaint: "Calf", pain: PainScores())
@@ -186,7 +186,7 @@ struct NeedlingSafetyRulesTests {
     @Test("over the lung fields the depth is required, above zero and within the needle's length")
     func lungDepth() throws {
         let (amy, _) = try clinic()
-        _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk) }
+        _ = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk, benefitsExplained: true) }
         _ = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         let visit = try amy.newVisit(patientKey: "K1", complaint: "Neck", pain: PainScores())
         for (depth, expected) in [(0.0, "depth: '0' over the lung fields the depth must be 1-40 mm (needle length 40 mm)"),
@@ -213,7 +213,7 @@ struct NeedlingSafetyRulesTests {
         let yesterday = Calendar.current.startOfDay(for: now).addingTimeInterval(-12 * 3_600)
         let visit = try amy.newVisit(patientKey: "K1", at: yesterday.addingTimeInterval(-60), complaint: "Calf", pain: PainScores())
         let consent = try amy.recordConsent(patientKey: "K1", now: now) {
-            Consent(patientID: $0, practitionerID: $1, recordedAt: yesterday, risksExplained: Self.everyRisk)
+            Consent(patientID: $0, practitionerID: $1, recordedAt: yesterday, risksExplained: Self.everyRisk, benefitsExplained: true)
         }
         let screen = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90, at: yesterday, now: now)
         var entry = Self.calf()
@@ -228,7 +228,7 @@ struct NeedlingSafetyRulesTests {
         #expect(record.visit.needling.first?.lateEntry?.writtenBy == amy.user?.id)
         #expect(record.describe(try #require(record.visit.needling.first?.lateEntry)).contains("by Amy Nguyen"))
         // Written as it happens: no mark.
-        let onTime = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk) }
+        let onTime = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Self.everyRisk, benefitsExplained: true) }
         #expect(onTime.lateEntry == nil)
         #expect(try counts(amy, jo).consents == 2)
     }
@@ -238,7 +238,7 @@ struct NeedlingSafetyRulesTests {
         let (amy, jo) = try clinic()
         let future = refusal {
             _ = try amy.recordConsent(patientKey: "K1") {
-                Consent(patientID: $0, practitionerID: $1, recordedAt: Date().addingTimeInterval(3_600), risksExplained: Self.everyRisk)
+                Consent(patientID: $0, practitionerID: $1, recordedAt: Date().addingTimeInterval(3_600), risksExplained: Self.everyRisk, benefitsExplained: true)
             }
         }
         #expect(future.contains("--at") && future.contains("is in the future"), "\(future)")

@@ -65,7 +65,7 @@ struct RecordStoreSeamTests {
         let (store, mei, patient) = try clinic()
         let key = patient.recordNumber
         _ = try mei.recordConsent(patientKey: key) { patientID, practitionerID in
-            Consent(patientID: patientID, practitionerID: practitionerID, risksExplained: Set(Consent.Risk.allCases), written: true)
+            Consent(patientID: patientID, practitionerID: practitionerID, risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true, written: true)
         }
         _ = try mei.recordScreen(patientKey: key, answers: ScreenAnswers(nonePresent: true), validDays: 90)
 

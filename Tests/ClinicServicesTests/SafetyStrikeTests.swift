@@ -53,7 +53,7 @@ struct SafetyStrikeTests {
         try s.clinic.session.database.write { tx in
             _ = try tx.insertConsent(Consent(patientID: s.patientID, practitionerID: s.clinic.practitioner.id!,
                                              recordedAt: EntryCorrectionClinic.moment(s.day, hour: 9, minute: 30),
-                                             risksExplained: Set(Consent.Risk.allCases), validUntil: s.day.adding(days: 90)), actor: "test")
+                                             risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true, validUntil: s.day.adding(days: 90)), actor: "test")
         }
         #expect(try s.needle().id != nil)
         // A struck row is never changed again.

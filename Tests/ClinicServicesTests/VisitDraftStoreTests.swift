@@ -100,7 +100,7 @@ struct VisitDraftStoreTests {
         let needle = Needle(brand: "Seirin", gaugeMm: 0.25, lengthMm: 40, lot: "L2411")
         let calf = NeedlingEntry(muscleID: "gastrocnemius-medial", side: .left, needle: needle, needlesInserted: 2, needlesRemoved: 1)
         #expect(throws: (any Error).self) { _ = try amy.addNeedling(visitID: id, calf) }
-        let consent = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Set(Consent.Risk.allCases)) }
+        let consent = try amy.recordConsent(patientKey: "K1") { Consent(patientID: $0, practitionerID: $1, risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true) }
         let screen = try amy.recordScreen(patientKey: "K1", answers: ScreenAnswers(nonePresent: true), validDays: 90)
         // Field by field: SQLite reads a timestamp back within a millisecond, not to the bit.
         let consents = try amy.database.read { try $0.consents(patientID: visit.patientID) }

@@ -29,7 +29,7 @@ import ClinicDemo
             ("referral", { tx in _ = try tx.insertReferral(Referral(patientID: patient.id!, referrerName: "Dr Whitford",
                                                                     date: day.adding(days: -5), reason: "Neck pain"), actor: "mchen") }),
             ("consent", { tx in _ = try tx.insertConsent(Consent(patientID: patient.id!, practitionerID: clinic.practitioner.id!,
-                                                                 recordedAt: moment(day, hour: 9), risksExplained: Set(Consent.Risk.allCases)), actor: "mchen") }),
+                                                                 recordedAt: moment(day, hour: 9), risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true), actor: "mchen") }),
             ("screen", { tx in _ = try tx.insertScreen(PrecautionScreen(patientID: patient.id!, practitionerID: clinic.practitioner.id!,
                                                                        recordedAt: moment(day, hour: 9), validUntil: day.adding(days: 90)), actor: "mchen") }),
             ("visit", { tx in visit = try tx.insertVisit(Visit(patientID: patient.id!, practitionerID: clinic.practitioner.id!,

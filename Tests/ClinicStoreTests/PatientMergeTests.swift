@@ -85,7 +85,7 @@ import ClinicServices
             try clinic.db.write { tx in
                 try tx.signVisit(id: signed.id!, actor: "mchen")
                 _ = try tx.insertReferral(Referral(patientID: p.id!, referrerName: "Dr Whitford", date: day.adding(days: -5), reason: "Neck pain"), actor: "mchen")
-                _ = try tx.insertConsent(Consent(patientID: p.id!, practitionerID: clinic.practitioner.id!, recordedAt: moment(day, hour: 9), risksExplained: Set(Consent.Risk.allCases)), actor: "mchen")
+                _ = try tx.insertConsent(Consent(patientID: p.id!, practitionerID: clinic.practitioner.id!, recordedAt: moment(day, hour: 9), risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true), actor: "mchen")
                 _ = try tx.insertScreen(PrecautionScreen(patientID: p.id!, practitionerID: clinic.practitioner.id!, recordedAt: moment(day, hour: 9),
                                                          validUntil: day.adding(days: 90)), actor: "mchen")
             }

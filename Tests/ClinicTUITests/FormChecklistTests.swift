@@ -96,7 +96,7 @@ import TerminalKit
         #expect(ticked.risks == [Consent.Risk.allCases[0]] && ticked.focus == .risk(Consent.Risk.allCases[0]),
                 "Right ticks the risk and stays on it")
         try tui.press(.left)
-        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count + 1))  // each risk, then the benefits explained
         let first = Precaution.allCases[0]
         expectMarked(tui, first.displayName)
         // ? → yes → no → yes, the focus staying on the question.

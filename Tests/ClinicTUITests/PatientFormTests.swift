@@ -98,6 +98,62 @@ import TerminalKit
         }
     }
 
+    func form(_ tui: TUIHarness) throws -> PatientFormState {
+        guard case .patientForm(let form) = tui.app.state.current else {
+            Issue.record("the patient form should be open:\n\(tui.screen)")
+            throw CancellationError()
+        }
+        return form
+    }
+
+    /// The walk's finding: the family name the search pre-fills was not selected, so typing
+    /// "Smith" over "Zoë" gave "ZoëSmith"; and the list under the new chart still showed the
+    /// search as it was before the patient existed.
+    @Test func typingReplacesTheSearchTermPrefilledAsTheFamilyNameAndTheListShowsTheNewPatient() throws {
+        let tui = try TUIHarness("patient-form-prefill-replaced")
+        try tui.type("Zoë")
+        #expect(!tui.screen.contains("Smith, Zoë"))
+        try tui.press(.function(2))
+        #expect(try form(tui).family.text == "Zoë", "the search is pre-filled")
+        #expect(try form(tui).family.isSelected, "and selected, so typing replaces it")
+        try tui.type("Smith")
+        let family = try form(tui).family.text
+        #expect(family == "Smith", "typed over, not added to: \(family)")
+        #expect(!tui.screen.contains("ZoëSmith"))
+        try tui.press(.tab)
+        try tui.type("Zoë")
+        try tui.press(.tab, .tab)
+        try tui.type("1990-01-02")
+        try tui.press(.ctrl("s"))
+        let saved = try #require(try stored(tui, "smith zoë").first { $0.dateOfBirth.description == "1990-01-02" }, "\(tui.screen)")
+        #expect(saved.familyName == "Smith" && saved.givenNames == "Zoë")
+        guard case .chart = tui.app.state.current else {
+            Issue.record("the new patient's chart did not open: \(tui.screen)")
+            return
+        }
+        try tui.press(.escape)
+        #expect(tui.app.state.current.kind == .patientList)
+        #expect(tui.screen.contains("Smith, Zoë"), "the list searched for Zoë again and shows the new patient:\n\(tui.screen)")
+    }
+
+    @Test func correctingDetailsTypingReplacesThePrefilledFamilyName() throws {
+        let tui = try TUIHarness("patient-form-edit-replaced")
+        let original = try #require(try stored(tui, "alvarez").first)
+        try tui.type("alvarez")
+        try tui.press(.enter, .character("e"))
+        #expect(try form(tui).family.text == original.familyName)
+        try tui.type("Alvares")
+        let family = try form(tui).family.text
+        #expect(family == "Alvares", "typed over the family name on file: \(family)")
+        // The moving keys keep it to edit: Right goes to its end, and typing adds there.
+        try tui.press(.tab, .backTab, .right)
+        try tui.type("z")
+        #expect(try form(tui).family.text == "Alvaresz")
+        try tui.press(.ctrl("s"))
+        let saved = try #require(try stored(tui, "alvaresz").first)
+        #expect(saved.id == original.id)
+    }
+
     @Test func helpListsTheNewPatientKey() throws {
         let tui = try TUIHarness("patient-form-help")
         try tui.press(.function(1))

@@ -14,7 +14,7 @@ extension TUIHarness {
         try press(.function(2), .character("y"), .tab)
         try type("90")  // the days consent stands: typed, never pre-filled
         try press(.tab)
-        try press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count + 1))  // each risk, then the benefits explained
         try press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
         try type("90")  // the last "n" moves on to the days the screen stands: typed, never pre-filled
         try press(.ctrl("s"))
@@ -84,7 +84,7 @@ extension TUIHarness {
         try tui.press(.tab)
         try tui.type("30")
         try tui.press(.tab)
-        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count + 1))  // each risk, then the benefits explained
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("precaution screen stands for: not answered: type the days, 1 to 365"), "\(said(tui))")
         #expect(try saved(tui) == (0, 0), "the screen's days are not claimed for the practitioner")
@@ -147,14 +147,14 @@ extension TUIHarness {
         try tui.press(.character("y"))
         #expect(tui.lines.contains { $0.contains("[yes] stands for      days not answered") }, "\(tui.screen)")
         try tui.press(.ctrl("s"))
-        #expect(said(tui).contains("consent stands for: not answered: type the days, 0 (this visit only) to 366"), "\(said(tui))")
+        #expect(said(tui).contains("consent stands for: not answered: type the days, 0 (today only) to 366"), "\(said(tui))")
         #expect(try saved(tui) == (0, 0))
         try tui.press(.tab)
         try tui.type("0")
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("tick each risk explained"), "\(said(tui))")
         try tui.press(.tab)
-        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count + 1))  // each risk, then the benefits explained
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("answer every precaution (y or n): 12 not answered: anticoagulant medicine"), "\(said(tui))")
         #expect(try saved(tui) == (0, 0))
@@ -180,7 +180,41 @@ extension TUIHarness {
         #expect(screen.present == [.anticoagulant])
         let consent = try #require(try tui.session.database.read { tx in try tx.consents(patientID: 1) }.first)
         #expect(consent.risksExplained == Set(Consent.Risk.allCases))
-        #expect(consent.validUntil == nil, "0 typed: this visit only, as keyed")
+        #expect(consent.validUntil == nil, "0 typed: today only, as keyed")
+    }
+
+    /// The walk's finding: every consent was stored with the benefits explained though the form
+    /// never asked. The form asks it now, unticked, and consent is not saved until it is ticked.
+    @Test func consentIsNotSavedUntilTheBenefitsExplainedAreTicked() throws {
+        let tui = try clinic("safety-benefits")
+        try startVisit(tui)
+        try tui.press(.function(2), .character("y"), .tab)
+        try tui.type("0")
+        try tui.press(.tab)
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        #expect(try form(tui).focus == .benefits, "after the risks, the benefits explained")
+        #expect(try form(tui).benefitsExplained != true, "not ticked for the practitioner")
+        let unticked = try #require(tui.lines.first { $0.contains("Benefits:") }, "\(tui.screen)")
+        #expect(unticked.contains("[ ]") && unticked.contains("not ticked"), "\(unticked)")
+        try tui.press(.tab)                        // passed over, not answered
+        try tui.press(.character("y"))
+        try tui.type("Apixaban; superficial sites, firm pressure after")
+        try tui.press(.tab)
+        try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count - 1))
+        try tui.type("90")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("benefits explained: not ticked"), "\(said(tui))")
+        #expect(try saved(tui) == (0, 0), "nothing is saved: neither consent nor the screen")
+
+        while try form(tui).focus != .benefits { try tui.press(.backTab) }
+        try tui.press(.character(" "))            // Space ticks it where it is
+        let ticked = try #require(tui.lines.first { $0.contains("Benefits:") })
+        #expect(ticked.contains("[x] benefits explained") && !ticked.contains("not ticked"), "\(ticked)")
+        try tui.press(.ctrl("s"))
+        #expect(try saved(tui) == (1, 1), "\(said(tui))")
+        #expect(said(tui).contains("consent recorded for today only"), "\(said(tui))")
+        let consent = try #require(try tui.session.database.read { tx in try tx.consents(patientID: 1) }.first)
+        #expect(consent.benefitsExplained && consent.validUntil == nil)
     }
 
     @Test func aMinorsConsentAsksForAGuardian() throws {
@@ -193,7 +227,7 @@ extension TUIHarness {
         try tui.press(.tab)
         try tui.type("90")
         try tui.press(.tab)
-        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count + 1))  // each risk, then the benefits explained
         #expect(try form(tui).focus == .guardianName)
         try tui.press(.tab, .tab, .tab)
         try tui.press(.character("y"))

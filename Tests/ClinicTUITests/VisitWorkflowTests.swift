@@ -49,7 +49,7 @@ import TerminalKit
         try tui.press(.character("y"), .tab)
         try tui.type("90")
         try tui.press(.tab)
-        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count))
+        try tui.press(Array(repeating: Key.character("y"), count: Consent.Risk.allCases.count + 1))  // each risk, then the benefits explained
         try tui.press(Array(repeating: Key.character("n"), count: Precaution.allCases.count))
         try tui.type("90")                         // the days the screen stands: typed, never pre-filled
         try tui.press(.ctrl("s"))
@@ -232,6 +232,25 @@ import TerminalKit
         try tui.press(.ctrl("s"))
         #expect(said(tui).contains("needles removed is 0 to the 2 inserted"))
         #expect(try tui.firstVisit().needling.first?.needlesRemoved == 0)
+    }
+
+    /// The count typed is the total out now, as `knot needle remove` takes it: fewer than the
+    /// needles already out is refused (a batch typed as if counted alone), nothing written.
+    @Test func needlesOutRefusesFewerThanAlreadyOut() throws {
+        let tui = try clinic("workflow-needles-out-lower")
+        try startVisit(tui)
+        try recordConsentAndScreen(tui)
+        try fillNeedling(tui, inserted: "3", removed: "2", depth: "12")
+        try tui.press(.ctrl("s"), .function(5))
+        try tui.type("1")
+        try tui.press(.ctrl("s"))
+        #expect(said(tui).contains("1 is fewer than the 2 already out at Trapezius (upper fibres), right: type the total out now"),
+                "\(said(tui))")
+        #expect(try tui.firstVisit().needling.first?.needlesRemoved == 2, "nothing written")
+        try tui.press(.backspace)
+        try tui.type("3")
+        try tui.press(.ctrl("s"))
+        #expect(try tui.firstVisit().needling.first?.needlesRemoved == 3)
     }
 
     @Test func balancedVisitIsSignedAndTheChartShowsIt() throws {

@@ -60,7 +60,7 @@ enum ExampleClinic {
             ],
             originalLetter: letter, originalSHA256: LetterDigest.sha256Hex(letter))
         let consent = Consent(id: 1, patientID: 1, practitionerID: 1, recordedAt: at("2026-10-13T22:05:00.000Z"),
-                              risksExplained: Set(Consent.Risk.allCases), written: true, validUntil: day("2027-04-13"),
+                              risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true, written: true, validUntil: day("2027-04-13"),
                               notes: "Explained bruising risk is higher on apixaban; pressure after each site.")
         let screen = PrecautionScreen(
             id: 1, patientID: 1, practitionerID: 1, recordedAt: at("2026-10-13T22:08:00.000Z"), present: [.anticoagulant],
@@ -124,7 +124,7 @@ enum ExampleClinic {
                               preferredName: "Dan", dateOfBirth: day("1979-09-02"), sex: .male, phone: "(503) 555-0122",
                               email: "dan.kowalski@example.com")
         let consent = Consent(id: 2, patientID: 2, practitionerID: 2, recordedAt: at("2026-11-02T23:00:00.000Z"),
-                              risksExplained: Set(Consent.Risk.allCases), validUntil: day("2027-02-02"))
+                              risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true, validUntil: day("2027-02-02"))
         let screen = PrecautionScreen(id: 2, patientID: 2, practitionerID: 2, recordedAt: at("2026-11-02T23:01:00.000Z"),
                                       validUntil: day("2027-01-31"))
         let first = Visit(

@@ -104,7 +104,7 @@ enum SampleRecords {
                     risksExplained: Set(Consent.Risk.allCases), benefitsExplained: true, written: true,
                     validUntil: day("2027-06-01"), notes: "Form scanned; \"pneumothorax\" explained"),
             Consent(id: 22, patientID: 101, practitionerID: 2, recordedAt: at("2026-09-15T23:59:59.999Z"),
-                    risksExplained: [.bruising, .soreness, .fainting]),
+                    risksExplained: [.bruising, .soreness, .fainting], benefitsExplained: true),
         ]
         let screens = [
             PrecautionScreen(id: 31, patientID: 101, practitionerID: 1, recordedAt: at("2026-06-02T09:05:00.000Z"),

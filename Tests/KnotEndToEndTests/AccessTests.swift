@@ -73,7 +73,7 @@ struct AccessTests {
             (["needle", "add", v, "--muscle", "soleus", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--inserted", "1", "--size", "0.25x40",
               "--brand", "Seirin", "--lot", "L1"], clinical),
             (["needle", "remove", "1", "--removed", "1"], clinical),
-            (["consent", "record", "K1", "--risks", "bruising,soreness,fainting"], clinical),
+            (["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"], clinical),
             (["screen", "record", "K1", "--valid-days", "90", "--none-present"], clinical),
             (["visit", "sign", v], clinical),
             (["visit", "amend", v, "--reason", "walk", "--set", "notes=walked by \(tag)"], clinical),

@@ -54,7 +54,7 @@ struct AlertDismissCommandTests {
     @Test("dismissed with a reason: the screen answers it absent, patient show lists the reason, the export keeps it")
     func dismissedWithReason() throws {
         let (record, alert) = try referredPatient()
-        try clinic.knot(["consent", "record", record, "--risks", "bruising,soreness,fainting"])
+        try clinic.knot(["consent", "record", record, "--risks", "bruising,soreness,fainting", "--benefits-explained"])
         let blocked = try clinic.knot(["screen", "record", record, "--valid-days", "90"] + Self.allAbsent)
         #expect(blocked.status == 1 && blocked.stderr.contains("--reason"), "the refusal says how to dismiss: \(blocked.stderr)")
 

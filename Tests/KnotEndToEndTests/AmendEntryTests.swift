@@ -22,7 +22,7 @@ struct AmendEntryTests {
             ["finding", "add", "1", "--kind", "lunge", "--side", "left", "--value", "7"],
             ["treatment", "add", "1", "--kind", "ischaemic-compression", "--muscle", "gastrocnemius-medial", "--side", "left",
              "--hold", "30", "--cycles", "3"],
-            ["consent", "record", "K1", "--risks", "bruising,soreness,fainting"],
+            ["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"],
             ["screen", "record", "K1", "--valid-days", "90", "--none-present"],
             ["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40", "--brand", "Seirin",
              "--lot", "L2411", "--inserted", "2", "--removed", "2", "--depth", "12"],

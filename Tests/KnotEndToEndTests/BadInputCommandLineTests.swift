@@ -15,7 +15,7 @@ struct BadInputCommandLineTests {
     func draftVisit() throws -> String {
         try clinic.setUp()
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
-        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
+        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"]).status == 0)
         try #require(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present"]).status == 0)
         let v = try clinic.knot(["visit", "new", "K1", "--complaint", "Left calf pain", "--json"])
         try #require(v.status == 0, "\(v.stderr)")

@@ -35,7 +35,7 @@ struct ClinicSettingsTests {
         try ok("visit", "new", "K1", "--complaint", "Chest wall pain", "--pain-now", "5")
         let visit = "1"
         try ok("finding", "add", visit, "--muscle", "pectoralis-minor", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active")
-        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", "--benefits-explained")
         try ok("screen", "record", "K1", "--valid-days", "90", "--none-present")
         try ok("needle", "add", visit, "--muscle", "pectoralis-minor", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x30", "--brand", "Seirin",
                "--lot", "L1", "--inserted", "1", "--removed", "1", "--depth", "8")
@@ -130,7 +130,7 @@ struct ClinicSettingsTests {
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
         try ok("visit", "new", "K1", "--complaint", "Calf pain", "--pain-now", "5")
         try ok("finding", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active")
-        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained")
         try ok("screen", "record", "K1", "--valid-days", "90", "--none-present")
         // No --brand, --size or --lot: the clinic's stock.
         try ok("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--inserted", "1", "--removed", "1")

@@ -48,7 +48,7 @@ struct ClinicTimeZoneTests {
         // Typed on a UTC machine: --at is the clinic's 09:00, not the machine's.
         try ok("visit", "new", "K1", "--at", "\(day)T09:00", "--complaint", "Neck pain", "--pain-now", "5")
         try ok("finding", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--taut-band", "--no-twitch", "--no-referred", "--active")
-        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", tz: "America/Los_Angeles")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", "--benefits-explained", tz: "America/Los_Angeles")
         try ok("screen", "record", "K1", "--valid-days", "90", "--none-present")
         try ok("needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--sharps-disposed", "--size", "0.25x30", "--brand", "Seirin",
                "--lot", "L1", "--inserted", "1", "--removed", "1", "--depth", "10",
@@ -95,7 +95,7 @@ struct ClinicTimeZoneTests {
         try ok("patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1")
         try ok("visit", "new", "K1", "--complaint", "Neck pain", "--pain-now", "3")
         try ok("finding", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--taut-band", "--no-twitch", "--no-referred", "--active")
-        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", "--benefits-explained")
         try ok("screen", "record", "K1", "--valid-days", "90", "--none-present")
         try ok("needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--sharps-disposed", "--size", "0.25x30", "--brand", "Seirin",
                "--lot", "L1", "--inserted", "1", "--removed", "1", "--depth", "10",

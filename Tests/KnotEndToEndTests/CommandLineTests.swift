@@ -123,7 +123,7 @@ struct CommandLineTests {
                                  "--brand", "Seirin", "--lot", "L2411", "--inserted", "2", practitioner: "amy")
         #expect(noConsent.status == 1)
         #expect(noConsent.stderr.contains("informed consent"))
-        #expect(try knot("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", practitioner: "amy").status == 0)
+        #expect(try knot("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", "--benefits-explained", practitioner: "amy").status == 0)
         let screenMissing = try knot("screen", "record", "K1", "--valid-days", "90", practitioner: "amy")
         #expect(screenMissing.status != 0, "the chart's anticoagulant must be answered in the screen")
         #expect(try knot("screen", "record", "K1", "--valid-days", "90", "--present", "anticoagulant", "--ack", "anticoagulant=INR stable; superficial sites, firm pressure",

@@ -15,7 +15,7 @@ import ClinicTestSupport
         let json = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
         let id = String(try #require((json?["id"] as? NSNumber)?.int64Value))
         for args in [
-            ["consent", "record", "K1", "--risks", "bruising,soreness,fainting"], ["screen", "record", "K1", "--valid-days", "90", "--none-present"],
+            ["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"], ["screen", "record", "K1", "--valid-days", "90", "--none-present"],
             ["finding", "add", id, "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active", "--tenderness", "7"],
             ["finding", "add", id, "--kind", "lunge", "--side", "left", "--value", "7"],
             ["treatment", "add", id, "--kind", "ischaemic-compression", "--muscle", "soleus", "--side", "left", "--hold", "60", "--cycles", "3"],

@@ -76,7 +76,7 @@ import ClinicModel
             try keys("Tab")
             try type("90")                          // the days consent stands: typed, never pre-filled
             try keys("Tab")
-            try type(String(repeating: "y", count: Consent.Risk.allCases.count))
+            try type(String(repeating: "y", count: Consent.Risk.allCases.count + 1))  // each risk, then the benefits explained
             try type(String(repeating: "n", count: Precaution.allCases.count))
             try type("90")                          // the days the screen stands: typed, never pre-filled
             try keys("C-s")

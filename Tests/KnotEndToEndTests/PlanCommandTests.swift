@@ -21,7 +21,7 @@ struct PlanCommandTests {
         try #require(knot("visit", "new", "K1", "--complaint", "Calf pain running", "--pain-now", "6").status == 0)
         try #require(knot("finding", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--taut-band", "--no-twitch", "--no-referred", "--active").status == 0)
         try #require(knot("finding", "add", "1", "--kind", "fpi6", "--side", "left", "--fpi", "2,2,1,1,1,1").status == 0)
-        try #require(knot("consent", "record", "K1", "--risks", "bruising,soreness,fainting").status == 0)
+        try #require(knot("consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained").status == 0)
         try #require(knot("screen", "record", "K1", "--valid-days", "90", "--none-present").status == 0)
         try #require(knot("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",
                           "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1").status == 0)

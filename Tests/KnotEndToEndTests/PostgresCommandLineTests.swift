@@ -59,7 +59,7 @@ struct PostgresCommandLineTests {
             ["finding", "add", visit, "--kind", "lunge", "--side", "right", "--value", "8.5"],
             ["treatment", "add", visit, "--kind", "stretching"],
             ["treatment", "add", visit, "--kind", "ischaemic-compression", "--muscle", "soleus", "--side", "left", "--hold", "60", "--cycles", "3"],
-            ["consent", "record", "K1", "--risks", "bruising,soreness,fainting"],
+            ["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"],
             ["screen", "record", "K1", "--valid-days", "90", "--none-present"],
             ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed",
              "--size", "0.25x40", "--brand", "Seirin", "--lot", "L1", "--inserted", "2", "--removed", "2", "--twitches", "0", "--no-adverse"],
@@ -141,7 +141,7 @@ struct PostgresCommandLineTests {
 
         // A needled, signed visit in the needling log; its final plan on the recall list.
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
-        for step in [["consent", "record", "K1", "--risks", "bruising,soreness,fainting"],
+        for step in [["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"],
                      ["screen", "record", "K1", "--valid-days", "90", "--none-present"],
                      ["visit", "new", "K1", "--complaint", "Left calf pain", "--pain-now", "4"],
                      ["needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--sharps-disposed",

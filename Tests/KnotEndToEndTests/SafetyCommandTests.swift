@@ -10,7 +10,7 @@ struct SafetyCommandTests {
     let clinic = EndToEndClinic()
     static let referral = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Import/referral-au-gp-anticoagulant.xml").path
-    static let risks = ["--risks", "bruising,soreness,fainting"]
+    static let risks = ["--risks", "bruising,soreness,fainting", "--benefits-explained"]
 
     /// `knot` that must succeed.
     @discardableResult
@@ -32,7 +32,7 @@ struct SafetyCommandTests {
         try ok("import", Self.referral)
         let list = try ok("patient", "search", "--json", "1951-06-23")
         let record = try #require(list.stdout.firstMatch(of: /"recordNumber"\s*:\s*"([^"]+)"/)?.1).description
-        try ok("consent", "record", record, "--risks", "bruising,soreness,fainting")
+        try ok("consent", "record", record, "--risks", "bruising,soreness,fainting", "--benefits-explained")
 
         let silent = try refused("screen", "record", record, "--valid-days", "90")
         #expect(silent.contains("every precaution must be answered") && silent.contains("anticoagulant"), "\(silent)")
@@ -64,19 +64,19 @@ struct SafetyCommandTests {
         try adultWithVisit()
         let said = try refused("consent", "record", "K1", code: 64)
         #expect(said.contains("--risks is required") && said.contains("Usage: knot consent record"), "\(said)")
-        let few = try refused("consent", "record", "K1", "--risks", "bruising")
+        let few = try refused("consent", "record", "K1", "--risks", "bruising", "--benefits-explained")
         #expect(few.contains("must include bruising, soreness and fainting"), "\(few)")
     }
 
     @Test("a lung-field muscle under a consent without pneumothorax, and depth 0 over the lung, are refused")
     func lungFields() throws {
         try adultWithVisit()
-        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained")
         try ok("screen", "record", "K1", "--valid-days", "90", "--none-present")
         let needle = ["--size", "0.25x40", "--brand", "Seirin", "--lot", "L2411", "--inserted", "1", "--removed", "1"]
         let noPneumothorax = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--depth", "12"] + needle)
         #expect(noPneumothorax.contains("does not name pneumothorax"), "\(noPneumothorax)")
-        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", "--benefits-explained")
         let zero = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--depth", "0"] + needle)
         #expect(zero.contains("--depth: '0' over the lung fields the depth must be 1-40 mm (needle length 40 mm)"), "\(zero)")
         let deep = try refused(["needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--depth", "41"] + needle)
@@ -90,11 +90,11 @@ struct SafetyCommandTests {
         let dob = LocalDate.today().adding(years: -17).description
         try clinic.addPatient("Sam", "Young", dob: dob, record: "K2")
         try ok("visit", "new", "K2", "--complaint", "Calf pain")
-        let said = try refused("consent", "record", "K2", "--risks", "bruising,soreness,fainting")
+        let said = try refused("consent", "record", "K2", "--risks", "bruising,soreness,fainting", "--benefits-explained")
         #expect(said.contains("the patient is 17 (under 18)") && said.contains("--guardian-name"), "\(said)")
-        let half = try refused("consent", "record", "K2", "--risks", "bruising,soreness,fainting", "--guardian-name", "Kim Young", code: 64)
+        let half = try refused("consent", "record", "K2", "--risks", "bruising,soreness,fainting", "--benefits-explained", "--guardian-name", "Kim Young", code: 64)
         #expect(half.contains("--guardian-relationship is required with --guardian-name"), "\(half)")
-        let r = try ok("consent", "record", "K2", "--risks", "bruising,soreness,fainting",
+        let r = try ok("consent", "record", "K2", "--risks", "bruising,soreness,fainting", "--benefits-explained",
                        "--guardian-name", "Kim Young", "--guardian-relationship", "mother")
         #expect(r.stdout.contains("guardian: Kim Young (mother)"))
         try ok("screen", "record", "K2", "--valid-days", "90", "--none-present")
@@ -108,7 +108,7 @@ struct SafetyCommandTests {
         try clinic.addPatient("Jo", "Smith", dob: "1980-05-17", record: "K1")
         let day = LocalDate.today().adding(days: -1).description
         try ok("visit", "new", "K1", "--complaint", "Calf pain", "--at", "\(day)T09:00")
-        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--at", "\(day)T09:05")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained", "--at", "\(day)T09:05")
         try ok("screen", "record", "K1", "--valid-days", "90", "--none-present", "--at", "\(day)T09:06")
         let future = try refused("needle", "add", "1", "--muscle", "gastrocnemius-medial", "--side", "left", "--technique", "pistoning", "--twitches", "0", "--no-adverse", "--sharps-disposed", "--size", "0.25x40",
                                  "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1",

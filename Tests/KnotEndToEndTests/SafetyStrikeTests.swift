@@ -24,7 +24,7 @@ import ClinicTestSupport
         try #require(v.status == 0, "\(v.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
         let visit = String(try #require((json?["id"] as? NSNumber)?.int64Value))
-        for args in [["consent", "record", "K1", "--risks", "bruising,soreness,fainting"], ["screen", "record", "K1", "--valid-days", "90", "--none-present"]] {
+        for args in [["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"], ["screen", "record", "K1", "--valid-days", "90", "--none-present"]] {
             let r = try clinic.knot(args)
             try #require(r.status == 0, "\(args): \(r.stderr)")
         }
@@ -50,7 +50,7 @@ import ClinicTestSupport
         let audit = try clinic.knot(["audit", "log", "--patient", "K1", "--json"]).stdout
         #expect(audit.contains("struck out consent \(consent)"), "\(audit)")
 
-        #expect(try clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
+        #expect(try clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"]).status == 0)
         let ok = try clinic.knot(needle)
         #expect(ok.status == 0, "\(ok.stderr)")
 

@@ -110,7 +110,7 @@ struct StatedClaimsCommandTests {
     @Test("needle add without --technique, --twitches and --sharps-disposed/--no-sharps-disposed is refused naming each; nothing written")
     func needleClaimsRequired() throws {
         let visit = try draftVisit()
-        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
+        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"]).status == 0)
         try #require(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present"]).status == 0)
         let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1"]
@@ -134,7 +134,7 @@ struct StatedClaimsCommandTests {
     @Test("needle add with everything stated is logged as stated; --removed left out is 0, so signing refuses until the needle is out")
     func needleAsStated() throws {
         let visit = try draftVisit()
-        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
+        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"]).status == 0)
         try #require(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present"]).status == 0)
         let n = try json(clinic.knot(["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--technique", "static",

@@ -77,7 +77,7 @@ struct TypedCommandLineTests {
             (["patient", "add", "--given", "A", "--family", "B", "--dob", "1990-01-01", "--sex", "robot"], "--sex"),
             (["plan", visit, "--for", "insurer"], "--for"),
             (["outcome", "add", visit, "--measure", "xyz", "--items", "1"], "--measure"),
-            (["consent", "record", "K1", "--risks", "bruising,soreness,telepathy"], "--risks"),
+            (["consent", "record", "K1", "--risks", "bruising,soreness,telepathy", "--benefits-explained"], "--risks"),
             (["screen", "record", "K1", "--valid-days", "90", "--none-present", "--present", "werewolf"], "--present"),
         ]
         for (args, option) in refusals {
@@ -101,7 +101,7 @@ struct TypedCommandLineTests {
         #expect((measure["measure"] as? [String: Any])?["kind"] as? String == "lunge")
         let treatment = try json(clinic.knot(["treatment", "add", visit, "--kind", "stretching", "--json"]))
         #expect(treatment["kind"] as? String == "stretching")
-        let consent = try json(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--json"]))
+        let consent = try json(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained", "--json"]))
         #expect(Set(consent["risksExplained"] as? [String] ?? []) == ["bruising", "soreness", "fainting"])
         let screen = try json(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present", "--json"]))
         #expect(screen["id"] != nil)

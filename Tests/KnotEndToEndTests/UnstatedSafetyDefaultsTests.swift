@@ -59,7 +59,7 @@ struct UnstatedSafetyDefaultsTests {
     @Test("needle add --adverse bruising (no severity) exits 65 naming the severity, nothing written; bruising:mild is logged")
     func adverseSeverityStated() throws {
         let visit = try clinic.draftVisit()
-        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting"]).status == 0)
+        try #require(clinic.knot(["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"]).status == 0)
         try #require(clinic.knot(["screen", "record", "K1", "--valid-days", "90", "--none-present"]).status == 0)
         let needle = ["needle", "add", visit, "--muscle", "gastrocnemius-medial", "--side", "left", "--size", "0.25x40",
                       "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1", "--technique", "static",

@@ -293,17 +293,36 @@ struct NeedleCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record how many needles were removed at a site.")
+        static let configuration = CommandConfiguration(
+            abstract: "Record how many needles have been removed at a site in all (the total out so far).",
+            discussion: """
+            --removed is the TOTAL out of that site so far, not the needles taken out just now: logging in batches, \
+            3 in, 2 out and then the last one is --removed 2, then --removed 3. A total lower than the one on file is \
+            refused (exit 65, nothing written) unless --correction says it corrects a count recorded wrong; the \
+            message then says "lowered from 2 to 1".
+            Example: knot needle remove 12 --removed 3
+            """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Needling entry id.", transform: Number.id) var entry: Int64
-        @Option(parsing: .unconditional, help: "Needles removed (0-50).", transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int
+        @Option(parsing: .unconditional, help: "Needles removed at the site in all so far: the total out, not this batch (0-50, at most the needles inserted).",
+                transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int
+        @Flag(help: "The total corrects a count recorded wrong: it may be lower than the one on file.") var correction = false
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            do { try global.session().setNeedlesRemoved(entryID: entry, removed: removed) } catch StorageError.invalid(let v) {
+            let before: Int
+            do {
+                before = try global.session().setNeedlesRemoved(entryID: entry, removed: removed, correcting: correction)
+            } catch StorageError.invalid(let v) {
                 throw ValidationErrors(v.errors.map { $0.field == "needlesRemoved" ? $0.renamed("--removed") : $0 })
+            } catch let lowered as NeedleTotalLowered {
+                throw ValidationErrors([ValidationError.badValue(field: "--removed", value: String(removed),
+                                                                 rule: "\(lowered.rule) (a count recorded wrong is corrected with --correction)")])
             }
-            try output.report(NeedlesRemoved(entry: entry, removed: removed), "Needling entry \(entry): \(removed) removed.")
+            let said = removed < before ? "removed lowered from \(before) to \(removed) in all (a correction)."
+                : removed == before ? "\(removed) removed in all (unchanged)."
+                : before == 0 ? "\(removed) removed in all." : "\(removed) removed in all (was \(before))."
+            try output.report(NeedlesRemoved(entry: entry, removed: removed, previous: before), "Needling entry \(entry): " + said)
         }
     }
 }
@@ -316,7 +335,8 @@ struct ConsentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record informed consent (before the first needle): the risks explained, named one by one.",
             discussion: """
-            Example: knot consent record K00001 --risks bruising,soreness,fainting,bleeding
+            Example: knot consent record K00001 --risks bruising,soreness,fainting,bleeding --benefits-explained
+            --benefits-explained is required: the practitioner states that the benefits were explained (never assumed).
             Needling over the lung fields needs pneumothorax among the risks. A patient under 18 consents with a guardian
             (--guardian-name, --guardian-relationship) or on a mature-minor assessment (--mature-minor "reason").
             Written later: --at 2026-12-05T09:30 records it as given then, marked as a late entry.
@@ -324,8 +344,9 @@ struct ConsentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Record number or id.") var patient: String
         @Option(help: "Risks explained, comma separated (required; at least bruising, soreness, fainting).") var risks: EnumList<Consent.Risk>?
+        @Flag(help: "The benefits of dry needling were explained (required: stated, never assumed).") var benefitsExplained = false
         @Flag(help: "Consent was written (signed form).") var written = false
-        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: that day only.", transform: ArgumentForm.date) var validUntil: LocalDate?
+        @Option(help: "A standing consent valid until this date (YYYY-MM-DD); default: the day it is given only (every visit that day).", transform: ArgumentForm.date) var validUntil: LocalDate?
         @Option(help: "Notes.") var notes: String?
         @Option(help: "For a patient under 18: the parent or guardian who consented.") var guardianName: String?
         @Option(help: "For a patient under 18: the guardian's relationship (mother, father, legal guardian...).") var guardianRelationship: String?
@@ -334,10 +355,16 @@ struct ConsentCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         /// A statement left out is a command typed short (exit 64, with the usage), as `finding add`
-        /// and `needle add` report theirs: the risks explained, and a guardian's name with their relationship.
+        /// and `needle add` report theirs: the risks explained, that the benefits were explained, and a
+        /// guardian's name with their relationship. (The benefits were stored as explained on every
+        /// consent, though nobody was asked.)
         func validate() throws {
             if risks == nil {
                 throw UsageError("--risks is required: name each risk explained (\(Consent.Risk.allCases.map(\.rawValue).joined(separator: ",")))")
+            }
+            if !benefitsExplained {
+                throw UsageError("--benefits-explained is required: state that the benefits of dry needling were explained "
+                                 + "(consent is not recorded without it)")
             }
             switch (guardianName, guardianRelationship) {
             case (nil, _?): throw UsageError("--guardian-name is required with --guardian-relationship")
@@ -354,7 +381,7 @@ struct ConsentCommand: ParsableCommand {
             let session = try global.session()  // first: it installs the clinic's zone that --at is read in
             let when = try at?.date() ?? Date()
             let c = try session.recordConsent(patientKey: patient) { pid, prid in
-                Consent(patientID: pid, practitionerID: prid, recordedAt: when, risksExplained: riskSet, written: written,
+                Consent(patientID: pid, practitionerID: prid, recordedAt: when, risksExplained: riskSet, benefitsExplained: benefitsExplained, written: written,
                         validUntil: validUntil, notes: notes, guardian: guardian, matureMinorAssessment: matureMinor)
             }
             if output.json { try Console.printJSON(c); return }
@@ -488,5 +515,8 @@ struct AlertStatusChange: Encodable {
 /// What `knot needle remove --json` prints: the entry and its needles removed.
 struct NeedlesRemoved: Encodable {
     var entry: Int64
+    /// The total out of the site now.
     var removed: Int
+    /// The total out on file before.
+    var previous: Int
 }

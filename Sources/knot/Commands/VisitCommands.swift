@@ -106,7 +106,10 @@ struct VisitCommand: ParsableCommand {
                 Any field of the note or of its entries can be corrected. The note's fields: \(AmendableField.noteAttributes.joined(separator: ", ")). \
                 An entry's field is KIND.N.FIELD, N its number in `knot visit show`: \
                 \(AmendableField.Entry.allCases.map { "\($0.rawValue).N.{\($0.attributes.joined(separator: ","))}" }.joined(separator: "; ")). \
-                Values are checked as when recorded; a blank value clears an optional field. `--fields` lists this visit's fields.
+                Values are checked as when recorded, all of them put in first and then each entry checked once, so the order of \
+                the --set options does not matter; a blank value clears an optional field. A needle moved onto a muscle over the lung \
+                fields needs a consent covering the visit that names pneumothorax, as `knot needle add` does (exit 1 without). \
+                `--fields` lists this visit's fields.
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Visit id.", transform: Number.id) var visit: Int64
