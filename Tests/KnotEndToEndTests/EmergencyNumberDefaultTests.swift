@@ -25,7 +25,7 @@ struct EmergencyNumberDefaultTests {
     func signedVisitOverTheLungFields() throws {
         try ok("patient", "add", "--given", "Jo", "--family", "Smith", "--dob", "1980-05-17", "--record", "K1")
         try ok("visit", "new", "K1", "--complaint", "Neck pain", "--pain-now", "3")
-        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax")
+        try ok("consent", "record", "K1", "--risks", "bruising,soreness,fainting,pneumothorax", "--benefits-explained")
         try ok("screen", "record", "K1", "--valid-days", "90", "--none-present")
         try ok("needle", "add", "1", "--muscle", "upper-trapezius", "--side", "right", "--technique", "pistoning", "--twitches", "0",
                "--sharps-disposed", "--size", "0.25x30", "--brand", "Seirin", "--lot", "L1", "--inserted", "1", "--removed", "1",
