@@ -43,6 +43,8 @@ extension PostgresTransaction {
         if !(try query("SELECT 1 FROM patient WHERE record_number = \(p.recordNumber)").isEmpty) {
             throw PostgresStoreError.duplicate(entity: "patient", field: "record number", value: p.recordNumber)
         }
+        // Numbers are stored in their canonical form ("2953 41877 1" as "2953418771").
+        p.identifiers = p.identifiers.map(\.canonical)
         for ident in p.identifiers {
             if let other = try patientID(identifier: ident) {
                 throw PostgresStoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.value) (patient \(other))")
@@ -66,7 +68,9 @@ extension PostgresTransaction {
         return p
     }
 
-    private func insertIdentifier(_ ident: PatientIdentifier, patientID: Int64) throws {
+    /// Stores an identifier of a patient, in its canonical form (`PatientIdentifier.canonical`).
+    private func insertIdentifier(_ given: PatientIdentifier, patientID: Int64) throws {
+        let ident = given.canonical
         try execute("INSERT INTO patient_identifier (patient_id, system, value) VALUES (\(patientID), \(ident.system.rawValue), \(ident.value))")
     }
 
@@ -120,7 +124,12 @@ extension PostgresTransaction {
               updated_at = \(PGText.timestamp(Date())), sort_name = \(Self.sortName(family: patient.familyName, given: patient.givenNames))
             WHERE id = \(id)
             """)
-        for ident in patient.identifiers where !old.identifiers.contains(ident) {
+        // A number already on file (spaced or not) is not added again; one another patient
+        // holds is refused, however it is spaced.
+        for ident in patient.identifiers where !old.identifiers.contains(where: { $0.sameNumber(as: ident) }) {
+            if let other = try patientID(identifier: ident), other != id {
+                throw PostgresStoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.canonicalValue) (patient \(other))")
+            }
             try insertIdentifier(ident, patientID: id)
         }
         try appendAudit(AuditEvent(actor: actor, action: patient.archived && !old.archived ? .archive : .update,
@@ -165,10 +174,21 @@ extension PostgresTransaction {
         return nil
     }
 
-    /// The patient holding an identifier, if any.
-    public func patientID(identifier: PatientIdentifier) throws -> Int64? {
-        try value("SELECT patient_id FROM patient_identifier WHERE system = \(identifier.system.rawValue) AND value = \(identifier.value)",
-                  as: Int64.self, table: "patient_identifier")
+    /// The patient holding an identifier, if any: for a number whose spacing means nothing
+    /// (`PatientIdentifier.System.spacingIsInsignificant`), whoever holds it in canonical form or
+    /// spaced as an older Knot stored it (the index `patient_identifier_number`); the lowest id
+    /// when a clinic holds it on two patients. Other identifiers are matched as written.
+    public func patientID(identifier given: PatientIdentifier) throws -> Int64? {
+        let identifier = given.canonical
+        if identifier.system.spacingIsInsignificant {
+            return try value("""
+                SELECT patient_id FROM patient_identifier
+                WHERE system = \(identifier.system.rawValue) AND \(unescaped: PGMigration.identifierNumberKey) = \(identifier.value)
+                ORDER BY patient_id LIMIT 1
+                """, as: Int64.self, table: "patient_identifier")
+        }
+        return try value("SELECT patient_id FROM patient_identifier WHERE system = \(identifier.system.rawValue) AND value = \(identifier.value)",
+                         as: Int64.self, table: "patient_identifier")
     }
 
     /// Patients with this date of birth and names equal once folded (`PersonNameKey`).
