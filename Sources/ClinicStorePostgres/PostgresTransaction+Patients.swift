@@ -374,6 +374,20 @@ extension PostgresTransaction {
             """)
     }
 
+    /// Every untrusted-import mark: the kind ("patient" or "visit"), the record's id, the patient
+    /// it belongs to, and the mark; by kind then id.
+    public func untrustedImports() throws -> [(entity: String, id: Int64, patientID: Int64?, mark: UntrustedImport)] {
+        try query("""
+            SELECT u.entity, u.entity_id, u.imported_at, u.file, u.reason,
+                   CASE u.entity WHEN 'patient' THEN u.entity_id ELSE (SELECT v.patient_id FROM visit v WHERE v.id = u.entity_id) END
+            FROM untrusted_import u ORDER BY u.entity, u.entity_id
+            """).map { row in
+            let (entity, id, at, file, reason, patientID) = try decode(row, (String, Int64, String, String, String, Int64?).self, table: "untrusted_import")
+            return (entity, id, patientID,
+                    UntrustedImport(importedAt: try timestamp(at, table: "untrusted_import", row: id, column: "imported_at"), file: file, reason: reason))
+        }
+    }
+
     /// The untrusted-import mark of a patient or visit, if it has one.
     public func untrustedImport(entity: String, id: Int64) throws -> UntrustedImport? {
         guard let row = try query("SELECT imported_at, file, reason FROM untrusted_import WHERE entity = \(entity) AND entity_id = \(id)").first else {
