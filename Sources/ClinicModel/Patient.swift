@@ -32,6 +32,18 @@ public struct PatientIdentifier: Sendable, Hashable, Codable {
             }
         }
         public var description: String { rawValue }
+
+        /// Whether this system's numbers mean the same with or without spaces: IHI, Medicare
+        /// and DVA numbers (written "2953 41877 1" on a card or in a letter), and a letter's IHI
+        /// or Medicare number kept unchecked under the issuer's OID. The clinic's own number and
+        /// other issuers' identifiers are compared as written.
+        public var spacingIsInsignificant: Bool {
+            switch self {
+            case .ihi, .medicare, .dva: true
+            case .clinic: false
+            case .other(let root): root == "1.2.36.1.2001.1003.0" || root == "1.2.36.1.5001.1.0.7"
+            }
+        }
     }
 
     /// The system that issued the identifier.
@@ -41,6 +53,41 @@ public struct PatientIdentifier: Sendable, Hashable, Codable {
 
     /// An identifier `value` issued by `system`.
     public init(system: System, value: String) { self.system = system; self.value = value }
+
+    /// The value as Knot stores and compares it: for a number whose spacing means nothing
+    /// (`System.spacingIsInsignificant`: IHI, Medicare, DVA, and a letter's IHI or Medicare
+    /// number kept unchecked), without its white space, so "2953 41877 1" and "2953418771" are
+    /// one Medicare number; for any other system the value as written.
+    ///
+    /// White space is every Unicode scalar with the White_Space property
+    /// (`whiteSpaceScalars`), the same characters the stores' SQL removes from numbers stored
+    /// before this rule when they look one up (`patient_identifier_number`).
+    public var canonicalValue: String { Self.canonicalValue(system: system, value) }
+
+    /// This identifier with its value in canonical form (`canonicalValue`).
+    public var canonical: PatientIdentifier { PatientIdentifier(system: system, value: canonicalValue) }
+
+    /// `value` in the canonical form of `system` (see `canonicalValue`).
+    public static func canonicalValue(system: System, _ value: String) -> String {
+        guard system.spacingIsInsignificant else { return value }
+        // Most numbers hold only ASCII and no white space: returned as they are.
+        if value.utf8.allSatisfy({ $0 < 0x80 && !((0x09...0x0D).contains($0) || $0 == 0x20) }) { return value }
+        return String(String.UnicodeScalarView(value.unicodeScalars.filter { !$0.properties.isWhitespace }))
+    }
+
+    /// Whether two identifiers name the same number: the same system and the same canonical value.
+    public func sameNumber(as other: PatientIdentifier) -> Bool {
+        system == other.system && canonicalValue == other.canonicalValue
+    }
+
+    /// The Unicode scalars with the White_Space property (Unicode 15), which `canonicalValue`
+    /// removes from a number, in code point order. Frozen: the SQLite and PostgreSQL migrations
+    /// that index stored numbers by their canonical form remove exactly these.
+    public static let whiteSpaceScalars: [Unicode.Scalar] = [
+        "\u{09}", "\u{0A}", "\u{0B}", "\u{0C}", "\u{0D}", "\u{20}", "\u{85}", "\u{A0}", "\u{1680}",
+        "\u{2000}", "\u{2001}", "\u{2002}", "\u{2003}", "\u{2004}", "\u{2005}", "\u{2006}", "\u{2007}", "\u{2008}",
+        "\u{2009}", "\u{200A}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}",
+    ]
 
     /// Checks the identifier's shape where the system has one (IHI: 16 digits starting 800360;
     /// Medicare: 10 or 11 digits).

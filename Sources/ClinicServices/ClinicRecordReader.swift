@@ -118,6 +118,8 @@ public protocol ClinicRecordReader: ReferralLetterReader {
     // MARK: origins
     /// The untrusted-import mark of a patient or visit ("patient", "visit"), if it has one.
     func untrustedImport(entity: String, id: Int64) throws -> UntrustedImport?
+    /// Every untrusted-import mark (kind, record id, the patient it belongs to, mark), by kind then id.
+    func untrustedImports() throws -> [(entity: String, id: Int64, patientID: Int64?, mark: UntrustedImport)]
     /// The operating-system login an account belongs to; nil when it is not bound.
     func osUser(practitionerID: Int64) throws -> String?
     /// The records ("kind:id" in a clinic export's kinds) one of whose rows no longer matches its

@@ -114,10 +114,6 @@ extension ClinicSession {
             func readAndWrite(_ tx: any ClinicRecordReader, sealVerdict: () throws -> Set<String>?) throws {
                 // Records changed outside Knot since their last audited write are exported as such.
                 if sealPass == .first { writer.changedRecords = try tx.recordsNotInAuditedState() }
-                // The clinic's settings travel in the header, so a clinic made from the export keeps them.
-                try writer.writeHeader(RecordsExportHeader(software: "knot", settings: try tx.clinicSettings(),
-                                                           templates: try Self.exportedTemplates(tx)))
-                for p in try tx.practitioners() { try writer.write(p); summary.practitioners += 1 }
                 var ids: [Int64]
                 if let patientKey {
                     guard let p = try tx.patient(key: patientKey) else { throw ServiceError.notFound("no patient '\(patientKey)'") }
@@ -125,6 +121,18 @@ extension ClinicSession {
                 } else {
                     ids = try tx.patientIDs(changedSince: since.map(Self.startOfDay))
                 }
+                // The clinic's settings travel in the header, so a clinic made from the export keeps
+                // them; so do the accounts' operating-system logins and the untrusted-import marks of
+                // the records exported (a mark is never dropped by a move or a re-export).
+                let practitioners = try tx.practitioners()
+                var osUsers: [String: String] = [:]
+                for p in practitioners { if let id = p.id, let login = try tx.osUser(practitionerID: id) { osUsers[p.handle] = login } }
+                let exported = patientKey == nil && since == nil ? nil : Set(ids)
+                let marks = try tx.untrustedImports().filter { mark in exported.map { set in mark.patientID.map(set.contains) ?? false } ?? true }
+                try writer.writeHeader(RecordsExportHeader(software: "knot", settings: try tx.clinicSettings(),
+                                                           templates: try Self.exportedTemplates(tx), osUsers: osUsers,
+                                                           untrustedImports: marks.map { .init(entity: $0.entity, id: $0.id, mark: $0.mark) }))
+                for p in practitioners { try writer.write(p); summary.practitioners += 1 }
                 // Two cores: this thread reads the database, a worker encodes and writes (with
                 // each record's digest); at most a few chunks of records wait between them.
                 let items = RecordsHandOver<ExportItem>(capacity: 8)
@@ -361,6 +369,9 @@ extension ClinicSession {
             var importedIDs: [String: Int64] = [:]  // exported record number -> patient id here
             var merges: [(patientID: Int64, into: String)] = []
             var eventsRestored = 0
+            // The untrusted-import marks the export carries, by "kind:id" in the file.
+            let marksRead = Dictionary((header?.untrustedImports ?? []).map { ("\($0.entity):\($0.id)", $0.mark) }, uniquingKeysWith: { a, _ in a })
+            var marksKept = 0
             // Whether the file may be imported at all, once its digest is in (nothing to ask without an admission).
             var admitted = admission == nil
             func admit(waiting: Bool) throws {
@@ -389,6 +400,19 @@ extension ClinicSession {
                     }
                     let (pid, visitIDs) = try insert(record, tx: tx, keepIDs: keepIDs, practitioners: practitionerMap)
                     if mayMarkUntrusted { imported.append((pid, visitIDs)) }
+                    // Marked untrusted where it was exported: marked so here, with its first mark.
+                    if !marksRead.isEmpty {
+                        if let exportedID = record.patient.id, let mark = marksRead["patient:\(exportedID)"] {
+                            try outer.markUntrustedImport(entity: "patient", id: pid, mark: mark)
+                            marksKept += 1
+                        }
+                        for (visit, vid) in zip(record.visits, visitIDs) {
+                            if let exportedID = visit.id, let mark = marksRead["visit:\(exportedID)"] {
+                                try outer.markUntrustedImport(entity: "visit", id: vid, mark: mark)
+                                marksKept += 1
+                            }
+                        }
+                    }
                     importedIDs[record.patient.recordNumber] = pid
                     if let into = record.mergedInto { merges.append((pid, into)) }
                     outcome.patients += 1
@@ -411,6 +435,24 @@ extension ClinicSession {
             progress?(.finishing(patients: outcome.patients, events: eventsRestored))
             let sha = admission?.admitted?.sha ?? sha
             try outer.endNewClinicLoad(newClinicLoad)
+            if marksKept < marksRead.count && conflicts.isEmpty {
+                // A mark on a record not in the file (a hand-made header) has nothing to keep it.
+                outcome.warnings.append("\(marksRead.count - marksKept) untrusted-import mark(s) in the header name no patient or visit in the file")
+            }
+            let osUsers = header?.osUsers ?? [:]
+            if keepIDs {
+                // A new clinic keeps its accounts' operating-system logins (their binding is in
+                // the kept audit trail; `tx` writes no event of its own here).
+                for (handle, login) in osUsers.sorted(by: { $0.key < $1.key }) {
+                    guard let account = try tx.practitioner(handle: handle), let id = account.id else {
+                        throw ServiceError.input("the export binds the account '\(handle)' to an operating-system user, but has no such account; nothing was imported")
+                    }
+                    try tx.setOSUser(practitionerID: id, osUser: login, actor: actor)
+                }
+            } else if !osUsers.isEmpty {
+                outcome.warnings.append("the export binds \(osUsers.count) account(s) to operating-system users; not applied to this running clinic"
+                                        + " (an administrator binds an account here with `knot practitioner set HANDLE --os-user LOGIN`)")
+            }
             if keepIDs {
                 try Self.ensureAdministrator(tx, actor: actor)
                 // A new clinic from a whole export takes its settings (their changes are in the kept audit trail).

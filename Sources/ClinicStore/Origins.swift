@@ -20,6 +20,21 @@ extension StoreTransaction {
         return try UntrustedImport(importedAt: c["imported_at"], file: c["file"], reason: c["reason"])
     }
 
+    /// Every untrusted-import mark: the kind ("patient" or "visit"), the record's id, the patient
+    /// it belongs to, and the mark; by kind then id.
+    public func untrustedImports() throws -> [(entity: String, id: Int64, patientID: Int64?, mark: UntrustedImport)] {
+        guard try db.tableExists("untrusted_import") else { return [] }
+        return try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT u.id, u.entity, u.entity_id, u.imported_at, u.file, u.reason,
+                   CASE u.entity WHEN 'patient' THEN u.entity_id ELSE (SELECT v.patient_id FROM visit v WHERE v.id = u.entity_id) END AS patient_id
+            FROM untrusted_import u ORDER BY u.entity, u.entity_id
+            """)).map { row in
+            let c = row.checked("untrusted_import")
+            return try (c["entity"], c["entity_id"], c["patient_id"],
+                        UntrustedImport(importedAt: c["imported_at"], file: c["file"], reason: c["reason"]))
+        }
+    }
+
     /// The operating-system login an account belongs to; nil when it is not bound.
     public func osUser(practitionerID: Int64) throws -> String? {
         guard try db.tableExists("account_os_user") else { return nil }

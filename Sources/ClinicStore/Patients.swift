@@ -67,9 +67,11 @@ extension StoreTransaction {
         if !chosen, try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM patient WHERE record_number = ?"), arguments: [p.recordNumber]) != nil {
             throw StoreError.duplicate(entity: "patient", field: "record number", value: p.recordNumber)
         }
+        // Numbers are stored in their canonical form ("2953 41877 1" as "2953418771").
+        p.identifiers = p.identifiers.map(\.canonical)
         // An identifier just found free (matching a letter's patient) is not looked up twice.
         for ident in p.identifiers where !scratch.identifiersFree.contains(TransactionScratch.identifierKey(system: ident.system.rawValue, value: ident.value)) {
-            if let other = try Int64.fetchOne(db.cachedStatement(sql: "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"), arguments: [ident.system.rawValue, ident.value]) {
+            if let other = try patientID(identifier: ident) {
                 throw StoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.value) (patient \(other))")
             }
         }
@@ -97,7 +99,9 @@ extension StoreTransaction {
         return p
     }
 
-    func insertIdentifier(_ ident: PatientIdentifier, patientID: Int64) throws {
+    /// Stores an identifier of a patient, in its canonical form (`PatientIdentifier.canonical`).
+    func insertIdentifier(_ given: PatientIdentifier, patientID: Int64) throws {
+        let ident = given.canonical
         scratch.identifiersFree.remove(TransactionScratch.identifierKey(system: ident.system.rawValue, value: ident.value))
         var insert = InPlaceBinding(try db.cachedStatement(sql: "/* bound in place */ INSERT INTO patient_identifier (patient_id, system, value) VALUES (?, ?, ?)"), direct: scratch.directSteps)
         insert.int(patientID); insert.text(ident.system.rawValue); insert.text(ident.value)
@@ -122,7 +126,12 @@ extension StoreTransaction {
                              patient.generalPractitioner, patient.archived, Date(),
                              Self.sortName(family: patient.familyName, given: patient.givenNames), id])
         try indexSearchPrefixes(patientID: id)
-        for ident in patient.identifiers where !old.identifiers.contains(ident) {
+        // A number already on file (spaced or not) is not added again; one another patient
+        // holds is refused, however it is spaced.
+        for ident in patient.identifiers where !old.identifiers.contains(where: { $0.sameNumber(as: ident) }) {
+            if let other = try patientID(identifier: ident), other != id {
+                throw StoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.canonicalValue) (patient \(other))")
+            }
             try insertIdentifier(ident, patientID: id)
         }
         try appendAudit(AuditEvent(actor: actor, action: patient.archived && !old.archived ? .archive : .update,
@@ -150,15 +159,22 @@ extension StoreTransaction {
         return nil
     }
 
-    /// The patient holding an identifier, if any.
+    /// The patient holding an identifier, if any: for a number whose spacing means nothing
+    /// (`PatientIdentifier.System.spacingIsInsignificant`), whoever holds it in canonical form or
+    /// spaced as an older Knot stored it (the index `patient_identifier_number`); the lowest id
+    /// when a clinic holds it on two patients. Other identifiers are matched as written.
     /// Read straight through SQLite (`rowsBoundInPlace`), through GRDB when that cannot say.
-    public func patientID(identifier: PatientIdentifier) throws -> Int64? {
+    public func patientID(identifier given: PatientIdentifier) throws -> Int64? {
+        let identifier = given.canonical
+        let byNumber = identifier.system.spacingIsInsignificant
         let held: Int64?
-        if let ids = try rowsBoundInPlace(Self.identifierHolderInPlace, bind: { $0.text(identifier.system.rawValue); $0.text(identifier.value) },
+        if let ids = try rowsBoundInPlace(byNumber ? Self.identifierNumberHolderInPlace : Self.identifierHolderInPlace,
+                                          bind: { $0.text(identifier.system.rawValue); $0.text(identifier.value) },
                                           read: { InPlaceBinding.int64($0, 0) }) {
             held = ids.first
         } else {
-            held = try Int64.fetchOne(db.cachedStatement(sql: Self.identifierHolderSQL), arguments: [identifier.system.rawValue, identifier.value])
+            held = try Int64.fetchOne(db.cachedStatement(sql: byNumber ? Self.identifierNumberHolderSQL : Self.identifierHolderSQL),
+                                      arguments: [identifier.system.rawValue, identifier.value])
         }
         if held == nil { scratch.identifiersFree.insert(TransactionScratch.identifierKey(system: identifier.system.rawValue, value: identifier.value)) }
         return held
@@ -166,6 +182,12 @@ extension StoreTransaction {
 
     static let identifierHolderSQL = "SELECT patient_id FROM patient_identifier WHERE system = ? AND value = ?"
     static let identifierHolderInPlace = InPlaceBinding.marker + " " + identifierHolderSQL
+    /// The holder of a number by its canonical form, through `patient_identifier_number` (the
+    /// expression spelled exactly as the index spells it).
+    static let identifierNumberHolderSQL = """
+        SELECT patient_id FROM patient_identifier WHERE system = ? AND \(ClinicMigrations.identifierNumberKey) = ? ORDER BY patient_id LIMIT 1
+        """
+    static let identifierNumberHolderInPlace = InPlaceBinding.marker + " " + identifierNumberHolderSQL
 
     /// Patients with this date of birth and names equal once folded (`PersonNameKey`: case,
     /// accents, punctuation and spacing ignored).

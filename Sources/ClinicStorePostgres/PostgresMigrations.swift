@@ -9,7 +9,7 @@ import PostgresNIO
 /// was migrated by a newer Knot and is refused rather than written with an older idea of it.
 public enum PostgresMigrations {
     /// Every migration, in order. Append only; never edit or reorder a shipped one.
-    public static let all: [PGMigration] = [.schema, .rules, .patientSearch, .sqliteParity, .outcomeStrike, .exportKeys]
+    public static let all: [PGMigration] = [.schema, .rules, .patientSearch, .sqliteParity, .outcomeStrike, .exportKeys, .identifierNumbers]
 
     /// The table that records applied migrations.
     public static let table = "knot_schema_migration"

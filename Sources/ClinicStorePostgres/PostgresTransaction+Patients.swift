@@ -43,6 +43,8 @@ extension PostgresTransaction {
         if !(try query("SELECT 1 FROM patient WHERE record_number = \(p.recordNumber)").isEmpty) {
             throw PostgresStoreError.duplicate(entity: "patient", field: "record number", value: p.recordNumber)
         }
+        // Numbers are stored in their canonical form ("2953 41877 1" as "2953418771").
+        p.identifiers = p.identifiers.map(\.canonical)
         for ident in p.identifiers {
             if let other = try patientID(identifier: ident) {
                 throw PostgresStoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.value) (patient \(other))")
@@ -66,7 +68,9 @@ extension PostgresTransaction {
         return p
     }
 
-    private func insertIdentifier(_ ident: PatientIdentifier, patientID: Int64) throws {
+    /// Stores an identifier of a patient, in its canonical form (`PatientIdentifier.canonical`).
+    private func insertIdentifier(_ given: PatientIdentifier, patientID: Int64) throws {
+        let ident = given.canonical
         try execute("INSERT INTO patient_identifier (patient_id, system, value) VALUES (\(patientID), \(ident.system.rawValue), \(ident.value))")
     }
 
@@ -120,7 +124,12 @@ extension PostgresTransaction {
               updated_at = \(PGText.timestamp(Date())), sort_name = \(Self.sortName(family: patient.familyName, given: patient.givenNames))
             WHERE id = \(id)
             """)
-        for ident in patient.identifiers where !old.identifiers.contains(ident) {
+        // A number already on file (spaced or not) is not added again; one another patient
+        // holds is refused, however it is spaced.
+        for ident in patient.identifiers where !old.identifiers.contains(where: { $0.sameNumber(as: ident) }) {
+            if let other = try patientID(identifier: ident), other != id {
+                throw PostgresStoreError.duplicate(entity: "patient", field: "\(ident.system) identifier", value: "\(ident.canonicalValue) (patient \(other))")
+            }
             try insertIdentifier(ident, patientID: id)
         }
         try appendAudit(AuditEvent(actor: actor, action: patient.archived && !old.archived ? .archive : .update,
@@ -165,10 +174,21 @@ extension PostgresTransaction {
         return nil
     }
 
-    /// The patient holding an identifier, if any.
-    public func patientID(identifier: PatientIdentifier) throws -> Int64? {
-        try value("SELECT patient_id FROM patient_identifier WHERE system = \(identifier.system.rawValue) AND value = \(identifier.value)",
-                  as: Int64.self, table: "patient_identifier")
+    /// The patient holding an identifier, if any: for a number whose spacing means nothing
+    /// (`PatientIdentifier.System.spacingIsInsignificant`), whoever holds it in canonical form or
+    /// spaced as an older Knot stored it (the index `patient_identifier_number`); the lowest id
+    /// when a clinic holds it on two patients. Other identifiers are matched as written.
+    public func patientID(identifier given: PatientIdentifier) throws -> Int64? {
+        let identifier = given.canonical
+        if identifier.system.spacingIsInsignificant {
+            return try value("""
+                SELECT patient_id FROM patient_identifier
+                WHERE system = \(identifier.system.rawValue) AND \(unescaped: PGMigration.identifierNumberKey) = \(identifier.value)
+                ORDER BY patient_id LIMIT 1
+                """, as: Int64.self, table: "patient_identifier")
+        }
+        return try value("SELECT patient_id FROM patient_identifier WHERE system = \(identifier.system.rawValue) AND value = \(identifier.value)",
+                         as: Int64.self, table: "patient_identifier")
     }
 
     /// Patients with this date of birth and names equal once folded (`PersonNameKey`).
@@ -352,6 +372,20 @@ extension PostgresTransaction {
             VALUES (\(entity), \(id), \(PGText.timestamp(mark.importedAt)), \(String(mark.file.prefix(4096))), \(String(mark.reason.prefix(4000))))
             ON CONFLICT (entity, entity_id) DO NOTHING
             """)
+    }
+
+    /// Every untrusted-import mark: the kind ("patient" or "visit"), the record's id, the patient
+    /// it belongs to, and the mark; by kind then id.
+    public func untrustedImports() throws -> [(entity: String, id: Int64, patientID: Int64?, mark: UntrustedImport)] {
+        try query("""
+            SELECT u.entity, u.entity_id, u.imported_at, u.file, u.reason,
+                   CASE u.entity WHEN 'patient' THEN u.entity_id ELSE (SELECT v.patient_id FROM visit v WHERE v.id = u.entity_id) END
+            FROM untrusted_import u ORDER BY u.entity, u.entity_id
+            """).map { row in
+            let (entity, id, at, file, reason, patientID) = try decode(row, (String, Int64, String, String, String, Int64?).self, table: "untrusted_import")
+            return (entity, id, patientID,
+                    UntrustedImport(importedAt: try timestamp(at, table: "untrusted_import", row: id, column: "imported_at"), file: file, reason: reason))
+        }
     }
 
     /// The untrusted-import mark of a patient or visit, if it has one.

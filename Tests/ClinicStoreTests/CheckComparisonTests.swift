@@ -258,8 +258,8 @@ import ClinicModel
         try raw.read { (db: Database) throws -> Void in
             #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM tamper_finding") == 0)
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid").suffix(2)
-                    == [Self.before, "v8-check-comparisons"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid").suffix(3)
+                    == [Self.before, "v8-check-comparisons", "v9-identifier-numbers"])
         }
         // Every row and rowid as it was, and every seal and the seal root byte for byte.
         #expect(try Self.everyRow(clinic.path, skipping: ["row_seal", "row_key_seal", "clinic_identity", "grdb_migrations"])
@@ -306,6 +306,9 @@ import ClinicModel
         let q = try DatabaseQueue(path: path)
         defer { try? q.close() }
         try q.write { db in
+            // Nor the migrations after v8 (v9's index on identifier numbers).
+            try db.execute(sql: "DROP INDEX IF EXISTS patient_identifier_number")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v9-identifier-numbers'")
             try db.execute(sql: "PRAGMA writable_schema = ON")
             for list in ClinicMigrations.codedListsBeforeV8 {
                 try db.execute(sql: "UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = ? AND name = ?",

@@ -58,7 +58,7 @@ import ClinicModel
 
         let db = try ClinicDatabase(path: path)
         defer { try? db.close() }
-        #expect(try db.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v5-search-prefix", "v5-outcome-strike", "v5-patient-name-index", "v6-search-trigger-hold", "v7-compact-seals", "v8-check-comparisons"])
+        #expect(try db.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v5-search-prefix", "v5-outcome-strike", "v5-patient-name-index", "v6-search-trigger-hold", "v7-compact-seals", "v8-check-comparisons", "v9-identifier-numbers"])
         let names = try db.read { try $0.patientSummaries().map(\.familyName) }
         #expect(names == ["Álvarez", "Baker", "O'Brien", "Zimmer"])
         #expect(try db.read { try $0.searchPatients("obrien").map(\.familyName) } == ["O'Brien"])

@@ -26,7 +26,7 @@ import ClinicModel
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let db = try ClinicDatabase(path: dir.file("clinic.sqlite"))
-        #expect(try db.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v5-search-prefix", "v5-outcome-strike", "v5-patient-name-index", "v6-search-trigger-hold", "v7-compact-seals", "v8-check-comparisons"])
+        #expect(try db.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v5-search-prefix", "v5-outcome-strike", "v5-patient-name-index", "v6-search-trigger-hold", "v7-compact-seals", "v8-check-comparisons", "v9-identifier-numbers"])
         try db.close()
 
         let q = try DatabaseQueue(path: dir.file("clinic.sqlite"))
@@ -60,7 +60,7 @@ import ClinicModel
         let before = try Self.schema(path)
         for _ in 0..<3 {
             let again = try ClinicDatabase(path: path)
-            #expect(try again.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v5-search-prefix", "v5-outcome-strike", "v5-patient-name-index", "v6-search-trigger-hold", "v7-compact-seals", "v8-check-comparisons"])
+            #expect(try again.appliedMigrations() == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v5-search-prefix", "v5-outcome-strike", "v5-patient-name-index", "v6-search-trigger-hold", "v7-compact-seals", "v8-check-comparisons", "v9-identifier-numbers"])
             #expect(try again.read { try $0.patientCount() } == 1)
             try again.close()
         }
@@ -116,7 +116,7 @@ import ClinicModel
         let q2 = try DatabaseQueue(path: path)
         defer { try? q2.close() }
         #expect(try q2.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
-                == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v5-search-prefix", "v5-outcome-strike", "v5-patient-name-index", "v6-search-trigger-hold", "v7-compact-seals", "v8-check-comparisons", "v99-future-feature"])
+                == ["v1-clinic", "v2-patient-sort-name", "v3-patient-id-sort-index", "v4-form-drafts", "v5-clinic-settings", "v5-safety", "v5-entry-strike", "v5-patient-merge", "v5-accounts", "v5-referral-matching", "v5-alert-reason", "v5-tamper-evidence", "v5-safety-strike", "v5-outcomes", "v5-letter-templates", "v5-practitioner-registration", "v5-origin", "v5-fhir-referrals", "v5-treatment-kind", "v5-match-keys", "v5-keyed-seals", "v5-signed-visit-guards", "v5-search-prefix", "v5-outcome-strike", "v5-patient-name-index", "v6-search-trigger-hold", "v7-compact-seals", "v8-check-comparisons", "v9-identifier-numbers", "v99-future-feature"])
     }
 
     @Test func refusesAFolderAndAMissingFileWhenNotCreating() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ClinicModel
 
 /// What a records export says about itself: the clinic, who exported it, with what, and when.
 ///
@@ -36,11 +37,39 @@ public struct RecordsExportHeader: Sendable, Hashable {
         }
     }
 
+    /// The operating-system login each bound account belongs to (`knot practitioner add|edit
+    /// --os-user`), by handle, written sorted by handle; empty in exports made before bindings
+    /// travelled. A new clinic made from the export (`knot init --from`, `knot migrate-store`)
+    /// keeps them, so an account bound to a login is not left for anyone to claim.
+    public var osUsers: [String: String]
+    /// The patients and visits marked as imported from an untrusted export, with their marks,
+    /// written by kind then id; empty in exports made before marks travelled. Whatever imports
+    /// the export keeps each mark on the record it imports, so that a re-export (signed by a
+    /// trusted clinic) never makes an untrusted record trusted.
+    public var untrustedImports: [UntrustedMark]
+
+    /// One record's untrusted-import mark: the kind ("patient" or "visit"), its id in the export.
+    public struct UntrustedMark: Sendable, Hashable {
+        /// "patient" or "visit".
+        public var entity: String
+        /// The record's id in the export.
+        public var id: Int64
+        /// When, from which file and why it was imported untrusted.
+        public var mark: UntrustedImport
+        /// A record's mark from its parts.
+        public init(entity: String, id: Int64, mark: UntrustedImport) {
+            self.entity = entity; self.id = id; self.mark = mark
+        }
+    }
+
     /// A header; every part may be left out.
     public init(clinic: String? = nil, exportedAt: Date? = nil, exportedBy: String? = nil, software: String? = nil,
-                settings: [String: String] = [:], templates: [Template] = []) {
+                settings: [String: String] = [:], templates: [Template] = [], osUsers: [String: String] = [:],
+                untrustedImports: [UntrustedMark] = []) {
         self.settings = settings
         self.templates = templates
+        self.osUsers = osUsers
+        self.untrustedImports = untrustedImports
         self.clinic = clinic
         self.exportedAt = exportedAt
         self.exportedBy = exportedBy

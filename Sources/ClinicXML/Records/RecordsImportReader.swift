@@ -239,7 +239,40 @@ public final class RecordsImportReader {
         return RecordsExportHeader(clinic: f.optionalText("clinic"), exportedAt: try f.optionalInstant("exportedAt"),
                                    exportedBy: f.optionalText("exportedBy"), software: f.optionalText("software"),
                                    settings: try settings(f.children("setting"), file: file),
-                                   templates: try templates(f.children("template"), file: file))
+                                   templates: try templates(f.children("template"), file: file),
+                                   osUsers: try osUsers(f.children("osUser"), file: file),
+                                   untrustedImports: try untrustedImports(f.children("untrustedImport"), file: file))
+    }
+
+    /// `<osUser handle="...">login</osUser>`: each handle once.
+    private static func osUsers(_ elements: [XMLElement], file: String?) throws -> [String: String] {
+        var logins: [String: String] = [:]
+        for element in elements {
+            let handle = try ElementFields(element, file: file).required("handle")
+            guard logins[handle] == nil else {
+                throw ClinicXMLError(kind: .ruleBroken, file: file, path: "header / osUser", message: "the account '\(handle)' is bound twice")
+            }
+            logins[handle] = element.textContent
+        }
+        return logins
+    }
+
+    /// `<untrustedImport entity="patient|visit" id="..." importedAt="..." file="...">reason</untrustedImport>`:
+    /// each record once.
+    private static func untrustedImports(_ elements: [XMLElement], file: String?) throws -> [RecordsExportHeader.UntrustedMark] {
+        var marks: [RecordsExportHeader.UntrustedMark] = []
+        var seen = Set<String>()
+        for element in elements {
+            let f = ElementFields(element, file: file)
+            let entity = try f.required("entity"), id = try f.int64("id")
+            guard seen.insert("\(entity):\(id)").inserted else {
+                throw ClinicXMLError(kind: .ruleBroken, file: file, path: "header / untrustedImport",
+                                     message: "the \(entity) \(id) is marked untrusted twice")
+            }
+            marks.append(RecordsExportHeader.UntrustedMark(entity: entity, id: id, mark: UntrustedImport(
+                importedAt: try f.instant("importedAt"), file: try f.required("file"), reason: element.textContent)))
+        }
+        return marks
     }
 
     /// `<template name="..." changedAt="..." changedBy="...">text</template>`: each name once.

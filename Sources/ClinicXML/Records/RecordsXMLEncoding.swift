@@ -438,6 +438,17 @@ struct RecordsXMLEncoder {
             try xml.writeText(t.body)
             try end()
         }
+        for (handle, login) in h.osUsers.sorted(by: { $0.key < $1.key }) {
+            try start("osUser", ["handle": handle])
+            try xml.writeText(login)
+            try end()
+        }
+        for u in h.untrustedImports.sorted(by: { ($0.entity, $0.id) < ($1.entity, $1.id) }) {
+            try start("untrustedImport", ["entity": u.entity, "id": String(u.id), "importedAt": XMLValueFormat.instant(u.mark.importedAt),
+                                          "file": u.mark.file])
+            try xml.writeText(u.mark.reason)
+            try end()
+        }
         try end()
     }
 
