@@ -277,7 +277,7 @@ struct RestoreCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: global.databasePath) {
             aside = try global.session(create: false).restore(backup: file, notice: global.openingNotice)
         } else {
-            aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+            aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: OperatingSystemUser.current ?? "unknown",
                                               notice: global.openingNotice)
         }
         Console.print("Restored \(global.databasePath) from \(file)." + (aside.isEmpty ? "" : " The previous database is kept at \(aside)."))
