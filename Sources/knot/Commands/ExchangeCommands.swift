@@ -26,7 +26,8 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let session = try global.session()
-        let listing = try ClinicSession.importListing(paths)
+        // Refused (77) before anything is printed when the user may not import these files.
+        let listing = try session.authorizeImport(ClinicSession.importListing(paths))
         var extra: Data?
         if let schema {
             guard let d = FileManager.default.contents(atPath: schema) else { throw ServiceError.input("\(schema): cannot read the schema") }
