@@ -38,7 +38,7 @@ enum ErrorReport {
             case .invalid(let v): return status(for: v)
             case .duplicate, .constraint, .draftConflict: return .refused
             case .writeFailed, .notBuilt, .commitUnknown: return .io
-            case .readOnly, .notWritable: return .notPermitted
+            case .readOnly, .notWritable, .notReadable: return .notPermitted
             case .busy: return .busy
             }
         case let e as ServiceError:

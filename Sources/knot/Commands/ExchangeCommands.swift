@@ -56,8 +56,10 @@ struct ImportCommand: ParsableCommand {
         } else {
             for o in outcomes {
                 let label = o.status.label.uppercased()
-                Console.print("\(label.count < 8 ? label.padding(toLength: 8, withPad: " ", startingAt: 0) : label) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
-                for line in o.detail.split(separator: "\n") { Console.print("         \(line)") }
+                // A file name is one line, whatever it holds: a crafted name cannot forge report lines.
+                Console.print("\(label.count < 8 ? label.padding(toLength: 8, withPad: " ", startingAt: 0) : label) \(Console.oneLine(o.file))" + (o.format.map { " [\($0)]" } ?? ""))
+                let detail = Console.quotingOneLine(o.detail, names: [o.file, (o.file as NSString).lastPathComponent])
+                for line in detail.split(separator: "\n") { Console.print("         \(line)") }
                 for c in o.candidates { Console.print("         candidate: \(c.recordNumber) \(c.name), born \(c.dateOfBirth)") }
                 for w in o.warnings { Console.print("         warning: \(w)") }
             }
