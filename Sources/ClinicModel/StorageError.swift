@@ -37,6 +37,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// point was erased outside Knot. `reason` says which, where the key was looked for and how
     /// to fix it. Nothing is written; reads still work. `knot` exits 77.
     case cannotSeal(path: String, reason: String)
+    /// The database file cannot be read by this user (its permissions, or its folder's):
+    /// `reason` says why. Not permitted, as `knot` exits for it (77), not a file to create.
+    case notReadable(path: String, reason: String)
     /// Another process holds the database for longer than the busy timeout.
     case busy
     /// A value read back cannot be what its column holds (changed outside Knot, or damaged):
@@ -70,7 +73,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             "there is no clinic database at \(p) (nothing was created there). Check the URL, or create a clinic there with `knot init --database \(p)`"
         case .missing(let p):
             "there is no clinic database at \(p) (nothing was created there). Check the path, or create a clinic there with `knot init --database \(p)` (`knot demo` for the demo clinic, `knot init --from EXPORT.xml` from a whole-clinic export)"
-        case .cannotOpen(let p, let r): "cannot open the database at \(p): \(r)"
+        case .cannotOpen(let p, let r), .notReadable(let p, let r): "cannot open the database at \(p): \(r)"
         case .notFound(let e, let k): "no \(e) \(k)"
         case .duplicate(let e, let f, let v): "a \(e) with \(f) '\(v)' already exists"
         case .constraint(let m): "the database refused the change: \(m)"

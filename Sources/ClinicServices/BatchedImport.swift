@@ -213,6 +213,23 @@ extension ClinicSession {
     /// others are read. The answer is the same either way: a file that changed in between is
     /// still read by content when filed (a letter that is an export after all is filed alone, an
     /// export taken for a letter is recognised by `importFile`).
+    /// Refuses, before a file is imported or anything printed, an import the user may not start:
+    /// a whole-clinic export among the files needs `.importClinicExport` (without an account,
+    /// only into an empty database: moving a clinic), letters alone `.importReferrals`. Letters
+    /// after an export are checked again as each is filed (the export may bring the accounts
+    /// that file them). Answers the listing with every file's kind read, so that `importAll`
+    /// does not read the files' heads again.
+    public func authorizeImport(_ listing: ImportListing) throws -> ImportListing {
+        let flags = Self.clinicExports(listing.files, known: listing.exportFlags)
+        let known = ImportListing(files: listing.files, exportFlags: Dictionary(zip(listing.files, flags), uniquingKeysWith: { a, _ in a }))
+        if flags.contains(true) {
+            try authorize(.importClinicExport)
+        } else if !listing.files.isEmpty {
+            try authorize(.importReferrals)
+        }
+        return known
+    }
+
     static func clinicExports(_ files: [String], known: [String: Bool]) -> [Bool] {
         guard !known.isEmpty else { return clinicExports(files) }
         let unknown = files.filter { known[$0] == nil }

@@ -29,7 +29,7 @@ public final class ClinicSession: Sendable {
     let pendingHandle: String?
 
     /// A session for `user` on `database`; the audit trail names the user's handle, else `actor`, else
-    /// `$USER`.
+    /// the operating-system user Knot runs as (`OperatingSystemUser.current`, never `$USER`).
     public convenience init(database: any ClinicRecordStore, user: Practitioner?, actor: String? = nil, logger: Logger = Logger(label: "knot")) {
         self.init(database: database, user: user, actor: actor, logger: logger, maintenance: false)
     }
@@ -39,7 +39,7 @@ public final class ClinicSession: Sendable {
         self.database = database
         self.pendingHandle = user == nil ? pendingHandle.flatMap { $0.isEmpty ? nil : $0 } : nil
         self.user = user
-        self.actor = user?.handle ?? actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        self.actor = user?.handle ?? actor ?? OperatingSystemUser.current ?? "unknown"
         self.logger = logger
         self.isMaintenance = maintenance
     }
@@ -63,16 +63,18 @@ public final class ClinicSession: Sendable {
     /// refused once the clinic has accounts; a deactivated account is refused.
     /// - Parameters:
     ///   - path: the database file (`--database`, `KNOT_DATABASE`, or the default path).
-    ///   - handle: `--practitioner` or `KNOT_PRACTITIONER`; when nil the OS user name is tried.
+    ///   - handle: `--practitioner` or `KNOT_PRACTITIONER`; when nil the OS user name is tried
+    ///     (the effective user's login from the password database, `OperatingSystemUser.current`).
     ///   - create: whether to create the database when there is none at `path` yet.
-    ///   - environment: where `USER` or `LOGNAME` (the OS user name) is read from.
+    ///   - environment: where a PostgreSQL store's settings are read from; never who is working
+    ///     (`USER` and `LOGNAME` are anyone's to set).
     ///   - notice: told when opening does long work first (an upgrade of a database an older
     ///     Knot made, which checks and re-seals every record: minutes for a large clinic).
     public static func open(path: String, handle: String?, create: Bool = true,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             notice: ((OpeningNotice) -> Void)? = nil) throws -> ClinicSession {
         let db = try openRecordStore(at: path, create: create, environment: environment, notice: notice)
-        let osUser = environment["USER"] ?? environment["LOGNAME"]
+        let osUser = OperatingSystemUser.current
         // Every date and time this process shows, writes or exports is in the clinic's zone.
         ClinicTimeZone.use(try db.read { tx in try ClinicSession.storedTimeZone(tx) })
         let user: Practitioner? = try db.read { tx in
@@ -91,7 +93,7 @@ public final class ClinicSession: Sendable {
         if let user, !user.isActive {
             throw ServiceError.forbidden("the account '\(user.handle)' is deactivated; ask a clinic administrator to run `knot practitioner reactivate \(user.handle)`")
         }
-        if let user { try checkOSUser(of: user, in: db, running: OperatingSystemUser.current) }
+        if let user { try checkOSUser(of: user, in: db, running: osUser) }
         return ClinicSession(database: db, user: user, actor: user == nil && handle?.isEmpty == false ? handle : osUser,
                              logger: Logger(label: "knot"), maintenance: false, pendingHandle: handle)
     }

@@ -130,9 +130,10 @@ extension ClinicSession {
         return stock == NeedleStock() ? nil : stock
     }
 
-    /// The clinic's default needle stock (for `knot needle add`).
+    /// The clinic's default needle stock (for `knot needle add`); any account.
     public func needleStock() throws -> NeedleStock? {
-        try database.read { tx in try Self.storedNeedleStock(tx) }
+        try authorize(.readClinicSettings)
+        return try database.read { tx in try Self.storedNeedleStock(tx) }
     }
 
     /// The clinic's review rules from its settings, the standard ones when none are stored
@@ -142,9 +143,10 @@ extension ClinicSession {
         return (try? JSONDecoder().decode(ReviewRules.self, from: Data(json.utf8))) ?? .standard
     }
 
-    /// The clinic's settings.
+    /// The clinic's settings; any account (not patient data, but no one uses Knot without an account).
     public func clinicSettings() throws -> ClinicSettingsSummary {
-        try database.read { tx in
+        try authorize(.readClinicSettings)
+        return try database.read { tx in
             let stored = try Self.storedTimeZone(tx)
             return ClinicSettingsSummary(timeZone: (stored ?? TimeZone.current).identifier, timeZoneStored: stored != nil,
                                          clinic: try tx.clinicProfile(), reviewRules: try Self.storedReviewRules(tx),

@@ -51,6 +51,9 @@ public struct ImportOutcome: Sendable, Codable {
     public var conflictID: Int64?
     /// For a conflict: the patients on file the letter might be about.
     public var candidates: [ImportCandidate] = []
+    /// For a letter filed by hand to a patient who may not be its patient, refused unconfirmed:
+    /// what differs (`ChosenPatientDiffers`); nil otherwise.
+    public var chosenPatientDiffers: [String]?
     /// For a new version of a letter filed before: the referral it replaces (both are kept).
     public var replacesReferralID: Int64?
 
@@ -184,14 +187,21 @@ extension ClinicSession {
 
     /// Imports one file: detect the format, validate, then write it in one transaction, or nothing.
     ///
-    /// `filing` files a referral letter as a person decided (after a conflict), without matching.
-    public func importFile(_ path: String, options: ImportOptions = ImportOptions(), filing: ReferralFiling? = nil) -> ImportOutcome {
+    /// `filing` files a referral letter as a person decided (after a conflict), without matching;
+    /// a patient who may not be the letter's (`ChosenPatientDiffers`) is refused, nothing written,
+    /// the outcome saying what differs (`chosenPatientDiffers`), unless `confirmingDifferentPatient`.
+    public func importFile(_ path: String, options: ImportOptions = ImportOptions(), filing: ReferralFiling? = nil,
+                           confirmingDifferentPatient: Bool = false) -> ImportOutcome {
         let name = path
         func rejected(_ detail: String, format: String? = nil) -> ImportOutcome {
             logger.info("import rejected", metadata: ["format": .string(format ?? "unknown")])
             return ImportOutcome(file: name, status: .rejected, format: format, detail: detail)
         }
-        do { try authorizeImport(of: [path]) } catch { return rejected("\(error)") }
+        do {
+            try authorizeImport(of: [path])
+            // Filing a letter as a person decided is resolving it (`knot referral resolve`).
+            if filing != nil { try authorize(.resolveReferral) }
+        } catch { return rejected("\(error)") }
         // Size cap before reading a byte.
         if case .failure(let refusal) = LetterFile.size(path, maxBytes: .max) { return rejected(refusal.detail) }
         let parseOptions = ParseOptions(maxBytes: options.maxBytes, fileName: (path as NSString).lastPathComponent)
@@ -247,7 +257,8 @@ extension ClinicSession {
             let parsed = DocumentKind.parsed(data, options: parseOptions)
             let kind = try parsed?.kind ?? DocumentKind.detect(data, fileName: parseOptions.fileName, options: parseOptions)
             if let (incoming, format) = try Self.readLetter(kind, data, parseOptions: parseOptions, options: options, parsed: parsed?.document) {
-                return try fileReferral(incoming, file: name, format: format, sha: sha, dryRun: options.dryRun, filing: filing)
+                return try fileReferral(incoming, file: name, format: format, sha: sha, dryRun: options.dryRun, filing: filing,
+                                        confirmedDifferentPatient: confirmingDifferentPatient)
             }
             switch kind {
             case .knotReferral, .cdaDocument, .fhirReferral:
@@ -272,6 +283,10 @@ extension ClinicSession {
         } catch let dry as DryRun {
             var o = dry.outcome
             if o.status != .conflict { o.detail += " (dry run: nothing written)" }
+            return o
+        } catch let differs as ChosenPatientDiffers {
+            var o = rejected(differs.description)
+            o.chosenPatientDiffers = differs.differences
             return o
         } catch {
             if let e = StorageError.writeFailure(in: error) {
@@ -363,10 +378,16 @@ extension ClinicSession {
     /// document id, set and version, or normalised text), links a new version to the referral it
     /// replaces, matches the patient (or files it as `filing` says), and writes the patient,
     /// referral and proposed alerts in one transaction. A doubtful match is held for a person.
+    ///
+    /// A patient chosen by hand (`filing`) who is not one of `candidates` (when nil, those the
+    /// letter's match finds) or whose name or birth date is not the letter's is refused
+    /// (`ChosenPatientDiffers`) unless `confirmedDifferentPatient`.
     func fileReferral(_ incoming: IncomingReferral, file: String, format: String, sha: String, dryRun: Bool,
-                      filing: ReferralFiling? = nil, heldID: Int64? = nil) throws -> ImportOutcome {
+                      filing: ReferralFiling? = nil, heldID: Int64? = nil, candidates: [Int64]? = nil,
+                      confirmedDifferentPatient: Bool = false) throws -> ImportOutcome {
         try database.write { tx in
-            try fileReferral(incoming, in: tx, file: file, format: format, sha: sha, dryRun: dryRun, filing: filing, heldID: heldID)
+            try fileReferral(incoming, in: tx, file: file, format: format, sha: sha, dryRun: dryRun, filing: filing, heldID: heldID,
+                             candidates: candidates, confirmedDifferentPatient: confirmedDifferentPatient)
         }
     }
 
@@ -376,7 +397,8 @@ extension ClinicSession {
     /// `modelCheckedOn`: the day a reading thread found the letter's new patient and referral
     /// pass the model's checks (`modelCheckedDay`); on that day their inserts do not check again.
     func fileReferral(_ incoming: IncomingReferral, in tx: any ClinicRecords, file: String, format: String, sha: String, dryRun: Bool,
-                      filing: ReferralFiling? = nil, heldID: Int64? = nil, modelCheckedOn: LocalDate? = nil) throws -> ImportOutcome {
+                      filing: ReferralFiling? = nil, heldID: Int64? = nil, modelCheckedOn: LocalDate? = nil,
+                      candidates: [Int64]? = nil, confirmedDifferentPatient: Bool = false) throws -> ImportOutcome {
         var outcome = ImportOutcome(file: file, status: .created, format: format, detail: "", warnings: incoming.warnings)
         var referral = incoming.referral
 
@@ -405,6 +427,12 @@ extension ClinicSession {
         switch filing {
         case .patient(let key)?:
             guard let p = try tx.patient(key: key), let id = p.id else { throw ServiceError.notFound("no patient \(key)") }
+            let mightBe = try candidates ?? matchPatient(incoming.patient, tx).candidateIDs
+            let differences = try Self.differences(chosen: p, letter: incoming.patient, candidates: mightBe, tx)
+            if !differences.isEmpty {
+                if !confirmedDifferentPatient { throw ChosenPatientDiffers(recordNumber: p.recordNumber, differences: differences) }
+                outcome.warnings.append("filed for \(p.recordNumber) as confirmed, although " + differences.joined(separator: "; "))
+            }
             match = .existing(id, how: "by hand")
         case .newPatient?:
             match = .new
@@ -430,7 +458,7 @@ extension ClinicSession {
                 + (incoming.warnings.first { $0.hasPrefix("The patient's birth time") }.map { " (\($0))" } ?? "")
             if filing == .newPatient {
                 throw ServiceError.refused(action: "file the letter as a new patient",
-                                           reasons: [why + "; register the patient (knot patient add) and file it with --patient"])
+                                           reasons: [why + "; register the patient (knot patient add) and file it with --patient RECORD --confirm-different-patient"])
             }
             match = .conflict(why, candidates: [])
         }

@@ -39,8 +39,10 @@ public struct PatientMergeSummary: Sendable, Codable {
 
 extension ClinicSession {
     /// Patients on file who may be the same person as `patient` (nothing is saved or audited).
+    /// Those who may find patients only: it names them.
     public func duplicateCandidates(of patient: Patient) throws -> [DuplicateCandidate] {
-        try database.read { tx in try tx.duplicateCandidates(of: patient) }
+        try authorize(.findPatients)
+        return try database.read { tx in try tx.duplicateCandidates(of: patient) }
     }
 
     /// Joins two records of one person: every row of OTHER (visits, signed or not, referrals,

@@ -10,6 +10,8 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
     case loadDemo
     /// The clinic's settings (`knot clinic set`).
     case changeClinicSettings
+    /// Read the clinic's settings (`knot clinic show`, the front end's settings screen): any account.
+    case readClinicSettings
     /// Read the clinic's letter templates (`knot template list|show`); changing them is
     /// `changeClinicSettings`.
     case readTemplates
@@ -97,7 +99,7 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .initialize: return everyone
         case .loadDemo, .changeClinicSettings: return admin
         case .readTemplates: return clinicalOrAdmin
-        case .listAccounts: return everyone
+        case .listAccounts, .readClinicSettings: return everyone
         case .manageAccounts: return admin
         case .findPatients: return everyone
         case .registerPatient, .editPatient, .openChart, .addAlert: return desk
@@ -128,6 +130,7 @@ public enum ClinicAction: String, Sendable, Hashable, CaseIterable {
         case .initialize: "set up the clinic database"
         case .loadDemo: "load the demo clinic"
         case .changeClinicSettings: "change the clinic's settings"
+        case .readClinicSettings: "read the clinic's settings"
         case .readTemplates: "read the clinic's letter templates"
         case .listAccounts: "list accounts"
         case .manageAccounts: "add, edit, deactivate or reactivate accounts"

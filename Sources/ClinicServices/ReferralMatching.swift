@@ -8,6 +8,15 @@ enum PatientMatch {
     case new
     /// Doubtful: a person must decide, choosing among `candidates` (patient ids) or a new patient.
     case conflict(String, candidates: [Int64])
+
+    /// The patients on file it names: the one matched, or a conflict's candidates.
+    var candidateIDs: [Int64] {
+        switch self {
+        case .existing(let id, _): [id]
+        case .new: []
+        case .conflict(_, let candidates): candidates
+        }
+    }
 }
 
 /// Identifier systems whose values name one person each: a different value in the same system

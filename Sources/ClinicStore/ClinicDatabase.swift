@@ -336,6 +336,11 @@ public final class ClinicDatabase: Sendable {
 
     private static func checkSQLiteHeaderOnce(_ path: String) throws {
         guard let (header, size) = headerAndSize(path) else {
+            if access(path, R_OK) != 0, errno == EACCES {
+                let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
+                throw StoreError.notReadable(path: path, reason: "permission denied (the file is not readable by this user"
+                                             + (mode.map { ", mode " + String($0, radix: 8) } ?? "") + ")")
+            }
             throw StoreError.cannotOpen(path: path, reason: "permission denied")
         }
         if header.isEmpty {

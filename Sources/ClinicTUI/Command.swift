@@ -112,6 +112,8 @@ enum EffectResult: Sendable {
     case inboxPreviewed(InboxPreview)
     /// A letter was imported for real (or the import found a conflict or refused it).
     case letterImported(ImportOutcome)
+    /// The patient chosen for a conflict may not be the letter's: nothing filed; the user is asked.
+    case letterPatientDiffers(path: String, ReferralFiling, differences: [String])
     /// A signed visit's follow-up plan as text.
     case planLoaded(PlanPreview)
     /// The plan was stored as a new final version.
@@ -190,7 +192,8 @@ enum Effect: Sendable, Hashable {
     /// Imports one file for real.
     case importLetter(path: String)
     /// Files one letter as the person decided after a conflict (audited).
-    case fileLetter(path: String, ReferralFiling)
+    /// `confirmed`: the user said y to a patient who may not be the letter's (`ChosenPatientDiffers`).
+    case fileLetter(path: String, ReferralFiling, confirmed: Bool = false)
     /// The follow-up plan of a signed visit (the latest stored version, else the rules' plan).
     case loadPlan(visitID: Int64)
     /// Stores the plan as a new final version.

@@ -27,9 +27,9 @@ extension Effect {
         case .setAlertStatus: .reviewAlert
         case .addAlert: .addAlert
         case .saveFormDraft, .loadFormDraft, .discardFormDraft: .keepFormDrafts
-        // The clinic's own details, no patient data: read by everyone with an account, as the
-        // list of accounts is (`knot clinic show` asks no permission either).
-        case .loadSettings: .listAccounts
+        // The clinic's own details, no patient data: read by everyone with an account, as
+        // `knot clinic show` is.
+        case .loadSettings: .readClinicSettings
         case .saveSettings: .changeClinicSettings
         case .setImpression, .addOutcome: .recordVisit
         // Stops a read off the input loop: runs no use case, so the one everyone with an account has.

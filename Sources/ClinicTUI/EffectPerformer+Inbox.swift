@@ -24,8 +24,12 @@ extension EffectPerformer {
             return .inboxPreviewed(preview(path))
         case .importLetter(let path):
             return .letterImported(session.importFile(path))
-        case .fileLetter(let path, let filing):
-            return .letterImported(session.importFile(path, filing: filing))
+        case .fileLetter(let path, let filing, let confirmed):
+            let outcome = session.importFile(path, filing: filing, confirmingDifferentPatient: confirmed)
+            if let differences = outcome.chosenPatientDiffers, !confirmed {
+                return .letterPatientDiffers(path: path, filing, differences: differences)
+            }
+            return .letterImported(outcome)
         default:
             preconditionFailure("not inbox work: \(effect)")
         }

@@ -32,9 +32,12 @@ struct InboxPreview: Sendable, Hashable {
 struct InboxPreviewState: Sendable {
     var preview: InboxPreview
     var top = 0
+    /// A patient chosen for the conflict who may not be the letter's: what differs, asked
+    /// about before anything is filed (y files it all the same, any other key does not).
+    var confirming: (filing: ReferralFiling, differences: [String])?
 
     mutating func apply(_ command: Intent, size: TerminalSize) {
-        let lines = InboxPreviewScreen.document(preview, width: size.columns).lines.count
+        let lines = InboxPreviewScreen.document(preview, width: size.columns, confirming: confirming?.differences).lines.count
         top = Document.scrolled(top, by: command, lineCount: lines, visible: Chrome.body(of: size).height)
     }
 }
@@ -42,10 +45,10 @@ struct InboxPreviewState: Sendable {
 /// Lays out and draws a letter's preview.
 enum InboxPreviewScreen {
     static func draw(_ state: InboxPreviewState, in body: Rect, into buffer: inout ScreenBuffer) {
-        document(state.preview, width: body.width).draw(from: state.top, in: body, into: &buffer)
+        document(state.preview, width: body.width, confirming: state.confirming?.differences).draw(from: state.top, in: body, into: &buffer)
     }
 
-    static func document(_ preview: InboxPreview, width: Int) -> Document {
+    static func document(_ preview: InboxPreview, width: Int, confirming differences: [String]? = nil) -> Document {
         var doc = Document(width: width)
         doc.paragraph("\(preview.fileName) (\(preview.format))", style: .bold)
         doc.paragraph("Outcome: \(InboxEntry.label(preview.status))")
@@ -73,6 +76,12 @@ enum InboxPreviewScreen {
             doc.heading("Candidates")
             for (i, c) in preview.candidates.prefix(9).enumerated() {
                 doc.paragraph("\(i + 1). \(c.recordNumber) \(c.name), born \(c.dateOfBirth)", indent: 2)
+            }
+            if let differences {
+                doc.banner("This patient may not be the letter's: nothing is filed unless you confirm.", style: ChartScreen.bannerStyle)
+                for difference in differences { doc.paragraph("- " + difference, indent: 2) }
+                doc.paragraph("Press y to file it for them all the same, any other key to choose again.", style: .bold)
+                return doc
             }
             let keys = preview.candidates.count == 1 ? "1" : "1-\(min(9, preview.candidates.count))"
             doc.paragraph(preview.candidates.isEmpty ? "Press N to file it as a new patient, Esc to go back."

@@ -9,9 +9,27 @@ import ClinicServices
 /// (`App`, `BackgroundWork`) with a progress line, and the list is drawn when the last is done.
 /// Esc leaves meanwhile and stops the check; a reload (after an import) keeps the list shown.
 enum InboxWorkflow {
+    /// Help and quit work as ever while the question about a different patient is shown.
+    private static func passesThroughQuestion(_ command: Intent) -> Bool {
+        switch command {
+        case .toggleHelp, .quit: true
+        default: false
+        }
+    }
+
     /// The new state for an inbox command, or nil when the command is not the inbox's.
     static func update(_ state: AppState, _ command: Intent) -> (AppState, [Effect])? {
         var s = state
+        if case .inboxPreview(var open) = s.current, let confirming = open.confirming, !Self.passesThroughQuestion(command) {
+            // The question about a patient who may not be the letter's: y files it, any other key does not.
+            open.confirming = nil
+            s.replaceCurrent(.inboxPreview(open))
+            if case .importLetter = command {
+                return (s, [.fileLetter(path: open.preview.path, confirming.filing, confirmed: true)])
+            }
+            s.message = StatusMessage(kind: .info, text: "Not filed: choose the patient again, N for a new patient, or Esc.")
+            return (s, [])
+        }
         switch command {
         case .showInbox:
             guard s.current.kind == .patientList else { return nil }
@@ -84,6 +102,12 @@ enum InboxWorkflow {
             return (s, [])
         case .inboxPreviewed(let preview):
             s.stack.append(.inboxPreview(InboxPreviewState(preview: preview)))
+            return (s, [])
+        case .letterPatientDiffers(let path, let filing, let differences):
+            guard case .inboxPreview(var open) = s.current, open.preview.path == path else { return (s, []) }
+            open.confirming = (filing, differences)
+            s.replaceCurrent(.inboxPreview(open))
+            s.message = StatusMessage(kind: .error, text: "Not filed yet: this patient may not be the letter's: y files it all the same, any other key does not.")
             return (s, [])
         case .letterImported(let outcome):
             if s.current.kind == .inboxPreview { s.stack.removeLast() }

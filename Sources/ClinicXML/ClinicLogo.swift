@@ -20,7 +20,8 @@ public enum ClinicLogo {
 
     /// The logo's media type ("image/png" or "image/svg+xml"), or the rule it breaks.
     public static func check(_ data: Data, option: String = "--logo") throws(ValidationError) -> String {
-        func refuse(_ rule: String) -> ValidationError { ValidationError(field: option, value: "", rule: rule) }
+        // A file that is not a logo Knot takes is bad input (65), not a clinical rule refusing it.
+        func refuse(_ rule: String) -> ValidationError { ValidationError(field: option, value: "", rule: rule, kind: .badValue) }
         guard !data.isEmpty else { throw refuse("is an empty file") }
         guard data.count <= maxBytes else { throw refuse("is \(data.count) bytes; a logo may be at most \(maxBytes / 1024) KB") }
         if data.starts(with: pngSignature) {

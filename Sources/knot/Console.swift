@@ -22,6 +22,21 @@ enum Console {
         }
     }
 
+    /// A name from outside (a file name) on one line: every control, newlines and tabs too,
+    /// replaced by '?' as `safe` replaces the others, so that a crafted name cannot print lines
+    /// of its own into a report.
+    static func oneLine(_ text: String) -> String {
+        sanitizedForTerminal(text, keepingLineBreaks: false, as: .replace("?"))
+    }
+
+    /// `text` with each of `names` (file names, as given and as their last component) on one
+    /// line (`oneLine`), for a message that quotes them.
+    static func quotingOneLine(_ text: String, names: [String]) -> String {
+        names.filter { !$0.isEmpty && $0 != oneLine($0) }.sorted { $0.count > $1.count }.reduce(text) {
+            $0.replacingOccurrences(of: $1, with: oneLine($1))
+        }
+    }
+
     static func print(_ text: String = "") {
         out(Data((safe(text) + "\n").utf8))
     }

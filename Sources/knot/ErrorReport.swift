@@ -38,7 +38,7 @@ enum ErrorReport {
             case .invalid(let v): return status(for: v)
             case .duplicate, .constraint, .draftConflict: return .refused
             case .writeFailed, .notBuilt, .commitUnknown: return .io
-            case .readOnly, .notWritable, .cannotSeal: return .notPermitted
+            case .readOnly, .notWritable, .cannotSeal, .notReadable: return .notPermitted
             case .busy: return .busy
             }
         case let e as ServiceError:
@@ -51,7 +51,7 @@ enum ErrorReport {
         // A value outside what its field accepts is bad input; a rule that refused it is a refusal.
         case let e as ValidationErrors: return e.kind == .badValue ? .badInput : .refused
         case let e as ClinicModel.ValidationError: return e.kind == .badValue ? .badInput : .refused
-        case is PossibleDuplicatePatient: return .refused
+        case is PossibleDuplicatePatient, is ChosenPatientDiffers: return .refused
         case is AmendmentError, is NewClinicRefused, is LetterTemplateRefused, is StoreMoveRefused: return .badInput
         case let e as FileWriteError: return e.cannotCreate ? .cannotCreate : .io
         case let e as KnotCommandError: return e.status
@@ -72,6 +72,9 @@ enum ErrorReport {
             return e.description + "\n" + (e.sharesIdentifier
                 ? "An identifier belongs to one patient only: use the record above, or correct the identifier."
                 : "If this is a different person, run again with --allow-duplicate; if it is the same person, use the record above (two records of one person join with `knot patient merge KEEP OTHER`).")
+        case let e as ChosenPatientDiffers:
+            return e.description + "\nIf \(e.recordNumber) is the letter's patient all the same, run again with --confirm-different-patient;"
+                + " else choose another with --patient (knot referral conflicts lists the candidates) or file it with --new-patient."
         case let e as UsageError:
             return e.message
         case let e as StorageError:
@@ -87,7 +90,7 @@ enum ErrorReport {
     /// Whether the error is one of Knot's own (the argument parser reports the rest).
     static func isKnotError(_ error: Error) -> Bool {
         switch error {
-        case is StorageError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is NewClinicRefused, is FileWriteError, is LetterTemplateRefused, is StoreMoveRefused: return true
+        case is StorageError, is ServiceError, is ValidationErrors, is ClinicModel.ValidationError, is AmendmentError, is PossibleDuplicatePatient, is ChosenPatientDiffers, is NewClinicRefused, is FileWriteError, is LetterTemplateRefused, is StoreMoveRefused: return true
         default:
             #if canImport(ClinicXML)
             if error is ClinicXMLError || error is ClinicXMLErrors { return true }

@@ -11,7 +11,7 @@ import ClinicTestSupport
 struct PermissionMatrixTests {
     /// R reception, P practitioner, A administrator: who may.
     static let matrix: [ClinicAction: String] = [
-        .initialize: "RPA", .loadDemo: "A", .changeClinicSettings: "A", .readTemplates: "PA",
+        .initialize: "RPA", .loadDemo: "A", .changeClinicSettings: "A", .readClinicSettings: "RPA", .readTemplates: "PA",
         .listAccounts: "RPA", .manageAccounts: "A",
         .findPatients: "RPA", .registerPatient: "RP", .editPatient: "RP", .openChart: "RP", .addAlert: "RP",
         .reviewAlert: "P", .mergePatients: "PA",

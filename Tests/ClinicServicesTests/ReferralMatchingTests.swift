@@ -285,6 +285,8 @@ struct ReferralMatchingTests {
         #expect("\(refused!)".contains("'19780230'"), "\(refused!)")
         #expect(try s.listPatients().isEmpty)
         _ = try zoe(s)
-        #expect(try s.resolveReferralConflict(id: held, .patient("K00001")).status == .matched)
+        // The letter gives no birth date to compare: filed for someone on file only when confirmed.
+        #expect(throws: ChosenPatientDiffers.self) { try s.resolveReferralConflict(id: held, .patient("K00001")) }
+        #expect(try s.resolveReferralConflict(id: held, .patient("K00001"), confirmingDifferentPatient: true).status == .matched)
     }
 }

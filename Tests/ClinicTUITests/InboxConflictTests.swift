@@ -51,7 +51,18 @@ import TerminalKit
         try tui.type("7")
         #expect(tui.screen.contains("There is no candidate 7"))
 
+        // The candidate's given names are not the letter's: asked first, nothing filed until y.
         try tui.type("1")
+        #expect(tui.app.state.current.kind == .inboxPreview)
+        #expect(tui.screen.contains("may not be the letter's"), "\(tui.screen)")
+        #expect(tui.screen.contains("Xanthe"), "what differs is named: \(tui.screen)")
+        #expect(try tui.session.referrals(patientKey: someone.recordNumber).1.count == referralsBefore)
+        try tui.press(.escape)
+        #expect(tui.app.state.current.kind == .inboxPreview, "Esc answers no")
+        #expect(tui.screen.contains("Not filed"), "\(tui.screen)")
+        #expect(try tui.session.referrals(patientKey: someone.recordNumber).1.count == referralsBefore)
+        try tui.type("1")
+        try tui.type("y")
         #expect(tui.app.state.current.kind == .inbox)
         #expect(tui.screen.contains("Imported doubtful.xml"), "\(tui.screen)")
         #expect(status(tui) == [.skipped])

@@ -149,12 +149,29 @@ import TerminalKit
 
     @Test func firstRunOffersDemoOrEmpty() throws {
         let tui = try TUIHarness("first-run", demo: false, user: nil)
-        try expectGolden("first-run", tui.screen)
+        // Nobody chosen: the status line names the system's login running the tests (never
+        // $USER), shown in the golden file as "tester".
+        let login = try #require(getpwuid(geteuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } })
+        #expect(tui.lines.last?.contains("· \(login) (no practitioner chosen)") == true, "\(tui.lines.last ?? "")")
+        try expectGolden("first-run", Self.namingTester(tui.screen, login: login))
         try tui.press(.character("d"))
         #expect(tui.screen.contains("Demo clinic loaded:"))
         // Loaded by nobody (no account yet): the demo's accounts are how to go on.
         let again = try TUIHarness(sharing: tui, user: "mchen")
         #expect(again.screen.contains("Al-Hassan, Mohammed"))
+    }
+
+    /// `screen` with the login in its status line shown as "tester", the line kept as wide.
+    static func namingTester(_ screen: String, login: String) -> String {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let from = "· \(login) (no practitioner chosen)", to = "· tester (no practitioner chosen)"
+            guard line.contains(from), let help = line.range(of: "? help") else { return String(line) }
+            var left = String(line[..<help.lowerBound]).replacingOccurrences(of: from, with: to)
+            let width = line[..<help.lowerBound].count
+            while left.count > width, left.hasSuffix("  ") { left.removeLast() }
+            while left.count < width { left += " " }
+            return left + line[help.lowerBound...]
+        }.joined(separator: "\n")
     }
 
     @Test func firstRunCanStartEmpty() throws {

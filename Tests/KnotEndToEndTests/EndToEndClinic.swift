@@ -107,6 +107,19 @@ struct EndToEndClinic {
         return files
     }
 
+    /// A Knot referral letter for one patient.
+    static func referralLetter(given: String, family: String, dob: String, reason: String = "Calf pain.") -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <referral xmlns="urn:knot:referral:1" version="1">
+          <referrer><name>Dr Sarah Okafor</name></referrer>
+          <date>2026-11-20</date>
+          <patient><givenNames>\(given)</givenNames><familyName>\(family)</familyName><dateOfBirth>\(dob)</dateOfBirth></patient>
+          <reason>\(reason)</reason>
+        </referral>
+        """
+    }
+
     /// A number as letters (names refuse digits): 0 → "a", 27 → "bb".
     static func letters(_ n: Int) -> String {
         var n = n, s = ""

@@ -47,7 +47,11 @@ struct MatchingCommandTests {
         let missing = try clinic.knot(["referral", "resolve", "1", "--patient", "K09999"])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("no patient K09999"), "\(missing.stderr)")
-        let filed = try clinic.knot(["referral", "resolve", "1", "--patient", "K00001"])
+        // The letter is about Anna, K00001 is Zoë: filed only when the user confirms it.
+        let differs = try clinic.knot(["referral", "resolve", "1", "--patient", "K00001"])
+        #expect(differs.status == 1, "\(differs.stderr)")
+        #expect(differs.stderr.contains("K00001 is Müller, Zoë") && differs.stderr.contains("--confirm-different-patient"), "\(differs.stderr)")
+        let filed = try clinic.knot(["referral", "resolve", "1", "--patient", "K00001", "--confirm-different-patient"])
         #expect(filed.status == 0, "\(filed.stderr)")
         #expect(filed.stdout.contains("filed for patient K00001"), "\(filed.stdout)")
         let again = try clinic.knot(["referral", "resolve", "1", "--new-patient"])

@@ -176,7 +176,9 @@ struct PostgresCommandLineTests {
         let waiting = try clinic.knot(["referral", "conflicts"])
         #expect(waiting.status == 0 && waiting.stdout.contains("#1 joanna-smith.xml") && waiting.stdout.contains("candidate: K1"),
                 "\(waiting.stdout)\n\(waiting.stderr)")
-        let resolved = try clinic.knot(["referral", "resolve", "1", "--patient", "K1"])
+        // The letter is about Joanna, K1 is Jo: filed for K1 only when confirmed.
+        #expect(try clinic.knot(["referral", "resolve", "1", "--patient", "K1"]).status == 1)
+        let resolved = try clinic.knot(["referral", "resolve", "1", "--patient", "K1", "--confirm-different-patient"])
         #expect(resolved.status == 0, "\(resolved.stderr)")
         #expect(try clinic.knot(["referral", "conflicts"]).stdout.contains("No letters are waiting"))
         #expect(try StoreProbe.scalar(clinic.db, "SELECT count(*) FROM referral r JOIN patient p ON p.id = r.patient_id WHERE p.record_number = 'K1'") == "1")

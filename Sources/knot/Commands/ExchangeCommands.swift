@@ -26,7 +26,8 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let session = try global.session()
-        let listing = try ClinicSession.importListing(paths)
+        // Refused (77) before anything is printed when the user may not import these files.
+        let listing = try session.authorizeImport(ClinicSession.importListing(paths))
         var extra: Data?
         if let schema {
             guard let d = FileManager.default.contents(atPath: schema) else { throw ServiceError.input("\(schema): cannot read the schema") }
@@ -55,8 +56,10 @@ struct ImportCommand: ParsableCommand {
         } else {
             for o in outcomes {
                 let label = o.status.label.uppercased()
-                Console.print("\(label.count < 8 ? label.padding(toLength: 8, withPad: " ", startingAt: 0) : label) \(o.file)" + (o.format.map { " [\($0)]" } ?? ""))
-                for line in o.detail.split(separator: "\n") { Console.print("         \(line)") }
+                // A file name is one line, whatever it holds: a crafted name cannot forge report lines.
+                Console.print("\(label.count < 8 ? label.padding(toLength: 8, withPad: " ", startingAt: 0) : label) \(Console.oneLine(o.file))" + (o.format.map { " [\($0)]" } ?? ""))
+                let detail = Console.quotingOneLine(o.detail, names: [o.file, (o.file as NSString).lastPathComponent])
+                for line in detail.split(separator: "\n") { Console.print("         \(line)") }
                 for c in o.candidates { Console.print("         candidate: \(c.recordNumber) \(c.name), born \(c.dateOfBirth)") }
                 for w in o.warnings { Console.print("         warning: \(w)") }
             }
@@ -280,7 +283,7 @@ struct RestoreCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: global.databasePath) {
             aside = try global.session(create: false).restore(backup: file, notice: global.openingNotice)
         } else {
-            aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+            aside = try ClinicSession.restore(backup: file, over: global.databasePath, actor: OperatingSystemUser.current ?? "unknown",
                                               notice: global.openingNotice)
         }
         Console.print("Restored \(global.databasePath) from \(file)." + (aside.isEmpty ? "" : " The previous database is kept at \(aside)."))

@@ -97,7 +97,7 @@ struct ReferralCommand: ParsableCommand {
             if output.json { try Console.printJSON(held); return }
             if held.isEmpty { Console.print("No letters are waiting for a person to file them."); return }
             for c in held {
-                Console.print("#\(c.id) \(c.fileName) [\(c.format)]: \(c.reason)")
+                Console.print("#\(c.id) \(Console.oneLine(c.fileName)) [\(c.format)]: \(c.reason)")
                 for p in c.candidates { Console.print("    candidate: \(p.recordNumber) \(p.name), born \(p.dateOfBirth)") }
             }
             Console.print("File one with: knot referral resolve ID --patient RECORD, or knot referral resolve ID --new-patient")
@@ -111,18 +111,25 @@ struct ReferralCommand: ParsableCommand {
         @Argument(help: "The held letter's id (knot import and knot referral conflicts show it).", transform: Number.id) var conflict: Int64
         @Option(help: "File it for this patient (record number or id).") var patient: String?
         @Flag(help: "File it as a new patient, although someone similar is on file.") var newPatient = false
+        @Flag(help: ArgumentHelp("File it for --patient although that patient is not one the letter might be about, or has another name or date of birth.",
+                                 discussion: "Without it such a patient is refused (exit 1) with what differs, and nothing is filed."))
+        var confirmDifferentPatient = false
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if (patient == nil) == !newPatient {
                 throw UsageError("referral resolve needs exactly one of --patient RECORD or --new-patient")
             }
+            if confirmDifferentPatient && patient == nil {
+                throw UsageError("--confirm-different-patient goes with --patient RECORD")
+            }
         }
 
         func run() throws {
             let filing: ReferralFiling = patient.map { .patient($0) } ?? .newPatient
-            let outcome = try global.session().resolveReferralConflict(id: conflict, filing)
-            try output.report(outcome, "Filed held letter #\(conflict) (\(outcome.file)): \(outcome.detail)")
+            let outcome = try global.session().resolveReferralConflict(id: conflict, filing, confirmingDifferentPatient: confirmDifferentPatient)
+            try output.report(outcome, (["Filed held letter #\(conflict) (\(Console.oneLine(outcome.file))): \(outcome.detail)"]
+                                        + outcome.warnings.map { "  warning: \($0)" }).joined(separator: "\n"))
         }
     }
 }
