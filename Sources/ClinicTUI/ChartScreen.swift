@@ -113,16 +113,7 @@ enum ChartScreen {
         }
         let limit = shown.count > 4 ? 3 : shown.count
         for alert in shown.prefix(limit) {
-            // Two lines at most per alert, so that a long medication list cannot push the
-            // rest of the chart off the screen.
-            let wrapped = TextLayout.wrapped(bannerText(alert), width: max(1, width - 2))
-            var parts = [" " + (wrapped.first ?? "")]
-            if wrapped.count > 1 { parts.append("   " + wrapped.dropFirst().joined(separator: " ")) }
-            for part in parts {
-                buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
-                buffer.put(part, row: row, column: 0, style: bannerStyle, maxWidth: width, overflow: .ellipsis)
-                row += 1
-            }
+            row = drawBanner(bannerText(alert), row: row, width: width, into: &buffer)
         }
         if shown.count > limit {
             buffer.fill(Rect(row: row, column: 0, height: 1, width: width), style: bannerStyle)
@@ -135,9 +126,14 @@ enum ChartScreen {
     /// What the precaution screen in force today found, with the practitioner's reasons, in the
     /// alerts' reverse video (two lines at most): a stop first, in capitals.
     static func drawScreenFindings(_ screen: PrecautionScreen, row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
+        drawBanner("SCREEN \(ClinicModel.LocalDate(screen.recordedAt)) (until \(screen.validUntil)): " + Formatting.oneLine(screen.findingsText),
+                   row: start, width: width, into: &buffer)
+    }
+
+    /// One banner in reverse video from `start`: two lines at most, so that a long medication
+    /// list or screen cannot push the rest of the chart off the screen. Returns the row after it.
+    private static func drawBanner(_ text: String, row start: Int, width: Int, into buffer: inout ScreenBuffer) -> Int {
         var row = start
-        let text = "SCREEN \(ClinicModel.LocalDate(screen.recordedAt)) (until \(screen.validUntil)): "
-            + Formatting.oneLine(screen.findingsText)
         let wrapped = TextLayout.wrapped(text, width: max(1, width - 2))
         var parts = [" " + (wrapped.first ?? "")]
         if wrapped.count > 1 { parts.append("   " + wrapped.dropFirst().joined(separator: " ")) }
