@@ -56,7 +56,7 @@ import ClinicTestSupport
         try tmux.keys("Enter", "Enter", "Enter", "C-s")
         try tmux.waitFor("Not saved: impression: is required")
         try tmux.keys("Escape")
-        try tmux.waitFor("New visit for Smith, Jane")
+        try tmux.waitFor("Visit 1 (draft) for Smith, Jane")
 
         // The outcome measure, untouched: no scale; then LEFS with no scores: refused.
         try tmux.keys("F9")
