@@ -50,7 +50,7 @@ struct NoAccountTests {
             "needle remove": ["needle", "remove", "1", "--removed", "1"],
             "needle edit": ["needle", "edit", v, "1", "--side", "right"],
             "needle strike": ["needle", "strike", v, "1", "--reason", "wrong"],
-            "consent record": ["consent", "record", "K1", "--risks", "bruising,soreness,fainting"],
+            "consent record": ["consent", "record", "K1", "--risks", "bruising,soreness,fainting", "--benefits-explained"],
             "consent strike": ["consent", "strike", "1", "--reason", "wrong"],
             "screen record": ["screen", "record", "K1", "--valid-days", "90", "--none-present"],
             "screen strike": ["screen", "strike", "1", "--reason", "wrong"],

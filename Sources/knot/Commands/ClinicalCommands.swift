@@ -284,7 +284,9 @@ struct NeedleCommand: ParsableCommand {
             let number = (r.visit.needling.firstIndex { $0.id == saved.id } ?? r.visit.needling.count - 1) + 1
             // The needle as logged, brand and lot too: a remembered one (stock or last entry) is shown, never silent.
             let remembered = self.size == nil || self.brand == nil || self.lot == nil
-            Console.print("Logged needling entry \(number): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size)"
+            // The entry's id is what `needle remove` takes; its site number in the visit what `needle edit` and
+            // `needle.N.` amendments take: both said, so that neither is taken for the other (another patient's entry).
+            Console.print("Logged needling entry \(saved.id.map(String.init) ?? "?") (visit \(visit), site \(number)): \(saved.muscle?.name ?? saved.muscleID) \(saved.side.abbreviation), \(saved.needle.size)"
                           + " \(saved.needle.brand) lot \(saved.needle.lot)" + (remembered ? " (not all typed: from the clinic's stock or the last entry)" : "")
                           + ", \(saved.needlesInserted) in / \(saved.needlesRemoved) out"
                           + (saved.lateEntry.map { "; late entry, written \(LateEntry.describe($0.writtenAt))" } ?? "") + ".")
@@ -303,7 +305,8 @@ struct NeedleCommand: ParsableCommand {
             Example: knot needle remove 12 --removed 3
             """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Needling entry id.", transform: Number.id) var entry: Int64
+        @Argument(help: "Needling entry id: the number `needle add` printed as 'needling entry N', and `visit show` as [entry N] (not the site's number in the visit).",
+                  transform: Number.id) var entry: Int64
         @Option(parsing: .unconditional, help: "Needles removed at the site in all so far: the total out, not this batch (0-50, at most the needles inserted).",
                 transform: Bounded(0...NeedlingEntry.insertedRange.upperBound).parse) var removed: Int
         @Flag(help: "The total corrects a count recorded wrong: it may be lower than the one on file.") var correction = false

@@ -68,7 +68,9 @@ struct InitCommand: ParsableCommand {
         Console.print(!created ? "Database ready at \(path) (already there, migrated if needed)." : "Created the clinic database at \(path).")
         if timeZone != nil || created {
             Console.print("The clinic's time zone is \(ClinicTimeZone.current.identifier).")
-            if let clinic = try? session.clinicSettings().clinic, clinic.emergencyNumber == nil {
+            // A new clinic has no country yet: its number can only follow its time zone's country.
+            // (Read from the zone, not the settings: the new account may not be this session's user.)
+            if created, ClinicProfile.emergencyNumber(country: ClinicProfile.country(timeZone: ClinicTimeZone.current.identifier)) == nil {
                 Console.print("No emergency number yet (no country set, and the time zone names none): plans will say \"call "
                               + "\(ClinicProfile.localEmergencyNumber)\" until an administrator runs knot clinic set --country CODE"
                               + " (or --emergency-number N).")
