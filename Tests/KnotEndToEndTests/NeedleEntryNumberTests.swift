@@ -26,8 +26,8 @@ struct NeedleEntryNumberTests {
     @Test("two patients, one entry each: the second is 'needling entry 2 (visit 2, site 1)', and needle remove 2 takes the second patient's needles out")
     func theIdIsSaid() throws {
         try ok("init", "--handle", "amy", "--name", "Amy Nguyen", "--time-zone", "Australia/Sydney")
-        for (record, given) in [("K1", "Ann"), ("K2", "Bob")] {
-            try ok("patient", "add", "--given", given, "--family", "Lee", "--dob", "1980-05-17", "--record", record)
+        for (record, given, family, born) in [("K1", "Ann", "Lee", "1980-05-17"), ("K2", "Bob", "Park", "1972-11-02")] {
+            try ok("patient", "add", "--given", given, "--family", family, "--dob", born, "--record", record)
             try ok("consent", "record", record, "--risks", "bruising,soreness,fainting", "--benefits-explained")
             try ok("screen", "record", record, "--valid-days", "90", "--none-present")
         }
