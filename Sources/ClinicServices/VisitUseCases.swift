@@ -540,8 +540,6 @@ public struct NeedlingLogLine: Sendable, Codable {
     public var amended: [String] = []
 }
 
-/// An amendment Knot cannot record as given (exit 65): a field that is not on the visit, or a
-/// value the field's rules refuse.
 /// `setNeedlesRemoved` was given a total lower than the one on file, without saying it corrects it.
 public struct NeedleTotalLowered: Error, Sendable, Hashable, CustomStringConvertible {
     /// The needling entry.
@@ -567,6 +565,8 @@ public struct NeedleTotalLowered: Error, Sendable, Hashable, CustomStringConvert
     public var description: String { "\(given) \(rule)" }
 }
 
+/// An amendment Knot cannot record as given (exit 65): a field that is not on the visit, or a
+/// value the field's rules refuse.
 public enum AmendmentError: Error, Sendable, CustomStringConvertible {
     /// The field name given, the visit, and the fields it has.
     case unknownField(String, visitID: Int64, fields: [String])
