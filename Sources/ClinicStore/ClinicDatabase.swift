@@ -144,9 +144,7 @@ public final class ClinicDatabase: Sendable {
                     do { created = try ClinicKey.create(path: keyPath) } catch {
                         return (nil, "no clinic key could be made for it (\(Self.keyProblem(error))): make its folder writable, or set KNOT_KEY_FILE to a file that can be made; every write is sealed with it")
                     }
-                    let events = try foundBeforeMigration.map { try RowSeal.recordFindings(db, $0) } ?? []
-                    try RowSeal.baseline(db, key: created, tables: tables, keepKeyedFrom: migrated)
-                    if !events.isEmpty { try RowSeal.seal(db, key: created, changes: ["audit_event": events]) }
+                    try sealAsItStands(db, key: created, tables: tables, keepKeyedFrom: migrated, findings: foundBeforeMigration)
                     return (created, nil)
                 }
                 if let refusal { return (key, keyPath, nil, refusal) }
@@ -165,9 +163,7 @@ public final class ClinicDatabase: Sendable {
                 if migrated {
                     // Re-sealed after a migration changed rows (the chain point stays).
                     try pool.write { db in
-                        let events = try foundBeforeMigration.map { try RowSeal.recordFindings(db, $0) } ?? []
-                        try RowSeal.baseline(db, key: found, tables: tables, keepKeyedFrom: true)
-                        if !events.isEmpty { try RowSeal.seal(db, key: found, changes: ["audit_event": events]) }
+                        try sealAsItStands(db, key: found, tables: tables, keepKeyedFrom: true, findings: foundBeforeMigration)
                     }
                 }
             }
@@ -180,6 +176,15 @@ public final class ClinicDatabase: Sendable {
         } catch let e as DatabaseError {
             throw translate(e, path: path)
         }
+    }
+
+    /// Seals every row as it stands with `key` (`keepKeyedFrom`: the chain point stays), first
+    /// recording what a verification found before a migration (`findings`), whose events are sealed too.
+    private static func sealAsItStands(_ db: Database, key: ClinicKey, tables: [String], keepKeyedFrom: Bool,
+                                       findings: AuditVerification?) throws {
+        let events = try findings.map { try RowSeal.recordFindings(db, $0) } ?? []
+        try RowSeal.baseline(db, key: key, tables: tables, keepKeyedFrom: keepKeyedFrom)
+        if !events.isEmpty { try RowSeal.seal(db, key: key, changes: ["audit_event": events]) }
     }
 
     /// Why a clinic key file could not be read or made, in words.
